@@ -1,0 +1,1 @@
+//! Derive macros for typed XSOAR indicators and relationships.

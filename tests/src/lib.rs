@@ -1,0 +1,1 @@
+//! Cross-crate, golden and compile-fail tests for the workspace.
