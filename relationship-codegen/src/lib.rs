@@ -5,7 +5,14 @@
 //! own), the derive macros and the `xsoar-rel` command line can all share one schema model.
 #![forbid(unsafe_code)]
 
+mod builtin;
+pub mod error;
 pub mod model;
+pub mod naming;
+pub mod parse;
 pub mod suggest;
 
+pub use builtin::{XSOAR_SCHEMA_JSON, XSOAR_SCHEMA_PATH, try_xsoar, xsoar};
+pub use error::{ErrorKind, SchemaError, SchemaErrors};
 pub use model::{Group, Pair, Pairs, RelId, RelationshipDef, Schema, Tier, TypeDef, TypeId};
+pub use parse::{load, parse_str};

@@ -1,0 +1,263 @@
+//! Rust names derived from schema names: marker types and constructor methods.
+//!
+//! Schema names are XSOAR's strings (`Attack Pattern`, `IPv6CIDR`, `sub-domain-of`). The
+//! generator needs Rust identifiers for them:
+//!
+//! * a marker type per indicator type and per relationship, in `UpperCamelCase` where every
+//!   word has only its first letter upper-case, so that clippy's `upper_case_acronyms` has
+//!   nothing to say (`CVE` → `Cve`, `IPv6CIDR` → `Ipv6Cidr`);
+//! * a constructor method per relationship, in `snake_case` (`sub-domain-of` →
+//!   `sub_domain_of`).
+//!
+//! Words are split at every character that is not a letter or digit, at a lower-case letter or
+//! digit followed by an upper-case letter (`DomainGlob`, `IPv6CIDR`), and before the last
+//! letter of an upper-case run that is followed by at least two lower-case letters
+//! (`HTTPServer` → `Http`, `Server`; but `IPv6` stays one word).
+//!
+//! The derivations never fail; whether the result is a usable identifier is checked
+//! separately by [`check_marker`] and [`check_method`], which the schema parser calls for
+//! every derived or explicitly given name.
+
+/// Rust keywords (strict, reserved, and those of edition 2018 and later, including `gen`),
+/// none of which may be used as a plain identifier.
+const KEYWORDS: &[&str] = &[
+    "Self", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
+    "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if",
+    "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
+    "ref", "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Splits a schema name into words (see the module documentation for the rules).
+pub fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for chunk in name.split(|c: char| !c.is_alphanumeric()) {
+        let chars: Vec<char> = chunk.chars().collect();
+        let mut current = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            if i > 0 && c.is_uppercase() {
+                let prev = chars[i - 1];
+                let lower_follows = chars.get(i + 1).is_some_and(|n| n.is_lowercase())
+                    && chars.get(i + 2).is_some_and(|n| n.is_lowercase());
+                let boundary = prev.is_lowercase()
+                    || prev.is_numeric()
+                    || (prev.is_uppercase() && lower_follows);
+                if boundary && !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+            }
+            current.push(c);
+        }
+        if !current.is_empty() {
+            out.push(current);
+        }
+    }
+    out
+}
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first
+            .to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect(),
+        None => String::new(),
+    }
+}
+
+/// The marker type name of an indicator type: `Attack Pattern` → `AttackPattern`,
+/// `X509 Certificate` → `X509Certificate`, `ssdeep` → `Ssdeep`, `CVE` → `Cve`,
+/// `IPv6CIDR` → `Ipv6Cidr`.
+///
+/// ```
+/// use relationship_codegen::naming::type_marker;
+/// assert_eq!(type_marker("Registry Key"), "RegistryKey");
+/// assert_eq!(type_marker("IPv6CIDR"), "Ipv6Cidr");
+/// ```
+pub fn type_marker(name: &str) -> String {
+    words(name).iter().map(|w| capitalise(w)).collect()
+}
+
+/// The marker type name of a relationship: `used-by` → `UsedBy`, `subtechnique-of` →
+/// `SubtechniqueOf`.
+///
+/// ```
+/// use relationship_codegen::naming::relationship_marker;
+/// assert_eq!(relationship_marker("sub-domain-of"), "SubDomainOf");
+/// ```
+pub fn relationship_marker(name: &str) -> String {
+    type_marker(name)
+}
+
+/// The typed constructor's method name of a relationship: `used-by` → `used_by`,
+/// `sub-domain-of` → `sub_domain_of`.
+///
+/// ```
+/// use relationship_codegen::naming::relationship_method;
+/// assert_eq!(relationship_method("subtechnique-of"), "subtechnique_of");
+/// ```
+pub fn relationship_method(name: &str) -> String {
+    words(name)
+        .iter()
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+/// Whether `ident` is a Rust keyword that cannot be used as a plain identifier.
+pub fn is_keyword(ident: &str) -> bool {
+    KEYWORDS.contains(&ident)
+}
+
+/// Why a derived or explicit Rust name cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentProblem {
+    /// The name is empty (the schema name has no letter or digit).
+    Empty,
+    /// The name is a Rust keyword (`type`, `Self`, `gen`, ...).
+    Keyword,
+    /// The name is not a Rust identifier (starts with a digit, contains punctuation, ...).
+    NotAnIdentifier,
+    /// A marker must start with an upper-case letter (types are `UpperCamelCase`).
+    NotUpperCamel,
+    /// A method must be `snake_case`: lower-case letters, digits and underscores.
+    NotSnakeCase,
+}
+
+impl IdentProblem {
+    /// A short explanation, for error messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            IdentProblem::Empty => "it is empty",
+            IdentProblem::Keyword => "it is a Rust keyword",
+            IdentProblem::NotAnIdentifier => "it is not a Rust identifier",
+            IdentProblem::NotUpperCamel => "a marker type must start with an upper-case letter",
+            IdentProblem::NotSnakeCase => {
+                "a method must be snake_case (lower-case letters, digits and `_`)"
+            }
+        }
+    }
+}
+
+fn check_ident(ident: &str) -> Result<(), IdentProblem> {
+    if ident.is_empty() {
+        return Err(IdentProblem::Empty);
+    }
+    if is_keyword(ident) {
+        return Err(IdentProblem::Keyword);
+    }
+    if ident == "_" || ident.starts_with("r#") || syn::parse_str::<syn::Ident>(ident).is_err() {
+        return Err(IdentProblem::NotAnIdentifier);
+    }
+    Ok(())
+}
+
+/// Checks that `marker` can name a generated marker type: a non-keyword identifier that
+/// starts with an upper-case letter.
+pub fn check_marker(marker: &str) -> Result<(), IdentProblem> {
+    check_ident(marker)?;
+    if !marker.chars().next().is_some_and(char::is_uppercase) {
+        return Err(IdentProblem::NotUpperCamel);
+    }
+    Ok(())
+}
+
+/// Checks that `method` can name a generated constructor method: a non-keyword `snake_case`
+/// identifier.
+pub fn check_method(method: &str) -> Result<(), IdentProblem> {
+    check_ident(method)?;
+    if method.chars().any(char::is_uppercase) {
+        return Err(IdentProblem::NotSnakeCase);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xsoar_type_markers() {
+        let cases = [
+            ("Account", "Account"),
+            ("Attack Pattern", "AttackPattern"),
+            ("X509 Certificate", "X509Certificate"),
+            ("ssdeep", "Ssdeep"),
+            ("CVE", "Cve"),
+            ("IP", "Ip"),
+            ("IPv6", "Ipv6"),
+            ("IPv6CIDR", "Ipv6Cidr"),
+            ("CIDR", "Cidr"),
+            ("URL", "Url"),
+            ("ASN", "Asn"),
+            ("DomainGlob", "DomainGlob"),
+            ("Registry Key", "RegistryKey"),
+            ("Threat Actor", "ThreatActor"),
+            ("Course of Action", "CourseOfAction"),
+            ("Intrusion Set", "IntrusionSet"),
+        ];
+        for (name, marker) in cases {
+            assert_eq!(type_marker(name), marker, "{name}");
+            assert_eq!(check_marker(marker), Ok(()), "{marker}");
+        }
+    }
+
+    #[test]
+    fn relationship_names() {
+        let cases = [
+            ("used-by", "UsedBy", "used_by"),
+            ("subtechnique-of", "SubtechniqueOf", "subtechnique_of"),
+            ("sub-domain-of", "SubDomainOf", "sub_domain_of"),
+            ("is-also", "IsAlso", "is_also"),
+            ("Types", "Types", "types"),
+            (
+                "parent-technique-of",
+                "ParentTechniqueOf",
+                "parent_technique_of",
+            ),
+        ];
+        for (name, marker, method) in cases {
+            assert_eq!(relationship_marker(name), marker);
+            assert_eq!(relationship_method(name), method);
+            assert_eq!(check_method(method), Ok(()));
+        }
+    }
+
+    #[test]
+    fn acronym_followed_by_word_splits() {
+        assert_eq!(words("HTTPServer"), ["HTTP", "Server"]);
+        assert_eq!(type_marker("HTTPServer"), "HttpServer");
+        assert_eq!(words("IPv6"), ["IPv6"]);
+    }
+
+    #[test]
+    fn bad_identifiers_are_reported() {
+        assert_eq!(
+            check_method(&relationship_method("type")),
+            Err(IdentProblem::Keyword)
+        );
+        assert_eq!(check_method("gen"), Err(IdentProblem::Keyword));
+        assert_eq!(
+            check_marker(&type_marker("self")),
+            Err(IdentProblem::Keyword)
+        );
+        assert_eq!(
+            check_marker(&type_marker("3d model")),
+            Err(IdentProblem::NotAnIdentifier)
+        );
+        assert_eq!(check_marker(&type_marker("--")), Err(IdentProblem::Empty));
+        assert_eq!(check_marker("lower"), Err(IdentProblem::NotUpperCamel));
+        assert_eq!(check_method("Upper"), Err(IdentProblem::NotSnakeCase));
+        assert_eq!(check_method("a-b"), Err(IdentProblem::NotAnIdentifier));
+        assert_eq!(check_method("_"), Err(IdentProblem::NotAnIdentifier));
+    }
+
+    #[test]
+    fn separators_and_case_boundaries() {
+        assert_eq!(words("a_b.c d/e"), ["a", "b", "c", "d", "e"]);
+        assert_eq!(relationship_method("DomainGlob"), "domain_glob");
+        assert!(words("").is_empty());
+        assert!(words(" - ").is_empty());
+    }
+}

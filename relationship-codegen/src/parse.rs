@@ -1,0 +1,1688 @@
+//! Parsing, validation and expansion of schema files.
+//!
+//! A schema file is strict JSON (no comments, no trailing commas), human-edited and checked
+//! by `schemas/schema.schema.json`. [`parse_str`] reads it in three passes:
+//!
+//! 1. syntax, with [`jsonc_parser`] so that every node keeps its byte range;
+//! 2. structure: keys, value types, required keys (every defect is collected);
+//! 3. meaning: names resolved, duplicates, reverse names, derivation cycles, Rust names;
+//!    then rules, same-type lists, derivations and symmetry are expanded into the sorted
+//!    pair lists of [`crate::model`].
+//!
+//! Every defect becomes a [`SchemaError`] with file, line, column and, where it helps, the
+//! nearest valid names. Errors are collected rather than stopping at the first one; a
+//! defect that would cause follow-up errors (a duplicate name, an unknown derivation target)
+//! removes the faulty item from later checks instead.
+//!
+//! # Expansion rules
+//!
+//! * A rule `{"from": [...], "to": [...]}` allows the cross product of its lists. A list
+//!   holds type names, `@group` references and `@all` (every type).
+//! * `same_type` allows each listed type with itself.
+//! * `derive` adds the pairs of another relationship, swapped (`{"swap": "uses"}`) or as
+//!   they are (`{"copy": "communicates-with"}`). The other relationship's full expansion is
+//!   used, so derivations chain; a cycle is an error. With `"own": true`, only the other
+//!   relationship's own pairs (`rules`, `same_type` and their symmetric closure) are used,
+//!   which lets two names each receive the swap of the other (`contains` / `part-of`)
+//!   without forming a cycle.
+//! * `symmetric` adds the reverse of every pair, after derivations.
+//! * `any` allows every pair; it cannot be combined with the keys above. A relationship
+//!   that derives from an `any` relationship is `any` too.
+//! * Each pair's tier is the strongest (`core` before `extended`) among the rules that
+//!   allow it. A rule's tier defaults to its relationship's `tier`, which defaults to
+//!   `core`; `same_type` pairs take the relationship's tier; derived pairs keep the tier
+//!   they had in the relationship they come from.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use jsonc_parser::ast::{Object, ObjectProp, Value};
+use jsonc_parser::common::Ranged;
+use jsonc_parser::{CollectOptions, ParseOptions};
+
+use crate::error::{ErrorKind, SchemaError, SchemaErrors};
+use crate::model::{Group, Pair, Pairs, RelationshipDef, Schema, Tier, TypeDef, TypeId};
+use crate::naming;
+use crate::suggest;
+
+const TOP_KEYS: &[&str] = &[
+    "$schema",
+    "name",
+    "description",
+    "types",
+    "groups",
+    "reverse_only",
+    "relationships",
+];
+const TYPE_KEYS: &[&str] = &["name", "marker", "doc"];
+const REL_KEYS: &[&str] = &[
+    "name",
+    "reverse",
+    "doc",
+    "marker",
+    "method",
+    "tier",
+    "rules",
+    "same_type",
+    "derive",
+    "symmetric",
+    "any",
+];
+const RULE_KEYS: &[&str] = &["from", "to", "tier"];
+const DERIVE_KEYS: &[&str] = &["swap", "copy", "own"];
+
+/// Parses, validates and expands a schema held in memory.
+///
+/// `path` is used only in error messages and stored as [`Schema::source`].
+///
+/// ```
+/// let schema = relationship_codegen::parse_str(
+///     r#"{"name": "mini", "types": ["Host", "IP"],
+///         "relationships": [{"name": "uses", "reverse": "uses",
+///                            "rules": [{"from": ["Host"], "to": ["IP"]}]}]}"#,
+///     "mini.json",
+/// ).unwrap();
+/// assert_eq!(schema.triple_count(), 1);
+///
+/// let err = relationship_codegen::parse_str(r#"{"name": "x", "typs": []}"#, "x.json")
+///     .unwrap_err();
+/// assert!(err.to_string().contains("unknown key `typs` in the schema at x.json:1:15; did you mean `types`?"));
+/// ```
+pub fn parse_str(source: &str, path: impl AsRef<Path>) -> Result<Schema, SchemaErrors> {
+    let path = path.as_ref();
+    let text = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let mut cx = Cx::new(text, path);
+    let raw = match syntax(&mut cx) {
+        Some(raw) => raw,
+        None => return Err(cx.finish()),
+    };
+    let schema = meaning(&mut cx, raw);
+    if cx.errors.is_empty() {
+        Ok(schema)
+    } else {
+        Err(cx.finish())
+    }
+}
+
+/// Reads, parses, validates and expands a schema file.
+///
+/// An unreadable file or a file that is not UTF-8 is reported as a [`SchemaError`] like
+/// any other defect.
+pub fn load(path: impl AsRef<Path>) -> Result<Schema, SchemaErrors> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path)
+        .map_err(|e| SchemaError::new(path, 0, 0, ErrorKind::Io(e.to_string())))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => parse_str(&text, path),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]);
+            let (line, column) = Lines::new(&prefix).position(valid);
+            Err(SchemaError::new(path, line, column, ErrorKind::NotUtf8).into())
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Positions and error collection
+// ---------------------------------------------------------------------------------------
+
+/// Maps byte offsets to 1-based line and character column.
+struct Lines<'s> {
+    text: &'s str,
+    starts: Vec<usize>,
+}
+
+impl<'s> Lines<'s> {
+    fn new(text: &'s str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        Lines { text, starts }
+    }
+
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line, column + 1)
+    }
+}
+
+struct Cx<'s> {
+    path: PathBuf,
+    lines: Lines<'s>,
+    errors: Vec<(usize, SchemaError)>,
+}
+
+impl<'s> Cx<'s> {
+    fn new(text: &'s str, path: &Path) -> Self {
+        Cx {
+            path: path.to_path_buf(),
+            lines: Lines::new(text),
+            errors: Vec::new(),
+        }
+    }
+
+    fn line(&self, at: usize) -> usize {
+        self.lines.position(at).0
+    }
+
+    fn error(&mut self, at: usize, kind: ErrorKind) -> &mut SchemaError {
+        let (line, column) = self.lines.position(at);
+        self.errors
+            .push((at, SchemaError::new(&self.path, line, column, kind)));
+        let last = self.errors.len() - 1;
+        &mut self.errors[last].1
+    }
+
+    fn error_help(&mut self, at: usize, kind: ErrorKind, help: impl Into<String>) {
+        self.error(at, kind).help = Some(help.into());
+    }
+
+    fn error_suggest<'c>(
+        &mut self,
+        at: usize,
+        kind: ErrorKind,
+        input: &str,
+        candidates: impl IntoIterator<Item = &'c str>,
+    ) {
+        let near = suggest::nearest(input, candidates);
+        let e = self.error(at, kind);
+        let with = e.clone().with_suggestions(&near);
+        *e = with;
+    }
+
+    fn finish(mut self) -> SchemaErrors {
+        self.errors.sort_by_key(|(at, _)| *at);
+        SchemaErrors::new(self.errors.into_iter().map(|(_, e)| e).collect())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Pass 1 and 2: syntax and structure
+// ---------------------------------------------------------------------------------------
+
+/// A value with the byte offset of its token.
+#[derive(Debug, Clone)]
+struct Sp<T> {
+    v: T,
+    at: usize,
+}
+
+struct RawType {
+    name: Sp<String>,
+    marker: Option<Sp<String>>,
+    doc: String,
+}
+
+struct RawGroup {
+    name: Sp<String>,
+    members: Vec<Sp<String>>,
+}
+
+struct RawRule {
+    from: Vec<Sp<String>>,
+    to: Vec<Sp<String>>,
+    tier: Option<Tier>,
+}
+
+struct RawDerive {
+    swap: bool,
+    target: Sp<String>,
+    own: bool,
+}
+
+struct RawRel {
+    at: usize,
+    name: Sp<String>,
+    reverse: Option<Sp<String>>,
+    doc: String,
+    marker: Option<Sp<String>>,
+    method: Option<Sp<String>>,
+    tier: Option<Tier>,
+    rules: Option<Sp<Vec<RawRule>>>,
+    same_type: Option<Sp<Vec<Sp<String>>>>,
+    derive: Option<Sp<Vec<RawDerive>>>,
+    symmetric: Option<Sp<bool>>,
+    any: Option<Sp<bool>>,
+}
+
+struct RawSchema {
+    name: String,
+    types: Vec<RawType>,
+    groups: Vec<RawGroup>,
+    reverse_only: Vec<Sp<String>>,
+    relationships: Vec<RawRel>,
+}
+
+fn found(v: &Value) -> &'static str {
+    match v {
+        Value::StringLit(_) => "a string",
+        Value::NumberLit(_) => "a number",
+        Value::BooleanLit(_) => "a boolean",
+        Value::Object(_) => "an object",
+        Value::Array(_) => "an array",
+        Value::NullKeyword(_) => "null",
+    }
+}
+
+fn syntax(cx: &mut Cx) -> Option<RawSchema> {
+    let options = ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    };
+    let text = cx.lines.text;
+    let parsed = match jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options) {
+        Ok(p) => p,
+        Err(e) => {
+            let mut msg = e.kind().to_string();
+            if let Some(first) = msg.get(..1) {
+                msg = first.to_lowercase() + msg.get(1..).unwrap_or("");
+            }
+            cx.error(e.range().start, ErrorKind::Syntax(msg));
+            return None;
+        }
+    };
+    let Some(root) = parsed.value else {
+        cx.error(text.len(), ErrorKind::Empty);
+        return None;
+    };
+    let Value::Object(obj) = &root else {
+        cx.error(
+            root.start(),
+            ErrorKind::WrongType {
+                what: "the schema".into(),
+                expected: "an object",
+                found: found(&root),
+            },
+        );
+        return None;
+    };
+    Some(top(cx, obj))
+}
+
+/// The known properties of an object; unknown and duplicate keys are reported.
+struct Fields<'b, 'a> {
+    at: usize,
+    props: Vec<(&'static str, &'b ObjectProp<'a>)>,
+}
+
+impl<'b, 'a> Fields<'b, 'a> {
+    fn get(&self, key: &str) -> Option<&'b Value<'a>> {
+        self.props
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, p)| &p.value)
+    }
+
+    fn key_at(&self, key: &str) -> Option<usize> {
+        self.props
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, p)| p.start())
+    }
+}
+
+fn fields<'b, 'a>(
+    cx: &mut Cx,
+    obj: &'b Object<'a>,
+    allowed: &[&'static str],
+    context: &str,
+) -> Fields<'b, 'a> {
+    let mut props: Vec<(&'static str, &'b ObjectProp<'a>)> = Vec::new();
+    for prop in &obj.properties {
+        let key = prop.name.as_str();
+        match allowed.iter().find(|k| **k == key) {
+            Some(&k) if props.iter().any(|(seen, _)| *seen == k) => {
+                cx.error(
+                    prop.start(),
+                    ErrorKind::DuplicateKey {
+                        key: key.to_string(),
+                        context: context.to_string(),
+                    },
+                );
+            }
+            Some(&k) => props.push((k, prop)),
+            None => {
+                let near = suggest::nearest(key, allowed.iter().copied());
+                let help = if near.is_empty() {
+                    format!("expected {}", suggest::or_list(allowed))
+                } else {
+                    format!("did you mean {}?", suggest::or_list(&near))
+                };
+                cx.error_help(
+                    prop.start(),
+                    ErrorKind::UnknownKey {
+                        key: key.to_string(),
+                        context: context.to_string(),
+                    },
+                    help,
+                );
+            }
+        }
+    }
+    Fields {
+        at: obj.start(),
+        props,
+    }
+}
+
+fn wrong(cx: &mut Cx, v: &Value, what: String, expected: &'static str) {
+    cx.error(
+        v.start(),
+        ErrorKind::WrongType {
+            what,
+            expected,
+            found: found(v),
+        },
+    );
+}
+
+fn string(cx: &mut Cx, v: &Value, what: impl FnOnce() -> String) -> Option<Sp<String>> {
+    match v {
+        Value::StringLit(s) => Some(Sp {
+            v: s.value.to_string(),
+            at: s.start(),
+        }),
+        other => {
+            wrong(cx, other, what(), "a string");
+            None
+        }
+    }
+}
+
+fn boolean(cx: &mut Cx, v: &Value, what: impl FnOnce() -> String) -> Option<Sp<bool>> {
+    match v {
+        Value::BooleanLit(b) => Some(Sp {
+            v: b.value,
+            at: b.start(),
+        }),
+        other => {
+            wrong(cx, other, what(), "a boolean");
+            None
+        }
+    }
+}
+
+fn required<'b, 'a>(
+    cx: &mut Cx,
+    f: &Fields<'b, 'a>,
+    key: &'static str,
+    context: &str,
+) -> Option<&'b Value<'a>> {
+    let v = f.get(key);
+    if v.is_none() {
+        cx.error(
+            f.at,
+            ErrorKind::MissingKey {
+                key,
+                context: context.to_string(),
+            },
+        );
+    }
+    v
+}
+
+/// A list of names: an array of strings, or a single string.
+fn names(cx: &mut Cx, v: &Value, what: &str) -> Option<Sp<Vec<Sp<String>>>> {
+    match v {
+        Value::StringLit(s) => Some(Sp {
+            v: vec![Sp {
+                v: s.value.to_string(),
+                at: s.start(),
+            }],
+            at: s.start(),
+        }),
+        Value::Array(a) => {
+            let mut out = Vec::new();
+            for el in &a.elements {
+                if let Some(s) = string(cx, el, || format!("an entry of {what}")) {
+                    out.push(s);
+                }
+            }
+            Some(Sp {
+                v: out,
+                at: a.start(),
+            })
+        }
+        other => {
+            wrong(cx, other, what.to_string(), "an array of names");
+            None
+        }
+    }
+}
+
+fn tier(cx: &mut Cx, v: &Value, what: impl FnOnce() -> String) -> Option<Tier> {
+    let s = string(cx, v, what)?;
+    match s.v.as_str() {
+        "core" => Some(Tier::Core),
+        "extended" => Some(Tier::Extended),
+        other => {
+            cx.error_help(
+                s.at,
+                ErrorKind::UnknownTier(other.to_string()),
+                "expected `core` or `extended`",
+            );
+            None
+        }
+    }
+}
+
+fn top(cx: &mut Cx, obj: &Object) -> RawSchema {
+    let ctx = "the schema";
+    let f = fields(cx, obj, TOP_KEYS, ctx);
+    if let Some(v) = f.get("$schema") {
+        string(cx, v, || "`$schema`".into());
+    }
+    if let Some(v) = f.get("description") {
+        string(cx, v, || "`description`".into());
+    }
+    let name = required(cx, &f, "name", ctx)
+        .and_then(|v| string(cx, v, || "`name`".into()))
+        .map(|s| {
+            if s.v.trim().is_empty() {
+                cx.error(s.at, ErrorKind::EmptyName("schema"));
+            }
+            s.v
+        })
+        .unwrap_or_default();
+
+    let mut types = Vec::new();
+    if let Some(v) = required(cx, &f, "types", ctx) {
+        match v {
+            Value::Array(a) => {
+                if a.elements.is_empty() {
+                    cx.error(a.start(), ErrorKind::EmptyList("`types`".into()));
+                }
+                for el in &a.elements {
+                    if let Some(t) = type_entry(cx, el) {
+                        types.push(t);
+                    }
+                }
+            }
+            other => wrong(
+                cx,
+                other,
+                "`types`".into(),
+                "an array of type names or type objects",
+            ),
+        }
+    }
+
+    let mut groups = Vec::new();
+    if let Some(v) = f.get("groups") {
+        match v {
+            Value::Object(o) => {
+                for prop in &o.properties {
+                    let name = Sp {
+                        v: prop.name.as_str().to_string(),
+                        at: prop.start(),
+                    };
+                    let what = format!("group `{}`", name.v);
+                    if let Some(members) = names(cx, &prop.value, &what) {
+                        if members.v.is_empty() {
+                            cx.error(members.at, ErrorKind::EmptyList(what));
+                        }
+                        groups.push(RawGroup {
+                            name,
+                            members: members.v,
+                        });
+                    }
+                }
+            }
+            other => wrong(
+                cx,
+                other,
+                "`groups`".into(),
+                "an object of group name to member list",
+            ),
+        }
+    }
+
+    let mut reverse_only = Vec::new();
+    if let Some(v) = f.get("reverse_only") {
+        match v {
+            Value::Array(a) => {
+                for el in &a.elements {
+                    if let Some(s) = string(cx, el, || "an entry of `reverse_only`".into()) {
+                        reverse_only.push(s);
+                    }
+                }
+            }
+            other => wrong(cx, other, "`reverse_only`".into(), "an array of names"),
+        }
+    }
+
+    let mut relationships = Vec::new();
+    if let Some(v) = required(cx, &f, "relationships", ctx) {
+        match v {
+            Value::Array(a) => {
+                if a.elements.is_empty() {
+                    cx.error(a.start(), ErrorKind::EmptyList("`relationships`".into()));
+                }
+                for el in &a.elements {
+                    if let Some(r) = relationship(cx, el) {
+                        relationships.push(r);
+                    }
+                }
+            }
+            other => wrong(
+                cx,
+                other,
+                "`relationships`".into(),
+                "an array of relationship objects",
+            ),
+        }
+    }
+
+    RawSchema {
+        name,
+        types,
+        groups,
+        reverse_only,
+        relationships,
+    }
+}
+
+fn type_entry(cx: &mut Cx, v: &Value) -> Option<RawType> {
+    match v {
+        Value::StringLit(s) => Some(RawType {
+            name: Sp {
+                v: s.value.to_string(),
+                at: s.start(),
+            },
+            marker: None,
+            doc: String::new(),
+        }),
+        Value::Object(o) => {
+            let f = fields(cx, o, TYPE_KEYS, "a type");
+            let name = required(cx, &f, "name", "a type")
+                .and_then(|v| string(cx, v, || "a type's `name`".into()));
+            let marker = f
+                .get("marker")
+                .and_then(|v| string(cx, v, || "a type's `marker`".into()));
+            let doc = f
+                .get("doc")
+                .and_then(|v| string(cx, v, || "a type's `doc`".into()))
+                .map(|s| s.v)
+                .unwrap_or_default();
+            Some(RawType {
+                name: name?,
+                marker,
+                doc,
+            })
+        }
+        other => {
+            wrong(
+                cx,
+                other,
+                "an entry of `types`".into(),
+                "a type name or an object with `name`",
+            );
+            None
+        }
+    }
+}
+
+fn relationship(cx: &mut Cx, v: &Value) -> Option<RawRel> {
+    let Value::Object(o) = v else {
+        wrong(
+            cx,
+            v,
+            "an entry of `relationships`".into(),
+            "a relationship object",
+        );
+        return None;
+    };
+    // The name first, so that later messages can say which relationship they are about.
+    let name = o
+        .properties
+        .iter()
+        .find(|p| p.name.as_str() == "name")
+        .and_then(|p| p.value.as_string_lit())
+        .map(|s| s.value.to_string());
+    let ctx = match &name {
+        Some(n) => format!("relationship `{n}`"),
+        None => "a relationship".to_string(),
+    };
+    let f = fields(cx, o, REL_KEYS, &ctx);
+    let name =
+        required(cx, &f, "name", &ctx).and_then(|v| string(cx, v, || format!("`name` of {ctx}")));
+    let reverse = required(cx, &f, "reverse", &ctx)
+        .and_then(|v| string(cx, v, || format!("`reverse` of {ctx}")));
+    let doc = f
+        .get("doc")
+        .and_then(|v| string(cx, v, || format!("`doc` of {ctx}")))
+        .map(|s| s.v)
+        .unwrap_or_default();
+    let marker = f
+        .get("marker")
+        .and_then(|v| string(cx, v, || format!("`marker` of {ctx}")));
+    let method = f
+        .get("method")
+        .and_then(|v| string(cx, v, || format!("`method` of {ctx}")));
+    let default_tier = f
+        .get("tier")
+        .and_then(|v| tier(cx, v, || format!("`tier` of {ctx}")));
+    let symmetric = f
+        .get("symmetric")
+        .and_then(|v| boolean(cx, v, || format!("`symmetric` of {ctx}")));
+    let any = f
+        .get("any")
+        .and_then(|v| boolean(cx, v, || format!("`any` of {ctx}")));
+    let same_type = f
+        .get("same_type")
+        .and_then(|v| names(cx, v, &format!("`same_type` of {ctx}")));
+    if let Some(st) = &same_type
+        && st.v.is_empty()
+    {
+        cx.error(st.at, ErrorKind::EmptyList(format!("`same_type` of {ctx}")));
+    }
+
+    let rules = f.get("rules").and_then(|v| match v {
+        Value::Array(a) => {
+            if a.elements.is_empty() {
+                cx.error(a.start(), ErrorKind::EmptyList(format!("`rules` of {ctx}")));
+            }
+            let list = a
+                .elements
+                .iter()
+                .filter_map(|el| rule(cx, el, &ctx))
+                .collect();
+            Some(Sp {
+                v: list,
+                at: a.start(),
+            })
+        }
+        other => {
+            wrong(cx, other, format!("`rules` of {ctx}"), "an array of rules");
+            None
+        }
+    });
+
+    let derive = f.get("derive").and_then(|v| match v {
+        Value::Array(a) => {
+            if a.elements.is_empty() {
+                cx.error(
+                    a.start(),
+                    ErrorKind::EmptyList(format!("`derive` of {ctx}")),
+                );
+            }
+            let list = a
+                .elements
+                .iter()
+                .filter_map(|el| derivation(cx, el, &ctx))
+                .collect();
+            Some(Sp {
+                v: list,
+                at: a.start(),
+            })
+        }
+        other => {
+            wrong(
+                cx,
+                other,
+                format!("`derive` of {ctx}"),
+                "an array of derivations",
+            );
+            None
+        }
+    });
+
+    let any_at = f.key_at("any");
+    Some(RawRel {
+        at: f.at,
+        name: name?,
+        reverse,
+        doc,
+        marker,
+        method,
+        tier: default_tier,
+        rules,
+        same_type,
+        derive,
+        symmetric,
+        any: any.map(|a| Sp {
+            v: a.v,
+            at: any_at.unwrap_or(a.at),
+        }),
+    })
+}
+
+fn rule(cx: &mut Cx, v: &Value, rel: &str) -> Option<RawRule> {
+    let ctx = format!("a rule of {rel}");
+    let Value::Object(o) = v else {
+        wrong(cx, v, ctx, "an object with `from` and `to`");
+        return None;
+    };
+    let f = fields(cx, o, RULE_KEYS, &ctx);
+    let side = |cx: &mut Cx, key: &'static str| {
+        let what = format!("`{key}` of {ctx}");
+        let list = required(cx, &f, key, &ctx).and_then(|v| names(cx, v, &what))?;
+        if list.v.is_empty() {
+            cx.error(
+                list.at,
+                ErrorKind::EmptyList(format!("`{key}` list of {ctx}")),
+            );
+        }
+        Some(list.v)
+    };
+    let from = side(cx, "from");
+    let to = side(cx, "to");
+    let tier = f
+        .get("tier")
+        .and_then(|v| tier(cx, v, || format!("`tier` of {ctx}")));
+    Some(RawRule {
+        from: from?,
+        to: to?,
+        tier,
+    })
+}
+
+fn derivation(cx: &mut Cx, v: &Value, rel: &str) -> Option<RawDerive> {
+    let ctx = format!("a derivation of {rel}");
+    let Value::Object(o) = v else {
+        wrong(cx, v, ctx, "an object with `swap` or `copy`");
+        return None;
+    };
+    let f = fields(cx, o, DERIVE_KEYS, &ctx);
+    let swap = f.get("swap");
+    let copy = f.get("copy");
+    let own = f
+        .get("own")
+        .and_then(|v| boolean(cx, v, || format!("`own` of {ctx}")))
+        .is_some_and(|b| b.v);
+    let (is_swap, target) = match (swap, copy) {
+        (Some(s), None) => (true, s),
+        (None, Some(c)) => (false, c),
+        (Some(_), Some(c)) => {
+            cx.error(c.start(), ErrorKind::DeriveKind(ctx));
+            return None;
+        }
+        (None, None) => {
+            cx.error(f.at, ErrorKind::DeriveKind(ctx));
+            return None;
+        }
+    };
+    let key = if is_swap { "swap" } else { "copy" };
+    let target = string(cx, target, || format!("`{key}` of {ctx}"))?;
+    Some(RawDerive {
+        swap: is_swap,
+        target,
+        own,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Pass 3: meaning and expansion
+// ---------------------------------------------------------------------------------------
+
+/// Checks a declared name; false when it is unusable (the error is reported).
+fn check_name(cx: &mut Cx, name: &Sp<String>, what: &'static str, allow_at: bool) -> bool {
+    if name.v.is_empty() {
+        cx.error(name.at, ErrorKind::EmptyName(what));
+        return false;
+    }
+    if name.v.trim() != name.v {
+        cx.error(
+            name.at,
+            ErrorKind::Whitespace {
+                what,
+                name: name.v.clone(),
+            },
+        );
+        return false;
+    }
+    if !allow_at && name.v.starts_with('@') {
+        cx.error(
+            name.at,
+            ErrorKind::AtSign {
+                what,
+                name: name.v.clone(),
+            },
+        );
+        return false;
+    }
+    true
+}
+
+/// Registers a Rust name, reporting invalid identifiers and collisions.
+#[allow(clippy::too_many_arguments)]
+fn rust_name(
+    cx: &mut Cx,
+    seen: &mut HashMap<String, String>,
+    what: &'static str,
+    ident: &str,
+    owner: &str,
+    at: usize,
+    explicit: bool,
+    check: fn(&str) -> Result<(), naming::IdentProblem>,
+) {
+    if let Err(problem) = check(ident) {
+        let help = if explicit {
+            format!("choose another `{what}`")
+        } else {
+            format!("set `{what}` on `{owner}` to a valid Rust name")
+        };
+        cx.error_help(
+            at,
+            ErrorKind::InvalidIdentifier {
+                what,
+                ident: ident.to_string(),
+                name: owner.to_string(),
+                reason: problem.describe(),
+            },
+            help,
+        );
+        return;
+    }
+    if let Some(other) = seen.get(ident) {
+        let other = other.clone();
+        cx.error_help(
+            at,
+            ErrorKind::IdentCollision {
+                what,
+                ident: ident.to_string(),
+                name: owner.to_string(),
+                other,
+            },
+            format!("set `{what}` on one of them"),
+        );
+        return;
+    }
+    seen.insert(ident.to_string(), owner.to_string());
+}
+
+/// Depth-first post-order over `edges` without recursion; back edges are returned as
+/// cycles (node lists that start and end with the same node).
+fn post_order(edges: &[Vec<usize>]) -> (Vec<usize>, Vec<Vec<usize>>) {
+    let n = edges.len();
+    let mut state = vec![0u8; n];
+    let mut order = Vec::with_capacity(n);
+    let mut cycles = Vec::new();
+    for root in 0..n {
+        if state[root] != 0 {
+            continue;
+        }
+        state[root] = 1;
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(top) = stack.last_mut() {
+            let (node, next) = *top;
+            if let Some(&t) = edges[node].get(next) {
+                top.1 += 1;
+                match state[t] {
+                    0 => {
+                        state[t] = 1;
+                        stack.push((t, 0));
+                    }
+                    1 => {
+                        let from = stack.iter().position(|(s, _)| *s == t).unwrap_or(0);
+                        let mut cycle: Vec<usize> = stack[from..].iter().map(|(s, _)| *s).collect();
+                        cycle.push(t);
+                        cycles.push(cycle);
+                    }
+                    _ => {}
+                }
+            } else {
+                state[node] = 2;
+                order.push(node);
+                stack.pop();
+            }
+        }
+    }
+    (order, cycles)
+}
+
+type PairSet = BTreeMap<(TypeId, TypeId), Tier>;
+
+#[derive(Clone)]
+enum Expanded {
+    Any,
+    Only(PairSet),
+}
+
+fn add(set: &mut PairSet, key: (TypeId, TypeId), tier: Tier) {
+    set.entry(key)
+        .and_modify(|t| *t = (*t).min(tier))
+        .or_insert(tier);
+}
+
+fn symmetric_closure(set: &mut PairSet) {
+    let swapped: Vec<_> = set.iter().map(|(&(s, t), &tier)| ((t, s), tier)).collect();
+    for (k, tier) in swapped {
+        add(set, k, tier);
+    }
+}
+
+/// Resolves type and group references.
+struct Refs<'r> {
+    type_ids: &'r HashMap<String, TypeId>,
+    type_names: &'r [String],
+    group_names: Vec<String>,
+    /// Declared groups, resolved or not (a group in a cycle is never resolved).
+    declared_groups: HashSet<String>,
+    group_members: HashMap<String, Vec<TypeId>>,
+    all: Vec<TypeId>,
+}
+
+impl Refs<'_> {
+    fn candidates(&self) -> impl Iterator<Item = &str> {
+        self.type_names
+            .iter()
+            .map(String::as_str)
+            .chain(self.group_names.iter().map(String::as_str))
+            .chain(std::iter::once("@all"))
+    }
+
+    /// Appends the types a reference stands for; unknown references are reported.
+    fn resolve(&self, cx: &mut Cx, r: &Sp<String>, out: &mut Vec<TypeId>) {
+        if let Some(group) = r.v.strip_prefix('@') {
+            if group == "all" {
+                out.extend_from_slice(&self.all);
+            } else if let Some(m) = self.group_members.get(group) {
+                out.extend_from_slice(m);
+            } else if !self.declared_groups.contains(group) {
+                cx.error_suggest(
+                    r.at,
+                    ErrorKind::UnknownGroup(group.to_string()),
+                    &r.v,
+                    self.candidates(),
+                );
+            }
+        } else if let Some(&id) = self.type_ids.get(&r.v) {
+            out.push(id);
+        } else {
+            cx.error_suggest(
+                r.at,
+                ErrorKind::UnknownType(r.v.clone()),
+                &r.v,
+                self.candidates(),
+            );
+        }
+    }
+
+    fn resolve_all(&self, cx: &mut Cx, refs: &[Sp<String>]) -> Vec<TypeId> {
+        let mut out = Vec::new();
+        for r in refs {
+            self.resolve(cx, r, &mut out);
+        }
+        out
+    }
+}
+
+fn meaning(cx: &mut Cx, raw: RawSchema) -> Schema {
+    // Types and relationships get their markers in separate modules, so each kind has its
+    // own namespace.
+    let mut markers: HashMap<String, String> = HashMap::new();
+
+    // Types.
+    let mut types: Vec<TypeDef> = Vec::new();
+    let mut type_ids: HashMap<String, TypeId> = HashMap::new();
+    let mut type_at: HashMap<String, usize> = HashMap::new();
+    for t in raw.types {
+        if !check_name(cx, &t.name, "type", false) {
+            continue;
+        }
+        if let Some(&first) = type_at.get(&t.name.v) {
+            let first_line = cx.line(first);
+            cx.error(
+                t.name.at,
+                ErrorKind::DuplicateType {
+                    name: t.name.v.clone(),
+                    first_line,
+                },
+            );
+            continue;
+        }
+        if types.len() >= usize::from(u16::MAX) {
+            cx.error(t.name.at, ErrorKind::TooMany("types"));
+            break;
+        }
+        let (marker, marker_at, explicit) = match &t.marker {
+            Some(m) => (m.v.clone(), m.at, true),
+            None => (naming::type_marker(&t.name.v), t.name.at, false),
+        };
+        rust_name(
+            cx,
+            &mut markers,
+            "marker",
+            &marker,
+            &t.name.v,
+            marker_at,
+            explicit,
+            naming::check_marker,
+        );
+        let id = TypeId(types.len() as u16);
+        type_ids.insert(t.name.v.clone(), id);
+        type_at.insert(t.name.v.clone(), t.name.at);
+        types.push(TypeDef {
+            name: t.name.v,
+            marker,
+            doc: t.doc,
+        });
+    }
+    let type_names: Vec<String> = types.iter().map(|t| t.name.clone()).collect();
+
+    // Groups: names first, then members in dependency order.
+    let mut group_index: HashMap<String, usize> = HashMap::new();
+    let mut kept_groups: Vec<RawGroup> = Vec::new();
+    for g in raw.groups {
+        if !check_name(cx, &g.name, "group", false) {
+            continue;
+        }
+        if g.name.v == "all" {
+            cx.error(g.name.at, ErrorKind::ReservedGroup(g.name.v.clone()));
+            continue;
+        }
+        if let Some(&first) = group_index.get(&g.name.v) {
+            let first_line = cx.line(kept_groups[first].name.at);
+            cx.error(
+                g.name.at,
+                ErrorKind::DuplicateGroup {
+                    name: g.name.v.clone(),
+                    first_line,
+                },
+            );
+            continue;
+        }
+        if type_ids.contains_key(&g.name.v) {
+            cx.error_help(
+                g.name.at,
+                ErrorKind::GroupNamesType(g.name.v.clone()),
+                "rename the group",
+            );
+        }
+        group_index.insert(g.name.v.clone(), kept_groups.len());
+        kept_groups.push(g);
+    }
+    let group_edges: Vec<Vec<usize>> = kept_groups
+        .iter()
+        .map(|g| {
+            g.members
+                .iter()
+                .filter_map(|m| m.v.strip_prefix('@'))
+                .filter_map(|name| group_index.get(name).copied())
+                .collect()
+        })
+        .collect();
+    let (group_order, group_cycles) = post_order(&group_edges);
+    for cycle in group_cycles {
+        let names = cycle
+            .iter()
+            .map(|&i| kept_groups[i].name.v.clone())
+            .collect();
+        cx.error(kept_groups[cycle[0]].name.at, ErrorKind::GroupCycle(names));
+    }
+    let mut refs = Refs {
+        type_ids: &type_ids,
+        type_names: &type_names,
+        group_names: kept_groups
+            .iter()
+            .map(|g| format!("@{}", g.name.v))
+            .collect(),
+        declared_groups: group_index.keys().cloned().collect(),
+        group_members: HashMap::new(),
+        all: (0..types.len()).map(|i| TypeId(i as u16)).collect(),
+    };
+    let mut group_members: Vec<Vec<TypeId>> = vec![Vec::new(); kept_groups.len()];
+    for gi in group_order {
+        let mut members = refs.resolve_all(cx, &kept_groups[gi].members);
+        let mut seen = HashSet::new();
+        members.retain(|id| seen.insert(*id));
+        refs.group_members
+            .insert(kept_groups[gi].name.v.clone(), members.clone());
+        group_members[gi] = members;
+    }
+    let groups: Vec<Group> = kept_groups
+        .iter()
+        .zip(group_members)
+        .map(|(g, members)| Group {
+            name: g.name.v.clone(),
+            members,
+        })
+        .collect();
+
+    // Relationship names.
+    let mut rels: Vec<RawRel> = Vec::new();
+    let mut rel_index: HashMap<String, usize> = HashMap::new();
+    for r in raw.relationships {
+        if !check_name(cx, &r.name, "relationship", true) {
+            continue;
+        }
+        if let Some(&first) = rel_index.get(&r.name.v) {
+            let first_line = cx.line(rels[first].name.at);
+            cx.error(
+                r.name.at,
+                ErrorKind::DuplicateRelationship {
+                    name: r.name.v.clone(),
+                    first_line,
+                },
+            );
+            continue;
+        }
+        if rels.len() >= usize::from(u16::MAX) {
+            cx.error(r.name.at, ErrorKind::TooMany("relationships"));
+            break;
+        }
+        rel_index.insert(r.name.v.clone(), rels.len());
+        rels.push(r);
+    }
+
+    // Reverse-only names.
+    let mut reverse_only: Vec<String> = Vec::new();
+    let mut reverse_only_at: HashMap<String, usize> = HashMap::new();
+    for n in &raw.reverse_only {
+        if !check_name(cx, n, "reverse-only", true) {
+            continue;
+        }
+        if let Some(&first) = reverse_only_at.get(&n.v) {
+            let first_line = cx.line(first);
+            cx.error(
+                n.at,
+                ErrorKind::DuplicateReverseOnly {
+                    name: n.v.clone(),
+                    first_line,
+                },
+            );
+            continue;
+        }
+        if rel_index.contains_key(&n.v) {
+            cx.error_help(
+                n.at,
+                ErrorKind::ReverseOnlyIsRelationship(n.v.clone()),
+                "remove it from `reverse_only`",
+            );
+            continue;
+        }
+        reverse_only_at.insert(n.v.clone(), n.at);
+        reverse_only.push(n.v.clone());
+    }
+
+    // Reverse names, Rust names, shape of each relationship.
+    let mut used_reverse: HashSet<String> = HashSet::new();
+    let mut markers: HashMap<String, String> = HashMap::new();
+    let mut methods: HashMap<String, String> = HashMap::new();
+    let rel_names: Vec<String> = rels.iter().map(|r| r.name.v.clone()).collect();
+    for r in &rels {
+        match &r.reverse {
+            Some(rev) if rev.v.is_empty() => {
+                cx.error(rev.at, ErrorKind::EmptyName("reverse"));
+            }
+            Some(rev) => {
+                if rel_index.contains_key(&rev.v) || reverse_only_at.contains_key(&rev.v) {
+                    used_reverse.insert(rev.v.clone());
+                } else {
+                    let candidates = rel_names
+                        .iter()
+                        .chain(reverse_only.iter())
+                        .map(String::as_str);
+                    cx.error_suggest(
+                        rev.at,
+                        ErrorKind::UnknownReverse(rev.v.clone()),
+                        &rev.v,
+                        candidates,
+                    );
+                }
+            }
+            None => {}
+        }
+        let (marker, at, explicit) = match &r.marker {
+            Some(m) => (m.v.clone(), m.at, true),
+            None => (naming::relationship_marker(&r.name.v), r.name.at, false),
+        };
+        rust_name(
+            cx,
+            &mut markers,
+            "marker",
+            &marker,
+            &r.name.v,
+            at,
+            explicit,
+            naming::check_marker,
+        );
+        let (method, at, explicit) = match &r.method {
+            Some(m) => (m.v.clone(), m.at, true),
+            None => (naming::relationship_method(&r.name.v), r.name.at, false),
+        };
+        rust_name(
+            cx,
+            &mut methods,
+            "method",
+            &method,
+            &r.name.v,
+            at,
+            explicit,
+            naming::check_method,
+        );
+
+        let is_any = r.any.as_ref().is_some_and(|a| a.v);
+        if is_any {
+            let at = r.any.as_ref().map_or(r.at, |a| a.at);
+            let conflicts = [
+                ("rules", r.rules.is_some()),
+                ("same_type", r.same_type.is_some()),
+                ("derive", r.derive.is_some()),
+                ("symmetric", r.symmetric.is_some()),
+                ("tier", r.tier.is_some()),
+            ];
+            for (key, present) in conflicts {
+                if present {
+                    cx.error(
+                        at,
+                        ErrorKind::ConflictingKeys {
+                            name: r.name.v.clone(),
+                            key,
+                        },
+                    );
+                }
+            }
+        } else if r.rules.is_none() && r.same_type.is_none() && r.derive.is_none() {
+            cx.error(r.at, ErrorKind::NoPairs(r.name.v.clone()));
+        }
+    }
+    for n in &raw.reverse_only {
+        if reverse_only_at.get(&n.v) == Some(&n.at) && !used_reverse.contains(&n.v) {
+            cx.error_help(
+                n.at,
+                ErrorKind::UnusedReverseOnly(n.v.clone()),
+                "remove it from `reverse_only`",
+            );
+        }
+    }
+
+    // Own pairs: rules, same_type, symmetric closure.
+    let mut own: Vec<Expanded> = Vec::with_capacity(rels.len());
+    for r in &rels {
+        if r.any.as_ref().is_some_and(|a| a.v) {
+            own.push(Expanded::Any);
+            continue;
+        }
+        let default_tier = r.tier.unwrap_or_default();
+        let mut set = PairSet::new();
+        for rule in r.rules.iter().flat_map(|rs| &rs.v) {
+            let from = refs.resolve_all(cx, &rule.from);
+            let to = refs.resolve_all(cx, &rule.to);
+            let tier = rule.tier.unwrap_or(default_tier);
+            for &s in &from {
+                for &t in &to {
+                    add(&mut set, (s, t), tier);
+                }
+            }
+        }
+        if let Some(st) = &r.same_type {
+            for id in refs.resolve_all(cx, &st.v) {
+                add(&mut set, (id, id), default_tier);
+            }
+        }
+        if r.symmetric.as_ref().is_some_and(|s| s.v) {
+            symmetric_closure(&mut set);
+        }
+        own.push(Expanded::Only(set));
+    }
+
+    // Derivations: resolve targets, detect cycles, expand in dependency order.
+    let mut derive_edges: Vec<Vec<usize>> = vec![Vec::new(); rels.len()];
+    let mut derive_targets: Vec<Vec<(usize, &RawDerive)>> = vec![Vec::new(); rels.len()];
+    for (i, r) in rels.iter().enumerate() {
+        for d in r.derive.iter().flat_map(|ds| &ds.v) {
+            match rel_index.get(&d.target.v) {
+                Some(&t) => {
+                    if !d.own {
+                        derive_edges[i].push(t);
+                    }
+                    derive_targets[i].push((t, d));
+                }
+                None => cx.error_suggest(
+                    d.target.at,
+                    ErrorKind::UnknownRelationship(d.target.v.clone()),
+                    &d.target.v,
+                    rel_names.iter().map(String::as_str),
+                ),
+            }
+        }
+    }
+    let (order, cycles) = post_order(&derive_edges);
+    let mut in_cycle = vec![false; rels.len()];
+    for cycle in cycles {
+        for &i in &cycle {
+            in_cycle[i] = true;
+        }
+        let names = cycle.iter().map(|&i| rels[i].name.v.clone()).collect();
+        let first = cycle[0];
+        let next = cycle.get(1).copied().unwrap_or(first);
+        let at = derive_targets[first]
+            .iter()
+            .find(|(t, d)| *t == next && !d.own)
+            .map_or(rels[first].name.at, |(_, d)| d.target.at);
+        cx.error(at, ErrorKind::DerivationCycle(names));
+    }
+    let mut full: Vec<Option<Expanded>> = vec![None; rels.len()];
+    for i in order {
+        let mut result = own[i].clone();
+        for &(t, d) in &derive_targets[i] {
+            let source = if d.own {
+                Some(&own[t])
+            } else {
+                full[t].as_ref()
+            };
+            match (source, &mut result) {
+                (None, _) | (_, Expanded::Any) => {}
+                (Some(Expanded::Any), r) => *r = Expanded::Any,
+                (Some(Expanded::Only(pairs)), Expanded::Only(set)) => {
+                    for (&(s, tt), &tier) in pairs {
+                        let key = if d.swap { (tt, s) } else { (s, tt) };
+                        add(set, key, tier);
+                    }
+                }
+            }
+        }
+        if let Expanded::Only(set) = &mut result
+            && rels[i].symmetric.as_ref().is_some_and(|s| s.v)
+        {
+            symmetric_closure(set);
+        }
+        full[i] = Some(result);
+    }
+
+    let mut relationships = Vec::with_capacity(rels.len());
+    for (i, (r, expanded)) in rels.into_iter().zip(full).enumerate() {
+        let pairs = match expanded.unwrap_or(Expanded::Only(PairSet::new())) {
+            Expanded::Any => Pairs::Any,
+            Expanded::Only(set) => {
+                let has_source = r.rules.is_some() || r.same_type.is_some() || r.derive.is_some();
+                if set.is_empty() && has_source && !in_cycle[i] && cx.errors.is_empty() {
+                    cx.error(r.at, ErrorKind::ExpandsToNothing(r.name.v.clone()));
+                }
+                Pairs::Only(
+                    set.into_iter()
+                        .map(|((source, target), tier)| Pair {
+                            source,
+                            target,
+                            tier,
+                        })
+                        .collect(),
+                )
+            }
+        };
+        relationships.push(RelationshipDef {
+            marker: r
+                .marker
+                .map_or_else(|| naming::relationship_marker(&r.name.v), |m| m.v),
+            method: r
+                .method
+                .map_or_else(|| naming::relationship_method(&r.name.v), |m| m.v),
+            reverse: r.reverse.map(|s| s.v).unwrap_or_default(),
+            name: r.name.v,
+            doc: r.doc,
+            pairs,
+        });
+    }
+
+    Schema {
+        name: raw.name,
+        source: Some(cx.path.clone()),
+        types,
+        groups,
+        relationships,
+        reverse_only,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(src: &str) -> Schema {
+        match parse_str(src, "t.json") {
+            Ok(s) => s,
+            Err(e) => panic!("unexpected errors:\n{e}"),
+        }
+    }
+
+    fn errs(src: &str) -> Vec<String> {
+        match parse_str(src, "t.json") {
+            Ok(_) => panic!("expected errors"),
+            Err(e) => e.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    fn names(s: &Schema, rel: &str) -> Vec<(String, String, Tier)> {
+        let r = s.relationship(rel).unwrap();
+        r.explicit_pairs()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    s.ty(p.source).name.clone(),
+                    s.ty(p.target).name.clone(),
+                    p.tier,
+                )
+            })
+            .collect()
+    }
+
+    const BASE: &str = r#"{
+  "name": "t",
+  "types": ["A", "B", {"name": "C", "marker": "Cee", "doc": "the C"}],
+  "groups": {"ab": ["A", "B"], "abc": ["@ab", "C"]},
+  "reverse_only": ["x-of"],
+  "relationships": [
+    {"name": "r", "reverse": "r-by", "rules": [{"from": "A", "to": ["@ab"], "tier": "extended"},
+                                               {"from": ["A"], "to": ["B"]}]},
+    {"name": "r-by", "reverse": "r", "derive": [{"swap": "r"}]},
+    {"name": "r-by-too", "reverse": "r", "derive": [{"copy": "r-by"}]},
+    {"name": "same", "reverse": "same", "same_type": ["@all"], "tier": "extended",
+     "rules": [{"from": ["A"], "to": ["C"]}], "symmetric": true},
+    {"name": "anything", "reverse": "x-of", "any": true}
+  ]
+}"#;
+
+    #[test]
+    fn expands_rules_derivations_and_symmetry() {
+        let s = ok(BASE);
+        assert_eq!(s.types[2].marker, "Cee");
+        assert_eq!(s.types[2].doc, "the C");
+        assert_eq!(s.types[0].marker, "A");
+        assert_eq!(s.groups[1].members, vec![TypeId(0), TypeId(1), TypeId(2)]);
+        use Tier::*;
+        let t = |a: &str, b: &str, tier| (a.to_string(), b.to_string(), tier);
+        assert_eq!(
+            names(&s, "r"),
+            vec![t("A", "A", Extended), t("A", "B", Core)]
+        );
+        assert_eq!(
+            names(&s, "r-by"),
+            vec![t("A", "A", Extended), t("B", "A", Core)]
+        );
+        assert_eq!(names(&s, "r-by-too"), names(&s, "r-by"));
+        assert_eq!(
+            names(&s, "same"),
+            vec![
+                t("A", "A", Extended),
+                t("A", "C", Extended),
+                t("B", "B", Extended),
+                t("C", "A", Extended),
+                t("C", "C", Extended)
+            ]
+        );
+        assert_eq!(s.relationship("anything").unwrap().pairs, Pairs::Any);
+        assert_eq!(s.reverse_only, vec!["x-of"]);
+        assert_eq!(s.relationship("r-by-too").unwrap().method, "r_by_too");
+        assert_eq!(s.source.as_deref(), Some(Path::new("t.json")));
+    }
+
+    #[test]
+    fn own_derivations_allow_mutual_inverses() {
+        let s = ok(r#"{"name": "t", "types": ["A", "B"], "relationships": [
+            {"name": "contains", "reverse": "part-of", "rules": [{"from": "A", "to": "B"}],
+             "derive": [{"swap": "part-of", "own": true}]},
+            {"name": "part-of", "reverse": "contains", "rules": [{"from": "A", "to": "A", "tier": "extended"}],
+             "derive": [{"swap": "contains", "own": true}]}]}"#);
+        let t = |a: &str, b: &str, tier| (a.to_string(), b.to_string(), tier);
+        assert_eq!(
+            names(&s, "contains"),
+            vec![t("A", "A", Tier::Extended), t("A", "B", Tier::Core)]
+        );
+        assert_eq!(
+            names(&s, "part-of"),
+            vec![t("A", "A", Tier::Extended), t("B", "A", Tier::Core)]
+        );
+    }
+
+    #[test]
+    fn derived_from_any_is_any() {
+        let s = ok(r#"{"name": "t", "types": ["A"], "relationships": [
+            {"name": "a", "reverse": "b", "any": true},
+            {"name": "b", "reverse": "a", "derive": [{"swap": "a"}]}]}"#);
+        assert_eq!(s.relationship("b").unwrap().pairs, Pairs::Any);
+    }
+
+    #[test]
+    fn unknown_type_is_located_and_suggested() {
+        let src = "{\"name\": \"t\", \"types\": [\"Attack Pattern\"],\n \"relationships\": [{\"name\": \"u\", \"reverse\": \"u\",\n   \"rules\": [{\"from\": [\"Atack Pattern\"], \"to\": \"Attack Pattern\"}]}]}";
+        assert_eq!(
+            errs(src),
+            vec!["unknown type `Atack Pattern` at t.json:3:24; did you mean `Attack Pattern`?"]
+        );
+    }
+
+    #[test]
+    fn collects_several_errors_in_file_order() {
+        let got = errs(
+            r#"{"name": "t", "types": ["A", "A"], "relationships": [
+  {"name": "r", "reverse": "nope", "rules": [{"from": ["B"], "to": ["A"], "tier": "gold"}]}]}"#,
+        );
+        assert_eq!(
+            got,
+            vec![
+                "duplicate type `A` (first declared at line 1) at t.json:1:30",
+                "unknown reverse name `nope`: it is neither a relationship name nor listed in `reverse_only` at t.json:2:28",
+                "unknown type `B` at t.json:2:56",
+                "unknown tier `gold` at t.json:2:83; expected `core` or `extended`",
+            ]
+        );
+    }
+
+    #[test]
+    fn syntax_error_position() {
+        assert_eq!(
+            errs("{\"name\": \"t\",\n  \"types\": [\"A\",]}"),
+            vec!["invalid JSON: trailing commas are not allowed at t.json:2:16"]
+        );
+        assert_eq!(
+            errs("{\"name\": \"t\" // c\n}"),
+            vec!["invalid JSON: comments are not allowed at t.json:1:14"]
+        );
+        assert_eq!(
+            errs("  "),
+            vec!["empty schema: expected a JSON object at t.json:1:3"]
+        );
+        assert_eq!(
+            errs("[]"),
+            vec!["the schema must be an object, found an array at t.json:1:1"]
+        );
+    }
+
+    #[test]
+    fn derivation_cycle_is_named() {
+        let got = errs(
+            r#"{"name": "t", "types": ["A"], "relationships": [
+  {"name": "a", "reverse": "b", "derive": [{"swap": "b"}]},
+  {"name": "b", "reverse": "a", "derive": [{"copy": "a"}]}]}"#,
+        );
+        assert_eq!(
+            got,
+            vec!["derivation cycle: `a` -> `b` -> `a` at t.json:2:53"]
+        );
+    }
+
+    #[test]
+    fn group_cycle_and_reserved_names() {
+        let got = errs(
+            r#"{"name": "t", "types": ["A"], "groups": {"g": ["@h"], "h": ["@g"], "all": ["A"], "A": ["A"]},
+  "relationships": [{"name": "a", "reverse": "a", "any": true}]}"#,
+        );
+        assert_eq!(
+            got,
+            vec![
+                "group cycle: `g` -> `h` -> `g` at t.json:1:42",
+                "group name `all` is reserved: `@all` always means every type at t.json:1:68",
+                "group `A` has the same name as a type at t.json:1:82; rename the group",
+            ]
+        );
+    }
+
+    #[test]
+    fn marker_and_method_problems() {
+        let got = errs(
+            r#"{"name": "t", "types": ["IPv6 CIDR", "IPv6CIDR", {"name": "x", "marker": "x"}],
+  "relationships": [{"name": "type", "reverse": "type", "any": true},
+                    {"name": "a-b", "reverse": "a_b", "any": true},
+                    {"name": "a_b", "reverse": "a-b", "any": true}]}"#,
+        );
+        assert_eq!(
+            got,
+            vec![
+                "marker `Ipv6Cidr` of `IPv6CIDR` is also the marker of `IPv6 CIDR` at t.json:1:38; set `marker` on one of them",
+                "marker `x` of `x` cannot be used: a marker type must start with an upper-case letter at t.json:1:74; choose another `marker`",
+                "method `type` of `type` cannot be used: it is a Rust keyword at t.json:2:30; set `method` on `type` to a valid Rust name",
+                "marker `AB` of `a_b` is also the marker of `a-b` at t.json:4:30; set `marker` on one of them",
+                "method `a_b` of `a_b` is also the method of `a-b` at t.json:4:30; set `method` on one of them",
+            ]
+        );
+    }
+
+    #[test]
+    fn lines_handle_crlf_and_multibyte() {
+        let l = Lines::new("a\r\nbé\rc");
+        assert_eq!(l.position(0), (1, 1));
+        assert_eq!(l.position(3), (2, 1));
+        assert_eq!(l.position(5), (2, 3));
+        assert_eq!(l.position(7), (3, 1));
+        assert_eq!(l.position(100), (3, 2));
+    }
+
+    #[test]
+    fn post_order_reports_self_loop() {
+        let (order, cycles) = post_order(&[vec![0], vec![0]]);
+        assert_eq!(order, vec![0, 1]);
+        assert_eq!(cycles, vec![vec![0, 0]]);
+    }
+
+    #[test]
+    fn deep_chains_do_not_overflow_the_stack() {
+        let n = 20_000;
+        let mut rels = vec![
+            r#"{"name": "r0", "reverse": "r0", "rules": [{"from": "A", "to": "A"}]}"#.to_string(),
+        ];
+        for i in 1..n {
+            rels.push(format!(
+                r#"{{"name": "r{i}", "reverse": "r{i}", "derive": [{{"swap": "r{}"}}]}}"#,
+                i - 1
+            ));
+        }
+        let src = format!(
+            r#"{{"name": "t", "types": ["A"], "relationships": [{}]}}"#,
+            rels.join(",")
+        );
+        let s = ok(&src);
+        assert_eq!(s.triple_count(), n);
+    }
+}
