@@ -176,6 +176,14 @@ pub enum ErrorKind {
         /// Why it cannot be used.
         reason: &'static str,
     },
+    /// A name without any letter or digit, so no Rust name can be derived from it.
+    #[error("{what} name `{name}` has no letter or digit to derive a Rust name from")]
+    NoRustName {
+        /// `type` or `relationship`.
+        what: &'static str,
+        /// The name as written.
+        name: String,
+    },
     /// Two schema names that give the same Rust name.
     #[error("{what} `{ident}` of `{name}` is also the {what} of `{other}`")]
     IdentCollision {

@@ -254,6 +254,9 @@ struct RawRel {
     derive: Option<Sp<Vec<RawDerive>>>,
     symmetric: Option<Sp<bool>>,
     any: Option<Sp<bool>>,
+    /// Whether any of `rules`, `same_type`, `derive` or `any` is written (even if wrongly
+    /// typed or misspelled, which is reported on its own).
+    states_pairs: bool,
 }
 
 struct RawSchema {
@@ -301,7 +304,7 @@ fn syntax(cx: &mut Cx) -> Option<RawSchema> {
         }
     };
     let Some(root) = parsed.value else {
-        cx.error(text.len(), ErrorKind::Empty);
+        cx.error(0, ErrorKind::Empty);
         return None;
     };
     let Value::Object(obj) = &root else {
@@ -322,6 +325,9 @@ fn syntax(cx: &mut Cx) -> Option<RawSchema> {
 struct Fields<'b, 'a> {
     at: usize,
     props: Vec<(&'static str, &'b ObjectProp<'a>)>,
+    /// Known keys that an unknown key was taken for (`form` → `from`); a missing key in
+    /// this list is not reported again.
+    misspelled: Vec<&'static str>,
 }
 
 impl<'b, 'a> Fields<'b, 'a> {
@@ -330,6 +336,11 @@ impl<'b, 'a> Fields<'b, 'a> {
             .iter()
             .find(|(k, _)| *k == key)
             .map(|(_, p)| &p.value)
+    }
+
+    /// Whether `key` is present, or misspelled (already reported as an unknown key).
+    fn present_or_misspelled(&self, key: &str) -> bool {
+        self.get(key).is_some() || self.misspelled.contains(&key)
     }
 
     fn key_at(&self, key: &str) -> Option<usize> {
@@ -347,6 +358,7 @@ fn fields<'b, 'a>(
     context: &str,
 ) -> Fields<'b, 'a> {
     let mut props: Vec<(&'static str, &'b ObjectProp<'a>)> = Vec::new();
+    let mut misspelled = Vec::new();
     for prop in &obj.properties {
         let key = prop.name.as_str();
         match allowed.iter().find(|k| **k == key) {
@@ -362,6 +374,9 @@ fn fields<'b, 'a>(
             Some(&k) => props.push((k, prop)),
             None => {
                 let near = suggest::nearest(key, allowed.iter().copied());
+                if let Some(&first) = near.first() {
+                    misspelled.push(first);
+                }
                 let help = if near.is_empty() {
                     format!("expected {}", suggest::or_list(allowed))
                 } else {
@@ -381,6 +396,7 @@ fn fields<'b, 'a>(
     Fields {
         at: obj.start(),
         props,
+        misspelled,
     }
 }
 
@@ -428,7 +444,7 @@ fn required<'b, 'a>(
     context: &str,
 ) -> Option<&'b Value<'a>> {
     let v = f.get(key);
-    if v.is_none() {
+    if v.is_none() && !f.misspelled.contains(&key) {
         cx.error(
             f.at,
             ErrorKind::MissingKey {
@@ -612,15 +628,19 @@ fn type_entry(cx: &mut Cx, v: &Value) -> Option<RawType> {
             doc: String::new(),
         }),
         Value::Object(o) => {
-            let f = fields(cx, o, TYPE_KEYS, "a type");
-            let name = required(cx, &f, "name", "a type")
-                .and_then(|v| string(cx, v, || "a type's `name`".into()));
+            let ctx = match o.get_string("name") {
+                Some(n) => format!("type `{}`", n.value),
+                None => "a type".to_string(),
+            };
+            let f = fields(cx, o, TYPE_KEYS, &ctx);
+            let name = required(cx, &f, "name", &ctx)
+                .and_then(|v| string(cx, v, || format!("`name` of {ctx}")));
             let marker = f
                 .get("marker")
-                .and_then(|v| string(cx, v, || "a type's `marker`".into()));
+                .and_then(|v| string(cx, v, || format!("`marker` of {ctx}")));
             let doc = f
                 .get("doc")
-                .and_then(|v| string(cx, v, || "a type's `doc`".into()))
+                .and_then(|v| string(cx, v, || format!("`doc` of {ctx}")))
                 .map(|s| s.v)
                 .unwrap_or_default();
             Some(RawType {
@@ -747,6 +767,9 @@ fn relationship(cx: &mut Cx, v: &Value) -> Option<RawRel> {
     });
 
     let any_at = f.key_at("any");
+    let states_pairs = ["rules", "same_type", "derive", "any"]
+        .iter()
+        .any(|k| f.present_or_misspelled(k));
     Some(RawRel {
         at: f.at,
         name: name?,
@@ -763,6 +786,7 @@ fn relationship(cx: &mut Cx, v: &Value) -> Option<RawRel> {
             v: a.v,
             at: any_at.unwrap_or(a.at),
         }),
+        states_pairs,
     })
 }
 
@@ -1059,16 +1083,27 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Schema {
             Some(m) => (m.v.clone(), m.at, true),
             None => (naming::type_marker(&t.name.v), t.name.at, false),
         };
-        rust_name(
-            cx,
-            &mut markers,
-            "marker",
-            &marker,
-            &t.name.v,
-            marker_at,
-            explicit,
-            naming::check_marker,
-        );
+        if marker.is_empty() && !explicit {
+            cx.error_help(
+                t.name.at,
+                ErrorKind::NoRustName {
+                    what: "type",
+                    name: t.name.v.clone(),
+                },
+                "set `marker`",
+            );
+        } else {
+            rust_name(
+                cx,
+                &mut markers,
+                "marker",
+                &marker,
+                &t.name.v,
+                marker_at,
+                explicit,
+                naming::check_marker,
+            );
+        }
         let id = TypeId(types.len() as u16);
         type_ids.insert(t.name.v.clone(), id);
         type_at.insert(t.name.v.clone(), t.name.at);
@@ -1243,34 +1278,57 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Schema {
             }
             None => {}
         }
+        let no_words = naming::words(&r.name.v).is_empty();
+        if no_words && (r.marker.is_none() || r.method.is_none()) {
+            let missing: Vec<&str> = [
+                ("`marker`", r.marker.is_none()),
+                ("`method`", r.method.is_none()),
+            ]
+            .iter()
+            .filter(|(_, m)| *m)
+            .map(|(k, _)| *k)
+            .collect();
+            cx.error_help(
+                r.name.at,
+                ErrorKind::NoRustName {
+                    what: "relationship",
+                    name: r.name.v.clone(),
+                },
+                format!("set {}", missing.join(" and ")),
+            );
+        }
         let (marker, at, explicit) = match &r.marker {
             Some(m) => (m.v.clone(), m.at, true),
             None => (naming::relationship_marker(&r.name.v), r.name.at, false),
         };
-        rust_name(
-            cx,
-            &mut markers,
-            "marker",
-            &marker,
-            &r.name.v,
-            at,
-            explicit,
-            naming::check_marker,
-        );
+        if explicit || !no_words {
+            rust_name(
+                cx,
+                &mut markers,
+                "marker",
+                &marker,
+                &r.name.v,
+                at,
+                explicit,
+                naming::check_marker,
+            );
+        }
         let (method, at, explicit) = match &r.method {
             Some(m) => (m.v.clone(), m.at, true),
             None => (naming::relationship_method(&r.name.v), r.name.at, false),
         };
-        rust_name(
-            cx,
-            &mut methods,
-            "method",
-            &method,
-            &r.name.v,
-            at,
-            explicit,
-            naming::check_method,
-        );
+        if explicit || !no_words {
+            rust_name(
+                cx,
+                &mut methods,
+                "method",
+                &method,
+                &r.name.v,
+                at,
+                explicit,
+                naming::check_method,
+            );
+        }
 
         let is_any = r.any.as_ref().is_some_and(|a| a.v);
         if is_any {
@@ -1293,7 +1351,7 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Schema {
                     );
                 }
             }
-        } else if r.rules.is_none() && r.same_type.is_none() && r.derive.is_none() {
+        } else if !r.states_pairs {
             cx.error(r.at, ErrorKind::NoPairs(r.name.v.clone()));
         }
     }
@@ -1592,7 +1650,7 @@ mod tests {
         );
         assert_eq!(
             errs("  "),
-            vec!["empty schema: expected a JSON object at t.json:1:3"]
+            vec!["empty schema: expected a JSON object at t.json:1:1"]
         );
         assert_eq!(
             errs("[]"),
