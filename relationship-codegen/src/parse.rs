@@ -303,6 +303,14 @@ fn syntax(cx: &mut Cx) -> Option<RawSchema> {
             return None;
         }
     };
+    // JSON forbids raw control characters in strings; the parser lets them through.
+    if let Some(at) = raw_control_in_string(text) {
+        cx.error(
+            at,
+            ErrorKind::Syntax("control characters in strings must be escaped".into()),
+        );
+        return None;
+    }
     let Some(root) = parsed.value else {
         cx.error(0, ErrorKind::Empty);
         return None;
@@ -319,6 +327,29 @@ fn syntax(cx: &mut Cx) -> Option<RawSchema> {
         return None;
     };
     Some(top(cx, obj))
+}
+
+/// The offset of the first unescaped control character (U+0000 to U+001F) inside a string
+/// literal. `text` is known to be syntactically valid JSON apart from that.
+fn raw_control_in_string(text: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            } else if b < 0x20 {
+                return Some(i);
+            }
+        } else if b == b'"' {
+            in_string = true;
+        }
+    }
+    None
 }
 
 /// The known properties of an object; unknown and duplicate keys are reported.
@@ -767,9 +798,16 @@ fn relationship(cx: &mut Cx, v: &Value) -> Option<RawRel> {
     });
 
     let any_at = f.key_at("any");
+    // `"any": false` states nothing; any other value of `any` (even a wrong one, reported
+    // above) counts as an attempt.
+    let any_is_false = matches!(f.get("any"), Some(Value::BooleanLit(b)) if !b.value);
     let states_pairs = ["rules", "same_type", "derive", "any"]
         .iter()
-        .any(|k| f.present_or_misspelled(k));
+        .any(|k| f.present_or_misspelled(k))
+        && !(any_is_false
+            && !["rules", "same_type", "derive"]
+                .iter()
+                .any(|k| f.present_or_misspelled(k)));
     Some(RawRel {
         at: f.at,
         name: name?,
@@ -1464,8 +1502,7 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Schema {
         let pairs = match expanded.unwrap_or(Expanded::Only(PairSet::new())) {
             Expanded::Any => Pairs::Any,
             Expanded::Only(set) => {
-                let has_source = r.rules.is_some() || r.same_type.is_some() || r.derive.is_some();
-                if set.is_empty() && has_source && !in_cycle[i] && cx.errors.is_empty() {
+                if set.is_empty() && !in_cycle[i] && cx.errors.is_empty() {
                     cx.error(r.at, ErrorKind::ExpandsToNothing(r.name.v.clone()));
                 }
                 Pairs::Only(
@@ -1705,6 +1742,40 @@ mod tests {
                 "method `a_b` of `a_b` is also the method of `a-b` at t.json:4:30; set `method` on one of them",
             ]
         );
+    }
+
+    #[test]
+    fn any_false_is_not_a_way_to_allow_pairs() {
+        assert_eq!(
+            errs(
+                r#"{"name": "t", "types": ["A"], "relationships": [{"name": "a", "reverse": "a", "any": false}]}"#
+            ),
+            vec![
+                "relationship `a` allows no pair: give it `rules`, `same_type`, `derive` or `any` at t.json:1:49"
+            ]
+        );
+        let s = ok(
+            r#"{"name": "t", "types": ["A"], "relationships": [{"name": "a", "reverse": "a", "any": false, "same_type": "A"}]}"#,
+        );
+        assert_eq!(s.triple_count(), 1);
+    }
+
+    #[test]
+    fn control_characters_in_strings() {
+        let valid = r#"{"name": "t", "types": ["A"], "relationships": [{"name": "r", "reverse": "r", "any": true}]}"#;
+        assert!(parse_str(valid, "t.json").is_ok());
+        let raw_newline = valid.replace("\"t\"", "\"a\nb\"");
+        let got = parse_str(&raw_newline, "t.json")
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        assert_eq!(
+            got,
+            Err(
+                "invalid JSON: control characters in strings must be escaped at t.json:1:12".into()
+            )
+        );
+        let escaped = valid.replace("\"t\"", "\"a\\nb\"");
+        assert!(parse_str(&escaped, "t.json").is_ok());
     }
 
     #[test]
