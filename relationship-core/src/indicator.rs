@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
 use crate::relationship::{EntityRelationship, Fields};
 
 /// The value of XSOAR's pseudo-indicator that carries relationships without an owner.
@@ -10,7 +12,27 @@ pub const DUMMY_INDICATOR_VALUE: &str = "$$DummyIndicator$$";
 /// One indicator object of a createIndicators batch.
 ///
 /// Rendered with the keys `value`, `type`, `score` (when set), `rawJSON`, `fields`, and
-/// `relationships` (when non-empty), in that order.
+/// `relationships` (when non-empty, each as [`EntityRelationship::to_indicator`]), in that
+/// order.
+///
+/// An object whose `value` is [`DUMMY_INDICATOR_VALUE`] is XSOAR's dummy indicator and is
+/// rendered with only `value` and `relationships` (the latter even when empty), exactly as
+/// feeds build it: `{"value": "$$DummyIndicator$$", "relationships": [...]}`.
+///
+/// ```
+/// use relationship_core::json::{self, JsonStyle};
+/// use relationship_core::{EntityRelationship, IndicatorObject};
+///
+/// let ind = IndicatorObject::new("8.8.8.8", "IP").with_score(1);
+/// assert_eq!(
+///     json::to_string(&ind, JsonStyle::Python).unwrap(),
+///     r#"{"value": "8.8.8.8", "type": "IP", "score": 1, "rawJSON": {}, "fields": {}}"#
+/// );
+/// let rel = EntityRelationship::new("resolves-to", "resolved-from", "a.example", "Domain", "8.8.8.8", "IP");
+/// let dummy = IndicatorObject::dummy(vec![rel]);
+/// assert!(json::to_string(&dummy, JsonStyle::Compact).unwrap()
+///     .starts_with(r#"{"value":"$$DummyIndicator$$","relationships":[{"name":"resolves-to","#));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorObject {
     /// The indicator value, e.g. `8.8.8.8`.
@@ -38,5 +60,139 @@ impl IndicatorObject {
             fields: Fields::new(),
             relationships: Vec::new(),
         }
+    }
+
+    /// XSOAR's dummy indicator carrying `relationships`.
+    pub fn dummy(relationships: Vec<EntityRelationship>) -> Self {
+        IndicatorObject {
+            relationships,
+            ..IndicatorObject::new(DUMMY_INDICATOR_VALUE, "")
+        }
+    }
+
+    /// Whether this is the dummy indicator (its value is [`DUMMY_INDICATOR_VALUE`]).
+    pub fn is_dummy(&self) -> bool {
+        self.value == DUMMY_INDICATOR_VALUE
+    }
+
+    /// Sets the DBot score.
+    pub fn with_score(mut self, score: u8) -> Self {
+        self.score = Some(score);
+        self
+    }
+
+    /// Sets `rawJSON`.
+    pub fn with_raw_json(mut self, raw_json: serde_json::Value) -> Self {
+        self.raw_json = raw_json;
+        self
+    }
+
+    /// Sets the indicator fields.
+    pub fn with_fields(mut self, fields: Fields) -> Self {
+        self.fields = fields;
+        self
+    }
+
+    /// Appends a relationship to this indicator's `relationships`.
+    pub fn with_relationship(mut self, relationship: EntityRelationship) -> Self {
+        self.relationships.push(relationship);
+        self
+    }
+}
+
+/// A slice of relationships serialized as a list of `to_indicator()` renderings.
+struct ToIndicatorList<'a>(&'a [EntityRelationship]);
+
+impl Serialize for ToIndicatorList<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(EntityRelationship::to_indicator))
+    }
+}
+
+impl Serialize for IndicatorObject {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let rels = ToIndicatorList(&self.relationships);
+        if self.is_dummy() {
+            let mut s = serializer.serialize_struct("IndicatorObject", 2)?;
+            s.serialize_field("value", DUMMY_INDICATOR_VALUE)?;
+            s.serialize_field("relationships", &rels)?;
+            return s.end();
+        }
+        let len =
+            4 + usize::from(self.score.is_some()) + usize::from(!self.relationships.is_empty());
+        let mut s = serializer.serialize_struct("IndicatorObject", len)?;
+        s.serialize_field("value", self.value.as_str())?;
+        s.serialize_field("type", &*self.indicator_type)?;
+        if let Some(score) = self.score {
+            s.serialize_field("score", &score)?;
+        }
+        s.serialize_field("rawJSON", &self.raw_json)?;
+        s.serialize_field("fields", &self.fields)?;
+        if !self.relationships.is_empty() {
+            s.serialize_field("relationships", &rels)?;
+        }
+        s.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn compact<T: Serialize>(v: &T) -> String {
+        serde_json::to_string(v).unwrap()
+    }
+
+    fn rel() -> EntityRelationship {
+        EntityRelationship::new(
+            "uses",
+            "used-by",
+            "u4872",
+            "Account",
+            "pc135456.domain.local",
+            "Host",
+        )
+    }
+
+    #[test]
+    fn key_order_with_and_without_optionals() {
+        let ind = IndicatorObject::new("u4872", "Account");
+        assert_eq!(
+            compact(&ind),
+            r#"{"value":"u4872","type":"Account","rawJSON":{},"fields":{}}"#
+        );
+        let mut fields = Fields::new();
+        fields.insert("tags".into(), json!(["x"]));
+        fields.insert("description".into(), json!("d"));
+        let ind = ind
+            .with_score(3)
+            .with_raw_json(json!({"value": "u4872", "type": "Account"}))
+            .with_fields(fields)
+            .with_relationship(rel());
+        let want = format!(
+            r#"{{"value":"u4872","type":"Account","score":3,"rawJSON":{{"value":"u4872","type":"Account"}},"fields":{{"tags":["x"],"description":"d"}},"relationships":[{}]}}"#,
+            compact(&rel().to_indicator())
+        );
+        assert_eq!(compact(&ind), want);
+    }
+
+    #[test]
+    fn dummy_has_only_value_and_relationships() {
+        assert_eq!(
+            compact(&IndicatorObject::dummy(vec![])),
+            r#"{"value":"$$DummyIndicator$$","relationships":[]}"#
+        );
+        let d = IndicatorObject::dummy(vec![rel(), rel()]);
+        assert!(d.is_dummy());
+        let r = compact(&rel().to_indicator());
+        assert_eq!(
+            compact(&d),
+            format!(r#"{{"value":"$$DummyIndicator$$","relationships":[{r},{r}]}}"#)
+        );
+        // type, score and fields of a dummy are never written
+        let mut d = d.with_score(1);
+        d.indicator_type = "Account".into();
+        assert!(!compact(&d).contains("score") && !compact(&d).contains("Account\",\"rawJSON"));
     }
 }

@@ -1,16 +1,61 @@
-//! [`EntityRelationship`]: one XSOAR indicator relationship, as `CommonServerPython` models it.
+//! [`EntityRelationship`]: one XSOAR indicator relationship, as `CommonServerPython` models it,
+//! and its three JSON renderings.
 
 use std::borrow::Cow;
+
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::reliability::Reliability;
 
 /// A JSON object whose keys keep their insertion order (XSOAR writes `fields` as given).
 pub type Fields = serde_json::Map<String, serde_json::Value>;
 
+/// The only relationship `type` XSOAR accepts.
+pub const RELATIONSHIP_TYPE: &str = "IndicatorToIndicator";
+
+/// The only entity family XSOAR accepts, for entity A and entity B alike.
+pub const ENTITY_FAMILY: &str = "Indicator";
+
 /// One relationship between two indicators, mirroring XSOAR's `EntityRelationship`.
 ///
 /// The relationship `type` is always `IndicatorToIndicator` and both families are
 /// `Indicator`: XSOAR accepts nothing else.
+///
+/// It has XSOAR's three renderings, each a borrowing [`Serialize`] view that writes the exact
+/// keys, in the exact order, of `CommonServerPython`:
+/// [`to_indicator`](Self::to_indicator) (inside `createIndicators` payloads),
+/// [`to_entry`](Self::to_entry) (war-room entries) and [`to_context`](Self::to_context)
+/// (indicator context).
+///
+/// **Empty entity B.** XSOAR's constructor only logs a warning when `entity_b` is empty, and
+/// all three of its renderings then return an empty dict. The renderings here do the same:
+/// they serialize as `{}` (see [`renders_empty`](Self::renders_empty)).
+/// [`crate::check::Checker`] in strict mode rejects such a relationship before it is built.
+///
+/// The seed's example, `u4872` (Account) uses `pc135456.domain.local` (Host), written the
+/// way XSOAR's Python helper writes it:
+///
+/// ```
+/// use relationship_core::json::{self, JsonStyle};
+/// use relationship_core::{EntityRelationship, Reliability};
+///
+/// let rel = EntityRelationship::new(
+///     "uses", "used-by", "u4872", "Account", "pc135456.domain.local", "Host",
+/// );
+/// assert_eq!(
+///     json::to_string(&rel.to_indicator(), JsonStyle::Python).unwrap(),
+///     r#"{"name": "uses", "reverseName": "used-by", "type": "IndicatorToIndicator", "entityA": "u4872", "entityAFamily": "Indicator", "entityAType": "Account", "entityB": "pc135456.domain.local", "entityBFamily": "Indicator", "entityBType": "Host", "fields": {}}"#
+/// );
+/// assert_eq!(
+///     json::to_string(&rel.to_context(), JsonStyle::Compact).unwrap(),
+///     r#"{"Relationship":"uses","EntityA":"u4872","EntityAType":"Account","EntityB":"pc135456.domain.local","EntityBType":"Host"}"#
+/// );
+///
+/// // reliability and brand appear in entries only, after `fields`.
+/// let rel = rel.with_reliability(Reliability::B).with_brand("MyBrand");
+/// let entry = json::to_string(&rel.to_entry(), JsonStyle::Python).unwrap();
+/// assert!(entry.ends_with(r#""fields": {}, "reliability": "B - Usually reliable", "brand": "MyBrand"}"#));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntityRelationship {
     pub(crate) name: Cow<'static, str>,
@@ -26,7 +71,7 @@ pub struct EntityRelationship {
 
 impl EntityRelationship {
     /// Builds a relationship from its parts, unchecked: the typed constructors and the
-    /// schema schema checks are the checked ways in.
+    /// schema checks of [`crate::check`] are the checked ways in.
     pub fn new(
         name: impl Into<Cow<'static, str>>,
         reverse_name: impl Into<Cow<'static, str>>,
@@ -106,5 +151,202 @@ impl EntityRelationship {
     /// The brand, if set.
     pub fn brand(&self) -> Option<&str> {
         self.brand.as_deref()
+    }
+
+    /// Whether all renderings are `{}`: XSOAR's behaviour when entity B is empty.
+    pub fn renders_empty(&self) -> bool {
+        self.entity_b.is_empty()
+    }
+
+    /// XSOAR's `to_indicator()`: the form carried in `createIndicators` payloads.
+    ///
+    /// Exactly ten keys, in this order: `name`, `reverseName`, `type`, `entityA`,
+    /// `entityAFamily`, `entityAType`, `entityB`, `entityBFamily`, `entityBType`, `fields`.
+    /// Never `reliability` or `brand`. Serializes as `{}` when entity B is empty.
+    pub fn to_indicator(&self) -> IndicatorRendering<'_> {
+        IndicatorRendering(self)
+    }
+
+    /// XSOAR's `to_entry()`: the war-room entry form.
+    ///
+    /// The ten keys of [`to_indicator`](Self::to_indicator), then `reliability` (only when a
+    /// source reliability is set), then `brand` (only when a non-empty brand is set).
+    /// Serializes as `{}` when entity B is empty.
+    pub fn to_entry(&self) -> EntryRendering<'_> {
+        EntryRendering(self)
+    }
+
+    /// XSOAR's `to_context()`: the indicator-context form.
+    ///
+    /// Exactly five keys, in this order: `Relationship` (the name), `EntityA`,
+    /// `EntityAType`, `EntityB`, `EntityBType`. Serializes as `{}` when entity B is empty.
+    pub fn to_context(&self) -> ContextRendering<'_> {
+        ContextRendering(self)
+    }
+
+    fn serialize_ten<S: SerializeStruct>(&self, s: &mut S) -> Result<(), S::Error> {
+        s.serialize_field("name", &*self.name)?;
+        s.serialize_field("reverseName", &*self.reverse_name)?;
+        s.serialize_field("type", RELATIONSHIP_TYPE)?;
+        s.serialize_field("entityA", self.entity_a.as_str())?;
+        s.serialize_field("entityAFamily", ENTITY_FAMILY)?;
+        s.serialize_field("entityAType", &*self.entity_a_type)?;
+        s.serialize_field("entityB", self.entity_b.as_str())?;
+        s.serialize_field("entityBFamily", ENTITY_FAMILY)?;
+        s.serialize_field("entityBType", &*self.entity_b_type)?;
+        s.serialize_field("fields", &self.fields)
+    }
+}
+
+/// The [`EntityRelationship::to_indicator`] rendering: a borrowing [`Serialize`] view.
+///
+/// Writes XSOAR's ten keys in XSOAR's order without building any intermediate value. When
+/// entity B is empty it serializes as `{}`, exactly like XSOAR's `to_indicator()`.
+#[derive(Debug, Clone, Copy)]
+pub struct IndicatorRendering<'a>(pub &'a EntityRelationship);
+
+/// The [`EntityRelationship::to_entry`] rendering: a borrowing [`Serialize`] view.
+///
+/// The ten `to_indicator` keys, then the optional `reliability` and `brand`. When entity B
+/// is empty it serializes as `{}`, exactly like XSOAR's `to_entry()`.
+#[derive(Debug, Clone, Copy)]
+pub struct EntryRendering<'a>(pub &'a EntityRelationship);
+
+/// The [`EntityRelationship::to_context`] rendering: a borrowing [`Serialize`] view.
+///
+/// Five keys: `Relationship`, `EntityA`, `EntityAType`, `EntityB`, `EntityBType`. When
+/// entity B is empty it serializes as `{}`, exactly like XSOAR's `to_context()`.
+#[derive(Debug, Clone, Copy)]
+pub struct ContextRendering<'a>(pub &'a EntityRelationship);
+
+impl Serialize for IndicatorRendering<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let rel = self.0;
+        if rel.renders_empty() {
+            return serializer.serialize_struct("EntityRelationship", 0)?.end();
+        }
+        let mut s = serializer.serialize_struct("EntityRelationship", 10)?;
+        rel.serialize_ten(&mut s)?;
+        s.end()
+    }
+}
+
+impl Serialize for EntryRendering<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let rel = self.0;
+        if rel.renders_empty() {
+            return serializer.serialize_struct("EntityRelationship", 0)?.end();
+        }
+        let len =
+            10 + usize::from(rel.source_reliability.is_some()) + usize::from(rel.brand.is_some());
+        let mut s = serializer.serialize_struct("EntityRelationship", len)?;
+        rel.serialize_ten(&mut s)?;
+        if let Some(r) = rel.source_reliability {
+            s.serialize_field("reliability", r.as_str())?;
+        }
+        if let Some(brand) = &rel.brand {
+            s.serialize_field("brand", brand.as_str())?;
+        }
+        s.end()
+    }
+}
+
+impl Serialize for ContextRendering<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let rel = self.0;
+        if rel.renders_empty() {
+            return serializer.serialize_struct("EntityRelationship", 0)?.end();
+        }
+        let mut s = serializer.serialize_struct("EntityRelationship", 5)?;
+        s.serialize_field("Relationship", &*rel.name)?;
+        s.serialize_field("EntityA", rel.entity_a.as_str())?;
+        s.serialize_field("EntityAType", &*rel.entity_a_type)?;
+        s.serialize_field("EntityB", rel.entity_b.as_str())?;
+        s.serialize_field("EntityBType", &*rel.entity_b_type)?;
+        s.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> EntityRelationship {
+        EntityRelationship::new(
+            "uses",
+            "used-by",
+            "u4872",
+            "Account",
+            "pc135456.domain.local",
+            "Host",
+        )
+    }
+
+    fn compact<T: Serialize>(v: &T) -> String {
+        serde_json::to_string(v).unwrap()
+    }
+
+    #[test]
+    fn indicator_has_ten_keys_in_order() {
+        assert_eq!(
+            compact(&sample().to_indicator()),
+            r#"{"name":"uses","reverseName":"used-by","type":"IndicatorToIndicator","entityA":"u4872","entityAFamily":"Indicator","entityAType":"Account","entityB":"pc135456.domain.local","entityBFamily":"Indicator","entityBType":"Host","fields":{}}"#
+        );
+    }
+
+    #[test]
+    fn indicator_ignores_reliability_and_brand() {
+        let rel = sample().with_reliability(Reliability::A).with_brand("X");
+        assert_eq!(
+            compact(&rel.to_indicator()),
+            compact(&sample().to_indicator())
+        );
+        assert_eq!(compact(&rel.to_context()), compact(&sample().to_context()));
+    }
+
+    #[test]
+    fn entry_adds_optional_keys_in_order() {
+        let base = compact(&sample().to_indicator());
+        assert_eq!(compact(&sample().to_entry()), base);
+        let stem = &base[..base.len() - 1];
+        let rel = sample().with_brand("B1");
+        assert_eq!(
+            compact(&rel.to_entry()),
+            format!(r#"{stem},"brand":"B1"}}"#)
+        );
+        let rel = sample().with_reliability(Reliability::F);
+        assert_eq!(
+            compact(&rel.to_entry()),
+            format!(r#"{stem},"reliability":"F - Reliability cannot be judged"}}"#)
+        );
+        let rel = sample().with_brand("B1").with_reliability(Reliability::F);
+        assert_eq!(
+            compact(&rel.to_entry()),
+            format!(r#"{stem},"reliability":"F - Reliability cannot be judged","brand":"B1"}}"#)
+        );
+        assert_eq!(sample().with_brand("").brand(), None);
+    }
+
+    #[test]
+    fn fields_keep_insertion_order() {
+        let mut fields = Fields::new();
+        fields.insert("z".into(), 1.into());
+        fields.insert("a".into(), serde_json::json!({"y": [true, null], "b": "c"}));
+        let out = compact(&sample().with_fields(fields).to_indicator());
+        assert!(
+            out.ends_with(r#""fields":{"z":1,"a":{"y":[true,null],"b":"c"}}}"#),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn empty_entity_b_renders_empty_objects() {
+        let rel = EntityRelationship::new("uses", "used-by", "a", "Account", "", "Host")
+            .with_reliability(Reliability::A)
+            .with_brand("b");
+        assert!(rel.renders_empty());
+        assert_eq!(compact(&rel.to_indicator()), "{}");
+        assert_eq!(compact(&rel.to_entry()), "{}");
+        assert_eq!(compact(&rel.to_context()), "{}");
     }
 }

@@ -1,0 +1,651 @@
+//! `createIndicators` batches: indicators and relationships split into chunks, streamed to
+//! any [`io::Write`].
+//!
+//! See [`BatchWriter`] for the exact algorithm and [`write_batches`] for the one-call form.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::{self, Write};
+
+use xxhash_rust::xxh3::xxh3_128;
+
+use crate::indicator::IndicatorObject;
+use crate::json::{JsonStyle, write_json};
+use crate::relationship::EntityRelationship;
+
+/// XSOAR's conventional `createIndicators` batch size (feeds call `batch(…, batch_size=2000)`).
+pub const DEFAULT_BATCH_SIZE: usize = 2000;
+
+/// Where a relationship goes in a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Placement {
+    /// On a `$$DummyIndicator$$` pseudo-indicator (the seed's and most feeds' pattern).
+    #[default]
+    Dummy,
+    /// On its source indicator when that indicator is in the chunk being built; on a dummy
+    /// otherwise.
+    Attach,
+}
+
+/// How [`BatchWriter`] splits and filters its input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchOptions {
+    /// The most items (indicators plus the dummy) per chunk, and the most relationships per
+    /// dummy. Default 2000; 0 is treated as 1.
+    pub batch_size: usize,
+    /// Where relationships go. Default [`Placement::Dummy`].
+    pub placement: Placement,
+    /// Whether identical relationships are written once. Default `true`.
+    pub dedup: bool,
+}
+
+impl Default for BatchOptions {
+    fn default() -> Self {
+        BatchOptions {
+            batch_size: DEFAULT_BATCH_SIZE,
+            placement: Placement::Dummy,
+            dedup: true,
+        }
+    }
+}
+
+/// What a [`BatchWriter`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BatchStats {
+    /// Chunks (lines) written.
+    pub chunks: u64,
+    /// Real indicators written (dummies not counted).
+    pub indicators: u64,
+    /// Relationships written, on dummies or attached to indicators (duplicates not counted).
+    pub relationships: u64,
+    /// Relationships dropped because an identical one had already been written.
+    pub duplicates_dropped: u64,
+    /// Dummy indicators written.
+    pub dummies: u64,
+}
+
+/// A [`Hasher`] for keys that already are 128-bit hashes: it keeps their low 64 bits.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
+}
+
+type HashBuilder = BuildHasherDefault<PassThrough>;
+
+/// Rendered relationships of one dummy: `to_indicator` renderings joined by the style's
+/// separator.
+#[derive(Debug, Default)]
+struct DummyBuf {
+    bytes: Vec<u8>,
+    count: usize,
+}
+
+impl DummyBuf {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.count = 0;
+    }
+}
+
+/// Streams `createIndicators` batches to `out`: one JSON array (one batch) per line.
+///
+/// # Algorithm
+///
+/// Let `N` be [`BatchOptions::batch_size`]. The writer holds one open *chunk* (indicators
+/// not yet written, plus at most one *sealed* dummy) and one *pending* dummy (relationships
+/// not yet placed in a chunk).
+///
+/// * [`push_indicator`](Self::push_indicator): if the open chunk holds `N` items, it is
+///   written first. The indicator joins the chunk. Relationships already on it stay on it
+///   (after deduplication); a pushed dummy indicator is not kept, its relationships are
+///   pushed one by one instead.
+/// * [`push_relationship`](Self::push_relationship): the relationship is rendered with
+///   [`EntityRelationship::to_indicator`]; when deduplication is on, the 128-bit xxh3 hash of
+///   those bytes is looked up in the set of everything written or placed so far, and a
+///   repeat is dropped. With [`Placement::Attach`], a relationship whose `(entity_a,
+///   entity_a_type)` equals the `(value, type)` of an indicator in the open chunk (the first
+///   one, if several match) is attached to that indicator. Otherwise it is appended to the
+///   pending dummy. When the pending dummy reaches `N` relationships it is *sealed*: if the
+///   open chunk already has a sealed dummy or holds `N` items, the chunk is written first;
+///   the dummy then becomes the open chunk's dummy (one item).
+/// * [`finish`](Self::finish): a non-empty pending dummy is sealed as above, the open chunk
+///   is written if non-empty, and `out` is flushed.
+///
+/// A chunk is written as `[indicators in push order…, its dummy (if any)]` followed by `\n`.
+///
+/// Consequences: a chunk holds at most `N` items and at most one dummy; a dummy carries at
+/// most `N` relationships (a larger set is spread over several dummies, one per chunk);
+/// every relationship pushed lands in exactly one chunk, or is counted in
+/// [`BatchStats::duplicates_dropped`]; the output depends only on the sequence of pushes.
+/// When all relationships are pushed after all indicators and there are at most `N` of them,
+/// the bytes equal those of the common Python feed pattern, `batch(indicators + [dummy],
+/// 2000)`.
+///
+/// # Memory
+///
+/// The open chunk (at most `N` indicators with their attached relationships), two dummies
+/// of at most `N` rendered relationships each, the output buffer of one chunk, and, with
+/// deduplication, 16 bytes (plus hash-set overhead) per distinct relationship. The feed as a
+/// whole is never held.
+///
+/// Output is built in a buffer per chunk and handed to `out` with at most three
+/// `write_all` calls, so an unbuffered `out` costs a few write calls per chunk. Call [`finish`](Self::finish): dropping
+/// the writer discards the open chunk. After an I/O error the writer's state is
+/// unspecified; drop it.
+///
+/// ```
+/// use relationship_core::batch::{BatchOptions, BatchWriter};
+/// use relationship_core::json::JsonStyle;
+/// use relationship_core::{EntityRelationship, IndicatorObject};
+///
+/// let mut out = Vec::new();
+/// let mut w = BatchWriter::new(&mut out, BatchOptions::default(), JsonStyle::Python);
+/// w.push_indicator(IndicatorObject::new("u4872", "Account"))?;
+/// let rel = EntityRelationship::new("uses", "used-by", "u4872", "Account", "pc135456.domain.local", "Host");
+/// w.push_relationship(rel.clone())?;
+/// w.push_relationship(rel)?; // identical: written once
+/// let stats = w.finish()?;
+/// assert_eq!((stats.chunks, stats.relationships, stats.duplicates_dropped), (1, 1, 1));
+///
+/// let text = String::from_utf8(out).unwrap();
+/// assert!(text.starts_with(r#"[{"value": "u4872", "type": "Account", "rawJSON": {}, "fields": {}}, {"value": "$$DummyIndicator$$", "relationships": [{"name": "uses", "#));
+/// assert!(text.ends_with("}]}]\n"));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct BatchWriter<W: Write> {
+    out: W,
+    style: JsonStyle,
+    size: usize,
+    placement: Placement,
+    dedup: bool,
+    seen: HashSet<u128, HashBuilder>,
+    entries: Vec<IndicatorObject>,
+    index: HashMap<u128, usize, HashBuilder>,
+    sealed: DummyBuf,
+    pending: DummyBuf,
+    scratch: Vec<u8>,
+    out_buf: Vec<u8>,
+    dummy_prefix: Vec<u8>,
+    separator: &'static [u8],
+    stats: BatchStats,
+}
+
+/// The hash identifying an indicator by value and type (0xFF never occurs in UTF-8).
+fn indicator_key(scratch: &mut Vec<u8>, value: &str, ty: &str) -> u128 {
+    scratch.clear();
+    scratch.extend_from_slice(value.as_bytes());
+    scratch.push(0xFF);
+    scratch.extend_from_slice(ty.as_bytes());
+    xxh3_128(scratch)
+}
+
+impl<W: Write> BatchWriter<W> {
+    /// A writer with `options`, writing JSON in `style` to `out`.
+    pub fn new(out: W, options: BatchOptions, style: JsonStyle) -> Self {
+        // `{"value": "$$DummyIndicator$$", "relationships": [` as serde writes it in `style`.
+        let mut dummy_prefix = Vec::new();
+        let empty = IndicatorObject::dummy(Vec::new());
+        if write_json(&mut dummy_prefix, &empty, style).is_ok() {
+            dummy_prefix.truncate(dummy_prefix.len().saturating_sub(2));
+        }
+        BatchWriter {
+            out,
+            style,
+            size: options.batch_size.max(1),
+            placement: options.placement,
+            dedup: options.dedup,
+            seen: HashSet::default(),
+            entries: Vec::new(),
+            index: HashMap::default(),
+            sealed: DummyBuf::default(),
+            pending: DummyBuf::default(),
+            scratch: Vec::with_capacity(512),
+            out_buf: Vec::new(),
+            dummy_prefix,
+            separator: match style {
+                JsonStyle::Compact => b",",
+                JsonStyle::Python => b", ",
+            },
+            stats: BatchStats::default(),
+        }
+    }
+
+    /// The counts so far (chunks and dummies count only what has been written).
+    pub fn stats(&self) -> BatchStats {
+        self.stats
+    }
+
+    /// The underlying writer.
+    pub fn get_ref(&self) -> &W {
+        &self.out
+    }
+
+    fn chunk_items(&self) -> usize {
+        self.entries.len() + usize::from(self.sealed.count > 0)
+    }
+
+    /// Renders `rel` into `scratch`; with deduplication on, returns `false` for a repeat.
+    fn render_and_admit(&mut self, rel: &EntityRelationship) -> io::Result<bool> {
+        self.scratch.clear();
+        write_json(&mut self.scratch, &rel.to_indicator(), self.style)?;
+        if self.dedup && !self.seen.insert(xxh3_128(&self.scratch)) {
+            self.stats.duplicates_dropped += 1;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// Adds an indicator to the open chunk, writing the chunk first if it is full.
+    pub fn push_indicator(&mut self, mut indicator: IndicatorObject) -> io::Result<()> {
+        if indicator.is_dummy() {
+            for rel in std::mem::take(&mut indicator.relationships) {
+                self.push_relationship(rel)?;
+            }
+            return Ok(());
+        }
+        if self.chunk_items() >= self.size {
+            self.flush_chunk()?;
+        }
+        if self.dedup && !indicator.relationships.is_empty() {
+            let rels = std::mem::take(&mut indicator.relationships);
+            for rel in rels {
+                if self.render_and_admit(&rel)? {
+                    indicator.relationships.push(rel);
+                }
+            }
+        }
+        self.stats.relationships += indicator.relationships.len() as u64;
+        if self.placement == Placement::Attach {
+            let key = indicator_key(
+                &mut self.scratch,
+                &indicator.value,
+                &indicator.indicator_type,
+            );
+            self.index.entry(key).or_insert(self.entries.len());
+        }
+        self.entries.push(indicator);
+        Ok(())
+    }
+
+    /// Adds a relationship: dropped if a repeat, attached to its source indicator
+    /// ([`Placement::Attach`], source in the open chunk), else put on the pending dummy.
+    pub fn push_relationship(&mut self, relationship: EntityRelationship) -> io::Result<()> {
+        if !self.render_and_admit(&relationship)? {
+            return Ok(());
+        }
+        self.stats.relationships += 1;
+        if self.placement == Placement::Attach && !self.entries.is_empty() {
+            // `scratch` holds the rendering; hash the key in a separate buffer.
+            let mut key_buf = std::mem::take(&mut self.out_buf);
+            let key = indicator_key(
+                &mut key_buf,
+                relationship.entity_a(),
+                relationship.entity_a_type(),
+            );
+            key_buf.clear();
+            self.out_buf = key_buf;
+            if let Some(&i) = self.index.get(&key)
+                && let Some(owner) = self.entries.get_mut(i)
+                && owner.value == relationship.entity_a()
+                && owner.indicator_type == relationship.entity_a_type()
+            {
+                owner.relationships.push(relationship);
+                return Ok(());
+            }
+        }
+        if self.pending.count > 0 {
+            self.pending.bytes.extend_from_slice(self.separator);
+        }
+        self.pending.bytes.extend_from_slice(&self.scratch);
+        self.pending.count += 1;
+        if self.pending.count >= self.size {
+            self.seal()?;
+        }
+        Ok(())
+    }
+
+    /// Moves the pending dummy into the open chunk, writing the chunk first if it already
+    /// has a dummy or is full.
+    fn seal(&mut self) -> io::Result<()> {
+        if self.sealed.count > 0 || self.chunk_items() >= self.size {
+            self.flush_chunk()?;
+        }
+        std::mem::swap(&mut self.sealed, &mut self.pending);
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// Writes the open chunk as one line, if it has any item.
+    fn flush_chunk(&mut self) -> io::Result<()> {
+        if self.chunk_items() == 0 {
+            return Ok(());
+        }
+        let buf = &mut self.out_buf;
+        buf.clear();
+        buf.push(b'[');
+        for (i, indicator) in self.entries.iter().enumerate() {
+            if i > 0 {
+                buf.extend_from_slice(self.separator);
+            }
+            write_json(buf, indicator, self.style)?;
+        }
+        if self.sealed.count > 0 {
+            if !self.entries.is_empty() {
+                buf.extend_from_slice(self.separator);
+            }
+            buf.extend_from_slice(&self.dummy_prefix);
+            // The dummy's rendered relationships go out as they are, without a copy.
+            self.out.write_all(buf)?;
+            self.out.write_all(&self.sealed.bytes)?;
+            buf.clear();
+            buf.extend_from_slice(b"]}");
+            self.stats.dummies += 1;
+        }
+        buf.extend_from_slice(b"]\n");
+        self.out.write_all(buf)?;
+        self.stats.chunks += 1;
+        self.stats.indicators += self.entries.len() as u64;
+        self.entries.clear();
+        self.index.clear();
+        self.sealed.clear();
+        Ok(())
+    }
+
+    fn finish_mut(&mut self) -> io::Result<()> {
+        if self.pending.count > 0 {
+            self.seal()?;
+        }
+        self.flush_chunk()?;
+        self.out.flush()
+    }
+
+    /// Writes what is left (the pending dummy, the open chunk), flushes `out` and returns
+    /// the counts.
+    pub fn finish(mut self) -> io::Result<BatchStats> {
+        self.finish_mut()?;
+        Ok(self.stats)
+    }
+
+    /// Like [`finish`](Self::finish), also giving back the writer.
+    pub fn finish_into_inner(mut self) -> io::Result<(W, BatchStats)> {
+        self.finish_mut()?;
+        Ok((self.out, self.stats))
+    }
+}
+
+/// Writes all `indicators`, then all `relationships`, as batches to `out`.
+///
+/// Relationships are pushed after every indicator, so with [`Placement::Attach`] only those
+/// whose source is in the last chunk can be attached; to attach more, drive a
+/// [`BatchWriter`] directly and push each indicator followed by its relationships.
+pub fn write_batches<W: Write>(
+    out: W,
+    indicators: impl IntoIterator<Item = IndicatorObject>,
+    relationships: impl IntoIterator<Item = EntityRelationship>,
+    options: BatchOptions,
+    style: JsonStyle,
+) -> io::Result<BatchStats> {
+    let mut writer = BatchWriter::new(out, options, style);
+    for indicator in indicators {
+        writer.push_indicator(indicator)?;
+    }
+    for relationship in relationships {
+        writer.push_relationship(relationship)?;
+    }
+    writer.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn rel(i: usize) -> EntityRelationship {
+        EntityRelationship::new(
+            "uses",
+            "used-by",
+            format!("a{i}"),
+            "Account",
+            format!("h{i}"),
+            "Host",
+        )
+    }
+
+    fn lines(out: &[u8]) -> Vec<Vec<Value>> {
+        std::str::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    fn opts(n: usize, placement: Placement) -> BatchOptions {
+        BatchOptions {
+            batch_size: n,
+            placement,
+            dedup: true,
+        }
+    }
+
+    #[test]
+    fn empty_input_writes_nothing() {
+        let mut out = Vec::new();
+        let stats = write_batches(
+            &mut out,
+            [],
+            [],
+            BatchOptions::default(),
+            JsonStyle::Compact,
+        )
+        .unwrap();
+        assert!(out.is_empty());
+        assert_eq!(stats, BatchStats::default());
+    }
+
+    #[test]
+    fn dummy_shares_the_last_chunk_like_python_batching() {
+        let inds: Vec<_> = (0..5)
+            .map(|i| IndicatorObject::new(format!("a{i}"), "Account"))
+            .collect();
+        let mut out = Vec::new();
+        let stats = write_batches(
+            &mut out,
+            inds,
+            (0..2).map(rel),
+            opts(3, Placement::Dummy),
+            JsonStyle::Compact,
+        )
+        .unwrap();
+        let chunks = lines(&out);
+        assert_eq!(chunks.iter().map(Vec::len).collect::<Vec<_>>(), [3, 3]);
+        assert_eq!(chunks[1][2]["value"], "$$DummyIndicator$$");
+        assert_eq!(chunks[1][2]["relationships"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            stats,
+            BatchStats {
+                chunks: 2,
+                indicators: 5,
+                relationships: 2,
+                duplicates_dropped: 0,
+                dummies: 1
+            }
+        );
+    }
+
+    #[test]
+    fn full_chunk_pushes_the_dummy_to_a_new_chunk() {
+        let inds: Vec<_> = (0..3)
+            .map(|i| IndicatorObject::new(format!("a{i}"), "Account"))
+            .collect();
+        let mut out = Vec::new();
+        write_batches(
+            &mut out,
+            inds,
+            (0..1).map(rel),
+            opts(3, Placement::Dummy),
+            JsonStyle::Compact,
+        )
+        .unwrap();
+        let chunks = lines(&out);
+        assert_eq!(chunks.iter().map(Vec::len).collect::<Vec<_>>(), [3, 1]);
+    }
+
+    #[test]
+    fn many_relationships_spread_over_dummies_one_per_chunk() {
+        let mut out = Vec::new();
+        let stats = write_batches(
+            &mut out,
+            [],
+            (0..7).map(rel),
+            opts(3, Placement::Dummy),
+            JsonStyle::Compact,
+        )
+        .unwrap();
+        let chunks = lines(&out);
+        let sizes: Vec<usize> = chunks
+            .iter()
+            .map(|c| {
+                assert_eq!(c.len(), 1);
+                c[0]["relationships"].as_array().unwrap().len()
+            })
+            .collect();
+        assert_eq!(sizes, [3, 3, 1]);
+        assert_eq!(stats.dummies, 3);
+    }
+
+    #[test]
+    fn attach_puts_relationships_on_their_source_in_the_open_chunk() {
+        let mut out = Vec::new();
+        let mut w = BatchWriter::new(&mut out, opts(2, Placement::Attach), JsonStyle::Compact);
+        w.push_indicator(IndicatorObject::new("a0", "Account"))
+            .unwrap();
+        w.push_relationship(rel(0)).unwrap(); // attached
+        w.push_relationship(EntityRelationship::new(
+            "uses", "used-by", "a0", "Host", "x", "Host",
+        ))
+        .unwrap(); // type differs: dummy
+        w.push_indicator(IndicatorObject::new("a1", "Account"))
+            .unwrap();
+        w.push_indicator(IndicatorObject::new("a2", "Account"))
+            .unwrap(); // flushes [a0, a1]
+        w.push_relationship(rel(1)).unwrap(); // a1 already written: dummy
+        w.push_relationship(rel(2)).unwrap(); // attached to a2
+        let stats = w.finish().unwrap();
+        let chunks = lines(&out);
+        assert_eq!(chunks.len(), 2);
+        assert_eq!(chunks[0][0]["relationships"][0]["entityA"], "a0");
+        assert!(chunks[0][1].get("relationships").is_none());
+        assert_eq!(chunks[1][0]["value"], "a2");
+        assert_eq!(chunks[1][0]["relationships"][0]["entityA"], "a2");
+        assert_eq!(chunks[1][1]["value"], "$$DummyIndicator$$");
+        let on_dummy: Vec<&Value> = chunks[1][1]["relationships"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| &r["entityA"])
+            .collect();
+        assert_eq!(on_dummy, ["a0", "a1"]);
+        assert_eq!((stats.relationships, stats.dummies), (4, 1));
+    }
+
+    #[test]
+    fn dedup_covers_attached_and_preattached_relationships() {
+        let mut out = Vec::new();
+        let mut w = BatchWriter::new(&mut out, opts(10, Placement::Dummy), JsonStyle::Python);
+        w.push_indicator(
+            IndicatorObject::new("a0", "Account")
+                .with_relationship(rel(0))
+                .with_relationship(rel(0)),
+        )
+        .unwrap();
+        w.push_relationship(rel(0)).unwrap();
+        w.push_relationship(rel(1)).unwrap();
+        w.push_indicator(IndicatorObject::dummy(vec![rel(1), rel(2)]))
+            .unwrap();
+        let stats = w.finish().unwrap();
+        assert_eq!(
+            (stats.relationships, stats.duplicates_dropped, stats.dummies),
+            (3, 3, 1)
+        );
+        let chunks = lines(&out);
+        assert_eq!(chunks[0].len(), 2);
+        assert_eq!(chunks[0][0]["relationships"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn dedup_off_keeps_repeats() {
+        let mut out = Vec::new();
+        let o = BatchOptions {
+            dedup: false,
+            ..BatchOptions::default()
+        };
+        let stats = write_batches(&mut out, [], [rel(0), rel(0)], o, JsonStyle::Compact).unwrap();
+        assert_eq!((stats.relationships, stats.duplicates_dropped), (2, 0));
+    }
+
+    #[test]
+    fn batch_size_zero_acts_as_one() {
+        let mut out = Vec::new();
+        let inds = vec![IndicatorObject::new("x", "IP")];
+        let o = BatchOptions {
+            batch_size: 0,
+            ..BatchOptions::default()
+        };
+        let stats = write_batches(&mut out, inds, [rel(0), rel(1)], o, JsonStyle::Compact).unwrap();
+        assert_eq!(stats.chunks, 3);
+        assert!(lines(&out).iter().all(|c| c.len() == 1));
+    }
+
+    #[test]
+    fn dummy_bytes_equal_the_serde_rendering() {
+        for style in [JsonStyle::Compact, JsonStyle::Python] {
+            let mut out = Vec::new();
+            write_batches(
+                &mut out,
+                [],
+                (0..3).map(rel),
+                BatchOptions::default(),
+                style,
+            )
+            .unwrap();
+            let dummy = IndicatorObject::dummy((0..3).map(rel).collect());
+            let want = format!("[{}]\n", crate::json::to_string(&dummy, style).unwrap());
+            assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn write_errors_propagate() {
+        struct Failing;
+        impl Write for Failing {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let err = write_batches(
+            Failing,
+            [],
+            [rel(0)],
+            BatchOptions::default(),
+            JsonStyle::Compact,
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "disk full");
+    }
+}

@@ -1,0 +1,643 @@
+//! Run-time checks of dynamic relationship records against a schema.
+//!
+//! A [`RelationshipInput`] uses the argument names of XSOAR's `EntityRelationship`
+//! constructor. A [`Checker`] turns it into an [`EntityRelationship`] in one of two modes:
+//!
+//! * [`Mode::Strict`] (the default): the name and both entity types must be known to the
+//!   schema, the `(entity_a_type, name, entity_b_type)` triple must be allowed, an explicit
+//!   `reverse_name` must equal the schema's, and both entity values must be non-empty. A
+//!   violation is a [`CheckError`] that says which part is wrong and suggests the nearest
+//!   valid choices.
+//! * [`Mode::Lenient`]: exactly what XSOAR's `CommonServerPython` does. Any name and any
+//!   types pass; the reverse name is the explicit `reverse_name` when non-empty (kept
+//!   verbatim), else the schema's reverse of `name`, else `related-to`; an empty `entity_b`
+//!   is accepted (every rendering is then `{}`). A source reliability that is not one of the
+//!   seven strings is still an error, as XSOAR raises on it.
+//!
+//! ```
+//! use relationship_codegen::model::{Pair, Pairs, RelationshipDef, Schema, Tier, TypeDef, TypeId};
+//! use relationship_core::check::{Checker, Mode, RelationshipInput};
+//!
+//! # let ty = |n: &str| TypeDef { name: n.into(), marker: n.into(), doc: String::new() };
+//! # let schema = Schema {
+//! #     name: "demo".into(), source: None, groups: vec![], reverse_only: vec![],
+//! #     types: vec![ty("Account"), ty("Host")],
+//! #     relationships: vec![RelationshipDef {
+//! #         name: "uses".into(), reverse: "used-by".into(), marker: "Uses".into(),
+//! #         method: "uses".into(), doc: String::new(),
+//! #         pairs: Pairs::Only(vec![Pair { source: TypeId(0), target: TypeId(1), tier: Tier::Core }]),
+//! #     }],
+//! # };
+//! let input: RelationshipInput = serde_json::from_str(
+//!     r#"{"name": "uses", "entity_a": "u4872", "entity_a_type": "Account",
+//!         "entity_b": "pc135456.domain.local", "entity_b_type": "Hots"}"#,
+//! ).unwrap();
+//!
+//! let err = Checker::new(&schema, Mode::Strict).check(input.clone()).unwrap_err();
+//! assert_eq!(err.to_string(), "unknown entity B type `Hots` (entity_b_type); did you mean `Host`?");
+//!
+//! // Lenient mode is XSOAR's own behaviour: the type goes through unchecked.
+//! let rel = Checker::new(&schema, Mode::Lenient).check(input).unwrap();
+//! assert_eq!((rel.reverse_name(), rel.entity_b_type()), ("used-by", "Hots"));
+//! ```
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+use relationship_codegen::model::{RelId, Schema, TypeId};
+use relationship_codegen::suggest;
+use serde::{Deserialize, Serialize};
+
+use crate::relationship::{EntityRelationship, Fields};
+use crate::reliability::{InvalidReliability, Reliability};
+
+/// The reverse name XSOAR falls back to for a name it does not know.
+pub const FALLBACK_REVERSE: &str = "related-to";
+
+/// How strictly a [`Checker`] checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Mode {
+    /// Unknown names, unknown types, disallowed pairs, a mismatching reverse name and empty
+    /// entity values are errors.
+    #[default]
+    Strict,
+    /// XSOAR's own `CommonServerPython` behaviour: only the reliability is checked.
+    Lenient,
+}
+
+/// One relationship record, with the argument names of XSOAR's `EntityRelationship`
+/// constructor.
+///
+/// The five entity arguments are required strings; `reverse_name`, `fields`,
+/// `source_reliability` and `brand` are optional, and `null` or an empty string means "not
+/// given", as in Python. A wrong value type (`"entity_a": 5`) is serde's error, naming the
+/// field and the expected type.
+///
+/// Unknown keys are rejected (`deny_unknown_fields`): a misspelt optional key such as
+/// `source_reliabilty` would otherwise be dropped without a word, which is the kind of silent
+/// loss these checks exist to prevent. XSOAR's `relationship_type`, `entity_a_family` and
+/// `entity_b_family` arguments have a single valid value each and are therefore not part of
+/// the record.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationshipInput {
+    /// The relationship name, e.g. `uses`.
+    pub name: String,
+    /// Entity A's value (the source indicator).
+    pub entity_a: String,
+    /// Entity A's XSOAR type, e.g. `Account`.
+    pub entity_a_type: String,
+    /// Entity B's value (the target indicator).
+    pub entity_b: String,
+    /// Entity B's XSOAR type, e.g. `Host`.
+    pub entity_b_type: String,
+    /// An explicit reverse name; looked up in the schema when absent or empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reverse_name: Option<String>,
+    /// The relationship's fields, an ordered JSON object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Fields>,
+    /// One of XSOAR's seven reliability strings; absent or empty means none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_reliability: Option<String>,
+    /// The brand; absent or empty means none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+}
+
+/// Entity A (the source) or entity B (the target) of a relationship.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntitySide {
+    /// Entity A, the source.
+    A,
+    /// Entity B, the target.
+    B,
+}
+
+impl fmt::Display for EntitySide {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EntitySide::A => "A",
+            EntitySide::B => "B",
+        })
+    }
+}
+
+impl EntitySide {
+    fn type_key(self) -> &'static str {
+        match self {
+            EntitySide::A => "entity_a_type",
+            EntitySide::B => "entity_b_type",
+        }
+    }
+}
+
+/// Why a relationship record was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckError {
+    /// `entity_a` is empty (strict mode).
+    #[error("entity_a is empty: `{name}` needs a source indicator value")]
+    EmptyEntityA {
+        /// The relationship name.
+        name: String,
+    },
+    /// `entity_b` is empty (strict mode); XSOAR would render this relationship as `{}` and
+    /// never create it.
+    #[error(
+        "entity_b is empty: `{entity_a}` `{name}` nothing (XSOAR renders such a relationship as `{{}}` and drops it)"
+    )]
+    EmptyEntityB {
+        /// Entity A's value.
+        entity_a: String,
+        /// The relationship name.
+        name: String,
+    },
+    /// The relationship name is not in the schema (strict mode).
+    #[error(
+        "unknown relationship name `{name}`{}",
+        name_hint(name, suggestions, reverse_of)
+    )]
+    UnknownName {
+        /// The name as given.
+        name: String,
+        /// Up to three known names closest to it.
+        suggestions: Vec<String>,
+        /// Names whose reverse is `name` (when `name` is a reverse name such as `embedded-on`).
+        reverse_of: Vec<String>,
+    },
+    /// An entity type is not in the schema (strict mode).
+    #[error("unknown entity {which} type `{ty}` ({key}){}", hint(suggestions), key = which.type_key())]
+    UnknownType {
+        /// Which entity's type.
+        which: EntitySide,
+        /// The type as given.
+        ty: String,
+        /// Up to three known types closest to it.
+        suggestions: Vec<String>,
+    },
+    /// The schema does not allow `source_type --name--> target_type` (strict mode).
+    #[error(
+        "`{source_type}` cannot `{name}` `{target_type}`: {}; {}",
+        targets_clause(source_type, name, allowed_targets),
+        between_clause(source_type, target_type, allowed_names_between)
+    )]
+    PairNotAllowed {
+        /// Entity A's type.
+        source_type: String,
+        /// The relationship name.
+        name: String,
+        /// Entity B's type.
+        target_type: String,
+        /// The targets `name` allows for `source_type`, in schema type order.
+        allowed_targets: Vec<String>,
+        /// The names allowed from `source_type` to `target_type` (explicit ones first).
+        allowed_names_between: Vec<String>,
+    },
+    /// An explicit reverse name differs from the schema's (strict mode).
+    #[error(
+        "reverse name `{given}` does not match the schema: the reverse of `{name}` is `{expected}`"
+    )]
+    ReverseMismatch {
+        /// The relationship name.
+        name: String,
+        /// The reverse name given in the record.
+        given: String,
+        /// The schema's reverse name for `name`.
+        expected: String,
+    },
+    /// The source reliability is not one of XSOAR's seven strings (both modes).
+    #[error(transparent)]
+    InvalidReliability(#[from] InvalidReliability),
+}
+
+fn backticked(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    quoted.join(", ")
+}
+
+fn hint(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        return String::new();
+    }
+    let refs: Vec<&str> = suggestions.iter().map(String::as_str).collect();
+    format!("; did you mean {}?", suggest::or_list(&refs))
+}
+
+fn name_hint(name: &str, suggestions: &[String], reverse_of: &[String]) -> String {
+    match reverse_of {
+        [] => hint(suggestions),
+        [one] => format!(
+            ": `{name}` is the reverse name of `{one}`; use `{one}` with entity A and entity B swapped"
+        ),
+        names => {
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            format!(
+                ": `{name}` is the reverse name of {}; use one of them with entity A and entity B swapped",
+                suggest::or_list(&refs)
+            )
+        }
+    }
+}
+
+fn targets_clause(source: &str, name: &str, targets: &[String]) -> String {
+    if targets.is_empty() {
+        format!("`{name}` allows no target for source `{source}`")
+    } else {
+        format!(
+            "for source `{source}`, `{name}` allows targets {}",
+            backticked(targets)
+        )
+    }
+}
+
+fn between_clause(source: &str, target: &str, names: &[String]) -> String {
+    if names.is_empty() {
+        format!("no relationship is allowed from `{source}` to `{target}`")
+    } else {
+        format!(
+            "relationships allowed from `{source}` to `{target}`: {}",
+            backticked(names)
+        )
+    }
+}
+
+fn owned(names: Vec<&str>) -> Vec<String> {
+    names.into_iter().map(str::to_owned).collect()
+}
+
+/// Checks [`RelationshipInput`] records against a schema and builds [`EntityRelationship`]s.
+///
+/// Lookups go through hash maps built once in [`Checker::new`], so checking costs a few
+/// hash probes per record.
+#[derive(Debug, Clone)]
+pub struct Checker<'s> {
+    schema: &'s Schema,
+    mode: Mode,
+    rels: HashMap<&'s str, RelId>,
+    types: HashMap<&'s str, TypeId>,
+}
+
+impl<'s> Checker<'s> {
+    /// A checker for `schema` in `mode`.
+    pub fn new(schema: &'s Schema, mode: Mode) -> Self {
+        let rels = schema
+            .relationships
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.name.as_str(), RelId(i as u16)))
+            .collect();
+        let types = schema
+            .types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.as_str(), TypeId(i as u16)))
+            .collect();
+        Checker {
+            schema,
+            mode,
+            rels,
+            types,
+        }
+    }
+
+    /// The schema checked against.
+    pub fn schema(&self) -> &'s Schema {
+        self.schema
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The reverse name XSOAR's lookup gives `name`: the schema's reverse, else `Reverse` for
+    /// XSOAR's `Types` placeholder entry, else `related-to`.
+    pub fn lookup_reverse(&self, name: &str) -> &'s str {
+        match self.rels.get(name) {
+            Some(&id) => self.schema.rel(id).reverse.as_str(),
+            // `RELATIONSHIPS_NAMES` holds the placeholder entry `Types: Reverse`; it is no
+            // usable name (so no schema has it) but XSOAR's lookup still finds it.
+            None if name == "Types" => "Reverse",
+            None => FALLBACK_REVERSE,
+        }
+    }
+
+    /// Checks one record and builds the relationship.
+    pub fn check(&self, mut input: RelationshipInput) -> Result<EntityRelationship, CheckError> {
+        let reliability = match input.source_reliability.as_deref() {
+            None | Some("") => None,
+            Some(s) => Some(Reliability::parse(s)?),
+        };
+        let explicit_reverse = input.reverse_name.take().filter(|r| !r.is_empty());
+        let reverse: Cow<'static, str> = match self.mode {
+            Mode::Lenient => match explicit_reverse {
+                Some(r) => Cow::Owned(r),
+                None => Cow::Owned(self.lookup_reverse(&input.name).to_owned()),
+            },
+            Mode::Strict => {
+                let expected = self.check_strict(&input)?;
+                if let Some(given) = explicit_reverse
+                    && given != expected
+                {
+                    return Err(CheckError::ReverseMismatch {
+                        name: input.name,
+                        given,
+                        expected: expected.to_owned(),
+                    });
+                }
+                Cow::Owned(expected.to_owned())
+            }
+        };
+        let mut rel = EntityRelationship::new(
+            input.name,
+            reverse,
+            input.entity_a,
+            input.entity_a_type,
+            input.entity_b,
+            input.entity_b_type,
+        );
+        if let Some(fields) = input.fields {
+            rel.fields = fields;
+        }
+        rel.source_reliability = reliability;
+        rel.brand = input.brand.filter(|b| !b.is_empty());
+        Ok(rel)
+    }
+
+    /// The strict checks; returns the schema's reverse name.
+    fn check_strict(&self, input: &RelationshipInput) -> Result<&'s str, CheckError> {
+        if input.entity_a.is_empty() {
+            return Err(CheckError::EmptyEntityA {
+                name: input.name.clone(),
+            });
+        }
+        if input.entity_b.is_empty() {
+            return Err(CheckError::EmptyEntityB {
+                entity_a: input.entity_a.clone(),
+                name: input.name.clone(),
+            });
+        }
+        let Some(&rel) = self.rels.get(input.name.as_str()) else {
+            let reverse_of = self
+                .schema
+                .relationships
+                .iter()
+                .filter(|r| r.reverse == input.name)
+                .map(|r| r.name.clone())
+                .collect();
+            return Err(CheckError::UnknownName {
+                name: input.name.clone(),
+                suggestions: owned(self.schema.suggest_relationships(&input.name)),
+                reverse_of,
+            });
+        };
+        let source = self.type_of(EntitySide::A, &input.entity_a_type)?;
+        let target = self.type_of(EntitySide::B, &input.entity_b_type)?;
+        if !self.schema.allows(rel, source, target) {
+            let type_names = |ids: Vec<TypeId>| -> Vec<String> {
+                ids.into_iter()
+                    .map(|t| self.schema.ty(t).name.clone())
+                    .collect()
+            };
+            return Err(CheckError::PairNotAllowed {
+                source_type: input.entity_a_type.clone(),
+                name: input.name.clone(),
+                target_type: input.entity_b_type.clone(),
+                allowed_targets: type_names(self.schema.targets_for(rel, source)),
+                allowed_names_between: self
+                    .schema
+                    .relationships_between(source, target)
+                    .into_iter()
+                    .map(|r| self.schema.rel(r).name.clone())
+                    .collect(),
+            });
+        }
+        Ok(self.schema.rel(rel).reverse.as_str())
+    }
+
+    fn type_of(&self, which: EntitySide, ty: &str) -> Result<TypeId, CheckError> {
+        self.types
+            .get(ty)
+            .copied()
+            .ok_or_else(|| CheckError::UnknownType {
+                which,
+                ty: ty.to_owned(),
+                suggestions: owned(self.schema.suggest_types(ty)),
+            })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use relationship_codegen::model::{Pair, Pairs, RelationshipDef, Tier, TypeDef};
+
+    /// A small schema: Account, Host, CVE, Software, Domain; uses/used-by, has/seen-on,
+    /// embeds (reverse-only `embedded-on`), related-to and is-also (any).
+    pub(crate) fn schema() -> Schema {
+        let ty = |n: &str| TypeDef {
+            name: n.into(),
+            marker: n.replace(' ', ""),
+            doc: String::new(),
+        };
+        let pairs = |v: &[(u16, u16)]| {
+            let mut p: Vec<Pair> = v
+                .iter()
+                .map(|&(s, t)| Pair {
+                    source: TypeId(s),
+                    target: TypeId(t),
+                    tier: Tier::Core,
+                })
+                .collect();
+            p.sort();
+            Pairs::Only(p)
+        };
+        let rel = |name: &str, reverse: &str, p: Pairs| RelationshipDef {
+            name: name.into(),
+            reverse: reverse.into(),
+            marker: name.into(),
+            method: name.replace('-', "_"),
+            doc: String::new(),
+            pairs: p,
+        };
+        // 0 Account, 1 Host, 2 CVE, 3 Software, 4 Domain
+        Schema {
+            name: "test".into(),
+            source: None,
+            types: ["Account", "Host", "CVE", "Software", "Domain"]
+                .map(ty)
+                .to_vec(),
+            groups: vec![],
+            relationships: vec![
+                rel("uses", "used-by", pairs(&[(0, 1), (1, 3)])),
+                rel("used-by", "uses", pairs(&[(1, 0), (3, 1)])),
+                rel("has", "seen-on", pairs(&[(1, 2)])),
+                rel("seen-on", "has", pairs(&[(2, 1)])),
+                rel("embeds", "embedded-on", pairs(&[(3, 3)])),
+                rel("related-to", "related-to", Pairs::Any),
+                rel("is-also", "is-also", Pairs::Any),
+            ],
+            reverse_only: vec!["embedded-on".into()],
+        }
+    }
+
+    fn input(name: &str, a_type: &str, b_type: &str) -> RelationshipInput {
+        RelationshipInput {
+            name: name.into(),
+            entity_a: "a".into(),
+            entity_a_type: a_type.into(),
+            entity_b: "b".into(),
+            entity_b_type: b_type.into(),
+            ..RelationshipInput::default()
+        }
+    }
+
+    fn strict_err(i: RelationshipInput) -> CheckError {
+        let s = schema();
+        Checker::new(&s, Mode::Strict).check(i).unwrap_err()
+    }
+
+    #[test]
+    fn strict_accepts_allowed_triples_with_schema_reverse() {
+        let s = schema();
+        let c = Checker::new(&s, Mode::Strict);
+        let rel = c.check(input("uses", "Account", "Host")).unwrap();
+        assert_eq!(rel.reverse_name(), "used-by");
+        let rel = c.check(input("related-to", "CVE", "Domain")).unwrap();
+        assert_eq!(rel.reverse_name(), "related-to");
+        let mut i = input("embeds", "Software", "Software");
+        i.reverse_name = Some("embedded-on".into());
+        assert_eq!(c.check(i).unwrap().reverse_name(), "embedded-on");
+        let mut i = input("uses", "Account", "Host");
+        i.reverse_name = Some(String::new());
+        assert_eq!(c.check(i).unwrap().reverse_name(), "used-by");
+    }
+
+    #[test]
+    fn strict_pair_error_names_the_triple_and_the_alternatives() {
+        let err = strict_err(input("uses", "Host", "CVE"));
+        assert_eq!(
+            err.to_string(),
+            "`Host` cannot `uses` `CVE`: for source `Host`, `uses` allows targets `Software`; relationships allowed from `Host` to `CVE`: `has`, `related-to`, `is-also`"
+        );
+        let err = strict_err(input("uses", "CVE", "Host"));
+        assert_eq!(
+            err.to_string(),
+            "`CVE` cannot `uses` `Host`: `uses` allows no target for source `CVE`; relationships allowed from `CVE` to `Host`: `seen-on`, `related-to`, `is-also`"
+        );
+    }
+
+    #[test]
+    fn strict_unknown_name_and_types_suggest() {
+        assert_eq!(
+            strict_err(input("usess", "Account", "Host")).to_string(),
+            "unknown relationship name `usess`; did you mean `uses`?"
+        );
+        assert_eq!(
+            strict_err(input("embedded-on", "Software", "Software")).to_string(),
+            "unknown relationship name `embedded-on`: `embedded-on` is the reverse name of `embeds`; use `embeds` with entity A and entity B swapped"
+        );
+        assert_eq!(
+            strict_err(input("uses", "account", "Host")).to_string(),
+            "unknown entity A type `account` (entity_a_type); did you mean `Account`?"
+        );
+        assert!(matches!(
+            strict_err(input("uses", "Account", "Hots")),
+            CheckError::UnknownType { which: EntitySide::B, ref ty, ref suggestions } if ty == "Hots" && suggestions == &["Host"]
+        ));
+        assert_eq!(
+            strict_err(input("uses", "Account", "zzzz")).to_string(),
+            "unknown entity B type `zzzz` (entity_b_type)"
+        );
+    }
+
+    #[test]
+    fn strict_reverse_mismatch_and_empty_entities() {
+        let mut i = input("uses", "Account", "Host");
+        i.reverse_name = Some("uses".into());
+        assert_eq!(
+            strict_err(i).to_string(),
+            "reverse name `uses` does not match the schema: the reverse of `uses` is `used-by`"
+        );
+        let mut i = input("uses", "Account", "Host");
+        i.entity_b = String::new();
+        assert!(matches!(strict_err(i), CheckError::EmptyEntityB { .. }));
+        let mut i = input("uses", "Account", "Host");
+        i.entity_a = String::new();
+        assert!(matches!(strict_err(i), CheckError::EmptyEntityA { .. }));
+    }
+
+    #[test]
+    fn lenient_is_xsoar() {
+        let s = schema();
+        let c = Checker::new(&s, Mode::Lenient);
+        // unknown name → related-to; unknown types pass verbatim
+        let mut i = input("frobnicates", "Nope", "Nada");
+        i.entity_b = String::new();
+        let rel = c.check(i).unwrap();
+        assert_eq!(rel.reverse_name(), "related-to");
+        assert_eq!(rel.entity_a_type(), "Nope");
+        assert!(rel.renders_empty());
+        // explicit reverse kept verbatim, even when the schema disagrees
+        let mut i = input("uses", "Host", "CVE");
+        i.reverse_name = Some("whatever".into());
+        assert_eq!(c.check(i).unwrap().reverse_name(), "whatever");
+        // disallowed pair passes with the schema's reverse
+        assert_eq!(
+            c.check(input("uses", "Host", "CVE"))
+                .unwrap()
+                .reverse_name(),
+            "used-by"
+        );
+        // XSOAR's placeholder entry
+        assert_eq!(
+            c.check(input("Types", "a", "b")).unwrap().reverse_name(),
+            "Reverse"
+        );
+        // invalid reliability still raises; empty means none
+        let mut i = input("uses", "Account", "Host");
+        i.source_reliability = Some("B - usually reliable".into());
+        assert!(matches!(c.check(i), Err(CheckError::InvalidReliability(_))));
+        let mut i = input("uses", "Account", "Host");
+        i.source_reliability = Some(String::new());
+        i.brand = Some(String::new());
+        let rel = c.check(i).unwrap();
+        assert_eq!((rel.source_reliability(), rel.brand()), (None, None));
+    }
+
+    #[test]
+    fn input_keeps_optional_values() {
+        let s = schema();
+        let c = Checker::new(&s, Mode::Strict);
+        let i: RelationshipInput = serde_json::from_str(
+            r#"{"name":"uses","entity_a":"a","entity_a_type":"Account","entity_b":"b","entity_b_type":"Host",
+                "reverse_name":null,"fields":{"z":1,"a":2},"source_reliability":"A - Completely reliable","brand":"X"}"#,
+        )
+        .unwrap();
+        let rel = c.check(i).unwrap();
+        assert_eq!(rel.fields().keys().collect::<Vec<_>>(), ["z", "a"]);
+        assert_eq!(rel.source_reliability(), Some(Reliability::A));
+        assert_eq!(rel.brand(), Some("X"));
+    }
+
+    #[test]
+    fn input_errors_are_serde_errors() {
+        let e = serde_json::from_str::<RelationshipInput>(
+            r#"{"name":"uses","entity_a":5,"entity_a_type":"Account","entity_b":"b","entity_b_type":"Host"}"#,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("invalid type: integer `5`, expected a string"),
+            "{e}"
+        );
+        let e = serde_json::from_str::<RelationshipInput>(
+            r#"{"name":"uses","entity_a":"a","entity_a_type":"Account","entity_b":"b","entity_b_type":"Host","brnd":"x"}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("unknown field `brnd`"), "{e}");
+        let e = serde_json::from_str::<RelationshipInput>(r#"{"name":"uses"}"#).unwrap_err();
+        assert!(e.to_string().contains("missing field `entity_a`"), "{e}");
+    }
+}
