@@ -801,13 +801,10 @@ fn relationship(cx: &mut Cx, v: &Value) -> Option<RawRel> {
     // `"any": false` states nothing; any other value of `any` (even a wrong one, reported
     // above) counts as an attempt.
     let any_is_false = matches!(f.get("any"), Some(Value::BooleanLit(b)) if !b.value);
-    let states_pairs = ["rules", "same_type", "derive", "any"]
+    let states_pairs = ["rules", "same_type", "derive"]
         .iter()
         .any(|k| f.present_or_misspelled(k))
-        && !(any_is_false
-            && !["rules", "same_type", "derive"]
-                .iter()
-                .any(|k| f.present_or_misspelled(k)));
+        || (f.present_or_misspelled("any") && !any_is_false);
     Some(RawRel {
         at: f.at,
         name: name?,
