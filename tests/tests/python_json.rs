@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use relationship_codegen::Schema;
+use relationship_codegen::xsoar;
 use relationship_core::check::{Checker, Mode, RelationshipInput};
 use relationship_core::json::{self, JsonStyle};
 use serde_json::Value;
@@ -13,17 +13,6 @@ fn fixture(name: &str) -> String {
         .join("fixtures/python-json")
         .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn empty_schema() -> Schema {
-    Schema {
-        name: "empty".into(),
-        source: None,
-        types: vec![],
-        groups: vec![],
-        relationships: vec![],
-        reverse_only: vec![],
-    }
 }
 
 #[test]
@@ -55,8 +44,7 @@ fn values_match_python_bytes() {
 
 #[test]
 fn relationship_renderings_match_python_bytes() {
-    let schema = empty_schema();
-    let checker = Checker::new(&schema, Mode::Lenient);
+    let checker = Checker::new(xsoar(), Mode::Lenient);
     let inputs = fixture("relationships.jsonl");
     let expected = fixture("relationships.expected");
     let expected: Vec<&str> = expected.lines().collect();

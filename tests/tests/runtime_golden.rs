@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use relationship_codegen::Schema;
+use relationship_codegen::xsoar;
 use relationship_core::batch::{BatchOptions, BatchWriter, Placement};
 use relationship_core::check::{Checker, Mode, RelationshipInput};
 use relationship_core::json::{self, JsonStyle};
@@ -182,15 +182,7 @@ enum Item {
 
 /// The feed of `seed-batch.input.jsonl`: indicators, then relationships.
 fn seed_feed() -> Vec<Item> {
-    let schema = Schema {
-        name: "empty".into(),
-        source: None,
-        types: vec![],
-        groups: vec![],
-        relationships: vec![],
-        reverse_only: vec![],
-    };
-    let checker = Checker::new(&schema, Mode::Lenient);
+    let checker = Checker::new(xsoar(), Mode::Lenient);
     golden("seed-batch.input.jsonl")
         .lines()
         .map(|line| {
