@@ -6,13 +6,19 @@
 #![forbid(unsafe_code)]
 
 mod builtin;
+pub mod builder;
+pub mod diff;
 pub mod error;
+pub mod generate;
 pub mod model;
 pub mod naming;
 pub mod parse;
 pub mod suggest;
 
+pub use builder::{BuildError, Builder};
+pub use diff::SchemaDiff;
 pub use builtin::{XSOAR_SCHEMA_JSON, XSOAR_SCHEMA_PATH, try_xsoar, xsoar};
+pub use generate::{GenerateError, GenerateOptions, generate};
 pub use error::{ErrorKind, SchemaError, SchemaErrors};
 pub use model::{Group, Pair, Pairs, RelId, RelationshipDef, Schema, Tier, TypeDef, TypeId};
 pub use parse::{load, parse_str};

@@ -5,8 +5,20 @@
 //! * [`IndicatorObject`] and [`batch`]: `createIndicators` batches, streamed;
 //! * [`json`]: compact output or output byte-identical to Python's `json.dumps`;
 //! * [`check`]: strict or XSOAR-lenient run-time checks of dynamic records against a schema;
-//! * [`Reliability`]: XSOAR's seven source reliability strings.
+//! * [`Reliability`]: XSOAR's seven source reliability strings;
+//! * [`xsoar`], [`typed`], [`prelude`]: the compile-time layer generated from the default
+//!   schema: `#[derive(Indicator)]`, `#[derive(Relationships)]` and typed constructors such
+//!   as `user.uses(&machine)` that do not compile for a pair the schema does not allow.
 #![forbid(unsafe_code)]
+
+// Generated code names this crate `::relationship_core`, inside it as well as outside.
+extern crate self as relationship_core;
+
+#[doc(hidden)]
+pub mod __private;
+pub mod prelude;
+pub mod typed;
+pub mod xsoar;
 
 pub mod batch;
 pub mod check;
@@ -23,3 +35,5 @@ pub use relationship::{
     ContextRendering, EntityRelationship, EntryRendering, Fields, IndicatorRendering,
 };
 pub use reliability::{InvalidReliability, Reliability};
+pub use relationship_macros::{Indicator, Relationships};
+pub use typed::{Indicator, Relationships};

@@ -1,0 +1,361 @@
+//! [`Builder`]: generate a schema's typed module from a build script.
+//!
+//! In `build.rs`:
+//!
+//! ```no_run
+//! if let Err(e) = relationship_codegen::Builder::new()
+//!     .schema("schemas/my_schema.json")
+//!     .module_name("my_schema")
+//!     .compile()
+//! {
+//!     eprintln!("error: {e}");
+//!     std::process::exit(1);
+//! }
+//! ```
+//!
+//! Then in `src/lib.rs` (this defines `pub mod my_schema { ... }`):
+//!
+//! ```ignore
+//! include!(concat!(env!("OUT_DIR"), "/my_schema.rs"));
+//! ```
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::error::SchemaErrors;
+use crate::generate::{GenerateError, GenerateOptions, generate};
+
+/// Why [`Builder::compile`] failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// No schema file was given.
+    #[error("no schema file: call `Builder::schema(\"schemas/....json\")`")]
+    NoSchema,
+    /// Neither [`Builder::out_dir`] was called nor `OUT_DIR` set (not in a build script).
+    #[error("`OUT_DIR` is not set: run from a build script or call `Builder::out_dir`")]
+    NoOutDir,
+    /// The module name is not a Rust identifier.
+    #[error("module name `{0}` is not a valid Rust identifier")]
+    ModuleName(String),
+    /// The output file name is empty or has a directory part.
+    #[error("output file `{0}` must be a plain file name such as `my_schema.rs`")]
+    OutFile(String),
+    /// The schema could not be read or is invalid (each error names file:line:column).
+    #[error("{0}")]
+    Schema(#[from] SchemaErrors),
+    /// Code generation failed.
+    #[error("{path}: {source}")]
+    Generate {
+        /// The schema file.
+        path: PathBuf,
+        /// What failed.
+        source: GenerateError,
+    },
+    /// The generated file could not be written.
+    #[error("cannot write `{path}`: {source}")]
+    Write {
+        /// The output file.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
+}
+
+/// Generates the typed module of a schema into `OUT_DIR`, for a build script.
+///
+/// Modelled on `prost_build::Config`: set options with `&mut self` methods, then call
+/// [`Builder::compile`]. The output is prettyplease-formatted with an `// @generated`
+/// header, and rewritten only when its content changes, so an unrelated rerun of the build
+/// script does not rebuild the crate. `cargo:rerun-if-changed` lines are printed for the
+/// schema file (switch off with [`Builder::emit_rerun_if_changed`]).
+#[derive(Debug, Clone)]
+pub struct Builder {
+    schema: Option<PathBuf>,
+    out_dir: Option<PathBuf>,
+    out_file: Option<String>,
+    module_name: Option<String>,
+    runtime_path: String,
+    source_label: Option<String>,
+    emit_rerun: bool,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder::new()
+    }
+}
+
+impl Builder {
+    /// A builder with the defaults: runtime path `::relationship_core`, output in `OUT_DIR`,
+    /// `rerun-if-changed` lines on.
+    pub fn new() -> Self {
+        Builder {
+            schema: None,
+            out_dir: None,
+            out_file: None,
+            module_name: None,
+            runtime_path: GenerateOptions::default().runtime_path,
+            source_label: None,
+            emit_rerun: true,
+        }
+    }
+
+    /// The schema file, relative to the package root (the build script's working
+    /// directory) or absolute.
+    pub fn schema(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.schema = Some(path.as_ref().to_owned());
+        self
+    }
+
+    /// The output directory; `OUT_DIR` by default.
+    pub fn out_dir(&mut self, dir: impl AsRef<Path>) -> &mut Self {
+        self.out_dir = Some(dir.as_ref().to_owned());
+        self
+    }
+
+    /// The output file name; by default the module name, or else the schema file's stem,
+    /// plus `.rs`.
+    pub fn out_file(&mut self, name: impl Into<String>) -> &mut Self {
+        self.out_file = Some(name.into());
+        self
+    }
+
+    /// Wraps the output in `pub mod <name> { ... }`, so that one `include!` at the place of
+    /// the module defines it. Without it, the file holds bare items to `include!` inside a
+    /// module you write yourself.
+    pub fn module_name(&mut self, name: impl Into<String>) -> &mut Self {
+        self.module_name = Some(name.into());
+        self
+    }
+
+    /// The path generated code uses for the runtime crate (`::relationship_core`).
+    pub fn runtime_path(&mut self, path: impl Into<String>) -> &mut Self {
+        self.runtime_path = path.into();
+        self
+    }
+
+    /// How the `@generated` header names the schema file (by default the path as given to
+    /// [`Builder::schema`]).
+    pub fn source_label(&mut self, label: impl Into<String>) -> &mut Self {
+        self.source_label = Some(label.into());
+        self
+    }
+
+    /// Whether to print `cargo:rerun-if-changed=<schema>` (default `true`). Note that
+    /// printing any such line makes Cargo stop watching the rest of the package for the
+    /// build script; print `cargo:rerun-if-changed=build.rs` yourself if you need it.
+    pub fn emit_rerun_if_changed(&mut self, emit: bool) -> &mut Self {
+        self.emit_rerun = emit;
+        self
+    }
+
+    fn options(&self, schema: &Path) -> GenerateOptions {
+        let mut options = GenerateOptions::default().runtime_path(self.runtime_path.clone());
+        options.source_label = Some(
+            self.source_label
+                .clone()
+                .unwrap_or_else(|| schema.display().to_string().replace('\\', "/")),
+        );
+        options.module_name = self.module_name.clone();
+        options
+    }
+
+    /// Reads the schema and returns the generated code, writing nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::NoSchema`], [`BuildError::Schema`] (file:line:column of every
+    /// defect) or [`BuildError::Generate`].
+    pub fn generate(&self) -> Result<String, BuildError> {
+        let path = self.schema.as_deref().ok_or(BuildError::NoSchema)?;
+        if let Some(name) = &self.module_name
+            && syn::parse_str::<syn::Ident>(name).is_err()
+        {
+            return Err(BuildError::ModuleName(name.clone()));
+        }
+        let schema = crate::parse::load(path)?;
+        generate(&schema, &self.options(path)).map_err(|source| BuildError::Generate {
+            path: path.to_owned(),
+            source,
+        })
+    }
+
+    /// Generates the module and writes it to `OUT_DIR` (or [`Builder::out_dir`]) if its
+    /// content changed. Returns the output file's path.
+    ///
+    /// # Errors
+    ///
+    /// Any [`BuildError`]; the schema's `rerun-if-changed` line is printed even when the
+    /// schema is invalid, so fixing it reruns the build script.
+    pub fn compile(&self) -> Result<PathBuf, BuildError> {
+        let schema = self.schema.as_deref().ok_or(BuildError::NoSchema)?;
+        if self.emit_rerun {
+            println!("cargo:rerun-if-changed={}", schema.display());
+        }
+        let file_name = match (&self.out_file, &self.module_name) {
+            (Some(f), _) => f.clone(),
+            (None, Some(m)) => format!("{m}.rs"),
+            (None, None) => format!(
+                "{}.rs",
+                schema
+                    .file_stem()
+                    .map_or_else(|| "schema".into(), |s| s.to_string_lossy())
+            ),
+        };
+        let as_path = Path::new(&file_name);
+        if file_name.is_empty() || as_path.file_name() != Some(as_path.as_os_str()) {
+            return Err(BuildError::OutFile(file_name));
+        }
+        let dir = match &self.out_dir {
+            Some(d) => d.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(BuildError::NoOutDir)?,
+        };
+        let code = self.generate()?;
+        let out = dir.join(&file_name);
+        write_if_changed(&out, code.as_bytes()).map_err(|source| BuildError::Write {
+            path: out.clone(),
+            source,
+        })?;
+        Ok(out)
+    }
+}
+
+/// Writes `bytes` to `path` unless the file already holds exactly these bytes. Returns
+/// whether it wrote.
+///
+/// # Errors
+///
+/// The I/O error of creating the directory or writing the file.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    if let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, bytes)?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEMA: &str = r#"{
+  "name": "tiny",
+  "types": ["Account", "Host"],
+  "reverse_only": ["used-by"],
+  "relationships": [
+    {"name": "uses", "reverse": "used-by", "rules": [{"from": ["Account"], "to": ["Host"]}]}
+  ]
+}"#;
+    fn tmp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "relationship-codegen-builder-{}-{name}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn writes_only_when_changed() {
+        let dir = tmp("write");
+        let f = dir.join("x.rs");
+        assert!(write_if_changed(&f, b"a").unwrap());
+        assert!(!write_if_changed(&f, b"a").unwrap());
+        assert!(write_if_changed(&f, b"b").unwrap());
+        assert_eq!(std::fs::read(&f).unwrap(), b"b");
+    }
+
+    #[test]
+    fn missing_schema_and_out_dir_are_errors() {
+        assert_eq!(
+            Builder::new().compile().unwrap_err().to_string(),
+            "no schema file: call `Builder::schema(\"schemas/....json\")`"
+        );
+        let err = Builder::new()
+            .schema("x.json")
+            .emit_rerun_if_changed(false)
+            .out_file("../x.rs")
+            .out_dir("/nonexistent")
+            .compile()
+            .unwrap_err();
+        assert!(matches!(err, BuildError::OutFile(_)), "{err}");
+        let err = Builder::new()
+            .schema("x.json")
+            .module_name("not a name")
+            .generate()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "module name `not a name` is not a valid Rust identifier"
+        );
+    }
+
+    #[test]
+    fn unreadable_schema_names_the_file() {
+        let err = Builder::new()
+            .schema("/nonexistent/my.json")
+            .emit_rerun_if_changed(false)
+            .out_dir(tmp("missing"))
+            .compile()
+            .unwrap_err();
+        assert!(err.to_string().contains("/nonexistent/my.json"), "{err}");
+    }
+
+    #[test]
+    fn invalid_schema_error_has_line_and_column() {
+        let dir = tmp("invalid");
+        let path = dir.join("bad.json");
+        std::fs::write(&path, "{\n  \"name\": \"bad\",\n  \"types\": 3\n}\n").unwrap();
+        let err = Builder::new()
+            .schema(&path)
+            .emit_rerun_if_changed(false)
+            .out_dir(&dir)
+            .compile()
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains(&format!("{}:3:", path.display())), "{text}");
+    }
+
+    #[test]
+    fn compiles_into_out_dir_with_module() {
+        let dir = tmp("ok");
+        let path = dir.join("tiny.json");
+        std::fs::write(&path, SCHEMA).unwrap();
+        let out = Builder::new()
+            .schema(&path)
+            .source_label("schemas/tiny.json")
+            .module_name("tiny")
+            .emit_rerun_if_changed(false)
+            .out_dir(&dir)
+            .compile()
+            .unwrap();
+        assert_eq!(out, dir.join("tiny.rs"));
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(text.starts_with(
+            "// @generated by relationship-codegen from `schemas/tiny.json` (schema `tiny`)."
+        ));
+        assert!(text.contains("pub mod tiny {"));
+        assert!(text.contains("impl UsesFromAccount for t::Host {}"));
+        let before = std::fs::metadata(&out).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        Builder::new()
+            .schema(&path)
+            .source_label("schemas/tiny.json")
+            .module_name("tiny")
+            .emit_rerun_if_changed(false)
+            .out_dir(&dir)
+            .compile()
+            .unwrap();
+        let after = std::fs::metadata(&out).unwrap().modified().unwrap();
+        assert_eq!(before, after, "unchanged output must not be rewritten");
+    }
+}

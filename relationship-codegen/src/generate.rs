@@ -1,0 +1,797 @@
+//! Rust code generation from a [`Schema`]: marker types, compile-time checks and typed
+//! constructors.
+//!
+//! [`generate`] turns a validated schema into one formatted Rust source file, meant to be
+//! `include!`d inside a module (this is how `relationship_core::xsoar` is built, and what
+//! [`crate::Builder`] writes for a user schema). The file holds, for a schema named `xsoar`:
+//!
+//! * `types`: a zero-sized marker per indicator type (`types::AttackPattern`), implementing
+//!   `relationship_core::typed::IndicatorType` (its XSOAR string) and the module's
+//!   `SchemaType`;
+//! * `rels`: a marker per relationship name (`rels::Uses`), implementing
+//!   `relationship_core::typed::RelationshipName` (name and reverse name);
+//! * `check`: one trait per relationship name, `check::UsesTarget<Source>`, implemented on
+//!   the target marker for exactly the allowed `(source, target)` pairs. Its
+//!   `#[diagnostic::on_unimplemented]` message names the source, the relationship and the
+//!   target; the implementations go through one hidden trait per `(relationship, source)`
+//!   (or, where the source has no target at all for that relationship, one per source) so
+//!   that rustc's own help lists what is allowed instead;
+//! * `Relate`: an extension trait with one typed constructor per relationship name
+//!   (`uses`, `used_by`, `sub_domain_of`), implemented for every indicator whose type
+//!   belongs to the schema.
+//!
+//! Any-to-any relationships (`related-to`, `is-also`) get a constructor without a bound and
+//! no check trait, so only the explicit triples cost an `impl` each.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::model::{Pairs, RelId, Schema, TypeId};
+
+/// Options for [`generate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GenerateOptions {
+    /// The path generated code uses to name the runtime crate, `::relationship_core` by
+    /// default. Must be a path that resolves wherever the file is included, e.g. `crate`
+    /// inside `relationship-core` itself or `::my_facade::relationship_core` for a re-export.
+    pub runtime_path: String,
+    /// How the header names the schema file. `None` uses [`Schema::source`] as given, or the
+    /// schema's name when it has no source.
+    pub source_label: Option<String>,
+    /// Wraps the items in `pub mod <name> { ... }` (with a doc comment naming the schema),
+    /// so that one `include!` defines the module. `None` emits bare items, to be included
+    /// inside a module the user writes.
+    pub module_name: Option<String>,
+}
+
+impl Default for GenerateOptions {
+    fn default() -> Self {
+        GenerateOptions {
+            runtime_path: "::relationship_core".to_owned(),
+            source_label: None,
+            module_name: None,
+        }
+    }
+}
+
+impl GenerateOptions {
+    /// Sets [`GenerateOptions::runtime_path`].
+    pub fn runtime_path(mut self, path: impl Into<String>) -> Self {
+        self.runtime_path = path.into();
+        self
+    }
+
+    /// Sets [`GenerateOptions::module_name`].
+    pub fn module_name(mut self, name: impl Into<String>) -> Self {
+        self.module_name = Some(name.into());
+        self
+    }
+
+    /// Sets [`GenerateOptions::source_label`].
+    pub fn source_label(mut self, label: impl Into<String>) -> Self {
+        self.source_label = Some(label.into());
+        self
+    }
+}
+
+/// Why code could not be generated from a schema.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum GenerateError {
+    /// [`GenerateOptions::runtime_path`] is not a Rust path.
+    #[error("runtime path `{path}` is not a Rust path (e.g. `::relationship_core` or `crate`)")]
+    RuntimePath {
+        /// The path as given.
+        path: String,
+    },
+    /// A marker or method name is not a usable Rust identifier.
+    #[error("{what} `{ident}` (for `{name}`) is not a valid Rust identifier")]
+    Ident {
+        /// `type marker`, `relationship marker` or `method`.
+        what: &'static str,
+        /// The schema name it was derived from.
+        name: String,
+        /// The identifier.
+        ident: String,
+    },
+    /// Two schema names map to the same Rust identifier.
+    #[error("{what} `{ident}` is used for both `{first}` and `{second}`")]
+    Collision {
+        /// `type marker`, `relationship marker` or `method`.
+        what: &'static str,
+        /// The shared identifier.
+        ident: String,
+        /// The first schema name.
+        first: String,
+        /// The second schema name.
+        second: String,
+    },
+    /// [`GenerateOptions::module_name`] is not an identifier.
+    #[error("module name `{0}` is not a valid Rust identifier")]
+    ModuleName(String),
+    /// The schema has more types or relationships than the model can index.
+    #[error("schema has {count} {what}; at most 65535 are supported")]
+    TooLarge {
+        /// `types` or `relationships`.
+        what: &'static str,
+        /// How many there are.
+        count: usize,
+    },
+    /// The generated tokens did not parse as a Rust file (a bug in the generator).
+    #[error("generated code does not parse: {0}")]
+    Internal(String),
+}
+
+/// Generates the Rust module for `schema`, formatted with prettyplease, starting with an
+/// `// @generated` header that names the schema file.
+///
+/// The result is meant to be included in a module:
+///
+/// ```ignore
+/// pub mod my_schema {
+///     include!(concat!(env!("OUT_DIR"), "/my_schema.rs"));
+/// }
+/// ```
+///
+/// # Errors
+///
+/// [`GenerateError`] when the runtime path does not parse, when a marker or method name is
+/// not an identifier, or when two names collide.
+pub fn generate(schema: &Schema, options: &GenerateOptions) -> Result<String, GenerateError> {
+    let tokens = generate_tokens(schema, options)?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| GenerateError::Internal(e.to_string()))?;
+    let label = options.source_label.clone().unwrap_or_else(|| {
+        schema
+            .source
+            .as_ref()
+            .map_or_else(|| schema.name.clone(), |p| p.display().to_string())
+    });
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        out,
+        "// @generated by relationship-codegen from `{label}` (schema `{}`).",
+        schema.name
+    );
+    out.push_str(
+        "// Do not edit: change the schema and rebuild, or rerun `xsoar-rel generate`.\n\n",
+    );
+    out.push_str(&prettyplease::unparse(&file));
+    Ok(out)
+}
+
+/// Identifiers of one schema, checked once.
+struct Names {
+    types: Vec<Ident>,
+    rels: Vec<Ident>,
+    methods: Vec<Ident>,
+}
+
+fn ident(what: &'static str, name: &str, ident: &str) -> Result<Ident, GenerateError> {
+    let bad = || GenerateError::Ident {
+        what,
+        name: name.to_owned(),
+        ident: ident.to_owned(),
+    };
+    if ident.starts_with("r#") || ident == "_" {
+        return Err(bad());
+    }
+    syn::parse_str::<Ident>(ident).map_err(|_| bad())
+}
+
+fn unique<'a>(
+    what: &'static str,
+    items: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<(), GenerateError> {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for (name, ident) in items {
+        if let Some(first) = seen.insert(ident, name) {
+            return Err(GenerateError::Collision {
+                what,
+                ident: ident.to_owned(),
+                first: first.to_owned(),
+                second: name.to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn names(schema: &Schema) -> Result<Names, GenerateError> {
+    for (what, count) in [
+        ("types", schema.types.len()),
+        ("relationships", schema.relationships.len()),
+    ] {
+        if count > usize::from(u16::MAX) {
+            return Err(GenerateError::TooLarge { what, count });
+        }
+    }
+    let types = schema
+        .types
+        .iter()
+        .map(|t| ident("type marker", &t.name, &t.marker))
+        .collect::<Result<Vec<_>, _>>()?;
+    let rels = schema
+        .relationships
+        .iter()
+        .map(|r| ident("relationship marker", &r.name, &r.marker))
+        .collect::<Result<Vec<_>, _>>()?;
+    let methods = schema
+        .relationships
+        .iter()
+        .map(|r| ident("method", &r.name, &r.method))
+        .collect::<Result<Vec<_>, _>>()?;
+    unique(
+        "type marker",
+        schema
+            .types
+            .iter()
+            .map(|t| (t.name.as_str(), t.marker.as_str())),
+    )?;
+    unique(
+        "relationship marker",
+        schema
+            .relationships
+            .iter()
+            .map(|r| (r.name.as_str(), r.marker.as_str())),
+    )?;
+    unique(
+        "method",
+        schema
+            .relationships
+            .iter()
+            .map(|r| (r.name.as_str(), r.method.as_str())),
+    )?;
+    Ok(Names {
+        types,
+        rels,
+        methods,
+    })
+}
+
+/// One `#[doc = "..."]` attribute per line, so the output reads as `///` comments.
+fn doc_lines(text: &str) -> TokenStream {
+    text.lines()
+        .map(|line| {
+            let line = if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            };
+            quote!(#[doc = #line])
+        })
+        .collect()
+}
+
+fn code_list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    names
+        .into_iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Builds the token stream behind [`generate`] (unformatted, without the header).
+///
+/// # Errors
+///
+/// As [`generate`].
+pub fn generate_tokens(
+    schema: &Schema,
+    options: &GenerateOptions,
+) -> Result<TokenStream, GenerateError> {
+    let rt: syn::Path =
+        syn::parse_str(&options.runtime_path).map_err(|_| GenerateError::RuntimePath {
+            path: options.runtime_path.clone(),
+        })?;
+    let n = names(schema)?;
+    let schema_name = &schema.name;
+    let type_ids: Vec<TypeId> = (0..schema.types.len()).map(|i| TypeId(i as u16)).collect();
+    let any_names: Vec<&str> = schema
+        .relationships
+        .iter()
+        .filter(|r| matches!(r.pairs, Pairs::Any))
+        .map(|r| r.name.as_str())
+        .collect();
+
+    // ---- types -------------------------------------------------------------------------
+    let type_items = schema
+        .types
+        .iter()
+        .zip(&n.types)
+        .enumerate()
+        .map(|(i, (t, m))| {
+            let id = TypeId(i as u16);
+            let mut doc = format!("The XSOAR indicator type `{}`.", t.name);
+            if !t.doc.is_empty() {
+                let _ = write!(doc, "\n\n{}", t.doc);
+            }
+            let outgoing: Vec<String> = schema
+                .relationships
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| matches!(r.pairs, Pairs::Only(_)))
+                .filter_map(|(ri, r)| {
+                    let targets = schema.targets_for(RelId(ri as u16), id);
+                    (!targets.is_empty()).then(|| {
+                        format!(
+                            "- `{}` → {}",
+                            r.name,
+                            code_list(targets.iter().map(|&t| schema.ty(t).name.as_str()))
+                        )
+                    })
+                })
+                .collect();
+            if outgoing.is_empty() {
+                doc.push_str("\n\nThe schema allows no explicit relationship from this type.");
+            } else {
+                let _ = write!(
+                    doc,
+                    "\n\nRelationships from this type (besides the any-to-any ones):\n\n{}",
+                    outgoing.join("\n")
+                );
+            }
+            let doc = doc_lines(&doc);
+            let name = &t.name;
+            quote! {
+                #doc
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                pub struct #m;
+                impl #rt::typed::IndicatorType for #m {
+                    const NAME: &'static str = #name;
+                }
+                impl super::SchemaType for #m {}
+                impl super::check::by_source::Member for #m {}
+            }
+        });
+
+    // ---- relationship markers ----------------------------------------------------------
+    let rel_items = schema
+        .relationships
+        .iter()
+        .zip(n.rels.iter().zip(&n.methods))
+        .map(|(r, (m, method))| {
+            let mut doc = format!(
+                "The XSOAR relationship `{}`; its reverse name is `{}`.\n\nTyped constructor: [`{method}`](super::Relate::{method}).",
+                r.name, r.reverse
+            );
+            if !r.doc.is_empty() {
+                let _ = write!(doc, "\n\n{}", r.doc);
+            }
+            match &r.pairs {
+                Pairs::Any => doc.push_str("\n\nAllowed between any two indicator types."),
+                Pairs::Only(pairs) => {
+                    let mut by_source: BTreeMap<TypeId, Vec<&str>> = BTreeMap::new();
+                    for p in pairs {
+                        by_source
+                            .entry(p.source)
+                            .or_default()
+                            .push(schema.ty(p.target).name.as_str());
+                    }
+                    let _ = write!(doc, "\n\nAllowed pairs (source → targets), {} in all:\n", pairs.len());
+                    for (s, targets) in by_source {
+                        let _ = write!(
+                            doc,
+                            "\n- `{}` → {}",
+                            schema.ty(s).name,
+                            code_list(targets)
+                        );
+                    }
+                }
+            }
+            let doc = doc_lines(&doc);
+            let (name, reverse) = (&r.name, &r.reverse);
+            quote! {
+                #doc
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                pub struct #m;
+                impl #rt::typed::RelationshipName for #m {
+                    const NAME: &'static str = #name;
+                    const REVERSE: &'static str = #reverse;
+                }
+            }
+        });
+
+    // ---- checks --------------------------------------------------------------------------
+    let mut root_traits = Vec::new();
+    let mut leaf_items = Vec::new();
+    // Per source type: the explicit (relationship, target) pairs, for the per-source traits.
+    let mut from_source: BTreeMap<TypeId, Vec<(RelId, TypeId)>> = BTreeMap::new();
+    let mut per_source_needed = vec![false; schema.types.len()];
+    for (ri, r) in schema.relationships.iter().enumerate() {
+        let Pairs::Only(pairs) = &r.pairs else {
+            continue;
+        };
+        let rel_id = RelId(ri as u16);
+        let rel_marker = &n.rels[ri];
+        let trait_name = format_ident!("{}Target", rel_marker);
+        let name = &r.name;
+        let message = format!("`{{Source}}` cannot have a `{name}` relationship to `{{Self}}`");
+        let label = format!(
+            "`{{Source}}` --{name}--> `{{Self}}` is not allowed by the schema `{schema_name}`"
+        );
+        let count = match pairs.len() {
+            1 => "1 (source, target) pair".to_owned(),
+            n => format!("{n} (source, target) pairs"),
+        };
+        let mut note = format!(
+            "`{name}` (reverse `{}`) is allowed for {count}, listed in the docs of `{schema_name}::rels::{rel_marker}`",
+            r.reverse,
+        );
+        match any_names.as_slice() {
+            [] => {}
+            [one] => {
+                let _ = write!(note, "; `{one}` links any two types");
+            }
+            [init @ .., last] => {
+                let _ = write!(
+                    note,
+                    "; {} and `{last}` link any two types",
+                    code_list(init.iter().copied())
+                );
+            }
+        }
+        let doc = doc_lines(&format!(
+            "Implemented by the target marker `T` when `Source --{name}--> T` is allowed.\n\nThis is the bound of [`{method}`](super::Relate::{method}).",
+            method = n.methods[ri]
+        ));
+        let mut blankets = Vec::new();
+        for &s in &type_ids {
+            let src = &n.types[s.0 as usize];
+            let targets = schema.targets_for(rel_id, s);
+            if targets.is_empty() {
+                per_source_needed[s.0 as usize] = true;
+                let per_source = format_ident!("From{}", src);
+                blankets.push(quote! {
+                    impl<T: by_source::#per_source<r::#rel_marker>> #trait_name<t::#src> for T {}
+                });
+            } else {
+                let leaf = format_ident!("{}From{}", rel_marker, src);
+                let target_markers = targets.iter().map(|t| &n.types[t.0 as usize]);
+                leaf_items.push(quote! {
+                    pub trait #leaf {}
+                    #(impl #leaf for t::#target_markers {})*
+                });
+                blankets.push(quote! {
+                    impl<T: by_source::#leaf> #trait_name<t::#src> for T {}
+                });
+            }
+        }
+        for p in pairs {
+            from_source
+                .entry(p.source)
+                .or_default()
+                .push((rel_id, p.target));
+        }
+        root_traits.push(quote! {
+            #doc
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            pub trait #trait_name<Source> {}
+            #(#blankets)*
+            impl<S: super::SchemaType> #trait_name<S> for Unknown {}
+            impl<T> #trait_name<Unknown> for T {}
+        });
+    }
+    for (i, needed) in per_source_needed.iter().enumerate() {
+        if !needed {
+            continue;
+        }
+        let src = &n.types[i];
+        let per_source = format_ident!("From{}", src);
+        let impls = from_source
+            .get(&TypeId(i as u16))
+            .into_iter()
+            .flatten()
+            .map(|(rel, target)| {
+                let rel = &n.rels[rel.0 as usize];
+                let target = &n.types[target.0 as usize];
+                quote!(impl #per_source<r::#rel> for t::#target {})
+            });
+        leaf_items.push(quote! {
+            pub trait #per_source<Rel> {}
+            #(#impls)*
+        });
+    }
+
+    // ---- typed constructors ----------------------------------------------------------------
+    let methods = schema.relationships.iter().enumerate().map(|(ri, r)| {
+        let method = &n.methods[ri];
+        let marker = &n.rels[ri];
+        let (name, reverse) = (&r.name, &r.reverse);
+        match &r.pairs {
+            Pairs::Any => {
+                let doc = doc_lines(&format!(
+                    "`self` **{name}** `target` (reverse: `{reverse}`); allowed between any two indicator types."
+                ));
+                quote! {
+                    #doc
+                    #[inline]
+                    fn #method<T>(&self, target: &T) -> #rt::EntityRelationship
+                    where
+                        T: #rt::typed::Indicator + ?Sized,
+                    {
+                        #rt::__private::relate::<rels::#marker, Self, T>(self, target)
+                    }
+                }
+            }
+            Pairs::Only(_) => {
+                let check = format_ident!("{}Target", marker);
+                let doc = doc_lines(&format!(
+                    "`self` **{name}** `target` (reverse: `{reverse}`).\n\nCompiles only for the pairs the schema allows, listed at [`rels::{marker}`]."
+                ));
+                quote! {
+                    #doc
+                    #[inline]
+                    fn #method<T>(&self, target: &T) -> #rt::EntityRelationship
+                    where
+                        T: #rt::typed::Indicator + ?Sized,
+                        T::Kind: check::#check<Self::Kind>,
+                    {
+                        #rt::__private::relate::<rels::#marker, Self, T>(self, target)
+                    }
+                }
+            }
+        }
+    });
+
+    let type_names = schema.types.iter().map(|t| t.name.as_str());
+    let rel_pairs = schema.relationships.iter().map(|r| {
+        let (a, b) = (&r.name, &r.reverse);
+        quote!((#a, #b))
+    });
+    let relate_doc = doc_lines(&format!(
+        "Typed constructors of the schema `{schema_name}`: one method per relationship name.\n\nImplemented for every [`Indicator`]({rt_doc}::typed::Indicator) whose type belongs to this schema. A pair the schema does not allow does not compile, and the error names the source type, the relationship and the target type.",
+        rt_doc = options.runtime_path.trim_start_matches("::")
+    ));
+    let schema_type_doc = doc_lines(&format!(
+        "Implemented by the indicator type markers of the schema `{schema_name}` (the types in [`types`])."
+    ));
+
+    let items = quote! {
+        /// The schema's name.
+        pub const SCHEMA_NAME: &str = #schema_name;
+
+        /// The schema's indicator types, XSOAR spellings, in declaration order.
+        pub const TYPES: &[&str] = &[#(#type_names),*];
+
+        /// The schema's relationship names with their reverse names, in declaration order.
+        pub const RELATIONSHIPS: &[(&str, &str)] = &[#(#rel_pairs),*];
+
+        #schema_type_doc
+        pub trait SchemaType: #rt::typed::IndicatorType {}
+
+        /// Indicator type markers: one zero-sized type per XSOAR indicator type.
+        pub mod types {
+            #(#type_items)*
+        }
+
+        /// Relationship markers: one zero-sized type per relationship name, with its reverse
+        /// name and its allowed pairs.
+        pub mod rels {
+            #(#rel_items)*
+        }
+
+        /// Compile-time checks: one trait per relationship name with explicit pairs,
+        /// implemented on the target marker for exactly the allowed pairs.
+        pub mod check {
+            use super::rels as r;
+            use super::types as t;
+            use #rt::__private::Unknown;
+
+            #(#root_traits)*
+
+            #[doc(hidden)]
+            pub mod by_source {
+                use super::super::rels as r;
+                use super::super::types as t;
+
+                /// The indicator types of this schema, and the placeholder type of an
+                /// indicator whose derive failed.
+                pub trait Member: #rt::typed::IndicatorType {}
+                impl Member for #rt::__private::Unknown {}
+
+                #(#leaf_items)*
+            }
+        }
+
+        #relate_doc
+        pub trait Relate: #rt::typed::Indicator {
+            #(#methods)*
+        }
+
+        impl<I> Relate for I
+        where
+            I: #rt::typed::Indicator + ?Sized,
+            I::Kind: check::by_source::Member,
+        {
+        }
+    };
+    match &options.module_name {
+        None => Ok(items),
+        Some(module) => {
+            let module = syn::parse_str::<Ident>(module)
+                .map_err(|_| GenerateError::ModuleName(module.clone()))?;
+            let doc = doc_lines(&format!(
+                "Typed indicator types, relationships and constructors generated from the schema `{schema_name}`."
+            ));
+            Ok(quote! {
+                #doc
+                pub mod #module {
+                    #items
+                }
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Pair, RelationshipDef, Tier, TypeDef};
+
+    fn ty(name: &str, marker: &str) -> TypeDef {
+        TypeDef {
+            name: name.into(),
+            marker: marker.into(),
+            doc: String::new(),
+        }
+    }
+
+    fn rel(name: &str, reverse: &str, marker: &str, method: &str, pairs: Pairs) -> RelationshipDef {
+        RelationshipDef {
+            name: name.into(),
+            reverse: reverse.into(),
+            marker: marker.into(),
+            method: method.into(),
+            doc: String::new(),
+            pairs,
+        }
+    }
+
+    fn pair(s: u16, t: u16) -> Pair {
+        Pair {
+            source: TypeId(s),
+            target: TypeId(t),
+            tier: Tier::Core,
+        }
+    }
+
+    /// Account(0), Host(1), CVE(2); Account uses Host; Host has nothing for `uses`.
+    pub(crate) fn small() -> Schema {
+        Schema {
+            name: "small".into(),
+            source: Some("schemas/small.json".into()),
+            types: vec![
+                ty("Account", "Account"),
+                ty("Host", "Host"),
+                ty("CVE", "Cve"),
+            ],
+            groups: vec![],
+            relationships: vec![
+                rel(
+                    "uses",
+                    "used-by",
+                    "Uses",
+                    "uses",
+                    Pairs::Only(vec![pair(0, 1)]),
+                ),
+                rel(
+                    "related-to",
+                    "related-to",
+                    "RelatedTo",
+                    "related_to",
+                    Pairs::Any,
+                ),
+            ],
+            reverse_only: vec![],
+        }
+    }
+
+    #[test]
+    fn header_names_schema_file() {
+        let out = generate(&small(), &GenerateOptions::default()).unwrap();
+        assert!(out.starts_with(
+            "// @generated by relationship-codegen from `schemas/small.json` (schema `small`).\n"
+        ));
+        let labelled = generate(
+            &small(),
+            &GenerateOptions::default().source_label("my.json"),
+        )
+        .unwrap();
+        assert!(labelled.contains("from `my.json`"));
+    }
+
+    #[test]
+    fn impls_only_for_allowed_pairs() {
+        let out = generate(&small(), &GenerateOptions::default()).unwrap();
+        // The one allowed target of Account --uses-->.
+        assert!(out.contains("impl UsesFromAccount for t::Host {}"));
+        assert!(!out.contains("impl UsesFromAccount for t::Cve"));
+        // Host has no `uses` target: its check goes through the per-source trait.
+        let squashed: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            squashed.contains("impl<T: by_source::FromHost<r::Uses>> UsesTarget<t::Host> for T {}")
+        );
+        // Any-to-any relationships get no check trait.
+        assert!(!out.contains("RelatedToTarget"));
+        assert!(out.contains("fn related_to<T>(&self, target: &T)"));
+        assert!(out.contains("T::Kind: check::UsesTarget<Self::Kind>"));
+    }
+
+    #[test]
+    fn diagnostic_names_all_three_parts() {
+        let out = generate(&small(), &GenerateOptions::default()).unwrap();
+        assert!(
+            out.contains("message = \"`{Source}` cannot have a `uses` relationship to `{Self}`\"")
+        );
+        assert!(out.contains("; `related-to` links any two types"));
+    }
+
+    #[test]
+    fn docs_list_reverse_and_pairs() {
+        let out = generate(&small(), &GenerateOptions::default()).unwrap();
+        assert!(out.contains("/// The XSOAR relationship `uses`; its reverse name is `used-by`."));
+        assert!(out.contains("/// - `Account` → `Host`"));
+        assert!(out.contains("/// The XSOAR indicator type `CVE`."));
+    }
+
+    #[test]
+    fn runtime_path_is_used() {
+        let out = generate(&small(), &GenerateOptions::default().runtime_path("crate")).unwrap();
+        assert!(out.contains("impl crate::typed::IndicatorType for Cve"));
+        assert!(!out.contains("::relationship_core"));
+    }
+
+    #[test]
+    fn bad_runtime_path_is_an_error() {
+        let err = generate(
+            &small(),
+            &GenerateOptions::default().runtime_path("not a path"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "runtime path `not a path` is not a Rust path (e.g. `::relationship_core` or `crate`)"
+        );
+    }
+
+    #[test]
+    fn bad_identifier_is_an_error() {
+        let mut s = small();
+        s.types[2].marker = "C V E".into();
+        let err = generate(&s, &GenerateOptions::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "type marker `C V E` (for `CVE`) is not a valid Rust identifier"
+        );
+        let mut s = small();
+        s.relationships[0].method = "fn".into();
+        assert!(matches!(
+            generate(&s, &GenerateOptions::default()),
+            Err(GenerateError::Ident { what: "method", .. })
+        ));
+    }
+
+    #[test]
+    fn collision_is_an_error() {
+        let mut s = small();
+        s.types[2].marker = "Host".into();
+        let err = generate(&s, &GenerateOptions::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "type marker `Host` is used for both `Host` and `CVE`"
+        );
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let a = generate(&small(), &GenerateOptions::default()).unwrap();
+        let b = generate(&small(), &GenerateOptions::default()).unwrap();
+        assert_eq!(a, b);
+    }
+}

@@ -1,0 +1,282 @@
+//! Items the generated code and the derive macros name by path. Not a public API: no
+//! semver guarantees; `relationship-macros` is pinned to this crate's exact version.
+
+use crate::indicator::IndicatorObject;
+use crate::relationship::{EntityRelationship, Fields};
+use crate::typed::{Indicator, IndicatorType, RelationshipName};
+
+pub use serde_json;
+pub use std::borrow::Cow;
+
+/// The indicator type of a `#[derive(Indicator)]` whose attributes had an error.
+///
+/// The derive reports the error and still implements [`Indicator`] with this kind, which
+/// every generated check accepts, so a typo causes exactly one error and no cascade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Unknown;
+
+impl IndicatorType for Unknown {
+    const NAME: &'static str = "";
+}
+
+/// The body of every typed constructor.
+#[inline]
+pub fn relate<R, A, B>(a: &A, b: &B) -> EntityRelationship
+where
+    R: RelationshipName,
+    A: Indicator + ?Sized,
+    B: Indicator + ?Sized,
+{
+    EntityRelationship::new(
+        R::NAME,
+        R::REVERSE,
+        a.indicator_value().into_owned(),
+        <A::Kind as IndicatorType>::NAME,
+        b.indicator_value().into_owned(),
+        <B::Kind as IndicatorType>::NAME,
+    )
+}
+
+/// A field of a `#[derive(Relationships)]` record that holds an indicator: the indicator
+/// itself or an `Option` of it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an indicator",
+    label = "a field named in `#[relationship(...)]` must implement `Indicator` (or be an `Option` of one)",
+    note = "derive it: `#[derive(Indicator)] #[indicator(type = \"...\")]`, or use `Entity<Marker>`"
+)]
+pub trait AsEntity {
+    /// The indicator type.
+    type Entity: Indicator + ?Sized;
+    /// The indicator, if present.
+    fn as_entity(&self) -> Option<&Self::Entity>;
+}
+
+impl<T: Indicator> AsEntity for T {
+    type Entity = T;
+    #[inline]
+    fn as_entity(&self) -> Option<&T> {
+        Some(self)
+    }
+}
+
+impl<T: Indicator> AsEntity for Option<T> {
+    type Entity = T;
+    #[inline]
+    fn as_entity(&self) -> Option<&T> {
+        self.as_ref()
+    }
+}
+
+/// The indicator in a record field, unless it is `None` or its value is empty.
+#[inline]
+pub fn entity<F: AsEntity + ?Sized>(field: &F) -> Option<&F::Entity> {
+    field
+        .as_entity()
+        .filter(|e| !e.indicator_value().is_empty())
+}
+
+/// A type usable as the `#[indicator(value)]` field.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an indicator value",
+    label = "the `#[indicator(value)]` field must be text, an IP address or an integer",
+    note = "use `String`, `&str`, `Box<str>`, `Cow<str>`, an `Option` of one of them, an IP address type or an integer"
+)]
+pub trait IndicatorValue {
+    /// The value as text; empty for "no value".
+    fn to_value(&self) -> Cow<'_, str>;
+}
+
+impl IndicatorValue for str {
+    fn to_value(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+impl IndicatorValue for String {
+    fn to_value(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+impl IndicatorValue for Cow<'_, str> {
+    fn to_value(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+impl IndicatorValue for Box<str> {
+    fn to_value(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+impl IndicatorValue for std::sync::Arc<str> {
+    fn to_value(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+impl IndicatorValue for std::rc::Rc<str> {
+    fn to_value(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+impl<T: IndicatorValue + ?Sized> IndicatorValue for &T {
+    fn to_value(&self) -> Cow<'_, str> {
+        (**self).to_value()
+    }
+}
+impl<T: IndicatorValue> IndicatorValue for Option<T> {
+    fn to_value(&self) -> Cow<'_, str> {
+        self.as_ref().map_or(Cow::Borrowed(""), T::to_value)
+    }
+}
+macro_rules! display_value {
+    ($($t:ty),*) => {$(
+        impl IndicatorValue for $t {
+            fn to_value(&self) -> Cow<'_, str> {
+                Cow::Owned(self.to_string())
+            }
+        }
+    )*};
+}
+display_value!(
+    std::net::IpAddr,
+    std::net::Ipv4Addr,
+    std::net::Ipv6Addr,
+    u16,
+    u32,
+    u64,
+    i32,
+    i64
+);
+
+/// Whether two strings are equal, in a `const` (checks a type string against the schema's
+/// spelling).
+pub const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The value of an `#[indicator(value)]` field.
+#[inline]
+pub fn value_of<T: IndicatorValue + ?Sized>(v: &T) -> Cow<'_, str> {
+    v.to_value()
+}
+
+/// A type usable as the `#[indicator(score)]` field: `u8` or `Option<u8>`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an indicator score",
+    label = "the `#[indicator(score)]` field must be `u8` or `Option<u8>`"
+)]
+pub trait ScoreValue {
+    /// The DBot score, if any.
+    fn to_score(&self) -> Option<u8>;
+}
+impl ScoreValue for u8 {
+    fn to_score(&self) -> Option<u8> {
+        Some(*self)
+    }
+}
+impl ScoreValue for Option<u8> {
+    fn to_score(&self) -> Option<u8> {
+        *self
+    }
+}
+
+/// The score of an `#[indicator(score)]` field.
+#[inline]
+pub fn score_of<T: ScoreValue + ?Sized>(v: &T) -> Option<u8> {
+    v.to_score()
+}
+
+/// Inserts a mapped field (`#[indicator(field = "cliname")]`); `null` values and values
+/// that do not serialize are left out.
+pub fn insert_field<T: serde::Serialize + ?Sized>(fields: &mut Fields, key: &str, value: &T) {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Null) | Err(_) => {}
+        Ok(v) => {
+            fields.insert(key.to_owned(), v);
+        }
+    }
+}
+
+/// Builds the indicator object of a derived indicator.
+pub fn indicator_object(
+    value: Cow<'_, str>,
+    indicator_type: &'static str,
+    score: Option<u8>,
+    fields: Fields,
+    raw_json: Option<serde_json::Value>,
+) -> IndicatorObject {
+    let mut obj = IndicatorObject::new(value.into_owned(), indicator_type);
+    obj.score = score;
+    obj.fields = fields;
+    if let Some(raw) = raw_json {
+        obj.raw_json = raw;
+    }
+    obj
+}
+
+/// The `rawJSON` of an `#[indicator(raw_json)]` field (any `Serialize` value).
+pub fn raw_json_of<T: serde::Serialize + ?Sized>(v: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(v).ok()
+}
+
+/// Pushes the indicator object of a record field, unless it is `None` or empty.
+pub fn push_indicator<F: AsEntity + ?Sized>(out: &mut Vec<IndicatorObject>, field: &F) {
+    if let Some(e) = entity(field) {
+        out.push(e.to_indicator_object());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::typed::Entity;
+    use crate::xsoar::types::Host;
+
+    #[test]
+    fn entity_skips_none_and_empty() {
+        let some = Some(Entity::<Host>::new("pc1"));
+        let none: Option<Entity<Host>> = None;
+        let empty = Entity::<Host>::new("");
+        assert_eq!(entity(&some).map(Entity::value), Some("pc1"));
+        assert!(entity(&none).is_none());
+        assert!(entity(&empty).is_none());
+        let mut out = Vec::new();
+        push_indicator(&mut out, &none);
+        push_indicator(&mut out, &empty);
+        push_indicator(&mut out, &some);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].value, "pc1");
+    }
+
+    #[test]
+    fn values_and_scores() {
+        assert_eq!(value_of("a"), "a");
+        assert_eq!(value_of(&Some(String::from("b"))), "b");
+        assert_eq!(value_of(&None::<String>), "");
+        assert_eq!(
+            value_of(&"10.0.0.1".parse::<std::net::IpAddr>().unwrap()),
+            "10.0.0.1"
+        );
+        assert_eq!(value_of(&64512u32), "64512");
+        assert_eq!(score_of(&2u8), Some(2));
+        assert_eq!(score_of(&None::<u8>), None);
+    }
+
+    #[test]
+    fn fields_skip_null() {
+        let mut f = Fields::new();
+        insert_field(&mut f, "a", &None::<String>);
+        insert_field(&mut f, "b", &"x");
+        insert_field(&mut f, "c", &3);
+        assert_eq!(serde_json::to_string(&f).unwrap(), r#"{"b":"x","c":3}"#);
+    }
+}

@@ -1,0 +1,187 @@
+//! The compile-time layer's runtime traits: indicator type and relationship markers,
+//! [`Indicator`] (what `#[derive(Indicator)]` implements) and [`Relationships`] (what
+//! `#[derive(Relationships)]` implements).
+//!
+//! The markers and the typed constructors themselves are generated from a schema: see
+//! [`crate::xsoar`] for the default one.
+//!
+//! ```
+//! use relationship_core::prelude::*;
+//! use relationship_core::xsoar::types::{Account, Host};
+//!
+//! let user = Entity::<Account>::new("u4872");
+//! let machine = Entity::<Host>::new("pc135456.domain.local");
+//! let rel = user.uses(&machine);
+//! assert_eq!(rel.name(), "uses");
+//! assert_eq!(rel.reverse_name(), "used-by");
+//! assert_eq!(rel.entity_b_type(), "Host");
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use crate::indicator::IndicatorObject;
+use crate::relationship::EntityRelationship;
+
+/// A zero-sized marker for one XSOAR indicator type (`xsoar::types::AttackPattern`).
+pub trait IndicatorType: 'static {
+    /// XSOAR's exact type string, e.g. `Attack Pattern`.
+    const NAME: &'static str;
+}
+
+/// A zero-sized marker for one relationship name (`xsoar::rels::Uses`).
+pub trait RelationshipName: 'static {
+    /// XSOAR's relationship name, e.g. `uses`.
+    const NAME: &'static str;
+    /// XSOAR's reverse name, verbatim, e.g. `used-by`.
+    const REVERSE: &'static str;
+}
+
+/// A value that is an XSOAR indicator of the type `Self::Kind`.
+///
+/// Usually derived: `#[derive(Indicator)] #[indicator(type = "Host")]`. The schema's typed
+/// constructors (`uses`, `used_by`, ...) are available on every `Indicator` whose `Kind`
+/// belongs to the schema.
+pub trait Indicator {
+    /// The indicator type marker, e.g. `relationship_core::xsoar::types::Host`.
+    type Kind: IndicatorType;
+
+    /// The indicator value (`pc135456.domain.local`). An empty value means "no indicator":
+    /// records skip it and its relationships.
+    fn indicator_value(&self) -> Cow<'_, str>;
+
+    /// XSOAR's type string of this indicator.
+    fn indicator_type(&self) -> &'static str {
+        <Self::Kind as IndicatorType>::NAME
+    }
+
+    /// The indicator as one object of a `createIndicators` batch: value, type, and (for
+    /// derived indicators) score, fields and `rawJSON`.
+    fn to_indicator_object(&self) -> IndicatorObject {
+        IndicatorObject::new(self.indicator_value().into_owned(), Self::Kind::NAME)
+    }
+}
+
+impl<I: Indicator + ?Sized> Indicator for &I {
+    type Kind = I::Kind;
+    fn indicator_value(&self) -> Cow<'_, str> {
+        (**self).indicator_value()
+    }
+    fn to_indicator_object(&self) -> IndicatorObject {
+        (**self).to_indicator_object()
+    }
+}
+
+/// A record holding several indicators and the relationships between them, e.g. one
+/// EDR/SIEM event. Usually derived: `#[derive(Relationships)]`.
+pub trait Relationships {
+    /// The record's indicators, in field order, skipping `None` and empty values.
+    fn indicators(&self) -> Vec<IndicatorObject>;
+
+    /// The record's relationships, in declaration order, skipping those with a `None` or
+    /// empty end.
+    fn relationships(&self) -> Vec<EntityRelationship>;
+}
+
+/// A plain indicator of the type `K`: a value and nothing else.
+///
+/// Handy when no struct is worth deriving:
+/// `Entity::<Host>::new("pc1").uses(...)`.
+pub struct Entity<K> {
+    value: String,
+    kind: PhantomData<fn() -> K>,
+}
+
+impl<K: IndicatorType> Entity<K> {
+    /// An indicator of the type `K` with this value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Entity {
+            value: value.into(),
+            kind: PhantomData,
+        }
+    }
+
+    /// The value.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+}
+
+impl<K: IndicatorType> Indicator for Entity<K> {
+    type Kind = K;
+    fn indicator_value(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.value)
+    }
+}
+
+impl<K: IndicatorType> fmt::Debug for Entity<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Entity")
+            .field("type", &K::NAME)
+            .field("value", &self.value)
+            .finish()
+    }
+}
+
+impl<K> Clone for Entity<K> {
+    fn clone(&self) -> Self {
+        Entity {
+            value: self.value.clone(),
+            kind: PhantomData,
+        }
+    }
+}
+
+impl<K> PartialEq for Entity<K> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl<K> Eq for Entity<K> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xsoar::Relate;
+    use crate::xsoar::types::{Account, AttackPattern, Host};
+
+    #[test]
+    fn entity_renders_its_type_and_value() {
+        let e = Entity::<AttackPattern>::new("T1059");
+        assert_eq!(e.indicator_type(), "Attack Pattern");
+        assert_eq!(e.indicator_value(), "T1059");
+        let obj = e.to_indicator_object();
+        assert_eq!(obj.value, "T1059");
+        assert_eq!(obj.indicator_type, "Attack Pattern");
+        assert_eq!(
+            format!("{e:?}"),
+            r#"Entity { type: "Attack Pattern", value: "T1059" }"#
+        );
+    }
+
+    #[test]
+    fn typed_constructor_fills_all_six_parts() {
+        let rel = Entity::<Account>::new("u4872").uses(&Entity::<Host>::new("pc1"));
+        assert_eq!(
+            (
+                rel.name(),
+                rel.reverse_name(),
+                rel.entity_a(),
+                rel.entity_a_type(),
+                rel.entity_b(),
+                rel.entity_b_type()
+            ),
+            ("uses", "used-by", "u4872", "Account", "pc1", "Host")
+        );
+    }
+
+    #[test]
+    fn reference_forwards() {
+        let e = Entity::<Host>::new("pc1");
+        let r = &e;
+        assert_eq!(Indicator::indicator_value(&r), "pc1");
+        assert_eq!(r.indicator_type(), "Host");
+    }
+}

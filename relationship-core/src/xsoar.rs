@@ -1,0 +1,27 @@
+//! The default schema, generated at build time from `schemas/xsoar.json`: XSOAR's 71 usable
+//! relationship names with their reverse names, 30 indicator types and the allowed triples.
+//!
+//! * [`types`]: a marker per indicator type (`types::Account`, `types::AttackPattern`);
+//! * [`rels`]: a marker per relationship name, whose docs list the reverse name and every
+//!   allowed (source, target) pair;
+//! * [`check`]: the traits that reject a disallowed pair at compile time;
+//! * [`Relate`]: the typed constructors (`uses`, `used_by`, `subtechnique_of`, ...), also in
+//!   [`crate::prelude`].
+//!
+//! ```
+//! use relationship_core::prelude::*;
+//! use relationship_core::xsoar::types::{AttackPattern, Malware};
+//!
+//! let rel = Entity::<Malware>::new("Emotet").uses(&Entity::<AttackPattern>::new("T1059"));
+//! assert_eq!(rel.reverse_name(), "used-by");
+//! ```
+//!
+//! ```compile_fail,E0277
+//! use relationship_core::prelude::*;
+//! use relationship_core::xsoar::types::{Cve, Host};
+//!
+//! // `Host` cannot have a `uses` relationship to `Cve`
+//! let rel = Entity::<Host>::new("pc1").uses(&Entity::<Cve>::new("CVE-2021-44228"));
+//! ```
+
+include!(concat!(env!("OUT_DIR"), "/xsoar.rs"));

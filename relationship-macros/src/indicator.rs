@@ -1,0 +1,480 @@
+//! `#[derive(Indicator)]`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::attr::{Errors, default_runtime, duplicate, path_text, skip_value, unknown_key};
+
+const CONTAINER_KEYS: &[&str] = &["type", "score", "schema", "crate"];
+const FIELD_KEYS: &[&str] = &["value", "field", "score", "raw_json"];
+
+/// The indicator type as written.
+enum TypeSpec {
+    Str(syn::LitStr),
+    Path(syn::Path),
+}
+
+#[derive(Default)]
+struct Container {
+    /// An unknown key was reported (so a missing `type` is probably that typo).
+    unknown_key: bool,
+    ty: Option<(syn::Path, TypeSpec)>,
+    score: Option<(syn::Path, syn::LitInt)>,
+    schema: Option<(syn::Path, syn::Path)>,
+    runtime: Option<(syn::Path, syn::Path)>,
+}
+
+/// The runtime and schema paths of a derive, with their defaults applied.
+pub struct Paths {
+    pub runtime: syn::Path,
+    pub schema: Option<syn::Path>,
+}
+
+impl Paths {
+    pub fn schema_module(&self) -> TokenStream {
+        match &self.schema {
+            Some(s) => quote!(#s),
+            None => {
+                let rt = &self.runtime;
+                quote!(#rt::xsoar)
+            }
+        }
+    }
+}
+
+fn parse_container(input: &syn::DeriveInput, errors: &mut Errors) -> Container {
+    let mut c = Container::default();
+    for attr in input
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("indicator"))
+    {
+        let result = attr.parse_nested_meta(|meta| {
+            let key = meta.path.clone();
+            if key.is_ident("type") {
+                let value = meta.value()?;
+                let spec = if value.peek(syn::LitStr) {
+                    TypeSpec::Str(value.parse()?)
+                } else {
+                    TypeSpec::Path(value.parse()?)
+                };
+                if c.ty.is_some() {
+                    duplicate(errors, "indicator", &key);
+                } else {
+                    c.ty = Some((key, spec));
+                }
+            } else if key.is_ident("score") {
+                let lit: syn::LitInt = meta.value()?.parse()?;
+                match lit.base10_parse::<u8>() {
+                    Ok(n) if n <= 3 => {}
+                    _ => errors.spanned(
+                        lit.span(),
+                        format!("score must be 0, 1, 2 or 3 (XSOAR's DBot score), not `{lit}`"),
+                    ),
+                }
+                if c.score.is_some() {
+                    duplicate(errors, "indicator", &key);
+                } else {
+                    c.score = Some((key, lit));
+                }
+            } else if key.is_ident("schema") || key.is_ident("crate") {
+                let path: syn::Path = meta.value()?.parse()?;
+                let slot = if key.is_ident("schema") {
+                    &mut c.schema
+                } else {
+                    &mut c.runtime
+                };
+                if slot.is_some() {
+                    duplicate(errors, "indicator", &key);
+                } else {
+                    *slot = Some((key, path));
+                }
+            } else if FIELD_KEYS.iter().any(|k| key.is_ident(k)) {
+                errors.spanned(
+                    key.span(),
+                    format!(
+                        "`{}` belongs on a field, not on the struct",
+                        path_text(&key)
+                    ),
+                );
+                skip_value(&meta)?;
+            } else {
+                errors.push(unknown_key("indicator", &key, CONTAINER_KEYS));
+                c.unknown_key = true;
+                skip_value(&meta)?;
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            c.unknown_key = true;
+            errors.push(e);
+        }
+    }
+    c
+}
+
+pub fn paths(runtime: Option<syn::Path>, schema: Option<syn::Path>) -> Paths {
+    Paths {
+        runtime: runtime.unwrap_or_else(default_runtime),
+        schema,
+    }
+}
+
+struct FieldAttrs {
+    unknown_key: bool,
+    value: Option<syn::Path>,
+    cliname: Vec<syn::LitStr>,
+    score: Option<syn::Path>,
+    raw_json: Option<syn::Path>,
+}
+
+fn parse_field(field: &syn::Field, errors: &mut Errors) -> FieldAttrs {
+    let mut f = FieldAttrs {
+        unknown_key: false,
+        value: None,
+        cliname: Vec::new(),
+        score: None,
+        raw_json: None,
+    };
+    for attr in field
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("indicator"))
+    {
+        let result = attr.parse_nested_meta(|meta| {
+            let key = meta.path.clone();
+            let flag = |slot: &mut Option<syn::Path>, errors: &mut Errors| {
+                if slot.is_some() {
+                    duplicate(errors, "indicator", &key);
+                } else {
+                    *slot = Some(key.clone());
+                }
+            };
+            if key.is_ident("value") {
+                flag(&mut f.value, errors);
+            } else if key.is_ident("score") {
+                if meta.input.peek(syn::Token![=]) {
+                    errors.spanned(
+                        key.span(),
+                        "a fixed `score = N` belongs on the struct; on a field, write `#[indicator(score)]`",
+                    );
+                    skip_value(&meta)?;
+                } else {
+                    flag(&mut f.score, errors);
+                }
+            } else if key.is_ident("raw_json") {
+                flag(&mut f.raw_json, errors);
+            } else if key.is_ident("field") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                if lit.value().is_empty() {
+                    errors.spanned(lit.span(), "the field's cliname must not be empty");
+                }
+                f.cliname.push(lit);
+            } else if CONTAINER_KEYS.iter().any(|k| key.is_ident(k)) {
+                errors.spanned(
+                    key.span(),
+                    format!(
+                        "`{}` belongs on the struct, not on a field",
+                        path_text(&key)
+                    ),
+                );
+                skip_value(&meta)?;
+            } else {
+                errors.push(unknown_key("indicator", &key, FIELD_KEYS));
+                f.unknown_key = true;
+                skip_value(&meta)?;
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            f.unknown_key = true;
+            errors.push(e);
+        }
+    }
+    f
+}
+
+fn member(i: usize, field: &syn::Field) -> syn::Member {
+    match &field.ident {
+        Some(id) => syn::Member::Named(id.clone()),
+        None => syn::Member::Unnamed(syn::Index {
+            index: i as u32,
+            span: field.span(),
+        }),
+    }
+}
+
+/// Resolves a type string against the default schema: the marker's name, or a spanned error
+/// with suggestions.
+fn xsoar_marker(lit: &syn::LitStr) -> Result<Option<String>, syn::Error> {
+    let Ok(schema) = relationship_codegen::try_xsoar() else {
+        return Ok(None);
+    };
+    let name = lit.value();
+    if let Some(id) = schema.type_id(&name) {
+        return Ok(Some(schema.ty(id).marker.clone()));
+    }
+    let nearest = schema.suggest_types(&name);
+    let hint = if nearest.is_empty() {
+        let all: Vec<&str> = schema.types.iter().map(|t| t.name.as_str()).collect();
+        format!(
+            "; the schema `{}` has {}",
+            schema.name,
+            relationship_codegen::suggest::or_list(&all)
+        )
+    } else {
+        format!(
+            "; did you mean {}?",
+            relationship_codegen::suggest::or_list(&nearest)
+        )
+    };
+    Err(syn::Error::new(
+        lit.span(),
+        format!(
+            "unknown indicator type `{name}` in the schema `{}`{hint}",
+            schema.name
+        ),
+    ))
+}
+
+pub fn expand(input: &syn::DeriveInput) -> TokenStream {
+    let mut errors = Errors::default();
+    let container = parse_container(input, &mut errors);
+    let paths = paths(
+        container.runtime.as_ref().map(|(_, p)| p.clone()),
+        container.schema.as_ref().map(|(_, p)| p.clone()),
+    );
+    let rt = &paths.runtime;
+    let name = &input.ident;
+
+    let fields: Vec<&syn::Field> = match &input.data {
+        syn::Data::Struct(s) => s.fields.iter().collect(),
+        syn::Data::Enum(e) => {
+            errors.spanned(
+                e.enum_token.span,
+                "`#[derive(Indicator)]` works on structs only: an indicator is one value of one type",
+            );
+            Vec::new()
+        }
+        syn::Data::Union(u) => {
+            errors.spanned(
+                u.union_token.span,
+                "`#[derive(Indicator)]` works on structs only: an indicator is one value of one type",
+            );
+            Vec::new()
+        }
+    };
+    let is_struct = matches!(input.data, syn::Data::Struct(_));
+
+    // Kind.
+    let kind: Option<TokenStream> = match &container.ty {
+        None => {
+            if is_struct && !container.unknown_key {
+                errors.spanned(
+                    name.span(),
+                    format!(
+                        "missing indicator type: add `#[indicator(type = \"...\")]` to `{name}` with XSOAR's type string, e.g. `#[indicator(type = \"Host\")]`"
+                    ),
+                );
+            }
+            None
+        }
+        Some((_, TypeSpec::Path(p))) => Some(quote!(#p)),
+        Some((_, TypeSpec::Str(lit))) => {
+            let schema_mod = paths.schema_module();
+            if paths.schema.is_none() {
+                match xsoar_marker(lit) {
+                    Ok(Some(marker)) => {
+                        let m = format_ident!("{}", marker, span = lit.span());
+                        Some(quote!(#schema_mod::types::#m))
+                    }
+                    Ok(None) => {
+                        let m = format_ident!(
+                            "{}",
+                            relationship_codegen::naming::type_marker(&lit.value()),
+                            span = lit.span()
+                        );
+                        Some(quote!(#schema_mod::types::#m))
+                    }
+                    Err(e) => {
+                        errors.push(e);
+                        None
+                    }
+                }
+            } else {
+                // A user schema: the marker is derived by the generator's naming rule;
+                // rustc resolves it (and suggests similar names), and a const check below
+                // makes sure the string is the schema's exact spelling.
+                let marker = relationship_codegen::naming::type_marker(&lit.value());
+                match syn::parse_str::<syn::Ident>(&marker) {
+                    Ok(_) if !marker.is_empty() => {
+                        let m = format_ident!("{}", marker, span = lit.span());
+                        Some(quote!(#schema_mod::types::#m))
+                    }
+                    _ => {
+                        errors.spanned(
+                            lit.span(),
+                            format!("`{}` is not an indicator type name", lit.value()),
+                        );
+                        None
+                    }
+                }
+            }
+        }
+    };
+
+    // Fields.
+    let mut value: Option<(syn::Member, &syn::Field, syn::Path)> = None;
+    let mut score_field: Option<(syn::Member, &syn::Field)> = None;
+    let mut raw_field: Option<(syn::Member, &syn::Field)> = None;
+    let mut mapped = Vec::new();
+    let mut field_unknown_key = false;
+    for (i, field) in fields.iter().enumerate() {
+        let attrs = parse_field(field, &mut errors);
+        field_unknown_key |= attrs.unknown_key;
+        let m = member(i, field);
+        if let Some(key) = attrs.value {
+            if let Some((first, _, first_key)) = &value {
+                let mut e = syn::Error::new_spanned(
+                    &key,
+                    format!(
+                        "duplicate `#[indicator(value)]`: `{}` is already the value field; an indicator has one value (map other fields with `#[indicator(field = \"cliname\")]`)",
+                        quote!(#first)
+                    ),
+                );
+                e.combine(syn::Error::new_spanned(
+                    first_key,
+                    "the value field is marked here",
+                ));
+                errors.push(e);
+            } else {
+                value = Some((m.clone(), field, key));
+            }
+        }
+        if let Some(key) = attrs.score {
+            if let Some((_, lit)) = &container.score {
+                let mut e =
+                    syn::Error::new_spanned(&key, "score given twice: here and on the struct");
+                e.combine(syn::Error::new(
+                    lit.span(),
+                    "the struct's fixed score is here",
+                ));
+                errors.push(e);
+            } else if score_field.is_some() {
+                duplicate(&mut errors, "indicator", &key);
+            } else {
+                score_field = Some((m.clone(), field));
+            }
+        }
+        if let Some(key) = attrs.raw_json {
+            if raw_field.is_some() {
+                duplicate(&mut errors, "indicator", &key);
+            } else {
+                raw_field = Some((m.clone(), field));
+            }
+        }
+        for lit in attrs.cliname {
+            mapped.push((m.clone(), field, lit));
+        }
+    }
+    if is_struct && value.is_none() && !field_unknown_key {
+        let candidates: Vec<String> = fields
+            .iter()
+            .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
+            .collect();
+        let hint = match relationship_codegen::suggest::nearest(
+            "value",
+            candidates.iter().map(String::as_str),
+        )
+        .first()
+        {
+            Some(f) => format!(" (probably on `{f}`)"),
+            None => String::new(),
+        };
+        errors.spanned(
+            name.span(),
+            format!(
+                "missing `#[indicator(value)]`: mark the field that holds the indicator value{hint}"
+            ),
+        );
+    }
+
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let (Some(kind), Some((value_member, value_field, _)), true) = (kind, value, errors.is_empty())
+    else {
+        // Fallback: the errors, plus an implementation with the placeholder kind, which
+        // every generated check accepts, so that uses of the type add no errors.
+        let errs = errors.into_compile_errors();
+        return quote! {
+            #errs
+            #[automatically_derived]
+            impl #impl_generics #rt::typed::Indicator for #name #ty_generics #where_clause {
+                type Kind = #rt::__private::Unknown;
+                fn indicator_value(&self) -> #rt::__private::Cow<'_, str> {
+                    #rt::__private::Cow::Borrowed("")
+                }
+            }
+        };
+    };
+
+    let value_expr = quote_spanned! {value_field.ty.span()=>
+        #rt::__private::value_of(&self.#value_member)
+    };
+    let score = match (&container.score, &score_field) {
+        (Some((_, lit)), _) => quote!(::core::option::Option::Some(#lit)),
+        (None, Some((m, f))) => quote_spanned! {f.ty.span()=> #rt::__private::score_of(&self.#m)},
+        (None, None) => quote!(::core::option::Option::None),
+    };
+    let raw = match &raw_field {
+        Some((m, f)) => quote_spanned! {f.ty.span()=> #rt::__private::raw_json_of(&self.#m)},
+        None => quote!(::core::option::Option::None),
+    };
+    let inserts = mapped.iter().map(|(m, f, lit)| {
+        quote_spanned! {f.ty.span()=>
+            #rt::__private::insert_field(&mut fields, #lit, &self.#m);
+        }
+    });
+    let mut_fields = if mapped.is_empty() {
+        quote!(let fields = #rt::Fields::new();)
+    } else {
+        quote!(let mut fields = #rt::Fields::new();)
+    };
+    let exact = match (&container.ty, &paths.schema) {
+        (Some((_, TypeSpec::Str(lit))), Some(_)) => {
+            let msg = format!(
+                "indicator type `{}` is not spelled as in the schema: see the schema module's `TYPES`",
+                lit.value()
+            );
+            quote_spanned! {lit.span()=>
+                const _: () = ::core::assert!(
+                    #rt::__private::str_eq(<#kind as #rt::typed::IndicatorType>::NAME, #lit),
+                    #msg
+                );
+            }
+        }
+        _ => quote!(),
+    };
+    quote! {
+        #exact
+        #[automatically_derived]
+        impl #impl_generics #rt::typed::Indicator for #name #ty_generics #where_clause {
+            type Kind = #kind;
+            #[inline]
+            fn indicator_value(&self) -> #rt::__private::Cow<'_, str> {
+                #value_expr
+            }
+            fn to_indicator_object(&self) -> #rt::IndicatorObject {
+                #mut_fields
+                #(#inserts)*
+                #rt::__private::indicator_object(
+                    #rt::typed::Indicator::indicator_value(self),
+                    <#kind as #rt::typed::IndicatorType>::NAME,
+                    #score,
+                    fields,
+                    #raw,
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! `#[derive(Relationships)]`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::attr::{Errors, duplicate, path_text, skip_value, unknown_key};
+use crate::indicator::paths;
+
+const CONTAINER_KEYS: &[&str] = &["schema", "crate"];
+
+/// One declared relationship: `source` --`method`--> `target`.
+struct Decl {
+    source: syn::Ident,
+    method: syn::Ident,
+    target: syn::Ident,
+}
+
+/// The typed constructor names of the default schema.
+fn xsoar_methods() -> Option<Vec<String>> {
+    relationship_codegen::try_xsoar()
+        .ok()
+        .map(|s| s.relationships.iter().map(|r| r.method.clone()).collect())
+}
+
+pub fn expand(input: &syn::DeriveInput) -> TokenStream {
+    let mut errors = Errors::default();
+    let name = &input.ident;
+
+    // Container attributes.
+    let mut schema: Option<syn::Path> = None;
+    let mut runtime: Option<syn::Path> = None;
+    for attr in input
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("relationship"))
+    {
+        let result = attr.parse_nested_meta(|meta| {
+            let key = meta.path.clone();
+            if key.is_ident("schema") || key.is_ident("crate") {
+                let path: syn::Path = meta.value()?.parse()?;
+                let slot = if key.is_ident("schema") {
+                    &mut schema
+                } else {
+                    &mut runtime
+                };
+                if slot.is_some() {
+                    duplicate(&mut errors, "relationship", &key);
+                } else {
+                    *slot = Some(path);
+                }
+            } else {
+                let mut e = unknown_key("relationship", &key, CONTAINER_KEYS);
+                if meta.input.peek(syn::Token![=]) {
+                    e = syn::Error::new_spanned(
+                        &key,
+                        format!(
+                            "{e}; relationships are declared on the source field: `#[relationship({} = target_field)]`",
+                            path_text(&key)
+                        ),
+                    );
+                }
+                errors.push(e);
+                skip_value(&meta)?;
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            errors.push(e);
+        }
+    }
+    let paths = paths(runtime, schema);
+    let rt = &paths.runtime;
+    let schema_mod = paths.schema_module();
+    let known_methods = if paths.schema.is_none() {
+        xsoar_methods()
+    } else {
+        None
+    };
+
+    // Fields.
+    let fields: Vec<&syn::Field> = match &input.data {
+        syn::Data::Struct(s) => match &s.fields {
+            syn::Fields::Named(named) => named.named.iter().collect(),
+            other => {
+                errors.spanned(
+                    other.span(),
+                    "`#[derive(Relationships)]` needs named fields: relationships name their target field",
+                );
+                Vec::new()
+            }
+        },
+        syn::Data::Enum(e) => {
+            errors.spanned(
+                e.enum_token.span,
+                "`#[derive(Relationships)]` works on structs only: one record with named indicator fields",
+            );
+            Vec::new()
+        }
+        syn::Data::Union(u) => {
+            errors.spanned(
+                u.union_token.span,
+                "`#[derive(Relationships)]` works on structs only: one record with named indicator fields",
+            );
+            Vec::new()
+        }
+    };
+    let field_names: Vec<String> = fields
+        .iter()
+        .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
+        .collect();
+
+    let mut decls: Vec<Decl> = Vec::new();
+    let mut entities: Vec<bool> = vec![false; fields.len()];
+    for (i, field) in fields.iter().enumerate() {
+        let Some(source) = field.ident.clone() else {
+            continue;
+        };
+        for attr in field
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("relationship"))
+        {
+            let result = attr.parse_nested_meta(|meta| {
+                let key = meta.path.clone();
+                if key.is_ident("entity") {
+                    if entities[i] {
+                        duplicate(&mut errors, "relationship", &key);
+                    }
+                    entities[i] = true;
+                    return Ok(());
+                }
+                if CONTAINER_KEYS.iter().any(|k| key.is_ident(k)) {
+                    errors.spanned(
+                        key.span(),
+                        format!(
+                            "`{}` belongs on the struct, not on a field",
+                            path_text(&key)
+                        ),
+                    );
+                    return skip_value(&meta);
+                }
+                let Some(method) = key.get_ident().cloned() else {
+                    errors.spanned(
+                        key.span(),
+                        "expected a relationship name such as `uses` or `communicates_with`",
+                    );
+                    return skip_value(&meta);
+                };
+                if !meta.input.peek(syn::Token![=]) {
+                    errors.spanned(
+                        key.span(),
+                        format!(
+                            "`{method}` needs its target field: `#[relationship({method} = other_field)]`"
+                        ),
+                    );
+                    return skip_value(&meta);
+                }
+                let value = meta.value()?;
+                let target: syn::Ident = if value.peek(syn::LitStr) {
+                    let lit: syn::LitStr = value.parse()?;
+                    match syn::parse_str::<syn::Ident>(&lit.value()) {
+                        Ok(id) => syn::Ident::new(&id.to_string(), lit.span()),
+                        Err(_) => {
+                            errors.spanned(
+                                lit.span(),
+                                format!("`{}` is not a field name", lit.value()),
+                            );
+                            return Ok(());
+                        }
+                    }
+                } else {
+                    value.parse()?
+                };
+                // Known relationship name (default schema only; for a user schema rustc
+                // reports an unknown constructor itself).
+                if let Some(methods) = &known_methods
+                    && !methods.iter().any(|m| method == m)
+                {
+                    let nearest = relationship_codegen::suggest::nearest(
+                        &method.to_string(),
+                        methods.iter().map(String::as_str),
+                    );
+                    let hint = if nearest.is_empty() {
+                        String::from("; relationship names are snake_case constructor names such as `uses`, `communicates_with` or `sub_domain_of`")
+                    } else {
+                        format!(
+                            "; did you mean {}?",
+                            relationship_codegen::suggest::or_list(&nearest)
+                        )
+                    };
+                    errors.spanned(
+                        method.span(),
+                        format!("unknown relationship `{method}` in the schema `xsoar`{hint}"),
+                    );
+                    return Ok(());
+                }
+                if !field_names.iter().any(|f| target == f) {
+                    let nearest = relationship_codegen::suggest::nearest(
+                        &target.to_string(),
+                        field_names.iter().map(String::as_str),
+                    );
+                    let hint = if nearest.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "; did you mean {}?",
+                            relationship_codegen::suggest::or_list(&nearest)
+                        )
+                    };
+                    errors.spanned(
+                        target.span(),
+                        format!("`{name}` has no field `{target}`{hint}"),
+                    );
+                    return Ok(());
+                }
+                decls.push(Decl {
+                    source: source.clone(),
+                    method,
+                    target,
+                });
+                Ok(())
+            });
+            if let Err(e) = result {
+                errors.push(e);
+            }
+        }
+    }
+    if matches!(input.data, syn::Data::Struct(_)) && decls.is_empty() && errors.is_empty() {
+        errors.spanned(
+            name.span(),
+            format!(
+                "`{name}` declares no relationship: add `#[relationship(uses = other_field)]` to a source field"
+            ),
+        );
+    }
+    for d in &decls {
+        for end in [&d.source, &d.target] {
+            if let Some(i) = fields
+                .iter()
+                .position(|f| f.ident.as_ref().is_some_and(|id| id == end))
+            {
+                entities[i] = true;
+            }
+        }
+    }
+
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    if !errors.is_empty() {
+        let errs = errors.into_compile_errors();
+        return quote! {
+            #errs
+            #[automatically_derived]
+            impl #impl_generics #rt::typed::Relationships for #name #ty_generics #where_clause {
+                fn indicators(&self) -> ::std::vec::Vec<#rt::IndicatorObject> {
+                    ::std::vec::Vec::new()
+                }
+                fn relationships(&self) -> ::std::vec::Vec<#rt::EntityRelationship> {
+                    ::std::vec::Vec::new()
+                }
+            }
+        };
+    }
+
+    let pushes = fields
+        .iter()
+        .zip(&entities)
+        .filter(|(_, e)| **e)
+        .filter_map(|(f, _)| {
+            let id = f.ident.as_ref()?;
+            Some(quote_spanned! {f.ty.span()=>
+                #rt::__private::push_indicator(&mut out, &self.#id);
+            })
+        });
+    let rels = decls.iter().map(|d| {
+        let (source, method, target) = (&d.source, &d.method, &d.target);
+        let a = format_ident!("a", span = target.span());
+        let b = format_ident!("b", span = target.span());
+        // The call carries the span of the target in the attribute, so an invalid pair is
+        // reported at the declaration.
+        let call = quote_spanned! {target.span()=>
+            <_ as #schema_mod::Relate>::#method(#a, #b)
+        };
+        quote! {
+            if let (::core::option::Option::Some(#a), ::core::option::Option::Some(#b)) = (
+                #rt::__private::entity(&self.#source),
+                #rt::__private::entity(&self.#target),
+            ) {
+                out.push(#call);
+            }
+        }
+    });
+    let n_entities = entities.iter().filter(|e| **e).count();
+    let n_rels = decls.len();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #rt::typed::Relationships for #name #ty_generics #where_clause {
+            fn indicators(&self) -> ::std::vec::Vec<#rt::IndicatorObject> {
+                let mut out = ::std::vec::Vec::with_capacity(#n_entities);
+                #(#pushes)*
+                out
+            }
+            fn relationships(&self) -> ::std::vec::Vec<#rt::EntityRelationship> {
+                let mut out = ::std::vec::Vec::with_capacity(#n_rels);
+                #(#rels)*
+                out
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+use relationship_core::prelude::*;
+
+#[derive(Indicator)]
+struct Machine {
+    #[indicator(value)]
+    fqdn: String,
+}
+
+fn main() {}

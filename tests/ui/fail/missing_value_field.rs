@@ -1,0 +1,9 @@
+use relationship_core::prelude::*;
+
+#[derive(Indicator)]
+#[indicator(type = "Host")]
+struct Machine {
+    fqdn: String,
+}
+
+fn main() {}

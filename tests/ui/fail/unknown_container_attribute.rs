@@ -1,0 +1,10 @@
+use relationship_core::prelude::*;
+
+#[derive(Indicator)]
+#[indicator(typ = "Host")]
+struct Machine {
+    #[indicator(value)]
+    fqdn: String,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use relationship_core::prelude::*;
+
+#[derive(Indicator)]
+#[indicator(type = "Host")]
+struct Machine {
+    #[indicator(valeu)]
+    fqdn: String,
+}
+
+fn main() {}
