@@ -1,0 +1,188 @@
+//! The command line: options and subcommands of `xsoar-rel` (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const RECORD_SHAPES: &str = "\
+Input records (one JSON object per line; blank lines are skipped, line numbers still count them):
+  relationship  {\"name\": \"uses\", \"entity_a\": \"u4872\", \"entity_a_type\": \"Account\",
+                 \"entity_b\": \"pc135456.domain.local\", \"entity_b_type\": \"Host\"}
+                optional: \"reverse_name\" (string), \"fields\" (object, order kept),
+                \"source_reliability\" (one of XSOAR's 7 strings, e.g. \"B - Usually reliable\"),
+                \"brand\" (string); null counts as absent.";
+
+const INDICATOR_SHAPE: &str = "\
+  indicator     {\"value\": \"APT29\", \"type\": \"Intrusion Set\"}  (batch only)
+                optional: \"score\" (0-3), \"rawJSON\" (any JSON; default {\"value\", \"type\"}),
+                \"fields\" (object).";
+
+const BAD_RECORDS: &str = "\
+Bad records (malformed JSON, a missing key, a wrong value type, an invalid reliability, and in
+strict mode an unknown name or type or a disallowed pair) are reported on stderr as
+`line N: <reason>`, and the exit code is 1. Processing stops at the first bad record (what came
+before it is written) unless --keep-going is given: then every valid record is written, every
+bad one reported, and the exit code is still 1. Exit code 2 means a usage error.";
+
+/// `xsoar-rel`: type-checked Cortex XSOAR indicator relationships from NDJSON.
+#[derive(Debug, Parser)]
+#[command(
+    name = "xsoar-rel",
+    version,
+    about = "Check, render and batch Cortex XSOAR indicator relationships (NDJSON in, NDJSON out)",
+    long_about = "Check, render and batch Cortex XSOAR indicator relationships.\n\n\
+        Reads NDJSON records from a file or stdin (`-`), checks each relationship against a \
+        relationship schema (by default the built-in XSOAR schema: 71 names, 30 types), and \
+        writes XSOAR's exact JSON to stdout, one value per line.",
+    after_help = "Examples:\n  \
+        xsoar-rel batch examples/data/relationships.ndjson\n  \
+        xsoar-rel render --format entry --python-json < relationships.ndjson\n  \
+        xsoar-rel --lenient batch --batch-size 500 feed.ndjson > batches.ndjson\n  \
+        xsoar-rel schema check schemas/xsoar.json"
+)]
+pub struct Cli {
+    /// Options every subcommand takes.
+    #[command(flatten)]
+    pub global: GlobalOpts,
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options accepted before or after any subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalOpts {
+    /// Relationship schema to check against (default: the built-in XSOAR schema).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
+    /// XSOAR's own behaviour: any name and type pass, an unknown name gets the reverse name
+    /// `related-to`, an explicit reverse name is kept. Without it (strict), unknown names,
+    /// unknown types and disallowed pairs are errors with suggestions.
+    #[arg(long, global = true)]
+    pub lenient: bool,
+}
+
+/// The subcommands.
+///
+/// Later subcommands (`generate`, `schema diff`, `validate`, `convert-stix`) slot in here as
+/// further variants.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render each relationship record as one XSOAR JSON object per line.
+    #[command(after_help = render_help())]
+    Render(RenderArgs),
+    /// Group records into createIndicators batches, one JSON array per line.
+    #[command(after_help = batch_help())]
+    Batch(BatchArgs),
+    /// Work with relationship schema files.
+    #[command(subcommand)]
+    Schema(SchemaCommand),
+}
+
+/// Options shared by the subcommands that read NDJSON and write JSON.
+#[derive(Debug, Clone, Args)]
+pub struct IoOpts {
+    /// NDJSON input file, or `-` for stdin.
+    #[arg(value_name = "INPUT", default_value = "-")]
+    pub input: PathBuf,
+    /// Write JSON byte-identical to Python's `json.dumps` defaults (", " and ": " separators,
+    /// non-ASCII as \uXXXX) instead of compact JSON.
+    #[arg(long)]
+    pub python_json: bool,
+    /// Do not stop at the first bad record: write every valid one and report every bad one
+    /// (the exit code is still 1 if any was bad).
+    #[arg(long)]
+    pub keep_going: bool,
+}
+
+/// `render` options.
+#[derive(Debug, Clone, Args)]
+pub struct RenderArgs {
+    /// Which of XSOAR's three renderings to write.
+    #[arg(long, value_enum, default_value_t = Format::Indicator)]
+    pub format: Format,
+    /// Input, output style and error handling.
+    #[command(flatten)]
+    pub io: IoOpts,
+}
+
+/// XSOAR's renderings of a relationship.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// `to_indicator()`: the 10 keys createIndicators takes.
+    Indicator,
+    /// `to_entry()`: the 10 keys plus `reliability` and `brand` when set.
+    Entry,
+    /// `to_context()`: the 5 keys of indicator context.
+    Context,
+}
+
+/// `batch` options.
+#[derive(Debug, Clone, Args)]
+pub struct BatchArgs {
+    /// Most items per batch (indicators plus dummy indicators); no dummy carries more
+    /// relationships than this.
+    #[arg(long, value_name = "N", default_value_t = 2000,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub batch_size: u32,
+    /// Attach each relationship to its source indicator when that indicator is in the batch
+    /// (relationships without one still go on a dummy indicator).
+    #[arg(long, conflicts_with = "dummy")]
+    pub attach: bool,
+    /// Put every relationship on `$$DummyIndicator$$` pseudo-indicators (the default).
+    #[arg(long)]
+    pub dummy: bool,
+    /// Keep identical relationships and indicators instead of writing them once.
+    #[arg(long)]
+    pub keep_duplicates: bool,
+    /// Input, output style and error handling.
+    #[command(flatten)]
+    pub io: IoOpts,
+}
+
+/// `schema` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// Validate a schema file and print a one-line summary, or every error found.
+    #[command(after_help = "\
+Prints `FILE: ok — N relationship names, T types, X expanded triples` and exits 0, or prints
+each error as `… at FILE:LINE:COLUMN; did you mean …?` on stderr and exits 1.
+
+Example:
+  xsoar-rel schema check schemas/xsoar.json")]
+    Check(SchemaCheckArgs),
+}
+
+/// `schema check` options.
+#[derive(Debug, Clone, Args)]
+pub struct SchemaCheckArgs {
+    /// The schema file to check.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+fn render_help() -> String {
+    format!(
+        "{RECORD_SHAPES}\n\n{BAD_RECORDS}\n\n\
+Example:
+  $ echo '{{\"name\": \"uses\", \"entity_a\": \"u4872\", \"entity_a_type\": \"Account\", \
+\"entity_b\": \"pc135456.domain.local\", \"entity_b_type\": \"Host\"}}' \\
+      | xsoar-rel render --format context --python-json
+  {{\"Relationship\": \"uses\", \"EntityA\": \"u4872\", \"EntityAType\": \"Account\", \
+\"EntityB\": \"pc135456.domain.local\", \"EntityBType\": \"Host\"}}"
+    )
+}
+
+fn batch_help() -> String {
+    format!(
+        "Each output line is one JSON array to pass to demisto.createIndicators. With --dummy \
+(the default) relationships ride on {{\"value\": \"$$DummyIndicator$$\", \"relationships\": [...]}} \
+pseudo-indicators; with --attach they go into the `relationships` of their source indicator \
+(same value and type as entity A) when it is in the same batch.\n\n\
+{RECORD_SHAPES}\n{INDICATOR_SHAPE}\n\n{BAD_RECORDS}\n\n\
+Examples:
+  xsoar-rel batch examples/data/relationships.ndjson
+  xsoar-rel batch --attach --batch-size 500 examples/data/feed.ndjson
+  cat feed.ndjson | xsoar-rel --lenient batch --python-json --keep-going - > batches.ndjson"
+    )
+}

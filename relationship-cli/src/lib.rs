@@ -1,0 +1,11 @@
+//! The `xsoar-rel` command line as a library: option parsing, NDJSON records and the
+//! subcommands, so that each part can be tested on its own.
+//!
+//! The binary (`src/main.rs`) only parses the command line and calls [`run::run`].
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod record;
+pub mod run;
+
+pub use cli::Cli;
