@@ -12,10 +12,11 @@ Input records (one JSON object per line; blank lines are skipped, line numbers s
                 \"source_reliability\" (one of XSOAR's 7 strings, e.g. \"B - Usually reliable\"),
                 \"brand\" (string); null counts as absent.";
 
-const INDICATOR_SHAPE: &str = "\
-  indicator     {\"value\": \"APT29\", \"type\": \"Intrusion Set\"}  (batch only)
-                optional: \"score\" (0-3), \"rawJSON\" (any JSON; default {\"value\", \"type\"}),
-                \"fields\" (object).";
+const INDICATOR_SHAPE: &str = concat!(
+    "  indicator     {\"value\": \"APT29\", \"type\": \"Intrusion Set\"}  (batch only)\n",
+    "                optional: \"score\" (0-3), \"rawJSON\" (any JSON; default {\"value\", \"type\"}),\n",
+    "                \"fields\" (object)."
+);
 
 const BAD_RECORDS: &str = "\
 Bad records (malformed JSON, a missing key, a wrong value type, an invalid reliability, and in
@@ -132,7 +133,7 @@ pub struct BatchArgs {
     /// Put every relationship on `$$DummyIndicator$$` pseudo-indicators (the default).
     #[arg(long)]
     pub dummy: bool,
-    /// Keep identical relationships and indicators instead of writing them once.
+    /// Keep identical relationships instead of writing each once.
     #[arg(long)]
     pub keep_duplicates: bool,
     /// Input, output style and error handling.

@@ -438,6 +438,18 @@ fn every_subcommand_has_help_with_an_example() {
 }
 
 #[test]
+fn the_render_help_example_is_true() {
+    let help = stdout_of(xsoar_rel().args(["render", "--help"]));
+    let out = stdout_of(
+        xsoar_rel()
+            .args(["render", "--format", "context", "--python-json"])
+            .write_stdin(SEED),
+    );
+    assert!(help.contains(&format!("echo '{SEED}'")), "{help}");
+    assert!(help.contains(&format!("\n  {out}")), "{help}\n{out}");
+}
+
+#[test]
 fn a_closed_stdout_pipe_ends_quietly() {
     // Enough input that the output outgrows the pipe buffer after the reader is gone.
     let line = format!("{SEED}\n");
