@@ -1,0 +1,71 @@
+//! A crate with its own relationship schema, `schemas/hr.json`: some XSOAR types plus a
+//! custom `Employee` type and the rules `Employee uses Host` and `Employee owns Account`.
+//!
+//! `build.rs` generates the module [`hr`] with `relationship_codegen::Builder`; the derives
+//! name it with `schema = crate::hr`. Editing the schema and running `cargo build` is all it
+//! takes to regenerate.
+
+#![forbid(unsafe_code)]
+
+use relationship_core::prelude::*;
+
+include!(concat!(env!("OUT_DIR"), "/hr.rs"));
+
+/// A member of staff: the custom XSOAR indicator type `Employee`.
+#[derive(Indicator)]
+#[indicator(type = "Employee", schema = crate::hr)]
+pub struct Employee {
+    /// The employee id, the indicator value.
+    #[indicator(value)]
+    pub id: String,
+    /// Copied into the indicator's `fields` as `department`.
+    #[indicator(field = "department")]
+    pub department: Option<String>,
+}
+
+/// A machine, typed by the `hr` schema's `Host`.
+#[derive(Indicator)]
+#[indicator(type = "Host", schema = crate::hr)]
+pub struct Machine {
+    /// The host name.
+    #[indicator(value)]
+    pub fqdn: String,
+}
+
+/// A login record from an HR/asset system.
+#[derive(Relationships)]
+#[relationship(schema = crate::hr)]
+pub struct Login {
+    /// Who logged in.
+    #[relationship(uses = host, owns = account)]
+    pub employee: Employee,
+    /// The account used.
+    pub account: Option<Entity<hr::types::Account>>,
+    /// Where.
+    #[relationship(communicates_with = address)]
+    pub host: Machine,
+    /// The host's address.
+    pub address: Option<Entity<hr::types::Ip>>,
+}
+
+/// Writes the createIndicators batch of `logins` as JSON lines.
+///
+/// # Errors
+///
+/// The writer's I/O errors.
+pub fn write_batch<W: std::io::Write>(out: W, logins: &[Login]) -> std::io::Result<W> {
+    let mut writer = relationship_core::BatchWriter::new(
+        out,
+        relationship_core::BatchOptions::default(),
+        relationship_core::JsonStyle::Compact,
+    );
+    for login in logins {
+        for indicator in login.indicators() {
+            writer.push_indicator(indicator)?;
+        }
+        for relationship in login.relationships() {
+            writer.push_relationship(relationship)?;
+        }
+    }
+    Ok(writer.finish_into_inner()?.0)
+}

@@ -1,0 +1,72 @@
+//! The custom schema's derives, typed constructors and batch output.
+
+use custom_schema_example::{Employee, Login, Machine, hr, write_batch};
+use hr::Relate as _;
+use relationship_core::prelude::*;
+
+fn employee() -> Employee {
+    Employee {
+        id: "E-1042".into(),
+        department: Some("Finance".into()),
+    }
+}
+
+#[test]
+fn custom_rule_employee_uses_host() {
+    let rel = employee().uses(&Machine { fqdn: "pc1".into() });
+    assert_eq!(
+        (
+            rel.name(),
+            rel.reverse_name(),
+            rel.entity_a_type(),
+            rel.entity_b_type()
+        ),
+        ("uses", "used-by", "Employee", "Host")
+    );
+    let back = Machine { fqdn: "pc1".into() }.used_by(&employee());
+    assert_eq!(back.reverse_name(), "uses");
+}
+
+#[test]
+fn schema_module_lists_its_names() {
+    assert_eq!(hr::SCHEMA_NAME, "hr");
+    assert_eq!(hr::TYPES, ["Account", "Host", "IP", "Employee"]);
+    assert_eq!(hr::RELATIONSHIPS[0], ("uses", "used-by"));
+}
+
+#[test]
+fn batch_line_is_exact() {
+    let login = Login {
+        employee: employee(),
+        account: None,
+        host: Machine { fqdn: "pc1".into() },
+        address: Some(Entity::<hr::types::Ip>::new("10.0.0.5")),
+    };
+    let out = write_batch(Vec::new(), &[login]).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    let batch: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    let values: Vec<&str> = batch
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["E-1042", "pc1", "10.0.0.5", "$$DummyIndicator$$"]);
+    assert_eq!(batch[0]["type"], "Employee");
+    assert_eq!(batch[0]["fields"]["department"], "Finance");
+    let rels = batch[3]["relationships"].as_array().unwrap();
+    let names: Vec<String> = rels
+        .iter()
+        .map(|r| format!("{} {} {}", r["entityA"], r["name"], r["entityB"]))
+        .collect();
+    // `owns = account` produced nothing: the account is `None`.
+    assert_eq!(
+        names,
+        [
+            r#""E-1042" "uses" "pc1""#,
+            r#""pc1" "communicates-with" "10.0.0.5""#
+        ]
+    );
+}
