@@ -95,6 +95,15 @@ fn write_u_escape<W: Write + ?Sized>(w: &mut W, unit: u16) -> io::Result<()> {
     w.write_all(&buf)
 }
 
+/// Whether `bytes` (UTF-8) holds DEL or any non-ASCII byte.
+///
+/// A byte is `>= 0x7F` exactly when adding one sets its high bit (0xFF never occurs in
+/// UTF-8); OR-ing without an early exit lets the loop vectorize.
+#[inline]
+fn needs_escape(bytes: &[u8]) -> bool {
+    bytes.iter().fold(0u8, |acc, &b| acc | b.wrapping_add(1)) & 0x80 != 0
+}
+
 impl Formatter for PythonFormatter {
     #[inline]
     fn begin_array_value<W: Write + ?Sized>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
@@ -131,7 +140,7 @@ impl Formatter for PythonFormatter {
         // serde_json hands over runs without `"`, `\` and C0 controls; what is left to
         // escape is DEL and everything outside ASCII.
         let bytes = fragment.as_bytes();
-        if fragment.is_ascii() && !bytes.contains(&0x7F) {
+        if !needs_escape(bytes) {
             return w.write_all(bytes);
         }
         let mut start = 0;
@@ -335,6 +344,24 @@ mod tests {
         );
         // keys are escaped the same way
         assert_eq!(py(&json!({"ü": 1})), r#"{"\u00fc": 1}"#);
+    }
+
+    #[test]
+    fn needs_escape_is_exactly_del_and_non_ascii() {
+        for b in 0u8..0x7F {
+            assert!(!needs_escape(&[b]), "{b:#x}");
+        }
+        assert!(needs_escape(b"\x7f"));
+        for s in [
+            "é",
+            "\u{80}",
+            "\u{10ffff}",
+            "abc\u{7f}",
+            "abcdefghijklmnopqrstuvwxyzé",
+        ] {
+            assert!(needs_escape(s.as_bytes()), "{s:?}");
+        }
+        assert!(!needs_escape(b"pc135456.domain.local ~"));
     }
 
     #[test]
