@@ -5,8 +5,8 @@
 //! own), the derive macros and the `xsoar-rel` command line can all share one schema model.
 #![forbid(unsafe_code)]
 
-mod builtin;
 pub mod builder;
+mod builtin;
 pub mod diff;
 pub mod error;
 pub mod generate;
@@ -16,9 +16,9 @@ pub mod parse;
 pub mod suggest;
 
 pub use builder::{BuildError, Builder};
-pub use diff::SchemaDiff;
 pub use builtin::{XSOAR_SCHEMA_JSON, XSOAR_SCHEMA_PATH, try_xsoar, xsoar};
-pub use generate::{GenerateError, GenerateOptions, generate};
+pub use diff::SchemaDiff;
 pub use error::{ErrorKind, SchemaError, SchemaErrors};
+pub use generate::{GenerateError, GenerateOptions, generate};
 pub use model::{Group, Pair, Pairs, RelId, RelationshipDef, Schema, Tier, TypeDef, TypeId};
 pub use parse::{load, parse_str};
