@@ -1,7 +1,7 @@
 //! `#[derive(Indicator)]`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::attr::{Errors, default_runtime, duplicate, path_text, skip_value, unknown_key};
@@ -238,6 +238,29 @@ fn xsoar_marker(lit: &syn::LitStr) -> Result<Option<String>, syn::Error> {
     ))
 }
 
+/// `<schema>::types::<Marker>` for a type string, the marker named by the generator's rule;
+/// a spanned error when the string yields no identifier.
+fn marker_path(
+    schema_mod: &TokenStream,
+    lit: &syn::LitStr,
+    errors: &mut Errors,
+) -> Option<TokenStream> {
+    let marker = relationship_codegen::naming::type_marker(&lit.value());
+    match syn::parse_str::<syn::Ident>(&marker) {
+        Ok(mut m) => {
+            m.set_span(lit.span());
+            Some(quote!(#schema_mod::types::#m))
+        }
+        Err(_) => {
+            errors.spanned(
+                lit.span(),
+                format!("`{}` is not an indicator type name", lit.value()),
+            );
+            None
+        }
+    }
+}
+
 pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
     let container = parse_container(input, &mut errors);
@@ -285,18 +308,14 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
             let schema_mod = paths.schema_module();
             if paths.schema.is_none() {
                 match xsoar_marker(lit) {
-                    Ok(Some(marker)) => {
-                        let m = format_ident!("{}", marker, span = lit.span());
-                        Some(quote!(#schema_mod::types::#m))
-                    }
-                    Ok(None) => {
-                        let m = format_ident!(
-                            "{}",
-                            relationship_codegen::naming::type_marker(&lit.value()),
-                            span = lit.span()
-                        );
-                        Some(quote!(#schema_mod::types::#m))
-                    }
+                    Ok(Some(marker)) => match syn::parse_str::<syn::Ident>(&marker) {
+                        Ok(mut m) => {
+                            m.set_span(lit.span());
+                            Some(quote!(#schema_mod::types::#m))
+                        }
+                        Err(_) => marker_path(&schema_mod, lit, &mut errors),
+                    },
+                    Ok(None) => marker_path(&schema_mod, lit, &mut errors),
                     Err(e) => {
                         errors.push(e);
                         None
@@ -306,20 +325,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
                 // A user schema: the marker is derived by the generator's naming rule;
                 // rustc resolves it (and suggests similar names), and a const check below
                 // makes sure the string is the schema's exact spelling.
-                let marker = relationship_codegen::naming::type_marker(&lit.value());
-                match syn::parse_str::<syn::Ident>(&marker) {
-                    Ok(_) if !marker.is_empty() => {
-                        let m = format_ident!("{}", marker, span = lit.span());
-                        Some(quote!(#schema_mod::types::#m))
-                    }
-                    _ => {
-                        errors.spanned(
-                            lit.span(),
-                            format!("`{}` is not an indicator type name", lit.value()),
-                        );
-                        None
-                    }
-                }
+                marker_path(&schema_mod, lit, &mut errors)
             }
         }
     };
@@ -475,6 +481,64 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
                     #raw,
                 )
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    fn expand(src: &str) -> String {
+        let input: syn::DeriveInput = syn::parse_str(src).unwrap();
+        super::expand(&input).to_string().replace(' ', "")
+    }
+
+    #[test]
+    fn type_string_resolves_to_the_xsoar_marker() {
+        let out = expand(
+            r#"#[indicator(type = "Attack Pattern")] struct T { #[indicator(value)] id: String }"#,
+        );
+        assert!(
+            out.contains("typeKind=::relationship_core::xsoar::types::AttackPattern;"),
+            "{out}"
+        );
+        assert!(!out.contains("compile_error"));
+    }
+
+    #[test]
+    fn user_schema_and_crate_paths_are_used() {
+        let out = expand(
+            r#"#[indicator(type = "Employee", schema = crate::hr, crate = ::rc)] struct E { #[indicator(value)] id: String }"#,
+        );
+        assert!(
+            out.contains("typeKind=crate::hr::types::Employee;"),
+            "{out}"
+        );
+        assert!(out.contains("::rc::__private::str_eq"), "{out}");
+    }
+
+    #[test]
+    fn errors_come_with_a_placeholder_impl() {
+        let out =
+            expand(r#"#[indicator(type = "Hots")] struct M { #[indicator(value)] f: String }"#);
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(out.contains("didyoumean`Host`?"), "{out}");
+        assert!(
+            out.contains("typeKind=::relationship_core::__private::Unknown;"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn bad_input_never_panics() {
+        for src in [
+            r#"#[indicator(type = "")] struct A { #[indicator(value)] v: String }"#,
+            r#"#[indicator(type = "123", schema = s)] struct A { #[indicator(value)] v: String }"#,
+            r#"#[indicator(type = 5)] struct A(#[indicator(value)] String);"#,
+            r#"#[indicator(score = 300)] struct A;"#,
+            r#"#[indicator(= =)] union U { a: u8 }"#,
+            r#"#[indicator] enum E {}"#,
+        ] {
+            assert!(expand(src).contains("compile_error"), "{src}");
         }
     }
 }

@@ -160,7 +160,10 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
                 let target: syn::Ident = if value.peek(syn::LitStr) {
                     let lit: syn::LitStr = value.parse()?;
                     match syn::parse_str::<syn::Ident>(&lit.value()) {
-                        Ok(id) => syn::Ident::new(&id.to_string(), lit.span()),
+                        Ok(mut id) => {
+                            id.set_span(lit.span());
+                            id
+                        }
                         Err(_) => {
                             errors.spanned(
                                 lit.span(),
@@ -305,6 +308,59 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
                 #(#rels)*
                 out
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    fn expand(src: &str) -> String {
+        let input: syn::DeriveInput = syn::parse_str(src).unwrap();
+        super::expand(&input).to_string().replace(' ', "")
+    }
+
+    #[test]
+    fn declarations_become_typed_constructor_calls() {
+        let out = expand(
+            "struct E { #[relationship(uses = host)] account: A, #[relationship(entity)] host: Option<H>, other: u8 }",
+        );
+        assert!(
+            out.contains("<_as::relationship_core::xsoar::Relate>::uses(a,b)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("push_indicator(&mutout,&self.account)"),
+            "{out}"
+        );
+        assert!(out.contains("push_indicator(&mutout,&self.host)"), "{out}");
+        assert!(!out.contains("self.other"), "{out}");
+    }
+
+    #[test]
+    fn unknown_names_get_suggestions() {
+        let out = expand("struct E { #[relationship(communicate_with = hots)] a: A, host: H }");
+        assert!(out.contains("`communicates_with`"), "{out}");
+        let out = expand("struct E { #[relationship(uses = hots)] a: A, host: H }");
+        assert!(
+            out.contains("`E`hasnofield`hots`;didyoumean`host`?"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn bad_input_never_panics() {
+        // A raw identifier is a valid target.
+        let out = expand(r#"struct E { #[relationship(uses = "r#type")] a: A, r#type: B }"#);
+        assert!(!out.contains("compile_error"), "{out}");
+        for src in [
+            r#"struct E { #[relationship(uses = "not a field")] a: A }"#,
+            "struct E { #[relationship(a::b = c)] a: A }",
+            "struct E { #[relationship] a: A }",
+            "struct E(A, B);",
+            "enum E { A }",
+            "struct E { a: A }",
+        ] {
+            assert!(expand(src).contains("compile_error"), "{src}");
         }
     }
 }
