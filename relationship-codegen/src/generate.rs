@@ -291,6 +291,9 @@ pub fn generate_tokens(
         })?;
     let n = names(schema)?;
     let schema_name = &schema.name;
+    // How notes name the generated module: its own name when it wraps itself, else the
+    // schema's name (the default schema is included as `xsoar`).
+    let module_label = options.module_name.as_deref().unwrap_or(schema_name);
     let type_ids: Vec<TypeId> = (0..schema.types.len()).map(|i| TypeId(i as u16)).collect();
     let any_names: Vec<&str> = schema
         .relationships
@@ -420,7 +423,7 @@ pub fn generate_tokens(
             n => format!("{n} (source, target) pairs"),
         };
         let mut note = format!(
-            "`{name}` (reverse `{}`) is allowed for {count}, listed in the docs of `{schema_name}::rels::{rel_marker}`",
+            "`{name}` (reverse `{}`) is allowed for {count}, listed in the docs of `{module_label}::rels::{rel_marker}`",
             r.reverse,
         );
         match any_names.as_slice() {
