@@ -34,6 +34,6 @@ pub use json::JsonStyle;
 pub use relationship::{
     ContextRendering, EntityRelationship, EntryRendering, Fields, IndicatorRendering,
 };
-pub use reliability::{InvalidReliability, Reliability};
 pub use relationship_macros::{Indicator, Relationships};
+pub use reliability::{InvalidReliability, Reliability};
 pub use typed::{Indicator, Relationships};
