@@ -213,15 +213,12 @@ impl Schema {
 
     /// Every explicit triple `(relationship, source, target)`, relationship by relationship.
     pub fn triples(&self) -> impl Iterator<Item = (RelId, Pair)> + '_ {
-        self.relationships
-            .iter()
-            .enumerate()
-            .flat_map(|(i, r)| {
-                r.explicit_pairs()
-                    .unwrap_or(&[])
-                    .iter()
-                    .map(move |p| (RelId(i as u16), *p))
-            })
+        self.relationships.iter().enumerate().flat_map(|(i, r)| {
+            r.explicit_pairs()
+                .unwrap_or(&[])
+                .iter()
+                .map(move |p| (RelId(i as u16), *p))
+        })
     }
 
     /// The number of explicit triples (any-to-any relationships are not counted).
