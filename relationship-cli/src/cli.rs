@@ -78,6 +78,10 @@ pub enum Command {
     /// Work with relationship schema files.
     #[command(subcommand)]
     Schema(SchemaCommand),
+    /// Write the typed Rust module of a schema (the --schema file, default the built-in
+    /// XSOAR schema), or check a checked-in copy with --check.
+    #[command(after_help = crate::generate_cmd::GENERATE_HELP)]
+    Generate(crate::generate_cmd::GenerateArgs),
 }
 
 /// Options shared by the subcommands that read NDJSON and write JSON.
@@ -152,6 +156,10 @@ each error as `… at FILE:LINE:COLUMN; did you mean …?` on stderr and exits 1
 Example:
   xsoar-rel schema check schemas/xsoar.json")]
     Check(SchemaCheckArgs),
+    /// Compare two schema files: added and removed types, names and triples, and the typed
+    /// code that stops compiling. Exits 1 when they differ.
+    #[command(after_help = crate::diff_cmd::DIFF_HELP)]
+    Diff(crate::diff_cmd::SchemaDiffArgs),
 }
 
 /// `schema check` options.

@@ -5,6 +5,8 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod diff_cmd;
+pub mod generate_cmd;
 pub mod record;
 pub mod run;
 

@@ -125,6 +125,15 @@ fn dispatch<E: Write>(cli: &Cli, diag: &mut E) -> Result<u8, RunError> {
             }
             Ok(code)
         }
+        Command::Schema(SchemaCommand::Diff(args)) => {
+            Ok(crate::diff_cmd::run(args, &mut io::stdout().lock(), diag))
+        }
+        Command::Generate(args) => Ok(crate::generate_cmd::run(
+            args,
+            cli.global.schema.as_deref(),
+            &mut io::stdout().lock(),
+            diag,
+        )),
         Command::Render(args) => {
             let schema = load_schema(cli.global.schema.as_deref())?;
             let mode = mode(cli.global.lenient);

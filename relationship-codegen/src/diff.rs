@@ -842,8 +842,13 @@ impl fmt::Display for SchemaDiff {
         if self.is_breaking() {
             writeln!(
                 f,
-                "Breaking: {} in typed code stop compiling.",
-                plural(self.breaking.len(), "item", "items")
+                "Breaking: {} of typed code {}.",
+                plural(self.breaking.len(), "item", "items"),
+                if self.breaking.len() == 1 {
+                    "stops compiling"
+                } else {
+                    "stop compiling"
+                }
             )
         } else {
             writeln!(f, "Not breaking: everything that compiled still compiles.")

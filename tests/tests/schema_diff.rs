@@ -170,7 +170,7 @@ fn xsoar_removed_rule_breaks_both_directions() {
         ),
         "{text}"
     );
-    assert!(text.ends_with("\nBreaking: 2 items in typed code stop compiling.\n"));
+    assert!(text.ends_with("\nBreaking: 2 items of typed code stop compiling.\n"));
 }
 
 #[test]

@@ -1,0 +1,170 @@
+//! `xsoar-rel schema diff OLD NEW`: what changed between two schema files, and which typed
+//! code stops compiling.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+use relationship_codegen::diff::SchemaDiff;
+
+/// Exit code when the schemas differ (with `--breaking`: when the difference is breaking).
+pub const EXIT_DIFFERENT: u8 = 1;
+
+/// Exit code when a schema is invalid or unreadable, or the report cannot be written.
+pub const EXIT_ERROR: u8 = 2;
+
+/// The `after_help` text of `schema diff`.
+pub const DIFF_HELP: &str = "\
+Compares two schemas by name (reordering a file changes nothing) and prints, one section per
+kind of change, with `+` added, `-` removed and `~` changed:
+  types (XSOAR spelling and Rust marker), relationship names (reverse name, marker, method),
+  renamed markers and methods, changed reverse names, reverse-only names, relationships that
+  became or stopped being any-pair, added and removed triples with their typed constructor
+  (`Account`.uses(&`Host`)), and the typed code that stops compiling, e.g.
+    - `Account`.uses(&`Host`) — Account uses Host no longer allowed
+A change is breaking when code that compiled against the old schema's generated module can
+stop compiling (a removed or renamed type, name, marker or method, or a pair no longer
+allowed); a changed reverse name is reported but is not breaking.
+
+Exit codes, as diff(1): 0 when the schemas are the same, 1 when they differ (with --breaking:
+only when the change is breaking), 2 when a schema is invalid or unreadable.
+
+Examples:
+  xsoar-rel schema diff schemas/xsoar.json schemas/my_xsoar.json
+  xsoar-rel schema diff --json old.json new.json | jq '.breaking'
+  git show HEAD~1:schemas/hr.json > /tmp/hr-old.json
+  xsoar-rel schema diff --breaking /tmp/hr-old.json schemas/hr.json || echo 'breaking change'";
+
+/// `schema diff` options.
+#[derive(Debug, Clone, Args)]
+pub struct SchemaDiffArgs {
+    /// The old schema file.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The new schema file.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// Print the machine-readable report (one JSON object, keys in a fixed order) instead
+    /// of the text report.
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 1 only for a breaking change; differences that break nothing exit 0.
+    #[arg(long)]
+    pub breaking: bool,
+}
+
+/// The report text (or JSON, with `--json`, ending in a newline) and the exit code for two
+/// loaded schemas.
+pub fn report(args: &SchemaDiffArgs, diff: &SchemaDiff) -> (String, u8) {
+    let text = if args.json {
+        let mut s = serde_json::to_string_pretty(&diff.to_json()).unwrap_or_default();
+        s.push('\n');
+        s
+    } else {
+        diff.to_string()
+    };
+    let different = if args.breaking {
+        diff.is_breaking()
+    } else {
+        !diff.is_empty()
+    };
+    (text, if different { EXIT_DIFFERENT } else { 0 })
+}
+
+/// Runs `schema diff`: loads both files, writes the report to `stdout` and errors to
+/// `diag`. Returns the exit code.
+pub fn run<W: Write, E: Write>(args: &SchemaDiffArgs, stdout: &mut W, diag: &mut E) -> u8 {
+    let old = relationship_codegen::load(&args.old);
+    let new = relationship_codegen::load(&args.new);
+    let (old, new) = match (old, new) {
+        (Ok(o), Ok(n)) => (o, n),
+        (o, n) => {
+            // Report both files' errors at once.
+            for errors in [o.err(), n.err()].into_iter().flatten() {
+                let _ = writeln!(diag, "{}", errors.to_string().trim_end());
+            }
+            let _ = writeln!(
+                diag,
+                "xsoar-rel: schema diff: cannot compare invalid schemas"
+            );
+            let _ = diag.flush();
+            return EXIT_ERROR;
+        }
+    };
+    let diff = SchemaDiff::between(&old, &new);
+    let (text, code) = report(args, &diff);
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            let _ = writeln!(diag, "xsoar-rel: cannot write output: {e}");
+            let _ = diag.flush();
+            EXIT_ERROR
+        }
+        _ => code,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(json: bool, breaking: bool) -> SchemaDiffArgs {
+        SchemaDiffArgs {
+            old: "old.json".into(),
+            new: "new.json".into(),
+            json,
+            breaking,
+        }
+    }
+
+    fn schema(rules: &str) -> relationship_codegen::Schema {
+        relationship_codegen::parse_str(
+            &format!(
+                r#"{{"name": "t", "types": ["Account", "Host"],
+                "relationships": [{{"name": "uses", "reverse": "uses", "rules": {rules}}}]}}"#
+            ),
+            "t.json",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn exit_codes_follow_diff_and_breaking() {
+        let one = schema(r#"[{"from": "Account", "to": "Host"}]"#);
+        let two = schema(r#"[{"from": "Account", "to": ["Host", "Account"]}]"#);
+        let same = SchemaDiff::between(&one, &one);
+        let added = SchemaDiff::between(&one, &two);
+        let removed = SchemaDiff::between(&two, &one);
+        assert_eq!(report(&args(false, false), &same).1, 0);
+        assert_eq!(report(&args(false, false), &added).1, EXIT_DIFFERENT);
+        assert_eq!(report(&args(false, true), &added).1, 0);
+        assert_eq!(report(&args(false, true), &removed).1, EXIT_DIFFERENT);
+    }
+
+    #[test]
+    fn json_report_is_one_object_with_a_newline() {
+        let one = schema(r#"[{"from": "Account", "to": "Host"}]"#);
+        let (text, _) = report(&args(true, false), &SchemaDiff::between(&one, &one));
+        assert!(text.ends_with("}\n"));
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["identical"], true);
+    }
+
+    #[test]
+    fn invalid_schema_exits_2_naming_the_file() {
+        let a = SchemaDiffArgs {
+            old: "/nonexistent/old.json".into(),
+            new: "/nonexistent/new.json".into(),
+            json: false,
+            breaking: false,
+        };
+        let (mut out, mut diag) = (Vec::new(), Vec::new());
+        assert_eq!(run(&a, &mut out, &mut diag), EXIT_ERROR);
+        assert!(out.is_empty());
+        let diag = String::from_utf8(diag).unwrap();
+        assert!(diag.contains("/nonexistent/old.json"), "{diag}");
+        assert!(diag.contains("/nonexistent/new.json"), "{diag}");
+    }
+}

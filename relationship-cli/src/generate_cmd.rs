@@ -1,0 +1,376 @@
+//! `xsoar-rel generate`: write the typed Rust module of a schema, or check that a checked-in
+//! copy is up to date.
+//!
+//! The code is exactly what [`relationship_codegen::Builder`] writes from a build script
+//! for the same schema and options, so a project can switch between a checked-in file and
+//! build-time generation without a diff.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use relationship_codegen::{GenerateError, GenerateOptions, Schema, SchemaErrors};
+
+/// Exit code of `--check` when the file is missing or differs.
+pub const EXIT_STALE: u8 = 1;
+
+/// Exit code when the schema is invalid, the options are wrong or a file cannot be read or
+/// written.
+pub const EXIT_ERROR: u8 = 2;
+
+/// The `after_help` text of `generate`.
+pub const GENERATE_HELP: &str = "\
+The output starts with an `// @generated` header naming the schema (the --schema path as
+given, or --source-label) and is formatted with prettyplease. It is the same code a build
+script gets from `relationship_codegen::Builder` with the same schema and options; include
+it with `include!(\"path/to/file.rs\")` (with --module) or inside a module you write.
+
+Exit codes: 0 written (or, with --check, up to date); 1 with --check when the --out file is
+missing or differs (stale); 2 on an invalid schema, bad options or an I/O error.
+
+Examples:
+  xsoar-rel generate > src/xsoar_generated.rs
+  xsoar-rel generate --schema schemas/hr.json --module hr --out src/hr_generated.rs
+  xsoar-rel generate --schema schemas/hr.json --module hr --out src/hr_generated.rs --check";
+
+/// `generate` options. The schema is the global `--schema FILE` (default: the built-in
+/// XSOAR schema).
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    /// Write the code to FILE (only if its content changed) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Write nothing: compare the code with the --out file and exit 1 if it is missing or
+    /// differs (for CI).
+    #[arg(long, requires = "out")]
+    pub check: bool,
+    /// Wrap the code in `pub mod NAME { ... }` with a doc comment naming the schema, so one
+    /// `include!` defines the module. Without it the file holds bare items.
+    #[arg(long = "module", value_name = "NAME")]
+    pub module_name: Option<String>,
+    /// The path generated code uses to name the runtime crate.
+    #[arg(long, value_name = "PATH", default_value = "::relationship_core")]
+    pub runtime_path: String,
+    /// How the `@generated` header names the schema (default: the --schema path as given,
+    /// or `schemas/xsoar.json` for the built-in schema).
+    #[arg(long, value_name = "LABEL")]
+    pub source_label: Option<String>,
+}
+
+/// Why `generate` could not produce or compare the code.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateCmdError {
+    /// The schema file is invalid (every error names file:line:column).
+    #[error("{0}")]
+    Schema(SchemaErrors),
+    /// The generator rejected the schema or an option.
+    #[error("{label}: {source}")]
+    Generate {
+        /// The schema label.
+        label: String,
+        /// What failed.
+        source: GenerateError,
+    },
+    /// The --out file could not be read (for --check) or written.
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        /// `read` or `write`.
+        action: &'static str,
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: io::Error,
+    },
+}
+
+/// What `generate` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The code was written to stdout.
+    Printed,
+    /// The --out file was written (`true`) or already held exactly this code (`false`).
+    Written(bool),
+    /// `--check`: the --out file is up to date.
+    UpToDate,
+    /// `--check`: the --out file is missing (`None`) or first differs at this 1-based line.
+    Stale(Option<usize>),
+}
+
+impl Outcome {
+    /// The process exit code.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Outcome::Stale(_) => EXIT_STALE,
+            _ => 0,
+        }
+    }
+}
+
+/// The options for [`relationship_codegen::generate`] and the label of the schema.
+fn options(args: &GenerateArgs, schema_path: Option<&Path>, schema: &Schema) -> GenerateOptions {
+    let label = args
+        .source_label
+        .clone()
+        .unwrap_or_else(|| match schema_path {
+            // As the Builder does: the path as given, with `/` separators.
+            Some(p) => p.display().to_string().replace('\\', "/"),
+            None => schema
+                .source
+                .as_ref()
+                .map_or_else(|| schema.name.clone(), |p| p.display().to_string()),
+        });
+    let mut options = GenerateOptions::default()
+        .runtime_path(args.runtime_path.clone())
+        .source_label(label);
+    options.module_name = args.module_name.clone();
+    options
+}
+
+/// The generated code for `schema` (loaded from `schema_path`, or the built-in one).
+///
+/// # Errors
+///
+/// [`GenerateCmdError::Generate`] when a name or option is not usable Rust.
+pub fn generated_code(
+    args: &GenerateArgs,
+    schema_path: Option<&Path>,
+    schema: &Schema,
+) -> Result<String, GenerateCmdError> {
+    let options = options(args, schema_path, schema);
+    relationship_codegen::generate(schema, &options).map_err(|source| GenerateCmdError::Generate {
+        label: options.source_label.clone().unwrap_or_default(),
+        source,
+    })
+}
+
+/// The 1-based line at which `a` and `b` first differ (`None` when equal).
+fn first_difference(a: &str, b: &str) -> Option<usize> {
+    if a == b {
+        return None;
+    }
+    let mut la = a.split_inclusive('\n');
+    let mut lb = b.split_inclusive('\n');
+    let mut line = 1;
+    loop {
+        match (la.next(), lb.next()) {
+            (Some(x), Some(y)) if x == y => line += 1,
+            _ => return Some(line),
+        }
+    }
+}
+
+/// Runs `generate` with `code` already produced: prints it, writes it, or checks the --out
+/// file against it.
+///
+/// # Errors
+///
+/// [`GenerateCmdError::Io`] when the --out file cannot be read (other than not existing, for
+/// --check) or written, or stdout cannot be written.
+pub fn emit<W: Write>(
+    args: &GenerateArgs,
+    code: &str,
+    stdout: &mut W,
+) -> Result<Outcome, GenerateCmdError> {
+    let Some(out) = &args.out else {
+        let written = stdout
+            .write_all(code.as_bytes())
+            .and_then(|()| stdout.flush());
+        return match written {
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(GenerateCmdError::Io {
+                action: "write",
+                path: "stdout".to_owned(),
+                source: e,
+            }),
+            _ => Ok(Outcome::Printed),
+        };
+    };
+    if args.check {
+        return match std::fs::read(out) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Outcome::Stale(None)),
+            Err(source) => Err(GenerateCmdError::Io {
+                action: "read",
+                path: out.display().to_string(),
+                source,
+            }),
+            Ok(bytes) => {
+                let existing = String::from_utf8_lossy(&bytes);
+                Ok(match first_difference(&existing, code) {
+                    None => Outcome::UpToDate,
+                    Some(line) => Outcome::Stale(Some(line)),
+                })
+            }
+        };
+    }
+    relationship_codegen::builder::write_if_changed(out, code.as_bytes())
+        .map(Outcome::Written)
+        .map_err(|source| GenerateCmdError::Io {
+            action: "write",
+            path: out.display().to_string(),
+            source,
+        })
+}
+
+/// Quotes a command-line argument for a POSIX shell when it needs it.
+fn shell_quote(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+".contains(c));
+    if plain {
+        arg.to_owned()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
+    }
+}
+
+/// The command that regenerates the --out file with the same options.
+pub fn regenerate_command(args: &GenerateArgs, schema_path: Option<&Path>) -> String {
+    let mut cmd = vec!["xsoar-rel".to_owned(), "generate".to_owned()];
+    if let Some(p) = schema_path {
+        cmd.push("--schema".into());
+        cmd.push(shell_quote(&p.display().to_string()));
+    }
+    if let Some(m) = &args.module_name {
+        cmd.push("--module".into());
+        cmd.push(shell_quote(m));
+    }
+    if args.runtime_path != GenerateOptions::default().runtime_path {
+        cmd.push("--runtime-path".into());
+        cmd.push(shell_quote(&args.runtime_path));
+    }
+    if let Some(l) = &args.source_label {
+        cmd.push("--source-label".into());
+        cmd.push(shell_quote(l));
+    }
+    if let Some(o) = &args.out {
+        cmd.push("--out".into());
+        cmd.push(shell_quote(&o.display().to_string()));
+    }
+    cmd.join(" ")
+}
+
+/// Runs `generate` end to end: loads the schema, generates, then prints, writes or checks.
+/// Messages go to `diag`. Returns the exit code.
+pub fn run<W: Write, E: Write>(
+    args: &GenerateArgs,
+    schema_path: Option<&Path>,
+    stdout: &mut W,
+    diag: &mut E,
+) -> u8 {
+    let loaded;
+    let schema = match schema_path {
+        None => relationship_codegen::xsoar(),
+        Some(p) => match relationship_codegen::load(p) {
+            Ok(s) => {
+                loaded = s;
+                &loaded
+            }
+            Err(e) => return fail(diag, &GenerateCmdError::Schema(e)),
+        },
+    };
+    let result =
+        generated_code(args, schema_path, schema).and_then(|code| emit(args, &code, stdout));
+    let outcome = match result {
+        Ok(o) => o,
+        Err(e) => return fail(diag, &e),
+    };
+    let out = args
+        .out
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let _ = match &outcome {
+        Outcome::Printed | Outcome::Written(true) => Ok(()),
+        Outcome::Written(false) => writeln!(diag, "xsoar-rel: {out} is already up to date"),
+        Outcome::UpToDate => writeln!(diag, "xsoar-rel: {out} is up to date"),
+        Outcome::Stale(at) => {
+            let what = match at {
+                None => "does not exist".to_owned(),
+                Some(line) => format!(
+                    "differs from the code generated from {} (first difference at line {line})",
+                    schema_label(args, schema_path, schema)
+                ),
+            };
+            writeln!(
+                diag,
+                "xsoar-rel: stale: {out} {what}; regenerate with `{}`",
+                regenerate_command(args, schema_path)
+            )
+        }
+    };
+    let _ = diag.flush();
+    outcome.exit_code()
+}
+
+fn schema_label(args: &GenerateArgs, schema_path: Option<&Path>, schema: &Schema) -> String {
+    options(args, schema_path, schema)
+        .source_label
+        .unwrap_or_default()
+}
+
+fn fail<E: Write>(diag: &mut E, e: &GenerateCmdError) -> u8 {
+    let text = e.to_string();
+    let _ = writeln!(diag, "xsoar-rel: {}", text.trim_end());
+    let _ = diag.flush();
+    EXIT_ERROR
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(out: Option<&str>, check: bool) -> GenerateArgs {
+        GenerateArgs {
+            out: out.map(PathBuf::from),
+            check,
+            module_name: None,
+            runtime_path: "::relationship_core".into(),
+            source_label: None,
+        }
+    }
+
+    #[test]
+    fn first_difference_counts_lines() {
+        assert_eq!(first_difference("a\nb\n", "a\nb\n"), None);
+        assert_eq!(first_difference("a\nb\n", "a\nc\n"), Some(2));
+        assert_eq!(first_difference("a\n", "a\nb\n"), Some(2));
+        assert_eq!(first_difference("a", "a\n"), Some(1));
+    }
+
+    #[test]
+    fn regenerate_command_repeats_the_options_quoted() {
+        let mut a = args(Some("src/gen x.rs"), true);
+        a.module_name = Some("hr".into());
+        assert_eq!(
+            regenerate_command(&a, Some(Path::new("schemas/hr.json"))),
+            "xsoar-rel generate --schema schemas/hr.json --module hr --out 'src/gen x.rs'"
+        );
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+    }
+
+    #[test]
+    fn builtin_schema_is_labelled_with_its_path() {
+        let code = generated_code(&args(None, false), None, relationship_codegen::xsoar()).unwrap();
+        assert!(
+            code.starts_with(
+                "// @generated by relationship-codegen from `schemas/xsoar.json` (schema `xsoar`)."
+            ),
+            "{}",
+            &code[..200]
+        );
+    }
+
+    #[test]
+    fn bad_runtime_path_is_an_error_with_exit_2() {
+        let mut a = args(None, false);
+        a.runtime_path = "not a path".into();
+        let mut out = Vec::new();
+        let mut diag = Vec::new();
+        assert_eq!(run(&a, None, &mut out, &mut diag), EXIT_ERROR);
+        assert!(out.is_empty());
+        assert_eq!(
+            String::from_utf8(diag).unwrap(),
+            "xsoar-rel: schemas/xsoar.json: runtime path `not a path` is not a Rust path (e.g. `::relationship_core` or `crate`)\n"
+        );
+    }
+}
