@@ -52,11 +52,14 @@ def main():
             seen.add(obj["id"])
             if obj.get("relationship_type") == "revoked-by":
                 rejected["revoked-by"] += 1
+                # read-time rejections are keyed by the STIX types of the references
+                src = obj.get("source_ref", "").split("--")[0]
+                dst = obj.get("target_ref", "").split("--")[0]
+                rejected_triples[f"{src}|revoked-by|{dst}"] += 1
             else:
                 relationships.append(obj)
             continue
         if kind not in types:
-            seen.add(obj["id"])
             if kind == "identity" and obj["id"] in creators:
                 rejected["creator-identity"] += 1
             else:
@@ -72,15 +75,16 @@ def main():
         mid = mitre_id(obj)
         indicators.append([obj["id"], obj.get("name"), types[kind], mid])
         if kind == "attack-pattern" and mid:
-            technique_names.setdefault(mid, obj.get("name"))
+            technique_names[mid] = obj.get("name")  # the feed's dict assignment: last one wins
 
     # Value rewrites, in the feed's order: malware suffix, then sub-technique prefix.
     intrusion_sets = {v for _, v, t, _ in indicators if t == "Intrusion Set"}
-    suffixed = renamed = 0
+    suffixed = []
+    renamed = 0
     for ind in indicators:
         if ind[2] == "Malware" and ind[1] in intrusion_sets:
             ind[1] = ind[1] + " [Malware]"
-            suffixed += 1
+            suffixed.append(ind[1])
     for ind in indicators:
         if ind[2] == "Attack Pattern" and ind[3] and len(ind[3]) > 5:
             parent = technique_names.get(ind[3][:5])
@@ -114,7 +118,7 @@ def main():
         "rejected_by_reason": dict(sorted(rejected.items())),
         "rejected_by_triple": dict(sorted(rejected_triples.items())),
         "subtechniques_renamed": renamed,
-        "malware_suffixed": suffixed,
+        "malware_suffixed": sorted(suffixed),
     }, indent=2))
 
 

@@ -26,6 +26,7 @@ pub mod indicator;
 pub mod json;
 pub mod relationship;
 pub mod reliability;
+pub mod validate;
 
 pub use batch::{BatchOptions, BatchStats, BatchWriter, Placement, write_batches};
 pub use check::{CheckError, Checker, Mode, RelationshipInput};

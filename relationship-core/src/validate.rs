@@ -1,0 +1,762 @@
+//! Validation of existing `createIndicators` batches, from any producer, against a schema.
+//!
+//! Input is one JSON array (one batch, possibly pretty-printed over many lines) or NDJSON:
+//! one array per line, as `xsoar-rel batch` and `convert-stix` write. Every problem is a
+//! [`Violation`] with its location (source name, 1-based line, JSON path such as
+//! `[0][3].relationships[12].reverseName`, where the first index is the batch and the second
+//! the indicator in it) and a reason with suggestions; validation goes on after each one.
+//!
+//! What is checked, following XSOAR's wire format:
+//!
+//! * each batch is an array of objects; a real indicator has a string `value`, a `type` the
+//!   schema knows, a `rawJSON`, optional `fields` (an object), `score` (0–3 or `null`) and
+//!   `relationships` (an array); the `$$DummyIndicator$$` pseudo-indicator needs no type;
+//! * each relationship has the ten keys of `to_indicator()`; its `name` is a schema name, its
+//!   `reverseName` the schema's reverse of that name, its `type` `IndicatorToIndicator`, both
+//!   families `Indicator`, both entity values non-empty, both entity types schema types, and
+//!   the `(entityAType, name, entityBType)` triple is allowed.
+//!
+//! ```
+//! use relationship_core::validate::{validate_str, ViolationKind};
+//!
+//! let schema = relationship_codegen::xsoar();
+//! let batch = r#"[{"value": "$$DummyIndicator$$", "relationships": [{"name": "uses", "reverseName": "uses",
+//!   "type": "IndicatorToIndicator", "entityA": "u1", "entityAFamily": "Indicator", "entityAType": "Account",
+//!   "entityB": "h1", "entityBFamily": "Indicator", "entityBType": "Host", "fields": {}}]}]"#;
+//! let mut violations = Vec::new();
+//! let stats = validate_str(batch, "batch.json", schema, &mut violations);
+//! assert_eq!(stats.relationships, 1);
+//! assert_eq!(violations.len(), 1);
+//! assert_eq!(violations[0].kind, ViolationKind::ReverseNameMismatch);
+//! assert_eq!(
+//!     violations[0].to_string(),
+//!     "batch.json:1: [0][0].relationships[0].reverseName: reverse name `uses` does not match the schema: the reverse of `uses` is `used-by`"
+//! );
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, BufRead};
+
+use relationship_codegen::Schema;
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::check::{CheckError, Checker, EntitySide, Mode, RelationshipInput};
+use crate::indicator::DUMMY_INDICATOR_VALUE;
+
+/// What is wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ViolationKind {
+    /// Not JSON.
+    Syntax,
+    /// A top-level value that is not an array.
+    NotABatch,
+    /// An indicator or relationship that is not a JSON object.
+    NotAnObject,
+    /// A required key is missing.
+    MissingKey,
+    /// A key holds the wrong JSON type (e.g. a number where a string belongs).
+    WrongValueType,
+    /// An indicator `type` the schema does not know.
+    UnknownIndicatorType,
+    /// A `score` that is not 0–3 or `null`.
+    BadScore,
+    /// An empty indicator value or relationship entity.
+    EmptyValue,
+    /// A relationship rendered as `{}` (XSOAR's rendering when entity B is empty).
+    EmptyRelationship,
+    /// A relationship `name` the schema does not know.
+    UnknownName,
+    /// A `reverseName` that is not the schema's reverse of `name`.
+    ReverseNameMismatch,
+    /// An `entityAType`/`entityBType` the schema does not know.
+    UnknownEntityType,
+    /// A `(entityAType, name, entityBType)` triple the schema does not allow.
+    DisallowedPair,
+    /// An `entityAFamily`/`entityBFamily` other than `Indicator`.
+    BadFamily,
+    /// A relationship `type` other than `IndicatorToIndicator`.
+    BadRelationshipType,
+}
+
+/// One problem found, with its location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The input's name (a file name, or `-` for stdin).
+    pub source: String,
+    /// 1-based line where the offending indicator or relationship starts.
+    pub line: usize,
+    /// JSON path inside the input, e.g. `[0][3].relationships[12].reverseName`.
+    pub path: String,
+    /// The kind of problem.
+    pub kind: ViolationKind,
+    /// What is wrong and what would be valid.
+    pub message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.source, self.line, self.path, self.message
+        )
+    }
+}
+
+/// Counts of what was validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    /// Batches (top-level arrays) read.
+    pub batches: u64,
+    /// Real indicators read (dummies not counted).
+    pub indicators: u64,
+    /// `$$DummyIndicator$$` pseudo-indicators read.
+    pub dummies: u64,
+    /// Relationships read (attached or on dummies).
+    pub relationships: u64,
+    /// The most items in one batch.
+    pub largest_batch: usize,
+    /// Violations found.
+    pub violations: u64,
+}
+
+/// Reading the input failed.
+#[derive(Debug, thiserror::Error)]
+#[error("reading {source_name} failed: {error}")]
+pub struct ValidateError {
+    /// The input's name.
+    pub source_name: String,
+    /// The I/O error.
+    #[source]
+    pub error: io::Error,
+}
+
+/// The keys of `to_indicator()`, in XSOAR's order.
+const RELATIONSHIP_KEYS: [&str; 10] = [
+    "name",
+    "reverseName",
+    "type",
+    "entityA",
+    "entityAFamily",
+    "entityAType",
+    "entityB",
+    "entityBFamily",
+    "entityBType",
+    "fields",
+];
+
+/// Validates the batches read from `reader`, appending violations to `out`.
+///
+/// NDJSON is read line by line (memory holds one line); a value spanning several lines (a
+/// pretty-printed array) is read whole from its first line on.
+///
+/// # Errors
+///
+/// Only I/O errors; malformed JSON is a [`ViolationKind::Syntax`] violation.
+pub fn validate_reader<R: BufRead>(
+    mut reader: R,
+    source_name: &str,
+    schema: &Schema,
+    out: &mut Vec<Violation>,
+) -> Result<Stats, ValidateError> {
+    let io_err = |error| ValidateError {
+        source_name: source_name.to_owned(),
+        error,
+    };
+    let mut v = Validator::new(source_name, schema, out);
+    let mut buf = Vec::new();
+    let mut line = 0;
+    loop {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf).map_err(io_err)? == 0 {
+            break;
+        }
+        line += 1;
+        if buf.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if v.text(&buf, line, false) == Outcome::Incomplete {
+            reader.read_to_end(&mut buf).map_err(io_err)?;
+            v.text(&buf, line, true);
+            break;
+        }
+    }
+    Ok(v.stats)
+}
+
+/// Validates batches held in a string (see [`validate_reader`]).
+pub fn validate_str(
+    text: &str,
+    source_name: &str,
+    schema: &Schema,
+    out: &mut Vec<Violation>,
+) -> Stats {
+    let mut v = Validator::new(source_name, schema, out);
+    v.text(text.as_bytes(), 1, true);
+    v.stats
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Outcome {
+    Done,
+    /// The text ends inside a value: more lines are needed.
+    Incomplete,
+}
+
+struct Validator<'a> {
+    source: &'a str,
+    schema: &'a Schema,
+    checker: Checker<'a>,
+    out: &'a mut Vec<Violation>,
+    stats: Stats,
+}
+
+/// Offset of `inner` (a sub-slice of `outer`) in `outer`.
+fn offset_in(outer: &[u8], inner: &str) -> usize {
+    (inner.as_ptr() as usize).saturating_sub(outer.as_ptr() as usize)
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl<'a> Validator<'a> {
+    fn new(source: &'a str, schema: &'a Schema, out: &'a mut Vec<Violation>) -> Self {
+        Validator {
+            source,
+            schema,
+            checker: Checker::new(schema, Mode::Strict),
+            out,
+            stats: Stats::default(),
+        }
+    }
+
+    fn report(&mut self, line: usize, path: String, kind: ViolationKind, message: String) {
+        self.stats.violations += 1;
+        self.out.push(Violation {
+            source: self.source.to_owned(),
+            line,
+            path,
+            kind,
+            message,
+        });
+    }
+
+    /// Validates every top-level value of `text`, whose first line is `first_line`.
+    fn text(&mut self, text: &[u8], first_line: usize, complete: bool) -> Outcome {
+        let newlines: Vec<usize> = text
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &b)| (b == b'\n').then_some(i))
+            .collect();
+        let line_of = |offset: usize| first_line + newlines.partition_point(|&nl| nl < offset);
+        let mut stream = serde_json::Deserializer::from_slice(text).into_iter::<&RawValue>();
+        let mut values = 0;
+        loop {
+            match stream.next() {
+                None => return Outcome::Done,
+                Some(Ok(raw)) => {
+                    values += 1;
+                    let index = self.stats.batches;
+                    self.stats.batches += 1;
+                    self.batch(text, raw, index, &line_of);
+                }
+                Some(Err(e)) => {
+                    if e.is_eof() && !complete && values == 0 {
+                        return Outcome::Incomplete;
+                    }
+                    let full = e.to_string();
+                    let message = match full.rfind(" at line ") {
+                        Some(cut) => full[..cut].to_owned(),
+                        None => full,
+                    };
+                    let line = first_line + e.line().saturating_sub(1);
+                    let message = format!("malformed JSON at column {}: {message}", e.column());
+                    self.report(
+                        line,
+                        format!("[{}]", self.stats.batches),
+                        ViolationKind::Syntax,
+                        message,
+                    );
+                    return Outcome::Done;
+                }
+            }
+        }
+    }
+
+    fn batch(&mut self, text: &[u8], raw: &RawValue, index: u64, line_of: &dyn Fn(usize) -> usize) {
+        let path = format!("[{index}]");
+        let line = line_of(offset_in(text, raw.get()));
+        let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(raw.get()) else {
+            let what =
+                serde_json::from_str::<Value>(raw.get()).map_or("not an array", |v| json_type(&v));
+            let msg = format!("a batch must be a JSON array of indicator objects, found {what}");
+            self.report(line, path, ViolationKind::NotABatch, msg);
+            return;
+        };
+        self.stats.largest_batch = self.stats.largest_batch.max(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            let line = line_of(offset_in(text, item.get()));
+            self.indicator(text, item, &format!("{path}[{i}]"), line, line_of);
+        }
+    }
+
+    fn indicator(
+        &mut self,
+        text: &[u8],
+        raw: &RawValue,
+        path: &str,
+        line: usize,
+        line_of: &dyn Fn(usize) -> usize,
+    ) {
+        let Ok(obj) = serde_json::from_str::<HashMap<String, &RawValue>>(raw.get()) else {
+            let what =
+                serde_json::from_str::<Value>(raw.get()).map_or("invalid JSON", |v| json_type(&v));
+            self.report(
+                line,
+                path.to_owned(),
+                ViolationKind::NotAnObject,
+                format!("an indicator must be a JSON object, found {what}"),
+            );
+            return;
+        };
+        let get = |k: &str| {
+            obj.get(k)
+                .and_then(|r| serde_json::from_str::<Value>(r.get()).ok())
+        };
+        let value = get("value");
+        let dummy = value.as_ref().and_then(Value::as_str) == Some(DUMMY_INDICATOR_VALUE);
+        match &value {
+            None => self.report(
+                line,
+                format!("{path}.value"),
+                ViolationKind::MissingKey,
+                "an indicator needs a `value`".into(),
+            ),
+            Some(Value::String(s)) if s.is_empty() => self.report(
+                line,
+                format!("{path}.value"),
+                ViolationKind::EmptyValue,
+                "the indicator value is empty".into(),
+            ),
+            Some(Value::String(_)) => {}
+            Some(v) => self.report(
+                line,
+                format!("{path}.value"),
+                ViolationKind::WrongValueType,
+                format!("`value` must be a string, found {}", json_type(v)),
+            ),
+        }
+        if dummy {
+            self.stats.dummies += 1;
+        } else {
+            self.stats.indicators += 1;
+            match get("type") {
+                None => self.report(
+                    line,
+                    format!("{path}.type"),
+                    ViolationKind::MissingKey,
+                    "an indicator needs a `type` (only the $$DummyIndicator$$ has none)".into(),
+                ),
+                Some(Value::String(t)) => {
+                    if self.schema.type_id(&t).is_none() {
+                        let hint = hint(&self.schema.suggest_types(&t));
+                        let msg = format!(
+                            "unknown indicator type `{t}` (not a type of schema `{}`){hint}",
+                            self.schema.name
+                        );
+                        self.report(
+                            line,
+                            format!("{path}.type"),
+                            ViolationKind::UnknownIndicatorType,
+                            msg,
+                        );
+                    }
+                }
+                Some(v) => self.report(
+                    line,
+                    format!("{path}.type"),
+                    ViolationKind::WrongValueType,
+                    format!("`type` must be a string, found {}", json_type(&v)),
+                ),
+            }
+            if !obj.contains_key("rawJSON") {
+                self.report(
+                    line,
+                    format!("{path}.rawJSON"),
+                    ViolationKind::MissingKey,
+                    "an indicator needs a `rawJSON` (the source object)".into(),
+                );
+            }
+            match get("score") {
+                None | Some(Value::Null) => {}
+                Some(Value::Number(n)) if n.as_u64().is_some_and(|s| s <= 3) => {}
+                Some(v) => self.report(
+                    line,
+                    format!("{path}.score"),
+                    ViolationKind::BadScore,
+                    format!("`score` must be a DBot score 0–3 or null, found {v}"),
+                ),
+            }
+            match get("fields") {
+                None | Some(Value::Object(_)) => {}
+                Some(v) => self.report(
+                    line,
+                    format!("{path}.fields"),
+                    ViolationKind::WrongValueType,
+                    format!("`fields` must be an object, found {}", json_type(&v)),
+                ),
+            }
+        }
+        let Some(rels) = obj.get("relationships") else {
+            return;
+        };
+        let Ok(rels) = serde_json::from_str::<Vec<&RawValue>>(rels.get()) else {
+            let v = get("relationships").unwrap_or(Value::Null);
+            self.report(
+                line,
+                format!("{path}.relationships"),
+                ViolationKind::WrongValueType,
+                format!("`relationships` must be an array, found {}", json_type(&v)),
+            );
+            return;
+        };
+        for (r, rel) in rels.into_iter().enumerate() {
+            self.stats.relationships += 1;
+            let line = line_of(offset_in(text, rel.get()));
+            self.relationship(rel, &format!("{path}.relationships[{r}]"), line);
+        }
+    }
+
+    fn relationship(&mut self, raw: &RawValue, path: &str, line: usize) {
+        let obj = match serde_json::from_str::<Value>(raw.get()) {
+            Ok(Value::Object(o)) => o,
+            Ok(v) => {
+                let msg = format!(
+                    "a relationship must be a JSON object, found {}",
+                    json_type(&v)
+                );
+                return self.report(line, path.to_owned(), ViolationKind::NotAnObject, msg);
+            }
+            Err(e) => {
+                return self.report(line, path.to_owned(), ViolationKind::Syntax, e.to_string());
+            }
+        };
+        if obj.is_empty() {
+            let msg = "an empty relationship `{}`: XSOAR renders a relationship whose entity B is empty this way and creates nothing".to_owned();
+            return self.report(line, path.to_owned(), ViolationKind::EmptyRelationship, msg);
+        }
+        let mut strings: HashMap<&str, &str> = HashMap::new();
+        for key in RELATIONSHIP_KEYS {
+            let at = format!("{path}.{key}");
+            match (key, obj.get(key)) {
+                (_, None) => self.report(
+                    line,
+                    at,
+                    ViolationKind::MissingKey,
+                    format!(
+                        "a relationship needs `{key}` (to_indicator() writes these ten keys: {})",
+                        RELATIONSHIP_KEYS.join(", ")
+                    ),
+                ),
+                ("fields", Some(Value::Object(_))) => {}
+                ("fields", Some(v)) => self.report(
+                    line,
+                    at,
+                    ViolationKind::WrongValueType,
+                    format!("`fields` must be an object, found {}", json_type(v)),
+                ),
+                (_, Some(Value::String(s))) => {
+                    strings.insert(key, s);
+                }
+                (_, Some(v)) => self.report(
+                    line,
+                    at,
+                    ViolationKind::WrongValueType,
+                    format!("`{key}` must be a string, found {}", json_type(v)),
+                ),
+            }
+        }
+        if let Some(t) = strings
+            .get("type")
+            .filter(|t| **t != "IndicatorToIndicator")
+        {
+            let msg = format!(
+                "relationship type `{t}` is not `IndicatorToIndicator`, the only type XSOAR accepts (it raises `Invalid relationship type`)"
+            );
+            self.report(
+                line,
+                format!("{path}.type"),
+                ViolationKind::BadRelationshipType,
+                msg,
+            );
+        }
+        for (key, side) in [("entityAFamily", "A"), ("entityBFamily", "B")] {
+            if let Some(f) = strings.get(key).filter(|f| **f != "Indicator") {
+                let msg = format!(
+                    "entity {side} family `{f}` is not `Indicator`, the only family XSOAR accepts (it raises `Invalid entity {side} Family type`)"
+                );
+                self.report(line, format!("{path}.{key}"), ViolationKind::BadFamily, msg);
+            }
+        }
+        for key in ["entityA", "entityB"] {
+            if strings.get(key).is_some_and(|v| v.is_empty()) {
+                self.report(
+                    line,
+                    format!("{path}.{key}"),
+                    ViolationKind::EmptyValue,
+                    format!("`{key}` is empty"),
+                );
+            }
+        }
+        let name = strings.get("name").copied();
+        let known_name = name.filter(|n| self.schema.rel_id(n).is_some());
+        if let Some(n) = name
+            && known_name.is_none()
+        {
+            let e = CheckError::UnknownName {
+                name: n.to_owned(),
+                suggestions: owned(self.schema.suggest_relationships(n)),
+                reverse_of: self
+                    .schema
+                    .relationships
+                    .iter()
+                    .filter(|r| r.reverse == n)
+                    .map(|r| r.name.clone())
+                    .collect(),
+            };
+            self.report(
+                line,
+                format!("{path}.name"),
+                ViolationKind::UnknownName,
+                e.to_string(),
+            );
+        }
+        if let (Some(n), Some(given)) = (known_name, strings.get("reverseName")) {
+            let expected = self.schema.reverse_of(n).unwrap_or_default();
+            if *given != expected {
+                let e = CheckError::ReverseMismatch {
+                    name: n.to_owned(),
+                    given: (*given).to_owned(),
+                    expected: expected.to_owned(),
+                };
+                self.report(
+                    line,
+                    format!("{path}.reverseName"),
+                    ViolationKind::ReverseNameMismatch,
+                    e.to_string(),
+                );
+            }
+        }
+        let mut types_known = true;
+        for (key, which) in [
+            ("entityAType", EntitySide::A),
+            ("entityBType", EntitySide::B),
+        ] {
+            if let Some(t) = strings.get(key) {
+                if self.schema.type_id(t).is_none() {
+                    types_known = false;
+                    let e = CheckError::UnknownType {
+                        which,
+                        ty: (*t).to_owned(),
+                        suggestions: owned(self.schema.suggest_types(t)),
+                    };
+                    self.report(
+                        line,
+                        format!("{path}.{key}"),
+                        ViolationKind::UnknownEntityType,
+                        e.to_string(),
+                    );
+                }
+            } else {
+                types_known = false;
+            }
+        }
+        if let (Some(n), true) = (known_name, types_known) {
+            let input = RelationshipInput {
+                name: n.to_owned(),
+                entity_a: "a".into(),
+                entity_a_type: strings["entityAType"].to_owned(),
+                entity_b: "b".into(),
+                entity_b_type: strings["entityBType"].to_owned(),
+                ..RelationshipInput::default()
+            };
+            if let Err(e @ CheckError::PairNotAllowed { .. }) = self.checker.check(input) {
+                self.report(
+                    line,
+                    path.to_owned(),
+                    ViolationKind::DisallowedPair,
+                    e.to_string(),
+                );
+            }
+        }
+    }
+}
+
+fn owned(names: Vec<&str>) -> Vec<String> {
+    names.into_iter().map(str::to_owned).collect()
+}
+
+fn hint(suggestions: &[&str]) -> String {
+    match suggestions {
+        [] => String::new(),
+        s => format!(
+            "; did you mean {}?",
+            relationship_codegen::suggest::or_list(s)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::tests::schema;
+
+    const REL: &str = r#"{"name": "uses", "reverseName": "used-by", "type": "IndicatorToIndicator", "entityA": "u1", "entityAFamily": "Indicator", "entityAType": "Account", "entityB": "h1", "entityBFamily": "Indicator", "entityBType": "Host", "fields": {}}"#;
+
+    fn run(text: &str) -> (Stats, Vec<Violation>) {
+        let s = schema();
+        let mut out = Vec::new();
+        let stats = validate_reader(text.as_bytes(), "t.json", &s, &mut out).unwrap();
+        (stats, out)
+    }
+
+    fn rel_with(key: &str, value: &str) -> String {
+        let mut v: serde_json::Map<String, Value> = serde_json::from_str(REL).unwrap();
+        v.insert(key.into(), serde_json::from_str(value).unwrap());
+        serde_json::to_string(&v).unwrap()
+    }
+
+    #[test]
+    fn a_valid_ndjson_file_passes() {
+        let line = format!(
+            r#"[{{"value": "u1", "type": "Account", "score": 0, "rawJSON": {{}}, "fields": {{}}, "relationships": [{REL}]}}, {{"value": "$$DummyIndicator$$", "relationships": [{REL}]}}]"#
+        );
+        let (stats, out) = run(&format!("{line}\n\n{line}\n"));
+        assert!(out.is_empty(), "{out:?}");
+        assert_eq!(
+            (
+                stats.batches,
+                stats.indicators,
+                stats.dummies,
+                stats.relationships,
+                stats.largest_batch
+            ),
+            (2, 2, 2, 4, 2)
+        );
+    }
+
+    #[test]
+    fn each_violation_has_its_path_and_line() {
+        let bad = [
+            rel_with("name", r#""usess""#),
+            rel_with("reverseName", r#""uses""#),
+            rel_with("entityBType", r#""CVE""#),
+            rel_with("entityAFamily", r#""Incident""#),
+            rel_with("type", r#""IndicatorToIncident""#),
+            rel_with("entityAType", r#""Acount""#),
+            rel_with("entityB", r#""""#),
+            r#"{}"#.to_owned(),
+            "5".to_owned(),
+        ];
+        let text = format!(
+            "[{{\"value\": \"$$DummyIndicator$$\", \"relationships\": [\n{}]}},\n {{\"value\": \"x\", \"type\": \"Hots\", \"score\": 7, \"rawJSON\": {{}}}}, 3]\n[1]\n{{\"a\": 1}}\n[{{]\n",
+            bad.join(",\n")
+        );
+        let (stats, out) = run(&text);
+        let got: Vec<(usize, &str, ViolationKind)> = out
+            .iter()
+            .map(|v| (v.line, v.path.as_str(), v.kind))
+            .collect();
+        use ViolationKind::*;
+        assert_eq!(
+            got,
+            [
+                (2, "[0][0].relationships[0].name", UnknownName),
+                (
+                    3,
+                    "[0][0].relationships[1].reverseName",
+                    ReverseNameMismatch
+                ),
+                (4, "[0][0].relationships[2]", DisallowedPair),
+                (5, "[0][0].relationships[3].entityAFamily", BadFamily),
+                (6, "[0][0].relationships[4].type", BadRelationshipType),
+                (7, "[0][0].relationships[5].entityAType", UnknownEntityType),
+                (8, "[0][0].relationships[6].entityB", EmptyValue),
+                (9, "[0][0].relationships[7]", EmptyRelationship),
+                (10, "[0][0].relationships[8]", NotAnObject),
+                (11, "[0][1].type", UnknownIndicatorType),
+                (11, "[0][1].score", BadScore),
+                (11, "[0][2]", NotAnObject),
+                (12, "[1][0]", NotAnObject),
+                (13, "[2]", NotABatch),
+                (14, "[3]", Syntax),
+            ]
+        );
+        assert_eq!(stats.violations, 15);
+        assert_eq!(
+            out[0].message,
+            "unknown relationship name `usess`; did you mean `uses`?"
+        );
+        assert_eq!(
+            out[2].message,
+            "`Account` cannot `uses` `CVE`: for source `Account`, `uses` allows targets `Host`; relationships allowed from `Account` to `CVE`: `related-to`, `is-also`"
+        );
+        assert_eq!(
+            out[9].to_string(),
+            "t.json:11: [0][1].type: unknown indicator type `Hots` (not a type of schema `test`); did you mean `Host`?"
+        );
+    }
+
+    #[test]
+    fn missing_keys_and_wrong_types() {
+        let text = format!(
+            r#"[{{"type": "Host", "fields": [], "relationships": {{}}}}, {{"value": 5, "type": 1, "rawJSON": {{}}, "relationships": [{}]}}]"#,
+            r#"{"name": "uses", "fields": 3}"#
+        );
+        let (_, out) = run(&text);
+        let got: Vec<(&str, ViolationKind)> =
+            out.iter().map(|v| (v.path.as_str(), v.kind)).collect();
+        use ViolationKind::*;
+        assert_eq!(
+            &got[..5],
+            [
+                ("[0][0].value", MissingKey),
+                ("[0][0].rawJSON", MissingKey),
+                ("[0][0].fields", WrongValueType),
+                ("[0][0].relationships", WrongValueType),
+                ("[0][1].value", WrongValueType),
+            ]
+        );
+        assert!(got.contains(&("[0][1].type", WrongValueType)));
+        assert!(got.contains(&("[0][1].relationships[0].reverseName", MissingKey)));
+        assert!(got.contains(&("[0][1].relationships[0].fields", WrongValueType)));
+        assert_eq!(got.iter().filter(|g| g.1 == MissingKey).count(), 2 + 8);
+    }
+
+    #[test]
+    fn a_pretty_printed_array_is_read_whole() {
+        let text = format!(
+            "\n[\n  {{\n    \"value\": \"$$DummyIndicator$$\",\n    \"relationships\": [\n      {}\n    ]\n  }}\n]\n",
+            rel_with("reverseName", r#""x""#)
+        );
+        let (stats, out) = run(&text);
+        assert_eq!(stats.relationships, 1);
+        assert_eq!(
+            (out[0].line, out[0].path.as_str()),
+            (6, "[0][0].relationships[0].reverseName")
+        );
+        // a truncated document is a syntax error at its end
+        let (_, out) = run("[\n {\"value\": 1,\n");
+        assert_eq!((out[0].line, out[0].kind), (3, ViolationKind::Syntax));
+    }
+}

@@ -1,0 +1,457 @@
+//! The field shaping of XSOAR's MITRE ATT&CK feed (FeedMitreAttackv2), reproduced for the six
+//! object types it fetches: citation removal, date normalisation, publications, MITRE IDs,
+//! kill chain phases and TLP markings.
+
+use serde_json::{Map, Value};
+
+/// STIX kill chain phase names and the XSOAR `killchainphases` values they become
+/// (`ThreatIntel.KillChainPhases`); an unlisted phase is kept as written.
+const KILL_CHAIN_PHASES: &[(&str, &str)] = &[
+    ("build-capabilities", "Build Capabilities"),
+    ("privilege-escalation", "Privilege Escalation"),
+    ("adversary-opsec", "Adversary Opsec"),
+    ("credential-access", "Credential Access"),
+    ("exfiltration", "Exfiltration"),
+    ("lateral-movement", "Lateral Movement"),
+    ("defense-evasion", "Defense Evasion"),
+    ("persistence", "Persistence"),
+    ("collection", "Collection"),
+    ("impact", "Impact"),
+    ("initial-access", "Initial Access"),
+    ("discovery", "Discovery"),
+    ("execution", "Execution"),
+    ("installation", "Installation"),
+    ("delivery", "Delivery"),
+    ("weaponization", "Weaponization"),
+    ("act-on-objectives", "Actions on Objectives"),
+    ("command-and-control", "Command & Control"),
+];
+
+/// The four TLP 1.0 marking definitions STIX 2 fixes, and the colour XSOAR stores.
+const TLP_MARKINGS: &[(&str, &str)] = &[
+    (
+        "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+        "WHITE",
+    ),
+    (
+        "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+        "GREEN",
+    ),
+    (
+        "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
+        "AMBER",
+    ),
+    (
+        "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+        "RED",
+    ),
+];
+
+/// Python truthiness of a JSON value (`null`, `false`, `0`, `""`, `[]`, `{}` are false).
+pub(crate) fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::Object(o)) => !o.is_empty(),
+    }
+}
+
+/// The TLP colour of the first TLP marking in `object_marking_refs`, or `""`.
+pub(crate) fn tlp(obj: &Map<String, Value>) -> &'static str {
+    obj.get("object_marking_refs")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .find_map(|r| {
+            TLP_MARKINGS
+                .iter()
+                .find(|(id, _)| *id == r)
+                .map(|(_, c)| *c)
+        })
+        .unwrap_or("")
+}
+
+/// The XSOAR kill chain phase names of `kill_chain_phases`.
+pub(crate) fn kill_chain_phases(obj: &Map<String, Value>) -> Value {
+    let phases = obj
+        .get("kill_chain_phases")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            let name = p.get("phase_name").and_then(Value::as_str).unwrap_or("");
+            let mapped = KILL_CHAIN_PHASES
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map_or(name, |(_, v)| v);
+            Value::String(mapped.to_owned())
+        })
+        .collect();
+    Value::Array(phases)
+}
+
+/// The `external_id` of the first `mitre-attack` external reference (the feed's `mitreid`).
+pub(crate) fn mitre_id(obj: &Map<String, Value>) -> Option<&str> {
+    obj.get("external_references")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|r| r.get("source_name").and_then(Value::as_str) == Some("mitre-attack"))?
+        .get("external_id")
+        .and_then(Value::as_str)
+}
+
+/// The feed's `publications`: one entry per external reference without an `external_id`.
+pub(crate) fn publications(obj: &Map<String, Value>) -> Value {
+    let refs = obj
+        .get("external_references")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .filter(|r| !truthy(r.get("external_id")))
+        .map(|r| {
+            let description = r.get("description").cloned().unwrap_or(Value::Null);
+            let timestamp = timestamp_from_description(description.as_str());
+            let mut p = Map::new();
+            p.insert(
+                "link".into(),
+                r.get("url").cloned().unwrap_or_else(|| Value::from("")),
+            );
+            p.insert("title".into(), description);
+            p.insert(
+                "source".into(),
+                r.get("source_name").cloned().unwrap_or(Value::Null),
+            );
+            p.insert("timestamp".into(), Value::String(timestamp));
+            Value::Object(p)
+        })
+        .collect();
+    Value::Array(refs)
+}
+
+/// The feed's `remove_citations`: the text is cut into parenthesised groups and runs without
+/// parentheses, every piece containing `Citation` is dropped, and the rest joined. As in the
+/// feed, a parenthesis that opens or closes no group disappears.
+pub(crate) fn remove_citations(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let piece_len = match c {
+            '(' => match rest[1..].find(')') {
+                Some(close) => close + 2,
+                None => {
+                    rest = &rest[1..];
+                    continue;
+                }
+            },
+            ')' => {
+                rest = &rest[1..];
+                continue;
+            }
+            _ => rest.find(['(', ')']).unwrap_or(rest.len()),
+        };
+        let piece = &rest[..piece_len];
+        if !piece.contains("Citation") {
+            out.push_str(piece);
+        }
+        rest = &rest[piece_len..];
+    }
+    out
+}
+
+/// The feed's date normalisation of `created` (`earliest = true`) or `modified`: a value may
+/// hold several dates, one per line; the earliest (or latest) is kept, with milliseconds.
+///
+/// Lines that are not `YYYY-MM-DDTHH:MM:SS.fffZ` make the feed raise; here such a value is
+/// kept as written instead.
+pub(crate) fn normalise_dates(value: Option<&Value>, earliest: bool) -> Value {
+    let Some(Value::String(s)) = value else {
+        return value.cloned().unwrap_or(Value::Null);
+    };
+    let parsed: Option<Vec<String>> = s.lines().map(millis).collect();
+    match parsed {
+        Some(mut dates) if !dates.is_empty() => {
+            dates.sort();
+            let pick = if earliest {
+                dates.swap_remove(0)
+            } else {
+                dates.pop().unwrap_or_default()
+            };
+            Value::String(pick)
+        }
+        _ => Value::String(s.clone()),
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.f{1,6}Z` → `YYYY-MM-DDTHH:MM:SS.fffZ` (as Python's `%f` then `[:-3]`).
+fn millis(line: &str) -> Option<String> {
+    let b = line.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let shape = b.len() > 21
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b'T'
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19)
+        && b[19] == b'.'
+        && b[b.len() - 1] == b'Z';
+    let frac = line.get(20..line.len() - 1)?;
+    if !shape || frac.is_empty() || frac.len() > 6 || !frac.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut ms: String = frac.chars().take(3).collect();
+    while ms.len() < 3 {
+        ms.push('0');
+    }
+    Some(format!("{}.{ms}Z", &line[..19]))
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+fn month_number(word: &str) -> Option<u32> {
+    let w = word.to_ascii_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    let w = if w == "sept" { "sep".to_owned() } else { w };
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(w.as_str()) && (w.len() == 3 || w.len() == m.len()))
+        .map(|i| i as u32 + 1)
+}
+
+/// The feed's `extract_date_time_from_description`: the first parenthesised group of a
+/// reference's description that reads as a date, as `YYYY-MM-DDTHH:MM:SS`, missing parts
+/// taken from 1970-01-01. Empty when the description mentions `Citation` or `n.d`.
+///
+/// The feed parses with the `dateparser` package; this reads the forms ATT&CK citations use
+/// (`2017, April 6`, `2017, April`, `April 6, 2017`, `May 23`, `2017-04-06`, `2017/04/06`),
+/// which covers every dated reference of the ATT&CK Enterprise bundle.
+pub(crate) fn timestamp_from_description(description: Option<&str>) -> String {
+    let Some(text) = description.filter(|d| !d.is_empty()) else {
+        return String::new();
+    };
+    if text.contains("Citation") || text.contains("n.d") {
+        return String::new();
+    }
+    let mut rest = text;
+    while let Some(open) = rest.find('(') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find(['(', ')']) else {
+            break;
+        };
+        if after.as_bytes()[close] == b'(' {
+            rest = &after[close..];
+            continue;
+        }
+        let group = &after[..close];
+        rest = &after[close + 1..];
+        if group.is_empty() || group.trim().parse::<i64>().is_ok() {
+            continue;
+        }
+        if let Some((y, m, d)) = parse_date(group) {
+            return format!("{y:04}-{m:02}-{d:02}T00:00:00");
+        }
+    }
+    String::new()
+}
+
+fn parse_date(group: &str) -> Option<(u32, u32, u32)> {
+    let tokens: Vec<&str> = group
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | '/' | '-'))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let (mut year, mut month, mut day) = (None, None, None);
+    let mut numeric = Vec::new();
+    for t in &tokens {
+        if t.bytes().all(|c| c.is_ascii_digit()) {
+            numeric.push(*t);
+            if t.len() == 4 && year.is_none() {
+                year = t.parse::<u32>().ok();
+            } else if t.len() <= 2 {
+                if month.is_none()
+                    && !tokens.iter().any(|t| month_number(t).is_some())
+                    && year.is_some()
+                {
+                    month = t.parse::<u32>().ok();
+                } else if day.is_none() {
+                    day = t.parse::<u32>().ok();
+                } else {
+                    return None;
+                }
+            } else {
+                return None;
+            }
+        } else {
+            if let Some(m) = month_number(t) {
+                if month.is_some() {
+                    return None;
+                }
+                month = Some(m);
+            } else if let Some(d) = ordinal(t) {
+                if day.is_some() {
+                    return None;
+                }
+                day = Some(d);
+            } else {
+                return None;
+            }
+        }
+    }
+    let month = month?;
+    let year = year.unwrap_or(1970);
+    let day = day.unwrap_or(1);
+    let days_in_month = match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    (1..=days_in_month)
+        .contains(&day)
+        .then_some((year, month, day))
+}
+
+/// `1st`, `2nd`, `23rd`, `4th` → the day number.
+fn ordinal(t: &str) -> Option<u32> {
+    let digits = t.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &t[digits.len()..];
+    if digits.is_empty() || digits.len() > 2 || !matches!(suffix, "st" | "nd" | "rd" | "th") {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn citations_are_removed_like_the_feed() {
+        assert_eq!(
+            remove_citations("Adversaries may X.(Citation: A 2017)(Citation: B) Then Y (see Z)."),
+            "Adversaries may X. Then Y (see Z)."
+        );
+        // unmatched parentheses disappear; a plain run mentioning Citation is dropped too
+        assert_eq!(remove_citations("a ) b ( c"), "a  b  c");
+        assert_eq!(remove_citations("keep (x) Citation run (y)"), "keep (x)(y)");
+        assert_eq!(remove_citations("nested (a (b) c) d"), "nested (a (b) c d");
+        assert_eq!(remove_citations(""), "");
+        assert_eq!(remove_citations("é (Citation: ü) ö"), "é  ö");
+    }
+
+    #[test]
+    fn dates_keep_milliseconds_and_pick_min_or_max() {
+        let v = json!("2020-01-02T03:04:05.123456Z\n2019-01-02T03:04:05.1Z");
+        assert_eq!(
+            normalise_dates(Some(&v), true),
+            json!("2019-01-02T03:04:05.100Z")
+        );
+        assert_eq!(
+            normalise_dates(Some(&v), false),
+            json!("2020-01-02T03:04:05.123Z")
+        );
+        assert_eq!(
+            normalise_dates(Some(&json!("2017-06-01T00:00:00Z")), true),
+            json!("2017-06-01T00:00:00Z")
+        );
+        assert_eq!(normalise_dates(None, true), Value::Null);
+        assert_eq!(normalise_dates(Some(&json!(5)), true), json!(5));
+    }
+
+    #[test]
+    fn timestamps_from_citation_descriptions() {
+        let t = |d: &str| timestamp_from_description(Some(d));
+        assert_eq!(
+            t("Claud Xiao. (2017, April 6). New IoT/Linux Malware."),
+            "2017-04-06T00:00:00"
+        );
+        assert_eq!(t("A. (2014, September 17). X."), "2014-09-17T00:00:00");
+        assert_eq!(t("B. (1982, November). Y."), "1982-11-01T00:00:00");
+        assert_eq!(
+            t("C (putterpanda). (2014, June 9). Z"),
+            "2014-06-09T00:00:00"
+        );
+        assert_eq!(
+            t("D. (2016). Report (April 6th, 2016)"),
+            "2016-04-06T00:00:00"
+        );
+        assert_eq!(t("E. (, May 23). F"), "1970-05-23T00:00:00");
+        assert_eq!(t("G. (2018-05-02)."), "2018-05-02T00:00:00");
+        assert_eq!(t("H. (2018, February 30)."), "");
+        assert_eq!(t("I. (n.d.). Retrieved (2018, May 1)."), "");
+        assert_eq!(t("(Citation: X 2017, April 6)"), "");
+        assert_eq!(t("no date here"), "");
+        assert_eq!(timestamp_from_description(None), "");
+    }
+
+    #[test]
+    fn mitre_id_publications_tlp_phases() {
+        let obj = json!({
+            "external_references": [
+                {"source_name": "capec", "external_id": "CAPEC-1"},
+                {"source_name": "mitre-attack", "external_id": "T1234.001", "url": "u"},
+                {"source_name": "Blog", "url": "https://x", "description": "Y. (2019, Feb 12). T."},
+                {"source_name": "NoUrl"}
+            ],
+            "object_marking_refs": ["marking-definition--x", "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"],
+            "kill_chain_phases": [{"kill_chain_name": "mitre-attack", "phase_name": "command-and-control"}, {"phase_name": "custom"}]
+        });
+        let obj = obj.as_object().unwrap();
+        assert_eq!(mitre_id(obj), Some("T1234.001"));
+        assert_eq!(
+            serde_json::to_string(&publications(obj)).unwrap(),
+            r#"[{"link":"https://x","title":"Y. (2019, Feb 12). T.","source":"Blog","timestamp":"2019-02-12T00:00:00"},{"link":"","title":null,"source":"NoUrl","timestamp":""}]"#
+        );
+        assert_eq!(tlp(obj), "GREEN");
+        assert_eq!(
+            kill_chain_phases(obj),
+            json!(["Command & Control", "custom"])
+        );
+        assert_eq!(tlp(json!({}).as_object().unwrap()), "");
+    }
+
+    #[test]
+    fn python_truthiness() {
+        for (v, t) in [
+            (json!(null), false),
+            (json!(false), false),
+            (json!(0), false),
+            (json!(""), false),
+            (json!([]), false),
+            (json!({}), false),
+            (json!(true), true),
+            (json!("x"), true),
+            (json!(1), true),
+        ] {
+            assert_eq!(truthy(Some(&v)), t, "{v}");
+        }
+        assert!(!truthy(None));
+    }
+}

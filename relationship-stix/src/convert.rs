@@ -1,0 +1,764 @@
+//! The conversion itself: one pass over the bundle, then the deferred indicators and the
+//! relationships.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::io::{BufReader, Read, Write};
+
+use relationship_codegen::Schema;
+use relationship_codegen::suggest;
+use relationship_core::IndicatorObject;
+use relationship_core::batch::{BatchWriter, Placement};
+use relationship_core::check::{CheckError, Checker, Mode, RelationshipInput};
+use relationship_core::{EntityRelationship, Fields};
+use serde_json::{Map, Value};
+
+use crate::attack::truthy;
+use crate::bundle::{self, CountingReader, Flow};
+use crate::map::{self, Defer, Kind, Mapped, ty};
+use crate::report::{ConversionReport, RejectReason, Triple};
+use crate::{ConvertError, ConvertOptions, Phase, Progress};
+
+/// How often (in objects) the progress callback is called while reading.
+const PROGRESS_EVERY: usize = 256;
+
+/// The key under which elements that are not objects with a string `type` are counted.
+const MALFORMED_TYPE: &str = "(malformed)";
+
+/// A converted object: what relationships need to name it.
+#[derive(Debug)]
+struct Endpoint {
+    value: String,
+    xsoar_type: &'static str,
+}
+
+/// An indicator written at the end.
+struct Deferred {
+    pos: usize,
+    id: Box<str>,
+    defer: Defer,
+    /// `x_mitre_is_subtechnique` (for the relationship fallback).
+    is_subtechnique: bool,
+    indicator: IndicatorObject,
+}
+
+/// A relationship waiting for its endpoints.
+struct PendingRel {
+    pos: usize,
+    name: Box<str>,
+    source: Box<str>,
+    target: Box<str>,
+    /// The whole object, compact JSON.
+    text: Box<str>,
+}
+
+struct Converter<'a, 'r, W: Write> {
+    schema: &'a Schema,
+    opts: &'a ConvertOptions,
+    checker: Checker<'a>,
+    writer: BatchWriter<W>,
+    rejects: Option<&'r mut dyn Write>,
+    report: ConversionReport,
+    objects_read: u64,
+    /// Ids converted (indicators) or kept (relationships): a repeat is a duplicate.
+    accepted: HashSet<Box<str>>,
+    /// Converted indicators by STIX id.
+    resolved: HashMap<Box<str>, Endpoint>,
+    /// Why an id was not converted (for relationship messages).
+    not_converted: HashMap<Box<str>, RejectReason>,
+    deferred: Vec<Deferred>,
+    pending: Vec<PendingRel>,
+    /// Values of the converted intrusion sets (for the ` [Malware]` suffix).
+    intrusion_sets: HashSet<String>,
+    /// Technique names by MITRE ID (the feed's `mitre_id_to_mitre_name`; the last one wins).
+    technique_names: HashMap<String, String>,
+    /// Every `created_by_ref`.
+    creators: HashSet<Box<str>>,
+    reject_buf: Vec<u8>,
+}
+
+pub(crate) fn run<R: Read, W: Write>(
+    input: R,
+    output: W,
+    schema: &Schema,
+    opts: &ConvertOptions,
+    rejects: Option<&mut dyn Write>,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<ConversionReport, ConvertError> {
+    let (counting, bytes) = CountingReader::new(input);
+    let reader = BufReader::with_capacity(1 << 16, counting);
+    let mut conv = Converter {
+        schema,
+        opts,
+        checker: Checker::new(schema, opts.mode),
+        writer: BatchWriter::new(output, opts.batch, opts.style),
+        rejects,
+        report: ConversionReport::default(),
+        objects_read: 0,
+        accepted: HashSet::new(),
+        resolved: HashMap::new(),
+        not_converted: HashMap::new(),
+        deferred: Vec::new(),
+        pending: Vec::new(),
+        intrusion_sets: HashSet::new(),
+        technique_names: HashMap::new(),
+        creators: HashSet::new(),
+        reject_buf: Vec::new(),
+    };
+    let mut failure = None;
+    let info = bundle::read_bundle(reader, &mut |pos, value| {
+        if let Err(e) = conv.object(pos, value) {
+            failure = Some(e);
+            return Flow::Abort;
+        }
+        if pos % PROGRESS_EVERY == 0 {
+            progress(&conv.progress(Phase::Reading, bytes.get()));
+        }
+        Flow::Continue
+    })?;
+    let Some(info) = info else {
+        return Err(failure.unwrap_or_else(|| {
+            ConvertError::Read(std::io::Error::other("conversion stopped without an error"))
+        }));
+    };
+    conv.report.spec_version = info.spec_version;
+    progress(&conv.progress(Phase::Resolving, bytes.get()));
+    conv.finish()?;
+    progress(&conv.progress(Phase::Done, bytes.get()));
+    let Converter {
+        writer,
+        mut report,
+        rejects,
+        ..
+    } = conv;
+    report.batches = writer.finish().map_err(ConvertError::Write)?;
+    report.duplicate_relationships = report.batches.duplicates_dropped;
+    if let Some(sink) = rejects {
+        sink.flush().map_err(ConvertError::Rejects)?;
+    }
+    Ok(report)
+}
+
+/// The STIX type named by an id (`attack-pattern--…` → `attack-pattern`).
+fn type_of_ref(id: &str) -> &str {
+    id.split_once("--").map_or(id, |(t, _)| t)
+}
+
+/// XSOAR's name for a STIX relationship name (stix-relationship-matrix §3.4).
+fn xsoar_name(stix: &str) -> &str {
+    match stix {
+        "indicates" => "indicator-of",
+        "originates-from" => "originated-from",
+        "consists-of" => "contains",
+        "belongs-to" => "part-of",
+        other => other,
+    }
+}
+
+impl<'a, W: Write> Converter<'a, '_, W> {
+    fn progress(&self, phase: Phase, bytes_read: u64) -> Progress {
+        let stats = self.writer.stats();
+        Progress {
+            phase,
+            bytes_read,
+            objects_read: self.objects_read,
+            indicators_written: self.report.indicators_total(),
+            relationships_written: stats.relationships,
+        }
+    }
+
+    /// Counts a rejection and sends it to the sink.
+    #[allow(clippy::too_many_arguments)]
+    fn reject(
+        &mut self,
+        reason: RejectReason,
+        stix_type: &str,
+        pos: usize,
+        id: Option<&str>,
+        message: &str,
+        object: &Value,
+        triple: Option<Triple>,
+    ) -> Result<(), ConvertError> {
+        self.report.reject(reason, stix_type);
+        if let Some(t) = triple {
+            *self.report.rejected_by_triple.entry(t).or_default() += 1;
+        }
+        if let Some(id) = id
+            && reason != RejectReason::DuplicateId
+        {
+            self.not_converted.insert(id.into(), reason);
+        }
+        if let Some(sink) = self.rejects.as_deref_mut() {
+            let mut record = Map::new();
+            record.insert("reason".into(), Value::from(reason.code()));
+            record.insert("message".into(), Value::from(message));
+            record.insert("path".into(), Value::from(format!("objects[{pos}]")));
+            record.insert("id".into(), id.map_or(Value::Null, Value::from));
+            record.insert("type".into(), Value::from(stix_type));
+            self.reject_buf.clear();
+            let result = serde_json::to_writer(
+                &mut self.reject_buf,
+                &RejectRecord {
+                    head: &record,
+                    object,
+                },
+            );
+            result.map_err(|e| ConvertError::Rejects(e.into()))?;
+            self.reject_buf.push(b'\n');
+            sink.write_all(&self.reject_buf)
+                .map_err(ConvertError::Rejects)?;
+        }
+        Ok(())
+    }
+
+    /// One element of `objects`.
+    fn object(&mut self, pos: usize, value: Value) -> Result<(), ConvertError> {
+        self.objects_read += 1;
+        let Value::Object(obj) = value else {
+            *self
+                .report
+                .objects_read
+                .entry(MALFORMED_TYPE.into())
+                .or_default() += 1;
+            let msg = "an element of `objects` that is not a JSON object";
+            return self.reject(
+                RejectReason::Malformed,
+                MALFORMED_TYPE,
+                pos,
+                None,
+                msg,
+                &value,
+                None,
+            );
+        };
+        let Some(stix_type) = obj.get("type").and_then(Value::as_str).map(str::to_owned) else {
+            *self
+                .report
+                .objects_read
+                .entry(MALFORMED_TYPE.into())
+                .or_default() += 1;
+            let msg = "an object without a string `type`";
+            return self.reject(
+                RejectReason::Malformed,
+                MALFORMED_TYPE,
+                pos,
+                None,
+                msg,
+                &Value::Object(obj),
+                None,
+            );
+        };
+        *self
+            .report
+            .objects_read
+            .entry(stix_type.clone())
+            .or_default() += 1;
+        let Some(id) = obj.get("id").and_then(Value::as_str).map(str::to_owned) else {
+            let msg = format!("a {stix_type} without a string `id`");
+            return self.reject(
+                RejectReason::Malformed,
+                &stix_type,
+                pos,
+                None,
+                &msg,
+                &Value::Object(obj),
+                None,
+            );
+        };
+        if self.accepted.contains(id.as_str()) {
+            let msg =
+                format!("`{id}` was already converted from an earlier object (the first one wins)");
+            let triple = (stix_type == "relationship").then(|| stix_triple(&obj));
+            let v = Value::Object(obj);
+            return self.reject(
+                RejectReason::DuplicateId,
+                &stix_type,
+                pos,
+                Some(&id),
+                &msg,
+                &v,
+                triple,
+            );
+        }
+        if let Some(creator) = obj.get("created_by_ref").and_then(Value::as_str)
+            && !self.creators.contains(creator)
+        {
+            self.creators.insert(creator.into());
+        }
+        if stix_type == "relationship" {
+            return self.relationship(pos, id, obj);
+        }
+        let Some(kind) = map::kind_of(&stix_type, self.opts) else {
+            let msg = format!("STIX type `{stix_type}` has no XSOAR indicator type");
+            return self.reject(
+                RejectReason::UnsupportedType,
+                &stix_type,
+                pos,
+                Some(&id),
+                &msg,
+                &Value::Object(obj),
+                None,
+            );
+        };
+        if truthy(obj.get("revoked")) {
+            let msg = format!("`{id}` is revoked");
+            return self.reject(
+                RejectReason::Revoked,
+                &stix_type,
+                pos,
+                Some(&id),
+                &msg,
+                &Value::Object(obj),
+                None,
+            );
+        }
+        if truthy(obj.get("x_mitre_deprecated")) {
+            let msg = format!("`{id}` is deprecated (x_mitre_deprecated)");
+            return self.reject(
+                RejectReason::Deprecated,
+                &stix_type,
+                pos,
+                Some(&id),
+                &msg,
+                &Value::Object(obj),
+                None,
+            );
+        }
+        match map::map_object(kind, &stix_type, &obj, self.opts) {
+            Err((reason, msg)) => self.reject(
+                reason,
+                &stix_type,
+                pos,
+                Some(&id),
+                &msg,
+                &Value::Object(obj),
+                None,
+            ),
+            Ok(mapped) => self.indicator(pos, id, &stix_type, kind, obj, mapped),
+        }
+    }
+
+    fn indicator(
+        &mut self,
+        pos: usize,
+        id: String,
+        stix_type: &str,
+        kind: Kind,
+        obj: Map<String, Value>,
+        mapped: Mapped,
+    ) -> Result<(), ConvertError> {
+        if self.opts.mode == Mode::Strict && self.schema.type_id(mapped.xsoar_type).is_none() {
+            let hint = suggest::or_list(&self.schema.suggest_types(mapped.xsoar_type));
+            let hint = if hint.is_empty() {
+                String::new()
+            } else {
+                format!("; did you mean {hint}?")
+            };
+            let msg = format!(
+                "`{}` maps to XSOAR type `{}`, which schema `{}` does not have{hint}",
+                id, mapped.xsoar_type, self.schema.name
+            );
+            return self.reject(
+                RejectReason::UnknownIndicatorType,
+                stix_type,
+                pos,
+                Some(&id),
+                &msg,
+                &Value::Object(obj),
+                None,
+            );
+        }
+        self.accepted.insert(id.as_str().into());
+        self.not_converted.remove(id.as_str());
+        if let Kind::Feed(t) = kind {
+            if t == ty::INTRUSION_SET {
+                self.intrusion_sets.insert(mapped.value.clone());
+            }
+            if t == ty::ATTACK_PATTERN
+                && let Some(mitre_id) = mapped.fields.get("mitreid").and_then(Value::as_str)
+            {
+                self.technique_names
+                    .insert(mitre_id.to_owned(), mapped.value.clone());
+            }
+        }
+        let is_subtechnique = truthy(obj.get("x_mitre_is_subtechnique"));
+        let indicator = IndicatorObject {
+            value: mapped.value,
+            indicator_type: Cow::Borrowed(mapped.xsoar_type),
+            score: Some(mapped.score),
+            raw_json: Value::Object(obj),
+            fields: mapped.fields,
+            relationships: Vec::new(),
+        };
+        if mapped.defer != Defer::No || self.opts.batch.placement == Placement::Attach {
+            self.deferred.push(Deferred {
+                pos,
+                id: id.into(),
+                defer: mapped.defer,
+                is_subtechnique,
+                indicator,
+            });
+            return Ok(());
+        }
+        self.write_indicator(id.into(), indicator)
+    }
+
+    fn register(&mut self, id: Box<str>, indicator: &IndicatorObject) {
+        let xsoar_type = match &indicator.indicator_type {
+            Cow::Borrowed(t) => *t,
+            // every type the mapping produces is a `&'static str`
+            Cow::Owned(_) => "",
+        };
+        self.resolved.insert(
+            id,
+            Endpoint {
+                value: indicator.value.clone(),
+                xsoar_type,
+            },
+        );
+    }
+
+    fn write_indicator(
+        &mut self,
+        id: Box<str>,
+        indicator: IndicatorObject,
+    ) -> Result<(), ConvertError> {
+        if !self.resolved.contains_key(&id) {
+            self.register(id, &indicator);
+        }
+        *self
+            .report
+            .indicators_written
+            .entry(indicator.indicator_type.to_string())
+            .or_default() += 1;
+        self.writer
+            .push_indicator(indicator)
+            .map_err(ConvertError::Write)
+    }
+
+    fn relationship(
+        &mut self,
+        pos: usize,
+        id: String,
+        obj: Map<String, Value>,
+    ) -> Result<(), ConvertError> {
+        let field = |k: &str| obj.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+        let (Some(name), Some(source), Some(target)) = (
+            field("relationship_type"),
+            field("source_ref"),
+            field("target_ref"),
+        ) else {
+            let msg = format!(
+                "relationship `{id}` without a string `relationship_type`, `source_ref` and `target_ref`"
+            );
+            let triple = stix_triple(&obj);
+            return self.reject(
+                RejectReason::Malformed,
+                "relationship",
+                pos,
+                Some(&id),
+                &msg,
+                &Value::Object(obj),
+                Some(triple),
+            );
+        };
+        if name == "revoked-by" {
+            let msg = format!(
+                "`{source}` revoked-by `{target}`: ATT&CK revocations are not relationships in XSOAR"
+            );
+            let triple = stix_triple(&obj);
+            return self.reject(
+                RejectReason::RevokedBy,
+                "relationship",
+                pos,
+                Some(&id),
+                &msg,
+                &Value::Object(obj),
+                Some(triple),
+            );
+        }
+        let pending = PendingRel {
+            pos,
+            name: name.into(),
+            source: source.into(),
+            target: target.into(),
+            text: String::new().into(),
+        };
+        let text = serde_json::to_string(&Value::Object(obj))
+            .map_err(|e| ConvertError::Write(e.into()))?;
+        self.accepted.insert(id.into());
+        self.pending.push(PendingRel {
+            text: text.into(),
+            ..pending
+        });
+        Ok(())
+    }
+
+    /// After the bundle: final values of the deferred indicators, then every relationship.
+    fn finish(&mut self) -> Result<(), ConvertError> {
+        let deferred = std::mem::take(&mut self.deferred);
+        let mut ready = Vec::with_capacity(deferred.len());
+        let mut parents: Option<HashMap<&str, &str>> = None;
+        let mut endpoints: Option<HashSet<&str>> = None;
+        let pending = std::mem::take(&mut self.pending);
+        for mut d in deferred {
+            match &d.defer {
+                Defer::No => {}
+                Defer::Malware => {
+                    if self.intrusion_sets.contains(&d.indicator.value) {
+                        d.indicator.value.push_str(" [Malware]");
+                    }
+                }
+                Defer::SubTechnique { mitre_id } => {
+                    let by_id = mitre_id
+                        .as_deref()
+                        .filter(|m| m.chars().count() > 5)
+                        .and_then(|m| {
+                            let parent: String = m.chars().take(5).collect();
+                            self.technique_names.get(&parent)
+                        })
+                        .cloned();
+                    let parent = by_id.or_else(|| {
+                        if !d.is_subtechnique {
+                            return None;
+                        }
+                        let map = parents.get_or_insert_with(|| {
+                            pending
+                                .iter()
+                                .filter(|r| &*r.name == "subtechnique-of")
+                                .map(|r| (&*r.source, &*r.target))
+                                .collect()
+                        });
+                        let parent_id = map.get(&*d.id)?;
+                        self.resolved.get(*parent_id).map(|e| e.value.clone())
+                    });
+                    if let Some(parent) = parent {
+                        d.indicator.value = format!("{parent}: {}", d.indicator.value);
+                    }
+                }
+                Defer::Identity => {
+                    let is_endpoint = endpoints
+                        .get_or_insert_with(|| {
+                            pending
+                                .iter()
+                                .flat_map(|r| [&*r.source, &*r.target])
+                                .collect()
+                        })
+                        .contains(&*d.id);
+                    if self.creators.contains(&*d.id) && !is_endpoint {
+                        let msg = format!(
+                            "identity `{}` is only the author (created_by_ref) of other objects",
+                            d.id
+                        );
+                        self.accepted.remove(&*d.id);
+                        let raw = std::mem::take(&mut d.indicator.raw_json);
+                        self.reject(
+                            RejectReason::CreatorIdentity,
+                            "identity",
+                            d.pos,
+                            Some(&d.id),
+                            &msg,
+                            &raw,
+                            None,
+                        )?;
+                        continue;
+                    }
+                }
+            }
+            ready.push(d);
+        }
+        drop(parents);
+        drop(endpoints);
+        for d in &ready {
+            self.register(d.id.clone(), &d.indicator);
+        }
+        if self.opts.batch.placement == Placement::Attach {
+            // Each indicator, then the relationships it is the source of, so that they can be
+            // attached to it while it is in the open chunk.
+            let mut by_source: HashMap<&str, Vec<usize>> = HashMap::new();
+            for (i, r) in pending.iter().enumerate() {
+                by_source.entry(&*r.source).or_default().push(i);
+            }
+            let mut done = vec![false; pending.len()];
+            for d in ready {
+                let owned = by_source.remove(&*d.id).unwrap_or_default();
+                self.write_indicator(d.id, d.indicator)?;
+                for i in owned {
+                    done[i] = true;
+                    self.resolve(&pending[i])?;
+                }
+            }
+            for (i, r) in pending.iter().enumerate() {
+                if !done[i] {
+                    self.resolve(r)?;
+                }
+            }
+        } else {
+            for d in ready {
+                self.write_indicator(d.id, d.indicator)?;
+            }
+            for r in &pending {
+                self.resolve(r)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn endpoint_note(&self, role: &str, id: &str) -> String {
+        match self.not_converted.get(id) {
+            Some(reason) => format!("{role} `{id}` was not converted ({reason})"),
+            None => format!("{role} `{id}` is not in the bundle"),
+        }
+    }
+
+    /// Resolves, checks and writes one relationship.
+    fn resolve(&mut self, rel: &PendingRel) -> Result<(), ConvertError> {
+        let obj: Value = serde_json::from_str(&rel.text).unwrap_or(Value::Null);
+        let name = xsoar_name(&rel.name);
+        let a = self.resolved.get(&*rel.source);
+        let b = self.resolved.get(&*rel.target);
+        let (Some(a), Some(b)) = (a, b) else {
+            let triple = Triple {
+                source_type: a.map_or_else(
+                    || type_of_ref(&rel.source).to_owned(),
+                    |e| e.xsoar_type.to_owned(),
+                ),
+                name: name.to_owned(),
+                target_type: b.map_or_else(
+                    || type_of_ref(&rel.target).to_owned(),
+                    |e| e.xsoar_type.to_owned(),
+                ),
+            };
+            let mut notes = Vec::new();
+            if a.is_none() {
+                notes.push(self.endpoint_note("source", &rel.source));
+            }
+            if b.is_none() {
+                notes.push(self.endpoint_note("target", &rel.target));
+            }
+            let msg = notes.join("; ");
+            let id = obj.get("id").and_then(Value::as_str).map(str::to_owned);
+            return self.reject(
+                RejectReason::EndpointNotConverted,
+                "relationship",
+                rel.pos,
+                id.as_deref(),
+                &msg,
+                &obj,
+                Some(triple),
+            );
+        };
+        let triple = Triple::new(a.xsoar_type, name, b.xsoar_type);
+        let mut fields = Fields::new();
+        let prop = |k: &str| obj.get(k).cloned().unwrap_or(Value::Null);
+        fields.insert("description".into(), prop("description"));
+        fields.insert("lastseenbysource".into(), prop("modified"));
+        fields.insert("firstseenbysource".into(), prop("created"));
+        let input = RelationshipInput {
+            name: name.to_owned(),
+            entity_a: a.value.clone(),
+            entity_a_type: a.xsoar_type.to_owned(),
+            entity_b: b.value.clone(),
+            entity_b_type: b.xsoar_type.to_owned(),
+            reverse_name: None,
+            fields: Some(fields),
+            source_reliability: None,
+            brand: None,
+        };
+        let (a_value, b_value) = (a.value.clone(), b.value.clone());
+        let (a_type, b_type) = (a.xsoar_type, b.xsoar_type);
+        match self.checker.check(input) {
+            Ok(mut checked) => {
+                if name == "indicator-of" && self.opts.indicates_as_indicated_by {
+                    let reverse = self.checker.lookup_reverse("indicated-by").to_owned();
+                    let fields = std::mem::take(checked.fields_mut());
+                    checked = EntityRelationship::new(
+                        "indicated-by",
+                        reverse,
+                        a_value,
+                        a_type,
+                        b_value,
+                        b_type,
+                    )
+                    .with_fields(fields);
+                }
+                let written_name = checked.name().to_owned();
+                let before = self.writer.stats().duplicates_dropped;
+                self.writer
+                    .push_relationship(checked)
+                    .map_err(ConvertError::Write)?;
+                if self.writer.stats().duplicates_dropped == before {
+                    *self
+                        .report
+                        .relationships_written
+                        .entry(written_name.clone())
+                        .or_default() += 1;
+                    let triple = Triple {
+                        name: written_name,
+                        ..triple
+                    };
+                    *self
+                        .report
+                        .relationships_by_triple
+                        .entry(triple)
+                        .or_default() += 1;
+                }
+                Ok(())
+            }
+            Err(e) => {
+                let reason = match e {
+                    CheckError::UnknownName { .. } => RejectReason::UnknownName,
+                    CheckError::PairNotAllowed { .. } => RejectReason::DisallowedTriple,
+                    CheckError::UnknownType { .. } => RejectReason::UnknownIndicatorType,
+                    CheckError::EmptyEntityA { .. } | CheckError::EmptyEntityB { .. } => {
+                        RejectReason::MissingValue
+                    }
+                    _ => RejectReason::Malformed,
+                };
+                let msg = if rel.name.as_ref() == name {
+                    e.to_string()
+                } else {
+                    format!("{e} (STIX `{}`)", rel.name)
+                };
+                let id = obj.get("id").and_then(Value::as_str).map(str::to_owned);
+                self.reject(
+                    reason,
+                    "relationship",
+                    rel.pos,
+                    id.as_deref(),
+                    &msg,
+                    &obj,
+                    Some(triple),
+                )
+            }
+        }
+    }
+}
+
+/// The triple of a relationship in STIX terms (for read-time rejections).
+fn stix_triple(obj: &Map<String, Value>) -> Triple {
+    let s = |k: &str| obj.get(k).and_then(Value::as_str).unwrap_or("");
+    Triple::new(
+        type_of_ref(s("source_ref")),
+        s("relationship_type"),
+        type_of_ref(s("target_ref")),
+    )
+}
+
+/// A reject line: the head fields, then `object`.
+struct RejectRecord<'r> {
+    head: &'r Map<String, Value>,
+    object: &'r Value,
+}
+
+impl serde::Serialize for RejectRecord<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.head.len() + 1))?;
+        for (k, v) in self.head {
+            m.serialize_entry(k, v)?;
+        }
+        m.serialize_entry("object", self.object)?;
+        m.end()
+    }
+}

@@ -1,0 +1,156 @@
+//! STIX 2.0 / 2.1 bundles (such as MITRE ATT&CK) into XSOAR `createIndicators` batches.
+//!
+//! [`convert`] reads a bundle as a stream, maps each object to an XSOAR indicator, checks
+//! every relationship against a [`Schema`], and writes the batches with
+//! [`relationship_core::batch::BatchWriter`]. By default it behaves as XSOAR's MITRE ATT&CK
+//! feed (FeedMitreAttackv2):
+//!
+//! * types: attack-pattern → `Attack Pattern`, course-of-action → `Course of Action`,
+//!   intrusion-set → `Intrusion Set` (or `Threat Actor` with
+//!   [`ConvertOptions::intrusion_set_as_threat_actor`]), malware → `Malware`, tool → `Tool`,
+//!   campaign → `Campaign`; other STIX types as XSOAR's TAXII feeds map them (threat-actor,
+//!   infrastructure, report, identity, location, vulnerability → `CVE` with the CVE id as
+//!   value, the STIX 2.1 cyber-observables, and `indicator` objects whose pattern is one
+//!   comparison);
+//! * revoked and `x_mitre_deprecated` objects and `revoked-by` relationships are skipped;
+//!   objects are de-duplicated by STIX id (the first wins);
+//! * a sub-technique's value is `Parent name: Sub name` (parent found by MITRE ID, the feed's
+//!   way, else through its `subtechnique-of` relationship); a malware whose name equals an
+//!   intrusion set's gets ` [Malware]` (only while intrusion sets stay `Intrusion Set`);
+//! * indicator `fields` in the feed's order, `rawJSON` the source object, the feed's scores
+//!   (ThreatIntel scores for the types it has none for, 0 for observables); relationship
+//!   fields `description`, `lastseenbysource`, `firstseenbysource`;
+//! * relationship names as XSOAR knows them: `indicates` → `indicator-of` (the indicator stays
+//!   entity A; [`ConvertOptions::indicates_as_indicated_by`] writes XSOAR feeds'
+//!   `indicated-by` instead), `originates-from` → `originated-from`, `consists-of` →
+//!   `contains`, `belongs-to` → `part-of`.
+//!
+//! Nothing is dropped silently: every object read is written or counted under a
+//! [`RejectReason`] in the [`ConversionReport`], and the reject sink receives each rejected
+//! object with its reason.
+//!
+//! ```
+//! use relationship_stix::{convert, ConvertOptions};
+//!
+//! let bundle = r#"{"type": "bundle", "id": "bundle--1", "objects": [
+//!   {"type": "malware", "id": "malware--1", "name": "Emotet", "created": "2020-01-01T00:00:00.000Z",
+//!    "modified": "2020-01-01T00:00:00.000Z"},
+//!   {"type": "attack-pattern", "id": "attack-pattern--1", "name": "Phishing",
+//!    "created": "2020-01-01T00:00:00.000Z", "modified": "2020-01-01T00:00:00.000Z"},
+//!   {"type": "relationship", "id": "relationship--1", "relationship_type": "uses",
+//!    "source_ref": "malware--1", "target_ref": "attack-pattern--1"},
+//!   {"type": "x-mitre-tactic", "id": "x-mitre-tactic--1", "name": "Initial Access"}
+//! ]}"#;
+//! let mut out = Vec::new();
+//! let mut rejects = Vec::new();
+//! let schema = relationship_codegen::xsoar();
+//! let report = convert(bundle.as_bytes(), &mut out, schema, &ConvertOptions::default(),
+//!                      Some(&mut rejects), &mut |_| {})?;
+//! assert_eq!(report.indicators_total(), 2);
+//! assert_eq!(report.relationships_written["uses"], 1);
+//! assert_eq!(report.rejected(relationship_stix::RejectReason::UnsupportedType), 1);
+//! let text = String::from_utf8(out).unwrap();
+//! assert!(text.contains(r#""name":"uses","reverseName":"used-by","type":"IndicatorToIndicator","entityA":"Emotet""#));
+//! assert!(String::from_utf8(rejects).unwrap().starts_with(r#"{"reason":"unsupported-type""#));
+//! # Ok::<(), relationship_stix::ConvertError>(())
+//! ```
+#![forbid(unsafe_code)]
+
+mod attack;
+mod bundle;
+mod convert;
+mod error;
+mod map;
+mod pattern;
+mod report;
+
+use std::io::{Read, Write};
+
+use relationship_codegen::Schema;
+use relationship_core::batch::BatchOptions;
+use relationship_core::check::Mode;
+use relationship_core::json::JsonStyle;
+
+pub use error::ConvertError;
+pub use report::{ConversionReport, RejectReason, Triple};
+
+/// How [`convert`] maps and writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ConvertOptions {
+    /// Map intrusion-set to `Threat Actor` instead of `Intrusion Set` (the ATT&CK feed's
+    /// `switch_intrusion_set_to_threat_actor`). Malware names then get no ` [Malware]` suffix,
+    /// as in the feed.
+    pub intrusion_set_as_threat_actor: bool,
+    /// Write STIX `indicates` as `indicated-by` with the indicator as entity A, as XSOAR's
+    /// TAXII and Unit 42 feeds do, instead of `indicator-of`. The schema check is made on the
+    /// `indicator-of` reading, which is what the relationship means.
+    pub indicates_as_indicated_by: bool,
+    /// Also convert identities that only appear as other objects' `created_by_ref` (the
+    /// bundle's author), which XSOAR's ATT&CK feed never creates.
+    pub creator_identities: bool,
+    /// Strict (default): every relationship is checked against the schema, and an indicator
+    /// whose type the schema lacks is rejected. Lenient: XSOAR's own behaviour, nothing is
+    /// checked and unknown names get the reverse `related-to`.
+    pub mode: Mode,
+    /// Batch size, relationship placement and de-duplication.
+    pub batch: BatchOptions,
+    /// Compact JSON, or Python's `json.dumps` bytes.
+    pub style: JsonStyle,
+}
+
+/// Which stage a conversion is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading the bundle; indicators whose value is final are written as they come.
+    Reading,
+    /// The bundle is read; deferred indicators and relationships are being written.
+    Resolving,
+    /// Everything is written.
+    Done,
+}
+
+/// A progress report, passed to the callback of [`convert`] every few hundred objects and
+/// at each phase change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// The current phase.
+    pub phase: Phase,
+    /// Bytes of the bundle read so far.
+    pub bytes_read: u64,
+    /// Objects read so far.
+    pub objects_read: u64,
+    /// Indicators written so far.
+    pub indicators_written: u64,
+    /// Relationships written so far.
+    pub relationships_written: u64,
+}
+
+/// Converts the STIX bundle read from `input` into `createIndicators` batches (one JSON array
+/// per line) written to `output`.
+///
+/// Every relationship is checked against `schema` (see [`ConvertOptions::mode`]). Each object
+/// that is not converted is counted in the returned report and, when `rejects` is given,
+/// written to it as one JSON line: `{"reason", "message", "path", "id", "type", "object"}`,
+/// where `path` is `objects[N]` and `object` the STIX object as read.
+///
+/// Memory holds one parsed object at a time plus what the end needs: the id → (value, type)
+/// map of converted objects, the relationships (compact JSON) until their endpoints are all
+/// known, and the indicators whose value depends on the rest of the bundle (malware and
+/// sub-techniques; with [`Placement::Attach`](relationship_core::batch::Placement::Attach),
+/// every indicator, so that relationships can follow their source).
+///
+/// # Errors
+///
+/// Malformed JSON or a document that is not a bundle ([`ConvertError::Json`] with line,
+/// column and `objects[N]`, [`ConvertError::NotABundle`]), and I/O errors. Batches written
+/// before the error stay written.
+pub fn convert<R: Read, W: Write>(
+    input: R,
+    output: W,
+    schema: &Schema,
+    options: &ConvertOptions,
+    rejects: Option<&mut dyn Write>,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<ConversionReport, ConvertError> {
+    convert::run(input, output, schema, options, rejects, progress)
+}

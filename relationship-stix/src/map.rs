@@ -1,0 +1,695 @@
+//! STIX object → XSOAR indicator: the type mapping, the indicator value, the score and the
+//! `fields`.
+//!
+//! The six types XSOAR's ATT&CK feed fetches (attack-pattern, course-of-action,
+//! intrusion-set, malware, tool, campaign) are shaped exactly as that feed does. The other
+//! types follow XSOAR's TAXII 2 feeds (`STIX2XSOARParser`): threat-actor, infrastructure,
+//! report, identity, location, vulnerability (→ `CVE`), the cyber-observable objects of STIX
+//! 2.1 and `indicator` objects with a simple pattern.
+
+use relationship_core::Fields;
+use serde_json::{Map, Value};
+
+use crate::ConvertOptions;
+use crate::attack;
+use crate::pattern;
+use crate::report::RejectReason;
+
+/// XSOAR type names used by the mapping.
+pub(crate) mod ty {
+    pub const ATTACK_PATTERN: &str = "Attack Pattern";
+    pub const COURSE_OF_ACTION: &str = "Course of Action";
+    pub const INTRUSION_SET: &str = "Intrusion Set";
+    pub const THREAT_ACTOR: &str = "Threat Actor";
+    pub const MALWARE: &str = "Malware";
+    pub const TOOL: &str = "Tool";
+    pub const CAMPAIGN: &str = "Campaign";
+    pub const INFRASTRUCTURE: &str = "Infrastructure";
+    pub const REPORT: &str = "Report";
+    pub const IDENTITY: &str = "Identity";
+    pub const LOCATION: &str = "Location";
+    pub const CVE: &str = "CVE";
+    pub const IP: &str = "IP";
+    pub const CIDR: &str = "CIDR";
+    pub const IPV6: &str = "IPv6";
+    pub const IPV6_CIDR: &str = "IPv6CIDR";
+    pub const DOMAIN: &str = "Domain";
+    pub const DOMAIN_GLOB: &str = "DomainGlob";
+    pub const URL: &str = "URL";
+    pub const EMAIL: &str = "Email";
+    pub const ACCOUNT: &str = "Account";
+    pub const REGISTRY_KEY: &str = "Registry Key";
+    pub const ASN: &str = "ASN";
+    pub const MUTEX: &str = "Mutex";
+    pub const SOFTWARE: &str = "Software";
+    pub const X509: &str = "X509 Certificate";
+    pub const FILE: &str = "File";
+}
+
+/// What kind of STIX object a `type` names, for the converter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// One of the six types of XSOAR's ATT&CK feed.
+    Feed(&'static str),
+    /// Another SDO with an XSOAR type.
+    Sdo(&'static str),
+    /// A STIX 2.1 cyber-observable object.
+    Sco,
+    /// An `indicator` SDO: the type comes from its pattern.
+    Indicator,
+}
+
+/// The kind of a STIX type, `None` when XSOAR has no type for it.
+pub(crate) fn kind_of(stix_type: &str, opts: &ConvertOptions) -> Option<Kind> {
+    Some(match stix_type {
+        "attack-pattern" => Kind::Feed(ty::ATTACK_PATTERN),
+        "course-of-action" => Kind::Feed(ty::COURSE_OF_ACTION),
+        "intrusion-set" if opts.intrusion_set_as_threat_actor => Kind::Feed(ty::THREAT_ACTOR),
+        "intrusion-set" => Kind::Feed(ty::INTRUSION_SET),
+        "malware" => Kind::Feed(ty::MALWARE),
+        "tool" => Kind::Feed(ty::TOOL),
+        "campaign" => Kind::Feed(ty::CAMPAIGN),
+        "threat-actor" => Kind::Sdo(ty::THREAT_ACTOR),
+        "infrastructure" => Kind::Sdo(ty::INFRASTRUCTURE),
+        "report" => Kind::Sdo(ty::REPORT),
+        "identity" => Kind::Sdo(ty::IDENTITY),
+        "location" => Kind::Sdo(ty::LOCATION),
+        "vulnerability" => Kind::Sdo(ty::CVE),
+        "ipv4-addr"
+        | "ipv6-addr"
+        | "domain-name"
+        | "url"
+        | "email-addr"
+        | "user-account"
+        | "windows-registry-key"
+        | "autonomous-system"
+        | "mutex"
+        | "software"
+        | "x509-certificate"
+        | "file" => Kind::Sco,
+        "indicator" => Kind::Indicator,
+        _ => return None,
+    })
+}
+
+/// The DBot score of a type: the ATT&CK feed's `INDICATOR_TYPE_TO_SCORE`, then
+/// `ThreatIntel.ObjectsScore` for the threat-intel types the feed has no entry for (Threat
+/// Actor, Report, Infrastructure), then 0 (`Common.DBotScore.NONE`, what the TAXII feeds
+/// give observables, identities, locations and CVEs).
+pub(crate) fn score_of(xsoar_type: &str) -> u8 {
+    match xsoar_type {
+        ty::INTRUSION_SET | ty::MALWARE | ty::CAMPAIGN | ty::THREAT_ACTOR | ty::REPORT => 3,
+        ty::ATTACK_PATTERN | ty::TOOL | ty::INFRASTRUCTURE => 2,
+        _ => 0,
+    }
+}
+
+/// Why the value of an indicator may still change once the whole bundle is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Defer {
+    /// Final now.
+    No,
+    /// A malware whose name may equal an intrusion set's (suffix ` [Malware]`).
+    Malware,
+    /// A sub-technique, renamed `Parent: Sub` once the parent is known.
+    SubTechnique {
+        /// Its MITRE ID, e.g. `T1546.004`.
+        mitre_id: Option<String>,
+    },
+    /// An identity that may be the bundle's author only.
+    Identity,
+}
+
+/// An object mapped to an indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Mapped {
+    pub value: String,
+    pub xsoar_type: &'static str,
+    pub score: u8,
+    pub fields: Fields,
+    pub defer: Defer,
+}
+
+/// A mapping failure: the reason and a message.
+pub(crate) type Refusal = (RejectReason, String);
+
+fn str_prop<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    obj.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+fn missing(stix_type: &str, what: &str) -> Refusal {
+    (
+        RejectReason::MissingValue,
+        format!("{stix_type} without {what}: no indicator value"),
+    )
+}
+
+/// Maps one object of a supported kind. `obj` is the whole STIX object.
+pub(crate) fn map_object(
+    kind: Kind,
+    stix_type: &str,
+    obj: &Map<String, Value>,
+    opts: &ConvertOptions,
+) -> Result<Mapped, Refusal> {
+    match kind {
+        Kind::Feed(xsoar_type) => feed_object(xsoar_type, stix_type, obj, opts),
+        Kind::Sdo(xsoar_type) => sdo(xsoar_type, stix_type, obj, opts),
+        Kind::Sco => sco(stix_type, obj),
+        Kind::Indicator => indicator(obj),
+    }
+}
+
+/// The ATT&CK feed's shaping (`map_fields_by_type` and `create_indicator`).
+fn feed_object(
+    xsoar_type: &'static str,
+    stix_type: &str,
+    obj: &Map<String, Value>,
+    opts: &ConvertOptions,
+) -> Result<Mapped, Refusal> {
+    let value = str_prop(obj, "name").ok_or_else(|| missing(stix_type, "a `name`"))?;
+    let mitre_id = attack::mitre_id(obj);
+    let mut tags: Vec<Value> = mitre_id.map(Value::from).into_iter().collect();
+    if matches!(xsoar_type, ty::MALWARE | ty::TOOL)
+        && let Some(Value::Array(labels)) = obj.get("labels")
+    {
+        tags.extend(labels.iter().cloned());
+    }
+    let tlp = attack::tlp(obj);
+    let description = obj.get("description").and_then(Value::as_str).unwrap_or("");
+
+    let mut f = Fields::new();
+    f.insert(
+        "stixid".into(),
+        obj.get("id").cloned().unwrap_or(Value::Null),
+    );
+    f.insert(
+        "firstseenbysource".into(),
+        attack::normalise_dates(obj.get("created"), true),
+    );
+    f.insert(
+        "modified".into(),
+        attack::normalise_dates(obj.get("modified"), false),
+    );
+    f.insert("publications".into(), attack::publications(obj));
+    f.insert("mitreid".into(), mitre_id.map_or(Value::Null, Value::from));
+    f.insert("tags".into(), Value::Array(tags));
+    f.insert("tlp".into(), Value::from(tlp));
+    f.insert(
+        "description".into(),
+        Value::String(attack::remove_citations(description)),
+    );
+    let prop = |key: &str| obj.get(key).cloned().unwrap_or(Value::Null);
+    match xsoar_type {
+        ty::ATTACK_PATTERN => {
+            f.insert("killchainphases".into(), attack::kill_chain_phases(obj));
+            f.insert("operatingsystemrefs".into(), prop("x_mitre_platforms"));
+        }
+        ty::INTRUSION_SET | ty::THREAT_ACTOR | ty::CAMPAIGN => {
+            f.insert("aliases".into(), prop("aliases"));
+        }
+        ty::MALWARE | ty::TOOL => {
+            f.insert("aliases".into(), prop("x_mitre_aliases"));
+            f.insert("operatingsystemrefs".into(), prop("x_mitre_platforms"));
+        }
+        _ => {}
+    }
+    if !tlp.is_empty() {
+        f.insert("trafficlightprotocol".into(), Value::from(tlp));
+    }
+
+    let defer = match xsoar_type {
+        ty::MALWARE if !opts.intrusion_set_as_threat_actor => Defer::Malware,
+        ty::ATTACK_PATTERN
+            if mitre_id.is_some_and(|id| id.chars().count() > 5)
+                || attack::truthy(obj.get("x_mitre_is_subtechnique")) =>
+        {
+            Defer::SubTechnique {
+                mitre_id: mitre_id.map(str::to_owned),
+            }
+        }
+        _ => Defer::No,
+    };
+    Ok(Mapped {
+        value: value.to_owned(),
+        xsoar_type,
+        score: score_of(xsoar_type),
+        fields: f,
+        defer,
+    })
+}
+
+/// `set_default_fields` of the TAXII feeds: stixid, firstseenbysource, modified,
+/// description, then confidence, languages and trafficlightprotocol when present.
+fn default_fields(obj: &Map<String, Value>) -> Fields {
+    let text = |key: &str| obj.get(key).cloned().unwrap_or_else(|| Value::from(""));
+    let mut f = Fields::new();
+    f.insert("stixid".into(), text("id"));
+    f.insert("firstseenbysource".into(), text("created"));
+    f.insert("modified".into(), text("modified"));
+    f.insert("description".into(), text("description"));
+    if attack::truthy(obj.get("confidence")) {
+        f.insert("confidence".into(), text("confidence"));
+    }
+    if attack::truthy(obj.get("lang")) {
+        f.insert("languages".into(), text("lang"));
+    }
+    let tlp = attack::tlp(obj);
+    if !tlp.is_empty() {
+        f.insert("trafficlightprotocol".into(), Value::from(tlp));
+    }
+    f
+}
+
+/// `labels` (strings, first occurrence kept) plus `extra`, as a `tags` array.
+fn tags(obj: &Map<String, Value>, extra: Option<&str>) -> Value {
+    let mut out: Vec<&str> = Vec::new();
+    let labels = obj
+        .get("labels")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    for t in labels.filter_map(Value::as_str).chain(extra) {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    Value::Array(out.into_iter().map(Value::from).collect())
+}
+
+fn list(obj: &Map<String, Value>, key: &str) -> Value {
+    obj.get(key)
+        .cloned()
+        .unwrap_or_else(|| Value::Array(Vec::new()))
+}
+
+fn text(obj: &Map<String, Value>, key: &str) -> Value {
+    obj.get(key).cloned().unwrap_or_else(|| Value::from(""))
+}
+
+/// The CVE id of a vulnerability: its `cve` external reference, else a `name` shaped like one.
+fn cve_id(obj: &Map<String, Value>) -> Option<&str> {
+    let from_refs = obj
+        .get("external_references")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|r| r.get("source_name").and_then(Value::as_str) == Some("cve"))
+        .and_then(|r| r.get("external_id"))
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty());
+    from_refs
+        .or_else(|| str_prop(obj, "name").filter(|n| n.to_ascii_uppercase().starts_with("CVE-")))
+}
+
+fn sdo(
+    xsoar_type: &'static str,
+    stix_type: &str,
+    obj: &Map<String, Value>,
+    opts: &ConvertOptions,
+) -> Result<Mapped, Refusal> {
+    let mut f = default_fields(obj);
+    let mut extra_tag = None;
+    let value = match xsoar_type {
+        ty::CVE => {
+            let id = cve_id(obj).ok_or_else(|| missing(stix_type, "a `cve` external reference"))?;
+            extra_tag = Some(id);
+            id
+        }
+        ty::LOCATION => str_prop(obj, "name")
+            .or_else(|| str_prop(obj, "country"))
+            .or_else(|| str_prop(obj, "region"))
+            .ok_or_else(|| missing(stix_type, "a `name`, `country` or `region`"))?,
+        _ => str_prop(obj, "name").ok_or_else(|| missing(stix_type, "a `name`"))?,
+    };
+    match xsoar_type {
+        ty::THREAT_ACTOR => {
+            f.insert("aliases".into(), list(obj, "aliases"));
+            f.insert("threat_actor_types".into(), list(obj, "threat_actor_types"));
+            f.insert("roles".into(), list(obj, "roles"));
+            f.insert("goals".into(), list(obj, "goals"));
+            f.insert("sophistication".into(), text(obj, "sophistication"));
+            f.insert("resource_level".into(), text(obj, "resource_level"));
+            f.insert("primary_motivation".into(), text(obj, "primary_motivation"));
+            f.insert(
+                "secondary_motivations".into(),
+                list(obj, "secondary_motivations"),
+            );
+        }
+        ty::INFRASTRUCTURE => {
+            f.insert(
+                "infrastructure_types".into(),
+                list(obj, "infrastructure_types"),
+            );
+            f.insert("aliases".into(), list(obj, "aliases"));
+            f.insert("kill_chain_phases".into(), attack::kill_chain_phases(obj));
+        }
+        ty::REPORT => {
+            f.insert(
+                "published".into(),
+                obj.get("published").cloned().unwrap_or(Value::Null),
+            );
+            f.insert("report_types".into(), list(obj, "report_types"));
+        }
+        ty::IDENTITY => {
+            f.insert("identityclass".into(), text(obj, "identity_class"));
+            f.insert("industrysectors".into(), list(obj, "sectors"));
+        }
+        ty::LOCATION => {
+            f.insert("countrycode".into(), text(obj, "country"));
+        }
+        _ => {}
+    }
+    f.insert("tags".into(), tags(obj, extra_tag));
+    let defer = if xsoar_type == ty::IDENTITY && !opts.creator_identities {
+        Defer::Identity
+    } else {
+        Defer::No
+    };
+    Ok(Mapped {
+        value: value.to_owned(),
+        xsoar_type,
+        score: score_of(xsoar_type),
+        fields: f,
+        defer,
+    })
+}
+
+/// IPv4/IPv6 values with a prefix length are blocks (CIDR); a domain with `*` is a glob.
+fn refine(xsoar_type: &'static str, value: &str) -> &'static str {
+    match xsoar_type {
+        ty::IP if value.contains('/') => ty::CIDR,
+        ty::IPV6 if value.contains('/') => ty::IPV6_CIDR,
+        ty::DOMAIN if value.contains('*') => ty::DOMAIN_GLOB,
+        t => t,
+    }
+}
+
+/// The preferred file hash: SHA-256, then SHA-1, then MD5 (keys compared without case).
+fn file_hash(hashes: &Map<String, Value>) -> Option<&str> {
+    ["SHA-256", "SHA-1", "MD5"].iter().find_map(|want| {
+        hashes
+            .iter()
+            .find(|(k, _)| {
+                k.eq_ignore_ascii_case(want)
+                    || k.replace('-', "")
+                        .eq_ignore_ascii_case(&want.replace('-', ""))
+            })
+            .and_then(|(_, v)| v.as_str())
+            .filter(|s| !s.is_empty())
+    })
+}
+
+fn sco(stix_type: &str, obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
+    let mut f = default_fields(obj);
+    let (xsoar_type, value): (&'static str, String) = match stix_type {
+        "file" => {
+            let hashes = obj.get("hashes").and_then(Value::as_object);
+            let hash = hashes
+                .and_then(file_hash)
+                .ok_or_else(|| missing(stix_type, "a SHA-256, SHA-1 or MD5 hash"))?;
+            let h = |k: &str| {
+                hashes
+                    .and_then(|m| m.get(k))
+                    .cloned()
+                    .unwrap_or(Value::Null)
+            };
+            f.insert(
+                "associatedfilenames".into(),
+                obj.get("name").cloned().unwrap_or(Value::Null),
+            );
+            f.insert(
+                "size".into(),
+                obj.get("size").cloned().unwrap_or(Value::Null),
+            );
+            f.insert("md5".into(), h("MD5"));
+            f.insert("sha1".into(), h("SHA-1"));
+            f.insert("sha256".into(), h("SHA-256"));
+            (ty::FILE, hash.to_owned())
+        }
+        "autonomous-system" => {
+            let number = match obj.get("number") {
+                Some(Value::Number(n)) => n.to_string(),
+                Some(Value::String(s)) if !s.is_empty() => s.clone(),
+                _ => return Err(missing(stix_type, "a `number`")),
+            };
+            f.insert(
+                "name".into(),
+                obj.get("name").cloned().unwrap_or(Value::Null),
+            );
+            (ty::ASN, number)
+        }
+        _ => {
+            let (t, key) = match stix_type {
+                "ipv4-addr" => (ty::IP, "value"),
+                "ipv6-addr" => (ty::IPV6, "value"),
+                "domain-name" => (ty::DOMAIN, "value"),
+                "url" => (ty::URL, "value"),
+                "email-addr" => (ty::EMAIL, "value"),
+                "user-account" => (ty::ACCOUNT, "user_id"),
+                "windows-registry-key" => (ty::REGISTRY_KEY, "key"),
+                "mutex" => (ty::MUTEX, "name"),
+                "software" => (ty::SOFTWARE, "name"),
+                _ => (ty::X509, "serial_number"),
+            };
+            let v = str_prop(obj, key)
+                .or_else(|| {
+                    (stix_type == "user-account")
+                        .then(|| str_prop(obj, "account_login"))
+                        .flatten()
+                })
+                .ok_or_else(|| missing(stix_type, &format!("a `{key}`")))?;
+            if stix_type == "user-account" {
+                f.insert(
+                    "displayname".into(),
+                    obj.get("display_name").cloned().unwrap_or(Value::Null),
+                );
+                f.insert(
+                    "accounttype".into(),
+                    obj.get("account_type").cloned().unwrap_or(Value::Null),
+                );
+            }
+            (refine(t, v), v.to_owned())
+        }
+    };
+    f.insert("tags".into(), tags(obj, None));
+    Ok(Mapped {
+        value,
+        xsoar_type,
+        score: score_of(xsoar_type),
+        fields: f,
+        defer: Defer::No,
+    })
+}
+
+fn indicator(obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
+    let refuse = |msg: String| (RejectReason::UnsupportedPattern, msg);
+    if let Some(pt) = obj.get("pattern_type")
+        && pt.as_str() != Some("stix")
+    {
+        return Err(refuse(format!("pattern_type {pt} is not `stix`")));
+    }
+    let Some(text) = obj.get("pattern").and_then(Value::as_str) else {
+        return Err(refuse("indicator without a string `pattern`".into()));
+    };
+    let p = pattern::parse_simple(text).map_err(|e| {
+        refuse(format!(
+            "pattern `{text}` is not one `[type:property = 'value']` comparison: {}",
+            e.0
+        ))
+    })?;
+    let base = match (p.object_type.as_str(), p.path.as_str()) {
+        ("ipv4-addr", "value") => ty::IP,
+        ("ipv6-addr", "value") => ty::IPV6,
+        ("domain-name", "value") => ty::DOMAIN,
+        ("url", "value") => ty::URL,
+        ("email-addr", "value") => ty::EMAIL,
+        ("user-account", "user_id" | "account_login") => ty::ACCOUNT,
+        ("windows-registry-key", "key") => ty::REGISTRY_KEY,
+        ("autonomous-system", "number") => ty::ASN,
+        ("mutex", "name") => ty::MUTEX,
+        ("software", "name") => ty::SOFTWARE,
+        ("x509-certificate", "serial_number") => ty::X509,
+        ("file", path) if path.starts_with("hashes.") => ty::FILE,
+        (t, path) => {
+            return Err(refuse(format!(
+                "pattern `{text}` compares `{t}:{path}`, which names no XSOAR indicator type"
+            )));
+        }
+    };
+    if p.value.is_empty() {
+        return Err(missing("indicator", "a non-empty pattern value"));
+    }
+    let mut f = default_fields(obj);
+    f.insert("tags".into(), tags(obj, None));
+    Ok(Mapped {
+        xsoar_type: refine(base, &p.value),
+        value: p.value,
+        score: 0,
+        fields: f,
+        defer: Defer::No,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn map(v: Value) -> Result<Mapped, Refusal> {
+        map_with(v, &ConvertOptions::default())
+    }
+
+    fn map_with(v: Value, opts: &ConvertOptions) -> Result<Mapped, Refusal> {
+        let obj = v.as_object().unwrap();
+        let t = obj["type"].as_str().unwrap();
+        let kind = kind_of(t, opts).unwrap();
+        map_object(kind, t, obj, opts)
+    }
+
+    #[test]
+    fn feed_fields_in_the_feeds_order() {
+        let m = map(json!({
+            "type": "malware", "id": "malware--1", "name": "X", "labels": ["malware"],
+            "created": "2017-05-31T21:32:55.126Z", "modified": "2020-01-01T00:00:00.000Z",
+            "description": "Bad.(Citation: Y)", "x_mitre_aliases": ["X"], "x_mitre_platforms": ["Windows"],
+            "external_references": [{"source_name": "mitre-attack", "external_id": "S0001"}]
+        }))
+        .unwrap();
+        assert_eq!(
+            (m.value.as_str(), m.xsoar_type, m.score, &m.defer),
+            ("X", "Malware", 3, &Defer::Malware)
+        );
+        assert_eq!(
+            serde_json::to_string(&m.fields).unwrap(),
+            r#"{"stixid":"malware--1","firstseenbysource":"2017-05-31T21:32:55.126Z","modified":"2020-01-01T00:00:00.000Z","publications":[],"mitreid":"S0001","tags":["S0001","malware"],"tlp":"","description":"Bad.","aliases":["X"],"operatingsystemrefs":["Windows"]}"#
+        );
+    }
+
+    #[test]
+    fn sub_techniques_and_threat_actor_switch() {
+        let m = map(json!({"type": "attack-pattern", "id": "a", "name": "Sub",
+            "external_references": [{"source_name": "mitre-attack", "external_id": "T1001.002"}]}))
+        .unwrap();
+        assert_eq!(
+            m.defer,
+            Defer::SubTechnique {
+                mitre_id: Some("T1001.002".into())
+            }
+        );
+        let opts = ConvertOptions {
+            intrusion_set_as_threat_actor: true,
+            ..ConvertOptions::default()
+        };
+        let m = map_with(
+            json!({"type": "intrusion-set", "id": "i", "name": "G", "aliases": ["G"],
+            "object_marking_refs": ["marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"]}),
+            &opts,
+        )
+        .unwrap();
+        assert_eq!((m.xsoar_type, m.score), ("Threat Actor", 3));
+        let keys: Vec<&String> = m.fields.keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "stixid",
+                "firstseenbysource",
+                "modified",
+                "publications",
+                "mitreid",
+                "tags",
+                "tlp",
+                "description",
+                "aliases",
+                "trafficlightprotocol"
+            ]
+        );
+        assert_eq!(m.fields["trafficlightprotocol"], "AMBER");
+        let m = map_with(json!({"type": "malware", "id": "m", "name": "G"}), &opts).unwrap();
+        assert_eq!(m.defer, Defer::No);
+    }
+
+    #[test]
+    fn observables_and_values() {
+        let v = |o: Value| map(o).map(|m| (m.xsoar_type, m.value));
+        assert_eq!(
+            v(json!({"type": "ipv4-addr", "id": "x", "value": "198.51.100.0/24"})).unwrap(),
+            ("CIDR", "198.51.100.0/24".into())
+        );
+        assert_eq!(
+            v(json!({"type": "ipv6-addr", "id": "x", "value": "2001:db8::1"})).unwrap(),
+            ("IPv6", "2001:db8::1".into())
+        );
+        assert_eq!(
+            v(json!({"type": "domain-name", "id": "x", "value": "*.example.com"})).unwrap(),
+            ("DomainGlob", "*.example.com".into())
+        );
+        assert_eq!(
+            v(json!({"type": "autonomous-system", "id": "x", "number": 15169})).unwrap(),
+            ("ASN", "15169".into())
+        );
+        assert_eq!(
+            v(json!({"type": "file", "id": "x", "hashes": {"MD5": "m", "SHA-1": "s1"}})).unwrap(),
+            ("File", "s1".into())
+        );
+        assert_eq!(
+            v(json!({"type": "user-account", "id": "x", "account_login": "root"})).unwrap(),
+            ("Account", "root".into())
+        );
+        assert_eq!(
+            v(json!({"type": "vulnerability", "id": "x", "name": "Foo",
+            "external_references": [{"source_name": "cve", "external_id": "CVE-2020-0001"}]}))
+            .unwrap(),
+            ("CVE", "CVE-2020-0001".into())
+        );
+        assert_eq!(
+            v(json!({"type": "location", "id": "x", "country": "FR"})).unwrap(),
+            ("Location", "FR".into())
+        );
+        assert_eq!(
+            v(
+                json!({"type": "indicator", "id": "x", "pattern_type": "stix",
+            "pattern": "[file:hashes.'SHA-256' = 'abc']"})
+            )
+            .unwrap(),
+            ("File", "abc".into())
+        );
+        for bad in [
+            json!({"type": "file", "id": "x", "name": "a.exe"}),
+            json!({"type": "vulnerability", "id": "x", "name": "Foo"}),
+            json!({"type": "malware", "id": "x", "name": ""}),
+            json!({"type": "url", "id": "x", "value": 5}),
+        ] {
+            assert_eq!(map(bad).unwrap_err().0, RejectReason::MissingValue);
+        }
+        for bad in [
+            json!({"type": "indicator", "id": "x", "pattern_type": "yara", "pattern": "rule x {}"}),
+            json!({"type": "indicator", "id": "x", "pattern": "[process:name = 'x']"}),
+            json!({"type": "indicator", "id": "x", "pattern": "[url:value = 'a'] OR [url:value = 'b']"}),
+            json!({"type": "indicator", "id": "x"}),
+        ] {
+            assert_eq!(map(bad).unwrap_err().0, RejectReason::UnsupportedPattern);
+        }
+    }
+
+    #[test]
+    fn scores() {
+        assert_eq!(
+            [
+                "Attack Pattern",
+                "Course of Action",
+                "Intrusion Set",
+                "Malware",
+                "Tool",
+                "Campaign",
+                "Threat Actor",
+                "Report",
+                "Infrastructure",
+                "IP"
+            ]
+            .map(score_of),
+            [2, 0, 3, 3, 2, 3, 3, 3, 2, 0]
+        );
+    }
+}

@@ -1,0 +1,313 @@
+//! What a conversion did: counts by STIX type, XSOAR type, relationship name, rejection
+//! reason and triple, printable as a summary table.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use relationship_core::batch::BatchStats;
+
+/// Why an object of the bundle was not converted.
+///
+/// Every object read ends up written (as an indicator or a relationship) or counted under
+/// exactly one of these reasons; nothing is dropped without a count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RejectReason {
+    /// Not a JSON object, or without a string `type`/`id`, or a property of the wrong JSON
+    /// type.
+    Malformed,
+    /// A STIX type with no XSOAR counterpart (`x-mitre-tactic`, `marking-definition`,
+    /// `sighting`, `observed-data`, `note`, …).
+    UnsupportedType,
+    /// An `identity` that only appears as the `created_by_ref` of other objects (the bundle's
+    /// author, such as The MITRE Corporation) and is no relationship endpoint. XSOAR's
+    /// ATT&CK feed does not create it.
+    CreatorIdentity,
+    /// `revoked: true`.
+    Revoked,
+    /// `x_mitre_deprecated: true`.
+    Deprecated,
+    /// A second object with an `id` already converted (the first one wins, as in the feed).
+    DuplicateId,
+    /// No indicator value: no `name`, no file hash, no CVE id, an empty pattern literal….
+    MissingValue,
+    /// An `indicator` whose pattern is not one `[type:property = 'value']` comparison of a
+    /// type XSOAR has, or whose `pattern_type` is not `stix`.
+    UnsupportedPattern,
+    /// The XSOAR type the object maps to is not a type of the schema (strict mode).
+    UnknownIndicatorType,
+    /// An ATT&CK `revoked-by` relationship (the feed skips them).
+    RevokedBy,
+    /// A relationship whose source or target was not converted to an indicator.
+    EndpointNotConverted,
+    /// A relationship name the schema does not know (strict mode), e.g. STIX `based-on`,
+    /// `derived-from` or `located-at`.
+    UnknownName,
+    /// A `(source type, name, target type)` triple the schema does not allow (strict mode).
+    DisallowedTriple,
+}
+
+impl RejectReason {
+    /// Every reason, in report order.
+    pub const ALL: [RejectReason; 13] = [
+        RejectReason::Malformed,
+        RejectReason::UnsupportedType,
+        RejectReason::CreatorIdentity,
+        RejectReason::Revoked,
+        RejectReason::Deprecated,
+        RejectReason::DuplicateId,
+        RejectReason::MissingValue,
+        RejectReason::UnsupportedPattern,
+        RejectReason::UnknownIndicatorType,
+        RejectReason::RevokedBy,
+        RejectReason::EndpointNotConverted,
+        RejectReason::UnknownName,
+        RejectReason::DisallowedTriple,
+    ];
+
+    /// The stable kebab-case code written in reject files, e.g. `endpoint-not-converted`.
+    pub fn code(self) -> &'static str {
+        match self {
+            RejectReason::Malformed => "malformed",
+            RejectReason::UnsupportedType => "unsupported-type",
+            RejectReason::CreatorIdentity => "creator-identity",
+            RejectReason::Revoked => "revoked",
+            RejectReason::Deprecated => "deprecated",
+            RejectReason::DuplicateId => "duplicate-id",
+            RejectReason::MissingValue => "missing-value",
+            RejectReason::UnsupportedPattern => "unsupported-pattern",
+            RejectReason::UnknownIndicatorType => "unknown-indicator-type",
+            RejectReason::RevokedBy => "revoked-by",
+            RejectReason::EndpointNotConverted => "endpoint-not-converted",
+            RejectReason::UnknownName => "unknown-name",
+            RejectReason::DisallowedTriple => "disallowed-triple",
+        }
+    }
+}
+
+impl fmt::Display for RejectReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A `(source type, relationship name, target type)` triple.
+///
+/// In [`ConversionReport::rejected_by_triple`], an endpoint's type is its XSOAR type when it
+/// was converted and its STIX type (the prefix of its id) otherwise; relationships rejected
+/// while reading (`revoked-by`, duplicates, malformed) use the STIX types and the STIX name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Triple {
+    /// Entity A's type.
+    pub source_type: String,
+    /// The relationship name.
+    pub name: String,
+    /// Entity B's type.
+    pub target_type: String,
+}
+
+impl Triple {
+    /// A triple from its three parts.
+    pub fn new(source_type: &str, name: &str, target_type: &str) -> Self {
+        Triple {
+            source_type: source_type.to_owned(),
+            name: name.to_owned(),
+            target_type: target_type.to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for Triple {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} --{}--> {}",
+            self.source_type, self.name, self.target_type
+        )
+    }
+}
+
+/// The counts of one conversion.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConversionReport {
+    /// The bundle's `spec_version` (STIX 2.0 bundles carry one; 2.1 bundles do not).
+    pub spec_version: Option<String>,
+    /// Objects read, by STIX `type` (`(malformed)` for elements that are not objects with a
+    /// string `type`).
+    pub objects_read: BTreeMap<String, u64>,
+    /// Indicators written, by XSOAR type.
+    pub indicators_written: BTreeMap<String, u64>,
+    /// Relationships written, by XSOAR name (identical repeats not counted).
+    pub relationships_written: BTreeMap<String, u64>,
+    /// Relationships written, by `(source type, name, target type)`.
+    pub relationships_by_triple: BTreeMap<Triple, u64>,
+    /// Identical relationships written once (counted here, not in the written counts).
+    pub duplicate_relationships: u64,
+    /// Objects not converted, by reason.
+    pub rejected_by_reason: BTreeMap<RejectReason, u64>,
+    /// Objects not converted, by STIX type.
+    pub rejected_by_type: BTreeMap<String, u64>,
+    /// Relationships not converted, by triple (see [`Triple`] for which type names).
+    pub rejected_by_triple: BTreeMap<Triple, u64>,
+    /// Batch figures: lines written, dummies.
+    pub batches: BatchStats,
+}
+
+fn total<K>(m: &BTreeMap<K, u64>) -> u64 {
+    m.values().sum()
+}
+
+impl ConversionReport {
+    /// All objects read.
+    pub fn objects_total(&self) -> u64 {
+        total(&self.objects_read)
+    }
+
+    /// All indicators written.
+    pub fn indicators_total(&self) -> u64 {
+        total(&self.indicators_written)
+    }
+
+    /// All relationships written.
+    pub fn relationships_total(&self) -> u64 {
+        total(&self.relationships_written)
+    }
+
+    /// All objects not converted.
+    pub fn rejected_total(&self) -> u64 {
+        total(&self.rejected_by_reason)
+    }
+
+    /// How many objects were rejected for `reason`.
+    pub fn rejected(&self, reason: RejectReason) -> u64 {
+        self.rejected_by_reason.get(&reason).copied().unwrap_or(0)
+    }
+
+    /// Whether every object read is accounted for: written as an indicator or a relationship,
+    /// dropped as an identical repeat, or rejected with a reason.
+    pub fn is_balanced(&self) -> bool {
+        self.objects_total()
+            == self.indicators_total()
+                + self.relationships_total()
+                + self.duplicate_relationships
+                + self.rejected_total()
+    }
+
+    pub(crate) fn reject(&mut self, reason: RejectReason, stix_type: &str) {
+        *self.rejected_by_reason.entry(reason).or_default() += 1;
+        *self
+            .rejected_by_type
+            .entry(stix_type.to_owned())
+            .or_default() += 1;
+    }
+}
+
+fn section<K: fmt::Display>(
+    f: &mut fmt::Formatter<'_>,
+    title: &str,
+    rows: impl Iterator<Item = (K, u64)>,
+) -> fmt::Result {
+    let rows: Vec<(String, u64)> = rows.map(|(k, v)| (k.to_string(), v)).collect();
+    let sum: u64 = rows.iter().map(|r| r.1).sum();
+    writeln!(f, "{title}: {sum}")?;
+    let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    for (k, v) in &rows {
+        writeln!(f, "  {k:<width$}  {v:>8}")?;
+    }
+    Ok(())
+}
+
+/// The summary table: objects read by type, indicators written by type, relationships
+/// written by name, rejected by reason and by triple, then the batch figures.
+impl fmt::Display for ConversionReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let version = self.spec_version.as_deref().unwrap_or("not given");
+        writeln!(f, "STIX bundle (spec_version {version})")?;
+        section(
+            f,
+            "objects read",
+            self.objects_read.iter().map(|(k, v)| (k, *v)),
+        )?;
+        section(
+            f,
+            "indicators written",
+            self.indicators_written.iter().map(|(k, v)| (k, *v)),
+        )?;
+        section(
+            f,
+            "relationships written",
+            self.relationships_written.iter().map(|(k, v)| (k, *v)),
+        )?;
+        if self.duplicate_relationships > 0 {
+            writeln!(
+                f,
+                "identical relationships written once: {}",
+                self.duplicate_relationships
+            )?;
+        }
+        section(
+            f,
+            "rejected",
+            self.rejected_by_reason.iter().map(|(k, v)| (k, *v)),
+        )?;
+        if !self.rejected_by_triple.is_empty() {
+            section(
+                f,
+                "rejected relationships",
+                self.rejected_by_triple.iter().map(|(k, v)| (k, *v)),
+            )?;
+        }
+        write!(
+            f,
+            "batches written: {} ({} dummy indicators)",
+            self.batches.chunks, self.batches.dummies
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_kebab_case() {
+        let mut codes: Vec<&str> = RejectReason::ALL.iter().map(|r| r.code()).collect();
+        assert!(
+            codes
+                .iter()
+                .all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'))
+        );
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), RejectReason::ALL.len());
+    }
+
+    #[test]
+    fn summary_table() {
+        let mut r = ConversionReport {
+            spec_version: Some("2.1".into()),
+            ..ConversionReport::default()
+        };
+        r.objects_read.insert("malware".into(), 2);
+        r.objects_read.insert("relationship".into(), 2);
+        r.indicators_written.insert("Malware".into(), 1);
+        r.relationships_written.insert("uses".into(), 1);
+        r.reject(RejectReason::Deprecated, "malware");
+        r.reject(RejectReason::EndpointNotConverted, "relationship");
+        r.rejected_by_triple
+            .insert(Triple::new("Malware", "uses", "x-mitre-asset"), 1);
+        assert!(r.is_balanced());
+        r.objects_read.insert("tool".into(), 1);
+        assert!(!r.is_balanced());
+        r.objects_read.remove("tool");
+        assert_eq!(
+            r.to_string(),
+            "STIX bundle (spec_version 2.1)\n\
+             objects read: 4\n  malware              2\n  relationship         2\n\
+             indicators written: 1\n  Malware         1\n\
+             relationships written: 1\n  uses         1\n\
+             rejected: 2\n  deprecated                     1\n  endpoint-not-converted         1\n\
+             rejected relationships: 1\n  Malware --uses--> x-mitre-asset         1\n\
+             batches written: 0 (0 dummy indicators)"
+        );
+    }
+}
