@@ -82,6 +82,13 @@ pub enum Command {
     /// XSOAR schema), or check a checked-in copy with --check.
     #[command(after_help = crate::generate_cmd::GENERATE_HELP)]
     Generate(crate::generate_cmd::GenerateArgs),
+    /// Convert a STIX 2.0/2.1 bundle (such as MITRE ATT&CK) into createIndicators batches,
+    /// as XSOAR's ATT&CK feed would, every relationship checked against the schema.
+    #[command(after_help = crate::convert_stix_cmd::CONVERT_STIX_HELP)]
+    ConvertStix(crate::convert_stix_cmd::ConvertStixArgs),
+    /// Check existing createIndicators batches (JSON arrays or NDJSON) against the schema.
+    #[command(after_help = crate::validate_cmd::VALIDATE_HELP)]
+    Validate(crate::validate_cmd::ValidateArgs),
 }
 
 /// Options shared by the subcommands that read NDJSON and write JSON.

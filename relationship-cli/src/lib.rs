@@ -5,9 +5,11 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod convert_stix_cmd;
 pub mod diff_cmd;
 pub mod generate_cmd;
 pub mod record;
 pub mod run;
+pub mod validate_cmd;
 
 pub use cli::Cli;

@@ -141,6 +141,19 @@ fn dispatch<E: Write>(cli: &Cli, diag: &mut E) -> Result<u8, RunError> {
                 render(schema, mode, args, input, out, diag)
             })
         }
+        Command::ConvertStix(args) => {
+            let schema = load_schema(cli.global.schema.as_deref())?;
+            let mode = mode(cli.global.lenient);
+            Ok(crate::convert_stix_cmd::run(args, schema, mode, diag))
+        }
+        Command::Validate(args) => {
+            let schema = load_schema(cli.global.schema.as_deref())?;
+            let lenient = cli.global.lenient;
+            let stdout = &mut io::stdout().lock();
+            Ok(crate::validate_cmd::run(
+                args, schema, lenient, stdout, diag,
+            ))
+        }
         Command::Batch(args) => {
             let schema = load_schema(cli.global.schema.as_deref())?;
             let mode = mode(cli.global.lenient);

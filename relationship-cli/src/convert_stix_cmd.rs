@@ -1,0 +1,205 @@
+//! `xsoar-rel convert-stix BUNDLE`: a STIX 2.0/2.1 bundle (such as MITRE ATT&CK) into
+//! createIndicators batches, as XSOAR's ATT&CK feed would write them, every relationship
+//! checked against the schema.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use relationship_codegen::Schema;
+use relationship_core::batch::{BatchOptions, Placement};
+use relationship_core::check::Mode;
+use relationship_core::json::JsonStyle;
+use relationship_stix::{ConvertError, ConvertOptions, Phase, Progress, convert};
+
+/// Exit code when the bundle is malformed or a file cannot be read or written.
+pub const EXIT_ERROR: u8 = 1;
+
+/// The `after_help` text of `convert-stix`.
+pub const CONVERT_STIX_HELP: &str = "\
+Writes one JSON array (one createIndicators batch) per line to OUT or stdout, and a summary
+table on stderr: objects read by STIX type, indicators written by XSOAR type, relationships
+written by name, objects not converted by reason and by (source type, name, target type).
+
+By default this is what XSOAR's MITRE ATT&CK feed does: attack-pattern, course-of-action,
+intrusion-set, malware, tool and campaign become indicators with the feed's fields and scores;
+revoked and deprecated objects and revoked-by relationships are skipped; a sub-technique is
+named `Parent: Sub`; a malware named like an intrusion set gets ` [Malware]`. Other STIX types
+map as XSOAR's TAXII feeds map them (observables, indicator patterns, vulnerability -> CVE,
+identity, location, infrastructure, threat-actor, report); STIX `indicates` becomes
+`indicator-of` (indicator as entity A), originates-from -> originated-from, consists-of ->
+contains, belongs-to -> part-of.
+
+Every relationship is checked against the schema (strict unless --lenient). Objects that
+cannot be converted are counted in the summary; --reject-file writes each one as a JSON line
+{\"reason\", \"message\", \"path\", \"id\", \"type\", \"object\"}. The exit code is 0 when the
+bundle was read to the end, 1 when it is malformed (the error names line, column and the
+`objects[N]` element) or a file cannot be read or written.
+
+Examples:
+  scripts/fetch-attck.sh
+  xsoar-rel convert-stix data/attck/enterprise.json -o attck.ndjson --reject-file rejected.ndjson
+  xsoar-rel convert-stix --intrusion-set-as-threat-actor --attach --python-json bundle.json
+  curl -s https://example.org/bundle.json | xsoar-rel convert-stix - | xsoar-rel validate -";
+
+/// `convert-stix` options.
+#[derive(Debug, Clone, Args)]
+pub struct ConvertStixArgs {
+    /// The STIX bundle (a JSON object with an `objects` array), or `-` for stdin.
+    #[arg(value_name = "BUNDLE")]
+    pub bundle: PathBuf,
+    /// Write the batches to this file instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Most items per batch (indicators plus dummy indicators); no dummy carries more
+    /// relationships than this.
+    #[arg(long, value_name = "N", default_value_t = 2000,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub batch_size: u32,
+    /// Attach each relationship to its source indicator (the indicators are then held until
+    /// the bundle is read, so that their relationships can follow them).
+    #[arg(long, conflicts_with = "dummy")]
+    pub attach: bool,
+    /// Put every relationship on `$$DummyIndicator$$` pseudo-indicators (the default, as
+    /// XSOAR's ATT&CK feed does).
+    #[arg(long)]
+    pub dummy: bool,
+    /// Write JSON byte-identical to Python's `json.dumps` defaults instead of compact JSON.
+    #[arg(long)]
+    pub python_json: bool,
+    /// Map intrusion-set to `Threat Actor` (the feed's `switch_intrusion_set_to_threat_actor`).
+    #[arg(long)]
+    pub intrusion_set_as_threat_actor: bool,
+    /// Write STIX `indicates` as XSOAR's feeds do, `indicated-by` with the indicator as entity
+    /// A, instead of `indicator-of`.
+    #[arg(long)]
+    pub indicated_by: bool,
+    /// Also convert identities that are only the `created_by_ref` author of other objects.
+    #[arg(long)]
+    pub creator_identities: bool,
+    /// Write every object that was not converted, with its reason, to this NDJSON file.
+    #[arg(long, value_name = "FILE")]
+    pub reject_file: Option<PathBuf>,
+}
+
+impl ConvertStixArgs {
+    /// The conversion options these arguments select.
+    pub fn options(&self, mode: Mode) -> ConvertOptions {
+        ConvertOptions {
+            intrusion_set_as_threat_actor: self.intrusion_set_as_threat_actor,
+            indicates_as_indicated_by: self.indicated_by,
+            creator_identities: self.creator_identities,
+            mode,
+            batch: BatchOptions {
+                batch_size: self.batch_size as usize,
+                placement: if self.attach {
+                    Placement::Attach
+                } else {
+                    Placement::Dummy
+                },
+                dedup: true,
+            },
+            style: if self.python_json {
+                JsonStyle::Python
+            } else {
+                JsonStyle::Compact
+            },
+        }
+    }
+}
+
+fn open_input(path: &Path) -> io::Result<(Box<dyn Read>, Option<u64>)> {
+    if path == Path::new("-") {
+        return Ok((Box::new(io::stdin().lock()), None));
+    }
+    let file = File::open(path)?;
+    let len = file.metadata().ok().map(|m| m.len());
+    Ok((Box::new(file), len))
+}
+
+/// A progress bar on stderr when it is a terminal, nothing otherwise.
+fn progress_bar(total: Option<u64>) -> Option<ProgressBar> {
+    if !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = match total {
+        Some(len) => ProgressBar::new(len).with_style(
+            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ),
+        None => ProgressBar::new_spinner(),
+    };
+    Some(bar)
+}
+
+/// Runs `convert-stix` with the loaded schema: batches to `-o` or stdout, the summary and
+/// errors to `diag`. Returns the exit code.
+pub fn run<E: Write>(args: &ConvertStixArgs, schema: &Schema, mode: Mode, diag: &mut E) -> u8 {
+    let fail = |diag: &mut E, msg: String| {
+        let _ = writeln!(diag, "xsoar-rel: convert-stix: {msg}");
+        let _ = diag.flush();
+        EXIT_ERROR
+    };
+    let (input, total) = match open_input(&args.bundle) {
+        Ok(x) => x,
+        Err(e) => return fail(diag, format!("cannot read {}: {e}", args.bundle.display())),
+    };
+    let output: Box<dyn Write> = match &args.output {
+        None => Box::new(io::stdout().lock()),
+        Some(path) => match File::create(path) {
+            Ok(f) => Box::new(f),
+            Err(e) => return fail(diag, format!("cannot create {}: {e}", path.display())),
+        },
+    };
+    let output = BufWriter::with_capacity(256 * 1024, output);
+    let mut rejects = match &args.reject_file {
+        None => None,
+        Some(path) => match File::create(path) {
+            Ok(f) => Some(BufWriter::new(f)),
+            Err(e) => return fail(diag, format!("cannot create {}: {e}", path.display())),
+        },
+    };
+    let bar = progress_bar(total);
+    let mut on_progress = |p: &Progress| {
+        if let Some(bar) = &bar {
+            bar.set_position(p.bytes_read);
+            bar.set_message(format!(
+                "{} objects, {} indicators, {} relationships",
+                p.objects_read, p.indicators_written, p.relationships_written
+            ));
+            if p.phase == Phase::Done {
+                bar.finish_and_clear();
+            }
+        }
+    };
+    let sink = rejects.as_mut().map(|w| w as &mut dyn Write);
+    let result = convert(
+        input,
+        output,
+        schema,
+        &args.options(mode),
+        sink,
+        &mut on_progress,
+    );
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    match result {
+        Ok(report) => {
+            let _ = writeln!(diag, "{report}");
+            let _ = diag.flush();
+            0
+        }
+        // The reader of stdout went away: stop quietly, as the other subcommands do.
+        Err(ConvertError::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(ConvertError::Read(e)) => {
+            fail(diag, format!("cannot read {}: {e}", args.bundle.display()))
+        }
+        Err(e @ (ConvertError::Json { .. } | ConvertError::NotABundle(_))) => {
+            fail(diag, format!("{}: {e}", args.bundle.display()))
+        }
+        Err(e) => fail(diag, e.to_string()),
+    }
+}

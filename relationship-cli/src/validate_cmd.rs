@@ -1,0 +1,133 @@
+//! `xsoar-rel validate FILE...`: check existing createIndicators batches (from any producer)
+//! against the schema.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use relationship_codegen::Schema;
+use relationship_core::validate::{Stats, validate_reader};
+
+/// Exit code when a violation was found or a file could not be read.
+pub const EXIT_INVALID: u8 = 1;
+
+/// Exit code for a usage error.
+pub const EXIT_USAGE: u8 = 2;
+
+/// The `after_help` text of `validate`.
+pub const VALIDATE_HELP: &str = "\
+Each FILE holds createIndicators batches: one JSON array (possibly pretty-printed over many
+lines) or NDJSON with one array per line, as `xsoar-rel batch` and `convert-stix` write them
+or as a Python integration dumps them. Checked: every indicator has a string `value`, a `type`
+of the schema and a `rawJSON` (the $$DummyIndicator$$ needs no type), `score` is 0-3, and each
+relationship has the ten keys of XSOAR's to_indicator(), a name of the schema, the schema's
+reverse name, type `IndicatorToIndicator`, families `Indicator`, non-empty entities, entity
+types of the schema, and an allowed (entityAType, name, entityBType) triple.
+
+Every violation is reported on stderr as `FILE:LINE: PATH: REASON`, where PATH is a JSON path
+such as `[0][3].relationships[12].reverseName` (batch 0, indicator 3 of that batch), and the
+reason names the nearest valid choices. For each clean file, `FILE: ok` and its counts go to
+stdout. The exit code is 1 if any violation was found or a file could not be read.
+Validation is always strict: --lenient does not apply.
+
+Examples:
+  xsoar-rel validate batches.ndjson
+  xsoar-rel --schema schemas/my_xsoar.json validate feed-dump-1.json feed-dump-2.json
+  xsoar-rel convert-stix bundle.json | xsoar-rel validate -";
+
+/// `validate` options.
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// Batch files to check; `-` reads stdin.
+    #[arg(value_name = "FILE", required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
+}
+
+fn open(path: &Path) -> io::Result<Box<dyn BufRead>> {
+    if path == Path::new("-") {
+        Ok(Box::new(io::stdin().lock()))
+    } else {
+        Ok(Box::new(BufReader::with_capacity(
+            256 * 1024,
+            File::open(path)?,
+        )))
+    }
+}
+
+fn counts(stats: &Stats) -> String {
+    format!(
+        "{} batches, {} indicators, {} dummy indicators, {} relationships, largest batch {}",
+        stats.batches, stats.indicators, stats.dummies, stats.relationships, stats.largest_batch
+    )
+}
+
+/// Runs `validate`: violations to `diag` (as `file:line: path: reason`), one `ok` line per
+/// clean file to `stdout`. Returns the exit code.
+pub fn run<W: Write, E: Write>(
+    args: &ValidateArgs,
+    schema: &Schema,
+    lenient: bool,
+    stdout: &mut W,
+    diag: &mut E,
+) -> u8 {
+    if lenient {
+        let _ = writeln!(
+            diag,
+            "xsoar-rel: validate checks batches against the schema; --lenient does not apply"
+        );
+        return EXIT_USAGE;
+    }
+    let mut code = 0;
+    let mut total_violations = 0u64;
+    for path in &args.files {
+        let name = path.display().to_string();
+        let reader = match open(path) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = writeln!(diag, "xsoar-rel: cannot read {name}: {e}");
+                code = EXIT_INVALID;
+                continue;
+            }
+        };
+        let mut violations = Vec::new();
+        match validate_reader(reader, &name, schema, &mut violations) {
+            Ok(stats) => {
+                for v in &violations {
+                    let _ = writeln!(diag, "{v}");
+                }
+                if violations.is_empty() {
+                    if let Err(e) = writeln!(stdout, "{name}: ok — {}", counts(&stats)) {
+                        if e.kind() != io::ErrorKind::BrokenPipe {
+                            let _ = writeln!(diag, "xsoar-rel: cannot write output: {e}");
+                            code = EXIT_INVALID;
+                        }
+                    }
+                } else {
+                    total_violations += violations.len() as u64;
+                    let _ = writeln!(
+                        diag,
+                        "{name}: {} violation{} — {}",
+                        violations.len(),
+                        if violations.len() == 1 { "" } else { "s" },
+                        counts(&stats)
+                    );
+                    code = EXIT_INVALID;
+                }
+            }
+            Err(e) => {
+                for v in &violations {
+                    let _ = writeln!(diag, "{v}");
+                }
+                let _ = writeln!(diag, "xsoar-rel: {e}");
+                code = EXIT_INVALID;
+            }
+        }
+    }
+    if total_violations > 0 && args.files.len() > 1 {
+        let _ = writeln!(diag, "xsoar-rel: {total_violations} violations in total");
+    }
+    let _ = stdout.flush();
+    let _ = diag.flush();
+    code
+}
