@@ -36,6 +36,7 @@ struct Endpoint {
 struct Deferred {
     pos: usize,
     id: Box<str>,
+    xsoar_type: &'static str,
     defer: Defer,
     /// `x_mitre_is_subtechnique` (for the relationship fallback).
     is_subtechnique: bool,
@@ -394,42 +395,34 @@ impl<'a, W: Write> Converter<'a, '_, W> {
             self.deferred.push(Deferred {
                 pos,
                 id: id.into(),
+                xsoar_type: mapped.xsoar_type,
                 defer: mapped.defer,
                 is_subtechnique,
                 indicator,
             });
             return Ok(());
         }
-        self.write_indicator(id.into(), indicator)
+        self.write_indicator(id.into(), mapped.xsoar_type, indicator)
     }
 
-    fn register(&mut self, id: Box<str>, indicator: &IndicatorObject) {
-        let xsoar_type = match &indicator.indicator_type {
-            Cow::Borrowed(t) => *t,
-            // every type the mapping produces is a `&'static str`
-            Cow::Owned(_) => "",
-        };
-        self.resolved.insert(
-            id,
-            Endpoint {
-                value: indicator.value.clone(),
-                xsoar_type,
-            },
-        );
+    fn register(&mut self, id: Box<str>, value: &str, xsoar_type: &'static str) {
+        let value = value.to_owned();
+        self.resolved.insert(id, Endpoint { value, xsoar_type });
     }
 
     fn write_indicator(
         &mut self,
         id: Box<str>,
+        xsoar_type: &'static str,
         indicator: IndicatorObject,
     ) -> Result<(), ConvertError> {
         if !self.resolved.contains_key(&id) {
-            self.register(id, &indicator);
+            self.register(id, &indicator.value, xsoar_type);
         }
         *self
             .report
             .indicators_written
-            .entry(indicator.indicator_type.to_string())
+            .entry(xsoar_type.to_owned())
             .or_default() += 1;
         self.writer
             .push_indicator(indicator)
@@ -477,19 +470,17 @@ impl<'a, W: Write> Converter<'a, '_, W> {
                 Some(triple),
             );
         }
-        let pending = PendingRel {
-            pos,
-            name: name.into(),
-            source: source.into(),
-            target: target.into(),
-            text: String::new().into(),
-        };
-        let text = serde_json::to_string(&Value::Object(obj))
-            .map_err(|e| ConvertError::Write(e.into()))?;
+        let (name, source, target): (Box<str>, Box<str>, Box<str>) =
+            (name.into(), source.into(), target.into());
+        // Serializing a `Value` cannot fail: its map keys are strings.
+        let text = serde_json::to_string(&Value::Object(obj)).unwrap_or_default();
         self.accepted.insert(id.into());
         self.pending.push(PendingRel {
+            pos,
+            name,
+            source,
+            target,
             text: text.into(),
-            ..pending
         });
         Ok(())
     }
@@ -570,7 +561,7 @@ impl<'a, W: Write> Converter<'a, '_, W> {
         drop(parents);
         drop(endpoints);
         for d in &ready {
-            self.register(d.id.clone(), &d.indicator);
+            self.register(d.id.clone(), &d.indicator.value, d.xsoar_type);
         }
         if self.opts.batch.placement == Placement::Attach {
             // Each indicator, then the relationships it is the source of, so that they can be
@@ -582,7 +573,7 @@ impl<'a, W: Write> Converter<'a, '_, W> {
             let mut done = vec![false; pending.len()];
             for d in ready {
                 let owned = by_source.remove(&*d.id).unwrap_or_default();
-                self.write_indicator(d.id, d.indicator)?;
+                self.write_indicator(d.id, d.xsoar_type, d.indicator)?;
                 for i in owned {
                     done[i] = true;
                     self.resolve(&pending[i])?;
@@ -595,7 +586,7 @@ impl<'a, W: Write> Converter<'a, '_, W> {
             }
         } else {
             for d in ready {
-                self.write_indicator(d.id, d.indicator)?;
+                self.write_indicator(d.id, d.xsoar_type, d.indicator)?;
             }
             for r in &pending {
                 self.resolve(r)?;
@@ -760,5 +751,65 @@ impl serde::Serialize for RejectRecord<'_> {
         }
         m.serialize_entry("object", self.object)?;
         m.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use relationship_core::batch::BatchOptions;
+
+    #[test]
+    fn stix_names_and_refs() {
+        assert_eq!(xsoar_name("indicates"), "indicator-of");
+        assert_eq!(xsoar_name("originates-from"), "originated-from");
+        assert_eq!(xsoar_name("consists-of"), "contains");
+        assert_eq!(xsoar_name("belongs-to"), "part-of");
+        assert_eq!(xsoar_name("uses"), "uses");
+        assert_eq!(type_of_ref("attack-pattern--1-2"), "attack-pattern");
+        assert_eq!(type_of_ref("nodashes"), "nodashes");
+    }
+
+    fn convert_text(text: &str, opts: &ConvertOptions) -> (ConversionReport, String) {
+        let mut out = Vec::new();
+        let schema = relationship_codegen::xsoar();
+        let report = run(text.as_bytes(), &mut out, schema, opts, None, &mut |_| {}).unwrap();
+        (report, String::from_utf8(out).unwrap())
+    }
+
+    const BUNDLE: &str = r#"{"type": "bundle", "objects": [
+        {"type": "relationship", "id": "relationship--1", "relationship_type": "uses",
+         "source_ref": "intrusion-set--1", "target_ref": "malware--1"},
+        {"type": "malware", "id": "malware--1", "name": "Twin"},
+        {"type": "intrusion-set", "id": "intrusion-set--1", "name": "Twin"},
+        {"type": "tool", "id": "tool--1", "name": "T"}
+    ]}"#;
+
+    #[test]
+    fn relationships_before_their_endpoints_resolve_to_final_values() {
+        let (report, out) = convert_text(BUNDLE, &ConvertOptions::default());
+        assert!(report.is_balanced());
+        // The tool is written as it is read; the malware waits for its final value.
+        let tool = out.find(r#""value":"T""#).unwrap();
+        let malware = out.find(r#""value":"Twin [Malware]""#).unwrap();
+        assert!(tool < malware);
+        assert!(out.contains(r#""entityA":"Twin","entityAFamily":"Indicator","entityAType":"Intrusion Set","entityB":"Twin [Malware]""#));
+    }
+
+    #[test]
+    fn attach_puts_relationships_on_their_source() {
+        let opts = ConvertOptions {
+            batch: BatchOptions {
+                placement: Placement::Attach,
+                ..BatchOptions::default()
+            },
+            ..ConvertOptions::default()
+        };
+        let (report, out) = convert_text(BUNDLE, &opts);
+        assert_eq!(report.batches.dummies, 0);
+        assert!(out.contains(r#""value":"Twin","type":"Intrusion Set","score":3,"#));
+        let carrier = out.find(r#""type":"Intrusion Set""#).unwrap();
+        let rel = out.find(r#""relationships":[{"name":"uses""#).unwrap();
+        assert!(carrier < rel);
     }
 }

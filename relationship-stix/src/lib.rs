@@ -13,7 +13,9 @@
 //!   value, the STIX 2.1 cyber-observables, and `indicator` objects whose pattern is one
 //!   comparison);
 //! * revoked and `x_mitre_deprecated` objects and `revoked-by` relationships are skipped;
-//!   objects are de-duplicated by STIX id (the first wins);
+//!   objects are de-duplicated by STIX id (the first wins); like the feed, a relationship is
+//!   not judged by its own `revoked`/`x_mitre_deprecated` flags but by its endpoints: it is
+//!   written when both were converted;
 //! * a sub-technique's value is `Parent name: Sub name` (parent found by MITRE ID, the feed's
 //!   way, else through its `subtechnique-of` relationship); a malware whose name equals an
 //!   intrusion set's gets ` [Malware]` (only while intrusion sets stay `Intrusion Set`);
