@@ -2,6 +2,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
+use syn::spanned::Spanned;
 
 /// Collects errors so that every bad attribute is reported in one go.
 #[derive(Default)]
@@ -69,6 +70,47 @@ pub fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
         syn::parenthesized!(_content in meta.input);
     }
     Ok(())
+}
+
+/// The value of a `schema = path` or `crate = path` key.
+///
+/// A string (`crate = "relationship_core"`) is an error, but when its text is a path that
+/// path is still used, so that the rest of the expansion reports nothing further. `Ok(None)`
+/// means the value was reported as unusable.
+pub fn path_value(
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    errors: &mut Errors,
+) -> syn::Result<Option<syn::Path>> {
+    let key = path_text(&meta.path);
+    let value = meta.value()?;
+    let example = if key == "crate" {
+        "::relationship_core"
+    } else {
+        "crate::my_schema"
+    };
+    if value.peek(syn::LitStr) {
+        let lit: syn::LitStr = value.parse()?;
+        let parsed = lit.parse::<syn::Path>().ok();
+        let fix = match &parsed {
+            Some(p) => format!("`{key} = {}`", path_text(p)),
+            None => format!("`{key} = {example}`"),
+        };
+        errors.spanned(
+            lit.span(),
+            format!("`{key}` takes a path, not a string: write {fix}"),
+        );
+        return Ok(parsed);
+    }
+    match value.parse::<syn::Expr>()? {
+        syn::Expr::Path(p) if p.qself.is_none() && p.attrs.is_empty() => Ok(Some(p.path)),
+        other => {
+            errors.spanned(
+                other.span(),
+                format!("`{key}` takes a path such as `{key} = {example}`"),
+            );
+            Ok(None)
+        }
+    }
 }
 
 /// Records a duplicate-key error pointing at the second occurrence.

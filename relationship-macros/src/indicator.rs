@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::attr::{Errors, default_runtime, duplicate, path_text, skip_value, unknown_key};
+use crate::attr::{
+    Errors, default_runtime, duplicate, path_text, path_value, skip_value, unknown_key,
+};
 
 const CONTAINER_KEYS: &[&str] = &["type", "score", "schema", "crate"];
 const FIELD_KEYS: &[&str] = &["value", "field", "score", "raw_json"];
@@ -17,8 +19,11 @@ enum TypeSpec {
 
 #[derive(Default)]
 struct Container {
-    /// An unknown key was reported (so a missing `type` is probably that typo).
+    /// An unknown key or a malformed value was reported (so a missing `type` is probably
+    /// that typo, and resolving the type could only add noise).
     unknown_key: bool,
+    /// `schema = ...` was given but unusable.
+    schema_malformed: bool,
     ty: Option<(syn::Path, TypeSpec)>,
     score: Option<(syn::Path, syn::LitInt)>,
     schema: Option<(syn::Path, syn::Path)>,
@@ -53,11 +58,20 @@ fn parse_container(input: &syn::DeriveInput, errors: &mut Errors) -> Container {
         let result = attr.parse_nested_meta(|meta| {
             let key = meta.path.clone();
             if key.is_ident("type") {
-                let value = meta.value()?;
-                let spec = if value.peek(syn::LitStr) {
-                    TypeSpec::Str(value.parse()?)
-                } else {
-                    TypeSpec::Path(value.parse()?)
+                let spec = match meta.value()?.parse::<syn::Expr>()? {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(lit),
+                        ..
+                    }) => TypeSpec::Str(lit),
+                    syn::Expr::Path(p) if p.qself.is_none() => TypeSpec::Path(p.path),
+                    other => {
+                        errors.spanned(
+                            other.span(),
+                            "`type` takes XSOAR's type string, e.g. `type = \"Host\"`, or the path of a marker type such as `relationship_core::xsoar::types::Host`",
+                        );
+                        c.unknown_key = true;
+                        return Ok(());
+                    }
                 };
                 if c.ty.is_some() {
                     duplicate(errors, "indicator", &key);
@@ -65,7 +79,19 @@ fn parse_container(input: &syn::DeriveInput, errors: &mut Errors) -> Container {
                     c.ty = Some((key, spec));
                 }
             } else if key.is_ident("score") {
-                let lit: syn::LitInt = meta.value()?.parse()?;
+                let lit = match meta.value()?.parse::<syn::Expr>()? {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Int(lit),
+                        ..
+                    }) => lit,
+                    other => {
+                        errors.spanned(
+                            other.span(),
+                            "`score` takes XSOAR's DBot score as a number: `score = 0`, `1`, `2` or `3`",
+                        );
+                        return Ok(());
+                    }
+                };
                 match lit.base10_parse::<u8>() {
                     Ok(n) if n <= 3 => {}
                     _ => errors.spanned(
@@ -79,7 +105,11 @@ fn parse_container(input: &syn::DeriveInput, errors: &mut Errors) -> Container {
                     c.score = Some((key, lit));
                 }
             } else if key.is_ident("schema") || key.is_ident("crate") {
-                let path: syn::Path = meta.value()?.parse()?;
+                let Some(path) = path_value(&meta, errors)? else {
+                    c.unknown_key = true;
+                    c.schema_malformed |= key.is_ident("schema");
+                    return Ok(());
+                };
                 let slot = if key.is_ident("schema") {
                     &mut c.schema
                 } else {
@@ -166,7 +196,28 @@ fn parse_field(field: &syn::Field, errors: &mut Errors) -> FieldAttrs {
             } else if key.is_ident("raw_json") {
                 flag(&mut f.raw_json, errors);
             } else if key.is_ident("field") {
-                let lit: syn::LitStr = meta.value()?.parse()?;
+                let lit = match meta.value()?.parse::<syn::Expr>()? {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(lit),
+                        ..
+                    }) => lit,
+                    other => {
+                        let example = match &other {
+                            syn::Expr::Path(p) => p
+                                .path
+                                .get_ident()
+                                .map_or_else(|| "cliname".to_owned(), ToString::to_string),
+                            _ => "cliname".to_owned(),
+                        };
+                        errors.spanned(
+                            other.span(),
+                            format!(
+                                "`field` takes the XSOAR field's cliname as a string: `field = \"{example}\"`"
+                            ),
+                        );
+                        return Ok(());
+                    }
+                };
                 if lit.value().is_empty() {
                     errors.spanned(lit.span(), "the field's cliname must not be empty");
                 }
@@ -292,6 +343,8 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
 
     // Kind.
     let kind: Option<TokenStream> = match &container.ty {
+        // A malformed `schema = ...` could only make the type look unknown.
+        Some(_) if container.schema_malformed => None,
         None => {
             if is_struct && !container.unknown_key {
                 errors.spanned(
@@ -449,8 +502,9 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     let exact = match (&container.ty, &paths.schema) {
         (Some((_, TypeSpec::Str(lit))), Some(_)) => {
             let msg = format!(
-                "indicator type `{}` is not spelled as in the schema: see the schema module's `TYPES`",
-                lit.value()
+                "indicator type `{}` is not spelled as in the schema: its marker `{}` exists, but the schema's type string differs (type strings are case-sensitive; the schema module's `TYPES` lists them)",
+                lit.value(),
+                relationship_codegen::naming::type_marker(&lit.value()),
             );
             quote_spanned! {lit.span()=>
                 const _: () = ::core::assert!(
@@ -475,7 +529,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
                 #(#inserts)*
                 #rt::__private::indicator_object(
                     #rt::typed::Indicator::indicator_value(self),
-                    <#kind as #rt::typed::IndicatorType>::NAME,
+                    #rt::typed::Indicator::indicator_type(self),
                     #score,
                     fields,
                     #raw,
@@ -529,6 +583,39 @@ mod tests {
     }
 
     #[test]
+    fn malformed_values_get_their_own_messages_and_no_cascade() {
+        let out = expand(r#"#[indicator(type = 3)] struct A { #[indicator(value)] v: String }"#);
+        assert!(out.contains("`type`takesXSOAR'stypestring"), "{out}");
+        assert!(!out.contains("missingindicatortype"), "{out}");
+        let out = expand(
+            r#"#[indicator(type = "Host", score = "high")] struct A { #[indicator(value)] v: String }"#,
+        );
+        assert!(
+            out.contains("`score`takesXSOAR'sDBotscoreasanumber"),
+            "{out}"
+        );
+        let out = expand(
+            r#"#[indicator(type = "Host")] struct A { #[indicator(value, field = hostname)] v: String }"#,
+        );
+        assert!(out.contains(r#"`field=\"hostname\"`"#), "{out}");
+        // A schema path written as a string is reported and still used: the type is not
+        // looked up in `xsoar`.
+        let out = expand(
+            r#"#[indicator(type = "Employee", schema = "crate::hr")] struct A { #[indicator(value)] v: String }"#,
+        );
+        assert!(
+            out.contains("`schema`takesapath,notastring:write`schema=crate::hr`"),
+            "{out}"
+        );
+        assert!(!out.contains("unknownindicatortype"), "{out}");
+        let out = expand(
+            r#"#[indicator(type = "Employee", schema = 5)] struct A { #[indicator(value)] v: String }"#,
+        );
+        assert!(out.contains("`schema`takesapath"), "{out}");
+        assert!(!out.contains("unknownindicatortype"), "{out}");
+    }
+
+    #[test]
     fn bad_input_never_panics() {
         for src in [
             r#"#[indicator(type = "")] struct A { #[indicator(value)] v: String }"#,
@@ -537,6 +624,9 @@ mod tests {
             r#"#[indicator(score = 300)] struct A;"#,
             r#"#[indicator(= =)] union U { a: u8 }"#,
             r#"#[indicator] enum E {}"#,
+            r#"#[indicator(type = "A", crate = "not a path")] struct A { #[indicator(value)] v: String }"#,
+            r#"#[indicator(type = "A", crate = 1 + 2)] struct A { #[indicator(value)] v: String }"#,
+            r#"#[indicator(type = "Host")] struct A { #[indicator(value, field = 1)] v: String }"#,
         ] {
             assert!(expand(src).contains("compile_error"), "{src}");
         }

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::attr::{Errors, duplicate, path_text, skip_value, unknown_key};
+use crate::attr::{Errors, duplicate, path_text, path_value, skip_value, unknown_key};
 use crate::indicator::paths;
 
 const CONTAINER_KEYS: &[&str] = &["schema", "crate"];
@@ -30,6 +30,8 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     // Container attributes.
     let mut schema: Option<syn::Path> = None;
     let mut runtime: Option<syn::Path> = None;
+    let mut schema_malformed = false;
+    let methods = xsoar_methods();
     for attr in input
         .attrs
         .iter()
@@ -38,7 +40,10 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
         let result = attr.parse_nested_meta(|meta| {
             let key = meta.path.clone();
             if key.is_ident("schema") || key.is_ident("crate") {
-                let path: syn::Path = meta.value()?.parse()?;
+                let Some(path) = path_value(&meta, &mut errors)? else {
+                    schema_malformed |= key.is_ident("schema");
+                    return Ok(());
+                };
                 let slot = if key.is_ident("schema") {
                     &mut schema
                 } else {
@@ -49,18 +54,26 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
                 } else {
                     *slot = Some(path);
                 }
+            } else if key.is_ident("entity") {
+                errors.spanned(key.span(), "`entity` belongs on a field, not on the struct");
+                skip_value(&meta)?;
+            } else if meta.input.peek(syn::Token![=])
+                && (methods.iter().flatten().any(|m| key.is_ident(m.as_str()))
+                    || relationship_codegen::suggest::nearest(&path_text(&key), CONTAINER_KEYS.iter().copied()).is_empty())
+            {
+                // A relationship written on the struct.
+                let _: syn::Token![=] = meta.input.parse()?;
+                let target: syn::Expr = meta.input.parse()?;
+                errors.spanned(
+                    key.span(),
+                    format!(
+                        "relationships are declared on their source field, not on the struct: put `#[relationship({} = {})]` on the field the relationship starts from (the struct takes only `schema` and `crate`)",
+                        path_text(&key),
+                        quote::ToTokens::to_token_stream(&target).to_string().replace(' ', "")
+                    ),
+                );
             } else {
-                let mut e = unknown_key("relationship", &key, CONTAINER_KEYS);
-                if meta.input.peek(syn::Token![=]) {
-                    e = syn::Error::new_spanned(
-                        &key,
-                        format!(
-                            "{e}; relationships are declared on the source field: `#[relationship({} = target_field)]`",
-                            path_text(&key)
-                        ),
-                    );
-                }
-                errors.push(e);
+                errors.push(unknown_key("relationship", &key, CONTAINER_KEYS));
                 skip_value(&meta)?;
             }
             Ok(())
@@ -72,8 +85,9 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     let paths = paths(runtime, schema);
     let rt = &paths.runtime;
     let schema_mod = paths.schema_module();
-    let known_methods = if paths.schema.is_none() {
-        xsoar_methods()
+    // A malformed `schema = ...` leaves the schema unknown: check no names against `xsoar`.
+    let known_methods = if paths.schema.is_none() && !schema_malformed {
+        methods
     } else {
         None
     };
@@ -83,8 +97,12 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
         syn::Data::Struct(s) => match &s.fields {
             syn::Fields::Named(named) => named.named.iter().collect(),
             other => {
+                let span = match other {
+                    syn::Fields::Unit => name.span(),
+                    _ => other.span(),
+                };
                 errors.spanned(
-                    other.span(),
+                    span,
                     "`#[derive(Relationships)]` needs named fields: relationships name their target field",
                 );
                 Vec::new()
@@ -348,6 +366,28 @@ mod tests {
     }
 
     #[test]
+    fn struct_level_mistakes_say_where_things_go() {
+        let out = expand("#[relationship(uses = host)] struct E { a: A, host: H }");
+        assert!(
+            out.contains("put`#[relationship(uses=host)]`onthefield"),
+            "{out}"
+        );
+        let out = expand(
+            "#[relationship(shema = x)] struct E { #[relationship(uses = host)] a: A, host: H }",
+        );
+        assert!(
+            out.contains("attribute`shema`;didyoumean`schema`?\""),
+            "{out}"
+        );
+        let out = expand(
+            r#"#[relationship(schema = "crate::hr")] struct E { #[relationship(manages = host)] a: A, host: H }"#,
+        );
+        assert!(out.contains("`schema=crate::hr`"), "{out}");
+        // The string still names the schema: `manages` is not checked against `xsoar`.
+        assert!(!out.contains("unknownrelationship"), "{out}");
+    }
+
+    #[test]
     fn bad_input_never_panics() {
         // A raw identifier is a valid target.
         let out = expand(r#"struct E { #[relationship(uses = "r#type")] a: A, r#type: B }"#);
@@ -359,6 +399,9 @@ mod tests {
             "struct E(A, B);",
             "enum E { A }",
             "struct E { a: A }",
+            "struct E;",
+            "#[relationship(entity)] struct E { #[relationship(uses = b)] a: A, b: B }",
+            "#[relationship(schema = 1)] struct E { #[relationship(uses = b)] a: A, b: B }",
         ] {
             assert!(expand(src).contains("compile_error"), "{src}");
         }
