@@ -1,0 +1,10 @@
+use relationship_core::prelude::*;
+
+#[derive(Indicator)]
+#[indicator(type = "Host")]
+struct Thing {
+    #[indicator(value, field = hostname)]
+    value: String,
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+use relationship_core::prelude::*;
+use relationship_core::xsoar::types::{Account, Host};
+
+#[derive(Relationships)]
+#[relationship(crate = ::relationship_core)]
+#[relationship(crate = ::relationship_core)]
+struct Event {
+    #[relationship(uses = host)]
+    account: Entity<Account>,
+    host: Entity<Host>,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use relationship_core::prelude::*;
+use relationship_core::xsoar::types::{Account, Host};
+
+#[derive(Relationships)]
+struct Event {
+    account: Entity<Account>,
+    host: Entity<Host>,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use relationship_core::prelude::*;
+
+#[derive(Relationships)]
+struct Heartbeat;
+
+fn main() {}
