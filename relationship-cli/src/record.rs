@@ -9,6 +9,9 @@
 //! * an **indicator** (only meaningful for `batch`): `value`, `type` (strings, required),
 //!   `score` (integer 0–3 or `null`), `rawJSON` (any JSON value), `fields` (object or `null`).
 //!
+//! Numbers inside `fields` and `rawJSON` keep the text they were read with (serde_json's
+//! `arbitrary_precision`): an integer beyond 64 bits is not rounded through a double.
+//!
 //! The parser is a single pass over the object's keys. It names the key at fault for a wrong
 //! value type, suggests the nearest valid key for an unknown one, and lists missing keys, so a
 //! bad line gets a message a person can act on.
@@ -467,6 +470,27 @@ mod tests {
         );
         assert_eq!(r.brand.as_deref(), Some("X"));
         assert!(parse_line(OK.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn numbers_in_fields_and_raw_json_keep_their_text() {
+        let line = r#"{"name":"uses","entity_a":"a","entity_a_type":"Account","entity_b":"b","entity_b_type":"Host","fields":{"big":123456789012345678901234567890,"e":1.0E2,"neg":-0}}"#;
+        let Record::Relationship(r) = parse_line(line.as_bytes()).unwrap() else {
+            panic!("not a relationship")
+        };
+        let fields = r.fields.unwrap();
+        assert_eq!(fields["big"].to_string(), "123456789012345678901234567890");
+        assert_eq!(fields["e"].to_string(), "1.0e+2");
+        assert_eq!(fields["neg"].to_string(), "-0");
+        let line = r#"{"value":"x","type":"IP","rawJSON":{"n":-123456789012345678901234567890},"fields":{"u":18446744073709551616}}"#;
+        let Record::Indicator(i) = parse_line(line.as_bytes()).unwrap() else {
+            panic!("not an indicator")
+        };
+        assert_eq!(
+            i.raw_json.unwrap().to_string(),
+            r#"{"n":-123456789012345678901234567890}"#
+        );
+        assert_eq!(i.fields.unwrap()["u"].to_string(), "18446744073709551616");
     }
 
     #[test]

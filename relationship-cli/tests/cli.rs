@@ -118,6 +118,53 @@ fn render_entry_and_context_of_the_reference_example() {
     );
 }
 
+/// Number literals in `fields` and `rawJSON` that a 64-bit reading would change: a 30-digit
+/// integer (Python keeps it exact), `1.0E2` (Python: the float 100.0), `-0` (Python: the int
+/// 0), `1E16`, `2.50E0`, `1E-5`.
+const NUMBERS_INDICATOR: &str = r#"{"value": "8.8.8.8", "type": "IP", "rawJSON": {"asn": 123456789012345678901234567890, "ratio": 2.50E0}, "fields": {"count": 18446744073709551616, "w": 1E-5}}"#;
+const NUMBERS_RELATIONSHIP: &str = r#"{"name": "uses", "entity_a": "u4872", "entity_a_type": "Account", "entity_b": "pc135456.domain.local", "entity_b_type": "Host", "fields": {"big": 123456789012345678901234567890, "e": 1.0E2, "neg": -0, "negbig": -98765432109876543210987654321, "E": 1E16}}"#;
+
+#[test]
+fn numbers_in_fields_come_out_as_python_writes_them() {
+    let py = stdout_of(
+        xsoar_rel()
+            .args(["render", "--python-json"])
+            .write_stdin(NUMBERS_RELATIONSHIP),
+    );
+    let want = r#"{"name": "uses", "reverseName": "used-by", "type": "IndicatorToIndicator", "entityA": "u4872", "entityAFamily": "Indicator", "entityAType": "Account", "entityB": "pc135456.domain.local", "entityBFamily": "Indicator", "entityBType": "Host", "fields": {"big": 123456789012345678901234567890, "e": 100.0, "neg": 0, "negbig": -98765432109876543210987654321, "E": 1e+16}}"#;
+    assert_eq!(py, format!("{want}\n"));
+    // Compact keeps every digit too, and writes the literal as read.
+    let compact = stdout_of(xsoar_rel().arg("render").write_stdin(NUMBERS_RELATIONSHIP));
+    assert!(
+        compact.contains(r#""fields":{"big":123456789012345678901234567890,"e":1.0e+2,"neg":-0,"negbig":-98765432109876543210987654321,"E":1e+16}"#),
+        "{compact}"
+    );
+
+    let input = format!("{NUMBERS_INDICATOR}\n{NUMBERS_RELATIONSHIP}\n");
+    let batch = stdout_of(
+        xsoar_rel()
+            .args(["batch", "--python-json"])
+            .write_stdin(input.as_str()),
+    );
+    assert!(
+        batch.starts_with(r#"[{"value": "8.8.8.8", "type": "IP", "rawJSON": {"asn": 123456789012345678901234567890, "ratio": 2.5}, "fields": {"count": 18446744073709551616, "w": 1e-05}}, {"value": "$$DummyIndicator$$", "relationships": [{"name": "uses""#),
+        "{batch}"
+    );
+    assert!(batch.ends_with(&format!("{want}]}}]\n")), "{batch}");
+
+    // The same bytes as the Python reference, when python3 is there to ask.
+    if python3().is_some() {
+        let path = scratch("numbers.ndjson", &input);
+        assert_same_bytes(&batch, &run_reference(&["batch", "2000"], &path), "batch");
+        let path = scratch("numbers-rel.ndjson", NUMBERS_RELATIONSHIP);
+        assert_same_bytes(
+            &py,
+            &run_reference(&["render", "indicator"], &path),
+            "render",
+        );
+    }
+}
+
 /// The committed fixtures were written by `xsoar_reference.py` from `corpus.ndjson`: quotes,
 /// backslashes, control characters, non-ASCII, emoji, unknown names, explicit reverse names,
 /// empty entity B, ordered fields with nested values.

@@ -30,6 +30,12 @@ pub enum JsonStyle {
     /// `0x20..=0x7E` escaped (`\uXXXX` with lowercase hex, astral characters as surrogate
     /// pairs, `\"` `\\` `\n` `\r` `\t` `\b` `\f` in short form), floats as `repr(float)`.
     ///
+    /// Numbers read from JSON text are written as Python writes what `json.loads` made of
+    /// them (see [`PythonFormatter`]): integers exactly, however long, with `-0` as `0`;
+    /// anything with a fraction or exponent as `repr(float(text))`, so `1.0E2` becomes
+    /// `100.0` and `1e400` becomes `Infinity` (Python's spelling, which strict JSON parsers
+    /// reject; Python writes it all the same).
+    ///
     /// One difference remains and cannot arise from `serde_json::Value`: a non-finite `f64`
     /// field (NaN, ±infinity) is written as `null` (serde_json's rule), where Python writes
     /// `NaN`/`Infinity`.
@@ -78,6 +84,23 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T, style: JsonStyle) -> serde_js
 ///
 /// Use it with [`serde_json::Serializer::with_formatter`] to drive serde_json directly, or
 /// through [`write_json`] with [`JsonStyle::Python`].
+///
+/// The workspace builds serde_json with `arbitrary_precision`, so a [`serde_json::Number`]
+/// keeps the text it was read from and reaches [`Formatter::write_number_str`] as that text
+/// (serde_json's spelling of it: exponent marker `e`, exponent sign always written). There
+/// the number is written as Python's `json.dumps(json.loads(text))` writes it:
+///
+/// * an integer literal (no `.`, no exponent) exactly as given: Python's `int` has no size
+///   limit, so `123456789012345678901234567890` stays as it is; `-0` is written `0`, since
+///   Python's `int("-0")` is plain zero;
+/// * any other literal becomes the nearest double, written as `repr(float)`: `1.0e+2` as
+///   `100.0`, `1e+16` as `1e+16`, `1e-400` as `0.0`; a literal beyond the double range
+///   (`1e400`) is infinity to Python and is written `Infinity` / `-Infinity`, as
+///   `json.dumps` does by default.
+///
+/// Not mirrored: CPython 3.11+ refuses, in `json.loads`, integer literals of more than 4300
+/// digits; they are written here unchanged. [`JsonStyle::Compact`] (serde_json's own
+/// formatter) writes the number text as read.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PythonFormatter;
 
@@ -131,6 +154,19 @@ impl Formatter for PythonFormatter {
         w.write_all(buf.as_bytes())
     }
 
+    fn write_number_str<W: Write + ?Sized>(&mut self, w: &mut W, value: &str) -> io::Result<()> {
+        match python_number(value) {
+            PythonNumber::Int(text) => w.write_all(text.as_bytes()),
+            PythonNumber::Float(f) if f.is_finite() => self.write_f64(w, f),
+            PythonNumber::Float(f) if f > 0.0 => w.write_all(b"Infinity"),
+            PythonNumber::Float(_) => w.write_all(b"-Infinity"),
+            PythonNumber::Invalid => Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("`{value}` is not a JSON number"),
+            )),
+        }
+    }
+
     #[inline]
     fn write_string_fragment<W: Write + ?Sized>(
         &mut self,
@@ -176,6 +212,40 @@ impl Formatter for PythonFormatter {
         };
         w.write_all(short)
     }
+}
+
+/// What Python's `json.loads` makes of a JSON number literal.
+#[derive(Debug, PartialEq)]
+enum PythonNumber<'a> {
+    /// An `int`, with the digits Python prints for it.
+    Int(&'a str),
+    /// A `float` (infinite when the literal is beyond the double range).
+    Float(f64),
+    /// Not a JSON number literal.
+    Invalid,
+}
+
+/// Classifies `text` as Python's JSON scanner does: `-?digits` is an integer, anything with a
+/// fraction or an exponent is a float.
+fn python_number(text: &str) -> PythonNumber<'_> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.is_empty() {
+        return PythonNumber::Invalid;
+    }
+    if digits.bytes().all(|b| b.is_ascii_digit()) {
+        return if digits.bytes().all(|b| b == b'0') {
+            PythonNumber::Int("0")
+        } else {
+            PythonNumber::Int(text)
+        };
+    }
+    // Rust's float parser also takes `inf`, `nan` and `+1`; JSON literals start with a digit.
+    if !digits.starts_with(|c: char| c.is_ascii_digit()) {
+        return PythonNumber::Invalid;
+    }
+    // Correctly rounded, like CPython's `float()`; out-of-range literals give ±infinity.
+    text.parse::<f64>()
+        .map_or(PythonNumber::Invalid, PythonNumber::Float)
 }
 
 /// A fixed-capacity buffer for formatting one float without allocating.
@@ -376,6 +446,97 @@ mod tests {
             py(&json!([0, -1, u64::MAX, i64::MIN])),
             "[0, -1, 18446744073709551615, -9223372036854775808]"
         );
+    }
+
+    /// Parses `text` as JSON and writes it back in Python style.
+    fn py_text(text: &str) -> String {
+        py(&serde_json::from_str::<serde_json::Value>(text).unwrap())
+    }
+
+    #[test]
+    fn integers_of_any_length_stay_exact() {
+        // What CPython 3.11 prints for json.dumps(json.loads(text)).
+        let big = "123456789012345678901234567890";
+        assert_eq!(py_text(big), big);
+        assert_eq!(py_text(&format!("-{big}")), format!("-{big}"));
+        assert_eq!(
+            py_text("[18446744073709551616, -9223372036854775809]"),
+            "[18446744073709551616, -9223372036854775809]"
+        );
+        let long = "9".repeat(400);
+        assert_eq!(py_text(&long), long);
+        // Compact keeps them too.
+        let v: serde_json::Value = serde_json::from_str(&format!(r#"{{"n": {big}}}"#)).unwrap();
+        assert_eq!(
+            to_string(&v, JsonStyle::Compact).unwrap(),
+            format!(r#"{{"n":{big}}}"#)
+        );
+        assert_eq!(py(&v), format!(r#"{{"n": {big}}}"#));
+    }
+
+    #[test]
+    fn negative_zero_integer_is_zero_but_negative_zero_float_stays() {
+        assert_eq!(py_text("-0"), "0");
+        assert_eq!(
+            py_text("[0, -0, -0.0, -0e5, -1e-400]"),
+            "[0, 0, -0.0, -0.0, -0.0]"
+        );
+        // Compact writes serde_json's text of the literal.
+        let v: serde_json::Value = serde_json::from_str("[-0, -0.0]").unwrap();
+        assert_eq!(to_string(&v, JsonStyle::Compact).unwrap(), "[-0,-0.0]");
+    }
+
+    #[test]
+    fn float_literals_are_written_as_python_repr_of_the_double() {
+        // Expected values are what CPython 3.11 prints for json.dumps(json.loads(text)).
+        let cases: &[(&str, &str)] = &[
+            ("1.0E2", "100.0"),
+            ("1E2", "100.0"),
+            ("1E+2", "100.0"),
+            ("1e16", "1e+16"),
+            ("1.5E16", "1.5e+16"),
+            ("10000000000000000.0", "1e+16"),
+            ("1E-5", "1e-05"),
+            ("0e0", "0.0"),
+            ("1e-400", "0.0"),
+            ("2.50", "2.5"),
+            ("9007199254740993.0", "9007199254740992.0"),
+            ("0.1000000000000000055511151231257827", "0.1"),
+            ("1.7976931348623157e308", "1.7976931348623157e+308"),
+        ];
+        for &(text, want) in cases {
+            assert_eq!(py_text(text), want, "{text}");
+        }
+        // The compact style writes serde_json's spelling of the literal, not Python's.
+        let v: serde_json::Value = serde_json::from_str("[1.0E2, 2.50]").unwrap();
+        assert_eq!(to_string(&v, JsonStyle::Compact).unwrap(), "[1.0e+2,2.50]");
+    }
+
+    #[test]
+    fn float_literals_beyond_the_double_range_are_infinity_as_in_python() {
+        assert_eq!(py_text("1e400"), "Infinity");
+        assert_eq!(
+            py_text(r#"{"a": [-1.5e999, 1E+400]}"#),
+            r#"{"a": [-Infinity, Infinity]}"#
+        );
+        // Compact stays valid JSON.
+        let v: serde_json::Value = serde_json::from_str("1e400").unwrap();
+        assert_eq!(to_string(&v, JsonStyle::Compact).unwrap(), "1e+400");
+    }
+
+    #[test]
+    fn number_text_is_classified_as_python_scans_it() {
+        assert_eq!(python_number("42"), PythonNumber::Int("42"));
+        assert_eq!(python_number("-0"), PythonNumber::Int("0"));
+        assert_eq!(python_number("-7"), PythonNumber::Int("-7"));
+        assert_eq!(python_number("1.0e+2"), PythonNumber::Float(100.0));
+        for bad in ["", "-", "inf", "-inf", "NaN", "+1", ".5", "1x", "--1", "e5"] {
+            assert_eq!(python_number(bad), PythonNumber::Invalid, "{bad:?}");
+            let err = PythonFormatter
+                .write_number_str(&mut Vec::new(), bad)
+                .unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        }
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Live comparison with Python's json module on a generated corpus: every value is written
 //! compact, read by `python3` with `json.loads` and written back with `json.dumps`; our
-//! Python style must give the same bytes. Skipped, with a note, when `python3` is absent.
+//! Python style must give the same bytes. The corpus includes number literals as input text
+//! spells them (long integers, `-0`, exponent forms, out-of-range exponents). Skipped, with
+//! a note, when `python3` is absent.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -68,9 +70,22 @@ fn finite_f64() -> impl Strategy<Value = f64> {
     ]
 }
 
+/// Number literals as input text may spell them: integers of any length, `-0`, fractions
+/// with upper- or lower-case exponents, some beyond the double range (Python: infinity).
+fn number_literal() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        "-?[1-9][0-9]{0,40}",
+        "-?0",
+        "-?[0-9]\\.[0-9]{1,20}[eE][+-]?[0-9]{1,3}",
+        "-?[1-9][0-9]{0,5}[eE][+-]?[0-9]{1,2}",
+    ]
+    .prop_map(|text| serde_json::from_str(&text).unwrap())
+}
+
 fn value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
+        number_literal(),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
         any::<u64>().prop_map(Value::from),
