@@ -10,7 +10,10 @@ Input records (one JSON object per line; blank lines are skipped, line numbers s
                  \"entity_b\": \"pc135456.domain.local\", \"entity_b_type\": \"Host\"}
                 optional: \"reverse_name\" (string), \"fields\" (object, order kept),
                 \"source_reliability\" (one of XSOAR's 7 strings, e.g. \"B - Usually reliable\"),
-                \"brand\" (string); null counts as absent.";
+                \"brand\" (string), \"relationship_type\" (only \"IndicatorToIndicator\"),
+                \"entity_a_family\" and \"entity_b_family\" (only \"Indicator\"); null counts
+                as absent. Any other relationship_type or family is an error in both modes, as
+                in XSOAR (\"Invalid relationship type: X\").";
 
 const INDICATOR_SHAPE: &str = concat!(
     "  indicator     {\"value\": \"APT29\", \"type\": \"Intrusion Set\"}  (batch only)\n",
@@ -19,11 +22,12 @@ const INDICATOR_SHAPE: &str = concat!(
 );
 
 const BAD_RECORDS: &str = "\
-Bad records (malformed JSON, a missing key, a wrong value type, an invalid reliability, and in
-strict mode an unknown name or type or a disallowed pair) are reported on stderr as
-`line N: <reason>`, and the exit code is 1. Processing stops at the first bad record (what came
-before it is written) unless --keep-going is given: then every valid record is written, every
-bad one reported, and the exit code is still 1. Exit code 2 means a usage error.";
+Bad records (malformed JSON, a missing key, a wrong value type, an invalid reliability,
+relationship type or family, and in strict mode an unknown name or type or a disallowed pair)
+are reported on stderr as `line N: <reason>`, and the exit code is 1.
+Processing stops at the first bad record (what came before it is written) unless --keep-going
+is given: then every valid record is written, every bad one reported, and the exit code is
+still 1. Exit code 2 means a usage error.";
 
 /// `xsoar-rel`: type-checked Cortex XSOAR indicator relationships from NDJSON.
 #[derive(Debug, Parser)]

@@ -4,8 +4,8 @@
 //!
 //! * a **relationship**, with the keys of XSOAR's `EntityRelationship` constructor: `name`,
 //!   `entity_a`, `entity_a_type`, `entity_b`, `entity_b_type` (strings, required) and
-//!   `reverse_name`, `source_reliability`, `brand` (strings or `null`), `fields` (object or
-//!   `null`), all optional;
+//!   `reverse_name`, `source_reliability`, `brand`, `relationship_type`, `entity_a_family`,
+//!   `entity_b_family` (strings or `null`), `fields` (object or `null`), all optional;
 //! * an **indicator** (only meaningful for `batch`): `value`, `type` (strings, required),
 //!   `score` (integer 0–3 or `null`), `rawJSON` (any JSON value), `fields` (object or `null`).
 //!
@@ -25,15 +25,18 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
 /// The keys of a relationship record, in XSOAR's constructor order.
-pub const RELATIONSHIP_KEYS: [&str; 9] = [
+pub const RELATIONSHIP_KEYS: [&str; 12] = [
     "name",
     "entity_a",
     "entity_a_type",
     "entity_b",
     "entity_b_type",
     "reverse_name",
-    "fields",
+    "relationship_type",
+    "entity_a_family",
+    "entity_b_family",
     "source_reliability",
+    "fields",
     "brand",
 ];
 
@@ -61,6 +64,15 @@ pub struct RelationshipRecord {
     pub source_reliability: Option<String>,
     /// The brand (`None` when absent or `null`).
     pub brand: Option<String>,
+    /// XSOAR's `relationship_type` (`None` when absent or `null`); checked, not here, to be
+    /// `IndicatorToIndicator`.
+    pub relationship_type: Option<String>,
+    /// XSOAR's `entity_a_family` (`None` when absent or `null`); checked, not here, to be
+    /// `Indicator`.
+    pub entity_a_family: Option<String>,
+    /// XSOAR's `entity_b_family` (`None` when absent or `null`); checked, not here, to be
+    /// `Indicator`.
+    pub entity_b_family: Option<String>,
 }
 
 /// An indicator record, as read.
@@ -161,6 +173,9 @@ enum Key {
     Fields,
     SourceReliability,
     Brand,
+    RelationshipType,
+    EntityAFamily,
+    EntityBFamily,
     Value,
     Type,
     Score,
@@ -180,6 +195,9 @@ impl Key {
             "fields" => Key::Fields,
             "source_reliability" => Key::SourceReliability,
             "brand" => Key::Brand,
+            "relationship_type" => Key::RelationshipType,
+            "entity_a_family" => Key::EntityAFamily,
+            "entity_b_family" => Key::EntityBFamily,
             "value" => Key::Value,
             "type" => Key::Type,
             "score" => Key::Score,
@@ -233,6 +251,9 @@ struct Raw {
     fields: Option<Option<Fields>>,
     source_reliability: Option<Option<String>>,
     brand: Option<Option<String>>,
+    relationship_type: Option<Option<String>>,
+    entity_a_family: Option<Option<String>>,
+    entity_b_family: Option<Option<String>>,
     value: Option<String>,
     indicator_type: Option<String>,
     score: Option<Option<u8>>,
@@ -303,6 +324,15 @@ impl<'de> Visitor<'de> for RecordVisitor<'_> {
                     "source_reliability",
                 )?,
                 Key::Brand => read(&mut map, k, &mut raw.brand, "brand")?,
+                Key::RelationshipType => {
+                    read(&mut map, k, &mut raw.relationship_type, "relationship_type")?
+                }
+                Key::EntityAFamily => {
+                    read(&mut map, k, &mut raw.entity_a_family, "entity_a_family")?
+                }
+                Key::EntityBFamily => {
+                    read(&mut map, k, &mut raw.entity_b_family, "entity_b_family")?
+                }
                 Key::Value => read(&mut map, k, &mut raw.value, "value")?,
                 Key::Type => read(&mut map, k, &mut raw.indicator_type, "type")?,
                 Key::Score => {
@@ -354,7 +384,10 @@ impl Raw {
             || self.entity_b_type.is_some()
             || self.reverse_name.is_some()
             || self.source_reliability.is_some()
-            || self.brand.is_some();
+            || self.brand.is_some()
+            || self.relationship_type.is_some()
+            || self.entity_a_family.is_some()
+            || self.entity_b_family.is_some();
         let has_indicator_key = self.value.is_some()
             || self.indicator_type.is_some()
             || self.score.is_some()
@@ -410,6 +443,9 @@ impl Raw {
                 fields: self.fields.flatten(),
                 source_reliability: self.source_reliability.flatten(),
                 brand: self.brand.flatten(),
+                relationship_type: self.relationship_type.flatten(),
+                entity_a_family: self.entity_a_family.flatten(),
+                entity_b_family: self.entity_b_family.flatten(),
             }))),
             _ => Err(missing_message("relationship", &missing)),
         }
@@ -470,6 +506,41 @@ mod tests {
         );
         assert_eq!(r.brand.as_deref(), Some("X"));
         assert!(parse_line(OK.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn parses_xsoars_fixed_arguments() {
+        let line = r#"{"name":"uses","entity_a":"a","entity_a_type":"Account","entity_b":"b","entity_b_type":"Host","relationship_type":"IndicatorToIndicator","entity_a_family":"Incident","entity_b_family":null}"#;
+        let Record::Relationship(r) = parse_line(line.as_bytes()).unwrap() else {
+            panic!("not a relationship")
+        };
+        assert_eq!(r.relationship_type.as_deref(), Some("IndicatorToIndicator"));
+        assert_eq!(r.entity_a_family.as_deref(), Some("Incident"));
+        assert_eq!(r.entity_b_family, None);
+        let Record::Relationship(r) = parse_line(OK.as_bytes()).unwrap() else {
+            panic!("not a relationship")
+        };
+        assert_eq!(
+            (r.relationship_type, r.entity_a_family, r.entity_b_family),
+            (None, None, None)
+        );
+        assert!(
+            err(r#"{"entity_b_famly": "Indicator"}"#)
+                .starts_with("unknown key `entity_b_famly`; did you mean `entity_b_family`"),
+            "{}",
+            err(r#"{"entity_b_famly": "Indicator"}"#)
+        );
+        assert!(
+            err(r#"{"relationship_type": 1}"#).starts_with("key `relationship_type`: invalid type")
+        );
+        assert!(
+            err(r#"{"entity_a_family": "Indicator"}"#)
+                .starts_with("missing keys `name`, `entity_a`")
+        );
+        assert!(
+            err(r#"{"value": "x", "type": "IP", "entity_b_family": "Indicator"}"#)
+                .starts_with("the object mixes")
+        );
     }
 
     #[test]

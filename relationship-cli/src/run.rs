@@ -461,6 +461,9 @@ fn relationship_input(r: RelationshipRecord) -> RelationshipInput {
         fields: r.fields,
         source_reliability: r.source_reliability,
         brand: r.brand,
+        relationship_type: r.relationship_type,
+        entity_a_family: r.entity_a_family,
+        entity_b_family: r.entity_b_family,
     }
 }
 

@@ -387,6 +387,82 @@ fn strict_mode_rejects_a_reverse_name_that_differs_from_the_schema() {
     );
 }
 
+/// XSOAR's `relationship_type`, `entity_a_family` and `entity_b_family`: the one valid value
+/// each is accepted (and renders as without it), any other is an error in both modes with
+/// XSOAR's `ValueError` message, which the Python reference raises too.
+#[test]
+fn relationship_type_and_families_are_checked_as_xsoar_does() {
+    let with = |extra: &str| format!("{}, {extra}}}", SEED.trim_end_matches('}'));
+    let valid = with(
+        r#""relationship_type": "IndicatorToIndicator", "entity_a_family": "Indicator", "entity_b_family": null"#,
+    );
+    for mode in [None, Some("--lenient")] {
+        let mut cmd = xsoar_rel();
+        cmd.args(["render", "--python-json"]).args(mode);
+        let out = stdout_of(cmd.write_stdin(valid.as_str()));
+        assert_eq!(out, format!("{SEED_INDICATOR_PY}\n"));
+    }
+    let cases = [
+        (
+            r#""relationship_type": "IndicatorToIncident""#,
+            "Invalid relationship type: IndicatorToIncident",
+            "; the only valid relationship_type is `IndicatorToIndicator`",
+        ),
+        (
+            r#""entity_a_family": "Incident""#,
+            "Invalid entity A Family type: Incident",
+            "; the only valid entity_a_family is `Indicator`",
+        ),
+        (
+            r#""entity_b_family": "indicator""#,
+            "Invalid entity B Family type: indicator",
+            "; the only valid entity_b_family is `Indicator`",
+        ),
+    ];
+    for (extra, xsoar_message, hint) in cases {
+        let rec = with(extra);
+        for mode in [None, Some("--lenient")] {
+            for command in ["render", "batch"] {
+                let mut cmd = xsoar_rel();
+                cmd.arg(command).args(mode);
+                cmd.write_stdin(rec.as_str())
+                    .assert()
+                    .code(1)
+                    .stdout("")
+                    .stderr(predicate::str::starts_with(format!(
+                        "line 1: {xsoar_message}{hint}\n"
+                    )));
+            }
+        }
+        if python3().is_some() {
+            let out = StdCommand::new("python3")
+                .arg(fixture("xsoar_reference.py"))
+                .args(["render", "indicator"])
+                .stdin(std::fs::File::open(scratch("fixed-arg.ndjson", &rec)).unwrap())
+                .output()
+                .unwrap();
+            assert!(!out.status.success());
+            let stderr = String::from_utf8(out.stderr).unwrap();
+            assert!(
+                stderr.ends_with(&format!("ValueError: {xsoar_message}\n")),
+                "{stderr}"
+            );
+        }
+    }
+    // The help of both commands lists the keys.
+    for command in ["render", "batch"] {
+        let help = stdout_of(xsoar_rel().args([command, "--help"]));
+        for key in [
+            "\"relationship_type\"",
+            "\"entity_a_family\"",
+            "\"entity_b_family\"",
+        ] {
+            assert!(help.contains(key), "{command} --help lacks {key}");
+        }
+        assert!(help.contains("(only \"IndicatorToIndicator\")"));
+    }
+}
+
 #[test]
 fn invalid_reliability_is_an_error_in_both_modes() {
     let rec = r#"{"name": "uses", "entity_a": "u1", "entity_a_type": "Account", "entity_b": "h1", "entity_b_type": "Host", "source_reliability": "A++ - Reputation script"}"#;

@@ -14,6 +14,10 @@
 //!   is accepted (every rendering is then `{}`). A source reliability that is not one of the
 //!   seven strings is still an error, as XSOAR raises on it.
 //!
+//! In both modes, as in XSOAR, a `relationship_type` other than `IndicatorToIndicator` and an
+//! `entity_a_family`/`entity_b_family` other than `Indicator` are errors
+//! ([`CheckError::InvalidFixedArg`]); these come before every other check, in XSOAR's order.
+//!
 //! ```
 //! use relationship_codegen::model::{Pair, Pairs, RelationshipDef, Schema, Tier, TypeDef, TypeId};
 //! use relationship_core::check::{Checker, Mode, RelationshipInput};
@@ -49,7 +53,7 @@ use relationship_codegen::model::{RelId, Schema, TypeId};
 use relationship_codegen::suggest;
 use serde::{Deserialize, Serialize};
 
-use crate::relationship::{EntityRelationship, Fields};
+use crate::relationship::{ENTITY_FAMILY, EntityRelationship, Fields, RELATIONSHIP_TYPE};
 use crate::reliability::{InvalidReliability, Reliability};
 
 /// The reverse name XSOAR falls back to for a name it does not know.
@@ -74,11 +78,14 @@ pub enum Mode {
 /// given", as in Python. A wrong value type (`"entity_a": 5`) is serde's error, naming the
 /// field and the expected type.
 ///
+/// `relationship_type`, `entity_a_family` and `entity_b_family` are optional too, with one
+/// valid value each (`IndicatorToIndicator`, `Indicator`, `Indicator`), which is also what
+/// absence or `null` means. Any other value, the empty string included (XSOAR only defaults
+/// an argument that is left out), is a [`CheckError::InvalidFixedArg`] in both modes.
+///
 /// Unknown keys are rejected (`deny_unknown_fields`): a misspelt optional key such as
 /// `source_reliabilty` would otherwise be dropped without a word, which is the kind of silent
-/// loss these checks exist to prevent. XSOAR's `relationship_type`, `entity_a_family` and
-/// `entity_b_family` arguments have a single valid value each and are therefore not part of
-/// the record.
+/// loss these checks exist to prevent.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RelationshipInput {
@@ -104,6 +111,77 @@ pub struct RelationshipInput {
     /// The brand; absent or empty means none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
+    /// XSOAR's `relationship_type`; only `IndicatorToIndicator` (the default) is valid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relationship_type: Option<String>,
+    /// XSOAR's `entity_a_family`; only `Indicator` (the default) is valid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_a_family: Option<String>,
+    /// XSOAR's `entity_b_family`; only `Indicator` (the default) is valid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_b_family: Option<String>,
+}
+
+/// One of the three `EntityRelationship` arguments that XSOAR accepts a single value for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FixedArg {
+    /// `relationship_type`: only `IndicatorToIndicator`.
+    RelationshipType,
+    /// `entity_a_family`: only `Indicator`.
+    EntityAFamily,
+    /// `entity_b_family`: only `Indicator`.
+    EntityBFamily,
+}
+
+impl FixedArg {
+    /// The three, in the order XSOAR checks them.
+    pub const ALL: [FixedArg; 3] = [
+        FixedArg::RelationshipType,
+        FixedArg::EntityAFamily,
+        FixedArg::EntityBFamily,
+    ];
+
+    /// The argument's name, as a record key: `relationship_type`, `entity_a_family`,
+    /// `entity_b_family`.
+    pub fn key(self) -> &'static str {
+        match self {
+            FixedArg::RelationshipType => "relationship_type",
+            FixedArg::EntityAFamily => "entity_a_family",
+            FixedArg::EntityBFamily => "entity_b_family",
+        }
+    }
+
+    /// The only value XSOAR accepts.
+    pub fn valid(self) -> &'static str {
+        match self {
+            FixedArg::RelationshipType => RELATIONSHIP_TYPE,
+            FixedArg::EntityAFamily | FixedArg::EntityBFamily => ENTITY_FAMILY,
+        }
+    }
+
+    /// The start of XSOAR's `ValueError` message, up to the colon.
+    fn xsoar_message(self) -> &'static str {
+        match self {
+            FixedArg::RelationshipType => "Invalid relationship type",
+            FixedArg::EntityAFamily => "Invalid entity A Family type",
+            FixedArg::EntityBFamily => "Invalid entity B Family type",
+        }
+    }
+
+    /// The argument's value in `input` (`None` when absent or `null`).
+    fn value_in(self, input: &RelationshipInput) -> Option<&str> {
+        match self {
+            FixedArg::RelationshipType => input.relationship_type.as_deref(),
+            FixedArg::EntityAFamily => input.entity_a_family.as_deref(),
+            FixedArg::EntityBFamily => input.entity_b_family.as_deref(),
+        }
+    }
+}
+
+impl fmt::Display for FixedArg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
 }
 
 /// Entity A (the source) or entity B (the target) of a relationship.
@@ -209,6 +287,21 @@ pub enum CheckError {
     /// The source reliability is not one of XSOAR's seven strings (both modes).
     #[error(transparent)]
     InvalidReliability(#[from] InvalidReliability),
+    /// `relationship_type`, `entity_a_family` or `entity_b_family` has a value XSOAR raises
+    /// `ValueError` on (both modes). The message starts with XSOAR's own, e.g.
+    /// `Invalid entity A Family type: Incident`, and names the valid value.
+    #[error(
+        "{}: {value}; the only valid {} is `{}`",
+        arg.xsoar_message(),
+        arg.key(),
+        arg.valid()
+    )]
+    InvalidFixedArg {
+        /// Which argument.
+        arg: FixedArg,
+        /// The value given.
+        value: String,
+    },
 }
 
 fn backticked(names: &[String]) -> String {
@@ -325,6 +418,16 @@ impl<'s> Checker<'s> {
 
     /// Checks one record and builds the relationship.
     pub fn check(&self, mut input: RelationshipInput) -> Result<EntityRelationship, CheckError> {
+        for arg in FixedArg::ALL {
+            if let Some(value) = arg.value_in(&input)
+                && value != arg.valid()
+            {
+                return Err(CheckError::InvalidFixedArg {
+                    arg,
+                    value: value.to_owned(),
+                });
+            }
+        }
         let reliability = match input.source_reliability.as_deref() {
             None | Some("") => None,
             Some(s) => Some(Reliability::parse(s)?),
@@ -604,6 +707,124 @@ pub(crate) mod tests {
         i.brand = Some(String::new());
         let rel = c.check(i).unwrap();
         assert_eq!((rel.source_reliability(), rel.brand()), (None, None));
+    }
+
+    #[test]
+    fn fixed_args_accept_only_xsoar_values_in_both_modes() {
+        let s = schema();
+        for mode in [Mode::Strict, Mode::Lenient] {
+            let c = Checker::new(&s, mode);
+            // The valid values, spelt out, are the defaults.
+            let mut i = input("uses", "Account", "Host");
+            i.relationship_type = Some("IndicatorToIndicator".into());
+            i.entity_a_family = Some("Indicator".into());
+            i.entity_b_family = Some("Indicator".into());
+            let rel = c.check(i).unwrap();
+            assert_eq!(rel, c.check(input("uses", "Account", "Host")).unwrap());
+
+            // XSOAR's messages (CommonServerPython's ValueError texts), then the valid value.
+            let cases = [
+                (
+                    FixedArg::RelationshipType,
+                    "TestRelationshipType",
+                    "Invalid relationship type: TestRelationshipType; the only valid relationship_type is `IndicatorToIndicator`",
+                ),
+                (
+                    FixedArg::EntityAFamily,
+                    "IndicatorIlegal",
+                    "Invalid entity A Family type: IndicatorIlegal; the only valid entity_a_family is `Indicator`",
+                ),
+                (
+                    FixedArg::EntityBFamily,
+                    "indicator",
+                    "Invalid entity B Family type: indicator; the only valid entity_b_family is `Indicator`",
+                ),
+                (
+                    FixedArg::RelationshipType,
+                    "",
+                    "Invalid relationship type: ; the only valid relationship_type is `IndicatorToIndicator`",
+                ),
+            ];
+            for (arg, value, message) in cases {
+                let mut i = input("uses", "Account", "Host");
+                match arg {
+                    FixedArg::RelationshipType => i.relationship_type = Some(value.into()),
+                    FixedArg::EntityAFamily => i.entity_a_family = Some(value.into()),
+                    FixedArg::EntityBFamily => i.entity_b_family = Some(value.into()),
+                }
+                let err = c.check(i).unwrap_err();
+                assert_eq!(
+                    err,
+                    CheckError::InvalidFixedArg {
+                        arg,
+                        value: value.into()
+                    },
+                    "{mode:?}"
+                );
+                assert_eq!(err.to_string(), message, "{mode:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn fixed_args_are_checked_first_in_xsoar_order() {
+        let s = schema();
+        let c = Checker::new(&s, Mode::Strict);
+        // An unknown name, an empty entity B and a bad reliability as well: XSOAR raises on
+        // the relationship type first, then entity A's family, then entity B's.
+        let mut i = input("usess", "Account", "Host");
+        i.entity_b = String::new();
+        i.source_reliability = Some("Z".into());
+        i.entity_b_family = Some("B".into());
+        assert!(matches!(
+            c.check(i.clone()),
+            Err(CheckError::InvalidFixedArg {
+                arg: FixedArg::EntityBFamily,
+                ..
+            })
+        ));
+        i.entity_a_family = Some("A".into());
+        assert!(matches!(
+            c.check(i.clone()),
+            Err(CheckError::InvalidFixedArg {
+                arg: FixedArg::EntityAFamily,
+                ..
+            })
+        ));
+        i.relationship_type = Some("T".into());
+        assert_eq!(
+            c.check(i).unwrap_err().to_string(),
+            "Invalid relationship type: T; the only valid relationship_type is `IndicatorToIndicator`"
+        );
+    }
+
+    #[test]
+    fn fixed_args_deserialize_as_optional_keys() {
+        let s = schema();
+        let c = Checker::new(&s, Mode::Lenient);
+        let i: RelationshipInput = serde_json::from_str(
+            r#"{"name":"uses","entity_a":"a","entity_a_type":"Account","entity_b":"b","entity_b_type":"Host",
+                "relationship_type":"IndicatorToIndicator","entity_a_family":null,"entity_b_family":"Indicator"}"#,
+        )
+        .unwrap();
+        assert_eq!(i.relationship_type.as_deref(), Some("IndicatorToIndicator"));
+        assert_eq!(i.entity_a_family, None);
+        assert!(c.check(i).is_ok());
+        let i: RelationshipInput = serde_json::from_str(
+            r#"{"name":"uses","entity_a":"a","entity_a_type":"Account","entity_b":"b","entity_b_type":"Host",
+                "entity_a_family":"Incident"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            c.check(i).unwrap_err().to_string(),
+            "Invalid entity A Family type: Incident; the only valid entity_a_family is `Indicator`"
+        );
+        // Serializing leaves absent ones out, so a record round-trips.
+        let back = serde_json::to_string(&input("uses", "Account", "Host")).unwrap();
+        assert!(
+            !back.contains("family") && !back.contains("relationship_type"),
+            "{back}"
+        );
     }
 
     #[test]

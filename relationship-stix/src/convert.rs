@@ -655,6 +655,7 @@ impl<'a, W: Write> Converter<'a, '_, W> {
             fields: Some(fields),
             source_reliability: None,
             brand: None,
+            ..RelationshipInput::default()
         };
         let (a_value, b_value) = (a.value.clone(), b.value.clone());
         let (a_type, b_type) = (a.xsoar_type, b.xsoar_type);
