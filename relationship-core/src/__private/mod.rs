@@ -27,13 +27,34 @@ where
     A: Indicator + ?Sized,
     B: Indicator + ?Sized,
 {
-    EntityRelationship::new(
+    relate_parts(
         R::NAME,
         R::REVERSE,
-        a.indicator_value().into_owned(),
+        a.indicator_value(),
         <A::Kind as IndicatorType>::NAME,
-        b.indicator_value().into_owned(),
+        b.indicator_value(),
         <B::Kind as IndicatorType>::NAME,
+    )
+}
+
+/// The non-generic part of [`relate`]: compiled once, not once per (relationship, source,
+/// target) instantiation, which keeps release builds of crates with many typed calls fast.
+#[inline(never)]
+pub fn relate_parts(
+    name: &'static str,
+    reverse: &'static str,
+    a: Cow<'_, str>,
+    a_type: &'static str,
+    b: Cow<'_, str>,
+    b_type: &'static str,
+) -> EntityRelationship {
+    EntityRelationship::new(
+        name,
+        reverse,
+        a.into_owned(),
+        a_type,
+        b.into_owned(),
+        b_type,
     )
 }
 
