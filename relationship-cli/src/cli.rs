@@ -35,7 +35,7 @@ still 1. Exit code 2 means a usage error.";
     name = "xsoar-rel",
     version,
     about = "Check, render and batch Cortex XSOAR indicator relationships (NDJSON in, NDJSON out)",
-    long_about = "Check, render and batch Cortex XSOAR indicator relationships.\n\n\
+    long_about = "Check, render and batch Cortex XSOAR indicator relationships; convert STIX bundles into batches; validate existing batches; generate typed Rust code from a schema.\n\n\
         Reads NDJSON records from a file or stdin (`-`), checks each relationship against a \
         relationship schema (by default the built-in XSOAR schema: 71 names, 30 types), and \
         writes XSOAR's exact JSON to stdout, one value per line.",
@@ -43,7 +43,11 @@ still 1. Exit code 2 means a usage error.";
         xsoar-rel batch examples/data/relationships.ndjson\n  \
         xsoar-rel render --format entry --python-json < relationships.ndjson\n  \
         xsoar-rel --lenient batch --batch-size 500 feed.ndjson > batches.ndjson\n  \
-        xsoar-rel schema check schemas/xsoar.json"
+        xsoar-rel schema check schemas/xsoar.json\n  \
+        xsoar-rel schema diff old.json new.json\n  \
+        xsoar-rel generate --schema schemas/hr.json --out src/hr.rs --check\n  \
+        xsoar-rel convert-stix data/attck/enterprise.json -o attck-batches.ndjson\n  \
+        xsoar-rel validate attck-batches.ndjson"
 )]
 pub struct Cli {
     /// Options every subcommand takes.
