@@ -25,12 +25,22 @@ use crate::indicator::IndicatorObject;
 use crate::relationship::EntityRelationship;
 
 /// A zero-sized marker for one XSOAR indicator type (`xsoar::types::AttackPattern`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an XSOAR indicator type",
+    label = "expected an indicator type marker",
+    note = "use a marker from `xsoar::types` (e.g. `xsoar::types::Host`) or from a module generated from your schema"
+)]
 pub trait IndicatorType: 'static {
     /// XSOAR's exact type string, e.g. `Attack Pattern`.
     const NAME: &'static str;
 }
 
 /// A zero-sized marker for one relationship name (`xsoar::rels::Uses`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an XSOAR relationship name",
+    label = "expected a relationship marker",
+    note = "use a marker from `xsoar::rels` (e.g. `xsoar::rels::Uses`) or from a module generated from your schema"
+)]
 pub trait RelationshipName: 'static {
     /// XSOAR's relationship name, e.g. `uses`.
     const NAME: &'static str;
@@ -43,6 +53,11 @@ pub trait RelationshipName: 'static {
 /// Usually derived: `#[derive(Indicator)] #[indicator(type = "Host")]`. The schema's typed
 /// constructors (`uses`, `used_by`, ...) are available on every `Indicator` whose `Kind`
 /// belongs to the schema.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an XSOAR indicator",
+    label = "expected an indicator",
+    note = "derive it with `#[derive(Indicator)]` and `#[indicator(type = \"...\")]`, or wrap a value in `Entity::<xsoar::types::Host>::new(..)`"
+)]
 pub trait Indicator {
     /// The indicator type marker, e.g. `relationship_core::xsoar::types::Host`.
     type Kind: IndicatorType;
