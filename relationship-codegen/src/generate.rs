@@ -268,6 +268,24 @@ fn doc_lines(text: &str) -> TokenStream {
         .collect()
 }
 
+/// The indefinite article for `name` read aloud: `an` before a vowel sound (`an embeds`,
+/// `an uploaded-to`), `a` otherwise (`a uses`, `a targets`).
+fn article(name: &str) -> &'static str {
+    let is_vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+    let mut chars = name.chars().map(|c| c.to_ascii_lowercase());
+    match (chars.next(), chars.next(), chars.next()) {
+        (Some('a' | 'e' | 'i' | 'o'), _, _) => "an",
+        // `u` + one consonant + vowel is a "yoo" sound (`uses`, `unique`), except `un-`.
+        (Some('u'), Some(c), Some(v))
+            if c != 'n' && c.is_ascii_alphabetic() && !is_vowel(c) && is_vowel(v) =>
+        {
+            "a"
+        }
+        (Some('u'), _, _) => "an",
+        _ => "a",
+    }
+}
+
 fn code_list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     names
         .into_iter()
@@ -414,7 +432,10 @@ pub fn generate_tokens(
         let rel_marker = &n.rels[ri];
         let trait_name = format_ident!("{}Target", rel_marker);
         let name = &r.name;
-        let message = format!("`{{Source}}` cannot have a `{name}` relationship to `{{Self}}`");
+        let message = format!(
+            "`{{Source}}` cannot have {} `{name}` relationship to `{{Self}}`",
+            article(name)
+        );
         let label = format!(
             "`{{Source}}` --{name}--> `{{Self}}` is not allowed by the schema `{schema_name}`"
         );
@@ -733,6 +754,30 @@ mod tests {
             out.contains("message = \"`{Source}` cannot have a `uses` relationship to `{Self}`\"")
         );
         assert!(out.contains("; `related-to` links any two types"));
+    }
+
+    #[test]
+    fn article_follows_the_vowel_sound() {
+        for name in [
+            "embeds",
+            "attaches",
+            "indicator-of",
+            "owned-by",
+            "is-also",
+            "uploaded-to",
+        ] {
+            assert_eq!(article(name), "an", "{name}");
+        }
+        for name in [
+            "uses",
+            "used-by",
+            "targets",
+            "has",
+            "related-to",
+            "sub-domain-of",
+        ] {
+            assert_eq!(article(name), "a", "{name}");
+        }
     }
 
     #[test]

@@ -2393,7 +2393,7 @@ pub mod check {
     ///
     /// This is the bound of [`applied`](super::Relate::applied).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `applied` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `applied` relationship to `{Self}`",
         label = "`{Source}` --applied--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`applied` (reverse `applied-on`) is allowed for 19 (source, target) pairs, listed in the docs of `xsoar::rels::Applied`; `is-also` and `related-to` link any two types"
     )]
@@ -2439,7 +2439,7 @@ pub mod check {
     ///
     /// This is the bound of [`attachment_of`](super::Relate::attachment_of).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `attachment-of` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `attachment-of` relationship to `{Self}`",
         label = "`{Source}` --attachment-of--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`attachment-of` (reverse `attaches`) is allowed for 1 (source, target) pair, listed in the docs of `xsoar::rels::AttachmentOf`; `is-also` and `related-to` link any two types"
     )]
@@ -2502,7 +2502,7 @@ pub mod check {
     ///
     /// This is the bound of [`attaches`](super::Relate::attaches).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `attaches` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `attaches` relationship to `{Self}`",
         label = "`{Source}` --attaches--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`attaches` (reverse `attachment-of`) is allowed for 1 (source, target) pair, listed in the docs of `xsoar::rels::Attaches`; `is-also` and `related-to` link any two types"
     )]
@@ -2551,7 +2551,7 @@ pub mod check {
     ///
     /// This is the bound of [`attribute_of`](super::Relate::attribute_of).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `attribute-of` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `attribute-of` relationship to `{Self}`",
         label = "`{Source}` --attribute-of--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`attribute-of` (reverse `owns`) is allowed for 39 (source, target) pairs, listed in the docs of `xsoar::rels::AttributeOf`; `is-also` and `related-to` link any two types"
     )]
@@ -2609,7 +2609,7 @@ pub mod check {
     ///
     /// This is the bound of [`attributed_by`](super::Relate::attributed_by).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `attributed-by` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `attributed-by` relationship to `{Self}`",
         label = "`{Source}` --attributed-by--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`attributed-by` (reverse `attributed-to`) is allowed for 47 (source, target) pairs, listed in the docs of `xsoar::rels::AttributedBy`; `is-also` and `related-to` link any two types"
     )]
@@ -2668,7 +2668,7 @@ pub mod check {
     ///
     /// This is the bound of [`attributed_to`](super::Relate::attributed_to).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `attributed-to` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `attributed-to` relationship to `{Self}`",
         label = "`{Source}` --attributed-to--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`attributed-to` (reverse `attributed-by`) is allowed for 47 (source, target) pairs, listed in the docs of `xsoar::rels::AttributedTo`; `is-also` and `related-to` link any two types"
     )]
@@ -2725,7 +2725,7 @@ pub mod check {
     ///
     /// This is the bound of [`authored_by`](super::Relate::authored_by).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `authored-by` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `authored-by` relationship to `{Self}`",
         label = "`{Source}` --authored-by--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`authored-by` (reverse `author-of`) is allowed for 11 (source, target) pairs, listed in the docs of `xsoar::rels::AuthoredBy`; `is-also` and `related-to` link any two types"
     )]
@@ -3877,7 +3877,7 @@ pub mod check {
     ///
     /// This is the bound of [`embedded_in`](super::Relate::embedded_in).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `embedded-in` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `embedded-in` relationship to `{Self}`",
         label = "`{Source}` --embedded-in--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`embedded-in` (reverse `embeds`) is allowed for 7 (source, target) pairs, listed in the docs of `xsoar::rels::EmbeddedIn`; `is-also` and `related-to` link any two types"
     )]
@@ -3930,7 +3930,7 @@ pub mod check {
     ///
     /// This is the bound of [`embeds`](super::Relate::embeds).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `embeds` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `embeds` relationship to `{Self}`",
         label = "`{Source}` --embeds--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`embeds` (reverse `embedded-on`) is allowed for 7 (source, target) pairs, listed in the docs of `xsoar::rels::Embeds`; `is-also` and `related-to` link any two types"
     )]
@@ -3975,7 +3975,7 @@ pub mod check {
     ///
     /// This is the bound of [`executed`](super::Relate::executed).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `executed` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `executed` relationship to `{Self}`",
         label = "`{Source}` --executed--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`executed` (reverse `executed-by`) is allowed for 5 (source, target) pairs, listed in the docs of `xsoar::rels::Executed`; `is-also` and `related-to` link any two types"
     )]
@@ -4024,7 +4024,7 @@ pub mod check {
     ///
     /// This is the bound of [`executed_by`](super::Relate::executed_by).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `executed-by` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `executed-by` relationship to `{Self}`",
         label = "`{Source}` --executed-by--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`executed-by` (reverse `executes`) is allowed for 5 (source, target) pairs, listed in the docs of `xsoar::rels::ExecutedBy`; `is-also` and `related-to` link any two types"
     )]
@@ -4077,7 +4077,7 @@ pub mod check {
     ///
     /// This is the bound of [`exfiltrates_to`](super::Relate::exfiltrates_to).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `exfiltrates-to` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `exfiltrates-to` relationship to `{Self}`",
         label = "`{Source}` --exfiltrates-to--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`exfiltrates-to` (reverse `exfiltrated-from`) is allowed for 18 (source, target) pairs, listed in the docs of `xsoar::rels::ExfiltratesTo`; `is-also` and `related-to` link any two types"
     )]
@@ -4144,7 +4144,7 @@ pub mod check {
     ///
     /// This is the bound of [`exploits`](super::Relate::exploits).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `exploits` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `exploits` relationship to `{Self}`",
         label = "`{Source}` --exploits--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`exploits` (reverse `exploited-by`) is allowed for 7 (source, target) pairs, listed in the docs of `xsoar::rels::Exploits`; `is-also` and `related-to` link any two types"
     )]
@@ -4324,7 +4324,7 @@ pub mod check {
     ///
     /// This is the bound of [`impersonates`](super::Relate::impersonates).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `impersonates` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `impersonates` relationship to `{Self}`",
         label = "`{Source}` --impersonates--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`impersonates` (reverse `impersonated-by`) is allowed for 14 (source, target) pairs, listed in the docs of `xsoar::rels::Impersonates`; `is-also` and `related-to` link any two types"
     )]
@@ -4383,7 +4383,7 @@ pub mod check {
     ///
     /// This is the bound of [`indicated_by`](super::Relate::indicated_by).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `indicated-by` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `indicated-by` relationship to `{Self}`",
         label = "`{Source}` --indicated-by--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`indicated-by` (reverse `indicator-of`) is allowed for 119 (source, target) pairs, listed in the docs of `xsoar::rels::IndicatedBy`; `is-also` and `related-to` link any two types"
     )]
@@ -4439,7 +4439,7 @@ pub mod check {
     ///
     /// This is the bound of [`indicator_of`](super::Relate::indicator_of).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `indicator-of` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `indicator-of` relationship to `{Self}`",
         label = "`{Source}` --indicator-of--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`indicator-of` (reverse `indicated-by`) is allowed for 119 (source, target) pairs, listed in the docs of `xsoar::rels::IndicatorOf`; `is-also` and `related-to` link any two types"
     )]
@@ -4496,7 +4496,7 @@ pub mod check {
     ///
     /// This is the bound of [`injected_from`](super::Relate::injected_from).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `injected-from` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `injected-from` relationship to `{Self}`",
         label = "`{Source}` --injected-from--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`injected-from` (reverse `injects-into`) is allowed for 9 (source, target) pairs, listed in the docs of `xsoar::rels::InjectedFrom`; `is-also` and `related-to` link any two types"
     )]
@@ -4558,7 +4558,7 @@ pub mod check {
     ///
     /// This is the bound of [`injects_into`](super::Relate::injects_into).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `injects-into` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `injects-into` relationship to `{Self}`",
         label = "`{Source}` --injects-into--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`injects-into` (reverse `injected-from`) is allowed for 9 (source, target) pairs, listed in the docs of `xsoar::rels::InjectsInto`; `is-also` and `related-to` link any two types"
     )]
@@ -4617,7 +4617,7 @@ pub mod check {
     ///
     /// This is the bound of [`investigates`](super::Relate::investigates).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `investigates` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `investigates` relationship to `{Self}`",
         label = "`{Source}` --investigates--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`investigates` (reverse `investigated-by`) is allowed for 17 (source, target) pairs, listed in the docs of `xsoar::rels::Investigates`; `is-also` and `related-to` link any two types"
     )]
@@ -4788,7 +4788,7 @@ pub mod check {
     ///
     /// This is the bound of [`originated_from`](super::Relate::originated_from).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `originated-from` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `originated-from` relationship to `{Self}`",
         label = "`{Source}` --originated-from--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`originated-from` (reverse `source-of`) is allowed for 12 (source, target) pairs, listed in the docs of `xsoar::rels::OriginatedFrom`; `is-also` and `related-to` link any two types"
     )]
@@ -4856,7 +4856,7 @@ pub mod check {
     ///
     /// This is the bound of [`owned_by`](super::Relate::owned_by).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `owned-by` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `owned-by` relationship to `{Self}`",
         label = "`{Source}` --owned-by--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`owned-by` (reverse `owns`) is allowed for 36 (source, target) pairs, listed in the docs of `xsoar::rels::OwnedBy`; `is-also` and `related-to` link any two types"
     )]
@@ -4902,7 +4902,7 @@ pub mod check {
     ///
     /// This is the bound of [`owns`](super::Relate::owns).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `owns` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `owns` relationship to `{Self}`",
         label = "`{Source}` --owns--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`owns` (reverse `owned-by`) is allowed for 36 (source, target) pairs, listed in the docs of `xsoar::rels::Owns`; `is-also` and `related-to` link any two types"
     )]
@@ -5859,7 +5859,7 @@ pub mod check {
     ///
     /// This is the bound of [`uploaded_to`](super::Relate::uploaded_to).
     #[diagnostic::on_unimplemented(
-        message = "`{Source}` cannot have a `uploaded-to` relationship to `{Self}`",
+        message = "`{Source}` cannot have an `uploaded-to` relationship to `{Self}`",
         label = "`{Source}` --uploaded-to--> `{Self}` is not allowed by the schema `xsoar`",
         note = "`uploaded-to` (reverse `hosts`) is allowed for 6 (source, target) pairs, listed in the docs of `xsoar::rels::UploadedTo`; `is-also` and `related-to` link any two types"
     )]
