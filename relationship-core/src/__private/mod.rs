@@ -61,7 +61,7 @@ pub fn relate_parts(
 /// A field of a `#[derive(Relationships)]` record that holds an indicator: the indicator
 /// itself or an `Option` of it.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not an indicator",
+    message = "`{Self}` is not an XSOAR indicator",
     label = "a field named in `#[relationship(...)]` must implement `Indicator` (or be an `Option` of one)",
     note = "derive it: `#[derive(Indicator)] #[indicator(type = \"...\")]`, or use `Entity<Marker>`"
 )]
