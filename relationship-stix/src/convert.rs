@@ -301,29 +301,17 @@ impl<'a, W: Write> Converter<'a, '_, W> {
                 None,
             );
         };
-        if truthy(obj.get("revoked")) {
-            let msg = format!("`{id}` is revoked");
-            return self.reject(
-                RejectReason::Revoked,
-                &stix_type,
-                pos,
-                Some(&id),
-                &msg,
-                &Value::Object(obj),
-                None,
-            );
-        }
-        if truthy(obj.get("x_mitre_deprecated")) {
+        let skipped = if truthy(obj.get("revoked")) {
+            Some((RejectReason::Revoked, format!("`{id}` is revoked")))
+        } else if truthy(obj.get("x_mitre_deprecated")) {
             let msg = format!("`{id}` is deprecated (x_mitre_deprecated)");
-            return self.reject(
-                RejectReason::Deprecated,
-                &stix_type,
-                pos,
-                Some(&id),
-                &msg,
-                &Value::Object(obj),
-                None,
-            );
+            Some((RejectReason::Deprecated, msg))
+        } else {
+            None
+        };
+        if let Some((reason, msg)) = skipped {
+            let v = Value::Object(obj);
+            return self.reject(reason, &stix_type, pos, Some(&id), &msg, &v, None);
         }
         match map::map_object(kind, &stix_type, &obj, self.opts) {
             Err((reason, msg)) => self.reject(
