@@ -44,6 +44,7 @@ use serde_json::value::RawValue;
 
 use crate::check::{CheckError, Checker, EntitySide, Mode, RelationshipInput};
 use crate::indicator::DUMMY_INDICATOR_VALUE;
+use crate::relationship::{ENTITY_FAMILY, RELATIONSHIP_TYPE};
 
 /// What is wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -486,12 +487,9 @@ impl<'a> Validator<'a> {
                 ),
             }
         }
-        if let Some(t) = strings
-            .get("type")
-            .filter(|t| **t != "IndicatorToIndicator")
-        {
+        if let Some(t) = strings.get("type").filter(|t| **t != RELATIONSHIP_TYPE) {
             let msg = format!(
-                "relationship type `{t}` is not `IndicatorToIndicator`, the only type XSOAR accepts (it raises `Invalid relationship type`)"
+                "relationship type `{t}` is not `{RELATIONSHIP_TYPE}`, the only type XSOAR accepts (it raises `Invalid relationship type`)"
             );
             self.report(
                 line,
@@ -501,9 +499,9 @@ impl<'a> Validator<'a> {
             );
         }
         for (key, side) in [("entityAFamily", "A"), ("entityBFamily", "B")] {
-            if let Some(f) = strings.get(key).filter(|f| **f != "Indicator") {
+            if let Some(f) = strings.get(key).filter(|f| **f != ENTITY_FAMILY) {
                 let msg = format!(
-                    "entity {side} family `{f}` is not `Indicator`, the only family XSOAR accepts (it raises `Invalid entity {side} Family type`)"
+                    "entity {side} family `{f}` is not `{ENTITY_FAMILY}`, the only family XSOAR accepts (it raises `Invalid entity {side} Family type`)"
                 );
                 self.report(line, format!("{path}.{key}"), ViolationKind::BadFamily, msg);
             }
