@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use relationship_codegen::Schema;
 use relationship_core::batch::{BatchOptions, Placement};
 use relationship_core::check::Mode;
 use relationship_core::json::JsonStyle;
+use relationship_schema::Schema;
 use relationship_stix::{ConvertError, ConvertOptions, Phase, Progress, convert};
 
 /// Exit code when the bundle is malformed or a file cannot be read or written.

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::Args;
-use relationship_codegen::diff::SchemaDiff;
+use relationship_schema::diff::SchemaDiff;
 
 /// Exit code when the schemas differ (with `--breaking`: when the difference is breaking).
 pub const EXIT_DIFFERENT: u8 = 1;
@@ -74,8 +74,8 @@ pub fn report(args: &SchemaDiffArgs, diff: &SchemaDiff) -> (String, u8) {
 /// Runs `schema diff`: loads both files, writes the report to `stdout` and errors to
 /// `diag`. Returns the exit code.
 pub fn run<W: Write, E: Write>(args: &SchemaDiffArgs, stdout: &mut W, diag: &mut E) -> u8 {
-    let old = relationship_codegen::load(&args.old);
-    let new = relationship_codegen::load(&args.new);
+    let old = relationship_schema_parse::load(&args.old);
+    let new = relationship_schema_parse::load(&args.new);
     let (old, new) = match (old, new) {
         (Ok(o), Ok(n)) => (o, n),
         (o, n) => {
@@ -119,8 +119,8 @@ mod tests {
         }
     }
 
-    fn schema(rules: &str) -> relationship_codegen::Schema {
-        relationship_codegen::parse_str(
+    fn schema(rules: &str) -> relationship_schema::Schema {
+        relationship_schema_parse::parse_str(
             &format!(
                 r#"{{"name": "t", "types": ["Account", "Host"],
                 "relationships": [{{"name": "uses", "reverse": "uses", "rules": {rules}}}]}}"#

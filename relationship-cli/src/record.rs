@@ -19,8 +19,8 @@
 use std::cell::Cell;
 use std::fmt;
 
-use relationship_codegen::suggest;
 use relationship_core::Fields;
+use relationship_schema::suggest;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 

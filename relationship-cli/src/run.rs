@@ -11,11 +11,11 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::mpsc::{SyncSender, sync_channel};
 
-use relationship_codegen::{Schema, SchemaErrors};
 use relationship_core::batch::{BatchOptions, BatchWriter, Placement};
 use relationship_core::check::{Checker, Mode, RelationshipInput};
 use relationship_core::json::{JsonStyle, write_json};
 use relationship_core::{EntityRelationship, Fields, IndicatorObject};
+use relationship_schema::{Schema, SchemaErrors};
 
 use crate::cli::{BatchArgs, Cli, Command, Format, IoOpts, RenderArgs, SchemaCommand};
 use crate::record::{IndicatorRecord, Record, RelationshipRecord, parse_line};
@@ -179,10 +179,10 @@ fn mode(lenient: bool) -> Mode {
 /// The `--schema` file, or the built-in XSOAR schema.
 fn load_schema(path: Option<&Path>) -> Result<&'static Schema, RunError> {
     match path {
-        None => Ok(relationship_codegen::xsoar()),
+        None => Ok(relationship_core::xsoar::schema()),
         // The schema lives as long as the process; leaking it gives every subcommand the
         // same `&'static Schema` whichever way it was obtained.
-        Some(p) => relationship_codegen::load(p)
+        Some(p) => relationship_schema_parse::load(p)
             .map(|s| &*Box::leak(Box::new(s)))
             .map_err(RunError::Schema),
     }
@@ -190,13 +190,13 @@ fn load_schema(path: Option<&Path>) -> Result<&'static Schema, RunError> {
 
 /// `schema check FILE`: the text to print and the exit code.
 pub fn schema_check(file: &Path) -> (String, u8) {
-    match relationship_codegen::load(file) {
+    match relationship_schema_parse::load(file) {
         Ok(schema) => (
             format!(
                 "{}: ok — {} relationship names, {} types, {} expanded triples\n",
                 file.display(),
-                schema.relationships.len(),
-                schema.types.len(),
+                schema.relationships().len(),
+                schema.types().len(),
                 schema.triple_count()
             ),
             0,
@@ -532,7 +532,7 @@ fn indicator(schema: &Schema, mode: Mode, r: IndicatorRecord) -> Result<Indicato
         } else {
             format!(
                 "; did you mean {}?",
-                relationship_codegen::suggest::or_list(&near)
+                relationship_schema::suggest::or_list(&near)
             )
         };
         return Err(format!(

@@ -6,8 +6,8 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use relationship_codegen::Schema;
 use relationship_core::validate::{Stats, validate_reader};
+use relationship_schema::Schema;
 
 /// Exit code when a violation was found or a file could not be read.
 pub const EXIT_INVALID: u8 = 1;

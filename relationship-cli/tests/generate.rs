@@ -47,7 +47,7 @@ fn builtin_schema_to_stdout_is_the_library_output() {
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stderr.is_empty());
     let expected = relationship_codegen::generate(
-        relationship_codegen::xsoar(),
+        relationship_core::xsoar::schema(),
         &GenerateOptions::default().source_label("schemas/xsoar.json"),
     )
     .unwrap();

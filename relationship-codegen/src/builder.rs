@@ -22,8 +22,10 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::error::SchemaErrors;
+use relationship_schema::{Schema, SchemaErrors};
+
 use crate::generate::{GenerateError, GenerateOptions, generate};
+use crate::tables::generate_tables;
 
 /// Why [`Builder::compile`] failed.
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +79,7 @@ pub struct Builder {
     module_name: Option<String>,
     runtime_path: String,
     source_label: Option<String>,
+    tables_file: Option<String>,
     emit_rerun: bool,
 }
 
@@ -97,6 +100,7 @@ impl Builder {
             module_name: None,
             runtime_path: GenerateOptions::default().runtime_path,
             source_label: None,
+            tables_file: None,
             emit_rerun: true,
         }
     }
@@ -142,6 +146,15 @@ impl Builder {
         self
     }
 
+    /// Also writes the schema as static tables (a `pub static TABLES:
+    /// relationship_core::schema::tables::SchemaTables`) to this file in the output
+    /// directory, so that the program can check data against its schema at run time
+    /// (`TABLES.to_schema()`) without parsing JSON.
+    pub fn tables_file(&mut self, name: impl Into<String>) -> &mut Self {
+        self.tables_file = Some(name.into());
+        self
+    }
+
     /// Whether to print `cargo:rerun-if-changed=<schema>` (default `true`). Note that
     /// printing any such line makes Cargo stop watching the rest of the package for the
     /// build script; print `cargo:rerun-if-changed=build.rs` yourself if you need it.
@@ -168,14 +181,22 @@ impl Builder {
     /// [`BuildError::NoSchema`], [`BuildError::Schema`] (file:line:column of every
     /// defect) or [`BuildError::Generate`].
     pub fn generate(&self) -> Result<String, BuildError> {
+        let (path, schema) = self.load()?;
+        self.generate_from(path, &schema)
+    }
+
+    fn load(&self) -> Result<(&Path, Schema), BuildError> {
         let path = self.schema.as_deref().ok_or(BuildError::NoSchema)?;
-        if let Some(name) = &self.module_name
-            && syn::parse_str::<syn::Ident>(name).is_err()
-        {
-            return Err(BuildError::ModuleName(name.clone()));
+        if let Some(name) = &self.module_name {
+            if syn::parse_str::<syn::Ident>(name).is_err() {
+                return Err(BuildError::ModuleName(name.clone()));
+            }
         }
-        let schema = crate::parse::load(path)?;
-        generate(&schema, &self.options(path)).map_err(|source| BuildError::Generate {
+        Ok((path, relationship_schema_parse::load(path)?))
+    }
+
+    fn generate_from(&self, path: &Path, schema: &Schema) -> Result<String, BuildError> {
+        generate(schema, &self.options(path)).map_err(|source| BuildError::Generate {
             path: path.to_owned(),
             source,
         })
@@ -203,9 +224,9 @@ impl Builder {
                     .map_or_else(|| "schema".into(), |s| s.to_string_lossy())
             ),
         };
-        let as_path = Path::new(&file_name);
-        if file_name.is_empty() || as_path.file_name() != Some(as_path.as_os_str()) {
-            return Err(BuildError::OutFile(file_name));
+        check_file_name(&file_name)?;
+        if let Some(tables) = &self.tables_file {
+            check_file_name(tables)?;
         }
         let dir = match &self.out_dir {
             Some(d) => d.clone(),
@@ -213,14 +234,35 @@ impl Builder {
                 .map(PathBuf::from)
                 .ok_or(BuildError::NoOutDir)?,
         };
-        let code = self.generate()?;
+        let (path, schema) = self.load()?;
+        let code = self.generate_from(path, &schema)?;
         let out = dir.join(&file_name);
-        write_if_changed(&out, code.as_bytes()).map_err(|source| BuildError::Write {
-            path: out.clone(),
-            source,
-        })?;
+        write_file(&out, code.as_bytes())?;
+        if let Some(tables) = &self.tables_file {
+            let label = self.options(path).source_label;
+            let code = generate_tables(&schema, &self.runtime_path, label.as_deref());
+            write_file(&dir.join(tables), code.as_bytes())?;
+        }
         Ok(out)
     }
+}
+
+/// An output file name must be a plain name, without a directory part.
+fn check_file_name(name: &str) -> Result<(), BuildError> {
+    let as_path = Path::new(name);
+    if name.is_empty() || as_path.file_name() != Some(as_path.as_os_str()) {
+        return Err(BuildError::OutFile(name.to_owned()));
+    }
+    Ok(())
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
+    write_if_changed(path, bytes)
+        .map(drop)
+        .map_err(|source| BuildError::Write {
+            path: path.to_owned(),
+            source,
+        })
 }
 
 /// Writes `bytes` to `path` unless the file already holds exactly these bytes. Returns
@@ -233,9 +275,7 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     if std::fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(false);
     }
-    if let Some(dir) = path.parent()
-        && !dir.as_os_str().is_empty()
-    {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
     std::fs::write(path, bytes)?;

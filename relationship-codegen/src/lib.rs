@@ -1,24 +1,22 @@
-//! Parse, validate and expand XSOAR relationship schemas, and generate typed Rust code from
-//! them.
+//! Generate typed Rust code from XSOAR relationship schemas: marker types, compile-time
+//! checks and typed constructors ([`generate`]), the schema as static tables ([`tables`]),
+//! and the [`Builder`] that does both from a build script.
 //!
-//! This is a plain library so that a build script (`relationship-core/build.rs`, or a user's
-//! own), the derive macros and the `xsoar-rel` command line can all share one schema model.
+//! The schema model lives in `relationship-schema` and its parser in
+//! `relationship-schema-parse`, re-exported here as [`schema`] and [`schema_parse`], so a
+//! build script needs only this crate. The runtime crate
+//! (`relationship-core`) uses this one only as a build-dependency: programs never carry the
+//! generator.
 #![forbid(unsafe_code)]
 
 pub mod builder;
-mod builtin;
-pub mod diff;
-pub mod error;
 pub mod generate;
-pub mod model;
-pub mod naming;
-pub mod parse;
-pub mod suggest;
+pub mod tables;
 
-pub use builder::{BuildError, Builder};
-pub use builtin::{XSOAR_SCHEMA_JSON, XSOAR_SCHEMA_PATH, try_xsoar, xsoar};
-pub use diff::SchemaDiff;
-pub use error::{ErrorKind, SchemaError, SchemaErrors};
+pub use relationship_schema as schema;
+pub use relationship_schema_parse as schema_parse;
+
+pub use builder::{BuildError, Builder, write_if_changed};
 pub use generate::{GenerateError, GenerateOptions, generate};
-pub use model::{Group, Pair, Pairs, RelId, RelationshipDef, Schema, Tier, TypeDef, TypeId};
-pub use parse::{load, parse_str};
+pub use relationship_schema::{Schema, SchemaErrors};
+pub use tables::generate_tables;

@@ -19,19 +19,14 @@
 //! ([`CheckError::InvalidFixedArg`]); these come before every other check, in XSOAR's order.
 //!
 //! ```
-//! use relationship_codegen::model::{Pair, Pairs, RelationshipDef, Schema, Tier, TypeDef, TypeId};
 //! use relationship_core::check::{Checker, Mode, RelationshipInput};
+//! use relationship_core::schema::{SchemaBuilder, Tier};
 //!
-//! # let ty = |n: &str| TypeDef { name: n.into(), marker: n.into(), doc: String::new() };
-//! # let schema = Schema {
-//! #     name: "demo".into(), source: None, groups: vec![], reverse_only: vec![],
-//! #     types: vec![ty("Account"), ty("Host")],
-//! #     relationships: vec![RelationshipDef {
-//! #         name: "uses".into(), reverse: "used-by".into(), marker: "Uses".into(),
-//! #         method: "uses".into(), doc: String::new(),
-//! #         pairs: Pairs::Only(vec![Pair { source: TypeId(0), target: TypeId(1), tier: Tier::Core }]),
-//! #     }],
-//! # };
+//! let mut b = SchemaBuilder::new("demo");
+//! let (account, host) = (b.add_type("Account"), b.add_type("Host"));
+//! let uses = b.add_relationship("uses", "used-by");
+//! b.allow(uses, account, host, Tier::Core).add_reverse_only("used-by");
+//! let schema = b.build().unwrap();
 //! let input: RelationshipInput = serde_json::from_str(
 //!     r#"{"name": "uses", "entity_a": "u4872", "entity_a_type": "Account",
 //!         "entity_b": "pc135456.domain.local", "entity_b_type": "Hots"}"#,
@@ -49,8 +44,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
-use relationship_codegen::model::{RelId, Schema, TypeId};
-use relationship_codegen::suggest;
+use relationship_schema::suggest;
+use relationship_schema::{RelId, Schema, TypeId};
 use serde::{Deserialize, Serialize};
 
 use crate::relationship::{ENTITY_FAMILY, EntityRelationship, Fields, RELATIONSHIP_TYPE};
@@ -375,16 +370,12 @@ impl<'s> Checker<'s> {
     /// A checker for `schema` in `mode`.
     pub fn new(schema: &'s Schema, mode: Mode) -> Self {
         let rels = schema
-            .relationships
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.name.as_str(), RelId(i as u16)))
+            .rel_ids()
+            .map(|id| (schema.rel(id).name(), id))
             .collect();
         let types = schema
-            .types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.name.as_str(), TypeId(i as u16)))
+            .type_ids()
+            .map(|id| (schema.ty(id).name(), id))
             .collect();
         Checker {
             schema,
@@ -408,7 +399,7 @@ impl<'s> Checker<'s> {
     /// XSOAR's `Types` placeholder entry, else `related-to`.
     pub fn lookup_reverse(&self, name: &str) -> &'s str {
         match self.rels.get(name) {
-            Some(&id) => self.schema.rel(id).reverse.as_str(),
+            Some(&id) => self.schema.rel(id).reverse(),
             // `RELATIONSHIPS_NAMES` holds the placeholder entry `Types: Reverse`; it is no
             // usable name (so no schema has it) but XSOAR's lookup still finds it.
             None if name == "Types" => "Reverse",
@@ -484,10 +475,10 @@ impl<'s> Checker<'s> {
         let Some(&rel) = self.rels.get(input.name.as_str()) else {
             let reverse_of = self
                 .schema
-                .relationships
+                .relationships()
                 .iter()
-                .filter(|r| r.reverse == input.name)
-                .map(|r| r.name.clone())
+                .filter(|r| r.reverse() == input.name)
+                .map(|r| r.name().to_owned())
                 .collect();
             return Err(CheckError::UnknownName {
                 name: input.name.clone(),
@@ -500,7 +491,7 @@ impl<'s> Checker<'s> {
         if !self.schema.allows(rel, source, target) {
             let type_names = |ids: Vec<TypeId>| -> Vec<String> {
                 ids.into_iter()
-                    .map(|t| self.schema.ty(t).name.clone())
+                    .map(|t| self.schema.ty(t).name().to_owned())
                     .collect()
             };
             return Err(CheckError::PairNotAllowed {
@@ -512,11 +503,11 @@ impl<'s> Checker<'s> {
                     .schema
                     .relationships_between(source, target)
                     .into_iter()
-                    .map(|r| self.schema.rel(r).name.clone())
+                    .map(|r| self.schema.rel(r).name().to_owned())
                     .collect(),
             });
         }
-        Ok(self.schema.rel(rel).reverse.as_str())
+        Ok(self.schema.rel(rel).reverse())
     }
 
     fn type_of(&self, which: EntitySide, ty: &str) -> Result<TypeId, CheckError> {
@@ -534,55 +525,32 @@ impl<'s> Checker<'s> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use relationship_codegen::model::{Pair, Pairs, RelationshipDef, Tier, TypeDef};
+    use relationship_schema::{SchemaBuilder, Tier};
 
     /// A small schema: Account, Host, CVE, Software, Domain; uses/used-by, has/seen-on,
     /// embeds (reverse-only `embedded-on`), related-to and is-also (any).
     pub(crate) fn schema() -> Schema {
-        let ty = |n: &str| TypeDef {
-            name: n.into(),
-            marker: n.replace(' ', ""),
-            doc: String::new(),
-        };
-        let pairs = |v: &[(u16, u16)]| {
-            let mut p: Vec<Pair> = v
-                .iter()
-                .map(|&(s, t)| Pair {
-                    source: TypeId(s),
-                    target: TypeId(t),
-                    tier: Tier::Core,
-                })
-                .collect();
-            p.sort();
-            Pairs::Only(p)
-        };
-        let rel = |name: &str, reverse: &str, p: Pairs| RelationshipDef {
-            name: name.into(),
-            reverse: reverse.into(),
-            marker: name.into(),
-            method: name.replace('-', "_"),
-            doc: String::new(),
-            pairs: p,
-        };
-        // 0 Account, 1 Host, 2 CVE, 3 Software, 4 Domain
-        Schema {
-            name: "test".into(),
-            source: None,
-            types: ["Account", "Host", "CVE", "Software", "Domain"]
-                .map(ty)
-                .to_vec(),
-            groups: vec![],
-            relationships: vec![
-                rel("uses", "used-by", pairs(&[(0, 1), (1, 3)])),
-                rel("used-by", "uses", pairs(&[(1, 0), (3, 1)])),
-                rel("has", "seen-on", pairs(&[(1, 2)])),
-                rel("seen-on", "has", pairs(&[(2, 1)])),
-                rel("embeds", "embedded-on", pairs(&[(3, 3)])),
-                rel("related-to", "related-to", Pairs::Any),
-                rel("is-also", "is-also", Pairs::Any),
-            ],
-            reverse_only: vec!["embedded-on".into()],
-        }
+        let mut b = SchemaBuilder::new("test");
+        let [account, host, cve, software, _domain] =
+            ["Account", "Host", "CVE", "Software", "Domain"].map(|n| b.add_type(n));
+        let uses = b.add_relationship("uses", "used-by");
+        let used_by = b.add_relationship("used-by", "uses");
+        let has = b.add_relationship("has", "seen-on");
+        let seen_on = b.add_relationship("seen-on", "has");
+        let embeds = b.add_relationship("embeds", "embedded-on");
+        let related_to = b.add_relationship("related-to", "related-to");
+        let is_also = b.add_relationship("is-also", "is-also");
+        b.allow(uses, account, host, Tier::Core)
+            .allow(uses, host, software, Tier::Core)
+            .allow(used_by, host, account, Tier::Core)
+            .allow(used_by, software, host, Tier::Core)
+            .allow(has, host, cve, Tier::Core)
+            .allow(seen_on, cve, host, Tier::Core)
+            .allow(embeds, software, software, Tier::Core)
+            .allow_any(related_to)
+            .allow_any(is_also)
+            .add_reverse_only("embedded-on");
+        b.build().unwrap()
     }
 
     fn input(name: &str, a_type: &str, b_type: &str) -> RelationshipInput {

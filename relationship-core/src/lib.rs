@@ -28,6 +28,9 @@ pub mod relationship;
 pub mod reliability;
 pub mod validate;
 
+/// The schema model (`relationship-schema`): types, relationship names, allowed triples.
+pub use relationship_schema as schema;
+
 pub use batch::{BatchOptions, BatchStats, BatchWriter, Placement, write_batches};
 pub use check::{CheckError, Checker, Mode, RelationshipInput};
 pub use indicator::{DUMMY_INDICATOR_VALUE, IndicatorObject};

@@ -8,7 +8,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use relationship_codegen::suggest;
+use relationship_schema::suggest;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One of XSOAR's seven source reliability values.

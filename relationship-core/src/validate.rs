@@ -19,7 +19,7 @@
 //! ```
 //! use relationship_core::validate::{validate_str, ViolationKind};
 //!
-//! let schema = relationship_codegen::xsoar();
+//! let schema = relationship_core::xsoar::schema();
 //! let batch = r#"[{"value": "$$DummyIndicator$$", "relationships": [{"name": "uses", "reverseName": "uses",
 //!   "type": "IndicatorToIndicator", "entityA": "u1", "entityAFamily": "Indicator", "entityAType": "Account",
 //!   "entityB": "h1", "entityBFamily": "Indicator", "entityBType": "Host", "fields": {}}]}]"#;
@@ -38,7 +38,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, BufRead};
 
-use relationship_codegen::Schema;
+use relationship_schema::Schema;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -373,7 +373,7 @@ impl<'a> Validator<'a> {
                         let hint = hint(&self.schema.suggest_types(&t));
                         let msg = format!(
                             "unknown indicator type `{t}` (not a type of schema `{}`){hint}",
-                            self.schema.name
+                            self.schema.name()
                         );
                         self.report(
                             line,
@@ -526,10 +526,10 @@ impl<'a> Validator<'a> {
                 suggestions: owned(self.schema.suggest_relationships(n)),
                 reverse_of: self
                     .schema
-                    .relationships
+                    .relationships()
                     .iter()
-                    .filter(|r| r.reverse == n)
-                    .map(|r| r.name.clone())
+                    .filter(|r| r.reverse() == n)
+                    .map(|r| r.name().to_owned())
                     .collect(),
             };
             self.report(
@@ -609,7 +609,7 @@ fn hint(suggestions: &[&str]) -> String {
         [] => String::new(),
         s => format!(
             "; did you mean {}?",
-            relationship_codegen::suggest::or_list(s)
+            relationship_schema::suggest::or_list(s)
         ),
     }
 }

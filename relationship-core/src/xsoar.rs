@@ -6,7 +6,9 @@
 //!   allowed (source, target) pair;
 //! * [`check`]: the traits that reject a disallowed pair at compile time;
 //! * [`Relate`]: the typed constructors (`uses`, `used_by`, `subtechnique_of`, ...), also in
-//!   [`crate::prelude`].
+//!   [`crate::prelude`];
+//! * [`schema()`]: the same schema as a [`Schema`] model for run-time checks, built from
+//!   static tables generated with this module (no JSON is parsed at run time).
 //!
 //! ```
 //! use relationship_core::prelude::*;
@@ -25,3 +27,29 @@
 //! ```
 
 include!(concat!(env!("OUT_DIR"), "/xsoar.rs"));
+
+use std::sync::OnceLock;
+
+use crate::schema::Schema;
+
+mod tables {
+    include!(concat!(env!("OUT_DIR"), "/xsoar_tables.rs"));
+}
+
+/// The default schema as a model, for run-time checks ([`crate::Checker`]), made once from
+/// the static tables the build script generated.
+///
+/// ```
+/// let schema = relationship_core::xsoar::schema();
+/// assert_eq!(schema.reverse_of("uses"), Some("used-by"));
+/// assert_eq!(schema.relationships().len(), 71);
+/// ```
+pub fn schema() -> &'static Schema {
+    static SCHEMA: OnceLock<Schema> = OnceLock::new();
+    SCHEMA.get_or_init(|| match tables::TABLES.to_schema() {
+        Ok(schema) => schema,
+        // The build script made these tables from a schema that passed the same checks, and
+        // a test builds them; this cannot be reached by any input.
+        Err(e) => unreachable!("the generated xsoar tables are invalid: {e}"),
+    })
+}

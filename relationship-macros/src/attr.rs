@@ -32,16 +32,16 @@ impl Errors {
 /// `unknown `#[indicator(...)]` attribute `typ`; did you mean `type`?`
 pub fn unknown_key(attr: &str, key: &syn::Path, valid: &[&str]) -> syn::Error {
     let name = path_text(key);
-    let nearest = relationship_codegen::suggest::nearest(&name, valid.iter().copied());
+    let nearest = relationship_schema::suggest::nearest(&name, valid.iter().copied());
     let hint = if nearest.is_empty() {
         format!(
             "; expected {}",
-            relationship_codegen::suggest::or_list(valid)
+            relationship_schema::suggest::or_list(valid)
         )
     } else {
         format!(
             "; did you mean {}?",
-            relationship_codegen::suggest::or_list(&nearest)
+            relationship_schema::suggest::or_list(&nearest)
         )
     };
     syn::Error::new_spanned(

@@ -259,32 +259,32 @@ fn member(i: usize, field: &syn::Field) -> syn::Member {
 /// Resolves a type string against the default schema: the marker's name, or a spanned error
 /// with suggestions.
 fn xsoar_marker(lit: &syn::LitStr) -> Result<Option<String>, syn::Error> {
-    let Ok(schema) = relationship_codegen::try_xsoar() else {
+    let Some(schema) = crate::builtin::xsoar() else {
         return Ok(None);
     };
     let name = lit.value();
     if let Some(id) = schema.type_id(&name) {
-        return Ok(Some(schema.ty(id).marker.clone()));
+        return Ok(Some(schema.ty(id).marker().to_owned()));
     }
     let nearest = schema.suggest_types(&name);
     let hint = if nearest.is_empty() {
-        let all: Vec<&str> = schema.types.iter().map(|t| t.name.as_str()).collect();
+        let all: Vec<&str> = schema.types().iter().map(|t| t.name()).collect();
         format!(
             "; the schema `{}` has {}",
-            schema.name,
-            relationship_codegen::suggest::or_list(&all)
+            schema.name(),
+            relationship_schema::suggest::or_list(&all)
         )
     } else {
         format!(
             "; did you mean {}?",
-            relationship_codegen::suggest::or_list(&nearest)
+            relationship_schema::suggest::or_list(&nearest)
         )
     };
     Err(syn::Error::new(
         lit.span(),
         format!(
             "unknown indicator type `{name}` in the schema `{}`{hint}",
-            schema.name
+            schema.name()
         ),
     ))
 }
@@ -296,7 +296,7 @@ fn marker_path(
     lit: &syn::LitStr,
     errors: &mut Errors,
 ) -> Option<TokenStream> {
-    let marker = relationship_codegen::naming::type_marker(&lit.value());
+    let marker = relationship_schema::naming::type_marker(&lit.value());
     match syn::parse_str::<syn::Ident>(&marker) {
         Ok(mut m) => {
             m.set_span(lit.span());
@@ -442,7 +442,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
             .iter()
             .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
             .collect();
-        let hint = match relationship_codegen::suggest::nearest(
+        let hint = match relationship_schema::suggest::nearest(
             "value",
             candidates.iter().map(String::as_str),
         )
@@ -504,7 +504,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
             let msg = format!(
                 "indicator type `{}` is not spelled as in the schema: its marker `{}` exists, but the schema's type string differs (type strings are case-sensitive; the schema module's `TYPES` lists them)",
                 lit.value(),
-                relationship_codegen::naming::type_marker(&lit.value()),
+                relationship_schema::naming::type_marker(&lit.value()),
             );
             quote_spanned! {lit.span()=>
                 const _: () = ::core::assert!(

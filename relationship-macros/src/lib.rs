@@ -7,8 +7,11 @@
 #![forbid(unsafe_code)]
 
 mod attr;
+mod builtin;
 mod indicator;
 mod relationships;
+
+use relationship_schema as schema;
 
 use proc_macro::TokenStream;
 

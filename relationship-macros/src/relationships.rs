@@ -18,9 +18,12 @@ struct Decl {
 
 /// The typed constructor names of the default schema.
 fn xsoar_methods() -> Option<Vec<String>> {
-    relationship_codegen::try_xsoar()
-        .ok()
-        .map(|s| s.relationships.iter().map(|r| r.method.clone()).collect())
+    crate::builtin::xsoar().map(|s| {
+        s.relationships()
+            .iter()
+            .map(|r| r.method().to_owned())
+            .collect()
+    })
 }
 
 pub fn expand(input: &syn::DeriveInput) -> TokenStream {
@@ -59,7 +62,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
                 skip_value(&meta)?;
             } else if meta.input.peek(syn::Token![=])
                 && (methods.iter().flatten().any(|m| key.is_ident(m.as_str()))
-                    || relationship_codegen::suggest::nearest(&path_text(&key), CONTAINER_KEYS.iter().copied()).is_empty())
+                    || relationship_schema::suggest::nearest(&path_text(&key), CONTAINER_KEYS.iter().copied()).is_empty())
             {
                 // A relationship written on the struct.
                 let _: syn::Token![=] = meta.input.parse()?;
@@ -198,7 +201,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
                 if let Some(methods) = &known_methods
                     && !methods.iter().any(|m| method == m)
                 {
-                    let nearest = relationship_codegen::suggest::nearest(
+                    let nearest = relationship_schema::suggest::nearest(
                         &method.to_string(),
                         methods.iter().map(String::as_str),
                     );
@@ -207,7 +210,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
                     } else {
                         format!(
                             "; did you mean {}?",
-                            relationship_codegen::suggest::or_list(&nearest)
+                            relationship_schema::suggest::or_list(&nearest)
                         )
                     };
                     errors.spanned(
@@ -217,7 +220,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
                     return Ok(());
                 }
                 if !field_names.iter().any(|f| target == f) {
-                    let nearest = relationship_codegen::suggest::nearest(
+                    let nearest = relationship_schema::suggest::nearest(
                         &target.to_string(),
                         field_names.iter().map(String::as_str),
                     );
@@ -226,7 +229,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
                     } else {
                         format!(
                             "; did you mean {}?",
-                            relationship_codegen::suggest::or_list(&nearest)
+                            relationship_schema::suggest::or_list(&nearest)
                         )
                     };
                     errors.spanned(

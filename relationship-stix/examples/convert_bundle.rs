@@ -16,7 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(path) => Box::new(BufWriter::new(File::create(path)?)),
         None => Box::new(io::sink()),
     };
-    let schema = relationship_codegen::xsoar();
+    let schema = relationship_core::xsoar::schema();
     let report = convert(
         input,
         output,

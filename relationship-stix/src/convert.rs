@@ -5,12 +5,12 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::{BufReader, Read, Write};
 
-use relationship_codegen::Schema;
-use relationship_codegen::suggest;
 use relationship_core::IndicatorObject;
 use relationship_core::batch::{BatchWriter, Placement};
 use relationship_core::check::{CheckError, Checker, Mode, RelationshipInput};
 use relationship_core::{EntityRelationship, Fields};
+use relationship_schema::Schema;
+use relationship_schema::suggest;
 use serde_json::{Map, Value};
 
 use crate::attack::truthy;
@@ -345,7 +345,9 @@ impl<'a, W: Write> Converter<'a, '_, W> {
             };
             let msg = format!(
                 "`{}` maps to XSOAR type `{}`, which schema `{}` does not have{hint}",
-                id, mapped.xsoar_type, self.schema.name
+                id,
+                mapped.xsoar_type,
+                self.schema.name()
             );
             return self.reject(
                 RejectReason::UnknownIndicatorType,
@@ -761,7 +763,7 @@ mod tests {
 
     fn convert_text(text: &str, opts: &ConvertOptions) -> (ConversionReport, String) {
         let mut out = Vec::new();
-        let schema = relationship_codegen::xsoar();
+        let schema = relationship_core::xsoar::schema();
         let report = run(text.as_bytes(), &mut out, schema, opts, None, &mut |_| {}).unwrap();
         (report, String::from_utf8(out).unwrap())
     }

@@ -45,7 +45,7 @@
 //! ]}"#;
 //! let mut out = Vec::new();
 //! let mut rejects = Vec::new();
-//! let schema = relationship_codegen::xsoar();
+//! let schema = relationship_core::xsoar::schema();
 //! let report = convert(bundle.as_bytes(), &mut out, schema, &ConvertOptions::default(),
 //!                      Some(&mut rejects), &mut |_| {})?;
 //! assert_eq!(report.indicators_total(), 2);
@@ -68,10 +68,10 @@ mod report;
 
 use std::io::{Read, Write};
 
-use relationship_codegen::Schema;
 use relationship_core::batch::BatchOptions;
 use relationship_core::check::Mode;
 use relationship_core::json::JsonStyle;
+use relationship_schema::Schema;
 
 pub use error::ConvertError;
 pub use report::{ConversionReport, RejectReason, Triple};

@@ -12,7 +12,8 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use relationship_codegen::{Pairs, Schema, TypeId, xsoar};
+use relationship_core::xsoar::schema as xsoar;
+use relationship_schema::{Pairs, Schema, TypeId};
 
 fn generated_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/all_constructors.rs")
@@ -21,11 +22,10 @@ fn generated_path() -> PathBuf {
 /// The pair a relationship's test uses: the first allowed pair in (source, target) order, or
 /// the first two types for an any-to-any relationship.
 fn sample_pair(schema: &Schema, pairs: &Pairs) -> (TypeId, TypeId) {
+    let ids: Vec<TypeId> = schema.type_ids().collect();
     match pairs {
-        Pairs::Only(p) => p
-            .first()
-            .map_or((TypeId(0), TypeId(0)), |p| (p.source, p.target)),
-        Pairs::Any => (TypeId(0), TypeId((schema.types.len() > 1).into())),
+        Pairs::Only(p) => p.first().map_or((ids[0], ids[0]), |p| (p.source, p.target)),
+        Pairs::Any => (ids[0], ids[usize::from(ids.len() > 1)]),
     }
 }
 
@@ -43,12 +43,15 @@ fn generate(schema: &Schema) -> String {
          use relationship_core::prelude::*;\n\
          use relationship_core::xsoar::types as t;\n",
     );
-    for rel in &schema.relationships {
-        let (a, b) = sample_pair(schema, &rel.pairs);
+    for rel in schema.relationships() {
+        let (a, b) = sample_pair(schema, rel.pairs());
         let (a, b) = (schema.ty(a), schema.ty(b));
         let json = format!(
             r#"{{"name":"{}","reverseName":"{}","type":"IndicatorToIndicator","entityA":"a","entityAFamily":"Indicator","entityAType":"{}","entityB":"b","entityBFamily":"Indicator","entityBType":"{}","fields":{{}}}}"#,
-            rel.name, rel.reverse, a.name, b.name
+            rel.name(),
+            rel.reverse(),
+            a.name(),
+            b.name()
         );
         let _ = write!(
             out,
@@ -65,13 +68,13 @@ fn generate(schema: &Schema) -> String {
              \x20       r#\"{json}\"#\n\
              \x20   );\n\
              }}\n",
-            a_name = a.name,
-            b_name = b.name,
-            name = rel.name,
-            reverse = rel.reverse,
-            method = rel.method,
-            a_marker = a.marker,
-            b_marker = b.marker,
+            a_name = a.name(),
+            b_name = b.name(),
+            name = rel.name(),
+            reverse = rel.reverse(),
+            method = rel.method(),
+            a_marker = a.marker(),
+            b_marker = b.marker(),
         );
     }
     out
@@ -106,25 +109,25 @@ fn all_constructors_file_is_fresh() {
 #[test]
 fn one_test_per_relationship_name() {
     let schema = xsoar();
-    assert_eq!(schema.relationships.len(), 71);
+    assert_eq!(schema.relationships().len(), 71);
     let text = generate(schema);
     assert_eq!(text.matches("#[test]\nfn ").count(), 71);
-    for rel in &schema.relationships {
-        let (a, b) = sample_pair(schema, &rel.pairs);
+    for rel in schema.relationships() {
+        let (a, b) = sample_pair(schema, rel.pairs());
         assert!(
-            schema.allows(schema.rel_id(&rel.name).unwrap(), a, b),
+            schema.allows(schema.rel_id(rel.name()).unwrap(), a, b),
             "{} is not allowed for its sample pair",
-            rel.name
+            rel.name()
         );
         assert!(
-            text.contains(&format!("let rel = a.{}(&b);", rel.method)),
+            text.contains(&format!("let rel = a.{}(&b);", rel.method())),
             "{}",
-            rel.name
+            rel.name()
         );
         assert!(
-            text.contains(&format!(r#""reverseName":"{}""#, rel.reverse)),
+            text.contains(&format!(r#""reverseName":"{}""#, rel.reverse())),
             "{}",
-            rel.name
+            rel.name()
         );
     }
 }

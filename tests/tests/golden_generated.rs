@@ -8,7 +8,8 @@
 
 use std::path::PathBuf;
 
-use relationship_codegen::{GenerateOptions, generate, xsoar};
+use relationship_codegen::{GenerateOptions, generate};
+use relationship_core::xsoar::schema as xsoar;
 
 fn golden_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("golden/xsoar_generated.rs")

@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use relationship_codegen::xsoar;
 use relationship_core::check::{Checker, Mode, RelationshipInput};
 use relationship_core::json::{self, JsonStyle};
+use relationship_core::xsoar::schema as xsoar;
 use serde_json::Value;
 
 fn fixture(name: &str) -> String {

@@ -1,9 +1,9 @@
 //! Run-time checks against the built-in XSOAR schema: strict errors name the triple and the
 //! alternatives; lenient mode gives XSOAR's own reverse names, quirks included.
 
-use relationship_codegen::xsoar;
 use relationship_core::check::{CheckError, Checker, EntitySide, Mode, RelationshipInput};
 use relationship_core::json::{self, JsonStyle};
+use relationship_core::xsoar::schema as xsoar;
 
 fn input(name: &str, a_type: &str, b_type: &str) -> RelationshipInput {
     RelationshipInput {

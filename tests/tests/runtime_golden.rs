@@ -4,10 +4,10 @@
 
 use std::path::PathBuf;
 
-use relationship_codegen::xsoar;
 use relationship_core::batch::{BatchOptions, BatchWriter, Placement};
 use relationship_core::check::{Checker, Mode, RelationshipInput};
 use relationship_core::json::{self, JsonStyle};
+use relationship_core::xsoar::schema as xsoar;
 use relationship_core::{EntityRelationship, Fields, IndicatorObject, Reliability};
 use serde_json::{Value, json};
 

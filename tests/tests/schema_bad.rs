@@ -7,7 +7,8 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use relationship_codegen::{ErrorKind, load};
+use relationship_schema::ErrorKind;
+use relationship_schema_parse::load;
 
 /// Relative to the package root, which is the working directory of integration tests, so
 /// that messages (and the `.expected` files) name `fixtures/bad-schemas/...`.
@@ -162,7 +163,7 @@ fn an_unreadable_file_is_a_schema_error() {
 #[test]
 fn schema_errors_is_a_std_error() {
     fn takes(_: &dyn std::error::Error) {}
-    let errors = relationship_codegen::parse_str("{", "x.json").unwrap_err();
+    let errors = relationship_schema_parse::parse_str("{", "x.json").unwrap_err();
     takes(&errors);
     assert_eq!(errors.iter().count(), 1);
     assert_eq!(errors.clone().into_iter().count(), 1);

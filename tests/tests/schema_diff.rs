@@ -1,4 +1,4 @@
-//! `relationship_codegen::diff`: the report for two fixture schemas (text and JSON, golden
+//! `relationship_schema::diff`: the report for two fixture schemas (text and JSON, golden
 //! files in `tests/fixtures/diff/`), its symmetry, and diffs of edited copies of
 //! `schemas/xsoar.json`.
 //!
@@ -7,8 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
-use relationship_codegen::diff::{Breakage, SchemaDiff};
-use relationship_codegen::{Schema, parse_str};
+use relationship_schema::Schema;
+use relationship_schema::diff::{Breakage, SchemaDiff};
+use relationship_schema_parse::parse_str;
 
 fn fixture_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -67,7 +68,7 @@ fn fixture_diff_lists_every_kind_of_change() {
     let d = SchemaDiff::between(&fixture("old.json"), &fixture("new.json"));
     assert!(d.is_breaking());
     assert!(!d.is_empty());
-    let names = |v: &[relationship_codegen::diff::TypeEntry]| -> Vec<String> {
+    let names = |v: &[relationship_schema::diff::TypeEntry]| -> Vec<String> {
         v.iter().map(|t| t.name.clone()).collect()
     };
     assert_eq!(names(&d.added_types), ["Employee"]);
@@ -132,7 +133,7 @@ fn diff_is_symmetric() {
 
 #[test]
 fn xsoar_against_itself_is_identical() {
-    let x = relationship_codegen::xsoar();
+    let x = relationship_core::xsoar::schema();
     let d = SchemaDiff::between(x, x);
     assert!(d.is_empty());
     assert!(!d.is_breaking());

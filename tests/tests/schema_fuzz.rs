@@ -2,13 +2,14 @@
 //! `schemas/xsoar.json` give either a schema or positioned errors.
 
 use proptest::prelude::*;
-use relationship_codegen::{XSOAR_SCHEMA_JSON, parse_str};
+use relationship_schema_parse::builtin::XSOAR_SCHEMA_JSON;
+use relationship_schema_parse::parse_str;
 
 /// Parses and checks the invariants every outcome must keep.
 fn check(text: &str) {
     match parse_str(text, "fuzz.json") {
         Ok(schema) => {
-            for r in &schema.relationships {
+            for r in schema.relationships() {
                 if let Some(pairs) = r.explicit_pairs() {
                     assert!(
                         pairs

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use relationship_codegen::{Pairs, Schema, Tier};
+use relationship_schema::{Schema, Tier};
 
 fn fixture(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -16,7 +16,7 @@ fn fixture(name: &str) -> String {
 
 fn schema() -> Schema {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/xsoar.json");
-    relationship_codegen::load(&path).unwrap_or_else(|e| panic!("{e}"))
+    relationship_schema_parse::load(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 type Triple = (String, String, String);
@@ -56,9 +56,9 @@ fn schema_triples(s: &Schema) -> BTreeMap<Triple, Tier> {
         .map(|(rel, p)| {
             (
                 (
-                    s.rel(rel).name.clone(),
-                    s.ty(p.source).name.clone(),
-                    s.ty(p.target).name.clone(),
+                    s.rel(rel).name().to_owned(),
+                    s.ty(p.source).name().to_owned(),
+                    s.ty(p.target).name().to_owned(),
                 ),
                 p.tier,
             )
@@ -118,19 +118,19 @@ fn expanded_triples_match_the_reference_matrix() {
 fn only_related_to_and_is_also_allow_any_pair() {
     let s = schema();
     let any: BTreeSet<&str> = s
-        .relationships
+        .relationships()
         .iter()
-        .filter(|r| r.pairs == Pairs::Any)
-        .map(|r| r.name.as_str())
+        .filter(|r| r.is_any())
+        .map(|r| r.name())
         .collect();
     assert_eq!(any, BTreeSet::from(["is-also", "related-to"]));
     let reference_names: BTreeSet<String> =
         reference_triples().keys().map(|k| k.0.clone()).collect();
     let explicit: BTreeSet<String> = s
-        .relationships
+        .relationships()
         .iter()
-        .filter(|r| r.pairs != Pairs::Any)
-        .map(|r| r.name.clone())
+        .filter(|r| !r.is_any())
+        .map(|r| r.name().to_owned())
         .collect();
     assert_eq!(explicit, reference_names);
 }
@@ -159,9 +159,9 @@ fn names_and_reverses_match_relationships_names_in_order() {
         .collect();
     let s = schema();
     let got: Vec<(&str, &str)> = s
-        .relationships
+        .relationships()
         .iter()
-        .map(|r| (r.name.as_str(), r.reverse.as_str()))
+        .map(|r| (r.name(), r.reverse()))
         .collect();
     assert_eq!(got, want);
     assert_eq!(got.len(), 71);
@@ -175,7 +175,7 @@ fn names_and_reverses_match_relationships_names_in_order() {
         .filter(|r| r.1 != "Types" && !keys.contains(r.2))
         .map(|r| r.2)
         .collect();
-    let reverse_only: BTreeSet<&str> = s.reverse_only.iter().map(String::as_str).collect();
+    let reverse_only: BTreeSet<&str> = s.reverse_only().iter().map(String::as_str).collect();
     assert_eq!(reverse_only, non_keys);
     assert_eq!(reverse_only.len(), 15);
 }
@@ -183,11 +183,7 @@ fn names_and_reverses_match_relationships_names_in_order() {
 #[test]
 fn types_are_xsoar_strings_with_clippy_friendly_markers() {
     let s = schema();
-    let got: Vec<(&str, &str)> = s
-        .types
-        .iter()
-        .map(|t| (t.name.as_str(), t.marker.as_str()))
-        .collect();
+    let got: Vec<(&str, &str)> = s.types().iter().map(|t| (t.name(), t.marker())).collect();
     assert_eq!(
         got,
         vec![
@@ -223,13 +219,10 @@ fn types_are_xsoar_strings_with_clippy_friendly_markers() {
             ("Tactic", "Tactic"),
         ]
     );
-    assert!(s.types.iter().all(|t| !t.doc.is_empty()));
-    assert!(s.relationships.iter().all(|r| !r.doc.is_empty()));
+    assert!(s.types().iter().all(|t| !t.doc().is_empty()));
+    assert!(s.relationships().iter().all(|r| !r.doc().is_empty()));
     let r = s.relationship("sub-domain-of").unwrap();
-    assert_eq!(
-        (r.marker.as_str(), r.method.as_str()),
-        ("SubDomainOf", "sub_domain_of")
-    );
+    assert_eq!((r.marker(), r.method()), ("SubDomainOf", "sub_domain_of"));
 }
 
 #[test]
@@ -238,14 +231,11 @@ fn embedded_schema_is_the_file() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/xsoar.json"),
     )
     .unwrap();
-    assert_eq!(relationship_codegen::XSOAR_SCHEMA_JSON, file);
-    let builtin = relationship_codegen::xsoar();
+    assert_eq!(relationship_schema_parse::builtin::XSOAR_SCHEMA_JSON, file);
+    let builtin = relationship_core::xsoar::schema();
     let loaded = schema();
-    assert_eq!(builtin.relationships, loaded.relationships);
-    assert_eq!(builtin.types, loaded.types);
-    assert_eq!(builtin.groups, loaded.groups);
-    assert_eq!(
-        builtin.source.as_deref(),
-        Some(Path::new("schemas/xsoar.json"))
-    );
+    assert_eq!(builtin.relationships(), loaded.relationships());
+    assert_eq!(builtin.types(), loaded.types());
+    assert_eq!(builtin.groups(), loaded.groups());
+    assert_eq!(builtin.source(), Some(Path::new("schemas/xsoar.json")));
 }

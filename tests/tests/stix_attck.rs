@@ -36,7 +36,7 @@ struct Converted {
 fn run(bytes: &[u8], opts: &ConvertOptions) -> Converted {
     let mut out = Vec::new();
     let mut rejects = Vec::new();
-    let schema = relationship_codegen::xsoar();
+    let schema = relationship_core::xsoar::schema();
     let report = convert(
         bytes,
         &mut out,
@@ -238,7 +238,7 @@ fn attck_enterprise_converts_like_the_feed() {
     let stats = validate_str(
         &c.output,
         "attck.ndjson",
-        relationship_codegen::xsoar(),
+        relationship_core::xsoar::schema(),
         &mut violations,
     );
     assert!(
@@ -305,7 +305,7 @@ fn attck_enterprise_with_threat_actors_and_attached_relationships() {
     validate_str(
         &c.output,
         "attck.ndjson",
-        relationship_codegen::xsoar(),
+        relationship_core::xsoar::schema(),
         &mut violations,
     );
     assert!(

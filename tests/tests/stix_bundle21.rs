@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use relationship_codegen::Schema;
 use relationship_core::check::Mode;
 use relationship_core::json::JsonStyle;
 use relationship_core::validate::{ViolationKind, validate_str};
+use relationship_schema::Schema;
 use relationship_stix::{ConversionReport, ConvertOptions, RejectReason, convert};
 use serde_json::Value;
 
@@ -46,7 +46,7 @@ fn run_with(schema: &Schema, opts: &ConvertOptions) -> Converted {
 }
 
 fn run(opts: &ConvertOptions) -> Converted {
-    run_with(relationship_codegen::xsoar(), opts)
+    run_with(relationship_core::xsoar::schema(), opts)
 }
 
 /// Every indicator and relationship object of the output.
@@ -220,7 +220,7 @@ fn every_object_is_written_or_rejected_with_its_reason() {
     validate_str(
         &c.output,
         "out.ndjson",
-        relationship_codegen::xsoar(),
+        relationship_core::xsoar::schema(),
         &mut violations,
     );
     assert!(violations.is_empty(), "{violations:?}");
@@ -337,7 +337,7 @@ fn indicated_by_reproduces_xsoar_feeds() {
     validate_str(
         &c.output,
         "out",
-        relationship_codegen::xsoar(),
+        relationship_core::xsoar::schema(),
         &mut violations,
     );
     assert_eq!(violations.len(), 2);
@@ -371,7 +371,7 @@ fn lenient_mode_is_xsoars_behaviour() {
     validate_str(
         &c.output,
         "out",
-        relationship_codegen::xsoar(),
+        relationship_core::xsoar::schema(),
         &mut violations,
     );
     let kinds: Vec<ViolationKind> = violations.iter().map(|v| v.kind).collect();
@@ -414,9 +414,9 @@ fn python_json_and_small_batches() {
 #[test]
 fn types_missing_from_the_schema_are_rejected() {
     // A copy of the XSOAR schema whose `Mutex` type is renamed: mutexes then have no type.
-    let mut schema = relationship_codegen::xsoar().clone();
-    let mutex = schema.types.iter_mut().find(|t| t.name == "Mutex").unwrap();
-    mutex.name = "Mutant".into();
+    let json =
+        relationship_schema_parse::builtin::XSOAR_SCHEMA_JSON.replace("\"Mutex\"", "\"Mutant\"");
+    let schema = relationship_schema_parse::parse_str(&json, "schemas/xsoar.json").unwrap();
     let c = run_with(&schema, &ConvertOptions::default());
     assert_eq!(c.report.rejected(RejectReason::UnknownIndicatorType), 1);
     let line = c

@@ -12,7 +12,7 @@ const BUNDLE: &str = include_str!("../fixtures/stix/bundle-2.1.json");
 fn try_convert(input: &[u8]) -> Result<(ConversionReport, String), ConvertError> {
     let mut out = Vec::new();
     let mut rejects = Vec::new();
-    let schema = relationship_codegen::xsoar();
+    let schema = relationship_core::xsoar::schema();
     let opts = ConvertOptions::default();
     let report = convert(
         input,
@@ -33,7 +33,12 @@ fn try_convert(input: &[u8]) -> Result<(ConversionReport, String), ConvertError>
 fn check_success(report: &ConversionReport, out: &str) {
     assert!(report.is_balanced(), "{report}");
     let mut violations = Vec::new();
-    validate_str(out, "out", relationship_codegen::xsoar(), &mut violations);
+    validate_str(
+        out,
+        "out",
+        relationship_core::xsoar::schema(),
+        &mut violations,
+    );
     assert!(violations.is_empty(), "{violations:?}");
 }
 
@@ -177,7 +182,7 @@ impl Write for FailingWriter {
 
 #[test]
 fn io_failures_are_typed_errors() {
-    let schema = relationship_codegen::xsoar();
+    let schema = relationship_core::xsoar::schema();
     let opts = ConvertOptions::default();
     let reader = FailingReader {
         data: BUNDLE.as_bytes(),

@@ -23,7 +23,7 @@ fn batches() -> Vec<Vec<Value>> {
     convert(
         BUNDLE.as_bytes(),
         &mut out,
-        relationship_codegen::xsoar(),
+        relationship_core::xsoar::schema(),
         &opts,
         None,
         &mut |_| {},
@@ -62,7 +62,7 @@ fn validate(text: &str) -> Vec<Violation> {
     let stats = validate_str(
         text,
         "planted.ndjson",
-        relationship_codegen::xsoar(),
+        relationship_core::xsoar::schema(),
         &mut violations,
     );
     assert_eq!(stats.violations as usize, violations.len());
@@ -197,7 +197,7 @@ fn pretty_printed_files_report_the_line_of_the_relationship() {
     let stats = validate_reader(
         reader,
         "batch.json",
-        relationship_codegen::xsoar(),
+        relationship_core::xsoar::schema(),
         &mut violations,
     )
     .unwrap();

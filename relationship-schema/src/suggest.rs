@@ -8,7 +8,7 @@
 ///
 /// ```
 /// let names = ["Attack Pattern", "Account", "Campaign"];
-/// let got = relationship_codegen::suggest::nearest("Atack Pattern", names);
+/// let got = relationship_schema::suggest::nearest("Atack Pattern", names);
 /// assert_eq!(got, vec!["Attack Pattern"]);
 /// ```
 pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
@@ -47,6 +47,21 @@ pub fn or_list(names: &[&str]) -> String {
             format!("{} or `{last}`", head.join(", "))
         }
     }
+}
+
+/// `` did you mean `a` or `b`? `` for the candidates nearest to `input`, or `None` when
+/// none is near enough.
+///
+/// ```
+/// let hint = relationship_schema::suggest::did_you_mean("uses2", ["uses", "used-by", "has"]);
+/// assert_eq!(hint.as_deref(), Some("did you mean `uses`?"));
+/// ```
+pub fn did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let near = nearest(input, candidates);
+    (!near.is_empty()).then(|| format!("did you mean {}?", or_list(&near)))
 }
 
 #[cfg(test)]

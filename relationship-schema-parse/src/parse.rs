@@ -7,7 +7,7 @@
 //! 2. structure: keys, value types, required keys (every defect is collected);
 //! 3. meaning: names resolved, duplicates, reverse names, derivation cycles, Rust names;
 //!    then rules, same-type lists, derivations and symmetry are expanded into the sorted
-//!    pair lists of [`crate::model`].
+//!    pair lists of [`relationship_schema::model`].
 //!
 //! Every defect becomes a [`SchemaError`] with file, line, column and, where it helps, the
 //! nearest valid names. Errors are collected rather than stopping at the first one; a
@@ -40,10 +40,11 @@ use jsonc_parser::ast::{Object, ObjectProp, Value};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions};
 
-use crate::error::{ErrorKind, SchemaError, SchemaErrors};
-use crate::model::{Group, Pair, Pairs, RelationshipDef, Schema, Tier, TypeDef, TypeId};
-use crate::naming;
-use crate::suggest;
+use relationship_schema::naming;
+use relationship_schema::suggest;
+use relationship_schema::{
+    ErrorKind, Schema, SchemaBuilder, SchemaError, SchemaErrors, Tier, TypeId,
+};
 
 const TOP_KEYS: &[&str] = &[
     "$schema",
@@ -76,7 +77,7 @@ const DERIVE_KEYS: &[&str] = &["swap", "copy", "own"];
 /// `path` is used only in error messages and stored as [`Schema::source`].
 ///
 /// ```
-/// let schema = relationship_codegen::parse_str(
+/// let schema = relationship_schema_parse::parse_str(
 ///     r#"{"name": "mini", "types": ["Host", "IP"],
 ///         "relationships": [{"name": "uses", "reverse": "uses",
 ///                            "rules": [{"from": ["Host"], "to": ["IP"]}]}]}"#,
@@ -84,7 +85,7 @@ const DERIVE_KEYS: &[&str] = &["swap", "copy", "own"];
 /// ).unwrap();
 /// assert_eq!(schema.triple_count(), 1);
 ///
-/// let err = relationship_codegen::parse_str(r#"{"name": "x", "typs": []}"#, "x.json")
+/// let err = relationship_schema_parse::parse_str(r#"{"name": "x", "typs": []}"#, "x.json")
 ///     .unwrap_err();
 /// assert!(err.to_string().contains("unknown key `typs` in the schema at x.json:1:15; did you mean `types`?"));
 /// ```
@@ -96,11 +97,9 @@ pub fn parse_str(source: &str, path: impl AsRef<Path>) -> Result<Schema, SchemaE
         Some(raw) => raw,
         None => return Err(cx.finish()),
     };
-    let schema = meaning(&mut cx, raw);
-    if cx.errors.is_empty() {
-        Ok(schema)
-    } else {
-        Err(cx.finish())
+    match meaning(&mut cx, raw) {
+        Some(schema) if cx.errors.is_empty() => Ok(schema),
+        _ => Err(cx.finish()),
     }
 }
 
@@ -922,18 +921,30 @@ fn check_name(cx: &mut Cx, name: &Sp<String>, what: &'static str, allow_at: bool
     true
 }
 
+/// A Rust name to register: which kind, the identifier, the schema name it is for, where
+/// it was written and whether the schema gave it explicitly.
+struct RustName<'a> {
+    what: &'static str,
+    ident: &'a str,
+    owner: &'a str,
+    at: usize,
+    explicit: bool,
+}
+
 /// Registers a Rust name, reporting invalid identifiers and collisions.
-#[allow(clippy::too_many_arguments)]
 fn rust_name(
     cx: &mut Cx,
     seen: &mut HashMap<String, String>,
-    what: &'static str,
-    ident: &str,
-    owner: &str,
-    at: usize,
-    explicit: bool,
+    name: RustName<'_>,
     check: fn(&str) -> Result<(), naming::IdentProblem>,
 ) {
+    let RustName {
+        what,
+        ident,
+        owner,
+        at,
+        explicit,
+    } = name;
     if let Err(problem) = check(ident) {
         let help = if explicit {
             format!("choose another `{what}`")
@@ -1086,20 +1097,71 @@ impl Refs<'_> {
     }
 }
 
-fn meaning(cx: &mut Cx, raw: RawSchema) -> Schema {
+/// The declared types, in order: name, marker and doc, with the name's position.
+struct DeclaredTypes {
+    ids: HashMap<String, TypeId>,
+    names: Vec<String>,
+    all: Vec<TypeId>,
+}
+
+/// Pass 3: names, references and expansion, ending in [`SchemaBuilder::build`].
+fn meaning(cx: &mut Cx, raw: RawSchema) -> Option<Schema> {
+    let mut builder = SchemaBuilder::new(raw.name);
+    builder.source(cx.path.clone());
+    let types = declare_types(cx, &mut builder, raw.types);
+    let refs = declare_groups(cx, &mut builder, raw.groups, &types);
+    let rels = declare_relationships(cx, raw.relationships);
+    let reverse_only = declare_reverse_only(cx, &raw.reverse_only, &rels);
+    let rel_names: Vec<String> = rels.list.iter().map(|r| r.name.v.clone()).collect();
+    let mut used_reverse: HashSet<String> = HashSet::new();
+    let mut markers: HashMap<String, String> = HashMap::new();
+    let mut methods: HashMap<String, String> = HashMap::new();
+    for r in &rels.list {
+        check_reverse(cx, r, &rels, &reverse_only, &mut used_reverse);
+        check_rust_names(cx, r, &mut markers, &mut methods);
+        check_shape(cx, r);
+    }
+    for n in &raw.reverse_only {
+        if reverse_only.at.get(&n.v) == Some(&n.at) && !used_reverse.contains(&n.v) {
+            cx.error_help(
+                n.at,
+                ErrorKind::UnusedReverseOnly(n.v.clone()),
+                "remove it from `reverse_only`",
+            );
+        }
+    }
+    let own: Vec<Expanded> = rels.list.iter().map(|r| own_pairs(cx, r, &refs)).collect();
+    let (full, in_cycle) = derived_pairs(cx, &rels, &rel_names, &own);
+    for name in reverse_only.names {
+        builder.add_reverse_only(name);
+    }
+    add_relationships(cx, &mut builder, rels.list, full, &in_cycle);
+    if !cx.errors.is_empty() {
+        return None;
+    }
+    match builder.build() {
+        Ok(schema) => Some(schema),
+        Err(e) => {
+            cx.error(0, ErrorKind::Model(e));
+            None
+        }
+    }
+}
+
+/// Types: names checked, duplicates reported, markers derived or taken and checked.
+fn declare_types(cx: &mut Cx, builder: &mut SchemaBuilder, raw: Vec<RawType>) -> DeclaredTypes {
     // Types and relationships get their markers in separate modules, so each kind has its
     // own namespace.
     let mut markers: HashMap<String, String> = HashMap::new();
-
-    // Types.
-    let mut types: Vec<TypeDef> = Vec::new();
-    let mut type_ids: HashMap<String, TypeId> = HashMap::new();
-    let mut type_at: HashMap<String, usize> = HashMap::new();
-    for t in raw.types {
+    let mut ids: HashMap<String, TypeId> = HashMap::new();
+    let mut at_of: HashMap<String, usize> = HashMap::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut all: Vec<TypeId> = Vec::new();
+    for t in raw {
         if !check_name(cx, &t.name, "type", false) {
             continue;
         }
-        if let Some(&first) = type_at.get(&t.name.v) {
+        if let Some(&first) = at_of.get(&t.name.v) {
             let first_line = cx.line(first);
             cx.error(
                 t.name.at,
@@ -1110,7 +1172,7 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Schema {
             );
             continue;
         }
-        if types.len() >= usize::from(u16::MAX) {
+        if names.len() >= usize::from(u16::MAX) {
             cx.error(t.name.at, ErrorKind::TooMany("types"));
             break;
         }
@@ -1128,32 +1190,34 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Schema {
                 "set `marker`",
             );
         } else {
-            rust_name(
-                cx,
-                &mut markers,
-                "marker",
-                &marker,
-                &t.name.v,
-                marker_at,
+            let name = RustName {
+                what: "marker",
+                ident: &marker,
+                owner: &t.name.v,
+                at: marker_at,
                 explicit,
-                naming::check_marker,
-            );
+            };
+            rust_name(cx, &mut markers, name, naming::check_marker);
         }
-        let id = TypeId(types.len() as u16);
-        type_ids.insert(t.name.v.clone(), id);
-        type_at.insert(t.name.v.clone(), t.name.at);
-        types.push(TypeDef {
-            name: t.name.v,
-            marker,
-            doc: t.doc,
-        });
+        let id = builder.add_type_with(t.name.v.clone(), marker, t.doc);
+        ids.insert(t.name.v.clone(), id);
+        at_of.insert(t.name.v.clone(), t.name.at);
+        names.push(t.name.v);
+        all.push(id);
     }
-    let type_names: Vec<String> = types.iter().map(|t| t.name.clone()).collect();
+    DeclaredTypes { ids, names, all }
+}
 
-    // Groups: names first, then members in dependency order.
+/// Groups: names first, then members in dependency order (cycles reported).
+fn declare_groups<'t>(
+    cx: &mut Cx,
+    builder: &mut SchemaBuilder,
+    raw: Vec<RawGroup>,
+    types: &'t DeclaredTypes,
+) -> Refs<'t> {
     let mut group_index: HashMap<String, usize> = HashMap::new();
-    let mut kept_groups: Vec<RawGroup> = Vec::new();
-    for g in raw.groups {
+    let mut kept: Vec<RawGroup> = Vec::new();
+    for g in raw {
         if !check_name(cx, &g.name, "group", false) {
             continue;
         }
@@ -1162,7 +1226,7 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Schema {
             continue;
         }
         if let Some(&first) = group_index.get(&g.name.v) {
-            let first_line = cx.line(kept_groups[first].name.at);
+            let first_line = cx.line(kept[first].name.at);
             cx.error(
                 g.name.at,
                 ErrorKind::DuplicateGroup {
@@ -1172,17 +1236,17 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Schema {
             );
             continue;
         }
-        if type_ids.contains_key(&g.name.v) {
+        if types.ids.contains_key(&g.name.v) {
             cx.error_help(
                 g.name.at,
                 ErrorKind::GroupNamesType(g.name.v.clone()),
                 "rename the group",
             );
         }
-        group_index.insert(g.name.v.clone(), kept_groups.len());
-        kept_groups.push(g);
+        group_index.insert(g.name.v.clone(), kept.len());
+        kept.push(g);
     }
-    let group_edges: Vec<Vec<usize>> = kept_groups
+    let edges: Vec<Vec<usize>> = kept
         .iter()
         .map(|g| {
             g.members
@@ -1192,52 +1256,48 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Schema {
                 .collect()
         })
         .collect();
-    let (group_order, group_cycles) = post_order(&group_edges);
-    for cycle in group_cycles {
-        let names = cycle
-            .iter()
-            .map(|&i| kept_groups[i].name.v.clone())
-            .collect();
-        cx.error(kept_groups[cycle[0]].name.at, ErrorKind::GroupCycle(names));
+    let (order, cycles) = post_order(&edges);
+    for cycle in cycles {
+        let names = cycle.iter().map(|&i| kept[i].name.v.clone()).collect();
+        cx.error(kept[cycle[0]].name.at, ErrorKind::GroupCycle(names));
     }
     let mut refs = Refs {
-        type_ids: &type_ids,
-        type_names: &type_names,
-        group_names: kept_groups
-            .iter()
-            .map(|g| format!("@{}", g.name.v))
-            .collect(),
+        type_ids: &types.ids,
+        type_names: &types.names,
+        group_names: kept.iter().map(|g| format!("@{}", g.name.v)).collect(),
         declared_groups: group_index.keys().cloned().collect(),
         group_members: HashMap::new(),
-        all: (0..types.len()).map(|i| TypeId(i as u16)).collect(),
+        all: types.all.clone(),
     };
-    let mut group_members: Vec<Vec<TypeId>> = vec![Vec::new(); kept_groups.len()];
-    for gi in group_order {
-        let mut members = refs.resolve_all(cx, &kept_groups[gi].members);
-        let mut seen = HashSet::new();
-        members.retain(|id| seen.insert(*id));
+    let mut members_of: Vec<Vec<TypeId>> = vec![Vec::new(); kept.len()];
+    for gi in order {
+        let members = refs.resolve_all(cx, &kept[gi].members);
         refs.group_members
-            .insert(kept_groups[gi].name.v.clone(), members.clone());
-        group_members[gi] = members;
+            .insert(kept[gi].name.v.clone(), members.clone());
+        members_of[gi] = members;
     }
-    let groups: Vec<Group> = kept_groups
-        .iter()
-        .zip(group_members)
-        .map(|(g, members)| Group {
-            name: g.name.v.clone(),
-            members,
-        })
-        .collect();
+    for (g, members) in kept.into_iter().zip(members_of) {
+        builder.add_group(g.name.v, members);
+    }
+    refs
+}
 
-    // Relationship names.
-    let mut rels: Vec<RawRel> = Vec::new();
-    let mut rel_index: HashMap<String, usize> = HashMap::new();
-    for r in raw.relationships {
+/// The relationships kept after name checks, and their positions by name.
+struct DeclaredRels {
+    list: Vec<RawRel>,
+    index: HashMap<String, usize>,
+}
+
+/// Relationship names: checked, duplicates reported and dropped.
+fn declare_relationships(cx: &mut Cx, raw: Vec<RawRel>) -> DeclaredRels {
+    let mut list: Vec<RawRel> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for r in raw {
         if !check_name(cx, &r.name, "relationship", true) {
             continue;
         }
-        if let Some(&first) = rel_index.get(&r.name.v) {
-            let first_line = cx.line(rels[first].name.at);
+        if let Some(&first) = index.get(&r.name.v) {
+            let first_line = cx.line(list[first].name.at);
             cx.error(
                 r.name.at,
                 ErrorKind::DuplicateRelationship {
@@ -1247,22 +1307,31 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Schema {
             );
             continue;
         }
-        if rels.len() >= usize::from(u16::MAX) {
+        if list.len() >= usize::from(u16::MAX) {
             cx.error(r.name.at, ErrorKind::TooMany("relationships"));
             break;
         }
-        rel_index.insert(r.name.v.clone(), rels.len());
-        rels.push(r);
+        index.insert(r.name.v.clone(), list.len());
+        list.push(r);
     }
+    DeclaredRels { list, index }
+}
 
-    // Reverse-only names.
-    let mut reverse_only: Vec<String> = Vec::new();
-    let mut reverse_only_at: HashMap<String, usize> = HashMap::new();
-    for n in &raw.reverse_only {
+/// The reverse-only names kept, in order, and the position of each.
+struct ReverseOnly {
+    names: Vec<String>,
+    at: HashMap<String, usize>,
+}
+
+/// Reverse-only names: checked, duplicates and relationship names reported.
+fn declare_reverse_only(cx: &mut Cx, raw: &[Sp<String>], rels: &DeclaredRels) -> ReverseOnly {
+    let mut names: Vec<String> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for n in raw {
         if !check_name(cx, n, "reverse-only", true) {
             continue;
         }
-        if let Some(&first) = reverse_only_at.get(&n.v) {
+        if let Some(&first) = at.get(&n.v) {
             let first_line = cx.line(first);
             cx.error(
                 n.at,
@@ -1273,7 +1342,7 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Schema {
             );
             continue;
         }
-        if rel_index.contains_key(&n.v) {
+        if rels.index.contains_key(&n.v) {
             cx.error_help(
                 n.at,
                 ErrorKind::ReverseOnlyIsRelationship(n.v.clone()),
@@ -1281,166 +1350,176 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Schema {
             );
             continue;
         }
-        reverse_only_at.insert(n.v.clone(), n.at);
-        reverse_only.push(n.v.clone());
+        at.insert(n.v.clone(), n.at);
+        names.push(n.v.clone());
     }
+    ReverseOnly { names, at }
+}
 
-    // Reverse names, Rust names, shape of each relationship.
-    let mut used_reverse: HashSet<String> = HashSet::new();
-    let mut markers: HashMap<String, String> = HashMap::new();
-    let mut methods: HashMap<String, String> = HashMap::new();
-    let rel_names: Vec<String> = rels.iter().map(|r| r.name.v.clone()).collect();
-    for r in &rels {
-        match &r.reverse {
-            Some(rev) if rev.v.is_empty() => {
-                cx.error(rev.at, ErrorKind::EmptyName("reverse"));
-            }
-            Some(rev) => {
-                if rel_index.contains_key(&rev.v) || reverse_only_at.contains_key(&rev.v) {
-                    used_reverse.insert(rev.v.clone());
-                } else {
-                    let candidates = rel_names
-                        .iter()
-                        .chain(reverse_only.iter())
-                        .map(String::as_str);
-                    cx.error_suggest(
-                        rev.at,
-                        ErrorKind::UnknownReverse(rev.v.clone()),
-                        &rev.v,
-                        candidates,
-                    );
-                }
-            }
-            None => {}
+/// A relationship's reverse name must be a relationship or a reverse-only name.
+fn check_reverse(
+    cx: &mut Cx,
+    r: &RawRel,
+    rels: &DeclaredRels,
+    reverse_only: &ReverseOnly,
+    used: &mut HashSet<String>,
+) {
+    match &r.reverse {
+        Some(rev) if rev.v.is_empty() => {
+            cx.error(rev.at, ErrorKind::EmptyName("reverse"));
         }
-        let no_words = naming::words(&r.name.v).is_empty();
-        if no_words && (r.marker.is_none() || r.method.is_none()) {
-            let missing: Vec<&str> = [
-                ("`marker`", r.marker.is_none()),
-                ("`method`", r.method.is_none()),
-            ]
-            .iter()
-            .filter(|(_, m)| *m)
-            .map(|(k, _)| *k)
-            .collect();
-            cx.error_help(
-                r.name.at,
-                ErrorKind::NoRustName {
-                    what: "relationship",
-                    name: r.name.v.clone(),
-                },
-                format!("set {}", missing.join(" and ")),
-            );
+        Some(rev) => {
+            if rels.index.contains_key(&rev.v) || reverse_only.at.contains_key(&rev.v) {
+                used.insert(rev.v.clone());
+            } else {
+                let candidates = rels
+                    .list
+                    .iter()
+                    .map(|r| r.name.v.as_str())
+                    .chain(reverse_only.names.iter().map(String::as_str));
+                cx.error_suggest(
+                    rev.at,
+                    ErrorKind::UnknownReverse(rev.v.clone()),
+                    &rev.v,
+                    candidates,
+                );
+            }
         }
-        let (marker, at, explicit) = match &r.marker {
-            Some(m) => (m.v.clone(), m.at, true),
-            None => (naming::relationship_marker(&r.name.v), r.name.at, false),
+        None => {}
+    }
+}
+
+/// A relationship's marker and method: derived or given, valid and unique.
+fn check_rust_names(
+    cx: &mut Cx,
+    r: &RawRel,
+    markers: &mut HashMap<String, String>,
+    methods: &mut HashMap<String, String>,
+) {
+    let no_words = naming::words(&r.name.v).is_empty();
+    if no_words && (r.marker.is_none() || r.method.is_none()) {
+        let missing: Vec<&str> = [
+            ("`marker`", r.marker.is_none()),
+            ("`method`", r.method.is_none()),
+        ]
+        .iter()
+        .filter(|(_, m)| *m)
+        .map(|(k, _)| *k)
+        .collect();
+        cx.error_help(
+            r.name.at,
+            ErrorKind::NoRustName {
+                what: "relationship",
+                name: r.name.v.clone(),
+            },
+            format!("set {}", missing.join(" and ")),
+        );
+    }
+    let (marker, at, explicit) = match &r.marker {
+        Some(m) => (m.v.clone(), m.at, true),
+        None => (naming::relationship_marker(&r.name.v), r.name.at, false),
+    };
+    if explicit || !no_words {
+        let name = RustName {
+            what: "marker",
+            ident: &marker,
+            owner: &r.name.v,
+            at,
+            explicit,
         };
-        if explicit || !no_words {
-            rust_name(
-                cx,
-                &mut markers,
-                "marker",
-                &marker,
-                &r.name.v,
-                at,
-                explicit,
-                naming::check_marker,
-            );
-        }
-        let (method, at, explicit) = match &r.method {
-            Some(m) => (m.v.clone(), m.at, true),
-            None => (naming::relationship_method(&r.name.v), r.name.at, false),
+        rust_name(cx, markers, name, naming::check_marker);
+    }
+    let (method, at, explicit) = match &r.method {
+        Some(m) => (m.v.clone(), m.at, true),
+        None => (naming::relationship_method(&r.name.v), r.name.at, false),
+    };
+    if explicit || !no_words {
+        let name = RustName {
+            what: "method",
+            ident: &method,
+            owner: &r.name.v,
+            at,
+            explicit,
         };
-        if explicit || !no_words {
-            rust_name(
-                cx,
-                &mut methods,
-                "method",
-                &method,
-                &r.name.v,
-                at,
-                explicit,
-                naming::check_method,
-            );
-        }
-
-        let is_any = r.any.as_ref().is_some_and(|a| a.v);
-        if is_any {
-            let at = r.any.as_ref().map_or(r.at, |a| a.at);
-            let conflicts = [
-                ("rules", r.rules.is_some()),
-                ("same_type", r.same_type.is_some()),
-                ("derive", r.derive.is_some()),
-                ("symmetric", r.symmetric.is_some()),
-                ("tier", r.tier.is_some()),
-            ];
-            for (key, present) in conflicts {
-                if present {
-                    cx.error(
-                        at,
-                        ErrorKind::ConflictingKeys {
-                            name: r.name.v.clone(),
-                            key,
-                        },
-                    );
-                }
-            }
-        } else if !r.states_pairs {
-            cx.error(r.at, ErrorKind::NoPairs(r.name.v.clone()));
-        }
+        rust_name(cx, methods, name, naming::check_method);
     }
-    for n in &raw.reverse_only {
-        if reverse_only_at.get(&n.v) == Some(&n.at) && !used_reverse.contains(&n.v) {
-            cx.error_help(
-                n.at,
-                ErrorKind::UnusedReverseOnly(n.v.clone()),
-                "remove it from `reverse_only`",
-            );
-        }
-    }
+}
 
-    // Own pairs: rules, same_type, symmetric closure.
-    let mut own: Vec<Expanded> = Vec::with_capacity(rels.len());
-    for r in &rels {
-        if r.any.as_ref().is_some_and(|a| a.v) {
-            own.push(Expanded::Any);
-            continue;
-        }
-        let default_tier = r.tier.unwrap_or_default();
-        let mut set = PairSet::new();
-        for rule in r.rules.iter().flat_map(|rs| &rs.v) {
-            let from = refs.resolve_all(cx, &rule.from);
-            let to = refs.resolve_all(cx, &rule.to);
-            let tier = rule.tier.unwrap_or(default_tier);
-            for &s in &from {
-                for &t in &to {
-                    add(&mut set, (s, t), tier);
-                }
+/// `any` excludes every other way of stating pairs; without it, some way must be given.
+fn check_shape(cx: &mut Cx, r: &RawRel) {
+    let is_any = r.any.as_ref().is_some_and(|a| a.v);
+    if is_any {
+        let at = r.any.as_ref().map_or(r.at, |a| a.at);
+        let conflicts = [
+            ("rules", r.rules.is_some()),
+            ("same_type", r.same_type.is_some()),
+            ("derive", r.derive.is_some()),
+            ("symmetric", r.symmetric.is_some()),
+            ("tier", r.tier.is_some()),
+        ];
+        for (key, present) in conflicts {
+            if present {
+                cx.error(
+                    at,
+                    ErrorKind::ConflictingKeys {
+                        name: r.name.v.clone(),
+                        key,
+                    },
+                );
             }
         }
-        if let Some(st) = &r.same_type {
-            for id in refs.resolve_all(cx, &st.v) {
-                add(&mut set, (id, id), default_tier);
+    } else if !r.states_pairs {
+        cx.error(r.at, ErrorKind::NoPairs(r.name.v.clone()));
+    }
+}
+
+/// A relationship's own pairs: rules, same_type and their symmetric closure.
+fn own_pairs(cx: &mut Cx, r: &RawRel, refs: &Refs) -> Expanded {
+    if r.any.as_ref().is_some_and(|a| a.v) {
+        return Expanded::Any;
+    }
+    let default_tier = r.tier.unwrap_or_default();
+    let mut set = PairSet::new();
+    for rule in r.rules.iter().flat_map(|rs| &rs.v) {
+        let from = refs.resolve_all(cx, &rule.from);
+        let to = refs.resolve_all(cx, &rule.to);
+        let tier = rule.tier.unwrap_or(default_tier);
+        for &s in &from {
+            for &t in &to {
+                add(&mut set, (s, t), tier);
             }
         }
-        if r.symmetric.as_ref().is_some_and(|s| s.v) {
-            symmetric_closure(&mut set);
-        }
-        own.push(Expanded::Only(set));
     }
+    if let Some(st) = &r.same_type {
+        for id in refs.resolve_all(cx, &st.v) {
+            add(&mut set, (id, id), default_tier);
+        }
+    }
+    if r.symmetric.as_ref().is_some_and(|s| s.v) {
+        symmetric_closure(&mut set);
+    }
+    Expanded::Only(set)
+}
 
-    // Derivations: resolve targets, detect cycles, expand in dependency order.
-    let mut derive_edges: Vec<Vec<usize>> = vec![Vec::new(); rels.len()];
-    let mut derive_targets: Vec<Vec<(usize, &RawDerive)>> = vec![Vec::new(); rels.len()];
-    for (i, r) in rels.iter().enumerate() {
+/// Derivations: targets resolved, cycles reported, expanded in dependency order. Returns
+/// each relationship's full expansion (`None` inside a cycle) and whether it is in a cycle.
+fn derived_pairs(
+    cx: &mut Cx,
+    rels: &DeclaredRels,
+    rel_names: &[String],
+    own: &[Expanded],
+) -> (Vec<Option<Expanded>>, Vec<bool>) {
+    let n = rels.list.len();
+    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut targets: Vec<Vec<(usize, &RawDerive)>> = vec![Vec::new(); n];
+    for (i, r) in rels.list.iter().enumerate() {
         for d in r.derive.iter().flat_map(|ds| &ds.v) {
-            match rel_index.get(&d.target.v) {
+            match rels.index.get(&d.target.v) {
                 Some(&t) => {
                     if !d.own {
-                        derive_edges[i].push(t);
+                        edges[i].push(t);
                     }
-                    derive_targets[i].push((t, d));
+                    targets[i].push((t, d));
                 }
                 None => cx.error_suggest(
                     d.target.at,
@@ -1451,95 +1530,94 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Schema {
             }
         }
     }
-    let (order, cycles) = post_order(&derive_edges);
-    let mut in_cycle = vec![false; rels.len()];
+    let (order, cycles) = post_order(&edges);
+    let mut in_cycle = vec![false; n];
     for cycle in cycles {
         for &i in &cycle {
             in_cycle[i] = true;
         }
-        let names = cycle.iter().map(|&i| rels[i].name.v.clone()).collect();
+        let names = cycle.iter().map(|&i| rels.list[i].name.v.clone()).collect();
         let first = cycle[0];
         let next = cycle.get(1).copied().unwrap_or(first);
-        let at = derive_targets[first]
+        let at = targets[first]
             .iter()
             .find(|(t, d)| *t == next && !d.own)
-            .map_or(rels[first].name.at, |(_, d)| d.target.at);
+            .map_or(rels.list[first].name.at, |(_, d)| d.target.at);
         cx.error(at, ErrorKind::DerivationCycle(names));
     }
-    let mut full: Vec<Option<Expanded>> = vec![None; rels.len()];
+    let mut full: Vec<Option<Expanded>> = vec![None; n];
     for i in order {
         let mut result = own[i].clone();
-        for &(t, d) in &derive_targets[i] {
+        for &(t, d) in &targets[i] {
             let source = if d.own {
                 Some(&own[t])
             } else {
                 full[t].as_ref()
             };
-            match (source, &mut result) {
-                (None, _) | (_, Expanded::Any) => {}
-                (Some(Expanded::Any), r) => *r = Expanded::Any,
-                (Some(Expanded::Only(pairs)), Expanded::Only(set)) => {
-                    for (&(s, tt), &tier) in pairs {
-                        let key = if d.swap { (tt, s) } else { (s, tt) };
-                        add(set, key, tier);
-                    }
-                }
-            }
+            merge_derived(&mut result, source, d.swap);
         }
-        if let Expanded::Only(set) = &mut result
-            && rels[i].symmetric.as_ref().is_some_and(|s| s.v)
-        {
-            symmetric_closure(set);
+        if let Expanded::Only(set) = &mut result {
+            if rels.list[i].symmetric.as_ref().is_some_and(|s| s.v) {
+                symmetric_closure(set);
+            }
         }
         full[i] = Some(result);
     }
+    (full, in_cycle)
+}
 
-    let mut relationships = Vec::with_capacity(rels.len());
+/// Adds the pairs of a derivation's source (swapped or as they are) to `result`.
+fn merge_derived(result: &mut Expanded, source: Option<&Expanded>, swap: bool) {
+    match (source, result) {
+        (None, _) | (_, Expanded::Any) => {}
+        (Some(Expanded::Any), r) => *r = Expanded::Any,
+        (Some(Expanded::Only(pairs)), Expanded::Only(set)) => {
+            for (&(s, t), &tier) in pairs {
+                let key = if swap { (t, s) } else { (s, t) };
+                add(set, key, tier);
+            }
+        }
+    }
+}
+
+/// Hands every relationship and its expanded pairs to the builder; a relationship that
+/// expands to nothing is an error (unless earlier errors explain it).
+fn add_relationships(
+    cx: &mut Cx,
+    builder: &mut SchemaBuilder,
+    rels: Vec<RawRel>,
+    full: Vec<Option<Expanded>>,
+    in_cycle: &[bool],
+) {
     for (i, (r, expanded)) in rels.into_iter().zip(full).enumerate() {
-        let pairs = match expanded.unwrap_or(Expanded::Only(PairSet::new())) {
-            Expanded::Any => Pairs::Any,
+        let marker = r
+            .marker
+            .map_or_else(|| naming::relationship_marker(&r.name.v), |m| m.v);
+        let method = r
+            .method
+            .map_or_else(|| naming::relationship_method(&r.name.v), |m| m.v);
+        let reverse = r.reverse.map(|s| s.v).unwrap_or_default();
+        let id = builder.add_relationship_with(r.name.v.clone(), reverse, marker, method, r.doc);
+        match expanded.unwrap_or(Expanded::Only(PairSet::new())) {
+            Expanded::Any => {
+                builder.allow_any(id);
+            }
             Expanded::Only(set) => {
                 if set.is_empty() && !in_cycle[i] && cx.errors.is_empty() {
                     cx.error(r.at, ErrorKind::ExpandsToNothing(r.name.v.clone()));
                 }
-                Pairs::Only(
-                    set.into_iter()
-                        .map(|((source, target), tier)| Pair {
-                            source,
-                            target,
-                            tier,
-                        })
-                        .collect(),
-                )
+                for ((source, target), tier) in set {
+                    builder.allow(id, source, target, tier);
+                }
             }
-        };
-        relationships.push(RelationshipDef {
-            marker: r
-                .marker
-                .map_or_else(|| naming::relationship_marker(&r.name.v), |m| m.v),
-            method: r
-                .method
-                .map_or_else(|| naming::relationship_method(&r.name.v), |m| m.v),
-            reverse: r.reverse.map(|s| s.v).unwrap_or_default(),
-            name: r.name.v,
-            doc: r.doc,
-            pairs,
-        });
-    }
-
-    Schema {
-        name: raw.name,
-        source: Some(cx.path.clone()),
-        types,
-        groups,
-        relationships,
-        reverse_only,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use relationship_schema::Pairs;
 
     fn ok(src: &str) -> Schema {
         match parse_str(src, "t.json") {
@@ -1562,8 +1640,8 @@ mod tests {
             .iter()
             .map(|p| {
                 (
-                    s.ty(p.source).name.clone(),
-                    s.ty(p.target).name.clone(),
+                    s.ty(p.source).name().to_owned(),
+                    s.ty(p.target).name().to_owned(),
                     p.tier,
                 )
             })
@@ -1589,10 +1667,15 @@ mod tests {
     #[test]
     fn expands_rules_derivations_and_symmetry() {
         let s = ok(BASE);
-        assert_eq!(s.types[2].marker, "Cee");
-        assert_eq!(s.types[2].doc, "the C");
-        assert_eq!(s.types[0].marker, "A");
-        assert_eq!(s.groups[1].members, vec![TypeId(0), TypeId(1), TypeId(2)]);
+        assert_eq!(s.types()[2].marker(), "Cee");
+        assert_eq!(s.types()[2].doc(), "the C");
+        assert_eq!(s.types()[0].marker(), "A");
+        let members: Vec<&str> = s.groups()[1]
+            .members()
+            .iter()
+            .map(|&id| s.ty(id).name())
+            .collect();
+        assert_eq!(members, ["A", "B", "C"]);
         use Tier::*;
         let t = |a: &str, b: &str, tier| (a.to_string(), b.to_string(), tier);
         assert_eq!(
@@ -1614,10 +1697,10 @@ mod tests {
                 t("C", "C", Extended)
             ]
         );
-        assert_eq!(s.relationship("anything").unwrap().pairs, Pairs::Any);
-        assert_eq!(s.reverse_only, vec!["x-of"]);
-        assert_eq!(s.relationship("r-by-too").unwrap().method, "r_by_too");
-        assert_eq!(s.source.as_deref(), Some(Path::new("t.json")));
+        assert_eq!(s.relationship("anything").unwrap().pairs(), &Pairs::Any);
+        assert_eq!(s.reverse_only(), vec!["x-of"]);
+        assert_eq!(s.relationship("r-by-too").unwrap().method(), "r_by_too");
+        assert_eq!(s.source(), Some(Path::new("t.json")));
     }
 
     #[test]
@@ -1643,7 +1726,7 @@ mod tests {
         let s = ok(r#"{"name": "t", "types": ["A"], "relationships": [
             {"name": "a", "reverse": "b", "any": true},
             {"name": "b", "reverse": "a", "derive": [{"swap": "a"}]}]}"#);
-        assert_eq!(s.relationship("b").unwrap().pairs, Pairs::Any);
+        assert_eq!(s.relationship("b").unwrap().pairs(), &Pairs::Any);
     }
 
     #[test]

@@ -199,6 +199,10 @@ pub enum ErrorKind {
     /// More entries than the model's 16-bit ids can index.
     #[error("too many {0}: at most 65535 are supported")]
     TooMany(&'static str),
+    /// The schema model refused what the file describes (a check the parser's own checks
+    /// should already have made).
+    #[error("invalid schema: {0}")]
+    Model(#[from] crate::model::ModelError),
 }
 
 fn arrows(names: &[String]) -> String {

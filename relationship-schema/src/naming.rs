@@ -71,7 +71,7 @@ fn capitalise(word: &str) -> String {
 /// `IPv6CIDR` → `Ipv6Cidr`.
 ///
 /// ```
-/// use relationship_codegen::naming::type_marker;
+/// use relationship_schema::naming::type_marker;
 /// assert_eq!(type_marker("Registry Key"), "RegistryKey");
 /// assert_eq!(type_marker("IPv6CIDR"), "Ipv6Cidr");
 /// ```
@@ -83,7 +83,7 @@ pub fn type_marker(name: &str) -> String {
 /// `SubtechniqueOf`.
 ///
 /// ```
-/// use relationship_codegen::naming::relationship_marker;
+/// use relationship_schema::naming::relationship_marker;
 /// assert_eq!(relationship_marker("sub-domain-of"), "SubDomainOf");
 /// ```
 pub fn relationship_marker(name: &str) -> String {
@@ -94,7 +94,7 @@ pub fn relationship_marker(name: &str) -> String {
 /// `sub-domain-of` → `sub_domain_of`.
 ///
 /// ```
-/// use relationship_codegen::naming::relationship_method;
+/// use relationship_schema::naming::relationship_method;
 /// assert_eq!(relationship_method("subtechnique-of"), "subtechnique_of");
 /// ```
 pub fn relationship_method(name: &str) -> String {
@@ -140,6 +140,16 @@ impl IdentProblem {
     }
 }
 
+/// Whether `ident` is a Unicode identifier (XID start or `_`, then XID continue), as rustc
+/// reads one; keywords are checked separately.
+fn is_identifier(ident: &str) -> bool {
+    let mut chars = ident.chars();
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || unicode_ident::is_xid_start(c))
+        && chars.all(unicode_ident::is_xid_continue)
+}
+
 fn check_ident(ident: &str) -> Result<(), IdentProblem> {
     if ident.is_empty() {
         return Err(IdentProblem::Empty);
@@ -147,7 +157,7 @@ fn check_ident(ident: &str) -> Result<(), IdentProblem> {
     if is_keyword(ident) {
         return Err(IdentProblem::Keyword);
     }
-    if ident == "_" || ident.starts_with("r#") || syn::parse_str::<syn::Ident>(ident).is_err() {
+    if ident == "_" || !is_identifier(ident) {
         return Err(IdentProblem::NotAnIdentifier);
     }
     Ok(())

@@ -1,0 +1,823 @@
+//! The validated schema model shared by the code generator, the runtime checks, the derive
+//! macros and the CLI.
+//!
+//! A [`Schema`] can only be made by the parser ([`crate::parse_str`], [`crate::load`]) or by
+//! a [`SchemaBuilder`], which sorts and de-duplicates the allowed pairs and checks that names
+//! are unique and every id points into the schema. Its fields are private, so nothing
+//! downstream has to check again what building already proved: every cross product,
+//! derivation (swap/copy) and same-type rule has been expanded into explicit [`Pair`]s,
+//! sorted by `(source, target)`, so queries are binary searches.
+//!
+//! ```
+//! use relationship_schema::{SchemaBuilder, Tier};
+//!
+//! let mut b = SchemaBuilder::new("mini");
+//! let host = b.add_type("Host");
+//! let ip = b.add_type("IP");
+//! let uses = b.add_relationship("uses", "used-by");
+//! let used_by = b.add_relationship("used-by", "uses");
+//! b.allow(uses, host, ip, Tier::Core).allow(used_by, ip, host, Tier::Core);
+//! let schema = b.build().unwrap();
+//! assert!(schema.allows(uses, host, ip));
+//! assert!(!schema.allows(uses, ip, host));
+//! assert_eq!(schema.ty(ip).marker(), "Ip");
+//! ```
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::naming;
+
+/// Index of an indicator type inside [`Schema::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub(crate) u16);
+
+impl TypeId {
+    /// The position of the type in [`Schema::types`].
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+/// Index of a relationship name inside [`Schema::relationships`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RelId(pub(crate) u16);
+
+impl RelId {
+    /// The position of the relationship in [`Schema::relationships`].
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+/// How well-founded an allowed pair is (the tiers of the default schema).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Tier {
+    /// Translated from STIX 2.1 or ATT&CK (or derived from such a rule).
+    #[default]
+    Core,
+    /// A judgement rule for observables and XSOAR-only names.
+    Extended,
+}
+
+impl Tier {
+    /// The spelling used in schema files: `core` or `extended`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Core => "core",
+            Tier::Extended => "extended",
+        }
+    }
+}
+
+/// An XSOAR indicator type, e.g. `Attack Pattern`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeDef {
+    name: String,
+    marker: String,
+    doc: String,
+}
+
+impl TypeDef {
+    /// XSOAR's exact type string (`Attack Pattern`, `X509 Certificate`, `ssdeep`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The Rust marker type name (`AttackPattern`, `X509Certificate`, `Ssdeep`).
+    pub fn marker(&self) -> &str {
+        &self.marker
+    }
+
+    /// Free text from the schema, empty when none was given.
+    pub fn doc(&self) -> &str {
+        &self.doc
+    }
+}
+
+/// A named group of types, e.g. `observables`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    name: String,
+    members: Vec<TypeId>,
+}
+
+impl Group {
+    /// The group's name as written in the schema (without `@`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Member types, in declaration order, without duplicates.
+    pub fn members(&self) -> &[TypeId] {
+        &self.members
+    }
+}
+
+/// One allowed `(source, target)` pair of a relationship.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Pair {
+    /// Entity A's type.
+    pub source: TypeId,
+    /// Entity B's type.
+    pub target: TypeId,
+    /// The strongest tier among the rules that allow this pair.
+    pub tier: Tier,
+}
+
+/// Which `(source, target)` pairs a relationship allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pairs {
+    /// Any type to any type (`related-to`, `is-also`).
+    Any,
+    /// Exactly these pairs, sorted by `(source, target)`, no duplicates.
+    Only(Vec<Pair>),
+}
+
+/// A relationship name with its XSOAR reverse name and its allowed pairs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationshipDef {
+    name: String,
+    reverse: String,
+    marker: String,
+    method: String,
+    doc: String,
+    pairs: Pairs,
+}
+
+impl RelationshipDef {
+    /// XSOAR's name, e.g. `subtechnique-of`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// XSOAR's reverse name, verbatim (`embeds` → `embedded-on`).
+    pub fn reverse(&self) -> &str {
+        &self.reverse
+    }
+
+    /// The Rust marker type name (`SubtechniqueOf`).
+    pub fn marker(&self) -> &str {
+        &self.marker
+    }
+
+    /// The typed constructor's method name (`subtechnique_of`).
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// Free text from the schema, empty when none was given.
+    pub fn doc(&self) -> &str {
+        &self.doc
+    }
+
+    /// The allowed pairs.
+    pub fn pairs(&self) -> &Pairs {
+        &self.pairs
+    }
+
+    /// Whether the relationship allows any type to any type.
+    pub fn is_any(&self) -> bool {
+        matches!(self.pairs, Pairs::Any)
+    }
+
+    /// Whether `source --name--> target` is allowed.
+    pub fn allows(&self, source: TypeId, target: TypeId) -> bool {
+        match &self.pairs {
+            Pairs::Any => true,
+            Pairs::Only(pairs) => pairs
+                .binary_search_by(|p| (p.source, p.target).cmp(&(source, target)))
+                .is_ok(),
+        }
+    }
+
+    /// The explicit pairs, or `None` for an any-to-any relationship.
+    pub fn explicit_pairs(&self) -> Option<&[Pair]> {
+        match &self.pairs {
+            Pairs::Any => None,
+            Pairs::Only(p) => Some(p),
+        }
+    }
+}
+
+/// A parsed, validated and fully expanded relationship schema.
+///
+/// Made by the parser or by [`SchemaBuilder::build`]; ids ([`TypeId`], [`RelId`]) handed
+/// out by one schema index only that schema: [`Schema::ty`] and [`Schema::rel`] panic on an
+/// id from a larger schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schema {
+    name: String,
+    source: Option<PathBuf>,
+    types: Vec<TypeDef>,
+    groups: Vec<Group>,
+    relationships: Vec<RelationshipDef>,
+    reverse_only: Vec<String>,
+}
+
+impl Schema {
+    /// The schema's `name` (e.g. `xsoar`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The file it was read from, if any (used in messages).
+    pub fn source(&self) -> Option<&Path> {
+        self.source.as_deref()
+    }
+
+    /// Indicator types, in declaration order.
+    pub fn types(&self) -> &[TypeDef] {
+        &self.types
+    }
+
+    /// Named groups, in declaration order.
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    /// Relationship names, in declaration order (for XSOAR: the order of
+    /// `RELATIONSHIPS_NAMES`).
+    pub fn relationships(&self) -> &[RelationshipDef] {
+        &self.relationships
+    }
+
+    /// Names that may appear as a reverse name but are not relationship names
+    /// (`embedded-on`).
+    pub fn reverse_only(&self) -> &[String] {
+        &self.reverse_only
+    }
+
+    /// Every type id, in declaration order.
+    pub fn type_ids(&self) -> impl ExactSizeIterator<Item = TypeId> + Clone + use<> {
+        (0..self.types.len() as u16).map(TypeId)
+    }
+
+    /// Every relationship id, in declaration order.
+    pub fn rel_ids(&self) -> impl ExactSizeIterator<Item = RelId> + Clone + use<> {
+        (0..self.relationships.len() as u16).map(RelId)
+    }
+
+    /// Looks up a type by its exact, case-sensitive XSOAR name.
+    pub fn type_id(&self, name: &str) -> Option<TypeId> {
+        self.types
+            .iter()
+            .position(|t| t.name == name)
+            .map(|i| TypeId(i as u16))
+    }
+
+    /// Looks up a relationship by its exact, case-sensitive name.
+    pub fn rel_id(&self, name: &str) -> Option<RelId> {
+        self.relationships
+            .iter()
+            .position(|r| r.name == name)
+            .map(|i| RelId(i as u16))
+    }
+
+    /// The type behind an id.
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.index()]
+    }
+
+    /// The relationship behind an id.
+    pub fn rel(&self, id: RelId) -> &RelationshipDef {
+        &self.relationships[id.index()]
+    }
+
+    /// The relationship named `name`, if any.
+    pub fn relationship(&self, name: &str) -> Option<&RelationshipDef> {
+        self.rel_id(name).map(|id| self.rel(id))
+    }
+
+    /// The reverse name of a relationship name, if the schema knows the name.
+    pub fn reverse_of(&self, name: &str) -> Option<&str> {
+        self.relationship(name).map(RelationshipDef::reverse)
+    }
+
+    /// Whether `name` is declared as a reverse-only name.
+    pub fn is_reverse_only(&self, name: &str) -> bool {
+        self.reverse_only.iter().any(|n| n == name)
+    }
+
+    /// Whether `source --rel--> target` is allowed.
+    pub fn allows(&self, rel: RelId, source: TypeId, target: TypeId) -> bool {
+        self.rel(rel).allows(source, target)
+    }
+
+    /// The target types that `source` may have for `rel`, in type order.
+    pub fn targets_for(&self, rel: RelId, source: TypeId) -> Vec<TypeId> {
+        match &self.rel(rel).pairs {
+            Pairs::Any => self.type_ids().collect(),
+            Pairs::Only(pairs) => pairs
+                .iter()
+                .filter(|p| p.source == source)
+                .map(|p| p.target)
+                .collect(),
+        }
+    }
+
+    /// The source types that may have `target` for `rel`, in type order.
+    pub fn sources_for(&self, rel: RelId, target: TypeId) -> Vec<TypeId> {
+        match &self.rel(rel).pairs {
+            Pairs::Any => self.type_ids().collect(),
+            Pairs::Only(pairs) => pairs
+                .iter()
+                .filter(|p| p.target == target)
+                .map(|p| p.source)
+                .collect(),
+        }
+    }
+
+    /// The relationships allowed from `source` to `target`, explicit ones first (schema
+    /// order), then the any-to-any ones.
+    pub fn relationships_between(&self, source: TypeId, target: TypeId) -> Vec<RelId> {
+        let ids = self.rel_ids();
+        let explicit = ids
+            .clone()
+            .filter(|&id| !self.rel(id).is_any())
+            .filter(|&id| self.allows(id, source, target));
+        let any = ids.filter(|&id| self.rel(id).is_any());
+        explicit.chain(any).collect()
+    }
+
+    /// Every explicit triple `(relationship, source, target)`, relationship by relationship.
+    pub fn triples(&self) -> impl Iterator<Item = (RelId, Pair)> + '_ {
+        self.relationships.iter().enumerate().flat_map(|(i, r)| {
+            r.explicit_pairs()
+                .unwrap_or(&[])
+                .iter()
+                .map(move |p| (RelId(i as u16), *p))
+        })
+    }
+
+    /// The number of explicit triples (any-to-any relationships are not counted).
+    pub fn triple_count(&self) -> usize {
+        self.relationships
+            .iter()
+            .map(|r| r.explicit_pairs().map_or(0, <[Pair]>::len))
+            .sum()
+    }
+
+    /// Up to three type names closest to `name` (for "did you mean" messages).
+    pub fn suggest_types(&self, name: &str) -> Vec<&str> {
+        crate::suggest::nearest(name, self.types.iter().map(|t| t.name.as_str()))
+    }
+
+    /// Up to three relationship names closest to `name`.
+    pub fn suggest_relationships(&self, name: &str) -> Vec<&str> {
+        crate::suggest::nearest(name, self.relationships.iter().map(|r| r.name.as_str()))
+    }
+}
+
+/// Why a [`SchemaBuilder`] could not make a [`Schema`]: each variant names the offending
+/// name or id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// More than 65,535 types or relationships.
+    #[error("too many {0}: at most 65535")]
+    TooMany(&'static str),
+    /// A name is empty.
+    #[error("a {0} name is empty")]
+    EmptyName(&'static str),
+    /// Two types, groups, relationships or reverse-only names share a name.
+    #[error("duplicate {what} `{name}`")]
+    Duplicate {
+        /// `type`, `group`, `relationship` or `reverse-only name`.
+        what: &'static str,
+        /// The repeated name.
+        name: String,
+    },
+    /// A marker or method is not a usable Rust identifier.
+    #[error("the {what} `{ident}` of `{name}` cannot be used: {reason}")]
+    InvalidIdentifier {
+        /// `marker` or `method`.
+        what: &'static str,
+        /// The identifier.
+        ident: String,
+        /// The type or relationship it names.
+        name: String,
+        /// Why it cannot be used.
+        reason: &'static str,
+    },
+    /// Two types or two relationships would get the same marker or method.
+    #[error("`{name}` and `{other}` both have the {what} `{ident}`")]
+    IdentCollision {
+        /// `marker` or `method`.
+        what: &'static str,
+        /// The shared identifier.
+        ident: String,
+        /// The second name.
+        name: String,
+        /// The first name.
+        other: String,
+    },
+    /// A reverse name that is neither a relationship name nor a reverse-only name.
+    #[error("the reverse name `{reverse}` of `{name}` is not a relationship or reverse-only name")]
+    UnknownReverse {
+        /// The relationship.
+        name: String,
+        /// Its reverse name.
+        reverse: String,
+    },
+    /// A reverse-only name that is also a relationship name.
+    #[error("`{0}` is both a relationship name and a reverse-only name")]
+    ReverseOnlyIsRelationship(String),
+    /// An id that this builder did not hand out.
+    #[error("{what} of `{owner}` refers to an unknown type id {index}")]
+    UnknownTypeId {
+        /// `a member` or `a pair`.
+        what: &'static str,
+        /// The group or relationship.
+        owner: String,
+        /// The id's index.
+        index: usize,
+    },
+}
+
+/// Builds a [`Schema`] programmatically: adds types, groups, relationships and allowed
+/// pairs in any order; [`SchemaBuilder::build`] sorts the pairs, removes duplicates (keeping
+/// the strongest tier) and checks names, Rust identifiers and ids.
+///
+/// Markers and methods default to the names derived by [`crate::naming`]; set them with
+/// [`SchemaBuilder::add_type_with`] and [`SchemaBuilder::add_relationship_with`].
+#[derive(Debug, Clone, Default)]
+pub struct SchemaBuilder {
+    name: String,
+    source: Option<PathBuf>,
+    types: Vec<TypeDef>,
+    groups: Vec<Group>,
+    relationships: Vec<RelationshipDef>,
+    reverse_only: Vec<String>,
+    too_many: Option<&'static str>,
+}
+
+impl SchemaBuilder {
+    /// An empty schema named `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        SchemaBuilder {
+            name: name.into(),
+            ..SchemaBuilder::default()
+        }
+    }
+
+    /// Records the file the schema was read from (used in messages).
+    pub fn source(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.source = Some(path.into());
+        self
+    }
+
+    /// Adds a type with the derived marker (`IPv6CIDR` → `Ipv6Cidr`) and no doc.
+    pub fn add_type(&mut self, name: impl Into<String>) -> TypeId {
+        let name = name.into();
+        let marker = naming::type_marker(&name);
+        self.add_type_with(name, marker, "")
+    }
+
+    /// Adds a type with an explicit marker and doc text.
+    pub fn add_type_with(
+        &mut self,
+        name: impl Into<String>,
+        marker: impl Into<String>,
+        doc: impl Into<String>,
+    ) -> TypeId {
+        let Ok(id) = u16::try_from(self.types.len()) else {
+            self.too_many = Some("types");
+            return TypeId(u16::MAX);
+        };
+        self.types.push(TypeDef {
+            name: name.into(),
+            marker: marker.into(),
+            doc: doc.into(),
+        });
+        TypeId(id)
+    }
+
+    /// Adds a named group; duplicate members are dropped, first occurrence kept.
+    pub fn add_group(
+        &mut self,
+        name: impl Into<String>,
+        members: impl IntoIterator<Item = TypeId>,
+    ) -> &mut Self {
+        let mut seen = HashSet::new();
+        let members = members.into_iter().filter(|m| seen.insert(*m)).collect();
+        self.groups.push(Group {
+            name: name.into(),
+            members,
+        });
+        self
+    }
+
+    /// Adds a relationship with the derived marker and method (`sub-domain-of` →
+    /// `SubDomainOf`, `sub_domain_of`), no doc and no pairs yet.
+    pub fn add_relationship(
+        &mut self,
+        name: impl Into<String>,
+        reverse: impl Into<String>,
+    ) -> RelId {
+        let name = name.into();
+        let marker = naming::relationship_marker(&name);
+        let method = naming::relationship_method(&name);
+        self.add_relationship_with(name, reverse, marker, method, "")
+    }
+
+    /// Adds a relationship with an explicit marker, method and doc text, and no pairs yet.
+    pub fn add_relationship_with(
+        &mut self,
+        name: impl Into<String>,
+        reverse: impl Into<String>,
+        marker: impl Into<String>,
+        method: impl Into<String>,
+        doc: impl Into<String>,
+    ) -> RelId {
+        let Ok(id) = u16::try_from(self.relationships.len()) else {
+            self.too_many = Some("relationships");
+            return RelId(u16::MAX);
+        };
+        self.relationships.push(RelationshipDef {
+            name: name.into(),
+            reverse: reverse.into(),
+            marker: marker.into(),
+            method: method.into(),
+            doc: doc.into(),
+            pairs: Pairs::Only(Vec::new()),
+        });
+        RelId(id)
+    }
+
+    /// Allows `source --rel--> target`. Allowing a pair twice keeps the strongest tier; on
+    /// an any-to-any relationship this changes nothing.
+    pub fn allow(&mut self, rel: RelId, source: TypeId, target: TypeId, tier: Tier) -> &mut Self {
+        if let Some(RelationshipDef {
+            pairs: Pairs::Only(pairs),
+            ..
+        }) = self.relationships.get_mut(rel.index())
+        {
+            pairs.push(Pair {
+                source,
+                target,
+                tier,
+            });
+        }
+        self
+    }
+
+    /// Makes `rel` allow any type to any type (explicit pairs are dropped).
+    pub fn allow_any(&mut self, rel: RelId) -> &mut Self {
+        if let Some(r) = self.relationships.get_mut(rel.index()) {
+            r.pairs = Pairs::Any;
+        }
+        self
+    }
+
+    /// Declares a name that may be used as a reverse name only (`embedded-on`).
+    pub fn add_reverse_only(&mut self, name: impl Into<String>) -> &mut Self {
+        self.reverse_only.push(name.into());
+        self
+    }
+
+    /// Sorts and de-duplicates the pairs and checks the schema's invariants.
+    pub fn build(mut self) -> Result<Schema, ModelError> {
+        if let Some(what) = self.too_many {
+            return Err(ModelError::TooMany(what));
+        }
+        self.check_types()?;
+        self.check_groups()?;
+        self.check_relationships()?;
+        let type_count = self.types.len();
+        for r in &mut self.relationships {
+            if let Pairs::Only(pairs) = &mut r.pairs {
+                if let Some(bad) = pairs
+                    .iter()
+                    .flat_map(|p| [p.source, p.target])
+                    .find(|id| id.index() >= type_count)
+                {
+                    return Err(ModelError::UnknownTypeId {
+                        what: "a pair",
+                        owner: r.name.clone(),
+                        index: bad.index(),
+                    });
+                }
+                // Sorting by tier last puts the strongest (`Core`) first among equal pairs.
+                pairs.sort_unstable();
+                pairs.dedup_by_key(|p| (p.source, p.target));
+            }
+        }
+        Ok(Schema {
+            name: self.name,
+            source: self.source,
+            types: self.types,
+            groups: self.groups,
+            relationships: self.relationships,
+            reverse_only: self.reverse_only,
+        })
+    }
+
+    fn check_types(&self) -> Result<(), ModelError> {
+        let mut names = HashSet::new();
+        let mut markers = HashMap::new();
+        for t in &self.types {
+            unique_name("type", &t.name, &mut names)?;
+            unique_ident(
+                "marker",
+                &t.marker,
+                &t.name,
+                &mut markers,
+                naming::check_marker,
+            )?;
+        }
+        Ok(())
+    }
+
+    fn check_groups(&self) -> Result<(), ModelError> {
+        let mut names = HashSet::new();
+        for g in &self.groups {
+            unique_name("group", &g.name, &mut names)?;
+            if let Some(bad) = g.members.iter().find(|m| m.index() >= self.types.len()) {
+                return Err(ModelError::UnknownTypeId {
+                    what: "a member",
+                    owner: g.name.clone(),
+                    index: bad.index(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn check_relationships(&self) -> Result<(), ModelError> {
+        let mut names = HashSet::new();
+        let mut markers = HashMap::new();
+        let mut methods = HashMap::new();
+        for r in &self.relationships {
+            unique_name("relationship", &r.name, &mut names)?;
+            unique_ident(
+                "marker",
+                &r.marker,
+                &r.name,
+                &mut markers,
+                naming::check_marker,
+            )?;
+            unique_ident(
+                "method",
+                &r.method,
+                &r.name,
+                &mut methods,
+                naming::check_method,
+            )?;
+        }
+        let mut reverse_only = HashSet::new();
+        for n in &self.reverse_only {
+            unique_name("reverse-only name", n, &mut reverse_only)?;
+            if names.contains(n.as_str()) {
+                return Err(ModelError::ReverseOnlyIsRelationship(n.clone()));
+            }
+        }
+        for r in &self.relationships {
+            let reverse = r.reverse.as_str();
+            if !names.contains(reverse) && !reverse_only.contains(reverse) {
+                return Err(ModelError::UnknownReverse {
+                    name: r.name.clone(),
+                    reverse: r.reverse.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn unique_name<'a>(
+    what: &'static str,
+    name: &'a str,
+    seen: &mut HashSet<&'a str>,
+) -> Result<(), ModelError> {
+    if name.is_empty() {
+        return Err(ModelError::EmptyName(what));
+    }
+    if !seen.insert(name) {
+        return Err(ModelError::Duplicate {
+            what,
+            name: name.to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn unique_ident<'a>(
+    what: &'static str,
+    ident: &'a str,
+    owner: &'a str,
+    seen: &mut HashMap<&'a str, &'a str>,
+    check: fn(&str) -> Result<(), naming::IdentProblem>,
+) -> Result<(), ModelError> {
+    check(ident).map_err(|problem| ModelError::InvalidIdentifier {
+        what,
+        ident: ident.to_string(),
+        name: owner.to_string(),
+        reason: problem.describe(),
+    })?;
+    if let Some(other) = seen.insert(ident, owner) {
+        return Err(ModelError::IdentCollision {
+            what,
+            ident: ident.to_string(),
+            name: owner.to_string(),
+            other: other.to_string(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mini() -> (SchemaBuilder, TypeId, TypeId, RelId) {
+        let mut b = SchemaBuilder::new("mini");
+        let host = b.add_type("Host");
+        let ip = b.add_type("IP");
+        let uses = b.add_relationship("uses", "uses");
+        (b, host, ip, uses)
+    }
+
+    #[test]
+    fn build_sorts_and_keeps_the_strongest_tier() {
+        let (mut b, host, ip, uses) = mini();
+        b.allow(uses, ip, host, Tier::Extended)
+            .allow(uses, host, ip, Tier::Extended)
+            .allow(uses, host, ip, Tier::Core)
+            .allow(uses, ip, host, Tier::Extended);
+        let s = b.build().unwrap();
+        let pairs = s.rel(uses).explicit_pairs().unwrap();
+        assert_eq!(
+            pairs,
+            [
+                Pair {
+                    source: host,
+                    target: ip,
+                    tier: Tier::Core
+                },
+                Pair {
+                    source: ip,
+                    target: host,
+                    tier: Tier::Extended
+                },
+            ]
+        );
+        assert_eq!(s.triple_count(), 2);
+    }
+
+    #[test]
+    fn build_rejects_duplicates_unknown_reverse_and_foreign_ids() {
+        let (mut b, _, _, _) = mini();
+        b.add_type("Host");
+        assert_eq!(
+            b.build().unwrap_err(),
+            ModelError::Duplicate {
+                what: "type",
+                name: "Host".into()
+            }
+        );
+
+        let (mut b, _, _, _) = mini();
+        b.add_relationship("has", "had-by");
+        assert!(matches!(
+            b.build().unwrap_err(),
+            ModelError::UnknownReverse { .. }
+        ));
+
+        let (mut b, host, _, uses) = mini();
+        let mut other = SchemaBuilder::new("other");
+        let foreign = (0..5).map(|i| other.add_type(format!("T{i}"))).last();
+        b.allow(uses, host, foreign.unwrap(), Tier::Core);
+        assert!(matches!(
+            b.build().unwrap_err(),
+            ModelError::UnknownTypeId { index: 4, .. }
+        ));
+    }
+
+    #[test]
+    fn build_rejects_bad_and_colliding_identifiers() {
+        let mut b = SchemaBuilder::new("x");
+        b.add_type("IP");
+        b.add_type("Ip");
+        assert!(matches!(
+            b.build().unwrap_err(),
+            ModelError::IdentCollision { what: "marker", .. }
+        ));
+        let mut b = SchemaBuilder::new("x");
+        b.add_type_with("Host", "host", "");
+        assert!(matches!(
+            b.build().unwrap_err(),
+            ModelError::InvalidIdentifier { .. }
+        ));
+    }
+
+    #[test]
+    fn any_relationship_allows_everything() {
+        let (mut b, host, ip, uses) = mini();
+        b.allow(uses, host, ip, Tier::Core).allow_any(uses);
+        let s = b.build().unwrap();
+        assert!(s.rel(uses).is_any());
+        assert!(s.allows(uses, ip, ip));
+        assert_eq!(s.relationships_between(ip, host), vec![uses]);
+    }
+}
