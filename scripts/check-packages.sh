@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Packages every publishable crate (`cargo package` builds each one from its own tarball),
+# then builds and runs, outside this workspace, a user crate that depends on those packages
+# only: its `src/main.rs` is the README's worked example. Also checks that the runtime's
+# normal dependency tree carries no code generator or JSON schema parser.
+#
+#   bash scripts/check-packages.sh          # prints the user crate's clean-build time
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+# Crates that are published, in dependency order; everything else is `publish = false`.
+readonly CRATES=(relationship-schema relationship-schema-parse relationship-codegen
+  relationship-macros relationship-core relationship-stix relationship-cli)
+version="$(cargo metadata --format-version 1 --no-deps |
+  python3 -c 'import json, sys
+print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "relationship-core"))')"
+target="${CARGO_TARGET_DIR:-$root/target}"
+
+echo "== cargo package (each crate verified from its tarball)"
+args=()
+for c in "${CRATES[@]}"; do args+=(-p "$c"); done
+rm -f "$target"/package/relationship-*-"$version".crate
+cargo package --locked "${args[@]}"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/xsoar-rel-user.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/pkgs" "$work/user/src"
+for c in "${CRATES[@]}"; do
+  tar -xzf "$target/package/$c-$version.crate" -C "$work/pkgs"
+done
+
+{
+  cat <<TOML
+[package]
+name = "xsoar-rel-user"
+version = "0.0.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+relationship-core = "$version"
+
+[workspace]
+
+[patch.crates-io]
+TOML
+  for c in "${CRATES[@]}"; do
+    echo "$c = { path = \"../pkgs/$c-$version\" }"
+  done
+} >"$work/user/Cargo.toml"
+
+# The README's worked example (the first rust block after its heading) as `main`.
+python3 - "$root/README.md" >"$work/user/src/main.rs" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+section = text.split("## Worked example", 1)[1]
+code = re.search(r"```rust\n(.*?)```", section, re.S).group(1)
+uses = [l for l in code.splitlines() if l.startswith("use ")]
+body = [l for l in code.splitlines() if not l.startswith("use ")]
+print("\n".join(uses))
+print("\nfn main() {")
+print("\n".join("    " + l if l else "" for l in body))
+print('    println!("README example: ok");')
+print("}")
+PY
+cp "$root/Cargo.lock" "$work/user/Cargo.lock"
+
+echo "== the runtime's normal dependencies (no generator, no schema parser)"
+tree="$(cd "$work/user" && cargo tree -e normal -p relationship-core)"
+if grep -E 'relationship-codegen|prettyplease|jsonc-parser|relationship-schema-parse' <<<"$tree"; then
+  echo "check-packages: the runtime's normal dependency tree carries the code generator or parser" >&2
+  exit 1
+fi
+echo "ok: $(grep -c . <<<"$tree") lines, none of relationship-codegen, relationship-schema-parse, prettyplease, jsonc-parser"
+
+echo "== a user crate on the packages only: clean build, then run"
+start=$(date +%s.%N)
+(cd "$work/user" && CARGO_TARGET_DIR="$work/target" cargo build --quiet)
+end=$(date +%s.%N)
+python3 -c "print(f'clean build of the user crate (one derive pair, debug): {$end - $start:.1f} s')"
+out="$(cd "$work/user" && CARGO_TARGET_DIR="$work/target" cargo run --quiet)"
+echo "$out"
+[ "$out" = "README example: ok" ] || { echo "check-packages: unexpected output" >&2; exit 1; }
