@@ -12,6 +12,9 @@ cd "$root"
 # Crates that are published, in dependency order; everything else is `publish = false`.
 readonly CRATES=(relationship-schema relationship-schema-parse relationship-codegen
   relationship-macros relationship-core relationship-stix relationship-cli)
+# The packages a user of the runtime builds (directly or as build-dependencies).
+readonly RUNTIME_CRATES=(relationship-schema relationship-schema-parse relationship-codegen
+  relationship-macros relationship-core)
 version="$(cargo metadata --format-version 1 --no-deps |
   python3 -c 'import json, sys
 print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "relationship-core"))')"
@@ -45,7 +48,7 @@ relationship-core = "$version"
 
 [patch.crates-io]
 TOML
-  for c in "${CRATES[@]}"; do
+  for c in "${RUNTIME_CRATES[@]}"; do
     echo "$c = { path = \"../pkgs/$c-$version\" }"
   done
 } >"$work/user/Cargo.toml"

@@ -242,73 +242,207 @@ pub fn generate_tokens(
         syn::parse_str(&options.runtime_path).map_err(|_| GenerateError::RuntimePath {
             path: options.runtime_path.clone(),
         })?;
-    let n = names(schema)?;
-    let schema_name = &schema.name();
-    // How notes name the generated module: its own name when it wraps itself, else the
-    // schema's name (the default schema is included as `xsoar`).
-    let module_label = options.module_name.as_deref().unwrap_or(schema_name);
-    let type_ids: Vec<TypeId> = schema.type_ids().collect();
-    let rel_ids: Vec<RelId> = schema.rel_ids().collect();
-    let any_names: Vec<&str> = schema
-        .relationships()
-        .iter()
-        .filter(|r| matches!(r.pairs(), Pairs::Any))
-        .map(|r| r.name())
-        .collect();
-
-    // ---- types -------------------------------------------------------------------------
-    let type_items = schema
-        .types()
-        .iter()
-        .zip(&n.types)
-        .enumerate()
-        .map(|(i, (t, m))| {
-            let id = type_ids[i];
-            let mut doc = format!("The XSOAR indicator type `{}`.", t.name());
-            if !t.doc().is_empty() {
-                let _ = write!(doc, "\n\n{}", t.doc());
-            }
-            let outgoing: Vec<String> = schema
-                .relationships()
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| matches!(r.pairs(), Pairs::Only(_)))
-                .filter_map(|(ri, r)| {
-                    let targets = schema.targets_for(rel_ids[ri], id);
-                    (!targets.is_empty()).then(|| {
-                        format!(
-                            "- `{}` → {}",
-                            r.name(),
-                            code_list(targets.iter().map(|&t| schema.ty(t).name()))
-                        )
-                    })
-                })
-                .collect();
-            if outgoing.is_empty() {
-                doc.push_str("\n\nThe schema allows no explicit relationship from this type.");
-            } else {
-                let _ = write!(
-                    doc,
-                    "\n\nRelationships from this type (besides the any-to-any ones):\n\n{}",
-                    outgoing.join("\n")
-                );
-            }
-            let doc = doc_lines(&doc);
-            let name = &t.name();
-            quote! {
+    let g = Gen {
+        schema,
+        n: names(schema)?,
+        rt,
+        schema_name: schema.name(),
+        // How notes name the generated module: its own name when it wraps itself, else the
+        // schema's name (the default schema is included as `xsoar`).
+        module_label: options.module_name.as_deref().unwrap_or(schema.name()),
+        type_ids: schema.type_ids().collect(),
+        rel_ids: schema.rel_ids().collect(),
+        any_names: schema
+            .relationships()
+            .iter()
+            .filter(|r| r.is_any())
+            .map(|r| r.name())
+            .collect(),
+    };
+    let items = g.items(&options.runtime_path);
+    match &options.module_name {
+        None => Ok(items),
+        Some(module) => {
+            let module = syn::parse_str::<Ident>(module)
+                .map_err(|_| GenerateError::ModuleName(module.clone()))?;
+            let doc = doc_lines(&format!(
+                "Typed indicator types, relationships and constructors generated from the schema `{}`.",
+                g.schema_name
+            ));
+            Ok(quote! {
                 #doc
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-                pub struct #m;
-                impl #rt::typed::IndicatorType for #m {
-                    const NAME: &'static str = #name;
+                pub mod #module {
+                    #items
                 }
-                impl super::SchemaType for #m {}
-                impl super::check::by_source::Member for #m {}
-            }
-        });
+            })
+        }
+    }
+}
 
-    // ---- relationship markers ----------------------------------------------------------
-    let rel_items = schema
+/// What every part of the generated file needs: the schema, its identifiers and the
+/// runtime path.
+struct Gen<'s> {
+    schema: &'s Schema,
+    n: Names,
+    rt: syn::Path,
+    schema_name: &'s str,
+    module_label: &'s str,
+    type_ids: Vec<TypeId>,
+    rel_ids: Vec<RelId>,
+    any_names: Vec<&'s str>,
+}
+
+/// The `check` module's items: one root trait per relationship with explicit pairs, and the
+/// hidden per-(relationship, source) and per-source traits they go through.
+struct Checks {
+    root_traits: Vec<TokenStream>,
+    leaf_items: Vec<TokenStream>,
+}
+
+impl Gen<'_> {
+    /// The whole file's items.
+    fn items(&self, runtime_path: &str) -> TokenStream {
+        let (schema, rt, schema_name) = (self.schema, &self.rt, self.schema_name);
+        let type_items = self.type_items();
+        let rel_items = self.rel_items();
+        let Checks {
+            root_traits,
+            leaf_items,
+        } = self.checks();
+        let methods = self.constructors();
+        let type_names = schema.types().iter().map(|t| t.name());
+        let rel_pairs = schema.relationships().iter().map(|r| {
+            let (a, b) = (r.name(), r.reverse());
+            quote!((#a, #b))
+        });
+        let relate_doc = doc_lines(&format!(
+            "Typed constructors of the schema `{schema_name}`: one method per relationship name.\n\nImplemented for every [`Indicator`]({rt_doc}::typed::Indicator) whose type belongs to this schema. A pair the schema does not allow does not compile, and the error names the source type, the relationship and the target type.",
+            rt_doc = runtime_path.trim_start_matches("::")
+        ));
+        let schema_type_doc = doc_lines(&format!(
+            "Implemented by the indicator type markers of the schema `{schema_name}` (the types in [`types`])."
+        ));
+        quote! {
+            /// The schema's name.
+            pub const SCHEMA_NAME: &str = #schema_name;
+
+            /// The schema's indicator types, XSOAR spellings, in declaration order.
+            pub const TYPES: &[&str] = &[#(#type_names),*];
+
+            /// The schema's relationship names with their reverse names, in declaration order.
+            pub const RELATIONSHIPS: &[(&str, &str)] = &[#(#rel_pairs),*];
+
+            #schema_type_doc
+            pub trait SchemaType: #rt::typed::IndicatorType {}
+
+            /// Indicator type markers: one zero-sized type per XSOAR indicator type.
+            pub mod types {
+                #(#type_items)*
+            }
+
+            /// Relationship markers: one zero-sized type per relationship name, with its reverse
+            /// name and its allowed pairs.
+            pub mod rels {
+                #(#rel_items)*
+            }
+
+            /// Compile-time checks: one trait per relationship name with explicit pairs,
+            /// implemented on the target marker for exactly the allowed pairs.
+            pub mod check {
+                use super::rels as r;
+                use super::types as t;
+                use #rt::__private::Unknown;
+
+                #(#root_traits)*
+
+                #[doc(hidden)]
+                pub mod by_source {
+                    use super::super::rels as r;
+                    use super::super::types as t;
+
+                    /// The indicator types of this schema, and the placeholder type of an
+                    /// indicator whose derive failed.
+                    pub trait Member: #rt::typed::IndicatorType {}
+                    impl Member for #rt::__private::Unknown {}
+
+                    #(#leaf_items)*
+                }
+            }
+
+            #relate_doc
+            pub trait Relate: #rt::typed::Indicator {
+                #(#methods)*
+            }
+
+            impl<I> Relate for I
+            where
+                I: #rt::typed::Indicator + ?Sized,
+                I::Kind: check::by_source::Member,
+            {
+            }
+        }
+    }
+
+    /// The `types` module: a documented marker per indicator type.
+    fn type_items(&self) -> Vec<TokenStream> {
+        let (schema, n, rt) = (self.schema, &self.n, &self.rt);
+        let (type_ids, rel_ids) = (&self.type_ids, &self.rel_ids);
+        schema
+            .types()
+            .iter()
+            .zip(&n.types)
+            .enumerate()
+            .map(|(i, (t, m))| {
+                let id = type_ids[i];
+                let mut doc = format!("The XSOAR indicator type `{}`.", t.name());
+                if !t.doc().is_empty() {
+                    let _ = write!(doc, "\n\n{}", t.doc());
+                }
+                let outgoing: Vec<String> = schema
+                    .relationships()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| matches!(r.pairs(), Pairs::Only(_)))
+                    .filter_map(|(ri, r)| {
+                        let targets = schema.targets_for(rel_ids[ri], id);
+                        (!targets.is_empty()).then(|| {
+                            format!(
+                                "- `{}` → {}",
+                                r.name(),
+                                code_list(targets.iter().map(|&t| schema.ty(t).name()))
+                            )
+                        })
+                    })
+                    .collect();
+                if outgoing.is_empty() {
+                    doc.push_str("\n\nThe schema allows no explicit relationship from this type.");
+                } else {
+                    let _ = write!(
+                        doc,
+                        "\n\nRelationships from this type (besides the any-to-any ones):\n\n{}",
+                        outgoing.join("\n")
+                    );
+                }
+                let doc = doc_lines(&doc);
+                let name = &t.name();
+                quote! {
+                    #doc
+                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                    pub struct #m;
+                    impl #rt::typed::IndicatorType for #m {
+                        const NAME: &'static str = #name;
+                    }
+                    impl super::SchemaType for #m {}
+                    impl super::check::by_source::Member for #m {}
+                }
+            })
+            .collect()
+    }
+
+    /// The `rels` module: a marker per relationship name, documenting its pairs.
+    fn rel_items(&self) -> Vec<TokenStream> {
+        let (schema, n, rt) = (self.schema, &self.n, &self.rt);
+        schema
         .relationships()
         .iter()
         .zip(n.rels.iter().zip(&n.methods))
@@ -352,114 +486,14 @@ pub fn generate_tokens(
                     const REVERSE: &'static str = #reverse;
                 }
             }
-        });
-
-    // ---- checks --------------------------------------------------------------------------
-    let mut root_traits = Vec::new();
-    let mut leaf_items = Vec::new();
-    // Per source type: the explicit (relationship, target) pairs, for the per-source traits.
-    let mut from_source: BTreeMap<TypeId, Vec<(RelId, TypeId)>> = BTreeMap::new();
-    let mut per_source_needed = vec![false; schema.types().len()];
-    for (ri, r) in schema.relationships().iter().enumerate() {
-        let Pairs::Only(pairs) = &r.pairs() else {
-            continue;
-        };
-        let rel_id = rel_ids[ri];
-        let rel_marker = &n.rels[ri];
-        let trait_name = format_ident!("{}Target", rel_marker);
-        let name = &r.name();
-        let message = format!(
-            "`{{Source}}` cannot have {} `{name}` relationship to `{{Self}}`",
-            article(name)
-        );
-        let label = format!(
-            "`{{Source}}` --{name}--> `{{Self}}` is not allowed by the schema `{schema_name}`"
-        );
-        let count = match pairs.len() {
-            1 => "1 (source, target) pair".to_owned(),
-            n => format!("{n} (source, target) pairs"),
-        };
-        let mut note = format!(
-            "`{name}` (reverse `{}`) is allowed for {count}, listed in the docs of `{module_label}::rels::{rel_marker}`",
-            r.reverse(),
-        );
-        match any_names.as_slice() {
-            [] => {}
-            [one] => {
-                let _ = write!(note, "; `{one}` links any two types");
-            }
-            [init @ .., last] => {
-                let _ = write!(
-                    note,
-                    "; {} and `{last}` link any two types",
-                    code_list(init.iter().copied())
-                );
-            }
-        }
-        let doc = doc_lines(&format!(
-            "Implemented by the target marker `T` when `Source --{name}--> T` is allowed.\n\nThis is the bound of [`{method}`](super::Relate::{method}).",
-            method = n.methods[ri]
-        ));
-        let mut blankets = Vec::new();
-        for &s in &type_ids {
-            let src = &n.types[s.index()];
-            let targets = schema.targets_for(rel_id, s);
-            if targets.is_empty() {
-                per_source_needed[s.index()] = true;
-                let per_source = format_ident!("From{}", src);
-                blankets.push(quote! {
-                    impl<T: by_source::#per_source<r::#rel_marker>> #trait_name<t::#src> for T {}
-                });
-            } else {
-                let leaf = format_ident!("{}From{}", rel_marker, src);
-                let target_markers = targets.iter().map(|t| &n.types[t.index()]);
-                leaf_items.push(quote! {
-                    pub trait #leaf {}
-                    #(impl #leaf for t::#target_markers {})*
-                });
-                blankets.push(quote! {
-                    impl<T: by_source::#leaf> #trait_name<t::#src> for T {}
-                });
-            }
-        }
-        for p in pairs {
-            from_source
-                .entry(p.source)
-                .or_default()
-                .push((rel_id, p.target));
-        }
-        root_traits.push(quote! {
-            #doc
-            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-            pub trait #trait_name<Source> {}
-            #(#blankets)*
-            impl<S: super::SchemaType> #trait_name<S> for Unknown {}
-            impl<T> #trait_name<Unknown> for T {}
-        });
-    }
-    for (i, needed) in per_source_needed.iter().enumerate() {
-        if !needed {
-            continue;
-        }
-        let src = &n.types[i];
-        let per_source = format_ident!("From{}", src);
-        let impls = from_source
-            .get(&type_ids[i])
-            .into_iter()
-            .flatten()
-            .map(|(rel, target)| {
-                let rel = &n.rels[rel.index()];
-                let target = &n.types[target.index()];
-                quote!(impl #per_source<r::#rel> for t::#target {})
-            });
-        leaf_items.push(quote! {
-            pub trait #per_source<Rel> {}
-            #(#impls)*
-        });
+        })
+        .collect()
     }
 
-    // ---- typed constructors ----------------------------------------------------------------
-    let methods = schema.relationships().iter().enumerate().map(|(ri, r)| {
+    /// The `Relate` trait's methods: one typed constructor per relationship name.
+    fn constructors(&self) -> Vec<TokenStream> {
+        let (schema, n, rt) = (self.schema, &self.n, &self.rt);
+        schema.relationships().iter().enumerate().map(|(ri, r)| {
         let method = &n.methods[ri];
         let marker = &n.rels[ri];
         let (name, reverse) = (&r.name(), &r.reverse());
@@ -497,94 +531,121 @@ pub fn generate_tokens(
                 }
             }
         }
-    });
+    })
+        .collect()
+    }
 
-    let type_names = schema.types().iter().map(|t| t.name());
-    let rel_pairs = schema.relationships().iter().map(|r| {
-        let (a, b) = (&r.name(), &r.reverse());
-        quote!((#a, #b))
-    });
-    let relate_doc = doc_lines(&format!(
-        "Typed constructors of the schema `{schema_name}`: one method per relationship name.\n\nImplemented for every [`Indicator`]({rt_doc}::typed::Indicator) whose type belongs to this schema. A pair the schema does not allow does not compile, and the error names the source type, the relationship and the target type.",
-        rt_doc = options.runtime_path.trim_start_matches("::")
-    ));
-    let schema_type_doc = doc_lines(&format!(
-        "Implemented by the indicator type markers of the schema `{schema_name}` (the types in [`types`])."
-    ));
-
-    let items = quote! {
-        /// The schema's name.
-        pub const SCHEMA_NAME: &str = #schema_name;
-
-        /// The schema's indicator types, XSOAR spellings, in declaration order.
-        pub const TYPES: &[&str] = &[#(#type_names),*];
-
-        /// The schema's relationship names with their reverse names, in declaration order.
-        pub const RELATIONSHIPS: &[(&str, &str)] = &[#(#rel_pairs),*];
-
-        #schema_type_doc
-        pub trait SchemaType: #rt::typed::IndicatorType {}
-
-        /// Indicator type markers: one zero-sized type per XSOAR indicator type.
-        pub mod types {
-            #(#type_items)*
-        }
-
-        /// Relationship markers: one zero-sized type per relationship name, with its reverse
-        /// name and its allowed pairs.
-        pub mod rels {
-            #(#rel_items)*
-        }
-
-        /// Compile-time checks: one trait per relationship name with explicit pairs,
-        /// implemented on the target marker for exactly the allowed pairs.
-        pub mod check {
-            use super::rels as r;
-            use super::types as t;
-            use #rt::__private::Unknown;
-
-            #(#root_traits)*
-
-            #[doc(hidden)]
-            pub mod by_source {
-                use super::super::rels as r;
-                use super::super::types as t;
-
-                /// The indicator types of this schema, and the placeholder type of an
-                /// indicator whose derive failed.
-                pub trait Member: #rt::typed::IndicatorType {}
-                impl Member for #rt::__private::Unknown {}
-
-                #(#leaf_items)*
-            }
-        }
-
-        #relate_doc
-        pub trait Relate: #rt::typed::Indicator {
-            #(#methods)*
-        }
-
-        impl<I> Relate for I
-        where
-            I: #rt::typed::Indicator + ?Sized,
-            I::Kind: check::by_source::Member,
-        {
-        }
-    };
-    match &options.module_name {
-        None => Ok(items),
-        Some(module) => {
-            let module = syn::parse_str::<Ident>(module)
-                .map_err(|_| GenerateError::ModuleName(module.clone()))?;
-            let doc = doc_lines(&format!(
-                "Typed indicator types, relationships and constructors generated from the schema `{schema_name}`."
-            ));
-            Ok(quote! {
-                #doc
-                pub mod #module {
-                    #items
+    /// The `check` module's traits.
+    fn checks(&self) -> Checks {
+        let (schema, n) = (self.schema, &self.n);
+        let (type_ids, rel_ids) = (&self.type_ids, &self.rel_ids);
+        let (schema_name, module_label, any_names) =
+            (self.schema_name, self.module_label, &self.any_names);
+        let mut root_traits = Vec::new();
+        let mut leaf_items = Vec::new();
+        // Per source type: the explicit (relationship, target) pairs, for the per-source traits.
+        let mut from_source: BTreeMap<TypeId, Vec<(RelId, TypeId)>> = BTreeMap::new();
+        let mut per_source_needed = vec![false; schema.types().len()];
+        for (ri, r) in schema.relationships().iter().enumerate() {
+            let Pairs::Only(pairs) = &r.pairs() else {
+                continue;
+            };
+            let rel_id = rel_ids[ri];
+            let rel_marker = &n.rels[ri];
+            let trait_name = format_ident!("{}Target", rel_marker);
+            let name = &r.name();
+            let message = format!(
+                "`{{Source}}` cannot have {} `{name}` relationship to `{{Self}}`",
+                article(name)
+            );
+            let label = format!(
+                "`{{Source}}` --{name}--> `{{Self}}` is not allowed by the schema `{schema_name}`"
+            );
+            let count = match pairs.len() {
+                1 => "1 (source, target) pair".to_owned(),
+                n => format!("{n} (source, target) pairs"),
+            };
+            let mut note = format!(
+                "`{name}` (reverse `{}`) is allowed for {count}, listed in the docs of `{module_label}::rels::{rel_marker}`",
+                r.reverse(),
+            );
+            match any_names.as_slice() {
+                [] => {}
+                [one] => {
+                    let _ = write!(note, "; `{one}` links any two types");
                 }
-            })
+                [init @ .., last] => {
+                    let _ = write!(
+                        note,
+                        "; {} and `{last}` link any two types",
+                        code_list(init.iter().copied())
+                    );
+                }
+            }
+            let doc = doc_lines(&format!(
+                "Implemented by the target marker `T` when `Source --{name}--> T` is allowed.\n\nThis is the bound of [`{method}`](super::Relate::{method}).",
+                method = n.methods[ri]
+            ));
+            let mut blankets = Vec::new();
+            for &s in type_ids {
+                let src = &n.types[s.index()];
+                let targets = schema.targets_for(rel_id, s);
+                if targets.is_empty() {
+                    per_source_needed[s.index()] = true;
+                    let per_source = format_ident!("From{}", src);
+                    blankets.push(quote! {
+                    impl<T: by_source::#per_source<r::#rel_marker>> #trait_name<t::#src> for T {}
+                });
+                } else {
+                    let leaf = format_ident!("{}From{}", rel_marker, src);
+                    let target_markers = targets.iter().map(|t| &n.types[t.index()]);
+                    leaf_items.push(quote! {
+                        pub trait #leaf {}
+                        #(impl #leaf for t::#target_markers {})*
+                    });
+                    blankets.push(quote! {
+                        impl<T: by_source::#leaf> #trait_name<t::#src> for T {}
+                    });
+                }
+            }
+            for p in pairs {
+                from_source
+                    .entry(p.source)
+                    .or_default()
+                    .push((rel_id, p.target));
+            }
+            root_traits.push(quote! {
+                #doc
+                #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+                pub trait #trait_name<Source> {}
+                #(#blankets)*
+                impl<S: super::SchemaType> #trait_name<S> for Unknown {}
+                impl<T> #trait_name<Unknown> for T {}
+            });
+        }
+        for (i, needed) in per_source_needed.iter().enumerate() {
+            if !needed {
+                continue;
+            }
+            let src = &n.types[i];
+            let per_source = format_ident!("From{}", src);
+            let impls = from_source
+                .get(&type_ids[i])
+                .into_iter()
+                .flatten()
+                .map(|(rel, target)| {
+                    let rel = &n.rels[rel.index()];
+                    let target = &n.types[target.index()];
+                    quote!(impl #per_source<r::#rel> for t::#target {})
+                });
+            leaf_items.push(quote! {
+                pub trait #per_source<Rel> {}
+                #(#impls)*
+            });
+        }
+        Checks {
+            root_traits,
+            leaf_items,
         }
     }
 }
