@@ -349,6 +349,13 @@ fn allows_by_name(schema: &Schema, rel: &RelationshipDef, source: &str, target: 
     }
 }
 
+/// Breakages found while comparing relationships, reported after the sweeping ones.
+#[derive(Default)]
+struct Breaks {
+    no_longer_any: Vec<Breakage>,
+    removed_triples: Vec<Breakage>,
+}
+
 impl SchemaDiff {
     /// Compares `old` with `new`, by type and relationship names.
     pub fn between(old: &Schema, new: &Schema) -> SchemaDiff {
@@ -370,10 +377,30 @@ impl SchemaDiff {
             removed_triples: Vec::new(),
             breaking: Vec::new(),
         };
-        let mut removed_triple_breaks = Vec::new();
-        let mut no_longer_any_breaks = Vec::new();
+        let mut breaks = Breaks::default();
+        d.compare_types(old, new);
+        d.compare_reverse_only(old, new);
+        let new_types: HashSet<&str> = new.types().iter().map(TypeDef::name).collect();
+        let new_rels: HashMap<&str, &RelationshipDef> =
+            new.relationships().iter().map(|r| (r.name(), r)).collect();
+        for o in old.relationships() {
+            d.compare_relationship(
+                old,
+                new,
+                o,
+                new_rels.get(o.name()).copied(),
+                &new_types,
+                &mut breaks,
+            );
+        }
+        d.compare_added(old, new);
+        d.collect_breaking(breaks);
+        d
+    }
 
-        // Types.
+    /// Removed types, changed markers and added types.
+    fn compare_types(&mut self, old: &Schema, new: &Schema) {
+        let d = self;
         let new_types: HashMap<&str, &TypeDef> =
             new.types().iter().map(|t| (t.name(), t)).collect();
         for t in old.types() {
@@ -393,8 +420,11 @@ impl SchemaDiff {
             .filter(|t| old.type_id(t.name()).is_none())
             .map(type_entry)
             .collect();
+    }
 
-        // Reverse-only names.
+    /// Removed and added reverse-only names.
+    fn compare_reverse_only(&mut self, old: &Schema, new: &Schema) {
+        let d = self;
         d.removed_reverse_only = old
             .reverse_only()
             .iter()
@@ -407,97 +437,105 @@ impl SchemaDiff {
             .filter(|n| !old.is_reverse_only(n))
             .cloned()
             .collect();
+    }
 
-        // Relationships and their triples, in old order.
-        let new_rels: HashMap<&str, &RelationshipDef> =
-            new.relationships().iter().map(|r| (r.name(), r)).collect();
-        for o in old.relationships() {
-            let Some(n) = new_rels.get(o.name()).copied() else {
-                d.removed_relationships.push(rel_entry(o));
-                for p in o.explicit_pairs().unwrap_or(&[]) {
-                    d.removed_triples
-                        .push(Triple::new(old, o, p.source, p.target));
+    /// One relationship of the old schema against its namesake in the new one (if any): its
+    /// Rust names, reverse name, any-to-any status and removed triples.
+    fn compare_relationship(
+        &mut self,
+        old: &Schema,
+        new: &Schema,
+        o: &RelationshipDef,
+        n: Option<&RelationshipDef>,
+        new_types: &HashSet<&str>,
+        breaks: &mut Breaks,
+    ) {
+        let d = self;
+        let Some(n) = n else {
+            d.removed_relationships.push(rel_entry(o));
+            for p in o.explicit_pairs().unwrap_or(&[]) {
+                d.removed_triples
+                    .push(Triple::new(old, o, p.source, p.target));
+            }
+            return;
+        };
+        if o.marker() != n.marker() {
+            d.renamed_relationship_markers.push(Rename {
+                name: o.name().to_owned(),
+                old: o.marker().to_owned(),
+                new: n.marker().to_owned(),
+            });
+        }
+        if o.method() != n.method() {
+            d.renamed_methods.push(Rename {
+                name: o.name().to_owned(),
+                old: o.method().to_owned(),
+                new: n.method().to_owned(),
+            });
+        }
+        if o.reverse() != n.reverse() {
+            d.changed_reverse_names.push(Rename {
+                name: o.name().to_owned(),
+                old: o.reverse().to_owned(),
+                new: n.reverse().to_owned(),
+            });
+        }
+        match (&o.pairs(), &n.pairs()) {
+            (Pairs::Any, Pairs::Any) => {}
+            (Pairs::Only(op), Pairs::Any) => d.any_changes.push(AnyChange {
+                name: o.name().to_owned(),
+                method: o.method().to_owned(),
+                now_any: true,
+                explicit_pairs: op.len(),
+                removed: Vec::new(),
+            }),
+            (Pairs::Any, Pairs::Only(np)) => {
+                let mut removed = Vec::new();
+                for (si, s) in old.types().iter().enumerate() {
+                    for (ti, t) in old.types().iter().enumerate() {
+                        if !allows_by_name(new, n, s.name(), t.name()) {
+                            removed.push(Triple::new(old, o, TypeId(si as u16), TypeId(ti as u16)));
+                        }
+                    }
                 }
-                continue;
-            };
-            if o.marker() != n.marker() {
-                d.renamed_relationship_markers.push(Rename {
-                    name: o.name().to_owned(),
-                    old: o.marker().to_owned(),
-                    new: n.marker().to_owned(),
-                });
-            }
-            if o.method() != n.method() {
-                d.renamed_methods.push(Rename {
-                    name: o.name().to_owned(),
-                    old: o.method().to_owned(),
-                    new: n.method().to_owned(),
-                });
-            }
-            if o.reverse() != n.reverse() {
-                d.changed_reverse_names.push(Rename {
-                    name: o.name().to_owned(),
-                    old: o.reverse().to_owned(),
-                    new: n.reverse().to_owned(),
-                });
-            }
-            match (&o.pairs(), &n.pairs()) {
-                (Pairs::Any, Pairs::Any) => {}
-                (Pairs::Only(op), Pairs::Any) => d.any_changes.push(AnyChange {
+                breaks.no_longer_any.push(Breakage::NoLongerAny {
                     name: o.name().to_owned(),
                     method: o.method().to_owned(),
-                    now_any: true,
-                    explicit_pairs: op.len(),
-                    removed: Vec::new(),
-                }),
-                (Pairs::Any, Pairs::Only(np)) => {
-                    let mut removed = Vec::new();
-                    for (si, s) in old.types().iter().enumerate() {
-                        for (ti, t) in old.types().iter().enumerate() {
-                            if !allows_by_name(new, n, s.name(), t.name()) {
-                                removed.push(Triple::new(
-                                    old,
-                                    o,
-                                    TypeId(si as u16),
-                                    TypeId(ti as u16),
-                                ));
-                            }
-                        }
+                    now_explicit: np.len(),
+                    removed: removed.len(),
+                });
+                d.any_changes.push(AnyChange {
+                    name: o.name().to_owned(),
+                    method: o.method().to_owned(),
+                    now_any: false,
+                    explicit_pairs: np.len(),
+                    removed,
+                });
+            }
+            (Pairs::Only(op), Pairs::Only(_)) => {
+                let now = pair_names(new, n);
+                for p in op {
+                    let (s, t) = (old.ty(p.source), old.ty(p.target));
+                    if now.contains(&(s.name(), t.name())) {
+                        continue;
                     }
-                    no_longer_any_breaks.push(Breakage::NoLongerAny {
-                        name: o.name().to_owned(),
-                        method: o.method().to_owned(),
-                        now_explicit: np.len(),
-                        removed: removed.len(),
-                    });
-                    d.any_changes.push(AnyChange {
-                        name: o.name().to_owned(),
-                        method: o.method().to_owned(),
-                        now_any: false,
-                        explicit_pairs: np.len(),
-                        removed,
-                    });
-                }
-                (Pairs::Only(op), Pairs::Only(_)) => {
-                    let now = pair_names(new, n);
-                    for p in op {
-                        let (s, t) = (old.ty(p.source), old.ty(p.target));
-                        if now.contains(&(s.name(), t.name())) {
-                            continue;
-                        }
-                        let triple = Triple::new(old, o, p.source, p.target);
-                        let types_survive =
-                            new_types.contains_key(s.name()) && new_types.contains_key(t.name());
-                        if types_survive {
-                            removed_triple_breaks.push(Breakage::TripleRemoved(triple.clone()));
-                        }
-                        d.removed_triples.push(triple);
+                    let triple = Triple::new(old, o, p.source, p.target);
+                    let types_survive =
+                        new_types.contains(s.name()) && new_types.contains(t.name());
+                    if types_survive {
+                        breaks
+                            .removed_triples
+                            .push(Breakage::TripleRemoved(triple.clone()));
                     }
+                    d.removed_triples.push(triple);
                 }
             }
         }
+    }
 
-        // Added relationships and triples, in new order.
+    /// Added relationships, and triples the new schema allows that the old did not.
+    fn compare_added(&mut self, old: &Schema, new: &Schema) {
+        let d = self;
         let old_rels: HashMap<&str, &RelationshipDef> =
             old.relationships().iter().map(|r| (r.name(), r)).collect();
         for n in new.relationships() {
@@ -522,8 +560,11 @@ impl SchemaDiff {
                 }
             }
         }
+    }
 
-        // What stops compiling, most sweeping first.
+    /// What stops compiling, most sweeping first.
+    fn collect_breaking(&mut self, breaks: Breaks) {
+        let d = self;
         d.breaking
             .extend(d.removed_types.iter().map(|t| Breakage::TypeRemoved {
                 name: t.name.clone(),
@@ -556,9 +597,8 @@ impl SchemaDiff {
                 .cloned()
                 .map(Breakage::MethodRenamed),
         );
-        d.breaking.extend(no_longer_any_breaks);
-        d.breaking.extend(removed_triple_breaks);
-        d
+        d.breaking.extend(breaks.no_longer_any);
+        d.breaking.extend(breaks.removed_triples);
     }
 
     /// Whether the two schemas agree on everything compared (types, markers, names, methods,
@@ -651,6 +691,29 @@ impl fmt::Display for SchemaDiff {
     /// (omitted when empty), each line starting with `+` (added), `-` (removed) or `~`
     /// (changed), and a closing verdict.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_header(f)?;
+        if self.is_empty() {
+            writeln!(f)?;
+            writeln!(
+                f,
+                "No differences: same types, names, reverse names and allowed pairs."
+            )?;
+            return Ok(());
+        }
+
+        self.write_types(f)?;
+        self.write_relationships(f)?;
+        self.write_renames(f)?;
+        self.write_reverse_only(f)?;
+        self.write_any_changes(f)?;
+        self.write_triples(f)?;
+        self.write_breaking(f)
+    }
+}
+
+impl SchemaDiff {
+    /// `---`/`+++` lines naming both schemas.
+    fn write_header(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (sign, s) in [("---", &self.old), ("+++", &self.new)] {
             let source = s
                 .source
@@ -665,15 +728,11 @@ impl fmt::Display for SchemaDiff {
                 plural(s.triples, "explicit triple", "explicit triples"),
             )?;
         }
-        if self.is_empty() {
-            writeln!(f)?;
-            writeln!(
-                f,
-                "No differences: same types, names, reverse names and allowed pairs."
-            )?;
-            return Ok(());
-        }
+        Ok(())
+    }
 
+    /// Added and removed types.
+    fn write_types(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !self.added_types.is_empty() || !self.removed_types.is_empty() {
             let rows = |ts: &[TypeEntry]| -> Vec<(String, String)> {
                 ts.iter()
@@ -690,7 +749,11 @@ impl fmt::Display for SchemaDiff {
                 &lines,
             )?;
         }
+        Ok(())
+    }
 
+    /// Added and removed relationship names.
+    fn write_relationships(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !self.added_relationships.is_empty() || !self.removed_relationships.is_empty() {
             let rows = |rs: &[RelationshipEntry]| -> Vec<(String, String)> {
                 rs.iter()
@@ -726,7 +789,11 @@ impl fmt::Display for SchemaDiff {
                 &lines,
             )?;
         }
+        Ok(())
+    }
 
+    /// Changed Rust names and reverse names.
+    fn write_renames(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let renames = |owner: &str, what: &str, rs: &[Rename]| -> Vec<String> {
             rs.iter()
                 .map(|r| format!("~ {owner}{}: {what} `{}` -> `{}`", r.name, r.old, r.new))
@@ -757,8 +824,11 @@ impl fmt::Display for SchemaDiff {
                 self.changed_reverse_names.len()
             ),
             &renames("", "reverse", &self.changed_reverse_names),
-        )?;
+        )
+    }
 
+    /// Added and removed reverse-only names.
+    fn write_reverse_only(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut lines: Vec<String> = self
             .added_reverse_only
             .iter()
@@ -775,8 +845,11 @@ impl fmt::Display for SchemaDiff {
                 )
             ),
             &lines,
-        )?;
+        )
+    }
 
+    /// Relationships that became, or stopped being, any-to-any.
+    fn write_any_changes(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let now = self.any_changes.iter().filter(|c| c.now_any).count();
         let lines: Vec<String> = self
             .any_changes
@@ -805,8 +878,11 @@ impl fmt::Display for SchemaDiff {
                 self.any_changes.len() - now
             ),
             &lines,
-        )?;
+        )
+    }
 
+    /// Added and removed triples.
+    fn write_triples(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !self.added_triples.is_empty() || !self.removed_triples.is_empty() {
             let rows = |ts: &[Triple]| -> Vec<(String, String)> {
                 ts.iter().map(|t| (t.xsoar(), t.call())).collect()
@@ -821,7 +897,11 @@ impl fmt::Display for SchemaDiff {
                 &lines,
             )?;
         }
+        Ok(())
+    }
 
+    /// What stops compiling, and the verdict.
+    fn write_breaking(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let lines: Vec<String> = self.breaking.iter().map(|b| format!("- {b}")).collect();
         section(
             f,
