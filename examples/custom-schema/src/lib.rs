@@ -11,6 +11,23 @@ use relationship_core::prelude::*;
 
 include!(concat!(env!("OUT_DIR"), "/hr.rs"));
 
+mod hr_tables {
+    include!(concat!(env!("OUT_DIR"), "/hr_tables.rs"));
+}
+
+/// The `hr` schema as a model, for checking dynamic data at run time
+/// ([`relationship_core::Checker`]), built from the static tables `build.rs` generated: no
+/// JSON is parsed at run time.
+///
+/// # Errors
+///
+/// Only if the generated tables are inconsistent, which the build script's own checks rule
+/// out.
+pub fn hr_schema()
+-> Result<relationship_core::schema::Schema, relationship_core::schema::ModelError> {
+    hr_tables::TABLES.to_schema()
+}
+
 /// A member of staff: the custom XSOAR indicator type `Employee`.
 #[derive(Indicator)]
 #[indicator(type = "Employee", schema = crate::hr)]

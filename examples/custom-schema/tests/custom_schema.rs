@@ -70,3 +70,30 @@ fn batch_line_is_exact() {
         ]
     );
 }
+
+#[test]
+fn run_time_checks_use_the_generated_tables() {
+    use relationship_core::{Checker, Mode, RelationshipInput};
+    let schema = custom_schema_example::hr_schema().unwrap();
+    let parsed = relationship_schema_parse::load(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/hr.json"),
+    )
+    .unwrap();
+    assert_eq!(schema.types(), parsed.types());
+    assert_eq!(schema.relationships(), parsed.relationships());
+    let input = |b_type: &str| RelationshipInput {
+        name: "uses".into(),
+        entity_a: "e1".into(),
+        entity_a_type: "Employee".into(),
+        entity_b: "pc1".into(),
+        entity_b_type: b_type.into(),
+        ..RelationshipInput::default()
+    };
+    let checker = Checker::new(&schema, Mode::Strict);
+    assert_eq!(
+        checker.check(input("Host")).unwrap().reverse_name(),
+        "used-by"
+    );
+    let err = checker.check(input("Hots")).unwrap_err().to_string();
+    assert!(err.contains("did you mean `Host`?"), "{err}");
+}
