@@ -1,5 +1,5 @@
 //! Generate typed Rust code from XSOAR relationship schemas: marker types, compile-time
-//! checks and typed constructors ([`generate`]), the schema as static tables ([`tables`]),
+//! checks and typed constructors ([`generate()`]), the schema as static tables ([`tables`]),
 //! and the [`Builder`] that does both from a build script.
 //!
 //! The schema model lives in `relationship-schema` and its parser in

@@ -1,7 +1,7 @@
 //! The validated schema model shared by the code generator, the runtime checks, the derive
 //! macros and the CLI.
 //!
-//! A [`Schema`] can only be made by the parser ([`crate::parse_str`], [`crate::load`]) or by
+//! A [`Schema`] can only be made by the parser (`relationship_schema_parse::parse_str` and `load`) or by
 //! a [`SchemaBuilder`], which sorts and de-duplicates the allowed pairs and checks that names
 //! are unique and every id points into the schema. Its fields are private, so nothing
 //! downstream has to check again what building already proved: every cross product,
