@@ -34,17 +34,17 @@
 //!   they had in the relationship they come from.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use jsonc_parser::ast::{Object, ObjectProp, Value};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions};
 
-use relationship_schema::naming;
-use relationship_schema::suggest;
 use relationship_schema::{
     ErrorKind, Schema, SchemaBuilder, SchemaError, SchemaErrors, Tier, TypeId,
 };
+use relationship_schema::{limits, naming, suggest, text};
 
 const TOP_KEYS: &[&str] = &[
     "$schema",
@@ -91,6 +91,9 @@ const DERIVE_KEYS: &[&str] = &["swap", "copy", "own"];
 /// ```
 pub fn parse_str(source: &str, path: impl AsRef<Path>) -> Result<Schema, SchemaErrors> {
     let path = path.as_ref();
+    if source.len() > limits::MAX_SCHEMA_BYTES {
+        return Err(too_big(path, source.len()));
+    }
     let text = source.strip_prefix('\u{feff}').unwrap_or(source);
     let mut cx = Cx::new(text, path);
     let raw = match syntax(&mut cx) {
@@ -109,8 +112,18 @@ pub fn parse_str(source: &str, path: impl AsRef<Path>) -> Result<Schema, SchemaE
 /// any other defect.
 pub fn load(path: impl AsRef<Path>) -> Result<Schema, SchemaErrors> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path)
-        .map_err(|e| SchemaError::new(path, 0, 0, ErrorKind::Io(e.to_string())))?;
+    let io = |e: std::io::Error| SchemaError::new(path, 0, 0, ErrorKind::Io(e.to_string()));
+    let mut bytes = Vec::new();
+    // Read at most one byte past the limit, whatever the file is (a pipe, /dev/zero).
+    std::fs::File::open(path)
+        .and_then(|f| {
+            f.take(limits::MAX_SCHEMA_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+        })
+        .map_err(io)?;
+    if bytes.len() > limits::MAX_SCHEMA_BYTES {
+        return Err(too_big(path, bytes.len()));
+    }
     match String::from_utf8(bytes) {
         Ok(text) => parse_str(&text, path),
         Err(e) => {
@@ -120,6 +133,20 @@ pub fn load(path: impl AsRef<Path>) -> Result<Schema, SchemaErrors> {
             Err(SchemaError::new(path, line, column, ErrorKind::NotUtf8).into())
         }
     }
+}
+
+fn too_big(path: &Path, found: usize) -> SchemaErrors {
+    SchemaError::new(
+        path,
+        0,
+        0,
+        ErrorKind::Limit {
+            what: "the file (bytes)",
+            found,
+            max: limits::MAX_SCHEMA_BYTES,
+        },
+    )
+    .into()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -545,6 +572,8 @@ fn top(cx: &mut Cx, obj: &Object) -> RawSchema {
         .map(|s| {
             if s.v.trim().is_empty() {
                 cx.error(s.at, ErrorKind::EmptyName("schema"));
+            } else {
+                check_text(cx, &s, "schema");
             }
             s.v
         })
@@ -898,6 +927,9 @@ fn check_name(cx: &mut Cx, name: &Sp<String>, what: &'static str, allow_at: bool
         cx.error(name.at, ErrorKind::EmptyName(what));
         return false;
     }
+    if !check_text(cx, name, what) {
+        return false;
+    }
     if name.v.trim() != name.v {
         cx.error(
             name.at,
@@ -914,6 +946,36 @@ fn check_name(cx: &mut Cx, name: &Sp<String>, what: &'static str, allow_at: bool
             ErrorKind::AtSign {
                 what,
                 name: name.v.clone(),
+            },
+        );
+        return false;
+    }
+    true
+}
+
+/// A name is data that generated code quotes: no control, line-separator or bidirectional
+/// characters, and a bounded length. Reports the first problem and returns `false`.
+fn check_text(cx: &mut Cx, name: &Sp<String>, what: &'static str) -> bool {
+    if let Some(c) = name.v.chars().find(|&c| text::is_unsafe(c)) {
+        cx.error(
+            name.at,
+            ErrorKind::UnsafeCharacter {
+                what,
+                name: text::excerpt(&name.v, limits::MAX_QUOTED_CHARS).into_owned(),
+                code: u32::from(c),
+            },
+        );
+        return false;
+    }
+    let chars = name.v.chars().count();
+    if chars > limits::MAX_NAME_CHARS {
+        cx.error(
+            name.at,
+            ErrorKind::NameTooLong {
+                what,
+                name: text::excerpt(&name.v, limits::MAX_QUOTED_CHARS).into_owned(),
+                chars,
+                max: limits::MAX_NAME_CHARS,
             },
         );
         return false;
@@ -1050,6 +1112,8 @@ struct Refs<'r> {
     declared_groups: HashSet<String>,
     group_members: HashMap<String, Vec<TypeId>>,
     all: Vec<TypeId>,
+    /// Type ids produced by resolving references, bounded.
+    work: Budget,
 }
 
 impl Refs<'_> {
@@ -1088,11 +1152,20 @@ impl Refs<'_> {
         }
     }
 
-    fn resolve_all(&self, cx: &mut Cx, refs: &[Sp<String>]) -> Vec<TypeId> {
+    /// The types `refs` stand for, without duplicates, in first-seen order. What the
+    /// references expand to is charged to the resolution budget.
+    fn resolve_all(&mut self, cx: &mut Cx, refs: &[Sp<String>]) -> Vec<TypeId> {
         let mut out = Vec::new();
         for r in refs {
+            let before = out.len();
             self.resolve(cx, r, &mut out);
+            if !self.work.take(cx, r.at, out.len() - before) {
+                out.truncate(before);
+                break;
+            }
         }
+        let mut seen = HashSet::new();
+        out.retain(|id| seen.insert(*id));
         out
     }
 }
@@ -1109,7 +1182,7 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Option<Schema> {
     let mut builder = SchemaBuilder::new(raw.name);
     builder.source(cx.path.clone());
     let types = declare_types(cx, &mut builder, raw.types);
-    let refs = declare_groups(cx, &mut builder, raw.groups, &types);
+    let mut refs = declare_groups(cx, &mut builder, raw.groups, &types);
     let rels = declare_relationships(cx, raw.relationships);
     let reverse_only = declare_reverse_only(cx, &raw.reverse_only, &rels);
     let rel_names: Vec<String> = rels.list.iter().map(|r| r.name.v.clone()).collect();
@@ -1130,7 +1203,12 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Option<Schema> {
             );
         }
     }
-    let own: Vec<Expanded> = rels.list.iter().map(|r| own_pairs(cx, r, &refs)).collect();
+    let mut budget = Budget::triples();
+    let own: Vec<Expanded> = rels
+        .list
+        .iter()
+        .map(|r| own_pairs(cx, r, &mut refs, &mut budget))
+        .collect();
     let (full, in_cycle) = derived_pairs(cx, &rels, &rel_names, &own);
     for name in reverse_only.names {
         builder.add_reverse_only(name);
@@ -1268,6 +1346,7 @@ fn declare_groups<'t>(
         declared_groups: group_index.keys().cloned().collect(),
         group_members: HashMap::new(),
         all: types.all.clone(),
+        work: Budget::resolution_work(),
     };
     let mut members_of: Vec<Vec<TypeId>> = vec![Vec::new(); kept.len()];
     for gi in order {
@@ -1368,6 +1447,7 @@ fn check_reverse(
         Some(rev) if rev.v.is_empty() => {
             cx.error(rev.at, ErrorKind::EmptyName("reverse"));
         }
+        Some(rev) if !check_text(cx, rev, "reverse") => {}
         Some(rev) => {
             if rels.index.contains_key(&rev.v) || reverse_only.at.contains_key(&rev.v) {
                 used.insert(rev.v.clone());
@@ -1473,8 +1553,73 @@ fn check_shape(cx: &mut Cx, r: &RawRel) {
     }
 }
 
-/// A relationship's own pairs: rules, same_type and their symmetric closure.
-fn own_pairs(cx: &mut Cx, r: &RawRel, refs: &Refs) -> Expanded {
+/// How many expanded pairs the schema has used of [`limits::MAX_TRIPLES`]; reports once
+/// when a step would go past it.
+struct Budget {
+    what: &'static str,
+    max: usize,
+    used: usize,
+    exceeded: bool,
+}
+
+impl Budget {
+    /// The budget of expanded triples.
+    fn triples() -> Self {
+        Budget {
+            what: "the number of expanded triples",
+            max: limits::MAX_TRIPLES,
+            used: 0,
+            exceeded: false,
+        }
+    }
+
+    /// The budget of type ids that type and group references expand to (ten times the
+    /// triples).
+    fn resolution_work() -> Self {
+        Budget {
+            what: "the number of types that references expand to",
+            max: limits::MAX_TRIPLES.saturating_mul(10),
+            used: 0,
+            exceeded: false,
+        }
+    }
+
+    /// The budget of pairs copied by derivations (ten times the triples: a derivation may
+    /// copy pairs that another already holds).
+    fn derivation_work() -> Self {
+        Budget {
+            what: "the number of pairs copied by derivations",
+            max: limits::MAX_TRIPLES.saturating_mul(10),
+            used: 0,
+            exceeded: false,
+        }
+    }
+
+    /// Takes `n` more pairs; `false` (reported at `at`) when that exceeds the limit.
+    fn take(&mut self, cx: &mut Cx, at: usize, n: usize) -> bool {
+        if self.exceeded {
+            return false;
+        }
+        self.used = self.used.saturating_add(n);
+        if self.used > self.max {
+            self.exceeded = true;
+            cx.error(
+                at,
+                ErrorKind::Limit {
+                    what: self.what,
+                    found: self.used,
+                    max: self.max,
+                },
+            );
+            return false;
+        }
+        true
+    }
+}
+
+/// A relationship's own pairs: rules, same_type and their symmetric closure. Each cross
+/// product is sized against the budget before it is expanded.
+fn own_pairs(cx: &mut Cx, r: &RawRel, refs: &mut Refs, budget: &mut Budget) -> Expanded {
     if r.any.as_ref().is_some_and(|a| a.v) {
         return Expanded::Any;
     }
@@ -1483,6 +1628,18 @@ fn own_pairs(cx: &mut Cx, r: &RawRel, refs: &Refs) -> Expanded {
     for rule in r.rules.iter().flat_map(|rs| &rs.v) {
         let from = refs.resolve_all(cx, &rule.from);
         let to = refs.resolve_all(cx, &rule.to);
+        let symmetric = if r.symmetric.as_ref().is_some_and(|s| s.v) {
+            2
+        } else {
+            1
+        };
+        let product = from
+            .len()
+            .saturating_mul(to.len())
+            .saturating_mul(symmetric);
+        if !budget.take(cx, r.at, product) {
+            return Expanded::Only(PairSet::new());
+        }
         let tier = rule.tier.unwrap_or(default_tier);
         for &s in &from {
             for &t in &to {
@@ -1509,6 +1666,8 @@ fn derived_pairs(
     rel_names: &[String],
     own: &[Expanded],
 ) -> (Vec<Option<Expanded>>, Vec<bool>) {
+    let mut triples = Budget::triples();
+    let mut work = Budget::derivation_work();
     let n = rels.list.len();
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut targets: Vec<Vec<(usize, &RawDerive)>> = vec![Vec::new(); n];
@@ -1554,11 +1713,21 @@ fn derived_pairs(
             } else {
                 full[t].as_ref()
             };
+            let size = match source {
+                Some(Expanded::Only(pairs)) => pairs.len(),
+                _ => 0,
+            };
+            if !work.take(cx, d.target.at, size) {
+                break;
+            }
             merge_derived(&mut result, source, d.swap);
         }
         if let Expanded::Only(set) = &mut result {
             if rels.list[i].symmetric.as_ref().is_some_and(|s| s.v) {
                 symmetric_closure(set);
+            }
+            if !triples.take(cx, rels.list[i].at, set.len()) {
+                set.clear();
             }
         }
         full[i] = Some(result);

@@ -67,6 +67,41 @@ pub enum ErrorKind {
     /// A name is empty.
     #[error("empty {0} name")]
     EmptyName(&'static str),
+    /// A name holds a control, line-separator or bidirectional character, which could make
+    /// generated code read differently from what it does.
+    #[error(
+        "{what} name `{name}` contains the character U+{code:04X}, which names may not contain (control, line separator or bidirectional control)"
+    )]
+    UnsafeCharacter {
+        /// `type`, `group`, `relationship`, `reverse`, `schema`, ...
+        what: &'static str,
+        /// The name, with such characters escaped and cut to a readable length.
+        name: String,
+        /// The character's code point.
+        code: u32,
+    },
+    /// A name longer than [`MAX_NAME_CHARS`](crate::limits::MAX_NAME_CHARS).
+    #[error("{what} name `{name}` is too long: {chars} characters, at most {max}")]
+    NameTooLong {
+        /// `type`, `group`, `relationship`, ...
+        what: &'static str,
+        /// The start of the name.
+        name: String,
+        /// Its length in characters.
+        chars: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The schema is larger than a limit of [`crate::limits`].
+    #[error("schema too large: {what} is {found}, at most {max}")]
+    Limit {
+        /// What is counted (`the file (bytes)`, `the expanded triples`, ...).
+        what: &'static str,
+        /// How many there are (or at least, for counts stopped early).
+        found: usize,
+        /// The limit.
+        max: usize,
+    },
     /// A name has leading or trailing white space.
     #[error("{what} name `{name}` has leading or trailing white space")]
     Whitespace {

@@ -18,10 +18,12 @@
 
 pub mod diff;
 pub mod error;
+pub mod limits;
 pub mod model;
 pub mod naming;
 pub mod suggest;
 pub mod tables;
+pub mod text;
 
 pub use diff::SchemaDiff;
 pub use error::{ErrorKind, SchemaError, SchemaErrors};
