@@ -19,7 +19,7 @@
 //! include!(concat!(env!("OUT_DIR"), "/my_schema.rs"));
 //! ```
 
-use std::io;
+use std::io::{self, BufRead as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use relationship_schema::{Schema, SchemaErrors};
@@ -268,18 +268,67 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
 /// Writes `bytes` to `path` unless the file already holds exactly these bytes. Returns
 /// whether it wrote.
 ///
+/// The old file is compared by streaming (its size first), never read whole; a new content
+/// is written to a temporary file in the same directory and renamed into place, so `path`
+/// either keeps its old content or has the new one, whatever happens in between.
+///
 /// # Errors
 ///
 /// The I/O error of creating the directory or writing the file.
 pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
-    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a regular file: generated code is only written to a file",
+            ));
+        }
+    }
+    if holds_exactly(path, bytes) {
         return Ok(false);
     }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(path, bytes)?;
+    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)?;
+            dir
+        }
+        None => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
     Ok(true)
+}
+
+/// Whether the regular file at `path` holds exactly `bytes`, compared in chunks.
+fn holds_exactly(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let same_size = file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    if !same_size {
+        return false;
+    }
+    let mut reader = io::BufReader::new(file);
+    let mut rest = bytes;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(_) => return false,
+        };
+        if chunk.is_empty() {
+            return rest.is_empty();
+        }
+        let n = chunk.len().min(rest.len());
+        if n == 0 || chunk[..n] != rest[..n] {
+            return false;
+        }
+        rest = &rest[n..];
+        reader.consume(n);
+    }
 }
 
 #[cfg(test)]
@@ -302,6 +351,16 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_regular_file() {
+        let dir = tmp("special");
+        let err = write_if_changed(&dir, b"x").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        if Path::new("/dev/null").exists() {
+            assert!(write_if_changed(Path::new("/dev/null"), b"x").is_err());
+        }
     }
 
     #[test]
