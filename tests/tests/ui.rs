@@ -28,11 +28,6 @@ fn rustc_version() -> String {
         .unwrap_or_default()
 }
 
-/// `CI=true` or `CI=1`: a test that cannot run fails instead of skipping.
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
-}
-
 #[test]
 fn ui() {
     let version = rustc_version();
@@ -42,7 +37,7 @@ fn ui() {
             PINNED.trim(),
             version.trim()
         );
-        if in_ci() {
+        if relationship_tests::in_ci() {
             panic!(
                 "{why}; under CI the UI tests may not be skipped. Run CI with {} \
                  (rustup toolchain install {}), or move the pin: change PINNED in \
