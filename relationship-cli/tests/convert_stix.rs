@@ -1,5 +1,6 @@
 //! End-to-end tests of `xsoar-rel convert-stix` on the handwritten STIX 2.1 bundle (and on
-//! MITRE ATT&CK when `scripts/fetch-attck.sh` has fetched it), piped into `validate`.
+//! MITRE ATT&CK when `scripts/fetch-attck.sh` has fetched it, which under CI (`CI=true`) it
+//! must have), piped into `validate`.
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,12 @@ fn xsoar_rel() -> Command {
 
 fn repo_file(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(rel)
+}
+
+/// Whether the tests run under CI: `CI` is `true` or `1`. Under CI a test fails, instead of
+/// skipping, when something it needs is missing.
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
 }
 
 fn bundle() -> PathBuf {
@@ -216,8 +223,14 @@ fn help_explains_with_examples() {
 fn attck_enterprise_when_fetched() {
     let attck = repo_file("data/attck/enterprise.json");
     if !attck.exists() {
+        assert!(
+            !in_ci(),
+            "{} is missing and under CI (CI=true) this test may not be skipped: \
+             run scripts/fetch-attck.sh to fetch the ATT&CK bundle",
+            attck.display()
+        );
         eprintln!(
-            "note: {} is missing, skipped (run scripts/fetch-attck.sh)",
+            "note: {} is missing, skipped (run scripts/fetch-attck.sh; under CI=true this fails)",
             attck.display()
         );
         return;

@@ -2,7 +2,8 @@
 //! compact, read by `python3` with `json.loads` and written back with `json.dumps`; our
 //! Python style must give the same bytes. The corpus includes number literals as input text
 //! spells them (long integers, `-0`, exponent forms, out-of-range exponents). Skipped, with
-//! a note, when `python3` is absent.
+//! a note, when `python3` is absent; under CI (`CI=true`) `python3_runs` then fails (a
+//! separate test, so that the property test does not shrink on a missing tool).
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -99,6 +100,21 @@ fn value() -> impl Strategy<Value = Value> {
                 .prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<_, _>>())),
         ]
     })
+}
+
+/// Under CI the live comparison may not be skipped: python3 must run.
+#[test]
+fn python3_runs() {
+    let ok = Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        relationship_tests::skip_or_fail(
+            "a runnable python3",
+            "install python3 for the live comparison with Python's json module",
+        );
+    }
 }
 
 proptest! {

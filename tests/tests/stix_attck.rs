@@ -3,7 +3,8 @@
 //! `scripts/attck-expected.py` (which applies the feed's rules in Python).
 //!
 //! The bundle is not in the repository: `scripts/fetch-attck.sh` puts it in
-//! `data/attck/enterprise.json` (CI runs it). Without it these tests print a note and pass.
+//! `data/attck/enterprise.json` (CI runs it). Without it these tests print a note and pass,
+//! except under CI (`CI=true`), where they fail and name the script.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -18,9 +19,9 @@ fn bundle() -> Option<Vec<u8>> {
     match std::fs::read(&path) {
         Ok(bytes) => Some(bytes),
         Err(_) => {
-            eprintln!(
-                "note: {} is missing, ATT&CK end-to-end test skipped (run scripts/fetch-attck.sh)",
-                path.display()
+            relationship_tests::skip_or_fail(
+                &path.display().to_string(),
+                "run scripts/fetch-attck.sh to fetch the ATT&CK bundle",
             );
             None
         }

@@ -221,9 +221,9 @@ fn truncated_attck_bundle_is_located() {
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/attck/enterprise.json");
     let Ok(bytes) = std::fs::read(&path) else {
-        eprintln!(
-            "note: {} is missing, skipped (run scripts/fetch-attck.sh)",
-            path.display()
+        relationship_tests::skip_or_fail(
+            &path.display().to_string(),
+            "run scripts/fetch-attck.sh to fetch the ATT&CK bundle",
         );
         return;
     };
