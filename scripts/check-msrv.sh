@@ -15,7 +15,7 @@
 set -euo pipefail
 
 # ---- what is checked: edit here -------------------------------------------------------
-CRATES=(relationship-codegen relationship-core relationship-macros relationship-stix relationship-cli)
+CRATES=(relationship-schema relationship-schema-parse relationship-codegen relationship-core relationship-macros relationship-stix relationship-cli)
 BENCH_ONLY_DEV_DEPS=(criterion)
 MSRV="1.85"
 APT_VERSION="1.85.0+dfsg3-1~deb12u3"
