@@ -32,7 +32,13 @@ import time
 HERE = pathlib.Path(__file__).resolve().parent
 # The workspace measured; --workspace points at another copy (e.g. one with a patch applied).
 WORKSPACE = HERE.parents[1]
-CORE_CRATES = ["relationship-codegen", "relationship-core", "relationship-macros"]
+CORE_CRATES = [
+    "relationship-schema",
+    "relationship-schema-parse",
+    "relationship-codegen",
+    "relationship-core",
+    "relationship-macros",
+]
 
 XSOAR_STUB = """//! Measurement stub: the generated module left out.
 
