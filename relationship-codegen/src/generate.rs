@@ -310,6 +310,10 @@ struct Gen<'s> {
 struct Checks {
     root_traits: Vec<TokenStream>,
     leaf_items: Vec<TokenStream>,
+    /// Which of the `r`/`t` aliases the items use, so that no import is unused.
+    check_uses_rels: bool,
+    by_source_uses_rels: bool,
+    by_source_uses_types: bool,
 }
 
 impl Gen<'_> {
@@ -321,26 +325,38 @@ impl Gen<'_> {
         let Checks {
             root_traits,
             leaf_items,
+            check_uses_rels,
+            by_source_uses_rels,
+            by_source_uses_types,
         } = self.checks();
         let methods = self.constructors();
         // A schema whose relationships are all any-to-any has no check traits: no imports
         // then, so that the module compiles without unused-import warnings.
-        let check_uses = if root_traits.is_empty() {
-            quote!()
-        } else {
-            quote! {
+        let check_uses = match (root_traits.is_empty(), check_uses_rels) {
+            (true, _) => quote!(),
+            (false, true) => quote! {
                 use super::rels as r;
                 use super::types as t;
                 use #rt::__private::Unknown;
-            }
+            },
+            (false, false) => quote! {
+                use super::types as t;
+                use #rt::__private::Unknown;
+            },
         };
-        let by_source_uses = if leaf_items.is_empty() {
-            quote!()
-        } else {
-            quote! {
+        let by_source_rels = by_source_uses_rels.then(|| {
+            quote!(
                 use super::super::rels as r;
+            )
+        });
+        let by_source_types = by_source_uses_types.then(|| {
+            quote!(
                 use super::super::types as t;
-            }
+            )
+        });
+        let by_source_uses = quote! {
+            #by_source_rels
+            #by_source_types
         };
         let type_names = schema.types().iter().map(|t| t.name());
         let rel_pairs = schema.relationships().iter().map(|r| {
@@ -652,21 +668,23 @@ impl Gen<'_> {
                 impl<T> #trait_name<Unknown> for T {}
             });
         }
+        let check_uses_rels = per_source_needed.iter().any(|&needed| needed);
+        let mut by_source_uses_types = !leaf_items.is_empty();
+        let mut by_source_uses_rels = false;
         for (i, needed) in per_source_needed.iter().enumerate() {
             if !needed {
                 continue;
             }
             let src = &n.types[i];
             let per_source = format_ident!("From{}", src);
-            let impls = from_source
-                .get(&type_ids[i])
-                .into_iter()
-                .flatten()
-                .map(|(rel, target)| {
-                    let rel = &n.rels[rel.index()];
-                    let target = &n.types[target.index()];
-                    quote!(impl #per_source<r::#rel> for t::#target {})
-                });
+            let outgoing = from_source.get(&type_ids[i]).map_or(&[][..], Vec::as_slice);
+            by_source_uses_rels |= !outgoing.is_empty();
+            by_source_uses_types |= !outgoing.is_empty();
+            let impls = outgoing.iter().map(|(rel, target)| {
+                let rel = &n.rels[rel.index()];
+                let target = &n.types[target.index()];
+                quote!(impl #per_source<r::#rel> for t::#target {})
+            });
             leaf_items.push(quote! {
                 pub trait #per_source<Rel> {}
                 #(#impls)*
@@ -675,6 +693,9 @@ impl Gen<'_> {
         Checks {
             root_traits,
             leaf_items,
+            check_uses_rels,
+            by_source_uses_rels,
+            by_source_uses_types,
         }
     }
 }
