@@ -4,9 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::attr::{
-    Errors, default_runtime, duplicate, path_text, path_value, skip_value, unknown_key,
-};
+use crate::attr::{Attr, Errors, default_runtime, path_text, path_value, skip_value, unknown_key};
 
 const CONTAINER_KEYS: &[&str] = &["type", "score", "schema", "crate"];
 const FIELD_KEYS: &[&str] = &["value", "field", "score", "raw_json"];
@@ -17,17 +15,29 @@ enum TypeSpec {
     Path(syn::Path),
 }
 
-#[derive(Default)]
 struct Container {
     /// An unknown key or a malformed value was reported (so a missing `type` is probably
     /// that typo, and resolving the type could only add noise).
     unknown_key: bool,
     /// `schema = ...` was given but unusable.
     schema_malformed: bool,
-    ty: Option<(syn::Path, TypeSpec)>,
-    score: Option<(syn::Path, syn::LitInt)>,
-    schema: Option<(syn::Path, syn::Path)>,
-    runtime: Option<(syn::Path, syn::Path)>,
+    ty: Attr<TypeSpec>,
+    score: Attr<syn::LitInt>,
+    schema: Attr<syn::Path>,
+    runtime: Attr<syn::Path>,
+}
+
+impl Container {
+    fn new() -> Self {
+        Container {
+            unknown_key: false,
+            schema_malformed: false,
+            ty: Attr::new("indicator"),
+            score: Attr::new("indicator"),
+            schema: Attr::new("indicator"),
+            runtime: Attr::new("indicator"),
+        }
+    }
 }
 
 /// The runtime and schema paths of a derive, with their defaults applied.
@@ -49,7 +59,7 @@ impl Paths {
 }
 
 fn parse_container(input: &syn::DeriveInput, errors: &mut Errors) -> Container {
-    let mut c = Container::default();
+    let mut c = Container::new();
     for attr in input
         .attrs
         .iter()
@@ -73,11 +83,7 @@ fn parse_container(input: &syn::DeriveInput, errors: &mut Errors) -> Container {
                         return Ok(());
                     }
                 };
-                if c.ty.is_some() {
-                    duplicate(errors, "indicator", &key);
-                } else {
-                    c.ty = Some((key, spec));
-                }
+                c.ty.set(&key, spec, errors);
             } else if key.is_ident("score") {
                 let lit = match meta.value()?.parse::<syn::Expr>()? {
                     syn::Expr::Lit(syn::ExprLit {
@@ -99,11 +105,7 @@ fn parse_container(input: &syn::DeriveInput, errors: &mut Errors) -> Container {
                         format!("score must be 0, 1, 2 or 3 (XSOAR's DBot score), not `{lit}`"),
                     ),
                 }
-                if c.score.is_some() {
-                    duplicate(errors, "indicator", &key);
-                } else {
-                    c.score = Some((key, lit));
-                }
+                c.score.set(&key, lit, errors);
             } else if key.is_ident("schema") || key.is_ident("crate") {
                 let Some(path) = path_value(&meta, errors)? else {
                     c.unknown_key = true;
@@ -115,11 +117,7 @@ fn parse_container(input: &syn::DeriveInput, errors: &mut Errors) -> Container {
                 } else {
                     &mut c.runtime
                 };
-                if slot.is_some() {
-                    duplicate(errors, "indicator", &key);
-                } else {
-                    *slot = Some((key, path));
-                }
+                slot.set(&key, path, errors);
             } else if FIELD_KEYS.iter().any(|k| key.is_ident(k)) {
                 errors.spanned(
                     key.span(),
@@ -153,19 +151,19 @@ pub fn paths(runtime: Option<syn::Path>, schema: Option<syn::Path>) -> Paths {
 
 struct FieldAttrs {
     unknown_key: bool,
-    value: Option<syn::Path>,
+    value: Attr<()>,
     cliname: Vec<syn::LitStr>,
-    score: Option<syn::Path>,
-    raw_json: Option<syn::Path>,
+    score: Attr<()>,
+    raw_json: Attr<()>,
 }
 
 fn parse_field(field: &syn::Field, errors: &mut Errors) -> FieldAttrs {
     let mut f = FieldAttrs {
         unknown_key: false,
-        value: None,
+        value: Attr::new("indicator"),
         cliname: Vec::new(),
-        score: None,
-        raw_json: None,
+        score: Attr::new("indicator"),
+        raw_json: Attr::new("indicator"),
     };
     for attr in field
         .attrs
@@ -174,15 +172,8 @@ fn parse_field(field: &syn::Field, errors: &mut Errors) -> FieldAttrs {
     {
         let result = attr.parse_nested_meta(|meta| {
             let key = meta.path.clone();
-            let flag = |slot: &mut Option<syn::Path>, errors: &mut Errors| {
-                if slot.is_some() {
-                    duplicate(errors, "indicator", &key);
-                } else {
-                    *slot = Some(key.clone());
-                }
-            };
             if key.is_ident("value") {
-                flag(&mut f.value, errors);
+                f.value.set(&key, (), errors);
             } else if key.is_ident("score") {
                 if meta.input.peek(syn::Token![=]) {
                     errors.spanned(
@@ -191,10 +182,10 @@ fn parse_field(field: &syn::Field, errors: &mut Errors) -> FieldAttrs {
                     );
                     skip_value(&meta)?;
                 } else {
-                    flag(&mut f.score, errors);
+                    f.score.set(&key, (), errors);
                 }
             } else if key.is_ident("raw_json") {
-                flag(&mut f.raw_json, errors);
+                f.raw_json.set(&key, (), errors);
             } else if key.is_ident("field") {
                 let lit = match meta.value()?.parse::<syn::Expr>()? {
                     syn::Expr::Lit(syn::ExprLit {
@@ -316,8 +307,8 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
     let container = parse_container(input, &mut errors);
     let paths = paths(
-        container.runtime.as_ref().map(|(_, p)| p.clone()),
-        container.schema.as_ref().map(|(_, p)| p.clone()),
+        container.runtime.value().cloned(),
+        container.schema.value().cloned(),
     );
     let rt = &paths.runtime;
     let name = &input.ident;
@@ -342,7 +333,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     let is_struct = matches!(input.data, syn::Data::Struct(_));
 
     // Kind.
-    let kind: Option<TokenStream> = match &container.ty {
+    let kind: Option<TokenStream> = match container.ty.value() {
         // A malformed `schema = ...` could only make the type look unknown.
         Some(_) if container.schema_malformed => None,
         None => {
@@ -356,8 +347,8 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
             }
             None
         }
-        Some((_, TypeSpec::Path(p))) => Some(quote!(#p)),
-        Some((_, TypeSpec::Str(lit))) => {
+        Some(TypeSpec::Path(p)) => Some(quote!(#p)),
+        Some(TypeSpec::Str(lit)) => {
             let schema_mod = paths.schema_module();
             if paths.schema.is_none() {
                 match xsoar_marker(lit) {
@@ -385,18 +376,18 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
 
     // Fields.
     let mut value: Option<(syn::Member, &syn::Field, syn::Path)> = None;
-    let mut score_field: Option<(syn::Member, &syn::Field)> = None;
-    let mut raw_field: Option<(syn::Member, &syn::Field)> = None;
+    let mut score_field: Attr<(syn::Member, &syn::Field)> = Attr::new("indicator");
+    let mut raw_field: Attr<(syn::Member, &syn::Field)> = Attr::new("indicator");
     let mut mapped = Vec::new();
     let mut field_unknown_key = false;
     for (i, field) in fields.iter().enumerate() {
         let attrs = parse_field(field, &mut errors);
         field_unknown_key |= attrs.unknown_key;
         let m = member(i, field);
-        if let Some(key) = attrs.value {
+        if let Some((key, ())) = attrs.value.get() {
             if let Some((first, _, first_key)) = &value {
                 let mut e = syn::Error::new_spanned(
-                    &key,
+                    key,
                     format!(
                         "duplicate `#[indicator(value)]`: `{}` is already the value field; an indicator has one value (map other fields with `#[indicator(field = \"cliname\")]`)",
                         quote!(#first)
@@ -408,30 +399,24 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
                 ));
                 errors.push(e);
             } else {
-                value = Some((m.clone(), field, key));
+                value = Some((m.clone(), field, key.clone()));
             }
         }
-        if let Some(key) = attrs.score {
-            if let Some((_, lit)) = &container.score {
+        if let Some((key, ())) = attrs.score.get() {
+            if let Some(lit) = container.score.value() {
                 let mut e =
-                    syn::Error::new_spanned(&key, "score given twice: here and on the struct");
+                    syn::Error::new_spanned(key, "score given twice: here and on the struct");
                 e.combine(syn::Error::new(
                     lit.span(),
                     "the struct's fixed score is here",
                 ));
                 errors.push(e);
-            } else if score_field.is_some() {
-                duplicate(&mut errors, "indicator", &key);
             } else {
-                score_field = Some((m.clone(), field));
+                score_field.set(key, (m.clone(), field), &mut errors);
             }
         }
-        if let Some(key) = attrs.raw_json {
-            if raw_field.is_some() {
-                duplicate(&mut errors, "indicator", &key);
-            } else {
-                raw_field = Some((m.clone(), field));
-            }
+        if let Some((key, ())) = attrs.raw_json.get() {
+            raw_field.set(key, (m.clone(), field), &mut errors);
         }
         for lit in attrs.cliname {
             mapped.push((m.clone(), field, lit));
@@ -480,12 +465,12 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     let value_expr = quote_spanned! {value_field.ty.span()=>
         #rt::__private::value_of(&self.#value_member)
     };
-    let score = match (&container.score, &score_field) {
-        (Some((_, lit)), _) => quote!(::core::option::Option::Some(#lit)),
+    let score = match (container.score.value(), score_field.value()) {
+        (Some(lit), _) => quote!(::core::option::Option::Some(#lit)),
         (None, Some((m, f))) => quote_spanned! {f.ty.span()=> #rt::__private::score_of(&self.#m)},
         (None, None) => quote!(::core::option::Option::None),
     };
-    let raw = match &raw_field {
+    let raw = match raw_field.value() {
         Some((m, f)) => quote_spanned! {f.ty.span()=> #rt::__private::raw_json_of(&self.#m)},
         None => quote!(::core::option::Option::None),
     };
@@ -499,8 +484,8 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     } else {
         quote!(let mut fields = #rt::Fields::new();)
     };
-    let exact = match (&container.ty, &paths.schema) {
-        (Some((_, TypeSpec::Str(lit))), Some(_)) => {
+    let exact = match (container.ty.value(), &paths.schema) {
+        (Some(TypeSpec::Str(lit)), Some(_)) => {
             let msg = format!(
                 "indicator type `{}` is not spelled as in the schema: its marker `{}` exists, but the schema's type string differs (type strings are case-sensitive; the schema module's `TYPES` lists them)",
                 lit.value(),

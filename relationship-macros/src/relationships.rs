@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::attr::{Errors, duplicate, path_text, path_value, skip_value, unknown_key};
+use crate::attr::{Attr, Errors, path_text, path_value, skip_value, unknown_key};
 use crate::indicator::paths;
 
 const CONTAINER_KEYS: &[&str] = &["schema", "crate"];
@@ -31,8 +31,8 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     let name = &input.ident;
 
     // Container attributes.
-    let mut schema: Option<syn::Path> = None;
-    let mut runtime: Option<syn::Path> = None;
+    let mut schema: Attr<syn::Path> = Attr::new("relationship");
+    let mut runtime: Attr<syn::Path> = Attr::new("relationship");
     let mut schema_malformed = false;
     let methods = xsoar_methods();
     for attr in input
@@ -52,11 +52,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
                 } else {
                     &mut runtime
                 };
-                if slot.is_some() {
-                    duplicate(&mut errors, "relationship", &key);
-                } else {
-                    *slot = Some(path);
-                }
+                slot.set(&key, path, &mut errors);
             } else if key.is_ident("entity") {
                 errors.spanned(key.span(), "`entity` belongs on a field, not on the struct");
                 skip_value(&meta)?;
@@ -85,7 +81,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
             errors.push(e);
         }
     }
-    let paths = paths(runtime, schema);
+    let paths = paths(runtime.into_value(), schema.into_value());
     let rt = &paths.runtime;
     let schema_mod = paths.schema_module();
     // A malformed `schema = ...` leaves the schema unknown: check no names against `xsoar`.
@@ -132,7 +128,8 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
         .collect();
 
     let mut decls: Vec<Decl> = Vec::new();
-    let mut entities: Vec<bool> = vec![false; fields.len()];
+    let mut entity_attrs: Vec<Attr<()>> =
+        fields.iter().map(|_| Attr::new("relationship")).collect();
     for (i, field) in fields.iter().enumerate() {
         let Some(source) = field.ident.clone() else {
             continue;
@@ -145,10 +142,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
             let result = attr.parse_nested_meta(|meta| {
                 let key = meta.path.clone();
                 if key.is_ident("entity") {
-                    if entities[i] {
-                        duplicate(&mut errors, "relationship", &key);
-                    }
-                    entities[i] = true;
+                    entity_attrs[i].set(&key, (), &mut errors);
                     return Ok(());
                 }
                 if CONTAINER_KEYS.iter().any(|k| key.is_ident(k)) {
@@ -258,6 +252,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
             ),
         );
     }
+    let mut entities: Vec<bool> = entity_attrs.iter().map(Attr::is_set).collect();
     for d in &decls {
         for end in [&d.source, &d.target] {
             if let Some(i) = fields
