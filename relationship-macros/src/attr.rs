@@ -159,3 +159,24 @@ fn duplicate(errors: &mut Errors, attr: &str, key: &syn::Path) {
         format!("duplicate `#[{attr}(...)]` attribute `{}`", path_text(key)),
     ));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attr_keeps_the_first_value_and_reports_later_ones() {
+        let key: syn::Path = syn::parse_quote!(score);
+        let mut errors = Errors::default();
+        let mut attr = Attr::new("indicator");
+        attr.set(&key, 1, &mut errors);
+        assert!(errors.is_empty());
+        attr.set(&key, 2, &mut errors);
+        assert_eq!(attr.value(), Some(&1));
+        let out = errors.into_compile_errors().to_string();
+        assert!(
+            out.contains("duplicate `#[indicator(...)]` attribute `score`"),
+            "{out}"
+        );
+    }
+}

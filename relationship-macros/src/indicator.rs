@@ -65,81 +65,109 @@ fn parse_container(input: &syn::DeriveInput, errors: &mut Errors) -> Container {
         .iter()
         .filter(|a| a.path().is_ident("indicator"))
     {
-        let result = attr.parse_nested_meta(|meta| {
-            let key = meta.path.clone();
-            if key.is_ident("type") {
-                let spec = match meta.value()?.parse::<syn::Expr>()? {
-                    syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(lit),
-                        ..
-                    }) => TypeSpec::Str(lit),
-                    syn::Expr::Path(p) if p.qself.is_none() => TypeSpec::Path(p.path),
-                    other => {
-                        errors.spanned(
-                            other.span(),
-                            "`type` takes XSOAR's type string, e.g. `type = \"Host\"`, or the path of a marker type such as `relationship_core::xsoar::types::Host`",
-                        );
-                        c.unknown_key = true;
-                        return Ok(());
-                    }
-                };
-                c.ty.set(&key, spec, errors);
-            } else if key.is_ident("score") {
-                let lit = match meta.value()?.parse::<syn::Expr>()? {
-                    syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Int(lit),
-                        ..
-                    }) => lit,
-                    other => {
-                        errors.spanned(
-                            other.span(),
-                            "`score` takes XSOAR's DBot score as a number: `score = 0`, `1`, `2` or `3`",
-                        );
-                        return Ok(());
-                    }
-                };
-                match lit.base10_parse::<u8>() {
-                    Ok(n) if n <= 3 => {}
-                    _ => errors.spanned(
-                        lit.span(),
-                        format!("score must be 0, 1, 2 or 3 (XSOAR's DBot score), not `{lit}`"),
-                    ),
-                }
-                c.score.set(&key, lit, errors);
-            } else if key.is_ident("schema") || key.is_ident("crate") {
-                let Some(path) = path_value(&meta, errors)? else {
-                    c.unknown_key = true;
-                    c.schema_malformed |= key.is_ident("schema");
-                    return Ok(());
-                };
-                let slot = if key.is_ident("schema") {
-                    &mut c.schema
-                } else {
-                    &mut c.runtime
-                };
-                slot.set(&key, path, errors);
-            } else if FIELD_KEYS.iter().any(|k| key.is_ident(k)) {
-                errors.spanned(
-                    key.span(),
-                    format!(
-                        "`{}` belongs on a field, not on the struct",
-                        path_text(&key)
-                    ),
-                );
-                skip_value(&meta)?;
-            } else {
-                errors.push(unknown_key("indicator", &key, CONTAINER_KEYS));
-                c.unknown_key = true;
-                skip_value(&meta)?;
-            }
-            Ok(())
-        });
+        let result = attr.parse_nested_meta(|meta| container_key(&meta, &mut c, errors));
         if let Err(e) = result {
             c.unknown_key = true;
             errors.push(e);
         }
     }
     c
+}
+
+/// One key of the struct's `#[indicator(...)]`.
+fn container_key(
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    c: &mut Container,
+    errors: &mut Errors,
+) -> syn::Result<()> {
+    let key = meta.path.clone();
+    if key.is_ident("type") {
+        match type_value(meta, errors)? {
+            Some(spec) => c.ty.set(&key, spec, errors),
+            None => c.unknown_key = true,
+        }
+    } else if key.is_ident("score") {
+        if let Some(lit) = score_value(meta, errors)? {
+            c.score.set(&key, lit, errors);
+        }
+    } else if key.is_ident("schema") || key.is_ident("crate") {
+        let Some(path) = path_value(meta, errors)? else {
+            c.unknown_key = true;
+            c.schema_malformed |= key.is_ident("schema");
+            return Ok(());
+        };
+        let slot = if key.is_ident("schema") {
+            &mut c.schema
+        } else {
+            &mut c.runtime
+        };
+        slot.set(&key, path, errors);
+    } else if FIELD_KEYS.iter().any(|k| key.is_ident(k)) {
+        errors.spanned(
+            key.span(),
+            format!(
+                "`{}` belongs on a field, not on the struct",
+                path_text(&key)
+            ),
+        );
+        skip_value(meta)?;
+    } else {
+        errors.push(unknown_key("indicator", &key, CONTAINER_KEYS));
+        c.unknown_key = true;
+        skip_value(meta)?;
+    }
+    Ok(())
+}
+
+/// The value of `type = "Host"` or `type = path::to::Marker`; `None` once reported as
+/// malformed.
+fn type_value(
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    errors: &mut Errors,
+) -> syn::Result<Option<TypeSpec>> {
+    Ok(match meta.value()?.parse::<syn::Expr>()? {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(lit),
+            ..
+        }) => Some(TypeSpec::Str(lit)),
+        syn::Expr::Path(p) if p.qself.is_none() => Some(TypeSpec::Path(p.path)),
+        other => {
+            errors.spanned(
+                other.span(),
+                "`type` takes XSOAR's type string, e.g. `type = \"Host\"`, or the path of a marker type such as `relationship_core::xsoar::types::Host`",
+            );
+            None
+        }
+    })
+}
+
+/// The value of `score = N`: an integer literal, reported (and still returned) when it is
+/// not a DBot score; `None` once reported as not an integer.
+fn score_value(
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    errors: &mut Errors,
+) -> syn::Result<Option<syn::LitInt>> {
+    let lit = match meta.value()?.parse::<syn::Expr>()? {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(lit),
+            ..
+        }) => lit,
+        other => {
+            errors.spanned(
+                other.span(),
+                "`score` takes XSOAR's DBot score as a number: `score = 0`, `1`, `2` or `3`",
+            );
+            return Ok(None);
+        }
+    };
+    match lit.base10_parse::<u8>() {
+        Ok(n) if n <= 3 => {}
+        _ => errors.spanned(
+            lit.span(),
+            format!("score must be 0, 1, 2 or 3 (XSOAR's DBot score), not `{lit}`"),
+        ),
+    }
+    Ok(Some(lit))
 }
 
 pub fn paths(runtime: Option<syn::Path>, schema: Option<syn::Path>) -> Paths {
@@ -170,71 +198,89 @@ fn parse_field(field: &syn::Field, errors: &mut Errors) -> FieldAttrs {
         .iter()
         .filter(|a| a.path().is_ident("indicator"))
     {
-        let result = attr.parse_nested_meta(|meta| {
-            let key = meta.path.clone();
-            if key.is_ident("value") {
-                f.value.set(&key, (), errors);
-            } else if key.is_ident("score") {
-                if meta.input.peek(syn::Token![=]) {
-                    errors.spanned(
-                        key.span(),
-                        "a fixed `score = N` belongs on the struct; on a field, write `#[indicator(score)]`",
-                    );
-                    skip_value(&meta)?;
-                } else {
-                    f.score.set(&key, (), errors);
-                }
-            } else if key.is_ident("raw_json") {
-                f.raw_json.set(&key, (), errors);
-            } else if key.is_ident("field") {
-                let lit = match meta.value()?.parse::<syn::Expr>()? {
-                    syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(lit),
-                        ..
-                    }) => lit,
-                    other => {
-                        let example = match &other {
-                            syn::Expr::Path(p) => p
-                                .path
-                                .get_ident()
-                                .map_or_else(|| "cliname".to_owned(), ToString::to_string),
-                            _ => "cliname".to_owned(),
-                        };
-                        errors.spanned(
-                            other.span(),
-                            format!(
-                                "`field` takes the XSOAR field's cliname as a string: `field = \"{example}\"`"
-                            ),
-                        );
-                        return Ok(());
-                    }
-                };
-                if lit.value().is_empty() {
-                    errors.spanned(lit.span(), "the field's cliname must not be empty");
-                }
-                f.cliname.push(lit);
-            } else if CONTAINER_KEYS.iter().any(|k| key.is_ident(k)) {
-                errors.spanned(
-                    key.span(),
-                    format!(
-                        "`{}` belongs on the struct, not on a field",
-                        path_text(&key)
-                    ),
-                );
-                skip_value(&meta)?;
-            } else {
-                errors.push(unknown_key("indicator", &key, FIELD_KEYS));
-                f.unknown_key = true;
-                skip_value(&meta)?;
-            }
-            Ok(())
-        });
+        let result = attr.parse_nested_meta(|meta| field_key(&meta, &mut f, errors));
         if let Err(e) = result {
             f.unknown_key = true;
             errors.push(e);
         }
     }
     f
+}
+
+/// One key of a field's `#[indicator(...)]`.
+fn field_key(
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    f: &mut FieldAttrs,
+    errors: &mut Errors,
+) -> syn::Result<()> {
+    let key = meta.path.clone();
+    if key.is_ident("value") {
+        f.value.set(&key, (), errors);
+    } else if key.is_ident("score") {
+        if meta.input.peek(syn::Token![=]) {
+            errors.spanned(
+                key.span(),
+                "a fixed `score = N` belongs on the struct; on a field, write `#[indicator(score)]`",
+            );
+            skip_value(meta)?;
+        } else {
+            f.score.set(&key, (), errors);
+        }
+    } else if key.is_ident("raw_json") {
+        f.raw_json.set(&key, (), errors);
+    } else if key.is_ident("field") {
+        if let Some(lit) = cliname_value(meta, errors)? {
+            f.cliname.push(lit);
+        }
+    } else if CONTAINER_KEYS.iter().any(|k| key.is_ident(k)) {
+        errors.spanned(
+            key.span(),
+            format!(
+                "`{}` belongs on the struct, not on a field",
+                path_text(&key)
+            ),
+        );
+        skip_value(meta)?;
+    } else {
+        errors.push(unknown_key("indicator", &key, FIELD_KEYS));
+        f.unknown_key = true;
+        skip_value(meta)?;
+    }
+    Ok(())
+}
+
+/// The value of `field = "cliname"`: a string literal, reported (and still returned) when
+/// empty; `None` once reported as not a string.
+fn cliname_value(
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    errors: &mut Errors,
+) -> syn::Result<Option<syn::LitStr>> {
+    let lit = match meta.value()?.parse::<syn::Expr>()? {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(lit),
+            ..
+        }) => lit,
+        other => {
+            let example = match &other {
+                syn::Expr::Path(p) => p
+                    .path
+                    .get_ident()
+                    .map_or_else(|| "cliname".to_owned(), ToString::to_string),
+                _ => "cliname".to_owned(),
+            };
+            errors.spanned(
+                other.span(),
+                format!(
+                    "`field` takes the XSOAR field's cliname as a string: `field = \"{example}\"`"
+                ),
+            );
+            return Ok(None);
+        }
+    };
+    if lit.value().is_empty() {
+        errors.spanned(lit.span(), "the field's cliname must not be empty");
+    }
+    Ok(Some(lit))
 }
 
 fn member(i: usize, field: &syn::Field) -> syn::Member {
@@ -310,10 +356,24 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
         container.runtime.value().cloned(),
         container.schema.value().cloned(),
     );
-    let rt = &paths.runtime;
-    let name = &input.ident;
+    let fields = struct_fields(input, &mut errors);
+    let is_struct = matches!(input.data, syn::Data::Struct(_));
+    let kind = resolve_kind(input, &container, &paths, is_struct, &mut errors);
+    let roles = field_roles(&fields, &container, &mut errors);
+    if is_struct && roles.value.is_none() && !roles.unknown_key {
+        missing_value(input, &fields, &mut errors);
+    }
+    match (kind, &roles.value, errors.is_empty()) {
+        (Some(kind), Some((member, field, _)), true) => {
+            emit_impl(input, &paths, &container, &kind, (member, field), &roles)
+        }
+        _ => placeholder_impl(input, &paths.runtime, errors),
+    }
+}
 
-    let fields: Vec<&syn::Field> = match &input.data {
+/// The fields of a struct; an error and no fields for an enum or a union.
+fn struct_fields<'a>(input: &'a syn::DeriveInput, errors: &mut Errors) -> Vec<&'a syn::Field> {
+    match &input.data {
         syn::Data::Struct(s) => s.fields.iter().collect(),
         syn::Data::Enum(e) => {
             errors.spanned(
@@ -329,11 +389,19 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
             );
             Vec::new()
         }
-    };
-    let is_struct = matches!(input.data, syn::Data::Struct(_));
+    }
+}
 
-    // Kind.
-    let kind: Option<TokenStream> = match container.ty.value() {
+/// The path of the indicator type marker (`Kind`), or `None` after an error.
+fn resolve_kind(
+    input: &syn::DeriveInput,
+    container: &Container,
+    paths: &Paths,
+    is_struct: bool,
+    errors: &mut Errors,
+) -> Option<TokenStream> {
+    let name = &input.ident;
+    match container.ty.value() {
         // A malformed `schema = ...` could only make the type look unknown.
         Some(_) if container.schema_malformed => None,
         None => {
@@ -357,9 +425,9 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
                             m.set_span(lit.span());
                             Some(quote!(#schema_mod::types::#m))
                         }
-                        Err(_) => marker_path(&schema_mod, lit, &mut errors),
+                        Err(_) => marker_path(&schema_mod, lit, errors),
                     },
-                    Ok(None) => marker_path(&schema_mod, lit, &mut errors),
+                    Ok(None) => marker_path(&schema_mod, lit, errors),
                     Err(e) => {
                         errors.push(e);
                         None
@@ -367,25 +435,46 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
                 }
             } else {
                 // A user schema: the marker is derived by the generator's naming rule;
-                // rustc resolves it (and suggests similar names), and a const check below
-                // makes sure the string is the schema's exact spelling.
-                marker_path(&schema_mod, lit, &mut errors)
+                // rustc resolves it (and suggests similar names), and a const check in
+                // `exact_spelling_check` makes sure the string is the schema's exact spelling.
+                marker_path(&schema_mod, lit, errors)
             }
         }
-    };
+    }
+}
 
-    // Fields.
-    let mut value: Option<(syn::Member, &syn::Field, syn::Path)> = None;
-    let mut score_field: Attr<(syn::Member, &syn::Field)> = Attr::new("indicator");
-    let mut raw_field: Attr<(syn::Member, &syn::Field)> = Attr::new("indicator");
-    let mut mapped = Vec::new();
-    let mut field_unknown_key = false;
-    for (i, field) in fields.iter().enumerate() {
-        let attrs = parse_field(field, &mut errors);
-        field_unknown_key |= attrs.unknown_key;
+/// What the fields of a struct are for, from their `#[indicator(...)]` attributes.
+struct FieldRoles<'a> {
+    /// The `value` field, with the key that marked it.
+    value: Option<(syn::Member, &'a syn::Field, syn::Path)>,
+    score: Attr<(syn::Member, &'a syn::Field)>,
+    raw_json: Attr<(syn::Member, &'a syn::Field)>,
+    /// `field = "cliname"` mappings, in order.
+    mapped: Vec<(syn::Member, &'a syn::Field, syn::LitStr)>,
+    /// A field attribute had an unknown key or did not parse.
+    unknown_key: bool,
+}
+
+/// Parses every field's attributes and checks the roles across fields: one value, one
+/// score (not next to a fixed one), one `raw_json`.
+fn field_roles<'a>(
+    fields: &[&'a syn::Field],
+    container: &Container,
+    errors: &mut Errors,
+) -> FieldRoles<'a> {
+    let mut roles = FieldRoles {
+        value: None,
+        score: Attr::new("indicator"),
+        raw_json: Attr::new("indicator"),
+        mapped: Vec::new(),
+        unknown_key: false,
+    };
+    for (i, field) in fields.iter().copied().enumerate() {
+        let attrs = parse_field(field, errors);
+        roles.unknown_key |= attrs.unknown_key;
         let m = member(i, field);
         if let Some((key, ())) = attrs.value.get() {
-            if let Some((first, _, first_key)) = &value {
+            if let Some((first, _, first_key)) = &roles.value {
                 let mut e = syn::Error::new_spanned(
                     key,
                     format!(
@@ -399,7 +488,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
                 ));
                 errors.push(e);
             } else {
-                value = Some((m.clone(), field, key.clone()));
+                roles.value = Some((m.clone(), field, key.clone()));
             }
         }
         if let Some((key, ())) = attrs.score.get() {
@@ -412,94 +501,93 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
                 ));
                 errors.push(e);
             } else {
-                score_field.set(key, (m.clone(), field), &mut errors);
+                roles.score.set(key, (m.clone(), field), errors);
             }
         }
         if let Some((key, ())) = attrs.raw_json.get() {
-            raw_field.set(key, (m.clone(), field), &mut errors);
+            roles.raw_json.set(key, (m.clone(), field), errors);
         }
         for lit in attrs.cliname {
-            mapped.push((m.clone(), field, lit));
+            roles.mapped.push((m.clone(), field, lit));
         }
     }
-    if is_struct && value.is_none() && !field_unknown_key {
-        let candidates: Vec<String> = fields
-            .iter()
-            .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
-            .collect();
-        let hint = match relationship_schema::suggest::nearest(
-            "value",
-            candidates.iter().map(String::as_str),
-        )
-        .first()
+    roles
+}
+
+/// Reports a struct without a `value` field, naming the likeliest one.
+fn missing_value(input: &syn::DeriveInput, fields: &[&syn::Field], errors: &mut Errors) {
+    let candidates: Vec<String> = fields
+        .iter()
+        .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
+        .collect();
+    let hint =
+        match relationship_schema::suggest::nearest("value", candidates.iter().map(String::as_str))
+            .first()
         {
             Some(f) => format!(" (probably on `{f}`)"),
             None => String::new(),
         };
-        errors.spanned(
-            name.span(),
-            format!(
-                "missing `#[indicator(value)]`: mark the field that holds the indicator value{hint}"
-            ),
-        );
-    }
+    errors.spanned(
+        input.ident.span(),
+        format!(
+            "missing `#[indicator(value)]`: mark the field that holds the indicator value{hint}"
+        ),
+    );
+}
 
+/// The errors, plus an implementation with the placeholder kind, which every generated
+/// check accepts, so that uses of the type add no errors.
+fn placeholder_impl(input: &syn::DeriveInput, rt: &syn::Path, errors: Errors) -> TokenStream {
+    let name = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let (Some(kind), Some((value_member, value_field, _)), true) = (kind, value, errors.is_empty())
-    else {
-        // Fallback: the errors, plus an implementation with the placeholder kind, which
-        // every generated check accepts, so that uses of the type add no errors.
-        let errs = errors.into_compile_errors();
-        return quote! {
-            #errs
-            #[automatically_derived]
-            impl #impl_generics #rt::typed::Indicator for #name #ty_generics #where_clause {
-                type Kind = #rt::__private::Unknown;
-                fn indicator_value(&self) -> #rt::__private::Cow<'_, str> {
-                    #rt::__private::Cow::Borrowed("")
-                }
+    let errs = errors.into_compile_errors();
+    quote! {
+        #errs
+        #[automatically_derived]
+        impl #impl_generics #rt::typed::Indicator for #name #ty_generics #where_clause {
+            type Kind = #rt::__private::Unknown;
+            fn indicator_value(&self) -> #rt::__private::Cow<'_, str> {
+                #rt::__private::Cow::Borrowed("")
             }
-        };
-    };
+        }
+    }
+}
 
+/// The `Indicator` implementation of a struct whose attributes are all valid.
+fn emit_impl(
+    input: &syn::DeriveInput,
+    paths: &Paths,
+    container: &Container,
+    kind: &TokenStream,
+    (value_member, value_field): (&syn::Member, &syn::Field),
+    roles: &FieldRoles<'_>,
+) -> TokenStream {
+    let rt = &paths.runtime;
+    let name = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let value_expr = quote_spanned! {value_field.ty.span()=>
         #rt::__private::value_of(&self.#value_member)
     };
-    let score = match (container.score.value(), score_field.value()) {
+    let score = match (container.score.value(), roles.score.value()) {
         (Some(lit), _) => quote!(::core::option::Option::Some(#lit)),
         (None, Some((m, f))) => quote_spanned! {f.ty.span()=> #rt::__private::score_of(&self.#m)},
         (None, None) => quote!(::core::option::Option::None),
     };
-    let raw = match raw_field.value() {
+    let raw = match roles.raw_json.value() {
         Some((m, f)) => quote_spanned! {f.ty.span()=> #rt::__private::raw_json_of(&self.#m)},
         None => quote!(::core::option::Option::None),
     };
-    let inserts = mapped.iter().map(|(m, f, lit)| {
+    let inserts = roles.mapped.iter().map(|(m, f, lit)| {
         quote_spanned! {f.ty.span()=>
             #rt::__private::insert_field(&mut fields, #lit, &self.#m);
         }
     });
-    let mut_fields = if mapped.is_empty() {
+    let mut_fields = if roles.mapped.is_empty() {
         quote!(let fields = #rt::Fields::new();)
     } else {
         quote!(let mut fields = #rt::Fields::new();)
     };
-    let exact = match (container.ty.value(), &paths.schema) {
-        (Some(TypeSpec::Str(lit)), Some(_)) => {
-            let msg = format!(
-                "indicator type `{}` is not spelled as in the schema: its marker `{}` exists, but the schema's type string differs (type strings are case-sensitive; the schema module's `TYPES` lists them)",
-                lit.value(),
-                relationship_schema::naming::type_marker(&lit.value()),
-            );
-            quote_spanned! {lit.span()=>
-                const _: () = ::core::assert!(
-                    #rt::__private::str_eq(<#kind as #rt::typed::IndicatorType>::NAME, #lit),
-                    #msg
-                );
-            }
-        }
-        _ => quote!(),
-    };
+    let exact = exact_spelling_check(container, paths, kind);
     quote! {
         #exact
         #[automatically_derived]
@@ -521,6 +609,28 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
                 )
             }
         }
+    }
+}
+
+/// For a type string in a user schema: a `const` assertion that the string is the
+/// schema's exact spelling of the type its marker names.
+fn exact_spelling_check(container: &Container, paths: &Paths, kind: &TokenStream) -> TokenStream {
+    let rt = &paths.runtime;
+    match (container.ty.value(), &paths.schema) {
+        (Some(TypeSpec::Str(lit)), Some(_)) => {
+            let msg = format!(
+                "indicator type `{}` is not spelled as in the schema: its marker `{}` exists, but the schema's type string differs (type strings are case-sensitive; the schema module's `TYPES` lists them)",
+                lit.value(),
+                relationship_schema::naming::type_marker(&lit.value()),
+            );
+            quote_spanned! {lit.span()=>
+                const _: () = ::core::assert!(
+                    #rt::__private::str_eq(<#kind as #rt::typed::IndicatorType>::NAME, #lit),
+                    #msg
+                );
+            }
+        }
+        _ => quote!(),
     }
 }
 
