@@ -293,6 +293,14 @@ fn member(i: usize, field: &syn::Field) -> syn::Member {
     }
 }
 
+/// A field's name as errors show it: `name` (without `r#`), or `0` in a tuple struct.
+fn member_name(m: &syn::Member) -> String {
+    match m {
+        syn::Member::Named(id) => syn::ext::IdentExt::unraw(id).to_string(),
+        syn::Member::Unnamed(i) => i.index.to_string(),
+    }
+}
+
 /// Resolves a type string against the default schema: the marker's name, or a spanned error
 /// with suggestions.
 fn xsoar_marker(lit: &syn::LitStr) -> Result<Option<String>, syn::Error> {
@@ -573,14 +581,24 @@ fn emit_impl(
         (None, Some((m, f))) => quote_spanned! {f.ty.span()=> #rt::__private::score_of(&self.#m)},
         (None, None) => quote!(::core::option::Option::None),
     };
+    // Errors name the struct and the field.
+    let struct_name = name.to_string();
     let raw = match roles.raw_json.value() {
-        Some((m, f)) => quote_spanned! {f.ty.span()=> #rt::__private::raw_json_of(&self.#m)},
+        Some((m, f)) => {
+            let field_name = member_name(m);
+            let call = quote_spanned! {f.ty.span()=>
+                #rt::__private::raw_json_of(&self.#m, #struct_name, #field_name)
+            };
+            quote!(::core::option::Option::Some(#call?))
+        }
         None => quote!(::core::option::Option::None),
     };
     let inserts = roles.mapped.iter().map(|(m, f, lit)| {
-        quote_spanned! {f.ty.span()=>
-            #rt::__private::insert_field(&mut fields, #lit, &self.#m);
-        }
+        let field_name = member_name(m);
+        let call = quote_spanned! {f.ty.span()=>
+            #rt::__private::insert_field(&mut fields, #lit, &self.#m, #struct_name, #field_name)
+        };
+        quote!(#call?;)
     });
     let mut_fields = if roles.mapped.is_empty() {
         quote!(let fields = #rt::Fields::new();)
@@ -597,16 +615,18 @@ fn emit_impl(
             fn indicator_value(&self) -> #rt::__private::Cow<'_, str> {
                 #value_expr
             }
-            fn to_indicator_object(&self) -> #rt::IndicatorObject {
+            fn to_indicator_object(
+                &self,
+            ) -> ::core::result::Result<#rt::IndicatorObject, #rt::typed::FieldError> {
                 #mut_fields
                 #(#inserts)*
-                #rt::__private::indicator_object(
+                ::core::result::Result::Ok(#rt::__private::indicator_object(
                     #rt::typed::Indicator::indicator_value(self),
                     #rt::typed::Indicator::indicator_type(self),
                     #score,
                     fields,
                     #raw,
-                )
+                ))
             }
         }
     }
@@ -663,6 +683,27 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("::rc::__private::str_eq"), "{out}");
+    }
+
+    #[test]
+    fn serialized_fields_name_the_struct_and_field_for_errors() {
+        let out = expand(
+            r#"#[indicator(type = "Account")] struct U { #[indicator(value)] r#type: String, #[indicator(field = "displayname")] display: Option<String>, #[indicator(raw_json)] raw: u8 }"#,
+        );
+        assert!(
+            out.contains(r#"insert_field(&mutfields,"displayname",&self.display,"U","display")?;"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                r#"Some(::relationship_core::__private::raw_json_of(&self.raw,"U","raw")?)"#
+            ),
+            "{out}"
+        );
+        let out = expand(
+            r#"#[indicator(type = "IP")] struct A(#[indicator(value)] String, #[indicator(raw_json)] u8);"#,
+        );
+        assert!(out.contains(r#"raw_json_of(&self.1,"A","1")?"#), "{out}");
     }
 
     #[test]

@@ -393,8 +393,11 @@ fn placeholder_impl(input: &syn::DeriveInput, rt: &syn::Path, errors: Errors) ->
         #errs
         #[automatically_derived]
         impl #impl_generics #rt::typed::Relationships for #name #ty_generics #where_clause {
-            fn indicators(&self) -> ::std::vec::Vec<#rt::IndicatorObject> {
-                ::std::vec::Vec::new()
+            fn indicators(
+                &self,
+            ) -> ::core::result::Result<::std::vec::Vec<#rt::IndicatorObject>, #rt::typed::FieldError>
+            {
+                ::core::result::Result::Ok(::std::vec::Vec::new())
             }
             fn relationships(&self) -> ::std::vec::Vec<#rt::EntityRelationship> {
                 ::std::vec::Vec::new()
@@ -443,10 +446,14 @@ fn emit_impl(
     quote! {
         #[automatically_derived]
         impl #impl_generics #rt::typed::Relationships for #name #ty_generics #where_clause {
-            fn indicators(&self) -> ::std::vec::Vec<#rt::IndicatorObject> {
+            fn indicators(
+                &self,
+            ) -> ::core::result::Result<::std::vec::Vec<#rt::IndicatorObject>, #rt::typed::FieldError>
+            {
                 let mut out = ::std::vec::Vec::with_capacity(#n_entities);
                 #(#pushes)*
-                out
+                // The objects, or the first field error.
+                ::core::iter::Iterator::collect(::core::iter::IntoIterator::into_iter(out))
             }
             fn relationships(&self) -> ::std::vec::Vec<#rt::EntityRelationship> {
                 let mut out = ::std::vec::Vec::with_capacity(#n_rels);
@@ -474,7 +481,7 @@ mod tests {
             "{out}"
         );
         assert!(
-            out.contains("push_indicator(&mutout,&self.account)"),
+            out.contains("push_indicator(&mutout,&self.account);"),
             "{out}"
         );
         assert!(out.contains("push_indicator(&mutout,&self.host)"), "{out}");
