@@ -73,8 +73,18 @@ pub trait Indicator {
 
     /// The indicator as one object of a `createIndicators` batch: value, type, and (for
     /// derived indicators) score, fields and `rawJSON`.
-    fn to_indicator_object(&self) -> IndicatorObject {
-        IndicatorObject::new(self.indicator_value().into_owned(), Self::Kind::NAME)
+    ///
+    /// # Errors
+    ///
+    /// A [`FieldError`] when a derived indicator's `#[indicator(field = "...")]` or
+    /// `#[indicator(raw_json)]` field does not serialize to JSON: its `Serialize`
+    /// implementation returns an error, or it is a map whose keys do not serialize as
+    /// strings. The default implementation (and so [`Entity`]) never fails.
+    fn to_indicator_object(&self) -> Result<IndicatorObject, FieldError> {
+        Ok(IndicatorObject::new(
+            self.indicator_value().into_owned(),
+            Self::Kind::NAME,
+        ))
     }
 }
 
@@ -83,8 +93,76 @@ impl<I: Indicator + ?Sized> Indicator for &I {
     fn indicator_value(&self) -> Cow<'_, str> {
         (**self).indicator_value()
     }
-    fn to_indicator_object(&self) -> IndicatorObject {
+    fn to_indicator_object(&self) -> Result<IndicatorObject, FieldError> {
         (**self).to_indicator_object()
+    }
+}
+
+/// A field of a derived indicator that does not serialize to JSON, from
+/// [`Indicator::to_indicator_object`] or [`Relationships::indicators`].
+///
+/// It names the struct, the field and where its value was going, and carries serde's
+/// message: ``cannot serialize `User.display` into the indicator field `displayname`: ...``.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot serialize `{indicator}.{field}` into {target}: {error}")]
+pub struct FieldError {
+    indicator: &'static str,
+    field: &'static str,
+    target: FieldTarget,
+    error: serde_json::Error,
+}
+
+impl FieldError {
+    pub(crate) fn new(
+        indicator: &'static str,
+        field: &'static str,
+        target: FieldTarget,
+        error: serde_json::Error,
+    ) -> Self {
+        FieldError {
+            indicator,
+            field,
+            target,
+            error,
+        }
+    }
+
+    /// The name of the struct that derives `Indicator`.
+    pub fn indicator(&self) -> &'static str {
+        self.indicator
+    }
+
+    /// The struct's field: its name, or its index in a tuple struct.
+    pub fn field(&self) -> &'static str {
+        self.field
+    }
+
+    /// Where the field's value was going.
+    pub fn target(&self) -> FieldTarget {
+        self.target
+    }
+
+    /// serde's error.
+    pub fn serde_error(&self) -> &serde_json::Error {
+        &self.error
+    }
+}
+
+/// Where the value of a derived indicator's field goes in its [`IndicatorObject`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldTarget {
+    /// `#[indicator(field = "cliname")]`: the entry of `fields` with this cliname.
+    Field(&'static str),
+    /// `#[indicator(raw_json)]`: `rawJSON`.
+    RawJson,
+}
+
+impl fmt::Display for FieldTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FieldTarget::Field(cliname) => write!(f, "the indicator field `{cliname}`"),
+            FieldTarget::RawJson => f.write_str("`rawJSON`"),
+        }
     }
 }
 
@@ -92,7 +170,12 @@ impl<I: Indicator + ?Sized> Indicator for &I {
 /// EDR/SIEM event. Usually derived: `#[derive(Relationships)]`.
 pub trait Relationships {
     /// The record's indicators, in field order, skipping `None` and empty values.
-    fn indicators(&self) -> Vec<IndicatorObject>;
+    ///
+    /// # Errors
+    ///
+    /// The [`FieldError`] of the first indicator whose
+    /// [`to_indicator_object`](Indicator::to_indicator_object) fails.
+    fn indicators(&self) -> Result<Vec<IndicatorObject>, FieldError>;
 
     /// The record's relationships, in declaration order, skipping those with a `None` or
     /// empty end.
@@ -167,7 +250,7 @@ mod tests {
         let e = Entity::<AttackPattern>::new("T1059");
         assert_eq!(e.indicator_type(), "Attack Pattern");
         assert_eq!(e.indicator_value(), "T1059");
-        let obj = e.to_indicator_object();
+        let obj = e.to_indicator_object().unwrap();
         assert_eq!(obj.value, "T1059");
         assert_eq!(obj.indicator_type, "Attack Pattern");
         assert_eq!(

@@ -113,10 +113,70 @@ pub fn path_value(
     }
 }
 
+/// A key that may be given once. The first `set` keeps its key and value; a later one
+/// reports `duplicate `#[attr(...)]` attribute `key`` at the later key and is ignored.
+pub struct Attr<T> {
+    attr: &'static str,
+    slot: Option<(syn::Path, T)>,
+}
+
+impl<T> Attr<T> {
+    /// An unset key of the attribute `#[attr(...)]`.
+    pub const fn new(attr: &'static str) -> Self {
+        Attr { attr, slot: None }
+    }
+
+    pub fn set(&mut self, key: &syn::Path, value: T, errors: &mut Errors) {
+        if self.slot.is_some() {
+            duplicate(errors, self.attr, key);
+        } else {
+            self.slot = Some((key.clone(), value));
+        }
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.slot.is_some()
+    }
+
+    /// The key as written and its value.
+    pub fn get(&self) -> Option<(&syn::Path, &T)> {
+        self.slot.as_ref().map(|(k, v)| (k, v))
+    }
+
+    pub fn value(&self) -> Option<&T> {
+        self.slot.as_ref().map(|(_, v)| v)
+    }
+
+    pub fn into_value(self) -> Option<T> {
+        self.slot.map(|(_, v)| v)
+    }
+}
+
 /// Records a duplicate-key error pointing at the second occurrence.
-pub fn duplicate(errors: &mut Errors, attr: &str, key: &syn::Path) {
+fn duplicate(errors: &mut Errors, attr: &str, key: &syn::Path) {
     errors.push(syn::Error::new_spanned(
         key,
         format!("duplicate `#[{attr}(...)]` attribute `{}`", path_text(key)),
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attr_keeps_the_first_value_and_reports_later_ones() {
+        let key: syn::Path = syn::parse_quote!(score);
+        let mut errors = Errors::default();
+        let mut attr = Attr::new("indicator");
+        attr.set(&key, 1, &mut errors);
+        assert!(errors.is_empty());
+        attr.set(&key, 2, &mut errors);
+        assert_eq!(attr.value(), Some(&1));
+        let out = errors.into_compile_errors().to_string();
+        assert!(
+            out.contains("duplicate `#[indicator(...)]` attribute `score`"),
+            "{out}"
+        );
+    }
 }

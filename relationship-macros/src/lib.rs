@@ -38,8 +38,10 @@ use proc_macro::TokenStream;
 /// * `crate = path`: the path of the runtime crate (default `::relationship_core`).
 ///
 /// Field attributes: `value` (exactly one field: the indicator value), `field = "cliname"`
-/// (copied into the indicator's `fields`), `score` (a `u8` or `Option<u8>` field), `raw_json`
-/// (serialized into `rawJSON`).
+/// (serialized into the indicator's `fields`; `null` is left out), `score` (a `u8` or
+/// `Option<u8>` field), `raw_json` (serialized into `rawJSON`). A `field` or `raw_json` value
+/// that does not serialize makes `to_indicator_object` return a
+/// `relationship_core::typed::FieldError` naming the struct and the field.
 #[proc_macro_derive(Indicator, attributes(indicator))]
 pub fn derive_indicator(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
@@ -66,6 +68,7 @@ pub fn derive_indicator(input: TokenStream) -> TokenStream {
 /// and the value the target field. Each declaration is checked against the schema at
 /// compile time, the error pointing at it. `#[relationship(entity)]` includes a field's
 /// indicator without a relationship. Fields not named in any attribute are ignored.
+/// `indicators()` returns the first indicator's `FieldError`, if any.
 ///
 /// Container attribute `#[relationship(schema = path, crate = path)]` as for `Indicator`.
 #[proc_macro_derive(Relationships, attributes(relationship))]

@@ -4,8 +4,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::attr::{Errors, duplicate, path_text, path_value, skip_value, unknown_key};
-use crate::indicator::paths;
+use crate::attr::{Attr, Errors, path_text, path_value, skip_value, unknown_key};
+use crate::indicator::{Paths, paths};
 
 const CONTAINER_KEYS: &[&str] = &["schema", "crate"];
 
@@ -29,65 +29,13 @@ fn xsoar_methods() -> Option<Vec<String>> {
 pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
     let name = &input.ident;
-
-    // Container attributes.
-    let mut schema: Option<syn::Path> = None;
-    let mut runtime: Option<syn::Path> = None;
-    let mut schema_malformed = false;
     let methods = xsoar_methods();
-    for attr in input
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("relationship"))
-    {
-        let result = attr.parse_nested_meta(|meta| {
-            let key = meta.path.clone();
-            if key.is_ident("schema") || key.is_ident("crate") {
-                let Some(path) = path_value(&meta, &mut errors)? else {
-                    schema_malformed |= key.is_ident("schema");
-                    return Ok(());
-                };
-                let slot = if key.is_ident("schema") {
-                    &mut schema
-                } else {
-                    &mut runtime
-                };
-                if slot.is_some() {
-                    duplicate(&mut errors, "relationship", &key);
-                } else {
-                    *slot = Some(path);
-                }
-            } else if key.is_ident("entity") {
-                errors.spanned(key.span(), "`entity` belongs on a field, not on the struct");
-                skip_value(&meta)?;
-            } else if meta.input.peek(syn::Token![=])
-                && (methods.iter().flatten().any(|m| key.is_ident(m.as_str()))
-                    || relationship_schema::suggest::nearest(&path_text(&key), CONTAINER_KEYS.iter().copied()).is_empty())
-            {
-                // A relationship written on the struct.
-                let _: syn::Token![=] = meta.input.parse()?;
-                let target: syn::Expr = meta.input.parse()?;
-                errors.spanned(
-                    key.span(),
-                    format!(
-                        "relationships are declared on their source field, not on the struct: put `#[relationship({} = {})]` on the field the relationship starts from (the struct takes only `schema` and `crate`)",
-                        path_text(&key),
-                        quote::ToTokens::to_token_stream(&target).to_string().replace(' ', "")
-                    ),
-                );
-            } else {
-                errors.push(unknown_key("relationship", &key, CONTAINER_KEYS));
-                skip_value(&meta)?;
-            }
-            Ok(())
-        });
-        if let Err(e) = result {
-            errors.push(e);
-        }
-    }
-    let paths = paths(runtime, schema);
-    let rt = &paths.runtime;
-    let schema_mod = paths.schema_module();
+    let container = parse_container(input, methods.as_deref(), &mut errors);
+    let schema_malformed = container.schema_malformed;
+    let paths = paths(
+        container.runtime.into_value(),
+        container.schema.into_value(),
+    );
     // A malformed `schema = ...` leaves the schema unknown: check no names against `xsoar`.
     let known_methods = if paths.schema.is_none() && !schema_malformed {
         methods
@@ -95,13 +43,128 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
         None
     };
 
-    // Fields.
-    let fields: Vec<&syn::Field> = match &input.data {
+    let fields = named_fields(input, &mut errors);
+    let field_names: Vec<String> = fields
+        .iter()
+        .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
+        .collect();
+    let names = Names {
+        record: name,
+        methods: known_methods.as_deref(),
+        fields: &field_names,
+    };
+    let mut decls: Vec<Decl> = Vec::new();
+    let entity_attrs: Vec<Attr<()>> = fields
+        .iter()
+        .map(|field| parse_field(field, &names, &mut decls, &mut errors))
+        .collect();
+    if matches!(input.data, syn::Data::Struct(_)) && decls.is_empty() && errors.is_empty() {
+        errors.spanned(
+            name.span(),
+            format!(
+                "`{name}` declares no relationship: add `#[relationship(uses = other_field)]` to a source field"
+            ),
+        );
+    }
+    if !errors.is_empty() {
+        return placeholder_impl(input, &paths.runtime, errors);
+    }
+    let entities = entity_fields(&fields, &entity_attrs, &decls);
+    emit_impl(input, &paths, &entities, &decls)
+}
+
+/// The struct's `#[relationship(schema = ..., crate = ...)]`.
+struct Container {
+    schema: Attr<syn::Path>,
+    runtime: Attr<syn::Path>,
+    /// `schema = ...` was given but unusable.
+    schema_malformed: bool,
+}
+
+fn parse_container(
+    input: &syn::DeriveInput,
+    methods: Option<&[String]>,
+    errors: &mut Errors,
+) -> Container {
+    let mut c = Container {
+        schema: Attr::new("relationship"),
+        runtime: Attr::new("relationship"),
+        schema_malformed: false,
+    };
+    for attr in input
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("relationship"))
+    {
+        let result = attr.parse_nested_meta(|meta| container_key(&meta, methods, &mut c, errors));
+        if let Err(e) = result {
+            errors.push(e);
+        }
+    }
+    c
+}
+
+/// One key of the struct's `#[relationship(...)]`.
+fn container_key(
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    methods: Option<&[String]>,
+    c: &mut Container,
+    errors: &mut Errors,
+) -> syn::Result<()> {
+    let key = meta.path.clone();
+    if key.is_ident("schema") || key.is_ident("crate") {
+        let Some(path) = path_value(meta, errors)? else {
+            c.schema_malformed |= key.is_ident("schema");
+            return Ok(());
+        };
+        let slot = if key.is_ident("schema") {
+            &mut c.schema
+        } else {
+            &mut c.runtime
+        };
+        slot.set(&key, path, errors);
+    } else if key.is_ident("entity") {
+        errors.spanned(key.span(), "`entity` belongs on a field, not on the struct");
+        skip_value(meta)?;
+    } else if meta.input.peek(syn::Token![=])
+        && (methods
+            .unwrap_or_default()
+            .iter()
+            .any(|m| key.is_ident(m.as_str()))
+            || relationship_schema::suggest::nearest(
+                &path_text(&key),
+                CONTAINER_KEYS.iter().copied(),
+            )
+            .is_empty())
+    {
+        // A relationship written on the struct.
+        let _: syn::Token![=] = meta.input.parse()?;
+        let target: syn::Expr = meta.input.parse()?;
+        errors.spanned(
+            key.span(),
+            format!(
+                "relationships are declared on their source field, not on the struct: put `#[relationship({} = {})]` on the field the relationship starts from (the struct takes only `schema` and `crate`)",
+                path_text(&key),
+                quote::ToTokens::to_token_stream(&target)
+                    .to_string()
+                    .replace(' ', "")
+            ),
+        );
+    } else {
+        errors.push(unknown_key("relationship", &key, CONTAINER_KEYS));
+        skip_value(meta)?;
+    }
+    Ok(())
+}
+
+/// The named fields of a struct; an error and no fields for any other input.
+fn named_fields<'a>(input: &'a syn::DeriveInput, errors: &mut Errors) -> Vec<&'a syn::Field> {
+    match &input.data {
         syn::Data::Struct(s) => match &s.fields {
             syn::Fields::Named(named) => named.named.iter().collect(),
             other => {
                 let span = match other {
-                    syn::Fields::Unit => name.span(),
+                    syn::Fields::Unit => input.ident.span(),
                     _ => other.span(),
                 };
                 errors.spanned(
@@ -125,140 +188,184 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
             );
             Vec::new()
         }
-    };
-    let field_names: Vec<String> = fields
-        .iter()
-        .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
-        .collect();
+    }
+}
 
-    let mut decls: Vec<Decl> = Vec::new();
-    let mut entities: Vec<bool> = vec![false; fields.len()];
-    for (i, field) in fields.iter().enumerate() {
-        let Some(source) = field.ident.clone() else {
-            continue;
-        };
-        for attr in field
-            .attrs
-            .iter()
-            .filter(|a| a.path().is_ident("relationship"))
-        {
-            let result = attr.parse_nested_meta(|meta| {
-                let key = meta.path.clone();
-                if key.is_ident("entity") {
-                    if entities[i] {
-                        duplicate(&mut errors, "relationship", &key);
-                    }
-                    entities[i] = true;
-                    return Ok(());
-                }
-                if CONTAINER_KEYS.iter().any(|k| key.is_ident(k)) {
-                    errors.spanned(
-                        key.span(),
-                        format!(
-                            "`{}` belongs on the struct, not on a field",
-                            path_text(&key)
-                        ),
-                    );
-                    return skip_value(&meta);
-                }
-                let Some(method) = key.get_ident().cloned() else {
-                    errors.spanned(
-                        key.span(),
-                        "expected a relationship name such as `uses` or `communicates_with`",
-                    );
-                    return skip_value(&meta);
-                };
-                if !meta.input.peek(syn::Token![=]) {
-                    errors.spanned(
-                        key.span(),
-                        format!(
-                            "`{method}` needs its target field: `#[relationship({method} = other_field)]`"
-                        ),
-                    );
-                    return skip_value(&meta);
-                }
-                let value = meta.value()?;
-                let target: syn::Ident = if value.peek(syn::LitStr) {
-                    let lit: syn::LitStr = value.parse()?;
-                    match syn::parse_str::<syn::Ident>(&lit.value()) {
-                        Ok(mut id) => {
-                            id.set_span(lit.span());
-                            id
-                        }
-                        Err(_) => {
-                            errors.spanned(
-                                lit.span(),
-                                format!("`{}` is not a field name", lit.value()),
-                            );
-                            return Ok(());
-                        }
-                    }
-                } else {
-                    value.parse()?
-                };
-                // Known relationship name (default schema only; for a user schema rustc
-                // reports an unknown constructor itself).
-                if let Some(methods) = &known_methods
-                    && !methods.iter().any(|m| method == m)
-                {
-                    let nearest = relationship_schema::suggest::nearest(
-                        &method.to_string(),
-                        methods.iter().map(String::as_str),
-                    );
-                    let hint = if nearest.is_empty() {
-                        String::from("; relationship names are snake_case constructor names such as `uses`, `communicates_with` or `sub_domain_of`")
-                    } else {
-                        format!(
-                            "; did you mean {}?",
-                            relationship_schema::suggest::or_list(&nearest)
-                        )
-                    };
-                    errors.spanned(
-                        method.span(),
-                        format!("unknown relationship `{method}` in the schema `xsoar`{hint}"),
-                    );
-                    return Ok(());
-                }
-                if !field_names.iter().any(|f| target == f) {
-                    let nearest = relationship_schema::suggest::nearest(
-                        &target.to_string(),
-                        field_names.iter().map(String::as_str),
-                    );
-                    let hint = if nearest.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            "; did you mean {}?",
-                            relationship_schema::suggest::or_list(&nearest)
-                        )
-                    };
-                    errors.spanned(
-                        target.span(),
-                        format!("`{name}` has no field `{target}`{hint}"),
-                    );
-                    return Ok(());
-                }
-                decls.push(Decl {
-                    source: source.clone(),
-                    method,
-                    target,
-                });
-                Ok(())
-            });
-            if let Err(e) = result {
-                errors.push(e);
+/// The names a field attribute is checked against.
+struct Names<'a> {
+    /// The record's name.
+    record: &'a syn::Ident,
+    /// The relationship names of the default schema; `None` for a user schema, whose
+    /// unknown constructors rustc reports itself.
+    methods: Option<&'a [String]>,
+    /// The record's field names.
+    fields: &'a [String],
+}
+
+/// Parses a field's `#[relationship(...)]` attributes: its declarations go to `decls`; the
+/// result says whether it is marked `entity`.
+fn parse_field(
+    field: &syn::Field,
+    names: &Names<'_>,
+    decls: &mut Vec<Decl>,
+    errors: &mut Errors,
+) -> Attr<()> {
+    let mut entity = Attr::new("relationship");
+    let Some(source) = &field.ident else {
+        return entity;
+    };
+    for attr in field
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("relationship"))
+    {
+        let result = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("entity") {
+                entity.set(&meta.path, (), errors);
+                return Ok(());
             }
+            if let Some(decl) = declaration(&meta, source, names, errors)? {
+                decls.push(decl);
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            errors.push(e);
         }
     }
-    if matches!(input.data, syn::Data::Struct(_)) && decls.is_empty() && errors.is_empty() {
+    entity
+}
+
+/// One `method = target` key of a field's `#[relationship(...)]`, or `None` once reported.
+fn declaration(
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    source: &syn::Ident,
+    names: &Names<'_>,
+    errors: &mut Errors,
+) -> syn::Result<Option<Decl>> {
+    let key = &meta.path;
+    if CONTAINER_KEYS.iter().any(|k| key.is_ident(k)) {
         errors.spanned(
-            name.span(),
-            format!(
-                "`{name}` declares no relationship: add `#[relationship(uses = other_field)]` to a source field"
-            ),
+            key.span(),
+            format!("`{}` belongs on the struct, not on a field", path_text(key)),
         );
+        skip_value(meta)?;
+        return Ok(None);
     }
-    for d in &decls {
+    let Some(method) = key.get_ident().cloned() else {
+        errors.spanned(
+            key.span(),
+            "expected a relationship name such as `uses` or `communicates_with`",
+        );
+        skip_value(meta)?;
+        return Ok(None);
+    };
+    if !meta.input.peek(syn::Token![=]) {
+        errors.spanned(
+            key.span(),
+            format!("`{method}` needs its target field: `#[relationship({method} = other_field)]`"),
+        );
+        skip_value(meta)?;
+        return Ok(None);
+    }
+    let Some(target) = target_value(meta, errors)? else {
+        return Ok(None);
+    };
+    if !known_method(&method, names.methods, errors) || !known_target(&target, names, errors) {
+        return Ok(None);
+    }
+    Ok(Some(Decl {
+        source: source.clone(),
+        method,
+        target,
+    }))
+}
+
+/// The target of `method = field` or `method = "field"`; `None` once reported.
+fn target_value(
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    errors: &mut Errors,
+) -> syn::Result<Option<syn::Ident>> {
+    let value = meta.value()?;
+    if !value.peek(syn::LitStr) {
+        return value.parse().map(Some);
+    }
+    let lit: syn::LitStr = value.parse()?;
+    match syn::parse_str::<syn::Ident>(&lit.value()) {
+        Ok(mut id) => {
+            id.set_span(lit.span());
+            Ok(Some(id))
+        }
+        Err(_) => {
+            errors.spanned(lit.span(), format!("`{}` is not a field name", lit.value()));
+            Ok(None)
+        }
+    }
+}
+
+/// Whether `method` is a relationship name of the default schema (always, for a user
+/// schema); reports it otherwise.
+fn known_method(method: &syn::Ident, methods: Option<&[String]>, errors: &mut Errors) -> bool {
+    let Some(methods) = methods else {
+        return true;
+    };
+    if methods.iter().any(|m| method == m) {
+        return true;
+    }
+    let nearest = relationship_schema::suggest::nearest(
+        &method.to_string(),
+        methods.iter().map(String::as_str),
+    );
+    let hint = if nearest.is_empty() {
+        String::from(
+            "; relationship names are snake_case constructor names such as `uses`, `communicates_with` or `sub_domain_of`",
+        )
+    } else {
+        format!(
+            "; did you mean {}?",
+            relationship_schema::suggest::or_list(&nearest)
+        )
+    };
+    errors.spanned(
+        method.span(),
+        format!("unknown relationship `{method}` in the schema `xsoar`{hint}"),
+    );
+    false
+}
+
+/// Whether `target` is a field of the record; reports it otherwise.
+fn known_target(target: &syn::Ident, names: &Names<'_>, errors: &mut Errors) -> bool {
+    if names.fields.iter().any(|f| target == f) {
+        return true;
+    }
+    let nearest = relationship_schema::suggest::nearest(
+        &target.to_string(),
+        names.fields.iter().map(String::as_str),
+    );
+    let hint = if nearest.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; did you mean {}?",
+            relationship_schema::suggest::or_list(&nearest)
+        )
+    };
+    errors.spanned(
+        target.span(),
+        format!("`{}` has no field `{target}`{hint}", names.record),
+    );
+    false
+}
+
+/// Which fields yield an indicator: those marked `entity` and both ends of every
+/// declaration.
+fn entity_fields<'a>(
+    fields: &[&'a syn::Field],
+    entity_attrs: &[Attr<()>],
+    decls: &[Decl],
+) -> Vec<&'a syn::Field> {
+    let mut entities: Vec<bool> = entity_attrs.iter().map(Attr::is_set).collect();
+    for d in decls {
         for end in [&d.source, &d.target] {
             if let Some(i) = fields
                 .iter()
@@ -268,34 +375,54 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
             }
         }
     }
-
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    if !errors.is_empty() {
-        let errs = errors.into_compile_errors();
-        return quote! {
-            #errs
-            #[automatically_derived]
-            impl #impl_generics #rt::typed::Relationships for #name #ty_generics #where_clause {
-                fn indicators(&self) -> ::std::vec::Vec<#rt::IndicatorObject> {
-                    ::std::vec::Vec::new()
-                }
-                fn relationships(&self) -> ::std::vec::Vec<#rt::EntityRelationship> {
-                    ::std::vec::Vec::new()
-                }
-            }
-        };
-    }
-
-    let pushes = fields
+    fields
         .iter()
         .zip(&entities)
         .filter(|(_, e)| **e)
-        .filter_map(|(f, _)| {
-            let id = f.ident.as_ref()?;
-            Some(quote_spanned! {f.ty.span()=>
-                #rt::__private::push_indicator(&mut out, &self.#id);
-            })
-        });
+        .map(|(f, _)| *f)
+        .collect()
+}
+
+/// The errors, plus an implementation that yields nothing, so that uses of the type add
+/// no errors.
+fn placeholder_impl(input: &syn::DeriveInput, rt: &syn::Path, errors: Errors) -> TokenStream {
+    let name = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let errs = errors.into_compile_errors();
+    quote! {
+        #errs
+        #[automatically_derived]
+        impl #impl_generics #rt::typed::Relationships for #name #ty_generics #where_clause {
+            fn indicators(
+                &self,
+            ) -> ::core::result::Result<::std::vec::Vec<#rt::IndicatorObject>, #rt::typed::FieldError>
+            {
+                ::core::result::Result::Ok(::std::vec::Vec::new())
+            }
+            fn relationships(&self) -> ::std::vec::Vec<#rt::EntityRelationship> {
+                ::std::vec::Vec::new()
+            }
+        }
+    }
+}
+
+/// The `Relationships` implementation of a record whose attributes are all valid.
+fn emit_impl(
+    input: &syn::DeriveInput,
+    paths: &Paths,
+    entities: &[&syn::Field],
+    decls: &[Decl],
+) -> TokenStream {
+    let rt = &paths.runtime;
+    let schema_mod = paths.schema_module();
+    let name = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let pushes = entities.iter().filter_map(|f| {
+        let id = f.ident.as_ref()?;
+        Some(quote_spanned! {f.ty.span()=>
+            #rt::__private::push_indicator(&mut out, &self.#id);
+        })
+    });
     let rels = decls.iter().map(|d| {
         let (source, method, target) = (&d.source, &d.method, &d.target);
         let a = format_ident!("a", span = target.span());
@@ -314,15 +441,19 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
             }
         }
     });
-    let n_entities = entities.iter().filter(|e| **e).count();
+    let n_entities = entities.len();
     let n_rels = decls.len();
     quote! {
         #[automatically_derived]
         impl #impl_generics #rt::typed::Relationships for #name #ty_generics #where_clause {
-            fn indicators(&self) -> ::std::vec::Vec<#rt::IndicatorObject> {
+            fn indicators(
+                &self,
+            ) -> ::core::result::Result<::std::vec::Vec<#rt::IndicatorObject>, #rt::typed::FieldError>
+            {
                 let mut out = ::std::vec::Vec::with_capacity(#n_entities);
                 #(#pushes)*
-                out
+                // The objects, or the first field error.
+                ::core::iter::Iterator::collect(::core::iter::IntoIterator::into_iter(out))
             }
             fn relationships(&self) -> ::std::vec::Vec<#rt::EntityRelationship> {
                 let mut out = ::std::vec::Vec::with_capacity(#n_rels);
@@ -350,7 +481,7 @@ mod tests {
             "{out}"
         );
         assert!(
-            out.contains("push_indicator(&mutout,&self.account)"),
+            out.contains("push_indicator(&mutout,&self.account);"),
             "{out}"
         );
         assert!(out.contains("push_indicator(&mutout,&self.host)"), "{out}");

@@ -1,6 +1,7 @@
 //! The derives and typed constructors of the default schema, end to end.
 
 use relationship_core::prelude::*;
+use relationship_core::typed::FieldTarget;
 use relationship_core::xsoar::types::{AttackPattern, Ip, Malware};
 
 #[derive(Indicator)]
@@ -62,7 +63,7 @@ fn derived_indicator_object_has_fields_and_score() {
         name: "u1".into(),
         display: Some("Jane".into()),
     };
-    let obj = u.to_indicator_object();
+    let obj = u.to_indicator_object().unwrap();
     assert_eq!(obj.value, "u1");
     assert_eq!(obj.indicator_type, "Account");
     assert_eq!(obj.score, None);
@@ -70,12 +71,12 @@ fn derived_indicator_object_has_fields_and_score() {
         serde_json::to_string(&obj.fields).unwrap(),
         r#"{"displayname":"Jane"}"#
     );
-    assert_eq!(user("u2").to_indicator_object().fields.len(), 0);
+    assert_eq!(user("u2").to_indicator_object().unwrap().fields.len(), 0);
 
     let m = Machine { fqdn: "h".into() };
-    assert_eq!(m.to_indicator_object().score, Some(1));
+    assert_eq!(m.to_indicator_object().unwrap().score, Some(1));
     let a = Address("10.0.0.1".parse().unwrap(), Some(3));
-    let obj = a.to_indicator_object();
+    let obj = a.to_indicator_object().unwrap();
     assert_eq!(
         (obj.value.as_str(), &*obj.indicator_type, obj.score),
         ("10.0.0.1", "IP", Some(3))
@@ -92,6 +93,7 @@ fn record_yields_indicators_and_relationships() {
     };
     let values: Vec<(String, String)> = event
         .indicators()
+        .unwrap()
         .into_iter()
         .map(|i| (i.value, i.indicator_type.into_owned()))
         .collect();
@@ -119,7 +121,7 @@ fn none_and_empty_produce_nothing() {
         remote: Address("8.8.8.8".parse().unwrap(), None),
         timestamp: 0,
     };
-    assert_eq!(event.indicators().len(), 1);
+    assert_eq!(event.indicators().unwrap().len(), 1);
     assert!(event.relationships().is_empty());
 }
 
@@ -132,4 +134,90 @@ fn entity_and_attack_style_relationships() {
     assert_eq!(sub.reverse_name(), "parent-technique-of");
     let any = Entity::<Ip>::new("1.1.1.1").related_to(&Entity::<Malware>::new("x"));
     assert_eq!(any.reverse_name(), "related-to");
+}
+
+/// A value whose `Serialize` fails when `fail` is set.
+struct Flaky {
+    fail: bool,
+}
+
+impl serde::Serialize for Flaky {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.fail {
+            Err(serde::ser::Error::custom("the sensor went away"))
+        } else {
+            s.serialize_str("ok")
+        }
+    }
+}
+
+#[derive(Indicator)]
+#[indicator(type = "Host")]
+struct Sensor {
+    #[indicator(value)]
+    name: String,
+    #[indicator(field = "sensorstate")]
+    state: Flaky,
+    #[indicator(raw_json)]
+    raw: Flaky,
+}
+
+#[derive(Relationships)]
+struct SensorEvent {
+    #[relationship(uses = sensor)]
+    account: User,
+    sensor: Sensor,
+}
+
+fn sensor(state_fails: bool, raw_fails: bool) -> Sensor {
+    Sensor {
+        name: "s1".into(),
+        state: Flaky { fail: state_fails },
+        raw: Flaky { fail: raw_fails },
+    }
+}
+
+#[test]
+fn a_field_that_does_not_serialize_is_an_error() {
+    let obj = sensor(false, false).to_indicator_object().unwrap();
+    assert_eq!(
+        serde_json::to_string(&obj).unwrap(),
+        r#"{"value":"s1","type":"Host","rawJSON":"ok","fields":{"sensorstate":"ok"}}"#
+    );
+
+    let err = sensor(true, false).to_indicator_object().unwrap_err();
+    assert_eq!(
+        (err.indicator(), err.field(), err.target()),
+        ("Sensor", "state", FieldTarget::Field("sensorstate"))
+    );
+    assert_eq!(
+        err.to_string(),
+        "cannot serialize `Sensor.state` into the indicator field `sensorstate`: the sensor went away"
+    );
+    assert_eq!(err.serde_error().to_string(), "the sensor went away");
+
+    let err = sensor(false, true).to_indicator_object().unwrap_err();
+    assert_eq!((err.field(), err.target()), ("raw", FieldTarget::RawJson));
+    assert_eq!(
+        err.to_string(),
+        "cannot serialize `Sensor.raw` into `rawJSON`: the sensor went away"
+    );
+}
+
+#[test]
+fn a_record_reports_the_indicator_that_does_not_serialize() {
+    let event = SensorEvent {
+        account: user("u1"),
+        sensor: sensor(true, false),
+    };
+    let err = event.indicators().unwrap_err();
+    assert_eq!((err.indicator(), err.field()), ("Sensor", "state"));
+    // Relationships need only the values.
+    assert_eq!(event.relationships().len(), 1);
+
+    let event = SensorEvent {
+        account: user("u1"),
+        sensor: sensor(false, false),
+    };
+    assert_eq!(event.indicators().unwrap().len(), 2);
 }

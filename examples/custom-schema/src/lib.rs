@@ -69,7 +69,9 @@ pub struct Login {
 ///
 /// # Errors
 ///
-/// The writer's I/O errors.
+/// The writer's I/O errors, and a field that does not serialize (as an
+/// [`std::io::ErrorKind::Other`] error wrapping the
+/// [`FieldError`](relationship_core::typed::FieldError)).
 pub fn write_batch<W: std::io::Write>(out: W, logins: &[Login]) -> std::io::Result<W> {
     let mut writer = relationship_core::BatchWriter::new(
         out,
@@ -77,7 +79,7 @@ pub fn write_batch<W: std::io::Write>(out: W, logins: &[Login]) -> std::io::Resu
         relationship_core::JsonStyle::Compact,
     );
     for login in logins {
-        for indicator in login.indicators() {
+        for indicator in login.indicators().map_err(std::io::Error::other)? {
             writer.push_indicator(indicator)?;
         }
         for relationship in login.relationships() {

@@ -1,9 +1,9 @@
 //! Items the generated code and the derive macros name by path. Not a public API: no
 //! semver guarantees; `relationship-macros` is pinned to this crate's exact version.
 
-use crate::indicator::IndicatorObject;
+use crate::indicator;
 use crate::relationship::{EntityRelationship, Fields};
-use crate::typed::{Indicator, IndicatorType, RelationshipName};
+use crate::typed::{FieldError, FieldTarget, Indicator, IndicatorType, RelationshipName};
 
 pub use serde_json;
 pub use std::borrow::Cow;
@@ -216,15 +216,30 @@ pub fn score_of<T: ScoreValue + ?Sized>(v: &T) -> Option<u8> {
     v.to_score()
 }
 
-/// Inserts a mapped field (`#[indicator(field = "cliname")]`); `null` values and values
-/// that do not serialize are left out.
-pub fn insert_field<T: serde::Serialize + ?Sized>(fields: &mut Fields, key: &str, value: &T) {
+/// Inserts a mapped field (`#[indicator(field = "cliname")]`) of the struct `indicator`;
+/// a `null` value is left out, a value that does not serialize is an error.
+pub fn insert_field<T: serde::Serialize + ?Sized>(
+    fields: &mut Fields,
+    key: &'static str,
+    value: &T,
+    indicator: &'static str,
+    field: &'static str,
+) -> Result<(), FieldError> {
     match serde_json::to_value(value) {
-        Ok(serde_json::Value::Null) | Err(_) => {}
+        Ok(serde_json::Value::Null) => {}
         Ok(v) => {
             fields.insert(key.to_owned(), v);
         }
+        Err(e) => {
+            return Err(FieldError::new(
+                indicator,
+                field,
+                FieldTarget::Field(key),
+                e,
+            ));
+        }
     }
+    Ok(())
 }
 
 /// Builds the indicator object of a derived indicator.
@@ -234,8 +249,8 @@ pub fn indicator_object(
     score: Option<u8>,
     fields: Fields,
     raw_json: Option<serde_json::Value>,
-) -> IndicatorObject {
-    let mut obj = IndicatorObject::new(value.into_owned(), indicator_type);
+) -> indicator::IndicatorObject {
+    let mut obj = indicator::IndicatorObject::new(value.into_owned(), indicator_type);
     obj.score = score;
     obj.fields = fields;
     if let Some(raw) = raw_json {
@@ -244,12 +259,26 @@ pub fn indicator_object(
     obj
 }
 
-/// The `rawJSON` of an `#[indicator(raw_json)]` field (any `Serialize` value).
-pub fn raw_json_of<T: serde::Serialize + ?Sized>(v: &T) -> Option<serde_json::Value> {
-    serde_json::to_value(v).ok()
+/// The `rawJSON` of an `#[indicator(raw_json)]` field (any `Serialize` value) of the
+/// struct `indicator`.
+pub fn raw_json_of<T: serde::Serialize + ?Sized>(
+    v: &T,
+    indicator: &'static str,
+    field: &'static str,
+) -> Result<serde_json::Value, FieldError> {
+    serde_json::to_value(v).map_err(|e| FieldError::new(indicator, field, FieldTarget::RawJson, e))
 }
 
-/// Pushes the indicator object of a record field, unless it is `None` or empty.
+/// What [`push_indicator`] collects for one record field: its indicator object, or the
+/// error of a field of it that does not serialize. `#[derive(Relationships)]` collects the
+/// `Vec` of them into `Result<Vec<IndicatorObject>, FieldError>`.
+///
+/// (Named so that the signature of `push_indicator`, which rustc quotes when a record
+/// field is not an indicator, reads the same as when it collected plain objects.)
+type IndicatorObject = Result<indicator::IndicatorObject, FieldError>;
+
+/// Pushes the indicator object of a record field, or its error, unless the field is `None`
+/// or empty.
 pub fn push_indicator<F: AsEntity + ?Sized>(out: &mut Vec<IndicatorObject>, field: &F) {
     if let Some(e) = entity(field) {
         out.push(e.to_indicator_object());
@@ -275,7 +304,7 @@ mod tests {
         push_indicator(&mut out, &empty);
         push_indicator(&mut out, &some);
         assert_eq!(out.len(), 1);
-        assert_eq!(out[0].value, "pc1");
+        assert_eq!(out[0].as_ref().unwrap().value, "pc1");
     }
 
     #[test]
@@ -295,9 +324,32 @@ mod tests {
     #[test]
     fn fields_skip_null() {
         let mut f = Fields::new();
-        insert_field(&mut f, "a", &None::<String>);
-        insert_field(&mut f, "b", &"x");
-        insert_field(&mut f, "c", &3);
+        insert_field(&mut f, "a", &None::<String>, "T", "a").unwrap();
+        insert_field(&mut f, "b", &"x", "T", "b").unwrap();
+        insert_field(&mut f, "c", &3, "T", "c").unwrap();
         assert_eq!(serde_json::to_string(&f).unwrap(), r#"{"b":"x","c":3}"#);
+    }
+
+    #[test]
+    fn values_that_do_not_serialize_are_errors() {
+        // A map with keys that are not strings has no JSON form.
+        let bad: std::collections::BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        let mut f = Fields::new();
+        let err = insert_field(&mut f, "ports", &bad, "Flow", "ports").unwrap_err();
+        assert!(f.is_empty());
+        assert_eq!(
+            (err.indicator(), err.field(), err.target()),
+            ("Flow", "ports", FieldTarget::Field("ports"))
+        );
+        assert_eq!(
+            err.to_string(),
+            "cannot serialize `Flow.ports` into the indicator field `ports`: key must be a string"
+        );
+        let err = raw_json_of(&bad, "Flow", "0").unwrap_err();
+        assert_eq!(err.target(), FieldTarget::RawJson);
+        assert!(
+            err.to_string()
+                .starts_with("cannot serialize `Flow.0` into `rawJSON`: ")
+        );
     }
 }

@@ -61,7 +61,7 @@ mod tests {
             json,
             r#"{"name": "uses", "reverseName": "used-by", "type": "IndicatorToIndicator", "entityA": "u4872", "entityAFamily": "Indicator", "entityAType": "Account", "entityB": "pc135456.domain.local", "entityBFamily": "Indicator", "entityBType": "Host", "fields": {}}"#
         );
-        let host = login.indicators().remove(1);
+        let host = login.indicators().unwrap().remove(1);
         assert_eq!(
             serde_json_string(&host),
             r#"{"value":"pc135456.domain.local","type":"Host","score":1,"rawJSON":{},"fields":{"os":"Windows"}}"#

@@ -77,7 +77,7 @@ fn main() {
         ]
     );
     // `cve` is None and `victim` is empty: no indicator, no relationship.
-    let values: Vec<String> = report.indicators().into_iter().map(|i| i.value).collect();
+    let values: Vec<String> = report.indicators().unwrap().into_iter().map(|i| i.value).collect();
     assert_eq!(
         values,
         ["APT28", "X-Agent", "T1059.001", "T1059", "Execution", "M1042", "Operation Pawn Storm"]
@@ -106,7 +106,7 @@ fn main() {
         json,
         r#"{"name":"mitigates","reverseName":"mitigated-by","type":"IndicatorToIndicator","entityA":"M1043","entityAFamily":"Indicator","entityAType":"Course of Action","entityB":"T1003","entityBFamily":"Indicator","entityBType":"Attack Pattern","fields":{}}"#
     );
-    let obj = serde_json::to_string(&report.technique.to_indicator_object()).unwrap();
+    let obj = serde_json::to_string(&report.technique.to_indicator_object().unwrap()).unwrap();
     assert!(obj.contains(r#""type":"Attack Pattern""#), "{obj}");
     assert!(obj.contains(r#""score":2"#), "{obj}");
     assert!(obj.contains(r#""mitreid":"T1059.001""#), "{obj}");

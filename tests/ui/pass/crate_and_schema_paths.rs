@@ -32,5 +32,5 @@ fn main() {
     };
     let names: Vec<&str> = r.relationships().iter().map(|x| x.reverse_name()).map(|s| if s == "used-by" { "u" } else { "p" }).collect();
     assert_eq!(names, ["u", "p"]);
-    assert_eq!(r.indicators().len(), 3);
+    assert_eq!(r.indicators().unwrap().len(), 3);
 }

@@ -23,7 +23,7 @@ struct EdrEvent {
 
 fn names(e: &EdrEvent) -> (Vec<String>, Vec<String>) {
     (
-        e.indicators().into_iter().map(|i| format!("{}:{}", i.indicator_type, i.value)).collect(),
+        e.indicators().unwrap().into_iter().map(|i| format!("{}:{}", i.indicator_type, i.value)).collect(),
         e.relationships().iter().map(|r| r.name().to_owned()).collect(),
     )
 }
