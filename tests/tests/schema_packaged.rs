@@ -12,7 +12,9 @@
 use std::path::PathBuf;
 
 fn workspace_file(path: &str) -> (PathBuf, Vec<u8>) {
-    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
+    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(path);
     let bytes = std::fs::read(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()));
     (full, bytes)
 }
