@@ -407,11 +407,8 @@ fn fields<'b, 'a>(
                 if let Some(&first) = near.first() {
                     misspelled.push(first);
                 }
-                let help = if near.is_empty() {
-                    format!("expected {}", suggest::or_list(allowed))
-                } else {
-                    format!("did you mean {}?", suggest::or_list(&near))
-                };
+                let help = suggest::did_you_mean_of(&near)
+                    .unwrap_or_else(|| format!("expected {}", suggest::or_list(allowed)));
                 cx.error_help(
                     prop.start(),
                     ErrorKind::UnknownKey {

@@ -362,12 +362,9 @@ impl<'a, W: Write> Converter<'a, '_, W> {
         mapped: Mapped,
     ) -> Result<(), ConvertError> {
         if self.opts.mode == Mode::Strict && self.schema.type_id(mapped.xsoar_type).is_none() {
-            let hint = suggest::or_list(&self.schema.suggest_types(mapped.xsoar_type));
-            let hint = if hint.is_empty() {
-                String::new()
-            } else {
-                format!("; did you mean {hint}?")
-            };
+            let hint = suggest::did_you_mean_of(&self.schema.suggest_types(mapped.xsoar_type))
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
             let msg = format!(
                 "`{}` maps to XSOAR type `{}`, which schema `{}` does not have{hint}",
                 id,
