@@ -5,43 +5,28 @@ use std::io::{self, Read, Write};
 
 use relationship_core::batch::{BatchOptions, BatchWriter, Placement};
 use relationship_core::check::{Checker, Mode};
-use relationship_core::{EntityRelationship, Fields, IndicatorObject};
+use relationship_core::record::{IndicatorRecord, Record};
+use relationship_core::{EntityRelationship, IndicatorObject};
 use relationship_schema::Schema;
+use relationship_schema::suggest;
 
 use crate::cli::BatchArgs;
 use crate::input::{Prepared, RunError, Summary, drive, finish_output, style};
-use crate::record::{IndicatorRecord, Record};
 use crate::render_cmd::{check, empty_entity_b_warning};
 
 /// Converts a parsed indicator record into an indicator object, checking its type in strict
 /// mode. `rawJSON` defaults to `{"value": …, "type": …}`.
 fn indicator(schema: &Schema, mode: Mode, r: IndicatorRecord) -> Result<IndicatorObject, String> {
     if mode == Mode::Strict && schema.type_id(&r.indicator_type).is_none() {
-        let near = schema.suggest_types(&r.indicator_type);
-        let hint = if near.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; did you mean {}?",
-                relationship_schema::suggest::or_list(&near)
-            )
-        };
+        let hint = suggest::did_you_mean_of(&schema.suggest_types(&r.indicator_type))
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
         return Err(format!(
             "unknown indicator type `{}` for indicator `{}`{hint}",
             r.indicator_type, r.value
         ));
     }
-    let raw_json = r.raw_json.unwrap_or_else(|| {
-        let mut m = Fields::new();
-        m.insert("value".into(), r.value.clone().into());
-        m.insert("type".into(), r.indicator_type.clone().into());
-        serde_json::Value::Object(m)
-    });
-    let mut obj = IndicatorObject::new(r.value, r.indicator_type);
-    obj.score = r.score;
-    obj.raw_json = raw_json;
-    obj.fields = r.fields.unwrap_or_default();
-    Ok(obj)
+    Ok(r.into_object())
 }
 
 /// An item of a batch run.
@@ -82,7 +67,7 @@ pub fn batch<R: Read + Send, W: Write, E: Write>(
             }
             Ok(Prepared::item(BatchItem::Relationship(rel)))
         }
-        Record::Indicator(r) => Ok(Prepared::item(BatchItem::Indicator(indicator(
+        Record::IndicatorRecord(r) => Ok(Prepared::item(BatchItem::Indicator(indicator(
             schema, mode, *r,
         )?))),
     };

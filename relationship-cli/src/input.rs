@@ -11,8 +11,8 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::sync::mpsc::{SyncSender, sync_channel};
 
-use crate::record::{Record, parse_line};
 use relationship_core::json::JsonStyle;
+use relationship_core::record::{Record, parse_line};
 use relationship_schema::SchemaErrors;
 
 use crate::cli::IoOpts;
@@ -367,7 +367,7 @@ mod tests {
                     warning: (r.entity_b.is_empty()).then(|| "empty".to_owned()),
                     item: Some(r.name),
                 }),
-                Record::Indicator(_) => Err("indicator".to_owned()),
+                Record::IndicatorRecord(_) => Err("indicator".to_owned()),
             },
             |name| {
                 items.push(name);
@@ -430,7 +430,7 @@ mod tests {
             false,
             |r| match r {
                 Record::Relationship(r) => Ok(Prepared::item(r.name)),
-                Record::Indicator(_) => Err(String::new()),
+                Record::IndicatorRecord(_) => Err(String::new()),
             },
             |_| {
                 seen += 1;

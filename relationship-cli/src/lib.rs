@@ -11,7 +11,6 @@ pub mod diff_cmd;
 pub mod exit;
 pub mod generate_cmd;
 pub mod input;
-pub mod record;
 pub mod render_cmd;
 pub mod run;
 pub mod schema_cmd;

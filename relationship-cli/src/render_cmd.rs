@@ -5,11 +5,11 @@ use std::io::{Read, Write};
 use relationship_core::EntityRelationship;
 use relationship_core::check::{Checker, Mode, RelationshipInput};
 use relationship_core::json::write_json;
+use relationship_core::record::Record;
 use relationship_schema::Schema;
 
 use crate::cli::{Format, RenderArgs};
 use crate::input::{Prepared, RunError, Summary, drive, finish_output, style};
-use crate::record::{Record, RelationshipRecord};
 
 /// The lenient-mode warning for an empty `entity_b`, as XSOAR logs one.
 pub fn empty_entity_b_warning() -> String {
@@ -17,29 +17,9 @@ pub fn empty_entity_b_warning() -> String {
         .to_owned()
 }
 
-/// Converts a parsed relationship record into the checker's input.
-fn relationship_input(r: RelationshipRecord) -> RelationshipInput {
-    RelationshipInput {
-        name: r.name,
-        entity_a: r.entity_a,
-        entity_a_type: r.entity_a_type,
-        entity_b: r.entity_b,
-        entity_b_type: r.entity_b_type,
-        reverse_name: r.reverse_name,
-        fields: r.fields,
-        source_reliability: r.source_reliability,
-        brand: r.brand,
-        relationship_type: r.relationship_type,
-        entity_a_family: r.entity_a_family,
-        entity_b_family: r.entity_b_family,
-    }
-}
-
 /// Checks a relationship record; the error is the message for its line.
-pub fn check(checker: &Checker<'_>, r: RelationshipRecord) -> Result<EntityRelationship, String> {
-    checker
-        .check(relationship_input(r))
-        .map_err(|e| e.to_string())
+pub fn check(checker: &Checker<'_>, r: RelationshipInput) -> Result<EntityRelationship, String> {
+    checker.check(r).map_err(|e| e.to_string())
 }
 
 /// `render`: one rendering per relationship record.
@@ -57,7 +37,7 @@ pub fn render<R: Read + Send, W: Write, E: Write>(
     let prepare = |record| {
         let r = match record {
             Record::Relationship(r) => *r,
-            Record::Indicator(_) => {
+            Record::IndicatorRecord(_) => {
                 return Err(
                     "an indicator record (keys `value`, `type`); `render` takes \
                             relationship records only, `batch` takes both"
