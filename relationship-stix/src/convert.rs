@@ -201,9 +201,7 @@ impl<'a, W: Write> Converter<'a, '_, W> {
         if let Some(t) = triple {
             *self.report.rejected_by_triple.entry(t).or_default() += 1;
         }
-        if let Some(id) = id
-            && reason != RejectReason::DuplicateId
-        {
+        if let Some(id) = id.filter(|_| reason != RejectReason::DuplicateId) {
             self.not_converted.insert(id.into(), reason);
         }
         if let Some(sink) = self.rejects.as_deref_mut() {
@@ -298,10 +296,10 @@ impl<'a, W: Write> Converter<'a, '_, W> {
                 triple,
             });
         }
-        if let Some(creator) = obj.get("created_by_ref").and_then(Value::as_str)
-            && !self.creators.contains(creator)
-        {
-            self.creators.insert(creator.into());
+        if let Some(creator) = obj.get("created_by_ref").and_then(Value::as_str) {
+            if !self.creators.contains(creator) {
+                self.creators.insert(creator.into());
+            }
         }
         if stix_type == "relationship" {
             return self.relationship(pos, id, obj);
@@ -387,9 +385,8 @@ impl<'a, W: Write> Converter<'a, '_, W> {
             if t == ty::INTRUSION_SET {
                 self.intrusion_sets.insert(mapped.value.clone());
             }
-            if t == ty::ATTACK_PATTERN
-                && let Some(mitre_id) = mapped.fields.get("mitreid").and_then(Value::as_str)
-            {
+            let mitre_id = mapped.fields.get("mitreid").and_then(Value::as_str);
+            if let Some(mitre_id) = mitre_id.filter(|_| t == ty::ATTACK_PATTERN) {
                 self.technique_names
                     .insert(mitre_id.to_owned(), mapped.value.clone());
             }
