@@ -27,7 +27,8 @@ relationship type or family, and in strict mode an unknown name or type or a dis
 are reported on stderr as `line N: <reason>`, and the exit code is 1.
 Processing stops at the first bad record (what came before it is written) unless --keep-going
 is given: then every valid record is written, every bad one reported, and the exit code is
-still 1. Exit code 2 means a usage error.";
+still 1. Exit code 2 means a usage error or an input that cannot be read or output that
+cannot be written.";
 
 /// `xsoar-rel`: type-checked Cortex XSOAR indicator relationships from NDJSON.
 #[derive(Debug, Parser)]
@@ -39,15 +40,7 @@ still 1. Exit code 2 means a usage error.";
         Reads NDJSON records from a file or stdin (`-`), checks each relationship against a \
         relationship schema (by default the built-in XSOAR schema: 71 names, 30 types), and \
         writes XSOAR's exact JSON to stdout, one value per line.",
-    after_help = "Examples:\n  \
-        xsoar-rel batch examples/data/relationships.ndjson\n  \
-        xsoar-rel render --format entry --python-json < relationships.ndjson\n  \
-        xsoar-rel --lenient batch --batch-size 500 feed.ndjson > batches.ndjson\n  \
-        xsoar-rel schema check schemas/xsoar.json\n  \
-        xsoar-rel schema diff old.json new.json\n  \
-        xsoar-rel generate --schema schemas/hr.json --out src/hr.rs --check\n  \
-        xsoar-rel convert-stix data/attck/enterprise.json -o attck-batches.ndjson\n  \
-        xsoar-rel validate attck-batches.ndjson"
+    after_help = top_help()
 )]
 pub struct Cli {
     /// Options every subcommand takes.
@@ -166,7 +159,8 @@ pub enum SchemaCommand {
     /// Validate a schema file and print a one-line summary, or every error found.
     #[command(after_help = "\
 Prints `FILE: ok — N relationship names, T types, X expanded triples` and exits 0, or prints
-each error as `… at FILE:LINE:COLUMN; did you mean …?` on stderr and exits 1.
+each error as `… at FILE:LINE:COLUMN; did you mean …?` on stderr and exits 1; exits 2 when
+FILE cannot be read.
 
 Example:
   xsoar-rel schema check schemas/xsoar.json")]
@@ -183,6 +177,23 @@ pub struct SchemaCheckArgs {
     /// The schema file to check.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+}
+
+fn top_help() -> String {
+    format!(
+        "Examples:
+  xsoar-rel batch examples/data/relationships.ndjson
+  xsoar-rel render --format entry --python-json < relationships.ndjson
+  xsoar-rel --lenient batch --batch-size 500 feed.ndjson > batches.ndjson
+  xsoar-rel schema check schemas/xsoar.json
+  xsoar-rel schema diff old.json new.json
+  xsoar-rel generate --schema schemas/hr.json --out src/hr.rs --check
+  xsoar-rel convert-stix data/attck/enterprise.json -o attck-batches.ndjson
+  xsoar-rel validate attck-batches.ndjson
+
+{}",
+        crate::exit::EXIT_CODES_HELP
+    )
 }
 
 fn render_help() -> String {

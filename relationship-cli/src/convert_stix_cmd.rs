@@ -14,8 +14,7 @@ use relationship_core::json::JsonStyle;
 use relationship_schema::Schema;
 use relationship_stix::{ConvertError, ConvertOptions, Phase, Progress, convert};
 
-/// Exit code when the bundle is malformed or a file cannot be read or written.
-pub const EXIT_ERROR: u8 = 1;
+use crate::exit::Exit;
 
 /// The `after_help` text of `convert-stix`.
 pub const CONVERT_STIX_HELP: &str = "\
@@ -35,8 +34,9 @@ contains, belongs-to -> part-of.
 Every relationship is checked against the schema (strict unless --lenient). Objects that
 cannot be converted are counted in the summary; --reject-file writes each one as a JSON line
 {\"reason\", \"message\", \"path\", \"id\", \"type\", \"object\"}. The exit code is 0 when the
-bundle was read to the end, 1 when it is malformed (the error names line, column and the
-`objects[N]` element) or a file cannot be read or written.
+bundle was read to the end (objects not converted do not change it), 1 when it is malformed
+(the error names line, column and the `objects[N]` element), 2 when a file cannot be read or
+written.
 
 Examples:
   scripts/fetch-attck.sh
@@ -136,21 +136,22 @@ fn progress_bar(total: Option<u64>) -> Option<ProgressBar> {
 
 /// Runs `convert-stix` with the loaded schema: batches to `-o` or stdout, the summary and
 /// errors to `diag`. Returns the exit code.
-pub fn run<E: Write>(args: &ConvertStixArgs, schema: &Schema, mode: Mode, diag: &mut E) -> u8 {
-    let fail = |diag: &mut E, msg: String| {
+pub fn run<E: Write>(args: &ConvertStixArgs, schema: &Schema, mode: Mode, diag: &mut E) -> Exit {
+    let fail = |diag: &mut E, exit: Exit, msg: String| {
         let _ = writeln!(diag, "xsoar-rel: convert-stix: {msg}");
         let _ = diag.flush();
-        EXIT_ERROR
+        exit
     };
+    let io_fail = |diag: &mut E, msg: String| fail(diag, Exit::UsageOrIo, msg);
     let (input, total) = match open_input(&args.bundle) {
         Ok(x) => x,
-        Err(e) => return fail(diag, format!("cannot read {}: {e}", args.bundle.display())),
+        Err(e) => return io_fail(diag, format!("cannot read {}: {e}", args.bundle.display())),
     };
     let output: Box<dyn Write> = match &args.output {
         None => Box::new(io::stdout().lock()),
         Some(path) => match File::create(path) {
             Ok(f) => Box::new(f),
-            Err(e) => return fail(diag, format!("cannot create {}: {e}", path.display())),
+            Err(e) => return io_fail(diag, format!("cannot create {}: {e}", path.display())),
         },
     };
     let output = BufWriter::with_capacity(256 * 1024, output);
@@ -158,7 +159,7 @@ pub fn run<E: Write>(args: &ConvertStixArgs, schema: &Schema, mode: Mode, diag: 
         None => None,
         Some(path) => match File::create(path) {
             Ok(f) => Some(BufWriter::new(f)),
-            Err(e) => return fail(diag, format!("cannot create {}: {e}", path.display())),
+            Err(e) => return io_fail(diag, format!("cannot create {}: {e}", path.display())),
         },
     };
     let bar = progress_bar(total);
@@ -190,16 +191,18 @@ pub fn run<E: Write>(args: &ConvertStixArgs, schema: &Schema, mode: Mode, diag: 
         Ok(report) => {
             let _ = writeln!(diag, "{report}");
             let _ = diag.flush();
-            0
+            Exit::Ok
         }
         // The reader of stdout went away: stop quietly, as the other subcommands do.
-        Err(ConvertError::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(ConvertError::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Ok,
         Err(ConvertError::Read(e)) => {
-            fail(diag, format!("cannot read {}: {e}", args.bundle.display()))
+            io_fail(diag, format!("cannot read {}: {e}", args.bundle.display()))
         }
-        Err(e @ (ConvertError::Json { .. } | ConvertError::NotABundle(_))) => {
-            fail(diag, format!("{}: {e}", args.bundle.display()))
-        }
-        Err(e) => fail(diag, e.to_string()),
+        Err(e @ (ConvertError::Json { .. } | ConvertError::NotABundle(_))) => fail(
+            diag,
+            Exit::Invalid,
+            format!("{}: {e}", args.bundle.display()),
+        ),
+        Err(e) => io_fail(diag, e.to_string()),
     }
 }

@@ -7,11 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use relationship_schema::diff::SchemaDiff;
 
-/// Exit code when the schemas differ (with `--breaking`: when the difference is breaking).
-pub const EXIT_DIFFERENT: u8 = 1;
-
-/// Exit code when a schema is invalid or unreadable, or the report cannot be written.
-pub const EXIT_ERROR: u8 = 2;
+use crate::exit::Exit;
 
 /// The `after_help` text of `schema diff`.
 pub const DIFF_HELP: &str = "\
@@ -26,8 +22,8 @@ A change is breaking when code that compiled against the old schema's generated 
 stop compiling (a removed or renamed type, name, marker or method, or a pair no longer
 allowed); a changed reverse name is reported but is not breaking.
 
-Exit codes, as diff(1): 0 when the schemas are the same, 1 when they differ (with --breaking:
-only when the change is breaking), 2 when a schema is invalid or unreadable.
+Exit codes: 0 when the schemas are the same, 1 when they differ (with --breaking: only when
+the change is breaking) or a schema is invalid, 2 when a file cannot be read or written.
 
 Examples:
   xsoar-rel schema diff schemas/xsoar.json schemas/my_xsoar.json
@@ -55,7 +51,7 @@ pub struct SchemaDiffArgs {
 
 /// The report text (or JSON, with `--json`, ending in a newline) and the exit code for two
 /// loaded schemas.
-pub fn report(args: &SchemaDiffArgs, diff: &SchemaDiff) -> (String, u8) {
+pub fn report(args: &SchemaDiffArgs, diff: &SchemaDiff) -> (String, Exit) {
     let text = if args.json {
         let mut s = serde_json::to_string_pretty(&diff.to_json()).unwrap_or_default();
         s.push('\n');
@@ -68,27 +64,29 @@ pub fn report(args: &SchemaDiffArgs, diff: &SchemaDiff) -> (String, u8) {
     } else {
         !diff.is_empty()
     };
-    (text, if different { EXIT_DIFFERENT } else { 0 })
+    (text, if different { Exit::Invalid } else { Exit::Ok })
 }
 
 /// Runs `schema diff`: loads both files, writes the report to `stdout` and errors to
 /// `diag`. Returns the exit code.
-pub fn run<W: Write, E: Write>(args: &SchemaDiffArgs, stdout: &mut W, diag: &mut E) -> u8 {
+pub fn run<W: Write, E: Write>(args: &SchemaDiffArgs, stdout: &mut W, diag: &mut E) -> Exit {
     let old = relationship_schema_parse::load(&args.old);
     let new = relationship_schema_parse::load(&args.new);
     let (old, new) = match (old, new) {
         (Ok(o), Ok(n)) => (o, n),
         (o, n) => {
             // Report both files' errors at once.
+            let mut exit = Exit::Ok;
             for errors in [o.err(), n.err()].into_iter().flatten() {
                 let _ = writeln!(diag, "{}", errors.to_string().trim_end());
+                exit = exit.worst(Exit::for_schema_errors(&errors));
             }
             let _ = writeln!(
                 diag,
                 "xsoar-rel: schema diff: cannot compare invalid schemas"
             );
             let _ = diag.flush();
-            return EXIT_ERROR;
+            return exit;
         }
     };
     let diff = SchemaDiff::between(&old, &new);
@@ -100,7 +98,7 @@ pub fn run<W: Write, E: Write>(args: &SchemaDiffArgs, stdout: &mut W, diag: &mut
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
             let _ = writeln!(diag, "xsoar-rel: cannot write output: {e}");
             let _ = diag.flush();
-            EXIT_ERROR
+            Exit::UsageOrIo
         }
         _ => code,
     }
@@ -137,10 +135,10 @@ mod tests {
         let same = SchemaDiff::between(&one, &one);
         let added = SchemaDiff::between(&one, &two);
         let removed = SchemaDiff::between(&two, &one);
-        assert_eq!(report(&args(false, false), &same).1, 0);
-        assert_eq!(report(&args(false, false), &added).1, EXIT_DIFFERENT);
-        assert_eq!(report(&args(false, true), &added).1, 0);
-        assert_eq!(report(&args(false, true), &removed).1, EXIT_DIFFERENT);
+        assert_eq!(report(&args(false, false), &same).1, Exit::Ok);
+        assert_eq!(report(&args(false, false), &added).1, Exit::Invalid);
+        assert_eq!(report(&args(false, true), &added).1, Exit::Ok);
+        assert_eq!(report(&args(false, true), &removed).1, Exit::Invalid);
     }
 
     #[test]
@@ -153,7 +151,7 @@ mod tests {
     }
 
     #[test]
-    fn invalid_schema_exits_2_naming_the_file() {
+    fn unreadable_schemas_exit_2_naming_the_files() {
         let a = SchemaDiffArgs {
             old: "/nonexistent/old.json".into(),
             new: "/nonexistent/new.json".into(),
@@ -161,7 +159,7 @@ mod tests {
             breaking: false,
         };
         let (mut out, mut diag) = (Vec::new(), Vec::new());
-        assert_eq!(run(&a, &mut out, &mut diag), EXIT_ERROR);
+        assert_eq!(run(&a, &mut out, &mut diag), Exit::UsageOrIo);
         assert!(out.is_empty());
         let diag = String::from_utf8(diag).unwrap();
         assert!(diag.contains("/nonexistent/old.json"), "{diag}");

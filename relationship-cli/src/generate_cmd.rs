@@ -11,12 +11,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use relationship_codegen::{GenerateError, GenerateOptions, Schema, SchemaErrors};
 
-/// Exit code of `--check` when the file is missing or differs.
-pub const EXIT_STALE: u8 = 1;
-
-/// Exit code when the schema is invalid, the options are wrong or a file cannot be read or
-/// written.
-pub const EXIT_ERROR: u8 = 2;
+use crate::exit::Exit;
 
 /// The `after_help` text of `generate`.
 pub const GENERATE_HELP: &str = "\
@@ -26,7 +21,8 @@ script gets from `relationship_codegen::Builder` with the same schema and option
 it with `include!(\"path/to/file.rs\")` (with --module) or inside a module you write.
 
 Exit codes: 0 written (or, with --check, up to date); 1 with --check when the --out file is
-missing or differs (stale); 2 on an invalid schema, bad options or an I/O error.
+missing or differs (stale), or when the schema is invalid or one of its names is not a usable
+Rust identifier; 2 on a bad option (--module, --runtime-path) or an I/O error.
 
 Examples:
   xsoar-rel generate > src/xsoar_generated.rs
@@ -97,11 +93,26 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The process exit code.
-    pub fn exit_code(&self) -> u8 {
+    /// The exit code: [`Exit::Invalid`] for a stale file, else [`Exit::Ok`].
+    pub fn exit(&self) -> Exit {
         match self {
-            Outcome::Stale(_) => EXIT_STALE,
-            _ => 0,
+            Outcome::Stale(_) => Exit::Invalid,
+            _ => Exit::Ok,
+        }
+    }
+}
+
+impl GenerateCmdError {
+    /// The exit code: [`Exit::Invalid`] for an invalid schema or a schema name that is not a
+    /// Rust identifier, [`Exit::UsageOrIo`] for a bad option or an I/O error.
+    pub fn exit(&self) -> Exit {
+        match self {
+            GenerateCmdError::Schema(errors) => Exit::for_schema_errors(errors),
+            GenerateCmdError::Generate {
+                source: GenerateError::Ident { .. },
+                ..
+            } => Exit::Invalid,
+            GenerateCmdError::Generate { .. } | GenerateCmdError::Io { .. } => Exit::UsageOrIo,
         }
     }
 }
@@ -256,7 +267,7 @@ pub fn run<W: Write, E: Write>(
     schema_path: Option<&Path>,
     stdout: &mut W,
     diag: &mut E,
-) -> u8 {
+) -> Exit {
     let loaded;
     let schema = match schema_path {
         None => relationship_core::xsoar::schema(),
@@ -299,7 +310,7 @@ pub fn run<W: Write, E: Write>(
         }
     };
     let _ = diag.flush();
-    outcome.exit_code()
+    outcome.exit()
 }
 
 fn schema_label(args: &GenerateArgs, schema_path: Option<&Path>, schema: &Schema) -> String {
@@ -308,11 +319,11 @@ fn schema_label(args: &GenerateArgs, schema_path: Option<&Path>, schema: &Schema
         .unwrap_or_default()
 }
 
-fn fail<E: Write>(diag: &mut E, e: &GenerateCmdError) -> u8 {
+fn fail<E: Write>(diag: &mut E, e: &GenerateCmdError) -> Exit {
     let text = e.to_string();
     let _ = writeln!(diag, "xsoar-rel: {}", text.trim_end());
     let _ = diag.flush();
-    EXIT_ERROR
+    e.exit()
 }
 
 #[cfg(test)]
@@ -367,7 +378,7 @@ mod tests {
         a.runtime_path = "not a path".into();
         let mut out = Vec::new();
         let mut diag = Vec::new();
-        assert_eq!(run(&a, None, &mut out, &mut diag), EXIT_ERROR);
+        assert_eq!(run(&a, None, &mut out, &mut diag), Exit::UsageOrIo);
         assert!(out.is_empty());
         assert_eq!(
             String::from_utf8(diag).unwrap(),

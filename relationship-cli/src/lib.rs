@@ -4,12 +4,17 @@
 //! The binary (`src/main.rs`) only parses the command line and calls [`run::run`].
 #![forbid(unsafe_code)]
 
+pub mod batch_cmd;
 pub mod cli;
 pub mod convert_stix_cmd;
 pub mod diff_cmd;
+pub mod exit;
 pub mod generate_cmd;
-pub mod record;
+pub mod input;
+pub mod render_cmd;
 pub mod run;
+pub mod schema_cmd;
 pub mod validate_cmd;
 
 pub use cli::Cli;
+pub use exit::Exit;

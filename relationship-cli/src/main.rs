@@ -8,5 +8,5 @@ use relationship_cli::{Cli, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    run::run(&cli)
+    run::run(&cli).into()
 }

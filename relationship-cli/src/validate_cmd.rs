@@ -9,11 +9,7 @@ use clap::Args;
 use relationship_core::validate::{Stats, validate_reader};
 use relationship_schema::Schema;
 
-/// Exit code when a violation was found or a file could not be read.
-pub const EXIT_INVALID: u8 = 1;
-
-/// Exit code for a usage error.
-pub const EXIT_USAGE: u8 = 2;
+use crate::exit::Exit;
 
 /// The `after_help` text of `validate`.
 pub const VALIDATE_HELP: &str = "\
@@ -28,8 +24,8 @@ types of the schema, and an allowed (entityAType, name, entityBType) triple.
 Every violation is reported on stderr as `FILE:LINE: PATH: REASON`, where PATH is a JSON path
 such as `[0][3].relationships[12].reverseName` (batch 0, indicator 3 of that batch), and the
 reason names the nearest valid choices. For each clean file, `FILE: ok` and its counts go to
-stdout. The exit code is 1 if any violation was found or a file could not be read.
-Validation is always strict: --lenient does not apply.
+stdout. The exit code is 1 if any violation was found, 2 if a file could not be read (or
+--lenient was given). Validation is always strict: --lenient does not apply.
 
 Examples:
   xsoar-rel validate batches.ndjson
@@ -70,15 +66,15 @@ pub fn run<W: Write, E: Write>(
     lenient: bool,
     stdout: &mut W,
     diag: &mut E,
-) -> u8 {
+) -> Exit {
     if lenient {
         let _ = writeln!(
             diag,
             "xsoar-rel: validate checks batches against the schema; --lenient does not apply"
         );
-        return EXIT_USAGE;
+        return Exit::UsageOrIo;
     }
-    let mut code = 0;
+    let mut code = Exit::Ok;
     let mut total_violations = 0u64;
     for path in &args.files {
         let name = path.display().to_string();
@@ -86,7 +82,7 @@ pub fn run<W: Write, E: Write>(
             Ok(r) => r,
             Err(e) => {
                 let _ = writeln!(diag, "xsoar-rel: cannot read {name}: {e}");
-                code = EXIT_INVALID;
+                code = code.worst(Exit::UsageOrIo);
                 continue;
             }
         };
@@ -100,7 +96,7 @@ pub fn run<W: Write, E: Write>(
                     if let Err(e) = writeln!(stdout, "{name}: ok — {}", counts(&stats)) {
                         if e.kind() != io::ErrorKind::BrokenPipe {
                             let _ = writeln!(diag, "xsoar-rel: cannot write output: {e}");
-                            code = EXIT_INVALID;
+                            code = code.worst(Exit::UsageOrIo);
                         }
                     }
                 } else {
@@ -112,7 +108,7 @@ pub fn run<W: Write, E: Write>(
                         if violations.len() == 1 { "" } else { "s" },
                         counts(&stats)
                     );
-                    code = EXIT_INVALID;
+                    code = code.worst(Exit::Invalid);
                 }
             }
             Err(e) => {
@@ -120,7 +116,7 @@ pub fn run<W: Write, E: Write>(
                     let _ = writeln!(diag, "{v}");
                 }
                 let _ = writeln!(diag, "xsoar-rel: {e}");
-                code = EXIT_INVALID;
+                code = code.worst(Exit::UsageOrIo);
             }
         }
     }

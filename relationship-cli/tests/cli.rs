@@ -508,11 +508,11 @@ fn garbage_input_never_panics() {
 }
 
 #[test]
-fn a_missing_input_file_is_exit_1() {
+fn a_missing_input_file_is_exit_2() {
     xsoar_rel()
         .args(["batch", "/nonexistent/input.ndjson"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains(
             "cannot read /nonexistent/input.ndjson",
         ));
@@ -520,7 +520,7 @@ fn a_missing_input_file_is_exit_1() {
     xsoar_rel()
         .args(["render", env!("CARGO_MANIFEST_DIR")])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(
             predicate::str::contains("cannot read ").and(predicate::str::contains("directory")),
         );
@@ -830,7 +830,7 @@ fn schema_check_reports_errors_with_positions() {
     xsoar_rel()
         .args(["schema", "check", "/nonexistent/schema.json"])
         .assert()
-        .code(1);
+        .code(2);
 }
 
 #[test]

@@ -162,7 +162,7 @@ fn stdin_and_pipe_into_validate() {
 }
 
 #[test]
-fn malformed_bundles_and_missing_files_exit_1() {
+fn malformed_bundles_exit_1_missing_files_exit_2() {
     let bad = scratch("cs-bad.json");
     std::fs::write(
         &bad,
@@ -191,7 +191,7 @@ fn malformed_bundles_and_missing_files_exit_1() {
     xsoar_rel()
         .args(["convert-stix", "/nonexistent/bundle.json"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains(
             "cannot read /nonexistent/bundle.json",
         ));
@@ -200,7 +200,7 @@ fn malformed_bundles_and_missing_files_exit_1() {
         .arg(bundle())
         .args(["--reject-file", "/nonexistent/dir/r.ndjson"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains(
             "cannot create /nonexistent/dir/r.ndjson",
         ));

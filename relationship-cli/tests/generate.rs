@@ -252,7 +252,7 @@ fn check_needs_out() {
 }
 
 #[test]
-fn invalid_schema_exits_2_with_its_position() {
+fn invalid_schema_exits_1_with_its_position() {
     let dir = scratch_dir("bad-schema");
     std::fs::write(
         dir.join("bad.json"),
@@ -263,7 +263,7 @@ fn invalid_schema_exits_2_with_its_position() {
         .current_dir(&dir)
         .args(["generate", "--schema", "bad.json", "--out", "gen.rs"])
         .assert()
-        .code(2)
+        .code(1)
         .stdout("")
         .stderr(predicate::str::contains("bad.json:2:"))
         .stderr(predicate::str::contains("`Account`"));

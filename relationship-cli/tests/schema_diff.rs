@@ -148,7 +148,7 @@ fn breaking_flag_exits_1_only_for_breaking_changes() {
 }
 
 #[test]
-fn invalid_or_missing_schema_exits_2() {
+fn invalid_schema_exits_1_missing_schema_exits_2() {
     let bad = scratch("diff-bad.json", "{\"name\": \"bad\",\n \"typs\": []}");
     let old = scratch("diff-ok.json", OLD);
     xsoar_rel()
@@ -156,7 +156,7 @@ fn invalid_or_missing_schema_exits_2() {
         .arg(&old)
         .arg(&bad)
         .assert()
-        .code(2)
+        .code(1)
         .stdout("")
         .stderr(predicate::str::contains("diff-bad.json:2:"))
         .stderr(predicate::str::contains("did you mean `types`?"))

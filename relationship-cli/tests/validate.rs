@@ -86,7 +86,7 @@ fn several_files_stdin_and_errors() {
         .arg(&bad)
         .arg("/nonexistent/v.json")
         .assert()
-        .code(1)
+        .code(2)
         .stdout(predicate::str::contains("v-good.json: ok"))
         .stderr(
             predicate::str::contains("v-bad2.json:1: [0][0].type: unknown indicator type `Hots`")

@@ -297,11 +297,15 @@ impl<W: Write> BatchWriter<W> {
             );
             key_buf.clear();
             self.out_buf = key_buf;
-            if let Some(&i) = self.index.get(&key)
-                && let Some(owner) = self.entries.get_mut(i)
-                && owner.value == relationship.entity_a()
-                && owner.indicator_type == relationship.entity_a_type()
-            {
+            let owner = self
+                .index
+                .get(&key)
+                .and_then(|&i| self.entries.get_mut(i))
+                .filter(|owner| {
+                    owner.value == relationship.entity_a()
+                        && owner.indicator_type == relationship.entity_a_type()
+                });
+            if let Some(owner) = owner {
                 owner.relationships.push(relationship);
                 return Ok(());
             }

@@ -305,11 +305,9 @@ fn backticked(names: &[String]) -> String {
 }
 
 fn hint(suggestions: &[String]) -> String {
-    if suggestions.is_empty() {
-        return String::new();
-    }
-    let refs: Vec<&str> = suggestions.iter().map(String::as_str).collect();
-    format!("; did you mean {}?", suggest::or_list(&refs))
+    suggest::did_you_mean_of(suggestions)
+        .map(|h| format!("; {h}"))
+        .unwrap_or_default()
 }
 
 fn name_hint(name: &str, suggestions: &[String], reverse_of: &[String]) -> String {
@@ -410,13 +408,14 @@ impl<'s> Checker<'s> {
     /// Checks one record and builds the relationship.
     pub fn check(&self, mut input: RelationshipInput) -> Result<EntityRelationship, CheckError> {
         for arg in FixedArg::ALL {
-            if let Some(value) = arg.value_in(&input)
-                && value != arg.valid()
-            {
-                return Err(CheckError::InvalidFixedArg {
-                    arg,
-                    value: value.to_owned(),
-                });
+            match arg.value_in(&input) {
+                Some(value) if value != arg.valid() => {
+                    return Err(CheckError::InvalidFixedArg {
+                        arg,
+                        value: value.to_owned(),
+                    });
+                }
+                _ => {}
             }
         }
         let reliability = match input.source_reliability.as_deref() {
@@ -431,14 +430,8 @@ impl<'s> Checker<'s> {
             },
             Mode::Strict => {
                 let expected = self.check_strict(&input)?;
-                if let Some(given) = explicit_reverse
-                    && given != expected
-                {
-                    return Err(CheckError::ReverseMismatch {
-                        name: input.name,
-                        given,
-                        expected: expected.to_owned(),
-                    });
+                if let Some(given) = explicit_reverse {
+                    self.check_reverse(&input.name, &given)?;
                 }
                 Cow::Owned(expected.to_owned())
             }
@@ -472,22 +465,35 @@ impl<'s> Checker<'s> {
                 name: input.name.clone(),
             });
         }
-        let Some(&rel) = self.rels.get(input.name.as_str()) else {
-            let reverse_of = self
-                .schema
-                .relationships()
-                .iter()
-                .filter(|r| r.reverse() == input.name)
-                .map(|r| r.name().to_owned())
-                .collect();
-            return Err(CheckError::UnknownName {
-                name: input.name.clone(),
-                suggestions: owned(self.schema.suggest_relationships(&input.name)),
-                reverse_of,
-            });
-        };
-        let source = self.type_of(EntitySide::A, &input.entity_a_type)?;
-        let target = self.type_of(EntitySide::B, &input.entity_b_type)?;
+        self.check_triple(&input.entity_a_type, &input.name, &input.entity_b_type)
+    }
+
+    /// Checks the triple `(source_type, name, target_type)` alone, without entity values:
+    /// the name and both types must be the schema's and the schema must allow the pair.
+    /// Returns the schema's reverse name of `name`.
+    ///
+    /// The errors are [`Checker::check`]'s in strict mode, in the same order: an unknown
+    /// name, an unknown source type, an unknown target type, a pair not allowed. This holds
+    /// in either [`Mode`].
+    ///
+    /// ```
+    /// use relationship_core::check::{CheckError, Checker, Mode};
+    /// let checker = Checker::new(relationship_core::xsoar::schema(), Mode::Strict);
+    /// assert_eq!(checker.check_triple("Account", "uses", "Host"), Ok("used-by"));
+    /// assert!(matches!(
+    ///     checker.check_triple("Account", "uses", "CVE"),
+    ///     Err(CheckError::PairNotAllowed { .. })
+    /// ));
+    /// ```
+    pub fn check_triple(
+        &self,
+        source_type: &str,
+        name: &str,
+        target_type: &str,
+    ) -> Result<&'s str, CheckError> {
+        let rel = self.check_name(name)?;
+        let source = self.check_type(EntitySide::A, source_type)?;
+        let target = self.check_type(EntitySide::B, target_type)?;
         if !self.schema.allows(rel, source, target) {
             let type_names = |ids: Vec<TypeId>| -> Vec<String> {
                 ids.into_iter()
@@ -495,9 +501,9 @@ impl<'s> Checker<'s> {
                     .collect()
             };
             return Err(CheckError::PairNotAllowed {
-                source_type: input.entity_a_type.clone(),
-                name: input.name.clone(),
-                target_type: input.entity_b_type.clone(),
+                source_type: source_type.to_owned(),
+                name: name.to_owned(),
+                target_type: target_type.to_owned(),
                 allowed_targets: type_names(self.schema.targets_for(rel, source)),
                 allowed_names_between: self
                     .schema
@@ -510,7 +516,28 @@ impl<'s> Checker<'s> {
         Ok(self.schema.rel(rel).reverse())
     }
 
-    fn type_of(&self, which: EntitySide, ty: &str) -> Result<TypeId, CheckError> {
+    /// Checks that `name` is a relationship name of the schema
+    /// ([`CheckError::UnknownName`], with the nearest names, otherwise).
+    pub fn check_name(&self, name: &str) -> Result<RelId, CheckError> {
+        self.rels.get(name).copied().ok_or_else(|| {
+            let reverse_of = self
+                .schema
+                .relationships()
+                .iter()
+                .filter(|r| r.reverse() == name)
+                .map(|r| r.name().to_owned())
+                .collect();
+            CheckError::UnknownName {
+                name: name.to_owned(),
+                suggestions: owned(self.schema.suggest_relationships(name)),
+                reverse_of,
+            }
+        })
+    }
+
+    /// Checks that `ty`, the type of entity `which`, is a type of the schema
+    /// ([`CheckError::UnknownType`], with the nearest types, otherwise).
+    pub fn check_type(&self, which: EntitySide, ty: &str) -> Result<TypeId, CheckError> {
         self.types
             .get(ty)
             .copied()
@@ -520,8 +547,23 @@ impl<'s> Checker<'s> {
                 suggestions: owned(self.schema.suggest_types(ty)),
             })
     }
-}
 
+    /// Checks that an explicit reverse name `given` is the schema's reverse of `name`
+    /// ([`CheckError::ReverseMismatch`] otherwise; [`CheckError::UnknownName`] when `name`
+    /// is not the schema's).
+    pub fn check_reverse(&self, name: &str, given: &str) -> Result<(), CheckError> {
+        let expected = self.schema.rel(self.check_name(name)?).reverse();
+        if given == expected {
+            Ok(())
+        } else {
+            Err(CheckError::ReverseMismatch {
+                name: name.to_owned(),
+                given: given.to_owned(),
+                expected: expected.to_owned(),
+            })
+        }
+    }
+}
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

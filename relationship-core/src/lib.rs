@@ -5,6 +5,7 @@
 //! * [`IndicatorObject`] and [`batch`]: `createIndicators` batches, streamed;
 //! * [`json`]: compact output or output byte-identical to Python's `json.dumps`;
 //! * [`check`]: strict or XSOAR-lenient run-time checks of dynamic records against a schema;
+//! * [`record`]: NDJSON input lines, relationship or indicator, with messages naming the key;
 //! * [`Reliability`]: XSOAR's seven source reliability strings;
 //! * [`xsoar`], [`typed`], [`prelude`]: the compile-time layer generated from the default
 //!   schema: `#[derive(Indicator)]`, `#[derive(Relationships)]` and typed constructors such
@@ -24,6 +25,7 @@ pub mod batch;
 pub mod check;
 pub mod indicator;
 pub mod json;
+pub mod record;
 pub mod relationship;
 pub mod reliability;
 pub mod validate;
@@ -35,6 +37,7 @@ pub use batch::{BatchOptions, BatchStats, BatchWriter, Placement, write_batches}
 pub use check::{CheckError, Checker, Mode, RelationshipInput};
 pub use indicator::{DUMMY_INDICATOR_VALUE, IndicatorObject};
 pub use json::JsonStyle;
+pub use record::{IndicatorRecord, Record, RecordError, parse_line};
 pub use relationship::{
     ContextRendering, EntityRelationship, EntryRendering, Fields, IndicatorRendering,
 };

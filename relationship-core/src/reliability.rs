@@ -134,11 +134,9 @@ impl InvalidReliability {
     }
 
     fn hint(&self) -> String {
-        if self.suggestions.is_empty() {
-            String::new()
-        } else {
-            format!("; did you mean {}?", suggest::or_list(&self.suggestions))
-        }
+        suggest::did_you_mean_of(&self.suggestions)
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default()
     }
 }
 

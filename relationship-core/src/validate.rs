@@ -42,7 +42,7 @@ use relationship_schema::Schema;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::check::{CheckError, Checker, EntitySide, Mode, RelationshipInput};
+use crate::check::{Checker, EntitySide, Mode};
 use crate::indicator::DUMMY_INDICATOR_VALUE;
 use crate::relationship::{ENTITY_FAMILY, RELATIONSHIP_TYPE};
 
@@ -517,36 +517,20 @@ impl<'a> Validator<'a> {
             }
         }
         let name = strings.get("name").copied();
-        let known_name = name.filter(|n| self.schema.rel_id(n).is_some());
-        if let Some(n) = name
-            && known_name.is_none()
-        {
-            let e = CheckError::UnknownName {
-                name: n.to_owned(),
-                suggestions: owned(self.schema.suggest_relationships(n)),
-                reverse_of: self
-                    .schema
-                    .relationships()
-                    .iter()
-                    .filter(|r| r.reverse() == n)
-                    .map(|r| r.name().to_owned())
-                    .collect(),
-            };
-            self.report(
-                line,
-                format!("{path}.name"),
-                ViolationKind::UnknownName,
-                e.to_string(),
-            );
+        let mut known_name = None;
+        if let Some(n) = name {
+            match self.checker.check_name(n) {
+                Ok(_) => known_name = Some(n),
+                Err(e) => self.report(
+                    line,
+                    format!("{path}.name"),
+                    ViolationKind::UnknownName,
+                    e.to_string(),
+                ),
+            }
         }
         if let (Some(n), Some(given)) = (known_name, strings.get("reverseName")) {
-            let expected = self.schema.reverse_of(n).unwrap_or_default();
-            if *given != expected {
-                let e = CheckError::ReverseMismatch {
-                    name: n.to_owned(),
-                    given: (*given).to_owned(),
-                    expected: expected.to_owned(),
-                };
+            if let Err(e) = self.checker.check_reverse(n, given) {
                 self.report(
                     line,
                     format!("{path}.reverseName"),
@@ -560,35 +544,23 @@ impl<'a> Validator<'a> {
             ("entityAType", EntitySide::A),
             ("entityBType", EntitySide::B),
         ] {
-            if let Some(t) = strings.get(key) {
-                if self.schema.type_id(t).is_none() {
-                    types_known = false;
-                    let e = CheckError::UnknownType {
-                        which,
-                        ty: (*t).to_owned(),
-                        suggestions: owned(self.schema.suggest_types(t)),
-                    };
-                    self.report(
-                        line,
-                        format!("{path}.{key}"),
-                        ViolationKind::UnknownEntityType,
-                        e.to_string(),
-                    );
-                }
-            } else {
+            let Some(t) = strings.get(key) else {
                 types_known = false;
+                continue;
+            };
+            if let Err(e) = self.checker.check_type(which, t) {
+                types_known = false;
+                self.report(
+                    line,
+                    format!("{path}.{key}"),
+                    ViolationKind::UnknownEntityType,
+                    e.to_string(),
+                );
             }
         }
         if let (Some(n), true) = (known_name, types_known) {
-            let input = RelationshipInput {
-                name: n.to_owned(),
-                entity_a: "a".into(),
-                entity_a_type: strings["entityAType"].to_owned(),
-                entity_b: "b".into(),
-                entity_b_type: strings["entityBType"].to_owned(),
-                ..RelationshipInput::default()
-            };
-            if let Err(e @ CheckError::PairNotAllowed { .. }) = self.checker.check(input) {
+            let (a_type, b_type) = (strings["entityAType"], strings["entityBType"]);
+            if let Err(e) = self.checker.check_triple(a_type, n, b_type) {
                 self.report(
                     line,
                     path.to_owned(),
@@ -600,18 +572,10 @@ impl<'a> Validator<'a> {
     }
 }
 
-fn owned(names: Vec<&str>) -> Vec<String> {
-    names.into_iter().map(str::to_owned).collect()
-}
-
 fn hint(suggestions: &[&str]) -> String {
-    match suggestions {
-        [] => String::new(),
-        s => format!(
-            "; did you mean {}?",
-            relationship_schema::suggest::or_list(s)
-        ),
-    }
+    relationship_schema::suggest::did_you_mean_of(suggestions)
+        .map(|h| format!("; {h}"))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -434,11 +434,8 @@ fn fields<'b, 'a>(
                 if let Some(&first) = near.first() {
                     misspelled.push(first);
                 }
-                let help = if near.is_empty() {
-                    format!("expected {}", suggest::or_list(allowed))
-                } else {
-                    format!("did you mean {}?", suggest::or_list(&near))
-                };
+                let help = suggest::did_you_mean_of(&near)
+                    .unwrap_or_else(|| format!("expected {}", suggest::or_list(allowed)));
                 cx.error_help(
                     prop.start(),
                     ErrorKind::UnknownKey {
@@ -769,9 +766,7 @@ fn relationship(cx: &mut Cx, v: &Value) -> Option<RawRel> {
     let same_type = f
         .get("same_type")
         .and_then(|v| names(cx, v, &format!("`same_type` of {ctx}")));
-    if let Some(st) = &same_type
-        && st.v.is_empty()
-    {
+    if let Some(st) = same_type.as_ref().filter(|st| st.v.is_empty()) {
         cx.error(st.at, ErrorKind::EmptyList(format!("`same_type` of {ctx}")));
     }
 

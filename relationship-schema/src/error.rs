@@ -311,11 +311,8 @@ impl SchemaError {
 
     /// Adds ``did you mean `a` or `b`?`` when `suggestions` is not empty.
     pub fn with_suggestions(mut self, suggestions: &[&str]) -> Self {
-        if !suggestions.is_empty() {
-            self.help = Some(format!(
-                "did you mean {}?",
-                crate::suggest::or_list(suggestions)
-            ));
+        if let Some(help) = crate::suggest::did_you_mean_of(suggestions) {
+            self.help = Some(help);
         }
         self
     }

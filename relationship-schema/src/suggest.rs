@@ -60,8 +60,20 @@ pub fn did_you_mean<'a>(
     input: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
-    let near = nearest(input, candidates);
-    (!near.is_empty()).then(|| format!("did you mean {}?", or_list(&near)))
+    did_you_mean_of(&nearest(input, candidates))
+}
+
+/// `` did you mean `a` or `b`? `` for suggestions already chosen (say, by [`nearest`] or
+/// kept in an error value), or `None` when there are none.
+///
+/// ```
+/// use relationship_schema::suggest::did_you_mean_of;
+/// assert_eq!(did_you_mean_of(&["Host", "CVE"]).as_deref(), Some("did you mean `Host` or `CVE`?"));
+/// assert_eq!(did_you_mean_of::<&str>(&[]), None);
+/// ```
+pub fn did_you_mean_of<S: AsRef<str>>(suggestions: &[S]) -> Option<String> {
+    let names: Vec<&str> = suggestions.iter().map(AsRef::as_ref).collect();
+    (!names.is_empty()).then(|| format!("did you mean {}?", or_list(&names)))
 }
 
 #[cfg(test)]

@@ -43,6 +43,24 @@ struct Deferred {
     indicator: IndicatorObject,
 }
 
+/// An object that is not converted: why, where, and what to write to the reject sink.
+struct Rejection<'o> {
+    /// Why it is not converted.
+    reason: RejectReason,
+    /// Its STIX type (or the malformed-object key).
+    stix_type: &'o str,
+    /// Its index in `objects`.
+    pos: usize,
+    /// Its STIX id, when it has one.
+    id: Option<&'o str>,
+    /// What is wrong, for a person.
+    message: &'o str,
+    /// The object as read.
+    object: &'o Value,
+    /// For a relationship, its (source type, name, target type).
+    triple: Option<Triple>,
+}
+
 /// A relationship waiting for its endpoints.
 struct PendingRel {
     pos: usize,
@@ -169,24 +187,21 @@ impl<'a, W: Write> Converter<'a, '_, W> {
     }
 
     /// Counts a rejection and sends it to the sink.
-    #[allow(clippy::too_many_arguments)]
-    fn reject(
-        &mut self,
-        reason: RejectReason,
-        stix_type: &str,
-        pos: usize,
-        id: Option<&str>,
-        message: &str,
-        object: &Value,
-        triple: Option<Triple>,
-    ) -> Result<(), ConvertError> {
+    fn reject(&mut self, rejection: Rejection<'_>) -> Result<(), ConvertError> {
+        let Rejection {
+            reason,
+            stix_type,
+            pos,
+            id,
+            message,
+            object,
+            triple,
+        } = rejection;
         self.report.reject(reason, stix_type);
         if let Some(t) = triple {
             *self.report.rejected_by_triple.entry(t).or_default() += 1;
         }
-        if let Some(id) = id
-            && reason != RejectReason::DuplicateId
-        {
+        if let Some(id) = id.filter(|_| reason != RejectReason::DuplicateId) {
             self.not_converted.insert(id.into(), reason);
         }
         if let Some(sink) = self.rejects.as_deref_mut() {
@@ -222,15 +237,15 @@ impl<'a, W: Write> Converter<'a, '_, W> {
                 .entry(MALFORMED_TYPE.into())
                 .or_default() += 1;
             let msg = "an element of `objects` that is not a JSON object";
-            return self.reject(
-                RejectReason::Malformed,
-                MALFORMED_TYPE,
+            return self.reject(Rejection {
+                reason: RejectReason::Malformed,
+                stix_type: MALFORMED_TYPE,
                 pos,
-                None,
-                msg,
-                &value,
-                None,
-            );
+                id: None,
+                message: msg,
+                object: &value,
+                triple: None,
+            });
         };
         let Some(stix_type) = obj.get("type").and_then(Value::as_str).map(str::to_owned) else {
             *self
@@ -239,15 +254,15 @@ impl<'a, W: Write> Converter<'a, '_, W> {
                 .entry(MALFORMED_TYPE.into())
                 .or_default() += 1;
             let msg = "an object without a string `type`";
-            return self.reject(
-                RejectReason::Malformed,
-                MALFORMED_TYPE,
+            return self.reject(Rejection {
+                reason: RejectReason::Malformed,
+                stix_type: MALFORMED_TYPE,
                 pos,
-                None,
-                msg,
-                &Value::Object(obj),
-                None,
-            );
+                id: None,
+                message: msg,
+                object: &Value::Object(obj),
+                triple: None,
+            });
         };
         *self
             .report
@@ -256,50 +271,50 @@ impl<'a, W: Write> Converter<'a, '_, W> {
             .or_default() += 1;
         let Some(id) = obj.get("id").and_then(Value::as_str).map(str::to_owned) else {
             let msg = format!("a {stix_type} without a string `id`");
-            return self.reject(
-                RejectReason::Malformed,
-                &stix_type,
+            return self.reject(Rejection {
+                reason: RejectReason::Malformed,
+                stix_type: &stix_type,
                 pos,
-                None,
-                &msg,
-                &Value::Object(obj),
-                None,
-            );
+                id: None,
+                message: &msg,
+                object: &Value::Object(obj),
+                triple: None,
+            });
         };
         if self.accepted.contains(id.as_str()) {
             let msg =
                 format!("`{id}` was already converted from an earlier object (the first one wins)");
             let triple = (stix_type == "relationship").then(|| stix_triple(&obj));
             let v = Value::Object(obj);
-            return self.reject(
-                RejectReason::DuplicateId,
-                &stix_type,
+            return self.reject(Rejection {
+                reason: RejectReason::DuplicateId,
+                stix_type: &stix_type,
                 pos,
-                Some(&id),
-                &msg,
-                &v,
+                id: Some(&id),
+                message: &msg,
+                object: &v,
                 triple,
-            );
+            });
         }
-        if let Some(creator) = obj.get("created_by_ref").and_then(Value::as_str)
-            && !self.creators.contains(creator)
-        {
-            self.creators.insert(creator.into());
+        if let Some(creator) = obj.get("created_by_ref").and_then(Value::as_str) {
+            if !self.creators.contains(creator) {
+                self.creators.insert(creator.into());
+            }
         }
         if stix_type == "relationship" {
             return self.relationship(pos, id, obj);
         }
         let Some(kind) = map::kind_of(&stix_type, self.opts) else {
             let msg = format!("STIX type `{stix_type}` has no XSOAR indicator type");
-            return self.reject(
-                RejectReason::UnsupportedType,
-                &stix_type,
+            return self.reject(Rejection {
+                reason: RejectReason::UnsupportedType,
+                stix_type: &stix_type,
                 pos,
-                Some(&id),
-                &msg,
-                &Value::Object(obj),
-                None,
-            );
+                id: Some(&id),
+                message: &msg,
+                object: &Value::Object(obj),
+                triple: None,
+            });
         };
         let skipped = if truthy(obj.get("revoked")) {
             Some((RejectReason::Revoked, format!("`{id}` is revoked")))
@@ -311,18 +326,26 @@ impl<'a, W: Write> Converter<'a, '_, W> {
         };
         if let Some((reason, msg)) = skipped {
             let v = Value::Object(obj);
-            return self.reject(reason, &stix_type, pos, Some(&id), &msg, &v, None);
+            return self.reject(Rejection {
+                reason,
+                stix_type: &stix_type,
+                pos,
+                id: Some(&id),
+                message: &msg,
+                object: &v,
+                triple: None,
+            });
         }
         match map::map_object(kind, &stix_type, &obj, self.opts) {
-            Err((reason, msg)) => self.reject(
+            Err((reason, msg)) => self.reject(Rejection {
                 reason,
-                &stix_type,
+                stix_type: &stix_type,
                 pos,
-                Some(&id),
-                &msg,
-                &Value::Object(obj),
-                None,
-            ),
+                id: Some(&id),
+                message: &msg,
+                object: &Value::Object(obj),
+                triple: None,
+            }),
             Ok(mapped) => self.indicator(pos, id, &stix_type, kind, obj, mapped),
         }
     }
@@ -337,27 +360,24 @@ impl<'a, W: Write> Converter<'a, '_, W> {
         mapped: Mapped,
     ) -> Result<(), ConvertError> {
         if self.opts.mode == Mode::Strict && self.schema.type_id(mapped.xsoar_type).is_none() {
-            let hint = suggest::or_list(&self.schema.suggest_types(mapped.xsoar_type));
-            let hint = if hint.is_empty() {
-                String::new()
-            } else {
-                format!("; did you mean {hint}?")
-            };
+            let hint = suggest::did_you_mean_of(&self.schema.suggest_types(mapped.xsoar_type))
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
             let msg = format!(
                 "`{}` maps to XSOAR type `{}`, which schema `{}` does not have{hint}",
                 id,
                 mapped.xsoar_type,
                 self.schema.name()
             );
-            return self.reject(
-                RejectReason::UnknownIndicatorType,
+            return self.reject(Rejection {
+                reason: RejectReason::UnknownIndicatorType,
                 stix_type,
                 pos,
-                Some(&id),
-                &msg,
-                &Value::Object(obj),
-                None,
-            );
+                id: Some(&id),
+                message: &msg,
+                object: &Value::Object(obj),
+                triple: None,
+            });
         }
         self.accepted.insert(id.as_str().into());
         self.not_converted.remove(id.as_str());
@@ -365,9 +385,8 @@ impl<'a, W: Write> Converter<'a, '_, W> {
             if t == ty::INTRUSION_SET {
                 self.intrusion_sets.insert(mapped.value.clone());
             }
-            if t == ty::ATTACK_PATTERN
-                && let Some(mitre_id) = mapped.fields.get("mitreid").and_then(Value::as_str)
-            {
+            let mitre_id = mapped.fields.get("mitreid").and_then(Value::as_str);
+            if let Some(mitre_id) = mitre_id.filter(|_| t == ty::ATTACK_PATTERN) {
                 self.technique_names
                     .insert(mitre_id.to_owned(), mapped.value.clone());
             }
@@ -435,30 +454,30 @@ impl<'a, W: Write> Converter<'a, '_, W> {
                 "relationship `{id}` without a string `relationship_type`, `source_ref` and `target_ref`"
             );
             let triple = stix_triple(&obj);
-            return self.reject(
-                RejectReason::Malformed,
-                "relationship",
+            return self.reject(Rejection {
+                reason: RejectReason::Malformed,
+                stix_type: "relationship",
                 pos,
-                Some(&id),
-                &msg,
-                &Value::Object(obj),
-                Some(triple),
-            );
+                id: Some(&id),
+                message: &msg,
+                object: &Value::Object(obj),
+                triple: Some(triple),
+            });
         };
         if name == "revoked-by" {
             let msg = format!(
                 "`{source}` revoked-by `{target}`: ATT&CK revocations are not relationships in XSOAR"
             );
             let triple = stix_triple(&obj);
-            return self.reject(
-                RejectReason::RevokedBy,
-                "relationship",
+            return self.reject(Rejection {
+                reason: RejectReason::RevokedBy,
+                stix_type: "relationship",
                 pos,
-                Some(&id),
-                &msg,
-                &Value::Object(obj),
-                Some(triple),
-            );
+                id: Some(&id),
+                message: &msg,
+                object: &Value::Object(obj),
+                triple: Some(triple),
+            });
         }
         let (name, source, target): (Box<str>, Box<str>, Box<str>) =
             (name.into(), source.into(), target.into());
@@ -533,15 +552,15 @@ impl<'a, W: Write> Converter<'a, '_, W> {
                         );
                         self.accepted.remove(&*d.id);
                         let raw = std::mem::take(&mut d.indicator.raw_json);
-                        self.reject(
-                            RejectReason::CreatorIdentity,
-                            "identity",
-                            d.pos,
-                            Some(&d.id),
-                            &msg,
-                            &raw,
-                            None,
-                        )?;
+                        self.reject(Rejection {
+                            reason: RejectReason::CreatorIdentity,
+                            stix_type: "identity",
+                            pos: d.pos,
+                            id: Some(&d.id),
+                            message: &msg,
+                            object: &raw,
+                            triple: None,
+                        })?;
                         continue;
                     }
                 }
@@ -619,15 +638,15 @@ impl<'a, W: Write> Converter<'a, '_, W> {
             }
             let msg = notes.join("; ");
             let id = obj.get("id").and_then(Value::as_str).map(str::to_owned);
-            return self.reject(
-                RejectReason::EndpointNotConverted,
-                "relationship",
-                rel.pos,
-                id.as_deref(),
-                &msg,
-                &obj,
-                Some(triple),
-            );
+            return self.reject(Rejection {
+                reason: RejectReason::EndpointNotConverted,
+                stix_type: "relationship",
+                pos: rel.pos,
+                id: id.as_deref(),
+                message: &msg,
+                object: &obj,
+                triple: Some(triple),
+            });
         };
         let triple = Triple::new(a.xsoar_type, name, b.xsoar_type);
         let mut fields = Fields::new();
@@ -703,15 +722,15 @@ impl<'a, W: Write> Converter<'a, '_, W> {
                     format!("{e} (STIX `{}`)", rel.name)
                 };
                 let id = obj.get("id").and_then(Value::as_str).map(str::to_owned);
-                self.reject(
+                self.reject(Rejection {
                     reason,
-                    "relationship",
-                    rel.pos,
-                    id.as_deref(),
-                    &msg,
-                    &obj,
-                    Some(triple),
-                )
+                    stix_type: "relationship",
+                    pos: rel.pos,
+                    id: id.as_deref(),
+                    message: &msg,
+                    object: &obj,
+                    triple: Some(triple),
+                })
             }
         }
     }

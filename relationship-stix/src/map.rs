@@ -171,9 +171,7 @@ fn feed_object(
     let value = str_prop(obj, "name").ok_or_else(|| missing(stix_type, "a `name`"))?;
     let mitre_id = attack::mitre_id(obj);
     let mut tags: Vec<Value> = mitre_id.map(Value::from).into_iter().collect();
-    if matches!(xsoar_type, ty::MALWARE | ty::TOOL)
-        && let Some(Value::Array(labels)) = obj.get("labels")
-    {
+    if let (ty::MALWARE | ty::TOOL, Some(Value::Array(labels))) = (xsoar_type, obj.get("labels")) {
         tags.extend(labels.iter().cloned());
     }
     let tlp = attack::tlp(obj);
@@ -485,8 +483,9 @@ fn sco(stix_type: &str, obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
 
 fn indicator(obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
     let refuse = |msg: String| (RejectReason::UnsupportedPattern, msg);
-    if let Some(pt) = obj.get("pattern_type")
-        && pt.as_str() != Some("stix")
+    if let Some(pt) = obj
+        .get("pattern_type")
+        .filter(|pt| pt.as_str() != Some("stix"))
     {
         return Err(refuse(format!("pattern_type {pt} is not `stix`")));
     }

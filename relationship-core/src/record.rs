@@ -1,28 +1,42 @@
-//! Parsing one NDJSON input line into a [`Record`].
+//! NDJSON input records: one JSON object per line, either a relationship or an indicator.
 //!
-//! A line holds one JSON object of one of two shapes:
-//!
-//! * a **relationship**, with the keys of XSOAR's `EntityRelationship` constructor: `name`,
-//!   `entity_a`, `entity_a_type`, `entity_b`, `entity_b_type` (strings, required) and
-//!   `reverse_name`, `source_reliability`, `brand`, `relationship_type`, `entity_a_family`,
-//!   `entity_b_family` (strings or `null`), `fields` (object or `null`), all optional;
-//! * an **indicator** (only meaningful for `batch`): `value`, `type` (strings, required),
-//!   `score` (integer 0–3 or `null`), `rawJSON` (any JSON value), `fields` (object or `null`).
+//! * a **relationship** is a [`RelationshipInput`]: the keys of XSOAR's `EntityRelationship`
+//!   constructor, `name`, `entity_a`, `entity_a_type`, `entity_b`, `entity_b_type` (strings,
+//!   required) and `reverse_name`, `source_reliability`, `brand`, `relationship_type`,
+//!   `entity_a_family`, `entity_b_family` (strings or `null`), `fields` (object or `null`),
+//!   all optional;
+//! * an **indicator** is an [`IndicatorRecord`]: `value`, `type` (strings, required), `score`
+//!   (integer 0–3 or `null`), `rawJSON` (any JSON value), `fields` (object or `null`).
 //!
 //! Numbers inside `fields` and `rawJSON` keep the text they were read with (serde_json's
 //! `arbitrary_precision`): an integer beyond 64 bits is not rounded through a double.
 //!
-//! The parser is a single pass over the object's keys. It names the key at fault for a wrong
-//! value type, suggests the nearest valid key for an unknown one, and lists missing keys, so a
-//! bad line gets a message a person can act on.
+//! [`parse_line`] reads one line in a single pass over the object's keys. A bad line gets a
+//! message a person can act on: it names the key whose value has the wrong type, suggests the
+//! nearest valid key for an unknown one, and lists missing keys.
+//!
+//! ```
+//! use relationship_core::record::{parse_line, Record};
+//! let line = br#"{"name": "uses", "entity_a": "u4872", "entity_a_type": "Account",
+//!     "entity_b": "pc135456.domain.local", "entity_b_type": "Host"}"#;
+//! assert!(matches!(parse_line(line), Ok(Record::Relationship(_))));
+//! let err = parse_line(br#"{"name": "uses"}"#).unwrap_err();
+//! assert!(err.message.starts_with("missing keys `entity_a`"));
+//! let err = parse_line(br#"{"name": "uses", "entity_a": 5}"#).unwrap_err();
+//! assert_eq!(err.message, "key `entity_a`: invalid type: integer `5`, expected a string (column 30)");
+//! ```
 
-use std::cell::Cell;
 use std::fmt;
 
-use relationship_core::Fields;
 use relationship_schema::suggest;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use crate::check::RelationshipInput;
+use crate::indicator::IndicatorObject;
+use crate::relationship::Fields;
 
 /// The keys of a relationship record, in XSOAR's constructor order.
 pub const RELATIONSHIP_KEYS: [&str; 12] = [
@@ -43,114 +57,142 @@ pub const RELATIONSHIP_KEYS: [&str; 12] = [
 /// The keys of an indicator record.
 pub const INDICATOR_KEYS: [&str; 5] = ["value", "type", "score", "rawJSON", "fields"];
 
-/// A relationship record, as read (nothing checked against a schema yet).
-#[derive(Debug, Clone, PartialEq)]
-pub struct RelationshipRecord {
-    /// The relationship name, e.g. `uses`.
-    pub name: String,
-    /// Entity A's value.
-    pub entity_a: String,
-    /// Entity A's indicator type.
-    pub entity_a_type: String,
-    /// Entity B's value.
-    pub entity_b: String,
-    /// Entity B's indicator type.
-    pub entity_b_type: String,
-    /// An explicit reverse name (`None` when absent or `null`).
-    pub reverse_name: Option<String>,
-    /// The relationship's fields (`None` when absent or `null`).
-    pub fields: Option<Fields>,
-    /// The source reliability string (`None` when absent or `null`).
-    pub source_reliability: Option<String>,
-    /// The brand (`None` when absent or `null`).
-    pub brand: Option<String>,
-    /// XSOAR's `relationship_type` (`None` when absent or `null`); checked, not here, to be
-    /// `IndicatorToIndicator`.
-    pub relationship_type: Option<String>,
-    /// XSOAR's `entity_a_family` (`None` when absent or `null`); checked, not here, to be
-    /// `Indicator`.
-    pub entity_a_family: Option<String>,
-    /// XSOAR's `entity_b_family` (`None` when absent or `null`); checked, not here, to be
-    /// `Indicator`.
-    pub entity_b_family: Option<String>,
-}
-
-/// An indicator record, as read.
-#[derive(Debug, Clone, PartialEq)]
+/// An indicator record, as read (its type not yet checked against a schema).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct IndicatorRecord {
     /// The indicator value.
     pub value: String,
     /// The indicator type string.
+    #[serde(rename = "type")]
     pub indicator_type: String,
-    /// The DBot score, 0–3.
+    /// The DBot score, 0–3 (`None` when absent or `null`).
+    #[serde(
+        default,
+        deserialize_with = "score",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub score: Option<u8>,
-    /// The source object (`None` when absent).
+    /// The source object (`None` when absent; a `null` is kept as `Some(Value::Null)`).
+    #[serde(
+        rename = "rawJSON",
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub raw_json: Option<Value>,
     /// The indicator fields (`None` when absent or `null`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Fields>,
+}
+
+impl IndicatorRecord {
+    /// The indicator object to batch; `rawJSON` defaults to `{"value": …, "type": …}`.
+    pub fn into_object(self) -> IndicatorObject {
+        let raw_json = self.raw_json.unwrap_or_else(|| {
+            let mut m = Fields::new();
+            m.insert("value".into(), self.value.clone().into());
+            m.insert("type".into(), self.indicator_type.clone().into());
+            Value::Object(m)
+        });
+        let mut obj = IndicatorObject::new(self.value, self.indicator_type);
+        obj.score = self.score;
+        obj.raw_json = raw_json;
+        obj.fields = self.fields.unwrap_or_default();
+        obj
+    }
 }
 
 /// One input record.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
     /// A relationship between two indicators.
-    Relationship(Box<RelationshipRecord>),
-    /// An indicator object.
-    Indicator(Box<IndicatorRecord>),
+    Relationship(Box<RelationshipInput>),
+    /// An indicator object. (A variant named `Indicator` would make rustc spell the
+    /// `Indicator` trait with its full path in every diagnostic that names it.)
+    IndicatorRecord(Box<IndicatorRecord>),
+}
+
+impl<'de> Deserialize<'de> for Record {
+    /// Reads either shape: the keys decide which (see [`parse_line`] for the messages).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        RecordKeys::deserialize(d)?
+            .into_record()
+            .map_err(de::Error::custom)
+    }
 }
 
 /// Why a line is not a valid record. The message never repeats the line number.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct RecordError {
-    /// The reason, e.g. ``missing key `entity_b_type` ``.
+    /// The reason, e.g. ``missing key `entity_b_type` in relationship record``.
     pub message: String,
 }
 
 /// Parses one line (without its line terminator) into a record.
 ///
-/// ```
-/// use relationship_cli::record::{parse_line, Record};
-/// let line = br#"{"name": "uses", "entity_a": "u4872", "entity_a_type": "Account",
-///     "entity_b": "pc135456.domain.local", "entity_b_type": "Host"}"#;
-/// assert!(matches!(parse_line(line), Ok(Record::Relationship(_))));
-/// let err = parse_line(br#"{"name": "uses"}"#).unwrap_err();
-/// assert!(err.message.starts_with("missing keys `entity_a`"));
-/// ```
+/// # Errors
+///
+/// A [`RecordError`] for malformed JSON (with its column), an unknown key (with the nearest
+/// valid ones), a duplicate key, a value of the wrong type (naming the key), missing keys, or
+/// an object that mixes relationship and indicator keys.
 pub fn parse_line(line: &[u8]) -> Result<Record, RecordError> {
     let mut de = serde_json::Deserializer::from_slice(line);
-    let key = Cell::new(None);
-    let raw = RecordSeed { key: &key }
-        .deserialize(&mut de)
-        .and_then(|r| de.end().map(|()| r))
-        .map_err(|e| RecordError {
-            message: describe(&e, key.get()),
-        })?;
-    raw.finish().map_err(|message| RecordError { message })
+    let keys = RecordKeys::deserialize(&mut de)
+        .and_then(|keys| de.end().map(|()| keys))
+        .map_err(|_| explain(line))?;
+    keys.into_record()
+        .map_err(|message| RecordError { message })
+}
+
+/// The error for a line that did not deserialize. The line is read again, this time
+/// tracking which key's value is being read, so that the message can name it; the good
+/// lines pay nothing for that.
+fn explain(line: &[u8]) -> RecordError {
+    let mut de = serde_json::Deserializer::from_slice(line);
+    let message = match serde_path_to_error::deserialize::<_, RecordKeys>(&mut de) {
+        Err(e) => {
+            let key = match e.path().iter().next() {
+                Some(serde_path_to_error::Segment::Map { key }) => Some(key.as_str()),
+                _ => None,
+            };
+            describe(e.inner(), key)
+        }
+        Ok(_) => match de.end() {
+            Err(e) => describe(&e, None),
+            Ok(()) => "the line could not be read".to_owned(),
+        },
+    };
+    RecordError { message }
 }
 
 /// Turns a serde_json error into `reason (column N)`, without serde's `at line 1` suffix,
 /// naming `key` when the error is in that key's value.
 fn describe(e: &serde_json::Error, key: Option<&str>) -> String {
+    use serde_json::error::Category;
     let text = e.to_string();
     let reason = strip_position(&text);
-    let reason = match e.classify() {
-        serde_json::error::Category::Eof => "unexpected end of line: the JSON value is incomplete",
-        serde_json::error::Category::Syntax if reason == "trailing characters" => {
-            "trailing characters after the JSON object (one object per line)"
-        }
-        _ => reason,
-    };
     let column = match e.column() {
         0 => String::new(),
         c => format!(" (column {c})"),
     };
     match (e.classify(), key) {
-        (serde_json::error::Category::Syntax | serde_json::error::Category::Eof, _) => {
-            format!("malformed JSON: {reason}{column}")
+        (Category::Eof, _) => {
+            format!("malformed JSON: unexpected end of line: the JSON value is incomplete{column}")
+        }
+        (Category::Syntax, _) if reason == "trailing characters" => format!(
+            "malformed JSON: trailing characters after the JSON object (one object per line){column}"
+        ),
+        (Category::Syntax, _) => format!("malformed JSON: {reason}{column}"),
+        (_, Some(key)) if reason.starts_with(&format!("unknown field `{key}`")) => {
+            format!("{}{column}", unknown_key(key))
         }
         (_, Some(key)) => format!("key `{key}`: {reason}{column}"),
-        (_, None) => format!("{reason}{column}"),
+        (_, None) => match reason.strip_prefix("duplicate field ") {
+            Some(key) => format!("duplicate key {key}{column}"),
+            None => format!("{reason}{column}"),
+        },
     }
 }
 
@@ -162,236 +204,124 @@ fn strip_position(text: &str) -> &str {
     }
 }
 
-/// The recognised keys, plus the unknown ones (kept for the message).
-enum Key {
-    Name,
-    EntityA,
-    EntityAType,
-    EntityB,
-    EntityBType,
-    ReverseName,
-    Fields,
-    SourceReliability,
-    Brand,
-    RelationshipType,
-    EntityAFamily,
-    EntityBFamily,
-    Value,
-    Type,
-    Score,
-    RawJson,
-    Unknown(String),
-}
-
-impl Key {
-    fn from_str(s: &str) -> Key {
-        match s {
-            "name" => Key::Name,
-            "entity_a" => Key::EntityA,
-            "entity_a_type" => Key::EntityAType,
-            "entity_b" => Key::EntityB,
-            "entity_b_type" => Key::EntityBType,
-            "reverse_name" => Key::ReverseName,
-            "fields" => Key::Fields,
-            "source_reliability" => Key::SourceReliability,
-            "brand" => Key::Brand,
-            "relationship_type" => Key::RelationshipType,
-            "entity_a_family" => Key::EntityAFamily,
-            "entity_b_family" => Key::EntityBFamily,
-            "value" => Key::Value,
-            "type" => Key::Type,
-            "score" => Key::Score,
-            "rawJSON" => Key::RawJson,
-            other => Key::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl<'de> de::Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = Key;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
-                Ok(Key::from_str(v))
-            }
-        }
-        d.deserialize_identifier(KeyVisitor)
-    }
-}
-
-/// Reads one record; `key` holds the key whose value is being read, for error messages.
-struct RecordSeed<'k> {
-    key: &'k Cell<Option<&'static str>>,
-}
-
-impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
-    type Value = Raw;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
-        d.deserialize_map(RecordVisitor { key: self.key })
-    }
-}
-
-struct RecordVisitor<'k> {
-    key: &'k Cell<Option<&'static str>>,
-}
-
-/// Every key's value as read, before deciding which shape the record has.
-#[derive(Default)]
-struct Raw {
-    name: Option<String>,
-    entity_a: Option<String>,
-    entity_a_type: Option<String>,
-    entity_b: Option<String>,
-    entity_b_type: Option<String>,
-    reverse_name: Option<Option<String>>,
-    fields: Option<Option<Fields>>,
-    source_reliability: Option<Option<String>>,
-    brand: Option<Option<String>>,
-    relationship_type: Option<Option<String>>,
-    entity_a_family: Option<Option<String>>,
-    entity_b_family: Option<Option<String>>,
-    value: Option<String>,
-    indicator_type: Option<String>,
-    score: Option<Option<u8>>,
-    raw_json: Option<Value>,
-}
-
-/// Reads the value of `key` into `slot`, rejecting a repeated key; while the value is read,
-/// `current` names the key so that an error can say whose value is wrong.
-fn read<'de, A, T>(
-    map: &mut A,
-    current: &Cell<Option<&'static str>>,
-    slot: &mut Option<T>,
-    key: &'static str,
-) -> Result<(), A::Error>
-where
-    A: MapAccess<'de>,
-    T: de::Deserialize<'de>,
-{
-    if slot.is_some() {
-        return Err(de::Error::custom(format!("duplicate key `{key}`")));
-    }
-    current.set(Some(key));
-    let value = map.next_value::<T>()?;
-    current.set(None);
-    *slot = Some(value);
-    Ok(())
-}
-
-/// A score: an integer 0–3 or `null`.
-struct Score(Option<u8>);
-
-impl<'de> de::Deserialize<'de> for Score {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v: Option<i64> = de::Deserialize::deserialize(d)?;
-        match v {
-            None => Ok(Score(None)),
-            Some(n @ 0..=3) => Ok(Score(Some(n as u8))),
-            Some(n) => Err(de::Error::custom(format!(
-                "score {n} is out of range: a DBot score is 0, 1, 2 or 3"
-            ))),
-        }
-    }
-}
-
-impl<'de> Visitor<'de> for RecordVisitor<'_> {
-    type Value = Raw;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a relationship or indicator object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
-        let k = self.key;
-        let mut raw = Raw::default();
-        while let Some(key) = map.next_key::<Key>()? {
-            match key {
-                Key::Name => read(&mut map, k, &mut raw.name, "name")?,
-                Key::EntityA => read(&mut map, k, &mut raw.entity_a, "entity_a")?,
-                Key::EntityAType => read(&mut map, k, &mut raw.entity_a_type, "entity_a_type")?,
-                Key::EntityB => read(&mut map, k, &mut raw.entity_b, "entity_b")?,
-                Key::EntityBType => read(&mut map, k, &mut raw.entity_b_type, "entity_b_type")?,
-                Key::ReverseName => read(&mut map, k, &mut raw.reverse_name, "reverse_name")?,
-                Key::Fields => read(&mut map, k, &mut raw.fields, "fields")?,
-                Key::SourceReliability => read(
-                    &mut map,
-                    k,
-                    &mut raw.source_reliability,
-                    "source_reliability",
-                )?,
-                Key::Brand => read(&mut map, k, &mut raw.brand, "brand")?,
-                Key::RelationshipType => {
-                    read(&mut map, k, &mut raw.relationship_type, "relationship_type")?
-                }
-                Key::EntityAFamily => {
-                    read(&mut map, k, &mut raw.entity_a_family, "entity_a_family")?
-                }
-                Key::EntityBFamily => {
-                    read(&mut map, k, &mut raw.entity_b_family, "entity_b_family")?
-                }
-                Key::Value => read(&mut map, k, &mut raw.value, "value")?,
-                Key::Type => read(&mut map, k, &mut raw.indicator_type, "type")?,
-                Key::Score => {
-                    let mut s: Option<Score> = None;
-                    if raw.score.is_some() {
-                        return Err(de::Error::custom("duplicate key `score`"));
-                    }
-                    read(&mut map, k, &mut s, "score")?;
-                    raw.score = s.map(|s| s.0);
-                }
-                Key::RawJson => read(&mut map, k, &mut raw.raw_json, "rawJSON")?,
-                Key::Unknown(k) => return Err(de::Error::custom(unknown_key(&k))),
-            }
-        }
-        Ok(raw)
-    }
-}
-
 /// The message for an unknown key, with the nearest valid keys.
 fn unknown_key(key: &str) -> String {
     let all = RELATIONSHIP_KEYS
         .iter()
         .chain(INDICATOR_KEYS.iter().filter(|k| **k != "fields"))
         .copied();
-    // `entityAType` (XSOAR's output spelling) should find `entity_a_type`.
-    let folded = key.replace('_', "").to_lowercase();
-    let mut near = suggest::nearest(key, all.clone());
-    if near.is_empty() {
-        near = all
+    let hint = suggest::did_you_mean(key, all.clone()).or_else(|| {
+        // `entityAType` (XSOAR's output spelling) should find `entity_a_type`.
+        let folded = key.replace('_', "").to_lowercase();
+        let same: Vec<&str> = all
             .filter(|k| k.replace('_', "").to_lowercase() == folded)
             .collect();
-    }
-    if near.is_empty() {
-        format!("unknown key `{key}`")
-    } else {
-        format!(
-            "unknown key `{key}`; did you mean {}?",
-            suggest::or_list(&near)
-        )
+        suggest::did_you_mean_of(&same)
+    });
+    match hint {
+        Some(hint) => format!("unknown key `{key}`; {hint}"),
+        None => format!("unknown key `{key}`"),
     }
 }
 
-impl Raw {
-    fn finish(self) -> Result<Record, String> {
-        let has_relationship_key = self.name.is_some()
-            || self.entity_a.is_some()
-            || self.entity_a_type.is_some()
-            || self.entity_b.is_some()
-            || self.entity_b_type.is_some()
-            || self.reverse_name.is_some()
-            || self.source_reliability.is_some()
-            || self.brand.is_some()
-            || self.relationship_type.is_some()
-            || self.entity_a_family.is_some()
-            || self.entity_b_family.is_some();
-        let has_indicator_key = self.value.is_some()
-            || self.indicator_type.is_some()
-            || self.score.is_some()
-            || self.raw_json.is_some();
+/// Deserializes a present value, so that a key given as `null` is told apart from an absent
+/// one (`Some(None)` against `None` for an optional value; an error for a required string).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// A score: an integer 0–3 or `null`.
+fn score<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
+    match Option::<i64>::deserialize(d)? {
+        None => Ok(None),
+        Some(n @ 0..=3) => Ok(Some(n as u8)),
+        Some(n) => Err(de::Error::custom(format!(
+            "score {n} is out of range: a DBot score is 0, 1, 2 or 3"
+        ))),
+    }
+}
+
+fn present_score<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u8>>, D::Error> {
+    score(d).map(Some)
+}
+
+/// Every key of both shapes as read (`None` when absent), before deciding which shape the
+/// record has. Only an object is accepted (a derived struct alone would also take an array).
+struct RecordKeys(Keys);
+
+impl<'de> Deserialize<'de> for RecordKeys {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ObjectOnly;
+        impl<'de> Visitor<'de> for ObjectOnly {
+            type Value = RecordKeys;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a relationship or indicator object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RecordKeys, A::Error> {
+                Keys::deserialize(MapAccessDeserializer::new(map)).map(RecordKeys)
+            }
+        }
+        d.deserialize_map(ObjectOnly)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Keys {
+    #[serde(default, deserialize_with = "present")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    entity_a: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    entity_a_type: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    entity_b: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    entity_b_type: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    reverse_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    relationship_type: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    entity_a_family: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    entity_b_family: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    source_reliability: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    fields: Option<Option<Fields>>,
+    #[serde(default, deserialize_with = "present")]
+    brand: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    value: Option<String>,
+    #[serde(rename = "type", default, deserialize_with = "present")]
+    indicator_type: Option<String>,
+    #[serde(default, deserialize_with = "present_score")]
+    score: Option<Option<u8>>,
+    #[serde(rename = "rawJSON", default, deserialize_with = "present")]
+    raw_json: Option<Value>,
+}
+
+impl RecordKeys {
+    /// The record the keys make, or why they make none: a mixture of both shapes, neither
+    /// shape, or missing keys.
+    fn into_record(self) -> Result<Record, String> {
+        let k = self.0;
+        let has_relationship_key = k.name.is_some()
+            || k.entity_a.is_some()
+            || k.entity_a_type.is_some()
+            || k.entity_b.is_some()
+            || k.entity_b_type.is_some()
+            || k.reverse_name.is_some()
+            || k.source_reliability.is_some()
+            || k.brand.is_some()
+            || k.relationship_type.is_some()
+            || k.entity_a_family.is_some()
+            || k.entity_b_family.is_some();
+        let has_indicator_key = k.value.is_some()
+            || k.indicator_type.is_some()
+            || k.score.is_some()
+            || k.raw_json.is_some();
         if has_relationship_key && has_indicator_key {
             return Err(
                 "the object mixes relationship keys (`name`, `entity_a`, …) with indicator \
@@ -400,7 +330,7 @@ impl Raw {
             );
         }
         if has_indicator_key {
-            return self.finish_indicator();
+            return k.into_indicator();
         }
         if !has_relationship_key {
             return Err(
@@ -410,16 +340,19 @@ impl Raw {
                     .to_owned(),
             );
         }
-        let missing: Vec<&str> = [
+        k.into_relationship()
+    }
+}
+
+impl Keys {
+    fn into_relationship(self) -> Result<Record, String> {
+        let missing = missing(&[
             ("name", self.name.is_none()),
             ("entity_a", self.entity_a.is_none()),
             ("entity_a_type", self.entity_a_type.is_none()),
             ("entity_b", self.entity_b.is_none()),
             ("entity_b_type", self.entity_b_type.is_none()),
-        ]
-        .into_iter()
-        .filter_map(|(k, m)| m.then_some(k))
-        .collect();
+        ]);
         match (
             self.name,
             self.entity_a,
@@ -433,7 +366,7 @@ impl Raw {
                 Some(entity_a_type),
                 Some(entity_b),
                 Some(entity_b_type),
-            ) => Ok(Record::Relationship(Box::new(RelationshipRecord {
+            ) => Ok(Record::Relationship(Box::new(RelationshipInput {
                 name,
                 entity_a,
                 entity_a_type,
@@ -451,17 +384,14 @@ impl Raw {
         }
     }
 
-    fn finish_indicator(self) -> Result<Record, String> {
-        let missing: Vec<&str> = [
+    fn into_indicator(self) -> Result<Record, String> {
+        let missing = missing(&[
             ("value", self.value.is_none()),
             ("type", self.indicator_type.is_none()),
-        ]
-        .into_iter()
-        .filter_map(|(k, m)| m.then_some(k))
-        .collect();
+        ]);
         match (self.value, self.indicator_type) {
             (Some(value), Some(indicator_type)) => {
-                Ok(Record::Indicator(Box::new(IndicatorRecord {
+                Ok(Record::IndicatorRecord(Box::new(IndicatorRecord {
                     value,
                     indicator_type,
                     score: self.score.flatten(),
@@ -474,12 +404,15 @@ impl Raw {
     }
 }
 
+fn missing<'k>(keys: &[(&'k str, bool)]) -> Vec<&'k str> {
+    keys.iter().filter_map(|&(k, m)| m.then_some(k)).collect()
+}
+
 fn missing_message(shape: &str, missing: &[&str]) -> String {
     let list: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
     let noun = if missing.len() == 1 { "key" } else { "keys" };
     format!("missing {noun} {} in {shape} record", list.join(", "))
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -554,7 +487,7 @@ mod tests {
         assert_eq!(fields["e"].to_string(), "1.0e+2");
         assert_eq!(fields["neg"].to_string(), "-0");
         let line = r#"{"value":"x","type":"IP","rawJSON":{"n":-123456789012345678901234567890},"fields":{"u":18446744073709551616}}"#;
-        let Record::Indicator(i) = parse_line(line.as_bytes()).unwrap() else {
+        let Record::IndicatorRecord(i) = parse_line(line.as_bytes()).unwrap() else {
             panic!("not an indicator")
         };
         assert_eq!(
@@ -566,7 +499,7 @@ mod tests {
 
     #[test]
     fn parses_an_indicator() {
-        let Record::Indicator(i) =
+        let Record::IndicatorRecord(i) =
             parse_line(br#"{"value": "8.8.8.8", "type": "IP", "score": 2}"#).unwrap()
         else {
             panic!("not an indicator")

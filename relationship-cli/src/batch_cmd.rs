@@ -1,0 +1,88 @@
+//! `xsoar-rel batch`: relationship and indicator records into createIndicators batches, one
+//! JSON array per line.
+
+use std::io::{self, Read, Write};
+
+use relationship_core::batch::{BatchOptions, BatchWriter, Placement};
+use relationship_core::check::{Checker, Mode};
+use relationship_core::record::{IndicatorRecord, Record};
+use relationship_core::{EntityRelationship, IndicatorObject};
+use relationship_schema::Schema;
+use relationship_schema::suggest;
+
+use crate::cli::BatchArgs;
+use crate::input::{Prepared, RunError, Summary, drive, finish_output, style};
+use crate::render_cmd::{check, empty_entity_b_warning};
+
+/// Converts a parsed indicator record into an indicator object, checking its type in strict
+/// mode. `rawJSON` defaults to `{"value": …, "type": …}`.
+fn indicator(schema: &Schema, mode: Mode, r: IndicatorRecord) -> Result<IndicatorObject, String> {
+    if mode == Mode::Strict && schema.type_id(&r.indicator_type).is_none() {
+        let hint = suggest::did_you_mean_of(&schema.suggest_types(&r.indicator_type))
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
+        return Err(format!(
+            "unknown indicator type `{}` for indicator `{}`{hint}",
+            r.indicator_type, r.value
+        ));
+    }
+    Ok(r.into_object())
+}
+
+/// An item of a batch run.
+enum BatchItem {
+    Relationship(EntityRelationship),
+    Indicator(IndicatorObject),
+}
+
+/// `batch`: createIndicators batches, one JSON array per line.
+pub fn batch<R: Read + Send, W: Write, E: Write>(
+    schema: &Schema,
+    mode: Mode,
+    args: &BatchArgs,
+    input: R,
+    out: &mut W,
+    diag: &mut E,
+) -> Result<Summary, RunError> {
+    let checker = Checker::new(schema, mode);
+    let options = BatchOptions {
+        batch_size: args.batch_size as usize,
+        placement: if args.attach {
+            Placement::Attach
+        } else {
+            Placement::Dummy
+        },
+        dedup: !args.keep_duplicates,
+    };
+    let mut writer = BatchWriter::new(&mut *out, options, style(args.io.python_json));
+    let prepare = |record| match record {
+        Record::Relationship(r) => {
+            let rel = check(&checker, *r)?;
+            if rel.renders_empty() {
+                // XSOAR renders it as `{}` and creates nothing from it.
+                return Ok(Prepared {
+                    item: None,
+                    warning: Some(format!("{}; skipped", empty_entity_b_warning())),
+                });
+            }
+            Ok(Prepared::item(BatchItem::Relationship(rel)))
+        }
+        Record::IndicatorRecord(r) => Ok(Prepared::item(BatchItem::Indicator(indicator(
+            schema, mode, *r,
+        )?))),
+    };
+    let consume = |item| match item {
+        BatchItem::Relationship(rel) => writer.push_relationship(rel),
+        BatchItem::Indicator(ind) => writer.push_indicator(ind),
+    };
+    let mut summary = drive(input, diag, args.io.keep_going, prepare, consume)?;
+    if !summary.output_closed {
+        match writer.finish() {
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => summary.output_closed = true,
+            Err(e) => return Err(RunError::Output(e)),
+        }
+    }
+    finish_output(out, &mut summary)?;
+    Ok(summary)
+}

@@ -1,0 +1,66 @@
+//! `xsoar-rel render`: one XSOAR rendering per relationship record.
+
+use std::io::{Read, Write};
+
+use relationship_core::EntityRelationship;
+use relationship_core::check::{Checker, Mode, RelationshipInput};
+use relationship_core::json::write_json;
+use relationship_core::record::Record;
+use relationship_schema::Schema;
+
+use crate::cli::{Format, RenderArgs};
+use crate::input::{Prepared, RunError, Summary, drive, finish_output, style};
+
+/// The lenient-mode warning for an empty `entity_b`, as XSOAR logs one.
+pub fn empty_entity_b_warning() -> String {
+    "entity_b is empty: XSOAR renders this relationship as {} and creates nothing from it"
+        .to_owned()
+}
+
+/// Checks a relationship record; the error is the message for its line.
+pub fn check(checker: &Checker<'_>, r: RelationshipInput) -> Result<EntityRelationship, String> {
+    checker.check(r).map_err(|e| e.to_string())
+}
+
+/// `render`: one rendering per relationship record.
+pub fn render<R: Read + Send, W: Write, E: Write>(
+    schema: &Schema,
+    mode: Mode,
+    args: &RenderArgs,
+    input: R,
+    out: &mut W,
+    diag: &mut E,
+) -> Result<Summary, RunError> {
+    let checker = Checker::new(schema, mode);
+    let style = style(args.io.python_json);
+    let format = args.format;
+    let prepare = |record| {
+        let r = match record {
+            Record::Relationship(r) => *r,
+            Record::IndicatorRecord(_) => {
+                return Err(
+                    "an indicator record (keys `value`, `type`); `render` takes \
+                            relationship records only, `batch` takes both"
+                        .to_owned(),
+                );
+            }
+        };
+        let rel = check(&checker, r)?;
+        let warning = rel.renders_empty().then(empty_entity_b_warning);
+        Ok(Prepared {
+            item: Some(rel),
+            warning,
+        })
+    };
+    let consume = |rel: EntityRelationship| {
+        match format {
+            Format::Indicator => write_json(&mut *out, &rel.to_indicator(), style)?,
+            Format::Entry => write_json(&mut *out, &rel.to_entry(), style)?,
+            Format::Context => write_json(&mut *out, &rel.to_context(), style)?,
+        }
+        out.write_all(b"\n")
+    };
+    let mut summary = drive(input, diag, args.io.keep_going, prepare, consume)?;
+    finish_output(out, &mut summary)?;
+    Ok(summary)
+}

@@ -1,0 +1,51 @@
+//! `xsoar-rel schema check FILE`: validate a schema file and print a one-line summary, or
+//! every error found. (`schema diff` is in [`crate::diff_cmd`].)
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use crate::cli::SchemaCheckArgs;
+use crate::exit::Exit;
+
+/// `schema check FILE`: the text to print (on stdout when the code is [`Exit::Ok`], on
+/// stderr otherwise) and the exit code.
+pub fn schema_check(file: &Path) -> (String, Exit) {
+    match relationship_schema_parse::load(file) {
+        Ok(schema) => (
+            format!(
+                "{}: ok — {} relationship names, {} types, {} expanded triples\n",
+                file.display(),
+                schema.relationships().len(),
+                schema.types().len(),
+                schema.triple_count()
+            ),
+            Exit::Ok,
+        ),
+        Err(errors) => {
+            let mut text = errors.to_string();
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            (text, Exit::for_schema_errors(&errors))
+        }
+    }
+}
+
+/// Runs `schema check`: the summary to `stdout`, or the errors to `diag`.
+pub fn run<W: Write, E: Write>(args: &SchemaCheckArgs, stdout: &mut W, diag: &mut E) -> Exit {
+    let (text, exit) = schema_check(&args.file);
+    if exit != Exit::Ok {
+        let _ = diag.write_all(text.as_bytes());
+        return exit;
+    }
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            let _ = writeln!(diag, "xsoar-rel: cannot write output: {e}");
+            Exit::UsageOrIo
+        }
+        _ => Exit::Ok,
+    }
+}
