@@ -2018,8 +2018,18 @@ mod tests {
                 "invalid JSON: control characters in strings must be escaped at t.json:1:12".into()
             )
         );
-        let escaped = valid.replace("\"t\"", "\"a\\nb\"");
-        assert!(parse_str(&escaped, "t.json").is_ok());
+        // Escaped, a newline is fine in free text but never in a name.
+        let in_doc = valid.replace(
+            "\"types\": [\"A\"]",
+            "\"types\": [{\"name\": \"A\", \"doc\": \"a\\nb\"}]",
+        );
+        assert!(parse_str(&in_doc, "t.json").is_ok());
+        let in_name = valid.replace("\"t\"", "\"a\\nb\"");
+        let err = parse_str(&in_name, "t.json").unwrap_err().to_string();
+        assert!(
+            err.contains("schema name `a\\u{a}b` contains the character U+000A"),
+            "{err}"
+        );
     }
 
     #[test]
