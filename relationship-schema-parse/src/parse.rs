@@ -796,9 +796,7 @@ fn relationship(cx: &mut Cx, v: &Value) -> Option<RawRel> {
     let same_type = f
         .get("same_type")
         .and_then(|v| names(cx, v, &format!("`same_type` of {ctx}")));
-    if let Some(st) = &same_type
-        && st.v.is_empty()
-    {
+    if let Some(st) = same_type.as_ref().filter(|st| st.v.is_empty()) {
         cx.error(st.at, ErrorKind::EmptyList(format!("`same_type` of {ctx}")));
     }
 
