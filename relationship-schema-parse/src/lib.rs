@@ -12,5 +12,6 @@
 
 pub mod builtin;
 mod parse;
+mod strict;
 
 pub use parse::{load, parse_str};

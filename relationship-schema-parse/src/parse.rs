@@ -3,7 +3,8 @@
 //! A schema file is strict JSON (no comments, no trailing commas), human-edited and checked
 //! by `schemas/schema.schema.json`. [`parse_str`] reads it in three passes:
 //!
-//! 1. syntax, with [`jsonc_parser`] so that every node keeps its byte range;
+//! 1. syntax: a strict JSON check of our own (`strict`), then [`jsonc_parser`] builds the
+//!    tree, in which every node keeps its byte range;
 //! 2. structure: keys, value types, required keys (every defect is collected);
 //! 3. meaning: names resolved, duplicates, reverse names, derivation cycles, Rust names;
 //!    then rules, same-type lists, derivations and symmetry are expanded into the sorted
@@ -37,9 +38,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use jsonc_parser::ast::{Object, ObjectProp, Value};
+use jsonc_parser::ast::{Object, ObjectProp, ObjectPropName, StringLit, Value};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions};
+
+use crate::strict;
 
 use relationship_schema::{
     ErrorKind, Schema, SchemaBuilder, SchemaError, SchemaErrors, Tier, TypeId,
@@ -187,6 +190,8 @@ struct Cx<'s> {
     path: PathBuf,
     lines: Lines<'s>,
     errors: Vec<(usize, SchemaError)>,
+    /// What the strict syntax check found out about the string literals.
+    checked: strict::Checked,
 }
 
 impl<'s> Cx<'s> {
@@ -195,6 +200,23 @@ impl<'s> Cx<'s> {
             path: path.to_path_buf(),
             lines: Lines::new(text),
             errors: Vec::new(),
+            checked: strict::Checked::default(),
+        }
+    }
+
+    /// The value of a string literal.
+    fn lit(&self, s: &StringLit) -> String {
+        match self.checked.string(s.start()) {
+            Some(v) => v.to_string(),
+            None => s.value.to_string(),
+        }
+    }
+
+    /// The name of an object property.
+    fn key(&self, name: &ObjectPropName) -> String {
+        match name {
+            ObjectPropName::String(s) => self.lit(s),
+            ObjectPropName::Word(w) => w.value.to_string(),
         }
     }
 
@@ -305,27 +327,13 @@ fn found(v: &Value) -> &'static str {
 }
 
 fn syntax(cx: &mut Cx) -> Option<RawSchema> {
-    let options = ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
     let text = cx.lines.text;
-    let parsed = match jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options) {
-        Ok(p) => p,
-        Err(e) => {
-            let mut msg = e.kind().to_string();
-            if let Some(first) = msg.get(..1) {
-                msg = first.to_lowercase() + msg.get(1..).unwrap_or("");
-            }
-            cx.error(e.range().start, ErrorKind::Syntax(msg));
+    // jsonc_parser reads JSON5 extensions (single quotes, missing commas...) silently:
+    // strictness is checked first, by our own scanner.
+    cx.checked = match strict::check(text) {
+        Ok(checked) => checked,
+        Err(defect) => {
+            cx.error(defect.at, ErrorKind::Syntax(defect.message));
             return None;
         }
     };
@@ -337,6 +345,24 @@ fn syntax(cx: &mut Cx) -> Option<RawSchema> {
         );
         return None;
     }
+    let options = ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+    };
+    let for_ast = cx.checked.for_ast(text);
+    let parsed = match jsonc_parser::parse_to_ast(&for_ast, &CollectOptions::default(), &options) {
+        Ok(p) => p,
+        Err(e) => {
+            // Not expected after the strict check, which refuses more.
+            let mut msg = e.kind().to_string();
+            if let Some(first) = msg.get(..1) {
+                msg = first.to_lowercase() + msg.get(1..).unwrap_or("");
+            }
+            cx.error(e.range().start, ErrorKind::Syntax(msg));
+            return None;
+        }
+    };
     let Some(root) = parsed.value else {
         cx.error(0, ErrorKind::Empty);
         return None;
@@ -417,7 +443,8 @@ fn fields<'b, 'a>(
     let mut props: Vec<(&'static str, &'b ObjectProp<'a>)> = Vec::new();
     let mut misspelled = Vec::new();
     for prop in &obj.properties {
-        let key = prop.name.as_str();
+        let key = cx.key(&prop.name);
+        let key = key.as_str();
         match allowed.iter().find(|k| **k == key) {
             Some(&k) if props.iter().any(|(seen, _)| *seen == k) => {
                 cx.error(
@@ -468,7 +495,7 @@ fn wrong(cx: &mut Cx, v: &Value, what: String, expected: &'static str) {
 fn string(cx: &mut Cx, v: &Value, what: impl FnOnce() -> String) -> Option<Sp<String>> {
     match v {
         Value::StringLit(s) => Some(Sp {
-            v: s.value.to_string(),
+            v: cx.lit(s),
             at: s.start(),
         }),
         other => {
@@ -515,7 +542,7 @@ fn names(cx: &mut Cx, v: &Value, what: &str) -> Option<Sp<Vec<Sp<String>>>> {
     match v {
         Value::StringLit(s) => Some(Sp {
             v: vec![Sp {
-                v: s.value.to_string(),
+                v: cx.lit(s),
                 at: s.start(),
             }],
             at: s.start(),
@@ -604,7 +631,7 @@ fn top(cx: &mut Cx, obj: &Object) -> RawSchema {
             Value::Object(o) => {
                 for prop in &o.properties {
                     let name = Sp {
-                        v: prop.name.as_str().to_string(),
+                        v: cx.key(&prop.name),
                         at: prop.start(),
                     };
                     let what = format!("group `{}`", name.v);
@@ -677,7 +704,7 @@ fn type_entry(cx: &mut Cx, v: &Value) -> Option<RawType> {
     match v {
         Value::StringLit(s) => Some(RawType {
             name: Sp {
-                v: s.value.to_string(),
+                v: cx.lit(s),
                 at: s.start(),
             },
             marker: None,
@@ -685,7 +712,7 @@ fn type_entry(cx: &mut Cx, v: &Value) -> Option<RawType> {
         }),
         Value::Object(o) => {
             let ctx = match o.get_string("name") {
-                Some(n) => format!("type `{}`", n.value),
+                Some(n) => format!("type `{}`", cx.lit(n)),
                 None => "a type".to_string(),
             };
             let f = fields(cx, o, TYPE_KEYS, &ctx);
@@ -733,7 +760,7 @@ fn relationship(cx: &mut Cx, v: &Value) -> Option<RawRel> {
         .iter()
         .find(|p| p.name.as_str() == "name")
         .and_then(|p| p.value.as_string_lit())
-        .map(|s| s.value.to_string());
+        .map(|s| cx.lit(s));
     let ctx = match &name {
         Some(n) => format!("relationship `{n}`"),
         None => "a relationship".to_string(),
@@ -2018,12 +2045,10 @@ mod tests {
                 "invalid JSON: control characters in strings must be escaped at t.json:1:12".into()
             )
         );
-        // Escaped, a newline is fine in free text but never in a name.
-        let in_doc = valid.replace(
-            "\"types\": [\"A\"]",
-            "\"types\": [{\"name\": \"A\", \"doc\": \"a\\nb\"}]",
-        );
-        assert!(parse_str(&in_doc, "t.json").is_ok());
+        // Escaped, a control character is valid JSON; names refuse it, docs keep it.
+        let escaped = valid.replace(r#"["A"]"#, r#"[{"name": "A", "doc": "a\nb"}]"#);
+        let schema = parse_str(&escaped, "t.json").unwrap();
+        assert_eq!(schema.types()[0].doc(), "a\nb");
         let in_name = valid.replace("\"t\"", "\"a\\nb\"");
         let err = parse_str(&in_name, "t.json").unwrap_err().to_string();
         assert!(
