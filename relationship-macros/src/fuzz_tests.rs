@@ -7,7 +7,7 @@
 //! Properties: expansion never panics; its output always parses as Rust items; every
 //! `compile_error!` it emits carries a non-empty message.
 //!
-//! Cases per run: `PROPTEST_CASES` (default 1024 per property, about a second).
+//! Cases per run: `PROPTEST_CASES` (default 2048 per property).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -277,7 +277,7 @@ fn compile_errors_in(tokens: TokenStream) -> usize {
 }
 
 proptest! {
-    #![proptest_config(config(1024))]
+    #![proptest_config(config(2048))]
 
     #[test]
     fn indicator_derive_never_panics_and_emits_items(src in item()) {

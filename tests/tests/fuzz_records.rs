@@ -8,7 +8,7 @@
 //! renders (`to_indicator`, both JSON styles) to JSON that reads back with the record's
 //! values; lenient mode accepts every record strict mode accepts, with the same rendering.
 //!
-//! Cases per run: `PROPTEST_CASES` (default 384 per property, about a second).
+//! Cases per run: `PROPTEST_CASES` (default 768 per property).
 
 mod fuzz_support;
 
@@ -485,7 +485,7 @@ fn any_record() -> impl Strategy<Value = Value> {
 }
 
 proptest! {
-    #![proptest_config(config(384))]
+    #![proptest_config(config(768))]
 
     #[test]
     fn well_formed_records_render_and_read_back(record in any_record()) {

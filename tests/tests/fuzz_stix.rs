@@ -10,7 +10,7 @@
 //! every output line is a JSON array; in strict mode every batch passes
 //! `relationship_core::validate` against the schema converted with.
 //!
-//! Cases per run: `PROPTEST_CASES` (default 192 per property, a few seconds).
+//! Cases per run: `PROPTEST_CASES` (default 384 per property).
 
 mod fuzz_support;
 
@@ -537,7 +537,7 @@ fn mutate_fixture(picks: &[(prop::sample::Index, Mutation)]) -> Value {
 }
 
 proptest! {
-    #![proptest_config(config(192))]
+    #![proptest_config(config(384))]
 
     #[test]
     fn random_bundles_convert_to_valid_batches(bundle in bundle(), options in options()) {
@@ -559,7 +559,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(192))]
+    #![proptest_config(config(384))]
 
     /// `random_bundles_convert_to_valid_batches` with objects named `$$DummyIndicator$$`.
     /// The converter counts such an object as an indicator written, but `BatchWriter` takes

@@ -8,7 +8,7 @@
 //! a message, and the count in the stats; what `BatchWriter` writes has no violation; a
 //! mutation that breaks a relationship is reported.
 //!
-//! Cases per run: `PROPTEST_CASES` (default 256 per property, a few seconds).
+//! Cases per run: `PROPTEST_CASES` (default 512 per property).
 
 mod fuzz_support;
 
@@ -307,7 +307,7 @@ fn mutate(text: &str, pick: &prop::sample::Index, m: &Mutation) -> Option<String
 }
 
 proptest! {
-    #![proptest_config(config(256))]
+    #![proptest_config(config(512))]
 
     #[test]
     fn batches_from_batch_writer_have_no_violations(text in batches()) {
@@ -360,7 +360,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(256))]
+    #![proptest_config(config(512))]
 
     /// The same property as `batches_from_batch_writer_have_no_violations`, with number
     /// literals beyond the double range in fields. `BatchWriter` in Python's style writes
