@@ -8,6 +8,8 @@
 
 mod attr;
 mod builtin;
+#[cfg(test)]
+mod fuzz_tests;
 mod indicator;
 mod relationships;
 

@@ -1,0 +1,55 @@
+//! Settings and pools shared by the `fuzz_*` harnesses.
+//!
+//! Every harness runs a fixed number of cases per property (`PROPTEST_CASES` overrides it)
+//! from a fixed seed (`PROPTEST_RNG_SEED` overrides it), so a CI failure reproduces locally;
+//! no failure file is written.
+#![allow(dead_code)]
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngSeed};
+
+/// The seed used when `PROPTEST_RNG_SEED` is not set.
+const SEED: u64 = 0x5eed_f022_2024_0001;
+
+/// A configuration running `default_cases` cases unless `PROPTEST_CASES` says otherwise.
+pub fn config(default_cases: u32) -> Config {
+    // `Config::default()` reads the `PROPTEST_*` environment variables.
+    let mut c = Config::default();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        c.cases = default_cases;
+    }
+    if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
+        c.rng_seed = RngSeed::Fixed(SEED);
+    }
+    c.failure_persistence = None;
+    c
+}
+
+/// Strings an input may hold: ordinary, empty, Unicode, control and bidirectional
+/// characters, JSON-looking text, escapes and a long one.
+pub fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => prop::sample::select(vec![
+            "u4872",
+            "pc135456.domain.local",
+            "8.8.8.8",
+            "CVE-2021-44228",
+            "T1059.001",
+            "Emotet",
+            "é ü 日本 🦀",
+            "a\u{0}b",
+            "line\nbreak\r\ttab",
+            "bidi \u{202e}txt",
+            "\"quoted\" \\ back",
+            "{\"json\": [1]}",
+            "$$DummyIndicator$$",
+            " ",
+            "\u{feff}bom",
+            "\u{fffd}",
+        ])
+        .prop_map(str::to_owned),
+        1 => Just(String::new()),
+        2 => "\\PC{0,24}",
+        1 => "[a-z]{1,3}".prop_map(|s| s.repeat(2000)),
+    ]
+}

@@ -1,0 +1,399 @@
+//! Batch validation fuzzing: random `createIndicators` batches written by `BatchWriter`
+//! (random allowed relationships and indicators, batch sizes, placements, de-duplication,
+//! both JSON styles), then mutated (keys dropped or renamed, values of the wrong JSON type,
+//! wrong reverse names, unknown types, truncation, bytes that are not UTF-8, batches run
+//! together or pretty-printed), go through `relationship_core::validate::validate_str`.
+//!
+//! Properties: nothing panics; every violation has a line inside the input, a JSON path and
+//! a message, and the count in the stats; what `BatchWriter` writes has no violation; a
+//! mutation that breaks a relationship is reported.
+//!
+//! Cases per run: `PROPTEST_CASES` (default 512 per property).
+
+mod fuzz_support;
+
+use std::sync::LazyLock;
+
+use proptest::prelude::*;
+use relationship_core::batch::{BatchOptions, BatchWriter, Placement};
+use relationship_core::indicator::IndicatorObject;
+use relationship_core::json::JsonStyle;
+use relationship_core::relationship::{EntityRelationship, Fields};
+use relationship_core::validate::{Violation, validate_str};
+use serde_json::{Value, json};
+
+use fuzz_support::{config, text};
+
+/// The schema's allowed triples, as `(source type, name, reverse, target type)`.
+static TRIPLES: LazyLock<Vec<(String, String, String, String)>> = LazyLock::new(|| {
+    let schema = relationship_core::xsoar::schema();
+    schema
+        .triples()
+        .map(|(rel, pair)| {
+            (
+                schema.ty(pair.source).name().to_owned(),
+                schema.rel(rel).name().to_owned(),
+                schema.rel(rel).reverse().to_owned(),
+                schema.ty(pair.target).name().to_owned(),
+            )
+        })
+        .collect()
+});
+
+static TYPES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    relationship_core::xsoar::schema()
+        .types()
+        .iter()
+        .map(|t| t.name().to_owned())
+        .collect()
+});
+
+/// A non-empty value (an empty one is a violation by design).
+fn value() -> impl Strategy<Value = String> {
+    text().prop_map(|s| if s.is_empty() { "v".to_owned() } else { s })
+}
+
+fn number(text: &str) -> Value {
+    serde_json::from_str(text).expect("a JSON number")
+}
+
+/// Number literals a field may hold. With `beyond_double`, also literals beyond the double
+/// range, which Python's style writes as `Infinity`.
+fn numbers(beyond_double: bool) -> Vec<&'static str> {
+    let mut n = vec![
+        "123456789012345678901234567890",
+        "1.0E2",
+        "-0",
+        "0.1",
+        "2.5e-3",
+        "1e-400",
+    ];
+    if beyond_double {
+        n.extend(["1e400", "-1.5e999"]);
+    }
+    n
+}
+
+fn field_value(beyond_double: bool) -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        prop::sample::select(numbers(beyond_double)).prop_map(number),
+        text().prop_map(Value::String),
+        prop::collection::vec(text().prop_map(Value::String), 0..3).prop_map(Value::Array),
+    ]
+}
+
+fn fields(beyond_double: bool) -> impl Strategy<Value = Fields> {
+    prop::collection::vec(("[a-z]{1,8}", field_value(beyond_double)), 0..3)
+        .prop_map(|kv| kv.into_iter().collect())
+}
+
+#[derive(Debug, Clone)]
+enum Item {
+    Relationship(EntityRelationship),
+    Indicator(IndicatorObject),
+}
+
+fn item(beyond_double: bool) -> impl Strategy<Value = Item> {
+    let rel = (
+        prop::sample::select(TRIPLES.clone()),
+        value(),
+        value(),
+        fields(beyond_double),
+    )
+        .prop_map(|((a_type, name, reverse, b_type), a, b, fields)| {
+            Item::Relationship(
+                EntityRelationship::new(name, reverse, a, a_type, b, b_type).with_fields(fields),
+            )
+        });
+    let ind = (
+        prop::sample::select(TYPES.clone()),
+        // Values that relationships use too, so that `Attach` finds their sources.
+        prop_oneof![
+            value(),
+            prop::sample::select(vec!["u4872", "8.8.8.8", "Emotet"]).prop_map(str::to_owned)
+        ],
+        proptest::option::of(0u8..=3),
+        fields(beyond_double),
+    )
+        .prop_map(|(ty, v, score, fields)| {
+            let mut o = IndicatorObject::new(v.clone(), ty.clone()).with_fields(fields);
+            o.raw_json = json!({"value": v, "type": ty});
+            o.score = score;
+            Item::Indicator(o)
+        });
+    prop_oneof![3 => rel, 2 => ind]
+}
+
+/// Batches as `BatchWriter` writes them.
+fn batches() -> impl Strategy<Value = String> {
+    batches_with(false)
+}
+
+/// Batches as `BatchWriter` writes them, with `beyond_double` numbers in fields or not.
+fn batches_with(beyond_double: bool) -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(item(beyond_double), 0..12),
+        1usize..6,
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(items, size, attach, dedup, python)| {
+            let options = BatchOptions {
+                batch_size: size,
+                placement: if attach {
+                    Placement::Attach
+                } else {
+                    Placement::Dummy
+                },
+                dedup,
+            };
+            let style = if python {
+                JsonStyle::Python
+            } else {
+                JsonStyle::Compact
+            };
+            let mut out = Vec::new();
+            let mut w = BatchWriter::new(&mut out, options, style);
+            for item in items {
+                match item {
+                    Item::Relationship(r) => w.push_relationship(r).expect("in memory"),
+                    Item::Indicator(i) => w.push_indicator(i).expect("in memory"),
+                }
+            }
+            w.finish().expect("in memory");
+            String::from_utf8(out).expect("UTF-8")
+        })
+}
+
+/// What is done to a relationship (or its indicator) in a written batch.
+#[derive(Debug, Clone)]
+enum Mutation {
+    DropKey(prop::sample::Index),
+    RenameKey(prop::sample::Index, &'static str),
+    WrongType(prop::sample::Index, Value),
+    WrongReverse(&'static str),
+    UnknownType(&'static str),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let wrong = prop_oneof![
+        Just(Value::Null),
+        Just(json!(5)),
+        Just(json!(true)),
+        Just(json!([])),
+        Just(json!({})),
+        Just(json!(["uses"])),
+    ];
+    prop_oneof![
+        any::<prop::sample::Index>().prop_map(Mutation::DropKey),
+        (
+            any::<prop::sample::Index>(),
+            prop::sample::select(vec!["Name", "reverse_name", "entity_a", "", "entityAtype"])
+        )
+            .prop_map(|(i, k)| Mutation::RenameKey(i, k)),
+        (any::<prop::sample::Index>(), wrong).prop_map(|(i, v)| Mutation::WrongType(i, v)),
+        prop::sample::select(vec!["related-to", "uses", "", "used_by", "usedBy"])
+            .prop_map(Mutation::WrongReverse),
+        prop::sample::select(vec![
+            "Hots",
+            "",
+            "host",
+            "Indicator",
+            "IndicatorToIndicator"
+        ])
+        .prop_map(Mutation::UnknownType),
+    ]
+}
+
+/// Checks what every validation must keep; returns the violations.
+fn check(text: &str) -> Result<Vec<Violation>, TestCaseError> {
+    let mut out = Vec::new();
+    let stats = validate_str(
+        text,
+        "fuzz.ndjson",
+        relationship_core::xsoar::schema(),
+        &mut out,
+    );
+    prop_assert_eq!(stats.violations, out.len() as u64);
+    let lines = text.split('\n').count();
+    for v in &out {
+        prop_assert!(
+            v.line >= 1 && v.line <= lines,
+            "line {} of {}: {}",
+            v.line,
+            lines,
+            v
+        );
+        prop_assert!(v.path.starts_with('['), "no path: {}", v);
+        prop_assert!(!v.message.is_empty(), "no message: {}", v);
+        prop_assert_eq!(&v.source, "fuzz.ndjson");
+    }
+    Ok(out)
+}
+
+/// Applies `m` to the `pick`th relationship of the batches; `None` when they hold none.
+fn mutate(text: &str, pick: &prop::sample::Index, m: &Mutation) -> Option<String> {
+    let mut batches: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("BatchWriter writes JSON"))
+        .collect();
+    let mut rels: Vec<&mut Value> = batches
+        .iter_mut()
+        .flat_map(|b| b.as_array_mut().expect("a batch").iter_mut())
+        .flat_map(|i| {
+            i.get_mut("relationships")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+        })
+        .collect();
+    if rels.is_empty() {
+        return None;
+    }
+    let n = pick.index(rels.len());
+    let rel = rels[n].as_object_mut().expect("an object");
+    let key_at = |o: &serde_json::Map<String, Value>, i: &prop::sample::Index| {
+        o.keys().nth(i.index(o.len())).cloned().unwrap_or_default()
+    };
+    match m {
+        Mutation::DropKey(i) => {
+            let k = key_at(rel, i);
+            rel.shift_remove(&k);
+        }
+        Mutation::RenameKey(i, to) => {
+            let k = key_at(rel, i);
+            let v = rel.shift_remove(&k).unwrap_or(Value::Null);
+            rel.insert((*to).to_owned(), v);
+        }
+        Mutation::WrongType(i, v) => {
+            let k = key_at(rel, i);
+            if k == "fields" && v.is_object() {
+                // `{}` is valid fields.
+                rel.insert(k, json!("not an object"));
+            } else {
+                rel.insert(k, v.clone());
+            }
+        }
+        Mutation::WrongReverse(r) => {
+            let schema = relationship_core::xsoar::schema();
+            let name = rel["name"].as_str().unwrap_or_default();
+            let r = if schema.reverse_of(name) == Some(*r) {
+                "nope"
+            } else {
+                *r
+            };
+            rel.insert("reverseName".into(), Value::from(r));
+        }
+        Mutation::UnknownType(t) => {
+            let key = if t.len() % 2 == 0 {
+                "entityAType"
+            } else {
+                "entityBType"
+            };
+            rel.insert(key.into(), Value::from(*t));
+        }
+    }
+    Some(
+        batches
+            .iter()
+            .map(|b| serde_json::to_string(b).expect("serializes"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    #[test]
+    fn batches_from_batch_writer_have_no_violations(text in batches()) {
+        let violations = check(&text)?;
+        prop_assert!(violations.is_empty(), "{:#?}\n{}", violations, text);
+        // Pretty-printed, the same batches are one value over many lines: still valid.
+        let pretty: Vec<String> = text
+            .lines()
+            .map(|l| serde_json::to_string_pretty(&serde_json::from_str::<Value>(l).expect("JSON")).expect("serializes"))
+            .collect();
+        let violations = check(&pretty.join("\n"))?;
+        prop_assert!(violations.is_empty(), "{:#?}", violations);
+    }
+
+    #[test]
+    fn a_broken_relationship_is_reported(text in batches(), pick in any::<prop::sample::Index>(), m in mutation()) {
+        if let Some(mutated) = mutate(&text, &pick, &m) {
+            let violations = check(&mutated)?;
+            prop_assert!(!violations.is_empty(), "{:?} not reported in {}", m, mutated);
+        }
+    }
+
+    #[test]
+    fn cut_and_spliced_batches_never_panic(
+        text in batches(),
+        at in any::<prop::sample::Index>(),
+        bytes in prop::collection::vec(prop_oneof![Just(0xffu8), Just(b'"'), Just(b'['), Just(b'}'), Just(b'\n'), any::<u8>()], 0..4),
+        cut in any::<bool>(),
+    ) {
+        let mut b = text.into_bytes();
+        let i = at.index(b.len() + 1);
+        if cut {
+            b.truncate(i);
+        }
+        b.splice(i..i, bytes);
+        let lossy = String::from_utf8_lossy(&b);
+        check(&lossy)?;
+        // Batches run together on one line.
+        check(&lossy.replace('\n', ""))?;
+    }
+
+    #[test]
+    fn random_text_never_panics(parts in prop::collection::vec(prop_oneof![
+        Just("["), Just("]"), Just("{"), Just("}"), Just(","), Just(":"), Just("\n"),
+        Just("\"value\""), Just("\"$$DummyIndicator$$\""), Just("\"relationships\""), Just("\"name\""),
+        Just("\"uses\""), Just("\"type\""), Just("\"Host\""), Just("null"), Just("1"), Just("1e400"), Just("-"),
+    ], 0..80)) {
+        check(&parts.concat())?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// The same property as `batches_from_batch_writer_have_no_violations`, with number
+    /// literals beyond the double range in fields. `BatchWriter` in Python's style writes
+    /// them as Python does (`Infinity`), and `validate` reports that as malformed JSON.
+    /// Minimal input: one indicator with `fields: {"a": 1e400}`, Python style.
+    #[test]
+    #[ignore = "validate does not yet accept the Infinity that Python-style batches hold"]
+    fn python_style_batches_with_numbers_beyond_double_validate(text in batches_with(true)) {
+        let violations = check(&text)?;
+        prop_assert!(violations.is_empty(), "{:#?}\n{}", violations, text);
+    }
+}
+
+#[test]
+fn a_fair_share_of_generated_batches_holds_relationships() {
+    // Without relationships the mutation property tests nothing: count how many of the
+    // generated batches hold one, and that the valid ones hold indicators too.
+    let mut runner = proptest::test_runner::TestRunner::new(config(256));
+    let counts = std::cell::Cell::new((0u32, 0u32, 0u32));
+    runner
+        .run(&batches(), |text| {
+            let (n, rels, inds) = counts.get();
+            let mut out = Vec::new();
+            let stats = validate_str(&text, "-", relationship_core::xsoar::schema(), &mut out);
+            counts.set((
+                n + 1,
+                rels + u32::from(stats.relationships > 0),
+                inds + u32::from(stats.indicators > 0),
+            ));
+            Ok(())
+        })
+        .unwrap();
+    let (n, rels, inds) = counts.get();
+    eprintln!("{rels} of {n} generated texts hold relationships, {inds} indicators");
+    assert!(rels * 2 >= n && inds * 2 >= n, "{rels}, {inds} of {n}");
+}
