@@ -228,10 +228,9 @@ pub fn run<E: Write>(
             let _ = diag.flush();
             Exit::Ok
         }
-        Err(ConvertError::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => io_fail(
-            diag,
-            "output closed before the conversion finished (broken pipe): the batches written are incomplete".to_owned(),
-        ),
+        Err(ConvertError::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+            io_fail(diag, crate::output::write_failure(&e))
+        }
         Err(ConvertError::Read(e)) => {
             io_fail(diag, format!("cannot read {}: {e}", args.bundle.display()))
         }

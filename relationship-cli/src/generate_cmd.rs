@@ -188,12 +188,12 @@ pub fn emit<W: Write>(
             .write_all(code.as_bytes())
             .and_then(|()| stdout.flush());
         return match written {
-            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(GenerateCmdError::Io {
+            Err(e) => Err(GenerateCmdError::Io {
                 action: "write",
                 path: "stdout".to_owned(),
                 source: e,
             }),
-            _ => Ok(Outcome::Printed),
+            Ok(()) => Ok(Outcome::Printed),
         };
     };
     if args.check {

@@ -38,8 +38,9 @@ pub enum RunError {
         /// The underlying error.
         source: io::Error,
     },
-    /// The output could not be written (other than a closed pipe, which ends the run quietly).
-    #[error("cannot write output: {0}")]
+    /// The output could not be written, or was closed by its reader (a broken pipe): either
+    /// way what was written is incomplete.
+    #[error("{}", crate::output::write_failure(.0))]
     Output(io::Error),
     /// The `--schema` file is not a valid schema, or cannot be read.
     #[error("{0}")]
@@ -69,15 +70,18 @@ pub struct Summary {
     pub bad: u64,
     /// The line at which processing stopped because of a bad record (without --keep-going).
     pub stopped_at: Option<u64>,
-    /// Whether the reader of stdout went away (a closed pipe); the run ended early, quietly.
+    /// Whether the reader of stdout went away (a closed pipe): the run ended early and its
+    /// output is incomplete ([`Summary::exit`] is then [`Exit::UsageOrIo`]).
     pub output_closed: bool,
 }
 
 impl Summary {
-    /// The exit code for this run: [`Exit::Ok`] when every record was good,
-    /// [`Exit::Invalid`] otherwise.
+    /// The exit code for this run: [`Exit::UsageOrIo`] when the output was closed early,
+    /// else [`Exit::Ok`] when every record was good, [`Exit::Invalid`] otherwise.
     pub fn exit(&self) -> Exit {
-        if self.bad > 0 {
+        if self.output_closed {
+            Exit::UsageOrIo
+        } else if self.bad > 0 {
             Exit::Invalid
         } else {
             Exit::Ok
@@ -163,6 +167,10 @@ pub fn with_io<E: Write>(
         RunError::Input { source, .. } => RunError::Input { path: name, source },
         other => other,
     })?;
+    if summary.output_closed {
+        // The summary of a run whose output was cut short would claim too much.
+        return Err(RunError::Output(io::Error::from(io::ErrorKind::BrokenPipe)));
+    }
     report(&summary, io_opts.keep_going, diag);
     Ok(summary.exit())
 }
@@ -198,7 +206,7 @@ fn report<E: Write>(summary: &Summary, keep_going: bool, diag: &mut E) {
 /// (rendering and writing). A bad record is reported on `diag` as `line N: <reason>`;
 /// without `keep_going` the run then stops. A warning from `prepare` is reported as
 /// `line N: warning: <text>` and does not count as bad. An error from `consume` ends the run:
-/// quietly for a closed pipe ([`Summary::output_closed`]), as [`RunError::Output`] otherwise.
+/// by setting [`Summary::output_closed`] for a closed pipe, as [`RunError::Output`] otherwise.
 pub fn drive<R, T, E>(
     input: R,
     diag: &mut E,
@@ -337,7 +345,7 @@ fn trim_line_end(buf: &[u8]) -> &[u8] {
     buf.strip_suffix(b"\r").unwrap_or(buf)
 }
 
-/// Flushes the output of a run; a closed pipe is not an error.
+/// Flushes the output of a run; a closed pipe sets [`Summary::output_closed`].
 pub fn finish_output<W: Write>(out: &mut W, summary: &mut Summary) -> Result<(), RunError> {
     if summary.output_closed {
         return Ok(());
@@ -444,7 +452,7 @@ mod tests {
         .unwrap();
         assert!(summary.output_closed);
         assert_eq!(seen, 10);
-        assert_eq!(summary.exit(), Exit::Ok);
+        assert_eq!(summary.exit(), Exit::UsageOrIo);
     }
 
     #[test]

@@ -139,6 +139,16 @@ impl Write for AtomicFile {
     }
 }
 
+/// The message for output that could not be written. A closed pipe (the reader went away,
+/// as with `| head -1`) is named as such: what was written is incomplete.
+pub fn write_failure(e: &io::Error) -> String {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        "output closed before the run finished (broken pipe): the output is incomplete".to_owned()
+    } else {
+        format!("cannot write output: {e}")
+    }
+}
+
 /// What a path refers to, for telling whether two paths name the same file: the device and
 /// inode of an existing file, or the absolute, resolved path of one that does not exist yet.
 #[derive(Debug, PartialEq, Eq)]

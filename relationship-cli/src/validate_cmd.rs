@@ -94,10 +94,9 @@ pub fn run<W: Write, E: Write>(
                 }
                 if violations.is_empty() {
                     if let Err(e) = writeln!(stdout, "{name}: ok — {}", counts(&stats)) {
-                        if e.kind() != io::ErrorKind::BrokenPipe {
-                            let _ = writeln!(diag, "xsoar-rel: cannot write output: {e}");
-                            code = code.worst(Exit::UsageOrIo);
-                        }
+                        let _ = writeln!(diag, "xsoar-rel: {}", crate::output::write_failure(&e));
+                        code = code.worst(Exit::UsageOrIo);
+                        break;
                     }
                 } else {
                     total_violations += violations.len() as u64;
@@ -123,7 +122,12 @@ pub fn run<W: Write, E: Write>(
     if total_violations > 0 && args.files.len() > 1 {
         let _ = writeln!(diag, "xsoar-rel: {total_violations} violations in total");
     }
-    let _ = stdout.flush();
+    if let Err(e) = stdout.flush() {
+        if code != Exit::UsageOrIo {
+            let _ = writeln!(diag, "xsoar-rel: {}", crate::output::write_failure(&e));
+        }
+        code = Exit::UsageOrIo;
+    }
     let _ = diag.flush();
     code
 }

@@ -171,3 +171,64 @@ fn generate_refuses_to_write_over_its_schema() {
     assert_eq!(fs::read(&schema).unwrap(), before);
     assert_eq!(names(d.path()), ["hr.json"]);
 }
+
+/// Runs `xsoar-rel ARGS` with `input` on stdin, reads the first bytes of its output and
+/// closes the pipe; returns the exit code and stderr.
+fn closed_early(args: &[&str], input: Vec<u8>) -> (Option<i32>, String) {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_xsoar-rel"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    feeder.join().unwrap();
+    (status.code(), stderr)
+}
+
+#[test]
+fn a_closed_pipe_is_an_error_and_no_summary_claims_otherwise() {
+    let mut input = b"{}\n".to_vec();
+    for i in 0..20_000 {
+        input.extend_from_slice(
+            format!(
+                "{{\"name\":\"uses\",\"entity_a\":\"u{i}\",\"entity_a_type\":\"Account\",\
+                 \"entity_b\":\"h{i}\",\"entity_b_type\":\"Host\"}}\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for args in [
+        &["batch", "--batch-size", "1", "--keep-going", "-"][..],
+        &["render", "--keep-going", "-"][..],
+    ] {
+        let (code, stderr) = closed_early(args, input.clone());
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.ends_with(
+                "xsoar-rel: output closed before the run finished (broken pipe): the output is incomplete\n"
+            ),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("were written"), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
