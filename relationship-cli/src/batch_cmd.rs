@@ -75,7 +75,14 @@ pub fn batch<R: Read + Send, W: Write, E: Write>(
         BatchItem::Relationship(rel) => writer.push_relationship(rel),
         BatchItem::Indicator(ind) => writer.push_indicator(ind),
     };
-    let mut summary = drive(input, diag, args.io.keep_going, prepare, consume)?;
+    let mut summary = drive(
+        input,
+        diag,
+        args.io.keep_going,
+        args.io.max_line_bytes(),
+        prepare,
+        consume,
+    )?;
     if !summary.output_closed {
         match writer.finish() {
             Ok(_) => {}

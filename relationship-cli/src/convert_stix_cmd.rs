@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use relationship_core::batch::{BatchOptions, Placement};
 use relationship_core::check::Mode;
 use relationship_core::json::JsonStyle;
+use relationship_core::limits::{DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE};
 use relationship_schema::Schema;
 use relationship_stix::{ConvertError, ConvertOptions, Phase, Progress, convert};
 
@@ -54,10 +55,10 @@ pub struct ConvertStixArgs {
     /// Write the batches to this file instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: Option<PathBuf>,
-    /// Most items per batch (indicators plus dummy indicators); no dummy carries more
-    /// relationships than this.
-    #[arg(long, value_name = "N", default_value_t = 2000,
-          value_parser = clap::value_parser!(u32).range(1..))]
+    /// Most items per batch (indicators plus dummy indicators), at most 10000; no dummy
+    /// carries more relationships than this.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_BATCH_SIZE as u32,
+          value_parser = clap::value_parser!(u32).range(1..=MAX_BATCH_SIZE as i64))]
     pub batch_size: u32,
     /// Attach each relationship to its source indicator (the indicators are then held until
     /// the bundle is read, so that their relationships can follow them).

@@ -7,11 +7,12 @@
 //! input order, and the output never depends on thread timing.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::path::Path;
 use std::sync::mpsc::{SyncSender, sync_channel};
 
 use relationship_core::json::JsonStyle;
+use relationship_core::lines::{self, Line};
 use relationship_core::record::{Record, parse_line};
 use relationship_schema::SchemaErrors;
 
@@ -211,6 +212,7 @@ pub fn drive<R, T, E>(
     input: R,
     diag: &mut E,
     keep_going: bool,
+    max_line_bytes: usize,
     prepare: impl FnMut(Record) -> Result<Prepared<T>, String> + Send,
     mut consume: impl FnMut(T) -> io::Result<()>,
 ) -> Result<Summary, RunError>
@@ -225,7 +227,9 @@ where
         let (tx, rx) = sync_channel::<Vec<Event<T>>>(MESSAGES_IN_FLIGHT);
         let reader = std::thread::Builder::new()
             .name("xsoar-rel-read".to_owned())
-            .spawn_scoped(scope, move || read_records(input, keep_going, prepare, tx))
+            .spawn_scoped(scope, move || {
+                read_records(input, keep_going, max_line_bytes, prepare, tx)
+            })
             .map_err(RunError::Thread)?;
         'messages: for events in rx.iter() {
             for event in events {
@@ -279,6 +283,7 @@ where
 fn read_records<R: Read, T>(
     input: R,
     keep_going: bool,
+    max_line_bytes: usize,
     mut prepare: impl FnMut(Record) -> Result<Prepared<T>, String>,
     tx: SyncSender<Vec<Event<T>>>,
 ) -> io::Result<u64> {
@@ -288,14 +293,33 @@ fn read_records<R: Read, T>(
     let mut line_no: u64 = 0;
     let mut records: u64 = 0;
     let result = loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break Ok(records),
-            Ok(_) => {}
+        let read = match lines::read_line(&mut reader, &mut buf, max_line_bytes) {
+            Ok(Line::Eof) => break Ok(records),
+            Ok(read) => read,
             Err(e) => break Err(e),
-        }
+        };
         line_no += 1;
-        let line = trim_line_end(&buf);
+        if let Line::TooLong { ended } = read {
+            records += 1;
+            events.push(Event::Bad {
+                line: line_no,
+                reason: lines::too_long_message(max_line_bytes),
+            });
+            if !keep_going {
+                break Ok(records);
+            }
+            if !ended {
+                if let Err(e) = lines::skip_line(&mut reader) {
+                    break Err(e);
+                }
+            }
+            continue;
+        }
+        let mut line = trim_line_end(&buf);
+        if line_no == 1 {
+            // A UTF-8 byte order mark, as some Windows tools write, is not part of the JSON.
+            line = line.strip_prefix(lines::BOM).unwrap_or(line);
+        }
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
@@ -339,9 +363,8 @@ fn read_records<R: Read, T>(
     result
 }
 
-/// Strips one trailing `\n` or `\r\n`.
+/// Strips one trailing `\r` (of a `\r\n` line end; the `\n` is already gone).
 fn trim_line_end(buf: &[u8]) -> &[u8] {
-    let buf = buf.strip_suffix(b"\n").unwrap_or(buf);
     buf.strip_suffix(b"\r").unwrap_or(buf)
 }
 
@@ -370,6 +393,7 @@ mod tests {
             input.as_bytes(),
             &mut diag,
             keep_going,
+            1024,
             |r| match r {
                 Record::Relationship(r) => Ok(Prepared {
                     warning: (r.entity_b.is_empty()).then(|| "empty".to_owned()),
@@ -436,6 +460,7 @@ mod tests {
             input.as_bytes(),
             &mut Vec::new(),
             false,
+            1024,
             |r| match r {
                 Record::Relationship(r) => Ok(Prepared::item(r.name)),
                 Record::IndicatorRecord(_) => Err(String::new()),
@@ -462,6 +487,7 @@ mod tests {
             input.as_bytes(),
             &mut Vec::new(),
             false,
+            1024,
             |_| Ok(Prepared::item(())),
             |()| Err(io::Error::other("disk full")),
         )
@@ -488,6 +514,7 @@ mod tests {
             Failing(Some((rel("a", "b") + "\n").into_bytes())),
             &mut Vec::new(),
             false,
+            1024,
             |_| Ok(Prepared::item(())),
             |()| {
                 items += 1;

@@ -36,7 +36,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 
 use relationship_schema::Schema;
 use serde_json::Value;
@@ -44,6 +44,8 @@ use serde_json::value::RawValue;
 
 use crate::check::{Checker, EntitySide, Mode};
 use crate::indicator::DUMMY_INDICATOR_VALUE;
+use crate::limits::DEFAULT_MAX_LINE_BYTES;
+use crate::lines::{self, Line};
 use crate::relationship::{ENTITY_FAMILY, RELATIONSHIP_TYPE};
 
 /// What is wrong.
@@ -79,6 +81,8 @@ pub enum ViolationKind {
     BadFamily,
     /// A relationship `type` other than `IndicatorToIndicator`.
     BadRelationshipType,
+    /// A line (or a value spanning lines) longer than the limit; it was not read.
+    LineTooLong,
 }
 
 /// One problem found, with its location.
@@ -148,18 +152,36 @@ const RELATIONSHIP_KEYS: [&str; 10] = [
     "fields",
 ];
 
-/// Validates the batches read from `reader`, appending violations to `out`.
-///
-/// NDJSON is read line by line (memory holds one line); a value spanning several lines (a
-/// pretty-printed array) is read whole from its first line on.
+/// Validates the batches read from `reader`, appending violations to `out`, with lines of
+/// at most [`DEFAULT_MAX_LINE_BYTES`] (see [`validate_reader_limited`]).
 ///
 /// # Errors
 ///
 /// Only I/O errors; malformed JSON is a [`ViolationKind::Syntax`] violation.
 pub fn validate_reader<R: BufRead>(
+    reader: R,
+    source_name: &str,
+    schema: &Schema,
+    out: &mut Vec<Violation>,
+) -> Result<Stats, ValidateError> {
+    validate_reader_limited(reader, source_name, schema, DEFAULT_MAX_LINE_BYTES, out)
+}
+
+/// Validates the batches read from `reader`, appending violations to `out`.
+///
+/// NDJSON is read line by line (memory holds one line); a value spanning several lines (a
+/// pretty-printed array) is read whole from its first line on. A line longer than
+/// `max_line_bytes`, or a value spanning lines that is, is a [`ViolationKind::LineTooLong`]
+/// violation and is not held in memory. A UTF-8 byte order mark at the start is skipped.
+///
+/// # Errors
+///
+/// Only I/O errors; malformed JSON is a [`ViolationKind::Syntax`] violation.
+pub fn validate_reader_limited<R: BufRead>(
     mut reader: R,
     source_name: &str,
     schema: &Schema,
+    max_line_bytes: usize,
     out: &mut Vec<Violation>,
 ) -> Result<Stats, ValidateError> {
     let io_err = |error| ValidateError {
@@ -170,17 +192,41 @@ pub fn validate_reader<R: BufRead>(
     let mut buf = Vec::new();
     let mut line = 0;
     loop {
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf).map_err(io_err)? == 0 {
-            break;
-        }
+        let read = lines::read_line(&mut reader, &mut buf, max_line_bytes).map_err(io_err)?;
         line += 1;
+        match read {
+            Line::Eof => break,
+            Line::Complete { newline } => {
+                if newline {
+                    buf.push(b'\n');
+                }
+            }
+            Line::TooLong { ended } => {
+                v.too_long(line, max_line_bytes, "the line");
+                if !ended {
+                    lines::skip_line(&mut reader).map_err(io_err)?;
+                }
+                continue;
+            }
+        }
+        if line == 1 && buf.starts_with(lines::BOM) {
+            buf.drain(..lines::BOM.len());
+        }
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
         if v.text(&buf, line, false) == Outcome::Incomplete {
-            reader.read_to_end(&mut buf).map_err(io_err)?;
-            v.text(&buf, line, true);
+            // The rest of the input, up to the limit for the whole value.
+            let room = max_line_bytes.saturating_sub(buf.len()).saturating_add(1);
+            (&mut reader)
+                .take(room as u64)
+                .read_to_end(&mut buf)
+                .map_err(io_err)?;
+            if buf.len() > max_line_bytes {
+                v.too_long(line, max_line_bytes, "the value starting on this line");
+            } else {
+                v.text(&buf, line, true);
+            }
             break;
         }
     }
@@ -239,6 +285,14 @@ impl<'a> Validator<'a> {
             out,
             stats: Stats::default(),
         }
+    }
+
+    fn too_long(&mut self, line: usize, max_line_bytes: usize, what: &str) {
+        let message = format!(
+            "{what} is longer than the limit of {max_line_bytes} bytes (--max-line-bytes); it was not read"
+        );
+        let path = format!("[{}]", self.stats.batches);
+        self.report(line, path, ViolationKind::LineTooLong, message);
     }
 
     fn report(&mut self, line: usize, path: String, kind: ViolationKind, message: String) {
