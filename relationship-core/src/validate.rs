@@ -308,6 +308,7 @@ impl<'a> Validator<'a> {
 
     /// Validates every top-level value of `text`, whose first line is `first_line`.
     fn text(&mut self, text: &[u8], first_line: usize, complete: bool) -> Outcome {
+        let text = &*python_literals_as_numbers(text);
         let newlines: Vec<usize> = text
             .iter()
             .enumerate()
@@ -459,7 +460,10 @@ impl<'a> Validator<'a> {
                     line,
                     format!("{path}.score"),
                     ViolationKind::BadScore,
-                    format!("`score` must be a DBot score 0–3 or null, found {v}"),
+                    format!(
+                        "`score` must be a DBot score 0–3 or null, found {}",
+                        python_number_text(&v)
+                    ),
                 ),
             }
             match get("fields") {
@@ -626,6 +630,77 @@ impl<'a> Validator<'a> {
     }
 }
 
+/// The numbers that stand for Python's `NaN`, `Infinity` and `-Infinity` while a text is
+/// parsed (numbers are kept as written: serde_json's `arbitrary_precision`).
+const PYTHON_LITERALS: [(&[u8], &str); 3] = [
+    (b"-Infinity", "-1e999999999"),
+    (b"Infinity", "1e999999999"),
+    (b"NaN", "-0e999999999"),
+];
+
+/// `text` with Python's non-standard number literals `NaN`, `Infinity` and `-Infinity`
+/// (outside strings) replaced by out-of-range numbers, so that what Python's `json.loads`
+/// reads, and what `--python-json` writes for `1e400`, can be validated. Line breaks are
+/// kept, so line numbers do not change. Borrowed when there is nothing to replace.
+fn python_literals_as_numbers(text: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let mut out: Option<Vec<u8>> = None;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut i = 0;
+    let mut copied = 0;
+    while i < text.len() {
+        let b = text[i];
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if matches!(b, b'-' | b'I' | b'N') {
+            let found = PYTHON_LITERALS
+                .iter()
+                .find(|(literal, _)| text[i..].starts_with(literal));
+            if let Some((literal, number)) = found {
+                let buf = out.get_or_insert_with(|| Vec::with_capacity(text.len() + 64));
+                buf.extend_from_slice(&text[copied..i]);
+                buf.extend_from_slice(number.as_bytes());
+                i += literal.len();
+                copied = i;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(mut buf) => {
+            buf.extend_from_slice(&text[copied..]);
+            std::borrow::Cow::Owned(buf)
+        }
+    }
+}
+
+/// A number as Python wrote it (`NaN`, `Infinity`, `-Infinity` back from their stand-ins).
+fn python_number_text(v: &Value) -> String {
+    let text = v.to_string();
+    PYTHON_LITERALS
+        .iter()
+        .find(|(_, number)| serde_json::from_str::<Value>(number).is_ok_and(|n| &n == v))
+        .map_or(text, |(literal, _)| {
+            String::from_utf8_lossy(literal).into_owned()
+        })
+}
+
 fn hint(suggestions: &[&str]) -> String {
     relationship_schema::suggest::did_you_mean_of(suggestions)
         .map(|h| format!("; {h}"))
@@ -757,6 +832,29 @@ mod tests {
         assert!(got.contains(&("[0][1].relationships[0].reverseName", MissingKey)));
         assert!(got.contains(&("[0][1].relationships[0].fields", WrongValueType)));
         assert_eq!(got.iter().filter(|g| g.1 == MissingKey).count(), 2 + 8);
+    }
+
+    #[test]
+    fn reads_python_nan_and_infinity_as_json_loads_does() {
+        let line = format!(
+            r#"[{{"value": "u1", "type": "Account", "rawJSON": {{"a": [Infinity, -Infinity, NaN], "s": "NaN \" Infinity"}}, "fields": {{"f": -Infinity}}, "relationships": [{REL}]}}]"#
+        );
+        let (stats, out) = run(&format!("{line}\n{line}\n"));
+        assert!(out.is_empty(), "{out:?}");
+        assert_eq!((stats.batches, stats.indicators), (2, 2));
+        let (_, out) =
+            run(r#"[{"value": "u1", "type": "Account", "rawJSON": {}, "score": Infinity}]"#);
+        assert_eq!(
+            out[0].message,
+            "`score` must be a DBot score 0–3 or null, found Infinity"
+        );
+        // a bare word that is not one of the three is still malformed
+        let (_, out) = run(r#"[{"value": "u1", "type": "Account", "rawJSON": Inf}]"#);
+        assert_eq!(out[0].kind, ViolationKind::Syntax);
+        assert_eq!(
+            python_literals_as_numbers(br#"["Infinity", "a\"NaN"]"#).as_ref(),
+            br#"["Infinity", "a\"NaN"]"#
+        );
     }
 
     #[test]
