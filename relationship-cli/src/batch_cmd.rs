@@ -8,7 +8,9 @@ use relationship_core::check::{Checker, Mode};
 use relationship_core::record::{IndicatorRecord, Record};
 use relationship_core::{EntityRelationship, IndicatorObject};
 use relationship_schema::Schema;
+use relationship_schema::limits::MAX_QUOTED_CHARS;
 use relationship_schema::suggest;
+use relationship_schema::text::excerpt;
 
 use crate::cli::BatchArgs;
 use crate::input::{Prepared, RunError, Summary, drive, finish_output, style};
@@ -17,6 +19,13 @@ use crate::render_cmd::{check, empty_entity_b_warning};
 /// Converts a parsed indicator record into an indicator object, checking its type in strict
 /// mode. `rawJSON` defaults to `{"value": …, "type": …}`.
 fn indicator(schema: &Schema, mode: Mode, r: IndicatorRecord) -> Result<IndicatorObject, String> {
+    if mode == Mode::Strict && r.value.is_empty() {
+        // `validate` refuses an empty value too: XSOAR creates nothing from it.
+        return Err(format!(
+            "the indicator value is empty (type `{}`)",
+            excerpt(&r.indicator_type, MAX_QUOTED_CHARS)
+        ));
+    }
     if mode == Mode::Strict && schema.type_id(&r.indicator_type).is_none() {
         let hint = suggest::did_you_mean_of(&schema.suggest_types(&r.indicator_type))
             .map(|h| format!("; {h}"))
