@@ -5,12 +5,11 @@ use std::io::{self, Read, Write};
 
 use relationship_core::batch::{BatchOptions, BatchWriter, Placement};
 use relationship_core::check::{Checker, Mode};
+use relationship_core::limits::quoted;
 use relationship_core::record::{IndicatorRecord, Record};
 use relationship_core::{EntityRelationship, IndicatorObject};
 use relationship_schema::Schema;
-use relationship_schema::limits::MAX_QUOTED_CHARS;
 use relationship_schema::suggest;
-use relationship_schema::text::excerpt;
 
 use crate::cli::BatchArgs;
 use crate::input::{Prepared, RunError, Summary, drive, finish_output, style};
@@ -23,7 +22,7 @@ fn indicator(schema: &Schema, mode: Mode, r: IndicatorRecord) -> Result<Indicato
         // `validate` refuses an empty value too: XSOAR creates nothing from it.
         return Err(format!(
             "the indicator value is empty (type `{}`)",
-            excerpt(&r.indicator_type, MAX_QUOTED_CHARS)
+            quoted(&r.indicator_type)
         ));
     }
     if mode == Mode::Strict && schema.type_id(&r.indicator_type).is_none() {
@@ -32,7 +31,8 @@ fn indicator(schema: &Schema, mode: Mode, r: IndicatorRecord) -> Result<Indicato
             .unwrap_or_default();
         return Err(format!(
             "unknown indicator type `{}` for indicator `{}`{hint}",
-            r.indicator_type, r.value
+            quoted(&r.indicator_type),
+            quoted(&r.value)
         ));
     }
     Ok(r.into_object())

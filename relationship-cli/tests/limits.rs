@@ -130,3 +130,26 @@ fn validate_says_that_an_empty_file_is_empty() {
             .stderr("-: empty: no batches to check\n");
     }
 }
+
+#[test]
+fn long_values_and_keys_are_cut_in_messages() {
+    let long = "k".repeat(200_000);
+    let input = [
+        format!(r#"{{"name":"uses","entity_a":"u","entity_a_type":"Account","entity_b":"h","entity_b_type":"Host","{long}":1}}"#),
+        format!(r#"{{"name":"{long}","entity_a":"u","entity_a_type":"Account","entity_b":"h","entity_b_type":"Host"}}"#),
+        format!(r#"{{"value":"v","type":"IP","score":"{long}"}}"#),
+        format!(r#"{{"value":"{long}","type":"Hots"}}"#),
+    ]
+    .join("\n");
+    let out = xsoar_rel()
+        .args(["batch", "--keep-going", "-"])
+        .write_stdin(input)
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert_eq!(stderr.lines().count(), 5, "{stderr}");
+    for line in stderr.lines() {
+        assert!(line.len() < 400, "{}", &line[..400]);
+    }
+    assert!(stderr.contains("… (200000 characters)`"), "{stderr}");
+}

@@ -44,7 +44,7 @@ use serde_json::value::RawValue;
 
 use crate::check::{Checker, EntitySide, Mode};
 use crate::indicator::DUMMY_INDICATOR_VALUE;
-use crate::limits::DEFAULT_MAX_LINE_BYTES;
+use crate::limits::{DEFAULT_MAX_LINE_BYTES, quoted};
 use crate::lines::{self, Line};
 use crate::relationship::{ENTITY_FAMILY, RELATIONSHIP_TYPE};
 
@@ -427,7 +427,8 @@ impl<'a> Validator<'a> {
                     if self.schema.type_id(&t).is_none() {
                         let hint = hint(&self.schema.suggest_types(&t));
                         let msg = format!(
-                            "unknown indicator type `{t}` (not a type of schema `{}`){hint}",
+                            "unknown indicator type `{}` (not a type of schema `{}`){hint}",
+                            quoted(&t),
                             self.schema.name()
                         );
                         self.report(
@@ -462,7 +463,7 @@ impl<'a> Validator<'a> {
                     ViolationKind::BadScore,
                     format!(
                         "`score` must be a DBot score 0–3 or null, found {}",
-                        python_number_text(&v)
+                        quoted(&python_number_text(&v))
                     ),
                 ),
             }
@@ -547,7 +548,8 @@ impl<'a> Validator<'a> {
         }
         if let Some(t) = strings.get("type").filter(|t| **t != RELATIONSHIP_TYPE) {
             let msg = format!(
-                "relationship type `{t}` is not `{RELATIONSHIP_TYPE}`, the only type XSOAR accepts (it raises `Invalid relationship type`)"
+                "relationship type `{}` is not `{RELATIONSHIP_TYPE}`, the only type XSOAR accepts (it raises `Invalid relationship type`)",
+                quoted(t)
             );
             self.report(
                 line,
@@ -559,7 +561,8 @@ impl<'a> Validator<'a> {
         for (key, side) in [("entityAFamily", "A"), ("entityBFamily", "B")] {
             if let Some(f) = strings.get(key).filter(|f| **f != ENTITY_FAMILY) {
                 let msg = format!(
-                    "entity {side} family `{f}` is not `{ENTITY_FAMILY}`, the only family XSOAR accepts (it raises `Invalid entity {side} Family type`)"
+                    "entity {side} family `{}` is not `{ENTITY_FAMILY}`, the only family XSOAR accepts (it raises `Invalid entity {side} Family type`)",
+                    quoted(f)
                 );
                 self.report(line, format!("{path}.{key}"), ViolationKind::BadFamily, msg);
             }
