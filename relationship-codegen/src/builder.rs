@@ -294,7 +294,15 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
         }
         None => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    // Like `File::create`: 0666 less the umask, not the temporary file's private 0600.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir)?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        // A file being replaced keeps its mode.
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -371,6 +379,22 @@ mod tests {
         assert!(!write_if_changed(&f, b"a").unwrap());
         assert!(write_if_changed(&f, b"b").unwrap());
         assert_eq!(std::fs::read(&f).unwrap(), b"b");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_written_file_is_readable_like_any_new_file_and_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tmp("modes");
+        let f = dir.join("x.rs");
+        let _ = std::fs::remove_file(&f);
+        assert!(write_if_changed(&f, b"a").unwrap());
+        let mode = |f: &Path| std::fs::metadata(f).unwrap().permissions().mode() & 0o777;
+        // not the temporary file's 0600: readable by others unless the umask says otherwise
+        assert_ne!(mode(&f), 0o600);
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o640)).unwrap();
+        assert!(write_if_changed(&f, b"b").unwrap());
+        assert_eq!(mode(&f), 0o640);
     }
 
     #[test]
