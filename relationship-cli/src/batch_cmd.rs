@@ -5,6 +5,7 @@ use std::io::{self, Read, Write};
 
 use relationship_core::batch::{BatchOptions, BatchWriter, Placement};
 use relationship_core::check::{Checker, Mode};
+use relationship_core::limits::quoted;
 use relationship_core::record::{IndicatorRecord, Record};
 use relationship_core::{EntityRelationship, IndicatorObject};
 use relationship_schema::Schema;
@@ -17,13 +18,21 @@ use crate::render_cmd::{check, empty_entity_b_warning};
 /// Converts a parsed indicator record into an indicator object, checking its type in strict
 /// mode. `rawJSON` defaults to `{"value": …, "type": …}`.
 fn indicator(schema: &Schema, mode: Mode, r: IndicatorRecord) -> Result<IndicatorObject, String> {
+    if mode == Mode::Strict && r.value.is_empty() {
+        // `validate` refuses an empty value too: XSOAR creates nothing from it.
+        return Err(format!(
+            "the indicator value is empty (type `{}`)",
+            quoted(&r.indicator_type)
+        ));
+    }
     if mode == Mode::Strict && schema.type_id(&r.indicator_type).is_none() {
         let hint = suggest::did_you_mean_of(&schema.suggest_types(&r.indicator_type))
             .map(|h| format!("; {h}"))
             .unwrap_or_default();
         return Err(format!(
             "unknown indicator type `{}` for indicator `{}`{hint}",
-            r.indicator_type, r.value
+            quoted(&r.indicator_type),
+            quoted(&r.value)
         ));
     }
     Ok(r.into_object())
@@ -75,7 +84,14 @@ pub fn batch<R: Read + Send, W: Write, E: Write>(
         BatchItem::Relationship(rel) => writer.push_relationship(rel),
         BatchItem::Indicator(ind) => writer.push_indicator(ind),
     };
-    let mut summary = drive(input, diag, args.io.keep_going, prepare, consume)?;
+    let mut summary = drive(
+        input,
+        diag,
+        args.io.keep_going,
+        args.io.max_line_bytes(),
+        prepare,
+        consume,
+    )?;
     if !summary.output_closed {
         match writer.finish() {
             Ok(_) => {}

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use relationship_core::limits::{DEFAULT_BATCH_SIZE, DEFAULT_MAX_LINE_BYTES, MAX_BATCH_SIZE};
 
 const RECORD_SHAPES: &str = "\
 Input records (one JSON object per line; blank lines are skipped, line numbers still count them):
@@ -106,6 +107,18 @@ pub struct IoOpts {
     /// (the exit code is still 1 if any was bad).
     #[arg(long)]
     pub keep_going: bool,
+    /// Longest input line read, in bytes; a longer line is a bad record (exit 1), reported
+    /// with its line number, and memory never holds more of it.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE_BYTES as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_line_bytes: u64,
+}
+
+impl IoOpts {
+    /// `--max-line-bytes` as a size.
+    pub fn max_line_bytes(&self) -> usize {
+        usize::try_from(self.max_line_bytes).unwrap_or(usize::MAX)
+    }
 }
 
 /// `render` options.
@@ -133,10 +146,10 @@ pub enum Format {
 /// `batch` options.
 #[derive(Debug, Clone, Args)]
 pub struct BatchArgs {
-    /// Most items per batch (indicators plus dummy indicators); no dummy carries more
-    /// relationships than this.
-    #[arg(long, value_name = "N", default_value_t = 2000,
-          value_parser = clap::value_parser!(u32).range(1..))]
+    /// Most items per batch (indicators plus dummy indicators), at most 10000; no dummy
+    /// carries more relationships than this.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_BATCH_SIZE as u32,
+          value_parser = clap::value_parser!(u32).range(1..=MAX_BATCH_SIZE as i64))]
     pub batch_size: u32,
     /// Attach each relationship to its source indicator when that indicator is in the batch
     /// (relationships without one still go on a dummy indicator).

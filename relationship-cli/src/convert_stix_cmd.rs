@@ -11,10 +11,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use relationship_core::batch::{BatchOptions, Placement};
 use relationship_core::check::Mode;
 use relationship_core::json::JsonStyle;
+use relationship_core::limits::{DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE};
 use relationship_schema::Schema;
 use relationship_stix::{ConvertError, ConvertOptions, Phase, Progress, convert};
 
 use crate::exit::Exit;
+use crate::output::{AtomicFile, check_distinct};
 
 /// The `after_help` text of `convert-stix`.
 pub const CONVERT_STIX_HELP: &str = "\
@@ -53,10 +55,10 @@ pub struct ConvertStixArgs {
     /// Write the batches to this file instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: Option<PathBuf>,
-    /// Most items per batch (indicators plus dummy indicators); no dummy carries more
-    /// relationships than this.
-    #[arg(long, value_name = "N", default_value_t = 2000,
-          value_parser = clap::value_parser!(u32).range(1..))]
+    /// Most items per batch (indicators plus dummy indicators), at most 10000; no dummy
+    /// carries more relationships than this.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_BATCH_SIZE as u32,
+          value_parser = clap::value_parser!(u32).range(1..=MAX_BATCH_SIZE as i64))]
     pub batch_size: u32,
     /// Attach each relationship to its source indicator (the indicators are then held until
     /// the bundle is read, so that their relationships can follow them).
@@ -136,31 +138,55 @@ fn progress_bar(total: Option<u64>) -> Option<ProgressBar> {
 
 /// Runs `convert-stix` with the loaded schema: batches to `-o` or stdout, the summary and
 /// errors to `diag`. Returns the exit code.
-pub fn run<E: Write>(args: &ConvertStixArgs, schema: &Schema, mode: Mode, diag: &mut E) -> Exit {
+pub fn run<E: Write>(
+    args: &ConvertStixArgs,
+    schema: &Schema,
+    schema_path: Option<&Path>,
+    mode: Mode,
+    diag: &mut E,
+) -> Exit {
     let fail = |diag: &mut E, exit: Exit, msg: String| {
         let _ = writeln!(diag, "xsoar-rel: convert-stix: {msg}");
         let _ = diag.flush();
         exit
     };
     let io_fail = |diag: &mut E, msg: String| fail(diag, Exit::UsageOrIo, msg);
+    let mut outputs: Vec<(&str, &Path)> = Vec::new();
+    if let Some(p) = &args.output {
+        outputs.push(("--output", p));
+    }
+    if let Some(p) = &args.reject_file {
+        outputs.push(("--reject-file", p));
+    }
+    let inputs: Vec<(&str, &Path)> = std::iter::once(("the bundle", args.bundle.as_path()))
+        .chain(schema_path.map(|p| ("--schema", p)))
+        .collect();
+    if let Err(msg) = check_distinct(&inputs, &outputs) {
+        return io_fail(diag, msg);
+    }
     let (input, total) = match open_input(&args.bundle) {
         Ok(x) => x,
         Err(e) => return io_fail(diag, format!("cannot read {}: {e}", args.bundle.display())),
     };
-    let output: Box<dyn Write> = match &args.output {
-        None => Box::new(io::stdout().lock()),
-        Some(path) => match File::create(path) {
-            Ok(f) => Box::new(f),
+    // Files are written to temporary files and renamed into place only when the whole
+    // bundle was converted: an error or a signal leaves any previous file untouched.
+    let mut out_file = match &args.output {
+        None => None,
+        Some(path) => match AtomicFile::create(path) {
+            Ok(f) => Some(f),
             Err(e) => return io_fail(diag, format!("cannot create {}: {e}", path.display())),
         },
     };
-    let output = BufWriter::with_capacity(256 * 1024, output);
     let mut rejects = match &args.reject_file {
         None => None,
-        Some(path) => match File::create(path) {
-            Ok(f) => Some(BufWriter::new(f)),
+        Some(path) => match AtomicFile::create(path) {
+            Ok(f) => Some(f),
             Err(e) => return io_fail(diag, format!("cannot create {}: {e}", path.display())),
         },
+    };
+    let output: Box<dyn Write + '_> = match out_file.as_mut() {
+        None => Box::new(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
+        Some(f) => Box::new(f),
     };
     let bar = progress_bar(total);
     let mut on_progress = |p: &Progress| {
@@ -187,14 +213,25 @@ pub fn run<E: Write>(args: &ConvertStixArgs, schema: &Schema, mode: Mode, diag: 
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    let result = result.and_then(|report| {
+        // The reject file first: when it cannot be put in place, the output stays as it was.
+        if let Some(f) = rejects {
+            f.commit().map_err(ConvertError::Rejects)?;
+        }
+        if let Some(f) = out_file {
+            f.commit().map_err(ConvertError::Write)?;
+        }
+        Ok(report)
+    });
     match result {
         Ok(report) => {
             let _ = writeln!(diag, "{report}");
             let _ = diag.flush();
             Exit::Ok
         }
-        // The reader of stdout went away: stop quietly, as the other subcommands do.
-        Err(ConvertError::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Ok,
+        Err(ConvertError::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+            io_fail(diag, crate::output::write_failure(&e))
+        }
         Err(ConvertError::Read(e)) => {
             io_fail(diag, format!("cannot read {}: {e}", args.bundle.display()))
         }

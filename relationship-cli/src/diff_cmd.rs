@@ -1,7 +1,7 @@
 //! `xsoar-rel schema diff OLD NEW`: what changed between two schema files, and which typed
 //! code stops compiling.
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -95,12 +95,12 @@ pub fn run<W: Write, E: Write>(args: &SchemaDiffArgs, stdout: &mut W, diag: &mut
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
     {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            let _ = writeln!(diag, "xsoar-rel: cannot write output: {e}");
+        Err(e) => {
+            let _ = writeln!(diag, "xsoar-rel: {}", crate::output::write_failure(&e));
             let _ = diag.flush();
             Exit::UsageOrIo
         }
-        _ => code,
+        Ok(()) => code,
     }
 }
 

@@ -12,6 +12,7 @@ use clap::Args;
 use relationship_codegen::{GenerateError, GenerateOptions, Schema, SchemaErrors};
 
 use crate::exit::Exit;
+use crate::output::check_distinct;
 
 /// The `after_help` text of `generate`.
 pub const GENERATE_HELP: &str = "\
@@ -187,12 +188,12 @@ pub fn emit<W: Write>(
             .write_all(code.as_bytes())
             .and_then(|()| stdout.flush());
         return match written {
-            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(GenerateCmdError::Io {
+            Err(e) => Err(GenerateCmdError::Io {
                 action: "write",
                 path: "stdout".to_owned(),
                 source: e,
             }),
-            _ => Ok(Outcome::Printed),
+            Ok(()) => Ok(Outcome::Printed),
         };
     };
     if args.check {
@@ -268,6 +269,13 @@ pub fn run<W: Write, E: Write>(
     stdout: &mut W,
     diag: &mut E,
 ) -> Exit {
+    if let (Some(out), Some(schema_path)) = (&args.out, schema_path) {
+        if let Err(msg) = check_distinct(&[("--schema", schema_path)], &[("--out", out)]) {
+            let _ = writeln!(diag, "xsoar-rel: generate: {msg}");
+            let _ = diag.flush();
+            return Exit::UsageOrIo;
+        }
+    }
     let loaded;
     let schema = match schema_path {
         None => relationship_core::xsoar::schema(),

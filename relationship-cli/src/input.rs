@@ -7,11 +7,12 @@
 //! input order, and the output never depends on thread timing.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::path::Path;
 use std::sync::mpsc::{SyncSender, sync_channel};
 
 use relationship_core::json::JsonStyle;
+use relationship_core::lines::{self, Line};
 use relationship_core::record::{Record, parse_line};
 use relationship_schema::SchemaErrors;
 
@@ -38,8 +39,9 @@ pub enum RunError {
         /// The underlying error.
         source: io::Error,
     },
-    /// The output could not be written (other than a closed pipe, which ends the run quietly).
-    #[error("cannot write output: {0}")]
+    /// The output could not be written, or was closed by its reader (a broken pipe): either
+    /// way what was written is incomplete.
+    #[error("{}", crate::output::write_failure(.0))]
     Output(io::Error),
     /// The `--schema` file is not a valid schema, or cannot be read.
     #[error("{0}")]
@@ -69,15 +71,18 @@ pub struct Summary {
     pub bad: u64,
     /// The line at which processing stopped because of a bad record (without --keep-going).
     pub stopped_at: Option<u64>,
-    /// Whether the reader of stdout went away (a closed pipe); the run ended early, quietly.
+    /// Whether the reader of stdout went away (a closed pipe): the run ended early and its
+    /// output is incomplete ([`Summary::exit`] is then [`Exit::UsageOrIo`]).
     pub output_closed: bool,
 }
 
 impl Summary {
-    /// The exit code for this run: [`Exit::Ok`] when every record was good,
-    /// [`Exit::Invalid`] otherwise.
+    /// The exit code for this run: [`Exit::UsageOrIo`] when the output was closed early,
+    /// else [`Exit::Ok`] when every record was good, [`Exit::Invalid`] otherwise.
     pub fn exit(&self) -> Exit {
-        if self.bad > 0 {
+        if self.output_closed {
+            Exit::UsageOrIo
+        } else if self.bad > 0 {
             Exit::Invalid
         } else {
             Exit::Ok
@@ -163,6 +168,10 @@ pub fn with_io<E: Write>(
         RunError::Input { source, .. } => RunError::Input { path: name, source },
         other => other,
     })?;
+    if summary.output_closed {
+        // The summary of a run whose output was cut short would claim too much.
+        return Err(RunError::Output(io::Error::from(io::ErrorKind::BrokenPipe)));
+    }
     report(&summary, io_opts.keep_going, diag);
     Ok(summary.exit())
 }
@@ -198,11 +207,12 @@ fn report<E: Write>(summary: &Summary, keep_going: bool, diag: &mut E) {
 /// (rendering and writing). A bad record is reported on `diag` as `line N: <reason>`;
 /// without `keep_going` the run then stops. A warning from `prepare` is reported as
 /// `line N: warning: <text>` and does not count as bad. An error from `consume` ends the run:
-/// quietly for a closed pipe ([`Summary::output_closed`]), as [`RunError::Output`] otherwise.
+/// by setting [`Summary::output_closed`] for a closed pipe, as [`RunError::Output`] otherwise.
 pub fn drive<R, T, E>(
     input: R,
     diag: &mut E,
     keep_going: bool,
+    max_line_bytes: usize,
     prepare: impl FnMut(Record) -> Result<Prepared<T>, String> + Send,
     mut consume: impl FnMut(T) -> io::Result<()>,
 ) -> Result<Summary, RunError>
@@ -217,7 +227,9 @@ where
         let (tx, rx) = sync_channel::<Vec<Event<T>>>(MESSAGES_IN_FLIGHT);
         let reader = std::thread::Builder::new()
             .name("xsoar-rel-read".to_owned())
-            .spawn_scoped(scope, move || read_records(input, keep_going, prepare, tx))
+            .spawn_scoped(scope, move || {
+                read_records(input, keep_going, max_line_bytes, prepare, tx)
+            })
             .map_err(RunError::Thread)?;
         'messages: for events in rx.iter() {
             for event in events {
@@ -271,6 +283,7 @@ where
 fn read_records<R: Read, T>(
     input: R,
     keep_going: bool,
+    max_line_bytes: usize,
     mut prepare: impl FnMut(Record) -> Result<Prepared<T>, String>,
     tx: SyncSender<Vec<Event<T>>>,
 ) -> io::Result<u64> {
@@ -280,14 +293,33 @@ fn read_records<R: Read, T>(
     let mut line_no: u64 = 0;
     let mut records: u64 = 0;
     let result = loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break Ok(records),
-            Ok(_) => {}
+        let read = match lines::read_line(&mut reader, &mut buf, max_line_bytes) {
+            Ok(Line::Eof) => break Ok(records),
+            Ok(read) => read,
             Err(e) => break Err(e),
-        }
+        };
         line_no += 1;
-        let line = trim_line_end(&buf);
+        if let Line::TooLong { ended } = read {
+            records += 1;
+            events.push(Event::Bad {
+                line: line_no,
+                reason: lines::too_long_message(max_line_bytes),
+            });
+            if !keep_going {
+                break Ok(records);
+            }
+            if !ended {
+                if let Err(e) = lines::skip_line(&mut reader) {
+                    break Err(e);
+                }
+            }
+            continue;
+        }
+        let mut line = trim_line_end(&buf);
+        if line_no == 1 {
+            // A UTF-8 byte order mark, as some Windows tools write, is not part of the JSON.
+            line = line.strip_prefix(lines::BOM).unwrap_or(line);
+        }
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
@@ -331,13 +363,12 @@ fn read_records<R: Read, T>(
     result
 }
 
-/// Strips one trailing `\n` or `\r\n`.
+/// Strips one trailing `\r` (of a `\r\n` line end; the `\n` is already gone).
 fn trim_line_end(buf: &[u8]) -> &[u8] {
-    let buf = buf.strip_suffix(b"\n").unwrap_or(buf);
     buf.strip_suffix(b"\r").unwrap_or(buf)
 }
 
-/// Flushes the output of a run; a closed pipe is not an error.
+/// Flushes the output of a run; a closed pipe sets [`Summary::output_closed`].
 pub fn finish_output<W: Write>(out: &mut W, summary: &mut Summary) -> Result<(), RunError> {
     if summary.output_closed {
         return Ok(());
@@ -362,6 +393,7 @@ mod tests {
             input.as_bytes(),
             &mut diag,
             keep_going,
+            1024,
             |r| match r {
                 Record::Relationship(r) => Ok(Prepared {
                     warning: (r.entity_b.is_empty()).then(|| "empty".to_owned()),
@@ -428,6 +460,7 @@ mod tests {
             input.as_bytes(),
             &mut Vec::new(),
             false,
+            1024,
             |r| match r {
                 Record::Relationship(r) => Ok(Prepared::item(r.name)),
                 Record::IndicatorRecord(_) => Err(String::new()),
@@ -444,7 +477,7 @@ mod tests {
         .unwrap();
         assert!(summary.output_closed);
         assert_eq!(seen, 10);
-        assert_eq!(summary.exit(), Exit::Ok);
+        assert_eq!(summary.exit(), Exit::UsageOrIo);
     }
 
     #[test]
@@ -454,6 +487,7 @@ mod tests {
             input.as_bytes(),
             &mut Vec::new(),
             false,
+            1024,
             |_| Ok(Prepared::item(())),
             |()| Err(io::Error::other("disk full")),
         )
@@ -480,6 +514,7 @@ mod tests {
             Failing(Some((rel("a", "b") + "\n").into_bytes())),
             &mut Vec::new(),
             false,
+            1024,
             |_| Ok(Prepared::item(())),
             |()| {
                 items += 1;

@@ -11,6 +11,7 @@ pub mod diff_cmd;
 pub mod exit;
 pub mod generate_cmd;
 pub mod input;
+pub mod output;
 pub mod render_cmd;
 pub mod run;
 pub mod schema_cmd;

@@ -60,7 +60,14 @@ pub fn render<R: Read + Send, W: Write, E: Write>(
         }
         out.write_all(b"\n")
     };
-    let mut summary = drive(input, diag, args.io.keep_going, prepare, consume)?;
+    let mut summary = drive(
+        input,
+        diag,
+        args.io.keep_going,
+        args.io.max_line_bytes(),
+        prepare,
+        consume,
+    )?;
     finish_output(out, &mut summary)?;
     Ok(summary)
 }

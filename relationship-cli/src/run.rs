@@ -58,7 +58,13 @@ fn dispatch<E: Write>(cli: &Cli, diag: &mut E) -> Result<Exit, RunError> {
         Command::ConvertStix(args) => {
             let schema = load_schema(cli.global.schema.as_deref())?;
             let mode = mode(cli.global.lenient);
-            Ok(crate::convert_stix_cmd::run(args, schema, mode, diag))
+            Ok(crate::convert_stix_cmd::run(
+                args,
+                schema,
+                cli.global.schema.as_deref(),
+                mode,
+                diag,
+            ))
         }
         Command::Validate(args) => {
             let schema = load_schema(cli.global.schema.as_deref())?;

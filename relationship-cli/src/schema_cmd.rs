@@ -1,7 +1,7 @@
 //! `xsoar-rel schema check FILE`: validate a schema file and print a one-line summary, or
 //! every error found. (`schema diff` is in [`crate::diff_cmd`].)
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::Path;
 
 use crate::cli::SchemaCheckArgs;
@@ -42,10 +42,10 @@ pub fn run<W: Write, E: Write>(args: &SchemaCheckArgs, stdout: &mut W, diag: &mu
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
     {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            let _ = writeln!(diag, "xsoar-rel: cannot write output: {e}");
+        Err(e) => {
+            let _ = writeln!(diag, "xsoar-rel: {}", crate::output::write_failure(&e));
             Exit::UsageOrIo
         }
-        _ => Exit::Ok,
+        Ok(()) => Exit::Ok,
     }
 }

@@ -6,7 +6,8 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use relationship_core::validate::{Stats, validate_reader};
+use relationship_core::limits::DEFAULT_MAX_LINE_BYTES;
+use relationship_core::validate::{Stats, validate_reader_limited};
 use relationship_schema::Schema;
 
 use crate::exit::Exit;
@@ -24,8 +25,9 @@ types of the schema, and an allowed (entityAType, name, entityBType) triple.
 Every violation is reported on stderr as `FILE:LINE: PATH: REASON`, where PATH is a JSON path
 such as `[0][3].relationships[12].reverseName` (batch 0, indicator 3 of that batch), and the
 reason names the nearest valid choices. For each clean file, `FILE: ok` and its counts go to
-stdout. The exit code is 1 if any violation was found, 2 if a file could not be read (or
---lenient was given). Validation is always strict: --lenient does not apply.
+stdout. A file with no batch at all (empty, or only blank lines) is reported as empty. The
+exit code is 1 if any violation was found or a file is empty, 2 if a file could not be read
+(or --lenient was given). Validation is always strict: --lenient does not apply.
 
 Examples:
   xsoar-rel validate batches.ndjson
@@ -38,6 +40,11 @@ pub struct ValidateArgs {
     /// Batch files to check; `-` reads stdin.
     #[arg(value_name = "FILE", required = true, num_args = 1..)]
     pub files: Vec<PathBuf>,
+    /// Longest line read, in bytes (for a pretty-printed batch: the longest batch); a longer
+    /// one is a violation, and memory never holds more of it.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE_BYTES as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_line_bytes: u64,
 }
 
 fn open(path: &Path) -> io::Result<Box<dyn BufRead>> {
@@ -87,17 +94,22 @@ pub fn run<W: Write, E: Write>(
             }
         };
         let mut violations = Vec::new();
-        match validate_reader(reader, &name, schema, &mut violations) {
+        let max_line_bytes = usize::try_from(args.max_line_bytes).unwrap_or(usize::MAX);
+        match validate_reader_limited(reader, &name, schema, max_line_bytes, &mut violations) {
             Ok(stats) => {
                 for v in &violations {
                     let _ = writeln!(diag, "{v}");
                 }
-                if violations.is_empty() {
+                if violations.is_empty() && stats.batches == 0 {
+                    // Nothing to check is not "ok": a producer that wrote nothing, or a file
+                    // emptied by a failed run.
+                    let _ = writeln!(diag, "{name}: empty: no batches to check");
+                    code = code.worst(Exit::Invalid);
+                } else if violations.is_empty() {
                     if let Err(e) = writeln!(stdout, "{name}: ok — {}", counts(&stats)) {
-                        if e.kind() != io::ErrorKind::BrokenPipe {
-                            let _ = writeln!(diag, "xsoar-rel: cannot write output: {e}");
-                            code = code.worst(Exit::UsageOrIo);
-                        }
+                        let _ = writeln!(diag, "xsoar-rel: {}", crate::output::write_failure(&e));
+                        code = code.worst(Exit::UsageOrIo);
+                        break;
                     }
                 } else {
                     total_violations += violations.len() as u64;
@@ -123,7 +135,12 @@ pub fn run<W: Write, E: Write>(
     if total_violations > 0 && args.files.len() > 1 {
         let _ = writeln!(diag, "xsoar-rel: {total_violations} violations in total");
     }
-    let _ = stdout.flush();
+    if let Err(e) = stdout.flush() {
+        if code != Exit::UsageOrIo {
+            let _ = writeln!(diag, "xsoar-rel: {}", crate::output::write_failure(&e));
+        }
+        code = Exit::UsageOrIo;
+    }
     let _ = diag.flush();
     code
 }

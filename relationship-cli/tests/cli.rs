@@ -574,7 +574,7 @@ fn the_render_help_example_is_true() {
 }
 
 #[test]
-fn a_closed_stdout_pipe_ends_quietly() {
+fn a_closed_stdout_pipe_is_an_error_without_a_panic() {
     // Enough input that the output outgrows the pipe buffer after the reader is gone.
     let line = format!("{SEED}\n");
     let input = line.repeat(50_000);
@@ -603,7 +603,12 @@ fn a_closed_stdout_pipe_ends_quietly() {
         .read_to_string(&mut stderr)
         .unwrap();
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(status.code(), Some(0), "{stderr}");
+    // The output is incomplete: exit 2 and one short message.
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        "xsoar-rel: output closed before the run finished (broken pipe): the output is incomplete\n"
+    );
 }
 
 // ---- batch -----------------------------------------------------------------------------

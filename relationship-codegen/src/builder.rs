@@ -300,7 +300,12 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
         .file_name()
         .map_or_else(Default::default, |n| n.to_string_lossy());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    // `File::create` gives the usual mode (0666 less the umask); a replaced file keeps its
+    // own.
     let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        if let Ok(meta) = std::fs::metadata(path) {
+            f.set_permissions(meta.permissions())?;
+        }
         f.write_all(bytes)?;
         f.sync_all()
     });
@@ -381,6 +386,22 @@ mod tests {
         assert!(!write_if_changed(&f, b"a").unwrap());
         assert!(write_if_changed(&f, b"b").unwrap());
         assert_eq!(std::fs::read(&f).unwrap(), b"b");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_written_file_is_readable_like_any_new_file_and_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tmp("modes");
+        let f = dir.join("x.rs");
+        let _ = std::fs::remove_file(&f);
+        assert!(write_if_changed(&f, b"a").unwrap());
+        let mode = |f: &Path| std::fs::metadata(f).unwrap().permissions().mode() & 0o777;
+        // not the temporary file's 0600: readable by others unless the umask says otherwise
+        assert_ne!(mode(&f), 0o600);
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o640)).unwrap();
+        assert!(write_if_changed(&f, b"b").unwrap());
+        assert_eq!(mode(&f), 0o640);
     }
 
     #[test]

@@ -48,6 +48,7 @@ use relationship_schema::suggest;
 use relationship_schema::{RelId, Schema, TypeId};
 use serde::{Deserialize, Serialize};
 
+use crate::limits::quoted;
 use crate::relationship::{ENTITY_FAMILY, EntityRelationship, Fields, RELATIONSHIP_TYPE};
 use crate::reliability::{InvalidReliability, Reliability};
 
@@ -210,7 +211,7 @@ impl EntitySide {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CheckError {
     /// `entity_a` is empty (strict mode).
-    #[error("entity_a is empty: `{name}` needs a source indicator value")]
+    #[error("entity_a is empty: `{}` needs a source indicator value", quoted(name))]
     EmptyEntityA {
         /// The relationship name.
         name: String,
@@ -218,7 +219,9 @@ pub enum CheckError {
     /// `entity_b` is empty (strict mode); XSOAR would render this relationship as `{}` and
     /// never create it.
     #[error(
-        "entity_b is empty: `{entity_a}` `{name}` nothing (XSOAR renders such a relationship as `{{}}` and drops it)"
+        "entity_b is empty: `{}` `{}` nothing (XSOAR renders such a relationship as `{{}}` and drops it)",
+        quoted(entity_a),
+        quoted(name)
     )]
     EmptyEntityB {
         /// Entity A's value.
@@ -228,7 +231,8 @@ pub enum CheckError {
     },
     /// The relationship name is not in the schema (strict mode).
     #[error(
-        "unknown relationship name `{name}`{}",
+        "unknown relationship name `{}`{}",
+        quoted(name),
         name_hint(name, suggestions, reverse_of)
     )]
     UnknownName {
@@ -240,7 +244,7 @@ pub enum CheckError {
         reverse_of: Vec<String>,
     },
     /// An entity type is not in the schema (strict mode).
-    #[error("unknown entity {which} type `{ty}` ({key}){}", hint(suggestions), key = which.type_key())]
+    #[error("unknown entity {which} type `{}` ({key}){}", quoted(ty), hint(suggestions), key = which.type_key())]
     UnknownType {
         /// Which entity's type.
         which: EntitySide,
@@ -269,7 +273,8 @@ pub enum CheckError {
     },
     /// An explicit reverse name differs from the schema's (strict mode).
     #[error(
-        "reverse name `{given}` does not match the schema: the reverse of `{name}` is `{expected}`"
+        "reverse name `{}` does not match the schema: the reverse of `{name}` is `{expected}`",
+        quoted(given)
     )]
     ReverseMismatch {
         /// The relationship name.
@@ -286,8 +291,9 @@ pub enum CheckError {
     /// `ValueError` on (both modes). The message starts with XSOAR's own, e.g.
     /// `Invalid entity A Family type: Incident`, and names the valid value.
     #[error(
-        "{}: {value}; the only valid {} is `{}`",
+        "{}: {}; the only valid {} is `{}`",
         arg.xsoar_message(),
+        quoted(value),
         arg.key(),
         arg.valid()
     )]

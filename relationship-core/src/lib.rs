@@ -6,6 +6,7 @@
 //! * [`json`]: compact output or output byte-identical to Python's `json.dumps`;
 //! * [`check`]: strict or XSOAR-lenient run-time checks of dynamic records against a schema;
 //! * [`record`]: NDJSON input lines, relationship or indicator, with messages naming the key;
+//! * [`limits`] and [`lines`]: bounded reading of hostile input;
 //! * [`Reliability`]: XSOAR's seven source reliability strings;
 //! * [`xsoar`], [`typed`], [`prelude`]: the compile-time layer generated from the default
 //!   schema: `#[derive(Indicator)]`, `#[derive(Relationships)]` and typed constructors such
@@ -25,6 +26,8 @@ pub mod batch;
 pub mod check;
 pub mod indicator;
 pub mod json;
+pub mod limits;
+pub mod lines;
 pub mod record;
 pub mod relationship;
 pub mod reliability;

@@ -36,6 +36,7 @@ use serde_json::Value;
 
 use crate::check::RelationshipInput;
 use crate::indicator::IndicatorObject;
+use crate::limits::{quoted, shortened};
 use crate::relationship::Fields;
 
 /// The keys of a relationship record, in XSOAR's constructor order.
@@ -188,10 +189,10 @@ fn describe(e: &serde_json::Error, key: Option<&str>) -> String {
         (_, Some(key)) if reason.starts_with(&format!("unknown field `{key}`")) => {
             format!("{}{column}", unknown_key(key))
         }
-        (_, Some(key)) => format!("key `{key}`: {reason}{column}"),
+        (_, Some(key)) => format!("key `{}`: {}{column}", quoted(key), shortened(reason)),
         (_, None) => match reason.strip_prefix("duplicate field ") {
-            Some(key) => format!("duplicate key {key}{column}"),
-            None => format!("{reason}{column}"),
+            Some(key) => format!("duplicate key {}{column}", shortened(key)),
+            None => format!("{}{column}", shortened(reason)),
         },
     }
 }
@@ -219,8 +220,8 @@ fn unknown_key(key: &str) -> String {
         suggest::did_you_mean_of(&same)
     });
     match hint {
-        Some(hint) => format!("unknown key `{key}`; {hint}"),
-        None => format!("unknown key `{key}`"),
+        Some(hint) => format!("unknown key `{}`; {hint}", quoted(key)),
+        None => format!("unknown key `{}`", quoted(key)),
     }
 }
 

@@ -116,7 +116,7 @@ impl<'de> Deserialize<'de> for Reliability {
 /// ``invalid source reliability `b - usually reliable`; did you mean `B - Usually reliable`? ``
 /// ``valid values: `A+ - 3rd party enrichment`, …``.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid source reliability `{value}`{hint}; valid values: {valid}", hint = self.hint(), valid = valid_list())]
+#[error("invalid source reliability `{}`{hint}; valid values: {valid}", crate::limits::quoted(value), hint = self.hint(), valid = valid_list())]
 pub struct InvalidReliability {
     /// The rejected string, verbatim.
     pub value: String,

@@ -36,7 +36,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 
 use relationship_schema::Schema;
 use serde_json::Value;
@@ -44,6 +44,8 @@ use serde_json::value::RawValue;
 
 use crate::check::{Checker, EntitySide, Mode};
 use crate::indicator::DUMMY_INDICATOR_VALUE;
+use crate::limits::{DEFAULT_MAX_LINE_BYTES, quoted};
+use crate::lines::{self, Line};
 use crate::relationship::{ENTITY_FAMILY, RELATIONSHIP_TYPE};
 
 /// What is wrong.
@@ -79,6 +81,8 @@ pub enum ViolationKind {
     BadFamily,
     /// A relationship `type` other than `IndicatorToIndicator`.
     BadRelationshipType,
+    /// A line (or a value spanning lines) longer than the limit; it was not read.
+    LineTooLong,
 }
 
 /// One problem found, with its location.
@@ -148,18 +152,36 @@ const RELATIONSHIP_KEYS: [&str; 10] = [
     "fields",
 ];
 
-/// Validates the batches read from `reader`, appending violations to `out`.
-///
-/// NDJSON is read line by line (memory holds one line); a value spanning several lines (a
-/// pretty-printed array) is read whole from its first line on.
+/// Validates the batches read from `reader`, appending violations to `out`, with lines of
+/// at most [`DEFAULT_MAX_LINE_BYTES`] (see [`validate_reader_limited`]).
 ///
 /// # Errors
 ///
 /// Only I/O errors; malformed JSON is a [`ViolationKind::Syntax`] violation.
 pub fn validate_reader<R: BufRead>(
+    reader: R,
+    source_name: &str,
+    schema: &Schema,
+    out: &mut Vec<Violation>,
+) -> Result<Stats, ValidateError> {
+    validate_reader_limited(reader, source_name, schema, DEFAULT_MAX_LINE_BYTES, out)
+}
+
+/// Validates the batches read from `reader`, appending violations to `out`.
+///
+/// NDJSON is read line by line (memory holds one line); a value spanning several lines (a
+/// pretty-printed array) is read whole from its first line on. A line longer than
+/// `max_line_bytes`, or a value spanning lines that is, is a [`ViolationKind::LineTooLong`]
+/// violation and is not held in memory. A UTF-8 byte order mark at the start is skipped.
+///
+/// # Errors
+///
+/// Only I/O errors; malformed JSON is a [`ViolationKind::Syntax`] violation.
+pub fn validate_reader_limited<R: BufRead>(
     mut reader: R,
     source_name: &str,
     schema: &Schema,
+    max_line_bytes: usize,
     out: &mut Vec<Violation>,
 ) -> Result<Stats, ValidateError> {
     let io_err = |error| ValidateError {
@@ -170,17 +192,41 @@ pub fn validate_reader<R: BufRead>(
     let mut buf = Vec::new();
     let mut line = 0;
     loop {
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf).map_err(io_err)? == 0 {
-            break;
-        }
+        let read = lines::read_line(&mut reader, &mut buf, max_line_bytes).map_err(io_err)?;
         line += 1;
+        match read {
+            Line::Eof => break,
+            Line::Complete { newline } => {
+                if newline {
+                    buf.push(b'\n');
+                }
+            }
+            Line::TooLong { ended } => {
+                v.too_long(line, max_line_bytes, "the line");
+                if !ended {
+                    lines::skip_line(&mut reader).map_err(io_err)?;
+                }
+                continue;
+            }
+        }
+        if line == 1 && buf.starts_with(lines::BOM) {
+            buf.drain(..lines::BOM.len());
+        }
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
         if v.text(&buf, line, false) == Outcome::Incomplete {
-            reader.read_to_end(&mut buf).map_err(io_err)?;
-            v.text(&buf, line, true);
+            // The rest of the input, up to the limit for the whole value.
+            let room = max_line_bytes.saturating_sub(buf.len()).saturating_add(1);
+            (&mut reader)
+                .take(room as u64)
+                .read_to_end(&mut buf)
+                .map_err(io_err)?;
+            if buf.len() > max_line_bytes {
+                v.too_long(line, max_line_bytes, "the value starting on this line");
+            } else {
+                v.text(&buf, line, true);
+            }
             break;
         }
     }
@@ -241,6 +287,14 @@ impl<'a> Validator<'a> {
         }
     }
 
+    fn too_long(&mut self, line: usize, max_line_bytes: usize, what: &str) {
+        let message = format!(
+            "{what} is longer than the limit of {max_line_bytes} bytes (--max-line-bytes); it was not read"
+        );
+        let path = format!("[{}]", self.stats.batches);
+        self.report(line, path, ViolationKind::LineTooLong, message);
+    }
+
     fn report(&mut self, line: usize, path: String, kind: ViolationKind, message: String) {
         self.stats.violations += 1;
         self.out.push(Violation {
@@ -254,6 +308,7 @@ impl<'a> Validator<'a> {
 
     /// Validates every top-level value of `text`, whose first line is `first_line`.
     fn text(&mut self, text: &[u8], first_line: usize, complete: bool) -> Outcome {
+        let text = &*python_literals_as_numbers(text);
         let newlines: Vec<usize> = text
             .iter()
             .enumerate()
@@ -372,7 +427,8 @@ impl<'a> Validator<'a> {
                     if self.schema.type_id(&t).is_none() {
                         let hint = hint(&self.schema.suggest_types(&t));
                         let msg = format!(
-                            "unknown indicator type `{t}` (not a type of schema `{}`){hint}",
+                            "unknown indicator type `{}` (not a type of schema `{}`){hint}",
+                            quoted(&t),
                             self.schema.name()
                         );
                         self.report(
@@ -405,7 +461,10 @@ impl<'a> Validator<'a> {
                     line,
                     format!("{path}.score"),
                     ViolationKind::BadScore,
-                    format!("`score` must be a DBot score 0–3 or null, found {v}"),
+                    format!(
+                        "`score` must be a DBot score 0–3 or null, found {}",
+                        quoted(&python_number_text(&v))
+                    ),
                 ),
             }
             match get("fields") {
@@ -489,7 +548,8 @@ impl<'a> Validator<'a> {
         }
         if let Some(t) = strings.get("type").filter(|t| **t != RELATIONSHIP_TYPE) {
             let msg = format!(
-                "relationship type `{t}` is not `{RELATIONSHIP_TYPE}`, the only type XSOAR accepts (it raises `Invalid relationship type`)"
+                "relationship type `{}` is not `{RELATIONSHIP_TYPE}`, the only type XSOAR accepts (it raises `Invalid relationship type`)",
+                quoted(t)
             );
             self.report(
                 line,
@@ -501,7 +561,8 @@ impl<'a> Validator<'a> {
         for (key, side) in [("entityAFamily", "A"), ("entityBFamily", "B")] {
             if let Some(f) = strings.get(key).filter(|f| **f != ENTITY_FAMILY) {
                 let msg = format!(
-                    "entity {side} family `{f}` is not `{ENTITY_FAMILY}`, the only family XSOAR accepts (it raises `Invalid entity {side} Family type`)"
+                    "entity {side} family `{}` is not `{ENTITY_FAMILY}`, the only family XSOAR accepts (it raises `Invalid entity {side} Family type`)",
+                    quoted(f)
                 );
                 self.report(line, format!("{path}.{key}"), ViolationKind::BadFamily, msg);
             }
@@ -570,6 +631,77 @@ impl<'a> Validator<'a> {
             }
         }
     }
+}
+
+/// The numbers that stand for Python's `NaN`, `Infinity` and `-Infinity` while a text is
+/// parsed (numbers are kept as written: serde_json's `arbitrary_precision`).
+const PYTHON_LITERALS: [(&[u8], &str); 3] = [
+    (b"-Infinity", "-1e999999999"),
+    (b"Infinity", "1e999999999"),
+    (b"NaN", "-0e999999999"),
+];
+
+/// `text` with Python's non-standard number literals `NaN`, `Infinity` and `-Infinity`
+/// (outside strings) replaced by out-of-range numbers, so that what Python's `json.loads`
+/// reads, and what `--python-json` writes for `1e400`, can be validated. Line breaks are
+/// kept, so line numbers do not change. Borrowed when there is nothing to replace.
+fn python_literals_as_numbers(text: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let mut out: Option<Vec<u8>> = None;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut i = 0;
+    let mut copied = 0;
+    while i < text.len() {
+        let b = text[i];
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if matches!(b, b'-' | b'I' | b'N') {
+            let found = PYTHON_LITERALS
+                .iter()
+                .find(|(literal, _)| text[i..].starts_with(literal));
+            if let Some((literal, number)) = found {
+                let buf = out.get_or_insert_with(|| Vec::with_capacity(text.len() + 64));
+                buf.extend_from_slice(&text[copied..i]);
+                buf.extend_from_slice(number.as_bytes());
+                i += literal.len();
+                copied = i;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(mut buf) => {
+            buf.extend_from_slice(&text[copied..]);
+            std::borrow::Cow::Owned(buf)
+        }
+    }
+}
+
+/// A number as Python wrote it (`NaN`, `Infinity`, `-Infinity` back from their stand-ins).
+fn python_number_text(v: &Value) -> String {
+    let text = v.to_string();
+    PYTHON_LITERALS
+        .iter()
+        .find(|(_, number)| serde_json::from_str::<Value>(number).is_ok_and(|n| &n == v))
+        .map_or(text, |(literal, _)| {
+            String::from_utf8_lossy(literal).into_owned()
+        })
 }
 
 fn hint(suggestions: &[&str]) -> String {
@@ -703,6 +835,29 @@ mod tests {
         assert!(got.contains(&("[0][1].relationships[0].reverseName", MissingKey)));
         assert!(got.contains(&("[0][1].relationships[0].fields", WrongValueType)));
         assert_eq!(got.iter().filter(|g| g.1 == MissingKey).count(), 2 + 8);
+    }
+
+    #[test]
+    fn reads_python_nan_and_infinity_as_json_loads_does() {
+        let line = format!(
+            r#"[{{"value": "u1", "type": "Account", "rawJSON": {{"a": [Infinity, -Infinity, NaN], "s": "NaN \" Infinity"}}, "fields": {{"f": -Infinity}}, "relationships": [{REL}]}}]"#
+        );
+        let (stats, out) = run(&format!("{line}\n{line}\n"));
+        assert!(out.is_empty(), "{out:?}");
+        assert_eq!((stats.batches, stats.indicators), (2, 2));
+        let (_, out) =
+            run(r#"[{"value": "u1", "type": "Account", "rawJSON": {}, "score": Infinity}]"#);
+        assert_eq!(
+            out[0].message,
+            "`score` must be a DBot score 0–3 or null, found Infinity"
+        );
+        // a bare word that is not one of the three is still malformed
+        let (_, out) = run(r#"[{"value": "u1", "type": "Account", "rawJSON": Inf}]"#);
+        assert_eq!(out[0].kind, ViolationKind::Syntax);
+        assert_eq!(
+            python_literals_as_numbers(br#"["Infinity", "a\"NaN"]"#).as_ref(),
+            br#"["Infinity", "a\"NaN"]"#
+        );
     }
 
     #[test]

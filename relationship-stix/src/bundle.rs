@@ -135,7 +135,17 @@ impl<'de> Visitor<'de> for BundleSeed<'_, '_> {
                 }
                 "spec_version" => {
                     let v: Value = map.next_value()?;
-                    info.spec_version = v.as_str().map(str::to_owned);
+                    match v.as_str() {
+                        Some(s) if crate::convert::is_spec_version(s) => {
+                            info.spec_version = Some(s.to_owned());
+                        }
+                        _ => {
+                            return Err(de::Error::custom(format!(
+                                "the bundle's `spec_version` is {}, not a STIX version (\"2.0\" or \"2.1\")",
+                                crate::convert::quoted(&v)
+                            )));
+                        }
+                    }
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;

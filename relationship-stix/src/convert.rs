@@ -158,6 +158,18 @@ pub(crate) fn run<R: Read, W: Write>(
     Ok(report)
 }
 
+/// Whether `v` is a STIX version this converter reads: `2.0` or `2.1`.
+pub(crate) fn is_spec_version(v: &str) -> bool {
+    matches!(v, "2.0" | "2.1")
+}
+
+/// A JSON value for a message, cut to a readable length.
+pub(crate) fn quoted(v: &Value) -> String {
+    let text = v.to_string();
+    relationship_schema::text::excerpt(&text, relationship_schema::limits::MAX_QUOTED_CHARS)
+        .into_owned()
+}
+
 /// The STIX type named by an id (`attack-pattern--…` → `attack-pattern`).
 fn type_of_ref(id: &str) -> &str {
     id.split_once("--").map_or(id, |(t, _)| t)
@@ -281,6 +293,23 @@ impl<'a, W: Write> Converter<'a, '_, W> {
                 triple: None,
             });
         };
+        if let Some(v) = obj.get("spec_version") {
+            if !v.as_str().is_some_and(is_spec_version) {
+                let msg = format!(
+                    "a {stix_type} whose `spec_version` is {}, not a STIX version (\"2.0\" or \"2.1\")",
+                    quoted(v)
+                );
+                return self.reject(Rejection {
+                    reason: RejectReason::Malformed,
+                    stix_type: &stix_type,
+                    pos,
+                    id: Some(&id),
+                    message: &msg,
+                    object: &Value::Object(obj),
+                    triple: None,
+                });
+            }
+        }
         if self.accepted.contains(id.as_str()) {
             let msg =
                 format!("`{id}` was already converted from an earlier object (the first one wins)");
@@ -794,6 +823,68 @@ mod tests {
         {"type": "intrusion-set", "id": "intrusion-set--1", "name": "Twin"},
         {"type": "tool", "id": "tool--1", "name": "T"}
     ]}"#;
+
+    #[test]
+    fn a_spec_version_that_is_not_stix_is_rejected_or_refused() {
+        let text = r#"{"type": "bundle", "objects": [
+            {"type": "tool", "id": "tool--1", "name": "T", "spec_version": "banana"},
+            {"type": "tool", "id": "tool--2", "name": "U", "spec_version": "2.1"},
+            {"type": "tool", "id": "tool--3", "name": "V", "spec_version": 2.1}
+        ]}"#;
+        let mut rejects = Vec::new();
+        let mut out = Vec::new();
+        let schema = relationship_core::xsoar::schema();
+        let opts = ConvertOptions::default();
+        let report = run(
+            text.as_bytes(),
+            &mut out,
+            schema,
+            &opts,
+            Some(&mut rejects),
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(report.indicators_total(), 1);
+        let rejects = String::from_utf8(rejects).unwrap();
+        assert_eq!(rejects.lines().count(), 2, "{rejects}");
+        assert!(rejects.contains(
+            r#""message":"a tool whose `spec_version` is \"banana\", not a STIX version (\"2.0\" or \"2.1\")""#
+        ), "{rejects}");
+        assert!(rejects.contains(r#""reason":"malformed""#), "{rejects}");
+
+        let bundle = r#"{"type": "bundle", "spec_version": "banana", "objects": []}"#;
+        let err = run(
+            bundle.as_bytes(),
+            Vec::new(),
+            schema,
+            &opts,
+            None,
+            &mut |_| {},
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains(
+                r#"the bundle's `spec_version` is "banana", not a STIX version ("2.0" or "2.1")"#
+            ),
+            "{err}"
+        );
+        let long = format!(
+            r#"{{"type": "bundle", "spec_version": "{}", "objects": []}}"#,
+            "x".repeat(100_000)
+        );
+        let err = run(
+            long.as_bytes(),
+            Vec::new(),
+            schema,
+            &opts,
+            None,
+            &mut |_| {},
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.len() < 400, "{err}");
+    }
 
     #[test]
     fn relationships_before_their_endpoints_resolve_to_final_values() {
