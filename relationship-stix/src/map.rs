@@ -7,7 +7,7 @@
 //! report, identity, location, vulnerability (→ `CVE`), the cyber-observable objects of STIX
 //! 2.1 and `indicator` objects with a simple pattern.
 
-use relationship_core::Fields;
+use relationship_core::{DUMMY_INDICATOR_VALUE, Fields};
 use serde_json::{Map, Value};
 
 use crate::ConvertOptions;
@@ -153,12 +153,24 @@ pub(crate) fn map_object(
     obj: &Map<String, Value>,
     opts: &ConvertOptions,
 ) -> Result<Mapped, Refusal> {
-    match kind {
+    let mapped = match kind {
         Kind::Feed(xsoar_type) => feed_object(xsoar_type, stix_type, obj, opts),
         Kind::Sdo(xsoar_type) => sdo(xsoar_type, stix_type, obj, opts),
         Kind::Sco => sco(stix_type, obj),
         Kind::Indicator => indicator(obj),
+    };
+    let mapped = mapped?;
+    if mapped.value == DUMMY_INDICATOR_VALUE {
+        // XSOAR reads an indicator with this value as the dummy that carries relationships,
+        // and creates nothing for it.
+        return Err((
+            RejectReason::MissingValue,
+            format!(
+                "{stix_type} named `{DUMMY_INDICATOR_VALUE}`: that value is XSOAR's reserved dummy indicator, not an indicator value"
+            ),
+        ));
     }
+    Ok(mapped)
 }
 
 /// The ATT&CK feed's shaping (`map_fields_by_type` and `create_indicator`).

@@ -281,12 +281,14 @@ fn bundle_with(dummy: bool) -> impl Strategy<Value = Value> {
         prop::collection::vec(sdo(dummy), 1..8),
         rels,
         prop::collection::vec(other(), 0..3),
-        prop::sample::select(vec![
-            None,
-            Some(json!("2.0")),
-            Some(json!("2.1")),
-            Some(json!(2)),
-        ]),
+        // A spec_version that is no STIX version makes the whole bundle malformed: rare
+        // enough that most bundles convert.
+        prop_oneof![
+            5 => Just(None),
+            5 => Just(Some(json!("2.0"))),
+            5 => Just(Some(json!("2.1"))),
+            1 => prop::sample::select(vec![Some(json!(2)), Some(json!("banana"))]),
+        ],
     )
         .prop_flat_map(|(sdos, rels, others, spec)| {
             let ids: Vec<Value> = sdos.iter().map(|o| o["id"].clone()).collect();
@@ -561,13 +563,10 @@ proptest! {
 proptest! {
     #![proptest_config(config(384))]
 
-    /// `random_bundles_convert_to_valid_batches` with objects named `$$DummyIndicator$$`.
-    /// The converter counts such an object as an indicator written, but `BatchWriter` takes
-    /// an indicator with that value for the dummy and writes nothing of it: the report and
-    /// the output disagree. Minimal input: a bundle holding one attack-pattern with a
-    /// `mitre-attack` external id and `"name": "$$DummyIndicator$$"`, default options.
+    /// `random_bundles_convert_to_valid_batches` with objects named `$$DummyIndicator$$`:
+    /// XSOAR's reserved dummy value is refused as an indicator value (a `missing-value`
+    /// rejection), so the report and the output agree.
     #[test]
-    #[ignore = "an object named $$DummyIndicator$$ is counted as written but not written"]
     fn objects_named_like_the_dummy_indicator_are_accounted_for(bundle in bundle_with(true), options in options()) {
         check(&serde_json::to_vec(&bundle).expect("serializes"), &options)?;
     }
