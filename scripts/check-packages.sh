@@ -18,16 +18,29 @@ readonly RUNTIME_CRATES=(relationship-schema relationship-schema-parse relations
 version="$(cargo metadata --format-version 1 --no-deps |
   python3 -c 'import json, sys
 print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "relationship-core"))')"
-target="${CARGO_TARGET_DIR:-$root/target}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/xsoar-rel-user.XXXXXX")"
+# Packaging runs in a target directory of its own: cargo unpacks the packages it verifies
+# into a registry named after that directory, and would reuse a stale unpacked copy of the
+# same version left by an earlier run in the same directory.
+target="$work/package-target"
+cargo_src="${CARGO_HOME:-$HOME/.cargo}/registry/src"
+known_src="$(ls "$cargo_src" 2>/dev/null || true)"
+cleanup() {
+  # The unpacked copies of this run's packages, and everything else of this run.
+  for d in $(ls "$cargo_src" 2>/dev/null || true); do
+    if ! grep -qxF -- "$d" <<<"$known_src" && [ -e "$cargo_src/$d/relationship-core-$version" ]; then
+      rm -rf "${cargo_src:?}/$d"
+    fi
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 echo "== cargo package (each crate verified from its tarball)"
 args=()
 for c in "${CRATES[@]}"; do args+=(-p "$c"); done
-rm -f "$target"/package/relationship-*-"$version".crate
-cargo package --locked "${args[@]}"
+CARGO_TARGET_DIR="$target" cargo package --locked "${args[@]}"
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/xsoar-rel-user.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/pkgs" "$work/user/src"
 for c in "${CRATES[@]}"; do
   tar -xzf "$target/package/$c-$version.crate" -C "$work/pkgs"
