@@ -23,6 +23,7 @@ use serde_json::{Map, Value};
 
 use crate::attack::truthy;
 use crate::bundle::{self, Flow};
+use crate::light::{RelationshipHead, RelationshipProps};
 use crate::map::{self, Defer, Kind, Mapped, ty};
 use crate::report::{ConversionReport, RejectReason, Triple};
 use crate::{ConvertError, ConvertOptions, Phase, Progress};
@@ -379,6 +380,9 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
 
     /// One element of `objects`, `text` as written in `bundle`.
     fn object(&mut self, pos: usize, text: &'b str, bundle: &[u8]) -> Result<(), ConvertError> {
+        if self.relationship_fast(pos, text) {
+            return Ok(());
+        }
         let value = parse_element(bundle, text, pos)?;
         self.objects_read += 1;
         let Value::Object(obj) = value else {
@@ -630,6 +634,82 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
         self.write_indicator(d.id, d.xsoar_type, indicator)
     }
 
+    /// Keeps a relationship read with [`RelationshipHead`] when it is a plain one (a string
+    /// id not seen before, a STIX `spec_version` if any, non-empty `relationship_type`,
+    /// `source_ref` and `target_ref`, not `revoked-by`): the same steps as [`Self::object`]
+    /// and [`Self::relationship`] take for it, without building the object. Returns `false`,
+    /// having done nothing, for anything else, which the full path then reads.
+    fn relationship_fast(&mut self, pos: usize, text: &'b str) -> bool {
+        let Some(head) = RelationshipHead::read(text) else {
+            return false;
+        };
+        if head.stix_type.as_str() != Some("relationship") {
+            return false;
+        }
+        let Some(id) = head.id.as_str() else {
+            return false;
+        };
+        if head
+            .spec_version
+            .as_str()
+            .is_some_and(|v| !is_spec_version(v))
+            || self.ids.get(id).is_some_and(|e| e.accepted)
+        {
+            return false;
+        }
+        let (Some(name), Some(source), Some(target)) = (
+            head.relationship_type.non_empty(),
+            head.source_ref.non_empty(),
+            head.target_ref.non_empty(),
+        ) else {
+            return false;
+        };
+        if name == "revoked-by" {
+            return false;
+        }
+        self.objects_read += 1;
+        count(&mut self.report.objects_read, "relationship");
+        if let Some(creator) = head.created_by_ref.as_str() {
+            if !self.creators.contains(creator) {
+                self.creators.insert(creator.into());
+            }
+        }
+        self.keep_relationship(pos, id, name, source, target, text);
+        true
+    }
+
+    /// Interns a relationship's name and ids and keeps it for the end.
+    fn keep_relationship(
+        &mut self,
+        pos: usize,
+        id: &str,
+        name: &str,
+        source: &str,
+        target: &str,
+        text: &'b str,
+    ) {
+        let name = match self.names.iter().position(|n| **n == *name) {
+            Some(i) => i,
+            None => {
+                self.names.push(name.into());
+                self.names.len() - 1
+            }
+        };
+        let source = self.ids.intern(source);
+        let target = self.ids.intern(target);
+        let n = self.ids.intern(id);
+        if let Some(e) = self.ids.entry_mut(n) {
+            e.accepted = true;
+        }
+        self.pending.push(PendingRel {
+            pos,
+            name,
+            source,
+            target,
+            text,
+        });
+    }
+
     fn relationship(
         &mut self,
         pos: usize,
@@ -672,26 +752,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 triple: Some(triple),
             });
         }
-        let name = match self.names.iter().position(|n| **n == *name) {
-            Some(i) => i,
-            None => {
-                self.names.push(name.into());
-                self.names.len() - 1
-            }
-        };
-        let source = self.ids.intern(source);
-        let target = self.ids.intern(target);
-        let n = self.ids.intern(&id);
-        if let Some(e) = self.ids.entry_mut(n) {
-            e.accepted = true;
-        }
-        self.pending.push(PendingRel {
-            pos,
-            name,
-            source,
-            target,
-            text,
-        });
+        self.keep_relationship(pos, &id, name, source, target, text);
         Ok(())
     }
 
@@ -816,7 +877,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
 
     /// Resolves, checks and writes one relationship.
     fn resolve(&mut self, rel: &PendingRel<'b>) -> Result<(), ConvertError> {
-        let obj: Value = serde_json::from_str(rel.text).unwrap_or(Value::Null);
+        let full = || serde_json::from_str::<Value>(rel.text).unwrap_or(Value::Null);
         let stix_name = self
             .names
             .get(rel.name)
@@ -845,6 +906,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 notes.push(self.endpoint_note("target", rel.target));
             }
             let msg = notes.join("; ");
+            let obj = full();
             let id = obj.get("id").and_then(Value::as_str).map(str::to_owned);
             return self.reject(Rejection {
                 reason: RejectReason::EndpointNotConverted,
@@ -857,11 +919,20 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
             });
         };
         let triple = Triple::new(a.xsoar_type, name, b.xsoar_type);
+        let props = RelationshipProps::read(rel.text).unwrap_or_else(|| {
+            let obj = full();
+            let prop = |k: &str| obj.get(k).cloned();
+            RelationshipProps {
+                description: prop("description"),
+                modified: prop("modified"),
+                created: prop("created"),
+            }
+        });
         let mut fields = Fields::new();
-        let prop = |k: &str| obj.get(k).cloned().unwrap_or(Value::Null);
-        fields.insert("description".into(), prop("description"));
-        fields.insert("lastseenbysource".into(), prop("modified"));
-        fields.insert("firstseenbysource".into(), prop("created"));
+        let null = |v: Option<Value>| v.unwrap_or(Value::Null);
+        fields.insert("description".into(), null(props.description));
+        fields.insert("lastseenbysource".into(), null(props.modified));
+        fields.insert("firstseenbysource".into(), null(props.created));
         let input = RelationshipInput {
             name: name.to_owned(),
             entity_a: a.value.to_string(),
@@ -929,6 +1000,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 } else {
                     format!("{e} (STIX `{stix_name}`)")
                 };
+                let obj = full();
                 let id = obj.get("id").and_then(Value::as_str).map(str::to_owned);
                 self.reject(Rejection {
                     reason,

@@ -62,6 +62,7 @@ mod attack;
 mod bundle;
 mod convert;
 mod error;
+mod light;
 mod map;
 mod pattern;
 mod report;
