@@ -42,10 +42,11 @@ struct Endpoint {
 }
 
 /// What the conversion knows about one STIX id.
-#[derive(Debug, Default)]
-struct IdEntry {
-    /// The id itself (shared with the index).
-    id: Rc<str>,
+#[derive(Debug)]
+struct IdEntry<'b> {
+    /// The id itself: borrowed from the bundle's text unless it was only met in a form that
+    /// differs from its bytes there (escapes).
+    id: Cow<'b, str>,
     /// Converted (indicator) or kept (relationship): a repeat is a duplicate.
     accepted: bool,
     /// Why the last object with this id was not converted (for relationship messages).
@@ -56,41 +57,44 @@ struct IdEntry {
 
 /// Every STIX id met (objects' own ids and relationship endpoints), interned: a pending
 /// relationship holds two numbers, and one lookup tells whether an id was seen, what it was
-/// converted to, or why it was not. Per-id facts that a later mapping needs belong here too.
+/// converted to, or why it was not. Ids are keys borrowed from the bundle's text wherever it
+/// spells them as they are, so an id costs no copy. Per-id facts that a later mapping needs
+/// belong here too.
 #[derive(Debug, Default)]
-struct Ids {
-    index: HashMap<Rc<str>, usize>,
-    entries: Vec<IdEntry>,
+struct Ids<'b> {
+    index: HashMap<Cow<'b, str>, usize>,
+    entries: Vec<IdEntry<'b>>,
 }
 
-impl Ids {
+impl<'b> Ids<'b> {
     /// The number of `id`, interned on first sight.
-    fn intern(&mut self, id: &str) -> usize {
-        if let Some(&n) = self.index.get(id) {
+    fn intern(&mut self, id: Cow<'b, str>) -> usize {
+        if let Some(&n) = self.index.get(&*id) {
             return n;
         }
         let n = self.entries.len();
-        let id: Rc<str> = Rc::from(id);
-        self.index.insert(Rc::clone(&id), n);
+        self.index.insert(id.clone(), n);
         self.entries.push(IdEntry {
             id,
-            ..IdEntry::default()
+            accepted: false,
+            not_converted: None,
+            endpoint: None,
         });
         n
     }
 
     /// The entry of `id`, if it was met.
-    fn get(&self, id: &str) -> Option<&IdEntry> {
+    fn get(&self, id: &str) -> Option<&IdEntry<'b>> {
         self.index.get(id).and_then(|&n| self.entries.get(n))
     }
 
     /// The entry of number `n`, if any.
-    fn entry(&self, n: usize) -> Option<&IdEntry> {
+    fn entry(&self, n: usize) -> Option<&IdEntry<'b>> {
         self.entries.get(n)
     }
 
     /// The entry of number `n` (interned, so present).
-    fn entry_mut(&mut self, n: usize) -> Option<&mut IdEntry> {
+    fn entry_mut(&mut self, n: usize) -> Option<&mut IdEntry<'b>> {
         self.entries.get_mut(n)
     }
 
@@ -160,7 +164,7 @@ struct Converter<'a, 'r, 'b, W: Write> {
     report: ConversionReport,
     objects_read: u64,
     /// Every id met.
-    ids: Ids,
+    ids: Ids<'b>,
     /// The distinct `relationship_type`s of pending relationships.
     names: Vec<Rc<str>>,
     deferred: Vec<Deferred<'b>>,
@@ -237,6 +241,14 @@ pub(crate) fn run<R: Read, W: Write>(
         sink.flush().map_err(ConvertError::Rejects)?;
     }
     Ok(report)
+}
+
+/// `s` borrowed from `text` when `text` spells it as it is, else a copy.
+fn borrow_in<'b>(text: &'b str, s: &str) -> Cow<'b, str> {
+    match text.find(s) {
+        Some(at) => Cow::Borrowed(&text[at..at + s.len()]),
+        None => Cow::Owned(s.to_owned()),
+    }
 }
 
 /// The byte offset of `part` in `whole` (`part` is a slice of it).
@@ -350,7 +362,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
             *self.report.rejected_by_triple.entry(t).or_default() += 1;
         }
         if let Some(id) = id.filter(|_| reason != RejectReason::DuplicateId) {
-            let n = self.ids.intern(id);
+            let n = self.ids.intern(Cow::Owned(id.to_owned()));
             if let Some(e) = self.ids.entry_mut(n) {
                 e.not_converted = Some(reason);
             }
@@ -549,7 +561,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 triple: None,
             });
         }
-        let n = self.ids.intern(&id);
+        let n = self.ids.intern(borrow_in(text, &id));
         if let Some(e) = self.ids.entry_mut(n) {
             e.accepted = true;
             e.not_converted = None;
@@ -657,14 +669,13 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
         {
             return false;
         }
-        let (Some(name), Some(source), Some(target)) = (
-            head.relationship_type.non_empty(),
-            head.source_ref.non_empty(),
-            head.target_ref.non_empty(),
-        ) else {
-            return false;
-        };
-        if name == "revoked-by" {
+        let plain = head
+            .relationship_type
+            .non_empty()
+            .is_some_and(|n| n != "revoked-by")
+            && head.source_ref.non_empty().is_some()
+            && head.target_ref.non_empty().is_some();
+        if !plain {
             return false;
         }
         self.objects_read += 1;
@@ -674,7 +685,13 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 self.creators.insert(creator.into());
             }
         }
-        self.keep_relationship(pos, id, name, source, target, text);
+        let name = head.relationship_type.into_cow();
+        let (id, source, target) = (
+            head.id.into_cow(),
+            head.source_ref.into_cow(),
+            head.target_ref.into_cow(),
+        );
+        self.keep_relationship(pos, id, &name, source, target, text);
         true
     }
 
@@ -682,10 +699,10 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
     fn keep_relationship(
         &mut self,
         pos: usize,
-        id: &str,
+        id: Cow<'b, str>,
         name: &str,
-        source: &str,
-        target: &str,
+        source: Cow<'b, str>,
+        target: Cow<'b, str>,
         text: &'b str,
     ) {
         let name = match self.names.iter().position(|n| **n == *name) {
@@ -752,7 +769,12 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 triple: Some(triple),
             });
         }
-        self.keep_relationship(pos, &id, name, source, target, text);
+        let (id, source, target) = (
+            borrow_in(text, &id),
+            borrow_in(text, source),
+            borrow_in(text, target),
+        );
+        self.keep_relationship(pos, id, name, source, target, text);
         Ok(())
     }
 

@@ -23,12 +23,20 @@ pub(crate) enum Text<'a> {
     Str(Cow<'a, str>),
 }
 
-impl Text<'_> {
+impl<'a> Text<'a> {
     /// The string, when present.
     pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             Text::Absent => None,
             Text::Str(s) => Some(s),
+        }
+    }
+
+    /// The string (empty when absent).
+    pub(crate) fn into_cow(self) -> Cow<'a, str> {
+        match self {
+            Text::Absent => Cow::Borrowed(""),
+            Text::Str(s) => s,
         }
     }
 
