@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 use crate::attack::truthy;
 use crate::bundle::{self, Flow};
 use crate::light::{RelationshipHead, RelationshipProps};
-use crate::map::{self, Defer, Kind, Mapped, ty};
+use crate::map::{self, Defer, Kind, ty};
 use crate::report::{ConversionReport, RejectReason, Triple};
 use crate::{ConvertError, ConvertOptions, Phase, Progress};
 
@@ -107,6 +107,16 @@ impl<'b> Ids<'b> {
     fn endpoint(&self, n: usize) -> Option<&Endpoint> {
         self.entries.get(n).and_then(|e| e.endpoint.as_ref())
     }
+}
+
+/// What an indicator is before its fields: enough to decide whether it waits for the end.
+struct Head {
+    value: String,
+    xsoar_type: &'static str,
+    score: u8,
+    defer: Defer,
+    /// The MITRE ID (the `mitreid` field), for feed objects.
+    mitre_id: Option<String>,
 }
 
 /// An indicator written at the end: its text in the bundle, parsed and mapped again then.
@@ -516,6 +526,24 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 triple: None,
             });
         }
+        if let Kind::Feed(t) = kind {
+            // A feed object whose indicator waits for the end is mapped only then: here its
+            // head (value, MITRE ID) is enough.
+            let attach = self.opts.batch.placement == Placement::Attach;
+            let head = map::feed_head(t, &stix_type, &obj, self.opts)
+                .ok()
+                .filter(|h| h.defer != Defer::No || attach)
+                .map(|h| Head {
+                    value: h.value.to_owned(),
+                    xsoar_type: t,
+                    score: map::score_of(t),
+                    defer: h.defer,
+                    mitre_id: h.mitre_id.map(str::to_owned),
+                });
+            if let Some(head) = head {
+                return self.indicator(pos, id, &stix_type, kind, obj, head, None, text);
+            }
+        }
         match map::map_object(kind, &stix_type, &obj, self.opts) {
             Err((reason, msg)) => self.reject(Rejection {
                 reason,
@@ -526,7 +554,27 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 object: &Value::Object(obj),
                 triple: None,
             }),
-            Ok(mapped) => self.indicator(pos, id, &stix_type, kind, obj, mapped, text),
+            Ok(mapped) => {
+                let head = Head {
+                    mitre_id: (mapped.fields.get("mitreid"))
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                    value: mapped.value,
+                    xsoar_type: mapped.xsoar_type,
+                    score: mapped.score,
+                    defer: mapped.defer,
+                };
+                self.indicator(
+                    pos,
+                    id,
+                    &stix_type,
+                    kind,
+                    obj,
+                    head,
+                    Some(mapped.fields),
+                    text,
+                )
+            }
         }
     }
 
@@ -538,7 +586,8 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
         stix_type: &str,
         kind: Kind,
         obj: Map<String, Value>,
-        mapped: Mapped,
+        mapped: Head,
+        fields: Option<Fields>,
         text: &'b str,
     ) -> Result<(), ConvertError> {
         if self.opts.mode == Mode::Strict && self.schema.type_id(mapped.xsoar_type).is_none() {
@@ -570,10 +619,8 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
             if t == ty::INTRUSION_SET {
                 self.intrusion_sets.insert(mapped.value.clone());
             }
-            let mitre_id = mapped.fields.get("mitreid").and_then(Value::as_str);
-            if let Some(mitre_id) = mitre_id.filter(|_| t == ty::ATTACK_PATTERN) {
-                self.technique_names
-                    .insert(mitre_id.to_owned(), mapped.value.clone());
+            if let Some(mitre_id) = mapped.mitre_id.filter(|_| t == ty::ATTACK_PATTERN) {
+                self.technique_names.insert(mitre_id, mapped.value.clone());
             }
         }
         if mapped.defer != Defer::No || self.opts.batch.placement == Placement::Attach {
@@ -589,12 +636,18 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
             });
             return Ok(());
         }
+        let fields = match fields {
+            Some(f) => f,
+            None => map::map_object(kind, stix_type, &obj, self.opts)
+                .map(|m| m.fields)
+                .unwrap_or_default(),
+        };
         let indicator = IndicatorObject {
             value: mapped.value,
             indicator_type: Cow::Borrowed(mapped.xsoar_type),
             score: Some(mapped.score),
             raw_json: Value::Object(obj),
-            fields: mapped.fields,
+            fields,
             relationships: Vec::new(),
         };
         self.write_indicator(n, mapped.xsoar_type, indicator)
