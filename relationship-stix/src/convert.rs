@@ -23,7 +23,7 @@ use serde_json::{Map, Value};
 
 use crate::attack::truthy;
 use crate::bundle::{self, Flow};
-use crate::light::{RelationshipHead, RelationshipProps};
+use crate::light::{ObjectHead, RelationshipProps};
 use crate::map::{self, Defer, Kind, ty};
 use crate::report::{ConversionReport, RejectReason, Triple};
 use crate::{ConvertError, ConvertOptions, Phase, Progress};
@@ -402,8 +402,10 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
 
     /// One element of `objects`, `text` as written in `bundle`.
     fn object(&mut self, pos: usize, text: &'b str, bundle: &[u8]) -> Result<(), ConvertError> {
-        if self.relationship_fast(pos, text) {
-            return Ok(());
+        if let Some(head) = ObjectHead::read(text) {
+            if self.relationship_fast(pos, head, text) {
+                return Ok(());
+            }
         }
         let value = parse_element(bundle, text, pos)?;
         self.objects_read += 1;
@@ -699,18 +701,12 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
         self.write_indicator(d.id, d.xsoar_type, indicator)
     }
 
-    /// Keeps a relationship read with [`RelationshipHead`] when it is a plain one (a string
-    /// id not seen before, a STIX `spec_version` if any, non-empty `relationship_type`,
-    /// `source_ref` and `target_ref`, not `revoked-by`): the same steps as [`Self::object`]
-    /// and [`Self::relationship`] take for it, without building the object. Returns `false`,
-    /// having done nothing, for anything else, which the full path then reads.
-    fn relationship_fast(&mut self, pos: usize, text: &'b str) -> bool {
-        let Some(head) = RelationshipHead::read(text) else {
-            return false;
-        };
-        if head.stix_type.as_str() != Some("relationship") {
-            return false;
-        }
+    /// Takes an object read as an [`ObjectHead`] without parsing it whole, when it is a plain
+    /// relationship or a feed object whose indicator waits for the end (see
+    /// [`Self::deferred_fast`]): a string id not seen before and a STIX `spec_version` if any,
+    /// then the same steps as [`Self::object`] takes for it. Returns `false`, having done
+    /// nothing, for anything else, which the full path then reads.
+    fn relationship_fast(&mut self, pos: usize, head: ObjectHead<'b>, text: &'b str) -> bool {
         let Some(id) = head.id.as_str() else {
             return false;
         };
@@ -721,6 +717,9 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
             || self.ids.get(id).is_some_and(|e| e.accepted)
         {
             return false;
+        }
+        if head.stix_type.as_str() != Some("relationship") {
+            return self.deferred_fast(pos, head, text);
         }
         let plain = head
             .relationship_type
@@ -745,6 +744,68 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
             head.target_ref.into_cow(),
         );
         self.keep_relationship(pos, id, &name, source, target, text);
+        true
+    }
+
+    /// The rest of [`Self::relationship_fast`] for a feed object (attack pattern, malware,
+    /// …) that is neither revoked nor deprecated, has a name, and whose indicator waits for the
+    /// end (a malware, a sub-technique, anything with `--attach`), with a type the schema has:
+    /// accepted with its value, MITRE ID and sub-technique flag, mapped when written.
+    fn deferred_fast(&mut self, pos: usize, head: ObjectHead<'b>, text: &'b str) -> bool {
+        let Some(stix_type) = head.stix_type.as_str() else {
+            return false;
+        };
+        let Some(Kind::Feed(t)) = map::kind_of(stix_type, self.opts) else {
+            return false;
+        };
+        if head.revoked == Some(true) || head.x_mitre_deprecated == Some(true) {
+            return false;
+        }
+        let Some(value) = head.name.non_empty() else {
+            return false;
+        };
+        if value == relationship_core::DUMMY_INDICATOR_VALUE
+            || (self.opts.mode == Mode::Strict && self.schema.type_id(t).is_none())
+        {
+            return false;
+        }
+        let Some(mitre_id) = head.mitre_id() else {
+            return false;
+        };
+        let is_subtechnique = head.x_mitre_is_subtechnique == Some(true);
+        let defer = map::feed_defer(t, mitre_id.as_deref(), is_subtechnique, self.opts);
+        if defer == Defer::No && self.opts.batch.placement != Placement::Attach {
+            return false;
+        }
+        self.objects_read += 1;
+        count(&mut self.report.objects_read, stix_type);
+        if let Some(creator) = head.created_by_ref.as_str() {
+            if !self.creators.contains(creator) {
+                self.creators.insert(creator.into());
+            }
+        }
+        let value = value.to_owned();
+        let n = self.ids.intern(head.id.into_cow());
+        if let Some(e) = self.ids.entry_mut(n) {
+            e.accepted = true;
+            e.not_converted = None;
+        }
+        if t == ty::INTRUSION_SET {
+            self.intrusion_sets.insert(value.clone());
+        }
+        if let Some(mitre_id) = mitre_id.filter(|_| t == ty::ATTACK_PATTERN) {
+            self.technique_names
+                .insert(mitre_id.into_owned(), value.clone());
+        }
+        self.deferred.push(Deferred {
+            pos,
+            id: n,
+            text,
+            xsoar_type: t,
+            defer,
+            is_subtechnique,
+            value,
+        });
         true
     }
 

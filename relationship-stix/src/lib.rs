@@ -145,7 +145,8 @@ pub struct Progress {
 /// [`Placement::Attach`](relationship_core::batch::Placement::Attach), every indicator, so
 /// that relationships can follow their source), also as their text, parsed and mapped again
 /// when they are written. Peak memory stays within a small multiple of the bundle's size
-/// whatever its mix of objects (about 1.5x on ATT&CK-like bundles; see `BENCHMARKS.md`).
+/// whatever its mix of objects (1.3-1.6x on compact ATT&CK-like bundles of 100,000+ objects,
+/// 3x on the pretty-printed ATT&CK file, where fixed costs weigh more; see `BENCHMARKS.md`).
 ///
 /// # Errors
 ///

@@ -11,6 +11,7 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// A property that is a JSON string when present; any other JSON type (`null` included) is a
 /// reading error.
@@ -68,40 +69,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     }
 }
 
-/// What reading a relationship needs: whether it is one, its id and endpoints.
-#[derive(Debug, serde::Deserialize)]
-pub(crate) struct RelationshipHead<'a> {
-    /// `type`.
-    #[serde(borrow, default, rename = "type")]
-    pub stix_type: Text<'a>,
-    /// `id`.
-    #[serde(borrow, default)]
-    pub id: Text<'a>,
-    /// `spec_version`.
-    #[serde(borrow, default)]
-    pub spec_version: Text<'a>,
-    /// `created_by_ref`.
-    #[serde(borrow, default)]
-    pub created_by_ref: Text<'a>,
-    /// `relationship_type`.
-    #[serde(borrow, default)]
-    pub relationship_type: Text<'a>,
-    /// `source_ref`.
-    #[serde(borrow, default)]
-    pub source_ref: Text<'a>,
-    /// `target_ref`.
-    #[serde(borrow, default)]
-    pub target_ref: Text<'a>,
-}
-
-impl<'a> RelationshipHead<'a> {
-    /// Reads `text`, when it is a JSON object with these properties of the expected types,
-    /// each at most once.
-    pub(crate) fn read(text: &'a str) -> Option<Self> {
-        serde_json::from_str(text).ok()
-    }
-}
-
 /// What writing a relationship needs: the properties that become its fields. Absent and
 /// `null` both read as `None`, which the fields write as `null` either way.
 #[derive(Debug, serde::Deserialize)]
@@ -124,13 +91,92 @@ impl RelationshipProps {
     }
 }
 
+/// An external reference, as [`IndicatorHead`] reads it.
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct ExternalRef<'a> {
+    /// `source_name`.
+    #[serde(borrow, default)]
+    pub source_name: Text<'a>,
+    /// `external_id`.
+    #[serde(borrow, default)]
+    pub external_id: Text<'a>,
+}
+
+/// What reading an object needs before deciding whether it can skip being parsed whole: a
+/// plain relationship's id and endpoints, or what a feed object whose indicator waits for the
+/// end needs to be accepted (its fields are made when it is written).
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct ObjectHead<'a> {
+    /// `type`.
+    #[serde(borrow, default, rename = "type")]
+    pub stix_type: Text<'a>,
+    /// `id`.
+    #[serde(borrow, default)]
+    pub id: Text<'a>,
+    /// `spec_version`.
+    #[serde(borrow, default)]
+    pub spec_version: Text<'a>,
+    /// `created_by_ref`.
+    #[serde(borrow, default)]
+    pub created_by_ref: Text<'a>,
+    /// `relationship_type`.
+    #[serde(borrow, default)]
+    pub relationship_type: Text<'a>,
+    /// `source_ref`.
+    #[serde(borrow, default)]
+    pub source_ref: Text<'a>,
+    /// `target_ref`.
+    #[serde(borrow, default)]
+    pub target_ref: Text<'a>,
+    /// `name`.
+    #[serde(borrow, default)]
+    pub name: Text<'a>,
+    /// `revoked` (`null` reads as absent, as Python's truthiness has it).
+    #[serde(default)]
+    pub revoked: Option<bool>,
+    /// `x_mitre_deprecated`.
+    #[serde(default)]
+    pub x_mitre_deprecated: Option<bool>,
+    /// `x_mitre_is_subtechnique`.
+    #[serde(default)]
+    pub x_mitre_is_subtechnique: Option<bool>,
+    /// `external_references`, left as text until asked for.
+    #[serde(borrow, default)]
+    pub external_references: Option<&'a RawValue>,
+}
+
+impl<'a> ObjectHead<'a> {
+    /// Reads `text`, when it is a JSON object with these properties of the expected types,
+    /// each at most once.
+    pub(crate) fn read(text: &'a str) -> Option<Self> {
+        serde_json::from_str(text).ok()
+    }
+
+    /// The MITRE ID as [`crate::attack::mitre_id`] finds it (the `external_id` of the first
+    /// `mitre-attack` reference): `Some(id)`, or `None` when the references are not shaped as
+    /// expected (then the object must be read whole).
+    pub(crate) fn mitre_id(&self) -> Option<Option<Cow<'a, str>>> {
+        let Some(raw) = self.external_references else {
+            return Some(None);
+        };
+        let refs: Vec<ExternalRef<'a>> = serde_json::from_str(raw.get()).ok()?;
+        let found = refs
+            .into_iter()
+            .find(|r| r.source_name.as_str() == Some("mitre-attack"));
+        Some(found.and_then(|r| match r.external_id {
+            Text::Absent => None,
+            Text::Str(s) => Some(s),
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn head_reads_strings_and_refuses_the_rest() {
-        let h = RelationshipHead::read(
+        let h = ObjectHead::read(
             r#"{"type":"relationship","id":"relationship--1","x":[1,{"a":null}],
                 "source_ref":"a--1","target_ref":"b\u002d-2","relationship_type":"uses"}"#,
         )
@@ -146,7 +192,34 @@ mod tests {
             r#"{"type":"relationship","type":"relationship"}"#,
             r#"[1]"#,
         ] {
-            assert!(RelationshipHead::read(bad).is_none(), "{bad}");
+            assert!(ObjectHead::read(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn indicator_head_reads_what_deferring_needs() {
+        let h = ObjectHead::read(
+            r#"{"type":"attack-pattern","id":"attack-pattern--1","name":"Sub","revoked":null,
+                "external_references":[{"source_name":"capec","external_id":"CAPEC-1"},
+                {"source_name":"mitre-attack","external_id":"T1000.001","url":"u"}],
+                "x_mitre_is_subtechnique":true,"description":"d"}"#,
+        )
+        .unwrap();
+        assert_eq!(h.mitre_id(), Some(Some("T1000.001".into())));
+        assert_eq!(h.revoked, None);
+        assert_eq!(h.x_mitre_is_subtechnique, Some(true));
+        let h = ObjectHead::read(r#"{"external_references":[{"source_name":"mitre-attack"}]}"#)
+            .unwrap();
+        assert_eq!(h.mitre_id(), Some(None));
+        for bad in [r#"{"revoked":1}"#, r#"{"name":"a","name":"b"}"#] {
+            assert!(ObjectHead::read(bad).is_none(), "{bad}");
+        }
+        for bad in [
+            r#"{"external_references":[5]}"#,
+            r#"{"external_references":[{"source_name":7}]}"#,
+            r#"{"external_references":"x"}"#,
+        ] {
+            assert_eq!(ObjectHead::read(bad).unwrap().mitre_id(), None, "{bad}");
         }
     }
 

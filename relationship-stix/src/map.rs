@@ -190,6 +190,28 @@ pub(crate) struct FeedHead<'o> {
     pub defer: Defer,
 }
 
+/// Whether the value of a feed object waits for the end of the bundle: a malware (its name
+/// may be an intrusion set's) unless intrusion sets become threat actors, a sub-technique
+/// (MITRE ID longer than a technique's, or `x_mitre_is_subtechnique`).
+pub(crate) fn feed_defer(
+    xsoar_type: &str,
+    mitre_id: Option<&str>,
+    is_subtechnique: bool,
+    opts: &ConvertOptions,
+) -> Defer {
+    match xsoar_type {
+        ty::MALWARE if !opts.intrusion_set_as_threat_actor => Defer::Malware,
+        ty::ATTACK_PATTERN
+            if mitre_id.is_some_and(|id| id.chars().count() > 5) || is_subtechnique =>
+        {
+            Defer::SubTechnique {
+                mitre_id: mitre_id.map(str::to_owned),
+            }
+        }
+        _ => Defer::No,
+    }
+}
+
 /// The head of a feed object: `Err` exactly when [`map_object`] refuses it, with the same
 /// refusal. An indicator that is deferred can be mapped fully when it is written.
 pub(crate) fn feed_head<'o>(
@@ -201,18 +223,8 @@ pub(crate) fn feed_head<'o>(
     let value = str_prop(obj, "name").ok_or_else(|| missing(stix_type, "a `name`"))?;
     refuse_dummy(stix_type, value)?;
     let mitre_id = attack::mitre_id(obj);
-    let defer = match xsoar_type {
-        ty::MALWARE if !opts.intrusion_set_as_threat_actor => Defer::Malware,
-        ty::ATTACK_PATTERN
-            if mitre_id.is_some_and(|id| id.chars().count() > 5)
-                || attack::truthy(obj.get("x_mitre_is_subtechnique")) =>
-        {
-            Defer::SubTechnique {
-                mitre_id: mitre_id.map(str::to_owned),
-            }
-        }
-        _ => Defer::No,
-    };
+    let is_subtechnique = attack::truthy(obj.get("x_mitre_is_subtechnique"));
+    let defer = feed_defer(xsoar_type, mitre_id, is_subtechnique, opts);
     Ok(FeedHead {
         value,
         mitre_id,
