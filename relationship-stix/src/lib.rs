@@ -60,11 +60,14 @@
 
 mod attack;
 mod bundle;
+mod citation_date;
+mod citation_date_words;
 mod convert;
 mod error;
 mod map;
 mod pattern;
 mod report;
+mod tactic_name;
 
 use std::io::{Read, Write};
 
