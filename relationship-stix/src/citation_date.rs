@@ -586,6 +586,47 @@ mod tests {
             assert!(date(*y, *m, *d).is_some(), "{w}");
         }
     }
+    fn data(text: &str) -> serde_json::Value {
+        serde_json::from_str(text).unwrap()
+    }
+
+    /// The transcribed feed test (`tests/data/feed-mitre-attack-v2`).
+    #[test]
+    fn feed_test_data_file() {
+        let doc = data(include_str!(
+            "../../tests/data/feed-mitre-attack-v2/extract-date-time-from-description.json"
+        ));
+        let cases = doc["cases"].as_array().unwrap();
+        assert_eq!(cases.len(), 14);
+        for case in cases {
+            let description = case["description"].as_str().unwrap();
+            assert_eq!(ts(description), case["expected"], "{description}");
+        }
+    }
+
+    /// Every parenthesised group the feed tries in ATT&CK Enterprise v8, as dateparser reads it.
+    #[test]
+    fn every_attck_v8_group() {
+        let doc = data(include_str!(
+            "../../tests/data/feed-mitre-attack-v2/citation-dates-attck-v8.json"
+        ));
+        let groups = doc["groups"].as_array().unwrap();
+        assert!(groups.len() > 1000);
+        for g in groups {
+            let text = g["group"].as_str().unwrap();
+            assert_eq!(python_int(text), g["python_int"] == true, "{text:?}");
+            if g["python_int"] == true {
+                continue;
+            }
+            let expected = g["dateparser"].as_str();
+            assert_eq!(group(text).as_deref(), expected, "{text:?}");
+        }
+        for d in doc["descriptions"].as_array().unwrap() {
+            let description = d["description"].as_str().unwrap();
+            assert_eq!(ts(description), d["timestamp"], "{description}");
+        }
+    }
+
     /// Compares with a corpus made with dateparser: a JSON array of
     /// `{"description", "timestamp"}` named by `CITATION_DATE_CORPUS`; prints each difference.
     #[test]

@@ -226,4 +226,22 @@ mod tests {
             assert_eq!(python_title(text), expected, "{text:?}");
         }
     }
+    /// The phase names of the transcribed tactic data (`tests/data/feed-mitre-attack-v2`).
+    #[test]
+    fn tactic_data_file() {
+        let doc: serde_json::Value = serde_json::from_str(include_str!(
+            "../../tests/data/feed-mitre-attack-v2/tactics.json"
+        ))
+        .unwrap();
+        let mut n = 0;
+        for case in doc["cases"].as_array().unwrap() {
+            if let Some(map) = case["phase_to_tactic"].as_object() {
+                for (phase, tactic) in map {
+                    assert_eq!(tactic_name(phase), tactic.as_str().unwrap(), "{phase}");
+                    n += 1;
+                }
+            }
+        }
+        assert!(n >= 6);
+    }
 }
