@@ -60,12 +60,15 @@
 
 mod attack;
 mod bundle;
+mod citation_date;
+mod citation_date_words;
 mod convert;
 mod error;
 mod light;
 mod map;
 mod pattern;
 mod report;
+mod tactic_name;
 
 use std::io::{Read, Write};
 
