@@ -10,6 +10,7 @@ pub mod convert_stix_cmd;
 pub mod diff_cmd;
 pub mod exit;
 pub mod generate_cmd;
+pub mod import_types_cmd;
 pub mod input;
 pub mod output;
 pub mod render_cmd;

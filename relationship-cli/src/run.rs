@@ -35,6 +35,11 @@ fn dispatch<E: Write>(cli: &Cli, diag: &mut E) -> Result<Exit, RunError> {
         Command::Schema(SchemaCommand::Diff(args)) => {
             Ok(crate::diff_cmd::run(args, &mut io::stdout().lock(), diag))
         }
+        Command::Schema(SchemaCommand::ImportTypes(args)) => Ok(crate::import_types_cmd::run(
+            args,
+            &mut io::stdout().lock(),
+            diag,
+        )),
         Command::Generate(args) => Ok(crate::generate_cmd::run(
             args,
             cli.global.schema.as_deref(),
