@@ -160,19 +160,21 @@ def reputation_score(params: dict[str, Any]) -> Optional[int]:
     raw = params.get("feedReputation")
     if raw is None or raw in REPUTATION_NOT_SET:
         return None
-    if raw not in REPUTATION_SCORES:
-        raise FeedError(f"`feedReputation` must be one of None, Good, Suspicious, Bad, not {raw!r}")
-    return REPUTATION_SCORES[raw]
+    for name, score in REPUTATION_SCORES.items():
+        if str(raw).strip().lower() == name.lower():
+            return score
+    raise FeedError(f"`feedReputation` must be one of None, Good, Suspicious, Bad, not {raw!r}")
 
 
 def choice(params: dict[str, Any], key: str, allowed: tuple[str, ...]) -> Optional[str]:
-    """An optional parameter that must be one of `allowed`."""
+    """An optional parameter that must be one of `allowed` (any letter case), spelled as there."""
     raw = params.get(key)
     if raw in (None, ""):
         return None
-    if raw not in allowed:
-        raise FeedError(f"`{key}` must be one of {', '.join(allowed)}, not {raw!r}")
-    return str(raw)
+    for option in allowed:
+        if str(raw).strip().lower() == option.lower():
+            return option
+    raise FeedError(f"`{key}` must be one of {', '.join(allowed)}, not {raw!r}")
 
 
 def expiration_interval(params: dict[str, Any], policy: Optional[str]) -> Optional[int]:
@@ -398,10 +400,10 @@ def check_indicator(item: Any, where: str) -> None:
         require_string(item, "type", where)
     if "fields" in item and item["fields"] is not None and not isinstance(item["fields"], dict):
         raise BadLine(f"{where}: `fields` is {json_kind(item['fields'])}, not an object")
-    if "score" in item:
+    if item.get("score") is not None:  # null: no score, as XSOAR's ATT&CK feed sends for some types
         score = item["score"]
         if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 3:
-            raise BadLine(f"{where}: `score` must be 0, 1, 2 or 3, not {json.dumps(score)[:40]}")
+            raise BadLine(f"{where}: `score` must be 0, 1, 2, 3 or null, not {json.dumps(score)[:40]}")
     if "relationships" in item and (item["relationships"] is not None or dummy):
         check_relationships(item["relationships"], where)
 

@@ -134,7 +134,7 @@ def test_bad_lines_are_skipped_with_line_number_and_reason(server: Server) -> No
         (b'[{"value": 7, "type": "IP"}]', "item 1: `value` is a number, not a string"),
         (b'["1.2.3.4"]', "item 1: a string, not an indicator object"),
         (b'[{"value": "1.2.3.4", "type": "IP", "fields": []}]', "item 1: `fields` is an array, not an object"),
-        (b'[{"value": "1.2.3.4", "type": "IP", "score": 5}]', "item 1: `score` must be 0, 1, 2 or 3, not 5"),
+        (b'[{"value": "1.2.3.4", "type": "IP", "score": 5}]', "item 1: `score` must be 0, 1, 2, 3 or null, not 5"),
         (b'[{"value": "$$DummyIndicator$$"}]', "item 1 ($$DummyIndicator$$): missing `relationships`"),
         (b'[{"value": "$$DummyIndicator$$", "relationships": {}}]',
          "item 1 ($$DummyIndicator$$): `relationships` is an object, not an array"),
@@ -183,6 +183,20 @@ def test_feed_reputation_scores(server: Server, reputation: str, score: int) -> 
     run("fetch-indicators", {"url": server.url("/b"), "feedReputation": reputation})
     scores = [i.get("score") for b in demisto.created for i in b if i["value"] != DUMMY]
     assert scores == [score] * 4
+
+
+def test_parameters_are_read_in_any_letter_case(server: Server) -> None:
+    server.routes["/b"] = MIXED
+    run("fetch-indicators", {"url": server.url("/b"), "feedReputation": "bad", "tlp_color": "green"})
+    account = demisto.created[0][0]
+    assert (account["score"], account["fields"]["trafficlightprotocol"]) == (3, "GREEN")
+
+
+def test_a_null_score_is_accepted_and_kept(server: Server) -> None:
+    line = b'[{"value": "APT-X", "type": "Threat Actor", "score": null, "rawJSON": {}}]'
+    server.routes["/b"] = line
+    run("fetch-indicators", {"url": server.url("/b")})
+    assert demisto.created == [json.loads(line)]
 
 
 def test_unset_reputation_leaves_scores_alone(server: Server) -> None:
