@@ -19,7 +19,8 @@ use crate::output::{AtomicFile, check_distinct};
 /// The `after_help` text of `schema import-types`.
 pub const IMPORT_TYPES_HELP: &str = "\
 Reads XSOAR indicator-type definitions (the JSON files that Settings > Indicator Types exports,
-and that content packs keep under IndicatorTypes/; a directory means its *.json files) and
+and that content packs keep under IndicatorTypes/; a directory means its *.json files, a
+content pack's directory the files of its IndicatorTypes/) and
 writes the base schema (default: the built-in XSOAR schema) with every type it does not have
 appended to its `types` array; the rest of the base is kept byte for byte. A type's name is
 its definition's `details` field, kept verbatim. New types take part only in relationships

@@ -99,6 +99,18 @@ fn the_base_is_kept_byte_for_byte() {
 }
 
 #[test]
+fn a_pack_directory_means_its_indicator_types() {
+    xsoar_rel()
+        .current_dir(fixtures())
+        .args(["schema", "import-types", "pack"])
+        .assert()
+        .success()
+        .stderr(predicate::str::starts_with(
+            "import-types: 3 type(s) added to schemas/xsoar.json, 1 already there\n",
+        ));
+}
+
+#[test]
 fn nothing_new_writes_the_base_unchanged() {
     let dir = scratch_dir("import-types-nothing-new");
     let out = dir.join("same.json");

@@ -104,7 +104,8 @@ pub struct IndicatorTypeDef {
 }
 
 /// The definition files named by `path`: the file itself, or a directory's `*.json` files
-/// (not hidden, not in subdirectories), sorted by name.
+/// (not hidden, not in subdirectories), sorted by name. A content pack's directory (one
+/// with an `IndicatorTypes/` subdirectory) means the files of its `IndicatorTypes/`.
 ///
 /// # Errors
 ///
@@ -118,8 +119,14 @@ pub fn definition_files(path: &Path) -> Result<Vec<PathBuf>, ImportError> {
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
+    let pack_types = path.join("IndicatorTypes");
+    let dir = if pack_types.is_dir() {
+        pack_types.as_path()
+    } else {
+        path
+    };
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(path).map_err(io)? {
+    for entry in std::fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
@@ -157,11 +164,10 @@ pub fn read_definitions(file: &Path) -> Result<Vec<IndicatorTypeDef>, ImportErro
         });
     }
     let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| ImportError::Json {
-            file: file.to_path_buf(),
-            reason: e.to_string(),
-        })?;
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| ImportError::Json {
+        file: file.to_path_buf(),
+        reason: e.to_string(),
+    })?;
     definitions_in(&value, file)
 }
 
@@ -175,11 +181,17 @@ fn definitions_in(
         reason,
     };
     let items: Vec<(Option<usize>, &serde_json::Value)> = match value {
-        serde_json::Value::Array(items) => items.iter().enumerate().map(|(i, v)| (Some(i), v)).collect(),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (Some(i), v))
+            .collect(),
         serde_json::Value::Object(map) => match map.get("reputations") {
-            Some(serde_json::Value::Array(items)) if !map.contains_key("details") => {
-                items.iter().enumerate().map(|(i, v)| (Some(i), v)).collect()
-            }
+            Some(serde_json::Value::Array(items)) if !map.contains_key("details") => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Some(i), v))
+                .collect(),
             _ => vec![(None, value)],
         },
         _ => {
@@ -205,11 +217,15 @@ fn definition(
 ) -> Result<IndicatorTypeDef, String> {
     let at = index.map_or_else(String::new, |i| format!("definition {}: ", i + 1));
     let Some(obj) = item.as_object() else {
-        return Err(format!("{at}not an indicator-type definition (a JSON object with `details`)"));
+        return Err(format!(
+            "{at}not an indicator-type definition (a JSON object with `details`)"
+        ));
     };
     let name = match obj.get("details") {
         Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.clone(),
-        Some(serde_json::Value::String(_)) => return Err(format!("{at}`details` (the type's name) is empty")),
+        Some(serde_json::Value::String(_)) => {
+            return Err(format!("{at}`details` (the type's name) is empty"));
+        }
         Some(_) => return Err(format!("{at}`details` (the type's name) is not a string")),
         None => {
             return Err(format!(
@@ -322,7 +338,10 @@ pub fn plan(base: &Schema, defs: Vec<IndicatorTypeDef>) -> ImportPlan {
 }
 
 fn show_id(id: Option<&str>) -> String {
-    id.map_or_else(|| "none".to_string(), |id| format!("`{}`", text::excerpt(id, limits::MAX_QUOTED_CHARS)))
+    id.map_or_else(
+        || "none".to_string(),
+        |id| format!("`{}`", text::excerpt(id, limits::MAX_QUOTED_CHARS)),
+    )
 }
 
 fn refused(def: &IndicatorTypeDef, reason: String) -> ImportError {
@@ -373,7 +392,11 @@ fn new_type_marker(name: &str) -> Result<(String, bool), String> {
 /// # Errors
 ///
 /// [`ImportError::Base`] when the base's top-level `types` array cannot be found.
-pub fn add_types(base_text: &str, base_file: &Path, added: &[NewType]) -> Result<String, ImportError> {
+pub fn add_types(
+    base_text: &str,
+    base_file: &Path,
+    added: &[NewType],
+) -> Result<String, ImportError> {
     let span = types_array(base_text).ok_or_else(|| ImportError::Base {
         file: base_file.to_path_buf(),
         reason: "no top-level `types` array to add the types to".into(),
@@ -382,7 +405,8 @@ pub fn add_types(base_text: &str, base_file: &Path, added: &[NewType]) -> Result
         return Ok(base_text.to_string());
     }
     let entries: Vec<String> = added.iter().map(type_entry).collect();
-    let mut out = String::with_capacity(base_text.len() + entries.iter().map(|e| e.len() + 8).sum::<usize>());
+    let mut out =
+        String::with_capacity(base_text.len() + entries.iter().map(|e| e.len() + 8).sum::<usize>());
     match span.last_element {
         None => {
             out.push_str(&base_text[..span.close]);
@@ -558,11 +582,9 @@ impl Scan<'_> {
             }
             _ => {
                 let start = self.i;
-                while self
-                    .b
-                    .get(self.i)
-                    .is_some_and(|c| !matches!(c, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r'))
-                {
+                while self.b.get(self.i).is_some_and(|c| {
+                    !matches!(c, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
+                }) {
                     self.i += 1;
                 }
                 (self.i > start).then_some(())
@@ -615,7 +637,10 @@ mod tests {
     fn definitions_in_the_three_layouts() {
         let one = serde_json::json!({"id": "emp", "details": "Employee", "regex": ""});
         let f = Path::new("a.json");
-        assert_eq!(definitions_in(&one, f).unwrap(), vec![def("Employee", "emp", "a.json")]);
+        assert_eq!(
+            definitions_in(&one, f).unwrap(),
+            vec![def("Employee", "emp", "a.json")]
+        );
         let many = serde_json::json!([one, {"id": "b", "details": "Badge"}]);
         assert_eq!(definitions_in(&many, f).unwrap().len(), 2);
         let wrapped = serde_json::json!({"reputations": [{"id": "b", "details": "Badge"}]});
@@ -626,7 +651,10 @@ mod tests {
             "a.json: not an indicator-type definition: no `details` (the type's name)"
         );
         let err = definitions_in(&serde_json::json!([{"details": 3}]), f).unwrap_err();
-        assert_eq!(err.to_string(), "a.json: definition 1: `details` (the type's name) is not a string");
+        assert_eq!(
+            err.to_string(),
+            "a.json: definition 1: `details` (the type's name) is not a string"
+        );
     }
 
     #[test]
@@ -645,18 +673,30 @@ mod tests {
         ];
         let p = plan(&base(), defs);
         assert_eq!(p.existing.len(), 1);
-        let added: Vec<(&str, Option<&str>)> =
-            p.added.iter().map(|t| (t.def.name.as_str(), t.marker.as_deref())).collect();
+        let added: Vec<(&str, Option<&str>)> = p
+            .added
+            .iter()
+            .map(|t| (t.def.name.as_str(), t.marker.as_deref()))
+            .collect();
         assert_eq!(
             added,
-            vec![("Employee", None), ("1Password Item", Some("Type1PasswordItem")), ("Self", Some("TypeSelf"))]
+            vec![
+                ("Employee", None),
+                ("1Password Item", Some("Type1PasswordItem")),
+                ("Self", Some("TypeSelf"))
+            ]
         );
         assert_eq!(p.repeated.len(), 1);
         let refused: Vec<String> = p.refused.iter().map(ToString::to_string).collect();
         assert_eq!(refused.len(), 5, "{refused:#?}");
-        assert!(refused[0].starts_with("emp-other.json: indicator type `Employee`: also defined in emp.json"));
+        assert!(
+            refused[0]
+                .starts_with("emp-other.json: indicator type `Employee`: also defined in emp.json")
+        );
         assert!(refused[1].contains("differs only in letter case from the type `Host`"));
-        assert!(refused[2].contains("marker `RegistryKey` is already that of the type `Registry Key`"));
+        assert!(
+            refused[2].contains("marker `RegistryKey` is already that of the type `Registry Key`")
+        );
         assert!(refused[3].contains("no letter or digit"));
         assert!(refused[4].contains("U+202E"));
     }
@@ -687,8 +727,19 @@ mod tests {
 
     #[test]
     fn the_builtin_schema_takes_new_types_with_any_pair_relationships_only() {
-        let p = plan(&base(), vec![def("Employee", "emp", "emp.json"), def("1Password Item", "op", "op.json")]);
-        let out = add_types(crate::builtin::XSOAR_SCHEMA_JSON, Path::new("schemas/xsoar.json"), &p.added).unwrap();
+        let p = plan(
+            &base(),
+            vec![
+                def("Employee", "emp", "emp.json"),
+                def("1Password Item", "op", "op.json"),
+            ],
+        );
+        let out = add_types(
+            crate::builtin::XSOAR_SCHEMA_JSON,
+            Path::new("schemas/xsoar.json"),
+            &p.added,
+        )
+        .unwrap();
         let schema = check_result(&out, Path::new("out.json")).unwrap();
         let old = base();
         assert_eq!(schema.types().len(), old.types().len() + 2);
@@ -701,8 +752,16 @@ mod tests {
             .collect();
         // Any pair: is-also, related-to; the built-in `same_type: "@all"` rules: duplicate-of,
         // similar-to (an Employee with another Employee only).
-        assert_eq!(with_emp, vec!["duplicate-of", "is-also", "related-to", "similar-to"]);
-        let pairs = |name: &str| schema.type_ids().filter(|&t| schema.relationship(name).unwrap().allows(emp, t)).count();
+        assert_eq!(
+            with_emp,
+            vec!["duplicate-of", "is-also", "related-to", "similar-to"]
+        );
+        let pairs = |name: &str| {
+            schema
+                .type_ids()
+                .filter(|&t| schema.relationship(name).unwrap().allows(emp, t))
+                .count()
+        };
         assert_eq!((pairs("duplicate-of"), pairs("similar-to")), (1, 1));
         assert_eq!(pairs("related-to"), schema.types().len());
     }
