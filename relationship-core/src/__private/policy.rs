@@ -22,7 +22,7 @@ pub struct Tables {
 /// The longest message a failed assertion writes; a longer one is cut with `…`.
 const CAP: usize = 4096;
 
-/// A message built in a `const`: bytes of UTF-8 text, cut at [`CAP`] on a character
+/// A message built in a `const`: bytes of UTF-8 text, cut at 4096 bytes on a character
 /// boundary.
 #[derive(Debug, Clone, Copy)]
 pub struct Message {
@@ -179,10 +179,6 @@ const fn rel_index(t: &Tables, name: &str) -> Option<usize> {
     None
 }
 
-const fn rel_names_contains(t: &Tables, i: usize) -> &'static str {
-    t.rels[i].0
-}
-
 /// Whether the schema allows `source --rel--> target` (indexes).
 const fn allows(t: &Tables, rel: usize, source: usize, target: usize) -> bool {
     if t.rels[rel].2 {
@@ -210,7 +206,7 @@ const fn targets(mut m: Message, t: &Tables, rel: usize, source: usize) -> Messa
                 m.push("\n  ")
                     .code(t.types[source])
                     .push(" --")
-                    .push(rel_names_contains(t, rel))
+                    .push(t.rels[rel].0)
                     .push("--> only ")
             } else {
                 m.push(", ")
