@@ -11,11 +11,14 @@
 //! * `rels`: a marker per relationship name (`rels::Uses`), implementing
 //!   `relationship_core::typed::RelationshipName` (name and reverse name);
 //! * `check`: one trait per relationship name, `check::UsesTarget<Source>`, implemented on
-//!   the target marker for exactly the allowed `(source, target)` pairs. Its
-//!   `#[diagnostic::on_unimplemented]` message names the source, the relationship and the
-//!   target; the implementations go through one hidden trait per `(relationship, source)`
-//!   (or, where the source has no target at all for that relationship, one per source) so
-//!   that rustc's own help lists what is allowed instead;
+//!   the target marker for exactly the allowed `(source, target)` pairs, through one hidden
+//!   trait per `(relationship, source)`, `check::by_source::UsesFromHost<Target>`,
+//!   implemented on the source for exactly its allowed targets. rustc reports a disallowed
+//!   pair with that trait's `#[diagnostic::on_unimplemented]` text: the source and the
+//!   relationship spelled as in the schema (`CVE`, `X509 Certificate`), and a note listing
+//!   every allowed target, so that nobody depends on rustc's own (truncated) list;
+//! * `__policy` (hidden): the schema's names and explicit triples as `const` tables, which
+//!   `assert_relationship!` and `assert_no_relationship!` check at compile time;
 //! * `Relate`: an extension trait with one typed constructor per relationship name
 //!   (`uses`, `used_by`, `sub_domain_of`), implemented for every indicator whose type
 //!   belongs to the schema.
