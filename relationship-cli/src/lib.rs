@@ -9,6 +9,7 @@ pub mod cli;
 pub mod convert_stix_cmd;
 pub mod diff_cmd;
 pub mod exit;
+pub mod explain_cmd;
 pub mod generate_cmd;
 pub mod import_types_cmd;
 pub mod input;
