@@ -17,6 +17,12 @@ fn main() {
             "only_any.rs",
             "fixtures/hostile/only-any.json",
         ),
+        // `xsoar-rel schema import-types` output: the built-in schema plus custom types.
+        (
+            "fixtures/imported/xsoar-plus-custom.json",
+            "imported_custom.rs",
+            "fixtures/imported/xsoar-plus-custom.json",
+        ),
     ];
     for (schema, out, label) in jobs {
         if let Err(e) = relationship_codegen::Builder::new()

@@ -182,6 +182,14 @@ Example:
     /// code that stops compiling. Exits 1 when they differ.
     #[command(after_help = crate::diff_cmd::DIFF_HELP)]
     Diff(crate::diff_cmd::SchemaDiffArgs),
+    /// Add XSOAR indicator-type definitions (custom types) to a schema: writes the base
+    /// schema plus every type it does not have.
+    #[command(after_help = crate::import_types_cmd::IMPORT_TYPES_HELP)]
+    ImportTypes(crate::import_types_cmd::ImportTypesArgs),
+    /// What a type may relate to, what a relationship allows from a type, or whether one
+    /// triple is allowed (with the alternatives when not), in XSOAR's spelling.
+    #[command(after_help = crate::explain_cmd::EXPLAIN_HELP)]
+    Explain(crate::explain_cmd::SchemaExplainArgs),
 }
 
 /// `schema check` options.
@@ -200,6 +208,8 @@ fn top_help() -> String {
   xsoar-rel --lenient batch --batch-size 500 feed.ndjson > batches.ndjson
   xsoar-rel schema check schemas/xsoar.json
   xsoar-rel schema diff old.json new.json
+  xsoar-rel schema import-types IndicatorTypes/ -o schemas/ours.json
+  xsoar-rel schema explain Malware uses CVE
   xsoar-rel generate --schema schemas/hr.json --out src/hr.rs --check
   xsoar-rel convert-stix data/attck/enterprise.json -o attck-batches.ndjson
   xsoar-rel validate attck-batches.ndjson

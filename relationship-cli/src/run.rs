@@ -35,6 +35,20 @@ fn dispatch<E: Write>(cli: &Cli, diag: &mut E) -> Result<Exit, RunError> {
         Command::Schema(SchemaCommand::Diff(args)) => {
             Ok(crate::diff_cmd::run(args, &mut io::stdout().lock(), diag))
         }
+        Command::Schema(SchemaCommand::ImportTypes(args)) => Ok(crate::import_types_cmd::run(
+            args,
+            &mut io::stdout().lock(),
+            diag,
+        )),
+        Command::Schema(SchemaCommand::Explain(args)) => {
+            let schema = load_schema(cli.global.schema.as_deref())?;
+            Ok(crate::explain_cmd::run(
+                args,
+                schema,
+                &mut io::stdout().lock(),
+                diag,
+            ))
+        }
         Command::Generate(args) => Ok(crate::generate_cmd::run(
             args,
             cli.global.schema.as_deref(),

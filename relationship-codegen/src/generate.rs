@@ -11,11 +11,14 @@
 //! * `rels`: a marker per relationship name (`rels::Uses`), implementing
 //!   `relationship_core::typed::RelationshipName` (name and reverse name);
 //! * `check`: one trait per relationship name, `check::UsesTarget<Source>`, implemented on
-//!   the target marker for exactly the allowed `(source, target)` pairs. Its
-//!   `#[diagnostic::on_unimplemented]` message names the source, the relationship and the
-//!   target; the implementations go through one hidden trait per `(relationship, source)`
-//!   (or, where the source has no target at all for that relationship, one per source) so
-//!   that rustc's own help lists what is allowed instead;
+//!   the target marker for exactly the allowed `(source, target)` pairs, through one hidden
+//!   trait per `(relationship, source)`, `check::by_source::UsesFromHost<Target>`,
+//!   implemented on the source for exactly its allowed targets. rustc reports a disallowed
+//!   pair with that trait's `#[diagnostic::on_unimplemented]` text: the source and the
+//!   relationship spelled as in the schema (`CVE`, `X509 Certificate`), and a note listing
+//!   every allowed target, so that nobody depends on rustc's own (truncated) list;
+//! * `__policy` (hidden): the schema's names and explicit triples as `const` tables, which
+//!   `assert_relationship!` and `assert_no_relationship!` check at compile time;
 //! * `Relate`: an extension trait with one typed constructor per relationship name
 //!   (`uses`, `used_by`, `sub_domain_of`), implemented for every indicator whose type
 //!   belongs to the schema.
@@ -359,6 +362,18 @@ impl Gen<'_> {
             #by_source_types
         };
         let type_names = schema.types().iter().map(|t| t.name());
+        let policy_rels = schema.relationships().iter().map(|r| {
+            let (a, b, any) = (r.name(), r.reverse(), r.is_any());
+            quote!((#a, #b, #any))
+        });
+        let policy_triples = schema.triples().map(|(r, p)| {
+            let (r, s, t) = (
+                r.index() as u16,
+                p.source.index() as u16,
+                p.target.index() as u16,
+            );
+            quote!((#r, #s, #t))
+        });
         let rel_pairs = schema.relationships().iter().map(|r| {
             let (a, b) = (r.name(), r.reverse());
             quote!((#a, #b))
@@ -414,6 +429,19 @@ impl Gen<'_> {
                 }
             }
 
+            /// The tables `assert_relationship!` and `assert_no_relationship!` check
+            /// against, at compile time.
+            #[doc(hidden)]
+            pub mod __policy {
+                /// The schema's names and explicit triples.
+                pub const TABLES: #rt::__private::policy::Tables = #rt::__private::policy::Tables {
+                    schema: super::SCHEMA_NAME,
+                    types: super::TYPES,
+                    rels: &[#(#policy_rels),*],
+                    triples: &[#(#policy_triples),*],
+                };
+            }
+
             #relate_doc
             pub trait Relate: #rt::typed::Indicator {
                 #(#methods)*
@@ -452,9 +480,26 @@ impl Gen<'_> {
                         let targets = schema.targets_for(rel_ids[ri], id);
                         (!targets.is_empty()).then(|| {
                             format!(
-                                "- `{}` → {}",
+                                "- `{}` ([`{method}`](super::Relate::{method})) → {}",
                                 r.name(),
-                                code_list(targets.iter().map(|&t| schema.ty(t).name()))
+                                code_list(targets.iter().map(|&t| schema.ty(t).name())),
+                                method = n.methods[ri]
+                            )
+                        })
+                    })
+                    .collect();
+                let incoming: Vec<String> = schema
+                    .relationships()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| matches!(r.pairs(), Pairs::Only(_)))
+                    .filter_map(|(ri, r)| {
+                        let sources = schema.sources_for(rel_ids[ri], id);
+                        (!sources.is_empty()).then(|| {
+                            format!(
+                                "- {} → `{}` → this type",
+                                code_list(sources.iter().map(|&t| schema.ty(t).name())),
+                                r.name(),
                             )
                         })
                     })
@@ -466,6 +511,22 @@ impl Gen<'_> {
                         doc,
                         "\n\nRelationships from this type (besides the any-to-any ones):\n\n{}",
                         outgoing.join("\n")
+                    );
+                }
+                if incoming.is_empty() {
+                    doc.push_str("\n\nThe schema allows no explicit relationship to this type.");
+                } else {
+                    let _ = write!(
+                        doc,
+                        "\n\nRelationships to this type (besides the any-to-any ones):\n\n{}",
+                        incoming.join("\n")
+                    );
+                }
+                if !self.any_names.is_empty() {
+                    let _ = write!(
+                        doc,
+                        "\n\nAny-to-any, with every type: {}.",
+                        code_list(self.any_names.iter().copied())
                     );
                 }
                 let doc = doc_lines(&doc);
@@ -581,6 +642,15 @@ impl Gen<'_> {
     }
 
     /// The `check` module's traits.
+    ///
+    /// Per relationship with explicit pairs: a root trait `UsesTarget<Source>` (the bound of
+    /// the typed constructor), implemented for every source `S` through the hidden
+    /// per-(relationship, source) trait `by_source::UsesFromS<Target>`, implemented on `S`
+    /// for exactly the allowed targets. The failing obligation is the per-(relationship,
+    /// source) one, whose self type (the source) differs from the root's (the target), so
+    /// rustc reports its `on_unimplemented` text: the source and the relationship spelled
+    /// as in the schema, and the complete list of the source's targets for that relationship.
+    /// Its impls are `do_not_recommend`, so rustc does not add a truncated list of its own.
     fn checks(&self) -> Checks {
         let (schema, n) = (self.schema, &self.n);
         let (type_ids, rel_ids) = (&self.type_ids, &self.rel_ids);
@@ -588,9 +658,14 @@ impl Gen<'_> {
             (self.schema_name, self.module_label, &self.any_names);
         let mut root_traits = Vec::new();
         let mut leaf_items = Vec::new();
-        // Per source type: the explicit (relationship, target) pairs, for the per-source traits.
-        let mut from_source: BTreeMap<TypeId, Vec<(RelId, TypeId)>> = BTreeMap::new();
-        let mut per_source_needed = vec![false; schema.types().len()];
+        let any_note = match any_names.as_slice() {
+            [] => String::new(),
+            [one] => format!("`{one}` links any two types"),
+            [init @ .., last] => format!(
+                "{} and `{last}` link any two types",
+                code_list(init.iter().copied())
+            ),
+        };
         for (ri, r) in schema.relationships().iter().enumerate() {
             let Pairs::Only(pairs) = &r.pairs() else {
                 continue;
@@ -598,66 +673,69 @@ impl Gen<'_> {
             let rel_id = rel_ids[ri];
             let rel_marker = &n.rels[ri];
             let trait_name = format_ident!("{}Target", rel_marker);
-            let name = &r.name();
+            let name = fmt_escape(r.name());
+            let reverse = fmt_escape(r.reverse());
             let message = format!(
                 "`{{Source}}` cannot have {} `{name}` relationship to `{{Self}}`",
-                article(name)
+                article(r.name())
             );
             let label = format!(
-                "`{{Source}}` --{name}--> `{{Self}}` is not allowed by the schema `{schema_name}`"
+                "`{{Source}}` --{name}--> `{{Self}}` is not allowed by the schema `{}`",
+                fmt_escape(schema_name)
             );
             let count = match pairs.len() {
                 1 => "1 (source, target) pair".to_owned(),
                 n => format!("{n} (source, target) pairs"),
             };
             let mut note = format!(
-                "`{name}` (reverse `{}`) is allowed for {count}, listed in the docs of `{module_label}::rels::{rel_marker}`",
-                r.reverse(),
+                "`{name}` (reverse `{reverse}`) is allowed for {count}, listed in the docs of `{module_label}::rels::{rel_marker}`"
             );
-            match any_names.as_slice() {
-                [] => {}
-                [one] => {
-                    let _ = write!(note, "; `{one}` links any two types");
-                }
-                [init @ .., last] => {
-                    let _ = write!(
-                        note,
-                        "; {} and `{last}` link any two types",
-                        code_list(init.iter().copied())
-                    );
-                }
+            if !any_note.is_empty() {
+                let _ = write!(note, "; {}", fmt_escape(&any_note));
             }
             let doc = doc_lines(&format!(
-                "Implemented by the target marker `T` when `Source --{name}--> T` is allowed.\n\nThis is the bound of [`{method}`](super::Relate::{method}).",
+                "Implemented by the target marker `T` when `Source --{}--> T` is allowed.\n\nThis is the bound of [`{method}`](super::Relate::{method}).",
+                r.name(),
                 method = n.methods[ri]
             ));
             let mut blankets = Vec::new();
             for &s in type_ids {
                 let src = &n.types[s.index()];
+                let src_name = fmt_escape(schema.ty(s).name());
                 let targets = schema.targets_for(rel_id, s);
-                if targets.is_empty() {
-                    per_source_needed[s.index()] = true;
-                    let per_source = format_ident!("From{}", src);
-                    blankets.push(quote! {
-                    impl<T: by_source::#per_source<r::#rel_marker>> #trait_name<t::#src> for T {}
-                });
+                let leaf = format_ident!("{}From{}", rel_marker, src);
+                let message = format!(
+                    "`{src_name}` cannot have {} `{name}` relationship to `{{T}}`",
+                    article(r.name())
+                );
+                let label = format!(
+                    "`{src_name}` --{name}--> `{{T}}` is not allowed by the schema `{}`",
+                    fmt_escape(schema_name)
+                );
+                let allowed = if targets.is_empty() {
+                    format!("`{src_name}` is never the source of `{name}` (reverse `{reverse}`)")
                 } else {
-                    let leaf = format_ident!("{}From{}", rel_marker, src);
-                    let target_markers = targets.iter().map(|t| &n.types[t.index()]);
-                    leaf_items.push(quote! {
-                        pub trait #leaf {}
-                        #(impl #leaf for t::#target_markers {})*
-                    });
-                    blankets.push(quote! {
-                        impl<T: by_source::#leaf> #trait_name<t::#src> for T {}
-                    });
+                    format!(
+                        "`{src_name}` --{name}--> only {} (reverse `{reverse}`)",
+                        fmt_escape(&code_list(targets.iter().map(|&t| schema.ty(t).name())))
+                    )
+                };
+                let mut more = format!("see `xsoar-rel schema explain \"{src_name}\"`");
+                if !any_note.is_empty() {
+                    more = format!("{}; {more}", fmt_escape(&any_note));
                 }
-            }
-            for p in pairs {
-                from_source
-                    .entry(p.source)
-                    .or_default()
-                    .push((rel_id, p.target));
+                let target_markers = targets.iter().map(|t| &n.types[t.index()]);
+                leaf_items.push(quote! {
+                    #[diagnostic::on_unimplemented(message = #message, label = #label, note = #allowed, note = #more)]
+                    pub trait #leaf<T> {}
+                    #(
+                        #[diagnostic::do_not_recommend]
+                        impl #leaf<t::#target_markers> for t::#src {}
+                    )*
+                });
+                blankets.push(quote! {
+                    impl<T> #trait_name<t::#src> for T where t::#src: by_source::#leaf<T> {}
+                });
             }
             root_traits.push(quote! {
                 #doc
@@ -668,36 +746,20 @@ impl Gen<'_> {
                 impl<T> #trait_name<Unknown> for T {}
             });
         }
-        let check_uses_rels = per_source_needed.iter().any(|&needed| needed);
-        let mut by_source_uses_types = !leaf_items.is_empty();
-        let mut by_source_uses_rels = false;
-        for (i, needed) in per_source_needed.iter().enumerate() {
-            if !needed {
-                continue;
-            }
-            let src = &n.types[i];
-            let per_source = format_ident!("From{}", src);
-            let outgoing = from_source.get(&type_ids[i]).map_or(&[][..], Vec::as_slice);
-            by_source_uses_rels |= !outgoing.is_empty();
-            by_source_uses_types |= !outgoing.is_empty();
-            let impls = outgoing.iter().map(|(rel, target)| {
-                let rel = &n.rels[rel.index()];
-                let target = &n.types[target.index()];
-                quote!(impl #per_source<r::#rel> for t::#target {})
-            });
-            leaf_items.push(quote! {
-                pub trait #per_source<Rel> {}
-                #(#impls)*
-            });
-        }
         Checks {
+            by_source_uses_types: !leaf_items.is_empty(),
             root_traits,
             leaf_items,
-            check_uses_rels,
-            by_source_uses_rels,
-            by_source_uses_types,
+            check_uses_rels: false,
+            by_source_uses_rels: false,
         }
     }
+}
+
+/// `text` as literal text of a `#[diagnostic::on_unimplemented]` format string: `{` and
+/// `}` doubled, so that a schema name can never be read as a format parameter.
+fn fmt_escape(text: &str) -> String {
+    text.replace('{', "{{").replace('}', "}}")
 }
 
 #[cfg(test)]
@@ -736,13 +798,14 @@ mod tests {
     fn impls_only_for_allowed_pairs() {
         let out = generate(&small(), &GenerateOptions::default()).unwrap();
         // The one allowed target of Account --uses-->.
-        assert!(out.contains("impl UsesFromAccount for t::Host {}"));
-        assert!(!out.contains("impl UsesFromAccount for t::Cve"));
-        // Host has no `uses` target: its check goes through the per-source trait.
+        assert!(!out.contains("impl UsesFromAccount<t::Cve>"));
+        // Every source goes through its per-(relationship, source) trait, Host included.
         let squashed: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(
-            squashed.contains("impl<T: by_source::FromHost<r::Uses>> UsesTarget<t::Host> for T {}")
-        );
+        assert!(squashed.contains(
+            "impl<T> UsesTarget<t::Host> for T where t::Host: by_source::UsesFromHost<T>, {}"
+        ));
+        assert!(squashed.contains("impl UsesFromAccount<t::Host> for t::Account {}"));
+        assert!(squashed.contains("pub trait UsesFromHost<T> {}"));
         // Any-to-any relationships get no check trait.
         assert!(!out.contains("RelatedToTarget"));
         assert!(out.contains("fn related_to<T>(&self, target: &T)"));
@@ -756,6 +819,16 @@ mod tests {
             out.contains("message = \"`{Source}` cannot have a `uses` relationship to `{Self}`\"")
         );
         assert!(out.contains("; `related-to` links any two types"));
+        // The per-(relationship, source) text spells the source as the schema does and
+        // lists every target.
+        assert!(out.contains("message = \"`CVE` cannot have a `uses` relationship to `{T}`\""));
+        assert!(out.contains("\"`Account` --uses--> only `Host` (reverse `used-by`)\""));
+        assert!(out.contains("\"`CVE` is never the source of `uses` (reverse `used-by`)\""));
+    }
+
+    #[test]
+    fn braces_in_names_are_not_format_parameters() {
+        assert_eq!(fmt_escape("a{b}c"), "a{{b}}c");
     }
 
     #[test]

@@ -44,6 +44,8 @@ pub use record::{IndicatorRecord, Record, RecordError, parse_line};
 pub use relationship::{
     ContextRendering, EntityRelationship, EntryRendering, Fields, IndicatorRendering,
 };
-pub use relationship_macros::{Indicator, Relationships};
+pub use relationship_macros::{
+    Indicator, Relationships, assert_no_relationship, assert_relationship,
+};
 pub use reliability::{InvalidReliability, Reliability};
 pub use typed::{Indicator, Relationships};

@@ -246,15 +246,34 @@ fn check(
     let file = syn::parse2::<syn::File>(out.clone())
         .map_err(|e| TestCaseError::fail(format!("{e}: output does not parse: {out}")))?;
     let mut errors = 0;
+    // The items, and those of a `const _: () = { ... };` block (a derive given
+    // `crate = path` wraps its output in one that imports the runtime).
+    let mut macros: Vec<&syn::Macro> = Vec::new();
     for item in &file.items {
-        if let syn::Item::Macro(m) = item {
-            let last = m.mac.path.segments.last().map(|s| s.ident.to_string());
+        match item {
+            syn::Item::Macro(m) => macros.push(&m.mac),
+            syn::Item::Const(c) => {
+                if let syn::Expr::Block(b) = &*c.expr {
+                    for stmt in &b.block.stmts {
+                        match stmt {
+                            syn::Stmt::Item(syn::Item::Macro(m)) => macros.push(&m.mac),
+                            syn::Stmt::Macro(m) => macros.push(&m.mac),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for m in macros {
+        {
+            let last = m.path.segments.last().map(|s| s.ident.to_string());
             if last.as_deref() == Some("compile_error") {
                 errors += 1;
                 let msg: syn::LitStr = m
-                    .mac
                     .parse_body()
-                    .map_err(|e| TestCaseError::fail(format!("{e}: {}", m.mac.tokens)))?;
+                    .map_err(|e| TestCaseError::fail(format!("{e}: {}", m.tokens)))?;
                 prop_assert!(!msg.value().trim().is_empty(), "empty error for {}", src);
             }
         }

@@ -172,8 +172,33 @@ fn score_value(
 
 pub fn paths(runtime: Option<syn::Path>, schema: Option<syn::Path>) -> Paths {
     Paths {
-        runtime: runtime.unwrap_or_else(default_runtime),
+        // A `crate = path` is imported once, by `with_runtime`, under this name.
+        runtime: runtime.map_or_else(default_runtime, |_| syn::parse_quote!(__relationship_rt)),
         schema,
+    }
+}
+
+/// The output of a derive given `crate = path`: inside a `const _` block that imports
+/// `path::__private::relationship_runtime` as `__relationship_rt`, so that a path that is
+/// not the runtime is one unresolved import (rustc is silent about every use behind it).
+pub fn with_runtime(runtime: Option<&syn::Path>, out: TokenStream) -> TokenStream {
+    match runtime {
+        None => out,
+        Some(p) => {
+            // The import's error points at the path as written.
+            let span = p
+                .segments
+                .last()
+                .map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
+            let private = syn::Ident::new("__private", span);
+            let runtime = syn::Ident::new("relationship_runtime", span);
+            quote! {
+                const _: () = {
+                    use #p::#private::#runtime as __relationship_rt;
+                    #out
+                };
+            }
+        }
     }
 }
 
@@ -371,12 +396,13 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     if is_struct && roles.value.is_none() && !roles.unknown_key {
         missing_value(input, &fields, &mut errors);
     }
-    match (kind, &roles.value, errors.is_empty()) {
+    let out = match (kind, &roles.value, errors.is_empty()) {
         (Some(kind), Some((member, field, _)), true) => {
             emit_impl(input, &paths, &container, &kind, (member, field), &roles)
         }
         _ => placeholder_impl(input, &paths.runtime, errors),
-    }
+    };
+    with_runtime(container.runtime.value(), out)
 }
 
 /// The fields of a struct; an error and no fields for an enum or a union.
@@ -482,32 +508,29 @@ fn field_roles<'a>(
         roles.unknown_key |= attrs.unknown_key;
         let m = member(i, field);
         if let Some((key, ())) = attrs.value.get() {
-            if let Some((first, _, first_key)) = &roles.value {
-                let mut e = syn::Error::new_spanned(
+            if let Some((first, _, _)) = &roles.value {
+                // One mistake, one error: the message names the field marked first.
+                errors.push(syn::Error::new_spanned(
                     key,
                     format!(
                         "duplicate `#[indicator(value)]`: `{}` is already the value field; an indicator has one value (map other fields with `#[indicator(field = \"cliname\")]`)",
                         quote!(#first)
                     ),
-                );
-                e.combine(syn::Error::new_spanned(
-                    first_key,
-                    "the value field is marked here",
                 ));
-                errors.push(e);
             } else {
                 roles.value = Some((m.clone(), field, key.clone()));
             }
         }
         if let Some((key, ())) = attrs.score.get() {
             if let Some(lit) = container.score.value() {
-                let mut e =
-                    syn::Error::new_spanned(key, "score given twice: here and on the struct");
-                e.combine(syn::Error::new(
-                    lit.span(),
-                    "the struct's fixed score is here",
+                // One mistake, one error: the message quotes the struct's fixed score.
+                errors.push(syn::Error::new_spanned(
+                    key,
+                    format!(
+                        "score given twice: here and on the struct (`score = {}`); keep one",
+                        lit.base10_digits()
+                    ),
                 ));
-                errors.push(e);
             } else {
                 roles.score.set(key, (m.clone(), field), errors);
             }
@@ -638,16 +661,21 @@ fn exact_spelling_check(container: &Container, paths: &Paths, kind: &TokenStream
     let rt = &paths.runtime;
     match (container.ty.value(), &paths.schema) {
         (Some(TypeSpec::Str(lit)), Some(_)) => {
-            let msg = format!(
-                "indicator type `{}` is not spelled as in the schema: its marker `{}` exists, but the schema's type string differs (type strings are case-sensitive; the schema module's `TYPES` lists them)",
-                lit.value(),
-                relationship_schema::naming::type_marker(&lit.value()),
-            );
+            // The marker the string resolved to must carry exactly that string; if not, the
+            // error is the default schema's, with "did you mean" from the schema's types.
+            let schema_mod = paths.schema_module();
             quote_spanned! {lit.span()=>
-                const _: () = ::core::assert!(
-                    #rt::__private::str_eq(<#kind as #rt::typed::IndicatorType>::NAME, #lit),
-                    #msg
-                );
+                const _: () = {
+                    const VERDICT: #rt::__private::policy::Message =
+                        #rt::__private::policy::check_type(
+                            &#schema_mod::__policy::TABLES,
+                            <#kind as #rt::typed::IndicatorType>::NAME,
+                            #lit,
+                        );
+                    if VERDICT.failed() {
+                        ::core::panic!("{}", VERDICT.as_str())
+                    }
+                };
             }
         }
         _ => quote!(),
@@ -682,7 +710,14 @@ mod tests {
             out.contains("typeKind=crate::hr::types::Employee;"),
             "{out}"
         );
-        assert!(out.contains("::rc::__private::str_eq"), "{out}");
+        assert!(
+            out.contains("__relationship_rt::__private::policy::check_type"),
+            "{out}"
+        );
+        assert!(
+            out.contains("use::rc::__private::relationship_runtimeas__relationship_rt;"),
+            "{out}"
+        );
     }
 
     #[test]

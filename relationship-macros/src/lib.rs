@@ -11,6 +11,7 @@ mod builtin;
 #[cfg(test)]
 mod fuzz_tests;
 mod indicator;
+mod policy;
 mod relationships;
 
 use relationship_schema as schema;
@@ -77,4 +78,41 @@ pub fn derive_indicator(input: TokenStream) -> TokenStream {
 pub fn derive_relationships(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     relationships::expand(&input).into()
+}
+
+/// Asserts at compile time that a schema allows `Source --relationship--> Target`.
+///
+/// ```ignore
+/// relationship_core::assert_relationship!(Account: uses -> Host);
+/// relationship_core::assert_relationship!("X509 Certificate": embedded-in -> File);
+/// relationship_core::assert_relationship!(schema = crate::hr, Employee: owns -> Host);
+/// ```
+///
+/// Types and relationship names are spelled as in the schema (`CVE`, `IPv6CIDR`,
+/// `sub-domain-of`); a name with a space is written as a string literal (or as its words:
+/// `Attack Pattern: uses -> Malware`). `schema = path` names a module generated from a user
+/// schema (default `relationship_core::xsoar`), `crate = path` the runtime crate (default
+/// `::relationship_core`). The assertion is a `const` item, usable at module level or in
+/// a function: a wrong one fails `cargo check` with a message that quotes it and says why
+/// (what the schema allows instead, or "did you mean" for a misspelled name). Nothing of it
+/// exists at run time.
+#[proc_macro]
+pub fn assert_relationship(input: TokenStream) -> TokenStream {
+    policy::expand(input.into(), true).into()
+}
+
+/// Asserts at compile time that a schema does **not** allow
+/// `Source --relationship--> Target` (a policy such as "a Host may never use a CVE").
+///
+/// ```ignore
+/// relationship_core::assert_no_relationship!(Host: uses -> CVE);
+/// relationship_core::assert_no_relationship!(schema = crate::hr, Employee: owns -> IP);
+/// ```
+///
+/// The same syntax and options as [`assert_relationship!`]; it fails `cargo check` when the
+/// schema allows the triple (an any-to-any relationship such as `related-to` allows every
+/// pair), or when a name is not in the schema.
+#[proc_macro]
+pub fn assert_no_relationship(input: TokenStream) -> TokenStream {
+    policy::expand(input.into(), false).into()
 }

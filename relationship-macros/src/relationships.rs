@@ -5,7 +5,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::attr::{Attr, Errors, path_text, path_value, skip_value, unknown_key};
-use crate::indicator::{Paths, paths};
+use crate::indicator::{Paths, paths, with_runtime};
 
 const CONTAINER_KEYS: &[&str] = &["schema", "crate"];
 
@@ -32,10 +32,8 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     let methods = xsoar_methods();
     let container = parse_container(input, methods.as_deref(), &mut errors);
     let schema_malformed = container.schema_malformed;
-    let paths = paths(
-        container.runtime.into_value(),
-        container.schema.into_value(),
-    );
+    let user_runtime = container.runtime.into_value();
+    let paths = paths(user_runtime.clone(), container.schema.into_value());
     // A malformed `schema = ...` leaves the schema unknown: check no names against `xsoar`.
     let known_methods = if paths.schema.is_none() && !schema_malformed {
         methods
@@ -66,11 +64,13 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
             ),
         );
     }
-    if !errors.is_empty() {
-        return placeholder_impl(input, &paths.runtime, errors);
-    }
-    let entities = entity_fields(&fields, &entity_attrs, &decls);
-    emit_impl(input, &paths, &entities, &decls)
+    let out = if errors.is_empty() {
+        let entities = entity_fields(&fields, &entity_attrs, &decls);
+        emit_impl(input, &paths, &entities, &decls)
+    } else {
+        placeholder_impl(input, &paths.runtime, errors)
+    };
+    with_runtime(user_runtime.as_ref(), out)
 }
 
 /// The struct's `#[relationship(schema = ..., crate = ...)]`.
@@ -417,10 +417,18 @@ fn emit_impl(
     let schema_mod = paths.schema_module();
     let name = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    // One check per field that must hold an indicator, at its type; the field itself is
+    // read through `Field`, which adds no error of its own.
+    let asserts = entities.iter().map(|f| {
+        let ty = &f.ty;
+        quote_spanned! {f.ty.span()=>
+            #rt::__private::assert_entity::<#ty>();
+        }
+    });
     let pushes = entities.iter().filter_map(|f| {
         let id = f.ident.as_ref()?;
-        Some(quote_spanned! {f.ty.span()=>
-            #rt::__private::push_indicator(&mut out, &self.#id);
+        Some(quote! {
+            #rt::__private::Field(&self.#id).push_into(&mut out);
         })
     });
     let rels = decls.iter().map(|d| {
@@ -434,8 +442,8 @@ fn emit_impl(
         };
         quote! {
             if let (::core::option::Option::Some(#a), ::core::option::Option::Some(#b)) = (
-                #rt::__private::entity(&self.#source),
-                #rt::__private::entity(&self.#target),
+                #rt::__private::Field(&self.#source).entity(),
+                #rt::__private::Field(&self.#target).entity(),
             ) {
                 out.push(#call);
             }
@@ -450,12 +458,17 @@ fn emit_impl(
                 &self,
             ) -> ::core::result::Result<::std::vec::Vec<#rt::IndicatorObject>, #rt::typed::FieldError>
             {
+                #[allow(unused_imports)]
+                use #rt::__private::NotAnEntity as _;
+                #(#asserts)*
                 let mut out = ::std::vec::Vec::with_capacity(#n_entities);
                 #(#pushes)*
                 // The objects, or the first field error.
                 ::core::iter::Iterator::collect(::core::iter::IntoIterator::into_iter(out))
             }
             fn relationships(&self) -> ::std::vec::Vec<#rt::EntityRelationship> {
+                #[allow(unused_imports)]
+                use #rt::__private::NotAnEntity as _;
                 let mut out = ::std::vec::Vec::with_capacity(#n_rels);
                 #(#rels)*
                 out
@@ -481,10 +494,14 @@ mod tests {
             "{out}"
         );
         assert!(
-            out.contains("push_indicator(&mutout,&self.account);"),
+            out.contains("Field(&self.account).push_into(&mutout);"),
             "{out}"
         );
-        assert!(out.contains("push_indicator(&mutout,&self.host)"), "{out}");
+        assert!(
+            out.contains("Field(&self.host).push_into(&mutout)"),
+            "{out}"
+        );
+        assert!(out.contains("assert_entity::<Option<H>>();"), "{out}");
         assert!(!out.contains("self.other"), "{out}");
     }
 

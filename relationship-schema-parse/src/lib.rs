@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod builtin;
+pub mod import_types;
 mod parse;
 mod strict;
 

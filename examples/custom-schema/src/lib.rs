@@ -28,6 +28,17 @@ pub fn hr_schema()
     hr_tables::TABLES.to_schema()
 }
 
+// The organisation's policy, checked by every `cargo check` (nothing of it runs): if
+// `schemas/hr.json` ever stops allowing or starts allowing one of these, this crate stops
+// compiling, the error quoting the assertion. `tests/policy_ui.rs` shows the other way,
+// compile-fail snapshots with trybuild.
+relationship_core::assert_relationship!(schema = crate::hr, Employee: uses -> Host);
+relationship_core::assert_relationship!(schema = crate::hr, Employee: owns -> Account);
+relationship_core::assert_no_relationship!(schema = crate::hr, Employee: owns -> IP);
+relationship_core::assert_no_relationship!(schema = crate::hr, Host: uses -> Employee);
+// The default XSOAR schema has policies too: a host may never use a CVE.
+relationship_core::assert_no_relationship!(Host: uses -> CVE);
+
 /// A member of staff: the custom XSOAR indicator type `Employee`.
 #[derive(Indicator)]
 #[indicator(type = "Employee", schema = crate::hr)]

@@ -8,6 +8,14 @@ use crate::typed::{FieldError, FieldTarget, Indicator, IndicatorType, Relationsh
 pub use serde_json;
 pub use std::borrow::Cow;
 
+/// This crate, under a name no other crate's `__private` has: a derive given
+/// `crate = path` imports `path::__private::relationship_runtime` once, so a path that is
+/// not this crate is one unresolved import, and every use of the runtime behind it is
+/// silent.
+pub use crate as relationship_runtime;
+
+pub mod policy;
+
 /// The indicator type of a `#[derive(Indicator)]` whose attributes had an error.
 ///
 /// The derive reports the error and still implements [`Indicator`] with this kind, which
@@ -272,16 +280,67 @@ pub fn raw_json_of<T: serde::Serialize + ?Sized>(
 /// What [`push_indicator`] collects for one record field: its indicator object, or the
 /// error of a field of it that does not serialize. `#[derive(Relationships)]` collects the
 /// `Vec` of them into `Result<Vec<IndicatorObject>, FieldError>`.
-///
-/// (Named so that the signature of `push_indicator`, which rustc quotes when a record
-/// field is not an indicator, reads the same as when it collected plain objects.)
-type IndicatorObject = Result<indicator::IndicatorObject, FieldError>;
+pub type ObjectOrError = Result<indicator::IndicatorObject, FieldError>;
 
 /// Pushes the indicator object of a record field, or its error, unless the field is `None`
 /// or empty.
-pub fn push_indicator<F: AsEntity + ?Sized>(out: &mut Vec<IndicatorObject>, field: &F) {
+pub fn push_indicator<F: AsEntity + ?Sized>(out: &mut Vec<ObjectOrError>, field: &F) {
     if let Some(e) = entity(field) {
         out.push(e.to_indicator_object());
+    }
+}
+
+/// The one check that a field named in `#[derive(Relationships)]` holds an indicator: the
+/// derive calls it once per such field, spanned at the field's type, and reaches the field
+/// itself through [`Field`], so a field that is not an indicator is exactly one error.
+#[inline(always)]
+pub fn assert_entity<F: AsEntity + ?Sized>() {}
+
+/// A record field as `#[derive(Relationships)]` reads it. Its inherent methods apply when
+/// the field is an indicator; otherwise the methods of [`NotAnEntity`] do, which yield
+/// [`NotAnIndicator`], so the only error is the one of [`assert_entity`].
+#[derive(Debug)]
+pub struct Field<'a, F: ?Sized>(pub &'a F);
+
+impl<'a, F: AsEntity + ?Sized> Field<'a, F> {
+    /// See [`entity`].
+    #[inline]
+    pub fn entity(&self) -> Option<&'a F::Entity> {
+        entity(self.0)
+    }
+
+    /// See [`push_indicator`].
+    #[inline]
+    pub fn push_into(&self, out: &mut Vec<ObjectOrError>) {
+        push_indicator(out, self.0);
+    }
+}
+
+/// The fallback of [`Field`] for a field that is not an indicator (whose error
+/// [`assert_entity`] reports): nothing, of a type every check accepts.
+pub trait NotAnEntity {
+    /// Never an indicator.
+    #[inline]
+    fn entity(&self) -> Option<&'static NotAnIndicator> {
+        None
+    }
+
+    /// Pushes nothing.
+    #[inline]
+    fn push_into(&self, _out: &mut Vec<ObjectOrError>) {}
+}
+
+impl<F: ?Sized> NotAnEntity for Field<'_, F> {}
+
+/// What [`NotAnEntity`] yields: no value exists; its kind is [`Unknown`], which every
+/// generated check accepts.
+#[derive(Debug, Clone, Copy)]
+pub enum NotAnIndicator {}
+
+impl Indicator for NotAnIndicator {
+    type Kind = Unknown;
+    fn indicator_value(&self) -> Cow<'_, str> {
+        match *self {}
     }
 }
 

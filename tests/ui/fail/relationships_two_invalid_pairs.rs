@@ -14,3 +14,5 @@ struct AttackReport {
 }
 
 fn main() {}
+
+// expect-errors: 2

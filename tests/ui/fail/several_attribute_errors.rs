@@ -11,3 +11,5 @@ struct Machine {
 }
 
 fn main() {}
+
+// expect-errors: 3 (three mistakes)

@@ -12,3 +12,5 @@ struct Flow {
 }
 
 fn main() {}
+
+// expect-errors: 3 (three names misspelled)

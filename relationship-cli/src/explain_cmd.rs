@@ -1,0 +1,409 @@
+//! `xsoar-rel schema explain TYPE [NAME [TYPE]]`: what the schema (the `--schema` file,
+//! default the built-in XSOAR schema) allows, in XSOAR's spelling.
+//!
+//! * `explain Host`: every relationship `Host` may have, both directions, with the types at
+//!   the other end;
+//! * `explain Malware uses`: the types `Malware` may `uses`, and the types that may `uses`
+//!   a `Malware`;
+//! * `explain Malware uses CVE`: yes or no; when no, what `Malware` may `uses` instead and
+//!   which relationships the schema allows between `Malware` and `CVE`.
+//!
+//! A misspelled type or relationship name is a usage error with "did you mean".
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use clap::Args;
+use relationship_schema::suggest::did_you_mean;
+use relationship_schema::{Pairs, RelId, Schema, TypeId};
+
+use crate::exit::Exit;
+
+/// The `--help` text after the options.
+pub const EXPLAIN_HELP: &str = "\
+Answers in XSOAR's spelling, from the --schema file (default: the built-in XSOAR schema).
+Exits 0, or 1 when the asked triple is not allowed (the answer is \"no\"), or 2 when a type
+or relationship name is not in the schema (with \"did you mean\").
+
+Examples:
+  xsoar-rel schema explain Host
+  xsoar-rel schema explain Malware uses
+  xsoar-rel schema explain Malware uses CVE
+  xsoar-rel --schema schemas/hr.json schema explain Employee owns Host";
+
+/// `schema explain` options.
+#[derive(Debug, Clone, Args)]
+pub struct SchemaExplainArgs {
+    /// The source indicator type, as XSOAR spells it (`CVE`, `X509 Certificate`).
+    #[arg(value_name = "TYPE")]
+    pub source: String,
+    /// A relationship name (`uses`, `sub-domain-of`).
+    #[arg(value_name = "NAME")]
+    pub relationship: Option<String>,
+    /// The target indicator type.
+    #[arg(value_name = "TARGET", requires = "relationship")]
+    pub target: Option<String>,
+}
+
+/// A name the schema does not have, with its "did you mean".
+fn unknown(what: &str, name: &str, candidates: Vec<&str>, schema: &Schema) -> String {
+    let hint = did_you_mean(name, candidates.iter().copied())
+        .map(|h| format!("; {h}"))
+        .unwrap_or_default();
+    format!(
+        "unknown {what} `{name}` in the schema `{}`{hint}\n",
+        schema.name()
+    )
+}
+
+fn find_type(schema: &Schema, name: &str) -> Result<TypeId, String> {
+    schema.type_id(name).ok_or_else(|| {
+        let names = schema.types().iter().map(|t| t.name()).collect();
+        unknown("indicator type", name, names, schema)
+    })
+}
+
+fn find_rel(schema: &Schema, name: &str) -> Result<RelId, String> {
+    schema.rel_id(name).ok_or_else(|| {
+        let names = schema.relationships().iter().map(|r| r.name()).collect();
+        unknown("relationship name", name, names, schema)
+    })
+}
+
+fn list(schema: &Schema, ids: &[TypeId]) -> String {
+    ids.iter()
+        .map(|&t| format!("`{}`", schema.ty(t).name()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The any-to-any relationship names, as `` `a`, `b` ``.
+fn any_names(schema: &Schema) -> Vec<&str> {
+    schema
+        .relationships()
+        .iter()
+        .filter(|r| r.is_any())
+        .map(|r| r.name())
+        .collect()
+}
+
+fn any_line(schema: &Schema) -> String {
+    let any = any_names(schema);
+    if any.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = any.iter().map(|n| format!("`{n}`")).collect();
+        format!("  (and {} between any two types)\n", names.join(", "))
+    }
+}
+
+/// The explicit relationships of `ty` in one direction: `(relationship, other types)`.
+fn explicit(schema: &Schema, ty: TypeId, outgoing: bool) -> Vec<(RelId, Vec<TypeId>)> {
+    schema
+        .rel_ids()
+        .filter(|&r| !schema.rel(r).is_any())
+        .filter_map(|r| {
+            let others = if outgoing {
+                schema.targets_for(r, ty)
+            } else {
+                schema.sources_for(r, ty)
+            };
+            (!others.is_empty()).then_some((r, others))
+        })
+        .collect()
+}
+
+fn explain_type(schema: &Schema, ty: TypeId) -> String {
+    let name = schema.ty(ty).name();
+    let mut out = format!("`{name}` in the schema `{}`:\n", schema.name());
+    let from = explicit(schema, ty, true);
+    if from.is_empty() {
+        let _ = writeln!(out, "from `{name}`: no explicit relationship");
+    } else {
+        let _ = writeln!(out, "from `{name}`:");
+        for (r, targets) in &from {
+            let _ = writeln!(
+                out,
+                "  `{name}` --{}--> {}",
+                schema.rel(*r).name(),
+                list(schema, targets)
+            );
+        }
+    }
+    let to = explicit(schema, ty, false);
+    if to.is_empty() {
+        let _ = writeln!(out, "to `{name}`: no explicit relationship");
+    } else {
+        let _ = writeln!(out, "to `{name}`:");
+        for (r, sources) in &to {
+            let _ = writeln!(
+                out,
+                "  {} --{}--> `{name}`",
+                list(schema, sources),
+                schema.rel(*r).name()
+            );
+        }
+    }
+    out.push_str(&any_line(schema));
+    out
+}
+
+fn explain_rel(schema: &Schema, ty: TypeId, rel: RelId) -> String {
+    let (name, r) = (schema.ty(ty).name(), schema.rel(rel));
+    let mut out = format!(
+        "`{}` (reverse `{}`) in the schema `{}`:\n",
+        r.name(),
+        r.reverse(),
+        schema.name()
+    );
+    if let Pairs::Any = r.pairs() {
+        let _ = writeln!(
+            out,
+            "  allowed between any two types: `{name}` --{}--> any type",
+            r.name()
+        );
+        return out;
+    }
+    let targets = schema.targets_for(rel, ty);
+    if targets.is_empty() {
+        let _ = writeln!(out, "  `{name}` is never the source of `{}`", r.name());
+    } else {
+        let _ = writeln!(
+            out,
+            "  `{name}` --{}--> {}",
+            r.name(),
+            list(schema, &targets)
+        );
+    }
+    let sources = schema.sources_for(rel, ty);
+    if sources.is_empty() {
+        let _ = writeln!(out, "  `{name}` is never the target of `{}`", r.name());
+    } else {
+        let _ = writeln!(
+            out,
+            "  {} --{}--> `{name}`",
+            list(schema, &sources),
+            r.name()
+        );
+    }
+    out
+}
+
+/// The relationships allowed from `a` to `b`, as `` `x`, `y` `` (or `none`).
+fn between(schema: &Schema, a: TypeId, b: TypeId) -> String {
+    let names: Vec<String> = schema
+        .relationships_between(a, b)
+        .into_iter()
+        .map(|r| format!("`{}`", schema.rel(r).name()))
+        .collect();
+    if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn explain_triple(schema: &Schema, source: TypeId, rel: RelId, target: TypeId) -> (String, Exit) {
+    let (s, t, r) = (
+        schema.ty(source).name(),
+        schema.ty(target).name(),
+        schema.rel(rel),
+    );
+    if schema.allows(rel, source, target) {
+        return (
+            format!(
+                "yes: `{s}` --{}--> `{t}` is allowed by the schema `{}` (reverse: `{t}` --{}--> `{s}`)\n",
+                r.name(),
+                schema.name(),
+                r.reverse()
+            ),
+            Exit::Ok,
+        );
+    }
+    let mut out = format!(
+        "no: `{s}` cannot have {} `{}` relationship to `{t}` in the schema `{}`\n",
+        article(r.name()),
+        r.name(),
+        schema.name()
+    );
+    let targets = schema.targets_for(rel, source);
+    if targets.is_empty() {
+        let _ = writeln!(out, "  `{s}` is never the source of `{}`", r.name());
+    } else {
+        let _ = writeln!(
+            out,
+            "  `{s}` --{}--> only {}",
+            r.name(),
+            list(schema, &targets)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  from `{s}` to `{t}` the schema allows: {}",
+        between(schema, source, target)
+    );
+    let _ = writeln!(
+        out,
+        "  from `{t}` to `{s}` the schema allows: {}",
+        between(schema, target, source)
+    );
+    (out, Exit::Invalid)
+}
+
+/// `a` or `an` before a relationship name read aloud.
+fn article(name: &str) -> &'static str {
+    let lower = name.to_ascii_lowercase();
+    let starts_with_vowel_sound = match lower.as_bytes() {
+        [b'a' | b'e' | b'i' | b'o', ..] => true,
+        [b'u', b'n', ..] => true,
+        [b'u', c, v, ..] => {
+            let vowel = |b: &u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u');
+            !(c.is_ascii_alphabetic() && !vowel(c) && vowel(v))
+        }
+        [b'u'] => true,
+        _ => false,
+    };
+    if starts_with_vowel_sound { "an" } else { "a" }
+}
+
+/// The answer to `args` against `schema`: the text and the exit code. The text goes to
+/// stdout for [`Exit::Ok`] and [`Exit::Invalid`] (an answer), to stderr for
+/// [`Exit::UsageOrIo`] (a misspelled name).
+pub fn explain(schema: &Schema, args: &SchemaExplainArgs) -> (String, Exit) {
+    let source = match find_type(schema, &args.source) {
+        Ok(t) => t,
+        Err(e) => return (e, Exit::UsageOrIo),
+    };
+    let Some(rel_name) = &args.relationship else {
+        return (explain_type(schema, source), Exit::Ok);
+    };
+    let rel = match find_rel(schema, rel_name) {
+        Ok(r) => r,
+        Err(e) => return (e, Exit::UsageOrIo),
+    };
+    let Some(target_name) = &args.target else {
+        return (explain_rel(schema, source, rel), Exit::Ok);
+    };
+    match find_type(schema, target_name) {
+        Ok(target) => explain_triple(schema, source, rel, target),
+        Err(e) => (e, Exit::UsageOrIo),
+    }
+}
+
+/// Runs `schema explain`: the answer to `stdout`, or a misspelled name to `diag`.
+pub fn run<W: Write, E: Write>(
+    args: &SchemaExplainArgs,
+    schema: &Schema,
+    stdout: &mut W,
+    diag: &mut E,
+) -> Exit {
+    let (text, exit) = explain(schema, args);
+    if exit == Exit::UsageOrIo {
+        let _ = write!(diag, "xsoar-rel: {text}");
+        return exit;
+    }
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) => {
+            let _ = writeln!(diag, "xsoar-rel: {}", crate::output::write_failure(&e));
+            Exit::UsageOrIo
+        }
+        Ok(()) => exit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(parts: &[&str]) -> SchemaExplainArgs {
+        SchemaExplainArgs {
+            source: parts[0].to_owned(),
+            relationship: parts.get(1).map(|s| (*s).to_owned()),
+            target: parts.get(2).map(|s| (*s).to_owned()),
+        }
+    }
+
+    fn xsoar() -> &'static Schema {
+        relationship_core::xsoar::schema()
+    }
+
+    #[test]
+    fn a_type_lists_both_directions_in_xsoar_spelling() {
+        let (text, exit) = explain(xsoar(), &args(&["Host"]));
+        assert_eq!(exit, Exit::Ok);
+        assert!(
+            text.starts_with("`Host` in the schema `xsoar`:\n"),
+            "{text}"
+        );
+        assert!(text.contains("from `Host`:\n"), "{text}");
+        assert!(text.contains("`Host` --has--> "), "{text}");
+        assert!(text.contains("`CVE`"), "{text}");
+        assert!(text.contains("to `Host`:\n"), "{text}");
+        assert!(text.contains("`is-also`"), "{text}");
+    }
+
+    #[test]
+    fn a_relationship_lists_targets_and_sources() {
+        let (text, exit) = explain(xsoar(), &args(&["Account", "uses"]));
+        assert_eq!(exit, Exit::Ok);
+        assert!(text.contains("`uses` (reverse `used-by`)"), "{text}");
+        assert!(
+            text.contains("`Account` --uses--> `Host`, `Software`"),
+            "{text}"
+        );
+        let (text, _) = explain(xsoar(), &args(&["CVE", "uses"]));
+        assert!(
+            text.contains("`CVE` is never the source of `uses`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_triple_is_yes_or_no_with_alternatives() {
+        let (text, exit) = explain(xsoar(), &args(&["Account", "uses", "Host"]));
+        assert_eq!(exit, Exit::Ok);
+        assert!(
+            text.starts_with("yes: `Account` --uses--> `Host`"),
+            "{text}"
+        );
+        assert!(text.contains("`Host` --used-by--> `Account`"), "{text}");
+        let (text, exit) = explain(xsoar(), &args(&["Host", "uses", "CVE"]));
+        assert_eq!(exit, Exit::Invalid);
+        assert!(
+            text.starts_with("no: `Host` cannot have a `uses` relationship to `CVE`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("`Host` is never the source of `uses`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("from `Host` to `CVE` the schema allows: `has`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn misspellings_get_did_you_mean() {
+        let (text, exit) = explain(xsoar(), &args(&["Hots"]));
+        assert_eq!(exit, Exit::UsageOrIo);
+        assert!(text.contains("unknown indicator type `Hots`"), "{text}");
+        assert!(text.contains("did you mean `Host`"), "{text}");
+        let (text, exit) = explain(xsoar(), &args(&["Malware", "usse", "CVE"]));
+        assert_eq!(exit, Exit::UsageOrIo);
+        assert!(text.contains("did you mean `uses`"), "{text}");
+        let (text, _) = explain(xsoar(), &args(&["Malware", "uses", "cve"]));
+        assert!(text.contains("did you mean `CVE`"), "{text}");
+    }
+
+    #[test]
+    fn article_follows_the_vowel_sound() {
+        assert_eq!(article("uses"), "a");
+        assert_eq!(article("embeds"), "an");
+        assert_eq!(article("uploaded-to"), "an");
+        assert_eq!(article("has"), "a");
+    }
+}

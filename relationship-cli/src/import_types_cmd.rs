@@ -1,0 +1,315 @@
+//! `xsoar-rel schema import-types FILE_OR_DIR... [--base FILE] [-o OUT]`: a user schema that
+//! is a base schema plus the custom indicator types of an XSOAR server or content pack.
+//!
+//! The library part is [`relationship_schema_parse::import_types`].
+
+use std::io::{Read as _, Write};
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use relationship_schema::{Schema, limits};
+use relationship_schema_parse::builtin::{XSOAR_SCHEMA_JSON, XSOAR_SCHEMA_PATH};
+use relationship_schema_parse::import_types::{
+    self, ImportError, ImportPlan, IndicatorTypeDef, NewType,
+};
+
+use crate::exit::Exit;
+use crate::output::{AtomicFile, check_distinct};
+
+/// The `after_help` text of `schema import-types`.
+pub const IMPORT_TYPES_HELP: &str = "\
+Reads XSOAR indicator-type definitions (the JSON files that Settings > Indicator Types exports,
+and that content packs keep under IndicatorTypes/; a directory means its *.json files, a
+content pack's directory the files of its IndicatorTypes/) and
+writes the base schema (default: the built-in XSOAR schema) with every type it does not have
+appended to its `types` array; the rest of the base is kept byte for byte. A type's name is
+its definition's `details` field, kept verbatim. New types take part only in relationships
+that allow any pair (related-to, is-also) and rules over @all (duplicate-of, similar-to with
+their own type) until you add rules that name them.
+
+stderr lists the types added and those already in the base. A file that cannot be read, is
+not an indicator-type definition, or a type that cannot be added (a control character in its
+name, a name that differs from another only in letter case, a Rust marker clash, the same
+name with another id in another file) is reported with file and reason, and nothing is
+written: exit 1 (2 when a file cannot be read).
+
+Round trip:
+  xsoar-rel schema import-types exported/ --base schemas/xsoar.json -o schemas/ours.json
+  (add rules that name the new types to schemas/ours.json)
+  xsoar-rel schema check schemas/ours.json
+  xsoar-rel schema diff schemas/xsoar.json schemas/ours.json
+  (generate the module in build.rs with relationship_codegen::Builder)";
+
+/// `schema import-types` options.
+#[derive(Debug, Clone, Args)]
+pub struct ImportTypesArgs {
+    /// Indicator-type definition files, or directories of them (their `*.json` files).
+    #[arg(value_name = "FILE_OR_DIR", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The schema to extend (default: the built-in XSOAR schema).
+    #[arg(long, value_name = "FILE")]
+    pub base: Option<PathBuf>,
+    /// Write the schema to OUT (replaced only when the import succeeds) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: Option<PathBuf>,
+}
+
+/// Runs `schema import-types`: the schema to OUT or `stdout`, the report to `diag`.
+pub fn run<W: Write, E: Write>(args: &ImportTypesArgs, stdout: &mut W, diag: &mut E) -> Exit {
+    let mut inputs: Vec<(&str, &Path)> = args
+        .inputs
+        .iter()
+        .map(|p| ("the definition", p.as_path()))
+        .collect();
+    if let Some(base) = &args.base {
+        inputs.push(("--base", base));
+    }
+    let outputs: Vec<(&str, &Path)> = args
+        .output
+        .iter()
+        .map(|p| ("--output", p.as_path()))
+        .collect();
+    if let Err(msg) = check_distinct(&inputs, &outputs) {
+        let _ = writeln!(diag, "xsoar-rel: {msg}");
+        return Exit::UsageOrIo;
+    }
+    let (base_text, base_path, base) = match load_base(args.base.as_deref(), diag) {
+        Ok(x) => x,
+        Err(exit) => return exit,
+    };
+    let (defs, mut errors) = read_all(&args.inputs);
+    let mut plan = import_types::plan(&base, defs);
+    errors.append(&mut plan.refused);
+    if !errors.is_empty() {
+        return refuse(&errors, diag);
+    }
+    let text = match import_types::add_types(&base_text, &base_path, &plan.added) {
+        Ok(text) => text,
+        Err(e) => return refuse(&[e], diag),
+    };
+    let result = match import_types::check_result(&text, &result_label(args)) {
+        Ok(schema) => schema,
+        Err(errors) => {
+            let _ = writeln!(
+                diag,
+                "xsoar-rel: the extended schema does not pass the check:\n{errors}"
+            );
+            let _ = writeln!(diag, "xsoar-rel: nothing written");
+            return Exit::Invalid;
+        }
+    };
+    if let Err(e) = write_output(args.output.as_deref(), &text, stdout) {
+        let _ = writeln!(diag, "xsoar-rel: {e}");
+        return Exit::UsageOrIo;
+    }
+    let _ = diag.write_all(report(&plan, &base_path, &result).as_bytes());
+    Exit::Ok
+}
+
+/// The base schema's text, the path named in messages, and its model; or the exit code after
+/// reporting why it cannot be used.
+fn load_base<E: Write>(
+    path: Option<&Path>,
+    diag: &mut E,
+) -> Result<(String, PathBuf, Schema), Exit> {
+    let (text, path) = match path {
+        None => (
+            XSOAR_SCHEMA_JSON.to_string(),
+            PathBuf::from(XSOAR_SCHEMA_PATH),
+        ),
+        Some(p) => match read_limited(p) {
+            Ok(text) => (text, p.to_path_buf()),
+            Err(reason) => {
+                let _ = writeln!(
+                    diag,
+                    "xsoar-rel: cannot read the base schema {}: {reason}",
+                    p.display()
+                );
+                return Err(Exit::UsageOrIo);
+            }
+        },
+    };
+    match relationship_schema_parse::parse_str(&text, &path) {
+        Ok(schema) => Ok((text, path, schema)),
+        Err(errors) => {
+            let _ = writeln!(diag, "{errors}");
+            let _ = writeln!(
+                diag,
+                "xsoar-rel: the base schema {} is not valid; nothing written",
+                path.display()
+            );
+            Err(Exit::for_schema_errors(&errors))
+        }
+    }
+}
+
+/// A text file of at most [`limits::MAX_SCHEMA_BYTES`].
+fn read_limited(path: &Path) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            f.take(limits::MAX_SCHEMA_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+        })
+        .map_err(|e| e.to_string())?;
+    if bytes.len() > limits::MAX_SCHEMA_BYTES {
+        return Err(format!(
+            "larger than the limit of {} bytes",
+            limits::MAX_SCHEMA_BYTES
+        ));
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+}
+
+/// Every definition of every input, and every file that could not be read.
+fn read_all(inputs: &[PathBuf]) -> (Vec<IndicatorTypeDef>, Vec<ImportError>) {
+    let mut defs = Vec::new();
+    let mut errors = Vec::new();
+    for input in inputs {
+        let files = match import_types::definition_files(input) {
+            Ok(files) => files,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        if files.is_empty() {
+            errors.push(ImportError::NotIndicatorType {
+                file: input.clone(),
+                reason: "a directory without *.json files".into(),
+            });
+        }
+        for file in files {
+            match import_types::read_definitions(&file) {
+                Ok(mut d) => defs.append(&mut d),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    (defs, errors)
+}
+
+/// Reports every refusal; the exit code is 2 when a file could not be read, else 1.
+fn refuse<E: Write>(errors: &[ImportError], diag: &mut E) -> Exit {
+    for e in errors {
+        let _ = writeln!(diag, "xsoar-rel: {e}");
+    }
+    let _ = writeln!(
+        diag,
+        "xsoar-rel: {} problem(s) in the indicator-type definitions; nothing written",
+        errors.len()
+    );
+    if errors.iter().any(ImportError::is_io) {
+        Exit::UsageOrIo
+    } else {
+        Exit::Invalid
+    }
+}
+
+/// The name the result is checked under: OUT, or `<stdout>`.
+fn result_label(args: &ImportTypesArgs) -> PathBuf {
+    args.output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("<stdout>"))
+}
+
+/// Writes the schema to OUT (atomically) or to stdout.
+fn write_output<W: Write>(output: Option<&Path>, text: &str, stdout: &mut W) -> Result<(), String> {
+    match output {
+        Some(path) => {
+            let fail = |e: std::io::Error| {
+                format!(
+                    "cannot write {}: {}",
+                    path.display(),
+                    crate::output::write_failure(&e)
+                )
+            };
+            let mut file = AtomicFile::create(path).map_err(fail)?;
+            file.write_all(text.as_bytes()).map_err(fail)?;
+            file.commit().map_err(fail)
+        }
+        None => stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(|e| crate::output::write_failure(&e)),
+    }
+}
+
+/// The summary on stderr: what was added, what was already there, and the relationships the
+/// new types take part in.
+fn report(plan: &ImportPlan, base_path: &Path, result: &Schema) -> String {
+    let mut out = format!(
+        "import-types: {} type(s) added to {}, {} already there\n",
+        plan.added.len(),
+        base_path.display(),
+        plan.existing.len()
+    );
+    for t in &plan.added {
+        out.push_str(&format!(
+            "  added    {}{} ({})\n",
+            t.def.name,
+            marker_note(t),
+            t.def.file.display()
+        ));
+    }
+    for d in &plan.existing {
+        out.push_str(&format!("  present  {} ({})\n", d.name, d.file.display()));
+    }
+    for (d, first) in &plan.repeated {
+        out.push_str(&format!(
+            "  repeated {} ({}: the same id as in {}, imported once)\n",
+            d.name,
+            d.file.display(),
+            first.display()
+        ));
+    }
+    if let Some(first) = plan.added.first() {
+        out.push_str(&format!(
+            "new types take part in: {}; add rules that name them for more\n",
+            participation(result, &first.def.name)
+        ));
+    }
+    out
+}
+
+fn marker_note(t: &NewType) -> String {
+    t.marker
+        .as_ref()
+        .map_or_else(String::new, |m| format!(" (Rust marker `{m}`)"))
+}
+
+/// The relationships a new type takes part in: with any type, or with its own type only.
+fn participation(schema: &Schema, name: &str) -> String {
+    let Some(id) = schema.type_id(name) else {
+        return String::new();
+    };
+    let mut any = Vec::new();
+    let mut own = Vec::new();
+    let mut some = Vec::new();
+    for rel in schema.relationships() {
+        let targets = schema.type_ids().filter(|&t| rel.allows(id, t)).count();
+        if targets == schema.types().len() {
+            any.push(rel.name());
+        } else if targets == 1 && rel.allows(id, id) {
+            own.push(rel.name());
+        } else if targets > 0 {
+            some.push(rel.name());
+        }
+    }
+    let mut parts = Vec::new();
+    if !any.is_empty() {
+        parts.push(format!("{} with any type", any.join(", ")));
+    }
+    if !own.is_empty() {
+        parts.push(format!("{} with their own type", own.join(", ")));
+    }
+    if !some.is_empty() {
+        parts.push(format!("{} with some types", some.join(", ")));
+    }
+    if parts.is_empty() {
+        "no relationship".into()
+    } else {
+        parts.join("; ")
+    }
+}

@@ -1,0 +1,434 @@
+//! Compile-time policy assertions (`assert_relationship!`, `assert_no_relationship!`):
+//! the schema tables every generated module carries, and the `const fn` that checks one
+//! assertion against them and writes the message of a failed one.
+//!
+//! Everything here runs in `const` evaluation: an assertion is a `const _: () = ...;` item,
+//! checked by `cargo check`, and nothing of it exists at run time.
+
+/// A generated schema's names and explicit triples, as the assertions read them.
+#[derive(Debug, Clone, Copy)]
+pub struct Tables {
+    /// The schema's name.
+    pub schema: &'static str,
+    /// The indicator types, XSOAR spellings, in declaration order.
+    pub types: &'static [&'static str],
+    /// The relationship names, their reverse names and whether they link any two types.
+    pub rels: &'static [(&'static str, &'static str, bool)],
+    /// Every explicit `(relationship, source, target)` triple, as indexes into `rels` and
+    /// `types`.
+    pub triples: &'static [(u16, u16, u16)],
+}
+
+/// The longest message a failed assertion writes; a longer one is cut with `…`.
+const CAP: usize = 4096;
+
+/// A message built in a `const`: bytes of UTF-8 text, cut at 4096 bytes on a character
+/// boundary.
+#[derive(Debug, Clone, Copy)]
+pub struct Message {
+    buf: [u8; CAP],
+    len: usize,
+    failed: bool,
+}
+
+impl Message {
+    const fn new() -> Self {
+        Message {
+            buf: [0; CAP],
+            len: 0,
+            failed: false,
+        }
+    }
+
+    const fn push(mut self, s: &str) -> Self {
+        let b = s.as_bytes();
+        // Whole string or nothing past the cap (keeps the text valid UTF-8).
+        if self.len + b.len() > CAP - 4 {
+            let ell = "…".as_bytes();
+            let mut k = 0;
+            while k < ell.len() && self.len < CAP {
+                self.buf[self.len] = ell[k];
+                self.len += 1;
+                k += 1;
+            }
+            return self;
+        }
+        let mut i = 0;
+        while i < b.len() {
+            self.buf[self.len] = b[i];
+            self.len += 1;
+            i += 1;
+        }
+        self
+    }
+
+    const fn code(self, s: &str) -> Self {
+        self.push("`").push(s).push("`")
+    }
+
+    /// Whether the assertion failed (then [`Message::as_str`] says why).
+    pub const fn failed(&self) -> bool {
+        self.failed
+    }
+
+    /// The message.
+    pub const fn as_str(&self) -> &str {
+        let (head, _) = self.buf.split_at(self.len);
+        match core::str::from_utf8(head) {
+            Ok(s) => s,
+            Err(_) => "assertion failed",
+        }
+    }
+}
+
+const fn eq(a: &str, b: &str) -> bool {
+    super::str_eq(a, b)
+}
+
+const fn lower(c: u8) -> u8 {
+    c.to_ascii_lowercase()
+}
+
+/// Edit distance between `a` and `b`, ignoring ASCII case (strings longer than 63 bytes
+/// count as far from everything).
+const fn distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() > 63 || b.len() > 63 {
+        return usize::MAX;
+    }
+    let mut prev = [0usize; 64];
+    let mut cur = [0usize; 64];
+    let mut j = 0;
+    while j <= b.len() {
+        prev[j] = j;
+        j += 1;
+    }
+    let mut i = 1;
+    while i <= a.len() {
+        cur[0] = i;
+        let mut j = 1;
+        while j <= b.len() {
+            let cost = if lower(a[i - 1]) == lower(b[j - 1]) {
+                0
+            } else {
+                1
+            };
+            let mut best = prev[j - 1] + cost;
+            if prev[j] + 1 < best {
+                best = prev[j] + 1;
+            }
+            if cur[j - 1] + 1 < best {
+                best = cur[j - 1] + 1;
+            }
+            cur[j] = best;
+            j += 1;
+        }
+        let mut k = 0;
+        while k <= b.len() {
+            prev[k] = cur[k];
+            k += 1;
+        }
+        i += 1;
+    }
+    prev[b.len()]
+}
+
+/// Appends `; did you mean `X`?` for the nearest of `names` to `input`, if one is near.
+const fn did_you_mean(mut m: Message, input: &str, names: &[&str]) -> Message {
+    let mut best = usize::MAX;
+    let mut at = 0;
+    let mut i = 0;
+    while i < names.len() {
+        let d = distance(input, names[i]);
+        if d < best {
+            best = d;
+            at = i;
+        }
+        i += 1;
+    }
+    let limit = if input.len() / 3 > 2 {
+        input.len() / 3
+    } else {
+        2
+    };
+    if best <= limit && !names.is_empty() {
+        m = m.push("; did you mean ").code(names[at]).push("?");
+    }
+    m
+}
+
+const fn type_index(t: &Tables, name: &str) -> Option<usize> {
+    let mut i = 0;
+    while i < t.types.len() {
+        if eq(t.types[i], name) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+const fn rel_index(t: &Tables, name: &str) -> Option<usize> {
+    let mut i = 0;
+    while i < t.rels.len() {
+        if eq(t.rels[i].0, name) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Whether the schema allows `source --rel--> target` (indexes).
+const fn allows(t: &Tables, rel: usize, source: usize, target: usize) -> bool {
+    if t.rels[rel].2 {
+        return true;
+    }
+    let mut i = 0;
+    while i < t.triples.len() {
+        let (r, s, g) = t.triples[i];
+        if r as usize == rel && s as usize == source && g as usize == target {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Appends the targets `source` may have for `rel`, or that it has none.
+const fn targets(mut m: Message, t: &Tables, rel: usize, source: usize) -> Message {
+    let mut first = true;
+    let mut i = 0;
+    while i < t.triples.len() {
+        let (r, s, g) = t.triples[i];
+        if r as usize == rel && s as usize == source {
+            m = if first {
+                m.push("\n  ")
+                    .code(t.types[source])
+                    .push(" --")
+                    .push(t.rels[rel].0)
+                    .push("--> only ")
+            } else {
+                m.push(", ")
+            };
+            m = m.code(t.types[g as usize]);
+            first = false;
+        }
+        i += 1;
+    }
+    if first {
+        m = m
+            .push("\n  ")
+            .code(t.types[source])
+            .push(" is never the source of ")
+            .code(t.rels[rel].0);
+    }
+    m
+}
+
+/// Appends the relationships allowed from `a` to `b`.
+const fn between(mut m: Message, t: &Tables, a: usize, b: usize) -> Message {
+    m = m
+        .push("\n  from ")
+        .code(t.types[a])
+        .push(" to ")
+        .code(t.types[b])
+        .push(" the schema allows: ");
+    let mut first = true;
+    let mut r = 0;
+    while r < t.rels.len() {
+        if allows(t, r, a, b) {
+            if !first {
+                m = m.push(", ");
+            }
+            m = m.code(t.rels[r].0);
+            first = false;
+        }
+        r += 1;
+    }
+    if first {
+        m = m.push("nothing");
+    }
+    m
+}
+
+/// Checks one assertion: `source --rel--> target` is allowed (`expect_allowed`) or not.
+/// `text` is the assertion as written, for the message.
+pub const fn check(
+    t: &Tables,
+    source: &str,
+    rel: &str,
+    target: &str,
+    expect_allowed: bool,
+    text: &str,
+) -> Message {
+    let head = Message::new().code(text).push(" failed: ");
+    let s = match type_index(t, source) {
+        Some(s) => s,
+        None => return unknown(head, t, "indicator type", source, t.types),
+    };
+    let g = match type_index(t, target) {
+        Some(g) => g,
+        None => return unknown(head, t, "indicator type", target, t.types),
+    };
+    let r = match rel_index(t, rel) {
+        Some(r) => r,
+        None => {
+            let mut m = head
+                .code(rel)
+                .push(" is not a relationship name of the schema ")
+                .code(t.schema);
+            let mut best = usize::MAX;
+            let mut at = 0;
+            let mut i = 0;
+            while i < t.rels.len() {
+                let d = distance(rel, t.rels[i].0);
+                if d < best {
+                    best = d;
+                    at = i;
+                }
+                i += 1;
+            }
+            if best <= 2 && !t.rels.is_empty() {
+                m = m.push("; did you mean ").code(t.rels[at].0).push("?");
+            }
+            m.failed = true;
+            return m;
+        }
+    };
+    let allowed = allows(t, r, s, g);
+    if allowed == expect_allowed {
+        return Message::new();
+    }
+    let mut m = head;
+    if allowed {
+        m = m
+            .push("the schema ")
+            .code(t.schema)
+            .push(" allows ")
+            .code(t.types[s])
+            .push(" --")
+            .push(t.rels[r].0)
+            .push("--> ")
+            .code(t.types[g]);
+        if t.rels[r].2 {
+            m = m.push(" (").code(t.rels[r].0).push(" links any two types)");
+        }
+    } else {
+        m = m
+            .push("the schema ")
+            .code(t.schema)
+            .push(" does not allow ")
+            .code(t.types[s])
+            .push(" --")
+            .push(t.rels[r].0)
+            .push("--> ")
+            .code(t.types[g]);
+        m = targets(m, t, r, s);
+        m = between(m, t, s, g);
+        m = between(m, t, g, s);
+    }
+    m.failed = true;
+    m
+}
+
+/// Checks the type string of `#[derive(Indicator)]` under a user schema: `name` (the
+/// schema's spelling of the marker the string resolved to) must be `written` exactly; if
+/// not, the message is the default schema's: ``unknown indicator type `x` in the schema
+/// `s`; did you mean `X`?``.
+pub const fn check_type(t: &Tables, name: &str, written: &str) -> Message {
+    if eq(name, written) {
+        return Message::new();
+    }
+    let mut m = Message::new()
+        .push("unknown indicator type ")
+        .code(written)
+        .push(" in the schema ")
+        .code(t.schema);
+    m = did_you_mean(m, written, t.types);
+    m.failed = true;
+    m
+}
+
+const fn unknown(head: Message, t: &Tables, what: &str, name: &str, names: &[&str]) -> Message {
+    let mut m = head
+        .code(name)
+        .push(" is not an ")
+        .push(what)
+        .push(" of the schema ")
+        .code(t.schema);
+    m = did_you_mean(m, name, names);
+    m.failed = true;
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: Tables = Tables {
+        schema: "small",
+        types: &["Account", "Host", "CVE"],
+        rels: &[
+            ("uses", "used-by", false),
+            ("related-to", "related-to", true),
+        ],
+        triples: &[(0, 0, 1)],
+    };
+
+    #[test]
+    fn right_assertions_pass() {
+        assert!(!check(&T, "Account", "uses", "Host", true, "a").failed());
+        assert!(!check(&T, "Host", "uses", "CVE", false, "a").failed());
+        assert!(!check(&T, "Host", "related-to", "CVE", true, "a").failed());
+    }
+
+    #[test]
+    fn wrong_assertions_say_why() {
+        let m = check(
+            &T,
+            "Host",
+            "uses",
+            "CVE",
+            true,
+            "assert_relationship!(Host: uses -> CVE)",
+        );
+        assert!(m.failed());
+        assert_eq!(
+            m.as_str(),
+            "`assert_relationship!(Host: uses -> CVE)` failed: the schema `small` does not allow `Host` --uses--> `CVE`\n  `Host` is never the source of `uses`\n  from `Host` to `CVE` the schema allows: `related-to`\n  from `CVE` to `Host` the schema allows: `related-to`"
+        );
+        let m = check(&T, "Account", "uses", "Host", false, "x");
+        assert_eq!(
+            m.as_str(),
+            "`x` failed: the schema `small` allows `Account` --uses--> `Host`"
+        );
+        let m = check(&T, "Acount", "uses", "Host", true, "x");
+        assert_eq!(
+            m.as_str(),
+            "`x` failed: `Acount` is not an indicator type of the schema `small`; did you mean `Account`?"
+        );
+        let m = check(&T, "Account", "usse", "Host", true, "x");
+        assert!(
+            m.as_str().ends_with("did you mean `uses`?"),
+            "{}",
+            m.as_str()
+        );
+    }
+
+    #[test]
+    fn type_strings_are_checked_with_did_you_mean() {
+        assert!(!check_type(&T, "Account", "Account").failed());
+        assert_eq!(
+            check_type(&T, "Account", "account").as_str(),
+            "unknown indicator type `account` in the schema `small`; did you mean `Account`?"
+        );
+    }
+
+    #[test]
+    fn distance_ignores_case() {
+        assert_eq!(distance("cve", "CVE"), 0);
+        assert_eq!(distance("Hots", "Host"), 2);
+        assert_eq!(distance("", "abc"), 3);
+    }
+}

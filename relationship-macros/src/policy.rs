@@ -1,0 +1,276 @@
+//! `assert_relationship!` and `assert_no_relationship!`: a schema policy stated as a
+//! `const` item, checked by `cargo check`.
+
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+use quote::{quote, quote_spanned};
+
+use crate::attr::default_runtime;
+
+/// A parsed assertion.
+struct Assertion {
+    schema: Option<syn::Path>,
+    runtime: Option<syn::Path>,
+    source: String,
+    rel: String,
+    target: String,
+    /// The assertion as written, for the message (`Host: uses -> CVE`).
+    text: String,
+}
+
+fn err(span: Span, msg: &str) -> syn::Error {
+    syn::Error::new(span, msg)
+}
+
+const SHAPE: &str = "expected `Source: relationship -> Target`, e.g. `Account: uses -> Host` or `\"X509 Certificate\": embedded-in -> File`, optionally after `schema = path::to::module,`";
+
+/// A type name: a string literal, or words (`CVE`, `Attack Pattern`) up to `stop`.
+fn type_name(tokens: &[TokenTree], i: &mut usize, stop: &str) -> syn::Result<String> {
+    let start_span = tokens.get(*i).map_or_else(Span::call_site, TokenTree::span);
+    if let Some(TokenTree::Literal(lit)) = tokens.get(*i) {
+        let parsed: syn::Lit =
+            syn::parse_str(&lit.to_string()).map_err(|_| err(lit.span(), SHAPE))?;
+        if let syn::Lit::Str(s) = parsed {
+            *i += 1;
+            return Ok(s.value());
+        }
+        return Err(err(lit.span(), SHAPE));
+    }
+    let mut words = Vec::new();
+    while let Some(t) = tokens.get(*i) {
+        match t {
+            TokenTree::Punct(p) if stop.starts_with(p.as_char()) => break,
+            TokenTree::Ident(id) => words.push(id.to_string()),
+            TokenTree::Literal(l) => words.push(l.to_string()),
+            other => return Err(err(other.span(), SHAPE)),
+        }
+        *i += 1;
+    }
+    if words.is_empty() {
+        return Err(err(start_span, SHAPE));
+    }
+    Ok(words.join(" "))
+}
+
+/// A relationship name: a string literal, or words joined by `-` (`sub-domain-of`).
+fn rel_name(tokens: &[TokenTree], i: &mut usize) -> syn::Result<String> {
+    let start_span = tokens.get(*i).map_or_else(Span::call_site, TokenTree::span);
+    if let Some(TokenTree::Literal(lit)) = tokens.get(*i) {
+        if let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(&lit.to_string()) {
+            *i += 1;
+            return Ok(s.value());
+        }
+    }
+    let mut name = String::new();
+    while let Some(t) = tokens.get(*i) {
+        match t {
+            TokenTree::Ident(id) => name.push_str(&id.to_string()),
+            TokenTree::Punct(p) if p.as_char() == '-' => {
+                // `->` ends the name.
+                if matches!(tokens.get(*i + 1), Some(TokenTree::Punct(q)) if q.as_char() == '>') {
+                    break;
+                }
+                name.push('-');
+            }
+            other => return Err(err(other.span(), SHAPE)),
+        }
+        *i += 1;
+    }
+    if name.is_empty() {
+        return Err(err(start_span, SHAPE));
+    }
+    Ok(name)
+}
+
+fn expect_punct(tokens: &[TokenTree], i: &mut usize, c: char) -> syn::Result<()> {
+    match tokens.get(*i) {
+        Some(TokenTree::Punct(p)) if p.as_char() == c => {
+            *i += 1;
+            Ok(())
+        }
+        Some(t) => Err(err(t.span(), SHAPE)),
+        None => Err(err(Span::call_site(), SHAPE)),
+    }
+}
+
+/// `schema = path,` and `crate = path,` in front.
+fn options(tokens: &[TokenTree], i: &mut usize, a: &mut Assertion) -> syn::Result<()> {
+    loop {
+        let key = match (tokens.get(*i), tokens.get(*i + 1)) {
+            (Some(TokenTree::Ident(id)), Some(TokenTree::Punct(p)))
+                if p.as_char() == '=' && (id == "schema" || id == "crate") =>
+            {
+                id.to_string()
+            }
+            _ => return Ok(()),
+        };
+        *i += 2;
+        let mut path = TokenStream::new();
+        while let Some(t) = tokens.get(*i) {
+            if matches!(t, TokenTree::Punct(p) if p.as_char() == ',') {
+                break;
+            }
+            path.extend([t.clone()]);
+            *i += 1;
+        }
+        let span = tokens.get(*i).map_or_else(Span::call_site, TokenTree::span);
+        let path: syn::Path = syn::parse2(path)
+            .map_err(|_| err(span, "expected a path after `schema =` or `crate =`"))?;
+        if key == "schema" {
+            a.schema = Some(path);
+        } else {
+            a.runtime = Some(path);
+        }
+        expect_punct(tokens, i, ',')?;
+    }
+}
+
+fn parse(input: TokenStream) -> syn::Result<Assertion> {
+    // A `$x` fragment from a macro_rules caller arrives as an invisible group: flatten it.
+    let tokens: Vec<TokenTree> = input
+        .into_iter()
+        .flat_map(|t| match t {
+            TokenTree::Group(g) if g.delimiter() == Delimiter::None => {
+                g.stream().into_iter().collect::<Vec<_>>()
+            }
+            other => vec![other],
+        })
+        .collect();
+    let mut a = Assertion {
+        schema: None,
+        runtime: None,
+        source: String::new(),
+        rel: String::new(),
+        target: String::new(),
+        text: String::new(),
+    };
+    let mut i = 0;
+    options(&tokens, &mut i, &mut a)?;
+    a.source = type_name(&tokens, &mut i, ":")?;
+    expect_punct(&tokens, &mut i, ':')?;
+    a.rel = rel_name(&tokens, &mut i)?;
+    expect_punct(&tokens, &mut i, '-')?;
+    expect_punct(&tokens, &mut i, '>')?;
+    a.target = type_name(&tokens, &mut i, ",")?;
+    if let Some(TokenTree::Punct(p)) = tokens.get(i) {
+        if p.as_char() == ',' {
+            i += 1;
+        }
+    }
+    if let Some(t) = tokens.get(i) {
+        return Err(err(t.span(), SHAPE));
+    }
+    Ok(a)
+}
+
+fn quoted(name: &str) -> String {
+    if name.contains(' ') {
+        format!("{name:?}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// Expands `assert_relationship!` (`allowed`) or `assert_no_relationship!`.
+pub fn expand(input: TokenStream, allowed: bool) -> TokenStream {
+    let a = match parse(input) {
+        Ok(a) => a,
+        Err(e) => return e.to_compile_error(),
+    };
+    let rt = a.runtime.clone().unwrap_or_else(default_runtime);
+    let schema = match &a.schema {
+        Some(s) => quote!(#s),
+        None => quote!(#rt::xsoar),
+    };
+    let macro_name = if allowed {
+        "assert_relationship!"
+    } else {
+        "assert_no_relationship!"
+    };
+    let schema_text = a
+        .schema
+        .as_ref()
+        .map(|s| format!("schema = {}, ", crate::attr::path_text(s)))
+        .unwrap_or_default();
+    let text = format!(
+        "{macro_name}({schema_text}{}: {} -> {})",
+        quoted(&a.source),
+        a.rel,
+        quoted(&a.target)
+    );
+    let _ = &a.text;
+    let (source, rel, target) = (&a.source, &a.rel, &a.target);
+    let span = Span::call_site();
+    quote_spanned! {span=>
+        const _: () = {
+            const VERDICT: #rt::__private::policy::Message = #rt::__private::policy::check(
+                &#schema::__policy::TABLES,
+                #source,
+                #rel,
+                #target,
+                #allowed,
+                #text,
+            );
+            if VERDICT.failed() {
+                ::core::panic!("{}", VERDICT.as_str())
+            }
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(src: &str) -> Assertion {
+        parse(src.parse().unwrap()).unwrap_or_else(|e| panic!("{src}: {e}"))
+    }
+
+    #[test]
+    fn names_as_xsoar_spells_them() {
+        let a = parsed("Account: uses -> Host");
+        assert_eq!(
+            (a.source.as_str(), a.rel.as_str(), a.target.as_str()),
+            ("Account", "uses", "Host")
+        );
+        let a = parsed("\"X509 Certificate\": embedded-in -> File");
+        assert_eq!(
+            (a.source.as_str(), a.rel.as_str()),
+            ("X509 Certificate", "embedded-in")
+        );
+        let a = parsed("Attack Pattern: subtechnique-of -> Attack Pattern,");
+        assert_eq!(
+            (a.source.as_str(), a.target.as_str()),
+            ("Attack Pattern", "Attack Pattern")
+        );
+        let a = parsed("schema = crate::hr, Employee: owns -> Host");
+        assert!(a.schema.is_some());
+        assert_eq!(a.rel, "owns");
+    }
+
+    #[test]
+    fn malformed_input_is_one_error() {
+        for src in [
+            "",
+            "Account uses Host",
+            "Account: uses Host",
+            "Account: -> Host",
+            "A: b -> C D E ;",
+        ] {
+            assert!(parse(src.parse().unwrap()).is_err(), "{src}");
+        }
+    }
+
+    #[test]
+    fn expansion_is_a_const_item() {
+        let out = expand("Host: uses -> CVE".parse().unwrap(), false).to_string();
+        assert!(out.starts_with("const _ : ()"), "{out}");
+        assert!(
+            out.contains(":: relationship_core :: xsoar :: __policy :: TABLES"),
+            "{out}"
+        );
+        assert!(
+            out.contains("\"assert_no_relationship!(Host: uses -> CVE)\""),
+            "{out}"
+        );
+    }
+}

@@ -1,0 +1,768 @@
+//! XSOAR indicator-type definitions into a schema: the library part of
+//! `xsoar-rel schema import-types`.
+//!
+//! XSOAR servers carry custom indicator types. Their definitions are JSON files: what
+//! Settings > Indicator Types exports, and what content packs keep under `IndicatorTypes/`
+//! (`reputation-*.json`). A type's name, the string that indicators and relationships carry
+//! as their type, is the definition's `details` field; `id` is its internal identifier.
+//!
+//! [`read_definitions`] reads one file (a definition object, an array of them, or an object
+//! whose `reputations` key holds them), [`plan`] sorts the definitions against a base schema
+//! (already there, to add, or refused with a reason), and [`add_types`] writes the base
+//! schema's text with the new types appended to its `types` array: every other byte of the
+//! base is kept, so the result is the base plus the new types and nothing else. A new type
+//! takes part only in the base's relationships that allow any pair (`related-to` and
+//! `is-also` in the built-in schema) and in rules over every type (`@all`: in the built-in
+//! schema `duplicate-of` and `similar-to`, each with its own type only), until rules that name
+//! it are added.
+//!
+//! Names: a type keeps its XSOAR name verbatim (types are matched by exact string). Its Rust
+//! marker is derived as for every type ([`naming::type_marker`]); when the derived marker is
+//! not a usable identifier (the name starts with a digit, or is a keyword), the marker is
+//! `Type` followed by it, written into the schema as an explicit `marker`.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use relationship_schema::{Schema, SchemaErrors, limits, naming, text};
+
+/// Why a definition file, or a type in it, cannot be imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file or directory cannot be read.
+    #[error("{}: cannot read: {reason}", file.display())]
+    Io {
+        /// The file.
+        file: PathBuf,
+        /// The system's message.
+        reason: String,
+    },
+    /// The file is larger than [`limits::MAX_SCHEMA_BYTES`].
+    #[error("{}: larger than the limit of {limit} bytes", file.display())]
+    TooBig {
+        /// The file.
+        file: PathBuf,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The file is not JSON.
+    #[error("{}: not JSON: {reason}", file.display())]
+    Json {
+        /// The file.
+        file: PathBuf,
+        /// serde_json's message, with line and column.
+        reason: String,
+    },
+    /// The JSON is not an indicator-type definition.
+    #[error("{}: {reason}", file.display())]
+    NotIndicatorType {
+        /// The file.
+        file: PathBuf,
+        /// What is missing or wrong.
+        reason: String,
+    },
+    /// The type's name cannot be a schema type name, or clashes with another type.
+    #[error("{}: indicator type `{name}`: {reason}", file.display())]
+    Refused {
+        /// The file.
+        file: PathBuf,
+        /// The type's name (`details`), cut for display.
+        name: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// The base schema cannot be extended (its `types` array was not found), or the result
+    /// does not pass the schema check.
+    #[error("{}: {reason}", file.display())]
+    Base {
+        /// The base schema file.
+        file: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+impl ImportError {
+    /// Whether the error is an input/output failure (a file that could not be read) rather
+    /// than invalid data.
+    pub fn is_io(&self) -> bool {
+        matches!(self, ImportError::Io { .. })
+    }
+}
+
+/// One indicator type read from a definition file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorTypeDef {
+    /// The type's name: the definition's `details`.
+    pub name: String,
+    /// The definition's `id`, when it has one.
+    pub id: Option<String>,
+    /// The file it was read from.
+    pub file: PathBuf,
+}
+
+/// The definition files named by `path`: the file itself, or a directory's `*.json` files
+/// (not hidden, not in subdirectories), sorted by name. A content pack's directory (one
+/// with an `IndicatorTypes/` subdirectory) means the files of its `IndicatorTypes/`.
+///
+/// # Errors
+///
+/// [`ImportError::Io`] when the path or directory cannot be read.
+pub fn definition_files(path: &Path) -> Result<Vec<PathBuf>, ImportError> {
+    let io = |e: std::io::Error| ImportError::Io {
+        file: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let pack_types = path.join("IndicatorTypes");
+    let dir = if pack_types.is_dir() {
+        pack_types.as_path()
+    } else {
+        path
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let is_file = entry.file_type().map(|t| !t.is_dir()).unwrap_or(false);
+        if is_file && !name.starts_with('.') && name.to_ascii_lowercase().ends_with(".json") {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Reads the indicator types defined in one file: a definition object, a JSON array of
+/// them, or an object whose `reputations` array holds them.
+///
+/// # Errors
+///
+/// When the file cannot be read, is too big, is not JSON, or holds no valid definition
+/// (every definition needs a non-empty string `details`; `id`, when present, is a string).
+pub fn read_definitions(file: &Path) -> Result<Vec<IndicatorTypeDef>, ImportError> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .and_then(|f| {
+            f.take(limits::MAX_SCHEMA_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+        })
+        .map_err(|e| ImportError::Io {
+            file: file.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+    if bytes.len() > limits::MAX_SCHEMA_BYTES {
+        return Err(ImportError::TooBig {
+            file: file.to_path_buf(),
+            limit: limits::MAX_SCHEMA_BYTES,
+        });
+    }
+    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| ImportError::Json {
+        file: file.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    definitions_in(&value, file)
+}
+
+/// The definitions in a parsed file.
+fn definitions_in(
+    value: &serde_json::Value,
+    file: &Path,
+) -> Result<Vec<IndicatorTypeDef>, ImportError> {
+    let not_type = |reason: String| ImportError::NotIndicatorType {
+        file: file.to_path_buf(),
+        reason,
+    };
+    let items: Vec<(Option<usize>, &serde_json::Value)> = match value {
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (Some(i), v))
+            .collect(),
+        serde_json::Value::Object(map) => match map.get("reputations") {
+            Some(serde_json::Value::Array(items)) if !map.contains_key("details") => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Some(i), v))
+                .collect(),
+            _ => vec![(None, value)],
+        },
+        _ => {
+            return Err(not_type(
+                "not an indicator-type definition: expected a JSON object with `details`".into(),
+            ));
+        }
+    };
+    if items.is_empty() {
+        return Err(not_type("no indicator-type definition in the file".into()));
+    }
+    items
+        .into_iter()
+        .map(|(index, item)| definition(item, index, file).map_err(not_type))
+        .collect()
+}
+
+/// One definition object.
+fn definition(
+    item: &serde_json::Value,
+    index: Option<usize>,
+    file: &Path,
+) -> Result<IndicatorTypeDef, String> {
+    let at = index.map_or_else(String::new, |i| format!("definition {}: ", i + 1));
+    let Some(obj) = item.as_object() else {
+        return Err(format!(
+            "{at}not an indicator-type definition (a JSON object with `details`)"
+        ));
+    };
+    let name = match obj.get("details") {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.clone(),
+        Some(serde_json::Value::String(_)) => {
+            return Err(format!("{at}`details` (the type's name) is empty"));
+        }
+        Some(_) => return Err(format!("{at}`details` (the type's name) is not a string")),
+        None => {
+            return Err(format!(
+                "{at}not an indicator-type definition: no `details` (the type's name)"
+            ));
+        }
+    };
+    let id = match obj.get("id") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(_) => return Err(format!("{at}`id` is not a string")),
+    };
+    Ok(IndicatorTypeDef {
+        name,
+        id,
+        file: file.to_path_buf(),
+    })
+}
+
+/// A type to add, with the explicit marker it needs, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewType {
+    /// The definition.
+    pub def: IndicatorTypeDef,
+    /// An explicit Rust marker, when the derived one is not a usable identifier.
+    pub marker: Option<String>,
+}
+
+/// The definitions sorted against a base schema.
+#[derive(Debug, Default)]
+pub struct ImportPlan {
+    /// Types the base already has (same name), with the definition that named them.
+    pub existing: Vec<IndicatorTypeDef>,
+    /// Types to add, in the order they were read.
+    pub added: Vec<NewType>,
+    /// Definitions that name a type already read from another file with the same `id`
+    /// (the same type twice): imported once.
+    pub repeated: Vec<(IndicatorTypeDef, PathBuf)>,
+    /// Definitions that cannot be imported, with the reason.
+    pub refused: Vec<ImportError>,
+}
+
+/// Sorts `defs` against `base`: already there (exact name), new, repeated, or refused.
+///
+/// Refused: a name the schema format does not allow (control or bidirectional characters,
+/// longer than [`limits::MAX_NAME_CHARS`]), a name that differs from a base type only in
+/// letter case, a name whose Rust marker is that of another type, and a name read twice
+/// with different `id`s.
+pub fn plan(base: &Schema, defs: Vec<IndicatorTypeDef>) -> ImportPlan {
+    let mut out = ImportPlan::default();
+    // Rust marker -> the type name that has it, for the base's and the added types.
+    let mut markers: HashMap<String, String> = base
+        .types()
+        .iter()
+        .map(|t| (t.marker().to_string(), t.name().to_string()))
+        .collect();
+    let mut lower: HashMap<String, String> = base
+        .types()
+        .iter()
+        .map(|t| (t.name().to_lowercase(), t.name().to_string()))
+        .collect();
+    let mut added_at: HashMap<String, usize> = HashMap::new();
+    for def in defs {
+        if base.type_id(&def.name).is_some() {
+            out.existing.push(def);
+            continue;
+        }
+        if let Some(&i) = added_at.get(&def.name) {
+            let first = &out.added[i].def;
+            if first.id == def.id {
+                let first_file = first.file.clone();
+                out.repeated.push((def, first_file));
+            } else {
+                let reason = format!(
+                    "also defined in {} with another id ({} there, {} here)",
+                    first.file.display(),
+                    show_id(first.id.as_deref()),
+                    show_id(def.id.as_deref())
+                );
+                out.refused.push(refused(&def, reason));
+            }
+            continue;
+        }
+        match new_type_marker(&def.name) {
+            Err(reason) => out.refused.push(refused(&def, reason)),
+            Ok((marker, explicit)) => {
+                if let Some(other) = lower.get(&def.name.to_lowercase()) {
+                    let reason = format!(
+                        "differs only in letter case from the type `{other}`; XSOAR type names are matched exactly, so rename one of them"
+                    );
+                    out.refused.push(refused(&def, reason));
+                } else if let Some(other) = markers.get(&marker) {
+                    let reason = format!(
+                        "its Rust marker `{marker}` is already that of the type `{other}`; add it by hand with an explicit `marker`"
+                    );
+                    out.refused.push(refused(&def, reason));
+                } else {
+                    markers.insert(marker.clone(), def.name.clone());
+                    lower.insert(def.name.to_lowercase(), def.name.clone());
+                    added_at.insert(def.name.clone(), out.added.len());
+                    out.added.push(NewType {
+                        def,
+                        marker: explicit.then_some(marker),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn show_id(id: Option<&str>) -> String {
+    id.map_or_else(
+        || "none".to_string(),
+        |id| format!("`{}`", text::excerpt(id, limits::MAX_QUOTED_CHARS)),
+    )
+}
+
+fn refused(def: &IndicatorTypeDef, reason: String) -> ImportError {
+    ImportError::Refused {
+        file: def.file.clone(),
+        name: text::excerpt(&text::escape_unsafe(&def.name), limits::MAX_QUOTED_CHARS).into_owned(),
+        reason,
+    }
+}
+
+/// The Rust marker of a new type and whether it must be written explicitly, or why the name
+/// cannot be a schema type name.
+fn new_type_marker(name: &str) -> Result<(String, bool), String> {
+    if let Some(c) = name.chars().find(|&c| text::is_unsafe(c)) {
+        return Err(format!(
+            "the name holds the control or bidirectional character U+{:04X}, which schema names may not",
+            u32::from(c)
+        ));
+    }
+    let chars = name.chars().count();
+    if chars > limits::MAX_NAME_CHARS {
+        return Err(format!(
+            "the name is {chars} characters long; schema names have at most {}",
+            limits::MAX_NAME_CHARS
+        ));
+    }
+    let derived = naming::type_marker(name);
+    if derived.is_empty() {
+        return Err("the name has no letter or digit to make a Rust marker type from".into());
+    }
+    if naming::check_marker(&derived).is_ok() {
+        return Ok((derived, false));
+    }
+    let prefixed = format!("Type{derived}");
+    match naming::check_marker(&prefixed) {
+        Ok(()) => Ok((prefixed, true)),
+        Err(problem) => Err(format!(
+            "no Rust marker type can be made from the name (`{prefixed}`: {})",
+            problem.describe()
+        )),
+    }
+}
+
+/// The base schema's text with `added` appended to its `types` array, each as
+/// `{"name": …, "doc": …}` (plus `"marker"` when explicit), in the layout of the array's
+/// last element. Everything else in the base is kept byte for byte.
+///
+/// # Errors
+///
+/// [`ImportError::Base`] when the base's top-level `types` array cannot be found.
+pub fn add_types(
+    base_text: &str,
+    base_file: &Path,
+    added: &[NewType],
+) -> Result<String, ImportError> {
+    let span = types_array(base_text).ok_or_else(|| ImportError::Base {
+        file: base_file.to_path_buf(),
+        reason: "no top-level `types` array to add the types to".into(),
+    })?;
+    if added.is_empty() {
+        return Ok(base_text.to_string());
+    }
+    let entries: Vec<String> = added.iter().map(type_entry).collect();
+    let mut out =
+        String::with_capacity(base_text.len() + entries.iter().map(|e| e.len() + 8).sum::<usize>());
+    match span.last_element {
+        None => {
+            out.push_str(&base_text[..span.close]);
+            out.push_str(&entries.join(", "));
+            out.push_str(&base_text[span.close..]);
+        }
+        Some((_, end)) => {
+            let indent = line_indent(base_text, span.last_element.map_or(0, |(s, _)| s));
+            out.push_str(&base_text[..end]);
+            for entry in &entries {
+                match &indent {
+                    Some(indent) => {
+                        let _ = write!(out, ",\n{indent}{entry}");
+                    }
+                    None => {
+                        let _ = write!(out, ", {entry}");
+                    }
+                }
+            }
+            out.push_str(&base_text[end..]);
+        }
+    }
+    Ok(out)
+}
+
+/// Checks the text [`add_types`] wrote with the schema parser, as `schema check` would.
+///
+/// # Errors
+///
+/// The parser's errors.
+pub fn check_result(text: &str, label: &Path) -> Result<Schema, SchemaErrors> {
+    crate::parse_str(text, label)
+}
+
+/// One entry of the `types` array.
+fn type_entry(t: &NewType) -> String {
+    let file_name = t
+        .def
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let origin = match &t.def.id {
+        Some(id) => format!("id `{id}`, "),
+        None => String::new(),
+    };
+    let doc = format!("XSOAR indicator type ({origin}imported from {file_name}).");
+    let mut entry = format!("{{\"name\": {}", json_string(&t.def.name));
+    if let Some(marker) = &t.marker {
+        let _ = write!(entry, ", \"marker\": {}", json_string(marker));
+    }
+    let _ = write!(entry, ", \"doc\": {}}}", json_string(&doc));
+    entry
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::Value::String(s.to_string()).to_string()
+}
+
+/// The whitespace that starts the line holding byte `at`, when only whitespace comes before
+/// `at` on that line; None when the element shares its line with other text.
+fn line_indent(text: &str, at: usize) -> Option<String> {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &text[start..at];
+    prefix
+        .chars()
+        .all(|c| c == ' ' || c == '\t')
+        .then(|| prefix.to_string())
+}
+
+/// Where the top-level `types` array is: its `]` and the byte span of its last element.
+struct ArraySpan {
+    close: usize,
+    last_element: Option<(usize, usize)>,
+}
+
+/// Finds the top-level `types` array of a JSON object text.
+fn types_array(text: &str) -> Option<ArraySpan> {
+    let mut s = Scan {
+        b: text.as_bytes(),
+        i: 0,
+    };
+    if text.starts_with('\u{feff}') {
+        s.i = 3;
+    }
+    s.ws();
+    s.eat(b'{')?;
+    loop {
+        s.ws();
+        let (k0, k1) = s.string()?;
+        let key: String = serde_json::from_str(&text[k0..k1]).ok()?;
+        s.ws();
+        s.eat(b':')?;
+        s.ws();
+        if key == "types" {
+            return s.array_span();
+        }
+        s.value()?;
+        s.ws();
+        match s.next()? {
+            b',' => {}
+            _ => return None,
+        }
+    }
+}
+
+/// A scanner over valid JSON text.
+struct Scan<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Scan<'_> {
+    fn ws(&mut self) {
+        while self
+            .b
+            .get(self.i)
+            .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+        {
+            self.i += 1;
+        }
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let c = *self.b.get(self.i)?;
+        self.i += 1;
+        Some(c)
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.next()? == c).then_some(())
+    }
+
+    /// A string, quotes included: its byte span.
+    fn string(&mut self) -> Option<(usize, usize)> {
+        let start = self.i;
+        self.eat(b'"')?;
+        loop {
+            match self.next()? {
+                b'\\' => {
+                    self.next()?;
+                }
+                b'"' => return Some((start, self.i)),
+                _ => {}
+            }
+        }
+    }
+
+    /// Any value.
+    fn value(&mut self) -> Option<()> {
+        match *self.b.get(self.i)? {
+            b'"' => self.string().map(drop),
+            b'{' | b'[' => {
+                let mut depth = 0usize;
+                loop {
+                    match *self.b.get(self.i)? {
+                        b'"' => {
+                            self.string()?;
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth = depth.checked_sub(1)?;
+                            if depth == 0 {
+                                self.i += 1;
+                                return Some(());
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.i += 1;
+                }
+            }
+            _ => {
+                let start = self.i;
+                while self.b.get(self.i).is_some_and(|c| {
+                    !matches!(c, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
+                }) {
+                    self.i += 1;
+                }
+                (self.i > start).then_some(())
+            }
+        }
+    }
+
+    /// The array at the cursor.
+    fn array_span(&mut self) -> Option<ArraySpan> {
+        self.eat(b'[')?;
+        let mut last = None;
+        loop {
+            self.ws();
+            if self.b.get(self.i) == Some(&b']') {
+                return Some(ArraySpan {
+                    close: self.i,
+                    last_element: last,
+                });
+            }
+            let start = self.i;
+            self.value()?;
+            last = Some((start, self.i));
+            self.ws();
+            match *self.b.get(self.i)? {
+                b',' => self.i += 1,
+                b']' => {}
+                _ => return None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn def(name: &str, id: &str, file: &str) -> IndicatorTypeDef {
+        IndicatorTypeDef {
+            name: name.into(),
+            id: Some(id.into()),
+            file: file.into(),
+        }
+    }
+
+    fn base() -> Schema {
+        crate::builtin::parse_xsoar().unwrap()
+    }
+
+    #[test]
+    fn definitions_in_the_three_layouts() {
+        let one = serde_json::json!({"id": "emp", "details": "Employee", "regex": ""});
+        let f = Path::new("a.json");
+        assert_eq!(
+            definitions_in(&one, f).unwrap(),
+            vec![def("Employee", "emp", "a.json")]
+        );
+        let many = serde_json::json!([one, {"id": "b", "details": "Badge"}]);
+        assert_eq!(definitions_in(&many, f).unwrap().len(), 2);
+        let wrapped = serde_json::json!({"reputations": [{"id": "b", "details": "Badge"}]});
+        assert_eq!(definitions_in(&wrapped, f).unwrap()[0].name, "Badge");
+        let err = definitions_in(&serde_json::json!({"id": "x", "name": "Layout"}), f).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a.json: not an indicator-type definition: no `details` (the type's name)"
+        );
+        let err = definitions_in(&serde_json::json!([{"details": 3}]), f).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a.json: definition 1: `details` (the type's name) is not a string"
+        );
+    }
+
+    #[test]
+    fn plan_sorts_existing_new_repeated_and_refused() {
+        let defs = vec![
+            def("Host", "hostRep", "host.json"),
+            def("Employee", "emp", "emp.json"),
+            def("Employee", "emp", "emp-copy.json"),
+            def("Employee", "other", "emp-other.json"),
+            def("host", "lower", "lower.json"),
+            def("Registry-Key", "rk", "rk.json"),
+            def("1Password Item", "op", "op.json"),
+            def("Self", "s", "self.json"),
+            def("???", "q", "q.json"),
+            def("Bad\u{202e}Name", "b", "b.json"),
+        ];
+        let p = plan(&base(), defs);
+        assert_eq!(p.existing.len(), 1);
+        let added: Vec<(&str, Option<&str>)> = p
+            .added
+            .iter()
+            .map(|t| (t.def.name.as_str(), t.marker.as_deref()))
+            .collect();
+        assert_eq!(
+            added,
+            vec![
+                ("Employee", None),
+                ("1Password Item", Some("Type1PasswordItem")),
+                ("Self", Some("TypeSelf"))
+            ]
+        );
+        assert_eq!(p.repeated.len(), 1);
+        let refused: Vec<String> = p.refused.iter().map(ToString::to_string).collect();
+        assert_eq!(refused.len(), 5, "{refused:#?}");
+        assert!(
+            refused[0]
+                .starts_with("emp-other.json: indicator type `Employee`: also defined in emp.json")
+        );
+        assert!(refused[1].contains("differs only in letter case from the type `Host`"));
+        assert!(
+            refused[2].contains("marker `RegistryKey` is already that of the type `Registry Key`")
+        );
+        assert!(refused[3].contains("no letter or digit"));
+        assert!(refused[4].contains("U+202E"));
+    }
+
+    #[test]
+    fn types_are_appended_in_the_array_layout_and_the_rest_is_kept() {
+        let base_text = "{\n  \"name\": \"t\",\n  \"types\": [\n    \"A\",\n    {\"name\": \"B\"}\n  ],\n  \"relationships\": [{\"name\": \"related-to\", \"reverse\": \"related-to\", \"any\": true}]\n}\n";
+        let added = vec![NewType {
+            def: def("Employee", "emp", "dir/emp.json"),
+            marker: None,
+        }];
+        let out = add_types(base_text, Path::new("b.json"), &added).unwrap();
+        assert_eq!(
+            out,
+            base_text.replace(
+                "{\"name\": \"B\"}\n",
+                "{\"name\": \"B\"},\n    {\"name\": \"Employee\", \"doc\": \"XSOAR indicator type (id `emp`, imported from emp.json).\"}\n"
+            )
+        );
+        let schema = check_result(&out, Path::new("out.json")).unwrap();
+        assert!(schema.type_id("Employee").is_some());
+        let inline = add_types("{\"types\": [\"A\"], \"x\": 1}", Path::new("b"), &added).unwrap();
+        assert!(inline.starts_with("{\"types\": [\"A\", {\"name\": \"Employee\""));
+        let empty = add_types("{\"types\": []}", Path::new("b"), &added).unwrap();
+        assert!(empty.starts_with("{\"types\": [{\"name\": \"Employee\""));
+        assert!(add_types("{\"name\": \"x\"}", Path::new("b"), &added).is_err());
+    }
+
+    #[test]
+    fn the_builtin_schema_takes_new_types_with_any_pair_relationships_only() {
+        let p = plan(
+            &base(),
+            vec![
+                def("Employee", "emp", "emp.json"),
+                def("1Password Item", "op", "op.json"),
+            ],
+        );
+        let out = add_types(
+            crate::builtin::XSOAR_SCHEMA_JSON,
+            Path::new("schemas/xsoar.json"),
+            &p.added,
+        )
+        .unwrap();
+        let schema = check_result(&out, Path::new("out.json")).unwrap();
+        let old = base();
+        assert_eq!(schema.types().len(), old.types().len() + 2);
+        let emp = schema.type_id("Employee").unwrap();
+        let with_emp: Vec<&str> = schema
+            .relationships()
+            .iter()
+            .filter(|r| schema.type_ids().any(|t| r.allows(emp, t)))
+            .map(|r| r.name())
+            .collect();
+        // Any pair: is-also, related-to; the built-in `same_type: "@all"` rules: duplicate-of,
+        // similar-to (an Employee with another Employee only).
+        assert_eq!(
+            with_emp,
+            vec!["duplicate-of", "is-also", "related-to", "similar-to"]
+        );
+        let pairs = |name: &str| {
+            schema
+                .type_ids()
+                .filter(|&t| schema.relationship(name).unwrap().allows(emp, t))
+                .count()
+        };
+        assert_eq!((pairs("duplicate-of"), pairs("similar-to")), (1, 1));
+        assert_eq!(pairs("related-to"), schema.types().len());
+    }
+}

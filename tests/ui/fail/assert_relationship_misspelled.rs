@@ -1,0 +1,4 @@
+// A misspelled type: one error with "did you mean".
+relationship_core::assert_relationship!(Account: uses -> Hots);
+
+fn main() {}
