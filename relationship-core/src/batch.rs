@@ -253,7 +253,30 @@ impl<W: Write> BatchWriter<W> {
     }
 
     /// Adds an indicator to the open chunk, writing the chunk first if it is full.
-    pub fn push_indicator(&mut self, mut indicator: IndicatorObject) -> io::Result<()> {
+    pub fn push_indicator(&mut self, indicator: IndicatorObject) -> io::Result<()> {
+        self.push_indicator_with(indicator, self.dedup)
+    }
+
+    /// Like [`push_indicator`](Self::push_indicator), but the indicator's own
+    /// `relationships` are written as they are: none is dropped as a repeat, and none counts
+    /// as seen for later de-duplication. This is how a feed that builds a list on the
+    /// indicator (XSOAR's MITRE ATT&CK feed, a technique's links to its tactics) sends it. A
+    /// dummy indicator is pushed as by `push_indicator`.
+    pub fn push_indicator_keeping_relationships(
+        &mut self,
+        indicator: IndicatorObject,
+    ) -> io::Result<()> {
+        if indicator.is_dummy() {
+            return self.push_indicator(indicator);
+        }
+        self.push_indicator_with(indicator, false)
+    }
+
+    fn push_indicator_with(
+        &mut self,
+        mut indicator: IndicatorObject,
+        dedup: bool,
+    ) -> io::Result<()> {
         if indicator.is_dummy() {
             for rel in std::mem::take(&mut indicator.relationships) {
                 self.push_relationship(rel)?;
@@ -263,7 +286,7 @@ impl<W: Write> BatchWriter<W> {
         if self.chunk_items() >= self.size {
             self.flush_chunk()?;
         }
-        if self.dedup && !indicator.relationships.is_empty() {
+        if dedup && !indicator.relationships.is_empty() {
             let rels = std::mem::take(&mut indicator.relationships);
             for rel in rels {
                 if self.render_and_admit(&rel)? {
@@ -591,6 +614,22 @@ mod tests {
         let chunks = lines(&out);
         assert_eq!(chunks[0].len(), 2);
         assert_eq!(chunks[0][0]["relationships"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn relationships_kept_as_they_are_are_not_deduplicated() {
+        let mut w = BatchWriter::new(Vec::new(), opts(10, Placement::Dummy), JsonStyle::Compact);
+        let ind = IndicatorObject::new("a0", "Account")
+            .with_relationship(rel(0))
+            .with_relationship(rel(0));
+        w.push_indicator_keeping_relationships(ind).unwrap();
+        // not remembered as seen: the same relationship pushed alone is written too
+        w.push_relationship(rel(0)).unwrap();
+        let (out, stats) = w.finish_into_inner().unwrap();
+        assert_eq!((stats.relationships, stats.duplicates_dropped), (3, 0));
+        let chunks = lines(&out);
+        assert_eq!(chunks[0][0]["relationships"].as_array().unwrap().len(), 2);
+        assert_eq!(chunks[0][1]["relationships"].as_array().unwrap().len(), 1);
     }
 
     #[test]

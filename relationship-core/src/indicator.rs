@@ -9,11 +9,29 @@ use crate::relationship::{EntityRelationship, Fields};
 /// The value of XSOAR's pseudo-indicator that carries relationships without an owner.
 pub const DUMMY_INDICATOR_VALUE: &str = "$$DummyIndicator$$";
 
+/// How an [`IndicatorObject`] orders its keys (the dummy indicator is the same in every
+/// layout).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IndicatorLayout {
+    /// `value`, `type`, `score` (when set), `rawJSON`, `fields`, `relationships` (when
+    /// non-empty).
+    #[default]
+    Standard,
+    /// The order XSOAR's feeds build their indicator dicts in (`{"value": …, "score": …,
+    /// "type": …, "rawJSON": …, "fields": …}`): `value`, `score` (`null` when unset), `type`,
+    /// `rawJSON`, `fields`, `relationships` (when non-empty).
+    Feed,
+    /// As [`Feed`](Self::Feed), with `relationships` written even when empty: an indicator
+    /// to which the feed always gives a relationships list (a technique's links to its
+    /// tactics in XSOAR's MITRE ATT&CK feed).
+    FeedWithRelationships,
+}
+
 /// One indicator object of a createIndicators batch.
 ///
 /// Rendered with the keys `value`, `type`, `score` (when set), `rawJSON`, `fields`, and
 /// `relationships` (when non-empty, each as [`EntityRelationship::to_indicator`]), in that
-/// order.
+/// order; another [`layout`](Self::layout) gives the order of XSOAR's feeds.
 ///
 /// An object whose `value` is [`DUMMY_INDICATOR_VALUE`] is XSOAR's dummy indicator and is
 /// rendered with only `value` and `relationships` (the latter even when empty), exactly as
@@ -47,6 +65,8 @@ pub struct IndicatorObject {
     pub fields: Fields,
     /// Relationships attached to this indicator (entity A is this indicator).
     pub relationships: Vec<EntityRelationship>,
+    /// The order of the keys. Default [`IndicatorLayout::Standard`].
+    pub layout: IndicatorLayout,
 }
 
 impl IndicatorObject {
@@ -59,6 +79,7 @@ impl IndicatorObject {
             raw_json: serde_json::Value::Object(Fields::new()),
             fields: Fields::new(),
             relationships: Vec::new(),
+            layout: IndicatorLayout::Standard,
         }
     }
 
@@ -93,6 +114,12 @@ impl IndicatorObject {
         self
     }
 
+    /// Sets the order of the keys.
+    pub fn with_layout(mut self, layout: IndicatorLayout) -> Self {
+        self.layout = layout;
+        self
+    }
+
     /// Appends a relationship to this indicator's `relationships`.
     pub fn with_relationship(mut self, relationship: EntityRelationship) -> Self {
         self.relationships.push(relationship);
@@ -118,17 +145,27 @@ impl Serialize for IndicatorObject {
             s.serialize_field("relationships", &rels)?;
             return s.end();
         }
-        let len =
-            4 + usize::from(self.score.is_some()) + usize::from(!self.relationships.is_empty());
+        let (feed, all_relationships) = match self.layout {
+            IndicatorLayout::Standard => (false, false),
+            IndicatorLayout::Feed => (true, false),
+            IndicatorLayout::FeedWithRelationships => (true, true),
+        };
+        let with_relationships = all_relationships || !self.relationships.is_empty();
+        let len = 4 + usize::from(feed || self.score.is_some()) + usize::from(with_relationships);
         let mut s = serializer.serialize_struct("IndicatorObject", len)?;
         s.serialize_field("value", self.value.as_str())?;
-        s.serialize_field("type", &*self.indicator_type)?;
-        if let Some(score) = self.score {
-            s.serialize_field("score", &score)?;
+        if feed {
+            s.serialize_field("score", &self.score)?;
+            s.serialize_field("type", &*self.indicator_type)?;
+        } else {
+            s.serialize_field("type", &*self.indicator_type)?;
+            if let Some(score) = self.score {
+                s.serialize_field("score", &score)?;
+            }
         }
         s.serialize_field("rawJSON", &self.raw_json)?;
         s.serialize_field("fields", &self.fields)?;
-        if !self.relationships.is_empty() {
+        if with_relationships {
             s.serialize_field("relationships", &rels)?;
         }
         s.end()
@@ -175,6 +212,40 @@ mod tests {
             compact(&rel().to_indicator())
         );
         assert_eq!(compact(&ind), want);
+    }
+
+    #[test]
+    fn feed_layouts_put_score_before_type() {
+        let ind = IndicatorObject::new("X", "Tactic").with_layout(IndicatorLayout::Feed);
+        assert_eq!(
+            compact(&ind),
+            r#"{"value":"X","score":null,"type":"Tactic","rawJSON":{},"fields":{}}"#
+        );
+        let ind = ind.with_score(0);
+        assert_eq!(
+            compact(&ind),
+            r#"{"value":"X","score":0,"type":"Tactic","rawJSON":{},"fields":{}}"#
+        );
+        let ind = ind.with_layout(IndicatorLayout::FeedWithRelationships);
+        assert_eq!(
+            compact(&ind),
+            r#"{"value":"X","score":0,"type":"Tactic","rawJSON":{},"fields":{},"relationships":[]}"#
+        );
+        let r = compact(&rel().to_indicator());
+        let ind = ind
+            .with_layout(IndicatorLayout::Feed)
+            .with_relationship(rel());
+        assert_eq!(
+            compact(&ind),
+            format!(
+                r#"{{"value":"X","score":0,"type":"Tactic","rawJSON":{{}},"fields":{{}},"relationships":[{r}]}}"#
+            )
+        );
+        let d = IndicatorObject::dummy(vec![]).with_layout(IndicatorLayout::Feed);
+        assert_eq!(
+            compact(&d),
+            r#"{"value":"$$DummyIndicator$$","relationships":[]}"#
+        );
     }
 
     #[test]

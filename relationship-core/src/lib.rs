@@ -38,7 +38,7 @@ pub use relationship_schema as schema;
 
 pub use batch::{BatchOptions, BatchStats, BatchWriter, Placement, write_batches};
 pub use check::{CheckError, Checker, Mode, RelationshipInput};
-pub use indicator::{DUMMY_INDICATOR_VALUE, IndicatorObject};
+pub use indicator::{DUMMY_INDICATOR_VALUE, IndicatorLayout, IndicatorObject};
 pub use json::JsonStyle;
 pub use record::{IndicatorRecord, Record, RecordError, parse_line};
 pub use relationship::{
