@@ -24,10 +24,31 @@ Writes one JSON array (one createIndicators batch) per line to OUT or stdout, an
 table on stderr: objects read by STIX type, indicators written by XSOAR type, relationships
 written by name, objects not converted by reason and by (source type, name, target type).
 
-By default this is what XSOAR's MITRE ATT&CK feed does: attack-pattern, course-of-action,
-intrusion-set, malware, tool and campaign become indicators with the feed's fields and scores;
-revoked and deprecated objects and revoked-by relationships are skipped; a sub-technique is
-named `Parent: Sub`; a malware named like an intrusion set gets ` [Malware]`. Other STIX types
+By default this is what XSOAR's MITRE ATT&CK feed does, as of demisto/content
+Packs/FeedMitreAttackv2/Integrations/FeedMitreAttackv2/FeedMitreAttackv2.py at commit
+2e2facd30b8a79670ee7d90cd2a62c29f292610f: x-mitre-tactic, attack-pattern, course-of-action,
+intrusion-set, malware, tool and campaign become indicators keyed value, score, type, rawJSON,
+fields, with the feed's fields and scores (null for an intrusion set switched to Threat Actor)
+and rawJSON's description cleaned of citations; a tactic is `TA0005 - Defense Evasion`
+(type Tactic, score 0) and every technique that is not a sub-technique carries a
+`relationships` list: part-of each tactic of its mitre-attack kill chain phases (reverse
+contains); revoked and deprecated objects and revoked-by relationships are skipped; a
+sub-technique is named `Parent: Sub`; a malware named like an intrusion set gets
+` [Malware]`; publication dates are read from citations as the feed's dateparser reads them.
+--no-tactics leaves tactics and the technique lists out, for XSOAR whose content predates
+the Tactic indicator type (ThreatIntel.ObjectsNames.TACTIC, late 2024; the feed before it,
+e.g. commit 00f1562c7e79f17d3ab50e6e911773c9591fb5c4, has none).
+
+Deliberate differences from the feed: a bundle file instead of TAXII; indicators in bundle
+order (the feed writes them by type); XSOAR 6.2+ types only (no `STIX ...` types); strict
+schema check of every relationship and type (--lenient does as the feed); objects
+de-duplicated by id (the first wins) and identical relationships written once; at most
+--batch-size relationships per dummy (the feed puts all on one); a kill chain phase whose
+tactic is not converted and a tactic without an external_id are counted and rejected, and a
+created/modified date that is not ISO is kept as written, where the feed stops the whole
+fetch; a technique without kill_chain_phases gets an empty list; citation dates read for
+the forms ATT&CK uses (other dateparser forms give no timestamp); rawJSON keeps the bundle's
+key order. Other STIX types
 map as XSOAR's TAXII feeds map them (observables, indicator patterns, vulnerability -> CVE,
 identity, location, infrastructure, threat-actor, report); STIX `indicates` becomes
 `indicator-of` (indicator as entity A), originates-from -> originated-from, consists-of ->
@@ -74,6 +95,10 @@ pub struct ConvertStixArgs {
     /// Map intrusion-set to `Threat Actor` (the feed's `switch_intrusion_set_to_threat_actor`).
     #[arg(long)]
     pub intrusion_set_as_threat_actor: bool,
+    /// No Tactic indicators and no technique-to-tactic links, for XSOAR whose content predates
+    /// the Tactic indicator type (x-mitre-tactic is then an unsupported type).
+    #[arg(long)]
+    pub no_tactics: bool,
     /// Write STIX `indicates` as XSOAR's feeds do, `indicated-by` with the indicator as entity
     /// A, instead of `indicator-of`.
     #[arg(long)]
@@ -91,6 +116,7 @@ impl ConvertStixArgs {
     pub fn options(&self, mode: Mode) -> ConvertOptions {
         ConvertOptions {
             intrusion_set_as_threat_actor: self.intrusion_set_as_threat_actor,
+            no_tactics: self.no_tactics,
             indicates_as_indicated_by: self.indicated_by,
             creator_identities: self.creator_identities,
             mode,

@@ -4,6 +4,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::citation_date;
+
 /// STIX kill chain phase names and the XSOAR `killchainphases` values they become
 /// (`ThreatIntel.KillChainPhases`); an unlisted phase is kept as written.
 const KILL_CHAIN_PHASES: &[(&str, &str)] = &[
@@ -115,7 +117,7 @@ pub(crate) fn publications(obj: &Map<String, Value>) -> Value {
         .filter(|r| !truthy(r.get("external_id")))
         .map(|r| {
             let description = r.get("description").cloned().unwrap_or(Value::Null);
-            let timestamp = timestamp_from_description(description.as_str());
+            let timestamp = citation_date::timestamp_from_description(description.as_str());
             let mut p = Map::new();
             p.insert(
                 "link".into(),
@@ -217,136 +219,6 @@ fn millis(line: &str) -> Option<String> {
     Some(format!("{}.{ms}Z", &line[..19]))
 }
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
-fn month_number(word: &str) -> Option<u32> {
-    let w = word.to_ascii_lowercase();
-    if w.len() < 3 {
-        return None;
-    }
-    let w = if w == "sept" { "sep".to_owned() } else { w };
-    MONTHS
-        .iter()
-        .position(|m| m.starts_with(w.as_str()) && (w.len() == 3 || w.len() == m.len()))
-        .map(|i| i as u32 + 1)
-}
-
-/// The feed's `extract_date_time_from_description`: the first parenthesised group of a
-/// reference's description that reads as a date, as `YYYY-MM-DDTHH:MM:SS`, missing parts
-/// taken from 1970-01-01. Empty when the description mentions `Citation` or `n.d`.
-///
-/// The feed parses with the `dateparser` package; this reads the forms ATT&CK citations use
-/// (`2017, April 6`, `2017, April`, `April 6, 2017`, `May 23`, `2017-04-06`, `2017/04/06`),
-/// which covers every dated reference of the ATT&CK Enterprise bundle.
-pub(crate) fn timestamp_from_description(description: Option<&str>) -> String {
-    let Some(text) = description.filter(|d| !d.is_empty()) else {
-        return String::new();
-    };
-    if text.contains("Citation") || text.contains("n.d") {
-        return String::new();
-    }
-    let mut rest = text;
-    while let Some(open) = rest.find('(') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find(['(', ')']) else {
-            break;
-        };
-        if after.as_bytes()[close] == b'(' {
-            rest = &after[close..];
-            continue;
-        }
-        let group = &after[..close];
-        rest = &after[close + 1..];
-        if group.is_empty() || group.trim().parse::<i64>().is_ok() {
-            continue;
-        }
-        if let Some((y, m, d)) = parse_date(group) {
-            return format!("{y:04}-{m:02}-{d:02}T00:00:00");
-        }
-    }
-    String::new()
-}
-
-fn parse_date(group: &str) -> Option<(u32, u32, u32)> {
-    let tokens: Vec<&str> = group
-        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | '/' | '-'))
-        .filter(|t| !t.is_empty())
-        .collect();
-    let (mut year, mut month, mut day) = (None, None, None);
-    let mut numeric = Vec::new();
-    for t in &tokens {
-        if t.bytes().all(|c| c.is_ascii_digit()) {
-            numeric.push(*t);
-            if t.len() == 4 && year.is_none() {
-                year = t.parse::<u32>().ok();
-            } else if t.len() <= 2 {
-                if month.is_none()
-                    && !tokens.iter().any(|t| month_number(t).is_some())
-                    && year.is_some()
-                {
-                    month = t.parse::<u32>().ok();
-                } else if day.is_none() {
-                    day = t.parse::<u32>().ok();
-                } else {
-                    return None;
-                }
-            } else {
-                return None;
-            }
-        } else {
-            if let Some(m) = month_number(t) {
-                if month.is_some() {
-                    return None;
-                }
-                month = Some(m);
-            } else if let Some(d) = ordinal(t) {
-                if day.is_some() {
-                    return None;
-                }
-                day = Some(d);
-            } else {
-                return None;
-            }
-        }
-    }
-    let month = month?;
-    let year = year.unwrap_or(1970);
-    let day = day.unwrap_or(1);
-    let days_in_month = match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        1..=12 => 31,
-        _ => return None,
-    };
-    (1..=days_in_month)
-        .contains(&day)
-        .then_some((year, month, day))
-}
-
-/// `1st`, `2nd`, `23rd`, `4th` → the day number.
-fn ordinal(t: &str) -> Option<u32> {
-    let digits = t.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    let suffix = &t[digits.len()..];
-    if digits.is_empty() || digits.len() > 2 || !matches!(suffix, "st" | "nd" | "rd" | "th") {
-        return None;
-    }
-    digits.parse().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,6 +259,7 @@ mod tests {
 
     #[test]
     fn timestamps_from_citation_descriptions() {
+        use crate::citation_date::timestamp_from_description;
         let t = |d: &str| timestamp_from_description(Some(d));
         assert_eq!(
             t("Claud Xiao. (2017, April 6). New IoT/Linux Malware."),

@@ -30,9 +30,6 @@
 //! day-first or month-first numeric dates) is read as no date, where dateparser might find
 //! one; the ATT&CK Enterprise bundle has no such citation.
 
-// Wired into the converter by a later change; until then only the tests use it.
-#![allow(dead_code)]
-
 use super::citation_date_words::WORDS;
 
 /// A calendar date read from a citation.

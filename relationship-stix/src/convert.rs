@@ -13,10 +13,10 @@ use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 use std::rc::Rc;
 
-use relationship_core::IndicatorObject;
 use relationship_core::batch::{BatchWriter, Placement};
 use relationship_core::check::{CheckError, Checker, Mode, RelationshipInput};
 use relationship_core::{EntityRelationship, Fields};
+use relationship_core::{IndicatorLayout, IndicatorObject};
 use relationship_schema::Schema;
 use relationship_schema::suggest;
 use serde_json::{Map, Value};
@@ -26,6 +26,7 @@ use crate::bundle::{self, Flow};
 use crate::light::{ObjectHead, RelationshipProps};
 use crate::map::{self, Defer, Kind, ty};
 use crate::report::{ConversionReport, RejectReason, Triple};
+use crate::tactic_name::tactic_name;
 use crate::{ConvertError, ConvertOptions, Phase, Progress};
 
 /// How often (in objects) the progress callback is called while reading.
@@ -113,7 +114,7 @@ impl<'b> Ids<'b> {
 struct Head {
     value: String,
     xsoar_type: &'static str,
-    score: u8,
+    score: Option<u8>,
     defer: Defer,
     /// The MITRE ID (the `mitreid` field), for feed objects.
     mitre_id: Option<String>,
@@ -183,6 +184,8 @@ struct Converter<'a, 'r, 'b, W: Write> {
     intrusion_sets: HashSet<String>,
     /// Technique names by MITRE ID (the feed's `mitre_id_to_mitre_name`; the last one wins).
     technique_names: HashMap<String, String>,
+    /// Tactic values by tactic name (the feed's `tactic_name_to_mitre_id`; the last one wins).
+    tactics: HashMap<String, String>,
     /// Every `created_by_ref`.
     creators: HashSet<Box<str>>,
     reject_buf: Vec<u8>,
@@ -213,6 +216,7 @@ pub(crate) fn run<R: Read, W: Write>(
         pending: Vec::new(),
         intrusion_sets: HashSet::new(),
         technique_names: HashMap::new(),
+        tactics: HashMap::new(),
         creators: HashSet::new(),
         reject_buf: Vec::new(),
     };
@@ -356,8 +360,23 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
         }
     }
 
-    /// Counts a rejection and sends it to the sink.
+    /// Counts a rejection, notes why its id was not converted, and sends it to the sink.
     fn reject(&mut self, rejection: Rejection<'_>) -> Result<(), ConvertError> {
+        if let Some(id) = rejection
+            .id
+            .filter(|_| rejection.reason != RejectReason::DuplicateId)
+        {
+            let n = self.ids.intern(Cow::Owned(id.to_owned()));
+            if let Some(e) = self.ids.entry_mut(n) {
+                e.not_converted = Some(rejection.reason);
+            }
+        }
+        self.record(rejection)
+    }
+
+    /// Counts a rejection and sends it to the sink (for a derived relationship, whose object
+    /// was converted: its id is left alone).
+    fn record(&mut self, rejection: Rejection<'_>) -> Result<(), ConvertError> {
         let Rejection {
             reason,
             stix_type,
@@ -370,12 +389,6 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
         self.report.reject(reason, stix_type);
         if let Some(t) = triple {
             *self.report.rejected_by_triple.entry(t).or_default() += 1;
-        }
-        if let Some(id) = id.filter(|_| reason != RejectReason::DuplicateId) {
-            let n = self.ids.intern(Cow::Owned(id.to_owned()));
-            if let Some(e) = self.ids.entry_mut(n) {
-                e.not_converted = Some(reason);
-            }
         }
         if let Some(sink) = self.rejects.as_deref_mut() {
             let mut record = Map::new();
@@ -536,9 +549,9 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 .ok()
                 .filter(|h| h.defer != Defer::No || attach)
                 .map(|h| Head {
-                    value: h.value.to_owned(),
+                    value: h.value.into_owned(),
                     xsoar_type: t,
-                    score: map::score_of(t),
+                    score: map::feed_score(t),
                     defer: h.defer,
                     mitre_id: h.mitre_id.map(str::to_owned),
                 });
@@ -624,6 +637,11 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
             if let Some(mitre_id) = mapped.mitre_id.filter(|_| t == ty::ATTACK_PATTERN) {
                 self.technique_names.insert(mitre_id, mapped.value.clone());
             }
+            if let Some(name) = obj.get("name").and_then(Value::as_str) {
+                if t == ty::TACTIC {
+                    self.tactics.insert(name.to_owned(), mapped.value.clone());
+                }
+            }
         }
         if mapped.defer != Defer::No || self.opts.batch.placement == Placement::Attach {
             // Only the text is kept: the object and its fields are made again at the end.
@@ -644,13 +662,18 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 .map(|m| m.fields)
                 .unwrap_or_default(),
         };
+        let mut obj = obj;
+        if let Kind::Feed(_) = kind {
+            clean_description(&mut obj, &fields);
+        }
         let indicator = IndicatorObject {
             value: mapped.value,
             indicator_type: Cow::Borrowed(mapped.xsoar_type),
-            score: Some(mapped.score),
+            score: mapped.score,
             raw_json: Value::Object(obj),
             fields,
             relationships: Vec::new(),
+            layout: IndicatorLayout::Feed,
         };
         self.write_indicator(n, mapped.xsoar_type, indicator)
     }
@@ -679,26 +702,132 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
             .map_err(ConvertError::Write)
     }
 
-    /// Writes a deferred indicator: its object parsed and mapped again, with its final value.
+    /// Writes a deferred indicator: its object parsed and mapped again, with its final value,
+    /// and a technique's links to its tactics.
     fn write_deferred(&mut self, d: Deferred<'b>) -> Result<(), ConvertError> {
-        let obj = reparse(d.text)?;
+        let mut obj = reparse(d.text)?;
         let stix_type = obj.get("type").and_then(Value::as_str).unwrap_or("");
-        let mapped = map::kind_of(stix_type, self.opts)
-            .and_then(|kind| map::map_object(kind, stix_type, &obj, self.opts).ok());
-        let Some(mapped) = mapped else {
+        let kind = map::kind_of(stix_type, self.opts);
+        let mapped = kind.and_then(|kind| map::map_object(kind, stix_type, &obj, self.opts).ok());
+        let (Some(kind), Some(mapped)) = (kind, mapped) else {
             return Err(ConvertError::Read(std::io::Error::other(
                 "an indicator kept for the end of the bundle could not be mapped again",
             )));
         };
+        if let Kind::Feed(_) = kind {
+            clean_description(&mut obj, &mapped.fields);
+        }
+        let raw_json = Value::Object(obj);
+        let links = map::links_to_tactics(d.xsoar_type, d.is_subtechnique, self.opts);
+        let relationships = if links {
+            self.tactic_links(&d, &raw_json)?
+        } else {
+            Vec::new()
+        };
         let indicator = IndicatorObject {
             value: d.value,
             indicator_type: Cow::Borrowed(d.xsoar_type),
-            score: Some(mapped.score),
-            raw_json: Value::Object(obj),
+            score: mapped.score,
+            raw_json,
             fields: mapped.fields,
-            relationships: Vec::new(),
+            relationships,
+            layout: if links {
+                IndicatorLayout::FeedWithRelationships
+            } else {
+                IndicatorLayout::Feed
+            },
         };
-        self.write_indicator(d.id, d.xsoar_type, indicator)
+        if self.ids.endpoint(d.id).is_none() {
+            self.register(d.id, &indicator.value, d.xsoar_type);
+        }
+        count(&mut self.report.indicators_written, d.xsoar_type);
+        // The feed sends the list as it builds it: no link is dropped as a repeat.
+        self.writer
+            .push_indicator_keeping_relationships(indicator)
+            .map_err(ConvertError::Write)
+    }
+
+    /// The feed's `part-of` links of technique `d` (object `raw`) to its tactics: one per kill
+    /// chain phase whose `kill_chain_name` is `mitre-attack`, in order, to the tactic named
+    /// as the feed derives it from the phase name. A phase whose tactic was not converted, or
+    /// a link the schema refuses, is rejected instead.
+    fn tactic_links(
+        &mut self,
+        d: &Deferred<'b>,
+        raw: &Value,
+    ) -> Result<Vec<EntityRelationship>, ConvertError> {
+        let phases = raw
+            .get("kill_chain_phases")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        let mut links = Vec::new();
+        for phase in phases {
+            if phase.get("kill_chain_name").and_then(Value::as_str) != Some("mitre-attack") {
+                continue;
+            }
+            self.report.derived_relationships += 1;
+            let phase_name = phase.get("phase_name").and_then(Value::as_str);
+            let tactic = phase_name.map(tactic_name);
+            let target = tactic.as_ref().and_then(|t| self.tactics.get(t)).cloned();
+            let id = self.ids.name(d.id).to_owned();
+            let Some(target) = target else {
+                let msg = match (phase_name, tactic) {
+                    (Some(p), Some(t)) => format!(
+                        "kill chain phase `{p}` of `{id}`: no tactic named `{t}` was converted from the bundle, so its part-of link is not written"
+                    ),
+                    _ => format!(
+                        "a mitre-attack kill chain phase of `{id}` without a string `phase_name`: no part-of link"
+                    ),
+                };
+                self.record(Rejection {
+                    reason: RejectReason::MissingTactic,
+                    stix_type: "attack-pattern",
+                    pos: d.pos,
+                    id: Some(&id),
+                    message: &msg,
+                    object: raw,
+                    triple: Some(Triple::new(d.xsoar_type, "part-of", "x-mitre-tactic")),
+                })?;
+                continue;
+            };
+            let input = RelationshipInput {
+                name: "part-of".to_owned(),
+                entity_a: d.value.clone(),
+                entity_a_type: d.xsoar_type.to_owned(),
+                entity_b: target,
+                entity_b_type: ty::TACTIC.to_owned(),
+                reverse_name: None,
+                fields: Some(Fields::new()),
+                source_reliability: None,
+                brand: None,
+                ..RelationshipInput::default()
+            };
+            let triple = Triple::new(d.xsoar_type, "part-of", ty::TACTIC);
+            match self.checker.check(input) {
+                Ok(link) => {
+                    count(&mut self.report.relationships_written, "part-of");
+                    *self
+                        .report
+                        .relationships_by_triple
+                        .entry(triple)
+                        .or_default() += 1;
+                    links.push(link);
+                }
+                Err(e) => {
+                    let msg = format!("the part-of link of `{id}` to its tactic: {e}");
+                    self.record(Rejection {
+                        reason: check_reason(&e),
+                        stix_type: "attack-pattern",
+                        pos: d.pos,
+                        id: Some(&id),
+                        message: &msg,
+                        object: raw,
+                        triple: Some(triple),
+                    })?;
+                }
+            }
+        }
+        Ok(links)
     }
 
     /// Takes an object read as an [`ObjectHead`] without parsing it whole, when it is a plain
@@ -758,6 +887,10 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
         let Some(Kind::Feed(t)) = map::kind_of(stix_type, self.opts) else {
             return false;
         };
+        if t == ty::TACTIC {
+            // Its value and name go to the tactic map: read whole.
+            return false;
+        }
         if head.revoked == Some(true) || head.x_mitre_deprecated == Some(true) {
             return false;
         }
@@ -902,7 +1035,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
         let subtechnique_of = self.names.iter().position(|n| &**n == "subtechnique-of");
         for mut d in deferred {
             match &d.defer {
-                Defer::No => {}
+                Defer::No | Defer::Tactics => {}
                 Defer::Malware => {
                     if self.intrusion_sets.contains(&d.value) {
                         d.value.push_str(" [Malware]");
@@ -1122,15 +1255,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 Ok(())
             }
             Err(e) => {
-                let reason = match e {
-                    CheckError::UnknownName { .. } => RejectReason::UnknownName,
-                    CheckError::PairNotAllowed { .. } => RejectReason::DisallowedTriple,
-                    CheckError::UnknownType { .. } => RejectReason::UnknownIndicatorType,
-                    CheckError::EmptyEntityA { .. } | CheckError::EmptyEntityB { .. } => {
-                        RejectReason::MissingValue
-                    }
-                    _ => RejectReason::Malformed,
-                };
+                let reason = check_reason(&e);
                 let msg = if *stix_name == *name {
                     e.to_string()
                 } else {
@@ -1149,6 +1274,28 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 })
             }
         }
+    }
+}
+
+/// The reject reason of a relationship the checker refuses.
+fn check_reason(e: &CheckError) -> RejectReason {
+    match e {
+        CheckError::UnknownName { .. } => RejectReason::UnknownName,
+        CheckError::PairNotAllowed { .. } => RejectReason::DisallowedTriple,
+        CheckError::UnknownType { .. } => RejectReason::UnknownIndicatorType,
+        CheckError::EmptyEntityA { .. } | CheckError::EmptyEntityB { .. } => {
+            RejectReason::MissingValue
+        }
+        _ => RejectReason::Malformed,
+    }
+}
+
+/// The feed's `indicator_json['description'] = remove_citations(...)`: the object that
+/// becomes `rawJSON` gets the cleaned description of `fields` (in place, or appended as the
+/// last key when it had none).
+fn clean_description(obj: &mut Map<String, Value>, fields: &Fields) {
+    if let Some(d) = fields.get("description") {
+        obj.insert("description".into(), d.clone());
     }
 }
 
@@ -1295,7 +1442,7 @@ mod tests {
         };
         let (report, out) = convert_text(BUNDLE, &opts);
         assert_eq!(report.batches.dummies, 0);
-        assert!(out.contains(r#""value":"Twin","type":"Intrusion Set","score":3,"#));
+        assert!(out.contains(r#""value":"Twin","score":3,"type":"Intrusion Set","#));
         let carrier = out.find(r#""type":"Intrusion Set""#).unwrap();
         let rel = out.find(r#""relationships":[{"name":"uses""#).unwrap();
         assert!(carrier < rel);

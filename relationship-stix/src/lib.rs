@@ -5,7 +5,8 @@
 //! [`relationship_core::batch::BatchWriter`]. By default it behaves as XSOAR's MITRE ATT&CK
 //! feed (FeedMitreAttackv2):
 //!
-//! * types: attack-pattern → `Attack Pattern`, course-of-action → `Course of Action`,
+//! * types: x-mitre-tactic → `Tactic` (value `TA0005 - Defense Evasion`; off with
+//!   [`ConvertOptions::no_tactics`]), attack-pattern → `Attack Pattern`, course-of-action → `Course of Action`,
 //!   intrusion-set → `Intrusion Set` (or `Threat Actor` with
 //!   [`ConvertOptions::intrusion_set_as_threat_actor`]), malware → `Malware`, tool → `Tool`,
 //!   campaign → `Campaign`; other STIX types as XSOAR's TAXII feeds map them (threat-actor,
@@ -19,9 +20,17 @@
 //! * a sub-technique's value is `Parent name: Sub name` (parent found by MITRE ID, the feed's
 //!   way, else through its `subtechnique-of` relationship); a malware whose name equals an
 //!   intrusion set's gets ` [Malware]` (only while intrusion sets stay `Intrusion Set`);
-//! * indicator `fields` in the feed's order, `rawJSON` the source object, the feed's scores
-//!   (ThreatIntel scores for the types it has none for, 0 for observables); relationship
-//!   fields `description`, `lastseenbysource`, `firstseenbysource`;
+//! * an attack pattern that is not a sub-technique carries a `relationships` list (empty when
+//!   it has no `mitre-attack` kill chain phase): `part-of` each of its tactics, the tactic
+//!   found by the name the feed derives from the phase (`command-and-control` → `Command and
+//!   Control`); a phase whose tactic is not converted is counted under
+//!   [`RejectReason::MissingTactic`];
+//! * indicators keyed `value, score, type, rawJSON, fields` as the feed builds them, `fields`
+//!   in the feed's order, `rawJSON` the source object with its `description` cleaned of
+//!   citations as the feed leaves it, the feed's scores (`null` for an intrusion set switched
+//!   to `Threat Actor`; ThreatIntel scores for the types it has none for, 0 for
+//!   observables); publication dates read from citations as the feed's `dateparser` reads
+//!   them; relationship fields `description`, `lastseenbysource`, `firstseenbysource`;
 //! * relationship names as XSOAR knows them: `indicates` → `indicator-of` (the indicator stays
 //!   entity A; [`ConvertOptions::indicates_as_indicated_by`] writes XSOAR feeds'
 //!   `indicated-by` instead), `originates-from` → `originated-from`, `consists-of` →
@@ -41,7 +50,7 @@
 //!    "created": "2020-01-01T00:00:00.000Z", "modified": "2020-01-01T00:00:00.000Z"},
 //!   {"type": "relationship", "id": "relationship--1", "relationship_type": "uses",
 //!    "source_ref": "malware--1", "target_ref": "attack-pattern--1"},
-//!   {"type": "x-mitre-tactic", "id": "x-mitre-tactic--1", "name": "Initial Access"}
+//!   {"type": "x-mitre-matrix", "id": "x-mitre-matrix--1", "name": "Enterprise ATT&CK"}
 //! ]}"#;
 //! let mut out = Vec::new();
 //! let mut rejects = Vec::new();
@@ -87,6 +96,13 @@ pub struct ConvertOptions {
     /// `switch_intrusion_set_to_threat_actor`). Malware names then get no ` [Malware]` suffix,
     /// as in the feed.
     pub intrusion_set_as_threat_actor: bool,
+    /// Leave tactics out, as XSOAR servers without the `Tactic` indicator type need (the
+    /// feed's versions before it, whose `ThreatIntel` lacks `Tactic`): `x-mitre-tactic` is
+    /// then an unsupported type and techniques get no `relationships` list. By default
+    /// (`false`) an `x-mitre-tactic` becomes a `Tactic` indicator (`TA0005 - Defense
+    /// Evasion`, score 0) and every attack pattern that is not a sub-technique carries
+    /// `part-of` links to its tactics, one per `mitre-attack` kill chain phase.
+    pub no_tactics: bool,
     /// Write STIX `indicates` as `indicated-by` with the indicator as entity A, as XSOAR's
     /// TAXII and Unit 42 feeds do, instead of `indicator-of`. The schema check is made on the
     /// `indicator-of` reading, which is what the relationship means.

@@ -1,11 +1,13 @@
 //! STIX object → XSOAR indicator: the type mapping, the indicator value, the score and the
 //! `fields`.
 //!
-//! The six types XSOAR's ATT&CK feed fetches (attack-pattern, course-of-action,
+//! The types XSOAR's ATT&CK feed fetches (x-mitre-tactic, attack-pattern, course-of-action,
 //! intrusion-set, malware, tool, campaign) are shaped exactly as that feed does. The other
 //! types follow XSOAR's TAXII 2 feeds (`STIX2XSOARParser`): threat-actor, infrastructure,
 //! report, identity, location, vulnerability (→ `CVE`), the cyber-observable objects of STIX
 //! 2.1 and `indicator` objects with a simple pattern.
+
+use std::borrow::Cow;
 
 use relationship_core::{DUMMY_INDICATOR_VALUE, Fields};
 use serde_json::{Map, Value};
@@ -17,6 +19,7 @@ use crate::report::RejectReason;
 
 /// XSOAR type names used by the mapping.
 pub(crate) mod ty {
+    pub const TACTIC: &str = "Tactic";
     pub const ATTACK_PATTERN: &str = "Attack Pattern";
     pub const COURSE_OF_ACTION: &str = "Course of Action";
     pub const INTRUSION_SET: &str = "Intrusion Set";
@@ -49,7 +52,7 @@ pub(crate) mod ty {
 /// What kind of STIX object a `type` names, for the converter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
-    /// One of the six types of XSOAR's ATT&CK feed.
+    /// One of the types of XSOAR's ATT&CK feed.
     Feed(&'static str),
     /// Another SDO with an XSOAR type.
     Sdo(&'static str),
@@ -62,6 +65,7 @@ pub(crate) enum Kind {
 /// The kind of a STIX type, `None` when XSOAR has no type for it.
 pub(crate) fn kind_of(stix_type: &str, opts: &ConvertOptions) -> Option<Kind> {
     Some(match stix_type {
+        "x-mitre-tactic" if !opts.no_tactics => Kind::Feed(ty::TACTIC),
         "attack-pattern" => Kind::Feed(ty::ATTACK_PATTERN),
         "course-of-action" => Kind::Feed(ty::COURSE_OF_ACTION),
         "intrusion-set" if opts.intrusion_set_as_threat_actor => Kind::Feed(ty::THREAT_ACTOR),
@@ -104,6 +108,13 @@ pub(crate) fn score_of(xsoar_type: &str) -> u8 {
     }
 }
 
+/// The score of an indicator of one of the feed's types: the feed's
+/// `INDICATOR_TYPE_TO_SCORE.get(type)`, which has no `Threat Actor` (an intrusion set switched
+/// to a threat actor gets `None`, written `null`).
+pub(crate) fn feed_score(xsoar_type: &str) -> Option<u8> {
+    (xsoar_type != ty::THREAT_ACTOR).then(|| score_of(xsoar_type))
+}
+
 /// Why the value of an indicator may still change once the whole bundle is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Defer {
@@ -118,6 +129,9 @@ pub(crate) enum Defer {
     },
     /// An identity that may be the bundle's author only.
     Identity,
+    /// A technique (not a sub-technique) whose `part-of` links to its tactics are made when
+    /// every tactic of the bundle is known. Its value is final.
+    Tactics,
 }
 
 /// An object mapped to an indicator.
@@ -125,7 +139,7 @@ pub(crate) enum Defer {
 pub(crate) struct Mapped {
     pub value: String,
     pub xsoar_type: &'static str,
-    pub score: u8,
+    pub score: Option<u8>,
     pub fields: Fields,
     pub defer: Defer,
 }
@@ -182,8 +196,8 @@ fn refuse_dummy(stix_type: &str, value: &str) -> Result<(), Refusal> {
 /// fields: its value, MITRE ID and whether the value waits for the end of the bundle.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct FeedHead<'o> {
-    /// The value as read (`name`).
-    pub value: &'o str,
+    /// The value: `name`, for a tactic `<external_id> - <name>`.
+    pub value: Cow<'o, str>,
     /// The MITRE ID (the `mitreid` field).
     pub mitre_id: Option<&'o str>,
     /// Why the value may still change.
@@ -192,7 +206,8 @@ pub(crate) struct FeedHead<'o> {
 
 /// Whether the value of a feed object waits for the end of the bundle: a malware (its name
 /// may be an intrusion set's) unless intrusion sets become threat actors, a sub-technique
-/// (MITRE ID longer than a technique's, or `x_mitre_is_subtechnique`).
+/// (MITRE ID longer than a technique's, or `x_mitre_is_subtechnique`); and whether a
+/// technique waits for the tactics it is linked to ([`Defer::Tactics`]).
 pub(crate) fn feed_defer(
     xsoar_type: &str,
     mitre_id: Option<&str>,
@@ -208,7 +223,36 @@ pub(crate) fn feed_defer(
                 mitre_id: mitre_id.map(str::to_owned),
             }
         }
+        ty::ATTACK_PATTERN if links_to_tactics(xsoar_type, is_subtechnique, opts) => Defer::Tactics,
         _ => Defer::No,
+    }
+}
+
+/// Whether an indicator gets the feed's `part-of` links to its tactics: an attack pattern
+/// whose `x_mitre_is_subtechnique` is falsy, unless tactics are off.
+pub(crate) fn links_to_tactics(
+    xsoar_type: &str,
+    is_subtechnique: bool,
+    opts: &ConvertOptions,
+) -> bool {
+    xsoar_type == ty::ATTACK_PATTERN && !is_subtechnique && !opts.no_tactics
+}
+
+/// A tactic's value, `<external_id> - <name>` (`TA0005 - Defense Evasion`), the id taken
+/// from the FIRST external reference whatever its source, as the feed does.
+fn tactic_value(obj: &Map<String, Value>, name: &str) -> Result<String, Refusal> {
+    let id = obj
+        .get("external_references")
+        .and_then(Value::as_array)
+        .and_then(|refs| refs.first())
+        .and_then(|r| r.get("external_id"))
+        .and_then(Value::as_str);
+    match id {
+        Some(id) => Ok(format!("{id} - {name}")),
+        None => Err((
+            RejectReason::MissingValue,
+            "x-mitre-tactic without a string `external_id` in its first external reference: no indicator value (the feed stops there)".to_owned(),
+        )),
     }
 }
 
@@ -220,8 +264,13 @@ pub(crate) fn feed_head<'o>(
     obj: &'o Map<String, Value>,
     opts: &ConvertOptions,
 ) -> Result<FeedHead<'o>, Refusal> {
-    let value = str_prop(obj, "name").ok_or_else(|| missing(stix_type, "a `name`"))?;
-    refuse_dummy(stix_type, value)?;
+    let name = str_prop(obj, "name").ok_or_else(|| missing(stix_type, "a `name`"))?;
+    let value = if xsoar_type == ty::TACTIC {
+        Cow::Owned(tactic_value(obj, name)?)
+    } else {
+        Cow::Borrowed(name)
+    };
+    refuse_dummy(stix_type, &value)?;
     let mitre_id = attack::mitre_id(obj);
     let is_subtechnique = attack::truthy(obj.get("x_mitre_is_subtechnique"));
     let defer = feed_defer(xsoar_type, mitre_id, is_subtechnique, opts);
@@ -292,9 +341,9 @@ fn feed_object(
     }
 
     Ok(Mapped {
-        value: value.to_owned(),
+        value: value.into_owned(),
         xsoar_type,
-        score: score_of(xsoar_type),
+        score: feed_score(xsoar_type),
         fields: f,
         defer,
     })
@@ -430,7 +479,7 @@ fn sdo(
     Ok(Mapped {
         value: value.to_owned(),
         xsoar_type,
-        score: score_of(xsoar_type),
+        score: Some(score_of(xsoar_type)),
         fields: f,
         defer,
     })
@@ -537,7 +586,7 @@ fn sco(stix_type: &str, obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
     Ok(Mapped {
         value,
         xsoar_type,
-        score: score_of(xsoar_type),
+        score: Some(score_of(xsoar_type)),
         fields: f,
         defer: Defer::No,
     })
@@ -587,7 +636,7 @@ fn indicator(obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
     Ok(Mapped {
         xsoar_type: refine(base, &p.value),
         value: p.value,
-        score: 0,
+        score: Some(0),
         fields: f,
         defer: Defer::No,
     })
@@ -620,7 +669,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             (m.value.as_str(), m.xsoar_type, m.score, &m.defer),
-            ("X", "Malware", 3, &Defer::Malware)
+            ("X", "Malware", Some(3), &Defer::Malware)
         );
         assert_eq!(
             serde_json::to_string(&m.fields).unwrap(),
@@ -649,7 +698,8 @@ mod tests {
             &opts,
         )
         .unwrap();
-        assert_eq!((m.xsoar_type, m.score), ("Threat Actor", 3));
+        // the feed's score table has no Threat Actor: null
+        assert_eq!((m.xsoar_type, m.score), ("Threat Actor", None));
         let keys: Vec<&String> = m.fields.keys().collect();
         assert_eq!(
             keys,
@@ -669,6 +719,63 @@ mod tests {
         assert_eq!(m.fields["trafficlightprotocol"], "AMBER");
         let m = map_with(json!({"type": "malware", "id": "m", "name": "G"}), &opts).unwrap();
         assert_eq!(m.defer, Defer::No);
+    }
+
+    #[test]
+    fn tactics_and_technique_links() {
+        let m = map(json!({"type": "x-mitre-tactic", "id": "x-mitre-tactic--1",
+            "name": "Defense Evasion", "description": "D.(Citation: X)",
+            "external_references": [{"external_id": "TA0005", "source_name": "mitre-attack"}]}))
+        .unwrap();
+        assert_eq!(
+            (m.value.as_str(), m.xsoar_type, m.score, &m.defer),
+            ("TA0005 - Defense Evasion", "Tactic", Some(0), &Defer::No)
+        );
+        assert_eq!(
+            serde_json::to_string(&m.fields).unwrap(),
+            r#"{"stixid":"x-mitre-tactic--1","firstseenbysource":null,"modified":null,"publications":[],"mitreid":"TA0005","tags":["TA0005"],"tlp":"","description":"D."}"#
+        );
+        // the first reference, whatever its source
+        let m = map(json!({"type": "x-mitre-tactic", "id": "t", "name": "N",
+            "external_references": [{"external_id": "X1", "source_name": "other"},
+                                    {"external_id": "TA0001", "source_name": "mitre-attack"}]}))
+        .unwrap();
+        assert_eq!(m.value, "X1 - N");
+        for bad in [
+            json!({"type": "x-mitre-tactic", "id": "t", "name": "N"}),
+            json!({"type": "x-mitre-tactic", "id": "t", "name": "N",
+                   "external_references": [{"source_name": "mitre-attack"}]}),
+        ] {
+            assert_eq!(map(bad).unwrap_err().0, RejectReason::MissingValue);
+        }
+        let no_tactics = ConvertOptions {
+            no_tactics: true,
+            ..ConvertOptions::default()
+        };
+        assert_eq!(kind_of("x-mitre-tactic", &no_tactics), None);
+        let m = map(json!({"type": "attack-pattern", "id": "a", "name": "T"})).unwrap();
+        assert_eq!(m.defer, Defer::Tactics);
+        let m = map_with(
+            json!({"type": "attack-pattern", "id": "a", "name": "T"}),
+            &no_tactics,
+        )
+        .unwrap();
+        assert_eq!(m.defer, Defer::No);
+        // a sub-technique by flag only: no links, and it waits for its parent
+        let m = map(json!({"type": "attack-pattern", "id": "a", "name": "T",
+            "x_mitre_is_subtechnique": true}))
+        .unwrap();
+        assert_eq!(m.defer, Defer::SubTechnique { mitre_id: None });
+        assert!(!links_to_tactics(
+            "Attack Pattern",
+            true,
+            &ConvertOptions::default()
+        ));
+        assert!(links_to_tactics(
+            "Attack Pattern",
+            false,
+            &ConvertOptions::default()
+        ));
     }
 
     #[test]

@@ -15,8 +15,9 @@ pub enum RejectReason {
     /// Not a JSON object, or without a string `type`/`id`, or a property of the wrong JSON
     /// type.
     Malformed,
-    /// A STIX type with no XSOAR counterpart (`x-mitre-tactic`, `marking-definition`,
-    /// `sighting`, `observed-data`, `note`, …).
+    /// A STIX type with no XSOAR counterpart (`x-mitre-matrix`, `marking-definition`,
+    /// `sighting`, `observed-data`, `note`, …; `x-mitre-tactic` with
+    /// [`ConvertOptions::no_tactics`](crate::ConvertOptions::no_tactics)).
     UnsupportedType,
     /// An `identity` that only appears as the `created_by_ref` of other objects (the bundle's
     /// author, such as The MITRE Corporation) and is no relationship endpoint. XSOAR's
@@ -44,11 +45,16 @@ pub enum RejectReason {
     UnknownName,
     /// A `(source type, name, target type)` triple the schema does not allow (strict mode).
     DisallowedTriple,
+    /// A technique's `mitre-attack` kill chain phase whose tactic (by the name the feed
+    /// derives from the phase) was not converted: that one `part-of` link is not written (the
+    /// feed stops the whole fetch there). The technique itself is written; the rejection
+    /// counts the link, not an object of the bundle.
+    MissingTactic,
 }
 
 impl RejectReason {
     /// Every reason, in report order.
-    pub const ALL: [RejectReason; 13] = [
+    pub const ALL: [RejectReason; 14] = [
         RejectReason::Malformed,
         RejectReason::UnsupportedType,
         RejectReason::CreatorIdentity,
@@ -62,6 +68,7 @@ impl RejectReason {
         RejectReason::EndpointNotConverted,
         RejectReason::UnknownName,
         RejectReason::DisallowedTriple,
+        RejectReason::MissingTactic,
     ];
 
     /// The stable kebab-case code written in reject files, e.g. `endpoint-not-converted`.
@@ -80,6 +87,7 @@ impl RejectReason {
             RejectReason::EndpointNotConverted => "endpoint-not-converted",
             RejectReason::UnknownName => "unknown-name",
             RejectReason::DisallowedTriple => "disallowed-triple",
+            RejectReason::MissingTactic => "missing-tactic",
         }
     }
 }
@@ -142,6 +150,10 @@ pub struct ConversionReport {
     pub relationships_by_triple: BTreeMap<Triple, u64>,
     /// Identical relationships written once (counted here, not in the written counts).
     pub duplicate_relationships: u64,
+    /// Relationships made from objects rather than read as objects: the `part-of` links of
+    /// techniques to their tactics, written (counted in the written counts too) or rejected
+    /// ([`RejectReason::MissingTactic`] and the schema's reasons).
+    pub derived_relationships: u64,
     /// Objects not converted, by reason.
     pub rejected_by_reason: BTreeMap<RejectReason, u64>,
     /// Objects not converted, by STIX type.
@@ -183,9 +195,10 @@ impl ConversionReport {
     }
 
     /// Whether every object read is accounted for: written as an indicator or a relationship,
-    /// dropped as an identical repeat, or rejected with a reason.
+    /// dropped as an identical repeat, or rejected with a reason (the derived relationships
+    /// being accounted for the same way).
     pub fn is_balanced(&self) -> bool {
-        self.objects_total()
+        self.objects_total() + self.derived_relationships
             == self.indicators_total()
                 + self.relationships_total()
                 + self.duplicate_relationships
@@ -237,6 +250,13 @@ impl fmt::Display for ConversionReport {
             "relationships written",
             self.relationships_written.iter().map(|(k, v)| (k, *v)),
         )?;
+        if self.derived_relationships > 0 {
+            writeln!(
+                f,
+                "technique-to-tactic links made (written or rejected): {}",
+                self.derived_relationships
+            )?;
+        }
         if self.duplicate_relationships > 0 {
             writeln!(
                 f,

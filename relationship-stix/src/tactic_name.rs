@@ -8,9 +8,6 @@
 //! `And` (also inside a word: `Android` → `android`) becomes `and`. The result is looked up
 //! among the tactics' names to find the tactic's MITRE ID.
 
-// Wired into the converter by a later change; until then only the tests use it.
-#![allow(dead_code)]
-
 /// The tactic name the feed derives from a kill chain phase name
 /// (`defense-evasion` → `Defense Evasion`, `command-and-control` → `Command and Control`).
 pub(crate) fn tactic_name(phase_name: &str) -> String {
