@@ -3,7 +3,7 @@
 Rust converter by applying XSOAR's FeedMitreAttackv2 rules (docs: the reference notes on the
 ATT&CK feed, sections 6.1-6.3) directly to the bundle.
 
-Usage: scripts/attck-expected.py BUNDLE [--threat-actor]
+Usage: scripts/attck-expected.py BUNDLE [--threat-actor] [--no-tactics]
 
 Prints a JSON object: indicators by XSOAR type, relationships by (source type, name, target
 type), objects not converted by reason, and the number of renamed values. The end-to-end test
@@ -14,6 +14,7 @@ import sys
 from collections import Counter
 
 FEED_TYPES = {
+    "x-mitre-tactic": "Tactic",
     "attack-pattern": "Attack Pattern",
     "course-of-action": "Course of Action",
     "intrusion-set": "Intrusion Set",
@@ -34,6 +35,9 @@ def main():
     types = dict(FEED_TYPES)
     if "--threat-actor" in sys.argv[2:]:
         types["intrusion-set"] = "Threat Actor"
+    tactics_on = "--no-tactics" not in sys.argv[2:]
+    if not tactics_on:
+        del types["x-mitre-tactic"]
     objects = json.load(open(path, encoding="utf-8"))["objects"]
 
     seen = set()
@@ -42,6 +46,8 @@ def main():
     rejected = Counter()
     rejected_triples = Counter()
     technique_names = {}
+    tactic_values = {}       # the feed's tactic_name_to_mitre_id, as final values
+    techniques = []          # [indicator, object] of attack patterns that get tactic links
     creators = {o.get("created_by_ref") for o in objects if o.get("created_by_ref")}
     for obj in objects:
         kind = obj.get("type")
@@ -73,7 +79,13 @@ def main():
             continue
         seen.add(obj["id"])
         mid = mitre_id(obj)
-        indicators.append([obj["id"], obj.get("name"), types[kind], mid])
+        value = obj.get("name")
+        if kind == "x-mitre-tactic":
+            value = f'{obj["external_references"][0]["external_id"]} - {obj["name"]}'
+            tactic_values[obj["name"]] = value
+        indicators.append([obj["id"], value, types[kind], mid])
+        if kind == "attack-pattern" and tactics_on and not obj.get("x_mitre_is_subtechnique"):
+            techniques.append(obj)
         if kind == "attack-pattern" and mid:
             technique_names[mid] = obj.get("name")  # the feed's dict assignment: last one wins
 
@@ -95,6 +107,18 @@ def main():
 
     triples = Counter()
     distinct = set()
+    links = 0
+    for obj in techniques:
+        for phase in obj.get("kill_chain_phases", []):
+            if phase.get("kill_chain_name") != "mitre-attack":
+                continue
+            links += 1
+            name = phase["phase_name"].title().replace("-", " ").replace("And", "and")
+            if name in tactic_values:
+                triples["Attack Pattern|part-of|Tactic"] += 1
+            else:
+                rejected["missing-tactic"] += 1
+                rejected_triples["Attack Pattern|part-of|x-mitre-tactic"] += 1
     for rel in relationships:
         a = id_to.get(rel.get("source_ref"))
         b = id_to.get(rel.get("target_ref"))
@@ -115,6 +139,7 @@ def main():
         "relationships_by_triple": dict(sorted(triples.items())),
         "relationships": sum(triples.values()),
         "distinct_relationships": len(distinct),
+        "tactic_links": links,
         "rejected_by_reason": dict(sorted(rejected.items())),
         "rejected_by_triple": dict(sorted(rejected_triples.items())),
         "subtechniques_renamed": renamed,

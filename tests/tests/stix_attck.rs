@@ -63,6 +63,9 @@ struct Written {
     values: Vec<(String, String)>,
     batch_sizes: Vec<usize>,
     dummy_sizes: Vec<usize>,
+    /// Indicators (not dummies) with a `relationships` key, and the relationships on them.
+    techniques_with_list: usize,
+    attached: usize,
 }
 
 fn read_output(output: &str) -> Written {
@@ -76,6 +79,10 @@ fn read_output(output: &str) -> Written {
                 w.dummy_sizes.push(rels.map_or(0, Vec::len));
             } else {
                 let t = ind["type"].as_str().unwrap().to_owned();
+                if let Some(rels) = rels {
+                    w.techniques_with_list += 1;
+                    w.attached += rels.len();
+                }
                 *w.indicators.entry(t.clone()).or_default() += 1;
                 w.values
                     .push((t, ind["value"].as_str().unwrap().to_owned()));
@@ -129,9 +136,11 @@ const INDICATORS: &[(&str, u64)] = &[
     ("Course of Action", 42),
     ("Intrusion Set", 109),
     ("Malware", 379),
+    ("Tactic", 14),
     ("Tool", 64),
 ];
 const RELATIONSHIPS: &[(&str, u64)] = &[
+    ("Attack Pattern|part-of|Tactic", 206),
     ("Attack Pattern|subtechnique-of|Attack Pattern", 352),
     ("Course of Action|mitigates|Attack Pattern", 972),
     ("Intrusion Set|uses|Attack Pattern", 1898),
@@ -141,7 +150,7 @@ const RELATIONSHIPS: &[(&str, u64)] = &[
     ("Tool|uses|Attack Pattern", 436),
 ];
 const REJECTED: &[(RejectReason, u64)] = &[
-    (RejectReason::UnsupportedType, 16),
+    (RejectReason::UnsupportedType, 2),
     (RejectReason::CreatorIdentity, 1),
     (RejectReason::Revoked, 132),
     (RejectReason::Deprecated, 236),
@@ -170,7 +179,9 @@ fn attck_enterprise_converts_like_the_feed() {
     assert_eq!(r.spec_version.as_deref(), Some("2.0"));
     assert_eq!(r.indicators_written, counts(INDICATORS));
     assert_eq!(r.relationships_by_triple, triples(RELATIONSHIPS));
-    assert_eq!(r.relationships_total(), 8642);
+    assert_eq!(r.relationships_total(), 8848);
+    assert_eq!(r.relationships_written["part-of"], 206);
+    assert_eq!(r.derived_relationships, 206);
     assert_eq!(r.duplicate_relationships, 0);
     let rejected: BTreeMap<RejectReason, u64> = REJECTED.iter().copied().collect();
     assert_eq!(r.rejected_by_reason, rejected);
@@ -186,6 +197,7 @@ fn attck_enterprise_converts_like_the_feed() {
     assert_eq!(w.triples, counts(RELATIONSHIPS));
     let reverse: BTreeMap<String, String> = [
         ("mitigates", "mitigated-by"),
+        ("part-of", "contains"),
         ("subtechnique-of", "parent-technique-of"),
         ("uses", "used-by"),
     ]
@@ -203,10 +215,15 @@ fn attck_enterprise_converts_like_the_feed() {
         w.dummy_sizes
     );
     assert_eq!(w.batch_sizes.len() as u64, r.batches.chunks);
+    let value = |t: &str, v: &str| w.values.iter().any(|(a, b)| a == t && b == v);
+    // The 8642 relationship objects go on dummies, the 206 links on their techniques.
     assert_eq!(w.dummy_sizes.iter().sum::<usize>(), 8642);
+    assert_eq!(w.techniques_with_list, 178);
+    assert_eq!(w.attached, 206);
+    assert!(value("Tactic", "TA0005 - Defense Evasion"));
+    assert!(value("Tactic", "TA0011 - Command and Control"));
 
     // Renamed values: 352 sub-techniques `Parent: Sub`, 4 malware with ` [Malware]`.
-    let value = |t: &str, v: &str| w.values.iter().any(|(a, b)| a == t && b == v);
     assert!(value(
         "Attack Pattern",
         "Event Triggered Execution: .bash_profile and .bashrc"
@@ -247,7 +264,7 @@ fn attck_enterprise_converts_like_the_feed() {
         "{:?}",
         &violations[..violations.len().min(5)]
     );
-    assert_eq!((stats.indicators, stats.relationships), (1124, 8642));
+    assert_eq!((stats.indicators, stats.relationships), (1138, 8848));
     assert!(stats.largest_batch <= 2000);
     let reject_lines: Vec<Value> = c
         .rejects
@@ -315,4 +332,60 @@ fn attck_enterprise_with_threat_actors_and_attached_relationships() {
         &violations[..violations.len().min(5)]
     );
     assert!(c.report.is_balanced());
+}
+
+#[test]
+fn attck_enterprise_threat_actor_scores_are_null_and_raw_descriptions_clean() {
+    let Some(bytes) = bundle() else { return };
+    let opts = ConvertOptions {
+        intrusion_set_as_threat_actor: true,
+        ..ConvertOptions::default()
+    };
+    let c = run(&bytes, &opts);
+    let mut actors = 0;
+    for line in c.output.lines() {
+        let batch: Vec<Value> = serde_json::from_str(line).unwrap();
+        for ind in batch.iter().filter(|i| i["value"] != "$$DummyIndicator$$") {
+            // The feed's score table has no Threat Actor: the key is there, null.
+            if ind["type"] == "Threat Actor" {
+                actors += 1;
+                assert_eq!(ind.get("score"), Some(&Value::Null));
+            }
+            // rawJSON's description is the feed's cleaned text, as in fields.
+            assert_eq!(ind["rawJSON"]["description"], ind["fields"]["description"]);
+            assert!(
+                !ind["rawJSON"]["description"]
+                    .as_str()
+                    .unwrap()
+                    .contains("(Citation:")
+            );
+        }
+    }
+    assert_eq!(actors, 109);
+    // Key order as the feed builds the indicator dict.
+    assert!(c.output.starts_with(r#"[{"value":"#));
+    assert!(c.output.contains(r#"","score":null,"type":"Threat Actor","rawJSON":{"#));
+}
+
+#[test]
+fn attck_enterprise_without_tactics() {
+    let Some(bytes) = bundle() else { return };
+    let opts = ConvertOptions {
+        no_tactics: true,
+        ..ConvertOptions::default()
+    };
+    let c = run(&bytes, &opts);
+    let r = &c.report;
+    let without: Vec<(&str, u64)> = INDICATORS
+        .iter()
+        .copied()
+        .filter(|(k, _)| *k != "Tactic")
+        .collect();
+    assert_eq!(r.indicators_written, counts(&without));
+    assert_eq!(r.relationships_total(), 8642);
+    assert_eq!(r.derived_relationships, 0);
+    assert_eq!(r.rejected(RejectReason::UnsupportedType), 16);
+    assert!(r.is_balanced());
+    let w = read_output(&c.output);
+    assert_eq!(w.techniques_with_list, 0);
 }
