@@ -1033,6 +1033,14 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
         let mut endpoints: Option<HashSet<usize>> = None;
         let pending = std::mem::take(&mut self.pending);
         let subtechnique_of = self.names.iter().position(|n| &**n == "subtechnique-of");
+        // Values already final (a technique that waits only for its tactics) are known first:
+        // a sub-technique may find its parent among them.
+        for d in deferred
+            .iter()
+            .filter(|d| matches!(d.defer, Defer::No | Defer::Tactics))
+        {
+            self.register(d.id, &d.value, d.xsoar_type);
+        }
         for mut d in deferred {
             match &d.defer {
                 Defer::No | Defer::Tactics => {}

@@ -248,6 +248,8 @@ fn relationship() -> impl Strategy<Value = Value> {
 fn other() -> impl Strategy<Value = Value> {
     prop::sample::select(vec![
         json!({"type": "x-mitre-tactic", "id": "x-mitre-tactic--0", "name": "Execution", "x_mitre_shortname": "execution"}),
+        json!({"type": "x-mitre-tactic", "id": "x-mitre-tactic--1", "name": "Defense Evasion",
+               "external_references": [{"external_id": "TA0005", "source_name": "mitre-attack"}]}),
         json!({"type": "identity", "id": "identity--0", "name": "The MITRE Corporation", "identity_class": "organization"}),
         json!({"type": "marking-definition", "id": "marking-definition--0", "definition_type": "tlp", "definition": {"tlp": "white"}}),
         json!(5),
@@ -315,31 +317,34 @@ fn bundle_with(dummy: bool) -> impl Strategy<Value = Value> {
 
 fn options() -> impl Strategy<Value = ConvertOptions> {
     (
-        (any::<bool>(), any::<bool>(), any::<bool>()),
+        (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()),
         prop_oneof![4 => Just(Mode::Strict), 1 => Just(Mode::Lenient)],
         (1usize..6, any::<bool>(), any::<bool>()),
         any::<bool>(),
     )
         .prop_map(
-            |((isa, indicated_by, creators), mode, (size, attach, dedup), python)| ConvertOptions {
-                intrusion_set_as_threat_actor: isa,
-                indicates_as_indicated_by: indicated_by,
-                creator_identities: creators,
-                mode,
-                batch: BatchOptions {
-                    batch_size: size,
-                    placement: if attach {
-                        Placement::Attach
-                    } else {
-                        Placement::Dummy
+            |((isa, indicated_by, creators, no_tactics), mode, (size, attach, dedup), python)| {
+                ConvertOptions {
+                    intrusion_set_as_threat_actor: isa,
+                    no_tactics,
+                    indicates_as_indicated_by: indicated_by,
+                    creator_identities: creators,
+                    mode,
+                    batch: BatchOptions {
+                        batch_size: size,
+                        placement: if attach {
+                            Placement::Attach
+                        } else {
+                            Placement::Dummy
+                        },
+                        dedup,
                     },
-                    dedup,
-                },
-                style: if python {
-                    JsonStyle::Python
-                } else {
-                    JsonStyle::Compact
-                },
+                    style: if python {
+                        JsonStyle::Python
+                    } else {
+                        JsonStyle::Compact
+                    },
+                }
             },
         )
 }

@@ -364,7 +364,10 @@ fn attck_enterprise_threat_actor_scores_are_null_and_raw_descriptions_clean() {
     assert_eq!(actors, 109);
     // Key order as the feed builds the indicator dict.
     assert!(c.output.starts_with(r#"[{"value":"#));
-    assert!(c.output.contains(r#"","score":null,"type":"Threat Actor","rawJSON":{"#));
+    assert!(
+        c.output
+            .contains(r#"","score":null,"type":"Threat Actor","rawJSON":{"#)
+    );
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! The handwritten STIX 2.1 bundle `tests/fixtures/stix/bundle-2.1.json`: cyber-observables,
 //! the SDOs XSOAR's TAXII feeds map, `indicator` patterns, the relationship renames, and one
-//! or more objects for every rejection reason. The expected figures are worked out by hand in
-//! the comments below, object by object.
+//! or more objects for every rejection reason, and ATT&CK tactics: two tactics (one after the
+//! techniques), a technique linked to both, one of its phases naming a tactic that is not in
+//! the bundle, a technique without phases (an empty list), a sub-technique with a phase (no
+//! list). The expected figures are worked out by hand in the comments below, object by object.
 
 use std::collections::BTreeMap;
 
@@ -86,13 +88,14 @@ fn every_object_is_written_or_rejected_with_its_reason() {
     let c = run(&ConvertOptions::default());
     let r = &c.report;
     assert_eq!(r.spec_version, None); // STIX 2.1 bundles carry no spec_version
-    assert_eq!(r.objects_total(), 72);
+    assert_eq!(r.objects_total(), 74);
 
-    // 30 indicators: objects 2-9 and 11-32 minus the ones rejected below.
+    // 33 indicators: objects 2-9, 11-32 and the two tactics (39, 72) and Masquerading (73),
+    // minus the ones rejected below.
     let expected: BTreeMap<String, u64> = [
         ("ASN", 1),
         ("Account", 1),
-        ("Attack Pattern", 3),
+        ("Attack Pattern", 4),
         ("CIDR", 1),
         ("CVE", 1),
         ("Campaign", 1),
@@ -111,6 +114,7 @@ fn every_object_is_written_or_rejected_with_its_reason() {
         ("Registry Key", 1),
         ("Report", 1),
         ("Software", 1),
+        ("Tactic", 2),
         ("Threat Actor", 1),
         ("Tool", 1),
         ("URL", 1),
@@ -121,15 +125,20 @@ fn every_object_is_written_or_rejected_with_its_reason() {
     assert_eq!(r.indicators_written, expected);
 
     // 17 relationships written; the 27th is an identical copy of the first (another id).
-    assert_eq!(r.relationships_total(), 17);
+    // And 2 technique-to-tactic links of the 3 made (command-and-control has no tactic).
+    assert_eq!(r.relationships_total(), 19);
+    assert_eq!(r.relationships_written["part-of"], 3); // with IP part-of ASN
+    assert_eq!(r.derived_relationships, 3);
     assert_eq!(r.duplicate_relationships, 1);
     let (inds, rels) = items(&c.output);
-    assert_eq!(inds.len(), 30);
+    assert_eq!(inds.len(), 33);
     let mut got: Vec<String> = rels.iter().map(triple).collect();
     got.sort();
     assert_eq!(
         got,
         [
+            "Attack Pattern part-of Tactic",
+            "Attack Pattern part-of Tactic",
             "Attack Pattern subtechnique-of Attack Pattern",
             "Attack Pattern subtechnique-of Attack Pattern",
             "Campaign attributed-to Threat Actor",
@@ -153,7 +162,7 @@ fn every_object_is_written_or_rejected_with_its_reason() {
     use RejectReason::*;
     let rejected: BTreeMap<RejectReason, u64> = [
         (Malformed, 4),          // 42, no type, no id, relationship without target_ref
-        (UnsupportedType, 4),    // marking-definition, x-mitre-tactic, observed-data, sighting
+        (UnsupportedType, 3),    // marking-definition, observed-data, sighting
         (CreatorIdentity, 1),    // Example CERT: only a created_by_ref
         (Revoked, 1),            // Retired Loader
         (Deprecated, 1),         // Old Technique
@@ -164,6 +173,7 @@ fn every_object_is_written_or_rejected_with_its_reason() {
         (EndpointNotConverted, 3), // revoked source, target not in the bundle, observed-data target
         (UnknownName, 2),          // located-at, derived-from
         (DisallowedTriple, 1),     // URL resolves-to IP
+        (MissingTactic, 1),        // Phishing's command-and-control phase: no such tactic
     ]
     .into();
     assert_eq!(r.rejected_by_reason, rejected);
@@ -178,6 +188,18 @@ fn every_object_is_written_or_rejected_with_its_reason() {
             .unwrap_or_else(|| panic!("{p}"))
     };
     assert_eq!(by_path("objects[42]")["object"], 42);
+    let missing = by_path("objects[7]");
+    assert_eq!(missing["reason"], "missing-tactic");
+    assert_eq!(
+        missing["message"],
+        "kill chain phase `command-and-control` of `attack-pattern--e0000000-0000-4000-8000-000000000001`: no tactic named `Command and Control` was converted from the bundle, so its part-of link is not written"
+    );
+    assert_eq!(missing["object"]["name"], "Phishing");
+    assert_eq!(
+        r.rejected_by_triple
+            [&relationship_stix::Triple::new("Attack Pattern", "part-of", "x-mitre-tactic")],
+        1
+    );
     assert_eq!(by_path("objects[42]")["reason"], "malformed");
     assert_eq!(by_path("objects[0]")["reason"], "creator-identity");
     assert_eq!(by_path("objects[36]")["reason"], "duplicate-id");
@@ -256,9 +278,11 @@ fn values_fields_and_renames() {
         assert_eq!(indicator(&inds, value)["type"], ty, "{value}");
     }
     // Indicator bytes: key order, the feed's fields, the source object as rawJSON.
+    // (value, score, type as the feed builds it; rawJSON's description as the feed leaves it:
+    // cleaned of citations, added as "" at the end when the object had none.)
     let is = serde_json::to_string(indicator(&inds, "Kobalt Spider")).unwrap();
-    assert!(is.starts_with(r#"{"value":"Kobalt Spider","type":"Intrusion Set","score":3,"rawJSON":{"type":"intrusion-set","spec_version":"2.1","#), "{is}");
-    assert!(is.ends_with(r#""fields":{"stixid":"intrusion-set--b0000000-0000-4000-8000-000000000001","firstseenbysource":"2024-01-03T00:00:00.000Z","modified":"2024-02-03T00:00:00.000Z","publications":[],"mitreid":"G9001","tags":["G9001"],"tlp":"GREEN","description":"","aliases":["Kobalt Spider","KS-12"],"trafficlightprotocol":"GREEN"}}"#), "{is}");
+    assert!(is.starts_with(r#"{"value":"Kobalt Spider","score":3,"type":"Intrusion Set","rawJSON":{"type":"intrusion-set","spec_version":"2.1","#), "{is}");
+    assert!(is.ends_with(r#""description":""},"fields":{"stixid":"intrusion-set--b0000000-0000-4000-8000-000000000001","firstseenbysource":"2024-01-03T00:00:00.000Z","modified":"2024-02-03T00:00:00.000Z","publications":[],"mitreid":"G9001","tags":["G9001"],"tlp":"GREEN","description":"","aliases":["Kobalt Spider","KS-12"],"trafficlightprotocol":"GREEN"}}"#), "{is}");
     let mw = indicator(&inds, "Kobalt Spider [Malware]");
     assert_eq!(
         mw["fields"]["description"],
@@ -270,14 +294,44 @@ fn values_fields_and_renames() {
     );
     assert_eq!(
         mw["rawJSON"]["description"],
-        "Backdoor named after its group (Citation: Example 2024). Drops files."
+        "Backdoor named after its group . Drops files."
     );
     let ap = indicator(&inds, "Phishing");
     assert_eq!(
         ap["fields"]["killchainphases"],
-        serde_json::json!(["Initial Access"])
+        serde_json::json!([
+            "Initial Access",
+            "Defense Evasion",
+            "Delivery",
+            "Command & Control"
+        ])
     );
     assert_eq!(ap["score"], 2);
+
+    // Tactics, and the techniques' links to them, in the feed's shape.
+    let tactic = serde_json::to_string(indicator(&inds, "TA0005 - Defense Evasion")).unwrap();
+    assert!(tactic.starts_with(r#"{"value":"TA0005 - Defense Evasion","score":0,"type":"Tactic","rawJSON":{"type":"x-mitre-tactic","#), "{tactic}");
+    assert!(tactic.ends_with(r#""fields":{"stixid":"x-mitre-tactic--80000000-0000-4000-8000-000000000002","firstseenbysource":"2024-01-01T00:00:00.000Z","modified":"2024-01-01T00:00:00.000Z","publications":[],"mitreid":"TA0005","tags":["TA0005"],"tlp":"","description":"The adversary is trying to avoid being detected."}}"#), "{tactic}");
+    assert_eq!(
+        indicator(&inds, "TA0001 - Initial Access")["type"],
+        "Tactic"
+    );
+    let links = serde_json::to_string(&ap["relationships"]).unwrap();
+    assert_eq!(
+        links,
+        r#"[{"name":"part-of","reverseName":"contains","type":"IndicatorToIndicator","entityA":"Phishing","entityAFamily":"Indicator","entityAType":"Attack Pattern","entityB":"TA0001 - Initial Access","entityBFamily":"Indicator","entityBType":"Tactic","fields":{}},{"name":"part-of","reverseName":"contains","type":"IndicatorToIndicator","entityA":"Phishing","entityAFamily":"Indicator","entityAType":"Attack Pattern","entityB":"TA0005 - Defense Evasion","entityBFamily":"Indicator","entityBType":"Tactic","fields":{}}]"#
+    );
+    // A technique without phases has an empty list, the last key; a sub-technique none.
+    let masq = serde_json::to_string(indicator(&inds, "Masquerading")).unwrap();
+    assert!(
+        masq.ends_with(r#""operatingsystemrefs":null},"relationships":[]}"#),
+        "{masq}"
+    );
+    assert!(
+        indicator(&inds, "Phishing: Spearphishing Link")
+            .get("relationships")
+            .is_none()
+    );
     assert_eq!(
         indicator(&inds, "Nightjar Crew")["fields"]["sophistication"],
         "advanced"
@@ -357,7 +411,7 @@ fn lenient_mode_is_xsoars_behaviour() {
     let c = run(&opts);
     assert_eq!(c.report.rejected(RejectReason::UnknownName), 0);
     assert_eq!(c.report.rejected(RejectReason::DisallowedTriple), 0);
-    assert_eq!(c.report.relationships_total(), 20);
+    assert_eq!(c.report.relationships_total(), 22); // 20 and the 2 tactic links
     let (_, rels) = items(&c.output);
     let located = rels.iter().find(|r| r["name"] == "located-at").unwrap();
     assert_eq!(located["reverseName"], "related-to");
@@ -398,7 +452,7 @@ fn python_json_and_small_batches() {
     let c = run(&opts);
     assert!(
         c.output.contains(
-            r#"{"value": "\u017daba Loader", "type": "Malware", "score": 3, "rawJSON": {"#
+            r#"{"value": "\u017daba Loader", "score": 3, "type": "Malware", "rawJSON": {"#
         )
     );
     let sizes: Vec<usize> = c
@@ -408,7 +462,7 @@ fn python_json_and_small_batches() {
         .collect();
     assert!(sizes.iter().all(|&n| (1..=7).contains(&n)), "{sizes:?}");
     let (inds, rels) = items(&c.output);
-    assert_eq!((inds.len(), rels.len()), (30, 17));
+    assert_eq!((inds.len(), rels.len()), (33, 19));
 }
 
 #[test]
@@ -448,11 +502,14 @@ fn the_summary_table_lists_every_count() {
     let c = run(&ConvertOptions::default());
     let table = c.report.to_string();
     for needle in [
-        "objects read: 72",
-        "indicators written: 30",
-        "relationships written: 17",
+        "objects read: 74",
+        "indicators written: 33",
+        "relationships written: 19",
+        "technique-to-tactic links made (written or rejected): 3",
         "identical relationships written once: 1",
         "rejected: 24",
+        "  missing-tactic                 1",
+        "Attack Pattern --part-of--> x-mitre-tactic",
         "  endpoint-not-converted         3",
         "URL --resolves-to--> IP",
         "batches written: 1 (1 dummy indicators)",
