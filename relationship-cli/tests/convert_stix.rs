@@ -48,21 +48,23 @@ fn converts_to_stdout_with_the_summary_on_stderr() {
     let stderr = String::from_utf8(out.stderr.clone()).unwrap();
     // No progress bar when stderr is not a terminal: the summary table is all there is.
     assert!(
-        stderr.starts_with("STIX bundle (spec_version not given)\nobjects read: 72\n"),
+        stderr.starts_with("STIX bundle (spec_version not given)\nobjects read: 74\n"),
         "{stderr}"
     );
     for needle in [
-        "indicators written: 30",
-        "relationships written: 17",
+        "indicators written: 33",
+        "relationships written: 19",
         "rejected: 24",
         "  unknown-name                   2",
+        "  missing-tactic                 1",
     ] {
         assert!(stderr.contains(needle), "{needle:?} in {stderr}");
     }
     let b = batches(&stdout);
     assert_eq!(b.len(), 1);
-    assert_eq!(b[0].len(), 31); // 30 indicators and the dummy
-    assert!(stdout.contains(r#""value":"Kobalt Spider [Malware]","type":"Malware","score":3"#));
+    assert_eq!(b[0].len(), 34); // 33 indicators and the dummy
+    assert!(stdout.contains(r#""value":"Kobalt Spider [Malware]","score":3,"type":"Malware""#));
+    assert!(stdout.contains(r#""value":"TA0005 - Defense Evasion","score":0,"type":"Tactic""#));
 }
 
 #[test]
@@ -80,7 +82,7 @@ fn output_and_reject_files() {
         .success()
         .stdout("");
     let text = std::fs::read_to_string(&out).unwrap();
-    assert!(text.contains(r#"{"value": "\u017daba Loader", "type": "Malware""#));
+    assert!(text.contains(r#"{"value": "\u017daba Loader", "score": 3, "type": "Malware""#));
     assert!(batches(&text).iter().all(|b| (1..=5).contains(&b.len())));
     let rejected: Vec<Value> = std::fs::read_to_string(&rejects)
         .unwrap()
@@ -97,7 +99,7 @@ fn output_and_reject_files() {
         .arg(&out)
         .assert()
         .success()
-        .stdout(predicate::str::contains(": ok — 10 batches, 30 indicators, 4 dummy indicators, 17 relationships, largest batch 5"));
+        .stdout(predicate::str::contains(": ok — 10 batches, 33 indicators, 4 dummy indicators, 19 relationships, largest batch 5"));
 }
 
 #[test]
@@ -112,7 +114,12 @@ fn options_change_types_names_and_placement() {
         String::from_utf8(a.get_output().stdout.clone()).unwrap()
     };
     let ta = run(&["--intrusion-set-as-threat-actor"]);
-    assert!(ta.contains(r#""value":"Kobalt Spider","type":"Threat Actor""#));
+    // The feed's score table has no Threat Actor: null.
+    assert!(ta.contains(r#""value":"Kobalt Spider","score":null,"type":"Threat Actor""#));
+    let no_tactics = run(&["--no-tactics"]);
+    assert!(!no_tactics.contains(r#""type":"Tactic""#));
+    assert!(!no_tactics.contains(r#""relationships":[]"#));
+    assert!(!no_tactics.contains(r#""entityBType":"Tactic""#));
     assert!(!ta.contains("[Malware]"));
     let ib = run(&["--indicated-by"]);
     assert!(ib.contains(r#""name":"indicated-by","reverseName":"indicator-of","type":"IndicatorToIndicator","entityA":"192.0.2.99""#));
@@ -129,7 +136,7 @@ fn options_change_types_names_and_placement() {
         "Kobalt Spider [Malware]"
     );
     let creators = run(&["--creator-identities"]);
-    assert!(creators.contains(r#""value":"Example CERT","type":"Identity""#));
+    assert!(creators.contains(r#""value":"Example CERT","score":0,"type":"Identity""#));
     xsoar_rel()
         .args(["convert-stix", "--attach", "--dummy"])
         .arg(bundle())
@@ -157,7 +164,7 @@ fn stdin_and_pipe_into_validate() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
-            "-: ok — 1 batches, 30 indicators, 1 dummy indicators, 17 relationships",
+            "-: ok — 1 batches, 33 indicators, 1 dummy indicators, 19 relationships",
         ));
 }
 
@@ -213,9 +220,15 @@ fn help_explains_with_examples() {
         .assert()
         .success()
         .stdout(
-            predicate::str::contains("--reject-file").and(predicate::str::contains(
-                "xsoar-rel convert-stix data/attck/enterprise.json",
-            )),
+            predicate::str::contains("--reject-file")
+                .and(predicate::str::contains(
+                    "xsoar-rel convert-stix data/attck/enterprise.json",
+                ))
+                .and(predicate::str::contains("--no-tactics"))
+                .and(predicate::str::contains(
+                    "2e2facd30b8a79670ee7d90cd2a62c29f292610f",
+                ))
+                .and(predicate::str::contains("Deliberate differences from the feed")),
         );
 }
 
@@ -244,13 +257,15 @@ fn attck_enterprise_when_fetched() {
         .assert()
         .success()
         .stderr(
-            predicate::str::contains("indicators written: 1124")
-                .and(predicate::str::contains("relationships written: 8642")),
+            predicate::str::contains("indicators written: 1138")
+                .and(predicate::str::contains("relationships written: 8848"))
+                .and(predicate::str::contains("  Tactic                  14"))
+                .and(predicate::str::contains("  part-of               206")),
         );
     xsoar_rel()
         .arg("validate")
         .arg(&out)
         .assert()
         .success()
-        .stdout(predicate::str::contains("5 batches, 1124 indicators, 5 dummy indicators, 8642 relationships, largest batch 1125"));
+        .stdout(predicate::str::contains("5 batches, 1138 indicators, 5 dummy indicators, 8848 relationships, largest batch 1139"));
 }
