@@ -228,7 +228,9 @@ fn help_explains_with_examples() {
                 .and(predicate::str::contains(
                     "2e2facd30b8a79670ee7d90cd2a62c29f292610f",
                 ))
-                .and(predicate::str::contains("Deliberate differences from the feed")),
+                .and(predicate::str::contains(
+                    "Deliberate differences from the feed",
+                )),
         );
 }
 
