@@ -1429,6 +1429,37 @@ mod tests {
     }
 
     #[test]
+    fn an_element_nested_too_deep_is_located_in_the_bundle() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let text =
+            format!("{{\"type\": \"bundle\",\n\"objects\": [{{\"type\": \"tool\"}},\n  {deep}]}}");
+        let schema = relationship_core::xsoar::schema();
+        let opts = ConvertOptions::default();
+        let err = run(
+            text.as_bytes(),
+            Vec::new(),
+            schema,
+            &opts,
+            None,
+            &mut |_| {},
+        )
+        .unwrap_err();
+        let ConvertError::Json {
+            line,
+            column,
+            path,
+            message,
+        } = err
+        else {
+            panic!("{err}");
+        };
+        assert_eq!((line, path.as_str()), (3, "objects[1]"));
+        assert!(message.contains("recursion limit"), "{message}");
+        // The element starts in column 3; serde_json stops at its 128th `[`.
+        assert_eq!(column, 2 + 128);
+    }
+
+    #[test]
     fn relationships_before_their_endpoints_resolve_to_final_values() {
         let (report, out) = convert_text(BUNDLE, &ConvertOptions::default());
         assert!(report.is_balanced());
