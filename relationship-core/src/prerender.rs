@@ -28,6 +28,7 @@ use std::marker::PhantomData;
 use serde::Serialize;
 use serde_json::ser::{CompactFormatter, Serializer};
 
+use crate::indicator::{DUMMY_INDICATOR_VALUE, IndicatorObject};
 use crate::json::{JsonStyle, PythonFormatter};
 use crate::relationship::{EntityRelationship, Fields};
 use crate::typed::{IndicatorType, RelationshipName};
@@ -175,6 +176,58 @@ fn write_indicator_general<W: Write + ?Sized>(
     w.write_all(k.fields)?;
     write_fields(w, &rel.fields, style)?;
     w.write_all(b"}")
+}
+
+/// Writes `obj` as its `Serialize` impl does, with every relationship through
+/// [`write_indicator`].
+pub(crate) fn write_indicator_object<W: Write + ?Sized>(
+    w: &mut W,
+    obj: &IndicatorObject,
+    style: JsonStyle,
+) -> io::Result<()> {
+    let (colon, comma): (&[u8], &[u8]) = match style {
+        JsonStyle::Compact => (b":", b","),
+        JsonStyle::Python => (b": ", b", "),
+    };
+    let key = |w: &mut W, first: bool, key: &[u8]| -> io::Result<()> {
+        if !first {
+            w.write_all(comma)?;
+        }
+        w.write_all(b"\"")?;
+        w.write_all(key)?;
+        w.write_all(b"\"")?;
+        w.write_all(colon)
+    };
+    w.write_all(b"{")?;
+    if obj.is_dummy() {
+        key(w, true, b"value")?;
+        write_str(w, DUMMY_INDICATOR_VALUE, style)?;
+    } else {
+        key(w, true, b"value")?;
+        write_str(w, &obj.value, style)?;
+        key(w, false, b"type")?;
+        write_str(w, &obj.indicator_type, style)?;
+        if let Some(score) = obj.score {
+            key(w, false, b"score")?;
+            crate::json::write_json(w, &score, style)?;
+        }
+        key(w, false, b"rawJSON")?;
+        crate::json::write_json(w, &obj.raw_json, style)?;
+        key(w, false, b"fields")?;
+        write_fields(w, &obj.fields, style)?;
+        if obj.relationships.is_empty() {
+            return w.write_all(b"}");
+        }
+    }
+    key(w, false, b"relationships")?;
+    w.write_all(b"[")?;
+    for (i, rel) in obj.relationships.iter().enumerate() {
+        if i > 0 {
+            w.write_all(comma)?;
+        }
+        write_indicator(w, rel, style)?;
+    }
+    w.write_all(b"]}")
 }
 
 /// A fixed-capacity byte buffer filled at compile time.

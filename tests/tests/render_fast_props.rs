@@ -2,7 +2,7 @@
 //! `to_indicator()` with serde, in both styles, for random relationships: made at run time
 //! (`EntityRelationship::new`, the general writer), made by typed constructors (constant
 //! parts pre-rendered at compile time), and made by typed constructors whose markers have
-//! names that must be escaped (no template).
+//! names that must be escaped (no template). Likewise `IndicatorObject::write_json`.
 
 use proptest::prelude::*;
 use relationship_core::json::{self, JsonStyle};
@@ -11,7 +11,7 @@ use relationship_core::typed::{IndicatorType, RelationshipName};
 use relationship_core::xsoar::types::{
     Account, AttackPattern, CourseOfAction, Cve, Domain, Host, IntrusionSet, Ip, Malware,
 };
-use relationship_core::{EntityRelationship, Fields, Reliability};
+use relationship_core::{EntityRelationship, Fields, IndicatorObject, Reliability};
 use serde_json::{Map, Number, Value};
 
 fn text() -> impl Strategy<Value = String> {
@@ -120,6 +120,54 @@ proptest! {
         let rel = typed(kind, a, b);
         same_bytes(&rel)?;
         same_bytes(&rel.clone().with_fields(fields))?;
+    }
+}
+
+prop_compose! {
+    fn any_relationship()(
+        typed_kind in prop::option::of(any::<u8>()),
+        name in text(), a in text(), b in text(), fields in fields(),
+    ) -> EntityRelationship {
+        let rel = match typed_kind {
+            Some(kind) => typed(kind, a, b),
+            None => EntityRelationship::new(name, "rev", a, "Account", b, "Host"),
+        };
+        rel.with_fields(fields)
+    }
+}
+
+prop_compose! {
+    fn indicator_object()(
+        dummy in any::<bool>(), value in text(), kind in text(),
+        score in prop::option::of(any::<u8>()), raw in json_value(), fields in fields(),
+        rels in prop::collection::vec(any_relationship(), 0..4),
+    ) -> IndicatorObject {
+        if dummy {
+            return IndicatorObject::dummy(rels);
+        }
+        let mut obj = IndicatorObject::new(value, kind).with_raw_json(raw).with_fields(fields);
+        obj.score = score;
+        obj.relationships = rels;
+        obj
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn indicator_objects_render_the_same(obj in indicator_object()) {
+        for style in [JsonStyle::Compact, JsonStyle::Python] {
+            let want = json::to_vec(&obj, style).unwrap();
+            let mut fast = Vec::new();
+            obj.write_json(&mut fast, style).unwrap();
+            prop_assert_eq!(
+                String::from_utf8_lossy(&fast),
+                String::from_utf8_lossy(&want),
+                "{:?}",
+                style
+            );
+        }
     }
 }
 
