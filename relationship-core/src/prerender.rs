@@ -282,7 +282,7 @@ impl<const N: usize> ConstBuf<N> {
     }
 }
 
-const fn head(style: JsonStyle, name: &str, reverse: &str) -> ConstBuf<512> {
+const fn head<const N: usize>(style: JsonStyle, name: &str, reverse: &str) -> ConstBuf<N> {
     let k = keys(style);
     ConstBuf::new()
         .push(k.name)
@@ -292,7 +292,7 @@ const fn head(style: JsonStyle, name: &str, reverse: &str) -> ConstBuf<512> {
         .push(k.type_entity_a)
 }
 
-const fn mid(style: JsonStyle, entity_a_type: &str) -> ConstBuf<256> {
+const fn mid<const N: usize>(style: JsonStyle, entity_a_type: &str) -> ConstBuf<N> {
     let k = keys(style);
     ConstBuf::new()
         .push(k.entity_a_type)
@@ -300,7 +300,7 @@ const fn mid(style: JsonStyle, entity_a_type: &str) -> ConstBuf<256> {
         .push(k.entity_b)
 }
 
-const fn tail(style: JsonStyle, entity_b_type: &str) -> ConstBuf<256> {
+const fn tail<const N: usize>(style: JsonStyle, entity_b_type: &str) -> ConstBuf<N> {
     let k = keys(style);
     ConstBuf::new()
         .push(k.entity_b_type)
@@ -308,29 +308,60 @@ const fn tail(style: JsonStyle, entity_b_type: &str) -> ConstBuf<256> {
         .push(k.fields)
 }
 
+/// The fragment in the small buffer when it fits, else in the large one. Only the buffer the
+/// result points into is kept in the binary, so the usual short names cost a small buffer.
+const fn pick<const S: usize, const L: usize>(
+    small: &'static ConstBuf<S>,
+    large: &'static ConstBuf<L>,
+) -> Option<&'static [u8]> {
+    match small.get() {
+        Some(fragment) => Some(fragment),
+        None => large.get(),
+    }
+}
+
+/// Buffer sizes: the small ones hold every fragment of the default schema, the large ones
+/// names of up to 200 characters (the schema limit) in both styles.
+const HEAD_SMALL: usize = 128;
+const HEAD_LARGE: usize = 512;
+const TYPE_SMALL: usize = 96;
+const TYPE_LARGE: usize = 320;
+
 /// The head fragments of the relationship marker `R`, in both styles.
 struct Head<R>(PhantomData<fn() -> R>);
 
 impl<R: RelationshipName> Head<R> {
-    const COMPACT_BUF: &'static ConstBuf<512> = &head(JsonStyle::Compact, R::NAME, R::REVERSE);
-    const PYTHON_BUF: &'static ConstBuf<512> = &head(JsonStyle::Python, R::NAME, R::REVERSE);
-    const COMPACT: Option<&'static [u8]> = Self::COMPACT_BUF.get();
-    const PYTHON: Option<&'static [u8]> = Self::PYTHON_BUF.get();
+    const COMPACT: Option<&'static [u8]> = pick::<HEAD_SMALL, HEAD_LARGE>(
+        &head(JsonStyle::Compact, R::NAME, R::REVERSE),
+        &head(JsonStyle::Compact, R::NAME, R::REVERSE),
+    );
+    const PYTHON: Option<&'static [u8]> = pick::<HEAD_SMALL, HEAD_LARGE>(
+        &head(JsonStyle::Python, R::NAME, R::REVERSE),
+        &head(JsonStyle::Python, R::NAME, R::REVERSE),
+    );
 }
 
-/// The fragments after entity A (`Mid`, of type `K`) and after entity B (`Tail`, of type
-/// `K`), in both styles.
+/// The fragments after entity A (`MID_*`, of type `K`) and after entity B (`TAIL_*`, of
+/// type `K`), in both styles.
 struct Entity<K>(PhantomData<fn() -> K>);
 
 impl<K: IndicatorType> Entity<K> {
-    const MID_COMPACT_BUF: &'static ConstBuf<256> = &mid(JsonStyle::Compact, K::NAME);
-    const MID_PYTHON_BUF: &'static ConstBuf<256> = &mid(JsonStyle::Python, K::NAME);
-    const TAIL_COMPACT_BUF: &'static ConstBuf<256> = &tail(JsonStyle::Compact, K::NAME);
-    const TAIL_PYTHON_BUF: &'static ConstBuf<256> = &tail(JsonStyle::Python, K::NAME);
-    const MID_COMPACT: Option<&'static [u8]> = Self::MID_COMPACT_BUF.get();
-    const MID_PYTHON: Option<&'static [u8]> = Self::MID_PYTHON_BUF.get();
-    const TAIL_COMPACT: Option<&'static [u8]> = Self::TAIL_COMPACT_BUF.get();
-    const TAIL_PYTHON: Option<&'static [u8]> = Self::TAIL_PYTHON_BUF.get();
+    const MID_COMPACT: Option<&'static [u8]> = pick::<TYPE_SMALL, TYPE_LARGE>(
+        &mid(JsonStyle::Compact, K::NAME),
+        &mid(JsonStyle::Compact, K::NAME),
+    );
+    const MID_PYTHON: Option<&'static [u8]> = pick::<TYPE_SMALL, TYPE_LARGE>(
+        &mid(JsonStyle::Python, K::NAME),
+        &mid(JsonStyle::Python, K::NAME),
+    );
+    const TAIL_COMPACT: Option<&'static [u8]> = pick::<TYPE_SMALL, TYPE_LARGE>(
+        &tail(JsonStyle::Compact, K::NAME),
+        &tail(JsonStyle::Compact, K::NAME),
+    );
+    const TAIL_PYTHON: Option<&'static [u8]> = pick::<TYPE_SMALL, TYPE_LARGE>(
+        &tail(JsonStyle::Python, K::NAME),
+        &tail(JsonStyle::Python, K::NAME),
+    );
 }
 
 /// The constant parts of the `to_indicator()` rendering of one (relationship, entity A type,
@@ -402,7 +433,14 @@ mod tests {
 
     struct Long;
     impl IndicatorType for Long {
-        const NAME: &'static str = "a very long type name that does not fit in two hundred and fifty six bytes of buffer, which is far more than the schema allows for any type name, since it limits names to two hundred characters, and this is the only way to get here";
+        // 340 characters: more than the large buffers hold (the schema allows 200).
+        const NAME: &'static str = concat!(
+            "a type name far longer than any schema allows: ",
+            "0123456789012345678901234567890123456789012345678901234567890123456789",
+            "0123456789012345678901234567890123456789012345678901234567890123456789",
+            "0123456789012345678901234567890123456789012345678901234567890123456789",
+            "0123456789012345678901234567890123456789012345678901234567890123456789",
+        );
     }
 
     #[test]
@@ -448,6 +486,32 @@ mod tests {
         assert!(Templates::<Weird, Account, Host>::TEMPLATE.is_none());
         assert!(Templates::<crate::xsoar::rels::Uses, Long, Host>::TEMPLATE.is_none());
         assert!(Templates::<crate::xsoar::rels::Uses, Host, Long>::TEMPLATE.is_none());
+    }
+
+    #[test]
+    fn the_default_schema_fits_the_small_buffers() {
+        let schema = crate::xsoar::schema();
+        for style in [JsonStyle::Compact, JsonStyle::Python] {
+            for r in schema.relationships() {
+                assert!(
+                    head::<HEAD_SMALL>(style, r.name(), r.reverse()).ok,
+                    "{}",
+                    r.name()
+                );
+            }
+            for t in schema.types() {
+                assert!(mid::<TYPE_SMALL>(style, t.name()).ok, "{}", t.name());
+                assert!(tail::<TYPE_SMALL>(style, t.name()).ok, "{}", t.name());
+            }
+        }
+        // 200 characters, the schema limit, fit the large ones.
+        let long = "x".repeat(200);
+        for style in [JsonStyle::Compact, JsonStyle::Python] {
+            assert!(head::<HEAD_LARGE>(style, &long, &long).ok);
+            assert!(mid::<TYPE_LARGE>(style, &long).ok);
+            assert!(tail::<TYPE_LARGE>(style, &long).ok);
+            assert!(!head::<HEAD_SMALL>(style, &long, "").ok);
+        }
     }
 
     #[test]
