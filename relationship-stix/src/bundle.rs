@@ -1,14 +1,14 @@
-//! Streaming reader of a STIX bundle: the top-level object is walked with serde, and each
-//! element of its `objects` array is handed over as soon as it is parsed, so that memory
-//! holds one object at a time rather than the bundle.
+//! Reader of a STIX bundle held in memory: the top-level object is walked with serde, and each
+//! element of its `objects` array is handed over as soon as its extent is known, as the
+//! element's own text borrowed from the bundle (a [`RawValue`]). Nothing is copied: the
+//! caller parses the element, and what it keeps for later can be that text.
 
 use std::cell::Cell;
 use std::fmt;
-use std::io::{self, Read};
-use std::rc::Rc;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::error::ConvertError;
 
@@ -38,47 +38,21 @@ struct Position {
     wrong_type: Cell<bool>,
 }
 
-/// Counts the bytes read through it (for progress reports).
-pub(crate) struct CountingReader<R> {
-    inner: R,
-    count: Rc<Cell<u64>>,
-}
-
-impl<R: Read> CountingReader<R> {
-    /// Wraps `inner`; the returned cell follows the number of bytes read.
-    pub(crate) fn new(inner: R) -> (Self, Rc<Cell<u64>>) {
-        let count = Rc::new(Cell::new(0));
-        (
-            CountingReader {
-                inner,
-                count: Rc::clone(&count),
-            },
-            count,
-        )
-    }
-}
-
-impl<R: Read> Read for CountingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count.set(self.count.get() + n as u64);
-        Ok(n)
-    }
-}
-
-/// Reads the bundle from `reader`, calling `on_object(index, object)` for each element of
-/// `objects` in order. Returns what the bundle says about itself.
+/// Reads the bundle `bytes`, calling `on_object(index, text)` for each element of `objects` in
+/// order, `text` being the element as written in `bytes` (without the whitespace around it).
+/// Returns what the bundle says about itself.
 ///
 /// Errors: malformed JSON (with line, column and the element being read), a top-level value
-/// that is not an object or whose `type` is not `bundle`, and read errors. When `on_object`
-/// returns [`Flow::Abort`], reading stops and `Ok(None)` is returned: the callback holds its
-/// own error.
-pub(crate) fn read_bundle<R: Read>(
-    reader: R,
-    on_object: &mut dyn FnMut(usize, Value) -> Flow,
+/// that is not an object or whose `type` is not `bundle`. An element is checked to be
+/// well-formed JSON before it is handed over (nesting depth aside: that is for the parser of
+/// the element). When `on_object` returns [`Flow::Abort`], reading stops and `Ok(None)` is
+/// returned: the callback holds its own error.
+pub(crate) fn read_bundle<'b>(
+    bytes: &'b [u8],
+    on_object: &mut dyn FnMut(usize, &'b RawValue) -> Flow,
 ) -> Result<Option<BundleInfo>, ConvertError> {
     let pos = Position::default();
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
     let result = BundleSeed {
         pos: &pos,
         on_object,
@@ -93,12 +67,12 @@ pub(crate) fn read_bundle<R: Read>(
     }
 }
 
-struct BundleSeed<'p, 'f> {
+struct BundleSeed<'p, 'f, 'b> {
     pos: &'p Position,
-    on_object: &'f mut dyn FnMut(usize, Value) -> Flow,
+    on_object: &'f mut dyn FnMut(usize, &'b RawValue) -> Flow,
 }
 
-impl<'de> DeserializeSeed<'de> for BundleSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for BundleSeed<'_, '_, 'de> {
     type Value = BundleInfo;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<BundleInfo, D::Error> {
@@ -106,7 +80,7 @@ impl<'de> DeserializeSeed<'de> for BundleSeed<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for BundleSeed<'_, '_> {
+impl<'de> Visitor<'de> for BundleSeed<'_, '_, 'de> {
     type Value = BundleInfo;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -156,13 +130,13 @@ impl<'de> Visitor<'de> for BundleSeed<'_, '_> {
     }
 }
 
-struct ObjectsSeed<'p, 'f> {
+struct ObjectsSeed<'p, 'f, 'b> {
     pos: &'p Position,
-    on_object: &'f mut dyn FnMut(usize, Value) -> Flow,
+    on_object: &'f mut dyn FnMut(usize, &'b RawValue) -> Flow,
     start: usize,
 }
 
-impl<'de> DeserializeSeed<'de> for ObjectsSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for ObjectsSeed<'_, '_, 'de> {
     type Value = usize;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
@@ -170,7 +144,7 @@ impl<'de> DeserializeSeed<'de> for ObjectsSeed<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for ObjectsSeed<'_, '_> {
+impl<'de> Visitor<'de> for ObjectsSeed<'_, '_, 'de> {
     type Value = usize;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -181,7 +155,7 @@ impl<'de> Visitor<'de> for ObjectsSeed<'_, '_> {
         let mut index = self.start;
         loop {
             self.pos.element.set(Some(index));
-            let Some(value) = seq.next_element::<Value>()? else {
+            let Some(value) = seq.next_element::<&'de RawValue>()? else {
                 break;
             };
             if let Flow::Abort = (self.on_object)(index, value) {
@@ -204,7 +178,7 @@ mod tests {
     fn read(text: &str) -> Result<Read, ConvertError> {
         let mut seen = Vec::new();
         let info = read_bundle(text.as_bytes(), &mut |i, v| {
-            seen.push((i, v));
+            seen.push((i, serde_json::from_str(v.get()).unwrap()));
             Flow::Continue
         })?;
         Ok((info, seen))

@@ -1,9 +1,17 @@
 //! The conversion itself: one pass over the bundle, then the deferred indicators and the
 //! relationships.
+//!
+//! The bundle is held in memory as read, and every element of `objects` is parsed from its
+//! own text there. What waits for the end of the bundle keeps only that text (a borrowed
+//! `&str`) and a few interned numbers, not parsed objects: a deferred indicator or a pending
+//! relationship is parsed again when it is written. Every STIX id is interned once in [`Ids`],
+//! which answers what the end needs to resolve an endpoint (its value and XSOAR type, or why
+//! it was not converted).
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::io::{BufReader, Read, Write};
+use std::io::{Read, Write};
+use std::rc::Rc;
 
 use relationship_core::IndicatorObject;
 use relationship_core::batch::{BatchWriter, Placement};
@@ -14,8 +22,9 @@ use relationship_schema::suggest;
 use serde_json::{Map, Value};
 
 use crate::attack::truthy;
-use crate::bundle::{self, CountingReader, Flow};
-use crate::map::{self, Defer, Kind, Mapped, ty};
+use crate::bundle::{self, Flow};
+use crate::light::{ObjectHead, RelationshipProps};
+use crate::map::{self, Defer, Kind, ty};
 use crate::report::{ConversionReport, RejectReason, Triple};
 use crate::{ConvertError, ConvertOptions, Phase, Progress};
 
@@ -28,19 +37,101 @@ const MALFORMED_TYPE: &str = "(malformed)";
 /// A converted object: what relationships need to name it.
 #[derive(Debug)]
 struct Endpoint {
-    value: String,
+    value: Box<str>,
     xsoar_type: &'static str,
 }
 
-/// An indicator written at the end.
-struct Deferred {
+/// What the conversion knows about one STIX id.
+#[derive(Debug)]
+struct IdEntry<'b> {
+    /// The id itself: borrowed from the bundle's text unless it was only met in a form that
+    /// differs from its bytes there (escapes).
+    id: Cow<'b, str>,
+    /// Converted (indicator) or kept (relationship): a repeat is a duplicate.
+    accepted: bool,
+    /// Why the last object with this id was not converted (for relationship messages).
+    not_converted: Option<RejectReason>,
+    /// Its value and type, once final.
+    endpoint: Option<Endpoint>,
+}
+
+/// Every STIX id met (objects' own ids and relationship endpoints), interned: a pending
+/// relationship holds two numbers, and one lookup tells whether an id was seen, what it was
+/// converted to, or why it was not. Ids are keys borrowed from the bundle's text wherever it
+/// spells them as they are, so an id costs no copy. Per-id facts that a later mapping needs
+/// belong here too.
+#[derive(Debug, Default)]
+struct Ids<'b> {
+    index: HashMap<Cow<'b, str>, usize>,
+    entries: Vec<IdEntry<'b>>,
+}
+
+impl<'b> Ids<'b> {
+    /// The number of `id`, interned on first sight.
+    fn intern(&mut self, id: Cow<'b, str>) -> usize {
+        if let Some(&n) = self.index.get(&*id) {
+            return n;
+        }
+        let n = self.entries.len();
+        self.index.insert(id.clone(), n);
+        self.entries.push(IdEntry {
+            id,
+            accepted: false,
+            not_converted: None,
+            endpoint: None,
+        });
+        n
+    }
+
+    /// The entry of `id`, if it was met.
+    fn get(&self, id: &str) -> Option<&IdEntry<'b>> {
+        self.index.get(id).and_then(|&n| self.entries.get(n))
+    }
+
+    /// The entry of number `n`, if any.
+    fn entry(&self, n: usize) -> Option<&IdEntry<'b>> {
+        self.entries.get(n)
+    }
+
+    /// The entry of number `n` (interned, so present).
+    fn entry_mut(&mut self, n: usize) -> Option<&mut IdEntry<'b>> {
+        self.entries.get_mut(n)
+    }
+
+    /// The id of number `n`.
+    fn name(&self, n: usize) -> &str {
+        self.entries.get(n).map_or("", |e| &e.id)
+    }
+
+    /// The endpoint of number `n`, when it was converted.
+    fn endpoint(&self, n: usize) -> Option<&Endpoint> {
+        self.entries.get(n).and_then(|e| e.endpoint.as_ref())
+    }
+}
+
+/// What an indicator is before its fields: enough to decide whether it waits for the end.
+struct Head {
+    value: String,
+    xsoar_type: &'static str,
+    score: u8,
+    defer: Defer,
+    /// The MITRE ID (the `mitreid` field), for feed objects.
+    mitre_id: Option<String>,
+}
+
+/// An indicator written at the end: its text in the bundle, parsed and mapped again then.
+struct Deferred<'b> {
     pos: usize,
-    id: Box<str>,
+    /// The interned id.
+    id: usize,
+    /// The object as written in the bundle.
+    text: &'b str,
     xsoar_type: &'static str,
     defer: Defer,
     /// `x_mitre_is_subtechnique` (for the relationship fallback).
     is_subtechnique: bool,
-    indicator: IndicatorObject,
+    /// The value, final once [`Converter::finish`] has looked at `defer`.
+    value: String,
 }
 
 /// An object that is not converted: why, where, and what to write to the reject sink.
@@ -62,16 +153,19 @@ struct Rejection<'o> {
 }
 
 /// A relationship waiting for its endpoints.
-struct PendingRel {
+struct PendingRel<'b> {
     pos: usize,
-    name: Box<str>,
-    source: Box<str>,
-    target: Box<str>,
-    /// The whole object, compact JSON.
-    text: Box<str>,
+    /// Index in [`Converter::names`] of its `relationship_type`.
+    name: usize,
+    /// Interned `source_ref`.
+    source: usize,
+    /// Interned `target_ref`.
+    target: usize,
+    /// The object as written in the bundle.
+    text: &'b str,
 }
 
-struct Converter<'a, 'r, W: Write> {
+struct Converter<'a, 'r, 'b, W: Write> {
     schema: &'a Schema,
     opts: &'a ConvertOptions,
     checker: Checker<'a>,
@@ -79,14 +173,12 @@ struct Converter<'a, 'r, W: Write> {
     rejects: Option<&'r mut dyn Write>,
     report: ConversionReport,
     objects_read: u64,
-    /// Ids converted (indicators) or kept (relationships): a repeat is a duplicate.
-    accepted: HashSet<Box<str>>,
-    /// Converted indicators by STIX id.
-    resolved: HashMap<Box<str>, Endpoint>,
-    /// Why an id was not converted (for relationship messages).
-    not_converted: HashMap<Box<str>, RejectReason>,
-    deferred: Vec<Deferred>,
-    pending: Vec<PendingRel>,
+    /// Every id met.
+    ids: Ids<'b>,
+    /// The distinct `relationship_type`s of pending relationships.
+    names: Vec<Rc<str>>,
+    deferred: Vec<Deferred<'b>>,
+    pending: Vec<PendingRel<'b>>,
     /// Values of the converted intrusion sets (for the ` [Malware]` suffix).
     intrusion_sets: HashSet<String>,
     /// Technique names by MITRE ID (the feed's `mitre_id_to_mitre_name`; the last one wins).
@@ -97,15 +189,16 @@ struct Converter<'a, 'r, W: Write> {
 }
 
 pub(crate) fn run<R: Read, W: Write>(
-    input: R,
+    mut input: R,
     output: W,
     schema: &Schema,
     opts: &ConvertOptions,
     rejects: Option<&mut dyn Write>,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<ConversionReport, ConvertError> {
-    let (counting, bytes) = CountingReader::new(input);
-    let reader = BufReader::with_capacity(1 << 16, counting);
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes).map_err(ConvertError::Read)?;
+    let bytes = bytes.as_slice();
     let mut conv = Converter {
         schema,
         opts,
@@ -114,9 +207,8 @@ pub(crate) fn run<R: Read, W: Write>(
         rejects,
         report: ConversionReport::default(),
         objects_read: 0,
-        accepted: HashSet::new(),
-        resolved: HashMap::new(),
-        not_converted: HashMap::new(),
+        ids: Ids::default(),
+        names: Vec::new(),
         deferred: Vec::new(),
         pending: Vec::new(),
         intrusion_sets: HashSet::new(),
@@ -125,13 +217,15 @@ pub(crate) fn run<R: Read, W: Write>(
         reject_buf: Vec::new(),
     };
     let mut failure = None;
-    let info = bundle::read_bundle(reader, &mut |pos, value| {
-        if let Err(e) = conv.object(pos, value) {
+    let info = bundle::read_bundle(bytes, &mut |pos, raw| {
+        let text = raw.get();
+        if let Err(e) = conv.object(pos, text, bytes) {
             failure = Some(e);
             return Flow::Abort;
         }
         if pos % PROGRESS_EVERY == 0 {
-            progress(&conv.progress(Phase::Reading, bytes.get()));
+            let read = offset_in(bytes, text) + text.len();
+            progress(&conv.progress(Phase::Reading, read as u64));
         }
         Flow::Continue
     })?;
@@ -140,10 +234,11 @@ pub(crate) fn run<R: Read, W: Write>(
             ConvertError::Read(std::io::Error::other("conversion stopped without an error"))
         }));
     };
+    let total = bytes.len() as u64;
     conv.report.spec_version = info.spec_version;
-    progress(&conv.progress(Phase::Resolving, bytes.get()));
+    progress(&conv.progress(Phase::Resolving, total));
     conv.finish()?;
-    progress(&conv.progress(Phase::Done, bytes.get()));
+    progress(&conv.progress(Phase::Done, total));
     let Converter {
         writer,
         mut report,
@@ -156,6 +251,59 @@ pub(crate) fn run<R: Read, W: Write>(
         sink.flush().map_err(ConvertError::Rejects)?;
     }
     Ok(report)
+}
+
+/// `s` borrowed from `text` when `text` spells it as it is, else a copy.
+fn borrow_in<'b>(text: &'b str, s: &str) -> Cow<'b, str> {
+    match text.find(s) {
+        Some(at) => Cow::Borrowed(&text[at..at + s.len()]),
+        None => Cow::Owned(s.to_owned()),
+    }
+}
+
+/// The byte offset of `part` in `whole` (`part` is a slice of it).
+fn offset_in(whole: &[u8], part: &str) -> usize {
+    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
+}
+
+/// Parses an element of `objects` from its text in `bundle`. The text was checked to be
+/// well-formed JSON, so the only failure left is nesting deeper than serde_json allows; the
+/// error is placed in the bundle (line and column of the whole document).
+fn parse_element(bundle: &[u8], text: &str, pos: usize) -> Result<Value, ConvertError> {
+    serde_json::from_str(text).map_err(|e| {
+        let start = offset_in(bundle, text).min(bundle.len());
+        let before = &bundle[..start];
+        let lines_before = before.iter().filter(|&&b| b == b'\n').count();
+        let column_before = before.iter().rev().take_while(|&&b| b != b'\n').count();
+        match ConvertError::from_json(e, Some(pos)) {
+            ConvertError::Json {
+                line,
+                column,
+                path,
+                message,
+            } => ConvertError::Json {
+                column: if line <= 1 {
+                    column + column_before
+                } else {
+                    column
+                },
+                line: line + lines_before,
+                path,
+                message,
+            },
+            other => other,
+        }
+    })
+}
+
+/// Parses again an element kept for the end (it parsed once, so this cannot fail).
+fn reparse(text: &str) -> Result<Map<String, Value>, ConvertError> {
+    match serde_json::from_str(text) {
+        Ok(Value::Object(obj)) => Ok(obj),
+        _ => Err(ConvertError::Read(std::io::Error::other(
+            "an object kept for the end of the bundle could not be parsed again",
+        ))),
+    }
 }
 
 /// Whether `v` is a STIX version this converter reads: `2.0` or `2.1`.
@@ -186,7 +334,17 @@ fn xsoar_name(stix: &str) -> &str {
     }
 }
 
-impl<'a, W: Write> Converter<'a, '_, W> {
+/// Adds one to the count of `key`, allocating the key only the first time.
+fn count(map: &mut std::collections::BTreeMap<String, u64>, key: &str) {
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(key.to_owned(), 1);
+        }
+    }
+}
+
+impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
     fn progress(&self, phase: Phase, bytes_read: u64) -> Progress {
         let stats = self.writer.stats();
         Progress {
@@ -214,7 +372,10 @@ impl<'a, W: Write> Converter<'a, '_, W> {
             *self.report.rejected_by_triple.entry(t).or_default() += 1;
         }
         if let Some(id) = id.filter(|_| reason != RejectReason::DuplicateId) {
-            self.not_converted.insert(id.into(), reason);
+            let n = self.ids.intern(Cow::Owned(id.to_owned()));
+            if let Some(e) = self.ids.entry_mut(n) {
+                e.not_converted = Some(reason);
+            }
         }
         if let Some(sink) = self.rejects.as_deref_mut() {
             let mut record = Map::new();
@@ -239,8 +400,14 @@ impl<'a, W: Write> Converter<'a, '_, W> {
         Ok(())
     }
 
-    /// One element of `objects`.
-    fn object(&mut self, pos: usize, value: Value) -> Result<(), ConvertError> {
+    /// One element of `objects`, `text` as written in `bundle`.
+    fn object(&mut self, pos: usize, text: &'b str, bundle: &[u8]) -> Result<(), ConvertError> {
+        if let Some(head) = ObjectHead::read(text) {
+            if self.relationship_fast(pos, head, text) {
+                return Ok(());
+            }
+        }
+        let value = parse_element(bundle, text, pos)?;
         self.objects_read += 1;
         let Value::Object(obj) = value else {
             *self
@@ -276,11 +443,7 @@ impl<'a, W: Write> Converter<'a, '_, W> {
                 triple: None,
             });
         };
-        *self
-            .report
-            .objects_read
-            .entry(stix_type.clone())
-            .or_default() += 1;
+        count(&mut self.report.objects_read, &stix_type);
         let Some(id) = obj.get("id").and_then(Value::as_str).map(str::to_owned) else {
             let msg = format!("a {stix_type} without a string `id`");
             return self.reject(Rejection {
@@ -310,7 +473,7 @@ impl<'a, W: Write> Converter<'a, '_, W> {
                 });
             }
         }
-        if self.accepted.contains(id.as_str()) {
+        if self.ids.get(&id).is_some_and(|e| e.accepted) {
             let msg =
                 format!("`{id}` was already converted from an earlier object (the first one wins)");
             let triple = (stix_type == "relationship").then(|| stix_triple(&obj));
@@ -331,7 +494,7 @@ impl<'a, W: Write> Converter<'a, '_, W> {
             }
         }
         if stix_type == "relationship" {
-            return self.relationship(pos, id, obj);
+            return self.relationship(pos, id, obj, text);
         }
         let Some(kind) = map::kind_of(&stix_type, self.opts) else {
             let msg = format!("STIX type `{stix_type}` has no XSOAR indicator type");
@@ -365,6 +528,24 @@ impl<'a, W: Write> Converter<'a, '_, W> {
                 triple: None,
             });
         }
+        if let Kind::Feed(t) = kind {
+            // A feed object whose indicator waits for the end is mapped only then: here its
+            // head (value, MITRE ID) is enough.
+            let attach = self.opts.batch.placement == Placement::Attach;
+            let head = map::feed_head(t, &stix_type, &obj, self.opts)
+                .ok()
+                .filter(|h| h.defer != Defer::No || attach)
+                .map(|h| Head {
+                    value: h.value.to_owned(),
+                    xsoar_type: t,
+                    score: map::score_of(t),
+                    defer: h.defer,
+                    mitre_id: h.mitre_id.map(str::to_owned),
+                });
+            if let Some(head) = head {
+                return self.indicator(pos, id, &stix_type, kind, obj, head, None, text);
+            }
+        }
         match map::map_object(kind, &stix_type, &obj, self.opts) {
             Err((reason, msg)) => self.reject(Rejection {
                 reason,
@@ -375,10 +556,31 @@ impl<'a, W: Write> Converter<'a, '_, W> {
                 object: &Value::Object(obj),
                 triple: None,
             }),
-            Ok(mapped) => self.indicator(pos, id, &stix_type, kind, obj, mapped),
+            Ok(mapped) => {
+                let head = Head {
+                    mitre_id: (mapped.fields.get("mitreid"))
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                    value: mapped.value,
+                    xsoar_type: mapped.xsoar_type,
+                    score: mapped.score,
+                    defer: mapped.defer,
+                };
+                self.indicator(
+                    pos,
+                    id,
+                    &stix_type,
+                    kind,
+                    obj,
+                    head,
+                    Some(mapped.fields),
+                    text,
+                )
+            }
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn indicator(
         &mut self,
         pos: usize,
@@ -386,7 +588,9 @@ impl<'a, W: Write> Converter<'a, '_, W> {
         stix_type: &str,
         kind: Kind,
         obj: Map<String, Value>,
-        mapped: Mapped,
+        mapped: Head,
+        fields: Option<Fields>,
+        text: &'b str,
     ) -> Result<(), ConvertError> {
         if self.opts.mode == Mode::Strict && self.schema.type_id(mapped.xsoar_type).is_none() {
             let hint = suggest::did_you_mean_of(&self.schema.suggest_types(mapped.xsoar_type))
@@ -408,63 +612,233 @@ impl<'a, W: Write> Converter<'a, '_, W> {
                 triple: None,
             });
         }
-        self.accepted.insert(id.as_str().into());
-        self.not_converted.remove(id.as_str());
+        let n = self.ids.intern(borrow_in(text, &id));
+        if let Some(e) = self.ids.entry_mut(n) {
+            e.accepted = true;
+            e.not_converted = None;
+        }
         if let Kind::Feed(t) = kind {
             if t == ty::INTRUSION_SET {
                 self.intrusion_sets.insert(mapped.value.clone());
             }
-            let mitre_id = mapped.fields.get("mitreid").and_then(Value::as_str);
-            if let Some(mitre_id) = mitre_id.filter(|_| t == ty::ATTACK_PATTERN) {
-                self.technique_names
-                    .insert(mitre_id.to_owned(), mapped.value.clone());
+            if let Some(mitre_id) = mapped.mitre_id.filter(|_| t == ty::ATTACK_PATTERN) {
+                self.technique_names.insert(mitre_id, mapped.value.clone());
             }
         }
-        let is_subtechnique = truthy(obj.get("x_mitre_is_subtechnique"));
+        if mapped.defer != Defer::No || self.opts.batch.placement == Placement::Attach {
+            // Only the text is kept: the object and its fields are made again at the end.
+            self.deferred.push(Deferred {
+                pos,
+                id: n,
+                text,
+                xsoar_type: mapped.xsoar_type,
+                defer: mapped.defer,
+                is_subtechnique: truthy(obj.get("x_mitre_is_subtechnique")),
+                value: mapped.value,
+            });
+            return Ok(());
+        }
+        let fields = match fields {
+            Some(f) => f,
+            None => map::map_object(kind, stix_type, &obj, self.opts)
+                .map(|m| m.fields)
+                .unwrap_or_default(),
+        };
         let indicator = IndicatorObject {
             value: mapped.value,
             indicator_type: Cow::Borrowed(mapped.xsoar_type),
             score: Some(mapped.score),
             raw_json: Value::Object(obj),
-            fields: mapped.fields,
+            fields,
             relationships: Vec::new(),
         };
-        if mapped.defer != Defer::No || self.opts.batch.placement == Placement::Attach {
-            self.deferred.push(Deferred {
-                pos,
-                id: id.into(),
-                xsoar_type: mapped.xsoar_type,
-                defer: mapped.defer,
-                is_subtechnique,
-                indicator,
-            });
-            return Ok(());
-        }
-        self.write_indicator(id.into(), mapped.xsoar_type, indicator)
+        self.write_indicator(n, mapped.xsoar_type, indicator)
     }
 
-    fn register(&mut self, id: Box<str>, value: &str, xsoar_type: &'static str) {
-        let value = value.to_owned();
-        self.resolved.insert(id, Endpoint { value, xsoar_type });
+    fn register(&mut self, n: usize, value: &str, xsoar_type: &'static str) {
+        if let Some(e) = self.ids.entry_mut(n) {
+            e.endpoint = Some(Endpoint {
+                value: value.into(),
+                xsoar_type,
+            });
+        }
     }
 
     fn write_indicator(
         &mut self,
-        id: Box<str>,
+        n: usize,
         xsoar_type: &'static str,
         indicator: IndicatorObject,
     ) -> Result<(), ConvertError> {
-        if !self.resolved.contains_key(&id) {
-            self.register(id, &indicator.value, xsoar_type);
+        if self.ids.endpoint(n).is_none() {
+            self.register(n, &indicator.value, xsoar_type);
         }
-        *self
-            .report
-            .indicators_written
-            .entry(xsoar_type.to_owned())
-            .or_default() += 1;
+        count(&mut self.report.indicators_written, xsoar_type);
         self.writer
             .push_indicator(indicator)
             .map_err(ConvertError::Write)
+    }
+
+    /// Writes a deferred indicator: its object parsed and mapped again, with its final value.
+    fn write_deferred(&mut self, d: Deferred<'b>) -> Result<(), ConvertError> {
+        let obj = reparse(d.text)?;
+        let stix_type = obj.get("type").and_then(Value::as_str).unwrap_or("");
+        let mapped = map::kind_of(stix_type, self.opts)
+            .and_then(|kind| map::map_object(kind, stix_type, &obj, self.opts).ok());
+        let Some(mapped) = mapped else {
+            return Err(ConvertError::Read(std::io::Error::other(
+                "an indicator kept for the end of the bundle could not be mapped again",
+            )));
+        };
+        let indicator = IndicatorObject {
+            value: d.value,
+            indicator_type: Cow::Borrowed(d.xsoar_type),
+            score: Some(mapped.score),
+            raw_json: Value::Object(obj),
+            fields: mapped.fields,
+            relationships: Vec::new(),
+        };
+        self.write_indicator(d.id, d.xsoar_type, indicator)
+    }
+
+    /// Takes an object read as an [`ObjectHead`] without parsing it whole, when it is a plain
+    /// relationship or a feed object whose indicator waits for the end (see
+    /// [`Self::deferred_fast`]): a string id not seen before and a STIX `spec_version` if any,
+    /// then the same steps as [`Self::object`] takes for it. Returns `false`, having done
+    /// nothing, for anything else, which the full path then reads.
+    fn relationship_fast(&mut self, pos: usize, head: ObjectHead<'b>, text: &'b str) -> bool {
+        let Some(id) = head.id.as_str() else {
+            return false;
+        };
+        if head
+            .spec_version
+            .as_str()
+            .is_some_and(|v| !is_spec_version(v))
+            || self.ids.get(id).is_some_and(|e| e.accepted)
+        {
+            return false;
+        }
+        if head.stix_type.as_str() != Some("relationship") {
+            return self.deferred_fast(pos, head, text);
+        }
+        let plain = head
+            .relationship_type
+            .non_empty()
+            .is_some_and(|n| n != "revoked-by")
+            && head.source_ref.non_empty().is_some()
+            && head.target_ref.non_empty().is_some();
+        if !plain {
+            return false;
+        }
+        self.objects_read += 1;
+        count(&mut self.report.objects_read, "relationship");
+        if let Some(creator) = head.created_by_ref.as_str() {
+            if !self.creators.contains(creator) {
+                self.creators.insert(creator.into());
+            }
+        }
+        let name = head.relationship_type.into_cow();
+        let (id, source, target) = (
+            head.id.into_cow(),
+            head.source_ref.into_cow(),
+            head.target_ref.into_cow(),
+        );
+        self.keep_relationship(pos, id, &name, source, target, text);
+        true
+    }
+
+    /// The rest of [`Self::relationship_fast`] for a feed object (attack pattern, malware,
+    /// …) that is neither revoked nor deprecated, has a name, and whose indicator waits for the
+    /// end (a malware, a sub-technique, anything with `--attach`), with a type the schema has:
+    /// accepted with its value, MITRE ID and sub-technique flag, mapped when written.
+    fn deferred_fast(&mut self, pos: usize, head: ObjectHead<'b>, text: &'b str) -> bool {
+        let Some(stix_type) = head.stix_type.as_str() else {
+            return false;
+        };
+        let Some(Kind::Feed(t)) = map::kind_of(stix_type, self.opts) else {
+            return false;
+        };
+        if head.revoked == Some(true) || head.x_mitre_deprecated == Some(true) {
+            return false;
+        }
+        let Some(value) = head.name.non_empty() else {
+            return false;
+        };
+        if value == relationship_core::DUMMY_INDICATOR_VALUE
+            || (self.opts.mode == Mode::Strict && self.schema.type_id(t).is_none())
+        {
+            return false;
+        }
+        let Some(mitre_id) = head.mitre_id() else {
+            return false;
+        };
+        let is_subtechnique = head.x_mitre_is_subtechnique == Some(true);
+        let defer = map::feed_defer(t, mitre_id.as_deref(), is_subtechnique, self.opts);
+        if defer == Defer::No && self.opts.batch.placement != Placement::Attach {
+            return false;
+        }
+        self.objects_read += 1;
+        count(&mut self.report.objects_read, stix_type);
+        if let Some(creator) = head.created_by_ref.as_str() {
+            if !self.creators.contains(creator) {
+                self.creators.insert(creator.into());
+            }
+        }
+        let value = value.to_owned();
+        let n = self.ids.intern(head.id.into_cow());
+        if let Some(e) = self.ids.entry_mut(n) {
+            e.accepted = true;
+            e.not_converted = None;
+        }
+        if t == ty::INTRUSION_SET {
+            self.intrusion_sets.insert(value.clone());
+        }
+        if let Some(mitre_id) = mitre_id.filter(|_| t == ty::ATTACK_PATTERN) {
+            self.technique_names
+                .insert(mitre_id.into_owned(), value.clone());
+        }
+        self.deferred.push(Deferred {
+            pos,
+            id: n,
+            text,
+            xsoar_type: t,
+            defer,
+            is_subtechnique,
+            value,
+        });
+        true
+    }
+
+    /// Interns a relationship's name and ids and keeps it for the end.
+    fn keep_relationship(
+        &mut self,
+        pos: usize,
+        id: Cow<'b, str>,
+        name: &str,
+        source: Cow<'b, str>,
+        target: Cow<'b, str>,
+        text: &'b str,
+    ) {
+        let name = match self.names.iter().position(|n| **n == *name) {
+            Some(i) => i,
+            None => {
+                self.names.push(name.into());
+                self.names.len() - 1
+            }
+        };
+        let source = self.ids.intern(source);
+        let target = self.ids.intern(target);
+        let n = self.ids.intern(id);
+        if let Some(e) = self.ids.entry_mut(n) {
+            e.accepted = true;
+        }
+        self.pending.push(PendingRel {
+            pos,
+            name,
+            source,
+            target,
+            text,
+        });
     }
 
     fn relationship(
@@ -472,6 +846,7 @@ impl<'a, W: Write> Converter<'a, '_, W> {
         pos: usize,
         id: String,
         obj: Map<String, Value>,
+        text: &'b str,
     ) -> Result<(), ConvertError> {
         let field = |k: &str| obj.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
         let (Some(name), Some(source), Some(target)) = (
@@ -508,18 +883,12 @@ impl<'a, W: Write> Converter<'a, '_, W> {
                 triple: Some(triple),
             });
         }
-        let (name, source, target): (Box<str>, Box<str>, Box<str>) =
-            (name.into(), source.into(), target.into());
-        // Serializing a `Value` cannot fail: its map keys are strings.
-        let text = serde_json::to_string(&Value::Object(obj)).unwrap_or_default();
-        self.accepted.insert(id.into());
-        self.pending.push(PendingRel {
-            pos,
-            name,
-            source,
-            target,
-            text: text.into(),
-        });
+        let (id, source, target) = (
+            borrow_in(text, &id),
+            borrow_in(text, source),
+            borrow_in(text, target),
+        );
+        self.keep_relationship(pos, id, name, source, target, text);
         Ok(())
     }
 
@@ -527,15 +896,16 @@ impl<'a, W: Write> Converter<'a, '_, W> {
     fn finish(&mut self) -> Result<(), ConvertError> {
         let deferred = std::mem::take(&mut self.deferred);
         let mut ready = Vec::with_capacity(deferred.len());
-        let mut parents: Option<HashMap<&str, &str>> = None;
-        let mut endpoints: Option<HashSet<&str>> = None;
+        let mut parents: Option<HashMap<usize, usize>> = None;
+        let mut endpoints: Option<HashSet<usize>> = None;
         let pending = std::mem::take(&mut self.pending);
+        let subtechnique_of = self.names.iter().position(|n| &**n == "subtechnique-of");
         for mut d in deferred {
             match &d.defer {
                 Defer::No => {}
                 Defer::Malware => {
-                    if self.intrusion_sets.contains(&d.indicator.value) {
-                        d.indicator.value.push_str(" [Malware]");
+                    if self.intrusion_sets.contains(&d.value) {
+                        d.value.push_str(" [Malware]");
                     }
                 }
                 Defer::SubTechnique { mitre_id } => {
@@ -546,7 +916,7 @@ impl<'a, W: Write> Converter<'a, '_, W> {
                             let parent: String = m.chars().take(5).collect();
                             self.technique_names.get(&parent)
                         })
-                        .cloned();
+                        .map(|p| p.as_str());
                     let parent = by_id.or_else(|| {
                         if !d.is_subtechnique {
                             return None;
@@ -554,38 +924,38 @@ impl<'a, W: Write> Converter<'a, '_, W> {
                         let map = parents.get_or_insert_with(|| {
                             pending
                                 .iter()
-                                .filter(|r| &*r.name == "subtechnique-of")
-                                .map(|r| (&*r.source, &*r.target))
+                                .filter(|r| Some(r.name) == subtechnique_of)
+                                .map(|r| (r.source, r.target))
                                 .collect()
                         });
-                        let parent_id = map.get(&*d.id)?;
-                        self.resolved.get(*parent_id).map(|e| e.value.clone())
+                        let parent_id = map.get(&d.id)?;
+                        self.ids.endpoint(*parent_id).map(|e| &*e.value)
                     });
                     if let Some(parent) = parent {
-                        d.indicator.value = format!("{parent}: {}", d.indicator.value);
+                        d.value = format!("{parent}: {}", d.value);
                     }
                 }
                 Defer::Identity => {
                     let is_endpoint = endpoints
                         .get_or_insert_with(|| {
-                            pending
-                                .iter()
-                                .flat_map(|r| [&*r.source, &*r.target])
-                                .collect()
+                            pending.iter().flat_map(|r| [r.source, r.target]).collect()
                         })
-                        .contains(&*d.id);
-                    if self.creators.contains(&*d.id) && !is_endpoint {
+                        .contains(&d.id);
+                    let id = self.ids.name(d.id);
+                    if self.creators.contains(id) && !is_endpoint {
+                        let id = id.to_owned();
                         let msg = format!(
-                            "identity `{}` is only the author (created_by_ref) of other objects",
-                            d.id
+                            "identity `{id}` is only the author (created_by_ref) of other objects"
                         );
-                        self.accepted.remove(&*d.id);
-                        let raw = std::mem::take(&mut d.indicator.raw_json);
+                        if let Some(e) = self.ids.entry_mut(d.id) {
+                            e.accepted = false;
+                        }
+                        let raw = Value::Object(reparse(d.text)?);
                         self.reject(Rejection {
                             reason: RejectReason::CreatorIdentity,
                             stix_type: "identity",
                             pos: d.pos,
-                            id: Some(&d.id),
+                            id: Some(&id),
                             message: &msg,
                             object: &raw,
                             triple: None,
@@ -599,19 +969,19 @@ impl<'a, W: Write> Converter<'a, '_, W> {
         drop(parents);
         drop(endpoints);
         for d in &ready {
-            self.register(d.id.clone(), &d.indicator.value, d.xsoar_type);
+            self.register(d.id, &d.value, d.xsoar_type);
         }
         if self.opts.batch.placement == Placement::Attach {
             // Each indicator, then the relationships it is the source of, so that they can be
             // attached to it while it is in the open chunk.
-            let mut by_source: HashMap<&str, Vec<usize>> = HashMap::new();
+            let mut by_source: HashMap<usize, Vec<usize>> = HashMap::new();
             for (i, r) in pending.iter().enumerate() {
-                by_source.entry(&*r.source).or_default().push(i);
+                by_source.entry(r.source).or_default().push(i);
             }
             let mut done = vec![false; pending.len()];
             for d in ready {
-                let owned = by_source.remove(&*d.id).unwrap_or_default();
-                self.write_indicator(d.id, d.xsoar_type, d.indicator)?;
+                let owned = by_source.remove(&d.id).unwrap_or_default();
+                self.write_deferred(d)?;
                 for i in owned {
                     done[i] = true;
                     self.resolve(&pending[i])?;
@@ -624,7 +994,7 @@ impl<'a, W: Write> Converter<'a, '_, W> {
             }
         } else {
             for d in ready {
-                self.write_indicator(d.id, d.xsoar_type, d.indicator)?;
+                self.write_deferred(d)?;
             }
             for r in &pending {
                 self.resolve(r)?;
@@ -633,39 +1003,46 @@ impl<'a, W: Write> Converter<'a, '_, W> {
         Ok(())
     }
 
-    fn endpoint_note(&self, role: &str, id: &str) -> String {
-        match self.not_converted.get(id) {
+    fn endpoint_note(&self, role: &str, n: usize) -> String {
+        let id = self.ids.name(n);
+        match self.ids.entry(n).and_then(|e| e.not_converted) {
             Some(reason) => format!("{role} `{id}` was not converted ({reason})"),
             None => format!("{role} `{id}` is not in the bundle"),
         }
     }
 
     /// Resolves, checks and writes one relationship.
-    fn resolve(&mut self, rel: &PendingRel) -> Result<(), ConvertError> {
-        let obj: Value = serde_json::from_str(&rel.text).unwrap_or(Value::Null);
-        let name = xsoar_name(&rel.name);
-        let a = self.resolved.get(&*rel.source);
-        let b = self.resolved.get(&*rel.target);
+    fn resolve(&mut self, rel: &PendingRel<'b>) -> Result<(), ConvertError> {
+        let full = || serde_json::from_str::<Value>(rel.text).unwrap_or(Value::Null);
+        let stix_name = self
+            .names
+            .get(rel.name)
+            .cloned()
+            .unwrap_or_else(|| Rc::from(""));
+        let name = xsoar_name(&stix_name);
+        let a = self.ids.endpoint(rel.source);
+        let b = self.ids.endpoint(rel.target);
         let (Some(a), Some(b)) = (a, b) else {
             let triple = Triple {
                 source_type: a.map_or_else(
-                    || type_of_ref(&rel.source).to_owned(),
+                    || type_of_ref(self.ids.name(rel.source)).to_owned(),
                     |e| e.xsoar_type.to_owned(),
                 ),
                 name: name.to_owned(),
                 target_type: b.map_or_else(
-                    || type_of_ref(&rel.target).to_owned(),
+                    || type_of_ref(self.ids.name(rel.target)).to_owned(),
                     |e| e.xsoar_type.to_owned(),
                 ),
             };
             let mut notes = Vec::new();
             if a.is_none() {
-                notes.push(self.endpoint_note("source", &rel.source));
+                notes.push(self.endpoint_note("source", rel.source));
             }
             if b.is_none() {
-                notes.push(self.endpoint_note("target", &rel.target));
+                notes.push(self.endpoint_note("target", rel.target));
             }
             let msg = notes.join("; ");
+            let obj = full();
             let id = obj.get("id").and_then(Value::as_str).map(str::to_owned);
             return self.reject(Rejection {
                 reason: RejectReason::EndpointNotConverted,
@@ -678,16 +1055,25 @@ impl<'a, W: Write> Converter<'a, '_, W> {
             });
         };
         let triple = Triple::new(a.xsoar_type, name, b.xsoar_type);
+        let props = RelationshipProps::read(rel.text).unwrap_or_else(|| {
+            let obj = full();
+            let prop = |k: &str| obj.get(k).cloned();
+            RelationshipProps {
+                description: prop("description"),
+                modified: prop("modified"),
+                created: prop("created"),
+            }
+        });
         let mut fields = Fields::new();
-        let prop = |k: &str| obj.get(k).cloned().unwrap_or(Value::Null);
-        fields.insert("description".into(), prop("description"));
-        fields.insert("lastseenbysource".into(), prop("modified"));
-        fields.insert("firstseenbysource".into(), prop("created"));
+        let null = |v: Option<Value>| v.unwrap_or(Value::Null);
+        fields.insert("description".into(), null(props.description));
+        fields.insert("lastseenbysource".into(), null(props.modified));
+        fields.insert("firstseenbysource".into(), null(props.created));
         let input = RelationshipInput {
             name: name.to_owned(),
-            entity_a: a.value.clone(),
+            entity_a: a.value.to_string(),
             entity_a_type: a.xsoar_type.to_owned(),
-            entity_b: b.value.clone(),
+            entity_b: b.value.to_string(),
             entity_b_type: b.xsoar_type.to_owned(),
             reverse_name: None,
             fields: Some(fields),
@@ -695,7 +1081,7 @@ impl<'a, W: Write> Converter<'a, '_, W> {
             brand: None,
             ..RelationshipInput::default()
         };
-        let (a_value, b_value) = (a.value.clone(), b.value.clone());
+        let (a_value, b_value) = (a.value.to_string(), b.value.to_string());
         let (a_type, b_type) = (a.xsoar_type, b.xsoar_type);
         match self.checker.check(input) {
             Ok(mut checked) => {
@@ -745,11 +1131,12 @@ impl<'a, W: Write> Converter<'a, '_, W> {
                     }
                     _ => RejectReason::Malformed,
                 };
-                let msg = if rel.name.as_ref() == name {
+                let msg = if *stix_name == *name {
                     e.to_string()
                 } else {
-                    format!("{e} (STIX `{}`)", rel.name)
+                    format!("{e} (STIX `{stix_name}`)")
                 };
+                let obj = full();
                 let id = obj.get("id").and_then(Value::as_str).map(str::to_owned);
                 self.reject(Rejection {
                     reason,
@@ -884,6 +1271,37 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.len() < 400, "{err}");
+    }
+
+    #[test]
+    fn an_element_nested_too_deep_is_located_in_the_bundle() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let text =
+            format!("{{\"type\": \"bundle\",\n\"objects\": [{{\"type\": \"tool\"}},\n  {deep}]}}");
+        let schema = relationship_core::xsoar::schema();
+        let opts = ConvertOptions::default();
+        let err = run(
+            text.as_bytes(),
+            Vec::new(),
+            schema,
+            &opts,
+            None,
+            &mut |_| {},
+        )
+        .unwrap_err();
+        let ConvertError::Json {
+            line,
+            column,
+            path,
+            message,
+        } = err
+        else {
+            panic!("{err}");
+        };
+        assert_eq!((line, path.as_str()), (3, "objects[1]"));
+        assert!(message.contains("recursion limit"), "{message}");
+        // The element starts in column 3; serde_json stops at its 128th `[`.
+        assert_eq!(column, 2 + 128);
     }
 
     #[test]

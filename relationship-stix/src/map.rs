@@ -160,17 +160,76 @@ pub(crate) fn map_object(
         Kind::Indicator => indicator(obj),
     };
     let mapped = mapped?;
-    if mapped.value == DUMMY_INDICATOR_VALUE {
-        // XSOAR reads an indicator with this value as the dummy that carries relationships,
-        // and creates nothing for it.
-        return Err((
-            RejectReason::MissingValue,
-            format!(
-                "{stix_type} named `{DUMMY_INDICATOR_VALUE}`: that value is XSOAR's reserved dummy indicator, not an indicator value"
-            ),
-        ));
-    }
+    refuse_dummy(stix_type, &mapped.value)?;
     Ok(mapped)
+}
+
+/// XSOAR reads an indicator with the dummy's value as the dummy that carries relationships,
+/// and creates nothing for it: such a value is refused.
+fn refuse_dummy(stix_type: &str, value: &str) -> Result<(), Refusal> {
+    if value != DUMMY_INDICATOR_VALUE {
+        return Ok(());
+    }
+    Err((
+        RejectReason::MissingValue,
+        format!(
+            "{stix_type} named `{DUMMY_INDICATOR_VALUE}`: that value is XSOAR's reserved dummy indicator, not an indicator value"
+        ),
+    ))
+}
+
+/// What [`map_object`] decides about an object of one of the feed's types before its
+/// fields: its value, MITRE ID and whether the value waits for the end of the bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FeedHead<'o> {
+    /// The value as read (`name`).
+    pub value: &'o str,
+    /// The MITRE ID (the `mitreid` field).
+    pub mitre_id: Option<&'o str>,
+    /// Why the value may still change.
+    pub defer: Defer,
+}
+
+/// Whether the value of a feed object waits for the end of the bundle: a malware (its name
+/// may be an intrusion set's) unless intrusion sets become threat actors, a sub-technique
+/// (MITRE ID longer than a technique's, or `x_mitre_is_subtechnique`).
+pub(crate) fn feed_defer(
+    xsoar_type: &str,
+    mitre_id: Option<&str>,
+    is_subtechnique: bool,
+    opts: &ConvertOptions,
+) -> Defer {
+    match xsoar_type {
+        ty::MALWARE if !opts.intrusion_set_as_threat_actor => Defer::Malware,
+        ty::ATTACK_PATTERN
+            if mitre_id.is_some_and(|id| id.chars().count() > 5) || is_subtechnique =>
+        {
+            Defer::SubTechnique {
+                mitre_id: mitre_id.map(str::to_owned),
+            }
+        }
+        _ => Defer::No,
+    }
+}
+
+/// The head of a feed object: `Err` exactly when [`map_object`] refuses it, with the same
+/// refusal. An indicator that is deferred can be mapped fully when it is written.
+pub(crate) fn feed_head<'o>(
+    xsoar_type: &'static str,
+    stix_type: &str,
+    obj: &'o Map<String, Value>,
+    opts: &ConvertOptions,
+) -> Result<FeedHead<'o>, Refusal> {
+    let value = str_prop(obj, "name").ok_or_else(|| missing(stix_type, "a `name`"))?;
+    refuse_dummy(stix_type, value)?;
+    let mitre_id = attack::mitre_id(obj);
+    let is_subtechnique = attack::truthy(obj.get("x_mitre_is_subtechnique"));
+    let defer = feed_defer(xsoar_type, mitre_id, is_subtechnique, opts);
+    Ok(FeedHead {
+        value,
+        mitre_id,
+        defer,
+    })
 }
 
 /// The ATT&CK feed's shaping (`map_fields_by_type` and `create_indicator`).
@@ -180,8 +239,11 @@ fn feed_object(
     obj: &Map<String, Value>,
     opts: &ConvertOptions,
 ) -> Result<Mapped, Refusal> {
-    let value = str_prop(obj, "name").ok_or_else(|| missing(stix_type, "a `name`"))?;
-    let mitre_id = attack::mitre_id(obj);
+    let FeedHead {
+        value,
+        mitre_id,
+        defer,
+    } = feed_head(xsoar_type, stix_type, obj, opts)?;
     let mut tags: Vec<Value> = mitre_id.map(Value::from).into_iter().collect();
     if let (ty::MALWARE | ty::TOOL, Some(Value::Array(labels))) = (xsoar_type, obj.get("labels")) {
         tags.extend(labels.iter().cloned());
@@ -229,18 +291,6 @@ fn feed_object(
         f.insert("trafficlightprotocol".into(), Value::from(tlp));
     }
 
-    let defer = match xsoar_type {
-        ty::MALWARE if !opts.intrusion_set_as_threat_actor => Defer::Malware,
-        ty::ATTACK_PATTERN
-            if mitre_id.is_some_and(|id| id.chars().count() > 5)
-                || attack::truthy(obj.get("x_mitre_is_subtechnique")) =>
-        {
-            Defer::SubTechnique {
-                mitre_id: mitre_id.map(str::to_owned),
-            }
-        }
-        _ => Defer::No,
-    };
     Ok(Mapped {
         value: value.to_owned(),
         xsoar_type,
