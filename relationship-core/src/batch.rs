@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::indicator::IndicatorObject;
-use crate::json::{JsonStyle, write_json};
+use crate::json::{JsonStyle, write_json, write_relationship_indicator};
 use crate::relationship::EntityRelationship;
 
 mod seen;
@@ -244,7 +244,7 @@ impl<W: Write> BatchWriter<W> {
     /// Renders `rel` into `scratch`; with deduplication on, returns `false` for a repeat.
     fn render_and_admit(&mut self, rel: &EntityRelationship) -> io::Result<bool> {
         self.scratch.clear();
-        write_json(&mut self.scratch, &rel.to_indicator(), self.style)?;
+        write_relationship_indicator(&mut self.scratch, rel, self.style)?;
         if self.dedup && !self.seen.insert(xxh3_128(&self.scratch)) {
             self.stats.duplicates_dropped += 1;
             return Ok(false);
