@@ -139,12 +139,23 @@ pub struct RecordError {
 /// valid ones), a duplicate key, a value of the wrong type (naming the key), missing keys, or
 /// an object that mixes relationship and indicator keys.
 pub fn parse_line(line: &[u8]) -> Result<Record, RecordError> {
-    let mut de = serde_json::Deserializer::from_slice(line);
-    let keys = RecordKeys::deserialize(&mut de)
-        .and_then(|keys| de.end().map(|()| keys))
-        .map_err(|_| explain(line))?;
+    // A line checked as UTF-8 once, as a whole, spares serde_json checking each string it
+    // reads; a line that is not UTF-8 is read as bytes, to get serde_json's message.
+    let keys = match std::str::from_utf8(line) {
+        Ok(text) => read_keys(serde_json::Deserializer::from_str(text)),
+        Err(_) => read_keys(serde_json::Deserializer::from_slice(line)),
+    }
+    .map_err(|_| explain(line))?;
     keys.into_record()
         .map_err(|message| RecordError { message })
+}
+
+/// The record keys of a whole line.
+fn read_keys<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+) -> serde_json::Result<RecordKeys> {
+    let keys = RecordKeys::deserialize(&mut de)?;
+    de.end().map(|()| keys)
 }
 
 /// The error for a line that did not deserialize. The line is read again, this time
