@@ -2,8 +2,9 @@
 //! JSON array per line.
 
 use std::io::{self, Read, Write};
+use std::ops::Range;
 
-use relationship_core::batch::{BatchOptions, BatchWriter, Placement};
+use relationship_core::batch::{BatchOptions, BatchWriter, Placement, render_relationship};
 use relationship_core::check::{Checker, Mode};
 use relationship_core::limits::quoted;
 use relationship_core::record::{IndicatorRecord, Record};
@@ -41,6 +42,8 @@ fn indicator(schema: &Schema, mode: Mode, r: IndicatorRecord) -> Result<Indicato
 /// An item of a batch run.
 enum BatchItem {
     Relationship(EntityRelationship),
+    /// A relationship rendered by a worker: its bytes in the block's buffer and its hash.
+    Rendered(Range<usize>, u128),
     Indicator(IndicatorObject),
 }
 
@@ -63,8 +66,11 @@ pub fn batch<R: Read + Send, W: Write, E: Write>(
         },
         dedup: !args.keep_duplicates,
     };
-    let mut writer = BatchWriter::new(&mut *out, options, style(args.io.python_json));
-    let prepare = |record| match record {
+    let json_style = style(args.io.python_json);
+    // Relationships on dummies are rendered by the workers; attaching needs the objects.
+    let render_ahead = options.placement == Placement::Dummy;
+    let mut writer = BatchWriter::new(&mut *out, options, json_style);
+    let prepare = |record, arena: &mut Vec<u8>| match record {
         Record::Relationship(r) => {
             let rel = check(&checker, *r)?;
             if rel.renders_empty() {
@@ -74,14 +80,26 @@ pub fn batch<R: Read + Send, W: Write, E: Write>(
                     warning: Some(format!("{}; skipped", empty_entity_b_warning())),
                 });
             }
-            Ok(Prepared::item(BatchItem::Relationship(rel)))
+            if !render_ahead {
+                return Ok(Prepared::item(BatchItem::Relationship(rel)));
+            }
+            let start = arena.len();
+            let hash = render_relationship(arena, &rel, json_style).map_err(|e| e.to_string())?;
+            Ok(Prepared::item(BatchItem::Rendered(
+                start..arena.len(),
+                hash,
+            )))
         }
         Record::IndicatorRecord(r) => Ok(Prepared::item(BatchItem::Indicator(indicator(
             schema, mode, *r,
         )?))),
     };
-    let consume = |item| match item {
+    let consume = |item, arena: &[u8]| match item {
         BatchItem::Relationship(rel) => writer.push_relationship(rel),
+        BatchItem::Rendered(range, hash) => match arena.get(range) {
+            Some(rendered) => writer.push_rendered_relationship(rendered, hash),
+            None => Err(io::Error::other("a rendered relationship went missing")),
+        },
         BatchItem::Indicator(ind) => writer.push_indicator(ind),
     };
     let mut summary = drive(
