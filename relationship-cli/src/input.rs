@@ -395,7 +395,7 @@ fn read_blocks<R: Read>(
                     continue;
                 }
                 // The unfinished last line is lost, as when reading line by line.
-                buf.truncate(buf.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1));
+                buf.truncate(memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1));
                 send(Block {
                     text: buf,
                     first,
@@ -420,7 +420,7 @@ fn read_blocks<R: Read>(
         if buf.len() < BLOCK_BYTES {
             continue;
         }
-        let cut = buf.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        let cut = memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1);
         let too_long = buf.len() - cut > max_line_bytes;
         if cut == 0 && !too_long {
             continue;
@@ -484,7 +484,7 @@ fn skip_to_line_end<R: Read>(
         if n == 0 {
             return Ok(false);
         }
-        if let Some(p) = buf.iter().position(|&b| b == b'\n') {
+        if let Some(p) = memchr::memchr(b'\n', buf) {
             buf.drain(..=p);
             return Ok(true);
         }
@@ -510,7 +510,7 @@ fn work<T>(
         };
         let mut rest = &block.text[..];
         while !rest.is_empty() {
-            let raw = match rest.iter().position(|&b| b == b'\n') {
+            let raw = match memchr::memchr(b'\n', rest) {
                 Some(i) => {
                     let raw = &rest[..i];
                     rest = &rest[i + 1..];
