@@ -4,16 +4,18 @@
 use std::io::{self, Read, Write};
 use std::ops::Range;
 
-use relationship_core::batch::{BatchOptions, BatchWriter, Placement, render_relationship};
+use relationship_core::batch::{
+    BatchOptions, BatchWriter, Placement, render_relationship, render_relationship_with,
+};
 use relationship_core::check::{Checker, Mode};
 use relationship_core::limits::quoted;
-use relationship_core::record::{IndicatorRecord, Record};
+use relationship_core::record::{IndicatorRecord, Record, parse_relationship_raw};
 use relationship_core::{EntityRelationship, IndicatorObject};
 use relationship_schema::Schema;
 use relationship_schema::suggest;
 
 use crate::cli::BatchArgs;
-use crate::input::{Prepared, RunError, Summary, drive, finish_output, style};
+use crate::input::{Prepared, RunError, Summary, drive, finish_output, parse, style};
 use crate::render_cmd::{check, empty_entity_b_warning};
 
 /// Converts a parsed indicator record into an indicator object, checking its type in strict
@@ -70,29 +72,53 @@ pub fn batch<R: Read + Send, W: Write, E: Write>(
     // Relationships on dummies are rendered by the workers; attaching needs the objects.
     let render_ahead = options.placement == Placement::Dummy;
     let mut writer = BatchWriter::new(&mut *out, options, json_style);
-    let prepare = |record, arena: &mut Vec<u8>| match record {
-        Record::Relationship(r) => {
-            let rel = check(&checker, *r)?;
-            if rel.renders_empty() {
-                // XSOAR renders it as `{}` and creates nothing from it.
-                return Ok(Prepared {
-                    item: None,
-                    warning: Some(format!("{}; skipped", empty_entity_b_warning())),
-                });
-            }
-            if !render_ahead {
-                return Ok(Prepared::item(BatchItem::Relationship(rel)));
-            }
-            let start = arena.len();
-            let hash = render_relationship(arena, &rel, json_style).map_err(|e| e.to_string())?;
-            Ok(Prepared::item(BatchItem::Rendered(
-                start..arena.len(),
-                hash,
-            )))
+    let relationship = |rel: EntityRelationship| {
+        if rel.renders_empty() {
+            // XSOAR renders it as `{}` and creates nothing from it.
+            return Prepared {
+                item: None,
+                warning: Some(format!("{}; skipped", empty_entity_b_warning())),
+            };
         }
-        Record::IndicatorRecord(r) => Ok(Prepared::item(BatchItem::Indicator(indicator(
-            schema, mode, *r,
-        )?))),
+        Prepared::item(BatchItem::Relationship(rel))
+    };
+    let prepare = |line: &[u8], arena: &mut Vec<u8>| {
+        if render_ahead {
+            // Most lines: a relationship whose fields go from the line's text straight into
+            // the rendering.
+            // Anything else (a bad record, a warning, fields it does not write) is read
+            // again below, so that the messages are those of a full read of the line.
+            let fast = parse_relationship_raw(line).and_then(|raw| {
+                let rel = check(&checker, raw.input).ok()?;
+                if rel.renders_empty() {
+                    return None;
+                }
+                let start = arena.len();
+                let hash = render_relationship_with(arena, &rel, raw.fields, json_style).ok()?;
+                Some(BatchItem::Rendered(start..arena.len(), hash))
+            });
+            if let Some(item) = fast {
+                return Ok(Prepared::item(item));
+            }
+        }
+        match parse(line)? {
+            Record::Relationship(r) => {
+                let rel = check(&checker, *r)?;
+                if !render_ahead || rel.renders_empty() {
+                    return Ok(relationship(rel));
+                }
+                let start = arena.len();
+                let hash =
+                    render_relationship(arena, &rel, json_style).map_err(|e| e.to_string())?;
+                Ok(Prepared::item(BatchItem::Rendered(
+                    start..arena.len(),
+                    hash,
+                )))
+            }
+            Record::IndicatorRecord(r) => Ok(Prepared::item(BatchItem::Indicator(indicator(
+                schema, mode, *r,
+            )?))),
+        }
     };
     let consume = |item, arena: &[u8]| match item {
         BatchItem::Relationship(rel) => writer.push_relationship(rel),

@@ -200,9 +200,9 @@ fn report<E: Write>(summary: &Summary, keep_going: bool, diag: &mut E) {
 /// A reader thread reads `input` in blocks of many whole lines (a line is at most
 /// `max_line_bytes` long; a longer one is skipped) and hands the blocks to worker threads,
 /// in turn. A worker skips blank
-/// lines (still counting them), parses each record and calls `prepare` on it (parsing,
-/// checks and, if `prepare` wants, rendering into the block's byte buffer, the `&mut Vec<u8>`
-/// it is given). The calling thread takes the blocks back in input order and calls `consume`
+/// lines (still counting them) and calls `prepare` on each other line, without its line end
+/// (parsing, usually with [`parse`], checks and, if `prepare` wants, rendering into the
+/// block's byte buffer, the `&mut Vec<u8>` it is given). The calling thread takes the blocks back in input order and calls `consume`
 /// on each item with that block's buffer (writing). A bad record is reported on `diag` as
 /// `line N: <reason>`; without `keep_going` the run then stops. A warning from `prepare` is
 /// reported as `line N: warning: <text>` and does not count as bad. An error from `consume`
@@ -216,7 +216,7 @@ pub fn drive<R, T, E>(
     diag: &mut E,
     keep_going: bool,
     max_line_bytes: usize,
-    prepare: impl Fn(Record, &mut Vec<u8>) -> Result<Prepared<T>, String> + Sync,
+    prepare: impl Fn(&[u8], &mut Vec<u8>) -> Result<Prepared<T>, String> + Sync,
     mut consume: impl FnMut(T, &[u8]) -> io::Result<()>,
 ) -> Result<Summary, RunError>
 where
@@ -497,7 +497,7 @@ fn work<T>(
     done_tx: SyncSender<Done<T>>,
     keep_going: bool,
     max_line_bytes: usize,
-    prepare: &impl Fn(Record, &mut Vec<u8>) -> Result<Prepared<T>, String>,
+    prepare: &impl Fn(&[u8], &mut Vec<u8>) -> Result<Prepared<T>, String>,
 ) {
     for block in blocks {
         let mut done = Done {
@@ -534,10 +534,7 @@ fn work<T>(
                     continue;
                 }
                 done.records += 1;
-                match parse_line(line)
-                    .map_err(|e| e.message)
-                    .and_then(|record| prepare(record, &mut done.arena))
-                {
+                match prepare(line, &mut done.arena) {
                     Ok(prepared) => {
                         if let Some(message) = prepared.warning {
                             done.events.push(Event::Warning {
@@ -581,6 +578,11 @@ fn work<T>(
     }
 }
 
+/// Parses a line into a record; the error is the message for its line.
+pub fn parse(line: &[u8]) -> Result<Record, String> {
+    parse_line(line).map_err(|e| e.message)
+}
+
 /// Strips one trailing `\r` (of a `\r\n` line end; the `\n` is already gone).
 fn trim_line_end(buf: &[u8]) -> &[u8] {
     buf.strip_suffix(b"\r").unwrap_or(buf)
@@ -612,7 +614,7 @@ mod tests {
             &mut diag,
             keep_going,
             1024,
-            |r, _| match r {
+            |line, _| match parse(line)? {
                 Record::Relationship(r) => Ok(Prepared {
                     warning: (r.entity_b.is_empty()).then(|| "empty".to_owned()),
                     item: Some(r.name),
@@ -679,7 +681,7 @@ mod tests {
             &mut Vec::new(),
             false,
             1024,
-            |r, _| match r {
+            |line, _| match parse(line)? {
                 Record::Relationship(r) => Ok(Prepared::item(r.name)),
                 Record::IndicatorRecord(_) => Err(String::new()),
             },
@@ -774,7 +776,7 @@ mod tests {
             &mut diag,
             true,
             4096,
-            |r, _| match r {
+            |line, _| match parse(line)? {
                 Record::Relationship(r) => Ok(Prepared::item(r.name)),
                 Record::IndicatorRecord(_) => Err(String::new()),
             },
@@ -824,7 +826,7 @@ mod tests {
             &mut Vec::new(),
             false,
             1024,
-            |r, arena: &mut Vec<u8>| match r {
+            |line, arena: &mut Vec<u8>| match parse(line)? {
                 Record::Relationship(r) => {
                     let start = arena.len();
                     arena.extend_from_slice(r.name.as_bytes());

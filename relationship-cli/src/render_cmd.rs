@@ -10,7 +10,7 @@ use relationship_core::record::Record;
 use relationship_schema::Schema;
 
 use crate::cli::{Format, RenderArgs};
-use crate::input::{Prepared, RunError, Summary, drive, finish_output, style};
+use crate::input::{Prepared, RunError, Summary, drive, finish_output, parse, style};
 
 /// The lenient-mode warning for an empty `entity_b`, as XSOAR logs one.
 pub fn empty_entity_b_warning() -> String {
@@ -35,8 +35,8 @@ pub fn render<R: Read + Send, W: Write, E: Write>(
     let checker = Checker::new(schema, mode);
     let style = style(args.io.python_json);
     let format = args.format;
-    let prepare = |record, arena: &mut Vec<u8>| {
-        let r = match record {
+    let prepare = |line: &[u8], arena: &mut Vec<u8>| {
+        let r = match parse(line)? {
             Record::Relationship(r) => *r,
             Record::IndicatorRecord(_) => {
                 return Err(

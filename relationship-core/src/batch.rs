@@ -10,7 +10,9 @@ use std::io::{self, Write};
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::indicator::IndicatorObject;
-use crate::json::{JsonStyle, write_json, write_relationship_indicator};
+use crate::json::{
+    JsonStyle, write_json, write_relationship_indicator, write_relationship_indicator_with,
+};
 use crate::relationship::EntityRelationship;
 
 mod seen;
@@ -210,6 +212,28 @@ pub fn render_relationship(
     let start = out.len();
     write_relationship_indicator(out, rel, style)?;
     Ok(xxh3_128(&out[start..]))
+}
+
+/// Like [`render_relationship`], with the relationship's `fields` given as the JSON text
+/// of an object (see [`write_relationship_indicator_with`]).
+///
+/// # Errors
+///
+/// As [`write_relationship_indicator_with`]; `out` is then left as it was.
+pub fn render_relationship_with(
+    out: &mut Vec<u8>,
+    rel: &EntityRelationship,
+    fields: Option<&serde_json::value::RawValue>,
+    style: JsonStyle,
+) -> io::Result<u128> {
+    let start = out.len();
+    match write_relationship_indicator_with(out, rel, fields, style) {
+        Ok(()) => Ok(xxh3_128(&out[start..])),
+        Err(e) => {
+            out.truncate(start);
+            Err(e)
+        }
+    }
 }
 
 /// The hash identifying an indicator by value and type (0xFF never occurs in UTF-8).

@@ -533,6 +533,22 @@ pub fn write_relationship_indicator(
     rel: &crate::relationship::EntityRelationship,
     style: JsonStyle,
 ) -> io::Result<()> {
+    write_relationship_indicator_with(out, rel, None, style)
+}
+
+/// Like [`write_relationship_indicator`], with the relationship's `fields` given as the JSON
+/// text of an object (`rel`'s own fields are then not written): the bytes written are those
+/// for `rel` with the fields serde_json reads from `fields`.
+///
+/// # Errors
+///
+/// As [`write_raw_fields`]; `out` then holds part of the rendering.
+pub fn write_relationship_indicator_with(
+    out: &mut Vec<u8>,
+    rel: &crate::relationship::EntityRelationship,
+    fields: Option<&serde_json::value::RawValue>,
+    style: JsonStyle,
+) -> io::Result<()> {
     use crate::relationship::{ENTITY_FAMILY, RELATIONSHIP_TYPE};
     if rel.renders_empty() {
         out.extend_from_slice(b"{}");
@@ -565,7 +581,128 @@ pub fn write_relationship_indicator(
     }
     out.extend_from_slice(b"\"fields\"");
     out.extend_from_slice(colon);
-    write_map(out, rel.fields(), style, comma, colon)?;
+    match fields {
+        Some(raw) => write_raw_fields(out, raw, style)?,
+        None => write_map(out, rel.fields(), style, comma, colon)?,
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// An object's entries as written: keys decoded, values as JSON text.
+struct RawEntries<'a>(Vec<(std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue)>);
+
+/// An object key, borrowed from the text when it has no escapes.
+struct RawKey<'a>(std::borrow::Cow<'a, str>);
+
+impl<'de> serde::Deserialize<'de> for RawKey<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = RawKey<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<RawKey<'de>, E> {
+                Ok(RawKey(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<RawKey<'de>, E> {
+                Ok(RawKey(std::borrow::Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RawEntries<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor;
+        impl<'de> serde::de::Visitor<'de> for EntriesVisitor {
+            type Value = RawEntries<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawEntries<'de>, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(RawKey(key)) = map.next_key()? {
+                    entries.push((key, map.next_value()?));
+                }
+                Ok(RawEntries(entries))
+            }
+        }
+        d.deserialize_map(EntriesVisitor)
+    }
+}
+
+fn invalid_data(e: impl std::fmt::Display) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, e.to_string())
+}
+
+/// Writes the JSON object `raw` in `style` without building a `serde_json::Map`: the bytes
+/// [`write_value`] writes for the `Map` serde_json reads from it. Values that are strings
+/// without escapes are written straight from the text, other strings, numbers, booleans and
+/// `null` through serde_json; an object with a key given twice through the `Map` (which
+/// keeps the first position and the last value).
+///
+/// # Errors
+///
+/// [`io::ErrorKind::InvalidData`] when `raw` is not an object, or holds an object or array
+/// (nested values are left to a full read of the line, which also applies serde_json's
+/// depth limit), or a string serde_json refuses (a lone surrogate escape).
+pub fn write_raw_fields(
+    out: &mut Vec<u8>,
+    raw: &serde_json::value::RawValue,
+    style: JsonStyle,
+) -> io::Result<()> {
+    let (comma, colon): (&[u8], &[u8]) = match style {
+        JsonStyle::Compact => (b",", b":"),
+        JsonStyle::Python => (b", ", b": "),
+    };
+    let RawEntries(entries) = serde_json::from_str(raw.get()).map_err(invalid_data)?;
+    let repeated = if entries.len() <= 16 {
+        entries
+            .iter()
+            .enumerate()
+            .any(|(i, (k, _))| entries[..i].iter().any(|(other, _)| other == k))
+    } else {
+        let mut keys: Vec<&str> = entries.iter().map(|(k, _)| &**k).collect();
+        keys.sort_unstable();
+        keys.windows(2).any(|w| w[0] == w[1])
+    };
+    if repeated {
+        let map: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(raw.get()).map_err(invalid_data)?;
+        if map.values().any(|v| v.is_object() || v.is_array()) {
+            return Err(invalid_data("nested values"));
+        }
+        return write_map(out, &map, style, comma, colon);
+    }
+    out.push(b'{');
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(comma);
+        }
+        write_str(out, key, style);
+        out.extend_from_slice(colon);
+        let text = value.get();
+        match text.as_bytes().first() {
+            Some(b'"') => match text.get(1..text.len() - 1) {
+                Some(plain) if !plain.contains('\\') => write_str(out, plain, style),
+                _ => {
+                    let s: String = serde_json::from_str(text).map_err(invalid_data)?;
+                    write_str(out, &s, style);
+                }
+            },
+            Some(b'{' | b'[') | None => return Err(invalid_data("nested values")),
+            Some(_) => {
+                let v: serde_json::Value = serde_json::from_str(text).map_err(invalid_data)?;
+                write_value(out, &v, style)?;
+            }
+        }
+    }
     out.push(b'}');
     Ok(())
 }
@@ -840,10 +977,60 @@ mod tests {
             .prop_map(|cs| cs.into_iter().collect())
         }
 
+        fn raw_matches_map(text: &str) {
+            let raw: Box<serde_json::value::RawValue> = serde_json::from_str(text).unwrap();
+            let map: Value = serde_json::from_str(text).unwrap();
+            for style in [JsonStyle::Compact, JsonStyle::Python] {
+                let mut fast = Vec::new();
+                write_raw_fields(&mut fast, &raw, style).unwrap();
+                assert_eq!(
+                    String::from_utf8(fast).unwrap(),
+                    to_string(&map, style).unwrap(),
+                    "{text} {style:?}"
+                );
+            }
+        }
+
+        #[test]
+        fn raw_fields_are_written_as_the_map_would_be() {
+            for text in [
+                r#"{}"#,
+                r#"{ "a" : "b" , "c":"d" }"#,
+                r#"{"d":"caf\u00e9 \"q\" \\ \/ \n \ud83d\ude00","n":1.0E2,"m":-0,"t":true,"f":false,"z":null}"#,
+                r#"{"k\u00e9y":"é😀\u007f","big":123456789012345678901234567890,"e":1e400}"#,
+                r#"{"a":"1","b":"2","a":"3"}"#,
+            ] {
+                raw_matches_map(text);
+            }
+        }
+
+        #[test]
+        fn raw_fields_refuse_what_they_do_not_write() {
+            for text in [
+                r#"{"a":{"b":1}}"#,
+                r#"{"a":[1]}"#,
+                r#"{"a":"\ud800"}"#,
+                r#"[1]"#,
+            ] {
+                let raw: Box<serde_json::value::RawValue> = serde_json::from_str(text).unwrap();
+                let err = write_raw_fields(&mut Vec::new(), &raw, JsonStyle::Python).unwrap_err();
+                assert_eq!(err.kind(), io::ErrorKind::InvalidData, "{text}");
+            }
+        }
+
         proptest! {
             #[test]
             fn strings_match_serde(s in text()) {
                 both(&Value::String(s));
+            }
+
+            #[test]
+            fn raw_fields_match_serde(k in text(), v in text(), w in text()) {
+                let obj = serde_json::json!({"d": v, "k": k, "w": w});
+                let text = serde_json::to_string(&obj).unwrap();
+                raw_matches_map(&text);
+                // Python's spelling of the same object (escaped non-ASCII) reads the same.
+                raw_matches_map(&to_string(&obj, JsonStyle::Python).unwrap());
             }
 
             #[test]

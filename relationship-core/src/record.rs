@@ -33,6 +33,7 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::check::RelationshipInput;
 use crate::indicator::IndicatorObject;
@@ -148,6 +149,94 @@ pub fn parse_line(line: &[u8]) -> Result<Record, RecordError> {
     .map_err(|_| explain(line))?;
     keys.into_record()
         .map_err(|message| RecordError { message })
+}
+
+/// A relationship record read with its `fields` object left as JSON text (see
+/// [`parse_relationship_raw`]).
+#[derive(Debug)]
+pub struct RawRelationship<'a> {
+    /// The record, its `fields` left `None`.
+    pub input: RelationshipInput,
+    /// The `fields` object as written in the line (`None` when absent or `null`).
+    pub fields: Option<&'a RawValue>,
+}
+
+/// Reads `line` as a relationship record without building its `fields`, which stay JSON
+/// text, to be written by [`write_raw_fields`](crate::json::write_raw_fields).
+///
+/// `None` for every line this fast path does not take (not UTF-8, an indicator, a duplicate
+/// or unknown key, a missing key, a wrong type, `fields` not an object…): [`parse_line`]
+/// reads those, with its messages. For a line it takes, the record equals the one
+/// [`parse_line`] returns, `fields` aside.
+pub fn parse_relationship_raw(line: &[u8]) -> Option<RawRelationship<'_>> {
+    let text = std::str::from_utf8(line).ok()?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let keys = RawKeys::deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    let k = keys.0;
+    if k.fields.is_some_and(|f| !f.get().starts_with('{')) {
+        return None;
+    }
+    Some(RawRelationship {
+        input: RelationshipInput {
+            name: k.name,
+            entity_a: k.entity_a,
+            entity_a_type: k.entity_a_type,
+            entity_b: k.entity_b,
+            entity_b_type: k.entity_b_type,
+            reverse_name: k.reverse_name,
+            fields: None,
+            source_reliability: k.source_reliability,
+            brand: k.brand,
+            relationship_type: k.relationship_type,
+            entity_a_family: k.entity_a_family,
+            entity_b_family: k.entity_b_family,
+        },
+        fields: k.fields,
+    })
+}
+
+/// The keys of a relationship record, `fields` as JSON text; read from an object only.
+struct RawKeys<'a>(FastKeys<'a>);
+
+impl<'de> Deserialize<'de> for RawKeys<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ObjectOnly;
+        impl<'de> Visitor<'de> for ObjectOnly {
+            type Value = RawKeys<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a relationship object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawKeys<'de>, A::Error> {
+                FastKeys::deserialize(MapAccessDeserializer::new(map)).map(RawKeys)
+            }
+        }
+        d.deserialize_map(ObjectOnly)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FastKeys<'a> {
+    name: String,
+    entity_a: String,
+    entity_a_type: String,
+    entity_b: String,
+    entity_b_type: String,
+    #[serde(default)]
+    reverse_name: Option<String>,
+    #[serde(default)]
+    relationship_type: Option<String>,
+    #[serde(default)]
+    entity_a_family: Option<String>,
+    #[serde(default)]
+    entity_b_family: Option<String>,
+    #[serde(default)]
+    source_reliability: Option<String>,
+    #[serde(default, borrow)]
+    fields: Option<&'a RawValue>,
+    #[serde(default)]
+    brand: Option<String>,
 }
 
 /// The record keys of a whole line.
@@ -427,6 +516,40 @@ fn missing_message(shape: &str, missing: &[&str]) -> String {
 }
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_raw_fast_path_takes_plain_relationships_only() {
+        let base = r#""name":"uses","entity_a":"a","entity_a_type":"A","entity_b":"b","entity_b_type":"B""#;
+        let taken = [
+            format!("{{{base}}}"),
+            format!("{{{base},\"fields\":null,\"brand\":null}}"),
+            format!("{{{base},\"fields\":{{\"d\":\"x\",\"n\":1.5e3}}}}"),
+            format!("{{ {base} , \"reverse_name\": \"used-by\" }}"),
+        ];
+        for line in &taken {
+            let raw = parse_relationship_raw(line.as_bytes()).expect(line);
+            let Ok(Record::Relationship(full)) = parse_line(line.as_bytes()) else {
+                panic!("{line}")
+            };
+            let mut full = *full;
+            full.fields = None;
+            assert_eq!(raw.input, full, "{line}");
+        }
+        let refused = [
+            format!("[{base}]"),
+            format!("{{{base},\"fields\":[]}}"),
+            format!("{{{base},\"fields\":5}}"),
+            format!("{{{base},\"name\":\"x\"}}"),
+            format!("{{{base},\"value\":\"x\"}}"),
+            format!("{{{base},\"fields\":{{\"d\":\"a\u{1}b\"}}}}"),
+            format!("{{{base}}} x"),
+            r#"{"name":"uses"}"#.to_owned(),
+        ];
+        for line in &refused {
+            assert!(parse_relationship_raw(line.as_bytes()).is_none(), "{line}");
+        }
+        assert!(parse_relationship_raw(b"{\"name\":\"\xff\"}").is_none());
+    }
     use super::*;
 
     fn err(line: &str) -> String {
