@@ -94,7 +94,8 @@ pub fn batch<R: Read + Send, W: Write, E: Write>(
                     return None;
                 }
                 let start = arena.len();
-                let hash = render_relationship_with(arena, &rel, raw.fields, json_style).ok()?;
+                let hash =
+                    render_relationship_with(arena, &rel, raw.fields.as_ref(), json_style).ok()?;
                 Some(BatchItem::Rendered(start..arena.len(), hash))
             });
             if let Some(item) = fast {

@@ -11,7 +11,8 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use crate::indicator::IndicatorObject;
 use crate::json::{
-    JsonStyle, write_json, write_relationship_indicator, write_relationship_indicator_with,
+    JsonStyle, RawFields, write_json, write_relationship_indicator,
+    write_relationship_indicator_with,
 };
 use crate::relationship::EntityRelationship;
 
@@ -214,8 +215,8 @@ pub fn render_relationship(
     Ok(xxh3_128(&out[start..]))
 }
 
-/// Like [`render_relationship`], with the relationship's `fields` given as the JSON text
-/// of an object (see [`write_relationship_indicator_with`]).
+/// Like [`render_relationship`], with the relationship's `fields` given as an
+/// object read as [`RawFields`] (see [`write_relationship_indicator_with`]).
 ///
 /// # Errors
 ///
@@ -223,7 +224,7 @@ pub fn render_relationship(
 pub fn render_relationship_with(
     out: &mut Vec<u8>,
     rel: &EntityRelationship,
-    fields: Option<&serde_json::value::RawValue>,
+    fields: Option<&RawFields<'_>>,
     style: JsonStyle,
 ) -> io::Result<u128> {
     let start = out.len();

@@ -536,9 +536,9 @@ pub fn write_relationship_indicator(
     write_relationship_indicator_with(out, rel, None, style)
 }
 
-/// Like [`write_relationship_indicator`], with the relationship's `fields` given as the JSON
-/// text of an object (`rel`'s own fields are then not written): the bytes written are those
-/// for `rel` with the fields serde_json reads from `fields`.
+/// Like [`write_relationship_indicator`], with the relationship's `fields` given as an
+/// object read as [`RawFields`] (`rel`'s own fields are then not written): the bytes written
+/// are those for `rel` with the fields serde_json reads from the same text.
 ///
 /// # Errors
 ///
@@ -546,7 +546,7 @@ pub fn write_relationship_indicator(
 pub fn write_relationship_indicator_with(
     out: &mut Vec<u8>,
     rel: &crate::relationship::EntityRelationship,
-    fields: Option<&serde_json::value::RawValue>,
+    fields: Option<&RawFields<'_>>,
     style: JsonStyle,
 ) -> io::Result<()> {
     use crate::relationship::{ENTITY_FAMILY, RELATIONSHIP_TYPE};
@@ -582,15 +582,19 @@ pub fn write_relationship_indicator_with(
     out.extend_from_slice(b"\"fields\"");
     out.extend_from_slice(colon);
     match fields {
-        Some(raw) => write_raw_fields(out, raw, style)?,
+        Some(raw) => write_fields(out, raw, style)?,
         None => write_map(out, rel.fields(), style, comma, colon)?,
     }
     out.push(b'}');
     Ok(())
 }
 
-/// An object's entries as written: keys decoded, values as JSON text.
-struct RawEntries<'a>(Vec<(std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue)>);
+/// A JSON object read without building a `serde_json::Map`: its keys (decoded, borrowed
+/// from the text when they have no escapes) and its values as JSON text, in order. Read it
+/// with serde_json (it accepts an object only) and write it with
+/// [`write_relationship_indicator_with`].
+#[derive(Debug, Default)]
+pub struct RawFields<'a>(Vec<(std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue)>);
 
 /// An object key, borrowed from the text when it has no escapes.
 struct RawKey<'a>(std::borrow::Cow<'a, str>);
@@ -614,26 +618,26 @@ impl<'de> serde::Deserialize<'de> for RawKey<'de> {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for RawEntries<'de> {
+impl<'de: 'a, 'a> serde::Deserialize<'de> for RawFields<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct EntriesVisitor;
-        impl<'de> serde::de::Visitor<'de> for EntriesVisitor {
-            type Value = RawEntries<'de>;
+        struct FieldsVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for FieldsVisitor<'a> {
+            type Value = RawFields<'a>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RawEntries<'de>, A::Error> {
+            ) -> Result<RawFields<'a>, A::Error> {
                 let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
-                while let Some(RawKey(key)) = map.next_key()? {
+                while let Some(RawKey(key)) = map.next_key::<RawKey<'de>>()? {
                     entries.push((key, map.next_value()?));
                 }
-                Ok(RawEntries(entries))
+                Ok(RawFields(entries))
             }
         }
-        d.deserialize_map(EntriesVisitor)
+        d.deserialize_map(FieldsVisitor(std::marker::PhantomData))
     }
 }
 
@@ -657,11 +661,17 @@ pub fn write_raw_fields(
     raw: &serde_json::value::RawValue,
     style: JsonStyle,
 ) -> io::Result<()> {
+    let fields: RawFields<'_> = serde_json::from_str(raw.get()).map_err(invalid_data)?;
+    write_fields(out, &fields, style)
+}
+
+/// [`write_raw_fields`] for an object already read.
+fn write_fields(out: &mut Vec<u8>, fields: &RawFields<'_>, style: JsonStyle) -> io::Result<()> {
     let (comma, colon): (&[u8], &[u8]) = match style {
         JsonStyle::Compact => (b",", b":"),
         JsonStyle::Python => (b", ", b": "),
     };
-    let RawEntries(entries) = serde_json::from_str(raw.get()).map_err(invalid_data)?;
+    let entries = &fields.0;
     let repeated = if entries.len() <= 16 {
         entries
             .iter()
@@ -673,10 +683,14 @@ pub fn write_raw_fields(
         keys.windows(2).any(|w| w[0] == w[1])
     };
     if repeated {
-        let map: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(raw.get()).map_err(invalid_data)?;
-        if map.values().any(|v| v.is_object() || v.is_array()) {
-            return Err(invalid_data("nested values"));
+        // What serde_json's `Map` keeps: the first position, the last value.
+        let mut map = serde_json::Map::new();
+        for (key, value) in entries {
+            if value.get().starts_with(['{', '[']) {
+                return Err(invalid_data("nested values"));
+            }
+            let value = serde_json::from_str(value.get()).map_err(invalid_data)?;
+            map.insert(key.to_string(), value);
         }
         return write_map(out, &map, style, comma, colon);
     }

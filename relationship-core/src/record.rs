@@ -33,10 +33,10 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 use crate::check::RelationshipInput;
 use crate::indicator::IndicatorObject;
+use crate::json::RawFields;
 use crate::limits::{quoted, shortened};
 use crate::relationship::Fields;
 
@@ -157,12 +157,14 @@ pub fn parse_line(line: &[u8]) -> Result<Record, RecordError> {
 pub struct RawRelationship<'a> {
     /// The record, its `fields` left `None`.
     pub input: RelationshipInput,
-    /// The `fields` object as written in the line (`None` when absent or `null`).
-    pub fields: Option<&'a RawValue>,
+    /// The `fields` object, its values as written in the line (`None` when absent or
+    /// `null`).
+    pub fields: Option<RawFields<'a>>,
 }
 
-/// Reads `line` as a relationship record without building its `fields`, which stay JSON
-/// text, to be written by [`write_raw_fields`](crate::json::write_raw_fields).
+/// Reads `line` as a relationship record without building its `fields`, whose values stay
+/// JSON text, to be written by
+/// [`write_relationship_indicator_with`](crate::json::write_relationship_indicator_with).
 ///
 /// `None` for every line this fast path does not take (not UTF-8, an indicator, a duplicate
 /// or unknown key, a missing key, a wrong type, `fields` not an object…): [`parse_line`]
@@ -174,9 +176,6 @@ pub fn parse_relationship_raw(line: &[u8]) -> Option<RawRelationship<'_>> {
     let keys = RawKeys::deserialize(&mut de).ok()?;
     de.end().ok()?;
     let k = keys.0;
-    if k.fields.is_some_and(|f| !f.get().starts_with('{')) {
-        return None;
-    }
     Some(RawRelationship {
         input: RelationshipInput {
             name: k.name,
@@ -234,7 +233,7 @@ struct FastKeys<'a> {
     #[serde(default)]
     source_reliability: Option<String>,
     #[serde(default, borrow)]
-    fields: Option<&'a RawValue>,
+    fields: Option<RawFields<'a>>,
     #[serde(default)]
     brand: Option<String>,
 }
