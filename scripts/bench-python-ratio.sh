@@ -137,7 +137,7 @@ cmds = {
 }
 print("== style:", style)
 print("== xsoar-rel:", " ".join(cmds["xsoar-rel"]), "> /dev/null")
-print(f"== python:    {python} -c 'for line: json.dumps(json.loads(line){dumps_args})' {path} > /dev/null")
+print(f'== python:    {python} -c "for line: json.dumps(json.loads(line){dumps_args})" {path} > /dev/null')
 print("== python version:", subprocess.run([python, "-c", "import sys; print(sys.version.split()[0])"],
                                           capture_output=True, text=True).stdout.strip())
 print("== load average before: %.2f %.2f %.2f" % os.getloadavg())
