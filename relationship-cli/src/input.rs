@@ -502,7 +502,7 @@ fn work<T>(
     for block in blocks {
         let mut done = Done {
             events: Vec::with_capacity(BLOCK_BYTES / 128),
-            arena: Vec::with_capacity(block.text.len() * 2),
+            arena: Vec::with_capacity(block.text.len().min(BLOCK_BYTES) * 2),
             lines: 0,
             records: 0,
             stopped: false,
