@@ -399,6 +399,17 @@ fn chunk_needs_escape(x: u64, python: bool) -> bool {
 /// Writes `s` as a JSON string in `style`: the bytes serde_json writes with the style's
 /// formatter, found eight bytes at a time and escaped through a table.
 pub fn write_str(out: &mut Vec<u8>, s: &str, style: JsonStyle) {
+    out.reserve(s.len() + 2);
+    // Writing into a `Vec<u8>` cannot fail.
+    let _ = write_str_to(out, s, style);
+}
+
+/// [`write_str`] into any writer: the one string escaper of the direct writers.
+///
+/// # Errors
+///
+/// The writer's.
+pub fn write_str_to<W: Write + ?Sized>(w: &mut W, s: &str, style: JsonStyle) -> io::Result<()> {
     let python = style == JsonStyle::Python;
     let table = if python {
         &PYTHON_ESCAPES
@@ -406,8 +417,7 @@ pub fn write_str(out: &mut Vec<u8>, s: &str, style: JsonStyle) {
         &COMPACT_ESCAPES
     };
     let bytes = s.as_bytes();
-    out.reserve(bytes.len() + 2);
-    out.push(b'"');
+    w.write_all(b"\"")?;
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
@@ -428,41 +438,42 @@ pub fn write_str(out: &mut Vec<u8>, s: &str, style: JsonStyle) {
                 i += 1;
                 continue;
             }
-            out.extend_from_slice(&bytes[start..i]);
+            w.write_all(&bytes[start..i])?;
             match kind {
                 b'U' => {
                     let ch = s[i..].chars().next().unwrap_or('\u{FFFD}');
                     let mut units = [0u16; 2];
                     for unit in ch.encode_utf16(&mut units) {
-                        push_u_escape(out, *unit);
+                        w.write_all(&u_escape(*unit))?;
                     }
                     i += ch.len_utf8();
                 }
                 b'u' => {
-                    push_u_escape(out, u16::from(b));
+                    w.write_all(&u_escape(u16::from(b)))?;
                     i += 1;
                 }
                 short => {
-                    out.extend_from_slice(&[b'\\', short]);
+                    w.write_all(&[b'\\', short])?;
                     i += 1;
                 }
             }
             start = i;
         }
     }
-    out.extend_from_slice(&bytes[start..]);
-    out.push(b'"');
+    w.write_all(&bytes[start..])?;
+    w.write_all(b"\"")
 }
 
-fn push_u_escape(out: &mut Vec<u8>, unit: u16) {
-    out.extend_from_slice(&[
+/// The `\uXXXX` escape (lowercase hex, as Python writes it) of one UTF-16 unit.
+fn u_escape(unit: u16) -> [u8; 6] {
+    [
         b'\\',
         b'u',
         HEX[usize::from(unit >> 12)],
         HEX[usize::from((unit >> 8) & 0xF)],
         HEX[usize::from((unit >> 4) & 0xF)],
         HEX[usize::from(unit & 0xF)],
-    ]);
+    ]
 }
 
 /// Writes `value` in `style`: the bytes of [`write_json`], without going through serde for
@@ -549,7 +560,6 @@ pub fn write_relationship_indicator_with(
     fields: Option<&RawFields<'_>>,
     style: JsonStyle,
 ) -> io::Result<()> {
-    use crate::relationship::{ENTITY_FAMILY, RELATIONSHIP_TYPE};
     if rel.renders_empty() {
         out.extend_from_slice(b"{}");
         return Ok(());
@@ -558,29 +568,8 @@ pub fn write_relationship_indicator_with(
         JsonStyle::Compact => (b",", b":"),
         JsonStyle::Python => (b", ", b": "),
     };
-    let parts: [(&str, &str); 9] = [
-        ("name", rel.name()),
-        ("reverseName", rel.reverse_name()),
-        ("type", RELATIONSHIP_TYPE),
-        ("entityA", rel.entity_a()),
-        ("entityAFamily", ENTITY_FAMILY),
-        ("entityAType", rel.entity_a_type()),
-        ("entityB", rel.entity_b()),
-        ("entityBFamily", ENTITY_FAMILY),
-        ("entityBType", rel.entity_b_type()),
-    ];
-    out.push(b'{');
-    for (key, text) in parts {
-        // The keys need no escaping.
-        out.push(b'"');
-        out.extend_from_slice(key.as_bytes());
-        out.push(b'"');
-        out.extend_from_slice(colon);
-        write_str(out, text, style);
-        out.extend_from_slice(comma);
-    }
-    out.extend_from_slice(b"\"fields\"");
-    out.extend_from_slice(colon);
+    // Everything up to `"fields":`, from the constant fragments of a typed relationship.
+    crate::prerender::write_head(out, rel, style)?;
     match fields {
         Some(raw) => write_fields(out, raw, style)?,
         None => write_map(out, rel.fields(), style, comma, colon)?,

@@ -18,18 +18,15 @@
 //!
 //! Strings are escaped by [`write_str`]: a string of printable ASCII other than `"` and `\`
 //! is the same in both styles (`"` + text + `"`) and is copied; anything else goes through
-//! serde_json with the style's formatter ([`CompactFormatter`], [`PythonFormatter`]), which is
-//! also what the `Serialize` path does. `tests/tests/render_fast_props.rs` checks that both
-//! paths give the same bytes.
+//! the table-driven escaper [`write_str_to`](crate::json::write_str_to), which the batch
+//! writer's direct path shares. `tests/tests/render_fast_props.rs` checks that the direct
+//! writers and the `Serialize` path give the same bytes.
 
 use std::io::{self, Write};
 use std::marker::PhantomData;
 
-use serde::Serialize;
-use serde_json::ser::{CompactFormatter, Serializer};
-
 use crate::indicator::{DUMMY_INDICATOR_VALUE, IndicatorObject};
-use crate::json::{JsonStyle, PythonFormatter};
+use crate::json::JsonStyle;
 use crate::relationship::{EntityRelationship, Fields};
 use crate::typed::{IndicatorType, RelationshipName};
 
@@ -102,7 +99,7 @@ fn is_plain(s: &[u8]) -> bool {
 
 /// Writes `s` as a JSON string in `style`, exactly as serde_json does with the style's
 /// formatter: printable ASCII without `"` and `\` is copied, anything else is escaped by
-/// serde_json.
+/// [`write_str_to`](crate::json::write_str_to).
 #[inline]
 pub(crate) fn write_str<W: Write + ?Sized>(w: &mut W, s: &str, style: JsonStyle) -> io::Result<()> {
     if is_plain(s.as_bytes()) {
@@ -110,16 +107,7 @@ pub(crate) fn write_str<W: Write + ?Sized>(w: &mut W, s: &str, style: JsonStyle)
         w.write_all(s.as_bytes())?;
         return w.write_all(b"\"");
     }
-    write_escaped(w, s, style)
-}
-
-#[inline(never)]
-fn write_escaped<W: Write + ?Sized>(w: &mut W, s: &str, style: JsonStyle) -> io::Result<()> {
-    let result = match style {
-        JsonStyle::Compact => s.serialize(&mut Serializer::with_formatter(w, CompactFormatter)),
-        JsonStyle::Python => s.serialize(&mut Serializer::with_formatter(w, PythonFormatter)),
-    };
-    result.map_err(io::Error::from)
+    crate::json::write_str_to(w, s, style)
 }
 
 /// Writes `fields`: `{}` when empty, else through serde_json with the style's formatter.
@@ -141,41 +129,45 @@ pub(crate) fn write_indicator<W: Write + ?Sized>(
     if rel.renders_empty() {
         return w.write_all(b"{}");
     }
-    let (head, mid, tail) = match rel.template {
-        Some(t) => t.get(style),
-        None => return write_indicator_general(w, rel, style),
-    };
-    w.write_all(head)?;
-    write_str(w, &rel.entity_a, style)?;
-    w.write_all(mid)?;
-    write_str(w, &rel.entity_b, style)?;
-    w.write_all(tail)?;
+    write_head(w, rel, style)?;
     write_fields(w, &rel.fields, style)?;
     w.write_all(b"}")
 }
 
-/// [`write_indicator`] for a relationship without a [`Template`].
-fn write_indicator_general<W: Write + ?Sized>(
+/// Writes the rendering of `rel` (not empty) up to and including `"fields":`: three
+/// constant fragments and the two entity values for a relationship with a [`Template`],
+/// else the key fragments with its four strings escaped.
+pub(crate) fn write_head<W: Write + ?Sized>(
     w: &mut W,
     rel: &EntityRelationship,
     style: JsonStyle,
 ) -> io::Result<()> {
-    let k = keys(style);
-    w.write_all(k.name)?;
-    write_str(w, &rel.name, style)?;
-    w.write_all(k.reverse_name)?;
-    write_str(w, &rel.reverse_name, style)?;
-    w.write_all(k.type_entity_a)?;
-    write_str(w, &rel.entity_a, style)?;
-    w.write_all(k.entity_a_type)?;
-    write_str(w, &rel.entity_a_type, style)?;
-    w.write_all(k.entity_b)?;
-    write_str(w, &rel.entity_b, style)?;
-    w.write_all(k.entity_b_type)?;
-    write_str(w, &rel.entity_b_type, style)?;
-    w.write_all(k.fields)?;
-    write_fields(w, &rel.fields, style)?;
-    w.write_all(b"}")
+    match rel.template {
+        Some(t) => {
+            let (head, mid, tail) = t.get(style);
+            w.write_all(head)?;
+            write_str(w, &rel.entity_a, style)?;
+            w.write_all(mid)?;
+            write_str(w, &rel.entity_b, style)?;
+            w.write_all(tail)
+        }
+        None => {
+            let k = keys(style);
+            w.write_all(k.name)?;
+            write_str(w, &rel.name, style)?;
+            w.write_all(k.reverse_name)?;
+            write_str(w, &rel.reverse_name, style)?;
+            w.write_all(k.type_entity_a)?;
+            write_str(w, &rel.entity_a, style)?;
+            w.write_all(k.entity_a_type)?;
+            write_str(w, &rel.entity_a_type, style)?;
+            w.write_all(k.entity_b)?;
+            write_str(w, &rel.entity_b, style)?;
+            w.write_all(k.entity_b_type)?;
+            write_str(w, &rel.entity_b_type, style)?;
+            w.write_all(k.fields)
+        }
+    }
 }
 
 /// Writes `obj` as its `Serialize` impl does, with every relationship through
