@@ -12,7 +12,11 @@
 #
 # Usage: scripts/bench-python-ratio.sh [ROUNDS] [N]
 # Environment: BENCH_DIR (default target/bench) holds the generated input; PYTHON (default
-# python3) is the Python that is timed.
+# python3) is the Python that is timed; STYLE=compact times compact output instead: xsoar-rel
+# without --python-json against `json.dumps(..., separators=(",", ":"), ensure_ascii=False)`,
+# Python's spelling of the same compact JSON (default STYLE=python: --python-json against
+# `json.dumps` with its defaults); XSOAR_REL=PATH times that binary (an earlier build, say)
+# instead of building this tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +24,11 @@ rounds="${1:-5}"
 n="${2:-200000}"
 python="${PYTHON:-python3}"
 dir="${BENCH_DIR:-target/bench}"
+style="${STYLE:-python}"
+case "$style" in
+  python|compact) ;;
+  *) echo "STYLE must be python or compact, not $style" >&2; exit 2 ;;
+esac
 input="$dir/attck-style-$n.ndjson"
 mkdir -p "$dir"
 
@@ -102,26 +111,33 @@ PY
 fi
 ls -l "$input"
 
-echo "== building xsoar-rel (release)"
-cargo build --release -p relationship-cli --quiet
-bin="${CARGO_TARGET_DIR:-target}/release/xsoar-rel"
+if [ -n "${XSOAR_REL:-}" ]; then
+  bin="$XSOAR_REL"
+else
+  echo "== building xsoar-rel (release)"
+  cargo build --release -p relationship-cli --quiet
+  bin="${CARGO_TARGET_DIR:-target}/release/xsoar-rel"
+fi
 
-python3 - "$rounds" "$bin" "$input" "$python" <<'PY'
+python3 - "$rounds" "$bin" "$input" "$python" "$style" <<'PY'
 import os, resource, subprocess, sys, time
 
-rounds, binary, path, python = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+rounds, binary, path, python, style = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+dumps_args = "" if style == "python" else ", separators=(',', ':'), ensure_ascii=False"
 roundtrip = ("import json, sys\n"
              "w = sys.stdout.write\n"
              "with open(sys.argv[1], encoding='utf-8') as f:\n"
              "    for line in f:\n"
-             "        w(json.dumps(json.loads(line)))\n"
+             f"        w(json.dumps(json.loads(line){dumps_args}))\n"
              "        w('\\n')\n")
+style_flags = ["--python-json"] if style == "python" else []
 cmds = {
-    "xsoar-rel": [binary, "batch", "--lenient", "--python-json", "--batch-size", "2000", path],
+    "xsoar-rel": [binary, "batch", "--lenient", *style_flags, "--batch-size", "2000", path],
     "python": [python, "-c", roundtrip, path],
 }
+print("== style:", style)
 print("== xsoar-rel:", " ".join(cmds["xsoar-rel"]), "> /dev/null")
-print("== python:   ", python, "-c 'for line: json.dumps(json.loads(line))'", path, "> /dev/null")
+print(f'== python:    {python} -c "for line: json.dumps(json.loads(line){dumps_args})" {path} > /dev/null')
 print("== python version:", subprocess.run([python, "-c", "import sys; print(sys.version.split()[0])"],
                                           capture_output=True, text=True).stdout.strip())
 print("== load average before: %.2f %.2f %.2f" % os.getloadavg())

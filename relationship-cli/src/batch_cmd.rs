@@ -2,17 +2,20 @@
 //! JSON array per line.
 
 use std::io::{self, Read, Write};
+use std::ops::Range;
 
-use relationship_core::batch::{BatchOptions, BatchWriter, Placement};
+use relationship_core::batch::{
+    BatchOptions, BatchWriter, Placement, render_relationship, render_relationship_with,
+};
 use relationship_core::check::{Checker, Mode};
 use relationship_core::limits::quoted;
-use relationship_core::record::{IndicatorRecord, Record};
+use relationship_core::record::{IndicatorRecord, Record, parse_relationship_raw};
 use relationship_core::{EntityRelationship, IndicatorObject};
 use relationship_schema::Schema;
 use relationship_schema::suggest;
 
 use crate::cli::BatchArgs;
-use crate::input::{Prepared, RunError, Summary, drive, finish_output, style};
+use crate::input::{Prepared, RunError, Summary, drive, finish_output, parse, style};
 use crate::render_cmd::{check, empty_entity_b_warning};
 
 /// Converts a parsed indicator record into an indicator object, checking its type in strict
@@ -41,6 +44,8 @@ fn indicator(schema: &Schema, mode: Mode, r: IndicatorRecord) -> Result<Indicato
 /// An item of a batch run.
 enum BatchItem {
     Relationship(EntityRelationship),
+    /// A relationship rendered by a worker: its bytes in the block's buffer and its hash.
+    Rendered(Range<usize>, u128),
     Indicator(IndicatorObject),
 }
 
@@ -63,25 +68,65 @@ pub fn batch<R: Read + Send, W: Write, E: Write>(
         },
         dedup: !args.keep_duplicates,
     };
-    let mut writer = BatchWriter::new(&mut *out, options, style(args.io.python_json));
-    let prepare = |record| match record {
-        Record::Relationship(r) => {
-            let rel = check(&checker, *r)?;
-            if rel.renders_empty() {
-                // XSOAR renders it as `{}` and creates nothing from it.
-                return Ok(Prepared {
-                    item: None,
-                    warning: Some(format!("{}; skipped", empty_entity_b_warning())),
-                });
-            }
-            Ok(Prepared::item(BatchItem::Relationship(rel)))
+    let json_style = style(args.io.python_json);
+    // Relationships on dummies are rendered by the workers; attaching needs the objects.
+    let render_ahead = options.placement == Placement::Dummy;
+    let mut writer = BatchWriter::new(&mut *out, options, json_style);
+    let relationship = |rel: EntityRelationship| {
+        if rel.renders_empty() {
+            // XSOAR renders it as `{}` and creates nothing from it.
+            return Prepared {
+                item: None,
+                warning: Some(format!("{}; skipped", empty_entity_b_warning())),
+            };
         }
-        Record::IndicatorRecord(r) => Ok(Prepared::item(BatchItem::Indicator(indicator(
-            schema, mode, *r,
-        )?))),
+        Prepared::item(BatchItem::Relationship(rel))
     };
-    let consume = |item| match item {
+    let prepare = |line: &[u8], arena: &mut Vec<u8>| {
+        if render_ahead {
+            // Most lines: a relationship whose fields go from the line's text straight into
+            // the rendering.
+            // Anything else (a bad record, a warning, fields it does not write) is read
+            // again below, so that the messages are those of a full read of the line.
+            let fast = parse_relationship_raw(line).and_then(|raw| {
+                let rel = check(&checker, raw.input).ok()?;
+                if rel.renders_empty() {
+                    return None;
+                }
+                let start = arena.len();
+                let hash =
+                    render_relationship_with(arena, &rel, raw.fields.as_ref(), json_style).ok()?;
+                Some(BatchItem::Rendered(start..arena.len(), hash))
+            });
+            if let Some(item) = fast {
+                return Ok(Prepared::item(item));
+            }
+        }
+        match parse(line)? {
+            Record::Relationship(r) => {
+                let rel = check(&checker, *r)?;
+                if !render_ahead || rel.renders_empty() {
+                    return Ok(relationship(rel));
+                }
+                let start = arena.len();
+                let hash =
+                    render_relationship(arena, &rel, json_style).map_err(|e| e.to_string())?;
+                Ok(Prepared::item(BatchItem::Rendered(
+                    start..arena.len(),
+                    hash,
+                )))
+            }
+            Record::IndicatorRecord(r) => Ok(Prepared::item(BatchItem::Indicator(indicator(
+                schema, mode, *r,
+            )?))),
+        }
+    };
+    let consume = |item, arena: &[u8]| match item {
         BatchItem::Relationship(rel) => writer.push_relationship(rel),
+        BatchItem::Rendered(range, hash) => match arena.get(range) {
+            Some(rendered) => writer.push_rendered_relationship(rendered, hash),
+            None => Err(io::Error::other("a rendered relationship went missing")),
+        },
         BatchItem::Indicator(ind) => writer.push_indicator(ind),
     };
     let mut summary = drive(

@@ -1,18 +1,20 @@
 //! Reading NDJSON records, shared by `render` and `batch`: the input file or stdin, the
 //! two-thread read loop, error reporting per line and the run's [`Summary`].
 //!
-//! The loop is a two-stage pipeline: a reader thread reads lines, parses and checks records,
-//! and hands them in order, in groups, to the calling thread, which renders and writes them.
-//! Bad records and warnings travel in the same ordered stream, so stderr reports them in
-//! input order, and the output never depends on thread timing.
+//! The loop is a three-stage pipeline: a reader thread reads blocks of whole lines, worker
+//! threads (one per core, at most four) parse, check and render the records of a block each,
+//! and the calling thread takes the blocks back in input order and writes them. Bad records
+//! and warnings travel in the same ordered stream, so stderr reports them in input order,
+//! and the output never depends on thread timing.
 
 use std::fs::File;
-use std::io::{self, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
-use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use relationship_core::json::JsonStyle;
-use relationship_core::lines::{self, Line};
+use relationship_core::lines;
 use relationship_core::record::{Record, parse_line};
 use relationship_schema::SchemaErrors;
 
@@ -21,12 +23,6 @@ use crate::exit::Exit;
 
 /// Size of the input and output buffers.
 pub const BUF_SIZE: usize = 256 * 1024;
-
-/// Records handed from the reader thread to the writer in one message.
-const EVENTS_PER_MESSAGE: usize = 512;
-
-/// Messages that may wait between the two threads (bounds memory).
-const MESSAGES_IN_FLIGHT: usize = 8;
 
 /// A failure that ends a run before or outside the per-record loop.
 #[derive(Debug, thiserror::Error)]
@@ -201,20 +197,27 @@ fn report<E: Write>(summary: &Summary, keep_going: bool, diag: &mut E) {
 
 /// The NDJSON loop shared by the subcommands.
 ///
-/// A reader thread reads `input` line by line into one reused buffer, skips blank lines
-/// (still counting them), parses each record and calls `prepare` on it (parsing and checks).
-/// The calling thread receives the results in input order and calls `consume` on each item
-/// (rendering and writing). A bad record is reported on `diag` as `line N: <reason>`;
-/// without `keep_going` the run then stops. A warning from `prepare` is reported as
-/// `line N: warning: <text>` and does not count as bad. An error from `consume` ends the run:
-/// by setting [`Summary::output_closed`] for a closed pipe, as [`RunError::Output`] otherwise.
+/// A reader thread reads `input` in blocks of many whole lines (a line is at most
+/// `max_line_bytes` long; a longer one is skipped) and hands the blocks to worker threads,
+/// in turn. A worker skips blank
+/// lines (still counting them) and calls `prepare` on each other line, without its line end
+/// (parsing, usually with [`parse`], checks and, if `prepare` wants, rendering into the
+/// block's byte buffer, the `&mut Vec<u8>` it is given). The calling thread takes the blocks back in input order and calls `consume`
+/// on each item with that block's buffer (writing). A bad record is reported on `diag` as
+/// `line N: <reason>`; without `keep_going` the run then stops. A warning from `prepare` is
+/// reported as `line N: warning: <text>` and does not count as bad. An error from `consume`
+/// ends the run: by setting [`Summary::output_closed`] for a closed pipe, as
+/// [`RunError::Output`] otherwise.
+///
+/// Everything the calling thread sees, and so the output and the reports, is in input order
+/// and never depends on thread timing.
 pub fn drive<R, T, E>(
     input: R,
     diag: &mut E,
     keep_going: bool,
     max_line_bytes: usize,
-    prepare: impl FnMut(Record) -> Result<Prepared<T>, String> + Send,
-    mut consume: impl FnMut(T) -> io::Result<()>,
+    prepare: impl Fn(&[u8], &mut Vec<u8>) -> Result<Prepared<T>, String> + Sync,
+    mut consume: impl FnMut(T, &[u8]) -> io::Result<()>,
 ) -> Result<Summary, RunError>
 where
     R: Read + Send,
@@ -223,31 +226,60 @@ where
 {
     let mut summary = Summary::default();
     let mut output_error = None;
-    let read_result = std::thread::scope(|scope| {
-        let (tx, rx) = sync_channel::<Vec<Event<T>>>(MESSAGES_IN_FLIGHT);
-        let reader = std::thread::Builder::new()
-            .name("xsoar-rel-read".to_owned())
-            .spawn_scoped(scope, move || {
-                read_records(input, keep_going, max_line_bytes, prepare, tx)
-            })
-            .map_err(RunError::Thread)?;
-        'messages: for events in rx.iter() {
-            for event in events {
+    let mut read_error = None;
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, MAX_WORKERS);
+    let prepare = &prepare;
+    let stop = &AtomicBool::new(false);
+    let healthy = std::thread::scope(|scope| -> Result<bool, RunError> {
+        let mut to_workers = Vec::with_capacity(workers);
+        let mut from_workers = Vec::with_capacity(workers);
+        let mut handles = Vec::with_capacity(workers);
+        for _ in 0..workers {
+            let (block_tx, block_rx) = sync_channel::<Block>(BLOCKS_IN_FLIGHT);
+            let (done_tx, done_rx) = sync_channel::<Done<T>>(BLOCKS_IN_FLIGHT);
+            let handle = std::thread::Builder::new()
+                .name("xsoar-rel-work".to_owned())
+                .spawn_scoped(scope, move || {
+                    work(block_rx, done_tx, keep_going, max_line_bytes, prepare);
+                })
+                .map_err(RunError::Thread)?;
+            to_workers.push(block_tx);
+            from_workers.push(done_rx);
+            handles.push(handle);
+        }
+        handles.push(
+            std::thread::Builder::new()
+                .name("xsoar-rel-read".to_owned())
+                .spawn_scoped(scope, move || {
+                    read_blocks(input, max_line_bytes, to_workers, stop);
+                })
+                .map_err(RunError::Thread)?,
+        );
+        let mut base: u64 = 0;
+        'blocks: for k in 0.. {
+            let Ok(done) = from_workers[k % workers].recv() else {
+                break;
+            };
+            for event in done.events {
                 match event {
                     Event::Item(item) => {
-                        if let Err(e) = consume(item) {
+                        if let Err(e) = consume(item, &done.arena) {
                             if e.kind() == io::ErrorKind::BrokenPipe {
                                 summary.output_closed = true;
                             } else {
                                 output_error = Some(e);
                             }
-                            break 'messages;
+                            break 'blocks;
                         }
                     }
                     Event::Warning { line, message } => {
+                        let line = base + line;
                         let _ = writeln!(diag, "line {line}: warning: {message}");
                     }
                     Event::Bad { line, reason } => {
+                        let line = base + line;
                         summary.bad += 1;
                         let _ = writeln!(diag, "line {line}: {reason}");
                         if !keep_going {
@@ -256,111 +288,299 @@ where
                     }
                 }
             }
+            summary.records += done.records;
+            base += done.lines;
+            if done.stopped {
+                break;
+            }
+            if let Some(e) = done.error {
+                read_error = Some(e);
+                break;
+            }
         }
-        // Dropping the receiver makes the reader's next send fail, so it stops early.
-        drop(rx);
-        Ok(reader
-            .join()
-            .unwrap_or_else(|_| Err(io::Error::other("the input reader stopped unexpectedly"))))
+        stop.store(true, Ordering::Relaxed);
+        // Dropping the receivers makes the workers' next sends fail, so they stop early, and
+        // then the reader's.
+        drop(from_workers);
+        let mut healthy = true;
+        for handle in handles {
+            healthy &= handle.join().is_ok();
+        }
+        Ok(healthy)
     })?;
     if let Some(e) = output_error {
         return Err(RunError::Output(e));
     }
-    match read_result {
-        Ok(records) => summary.records = records,
-        Err(_) if summary.output_closed => {}
-        Err(source) => {
-            return Err(RunError::Input {
-                path: String::new(),
-                source,
-            });
-        }
+    if summary.output_closed {
+        return Ok(summary);
+    }
+    if !healthy {
+        read_error = Some(io::Error::other("the input reader stopped unexpectedly"));
+    }
+    if let Some(source) = read_error {
+        return Err(RunError::Input {
+            path: String::new(),
+            source,
+        });
     }
     Ok(summary)
 }
 
-/// The reader thread: lines to events, sent in groups. Returns the number of records read.
-fn read_records<R: Read, T>(
-    input: R,
+/// Most worker threads a run uses.
+const MAX_WORKERS: usize = 4;
+
+/// Blocks that may wait in each channel between threads (bounds memory).
+const BLOCKS_IN_FLIGHT: usize = 2;
+
+/// A block is handed on when it holds at least this many bytes (whole lines only).
+const BLOCK_BYTES: usize = 256 * 1024;
+
+/// Bytes asked of the input per read.
+const READ_BYTES: usize = 128 * 1024;
+
+/// Consecutive whole lines of the input, from the reader thread to a worker.
+struct Block {
+    /// The lines, each ended by `\n` but the last line of the input, which may have none.
+    text: Vec<u8>,
+    /// Whether the block starts the input (its first line is line 1).
+    first: bool,
+    /// Whether a line over the length limit, not read, follows the lines of `text`.
+    too_long: bool,
+    /// The error that ended the input after these lines, if any.
+    error: Option<io::Error>,
+}
+
+/// What a worker made of a [`Block`]. Line numbers are counted from the block's start.
+struct Done<T> {
+    events: Vec<Event<T>>,
+    /// The bytes `prepare` wrote for the block's items.
+    arena: Vec<u8>,
+    /// Lines in the block (blank ones and one over the limit included).
+    lines: u64,
+    /// Records (non-blank lines) read, up to the stop if there was one.
+    records: u64,
+    /// Whether a bad record ended the run (without --keep-going).
+    stopped: bool,
+    /// The read error after the block, when the run did not stop before it.
+    error: Option<io::Error>,
+}
+
+/// The reader thread: the input in blocks of whole lines, handed to the workers in turn. A
+/// line longer than `max_line_bytes` is not kept: once that many bytes of it are read without
+/// its end, it is skipped to its end and the block before it is marked
+/// [`Block::too_long`]; a shorter one that is still too long is left to the worker.
+fn read_blocks<R: Read>(
+    mut input: R,
+    max_line_bytes: usize,
+    workers: Vec<SyncSender<Block>>,
+    stopped: &AtomicBool,
+) {
+    let mut sent = 0usize;
+    let mut send = |block: Block| {
+        let ok = workers[sent % workers.len()].send(block).is_ok();
+        sent += 1;
+        ok
+    };
+    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + READ_BYTES);
+    let mut first = true;
+    loop {
+        let len = buf.len();
+        buf.resize(len + READ_BYTES, 0);
+        let read = input.read(&mut buf[len..]);
+        let n = match read {
+            Ok(n) => n,
+            Err(e) => {
+                buf.truncate(len);
+                if e.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                // The unfinished last line is lost, as when reading line by line.
+                buf.truncate(memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1));
+                send(Block {
+                    text: buf,
+                    first,
+                    too_long: false,
+                    error: Some(e),
+                });
+                return;
+            }
+        };
+        buf.truncate(len + n);
+        if n == 0 {
+            if !buf.is_empty() {
+                send(Block {
+                    text: buf,
+                    first,
+                    too_long: false,
+                    error: None,
+                });
+            }
+            return;
+        }
+        if buf.len() < BLOCK_BYTES {
+            continue;
+        }
+        let cut = memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1);
+        let too_long = buf.len() - cut > max_line_bytes;
+        if cut == 0 && !too_long {
+            continue;
+        }
+        let mut next = Vec::with_capacity(BLOCK_BYTES + READ_BYTES);
+        if !too_long {
+            next.extend_from_slice(&buf[cut..]);
+        }
+        buf.truncate(cut);
+        let block = Block {
+            text: std::mem::replace(&mut buf, next),
+            first,
+            too_long,
+            error: None,
+        };
+        first = false;
+        if !send(block) {
+            // The run stopped; nothing more is wanted.
+            return;
+        }
+        if too_long {
+            match skip_to_line_end(&mut input, &mut buf, stopped) {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(e) => {
+                    send(Block {
+                        text: Vec::new(),
+                        first,
+                        too_long: false,
+                        error: Some(e),
+                    });
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Reads and drops the input up to and including the next `\n`; what was read after it is
+/// left in `buf` (empty before). `false` at the end of the input, or when the run stopped
+/// (an endless line, such as `/dev/zero`, is not read to its end then).
+fn skip_to_line_end<R: Read>(
+    input: &mut R,
+    buf: &mut Vec<u8>,
+    stopped: &AtomicBool,
+) -> io::Result<bool> {
+    loop {
+        if stopped.load(Ordering::Relaxed) {
+            return Ok(false);
+        }
+        buf.resize(READ_BYTES, 0);
+        let n = match input.read(buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                buf.clear();
+                return Err(e);
+            }
+        };
+        buf.truncate(n);
+        if n == 0 {
+            return Ok(false);
+        }
+        if let Some(p) = memchr::memchr(b'\n', buf) {
+            buf.drain(..=p);
+            return Ok(true);
+        }
+    }
+}
+
+/// A worker thread: blocks of lines into events, in the order of the lines.
+fn work<T>(
+    blocks: Receiver<Block>,
+    done_tx: SyncSender<Done<T>>,
     keep_going: bool,
     max_line_bytes: usize,
-    mut prepare: impl FnMut(Record) -> Result<Prepared<T>, String>,
-    tx: SyncSender<Vec<Event<T>>>,
-) -> io::Result<u64> {
-    let mut reader = BufReader::with_capacity(BUF_SIZE, input);
-    let mut buf = Vec::with_capacity(4096);
-    let mut events = Vec::with_capacity(EVENTS_PER_MESSAGE);
-    let mut line_no: u64 = 0;
-    let mut records: u64 = 0;
-    let result = loop {
-        let read = match lines::read_line(&mut reader, &mut buf, max_line_bytes) {
-            Ok(Line::Eof) => break Ok(records),
-            Ok(read) => read,
-            Err(e) => break Err(e),
+    prepare: &impl Fn(&[u8], &mut Vec<u8>) -> Result<Prepared<T>, String>,
+) {
+    for block in blocks {
+        let mut done = Done {
+            events: Vec::with_capacity(BLOCK_BYTES / 128),
+            arena: Vec::with_capacity(block.text.len().min(BLOCK_BYTES) * 2),
+            lines: 0,
+            records: 0,
+            stopped: false,
+            error: None,
         };
-        line_no += 1;
-        if let Line::TooLong { ended } = read {
-            records += 1;
-            events.push(Event::Bad {
+        let mut rest = &block.text[..];
+        while !rest.is_empty() {
+            let raw = match memchr::memchr(b'\n', rest) {
+                Some(i) => {
+                    let raw = &rest[..i];
+                    rest = &rest[i + 1..];
+                    raw
+                }
+                None => std::mem::take(&mut rest),
+            };
+            done.lines += 1;
+            let line_no = done.lines;
+            let reason = if raw.len() > max_line_bytes {
+                done.records += 1;
+                lines::too_long_message(max_line_bytes)
+            } else {
+                let mut line = trim_line_end(raw);
+                if block.first && line_no == 1 {
+                    // A UTF-8 byte order mark, as some Windows tools write, is not part of
+                    // the JSON.
+                    line = line.strip_prefix(lines::BOM).unwrap_or(line);
+                }
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                done.records += 1;
+                match prepare(line, &mut done.arena) {
+                    Ok(prepared) => {
+                        if let Some(message) = prepared.warning {
+                            done.events.push(Event::Warning {
+                                line: line_no,
+                                message,
+                            });
+                        }
+                        if let Some(item) = prepared.item {
+                            done.events.push(Event::Item(item));
+                        }
+                        continue;
+                    }
+                    Err(reason) => reason,
+                }
+            };
+            done.events.push(Event::Bad {
                 line: line_no,
-                reason: lines::too_long_message(max_line_bytes),
+                reason,
             });
             if !keep_going {
-                break Ok(records);
-            }
-            if !ended {
-                if let Err(e) = lines::skip_line(&mut reader) {
-                    break Err(e);
-                }
-            }
-            continue;
-        }
-        let mut line = trim_line_end(&buf);
-        if line_no == 1 {
-            // A UTF-8 byte order mark, as some Windows tools write, is not part of the JSON.
-            line = line.strip_prefix(lines::BOM).unwrap_or(line);
-        }
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        records += 1;
-        match parse_line(line)
-            .map_err(|e| e.message)
-            .and_then(&mut prepare)
-        {
-            Ok(prepared) => {
-                if let Some(message) = prepared.warning {
-                    events.push(Event::Warning {
-                        line: line_no,
-                        message,
-                    });
-                }
-                if let Some(item) = prepared.item {
-                    events.push(Event::Item(item));
-                }
-            }
-            Err(reason) => {
-                events.push(Event::Bad {
-                    line: line_no,
-                    reason,
-                });
-                if !keep_going {
-                    break Ok(records);
-                }
+                done.stopped = true;
+                break;
             }
         }
-        if events.len() >= EVENTS_PER_MESSAGE {
-            let full = std::mem::replace(&mut events, Vec::with_capacity(EVENTS_PER_MESSAGE));
-            if tx.send(full).is_err() {
-                // The writer stopped (closed output); nothing more is wanted.
-                return Ok(records);
-            }
+        if block.too_long && !done.stopped {
+            done.lines += 1;
+            done.records += 1;
+            done.events.push(Event::Bad {
+                line: done.lines,
+                reason: lines::too_long_message(max_line_bytes),
+            });
+            done.stopped = !keep_going;
         }
-    };
-    if !events.is_empty() {
-        let _ = tx.send(events);
+        if !done.stopped {
+            done.error = block.error;
+        }
+        if done_tx.send(done).is_err() {
+            // The run stopped; nothing more is wanted.
+            return;
+        }
     }
-    result
+}
+
+/// Parses a line into a record; the error is the message for its line.
+pub fn parse(line: &[u8]) -> Result<Record, String> {
+    parse_line(line).map_err(|e| e.message)
 }
 
 /// Strips one trailing `\r` (of a `\r\n` line end; the `\n` is already gone).
@@ -394,14 +614,14 @@ mod tests {
             &mut diag,
             keep_going,
             1024,
-            |r| match r {
+            |line, _| match parse(line)? {
                 Record::Relationship(r) => Ok(Prepared {
                     warning: (r.entity_b.is_empty()).then(|| "empty".to_owned()),
                     item: Some(r.name),
                 }),
                 Record::IndicatorRecord(_) => Err("indicator".to_owned()),
             },
-            |name| {
+            |name, _| {
                 items.push(name);
                 Ok(())
             },
@@ -461,11 +681,11 @@ mod tests {
             &mut Vec::new(),
             false,
             1024,
-            |r| match r {
+            |line, _| match parse(line)? {
                 Record::Relationship(r) => Ok(Prepared::item(r.name)),
                 Record::IndicatorRecord(_) => Err(String::new()),
             },
-            |_| {
+            |_, _| {
                 seen += 1;
                 if seen == 10 {
                     Err(io::Error::from(io::ErrorKind::BrokenPipe))
@@ -488,8 +708,8 @@ mod tests {
             &mut Vec::new(),
             false,
             1024,
-            |_| Ok(Prepared::item(())),
-            |()| Err(io::Error::other("disk full")),
+            |_, _| Ok(Prepared::item(())),
+            |(), _| Err(io::Error::other("disk full")),
         )
         .unwrap_err();
         assert_eq!(err.to_string(), "cannot write output: disk full");
@@ -515,8 +735,8 @@ mod tests {
             &mut Vec::new(),
             false,
             1024,
-            |_| Ok(Prepared::item(())),
-            |()| {
+            |_, _| Ok(Prepared::item(())),
+            |(), _| {
                 items += 1;
                 Ok(())
             },
@@ -524,5 +744,105 @@ mod tests {
         .unwrap_err();
         assert_eq!(items, 1);
         assert!(matches!(err, RunError::Input { .. }), "{err}");
+    }
+
+    #[test]
+    fn long_lines_blank_lines_and_line_ends_across_blocks() {
+        // Long lines inside a block, at the end of a read and at the end of the input.
+        let long = "x".repeat(5000);
+        let mut input = String::from("\u{feff}");
+        let mut want_items = Vec::new();
+        let mut want_diag = String::new();
+        for i in 1..=4000u64 {
+            if i % 997 == 0 {
+                input.push_str(&long);
+                want_diag.push_str(&format!(
+                    "line {i}: the line is longer than the limit of 4096 bytes (--max-line-bytes); it was not read\n"
+                ));
+            } else if i % 13 == 0 {
+                input.push_str("  ");
+            } else {
+                input.push_str(&rel(&format!("n{i}"), "b"));
+                want_items.push(format!("n{i}"));
+            }
+            input.push_str(if i % 2 == 0 { "\r\n" } else { "\n" });
+        }
+        input.push_str(&long);
+        want_diag.push_str("line 4001: the line is longer than the limit of 4096 bytes (--max-line-bytes); it was not read\n");
+        let mut diag = Vec::new();
+        let mut items = Vec::new();
+        let summary = drive(
+            input.as_bytes(),
+            &mut diag,
+            true,
+            4096,
+            |line, _| match parse(line)? {
+                Record::Relationship(r) => Ok(Prepared::item(r.name)),
+                Record::IndicatorRecord(_) => Err(String::new()),
+            },
+            |name, _| {
+                items.push(name);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(items, want_items);
+        assert_eq!(String::from_utf8(diag).unwrap(), want_diag);
+        assert_eq!(summary.bad, 5);
+        // 4,001 lines, less the blank ones (every 13th; none of them is also a 997th).
+        assert_eq!(summary.records, 4001 - 4000 / 13);
+    }
+
+    #[test]
+    fn an_endless_line_stops_the_run_without_being_read_to_its_end() {
+        struct Zeros;
+        impl Read for Zeros {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                buf.fill(0);
+                Ok(buf.len())
+            }
+        }
+        let mut diag = Vec::new();
+        let summary = drive(
+            Zeros,
+            &mut diag,
+            false,
+            1 << 20,
+            |_, _| Ok(Prepared::item(())),
+            |(), _| Ok(()),
+        )
+        .unwrap();
+        assert_eq!(summary.stopped_at, Some(1));
+        assert_eq!(summary.records, 1);
+    }
+
+    #[test]
+    fn items_read_their_rendering_from_the_block_buffer() {
+        let input: String = (0..3000)
+            .map(|i| rel(&format!("n{i}"), "b") + "\n")
+            .collect();
+        let mut out = Vec::new();
+        drive(
+            input.as_bytes(),
+            &mut Vec::new(),
+            false,
+            1024,
+            |line, arena: &mut Vec<u8>| match parse(line)? {
+                Record::Relationship(r) => {
+                    let start = arena.len();
+                    arena.extend_from_slice(r.name.as_bytes());
+                    arena.push(b',');
+                    Ok(Prepared::item(start..arena.len()))
+                }
+                Record::IndicatorRecord(_) => Err(String::new()),
+            },
+            |range, arena| {
+                out.extend_from_slice(&arena[range]);
+                Ok(())
+            },
+        )
+        .unwrap();
+        let want: String = (0..3000).map(|i| format!("n{i},")).collect();
+        assert_eq!(String::from_utf8(out).unwrap(), want);
     }
 }

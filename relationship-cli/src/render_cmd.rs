@@ -1,15 +1,16 @@
 //! `xsoar-rel render`: one XSOAR rendering per relationship record.
 
-use std::io::{Read, Write};
+use std::io::{self, Read, Write};
+use std::ops::Range;
 
 use relationship_core::EntityRelationship;
 use relationship_core::check::{Checker, Mode, RelationshipInput};
-use relationship_core::json::write_json;
+use relationship_core::json::{write_json, write_relationship_indicator};
 use relationship_core::record::Record;
 use relationship_schema::Schema;
 
 use crate::cli::{Format, RenderArgs};
-use crate::input::{Prepared, RunError, Summary, drive, finish_output, style};
+use crate::input::{Prepared, RunError, Summary, drive, finish_output, parse, style};
 
 /// The lenient-mode warning for an empty `entity_b`, as XSOAR logs one.
 pub fn empty_entity_b_warning() -> String {
@@ -34,8 +35,8 @@ pub fn render<R: Read + Send, W: Write, E: Write>(
     let checker = Checker::new(schema, mode);
     let style = style(args.io.python_json);
     let format = args.format;
-    let prepare = |record| {
-        let r = match record {
+    let prepare = |line: &[u8], arena: &mut Vec<u8>| {
+        let r = match parse(line)? {
             Record::Relationship(r) => *r,
             Record::IndicatorRecord(_) => {
                 return Err(
@@ -47,18 +48,23 @@ pub fn render<R: Read + Send, W: Write, E: Write>(
         };
         let rel = check(&checker, r)?;
         let warning = rel.renders_empty().then(empty_entity_b_warning);
+        // Rendered here, on a worker; an error (none is expected) is reported by the writer,
+        // as an output error.
+        let start = arena.len();
+        let rendered = match format {
+            Format::Indicator => write_relationship_indicator(arena, &rel, style),
+            Format::Entry => write_json(&mut *arena, &rel.to_entry(), style),
+            Format::Context => write_json(&mut *arena, &rel.to_context(), style),
+        };
+        arena.push(b'\n');
         Ok(Prepared {
-            item: Some(rel),
+            item: Some(rendered.map(|()| start..arena.len())),
             warning,
         })
     };
-    let consume = |rel: EntityRelationship| {
-        match format {
-            Format::Indicator => write_json(&mut *out, &rel.to_indicator(), style)?,
-            Format::Entry => write_json(&mut *out, &rel.to_entry(), style)?,
-            Format::Context => write_json(&mut *out, &rel.to_context(), style)?,
-        }
-        out.write_all(b"\n")
+    let consume = |rendered: io::Result<Range<usize>>, arena: &[u8]| match arena.get(rendered?) {
+        Some(bytes) => out.write_all(bytes),
+        None => Err(io::Error::other("a rendering went missing")),
     };
     let mut summary = drive(
         input,

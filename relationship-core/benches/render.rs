@@ -3,6 +3,10 @@
 //! * `to_indicator`: XSOAR's `to_indicator()` rendering against a plain
 //!   `#[derive(Serialize)]` struct with the same ten fields and the same data, written by
 //!   the same function into one reused `Vec`, in both JSON styles.
+//!   `direct_runtime` and `direct_typed` are the direct writer `to_indicator().write_json` on
+//!   the same relationships made at run time and by typed constructors.
+//! * `typed_construct_render`: a typed constructor call, `to_indicator()` and writing into
+//!   one reused `Vec`, through serde and through the direct writer.
 //! * `batch`: 100,000 relationships through `write_batches` into `io::sink()`.
 //!
 //! Run: `cargo bench -p relationship-core --bench render -- --warm-up-time 1 --measurement-time 3`
@@ -14,10 +18,11 @@ use relationship_core::batch::{BatchOptions, write_batches};
 use relationship_core::json::{JsonStyle, write_json};
 
 mod common;
-use common::{PlainRelationship, relationships};
+use common::{PlainRelationship, relationships, typed_pairs, typed_relationships};
 
 fn render(c: &mut Criterion) {
     let rels = relationships(1000);
+    let typed = typed_relationships(1000);
     let plain: Vec<PlainRelationship> = rels.iter().map(PlainRelationship::from).collect();
     let mut group = c.benchmark_group("to_indicator");
     group.throughput(Throughput::Elements(rels.len() as u64));
@@ -40,6 +45,65 @@ fn render(c: &mut Criterion) {
                 buf.clear();
                 for r in &rels {
                     write_json(&mut buf, &black_box(r).to_indicator(), style).unwrap();
+                }
+                black_box(buf.len())
+            })
+        });
+        group.bench_function(format!("direct_runtime/{label}"), |b| {
+            b.iter(|| {
+                buf.clear();
+                for r in &rels {
+                    black_box(r)
+                        .to_indicator()
+                        .write_json(&mut buf, style)
+                        .unwrap();
+                }
+                black_box(buf.len())
+            })
+        });
+        group.bench_function(format!("direct_typed/{label}"), |b| {
+            b.iter(|| {
+                buf.clear();
+                for r in &typed {
+                    black_box(r)
+                        .to_indicator()
+                        .write_json(&mut buf, style)
+                        .unwrap();
+                }
+                black_box(buf.len())
+            })
+        });
+    }
+    group.finish();
+}
+
+fn typed_construct_render(c: &mut Criterion) {
+    let pairs = typed_pairs(1000);
+    let mut group = c.benchmark_group("typed_construct_render");
+    group.throughput(Throughput::Elements(pairs.len() as u64));
+    for (style, label) in [
+        (JsonStyle::Compact, "compact"),
+        (JsonStyle::Python, "python"),
+    ] {
+        let mut buf = Vec::with_capacity(1 << 20);
+        group.bench_function(format!("serde/{label}"), |b| {
+            b.iter(|| {
+                buf.clear();
+                for p in &pairs {
+                    write_json(&mut buf, &black_box(p).relate().to_indicator(), style).unwrap();
+                }
+                black_box(buf.len())
+            })
+        });
+        group.bench_function(format!("direct/{label}"), |b| {
+            b.iter(|| {
+                buf.clear();
+                for p in &pairs {
+                    black_box(p)
+                        .relate()
+                        .to_indicator()
+                        .write_json(&mut buf, style)
+                        .unwrap();
                 }
                 black_box(buf.len())
             })
@@ -86,5 +150,5 @@ fn batch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, render, batch);
+criterion_group!(benches, render, typed_construct_render, batch);
 criterion_main!(benches);

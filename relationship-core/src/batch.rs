@@ -10,7 +10,10 @@ use std::io::{self, Write};
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::indicator::IndicatorObject;
-use crate::json::{JsonStyle, write_json};
+use crate::json::{
+    JsonStyle, RawFields, write_json, write_relationship_indicator,
+    write_relationship_indicator_with,
+};
 use crate::relationship::EntityRelationship;
 
 mod seen;
@@ -96,6 +99,14 @@ struct DummyBuf {
 }
 
 impl DummyBuf {
+    fn append(&mut self, rendered: &[u8], separator: &[u8]) {
+        if self.count > 0 {
+            self.bytes.extend_from_slice(separator);
+        }
+        self.bytes.extend_from_slice(rendered);
+        self.count += 1;
+    }
+
     fn clear(&mut self) {
         self.bytes.clear();
         self.count = 0;
@@ -187,6 +198,45 @@ pub struct BatchWriter<W: Write> {
     stats: BatchStats,
 }
 
+/// Appends `rel.to_indicator()` rendered in `style` to `out` and returns the hash a
+/// [`BatchWriter`] de-duplicates it by, for
+/// [`BatchWriter::push_rendered_relationship`]: rendering can then happen on other threads.
+///
+/// # Errors
+///
+/// As [`write_json`].
+pub fn render_relationship(
+    out: &mut Vec<u8>,
+    rel: &EntityRelationship,
+    style: JsonStyle,
+) -> io::Result<u128> {
+    let start = out.len();
+    write_relationship_indicator(out, rel, style)?;
+    Ok(xxh3_128(&out[start..]))
+}
+
+/// Like [`render_relationship`], with the relationship's `fields` given as an
+/// object read as [`RawFields`] (see [`write_relationship_indicator_with`]).
+///
+/// # Errors
+///
+/// As [`write_relationship_indicator_with`]; `out` is then left as it was.
+pub fn render_relationship_with(
+    out: &mut Vec<u8>,
+    rel: &EntityRelationship,
+    fields: Option<&RawFields<'_>>,
+    style: JsonStyle,
+) -> io::Result<u128> {
+    let start = out.len();
+    match write_relationship_indicator_with(out, rel, fields, style) {
+        Ok(()) => Ok(xxh3_128(&out[start..])),
+        Err(e) => {
+            out.truncate(start);
+            Err(e)
+        }
+    }
+}
+
 /// The hash identifying an indicator by value and type (0xFF never occurs in UTF-8).
 fn indicator_key(scratch: &mut Vec<u8>, value: &str, ty: &str) -> u128 {
     scratch.clear();
@@ -244,7 +294,7 @@ impl<W: Write> BatchWriter<W> {
     /// Renders `rel` into `scratch`; with deduplication on, returns `false` for a repeat.
     fn render_and_admit(&mut self, rel: &EntityRelationship) -> io::Result<bool> {
         self.scratch.clear();
-        write_json(&mut self.scratch, &rel.to_indicator(), self.style)?;
+        write_relationship_indicator(&mut self.scratch, rel, self.style)?;
         if self.dedup && !self.seen.insert(xxh3_128(&self.scratch)) {
             self.stats.duplicates_dropped += 1;
             return Ok(false);
@@ -337,11 +387,26 @@ impl<W: Write> BatchWriter<W> {
                 return Ok(());
             }
         }
-        if self.pending.count > 0 {
-            self.pending.bytes.extend_from_slice(self.separator);
+        self.pending.append(&self.scratch, self.separator);
+        if self.pending.count >= self.size {
+            self.seal()?;
         }
-        self.pending.bytes.extend_from_slice(&self.scratch);
-        self.pending.count += 1;
+        Ok(())
+    }
+
+    /// Adds a relationship rendered ahead, perhaps on another thread, with
+    /// [`render_relationship`] in this writer's style: `rendered` are the bytes it wrote and
+    /// `hash` the hash it returned. It is dropped if a repeat, else put on the pending dummy,
+    /// exactly as [`push_relationship`](Self::push_relationship) does with
+    /// [`Placement::Dummy`]. It is never attached to an indicator: with
+    /// [`Placement::Attach`], push the relationship itself.
+    pub fn push_rendered_relationship(&mut self, rendered: &[u8], hash: u128) -> io::Result<()> {
+        if self.dedup && !self.seen.insert(hash) {
+            self.stats.duplicates_dropped += 1;
+            return Ok(());
+        }
+        self.stats.relationships += 1;
+        self.pending.append(rendered, self.separator);
         if self.pending.count >= self.size {
             self.seal()?;
         }
@@ -671,6 +736,36 @@ mod tests {
             let dummy = IndicatorObject::dummy((0..3).map(rel).collect());
             let want = format!("[{}]\n", crate::json::to_string(&dummy, style).unwrap());
             assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn rendered_relationships_batch_like_pushed_ones() {
+        for style in [JsonStyle::Compact, JsonStyle::Python] {
+            for dedup in [true, false] {
+                let o = BatchOptions {
+                    batch_size: 3,
+                    dedup,
+                    ..BatchOptions::default()
+                };
+                let rels: Vec<_> = [0, 1, 1, 2, 3, 0, 4, 5].into_iter().map(rel).collect();
+                let mut want = Vec::new();
+                let mut w = BatchWriter::new(&mut want, o, style);
+                w.push_indicator(IndicatorObject::new("x", "IP")).unwrap();
+                rels.iter()
+                    .for_each(|r| w.push_relationship(r.clone()).unwrap());
+                let want_stats = w.finish().unwrap();
+                let mut got = Vec::new();
+                let mut w = BatchWriter::new(&mut got, o, style);
+                w.push_indicator(IndicatorObject::new("x", "IP")).unwrap();
+                for r in &rels {
+                    let mut buf = b"junk".to_vec();
+                    let hash = render_relationship(&mut buf, r, style).unwrap();
+                    w.push_rendered_relationship(&buf[4..], hash).unwrap();
+                }
+                assert_eq!(w.finish().unwrap(), want_stats);
+                assert_eq!(got, want);
+            }
         }
     }
 

@@ -125,6 +125,40 @@ impl IndicatorObject {
         self.relationships.push(relationship);
         self
     }
+
+    /// Writes the object to `w` in `style`: the same bytes as
+    /// [`json::write_json`](crate::json::write_json) of it, with each relationship written by
+    /// the direct writer [`IndicatorRendering::write_json`](crate::IndicatorRendering::write_json)
+    /// rather than field by field through serde.
+    ///
+    /// # Errors
+    ///
+    /// The writer's errors, and those of [`json::write_json`](crate::json::write_json) for
+    /// `rawJSON` and `fields`.
+    ///
+    /// ```
+    /// use relationship_core::json::{self, JsonStyle};
+    /// use relationship_core::prelude::*;
+    /// use relationship_core::xsoar::types::{Domain, Ip};
+    /// use relationship_core::IndicatorObject;
+    ///
+    /// let domain = Entity::<Domain>::new("a.example");
+    /// let obj = IndicatorObject::new("a.example", "Domain")
+    ///     .with_score(2)
+    ///     .with_relationship(domain.resolves_to(&Entity::<Ip>::new("192.0.2.1")));
+    /// let mut buf = Vec::new();
+    /// obj.write_json(&mut buf, JsonStyle::Python)?;
+    /// assert_eq!(buf, json::to_vec(&obj, JsonStyle::Python)?);
+    /// assert!(buf.starts_with(br#"{"value": "a.example", "type": "Domain", "score": 2, "rawJSON": {}, "fields": {}, "relationships": [{"name": "resolves-to", "#));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_json<W: std::io::Write + ?Sized>(
+        &self,
+        w: &mut W,
+        style: crate::json::JsonStyle,
+    ) -> std::io::Result<()> {
+        crate::prerender::write_indicator_object(w, self, style)
+    }
 }
 
 /// A slice of relationships serialized as a list of `to_indicator()` renderings.

@@ -345,6 +345,371 @@ fn python_float_repr(value: f64, out: &mut StackBuf) -> std::fmt::Result {
     Ok(())
 }
 
+/// What a byte of a string needs in the output: `0` nothing (copied as it is), `b'u'` a
+/// `\u00XX` escape, `b'U'` (Python style only) the `\uXXXX` escape of the character it
+/// starts, anything else the short escape `\` + that byte.
+const fn escape_table(python: bool) -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = b'u';
+        i += 1;
+    }
+    t[0x08] = b'b';
+    t[0x09] = b't';
+    t[0x0A] = b'n';
+    t[0x0C] = b'f';
+    t[0x0D] = b'r';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    if python {
+        let mut i = 0x7F;
+        while i < 0x100 {
+            t[i] = b'U';
+            i += 1;
+        }
+    }
+    t
+}
+
+static COMPACT_ESCAPES: [u8; 256] = escape_table(false);
+static PYTHON_ESCAPES: [u8; 256] = escape_table(true);
+
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any of the eight bytes of `x` is zero.
+#[inline]
+fn has_zero_byte(x: u64) -> bool {
+    x.wrapping_sub(LOW_BITS) & !x & HIGH_BITS != 0
+}
+
+/// Whether any of the eight bytes of `x` may need escaping: `"`, `\`, a C0 control or (for
+/// Python) DEL and above. It may answer `true` for a chunk that needs nothing only when
+/// another byte of it does, never `false` for one that needs something.
+#[inline]
+fn chunk_needs_escape(x: u64, python: bool) -> bool {
+    let control = x.wrapping_sub(LOW_BITS * 0x20) & !x & HIGH_BITS != 0;
+    let quote = has_zero_byte(x ^ (LOW_BITS * u64::from(b'"')));
+    let backslash = has_zero_byte(x ^ (LOW_BITS * u64::from(b'\\')));
+    let high = python && (x.wrapping_add(LOW_BITS) | x) & HIGH_BITS != 0;
+    control | quote | backslash | high
+}
+
+/// Writes `s` as a JSON string in `style`: the bytes serde_json writes with the style's
+/// formatter, found eight bytes at a time and escaped through a table.
+pub fn write_str(out: &mut Vec<u8>, s: &str, style: JsonStyle) {
+    out.reserve(s.len() + 2);
+    // Writing into a `Vec<u8>` cannot fail.
+    let _ = write_str_to(out, s, style);
+}
+
+/// [`write_str`] into any writer: the one string escaper of the direct writers.
+///
+/// # Errors
+///
+/// The writer's.
+pub fn write_str_to<W: Write + ?Sized>(w: &mut W, s: &str, style: JsonStyle) -> io::Result<()> {
+    let python = style == JsonStyle::Python;
+    let table = if python {
+        &PYTHON_ESCAPES
+    } else {
+        &COMPACT_ESCAPES
+    };
+    let bytes = s.as_bytes();
+    w.write_all(b"\"")?;
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            if !chunk_needs_escape(u64::from_le_bytes(word), python) {
+                i += 8;
+                continue;
+            }
+        }
+        // Something in these eight bytes (or in the short rest) needs a look.
+        let end = (i + 8).min(bytes.len());
+        while i < end {
+            let b = bytes[i];
+            let kind = table[usize::from(b)];
+            if kind == 0 {
+                i += 1;
+                continue;
+            }
+            w.write_all(&bytes[start..i])?;
+            match kind {
+                b'U' => {
+                    let ch = s[i..].chars().next().unwrap_or('\u{FFFD}');
+                    let mut units = [0u16; 2];
+                    for unit in ch.encode_utf16(&mut units) {
+                        w.write_all(&u_escape(*unit))?;
+                    }
+                    i += ch.len_utf8();
+                }
+                b'u' => {
+                    w.write_all(&u_escape(u16::from(b)))?;
+                    i += 1;
+                }
+                short => {
+                    w.write_all(&[b'\\', short])?;
+                    i += 1;
+                }
+            }
+            start = i;
+        }
+    }
+    w.write_all(&bytes[start..])?;
+    w.write_all(b"\"")
+}
+
+/// The `\uXXXX` escape (lowercase hex, as Python writes it) of one UTF-16 unit.
+fn u_escape(unit: u16) -> [u8; 6] {
+    [
+        b'\\',
+        b'u',
+        HEX[usize::from(unit >> 12)],
+        HEX[usize::from((unit >> 8) & 0xF)],
+        HEX[usize::from((unit >> 4) & 0xF)],
+        HEX[usize::from(unit & 0xF)],
+    ]
+}
+
+/// Writes `value` in `style`: the bytes of [`write_json`], without going through serde for
+/// objects, arrays and strings (numbers still take the style's formatter).
+///
+/// # Errors
+///
+/// When a number is not valid JSON number text (which `serde_json` does not produce).
+pub fn write_value(
+    out: &mut Vec<u8>,
+    value: &serde_json::Value,
+    style: JsonStyle,
+) -> io::Result<()> {
+    use serde_json::Value;
+    let (comma, colon): (&[u8], &[u8]) = match style {
+        JsonStyle::Compact => (b",", b":"),
+        JsonStyle::Python => (b", ", b": "),
+    };
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(_) => write_json(out, value, style)?,
+        Value::String(s) => write_str(out, s, style),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.extend_from_slice(comma);
+                }
+                write_value(out, item, style)?;
+            }
+            out.push(b']');
+        }
+        Value::Object(map) => write_map(out, map, style, comma, colon)?,
+    }
+    Ok(())
+}
+
+fn write_map(
+    out: &mut Vec<u8>,
+    map: &serde_json::Map<String, serde_json::Value>,
+    style: JsonStyle,
+    comma: &[u8],
+    colon: &[u8],
+) -> io::Result<()> {
+    out.push(b'{');
+    for (i, (key, item)) in map.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(comma);
+        }
+        write_str(out, key, style);
+        out.extend_from_slice(colon);
+        write_value(out, item, style)?;
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// Writes `rel.to_indicator()` in `style`: the bytes [`write_json`] writes for it, built
+/// directly (the batch hot path).
+///
+/// # Errors
+///
+/// As [`write_value`].
+pub fn write_relationship_indicator(
+    out: &mut Vec<u8>,
+    rel: &crate::relationship::EntityRelationship,
+    style: JsonStyle,
+) -> io::Result<()> {
+    write_relationship_indicator_with(out, rel, None, style)
+}
+
+/// Like [`write_relationship_indicator`], with the relationship's `fields` given as an
+/// object read as [`RawFields`] (`rel`'s own fields are then not written): the bytes written
+/// are those for `rel` with the fields serde_json reads from the same text.
+///
+/// # Errors
+///
+/// As [`write_raw_fields`]; `out` then holds part of the rendering.
+pub fn write_relationship_indicator_with(
+    out: &mut Vec<u8>,
+    rel: &crate::relationship::EntityRelationship,
+    fields: Option<&RawFields<'_>>,
+    style: JsonStyle,
+) -> io::Result<()> {
+    if rel.renders_empty() {
+        out.extend_from_slice(b"{}");
+        return Ok(());
+    }
+    let (comma, colon): (&[u8], &[u8]) = match style {
+        JsonStyle::Compact => (b",", b":"),
+        JsonStyle::Python => (b", ", b": "),
+    };
+    // Everything up to `"fields":`, from the constant fragments of a typed relationship.
+    crate::prerender::write_head(out, rel, style)?;
+    match fields {
+        Some(raw) => write_fields(out, raw, style)?,
+        None => write_map(out, rel.fields(), style, comma, colon)?,
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// A JSON object read without building a `serde_json::Map`: its keys (decoded, borrowed
+/// from the text when they have no escapes) and its values as JSON text, in order. Read it
+/// with serde_json (it accepts an object only) and write it with
+/// [`write_relationship_indicator_with`].
+#[derive(Debug, Default)]
+pub struct RawFields<'a>(Vec<(std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue)>);
+
+/// An object key, borrowed from the text when it has no escapes.
+struct RawKey<'a>(std::borrow::Cow<'a, str>);
+
+impl<'de> serde::Deserialize<'de> for RawKey<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = RawKey<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<RawKey<'de>, E> {
+                Ok(RawKey(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<RawKey<'de>, E> {
+                Ok(RawKey(std::borrow::Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for RawFields<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct FieldsVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for FieldsVisitor<'a> {
+            type Value = RawFields<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawFields<'a>, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(RawKey(key)) = map.next_key::<RawKey<'de>>()? {
+                    entries.push((key, map.next_value()?));
+                }
+                Ok(RawFields(entries))
+            }
+        }
+        d.deserialize_map(FieldsVisitor(std::marker::PhantomData))
+    }
+}
+
+fn invalid_data(e: impl std::fmt::Display) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, e.to_string())
+}
+
+/// Writes the JSON object `raw` in `style` without building a `serde_json::Map`: the bytes
+/// [`write_value`] writes for the `Map` serde_json reads from it. Values that are strings
+/// without escapes are written straight from the text, other strings, numbers, booleans and
+/// `null` through serde_json; an object with a key given twice through the `Map` (which
+/// keeps the first position and the last value).
+///
+/// # Errors
+///
+/// [`io::ErrorKind::InvalidData`] when `raw` is not an object, or holds an object or array
+/// (nested values are left to a full read of the line, which also applies serde_json's
+/// depth limit), or a string serde_json refuses (a lone surrogate escape).
+pub fn write_raw_fields(
+    out: &mut Vec<u8>,
+    raw: &serde_json::value::RawValue,
+    style: JsonStyle,
+) -> io::Result<()> {
+    let fields: RawFields<'_> = serde_json::from_str(raw.get()).map_err(invalid_data)?;
+    write_fields(out, &fields, style)
+}
+
+/// [`write_raw_fields`] for an object already read.
+fn write_fields(out: &mut Vec<u8>, fields: &RawFields<'_>, style: JsonStyle) -> io::Result<()> {
+    let (comma, colon): (&[u8], &[u8]) = match style {
+        JsonStyle::Compact => (b",", b":"),
+        JsonStyle::Python => (b", ", b": "),
+    };
+    let entries = &fields.0;
+    let repeated = if entries.len() <= 16 {
+        entries
+            .iter()
+            .enumerate()
+            .any(|(i, (k, _))| entries[..i].iter().any(|(other, _)| other == k))
+    } else {
+        let mut keys: Vec<&str> = entries.iter().map(|(k, _)| &**k).collect();
+        keys.sort_unstable();
+        keys.windows(2).any(|w| w[0] == w[1])
+    };
+    if repeated {
+        // What serde_json's `Map` keeps: the first position, the last value.
+        let mut map = serde_json::Map::new();
+        for (key, value) in entries {
+            if value.get().starts_with(['{', '[']) {
+                return Err(invalid_data("nested values"));
+            }
+            let value = serde_json::from_str(value.get()).map_err(invalid_data)?;
+            map.insert(key.to_string(), value);
+        }
+        return write_map(out, &map, style, comma, colon);
+    }
+    out.push(b'{');
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(comma);
+        }
+        write_str(out, key, style);
+        out.extend_from_slice(colon);
+        let text = value.get();
+        match text.as_bytes().first() {
+            Some(b'"') => match text.get(1..text.len() - 1) {
+                Some(plain) if !plain.contains('\\') => write_str(out, plain, style),
+                _ => {
+                    let s: String = serde_json::from_str(text).map_err(invalid_data)?;
+                    write_str(out, &s, style);
+                }
+            },
+            Some(b'{' | b'[') | None => return Err(invalid_data("nested values")),
+            Some(_) => {
+                let v: serde_json::Value = serde_json::from_str(text).map_err(invalid_data)?;
+                write_value(out, &v, style)?;
+            }
+        }
+    }
+    out.push(b'}');
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -554,5 +919,139 @@ mod tests {
         assert!(to_string(&m, JsonStyle::Python).is_err());
         let err = write_json(&mut Vec::new(), &m, JsonStyle::Compact).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+    }
+
+    mod fast {
+        use super::super::*;
+        use crate::relationship::EntityRelationship;
+        use proptest::prelude::*;
+        use serde_json::Value;
+
+        fn both(v: &Value) {
+            for style in [JsonStyle::Compact, JsonStyle::Python] {
+                let mut fast = Vec::new();
+                write_value(&mut fast, v, style).unwrap();
+                assert_eq!(
+                    String::from_utf8(fast).unwrap(),
+                    to_string(v, style).unwrap(),
+                    "{style:?}"
+                );
+            }
+        }
+
+        #[test]
+        fn every_code_point_class_escapes_as_serde_does() {
+            let mut all = String::new();
+            for c in (0u32..0x800).chain([0xFFFF, 0x10000, 0x1F600, 0x10FFFF]) {
+                if let Some(ch) = char::from_u32(c) {
+                    all.push(ch);
+                }
+            }
+            both(&Value::String(all.clone()));
+            for ch in all.chars() {
+                both(&Value::String(format!("abcdefg{ch}hijklmnopq")));
+            }
+        }
+
+        #[test]
+        fn nested_values_and_numbers() {
+            let v: Value = serde_json::from_str(
+                r#"{"a": [1, -0, 1.5e3, 12345678901234567890123, true, false, null, {}],
+                    "b\n": {"c": [], "d": "\u00e9\"\\/"}, "": ""}"#,
+            )
+            .unwrap();
+            both(&v);
+        }
+
+        fn text() -> impl Strategy<Value = String> {
+            prop::collection::vec(
+                prop_oneof![
+                    Just('a'),
+                    Just('"'),
+                    Just('\\'),
+                    Just('\u{7f}'),
+                    Just('\u{1f}'),
+                    Just('é'),
+                    Just('😀'),
+                    any::<char>(),
+                ],
+                0..40,
+            )
+            .prop_map(|cs| cs.into_iter().collect())
+        }
+
+        fn raw_matches_map(text: &str) {
+            let raw: Box<serde_json::value::RawValue> = serde_json::from_str(text).unwrap();
+            let map: Value = serde_json::from_str(text).unwrap();
+            for style in [JsonStyle::Compact, JsonStyle::Python] {
+                let mut fast = Vec::new();
+                write_raw_fields(&mut fast, &raw, style).unwrap();
+                assert_eq!(
+                    String::from_utf8(fast).unwrap(),
+                    to_string(&map, style).unwrap(),
+                    "{text} {style:?}"
+                );
+            }
+        }
+
+        #[test]
+        fn raw_fields_are_written_as_the_map_would_be() {
+            for text in [
+                r#"{}"#,
+                r#"{ "a" : "b" , "c":"d" }"#,
+                r#"{"d":"caf\u00e9 \"q\" \\ \/ \n \ud83d\ude00","n":1.0E2,"m":-0,"t":true,"f":false,"z":null}"#,
+                r#"{"k\u00e9y":"é😀\u007f","big":123456789012345678901234567890,"e":1e400}"#,
+                r#"{"a":"1","b":"2","a":"3"}"#,
+            ] {
+                raw_matches_map(text);
+            }
+        }
+
+        #[test]
+        fn raw_fields_refuse_what_they_do_not_write() {
+            for text in [
+                r#"{"a":{"b":1}}"#,
+                r#"{"a":[1]}"#,
+                r#"{"a":"\ud800"}"#,
+                r#"[1]"#,
+            ] {
+                let raw: Box<serde_json::value::RawValue> = serde_json::from_str(text).unwrap();
+                let err = write_raw_fields(&mut Vec::new(), &raw, JsonStyle::Python).unwrap_err();
+                assert_eq!(err.kind(), io::ErrorKind::InvalidData, "{text}");
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn strings_match_serde(s in text()) {
+                both(&Value::String(s));
+            }
+
+            #[test]
+            fn raw_fields_match_serde(k in text(), v in text(), w in text()) {
+                let obj = serde_json::json!({"d": v, "k": k, "w": w});
+                let text = serde_json::to_string(&obj).unwrap();
+                raw_matches_map(&text);
+                // Python's spelling of the same object (escaped non-ASCII) reads the same.
+                raw_matches_map(&to_string(&obj, JsonStyle::Python).unwrap());
+            }
+
+            #[test]
+            fn relationships_match_serde(a in text(), b in text(), k in text(), v in text()) {
+                let mut fields = crate::relationship::Fields::new();
+                fields.insert(k, Value::String(v));
+                fields.insert("n".into(), serde_json::json!([1, 2.5, {"x": null}]));
+                let rel = EntityRelationship::new("uses", "used-by", a, "Account", b, "Host")
+                    .with_fields(fields);
+                for style in [JsonStyle::Compact, JsonStyle::Python] {
+                    let mut fast = Vec::new();
+                    write_relationship_indicator(&mut fast, &rel, style).unwrap();
+                    prop_assert_eq!(
+                        String::from_utf8(fast).unwrap(),
+                        to_string(&rel.to_indicator(), style).unwrap()
+                    );
+                }
+            }
+        }
     }
 }

@@ -28,6 +28,7 @@ pub mod indicator;
 pub mod json;
 pub mod limits;
 pub mod lines;
+mod prerender;
 pub mod record;
 pub mod relationship;
 pub mod reliability;

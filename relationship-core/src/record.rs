@@ -36,6 +36,7 @@ use serde_json::Value;
 
 use crate::check::RelationshipInput;
 use crate::indicator::IndicatorObject;
+use crate::json::RawFields;
 use crate::limits::{quoted, shortened};
 use crate::relationship::Fields;
 
@@ -139,12 +140,110 @@ pub struct RecordError {
 /// valid ones), a duplicate key, a value of the wrong type (naming the key), missing keys, or
 /// an object that mixes relationship and indicator keys.
 pub fn parse_line(line: &[u8]) -> Result<Record, RecordError> {
-    let mut de = serde_json::Deserializer::from_slice(line);
-    let keys = RecordKeys::deserialize(&mut de)
-        .and_then(|keys| de.end().map(|()| keys))
-        .map_err(|_| explain(line))?;
+    // A line checked as UTF-8 once, as a whole, spares serde_json checking each string it
+    // reads; a line that is not UTF-8 is read as bytes, to get serde_json's message.
+    let keys = match std::str::from_utf8(line) {
+        Ok(text) => read_keys(serde_json::Deserializer::from_str(text)),
+        Err(_) => read_keys(serde_json::Deserializer::from_slice(line)),
+    }
+    .map_err(|_| explain(line))?;
     keys.into_record()
         .map_err(|message| RecordError { message })
+}
+
+/// A relationship record read with its `fields` object left as JSON text (see
+/// [`parse_relationship_raw`]).
+#[derive(Debug)]
+pub struct RawRelationship<'a> {
+    /// The record, its `fields` left `None`.
+    pub input: RelationshipInput,
+    /// The `fields` object, its values as written in the line (`None` when absent or
+    /// `null`).
+    pub fields: Option<RawFields<'a>>,
+}
+
+/// Reads `line` as a relationship record without building its `fields`, whose values stay
+/// JSON text, to be written by
+/// [`write_relationship_indicator_with`](crate::json::write_relationship_indicator_with).
+///
+/// `None` for every line this fast path does not take (not UTF-8, an indicator, a duplicate
+/// or unknown key, a missing key, a wrong type, `fields` not an object…): [`parse_line`]
+/// reads those, with its messages. For a line it takes, the record equals the one
+/// [`parse_line`] returns, `fields` aside.
+pub fn parse_relationship_raw(line: &[u8]) -> Option<RawRelationship<'_>> {
+    let text = std::str::from_utf8(line).ok()?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let keys = RawKeys::deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    let k = keys.0;
+    Some(RawRelationship {
+        input: RelationshipInput {
+            name: k.name,
+            entity_a: k.entity_a,
+            entity_a_type: k.entity_a_type,
+            entity_b: k.entity_b,
+            entity_b_type: k.entity_b_type,
+            reverse_name: k.reverse_name,
+            fields: None,
+            source_reliability: k.source_reliability,
+            brand: k.brand,
+            relationship_type: k.relationship_type,
+            entity_a_family: k.entity_a_family,
+            entity_b_family: k.entity_b_family,
+        },
+        fields: k.fields,
+    })
+}
+
+/// The keys of a relationship record, `fields` as JSON text; read from an object only.
+struct RawKeys<'a>(FastKeys<'a>);
+
+impl<'de> Deserialize<'de> for RawKeys<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ObjectOnly;
+        impl<'de> Visitor<'de> for ObjectOnly {
+            type Value = RawKeys<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a relationship object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawKeys<'de>, A::Error> {
+                FastKeys::deserialize(MapAccessDeserializer::new(map)).map(RawKeys)
+            }
+        }
+        d.deserialize_map(ObjectOnly)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FastKeys<'a> {
+    name: String,
+    entity_a: String,
+    entity_a_type: String,
+    entity_b: String,
+    entity_b_type: String,
+    #[serde(default)]
+    reverse_name: Option<String>,
+    #[serde(default)]
+    relationship_type: Option<String>,
+    #[serde(default)]
+    entity_a_family: Option<String>,
+    #[serde(default)]
+    entity_b_family: Option<String>,
+    #[serde(default)]
+    source_reliability: Option<String>,
+    #[serde(default, borrow)]
+    fields: Option<RawFields<'a>>,
+    #[serde(default)]
+    brand: Option<String>,
+}
+
+/// The record keys of a whole line.
+fn read_keys<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+) -> serde_json::Result<RecordKeys> {
+    let keys = RecordKeys::deserialize(&mut de)?;
+    de.end().map(|()| keys)
 }
 
 /// The error for a line that did not deserialize. The line is read again, this time
@@ -416,6 +515,40 @@ fn missing_message(shape: &str, missing: &[&str]) -> String {
 }
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_raw_fast_path_takes_plain_relationships_only() {
+        let base = r#""name":"uses","entity_a":"a","entity_a_type":"A","entity_b":"b","entity_b_type":"B""#;
+        let taken = [
+            format!("{{{base}}}"),
+            format!("{{{base},\"fields\":null,\"brand\":null}}"),
+            format!("{{{base},\"fields\":{{\"d\":\"x\",\"n\":1.5e3}}}}"),
+            format!("{{ {base} , \"reverse_name\": \"used-by\" }}"),
+        ];
+        for line in &taken {
+            let raw = parse_relationship_raw(line.as_bytes()).expect(line);
+            let Ok(Record::Relationship(full)) = parse_line(line.as_bytes()) else {
+                panic!("{line}")
+            };
+            let mut full = *full;
+            full.fields = None;
+            assert_eq!(raw.input, full, "{line}");
+        }
+        let refused = [
+            format!("[{base}]"),
+            format!("{{{base},\"fields\":[]}}"),
+            format!("{{{base},\"fields\":5}}"),
+            format!("{{{base},\"name\":\"x\"}}"),
+            format!("{{{base},\"value\":\"x\"}}"),
+            format!("{{{base},\"fields\":{{\"d\":\"a\u{1}b\"}}}}"),
+            format!("{{{base}}} x"),
+            r#"{"name":"uses"}"#.to_owned(),
+        ];
+        for line in &refused {
+            assert!(parse_relationship_raw(line.as_bytes()).is_none(), "{line}");
+        }
+        assert!(parse_relationship_raw(b"{\"name\":\"\xff\"}").is_none());
+    }
     use super::*;
 
     fn err(line: &str) -> String {

@@ -2,9 +2,13 @@
 //! and its three JSON renderings.
 
 use std::borrow::Cow;
+use std::fmt;
+use std::io::{self, Write};
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
+use crate::json::JsonStyle;
+use crate::prerender::{self, Template};
 use crate::reliability::Reliability;
 
 /// A JSON object whose keys keep their insertion order (XSOAR writes `fields` as given).
@@ -56,7 +60,7 @@ pub const ENTITY_FAMILY: &str = "Indicator";
 /// let entry = json::to_string(&rel.to_entry(), JsonStyle::Python).unwrap();
 /// assert!(entry.ends_with(r#""fields": {}, "reliability": "B - Usually reliable", "brand": "MyBrand"}"#));
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 pub struct EntityRelationship {
     pub(crate) name: Cow<'static, str>,
     pub(crate) reverse_name: Cow<'static, str>,
@@ -67,6 +71,40 @@ pub struct EntityRelationship {
     pub(crate) fields: Fields,
     pub(crate) source_reliability: Option<Reliability>,
     pub(crate) brand: Option<String>,
+    /// The constant parts of the `to_indicator()` rendering, pre-rendered when the
+    /// relationship comes from a typed constructor. Not part of the relationship's value:
+    /// ignored by `PartialEq` and `Debug`.
+    pub(crate) template: Option<&'static Template>,
+}
+
+impl PartialEq for EntityRelationship {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.reverse_name == other.reverse_name
+            && self.entity_a == other.entity_a
+            && self.entity_a_type == other.entity_a_type
+            && self.entity_b == other.entity_b
+            && self.entity_b_type == other.entity_b_type
+            && self.fields == other.fields
+            && self.source_reliability == other.source_reliability
+            && self.brand == other.brand
+    }
+}
+
+impl fmt::Debug for EntityRelationship {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EntityRelationship")
+            .field("name", &self.name)
+            .field("reverse_name", &self.reverse_name)
+            .field("entity_a", &self.entity_a)
+            .field("entity_a_type", &self.entity_a_type)
+            .field("entity_b", &self.entity_b)
+            .field("entity_b_type", &self.entity_b_type)
+            .field("fields", &self.fields)
+            .field("source_reliability", &self.source_reliability)
+            .field("brand", &self.brand)
+            .finish()
+    }
 }
 
 impl EntityRelationship {
@@ -90,7 +128,14 @@ impl EntityRelationship {
             fields: Fields::new(),
             source_reliability: None,
             brand: None,
+            template: None,
         }
+    }
+
+    /// Attaches the pre-rendered constant parts of a typed constructor's relationship.
+    pub(crate) fn with_template(mut self, template: Option<&'static Template>) -> Self {
+        self.template = template;
+        self
     }
 
     /// Sets the relationship's `fields` (an ordered JSON object).
@@ -204,6 +249,52 @@ impl EntityRelationship {
 /// entity B is empty it serializes as `{}`, exactly like XSOAR's `to_indicator()`.
 #[derive(Debug, Clone, Copy)]
 pub struct IndicatorRendering<'a>(pub &'a EntityRelationship);
+
+impl IndicatorRendering<'_> {
+    /// Writes the rendering to `w` in `style`: the same bytes as
+    /// [`json::write_json`](crate::json::write_json) of this view, written directly.
+    ///
+    /// This is the fast way to render relationships. The keys are written as constant text,
+    /// not serialized one by one; a relationship made by a typed constructor (`a.uses(&b)`)
+    /// carries its name, reverse name, types and keys pre-rendered in both styles at compile
+    /// time, so only the two entity values and `fields` are escaped here. Printable ASCII
+    /// without `"` or `\` is copied as is; any other string, and `fields`, go through
+    /// serde_json with the style's formatter, like the [`Serialize`] path.
+    ///
+    /// Writing into a reused `Vec<u8>` allocates nothing once the vector is large enough.
+    ///
+    /// # Errors
+    ///
+    /// The writer's errors; and, like [`json::write_json`](crate::json::write_json), a
+    /// number in `fields` that is not JSON number text is an [`io::ErrorKind::InvalidData`]
+    /// error in [`JsonStyle::Python`] (a `serde_json::Value` never holds one).
+    ///
+    /// ```
+    /// use relationship_core::json::{self, JsonStyle};
+    /// use relationship_core::prelude::*;
+    /// use relationship_core::xsoar::types::{Account, Host};
+    ///
+    /// let user = Entity::<Account>::new("u4872");
+    /// let machine = Entity::<Host>::new("pc135456.domain.local");
+    /// let mut buf = Vec::new();
+    /// for style in [JsonStyle::Compact, JsonStyle::Python] {
+    ///     buf.clear();
+    ///     let rel = user.uses(&machine);
+    ///     rel.to_indicator().write_json(&mut buf, style)?;
+    ///     // the same bytes as serializing the view with serde
+    ///     assert_eq!(buf, json::to_vec(&rel.to_indicator(), style)?);
+    /// }
+    /// assert_eq!(
+    ///     String::from_utf8_lossy(&buf),
+    ///     r#"{"name": "uses", "reverseName": "used-by", "type": "IndicatorToIndicator", "entityA": "u4872", "entityAFamily": "Indicator", "entityAType": "Account", "entityB": "pc135456.domain.local", "entityBFamily": "Indicator", "entityBType": "Host", "fields": {}}"#
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[inline]
+    pub fn write_json<W: Write + ?Sized>(&self, w: &mut W, style: JsonStyle) -> io::Result<()> {
+        prerender::write_indicator(w, self.0, style)
+    }
+}
 
 /// The [`EntityRelationship::to_entry`] rendering: a borrowing [`Serialize`] view.
 ///

@@ -1,5 +1,9 @@
 //! Data and the plain baseline struct shared by the benches.
 
+#![allow(dead_code)] // each bench uses part of it
+
+use relationship_core::prelude::*;
+use relationship_core::xsoar::types::{AttackPattern, CourseOfAction, IntrusionSet, Malware};
 use relationship_core::{EntityRelationship, Fields};
 use serde::Serialize;
 
@@ -87,5 +91,60 @@ pub fn relationships(n: usize) -> Vec<EntityRelationship> {
             )
             .with_fields(fields)
         })
+        .collect()
+}
+
+/// The entities of [`relationships`]'s `i`-th relationship, as typed entities, to build the
+/// same relationship through a typed constructor.
+pub enum TypedPair {
+    /// `Intrusion Set` uses `Attack Pattern`.
+    IntrusionSetUses(Entity<IntrusionSet>, Entity<AttackPattern>),
+    /// `Malware` uses `Attack Pattern`.
+    MalwareUses(Entity<Malware>, Entity<AttackPattern>),
+    /// `Course of Action` mitigates `Attack Pattern`.
+    Mitigates(Entity<CourseOfAction>, Entity<AttackPattern>),
+    /// `Attack Pattern` subtechnique-of `Attack Pattern`.
+    SubtechniqueOf(Entity<AttackPattern>, Entity<AttackPattern>),
+}
+
+impl TypedPair {
+    /// The typed constructor call.
+    #[inline]
+    pub fn relate(&self) -> EntityRelationship {
+        match self {
+            TypedPair::IntrusionSetUses(a, b) => a.uses(b),
+            TypedPair::MalwareUses(a, b) => a.uses(b),
+            TypedPair::Mitigates(a, b) => a.mitigates(b),
+            TypedPair::SubtechniqueOf(a, b) => a.subtechnique_of(b),
+        }
+    }
+}
+
+/// The entities of `relationships(n)`, typed.
+pub fn typed_pairs(n: usize) -> Vec<TypedPair> {
+    (0..n)
+        .map(|i| {
+            let a = format!("Group {i} ({})", i % 97);
+            let b = Entity::new(format!(
+                "Command and Scripting Interpreter: Technique {}",
+                i % 1013
+            ));
+            match i % 4 {
+                0 => TypedPair::IntrusionSetUses(Entity::new(a), b),
+                1 => TypedPair::MalwareUses(Entity::new(a), b),
+                2 => TypedPair::Mitigates(Entity::new(a), b),
+                _ => TypedPair::SubtechniqueOf(Entity::new(a), b),
+            }
+        })
+        .collect()
+}
+
+/// `relationships(n)` built by typed constructors (constant parts pre-rendered), with the
+/// same fields.
+pub fn typed_relationships(n: usize) -> Vec<EntityRelationship> {
+    typed_pairs(n)
+        .iter()
+        .zip(relationships(n))
+        .map(|(p, r)| p.relate().with_fields(r.fields().clone()))
         .collect()
 }

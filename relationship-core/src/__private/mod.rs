@@ -2,6 +2,7 @@
 //! semver guarantees; `relationship-macros` is pinned to this crate's exact version.
 
 use crate::indicator;
+use crate::prerender::{Template, Templates};
 use crate::relationship::{EntityRelationship, Fields};
 use crate::typed::{FieldError, FieldTarget, Indicator, IndicatorType, RelationshipName};
 
@@ -35,13 +36,14 @@ where
     A: Indicator + ?Sized,
     B: Indicator + ?Sized,
 {
-    relate_parts(
+    relate_prerendered(
         R::NAME,
         R::REVERSE,
         a.indicator_value(),
         <A::Kind as IndicatorType>::NAME,
         b.indicator_value(),
         <B::Kind as IndicatorType>::NAME,
+        Templates::<R, A::Kind, B::Kind>::TEMPLATE,
     )
 }
 
@@ -64,6 +66,29 @@ pub fn relate_parts(
         b.into_owned(),
         b_type,
     )
+}
+
+/// [`relate_parts`] with the `to_indicator()` template that [`relate`] made at compile time
+/// from the same constants.
+#[inline(never)]
+fn relate_prerendered(
+    name: &'static str,
+    reverse: &'static str,
+    a: Cow<'_, str>,
+    a_type: &'static str,
+    b: Cow<'_, str>,
+    b_type: &'static str,
+    template: Option<&'static Template>,
+) -> EntityRelationship {
+    EntityRelationship::new(
+        name,
+        reverse,
+        a.into_owned(),
+        a_type,
+        b.into_owned(),
+        b_type,
+    )
+    .with_template(template)
 }
 
 /// A field of a `#[derive(Relationships)]` record that holds an indicator: the indicator
