@@ -25,7 +25,7 @@
 use std::io::{self, Write};
 use std::marker::PhantomData;
 
-use crate::indicator::{DUMMY_INDICATOR_VALUE, IndicatorObject};
+use crate::indicator::{DUMMY_INDICATOR_VALUE, IndicatorLayout, IndicatorObject};
 use crate::json::JsonStyle;
 use crate::relationship::{EntityRelationship, Fields};
 use crate::typed::{IndicatorType, RelationshipName};
@@ -195,19 +195,31 @@ pub(crate) fn write_indicator_object<W: Write + ?Sized>(
         key(w, true, b"value")?;
         write_str(w, DUMMY_INDICATOR_VALUE, style)?;
     } else {
+        let (feed, all_relationships) = match obj.layout {
+            IndicatorLayout::Standard => (false, false),
+            IndicatorLayout::Feed => (true, false),
+            IndicatorLayout::FeedWithRelationships => (true, true),
+        };
         key(w, true, b"value")?;
         write_str(w, &obj.value, style)?;
-        key(w, false, b"type")?;
-        write_str(w, &obj.indicator_type, style)?;
-        if let Some(score) = obj.score {
+        if feed {
             key(w, false, b"score")?;
-            crate::json::write_json(w, &score, style)?;
+            crate::json::write_json(w, &obj.score, style)?;
+            key(w, false, b"type")?;
+            write_str(w, &obj.indicator_type, style)?;
+        } else {
+            key(w, false, b"type")?;
+            write_str(w, &obj.indicator_type, style)?;
+            if let Some(score) = obj.score {
+                key(w, false, b"score")?;
+                crate::json::write_json(w, &score, style)?;
+            }
         }
         key(w, false, b"rawJSON")?;
         crate::json::write_json(w, &obj.raw_json, style)?;
         key(w, false, b"fields")?;
         write_fields(w, &obj.fields, style)?;
-        if obj.relationships.is_empty() {
+        if obj.relationships.is_empty() && !all_relationships {
             return w.write_all(b"}");
         }
     }

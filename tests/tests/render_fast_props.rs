@@ -11,7 +11,9 @@ use relationship_core::typed::{IndicatorType, RelationshipName};
 use relationship_core::xsoar::types::{
     Account, AttackPattern, CourseOfAction, Cve, Domain, Host, IntrusionSet, Ip, Malware,
 };
-use relationship_core::{EntityRelationship, Fields, IndicatorObject, Reliability};
+use relationship_core::{
+    EntityRelationship, Fields, IndicatorLayout, IndicatorObject, Reliability,
+};
 use serde_json::{Map, Number, Value};
 
 fn text() -> impl Strategy<Value = String> {
@@ -141,14 +143,19 @@ prop_compose! {
         dummy in any::<bool>(), value in text(), kind in text(),
         score in prop::option::of(any::<u8>()), raw in json_value(), fields in fields(),
         rels in prop::collection::vec(any_relationship(), 0..4),
+        layout in prop::sample::select(vec![
+            IndicatorLayout::Standard,
+            IndicatorLayout::Feed,
+            IndicatorLayout::FeedWithRelationships,
+        ]),
     ) -> IndicatorObject {
         if dummy {
-            return IndicatorObject::dummy(rels);
+            return IndicatorObject::dummy(rels).with_layout(layout);
         }
         let mut obj = IndicatorObject::new(value, kind).with_raw_json(raw).with_fields(fields);
         obj.score = score;
         obj.relationships = rels;
-        obj
+        obj.with_layout(layout)
     }
 }
 
