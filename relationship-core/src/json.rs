@@ -288,6 +288,19 @@ fn python_float_repr(value: f64, out: &mut StackBuf) -> std::fmt::Result {
     // `{:e}` gives the shortest round-trip digits: `-1.2345e-7`, `1e16`, `0e0`.
     let mut sci = StackBuf::new();
     write!(sci, "{value:e}")?;
+    // With 16 or 17 digits two neighbours can both round trip; CPython then takes the one
+    // closest to the exact value (ties to even), which is the value correctly rounded to that
+    // many digits: `1608882928643910.25` is `...910.2` in Python, where `{:e}` gives `...910.3`.
+    let shortest_digits = sci
+        .as_bytes()
+        .iter()
+        .take_while(|&&b| b != b'e')
+        .filter(|b| b.is_ascii_digit())
+        .count();
+    if shortest_digits >= 16 {
+        sci = StackBuf::new();
+        write!(sci, "{value:.*e}", shortest_digits - 1)?;
+    }
     let sci = sci.as_bytes();
     let (negative, sci) = match sci.split_first() {
         Some((b'-', rest)) => (true, rest),
@@ -723,6 +736,20 @@ mod tests {
         let mut b = StackBuf::new();
         python_float_repr(v, &mut b).unwrap();
         String::from_utf8(b.as_bytes().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn float_repr_breaks_ties_as_python() {
+        // Values whose 16 or 17 shortest digits have two round-tripping neighbours; the
+        // expected text is CPython 3.11's repr.
+        for (value, python) in [
+            (1608882928643910.25, "1608882928643910.2"),
+            (-1425502010969177.25, "-1425502010969177.2"),
+            (19657848128154.8125, "19657848128154.812"),
+            (201879090124801.625, "201879090124801.62"),
+        ] {
+            assert_eq!(repr(value), python, "{value:e}");
+        }
     }
 
     #[test]
