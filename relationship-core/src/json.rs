@@ -739,6 +739,8 @@ mod tests {
     }
 
     #[test]
+    // The literals are exact doubles (binary fractions): their digits are the point.
+    #[allow(clippy::excessive_precision)]
     fn float_repr_breaks_ties_as_python() {
         // Values whose 16 or 17 shortest digits have two round-tripping neighbours; the
         // expected text is CPython 3.11's repr.
