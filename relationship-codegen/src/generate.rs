@@ -340,11 +340,11 @@ impl Gen<'_> {
             (false, true) => quote! {
                 use super::rels as r;
                 use super::types as t;
-                use #rt::__private::Unknown;
+                use #rt::__private::{Checked, Unknown};
             },
             (false, false) => quote! {
                 use super::types as t;
-                use #rt::__private::Unknown;
+                use #rt::__private::{Checked, Unknown};
             },
         };
         let by_source_rels = by_source_uses_rels.then(|| {
@@ -366,6 +366,7 @@ impl Gen<'_> {
             let (a, b, any) = (r.name(), r.reverse(), r.is_any());
             quote!((#a, #b, #any))
         });
+        let policy_methods = schema.relationships().iter().map(|r| r.method());
         let policy_triples = schema.triples().map(|(r, p)| {
             let (r, s, t) = (
                 r.index() as u16,
@@ -382,6 +383,14 @@ impl Gen<'_> {
             "Typed constructors of the schema `{schema_name}`: one method per relationship name.\n\nImplemented for every [`Indicator`]({rt_doc}::typed::Indicator) whose type belongs to this schema. A pair the schema does not allow does not compile, and the error names the source type, the relationship and the target type.",
             rt_doc = runtime_path.trim_start_matches("::")
         ));
+        let member_message = format!(
+            "`{{Self}}` is not an indicator type of the schema `{}`",
+            fmt_escape(schema_name)
+        );
+        let member_label = format!(
+            "relationships of the schema `{}` need types of that schema",
+            fmt_escape(schema_name)
+        );
         let schema_type_doc = doc_lines(&format!(
             "Implemented by the indicator type markers of the schema `{schema_name}` (the types in [`types`])."
         ));
@@ -422,8 +431,14 @@ impl Gen<'_> {
 
                     /// The indicator types of this schema, and the placeholder type of an
                     /// indicator whose derive failed.
+                    #[diagnostic::on_unimplemented(
+                        message = #member_message,
+                        label = #member_label,
+                        note = "a record or a typed call relates indicator types of one schema"
+                    )]
                     pub trait Member: #rt::typed::IndicatorType {}
                     impl Member for #rt::__private::Unknown {}
+                    impl<K: Member> Member for #rt::__private::Checked<K> {}
 
                     #(#leaf_items)*
                 }
@@ -438,8 +453,32 @@ impl Gen<'_> {
                     schema: super::SCHEMA_NAME,
                     types: super::TYPES,
                     rels: &[#(#policy_rels),*],
+                    methods: &[#(#policy_methods),*],
                     triples: &[#(#policy_triples),*],
                 };
+
+                /// The XSOAR name of the indicator type of the field type `F`, if `F` holds
+                /// an indicator of this schema; otherwise `""` (through [`NotOfThisSchema`]),
+                /// and the error is the type checker's.
+                pub struct KindOf<F: ?::core::marker::Sized>(::core::marker::PhantomData<F>);
+
+                impl<F> KindOf<F>
+                where
+                    F: #rt::__private::AsEntity + ?::core::marker::Sized,
+                    <F::Entity as #rt::typed::Indicator>::Kind: super::check::by_source::Member,
+                {
+                    /// The XSOAR name of the field's indicator type.
+                    pub const NAME: &'static str =
+                        <<F::Entity as #rt::typed::Indicator>::Kind as #rt::typed::IndicatorType>::NAME;
+                }
+
+                /// The fallback of [`KindOf`] for a field that holds no indicator of this schema.
+                pub trait NotOfThisSchema {
+                    /// No name: nothing to check.
+                    const NAME: &'static str = "";
+                }
+
+                impl<F: ?::core::marker::Sized> NotOfThisSchema for KindOf<F> {}
             }
 
             #relate_doc
@@ -539,6 +578,7 @@ impl Gen<'_> {
                         const NAME: &'static str = #name;
                     }
                     impl super::SchemaType for #m {}
+                    #[diagnostic::do_not_recommend]
                     impl super::check::by_source::Member for #m {}
                 }
             })
@@ -744,6 +784,7 @@ impl Gen<'_> {
                 #(#blankets)*
                 impl<S: super::SchemaType> #trait_name<S> for Unknown {}
                 impl<T> #trait_name<Unknown> for T {}
+                impl<S, T: by_source::Member> #trait_name<Checked<S>> for Checked<T> {}
             });
         }
         Checks {

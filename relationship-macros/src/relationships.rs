@@ -406,6 +406,48 @@ fn placeholder_impl(input: &syn::DeriveInput, rt: &syn::Path, errors: Errors) ->
     }
 }
 
+/// Whether `ty` names `Self`, which a `const` item cannot.
+fn mentions_self(ty: &syn::Type) -> bool {
+    fn walk(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(id) => id == "Self",
+            proc_macro2::TokenTree::Group(g) => walk(g.stream()),
+            _ => false,
+        })
+    }
+    walk(quote!(#ty))
+}
+
+/// A `const` that checks one declaration against the schema's tables when `cargo check`
+/// runs: a pair the schema does not allow fails with one message that names the source
+/// type, the relationship and the target type in the schema's spelling, with every
+/// alternative (see `relationship_core::__private::policy::check_pair`). It is spanned at
+/// the target in the attribute, where the error points.
+fn pair_check(
+    rt: &syn::Path,
+    schema_mod: &TokenStream,
+    d: &Decl,
+    source_ty: &syn::Type,
+    target_ty: &syn::Type,
+) -> TokenStream {
+    let method = d.method.to_string();
+    quote_spanned! {d.target.span()=>
+        const _: () = {
+            #[allow(unused_imports)]
+            use #schema_mod::__policy::NotOfThisSchema as _;
+            let m = #rt::__private::policy::check_pair(
+                &#schema_mod::__policy::TABLES,
+                #schema_mod::__policy::KindOf::<#source_ty>::NAME,
+                #method,
+                #schema_mod::__policy::KindOf::<#target_ty>::NAME,
+            );
+            if m.failed() {
+                ::core::panic!("{}", m.as_str());
+            }
+        };
+    }
+}
+
 /// The `Relationships` implementation of a record whose attributes are all valid.
 fn emit_impl(
     input: &syn::DeriveInput,
@@ -431,16 +473,50 @@ fn emit_impl(
             #rt::__private::Field(&self.#id).push_into(&mut out);
         })
     });
+    // A record without generic parameters has its pairs checked in a `const` (see
+    // `pair_check`); a generic one by the bounds of the typed constructors.
+    let checked_in_const = input.generics.params.is_empty();
+    let field_type = |name: &syn::Ident| {
+        entities
+            .iter()
+            .find(|f| f.ident.as_ref() == Some(name))
+            .map(|f| &f.ty)
+    };
     let rels = decls.iter().map(|d| {
         let (source, method, target) = (&d.source, &d.method, &d.target);
         let a = format_ident!("a", span = target.span());
         let b = format_ident!("b", span = target.span());
-        // The call carries the span of the target in the attribute, so an invalid pair is
-        // reported at the declaration.
-        let call = quote_spanned! {target.span()=>
-            <_ as #schema_mod::Relate>::#method(#a, #b)
+        let types = (field_type(source), field_type(target));
+        let (check, call) = match types {
+            (Some(source_ty), Some(target_ty))
+                if checked_in_const && !mentions_self(source_ty) && !mentions_self(target_ty) =>
+            {
+                (
+                    pair_check(rt, &schema_mod, d, source_ty, target_ty),
+                    // The pair is checked above: the constructor's bound accepts `Checked` kinds
+                    // of this schema and still rejects a type of another schema.
+                    quote_spanned! {target.span()=>
+                        {
+                            let (#a, #b) = (
+                                #rt::__private::CheckedEntity(#a),
+                                #rt::__private::CheckedEntity(#b),
+                            );
+                            <_ as #schema_mod::Relate>::#method(&#a, &#b)
+                        }
+                    },
+                )
+            }
+            // The call carries the span of the target in the attribute, so an invalid pair
+            // is reported at the declaration.
+            _ => (
+                TokenStream::new(),
+                quote_spanned! {target.span()=>
+                    <_ as #schema_mod::Relate>::#method(#a, #b)
+                },
+            ),
         };
         quote! {
+            #check
             if let (::core::option::Option::Some(#a), ::core::option::Option::Some(#b)) = (
                 #rt::__private::Field(&self.#source).entity(),
                 #rt::__private::Field(&self.#target).entity(),
@@ -489,10 +565,17 @@ mod tests {
         let out = expand(
             "struct E { #[relationship(uses = host)] account: A, #[relationship(entity)] host: Option<H>, other: u8 }",
         );
+        // A record without generic parameters: the pair is checked in a `const`, by the
+        // XSOAR tables, and the call takes the checked kinds.
         assert!(
-            out.contains("<_as::relationship_core::xsoar::Relate>::uses(a,b)"),
+            out.contains("<_as::relationship_core::xsoar::Relate>::uses(&a,&b)"),
             "{out}"
         );
+        assert!(
+            out.contains("check_pair(&::relationship_core::xsoar::__policy::TABLES,::relationship_core::xsoar::__policy::KindOf::<A>::NAME,\"uses\",::relationship_core::xsoar::__policy::KindOf::<Option<H>>::NAME,)"),
+            "{out}"
+        );
+        assert!(out.contains("CheckedEntity(a)"), "{out}");
         assert!(
             out.contains("Field(&self.account).push_into(&mutout);"),
             "{out}"
@@ -503,6 +586,24 @@ mod tests {
         );
         assert!(out.contains("assert_entity::<Option<H>>();"), "{out}");
         assert!(!out.contains("self.other"), "{out}");
+    }
+
+    #[test]
+    fn generic_records_are_checked_by_the_constructor_bounds() {
+        // A `const` cannot name the record's parameters: the typed constructor's bounds
+        // check the pair, as for a typed call.
+        for src in [
+            "struct E<H> { #[relationship(uses = host)] account: A, host: H }",
+            "struct E<'a> { #[relationship(uses = host)] account: &'a A, host: H }",
+            "struct E { #[relationship(uses = host)] account: A, host: Box<Self> }",
+        ] {
+            let out = expand(src);
+            assert!(
+                out.contains("<_as::relationship_core::xsoar::Relate>::uses(a,b)"),
+                "{out}"
+            );
+            assert!(!out.contains("check_pair"), "{out}");
+        }
     }
 
     #[test]

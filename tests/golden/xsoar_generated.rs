@@ -166,6 +166,7 @@ pub mod types {
         const NAME: &'static str = "Account";
     }
     impl super::SchemaType for Account {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Account {}
     /// The XSOAR indicator type `Domain`.
     ///
@@ -241,6 +242,7 @@ pub mod types {
         const NAME: &'static str = "Domain";
     }
     impl super::SchemaType for Domain {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Domain {}
     /// The XSOAR indicator type `DomainGlob`.
     ///
@@ -280,6 +282,7 @@ pub mod types {
         const NAME: &'static str = "DomainGlob";
     }
     impl super::SchemaType for DomainGlob {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for DomainGlob {}
     /// The XSOAR indicator type `Email`.
     ///
@@ -338,6 +341,7 @@ pub mod types {
         const NAME: &'static str = "Email";
     }
     impl super::SchemaType for Email {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Email {}
     /// The XSOAR indicator type `File`.
     ///
@@ -429,6 +433,7 @@ pub mod types {
         const NAME: &'static str = "File";
     }
     impl super::SchemaType for File {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for File {}
     /// The XSOAR indicator type `Host`.
     ///
@@ -498,6 +503,7 @@ pub mod types {
         const NAME: &'static str = "Host";
     }
     impl super::SchemaType for Host {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Host {}
     /// The XSOAR indicator type `IP`.
     ///
@@ -562,6 +568,7 @@ pub mod types {
         const NAME: &'static str = "IP";
     }
     impl super::SchemaType for Ip {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Ip {}
     /// The XSOAR indicator type `CIDR`.
     ///
@@ -603,6 +610,7 @@ pub mod types {
         const NAME: &'static str = "CIDR";
     }
     impl super::SchemaType for Cidr {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Cidr {}
     /// The XSOAR indicator type `IPv6`.
     ///
@@ -667,6 +675,7 @@ pub mod types {
         const NAME: &'static str = "IPv6";
     }
     impl super::SchemaType for Ipv6 {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Ipv6 {}
     /// The XSOAR indicator type `IPv6CIDR`.
     ///
@@ -708,6 +717,7 @@ pub mod types {
         const NAME: &'static str = "IPv6CIDR";
     }
     impl super::SchemaType for Ipv6Cidr {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Ipv6Cidr {}
     /// The XSOAR indicator type `Registry Key`.
     ///
@@ -743,6 +753,7 @@ pub mod types {
         const NAME: &'static str = "Registry Key";
     }
     impl super::SchemaType for RegistryKey {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for RegistryKey {}
     /// The XSOAR indicator type `ssdeep`.
     ///
@@ -771,6 +782,7 @@ pub mod types {
         const NAME: &'static str = "ssdeep";
     }
     impl super::SchemaType for Ssdeep {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Ssdeep {}
     /// The XSOAR indicator type `URL`.
     ///
@@ -836,6 +848,7 @@ pub mod types {
         const NAME: &'static str = "URL";
     }
     impl super::SchemaType for Url {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Url {}
     /// The XSOAR indicator type `ASN`.
     ///
@@ -870,6 +883,7 @@ pub mod types {
         const NAME: &'static str = "ASN";
     }
     impl super::SchemaType for Asn {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Asn {}
     /// The XSOAR indicator type `Mutex`.
     ///
@@ -902,6 +916,7 @@ pub mod types {
         const NAME: &'static str = "Mutex";
     }
     impl super::SchemaType for Mutex {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Mutex {}
     /// The XSOAR indicator type `Software`.
     ///
@@ -951,6 +966,7 @@ pub mod types {
         const NAME: &'static str = "Software";
     }
     impl super::SchemaType for Software {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Software {}
     /// The XSOAR indicator type `X509 Certificate`.
     ///
@@ -989,6 +1005,7 @@ pub mod types {
         const NAME: &'static str = "X509 Certificate";
     }
     impl super::SchemaType for X509Certificate {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for X509Certificate {}
     /// The XSOAR indicator type `Attack Pattern`.
     ///
@@ -1033,6 +1050,7 @@ pub mod types {
         const NAME: &'static str = "Attack Pattern";
     }
     impl super::SchemaType for AttackPattern {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for AttackPattern {}
     /// The XSOAR indicator type `Campaign`.
     ///
@@ -1073,6 +1091,7 @@ pub mod types {
         const NAME: &'static str = "Campaign";
     }
     impl super::SchemaType for Campaign {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Campaign {}
     /// The XSOAR indicator type `Course of Action`.
     ///
@@ -1105,6 +1124,7 @@ pub mod types {
         const NAME: &'static str = "Course of Action";
     }
     impl super::SchemaType for CourseOfAction {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for CourseOfAction {}
     /// The XSOAR indicator type `Identity`.
     ///
@@ -1144,6 +1164,7 @@ pub mod types {
         const NAME: &'static str = "Identity";
     }
     impl super::SchemaType for Identity {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Identity {}
     /// The XSOAR indicator type `Infrastructure`.
     ///
@@ -1203,6 +1224,7 @@ pub mod types {
         const NAME: &'static str = "Infrastructure";
     }
     impl super::SchemaType for Infrastructure {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Infrastructure {}
     /// The XSOAR indicator type `Intrusion Set`.
     ///
@@ -1250,6 +1272,7 @@ pub mod types {
         const NAME: &'static str = "Intrusion Set";
     }
     impl super::SchemaType for IntrusionSet {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for IntrusionSet {}
     /// The XSOAR indicator type `Location`.
     ///
@@ -1277,6 +1300,7 @@ pub mod types {
         const NAME: &'static str = "Location";
     }
     impl super::SchemaType for Location {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Location {}
     /// The XSOAR indicator type `Malware`.
     ///
@@ -1351,6 +1375,7 @@ pub mod types {
         const NAME: &'static str = "Malware";
     }
     impl super::SchemaType for Malware {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Malware {}
     /// The XSOAR indicator type `Report`.
     ///
@@ -1376,6 +1401,7 @@ pub mod types {
         const NAME: &'static str = "Report";
     }
     impl super::SchemaType for Report {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Report {}
     /// The XSOAR indicator type `Threat Actor`.
     ///
@@ -1423,6 +1449,7 @@ pub mod types {
         const NAME: &'static str = "Threat Actor";
     }
     impl super::SchemaType for ThreatActor {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for ThreatActor {}
     /// The XSOAR indicator type `Tool`.
     ///
@@ -1498,6 +1525,7 @@ pub mod types {
         const NAME: &'static str = "Tool";
     }
     impl super::SchemaType for Tool {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Tool {}
     /// The XSOAR indicator type `CVE`.
     ///
@@ -1530,6 +1558,7 @@ pub mod types {
         const NAME: &'static str = "CVE";
     }
     impl super::SchemaType for Cve {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Cve {}
     /// The XSOAR indicator type `Tactic`.
     ///
@@ -1556,6 +1585,7 @@ pub mod types {
         const NAME: &'static str = "Tactic";
     }
     impl super::SchemaType for Tactic {}
+    #[diagnostic::do_not_recommend]
     impl super::check::by_source::Member for Tactic {}
 }
 /// Relationship markers: one zero-sized type per relationship name, with its reverse
@@ -2999,7 +3029,7 @@ pub mod rels {
 /// implemented on the target marker for exactly the allowed pairs.
 pub mod check {
     use super::types as t;
-    use ::relationship_core::__private::Unknown;
+    use ::relationship_core::__private::{Checked, Unknown};
     /// Implemented by the target marker `T` when `Source --applied--> T` is allowed.
     ///
     /// This is the bound of [`applied`](super::Relate::applied).
@@ -3131,6 +3161,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> AppliedTarget<S> for Unknown {}
     impl<T> AppliedTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> AppliedTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --attachment-of--> T` is allowed.
     ///
     /// This is the bound of [`attachment_of`](super::Relate::attachment_of).
@@ -3262,6 +3293,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> AttachmentOfTarget<S> for Unknown {}
     impl<T> AttachmentOfTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> AttachmentOfTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --attaches--> T` is allowed.
     ///
     /// This is the bound of [`attaches`](super::Relate::attaches).
@@ -3393,6 +3425,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> AttachesTarget<S> for Unknown {}
     impl<T> AttachesTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> AttachesTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --attribute-of--> T` is allowed.
     ///
     /// This is the bound of [`attribute_of`](super::Relate::attribute_of).
@@ -3524,6 +3557,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> AttributeOfTarget<S> for Unknown {}
     impl<T> AttributeOfTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> AttributeOfTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --attributed-by--> T` is allowed.
     ///
     /// This is the bound of [`attributed_by`](super::Relate::attributed_by).
@@ -3655,6 +3689,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> AttributedByTarget<S> for Unknown {}
     impl<T> AttributedByTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> AttributedByTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --attributed-to--> T` is allowed.
     ///
     /// This is the bound of [`attributed_to`](super::Relate::attributed_to).
@@ -3786,6 +3821,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> AttributedToTarget<S> for Unknown {}
     impl<T> AttributedToTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> AttributedToTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --authored-by--> T` is allowed.
     ///
     /// This is the bound of [`authored_by`](super::Relate::authored_by).
@@ -3917,6 +3953,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> AuthoredByTarget<S> for Unknown {}
     impl<T> AuthoredByTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> AuthoredByTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --beacons-to--> T` is allowed.
     ///
     /// This is the bound of [`beacons_to`](super::Relate::beacons_to).
@@ -4048,6 +4085,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> BeaconsToTarget<S> for Unknown {}
     impl<T> BeaconsToTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> BeaconsToTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --bundled-in--> T` is allowed.
     ///
     /// This is the bound of [`bundled_in`](super::Relate::bundled_in).
@@ -4179,6 +4217,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> BundledInTarget<S> for Unknown {}
     impl<T> BundledInTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> BundledInTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --bundles--> T` is allowed.
     ///
     /// This is the bound of [`bundles`](super::Relate::bundles).
@@ -4310,6 +4349,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> BundlesTarget<S> for Unknown {}
     impl<T> BundlesTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> BundlesTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --communicated-with--> T` is allowed.
     ///
     /// This is the bound of [`communicated_with`](super::Relate::communicated_with).
@@ -4441,6 +4481,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> CommunicatedWithTarget<S> for Unknown {}
     impl<T> CommunicatedWithTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> CommunicatedWithTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --communicated-by--> T` is allowed.
     ///
     /// This is the bound of [`communicated_by`](super::Relate::communicated_by).
@@ -4572,6 +4613,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> CommunicatedByTarget<S> for Unknown {}
     impl<T> CommunicatedByTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> CommunicatedByTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --communicates-with--> T` is allowed.
     ///
     /// This is the bound of [`communicates_with`](super::Relate::communicates_with).
@@ -4703,6 +4745,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> CommunicatesWithTarget<S> for Unknown {}
     impl<T> CommunicatesWithTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> CommunicatesWithTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --compromises--> T` is allowed.
     ///
     /// This is the bound of [`compromises`](super::Relate::compromises).
@@ -4834,6 +4877,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> CompromisesTarget<S> for Unknown {}
     impl<T> CompromisesTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> CompromisesTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --contains--> T` is allowed.
     ///
     /// This is the bound of [`contains`](super::Relate::contains).
@@ -4965,6 +5009,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> ContainsTarget<S> for Unknown {}
     impl<T> ContainsTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> ContainsTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --controls--> T` is allowed.
     ///
     /// This is the bound of [`controls`](super::Relate::controls).
@@ -5096,6 +5141,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> ControlsTarget<S> for Unknown {}
     impl<T> ControlsTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> ControlsTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --created-by--> T` is allowed.
     ///
     /// This is the bound of [`created_by`](super::Relate::created_by).
@@ -5227,6 +5273,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> CreatedByTarget<S> for Unknown {}
     impl<T> CreatedByTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> CreatedByTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --creates--> T` is allowed.
     ///
     /// This is the bound of [`creates`](super::Relate::creates).
@@ -5358,6 +5405,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> CreatesTarget<S> for Unknown {}
     impl<T> CreatesTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> CreatesTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --delivered-by--> T` is allowed.
     ///
     /// This is the bound of [`delivered_by`](super::Relate::delivered_by).
@@ -5489,6 +5537,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> DeliveredByTarget<S> for Unknown {}
     impl<T> DeliveredByTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> DeliveredByTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --delivers--> T` is allowed.
     ///
     /// This is the bound of [`delivers`](super::Relate::delivers).
@@ -5620,6 +5669,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> DeliversTarget<S> for Unknown {}
     impl<T> DeliversTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> DeliversTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --detects--> T` is allowed.
     ///
     /// This is the bound of [`detects`](super::Relate::detects).
@@ -5751,6 +5801,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> DetectsTarget<S> for Unknown {}
     impl<T> DetectsTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> DetectsTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --detected-by--> T` is allowed.
     ///
     /// This is the bound of [`detected_by`](super::Relate::detected_by).
@@ -5882,6 +5933,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> DetectedByTarget<S> for Unknown {}
     impl<T> DetectedByTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> DetectedByTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --downloads--> T` is allowed.
     ///
     /// This is the bound of [`downloads`](super::Relate::downloads).
@@ -6013,6 +6065,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> DownloadsTarget<S> for Unknown {}
     impl<T> DownloadsTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> DownloadsTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --downloads-from--> T` is allowed.
     ///
     /// This is the bound of [`downloads_from`](super::Relate::downloads_from).
@@ -6144,6 +6197,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> DownloadsFromTarget<S> for Unknown {}
     impl<T> DownloadsFromTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> DownloadsFromTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --dropped-by--> T` is allowed.
     ///
     /// This is the bound of [`dropped_by`](super::Relate::dropped_by).
@@ -6275,6 +6329,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> DroppedByTarget<S> for Unknown {}
     impl<T> DroppedByTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> DroppedByTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --drops--> T` is allowed.
     ///
     /// This is the bound of [`drops`](super::Relate::drops).
@@ -6406,6 +6461,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> DropsTarget<S> for Unknown {}
     impl<T> DropsTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> DropsTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --duplicate-of--> T` is allowed.
     ///
     /// This is the bound of [`duplicate_of`](super::Relate::duplicate_of).
@@ -6537,6 +6593,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> DuplicateOfTarget<S> for Unknown {}
     impl<T> DuplicateOfTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> DuplicateOfTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --embedded-in--> T` is allowed.
     ///
     /// This is the bound of [`embedded_in`](super::Relate::embedded_in).
@@ -6668,6 +6725,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> EmbeddedInTarget<S> for Unknown {}
     impl<T> EmbeddedInTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> EmbeddedInTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --embeds--> T` is allowed.
     ///
     /// This is the bound of [`embeds`](super::Relate::embeds).
@@ -6799,6 +6857,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> EmbedsTarget<S> for Unknown {}
     impl<T> EmbedsTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> EmbedsTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --executed--> T` is allowed.
     ///
     /// This is the bound of [`executed`](super::Relate::executed).
@@ -6930,6 +6989,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> ExecutedTarget<S> for Unknown {}
     impl<T> ExecutedTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> ExecutedTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --executed-by--> T` is allowed.
     ///
     /// This is the bound of [`executed_by`](super::Relate::executed_by).
@@ -7061,6 +7121,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> ExecutedByTarget<S> for Unknown {}
     impl<T> ExecutedByTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> ExecutedByTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --exfiltrates-to--> T` is allowed.
     ///
     /// This is the bound of [`exfiltrates_to`](super::Relate::exfiltrates_to).
@@ -7192,6 +7253,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> ExfiltratesToTarget<S> for Unknown {}
     impl<T> ExfiltratesToTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> ExfiltratesToTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --exploits--> T` is allowed.
     ///
     /// This is the bound of [`exploits`](super::Relate::exploits).
@@ -7323,6 +7385,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> ExploitsTarget<S> for Unknown {}
     impl<T> ExploitsTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> ExploitsTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --has--> T` is allowed.
     ///
     /// This is the bound of [`has`](super::Relate::has).
@@ -7454,6 +7517,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> HasTarget<S> for Unknown {}
     impl<T> HasTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> HasTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --hosted-on--> T` is allowed.
     ///
     /// This is the bound of [`hosted_on`](super::Relate::hosted_on).
@@ -7585,6 +7649,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> HostedOnTarget<S> for Unknown {}
     impl<T> HostedOnTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> HostedOnTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --hosts--> T` is allowed.
     ///
     /// This is the bound of [`hosts`](super::Relate::hosts).
@@ -7716,6 +7781,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> HostsTarget<S> for Unknown {}
     impl<T> HostsTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> HostsTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --impersonates--> T` is allowed.
     ///
     /// This is the bound of [`impersonates`](super::Relate::impersonates).
@@ -7847,6 +7913,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> ImpersonatesTarget<S> for Unknown {}
     impl<T> ImpersonatesTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> ImpersonatesTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --indicated-by--> T` is allowed.
     ///
     /// This is the bound of [`indicated_by`](super::Relate::indicated_by).
@@ -7978,6 +8045,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> IndicatedByTarget<S> for Unknown {}
     impl<T> IndicatedByTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> IndicatedByTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --indicator-of--> T` is allowed.
     ///
     /// This is the bound of [`indicator_of`](super::Relate::indicator_of).
@@ -8109,6 +8177,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> IndicatorOfTarget<S> for Unknown {}
     impl<T> IndicatorOfTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> IndicatorOfTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --injected-from--> T` is allowed.
     ///
     /// This is the bound of [`injected_from`](super::Relate::injected_from).
@@ -8240,6 +8309,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> InjectedFromTarget<S> for Unknown {}
     impl<T> InjectedFromTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> InjectedFromTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --injects-into--> T` is allowed.
     ///
     /// This is the bound of [`injects_into`](super::Relate::injects_into).
@@ -8371,6 +8441,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> InjectsIntoTarget<S> for Unknown {}
     impl<T> InjectsIntoTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> InjectsIntoTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --investigates--> T` is allowed.
     ///
     /// This is the bound of [`investigates`](super::Relate::investigates).
@@ -8502,6 +8573,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> InvestigatesTarget<S> for Unknown {}
     impl<T> InvestigatesTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> InvestigatesTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --mitigated-by--> T` is allowed.
     ///
     /// This is the bound of [`mitigated_by`](super::Relate::mitigated_by).
@@ -8633,6 +8705,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> MitigatedByTarget<S> for Unknown {}
     impl<T> MitigatedByTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> MitigatedByTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --mitigates--> T` is allowed.
     ///
     /// This is the bound of [`mitigates`](super::Relate::mitigates).
@@ -8764,6 +8837,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> MitigatesTarget<S> for Unknown {}
     impl<T> MitigatesTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> MitigatesTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --originated-from--> T` is allowed.
     ///
     /// This is the bound of [`originated_from`](super::Relate::originated_from).
@@ -8895,6 +8969,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> OriginatedFromTarget<S> for Unknown {}
     impl<T> OriginatedFromTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> OriginatedFromTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --owned-by--> T` is allowed.
     ///
     /// This is the bound of [`owned_by`](super::Relate::owned_by).
@@ -9026,6 +9101,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> OwnedByTarget<S> for Unknown {}
     impl<T> OwnedByTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> OwnedByTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --owns--> T` is allowed.
     ///
     /// This is the bound of [`owns`](super::Relate::owns).
@@ -9157,6 +9233,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> OwnsTarget<S> for Unknown {}
     impl<T> OwnsTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> OwnsTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --part-of--> T` is allowed.
     ///
     /// This is the bound of [`part_of`](super::Relate::part_of).
@@ -9288,6 +9365,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> PartOfTarget<S> for Unknown {}
     impl<T> PartOfTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> PartOfTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --remediates--> T` is allowed.
     ///
     /// This is the bound of [`remediates`](super::Relate::remediates).
@@ -9419,6 +9497,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> RemediatesTarget<S> for Unknown {}
     impl<T> RemediatesTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> RemediatesTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --resolved-by--> T` is allowed.
     ///
     /// This is the bound of [`resolved_by`](super::Relate::resolved_by).
@@ -9550,6 +9629,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> ResolvedByTarget<S> for Unknown {}
     impl<T> ResolvedByTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> ResolvedByTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --resolved-from--> T` is allowed.
     ///
     /// This is the bound of [`resolved_from`](super::Relate::resolved_from).
@@ -9681,6 +9761,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> ResolvedFromTarget<S> for Unknown {}
     impl<T> ResolvedFromTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> ResolvedFromTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --resolves-to--> T` is allowed.
     ///
     /// This is the bound of [`resolves_to`](super::Relate::resolves_to).
@@ -9812,6 +9893,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> ResolvesToTarget<S> for Unknown {}
     impl<T> ResolvesToTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> ResolvesToTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --seen-on--> T` is allowed.
     ///
     /// This is the bound of [`seen_on`](super::Relate::seen_on).
@@ -9943,6 +10025,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> SeenOnTarget<S> for Unknown {}
     impl<T> SeenOnTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> SeenOnTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --sent--> T` is allowed.
     ///
     /// This is the bound of [`sent`](super::Relate::sent).
@@ -10074,6 +10157,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> SentTarget<S> for Unknown {}
     impl<T> SentTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> SentTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --sent-by--> T` is allowed.
     ///
     /// This is the bound of [`sent_by`](super::Relate::sent_by).
@@ -10205,6 +10289,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> SentByTarget<S> for Unknown {}
     impl<T> SentByTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> SentByTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --sent-from--> T` is allowed.
     ///
     /// This is the bound of [`sent_from`](super::Relate::sent_from).
@@ -10336,6 +10421,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> SentFromTarget<S> for Unknown {}
     impl<T> SentFromTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> SentFromTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --sent-to--> T` is allowed.
     ///
     /// This is the bound of [`sent_to`](super::Relate::sent_to).
@@ -10467,6 +10553,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> SentToTarget<S> for Unknown {}
     impl<T> SentToTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> SentToTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --similar-to--> T` is allowed.
     ///
     /// This is the bound of [`similar_to`](super::Relate::similar_to).
@@ -10598,6 +10685,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> SimilarToTarget<S> for Unknown {}
     impl<T> SimilarToTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> SimilarToTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --sub-domain-of--> T` is allowed.
     ///
     /// This is the bound of [`sub_domain_of`](super::Relate::sub_domain_of).
@@ -10729,6 +10817,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> SubDomainOfTarget<S> for Unknown {}
     impl<T> SubDomainOfTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> SubDomainOfTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --supra-domain-of--> T` is allowed.
     ///
     /// This is the bound of [`supra_domain_of`](super::Relate::supra_domain_of).
@@ -10860,6 +10949,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> SupraDomainOfTarget<S> for Unknown {}
     impl<T> SupraDomainOfTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> SupraDomainOfTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --subtechnique-of--> T` is allowed.
     ///
     /// This is the bound of [`subtechnique_of`](super::Relate::subtechnique_of).
@@ -10991,6 +11081,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> SubtechniqueOfTarget<S> for Unknown {}
     impl<T> SubtechniqueOfTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> SubtechniqueOfTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --parent-technique-of--> T` is allowed.
     ///
     /// This is the bound of [`parent_technique_of`](super::Relate::parent_technique_of).
@@ -11122,6 +11213,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> ParentTechniqueOfTarget<S> for Unknown {}
     impl<T> ParentTechniqueOfTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> ParentTechniqueOfTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --targeted-by--> T` is allowed.
     ///
     /// This is the bound of [`targeted_by`](super::Relate::targeted_by).
@@ -11253,6 +11345,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> TargetedByTarget<S> for Unknown {}
     impl<T> TargetedByTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> TargetedByTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --targets--> T` is allowed.
     ///
     /// This is the bound of [`targets`](super::Relate::targets).
@@ -11384,6 +11477,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> TargetsTarget<S> for Unknown {}
     impl<T> TargetsTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> TargetsTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --uploaded-to--> T` is allowed.
     ///
     /// This is the bound of [`uploaded_to`](super::Relate::uploaded_to).
@@ -11515,6 +11609,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> UploadedToTarget<S> for Unknown {}
     impl<T> UploadedToTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> UploadedToTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --used-by--> T` is allowed.
     ///
     /// This is the bound of [`used_by`](super::Relate::used_by).
@@ -11646,6 +11741,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> UsedByTarget<S> for Unknown {}
     impl<T> UsedByTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> UsedByTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --used-on--> T` is allowed.
     ///
     /// This is the bound of [`used_on`](super::Relate::used_on).
@@ -11777,6 +11873,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> UsedOnTarget<S> for Unknown {}
     impl<T> UsedOnTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> UsedOnTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --uses--> T` is allowed.
     ///
     /// This is the bound of [`uses`](super::Relate::uses).
@@ -11908,6 +12005,7 @@ pub mod check {
     {}
     impl<S: super::SchemaType> UsesTarget<S> for Unknown {}
     impl<T> UsesTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> UsesTarget<Checked<S>> for Checked<T> {}
     /// Implemented by the target marker `T` when `Source --variant-of--> T` is allowed.
     ///
     /// This is the bound of [`variant_of`](super::Relate::variant_of).
@@ -12039,13 +12137,20 @@ pub mod check {
     {}
     impl<S: super::SchemaType> VariantOfTarget<S> for Unknown {}
     impl<T> VariantOfTarget<Unknown> for T {}
+    impl<S, T: by_source::Member> VariantOfTarget<Checked<S>> for Checked<T> {}
     #[doc(hidden)]
     pub mod by_source {
         use super::super::types as t;
         /// The indicator types of this schema, and the placeholder type of an
         /// indicator whose derive failed.
+        #[diagnostic::on_unimplemented(
+            message = "`{Self}` is not an indicator type of the schema `xsoar`",
+            label = "relationships of the schema `xsoar` need types of that schema",
+            note = "a record or a typed call relates indicator types of one schema"
+        )]
         pub trait Member: ::relationship_core::typed::IndicatorType {}
         impl Member for ::relationship_core::__private::Unknown {}
+        impl<K: Member> Member for ::relationship_core::__private::Checked<K> {}
         #[diagnostic::on_unimplemented(
             message = "`Account` cannot have an `applied` relationship to `{T}`",
             label = "`Account` --applied--> `{T}` is not allowed by the schema `xsoar`",
@@ -30051,6 +30156,79 @@ pub mod __policy {
             ("uses", "used-by", false),
             ("variant-of", "variant-of", false),
         ],
+        methods: &[
+            "applied",
+            "attachment_of",
+            "attaches",
+            "attribute_of",
+            "attributed_by",
+            "attributed_to",
+            "authored_by",
+            "beacons_to",
+            "bundled_in",
+            "bundles",
+            "communicated_with",
+            "communicated_by",
+            "communicates_with",
+            "compromises",
+            "contains",
+            "controls",
+            "created_by",
+            "creates",
+            "delivered_by",
+            "delivers",
+            "detects",
+            "detected_by",
+            "downloads",
+            "downloads_from",
+            "dropped_by",
+            "drops",
+            "duplicate_of",
+            "embedded_in",
+            "embeds",
+            "executed",
+            "executed_by",
+            "exfiltrates_to",
+            "exploits",
+            "has",
+            "hosted_on",
+            "hosts",
+            "impersonates",
+            "indicated_by",
+            "indicator_of",
+            "injected_from",
+            "injects_into",
+            "investigates",
+            "is_also",
+            "mitigated_by",
+            "mitigates",
+            "originated_from",
+            "owned_by",
+            "owns",
+            "part_of",
+            "related_to",
+            "remediates",
+            "resolved_by",
+            "resolved_from",
+            "resolves_to",
+            "seen_on",
+            "sent",
+            "sent_by",
+            "sent_from",
+            "sent_to",
+            "similar_to",
+            "sub_domain_of",
+            "supra_domain_of",
+            "subtechnique_of",
+            "parent_technique_of",
+            "targeted_by",
+            "targets",
+            "uploaded_to",
+            "used_by",
+            "used_on",
+            "uses",
+            "variant_of",
+        ],
         triples: &[
             (0u16, 19u16, 0u16),
             (0u16, 19u16, 1u16),
@@ -31769,6 +31947,24 @@ pub mod __policy {
             (70u16, 27u16, 27u16),
         ],
     };
+    /// The XSOAR name of the indicator type of the field type `F`, if `F` holds
+    /// an indicator of this schema; otherwise `""` (through [`NotOfThisSchema`]),
+    /// and the error is the type checker's.
+    pub struct KindOf<F: ?::core::marker::Sized>(::core::marker::PhantomData<F>);
+    impl<F> KindOf<F>
+    where
+        F: ::relationship_core::__private::AsEntity + ?::core::marker::Sized,
+        <F::Entity as ::relationship_core::typed::Indicator>::Kind: super::check::by_source::Member,
+    {
+        /// The XSOAR name of the field's indicator type.
+        pub const NAME: &'static str = <<F::Entity as ::relationship_core::typed::Indicator>::Kind as ::relationship_core::typed::IndicatorType>::NAME;
+    }
+    /// The fallback of [`KindOf`] for a field that holds no indicator of this schema.
+    pub trait NotOfThisSchema {
+        /// No name: nothing to check.
+        const NAME: &'static str = "";
+    }
+    impl<F: ?::core::marker::Sized> NotOfThisSchema for KindOf<F> {}
 }
 /// Typed constructors of the schema `xsoar`: one method per relationship name.
 ///

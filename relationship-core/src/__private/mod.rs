@@ -28,6 +28,30 @@ impl IndicatorType for Unknown {
     const NAME: &'static str = "";
 }
 
+/// The indicator type of a [`CheckedEntity`]: `K` itself (same name, same output), for a
+/// pair that `#[derive(Relationships)]` already checked in a `const`, whose message names
+/// every part in the schema's spelling. Every generated check accepts a pair of `Checked`
+/// types of its schema, so the same mistake is not reported twice.
+#[derive(Debug)]
+pub struct Checked<K>(core::marker::PhantomData<fn() -> K>);
+
+impl<K: IndicatorType> IndicatorType for Checked<K> {
+    const NAME: &'static str = K::NAME;
+}
+
+/// An indicator whose relationship `#[derive(Relationships)]` checked at compile time: `E`,
+/// of the kind [`Checked<E::Kind>`](Checked).
+#[derive(Debug)]
+pub struct CheckedEntity<'a, E: ?Sized>(pub &'a E);
+
+impl<E: Indicator + ?Sized> Indicator for CheckedEntity<'_, E> {
+    type Kind = Checked<E::Kind>;
+    #[inline]
+    fn indicator_value(&self) -> Cow<'_, str> {
+        self.0.indicator_value()
+    }
+}
+
 /// The body of every typed constructor.
 #[inline]
 pub fn relate<R, A, B>(a: &A, b: &B) -> EntityRelationship

@@ -14,6 +14,8 @@ pub struct Tables {
     pub types: &'static [&'static str],
     /// The relationship names, their reverse names and whether they link any two types.
     pub rels: &'static [(&'static str, &'static str, bool)],
+    /// The typed constructor (method) name of each relationship, in the order of `rels`.
+    pub methods: &'static [&'static str],
     /// Every explicit `(relationship, source, target)` triple, as indexes into `rels` and
     /// `types`.
     pub triples: &'static [(u16, u16, u16)],
@@ -332,6 +334,75 @@ pub const fn check(
     m
 }
 
+/// Checks one declaration of `#[derive(Relationships)]`: `source --method--> target`,
+/// with the XSOAR names of the two field types and the constructor's name. An empty type
+/// name (a field that holds no indicator of this schema) or a method the schema does not
+/// have passes: the type checker reports those, once.
+///
+/// The message of a pair the schema does not allow names the three parts in the schema's
+/// spelling, every target `source` may have with that relationship, and every relationship
+/// allowed between the two types, both ways.
+pub const fn check_pair(t: &Tables, source: &str, method: &str, target: &str) -> Message {
+    if source.is_empty() || target.is_empty() {
+        return Message::new();
+    }
+    let (s, g) = match (type_index(t, source), type_index(t, target)) {
+        (Some(s), Some(g)) => (s, g),
+        _ => return Message::new(),
+    };
+    let mut r = 0;
+    while r < t.methods.len() && !eq(t.methods[r], method) {
+        r += 1;
+    }
+    if r >= t.methods.len() || r >= t.rels.len() || allows(t, r, s, g) {
+        return Message::new();
+    }
+    let name = t.rels[r].0;
+    let mut m = Message::new()
+        .code(t.types[s])
+        .push(" cannot have ")
+        .push(article(name))
+        .push(" ")
+        .code(name)
+        .push(" relationship to ")
+        .code(t.types[g])
+        .push(" in the schema ")
+        .code(t.schema);
+    m = targets(m, t, r, s);
+    m = m.push(" (reverse ").code(t.rels[r].1).push(")");
+    m = between(m, t, s, g);
+    m = between(m, t, g, s);
+    m.failed = true;
+    m
+}
+
+/// The article before a relationship name, as the generated trait messages write it:
+/// `an` before a vowel sound (`an `owns``, `an `applied``), `a` before `u` + consonant +
+/// vowel (`a `uses``).
+const fn article(word: &str) -> &'static str {
+    let b = word.as_bytes();
+    match b.len() {
+        0 => "a",
+        _ => match b[0].to_ascii_lowercase() {
+            b'a' | b'e' | b'i' | b'o' => "an",
+            b'u' if b.len() >= 3 => {
+                let (c, v) = (b[1].to_ascii_lowercase(), b[2].to_ascii_lowercase());
+                if c != b'n' && c.is_ascii_alphabetic() && !is_vowel(c) && is_vowel(v) {
+                    "a"
+                } else {
+                    "an"
+                }
+            }
+            b'u' => "an",
+            _ => "a",
+        },
+    }
+}
+
+const fn is_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
 /// Checks the type string of `#[derive(Indicator)]` under a user schema: `name` (the
 /// schema's spelling of the marker the string resolved to) must be `written` exactly; if
 /// not, the message is the default schema's: ``unknown indicator type `x` in the schema
@@ -373,6 +444,7 @@ mod tests {
             ("uses", "used-by", false),
             ("related-to", "related-to", true),
         ],
+        methods: &["uses", "related_to"],
         triples: &[(0, 0, 1)],
     };
 
@@ -414,6 +486,46 @@ mod tests {
             "{}",
             m.as_str()
         );
+    }
+
+    #[test]
+    fn derive_pairs_name_every_part_and_every_alternative() {
+        assert!(!check_pair(&T, "Account", "uses", "Host").failed());
+        assert!(!check_pair(&T, "Host", "related_to", "CVE").failed());
+        let m = check_pair(&T, "Host", "uses", "CVE");
+        assert!(m.failed());
+        assert_eq!(
+            m.as_str(),
+            "`Host` cannot have a `uses` relationship to `CVE` in the schema `small`\n  `Host` is never the source of `uses` (reverse `used-by`)\n  from `Host` to `CVE` the schema allows: `related-to`\n  from `CVE` to `Host` the schema allows: `related-to`"
+        );
+        let m = check_pair(&T, "Account", "uses", "CVE");
+        assert!(
+            m.as_str()
+                .contains("\n  `Account` --uses--> only `Host` (reverse `used-by`)"),
+            "{}",
+            m.as_str()
+        );
+    }
+
+    #[test]
+    fn derive_pairs_leave_other_mistakes_to_the_type_checker() {
+        // No indicator of this schema, an unknown method, an unknown type: each has its
+        // own error elsewhere, so the const check says nothing.
+        assert!(!check_pair(&T, "", "uses", "CVE").failed());
+        assert!(!check_pair(&T, "Host", "uses", "").failed());
+        assert!(!check_pair(&T, "Host", "usse", "CVE").failed());
+        assert!(!check_pair(&T, "Employee", "uses", "CVE").failed());
+    }
+
+    #[test]
+    fn articles_follow_the_generated_messages() {
+        assert_eq!(article("owns"), "an");
+        assert_eq!(article("applied"), "an");
+        assert_eq!(article("uses"), "a");
+        assert_eq!(article("uploaded-to"), "an");
+        assert_eq!(article("used-by"), "a");
+        assert_eq!(article("has"), "a");
+        assert_eq!(article(""), "a");
     }
 
     #[test]

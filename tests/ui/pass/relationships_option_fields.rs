@@ -1,6 +1,6 @@
 // `Option` fields and empty values produce neither an indicator nor a relationship.
 use relationship_core::prelude::*;
-use relationship_core::xsoar::types::{Account, File, Host, Ip};
+use relationship_core::xsoar::types::{Account, File, Ip};
 
 #[derive(Indicator)]
 #[indicator(type = "Host")]
