@@ -154,6 +154,9 @@ pub fn generate(schema: &Schema, options: &GenerateOptions) -> Result<String, Ge
 /// Identifiers of one schema, checked once.
 struct Names {
     types: Vec<Ident>,
+    /// Per type, how rustc prints it in the error of an invalid typed call: the XSOAR
+    /// spelling when that is an identifier (`CVE`, `IPv6CIDR`, `ssdeep`), else the marker.
+    spellings: Vec<Ident>,
     rels: Vec<Ident>,
     methods: Vec<Ident>,
 }
@@ -188,11 +191,41 @@ fn names(schema: &Schema) -> Result<Names, GenerateError> {
         .iter()
         .map(|r| ident("method", r.name(), r.method()))
         .collect::<Result<Vec<_>, _>>()?;
+    let spellings = spellings(schema, &types);
     Ok(Names {
         types,
+        spellings,
         rels,
         methods,
     })
+}
+
+/// The identifier rustc prints for each type in the error of an invalid typed call: the
+/// XSOAR spelling itself when it is an ASCII identifier that no marker or other spelling
+/// already uses, otherwise the marker (`Registry Key` has no identifier; it stays
+/// `RegistryKey`).
+fn spellings(schema: &Schema, markers: &[Ident]) -> Vec<Ident> {
+    let mut taken: Vec<String> = markers.iter().map(ToString::to_string).collect();
+    schema
+        .types()
+        .iter()
+        .zip(markers)
+        .map(|(t, marker)| {
+            let name = t.name();
+            let plain = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && name.starts_with(|c: char| c.is_ascii_alphabetic());
+            if !plain || taken.iter().any(|n| n == name) {
+                return marker.clone();
+            }
+            match syn::parse_str::<Ident>(name) {
+                Ok(id) => {
+                    taken.push(name.to_owned());
+                    id
+                }
+                Err(_) => marker.clone(),
+            }
+        })
+        .collect()
 }
 
 /// One `#[doc = "..."]` attribute per line, so the output reads as `///` comments.
@@ -383,6 +416,7 @@ impl Gen<'_> {
             "Typed constructors of the schema `{schema_name}`: one method per relationship name.\n\nImplemented for every [`Indicator`]({rt_doc}::typed::Indicator) whose type belongs to this schema. A pair the schema does not allow does not compile, and the error names the source type, the relationship and the target type.",
             rt_doc = runtime_path.trim_start_matches("::")
         ));
+        let (spell_module, spell_items) = self.spell_items(by_source_uses_types);
         let member_message = format!(
             "`{{Self}}` is not an indicator type of the schema `{}`",
             fmt_escape(schema_name)
@@ -425,6 +459,8 @@ impl Gen<'_> {
 
                 #(#root_traits)*
 
+                #spell_module
+
                 #[doc(hidden)]
                 pub mod by_source {
                     #by_source_uses
@@ -439,6 +475,8 @@ impl Gen<'_> {
                     pub trait Member: #rt::typed::IndicatorType {}
                     impl Member for #rt::__private::Unknown {}
                     impl<K: Member> Member for #rt::__private::Checked<K> {}
+
+                    #spell_items
 
                     #(#leaf_items)*
                 }
@@ -493,6 +531,58 @@ impl Gen<'_> {
             {
             }
         }
+    }
+
+    /// How each type is printed in the error of an invalid typed call: `Spelled::As`, a
+    /// struct named as XSOAR spells the type (`spell::CVE`) or the marker itself. Nothing
+    /// when the schema has no check traits.
+    fn spell_items(&self, has_checks: bool) -> (TokenStream, TokenStream) {
+        if !has_checks {
+            return (TokenStream::new(), TokenStream::new());
+        }
+        let n = &self.n;
+        let spelled: Vec<(&Ident, &Ident)> = n
+            .types
+            .iter()
+            .zip(&n.spellings)
+            .filter(|(m, s)| m != s)
+            .collect();
+        let structs = spelled.iter().map(|(_, s)| {
+            let doc = format!(" `{s}`, as the errors of invalid typed calls print it.");
+            quote! {
+                #[doc = #doc]
+                #[derive(Debug)]
+                pub struct #s;
+            }
+        });
+        let impls = n.types.iter().zip(&n.spellings).map(|(m, s)| {
+            if m == s {
+                quote!(impl Spelled for t::#m { type As = t::#m; })
+            } else {
+                quote!(impl Spelled for t::#m { type As = super::spell::#s; })
+            }
+        });
+        // Not hidden: rustc prints the short name only for an item of a dependency whose
+        // path has no `#[doc(hidden)]`.
+        let module = (!spelled.is_empty()).then(|| {
+            quote! {
+                /// The XSOAR spellings that are Rust identifiers, as types: the error of an
+                /// invalid typed call names the target with them (`CVE`, not the marker `Cve`).
+                #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+                pub mod spell {
+                    #(#structs)*
+                }
+            }
+        });
+        let traits = quote! {
+            /// The type printed for `Self` in the error of an invalid typed call.
+            pub trait Spelled {
+                /// `Self`, or a struct named as XSOAR spells it.
+                type As;
+            }
+            #(#impls)*
+        };
+        (module.unwrap_or_default(), traits)
     }
 
     /// The `types` module: a documented marker per indicator type.
@@ -764,17 +854,27 @@ impl Gen<'_> {
                 if !any_note.is_empty() {
                     more = format!("{}; {more}", fmt_escape(&any_note));
                 }
-                let target_markers = targets.iter().map(|t| &n.types[t.index()]);
+                let target_spellings = targets.iter().map(|t| {
+                    let (marker, spelled) = (&n.types[t.index()], &n.spellings[t.index()]);
+                    if marker == spelled {
+                        quote!(t::#marker)
+                    } else {
+                        quote!(super::spell::#spelled)
+                    }
+                });
                 leaf_items.push(quote! {
                     #[diagnostic::on_unimplemented(message = #message, label = #label, note = #allowed, note = #more)]
                     pub trait #leaf<T> {}
                     #(
                         #[diagnostic::do_not_recommend]
-                        impl #leaf<t::#target_markers> for t::#src {}
+                        impl #leaf<#target_spellings> for t::#src {}
                     )*
                 });
                 blankets.push(quote! {
-                    impl<T> #trait_name<t::#src> for T where t::#src: by_source::#leaf<T> {}
+                    impl<T: by_source::Spelled> #trait_name<t::#src> for T
+                    where
+                        t::#src: by_source::#leaf<T::As>,
+                    {}
                 });
             }
             root_traits.push(quote! {

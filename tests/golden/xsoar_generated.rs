@@ -3039,125 +3039,125 @@ pub mod check {
         note = "`applied` (reverse `applied-on`) is allowed for 19 (source, target) pairs, listed in the docs of `xsoar::rels::Applied`; `is-also` and `related-to` link any two types"
     )]
     pub trait AppliedTarget<Source> {}
-    impl<T> AppliedTarget<t::Account> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Account> for T
     where
-        t::Account: by_source::AppliedFromAccount<T>,
+        t::Account: by_source::AppliedFromAccount<T::As>,
     {}
-    impl<T> AppliedTarget<t::Domain> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Domain> for T
     where
-        t::Domain: by_source::AppliedFromDomain<T>,
+        t::Domain: by_source::AppliedFromDomain<T::As>,
     {}
-    impl<T> AppliedTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::AppliedFromDomainGlob<T>,
+        t::DomainGlob: by_source::AppliedFromDomainGlob<T::As>,
     {}
-    impl<T> AppliedTarget<t::Email> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Email> for T
     where
-        t::Email: by_source::AppliedFromEmail<T>,
+        t::Email: by_source::AppliedFromEmail<T::As>,
     {}
-    impl<T> AppliedTarget<t::File> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::File> for T
     where
-        t::File: by_source::AppliedFromFile<T>,
+        t::File: by_source::AppliedFromFile<T::As>,
     {}
-    impl<T> AppliedTarget<t::Host> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Host> for T
     where
-        t::Host: by_source::AppliedFromHost<T>,
+        t::Host: by_source::AppliedFromHost<T::As>,
     {}
-    impl<T> AppliedTarget<t::Ip> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Ip> for T
     where
-        t::Ip: by_source::AppliedFromIp<T>,
+        t::Ip: by_source::AppliedFromIp<T::As>,
     {}
-    impl<T> AppliedTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::AppliedFromCidr<T>,
+        t::Cidr: by_source::AppliedFromCidr<T::As>,
     {}
-    impl<T> AppliedTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::AppliedFromIpv6<T>,
+        t::Ipv6: by_source::AppliedFromIpv6<T::As>,
     {}
-    impl<T> AppliedTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::AppliedFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::AppliedFromIpv6Cidr<T::As>,
     {}
-    impl<T> AppliedTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::AppliedFromRegistryKey<T>,
+        t::RegistryKey: by_source::AppliedFromRegistryKey<T::As>,
     {}
-    impl<T> AppliedTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::AppliedFromSsdeep<T>,
+        t::Ssdeep: by_source::AppliedFromSsdeep<T::As>,
     {}
-    impl<T> AppliedTarget<t::Url> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Url> for T
     where
-        t::Url: by_source::AppliedFromUrl<T>,
+        t::Url: by_source::AppliedFromUrl<T::As>,
     {}
-    impl<T> AppliedTarget<t::Asn> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Asn> for T
     where
-        t::Asn: by_source::AppliedFromAsn<T>,
+        t::Asn: by_source::AppliedFromAsn<T::As>,
     {}
-    impl<T> AppliedTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::AppliedFromMutex<T>,
+        t::Mutex: by_source::AppliedFromMutex<T::As>,
     {}
-    impl<T> AppliedTarget<t::Software> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Software> for T
     where
-        t::Software: by_source::AppliedFromSoftware<T>,
+        t::Software: by_source::AppliedFromSoftware<T::As>,
     {}
-    impl<T> AppliedTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::AppliedFromX509Certificate<T>,
+        t::X509Certificate: by_source::AppliedFromX509Certificate<T::As>,
     {}
-    impl<T> AppliedTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::AppliedFromAttackPattern<T>,
+        t::AttackPattern: by_source::AppliedFromAttackPattern<T::As>,
     {}
-    impl<T> AppliedTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::AppliedFromCampaign<T>,
+        t::Campaign: by_source::AppliedFromCampaign<T::As>,
     {}
-    impl<T> AppliedTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::AppliedFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::AppliedFromCourseOfAction<T::As>,
     {}
-    impl<T> AppliedTarget<t::Identity> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Identity> for T
     where
-        t::Identity: by_source::AppliedFromIdentity<T>,
+        t::Identity: by_source::AppliedFromIdentity<T::As>,
     {}
-    impl<T> AppliedTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::AppliedFromInfrastructure<T>,
+        t::Infrastructure: by_source::AppliedFromInfrastructure<T::As>,
     {}
-    impl<T> AppliedTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::AppliedFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::AppliedFromIntrusionSet<T::As>,
     {}
-    impl<T> AppliedTarget<t::Location> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Location> for T
     where
-        t::Location: by_source::AppliedFromLocation<T>,
+        t::Location: by_source::AppliedFromLocation<T::As>,
     {}
-    impl<T> AppliedTarget<t::Malware> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Malware> for T
     where
-        t::Malware: by_source::AppliedFromMalware<T>,
+        t::Malware: by_source::AppliedFromMalware<T::As>,
     {}
-    impl<T> AppliedTarget<t::Report> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Report> for T
     where
-        t::Report: by_source::AppliedFromReport<T>,
+        t::Report: by_source::AppliedFromReport<T::As>,
     {}
-    impl<T> AppliedTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::AppliedFromThreatActor<T>,
+        t::ThreatActor: by_source::AppliedFromThreatActor<T::As>,
     {}
-    impl<T> AppliedTarget<t::Tool> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Tool> for T
     where
-        t::Tool: by_source::AppliedFromTool<T>,
+        t::Tool: by_source::AppliedFromTool<T::As>,
     {}
-    impl<T> AppliedTarget<t::Cve> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Cve> for T
     where
-        t::Cve: by_source::AppliedFromCve<T>,
+        t::Cve: by_source::AppliedFromCve<T::As>,
     {}
-    impl<T> AppliedTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> AppliedTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::AppliedFromTactic<T>,
+        t::Tactic: by_source::AppliedFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> AppliedTarget<S> for Unknown {}
     impl<T> AppliedTarget<Unknown> for T {}
@@ -3171,125 +3171,125 @@ pub mod check {
         note = "`attachment-of` (reverse `attaches`) is allowed for 1 (source, target) pair, listed in the docs of `xsoar::rels::AttachmentOf`; `is-also` and `related-to` link any two types"
     )]
     pub trait AttachmentOfTarget<Source> {}
-    impl<T> AttachmentOfTarget<t::Account> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Account> for T
     where
-        t::Account: by_source::AttachmentOfFromAccount<T>,
+        t::Account: by_source::AttachmentOfFromAccount<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Domain> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Domain> for T
     where
-        t::Domain: by_source::AttachmentOfFromDomain<T>,
+        t::Domain: by_source::AttachmentOfFromDomain<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::AttachmentOfFromDomainGlob<T>,
+        t::DomainGlob: by_source::AttachmentOfFromDomainGlob<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Email> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Email> for T
     where
-        t::Email: by_source::AttachmentOfFromEmail<T>,
+        t::Email: by_source::AttachmentOfFromEmail<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::File> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::File> for T
     where
-        t::File: by_source::AttachmentOfFromFile<T>,
+        t::File: by_source::AttachmentOfFromFile<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Host> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Host> for T
     where
-        t::Host: by_source::AttachmentOfFromHost<T>,
+        t::Host: by_source::AttachmentOfFromHost<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Ip> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Ip> for T
     where
-        t::Ip: by_source::AttachmentOfFromIp<T>,
+        t::Ip: by_source::AttachmentOfFromIp<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::AttachmentOfFromCidr<T>,
+        t::Cidr: by_source::AttachmentOfFromCidr<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::AttachmentOfFromIpv6<T>,
+        t::Ipv6: by_source::AttachmentOfFromIpv6<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::AttachmentOfFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::AttachmentOfFromIpv6Cidr<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::AttachmentOfFromRegistryKey<T>,
+        t::RegistryKey: by_source::AttachmentOfFromRegistryKey<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::AttachmentOfFromSsdeep<T>,
+        t::Ssdeep: by_source::AttachmentOfFromSsdeep<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Url> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Url> for T
     where
-        t::Url: by_source::AttachmentOfFromUrl<T>,
+        t::Url: by_source::AttachmentOfFromUrl<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Asn> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Asn> for T
     where
-        t::Asn: by_source::AttachmentOfFromAsn<T>,
+        t::Asn: by_source::AttachmentOfFromAsn<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::AttachmentOfFromMutex<T>,
+        t::Mutex: by_source::AttachmentOfFromMutex<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Software> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Software> for T
     where
-        t::Software: by_source::AttachmentOfFromSoftware<T>,
+        t::Software: by_source::AttachmentOfFromSoftware<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::AttachmentOfFromX509Certificate<T>,
+        t::X509Certificate: by_source::AttachmentOfFromX509Certificate<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::AttachmentOfFromAttackPattern<T>,
+        t::AttackPattern: by_source::AttachmentOfFromAttackPattern<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::AttachmentOfFromCampaign<T>,
+        t::Campaign: by_source::AttachmentOfFromCampaign<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::AttachmentOfFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::AttachmentOfFromCourseOfAction<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Identity> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Identity> for T
     where
-        t::Identity: by_source::AttachmentOfFromIdentity<T>,
+        t::Identity: by_source::AttachmentOfFromIdentity<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::AttachmentOfFromInfrastructure<T>,
+        t::Infrastructure: by_source::AttachmentOfFromInfrastructure<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::AttachmentOfFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::AttachmentOfFromIntrusionSet<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Location> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Location> for T
     where
-        t::Location: by_source::AttachmentOfFromLocation<T>,
+        t::Location: by_source::AttachmentOfFromLocation<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Malware> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Malware> for T
     where
-        t::Malware: by_source::AttachmentOfFromMalware<T>,
+        t::Malware: by_source::AttachmentOfFromMalware<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Report> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Report> for T
     where
-        t::Report: by_source::AttachmentOfFromReport<T>,
+        t::Report: by_source::AttachmentOfFromReport<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::AttachmentOfFromThreatActor<T>,
+        t::ThreatActor: by_source::AttachmentOfFromThreatActor<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Tool> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Tool> for T
     where
-        t::Tool: by_source::AttachmentOfFromTool<T>,
+        t::Tool: by_source::AttachmentOfFromTool<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Cve> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Cve> for T
     where
-        t::Cve: by_source::AttachmentOfFromCve<T>,
+        t::Cve: by_source::AttachmentOfFromCve<T::As>,
     {}
-    impl<T> AttachmentOfTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> AttachmentOfTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::AttachmentOfFromTactic<T>,
+        t::Tactic: by_source::AttachmentOfFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> AttachmentOfTarget<S> for Unknown {}
     impl<T> AttachmentOfTarget<Unknown> for T {}
@@ -3303,125 +3303,125 @@ pub mod check {
         note = "`attaches` (reverse `attachment-of`) is allowed for 1 (source, target) pair, listed in the docs of `xsoar::rels::Attaches`; `is-also` and `related-to` link any two types"
     )]
     pub trait AttachesTarget<Source> {}
-    impl<T> AttachesTarget<t::Account> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Account> for T
     where
-        t::Account: by_source::AttachesFromAccount<T>,
+        t::Account: by_source::AttachesFromAccount<T::As>,
     {}
-    impl<T> AttachesTarget<t::Domain> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Domain> for T
     where
-        t::Domain: by_source::AttachesFromDomain<T>,
+        t::Domain: by_source::AttachesFromDomain<T::As>,
     {}
-    impl<T> AttachesTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::AttachesFromDomainGlob<T>,
+        t::DomainGlob: by_source::AttachesFromDomainGlob<T::As>,
     {}
-    impl<T> AttachesTarget<t::Email> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Email> for T
     where
-        t::Email: by_source::AttachesFromEmail<T>,
+        t::Email: by_source::AttachesFromEmail<T::As>,
     {}
-    impl<T> AttachesTarget<t::File> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::File> for T
     where
-        t::File: by_source::AttachesFromFile<T>,
+        t::File: by_source::AttachesFromFile<T::As>,
     {}
-    impl<T> AttachesTarget<t::Host> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Host> for T
     where
-        t::Host: by_source::AttachesFromHost<T>,
+        t::Host: by_source::AttachesFromHost<T::As>,
     {}
-    impl<T> AttachesTarget<t::Ip> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Ip> for T
     where
-        t::Ip: by_source::AttachesFromIp<T>,
+        t::Ip: by_source::AttachesFromIp<T::As>,
     {}
-    impl<T> AttachesTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::AttachesFromCidr<T>,
+        t::Cidr: by_source::AttachesFromCidr<T::As>,
     {}
-    impl<T> AttachesTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::AttachesFromIpv6<T>,
+        t::Ipv6: by_source::AttachesFromIpv6<T::As>,
     {}
-    impl<T> AttachesTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::AttachesFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::AttachesFromIpv6Cidr<T::As>,
     {}
-    impl<T> AttachesTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::AttachesFromRegistryKey<T>,
+        t::RegistryKey: by_source::AttachesFromRegistryKey<T::As>,
     {}
-    impl<T> AttachesTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::AttachesFromSsdeep<T>,
+        t::Ssdeep: by_source::AttachesFromSsdeep<T::As>,
     {}
-    impl<T> AttachesTarget<t::Url> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Url> for T
     where
-        t::Url: by_source::AttachesFromUrl<T>,
+        t::Url: by_source::AttachesFromUrl<T::As>,
     {}
-    impl<T> AttachesTarget<t::Asn> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Asn> for T
     where
-        t::Asn: by_source::AttachesFromAsn<T>,
+        t::Asn: by_source::AttachesFromAsn<T::As>,
     {}
-    impl<T> AttachesTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::AttachesFromMutex<T>,
+        t::Mutex: by_source::AttachesFromMutex<T::As>,
     {}
-    impl<T> AttachesTarget<t::Software> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Software> for T
     where
-        t::Software: by_source::AttachesFromSoftware<T>,
+        t::Software: by_source::AttachesFromSoftware<T::As>,
     {}
-    impl<T> AttachesTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::AttachesFromX509Certificate<T>,
+        t::X509Certificate: by_source::AttachesFromX509Certificate<T::As>,
     {}
-    impl<T> AttachesTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::AttachesFromAttackPattern<T>,
+        t::AttackPattern: by_source::AttachesFromAttackPattern<T::As>,
     {}
-    impl<T> AttachesTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::AttachesFromCampaign<T>,
+        t::Campaign: by_source::AttachesFromCampaign<T::As>,
     {}
-    impl<T> AttachesTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::AttachesFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::AttachesFromCourseOfAction<T::As>,
     {}
-    impl<T> AttachesTarget<t::Identity> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Identity> for T
     where
-        t::Identity: by_source::AttachesFromIdentity<T>,
+        t::Identity: by_source::AttachesFromIdentity<T::As>,
     {}
-    impl<T> AttachesTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::AttachesFromInfrastructure<T>,
+        t::Infrastructure: by_source::AttachesFromInfrastructure<T::As>,
     {}
-    impl<T> AttachesTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::AttachesFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::AttachesFromIntrusionSet<T::As>,
     {}
-    impl<T> AttachesTarget<t::Location> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Location> for T
     where
-        t::Location: by_source::AttachesFromLocation<T>,
+        t::Location: by_source::AttachesFromLocation<T::As>,
     {}
-    impl<T> AttachesTarget<t::Malware> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Malware> for T
     where
-        t::Malware: by_source::AttachesFromMalware<T>,
+        t::Malware: by_source::AttachesFromMalware<T::As>,
     {}
-    impl<T> AttachesTarget<t::Report> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Report> for T
     where
-        t::Report: by_source::AttachesFromReport<T>,
+        t::Report: by_source::AttachesFromReport<T::As>,
     {}
-    impl<T> AttachesTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::AttachesFromThreatActor<T>,
+        t::ThreatActor: by_source::AttachesFromThreatActor<T::As>,
     {}
-    impl<T> AttachesTarget<t::Tool> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Tool> for T
     where
-        t::Tool: by_source::AttachesFromTool<T>,
+        t::Tool: by_source::AttachesFromTool<T::As>,
     {}
-    impl<T> AttachesTarget<t::Cve> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Cve> for T
     where
-        t::Cve: by_source::AttachesFromCve<T>,
+        t::Cve: by_source::AttachesFromCve<T::As>,
     {}
-    impl<T> AttachesTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> AttachesTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::AttachesFromTactic<T>,
+        t::Tactic: by_source::AttachesFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> AttachesTarget<S> for Unknown {}
     impl<T> AttachesTarget<Unknown> for T {}
@@ -3435,125 +3435,125 @@ pub mod check {
         note = "`attribute-of` (reverse `owns`) is allowed for 39 (source, target) pairs, listed in the docs of `xsoar::rels::AttributeOf`; `is-also` and `related-to` link any two types"
     )]
     pub trait AttributeOfTarget<Source> {}
-    impl<T> AttributeOfTarget<t::Account> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Account> for T
     where
-        t::Account: by_source::AttributeOfFromAccount<T>,
+        t::Account: by_source::AttributeOfFromAccount<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Domain> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Domain> for T
     where
-        t::Domain: by_source::AttributeOfFromDomain<T>,
+        t::Domain: by_source::AttributeOfFromDomain<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::AttributeOfFromDomainGlob<T>,
+        t::DomainGlob: by_source::AttributeOfFromDomainGlob<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Email> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Email> for T
     where
-        t::Email: by_source::AttributeOfFromEmail<T>,
+        t::Email: by_source::AttributeOfFromEmail<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::File> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::File> for T
     where
-        t::File: by_source::AttributeOfFromFile<T>,
+        t::File: by_source::AttributeOfFromFile<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Host> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Host> for T
     where
-        t::Host: by_source::AttributeOfFromHost<T>,
+        t::Host: by_source::AttributeOfFromHost<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Ip> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Ip> for T
     where
-        t::Ip: by_source::AttributeOfFromIp<T>,
+        t::Ip: by_source::AttributeOfFromIp<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::AttributeOfFromCidr<T>,
+        t::Cidr: by_source::AttributeOfFromCidr<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::AttributeOfFromIpv6<T>,
+        t::Ipv6: by_source::AttributeOfFromIpv6<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::AttributeOfFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::AttributeOfFromIpv6Cidr<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::AttributeOfFromRegistryKey<T>,
+        t::RegistryKey: by_source::AttributeOfFromRegistryKey<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::AttributeOfFromSsdeep<T>,
+        t::Ssdeep: by_source::AttributeOfFromSsdeep<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Url> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Url> for T
     where
-        t::Url: by_source::AttributeOfFromUrl<T>,
+        t::Url: by_source::AttributeOfFromUrl<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Asn> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Asn> for T
     where
-        t::Asn: by_source::AttributeOfFromAsn<T>,
+        t::Asn: by_source::AttributeOfFromAsn<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::AttributeOfFromMutex<T>,
+        t::Mutex: by_source::AttributeOfFromMutex<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Software> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Software> for T
     where
-        t::Software: by_source::AttributeOfFromSoftware<T>,
+        t::Software: by_source::AttributeOfFromSoftware<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::AttributeOfFromX509Certificate<T>,
+        t::X509Certificate: by_source::AttributeOfFromX509Certificate<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::AttributeOfFromAttackPattern<T>,
+        t::AttackPattern: by_source::AttributeOfFromAttackPattern<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::AttributeOfFromCampaign<T>,
+        t::Campaign: by_source::AttributeOfFromCampaign<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::AttributeOfFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::AttributeOfFromCourseOfAction<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Identity> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Identity> for T
     where
-        t::Identity: by_source::AttributeOfFromIdentity<T>,
+        t::Identity: by_source::AttributeOfFromIdentity<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::AttributeOfFromInfrastructure<T>,
+        t::Infrastructure: by_source::AttributeOfFromInfrastructure<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::AttributeOfFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::AttributeOfFromIntrusionSet<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Location> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Location> for T
     where
-        t::Location: by_source::AttributeOfFromLocation<T>,
+        t::Location: by_source::AttributeOfFromLocation<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Malware> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Malware> for T
     where
-        t::Malware: by_source::AttributeOfFromMalware<T>,
+        t::Malware: by_source::AttributeOfFromMalware<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Report> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Report> for T
     where
-        t::Report: by_source::AttributeOfFromReport<T>,
+        t::Report: by_source::AttributeOfFromReport<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::AttributeOfFromThreatActor<T>,
+        t::ThreatActor: by_source::AttributeOfFromThreatActor<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Tool> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Tool> for T
     where
-        t::Tool: by_source::AttributeOfFromTool<T>,
+        t::Tool: by_source::AttributeOfFromTool<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Cve> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Cve> for T
     where
-        t::Cve: by_source::AttributeOfFromCve<T>,
+        t::Cve: by_source::AttributeOfFromCve<T::As>,
     {}
-    impl<T> AttributeOfTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> AttributeOfTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::AttributeOfFromTactic<T>,
+        t::Tactic: by_source::AttributeOfFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> AttributeOfTarget<S> for Unknown {}
     impl<T> AttributeOfTarget<Unknown> for T {}
@@ -3567,125 +3567,125 @@ pub mod check {
         note = "`attributed-by` (reverse `attributed-to`) is allowed for 47 (source, target) pairs, listed in the docs of `xsoar::rels::AttributedBy`; `is-also` and `related-to` link any two types"
     )]
     pub trait AttributedByTarget<Source> {}
-    impl<T> AttributedByTarget<t::Account> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Account> for T
     where
-        t::Account: by_source::AttributedByFromAccount<T>,
+        t::Account: by_source::AttributedByFromAccount<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Domain> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Domain> for T
     where
-        t::Domain: by_source::AttributedByFromDomain<T>,
+        t::Domain: by_source::AttributedByFromDomain<T::As>,
     {}
-    impl<T> AttributedByTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::AttributedByFromDomainGlob<T>,
+        t::DomainGlob: by_source::AttributedByFromDomainGlob<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Email> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Email> for T
     where
-        t::Email: by_source::AttributedByFromEmail<T>,
+        t::Email: by_source::AttributedByFromEmail<T::As>,
     {}
-    impl<T> AttributedByTarget<t::File> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::File> for T
     where
-        t::File: by_source::AttributedByFromFile<T>,
+        t::File: by_source::AttributedByFromFile<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Host> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Host> for T
     where
-        t::Host: by_source::AttributedByFromHost<T>,
+        t::Host: by_source::AttributedByFromHost<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Ip> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Ip> for T
     where
-        t::Ip: by_source::AttributedByFromIp<T>,
+        t::Ip: by_source::AttributedByFromIp<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::AttributedByFromCidr<T>,
+        t::Cidr: by_source::AttributedByFromCidr<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::AttributedByFromIpv6<T>,
+        t::Ipv6: by_source::AttributedByFromIpv6<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::AttributedByFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::AttributedByFromIpv6Cidr<T::As>,
     {}
-    impl<T> AttributedByTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::AttributedByFromRegistryKey<T>,
+        t::RegistryKey: by_source::AttributedByFromRegistryKey<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::AttributedByFromSsdeep<T>,
+        t::Ssdeep: by_source::AttributedByFromSsdeep<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Url> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Url> for T
     where
-        t::Url: by_source::AttributedByFromUrl<T>,
+        t::Url: by_source::AttributedByFromUrl<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Asn> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Asn> for T
     where
-        t::Asn: by_source::AttributedByFromAsn<T>,
+        t::Asn: by_source::AttributedByFromAsn<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::AttributedByFromMutex<T>,
+        t::Mutex: by_source::AttributedByFromMutex<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Software> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Software> for T
     where
-        t::Software: by_source::AttributedByFromSoftware<T>,
+        t::Software: by_source::AttributedByFromSoftware<T::As>,
     {}
-    impl<T> AttributedByTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::AttributedByFromX509Certificate<T>,
+        t::X509Certificate: by_source::AttributedByFromX509Certificate<T::As>,
     {}
-    impl<T> AttributedByTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::AttributedByFromAttackPattern<T>,
+        t::AttackPattern: by_source::AttributedByFromAttackPattern<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::AttributedByFromCampaign<T>,
+        t::Campaign: by_source::AttributedByFromCampaign<T::As>,
     {}
-    impl<T> AttributedByTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::AttributedByFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::AttributedByFromCourseOfAction<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Identity> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Identity> for T
     where
-        t::Identity: by_source::AttributedByFromIdentity<T>,
+        t::Identity: by_source::AttributedByFromIdentity<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::AttributedByFromInfrastructure<T>,
+        t::Infrastructure: by_source::AttributedByFromInfrastructure<T::As>,
     {}
-    impl<T> AttributedByTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::AttributedByFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::AttributedByFromIntrusionSet<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Location> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Location> for T
     where
-        t::Location: by_source::AttributedByFromLocation<T>,
+        t::Location: by_source::AttributedByFromLocation<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Malware> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Malware> for T
     where
-        t::Malware: by_source::AttributedByFromMalware<T>,
+        t::Malware: by_source::AttributedByFromMalware<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Report> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Report> for T
     where
-        t::Report: by_source::AttributedByFromReport<T>,
+        t::Report: by_source::AttributedByFromReport<T::As>,
     {}
-    impl<T> AttributedByTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::AttributedByFromThreatActor<T>,
+        t::ThreatActor: by_source::AttributedByFromThreatActor<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Tool> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Tool> for T
     where
-        t::Tool: by_source::AttributedByFromTool<T>,
+        t::Tool: by_source::AttributedByFromTool<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Cve> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Cve> for T
     where
-        t::Cve: by_source::AttributedByFromCve<T>,
+        t::Cve: by_source::AttributedByFromCve<T::As>,
     {}
-    impl<T> AttributedByTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> AttributedByTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::AttributedByFromTactic<T>,
+        t::Tactic: by_source::AttributedByFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> AttributedByTarget<S> for Unknown {}
     impl<T> AttributedByTarget<Unknown> for T {}
@@ -3699,125 +3699,125 @@ pub mod check {
         note = "`attributed-to` (reverse `attributed-by`) is allowed for 47 (source, target) pairs, listed in the docs of `xsoar::rels::AttributedTo`; `is-also` and `related-to` link any two types"
     )]
     pub trait AttributedToTarget<Source> {}
-    impl<T> AttributedToTarget<t::Account> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Account> for T
     where
-        t::Account: by_source::AttributedToFromAccount<T>,
+        t::Account: by_source::AttributedToFromAccount<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Domain> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Domain> for T
     where
-        t::Domain: by_source::AttributedToFromDomain<T>,
+        t::Domain: by_source::AttributedToFromDomain<T::As>,
     {}
-    impl<T> AttributedToTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::AttributedToFromDomainGlob<T>,
+        t::DomainGlob: by_source::AttributedToFromDomainGlob<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Email> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Email> for T
     where
-        t::Email: by_source::AttributedToFromEmail<T>,
+        t::Email: by_source::AttributedToFromEmail<T::As>,
     {}
-    impl<T> AttributedToTarget<t::File> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::File> for T
     where
-        t::File: by_source::AttributedToFromFile<T>,
+        t::File: by_source::AttributedToFromFile<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Host> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Host> for T
     where
-        t::Host: by_source::AttributedToFromHost<T>,
+        t::Host: by_source::AttributedToFromHost<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Ip> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Ip> for T
     where
-        t::Ip: by_source::AttributedToFromIp<T>,
+        t::Ip: by_source::AttributedToFromIp<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::AttributedToFromCidr<T>,
+        t::Cidr: by_source::AttributedToFromCidr<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::AttributedToFromIpv6<T>,
+        t::Ipv6: by_source::AttributedToFromIpv6<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::AttributedToFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::AttributedToFromIpv6Cidr<T::As>,
     {}
-    impl<T> AttributedToTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::AttributedToFromRegistryKey<T>,
+        t::RegistryKey: by_source::AttributedToFromRegistryKey<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::AttributedToFromSsdeep<T>,
+        t::Ssdeep: by_source::AttributedToFromSsdeep<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Url> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Url> for T
     where
-        t::Url: by_source::AttributedToFromUrl<T>,
+        t::Url: by_source::AttributedToFromUrl<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Asn> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Asn> for T
     where
-        t::Asn: by_source::AttributedToFromAsn<T>,
+        t::Asn: by_source::AttributedToFromAsn<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::AttributedToFromMutex<T>,
+        t::Mutex: by_source::AttributedToFromMutex<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Software> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Software> for T
     where
-        t::Software: by_source::AttributedToFromSoftware<T>,
+        t::Software: by_source::AttributedToFromSoftware<T::As>,
     {}
-    impl<T> AttributedToTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::AttributedToFromX509Certificate<T>,
+        t::X509Certificate: by_source::AttributedToFromX509Certificate<T::As>,
     {}
-    impl<T> AttributedToTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::AttributedToFromAttackPattern<T>,
+        t::AttackPattern: by_source::AttributedToFromAttackPattern<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::AttributedToFromCampaign<T>,
+        t::Campaign: by_source::AttributedToFromCampaign<T::As>,
     {}
-    impl<T> AttributedToTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::AttributedToFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::AttributedToFromCourseOfAction<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Identity> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Identity> for T
     where
-        t::Identity: by_source::AttributedToFromIdentity<T>,
+        t::Identity: by_source::AttributedToFromIdentity<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::AttributedToFromInfrastructure<T>,
+        t::Infrastructure: by_source::AttributedToFromInfrastructure<T::As>,
     {}
-    impl<T> AttributedToTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::AttributedToFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::AttributedToFromIntrusionSet<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Location> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Location> for T
     where
-        t::Location: by_source::AttributedToFromLocation<T>,
+        t::Location: by_source::AttributedToFromLocation<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Malware> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Malware> for T
     where
-        t::Malware: by_source::AttributedToFromMalware<T>,
+        t::Malware: by_source::AttributedToFromMalware<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Report> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Report> for T
     where
-        t::Report: by_source::AttributedToFromReport<T>,
+        t::Report: by_source::AttributedToFromReport<T::As>,
     {}
-    impl<T> AttributedToTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::AttributedToFromThreatActor<T>,
+        t::ThreatActor: by_source::AttributedToFromThreatActor<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Tool> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Tool> for T
     where
-        t::Tool: by_source::AttributedToFromTool<T>,
+        t::Tool: by_source::AttributedToFromTool<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Cve> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Cve> for T
     where
-        t::Cve: by_source::AttributedToFromCve<T>,
+        t::Cve: by_source::AttributedToFromCve<T::As>,
     {}
-    impl<T> AttributedToTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> AttributedToTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::AttributedToFromTactic<T>,
+        t::Tactic: by_source::AttributedToFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> AttributedToTarget<S> for Unknown {}
     impl<T> AttributedToTarget<Unknown> for T {}
@@ -3831,125 +3831,125 @@ pub mod check {
         note = "`authored-by` (reverse `author-of`) is allowed for 11 (source, target) pairs, listed in the docs of `xsoar::rels::AuthoredBy`; `is-also` and `related-to` link any two types"
     )]
     pub trait AuthoredByTarget<Source> {}
-    impl<T> AuthoredByTarget<t::Account> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Account> for T
     where
-        t::Account: by_source::AuthoredByFromAccount<T>,
+        t::Account: by_source::AuthoredByFromAccount<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Domain> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Domain> for T
     where
-        t::Domain: by_source::AuthoredByFromDomain<T>,
+        t::Domain: by_source::AuthoredByFromDomain<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::AuthoredByFromDomainGlob<T>,
+        t::DomainGlob: by_source::AuthoredByFromDomainGlob<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Email> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Email> for T
     where
-        t::Email: by_source::AuthoredByFromEmail<T>,
+        t::Email: by_source::AuthoredByFromEmail<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::File> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::File> for T
     where
-        t::File: by_source::AuthoredByFromFile<T>,
+        t::File: by_source::AuthoredByFromFile<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Host> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Host> for T
     where
-        t::Host: by_source::AuthoredByFromHost<T>,
+        t::Host: by_source::AuthoredByFromHost<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Ip> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Ip> for T
     where
-        t::Ip: by_source::AuthoredByFromIp<T>,
+        t::Ip: by_source::AuthoredByFromIp<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::AuthoredByFromCidr<T>,
+        t::Cidr: by_source::AuthoredByFromCidr<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::AuthoredByFromIpv6<T>,
+        t::Ipv6: by_source::AuthoredByFromIpv6<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::AuthoredByFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::AuthoredByFromIpv6Cidr<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::AuthoredByFromRegistryKey<T>,
+        t::RegistryKey: by_source::AuthoredByFromRegistryKey<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::AuthoredByFromSsdeep<T>,
+        t::Ssdeep: by_source::AuthoredByFromSsdeep<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Url> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Url> for T
     where
-        t::Url: by_source::AuthoredByFromUrl<T>,
+        t::Url: by_source::AuthoredByFromUrl<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Asn> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Asn> for T
     where
-        t::Asn: by_source::AuthoredByFromAsn<T>,
+        t::Asn: by_source::AuthoredByFromAsn<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::AuthoredByFromMutex<T>,
+        t::Mutex: by_source::AuthoredByFromMutex<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Software> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Software> for T
     where
-        t::Software: by_source::AuthoredByFromSoftware<T>,
+        t::Software: by_source::AuthoredByFromSoftware<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::AuthoredByFromX509Certificate<T>,
+        t::X509Certificate: by_source::AuthoredByFromX509Certificate<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::AuthoredByFromAttackPattern<T>,
+        t::AttackPattern: by_source::AuthoredByFromAttackPattern<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::AuthoredByFromCampaign<T>,
+        t::Campaign: by_source::AuthoredByFromCampaign<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::AuthoredByFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::AuthoredByFromCourseOfAction<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Identity> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Identity> for T
     where
-        t::Identity: by_source::AuthoredByFromIdentity<T>,
+        t::Identity: by_source::AuthoredByFromIdentity<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::AuthoredByFromInfrastructure<T>,
+        t::Infrastructure: by_source::AuthoredByFromInfrastructure<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::AuthoredByFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::AuthoredByFromIntrusionSet<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Location> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Location> for T
     where
-        t::Location: by_source::AuthoredByFromLocation<T>,
+        t::Location: by_source::AuthoredByFromLocation<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Malware> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Malware> for T
     where
-        t::Malware: by_source::AuthoredByFromMalware<T>,
+        t::Malware: by_source::AuthoredByFromMalware<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Report> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Report> for T
     where
-        t::Report: by_source::AuthoredByFromReport<T>,
+        t::Report: by_source::AuthoredByFromReport<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::AuthoredByFromThreatActor<T>,
+        t::ThreatActor: by_source::AuthoredByFromThreatActor<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Tool> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Tool> for T
     where
-        t::Tool: by_source::AuthoredByFromTool<T>,
+        t::Tool: by_source::AuthoredByFromTool<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Cve> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Cve> for T
     where
-        t::Cve: by_source::AuthoredByFromCve<T>,
+        t::Cve: by_source::AuthoredByFromCve<T::As>,
     {}
-    impl<T> AuthoredByTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> AuthoredByTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::AuthoredByFromTactic<T>,
+        t::Tactic: by_source::AuthoredByFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> AuthoredByTarget<S> for Unknown {}
     impl<T> AuthoredByTarget<Unknown> for T {}
@@ -3963,125 +3963,125 @@ pub mod check {
         note = "`beacons-to` (reverse `communicated-by`) is allowed for 10 (source, target) pairs, listed in the docs of `xsoar::rels::BeaconsTo`; `is-also` and `related-to` link any two types"
     )]
     pub trait BeaconsToTarget<Source> {}
-    impl<T> BeaconsToTarget<t::Account> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Account> for T
     where
-        t::Account: by_source::BeaconsToFromAccount<T>,
+        t::Account: by_source::BeaconsToFromAccount<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Domain> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Domain> for T
     where
-        t::Domain: by_source::BeaconsToFromDomain<T>,
+        t::Domain: by_source::BeaconsToFromDomain<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::BeaconsToFromDomainGlob<T>,
+        t::DomainGlob: by_source::BeaconsToFromDomainGlob<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Email> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Email> for T
     where
-        t::Email: by_source::BeaconsToFromEmail<T>,
+        t::Email: by_source::BeaconsToFromEmail<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::File> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::File> for T
     where
-        t::File: by_source::BeaconsToFromFile<T>,
+        t::File: by_source::BeaconsToFromFile<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Host> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Host> for T
     where
-        t::Host: by_source::BeaconsToFromHost<T>,
+        t::Host: by_source::BeaconsToFromHost<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Ip> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Ip> for T
     where
-        t::Ip: by_source::BeaconsToFromIp<T>,
+        t::Ip: by_source::BeaconsToFromIp<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::BeaconsToFromCidr<T>,
+        t::Cidr: by_source::BeaconsToFromCidr<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::BeaconsToFromIpv6<T>,
+        t::Ipv6: by_source::BeaconsToFromIpv6<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::BeaconsToFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::BeaconsToFromIpv6Cidr<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::BeaconsToFromRegistryKey<T>,
+        t::RegistryKey: by_source::BeaconsToFromRegistryKey<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::BeaconsToFromSsdeep<T>,
+        t::Ssdeep: by_source::BeaconsToFromSsdeep<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Url> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Url> for T
     where
-        t::Url: by_source::BeaconsToFromUrl<T>,
+        t::Url: by_source::BeaconsToFromUrl<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Asn> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Asn> for T
     where
-        t::Asn: by_source::BeaconsToFromAsn<T>,
+        t::Asn: by_source::BeaconsToFromAsn<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::BeaconsToFromMutex<T>,
+        t::Mutex: by_source::BeaconsToFromMutex<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Software> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Software> for T
     where
-        t::Software: by_source::BeaconsToFromSoftware<T>,
+        t::Software: by_source::BeaconsToFromSoftware<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::BeaconsToFromX509Certificate<T>,
+        t::X509Certificate: by_source::BeaconsToFromX509Certificate<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::BeaconsToFromAttackPattern<T>,
+        t::AttackPattern: by_source::BeaconsToFromAttackPattern<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::BeaconsToFromCampaign<T>,
+        t::Campaign: by_source::BeaconsToFromCampaign<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::BeaconsToFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::BeaconsToFromCourseOfAction<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Identity> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Identity> for T
     where
-        t::Identity: by_source::BeaconsToFromIdentity<T>,
+        t::Identity: by_source::BeaconsToFromIdentity<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::BeaconsToFromInfrastructure<T>,
+        t::Infrastructure: by_source::BeaconsToFromInfrastructure<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::BeaconsToFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::BeaconsToFromIntrusionSet<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Location> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Location> for T
     where
-        t::Location: by_source::BeaconsToFromLocation<T>,
+        t::Location: by_source::BeaconsToFromLocation<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Malware> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Malware> for T
     where
-        t::Malware: by_source::BeaconsToFromMalware<T>,
+        t::Malware: by_source::BeaconsToFromMalware<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Report> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Report> for T
     where
-        t::Report: by_source::BeaconsToFromReport<T>,
+        t::Report: by_source::BeaconsToFromReport<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::BeaconsToFromThreatActor<T>,
+        t::ThreatActor: by_source::BeaconsToFromThreatActor<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Tool> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Tool> for T
     where
-        t::Tool: by_source::BeaconsToFromTool<T>,
+        t::Tool: by_source::BeaconsToFromTool<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Cve> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Cve> for T
     where
-        t::Cve: by_source::BeaconsToFromCve<T>,
+        t::Cve: by_source::BeaconsToFromCve<T::As>,
     {}
-    impl<T> BeaconsToTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> BeaconsToTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::BeaconsToFromTactic<T>,
+        t::Tactic: by_source::BeaconsToFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> BeaconsToTarget<S> for Unknown {}
     impl<T> BeaconsToTarget<Unknown> for T {}
@@ -4095,125 +4095,125 @@ pub mod check {
         note = "`bundled-in` (reverse `bundles`) is allowed for 6 (source, target) pairs, listed in the docs of `xsoar::rels::BundledIn`; `is-also` and `related-to` link any two types"
     )]
     pub trait BundledInTarget<Source> {}
-    impl<T> BundledInTarget<t::Account> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Account> for T
     where
-        t::Account: by_source::BundledInFromAccount<T>,
+        t::Account: by_source::BundledInFromAccount<T::As>,
     {}
-    impl<T> BundledInTarget<t::Domain> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Domain> for T
     where
-        t::Domain: by_source::BundledInFromDomain<T>,
+        t::Domain: by_source::BundledInFromDomain<T::As>,
     {}
-    impl<T> BundledInTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::BundledInFromDomainGlob<T>,
+        t::DomainGlob: by_source::BundledInFromDomainGlob<T::As>,
     {}
-    impl<T> BundledInTarget<t::Email> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Email> for T
     where
-        t::Email: by_source::BundledInFromEmail<T>,
+        t::Email: by_source::BundledInFromEmail<T::As>,
     {}
-    impl<T> BundledInTarget<t::File> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::File> for T
     where
-        t::File: by_source::BundledInFromFile<T>,
+        t::File: by_source::BundledInFromFile<T::As>,
     {}
-    impl<T> BundledInTarget<t::Host> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Host> for T
     where
-        t::Host: by_source::BundledInFromHost<T>,
+        t::Host: by_source::BundledInFromHost<T::As>,
     {}
-    impl<T> BundledInTarget<t::Ip> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Ip> for T
     where
-        t::Ip: by_source::BundledInFromIp<T>,
+        t::Ip: by_source::BundledInFromIp<T::As>,
     {}
-    impl<T> BundledInTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::BundledInFromCidr<T>,
+        t::Cidr: by_source::BundledInFromCidr<T::As>,
     {}
-    impl<T> BundledInTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::BundledInFromIpv6<T>,
+        t::Ipv6: by_source::BundledInFromIpv6<T::As>,
     {}
-    impl<T> BundledInTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::BundledInFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::BundledInFromIpv6Cidr<T::As>,
     {}
-    impl<T> BundledInTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::BundledInFromRegistryKey<T>,
+        t::RegistryKey: by_source::BundledInFromRegistryKey<T::As>,
     {}
-    impl<T> BundledInTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::BundledInFromSsdeep<T>,
+        t::Ssdeep: by_source::BundledInFromSsdeep<T::As>,
     {}
-    impl<T> BundledInTarget<t::Url> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Url> for T
     where
-        t::Url: by_source::BundledInFromUrl<T>,
+        t::Url: by_source::BundledInFromUrl<T::As>,
     {}
-    impl<T> BundledInTarget<t::Asn> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Asn> for T
     where
-        t::Asn: by_source::BundledInFromAsn<T>,
+        t::Asn: by_source::BundledInFromAsn<T::As>,
     {}
-    impl<T> BundledInTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::BundledInFromMutex<T>,
+        t::Mutex: by_source::BundledInFromMutex<T::As>,
     {}
-    impl<T> BundledInTarget<t::Software> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Software> for T
     where
-        t::Software: by_source::BundledInFromSoftware<T>,
+        t::Software: by_source::BundledInFromSoftware<T::As>,
     {}
-    impl<T> BundledInTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::BundledInFromX509Certificate<T>,
+        t::X509Certificate: by_source::BundledInFromX509Certificate<T::As>,
     {}
-    impl<T> BundledInTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::BundledInFromAttackPattern<T>,
+        t::AttackPattern: by_source::BundledInFromAttackPattern<T::As>,
     {}
-    impl<T> BundledInTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::BundledInFromCampaign<T>,
+        t::Campaign: by_source::BundledInFromCampaign<T::As>,
     {}
-    impl<T> BundledInTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::BundledInFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::BundledInFromCourseOfAction<T::As>,
     {}
-    impl<T> BundledInTarget<t::Identity> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Identity> for T
     where
-        t::Identity: by_source::BundledInFromIdentity<T>,
+        t::Identity: by_source::BundledInFromIdentity<T::As>,
     {}
-    impl<T> BundledInTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::BundledInFromInfrastructure<T>,
+        t::Infrastructure: by_source::BundledInFromInfrastructure<T::As>,
     {}
-    impl<T> BundledInTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::BundledInFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::BundledInFromIntrusionSet<T::As>,
     {}
-    impl<T> BundledInTarget<t::Location> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Location> for T
     where
-        t::Location: by_source::BundledInFromLocation<T>,
+        t::Location: by_source::BundledInFromLocation<T::As>,
     {}
-    impl<T> BundledInTarget<t::Malware> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Malware> for T
     where
-        t::Malware: by_source::BundledInFromMalware<T>,
+        t::Malware: by_source::BundledInFromMalware<T::As>,
     {}
-    impl<T> BundledInTarget<t::Report> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Report> for T
     where
-        t::Report: by_source::BundledInFromReport<T>,
+        t::Report: by_source::BundledInFromReport<T::As>,
     {}
-    impl<T> BundledInTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::BundledInFromThreatActor<T>,
+        t::ThreatActor: by_source::BundledInFromThreatActor<T::As>,
     {}
-    impl<T> BundledInTarget<t::Tool> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Tool> for T
     where
-        t::Tool: by_source::BundledInFromTool<T>,
+        t::Tool: by_source::BundledInFromTool<T::As>,
     {}
-    impl<T> BundledInTarget<t::Cve> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Cve> for T
     where
-        t::Cve: by_source::BundledInFromCve<T>,
+        t::Cve: by_source::BundledInFromCve<T::As>,
     {}
-    impl<T> BundledInTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> BundledInTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::BundledInFromTactic<T>,
+        t::Tactic: by_source::BundledInFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> BundledInTarget<S> for Unknown {}
     impl<T> BundledInTarget<Unknown> for T {}
@@ -4227,125 +4227,125 @@ pub mod check {
         note = "`bundles` (reverse `bundled-in`) is allowed for 6 (source, target) pairs, listed in the docs of `xsoar::rels::Bundles`; `is-also` and `related-to` link any two types"
     )]
     pub trait BundlesTarget<Source> {}
-    impl<T> BundlesTarget<t::Account> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Account> for T
     where
-        t::Account: by_source::BundlesFromAccount<T>,
+        t::Account: by_source::BundlesFromAccount<T::As>,
     {}
-    impl<T> BundlesTarget<t::Domain> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Domain> for T
     where
-        t::Domain: by_source::BundlesFromDomain<T>,
+        t::Domain: by_source::BundlesFromDomain<T::As>,
     {}
-    impl<T> BundlesTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::BundlesFromDomainGlob<T>,
+        t::DomainGlob: by_source::BundlesFromDomainGlob<T::As>,
     {}
-    impl<T> BundlesTarget<t::Email> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Email> for T
     where
-        t::Email: by_source::BundlesFromEmail<T>,
+        t::Email: by_source::BundlesFromEmail<T::As>,
     {}
-    impl<T> BundlesTarget<t::File> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::File> for T
     where
-        t::File: by_source::BundlesFromFile<T>,
+        t::File: by_source::BundlesFromFile<T::As>,
     {}
-    impl<T> BundlesTarget<t::Host> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Host> for T
     where
-        t::Host: by_source::BundlesFromHost<T>,
+        t::Host: by_source::BundlesFromHost<T::As>,
     {}
-    impl<T> BundlesTarget<t::Ip> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Ip> for T
     where
-        t::Ip: by_source::BundlesFromIp<T>,
+        t::Ip: by_source::BundlesFromIp<T::As>,
     {}
-    impl<T> BundlesTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::BundlesFromCidr<T>,
+        t::Cidr: by_source::BundlesFromCidr<T::As>,
     {}
-    impl<T> BundlesTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::BundlesFromIpv6<T>,
+        t::Ipv6: by_source::BundlesFromIpv6<T::As>,
     {}
-    impl<T> BundlesTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::BundlesFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::BundlesFromIpv6Cidr<T::As>,
     {}
-    impl<T> BundlesTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::BundlesFromRegistryKey<T>,
+        t::RegistryKey: by_source::BundlesFromRegistryKey<T::As>,
     {}
-    impl<T> BundlesTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::BundlesFromSsdeep<T>,
+        t::Ssdeep: by_source::BundlesFromSsdeep<T::As>,
     {}
-    impl<T> BundlesTarget<t::Url> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Url> for T
     where
-        t::Url: by_source::BundlesFromUrl<T>,
+        t::Url: by_source::BundlesFromUrl<T::As>,
     {}
-    impl<T> BundlesTarget<t::Asn> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Asn> for T
     where
-        t::Asn: by_source::BundlesFromAsn<T>,
+        t::Asn: by_source::BundlesFromAsn<T::As>,
     {}
-    impl<T> BundlesTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::BundlesFromMutex<T>,
+        t::Mutex: by_source::BundlesFromMutex<T::As>,
     {}
-    impl<T> BundlesTarget<t::Software> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Software> for T
     where
-        t::Software: by_source::BundlesFromSoftware<T>,
+        t::Software: by_source::BundlesFromSoftware<T::As>,
     {}
-    impl<T> BundlesTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::BundlesFromX509Certificate<T>,
+        t::X509Certificate: by_source::BundlesFromX509Certificate<T::As>,
     {}
-    impl<T> BundlesTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::BundlesFromAttackPattern<T>,
+        t::AttackPattern: by_source::BundlesFromAttackPattern<T::As>,
     {}
-    impl<T> BundlesTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::BundlesFromCampaign<T>,
+        t::Campaign: by_source::BundlesFromCampaign<T::As>,
     {}
-    impl<T> BundlesTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::BundlesFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::BundlesFromCourseOfAction<T::As>,
     {}
-    impl<T> BundlesTarget<t::Identity> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Identity> for T
     where
-        t::Identity: by_source::BundlesFromIdentity<T>,
+        t::Identity: by_source::BundlesFromIdentity<T::As>,
     {}
-    impl<T> BundlesTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::BundlesFromInfrastructure<T>,
+        t::Infrastructure: by_source::BundlesFromInfrastructure<T::As>,
     {}
-    impl<T> BundlesTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::BundlesFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::BundlesFromIntrusionSet<T::As>,
     {}
-    impl<T> BundlesTarget<t::Location> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Location> for T
     where
-        t::Location: by_source::BundlesFromLocation<T>,
+        t::Location: by_source::BundlesFromLocation<T::As>,
     {}
-    impl<T> BundlesTarget<t::Malware> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Malware> for T
     where
-        t::Malware: by_source::BundlesFromMalware<T>,
+        t::Malware: by_source::BundlesFromMalware<T::As>,
     {}
-    impl<T> BundlesTarget<t::Report> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Report> for T
     where
-        t::Report: by_source::BundlesFromReport<T>,
+        t::Report: by_source::BundlesFromReport<T::As>,
     {}
-    impl<T> BundlesTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::BundlesFromThreatActor<T>,
+        t::ThreatActor: by_source::BundlesFromThreatActor<T::As>,
     {}
-    impl<T> BundlesTarget<t::Tool> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Tool> for T
     where
-        t::Tool: by_source::BundlesFromTool<T>,
+        t::Tool: by_source::BundlesFromTool<T::As>,
     {}
-    impl<T> BundlesTarget<t::Cve> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Cve> for T
     where
-        t::Cve: by_source::BundlesFromCve<T>,
+        t::Cve: by_source::BundlesFromCve<T::As>,
     {}
-    impl<T> BundlesTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> BundlesTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::BundlesFromTactic<T>,
+        t::Tactic: by_source::BundlesFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> BundlesTarget<S> for Unknown {}
     impl<T> BundlesTarget<Unknown> for T {}
@@ -4359,125 +4359,125 @@ pub mod check {
         note = "`communicated-with` (reverse `communicated-by`) is allowed for 71 (source, target) pairs, listed in the docs of `xsoar::rels::CommunicatedWith`; `is-also` and `related-to` link any two types"
     )]
     pub trait CommunicatedWithTarget<Source> {}
-    impl<T> CommunicatedWithTarget<t::Account> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Account> for T
     where
-        t::Account: by_source::CommunicatedWithFromAccount<T>,
+        t::Account: by_source::CommunicatedWithFromAccount<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Domain> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Domain> for T
     where
-        t::Domain: by_source::CommunicatedWithFromDomain<T>,
+        t::Domain: by_source::CommunicatedWithFromDomain<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::CommunicatedWithFromDomainGlob<T>,
+        t::DomainGlob: by_source::CommunicatedWithFromDomainGlob<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Email> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Email> for T
     where
-        t::Email: by_source::CommunicatedWithFromEmail<T>,
+        t::Email: by_source::CommunicatedWithFromEmail<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::File> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::File> for T
     where
-        t::File: by_source::CommunicatedWithFromFile<T>,
+        t::File: by_source::CommunicatedWithFromFile<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Host> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Host> for T
     where
-        t::Host: by_source::CommunicatedWithFromHost<T>,
+        t::Host: by_source::CommunicatedWithFromHost<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Ip> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Ip> for T
     where
-        t::Ip: by_source::CommunicatedWithFromIp<T>,
+        t::Ip: by_source::CommunicatedWithFromIp<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::CommunicatedWithFromCidr<T>,
+        t::Cidr: by_source::CommunicatedWithFromCidr<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::CommunicatedWithFromIpv6<T>,
+        t::Ipv6: by_source::CommunicatedWithFromIpv6<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::CommunicatedWithFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::CommunicatedWithFromIpv6Cidr<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::CommunicatedWithFromRegistryKey<T>,
+        t::RegistryKey: by_source::CommunicatedWithFromRegistryKey<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::CommunicatedWithFromSsdeep<T>,
+        t::Ssdeep: by_source::CommunicatedWithFromSsdeep<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Url> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Url> for T
     where
-        t::Url: by_source::CommunicatedWithFromUrl<T>,
+        t::Url: by_source::CommunicatedWithFromUrl<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Asn> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Asn> for T
     where
-        t::Asn: by_source::CommunicatedWithFromAsn<T>,
+        t::Asn: by_source::CommunicatedWithFromAsn<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::CommunicatedWithFromMutex<T>,
+        t::Mutex: by_source::CommunicatedWithFromMutex<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Software> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Software> for T
     where
-        t::Software: by_source::CommunicatedWithFromSoftware<T>,
+        t::Software: by_source::CommunicatedWithFromSoftware<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::CommunicatedWithFromX509Certificate<T>,
+        t::X509Certificate: by_source::CommunicatedWithFromX509Certificate<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::CommunicatedWithFromAttackPattern<T>,
+        t::AttackPattern: by_source::CommunicatedWithFromAttackPattern<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::CommunicatedWithFromCampaign<T>,
+        t::Campaign: by_source::CommunicatedWithFromCampaign<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::CommunicatedWithFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::CommunicatedWithFromCourseOfAction<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Identity> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Identity> for T
     where
-        t::Identity: by_source::CommunicatedWithFromIdentity<T>,
+        t::Identity: by_source::CommunicatedWithFromIdentity<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::CommunicatedWithFromInfrastructure<T>,
+        t::Infrastructure: by_source::CommunicatedWithFromInfrastructure<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::CommunicatedWithFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::CommunicatedWithFromIntrusionSet<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Location> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Location> for T
     where
-        t::Location: by_source::CommunicatedWithFromLocation<T>,
+        t::Location: by_source::CommunicatedWithFromLocation<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Malware> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Malware> for T
     where
-        t::Malware: by_source::CommunicatedWithFromMalware<T>,
+        t::Malware: by_source::CommunicatedWithFromMalware<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Report> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Report> for T
     where
-        t::Report: by_source::CommunicatedWithFromReport<T>,
+        t::Report: by_source::CommunicatedWithFromReport<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::CommunicatedWithFromThreatActor<T>,
+        t::ThreatActor: by_source::CommunicatedWithFromThreatActor<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Tool> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Tool> for T
     where
-        t::Tool: by_source::CommunicatedWithFromTool<T>,
+        t::Tool: by_source::CommunicatedWithFromTool<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Cve> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Cve> for T
     where
-        t::Cve: by_source::CommunicatedWithFromCve<T>,
+        t::Cve: by_source::CommunicatedWithFromCve<T::As>,
     {}
-    impl<T> CommunicatedWithTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> CommunicatedWithTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::CommunicatedWithFromTactic<T>,
+        t::Tactic: by_source::CommunicatedWithFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> CommunicatedWithTarget<S> for Unknown {}
     impl<T> CommunicatedWithTarget<Unknown> for T {}
@@ -4491,125 +4491,125 @@ pub mod check {
         note = "`communicated-by` (reverse `communicates-with`) is allowed for 72 (source, target) pairs, listed in the docs of `xsoar::rels::CommunicatedBy`; `is-also` and `related-to` link any two types"
     )]
     pub trait CommunicatedByTarget<Source> {}
-    impl<T> CommunicatedByTarget<t::Account> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Account> for T
     where
-        t::Account: by_source::CommunicatedByFromAccount<T>,
+        t::Account: by_source::CommunicatedByFromAccount<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Domain> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Domain> for T
     where
-        t::Domain: by_source::CommunicatedByFromDomain<T>,
+        t::Domain: by_source::CommunicatedByFromDomain<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::CommunicatedByFromDomainGlob<T>,
+        t::DomainGlob: by_source::CommunicatedByFromDomainGlob<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Email> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Email> for T
     where
-        t::Email: by_source::CommunicatedByFromEmail<T>,
+        t::Email: by_source::CommunicatedByFromEmail<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::File> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::File> for T
     where
-        t::File: by_source::CommunicatedByFromFile<T>,
+        t::File: by_source::CommunicatedByFromFile<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Host> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Host> for T
     where
-        t::Host: by_source::CommunicatedByFromHost<T>,
+        t::Host: by_source::CommunicatedByFromHost<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Ip> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Ip> for T
     where
-        t::Ip: by_source::CommunicatedByFromIp<T>,
+        t::Ip: by_source::CommunicatedByFromIp<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::CommunicatedByFromCidr<T>,
+        t::Cidr: by_source::CommunicatedByFromCidr<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::CommunicatedByFromIpv6<T>,
+        t::Ipv6: by_source::CommunicatedByFromIpv6<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::CommunicatedByFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::CommunicatedByFromIpv6Cidr<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::CommunicatedByFromRegistryKey<T>,
+        t::RegistryKey: by_source::CommunicatedByFromRegistryKey<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::CommunicatedByFromSsdeep<T>,
+        t::Ssdeep: by_source::CommunicatedByFromSsdeep<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Url> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Url> for T
     where
-        t::Url: by_source::CommunicatedByFromUrl<T>,
+        t::Url: by_source::CommunicatedByFromUrl<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Asn> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Asn> for T
     where
-        t::Asn: by_source::CommunicatedByFromAsn<T>,
+        t::Asn: by_source::CommunicatedByFromAsn<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::CommunicatedByFromMutex<T>,
+        t::Mutex: by_source::CommunicatedByFromMutex<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Software> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Software> for T
     where
-        t::Software: by_source::CommunicatedByFromSoftware<T>,
+        t::Software: by_source::CommunicatedByFromSoftware<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::CommunicatedByFromX509Certificate<T>,
+        t::X509Certificate: by_source::CommunicatedByFromX509Certificate<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::CommunicatedByFromAttackPattern<T>,
+        t::AttackPattern: by_source::CommunicatedByFromAttackPattern<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::CommunicatedByFromCampaign<T>,
+        t::Campaign: by_source::CommunicatedByFromCampaign<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::CommunicatedByFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::CommunicatedByFromCourseOfAction<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Identity> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Identity> for T
     where
-        t::Identity: by_source::CommunicatedByFromIdentity<T>,
+        t::Identity: by_source::CommunicatedByFromIdentity<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::CommunicatedByFromInfrastructure<T>,
+        t::Infrastructure: by_source::CommunicatedByFromInfrastructure<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::CommunicatedByFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::CommunicatedByFromIntrusionSet<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Location> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Location> for T
     where
-        t::Location: by_source::CommunicatedByFromLocation<T>,
+        t::Location: by_source::CommunicatedByFromLocation<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Malware> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Malware> for T
     where
-        t::Malware: by_source::CommunicatedByFromMalware<T>,
+        t::Malware: by_source::CommunicatedByFromMalware<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Report> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Report> for T
     where
-        t::Report: by_source::CommunicatedByFromReport<T>,
+        t::Report: by_source::CommunicatedByFromReport<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::CommunicatedByFromThreatActor<T>,
+        t::ThreatActor: by_source::CommunicatedByFromThreatActor<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Tool> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Tool> for T
     where
-        t::Tool: by_source::CommunicatedByFromTool<T>,
+        t::Tool: by_source::CommunicatedByFromTool<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Cve> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Cve> for T
     where
-        t::Cve: by_source::CommunicatedByFromCve<T>,
+        t::Cve: by_source::CommunicatedByFromCve<T::As>,
     {}
-    impl<T> CommunicatedByTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> CommunicatedByTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::CommunicatedByFromTactic<T>,
+        t::Tactic: by_source::CommunicatedByFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> CommunicatedByTarget<S> for Unknown {}
     impl<T> CommunicatedByTarget<Unknown> for T {}
@@ -4623,125 +4623,125 @@ pub mod check {
         note = "`communicates-with` (reverse `communicated-by`) is allowed for 71 (source, target) pairs, listed in the docs of `xsoar::rels::CommunicatesWith`; `is-also` and `related-to` link any two types"
     )]
     pub trait CommunicatesWithTarget<Source> {}
-    impl<T> CommunicatesWithTarget<t::Account> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Account> for T
     where
-        t::Account: by_source::CommunicatesWithFromAccount<T>,
+        t::Account: by_source::CommunicatesWithFromAccount<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Domain> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Domain> for T
     where
-        t::Domain: by_source::CommunicatesWithFromDomain<T>,
+        t::Domain: by_source::CommunicatesWithFromDomain<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::CommunicatesWithFromDomainGlob<T>,
+        t::DomainGlob: by_source::CommunicatesWithFromDomainGlob<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Email> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Email> for T
     where
-        t::Email: by_source::CommunicatesWithFromEmail<T>,
+        t::Email: by_source::CommunicatesWithFromEmail<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::File> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::File> for T
     where
-        t::File: by_source::CommunicatesWithFromFile<T>,
+        t::File: by_source::CommunicatesWithFromFile<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Host> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Host> for T
     where
-        t::Host: by_source::CommunicatesWithFromHost<T>,
+        t::Host: by_source::CommunicatesWithFromHost<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Ip> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Ip> for T
     where
-        t::Ip: by_source::CommunicatesWithFromIp<T>,
+        t::Ip: by_source::CommunicatesWithFromIp<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::CommunicatesWithFromCidr<T>,
+        t::Cidr: by_source::CommunicatesWithFromCidr<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::CommunicatesWithFromIpv6<T>,
+        t::Ipv6: by_source::CommunicatesWithFromIpv6<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::CommunicatesWithFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::CommunicatesWithFromIpv6Cidr<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::CommunicatesWithFromRegistryKey<T>,
+        t::RegistryKey: by_source::CommunicatesWithFromRegistryKey<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::CommunicatesWithFromSsdeep<T>,
+        t::Ssdeep: by_source::CommunicatesWithFromSsdeep<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Url> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Url> for T
     where
-        t::Url: by_source::CommunicatesWithFromUrl<T>,
+        t::Url: by_source::CommunicatesWithFromUrl<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Asn> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Asn> for T
     where
-        t::Asn: by_source::CommunicatesWithFromAsn<T>,
+        t::Asn: by_source::CommunicatesWithFromAsn<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::CommunicatesWithFromMutex<T>,
+        t::Mutex: by_source::CommunicatesWithFromMutex<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Software> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Software> for T
     where
-        t::Software: by_source::CommunicatesWithFromSoftware<T>,
+        t::Software: by_source::CommunicatesWithFromSoftware<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::CommunicatesWithFromX509Certificate<T>,
+        t::X509Certificate: by_source::CommunicatesWithFromX509Certificate<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::CommunicatesWithFromAttackPattern<T>,
+        t::AttackPattern: by_source::CommunicatesWithFromAttackPattern<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::CommunicatesWithFromCampaign<T>,
+        t::Campaign: by_source::CommunicatesWithFromCampaign<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::CommunicatesWithFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::CommunicatesWithFromCourseOfAction<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Identity> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Identity> for T
     where
-        t::Identity: by_source::CommunicatesWithFromIdentity<T>,
+        t::Identity: by_source::CommunicatesWithFromIdentity<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::CommunicatesWithFromInfrastructure<T>,
+        t::Infrastructure: by_source::CommunicatesWithFromInfrastructure<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::CommunicatesWithFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::CommunicatesWithFromIntrusionSet<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Location> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Location> for T
     where
-        t::Location: by_source::CommunicatesWithFromLocation<T>,
+        t::Location: by_source::CommunicatesWithFromLocation<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Malware> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Malware> for T
     where
-        t::Malware: by_source::CommunicatesWithFromMalware<T>,
+        t::Malware: by_source::CommunicatesWithFromMalware<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Report> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Report> for T
     where
-        t::Report: by_source::CommunicatesWithFromReport<T>,
+        t::Report: by_source::CommunicatesWithFromReport<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::CommunicatesWithFromThreatActor<T>,
+        t::ThreatActor: by_source::CommunicatesWithFromThreatActor<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Tool> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Tool> for T
     where
-        t::Tool: by_source::CommunicatesWithFromTool<T>,
+        t::Tool: by_source::CommunicatesWithFromTool<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Cve> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Cve> for T
     where
-        t::Cve: by_source::CommunicatesWithFromCve<T>,
+        t::Cve: by_source::CommunicatesWithFromCve<T::As>,
     {}
-    impl<T> CommunicatesWithTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> CommunicatesWithTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::CommunicatesWithFromTactic<T>,
+        t::Tactic: by_source::CommunicatesWithFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> CommunicatesWithTarget<S> for Unknown {}
     impl<T> CommunicatesWithTarget<Unknown> for T {}
@@ -4755,125 +4755,125 @@ pub mod check {
         note = "`compromises` (reverse `compromised-by`) is allowed for 45 (source, target) pairs, listed in the docs of `xsoar::rels::Compromises`; `is-also` and `related-to` link any two types"
     )]
     pub trait CompromisesTarget<Source> {}
-    impl<T> CompromisesTarget<t::Account> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Account> for T
     where
-        t::Account: by_source::CompromisesFromAccount<T>,
+        t::Account: by_source::CompromisesFromAccount<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Domain> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Domain> for T
     where
-        t::Domain: by_source::CompromisesFromDomain<T>,
+        t::Domain: by_source::CompromisesFromDomain<T::As>,
     {}
-    impl<T> CompromisesTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::CompromisesFromDomainGlob<T>,
+        t::DomainGlob: by_source::CompromisesFromDomainGlob<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Email> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Email> for T
     where
-        t::Email: by_source::CompromisesFromEmail<T>,
+        t::Email: by_source::CompromisesFromEmail<T::As>,
     {}
-    impl<T> CompromisesTarget<t::File> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::File> for T
     where
-        t::File: by_source::CompromisesFromFile<T>,
+        t::File: by_source::CompromisesFromFile<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Host> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Host> for T
     where
-        t::Host: by_source::CompromisesFromHost<T>,
+        t::Host: by_source::CompromisesFromHost<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Ip> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Ip> for T
     where
-        t::Ip: by_source::CompromisesFromIp<T>,
+        t::Ip: by_source::CompromisesFromIp<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::CompromisesFromCidr<T>,
+        t::Cidr: by_source::CompromisesFromCidr<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::CompromisesFromIpv6<T>,
+        t::Ipv6: by_source::CompromisesFromIpv6<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::CompromisesFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::CompromisesFromIpv6Cidr<T::As>,
     {}
-    impl<T> CompromisesTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::CompromisesFromRegistryKey<T>,
+        t::RegistryKey: by_source::CompromisesFromRegistryKey<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::CompromisesFromSsdeep<T>,
+        t::Ssdeep: by_source::CompromisesFromSsdeep<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Url> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Url> for T
     where
-        t::Url: by_source::CompromisesFromUrl<T>,
+        t::Url: by_source::CompromisesFromUrl<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Asn> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Asn> for T
     where
-        t::Asn: by_source::CompromisesFromAsn<T>,
+        t::Asn: by_source::CompromisesFromAsn<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::CompromisesFromMutex<T>,
+        t::Mutex: by_source::CompromisesFromMutex<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Software> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Software> for T
     where
-        t::Software: by_source::CompromisesFromSoftware<T>,
+        t::Software: by_source::CompromisesFromSoftware<T::As>,
     {}
-    impl<T> CompromisesTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::CompromisesFromX509Certificate<T>,
+        t::X509Certificate: by_source::CompromisesFromX509Certificate<T::As>,
     {}
-    impl<T> CompromisesTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::CompromisesFromAttackPattern<T>,
+        t::AttackPattern: by_source::CompromisesFromAttackPattern<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::CompromisesFromCampaign<T>,
+        t::Campaign: by_source::CompromisesFromCampaign<T::As>,
     {}
-    impl<T> CompromisesTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::CompromisesFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::CompromisesFromCourseOfAction<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Identity> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Identity> for T
     where
-        t::Identity: by_source::CompromisesFromIdentity<T>,
+        t::Identity: by_source::CompromisesFromIdentity<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::CompromisesFromInfrastructure<T>,
+        t::Infrastructure: by_source::CompromisesFromInfrastructure<T::As>,
     {}
-    impl<T> CompromisesTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::CompromisesFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::CompromisesFromIntrusionSet<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Location> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Location> for T
     where
-        t::Location: by_source::CompromisesFromLocation<T>,
+        t::Location: by_source::CompromisesFromLocation<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Malware> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Malware> for T
     where
-        t::Malware: by_source::CompromisesFromMalware<T>,
+        t::Malware: by_source::CompromisesFromMalware<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Report> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Report> for T
     where
-        t::Report: by_source::CompromisesFromReport<T>,
+        t::Report: by_source::CompromisesFromReport<T::As>,
     {}
-    impl<T> CompromisesTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::CompromisesFromThreatActor<T>,
+        t::ThreatActor: by_source::CompromisesFromThreatActor<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Tool> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Tool> for T
     where
-        t::Tool: by_source::CompromisesFromTool<T>,
+        t::Tool: by_source::CompromisesFromTool<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Cve> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Cve> for T
     where
-        t::Cve: by_source::CompromisesFromCve<T>,
+        t::Cve: by_source::CompromisesFromCve<T::As>,
     {}
-    impl<T> CompromisesTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> CompromisesTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::CompromisesFromTactic<T>,
+        t::Tactic: by_source::CompromisesFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> CompromisesTarget<S> for Unknown {}
     impl<T> CompromisesTarget<Unknown> for T {}
@@ -4887,125 +4887,125 @@ pub mod check {
         note = "`contains` (reverse `part-of`) is allowed for 59 (source, target) pairs, listed in the docs of `xsoar::rels::Contains`; `is-also` and `related-to` link any two types"
     )]
     pub trait ContainsTarget<Source> {}
-    impl<T> ContainsTarget<t::Account> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Account> for T
     where
-        t::Account: by_source::ContainsFromAccount<T>,
+        t::Account: by_source::ContainsFromAccount<T::As>,
     {}
-    impl<T> ContainsTarget<t::Domain> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Domain> for T
     where
-        t::Domain: by_source::ContainsFromDomain<T>,
+        t::Domain: by_source::ContainsFromDomain<T::As>,
     {}
-    impl<T> ContainsTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::ContainsFromDomainGlob<T>,
+        t::DomainGlob: by_source::ContainsFromDomainGlob<T::As>,
     {}
-    impl<T> ContainsTarget<t::Email> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Email> for T
     where
-        t::Email: by_source::ContainsFromEmail<T>,
+        t::Email: by_source::ContainsFromEmail<T::As>,
     {}
-    impl<T> ContainsTarget<t::File> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::File> for T
     where
-        t::File: by_source::ContainsFromFile<T>,
+        t::File: by_source::ContainsFromFile<T::As>,
     {}
-    impl<T> ContainsTarget<t::Host> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Host> for T
     where
-        t::Host: by_source::ContainsFromHost<T>,
+        t::Host: by_source::ContainsFromHost<T::As>,
     {}
-    impl<T> ContainsTarget<t::Ip> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Ip> for T
     where
-        t::Ip: by_source::ContainsFromIp<T>,
+        t::Ip: by_source::ContainsFromIp<T::As>,
     {}
-    impl<T> ContainsTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::ContainsFromCidr<T>,
+        t::Cidr: by_source::ContainsFromCidr<T::As>,
     {}
-    impl<T> ContainsTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::ContainsFromIpv6<T>,
+        t::Ipv6: by_source::ContainsFromIpv6<T::As>,
     {}
-    impl<T> ContainsTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::ContainsFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::ContainsFromIpv6Cidr<T::As>,
     {}
-    impl<T> ContainsTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::ContainsFromRegistryKey<T>,
+        t::RegistryKey: by_source::ContainsFromRegistryKey<T::As>,
     {}
-    impl<T> ContainsTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::ContainsFromSsdeep<T>,
+        t::Ssdeep: by_source::ContainsFromSsdeep<T::As>,
     {}
-    impl<T> ContainsTarget<t::Url> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Url> for T
     where
-        t::Url: by_source::ContainsFromUrl<T>,
+        t::Url: by_source::ContainsFromUrl<T::As>,
     {}
-    impl<T> ContainsTarget<t::Asn> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Asn> for T
     where
-        t::Asn: by_source::ContainsFromAsn<T>,
+        t::Asn: by_source::ContainsFromAsn<T::As>,
     {}
-    impl<T> ContainsTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::ContainsFromMutex<T>,
+        t::Mutex: by_source::ContainsFromMutex<T::As>,
     {}
-    impl<T> ContainsTarget<t::Software> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Software> for T
     where
-        t::Software: by_source::ContainsFromSoftware<T>,
+        t::Software: by_source::ContainsFromSoftware<T::As>,
     {}
-    impl<T> ContainsTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::ContainsFromX509Certificate<T>,
+        t::X509Certificate: by_source::ContainsFromX509Certificate<T::As>,
     {}
-    impl<T> ContainsTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::ContainsFromAttackPattern<T>,
+        t::AttackPattern: by_source::ContainsFromAttackPattern<T::As>,
     {}
-    impl<T> ContainsTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::ContainsFromCampaign<T>,
+        t::Campaign: by_source::ContainsFromCampaign<T::As>,
     {}
-    impl<T> ContainsTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::ContainsFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::ContainsFromCourseOfAction<T::As>,
     {}
-    impl<T> ContainsTarget<t::Identity> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Identity> for T
     where
-        t::Identity: by_source::ContainsFromIdentity<T>,
+        t::Identity: by_source::ContainsFromIdentity<T::As>,
     {}
-    impl<T> ContainsTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::ContainsFromInfrastructure<T>,
+        t::Infrastructure: by_source::ContainsFromInfrastructure<T::As>,
     {}
-    impl<T> ContainsTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::ContainsFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::ContainsFromIntrusionSet<T::As>,
     {}
-    impl<T> ContainsTarget<t::Location> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Location> for T
     where
-        t::Location: by_source::ContainsFromLocation<T>,
+        t::Location: by_source::ContainsFromLocation<T::As>,
     {}
-    impl<T> ContainsTarget<t::Malware> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Malware> for T
     where
-        t::Malware: by_source::ContainsFromMalware<T>,
+        t::Malware: by_source::ContainsFromMalware<T::As>,
     {}
-    impl<T> ContainsTarget<t::Report> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Report> for T
     where
-        t::Report: by_source::ContainsFromReport<T>,
+        t::Report: by_source::ContainsFromReport<T::As>,
     {}
-    impl<T> ContainsTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::ContainsFromThreatActor<T>,
+        t::ThreatActor: by_source::ContainsFromThreatActor<T::As>,
     {}
-    impl<T> ContainsTarget<t::Tool> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Tool> for T
     where
-        t::Tool: by_source::ContainsFromTool<T>,
+        t::Tool: by_source::ContainsFromTool<T::As>,
     {}
-    impl<T> ContainsTarget<t::Cve> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Cve> for T
     where
-        t::Cve: by_source::ContainsFromCve<T>,
+        t::Cve: by_source::ContainsFromCve<T::As>,
     {}
-    impl<T> ContainsTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> ContainsTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::ContainsFromTactic<T>,
+        t::Tactic: by_source::ContainsFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> ContainsTarget<S> for Unknown {}
     impl<T> ContainsTarget<Unknown> for T {}
@@ -5019,125 +5019,125 @@ pub mod check {
         note = "`controls` (reverse `controlled-by`) is allowed for 28 (source, target) pairs, listed in the docs of `xsoar::rels::Controls`; `is-also` and `related-to` link any two types"
     )]
     pub trait ControlsTarget<Source> {}
-    impl<T> ControlsTarget<t::Account> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Account> for T
     where
-        t::Account: by_source::ControlsFromAccount<T>,
+        t::Account: by_source::ControlsFromAccount<T::As>,
     {}
-    impl<T> ControlsTarget<t::Domain> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Domain> for T
     where
-        t::Domain: by_source::ControlsFromDomain<T>,
+        t::Domain: by_source::ControlsFromDomain<T::As>,
     {}
-    impl<T> ControlsTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::ControlsFromDomainGlob<T>,
+        t::DomainGlob: by_source::ControlsFromDomainGlob<T::As>,
     {}
-    impl<T> ControlsTarget<t::Email> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Email> for T
     where
-        t::Email: by_source::ControlsFromEmail<T>,
+        t::Email: by_source::ControlsFromEmail<T::As>,
     {}
-    impl<T> ControlsTarget<t::File> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::File> for T
     where
-        t::File: by_source::ControlsFromFile<T>,
+        t::File: by_source::ControlsFromFile<T::As>,
     {}
-    impl<T> ControlsTarget<t::Host> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Host> for T
     where
-        t::Host: by_source::ControlsFromHost<T>,
+        t::Host: by_source::ControlsFromHost<T::As>,
     {}
-    impl<T> ControlsTarget<t::Ip> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Ip> for T
     where
-        t::Ip: by_source::ControlsFromIp<T>,
+        t::Ip: by_source::ControlsFromIp<T::As>,
     {}
-    impl<T> ControlsTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::ControlsFromCidr<T>,
+        t::Cidr: by_source::ControlsFromCidr<T::As>,
     {}
-    impl<T> ControlsTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::ControlsFromIpv6<T>,
+        t::Ipv6: by_source::ControlsFromIpv6<T::As>,
     {}
-    impl<T> ControlsTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::ControlsFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::ControlsFromIpv6Cidr<T::As>,
     {}
-    impl<T> ControlsTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::ControlsFromRegistryKey<T>,
+        t::RegistryKey: by_source::ControlsFromRegistryKey<T::As>,
     {}
-    impl<T> ControlsTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::ControlsFromSsdeep<T>,
+        t::Ssdeep: by_source::ControlsFromSsdeep<T::As>,
     {}
-    impl<T> ControlsTarget<t::Url> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Url> for T
     where
-        t::Url: by_source::ControlsFromUrl<T>,
+        t::Url: by_source::ControlsFromUrl<T::As>,
     {}
-    impl<T> ControlsTarget<t::Asn> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Asn> for T
     where
-        t::Asn: by_source::ControlsFromAsn<T>,
+        t::Asn: by_source::ControlsFromAsn<T::As>,
     {}
-    impl<T> ControlsTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::ControlsFromMutex<T>,
+        t::Mutex: by_source::ControlsFromMutex<T::As>,
     {}
-    impl<T> ControlsTarget<t::Software> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Software> for T
     where
-        t::Software: by_source::ControlsFromSoftware<T>,
+        t::Software: by_source::ControlsFromSoftware<T::As>,
     {}
-    impl<T> ControlsTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::ControlsFromX509Certificate<T>,
+        t::X509Certificate: by_source::ControlsFromX509Certificate<T::As>,
     {}
-    impl<T> ControlsTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::ControlsFromAttackPattern<T>,
+        t::AttackPattern: by_source::ControlsFromAttackPattern<T::As>,
     {}
-    impl<T> ControlsTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::ControlsFromCampaign<T>,
+        t::Campaign: by_source::ControlsFromCampaign<T::As>,
     {}
-    impl<T> ControlsTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::ControlsFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::ControlsFromCourseOfAction<T::As>,
     {}
-    impl<T> ControlsTarget<t::Identity> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Identity> for T
     where
-        t::Identity: by_source::ControlsFromIdentity<T>,
+        t::Identity: by_source::ControlsFromIdentity<T::As>,
     {}
-    impl<T> ControlsTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::ControlsFromInfrastructure<T>,
+        t::Infrastructure: by_source::ControlsFromInfrastructure<T::As>,
     {}
-    impl<T> ControlsTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::ControlsFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::ControlsFromIntrusionSet<T::As>,
     {}
-    impl<T> ControlsTarget<t::Location> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Location> for T
     where
-        t::Location: by_source::ControlsFromLocation<T>,
+        t::Location: by_source::ControlsFromLocation<T::As>,
     {}
-    impl<T> ControlsTarget<t::Malware> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Malware> for T
     where
-        t::Malware: by_source::ControlsFromMalware<T>,
+        t::Malware: by_source::ControlsFromMalware<T::As>,
     {}
-    impl<T> ControlsTarget<t::Report> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Report> for T
     where
-        t::Report: by_source::ControlsFromReport<T>,
+        t::Report: by_source::ControlsFromReport<T::As>,
     {}
-    impl<T> ControlsTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::ControlsFromThreatActor<T>,
+        t::ThreatActor: by_source::ControlsFromThreatActor<T::As>,
     {}
-    impl<T> ControlsTarget<t::Tool> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Tool> for T
     where
-        t::Tool: by_source::ControlsFromTool<T>,
+        t::Tool: by_source::ControlsFromTool<T::As>,
     {}
-    impl<T> ControlsTarget<t::Cve> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Cve> for T
     where
-        t::Cve: by_source::ControlsFromCve<T>,
+        t::Cve: by_source::ControlsFromCve<T::As>,
     {}
-    impl<T> ControlsTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> ControlsTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::ControlsFromTactic<T>,
+        t::Tactic: by_source::ControlsFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> ControlsTarget<S> for Unknown {}
     impl<T> ControlsTarget<Unknown> for T {}
@@ -5151,125 +5151,125 @@ pub mod check {
         note = "`created-by` (reverse `creates`) is allowed for 9 (source, target) pairs, listed in the docs of `xsoar::rels::CreatedBy`; `is-also` and `related-to` link any two types"
     )]
     pub trait CreatedByTarget<Source> {}
-    impl<T> CreatedByTarget<t::Account> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Account> for T
     where
-        t::Account: by_source::CreatedByFromAccount<T>,
+        t::Account: by_source::CreatedByFromAccount<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Domain> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Domain> for T
     where
-        t::Domain: by_source::CreatedByFromDomain<T>,
+        t::Domain: by_source::CreatedByFromDomain<T::As>,
     {}
-    impl<T> CreatedByTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::CreatedByFromDomainGlob<T>,
+        t::DomainGlob: by_source::CreatedByFromDomainGlob<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Email> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Email> for T
     where
-        t::Email: by_source::CreatedByFromEmail<T>,
+        t::Email: by_source::CreatedByFromEmail<T::As>,
     {}
-    impl<T> CreatedByTarget<t::File> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::File> for T
     where
-        t::File: by_source::CreatedByFromFile<T>,
+        t::File: by_source::CreatedByFromFile<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Host> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Host> for T
     where
-        t::Host: by_source::CreatedByFromHost<T>,
+        t::Host: by_source::CreatedByFromHost<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Ip> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Ip> for T
     where
-        t::Ip: by_source::CreatedByFromIp<T>,
+        t::Ip: by_source::CreatedByFromIp<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::CreatedByFromCidr<T>,
+        t::Cidr: by_source::CreatedByFromCidr<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::CreatedByFromIpv6<T>,
+        t::Ipv6: by_source::CreatedByFromIpv6<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::CreatedByFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::CreatedByFromIpv6Cidr<T::As>,
     {}
-    impl<T> CreatedByTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::CreatedByFromRegistryKey<T>,
+        t::RegistryKey: by_source::CreatedByFromRegistryKey<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::CreatedByFromSsdeep<T>,
+        t::Ssdeep: by_source::CreatedByFromSsdeep<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Url> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Url> for T
     where
-        t::Url: by_source::CreatedByFromUrl<T>,
+        t::Url: by_source::CreatedByFromUrl<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Asn> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Asn> for T
     where
-        t::Asn: by_source::CreatedByFromAsn<T>,
+        t::Asn: by_source::CreatedByFromAsn<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::CreatedByFromMutex<T>,
+        t::Mutex: by_source::CreatedByFromMutex<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Software> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Software> for T
     where
-        t::Software: by_source::CreatedByFromSoftware<T>,
+        t::Software: by_source::CreatedByFromSoftware<T::As>,
     {}
-    impl<T> CreatedByTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::CreatedByFromX509Certificate<T>,
+        t::X509Certificate: by_source::CreatedByFromX509Certificate<T::As>,
     {}
-    impl<T> CreatedByTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::CreatedByFromAttackPattern<T>,
+        t::AttackPattern: by_source::CreatedByFromAttackPattern<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::CreatedByFromCampaign<T>,
+        t::Campaign: by_source::CreatedByFromCampaign<T::As>,
     {}
-    impl<T> CreatedByTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::CreatedByFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::CreatedByFromCourseOfAction<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Identity> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Identity> for T
     where
-        t::Identity: by_source::CreatedByFromIdentity<T>,
+        t::Identity: by_source::CreatedByFromIdentity<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::CreatedByFromInfrastructure<T>,
+        t::Infrastructure: by_source::CreatedByFromInfrastructure<T::As>,
     {}
-    impl<T> CreatedByTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::CreatedByFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::CreatedByFromIntrusionSet<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Location> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Location> for T
     where
-        t::Location: by_source::CreatedByFromLocation<T>,
+        t::Location: by_source::CreatedByFromLocation<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Malware> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Malware> for T
     where
-        t::Malware: by_source::CreatedByFromMalware<T>,
+        t::Malware: by_source::CreatedByFromMalware<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Report> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Report> for T
     where
-        t::Report: by_source::CreatedByFromReport<T>,
+        t::Report: by_source::CreatedByFromReport<T::As>,
     {}
-    impl<T> CreatedByTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::CreatedByFromThreatActor<T>,
+        t::ThreatActor: by_source::CreatedByFromThreatActor<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Tool> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Tool> for T
     where
-        t::Tool: by_source::CreatedByFromTool<T>,
+        t::Tool: by_source::CreatedByFromTool<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Cve> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Cve> for T
     where
-        t::Cve: by_source::CreatedByFromCve<T>,
+        t::Cve: by_source::CreatedByFromCve<T::As>,
     {}
-    impl<T> CreatedByTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> CreatedByTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::CreatedByFromTactic<T>,
+        t::Tactic: by_source::CreatedByFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> CreatedByTarget<S> for Unknown {}
     impl<T> CreatedByTarget<Unknown> for T {}
@@ -5283,125 +5283,125 @@ pub mod check {
         note = "`creates` (reverse `created-by`) is allowed for 9 (source, target) pairs, listed in the docs of `xsoar::rels::Creates`; `is-also` and `related-to` link any two types"
     )]
     pub trait CreatesTarget<Source> {}
-    impl<T> CreatesTarget<t::Account> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Account> for T
     where
-        t::Account: by_source::CreatesFromAccount<T>,
+        t::Account: by_source::CreatesFromAccount<T::As>,
     {}
-    impl<T> CreatesTarget<t::Domain> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Domain> for T
     where
-        t::Domain: by_source::CreatesFromDomain<T>,
+        t::Domain: by_source::CreatesFromDomain<T::As>,
     {}
-    impl<T> CreatesTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::CreatesFromDomainGlob<T>,
+        t::DomainGlob: by_source::CreatesFromDomainGlob<T::As>,
     {}
-    impl<T> CreatesTarget<t::Email> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Email> for T
     where
-        t::Email: by_source::CreatesFromEmail<T>,
+        t::Email: by_source::CreatesFromEmail<T::As>,
     {}
-    impl<T> CreatesTarget<t::File> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::File> for T
     where
-        t::File: by_source::CreatesFromFile<T>,
+        t::File: by_source::CreatesFromFile<T::As>,
     {}
-    impl<T> CreatesTarget<t::Host> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Host> for T
     where
-        t::Host: by_source::CreatesFromHost<T>,
+        t::Host: by_source::CreatesFromHost<T::As>,
     {}
-    impl<T> CreatesTarget<t::Ip> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Ip> for T
     where
-        t::Ip: by_source::CreatesFromIp<T>,
+        t::Ip: by_source::CreatesFromIp<T::As>,
     {}
-    impl<T> CreatesTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::CreatesFromCidr<T>,
+        t::Cidr: by_source::CreatesFromCidr<T::As>,
     {}
-    impl<T> CreatesTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::CreatesFromIpv6<T>,
+        t::Ipv6: by_source::CreatesFromIpv6<T::As>,
     {}
-    impl<T> CreatesTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::CreatesFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::CreatesFromIpv6Cidr<T::As>,
     {}
-    impl<T> CreatesTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::CreatesFromRegistryKey<T>,
+        t::RegistryKey: by_source::CreatesFromRegistryKey<T::As>,
     {}
-    impl<T> CreatesTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::CreatesFromSsdeep<T>,
+        t::Ssdeep: by_source::CreatesFromSsdeep<T::As>,
     {}
-    impl<T> CreatesTarget<t::Url> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Url> for T
     where
-        t::Url: by_source::CreatesFromUrl<T>,
+        t::Url: by_source::CreatesFromUrl<T::As>,
     {}
-    impl<T> CreatesTarget<t::Asn> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Asn> for T
     where
-        t::Asn: by_source::CreatesFromAsn<T>,
+        t::Asn: by_source::CreatesFromAsn<T::As>,
     {}
-    impl<T> CreatesTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::CreatesFromMutex<T>,
+        t::Mutex: by_source::CreatesFromMutex<T::As>,
     {}
-    impl<T> CreatesTarget<t::Software> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Software> for T
     where
-        t::Software: by_source::CreatesFromSoftware<T>,
+        t::Software: by_source::CreatesFromSoftware<T::As>,
     {}
-    impl<T> CreatesTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::CreatesFromX509Certificate<T>,
+        t::X509Certificate: by_source::CreatesFromX509Certificate<T::As>,
     {}
-    impl<T> CreatesTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::CreatesFromAttackPattern<T>,
+        t::AttackPattern: by_source::CreatesFromAttackPattern<T::As>,
     {}
-    impl<T> CreatesTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::CreatesFromCampaign<T>,
+        t::Campaign: by_source::CreatesFromCampaign<T::As>,
     {}
-    impl<T> CreatesTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::CreatesFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::CreatesFromCourseOfAction<T::As>,
     {}
-    impl<T> CreatesTarget<t::Identity> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Identity> for T
     where
-        t::Identity: by_source::CreatesFromIdentity<T>,
+        t::Identity: by_source::CreatesFromIdentity<T::As>,
     {}
-    impl<T> CreatesTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::CreatesFromInfrastructure<T>,
+        t::Infrastructure: by_source::CreatesFromInfrastructure<T::As>,
     {}
-    impl<T> CreatesTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::CreatesFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::CreatesFromIntrusionSet<T::As>,
     {}
-    impl<T> CreatesTarget<t::Location> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Location> for T
     where
-        t::Location: by_source::CreatesFromLocation<T>,
+        t::Location: by_source::CreatesFromLocation<T::As>,
     {}
-    impl<T> CreatesTarget<t::Malware> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Malware> for T
     where
-        t::Malware: by_source::CreatesFromMalware<T>,
+        t::Malware: by_source::CreatesFromMalware<T::As>,
     {}
-    impl<T> CreatesTarget<t::Report> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Report> for T
     where
-        t::Report: by_source::CreatesFromReport<T>,
+        t::Report: by_source::CreatesFromReport<T::As>,
     {}
-    impl<T> CreatesTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::CreatesFromThreatActor<T>,
+        t::ThreatActor: by_source::CreatesFromThreatActor<T::As>,
     {}
-    impl<T> CreatesTarget<t::Tool> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Tool> for T
     where
-        t::Tool: by_source::CreatesFromTool<T>,
+        t::Tool: by_source::CreatesFromTool<T::As>,
     {}
-    impl<T> CreatesTarget<t::Cve> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Cve> for T
     where
-        t::Cve: by_source::CreatesFromCve<T>,
+        t::Cve: by_source::CreatesFromCve<T::As>,
     {}
-    impl<T> CreatesTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> CreatesTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::CreatesFromTactic<T>,
+        t::Tactic: by_source::CreatesFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> CreatesTarget<S> for Unknown {}
     impl<T> CreatesTarget<Unknown> for T {}
@@ -5415,125 +5415,125 @@ pub mod check {
         note = "`delivered-by` (reverse `delivers`) is allowed for 24 (source, target) pairs, listed in the docs of `xsoar::rels::DeliveredBy`; `is-also` and `related-to` link any two types"
     )]
     pub trait DeliveredByTarget<Source> {}
-    impl<T> DeliveredByTarget<t::Account> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Account> for T
     where
-        t::Account: by_source::DeliveredByFromAccount<T>,
+        t::Account: by_source::DeliveredByFromAccount<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Domain> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Domain> for T
     where
-        t::Domain: by_source::DeliveredByFromDomain<T>,
+        t::Domain: by_source::DeliveredByFromDomain<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::DeliveredByFromDomainGlob<T>,
+        t::DomainGlob: by_source::DeliveredByFromDomainGlob<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Email> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Email> for T
     where
-        t::Email: by_source::DeliveredByFromEmail<T>,
+        t::Email: by_source::DeliveredByFromEmail<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::File> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::File> for T
     where
-        t::File: by_source::DeliveredByFromFile<T>,
+        t::File: by_source::DeliveredByFromFile<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Host> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Host> for T
     where
-        t::Host: by_source::DeliveredByFromHost<T>,
+        t::Host: by_source::DeliveredByFromHost<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Ip> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Ip> for T
     where
-        t::Ip: by_source::DeliveredByFromIp<T>,
+        t::Ip: by_source::DeliveredByFromIp<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::DeliveredByFromCidr<T>,
+        t::Cidr: by_source::DeliveredByFromCidr<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::DeliveredByFromIpv6<T>,
+        t::Ipv6: by_source::DeliveredByFromIpv6<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::DeliveredByFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::DeliveredByFromIpv6Cidr<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::DeliveredByFromRegistryKey<T>,
+        t::RegistryKey: by_source::DeliveredByFromRegistryKey<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::DeliveredByFromSsdeep<T>,
+        t::Ssdeep: by_source::DeliveredByFromSsdeep<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Url> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Url> for T
     where
-        t::Url: by_source::DeliveredByFromUrl<T>,
+        t::Url: by_source::DeliveredByFromUrl<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Asn> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Asn> for T
     where
-        t::Asn: by_source::DeliveredByFromAsn<T>,
+        t::Asn: by_source::DeliveredByFromAsn<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::DeliveredByFromMutex<T>,
+        t::Mutex: by_source::DeliveredByFromMutex<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Software> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Software> for T
     where
-        t::Software: by_source::DeliveredByFromSoftware<T>,
+        t::Software: by_source::DeliveredByFromSoftware<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::DeliveredByFromX509Certificate<T>,
+        t::X509Certificate: by_source::DeliveredByFromX509Certificate<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::DeliveredByFromAttackPattern<T>,
+        t::AttackPattern: by_source::DeliveredByFromAttackPattern<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::DeliveredByFromCampaign<T>,
+        t::Campaign: by_source::DeliveredByFromCampaign<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::DeliveredByFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::DeliveredByFromCourseOfAction<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Identity> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Identity> for T
     where
-        t::Identity: by_source::DeliveredByFromIdentity<T>,
+        t::Identity: by_source::DeliveredByFromIdentity<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::DeliveredByFromInfrastructure<T>,
+        t::Infrastructure: by_source::DeliveredByFromInfrastructure<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::DeliveredByFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::DeliveredByFromIntrusionSet<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Location> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Location> for T
     where
-        t::Location: by_source::DeliveredByFromLocation<T>,
+        t::Location: by_source::DeliveredByFromLocation<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Malware> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Malware> for T
     where
-        t::Malware: by_source::DeliveredByFromMalware<T>,
+        t::Malware: by_source::DeliveredByFromMalware<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Report> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Report> for T
     where
-        t::Report: by_source::DeliveredByFromReport<T>,
+        t::Report: by_source::DeliveredByFromReport<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::DeliveredByFromThreatActor<T>,
+        t::ThreatActor: by_source::DeliveredByFromThreatActor<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Tool> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Tool> for T
     where
-        t::Tool: by_source::DeliveredByFromTool<T>,
+        t::Tool: by_source::DeliveredByFromTool<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Cve> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Cve> for T
     where
-        t::Cve: by_source::DeliveredByFromCve<T>,
+        t::Cve: by_source::DeliveredByFromCve<T::As>,
     {}
-    impl<T> DeliveredByTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> DeliveredByTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::DeliveredByFromTactic<T>,
+        t::Tactic: by_source::DeliveredByFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> DeliveredByTarget<S> for Unknown {}
     impl<T> DeliveredByTarget<Unknown> for T {}
@@ -5547,125 +5547,125 @@ pub mod check {
         note = "`delivers` (reverse `delivered-by`) is allowed for 24 (source, target) pairs, listed in the docs of `xsoar::rels::Delivers`; `is-also` and `related-to` link any two types"
     )]
     pub trait DeliversTarget<Source> {}
-    impl<T> DeliversTarget<t::Account> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Account> for T
     where
-        t::Account: by_source::DeliversFromAccount<T>,
+        t::Account: by_source::DeliversFromAccount<T::As>,
     {}
-    impl<T> DeliversTarget<t::Domain> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Domain> for T
     where
-        t::Domain: by_source::DeliversFromDomain<T>,
+        t::Domain: by_source::DeliversFromDomain<T::As>,
     {}
-    impl<T> DeliversTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::DeliversFromDomainGlob<T>,
+        t::DomainGlob: by_source::DeliversFromDomainGlob<T::As>,
     {}
-    impl<T> DeliversTarget<t::Email> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Email> for T
     where
-        t::Email: by_source::DeliversFromEmail<T>,
+        t::Email: by_source::DeliversFromEmail<T::As>,
     {}
-    impl<T> DeliversTarget<t::File> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::File> for T
     where
-        t::File: by_source::DeliversFromFile<T>,
+        t::File: by_source::DeliversFromFile<T::As>,
     {}
-    impl<T> DeliversTarget<t::Host> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Host> for T
     where
-        t::Host: by_source::DeliversFromHost<T>,
+        t::Host: by_source::DeliversFromHost<T::As>,
     {}
-    impl<T> DeliversTarget<t::Ip> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Ip> for T
     where
-        t::Ip: by_source::DeliversFromIp<T>,
+        t::Ip: by_source::DeliversFromIp<T::As>,
     {}
-    impl<T> DeliversTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::DeliversFromCidr<T>,
+        t::Cidr: by_source::DeliversFromCidr<T::As>,
     {}
-    impl<T> DeliversTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::DeliversFromIpv6<T>,
+        t::Ipv6: by_source::DeliversFromIpv6<T::As>,
     {}
-    impl<T> DeliversTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::DeliversFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::DeliversFromIpv6Cidr<T::As>,
     {}
-    impl<T> DeliversTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::DeliversFromRegistryKey<T>,
+        t::RegistryKey: by_source::DeliversFromRegistryKey<T::As>,
     {}
-    impl<T> DeliversTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::DeliversFromSsdeep<T>,
+        t::Ssdeep: by_source::DeliversFromSsdeep<T::As>,
     {}
-    impl<T> DeliversTarget<t::Url> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Url> for T
     where
-        t::Url: by_source::DeliversFromUrl<T>,
+        t::Url: by_source::DeliversFromUrl<T::As>,
     {}
-    impl<T> DeliversTarget<t::Asn> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Asn> for T
     where
-        t::Asn: by_source::DeliversFromAsn<T>,
+        t::Asn: by_source::DeliversFromAsn<T::As>,
     {}
-    impl<T> DeliversTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::DeliversFromMutex<T>,
+        t::Mutex: by_source::DeliversFromMutex<T::As>,
     {}
-    impl<T> DeliversTarget<t::Software> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Software> for T
     where
-        t::Software: by_source::DeliversFromSoftware<T>,
+        t::Software: by_source::DeliversFromSoftware<T::As>,
     {}
-    impl<T> DeliversTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::DeliversFromX509Certificate<T>,
+        t::X509Certificate: by_source::DeliversFromX509Certificate<T::As>,
     {}
-    impl<T> DeliversTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::DeliversFromAttackPattern<T>,
+        t::AttackPattern: by_source::DeliversFromAttackPattern<T::As>,
     {}
-    impl<T> DeliversTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::DeliversFromCampaign<T>,
+        t::Campaign: by_source::DeliversFromCampaign<T::As>,
     {}
-    impl<T> DeliversTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::DeliversFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::DeliversFromCourseOfAction<T::As>,
     {}
-    impl<T> DeliversTarget<t::Identity> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Identity> for T
     where
-        t::Identity: by_source::DeliversFromIdentity<T>,
+        t::Identity: by_source::DeliversFromIdentity<T::As>,
     {}
-    impl<T> DeliversTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::DeliversFromInfrastructure<T>,
+        t::Infrastructure: by_source::DeliversFromInfrastructure<T::As>,
     {}
-    impl<T> DeliversTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::DeliversFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::DeliversFromIntrusionSet<T::As>,
     {}
-    impl<T> DeliversTarget<t::Location> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Location> for T
     where
-        t::Location: by_source::DeliversFromLocation<T>,
+        t::Location: by_source::DeliversFromLocation<T::As>,
     {}
-    impl<T> DeliversTarget<t::Malware> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Malware> for T
     where
-        t::Malware: by_source::DeliversFromMalware<T>,
+        t::Malware: by_source::DeliversFromMalware<T::As>,
     {}
-    impl<T> DeliversTarget<t::Report> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Report> for T
     where
-        t::Report: by_source::DeliversFromReport<T>,
+        t::Report: by_source::DeliversFromReport<T::As>,
     {}
-    impl<T> DeliversTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::DeliversFromThreatActor<T>,
+        t::ThreatActor: by_source::DeliversFromThreatActor<T::As>,
     {}
-    impl<T> DeliversTarget<t::Tool> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Tool> for T
     where
-        t::Tool: by_source::DeliversFromTool<T>,
+        t::Tool: by_source::DeliversFromTool<T::As>,
     {}
-    impl<T> DeliversTarget<t::Cve> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Cve> for T
     where
-        t::Cve: by_source::DeliversFromCve<T>,
+        t::Cve: by_source::DeliversFromCve<T::As>,
     {}
-    impl<T> DeliversTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> DeliversTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::DeliversFromTactic<T>,
+        t::Tactic: by_source::DeliversFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> DeliversTarget<S> for Unknown {}
     impl<T> DeliversTarget<Unknown> for T {}
@@ -5679,125 +5679,125 @@ pub mod check {
         note = "`detects` (reverse `detected-by`) is allowed for 11 (source, target) pairs, listed in the docs of `xsoar::rels::Detects`; `is-also` and `related-to` link any two types"
     )]
     pub trait DetectsTarget<Source> {}
-    impl<T> DetectsTarget<t::Account> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Account> for T
     where
-        t::Account: by_source::DetectsFromAccount<T>,
+        t::Account: by_source::DetectsFromAccount<T::As>,
     {}
-    impl<T> DetectsTarget<t::Domain> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Domain> for T
     where
-        t::Domain: by_source::DetectsFromDomain<T>,
+        t::Domain: by_source::DetectsFromDomain<T::As>,
     {}
-    impl<T> DetectsTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::DetectsFromDomainGlob<T>,
+        t::DomainGlob: by_source::DetectsFromDomainGlob<T::As>,
     {}
-    impl<T> DetectsTarget<t::Email> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Email> for T
     where
-        t::Email: by_source::DetectsFromEmail<T>,
+        t::Email: by_source::DetectsFromEmail<T::As>,
     {}
-    impl<T> DetectsTarget<t::File> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::File> for T
     where
-        t::File: by_source::DetectsFromFile<T>,
+        t::File: by_source::DetectsFromFile<T::As>,
     {}
-    impl<T> DetectsTarget<t::Host> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Host> for T
     where
-        t::Host: by_source::DetectsFromHost<T>,
+        t::Host: by_source::DetectsFromHost<T::As>,
     {}
-    impl<T> DetectsTarget<t::Ip> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Ip> for T
     where
-        t::Ip: by_source::DetectsFromIp<T>,
+        t::Ip: by_source::DetectsFromIp<T::As>,
     {}
-    impl<T> DetectsTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::DetectsFromCidr<T>,
+        t::Cidr: by_source::DetectsFromCidr<T::As>,
     {}
-    impl<T> DetectsTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::DetectsFromIpv6<T>,
+        t::Ipv6: by_source::DetectsFromIpv6<T::As>,
     {}
-    impl<T> DetectsTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::DetectsFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::DetectsFromIpv6Cidr<T::As>,
     {}
-    impl<T> DetectsTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::DetectsFromRegistryKey<T>,
+        t::RegistryKey: by_source::DetectsFromRegistryKey<T::As>,
     {}
-    impl<T> DetectsTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::DetectsFromSsdeep<T>,
+        t::Ssdeep: by_source::DetectsFromSsdeep<T::As>,
     {}
-    impl<T> DetectsTarget<t::Url> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Url> for T
     where
-        t::Url: by_source::DetectsFromUrl<T>,
+        t::Url: by_source::DetectsFromUrl<T::As>,
     {}
-    impl<T> DetectsTarget<t::Asn> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Asn> for T
     where
-        t::Asn: by_source::DetectsFromAsn<T>,
+        t::Asn: by_source::DetectsFromAsn<T::As>,
     {}
-    impl<T> DetectsTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::DetectsFromMutex<T>,
+        t::Mutex: by_source::DetectsFromMutex<T::As>,
     {}
-    impl<T> DetectsTarget<t::Software> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Software> for T
     where
-        t::Software: by_source::DetectsFromSoftware<T>,
+        t::Software: by_source::DetectsFromSoftware<T::As>,
     {}
-    impl<T> DetectsTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::DetectsFromX509Certificate<T>,
+        t::X509Certificate: by_source::DetectsFromX509Certificate<T::As>,
     {}
-    impl<T> DetectsTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::DetectsFromAttackPattern<T>,
+        t::AttackPattern: by_source::DetectsFromAttackPattern<T::As>,
     {}
-    impl<T> DetectsTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::DetectsFromCampaign<T>,
+        t::Campaign: by_source::DetectsFromCampaign<T::As>,
     {}
-    impl<T> DetectsTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::DetectsFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::DetectsFromCourseOfAction<T::As>,
     {}
-    impl<T> DetectsTarget<t::Identity> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Identity> for T
     where
-        t::Identity: by_source::DetectsFromIdentity<T>,
+        t::Identity: by_source::DetectsFromIdentity<T::As>,
     {}
-    impl<T> DetectsTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::DetectsFromInfrastructure<T>,
+        t::Infrastructure: by_source::DetectsFromInfrastructure<T::As>,
     {}
-    impl<T> DetectsTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::DetectsFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::DetectsFromIntrusionSet<T::As>,
     {}
-    impl<T> DetectsTarget<t::Location> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Location> for T
     where
-        t::Location: by_source::DetectsFromLocation<T>,
+        t::Location: by_source::DetectsFromLocation<T::As>,
     {}
-    impl<T> DetectsTarget<t::Malware> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Malware> for T
     where
-        t::Malware: by_source::DetectsFromMalware<T>,
+        t::Malware: by_source::DetectsFromMalware<T::As>,
     {}
-    impl<T> DetectsTarget<t::Report> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Report> for T
     where
-        t::Report: by_source::DetectsFromReport<T>,
+        t::Report: by_source::DetectsFromReport<T::As>,
     {}
-    impl<T> DetectsTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::DetectsFromThreatActor<T>,
+        t::ThreatActor: by_source::DetectsFromThreatActor<T::As>,
     {}
-    impl<T> DetectsTarget<t::Tool> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Tool> for T
     where
-        t::Tool: by_source::DetectsFromTool<T>,
+        t::Tool: by_source::DetectsFromTool<T::As>,
     {}
-    impl<T> DetectsTarget<t::Cve> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Cve> for T
     where
-        t::Cve: by_source::DetectsFromCve<T>,
+        t::Cve: by_source::DetectsFromCve<T::As>,
     {}
-    impl<T> DetectsTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> DetectsTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::DetectsFromTactic<T>,
+        t::Tactic: by_source::DetectsFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> DetectsTarget<S> for Unknown {}
     impl<T> DetectsTarget<Unknown> for T {}
@@ -5811,125 +5811,125 @@ pub mod check {
         note = "`detected-by` (reverse `detects`) is allowed for 11 (source, target) pairs, listed in the docs of `xsoar::rels::DetectedBy`; `is-also` and `related-to` link any two types"
     )]
     pub trait DetectedByTarget<Source> {}
-    impl<T> DetectedByTarget<t::Account> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Account> for T
     where
-        t::Account: by_source::DetectedByFromAccount<T>,
+        t::Account: by_source::DetectedByFromAccount<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Domain> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Domain> for T
     where
-        t::Domain: by_source::DetectedByFromDomain<T>,
+        t::Domain: by_source::DetectedByFromDomain<T::As>,
     {}
-    impl<T> DetectedByTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::DetectedByFromDomainGlob<T>,
+        t::DomainGlob: by_source::DetectedByFromDomainGlob<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Email> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Email> for T
     where
-        t::Email: by_source::DetectedByFromEmail<T>,
+        t::Email: by_source::DetectedByFromEmail<T::As>,
     {}
-    impl<T> DetectedByTarget<t::File> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::File> for T
     where
-        t::File: by_source::DetectedByFromFile<T>,
+        t::File: by_source::DetectedByFromFile<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Host> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Host> for T
     where
-        t::Host: by_source::DetectedByFromHost<T>,
+        t::Host: by_source::DetectedByFromHost<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Ip> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Ip> for T
     where
-        t::Ip: by_source::DetectedByFromIp<T>,
+        t::Ip: by_source::DetectedByFromIp<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::DetectedByFromCidr<T>,
+        t::Cidr: by_source::DetectedByFromCidr<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::DetectedByFromIpv6<T>,
+        t::Ipv6: by_source::DetectedByFromIpv6<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::DetectedByFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::DetectedByFromIpv6Cidr<T::As>,
     {}
-    impl<T> DetectedByTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::DetectedByFromRegistryKey<T>,
+        t::RegistryKey: by_source::DetectedByFromRegistryKey<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::DetectedByFromSsdeep<T>,
+        t::Ssdeep: by_source::DetectedByFromSsdeep<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Url> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Url> for T
     where
-        t::Url: by_source::DetectedByFromUrl<T>,
+        t::Url: by_source::DetectedByFromUrl<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Asn> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Asn> for T
     where
-        t::Asn: by_source::DetectedByFromAsn<T>,
+        t::Asn: by_source::DetectedByFromAsn<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::DetectedByFromMutex<T>,
+        t::Mutex: by_source::DetectedByFromMutex<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Software> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Software> for T
     where
-        t::Software: by_source::DetectedByFromSoftware<T>,
+        t::Software: by_source::DetectedByFromSoftware<T::As>,
     {}
-    impl<T> DetectedByTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::DetectedByFromX509Certificate<T>,
+        t::X509Certificate: by_source::DetectedByFromX509Certificate<T::As>,
     {}
-    impl<T> DetectedByTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::DetectedByFromAttackPattern<T>,
+        t::AttackPattern: by_source::DetectedByFromAttackPattern<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::DetectedByFromCampaign<T>,
+        t::Campaign: by_source::DetectedByFromCampaign<T::As>,
     {}
-    impl<T> DetectedByTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::DetectedByFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::DetectedByFromCourseOfAction<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Identity> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Identity> for T
     where
-        t::Identity: by_source::DetectedByFromIdentity<T>,
+        t::Identity: by_source::DetectedByFromIdentity<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::DetectedByFromInfrastructure<T>,
+        t::Infrastructure: by_source::DetectedByFromInfrastructure<T::As>,
     {}
-    impl<T> DetectedByTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::DetectedByFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::DetectedByFromIntrusionSet<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Location> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Location> for T
     where
-        t::Location: by_source::DetectedByFromLocation<T>,
+        t::Location: by_source::DetectedByFromLocation<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Malware> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Malware> for T
     where
-        t::Malware: by_source::DetectedByFromMalware<T>,
+        t::Malware: by_source::DetectedByFromMalware<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Report> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Report> for T
     where
-        t::Report: by_source::DetectedByFromReport<T>,
+        t::Report: by_source::DetectedByFromReport<T::As>,
     {}
-    impl<T> DetectedByTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::DetectedByFromThreatActor<T>,
+        t::ThreatActor: by_source::DetectedByFromThreatActor<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Tool> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Tool> for T
     where
-        t::Tool: by_source::DetectedByFromTool<T>,
+        t::Tool: by_source::DetectedByFromTool<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Cve> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Cve> for T
     where
-        t::Cve: by_source::DetectedByFromCve<T>,
+        t::Cve: by_source::DetectedByFromCve<T::As>,
     {}
-    impl<T> DetectedByTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> DetectedByTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::DetectedByFromTactic<T>,
+        t::Tactic: by_source::DetectedByFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> DetectedByTarget<S> for Unknown {}
     impl<T> DetectedByTarget<Unknown> for T {}
@@ -5943,125 +5943,125 @@ pub mod check {
         note = "`downloads` (reverse `downloaded-by`) is allowed for 8 (source, target) pairs, listed in the docs of `xsoar::rels::Downloads`; `is-also` and `related-to` link any two types"
     )]
     pub trait DownloadsTarget<Source> {}
-    impl<T> DownloadsTarget<t::Account> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Account> for T
     where
-        t::Account: by_source::DownloadsFromAccount<T>,
+        t::Account: by_source::DownloadsFromAccount<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Domain> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Domain> for T
     where
-        t::Domain: by_source::DownloadsFromDomain<T>,
+        t::Domain: by_source::DownloadsFromDomain<T::As>,
     {}
-    impl<T> DownloadsTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::DownloadsFromDomainGlob<T>,
+        t::DomainGlob: by_source::DownloadsFromDomainGlob<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Email> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Email> for T
     where
-        t::Email: by_source::DownloadsFromEmail<T>,
+        t::Email: by_source::DownloadsFromEmail<T::As>,
     {}
-    impl<T> DownloadsTarget<t::File> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::File> for T
     where
-        t::File: by_source::DownloadsFromFile<T>,
+        t::File: by_source::DownloadsFromFile<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Host> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Host> for T
     where
-        t::Host: by_source::DownloadsFromHost<T>,
+        t::Host: by_source::DownloadsFromHost<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Ip> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Ip> for T
     where
-        t::Ip: by_source::DownloadsFromIp<T>,
+        t::Ip: by_source::DownloadsFromIp<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::DownloadsFromCidr<T>,
+        t::Cidr: by_source::DownloadsFromCidr<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::DownloadsFromIpv6<T>,
+        t::Ipv6: by_source::DownloadsFromIpv6<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::DownloadsFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::DownloadsFromIpv6Cidr<T::As>,
     {}
-    impl<T> DownloadsTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::DownloadsFromRegistryKey<T>,
+        t::RegistryKey: by_source::DownloadsFromRegistryKey<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::DownloadsFromSsdeep<T>,
+        t::Ssdeep: by_source::DownloadsFromSsdeep<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Url> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Url> for T
     where
-        t::Url: by_source::DownloadsFromUrl<T>,
+        t::Url: by_source::DownloadsFromUrl<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Asn> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Asn> for T
     where
-        t::Asn: by_source::DownloadsFromAsn<T>,
+        t::Asn: by_source::DownloadsFromAsn<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::DownloadsFromMutex<T>,
+        t::Mutex: by_source::DownloadsFromMutex<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Software> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Software> for T
     where
-        t::Software: by_source::DownloadsFromSoftware<T>,
+        t::Software: by_source::DownloadsFromSoftware<T::As>,
     {}
-    impl<T> DownloadsTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::DownloadsFromX509Certificate<T>,
+        t::X509Certificate: by_source::DownloadsFromX509Certificate<T::As>,
     {}
-    impl<T> DownloadsTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::DownloadsFromAttackPattern<T>,
+        t::AttackPattern: by_source::DownloadsFromAttackPattern<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::DownloadsFromCampaign<T>,
+        t::Campaign: by_source::DownloadsFromCampaign<T::As>,
     {}
-    impl<T> DownloadsTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::DownloadsFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::DownloadsFromCourseOfAction<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Identity> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Identity> for T
     where
-        t::Identity: by_source::DownloadsFromIdentity<T>,
+        t::Identity: by_source::DownloadsFromIdentity<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::DownloadsFromInfrastructure<T>,
+        t::Infrastructure: by_source::DownloadsFromInfrastructure<T::As>,
     {}
-    impl<T> DownloadsTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::DownloadsFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::DownloadsFromIntrusionSet<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Location> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Location> for T
     where
-        t::Location: by_source::DownloadsFromLocation<T>,
+        t::Location: by_source::DownloadsFromLocation<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Malware> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Malware> for T
     where
-        t::Malware: by_source::DownloadsFromMalware<T>,
+        t::Malware: by_source::DownloadsFromMalware<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Report> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Report> for T
     where
-        t::Report: by_source::DownloadsFromReport<T>,
+        t::Report: by_source::DownloadsFromReport<T::As>,
     {}
-    impl<T> DownloadsTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::DownloadsFromThreatActor<T>,
+        t::ThreatActor: by_source::DownloadsFromThreatActor<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Tool> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Tool> for T
     where
-        t::Tool: by_source::DownloadsFromTool<T>,
+        t::Tool: by_source::DownloadsFromTool<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Cve> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Cve> for T
     where
-        t::Cve: by_source::DownloadsFromCve<T>,
+        t::Cve: by_source::DownloadsFromCve<T::As>,
     {}
-    impl<T> DownloadsTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> DownloadsTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::DownloadsFromTactic<T>,
+        t::Tactic: by_source::DownloadsFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> DownloadsTarget<S> for Unknown {}
     impl<T> DownloadsTarget<Unknown> for T {}
@@ -6075,125 +6075,125 @@ pub mod check {
         note = "`downloads-from` (reverse `hosts`) is allowed for 18 (source, target) pairs, listed in the docs of `xsoar::rels::DownloadsFrom`; `is-also` and `related-to` link any two types"
     )]
     pub trait DownloadsFromTarget<Source> {}
-    impl<T> DownloadsFromTarget<t::Account> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Account> for T
     where
-        t::Account: by_source::DownloadsFromFromAccount<T>,
+        t::Account: by_source::DownloadsFromFromAccount<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Domain> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Domain> for T
     where
-        t::Domain: by_source::DownloadsFromFromDomain<T>,
+        t::Domain: by_source::DownloadsFromFromDomain<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::DownloadsFromFromDomainGlob<T>,
+        t::DomainGlob: by_source::DownloadsFromFromDomainGlob<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Email> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Email> for T
     where
-        t::Email: by_source::DownloadsFromFromEmail<T>,
+        t::Email: by_source::DownloadsFromFromEmail<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::File> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::File> for T
     where
-        t::File: by_source::DownloadsFromFromFile<T>,
+        t::File: by_source::DownloadsFromFromFile<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Host> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Host> for T
     where
-        t::Host: by_source::DownloadsFromFromHost<T>,
+        t::Host: by_source::DownloadsFromFromHost<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Ip> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Ip> for T
     where
-        t::Ip: by_source::DownloadsFromFromIp<T>,
+        t::Ip: by_source::DownloadsFromFromIp<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::DownloadsFromFromCidr<T>,
+        t::Cidr: by_source::DownloadsFromFromCidr<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::DownloadsFromFromIpv6<T>,
+        t::Ipv6: by_source::DownloadsFromFromIpv6<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::DownloadsFromFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::DownloadsFromFromIpv6Cidr<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::DownloadsFromFromRegistryKey<T>,
+        t::RegistryKey: by_source::DownloadsFromFromRegistryKey<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::DownloadsFromFromSsdeep<T>,
+        t::Ssdeep: by_source::DownloadsFromFromSsdeep<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Url> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Url> for T
     where
-        t::Url: by_source::DownloadsFromFromUrl<T>,
+        t::Url: by_source::DownloadsFromFromUrl<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Asn> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Asn> for T
     where
-        t::Asn: by_source::DownloadsFromFromAsn<T>,
+        t::Asn: by_source::DownloadsFromFromAsn<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::DownloadsFromFromMutex<T>,
+        t::Mutex: by_source::DownloadsFromFromMutex<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Software> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Software> for T
     where
-        t::Software: by_source::DownloadsFromFromSoftware<T>,
+        t::Software: by_source::DownloadsFromFromSoftware<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::DownloadsFromFromX509Certificate<T>,
+        t::X509Certificate: by_source::DownloadsFromFromX509Certificate<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::DownloadsFromFromAttackPattern<T>,
+        t::AttackPattern: by_source::DownloadsFromFromAttackPattern<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::DownloadsFromFromCampaign<T>,
+        t::Campaign: by_source::DownloadsFromFromCampaign<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::DownloadsFromFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::DownloadsFromFromCourseOfAction<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Identity> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Identity> for T
     where
-        t::Identity: by_source::DownloadsFromFromIdentity<T>,
+        t::Identity: by_source::DownloadsFromFromIdentity<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::DownloadsFromFromInfrastructure<T>,
+        t::Infrastructure: by_source::DownloadsFromFromInfrastructure<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::DownloadsFromFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::DownloadsFromFromIntrusionSet<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Location> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Location> for T
     where
-        t::Location: by_source::DownloadsFromFromLocation<T>,
+        t::Location: by_source::DownloadsFromFromLocation<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Malware> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Malware> for T
     where
-        t::Malware: by_source::DownloadsFromFromMalware<T>,
+        t::Malware: by_source::DownloadsFromFromMalware<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Report> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Report> for T
     where
-        t::Report: by_source::DownloadsFromFromReport<T>,
+        t::Report: by_source::DownloadsFromFromReport<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::DownloadsFromFromThreatActor<T>,
+        t::ThreatActor: by_source::DownloadsFromFromThreatActor<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Tool> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Tool> for T
     where
-        t::Tool: by_source::DownloadsFromFromTool<T>,
+        t::Tool: by_source::DownloadsFromFromTool<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Cve> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Cve> for T
     where
-        t::Cve: by_source::DownloadsFromFromCve<T>,
+        t::Cve: by_source::DownloadsFromFromCve<T::As>,
     {}
-    impl<T> DownloadsFromTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> DownloadsFromTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::DownloadsFromFromTactic<T>,
+        t::Tactic: by_source::DownloadsFromFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> DownloadsFromTarget<S> for Unknown {}
     impl<T> DownloadsFromTarget<Unknown> for T {}
@@ -6207,125 +6207,125 @@ pub mod check {
         note = "`dropped-by` (reverse `drops`) is allowed for 8 (source, target) pairs, listed in the docs of `xsoar::rels::DroppedBy`; `is-also` and `related-to` link any two types"
     )]
     pub trait DroppedByTarget<Source> {}
-    impl<T> DroppedByTarget<t::Account> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Account> for T
     where
-        t::Account: by_source::DroppedByFromAccount<T>,
+        t::Account: by_source::DroppedByFromAccount<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Domain> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Domain> for T
     where
-        t::Domain: by_source::DroppedByFromDomain<T>,
+        t::Domain: by_source::DroppedByFromDomain<T::As>,
     {}
-    impl<T> DroppedByTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::DroppedByFromDomainGlob<T>,
+        t::DomainGlob: by_source::DroppedByFromDomainGlob<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Email> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Email> for T
     where
-        t::Email: by_source::DroppedByFromEmail<T>,
+        t::Email: by_source::DroppedByFromEmail<T::As>,
     {}
-    impl<T> DroppedByTarget<t::File> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::File> for T
     where
-        t::File: by_source::DroppedByFromFile<T>,
+        t::File: by_source::DroppedByFromFile<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Host> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Host> for T
     where
-        t::Host: by_source::DroppedByFromHost<T>,
+        t::Host: by_source::DroppedByFromHost<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Ip> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Ip> for T
     where
-        t::Ip: by_source::DroppedByFromIp<T>,
+        t::Ip: by_source::DroppedByFromIp<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::DroppedByFromCidr<T>,
+        t::Cidr: by_source::DroppedByFromCidr<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::DroppedByFromIpv6<T>,
+        t::Ipv6: by_source::DroppedByFromIpv6<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::DroppedByFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::DroppedByFromIpv6Cidr<T::As>,
     {}
-    impl<T> DroppedByTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::DroppedByFromRegistryKey<T>,
+        t::RegistryKey: by_source::DroppedByFromRegistryKey<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::DroppedByFromSsdeep<T>,
+        t::Ssdeep: by_source::DroppedByFromSsdeep<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Url> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Url> for T
     where
-        t::Url: by_source::DroppedByFromUrl<T>,
+        t::Url: by_source::DroppedByFromUrl<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Asn> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Asn> for T
     where
-        t::Asn: by_source::DroppedByFromAsn<T>,
+        t::Asn: by_source::DroppedByFromAsn<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::DroppedByFromMutex<T>,
+        t::Mutex: by_source::DroppedByFromMutex<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Software> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Software> for T
     where
-        t::Software: by_source::DroppedByFromSoftware<T>,
+        t::Software: by_source::DroppedByFromSoftware<T::As>,
     {}
-    impl<T> DroppedByTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::DroppedByFromX509Certificate<T>,
+        t::X509Certificate: by_source::DroppedByFromX509Certificate<T::As>,
     {}
-    impl<T> DroppedByTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::DroppedByFromAttackPattern<T>,
+        t::AttackPattern: by_source::DroppedByFromAttackPattern<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::DroppedByFromCampaign<T>,
+        t::Campaign: by_source::DroppedByFromCampaign<T::As>,
     {}
-    impl<T> DroppedByTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::DroppedByFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::DroppedByFromCourseOfAction<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Identity> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Identity> for T
     where
-        t::Identity: by_source::DroppedByFromIdentity<T>,
+        t::Identity: by_source::DroppedByFromIdentity<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::DroppedByFromInfrastructure<T>,
+        t::Infrastructure: by_source::DroppedByFromInfrastructure<T::As>,
     {}
-    impl<T> DroppedByTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::DroppedByFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::DroppedByFromIntrusionSet<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Location> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Location> for T
     where
-        t::Location: by_source::DroppedByFromLocation<T>,
+        t::Location: by_source::DroppedByFromLocation<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Malware> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Malware> for T
     where
-        t::Malware: by_source::DroppedByFromMalware<T>,
+        t::Malware: by_source::DroppedByFromMalware<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Report> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Report> for T
     where
-        t::Report: by_source::DroppedByFromReport<T>,
+        t::Report: by_source::DroppedByFromReport<T::As>,
     {}
-    impl<T> DroppedByTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::DroppedByFromThreatActor<T>,
+        t::ThreatActor: by_source::DroppedByFromThreatActor<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Tool> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Tool> for T
     where
-        t::Tool: by_source::DroppedByFromTool<T>,
+        t::Tool: by_source::DroppedByFromTool<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Cve> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Cve> for T
     where
-        t::Cve: by_source::DroppedByFromCve<T>,
+        t::Cve: by_source::DroppedByFromCve<T::As>,
     {}
-    impl<T> DroppedByTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> DroppedByTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::DroppedByFromTactic<T>,
+        t::Tactic: by_source::DroppedByFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> DroppedByTarget<S> for Unknown {}
     impl<T> DroppedByTarget<Unknown> for T {}
@@ -6339,125 +6339,125 @@ pub mod check {
         note = "`drops` (reverse `dropped-by`) is allowed for 8 (source, target) pairs, listed in the docs of `xsoar::rels::Drops`; `is-also` and `related-to` link any two types"
     )]
     pub trait DropsTarget<Source> {}
-    impl<T> DropsTarget<t::Account> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Account> for T
     where
-        t::Account: by_source::DropsFromAccount<T>,
+        t::Account: by_source::DropsFromAccount<T::As>,
     {}
-    impl<T> DropsTarget<t::Domain> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Domain> for T
     where
-        t::Domain: by_source::DropsFromDomain<T>,
+        t::Domain: by_source::DropsFromDomain<T::As>,
     {}
-    impl<T> DropsTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> DropsTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::DropsFromDomainGlob<T>,
+        t::DomainGlob: by_source::DropsFromDomainGlob<T::As>,
     {}
-    impl<T> DropsTarget<t::Email> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Email> for T
     where
-        t::Email: by_source::DropsFromEmail<T>,
+        t::Email: by_source::DropsFromEmail<T::As>,
     {}
-    impl<T> DropsTarget<t::File> for T
+    impl<T: by_source::Spelled> DropsTarget<t::File> for T
     where
-        t::File: by_source::DropsFromFile<T>,
+        t::File: by_source::DropsFromFile<T::As>,
     {}
-    impl<T> DropsTarget<t::Host> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Host> for T
     where
-        t::Host: by_source::DropsFromHost<T>,
+        t::Host: by_source::DropsFromHost<T::As>,
     {}
-    impl<T> DropsTarget<t::Ip> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Ip> for T
     where
-        t::Ip: by_source::DropsFromIp<T>,
+        t::Ip: by_source::DropsFromIp<T::As>,
     {}
-    impl<T> DropsTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::DropsFromCidr<T>,
+        t::Cidr: by_source::DropsFromCidr<T::As>,
     {}
-    impl<T> DropsTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::DropsFromIpv6<T>,
+        t::Ipv6: by_source::DropsFromIpv6<T::As>,
     {}
-    impl<T> DropsTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::DropsFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::DropsFromIpv6Cidr<T::As>,
     {}
-    impl<T> DropsTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> DropsTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::DropsFromRegistryKey<T>,
+        t::RegistryKey: by_source::DropsFromRegistryKey<T::As>,
     {}
-    impl<T> DropsTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::DropsFromSsdeep<T>,
+        t::Ssdeep: by_source::DropsFromSsdeep<T::As>,
     {}
-    impl<T> DropsTarget<t::Url> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Url> for T
     where
-        t::Url: by_source::DropsFromUrl<T>,
+        t::Url: by_source::DropsFromUrl<T::As>,
     {}
-    impl<T> DropsTarget<t::Asn> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Asn> for T
     where
-        t::Asn: by_source::DropsFromAsn<T>,
+        t::Asn: by_source::DropsFromAsn<T::As>,
     {}
-    impl<T> DropsTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::DropsFromMutex<T>,
+        t::Mutex: by_source::DropsFromMutex<T::As>,
     {}
-    impl<T> DropsTarget<t::Software> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Software> for T
     where
-        t::Software: by_source::DropsFromSoftware<T>,
+        t::Software: by_source::DropsFromSoftware<T::As>,
     {}
-    impl<T> DropsTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> DropsTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::DropsFromX509Certificate<T>,
+        t::X509Certificate: by_source::DropsFromX509Certificate<T::As>,
     {}
-    impl<T> DropsTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> DropsTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::DropsFromAttackPattern<T>,
+        t::AttackPattern: by_source::DropsFromAttackPattern<T::As>,
     {}
-    impl<T> DropsTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::DropsFromCampaign<T>,
+        t::Campaign: by_source::DropsFromCampaign<T::As>,
     {}
-    impl<T> DropsTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> DropsTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::DropsFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::DropsFromCourseOfAction<T::As>,
     {}
-    impl<T> DropsTarget<t::Identity> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Identity> for T
     where
-        t::Identity: by_source::DropsFromIdentity<T>,
+        t::Identity: by_source::DropsFromIdentity<T::As>,
     {}
-    impl<T> DropsTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::DropsFromInfrastructure<T>,
+        t::Infrastructure: by_source::DropsFromInfrastructure<T::As>,
     {}
-    impl<T> DropsTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> DropsTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::DropsFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::DropsFromIntrusionSet<T::As>,
     {}
-    impl<T> DropsTarget<t::Location> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Location> for T
     where
-        t::Location: by_source::DropsFromLocation<T>,
+        t::Location: by_source::DropsFromLocation<T::As>,
     {}
-    impl<T> DropsTarget<t::Malware> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Malware> for T
     where
-        t::Malware: by_source::DropsFromMalware<T>,
+        t::Malware: by_source::DropsFromMalware<T::As>,
     {}
-    impl<T> DropsTarget<t::Report> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Report> for T
     where
-        t::Report: by_source::DropsFromReport<T>,
+        t::Report: by_source::DropsFromReport<T::As>,
     {}
-    impl<T> DropsTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> DropsTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::DropsFromThreatActor<T>,
+        t::ThreatActor: by_source::DropsFromThreatActor<T::As>,
     {}
-    impl<T> DropsTarget<t::Tool> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Tool> for T
     where
-        t::Tool: by_source::DropsFromTool<T>,
+        t::Tool: by_source::DropsFromTool<T::As>,
     {}
-    impl<T> DropsTarget<t::Cve> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Cve> for T
     where
-        t::Cve: by_source::DropsFromCve<T>,
+        t::Cve: by_source::DropsFromCve<T::As>,
     {}
-    impl<T> DropsTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> DropsTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::DropsFromTactic<T>,
+        t::Tactic: by_source::DropsFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> DropsTarget<S> for Unknown {}
     impl<T> DropsTarget<Unknown> for T {}
@@ -6471,125 +6471,125 @@ pub mod check {
         note = "`duplicate-of` (reverse `duplicate-of`) is allowed for 30 (source, target) pairs, listed in the docs of `xsoar::rels::DuplicateOf`; `is-also` and `related-to` link any two types"
     )]
     pub trait DuplicateOfTarget<Source> {}
-    impl<T> DuplicateOfTarget<t::Account> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Account> for T
     where
-        t::Account: by_source::DuplicateOfFromAccount<T>,
+        t::Account: by_source::DuplicateOfFromAccount<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Domain> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Domain> for T
     where
-        t::Domain: by_source::DuplicateOfFromDomain<T>,
+        t::Domain: by_source::DuplicateOfFromDomain<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::DuplicateOfFromDomainGlob<T>,
+        t::DomainGlob: by_source::DuplicateOfFromDomainGlob<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Email> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Email> for T
     where
-        t::Email: by_source::DuplicateOfFromEmail<T>,
+        t::Email: by_source::DuplicateOfFromEmail<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::File> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::File> for T
     where
-        t::File: by_source::DuplicateOfFromFile<T>,
+        t::File: by_source::DuplicateOfFromFile<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Host> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Host> for T
     where
-        t::Host: by_source::DuplicateOfFromHost<T>,
+        t::Host: by_source::DuplicateOfFromHost<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Ip> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Ip> for T
     where
-        t::Ip: by_source::DuplicateOfFromIp<T>,
+        t::Ip: by_source::DuplicateOfFromIp<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::DuplicateOfFromCidr<T>,
+        t::Cidr: by_source::DuplicateOfFromCidr<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::DuplicateOfFromIpv6<T>,
+        t::Ipv6: by_source::DuplicateOfFromIpv6<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::DuplicateOfFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::DuplicateOfFromIpv6Cidr<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::DuplicateOfFromRegistryKey<T>,
+        t::RegistryKey: by_source::DuplicateOfFromRegistryKey<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::DuplicateOfFromSsdeep<T>,
+        t::Ssdeep: by_source::DuplicateOfFromSsdeep<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Url> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Url> for T
     where
-        t::Url: by_source::DuplicateOfFromUrl<T>,
+        t::Url: by_source::DuplicateOfFromUrl<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Asn> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Asn> for T
     where
-        t::Asn: by_source::DuplicateOfFromAsn<T>,
+        t::Asn: by_source::DuplicateOfFromAsn<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::DuplicateOfFromMutex<T>,
+        t::Mutex: by_source::DuplicateOfFromMutex<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Software> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Software> for T
     where
-        t::Software: by_source::DuplicateOfFromSoftware<T>,
+        t::Software: by_source::DuplicateOfFromSoftware<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::DuplicateOfFromX509Certificate<T>,
+        t::X509Certificate: by_source::DuplicateOfFromX509Certificate<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::DuplicateOfFromAttackPattern<T>,
+        t::AttackPattern: by_source::DuplicateOfFromAttackPattern<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::DuplicateOfFromCampaign<T>,
+        t::Campaign: by_source::DuplicateOfFromCampaign<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::DuplicateOfFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::DuplicateOfFromCourseOfAction<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Identity> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Identity> for T
     where
-        t::Identity: by_source::DuplicateOfFromIdentity<T>,
+        t::Identity: by_source::DuplicateOfFromIdentity<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::DuplicateOfFromInfrastructure<T>,
+        t::Infrastructure: by_source::DuplicateOfFromInfrastructure<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::DuplicateOfFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::DuplicateOfFromIntrusionSet<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Location> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Location> for T
     where
-        t::Location: by_source::DuplicateOfFromLocation<T>,
+        t::Location: by_source::DuplicateOfFromLocation<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Malware> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Malware> for T
     where
-        t::Malware: by_source::DuplicateOfFromMalware<T>,
+        t::Malware: by_source::DuplicateOfFromMalware<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Report> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Report> for T
     where
-        t::Report: by_source::DuplicateOfFromReport<T>,
+        t::Report: by_source::DuplicateOfFromReport<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::DuplicateOfFromThreatActor<T>,
+        t::ThreatActor: by_source::DuplicateOfFromThreatActor<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Tool> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Tool> for T
     where
-        t::Tool: by_source::DuplicateOfFromTool<T>,
+        t::Tool: by_source::DuplicateOfFromTool<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Cve> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Cve> for T
     where
-        t::Cve: by_source::DuplicateOfFromCve<T>,
+        t::Cve: by_source::DuplicateOfFromCve<T::As>,
     {}
-    impl<T> DuplicateOfTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> DuplicateOfTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::DuplicateOfFromTactic<T>,
+        t::Tactic: by_source::DuplicateOfFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> DuplicateOfTarget<S> for Unknown {}
     impl<T> DuplicateOfTarget<Unknown> for T {}
@@ -6603,125 +6603,125 @@ pub mod check {
         note = "`embedded-in` (reverse `embeds`) is allowed for 7 (source, target) pairs, listed in the docs of `xsoar::rels::EmbeddedIn`; `is-also` and `related-to` link any two types"
     )]
     pub trait EmbeddedInTarget<Source> {}
-    impl<T> EmbeddedInTarget<t::Account> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Account> for T
     where
-        t::Account: by_source::EmbeddedInFromAccount<T>,
+        t::Account: by_source::EmbeddedInFromAccount<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Domain> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Domain> for T
     where
-        t::Domain: by_source::EmbeddedInFromDomain<T>,
+        t::Domain: by_source::EmbeddedInFromDomain<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::EmbeddedInFromDomainGlob<T>,
+        t::DomainGlob: by_source::EmbeddedInFromDomainGlob<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Email> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Email> for T
     where
-        t::Email: by_source::EmbeddedInFromEmail<T>,
+        t::Email: by_source::EmbeddedInFromEmail<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::File> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::File> for T
     where
-        t::File: by_source::EmbeddedInFromFile<T>,
+        t::File: by_source::EmbeddedInFromFile<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Host> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Host> for T
     where
-        t::Host: by_source::EmbeddedInFromHost<T>,
+        t::Host: by_source::EmbeddedInFromHost<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Ip> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Ip> for T
     where
-        t::Ip: by_source::EmbeddedInFromIp<T>,
+        t::Ip: by_source::EmbeddedInFromIp<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::EmbeddedInFromCidr<T>,
+        t::Cidr: by_source::EmbeddedInFromCidr<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::EmbeddedInFromIpv6<T>,
+        t::Ipv6: by_source::EmbeddedInFromIpv6<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::EmbeddedInFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::EmbeddedInFromIpv6Cidr<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::EmbeddedInFromRegistryKey<T>,
+        t::RegistryKey: by_source::EmbeddedInFromRegistryKey<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::EmbeddedInFromSsdeep<T>,
+        t::Ssdeep: by_source::EmbeddedInFromSsdeep<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Url> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Url> for T
     where
-        t::Url: by_source::EmbeddedInFromUrl<T>,
+        t::Url: by_source::EmbeddedInFromUrl<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Asn> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Asn> for T
     where
-        t::Asn: by_source::EmbeddedInFromAsn<T>,
+        t::Asn: by_source::EmbeddedInFromAsn<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::EmbeddedInFromMutex<T>,
+        t::Mutex: by_source::EmbeddedInFromMutex<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Software> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Software> for T
     where
-        t::Software: by_source::EmbeddedInFromSoftware<T>,
+        t::Software: by_source::EmbeddedInFromSoftware<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::EmbeddedInFromX509Certificate<T>,
+        t::X509Certificate: by_source::EmbeddedInFromX509Certificate<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::EmbeddedInFromAttackPattern<T>,
+        t::AttackPattern: by_source::EmbeddedInFromAttackPattern<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::EmbeddedInFromCampaign<T>,
+        t::Campaign: by_source::EmbeddedInFromCampaign<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::EmbeddedInFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::EmbeddedInFromCourseOfAction<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Identity> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Identity> for T
     where
-        t::Identity: by_source::EmbeddedInFromIdentity<T>,
+        t::Identity: by_source::EmbeddedInFromIdentity<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::EmbeddedInFromInfrastructure<T>,
+        t::Infrastructure: by_source::EmbeddedInFromInfrastructure<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::EmbeddedInFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::EmbeddedInFromIntrusionSet<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Location> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Location> for T
     where
-        t::Location: by_source::EmbeddedInFromLocation<T>,
+        t::Location: by_source::EmbeddedInFromLocation<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Malware> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Malware> for T
     where
-        t::Malware: by_source::EmbeddedInFromMalware<T>,
+        t::Malware: by_source::EmbeddedInFromMalware<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Report> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Report> for T
     where
-        t::Report: by_source::EmbeddedInFromReport<T>,
+        t::Report: by_source::EmbeddedInFromReport<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::EmbeddedInFromThreatActor<T>,
+        t::ThreatActor: by_source::EmbeddedInFromThreatActor<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Tool> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Tool> for T
     where
-        t::Tool: by_source::EmbeddedInFromTool<T>,
+        t::Tool: by_source::EmbeddedInFromTool<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Cve> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Cve> for T
     where
-        t::Cve: by_source::EmbeddedInFromCve<T>,
+        t::Cve: by_source::EmbeddedInFromCve<T::As>,
     {}
-    impl<T> EmbeddedInTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> EmbeddedInTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::EmbeddedInFromTactic<T>,
+        t::Tactic: by_source::EmbeddedInFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> EmbeddedInTarget<S> for Unknown {}
     impl<T> EmbeddedInTarget<Unknown> for T {}
@@ -6735,125 +6735,125 @@ pub mod check {
         note = "`embeds` (reverse `embedded-on`) is allowed for 7 (source, target) pairs, listed in the docs of `xsoar::rels::Embeds`; `is-also` and `related-to` link any two types"
     )]
     pub trait EmbedsTarget<Source> {}
-    impl<T> EmbedsTarget<t::Account> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Account> for T
     where
-        t::Account: by_source::EmbedsFromAccount<T>,
+        t::Account: by_source::EmbedsFromAccount<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Domain> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Domain> for T
     where
-        t::Domain: by_source::EmbedsFromDomain<T>,
+        t::Domain: by_source::EmbedsFromDomain<T::As>,
     {}
-    impl<T> EmbedsTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::EmbedsFromDomainGlob<T>,
+        t::DomainGlob: by_source::EmbedsFromDomainGlob<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Email> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Email> for T
     where
-        t::Email: by_source::EmbedsFromEmail<T>,
+        t::Email: by_source::EmbedsFromEmail<T::As>,
     {}
-    impl<T> EmbedsTarget<t::File> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::File> for T
     where
-        t::File: by_source::EmbedsFromFile<T>,
+        t::File: by_source::EmbedsFromFile<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Host> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Host> for T
     where
-        t::Host: by_source::EmbedsFromHost<T>,
+        t::Host: by_source::EmbedsFromHost<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Ip> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Ip> for T
     where
-        t::Ip: by_source::EmbedsFromIp<T>,
+        t::Ip: by_source::EmbedsFromIp<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::EmbedsFromCidr<T>,
+        t::Cidr: by_source::EmbedsFromCidr<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::EmbedsFromIpv6<T>,
+        t::Ipv6: by_source::EmbedsFromIpv6<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::EmbedsFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::EmbedsFromIpv6Cidr<T::As>,
     {}
-    impl<T> EmbedsTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::EmbedsFromRegistryKey<T>,
+        t::RegistryKey: by_source::EmbedsFromRegistryKey<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::EmbedsFromSsdeep<T>,
+        t::Ssdeep: by_source::EmbedsFromSsdeep<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Url> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Url> for T
     where
-        t::Url: by_source::EmbedsFromUrl<T>,
+        t::Url: by_source::EmbedsFromUrl<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Asn> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Asn> for T
     where
-        t::Asn: by_source::EmbedsFromAsn<T>,
+        t::Asn: by_source::EmbedsFromAsn<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::EmbedsFromMutex<T>,
+        t::Mutex: by_source::EmbedsFromMutex<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Software> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Software> for T
     where
-        t::Software: by_source::EmbedsFromSoftware<T>,
+        t::Software: by_source::EmbedsFromSoftware<T::As>,
     {}
-    impl<T> EmbedsTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::EmbedsFromX509Certificate<T>,
+        t::X509Certificate: by_source::EmbedsFromX509Certificate<T::As>,
     {}
-    impl<T> EmbedsTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::EmbedsFromAttackPattern<T>,
+        t::AttackPattern: by_source::EmbedsFromAttackPattern<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::EmbedsFromCampaign<T>,
+        t::Campaign: by_source::EmbedsFromCampaign<T::As>,
     {}
-    impl<T> EmbedsTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::EmbedsFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::EmbedsFromCourseOfAction<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Identity> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Identity> for T
     where
-        t::Identity: by_source::EmbedsFromIdentity<T>,
+        t::Identity: by_source::EmbedsFromIdentity<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::EmbedsFromInfrastructure<T>,
+        t::Infrastructure: by_source::EmbedsFromInfrastructure<T::As>,
     {}
-    impl<T> EmbedsTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::EmbedsFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::EmbedsFromIntrusionSet<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Location> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Location> for T
     where
-        t::Location: by_source::EmbedsFromLocation<T>,
+        t::Location: by_source::EmbedsFromLocation<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Malware> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Malware> for T
     where
-        t::Malware: by_source::EmbedsFromMalware<T>,
+        t::Malware: by_source::EmbedsFromMalware<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Report> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Report> for T
     where
-        t::Report: by_source::EmbedsFromReport<T>,
+        t::Report: by_source::EmbedsFromReport<T::As>,
     {}
-    impl<T> EmbedsTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::EmbedsFromThreatActor<T>,
+        t::ThreatActor: by_source::EmbedsFromThreatActor<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Tool> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Tool> for T
     where
-        t::Tool: by_source::EmbedsFromTool<T>,
+        t::Tool: by_source::EmbedsFromTool<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Cve> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Cve> for T
     where
-        t::Cve: by_source::EmbedsFromCve<T>,
+        t::Cve: by_source::EmbedsFromCve<T::As>,
     {}
-    impl<T> EmbedsTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> EmbedsTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::EmbedsFromTactic<T>,
+        t::Tactic: by_source::EmbedsFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> EmbedsTarget<S> for Unknown {}
     impl<T> EmbedsTarget<Unknown> for T {}
@@ -6867,125 +6867,125 @@ pub mod check {
         note = "`executed` (reverse `executed-by`) is allowed for 5 (source, target) pairs, listed in the docs of `xsoar::rels::Executed`; `is-also` and `related-to` link any two types"
     )]
     pub trait ExecutedTarget<Source> {}
-    impl<T> ExecutedTarget<t::Account> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Account> for T
     where
-        t::Account: by_source::ExecutedFromAccount<T>,
+        t::Account: by_source::ExecutedFromAccount<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Domain> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Domain> for T
     where
-        t::Domain: by_source::ExecutedFromDomain<T>,
+        t::Domain: by_source::ExecutedFromDomain<T::As>,
     {}
-    impl<T> ExecutedTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::ExecutedFromDomainGlob<T>,
+        t::DomainGlob: by_source::ExecutedFromDomainGlob<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Email> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Email> for T
     where
-        t::Email: by_source::ExecutedFromEmail<T>,
+        t::Email: by_source::ExecutedFromEmail<T::As>,
     {}
-    impl<T> ExecutedTarget<t::File> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::File> for T
     where
-        t::File: by_source::ExecutedFromFile<T>,
+        t::File: by_source::ExecutedFromFile<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Host> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Host> for T
     where
-        t::Host: by_source::ExecutedFromHost<T>,
+        t::Host: by_source::ExecutedFromHost<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Ip> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Ip> for T
     where
-        t::Ip: by_source::ExecutedFromIp<T>,
+        t::Ip: by_source::ExecutedFromIp<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::ExecutedFromCidr<T>,
+        t::Cidr: by_source::ExecutedFromCidr<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::ExecutedFromIpv6<T>,
+        t::Ipv6: by_source::ExecutedFromIpv6<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::ExecutedFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::ExecutedFromIpv6Cidr<T::As>,
     {}
-    impl<T> ExecutedTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::ExecutedFromRegistryKey<T>,
+        t::RegistryKey: by_source::ExecutedFromRegistryKey<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::ExecutedFromSsdeep<T>,
+        t::Ssdeep: by_source::ExecutedFromSsdeep<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Url> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Url> for T
     where
-        t::Url: by_source::ExecutedFromUrl<T>,
+        t::Url: by_source::ExecutedFromUrl<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Asn> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Asn> for T
     where
-        t::Asn: by_source::ExecutedFromAsn<T>,
+        t::Asn: by_source::ExecutedFromAsn<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::ExecutedFromMutex<T>,
+        t::Mutex: by_source::ExecutedFromMutex<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Software> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Software> for T
     where
-        t::Software: by_source::ExecutedFromSoftware<T>,
+        t::Software: by_source::ExecutedFromSoftware<T::As>,
     {}
-    impl<T> ExecutedTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::ExecutedFromX509Certificate<T>,
+        t::X509Certificate: by_source::ExecutedFromX509Certificate<T::As>,
     {}
-    impl<T> ExecutedTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::ExecutedFromAttackPattern<T>,
+        t::AttackPattern: by_source::ExecutedFromAttackPattern<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::ExecutedFromCampaign<T>,
+        t::Campaign: by_source::ExecutedFromCampaign<T::As>,
     {}
-    impl<T> ExecutedTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::ExecutedFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::ExecutedFromCourseOfAction<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Identity> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Identity> for T
     where
-        t::Identity: by_source::ExecutedFromIdentity<T>,
+        t::Identity: by_source::ExecutedFromIdentity<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::ExecutedFromInfrastructure<T>,
+        t::Infrastructure: by_source::ExecutedFromInfrastructure<T::As>,
     {}
-    impl<T> ExecutedTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::ExecutedFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::ExecutedFromIntrusionSet<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Location> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Location> for T
     where
-        t::Location: by_source::ExecutedFromLocation<T>,
+        t::Location: by_source::ExecutedFromLocation<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Malware> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Malware> for T
     where
-        t::Malware: by_source::ExecutedFromMalware<T>,
+        t::Malware: by_source::ExecutedFromMalware<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Report> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Report> for T
     where
-        t::Report: by_source::ExecutedFromReport<T>,
+        t::Report: by_source::ExecutedFromReport<T::As>,
     {}
-    impl<T> ExecutedTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::ExecutedFromThreatActor<T>,
+        t::ThreatActor: by_source::ExecutedFromThreatActor<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Tool> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Tool> for T
     where
-        t::Tool: by_source::ExecutedFromTool<T>,
+        t::Tool: by_source::ExecutedFromTool<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Cve> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Cve> for T
     where
-        t::Cve: by_source::ExecutedFromCve<T>,
+        t::Cve: by_source::ExecutedFromCve<T::As>,
     {}
-    impl<T> ExecutedTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> ExecutedTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::ExecutedFromTactic<T>,
+        t::Tactic: by_source::ExecutedFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> ExecutedTarget<S> for Unknown {}
     impl<T> ExecutedTarget<Unknown> for T {}
@@ -6999,125 +6999,125 @@ pub mod check {
         note = "`executed-by` (reverse `executes`) is allowed for 5 (source, target) pairs, listed in the docs of `xsoar::rels::ExecutedBy`; `is-also` and `related-to` link any two types"
     )]
     pub trait ExecutedByTarget<Source> {}
-    impl<T> ExecutedByTarget<t::Account> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Account> for T
     where
-        t::Account: by_source::ExecutedByFromAccount<T>,
+        t::Account: by_source::ExecutedByFromAccount<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Domain> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Domain> for T
     where
-        t::Domain: by_source::ExecutedByFromDomain<T>,
+        t::Domain: by_source::ExecutedByFromDomain<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::ExecutedByFromDomainGlob<T>,
+        t::DomainGlob: by_source::ExecutedByFromDomainGlob<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Email> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Email> for T
     where
-        t::Email: by_source::ExecutedByFromEmail<T>,
+        t::Email: by_source::ExecutedByFromEmail<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::File> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::File> for T
     where
-        t::File: by_source::ExecutedByFromFile<T>,
+        t::File: by_source::ExecutedByFromFile<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Host> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Host> for T
     where
-        t::Host: by_source::ExecutedByFromHost<T>,
+        t::Host: by_source::ExecutedByFromHost<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Ip> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Ip> for T
     where
-        t::Ip: by_source::ExecutedByFromIp<T>,
+        t::Ip: by_source::ExecutedByFromIp<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::ExecutedByFromCidr<T>,
+        t::Cidr: by_source::ExecutedByFromCidr<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::ExecutedByFromIpv6<T>,
+        t::Ipv6: by_source::ExecutedByFromIpv6<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::ExecutedByFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::ExecutedByFromIpv6Cidr<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::ExecutedByFromRegistryKey<T>,
+        t::RegistryKey: by_source::ExecutedByFromRegistryKey<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::ExecutedByFromSsdeep<T>,
+        t::Ssdeep: by_source::ExecutedByFromSsdeep<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Url> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Url> for T
     where
-        t::Url: by_source::ExecutedByFromUrl<T>,
+        t::Url: by_source::ExecutedByFromUrl<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Asn> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Asn> for T
     where
-        t::Asn: by_source::ExecutedByFromAsn<T>,
+        t::Asn: by_source::ExecutedByFromAsn<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::ExecutedByFromMutex<T>,
+        t::Mutex: by_source::ExecutedByFromMutex<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Software> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Software> for T
     where
-        t::Software: by_source::ExecutedByFromSoftware<T>,
+        t::Software: by_source::ExecutedByFromSoftware<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::ExecutedByFromX509Certificate<T>,
+        t::X509Certificate: by_source::ExecutedByFromX509Certificate<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::ExecutedByFromAttackPattern<T>,
+        t::AttackPattern: by_source::ExecutedByFromAttackPattern<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::ExecutedByFromCampaign<T>,
+        t::Campaign: by_source::ExecutedByFromCampaign<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::ExecutedByFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::ExecutedByFromCourseOfAction<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Identity> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Identity> for T
     where
-        t::Identity: by_source::ExecutedByFromIdentity<T>,
+        t::Identity: by_source::ExecutedByFromIdentity<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::ExecutedByFromInfrastructure<T>,
+        t::Infrastructure: by_source::ExecutedByFromInfrastructure<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::ExecutedByFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::ExecutedByFromIntrusionSet<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Location> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Location> for T
     where
-        t::Location: by_source::ExecutedByFromLocation<T>,
+        t::Location: by_source::ExecutedByFromLocation<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Malware> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Malware> for T
     where
-        t::Malware: by_source::ExecutedByFromMalware<T>,
+        t::Malware: by_source::ExecutedByFromMalware<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Report> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Report> for T
     where
-        t::Report: by_source::ExecutedByFromReport<T>,
+        t::Report: by_source::ExecutedByFromReport<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::ExecutedByFromThreatActor<T>,
+        t::ThreatActor: by_source::ExecutedByFromThreatActor<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Tool> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Tool> for T
     where
-        t::Tool: by_source::ExecutedByFromTool<T>,
+        t::Tool: by_source::ExecutedByFromTool<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Cve> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Cve> for T
     where
-        t::Cve: by_source::ExecutedByFromCve<T>,
+        t::Cve: by_source::ExecutedByFromCve<T::As>,
     {}
-    impl<T> ExecutedByTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> ExecutedByTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::ExecutedByFromTactic<T>,
+        t::Tactic: by_source::ExecutedByFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> ExecutedByTarget<S> for Unknown {}
     impl<T> ExecutedByTarget<Unknown> for T {}
@@ -7131,125 +7131,125 @@ pub mod check {
         note = "`exfiltrates-to` (reverse `exfiltrated-from`) is allowed for 18 (source, target) pairs, listed in the docs of `xsoar::rels::ExfiltratesTo`; `is-also` and `related-to` link any two types"
     )]
     pub trait ExfiltratesToTarget<Source> {}
-    impl<T> ExfiltratesToTarget<t::Account> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Account> for T
     where
-        t::Account: by_source::ExfiltratesToFromAccount<T>,
+        t::Account: by_source::ExfiltratesToFromAccount<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Domain> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Domain> for T
     where
-        t::Domain: by_source::ExfiltratesToFromDomain<T>,
+        t::Domain: by_source::ExfiltratesToFromDomain<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::ExfiltratesToFromDomainGlob<T>,
+        t::DomainGlob: by_source::ExfiltratesToFromDomainGlob<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Email> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Email> for T
     where
-        t::Email: by_source::ExfiltratesToFromEmail<T>,
+        t::Email: by_source::ExfiltratesToFromEmail<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::File> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::File> for T
     where
-        t::File: by_source::ExfiltratesToFromFile<T>,
+        t::File: by_source::ExfiltratesToFromFile<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Host> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Host> for T
     where
-        t::Host: by_source::ExfiltratesToFromHost<T>,
+        t::Host: by_source::ExfiltratesToFromHost<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Ip> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Ip> for T
     where
-        t::Ip: by_source::ExfiltratesToFromIp<T>,
+        t::Ip: by_source::ExfiltratesToFromIp<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::ExfiltratesToFromCidr<T>,
+        t::Cidr: by_source::ExfiltratesToFromCidr<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::ExfiltratesToFromIpv6<T>,
+        t::Ipv6: by_source::ExfiltratesToFromIpv6<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::ExfiltratesToFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::ExfiltratesToFromIpv6Cidr<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::ExfiltratesToFromRegistryKey<T>,
+        t::RegistryKey: by_source::ExfiltratesToFromRegistryKey<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::ExfiltratesToFromSsdeep<T>,
+        t::Ssdeep: by_source::ExfiltratesToFromSsdeep<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Url> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Url> for T
     where
-        t::Url: by_source::ExfiltratesToFromUrl<T>,
+        t::Url: by_source::ExfiltratesToFromUrl<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Asn> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Asn> for T
     where
-        t::Asn: by_source::ExfiltratesToFromAsn<T>,
+        t::Asn: by_source::ExfiltratesToFromAsn<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::ExfiltratesToFromMutex<T>,
+        t::Mutex: by_source::ExfiltratesToFromMutex<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Software> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Software> for T
     where
-        t::Software: by_source::ExfiltratesToFromSoftware<T>,
+        t::Software: by_source::ExfiltratesToFromSoftware<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::ExfiltratesToFromX509Certificate<T>,
+        t::X509Certificate: by_source::ExfiltratesToFromX509Certificate<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::ExfiltratesToFromAttackPattern<T>,
+        t::AttackPattern: by_source::ExfiltratesToFromAttackPattern<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::ExfiltratesToFromCampaign<T>,
+        t::Campaign: by_source::ExfiltratesToFromCampaign<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::ExfiltratesToFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::ExfiltratesToFromCourseOfAction<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Identity> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Identity> for T
     where
-        t::Identity: by_source::ExfiltratesToFromIdentity<T>,
+        t::Identity: by_source::ExfiltratesToFromIdentity<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::ExfiltratesToFromInfrastructure<T>,
+        t::Infrastructure: by_source::ExfiltratesToFromInfrastructure<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::ExfiltratesToFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::ExfiltratesToFromIntrusionSet<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Location> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Location> for T
     where
-        t::Location: by_source::ExfiltratesToFromLocation<T>,
+        t::Location: by_source::ExfiltratesToFromLocation<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Malware> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Malware> for T
     where
-        t::Malware: by_source::ExfiltratesToFromMalware<T>,
+        t::Malware: by_source::ExfiltratesToFromMalware<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Report> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Report> for T
     where
-        t::Report: by_source::ExfiltratesToFromReport<T>,
+        t::Report: by_source::ExfiltratesToFromReport<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::ExfiltratesToFromThreatActor<T>,
+        t::ThreatActor: by_source::ExfiltratesToFromThreatActor<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Tool> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Tool> for T
     where
-        t::Tool: by_source::ExfiltratesToFromTool<T>,
+        t::Tool: by_source::ExfiltratesToFromTool<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Cve> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Cve> for T
     where
-        t::Cve: by_source::ExfiltratesToFromCve<T>,
+        t::Cve: by_source::ExfiltratesToFromCve<T::As>,
     {}
-    impl<T> ExfiltratesToTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> ExfiltratesToTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::ExfiltratesToFromTactic<T>,
+        t::Tactic: by_source::ExfiltratesToFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> ExfiltratesToTarget<S> for Unknown {}
     impl<T> ExfiltratesToTarget<Unknown> for T {}
@@ -7263,125 +7263,125 @@ pub mod check {
         note = "`exploits` (reverse `exploited-by`) is allowed for 7 (source, target) pairs, listed in the docs of `xsoar::rels::Exploits`; `is-also` and `related-to` link any two types"
     )]
     pub trait ExploitsTarget<Source> {}
-    impl<T> ExploitsTarget<t::Account> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Account> for T
     where
-        t::Account: by_source::ExploitsFromAccount<T>,
+        t::Account: by_source::ExploitsFromAccount<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Domain> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Domain> for T
     where
-        t::Domain: by_source::ExploitsFromDomain<T>,
+        t::Domain: by_source::ExploitsFromDomain<T::As>,
     {}
-    impl<T> ExploitsTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::ExploitsFromDomainGlob<T>,
+        t::DomainGlob: by_source::ExploitsFromDomainGlob<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Email> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Email> for T
     where
-        t::Email: by_source::ExploitsFromEmail<T>,
+        t::Email: by_source::ExploitsFromEmail<T::As>,
     {}
-    impl<T> ExploitsTarget<t::File> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::File> for T
     where
-        t::File: by_source::ExploitsFromFile<T>,
+        t::File: by_source::ExploitsFromFile<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Host> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Host> for T
     where
-        t::Host: by_source::ExploitsFromHost<T>,
+        t::Host: by_source::ExploitsFromHost<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Ip> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Ip> for T
     where
-        t::Ip: by_source::ExploitsFromIp<T>,
+        t::Ip: by_source::ExploitsFromIp<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::ExploitsFromCidr<T>,
+        t::Cidr: by_source::ExploitsFromCidr<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::ExploitsFromIpv6<T>,
+        t::Ipv6: by_source::ExploitsFromIpv6<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::ExploitsFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::ExploitsFromIpv6Cidr<T::As>,
     {}
-    impl<T> ExploitsTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::ExploitsFromRegistryKey<T>,
+        t::RegistryKey: by_source::ExploitsFromRegistryKey<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::ExploitsFromSsdeep<T>,
+        t::Ssdeep: by_source::ExploitsFromSsdeep<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Url> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Url> for T
     where
-        t::Url: by_source::ExploitsFromUrl<T>,
+        t::Url: by_source::ExploitsFromUrl<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Asn> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Asn> for T
     where
-        t::Asn: by_source::ExploitsFromAsn<T>,
+        t::Asn: by_source::ExploitsFromAsn<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::ExploitsFromMutex<T>,
+        t::Mutex: by_source::ExploitsFromMutex<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Software> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Software> for T
     where
-        t::Software: by_source::ExploitsFromSoftware<T>,
+        t::Software: by_source::ExploitsFromSoftware<T::As>,
     {}
-    impl<T> ExploitsTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::ExploitsFromX509Certificate<T>,
+        t::X509Certificate: by_source::ExploitsFromX509Certificate<T::As>,
     {}
-    impl<T> ExploitsTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::ExploitsFromAttackPattern<T>,
+        t::AttackPattern: by_source::ExploitsFromAttackPattern<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::ExploitsFromCampaign<T>,
+        t::Campaign: by_source::ExploitsFromCampaign<T::As>,
     {}
-    impl<T> ExploitsTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::ExploitsFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::ExploitsFromCourseOfAction<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Identity> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Identity> for T
     where
-        t::Identity: by_source::ExploitsFromIdentity<T>,
+        t::Identity: by_source::ExploitsFromIdentity<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::ExploitsFromInfrastructure<T>,
+        t::Infrastructure: by_source::ExploitsFromInfrastructure<T::As>,
     {}
-    impl<T> ExploitsTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::ExploitsFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::ExploitsFromIntrusionSet<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Location> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Location> for T
     where
-        t::Location: by_source::ExploitsFromLocation<T>,
+        t::Location: by_source::ExploitsFromLocation<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Malware> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Malware> for T
     where
-        t::Malware: by_source::ExploitsFromMalware<T>,
+        t::Malware: by_source::ExploitsFromMalware<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Report> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Report> for T
     where
-        t::Report: by_source::ExploitsFromReport<T>,
+        t::Report: by_source::ExploitsFromReport<T::As>,
     {}
-    impl<T> ExploitsTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::ExploitsFromThreatActor<T>,
+        t::ThreatActor: by_source::ExploitsFromThreatActor<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Tool> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Tool> for T
     where
-        t::Tool: by_source::ExploitsFromTool<T>,
+        t::Tool: by_source::ExploitsFromTool<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Cve> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Cve> for T
     where
-        t::Cve: by_source::ExploitsFromCve<T>,
+        t::Cve: by_source::ExploitsFromCve<T::As>,
     {}
-    impl<T> ExploitsTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> ExploitsTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::ExploitsFromTactic<T>,
+        t::Tactic: by_source::ExploitsFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> ExploitsTarget<S> for Unknown {}
     impl<T> ExploitsTarget<Unknown> for T {}
@@ -7395,125 +7395,125 @@ pub mod check {
         note = "`has` (reverse `seen-on`) is allowed for 14 (source, target) pairs, listed in the docs of `xsoar::rels::Has`; `is-also` and `related-to` link any two types"
     )]
     pub trait HasTarget<Source> {}
-    impl<T> HasTarget<t::Account> for T
+    impl<T: by_source::Spelled> HasTarget<t::Account> for T
     where
-        t::Account: by_source::HasFromAccount<T>,
+        t::Account: by_source::HasFromAccount<T::As>,
     {}
-    impl<T> HasTarget<t::Domain> for T
+    impl<T: by_source::Spelled> HasTarget<t::Domain> for T
     where
-        t::Domain: by_source::HasFromDomain<T>,
+        t::Domain: by_source::HasFromDomain<T::As>,
     {}
-    impl<T> HasTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> HasTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::HasFromDomainGlob<T>,
+        t::DomainGlob: by_source::HasFromDomainGlob<T::As>,
     {}
-    impl<T> HasTarget<t::Email> for T
+    impl<T: by_source::Spelled> HasTarget<t::Email> for T
     where
-        t::Email: by_source::HasFromEmail<T>,
+        t::Email: by_source::HasFromEmail<T::As>,
     {}
-    impl<T> HasTarget<t::File> for T
+    impl<T: by_source::Spelled> HasTarget<t::File> for T
     where
-        t::File: by_source::HasFromFile<T>,
+        t::File: by_source::HasFromFile<T::As>,
     {}
-    impl<T> HasTarget<t::Host> for T
+    impl<T: by_source::Spelled> HasTarget<t::Host> for T
     where
-        t::Host: by_source::HasFromHost<T>,
+        t::Host: by_source::HasFromHost<T::As>,
     {}
-    impl<T> HasTarget<t::Ip> for T
+    impl<T: by_source::Spelled> HasTarget<t::Ip> for T
     where
-        t::Ip: by_source::HasFromIp<T>,
+        t::Ip: by_source::HasFromIp<T::As>,
     {}
-    impl<T> HasTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> HasTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::HasFromCidr<T>,
+        t::Cidr: by_source::HasFromCidr<T::As>,
     {}
-    impl<T> HasTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> HasTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::HasFromIpv6<T>,
+        t::Ipv6: by_source::HasFromIpv6<T::As>,
     {}
-    impl<T> HasTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> HasTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::HasFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::HasFromIpv6Cidr<T::As>,
     {}
-    impl<T> HasTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> HasTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::HasFromRegistryKey<T>,
+        t::RegistryKey: by_source::HasFromRegistryKey<T::As>,
     {}
-    impl<T> HasTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> HasTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::HasFromSsdeep<T>,
+        t::Ssdeep: by_source::HasFromSsdeep<T::As>,
     {}
-    impl<T> HasTarget<t::Url> for T
+    impl<T: by_source::Spelled> HasTarget<t::Url> for T
     where
-        t::Url: by_source::HasFromUrl<T>,
+        t::Url: by_source::HasFromUrl<T::As>,
     {}
-    impl<T> HasTarget<t::Asn> for T
+    impl<T: by_source::Spelled> HasTarget<t::Asn> for T
     where
-        t::Asn: by_source::HasFromAsn<T>,
+        t::Asn: by_source::HasFromAsn<T::As>,
     {}
-    impl<T> HasTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> HasTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::HasFromMutex<T>,
+        t::Mutex: by_source::HasFromMutex<T::As>,
     {}
-    impl<T> HasTarget<t::Software> for T
+    impl<T: by_source::Spelled> HasTarget<t::Software> for T
     where
-        t::Software: by_source::HasFromSoftware<T>,
+        t::Software: by_source::HasFromSoftware<T::As>,
     {}
-    impl<T> HasTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> HasTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::HasFromX509Certificate<T>,
+        t::X509Certificate: by_source::HasFromX509Certificate<T::As>,
     {}
-    impl<T> HasTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> HasTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::HasFromAttackPattern<T>,
+        t::AttackPattern: by_source::HasFromAttackPattern<T::As>,
     {}
-    impl<T> HasTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> HasTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::HasFromCampaign<T>,
+        t::Campaign: by_source::HasFromCampaign<T::As>,
     {}
-    impl<T> HasTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> HasTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::HasFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::HasFromCourseOfAction<T::As>,
     {}
-    impl<T> HasTarget<t::Identity> for T
+    impl<T: by_source::Spelled> HasTarget<t::Identity> for T
     where
-        t::Identity: by_source::HasFromIdentity<T>,
+        t::Identity: by_source::HasFromIdentity<T::As>,
     {}
-    impl<T> HasTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> HasTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::HasFromInfrastructure<T>,
+        t::Infrastructure: by_source::HasFromInfrastructure<T::As>,
     {}
-    impl<T> HasTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> HasTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::HasFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::HasFromIntrusionSet<T::As>,
     {}
-    impl<T> HasTarget<t::Location> for T
+    impl<T: by_source::Spelled> HasTarget<t::Location> for T
     where
-        t::Location: by_source::HasFromLocation<T>,
+        t::Location: by_source::HasFromLocation<T::As>,
     {}
-    impl<T> HasTarget<t::Malware> for T
+    impl<T: by_source::Spelled> HasTarget<t::Malware> for T
     where
-        t::Malware: by_source::HasFromMalware<T>,
+        t::Malware: by_source::HasFromMalware<T::As>,
     {}
-    impl<T> HasTarget<t::Report> for T
+    impl<T: by_source::Spelled> HasTarget<t::Report> for T
     where
-        t::Report: by_source::HasFromReport<T>,
+        t::Report: by_source::HasFromReport<T::As>,
     {}
-    impl<T> HasTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> HasTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::HasFromThreatActor<T>,
+        t::ThreatActor: by_source::HasFromThreatActor<T::As>,
     {}
-    impl<T> HasTarget<t::Tool> for T
+    impl<T: by_source::Spelled> HasTarget<t::Tool> for T
     where
-        t::Tool: by_source::HasFromTool<T>,
+        t::Tool: by_source::HasFromTool<T::As>,
     {}
-    impl<T> HasTarget<t::Cve> for T
+    impl<T: by_source::Spelled> HasTarget<t::Cve> for T
     where
-        t::Cve: by_source::HasFromCve<T>,
+        t::Cve: by_source::HasFromCve<T::As>,
     {}
-    impl<T> HasTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> HasTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::HasFromTactic<T>,
+        t::Tactic: by_source::HasFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> HasTarget<S> for Unknown {}
     impl<T> HasTarget<Unknown> for T {}
@@ -7527,125 +7527,125 @@ pub mod check {
         note = "`hosted-on` (reverse `hosts`) is allowed for 45 (source, target) pairs, listed in the docs of `xsoar::rels::HostedOn`; `is-also` and `related-to` link any two types"
     )]
     pub trait HostedOnTarget<Source> {}
-    impl<T> HostedOnTarget<t::Account> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Account> for T
     where
-        t::Account: by_source::HostedOnFromAccount<T>,
+        t::Account: by_source::HostedOnFromAccount<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Domain> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Domain> for T
     where
-        t::Domain: by_source::HostedOnFromDomain<T>,
+        t::Domain: by_source::HostedOnFromDomain<T::As>,
     {}
-    impl<T> HostedOnTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::HostedOnFromDomainGlob<T>,
+        t::DomainGlob: by_source::HostedOnFromDomainGlob<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Email> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Email> for T
     where
-        t::Email: by_source::HostedOnFromEmail<T>,
+        t::Email: by_source::HostedOnFromEmail<T::As>,
     {}
-    impl<T> HostedOnTarget<t::File> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::File> for T
     where
-        t::File: by_source::HostedOnFromFile<T>,
+        t::File: by_source::HostedOnFromFile<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Host> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Host> for T
     where
-        t::Host: by_source::HostedOnFromHost<T>,
+        t::Host: by_source::HostedOnFromHost<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Ip> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Ip> for T
     where
-        t::Ip: by_source::HostedOnFromIp<T>,
+        t::Ip: by_source::HostedOnFromIp<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::HostedOnFromCidr<T>,
+        t::Cidr: by_source::HostedOnFromCidr<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::HostedOnFromIpv6<T>,
+        t::Ipv6: by_source::HostedOnFromIpv6<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::HostedOnFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::HostedOnFromIpv6Cidr<T::As>,
     {}
-    impl<T> HostedOnTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::HostedOnFromRegistryKey<T>,
+        t::RegistryKey: by_source::HostedOnFromRegistryKey<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::HostedOnFromSsdeep<T>,
+        t::Ssdeep: by_source::HostedOnFromSsdeep<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Url> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Url> for T
     where
-        t::Url: by_source::HostedOnFromUrl<T>,
+        t::Url: by_source::HostedOnFromUrl<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Asn> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Asn> for T
     where
-        t::Asn: by_source::HostedOnFromAsn<T>,
+        t::Asn: by_source::HostedOnFromAsn<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::HostedOnFromMutex<T>,
+        t::Mutex: by_source::HostedOnFromMutex<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Software> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Software> for T
     where
-        t::Software: by_source::HostedOnFromSoftware<T>,
+        t::Software: by_source::HostedOnFromSoftware<T::As>,
     {}
-    impl<T> HostedOnTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::HostedOnFromX509Certificate<T>,
+        t::X509Certificate: by_source::HostedOnFromX509Certificate<T::As>,
     {}
-    impl<T> HostedOnTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::HostedOnFromAttackPattern<T>,
+        t::AttackPattern: by_source::HostedOnFromAttackPattern<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::HostedOnFromCampaign<T>,
+        t::Campaign: by_source::HostedOnFromCampaign<T::As>,
     {}
-    impl<T> HostedOnTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::HostedOnFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::HostedOnFromCourseOfAction<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Identity> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Identity> for T
     where
-        t::Identity: by_source::HostedOnFromIdentity<T>,
+        t::Identity: by_source::HostedOnFromIdentity<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::HostedOnFromInfrastructure<T>,
+        t::Infrastructure: by_source::HostedOnFromInfrastructure<T::As>,
     {}
-    impl<T> HostedOnTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::HostedOnFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::HostedOnFromIntrusionSet<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Location> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Location> for T
     where
-        t::Location: by_source::HostedOnFromLocation<T>,
+        t::Location: by_source::HostedOnFromLocation<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Malware> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Malware> for T
     where
-        t::Malware: by_source::HostedOnFromMalware<T>,
+        t::Malware: by_source::HostedOnFromMalware<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Report> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Report> for T
     where
-        t::Report: by_source::HostedOnFromReport<T>,
+        t::Report: by_source::HostedOnFromReport<T::As>,
     {}
-    impl<T> HostedOnTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::HostedOnFromThreatActor<T>,
+        t::ThreatActor: by_source::HostedOnFromThreatActor<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Tool> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Tool> for T
     where
-        t::Tool: by_source::HostedOnFromTool<T>,
+        t::Tool: by_source::HostedOnFromTool<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Cve> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Cve> for T
     where
-        t::Cve: by_source::HostedOnFromCve<T>,
+        t::Cve: by_source::HostedOnFromCve<T::As>,
     {}
-    impl<T> HostedOnTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> HostedOnTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::HostedOnFromTactic<T>,
+        t::Tactic: by_source::HostedOnFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> HostedOnTarget<S> for Unknown {}
     impl<T> HostedOnTarget<Unknown> for T {}
@@ -7659,125 +7659,125 @@ pub mod check {
         note = "`hosts` (reverse `hosted-on`) is allowed for 45 (source, target) pairs, listed in the docs of `xsoar::rels::Hosts`; `is-also` and `related-to` link any two types"
     )]
     pub trait HostsTarget<Source> {}
-    impl<T> HostsTarget<t::Account> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Account> for T
     where
-        t::Account: by_source::HostsFromAccount<T>,
+        t::Account: by_source::HostsFromAccount<T::As>,
     {}
-    impl<T> HostsTarget<t::Domain> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Domain> for T
     where
-        t::Domain: by_source::HostsFromDomain<T>,
+        t::Domain: by_source::HostsFromDomain<T::As>,
     {}
-    impl<T> HostsTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> HostsTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::HostsFromDomainGlob<T>,
+        t::DomainGlob: by_source::HostsFromDomainGlob<T::As>,
     {}
-    impl<T> HostsTarget<t::Email> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Email> for T
     where
-        t::Email: by_source::HostsFromEmail<T>,
+        t::Email: by_source::HostsFromEmail<T::As>,
     {}
-    impl<T> HostsTarget<t::File> for T
+    impl<T: by_source::Spelled> HostsTarget<t::File> for T
     where
-        t::File: by_source::HostsFromFile<T>,
+        t::File: by_source::HostsFromFile<T::As>,
     {}
-    impl<T> HostsTarget<t::Host> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Host> for T
     where
-        t::Host: by_source::HostsFromHost<T>,
+        t::Host: by_source::HostsFromHost<T::As>,
     {}
-    impl<T> HostsTarget<t::Ip> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Ip> for T
     where
-        t::Ip: by_source::HostsFromIp<T>,
+        t::Ip: by_source::HostsFromIp<T::As>,
     {}
-    impl<T> HostsTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::HostsFromCidr<T>,
+        t::Cidr: by_source::HostsFromCidr<T::As>,
     {}
-    impl<T> HostsTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::HostsFromIpv6<T>,
+        t::Ipv6: by_source::HostsFromIpv6<T::As>,
     {}
-    impl<T> HostsTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::HostsFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::HostsFromIpv6Cidr<T::As>,
     {}
-    impl<T> HostsTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> HostsTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::HostsFromRegistryKey<T>,
+        t::RegistryKey: by_source::HostsFromRegistryKey<T::As>,
     {}
-    impl<T> HostsTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::HostsFromSsdeep<T>,
+        t::Ssdeep: by_source::HostsFromSsdeep<T::As>,
     {}
-    impl<T> HostsTarget<t::Url> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Url> for T
     where
-        t::Url: by_source::HostsFromUrl<T>,
+        t::Url: by_source::HostsFromUrl<T::As>,
     {}
-    impl<T> HostsTarget<t::Asn> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Asn> for T
     where
-        t::Asn: by_source::HostsFromAsn<T>,
+        t::Asn: by_source::HostsFromAsn<T::As>,
     {}
-    impl<T> HostsTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::HostsFromMutex<T>,
+        t::Mutex: by_source::HostsFromMutex<T::As>,
     {}
-    impl<T> HostsTarget<t::Software> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Software> for T
     where
-        t::Software: by_source::HostsFromSoftware<T>,
+        t::Software: by_source::HostsFromSoftware<T::As>,
     {}
-    impl<T> HostsTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> HostsTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::HostsFromX509Certificate<T>,
+        t::X509Certificate: by_source::HostsFromX509Certificate<T::As>,
     {}
-    impl<T> HostsTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> HostsTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::HostsFromAttackPattern<T>,
+        t::AttackPattern: by_source::HostsFromAttackPattern<T::As>,
     {}
-    impl<T> HostsTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::HostsFromCampaign<T>,
+        t::Campaign: by_source::HostsFromCampaign<T::As>,
     {}
-    impl<T> HostsTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> HostsTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::HostsFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::HostsFromCourseOfAction<T::As>,
     {}
-    impl<T> HostsTarget<t::Identity> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Identity> for T
     where
-        t::Identity: by_source::HostsFromIdentity<T>,
+        t::Identity: by_source::HostsFromIdentity<T::As>,
     {}
-    impl<T> HostsTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::HostsFromInfrastructure<T>,
+        t::Infrastructure: by_source::HostsFromInfrastructure<T::As>,
     {}
-    impl<T> HostsTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> HostsTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::HostsFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::HostsFromIntrusionSet<T::As>,
     {}
-    impl<T> HostsTarget<t::Location> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Location> for T
     where
-        t::Location: by_source::HostsFromLocation<T>,
+        t::Location: by_source::HostsFromLocation<T::As>,
     {}
-    impl<T> HostsTarget<t::Malware> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Malware> for T
     where
-        t::Malware: by_source::HostsFromMalware<T>,
+        t::Malware: by_source::HostsFromMalware<T::As>,
     {}
-    impl<T> HostsTarget<t::Report> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Report> for T
     where
-        t::Report: by_source::HostsFromReport<T>,
+        t::Report: by_source::HostsFromReport<T::As>,
     {}
-    impl<T> HostsTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> HostsTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::HostsFromThreatActor<T>,
+        t::ThreatActor: by_source::HostsFromThreatActor<T::As>,
     {}
-    impl<T> HostsTarget<t::Tool> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Tool> for T
     where
-        t::Tool: by_source::HostsFromTool<T>,
+        t::Tool: by_source::HostsFromTool<T::As>,
     {}
-    impl<T> HostsTarget<t::Cve> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Cve> for T
     where
-        t::Cve: by_source::HostsFromCve<T>,
+        t::Cve: by_source::HostsFromCve<T::As>,
     {}
-    impl<T> HostsTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> HostsTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::HostsFromTactic<T>,
+        t::Tactic: by_source::HostsFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> HostsTarget<S> for Unknown {}
     impl<T> HostsTarget<Unknown> for T {}
@@ -7791,125 +7791,125 @@ pub mod check {
         note = "`impersonates` (reverse `impersonated-by`) is allowed for 14 (source, target) pairs, listed in the docs of `xsoar::rels::Impersonates`; `is-also` and `related-to` link any two types"
     )]
     pub trait ImpersonatesTarget<Source> {}
-    impl<T> ImpersonatesTarget<t::Account> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Account> for T
     where
-        t::Account: by_source::ImpersonatesFromAccount<T>,
+        t::Account: by_source::ImpersonatesFromAccount<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Domain> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Domain> for T
     where
-        t::Domain: by_source::ImpersonatesFromDomain<T>,
+        t::Domain: by_source::ImpersonatesFromDomain<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::ImpersonatesFromDomainGlob<T>,
+        t::DomainGlob: by_source::ImpersonatesFromDomainGlob<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Email> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Email> for T
     where
-        t::Email: by_source::ImpersonatesFromEmail<T>,
+        t::Email: by_source::ImpersonatesFromEmail<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::File> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::File> for T
     where
-        t::File: by_source::ImpersonatesFromFile<T>,
+        t::File: by_source::ImpersonatesFromFile<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Host> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Host> for T
     where
-        t::Host: by_source::ImpersonatesFromHost<T>,
+        t::Host: by_source::ImpersonatesFromHost<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Ip> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Ip> for T
     where
-        t::Ip: by_source::ImpersonatesFromIp<T>,
+        t::Ip: by_source::ImpersonatesFromIp<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::ImpersonatesFromCidr<T>,
+        t::Cidr: by_source::ImpersonatesFromCidr<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::ImpersonatesFromIpv6<T>,
+        t::Ipv6: by_source::ImpersonatesFromIpv6<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::ImpersonatesFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::ImpersonatesFromIpv6Cidr<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::ImpersonatesFromRegistryKey<T>,
+        t::RegistryKey: by_source::ImpersonatesFromRegistryKey<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::ImpersonatesFromSsdeep<T>,
+        t::Ssdeep: by_source::ImpersonatesFromSsdeep<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Url> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Url> for T
     where
-        t::Url: by_source::ImpersonatesFromUrl<T>,
+        t::Url: by_source::ImpersonatesFromUrl<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Asn> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Asn> for T
     where
-        t::Asn: by_source::ImpersonatesFromAsn<T>,
+        t::Asn: by_source::ImpersonatesFromAsn<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::ImpersonatesFromMutex<T>,
+        t::Mutex: by_source::ImpersonatesFromMutex<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Software> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Software> for T
     where
-        t::Software: by_source::ImpersonatesFromSoftware<T>,
+        t::Software: by_source::ImpersonatesFromSoftware<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::ImpersonatesFromX509Certificate<T>,
+        t::X509Certificate: by_source::ImpersonatesFromX509Certificate<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::ImpersonatesFromAttackPattern<T>,
+        t::AttackPattern: by_source::ImpersonatesFromAttackPattern<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::ImpersonatesFromCampaign<T>,
+        t::Campaign: by_source::ImpersonatesFromCampaign<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::ImpersonatesFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::ImpersonatesFromCourseOfAction<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Identity> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Identity> for T
     where
-        t::Identity: by_source::ImpersonatesFromIdentity<T>,
+        t::Identity: by_source::ImpersonatesFromIdentity<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::ImpersonatesFromInfrastructure<T>,
+        t::Infrastructure: by_source::ImpersonatesFromInfrastructure<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::ImpersonatesFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::ImpersonatesFromIntrusionSet<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Location> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Location> for T
     where
-        t::Location: by_source::ImpersonatesFromLocation<T>,
+        t::Location: by_source::ImpersonatesFromLocation<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Malware> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Malware> for T
     where
-        t::Malware: by_source::ImpersonatesFromMalware<T>,
+        t::Malware: by_source::ImpersonatesFromMalware<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Report> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Report> for T
     where
-        t::Report: by_source::ImpersonatesFromReport<T>,
+        t::Report: by_source::ImpersonatesFromReport<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::ImpersonatesFromThreatActor<T>,
+        t::ThreatActor: by_source::ImpersonatesFromThreatActor<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Tool> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Tool> for T
     where
-        t::Tool: by_source::ImpersonatesFromTool<T>,
+        t::Tool: by_source::ImpersonatesFromTool<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Cve> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Cve> for T
     where
-        t::Cve: by_source::ImpersonatesFromCve<T>,
+        t::Cve: by_source::ImpersonatesFromCve<T::As>,
     {}
-    impl<T> ImpersonatesTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> ImpersonatesTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::ImpersonatesFromTactic<T>,
+        t::Tactic: by_source::ImpersonatesFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> ImpersonatesTarget<S> for Unknown {}
     impl<T> ImpersonatesTarget<Unknown> for T {}
@@ -7923,125 +7923,125 @@ pub mod check {
         note = "`indicated-by` (reverse `indicator-of`) is allowed for 119 (source, target) pairs, listed in the docs of `xsoar::rels::IndicatedBy`; `is-also` and `related-to` link any two types"
     )]
     pub trait IndicatedByTarget<Source> {}
-    impl<T> IndicatedByTarget<t::Account> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Account> for T
     where
-        t::Account: by_source::IndicatedByFromAccount<T>,
+        t::Account: by_source::IndicatedByFromAccount<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Domain> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Domain> for T
     where
-        t::Domain: by_source::IndicatedByFromDomain<T>,
+        t::Domain: by_source::IndicatedByFromDomain<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::IndicatedByFromDomainGlob<T>,
+        t::DomainGlob: by_source::IndicatedByFromDomainGlob<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Email> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Email> for T
     where
-        t::Email: by_source::IndicatedByFromEmail<T>,
+        t::Email: by_source::IndicatedByFromEmail<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::File> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::File> for T
     where
-        t::File: by_source::IndicatedByFromFile<T>,
+        t::File: by_source::IndicatedByFromFile<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Host> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Host> for T
     where
-        t::Host: by_source::IndicatedByFromHost<T>,
+        t::Host: by_source::IndicatedByFromHost<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Ip> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Ip> for T
     where
-        t::Ip: by_source::IndicatedByFromIp<T>,
+        t::Ip: by_source::IndicatedByFromIp<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::IndicatedByFromCidr<T>,
+        t::Cidr: by_source::IndicatedByFromCidr<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::IndicatedByFromIpv6<T>,
+        t::Ipv6: by_source::IndicatedByFromIpv6<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::IndicatedByFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::IndicatedByFromIpv6Cidr<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::IndicatedByFromRegistryKey<T>,
+        t::RegistryKey: by_source::IndicatedByFromRegistryKey<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::IndicatedByFromSsdeep<T>,
+        t::Ssdeep: by_source::IndicatedByFromSsdeep<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Url> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Url> for T
     where
-        t::Url: by_source::IndicatedByFromUrl<T>,
+        t::Url: by_source::IndicatedByFromUrl<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Asn> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Asn> for T
     where
-        t::Asn: by_source::IndicatedByFromAsn<T>,
+        t::Asn: by_source::IndicatedByFromAsn<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::IndicatedByFromMutex<T>,
+        t::Mutex: by_source::IndicatedByFromMutex<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Software> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Software> for T
     where
-        t::Software: by_source::IndicatedByFromSoftware<T>,
+        t::Software: by_source::IndicatedByFromSoftware<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::IndicatedByFromX509Certificate<T>,
+        t::X509Certificate: by_source::IndicatedByFromX509Certificate<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::IndicatedByFromAttackPattern<T>,
+        t::AttackPattern: by_source::IndicatedByFromAttackPattern<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::IndicatedByFromCampaign<T>,
+        t::Campaign: by_source::IndicatedByFromCampaign<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::IndicatedByFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::IndicatedByFromCourseOfAction<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Identity> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Identity> for T
     where
-        t::Identity: by_source::IndicatedByFromIdentity<T>,
+        t::Identity: by_source::IndicatedByFromIdentity<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::IndicatedByFromInfrastructure<T>,
+        t::Infrastructure: by_source::IndicatedByFromInfrastructure<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::IndicatedByFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::IndicatedByFromIntrusionSet<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Location> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Location> for T
     where
-        t::Location: by_source::IndicatedByFromLocation<T>,
+        t::Location: by_source::IndicatedByFromLocation<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Malware> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Malware> for T
     where
-        t::Malware: by_source::IndicatedByFromMalware<T>,
+        t::Malware: by_source::IndicatedByFromMalware<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Report> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Report> for T
     where
-        t::Report: by_source::IndicatedByFromReport<T>,
+        t::Report: by_source::IndicatedByFromReport<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::IndicatedByFromThreatActor<T>,
+        t::ThreatActor: by_source::IndicatedByFromThreatActor<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Tool> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Tool> for T
     where
-        t::Tool: by_source::IndicatedByFromTool<T>,
+        t::Tool: by_source::IndicatedByFromTool<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Cve> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Cve> for T
     where
-        t::Cve: by_source::IndicatedByFromCve<T>,
+        t::Cve: by_source::IndicatedByFromCve<T::As>,
     {}
-    impl<T> IndicatedByTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> IndicatedByTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::IndicatedByFromTactic<T>,
+        t::Tactic: by_source::IndicatedByFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> IndicatedByTarget<S> for Unknown {}
     impl<T> IndicatedByTarget<Unknown> for T {}
@@ -8055,125 +8055,125 @@ pub mod check {
         note = "`indicator-of` (reverse `indicated-by`) is allowed for 119 (source, target) pairs, listed in the docs of `xsoar::rels::IndicatorOf`; `is-also` and `related-to` link any two types"
     )]
     pub trait IndicatorOfTarget<Source> {}
-    impl<T> IndicatorOfTarget<t::Account> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Account> for T
     where
-        t::Account: by_source::IndicatorOfFromAccount<T>,
+        t::Account: by_source::IndicatorOfFromAccount<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Domain> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Domain> for T
     where
-        t::Domain: by_source::IndicatorOfFromDomain<T>,
+        t::Domain: by_source::IndicatorOfFromDomain<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::IndicatorOfFromDomainGlob<T>,
+        t::DomainGlob: by_source::IndicatorOfFromDomainGlob<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Email> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Email> for T
     where
-        t::Email: by_source::IndicatorOfFromEmail<T>,
+        t::Email: by_source::IndicatorOfFromEmail<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::File> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::File> for T
     where
-        t::File: by_source::IndicatorOfFromFile<T>,
+        t::File: by_source::IndicatorOfFromFile<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Host> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Host> for T
     where
-        t::Host: by_source::IndicatorOfFromHost<T>,
+        t::Host: by_source::IndicatorOfFromHost<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Ip> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Ip> for T
     where
-        t::Ip: by_source::IndicatorOfFromIp<T>,
+        t::Ip: by_source::IndicatorOfFromIp<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::IndicatorOfFromCidr<T>,
+        t::Cidr: by_source::IndicatorOfFromCidr<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::IndicatorOfFromIpv6<T>,
+        t::Ipv6: by_source::IndicatorOfFromIpv6<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::IndicatorOfFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::IndicatorOfFromIpv6Cidr<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::IndicatorOfFromRegistryKey<T>,
+        t::RegistryKey: by_source::IndicatorOfFromRegistryKey<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::IndicatorOfFromSsdeep<T>,
+        t::Ssdeep: by_source::IndicatorOfFromSsdeep<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Url> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Url> for T
     where
-        t::Url: by_source::IndicatorOfFromUrl<T>,
+        t::Url: by_source::IndicatorOfFromUrl<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Asn> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Asn> for T
     where
-        t::Asn: by_source::IndicatorOfFromAsn<T>,
+        t::Asn: by_source::IndicatorOfFromAsn<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::IndicatorOfFromMutex<T>,
+        t::Mutex: by_source::IndicatorOfFromMutex<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Software> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Software> for T
     where
-        t::Software: by_source::IndicatorOfFromSoftware<T>,
+        t::Software: by_source::IndicatorOfFromSoftware<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::IndicatorOfFromX509Certificate<T>,
+        t::X509Certificate: by_source::IndicatorOfFromX509Certificate<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::IndicatorOfFromAttackPattern<T>,
+        t::AttackPattern: by_source::IndicatorOfFromAttackPattern<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::IndicatorOfFromCampaign<T>,
+        t::Campaign: by_source::IndicatorOfFromCampaign<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::IndicatorOfFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::IndicatorOfFromCourseOfAction<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Identity> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Identity> for T
     where
-        t::Identity: by_source::IndicatorOfFromIdentity<T>,
+        t::Identity: by_source::IndicatorOfFromIdentity<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::IndicatorOfFromInfrastructure<T>,
+        t::Infrastructure: by_source::IndicatorOfFromInfrastructure<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::IndicatorOfFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::IndicatorOfFromIntrusionSet<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Location> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Location> for T
     where
-        t::Location: by_source::IndicatorOfFromLocation<T>,
+        t::Location: by_source::IndicatorOfFromLocation<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Malware> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Malware> for T
     where
-        t::Malware: by_source::IndicatorOfFromMalware<T>,
+        t::Malware: by_source::IndicatorOfFromMalware<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Report> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Report> for T
     where
-        t::Report: by_source::IndicatorOfFromReport<T>,
+        t::Report: by_source::IndicatorOfFromReport<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::IndicatorOfFromThreatActor<T>,
+        t::ThreatActor: by_source::IndicatorOfFromThreatActor<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Tool> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Tool> for T
     where
-        t::Tool: by_source::IndicatorOfFromTool<T>,
+        t::Tool: by_source::IndicatorOfFromTool<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Cve> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Cve> for T
     where
-        t::Cve: by_source::IndicatorOfFromCve<T>,
+        t::Cve: by_source::IndicatorOfFromCve<T::As>,
     {}
-    impl<T> IndicatorOfTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> IndicatorOfTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::IndicatorOfFromTactic<T>,
+        t::Tactic: by_source::IndicatorOfFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> IndicatorOfTarget<S> for Unknown {}
     impl<T> IndicatorOfTarget<Unknown> for T {}
@@ -8187,125 +8187,125 @@ pub mod check {
         note = "`injected-from` (reverse `injects-into`) is allowed for 9 (source, target) pairs, listed in the docs of `xsoar::rels::InjectedFrom`; `is-also` and `related-to` link any two types"
     )]
     pub trait InjectedFromTarget<Source> {}
-    impl<T> InjectedFromTarget<t::Account> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Account> for T
     where
-        t::Account: by_source::InjectedFromFromAccount<T>,
+        t::Account: by_source::InjectedFromFromAccount<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Domain> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Domain> for T
     where
-        t::Domain: by_source::InjectedFromFromDomain<T>,
+        t::Domain: by_source::InjectedFromFromDomain<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::InjectedFromFromDomainGlob<T>,
+        t::DomainGlob: by_source::InjectedFromFromDomainGlob<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Email> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Email> for T
     where
-        t::Email: by_source::InjectedFromFromEmail<T>,
+        t::Email: by_source::InjectedFromFromEmail<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::File> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::File> for T
     where
-        t::File: by_source::InjectedFromFromFile<T>,
+        t::File: by_source::InjectedFromFromFile<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Host> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Host> for T
     where
-        t::Host: by_source::InjectedFromFromHost<T>,
+        t::Host: by_source::InjectedFromFromHost<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Ip> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Ip> for T
     where
-        t::Ip: by_source::InjectedFromFromIp<T>,
+        t::Ip: by_source::InjectedFromFromIp<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::InjectedFromFromCidr<T>,
+        t::Cidr: by_source::InjectedFromFromCidr<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::InjectedFromFromIpv6<T>,
+        t::Ipv6: by_source::InjectedFromFromIpv6<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::InjectedFromFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::InjectedFromFromIpv6Cidr<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::InjectedFromFromRegistryKey<T>,
+        t::RegistryKey: by_source::InjectedFromFromRegistryKey<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::InjectedFromFromSsdeep<T>,
+        t::Ssdeep: by_source::InjectedFromFromSsdeep<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Url> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Url> for T
     where
-        t::Url: by_source::InjectedFromFromUrl<T>,
+        t::Url: by_source::InjectedFromFromUrl<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Asn> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Asn> for T
     where
-        t::Asn: by_source::InjectedFromFromAsn<T>,
+        t::Asn: by_source::InjectedFromFromAsn<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::InjectedFromFromMutex<T>,
+        t::Mutex: by_source::InjectedFromFromMutex<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Software> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Software> for T
     where
-        t::Software: by_source::InjectedFromFromSoftware<T>,
+        t::Software: by_source::InjectedFromFromSoftware<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::InjectedFromFromX509Certificate<T>,
+        t::X509Certificate: by_source::InjectedFromFromX509Certificate<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::InjectedFromFromAttackPattern<T>,
+        t::AttackPattern: by_source::InjectedFromFromAttackPattern<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::InjectedFromFromCampaign<T>,
+        t::Campaign: by_source::InjectedFromFromCampaign<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::InjectedFromFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::InjectedFromFromCourseOfAction<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Identity> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Identity> for T
     where
-        t::Identity: by_source::InjectedFromFromIdentity<T>,
+        t::Identity: by_source::InjectedFromFromIdentity<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::InjectedFromFromInfrastructure<T>,
+        t::Infrastructure: by_source::InjectedFromFromInfrastructure<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::InjectedFromFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::InjectedFromFromIntrusionSet<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Location> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Location> for T
     where
-        t::Location: by_source::InjectedFromFromLocation<T>,
+        t::Location: by_source::InjectedFromFromLocation<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Malware> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Malware> for T
     where
-        t::Malware: by_source::InjectedFromFromMalware<T>,
+        t::Malware: by_source::InjectedFromFromMalware<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Report> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Report> for T
     where
-        t::Report: by_source::InjectedFromFromReport<T>,
+        t::Report: by_source::InjectedFromFromReport<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::InjectedFromFromThreatActor<T>,
+        t::ThreatActor: by_source::InjectedFromFromThreatActor<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Tool> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Tool> for T
     where
-        t::Tool: by_source::InjectedFromFromTool<T>,
+        t::Tool: by_source::InjectedFromFromTool<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Cve> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Cve> for T
     where
-        t::Cve: by_source::InjectedFromFromCve<T>,
+        t::Cve: by_source::InjectedFromFromCve<T::As>,
     {}
-    impl<T> InjectedFromTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> InjectedFromTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::InjectedFromFromTactic<T>,
+        t::Tactic: by_source::InjectedFromFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> InjectedFromTarget<S> for Unknown {}
     impl<T> InjectedFromTarget<Unknown> for T {}
@@ -8319,125 +8319,125 @@ pub mod check {
         note = "`injects-into` (reverse `injected-from`) is allowed for 9 (source, target) pairs, listed in the docs of `xsoar::rels::InjectsInto`; `is-also` and `related-to` link any two types"
     )]
     pub trait InjectsIntoTarget<Source> {}
-    impl<T> InjectsIntoTarget<t::Account> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Account> for T
     where
-        t::Account: by_source::InjectsIntoFromAccount<T>,
+        t::Account: by_source::InjectsIntoFromAccount<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Domain> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Domain> for T
     where
-        t::Domain: by_source::InjectsIntoFromDomain<T>,
+        t::Domain: by_source::InjectsIntoFromDomain<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::InjectsIntoFromDomainGlob<T>,
+        t::DomainGlob: by_source::InjectsIntoFromDomainGlob<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Email> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Email> for T
     where
-        t::Email: by_source::InjectsIntoFromEmail<T>,
+        t::Email: by_source::InjectsIntoFromEmail<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::File> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::File> for T
     where
-        t::File: by_source::InjectsIntoFromFile<T>,
+        t::File: by_source::InjectsIntoFromFile<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Host> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Host> for T
     where
-        t::Host: by_source::InjectsIntoFromHost<T>,
+        t::Host: by_source::InjectsIntoFromHost<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Ip> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Ip> for T
     where
-        t::Ip: by_source::InjectsIntoFromIp<T>,
+        t::Ip: by_source::InjectsIntoFromIp<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::InjectsIntoFromCidr<T>,
+        t::Cidr: by_source::InjectsIntoFromCidr<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::InjectsIntoFromIpv6<T>,
+        t::Ipv6: by_source::InjectsIntoFromIpv6<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::InjectsIntoFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::InjectsIntoFromIpv6Cidr<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::InjectsIntoFromRegistryKey<T>,
+        t::RegistryKey: by_source::InjectsIntoFromRegistryKey<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::InjectsIntoFromSsdeep<T>,
+        t::Ssdeep: by_source::InjectsIntoFromSsdeep<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Url> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Url> for T
     where
-        t::Url: by_source::InjectsIntoFromUrl<T>,
+        t::Url: by_source::InjectsIntoFromUrl<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Asn> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Asn> for T
     where
-        t::Asn: by_source::InjectsIntoFromAsn<T>,
+        t::Asn: by_source::InjectsIntoFromAsn<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::InjectsIntoFromMutex<T>,
+        t::Mutex: by_source::InjectsIntoFromMutex<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Software> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Software> for T
     where
-        t::Software: by_source::InjectsIntoFromSoftware<T>,
+        t::Software: by_source::InjectsIntoFromSoftware<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::InjectsIntoFromX509Certificate<T>,
+        t::X509Certificate: by_source::InjectsIntoFromX509Certificate<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::InjectsIntoFromAttackPattern<T>,
+        t::AttackPattern: by_source::InjectsIntoFromAttackPattern<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::InjectsIntoFromCampaign<T>,
+        t::Campaign: by_source::InjectsIntoFromCampaign<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::InjectsIntoFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::InjectsIntoFromCourseOfAction<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Identity> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Identity> for T
     where
-        t::Identity: by_source::InjectsIntoFromIdentity<T>,
+        t::Identity: by_source::InjectsIntoFromIdentity<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::InjectsIntoFromInfrastructure<T>,
+        t::Infrastructure: by_source::InjectsIntoFromInfrastructure<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::InjectsIntoFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::InjectsIntoFromIntrusionSet<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Location> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Location> for T
     where
-        t::Location: by_source::InjectsIntoFromLocation<T>,
+        t::Location: by_source::InjectsIntoFromLocation<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Malware> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Malware> for T
     where
-        t::Malware: by_source::InjectsIntoFromMalware<T>,
+        t::Malware: by_source::InjectsIntoFromMalware<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Report> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Report> for T
     where
-        t::Report: by_source::InjectsIntoFromReport<T>,
+        t::Report: by_source::InjectsIntoFromReport<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::InjectsIntoFromThreatActor<T>,
+        t::ThreatActor: by_source::InjectsIntoFromThreatActor<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Tool> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Tool> for T
     where
-        t::Tool: by_source::InjectsIntoFromTool<T>,
+        t::Tool: by_source::InjectsIntoFromTool<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Cve> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Cve> for T
     where
-        t::Cve: by_source::InjectsIntoFromCve<T>,
+        t::Cve: by_source::InjectsIntoFromCve<T::As>,
     {}
-    impl<T> InjectsIntoTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> InjectsIntoTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::InjectsIntoFromTactic<T>,
+        t::Tactic: by_source::InjectsIntoFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> InjectsIntoTarget<S> for Unknown {}
     impl<T> InjectsIntoTarget<Unknown> for T {}
@@ -8451,125 +8451,125 @@ pub mod check {
         note = "`investigates` (reverse `investigated-by`) is allowed for 17 (source, target) pairs, listed in the docs of `xsoar::rels::Investigates`; `is-also` and `related-to` link any two types"
     )]
     pub trait InvestigatesTarget<Source> {}
-    impl<T> InvestigatesTarget<t::Account> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Account> for T
     where
-        t::Account: by_source::InvestigatesFromAccount<T>,
+        t::Account: by_source::InvestigatesFromAccount<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Domain> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Domain> for T
     where
-        t::Domain: by_source::InvestigatesFromDomain<T>,
+        t::Domain: by_source::InvestigatesFromDomain<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::InvestigatesFromDomainGlob<T>,
+        t::DomainGlob: by_source::InvestigatesFromDomainGlob<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Email> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Email> for T
     where
-        t::Email: by_source::InvestigatesFromEmail<T>,
+        t::Email: by_source::InvestigatesFromEmail<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::File> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::File> for T
     where
-        t::File: by_source::InvestigatesFromFile<T>,
+        t::File: by_source::InvestigatesFromFile<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Host> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Host> for T
     where
-        t::Host: by_source::InvestigatesFromHost<T>,
+        t::Host: by_source::InvestigatesFromHost<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Ip> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Ip> for T
     where
-        t::Ip: by_source::InvestigatesFromIp<T>,
+        t::Ip: by_source::InvestigatesFromIp<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::InvestigatesFromCidr<T>,
+        t::Cidr: by_source::InvestigatesFromCidr<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::InvestigatesFromIpv6<T>,
+        t::Ipv6: by_source::InvestigatesFromIpv6<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::InvestigatesFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::InvestigatesFromIpv6Cidr<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::InvestigatesFromRegistryKey<T>,
+        t::RegistryKey: by_source::InvestigatesFromRegistryKey<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::InvestigatesFromSsdeep<T>,
+        t::Ssdeep: by_source::InvestigatesFromSsdeep<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Url> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Url> for T
     where
-        t::Url: by_source::InvestigatesFromUrl<T>,
+        t::Url: by_source::InvestigatesFromUrl<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Asn> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Asn> for T
     where
-        t::Asn: by_source::InvestigatesFromAsn<T>,
+        t::Asn: by_source::InvestigatesFromAsn<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::InvestigatesFromMutex<T>,
+        t::Mutex: by_source::InvestigatesFromMutex<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Software> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Software> for T
     where
-        t::Software: by_source::InvestigatesFromSoftware<T>,
+        t::Software: by_source::InvestigatesFromSoftware<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::InvestigatesFromX509Certificate<T>,
+        t::X509Certificate: by_source::InvestigatesFromX509Certificate<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::InvestigatesFromAttackPattern<T>,
+        t::AttackPattern: by_source::InvestigatesFromAttackPattern<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::InvestigatesFromCampaign<T>,
+        t::Campaign: by_source::InvestigatesFromCampaign<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::InvestigatesFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::InvestigatesFromCourseOfAction<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Identity> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Identity> for T
     where
-        t::Identity: by_source::InvestigatesFromIdentity<T>,
+        t::Identity: by_source::InvestigatesFromIdentity<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::InvestigatesFromInfrastructure<T>,
+        t::Infrastructure: by_source::InvestigatesFromInfrastructure<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::InvestigatesFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::InvestigatesFromIntrusionSet<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Location> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Location> for T
     where
-        t::Location: by_source::InvestigatesFromLocation<T>,
+        t::Location: by_source::InvestigatesFromLocation<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Malware> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Malware> for T
     where
-        t::Malware: by_source::InvestigatesFromMalware<T>,
+        t::Malware: by_source::InvestigatesFromMalware<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Report> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Report> for T
     where
-        t::Report: by_source::InvestigatesFromReport<T>,
+        t::Report: by_source::InvestigatesFromReport<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::InvestigatesFromThreatActor<T>,
+        t::ThreatActor: by_source::InvestigatesFromThreatActor<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Tool> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Tool> for T
     where
-        t::Tool: by_source::InvestigatesFromTool<T>,
+        t::Tool: by_source::InvestigatesFromTool<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Cve> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Cve> for T
     where
-        t::Cve: by_source::InvestigatesFromCve<T>,
+        t::Cve: by_source::InvestigatesFromCve<T::As>,
     {}
-    impl<T> InvestigatesTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> InvestigatesTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::InvestigatesFromTactic<T>,
+        t::Tactic: by_source::InvestigatesFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> InvestigatesTarget<S> for Unknown {}
     impl<T> InvestigatesTarget<Unknown> for T {}
@@ -8583,125 +8583,125 @@ pub mod check {
         note = "`mitigated-by` (reverse `mitigates`) is allowed for 15 (source, target) pairs, listed in the docs of `xsoar::rels::MitigatedBy`; `is-also` and `related-to` link any two types"
     )]
     pub trait MitigatedByTarget<Source> {}
-    impl<T> MitigatedByTarget<t::Account> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Account> for T
     where
-        t::Account: by_source::MitigatedByFromAccount<T>,
+        t::Account: by_source::MitigatedByFromAccount<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Domain> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Domain> for T
     where
-        t::Domain: by_source::MitigatedByFromDomain<T>,
+        t::Domain: by_source::MitigatedByFromDomain<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::MitigatedByFromDomainGlob<T>,
+        t::DomainGlob: by_source::MitigatedByFromDomainGlob<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Email> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Email> for T
     where
-        t::Email: by_source::MitigatedByFromEmail<T>,
+        t::Email: by_source::MitigatedByFromEmail<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::File> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::File> for T
     where
-        t::File: by_source::MitigatedByFromFile<T>,
+        t::File: by_source::MitigatedByFromFile<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Host> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Host> for T
     where
-        t::Host: by_source::MitigatedByFromHost<T>,
+        t::Host: by_source::MitigatedByFromHost<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Ip> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Ip> for T
     where
-        t::Ip: by_source::MitigatedByFromIp<T>,
+        t::Ip: by_source::MitigatedByFromIp<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::MitigatedByFromCidr<T>,
+        t::Cidr: by_source::MitigatedByFromCidr<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::MitigatedByFromIpv6<T>,
+        t::Ipv6: by_source::MitigatedByFromIpv6<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::MitigatedByFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::MitigatedByFromIpv6Cidr<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::MitigatedByFromRegistryKey<T>,
+        t::RegistryKey: by_source::MitigatedByFromRegistryKey<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::MitigatedByFromSsdeep<T>,
+        t::Ssdeep: by_source::MitigatedByFromSsdeep<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Url> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Url> for T
     where
-        t::Url: by_source::MitigatedByFromUrl<T>,
+        t::Url: by_source::MitigatedByFromUrl<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Asn> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Asn> for T
     where
-        t::Asn: by_source::MitigatedByFromAsn<T>,
+        t::Asn: by_source::MitigatedByFromAsn<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::MitigatedByFromMutex<T>,
+        t::Mutex: by_source::MitigatedByFromMutex<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Software> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Software> for T
     where
-        t::Software: by_source::MitigatedByFromSoftware<T>,
+        t::Software: by_source::MitigatedByFromSoftware<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::MitigatedByFromX509Certificate<T>,
+        t::X509Certificate: by_source::MitigatedByFromX509Certificate<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::MitigatedByFromAttackPattern<T>,
+        t::AttackPattern: by_source::MitigatedByFromAttackPattern<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::MitigatedByFromCampaign<T>,
+        t::Campaign: by_source::MitigatedByFromCampaign<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::MitigatedByFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::MitigatedByFromCourseOfAction<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Identity> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Identity> for T
     where
-        t::Identity: by_source::MitigatedByFromIdentity<T>,
+        t::Identity: by_source::MitigatedByFromIdentity<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::MitigatedByFromInfrastructure<T>,
+        t::Infrastructure: by_source::MitigatedByFromInfrastructure<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::MitigatedByFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::MitigatedByFromIntrusionSet<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Location> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Location> for T
     where
-        t::Location: by_source::MitigatedByFromLocation<T>,
+        t::Location: by_source::MitigatedByFromLocation<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Malware> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Malware> for T
     where
-        t::Malware: by_source::MitigatedByFromMalware<T>,
+        t::Malware: by_source::MitigatedByFromMalware<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Report> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Report> for T
     where
-        t::Report: by_source::MitigatedByFromReport<T>,
+        t::Report: by_source::MitigatedByFromReport<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::MitigatedByFromThreatActor<T>,
+        t::ThreatActor: by_source::MitigatedByFromThreatActor<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Tool> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Tool> for T
     where
-        t::Tool: by_source::MitigatedByFromTool<T>,
+        t::Tool: by_source::MitigatedByFromTool<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Cve> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Cve> for T
     where
-        t::Cve: by_source::MitigatedByFromCve<T>,
+        t::Cve: by_source::MitigatedByFromCve<T::As>,
     {}
-    impl<T> MitigatedByTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> MitigatedByTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::MitigatedByFromTactic<T>,
+        t::Tactic: by_source::MitigatedByFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> MitigatedByTarget<S> for Unknown {}
     impl<T> MitigatedByTarget<Unknown> for T {}
@@ -8715,125 +8715,125 @@ pub mod check {
         note = "`mitigates` (reverse `mitigated-by`) is allowed for 15 (source, target) pairs, listed in the docs of `xsoar::rels::Mitigates`; `is-also` and `related-to` link any two types"
     )]
     pub trait MitigatesTarget<Source> {}
-    impl<T> MitigatesTarget<t::Account> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Account> for T
     where
-        t::Account: by_source::MitigatesFromAccount<T>,
+        t::Account: by_source::MitigatesFromAccount<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Domain> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Domain> for T
     where
-        t::Domain: by_source::MitigatesFromDomain<T>,
+        t::Domain: by_source::MitigatesFromDomain<T::As>,
     {}
-    impl<T> MitigatesTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::MitigatesFromDomainGlob<T>,
+        t::DomainGlob: by_source::MitigatesFromDomainGlob<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Email> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Email> for T
     where
-        t::Email: by_source::MitigatesFromEmail<T>,
+        t::Email: by_source::MitigatesFromEmail<T::As>,
     {}
-    impl<T> MitigatesTarget<t::File> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::File> for T
     where
-        t::File: by_source::MitigatesFromFile<T>,
+        t::File: by_source::MitigatesFromFile<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Host> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Host> for T
     where
-        t::Host: by_source::MitigatesFromHost<T>,
+        t::Host: by_source::MitigatesFromHost<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Ip> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Ip> for T
     where
-        t::Ip: by_source::MitigatesFromIp<T>,
+        t::Ip: by_source::MitigatesFromIp<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::MitigatesFromCidr<T>,
+        t::Cidr: by_source::MitigatesFromCidr<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::MitigatesFromIpv6<T>,
+        t::Ipv6: by_source::MitigatesFromIpv6<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::MitigatesFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::MitigatesFromIpv6Cidr<T::As>,
     {}
-    impl<T> MitigatesTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::MitigatesFromRegistryKey<T>,
+        t::RegistryKey: by_source::MitigatesFromRegistryKey<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::MitigatesFromSsdeep<T>,
+        t::Ssdeep: by_source::MitigatesFromSsdeep<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Url> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Url> for T
     where
-        t::Url: by_source::MitigatesFromUrl<T>,
+        t::Url: by_source::MitigatesFromUrl<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Asn> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Asn> for T
     where
-        t::Asn: by_source::MitigatesFromAsn<T>,
+        t::Asn: by_source::MitigatesFromAsn<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::MitigatesFromMutex<T>,
+        t::Mutex: by_source::MitigatesFromMutex<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Software> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Software> for T
     where
-        t::Software: by_source::MitigatesFromSoftware<T>,
+        t::Software: by_source::MitigatesFromSoftware<T::As>,
     {}
-    impl<T> MitigatesTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::MitigatesFromX509Certificate<T>,
+        t::X509Certificate: by_source::MitigatesFromX509Certificate<T::As>,
     {}
-    impl<T> MitigatesTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::MitigatesFromAttackPattern<T>,
+        t::AttackPattern: by_source::MitigatesFromAttackPattern<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::MitigatesFromCampaign<T>,
+        t::Campaign: by_source::MitigatesFromCampaign<T::As>,
     {}
-    impl<T> MitigatesTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::MitigatesFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::MitigatesFromCourseOfAction<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Identity> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Identity> for T
     where
-        t::Identity: by_source::MitigatesFromIdentity<T>,
+        t::Identity: by_source::MitigatesFromIdentity<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::MitigatesFromInfrastructure<T>,
+        t::Infrastructure: by_source::MitigatesFromInfrastructure<T::As>,
     {}
-    impl<T> MitigatesTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::MitigatesFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::MitigatesFromIntrusionSet<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Location> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Location> for T
     where
-        t::Location: by_source::MitigatesFromLocation<T>,
+        t::Location: by_source::MitigatesFromLocation<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Malware> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Malware> for T
     where
-        t::Malware: by_source::MitigatesFromMalware<T>,
+        t::Malware: by_source::MitigatesFromMalware<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Report> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Report> for T
     where
-        t::Report: by_source::MitigatesFromReport<T>,
+        t::Report: by_source::MitigatesFromReport<T::As>,
     {}
-    impl<T> MitigatesTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::MitigatesFromThreatActor<T>,
+        t::ThreatActor: by_source::MitigatesFromThreatActor<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Tool> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Tool> for T
     where
-        t::Tool: by_source::MitigatesFromTool<T>,
+        t::Tool: by_source::MitigatesFromTool<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Cve> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Cve> for T
     where
-        t::Cve: by_source::MitigatesFromCve<T>,
+        t::Cve: by_source::MitigatesFromCve<T::As>,
     {}
-    impl<T> MitigatesTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> MitigatesTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::MitigatesFromTactic<T>,
+        t::Tactic: by_source::MitigatesFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> MitigatesTarget<S> for Unknown {}
     impl<T> MitigatesTarget<Unknown> for T {}
@@ -8847,125 +8847,125 @@ pub mod check {
         note = "`originated-from` (reverse `source-of`) is allowed for 12 (source, target) pairs, listed in the docs of `xsoar::rels::OriginatedFrom`; `is-also` and `related-to` link any two types"
     )]
     pub trait OriginatedFromTarget<Source> {}
-    impl<T> OriginatedFromTarget<t::Account> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Account> for T
     where
-        t::Account: by_source::OriginatedFromFromAccount<T>,
+        t::Account: by_source::OriginatedFromFromAccount<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Domain> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Domain> for T
     where
-        t::Domain: by_source::OriginatedFromFromDomain<T>,
+        t::Domain: by_source::OriginatedFromFromDomain<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::OriginatedFromFromDomainGlob<T>,
+        t::DomainGlob: by_source::OriginatedFromFromDomainGlob<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Email> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Email> for T
     where
-        t::Email: by_source::OriginatedFromFromEmail<T>,
+        t::Email: by_source::OriginatedFromFromEmail<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::File> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::File> for T
     where
-        t::File: by_source::OriginatedFromFromFile<T>,
+        t::File: by_source::OriginatedFromFromFile<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Host> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Host> for T
     where
-        t::Host: by_source::OriginatedFromFromHost<T>,
+        t::Host: by_source::OriginatedFromFromHost<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Ip> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Ip> for T
     where
-        t::Ip: by_source::OriginatedFromFromIp<T>,
+        t::Ip: by_source::OriginatedFromFromIp<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::OriginatedFromFromCidr<T>,
+        t::Cidr: by_source::OriginatedFromFromCidr<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::OriginatedFromFromIpv6<T>,
+        t::Ipv6: by_source::OriginatedFromFromIpv6<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::OriginatedFromFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::OriginatedFromFromIpv6Cidr<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::OriginatedFromFromRegistryKey<T>,
+        t::RegistryKey: by_source::OriginatedFromFromRegistryKey<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::OriginatedFromFromSsdeep<T>,
+        t::Ssdeep: by_source::OriginatedFromFromSsdeep<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Url> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Url> for T
     where
-        t::Url: by_source::OriginatedFromFromUrl<T>,
+        t::Url: by_source::OriginatedFromFromUrl<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Asn> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Asn> for T
     where
-        t::Asn: by_source::OriginatedFromFromAsn<T>,
+        t::Asn: by_source::OriginatedFromFromAsn<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::OriginatedFromFromMutex<T>,
+        t::Mutex: by_source::OriginatedFromFromMutex<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Software> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Software> for T
     where
-        t::Software: by_source::OriginatedFromFromSoftware<T>,
+        t::Software: by_source::OriginatedFromFromSoftware<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::OriginatedFromFromX509Certificate<T>,
+        t::X509Certificate: by_source::OriginatedFromFromX509Certificate<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::OriginatedFromFromAttackPattern<T>,
+        t::AttackPattern: by_source::OriginatedFromFromAttackPattern<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::OriginatedFromFromCampaign<T>,
+        t::Campaign: by_source::OriginatedFromFromCampaign<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::OriginatedFromFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::OriginatedFromFromCourseOfAction<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Identity> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Identity> for T
     where
-        t::Identity: by_source::OriginatedFromFromIdentity<T>,
+        t::Identity: by_source::OriginatedFromFromIdentity<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::OriginatedFromFromInfrastructure<T>,
+        t::Infrastructure: by_source::OriginatedFromFromInfrastructure<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::OriginatedFromFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::OriginatedFromFromIntrusionSet<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Location> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Location> for T
     where
-        t::Location: by_source::OriginatedFromFromLocation<T>,
+        t::Location: by_source::OriginatedFromFromLocation<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Malware> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Malware> for T
     where
-        t::Malware: by_source::OriginatedFromFromMalware<T>,
+        t::Malware: by_source::OriginatedFromFromMalware<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Report> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Report> for T
     where
-        t::Report: by_source::OriginatedFromFromReport<T>,
+        t::Report: by_source::OriginatedFromFromReport<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::OriginatedFromFromThreatActor<T>,
+        t::ThreatActor: by_source::OriginatedFromFromThreatActor<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Tool> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Tool> for T
     where
-        t::Tool: by_source::OriginatedFromFromTool<T>,
+        t::Tool: by_source::OriginatedFromFromTool<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Cve> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Cve> for T
     where
-        t::Cve: by_source::OriginatedFromFromCve<T>,
+        t::Cve: by_source::OriginatedFromFromCve<T::As>,
     {}
-    impl<T> OriginatedFromTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> OriginatedFromTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::OriginatedFromFromTactic<T>,
+        t::Tactic: by_source::OriginatedFromFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> OriginatedFromTarget<S> for Unknown {}
     impl<T> OriginatedFromTarget<Unknown> for T {}
@@ -8979,125 +8979,125 @@ pub mod check {
         note = "`owned-by` (reverse `owns`) is allowed for 36 (source, target) pairs, listed in the docs of `xsoar::rels::OwnedBy`; `is-also` and `related-to` link any two types"
     )]
     pub trait OwnedByTarget<Source> {}
-    impl<T> OwnedByTarget<t::Account> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Account> for T
     where
-        t::Account: by_source::OwnedByFromAccount<T>,
+        t::Account: by_source::OwnedByFromAccount<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Domain> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Domain> for T
     where
-        t::Domain: by_source::OwnedByFromDomain<T>,
+        t::Domain: by_source::OwnedByFromDomain<T::As>,
     {}
-    impl<T> OwnedByTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::OwnedByFromDomainGlob<T>,
+        t::DomainGlob: by_source::OwnedByFromDomainGlob<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Email> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Email> for T
     where
-        t::Email: by_source::OwnedByFromEmail<T>,
+        t::Email: by_source::OwnedByFromEmail<T::As>,
     {}
-    impl<T> OwnedByTarget<t::File> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::File> for T
     where
-        t::File: by_source::OwnedByFromFile<T>,
+        t::File: by_source::OwnedByFromFile<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Host> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Host> for T
     where
-        t::Host: by_source::OwnedByFromHost<T>,
+        t::Host: by_source::OwnedByFromHost<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Ip> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Ip> for T
     where
-        t::Ip: by_source::OwnedByFromIp<T>,
+        t::Ip: by_source::OwnedByFromIp<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::OwnedByFromCidr<T>,
+        t::Cidr: by_source::OwnedByFromCidr<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::OwnedByFromIpv6<T>,
+        t::Ipv6: by_source::OwnedByFromIpv6<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::OwnedByFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::OwnedByFromIpv6Cidr<T::As>,
     {}
-    impl<T> OwnedByTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::OwnedByFromRegistryKey<T>,
+        t::RegistryKey: by_source::OwnedByFromRegistryKey<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::OwnedByFromSsdeep<T>,
+        t::Ssdeep: by_source::OwnedByFromSsdeep<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Url> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Url> for T
     where
-        t::Url: by_source::OwnedByFromUrl<T>,
+        t::Url: by_source::OwnedByFromUrl<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Asn> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Asn> for T
     where
-        t::Asn: by_source::OwnedByFromAsn<T>,
+        t::Asn: by_source::OwnedByFromAsn<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::OwnedByFromMutex<T>,
+        t::Mutex: by_source::OwnedByFromMutex<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Software> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Software> for T
     where
-        t::Software: by_source::OwnedByFromSoftware<T>,
+        t::Software: by_source::OwnedByFromSoftware<T::As>,
     {}
-    impl<T> OwnedByTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::OwnedByFromX509Certificate<T>,
+        t::X509Certificate: by_source::OwnedByFromX509Certificate<T::As>,
     {}
-    impl<T> OwnedByTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::OwnedByFromAttackPattern<T>,
+        t::AttackPattern: by_source::OwnedByFromAttackPattern<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::OwnedByFromCampaign<T>,
+        t::Campaign: by_source::OwnedByFromCampaign<T::As>,
     {}
-    impl<T> OwnedByTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::OwnedByFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::OwnedByFromCourseOfAction<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Identity> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Identity> for T
     where
-        t::Identity: by_source::OwnedByFromIdentity<T>,
+        t::Identity: by_source::OwnedByFromIdentity<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::OwnedByFromInfrastructure<T>,
+        t::Infrastructure: by_source::OwnedByFromInfrastructure<T::As>,
     {}
-    impl<T> OwnedByTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::OwnedByFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::OwnedByFromIntrusionSet<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Location> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Location> for T
     where
-        t::Location: by_source::OwnedByFromLocation<T>,
+        t::Location: by_source::OwnedByFromLocation<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Malware> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Malware> for T
     where
-        t::Malware: by_source::OwnedByFromMalware<T>,
+        t::Malware: by_source::OwnedByFromMalware<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Report> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Report> for T
     where
-        t::Report: by_source::OwnedByFromReport<T>,
+        t::Report: by_source::OwnedByFromReport<T::As>,
     {}
-    impl<T> OwnedByTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::OwnedByFromThreatActor<T>,
+        t::ThreatActor: by_source::OwnedByFromThreatActor<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Tool> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Tool> for T
     where
-        t::Tool: by_source::OwnedByFromTool<T>,
+        t::Tool: by_source::OwnedByFromTool<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Cve> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Cve> for T
     where
-        t::Cve: by_source::OwnedByFromCve<T>,
+        t::Cve: by_source::OwnedByFromCve<T::As>,
     {}
-    impl<T> OwnedByTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> OwnedByTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::OwnedByFromTactic<T>,
+        t::Tactic: by_source::OwnedByFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> OwnedByTarget<S> for Unknown {}
     impl<T> OwnedByTarget<Unknown> for T {}
@@ -9111,125 +9111,125 @@ pub mod check {
         note = "`owns` (reverse `owned-by`) is allowed for 36 (source, target) pairs, listed in the docs of `xsoar::rels::Owns`; `is-also` and `related-to` link any two types"
     )]
     pub trait OwnsTarget<Source> {}
-    impl<T> OwnsTarget<t::Account> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Account> for T
     where
-        t::Account: by_source::OwnsFromAccount<T>,
+        t::Account: by_source::OwnsFromAccount<T::As>,
     {}
-    impl<T> OwnsTarget<t::Domain> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Domain> for T
     where
-        t::Domain: by_source::OwnsFromDomain<T>,
+        t::Domain: by_source::OwnsFromDomain<T::As>,
     {}
-    impl<T> OwnsTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::OwnsFromDomainGlob<T>,
+        t::DomainGlob: by_source::OwnsFromDomainGlob<T::As>,
     {}
-    impl<T> OwnsTarget<t::Email> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Email> for T
     where
-        t::Email: by_source::OwnsFromEmail<T>,
+        t::Email: by_source::OwnsFromEmail<T::As>,
     {}
-    impl<T> OwnsTarget<t::File> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::File> for T
     where
-        t::File: by_source::OwnsFromFile<T>,
+        t::File: by_source::OwnsFromFile<T::As>,
     {}
-    impl<T> OwnsTarget<t::Host> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Host> for T
     where
-        t::Host: by_source::OwnsFromHost<T>,
+        t::Host: by_source::OwnsFromHost<T::As>,
     {}
-    impl<T> OwnsTarget<t::Ip> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Ip> for T
     where
-        t::Ip: by_source::OwnsFromIp<T>,
+        t::Ip: by_source::OwnsFromIp<T::As>,
     {}
-    impl<T> OwnsTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::OwnsFromCidr<T>,
+        t::Cidr: by_source::OwnsFromCidr<T::As>,
     {}
-    impl<T> OwnsTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::OwnsFromIpv6<T>,
+        t::Ipv6: by_source::OwnsFromIpv6<T::As>,
     {}
-    impl<T> OwnsTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::OwnsFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::OwnsFromIpv6Cidr<T::As>,
     {}
-    impl<T> OwnsTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::OwnsFromRegistryKey<T>,
+        t::RegistryKey: by_source::OwnsFromRegistryKey<T::As>,
     {}
-    impl<T> OwnsTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::OwnsFromSsdeep<T>,
+        t::Ssdeep: by_source::OwnsFromSsdeep<T::As>,
     {}
-    impl<T> OwnsTarget<t::Url> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Url> for T
     where
-        t::Url: by_source::OwnsFromUrl<T>,
+        t::Url: by_source::OwnsFromUrl<T::As>,
     {}
-    impl<T> OwnsTarget<t::Asn> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Asn> for T
     where
-        t::Asn: by_source::OwnsFromAsn<T>,
+        t::Asn: by_source::OwnsFromAsn<T::As>,
     {}
-    impl<T> OwnsTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::OwnsFromMutex<T>,
+        t::Mutex: by_source::OwnsFromMutex<T::As>,
     {}
-    impl<T> OwnsTarget<t::Software> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Software> for T
     where
-        t::Software: by_source::OwnsFromSoftware<T>,
+        t::Software: by_source::OwnsFromSoftware<T::As>,
     {}
-    impl<T> OwnsTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::OwnsFromX509Certificate<T>,
+        t::X509Certificate: by_source::OwnsFromX509Certificate<T::As>,
     {}
-    impl<T> OwnsTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::OwnsFromAttackPattern<T>,
+        t::AttackPattern: by_source::OwnsFromAttackPattern<T::As>,
     {}
-    impl<T> OwnsTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::OwnsFromCampaign<T>,
+        t::Campaign: by_source::OwnsFromCampaign<T::As>,
     {}
-    impl<T> OwnsTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::OwnsFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::OwnsFromCourseOfAction<T::As>,
     {}
-    impl<T> OwnsTarget<t::Identity> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Identity> for T
     where
-        t::Identity: by_source::OwnsFromIdentity<T>,
+        t::Identity: by_source::OwnsFromIdentity<T::As>,
     {}
-    impl<T> OwnsTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::OwnsFromInfrastructure<T>,
+        t::Infrastructure: by_source::OwnsFromInfrastructure<T::As>,
     {}
-    impl<T> OwnsTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::OwnsFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::OwnsFromIntrusionSet<T::As>,
     {}
-    impl<T> OwnsTarget<t::Location> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Location> for T
     where
-        t::Location: by_source::OwnsFromLocation<T>,
+        t::Location: by_source::OwnsFromLocation<T::As>,
     {}
-    impl<T> OwnsTarget<t::Malware> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Malware> for T
     where
-        t::Malware: by_source::OwnsFromMalware<T>,
+        t::Malware: by_source::OwnsFromMalware<T::As>,
     {}
-    impl<T> OwnsTarget<t::Report> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Report> for T
     where
-        t::Report: by_source::OwnsFromReport<T>,
+        t::Report: by_source::OwnsFromReport<T::As>,
     {}
-    impl<T> OwnsTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::OwnsFromThreatActor<T>,
+        t::ThreatActor: by_source::OwnsFromThreatActor<T::As>,
     {}
-    impl<T> OwnsTarget<t::Tool> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Tool> for T
     where
-        t::Tool: by_source::OwnsFromTool<T>,
+        t::Tool: by_source::OwnsFromTool<T::As>,
     {}
-    impl<T> OwnsTarget<t::Cve> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Cve> for T
     where
-        t::Cve: by_source::OwnsFromCve<T>,
+        t::Cve: by_source::OwnsFromCve<T::As>,
     {}
-    impl<T> OwnsTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> OwnsTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::OwnsFromTactic<T>,
+        t::Tactic: by_source::OwnsFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> OwnsTarget<S> for Unknown {}
     impl<T> OwnsTarget<Unknown> for T {}
@@ -9243,125 +9243,125 @@ pub mod check {
         note = "`part-of` (reverse `contains`) is allowed for 59 (source, target) pairs, listed in the docs of `xsoar::rels::PartOf`; `is-also` and `related-to` link any two types"
     )]
     pub trait PartOfTarget<Source> {}
-    impl<T> PartOfTarget<t::Account> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Account> for T
     where
-        t::Account: by_source::PartOfFromAccount<T>,
+        t::Account: by_source::PartOfFromAccount<T::As>,
     {}
-    impl<T> PartOfTarget<t::Domain> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Domain> for T
     where
-        t::Domain: by_source::PartOfFromDomain<T>,
+        t::Domain: by_source::PartOfFromDomain<T::As>,
     {}
-    impl<T> PartOfTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::PartOfFromDomainGlob<T>,
+        t::DomainGlob: by_source::PartOfFromDomainGlob<T::As>,
     {}
-    impl<T> PartOfTarget<t::Email> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Email> for T
     where
-        t::Email: by_source::PartOfFromEmail<T>,
+        t::Email: by_source::PartOfFromEmail<T::As>,
     {}
-    impl<T> PartOfTarget<t::File> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::File> for T
     where
-        t::File: by_source::PartOfFromFile<T>,
+        t::File: by_source::PartOfFromFile<T::As>,
     {}
-    impl<T> PartOfTarget<t::Host> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Host> for T
     where
-        t::Host: by_source::PartOfFromHost<T>,
+        t::Host: by_source::PartOfFromHost<T::As>,
     {}
-    impl<T> PartOfTarget<t::Ip> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Ip> for T
     where
-        t::Ip: by_source::PartOfFromIp<T>,
+        t::Ip: by_source::PartOfFromIp<T::As>,
     {}
-    impl<T> PartOfTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::PartOfFromCidr<T>,
+        t::Cidr: by_source::PartOfFromCidr<T::As>,
     {}
-    impl<T> PartOfTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::PartOfFromIpv6<T>,
+        t::Ipv6: by_source::PartOfFromIpv6<T::As>,
     {}
-    impl<T> PartOfTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::PartOfFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::PartOfFromIpv6Cidr<T::As>,
     {}
-    impl<T> PartOfTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::PartOfFromRegistryKey<T>,
+        t::RegistryKey: by_source::PartOfFromRegistryKey<T::As>,
     {}
-    impl<T> PartOfTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::PartOfFromSsdeep<T>,
+        t::Ssdeep: by_source::PartOfFromSsdeep<T::As>,
     {}
-    impl<T> PartOfTarget<t::Url> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Url> for T
     where
-        t::Url: by_source::PartOfFromUrl<T>,
+        t::Url: by_source::PartOfFromUrl<T::As>,
     {}
-    impl<T> PartOfTarget<t::Asn> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Asn> for T
     where
-        t::Asn: by_source::PartOfFromAsn<T>,
+        t::Asn: by_source::PartOfFromAsn<T::As>,
     {}
-    impl<T> PartOfTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::PartOfFromMutex<T>,
+        t::Mutex: by_source::PartOfFromMutex<T::As>,
     {}
-    impl<T> PartOfTarget<t::Software> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Software> for T
     where
-        t::Software: by_source::PartOfFromSoftware<T>,
+        t::Software: by_source::PartOfFromSoftware<T::As>,
     {}
-    impl<T> PartOfTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::PartOfFromX509Certificate<T>,
+        t::X509Certificate: by_source::PartOfFromX509Certificate<T::As>,
     {}
-    impl<T> PartOfTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::PartOfFromAttackPattern<T>,
+        t::AttackPattern: by_source::PartOfFromAttackPattern<T::As>,
     {}
-    impl<T> PartOfTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::PartOfFromCampaign<T>,
+        t::Campaign: by_source::PartOfFromCampaign<T::As>,
     {}
-    impl<T> PartOfTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::PartOfFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::PartOfFromCourseOfAction<T::As>,
     {}
-    impl<T> PartOfTarget<t::Identity> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Identity> for T
     where
-        t::Identity: by_source::PartOfFromIdentity<T>,
+        t::Identity: by_source::PartOfFromIdentity<T::As>,
     {}
-    impl<T> PartOfTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::PartOfFromInfrastructure<T>,
+        t::Infrastructure: by_source::PartOfFromInfrastructure<T::As>,
     {}
-    impl<T> PartOfTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::PartOfFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::PartOfFromIntrusionSet<T::As>,
     {}
-    impl<T> PartOfTarget<t::Location> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Location> for T
     where
-        t::Location: by_source::PartOfFromLocation<T>,
+        t::Location: by_source::PartOfFromLocation<T::As>,
     {}
-    impl<T> PartOfTarget<t::Malware> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Malware> for T
     where
-        t::Malware: by_source::PartOfFromMalware<T>,
+        t::Malware: by_source::PartOfFromMalware<T::As>,
     {}
-    impl<T> PartOfTarget<t::Report> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Report> for T
     where
-        t::Report: by_source::PartOfFromReport<T>,
+        t::Report: by_source::PartOfFromReport<T::As>,
     {}
-    impl<T> PartOfTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::PartOfFromThreatActor<T>,
+        t::ThreatActor: by_source::PartOfFromThreatActor<T::As>,
     {}
-    impl<T> PartOfTarget<t::Tool> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Tool> for T
     where
-        t::Tool: by_source::PartOfFromTool<T>,
+        t::Tool: by_source::PartOfFromTool<T::As>,
     {}
-    impl<T> PartOfTarget<t::Cve> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Cve> for T
     where
-        t::Cve: by_source::PartOfFromCve<T>,
+        t::Cve: by_source::PartOfFromCve<T::As>,
     {}
-    impl<T> PartOfTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> PartOfTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::PartOfFromTactic<T>,
+        t::Tactic: by_source::PartOfFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> PartOfTarget<S> for Unknown {}
     impl<T> PartOfTarget<Unknown> for T {}
@@ -9375,125 +9375,125 @@ pub mod check {
         note = "`remediates` (reverse `remediated-by`) is allowed for 2 (source, target) pairs, listed in the docs of `xsoar::rels::Remediates`; `is-also` and `related-to` link any two types"
     )]
     pub trait RemediatesTarget<Source> {}
-    impl<T> RemediatesTarget<t::Account> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Account> for T
     where
-        t::Account: by_source::RemediatesFromAccount<T>,
+        t::Account: by_source::RemediatesFromAccount<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Domain> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Domain> for T
     where
-        t::Domain: by_source::RemediatesFromDomain<T>,
+        t::Domain: by_source::RemediatesFromDomain<T::As>,
     {}
-    impl<T> RemediatesTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::RemediatesFromDomainGlob<T>,
+        t::DomainGlob: by_source::RemediatesFromDomainGlob<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Email> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Email> for T
     where
-        t::Email: by_source::RemediatesFromEmail<T>,
+        t::Email: by_source::RemediatesFromEmail<T::As>,
     {}
-    impl<T> RemediatesTarget<t::File> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::File> for T
     where
-        t::File: by_source::RemediatesFromFile<T>,
+        t::File: by_source::RemediatesFromFile<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Host> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Host> for T
     where
-        t::Host: by_source::RemediatesFromHost<T>,
+        t::Host: by_source::RemediatesFromHost<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Ip> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Ip> for T
     where
-        t::Ip: by_source::RemediatesFromIp<T>,
+        t::Ip: by_source::RemediatesFromIp<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::RemediatesFromCidr<T>,
+        t::Cidr: by_source::RemediatesFromCidr<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::RemediatesFromIpv6<T>,
+        t::Ipv6: by_source::RemediatesFromIpv6<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::RemediatesFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::RemediatesFromIpv6Cidr<T::As>,
     {}
-    impl<T> RemediatesTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::RemediatesFromRegistryKey<T>,
+        t::RegistryKey: by_source::RemediatesFromRegistryKey<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::RemediatesFromSsdeep<T>,
+        t::Ssdeep: by_source::RemediatesFromSsdeep<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Url> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Url> for T
     where
-        t::Url: by_source::RemediatesFromUrl<T>,
+        t::Url: by_source::RemediatesFromUrl<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Asn> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Asn> for T
     where
-        t::Asn: by_source::RemediatesFromAsn<T>,
+        t::Asn: by_source::RemediatesFromAsn<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::RemediatesFromMutex<T>,
+        t::Mutex: by_source::RemediatesFromMutex<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Software> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Software> for T
     where
-        t::Software: by_source::RemediatesFromSoftware<T>,
+        t::Software: by_source::RemediatesFromSoftware<T::As>,
     {}
-    impl<T> RemediatesTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::RemediatesFromX509Certificate<T>,
+        t::X509Certificate: by_source::RemediatesFromX509Certificate<T::As>,
     {}
-    impl<T> RemediatesTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::RemediatesFromAttackPattern<T>,
+        t::AttackPattern: by_source::RemediatesFromAttackPattern<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::RemediatesFromCampaign<T>,
+        t::Campaign: by_source::RemediatesFromCampaign<T::As>,
     {}
-    impl<T> RemediatesTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::RemediatesFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::RemediatesFromCourseOfAction<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Identity> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Identity> for T
     where
-        t::Identity: by_source::RemediatesFromIdentity<T>,
+        t::Identity: by_source::RemediatesFromIdentity<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::RemediatesFromInfrastructure<T>,
+        t::Infrastructure: by_source::RemediatesFromInfrastructure<T::As>,
     {}
-    impl<T> RemediatesTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::RemediatesFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::RemediatesFromIntrusionSet<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Location> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Location> for T
     where
-        t::Location: by_source::RemediatesFromLocation<T>,
+        t::Location: by_source::RemediatesFromLocation<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Malware> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Malware> for T
     where
-        t::Malware: by_source::RemediatesFromMalware<T>,
+        t::Malware: by_source::RemediatesFromMalware<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Report> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Report> for T
     where
-        t::Report: by_source::RemediatesFromReport<T>,
+        t::Report: by_source::RemediatesFromReport<T::As>,
     {}
-    impl<T> RemediatesTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::RemediatesFromThreatActor<T>,
+        t::ThreatActor: by_source::RemediatesFromThreatActor<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Tool> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Tool> for T
     where
-        t::Tool: by_source::RemediatesFromTool<T>,
+        t::Tool: by_source::RemediatesFromTool<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Cve> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Cve> for T
     where
-        t::Cve: by_source::RemediatesFromCve<T>,
+        t::Cve: by_source::RemediatesFromCve<T::As>,
     {}
-    impl<T> RemediatesTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> RemediatesTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::RemediatesFromTactic<T>,
+        t::Tactic: by_source::RemediatesFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> RemediatesTarget<S> for Unknown {}
     impl<T> RemediatesTarget<Unknown> for T {}
@@ -9507,125 +9507,125 @@ pub mod check {
         note = "`resolved-by` (reverse `resolves-to`) is allowed for 7 (source, target) pairs, listed in the docs of `xsoar::rels::ResolvedBy`; `is-also` and `related-to` link any two types"
     )]
     pub trait ResolvedByTarget<Source> {}
-    impl<T> ResolvedByTarget<t::Account> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Account> for T
     where
-        t::Account: by_source::ResolvedByFromAccount<T>,
+        t::Account: by_source::ResolvedByFromAccount<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Domain> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Domain> for T
     where
-        t::Domain: by_source::ResolvedByFromDomain<T>,
+        t::Domain: by_source::ResolvedByFromDomain<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::ResolvedByFromDomainGlob<T>,
+        t::DomainGlob: by_source::ResolvedByFromDomainGlob<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Email> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Email> for T
     where
-        t::Email: by_source::ResolvedByFromEmail<T>,
+        t::Email: by_source::ResolvedByFromEmail<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::File> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::File> for T
     where
-        t::File: by_source::ResolvedByFromFile<T>,
+        t::File: by_source::ResolvedByFromFile<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Host> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Host> for T
     where
-        t::Host: by_source::ResolvedByFromHost<T>,
+        t::Host: by_source::ResolvedByFromHost<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Ip> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Ip> for T
     where
-        t::Ip: by_source::ResolvedByFromIp<T>,
+        t::Ip: by_source::ResolvedByFromIp<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::ResolvedByFromCidr<T>,
+        t::Cidr: by_source::ResolvedByFromCidr<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::ResolvedByFromIpv6<T>,
+        t::Ipv6: by_source::ResolvedByFromIpv6<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::ResolvedByFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::ResolvedByFromIpv6Cidr<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::ResolvedByFromRegistryKey<T>,
+        t::RegistryKey: by_source::ResolvedByFromRegistryKey<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::ResolvedByFromSsdeep<T>,
+        t::Ssdeep: by_source::ResolvedByFromSsdeep<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Url> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Url> for T
     where
-        t::Url: by_source::ResolvedByFromUrl<T>,
+        t::Url: by_source::ResolvedByFromUrl<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Asn> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Asn> for T
     where
-        t::Asn: by_source::ResolvedByFromAsn<T>,
+        t::Asn: by_source::ResolvedByFromAsn<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::ResolvedByFromMutex<T>,
+        t::Mutex: by_source::ResolvedByFromMutex<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Software> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Software> for T
     where
-        t::Software: by_source::ResolvedByFromSoftware<T>,
+        t::Software: by_source::ResolvedByFromSoftware<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::ResolvedByFromX509Certificate<T>,
+        t::X509Certificate: by_source::ResolvedByFromX509Certificate<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::ResolvedByFromAttackPattern<T>,
+        t::AttackPattern: by_source::ResolvedByFromAttackPattern<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::ResolvedByFromCampaign<T>,
+        t::Campaign: by_source::ResolvedByFromCampaign<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::ResolvedByFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::ResolvedByFromCourseOfAction<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Identity> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Identity> for T
     where
-        t::Identity: by_source::ResolvedByFromIdentity<T>,
+        t::Identity: by_source::ResolvedByFromIdentity<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::ResolvedByFromInfrastructure<T>,
+        t::Infrastructure: by_source::ResolvedByFromInfrastructure<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::ResolvedByFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::ResolvedByFromIntrusionSet<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Location> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Location> for T
     where
-        t::Location: by_source::ResolvedByFromLocation<T>,
+        t::Location: by_source::ResolvedByFromLocation<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Malware> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Malware> for T
     where
-        t::Malware: by_source::ResolvedByFromMalware<T>,
+        t::Malware: by_source::ResolvedByFromMalware<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Report> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Report> for T
     where
-        t::Report: by_source::ResolvedByFromReport<T>,
+        t::Report: by_source::ResolvedByFromReport<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::ResolvedByFromThreatActor<T>,
+        t::ThreatActor: by_source::ResolvedByFromThreatActor<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Tool> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Tool> for T
     where
-        t::Tool: by_source::ResolvedByFromTool<T>,
+        t::Tool: by_source::ResolvedByFromTool<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Cve> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Cve> for T
     where
-        t::Cve: by_source::ResolvedByFromCve<T>,
+        t::Cve: by_source::ResolvedByFromCve<T::As>,
     {}
-    impl<T> ResolvedByTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> ResolvedByTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::ResolvedByFromTactic<T>,
+        t::Tactic: by_source::ResolvedByFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> ResolvedByTarget<S> for Unknown {}
     impl<T> ResolvedByTarget<Unknown> for T {}
@@ -9639,125 +9639,125 @@ pub mod check {
         note = "`resolved-from` (reverse `resolves-to`) is allowed for 7 (source, target) pairs, listed in the docs of `xsoar::rels::ResolvedFrom`; `is-also` and `related-to` link any two types"
     )]
     pub trait ResolvedFromTarget<Source> {}
-    impl<T> ResolvedFromTarget<t::Account> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Account> for T
     where
-        t::Account: by_source::ResolvedFromFromAccount<T>,
+        t::Account: by_source::ResolvedFromFromAccount<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Domain> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Domain> for T
     where
-        t::Domain: by_source::ResolvedFromFromDomain<T>,
+        t::Domain: by_source::ResolvedFromFromDomain<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::ResolvedFromFromDomainGlob<T>,
+        t::DomainGlob: by_source::ResolvedFromFromDomainGlob<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Email> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Email> for T
     where
-        t::Email: by_source::ResolvedFromFromEmail<T>,
+        t::Email: by_source::ResolvedFromFromEmail<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::File> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::File> for T
     where
-        t::File: by_source::ResolvedFromFromFile<T>,
+        t::File: by_source::ResolvedFromFromFile<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Host> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Host> for T
     where
-        t::Host: by_source::ResolvedFromFromHost<T>,
+        t::Host: by_source::ResolvedFromFromHost<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Ip> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Ip> for T
     where
-        t::Ip: by_source::ResolvedFromFromIp<T>,
+        t::Ip: by_source::ResolvedFromFromIp<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::ResolvedFromFromCidr<T>,
+        t::Cidr: by_source::ResolvedFromFromCidr<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::ResolvedFromFromIpv6<T>,
+        t::Ipv6: by_source::ResolvedFromFromIpv6<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::ResolvedFromFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::ResolvedFromFromIpv6Cidr<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::ResolvedFromFromRegistryKey<T>,
+        t::RegistryKey: by_source::ResolvedFromFromRegistryKey<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::ResolvedFromFromSsdeep<T>,
+        t::Ssdeep: by_source::ResolvedFromFromSsdeep<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Url> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Url> for T
     where
-        t::Url: by_source::ResolvedFromFromUrl<T>,
+        t::Url: by_source::ResolvedFromFromUrl<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Asn> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Asn> for T
     where
-        t::Asn: by_source::ResolvedFromFromAsn<T>,
+        t::Asn: by_source::ResolvedFromFromAsn<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::ResolvedFromFromMutex<T>,
+        t::Mutex: by_source::ResolvedFromFromMutex<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Software> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Software> for T
     where
-        t::Software: by_source::ResolvedFromFromSoftware<T>,
+        t::Software: by_source::ResolvedFromFromSoftware<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::ResolvedFromFromX509Certificate<T>,
+        t::X509Certificate: by_source::ResolvedFromFromX509Certificate<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::ResolvedFromFromAttackPattern<T>,
+        t::AttackPattern: by_source::ResolvedFromFromAttackPattern<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::ResolvedFromFromCampaign<T>,
+        t::Campaign: by_source::ResolvedFromFromCampaign<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::ResolvedFromFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::ResolvedFromFromCourseOfAction<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Identity> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Identity> for T
     where
-        t::Identity: by_source::ResolvedFromFromIdentity<T>,
+        t::Identity: by_source::ResolvedFromFromIdentity<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::ResolvedFromFromInfrastructure<T>,
+        t::Infrastructure: by_source::ResolvedFromFromInfrastructure<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::ResolvedFromFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::ResolvedFromFromIntrusionSet<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Location> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Location> for T
     where
-        t::Location: by_source::ResolvedFromFromLocation<T>,
+        t::Location: by_source::ResolvedFromFromLocation<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Malware> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Malware> for T
     where
-        t::Malware: by_source::ResolvedFromFromMalware<T>,
+        t::Malware: by_source::ResolvedFromFromMalware<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Report> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Report> for T
     where
-        t::Report: by_source::ResolvedFromFromReport<T>,
+        t::Report: by_source::ResolvedFromFromReport<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::ResolvedFromFromThreatActor<T>,
+        t::ThreatActor: by_source::ResolvedFromFromThreatActor<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Tool> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Tool> for T
     where
-        t::Tool: by_source::ResolvedFromFromTool<T>,
+        t::Tool: by_source::ResolvedFromFromTool<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Cve> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Cve> for T
     where
-        t::Cve: by_source::ResolvedFromFromCve<T>,
+        t::Cve: by_source::ResolvedFromFromCve<T::As>,
     {}
-    impl<T> ResolvedFromTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> ResolvedFromTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::ResolvedFromFromTactic<T>,
+        t::Tactic: by_source::ResolvedFromFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> ResolvedFromTarget<S> for Unknown {}
     impl<T> ResolvedFromTarget<Unknown> for T {}
@@ -9771,125 +9771,125 @@ pub mod check {
         note = "`resolves-to` (reverse `resolved-from`) is allowed for 7 (source, target) pairs, listed in the docs of `xsoar::rels::ResolvesTo`; `is-also` and `related-to` link any two types"
     )]
     pub trait ResolvesToTarget<Source> {}
-    impl<T> ResolvesToTarget<t::Account> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Account> for T
     where
-        t::Account: by_source::ResolvesToFromAccount<T>,
+        t::Account: by_source::ResolvesToFromAccount<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Domain> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Domain> for T
     where
-        t::Domain: by_source::ResolvesToFromDomain<T>,
+        t::Domain: by_source::ResolvesToFromDomain<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::ResolvesToFromDomainGlob<T>,
+        t::DomainGlob: by_source::ResolvesToFromDomainGlob<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Email> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Email> for T
     where
-        t::Email: by_source::ResolvesToFromEmail<T>,
+        t::Email: by_source::ResolvesToFromEmail<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::File> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::File> for T
     where
-        t::File: by_source::ResolvesToFromFile<T>,
+        t::File: by_source::ResolvesToFromFile<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Host> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Host> for T
     where
-        t::Host: by_source::ResolvesToFromHost<T>,
+        t::Host: by_source::ResolvesToFromHost<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Ip> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Ip> for T
     where
-        t::Ip: by_source::ResolvesToFromIp<T>,
+        t::Ip: by_source::ResolvesToFromIp<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::ResolvesToFromCidr<T>,
+        t::Cidr: by_source::ResolvesToFromCidr<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::ResolvesToFromIpv6<T>,
+        t::Ipv6: by_source::ResolvesToFromIpv6<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::ResolvesToFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::ResolvesToFromIpv6Cidr<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::ResolvesToFromRegistryKey<T>,
+        t::RegistryKey: by_source::ResolvesToFromRegistryKey<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::ResolvesToFromSsdeep<T>,
+        t::Ssdeep: by_source::ResolvesToFromSsdeep<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Url> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Url> for T
     where
-        t::Url: by_source::ResolvesToFromUrl<T>,
+        t::Url: by_source::ResolvesToFromUrl<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Asn> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Asn> for T
     where
-        t::Asn: by_source::ResolvesToFromAsn<T>,
+        t::Asn: by_source::ResolvesToFromAsn<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::ResolvesToFromMutex<T>,
+        t::Mutex: by_source::ResolvesToFromMutex<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Software> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Software> for T
     where
-        t::Software: by_source::ResolvesToFromSoftware<T>,
+        t::Software: by_source::ResolvesToFromSoftware<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::ResolvesToFromX509Certificate<T>,
+        t::X509Certificate: by_source::ResolvesToFromX509Certificate<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::ResolvesToFromAttackPattern<T>,
+        t::AttackPattern: by_source::ResolvesToFromAttackPattern<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::ResolvesToFromCampaign<T>,
+        t::Campaign: by_source::ResolvesToFromCampaign<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::ResolvesToFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::ResolvesToFromCourseOfAction<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Identity> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Identity> for T
     where
-        t::Identity: by_source::ResolvesToFromIdentity<T>,
+        t::Identity: by_source::ResolvesToFromIdentity<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::ResolvesToFromInfrastructure<T>,
+        t::Infrastructure: by_source::ResolvesToFromInfrastructure<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::ResolvesToFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::ResolvesToFromIntrusionSet<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Location> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Location> for T
     where
-        t::Location: by_source::ResolvesToFromLocation<T>,
+        t::Location: by_source::ResolvesToFromLocation<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Malware> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Malware> for T
     where
-        t::Malware: by_source::ResolvesToFromMalware<T>,
+        t::Malware: by_source::ResolvesToFromMalware<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Report> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Report> for T
     where
-        t::Report: by_source::ResolvesToFromReport<T>,
+        t::Report: by_source::ResolvesToFromReport<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::ResolvesToFromThreatActor<T>,
+        t::ThreatActor: by_source::ResolvesToFromThreatActor<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Tool> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Tool> for T
     where
-        t::Tool: by_source::ResolvesToFromTool<T>,
+        t::Tool: by_source::ResolvesToFromTool<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Cve> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Cve> for T
     where
-        t::Cve: by_source::ResolvesToFromCve<T>,
+        t::Cve: by_source::ResolvesToFromCve<T::As>,
     {}
-    impl<T> ResolvesToTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> ResolvesToTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::ResolvesToFromTactic<T>,
+        t::Tactic: by_source::ResolvesToFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> ResolvesToTarget<S> for Unknown {}
     impl<T> ResolvesToTarget<Unknown> for T {}
@@ -9903,125 +9903,125 @@ pub mod check {
         note = "`seen-on` (reverse `has`) is allowed for 14 (source, target) pairs, listed in the docs of `xsoar::rels::SeenOn`; `is-also` and `related-to` link any two types"
     )]
     pub trait SeenOnTarget<Source> {}
-    impl<T> SeenOnTarget<t::Account> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Account> for T
     where
-        t::Account: by_source::SeenOnFromAccount<T>,
+        t::Account: by_source::SeenOnFromAccount<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Domain> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Domain> for T
     where
-        t::Domain: by_source::SeenOnFromDomain<T>,
+        t::Domain: by_source::SeenOnFromDomain<T::As>,
     {}
-    impl<T> SeenOnTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::SeenOnFromDomainGlob<T>,
+        t::DomainGlob: by_source::SeenOnFromDomainGlob<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Email> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Email> for T
     where
-        t::Email: by_source::SeenOnFromEmail<T>,
+        t::Email: by_source::SeenOnFromEmail<T::As>,
     {}
-    impl<T> SeenOnTarget<t::File> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::File> for T
     where
-        t::File: by_source::SeenOnFromFile<T>,
+        t::File: by_source::SeenOnFromFile<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Host> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Host> for T
     where
-        t::Host: by_source::SeenOnFromHost<T>,
+        t::Host: by_source::SeenOnFromHost<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Ip> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Ip> for T
     where
-        t::Ip: by_source::SeenOnFromIp<T>,
+        t::Ip: by_source::SeenOnFromIp<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::SeenOnFromCidr<T>,
+        t::Cidr: by_source::SeenOnFromCidr<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::SeenOnFromIpv6<T>,
+        t::Ipv6: by_source::SeenOnFromIpv6<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::SeenOnFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::SeenOnFromIpv6Cidr<T::As>,
     {}
-    impl<T> SeenOnTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::SeenOnFromRegistryKey<T>,
+        t::RegistryKey: by_source::SeenOnFromRegistryKey<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::SeenOnFromSsdeep<T>,
+        t::Ssdeep: by_source::SeenOnFromSsdeep<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Url> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Url> for T
     where
-        t::Url: by_source::SeenOnFromUrl<T>,
+        t::Url: by_source::SeenOnFromUrl<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Asn> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Asn> for T
     where
-        t::Asn: by_source::SeenOnFromAsn<T>,
+        t::Asn: by_source::SeenOnFromAsn<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::SeenOnFromMutex<T>,
+        t::Mutex: by_source::SeenOnFromMutex<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Software> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Software> for T
     where
-        t::Software: by_source::SeenOnFromSoftware<T>,
+        t::Software: by_source::SeenOnFromSoftware<T::As>,
     {}
-    impl<T> SeenOnTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::SeenOnFromX509Certificate<T>,
+        t::X509Certificate: by_source::SeenOnFromX509Certificate<T::As>,
     {}
-    impl<T> SeenOnTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::SeenOnFromAttackPattern<T>,
+        t::AttackPattern: by_source::SeenOnFromAttackPattern<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::SeenOnFromCampaign<T>,
+        t::Campaign: by_source::SeenOnFromCampaign<T::As>,
     {}
-    impl<T> SeenOnTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::SeenOnFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::SeenOnFromCourseOfAction<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Identity> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Identity> for T
     where
-        t::Identity: by_source::SeenOnFromIdentity<T>,
+        t::Identity: by_source::SeenOnFromIdentity<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::SeenOnFromInfrastructure<T>,
+        t::Infrastructure: by_source::SeenOnFromInfrastructure<T::As>,
     {}
-    impl<T> SeenOnTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::SeenOnFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::SeenOnFromIntrusionSet<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Location> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Location> for T
     where
-        t::Location: by_source::SeenOnFromLocation<T>,
+        t::Location: by_source::SeenOnFromLocation<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Malware> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Malware> for T
     where
-        t::Malware: by_source::SeenOnFromMalware<T>,
+        t::Malware: by_source::SeenOnFromMalware<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Report> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Report> for T
     where
-        t::Report: by_source::SeenOnFromReport<T>,
+        t::Report: by_source::SeenOnFromReport<T::As>,
     {}
-    impl<T> SeenOnTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::SeenOnFromThreatActor<T>,
+        t::ThreatActor: by_source::SeenOnFromThreatActor<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Tool> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Tool> for T
     where
-        t::Tool: by_source::SeenOnFromTool<T>,
+        t::Tool: by_source::SeenOnFromTool<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Cve> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Cve> for T
     where
-        t::Cve: by_source::SeenOnFromCve<T>,
+        t::Cve: by_source::SeenOnFromCve<T::As>,
     {}
-    impl<T> SeenOnTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> SeenOnTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::SeenOnFromTactic<T>,
+        t::Tactic: by_source::SeenOnFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> SeenOnTarget<S> for Unknown {}
     impl<T> SeenOnTarget<Unknown> for T {}
@@ -10035,125 +10035,125 @@ pub mod check {
         note = "`sent` (reverse `attached-to`) is allowed for 14 (source, target) pairs, listed in the docs of `xsoar::rels::Sent`; `is-also` and `related-to` link any two types"
     )]
     pub trait SentTarget<Source> {}
-    impl<T> SentTarget<t::Account> for T
+    impl<T: by_source::Spelled> SentTarget<t::Account> for T
     where
-        t::Account: by_source::SentFromAccount<T>,
+        t::Account: by_source::SentFromAccount<T::As>,
     {}
-    impl<T> SentTarget<t::Domain> for T
+    impl<T: by_source::Spelled> SentTarget<t::Domain> for T
     where
-        t::Domain: by_source::SentFromDomain<T>,
+        t::Domain: by_source::SentFromDomain<T::As>,
     {}
-    impl<T> SentTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> SentTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::SentFromDomainGlob<T>,
+        t::DomainGlob: by_source::SentFromDomainGlob<T::As>,
     {}
-    impl<T> SentTarget<t::Email> for T
+    impl<T: by_source::Spelled> SentTarget<t::Email> for T
     where
-        t::Email: by_source::SentFromEmail<T>,
+        t::Email: by_source::SentFromEmail<T::As>,
     {}
-    impl<T> SentTarget<t::File> for T
+    impl<T: by_source::Spelled> SentTarget<t::File> for T
     where
-        t::File: by_source::SentFromFile<T>,
+        t::File: by_source::SentFromFile<T::As>,
     {}
-    impl<T> SentTarget<t::Host> for T
+    impl<T: by_source::Spelled> SentTarget<t::Host> for T
     where
-        t::Host: by_source::SentFromHost<T>,
+        t::Host: by_source::SentFromHost<T::As>,
     {}
-    impl<T> SentTarget<t::Ip> for T
+    impl<T: by_source::Spelled> SentTarget<t::Ip> for T
     where
-        t::Ip: by_source::SentFromIp<T>,
+        t::Ip: by_source::SentFromIp<T::As>,
     {}
-    impl<T> SentTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> SentTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::SentFromCidr<T>,
+        t::Cidr: by_source::SentFromCidr<T::As>,
     {}
-    impl<T> SentTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> SentTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::SentFromIpv6<T>,
+        t::Ipv6: by_source::SentFromIpv6<T::As>,
     {}
-    impl<T> SentTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> SentTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::SentFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::SentFromIpv6Cidr<T::As>,
     {}
-    impl<T> SentTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> SentTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::SentFromRegistryKey<T>,
+        t::RegistryKey: by_source::SentFromRegistryKey<T::As>,
     {}
-    impl<T> SentTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> SentTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::SentFromSsdeep<T>,
+        t::Ssdeep: by_source::SentFromSsdeep<T::As>,
     {}
-    impl<T> SentTarget<t::Url> for T
+    impl<T: by_source::Spelled> SentTarget<t::Url> for T
     where
-        t::Url: by_source::SentFromUrl<T>,
+        t::Url: by_source::SentFromUrl<T::As>,
     {}
-    impl<T> SentTarget<t::Asn> for T
+    impl<T: by_source::Spelled> SentTarget<t::Asn> for T
     where
-        t::Asn: by_source::SentFromAsn<T>,
+        t::Asn: by_source::SentFromAsn<T::As>,
     {}
-    impl<T> SentTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> SentTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::SentFromMutex<T>,
+        t::Mutex: by_source::SentFromMutex<T::As>,
     {}
-    impl<T> SentTarget<t::Software> for T
+    impl<T: by_source::Spelled> SentTarget<t::Software> for T
     where
-        t::Software: by_source::SentFromSoftware<T>,
+        t::Software: by_source::SentFromSoftware<T::As>,
     {}
-    impl<T> SentTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> SentTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::SentFromX509Certificate<T>,
+        t::X509Certificate: by_source::SentFromX509Certificate<T::As>,
     {}
-    impl<T> SentTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> SentTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::SentFromAttackPattern<T>,
+        t::AttackPattern: by_source::SentFromAttackPattern<T::As>,
     {}
-    impl<T> SentTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> SentTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::SentFromCampaign<T>,
+        t::Campaign: by_source::SentFromCampaign<T::As>,
     {}
-    impl<T> SentTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> SentTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::SentFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::SentFromCourseOfAction<T::As>,
     {}
-    impl<T> SentTarget<t::Identity> for T
+    impl<T: by_source::Spelled> SentTarget<t::Identity> for T
     where
-        t::Identity: by_source::SentFromIdentity<T>,
+        t::Identity: by_source::SentFromIdentity<T::As>,
     {}
-    impl<T> SentTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> SentTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::SentFromInfrastructure<T>,
+        t::Infrastructure: by_source::SentFromInfrastructure<T::As>,
     {}
-    impl<T> SentTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> SentTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::SentFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::SentFromIntrusionSet<T::As>,
     {}
-    impl<T> SentTarget<t::Location> for T
+    impl<T: by_source::Spelled> SentTarget<t::Location> for T
     where
-        t::Location: by_source::SentFromLocation<T>,
+        t::Location: by_source::SentFromLocation<T::As>,
     {}
-    impl<T> SentTarget<t::Malware> for T
+    impl<T: by_source::Spelled> SentTarget<t::Malware> for T
     where
-        t::Malware: by_source::SentFromMalware<T>,
+        t::Malware: by_source::SentFromMalware<T::As>,
     {}
-    impl<T> SentTarget<t::Report> for T
+    impl<T: by_source::Spelled> SentTarget<t::Report> for T
     where
-        t::Report: by_source::SentFromReport<T>,
+        t::Report: by_source::SentFromReport<T::As>,
     {}
-    impl<T> SentTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> SentTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::SentFromThreatActor<T>,
+        t::ThreatActor: by_source::SentFromThreatActor<T::As>,
     {}
-    impl<T> SentTarget<t::Tool> for T
+    impl<T: by_source::Spelled> SentTarget<t::Tool> for T
     where
-        t::Tool: by_source::SentFromTool<T>,
+        t::Tool: by_source::SentFromTool<T::As>,
     {}
-    impl<T> SentTarget<t::Cve> for T
+    impl<T: by_source::Spelled> SentTarget<t::Cve> for T
     where
-        t::Cve: by_source::SentFromCve<T>,
+        t::Cve: by_source::SentFromCve<T::As>,
     {}
-    impl<T> SentTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> SentTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::SentFromTactic<T>,
+        t::Tactic: by_source::SentFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> SentTarget<S> for Unknown {}
     impl<T> SentTarget<Unknown> for T {}
@@ -10167,125 +10167,125 @@ pub mod check {
         note = "`sent-by` (reverse `sent`) is allowed for 14 (source, target) pairs, listed in the docs of `xsoar::rels::SentBy`; `is-also` and `related-to` link any two types"
     )]
     pub trait SentByTarget<Source> {}
-    impl<T> SentByTarget<t::Account> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Account> for T
     where
-        t::Account: by_source::SentByFromAccount<T>,
+        t::Account: by_source::SentByFromAccount<T::As>,
     {}
-    impl<T> SentByTarget<t::Domain> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Domain> for T
     where
-        t::Domain: by_source::SentByFromDomain<T>,
+        t::Domain: by_source::SentByFromDomain<T::As>,
     {}
-    impl<T> SentByTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> SentByTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::SentByFromDomainGlob<T>,
+        t::DomainGlob: by_source::SentByFromDomainGlob<T::As>,
     {}
-    impl<T> SentByTarget<t::Email> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Email> for T
     where
-        t::Email: by_source::SentByFromEmail<T>,
+        t::Email: by_source::SentByFromEmail<T::As>,
     {}
-    impl<T> SentByTarget<t::File> for T
+    impl<T: by_source::Spelled> SentByTarget<t::File> for T
     where
-        t::File: by_source::SentByFromFile<T>,
+        t::File: by_source::SentByFromFile<T::As>,
     {}
-    impl<T> SentByTarget<t::Host> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Host> for T
     where
-        t::Host: by_source::SentByFromHost<T>,
+        t::Host: by_source::SentByFromHost<T::As>,
     {}
-    impl<T> SentByTarget<t::Ip> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Ip> for T
     where
-        t::Ip: by_source::SentByFromIp<T>,
+        t::Ip: by_source::SentByFromIp<T::As>,
     {}
-    impl<T> SentByTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::SentByFromCidr<T>,
+        t::Cidr: by_source::SentByFromCidr<T::As>,
     {}
-    impl<T> SentByTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::SentByFromIpv6<T>,
+        t::Ipv6: by_source::SentByFromIpv6<T::As>,
     {}
-    impl<T> SentByTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::SentByFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::SentByFromIpv6Cidr<T::As>,
     {}
-    impl<T> SentByTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> SentByTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::SentByFromRegistryKey<T>,
+        t::RegistryKey: by_source::SentByFromRegistryKey<T::As>,
     {}
-    impl<T> SentByTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::SentByFromSsdeep<T>,
+        t::Ssdeep: by_source::SentByFromSsdeep<T::As>,
     {}
-    impl<T> SentByTarget<t::Url> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Url> for T
     where
-        t::Url: by_source::SentByFromUrl<T>,
+        t::Url: by_source::SentByFromUrl<T::As>,
     {}
-    impl<T> SentByTarget<t::Asn> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Asn> for T
     where
-        t::Asn: by_source::SentByFromAsn<T>,
+        t::Asn: by_source::SentByFromAsn<T::As>,
     {}
-    impl<T> SentByTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::SentByFromMutex<T>,
+        t::Mutex: by_source::SentByFromMutex<T::As>,
     {}
-    impl<T> SentByTarget<t::Software> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Software> for T
     where
-        t::Software: by_source::SentByFromSoftware<T>,
+        t::Software: by_source::SentByFromSoftware<T::As>,
     {}
-    impl<T> SentByTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> SentByTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::SentByFromX509Certificate<T>,
+        t::X509Certificate: by_source::SentByFromX509Certificate<T::As>,
     {}
-    impl<T> SentByTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> SentByTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::SentByFromAttackPattern<T>,
+        t::AttackPattern: by_source::SentByFromAttackPattern<T::As>,
     {}
-    impl<T> SentByTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::SentByFromCampaign<T>,
+        t::Campaign: by_source::SentByFromCampaign<T::As>,
     {}
-    impl<T> SentByTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> SentByTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::SentByFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::SentByFromCourseOfAction<T::As>,
     {}
-    impl<T> SentByTarget<t::Identity> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Identity> for T
     where
-        t::Identity: by_source::SentByFromIdentity<T>,
+        t::Identity: by_source::SentByFromIdentity<T::As>,
     {}
-    impl<T> SentByTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::SentByFromInfrastructure<T>,
+        t::Infrastructure: by_source::SentByFromInfrastructure<T::As>,
     {}
-    impl<T> SentByTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> SentByTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::SentByFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::SentByFromIntrusionSet<T::As>,
     {}
-    impl<T> SentByTarget<t::Location> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Location> for T
     where
-        t::Location: by_source::SentByFromLocation<T>,
+        t::Location: by_source::SentByFromLocation<T::As>,
     {}
-    impl<T> SentByTarget<t::Malware> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Malware> for T
     where
-        t::Malware: by_source::SentByFromMalware<T>,
+        t::Malware: by_source::SentByFromMalware<T::As>,
     {}
-    impl<T> SentByTarget<t::Report> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Report> for T
     where
-        t::Report: by_source::SentByFromReport<T>,
+        t::Report: by_source::SentByFromReport<T::As>,
     {}
-    impl<T> SentByTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> SentByTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::SentByFromThreatActor<T>,
+        t::ThreatActor: by_source::SentByFromThreatActor<T::As>,
     {}
-    impl<T> SentByTarget<t::Tool> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Tool> for T
     where
-        t::Tool: by_source::SentByFromTool<T>,
+        t::Tool: by_source::SentByFromTool<T::As>,
     {}
-    impl<T> SentByTarget<t::Cve> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Cve> for T
     where
-        t::Cve: by_source::SentByFromCve<T>,
+        t::Cve: by_source::SentByFromCve<T::As>,
     {}
-    impl<T> SentByTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> SentByTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::SentByFromTactic<T>,
+        t::Tactic: by_source::SentByFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> SentByTarget<S> for Unknown {}
     impl<T> SentByTarget<Unknown> for T {}
@@ -10299,125 +10299,125 @@ pub mod check {
         note = "`sent-from` (reverse `received-by`) is allowed for 14 (source, target) pairs, listed in the docs of `xsoar::rels::SentFrom`; `is-also` and `related-to` link any two types"
     )]
     pub trait SentFromTarget<Source> {}
-    impl<T> SentFromTarget<t::Account> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Account> for T
     where
-        t::Account: by_source::SentFromFromAccount<T>,
+        t::Account: by_source::SentFromFromAccount<T::As>,
     {}
-    impl<T> SentFromTarget<t::Domain> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Domain> for T
     where
-        t::Domain: by_source::SentFromFromDomain<T>,
+        t::Domain: by_source::SentFromFromDomain<T::As>,
     {}
-    impl<T> SentFromTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::SentFromFromDomainGlob<T>,
+        t::DomainGlob: by_source::SentFromFromDomainGlob<T::As>,
     {}
-    impl<T> SentFromTarget<t::Email> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Email> for T
     where
-        t::Email: by_source::SentFromFromEmail<T>,
+        t::Email: by_source::SentFromFromEmail<T::As>,
     {}
-    impl<T> SentFromTarget<t::File> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::File> for T
     where
-        t::File: by_source::SentFromFromFile<T>,
+        t::File: by_source::SentFromFromFile<T::As>,
     {}
-    impl<T> SentFromTarget<t::Host> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Host> for T
     where
-        t::Host: by_source::SentFromFromHost<T>,
+        t::Host: by_source::SentFromFromHost<T::As>,
     {}
-    impl<T> SentFromTarget<t::Ip> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Ip> for T
     where
-        t::Ip: by_source::SentFromFromIp<T>,
+        t::Ip: by_source::SentFromFromIp<T::As>,
     {}
-    impl<T> SentFromTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::SentFromFromCidr<T>,
+        t::Cidr: by_source::SentFromFromCidr<T::As>,
     {}
-    impl<T> SentFromTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::SentFromFromIpv6<T>,
+        t::Ipv6: by_source::SentFromFromIpv6<T::As>,
     {}
-    impl<T> SentFromTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::SentFromFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::SentFromFromIpv6Cidr<T::As>,
     {}
-    impl<T> SentFromTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::SentFromFromRegistryKey<T>,
+        t::RegistryKey: by_source::SentFromFromRegistryKey<T::As>,
     {}
-    impl<T> SentFromTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::SentFromFromSsdeep<T>,
+        t::Ssdeep: by_source::SentFromFromSsdeep<T::As>,
     {}
-    impl<T> SentFromTarget<t::Url> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Url> for T
     where
-        t::Url: by_source::SentFromFromUrl<T>,
+        t::Url: by_source::SentFromFromUrl<T::As>,
     {}
-    impl<T> SentFromTarget<t::Asn> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Asn> for T
     where
-        t::Asn: by_source::SentFromFromAsn<T>,
+        t::Asn: by_source::SentFromFromAsn<T::As>,
     {}
-    impl<T> SentFromTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::SentFromFromMutex<T>,
+        t::Mutex: by_source::SentFromFromMutex<T::As>,
     {}
-    impl<T> SentFromTarget<t::Software> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Software> for T
     where
-        t::Software: by_source::SentFromFromSoftware<T>,
+        t::Software: by_source::SentFromFromSoftware<T::As>,
     {}
-    impl<T> SentFromTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::SentFromFromX509Certificate<T>,
+        t::X509Certificate: by_source::SentFromFromX509Certificate<T::As>,
     {}
-    impl<T> SentFromTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::SentFromFromAttackPattern<T>,
+        t::AttackPattern: by_source::SentFromFromAttackPattern<T::As>,
     {}
-    impl<T> SentFromTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::SentFromFromCampaign<T>,
+        t::Campaign: by_source::SentFromFromCampaign<T::As>,
     {}
-    impl<T> SentFromTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::SentFromFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::SentFromFromCourseOfAction<T::As>,
     {}
-    impl<T> SentFromTarget<t::Identity> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Identity> for T
     where
-        t::Identity: by_source::SentFromFromIdentity<T>,
+        t::Identity: by_source::SentFromFromIdentity<T::As>,
     {}
-    impl<T> SentFromTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::SentFromFromInfrastructure<T>,
+        t::Infrastructure: by_source::SentFromFromInfrastructure<T::As>,
     {}
-    impl<T> SentFromTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::SentFromFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::SentFromFromIntrusionSet<T::As>,
     {}
-    impl<T> SentFromTarget<t::Location> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Location> for T
     where
-        t::Location: by_source::SentFromFromLocation<T>,
+        t::Location: by_source::SentFromFromLocation<T::As>,
     {}
-    impl<T> SentFromTarget<t::Malware> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Malware> for T
     where
-        t::Malware: by_source::SentFromFromMalware<T>,
+        t::Malware: by_source::SentFromFromMalware<T::As>,
     {}
-    impl<T> SentFromTarget<t::Report> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Report> for T
     where
-        t::Report: by_source::SentFromFromReport<T>,
+        t::Report: by_source::SentFromFromReport<T::As>,
     {}
-    impl<T> SentFromTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::SentFromFromThreatActor<T>,
+        t::ThreatActor: by_source::SentFromFromThreatActor<T::As>,
     {}
-    impl<T> SentFromTarget<t::Tool> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Tool> for T
     where
-        t::Tool: by_source::SentFromFromTool<T>,
+        t::Tool: by_source::SentFromFromTool<T::As>,
     {}
-    impl<T> SentFromTarget<t::Cve> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Cve> for T
     where
-        t::Cve: by_source::SentFromFromCve<T>,
+        t::Cve: by_source::SentFromFromCve<T::As>,
     {}
-    impl<T> SentFromTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> SentFromTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::SentFromFromTactic<T>,
+        t::Tactic: by_source::SentFromFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> SentFromTarget<S> for Unknown {}
     impl<T> SentFromTarget<Unknown> for T {}
@@ -10431,125 +10431,125 @@ pub mod check {
         note = "`sent-to` (reverse `received-by`) is allowed for 11 (source, target) pairs, listed in the docs of `xsoar::rels::SentTo`; `is-also` and `related-to` link any two types"
     )]
     pub trait SentToTarget<Source> {}
-    impl<T> SentToTarget<t::Account> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Account> for T
     where
-        t::Account: by_source::SentToFromAccount<T>,
+        t::Account: by_source::SentToFromAccount<T::As>,
     {}
-    impl<T> SentToTarget<t::Domain> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Domain> for T
     where
-        t::Domain: by_source::SentToFromDomain<T>,
+        t::Domain: by_source::SentToFromDomain<T::As>,
     {}
-    impl<T> SentToTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> SentToTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::SentToFromDomainGlob<T>,
+        t::DomainGlob: by_source::SentToFromDomainGlob<T::As>,
     {}
-    impl<T> SentToTarget<t::Email> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Email> for T
     where
-        t::Email: by_source::SentToFromEmail<T>,
+        t::Email: by_source::SentToFromEmail<T::As>,
     {}
-    impl<T> SentToTarget<t::File> for T
+    impl<T: by_source::Spelled> SentToTarget<t::File> for T
     where
-        t::File: by_source::SentToFromFile<T>,
+        t::File: by_source::SentToFromFile<T::As>,
     {}
-    impl<T> SentToTarget<t::Host> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Host> for T
     where
-        t::Host: by_source::SentToFromHost<T>,
+        t::Host: by_source::SentToFromHost<T::As>,
     {}
-    impl<T> SentToTarget<t::Ip> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Ip> for T
     where
-        t::Ip: by_source::SentToFromIp<T>,
+        t::Ip: by_source::SentToFromIp<T::As>,
     {}
-    impl<T> SentToTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::SentToFromCidr<T>,
+        t::Cidr: by_source::SentToFromCidr<T::As>,
     {}
-    impl<T> SentToTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::SentToFromIpv6<T>,
+        t::Ipv6: by_source::SentToFromIpv6<T::As>,
     {}
-    impl<T> SentToTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::SentToFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::SentToFromIpv6Cidr<T::As>,
     {}
-    impl<T> SentToTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> SentToTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::SentToFromRegistryKey<T>,
+        t::RegistryKey: by_source::SentToFromRegistryKey<T::As>,
     {}
-    impl<T> SentToTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::SentToFromSsdeep<T>,
+        t::Ssdeep: by_source::SentToFromSsdeep<T::As>,
     {}
-    impl<T> SentToTarget<t::Url> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Url> for T
     where
-        t::Url: by_source::SentToFromUrl<T>,
+        t::Url: by_source::SentToFromUrl<T::As>,
     {}
-    impl<T> SentToTarget<t::Asn> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Asn> for T
     where
-        t::Asn: by_source::SentToFromAsn<T>,
+        t::Asn: by_source::SentToFromAsn<T::As>,
     {}
-    impl<T> SentToTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::SentToFromMutex<T>,
+        t::Mutex: by_source::SentToFromMutex<T::As>,
     {}
-    impl<T> SentToTarget<t::Software> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Software> for T
     where
-        t::Software: by_source::SentToFromSoftware<T>,
+        t::Software: by_source::SentToFromSoftware<T::As>,
     {}
-    impl<T> SentToTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> SentToTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::SentToFromX509Certificate<T>,
+        t::X509Certificate: by_source::SentToFromX509Certificate<T::As>,
     {}
-    impl<T> SentToTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> SentToTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::SentToFromAttackPattern<T>,
+        t::AttackPattern: by_source::SentToFromAttackPattern<T::As>,
     {}
-    impl<T> SentToTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::SentToFromCampaign<T>,
+        t::Campaign: by_source::SentToFromCampaign<T::As>,
     {}
-    impl<T> SentToTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> SentToTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::SentToFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::SentToFromCourseOfAction<T::As>,
     {}
-    impl<T> SentToTarget<t::Identity> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Identity> for T
     where
-        t::Identity: by_source::SentToFromIdentity<T>,
+        t::Identity: by_source::SentToFromIdentity<T::As>,
     {}
-    impl<T> SentToTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::SentToFromInfrastructure<T>,
+        t::Infrastructure: by_source::SentToFromInfrastructure<T::As>,
     {}
-    impl<T> SentToTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> SentToTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::SentToFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::SentToFromIntrusionSet<T::As>,
     {}
-    impl<T> SentToTarget<t::Location> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Location> for T
     where
-        t::Location: by_source::SentToFromLocation<T>,
+        t::Location: by_source::SentToFromLocation<T::As>,
     {}
-    impl<T> SentToTarget<t::Malware> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Malware> for T
     where
-        t::Malware: by_source::SentToFromMalware<T>,
+        t::Malware: by_source::SentToFromMalware<T::As>,
     {}
-    impl<T> SentToTarget<t::Report> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Report> for T
     where
-        t::Report: by_source::SentToFromReport<T>,
+        t::Report: by_source::SentToFromReport<T::As>,
     {}
-    impl<T> SentToTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> SentToTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::SentToFromThreatActor<T>,
+        t::ThreatActor: by_source::SentToFromThreatActor<T::As>,
     {}
-    impl<T> SentToTarget<t::Tool> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Tool> for T
     where
-        t::Tool: by_source::SentToFromTool<T>,
+        t::Tool: by_source::SentToFromTool<T::As>,
     {}
-    impl<T> SentToTarget<t::Cve> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Cve> for T
     where
-        t::Cve: by_source::SentToFromCve<T>,
+        t::Cve: by_source::SentToFromCve<T::As>,
     {}
-    impl<T> SentToTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> SentToTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::SentToFromTactic<T>,
+        t::Tactic: by_source::SentToFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> SentToTarget<S> for Unknown {}
     impl<T> SentToTarget<Unknown> for T {}
@@ -10563,125 +10563,125 @@ pub mod check {
         note = "`similar-to` (reverse `similar-to`) is allowed for 32 (source, target) pairs, listed in the docs of `xsoar::rels::SimilarTo`; `is-also` and `related-to` link any two types"
     )]
     pub trait SimilarToTarget<Source> {}
-    impl<T> SimilarToTarget<t::Account> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Account> for T
     where
-        t::Account: by_source::SimilarToFromAccount<T>,
+        t::Account: by_source::SimilarToFromAccount<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Domain> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Domain> for T
     where
-        t::Domain: by_source::SimilarToFromDomain<T>,
+        t::Domain: by_source::SimilarToFromDomain<T::As>,
     {}
-    impl<T> SimilarToTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::SimilarToFromDomainGlob<T>,
+        t::DomainGlob: by_source::SimilarToFromDomainGlob<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Email> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Email> for T
     where
-        t::Email: by_source::SimilarToFromEmail<T>,
+        t::Email: by_source::SimilarToFromEmail<T::As>,
     {}
-    impl<T> SimilarToTarget<t::File> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::File> for T
     where
-        t::File: by_source::SimilarToFromFile<T>,
+        t::File: by_source::SimilarToFromFile<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Host> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Host> for T
     where
-        t::Host: by_source::SimilarToFromHost<T>,
+        t::Host: by_source::SimilarToFromHost<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Ip> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Ip> for T
     where
-        t::Ip: by_source::SimilarToFromIp<T>,
+        t::Ip: by_source::SimilarToFromIp<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::SimilarToFromCidr<T>,
+        t::Cidr: by_source::SimilarToFromCidr<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::SimilarToFromIpv6<T>,
+        t::Ipv6: by_source::SimilarToFromIpv6<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::SimilarToFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::SimilarToFromIpv6Cidr<T::As>,
     {}
-    impl<T> SimilarToTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::SimilarToFromRegistryKey<T>,
+        t::RegistryKey: by_source::SimilarToFromRegistryKey<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::SimilarToFromSsdeep<T>,
+        t::Ssdeep: by_source::SimilarToFromSsdeep<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Url> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Url> for T
     where
-        t::Url: by_source::SimilarToFromUrl<T>,
+        t::Url: by_source::SimilarToFromUrl<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Asn> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Asn> for T
     where
-        t::Asn: by_source::SimilarToFromAsn<T>,
+        t::Asn: by_source::SimilarToFromAsn<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::SimilarToFromMutex<T>,
+        t::Mutex: by_source::SimilarToFromMutex<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Software> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Software> for T
     where
-        t::Software: by_source::SimilarToFromSoftware<T>,
+        t::Software: by_source::SimilarToFromSoftware<T::As>,
     {}
-    impl<T> SimilarToTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::SimilarToFromX509Certificate<T>,
+        t::X509Certificate: by_source::SimilarToFromX509Certificate<T::As>,
     {}
-    impl<T> SimilarToTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::SimilarToFromAttackPattern<T>,
+        t::AttackPattern: by_source::SimilarToFromAttackPattern<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::SimilarToFromCampaign<T>,
+        t::Campaign: by_source::SimilarToFromCampaign<T::As>,
     {}
-    impl<T> SimilarToTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::SimilarToFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::SimilarToFromCourseOfAction<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Identity> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Identity> for T
     where
-        t::Identity: by_source::SimilarToFromIdentity<T>,
+        t::Identity: by_source::SimilarToFromIdentity<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::SimilarToFromInfrastructure<T>,
+        t::Infrastructure: by_source::SimilarToFromInfrastructure<T::As>,
     {}
-    impl<T> SimilarToTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::SimilarToFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::SimilarToFromIntrusionSet<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Location> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Location> for T
     where
-        t::Location: by_source::SimilarToFromLocation<T>,
+        t::Location: by_source::SimilarToFromLocation<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Malware> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Malware> for T
     where
-        t::Malware: by_source::SimilarToFromMalware<T>,
+        t::Malware: by_source::SimilarToFromMalware<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Report> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Report> for T
     where
-        t::Report: by_source::SimilarToFromReport<T>,
+        t::Report: by_source::SimilarToFromReport<T::As>,
     {}
-    impl<T> SimilarToTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::SimilarToFromThreatActor<T>,
+        t::ThreatActor: by_source::SimilarToFromThreatActor<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Tool> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Tool> for T
     where
-        t::Tool: by_source::SimilarToFromTool<T>,
+        t::Tool: by_source::SimilarToFromTool<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Cve> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Cve> for T
     where
-        t::Cve: by_source::SimilarToFromCve<T>,
+        t::Cve: by_source::SimilarToFromCve<T::As>,
     {}
-    impl<T> SimilarToTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> SimilarToTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::SimilarToFromTactic<T>,
+        t::Tactic: by_source::SimilarToFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> SimilarToTarget<S> for Unknown {}
     impl<T> SimilarToTarget<Unknown> for T {}
@@ -10695,125 +10695,125 @@ pub mod check {
         note = "`sub-domain-of` (reverse `supra-domain-of`) is allowed for 6 (source, target) pairs, listed in the docs of `xsoar::rels::SubDomainOf`; `is-also` and `related-to` link any two types"
     )]
     pub trait SubDomainOfTarget<Source> {}
-    impl<T> SubDomainOfTarget<t::Account> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Account> for T
     where
-        t::Account: by_source::SubDomainOfFromAccount<T>,
+        t::Account: by_source::SubDomainOfFromAccount<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Domain> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Domain> for T
     where
-        t::Domain: by_source::SubDomainOfFromDomain<T>,
+        t::Domain: by_source::SubDomainOfFromDomain<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::SubDomainOfFromDomainGlob<T>,
+        t::DomainGlob: by_source::SubDomainOfFromDomainGlob<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Email> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Email> for T
     where
-        t::Email: by_source::SubDomainOfFromEmail<T>,
+        t::Email: by_source::SubDomainOfFromEmail<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::File> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::File> for T
     where
-        t::File: by_source::SubDomainOfFromFile<T>,
+        t::File: by_source::SubDomainOfFromFile<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Host> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Host> for T
     where
-        t::Host: by_source::SubDomainOfFromHost<T>,
+        t::Host: by_source::SubDomainOfFromHost<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Ip> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Ip> for T
     where
-        t::Ip: by_source::SubDomainOfFromIp<T>,
+        t::Ip: by_source::SubDomainOfFromIp<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::SubDomainOfFromCidr<T>,
+        t::Cidr: by_source::SubDomainOfFromCidr<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::SubDomainOfFromIpv6<T>,
+        t::Ipv6: by_source::SubDomainOfFromIpv6<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::SubDomainOfFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::SubDomainOfFromIpv6Cidr<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::SubDomainOfFromRegistryKey<T>,
+        t::RegistryKey: by_source::SubDomainOfFromRegistryKey<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::SubDomainOfFromSsdeep<T>,
+        t::Ssdeep: by_source::SubDomainOfFromSsdeep<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Url> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Url> for T
     where
-        t::Url: by_source::SubDomainOfFromUrl<T>,
+        t::Url: by_source::SubDomainOfFromUrl<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Asn> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Asn> for T
     where
-        t::Asn: by_source::SubDomainOfFromAsn<T>,
+        t::Asn: by_source::SubDomainOfFromAsn<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::SubDomainOfFromMutex<T>,
+        t::Mutex: by_source::SubDomainOfFromMutex<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Software> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Software> for T
     where
-        t::Software: by_source::SubDomainOfFromSoftware<T>,
+        t::Software: by_source::SubDomainOfFromSoftware<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::SubDomainOfFromX509Certificate<T>,
+        t::X509Certificate: by_source::SubDomainOfFromX509Certificate<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::SubDomainOfFromAttackPattern<T>,
+        t::AttackPattern: by_source::SubDomainOfFromAttackPattern<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::SubDomainOfFromCampaign<T>,
+        t::Campaign: by_source::SubDomainOfFromCampaign<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::SubDomainOfFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::SubDomainOfFromCourseOfAction<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Identity> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Identity> for T
     where
-        t::Identity: by_source::SubDomainOfFromIdentity<T>,
+        t::Identity: by_source::SubDomainOfFromIdentity<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::SubDomainOfFromInfrastructure<T>,
+        t::Infrastructure: by_source::SubDomainOfFromInfrastructure<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::SubDomainOfFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::SubDomainOfFromIntrusionSet<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Location> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Location> for T
     where
-        t::Location: by_source::SubDomainOfFromLocation<T>,
+        t::Location: by_source::SubDomainOfFromLocation<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Malware> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Malware> for T
     where
-        t::Malware: by_source::SubDomainOfFromMalware<T>,
+        t::Malware: by_source::SubDomainOfFromMalware<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Report> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Report> for T
     where
-        t::Report: by_source::SubDomainOfFromReport<T>,
+        t::Report: by_source::SubDomainOfFromReport<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::SubDomainOfFromThreatActor<T>,
+        t::ThreatActor: by_source::SubDomainOfFromThreatActor<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Tool> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Tool> for T
     where
-        t::Tool: by_source::SubDomainOfFromTool<T>,
+        t::Tool: by_source::SubDomainOfFromTool<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Cve> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Cve> for T
     where
-        t::Cve: by_source::SubDomainOfFromCve<T>,
+        t::Cve: by_source::SubDomainOfFromCve<T::As>,
     {}
-    impl<T> SubDomainOfTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> SubDomainOfTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::SubDomainOfFromTactic<T>,
+        t::Tactic: by_source::SubDomainOfFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> SubDomainOfTarget<S> for Unknown {}
     impl<T> SubDomainOfTarget<Unknown> for T {}
@@ -10827,125 +10827,125 @@ pub mod check {
         note = "`supra-domain-of` (reverse `sub-domain-of`) is allowed for 6 (source, target) pairs, listed in the docs of `xsoar::rels::SupraDomainOf`; `is-also` and `related-to` link any two types"
     )]
     pub trait SupraDomainOfTarget<Source> {}
-    impl<T> SupraDomainOfTarget<t::Account> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Account> for T
     where
-        t::Account: by_source::SupraDomainOfFromAccount<T>,
+        t::Account: by_source::SupraDomainOfFromAccount<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Domain> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Domain> for T
     where
-        t::Domain: by_source::SupraDomainOfFromDomain<T>,
+        t::Domain: by_source::SupraDomainOfFromDomain<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::SupraDomainOfFromDomainGlob<T>,
+        t::DomainGlob: by_source::SupraDomainOfFromDomainGlob<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Email> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Email> for T
     where
-        t::Email: by_source::SupraDomainOfFromEmail<T>,
+        t::Email: by_source::SupraDomainOfFromEmail<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::File> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::File> for T
     where
-        t::File: by_source::SupraDomainOfFromFile<T>,
+        t::File: by_source::SupraDomainOfFromFile<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Host> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Host> for T
     where
-        t::Host: by_source::SupraDomainOfFromHost<T>,
+        t::Host: by_source::SupraDomainOfFromHost<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Ip> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Ip> for T
     where
-        t::Ip: by_source::SupraDomainOfFromIp<T>,
+        t::Ip: by_source::SupraDomainOfFromIp<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::SupraDomainOfFromCidr<T>,
+        t::Cidr: by_source::SupraDomainOfFromCidr<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::SupraDomainOfFromIpv6<T>,
+        t::Ipv6: by_source::SupraDomainOfFromIpv6<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::SupraDomainOfFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::SupraDomainOfFromIpv6Cidr<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::SupraDomainOfFromRegistryKey<T>,
+        t::RegistryKey: by_source::SupraDomainOfFromRegistryKey<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::SupraDomainOfFromSsdeep<T>,
+        t::Ssdeep: by_source::SupraDomainOfFromSsdeep<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Url> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Url> for T
     where
-        t::Url: by_source::SupraDomainOfFromUrl<T>,
+        t::Url: by_source::SupraDomainOfFromUrl<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Asn> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Asn> for T
     where
-        t::Asn: by_source::SupraDomainOfFromAsn<T>,
+        t::Asn: by_source::SupraDomainOfFromAsn<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::SupraDomainOfFromMutex<T>,
+        t::Mutex: by_source::SupraDomainOfFromMutex<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Software> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Software> for T
     where
-        t::Software: by_source::SupraDomainOfFromSoftware<T>,
+        t::Software: by_source::SupraDomainOfFromSoftware<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::SupraDomainOfFromX509Certificate<T>,
+        t::X509Certificate: by_source::SupraDomainOfFromX509Certificate<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::SupraDomainOfFromAttackPattern<T>,
+        t::AttackPattern: by_source::SupraDomainOfFromAttackPattern<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::SupraDomainOfFromCampaign<T>,
+        t::Campaign: by_source::SupraDomainOfFromCampaign<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::SupraDomainOfFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::SupraDomainOfFromCourseOfAction<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Identity> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Identity> for T
     where
-        t::Identity: by_source::SupraDomainOfFromIdentity<T>,
+        t::Identity: by_source::SupraDomainOfFromIdentity<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::SupraDomainOfFromInfrastructure<T>,
+        t::Infrastructure: by_source::SupraDomainOfFromInfrastructure<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::SupraDomainOfFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::SupraDomainOfFromIntrusionSet<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Location> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Location> for T
     where
-        t::Location: by_source::SupraDomainOfFromLocation<T>,
+        t::Location: by_source::SupraDomainOfFromLocation<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Malware> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Malware> for T
     where
-        t::Malware: by_source::SupraDomainOfFromMalware<T>,
+        t::Malware: by_source::SupraDomainOfFromMalware<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Report> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Report> for T
     where
-        t::Report: by_source::SupraDomainOfFromReport<T>,
+        t::Report: by_source::SupraDomainOfFromReport<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::SupraDomainOfFromThreatActor<T>,
+        t::ThreatActor: by_source::SupraDomainOfFromThreatActor<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Tool> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Tool> for T
     where
-        t::Tool: by_source::SupraDomainOfFromTool<T>,
+        t::Tool: by_source::SupraDomainOfFromTool<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Cve> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Cve> for T
     where
-        t::Cve: by_source::SupraDomainOfFromCve<T>,
+        t::Cve: by_source::SupraDomainOfFromCve<T::As>,
     {}
-    impl<T> SupraDomainOfTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> SupraDomainOfTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::SupraDomainOfFromTactic<T>,
+        t::Tactic: by_source::SupraDomainOfFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> SupraDomainOfTarget<S> for Unknown {}
     impl<T> SupraDomainOfTarget<Unknown> for T {}
@@ -10959,125 +10959,125 @@ pub mod check {
         note = "`subtechnique-of` (reverse `parent-technique-of`) is allowed for 1 (source, target) pair, listed in the docs of `xsoar::rels::SubtechniqueOf`; `is-also` and `related-to` link any two types"
     )]
     pub trait SubtechniqueOfTarget<Source> {}
-    impl<T> SubtechniqueOfTarget<t::Account> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Account> for T
     where
-        t::Account: by_source::SubtechniqueOfFromAccount<T>,
+        t::Account: by_source::SubtechniqueOfFromAccount<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Domain> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Domain> for T
     where
-        t::Domain: by_source::SubtechniqueOfFromDomain<T>,
+        t::Domain: by_source::SubtechniqueOfFromDomain<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::SubtechniqueOfFromDomainGlob<T>,
+        t::DomainGlob: by_source::SubtechniqueOfFromDomainGlob<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Email> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Email> for T
     where
-        t::Email: by_source::SubtechniqueOfFromEmail<T>,
+        t::Email: by_source::SubtechniqueOfFromEmail<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::File> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::File> for T
     where
-        t::File: by_source::SubtechniqueOfFromFile<T>,
+        t::File: by_source::SubtechniqueOfFromFile<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Host> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Host> for T
     where
-        t::Host: by_source::SubtechniqueOfFromHost<T>,
+        t::Host: by_source::SubtechniqueOfFromHost<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Ip> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Ip> for T
     where
-        t::Ip: by_source::SubtechniqueOfFromIp<T>,
+        t::Ip: by_source::SubtechniqueOfFromIp<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::SubtechniqueOfFromCidr<T>,
+        t::Cidr: by_source::SubtechniqueOfFromCidr<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::SubtechniqueOfFromIpv6<T>,
+        t::Ipv6: by_source::SubtechniqueOfFromIpv6<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::SubtechniqueOfFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::SubtechniqueOfFromIpv6Cidr<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::SubtechniqueOfFromRegistryKey<T>,
+        t::RegistryKey: by_source::SubtechniqueOfFromRegistryKey<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::SubtechniqueOfFromSsdeep<T>,
+        t::Ssdeep: by_source::SubtechniqueOfFromSsdeep<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Url> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Url> for T
     where
-        t::Url: by_source::SubtechniqueOfFromUrl<T>,
+        t::Url: by_source::SubtechniqueOfFromUrl<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Asn> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Asn> for T
     where
-        t::Asn: by_source::SubtechniqueOfFromAsn<T>,
+        t::Asn: by_source::SubtechniqueOfFromAsn<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::SubtechniqueOfFromMutex<T>,
+        t::Mutex: by_source::SubtechniqueOfFromMutex<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Software> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Software> for T
     where
-        t::Software: by_source::SubtechniqueOfFromSoftware<T>,
+        t::Software: by_source::SubtechniqueOfFromSoftware<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::SubtechniqueOfFromX509Certificate<T>,
+        t::X509Certificate: by_source::SubtechniqueOfFromX509Certificate<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::SubtechniqueOfFromAttackPattern<T>,
+        t::AttackPattern: by_source::SubtechniqueOfFromAttackPattern<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::SubtechniqueOfFromCampaign<T>,
+        t::Campaign: by_source::SubtechniqueOfFromCampaign<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::SubtechniqueOfFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::SubtechniqueOfFromCourseOfAction<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Identity> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Identity> for T
     where
-        t::Identity: by_source::SubtechniqueOfFromIdentity<T>,
+        t::Identity: by_source::SubtechniqueOfFromIdentity<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::SubtechniqueOfFromInfrastructure<T>,
+        t::Infrastructure: by_source::SubtechniqueOfFromInfrastructure<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::SubtechniqueOfFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::SubtechniqueOfFromIntrusionSet<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Location> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Location> for T
     where
-        t::Location: by_source::SubtechniqueOfFromLocation<T>,
+        t::Location: by_source::SubtechniqueOfFromLocation<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Malware> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Malware> for T
     where
-        t::Malware: by_source::SubtechniqueOfFromMalware<T>,
+        t::Malware: by_source::SubtechniqueOfFromMalware<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Report> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Report> for T
     where
-        t::Report: by_source::SubtechniqueOfFromReport<T>,
+        t::Report: by_source::SubtechniqueOfFromReport<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::SubtechniqueOfFromThreatActor<T>,
+        t::ThreatActor: by_source::SubtechniqueOfFromThreatActor<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Tool> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Tool> for T
     where
-        t::Tool: by_source::SubtechniqueOfFromTool<T>,
+        t::Tool: by_source::SubtechniqueOfFromTool<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Cve> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Cve> for T
     where
-        t::Cve: by_source::SubtechniqueOfFromCve<T>,
+        t::Cve: by_source::SubtechniqueOfFromCve<T::As>,
     {}
-    impl<T> SubtechniqueOfTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> SubtechniqueOfTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::SubtechniqueOfFromTactic<T>,
+        t::Tactic: by_source::SubtechniqueOfFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> SubtechniqueOfTarget<S> for Unknown {}
     impl<T> SubtechniqueOfTarget<Unknown> for T {}
@@ -11091,125 +11091,125 @@ pub mod check {
         note = "`parent-technique-of` (reverse `subtechnique-of`) is allowed for 1 (source, target) pair, listed in the docs of `xsoar::rels::ParentTechniqueOf`; `is-also` and `related-to` link any two types"
     )]
     pub trait ParentTechniqueOfTarget<Source> {}
-    impl<T> ParentTechniqueOfTarget<t::Account> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Account> for T
     where
-        t::Account: by_source::ParentTechniqueOfFromAccount<T>,
+        t::Account: by_source::ParentTechniqueOfFromAccount<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Domain> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Domain> for T
     where
-        t::Domain: by_source::ParentTechniqueOfFromDomain<T>,
+        t::Domain: by_source::ParentTechniqueOfFromDomain<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::ParentTechniqueOfFromDomainGlob<T>,
+        t::DomainGlob: by_source::ParentTechniqueOfFromDomainGlob<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Email> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Email> for T
     where
-        t::Email: by_source::ParentTechniqueOfFromEmail<T>,
+        t::Email: by_source::ParentTechniqueOfFromEmail<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::File> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::File> for T
     where
-        t::File: by_source::ParentTechniqueOfFromFile<T>,
+        t::File: by_source::ParentTechniqueOfFromFile<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Host> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Host> for T
     where
-        t::Host: by_source::ParentTechniqueOfFromHost<T>,
+        t::Host: by_source::ParentTechniqueOfFromHost<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Ip> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Ip> for T
     where
-        t::Ip: by_source::ParentTechniqueOfFromIp<T>,
+        t::Ip: by_source::ParentTechniqueOfFromIp<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::ParentTechniqueOfFromCidr<T>,
+        t::Cidr: by_source::ParentTechniqueOfFromCidr<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::ParentTechniqueOfFromIpv6<T>,
+        t::Ipv6: by_source::ParentTechniqueOfFromIpv6<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::ParentTechniqueOfFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::ParentTechniqueOfFromIpv6Cidr<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::ParentTechniqueOfFromRegistryKey<T>,
+        t::RegistryKey: by_source::ParentTechniqueOfFromRegistryKey<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::ParentTechniqueOfFromSsdeep<T>,
+        t::Ssdeep: by_source::ParentTechniqueOfFromSsdeep<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Url> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Url> for T
     where
-        t::Url: by_source::ParentTechniqueOfFromUrl<T>,
+        t::Url: by_source::ParentTechniqueOfFromUrl<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Asn> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Asn> for T
     where
-        t::Asn: by_source::ParentTechniqueOfFromAsn<T>,
+        t::Asn: by_source::ParentTechniqueOfFromAsn<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::ParentTechniqueOfFromMutex<T>,
+        t::Mutex: by_source::ParentTechniqueOfFromMutex<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Software> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Software> for T
     where
-        t::Software: by_source::ParentTechniqueOfFromSoftware<T>,
+        t::Software: by_source::ParentTechniqueOfFromSoftware<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::ParentTechniqueOfFromX509Certificate<T>,
+        t::X509Certificate: by_source::ParentTechniqueOfFromX509Certificate<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::ParentTechniqueOfFromAttackPattern<T>,
+        t::AttackPattern: by_source::ParentTechniqueOfFromAttackPattern<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::ParentTechniqueOfFromCampaign<T>,
+        t::Campaign: by_source::ParentTechniqueOfFromCampaign<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::ParentTechniqueOfFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::ParentTechniqueOfFromCourseOfAction<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Identity> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Identity> for T
     where
-        t::Identity: by_source::ParentTechniqueOfFromIdentity<T>,
+        t::Identity: by_source::ParentTechniqueOfFromIdentity<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::ParentTechniqueOfFromInfrastructure<T>,
+        t::Infrastructure: by_source::ParentTechniqueOfFromInfrastructure<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::ParentTechniqueOfFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::ParentTechniqueOfFromIntrusionSet<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Location> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Location> for T
     where
-        t::Location: by_source::ParentTechniqueOfFromLocation<T>,
+        t::Location: by_source::ParentTechniqueOfFromLocation<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Malware> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Malware> for T
     where
-        t::Malware: by_source::ParentTechniqueOfFromMalware<T>,
+        t::Malware: by_source::ParentTechniqueOfFromMalware<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Report> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Report> for T
     where
-        t::Report: by_source::ParentTechniqueOfFromReport<T>,
+        t::Report: by_source::ParentTechniqueOfFromReport<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::ParentTechniqueOfFromThreatActor<T>,
+        t::ThreatActor: by_source::ParentTechniqueOfFromThreatActor<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Tool> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Tool> for T
     where
-        t::Tool: by_source::ParentTechniqueOfFromTool<T>,
+        t::Tool: by_source::ParentTechniqueOfFromTool<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Cve> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Cve> for T
     where
-        t::Cve: by_source::ParentTechniqueOfFromCve<T>,
+        t::Cve: by_source::ParentTechniqueOfFromCve<T::As>,
     {}
-    impl<T> ParentTechniqueOfTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> ParentTechniqueOfTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::ParentTechniqueOfFromTactic<T>,
+        t::Tactic: by_source::ParentTechniqueOfFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> ParentTechniqueOfTarget<S> for Unknown {}
     impl<T> ParentTechniqueOfTarget<Unknown> for T {}
@@ -11223,125 +11223,125 @@ pub mod check {
         note = "`targeted-by` (reverse `targets`) is allowed for 72 (source, target) pairs, listed in the docs of `xsoar::rels::TargetedBy`; `is-also` and `related-to` link any two types"
     )]
     pub trait TargetedByTarget<Source> {}
-    impl<T> TargetedByTarget<t::Account> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Account> for T
     where
-        t::Account: by_source::TargetedByFromAccount<T>,
+        t::Account: by_source::TargetedByFromAccount<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Domain> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Domain> for T
     where
-        t::Domain: by_source::TargetedByFromDomain<T>,
+        t::Domain: by_source::TargetedByFromDomain<T::As>,
     {}
-    impl<T> TargetedByTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::TargetedByFromDomainGlob<T>,
+        t::DomainGlob: by_source::TargetedByFromDomainGlob<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Email> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Email> for T
     where
-        t::Email: by_source::TargetedByFromEmail<T>,
+        t::Email: by_source::TargetedByFromEmail<T::As>,
     {}
-    impl<T> TargetedByTarget<t::File> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::File> for T
     where
-        t::File: by_source::TargetedByFromFile<T>,
+        t::File: by_source::TargetedByFromFile<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Host> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Host> for T
     where
-        t::Host: by_source::TargetedByFromHost<T>,
+        t::Host: by_source::TargetedByFromHost<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Ip> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Ip> for T
     where
-        t::Ip: by_source::TargetedByFromIp<T>,
+        t::Ip: by_source::TargetedByFromIp<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::TargetedByFromCidr<T>,
+        t::Cidr: by_source::TargetedByFromCidr<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::TargetedByFromIpv6<T>,
+        t::Ipv6: by_source::TargetedByFromIpv6<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::TargetedByFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::TargetedByFromIpv6Cidr<T::As>,
     {}
-    impl<T> TargetedByTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::TargetedByFromRegistryKey<T>,
+        t::RegistryKey: by_source::TargetedByFromRegistryKey<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::TargetedByFromSsdeep<T>,
+        t::Ssdeep: by_source::TargetedByFromSsdeep<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Url> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Url> for T
     where
-        t::Url: by_source::TargetedByFromUrl<T>,
+        t::Url: by_source::TargetedByFromUrl<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Asn> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Asn> for T
     where
-        t::Asn: by_source::TargetedByFromAsn<T>,
+        t::Asn: by_source::TargetedByFromAsn<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::TargetedByFromMutex<T>,
+        t::Mutex: by_source::TargetedByFromMutex<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Software> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Software> for T
     where
-        t::Software: by_source::TargetedByFromSoftware<T>,
+        t::Software: by_source::TargetedByFromSoftware<T::As>,
     {}
-    impl<T> TargetedByTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::TargetedByFromX509Certificate<T>,
+        t::X509Certificate: by_source::TargetedByFromX509Certificate<T::As>,
     {}
-    impl<T> TargetedByTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::TargetedByFromAttackPattern<T>,
+        t::AttackPattern: by_source::TargetedByFromAttackPattern<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::TargetedByFromCampaign<T>,
+        t::Campaign: by_source::TargetedByFromCampaign<T::As>,
     {}
-    impl<T> TargetedByTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::TargetedByFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::TargetedByFromCourseOfAction<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Identity> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Identity> for T
     where
-        t::Identity: by_source::TargetedByFromIdentity<T>,
+        t::Identity: by_source::TargetedByFromIdentity<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::TargetedByFromInfrastructure<T>,
+        t::Infrastructure: by_source::TargetedByFromInfrastructure<T::As>,
     {}
-    impl<T> TargetedByTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::TargetedByFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::TargetedByFromIntrusionSet<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Location> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Location> for T
     where
-        t::Location: by_source::TargetedByFromLocation<T>,
+        t::Location: by_source::TargetedByFromLocation<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Malware> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Malware> for T
     where
-        t::Malware: by_source::TargetedByFromMalware<T>,
+        t::Malware: by_source::TargetedByFromMalware<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Report> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Report> for T
     where
-        t::Report: by_source::TargetedByFromReport<T>,
+        t::Report: by_source::TargetedByFromReport<T::As>,
     {}
-    impl<T> TargetedByTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::TargetedByFromThreatActor<T>,
+        t::ThreatActor: by_source::TargetedByFromThreatActor<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Tool> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Tool> for T
     where
-        t::Tool: by_source::TargetedByFromTool<T>,
+        t::Tool: by_source::TargetedByFromTool<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Cve> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Cve> for T
     where
-        t::Cve: by_source::TargetedByFromCve<T>,
+        t::Cve: by_source::TargetedByFromCve<T::As>,
     {}
-    impl<T> TargetedByTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> TargetedByTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::TargetedByFromTactic<T>,
+        t::Tactic: by_source::TargetedByFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> TargetedByTarget<S> for Unknown {}
     impl<T> TargetedByTarget<Unknown> for T {}
@@ -11355,125 +11355,125 @@ pub mod check {
         note = "`targets` (reverse `targeted-by`) is allowed for 72 (source, target) pairs, listed in the docs of `xsoar::rels::Targets`; `is-also` and `related-to` link any two types"
     )]
     pub trait TargetsTarget<Source> {}
-    impl<T> TargetsTarget<t::Account> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Account> for T
     where
-        t::Account: by_source::TargetsFromAccount<T>,
+        t::Account: by_source::TargetsFromAccount<T::As>,
     {}
-    impl<T> TargetsTarget<t::Domain> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Domain> for T
     where
-        t::Domain: by_source::TargetsFromDomain<T>,
+        t::Domain: by_source::TargetsFromDomain<T::As>,
     {}
-    impl<T> TargetsTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::TargetsFromDomainGlob<T>,
+        t::DomainGlob: by_source::TargetsFromDomainGlob<T::As>,
     {}
-    impl<T> TargetsTarget<t::Email> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Email> for T
     where
-        t::Email: by_source::TargetsFromEmail<T>,
+        t::Email: by_source::TargetsFromEmail<T::As>,
     {}
-    impl<T> TargetsTarget<t::File> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::File> for T
     where
-        t::File: by_source::TargetsFromFile<T>,
+        t::File: by_source::TargetsFromFile<T::As>,
     {}
-    impl<T> TargetsTarget<t::Host> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Host> for T
     where
-        t::Host: by_source::TargetsFromHost<T>,
+        t::Host: by_source::TargetsFromHost<T::As>,
     {}
-    impl<T> TargetsTarget<t::Ip> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Ip> for T
     where
-        t::Ip: by_source::TargetsFromIp<T>,
+        t::Ip: by_source::TargetsFromIp<T::As>,
     {}
-    impl<T> TargetsTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::TargetsFromCidr<T>,
+        t::Cidr: by_source::TargetsFromCidr<T::As>,
     {}
-    impl<T> TargetsTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::TargetsFromIpv6<T>,
+        t::Ipv6: by_source::TargetsFromIpv6<T::As>,
     {}
-    impl<T> TargetsTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::TargetsFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::TargetsFromIpv6Cidr<T::As>,
     {}
-    impl<T> TargetsTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::TargetsFromRegistryKey<T>,
+        t::RegistryKey: by_source::TargetsFromRegistryKey<T::As>,
     {}
-    impl<T> TargetsTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::TargetsFromSsdeep<T>,
+        t::Ssdeep: by_source::TargetsFromSsdeep<T::As>,
     {}
-    impl<T> TargetsTarget<t::Url> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Url> for T
     where
-        t::Url: by_source::TargetsFromUrl<T>,
+        t::Url: by_source::TargetsFromUrl<T::As>,
     {}
-    impl<T> TargetsTarget<t::Asn> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Asn> for T
     where
-        t::Asn: by_source::TargetsFromAsn<T>,
+        t::Asn: by_source::TargetsFromAsn<T::As>,
     {}
-    impl<T> TargetsTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::TargetsFromMutex<T>,
+        t::Mutex: by_source::TargetsFromMutex<T::As>,
     {}
-    impl<T> TargetsTarget<t::Software> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Software> for T
     where
-        t::Software: by_source::TargetsFromSoftware<T>,
+        t::Software: by_source::TargetsFromSoftware<T::As>,
     {}
-    impl<T> TargetsTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::TargetsFromX509Certificate<T>,
+        t::X509Certificate: by_source::TargetsFromX509Certificate<T::As>,
     {}
-    impl<T> TargetsTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::TargetsFromAttackPattern<T>,
+        t::AttackPattern: by_source::TargetsFromAttackPattern<T::As>,
     {}
-    impl<T> TargetsTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::TargetsFromCampaign<T>,
+        t::Campaign: by_source::TargetsFromCampaign<T::As>,
     {}
-    impl<T> TargetsTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::TargetsFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::TargetsFromCourseOfAction<T::As>,
     {}
-    impl<T> TargetsTarget<t::Identity> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Identity> for T
     where
-        t::Identity: by_source::TargetsFromIdentity<T>,
+        t::Identity: by_source::TargetsFromIdentity<T::As>,
     {}
-    impl<T> TargetsTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::TargetsFromInfrastructure<T>,
+        t::Infrastructure: by_source::TargetsFromInfrastructure<T::As>,
     {}
-    impl<T> TargetsTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::TargetsFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::TargetsFromIntrusionSet<T::As>,
     {}
-    impl<T> TargetsTarget<t::Location> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Location> for T
     where
-        t::Location: by_source::TargetsFromLocation<T>,
+        t::Location: by_source::TargetsFromLocation<T::As>,
     {}
-    impl<T> TargetsTarget<t::Malware> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Malware> for T
     where
-        t::Malware: by_source::TargetsFromMalware<T>,
+        t::Malware: by_source::TargetsFromMalware<T::As>,
     {}
-    impl<T> TargetsTarget<t::Report> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Report> for T
     where
-        t::Report: by_source::TargetsFromReport<T>,
+        t::Report: by_source::TargetsFromReport<T::As>,
     {}
-    impl<T> TargetsTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::TargetsFromThreatActor<T>,
+        t::ThreatActor: by_source::TargetsFromThreatActor<T::As>,
     {}
-    impl<T> TargetsTarget<t::Tool> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Tool> for T
     where
-        t::Tool: by_source::TargetsFromTool<T>,
+        t::Tool: by_source::TargetsFromTool<T::As>,
     {}
-    impl<T> TargetsTarget<t::Cve> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Cve> for T
     where
-        t::Cve: by_source::TargetsFromCve<T>,
+        t::Cve: by_source::TargetsFromCve<T::As>,
     {}
-    impl<T> TargetsTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> TargetsTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::TargetsFromTactic<T>,
+        t::Tactic: by_source::TargetsFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> TargetsTarget<S> for Unknown {}
     impl<T> TargetsTarget<Unknown> for T {}
@@ -11487,125 +11487,125 @@ pub mod check {
         note = "`uploaded-to` (reverse `hosts`) is allowed for 6 (source, target) pairs, listed in the docs of `xsoar::rels::UploadedTo`; `is-also` and `related-to` link any two types"
     )]
     pub trait UploadedToTarget<Source> {}
-    impl<T> UploadedToTarget<t::Account> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Account> for T
     where
-        t::Account: by_source::UploadedToFromAccount<T>,
+        t::Account: by_source::UploadedToFromAccount<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Domain> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Domain> for T
     where
-        t::Domain: by_source::UploadedToFromDomain<T>,
+        t::Domain: by_source::UploadedToFromDomain<T::As>,
     {}
-    impl<T> UploadedToTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::UploadedToFromDomainGlob<T>,
+        t::DomainGlob: by_source::UploadedToFromDomainGlob<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Email> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Email> for T
     where
-        t::Email: by_source::UploadedToFromEmail<T>,
+        t::Email: by_source::UploadedToFromEmail<T::As>,
     {}
-    impl<T> UploadedToTarget<t::File> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::File> for T
     where
-        t::File: by_source::UploadedToFromFile<T>,
+        t::File: by_source::UploadedToFromFile<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Host> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Host> for T
     where
-        t::Host: by_source::UploadedToFromHost<T>,
+        t::Host: by_source::UploadedToFromHost<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Ip> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Ip> for T
     where
-        t::Ip: by_source::UploadedToFromIp<T>,
+        t::Ip: by_source::UploadedToFromIp<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::UploadedToFromCidr<T>,
+        t::Cidr: by_source::UploadedToFromCidr<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::UploadedToFromIpv6<T>,
+        t::Ipv6: by_source::UploadedToFromIpv6<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::UploadedToFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::UploadedToFromIpv6Cidr<T::As>,
     {}
-    impl<T> UploadedToTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::UploadedToFromRegistryKey<T>,
+        t::RegistryKey: by_source::UploadedToFromRegistryKey<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::UploadedToFromSsdeep<T>,
+        t::Ssdeep: by_source::UploadedToFromSsdeep<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Url> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Url> for T
     where
-        t::Url: by_source::UploadedToFromUrl<T>,
+        t::Url: by_source::UploadedToFromUrl<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Asn> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Asn> for T
     where
-        t::Asn: by_source::UploadedToFromAsn<T>,
+        t::Asn: by_source::UploadedToFromAsn<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::UploadedToFromMutex<T>,
+        t::Mutex: by_source::UploadedToFromMutex<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Software> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Software> for T
     where
-        t::Software: by_source::UploadedToFromSoftware<T>,
+        t::Software: by_source::UploadedToFromSoftware<T::As>,
     {}
-    impl<T> UploadedToTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::UploadedToFromX509Certificate<T>,
+        t::X509Certificate: by_source::UploadedToFromX509Certificate<T::As>,
     {}
-    impl<T> UploadedToTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::UploadedToFromAttackPattern<T>,
+        t::AttackPattern: by_source::UploadedToFromAttackPattern<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::UploadedToFromCampaign<T>,
+        t::Campaign: by_source::UploadedToFromCampaign<T::As>,
     {}
-    impl<T> UploadedToTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::UploadedToFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::UploadedToFromCourseOfAction<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Identity> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Identity> for T
     where
-        t::Identity: by_source::UploadedToFromIdentity<T>,
+        t::Identity: by_source::UploadedToFromIdentity<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::UploadedToFromInfrastructure<T>,
+        t::Infrastructure: by_source::UploadedToFromInfrastructure<T::As>,
     {}
-    impl<T> UploadedToTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::UploadedToFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::UploadedToFromIntrusionSet<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Location> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Location> for T
     where
-        t::Location: by_source::UploadedToFromLocation<T>,
+        t::Location: by_source::UploadedToFromLocation<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Malware> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Malware> for T
     where
-        t::Malware: by_source::UploadedToFromMalware<T>,
+        t::Malware: by_source::UploadedToFromMalware<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Report> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Report> for T
     where
-        t::Report: by_source::UploadedToFromReport<T>,
+        t::Report: by_source::UploadedToFromReport<T::As>,
     {}
-    impl<T> UploadedToTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::UploadedToFromThreatActor<T>,
+        t::ThreatActor: by_source::UploadedToFromThreatActor<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Tool> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Tool> for T
     where
-        t::Tool: by_source::UploadedToFromTool<T>,
+        t::Tool: by_source::UploadedToFromTool<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Cve> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Cve> for T
     where
-        t::Cve: by_source::UploadedToFromCve<T>,
+        t::Cve: by_source::UploadedToFromCve<T::As>,
     {}
-    impl<T> UploadedToTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> UploadedToTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::UploadedToFromTactic<T>,
+        t::Tactic: by_source::UploadedToFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> UploadedToTarget<S> for Unknown {}
     impl<T> UploadedToTarget<Unknown> for T {}
@@ -11619,125 +11619,125 @@ pub mod check {
         note = "`used-by` (reverse `uses`) is allowed for 50 (source, target) pairs, listed in the docs of `xsoar::rels::UsedBy`; `is-also` and `related-to` link any two types"
     )]
     pub trait UsedByTarget<Source> {}
-    impl<T> UsedByTarget<t::Account> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Account> for T
     where
-        t::Account: by_source::UsedByFromAccount<T>,
+        t::Account: by_source::UsedByFromAccount<T::As>,
     {}
-    impl<T> UsedByTarget<t::Domain> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Domain> for T
     where
-        t::Domain: by_source::UsedByFromDomain<T>,
+        t::Domain: by_source::UsedByFromDomain<T::As>,
     {}
-    impl<T> UsedByTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::UsedByFromDomainGlob<T>,
+        t::DomainGlob: by_source::UsedByFromDomainGlob<T::As>,
     {}
-    impl<T> UsedByTarget<t::Email> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Email> for T
     where
-        t::Email: by_source::UsedByFromEmail<T>,
+        t::Email: by_source::UsedByFromEmail<T::As>,
     {}
-    impl<T> UsedByTarget<t::File> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::File> for T
     where
-        t::File: by_source::UsedByFromFile<T>,
+        t::File: by_source::UsedByFromFile<T::As>,
     {}
-    impl<T> UsedByTarget<t::Host> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Host> for T
     where
-        t::Host: by_source::UsedByFromHost<T>,
+        t::Host: by_source::UsedByFromHost<T::As>,
     {}
-    impl<T> UsedByTarget<t::Ip> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Ip> for T
     where
-        t::Ip: by_source::UsedByFromIp<T>,
+        t::Ip: by_source::UsedByFromIp<T::As>,
     {}
-    impl<T> UsedByTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::UsedByFromCidr<T>,
+        t::Cidr: by_source::UsedByFromCidr<T::As>,
     {}
-    impl<T> UsedByTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::UsedByFromIpv6<T>,
+        t::Ipv6: by_source::UsedByFromIpv6<T::As>,
     {}
-    impl<T> UsedByTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::UsedByFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::UsedByFromIpv6Cidr<T::As>,
     {}
-    impl<T> UsedByTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::UsedByFromRegistryKey<T>,
+        t::RegistryKey: by_source::UsedByFromRegistryKey<T::As>,
     {}
-    impl<T> UsedByTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::UsedByFromSsdeep<T>,
+        t::Ssdeep: by_source::UsedByFromSsdeep<T::As>,
     {}
-    impl<T> UsedByTarget<t::Url> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Url> for T
     where
-        t::Url: by_source::UsedByFromUrl<T>,
+        t::Url: by_source::UsedByFromUrl<T::As>,
     {}
-    impl<T> UsedByTarget<t::Asn> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Asn> for T
     where
-        t::Asn: by_source::UsedByFromAsn<T>,
+        t::Asn: by_source::UsedByFromAsn<T::As>,
     {}
-    impl<T> UsedByTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::UsedByFromMutex<T>,
+        t::Mutex: by_source::UsedByFromMutex<T::As>,
     {}
-    impl<T> UsedByTarget<t::Software> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Software> for T
     where
-        t::Software: by_source::UsedByFromSoftware<T>,
+        t::Software: by_source::UsedByFromSoftware<T::As>,
     {}
-    impl<T> UsedByTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::UsedByFromX509Certificate<T>,
+        t::X509Certificate: by_source::UsedByFromX509Certificate<T::As>,
     {}
-    impl<T> UsedByTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::UsedByFromAttackPattern<T>,
+        t::AttackPattern: by_source::UsedByFromAttackPattern<T::As>,
     {}
-    impl<T> UsedByTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::UsedByFromCampaign<T>,
+        t::Campaign: by_source::UsedByFromCampaign<T::As>,
     {}
-    impl<T> UsedByTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::UsedByFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::UsedByFromCourseOfAction<T::As>,
     {}
-    impl<T> UsedByTarget<t::Identity> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Identity> for T
     where
-        t::Identity: by_source::UsedByFromIdentity<T>,
+        t::Identity: by_source::UsedByFromIdentity<T::As>,
     {}
-    impl<T> UsedByTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::UsedByFromInfrastructure<T>,
+        t::Infrastructure: by_source::UsedByFromInfrastructure<T::As>,
     {}
-    impl<T> UsedByTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::UsedByFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::UsedByFromIntrusionSet<T::As>,
     {}
-    impl<T> UsedByTarget<t::Location> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Location> for T
     where
-        t::Location: by_source::UsedByFromLocation<T>,
+        t::Location: by_source::UsedByFromLocation<T::As>,
     {}
-    impl<T> UsedByTarget<t::Malware> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Malware> for T
     where
-        t::Malware: by_source::UsedByFromMalware<T>,
+        t::Malware: by_source::UsedByFromMalware<T::As>,
     {}
-    impl<T> UsedByTarget<t::Report> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Report> for T
     where
-        t::Report: by_source::UsedByFromReport<T>,
+        t::Report: by_source::UsedByFromReport<T::As>,
     {}
-    impl<T> UsedByTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::UsedByFromThreatActor<T>,
+        t::ThreatActor: by_source::UsedByFromThreatActor<T::As>,
     {}
-    impl<T> UsedByTarget<t::Tool> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Tool> for T
     where
-        t::Tool: by_source::UsedByFromTool<T>,
+        t::Tool: by_source::UsedByFromTool<T::As>,
     {}
-    impl<T> UsedByTarget<t::Cve> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Cve> for T
     where
-        t::Cve: by_source::UsedByFromCve<T>,
+        t::Cve: by_source::UsedByFromCve<T::As>,
     {}
-    impl<T> UsedByTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> UsedByTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::UsedByFromTactic<T>,
+        t::Tactic: by_source::UsedByFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> UsedByTarget<S> for Unknown {}
     impl<T> UsedByTarget<Unknown> for T {}
@@ -11751,125 +11751,125 @@ pub mod check {
         note = "`used-on` (reverse `targeted-by`) is allowed for 20 (source, target) pairs, listed in the docs of `xsoar::rels::UsedOn`; `is-also` and `related-to` link any two types"
     )]
     pub trait UsedOnTarget<Source> {}
-    impl<T> UsedOnTarget<t::Account> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Account> for T
     where
-        t::Account: by_source::UsedOnFromAccount<T>,
+        t::Account: by_source::UsedOnFromAccount<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Domain> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Domain> for T
     where
-        t::Domain: by_source::UsedOnFromDomain<T>,
+        t::Domain: by_source::UsedOnFromDomain<T::As>,
     {}
-    impl<T> UsedOnTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::UsedOnFromDomainGlob<T>,
+        t::DomainGlob: by_source::UsedOnFromDomainGlob<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Email> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Email> for T
     where
-        t::Email: by_source::UsedOnFromEmail<T>,
+        t::Email: by_source::UsedOnFromEmail<T::As>,
     {}
-    impl<T> UsedOnTarget<t::File> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::File> for T
     where
-        t::File: by_source::UsedOnFromFile<T>,
+        t::File: by_source::UsedOnFromFile<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Host> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Host> for T
     where
-        t::Host: by_source::UsedOnFromHost<T>,
+        t::Host: by_source::UsedOnFromHost<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Ip> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Ip> for T
     where
-        t::Ip: by_source::UsedOnFromIp<T>,
+        t::Ip: by_source::UsedOnFromIp<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::UsedOnFromCidr<T>,
+        t::Cidr: by_source::UsedOnFromCidr<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::UsedOnFromIpv6<T>,
+        t::Ipv6: by_source::UsedOnFromIpv6<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::UsedOnFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::UsedOnFromIpv6Cidr<T::As>,
     {}
-    impl<T> UsedOnTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::UsedOnFromRegistryKey<T>,
+        t::RegistryKey: by_source::UsedOnFromRegistryKey<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::UsedOnFromSsdeep<T>,
+        t::Ssdeep: by_source::UsedOnFromSsdeep<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Url> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Url> for T
     where
-        t::Url: by_source::UsedOnFromUrl<T>,
+        t::Url: by_source::UsedOnFromUrl<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Asn> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Asn> for T
     where
-        t::Asn: by_source::UsedOnFromAsn<T>,
+        t::Asn: by_source::UsedOnFromAsn<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::UsedOnFromMutex<T>,
+        t::Mutex: by_source::UsedOnFromMutex<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Software> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Software> for T
     where
-        t::Software: by_source::UsedOnFromSoftware<T>,
+        t::Software: by_source::UsedOnFromSoftware<T::As>,
     {}
-    impl<T> UsedOnTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::UsedOnFromX509Certificate<T>,
+        t::X509Certificate: by_source::UsedOnFromX509Certificate<T::As>,
     {}
-    impl<T> UsedOnTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::UsedOnFromAttackPattern<T>,
+        t::AttackPattern: by_source::UsedOnFromAttackPattern<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::UsedOnFromCampaign<T>,
+        t::Campaign: by_source::UsedOnFromCampaign<T::As>,
     {}
-    impl<T> UsedOnTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::UsedOnFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::UsedOnFromCourseOfAction<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Identity> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Identity> for T
     where
-        t::Identity: by_source::UsedOnFromIdentity<T>,
+        t::Identity: by_source::UsedOnFromIdentity<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::UsedOnFromInfrastructure<T>,
+        t::Infrastructure: by_source::UsedOnFromInfrastructure<T::As>,
     {}
-    impl<T> UsedOnTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::UsedOnFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::UsedOnFromIntrusionSet<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Location> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Location> for T
     where
-        t::Location: by_source::UsedOnFromLocation<T>,
+        t::Location: by_source::UsedOnFromLocation<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Malware> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Malware> for T
     where
-        t::Malware: by_source::UsedOnFromMalware<T>,
+        t::Malware: by_source::UsedOnFromMalware<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Report> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Report> for T
     where
-        t::Report: by_source::UsedOnFromReport<T>,
+        t::Report: by_source::UsedOnFromReport<T::As>,
     {}
-    impl<T> UsedOnTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::UsedOnFromThreatActor<T>,
+        t::ThreatActor: by_source::UsedOnFromThreatActor<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Tool> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Tool> for T
     where
-        t::Tool: by_source::UsedOnFromTool<T>,
+        t::Tool: by_source::UsedOnFromTool<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Cve> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Cve> for T
     where
-        t::Cve: by_source::UsedOnFromCve<T>,
+        t::Cve: by_source::UsedOnFromCve<T::As>,
     {}
-    impl<T> UsedOnTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> UsedOnTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::UsedOnFromTactic<T>,
+        t::Tactic: by_source::UsedOnFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> UsedOnTarget<S> for Unknown {}
     impl<T> UsedOnTarget<Unknown> for T {}
@@ -11883,125 +11883,125 @@ pub mod check {
         note = "`uses` (reverse `used-by`) is allowed for 50 (source, target) pairs, listed in the docs of `xsoar::rels::Uses`; `is-also` and `related-to` link any two types"
     )]
     pub trait UsesTarget<Source> {}
-    impl<T> UsesTarget<t::Account> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Account> for T
     where
-        t::Account: by_source::UsesFromAccount<T>,
+        t::Account: by_source::UsesFromAccount<T::As>,
     {}
-    impl<T> UsesTarget<t::Domain> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Domain> for T
     where
-        t::Domain: by_source::UsesFromDomain<T>,
+        t::Domain: by_source::UsesFromDomain<T::As>,
     {}
-    impl<T> UsesTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> UsesTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::UsesFromDomainGlob<T>,
+        t::DomainGlob: by_source::UsesFromDomainGlob<T::As>,
     {}
-    impl<T> UsesTarget<t::Email> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Email> for T
     where
-        t::Email: by_source::UsesFromEmail<T>,
+        t::Email: by_source::UsesFromEmail<T::As>,
     {}
-    impl<T> UsesTarget<t::File> for T
+    impl<T: by_source::Spelled> UsesTarget<t::File> for T
     where
-        t::File: by_source::UsesFromFile<T>,
+        t::File: by_source::UsesFromFile<T::As>,
     {}
-    impl<T> UsesTarget<t::Host> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Host> for T
     where
-        t::Host: by_source::UsesFromHost<T>,
+        t::Host: by_source::UsesFromHost<T::As>,
     {}
-    impl<T> UsesTarget<t::Ip> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Ip> for T
     where
-        t::Ip: by_source::UsesFromIp<T>,
+        t::Ip: by_source::UsesFromIp<T::As>,
     {}
-    impl<T> UsesTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::UsesFromCidr<T>,
+        t::Cidr: by_source::UsesFromCidr<T::As>,
     {}
-    impl<T> UsesTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::UsesFromIpv6<T>,
+        t::Ipv6: by_source::UsesFromIpv6<T::As>,
     {}
-    impl<T> UsesTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::UsesFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::UsesFromIpv6Cidr<T::As>,
     {}
-    impl<T> UsesTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> UsesTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::UsesFromRegistryKey<T>,
+        t::RegistryKey: by_source::UsesFromRegistryKey<T::As>,
     {}
-    impl<T> UsesTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::UsesFromSsdeep<T>,
+        t::Ssdeep: by_source::UsesFromSsdeep<T::As>,
     {}
-    impl<T> UsesTarget<t::Url> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Url> for T
     where
-        t::Url: by_source::UsesFromUrl<T>,
+        t::Url: by_source::UsesFromUrl<T::As>,
     {}
-    impl<T> UsesTarget<t::Asn> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Asn> for T
     where
-        t::Asn: by_source::UsesFromAsn<T>,
+        t::Asn: by_source::UsesFromAsn<T::As>,
     {}
-    impl<T> UsesTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::UsesFromMutex<T>,
+        t::Mutex: by_source::UsesFromMutex<T::As>,
     {}
-    impl<T> UsesTarget<t::Software> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Software> for T
     where
-        t::Software: by_source::UsesFromSoftware<T>,
+        t::Software: by_source::UsesFromSoftware<T::As>,
     {}
-    impl<T> UsesTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> UsesTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::UsesFromX509Certificate<T>,
+        t::X509Certificate: by_source::UsesFromX509Certificate<T::As>,
     {}
-    impl<T> UsesTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> UsesTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::UsesFromAttackPattern<T>,
+        t::AttackPattern: by_source::UsesFromAttackPattern<T::As>,
     {}
-    impl<T> UsesTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::UsesFromCampaign<T>,
+        t::Campaign: by_source::UsesFromCampaign<T::As>,
     {}
-    impl<T> UsesTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> UsesTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::UsesFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::UsesFromCourseOfAction<T::As>,
     {}
-    impl<T> UsesTarget<t::Identity> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Identity> for T
     where
-        t::Identity: by_source::UsesFromIdentity<T>,
+        t::Identity: by_source::UsesFromIdentity<T::As>,
     {}
-    impl<T> UsesTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::UsesFromInfrastructure<T>,
+        t::Infrastructure: by_source::UsesFromInfrastructure<T::As>,
     {}
-    impl<T> UsesTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> UsesTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::UsesFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::UsesFromIntrusionSet<T::As>,
     {}
-    impl<T> UsesTarget<t::Location> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Location> for T
     where
-        t::Location: by_source::UsesFromLocation<T>,
+        t::Location: by_source::UsesFromLocation<T::As>,
     {}
-    impl<T> UsesTarget<t::Malware> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Malware> for T
     where
-        t::Malware: by_source::UsesFromMalware<T>,
+        t::Malware: by_source::UsesFromMalware<T::As>,
     {}
-    impl<T> UsesTarget<t::Report> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Report> for T
     where
-        t::Report: by_source::UsesFromReport<T>,
+        t::Report: by_source::UsesFromReport<T::As>,
     {}
-    impl<T> UsesTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> UsesTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::UsesFromThreatActor<T>,
+        t::ThreatActor: by_source::UsesFromThreatActor<T::As>,
     {}
-    impl<T> UsesTarget<t::Tool> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Tool> for T
     where
-        t::Tool: by_source::UsesFromTool<T>,
+        t::Tool: by_source::UsesFromTool<T::As>,
     {}
-    impl<T> UsesTarget<t::Cve> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Cve> for T
     where
-        t::Cve: by_source::UsesFromCve<T>,
+        t::Cve: by_source::UsesFromCve<T::As>,
     {}
-    impl<T> UsesTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> UsesTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::UsesFromTactic<T>,
+        t::Tactic: by_source::UsesFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> UsesTarget<S> for Unknown {}
     impl<T> UsesTarget<Unknown> for T {}
@@ -12015,129 +12015,158 @@ pub mod check {
         note = "`variant-of` (reverse `variant-of`) is allowed for 3 (source, target) pairs, listed in the docs of `xsoar::rels::VariantOf`; `is-also` and `related-to` link any two types"
     )]
     pub trait VariantOfTarget<Source> {}
-    impl<T> VariantOfTarget<t::Account> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Account> for T
     where
-        t::Account: by_source::VariantOfFromAccount<T>,
+        t::Account: by_source::VariantOfFromAccount<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Domain> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Domain> for T
     where
-        t::Domain: by_source::VariantOfFromDomain<T>,
+        t::Domain: by_source::VariantOfFromDomain<T::As>,
     {}
-    impl<T> VariantOfTarget<t::DomainGlob> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::DomainGlob> for T
     where
-        t::DomainGlob: by_source::VariantOfFromDomainGlob<T>,
+        t::DomainGlob: by_source::VariantOfFromDomainGlob<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Email> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Email> for T
     where
-        t::Email: by_source::VariantOfFromEmail<T>,
+        t::Email: by_source::VariantOfFromEmail<T::As>,
     {}
-    impl<T> VariantOfTarget<t::File> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::File> for T
     where
-        t::File: by_source::VariantOfFromFile<T>,
+        t::File: by_source::VariantOfFromFile<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Host> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Host> for T
     where
-        t::Host: by_source::VariantOfFromHost<T>,
+        t::Host: by_source::VariantOfFromHost<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Ip> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Ip> for T
     where
-        t::Ip: by_source::VariantOfFromIp<T>,
+        t::Ip: by_source::VariantOfFromIp<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Cidr> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Cidr> for T
     where
-        t::Cidr: by_source::VariantOfFromCidr<T>,
+        t::Cidr: by_source::VariantOfFromCidr<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Ipv6> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Ipv6> for T
     where
-        t::Ipv6: by_source::VariantOfFromIpv6<T>,
+        t::Ipv6: by_source::VariantOfFromIpv6<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Ipv6Cidr> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Ipv6Cidr> for T
     where
-        t::Ipv6Cidr: by_source::VariantOfFromIpv6Cidr<T>,
+        t::Ipv6Cidr: by_source::VariantOfFromIpv6Cidr<T::As>,
     {}
-    impl<T> VariantOfTarget<t::RegistryKey> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::RegistryKey> for T
     where
-        t::RegistryKey: by_source::VariantOfFromRegistryKey<T>,
+        t::RegistryKey: by_source::VariantOfFromRegistryKey<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Ssdeep> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Ssdeep> for T
     where
-        t::Ssdeep: by_source::VariantOfFromSsdeep<T>,
+        t::Ssdeep: by_source::VariantOfFromSsdeep<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Url> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Url> for T
     where
-        t::Url: by_source::VariantOfFromUrl<T>,
+        t::Url: by_source::VariantOfFromUrl<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Asn> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Asn> for T
     where
-        t::Asn: by_source::VariantOfFromAsn<T>,
+        t::Asn: by_source::VariantOfFromAsn<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Mutex> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Mutex> for T
     where
-        t::Mutex: by_source::VariantOfFromMutex<T>,
+        t::Mutex: by_source::VariantOfFromMutex<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Software> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Software> for T
     where
-        t::Software: by_source::VariantOfFromSoftware<T>,
+        t::Software: by_source::VariantOfFromSoftware<T::As>,
     {}
-    impl<T> VariantOfTarget<t::X509Certificate> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::X509Certificate> for T
     where
-        t::X509Certificate: by_source::VariantOfFromX509Certificate<T>,
+        t::X509Certificate: by_source::VariantOfFromX509Certificate<T::As>,
     {}
-    impl<T> VariantOfTarget<t::AttackPattern> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::AttackPattern> for T
     where
-        t::AttackPattern: by_source::VariantOfFromAttackPattern<T>,
+        t::AttackPattern: by_source::VariantOfFromAttackPattern<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Campaign> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Campaign> for T
     where
-        t::Campaign: by_source::VariantOfFromCampaign<T>,
+        t::Campaign: by_source::VariantOfFromCampaign<T::As>,
     {}
-    impl<T> VariantOfTarget<t::CourseOfAction> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::CourseOfAction> for T
     where
-        t::CourseOfAction: by_source::VariantOfFromCourseOfAction<T>,
+        t::CourseOfAction: by_source::VariantOfFromCourseOfAction<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Identity> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Identity> for T
     where
-        t::Identity: by_source::VariantOfFromIdentity<T>,
+        t::Identity: by_source::VariantOfFromIdentity<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Infrastructure> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Infrastructure> for T
     where
-        t::Infrastructure: by_source::VariantOfFromInfrastructure<T>,
+        t::Infrastructure: by_source::VariantOfFromInfrastructure<T::As>,
     {}
-    impl<T> VariantOfTarget<t::IntrusionSet> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::IntrusionSet> for T
     where
-        t::IntrusionSet: by_source::VariantOfFromIntrusionSet<T>,
+        t::IntrusionSet: by_source::VariantOfFromIntrusionSet<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Location> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Location> for T
     where
-        t::Location: by_source::VariantOfFromLocation<T>,
+        t::Location: by_source::VariantOfFromLocation<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Malware> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Malware> for T
     where
-        t::Malware: by_source::VariantOfFromMalware<T>,
+        t::Malware: by_source::VariantOfFromMalware<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Report> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Report> for T
     where
-        t::Report: by_source::VariantOfFromReport<T>,
+        t::Report: by_source::VariantOfFromReport<T::As>,
     {}
-    impl<T> VariantOfTarget<t::ThreatActor> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::ThreatActor> for T
     where
-        t::ThreatActor: by_source::VariantOfFromThreatActor<T>,
+        t::ThreatActor: by_source::VariantOfFromThreatActor<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Tool> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Tool> for T
     where
-        t::Tool: by_source::VariantOfFromTool<T>,
+        t::Tool: by_source::VariantOfFromTool<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Cve> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Cve> for T
     where
-        t::Cve: by_source::VariantOfFromCve<T>,
+        t::Cve: by_source::VariantOfFromCve<T::As>,
     {}
-    impl<T> VariantOfTarget<t::Tactic> for T
+    impl<T: by_source::Spelled> VariantOfTarget<t::Tactic> for T
     where
-        t::Tactic: by_source::VariantOfFromTactic<T>,
+        t::Tactic: by_source::VariantOfFromTactic<T::As>,
     {}
     impl<S: super::SchemaType> VariantOfTarget<S> for Unknown {}
     impl<T> VariantOfTarget<Unknown> for T {}
     impl<S, T: by_source::Member> VariantOfTarget<Checked<S>> for Checked<T> {}
+    /// The XSOAR spellings that are Rust identifiers, as types: the error of an
+    /// invalid typed call names the target with them (`CVE`, not the marker `Cve`).
+    #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+    pub mod spell {
+        /// `IP`, as the errors of invalid typed calls print it.
+        #[derive(Debug)]
+        pub struct IP;
+        /// `CIDR`, as the errors of invalid typed calls print it.
+        #[derive(Debug)]
+        pub struct CIDR;
+        /// `IPv6`, as the errors of invalid typed calls print it.
+        #[derive(Debug)]
+        pub struct IPv6;
+        /// `IPv6CIDR`, as the errors of invalid typed calls print it.
+        #[derive(Debug)]
+        pub struct IPv6CIDR;
+        /// `ssdeep`, as the errors of invalid typed calls print it.
+        #[derive(Debug)]
+        pub struct ssdeep;
+        /// `URL`, as the errors of invalid typed calls print it.
+        #[derive(Debug)]
+        pub struct URL;
+        /// `ASN`, as the errors of invalid typed calls print it.
+        #[derive(Debug)]
+        pub struct ASN;
+        /// `CVE`, as the errors of invalid typed calls print it.
+        #[derive(Debug)]
+        pub struct CVE;
+    }
     #[doc(hidden)]
     pub mod by_source {
         use super::super::types as t;
@@ -12151,6 +12180,101 @@ pub mod check {
         pub trait Member: ::relationship_core::typed::IndicatorType {}
         impl Member for ::relationship_core::__private::Unknown {}
         impl<K: Member> Member for ::relationship_core::__private::Checked<K> {}
+        /// The type printed for `Self` in the error of an invalid typed call.
+        pub trait Spelled {
+            /// `Self`, or a struct named as XSOAR spells it.
+            type As;
+        }
+        impl Spelled for t::Account {
+            type As = t::Account;
+        }
+        impl Spelled for t::Domain {
+            type As = t::Domain;
+        }
+        impl Spelled for t::DomainGlob {
+            type As = t::DomainGlob;
+        }
+        impl Spelled for t::Email {
+            type As = t::Email;
+        }
+        impl Spelled for t::File {
+            type As = t::File;
+        }
+        impl Spelled for t::Host {
+            type As = t::Host;
+        }
+        impl Spelled for t::Ip {
+            type As = super::spell::IP;
+        }
+        impl Spelled for t::Cidr {
+            type As = super::spell::CIDR;
+        }
+        impl Spelled for t::Ipv6 {
+            type As = super::spell::IPv6;
+        }
+        impl Spelled for t::Ipv6Cidr {
+            type As = super::spell::IPv6CIDR;
+        }
+        impl Spelled for t::RegistryKey {
+            type As = t::RegistryKey;
+        }
+        impl Spelled for t::Ssdeep {
+            type As = super::spell::ssdeep;
+        }
+        impl Spelled for t::Url {
+            type As = super::spell::URL;
+        }
+        impl Spelled for t::Asn {
+            type As = super::spell::ASN;
+        }
+        impl Spelled for t::Mutex {
+            type As = t::Mutex;
+        }
+        impl Spelled for t::Software {
+            type As = t::Software;
+        }
+        impl Spelled for t::X509Certificate {
+            type As = t::X509Certificate;
+        }
+        impl Spelled for t::AttackPattern {
+            type As = t::AttackPattern;
+        }
+        impl Spelled for t::Campaign {
+            type As = t::Campaign;
+        }
+        impl Spelled for t::CourseOfAction {
+            type As = t::CourseOfAction;
+        }
+        impl Spelled for t::Identity {
+            type As = t::Identity;
+        }
+        impl Spelled for t::Infrastructure {
+            type As = t::Infrastructure;
+        }
+        impl Spelled for t::IntrusionSet {
+            type As = t::IntrusionSet;
+        }
+        impl Spelled for t::Location {
+            type As = t::Location;
+        }
+        impl Spelled for t::Malware {
+            type As = t::Malware;
+        }
+        impl Spelled for t::Report {
+            type As = t::Report;
+        }
+        impl Spelled for t::ThreatActor {
+            type As = t::ThreatActor;
+        }
+        impl Spelled for t::Tool {
+            type As = t::Tool;
+        }
+        impl Spelled for t::Cve {
+            type As = super::spell::CVE;
+        }
+        impl Spelled for t::Tactic {
+            type As = t::Tactic;
+        }
         #[diagnostic::on_unimplemented(
             message = "`Account` cannot have an `applied` relationship to `{T}`",
             label = "`Account` --applied--> `{T}` is not allowed by the schema `xsoar`",
@@ -12304,21 +12428,21 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl AppliedFromCourseOfAction<t::Host> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl AppliedFromCourseOfAction<t::Ip> for t::CourseOfAction {}
+        impl AppliedFromCourseOfAction<super::spell::IP> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl AppliedFromCourseOfAction<t::Cidr> for t::CourseOfAction {}
+        impl AppliedFromCourseOfAction<super::spell::CIDR> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl AppliedFromCourseOfAction<t::Ipv6> for t::CourseOfAction {}
+        impl AppliedFromCourseOfAction<super::spell::IPv6> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl AppliedFromCourseOfAction<t::Ipv6Cidr> for t::CourseOfAction {}
+        impl AppliedFromCourseOfAction<super::spell::IPv6CIDR> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
         impl AppliedFromCourseOfAction<t::RegistryKey> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl AppliedFromCourseOfAction<t::Ssdeep> for t::CourseOfAction {}
+        impl AppliedFromCourseOfAction<super::spell::ssdeep> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl AppliedFromCourseOfAction<t::Url> for t::CourseOfAction {}
+        impl AppliedFromCourseOfAction<super::spell::URL> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl AppliedFromCourseOfAction<t::Asn> for t::CourseOfAction {}
+        impl AppliedFromCourseOfAction<super::spell::ASN> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
         impl AppliedFromCourseOfAction<t::Mutex> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
@@ -13257,15 +13381,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl AttributedByFromCampaign<t::Host> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl AttributedByFromCampaign<t::Ip> for t::Campaign {}
+        impl AttributedByFromCampaign<super::spell::IP> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl AttributedByFromCampaign<t::Cidr> for t::Campaign {}
+        impl AttributedByFromCampaign<super::spell::CIDR> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl AttributedByFromCampaign<t::Ipv6> for t::Campaign {}
+        impl AttributedByFromCampaign<super::spell::IPv6> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl AttributedByFromCampaign<t::Ipv6Cidr> for t::Campaign {}
+        impl AttributedByFromCampaign<super::spell::IPv6CIDR> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl AttributedByFromCampaign<t::Url> for t::Campaign {}
+        impl AttributedByFromCampaign<super::spell::URL> for t::Campaign {}
         #[diagnostic::do_not_recommend]
         impl AttributedByFromCampaign<t::X509Certificate> for t::Campaign {}
         #[diagnostic::do_not_recommend]
@@ -13317,15 +13441,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl AttributedByFromIntrusionSet<t::Host> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl AttributedByFromIntrusionSet<t::Ip> for t::IntrusionSet {}
+        impl AttributedByFromIntrusionSet<super::spell::IP> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl AttributedByFromIntrusionSet<t::Cidr> for t::IntrusionSet {}
+        impl AttributedByFromIntrusionSet<super::spell::CIDR> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl AttributedByFromIntrusionSet<t::Ipv6> for t::IntrusionSet {}
+        impl AttributedByFromIntrusionSet<super::spell::IPv6> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl AttributedByFromIntrusionSet<t::Ipv6Cidr> for t::IntrusionSet {}
+        impl AttributedByFromIntrusionSet<super::spell::IPv6CIDR> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl AttributedByFromIntrusionSet<t::Url> for t::IntrusionSet {}
+        impl AttributedByFromIntrusionSet<super::spell::URL> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
         impl AttributedByFromIntrusionSet<t::X509Certificate> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
@@ -13375,15 +13499,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl AttributedByFromThreatActor<t::Host> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl AttributedByFromThreatActor<t::Ip> for t::ThreatActor {}
+        impl AttributedByFromThreatActor<super::spell::IP> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl AttributedByFromThreatActor<t::Cidr> for t::ThreatActor {}
+        impl AttributedByFromThreatActor<super::spell::CIDR> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl AttributedByFromThreatActor<t::Ipv6> for t::ThreatActor {}
+        impl AttributedByFromThreatActor<super::spell::IPv6> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl AttributedByFromThreatActor<t::Ipv6Cidr> for t::ThreatActor {}
+        impl AttributedByFromThreatActor<super::spell::IPv6CIDR> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl AttributedByFromThreatActor<t::Url> for t::ThreatActor {}
+        impl AttributedByFromThreatActor<super::spell::URL> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
         impl AttributedByFromThreatActor<t::X509Certificate> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
@@ -13989,11 +14113,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl BeaconsToFromFile<t::Domain> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl BeaconsToFromFile<t::Ip> for t::File {}
+        impl BeaconsToFromFile<super::spell::IP> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl BeaconsToFromFile<t::Ipv6> for t::File {}
+        impl BeaconsToFromFile<super::spell::IPv6> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl BeaconsToFromFile<t::Url> for t::File {}
+        impl BeaconsToFromFile<super::spell::URL> for t::File {}
         #[diagnostic::do_not_recommend]
         impl BeaconsToFromFile<t::Infrastructure> for t::File {}
         #[diagnostic::on_unimplemented(
@@ -14139,11 +14263,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl BeaconsToFromMalware<t::Domain> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl BeaconsToFromMalware<t::Ip> for t::Malware {}
+        impl BeaconsToFromMalware<super::spell::IP> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl BeaconsToFromMalware<t::Ipv6> for t::Malware {}
+        impl BeaconsToFromMalware<super::spell::IPv6> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl BeaconsToFromMalware<t::Url> for t::Malware {}
+        impl BeaconsToFromMalware<super::spell::URL> for t::Malware {}
         #[diagnostic::do_not_recommend]
         impl BeaconsToFromMalware<t::Infrastructure> for t::Malware {}
         #[diagnostic::on_unimplemented(
@@ -14644,15 +14768,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatedWithFromDomain<t::Host> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromDomain<t::Ip> for t::Domain {}
+        impl CommunicatedWithFromDomain<super::spell::IP> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromDomain<t::Cidr> for t::Domain {}
+        impl CommunicatedWithFromDomain<super::spell::CIDR> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromDomain<t::Ipv6> for t::Domain {}
+        impl CommunicatedWithFromDomain<super::spell::IPv6> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromDomain<t::Ipv6Cidr> for t::Domain {}
+        impl CommunicatedWithFromDomain<super::spell::IPv6CIDR> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromDomain<t::Url> for t::Domain {}
+        impl CommunicatedWithFromDomain<super::spell::URL> for t::Domain {}
         #[diagnostic::do_not_recommend]
         impl CommunicatedWithFromDomain<t::Infrastructure> for t::Domain {}
         #[diagnostic::on_unimplemented(
@@ -14681,15 +14805,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatedWithFromFile<t::Host> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromFile<t::Ip> for t::File {}
+        impl CommunicatedWithFromFile<super::spell::IP> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromFile<t::Cidr> for t::File {}
+        impl CommunicatedWithFromFile<super::spell::CIDR> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromFile<t::Ipv6> for t::File {}
+        impl CommunicatedWithFromFile<super::spell::IPv6> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromFile<t::Ipv6Cidr> for t::File {}
+        impl CommunicatedWithFromFile<super::spell::IPv6CIDR> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromFile<t::Url> for t::File {}
+        impl CommunicatedWithFromFile<super::spell::URL> for t::File {}
         #[diagnostic::do_not_recommend]
         impl CommunicatedWithFromFile<t::Infrastructure> for t::File {}
         #[diagnostic::on_unimplemented(
@@ -14704,15 +14828,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatedWithFromHost<t::Host> for t::Host {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromHost<t::Ip> for t::Host {}
+        impl CommunicatedWithFromHost<super::spell::IP> for t::Host {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromHost<t::Cidr> for t::Host {}
+        impl CommunicatedWithFromHost<super::spell::CIDR> for t::Host {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromHost<t::Ipv6> for t::Host {}
+        impl CommunicatedWithFromHost<super::spell::IPv6> for t::Host {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromHost<t::Ipv6Cidr> for t::Host {}
+        impl CommunicatedWithFromHost<super::spell::IPv6CIDR> for t::Host {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromHost<t::Url> for t::Host {}
+        impl CommunicatedWithFromHost<super::spell::URL> for t::Host {}
         #[diagnostic::do_not_recommend]
         impl CommunicatedWithFromHost<t::Infrastructure> for t::Host {}
         #[diagnostic::on_unimplemented(
@@ -14727,15 +14851,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatedWithFromIp<t::Host> for t::Ip {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromIp<t::Ip> for t::Ip {}
+        impl CommunicatedWithFromIp<super::spell::IP> for t::Ip {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromIp<t::Cidr> for t::Ip {}
+        impl CommunicatedWithFromIp<super::spell::CIDR> for t::Ip {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromIp<t::Ipv6> for t::Ip {}
+        impl CommunicatedWithFromIp<super::spell::IPv6> for t::Ip {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromIp<t::Ipv6Cidr> for t::Ip {}
+        impl CommunicatedWithFromIp<super::spell::IPv6CIDR> for t::Ip {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromIp<t::Url> for t::Ip {}
+        impl CommunicatedWithFromIp<super::spell::URL> for t::Ip {}
         #[diagnostic::do_not_recommend]
         impl CommunicatedWithFromIp<t::Infrastructure> for t::Ip {}
         #[diagnostic::on_unimplemented(
@@ -14757,15 +14881,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatedWithFromIpv6<t::Host> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromIpv6<t::Ip> for t::Ipv6 {}
+        impl CommunicatedWithFromIpv6<super::spell::IP> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromIpv6<t::Cidr> for t::Ipv6 {}
+        impl CommunicatedWithFromIpv6<super::spell::CIDR> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromIpv6<t::Ipv6> for t::Ipv6 {}
+        impl CommunicatedWithFromIpv6<super::spell::IPv6> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromIpv6<t::Ipv6Cidr> for t::Ipv6 {}
+        impl CommunicatedWithFromIpv6<super::spell::IPv6CIDR> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromIpv6<t::Url> for t::Ipv6 {}
+        impl CommunicatedWithFromIpv6<super::spell::URL> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
         impl CommunicatedWithFromIpv6<t::Infrastructure> for t::Ipv6 {}
         #[diagnostic::on_unimplemented(
@@ -14801,15 +14925,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatedWithFromUrl<t::Host> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromUrl<t::Ip> for t::Url {}
+        impl CommunicatedWithFromUrl<super::spell::IP> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromUrl<t::Cidr> for t::Url {}
+        impl CommunicatedWithFromUrl<super::spell::CIDR> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromUrl<t::Ipv6> for t::Url {}
+        impl CommunicatedWithFromUrl<super::spell::IPv6> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromUrl<t::Ipv6Cidr> for t::Url {}
+        impl CommunicatedWithFromUrl<super::spell::IPv6CIDR> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromUrl<t::Url> for t::Url {}
+        impl CommunicatedWithFromUrl<super::spell::URL> for t::Url {}
         #[diagnostic::do_not_recommend]
         impl CommunicatedWithFromUrl<t::Infrastructure> for t::Url {}
         #[diagnostic::on_unimplemented(
@@ -14880,15 +15004,19 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatedWithFromInfrastructure<t::Host> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromInfrastructure<t::Ip> for t::Infrastructure {}
+        impl CommunicatedWithFromInfrastructure<super::spell::IP> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromInfrastructure<t::Cidr> for t::Infrastructure {}
+        impl CommunicatedWithFromInfrastructure<super::spell::CIDR>
+        for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromInfrastructure<t::Ipv6> for t::Infrastructure {}
+        impl CommunicatedWithFromInfrastructure<super::spell::IPv6>
+        for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromInfrastructure<t::Ipv6Cidr> for t::Infrastructure {}
+        impl CommunicatedWithFromInfrastructure<super::spell::IPv6CIDR>
+        for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromInfrastructure<t::Url> for t::Infrastructure {}
+        impl CommunicatedWithFromInfrastructure<super::spell::URL>
+        for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
         impl CommunicatedWithFromInfrastructure<t::Infrastructure>
         for t::Infrastructure {}
@@ -14918,15 +15046,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatedWithFromMalware<t::Host> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromMalware<t::Ip> for t::Malware {}
+        impl CommunicatedWithFromMalware<super::spell::IP> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromMalware<t::Cidr> for t::Malware {}
+        impl CommunicatedWithFromMalware<super::spell::CIDR> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromMalware<t::Ipv6> for t::Malware {}
+        impl CommunicatedWithFromMalware<super::spell::IPv6> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromMalware<t::Ipv6Cidr> for t::Malware {}
+        impl CommunicatedWithFromMalware<super::spell::IPv6CIDR> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromMalware<t::Url> for t::Malware {}
+        impl CommunicatedWithFromMalware<super::spell::URL> for t::Malware {}
         #[diagnostic::on_unimplemented(
             message = "`Report` cannot have a `communicated-with` relationship to `{T}`",
             label = "`Report` --communicated-with--> `{T}` is not allowed by the schema `xsoar`",
@@ -14953,15 +15081,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatedWithFromTool<t::Host> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromTool<t::Ip> for t::Tool {}
+        impl CommunicatedWithFromTool<super::spell::IP> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromTool<t::Cidr> for t::Tool {}
+        impl CommunicatedWithFromTool<super::spell::CIDR> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromTool<t::Ipv6> for t::Tool {}
+        impl CommunicatedWithFromTool<super::spell::IPv6> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromTool<t::Ipv6Cidr> for t::Tool {}
+        impl CommunicatedWithFromTool<super::spell::IPv6CIDR> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedWithFromTool<t::Url> for t::Tool {}
+        impl CommunicatedWithFromTool<super::spell::URL> for t::Tool {}
         #[diagnostic::do_not_recommend]
         impl CommunicatedWithFromTool<t::Infrastructure> for t::Tool {}
         #[diagnostic::on_unimplemented(
@@ -14999,11 +15127,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatedByFromDomain<t::Host> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromDomain<t::Ip> for t::Domain {}
+        impl CommunicatedByFromDomain<super::spell::IP> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromDomain<t::Ipv6> for t::Domain {}
+        impl CommunicatedByFromDomain<super::spell::IPv6> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromDomain<t::Url> for t::Domain {}
+        impl CommunicatedByFromDomain<super::spell::URL> for t::Domain {}
         #[diagnostic::do_not_recommend]
         impl CommunicatedByFromDomain<t::Infrastructure> for t::Domain {}
         #[diagnostic::do_not_recommend]
@@ -15045,11 +15173,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatedByFromHost<t::Host> for t::Host {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromHost<t::Ip> for t::Host {}
+        impl CommunicatedByFromHost<super::spell::IP> for t::Host {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromHost<t::Ipv6> for t::Host {}
+        impl CommunicatedByFromHost<super::spell::IPv6> for t::Host {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromHost<t::Url> for t::Host {}
+        impl CommunicatedByFromHost<super::spell::URL> for t::Host {}
         #[diagnostic::do_not_recommend]
         impl CommunicatedByFromHost<t::Infrastructure> for t::Host {}
         #[diagnostic::do_not_recommend]
@@ -15070,11 +15198,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatedByFromIp<t::Host> for t::Ip {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromIp<t::Ip> for t::Ip {}
+        impl CommunicatedByFromIp<super::spell::IP> for t::Ip {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromIp<t::Ipv6> for t::Ip {}
+        impl CommunicatedByFromIp<super::spell::IPv6> for t::Ip {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromIp<t::Url> for t::Ip {}
+        impl CommunicatedByFromIp<super::spell::URL> for t::Ip {}
         #[diagnostic::do_not_recommend]
         impl CommunicatedByFromIp<t::Infrastructure> for t::Ip {}
         #[diagnostic::do_not_recommend]
@@ -15095,11 +15223,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatedByFromCidr<t::Host> for t::Cidr {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromCidr<t::Ip> for t::Cidr {}
+        impl CommunicatedByFromCidr<super::spell::IP> for t::Cidr {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromCidr<t::Ipv6> for t::Cidr {}
+        impl CommunicatedByFromCidr<super::spell::IPv6> for t::Cidr {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromCidr<t::Url> for t::Cidr {}
+        impl CommunicatedByFromCidr<super::spell::URL> for t::Cidr {}
         #[diagnostic::do_not_recommend]
         impl CommunicatedByFromCidr<t::Infrastructure> for t::Cidr {}
         #[diagnostic::do_not_recommend]
@@ -15120,11 +15248,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatedByFromIpv6<t::Host> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromIpv6<t::Ip> for t::Ipv6 {}
+        impl CommunicatedByFromIpv6<super::spell::IP> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromIpv6<t::Ipv6> for t::Ipv6 {}
+        impl CommunicatedByFromIpv6<super::spell::IPv6> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromIpv6<t::Url> for t::Ipv6 {}
+        impl CommunicatedByFromIpv6<super::spell::URL> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
         impl CommunicatedByFromIpv6<t::Infrastructure> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
@@ -15145,11 +15273,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatedByFromIpv6Cidr<t::Host> for t::Ipv6Cidr {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromIpv6Cidr<t::Ip> for t::Ipv6Cidr {}
+        impl CommunicatedByFromIpv6Cidr<super::spell::IP> for t::Ipv6Cidr {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromIpv6Cidr<t::Ipv6> for t::Ipv6Cidr {}
+        impl CommunicatedByFromIpv6Cidr<super::spell::IPv6> for t::Ipv6Cidr {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromIpv6Cidr<t::Url> for t::Ipv6Cidr {}
+        impl CommunicatedByFromIpv6Cidr<super::spell::URL> for t::Ipv6Cidr {}
         #[diagnostic::do_not_recommend]
         impl CommunicatedByFromIpv6Cidr<t::Infrastructure> for t::Ipv6Cidr {}
         #[diagnostic::do_not_recommend]
@@ -15184,11 +15312,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatedByFromUrl<t::Host> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromUrl<t::Ip> for t::Url {}
+        impl CommunicatedByFromUrl<super::spell::IP> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromUrl<t::Ipv6> for t::Url {}
+        impl CommunicatedByFromUrl<super::spell::IPv6> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromUrl<t::Url> for t::Url {}
+        impl CommunicatedByFromUrl<super::spell::URL> for t::Url {}
         #[diagnostic::do_not_recommend]
         impl CommunicatedByFromUrl<t::Infrastructure> for t::Url {}
         #[diagnostic::do_not_recommend]
@@ -15265,11 +15393,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatedByFromInfrastructure<t::Host> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromInfrastructure<t::Ip> for t::Infrastructure {}
+        impl CommunicatedByFromInfrastructure<super::spell::IP> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromInfrastructure<t::Ipv6> for t::Infrastructure {}
+        impl CommunicatedByFromInfrastructure<super::spell::IPv6> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatedByFromInfrastructure<t::Url> for t::Infrastructure {}
+        impl CommunicatedByFromInfrastructure<super::spell::URL> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
         impl CommunicatedByFromInfrastructure<t::Infrastructure> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
@@ -15351,15 +15479,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatesWithFromDomain<t::Host> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromDomain<t::Ip> for t::Domain {}
+        impl CommunicatesWithFromDomain<super::spell::IP> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromDomain<t::Cidr> for t::Domain {}
+        impl CommunicatesWithFromDomain<super::spell::CIDR> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromDomain<t::Ipv6> for t::Domain {}
+        impl CommunicatesWithFromDomain<super::spell::IPv6> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromDomain<t::Ipv6Cidr> for t::Domain {}
+        impl CommunicatesWithFromDomain<super::spell::IPv6CIDR> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromDomain<t::Url> for t::Domain {}
+        impl CommunicatesWithFromDomain<super::spell::URL> for t::Domain {}
         #[diagnostic::do_not_recommend]
         impl CommunicatesWithFromDomain<t::Infrastructure> for t::Domain {}
         #[diagnostic::on_unimplemented(
@@ -15388,15 +15516,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatesWithFromFile<t::Host> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromFile<t::Ip> for t::File {}
+        impl CommunicatesWithFromFile<super::spell::IP> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromFile<t::Cidr> for t::File {}
+        impl CommunicatesWithFromFile<super::spell::CIDR> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromFile<t::Ipv6> for t::File {}
+        impl CommunicatesWithFromFile<super::spell::IPv6> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromFile<t::Ipv6Cidr> for t::File {}
+        impl CommunicatesWithFromFile<super::spell::IPv6CIDR> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromFile<t::Url> for t::File {}
+        impl CommunicatesWithFromFile<super::spell::URL> for t::File {}
         #[diagnostic::do_not_recommend]
         impl CommunicatesWithFromFile<t::Infrastructure> for t::File {}
         #[diagnostic::on_unimplemented(
@@ -15411,15 +15539,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatesWithFromHost<t::Host> for t::Host {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromHost<t::Ip> for t::Host {}
+        impl CommunicatesWithFromHost<super::spell::IP> for t::Host {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromHost<t::Cidr> for t::Host {}
+        impl CommunicatesWithFromHost<super::spell::CIDR> for t::Host {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromHost<t::Ipv6> for t::Host {}
+        impl CommunicatesWithFromHost<super::spell::IPv6> for t::Host {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromHost<t::Ipv6Cidr> for t::Host {}
+        impl CommunicatesWithFromHost<super::spell::IPv6CIDR> for t::Host {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromHost<t::Url> for t::Host {}
+        impl CommunicatesWithFromHost<super::spell::URL> for t::Host {}
         #[diagnostic::do_not_recommend]
         impl CommunicatesWithFromHost<t::Infrastructure> for t::Host {}
         #[diagnostic::on_unimplemented(
@@ -15434,15 +15562,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatesWithFromIp<t::Host> for t::Ip {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromIp<t::Ip> for t::Ip {}
+        impl CommunicatesWithFromIp<super::spell::IP> for t::Ip {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromIp<t::Cidr> for t::Ip {}
+        impl CommunicatesWithFromIp<super::spell::CIDR> for t::Ip {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromIp<t::Ipv6> for t::Ip {}
+        impl CommunicatesWithFromIp<super::spell::IPv6> for t::Ip {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromIp<t::Ipv6Cidr> for t::Ip {}
+        impl CommunicatesWithFromIp<super::spell::IPv6CIDR> for t::Ip {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromIp<t::Url> for t::Ip {}
+        impl CommunicatesWithFromIp<super::spell::URL> for t::Ip {}
         #[diagnostic::do_not_recommend]
         impl CommunicatesWithFromIp<t::Infrastructure> for t::Ip {}
         #[diagnostic::on_unimplemented(
@@ -15464,15 +15592,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatesWithFromIpv6<t::Host> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromIpv6<t::Ip> for t::Ipv6 {}
+        impl CommunicatesWithFromIpv6<super::spell::IP> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromIpv6<t::Cidr> for t::Ipv6 {}
+        impl CommunicatesWithFromIpv6<super::spell::CIDR> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromIpv6<t::Ipv6> for t::Ipv6 {}
+        impl CommunicatesWithFromIpv6<super::spell::IPv6> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromIpv6<t::Ipv6Cidr> for t::Ipv6 {}
+        impl CommunicatesWithFromIpv6<super::spell::IPv6CIDR> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromIpv6<t::Url> for t::Ipv6 {}
+        impl CommunicatesWithFromIpv6<super::spell::URL> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
         impl CommunicatesWithFromIpv6<t::Infrastructure> for t::Ipv6 {}
         #[diagnostic::on_unimplemented(
@@ -15508,15 +15636,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatesWithFromUrl<t::Host> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromUrl<t::Ip> for t::Url {}
+        impl CommunicatesWithFromUrl<super::spell::IP> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromUrl<t::Cidr> for t::Url {}
+        impl CommunicatesWithFromUrl<super::spell::CIDR> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromUrl<t::Ipv6> for t::Url {}
+        impl CommunicatesWithFromUrl<super::spell::IPv6> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromUrl<t::Ipv6Cidr> for t::Url {}
+        impl CommunicatesWithFromUrl<super::spell::IPv6CIDR> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromUrl<t::Url> for t::Url {}
+        impl CommunicatesWithFromUrl<super::spell::URL> for t::Url {}
         #[diagnostic::do_not_recommend]
         impl CommunicatesWithFromUrl<t::Infrastructure> for t::Url {}
         #[diagnostic::on_unimplemented(
@@ -15587,15 +15715,19 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatesWithFromInfrastructure<t::Host> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromInfrastructure<t::Ip> for t::Infrastructure {}
+        impl CommunicatesWithFromInfrastructure<super::spell::IP> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromInfrastructure<t::Cidr> for t::Infrastructure {}
+        impl CommunicatesWithFromInfrastructure<super::spell::CIDR>
+        for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromInfrastructure<t::Ipv6> for t::Infrastructure {}
+        impl CommunicatesWithFromInfrastructure<super::spell::IPv6>
+        for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromInfrastructure<t::Ipv6Cidr> for t::Infrastructure {}
+        impl CommunicatesWithFromInfrastructure<super::spell::IPv6CIDR>
+        for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromInfrastructure<t::Url> for t::Infrastructure {}
+        impl CommunicatesWithFromInfrastructure<super::spell::URL>
+        for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
         impl CommunicatesWithFromInfrastructure<t::Infrastructure>
         for t::Infrastructure {}
@@ -15625,15 +15757,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatesWithFromMalware<t::Host> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromMalware<t::Ip> for t::Malware {}
+        impl CommunicatesWithFromMalware<super::spell::IP> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromMalware<t::Cidr> for t::Malware {}
+        impl CommunicatesWithFromMalware<super::spell::CIDR> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromMalware<t::Ipv6> for t::Malware {}
+        impl CommunicatesWithFromMalware<super::spell::IPv6> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromMalware<t::Ipv6Cidr> for t::Malware {}
+        impl CommunicatesWithFromMalware<super::spell::IPv6CIDR> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromMalware<t::Url> for t::Malware {}
+        impl CommunicatesWithFromMalware<super::spell::URL> for t::Malware {}
         #[diagnostic::on_unimplemented(
             message = "`Report` cannot have a `communicates-with` relationship to `{T}`",
             label = "`Report` --communicates-with--> `{T}` is not allowed by the schema `xsoar`",
@@ -15660,15 +15792,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CommunicatesWithFromTool<t::Host> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromTool<t::Ip> for t::Tool {}
+        impl CommunicatesWithFromTool<super::spell::IP> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromTool<t::Cidr> for t::Tool {}
+        impl CommunicatesWithFromTool<super::spell::CIDR> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromTool<t::Ipv6> for t::Tool {}
+        impl CommunicatesWithFromTool<super::spell::IPv6> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromTool<t::Ipv6Cidr> for t::Tool {}
+        impl CommunicatesWithFromTool<super::spell::IPv6CIDR> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl CommunicatesWithFromTool<t::Url> for t::Tool {}
+        impl CommunicatesWithFromTool<super::spell::URL> for t::Tool {}
         #[diagnostic::do_not_recommend]
         impl CommunicatesWithFromTool<t::Infrastructure> for t::Tool {}
         #[diagnostic::on_unimplemented(
@@ -15827,11 +15959,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CompromisesFromCampaign<t::Host> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl CompromisesFromCampaign<t::Ip> for t::Campaign {}
+        impl CompromisesFromCampaign<super::spell::IP> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl CompromisesFromCampaign<t::Ipv6> for t::Campaign {}
+        impl CompromisesFromCampaign<super::spell::IPv6> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl CompromisesFromCampaign<t::Url> for t::Campaign {}
+        impl CompromisesFromCampaign<super::spell::URL> for t::Campaign {}
         #[diagnostic::do_not_recommend]
         impl CompromisesFromCampaign<t::Identity> for t::Campaign {}
         #[diagnostic::do_not_recommend]
@@ -15873,11 +16005,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CompromisesFromIntrusionSet<t::Host> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl CompromisesFromIntrusionSet<t::Ip> for t::IntrusionSet {}
+        impl CompromisesFromIntrusionSet<super::spell::IP> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl CompromisesFromIntrusionSet<t::Ipv6> for t::IntrusionSet {}
+        impl CompromisesFromIntrusionSet<super::spell::IPv6> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl CompromisesFromIntrusionSet<t::Url> for t::IntrusionSet {}
+        impl CompromisesFromIntrusionSet<super::spell::URL> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
         impl CompromisesFromIntrusionSet<t::Identity> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
@@ -15905,11 +16037,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CompromisesFromMalware<t::Host> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl CompromisesFromMalware<t::Ip> for t::Malware {}
+        impl CompromisesFromMalware<super::spell::IP> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl CompromisesFromMalware<t::Ipv6> for t::Malware {}
+        impl CompromisesFromMalware<super::spell::IPv6> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl CompromisesFromMalware<t::Url> for t::Malware {}
+        impl CompromisesFromMalware<super::spell::URL> for t::Malware {}
         #[diagnostic::do_not_recommend]
         impl CompromisesFromMalware<t::Identity> for t::Malware {}
         #[diagnostic::do_not_recommend]
@@ -15937,11 +16069,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CompromisesFromThreatActor<t::Host> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl CompromisesFromThreatActor<t::Ip> for t::ThreatActor {}
+        impl CompromisesFromThreatActor<super::spell::IP> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl CompromisesFromThreatActor<t::Ipv6> for t::ThreatActor {}
+        impl CompromisesFromThreatActor<super::spell::IPv6> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl CompromisesFromThreatActor<t::Url> for t::ThreatActor {}
+        impl CompromisesFromThreatActor<super::spell::URL> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
         impl CompromisesFromThreatActor<t::Identity> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
@@ -15962,11 +16094,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl CompromisesFromTool<t::Host> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl CompromisesFromTool<t::Ip> for t::Tool {}
+        impl CompromisesFromTool<super::spell::IP> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl CompromisesFromTool<t::Ipv6> for t::Tool {}
+        impl CompromisesFromTool<super::spell::IPv6> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl CompromisesFromTool<t::Url> for t::Tool {}
+        impl CompromisesFromTool<super::spell::URL> for t::Tool {}
         #[diagnostic::do_not_recommend]
         impl CompromisesFromTool<t::Identity> for t::Tool {}
         #[diagnostic::do_not_recommend]
@@ -16000,7 +16132,7 @@ pub mod check {
         )]
         pub trait ContainsFromDomain<T> {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromDomain<t::Url> for t::Domain {}
+        impl ContainsFromDomain<super::spell::URL> for t::Domain {}
         #[diagnostic::on_unimplemented(
             message = "`DomainGlob` cannot have a `contains` relationship to `{T}`",
             label = "`DomainGlob` --contains--> `{T}` is not allowed by the schema `xsoar`",
@@ -16029,11 +16161,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl ContainsFromFile<t::File> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromFile<t::Ip> for t::File {}
+        impl ContainsFromFile<super::spell::IP> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromFile<t::Ipv6> for t::File {}
+        impl ContainsFromFile<super::spell::IPv6> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromFile<t::Url> for t::File {}
+        impl ContainsFromFile<super::spell::URL> for t::File {}
         #[diagnostic::do_not_recommend]
         impl ContainsFromFile<t::X509Certificate> for t::File {}
         #[diagnostic::on_unimplemented(
@@ -16044,7 +16176,7 @@ pub mod check {
         )]
         pub trait ContainsFromHost<T> {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromHost<t::Url> for t::Host {}
+        impl ContainsFromHost<super::spell::URL> for t::Host {}
         #[diagnostic::on_unimplemented(
             message = "`IP` cannot have a `contains` relationship to `{T}`",
             label = "`IP` --contains--> `{T}` is not allowed by the schema `xsoar`",
@@ -16060,7 +16192,7 @@ pub mod check {
         )]
         pub trait ContainsFromCidr<T> {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromCidr<t::Ip> for t::Cidr {}
+        impl ContainsFromCidr<super::spell::IP> for t::Cidr {}
         #[diagnostic::on_unimplemented(
             message = "`IPv6` cannot have a `contains` relationship to `{T}`",
             label = "`IPv6` --contains--> `{T}` is not allowed by the schema `xsoar`",
@@ -16076,7 +16208,7 @@ pub mod check {
         )]
         pub trait ContainsFromIpv6Cidr<T> {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromIpv6Cidr<t::Ipv6> for t::Ipv6Cidr {}
+        impl ContainsFromIpv6Cidr<super::spell::IPv6> for t::Ipv6Cidr {}
         #[diagnostic::on_unimplemented(
             message = "`Registry Key` cannot have a `contains` relationship to `{T}`",
             label = "`Registry Key` --contains--> `{T}` is not allowed by the schema `xsoar`",
@@ -16106,13 +16238,13 @@ pub mod check {
         )]
         pub trait ContainsFromAsn<T> {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromAsn<t::Ip> for t::Asn {}
+        impl ContainsFromAsn<super::spell::IP> for t::Asn {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromAsn<t::Cidr> for t::Asn {}
+        impl ContainsFromAsn<super::spell::CIDR> for t::Asn {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromAsn<t::Ipv6> for t::Asn {}
+        impl ContainsFromAsn<super::spell::IPv6> for t::Asn {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromAsn<t::Ipv6Cidr> for t::Asn {}
+        impl ContainsFromAsn<super::spell::IPv6CIDR> for t::Asn {}
         #[diagnostic::on_unimplemented(
             message = "`Mutex` cannot have a `contains` relationship to `{T}`",
             label = "`Mutex` --contains--> `{T}` is not allowed by the schema `xsoar`",
@@ -16180,15 +16312,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl ContainsFromInfrastructure<t::File> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromInfrastructure<t::Ip> for t::Infrastructure {}
+        impl ContainsFromInfrastructure<super::spell::IP> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromInfrastructure<t::Ipv6> for t::Infrastructure {}
+        impl ContainsFromInfrastructure<super::spell::IPv6> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
         impl ContainsFromInfrastructure<t::RegistryKey> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromInfrastructure<t::Url> for t::Infrastructure {}
+        impl ContainsFromInfrastructure<super::spell::URL> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromInfrastructure<t::Asn> for t::Infrastructure {}
+        impl ContainsFromInfrastructure<super::spell::ASN> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
         impl ContainsFromInfrastructure<t::Mutex> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
@@ -16238,21 +16370,21 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl ContainsFromReport<t::Host> for t::Report {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromReport<t::Ip> for t::Report {}
+        impl ContainsFromReport<super::spell::IP> for t::Report {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromReport<t::Cidr> for t::Report {}
+        impl ContainsFromReport<super::spell::CIDR> for t::Report {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromReport<t::Ipv6> for t::Report {}
+        impl ContainsFromReport<super::spell::IPv6> for t::Report {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromReport<t::Ipv6Cidr> for t::Report {}
+        impl ContainsFromReport<super::spell::IPv6CIDR> for t::Report {}
         #[diagnostic::do_not_recommend]
         impl ContainsFromReport<t::RegistryKey> for t::Report {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromReport<t::Ssdeep> for t::Report {}
+        impl ContainsFromReport<super::spell::ssdeep> for t::Report {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromReport<t::Url> for t::Report {}
+        impl ContainsFromReport<super::spell::URL> for t::Report {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromReport<t::Asn> for t::Report {}
+        impl ContainsFromReport<super::spell::ASN> for t::Report {}
         #[diagnostic::do_not_recommend]
         impl ContainsFromReport<t::Mutex> for t::Report {}
         #[diagnostic::do_not_recommend]
@@ -16280,7 +16412,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl ContainsFromReport<t::Tool> for t::Report {}
         #[diagnostic::do_not_recommend]
-        impl ContainsFromReport<t::Cve> for t::Report {}
+        impl ContainsFromReport<super::spell::CVE> for t::Report {}
         #[diagnostic::do_not_recommend]
         impl ContainsFromReport<t::Tactic> for t::Report {}
         #[diagnostic::on_unimplemented(
@@ -17075,11 +17207,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl DeliveredByFromFile<t::Email> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl DeliveredByFromFile<t::Ip> for t::File {}
+        impl DeliveredByFromFile<super::spell::IP> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl DeliveredByFromFile<t::Ipv6> for t::File {}
+        impl DeliveredByFromFile<super::spell::IPv6> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl DeliveredByFromFile<t::Url> for t::File {}
+        impl DeliveredByFromFile<super::spell::URL> for t::File {}
         #[diagnostic::do_not_recommend]
         impl DeliveredByFromFile<t::AttackPattern> for t::File {}
         #[diagnostic::do_not_recommend]
@@ -17235,11 +17367,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl DeliveredByFromMalware<t::File> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl DeliveredByFromMalware<t::Ip> for t::Malware {}
+        impl DeliveredByFromMalware<super::spell::IP> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl DeliveredByFromMalware<t::Ipv6> for t::Malware {}
+        impl DeliveredByFromMalware<super::spell::IPv6> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl DeliveredByFromMalware<t::Url> for t::Malware {}
+        impl DeliveredByFromMalware<super::spell::URL> for t::Malware {}
         #[diagnostic::do_not_recommend]
         impl DeliveredByFromMalware<t::AttackPattern> for t::Malware {}
         #[diagnostic::do_not_recommend]
@@ -17274,11 +17406,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl DeliveredByFromTool<t::File> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl DeliveredByFromTool<t::Ip> for t::Tool {}
+        impl DeliveredByFromTool<super::spell::IP> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl DeliveredByFromTool<t::Ipv6> for t::Tool {}
+        impl DeliveredByFromTool<super::spell::IPv6> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl DeliveredByFromTool<t::Url> for t::Tool {}
+        impl DeliveredByFromTool<super::spell::URL> for t::Tool {}
         #[diagnostic::on_unimplemented(
             message = "`CVE` cannot have a `delivered-by` relationship to `{T}`",
             label = "`CVE` --delivered-by--> `{T}` is not allowed by the schema `xsoar`",
@@ -18281,11 +18413,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl DownloadsFromFromFile<t::Host> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl DownloadsFromFromFile<t::Ip> for t::File {}
+        impl DownloadsFromFromFile<super::spell::IP> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl DownloadsFromFromFile<t::Ipv6> for t::File {}
+        impl DownloadsFromFromFile<super::spell::IPv6> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl DownloadsFromFromFile<t::Url> for t::File {}
+        impl DownloadsFromFromFile<super::spell::URL> for t::File {}
         #[diagnostic::do_not_recommend]
         impl DownloadsFromFromFile<t::Infrastructure> for t::File {}
         #[diagnostic::on_unimplemented(
@@ -18433,11 +18565,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl DownloadsFromFromMalware<t::Host> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl DownloadsFromFromMalware<t::Ip> for t::Malware {}
+        impl DownloadsFromFromMalware<super::spell::IP> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl DownloadsFromFromMalware<t::Ipv6> for t::Malware {}
+        impl DownloadsFromFromMalware<super::spell::IPv6> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl DownloadsFromFromMalware<t::Url> for t::Malware {}
+        impl DownloadsFromFromMalware<super::spell::URL> for t::Malware {}
         #[diagnostic::do_not_recommend]
         impl DownloadsFromFromMalware<t::Infrastructure> for t::Malware {}
         #[diagnostic::on_unimplemented(
@@ -18466,11 +18598,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl DownloadsFromFromTool<t::Host> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl DownloadsFromFromTool<t::Ip> for t::Tool {}
+        impl DownloadsFromFromTool<super::spell::IP> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl DownloadsFromFromTool<t::Ipv6> for t::Tool {}
+        impl DownloadsFromFromTool<super::spell::IPv6> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl DownloadsFromFromTool<t::Url> for t::Tool {}
+        impl DownloadsFromFromTool<super::spell::URL> for t::Tool {}
         #[diagnostic::do_not_recommend]
         impl DownloadsFromFromTool<t::Infrastructure> for t::Tool {}
         #[diagnostic::on_unimplemented(
@@ -19001,7 +19133,7 @@ pub mod check {
         )]
         pub trait DuplicateOfFromIp<T> {}
         #[diagnostic::do_not_recommend]
-        impl DuplicateOfFromIp<t::Ip> for t::Ip {}
+        impl DuplicateOfFromIp<super::spell::IP> for t::Ip {}
         #[diagnostic::on_unimplemented(
             message = "`CIDR` cannot have a `duplicate-of` relationship to `{T}`",
             label = "`CIDR` --duplicate-of--> `{T}` is not allowed by the schema `xsoar`",
@@ -19010,7 +19142,7 @@ pub mod check {
         )]
         pub trait DuplicateOfFromCidr<T> {}
         #[diagnostic::do_not_recommend]
-        impl DuplicateOfFromCidr<t::Cidr> for t::Cidr {}
+        impl DuplicateOfFromCidr<super::spell::CIDR> for t::Cidr {}
         #[diagnostic::on_unimplemented(
             message = "`IPv6` cannot have a `duplicate-of` relationship to `{T}`",
             label = "`IPv6` --duplicate-of--> `{T}` is not allowed by the schema `xsoar`",
@@ -19019,7 +19151,7 @@ pub mod check {
         )]
         pub trait DuplicateOfFromIpv6<T> {}
         #[diagnostic::do_not_recommend]
-        impl DuplicateOfFromIpv6<t::Ipv6> for t::Ipv6 {}
+        impl DuplicateOfFromIpv6<super::spell::IPv6> for t::Ipv6 {}
         #[diagnostic::on_unimplemented(
             message = "`IPv6CIDR` cannot have a `duplicate-of` relationship to `{T}`",
             label = "`IPv6CIDR` --duplicate-of--> `{T}` is not allowed by the schema `xsoar`",
@@ -19028,7 +19160,7 @@ pub mod check {
         )]
         pub trait DuplicateOfFromIpv6Cidr<T> {}
         #[diagnostic::do_not_recommend]
-        impl DuplicateOfFromIpv6Cidr<t::Ipv6Cidr> for t::Ipv6Cidr {}
+        impl DuplicateOfFromIpv6Cidr<super::spell::IPv6CIDR> for t::Ipv6Cidr {}
         #[diagnostic::on_unimplemented(
             message = "`Registry Key` cannot have a `duplicate-of` relationship to `{T}`",
             label = "`Registry Key` --duplicate-of--> `{T}` is not allowed by the schema `xsoar`",
@@ -19046,7 +19178,7 @@ pub mod check {
         )]
         pub trait DuplicateOfFromSsdeep<T> {}
         #[diagnostic::do_not_recommend]
-        impl DuplicateOfFromSsdeep<t::Ssdeep> for t::Ssdeep {}
+        impl DuplicateOfFromSsdeep<super::spell::ssdeep> for t::Ssdeep {}
         #[diagnostic::on_unimplemented(
             message = "`URL` cannot have a `duplicate-of` relationship to `{T}`",
             label = "`URL` --duplicate-of--> `{T}` is not allowed by the schema `xsoar`",
@@ -19055,7 +19187,7 @@ pub mod check {
         )]
         pub trait DuplicateOfFromUrl<T> {}
         #[diagnostic::do_not_recommend]
-        impl DuplicateOfFromUrl<t::Url> for t::Url {}
+        impl DuplicateOfFromUrl<super::spell::URL> for t::Url {}
         #[diagnostic::on_unimplemented(
             message = "`ASN` cannot have a `duplicate-of` relationship to `{T}`",
             label = "`ASN` --duplicate-of--> `{T}` is not allowed by the schema `xsoar`",
@@ -19064,7 +19196,7 @@ pub mod check {
         )]
         pub trait DuplicateOfFromAsn<T> {}
         #[diagnostic::do_not_recommend]
-        impl DuplicateOfFromAsn<t::Asn> for t::Asn {}
+        impl DuplicateOfFromAsn<super::spell::ASN> for t::Asn {}
         #[diagnostic::on_unimplemented(
             message = "`Mutex` cannot have a `duplicate-of` relationship to `{T}`",
             label = "`Mutex` --duplicate-of--> `{T}` is not allowed by the schema `xsoar`",
@@ -19199,7 +19331,7 @@ pub mod check {
         )]
         pub trait DuplicateOfFromCve<T> {}
         #[diagnostic::do_not_recommend]
-        impl DuplicateOfFromCve<t::Cve> for t::Cve {}
+        impl DuplicateOfFromCve<super::spell::CVE> for t::Cve {}
         #[diagnostic::on_unimplemented(
             message = "`Tactic` cannot have a `duplicate-of` relationship to `{T}`",
             label = "`Tactic` --duplicate-of--> `{T}` is not allowed by the schema `xsoar`",
@@ -19475,11 +19607,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl EmbedsFromFile<t::File> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl EmbedsFromFile<t::Ip> for t::File {}
+        impl EmbedsFromFile<super::spell::IP> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl EmbedsFromFile<t::Ipv6> for t::File {}
+        impl EmbedsFromFile<super::spell::IPv6> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl EmbedsFromFile<t::Url> for t::File {}
+        impl EmbedsFromFile<super::spell::URL> for t::File {}
         #[diagnostic::do_not_recommend]
         impl EmbedsFromFile<t::X509Certificate> for t::File {}
         #[diagnostic::on_unimplemented(
@@ -20137,11 +20269,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl ExfiltratesToFromFile<t::Email> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl ExfiltratesToFromFile<t::Ip> for t::File {}
+        impl ExfiltratesToFromFile<super::spell::IP> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl ExfiltratesToFromFile<t::Ipv6> for t::File {}
+        impl ExfiltratesToFromFile<super::spell::IPv6> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl ExfiltratesToFromFile<t::Url> for t::File {}
+        impl ExfiltratesToFromFile<super::spell::URL> for t::File {}
         #[diagnostic::do_not_recommend]
         impl ExfiltratesToFromFile<t::Infrastructure> for t::File {}
         #[diagnostic::on_unimplemented(
@@ -20289,11 +20421,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl ExfiltratesToFromMalware<t::Email> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl ExfiltratesToFromMalware<t::Ip> for t::Malware {}
+        impl ExfiltratesToFromMalware<super::spell::IP> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl ExfiltratesToFromMalware<t::Ipv6> for t::Malware {}
+        impl ExfiltratesToFromMalware<super::spell::IPv6> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl ExfiltratesToFromMalware<t::Url> for t::Malware {}
+        impl ExfiltratesToFromMalware<super::spell::URL> for t::Malware {}
         #[diagnostic::do_not_recommend]
         impl ExfiltratesToFromMalware<t::Infrastructure> for t::Malware {}
         #[diagnostic::on_unimplemented(
@@ -20322,11 +20454,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl ExfiltratesToFromTool<t::Email> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl ExfiltratesToFromTool<t::Ip> for t::Tool {}
+        impl ExfiltratesToFromTool<super::spell::IP> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl ExfiltratesToFromTool<t::Ipv6> for t::Tool {}
+        impl ExfiltratesToFromTool<super::spell::IPv6> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl ExfiltratesToFromTool<t::Url> for t::Tool {}
+        impl ExfiltratesToFromTool<super::spell::URL> for t::Tool {}
         #[diagnostic::do_not_recommend]
         impl ExfiltratesToFromTool<t::Infrastructure> for t::Tool {}
         #[diagnostic::on_unimplemented(
@@ -20379,7 +20511,7 @@ pub mod check {
         )]
         pub trait ExploitsFromFile<T> {}
         #[diagnostic::do_not_recommend]
-        impl ExploitsFromFile<t::Cve> for t::File {}
+        impl ExploitsFromFile<super::spell::CVE> for t::File {}
         #[diagnostic::on_unimplemented(
             message = "`Host` cannot have an `exploits` relationship to `{T}`",
             label = "`Host` --exploits--> `{T}` is not allowed by the schema `xsoar`",
@@ -20472,7 +20604,7 @@ pub mod check {
         )]
         pub trait ExploitsFromAttackPattern<T> {}
         #[diagnostic::do_not_recommend]
-        impl ExploitsFromAttackPattern<t::Cve> for t::AttackPattern {}
+        impl ExploitsFromAttackPattern<super::spell::CVE> for t::AttackPattern {}
         #[diagnostic::on_unimplemented(
             message = "`Campaign` cannot have an `exploits` relationship to `{T}`",
             label = "`Campaign` --exploits--> `{T}` is not allowed by the schema `xsoar`",
@@ -20481,7 +20613,7 @@ pub mod check {
         )]
         pub trait ExploitsFromCampaign<T> {}
         #[diagnostic::do_not_recommend]
-        impl ExploitsFromCampaign<t::Cve> for t::Campaign {}
+        impl ExploitsFromCampaign<super::spell::CVE> for t::Campaign {}
         #[diagnostic::on_unimplemented(
             message = "`Course of Action` cannot have an `exploits` relationship to `{T}`",
             label = "`Course of Action` --exploits--> `{T}` is not allowed by the schema `xsoar`",
@@ -20511,7 +20643,7 @@ pub mod check {
         )]
         pub trait ExploitsFromIntrusionSet<T> {}
         #[diagnostic::do_not_recommend]
-        impl ExploitsFromIntrusionSet<t::Cve> for t::IntrusionSet {}
+        impl ExploitsFromIntrusionSet<super::spell::CVE> for t::IntrusionSet {}
         #[diagnostic::on_unimplemented(
             message = "`Location` cannot have an `exploits` relationship to `{T}`",
             label = "`Location` --exploits--> `{T}` is not allowed by the schema `xsoar`",
@@ -20527,7 +20659,7 @@ pub mod check {
         )]
         pub trait ExploitsFromMalware<T> {}
         #[diagnostic::do_not_recommend]
-        impl ExploitsFromMalware<t::Cve> for t::Malware {}
+        impl ExploitsFromMalware<super::spell::CVE> for t::Malware {}
         #[diagnostic::on_unimplemented(
             message = "`Report` cannot have an `exploits` relationship to `{T}`",
             label = "`Report` --exploits--> `{T}` is not allowed by the schema `xsoar`",
@@ -20543,7 +20675,7 @@ pub mod check {
         )]
         pub trait ExploitsFromThreatActor<T> {}
         #[diagnostic::do_not_recommend]
-        impl ExploitsFromThreatActor<t::Cve> for t::ThreatActor {}
+        impl ExploitsFromThreatActor<super::spell::CVE> for t::ThreatActor {}
         #[diagnostic::on_unimplemented(
             message = "`Tool` cannot have an `exploits` relationship to `{T}`",
             label = "`Tool` --exploits--> `{T}` is not allowed by the schema `xsoar`",
@@ -20552,7 +20684,7 @@ pub mod check {
         )]
         pub trait ExploitsFromTool<T> {}
         #[diagnostic::do_not_recommend]
-        impl ExploitsFromTool<t::Cve> for t::Tool {}
+        impl ExploitsFromTool<super::spell::CVE> for t::Tool {}
         #[diagnostic::on_unimplemented(
             message = "`CVE` cannot have an `exploits` relationship to `{T}`",
             label = "`CVE` --exploits--> `{T}` is not allowed by the schema `xsoar`",
@@ -20614,9 +20746,9 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl HasFromHost<t::File> for t::Host {}
         #[diagnostic::do_not_recommend]
-        impl HasFromHost<t::Ip> for t::Host {}
+        impl HasFromHost<super::spell::IP> for t::Host {}
         #[diagnostic::do_not_recommend]
-        impl HasFromHost<t::Ipv6> for t::Host {}
+        impl HasFromHost<super::spell::IPv6> for t::Host {}
         #[diagnostic::do_not_recommend]
         impl HasFromHost<t::RegistryKey> for t::Host {}
         #[diagnostic::do_not_recommend]
@@ -20626,7 +20758,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl HasFromHost<t::Malware> for t::Host {}
         #[diagnostic::do_not_recommend]
-        impl HasFromHost<t::Cve> for t::Host {}
+        impl HasFromHost<super::spell::CVE> for t::Host {}
         #[diagnostic::on_unimplemented(
             message = "`IP` cannot have a `has` relationship to `{T}`",
             label = "`IP` --has--> `{T}` is not allowed by the schema `xsoar`",
@@ -20698,7 +20830,7 @@ pub mod check {
         )]
         pub trait HasFromSoftware<T> {}
         #[diagnostic::do_not_recommend]
-        impl HasFromSoftware<t::Cve> for t::Software {}
+        impl HasFromSoftware<super::spell::CVE> for t::Software {}
         #[diagnostic::on_unimplemented(
             message = "`X509 Certificate` cannot have a `has` relationship to `{T}`",
             label = "`X509 Certificate` --has--> `{T}` is not allowed by the schema `xsoar`",
@@ -20746,7 +20878,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl HasFromInfrastructure<t::Software> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl HasFromInfrastructure<t::Cve> for t::Infrastructure {}
+        impl HasFromInfrastructure<super::spell::CVE> for t::Infrastructure {}
         #[diagnostic::on_unimplemented(
             message = "`Intrusion Set` cannot have a `has` relationship to `{T}`",
             label = "`Intrusion Set` --has--> `{T}` is not allowed by the schema `xsoar`",
@@ -20790,7 +20922,7 @@ pub mod check {
         )]
         pub trait HasFromTool<T> {}
         #[diagnostic::do_not_recommend]
-        impl HasFromTool<t::Cve> for t::Tool {}
+        impl HasFromTool<super::spell::CVE> for t::Tool {}
         #[diagnostic::on_unimplemented(
             message = "`CVE` cannot have a `has` relationship to `{T}`",
             label = "`CVE` --has--> `{T}` is not allowed by the schema `xsoar`",
@@ -20822,15 +20954,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl HostedOnFromDomain<t::Host> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromDomain<t::Ip> for t::Domain {}
+        impl HostedOnFromDomain<super::spell::IP> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromDomain<t::Cidr> for t::Domain {}
+        impl HostedOnFromDomain<super::spell::CIDR> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromDomain<t::Ipv6> for t::Domain {}
+        impl HostedOnFromDomain<super::spell::IPv6> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromDomain<t::Ipv6Cidr> for t::Domain {}
+        impl HostedOnFromDomain<super::spell::IPv6CIDR> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromDomain<t::Asn> for t::Domain {}
+        impl HostedOnFromDomain<super::spell::ASN> for t::Domain {}
         #[diagnostic::do_not_recommend]
         impl HostedOnFromDomain<t::Infrastructure> for t::Domain {}
         #[diagnostic::on_unimplemented(
@@ -20859,17 +20991,17 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl HostedOnFromFile<t::Host> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromFile<t::Ip> for t::File {}
+        impl HostedOnFromFile<super::spell::IP> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromFile<t::Cidr> for t::File {}
+        impl HostedOnFromFile<super::spell::CIDR> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromFile<t::Ipv6> for t::File {}
+        impl HostedOnFromFile<super::spell::IPv6> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromFile<t::Ipv6Cidr> for t::File {}
+        impl HostedOnFromFile<super::spell::IPv6CIDR> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromFile<t::Url> for t::File {}
+        impl HostedOnFromFile<super::spell::URL> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromFile<t::Asn> for t::File {}
+        impl HostedOnFromFile<super::spell::ASN> for t::File {}
         #[diagnostic::do_not_recommend]
         impl HostedOnFromFile<t::Infrastructure> for t::File {}
         #[diagnostic::on_unimplemented(
@@ -20933,15 +21065,15 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl HostedOnFromUrl<t::Host> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromUrl<t::Ip> for t::Url {}
+        impl HostedOnFromUrl<super::spell::IP> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromUrl<t::Cidr> for t::Url {}
+        impl HostedOnFromUrl<super::spell::CIDR> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromUrl<t::Ipv6> for t::Url {}
+        impl HostedOnFromUrl<super::spell::IPv6> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromUrl<t::Ipv6Cidr> for t::Url {}
+        impl HostedOnFromUrl<super::spell::IPv6CIDR> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromUrl<t::Asn> for t::Url {}
+        impl HostedOnFromUrl<super::spell::ASN> for t::Url {}
         #[diagnostic::do_not_recommend]
         impl HostedOnFromUrl<t::Infrastructure> for t::Url {}
         #[diagnostic::on_unimplemented(
@@ -21039,17 +21171,17 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl HostedOnFromMalware<t::Host> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromMalware<t::Ip> for t::Malware {}
+        impl HostedOnFromMalware<super::spell::IP> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromMalware<t::Cidr> for t::Malware {}
+        impl HostedOnFromMalware<super::spell::CIDR> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromMalware<t::Ipv6> for t::Malware {}
+        impl HostedOnFromMalware<super::spell::IPv6> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromMalware<t::Ipv6Cidr> for t::Malware {}
+        impl HostedOnFromMalware<super::spell::IPv6CIDR> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromMalware<t::Url> for t::Malware {}
+        impl HostedOnFromMalware<super::spell::URL> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromMalware<t::Asn> for t::Malware {}
+        impl HostedOnFromMalware<super::spell::ASN> for t::Malware {}
         #[diagnostic::do_not_recommend]
         impl HostedOnFromMalware<t::Infrastructure> for t::Malware {}
         #[diagnostic::on_unimplemented(
@@ -21078,17 +21210,17 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl HostedOnFromTool<t::Host> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromTool<t::Ip> for t::Tool {}
+        impl HostedOnFromTool<super::spell::IP> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromTool<t::Cidr> for t::Tool {}
+        impl HostedOnFromTool<super::spell::CIDR> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromTool<t::Ipv6> for t::Tool {}
+        impl HostedOnFromTool<super::spell::IPv6> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromTool<t::Ipv6Cidr> for t::Tool {}
+        impl HostedOnFromTool<super::spell::IPv6CIDR> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromTool<t::Url> for t::Tool {}
+        impl HostedOnFromTool<super::spell::URL> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl HostedOnFromTool<t::Asn> for t::Tool {}
+        impl HostedOnFromTool<super::spell::ASN> for t::Tool {}
         #[diagnostic::do_not_recommend]
         impl HostedOnFromTool<t::Infrastructure> for t::Tool {}
         #[diagnostic::on_unimplemented(
@@ -21122,7 +21254,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl HostsFromDomain<t::File> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl HostsFromDomain<t::Url> for t::Domain {}
+        impl HostsFromDomain<super::spell::URL> for t::Domain {}
         #[diagnostic::do_not_recommend]
         impl HostsFromDomain<t::Malware> for t::Domain {}
         #[diagnostic::do_not_recommend]
@@ -21160,7 +21292,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl HostsFromHost<t::File> for t::Host {}
         #[diagnostic::do_not_recommend]
-        impl HostsFromHost<t::Url> for t::Host {}
+        impl HostsFromHost<super::spell::URL> for t::Host {}
         #[diagnostic::do_not_recommend]
         impl HostsFromHost<t::Malware> for t::Host {}
         #[diagnostic::do_not_recommend]
@@ -21177,7 +21309,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl HostsFromIp<t::File> for t::Ip {}
         #[diagnostic::do_not_recommend]
-        impl HostsFromIp<t::Url> for t::Ip {}
+        impl HostsFromIp<super::spell::URL> for t::Ip {}
         #[diagnostic::do_not_recommend]
         impl HostsFromIp<t::Malware> for t::Ip {}
         #[diagnostic::do_not_recommend]
@@ -21194,7 +21326,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl HostsFromCidr<t::File> for t::Cidr {}
         #[diagnostic::do_not_recommend]
-        impl HostsFromCidr<t::Url> for t::Cidr {}
+        impl HostsFromCidr<super::spell::URL> for t::Cidr {}
         #[diagnostic::do_not_recommend]
         impl HostsFromCidr<t::Malware> for t::Cidr {}
         #[diagnostic::do_not_recommend]
@@ -21211,7 +21343,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl HostsFromIpv6<t::File> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
-        impl HostsFromIpv6<t::Url> for t::Ipv6 {}
+        impl HostsFromIpv6<super::spell::URL> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
         impl HostsFromIpv6<t::Malware> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
@@ -21228,7 +21360,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl HostsFromIpv6Cidr<t::File> for t::Ipv6Cidr {}
         #[diagnostic::do_not_recommend]
-        impl HostsFromIpv6Cidr<t::Url> for t::Ipv6Cidr {}
+        impl HostsFromIpv6Cidr<super::spell::URL> for t::Ipv6Cidr {}
         #[diagnostic::do_not_recommend]
         impl HostsFromIpv6Cidr<t::Malware> for t::Ipv6Cidr {}
         #[diagnostic::do_not_recommend]
@@ -21272,7 +21404,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl HostsFromAsn<t::File> for t::Asn {}
         #[diagnostic::do_not_recommend]
-        impl HostsFromAsn<t::Url> for t::Asn {}
+        impl HostsFromAsn<super::spell::URL> for t::Asn {}
         #[diagnostic::do_not_recommend]
         impl HostsFromAsn<t::Malware> for t::Asn {}
         #[diagnostic::do_not_recommend]
@@ -21338,7 +21470,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl HostsFromInfrastructure<t::File> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl HostsFromInfrastructure<t::Url> for t::Infrastructure {}
+        impl HostsFromInfrastructure<super::spell::URL> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
         impl HostsFromInfrastructure<t::Infrastructure> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
@@ -21782,21 +21914,21 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromAttackPattern<t::Host> for t::AttackPattern {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromAttackPattern<t::Ip> for t::AttackPattern {}
+        impl IndicatedByFromAttackPattern<super::spell::IP> for t::AttackPattern {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromAttackPattern<t::Cidr> for t::AttackPattern {}
+        impl IndicatedByFromAttackPattern<super::spell::CIDR> for t::AttackPattern {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromAttackPattern<t::Ipv6> for t::AttackPattern {}
+        impl IndicatedByFromAttackPattern<super::spell::IPv6> for t::AttackPattern {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromAttackPattern<t::Ipv6Cidr> for t::AttackPattern {}
+        impl IndicatedByFromAttackPattern<super::spell::IPv6CIDR> for t::AttackPattern {}
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromAttackPattern<t::RegistryKey> for t::AttackPattern {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromAttackPattern<t::Ssdeep> for t::AttackPattern {}
+        impl IndicatedByFromAttackPattern<super::spell::ssdeep> for t::AttackPattern {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromAttackPattern<t::Url> for t::AttackPattern {}
+        impl IndicatedByFromAttackPattern<super::spell::URL> for t::AttackPattern {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromAttackPattern<t::Asn> for t::AttackPattern {}
+        impl IndicatedByFromAttackPattern<super::spell::ASN> for t::AttackPattern {}
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromAttackPattern<t::Mutex> for t::AttackPattern {}
         #[diagnostic::do_not_recommend]
@@ -21823,21 +21955,21 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromCampaign<t::Host> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromCampaign<t::Ip> for t::Campaign {}
+        impl IndicatedByFromCampaign<super::spell::IP> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromCampaign<t::Cidr> for t::Campaign {}
+        impl IndicatedByFromCampaign<super::spell::CIDR> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromCampaign<t::Ipv6> for t::Campaign {}
+        impl IndicatedByFromCampaign<super::spell::IPv6> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromCampaign<t::Ipv6Cidr> for t::Campaign {}
+        impl IndicatedByFromCampaign<super::spell::IPv6CIDR> for t::Campaign {}
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromCampaign<t::RegistryKey> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromCampaign<t::Ssdeep> for t::Campaign {}
+        impl IndicatedByFromCampaign<super::spell::ssdeep> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromCampaign<t::Url> for t::Campaign {}
+        impl IndicatedByFromCampaign<super::spell::URL> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromCampaign<t::Asn> for t::Campaign {}
+        impl IndicatedByFromCampaign<super::spell::ASN> for t::Campaign {}
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromCampaign<t::Mutex> for t::Campaign {}
         #[diagnostic::do_not_recommend]
@@ -21878,21 +22010,22 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromInfrastructure<t::Host> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromInfrastructure<t::Ip> for t::Infrastructure {}
+        impl IndicatedByFromInfrastructure<super::spell::IP> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromInfrastructure<t::Cidr> for t::Infrastructure {}
+        impl IndicatedByFromInfrastructure<super::spell::CIDR> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromInfrastructure<t::Ipv6> for t::Infrastructure {}
+        impl IndicatedByFromInfrastructure<super::spell::IPv6> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromInfrastructure<t::Ipv6Cidr> for t::Infrastructure {}
+        impl IndicatedByFromInfrastructure<super::spell::IPv6CIDR>
+        for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromInfrastructure<t::RegistryKey> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromInfrastructure<t::Ssdeep> for t::Infrastructure {}
+        impl IndicatedByFromInfrastructure<super::spell::ssdeep> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromInfrastructure<t::Url> for t::Infrastructure {}
+        impl IndicatedByFromInfrastructure<super::spell::URL> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromInfrastructure<t::Asn> for t::Infrastructure {}
+        impl IndicatedByFromInfrastructure<super::spell::ASN> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromInfrastructure<t::Mutex> for t::Infrastructure {}
         #[diagnostic::do_not_recommend]
@@ -21919,21 +22052,21 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromIntrusionSet<t::Host> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromIntrusionSet<t::Ip> for t::IntrusionSet {}
+        impl IndicatedByFromIntrusionSet<super::spell::IP> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromIntrusionSet<t::Cidr> for t::IntrusionSet {}
+        impl IndicatedByFromIntrusionSet<super::spell::CIDR> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromIntrusionSet<t::Ipv6> for t::IntrusionSet {}
+        impl IndicatedByFromIntrusionSet<super::spell::IPv6> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromIntrusionSet<t::Ipv6Cidr> for t::IntrusionSet {}
+        impl IndicatedByFromIntrusionSet<super::spell::IPv6CIDR> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromIntrusionSet<t::RegistryKey> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromIntrusionSet<t::Ssdeep> for t::IntrusionSet {}
+        impl IndicatedByFromIntrusionSet<super::spell::ssdeep> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromIntrusionSet<t::Url> for t::IntrusionSet {}
+        impl IndicatedByFromIntrusionSet<super::spell::URL> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromIntrusionSet<t::Asn> for t::IntrusionSet {}
+        impl IndicatedByFromIntrusionSet<super::spell::ASN> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromIntrusionSet<t::Mutex> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
@@ -21967,21 +22100,21 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromMalware<t::Host> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromMalware<t::Ip> for t::Malware {}
+        impl IndicatedByFromMalware<super::spell::IP> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromMalware<t::Cidr> for t::Malware {}
+        impl IndicatedByFromMalware<super::spell::CIDR> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromMalware<t::Ipv6> for t::Malware {}
+        impl IndicatedByFromMalware<super::spell::IPv6> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromMalware<t::Ipv6Cidr> for t::Malware {}
+        impl IndicatedByFromMalware<super::spell::IPv6CIDR> for t::Malware {}
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromMalware<t::RegistryKey> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromMalware<t::Ssdeep> for t::Malware {}
+        impl IndicatedByFromMalware<super::spell::ssdeep> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromMalware<t::Url> for t::Malware {}
+        impl IndicatedByFromMalware<super::spell::URL> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromMalware<t::Asn> for t::Malware {}
+        impl IndicatedByFromMalware<super::spell::ASN> for t::Malware {}
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromMalware<t::Mutex> for t::Malware {}
         #[diagnostic::do_not_recommend]
@@ -22015,21 +22148,21 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromThreatActor<t::Host> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromThreatActor<t::Ip> for t::ThreatActor {}
+        impl IndicatedByFromThreatActor<super::spell::IP> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromThreatActor<t::Cidr> for t::ThreatActor {}
+        impl IndicatedByFromThreatActor<super::spell::CIDR> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromThreatActor<t::Ipv6> for t::ThreatActor {}
+        impl IndicatedByFromThreatActor<super::spell::IPv6> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromThreatActor<t::Ipv6Cidr> for t::ThreatActor {}
+        impl IndicatedByFromThreatActor<super::spell::IPv6CIDR> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromThreatActor<t::RegistryKey> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromThreatActor<t::Ssdeep> for t::ThreatActor {}
+        impl IndicatedByFromThreatActor<super::spell::ssdeep> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromThreatActor<t::Url> for t::ThreatActor {}
+        impl IndicatedByFromThreatActor<super::spell::URL> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromThreatActor<t::Asn> for t::ThreatActor {}
+        impl IndicatedByFromThreatActor<super::spell::ASN> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromThreatActor<t::Mutex> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
@@ -22056,21 +22189,21 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromTool<t::Host> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromTool<t::Ip> for t::Tool {}
+        impl IndicatedByFromTool<super::spell::IP> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromTool<t::Cidr> for t::Tool {}
+        impl IndicatedByFromTool<super::spell::CIDR> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromTool<t::Ipv6> for t::Tool {}
+        impl IndicatedByFromTool<super::spell::IPv6> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromTool<t::Ipv6Cidr> for t::Tool {}
+        impl IndicatedByFromTool<super::spell::IPv6CIDR> for t::Tool {}
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromTool<t::RegistryKey> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromTool<t::Ssdeep> for t::Tool {}
+        impl IndicatedByFromTool<super::spell::ssdeep> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromTool<t::Url> for t::Tool {}
+        impl IndicatedByFromTool<super::spell::URL> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl IndicatedByFromTool<t::Asn> for t::Tool {}
+        impl IndicatedByFromTool<super::spell::ASN> for t::Tool {}
         #[diagnostic::do_not_recommend]
         impl IndicatedByFromTool<t::Mutex> for t::Tool {}
         #[diagnostic::do_not_recommend]
@@ -23148,21 +23281,22 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl InvestigatesFromCourseOfAction<t::Host> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl InvestigatesFromCourseOfAction<t::Ip> for t::CourseOfAction {}
+        impl InvestigatesFromCourseOfAction<super::spell::IP> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl InvestigatesFromCourseOfAction<t::Cidr> for t::CourseOfAction {}
+        impl InvestigatesFromCourseOfAction<super::spell::CIDR> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl InvestigatesFromCourseOfAction<t::Ipv6> for t::CourseOfAction {}
+        impl InvestigatesFromCourseOfAction<super::spell::IPv6> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl InvestigatesFromCourseOfAction<t::Ipv6Cidr> for t::CourseOfAction {}
+        impl InvestigatesFromCourseOfAction<super::spell::IPv6CIDR>
+        for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
         impl InvestigatesFromCourseOfAction<t::RegistryKey> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl InvestigatesFromCourseOfAction<t::Ssdeep> for t::CourseOfAction {}
+        impl InvestigatesFromCourseOfAction<super::spell::ssdeep> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl InvestigatesFromCourseOfAction<t::Url> for t::CourseOfAction {}
+        impl InvestigatesFromCourseOfAction<super::spell::URL> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl InvestigatesFromCourseOfAction<t::Asn> for t::CourseOfAction {}
+        impl InvestigatesFromCourseOfAction<super::spell::ASN> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
         impl InvestigatesFromCourseOfAction<t::Mutex> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
@@ -23630,17 +23764,17 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl MitigatesFromCourseOfAction<t::File> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl MitigatesFromCourseOfAction<t::Ip> for t::CourseOfAction {}
+        impl MitigatesFromCourseOfAction<super::spell::IP> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl MitigatesFromCourseOfAction<t::Cidr> for t::CourseOfAction {}
+        impl MitigatesFromCourseOfAction<super::spell::CIDR> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl MitigatesFromCourseOfAction<t::Ipv6> for t::CourseOfAction {}
+        impl MitigatesFromCourseOfAction<super::spell::IPv6> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl MitigatesFromCourseOfAction<t::Ipv6Cidr> for t::CourseOfAction {}
+        impl MitigatesFromCourseOfAction<super::spell::IPv6CIDR> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
         impl MitigatesFromCourseOfAction<t::RegistryKey> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl MitigatesFromCourseOfAction<t::Url> for t::CourseOfAction {}
+        impl MitigatesFromCourseOfAction<super::spell::URL> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
         impl MitigatesFromCourseOfAction<t::AttackPattern> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
@@ -23648,7 +23782,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl MitigatesFromCourseOfAction<t::Tool> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl MitigatesFromCourseOfAction<t::Cve> for t::CourseOfAction {}
+        impl MitigatesFromCourseOfAction<super::spell::CVE> for t::CourseOfAction {}
         #[diagnostic::on_unimplemented(
             message = "`Identity` cannot have a `mitigates` relationship to `{T}`",
             label = "`Identity` --mitigates--> `{T}` is not allowed by the schema `xsoar`",
@@ -24391,17 +24525,17 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl OwnsFromIdentity<t::Host> for t::Identity {}
         #[diagnostic::do_not_recommend]
-        impl OwnsFromIdentity<t::Ip> for t::Identity {}
+        impl OwnsFromIdentity<super::spell::IP> for t::Identity {}
         #[diagnostic::do_not_recommend]
-        impl OwnsFromIdentity<t::Cidr> for t::Identity {}
+        impl OwnsFromIdentity<super::spell::CIDR> for t::Identity {}
         #[diagnostic::do_not_recommend]
-        impl OwnsFromIdentity<t::Ipv6> for t::Identity {}
+        impl OwnsFromIdentity<super::spell::IPv6> for t::Identity {}
         #[diagnostic::do_not_recommend]
-        impl OwnsFromIdentity<t::Ipv6Cidr> for t::Identity {}
+        impl OwnsFromIdentity<super::spell::IPv6CIDR> for t::Identity {}
         #[diagnostic::do_not_recommend]
-        impl OwnsFromIdentity<t::Url> for t::Identity {}
+        impl OwnsFromIdentity<super::spell::URL> for t::Identity {}
         #[diagnostic::do_not_recommend]
-        impl OwnsFromIdentity<t::Asn> for t::Identity {}
+        impl OwnsFromIdentity<super::spell::ASN> for t::Identity {}
         #[diagnostic::do_not_recommend]
         impl OwnsFromIdentity<t::X509Certificate> for t::Identity {}
         #[diagnostic::do_not_recommend]
@@ -24429,17 +24563,17 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl OwnsFromIntrusionSet<t::Host> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl OwnsFromIntrusionSet<t::Ip> for t::IntrusionSet {}
+        impl OwnsFromIntrusionSet<super::spell::IP> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl OwnsFromIntrusionSet<t::Cidr> for t::IntrusionSet {}
+        impl OwnsFromIntrusionSet<super::spell::CIDR> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl OwnsFromIntrusionSet<t::Ipv6> for t::IntrusionSet {}
+        impl OwnsFromIntrusionSet<super::spell::IPv6> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl OwnsFromIntrusionSet<t::Ipv6Cidr> for t::IntrusionSet {}
+        impl OwnsFromIntrusionSet<super::spell::IPv6CIDR> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl OwnsFromIntrusionSet<t::Url> for t::IntrusionSet {}
+        impl OwnsFromIntrusionSet<super::spell::URL> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl OwnsFromIntrusionSet<t::Asn> for t::IntrusionSet {}
+        impl OwnsFromIntrusionSet<super::spell::ASN> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
         impl OwnsFromIntrusionSet<t::X509Certificate> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
@@ -24481,17 +24615,17 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl OwnsFromThreatActor<t::Host> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl OwnsFromThreatActor<t::Ip> for t::ThreatActor {}
+        impl OwnsFromThreatActor<super::spell::IP> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl OwnsFromThreatActor<t::Cidr> for t::ThreatActor {}
+        impl OwnsFromThreatActor<super::spell::CIDR> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl OwnsFromThreatActor<t::Ipv6> for t::ThreatActor {}
+        impl OwnsFromThreatActor<super::spell::IPv6> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl OwnsFromThreatActor<t::Ipv6Cidr> for t::ThreatActor {}
+        impl OwnsFromThreatActor<super::spell::IPv6CIDR> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl OwnsFromThreatActor<t::Url> for t::ThreatActor {}
+        impl OwnsFromThreatActor<super::spell::URL> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl OwnsFromThreatActor<t::Asn> for t::ThreatActor {}
+        impl OwnsFromThreatActor<super::spell::ASN> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
         impl OwnsFromThreatActor<t::X509Certificate> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
@@ -24597,9 +24731,9 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl PartOfFromIp<t::File> for t::Ip {}
         #[diagnostic::do_not_recommend]
-        impl PartOfFromIp<t::Cidr> for t::Ip {}
+        impl PartOfFromIp<super::spell::CIDR> for t::Ip {}
         #[diagnostic::do_not_recommend]
-        impl PartOfFromIp<t::Asn> for t::Ip {}
+        impl PartOfFromIp<super::spell::ASN> for t::Ip {}
         #[diagnostic::do_not_recommend]
         impl PartOfFromIp<t::Infrastructure> for t::Ip {}
         #[diagnostic::do_not_recommend]
@@ -24612,7 +24746,7 @@ pub mod check {
         )]
         pub trait PartOfFromCidr<T> {}
         #[diagnostic::do_not_recommend]
-        impl PartOfFromCidr<t::Asn> for t::Cidr {}
+        impl PartOfFromCidr<super::spell::ASN> for t::Cidr {}
         #[diagnostic::do_not_recommend]
         impl PartOfFromCidr<t::Report> for t::Cidr {}
         #[diagnostic::on_unimplemented(
@@ -24625,9 +24759,9 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl PartOfFromIpv6<t::File> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
-        impl PartOfFromIpv6<t::Ipv6Cidr> for t::Ipv6 {}
+        impl PartOfFromIpv6<super::spell::IPv6CIDR> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
-        impl PartOfFromIpv6<t::Asn> for t::Ipv6 {}
+        impl PartOfFromIpv6<super::spell::ASN> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
         impl PartOfFromIpv6<t::Infrastructure> for t::Ipv6 {}
         #[diagnostic::do_not_recommend]
@@ -24640,7 +24774,7 @@ pub mod check {
         )]
         pub trait PartOfFromIpv6Cidr<T> {}
         #[diagnostic::do_not_recommend]
-        impl PartOfFromIpv6Cidr<t::Asn> for t::Ipv6Cidr {}
+        impl PartOfFromIpv6Cidr<super::spell::ASN> for t::Ipv6Cidr {}
         #[diagnostic::do_not_recommend]
         impl PartOfFromIpv6Cidr<t::Report> for t::Ipv6Cidr {}
         #[diagnostic::on_unimplemented(
@@ -24988,7 +25122,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl RemediatesFromCourseOfAction<t::Malware> for t::CourseOfAction {}
         #[diagnostic::do_not_recommend]
-        impl RemediatesFromCourseOfAction<t::Cve> for t::CourseOfAction {}
+        impl RemediatesFromCourseOfAction<super::spell::CVE> for t::CourseOfAction {}
         #[diagnostic::on_unimplemented(
             message = "`Identity` cannot have a `remediates` relationship to `{T}`",
             label = "`Identity` --remediates--> `{T}` is not allowed by the schema `xsoar`",
@@ -25524,9 +25658,9 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl ResolvesToFromDomain<t::Domain> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl ResolvesToFromDomain<t::Ip> for t::Domain {}
+        impl ResolvesToFromDomain<super::spell::IP> for t::Domain {}
         #[diagnostic::do_not_recommend]
-        impl ResolvesToFromDomain<t::Ipv6> for t::Domain {}
+        impl ResolvesToFromDomain<super::spell::IPv6> for t::Domain {}
         #[diagnostic::on_unimplemented(
             message = "`DomainGlob` cannot have a `resolves-to` relationship to `{T}`",
             label = "`DomainGlob` --resolves-to--> `{T}` is not allowed by the schema `xsoar`",
@@ -25535,9 +25669,9 @@ pub mod check {
         )]
         pub trait ResolvesToFromDomainGlob<T> {}
         #[diagnostic::do_not_recommend]
-        impl ResolvesToFromDomainGlob<t::Ip> for t::DomainGlob {}
+        impl ResolvesToFromDomainGlob<super::spell::IP> for t::DomainGlob {}
         #[diagnostic::do_not_recommend]
-        impl ResolvesToFromDomainGlob<t::Ipv6> for t::DomainGlob {}
+        impl ResolvesToFromDomainGlob<super::spell::IPv6> for t::DomainGlob {}
         #[diagnostic::on_unimplemented(
             message = "`Email` cannot have a `resolves-to` relationship to `{T}`",
             label = "`Email` --resolves-to--> `{T}` is not allowed by the schema `xsoar`",
@@ -25560,9 +25694,9 @@ pub mod check {
         )]
         pub trait ResolvesToFromHost<T> {}
         #[diagnostic::do_not_recommend]
-        impl ResolvesToFromHost<t::Ip> for t::Host {}
+        impl ResolvesToFromHost<super::spell::IP> for t::Host {}
         #[diagnostic::do_not_recommend]
-        impl ResolvesToFromHost<t::Ipv6> for t::Host {}
+        impl ResolvesToFromHost<super::spell::IPv6> for t::Host {}
         #[diagnostic::on_unimplemented(
             message = "`IP` cannot have a `resolves-to` relationship to `{T}`",
             label = "`IP` --resolves-to--> `{T}` is not allowed by the schema `xsoar`",
@@ -25981,7 +26115,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl SentFromAccount<t::File> for t::Account {}
         #[diagnostic::do_not_recommend]
-        impl SentFromAccount<t::Url> for t::Account {}
+        impl SentFromAccount<super::spell::URL> for t::Account {}
         #[diagnostic::on_unimplemented(
             message = "`Domain` cannot have a `sent` relationship to `{T}`",
             label = "`Domain` --sent--> `{T}` is not allowed by the schema `xsoar`",
@@ -26006,7 +26140,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl SentFromEmail<t::File> for t::Email {}
         #[diagnostic::do_not_recommend]
-        impl SentFromEmail<t::Url> for t::Email {}
+        impl SentFromEmail<super::spell::URL> for t::Email {}
         #[diagnostic::on_unimplemented(
             message = "`File` cannot have a `sent` relationship to `{T}`",
             label = "`File` --sent--> `{T}` is not allowed by the schema `xsoar`",
@@ -26131,7 +26265,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl SentFromIdentity<t::File> for t::Identity {}
         #[diagnostic::do_not_recommend]
-        impl SentFromIdentity<t::Url> for t::Identity {}
+        impl SentFromIdentity<super::spell::URL> for t::Identity {}
         #[diagnostic::on_unimplemented(
             message = "`Infrastructure` cannot have a `sent` relationship to `{T}`",
             label = "`Infrastructure` --sent--> `{T}` is not allowed by the schema `xsoar`",
@@ -26151,7 +26285,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl SentFromIntrusionSet<t::File> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl SentFromIntrusionSet<t::Url> for t::IntrusionSet {}
+        impl SentFromIntrusionSet<super::spell::URL> for t::IntrusionSet {}
         #[diagnostic::on_unimplemented(
             message = "`Location` cannot have a `sent` relationship to `{T}`",
             label = "`Location` --sent--> `{T}` is not allowed by the schema `xsoar`",
@@ -26185,7 +26319,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl SentFromThreatActor<t::File> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl SentFromThreatActor<t::Url> for t::ThreatActor {}
+        impl SentFromThreatActor<super::spell::URL> for t::ThreatActor {}
         #[diagnostic::on_unimplemented(
             message = "`Tool` cannot have a `sent` relationship to `{T}`",
             label = "`Tool` --sent--> `{T}` is not allowed by the schema `xsoar`",
@@ -26478,9 +26612,9 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl SentFromFromEmail<t::Host> for t::Email {}
         #[diagnostic::do_not_recommend]
-        impl SentFromFromEmail<t::Ip> for t::Email {}
+        impl SentFromFromEmail<super::spell::IP> for t::Email {}
         #[diagnostic::do_not_recommend]
-        impl SentFromFromEmail<t::Ipv6> for t::Email {}
+        impl SentFromFromEmail<super::spell::IPv6> for t::Email {}
         #[diagnostic::on_unimplemented(
             message = "`File` cannot have a `sent-from` relationship to `{T}`",
             label = "`File` --sent-from--> `{T}` is not allowed by the schema `xsoar`",
@@ -26495,9 +26629,9 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl SentFromFromFile<t::Host> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl SentFromFromFile<t::Ip> for t::File {}
+        impl SentFromFromFile<super::spell::IP> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl SentFromFromFile<t::Ipv6> for t::File {}
+        impl SentFromFromFile<super::spell::IPv6> for t::File {}
         #[diagnostic::on_unimplemented(
             message = "`Host` cannot have a `sent-from` relationship to `{T}`",
             label = "`Host` --sent-from--> `{T}` is not allowed by the schema `xsoar`",
@@ -26561,9 +26695,9 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl SentFromFromUrl<t::Host> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl SentFromFromUrl<t::Ip> for t::Url {}
+        impl SentFromFromUrl<super::spell::IP> for t::Url {}
         #[diagnostic::do_not_recommend]
-        impl SentFromFromUrl<t::Ipv6> for t::Url {}
+        impl SentFromFromUrl<super::spell::IPv6> for t::Url {}
         #[diagnostic::on_unimplemented(
             message = "`ASN` cannot have a `sent-from` relationship to `{T}`",
             label = "`ASN` --sent-from--> `{T}` is not allowed by the schema `xsoar`",
@@ -26961,7 +27095,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl SimilarToFromFile<t::File> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl SimilarToFromFile<t::Ssdeep> for t::File {}
+        impl SimilarToFromFile<super::spell::ssdeep> for t::File {}
         #[diagnostic::on_unimplemented(
             message = "`Host` cannot have a `similar-to` relationship to `{T}`",
             label = "`Host` --similar-to--> `{T}` is not allowed by the schema `xsoar`",
@@ -26979,7 +27113,7 @@ pub mod check {
         )]
         pub trait SimilarToFromIp<T> {}
         #[diagnostic::do_not_recommend]
-        impl SimilarToFromIp<t::Ip> for t::Ip {}
+        impl SimilarToFromIp<super::spell::IP> for t::Ip {}
         #[diagnostic::on_unimplemented(
             message = "`CIDR` cannot have a `similar-to` relationship to `{T}`",
             label = "`CIDR` --similar-to--> `{T}` is not allowed by the schema `xsoar`",
@@ -26988,7 +27122,7 @@ pub mod check {
         )]
         pub trait SimilarToFromCidr<T> {}
         #[diagnostic::do_not_recommend]
-        impl SimilarToFromCidr<t::Cidr> for t::Cidr {}
+        impl SimilarToFromCidr<super::spell::CIDR> for t::Cidr {}
         #[diagnostic::on_unimplemented(
             message = "`IPv6` cannot have a `similar-to` relationship to `{T}`",
             label = "`IPv6` --similar-to--> `{T}` is not allowed by the schema `xsoar`",
@@ -26997,7 +27131,7 @@ pub mod check {
         )]
         pub trait SimilarToFromIpv6<T> {}
         #[diagnostic::do_not_recommend]
-        impl SimilarToFromIpv6<t::Ipv6> for t::Ipv6 {}
+        impl SimilarToFromIpv6<super::spell::IPv6> for t::Ipv6 {}
         #[diagnostic::on_unimplemented(
             message = "`IPv6CIDR` cannot have a `similar-to` relationship to `{T}`",
             label = "`IPv6CIDR` --similar-to--> `{T}` is not allowed by the schema `xsoar`",
@@ -27006,7 +27140,7 @@ pub mod check {
         )]
         pub trait SimilarToFromIpv6Cidr<T> {}
         #[diagnostic::do_not_recommend]
-        impl SimilarToFromIpv6Cidr<t::Ipv6Cidr> for t::Ipv6Cidr {}
+        impl SimilarToFromIpv6Cidr<super::spell::IPv6CIDR> for t::Ipv6Cidr {}
         #[diagnostic::on_unimplemented(
             message = "`Registry Key` cannot have a `similar-to` relationship to `{T}`",
             label = "`Registry Key` --similar-to--> `{T}` is not allowed by the schema `xsoar`",
@@ -27026,7 +27160,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl SimilarToFromSsdeep<t::File> for t::Ssdeep {}
         #[diagnostic::do_not_recommend]
-        impl SimilarToFromSsdeep<t::Ssdeep> for t::Ssdeep {}
+        impl SimilarToFromSsdeep<super::spell::ssdeep> for t::Ssdeep {}
         #[diagnostic::on_unimplemented(
             message = "`URL` cannot have a `similar-to` relationship to `{T}`",
             label = "`URL` --similar-to--> `{T}` is not allowed by the schema `xsoar`",
@@ -27035,7 +27169,7 @@ pub mod check {
         )]
         pub trait SimilarToFromUrl<T> {}
         #[diagnostic::do_not_recommend]
-        impl SimilarToFromUrl<t::Url> for t::Url {}
+        impl SimilarToFromUrl<super::spell::URL> for t::Url {}
         #[diagnostic::on_unimplemented(
             message = "`ASN` cannot have a `similar-to` relationship to `{T}`",
             label = "`ASN` --similar-to--> `{T}` is not allowed by the schema `xsoar`",
@@ -27044,7 +27178,7 @@ pub mod check {
         )]
         pub trait SimilarToFromAsn<T> {}
         #[diagnostic::do_not_recommend]
-        impl SimilarToFromAsn<t::Asn> for t::Asn {}
+        impl SimilarToFromAsn<super::spell::ASN> for t::Asn {}
         #[diagnostic::on_unimplemented(
             message = "`Mutex` cannot have a `similar-to` relationship to `{T}`",
             label = "`Mutex` --similar-to--> `{T}` is not allowed by the schema `xsoar`",
@@ -27179,7 +27313,7 @@ pub mod check {
         )]
         pub trait SimilarToFromCve<T> {}
         #[diagnostic::do_not_recommend]
-        impl SimilarToFromCve<t::Cve> for t::Cve {}
+        impl SimilarToFromCve<super::spell::CVE> for t::Cve {}
         #[diagnostic::on_unimplemented(
             message = "`Tactic` cannot have a `similar-to` relationship to `{T}`",
             label = "`Tactic` --similar-to--> `{T}` is not allowed by the schema `xsoar`",
@@ -28546,11 +28680,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl TargetsFromAttackPattern<t::Host> for t::AttackPattern {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromAttackPattern<t::Ip> for t::AttackPattern {}
+        impl TargetsFromAttackPattern<super::spell::IP> for t::AttackPattern {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromAttackPattern<t::Ipv6> for t::AttackPattern {}
+        impl TargetsFromAttackPattern<super::spell::IPv6> for t::AttackPattern {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromAttackPattern<t::Url> for t::AttackPattern {}
+        impl TargetsFromAttackPattern<super::spell::URL> for t::AttackPattern {}
         #[diagnostic::do_not_recommend]
         impl TargetsFromAttackPattern<t::Software> for t::AttackPattern {}
         #[diagnostic::do_not_recommend]
@@ -28560,7 +28694,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl TargetsFromAttackPattern<t::Location> for t::AttackPattern {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromAttackPattern<t::Cve> for t::AttackPattern {}
+        impl TargetsFromAttackPattern<super::spell::CVE> for t::AttackPattern {}
         #[diagnostic::on_unimplemented(
             message = "`Campaign` cannot have a `targets` relationship to `{T}`",
             label = "`Campaign` --targets--> `{T}` is not allowed by the schema `xsoar`",
@@ -28577,11 +28711,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl TargetsFromCampaign<t::Host> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromCampaign<t::Ip> for t::Campaign {}
+        impl TargetsFromCampaign<super::spell::IP> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromCampaign<t::Ipv6> for t::Campaign {}
+        impl TargetsFromCampaign<super::spell::IPv6> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromCampaign<t::Url> for t::Campaign {}
+        impl TargetsFromCampaign<super::spell::URL> for t::Campaign {}
         #[diagnostic::do_not_recommend]
         impl TargetsFromCampaign<t::Software> for t::Campaign {}
         #[diagnostic::do_not_recommend]
@@ -28591,7 +28725,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl TargetsFromCampaign<t::Location> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromCampaign<t::Cve> for t::Campaign {}
+        impl TargetsFromCampaign<super::spell::CVE> for t::Campaign {}
         #[diagnostic::on_unimplemented(
             message = "`Course of Action` cannot have a `targets` relationship to `{T}`",
             label = "`Course of Action` --targets--> `{T}` is not allowed by the schema `xsoar`",
@@ -28629,11 +28763,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl TargetsFromIntrusionSet<t::Host> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromIntrusionSet<t::Ip> for t::IntrusionSet {}
+        impl TargetsFromIntrusionSet<super::spell::IP> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromIntrusionSet<t::Ipv6> for t::IntrusionSet {}
+        impl TargetsFromIntrusionSet<super::spell::IPv6> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromIntrusionSet<t::Url> for t::IntrusionSet {}
+        impl TargetsFromIntrusionSet<super::spell::URL> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
         impl TargetsFromIntrusionSet<t::Software> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
@@ -28643,7 +28777,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl TargetsFromIntrusionSet<t::Location> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromIntrusionSet<t::Cve> for t::IntrusionSet {}
+        impl TargetsFromIntrusionSet<super::spell::CVE> for t::IntrusionSet {}
         #[diagnostic::on_unimplemented(
             message = "`Location` cannot have a `targets` relationship to `{T}`",
             label = "`Location` --targets--> `{T}` is not allowed by the schema `xsoar`",
@@ -28667,11 +28801,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl TargetsFromMalware<t::Host> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromMalware<t::Ip> for t::Malware {}
+        impl TargetsFromMalware<super::spell::IP> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromMalware<t::Ipv6> for t::Malware {}
+        impl TargetsFromMalware<super::spell::IPv6> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromMalware<t::Url> for t::Malware {}
+        impl TargetsFromMalware<super::spell::URL> for t::Malware {}
         #[diagnostic::do_not_recommend]
         impl TargetsFromMalware<t::Software> for t::Malware {}
         #[diagnostic::do_not_recommend]
@@ -28681,7 +28815,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl TargetsFromMalware<t::Location> for t::Malware {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromMalware<t::Cve> for t::Malware {}
+        impl TargetsFromMalware<super::spell::CVE> for t::Malware {}
         #[diagnostic::on_unimplemented(
             message = "`Report` cannot have a `targets` relationship to `{T}`",
             label = "`Report` --targets--> `{T}` is not allowed by the schema `xsoar`",
@@ -28705,11 +28839,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl TargetsFromThreatActor<t::Host> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromThreatActor<t::Ip> for t::ThreatActor {}
+        impl TargetsFromThreatActor<super::spell::IP> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromThreatActor<t::Ipv6> for t::ThreatActor {}
+        impl TargetsFromThreatActor<super::spell::IPv6> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromThreatActor<t::Url> for t::ThreatActor {}
+        impl TargetsFromThreatActor<super::spell::URL> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
         impl TargetsFromThreatActor<t::Software> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
@@ -28719,7 +28853,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl TargetsFromThreatActor<t::Location> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromThreatActor<t::Cve> for t::ThreatActor {}
+        impl TargetsFromThreatActor<super::spell::CVE> for t::ThreatActor {}
         #[diagnostic::on_unimplemented(
             message = "`Tool` cannot have a `targets` relationship to `{T}`",
             label = "`Tool` --targets--> `{T}` is not allowed by the schema `xsoar`",
@@ -28736,11 +28870,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl TargetsFromTool<t::Host> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromTool<t::Ip> for t::Tool {}
+        impl TargetsFromTool<super::spell::IP> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromTool<t::Ipv6> for t::Tool {}
+        impl TargetsFromTool<super::spell::IPv6> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromTool<t::Url> for t::Tool {}
+        impl TargetsFromTool<super::spell::URL> for t::Tool {}
         #[diagnostic::do_not_recommend]
         impl TargetsFromTool<t::Software> for t::Tool {}
         #[diagnostic::do_not_recommend]
@@ -28750,7 +28884,7 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl TargetsFromTool<t::Location> for t::Tool {}
         #[diagnostic::do_not_recommend]
-        impl TargetsFromTool<t::Cve> for t::Tool {}
+        impl TargetsFromTool<super::spell::CVE> for t::Tool {}
         #[diagnostic::on_unimplemented(
             message = "`CVE` cannot have a `targets` relationship to `{T}`",
             label = "`CVE` --targets--> `{T}` is not allowed by the schema `xsoar`",
@@ -28805,11 +28939,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl UploadedToFromFile<t::Host> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl UploadedToFromFile<t::Ip> for t::File {}
+        impl UploadedToFromFile<super::spell::IP> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl UploadedToFromFile<t::Ipv6> for t::File {}
+        impl UploadedToFromFile<super::spell::IPv6> for t::File {}
         #[diagnostic::do_not_recommend]
-        impl UploadedToFromFile<t::Url> for t::File {}
+        impl UploadedToFromFile<super::spell::URL> for t::File {}
         #[diagnostic::do_not_recommend]
         impl UploadedToFromFile<t::Infrastructure> for t::File {}
         #[diagnostic::on_unimplemented(
@@ -29697,11 +29831,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl UsesFromCampaign<t::Host> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl UsesFromCampaign<t::Ip> for t::Campaign {}
+        impl UsesFromCampaign<super::spell::IP> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl UsesFromCampaign<t::Ipv6> for t::Campaign {}
+        impl UsesFromCampaign<super::spell::IPv6> for t::Campaign {}
         #[diagnostic::do_not_recommend]
-        impl UsesFromCampaign<t::Url> for t::Campaign {}
+        impl UsesFromCampaign<super::spell::URL> for t::Campaign {}
         #[diagnostic::do_not_recommend]
         impl UsesFromCampaign<t::Software> for t::Campaign {}
         #[diagnostic::do_not_recommend]
@@ -29753,11 +29887,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl UsesFromIntrusionSet<t::Host> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl UsesFromIntrusionSet<t::Ip> for t::IntrusionSet {}
+        impl UsesFromIntrusionSet<super::spell::IP> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl UsesFromIntrusionSet<t::Ipv6> for t::IntrusionSet {}
+        impl UsesFromIntrusionSet<super::spell::IPv6> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
-        impl UsesFromIntrusionSet<t::Url> for t::IntrusionSet {}
+        impl UsesFromIntrusionSet<super::spell::URL> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
         impl UsesFromIntrusionSet<t::Software> for t::IntrusionSet {}
         #[diagnostic::do_not_recommend]
@@ -29815,11 +29949,11 @@ pub mod check {
         #[diagnostic::do_not_recommend]
         impl UsesFromThreatActor<t::Host> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl UsesFromThreatActor<t::Ip> for t::ThreatActor {}
+        impl UsesFromThreatActor<super::spell::IP> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl UsesFromThreatActor<t::Ipv6> for t::ThreatActor {}
+        impl UsesFromThreatActor<super::spell::IPv6> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
-        impl UsesFromThreatActor<t::Url> for t::ThreatActor {}
+        impl UsesFromThreatActor<super::spell::URL> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
         impl UsesFromThreatActor<t::Software> for t::ThreatActor {}
         #[diagnostic::do_not_recommend]
