@@ -56,15 +56,32 @@ fn unknown(what: &str, name: &str, candidates: Vec<&str>, schema: &Schema) -> St
     )
 }
 
+/// A type by its XSOAR name, or as compiler errors of typed calls print it: by its Rust
+/// marker (`RegistryKey`, `Cve`) or spelling type, possibly path-qualified
+/// (`my_crate::hr::check::spell::IP`).
 fn find_type(schema: &Schema, name: &str) -> Result<TypeId, String> {
-    schema.type_id(name).ok_or_else(|| {
+    let by_rust_name = || {
+        let last = name.rsplit("::").next().unwrap_or(name);
+        schema
+            .type_id(last)
+            .or_else(|| schema.type_ids().find(|&t| schema.ty(t).marker() == last))
+    };
+    schema.type_id(name).or_else(by_rust_name).ok_or_else(|| {
         let names = schema.types().iter().map(|t| t.name()).collect();
         unknown("indicator type", name, names, schema)
     })
 }
 
+/// A relationship by its XSOAR name, or by its typed constructor (`sub_domain_of`) or
+/// marker (`SubDomainOf`).
 fn find_rel(schema: &Schema, name: &str) -> Result<RelId, String> {
-    schema.rel_id(name).ok_or_else(|| {
+    let by_rust_name = || {
+        schema.rel_ids().find(|&r| {
+            let rel = schema.rel(r);
+            rel.method() == name || rel.marker() == name
+        })
+    };
+    schema.rel_id(name).or_else(by_rust_name).ok_or_else(|| {
         let names = schema.relationships().iter().map(|r| r.name()).collect();
         unknown("relationship name", name, names, schema)
     })
@@ -382,6 +399,30 @@ mod tests {
         );
         assert!(
             text.contains("from `Host` to `CVE` the schema allows: `has`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn rust_names_are_accepted_as_compiler_errors_print_them() {
+        let (by_xsoar, exit) = explain(xsoar(), &args(&["Host", "uses", "Registry Key"]));
+        let (by_rust, exit_rust) = explain(xsoar(), &args(&["Host", "uses", "RegistryKey"]));
+        assert_eq!((by_rust.as_str(), exit_rust), (by_xsoar.as_str(), exit));
+        assert!(by_rust.contains("`Registry Key`"), "{by_rust}");
+        let (by_path, _) = explain(
+            xsoar(),
+            &args(&[
+                "Host",
+                "uses",
+                "relationship_core::xsoar::check::spell::CVE",
+            ]),
+        );
+        let (by_name, _) = explain(xsoar(), &args(&["Host", "uses", "CVE"]));
+        assert_eq!(by_path, by_name);
+        let (text, exit) = explain(xsoar(), &args(&["Domain", "sub_domain_of", "Cve"]));
+        assert_eq!(exit, Exit::Invalid);
+        assert!(
+            text.contains("no: `Domain` cannot have a `sub-domain-of` relationship to `CVE`"),
             "{text}"
         );
     }

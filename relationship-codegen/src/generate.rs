@@ -850,7 +850,14 @@ impl Gen<'_> {
                         fmt_escape(&code_list(targets.iter().map(|&t| schema.ty(t).name())))
                     )
                 };
-                let mut more = format!("see `xsoar-rel schema explain \"{src_name}\"`");
+                let schema_flag = if schema_name == "xsoar" {
+                    String::new()
+                } else {
+                    format!("--schema <{} schema file> ", fmt_escape(schema_name))
+                };
+                let mut more = format!(
+                    "every relationship between `{src_name}` and `{{T}}`: `xsoar-rel schema explain {schema_flag}\"{src_name}\" {name} {{T}}`"
+                );
                 if !any_note.is_empty() {
                     more = format!("{}; {more}", fmt_escape(&any_note));
                 }
@@ -943,7 +950,7 @@ mod tests {
         // Every source goes through its per-(relationship, source) trait, Host included.
         let squashed: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(squashed.contains(
-            "impl<T> UsesTarget<t::Host> for T where t::Host: by_source::UsesFromHost<T>, {}"
+            "impl<T: by_source::Spelled> UsesTarget<t::Host> for T where t::Host: by_source::UsesFromHost<T::As>, {}"
         ));
         assert!(squashed.contains("impl UsesFromAccount<t::Host> for t::Account {}"));
         assert!(squashed.contains("pub trait UsesFromHost<T> {}"));
@@ -965,6 +972,39 @@ mod tests {
         assert!(out.contains("message = \"`CVE` cannot have a `uses` relationship to `{T}`\""));
         assert!(out.contains("\"`Account` --uses--> only `Host` (reverse `used-by`)\""));
         assert!(out.contains("\"`CVE` is never the source of `uses` (reverse `used-by`)\""));
+    }
+
+    #[test]
+    fn targets_are_printed_as_xsoar_spells_them_when_that_is_an_identifier() {
+        let out = generate(&small(), &GenerateOptions::default()).unwrap();
+        let squashed: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        // `CVE` (marker `Cve`) gets a spelling type; `Host` is its own spelling.
+        assert!(squashed.contains("pub mod spell {"), "{out}");
+        assert!(squashed.contains("pub struct CVE;"), "{out}");
+        assert!(squashed.contains("impl Spelled for t::Cve { type As = super::spell::CVE; }"));
+        assert!(squashed.contains("impl Spelled for t::Host { type As = t::Host; }"));
+        // A name with a space, or one a marker already uses, keeps the marker.
+        let mut b = SchemaBuilder::new("spaces");
+        let [key, host, fuzzy] = ["Registry Key", "Host", "ssdeep"].map(|n| b.add_type(n));
+        let uses = b.add_relationship("uses", "used-by");
+        b.allow(uses, host, key, Tier::Core)
+            .allow(uses, fuzzy, host, Tier::Core)
+            .add_reverse_only("used-by");
+        let schema = b.build().unwrap();
+        let spelled: Vec<String> = names(&schema)
+            .unwrap()
+            .spellings
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(spelled, ["RegistryKey", "Host", "ssdeep"]);
+        // The explain command in the note takes the printed name.
+        assert!(
+            out.contains(
+                "`xsoar-rel schema explain --schema <small schema file> \\\"Host\\\" uses {T}`"
+            ),
+            "{out}"
+        );
     }
 
     #[test]
