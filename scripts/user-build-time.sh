@@ -5,6 +5,10 @@
 #
 #   git worktree add /tmp/before <commit>
 #   bash scripts/user-build-time.sh 3 /tmp/before .      # rounds, then checkouts
+#
+# ONLY=relationship-core times the rebuild of that package (its build script, the generated
+# schema module, the derives' expansion) and of the user crate, after the dependencies were
+# built once: the part a schema change can make slower, without the noise of the rest.
 set -euo pipefail
 rounds="$1"; shift
 work="$(mktemp -d "${TMPDIR:-/tmp}/user-build.XXXXXX")"
@@ -50,7 +54,14 @@ for r in $(seq 1 "$rounds"); do
   i=0
   for checkout in "$@"; do
     dir="$work/user$i"
-    rm -rf "$dir/target"
+    if [ -n "${ONLY:-}" ]; then
+      if [ "$r" = 1 ]; then
+        (cd "$dir" && CARGO_TARGET_DIR="$dir/target" cargo build --quiet --offline)
+      fi
+      (cd "$dir" && CARGO_TARGET_DIR="$dir/target" cargo clean --quiet --offline -p "$ONLY" -p "user-build-$i")
+    else
+      rm -rf "$dir/target"
+    fi
     start=$(date +%s.%N)
     (cd "$dir" && CARGO_TARGET_DIR="$dir/target" cargo build --quiet --offline)
     end=$(date +%s.%N)

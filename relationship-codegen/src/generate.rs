@@ -400,14 +400,19 @@ impl Gen<'_> {
             quote!((#a, #b, #any))
         });
         let policy_methods = schema.relationships().iter().map(|r| r.method());
-        let policy_triples = schema.triples().map(|(r, p)| {
-            let (r, s, t) = (
-                r.index() as u16,
-                p.source.index() as u16,
-                p.target.index() as u16,
-            );
-            quote!((#r, #s, #t))
-        });
+        // Sorted: the `const` checks search them by halves.
+        let mut triples: Vec<(u16, u16, u16)> = schema
+            .triples()
+            .map(|(r, p)| {
+                (
+                    r.index() as u16,
+                    p.source.index() as u16,
+                    p.target.index() as u16,
+                )
+            })
+            .collect();
+        triples.sort_unstable();
+        let policy_triples = triples.iter().map(|(r, s, t)| quote!((#r, #s, #t)));
         let rel_pairs = schema.relationships().iter().map(|r| {
             let (a, b) = (r.name(), r.reverse());
             quote!((#a, #b))
