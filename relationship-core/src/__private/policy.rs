@@ -535,10 +535,7 @@ mod tests {
         for r in 0..t.rels.len() {
             for s in 0..t.types.len() {
                 for g in 0..t.types.len() {
-                    let listed = t.rels[r].2
-                        || t.triples
-                            .iter()
-                            .any(|&x| x == (r as u16, s as u16, g as u16));
+                    let listed = t.rels[r].2 || t.triples.contains(&(r as u16, s as u16, g as u16));
                     assert_eq!(allows(t, r, s, g), listed, "{r} {s} {g}");
                 }
             }
