@@ -17,7 +17,7 @@ pub struct Tables {
     /// The typed constructor (method) name of each relationship, in the order of `rels`.
     pub methods: &'static [&'static str],
     /// Every explicit `(relationship, source, target)` triple, as indexes into `rels` and
-    /// `types`, sorted (the generator sorts them; [`allows`] searches them by halves).
+    /// `types`, sorted (the generator sorts them; `allows` searches them by halves).
     pub triples: &'static [(u16, u16, u16)],
 }
 
