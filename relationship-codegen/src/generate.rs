@@ -538,6 +538,85 @@ impl Gen<'_> {
         }
     }
 
+    /// Whether the type's XSOAR spelling is an identifier, so that rustc can print it.
+    fn is_plain(&self, t: TypeId) -> bool {
+        self.n.spellings[t.index()] == self.schema.ty(t).name()
+    }
+
+    /// The path, from `by_source`, of the type rustc prints for `t`.
+    fn spelled_path(&self, t: TypeId) -> TokenStream {
+        let (marker, spelled) = (&self.n.types[t.index()], &self.n.spellings[t.index()]);
+        if marker == spelled {
+            quote!(t::#marker)
+        } else {
+            quote!(super::spell::#spelled)
+        }
+    }
+
+    /// The check of `relationship` towards a target whose spelling is not an identifier
+    /// (`Registry Key`): a per-(relationship, target) trait, so that the message names the
+    /// target exactly and the source through its spelling type, with the complete list of
+    /// the target's sources. Returns the trait with its impls (for `by_source`) and the
+    /// blanket impl of the relationship's root trait.
+    fn by_target_check(
+        &self,
+        rel: RelId,
+        route: &Ident,
+        target: TypeId,
+        any_note: &str,
+    ) -> (TokenStream, TokenStream) {
+        let (schema, n) = (self.schema, &self.n);
+        let r = schema.rel(rel);
+        let (name, reverse) = (fmt_escape(r.name()), fmt_escape(r.reverse()));
+        let tgt = &n.types[target.index()];
+        let tgt_name = fmt_escape(schema.ty(target).name());
+        let schema_name = fmt_escape(self.schema_name);
+        let leaf = format_ident!("{}To{}", n.rels[rel.index()], tgt);
+        let sources = schema.sources_for(rel, target);
+        let message = format!(
+            "`{{Self}}` cannot have {} `{name}` relationship to `{tgt_name}`",
+            article(r.name())
+        );
+        let label = format!(
+            "`{{Self}}` --{name}--> `{tgt_name}` is not allowed by the schema `{schema_name}`"
+        );
+        let allowed = if sources.is_empty() {
+            format!("`{tgt_name}` is never the target of `{name}` (reverse `{reverse}`)")
+        } else {
+            format!(
+                "only {} --{name}--> `{tgt_name}` (reverse `{reverse}`)",
+                fmt_escape(&code_list(sources.iter().map(|&s| schema.ty(s).name())))
+            )
+        };
+        let schema_flag = if self.schema_name == "xsoar" {
+            String::new()
+        } else {
+            format!("--schema <{schema_name} schema file> ")
+        };
+        let mut more = format!(
+            "every relationship between `{{Self}}` and `{tgt_name}`: `xsoar-rel schema explain {schema_flag}{{Self}} {name} \"{tgt_name}\"`"
+        );
+        if !any_note.is_empty() {
+            more = format!("{}; {more}", fmt_escape(any_note));
+        }
+        let source_spellings = sources.iter().map(|&s| self.spelled_path(s));
+        let item = quote! {
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #allowed, note = #more)]
+            pub trait #leaf {}
+            #(
+                #[diagnostic::do_not_recommend]
+                impl #leaf for #source_spellings {}
+            )*
+        };
+        let blanket = quote! {
+            impl<S: by_source::Spelled> #route<S, t::#tgt> for ByTarget
+            where
+                S::As: by_source::#leaf,
+            {}
+        };
+        (item, blanket)
+    }
+
     /// How each type is printed in the error of an invalid typed call: `Spelled::As`, a
     /// struct named as XSOAR spells the type (`spell::CVE`) or the marker itself. Nothing
     /// when the schema has no check traits.
@@ -560,15 +639,35 @@ impl Gen<'_> {
                 pub struct #s;
             }
         });
-        let impls = n.types.iter().zip(&n.spellings).map(|(m, s)| {
-            if m == s {
-                quote!(impl Spelled for t::#m { type As = t::#m; })
+        let impls = self.schema.type_ids().map(|t| {
+            let (m, s) = (&n.types[t.index()], &n.spellings[t.index()]);
+            let route = if self.is_plain(t) {
+                quote!(super::BySource)
             } else {
-                quote!(impl Spelled for t::#m { type As = super::spell::#s; })
+                quote!(super::ByTarget)
+            };
+            if m == s {
+                quote!(impl Spelled for t::#m { type As = t::#m; type Route = #route; })
+            } else {
+                quote!(impl Spelled for t::#m { type As = super::spell::#s; type Route = #route; })
             }
         });
         // Not hidden: rustc prints the short name only for an item of a dependency whose
         // path has no `#[doc(hidden)]`.
+        let rt = &self.rt;
+        let routes = quote! {
+            /// A pair of `#[derive(Relationships)]`, already checked in a `const`.
+            #[derive(Debug)]
+            pub struct CheckedPair;
+            /// A target checked by the source's per-relationship trait, which names it
+            /// through its spelling type.
+            #[derive(Debug)]
+            pub struct BySource;
+            /// A target whose XSOAR spelling is not an identifier (`Registry Key`), checked
+            /// by its own per-relationship trait, which names it in full.
+            #[derive(Debug)]
+            pub struct ByTarget;
+        };
         let module = (!spelled.is_empty()).then(|| {
             quote! {
                 /// The XSOAR spellings that are Rust identifiers, as types: the error of an
@@ -580,14 +679,24 @@ impl Gen<'_> {
             }
         });
         let traits = quote! {
-            /// The type printed for `Self` in the error of an invalid typed call.
+            /// How a type is printed in the error of an invalid typed call, and which check
+            /// applies when it is the target.
             pub trait Spelled {
                 /// `Self`, or a struct named as XSOAR spells it.
                 type As;
+                /// [`BySource`](super::BySource) when the spelling is an identifier (the
+                /// source's check names the target through `As`),
+                /// [`ByTarget`](super::ByTarget) otherwise (the target's own check names it).
+                type Route;
             }
             #(#impls)*
+            impl<K> Spelled for #rt::__private::Checked<K> {
+                type As = Self;
+                type Route = super::CheckedPair;
+            }
+
         };
-        (module.unwrap_or_default(), traits)
+        (quote!(#routes #module), traits)
     }
 
     /// The `types` module: a documented marker per indicator type.
@@ -833,6 +942,11 @@ impl Gen<'_> {
                 r.name(),
                 method = n.methods[ri]
             ));
+            let route = format_ident!("{}Route", rel_marker);
+            let route_doc = format!(
+                " Which check applies to `S --{}--> T`: the source's ([`BySource`]) or, for a target whose XSOAR spelling is not an identifier, the target's ([`ByTarget`]).",
+                r.name()
+            );
             let mut blankets = Vec::new();
             for &s in type_ids {
                 let src = &n.types[s.index()];
@@ -866,14 +980,12 @@ impl Gen<'_> {
                 if !any_note.is_empty() {
                     more = format!("{}; {more}", fmt_escape(&any_note));
                 }
-                let target_spellings = targets.iter().map(|t| {
-                    let (marker, spelled) = (&n.types[t.index()], &n.spellings[t.index()]);
-                    if marker == spelled {
-                        quote!(t::#marker)
-                    } else {
-                        quote!(super::spell::#spelled)
-                    }
-                });
+                // Targets whose spelling is not an identifier go through their own
+                // per-(relationship, target) trait (below), which names them exactly.
+                let target_spellings = targets
+                    .iter()
+                    .filter(|t| self.is_plain(**t))
+                    .map(|&t| self.spelled_path(t));
                 leaf_items.push(quote! {
                     #[diagnostic::on_unimplemented(message = #message, label = #label, note = #allowed, note = #more)]
                     pub trait #leaf<T> {}
@@ -883,20 +995,38 @@ impl Gen<'_> {
                     )*
                 });
                 blankets.push(quote! {
-                    impl<T: by_source::Spelled> #trait_name<t::#src> for T
+                    impl<T: by_source::Spelled> #route<t::#src, T> for BySource
                     where
                         t::#src: by_source::#leaf<T::As>,
                     {}
                 });
             }
+            for &g in type_ids.iter().filter(|&&g| !self.is_plain(g)) {
+                let (item, blanket) = self.by_target_check(rel_id, &route, g, &any_note);
+                leaf_items.push(item);
+                blankets.push(blanket);
+            }
+
             root_traits.push(quote! {
                 #doc
                 #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
                 pub trait #trait_name<Source> {}
+                #[doc = #route_doc]
+                pub trait #route<S, T> {}
+                impl<S, T: by_source::Spelled> #trait_name<S> for T
+                where
+                    T::Route: #route<S, T>,
+                {}
                 #(#blankets)*
                 impl<S: super::SchemaType> #trait_name<S> for Unknown {}
-                impl<T> #trait_name<Unknown> for T {}
-                impl<S, T: by_source::Member> #trait_name<Checked<S>> for Checked<T> {}
+                // A source whose derive failed (reported there) relates to anything.
+                impl<T> #route<Unknown, T> for BySource {}
+                impl<T> #route<Unknown, T> for ByTarget {}
+                impl #trait_name<Unknown> for Unknown {}
+                impl<T> #route<Unknown, T> for CheckedPair {}
+                // A pair `#[derive(Relationships)]` checked in a `const`: only the target's
+                // schema is left to check.
+                impl<S, T: by_source::Member> #route<Checked<S>, Checked<T>> for CheckedPair {}
             });
         }
         Checks {
@@ -955,7 +1085,7 @@ mod tests {
         // Every source goes through its per-(relationship, source) trait, Host included.
         let squashed: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(squashed.contains(
-            "impl<T: by_source::Spelled> UsesTarget<t::Host> for T where t::Host: by_source::UsesFromHost<T::As>, {}"
+            "impl<T: by_source::Spelled> UsesRoute<t::Host, T> for BySource where t::Host: by_source::UsesFromHost<T::As>, {}"
         ));
         assert!(squashed.contains("impl UsesFromAccount<t::Host> for t::Account {}"));
         assert!(squashed.contains("pub trait UsesFromHost<T> {}"));
@@ -986,8 +1116,12 @@ mod tests {
         // `CVE` (marker `Cve`) gets a spelling type; `Host` is its own spelling.
         assert!(squashed.contains("pub mod spell {"), "{out}");
         assert!(squashed.contains("pub struct CVE;"), "{out}");
-        assert!(squashed.contains("impl Spelled for t::Cve { type As = super::spell::CVE; }"));
-        assert!(squashed.contains("impl Spelled for t::Host { type As = t::Host; }"));
+        assert!(squashed.contains(
+            "impl Spelled for t::Cve { type As = super::spell::CVE; type Route = super::BySource; }"
+        ));
+        assert!(squashed.contains(
+            "impl Spelled for t::Host { type As = t::Host; type Route = super::BySource; }"
+        ));
         // A name with a space, or one a marker already uses, keeps the marker.
         let mut b = SchemaBuilder::new("spaces");
         let [key, host, fuzzy] = ["Registry Key", "Host", "ssdeep"].map(|n| b.add_type(n));
@@ -1003,6 +1137,27 @@ mod tests {
             .map(ToString::to_string)
             .collect();
         assert_eq!(spelled, ["RegistryKey", "Host", "ssdeep"]);
+        // `Registry Key` is checked as a target by its own trait, which names it in full
+        // and lists its sources; the source is printed through its spelling type.
+        let spaced = generate(&schema, &GenerateOptions::default()).unwrap();
+        let squashed: String = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(squashed.contains(
+            "impl Spelled for t::RegistryKey { type As = t::RegistryKey; type Route = super::ByTarget; }"
+        ));
+        assert!(squashed.contains(
+            "message = \"`{Self}` cannot have a `uses` relationship to `Registry Key`\""
+        ));
+        assert!(
+            squashed
+                .contains("note = \"only `Host` --uses--> `Registry Key` (reverse `used-by`)\"")
+        );
+        assert!(
+            squashed.contains("impl UsesToRegistryKey for t::Host {}"),
+            "{spaced}"
+        );
+        assert!(squashed.contains(
+            "impl<S: by_source::Spelled> UsesRoute<S, t::RegistryKey> for ByTarget where S::As: by_source::UsesToRegistryKey, {}"
+        ));
         // The explain command in the note takes the printed name.
         assert!(
             out.contains(
