@@ -543,6 +543,40 @@ impl Gen<'_> {
         self.n.spellings[t.index()] == self.schema.ty(t).name()
     }
 
+    /// The message, label and last note of a per-(relationship, source) or
+    /// per-(relationship, target) check. `source`, `target` and `explain_args` are
+    /// `on_unimplemented` text: escaped names, or a `{T}` / `{Self}` parameter.
+    fn check_texts(
+        &self,
+        relationship: &str,
+        source: &str,
+        target: &str,
+        explain_args: &str,
+        any_note: &str,
+    ) -> [String; 3] {
+        let name = fmt_escape(relationship);
+        let schema_name = fmt_escape(self.schema_name);
+        let message = format!(
+            "`{source}` cannot have {} `{name}` relationship to `{target}`",
+            article(relationship)
+        );
+        let label = format!(
+            "`{source}` --{name}--> `{target}` is not allowed by the schema `{schema_name}`"
+        );
+        let schema_flag = if self.schema_name == "xsoar" {
+            String::new()
+        } else {
+            format!("--schema <{schema_name} schema file> ")
+        };
+        let mut more = format!(
+            "every relationship between `{source}` and `{target}`: `xsoar-rel schema explain {schema_flag}{explain_args}`"
+        );
+        if !any_note.is_empty() {
+            more = format!("{}; {more}", fmt_escape(any_note));
+        }
+        [message, label, more]
+    }
+
     /// The path, from `by_source`, of the type rustc prints for `t`.
     fn spelled_path(&self, t: TypeId) -> TokenStream {
         let (marker, spelled) = (&self.n.types[t.index()], &self.n.spellings[t.index()]);
@@ -570,16 +604,8 @@ impl Gen<'_> {
         let (name, reverse) = (fmt_escape(r.name()), fmt_escape(r.reverse()));
         let tgt = &n.types[target.index()];
         let tgt_name = fmt_escape(schema.ty(target).name());
-        let schema_name = fmt_escape(self.schema_name);
         let leaf = format_ident!("{}To{}", n.rels[rel.index()], tgt);
         let sources = schema.sources_for(rel, target);
-        let message = format!(
-            "`{{Self}}` cannot have {} `{name}` relationship to `{tgt_name}`",
-            article(r.name())
-        );
-        let label = format!(
-            "`{{Self}}` --{name}--> `{tgt_name}` is not allowed by the schema `{schema_name}`"
-        );
         let allowed = if sources.is_empty() {
             format!("`{tgt_name}` is never the target of `{name}` (reverse `{reverse}`)")
         } else {
@@ -588,17 +614,13 @@ impl Gen<'_> {
                 fmt_escape(&code_list(sources.iter().map(|&s| schema.ty(s).name())))
             )
         };
-        let schema_flag = if self.schema_name == "xsoar" {
-            String::new()
-        } else {
-            format!("--schema <{schema_name} schema file> ")
-        };
-        let mut more = format!(
-            "every relationship between `{{Self}}` and `{tgt_name}`: `xsoar-rel schema explain {schema_flag}{{Self}} {name} \"{tgt_name}\"`"
+        let [message, label, more] = self.check_texts(
+            r.name(),
+            "{Self}",
+            &tgt_name,
+            &format!("{{Self}} {name} \"{tgt_name}\""),
+            any_note,
         );
-        if !any_note.is_empty() {
-            more = format!("{}; {more}", fmt_escape(any_note));
-        }
         let source_spellings = sources.iter().map(|&s| self.spelled_path(s));
         let item = quote! {
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #allowed, note = #more)]
@@ -953,14 +975,6 @@ impl Gen<'_> {
                 let src_name = fmt_escape(schema.ty(s).name());
                 let targets = schema.targets_for(rel_id, s);
                 let leaf = format_ident!("{}From{}", rel_marker, src);
-                let message = format!(
-                    "`{src_name}` cannot have {} `{name}` relationship to `{{T}}`",
-                    article(r.name())
-                );
-                let label = format!(
-                    "`{src_name}` --{name}--> `{{T}}` is not allowed by the schema `{}`",
-                    fmt_escape(schema_name)
-                );
                 let allowed = if targets.is_empty() {
                     format!("`{src_name}` is never the source of `{name}` (reverse `{reverse}`)")
                 } else {
@@ -969,17 +983,13 @@ impl Gen<'_> {
                         fmt_escape(&code_list(targets.iter().map(|&t| schema.ty(t).name())))
                     )
                 };
-                let schema_flag = if schema_name == "xsoar" {
-                    String::new()
-                } else {
-                    format!("--schema <{} schema file> ", fmt_escape(schema_name))
-                };
-                let mut more = format!(
-                    "every relationship between `{src_name}` and `{{T}}`: `xsoar-rel schema explain {schema_flag}\"{src_name}\" {name} {{T}}`"
+                let [message, label, more] = self.check_texts(
+                    r.name(),
+                    &src_name,
+                    "{T}",
+                    &format!("\"{src_name}\" {name} {{T}}"),
+                    &any_note,
                 );
-                if !any_note.is_empty() {
-                    more = format!("{}; {more}", fmt_escape(&any_note));
-                }
                 // Targets whose spelling is not an identifier go through their own
                 // per-(relationship, target) trait (below), which names them exactly.
                 let target_spellings = targets
