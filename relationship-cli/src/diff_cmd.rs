@@ -91,17 +91,7 @@ pub fn run<W: Write, E: Write>(args: &SchemaDiffArgs, stdout: &mut W, diag: &mut
     };
     let diff = SchemaDiff::between(&old, &new);
     let (text, code) = report(args, &diff);
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) => {
-            let _ = writeln!(diag, "xsoar-rel: {}", crate::output::write_failure(&e));
-            let _ = diag.flush();
-            Exit::UsageOrIo
-        }
-        Ok(()) => code,
-    }
+    crate::output::write_answer(stdout, diag, &text, code)
 }
 
 #[cfg(test)]

@@ -319,16 +319,7 @@ pub fn run<W: Write, E: Write>(
         let _ = write!(diag, "xsoar-rel: {text}");
         return exit;
     }
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) => {
-            let _ = writeln!(diag, "xsoar-rel: {}", crate::output::write_failure(&e));
-            Exit::UsageOrIo
-        }
-        Ok(()) => exit,
-    }
+    crate::output::write_answer(stdout, diag, &text, exit)
 }
 
 #[cfg(test)]

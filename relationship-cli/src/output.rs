@@ -16,6 +16,7 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use crate::exit::Exit;
 use crate::input::BUF_SIZE;
 
 /// A file output: a temporary file renamed into place on [`commit`](AtomicFile::commit), or a
@@ -146,6 +147,27 @@ pub fn write_failure(e: &io::Error) -> String {
         "output closed before the run finished (broken pipe): the output is incomplete".to_owned()
     } else {
         format!("cannot write output: {e}")
+    }
+}
+
+/// Writes a command's whole answer to `stdout` and returns `exit`; output that cannot be
+/// written is one message on `diag` ([`write_failure`]) and exit 2.
+pub fn write_answer<W: Write + ?Sized, E: Write + ?Sized>(
+    stdout: &mut W,
+    diag: &mut E,
+    text: &str,
+    exit: Exit,
+) -> Exit {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) => {
+            let _ = writeln!(diag, "xsoar-rel: {}", write_failure(&e));
+            let _ = diag.flush();
+            Exit::UsageOrIo
+        }
+        Ok(()) => exit,
     }
 }
 

@@ -38,14 +38,5 @@ pub fn run<W: Write, E: Write>(args: &SchemaCheckArgs, stdout: &mut W, diag: &mu
         let _ = diag.write_all(text.as_bytes());
         return exit;
     }
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) => {
-            let _ = writeln!(diag, "xsoar-rel: {}", crate::output::write_failure(&e));
-            Exit::UsageOrIo
-        }
-        Ok(()) => Exit::Ok,
-    }
+    crate::output::write_answer(stdout, diag, &text, Exit::Ok)
 }

@@ -71,29 +71,9 @@ where
     )
 }
 
-/// The non-generic part of [`relate`]: compiled once, not once per (relationship, source,
-/// target) instantiation, which keeps release builds of crates with many typed calls fast.
-#[inline(never)]
-pub fn relate_parts(
-    name: &'static str,
-    reverse: &'static str,
-    a: Cow<'_, str>,
-    a_type: &'static str,
-    b: Cow<'_, str>,
-    b_type: &'static str,
-) -> EntityRelationship {
-    EntityRelationship::new(
-        name,
-        reverse,
-        a.into_owned(),
-        a_type,
-        b.into_owned(),
-        b_type,
-    )
-}
-
-/// [`relate_parts`] with the `to_indicator()` template that [`relate`] made at compile time
-/// from the same constants.
+/// The non-generic part of [`relate`], with the `to_indicator()` template it made at compile
+/// time from the same constants: compiled once, not once per (relationship, source, target)
+/// instantiation, which keeps release builds of crates with many typed calls fast.
 #[inline(never)]
 fn relate_prerendered(
     name: &'static str,

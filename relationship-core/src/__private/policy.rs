@@ -312,30 +312,25 @@ pub const fn check(
     if allowed == expect_allowed {
         return Message::new();
     }
-    let mut m = head;
+    let verb = if allowed {
+        " allows "
+    } else {
+        " does not allow "
+    };
+    let mut m = head
+        .push("the schema ")
+        .code(t.schema)
+        .push(verb)
+        .code(t.types[s])
+        .push(" --")
+        .push(t.rels[r].0)
+        .push("--> ")
+        .code(t.types[g]);
     if allowed {
-        m = m
-            .push("the schema ")
-            .code(t.schema)
-            .push(" allows ")
-            .code(t.types[s])
-            .push(" --")
-            .push(t.rels[r].0)
-            .push("--> ")
-            .code(t.types[g]);
         if t.rels[r].2 {
             m = m.push(" (").code(t.rels[r].0).push(" links any two types)");
         }
     } else {
-        m = m
-            .push("the schema ")
-            .code(t.schema)
-            .push(" does not allow ")
-            .code(t.types[s])
-            .push(" --")
-            .push(t.rels[r].0)
-            .push("--> ")
-            .code(t.types[g]);
         m = targets(m, t, r, s);
         m = between(m, t, s, g);
         m = between(m, t, g, s);
