@@ -1,5 +1,10 @@
-//! The default schema, generated at build time from `schemas/xsoar.json`: XSOAR's 71 usable
-//! relationship names with their reverse names, 30 indicator types and the allowed triples.
+//! The default schema, generated from `schemas/xsoar.json`: XSOAR's 71 usable relationship
+//! names with their reverse names, 30 indicator types and the allowed triples.
+//!
+//! The generated code is checked in (`src/xsoar/generated.rs` and `src/xsoar/tables.rs`), so
+//! this crate has no build script and its users compile neither the schema parser nor the
+//! code generator; `relationship-tests`' `golden_generated` test fails when the files are
+//! stale and prints the command that refreshes them.
 //!
 //! * [`types`]: a marker per indicator type (`types::Account`, `types::AttackPattern`);
 //! * [`rels`]: a marker per relationship name, whose docs list the reverse name and every
@@ -26,18 +31,18 @@
 //! let rel = Entity::<Host>::new("pc1").uses(&Entity::<Cve>::new("CVE-2021-44228"));
 //! ```
 
-include!(concat!(env!("OUT_DIR"), "/xsoar.rs"));
+include!("xsoar/generated.rs");
 
 use std::sync::OnceLock;
 
 use crate::schema::Schema;
 
 mod tables {
-    include!(concat!(env!("OUT_DIR"), "/xsoar_tables.rs"));
+    include!("xsoar/tables.rs");
 }
 
 /// The default schema as a model, for run-time checks ([`crate::Checker`]), made once from
-/// the static tables the build script generated.
+/// the checked-in static tables.
 ///
 /// ```
 /// let schema = relationship_core::xsoar::schema();
@@ -48,7 +53,7 @@ pub fn schema() -> &'static Schema {
     static SCHEMA: OnceLock<Schema> = OnceLock::new();
     SCHEMA.get_or_init(|| match tables::TABLES.to_schema() {
         Ok(schema) => schema,
-        // The build script made these tables from a schema that passed the same checks, and
+        // These tables were generated from a schema that passed the same checks, and
         // a test builds them; this cannot be reached by any input.
         Err(e) => unreachable!("the generated xsoar tables are invalid: {e}"),
     })
