@@ -1,74 +1,82 @@
-"""A stand-in for XSOAR's `demistomock` module, for running integrations outside XSOAR.
+"""A test stand-in for XSOAR's `demistomock` module, written from its documented behaviour.
 
-It implements the calls this repository's integrations make and records what they do:
-`createIndicators` batches, `results` entries and log lines. Tests set the command, parameters
-and arguments with `setup()` and read the records back; `reset()` clears everything.
+It defines only functions that demisto/content's `Tests/demistomock/demistomock.py` defines,
+with the same signatures, and behaves as that module documents them outside a server: the
+command, parameters and arguments are empty, `getLastRun` / `setLastRun` keep an object in
+memory, `createIndicators` and `results` do nothing, the log functions go to `logging`.
+Tests replace these functions with pytest's `monkeypatch` to set the command and parameters
+and to record what an integration sends, as content's own unit tests do.
 """
 
+import logging
 from typing import Any
 
-_command: str = ""
-_params: dict[str, Any] = {}
-_args: dict[str, Any] = {}
-
-created: list[list[Any]] = []
-results_entries: list[Any] = []
-errors: list[str] = []
-debugs: list[str] = []
+_last_run: dict = {}
+_integration_context: dict = {}
 
 
-def setup(command: str, params: dict[str, Any] | None = None, args: dict[str, Any] | None = None) -> None:
-    """Sets what demisto.command(), demisto.params() and demisto.args() return, and clears the records."""
-    global _command, _params, _args
-    reset()
-    _command = command
-    _params = dict(params or {})
-    _args = dict(args or {})
+def params() -> dict:
+    """(Integration only) The integration instance's parameters."""
+    return {}
 
 
-def reset() -> None:
-    """Clears the recorded calls."""
-    created.clear()
-    results_entries.clear()
-    errors.clear()
-    debugs.clear()
+def args() -> dict:
+    """The command's arguments."""
+    return {}
 
 
 def command() -> str:
-    """The command being run."""
-    return _command
+    """(Integration only) The command being run."""
+    return ""
 
 
-def params() -> dict[str, Any]:
-    """The integration instance's parameters."""
-    return _params
+def getLastRun() -> dict:  # noqa: N802 - demistomock's name
+    """(Integration only) The object the previous run stored with setLastRun."""
+    return _last_run
 
 
-def args() -> dict[str, Any]:
-    """The command's arguments."""
-    return _args
+def setLastRun(obj: dict) -> None:  # noqa: N802 - demistomock's name
+    """(Integration only) Stores the object for the next run."""
+    global _last_run
+    _last_run = obj
 
 
-def createIndicators(indicators_batch: list[Any], noUpdate: bool = False) -> None:  # noqa: N802 - XSOAR's name
-    """Records one createIndicators batch, as it was passed."""
-    created.append(indicators_batch)
+def getIntegrationContext() -> dict:  # noqa: N802 - demistomock's name
+    """(Integration only) The instance's integration context."""
+    return _integration_context
 
 
-def results(entry: Any) -> None:
-    """Records one war-room entry (or test-module's 'ok')."""
-    results_entries.append(entry)
+def setIntegrationContext(context: dict) -> None:  # noqa: N802 - demistomock's name
+    """(Integration only) Stores the instance's integration context."""
+    global _integration_context
+    _integration_context = context
 
 
-def error(message: str) -> None:
-    """Records an error log line."""
-    errors.append(message)
+def createIndicators(indicators_batch: list, noUpdate: bool = False) -> None:  # noqa: N802,N803
+    """(Integration only) Creates indicators from a batch; noUpdate: the feed has nothing new."""
+    return None
 
 
-def debug(message: str) -> None:
-    """Records a debug log line."""
-    debugs.append(message)
+def results(results: Any) -> None:
+    """Outputs an entry (or a list of entries) to the war room."""
+    logging.getLogger().info("demisto results: %s", results)
 
 
-def info(message: str) -> None:
-    """Records an info log line with the debug lines."""
-    debugs.append(message)
+def log(msg: str) -> None:
+    """Writes to the war room log."""
+    logging.getLogger().info(msg)
+
+
+def debug(msg: str, *args: Any) -> None:
+    """Server log, debug level."""
+    logging.getLogger().debug(msg, *args)
+
+
+def info(msg: str, *args: Any) -> None:
+    """Server log, info level."""
+    logging.getLogger().info(msg, *args)
+
+
+def error(msg: str, *args: Any) -> None:
+    """Server log, error level."""
+    logging.getLogger().error(msg, *args)

@@ -1,26 +1,48 @@
-"""Feed of typed relationships: createIndicators batches written by `xsoar-rel`, fetched over HTTP(S).
+"""Typed Relationships Feed: createIndicators batches (one JSON array per line) fetched over HTTP(S).
 
-Each line of the fetched file is one JSON array, exactly what the integration passes to one
-`demisto.createIndicators` call. The file is read as a stream, line by line; every line is
-checked before it is sent, and a bad line is skipped and reported with its number and reason.
-
-The integration uses only the standard library and `requests` (both in the `demisto/python3`
-image), talks to XSOAR only through `demistomock`, and does not import `CommonServerPython`.
+A fetch downloads the file into a bounded temporary file (within an overall deadline), checks
+every line, and only then sends the batches, at most MAX_ITEMS_PER_CALL items per
+createIndicators call. An unchanged file (HTTP 304, or the same content) creates nothing and
+tells the server there is no update, so no indicator expires.
 """
 
+import demistomock as demisto  # noqa: F401
+from CommonServerPython import *  # noqa: F401
+
 import base64
+import hashlib
 import json
+import math
+import mmap
+import re
+import tempfile
+import threading
+import time
 import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import IO, Any
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import requests
 
-import demistomock as demisto
 
 DUMMY_VALUE = "$$DummyIndicator$$"
+MAX_ITEMS_PER_CALL = 2000  # an indicator counts 1, each relationship it carries counts 1
+CHUNK_BYTES = 64 * 1024
+WINDOW_BYTES = 1024 * 1024
 
-# The ten keys of CommonServerPython's EntityRelationship.to_indicator(), in its order.
+DEFAULT_READ_TIMEOUT = 60
+DEFAULT_FETCH_DEADLINE = 240  # seconds; below the 5 minutes after which the server stops a command
+DEFAULT_MAX_FILE_MB = 512
+MAX_FILE_MB_LIMIT = 4096
+DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024
+MAX_LINE_BYTES_LIMIT = 16 * 1024 * 1024
+DEFAULT_PREVIEW_LIMIT = 10
+MAX_PREVIEW_LIMIT = 1000
+MAX_LISTED_BAD_LINES = 20
+MAX_MESSAGE_CHARS = 4000
+
 RELATIONSHIP_KEYS = (
     "name",
     "reverseName",
@@ -34,40 +56,82 @@ RELATIONSHIP_KEYS = (
     "fields",
 )
 RELATIONSHIP_STRING_KEYS = ("name", "reverseName", "entityA", "entityAType", "entityB", "entityBType")
-
-# feedReputation as XSOAR's feeds read it (Common.DBotScore: NONE 0, GOOD 1, SUSPICIOUS 2, BAD 3).
-REPUTATION_SCORES = {"None": 0, "Unknown": 0, "Good": 1, "Suspicious": 2, "Bad": 3}
-REPUTATION_NOT_SET = ("", "feedInstanceReputationNotSet")
-RELIABILITIES = (
-    "A+ - 3rd party enrichment",
-    "A - Completely reliable",
-    "B - Usually reliable",
-    "C - Fairly reliable",
-    "D - Not usually reliable",
-    "E - Unreliable",
-    "F - Reliability cannot be judged",
-)
-EXPIRATION_POLICIES = ("never", "interval", "indicatorType", "suddenDeath")
+REPUTATION_SCORES = {"none": 0, "unknown": 0, "good": 1, "suspicious": 2, "bad": 3}
 TLP_COLORS = ("RED", "AMBER+STRICT", "AMBER", "GREEN", "WHITE", "CLEAR")
-
-DEFAULT_TIMEOUT_SECONDS = 60.0
-DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024
-CHUNK_BYTES = 64 * 1024
-DEFAULT_PREVIEW_LIMIT = 10
-MAX_PREVIEW_LIMIT = 1000
-MAX_REPORTED_BAD_LINES = 100
-MAX_LOGGED_BAD_LINES = 1000
-
-ENTRY_NOTE = 1
-ENTRY_ERROR = 4
+NON_BLANK = re.compile(rb"\S")
+URL_USER_INFO = re.compile(r"(?i)([a-z][a-z0-9+.\-]*://)[^/\s?#@]*@")
+QUERY_STRING = re.compile(r"\?[^\s'\"<>#)]+")
 
 
 class FeedError(Exception):
-    """A failure that ends the command: bad parameters, an HTTP error, a broken stream."""
+    """A failure that ends the command; the message is safe to show once redacted."""
 
 
 class BadLine(Exception):
     """A line that is not a valid createIndicators batch; the message says why."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Secrets: never in an entry, a log line or an exception message
+
+
+class Redactor:
+    """Replaces every known secret, URL user-info and query string in a text."""
+
+    def __init__(self) -> None:
+        self.secrets: list[str] = []
+
+    def add(self, *values: str | None) -> None:
+        """Adds secrets (and their percent-encoded and decoded forms); empty values are ignored."""
+        for value in values:
+            if not value:
+                continue
+            for form in (value, quote(value, safe=""), quote(value), unquote(value)):
+                if form and form not in self.secrets:
+                    self.secrets.append(form)
+        self.secrets.sort(key=len, reverse=True)
+
+    def clean(self, text: Any) -> str:
+        """The text with secrets replaced by <redacted>."""
+        out = str(text)
+        for secret in self.secrets:
+            out = out.replace(secret, "<redacted>")
+        out = URL_USER_INFO.sub(r"\1<redacted>@", out)
+        return QUERY_STRING.sub("?<redacted>", out)
+
+
+REDACTOR = Redactor()
+
+
+def log_debug(message: str) -> None:
+    """demisto.debug, redacted."""
+    demisto.debug(REDACTOR.clean(f"FeedTypedRelationships: {message}"))
+
+
+def log_info(message: str) -> None:
+    """demisto.info, redacted."""
+    demisto.info(REDACTOR.clean(f"FeedTypedRelationships: {message}"))
+
+
+def register_secrets(params: dict[str, Any]) -> None:
+    """Registers the credentials and the URL's user-info and query before anything can fail."""
+    REDACTOR.secrets.clear()
+    credentials = params.get("credentials")
+    if isinstance(credentials, dict):
+        password = str(credentials.get("password") or "")
+        REDACTOR.add(password, password.strip(), str(credentials.get("identifier") or ""))
+        for part in password.split():
+            if len(part) >= 8:
+                REDACTOR.add(part)
+    url = str(params.get("url") or "")
+    try:
+        parts = urlsplit(url.strip())
+        REDACTOR.add(parts.query, parts.fragment)
+        if "@" in parts.netloc:
+            user_info = parts.netloc.rsplit("@", 1)[0]
+            REDACTOR.add(user_info, *user_info.split(":", 1))
+    except ValueError:
+        REDACTOR.add(url)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -79,173 +143,252 @@ class FeedParams:
     """The instance parameters, checked once per command."""
 
     url: str
-    headers: dict[str, str]
+    display_url: str
+    authorization: str | None
     verify: bool
-    proxies: Optional[dict[str, Optional[str]]]
-    timeout: float
+    proxy: bool
+    read_timeout: float
+    deadline_seconds: float
+    max_file_bytes: int
     max_line_bytes: int
+    skip_bad_lines: bool
     tags: list[str]
-    tlp_color: Optional[str]
-    score: Optional[int]
-    reliability: Optional[str]
-    expiration_policy: Optional[str]
-    expiration_interval: Optional[int]
-    bypass_exclusion_list: bool
+    tlp_color: str | None
+    score: int | None
+
+    def settings_digest(self) -> str:
+        """A digest of the settings that change what is sent for the same file."""
+        settings = [self.tags, self.tlp_color, self.score, self.skip_bad_lines, self.max_line_bytes]
+        return hashlib.sha256(json.dumps(settings).encode()).hexdigest()[:16]
 
 
-def to_bool(value: Any) -> bool:
-    """XSOAR sends check boxes as booleans or as the strings 'true'/'false'."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "yes", "1")
-    return bool(value)
-
-
-def to_list(value: Any) -> list[str]:
-    """A comma-separated string, a JSON list in a string, or a list, as XSOAR's argToList reads them."""
-    if value is None:
-        return []
-    if isinstance(value, list):
-        items = value
-    elif isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                loaded = json.loads(text)
-            except json.JSONDecodeError:
-                loaded = None
-            items = loaded if isinstance(loaded, list) else text.split(",")
-        else:
-            items = text.split(",")
-    else:
-        items = [value]
-    return [str(item).strip() for item in items if str(item).strip()]
-
-
-def authorization_header(credentials: Any) -> Optional[str]:
-    """The Authorization header for the `credentials` parameter, or None.
-
-    A user name and password give HTTP Basic. A password alone is sent as the header's value
-    when it already names a scheme (`Bearer abc`, `Token abc`), otherwise as `Bearer <password>`.
-    """
-    if not isinstance(credentials, dict):
-        return None
-    user = str(credentials.get("identifier") or "")
-    password = str(credentials.get("password") or "")
-    if user:
-        token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
-        return f"Basic {token}"
-    if not password:
-        return None
-    return password if " " in password.strip() else f"Bearer {password.strip()}"
-
-
-def positive_number(params: dict[str, Any], key: str, default: float) -> float:
-    """A positive number parameter, or the default when it is empty."""
-    raw = params.get(key)
-    if raw in (None, ""):
-        return default
-    try:
-        number = float(raw)
-    except (TypeError, ValueError):
-        raise FeedError(f"`{key}` must be a number, not {raw!r}")
-    if number <= 0:
-        raise FeedError(f"`{key}` must be greater than 0, not {raw!r}")
-    return number
-
-
-def reputation_score(params: dict[str, Any]) -> Optional[int]:
-    """feedReputation as a DBot score, or None when it is not set."""
-    raw = params.get("feedReputation")
-    if raw is None or raw in REPUTATION_NOT_SET:
-        return None
-    for name, score in REPUTATION_SCORES.items():
-        if str(raw).strip().lower() == name.lower():
-            return score
-    raise FeedError(f"`feedReputation` must be one of None, Good, Suspicious, Bad, not {raw!r}")
-
-
-def choice(params: dict[str, Any], key: str, allowed: tuple[str, ...]) -> Optional[str]:
-    """An optional parameter that must be one of `allowed` (any letter case), spelled as there."""
-    raw = params.get(key)
-    if raw in (None, ""):
-        return None
-    for option in allowed:
-        if str(raw).strip().lower() == option.lower():
-            return option
-    raise FeedError(f"`{key}` must be one of {', '.join(allowed)}, not {raw!r}")
-
-
-def expiration_interval(params: dict[str, Any], policy: Optional[str]) -> Optional[int]:
-    """feedExpirationInterval in minutes; required to be a positive integer for the `interval` policy."""
-    raw = params.get("feedExpirationInterval")
-    if raw in (None, ""):
-        if policy == "interval":
-            raise FeedError("`feedExpirationInterval` is required when `feedExpirationPolicy` is interval")
-        return None
-    try:
-        minutes = int(str(raw).strip())
-    except ValueError:
-        raise FeedError(f"`feedExpirationInterval` must be a whole number of minutes, not {raw!r}")
-    if minutes <= 0:
-        raise FeedError(f"`feedExpirationInterval` must be greater than 0, not {raw!r}")
-    return minutes
-
-
-def feed_url(params: dict[str, Any]) -> str:
-    """The `url` parameter, which must be HTTP or HTTPS."""
-    url = str(params.get("url") or "").strip()
+def split_url(raw: Any) -> tuple[str, str, str, str]:
+    """(URL without user-info, URL for messages, user, password) of the `url` parameter."""
+    url = str(raw or "").strip()
     if not url:
-        raise FeedError("`url` is required: the HTTP(S) address of the batches file")
-    if not url.lower().startswith(("http://", "https://")):
-        raise FeedError(f"`url` must start with http:// or https://, not {url[:80]!r}")
-    return url
+        raise FeedError("The Batches URL parameter is required.")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        raise FeedError("The Batches URL is not a valid URL.") from None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        raise FeedError("The Batches URL must be an http:// or https:// address with a host name.")
+    user = password = ""
+    netloc = parts.netloc
+    if "@" in netloc:
+        user_info, netloc = netloc.rsplit("@", 1)
+        user, _, password = user_info.partition(":")
+    request_url = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+    display = urlunsplit((parts.scheme, netloc, parts.path or "/", "", ""))
+    return request_url, display[:200], unquote(user), unquote(password)
+
+
+def authorization_header(credentials: Any, url_user: str, url_password: str) -> str | None:
+    """HTTP Basic for a user name and password; a password alone is a token (`Bearer` unless it names a scheme)."""
+    user = password = ""
+    if isinstance(credentials, dict):
+        user = str(credentials.get("identifier") or "")
+        password = str(credentials.get("password") or "")
+    if not user and not password:
+        user, password = url_user, url_password
+    if user:
+        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        REDACTOR.add(token)
+        return f"Basic {token}"
+    token = password.strip()
+    if not token:
+        return None
+    if any(not 32 <= ord(ch) <= 126 for ch in token):
+        raise FeedError(
+            "The password or token contains a line break, a control character or a non-ASCII character, "
+            "so it cannot be sent in an HTTP header. Check the Credentials parameter."
+        )
+    value = token if " " in token else f"Bearer {token}"
+    REDACTOR.add(value)
+    return value
+
+
+def number_param(params: dict[str, Any], key: str, display: str, default: int, low: int, high: int) -> int:
+    """An integer parameter between low and high, or the default when it is empty."""
+    try:
+        value = arg_to_number(params.get(key), arg_name=display)
+    except ValueError:
+        raise FeedError(f"{display} must be a whole number.") from None
+    if value is None:
+        return default
+    if not low <= value <= high:
+        raise FeedError(f"{display} must be between {low} and {high}, not {value}.")
+    return value
+
+
+def reputation_score(raw: Any) -> int | None:
+    """feedReputation as a DBot score, or None when it is not set."""
+    if raw in (None, "", "feedInstanceReputationNotSet"):
+        return None
+    score = REPUTATION_SCORES.get(str(raw).strip().lower())
+    if score is None:
+        raise FeedError("Indicator Reputation must be one of None, Good, Suspicious, Bad.")
+    return score
+
+
+def tlp_color(raw: Any) -> str | None:
+    """tlp_color, one of TLP_COLORS, or None."""
+    if raw in (None, ""):
+        return None
+    color = str(raw).strip().upper()
+    if color not in TLP_COLORS:
+        raise FeedError(f"Traffic Light Protocol Color must be one of {', '.join(TLP_COLORS)}.")
+    return color
+
+
+def boolean_param(params: dict[str, Any], key: str, display: str) -> bool:
+    """A check box parameter (unset is false)."""
+    raw = params.get(key)
+    if raw in (None, ""):
+        return False
+    try:
+        return argToBoolean(raw)
+    except ValueError:
+        raise FeedError(f"{display} must be true or false.") from None
 
 
 def parse_params(params: dict[str, Any]) -> FeedParams:
-    """Checks the instance parameters; a wrong value is a FeedError naming the parameter."""
-    headers = {"Accept": "application/x-ndjson, application/json;q=0.9, */*;q=0.1"}
-    auth = authorization_header(params.get("credentials"))
-    if auth:
-        headers["Authorization"] = auth
-    policy = choice(params, "feedExpirationPolicy", EXPIRATION_POLICIES)
-    use_proxy = to_bool(params.get("proxy", False))
+    """Checks the instance parameters; a wrong value is a FeedError naming the parameter, never its value."""
+    url, display, url_user, url_password = split_url(params.get("url"))
     return FeedParams(
-        url=feed_url(params),
-        headers=headers,
-        verify=not to_bool(params.get("insecure", False)),
-        # None keeps the environment's proxy settings (XSOAR's system proxy); mapping every
-        # scheme to None makes requests ignore them.
-        proxies=None if use_proxy else {"http": None, "https": None},
-        timeout=positive_number(params, "timeout", DEFAULT_TIMEOUT_SECONDS),
-        max_line_bytes=int(positive_number(params, "max_line_bytes", DEFAULT_MAX_LINE_BYTES)),
-        tags=to_list(params.get("feedTags")),
-        tlp_color=choice(params, "tlp_color", TLP_COLORS),
-        score=reputation_score(params),
-        reliability=choice(params, "feedReliability", RELIABILITIES),
-        expiration_policy=policy,
-        expiration_interval=expiration_interval(params, policy),
-        bypass_exclusion_list=to_bool(params.get("feedBypassExclusionList", False)),
+        url=url,
+        display_url=display,
+        authorization=authorization_header(params.get("credentials"), url_user, url_password),
+        verify=not boolean_param(params, "insecure", "Trust any certificate"),
+        proxy=boolean_param(params, "proxy", "Use system proxy settings"),
+        read_timeout=number_param(params, "timeout", "Read timeout", DEFAULT_READ_TIMEOUT, 1, 600),
+        deadline_seconds=number_param(params, "fetch_deadline", "Fetch deadline", DEFAULT_FETCH_DEADLINE, 1, 3600),
+        max_file_bytes=number_param(params, "max_file_mb", "Largest file", DEFAULT_MAX_FILE_MB, 1, MAX_FILE_MB_LIMIT)
+        * 1024
+        * 1024,
+        max_line_bytes=number_param(
+            params, "max_line_bytes", "Longest line", DEFAULT_MAX_LINE_BYTES, 1024, MAX_LINE_BYTES_LIMIT
+        ),
+        skip_bad_lines=boolean_param(params, "skip_bad_lines", "Skip bad lines"),
+        tags=[str(tag).strip() for tag in argToList(params.get("feedTags")) if str(tag).strip()],
+        tlp_color=tlp_color(params.get("tlp_color")),
+        score=reputation_score(params.get("feedReputation")),
     )
 
 
 # ---------------------------------------------------------------------------------------------
-# Streaming: HTTP body -> (gunzipped) chunks -> numbered lines
+# Download: HTTP body -> (gunzipped) bytes in a bounded temporary file, within the deadline
+
+
+class Deadline:
+    """The fetch's overall deadline."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        """Seconds left (never negative)."""
+        return max(0.0, self.end - time.monotonic())
+
+    def check(self, doing: str) -> None:
+        """A FeedError once the deadline has passed."""
+        if time.monotonic() > self.end:
+            raise FeedError(f"The fetch deadline of {self.seconds:g} seconds passed while {doing}.")
+
+
+@dataclass
+class Download:
+    """A 304, or the body (decompressed) in a temporary file."""
+
+    status: int
+    etag: str | None = None
+    last_modified: str | None = None
+    file: IO[bytes] | None = None
+    size: int = 0
+    sha256: str = ""
+
+
+class Client(BaseClient):
+    """Downloads the batches file; no proxy at all, not even from the environment, unless `proxy` is set."""
+
+    def __init__(self, params: FeedParams) -> None:
+        headers = {"Accept": "application/x-ndjson, application/json;q=0.9, */*;q=0.1", "Accept-Encoding": "gzip"}
+        if params.authorization:
+            headers["Authorization"] = params.authorization
+        super().__init__(base_url=params.url, verify=params.verify, proxy=params.proxy, headers=headers)
+        self.params = params
+        self.request_headers = headers
+        if not params.proxy:
+            self._session.trust_env = False
+            self._session.proxies.clear()
+
+    def open(self, validators: dict[str, str]) -> requests.Response:
+        """The streamed response (200 or 304); any other status is a FeedError."""
+        timeout = (self.params.read_timeout, self.params.read_timeout)
+        return self._http_request(
+            "GET",
+            full_url=self.params.url,
+            headers={**self.request_headers, **validators},
+            timeout=timeout,
+            resp_type="response",
+            ok_codes=(200, 304),
+            error_handler=status_error,
+            stream=True,
+            allow_redirects=True,
+        )
+
+    def download(self, validators: dict[str, str], cancel: threading.Event) -> Download:
+        """The response spooled to a temporary file, decompressed, within max_file_bytes."""
+        response = self.open(validators)
+        try:
+            etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+            if response.status_code == 304:
+                return Download(304, etag, modified)
+            spool = tempfile.TemporaryFile()
+            try:
+                size, digest = spool_body(response, spool, self.params.max_file_bytes, cancel)
+            except BaseException:
+                spool.close()
+                raise
+            return Download(200, etag, modified, spool, size, digest)
+        finally:
+            response.close()
+
+
+def status_error(response: requests.Response) -> None:
+    """An HTTP error status as a FeedError, without the body."""
+    response.close()
+    reason = "".join(ch for ch in str(response.reason or "")[:80] if ch.isprintable())
+    raise FeedError(f"The server answered HTTP {response.status_code} {reason}".rstrip() + ".")
+
+
+def raw_chunks(response: requests.Response, cancel: threading.Event) -> Iterator[bytes]:
+    """The body as sent (not decoded), stopping when the fetch is cancelled."""
+    try:
+        for chunk in response.raw.stream(CHUNK_BYTES, decode_content=False):
+            if cancel.is_set():
+                raise FeedError("The download was cancelled.")
+            yield chunk
+    except FeedError:
+        raise
+    except Exception as error:
+        raise FeedError(f"The download broke off: {type(error).__name__}: {error}") from None
 
 
 def gunzip(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """Decompresses a gzip stream (one or more members), never more than CHUNK_BYTES at a time."""
+    """Decompresses gzip (one or more members), never more than CHUNK_BYTES at a time."""
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    pending = False  # the current member has started and not ended
+    pending = False
     for chunk in chunks:
         data = chunk
         while data:
             pending = True
             try:
                 out = inflater.decompress(data, CHUNK_BYTES)
-            except zlib.error as e:
-                raise FeedError(f"the gzip-compressed body is corrupt: {e}")
+            except zlib.error:
+                raise FeedError("The gzip-compressed body is corrupt.") from None
             if out:
                 yield out
             if inflater.eof:
@@ -256,97 +399,175 @@ def gunzip(chunks: Iterable[bytes]) -> Iterator[bytes]:
                 data = inflater.unconsumed_tail
     while pending:
         out = inflater.decompress(b"", CHUNK_BYTES)
-        if out:
-            yield out
-        elif not inflater.unconsumed_tail:
+        if not out:
             break
+        yield out
     if pending and not inflater.eof:
-        raise FeedError("the gzip-compressed body ends early (truncated download?)")
+        raise FeedError("The gzip-compressed body ends early (a truncated download?).")
 
 
 def maybe_gunzip(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """The body as it is, or decompressed when it is a gzip file (magic bytes 1f 8b)."""
+    """The bytes as they are, or decompressed when they start as a gzip file (1f 8b)."""
     iterator = iter(chunks)
     first = b""
     for chunk in iterator:
-        first = chunk
-        if chunk:
+        first += chunk
+        if len(first) >= 2:
             break
     if first[:2] == b"\x1f\x8b":
-
-        def whole() -> Iterator[bytes]:
-            yield first
-            yield from iterator
-
-        yield from gunzip(whole())
+        yield from gunzip(_prepend(first, iterator))
         return
     if first:
         yield first
     yield from iterator
 
 
+def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest
+
+
+def spool_body(response: requests.Response, spool: IO[bytes], limit: int, cancel: threading.Event) -> tuple[int, str]:
+    """Writes the decompressed body to `spool`; (size, sha256). More than `limit` bytes is a FeedError."""
+    encoding = str(response.headers.get("Content-Encoding") or "").strip().lower()
+    chunks: Iterable[bytes] = raw_chunks(response, cancel)
+    if encoding in ("gzip", "x-gzip"):
+        chunks = gunzip(chunks)
+    elif encoding not in ("", "identity"):
+        raise FeedError("The server sent an unsupported Content-Encoding (use gzip or none).")
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in maybe_gunzip(chunks):
+        size += len(chunk)
+        if size > limit:
+            raise FeedError(f"The file is larger than the limit of {limit // (1024 * 1024)} MB (after decompression).")
+        digest.update(chunk)
+        spool.write(chunk)
+    spool.flush()
+    return size, digest.hexdigest()
+
+
+def download(client: Client, validators: dict[str, str], deadline: Deadline) -> Download:
+    """Runs the download in a worker thread so that the deadline holds even against a trickling server."""
+    result: dict[str, Any] = {}
+    cancel = threading.Event()
+
+    def work() -> None:
+        try:
+            result["download"] = client.download(validators, cancel)
+        except BaseException as error:  # handed to the caller's thread
+            result["error"] = error
+
+    worker = threading.Thread(target=work, name="FeedTypedRelationships-download", daemon=True)
+    worker.start()
+    worker.join(deadline.remaining())
+    if worker.is_alive():
+        cancel.set()
+        raise FeedError(f"The download did not finish within the fetch deadline of {deadline.seconds:g} seconds.")
+    if "error" in result:
+        raise result["error"]
+    return result["download"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Lines of the spooled file
+
+
 @dataclass
-class RawLine:
-    """One line of the body: its number (1-based, blank lines counted), bytes or an error."""
+class Line:
+    """One non-blank line: its number (1-based, blank lines counted) and bytes, or why it is unreadable."""
 
     number: int
     data: bytes = b""
-    error: Optional[str] = None
+    error: str | None = None
 
 
-def split_lines(chunks: Iterable[bytes], max_line_bytes: int) -> Iterator[RawLine]:
-    """Numbered lines from byte chunks; a line longer than max_line_bytes is reported, not kept."""
-    buffer = bytearray()
+def count_newlines(view: mmap.mmap, start: int, end: int) -> int:
+    """Newlines in view[start:end], counted a window at a time."""
+    total = 0
+    for offset in range(start, end, WINDOW_BYTES):
+        total += view[offset : min(end, offset + WINDOW_BYTES)].count(b"\n")
+    return total
+
+
+def scan_lines(view: mmap.mmap, max_line_bytes: int, deadline: Deadline | None) -> Iterator[Line]:
+    """The non-blank lines of the file; blank runs are skipped at C speed, a long line is never copied."""
+    pos = 0
     number = 1
-    too_long = False
-    for chunk in chunks:
-        start = 0
-        while start < len(chunk):
-            end = chunk.find(b"\n", start)
-            piece = chunk[start:] if end < 0 else chunk[start:end]
-            if not too_long:
-                buffer += piece
-                if len(buffer) > max_line_bytes + 1:  # +1: a trailing \r is not counted
-                    too_long = True
-                    buffer = bytearray()
-            if end < 0:
-                break
-            yield finish_line(number, buffer, too_long, max_line_bytes)
-            number += 1
-            buffer = bytearray()
-            too_long = False
-            start = end + 1
-    if buffer or too_long:
-        yield finish_line(number, buffer, too_long, max_line_bytes)
+    size = len(view)
+    while pos < size:
+        match = NON_BLANK.search(view, pos)
+        if match is None:
+            return
+        start = view.rfind(b"\n", pos, match.start()) + 1 or pos
+        number += count_newlines(view, pos, start)
+        end = view.find(b"\n", match.start())
+        end = size if end < 0 else end
+        stop = end - 1 if end > start and view[end - 1 : end] == b"\r" else end
+        if deadline is not None:
+            deadline.check(f"checking line {number}")
+        if stop - start > max_line_bytes:
+            yield Line(number, error=f"longer than the limit of {max_line_bytes} bytes")
+        else:
+            yield Line(number, view[start:stop])
+        number += 1
+        pos = end + 1
 
 
-def finish_line(number: int, buffer: bytearray, too_long: bool, max_line_bytes: int) -> RawLine:
-    """A complete line, its carriage return removed."""
-    if buffer.endswith(b"\r"):
-        del buffer[-1]
-    if too_long or len(buffer) > max_line_bytes:
-        return RawLine(number, error=f"the line is longer than the limit of {max_line_bytes} bytes")
-    return RawLine(number, bytes(buffer))
+def mapped(file: IO[bytes]) -> mmap.mmap | None:
+    """The spooled file mapped read-only, or None when it is empty."""
+    file.seek(0, 2)
+    if file.tell() == 0:
+        return None
+    return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 # ---------------------------------------------------------------------------------------------
 # Checking one line
 
 
-def parse_line(data: bytes, first: bool) -> list[Any]:
+def finite_float(text: str) -> float:
+    """A JSON number as a float; infinite values (1e400) are refused."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:40]} is out of range")
+    return value
+
+
+def refuse_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON."""
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def parse_line(line: Line) -> list[Any]:
     """A line's JSON array, checked; BadLine says what is wrong with it."""
-    if first and data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    if line.error is not None:
+        raise BadLine(line.error)
+    data = line.data[3:] if line.number == 1 and line.data.startswith(b"\xef\xbb\xbf") else line.data
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise BadLine(f"not UTF-8 (invalid byte at offset {e.start})")
+    except UnicodeDecodeError as error:
+        raise BadLine(f"not UTF-8 (invalid byte at offset {error.start})") from None
     try:
-        batch = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise BadLine(f"not JSON: {e.msg} at column {e.colno}")
+        batch = json.loads(text, parse_float=finite_float, parse_constant=refuse_constant)
+    except json.JSONDecodeError as error:
+        raise BadLine(f"not JSON: {error.msg} at column {error.colno}") from None
+    except ValueError as error:  # a number out of range, NaN, an integer of too many digits
+        raise BadLine(f"not valid JSON: {str(error)[:200]}") from None
     check_batch(batch)
     return batch
+
+
+def checked_line(line: Line) -> tuple[list[Any] | None, str | None]:
+    """(batch, None) for a valid line, (None, reason) for any failure while reading or checking it."""
+    try:
+        return parse_line(line), None
+    except BadLine as error:
+        return None, str(error)
+    except RecursionError:
+        return None, "nested too deeply"
+    except Exception as error:  # a hostile line (a huge integer, ...) is that line's error, never the fetch's
+        return None, f"cannot be read: {type(error).__name__}: {str(error)[:200]}"
 
 
 def json_kind(value: Any) -> str:
@@ -390,22 +611,20 @@ def check_indicator(item: Any, where: str) -> None:
     """An indicator has `value` and `type`; the dummy has `value` and `relationships`."""
     if not isinstance(item, dict):
         raise BadLine(f"{where}: {json_kind(item)}, not an indicator object")
-    value = require_string(item, "value", where)
-    dummy = value == DUMMY_VALUE
+    dummy = require_string(item, "value", where) == DUMMY_VALUE
     if dummy:
         where = f"{where} ($$DummyIndicator$$)"
         if "relationships" not in item:
             raise BadLine(f"{where}: missing `relationships`")
     else:
         require_string(item, "type", where)
-    if "fields" in item and item["fields"] is not None and not isinstance(item["fields"], dict):
+    if item.get("fields") is not None and not isinstance(item["fields"], dict):
         raise BadLine(f"{where}: `fields` is {json_kind(item['fields'])}, not an object")
-    if item.get("score") is not None:  # null: no score, as XSOAR's ATT&CK feed sends for some types
-        score = item["score"]
-        if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 3:
-            raise BadLine(f"{where}: `score` must be 0, 1, 2, 3 or null, not {json.dumps(score)[:40]}")
-    if "relationships" in item and (item["relationships"] is not None or dummy):
-        check_relationships(item["relationships"], where)
+    score = item.get("score")
+    if score is not None and (isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 3):
+        raise BadLine(f"{where}: `score` must be 0, 1, 2, 3 or null")
+    if item.get("relationships") is not None or dummy:
+        check_relationships(item.get("relationships"), where)
 
 
 def check_relationships(relationships: Any, where: str) -> None:
@@ -425,16 +644,64 @@ def check_relationship(rel: Any, where: str) -> None:
         raise BadLine(f"{where}: missing {', '.join(f'`{k}`' for k in missing)}")
     extra = [key for key in rel if key not in RELATIONSHIP_KEYS]
     if extra:
-        raise BadLine(f"{where}: unexpected {', '.join(f'`{k}`' for k in extra[:5])}")
+        raise BadLine(f"{where}: {len(extra)} unexpected key(s)")
     for key in RELATIONSHIP_STRING_KEYS:
         require_string(rel, key, where)
     if rel["type"] != "IndicatorToIndicator":
-        raise BadLine(f"{where}: `type` must be \"IndicatorToIndicator\", not {json.dumps(rel['type'])[:60]}")
+        raise BadLine(f'{where}: `type` must be "IndicatorToIndicator"')
     for key in ("entityAFamily", "entityBFamily"):
         if rel[key] != "Indicator":
-            raise BadLine(f"{where}: `{key}` must be \"Indicator\", not {json.dumps(rel[key])[:60]}")
+            raise BadLine(f'{where}: `{key}` must be "Indicator"')
     if not isinstance(rel["fields"], dict):
         raise BadLine(f"{where}: `fields` is {json_kind(rel['fields'])}, not an object")
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking the whole file
+
+
+@dataclass
+class Check:
+    """What the check of a file found."""
+
+    lines: int = 0
+    good: int = 0
+    bad_count: int = 0
+    bad: list[tuple[int, str]] = field(default_factory=list)
+
+    def add_bad(self, number: int, reason: str) -> None:
+        """Records a bad line; the first MAX_LISTED_BAD_LINES are kept with their reasons."""
+        self.bad_count += 1
+        if len(self.bad) < MAX_LISTED_BAD_LINES:
+            self.bad.append((number, reason))
+
+    def describe_bad(self) -> str:
+        """The bad lines, numbered, for a message."""
+        listed = "; ".join(f"line {number}: {reason}" for number, reason in self.bad)
+        more = self.bad_count - len(self.bad)
+        return listed + (f"; and {more} more bad line(s)" if more > 0 else "")
+
+
+def check_file(view: mmap.mmap | None, params: FeedParams, deadline: Deadline) -> Check:
+    """Reads and checks every line; nothing is created."""
+    check = Check()
+    for line in scan_lines(view, params.max_line_bytes, deadline) if view is not None else ():
+        check.lines += 1
+        batch, reason = checked_line(line)
+        if reason is not None:
+            check.add_bad(line.number, reason)
+        elif batch is not None:
+            check.good += 1
+    return check
+
+
+def bad_lines_error(check: Check) -> FeedError:
+    """The error that fails a fetch whose file has bad lines (so that nothing expires)."""
+    return FeedError(
+        f"{check.bad_count} of the file's {check.lines} line(s) are not valid createIndicators batches, "
+        "so nothing was created: "
+        f"{check.describe_bad()}. Fix the file, or select Skip bad lines to create the valid lines only."
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -454,13 +721,10 @@ def merged_tags(existing: Any, extra: list[str]) -> list[Any]:
         tags = [existing]
     else:
         tags = []
-    for tag in extra:
-        if tag not in tags:
-            tags.append(tag)
-    return tags
+    return tags + [tag for tag in extra if tag not in tags]
 
 
-def apply_feed_params(item: dict[str, Any], params: FeedParams) -> dict[str, Any]:
+def decorate(item: dict[str, Any], params: FeedParams) -> dict[str, Any]:
     """An indicator with feedTags, tlp_color and feedReputation applied; the dummy as it is."""
     if is_dummy(item) or not (params.tags or params.tlp_color or params.score is not None):
         return item
@@ -477,127 +741,167 @@ def apply_feed_params(item: dict[str, Any], params: FeedParams) -> dict[str, Any
     return out
 
 
-def apply_to_batch(batch: list[Any], params: FeedParams) -> list[Any]:
-    """The batch as sent: the same list when no parameter changes anything."""
-    if not (params.tags or params.tlp_color or params.score is not None):
-        return batch
-    return [apply_feed_params(item, params) for item in batch]
-
-
 # ---------------------------------------------------------------------------------------------
-# Reading the feed
+# createIndicators calls of at most MAX_ITEMS_PER_CALL items
+
+
+def weight(item: dict[str, Any]) -> int:
+    """What an object counts towards a call: itself and each relationship it carries."""
+    return 1 + len(item.get("relationships") or [])
+
+
+def split_item(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """An object that alone is over the limit, split: its extra relationships go on dummies."""
+    relationships = item.get("relationships") or []
+    room = MAX_ITEMS_PER_CALL - 1
+    if len(relationships) <= room:
+        return [item]
+    head = {**item, "relationships": relationships[:room]}
+    rest = [{"value": DUMMY_VALUE, "relationships": relationships[i : i + room]} for i in range(room, len(relationships), room)]
+    return [head, *rest]
+
+
+def calls_for(batch: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """The batch in order, as calls of at most MAX_ITEMS_PER_CALL items; no relationship lost or repeated."""
+    call: list[dict[str, Any]] = []
+    load = 0
+    for item in batch:
+        for piece in split_item(item):
+            if call and load + weight(piece) > MAX_ITEMS_PER_CALL:
+                yield call
+                call, load = [], 0
+            call.append(piece)
+            load += weight(piece)
+    if call:
+        yield call
 
 
 @dataclass
-class Report:
-    """What a run read, sent and skipped."""
+class Sent:
+    """What a fetch sent."""
 
-    lines: int = 0
-    batches: int = 0
+    calls: int = 0
     indicators: int = 0
-    dummies: int = 0
     relationships: int = 0
-    bad_count: int = 0
-    bad: list[tuple[int, str]] = field(default_factory=list)
 
-    def add_batch(self, batch: list[Any]) -> None:
-        """Counts a batch that was accepted."""
-        self.batches += 1
-        for item in batch:
-            if is_dummy(item):
-                self.dummies += 1
-            else:
-                self.indicators += 1
-            self.relationships += len(item.get("relationships") or [])
-
-    def add_bad(self, number: int, reason: str) -> None:
-        """Records a skipped line and logs it (the log is capped, the count is not)."""
-        self.bad_count += 1
-        if self.bad_count <= MAX_LOGGED_BAD_LINES:
-            demisto.error(f"FeedTypedRelationships: line {number} skipped: {reason}")
-        if len(self.bad) < MAX_REPORTED_BAD_LINES:
-            self.bad.append((number, reason))
+    def add(self, call: list[dict[str, Any]]) -> None:
+        """Counts one createIndicators call."""
+        self.calls += 1
+        self.indicators += sum(1 for item in call if not is_dummy(item))
+        self.relationships += sum(len(item.get("relationships") or []) for item in call)
 
 
-def open_stream(params: FeedParams) -> requests.Response:
-    """The HTTP response, streamed; an HTTP error is a FeedError with the status."""
-    try:
-        response = requests.get(
-            params.url,
-            headers=params.headers,
-            verify=params.verify,
-            proxies=params.proxies,
-            timeout=params.timeout,
-            stream=True,
-        )
-    except requests.RequestException as e:
-        raise FeedError(f"cannot fetch {safe_url(params.url)}: {type(e).__name__}: {e}")
-    if response.status_code >= 400:
-        response.close()
-        raise FeedError(f"cannot fetch {safe_url(params.url)}: HTTP {response.status_code} {response.reason}")
-    return response
+def good_batches(view: mmap.mmap | None, params: FeedParams) -> Iterator[list[dict[str, Any]]]:
+    """The valid lines' batches, in order, with the feed parameters applied."""
+    for line in scan_lines(view, params.max_line_bytes, None) if view is not None else ():
+        batch, _ = checked_line(line)
+        if batch is not None:
+            yield [decorate(item, params) for item in batch]
 
 
-def safe_url(url: str) -> str:
-    """The URL without its query string (which may hold a signature or a token)."""
-    return url.split("?", 1)[0][:200]
-
-
-def read_lines(params: FeedParams) -> Iterator[RawLine]:
-    """The feed's lines, streamed; the connection is closed when the caller stops."""
-    response = open_stream(params)
-    try:
-        chunks = response.iter_content(chunk_size=CHUNK_BYTES)
-        yield from split_lines(maybe_gunzip(chunks), params.max_line_bytes)
-    except requests.RequestException as e:
-        raise FeedError(f"the download of {safe_url(params.url)} broke off: {type(e).__name__}: {e}")
-    finally:
-        response.close()
-
-
-def checked_batches(params: FeedParams, report: Report) -> Iterator[tuple[int, list[Any]]]:
-    """(line number, batch) for every valid non-blank line; bad lines go to the report."""
-    for line in read_lines(params):
-        if line.error is None and not line.data.strip():
-            continue
-        report.lines += 1
-        if line.error is not None:
-            report.add_bad(line.number, line.error)
-            continue
-        try:
-            batch = parse_line(line.data, line.number == 1)
-        except BadLine as e:
-            report.add_bad(line.number, str(e))
-            continue
-        yield line.number, batch
-
-
-def fetch_indicators(params: FeedParams, create: Callable[[list[Any]], Any]) -> Report:
-    """Sends every valid line to `create` once, in order, with the feed parameters applied."""
-    report = Report()
-    for _, batch in checked_batches(params, report):
-        create(apply_to_batch(batch, params))
-        report.add_batch(batch)
-    return report
-
-
-def test_module(params: FeedParams) -> str:
-    """'ok' when the first non-blank line of the feed is a valid batch; nothing more is read."""
-    for line in read_lines(params):
-        if line.error is None and not line.data.strip():
-            continue
-        try:
-            if line.error is not None:
-                raise BadLine(line.error)
-            parse_line(line.data, line.number == 1)
-        except BadLine as e:
-            return f"The feed's line {line.number} is not a valid createIndicators batch: {e}"
-        return "ok"
-    return f"The feed at {safe_url(params.url)} holds no batch (the file is empty)."
+def deliver(view: mmap.mmap | None, params: FeedParams, create: Callable[[list[dict[str, Any]]], Any]) -> Sent:
+    """Sends every valid line once, in order, in calls of at most MAX_ITEMS_PER_CALL items."""
+    sent = Sent()
+    for batch in good_batches(view, params):
+        for call in calls_for(batch):
+            create(call)
+            sent.add(call)
+    return sent
 
 
 # ---------------------------------------------------------------------------------------------
-# Preview: typed-relationships-get-indicators
+# Commands
+
+
+def same_settings(last_run: dict[str, Any], params: FeedParams) -> bool:
+    """The last successful fetch ran with the settings of this one."""
+    return isinstance(last_run, dict) and last_run.get("settings") == params.settings_digest()
+
+
+def header_safe(value: str) -> bool:
+    """A stored validator that can be sent back as a header value."""
+    return len(value) <= 512 and all(32 <= ord(ch) <= 126 for ch in value)
+
+
+def conditional_headers(last_run: dict[str, Any], params: FeedParams) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since from the last successful fetch with the same settings."""
+    if not same_settings(last_run, params):
+        return {}
+    headers = {}
+    if isinstance(last_run.get("etag"), str) and last_run["etag"]:
+        headers["If-None-Match"] = last_run["etag"]
+    if isinstance(last_run.get("last_modified"), str) and last_run["last_modified"]:
+        headers["If-Modified-Since"] = last_run["last_modified"]
+    return {name: value for name, value in headers.items() if header_safe(value)}
+
+
+def next_last_run(got: Download, params: FeedParams) -> dict[str, Any]:
+    """What the next fetch needs to ask for changes only (no secret in it)."""
+    return {
+        "etag": got.etag,
+        "last_modified": got.last_modified,
+        "sha256": got.sha256,
+        "settings": params.settings_digest(),
+    }
+
+
+def no_update(reason: str) -> None:
+    """Tells the server the feed has nothing new, so nothing expires."""
+    demisto.createIndicators([], noUpdate=True)
+    log_info(f"no update: {reason}")
+
+
+def fetch_indicators_command(client: Client, params: FeedParams, last_run: dict[str, Any]) -> dict[str, Any] | None:
+    """One fetch; the new lastRun, or None to keep the old one (HTTP 304)."""
+    deadline = Deadline(params.deadline_seconds)
+    got = download(client, conditional_headers(last_run, params), deadline)
+    if got.status == 304:
+        no_update("the server answered 304 Not Modified")
+        return None
+    if got.file is None:
+        raise FeedError("The download holds no file.")
+    with got.file:
+        state = next_last_run(got, params)
+        if same_settings(last_run, params) and last_run.get("sha256") == got.sha256:
+            no_update("the file is unchanged")
+            return state
+        view = mapped(got.file)
+        try:
+            check = check_file(view, params, deadline)
+            if check.bad_count and not params.skip_bad_lines:
+                raise bad_lines_error(check)
+            if not check.good:
+                raise FeedError("The file holds no batch, so nothing was created (an empty file never expires indicators).")
+            sent = deliver(view, params, demisto.createIndicators)
+        finally:
+            if view is not None:
+                view.close()
+    log_info(
+        f"{got.size} bytes, {check.lines} line(s): {sent.calls} createIndicators call(s), {sent.indicators} "
+        f"indicator(s), {sent.relationships} relationship(s); {check.bad_count} bad line(s) skipped "
+        f"{[number for number, _ in check.bad]}"
+    )
+    return state
+
+
+def test_module(client: Client, params: FeedParams) -> str:
+    """'ok' when the file downloads and every line is a valid batch; otherwise what is wrong."""
+    deadline = Deadline(params.deadline_seconds)
+    got = download(client, {}, deadline)
+    if got.file is None:
+        raise FeedError(f"The server answered HTTP {got.status} without a body.")
+    with got.file:
+        view = mapped(got.file)
+        try:
+            check = check_file(view, params, deadline)
+        finally:
+            if view is not None:
+                view.close()
+    if check.bad_count and not params.skip_bad_lines:
+        return str(bad_lines_error(check))
+    if not check.good:
+        return "The file holds no batch."
+    return "ok"
 
 
 @dataclass
@@ -612,10 +916,10 @@ class Preview:
         """Both tables hold `limit` rows."""
         return len(self.indicators) >= self.limit and len(self.relationships) >= self.limit
 
-    def add(self, batch: list[Any]) -> None:
-        """Takes rows from a (decorated) batch until the tables are full."""
+    def add(self, batch: list[dict[str, Any]]) -> None:
+        """Takes rows from a decorated batch until the tables are full."""
         for item in batch:
-            carrier = "$$DummyIndicator$$" if is_dummy(item) else f"{item['type']}: {item['value']}"
+            carrier = DUMMY_VALUE if is_dummy(item) else f"{item.get('type')}: {item.get('value')}"
             if not is_dummy(item) and len(self.indicators) < self.limit:
                 self.indicators.append(item)
             for rel in item.get("relationships") or []:
@@ -623,88 +927,35 @@ class Preview:
                     self.relationships.append({**rel, "carriedBy": carrier})
 
 
-def preview_limit(args: dict[str, Any]) -> int:
-    """The `limit` argument: a whole number from 1 to MAX_PREVIEW_LIMIT."""
-    raw = args.get("limit", DEFAULT_PREVIEW_LIMIT)
-    try:
-        limit = int(str(raw).strip())
-    except ValueError:
-        raise FeedError(f"`limit` must be a whole number, not {raw!r}")
-    if not 1 <= limit <= MAX_PREVIEW_LIMIT:
-        raise FeedError(f"`limit` must be between 1 and {MAX_PREVIEW_LIMIT}, not {limit}")
-    return limit
-
-
-def get_indicators(params: FeedParams, args: dict[str, Any]) -> dict[str, Any]:
-    """Reads the feed until `limit` indicators and `limit` relationships are seen; creates nothing."""
-    preview = Preview(preview_limit(args))
-    report = Report()
-    for _, batch in checked_batches(params, report):
-        preview.add(apply_to_batch(batch, params))
-        report.add_batch(batch)
-        if preview.full():
-            break
-    human = "\n".join(
-        [
-            f"### Typed relationships feed: preview of {safe_url(params.url)}",
-            f"Read {report.lines} line(s): {report.batches} valid batch(es), {report.bad_count} skipped. "
-            "Nothing was created.",
-            "",
-            markdown_table(f"Indicators (first {preview.limit})", indicator_rows(preview.indicators)),
-            markdown_table(f"Relationships (first {preview.limit})", relationship_rows(preview.relationships)),
-            bad_lines_table(report),
-        ]
-    )
-    contents = {
-        "indicators": preview.indicators,
-        "relationships": preview.relationships,
-        "skippedLines": [{"line": n, "reason": r} for n, r in report.bad],
-    }
-    return note_entry(contents, human)
-
-
-# ---------------------------------------------------------------------------------------------
-# Entries and tables
-
-
-def cell(value: Any) -> str:
-    """A markdown table cell: lists joined, pipes and newlines escaped."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        value = ", ".join(str(v) for v in value)
-    elif isinstance(value, dict):
-        value = json.dumps(value)
-    text = str(value).replace("\\", "\\\\").replace("|", "\\|")
-    return " ".join(text.split())[:300]
-
-
-def markdown_table(title: str, rows: list[dict[str, Any]]) -> str:
-    """A markdown table titled `title`, or a line saying it is empty."""
-    if not rows:
-        return f"#### {title}\n**No entries.**\n"
-    headers = list(rows[0].keys())
-    lines = [f"#### {title}", "|" + "|".join(headers) + "|", "|" + "|".join("---" for _ in headers) + "|"]
-    lines += ["|" + "|".join(cell(row.get(h)) for h in headers) + "|" for row in rows]
-    return "\n".join(lines) + "\n"
+def preview_file(view: mmap.mmap | None, params: FeedParams, preview: Preview, deadline: Deadline) -> Check:
+    """Reads lines until the preview is full; the bad lines met on the way are in the Check."""
+    check = Check()
+    for line in scan_lines(view, params.max_line_bytes, deadline) if view is not None else ():
+        check.lines += 1
+        batch, reason = checked_line(line)
+        if reason is not None:
+            check.add_bad(line.number, reason)
+        elif batch is not None:
+            check.good += 1
+            preview.add([decorate(item, params) for item in batch])
+            if preview.full():
+                break
+    return check
 
 
 def indicator_rows(indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The preview's indicator table."""
-    rows = []
-    for ind in indicators:
-        fields = ind.get("fields") or {}
-        rows.append(
-            {
-                "Value": ind.get("value"),
-                "Type": ind.get("type"),
-                "Score": ind.get("score"),
-                "Tags": fields.get("tags"),
-                "TLP": fields.get("trafficlightprotocol"),
-                "Relationships": len(ind.get("relationships") or []),
-            }
-        )
-    return rows
+    return [
+        {
+            "Value": ind.get("value"),
+            "Type": ind.get("type"),
+            "Score": ind.get("score"),
+            "Tags": (ind.get("fields") or {}).get("tags"),
+            "TLP": (ind.get("fields") or {}).get("trafficlightprotocol"),
+            "Relationships": len(ind.get("relationships") or []),
+        }
+        for ind in indicators
+    ]
 
 
 def relationship_rows(relationships: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -723,88 +974,85 @@ def relationship_rows(relationships: list[dict[str, Any]]) -> list[dict[str, Any
     ]
 
 
-def bad_lines_table(report: Report) -> str:
-    """The skipped lines (the first MAX_REPORTED_BAD_LINES), or nothing."""
-    if not report.bad_count:
-        return ""
-    rows = [{"Line": n, "Reason": r} for n, r in report.bad]
-    more = report.bad_count - len(report.bad)
-    suffix = f"\n... and {more} more skipped line(s), listed in the log.\n" if more > 0 else ""
-    return markdown_table(f"Skipped lines ({report.bad_count})", rows) + suffix
-
-
-def note_entry(contents: Any, human: str) -> dict[str, Any]:
-    """A note entry with JSON contents and a markdown rendering."""
-    return {
-        "Type": ENTRY_NOTE,
-        "ContentsFormat": "json",
-        "Contents": contents,
-        "HumanReadable": human,
-        "ReadableContentsFormat": "markdown",
-    }
-
-
-def error_entry(message: str) -> dict[str, Any]:
-    """An error entry, as CommonServerPython's return_error writes it."""
-    return {"Type": ENTRY_ERROR, "ContentsFormat": "text", "Contents": message}
-
-
-def fetch_summary(params: FeedParams, report: Report) -> dict[str, Any]:
-    """The fetch-indicators summary: counts and the skipped lines."""
-    human = "\n".join(
-        [
-            f"### Typed relationships feed: fetched {safe_url(params.url)}",
-            f"Read {report.lines} line(s): sent {report.batches} batch(es) to createIndicators "
-            f"({report.indicators} indicator(s), {report.dummies} $$DummyIndicator$$, "
-            f"{report.relationships} relationship(s)); skipped {report.bad_count} bad line(s).",
-            "",
-            bad_lines_table(report),
-        ]
-    )
-    contents = {
-        "lines": report.lines,
-        "batches": report.batches,
-        "indicators": report.indicators,
-        "dummyIndicators": report.dummies,
-        "relationships": report.relationships,
-        "skipped": report.bad_count,
-        "skippedLines": [{"line": n, "reason": r} for n, r in report.bad],
-    }
-    return note_entry(contents, human)
-
-
-# ---------------------------------------------------------------------------------------------
-# Entry point
-
-
-def run_command(command: str) -> Any:
-    """Runs one command and returns what to pass to demisto.results."""
-    params = parse_params(demisto.params())
-    if command == "test-module":
-        return test_module(params)
-    if command == "fetch-indicators":
-        report = fetch_indicators(params, demisto.createIndicators)
-        demisto.debug(
-            f"FeedTypedRelationships: {report.batches} batch(es) sent, {report.bad_count} line(s) skipped"
-        )
-        return fetch_summary(params, report)
-    if command == "typed-relationships-get-indicators":
-        return get_indicators(params, demisto.args())
-    raise FeedError(f"command {command!r} is not implemented")
-
-
-def main() -> None:
-    """Dispatches demisto.command(); every failure becomes one error entry."""
-    command = demisto.command()
-    demisto.debug(f"FeedTypedRelationships: command {command}")
+def get_indicators_command(client: Client, params: FeedParams, args: dict[str, Any]) -> CommandResults:
+    """Previews the feed: the first `limit` indicators and relationships; creates nothing."""
     try:
-        demisto.results(run_command(command))
-    except FeedError as e:
-        demisto.error(f"FeedTypedRelationships: {command} failed: {e}")
-        demisto.results(error_entry(f"Failed to execute {command} command. Error: {e}"))
-    except Exception as e:  # noqa: BLE001 - XSOAR integrations report every failure as an entry
-        demisto.error(f"FeedTypedRelationships: {command} failed: {type(e).__name__}: {e}")
-        demisto.results(error_entry(f"Failed to execute {command} command. Error: {type(e).__name__}: {e}"))
+        limit = arg_to_number(args.get("limit", DEFAULT_PREVIEW_LIMIT), arg_name="limit")
+    except ValueError:
+        raise FeedError("The limit argument must be a whole number.") from None
+    if limit is None or not 1 <= limit <= MAX_PREVIEW_LIMIT:
+        raise FeedError(f"The limit argument must be between 1 and {MAX_PREVIEW_LIMIT}.")
+    deadline = Deadline(params.deadline_seconds)
+    got = download(client, {}, deadline)
+    preview = Preview(limit)
+    if got.file is None:
+        raise FeedError(f"The server answered HTTP {got.status} without a body.")
+    with got.file:
+        view = mapped(got.file)
+        try:
+            check = preview_file(view, params, preview, deadline)
+        finally:
+            if view is not None:
+                view.close()
+    indicator_headers = ["Value", "Type", "Score", "Tags", "TLP", "Relationships"]
+    relationship_headers = ["Entity A", "Entity A Type", "Name", "Reverse Name", "Entity B", "Entity B Type", "Carried By"]
+    readable = (
+        f"Preview of {params.display_url}: read {check.lines} line(s), {check.good} valid batch(es), "
+        f"{check.bad_count} bad. Nothing was created.\n\n"
+        + tableToMarkdown(f"Indicators (first {limit})", indicator_rows(preview.indicators), headers=indicator_headers)
+        + tableToMarkdown(
+            f"Relationships (first {limit})", relationship_rows(preview.relationships), headers=relationship_headers
+        )
+    )
+    if check.bad:
+        bad_rows = [{"Line": number, "Reason": reason} for number, reason in check.bad]
+        readable += tableToMarkdown(f"Bad lines ({check.bad_count})", bad_rows, headers=["Line", "Reason"])
+    raw = {
+        "indicators": preview.indicators,
+        "relationships": preview.relationships,
+        "badLines": [{"line": number, "reason": reason} for number, reason in check.bad],
+    }
+    return CommandResults(readable_output=REDACTOR.clean(readable), raw_response=raw)
+
+
+def describe(error: BaseException) -> str:
+    """A failure as one message, redacted and bounded."""
+    if isinstance(error, (FeedError, DemistoException)):
+        text = str(error)
+    else:
+        text = f"{type(error).__name__}: {error}"
+    return REDACTOR.clean(text)[:MAX_MESSAGE_CHARS]
+
+
+def run_command(command: str) -> None:
+    """Runs one command."""
+    params = parse_params(demisto.params())
+    client = Client(params)
+    if command == "test-module":
+        return_results(test_module(client, params))
+    elif command == "fetch-indicators":
+        state = fetch_indicators_command(client, params, demisto.getLastRun() or {})
+        if state is not None:
+            demisto.setLastRun(state)
+    elif command == "typed-relationships-get-indicators":
+        return_results(get_indicators_command(client, params, demisto.args()))
+    else:
+        raise NotImplementedError(f"Command {command} is not implemented.")
+
+
+def main() -> None:  # pragma: no cover - every path is driven by the tests through main()
+    command = demisto.command()
+    message = None
+    try:
+        register_secrets(demisto.params())
+        log_debug(f"command {command}")
+        run_command(command)
+    except Exception as error:
+        message = f"Failed to execute {command} command.\nError:\n{describe(error)}"
+    if message is not None:
+        # Outside the except block: nothing of the original exception (its text, its traceback)
+        # reaches return_error or the log; the message is redacted.
+        return_error(message)
 
 
 if __name__ in ("__main__", "__builtin__", "builtins"):
