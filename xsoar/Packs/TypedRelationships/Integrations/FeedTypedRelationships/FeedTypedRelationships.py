@@ -486,7 +486,7 @@ def count_newlines(view: mmap.mmap, start: int, end: int) -> int:
     """Newlines in view[start:end], counted a window at a time."""
     total = 0
     for offset in range(start, end, WINDOW_BYTES):
-        total += view[offset : min(end, offset + WINDOW_BYTES)].count(b"\n")
+        total += view[offset: min(end, offset + WINDOW_BYTES)].count(b"\n")
     return total
 
 
@@ -503,7 +503,7 @@ def scan_lines(view: mmap.mmap, max_line_bytes: int, deadline: Deadline | None) 
         number += count_newlines(view, pos, start)
         end = view.find(b"\n", match.start())
         end = size if end < 0 else end
-        stop = end - 1 if end > start and view[end - 1 : end] == b"\r" else end
+        stop = end - 1 if end > start and view[end - 1: end] == b"\r" else end
         if deadline is not None:
             deadline.check(f"checking line {number}")
         if stop - start > max_line_bytes:
@@ -576,7 +576,7 @@ def json_kind(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "a boolean"
-    if isinstance(value, (int, float)):
+    if isinstance(value, int | float):
         return "a number"
     if isinstance(value, str):
         return "a string"
@@ -757,7 +757,7 @@ def split_item(item: dict[str, Any]) -> list[dict[str, Any]]:
     if len(relationships) <= room:
         return [item]
     head = {**item, "relationships": relationships[:room]}
-    rest = [{"value": DUMMY_VALUE, "relationships": relationships[i : i + room]} for i in range(room, len(relationships), room)]
+    rest = [{"value": DUMMY_VALUE, "relationships": relationships[i: i + room]} for i in range(room, len(relationships), room)]
     return [head, *rest]
 
 
@@ -1017,7 +1017,7 @@ def get_indicators_command(client: Client, params: FeedParams, args: dict[str, A
 
 def describe(error: BaseException) -> str:
     """A failure as one message, redacted and bounded."""
-    if isinstance(error, (FeedError, DemistoException)):
+    if isinstance(error, FeedError | DemistoException):
         text = str(error)
     else:
         text = f"{type(error).__name__}: {error}"

@@ -295,7 +295,9 @@ def test_one_hostile_line_never_stops_the_feed(xsoar: Xsoar, server: Server, hos
     after = [{"value": "after.example", "type": "Domain"}]
     server.routes["/feed.ndjson"] = line(GOOD) + hostile + b"\n" + line(after)
     message = run(xsoar, "fetch-indicators", base(server))
-    assert message is not None and f"line 2: {reason}" in message and xsoar.calls == []
+    assert message is not None
+    assert f"line 2: {reason}" in message
+    assert xsoar.calls == []
     assert run(xsoar, "fetch-indicators", base(server, skip_bad_lines="true")) is None
     assert xsoar.created == [GOOD, after]
 
@@ -317,7 +319,9 @@ def test_one_hostile_line_never_stops_the_feed(xsoar: Xsoar, server: Server, hos
 def test_shape_checks(xsoar: Xsoar, server: Server, text: bytes, reason: str) -> None:
     server.routes["/feed.ndjson"] = line(GOOD) + b"\n\n" + text + b"\n"
     message = run(xsoar, "fetch-indicators", base(server))
-    assert message is not None and "line 4: " in message and reason in message
+    assert message is not None
+    assert "line 4: " in message
+    assert reason in message
 
 
 def test_relationship_type_and_families_are_checked(xsoar: Xsoar, server: Server) -> None:
@@ -325,7 +329,8 @@ def test_relationship_type_and_families_are_checked(xsoar: Xsoar, server: Server
     bad["entityBFamily"] = "Incident"
     server.routes["/feed.ndjson"] = line([{"value": DUMMY, "relationships": [rel("a", "b"), bad]}])
     message = run(xsoar, "fetch-indicators", base(server))
-    assert message is not None and 'relationship 2: `entityBFamily` must be "Indicator"' in message
+    assert message is not None
+    assert 'relationship 2: `entityBFamily` must be "Indicator"' in message
 
 
 def test_blank_lines_crlf_bom_are_read(xsoar: Xsoar, server: Server) -> None:
@@ -338,7 +343,9 @@ def test_blank_lines_crlf_bom_are_read(xsoar: Xsoar, server: Server) -> None:
 def test_an_empty_file_fails_the_fetch(xsoar: Xsoar, server: Server) -> None:
     server.routes["/feed.ndjson"] = b"\n\n"
     message = run(xsoar, "fetch-indicators", base(server))
-    assert message is not None and "holds no batch" in message and xsoar.calls == []
+    assert message is not None
+    assert "holds no batch" in message
+    assert xsoar.calls == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -366,7 +373,8 @@ def test_a_line_over_the_limit_is_a_bad_line(xsoar: Xsoar, server: Server) -> No
     long = [{"value": "x" * 5000, "type": "Domain"}]
     server.routes["/feed.ndjson"] = line(GOOD) + line(long) + line(GOOD)
     message = run(xsoar, "fetch-indicators", base(server, max_line_bytes="1024"))
-    assert message is not None and "line 2: longer than the limit of 1024 bytes" in message
+    assert message is not None
+    assert "line 2: longer than the limit of 1024 bytes" in message
 
 
 @pytest.mark.parametrize(("key", "value"), [("max_line_bytes", str(64 * 1024 * 1024)), ("fetch_deadline", "0.5"),
@@ -375,7 +383,8 @@ def test_a_line_over_the_limit_is_a_bad_line(xsoar: Xsoar, server: Server) -> No
 def test_bad_parameters_are_errors(xsoar: Xsoar, server: Server, key: str, value: str) -> None:
     server.routes["/feed.ndjson"] = line(GOOD)
     message = run(xsoar, "test-module", base(server, **{key: value}))
-    assert message is not None and "Failed to execute test-module command" in message
+    assert message is not None
+    assert "Failed to execute test-module command" in message
 
 
 # ---------------------------------------------------------------------------------------------
@@ -389,8 +398,10 @@ def test_feed_parameters_apply_to_indicators_never_to_the_dummy(xsoar: Xsoar, se
     params = base(server, feedTags="one, two", tlp_color="GREEN", feedReputation="Bad")
     assert run(xsoar, "fetch-indicators", params) is None
     first, second, dummy = xsoar.created[0]
-    assert first["fields"] == {"tags": ["own", "one", "two"], "trafficlightprotocol": "RED"} and first["score"] == 3
-    assert second["fields"] == {"tags": ["one", "two"], "trafficlightprotocol": "GREEN"} and second["score"] == 3
+    assert first["fields"] == {"tags": ["own", "one", "two"], "trafficlightprotocol": "RED"}
+    assert first["score"] == 3
+    assert second["fields"] == {"tags": ["one", "two"], "trafficlightprotocol": "GREEN"}
+    assert second["score"] == 3
     assert dummy == tagged[2]
 
 
@@ -402,7 +413,8 @@ def test_second_fetch_sends_if_none_match_and_a_304_creates_nothing(xsoar: Xsoar
     server.routes["/feed.ndjson"] = line(GOOD)
     server.etags["/feed.ndjson"] = '"v1"'
     assert run(xsoar, "fetch-indicators", base(server)) is None
-    assert xsoar.created == [GOOD] and xsoar.last_run["etag"] == '"v1"'
+    assert xsoar.created == [GOOD]
+    assert xsoar.last_run["etag"] == '"v1"'
     saved = dict(xsoar.last_run)
     assert run(xsoar, "fetch-indicators", base(server)) is None
     assert server.requests[-1]["if-none-match"] == '"v1"'
@@ -412,7 +424,8 @@ def test_second_fetch_sends_if_none_match_and_a_304_creates_nothing(xsoar: Xsoar
     server.routes["/feed.ndjson"] = line(GOOD) + line(GOOD)
     server.etags["/feed.ndjson"] = '"v2"'
     assert run(xsoar, "fetch-indicators", base(server)) is None
-    assert xsoar.created == [GOOD, GOOD] and xsoar.last_run["etag"] == '"v2"'
+    assert xsoar.created == [GOOD, GOOD]
+    assert xsoar.last_run["etag"] == '"v2"'
 
 
 def test_last_modified_is_sent_back_as_if_modified_since(xsoar: Xsoar, server: Server) -> None:
@@ -431,14 +444,16 @@ def test_last_modified_is_sent_back_as_if_modified_since(xsoar: Xsoar, server: S
         h.wfile.write(body)
 
     server.routes["/feed.ndjson"] = handler
-    assert run(xsoar, "fetch-indicators", base(server)) is None and xsoar.created == [GOOD]
+    assert run(xsoar, "fetch-indicators", base(server)) is None
+    assert xsoar.created == [GOOD]
     assert run(xsoar, "fetch-indicators", base(server)) is None
     assert xsoar.calls == [([], True)]
 
 
 def test_an_unchanged_file_without_validators_creates_nothing(xsoar: Xsoar, server: Server) -> None:
     server.routes["/feed.ndjson"] = line(GOOD)
-    assert run(xsoar, "fetch-indicators", base(server)) is None and xsoar.created == [GOOD]
+    assert run(xsoar, "fetch-indicators", base(server)) is None
+    assert xsoar.created == [GOOD]
     assert run(xsoar, "fetch-indicators", base(server)) is None
     assert xsoar.calls == [([], True)]
 
@@ -460,7 +475,8 @@ def test_a_failed_fetch_keeps_the_last_run(xsoar: Xsoar, server: Server) -> None
     server.routes["/feed.ndjson"] = line(GOOD) + b"oops\n"
     server.etags["/feed.ndjson"] = '"v2"'
     assert run(xsoar, "fetch-indicators", base(server)) is not None
-    assert xsoar.last_run == saved and xsoar.calls == []
+    assert xsoar.last_run == saved
+    assert xsoar.calls == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -480,7 +496,8 @@ def assert_no_secret(xsoar: Xsoar, message: str | None, *secrets: str) -> None:
 def test_url_credentials_never_appear(xsoar: Xsoar, server: Server) -> None:
     url = f"http://alice:{SECRET}@127.0.0.1:{server.port}/missing"
     message = run(xsoar, "fetch-indicators", {"url": url})
-    assert message is not None and "HTTP 404" in message
+    assert message is not None
+    assert "HTTP 404" in message
     assert_no_secret(xsoar, message, SECRET, "alice:")
     # The user-info is sent as HTTP Basic, and never shown in a preview.
     server.routes["/feed.ndjson"] = line(GOOD)
@@ -503,7 +520,8 @@ def test_a_query_token_never_appears_when_the_connection_is_refused(xsoar: Xsoar
 @pytest.mark.parametrize("password", ["Bearer abc\r\nX-Injected: S3cretPass", "tok\nS3cretPass", "S3cretPass\u20ac"])
 def test_a_header_breaking_token_is_refused_without_echo(xsoar: Xsoar, server: Server, password: str) -> None:
     message = run(xsoar, "test-module", base(server, credentials={"identifier": "", "password": password}))
-    assert message is not None and "cannot be sent in an HTTP header" in message
+    assert message is not None
+    assert "cannot be sent in an HTTP header" in message
     assert_no_secret(xsoar, message, SECRET, password)
     assert server.requests == []
 
@@ -530,7 +548,8 @@ def test_the_password_never_appears_on_an_http_error(xsoar: Xsoar, server: Serve
 
     server.routes["/feed.ndjson"] = unauthorized
     message = run(xsoar, "fetch-indicators", base(server, credentials={"identifier": "", "password": SECRET}))
-    assert message is not None and "HTTP 401" in message
+    assert message is not None
+    assert "HTTP 401" in message
     assert_no_secret(xsoar, message, SECRET)
 
 
@@ -548,12 +567,14 @@ def test_no_proxy_means_no_proxy_from_the_environment(
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
     assert run(xsoar, "fetch-indicators", base(server, credentials={"identifier": "", "password": "tok"})) is None
-    assert proxy_server.requests == [] and xsoar.created == [GOOD]
+    assert proxy_server.requests == []
+    assert xsoar.created == [GOOD]
     # With "Use system proxy settings" the environment's proxy is used.
     for name in ("ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy"):
         monkeypatch.setenv(name, proxy)
     message = run(xsoar, "test-module", base(server, proxy=True))
-    assert message is not None and "HTTP 502" in message
+    assert message is not None
+    assert "HTTP 502" in message
     assert len(proxy_server.requests) == 1
 
 
@@ -578,7 +599,9 @@ def test_a_trickling_server_is_cut_off_at_the_fetch_deadline(xsoar: Xsoar, serve
     started = time.monotonic()
     message = run(xsoar, "fetch-indicators", base(server, fetch_deadline="2", timeout="1"))
     assert time.monotonic() - started < 6
-    assert message is not None and "fetch deadline of 2 seconds" in message and xsoar.calls == []
+    assert message is not None
+    assert "fetch deadline of 2 seconds" in message
+    assert xsoar.calls == []
 
 
 def test_a_stalled_server_hits_the_read_timeout(xsoar: Xsoar, server: Server) -> None:
@@ -594,7 +617,8 @@ def test_a_stalled_server_hits_the_read_timeout(xsoar: Xsoar, server: Server) ->
     started = time.monotonic()
     message = run(xsoar, "fetch-indicators", base(server, timeout="1"))
     assert time.monotonic() - started < 5
-    assert message is not None and "broke off" in message
+    assert message is not None
+    assert "broke off" in message
 
 
 def test_a_compression_bomb_stops_at_the_size_limit(xsoar: Xsoar, server: Server) -> None:
@@ -603,7 +627,8 @@ def test_a_compression_bomb_stops_at_the_size_limit(xsoar: Xsoar, server: Server
     server.routes["/feed.ndjson"] = bomb
     started = time.process_time()
     message = run(xsoar, "fetch-indicators", base(server, max_file_mb="8"))
-    assert message is not None and "larger than the limit of 8 MB" in message
+    assert message is not None
+    assert "larger than the limit of 8 MB" in message
     # Within the limit, twenty million blank lines cost little.
     server.routes["/feed.ndjson"] = bomb + gzip.compress(line(GOOD))
     assert run(xsoar, "fetch-indicators", base(server)) is None
@@ -623,12 +648,15 @@ def test_gzip_as_file_and_as_content_encoding(xsoar: Xsoar, server: Server) -> N
         h.wfile.write(data)
 
     server.routes["/feed.ndjson"] = gzip.compress(body)
-    assert run(xsoar, "fetch-indicators", base(server)) is None and xsoar.created == [GOOD, GOOD]
+    assert run(xsoar, "fetch-indicators", base(server)) is None
+    assert xsoar.created == [GOOD, GOOD]
     server.routes["/feed.ndjson"] = encoded
-    assert run(xsoar, "fetch-indicators", base(server, feedTags="x")) is None and len(xsoar.created) == 2
+    assert run(xsoar, "fetch-indicators", base(server, feedTags="x")) is None
+    assert len(xsoar.created) == 2
     server.routes["/feed.ndjson"] = gzip.compress(body)[:-12]
     message = run(xsoar, "fetch-indicators", base(server, feedTags="y"))
-    assert message is not None and "ends early" in message
+    assert message is not None
+    assert "ends early" in message
 
 
 # ---------------------------------------------------------------------------------------------
@@ -638,7 +666,8 @@ def test_gzip_as_file_and_as_content_encoding(xsoar: Xsoar, server: Server) -> N
 def test_test_module(xsoar: Xsoar, server: Server) -> None:
     server.routes["/feed.ndjson"] = line(GOOD)
     assert run(xsoar, "test-module", base(server)) is None
-    assert xsoar.entries == ["ok"] and xsoar.calls == []
+    assert xsoar.entries == ["ok"]
+    assert xsoar.calls == []
     server.routes["/feed.ndjson"] = line(GOOD) + b"[1]\n"
     run(xsoar, "test-module", base(server))
     assert "line 2: item 1" in str(xsoar.entries[-1])
@@ -648,10 +677,13 @@ def test_test_module(xsoar: Xsoar, server: Server) -> None:
 def test_get_indicators_previews_without_creating(xsoar: Xsoar, server: Server) -> None:
     server.routes["/feed.ndjson"] = MIXED
     assert run(xsoar, "typed-relationships-get-indicators", base(server, tlp_color="AMBER"), {"limit": "2"}) is None
-    assert xsoar.calls == [] and xsoar.last_run_sets == 0
+    assert xsoar.calls == []
+    assert xsoar.last_run_sets == 0
     entry = xsoar.entries[-1]
-    assert len(entry["Contents"]["indicators"]) == 2 and len(entry["Contents"]["relationships"]) == 2
-    assert "Indicators (first 2)" in entry["HumanReadable"] and "Relationships (first 2)" in entry["HumanReadable"]
+    assert len(entry["Contents"]["indicators"]) == 2
+    assert len(entry["Contents"]["relationships"]) == 2
+    assert "Indicators (first 2)" in entry["HumanReadable"]
+    assert "Relationships (first 2)" in entry["HumanReadable"]
     assert "$$DummyIndicator$$" in entry["HumanReadable"]
 
 
@@ -659,12 +691,14 @@ def test_get_indicators_previews_without_creating(xsoar: Xsoar, server: Server) 
 def test_get_indicators_limit_is_checked(xsoar: Xsoar, server: Server, limit: str) -> None:
     server.routes["/feed.ndjson"] = MIXED
     message = run(xsoar, "typed-relationships-get-indicators", base(server), {"limit": limit})
-    assert message is not None and "limit" in message
+    assert message is not None
+    assert "limit" in message
 
 
 def test_unknown_command_is_an_error(xsoar: Xsoar, server: Server) -> None:
     message = run(xsoar, "typed-relationships-unknown", base(server))
-    assert message is not None and "not implemented" in message
+    assert message is not None
+    assert "not implemented" in message
 
 
 # ---------------------------------------------------------------------------------------------
@@ -685,7 +719,8 @@ def demisto_calls(path: Path) -> set[str]:
 
 def test_the_integration_calls_only_functions_of_contents_demistomock() -> None:
     used = demisto_calls(HERE / "FeedTypedRelationships.py")
-    assert used and used <= content_demistomock_functions(), used - content_demistomock_functions()
+    assert used
+    assert used <= content_demistomock_functions(), used - content_demistomock_functions()
 
 
 def test_the_stand_in_defines_only_functions_of_contents_demistomock() -> None:
@@ -748,7 +783,8 @@ def test_attck_arrives_exactly_once_per_changed_file(xsoar: Xsoar, server: Serve
     assert len(sent) == sum(1 for b in expected for i in b if i["value"] != DUMMY)
     assert all(i["fields"]["tags"][-1] == "attck" and i["score"] == 2 for i in sent)
     dummies = [i for b in xsoar.created for i in b if i["value"] == DUMMY]
-    assert dummies and all(set(d) == {"value", "relationships"} for d in dummies)
+    assert dummies
+    assert all(set(d) == {"value", "relationships"} for d in dummies)
     # The second fetch is a 304: nothing is re-sent, the server is told nothing changed.
     assert run(xsoar, "fetch-indicators", params) is None
     assert server.requests[-1]["if-none-match"] == '"attck-v8"'
