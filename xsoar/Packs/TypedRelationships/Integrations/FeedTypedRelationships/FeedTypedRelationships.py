@@ -505,7 +505,7 @@ def scan_lines(view: mmap.mmap, max_line_bytes: int, deadline: Deadline | None) 
         end = size if end < 0 else end
         stop = end - 1 if end > start and view[end - 1: end] == b"\r" else end
         if deadline is not None:
-            deadline.check(f"checking line {number}")
+            deadline.check(f"reading line {number}")
         if stop - start > max_line_bytes:
             yield Line(number, error=f"longer than the limit of {max_line_bytes} bytes")
         else:
@@ -791,18 +791,20 @@ class Sent:
         self.relationships += sum(len(item.get("relationships") or []) for item in call)
 
 
-def good_batches(view: mmap.mmap | None, params: FeedParams) -> Iterator[list[dict[str, Any]]]:
+def good_batches(view: mmap.mmap | None, params: FeedParams, deadline: Deadline) -> Iterator[list[dict[str, Any]]]:
     """The valid lines' batches, in order, with the feed parameters applied."""
-    for line in scan_lines(view, params.max_line_bytes, None) if view is not None else ():
+    for line in scan_lines(view, params.max_line_bytes, deadline) if view is not None else ():
         batch, _ = checked_line(line)
         if batch is not None:
             yield [decorate(item, params) for item in batch]
 
 
-def deliver(view: mmap.mmap | None, params: FeedParams, create: Callable[[list[dict[str, Any]]], Any]) -> Sent:
-    """Sends every valid line once, in order, in calls of at most MAX_ITEMS_PER_CALL items."""
+def deliver(
+    view: mmap.mmap | None, params: FeedParams, create: Callable[[list[dict[str, Any]]], Any], deadline: Deadline
+) -> Sent:
+    """Sends every valid line once, in order, in calls of at most MAX_ITEMS_PER_CALL items (within the deadline)."""
     sent = Sent()
-    for batch in good_batches(view, params):
+    for batch in good_batches(view, params, deadline):
         for call in calls_for(batch):
             create(call)
             sent.add(call)
@@ -872,7 +874,7 @@ def fetch_indicators_command(client: Client, params: FeedParams, last_run: dict[
                 raise bad_lines_error(check)
             if not check.good:
                 raise FeedError("The file holds no batch, so nothing was created (an empty file never expires indicators).")
-            sent = deliver(view, params, demisto.createIndicators)
+            sent = deliver(view, params, demisto.createIndicators, deadline)
         finally:
             if view is not None:
                 view.close()

@@ -604,6 +604,16 @@ def test_a_trickling_server_is_cut_off_at_the_fetch_deadline(xsoar: Xsoar, serve
     assert xsoar.calls == []
 
 
+def test_the_deadline_also_bounds_checking_the_file(xsoar: Xsoar, server: Server) -> None:
+    server.routes["/feed.ndjson"] = line(GOOD) * 400_000
+    started = time.monotonic()
+    message = run(xsoar, "fetch-indicators", base(server, fetch_deadline="1"))
+    assert time.monotonic() - started < 4
+    assert message is not None
+    assert "fetch deadline of 1 seconds passed while reading line" in message
+    assert xsoar.calls == []
+
+
 def test_a_stalled_server_hits_the_read_timeout(xsoar: Xsoar, server: Server) -> None:
     def stall(h: BaseHTTPRequestHandler) -> None:
         h.send_response(200)
