@@ -11,7 +11,8 @@
 #      holds the pack as it is now; the repository is its own origin. Both the git flow
 #      (`-g --prev-ver master`) and the path flow (`-i`) run with content's
 #      validation_config.toml less the validators that need neo4j or Docker
-#      (xsoar/Tests/sdk/validation_config.toml). Zero errors are allowed;
+#      (xsoar/Tests/sdk/validation_config.toml), then the older flow (`--run-old-validate`,
+#      without Docker checks and pack dependencies). Zero errors are allowed;
 #   4. demisto-sdk format on the pack changes nothing.
 #
 # The tools are pinned and installed into a virtual environment kept under
@@ -128,6 +129,14 @@ run_validate() {
     fi
     echo "demisto-sdk validate $flow: all validations passed"
   done
+  # The older validate flow, as reviewers still run it (without Docker and the dependency graph).
+  if ! sdk validate -g --prev-ver master --run-old-validate --skip-new-validate --no-docker-checks \
+    --skip-pack-dependencies || ! grep -q "The files are valid" "$work/sdk.log"; then
+    cat "$work/sdk.log"
+    echo "error: demisto-sdk validate --run-old-validate found errors (above)" >&2
+    exit 1
+  fi
+  echo "demisto-sdk validate -g --run-old-validate: the files are valid"
 }
 
 run_format_check() {

@@ -1,6 +1,6 @@
 """Regenerates the integration's README with `demisto-sdk generate-docs`, command examples included.
 
-generate-docs runs each line of the integration's `command_examples` file on an XSOAR server and
+generate-docs runs each line of the integration's `command_examples.txt` file on an XSOAR server and
 puts the output in the README. Without a server, this script runs the examples itself: it serves
 `test_data/batches_example.ndjson` from 127.0.0.1, runs each example through the integration's
 `main()` (with the CommonServerPython and demistomock stand-ins of xsoar/Tests), and hands the
@@ -76,7 +76,7 @@ def main() -> None:
     docs.build_example_dict = build_example_dict  # type: ignore[assignment]
     docs.generate_integration_doc(
         input_path=str(INTEGRATION / "FeedTypedRelationships.yml"),
-        examples=str(INTEGRATION / "command_examples"),
+        examples=str(INTEGRATION / "command_examples.txt"),
         force=True,
     )
     httpd.shutdown()
