@@ -53,7 +53,7 @@ pub struct SchemaDiffArgs {
 /// loaded schemas.
 pub fn report(args: &SchemaDiffArgs, diff: &SchemaDiff) -> (String, Exit) {
     let text = if args.json {
-        let mut s = serde_json::to_string_pretty(&diff.to_json()).unwrap_or_default();
+        let mut s = diff.to_json_pretty();
         s.push('\n');
         s
     } else {

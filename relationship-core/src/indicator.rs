@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
+use crate::fields::RawJson;
 use crate::relationship::{EntityRelationship, Fields};
 
 /// The value of XSOAR's pseudo-indicator that carries relationships without an owner.
@@ -60,7 +61,7 @@ pub struct IndicatorObject {
     /// DBot score 0–3, omitted when `None`.
     pub score: Option<u8>,
     /// The unmodified source object.
-    pub raw_json: serde_json::Value,
+    pub raw_json: RawJson,
     /// Indicator fields keyed by cliname, in insertion order.
     pub fields: Fields,
     /// Relationships attached to this indicator (entity A is this indicator).
@@ -76,7 +77,7 @@ impl IndicatorObject {
             value: value.into(),
             indicator_type: indicator_type.into(),
             score: None,
-            raw_json: serde_json::Value::Object(Fields::new()),
+            raw_json: RawJson::empty_object(),
             fields: Fields::new(),
             relationships: Vec::new(),
             layout: IndicatorLayout::Standard,
@@ -103,8 +104,8 @@ impl IndicatorObject {
     }
 
     /// Sets `rawJSON`.
-    pub fn with_raw_json(mut self, raw_json: serde_json::Value) -> Self {
-        self.raw_json = raw_json;
+    pub fn with_raw_json(mut self, raw_json: impl Into<RawJson>) -> Self {
+        self.raw_json = raw_json.into();
         self
     }
 
@@ -234,11 +235,13 @@ mod tests {
             r#"{"value":"u4872","type":"Account","rawJSON":{},"fields":{}}"#
         );
         let mut fields = Fields::new();
-        fields.insert("tags".into(), json!(["x"]));
-        fields.insert("description".into(), json!("d"));
+        fields.insert("tags", json!(["x"]));
+        fields.insert("description", json!("d"));
         let ind = ind
             .with_score(3)
-            .with_raw_json(json!({"value": "u4872", "type": "Account"}))
+            .with_raw_json(
+                crate::fields::RawJson::parse(r#"{"value": "u4872", "type": "Account"}"#).unwrap(),
+            )
             .with_fields(fields)
             .with_relationship(rel());
         let want = format!(

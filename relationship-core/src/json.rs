@@ -85,10 +85,12 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T, style: JsonStyle) -> serde_js
 /// Use it with [`serde_json::Serializer::with_formatter`] to drive serde_json directly, or
 /// through [`write_json`] with [`JsonStyle::Python`].
 ///
-/// The workspace builds serde_json with `arbitrary_precision`, so a [`serde_json::Number`]
-/// keeps the text it was read from and reaches [`Formatter::write_number_str`] as that text
-/// (serde_json's spelling of it: exponent marker `e`, exponent sign always written). There
-/// the number is written as Python's `json.dumps(json.loads(text))` writes it:
+/// Numbers reach it as text: a [`RawJson`](crate::fields::RawJson) value (which keeps the
+/// text it was read from, in serde_json's spelling: exponent marker `e`, exponent sign always
+/// written) through [`Formatter::write_raw_fragment`], or a [`serde_json::Number`] through
+/// [`Formatter::write_number_str`] when the program builds serde_json with
+/// `arbitrary_precision`. Such a number is written as Python's `json.dumps(json.loads(text))`
+/// writes it:
 ///
 /// * an integer literal (no `.`, no exponent) exactly as given: Python's `int` has no size
 ///   limit, so `123456789012345678901234567890` stays as it is; `-0` is written `0`, since
@@ -100,7 +102,7 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T, style: JsonStyle) -> serde_js
 ///
 /// Not mirrored: CPython 3.11+ refuses, in `json.loads`, integer literals of more than 4300
 /// digits; they are written here unchanged. [`JsonStyle::Compact`] (serde_json's own
-/// formatter) writes the number text as read.
+/// formatter) writes a raw value's number text as read.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PythonFormatter;
 
@@ -165,6 +167,16 @@ impl Formatter for PythonFormatter {
                 format!("`{value}` is not a JSON number"),
             )),
         }
+    }
+
+    /// A raw value ([`crate::fields::RawJson`]) is JSON text in serde_json's compact
+    /// spelling: it is written again as Python writes the value.
+    fn write_raw_fragment<W: Write + ?Sized>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        write_raw_to(w, fragment, JsonStyle::Python)
     }
 
     #[inline]
@@ -489,6 +501,110 @@ fn u_escape(unit: u16) -> [u8; 6] {
     ]
 }
 
+/// Writes the JSON text `text` in `style`: the bytes [`write_json`] writes for the value
+/// serde_json reads from it, numbers kept as written ([`JsonStyle::Python`] spells them as
+/// Python does). `text` is one JSON value in any spelling whose objects repeat no key (a
+/// [`crate::fields::RawJson`]'s text, say); whitespace between tokens is dropped.
+///
+/// ```
+/// use relationship_core::json::{write_raw, JsonStyle};
+/// let mut out = Vec::new();
+/// write_raw(&mut out, r#"{"a": [1E2, "é", -0, 12345678901234567890123]}"#, JsonStyle::Python)?;
+/// assert_eq!(out, br#"{"a": [100.0, "\u00e9", 0, 12345678901234567890123]}"#);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`io::ErrorKind::InvalidData`] for a string or number that is not JSON (the caller hands
+/// over text serde_json has read).
+pub fn write_raw(out: &mut Vec<u8>, text: &str, style: JsonStyle) -> io::Result<()> {
+    out.reserve(text.len());
+    write_raw_to(out, text, style)
+}
+
+/// [`write_raw`] into any writer.
+///
+/// # Errors
+///
+/// As [`write_raw`], and the writer's.
+pub fn write_raw_to<W: Write + ?Sized>(w: &mut W, text: &str, style: JsonStyle) -> io::Result<()> {
+    let (comma, colon): (&[u8], &[u8]) = match style {
+        JsonStyle::Compact => (b",", b":"),
+        JsonStyle::Python => (b", ", b": "),
+    };
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' => {
+                let end =
+                    string_end(bytes, i).ok_or_else(|| invalid_data("unterminated string"))?;
+                let token = &text[i..end];
+                let inner = &token[1..token.len() - 1];
+                if inner.contains('\\') {
+                    let s: String = serde_json::from_str(token).map_err(invalid_data)?;
+                    write_str_to(w, &s, style)?;
+                } else {
+                    write_str_to(w, inner, style)?;
+                }
+                i = end;
+            }
+            b',' => {
+                w.write_all(comma)?;
+                i += 1;
+            }
+            b':' => {
+                w.write_all(colon)?;
+                i += 1;
+            }
+            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            b'-' | b'0'..=b'9' => {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|c| !matches!(c, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
+                    .map_or(bytes.len(), |n| i + n);
+                let number = &text[i..end];
+                match style {
+                    JsonStyle::Compact => w.write_all(number.as_bytes())?,
+                    JsonStyle::Python => PythonFormatter.write_number_str(w, number)?,
+                }
+                i = end;
+            }
+            _ => {
+                // Brackets and the literals `true`, `false`, `null`: copied up to the next
+                // token.
+                let end = bytes[i + 1..]
+                    .iter()
+                    .position(|c| !c.is_ascii_alphabetic())
+                    .map_or(bytes.len(), |n| i + 1 + n);
+                let end = if b.is_ascii_alphabetic() { end } else { i + 1 };
+                w.write_all(&bytes[i..end])?;
+                i = end;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The index just past the string starting with the quote at `start`.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    loop {
+        let off = memchr_quote_or_backslash(&bytes[i..])?;
+        i += off;
+        match bytes[i] {
+            b'"' => return Some(i + 1),
+            // An escape: skip the backslash and the character it escapes.
+            _ => i += 2,
+        }
+    }
+}
+
+fn memchr_quote_or_backslash(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&c| c == b'"' || c == b'\\')
+}
+
 /// Writes `value` in `style`: the bytes of [`write_json`], without going through serde for
 /// objects, arrays and strings (numbers still take the style's formatter).
 ///
@@ -546,6 +662,27 @@ fn write_map(
     Ok(())
 }
 
+/// Writes a [`Fields`](crate::fields::Fields) object in `style`.
+fn write_field_map(
+    out: &mut Vec<u8>,
+    fields: &crate::fields::Fields,
+    style: JsonStyle,
+    comma: &[u8],
+    colon: &[u8],
+) -> io::Result<()> {
+    out.push(b'{');
+    for (i, (key, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(comma);
+        }
+        write_str(out, key, style);
+        out.extend_from_slice(colon);
+        write_raw(out, value.get(), style)?;
+    }
+    out.push(b'}');
+    Ok(())
+}
+
 /// Writes `rel.to_indicator()` in `style`: the bytes [`write_json`] writes for it, built
 /// directly (the batch hot path).
 ///
@@ -585,7 +722,7 @@ pub fn write_relationship_indicator_with(
     crate::prerender::write_head(out, rel, style)?;
     match fields {
         Some(raw) => write_fields(out, raw, style)?,
-        None => write_map(out, rel.fields(), style, comma, colon)?,
+        None => write_field_map(out, rel.fields(), style, comma, colon)?,
     }
     out.push(b'}');
     Ok(())
@@ -685,16 +822,16 @@ fn write_fields(out: &mut Vec<u8>, fields: &RawFields<'_>, style: JsonStyle) -> 
         keys.windows(2).any(|w| w[0] == w[1])
     };
     if repeated {
-        // What serde_json's `Map` keeps: the first position, the last value.
-        let mut map = serde_json::Map::new();
+        // What a Python `dict` keeps: the first position, the last value.
+        let mut map = crate::fields::Fields::new();
         for (key, value) in entries {
             if value.get().starts_with(['{', '[']) {
                 return Err(invalid_data("nested values"));
             }
-            let value = serde_json::from_str(value.get()).map_err(invalid_data)?;
+            let value = crate::fields::RawJson::parse(value.get()).map_err(invalid_data)?;
             map.insert(key.to_string(), value);
         }
-        return write_map(out, &map, style, comma, colon);
+        return write_field_map(out, &map, style, comma, colon);
     }
     out.push(b'{');
     for (i, (key, value)) in entries.iter().enumerate() {
@@ -714,8 +851,8 @@ fn write_fields(out: &mut Vec<u8>, fields: &RawFields<'_>, style: JsonStyle) -> 
             },
             Some(b'{' | b'[') | None => return Err(invalid_data("nested values")),
             Some(_) => {
-                let v: serde_json::Value = serde_json::from_str(text).map_err(invalid_data)?;
-                write_value(out, &v, style)?;
+                let v = crate::fields::RawJson::parse(text).map_err(invalid_data)?;
+                write_raw(out, v.get(), style)?;
             }
         }
     }
@@ -844,7 +981,7 @@ mod tests {
 
     /// Parses `text` as JSON and writes it back in Python style.
     fn py_text(text: &str) -> String {
-        py(&serde_json::from_str::<serde_json::Value>(text).unwrap())
+        py(&crate::fields::RawJson::parse(text).unwrap())
     }
 
     #[test]
@@ -860,7 +997,7 @@ mod tests {
         let long = "9".repeat(400);
         assert_eq!(py_text(&long), long);
         // Compact keeps them too.
-        let v: serde_json::Value = serde_json::from_str(&format!(r#"{{"n": {big}}}"#)).unwrap();
+        let v = crate::fields::RawJson::parse(&format!(r#"{{"n": {big}}}"#)).unwrap();
         assert_eq!(
             to_string(&v, JsonStyle::Compact).unwrap(),
             format!(r#"{{"n":{big}}}"#)
@@ -876,7 +1013,7 @@ mod tests {
             "[0, 0, -0.0, -0.0, -0.0]"
         );
         // Compact writes serde_json's text of the literal.
-        let v: serde_json::Value = serde_json::from_str("[-0, -0.0]").unwrap();
+        let v = crate::fields::RawJson::parse("[-0, -0.0]").unwrap();
         assert_eq!(to_string(&v, JsonStyle::Compact).unwrap(), "[-0,-0.0]");
     }
 
@@ -902,7 +1039,7 @@ mod tests {
             assert_eq!(py_text(text), want, "{text}");
         }
         // The compact style writes serde_json's spelling of the literal, not Python's.
-        let v: serde_json::Value = serde_json::from_str("[1.0E2, 2.50]").unwrap();
+        let v = crate::fields::RawJson::parse("[1.0E2, 2.50]").unwrap();
         assert_eq!(to_string(&v, JsonStyle::Compact).unwrap(), "[1.0e+2,2.50]");
     }
 
@@ -914,7 +1051,7 @@ mod tests {
             r#"{"a": [-Infinity, Infinity]}"#
         );
         // Compact stays valid JSON.
-        let v: serde_json::Value = serde_json::from_str("1e400").unwrap();
+        let v = crate::fields::RawJson::parse("1e400").unwrap();
         assert_eq!(to_string(&v, JsonStyle::Compact).unwrap(), "1e+400");
     }
 
@@ -1011,7 +1148,7 @@ mod tests {
 
         fn raw_matches_map(text: &str) {
             let raw: Box<serde_json::value::RawValue> = serde_json::from_str(text).unwrap();
-            let map: Value = serde_json::from_str(text).unwrap();
+            let map = crate::fields::RawJson::parse(text).unwrap();
             for style in [JsonStyle::Compact, JsonStyle::Python] {
                 let mut fast = Vec::new();
                 write_raw_fields(&mut fast, &raw, style).unwrap();
@@ -1069,7 +1206,7 @@ mod tests {
             fn relationships_match_serde(a in text(), b in text(), k in text(), v in text()) {
                 let mut fields = crate::relationship::Fields::new();
                 fields.insert(k, Value::String(v));
-                fields.insert("n".into(), serde_json::json!([1, 2.5, {"x": null}]));
+                fields.insert("n", serde_json::json!([1, 2.5, {"x": null}]));
                 let rel = EntityRelationship::new("uses", "used-by", a, "Account", b, "Host")
                     .with_fields(fields);
                 for style in [JsonStyle::Compact, JsonStyle::Python] {

@@ -3,6 +3,7 @@
 //! * [`EntityRelationship`] with XSOAR's three renderings (`to_indicator`, `to_entry`,
 //!   `to_context`), byte for byte;
 //! * [`IndicatorObject`] and [`batch`]: `createIndicators` batches, streamed;
+//! * [`fields`]: `fields` and `rawJSON` values kept exactly (key order, number text);
 //! * [`json`]: compact output or output byte-identical to Python's `json.dumps`;
 //! * [`check`]: strict or XSOAR-lenient run-time checks of dynamic records against a schema;
 //! * [`record`]: NDJSON input lines, relationship or indicator, with messages naming the key;
@@ -24,6 +25,7 @@ pub mod xsoar;
 
 pub mod batch;
 pub mod check;
+pub mod fields;
 pub mod indicator;
 pub mod json;
 pub mod limits;
@@ -39,6 +41,7 @@ pub use relationship_schema as schema;
 
 pub use batch::{BatchOptions, BatchStats, BatchWriter, Placement, write_batches};
 pub use check::{CheckError, Checker, Mode, RelationshipInput};
+pub use fields::RawJson;
 pub use indicator::{DUMMY_INDICATOR_VALUE, IndicatorLayout, IndicatorObject};
 pub use json::JsonStyle;
 pub use record::{IndicatorRecord, Record, RecordError, parse_line};

@@ -8,8 +8,8 @@
 //! * an **indicator** is an [`IndicatorRecord`]: `value`, `type` (strings, required), `score`
 //!   (integer 0–3 or `null`), `rawJSON` (any JSON value), `fields` (object or `null`).
 //!
-//! Numbers inside `fields` and `rawJSON` keep the text they were read with (serde_json's
-//! `arbitrary_precision`): an integer beyond 64 bits is not rounded through a double.
+//! Values inside `fields` and `rawJSON` keep the text they were read with ([`RawJson`]): an
+//! integer beyond 64 bits is not rounded through a double, and objects keep their key order.
 //!
 //! [`parse_line`] reads one line in a single pass over the object's keys. A bad line gets a
 //! message a person can act on: it names the key whose value has the wrong type, suggests the
@@ -32,9 +32,9 @@ use relationship_schema::suggest;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::check::RelationshipInput;
+use crate::fields::RawJson;
 use crate::indicator::IndicatorObject;
 use crate::json::RawFields;
 use crate::limits::{quoted, shortened};
@@ -75,14 +75,14 @@ pub struct IndicatorRecord {
         skip_serializing_if = "Option::is_none"
     )]
     pub score: Option<u8>,
-    /// The source object (`None` when absent; a `null` is kept as `Some(Value::Null)`).
+    /// The source object (`None` when absent; a `null` is kept as `Some` of `null`).
     #[serde(
         rename = "rawJSON",
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub raw_json: Option<Value>,
+    pub raw_json: Option<RawJson>,
     /// The indicator fields (`None` when absent or `null`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Fields>,
@@ -92,10 +92,10 @@ impl IndicatorRecord {
     /// The indicator object to batch; `rawJSON` defaults to `{"value": …, "type": …}`.
     pub fn into_object(self) -> IndicatorObject {
         let raw_json = self.raw_json.unwrap_or_else(|| {
-            let mut m = Fields::new();
-            m.insert("value".into(), self.value.clone().into());
-            m.insert("type".into(), self.indicator_type.clone().into());
-            Value::Object(m)
+            let mut m = Fields::with_capacity(2);
+            m.insert("value", self.value.as_str());
+            m.insert("type", self.indicator_type.as_str());
+            RawJson::from(m)
         });
         let mut obj = IndicatorObject::new(self.value, self.indicator_type);
         obj.score = self.score;
@@ -399,7 +399,7 @@ struct Keys {
     #[serde(default, deserialize_with = "present_score")]
     score: Option<Option<u8>>,
     #[serde(rename = "rawJSON", default, deserialize_with = "present")]
-    raw_json: Option<Value>,
+    raw_json: Option<RawJson>,
 }
 
 impl RecordKeys {
@@ -565,7 +565,7 @@ mod tests {
         };
         assert_eq!(r.name, "uses");
         assert_eq!(r.reverse_name, None);
-        let keys: Vec<&String> = r.fields.as_ref().unwrap().keys().collect();
+        let keys: Vec<&str> = r.fields.as_ref().unwrap().keys().collect();
         assert_eq!(keys, ["z", "a"], "field order is kept");
         assert_eq!(
             r.source_reliability.as_deref(),
@@ -617,9 +617,12 @@ mod tests {
             panic!("not a relationship")
         };
         let fields = r.fields.unwrap();
-        assert_eq!(fields["big"].to_string(), "123456789012345678901234567890");
-        assert_eq!(fields["e"].to_string(), "1.0e+2");
-        assert_eq!(fields["neg"].to_string(), "-0");
+        assert_eq!(
+            fields.get("big").unwrap().to_string(),
+            "123456789012345678901234567890"
+        );
+        assert_eq!(fields.get("e").unwrap().to_string(), "1.0e+2");
+        assert_eq!(fields.get("neg").unwrap().to_string(), "-0");
         let line = r#"{"value":"x","type":"IP","rawJSON":{"n":-123456789012345678901234567890},"fields":{"u":18446744073709551616}}"#;
         let Record::IndicatorRecord(i) = parse_line(line.as_bytes()).unwrap() else {
             panic!("not an indicator")
@@ -628,7 +631,10 @@ mod tests {
             i.raw_json.unwrap().to_string(),
             r#"{"n":-123456789012345678901234567890}"#
         );
-        assert_eq!(i.fields.unwrap()["u"].to_string(), "18446744073709551616");
+        assert_eq!(
+            i.fields.unwrap().get("u").unwrap().to_string(),
+            "18446744073709551616"
+        );
     }
 
     #[test]

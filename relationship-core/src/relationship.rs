@@ -11,8 +11,7 @@ use crate::json::JsonStyle;
 use crate::prerender::{self, Template};
 use crate::reliability::Reliability;
 
-/// A JSON object whose keys keep their insertion order (XSOAR writes `fields` as given).
-pub type Fields = serde_json::Map<String, serde_json::Value>;
+pub use crate::fields::Fields;
 
 /// The only relationship `type` XSOAR accepts.
 pub const RELATIONSHIP_TYPE: &str = "IndicatorToIndicator";
@@ -421,8 +420,11 @@ mod tests {
     #[test]
     fn fields_keep_insertion_order() {
         let mut fields = Fields::new();
-        fields.insert("z".into(), 1.into());
-        fields.insert("a".into(), serde_json::json!({"y": [true, null], "b": "c"}));
+        fields.insert("z", 1);
+        fields.insert(
+            "a",
+            crate::fields::RawJson::parse(r#"{"y": [true, null], "b": "c"}"#).unwrap(),
+        );
         let out = compact(&sample().with_fields(fields).to_indicator());
         assert!(
             out.ends_with(r#""fields":{"z":1,"a":{"y":[true,null],"b":"c"}}}"#),

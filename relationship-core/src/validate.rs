@@ -634,11 +634,13 @@ impl<'a> Validator<'a> {
 }
 
 /// The numbers that stand for Python's `NaN`, `Infinity` and `-Infinity` while a text is
-/// parsed (numbers are kept as written: serde_json's `arbitrary_precision`).
+/// parsed: doubles serde_json reads with its default features (the largest finite double
+/// for the infinities, the smallest subnormal for NaN). A batch holding one of these exact
+/// doubles as a score is told "found Infinity" (or NaN) for it: the only place they show.
 const PYTHON_LITERALS: [(&[u8], &str); 3] = [
-    (b"-Infinity", "-1e999999999"),
-    (b"Infinity", "1e999999999"),
-    (b"NaN", "-0e999999999"),
+    (b"-Infinity", "-1.7976931348623157e308"),
+    (b"Infinity", "1.7976931348623157e308"),
+    (b"NaN", "5e-324"),
 ];
 
 /// `text` with Python's non-standard number literals `NaN`, `Infinity` and `-Infinity`

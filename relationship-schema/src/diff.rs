@@ -627,8 +627,20 @@ impl SchemaDiff {
     }
 
     /// The machine-readable form: every field of the diff, plus `identical` and
-    /// `is_breaking`, as a JSON value with keys in a fixed order.
+    /// `is_breaking`, as a JSON value (its objects ordered as the program's serde_json orders
+    /// them; [`SchemaDiff::to_json_pretty`] writes the keys in their fixed order).
     pub fn to_json(&self) -> serde_json::Value {
+        // Serialising plain strings, numbers and booleans into a `Value` cannot fail.
+        serde_json::to_value(self.report()).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// [`SchemaDiff::to_json`] as indented JSON text, keys in a fixed order: `identical`,
+    /// `is_breaking`, then the diff's fields in declaration order.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(&self.report()).unwrap_or_default()
+    }
+
+    fn report(&self) -> impl Serialize + '_ {
         #[derive(Serialize)]
         struct Report<'a> {
             identical: bool,
@@ -636,13 +648,11 @@ impl SchemaDiff {
             #[serde(flatten)]
             diff: &'a SchemaDiff,
         }
-        let report = Report {
+        Report {
             identical: self.is_empty(),
             is_breaking: self.is_breaking(),
             diff: self,
-        };
-        // Serialising plain strings, numbers and booleans into a `Value` cannot fail.
-        serde_json::to_value(report).unwrap_or(serde_json::Value::Null)
+        }
     }
 }
 

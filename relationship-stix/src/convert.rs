@@ -15,7 +15,7 @@ use std::rc::Rc;
 
 use relationship_core::batch::{BatchWriter, Placement};
 use relationship_core::check::{CheckError, Checker, Mode, RelationshipInput};
-use relationship_core::{EntityRelationship, Fields};
+use relationship_core::{EntityRelationship, Fields, RawJson};
 use relationship_core::{IndicatorLayout, IndicatorObject};
 use relationship_schema::Schema;
 use relationship_schema::suggest;
@@ -147,8 +147,8 @@ struct Rejection<'o> {
     id: Option<&'o str>,
     /// What is wrong, for a person.
     message: &'o str,
-    /// The object as read.
-    object: &'o Value,
+    /// The object's JSON text as read (written to the reject sink in its own key order).
+    object: &'o str,
     /// For a relationship, its (source type, name, target type).
     triple: Option<Triple>,
 }
@@ -391,18 +391,19 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
             *self.report.rejected_by_triple.entry(t).or_default() += 1;
         }
         if let Some(sink) = self.rejects.as_deref_mut() {
-            let mut record = Map::new();
-            record.insert("reason".into(), Value::from(reason.code()));
-            record.insert("message".into(), Value::from(message));
-            record.insert("path".into(), Value::from(format!("objects[{pos}]")));
-            record.insert("id".into(), id.map_or(Value::Null, Value::from));
-            record.insert("type".into(), Value::from(stix_type));
+            let mut record = Fields::with_capacity(5);
+            record.insert("reason", reason.code());
+            record.insert("message", message);
+            record.insert("path", format!("objects[{pos}]"));
+            record.insert("id", id.map_or_else(RawJson::null, RawJson::from));
+            record.insert("type", stix_type);
+            let object = RawJson::parse(object).map_err(|e| ConvertError::Rejects(e.into()))?;
             self.reject_buf.clear();
             let result = serde_json::to_writer(
                 &mut self.reject_buf,
                 &RejectRecord {
                     head: &record,
-                    object,
+                    object: &object,
                 },
             );
             result.map_err(|e| ConvertError::Rejects(e.into()))?;
@@ -435,7 +436,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 pos,
                 id: None,
                 message: msg,
-                object: &value,
+                object: text,
                 triple: None,
             });
         };
@@ -452,7 +453,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 pos,
                 id: None,
                 message: msg,
-                object: &Value::Object(obj),
+                object: text,
                 triple: None,
             });
         };
@@ -465,7 +466,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 pos,
                 id: None,
                 message: &msg,
-                object: &Value::Object(obj),
+                object: text,
                 triple: None,
             });
         };
@@ -481,7 +482,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                     pos,
                     id: Some(&id),
                     message: &msg,
-                    object: &Value::Object(obj),
+                    object: text,
                     triple: None,
                 });
             }
@@ -490,14 +491,13 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
             let msg =
                 format!("`{id}` was already converted from an earlier object (the first one wins)");
             let triple = (stix_type == "relationship").then(|| stix_triple(&obj));
-            let v = Value::Object(obj);
             return self.reject(Rejection {
                 reason: RejectReason::DuplicateId,
                 stix_type: &stix_type,
                 pos,
                 id: Some(&id),
                 message: &msg,
-                object: &v,
+                object: text,
                 triple,
             });
         }
@@ -517,7 +517,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 pos,
                 id: Some(&id),
                 message: &msg,
-                object: &Value::Object(obj),
+                object: text,
                 triple: None,
             });
         };
@@ -530,14 +530,13 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
             None
         };
         if let Some((reason, msg)) = skipped {
-            let v = Value::Object(obj);
             return self.reject(Rejection {
                 reason,
                 stix_type: &stix_type,
                 pos,
                 id: Some(&id),
                 message: &msg,
-                object: &v,
+                object: text,
                 triple: None,
             });
         }
@@ -566,14 +565,14 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 pos,
                 id: Some(&id),
                 message: &msg,
-                object: &Value::Object(obj),
+                object: text,
                 triple: None,
             }),
             Ok(mapped) => {
                 let head = Head {
                     mitre_id: (mapped.fields.get("mitreid"))
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
+                        .and_then(RawJson::as_str)
+                        .map(Cow::into_owned),
                     value: mapped.value,
                     xsoar_type: mapped.xsoar_type,
                     score: mapped.score,
@@ -621,7 +620,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 pos,
                 id: Some(&id),
                 message: &msg,
-                object: &Value::Object(obj),
+                object: text,
                 triple: None,
             });
         }
@@ -662,15 +661,12 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 .map(|m| m.fields)
                 .unwrap_or_default(),
         };
-        let mut obj = obj;
-        if let Kind::Feed(_) = kind {
-            clean_description(&mut obj, &fields);
-        }
+        let raw_json = raw_json_of(text, kind, &fields)?;
         let indicator = IndicatorObject {
             value: mapped.value,
             indicator_type: Cow::Borrowed(mapped.xsoar_type),
             score: mapped.score,
-            raw_json: Value::Object(obj),
+            raw_json,
             fields,
             relationships: Vec::new(),
             layout: IndicatorLayout::Feed,
@@ -705,7 +701,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
     /// Writes a deferred indicator: its object parsed and mapped again, with its final value,
     /// and a technique's links to its tactics.
     fn write_deferred(&mut self, d: Deferred<'b>) -> Result<(), ConvertError> {
-        let mut obj = reparse(d.text)?;
+        let obj = reparse(d.text)?;
         let stix_type = obj.get("type").and_then(Value::as_str).unwrap_or("");
         let kind = map::kind_of(stix_type, self.opts);
         let mapped = kind.and_then(|kind| map::map_object(kind, stix_type, &obj, self.opts).ok());
@@ -714,13 +710,10 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 "an indicator kept for the end of the bundle could not be mapped again",
             )));
         };
-        if let Kind::Feed(_) = kind {
-            clean_description(&mut obj, &mapped.fields);
-        }
-        let raw_json = Value::Object(obj);
+        let raw_json = raw_json_of(d.text, kind, &mapped.fields)?;
         let links = map::links_to_tactics(d.xsoar_type, d.is_subtechnique, self.opts);
         let relationships = if links {
-            self.tactic_links(&d, &raw_json)?
+            self.tactic_links(&d, &obj)?
         } else {
             Vec::new()
         };
@@ -754,7 +747,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
     fn tactic_links(
         &mut self,
         d: &Deferred<'b>,
-        raw: &Value,
+        raw: &Map<String, Value>,
     ) -> Result<Vec<EntityRelationship>, ConvertError> {
         let phases = raw
             .get("kill_chain_phases")
@@ -785,7 +778,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                     pos: d.pos,
                     id: Some(&id),
                     message: &msg,
-                    object: raw,
+                    object: d.text,
                     triple: Some(Triple::new(d.xsoar_type, "part-of", "x-mitre-tactic")),
                 })?;
                 continue;
@@ -821,7 +814,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                         pos: d.pos,
                         id: Some(&id),
                         message: &msg,
-                        object: raw,
+                        object: d.text,
                         triple: Some(triple),
                     })?;
                 }
@@ -997,7 +990,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 pos,
                 id: Some(&id),
                 message: &msg,
-                object: &Value::Object(obj),
+                object: text,
                 triple: Some(triple),
             });
         };
@@ -1012,7 +1005,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 pos,
                 id: Some(&id),
                 message: &msg,
-                object: &Value::Object(obj),
+                object: text,
                 triple: Some(triple),
             });
         }
@@ -1091,14 +1084,13 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                         if let Some(e) = self.ids.entry_mut(d.id) {
                             e.accepted = false;
                         }
-                        let raw = Value::Object(reparse(d.text)?);
                         self.reject(Rejection {
                             reason: RejectReason::CreatorIdentity,
                             stix_type: "identity",
                             pos: d.pos,
                             id: Some(&id),
                             message: &msg,
-                            object: &raw,
+                            object: d.text,
                             triple: None,
                         })?;
                         continue;
@@ -1191,7 +1183,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                 pos: rel.pos,
                 id: id.as_deref(),
                 message: &msg,
-                object: &obj,
+                object: rel.text,
                 triple: Some(triple),
             });
         };
@@ -1207,9 +1199,9 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
         });
         let mut fields = Fields::new();
         let null = |v: Option<Value>| v.unwrap_or(Value::Null);
-        fields.insert("description".into(), null(props.description));
-        fields.insert("lastseenbysource".into(), null(props.modified));
-        fields.insert("firstseenbysource".into(), null(props.created));
+        fields.insert("description", null(props.description));
+        fields.insert("lastseenbysource", null(props.modified));
+        fields.insert("firstseenbysource", null(props.created));
         let input = RelationshipInput {
             name: name.to_owned(),
             entity_a: a.value.to_string(),
@@ -1277,7 +1269,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                     pos: rel.pos,
                     id: id.as_deref(),
                     message: &msg,
-                    object: &obj,
+                    object: rel.text,
                     triple: Some(triple),
                 })
             }
@@ -1298,13 +1290,22 @@ fn check_reason(e: &CheckError) -> RejectReason {
     }
 }
 
-/// The feed's `indicator_json['description'] = remove_citations(...)`: the object that
-/// becomes `rawJSON` gets the cleaned description of `fields` (in place, or appended as the
-/// last key when it had none).
-fn clean_description(obj: &mut Map<String, Value>, fields: &Fields) {
-    if let Some(d) = fields.get("description") {
-        obj.insert("description".into(), d.clone());
+/// The `rawJSON` of an indicator: the object as written in the bundle (`text`), its keys in
+/// their order. For a feed object, the feed's `indicator_json['description'] =
+/// remove_citations(...)`: the object gets the cleaned description of `fields` (in place, or
+/// appended as the last key when it had none).
+fn raw_json_of(text: &str, kind: Kind, fields: &Fields) -> Result<RawJson, ConvertError> {
+    let mut obj: Fields = serde_json::from_str(text).map_err(|_| {
+        ConvertError::Read(std::io::Error::other(
+            "an object of the bundle could not be parsed again",
+        ))
+    })?;
+    if let Kind::Feed(_) = kind {
+        if let Some(d) = fields.get("description") {
+            obj.insert("description", d.clone());
+        }
     }
+    Ok(RawJson::from(obj))
 }
 
 /// The triple of a relationship in STIX terms (for read-time rejections).
@@ -1319,8 +1320,8 @@ fn stix_triple(obj: &Map<String, Value>) -> Triple {
 
 /// A reject line: the head fields, then `object`.
 struct RejectRecord<'r> {
-    head: &'r Map<String, Value>,
-    object: &'r Value,
+    head: &'r Fields,
+    object: &'r RawJson,
 }
 
 impl serde::Serialize for RejectRecord<'_> {

@@ -301,43 +301,40 @@ fn feed_object(
     let description = obj.get("description").and_then(Value::as_str).unwrap_or("");
 
     let mut f = Fields::new();
+    f.insert("stixid", obj.get("id").cloned().unwrap_or(Value::Null));
     f.insert(
-        "stixid".into(),
-        obj.get("id").cloned().unwrap_or(Value::Null),
-    );
-    f.insert(
-        "firstseenbysource".into(),
+        "firstseenbysource",
         attack::normalise_dates(obj.get("created"), true),
     );
     f.insert(
-        "modified".into(),
+        "modified",
         attack::normalise_dates(obj.get("modified"), false),
     );
-    f.insert("publications".into(), attack::publications(obj));
-    f.insert("mitreid".into(), mitre_id.map_or(Value::Null, Value::from));
-    f.insert("tags".into(), Value::Array(tags));
-    f.insert("tlp".into(), Value::from(tlp));
+    f.insert("publications", attack::publications(obj));
+    f.insert("mitreid", mitre_id.map_or(Value::Null, Value::from));
+    f.insert("tags", Value::Array(tags));
+    f.insert("tlp", Value::from(tlp));
     f.insert(
-        "description".into(),
+        "description",
         Value::String(attack::remove_citations(description)),
     );
     let prop = |key: &str| obj.get(key).cloned().unwrap_or(Value::Null);
     match xsoar_type {
         ty::ATTACK_PATTERN => {
-            f.insert("killchainphases".into(), attack::kill_chain_phases(obj));
-            f.insert("operatingsystemrefs".into(), prop("x_mitre_platforms"));
+            f.insert("killchainphases", attack::kill_chain_phases(obj));
+            f.insert("operatingsystemrefs", prop("x_mitre_platforms"));
         }
         ty::INTRUSION_SET | ty::THREAT_ACTOR | ty::CAMPAIGN => {
-            f.insert("aliases".into(), prop("aliases"));
+            f.insert("aliases", prop("aliases"));
         }
         ty::MALWARE | ty::TOOL => {
-            f.insert("aliases".into(), prop("x_mitre_aliases"));
-            f.insert("operatingsystemrefs".into(), prop("x_mitre_platforms"));
+            f.insert("aliases", prop("x_mitre_aliases"));
+            f.insert("operatingsystemrefs", prop("x_mitre_platforms"));
         }
         _ => {}
     }
     if !tlp.is_empty() {
-        f.insert("trafficlightprotocol".into(), Value::from(tlp));
+        f.insert("trafficlightprotocol", Value::from(tlp));
     }
 
     Ok(Mapped {
@@ -354,19 +351,19 @@ fn feed_object(
 fn default_fields(obj: &Map<String, Value>) -> Fields {
     let text = |key: &str| obj.get(key).cloned().unwrap_or_else(|| Value::from(""));
     let mut f = Fields::new();
-    f.insert("stixid".into(), text("id"));
-    f.insert("firstseenbysource".into(), text("created"));
-    f.insert("modified".into(), text("modified"));
-    f.insert("description".into(), text("description"));
+    f.insert("stixid", text("id"));
+    f.insert("firstseenbysource", text("created"));
+    f.insert("modified", text("modified"));
+    f.insert("description", text("description"));
     if attack::truthy(obj.get("confidence")) {
-        f.insert("confidence".into(), text("confidence"));
+        f.insert("confidence", text("confidence"));
     }
     if attack::truthy(obj.get("lang")) {
-        f.insert("languages".into(), text("lang"));
+        f.insert("languages", text("lang"));
     }
     let tlp = attack::tlp(obj);
     if !tlp.is_empty() {
-        f.insert("trafficlightprotocol".into(), Value::from(tlp));
+        f.insert("trafficlightprotocol", Value::from(tlp));
     }
     f
 }
@@ -434,43 +431,37 @@ fn sdo(
     };
     match xsoar_type {
         ty::THREAT_ACTOR => {
-            f.insert("aliases".into(), list(obj, "aliases"));
-            f.insert("threat_actor_types".into(), list(obj, "threat_actor_types"));
-            f.insert("roles".into(), list(obj, "roles"));
-            f.insert("goals".into(), list(obj, "goals"));
-            f.insert("sophistication".into(), text(obj, "sophistication"));
-            f.insert("resource_level".into(), text(obj, "resource_level"));
-            f.insert("primary_motivation".into(), text(obj, "primary_motivation"));
-            f.insert(
-                "secondary_motivations".into(),
-                list(obj, "secondary_motivations"),
-            );
+            f.insert("aliases", list(obj, "aliases"));
+            f.insert("threat_actor_types", list(obj, "threat_actor_types"));
+            f.insert("roles", list(obj, "roles"));
+            f.insert("goals", list(obj, "goals"));
+            f.insert("sophistication", text(obj, "sophistication"));
+            f.insert("resource_level", text(obj, "resource_level"));
+            f.insert("primary_motivation", text(obj, "primary_motivation"));
+            f.insert("secondary_motivations", list(obj, "secondary_motivations"));
         }
         ty::INFRASTRUCTURE => {
-            f.insert(
-                "infrastructure_types".into(),
-                list(obj, "infrastructure_types"),
-            );
-            f.insert("aliases".into(), list(obj, "aliases"));
-            f.insert("kill_chain_phases".into(), attack::kill_chain_phases(obj));
+            f.insert("infrastructure_types", list(obj, "infrastructure_types"));
+            f.insert("aliases", list(obj, "aliases"));
+            f.insert("kill_chain_phases", attack::kill_chain_phases(obj));
         }
         ty::REPORT => {
             f.insert(
-                "published".into(),
+                "published",
                 obj.get("published").cloned().unwrap_or(Value::Null),
             );
-            f.insert("report_types".into(), list(obj, "report_types"));
+            f.insert("report_types", list(obj, "report_types"));
         }
         ty::IDENTITY => {
-            f.insert("identityclass".into(), text(obj, "identity_class"));
-            f.insert("industrysectors".into(), list(obj, "sectors"));
+            f.insert("identityclass", text(obj, "identity_class"));
+            f.insert("industrysectors", list(obj, "sectors"));
         }
         ty::LOCATION => {
-            f.insert("countrycode".into(), text(obj, "country"));
+            f.insert("countrycode", text(obj, "country"));
         }
         _ => {}
     }
-    f.insert("tags".into(), tags(obj, extra_tag));
+    f.insert("tags", tags(obj, extra_tag));
     let defer = if xsoar_type == ty::IDENTITY && !opts.creator_identities {
         Defer::Identity
     } else {
@@ -525,16 +516,13 @@ fn sco(stix_type: &str, obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
                     .unwrap_or(Value::Null)
             };
             f.insert(
-                "associatedfilenames".into(),
+                "associatedfilenames",
                 obj.get("name").cloned().unwrap_or(Value::Null),
             );
-            f.insert(
-                "size".into(),
-                obj.get("size").cloned().unwrap_or(Value::Null),
-            );
-            f.insert("md5".into(), h("MD5"));
-            f.insert("sha1".into(), h("SHA-1"));
-            f.insert("sha256".into(), h("SHA-256"));
+            f.insert("size", obj.get("size").cloned().unwrap_or(Value::Null));
+            f.insert("md5", h("MD5"));
+            f.insert("sha1", h("SHA-1"));
+            f.insert("sha256", h("SHA-256"));
             (ty::FILE, hash.to_owned())
         }
         "autonomous-system" => {
@@ -543,10 +531,7 @@ fn sco(stix_type: &str, obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
                 Some(Value::String(s)) if !s.is_empty() => s.clone(),
                 _ => return Err(missing(stix_type, "a `number`")),
             };
-            f.insert(
-                "name".into(),
-                obj.get("name").cloned().unwrap_or(Value::Null),
-            );
+            f.insert("name", obj.get("name").cloned().unwrap_or(Value::Null));
             (ty::ASN, number)
         }
         _ => {
@@ -571,18 +556,18 @@ fn sco(stix_type: &str, obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
                 .ok_or_else(|| missing(stix_type, &format!("a `{key}`")))?;
             if stix_type == "user-account" {
                 f.insert(
-                    "displayname".into(),
+                    "displayname",
                     obj.get("display_name").cloned().unwrap_or(Value::Null),
                 );
                 f.insert(
-                    "accounttype".into(),
+                    "accounttype",
                     obj.get("account_type").cloned().unwrap_or(Value::Null),
                 );
             }
             (refine(t, v), v.to_owned())
         }
     };
-    f.insert("tags".into(), tags(obj, None));
+    f.insert("tags", tags(obj, None));
     Ok(Mapped {
         value,
         xsoar_type,
@@ -632,7 +617,7 @@ fn indicator(obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
         return Err(missing("indicator", "a non-empty pattern value"));
     }
     let mut f = default_fields(obj);
-    f.insert("tags".into(), tags(obj, None));
+    f.insert("tags", tags(obj, None));
     Ok(Mapped {
         xsoar_type: refine(base, &p.value),
         value: p.value,
@@ -700,7 +685,7 @@ mod tests {
         .unwrap();
         // the feed's score table has no Threat Actor: null
         assert_eq!((m.xsoar_type, m.score), ("Threat Actor", None));
-        let keys: Vec<&String> = m.fields.keys().collect();
+        let keys: Vec<&str> = m.fields.keys().collect();
         assert_eq!(
             keys,
             [
@@ -716,7 +701,13 @@ mod tests {
                 "trafficlightprotocol"
             ]
         );
-        assert_eq!(m.fields["trafficlightprotocol"], "AMBER");
+        assert_eq!(
+            m.fields
+                .get("trafficlightprotocol")
+                .and_then(|v| v.as_str())
+                .as_deref(),
+            Some("AMBER")
+        );
         let m = map_with(json!({"type": "malware", "id": "m", "name": "G"}), &opts).unwrap();
         assert_eq!(m.defer, Defer::No);
     }

@@ -515,7 +515,7 @@ fn mutate_fixture(picks: &[(prop::sample::Index, Mutation)]) -> Value {
         match m {
             Mutation::DropKey(k) => {
                 let key = key_at(o, k);
-                o.shift_remove(&key);
+                o.remove(&key);
             }
             Mutation::SetKey(k, v) => {
                 let key = key_at(o, k);
@@ -525,8 +525,8 @@ fn mutate_fixture(picks: &[(prop::sample::Index, Mutation)]) -> Value {
                 o.insert((*f).into(), json!(true));
             }
             Mutation::SwapRefs => {
-                let s = o.shift_remove("source_ref");
-                let t = o.shift_remove("target_ref");
+                let s = o.remove("source_ref");
+                let t = o.remove("target_ref");
                 if let Some(t) = t {
                     o.insert("source_ref".into(), t);
                 }

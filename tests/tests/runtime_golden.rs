@@ -107,10 +107,10 @@ fn entry_optional_keys_one_at_a_time() {
 #[test]
 fn fields_keep_their_order_in_both_styles() {
     let mut fields = Fields::new();
-    fields.insert("description".into(), json!("d\u{e9}sc"));
-    fields.insert("lastseenbysource".into(), json!("2021-01-01"));
-    fields.insert("firstseenbysource".into(), json!("2020-01-01"));
-    fields.insert("a".into(), json!({"z": 1, "b": [0.5, null]}));
+    fields.insert("description", json!("d\u{e9}sc"));
+    fields.insert("lastseenbysource", json!("2021-01-01"));
+    fields.insert("firstseenbysource", json!("2020-01-01"));
+    fields.insert("a", json!({"z": 1, "b": [0.5, null]}));
     let rel = seed().with_fields(fields);
     assert!(py!(&rel.to_indicator()).ends_with(
         r#""fields": {"description": "d\u00e9sc", "lastseenbysource": "2021-01-01", "firstseenbysource": "2020-01-01", "a": {"z": 1, "b": [0.5, null]}}}"#
@@ -148,7 +148,7 @@ fn indicator_and_dummy_shapes() {
         r#"{"value":"$$DummyIndicator$$","relationships":[]}"#
     );
     let mut fields = Fields::new();
-    fields.insert("tags".into(), json!(["T1059"]));
+    fields.insert("tags", json!(["T1059"]));
     let ind = IndicatorObject::new("u4872", "Account")
         .with_score(2)
         .with_raw_json(json!({"value": "u4872", "type": "Account"}))
@@ -186,19 +186,31 @@ fn seed_feed() -> Vec<Item> {
     golden("seed-batch.input.jsonl")
         .lines()
         .map(|line| {
-            let mut v: Value = serde_json::from_str(line).unwrap();
-            if let Some(r) = v.get_mut("relationship") {
-                let input: RelationshipInput = serde_json::from_value(r.take()).unwrap();
+            // Read with the runtime's ordered types: the golden keeps each object's key order.
+            #[derive(serde::Deserialize)]
+            struct Line {
+                relationship: Option<RelationshipInput>,
+                indicator: Option<GoldenIndicator>,
+            }
+            #[derive(serde::Deserialize)]
+            struct GoldenIndicator {
+                value: String,
+                #[serde(rename = "type")]
+                indicator_type: String,
+                score: Option<u8>,
+                #[serde(rename = "rawJSON")]
+                raw_json: relationship_core::RawJson,
+                fields: relationship_core::Fields,
+            }
+            let v: Line = serde_json::from_str(line).unwrap();
+            if let Some(input) = v.relationship {
                 return Item::Relationship(checker.check(input).unwrap());
             }
-            let ind = &v["indicator"];
-            let mut obj = IndicatorObject::new(
-                ind["value"].as_str().unwrap(),
-                ind["type"].as_str().unwrap().to_owned(),
-            )
-            .with_raw_json(ind["rawJSON"].clone())
-            .with_fields(ind["fields"].as_object().unwrap().clone());
-            obj.score = ind.get("score").map(|s| s.as_u64().unwrap() as u8);
+            let ind = v.indicator.unwrap();
+            let mut obj = IndicatorObject::new(ind.value, ind.indicator_type)
+                .with_raw_json(ind.raw_json)
+                .with_fields(ind.fields);
+            obj.score = ind.score;
             Item::Indicator(obj)
         })
         .collect()

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use relationship_core::json::{self, JsonStyle};
-use relationship_core::{EntityRelationship, Fields, IndicatorObject, Reliability};
+use relationship_core::{EntityRelationship, Fields, IndicatorObject, RawJson, Reliability};
 use serde_json::{Map, Number, Value};
 
 fn text() -> impl Strategy<Value = String> {
@@ -63,52 +63,98 @@ macro_rules! parse_both {
     };
 }
 
-/// `v` with every number spelt canonically: an integer as its exact digits (`-0` as `0`), any
-/// other number as the shortest text of its double. serde_json keeps the text a number was
-/// read with (`arbitrary_precision`) and compares numbers by that text, while the two styles
-/// spell the same float differently (compact: serde_json's text; Python: `repr`).
-fn canonical(v: &Value) -> Value {
-    match v {
-        Value::Number(n) => {
-            let text = n.to_string();
-            let digits = text.strip_prefix('-').unwrap_or(&text);
+/// A JSON value read back in order (objects as their entries, in the order written), its
+/// numbers spelt canonically: an integer as its exact digits (`-0` as `0`), any other number
+/// as its double. The two styles spell the same float differently (compact: serde_json's
+/// text; Python: `repr`), and both must keep every object's key order.
+#[derive(Debug, Clone, PartialEq)]
+enum J {
+    Null,
+    Bool(bool),
+    Int(String),
+    Float(f64),
+    Str(String),
+    Arr(Vec<J>),
+    Obj(Vec<(String, J)>),
+}
+
+impl J {
+    fn get(&self, key: &str) -> &J {
+        match self {
+            J::Obj(entries) => entries
+                .iter()
+                .find(|(k, _)| k == key)
+                .map_or(&J::Null, |(_, v)| v),
+            _ => &J::Null,
+        }
+    }
+}
+
+impl std::ops::Index<&str> for J {
+    type Output = J;
+    fn index(&self, key: &str) -> &J {
+        self.get(key)
+    }
+}
+
+/// Reads `text` (one JSON value) in order.
+fn read(text: &str) -> J {
+    let raw = RawJson::parse(text).unwrap();
+    let t = raw.get();
+    match t.as_bytes()[0] {
+        b'{' => {
+            let f: Fields = serde_json::from_str(t).unwrap();
+            J::Obj(
+                f.iter()
+                    .map(|(k, v)| (k.to_owned(), read(v.get())))
+                    .collect(),
+            )
+        }
+        b'[' => {
+            let items: Vec<RawJson> = serde_json::from_str(t).unwrap();
+            J::Arr(items.iter().map(|v| read(v.get())).collect())
+        }
+        b'"' => J::Str(serde_json::from_str(t).unwrap()),
+        b'n' => J::Null,
+        b't' => J::Bool(true),
+        b'f' => J::Bool(false),
+        _ => {
+            let digits = t.strip_prefix('-').unwrap_or(t);
             if !digits.bytes().all(|b| b.is_ascii_digit()) {
-                let f = n.as_f64().unwrap();
-                Value::Number(Number::from_f64(f).unwrap())
+                J::Float(t.parse().unwrap())
             } else if digits.bytes().all(|b| b == b'0') {
-                Value::from(0)
+                J::Int("0".into())
             } else {
-                v.clone()
+                J::Int(t.to_owned())
             }
         }
-        Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
-        Value::Object(m) => {
-            Value::Object(m.iter().map(|(k, v)| (k.clone(), canonical(v))).collect())
-        }
-        other => other.clone(),
     }
 }
 
-/// [`canonical`] of an object's values.
-fn canonical_map(m: &Map<String, Value>) -> Value {
-    canonical(&Value::Object(m.clone()))
+/// What a value reads back as.
+fn canonical(v: &impl serde::Serialize) -> J {
+    read(&serde_json::to_string(v).unwrap())
 }
 
-/// Parses both renderings, checks they encode the same value; returns the object, its
-/// numbers [`canonical`].
-fn parse_both(py: &[u8], compact: &[u8]) -> Map<String, Value> {
+/// Parses both renderings, checks they encode the same value; returns the object.
+fn parse_both(py: &[u8], compact: &[u8]) -> J {
     assert!(py.is_ascii(), "python style must be ASCII");
-    let a = canonical(&serde_json::from_slice(py).unwrap());
-    let b = canonical(&serde_json::from_slice(compact).unwrap());
+    let a = read(std::str::from_utf8(py).unwrap());
+    let b = read(std::str::from_utf8(compact).unwrap());
     assert_eq!(a, b, "styles disagree");
-    match a {
-        Value::Object(m) => m,
-        other => panic!("not an object: {other}"),
+    assert!(matches!(a, J::Obj(_)), "not an object: {a:?}");
+    a
+}
+
+fn keys(m: &J) -> Vec<&str> {
+    match m {
+        J::Obj(entries) => entries.iter().map(|(k, _)| k.as_str()).collect(),
+        _ => Vec::new(),
     }
 }
 
-fn keys(m: &Map<String, Value>) -> Vec<&str> {
-    m.keys().map(String::as_str).collect()
+fn is_empty(m: &J) -> bool {
+    keys(m).is_empty()
 }
 
 const TEN: [&str; 10] = [
@@ -133,11 +179,11 @@ proptest! {
         let entry = parse_both!(&rel.to_entry());
         let ctx = parse_both!(&rel.to_context());
         if rel.entity_b().is_empty() {
-            prop_assert!(ind.is_empty() && entry.is_empty() && ctx.is_empty());
+            prop_assert!(is_empty(&ind) && is_empty(&entry) && is_empty(&ctx));
             return Ok(());
         }
         prop_assert_eq!(keys(&ind), TEN.to_vec());
-        let s = |v: &str| Value::String(v.to_owned());
+        let s = |v: &str| J::Str(v.to_owned());
         prop_assert_eq!(&ind["name"], &s(rel.name()));
         prop_assert_eq!(&ind["reverseName"], &s(rel.reverse_name()));
         prop_assert_eq!(&ind["type"], &s("IndicatorToIndicator"));
@@ -148,9 +194,9 @@ proptest! {
         prop_assert_eq!(&ind["entityBFamily"], &s("Indicator"));
         prop_assert_eq!(&ind["entityBType"], &s(rel.entity_b_type()));
         // fields: same value and same key order, at every level
-        prop_assert_eq!(&ind["fields"], &canonical_map(rel.fields()));
-        let got_order: Vec<&String> = ind["fields"].as_object().unwrap().keys().collect();
-        let want_order: Vec<&String> = rel.fields().keys().collect();
+        prop_assert_eq!(&ind["fields"], &canonical(rel.fields()));
+        let got_order: Vec<&str> = keys(&ind["fields"]);
+        let want_order: Vec<&str> = rel.fields().keys().collect();
         prop_assert_eq!(got_order, want_order);
 
         let mut want_keys = TEN.to_vec();
@@ -194,17 +240,17 @@ proptest! {
         want.extend(["rawJSON", "fields"]);
         if !rels.is_empty() { want.push("relationships"); }
         prop_assert_eq!(keys(&m), want);
-        prop_assert_eq!(&m["value"], &Value::String(value));
-        prop_assert_eq!(&m["type"], &Value::String(ty));
+        prop_assert_eq!(&m["value"], &J::Str(value));
+        prop_assert_eq!(&m["type"], &J::Str(ty));
         prop_assert_eq!(&m["rawJSON"], &canonical(&raw));
-        prop_assert_eq!(&m["fields"], &canonical_map(&fields));
-        if let Some(s) = score { prop_assert_eq!(&m["score"], &Value::from(s)); }
+        prop_assert_eq!(&m["fields"], &canonical(&fields));
+        if let Some(s) = score { prop_assert_eq!(&m["score"], &J::Int(s.to_string())); }
         if !rels.is_empty() {
-            let list = m["relationships"].as_array().unwrap();
+            let J::Arr(list) = &m["relationships"] else { panic!("relationships is not an array") };
             prop_assert_eq!(list.len(), rels.len());
             for (got, rel) in list.iter().zip(&rels) {
-                let want: Value = serde_json::from_str(&json::to_string(&rel.to_indicator(), JsonStyle::Compact).unwrap()).unwrap();
-                prop_assert_eq!(got, &canonical(&want));
+                let want = read(&json::to_string(&rel.to_indicator(), JsonStyle::Compact).unwrap());
+                prop_assert_eq!(got, &want);
             }
         }
     }

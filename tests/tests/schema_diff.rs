@@ -58,7 +58,7 @@ fn report_text_is_golden() {
 #[test]
 fn report_json_is_golden() {
     let d = SchemaDiff::between(&fixture("old.json"), &fixture("new.json"));
-    let mut json = serde_json::to_string_pretty(&d.to_json()).unwrap();
+    let mut json = d.to_json_pretty();
     json.push('\n');
     golden("report.json", &json);
 }

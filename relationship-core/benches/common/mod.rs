@@ -70,17 +70,13 @@ pub fn relationships(n: usize) -> Vec<EntityRelationship> {
             let (name, reverse, a_type, b_type) = TYPES[i % TYPES.len()];
             let mut fields = Fields::new();
             fields.insert(
-                "description".into(),
+                "description",
                 format!(
                     "[Group {i}](https://attack.mitre.org/groups/G{i:04}) has used this technique."
-                )
-                .into(),
+                ),
             );
-            fields.insert("lastseenbysource".into(), "2023-03-20T15:48:37.417Z".into());
-            fields.insert(
-                "firstseenbysource".into(),
-                "2017-05-31T21:33:27.065Z".into(),
-            );
+            fields.insert("lastseenbysource", "2023-03-20T15:48:37.417Z");
+            fields.insert("firstseenbysource", "2017-05-31T21:33:27.065Z");
             EntityRelationship::new(
                 name,
                 reverse,

@@ -262,10 +262,10 @@ pub fn insert_field<T: serde::Serialize + ?Sized>(
     indicator: &'static str,
     field: &'static str,
 ) -> Result<(), FieldError> {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::Null) => {}
+    match crate::fields::RawJson::from_serialize(value) {
+        Ok(v) if v.is_null() => {}
         Ok(v) => {
-            fields.insert(key.to_owned(), v);
+            fields.insert(key, v);
         }
         Err(e) => {
             return Err(FieldError::new(
@@ -285,7 +285,7 @@ pub fn indicator_object(
     indicator_type: &'static str,
     score: Option<u8>,
     fields: Fields,
-    raw_json: Option<serde_json::Value>,
+    raw_json: Option<crate::fields::RawJson>,
 ) -> indicator::IndicatorObject {
     let mut obj = indicator::IndicatorObject::new(value.into_owned(), indicator_type);
     obj.score = score;
@@ -302,8 +302,9 @@ pub fn raw_json_of<T: serde::Serialize + ?Sized>(
     v: &T,
     indicator: &'static str,
     field: &'static str,
-) -> Result<serde_json::Value, FieldError> {
-    serde_json::to_value(v).map_err(|e| FieldError::new(indicator, field, FieldTarget::RawJson, e))
+) -> Result<crate::fields::RawJson, FieldError> {
+    crate::fields::RawJson::from_serialize(v)
+        .map_err(|e| FieldError::new(indicator, field, FieldTarget::RawJson, e))
 }
 
 /// What [`push_indicator`] collects for one record field: its indicator object, or the

@@ -1,0 +1,670 @@
+//! JSON values kept exactly: [`RawJson`] (one value as its JSON text) and [`Fields`] (an
+//! object whose keys keep their insertion order).
+//!
+//! XSOAR's Python side reads `fields` and `rawJSON` with `json.loads`, which keeps key order
+//! and reads integers of any size exactly. These types give the same exactness without any
+//! feature of `serde_json` that would change its behaviour for the rest of a program
+//! (`preserve_order`, `arbitrary_precision`, `float_roundtrip`): a value is kept as JSON text
+//! in one canonical spelling, the bytes serde_json's compact writer writes for it, with
+//!
+//! * numbers exactly as written (`123456789012345678901234567890` stays as it is, `1.50`
+//!   stays `1.50`), the exponent marker as `e` with its sign always written (`1E2` is
+//!   `1e+2`);
+//! * objects in the order of their keys; a key given twice keeps its first position and its
+//!   last value, as in a Python `dict`;
+//! * strings escaped as serde_json escapes them (`"`, `\` and C0 controls only).
+//!
+//! [`JsonStyle::Python`](crate::JsonStyle::Python) then writes a value as Python's
+//! `json.dumps(json.loads(text))` would.
+//!
+//! ```
+//! use relationship_core::fields::{Fields, RawJson};
+//!
+//! let mut fields = Fields::new();
+//! fields.insert("tags", vec!["apt", "x"]);
+//! fields.insert("count", RawJson::parse("123456789012345678901234567890")?);
+//! fields.insert("description", "first");
+//! fields.insert("tags", "replaced in place");
+//! assert_eq!(
+//!     serde_json::to_string(&fields)?,
+//!     r#"{"tags":"replaced in place","count":123456789012345678901234567890,"description":"first"}"#
+//! );
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::value::RawValue;
+
+/// How deep values may nest (objects and arrays), as serde_json's own reader allows.
+const MAX_DEPTH: usize = 128;
+
+/// One JSON value kept as its canonical JSON text (see the [module docs](self)).
+///
+/// It serializes as that text, unchanged, through serde_json (as a raw value), and as
+/// Python writes it through [`crate::json`] with [`JsonStyle::Python`](crate::JsonStyle::Python).
+/// It deserializes from serde_json only (it reads the value's text).
+#[derive(Clone)]
+pub struct RawJson(Box<RawValue>);
+
+impl RawJson {
+    /// Reads one JSON value from `text` (surrounding whitespace allowed) into its canonical
+    /// spelling.
+    ///
+    /// # Errors
+    ///
+    /// serde_json's error when `text` is not one JSON value, holds a string serde_json
+    /// refuses (a lone surrogate escape), or nests deeper than serde_json allows (128).
+    ///
+    /// ```
+    /// use relationship_core::fields::RawJson;
+    /// let v = RawJson::parse(r#" { "b" : [1.0E2, "caf\u00e9"], "a": null, "b": -0 } "#)?;
+    /// assert_eq!(v.get(), r#"{"b":-0,"a":null}"#);
+    /// assert_eq!(RawJson::parse("1E2")?.get(), "1e+2");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn parse(text: &str) -> serde_json::Result<Self> {
+        let raw: &RawValue = serde_json::from_str(text)?;
+        let mut out = String::with_capacity(raw.get().len());
+        canonical(&mut out, raw, 0)?;
+        Self::from_canonical(out)
+    }
+
+    /// The value of `value` serialized by serde_json (struct fields in declaration order,
+    /// maps in their iteration order, floats in serde_json's shortest form).
+    ///
+    /// # Errors
+    ///
+    /// serde_json's error when `value` does not serialize (a map with non-string keys, a
+    /// failing `Serialize` impl).
+    ///
+    /// ```
+    /// use relationship_core::fields::RawJson;
+    /// #[derive(serde::Serialize)]
+    /// struct Ref { source: &'static str, id: u64 }
+    /// let v = RawJson::from_serialize(&Ref { source: "mitre", id: 7 })?;
+    /// assert_eq!(v.get(), r#"{"source":"mitre","id":7}"#);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Self> {
+        let text = serde_json::to_string(value)?;
+        // serde_json's compact output is canonical already, but for a `Serialize` impl that
+        // writes raw values of its own (or repeats a key).
+        if is_plain_output(&text) {
+            Self::from_canonical(text)
+        } else {
+            Self::parse(&text)
+        }
+    }
+
+    /// `null`.
+    pub fn null() -> Self {
+        Self::literal("null")
+    }
+
+    /// The empty object `{}`.
+    pub fn empty_object() -> Self {
+        Self::literal("{}")
+    }
+
+    fn literal(text: &'static str) -> Self {
+        match RawValue::from_string(text.to_owned()) {
+            Ok(raw) => RawJson(raw),
+            // The literals above are valid JSON.
+            Err(_) => unreachable!("`{text}` is JSON"),
+        }
+    }
+
+    fn from_canonical(text: String) -> serde_json::Result<Self> {
+        RawValue::from_string(text).map(RawJson)
+    }
+
+    /// The canonical JSON text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+
+    /// Whether the value is `null`.
+    pub fn is_null(&self) -> bool {
+        self.get() == "null"
+    }
+
+    /// Whether the value is an object.
+    pub fn is_object(&self) -> bool {
+        self.get().starts_with('{')
+    }
+
+    /// Whether the value is the empty object `{}`.
+    pub fn is_empty_object(&self) -> bool {
+        self.get() == "{}"
+    }
+
+    /// The value's string, when it is a JSON string.
+    ///
+    /// ```
+    /// use relationship_core::fields::RawJson;
+    /// assert_eq!(RawJson::from("a\"b").as_str().as_deref(), Some("a\"b"));
+    /// assert_eq!(RawJson::from(5u8).as_str(), None);
+    /// ```
+    pub fn as_str(&self) -> Option<Cow<'_, str>> {
+        let text = self.get();
+        let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+        if inner.contains('\\') {
+            serde_json::from_str::<String>(text).ok().map(Cow::Owned)
+        } else {
+            Some(Cow::Borrowed(inner))
+        }
+    }
+
+    /// Reads the value as `T` (through serde_json, with its default features).
+    ///
+    /// # Errors
+    ///
+    /// serde_json's, when the value is not a `T`.
+    pub fn deserialize_into<T: de::DeserializeOwned>(&self) -> serde_json::Result<T> {
+        serde_json::from_str(self.get())
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for RawJson {}
+
+impl std::hash::Hash for RawJson {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.get().hash(state);
+    }
+}
+
+impl fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.get())
+    }
+}
+
+impl fmt::Display for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.get())
+    }
+}
+
+impl Default for RawJson {
+    /// `null`.
+    fn default() -> Self {
+        Self::null()
+    }
+}
+
+impl Serialize for RawJson {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawJson {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = Box::<RawValue>::deserialize(d)?;
+        let mut out = String::with_capacity(raw.get().len());
+        canonical(&mut out, &raw, 0).map_err(de::Error::custom)?;
+        Self::from_canonical(out).map_err(de::Error::custom)
+    }
+}
+
+impl From<&str> for RawJson {
+    fn from(s: &str) -> Self {
+        let mut text = String::with_capacity(s.len() + 2);
+        push_str(&mut text, s);
+        RawJson::from_canonical(text).unwrap_or_else(|_| Self::null())
+    }
+}
+
+impl From<String> for RawJson {
+    fn from(s: String) -> Self {
+        RawJson::from(s.as_str())
+    }
+}
+
+impl From<&String> for RawJson {
+    fn from(s: &String) -> Self {
+        RawJson::from(s.as_str())
+    }
+}
+
+impl From<Cow<'_, str>> for RawJson {
+    fn from(s: Cow<'_, str>) -> Self {
+        RawJson::from(&*s)
+    }
+}
+
+impl From<bool> for RawJson {
+    fn from(b: bool) -> Self {
+        Self::literal(if b { "true" } else { "false" })
+    }
+}
+
+macro_rules! from_integer {
+    ($($t:ty),*) => {$(
+        impl From<$t> for RawJson {
+            fn from(n: $t) -> Self {
+                RawJson::from_canonical(n.to_string()).unwrap_or_else(|_| Self::null())
+            }
+        }
+    )*};
+}
+from_integer!(
+    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize
+);
+
+impl From<f64> for RawJson {
+    /// serde_json's spelling of the float; `null` when it is not finite (serde_json's rule).
+    fn from(f: f64) -> Self {
+        RawJson::from_serialize(&f).unwrap_or_else(|_| Self::null())
+    }
+}
+
+impl From<serde_json::Value> for RawJson {
+    fn from(v: serde_json::Value) -> Self {
+        RawJson::from(&v)
+    }
+}
+
+impl From<&serde_json::Value> for RawJson {
+    /// The value's text; its objects in the order the `Value` keeps them (sorted by key,
+    /// unless the program builds serde_json with `preserve_order`).
+    fn from(v: &serde_json::Value) -> Self {
+        RawJson::from_serialize(v).unwrap_or_else(|_| Self::null())
+    }
+}
+
+impl<T: Into<RawJson>> From<Vec<T>> for RawJson {
+    fn from(items: Vec<T>) -> Self {
+        let mut text = String::from("[");
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(item.into().get());
+        }
+        text.push(']');
+        RawJson::from_canonical(text).unwrap_or_else(|_| Self::null())
+    }
+}
+
+impl From<Fields> for RawJson {
+    fn from(fields: Fields) -> Self {
+        RawJson::from(&fields)
+    }
+}
+
+impl From<&Fields> for RawJson {
+    fn from(fields: &Fields) -> Self {
+        let mut text = String::with_capacity(16 * fields.len() + 2);
+        fields.write_canonical(&mut text);
+        RawJson::from_canonical(text).unwrap_or_else(|_| Self::empty_object())
+    }
+}
+
+/// Whether serde_json's compact output `text` is canonical as it stands: no raw fragment can
+/// have brought whitespace, an `E` or a repeated key. Objects may repeat keys only through a
+/// `Serialize` impl, so any object makes the answer "check".
+fn is_plain_output(text: &str) -> bool {
+    !text.contains(['{', ' ', '\t', '\n', '\r', 'E'])
+}
+
+/// Appends `s` as a JSON string, escaped as serde_json escapes it.
+fn push_str(out: &mut String, s: &str) {
+    // Writing a `str` into a `Vec` cannot fail, and serde_json writes UTF-8.
+    let mut buf = std::mem::take(out).into_bytes();
+    let _ = serde_json::to_writer(&mut buf, s);
+    *out = String::from_utf8(buf).unwrap_or_default();
+}
+
+/// Appends the canonical spelling of `raw` (valid JSON, as serde_json read it) to `out`.
+fn canonical(out: &mut String, raw: &RawValue, depth: usize) -> serde_json::Result<()> {
+    let text = raw.get().trim_matches([' ', '\t', '\n', '\r']);
+    match text.as_bytes().first() {
+        Some(b'{') => {
+            if depth >= MAX_DEPTH {
+                return Err(too_deep());
+            }
+            let entries: Vec<(Cow<'_, str>, &RawValue)> =
+                serde_json::from_str::<Entries<'_>>(text)?.0;
+            let mut canon: Vec<(Cow<'_, str>, String)> = Vec::with_capacity(entries.len());
+            for (key, value) in entries {
+                let mut v = String::with_capacity(value.get().len());
+                canonical(&mut v, value, depth + 1)?;
+                match canon.iter_mut().find(|(k, _)| *k == key) {
+                    Some(slot) => slot.1 = v,
+                    None => canon.push((key, v)),
+                }
+            }
+            out.push('{');
+            for (i, (key, value)) in canon.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                push_str(out, key);
+                out.push(':');
+                out.push_str(value);
+            }
+            out.push('}');
+        }
+        Some(b'[') => {
+            if depth >= MAX_DEPTH {
+                return Err(too_deep());
+            }
+            let items: Vec<&RawValue> = serde_json::from_str(text)?;
+            out.push('[');
+            for (i, item) in items.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical(out, item, depth + 1)?;
+            }
+            out.push(']');
+        }
+        Some(b'"') => {
+            if text.contains('\\') {
+                let s: String = serde_json::from_str(text)?;
+                push_str(out, &s);
+            } else {
+                // No escapes: serde_json writes the same characters back.
+                out.push_str(text);
+            }
+        }
+        Some(b'-' | b'0'..=b'9') => push_number(out, text),
+        _ => out.push_str(text),
+    }
+    Ok(())
+}
+
+/// Appends a JSON number literal with its exponent marker as `e` and its exponent sign
+/// always written (serde_json's spelling of number text).
+fn push_number(out: &mut String, text: &str) {
+    match text.find(['e', 'E']) {
+        None => out.push_str(text),
+        Some(at) => {
+            out.push_str(&text[..at]);
+            out.push('e');
+            let exponent = &text[at + 1..];
+            if !exponent.starts_with(['+', '-']) {
+                out.push('+');
+            }
+            out.push_str(exponent);
+        }
+    }
+}
+
+fn too_deep() -> serde_json::Error {
+    <serde_json::Error as de::Error>::custom("recursion limit exceeded")
+}
+
+/// An object's entries, in order, values as text.
+struct Entries<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Entries<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for EntriesVisitor<'a> {
+            type Value = Entries<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<'a>, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(key) = map.next_key::<CowStr<'de>>()? {
+                    entries.push((key.0, map.next_value()?));
+                }
+                Ok(Entries(entries))
+            }
+        }
+        d.deserialize_map(EntriesVisitor(std::marker::PhantomData))
+    }
+}
+
+/// A string, borrowed from the text when it has no escapes.
+struct CowStr<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for CowStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct StrVisitor;
+        impl<'de> Visitor<'de> for StrVisitor {
+            type Value = CowStr<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<CowStr<'de>, E> {
+                Ok(CowStr(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<CowStr<'de>, E> {
+                Ok(CowStr(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(StrVisitor)
+    }
+}
+
+/// A JSON object whose keys keep their insertion order, values kept as [`RawJson`]: XSOAR's
+/// `fields` (and any object a feed writes as it was given).
+///
+/// Inserting a key that is already there replaces its value in place, as a Python `dict`
+/// does. Lookups scan the keys: a `fields` object holds a handful of them.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Fields(Vec<(String, RawJson)>);
+
+impl Fields {
+    /// An empty object.
+    pub fn new() -> Self {
+        Fields(Vec::new())
+    }
+
+    /// An empty object with room for `n` keys.
+    pub fn with_capacity(n: usize) -> Self {
+        Fields(Vec::with_capacity(n))
+    }
+
+    /// Sets `key` to `value`: in place when the key is there (returning the old value), at
+    /// the end otherwise.
+    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<RawJson>) -> Option<RawJson> {
+        let key = key.into();
+        let value = value.into();
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => Some(std::mem::replace(&mut slot.1, value)),
+            None => {
+                self.0.push((key, value));
+                None
+            }
+        }
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&RawJson> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Whether `key` is there.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Removes `key`, keeping the order of the others; returns its value.
+    pub fn remove(&mut self, key: &str) -> Option<RawJson> {
+        let at = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.remove(at).1)
+    }
+
+    /// How many keys.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no keys.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The entries, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &RawJson)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The keys, in order.
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
+    }
+
+    /// Appends the canonical text of the object to `out`.
+    fn write_canonical(&self, out: &mut String) {
+        out.push('{');
+        for (i, (key, value)) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_str(out, key);
+            out.push(':');
+            out.push_str(value.get());
+        }
+        out.push('}');
+    }
+}
+
+impl fmt::Debug for Fields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<K: Into<String>, V: Into<RawJson>> FromIterator<(K, V)> for Fields {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut fields = Fields::new();
+        fields.extend(iter);
+        fields
+    }
+}
+
+impl<K: Into<String>, V: Into<RawJson>> Extend<(K, V)> for Fields {
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
+        for (k, v) in iter {
+            self.insert(k, v);
+        }
+    }
+}
+
+impl IntoIterator for Fields {
+    type Item = (String, RawJson);
+    type IntoIter = std::vec::IntoIter<(String, RawJson)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Fields {
+    type Item = (&'a str, &'a RawJson);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, RawJson)>,
+        fn(&'a (String, RawJson)) -> (&'a str, &'a RawJson),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+impl Serialize for Fields {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> Visitor<'de> for FieldsVisitor {
+            type Value = Fields;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+                let mut fields = Fields::with_capacity(map.size_hint().unwrap_or(4));
+                while let Some(key) = map.next_key::<String>()? {
+                    let value: RawJson = map.next_value()?;
+                    fields.insert(key, value);
+                }
+                Ok(fields)
+            }
+        }
+        d.deserialize_map(FieldsVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_spelling_is_serde_jsons_compact_form() {
+        for (text, want) in [
+            ("  null ", "null"),
+            (
+                "[1, -0, 1.5e3, 1E2, 2e-3, 12345678901234567890123, true]",
+                "[1,-0,1.5e+3,1e+2,2e-3,12345678901234567890123,true]",
+            ),
+            (
+                r#"{"b" : "caf\u00e9 \/ \"q\"", "a": {"x": [ ]}}"#,
+                r#"{"b":"café / \"q\"","a":{"x":[]}}"#,
+            ),
+            (r#"{"a":1,"b":2,"a":3}"#, r#"{"a":3,"b":2}"#),
+            (r#""\u0001\u007f""#, "\"\\u0001\u{7f}\""),
+        ] {
+            assert_eq!(RawJson::parse(text).unwrap().get(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn refuses_what_serde_json_refuses() {
+        for text in [r#""\ud800""#, "[1,]", "{\"a\"}", "", "1 2"] {
+            assert!(RawJson::parse(text).is_err(), "{text}");
+        }
+        let deep = format!("{}{}", "[".repeat(129), "]".repeat(129));
+        assert!(RawJson::parse(&deep).is_err());
+        let ok = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        assert!(RawJson::parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn fields_keep_insertion_order_and_replace_in_place() {
+        let mut f = Fields::new();
+        f.insert("z", 1u8);
+        f.insert("a", "x");
+        assert_eq!(f.insert("z", true), Some(RawJson::from(1u8)));
+        assert_eq!(serde_json::to_string(&f).unwrap(), r#"{"z":true,"a":"x"}"#);
+        assert_eq!(f.remove("z"), Some(RawJson::from(true)));
+        assert_eq!(f.keys().collect::<Vec<_>>(), ["a"]);
+        let read: Fields = serde_json::from_str(r#"{"q": [1.0], "b": {"d": 1, "c": 2}}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&read).unwrap(),
+            r#"{"q":[1.0],"b":{"d":1,"c":2}}"#
+        );
+    }
+
+    #[test]
+    fn from_serialize_keeps_struct_order() {
+        #[derive(serde::Serialize)]
+        struct S {
+            z: f64,
+            a: Option<u8>,
+        }
+        let v = RawJson::from_serialize(&S { z: 0.5, a: None }).unwrap();
+        assert_eq!(v.get(), r#"{"z":0.5,"a":null}"#);
+    }
+}
