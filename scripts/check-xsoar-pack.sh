@@ -74,7 +74,7 @@ run_pytest() {
   if [ ! -f data/attck/enterprise.json ]; then
     bash scripts/fetch-attck.sh
   fi
-  "$PY" -m pytest -q -p no:cacheprovider xsoar
+  "$PY" -m pytest -q -p no:cacheprovider -W "ignore::DeprecationWarning:pytest_freezegun" xsoar
 }
 
 run_linters() {
