@@ -127,6 +127,9 @@ def register_secrets(params: dict[str, Any]) -> None:
     try:
         parts = urlsplit(url.strip())
         REDACTOR.add(parts.query, parts.fragment)
+        for pair in parts.query.split("&"):
+            value = pair.partition("=")[2]
+            REDACTOR.add(pair, value if len(value) >= 4 else None)
         if "@" in parts.netloc:
             user_info = parts.netloc.rsplit("@", 1)[0]
             REDACTOR.add(user_info, *user_info.split(":", 1))
