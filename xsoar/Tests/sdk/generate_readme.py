@@ -4,7 +4,8 @@ generate-docs runs each line of the integration's `command_examples.txt` file on
 puts the output in the README. Without a server, this script runs the examples itself: it serves
 `test_data/batches_example.ndjson` from 127.0.0.1, runs each example through the integration's
 `main()` (with the CommonServerPython and demistomock stand-ins of xsoar/Tests), and hands the
-entries to generate-docs in place of the server's answers. Everything else is generate-docs.
+entries to generate-docs in place of the server's answers. Everything else is generate-docs,
+which updates the README in place: sections written by hand ("How a fetch works") are kept.
 
 Run from the repository's root, with demisto-sdk installed (scripts/check-xsoar-pack.sh installs it):
 
@@ -77,7 +78,7 @@ def main() -> None:
     docs.generate_integration_doc(
         input_path=str(INTEGRATION / "FeedTypedRelationships.yml"),
         examples=str(INTEGRATION / "command_examples.txt"),
-        force=True,
+        force=False,
     )
     httpd.shutdown()
 
