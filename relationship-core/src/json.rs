@@ -588,7 +588,7 @@ pub fn write_raw_to<W: Write + ?Sized>(w: &mut W, text: &str, style: JsonStyle) 
 }
 
 /// The index just past the string starting with the quote at `start`.
-fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+pub(crate) fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
     let mut i = start + 1;
     loop {
         let off = memchr_quote_or_backslash(&bytes[i..])?;

@@ -353,8 +353,7 @@ impl<'a> Validator<'a> {
         let path = format!("[{index}]");
         let line = line_of(offset_in(text, raw.get()));
         let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(raw.get()) else {
-            let what =
-                serde_json::from_str::<Value>(raw.get()).map_or("not an array", |v| json_type(&v));
+            let what = read_value(raw.get()).map_or("not an array", |v| json_type(&v));
             let msg = format!("a batch must be a JSON array of indicator objects, found {what}");
             self.report(line, path, ViolationKind::NotABatch, msg);
             return;
@@ -375,8 +374,7 @@ impl<'a> Validator<'a> {
         line_of: &dyn Fn(usize) -> usize,
     ) {
         let Ok(obj) = serde_json::from_str::<HashMap<String, &RawValue>>(raw.get()) else {
-            let what =
-                serde_json::from_str::<Value>(raw.get()).map_or("invalid JSON", |v| json_type(&v));
+            let what = read_value(raw.get()).map_or("invalid JSON", |v| json_type(&v));
             self.report(
                 line,
                 path.to_owned(),
@@ -385,10 +383,7 @@ impl<'a> Validator<'a> {
             );
             return;
         };
-        let get = |k: &str| {
-            obj.get(k)
-                .and_then(|r| serde_json::from_str::<Value>(r.get()).ok())
-        };
+        let get = |k: &str| obj.get(k).and_then(|r| read_value(r.get()).ok());
         let value = get("value");
         let dummy = value.as_ref().and_then(Value::as_str) == Some(DUMMY_INDICATOR_VALUE);
         match &value {
@@ -498,7 +493,7 @@ impl<'a> Validator<'a> {
     }
 
     fn relationship(&mut self, raw: &RawValue, path: &str, line: usize) {
-        let obj = match serde_json::from_str::<Value>(raw.get()) {
+        let obj = match read_value(raw.get()) {
             Ok(Value::Object(o)) => o,
             Ok(v) => {
                 let msg = format!(
@@ -631,6 +626,51 @@ impl<'a> Validator<'a> {
             }
         }
     }
+}
+
+/// serde_json's `Value` of `text`, where a number beyond the double range (which Python's
+/// `json.loads` reads as an infinity, and serde_json refuses) reads as the largest double of
+/// its sign: validation needs each value's type, not its magnitude.
+fn read_value(text: &str) -> serde_json::Result<Value> {
+    serde_json::from_str(text).or_else(|e| match clamp_huge_numbers(text) {
+        Some(clamped) => serde_json::from_str(&clamped).map_err(|_| e),
+        None => Err(e),
+    })
+}
+
+/// `text` (one JSON value) in its canonical spelling with every number beyond the double
+/// range replaced by the largest double of its sign; `None` when `text` is not JSON or has
+/// no such number.
+fn clamp_huge_numbers(text: &str) -> Option<String> {
+    let raw = crate::fields::RawJson::parse(text).ok()?;
+    let canonical = raw.get();
+    let bytes = canonical.as_bytes();
+    let mut out = String::with_capacity(canonical.len());
+    let mut changed = false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let end = match b {
+            b'"' => crate::json::string_end(bytes, i)?,
+            b'-' | b'0'..=b'9' => bytes[i..]
+                .iter()
+                .position(|c| !matches!(c, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
+                .map_or(bytes.len(), |n| i + n),
+            _ => i + 1,
+        };
+        let token = canonical.get(i..end)?;
+        if b != b'"' && token.parse::<f64>().is_ok_and(f64::is_infinite) {
+            out.push_str(if b == b'-' {
+                "-1.7976931348623157e308"
+            } else {
+                "1.7976931348623157e308"
+            });
+            changed = true;
+        } else {
+            out.push_str(token);
+        }
+        i = end;
+    }
+    changed.then_some(out)
 }
 
 /// The numbers that stand for Python's `NaN`, `Infinity` and `-Infinity` while a text is

@@ -2,6 +2,7 @@
 //! object types it fetches: citation removal, date normalisation, publications, MITRE IDs,
 //! kill chain phases and TLP markings.
 
+use relationship_core::{Fields, RawJson};
 use serde_json::{Map, Value};
 
 use crate::citation_date;
@@ -106,9 +107,10 @@ pub(crate) fn mitre_id(obj: &Map<String, Value>) -> Option<&str> {
         .and_then(Value::as_str)
 }
 
-/// The feed's `publications`: one entry per external reference without an `external_id`.
-pub(crate) fn publications(obj: &Map<String, Value>) -> Value {
-    let refs = obj
+/// The feed's `publications`: one entry per external reference without an `external_id`,
+/// each with the keys `link`, `title`, `source`, `timestamp` in this order.
+pub(crate) fn publications(obj: &Map<String, Value>) -> RawJson {
+    let refs: Vec<Fields> = obj
         .get("external_references")
         .and_then(Value::as_array)
         .into_iter()
@@ -118,21 +120,21 @@ pub(crate) fn publications(obj: &Map<String, Value>) -> Value {
         .map(|r| {
             let description = r.get("description").cloned().unwrap_or(Value::Null);
             let timestamp = citation_date::timestamp_from_description(description.as_str());
-            let mut p = Map::new();
+            let mut p = Fields::with_capacity(4);
             p.insert(
-                "link".into(),
+                "link",
                 r.get("url").cloned().unwrap_or_else(|| Value::from("")),
             );
-            p.insert("title".into(), description);
+            p.insert("title", description);
             p.insert(
-                "source".into(),
+                "source",
                 r.get("source_name").cloned().unwrap_or(Value::Null),
             );
-            p.insert("timestamp".into(), Value::String(timestamp));
-            Value::Object(p)
+            p.insert("timestamp", timestamp);
+            p
         })
         .collect();
-    Value::Array(refs)
+    RawJson::from(refs)
 }
 
 /// The feed's `remove_citations`: the text is cut into parenthesised groups and runs without

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use proptest::prelude::*;
 use relationship_core::batch::{BatchOptions, BatchStats, BatchWriter, Placement};
 use relationship_core::json::{self, JsonStyle};
-use relationship_core::{DUMMY_INDICATOR_VALUE, EntityRelationship, IndicatorObject};
+use relationship_core::{
+    DUMMY_INDICATOR_VALUE, EntityRelationship, Fields, IndicatorObject, RawJson,
+};
 use serde_json::Value;
 
 #[derive(Debug, Clone)]
@@ -85,6 +87,18 @@ fn render(rel: &EntityRelationship) -> String {
     json::to_string(&rel.to_indicator(), JsonStyle::Compact).unwrap()
 }
 
+/// The string at `key`, if there is one.
+fn str_at(item: &Fields, key: &str) -> Option<String> {
+    item.get(key)
+        .and_then(RawJson::as_str)
+        .map(|s| s.into_owned())
+}
+
+/// The items of the array at `key`, if it is an array.
+fn array_at(item: &Fields, key: &str) -> Option<Vec<RawJson>> {
+    item.get(key).and_then(|a| a.deserialize_into().ok())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -94,7 +108,8 @@ proptest! {
         let (out, stats) = run(&ops, options, JsonStyle::Compact);
         let text = String::from_utf8(out).unwrap();
         prop_assert!(text.is_empty() || text.ends_with('\n'));
-        let chunks: Vec<Vec<Value>> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        // Read in order, as written: items are objects with their keys in output order.
+        let chunks: Vec<Vec<Fields>> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         prop_assert_eq!(stats.chunks, chunks.len() as u64);
 
         // Every input relationship, in input order (pre-attached ones at their indicator).
@@ -122,22 +137,22 @@ proptest! {
         let mut dummies = 0;
         for chunk in &chunks {
             prop_assert!(!chunk.is_empty() && chunk.len() <= n, "chunk of {} > {}", chunk.len(), n);
-            let in_chunk = chunk.iter().filter(|v| v["value"] == DUMMY_INDICATOR_VALUE).count();
+            let in_chunk = chunk.iter().filter(|v| str_at(v, "value").as_deref() == Some(DUMMY_INDICATOR_VALUE)).count();
             prop_assert!(in_chunk <= 1, "{} dummies in one chunk", in_chunk);
             for (k, item) in chunk.iter().enumerate() {
-                let rels: Vec<String> = item.get("relationships").and_then(Value::as_array)
-                    .map(|a| a.iter().map(|r| r.to_string()).collect()).unwrap_or_default();
-                if item["value"] == DUMMY_INDICATOR_VALUE {
+                let rels: Vec<String> = array_at(item, "relationships")
+                    .map(|a| a.iter().map(|r| r.get().to_owned()).collect()).unwrap_or_default();
+                if str_at(item, "value").as_deref() == Some(DUMMY_INDICATOR_VALUE) {
                     dummies += 1;
                     prop_assert_eq!(k, chunk.len() - 1, "dummy is last in its chunk");
                     prop_assert!(!rels.is_empty() && rels.len() <= n, "dummy carries {}", rels.len());
                     dummy_rels.extend(rels.iter().cloned());
                 } else {
-                    out_inds.push((item["value"].as_str().unwrap().to_owned(), item["type"].as_str().unwrap().to_owned()));
-                    for r in item["relationships"].as_array().into_iter().flatten() {
-                        if r.as_object().is_some_and(|o| !o.is_empty()) {
-                            prop_assert_eq!(&r["entityA"], &item["value"]);
-                            prop_assert_eq!(&r["entityAType"], &item["type"]);
+                    out_inds.push((str_at(item, "value").unwrap(), str_at(item, "type").unwrap()));
+                    for r in array_at(item, "relationships").into_iter().flatten() {
+                        if let Some(o) = r.deserialize_into::<Fields>().ok().filter(|o| !o.is_empty()) {
+                            prop_assert_eq!(o.get("entityA"), item.get("value"));
+                            prop_assert_eq!(o.get("entityAType"), item.get("type"));
                         }
                     }
                 }
@@ -167,8 +182,9 @@ proptest! {
         prop_assert_eq!(py_stats, stats);
         let py = String::from_utf8(py).unwrap();
         prop_assert!(py.is_ascii());
-        let py_chunks: Vec<Value> = py.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-        let compact_chunks: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        // Compared as canonical text: same values, same key order, same number text.
+        let py_chunks: Vec<RawJson> = py.lines().map(|l| RawJson::parse(l).unwrap()).collect();
+        let compact_chunks: Vec<RawJson> = text.lines().map(|l| RawJson::parse(l).unwrap()).collect();
         prop_assert_eq!(py_chunks, compact_chunks);
 
         // Deterministic.

@@ -15,11 +15,11 @@ mod fuzz_support;
 use std::sync::LazyLock;
 
 use proptest::prelude::*;
+use relationship_core::RawJson;
 use relationship_core::check::{Checker, Mode};
 use relationship_core::json::{self, JsonStyle};
 use relationship_core::record::{Record, parse_line};
 use relationship_core::relationship::Fields;
-use serde_json::{Map, Value, json};
 
 use fuzz_support::{config, text};
 
@@ -88,17 +88,17 @@ const KEYS: &[&str] = &[
     "fields",
 ];
 
-/// A JSON number as read from text (the workspace keeps number text).
-fn number(text: &str) -> Value {
-    serde_json::from_str(text).expect("a JSON number")
+/// A JSON number as read from text, kept as that text (`RawJson`).
+fn number(text: &str) -> RawJson {
+    RawJson::parse(text).expect("a JSON number")
 }
 
-/// Any JSON value, a few levels deep.
-fn any_value() -> impl Strategy<Value = Value> {
+/// Any JSON value, a few levels deep; objects keep their keys in the order generated.
+fn any_value() -> impl Strategy<Value = RawJson> {
     let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
+        Just(RawJson::null()),
+        any::<bool>().prop_map(RawJson::from),
+        any::<i64>().prop_map(RawJson::from),
         prop::sample::select(vec![
             "123456789012345678901234567890",
             "1.0E2",
@@ -110,35 +110,36 @@ fn any_value() -> impl Strategy<Value = Value> {
             "2.5e-3",
         ])
         .prop_map(number),
-        text().prop_map(Value::String),
+        text().prop_map(RawJson::from),
     ];
     leaf.prop_recursive(3, 16, 4, |inner| {
         prop_oneof![
-            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec(inner.clone(), 0..4).prop_map(RawJson::from),
             prop::collection::vec((text(), inner), 0..4)
-                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+                .prop_map(|kv| RawJson::from(kv.into_iter().collect::<Fields>())),
         ]
     })
 }
 
-fn fields() -> impl Strategy<Value = Value> {
+fn fields() -> impl Strategy<Value = RawJson> {
     prop_oneof![
         3 => prop::collection::vec(("[a-z_]{1,10}", any_value()), 0..4)
-            .prop_map(|kv| Value::Object(kv.into_iter().collect())),
-        1 => Just(Value::Null),
+            .prop_map(|kv| RawJson::from(kv.into_iter().collect::<Fields>())),
+        1 => Just(RawJson::null()),
     ]
 }
 
 /// An optional key: absent, `null`, or a value.
-fn optional(value: impl Strategy<Value = Value>) -> impl Strategy<Value = Option<Value>> {
+fn optional(value: impl Strategy<Value = RawJson>) -> impl Strategy<Value = Option<RawJson>> {
     prop_oneof![
         4 => Just(None),
-        1 => Just(Some(Value::Null)),
+        1 => Just(Some(RawJson::null())),
         2 => value.prop_map(Some),
     ]
 }
 
-fn relationship_record() -> impl Strategy<Value = Value> {
+/// A record is a JSON object whose keys keep their order: `Fields`.
+fn relationship_record() -> impl Strategy<Value = Fields> {
     let triple = prop_oneof![
         6 => prop::sample::select(TRIPLES.clone()),
         2 => (
@@ -154,14 +155,14 @@ fn relationship_record() -> impl Strategy<Value = Value> {
             .prop_map(|(x, y)| (x.0, y.1, x.2)),
     ];
     let reverse = prop_oneof![
-        2 => Just(Value::String("<schema>".into())),
-        1 => prop::sample::select(BAD_NAMES).prop_map(Value::from),
+        2 => Just(RawJson::from("<schema>")),
+        1 => prop::sample::select(BAD_NAMES).prop_map(RawJson::from),
     ];
     let fixed = |valid: &'static str| {
         optional(prop_oneof![
-            3 => Just(Value::from(valid)),
-            1 => Just(Value::from("Incident")),
-            1 => Just(Value::from("")),
+            3 => Just(RawJson::from(valid)),
+            1 => Just(RawJson::from("Incident")),
+            1 => Just(RawJson::from("")),
         ])
     };
     (
@@ -169,8 +170,8 @@ fn relationship_record() -> impl Strategy<Value = Value> {
         (text(), text()),
         optional(reverse),
         optional(fields()),
-        optional(prop::sample::select(RELIABILITY).prop_map(Value::from)),
-        optional(text().prop_map(Value::String)),
+        optional(prop::sample::select(RELIABILITY).prop_map(RawJson::from)),
+        optional(text().prop_map(RawJson::from)),
         (
             fixed("IndicatorToIndicator"),
             fixed("Indicator"),
@@ -179,18 +180,18 @@ fn relationship_record() -> impl Strategy<Value = Value> {
     )
         .prop_map(
             |((a_type, name, b_type), (a, b), reverse, fields, rel, brand, (rt, af, bf))| {
-                let reverse = reverse.map(|r| match r.as_str() {
+                let reverse = reverse.map(|r| match r.as_str().as_deref() {
                     Some("<schema>") => relationship_core::xsoar::schema()
                         .reverse_of(&name)
-                        .map_or(Value::from("related-to"), Value::from),
+                        .map_or(RawJson::from("related-to"), RawJson::from),
                     _ => r,
                 });
-                let mut o = Map::new();
-                o.insert("name".into(), name.into());
-                o.insert("entity_a".into(), a.into());
-                o.insert("entity_a_type".into(), a_type.into());
-                o.insert("entity_b".into(), b.into());
-                o.insert("entity_b_type".into(), b_type.into());
+                let mut o = Fields::new();
+                o.insert("name", name);
+                o.insert("entity_a", a);
+                o.insert("entity_a_type", a_type);
+                o.insert("entity_b", b);
+                o.insert("entity_b_type", b_type);
                 for (key, value) in [
                     ("reverse_name", reverse),
                     ("fields", fields),
@@ -201,15 +202,15 @@ fn relationship_record() -> impl Strategy<Value = Value> {
                     ("entity_b_family", bf),
                 ] {
                     if let Some(v) = value {
-                        o.insert(key.into(), v);
+                        o.insert(key, v);
                     }
                 }
-                Value::Object(o)
+                o
             },
         )
 }
 
-fn indicator_record() -> impl Strategy<Value = Value> {
+fn indicator_record() -> impl Strategy<Value = Fields> {
     let types = prop_oneof![
         3 => prop::sample::select(
             relationship_core::xsoar::schema()
@@ -221,8 +222,13 @@ fn indicator_record() -> impl Strategy<Value = Value> {
         1 => prop::sample::select(BAD_TYPES).prop_map(str::to_owned),
     ];
     let score = prop_oneof![
-        4 => (0i64..=3).prop_map(Value::from),
-        1 => prop::sample::select(vec![json!(7), json!(-1), json!("2"), json!(1.5)]),
+        4 => (0i64..=3).prop_map(RawJson::from),
+        1 => prop::sample::select(vec![
+            RawJson::from(7),
+            RawJson::from(-1),
+            RawJson::from("2"),
+            RawJson::from(1.5),
+        ]),
     ];
     (
         text(),
@@ -232,15 +238,15 @@ fn indicator_record() -> impl Strategy<Value = Value> {
         optional(fields()),
     )
         .prop_map(|(value, ty, score, raw, fields)| {
-            let mut o = Map::new();
-            o.insert("value".into(), value.into());
-            o.insert("type".into(), ty.into());
+            let mut o = Fields::new();
+            o.insert("value", value);
+            o.insert("type", ty);
             for (key, v) in [("score", score), ("rawJSON", raw), ("fields", fields)] {
                 if let Some(v) = v {
-                    o.insert(key.into(), v);
+                    o.insert(key, v);
                 }
             }
-            Value::Object(o)
+            o
         })
 }
 
@@ -250,8 +256,8 @@ enum Mutation {
     None,
     DropKey(prop::sample::Index),
     RenameKey(prop::sample::Index, &'static str),
-    WrongType(prop::sample::Index, Value),
-    AddKey(&'static str, Value),
+    WrongType(prop::sample::Index, RawJson),
+    AddKey(&'static str, RawJson),
     HugeString(prop::sample::Index),
     DeepNesting(usize),
     WrapInArray,
@@ -286,14 +292,34 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     ]
 }
 
-fn key_at(o: &Map<String, Value>, i: &prop::sample::Index) -> String {
-    o.keys().nth(i.index(o.len())).cloned().unwrap_or_default()
+fn key_at(o: &Fields, i: &prop::sample::Index) -> String {
+    o.keys()
+        .nth(i.index(o.len()))
+        .map(str::to_owned)
+        .unwrap_or_default()
+}
+
+/// The compact JSON text of an object with these entries (key, value text), in order.
+fn object_text<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut out = String::from("{");
+    for (i, (key, value)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(key).expect("a string serializes"));
+        out.push(':');
+        out.push_str(value);
+    }
+    out.push('}');
+    out
 }
 
 /// The line(s) a record gives after `m`: usually one, two for spliced bytes.
-fn apply(record: &Value, m: &Mutation) -> Vec<Vec<u8>> {
-    let mut v = record.clone();
-    let o = v.as_object_mut().expect("records are objects");
+fn apply(record: &Fields, m: &Mutation) -> Vec<Vec<u8>> {
+    let mut o = record.clone();
+    // Nesting deeper than a `RawJson` may hold (serde_json's 128 levels), kept as text and
+    // written under its key in place of the record's value.
+    let mut deep: Option<(&str, String)> = None;
     match m {
         Mutation::None
         | Mutation::WrapInArray
@@ -301,33 +327,33 @@ fn apply(record: &Value, m: &Mutation) -> Vec<Vec<u8>> {
         | Mutation::Truncate(_)
         | Mutation::Bytes(..) => {}
         Mutation::DropKey(i) => {
-            let k = key_at(o, i);
-            o.shift_remove(&k);
+            let k = key_at(&o, i);
+            o.remove(&k);
         }
         Mutation::RenameKey(i, to) => {
-            let k = key_at(o, i);
-            if let Some(val) = o.shift_remove(&k) {
-                o.insert((*to).to_owned(), val);
+            let k = key_at(&o, i);
+            if let Some(val) = o.remove(&k) {
+                o.insert(*to, val);
             }
         }
         Mutation::WrongType(i, val) => {
-            let k = key_at(o, i);
+            let k = key_at(&o, i);
             o.insert(k, val.clone());
         }
         Mutation::AddKey(k, val) => {
-            o.insert((*k).to_owned(), val.clone());
+            o.insert(*k, val.clone());
         }
         Mutation::HugeString(i) => {
-            let k = key_at(o, i);
-            o.insert(k, Value::String("ÿ\\\"x".repeat(10_000)));
+            let k = key_at(&o, i);
+            o.insert(k, "ÿ\\\"x".repeat(10_000));
         }
         Mutation::DeepNesting(depth) => {
-            let mut nested = Value::from(1);
+            let mut nested = String::from("1");
             for d in 0..*depth {
                 nested = if d % 2 == 0 {
-                    Value::Array(vec![nested])
+                    format!("[{nested}]")
                 } else {
-                    json!({ "k": nested })
+                    object_text([("k", nested.as_str())])
                 };
             }
             let key = if o.contains_key("value") {
@@ -335,10 +361,16 @@ fn apply(record: &Value, m: &Mutation) -> Vec<Vec<u8>> {
             } else {
                 "fields"
             };
-            o.insert(key.into(), json!({ "deep": nested }));
+            // The key's place: where it is, or last (a placeholder until written).
+            o.insert(key, RawJson::null());
+            deep = Some((key, object_text([("deep", nested.as_str())])));
         }
     }
-    let mut line = serde_json::to_vec(&v).expect("a value serializes");
+    let mut line = object_text(o.iter().map(|(k, v)| match &deep {
+        Some((key, text)) if k == *key => (k, text.as_str()),
+        _ => (k, v.get()),
+    }))
+    .into_bytes();
     match m {
         Mutation::WrapInArray => {
             line.insert(0, b'[');
@@ -346,7 +378,7 @@ fn apply(record: &Value, m: &Mutation) -> Vec<Vec<u8>> {
         }
         Mutation::DuplicateKey(k) => {
             line.pop();
-            let extra = format!(",{}:\"dup\"}}", Value::from(*k));
+            let extra = format!(",{}:\"dup\"}}", RawJson::from(*k));
             line.extend_from_slice(extra.as_bytes());
         }
         Mutation::Truncate(i) => line.truncate(i.index(line.len())),
@@ -372,10 +404,11 @@ enum Outcome {
     StrictAccepted,
 }
 
-fn string_at<'v>(v: &'v Value, key: &str) -> Result<&'v str, TestCaseError> {
+fn string_at(v: &Fields, key: &str) -> Result<String, TestCaseError> {
     v.get(key)
-        .and_then(Value::as_str)
-        .ok_or_else(|| TestCaseError::fail(format!("no string `{key}` in {v}")))
+        .and_then(RawJson::as_str)
+        .map(|s| s.into_owned())
+        .ok_or_else(|| TestCaseError::fail(format!("no string `{key}` in {}", RawJson::from(v))))
 }
 
 /// Reads one line and checks every property; returns what it was.
@@ -433,9 +466,10 @@ fn check_line(line: &[u8]) -> Result<Outcome, TestCaseError> {
         &compact,
         "lenient renders differently"
     );
-    let back: Value = serde_json::from_str(&compact)
+    // Read back in order, numbers as their text.
+    let back: Fields = serde_json::from_str(&compact)
         .map_err(|e| TestCaseError::fail(format!("{e}: {compact}")))?;
-    let expected_fields = Value::Object(input.fields.clone().unwrap_or_else(Fields::new));
+    let expected_fields = RawJson::from(input.fields.clone().unwrap_or_else(Fields::new));
     for (key, want) in [
         ("name", input.name.as_str()),
         ("reverseName", schema.reverse_of(&input.name).unwrap_or("?")),
@@ -449,14 +483,14 @@ fn check_line(line: &[u8]) -> Result<Outcome, TestCaseError> {
     ] {
         prop_assert_eq!(string_at(&back, key)?, want, "key {}", key);
     }
-    prop_assert_eq!(&back["fields"], &expected_fields);
-    prop_assert_eq!(back.as_object().map(Map::len), Some(10));
+    prop_assert_eq!(back.get("fields"), Some(&expected_fields));
+    prop_assert_eq!(back.len(), 10);
     // Python's bytes: the same strings; numbers are Python's spelling of them, and a
     // literal beyond the double range is Python's `Infinity`, which is not JSON.
     let python = json::to_string(&rel.to_indicator(), JsonStyle::Python)
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert!(python.is_ascii());
-    match serde_json::from_str::<Value>(&python) {
+    match serde_json::from_str::<Fields>(&python) {
         Ok(p) => {
             for key in [
                 "name",
@@ -468,10 +502,10 @@ fn check_line(line: &[u8]) -> Result<Outcome, TestCaseError> {
             ] {
                 prop_assert_eq!(string_at(&p, key)?, string_at(&back, key)?);
             }
-            let keys = |v: &Value| {
-                v["fields"]
-                    .as_object()
-                    .map(|m| m.keys().cloned().collect::<Vec<_>>())
+            let keys = |v: &Fields| {
+                v.get("fields")
+                    .and_then(|f| f.deserialize_into::<Fields>().ok())
+                    .map(|m| m.keys().map(str::to_owned).collect::<Vec<_>>())
             };
             prop_assert_eq!(keys(&p), keys(&back));
         }
@@ -480,7 +514,7 @@ fn check_line(line: &[u8]) -> Result<Outcome, TestCaseError> {
     Ok(Outcome::StrictAccepted)
 }
 
-fn any_record() -> impl Strategy<Value = Value> {
+fn any_record() -> impl Strategy<Value = Fields> {
     prop_oneof![4 => relationship_record(), 1 => indicator_record()]
 }
 

@@ -15,12 +15,12 @@ mod fuzz_support;
 use std::sync::LazyLock;
 
 use proptest::prelude::*;
+use relationship_core::RawJson;
 use relationship_core::batch::{BatchOptions, BatchWriter, Placement};
 use relationship_core::indicator::IndicatorObject;
 use relationship_core::json::JsonStyle;
 use relationship_core::relationship::{EntityRelationship, Fields};
 use relationship_core::validate::{Violation, validate_str};
-use serde_json::{Value, json};
 
 use fuzz_support::{config, text};
 
@@ -53,8 +53,9 @@ fn value() -> impl Strategy<Value = String> {
     text().prop_map(|s| if s.is_empty() { "v".to_owned() } else { s })
 }
 
-fn number(text: &str) -> Value {
-    serde_json::from_str(text).expect("a JSON number")
+/// A JSON number as read from text, kept as that text (`RawJson`).
+fn number(text: &str) -> RawJson {
+    RawJson::parse(text).expect("a JSON number")
 }
 
 /// Number literals a field may hold. With `beyond_double`, also literals beyond the double
@@ -74,14 +75,14 @@ fn numbers(beyond_double: bool) -> Vec<&'static str> {
     n
 }
 
-fn field_value(beyond_double: bool) -> impl Strategy<Value = Value> {
+fn field_value(beyond_double: bool) -> impl Strategy<Value = RawJson> {
     prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
+        Just(RawJson::null()),
+        any::<bool>().prop_map(RawJson::from),
+        any::<i64>().prop_map(RawJson::from),
         prop::sample::select(numbers(beyond_double)).prop_map(number),
-        text().prop_map(Value::String),
-        prop::collection::vec(text().prop_map(Value::String), 0..3).prop_map(Value::Array),
+        text().prop_map(RawJson::from),
+        prop::collection::vec(text(), 0..3).prop_map(RawJson::from),
     ]
 }
 
@@ -120,7 +121,10 @@ fn item(beyond_double: bool) -> impl Strategy<Value = Item> {
     )
         .prop_map(|(ty, v, score, fields)| {
             let mut o = IndicatorObject::new(v.clone(), ty.clone()).with_fields(fields);
-            o.raw_json = json!({"value": v, "type": ty});
+            o.raw_json = [("value", v), ("type", ty)]
+                .into_iter()
+                .collect::<Fields>()
+                .into();
             o.score = score;
             Item::Indicator(o)
         });
@@ -174,19 +178,19 @@ fn batches_with(beyond_double: bool) -> impl Strategy<Value = String> {
 enum Mutation {
     DropKey(prop::sample::Index),
     RenameKey(prop::sample::Index, &'static str),
-    WrongType(prop::sample::Index, Value),
+    WrongType(prop::sample::Index, RawJson),
     WrongReverse(&'static str),
     UnknownType(&'static str),
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     let wrong = prop_oneof![
-        Just(Value::Null),
-        Just(json!(5)),
-        Just(json!(true)),
-        Just(json!([])),
-        Just(json!({})),
-        Just(json!(["uses"])),
+        Just(RawJson::null()),
+        Just(RawJson::from(5)),
+        Just(RawJson::from(true)),
+        Just(RawJson::from(Vec::<RawJson>::new())),
+        Just(RawJson::empty_object()),
+        Just(RawJson::from(vec!["uses"])),
     ];
     prop_oneof![
         any::<prop::sample::Index>().prop_map(Mutation::DropKey),
@@ -207,6 +211,71 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         ])
         .prop_map(Mutation::UnknownType),
     ]
+}
+
+/// `compact` (canonical `RawJson` text) as serde_json's pretty printer writes a value: two
+/// spaces of indent, `": "` after keys, `[]` and `{}` when empty; keys and number text as
+/// they are.
+fn pretty(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len() * 2);
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    };
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut chars = compact.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                match chars.peek() {
+                    Some(&close @ ('}' | ']')) => {
+                        out.push(close);
+                        chars.next();
+                    }
+                    _ => {
+                        depth += 1;
+                        newline(&mut out, depth);
+                    }
+                }
+            }
+            '}' | ']' => {
+                depth -= 1;
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(',');
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[test]
+fn pretty_is_serde_jsons_pretty_form() {
+    // Keys in sorted order and plain numbers, so that serde_json's `Value` keeps both.
+    let text = r#"{"a":[],"b":{},"c":[1,{"d":"x,y:{[\"]}","e":[null,true]}],"f":-2.5}"#;
+    let value: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(pretty(text), serde_json::to_string_pretty(&value).unwrap());
 }
 
 /// Checks what every validation must keep; returns the violations.
@@ -236,57 +305,75 @@ fn check(text: &str) -> Result<Vec<Violation>, TestCaseError> {
 }
 
 /// Applies `m` to the `pick`th relationship of the batches; `None` when they hold none.
+///
+/// The batches are read in order, numbers as their text (`Fields`, `RawJson`), and written
+/// back compact with only the mutation changed.
 fn mutate(text: &str, pick: &prop::sample::Index, m: &Mutation) -> Option<String> {
-    let mut batches: Vec<Value> = text
+    let mut batches: Vec<Vec<Fields>> = text
         .lines()
-        .map(|l| serde_json::from_str(l).expect("BatchWriter writes JSON"))
+        .map(|l| serde_json::from_str(l).expect("BatchWriter writes batches of objects"))
         .collect();
-    let mut rels: Vec<&mut Value> = batches
-        .iter_mut()
-        .flat_map(|b| b.as_array_mut().expect("a batch").iter_mut())
-        .flat_map(|i| {
-            i.get_mut("relationships")
-                .and_then(Value::as_array_mut)
-                .into_iter()
-                .flatten()
-        })
-        .collect();
-    if rels.is_empty() {
+    // Where each relationship is: (batch, item, index in the item's `relationships`).
+    let mut places = Vec::new();
+    for (b, batch) in batches.iter().enumerate() {
+        for (i, item) in batch.iter().enumerate() {
+            if let Some(Ok(rels)) = item
+                .get("relationships")
+                .map(RawJson::deserialize_into::<Vec<RawJson>>)
+            {
+                places.extend((0..rels.len()).map(|r| (b, i, r)));
+            }
+        }
+    }
+    if places.is_empty() {
         return None;
     }
-    let n = pick.index(rels.len());
-    let rel = rels[n].as_object_mut().expect("an object");
-    let key_at = |o: &serde_json::Map<String, Value>, i: &prop::sample::Index| {
-        o.keys().nth(i.index(o.len())).cloned().unwrap_or_default()
+    let (b, i, r) = places[pick.index(places.len())];
+    let item = &mut batches[b][i];
+    let mut rels: Vec<RawJson> = item
+        .get("relationships")
+        .map(RawJson::deserialize_into)
+        .expect("found above")
+        .expect("an array");
+    let mut object: Fields = rels[r].deserialize_into().expect("an object");
+    let rel = &mut object;
+    let key_at = |o: &Fields, i: &prop::sample::Index| {
+        o.keys()
+            .nth(i.index(o.len()))
+            .map(str::to_owned)
+            .unwrap_or_default()
     };
     match m {
         Mutation::DropKey(i) => {
             let k = key_at(rel, i);
-            rel.shift_remove(&k);
+            rel.remove(&k);
         }
         Mutation::RenameKey(i, to) => {
             let k = key_at(rel, i);
-            let v = rel.shift_remove(&k).unwrap_or(Value::Null);
-            rel.insert((*to).to_owned(), v);
+            let v = rel.remove(&k).unwrap_or_default();
+            rel.insert(*to, v);
         }
         Mutation::WrongType(i, v) => {
             let k = key_at(rel, i);
             if k == "fields" && v.is_object() {
                 // `{}` is valid fields.
-                rel.insert(k, json!("not an object"));
+                rel.insert(k, "not an object");
             } else {
                 rel.insert(k, v.clone());
             }
         }
         Mutation::WrongReverse(r) => {
             let schema = relationship_core::xsoar::schema();
-            let name = rel["name"].as_str().unwrap_or_default();
-            let r = if schema.reverse_of(name) == Some(*r) {
+            let name = rel
+                .get("name")
+                .and_then(RawJson::as_str)
+                .unwrap_or_default();
+            let r = if schema.reverse_of(&name) == Some(*r) {
                 "nope"
             } else {
                 *r
             };
-            rel.insert("reverseName".into(), Value::from(r));
+            rel.insert("reverseName", r);
         }
         Mutation::UnknownType(t) => {
             let key = if t.len() % 2 == 0 {
@@ -294,9 +381,11 @@ fn mutate(text: &str, pick: &prop::sample::Index, m: &Mutation) -> Option<String
             } else {
                 "entityBType"
             };
-            rel.insert(key.into(), Value::from(*t));
+            rel.insert(key, *t);
         }
     }
+    rels[r] = RawJson::from(object);
+    item.insert("relationships", rels);
     Some(
         batches
             .iter()
@@ -316,7 +405,7 @@ proptest! {
         // Pretty-printed, the same batches are one value over many lines: still valid.
         let pretty: Vec<String> = text
             .lines()
-            .map(|l| serde_json::to_string_pretty(&serde_json::from_str::<Value>(l).expect("JSON")).expect("serializes"))
+            .map(|l| pretty(RawJson::parse(l).expect("JSON").get()))
             .collect();
         let violations = check(&pretty.join("\n"))?;
         prop_assert!(violations.is_empty(), "{:#?}", violations);

@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
+use relationship_core::RawJson;
 use relationship_core::check::{Checker, Mode, RelationshipInput};
 use relationship_core::json::{self, JsonStyle};
 use relationship_core::xsoar::schema as xsoar;
-use serde_json::Value;
 
 fn fixture(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -24,7 +24,8 @@ fn values_match_python_bytes() {
     assert_eq!(inputs.len(), expected.len());
     assert!(inputs.len() >= 50, "corpus too small: {}", inputs.len());
     for (i, (input, want)) in inputs.iter().zip(&expected).enumerate() {
-        let value: Value = serde_json::from_str(input).unwrap();
+        // Read as RawJson: it keeps number text and key order, as Python's `json.loads` does.
+        let value = RawJson::parse(input).unwrap();
         let got = json::to_vec(&value, JsonStyle::Python).unwrap();
         assert_eq!(
             String::from_utf8_lossy(&got),
@@ -38,7 +39,7 @@ fn values_match_python_bytes() {
         // of an out-of-range literal and no JSON.
         assert!(got.is_ascii());
         if !want.contains("Infinity") {
-            let back: Value = serde_json::from_slice(&got).unwrap();
+            let back = RawJson::parse(std::str::from_utf8(&got).unwrap()).unwrap();
             assert_eq!(json::to_vec(&back, JsonStyle::Python).unwrap(), got);
         }
         // and the streaming writer agrees with to_vec
@@ -74,17 +75,11 @@ fn relationship_renderings_match_python_bytes() {
 #[test]
 fn the_fixture_corpus_covers_what_it_claims() {
     let inputs = fixture("values.jsonl");
-    let all: String = inputs
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap().to_string())
-        .collect();
-    let decoded: Vec<Value> = inputs
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let decoded: Vec<RawJson> = inputs.lines().map(|l| RawJson::parse(l).unwrap()).collect();
+    let all: String = decoded.iter().map(RawJson::get).collect();
     let strings: String = decoded
         .iter()
-        .filter_map(Value::as_str)
+        .filter_map(RawJson::as_str)
         .collect::<Vec<_>>()
         .join("");
     for c in (0u8..0x20).map(char::from).chain([
@@ -101,12 +96,12 @@ fn the_fixture_corpus_covers_what_it_claims() {
     assert!(
         decoded
             .iter()
-            .any(|v| v.as_f64().is_some_and(|f| f.fract() != 0.0))
+            .any(|v| v.deserialize_into::<f64>().is_ok_and(|f| f.fract() != 0.0))
     );
     assert!(
         decoded
             .iter()
-            .any(|v| v.is_u64() && v.as_u64() > Some(i64::MAX as u64))
+            .any(|v| v.deserialize_into::<u64>().ok() > Some(i64::MAX as u64))
     );
     assert!(all.contains("{}") && all.contains("[]") && all.contains("null"));
     // Number literals Python keeps or reads differently from a 64-bit reading: an integer
@@ -121,7 +116,7 @@ fn the_fixture_corpus_covers_what_it_claims() {
 fn numbers_beyond_64_bits_keep_every_digit() {
     // The failure this guards against: a 30-digit integer read as an f64 and written as
     // `1.2345678901234568e+29`.
-    let v: Value = serde_json::from_str(r#"{"n": 123456789012345678901234567890}"#).unwrap();
+    let v = RawJson::parse(r#"{"n": 123456789012345678901234567890}"#).unwrap();
     assert_eq!(
         json::to_string(&v, JsonStyle::Python).unwrap(),
         r#"{"n": 123456789012345678901234567890}"#

@@ -9,8 +9,9 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use proptest::prelude::*;
+use relationship_core::RawJson;
+use relationship_core::fields::Fields;
 use relationship_core::json::{self, JsonStyle};
-use serde_json::{Map, Number, Value};
 
 const SCRIPT: &str = r#"
 import json, sys
@@ -76,31 +77,39 @@ fn finite_f64() -> impl Strategy<Value = f64> {
 
 /// Number literals as input text may spell them: integers of any length, `-0`, fractions
 /// with upper- or lower-case exponents, some beyond the double range (Python: infinity).
-fn number_literal() -> impl Strategy<Value = Value> {
+///
+/// Kept as [`RawJson`], which keeps the literal's text as Python's `json.loads` reads it.
+fn number_literal() -> impl Strategy<Value = RawJson> {
     prop_oneof![
         "-?[1-9][0-9]{0,40}",
         "-?0",
         "-?[0-9]\\.[0-9]{1,20}[eE][+-]?[0-9]{1,3}",
         "-?[1-9][0-9]{0,5}[eE][+-]?[0-9]{1,2}",
     ]
-    .prop_map(|text| serde_json::from_str(&text).unwrap())
+    .prop_map(|text| RawJson::parse(&text).unwrap())
 }
 
-fn value() -> impl Strategy<Value = Value> {
+/// A JSON value as [`RawJson`]: objects keep their keys in the order generated (a repeated
+/// key keeps its first position and its last value, as in a Python `dict`).
+fn value() -> impl Strategy<Value = RawJson> {
     let leaf = prop_oneof![
-        Just(Value::Null),
+        Just(RawJson::null()),
         number_literal(),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        any::<u64>().prop_map(Value::from),
-        finite_f64().prop_map(|f| Value::Number(Number::from_f64(f).unwrap())),
-        text().prop_map(Value::String),
+        any::<bool>().prop_map(RawJson::from),
+        any::<i64>().prop_map(RawJson::from),
+        any::<u64>().prop_map(RawJson::from),
+        finite_f64().prop_map(|f| {
+            let v = RawJson::from(f);
+            assert!(!v.is_null(), "{f} is finite");
+            v
+        }),
+        text().prop_map(RawJson::from),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
-            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec(inner.clone(), 0..6).prop_map(RawJson::from),
             prop::collection::vec((text(), inner), 0..6)
-                .prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<_, _>>())),
+                .prop_map(|kv| RawJson::from(kv.into_iter().collect::<Fields>())),
         ]
     })
 }

@@ -12,9 +12,8 @@ use relationship_core::xsoar::types::{
     Account, AttackPattern, CourseOfAction, Cve, Domain, Host, IntrusionSet, Ip, Malware,
 };
 use relationship_core::{
-    EntityRelationship, Fields, IndicatorLayout, IndicatorObject, Reliability,
+    EntityRelationship, Fields, IndicatorLayout, IndicatorObject, RawJson, Reliability,
 };
-use serde_json::{Map, Number, Value};
 
 fn text() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -24,24 +23,26 @@ fn text() -> impl Strategy<Value = String> {
     ]
 }
 
-fn json_value() -> impl Strategy<Value = Value> {
+/// A JSON value as [`RawJson`], which keeps number text (long integers, exponent forms,
+/// literals beyond the double range) and the order of object keys as generated.
+fn json_value() -> impl Strategy<Value = RawJson> {
     let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        "-?[1-9][0-9]{19,40}".prop_map(|t| serde_json::from_str(&t).unwrap()),
+        Just(RawJson::null()),
+        any::<bool>().prop_map(RawJson::from),
+        any::<i64>().prop_map(RawJson::from),
+        "-?[1-9][0-9]{19,40}".prop_map(|t| RawJson::parse(&t).unwrap()),
         "-?(0|[1-9][0-9]{0,2})(\\.[0-9]{1,5})?([eE][-+]?[0-9]{1,3})?"
-            .prop_map(|t| serde_json::from_str(&t).unwrap()),
+            .prop_map(|t| RawJson::parse(&t).unwrap()),
         any::<f64>()
-            .prop_filter_map("finite", Number::from_f64)
-            .prop_map(Value::Number),
-        text().prop_map(Value::String),
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(RawJson::from),
+        text().prop_map(RawJson::from),
     ];
     leaf.prop_recursive(3, 24, 4, |inner| {
         prop_oneof![
-            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec(inner.clone(), 0..4).prop_map(RawJson::from),
             prop::collection::vec((text(), inner), 0..4)
-                .prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<_, _>>())),
+                .prop_map(|kv| RawJson::from(kv.into_iter().collect::<Fields>())),
         ]
     })
 }
