@@ -48,7 +48,7 @@ pip_install() { # pip_install PYTHON ARGS...: falls back to --break-system-packa
 install_tools() { # sets PY and BIN
   local key venv
   key="$(printf '%s\n' "${PINS[@]}" "$(python3 -V 2>&1)" | sha256sum | cut -c1-12)"
-  venv="${XSOAR_PACK_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/xsoar-pack-check/venv-$key}"
+  venv="${XSOAR_PACK_VENV:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/xsoar-pack-check/venv-$key}"
   if [ -x "$venv/bin/python" ] && [ -f "$venv/.complete" ]; then
     echo "tools: $venv (installed)"
   elif rm -rf "$venv" && python3 -m venv "$venv" 2>/dev/null; then
