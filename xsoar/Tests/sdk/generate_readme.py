@@ -4,8 +4,10 @@ generate-docs runs each line of the integration's `command_examples.txt` file on
 puts the output in the README. Without a server, this script runs the examples itself: it serves
 `test_data/batches_example.ndjson` from 127.0.0.1, runs each example through the integration's
 `main()` (with the CommonServerPython and demistomock stand-ins of xsoar/Tests), and hands the
-entries to generate-docs in place of the server's answers. Everything else is generate-docs,
-which updates the README in place: sections written by hand ("How a fetch works") are kept.
+entries to generate-docs in place of the server's answers. Everything else is generate-docs, except
+that the placeholder line generate-docs writes under the description ("tested with version xx")
+is replaced with readme_intro.md beside this script (what it was tested with, how a fetch works).
+generate-docs also stages the README in git.
 
 Run from the repository's root, with demisto-sdk installed (scripts/check-xsoar-pack.sh installs it):
 
@@ -23,6 +25,7 @@ XSOAR = Path(__file__).resolve().parents[2]
 INTEGRATION = XSOAR / "Packs" / "TypedRelationships" / "Integrations" / "FeedTypedRelationships"
 EXAMPLE_FILE = INTEGRATION / "test_data" / "batches_example.ndjson"
 EXAMPLE_URL_SHOWN = "https://feeds.example.com/batches.ndjson"
+INTRO = Path(__file__).resolve().parent / "readme_intro.md"
 
 sys.path[:0] = [str(XSOAR / "Tests" / "demistomock"), str(XSOAR / "Tests" / "CommonServerPython"), str(INTEGRATION)]
 
@@ -78,9 +81,15 @@ def main() -> None:
     docs.generate_integration_doc(
         input_path=str(INTEGRATION / "FeedTypedRelationships.yml"),
         examples=str(INTEGRATION / "command_examples.txt"),
-        force=False,
+        force=True,
     )
     httpd.shutdown()
+    readme = INTEGRATION / "README.md"
+    text = readme.read_text()
+    placeholder = "This integration was integrated and tested with version xx of Typed Relationships Feed.\n"
+    if placeholder not in text:
+        raise SystemExit(f"generate-docs did not write the expected placeholder line in {readme}")
+    readme.write_text(text.replace(placeholder, INTRO.read_text()))
 
 
 if __name__ == "__main__":
