@@ -13,7 +13,9 @@
 #      validation_config.toml less the validators that need neo4j or Docker
 #      (xsoar/Tests/sdk/validation_config.toml), then the older flow (`--run-old-validate`,
 #      without Docker checks and pack dependencies). Zero errors are allowed;
-#   4. demisto-sdk format on the pack changes nothing.
+#   4. demisto-sdk format on the pack changes nothing;
+#   5. the integration README is what demisto-sdk generate-docs writes
+#      (xsoar/Tests/sdk/generate_readme.py, run on a copy).
 #
 # The tools are pinned and installed into a virtual environment kept under
 # ${XDG_CACHE_HOME:-~/.cache}/xsoar-pack-check (XSOAR_PACK_VENV overrides the place), so a second
@@ -153,6 +155,24 @@ run_format_check() {
   echo "demisto-sdk format: no change"
 }
 
+run_readme_check() { # generate-docs (xsoar/Tests/sdk/generate_readme.py) on a copy writes the same README
+  local copy="$work/readme" readme="Packs/TypedRelationships/Integrations/FeedTypedRelationships/README.md"
+  mkdir -p "$copy"
+  cp -r xsoar "$copy/"
+  find "$copy" -name __pycache__ -prune -exec rm -rf {} +
+  if ! (cd "$copy" && "$PY" xsoar/Tests/sdk/generate_readme.py) >"$work/sdk.log" 2>&1; then
+    cat "$work/sdk.log"
+    echo "error: generating the integration README failed (above)" >&2
+    exit 1
+  fi
+  if ! diff -u "xsoar/$readme" "$copy/xsoar/$readme"; then
+    echo "error: xsoar/$readme is not what demisto-sdk generate-docs writes (diff above):" \
+      "run python3 xsoar/Tests/sdk/generate_readme.py" >&2
+    exit 1
+  fi
+  echo "integration README: as demisto-sdk generate-docs writes it"
+}
+
 export DEMISTO_SDK_IGNORE_CONTENT_WARNING=1 DEMISTO_SDK_SKIP_VERSION_CHECK=1
 export PYTHONDONTWRITEBYTECODE=1
 work="$(mktemp -d "${TMPDIR:-/tmp}/xsoar-pack-check.XXXXXX")"
@@ -170,4 +190,6 @@ make_content_repo "$content"
 run_validate
 step "demisto-sdk format changes nothing"
 run_format_check
+step "the integration README is generate-docs' output"
+run_readme_check
 echo "== xsoar pack: all checks passed"
