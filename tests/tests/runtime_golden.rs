@@ -8,7 +8,7 @@ use relationship_core::batch::{BatchOptions, BatchWriter, Placement};
 use relationship_core::check::{Checker, Mode, RelationshipInput};
 use relationship_core::json::{self, JsonStyle};
 use relationship_core::xsoar::schema as xsoar;
-use relationship_core::{EntityRelationship, Fields, IndicatorObject, Reliability};
+use relationship_core::{EntityRelationship, Fields, IndicatorObject, RawJson, Reliability};
 use serde_json::{Value, json};
 
 fn seed() -> EntityRelationship {
@@ -110,7 +110,10 @@ fn fields_keep_their_order_in_both_styles() {
     fields.insert("description", json!("d\u{e9}sc"));
     fields.insert("lastseenbysource", json!("2021-01-01"));
     fields.insert("firstseenbysource", json!("2020-01-01"));
-    fields.insert("a", json!({"z": 1, "b": [0.5, null]}));
+    fields.insert(
+        "a",
+        RawJson::parse(r#"{"z": 1, "b": [0.5, null]}"#).unwrap(),
+    );
     let rel = seed().with_fields(fields);
     assert!(py!(&rel.to_indicator()).ends_with(
         r#""fields": {"description": "d\u00e9sc", "lastseenbysource": "2021-01-01", "firstseenbysource": "2020-01-01", "a": {"z": 1, "b": [0.5, null]}}}"#
@@ -151,7 +154,7 @@ fn indicator_and_dummy_shapes() {
     fields.insert("tags", json!(["T1059"]));
     let ind = IndicatorObject::new("u4872", "Account")
         .with_score(2)
-        .with_raw_json(json!({"value": "u4872", "type": "Account"}))
+        .with_raw_json(RawJson::parse(r#"{"value": "u4872", "type": "Account"}"#).unwrap())
         .with_fields(fields)
         .with_relationship(seed());
     assert_eq!(

@@ -178,13 +178,14 @@ fn reverse_change_alone_is_not_breaking() {
 fn json_form_has_fixed_keys() {
     let new = BASE.replace(r#"["Host", "CVE"]"#, r#""Host""#);
     let d = SchemaDiff::between(&schema(BASE), &schema(&new));
-    let json = serde_json::to_string(&d.to_json()["breaking"]).unwrap();
+    let ordered: relationship_core::Fields = serde_json::from_str(&d.to_json_pretty()).unwrap();
+    let json = ordered.get("breaking").unwrap().get().to_owned();
     assert_eq!(
         json,
         r#"[{"kind":"triple-removed","source":"Account","relationship":"uses","target":"CVE","source_marker":"Account","method":"uses","target_marker":"Cve"}]"#
     );
     let v = d.to_json();
-    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    let keys: Vec<&str> = ordered.keys().collect();
     assert_eq!(&keys[..4], ["identical", "is_breaking", "old", "new"]);
     assert_eq!(v["is_breaking"], true);
 }

@@ -280,7 +280,14 @@ fn values_fields_and_renames() {
     // Indicator bytes: key order, the feed's fields, the source object as rawJSON.
     // (value, score, type as the feed builds it; rawJSON's description as the feed leaves it:
     // cleaned of citations, added as "" at the end when the object had none.)
-    let is = serde_json::to_string(indicator(&inds, "Kobalt Spider")).unwrap();
+    // The indicator as written (read as RawJson, which keeps the output's key order).
+    let is = c
+        .output
+        .lines()
+        .flat_map(|l| serde_json::from_str::<Vec<relationship_core::RawJson>>(l).unwrap())
+        .map(|r| r.get().to_owned())
+        .find(|t| t.starts_with(r#"{"value":"Kobalt Spider","#))
+        .unwrap();
     assert!(is.starts_with(r#"{"value":"Kobalt Spider","score":3,"type":"Intrusion Set","rawJSON":{"type":"intrusion-set","spec_version":"2.1","#), "{is}");
     assert!(is.ends_with(r#""description":""},"fields":{"stixid":"intrusion-set--b0000000-0000-4000-8000-000000000001","firstseenbysource":"2024-01-03T00:00:00.000Z","modified":"2024-02-03T00:00:00.000Z","publications":[],"mitreid":"G9001","tags":["G9001"],"tlp":"GREEN","description":"","aliases":["Kobalt Spider","KS-12"],"trafficlightprotocol":"GREEN"}}"#), "{is}");
     let mw = indicator(&inds, "Kobalt Spider [Malware]");
