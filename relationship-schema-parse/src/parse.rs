@@ -42,7 +42,7 @@ use jsonc_parser::ast::{Object, ObjectProp, ObjectPropName, StringLit, Value};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions};
 
-use crate::strict;
+use crate::{names, strict};
 
 use relationship_schema::{
     ErrorKind, Schema, SchemaBuilder, SchemaError, SchemaErrors, Tier, TypeId,
@@ -976,7 +976,8 @@ fn check_name(cx: &mut Cx, name: &Sp<String>, what: &'static str, allow_at: bool
 }
 
 /// A name is data that generated code quotes: no control, line-separator or bidirectional
-/// characters, and a bounded length. Reports the first problem and returns `false`.
+/// characters, no invisible characters (format characters and default-ignorables, see
+/// [`names`]), and a bounded length. Reports the first problem and returns `false`.
 fn check_text(cx: &mut Cx, name: &Sp<String>, what: &'static str) -> bool {
     if let Some(c) = name.v.chars().find(|&c| text::is_unsafe(c)) {
         cx.error(
@@ -985,6 +986,18 @@ fn check_text(cx: &mut Cx, name: &Sp<String>, what: &'static str) -> bool {
                 what,
                 name: text::excerpt(&name.v, limits::MAX_QUOTED_CHARS).into_owned(),
                 code: u32::from(c),
+            },
+        );
+        return false;
+    }
+    if let Some((c, class)) = names::find_invisible(&name.v) {
+        cx.error(
+            name.at,
+            ErrorKind::InvisibleCharacter {
+                what,
+                name: names::shown(&name.v),
+                code: u32::from(c),
+                class,
             },
         );
         return false;
@@ -1003,6 +1016,43 @@ fn check_text(cx: &mut Cx, name: &Sp<String>, what: &'static str) -> bool {
         return false;
     }
     true
+}
+
+/// Reports every name of `entries` (name, what it is, offset) that looks like an earlier one
+/// (equal confusable skeletons, see [`names`]) without being equal to it, with both names
+/// and positions.
+fn check_confusables(cx: &mut Cx, mut entries: Vec<(&str, &'static str, usize)>) {
+    entries.sort_by_key(|&(_, _, at)| at);
+    let mut seen: HashMap<String, (&str, &'static str, usize)> = HashMap::new();
+    for (name, what, at) in entries {
+        let skeleton = names::skeleton(name);
+        match seen.get(&skeleton) {
+            Some(&(other, other_what, other_pos)) if other != name => {
+                let (line, column) = cx.lines.position(other_pos);
+                let other_at = format!("{}:{line}:{column}", cx.path.display());
+                let help = format!(
+                    "they are spelled `{}` and `{}`; rename one of them",
+                    names::spelled(name),
+                    names::spelled(other)
+                );
+                cx.error_help(
+                    at,
+                    ErrorKind::ConfusableName {
+                        what,
+                        name: names::shown(name),
+                        other_what,
+                        other: names::shown(other),
+                        other_at,
+                    },
+                    help,
+                );
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(skeleton, (name, what, at));
+            }
+        }
+    }
 }
 
 /// A Rust name to register: which kind, the identifier, the schema name it is for, where
@@ -1030,7 +1080,9 @@ fn rust_name(
         explicit,
     } = name;
     if let Err(problem) = check(ident) {
-        let help = if explicit {
+        let help = if matches!(problem, naming::IdentProblem::Reserved(_)) {
+            format!("set `{what}` on `{owner}` to another name")
+        } else if explicit {
             format!("choose another `{what}`")
         } else {
             format!("set `{what}` on `{owner}` to a valid Rust name")
@@ -1207,6 +1259,18 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Option<Schema> {
     let mut refs = declare_groups(cx, &mut builder, raw.groups, &types);
     let rels = declare_relationships(cx, raw.relationships);
     let reverse_only = declare_reverse_only(cx, &raw.reverse_only, &rels);
+    let rel_like = rels
+        .list
+        .iter()
+        .map(|r| (r.name.v.as_str(), "relationship", r.name.at))
+        .chain(
+            reverse_only
+                .at
+                .iter()
+                .map(|(n, &at)| (n.as_str(), "reverse-only", at)),
+        )
+        .collect();
+    check_confusables(cx, rel_like);
     let rel_names: Vec<String> = rels.list.iter().map(|r| r.name.v.clone()).collect();
     let mut used_reverse: HashSet<String> = HashSet::new();
     let mut markers: HashMap<String, String> = HashMap::new();
@@ -1305,6 +1369,11 @@ fn declare_types(cx: &mut Cx, builder: &mut SchemaBuilder, raw: Vec<RawType>) ->
         names.push(t.name.v);
         all.push(id);
     }
+    let kinds = names
+        .iter()
+        .filter_map(|n| at_of.get(n).map(|&at| (n.as_str(), "type", at)))
+        .collect();
+    check_confusables(cx, kinds);
     DeclaredTypes { ids, names, all }
 }
 
@@ -1346,6 +1415,12 @@ fn declare_groups<'t>(
         group_index.insert(g.name.v.clone(), kept.len());
         kept.push(g);
     }
+    check_confusables(
+        cx,
+        kept.iter()
+            .map(|g| (g.name.v.as_str(), "group", g.name.at))
+            .collect(),
+    );
     let edges: Vec<Vec<usize>> = kept
         .iter()
         .map(|g| {
