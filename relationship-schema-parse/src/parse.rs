@@ -1018,17 +1018,20 @@ fn check_text(cx: &mut Cx, name: &Sp<String>, what: &'static str) -> bool {
     true
 }
 
-/// Reports every name of `entries` (name, what it is, offset) that looks like an earlier one
-/// (equal confusable skeletons, see [`names`]) without being equal to it, with both names
-/// and positions.
-fn check_confusables(cx: &mut Cx, mut entries: Vec<(&str, &'static str, usize)>) {
-    entries.sort_by_key(|&(_, _, at)| at);
-    let mut seen: HashMap<String, (&str, &'static str, usize)> = HashMap::new();
-    for (name, what, at) in entries {
+/// The names of one kind seen so far, by confusable skeleton (see [`names`]).
+#[derive(Default)]
+struct Looks {
+    seen: HashMap<String, (String, &'static str, usize)>,
+}
+
+impl Looks {
+    /// Registers `name`, or reports it when it looks like an earlier name without being
+    /// equal to it, with both names and positions; false when reported.
+    fn check(&mut self, cx: &mut Cx, name: &str, what: &'static str, at: usize) -> bool {
         let skeleton = names::skeleton(name);
-        match seen.get(&skeleton) {
-            Some(&(other, other_what, other_pos)) if other != name => {
-                let (line, column) = cx.lines.position(other_pos);
+        match self.seen.get(&skeleton) {
+            Some((other, other_what, other_pos)) if other != name => {
+                let (line, column) = cx.lines.position(*other_pos);
                 let other_at = format!("{}:{line}:{column}", cx.path.display());
                 let help = format!(
                     "they are spelled `{}` and `{}`; rename one of them",
@@ -1046,13 +1049,32 @@ fn check_confusables(cx: &mut Cx, mut entries: Vec<(&str, &'static str, usize)>)
                     },
                     help,
                 );
+                false
             }
-            Some(_) => {}
+            Some(_) => true,
             None => {
-                seen.insert(skeleton, (name, what, at));
+                self.seen.insert(skeleton, (name.to_string(), what, at));
+                true
             }
         }
     }
+}
+
+/// Checks `entries` (name, what it is, offset) in file order for names that look like an
+/// earlier one; returns the names reported.
+fn check_confusables(
+    cx: &mut Cx,
+    mut entries: Vec<(&str, &'static str, usize)>,
+) -> HashSet<String> {
+    entries.sort_by_key(|&(_, _, at)| at);
+    let mut looks = Looks::default();
+    let mut reported = HashSet::new();
+    for (name, what, at) in entries {
+        if !looks.check(cx, name, what, at) {
+            reported.insert(name.to_string());
+        }
+    }
+    reported
 }
 
 /// A Rust name to register: which kind, the identifier, the schema name it is for, where
@@ -1270,14 +1292,17 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Option<Schema> {
                 .map(|(n, &at)| (n.as_str(), "reverse-only", at)),
         )
         .collect();
-    check_confusables(cx, rel_like);
+    let confusable = check_confusables(cx, rel_like);
     let rel_names: Vec<String> = rels.list.iter().map(|r| r.name.v.clone()).collect();
     let mut used_reverse: HashSet<String> = HashSet::new();
     let mut markers: HashMap<String, String> = HashMap::new();
     let mut methods: HashMap<String, String> = HashMap::new();
     for r in &rels.list {
         check_reverse(cx, r, &rels, &reverse_only, &mut used_reverse);
-        check_rust_names(cx, r, &mut markers, &mut methods);
+        // A name that looks like another is reported once: its Rust names are not checked.
+        if !confusable.contains(&r.name.v) {
+            check_rust_names(cx, r, &mut markers, &mut methods);
+        }
         check_shape(cx, r);
     }
     for n in &raw.reverse_only {
@@ -1317,6 +1342,7 @@ fn declare_types(cx: &mut Cx, builder: &mut SchemaBuilder, raw: Vec<RawType>) ->
     // Types and relationships get their markers in separate modules, so each kind has its
     // own namespace.
     let mut markers: HashMap<String, String> = HashMap::new();
+    let mut looks = Looks::default();
     let mut ids: HashMap<String, TypeId> = HashMap::new();
     let mut at_of: HashMap<String, usize> = HashMap::new();
     let mut names: Vec<String> = Vec::new();
@@ -1340,11 +1366,15 @@ fn declare_types(cx: &mut Cx, builder: &mut SchemaBuilder, raw: Vec<RawType>) ->
             cx.error(t.name.at, ErrorKind::TooMany("types"));
             break;
         }
+        // A type that looks like another is reported once: its marker is not checked.
+        let distinct = looks.check(cx, &t.name.v, "type", t.name.at);
         let (marker, marker_at, explicit) = match &t.marker {
             Some(m) => (m.v.clone(), m.at, true),
             None => (naming::type_marker(&t.name.v), t.name.at, false),
         };
-        if marker.is_empty() && !explicit {
+        if !distinct {
+            // Reported above.
+        } else if marker.is_empty() && !explicit {
             cx.error_help(
                 t.name.at,
                 ErrorKind::NoRustName {
@@ -1369,11 +1399,6 @@ fn declare_types(cx: &mut Cx, builder: &mut SchemaBuilder, raw: Vec<RawType>) ->
         names.push(t.name.v);
         all.push(id);
     }
-    let kinds = names
-        .iter()
-        .filter_map(|n| at_of.get(n).map(|&at| (n.as_str(), "type", at)))
-        .collect();
-    check_confusables(cx, kinds);
     DeclaredTypes { ids, names, all }
 }
 

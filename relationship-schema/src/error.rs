@@ -100,7 +100,7 @@ pub enum ErrorKind {
     /// Two different names of one kind that look the same: their confusable skeletons
     /// (Unicode Technical Standard #39) are equal, as with `Host` and `Hоst` (Cyrillic `о`).
     #[error(
-        "{what} name `{name}` is confusable with the {other_what} name `{other}` at {other_at}: they look the same (equal Unicode confusable skeletons, UTS #39)"
+        "{what} name `{name}` looks the same as the {other_what} name `{other}` (declared at {other_at}; equal Unicode confusable skeletons, UTS #39)"
     )]
     ConfusableName {
         /// `type`, `group`, `relationship` or `reverse-only`.
