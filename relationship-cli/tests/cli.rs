@@ -858,9 +858,9 @@ fn schema_check_refuses_names_that_deceive_or_break_code() {
             .and(predicate::str::contains(format!(
                 "type name `Ho\\u{{200d}}st` contains the invisible character U+200D (format character), which names may not contain: it makes names that look the same differ at {path}:1:46"
             )))
-            .and(predicate::str::contains(format!(
-                "type name `\\u{{feff}}Host` contains the invisible character U+FEFF (format character)"
-            )))
+            .and(predicate::str::contains(
+                "type name `\\u{feff}Host` contains the invisible character U+FEFF (format character)",
+            ))
             .and(predicate::str::contains(format!(
                 "method `clone` of `clone` cannot be used: it clashes with `Clone::clone` (the prelude), so `x.clone(..)` on an indicator would be ambiguous (E0034) or call that method instead at {path}:2:29; set `method` on `clone` to another name"
             ))),
