@@ -6,9 +6,10 @@
 //! 1. syntax: a strict JSON check of our own (`strict`), then [`jsonc_parser`] builds the
 //!    tree, in which every node keeps its byte range;
 //! 2. structure: keys, value types, required keys (every defect is collected);
-//! 3. meaning: names resolved, duplicates, reverse names, derivation cycles, Rust names;
-//!    then rules, same-type lists, derivations and symmetry are expanded into the sorted
-//!    pair lists of [`relationship_schema::model`].
+//! 3. meaning: names resolved, duplicates, names that deceive (invisible characters,
+//!    confusable names: see [`crate::names`]), reverse names, derivation cycles, Rust names
+//!    (reserved constructor methods included); then rules, same-type lists, derivations and
+//!    symmetry are expanded into the sorted pair lists of [`relationship_schema::model`].
 //!
 //! Every defect becomes a [`SchemaError`] with file, line, column and, where it helps, the
 //! nearest valid names. Errors are collected rather than stopping at the first one; a
