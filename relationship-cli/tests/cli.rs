@@ -839,6 +839,35 @@ fn schema_check_reports_errors_with_positions() {
 }
 
 #[test]
+fn schema_check_refuses_names_that_deceive_or_break_code() {
+    let bad = scratch(
+        "deceptive-schema.json",
+        "{\"name\": \"x\", \"types\": [\"Host\", \"H\\u043est\", \"Ho\\u200dst\", \"\\ufeffHost\"],\n \"relationships\": [{\"name\": \"clone\", \"reverse\": \"clone\",\n   \"rules\": [{\"from\": [\"Host\"], \"to\": [\"Host\"]}]}]}\n",
+    );
+    let path = bad.display();
+    xsoar_rel()
+        .args(["schema", "check"])
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(
+            predicate::str::contains(format!(
+                "type name `H\u{43e}st` looks the same as the type name `Host` (declared at {path}:1:25; equal Unicode confusable skeletons, UTS #39) at {path}:1:33; they are spelled `H\\u{{43e}}st` and `Host`"
+            ))
+            .and(predicate::str::contains(format!(
+                "type name `Ho\\u{{200d}}st` contains the invisible character U+200D (format character), which names may not contain: it makes names that look the same differ at {path}:1:46"
+            )))
+            .and(predicate::str::contains(
+                "type name `\\u{feff}Host` contains the invisible character U+FEFF (format character)",
+            ))
+            .and(predicate::str::contains(format!(
+                "method `clone` of `clone` cannot be used: it clashes with `Clone::clone` (the prelude), so `x.clone(..)` on an indicator would be ambiguous (E0034) or call that method instead at {path}:2:29; set `method` on `clone` to another name"
+            ))),
+        );
+}
+
+#[test]
 fn a_custom_schema_drives_the_checks() {
     let schema = scratch(
         "mini-schema.json",

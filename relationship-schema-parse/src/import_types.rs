@@ -28,6 +28,8 @@ use std::path::{Path, PathBuf};
 
 use relationship_schema::{Schema, SchemaErrors, limits, naming, text};
 
+use crate::names;
+
 /// Why a definition file, or a type in it, cannot be imported.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -270,10 +272,11 @@ pub struct ImportPlan {
 
 /// Sorts `defs` against `base`: already there (exact name), new, repeated, or refused.
 ///
-/// Refused: a name the schema format does not allow (control or bidirectional characters,
-/// longer than [`limits::MAX_NAME_CHARS`]), a name that differs from a base type only in
-/// letter case, a name whose Rust marker is that of another type, and a name read twice
-/// with different `id`s.
+/// Refused: a name the schema format does not allow (control, bidirectional or invisible
+/// characters, longer than [`limits::MAX_NAME_CHARS`]), a name that differs from a base type
+/// only in letter case, a name that looks like another type's (equal UTS #39 confusable
+/// skeletons, such as `Hоst` with a Cyrillic `о` beside `Host`), a name whose Rust marker is
+/// that of another type, and a name read twice with different `id`s.
 pub fn plan(base: &Schema, defs: Vec<IndicatorTypeDef>) -> ImportPlan {
     let mut out = ImportPlan::default();
     // Rust marker -> the type name that has it, for the base's and the added types.
@@ -286,6 +289,12 @@ pub fn plan(base: &Schema, defs: Vec<IndicatorTypeDef>) -> ImportPlan {
         .types()
         .iter()
         .map(|t| (t.name().to_lowercase(), t.name().to_string()))
+        .collect();
+    // Confusable skeleton -> the type name that has it.
+    let mut looks: HashMap<String, String> = base
+        .types()
+        .iter()
+        .map(|t| (names::skeleton(t.name()), t.name().to_string()))
         .collect();
     let mut added_at: HashMap<String, usize> = HashMap::new();
     for def in defs {
@@ -317,6 +326,13 @@ pub fn plan(base: &Schema, defs: Vec<IndicatorTypeDef>) -> ImportPlan {
                         "differs only in letter case from the type `{other}`; XSOAR type names are matched exactly, so rename one of them"
                     );
                     out.refused.push(refused(&def, reason));
+                } else if let Some(other) = looks.get(&names::skeleton(&def.name)) {
+                    let reason = format!(
+                        "it looks like the type `{other}` (equal Unicode confusable skeletons, UTS #39; spelled `{}` and `{}`); rename it",
+                        names::spelled(&def.name),
+                        names::spelled(other)
+                    );
+                    out.refused.push(refused(&def, reason));
                 } else if let Some(other) = markers.get(&marker) {
                     let reason = format!(
                         "its Rust marker `{marker}` is already that of the type `{other}`; add it by hand with an explicit `marker`"
@@ -324,6 +340,7 @@ pub fn plan(base: &Schema, defs: Vec<IndicatorTypeDef>) -> ImportPlan {
                     out.refused.push(refused(&def, reason));
                 } else {
                     markers.insert(marker.clone(), def.name.clone());
+                    looks.insert(names::skeleton(&def.name), def.name.clone());
                     lower.insert(def.name.to_lowercase(), def.name.clone());
                     added_at.insert(def.name.clone(), out.added.len());
                     out.added.push(NewType {
@@ -347,7 +364,7 @@ fn show_id(id: Option<&str>) -> String {
 fn refused(def: &IndicatorTypeDef, reason: String) -> ImportError {
     ImportError::Refused {
         file: def.file.clone(),
-        name: text::excerpt(&text::escape_unsafe(&def.name), limits::MAX_QUOTED_CHARS).into_owned(),
+        name: names::shown(&def.name),
         reason,
     }
 }
@@ -358,6 +375,12 @@ fn new_type_marker(name: &str) -> Result<(String, bool), String> {
     if let Some(c) = name.chars().find(|&c| text::is_unsafe(c)) {
         return Err(format!(
             "the name holds the control or bidirectional character U+{:04X}, which schema names may not",
+            u32::from(c)
+        ));
+    }
+    if let Some((c, class)) = names::find_invisible(name) {
+        return Err(format!(
+            "the name holds the invisible character U+{:04X} ({class}), which schema names may not: it makes names that look the same differ",
             u32::from(c)
         ));
     }

@@ -12,6 +12,7 @@
 
 pub mod builtin;
 pub mod import_types;
+mod names;
 mod parse;
 mod strict;
 

@@ -6,9 +6,10 @@
 //! 1. syntax: a strict JSON check of our own (`strict`), then [`jsonc_parser`] builds the
 //!    tree, in which every node keeps its byte range;
 //! 2. structure: keys, value types, required keys (every defect is collected);
-//! 3. meaning: names resolved, duplicates, reverse names, derivation cycles, Rust names;
-//!    then rules, same-type lists, derivations and symmetry are expanded into the sorted
-//!    pair lists of [`relationship_schema::model`].
+//! 3. meaning: names resolved, duplicates, names that deceive (invisible characters,
+//!    confusable names: see [`crate::names`]), reverse names, derivation cycles, Rust names
+//!    (reserved constructor methods included); then rules, same-type lists, derivations and
+//!    symmetry are expanded into the sorted pair lists of [`relationship_schema::model`].
 //!
 //! Every defect becomes a [`SchemaError`] with file, line, column and, where it helps, the
 //! nearest valid names. Errors are collected rather than stopping at the first one; a
@@ -42,7 +43,7 @@ use jsonc_parser::ast::{Object, ObjectProp, ObjectPropName, StringLit, Value};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions};
 
-use crate::strict;
+use crate::{names, strict};
 
 use relationship_schema::{
     ErrorKind, Schema, SchemaBuilder, SchemaError, SchemaErrors, Tier, TypeId,
@@ -976,7 +977,8 @@ fn check_name(cx: &mut Cx, name: &Sp<String>, what: &'static str, allow_at: bool
 }
 
 /// A name is data that generated code quotes: no control, line-separator or bidirectional
-/// characters, and a bounded length. Reports the first problem and returns `false`.
+/// characters, no invisible characters (format characters and default-ignorables, see
+/// [`names`]), and a bounded length. Reports the first problem and returns `false`.
 fn check_text(cx: &mut Cx, name: &Sp<String>, what: &'static str) -> bool {
     if let Some(c) = name.v.chars().find(|&c| text::is_unsafe(c)) {
         cx.error(
@@ -985,6 +987,18 @@ fn check_text(cx: &mut Cx, name: &Sp<String>, what: &'static str) -> bool {
                 what,
                 name: text::excerpt(&name.v, limits::MAX_QUOTED_CHARS).into_owned(),
                 code: u32::from(c),
+            },
+        );
+        return false;
+    }
+    if let Some((c, class)) = names::find_invisible(&name.v) {
+        cx.error(
+            name.at,
+            ErrorKind::InvisibleCharacter {
+                what,
+                name: names::shown(&name.v),
+                code: u32::from(c),
+                class,
             },
         );
         return false;
@@ -1003,6 +1017,65 @@ fn check_text(cx: &mut Cx, name: &Sp<String>, what: &'static str) -> bool {
         return false;
     }
     true
+}
+
+/// The names of one kind seen so far, by confusable skeleton (see [`names`]).
+#[derive(Default)]
+struct Looks {
+    seen: HashMap<String, (String, &'static str, usize)>,
+}
+
+impl Looks {
+    /// Registers `name`, or reports it when it looks like an earlier name without being
+    /// equal to it, with both names and positions; false when reported.
+    fn check(&mut self, cx: &mut Cx, name: &str, what: &'static str, at: usize) -> bool {
+        let skeleton = names::skeleton(name);
+        match self.seen.get(&skeleton) {
+            Some((other, other_what, other_pos)) if other != name => {
+                let (line, column) = cx.lines.position(*other_pos);
+                let other_at = format!("{}:{line}:{column}", cx.path.display());
+                let help = format!(
+                    "they are spelled `{}` and `{}`; rename one of them",
+                    names::spelled(name),
+                    names::spelled(other)
+                );
+                cx.error_help(
+                    at,
+                    ErrorKind::ConfusableName {
+                        what,
+                        name: names::shown(name),
+                        other_what,
+                        other: names::shown(other),
+                        other_at,
+                    },
+                    help,
+                );
+                false
+            }
+            Some(_) => true,
+            None => {
+                self.seen.insert(skeleton, (name.to_string(), what, at));
+                true
+            }
+        }
+    }
+}
+
+/// Checks `entries` (name, what it is, offset) in file order for names that look like an
+/// earlier one; returns the names reported.
+fn check_confusables(
+    cx: &mut Cx,
+    mut entries: Vec<(&str, &'static str, usize)>,
+) -> HashSet<String> {
+    entries.sort_by_key(|&(_, _, at)| at);
+    let mut looks = Looks::default();
+    let mut reported = HashSet::new();
+    for (name, what, at) in entries {
+        if !looks.check(cx, name, what, at) {
+            reported.insert(name.to_string());
+        }
+    }
+    reported
 }
 
 /// A Rust name to register: which kind, the identifier, the schema name it is for, where
@@ -1030,7 +1103,9 @@ fn rust_name(
         explicit,
     } = name;
     if let Err(problem) = check(ident) {
-        let help = if explicit {
+        let help = if matches!(problem, naming::IdentProblem::Reserved(_)) {
+            format!("set `{what}` on `{owner}` to another name")
+        } else if explicit {
             format!("choose another `{what}`")
         } else {
             format!("set `{what}` on `{owner}` to a valid Rust name")
@@ -1207,13 +1282,28 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Option<Schema> {
     let mut refs = declare_groups(cx, &mut builder, raw.groups, &types);
     let rels = declare_relationships(cx, raw.relationships);
     let reverse_only = declare_reverse_only(cx, &raw.reverse_only, &rels);
+    let rel_like = rels
+        .list
+        .iter()
+        .map(|r| (r.name.v.as_str(), "relationship", r.name.at))
+        .chain(
+            reverse_only
+                .at
+                .iter()
+                .map(|(n, &at)| (n.as_str(), "reverse-only", at)),
+        )
+        .collect();
+    let confusable = check_confusables(cx, rel_like);
     let rel_names: Vec<String> = rels.list.iter().map(|r| r.name.v.clone()).collect();
     let mut used_reverse: HashSet<String> = HashSet::new();
     let mut markers: HashMap<String, String> = HashMap::new();
     let mut methods: HashMap<String, String> = HashMap::new();
     for r in &rels.list {
         check_reverse(cx, r, &rels, &reverse_only, &mut used_reverse);
-        check_rust_names(cx, r, &mut markers, &mut methods);
+        // A name that looks like another is reported once: its Rust names are not checked.
+        if !confusable.contains(&r.name.v) {
+            check_rust_names(cx, r, &mut markers, &mut methods);
+        }
         check_shape(cx, r);
     }
     for n in &raw.reverse_only {
@@ -1253,6 +1343,7 @@ fn declare_types(cx: &mut Cx, builder: &mut SchemaBuilder, raw: Vec<RawType>) ->
     // Types and relationships get their markers in separate modules, so each kind has its
     // own namespace.
     let mut markers: HashMap<String, String> = HashMap::new();
+    let mut looks = Looks::default();
     let mut ids: HashMap<String, TypeId> = HashMap::new();
     let mut at_of: HashMap<String, usize> = HashMap::new();
     let mut names: Vec<String> = Vec::new();
@@ -1276,11 +1367,15 @@ fn declare_types(cx: &mut Cx, builder: &mut SchemaBuilder, raw: Vec<RawType>) ->
             cx.error(t.name.at, ErrorKind::TooMany("types"));
             break;
         }
+        // A type that looks like another is reported once: its marker is not checked.
+        let distinct = looks.check(cx, &t.name.v, "type", t.name.at);
         let (marker, marker_at, explicit) = match &t.marker {
             Some(m) => (m.v.clone(), m.at, true),
             None => (naming::type_marker(&t.name.v), t.name.at, false),
         };
-        if marker.is_empty() && !explicit {
+        if !distinct {
+            // Reported above.
+        } else if marker.is_empty() && !explicit {
             cx.error_help(
                 t.name.at,
                 ErrorKind::NoRustName {
@@ -1346,6 +1441,12 @@ fn declare_groups<'t>(
         group_index.insert(g.name.v.clone(), kept.len());
         kept.push(g);
     }
+    check_confusables(
+        cx,
+        kept.iter()
+            .map(|g| (g.name.v.as_str(), "group", g.name.at))
+            .collect(),
+    );
     let edges: Vec<Vec<usize>> = kept
         .iter()
         .map(|g| {

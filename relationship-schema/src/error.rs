@@ -80,6 +80,40 @@ pub enum ErrorKind {
         /// The character's code point.
         code: u32,
     },
+    /// A name holds an invisible character: a format character (general category Cf: zero
+    /// width space and joiners, soft hyphen, byte order mark, tag characters, ...) or a
+    /// default-ignorable code point, so that it can differ from a name that looks the same.
+    #[error(
+        "{what} name `{name}` contains the invisible character U+{code:04X} ({class}), which names may not contain: it makes names that look the same differ"
+    )]
+    InvisibleCharacter {
+        /// `type`, `group`, `relationship`, `reverse`, `schema`, ...
+        what: &'static str,
+        /// The name, with invisible characters written as `\u{..}` and cut to a readable
+        /// length.
+        name: String,
+        /// The character's code point.
+        code: u32,
+        /// `format character` or `default-ignorable character`.
+        class: &'static str,
+    },
+    /// Two different names of one kind that look the same: their confusable skeletons
+    /// (Unicode Technical Standard #39) are equal, as with `Host` and `Hоst` (Cyrillic `о`).
+    #[error(
+        "{what} name `{name}` looks the same as the {other_what} name `{other}` (declared at {other_at}; equal Unicode confusable skeletons, UTS #39)"
+    )]
+    ConfusableName {
+        /// `type`, `group`, `relationship` or `reverse-only`.
+        what: &'static str,
+        /// The later name, cut to a readable length.
+        name: String,
+        /// What the earlier name is.
+        other_what: &'static str,
+        /// The earlier name, cut to a readable length.
+        other: String,
+        /// Where the earlier name is, `file:line:column`.
+        other_at: String,
+    },
     /// A name longer than [`MAX_NAME_CHARS`](crate::limits::MAX_NAME_CHARS).
     #[error("{what} name `{name}` is too long: {chars} characters, at most {max}")]
     NameTooLong {

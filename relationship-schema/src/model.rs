@@ -812,6 +812,19 @@ mod tests {
     }
 
     #[test]
+    fn build_rejects_reserved_methods() {
+        let mut b = SchemaBuilder::new("x");
+        let clone = b.add_relationship("clone", "clone");
+        b.allow_any(clone);
+        let err = b.build().unwrap_err();
+        assert!(
+            matches!(&err, ModelError::InvalidIdentifier { what: "method", ident, .. } if ident == "clone"),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("`Clone::clone`"), "{err}");
+    }
+
+    #[test]
     fn any_relationship_allows_everything() {
         let (mut b, host, ip, uses) = mini();
         b.allow(uses, host, ip, Tier::Core).allow_any(uses);

@@ -17,6 +17,11 @@
 //! The derivations never fail; whether the result is a usable identifier is checked
 //! separately by [`check_marker`] and [`check_method`], which the schema parser calls for
 //! every derived or explicitly given name.
+//!
+//! A method must also not be one of the [reserved method names](RESERVED_METHODS): the
+//! constructors are methods of a trait (`Relate`) that user code imports, so a method named
+//! like one that indicator types already have in scope (`clone`, `into`, `indicator_value`,
+//! ...) would make every such call ambiguous (E0034) or call the other method.
 
 /// Rust keywords (strict, reserved, and those of edition 2018 and later, including `gen`),
 /// none of which may be used as a plain identifier.
@@ -27,6 +32,84 @@ const KEYWORDS: &[&str] = &[
     "ref", "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
     "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
+
+/// Declares the reserved method names with why each is reserved.
+macro_rules! reserved {
+    ($($method:literal => $owner:literal in $scope:literal;)*) => {
+        &[$((
+            $method,
+            concat!(
+                "it clashes with ", $owner, " (", $scope, "), so `x.", $method,
+                "(..)` on an indicator would be ambiguous (E0034) or call that method instead"
+            ),
+        )),*]
+    };
+}
+
+/// Method names a generated constructor may not have, each with the reason.
+///
+/// The constructors are methods of the generated `Relate` trait, implemented on every
+/// indicator of the schema and imported into user code (`use relationship_core::prelude::*`
+/// or the generated module). A relationship whose method would share its name with a
+/// method every indicator type (or a commonly derived trait) already has in scope would
+/// break every call of either: the methods of the Rust prelude's traits, of the derivable
+/// `Debug`/`Display`, `Hash` and serde traits, and of the runtime's own `Indicator`,
+/// `Relationships` and `Entity`. Iterator and future methods are not reserved: an
+/// indicator is neither. Set `method` in the schema to use such a relationship name.
+pub const RESERVED_METHODS: &[(&str, &str)] = reserved![
+    "clone" => "`Clone::clone`" in "the prelude";
+    "clone_from" => "`Clone::clone_from`" in "the prelude";
+    "clone_into" => "`ToOwned::clone_into`" in "the prelude";
+    "to_owned" => "`ToOwned::to_owned`" in "the prelude";
+    "to_string" => "`ToString::to_string`" in "the prelude";
+    "into" => "`Into::into`" in "the prelude";
+    "try_into" => "`TryInto::try_into`" in "the prelude";
+    "from" => "`From::from`" in "the prelude";
+    "try_from" => "`TryFrom::try_from`" in "the prelude";
+    "eq" => "`PartialEq::eq`" in "the prelude";
+    "ne" => "`PartialEq::ne`" in "the prelude";
+    "cmp" => "`Ord::cmp`" in "the prelude";
+    "max" => "`Ord::max`" in "the prelude";
+    "min" => "`Ord::min`" in "the prelude";
+    "clamp" => "`Ord::clamp`" in "the prelude";
+    "partial_cmp" => "`PartialOrd::partial_cmp`" in "the prelude";
+    "lt" => "`PartialOrd::lt`" in "the prelude";
+    "le" => "`PartialOrd::le`" in "the prelude";
+    "gt" => "`PartialOrd::gt`" in "the prelude";
+    "ge" => "`PartialOrd::ge`" in "the prelude";
+    "as_ref" => "`AsRef::as_ref`" in "the prelude";
+    "as_mut" => "`AsMut::as_mut`" in "the prelude";
+    "default" => "`Default::default`" in "the prelude";
+    "drop" => "`Drop::drop`" in "the prelude";
+    "hash" => "`Hash::hash`" in "derived on most types";
+    "fmt" => "`Debug::fmt` and `Display::fmt`" in "derived or implemented on most types";
+    "borrow" => "`Borrow::borrow`" in "implemented for every type";
+    "borrow_mut" => "`BorrowMut::borrow_mut`" in "implemented for every type";
+    "serialize" => "serde's `Serialize::serialize`" in "derived on most record types";
+    "deserialize" => "serde's `Deserialize::deserialize`" in "derived on most record types";
+    "indicator_value" => "`Indicator::indicator_value`" in "the runtime, on every indicator";
+    "indicator_type" => "`Indicator::indicator_type`" in "the runtime, on every indicator";
+    "to_indicator_object" => "`Indicator::to_indicator_object`" in "the runtime, on every indicator";
+    "indicators" => "`Relationships::indicators`" in "the runtime's prelude";
+    "relationships" => "`Relationships::relationships`" in "the runtime's prelude";
+    "new" => "`Entity::new`" in "the runtime's indicator wrapper";
+    "value" => "`Entity::value`" in "the runtime's indicator wrapper";
+];
+
+/// Why `method` may not name a generated constructor, when it is one of the
+/// [`RESERVED_METHODS`].
+///
+/// ```
+/// use relationship_schema::naming::{relationship_method, reserved_method};
+/// assert!(reserved_method(&relationship_method("indicator-value")).is_some());
+/// assert!(reserved_method("uses").is_none());
+/// ```
+pub fn reserved_method(method: &str) -> Option<&'static str> {
+    RESERVED_METHODS
+        .iter()
+        .find(|(m, _)| *m == method)
+        .map(|(_, reason)| *reason)
+}
 
 /// Splits a schema name into words (see the module documentation for the rules).
 pub fn words(name: &str) -> Vec<String> {
@@ -123,6 +206,9 @@ pub enum IdentProblem {
     NotUpperCamel,
     /// A method must be `snake_case`: lower-case letters, digits and underscores.
     NotSnakeCase,
+    /// A method named like one indicators already have in scope (see
+    /// [`RESERVED_METHODS`]); the reason says which.
+    Reserved(&'static str),
 }
 
 impl IdentProblem {
@@ -136,6 +222,7 @@ impl IdentProblem {
             IdentProblem::NotSnakeCase => {
                 "a method must be snake_case (lower-case letters, digits and `_`)"
             }
+            IdentProblem::Reserved(reason) => reason,
         }
     }
 }
@@ -174,11 +261,14 @@ pub fn check_marker(marker: &str) -> Result<(), IdentProblem> {
 }
 
 /// Checks that `method` can name a generated constructor method: a non-keyword `snake_case`
-/// identifier.
+/// identifier that is not [reserved](RESERVED_METHODS).
 pub fn check_method(method: &str) -> Result<(), IdentProblem> {
     check_ident(method)?;
     if method.chars().any(char::is_uppercase) {
         return Err(IdentProblem::NotSnakeCase);
+    }
+    if let Some(reason) = reserved_method(method) {
+        return Err(IdentProblem::Reserved(reason));
     }
     Ok(())
 }
@@ -261,6 +351,53 @@ mod tests {
         assert_eq!(check_method("Upper"), Err(IdentProblem::NotSnakeCase));
         assert_eq!(check_method("a-b"), Err(IdentProblem::NotAnIdentifier));
         assert_eq!(check_method("_"), Err(IdentProblem::NotAnIdentifier));
+    }
+
+    #[test]
+    fn reserved_methods_are_refused_with_their_reason() {
+        for name in [
+            "clone",
+            "into",
+            "indicator-value",
+            "try-into",
+            "to-string",
+            "value",
+        ] {
+            let method = relationship_method(name);
+            let Err(IdentProblem::Reserved(reason)) = check_method(&method) else {
+                panic!("{name} is not refused");
+            };
+            assert!(reason.contains(&format!("`x.{method}(..)`")), "{reason}");
+            assert!(reason.contains("E0034"), "{reason}");
+        }
+        assert_eq!(
+            IdentProblem::Reserved("why").describe(),
+            "why",
+            "the reason is the message"
+        );
+        assert_eq!(check_method("clone_of"), Ok(()));
+        assert_eq!(check_method("uses"), Ok(()));
+    }
+
+    #[test]
+    fn reserved_methods_are_unique_and_snake_case_identifiers() {
+        let mut seen = std::collections::HashSet::new();
+        for (method, _) in RESERVED_METHODS {
+            assert!(seen.insert(*method), "{method} twice");
+            assert_eq!(check_ident(method), Ok(()), "{method}");
+            assert_eq!(relationship_method(method), *method);
+        }
+    }
+
+    #[test]
+    fn the_readme_lists_every_reserved_method() {
+        let readme = include_str!("../../README.md");
+        for (method, _) in RESERVED_METHODS {
+            assert!(
+                readme.contains(&format!("`{method}`")),
+                "README.md does not list `{method}`"
+            );
+        }
     }
 
     #[test]
