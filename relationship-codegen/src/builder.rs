@@ -57,7 +57,7 @@ pub enum BuildError {
     },
     /// The generated file could not be written (or was refused by the rules of
     /// [`crate::output`]); the message names the file.
-    #[error("{0}")]
+    #[error("cannot write {0}")]
     Write(#[from] OutputError),
 }
 

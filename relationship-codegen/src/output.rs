@@ -33,13 +33,14 @@ const MAX_LINKS: usize = 40;
 /// The write buffer of an output file.
 const BUF_SIZE: usize = 256 * 1024;
 
-/// Why an output file could not be prepared or written. Its message names the output as
-/// given by the caller.
+/// Why an output file could not be prepared or written. Its message is the output as given
+/// by the caller and the reason (`out.rs: it is read-only, ...`), for the caller to put
+/// after a verb (`cannot write out.rs: ...`).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum OutputError {
     /// The output was refused by one of the rules of this module; nothing was written.
-    #[error("cannot write {}: {reason}", path.display())]
+    #[error("{}: {reason}", path.display())]
     Refused {
         /// The output, as given.
         path: PathBuf,
@@ -47,7 +48,7 @@ pub enum OutputError {
         reason: String,
     },
     /// The system refused an operation.
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("{}: {source}", path.display())]
     Io {
         /// The output, as given.
         path: PathBuf,
@@ -555,7 +556,10 @@ mod tests {
         ] {
             let err = OutputFile::create(&p).unwrap_err();
             assert!(matches!(err, OutputError::Refused { .. }), "{p:?}: {err}");
-            assert!(err.to_string().starts_with("cannot write "), "{err}");
+            assert!(
+                err.to_string().starts_with(&format!("{}: ", p.display())),
+                "{err}"
+            );
         }
         assert!(!dir.path().join("missing").exists());
         assert!(entries(dir.path()).is_empty());
