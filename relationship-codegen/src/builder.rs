@@ -67,7 +67,11 @@ pub enum BuildError {
 /// [`Builder::compile`]. The output is prettyplease-formatted with an `// @generated`
 /// header, and rewritten only when its content changes, so an unrelated rerun of the build
 /// script does not rebuild the crate. `cargo:rerun-if-changed` lines are printed for the
-/// schema file (switch off with [`Builder::emit_rerun_if_changed`]).
+/// schema file (switch off with [`Builder::emit_rerun_if_changed`]). Files are written by
+/// the rules of [`crate::output`], as `xsoar-rel` writes its outputs: atomically, through an
+/// exclusively created temporary file, following and keeping symbolic links, never creating
+/// a missing directory and never replacing a read-only file, another user's file or a file
+/// with other hard links.
 #[derive(Debug, Clone)]
 pub struct Builder {
     schema: Option<PathBuf>,
@@ -109,7 +113,7 @@ impl Builder {
         self
     }
 
-    /// The output directory; `OUT_DIR` by default.
+    /// The output directory; `OUT_DIR` by default. It must exist: it is not created.
     pub fn out_dir(&mut self, dir: impl AsRef<Path>) -> &mut Self {
         self.out_dir = Some(dir.as_ref().to_owned());
         self
