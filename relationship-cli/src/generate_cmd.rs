@@ -302,10 +302,13 @@ pub fn run<W: Write, E: Write>(
             return Exit::UsageOrIo;
         }
     }
-    // The --out file is checked (and its temporary file created) before any work.
+    // The --out file is checked (and its temporary file created) before any work. A file
+    // that may not be replaced (read-only, say) is still "up to date" when it already holds
+    // the code, as for the Builder: that answer waits for the code.
     let out_file = match &args.out {
         Some(out) if !args.check => match AtomicFile::create(out) {
-            Ok(f) => Some(f),
+            Ok(f) => Some(Ok(f)),
+            Err(e) if std::fs::metadata(out).is_ok_and(|m| m.is_file()) => Some(Err(e)),
             Err(e) => return fail(diag, &GenerateCmdError::Output(e)),
         },
         _ => None,
@@ -321,8 +324,13 @@ pub fn run<W: Write, E: Write>(
             Err(e) => return fail(diag, &GenerateCmdError::Schema(e)),
         },
     };
+    let out = args.out.as_deref().unwrap_or(Path::new(""));
     let result = generated_code(args, schema_path, schema).and_then(|code| match out_file {
-        Some(file) => write_out(file, args.out.as_deref().unwrap_or(Path::new("")), &code),
+        Some(Ok(file)) => write_out(file, out, &code),
+        Some(Err(_)) if relationship_codegen::output::holds_exactly(out, code.as_bytes()) => {
+            Ok(Outcome::Written(false))
+        }
+        Some(Err(e)) => Err(GenerateCmdError::Output(e)),
         None => emit(args, &code, stdout),
     });
     let outcome = match result {

@@ -218,6 +218,11 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 /// The message to report (a usage error).
 pub fn check_distinct(inputs: &[(&str, &Path)], outputs: &[(&str, &Path)]) -> Result<(), String> {
     for (i, (out_what, out)) in outputs.iter().enumerate() {
+        // A device or a FIFO (`/dev/null`, `/dev/stdout`) is written, never replaced: it may
+        // be an input or another output too.
+        if fs::metadata(out).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            continue;
+        }
         for (in_what, input) in inputs {
             let same = match (identity(out), input_identity(input)) {
                 (Some(x), Some(y)) => x == y,

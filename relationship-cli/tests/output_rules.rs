@@ -420,3 +420,53 @@ fn a_signal_removes_the_temporary_file_and_keeps_the_previous_output() {
         assert_eq!(fs::read_to_string(&out).unwrap(), "previous\n");
     }
 }
+
+#[test]
+fn a_read_only_file_that_holds_the_code_is_up_to_date() {
+    let d = dir();
+    let out = d.path().join("gen.rs");
+    xsoar_rel()
+        .current_dir(d.path())
+        .args(["generate", "--out", "gen.rs"])
+        .assert()
+        .code(0);
+    let code = fs::read(&out).unwrap();
+    fs::set_permissions(&out, fs::Permissions::from_mode(0o444)).unwrap();
+    xsoar_rel()
+        .current_dir(d.path())
+        .args(["generate", "--out", "gen.rs"])
+        .assert()
+        .code(0)
+        .stderr("xsoar-rel generate: gen.rs is already up to date\n");
+    // a different code is refused, and the file kept
+    xsoar_rel()
+        .current_dir(d.path())
+        .args(["generate", "--module", "xsoar", "--out", "gen.rs"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "xsoar-rel generate: cannot write gen.rs: it is read-only",
+        ));
+    assert_eq!(fs::read(&out).unwrap(), code);
+    assert_eq!(names(d.path()), ["gen.rs"]);
+}
+
+#[test]
+fn special_files_may_be_named_twice_and_long_names_work() {
+    xsoar_rel()
+        .arg("convert-stix")
+        .arg(bundle())
+        .args(["-o", "/dev/null", "--reject-file", "/dev/null"])
+        .assert()
+        .code(0);
+    let d = dir();
+    let long = format!("{}.ndjson", "x".repeat(240));
+    xsoar_rel()
+        .current_dir(d.path())
+        .arg("convert-stix")
+        .arg(bundle())
+        .args(["-o", &long])
+        .assert()
+        .code(0);
+    assert_eq!(names(d.path()), [long]);
+}

@@ -234,9 +234,11 @@ impl OutputFile {
         if let Some(meta) = &existing {
             check_replaceable(path, &dest, meta)?;
         }
-        let name = dest
+        // At most 100 characters of the name, so that the temporary name stays within the
+        // system's limit however long the name is.
+        let name: String = dest
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
+            .map(|n| n.to_string_lossy().chars().take(100).collect())
             .unwrap_or_default();
         let prefix = format!(".{name}.");
         let mut builder = tempfile::Builder::new();
