@@ -229,10 +229,14 @@ pub fn check_distinct(inputs: &[(&str, &Path)], outputs: &[(&str, &Path)]) -> Re
                 _ => false,
             };
             if same {
+                let input = if *input == Path::new("-") {
+                    "- (standard input)".to_owned()
+                } else {
+                    input.display().to_string()
+                };
                 return Err(format!(
-                    "{out_what} {} is the same file as {in_what} {}: refusing to overwrite an input",
+                    "{out_what} {} is the same file as {in_what} {input}: refusing to overwrite an input",
                     out.display(),
-                    input.display()
                 ));
             }
         }

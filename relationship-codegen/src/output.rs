@@ -11,8 +11,9 @@
 //!    FIFO) is written directly: it cannot be replaced.
 //! 4. The directory of the target must exist; it is never created.
 //! 5. An existing regular file is replaced only when the user could have written it in place
-//!    (as the shell's `>` would): it must be writable by the user, owned by the user, and
-//!    have no other hard link. A read-only file, a file owned by someone else and a file with
+//!    (as the shell's `>` would): it must be owned by the user, have its owner's write
+//!    permission (even for a user who could override it), be writable by the system's own
+//!    check, and have no other hard link. A read-only file, a file owned by someone else and a file with
 //!    other names are refused and left untouched, since replacing them would drop their
 //!    protection, change their owner or split them from their other names.
 //! 6. Everything else is written to a new temporary file created exclusively (never through
@@ -339,7 +340,7 @@ fn check_replaceable(shown: &Path, dest: &Path, meta: &fs::Metadata) -> Result<(
     if read_only {
         return Err(OutputError::refused(
             shown,
-            "it is read-only, and the shell's `>` would refuse it too; nothing written",
+            "it is read-only (its owner may not write it); nothing written",
         ));
     }
     // Opening for writing (without truncating) asks the system the question `>` asks.
