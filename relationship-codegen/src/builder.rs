@@ -294,6 +294,41 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn compile_does_not_follow_a_planted_link_and_keeps_a_real_one() {
+        let dir = tmp("planted");
+        let path = dir.join("tiny.json");
+        std::fs::write(&path, SCHEMA).unwrap();
+        let victim = dir.join("victim.txt");
+        std::fs::write(&victim, "precious\n").unwrap();
+        // the temporary name an older version used
+        let planted = dir.join(format!(".tiny.rs.{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        // the output itself is a link to a file elsewhere: it is followed and kept
+        let real = dir.join("real.rs");
+        std::fs::write(&real, "old\n").unwrap();
+        std::os::unix::fs::symlink("real.rs", dir.join("tiny.rs")).unwrap();
+        let out = Builder::new()
+            .schema(&path)
+            .emit_rerun_if_changed(false)
+            .out_dir(&dir)
+            .compile()
+            .unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+        assert!(
+            std::fs::symlink_metadata(&out)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            std::fs::read_to_string(&real)
+                .unwrap()
+                .starts_with("// @generated")
+        );
+    }
+
     #[test]
     fn a_missing_out_dir_is_refused_not_created() {
         let dir = tmp("no-out-dir");
