@@ -214,6 +214,18 @@ pub fn emit<W: Write>(
         };
     };
     if args.check {
+        // A FIFO or a device is not read: it holds no checked-in code (and reading a FIFO
+        // could wait forever).
+        if std::fs::metadata(out).is_ok_and(|m| !m.is_file()) {
+            return Err(GenerateCmdError::Io {
+                action: "read",
+                path: out.display().to_string(),
+                source: io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "not a regular file: --check compares the code with a file",
+                ),
+            });
+        }
         return match std::fs::read(out) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Outcome::Stale(None)),
             Err(source) => Err(GenerateCmdError::Io {

@@ -470,3 +470,29 @@ fn special_files_may_be_named_twice_and_long_names_work() {
         .code(0);
     assert_eq!(names(d.path()), [long]);
 }
+
+#[test]
+fn check_does_not_read_a_fifo_or_a_directory() {
+    let d = dir();
+    let status = std::process::Command::new("mkfifo")
+        .arg(d.path().join("gen.rs"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut child = std::process::Command::new(bin())
+        .current_dir(d.path())
+        .args(["generate", "--out", "gen.rs", "--check"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert_eq!(wait_at_most(&mut child, 20).code(), Some(2));
+    xsoar_rel()
+        .args(["generate", "--check", "--out"])
+        .arg(d.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "xsoar-rel generate: cannot read ",
+        ));
+}

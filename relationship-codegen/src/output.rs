@@ -127,12 +127,12 @@ impl std::fmt::Debug for OutputFile {
     }
 }
 
-/// Whether the path as written ends with a separator (`out/`): it names a directory.
-fn ends_with_separator(path: &Path) -> bool {
-    path.to_string_lossy()
-        .chars()
-        .last()
-        .is_some_and(std::path::is_separator)
+/// Whether the path as written names a directory: it ends with a separator (`out/`), or
+/// its last part is `.` or `..` (`out/.`).
+fn names_a_directory(path: &Path) -> bool {
+    let text = path.to_string_lossy();
+    let last = text.rsplit(std::path::is_separator).next().unwrap_or("");
+    matches!(last, "" | "." | "..")
 }
 
 /// The directory of `path` (`.` for a bare name).
@@ -179,7 +179,7 @@ impl OutputFile {
         if path.as_os_str().is_empty() {
             return Err(OutputError::refused(path, "an empty file name"));
         }
-        if ends_with_separator(path) || path.file_name().is_none() {
+        if names_a_directory(path) || path.file_name().is_none() {
             return Err(OutputError::refused(
                 path,
                 "the name of a directory, not of a file",
@@ -554,6 +554,8 @@ mod tests {
         for p in [
             dir.path().to_path_buf(),
             dir.path().join("newdir/"),
+            dir.path().join("newdir/."),
+            dir.path().join("out.rs").join("."),
             dir.path().join(".."),
             dir.path().join("missing").join("out.rs"),
         ] {
