@@ -31,7 +31,9 @@ Rust identifier; 2 on a bad option (--module, --runtime-path), a refused --out f
 I/O error. A closed standard output (`| head`) is exit 2 with the line `output closed before
 the run finished (broken pipe): the output is incomplete`.
 
---out is written only when its content changes. ",
+--out is written only when its content changes (a file that may not be replaced but already
+holds the code is up to date).
+",
     crate::output::output_rules_help!(),
     "
 

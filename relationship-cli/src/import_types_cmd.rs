@@ -34,7 +34,7 @@ written: exit 1 (2 when a file cannot be read). In a directory only regular file
 to them) are read: another entry named *.json (a FIFO, a socket, a device, a dangling link)
 is skipped, with a line on stderr saying so.
 
-With -o OUT: ",
+",
     crate::output::output_rules_help!(),
     "
 
