@@ -199,6 +199,20 @@ fn identity(path: &Path) -> Option<Identity> {
         .map(|d| Identity::Path(d.join(name)))
 }
 
+/// Whether `path` is a character device such as `/dev/null` or a terminal.
+fn is_char_device(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        fs::metadata(path).is_ok_and(|m| m.file_type().is_char_device())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
 /// Whether `a` and `b` name the same file (the same file through different spellings, links
 /// included). `-` (standard input or output) is never the same as anything.
 pub fn same_file(a: &Path, b: &Path) -> bool {
@@ -218,9 +232,10 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 /// The message to report (a usage error).
 pub fn check_distinct(inputs: &[(&str, &Path)], outputs: &[(&str, &Path)]) -> Result<(), String> {
     for (i, (out_what, out)) in outputs.iter().enumerate() {
-        // A device or a FIFO (`/dev/null`, `/dev/stdout`) is written, never replaced: it may
-        // be an input or another output too.
-        if fs::metadata(out).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        // A character device (`/dev/null`, a terminal) is written, never replaced: it may be
+        // an input or another output too. A pipe or a FIFO may not: writing into the pipe the
+        // input comes from would feed the run its own output.
+        if is_char_device(out) {
             continue;
         }
         for (in_what, input) in inputs {

@@ -216,6 +216,31 @@ fn an_input_on_standard_input_is_an_input() {
         assert_eq!(fs::read(&c).unwrap(), before, "{args:?}");
     }
     assert_eq!(names(d.path()), ["c.json"]);
+    // standard input a pipe: writing into it would feed the run its own output
+    let mut child = std::process::Command::new(bin())
+        .current_dir(d.path())
+        .args(["convert-stix", "-", "-o", "/dev/stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let _ = stdin.write_all(&before);
+    drop(stdin);
+    let status = wait_at_most(&mut child, 20);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("refusing to overwrite an input"),
+        "{stderr}"
+    );
 }
 
 #[test]
