@@ -19,7 +19,8 @@ use crate::exit::Exit;
 use crate::output::{AtomicFile, check_distinct};
 
 /// The `after_help` text of `convert-stix`.
-pub const CONVERT_STIX_HELP: &str = "\
+pub const CONVERT_STIX_HELP: &str = concat!(
+    "\
 Writes one JSON array (one createIndicators batch) per line to OUT or stdout, and a summary
 table on stderr: objects read by STIX type, indicators written by XSOAR type, relationships
 written by name, objects not converted by reason and by (source type, name, target type).
@@ -61,11 +62,16 @@ bundle was read to the end (objects not converted do not change it), 1 when it i
 (the error names line, column and the `objects[N]` element), 2 when a file cannot be read or
 written.
 
+",
+    crate::output::output_rules_help!(),
+    "
+
 Examples:
   scripts/fetch-attck.sh
   xsoar-rel convert-stix data/attck/enterprise.json -o attck.ndjson --reject-file rejected.ndjson
   xsoar-rel convert-stix --intrusion-set-as-threat-actor --attach --python-json bundle.json
-  curl -s https://example.org/bundle.json | xsoar-rel convert-stix - | xsoar-rel validate -";
+  curl -s https://example.org/bundle.json | xsoar-rel convert-stix - | xsoar-rel validate -"
+);
 
 /// `convert-stix` options.
 #[derive(Debug, Clone, Args)]
@@ -172,7 +178,7 @@ pub fn run<E: Write>(
     diag: &mut E,
 ) -> Exit {
     let fail = |diag: &mut E, exit: Exit, msg: String| {
-        let _ = writeln!(diag, "xsoar-rel: convert-stix: {msg}");
+        let _ = writeln!(diag, "xsoar-rel convert-stix: {msg}");
         let _ = diag.flush();
         exit
     };
@@ -190,25 +196,26 @@ pub fn run<E: Write>(
     if let Err(msg) = check_distinct(&inputs, &outputs) {
         return io_fail(diag, msg);
     }
-    let (input, total) = match open_input(&args.bundle) {
-        Ok(x) => x,
-        Err(e) => return io_fail(diag, format!("cannot read {}: {e}", args.bundle.display())),
-    };
     // Files are written to temporary files and renamed into place only when the whole
-    // bundle was converted: an error or a signal leaves any previous file untouched.
+    // bundle was converted: an error or a signal leaves any previous file untouched. They
+    // are prepared (and refused, by the output rules) before the bundle is read.
     let mut out_file = match &args.output {
         None => None,
         Some(path) => match AtomicFile::create(path) {
             Ok(f) => Some(f),
-            Err(e) => return io_fail(diag, format!("cannot create {}: {e}", path.display())),
+            Err(e) => return io_fail(diag, format!("cannot create {e}")),
         },
     };
     let mut rejects = match &args.reject_file {
         None => None,
         Some(path) => match AtomicFile::create(path) {
             Ok(f) => Some(f),
-            Err(e) => return io_fail(diag, format!("cannot create {}: {e}", path.display())),
+            Err(e) => return io_fail(diag, format!("cannot create {e}")),
         },
+    };
+    let (input, total) = match open_input(&args.bundle) {
+        Ok(x) => x,
+        Err(e) => return io_fail(diag, format!("cannot read {}: {e}", args.bundle.display())),
     };
     let output: Box<dyn Write + '_> = match out_file.as_mut() {
         None => Box::new(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
@@ -239,33 +246,49 @@ pub fn run<E: Write>(
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let result = result.and_then(|report| {
-        // The reject file first: when it cannot be put in place, the output stays as it was.
+    // The reject file first: when it cannot be put in place, the output stays as it was.
+    let result = result.map_err(Failure::Convert).and_then(|report| {
         if let Some(f) = rejects {
-            f.commit().map_err(ConvertError::Rejects)?;
+            f.commit().map_err(Failure::Commit)?;
         }
         if let Some(f) = out_file {
-            f.commit().map_err(ConvertError::Write)?;
+            f.commit().map_err(Failure::Commit)?;
         }
         Ok(report)
     });
+    let shown = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
     match result {
         Ok(report) => {
             let _ = writeln!(diag, "{report}");
             let _ = diag.flush();
             Exit::Ok
         }
-        Err(ConvertError::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
-            io_fail(diag, crate::output::write_failure(&e))
-        }
-        Err(ConvertError::Read(e)) => {
+        Err(Failure::Commit(e)) => io_fail(diag, format!("cannot write {e}")),
+        Err(Failure::Convert(ConvertError::Write(e))) => match shown(&args.output) {
+            Some(out) => io_fail(diag, format!("cannot write {out}: {e}")),
+            None => io_fail(diag, crate::output::write_failure(&e)),
+        },
+        Err(Failure::Convert(ConvertError::Rejects(e))) => match shown(&args.reject_file) {
+            Some(out) => io_fail(diag, format!("cannot write {out}: {e}")),
+            None => io_fail(diag, format!("cannot write the reject file: {e}")),
+        },
+        Err(Failure::Convert(ConvertError::Read(e))) => {
             io_fail(diag, format!("cannot read {}: {e}", args.bundle.display()))
         }
-        Err(e @ (ConvertError::Json { .. } | ConvertError::NotABundle(_))) => fail(
-            diag,
-            Exit::Invalid,
-            format!("{}: {e}", args.bundle.display()),
-        ),
-        Err(e) => io_fail(diag, e.to_string()),
+        Err(Failure::Convert(e @ (ConvertError::Json { .. } | ConvertError::NotABundle(_)))) => {
+            fail(
+                diag,
+                Exit::Invalid,
+                format!("{}: {e}", args.bundle.display()),
+            )
+        }
     }
+}
+
+/// Why a conversion did not end with its outputs in place.
+enum Failure {
+    /// The conversion itself failed.
+    Convert(ConvertError),
+    /// An output could not be put in place.
+    Commit(relationship_codegen::OutputError),
 }

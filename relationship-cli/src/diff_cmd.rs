@@ -83,7 +83,7 @@ pub fn run<W: Write, E: Write>(args: &SchemaDiffArgs, stdout: &mut W, diag: &mut
             }
             let _ = writeln!(
                 diag,
-                "xsoar-rel: schema diff: cannot compare invalid schemas"
+                "xsoar-rel schema diff: cannot compare invalid schemas"
             );
             let _ = diag.flush();
             return exit;
@@ -91,7 +91,7 @@ pub fn run<W: Write, E: Write>(args: &SchemaDiffArgs, stdout: &mut W, diag: &mut
     };
     let diff = SchemaDiff::between(&old, &new);
     let (text, code) = report(args, &diff);
-    crate::output::write_answer(stdout, diag, &text, code)
+    crate::output::write_answer("schema diff", stdout, diag, &text, code)
 }
 
 #[cfg(test)]

@@ -316,10 +316,10 @@ pub fn run<W: Write, E: Write>(
 ) -> Exit {
     let (text, exit) = explain(schema, args);
     if exit == Exit::UsageOrIo {
-        let _ = write!(diag, "xsoar-rel: {text}");
+        let _ = write!(diag, "xsoar-rel schema explain: {text}");
         return exit;
     }
-    crate::output::write_answer(stdout, diag, &text, exit)
+    crate::output::write_answer("schema explain", stdout, diag, &text, exit)
 }
 
 #[cfg(test)]

@@ -9,13 +9,17 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use relationship_codegen::{GenerateError, GenerateOptions, Schema, SchemaErrors};
+use relationship_codegen::{GenerateError, GenerateOptions, OutputError, Schema, SchemaErrors};
 
 use crate::exit::Exit;
-use crate::output::check_distinct;
+use crate::output::{AtomicFile, check_distinct, write_failure};
+
+/// The start of every message of `generate`.
+const PREFIX: &str = "xsoar-rel generate: ";
 
 /// The `after_help` text of `generate`.
-pub const GENERATE_HELP: &str = "\
+pub const GENERATE_HELP: &str = concat!(
+    "\
 The output starts with an `// @generated` header naming the schema (the --schema path as
 given, or --source-label) and is formatted with prettyplease. It is the same code a build
 script gets from `relationship_codegen::Builder` with the same schema and options; include
@@ -23,12 +27,21 @@ it with `include!(\"path/to/file.rs\")` (with --module) or inside a module you w
 
 Exit codes: 0 written (or, with --check, up to date); 1 with --check when the --out file is
 missing or differs (stale), or when the schema is invalid or one of its names is not a usable
-Rust identifier; 2 on a bad option (--module, --runtime-path) or an I/O error.
+Rust identifier; 2 on a bad option (--module, --runtime-path), a refused --out file or an
+I/O error. A closed standard output (`| head`) is exit 2 with the line `output closed before
+the run finished (broken pipe): the output is incomplete`.
+
+--out is written only when its content changes (a file that may not be replaced but already
+holds the code is up to date).
+",
+    crate::output::output_rules_help!(),
+    "
 
 Examples:
   xsoar-rel generate > src/xsoar_generated.rs
   xsoar-rel generate --schema schemas/hr.json --module hr --out src/hr_generated.rs
-  xsoar-rel generate --schema schemas/hr.json --module hr --out src/hr_generated.rs --check";
+  xsoar-rel generate --schema schemas/hr.json --module hr --out src/hr_generated.rs --check"
+);
 
 /// `generate` options. The schema is the global `--schema FILE` (default: the built-in
 /// XSOAR schema).
@@ -78,6 +91,13 @@ pub enum GenerateCmdError {
         /// The I/O error.
         source: io::Error,
     },
+    /// The --out file was refused or could not be written (the message names it, never a
+    /// temporary file).
+    #[error("cannot write {0}")]
+    Output(#[from] OutputError),
+    /// Standard output could not be written (a closed pipe is named as such).
+    #[error("{}", write_failure(.0))]
+    Stdout(io::Error),
 }
 
 /// What `generate` did.
@@ -113,7 +133,10 @@ impl GenerateCmdError {
                 source: GenerateError::Ident { .. },
                 ..
             } => Exit::Invalid,
-            GenerateCmdError::Generate { .. } | GenerateCmdError::Io { .. } => Exit::UsageOrIo,
+            GenerateCmdError::Generate { .. }
+            | GenerateCmdError::Io { .. }
+            | GenerateCmdError::Output(_)
+            | GenerateCmdError::Stdout(_) => Exit::UsageOrIo,
         }
     }
 }
@@ -188,15 +211,23 @@ pub fn emit<W: Write>(
             .write_all(code.as_bytes())
             .and_then(|()| stdout.flush());
         return match written {
-            Err(e) => Err(GenerateCmdError::Io {
-                action: "write",
-                path: "stdout".to_owned(),
-                source: e,
-            }),
+            Err(e) => Err(GenerateCmdError::Stdout(e)),
             Ok(()) => Ok(Outcome::Printed),
         };
     };
     if args.check {
+        // A FIFO or a device is not read: it holds no checked-in code (and reading a FIFO
+        // could wait forever).
+        if std::fs::metadata(out).is_ok_and(|m| !m.is_file()) {
+            return Err(GenerateCmdError::Io {
+                action: "read",
+                path: out.display().to_string(),
+                source: io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "not a regular file: --check compares the code with a file",
+                ),
+            });
+        }
         return match std::fs::read(out) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Outcome::Stale(None)),
             Err(source) => Err(GenerateCmdError::Io {
@@ -213,13 +244,22 @@ pub fn emit<W: Write>(
             }
         };
     }
-    relationship_codegen::builder::write_if_changed(out, code.as_bytes())
-        .map(Outcome::Written)
-        .map_err(|source| GenerateCmdError::Io {
-            action: "write",
-            path: out.display().to_string(),
-            source,
+    write_out(AtomicFile::create(out)?, out, code)
+}
+
+/// Writes `code` to the prepared --out `file` unless `out` already holds exactly it.
+fn write_out(mut file: AtomicFile, out: &Path, code: &str) -> Result<Outcome, GenerateCmdError> {
+    if relationship_codegen::output::holds_exactly(out, code.as_bytes()) {
+        // Dropping the file removes its temporary file.
+        return Ok(Outcome::Written(false));
+    }
+    file.write_all(code.as_bytes())
+        .map_err(|e| OutputError::Io {
+            path: out.to_path_buf(),
+            source: e,
         })
+        .and_then(|()| file.commit())?;
+    Ok(Outcome::Written(true))
 }
 
 /// Quotes a command-line argument for a POSIX shell when it needs it.
@@ -271,11 +311,22 @@ pub fn run<W: Write, E: Write>(
 ) -> Exit {
     if let (Some(out), Some(schema_path)) = (&args.out, schema_path) {
         if let Err(msg) = check_distinct(&[("--schema", schema_path)], &[("--out", out)]) {
-            let _ = writeln!(diag, "xsoar-rel: generate: {msg}");
+            let _ = writeln!(diag, "{PREFIX}{msg}");
             let _ = diag.flush();
             return Exit::UsageOrIo;
         }
     }
+    // The --out file is checked (and its temporary file created) before any work. A file
+    // that may not be replaced (read-only, say) is still "up to date" when it already holds
+    // the code, as for the Builder: that answer waits for the code.
+    let out_file = match &args.out {
+        Some(out) if !args.check => match AtomicFile::create(out) {
+            Ok(f) => Some(Ok(f)),
+            Err(e) if std::fs::metadata(out).is_ok_and(|m| m.is_file()) => Some(Err(e)),
+            Err(e) => return fail(diag, &GenerateCmdError::Output(e)),
+        },
+        _ => None,
+    };
     let loaded;
     let schema = match schema_path {
         None => relationship_core::xsoar::schema(),
@@ -287,8 +338,15 @@ pub fn run<W: Write, E: Write>(
             Err(e) => return fail(diag, &GenerateCmdError::Schema(e)),
         },
     };
-    let result =
-        generated_code(args, schema_path, schema).and_then(|code| emit(args, &code, stdout));
+    let out = args.out.as_deref().unwrap_or(Path::new(""));
+    let result = generated_code(args, schema_path, schema).and_then(|code| match out_file {
+        Some(Ok(file)) => write_out(file, out, &code),
+        Some(Err(_)) if relationship_codegen::output::holds_exactly(out, code.as_bytes()) => {
+            Ok(Outcome::Written(false))
+        }
+        Some(Err(e)) => Err(GenerateCmdError::Output(e)),
+        None => emit(args, &code, stdout),
+    });
     let outcome = match result {
         Ok(o) => o,
         Err(e) => return fail(diag, &e),
@@ -300,8 +358,8 @@ pub fn run<W: Write, E: Write>(
         .unwrap_or_default();
     let _ = match &outcome {
         Outcome::Printed | Outcome::Written(true) => Ok(()),
-        Outcome::Written(false) => writeln!(diag, "xsoar-rel: {out} is already up to date"),
-        Outcome::UpToDate => writeln!(diag, "xsoar-rel: {out} is up to date"),
+        Outcome::Written(false) => writeln!(diag, "{PREFIX}{out} is already up to date"),
+        Outcome::UpToDate => writeln!(diag, "{PREFIX}{out} is up to date"),
         Outcome::Stale(at) => {
             let what = match at {
                 None => "does not exist".to_owned(),
@@ -312,7 +370,7 @@ pub fn run<W: Write, E: Write>(
             };
             writeln!(
                 diag,
-                "xsoar-rel: stale: {out} {what}; regenerate with `{}`",
+                "{PREFIX}stale: {out} {what}; regenerate with `{}`",
                 regenerate_command(args, schema_path)
             )
         }
@@ -329,7 +387,7 @@ fn schema_label(args: &GenerateArgs, schema_path: Option<&Path>, schema: &Schema
 
 fn fail<E: Write>(diag: &mut E, e: &GenerateCmdError) -> Exit {
     let text = e.to_string();
-    let _ = writeln!(diag, "xsoar-rel: {}", text.trim_end());
+    let _ = writeln!(diag, "{PREFIX}{}", text.trim_end());
     let _ = diag.flush();
     e.exit()
 }
@@ -390,7 +448,7 @@ mod tests {
         assert!(out.is_empty());
         assert_eq!(
             String::from_utf8(diag).unwrap(),
-            "xsoar-rel: schemas/xsoar.json: runtime path `not a path` is not a Rust path (e.g. `::relationship_core` or `crate`)\n"
+            "xsoar-rel generate: schemas/xsoar.json: runtime path `not a path` is not a Rust path (e.g. `::relationship_core` or `crate`)\n"
         );
     }
 }

@@ -9,15 +9,14 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use relationship_schema::{Schema, limits};
 use relationship_schema_parse::builtin::{XSOAR_SCHEMA_JSON, XSOAR_SCHEMA_PATH};
-use relationship_schema_parse::import_types::{
-    self, ImportError, ImportPlan, IndicatorTypeDef, NewType,
-};
+use relationship_schema_parse::import_types::{self, ImportError, ImportPlan, NewType};
 
 use crate::exit::Exit;
 use crate::output::{AtomicFile, check_distinct};
 
 /// The `after_help` text of `schema import-types`.
-pub const IMPORT_TYPES_HELP: &str = "\
+pub const IMPORT_TYPES_HELP: &str = concat!(
+    "\
 Reads XSOAR indicator-type definitions (the JSON files that Settings > Indicator Types exports,
 and that content packs keep under IndicatorTypes/; a directory means its *.json files, a
 content pack's directory the files of its IndicatorTypes/) and
@@ -31,14 +30,21 @@ stderr lists the types added and those already in the base. A file that cannot b
 not an indicator-type definition, or a type that cannot be added (a control character in its
 name, a name that differs from another only in letter case, a Rust marker clash, the same
 name with another id in another file) is reported with file and reason, and nothing is
-written: exit 1 (2 when a file cannot be read).
+written: exit 1 (2 when a file cannot be read). In a directory only regular files (or links
+to them) are read: another entry named *.json (a FIFO, a socket, a device, a dangling link)
+is skipped, with a line on stderr saying so.
+
+",
+    crate::output::output_rules_help!(),
+    "
 
 Round trip:
   xsoar-rel schema import-types exported/ --base schemas/xsoar.json -o schemas/ours.json
   (add rules that name the new types to schemas/ours.json)
   xsoar-rel schema check schemas/ours.json
   xsoar-rel schema diff schemas/xsoar.json schemas/ours.json
-  (generate the module in build.rs with relationship_codegen::Builder)";
+  (generate the module in build.rs with relationship_codegen::Builder)"
+);
 
 /// `schema import-types` options.
 #[derive(Debug, Clone, Args)]
@@ -54,13 +60,27 @@ pub struct ImportTypesArgs {
     pub output: Option<PathBuf>,
 }
 
+/// The start of every message of `schema import-types`.
+const PREFIX: &str = "xsoar-rel schema import-types: ";
+
 /// Runs `schema import-types`: the schema to OUT or `stdout`, the report to `diag`.
 pub fn run<W: Write, E: Write>(args: &ImportTypesArgs, stdout: &mut W, diag: &mut E) -> Exit {
+    // Every file that will be read is an input: the files of a directory too.
+    let (listed, skipped, mut errors) = list_all(&args.inputs);
+    // A directory entry that is not a regular file (a FIFO would block the run) is not read.
+    for (path, what) in &skipped {
+        let _ = writeln!(
+            diag,
+            "{PREFIX}skipped {}: {what}, not a regular file",
+            path.display()
+        );
+    }
     let mut inputs: Vec<(&str, &Path)> = args
         .inputs
         .iter()
         .map(|p| ("the definition", p.as_path()))
         .collect();
+    inputs.extend(listed.iter().map(|p| ("the definition", p.as_path())));
     if let Some(base) = &args.base {
         inputs.push(("--base", base));
     }
@@ -70,14 +90,31 @@ pub fn run<W: Write, E: Write>(args: &ImportTypesArgs, stdout: &mut W, diag: &mu
         .map(|p| ("--output", p.as_path()))
         .collect();
     if let Err(msg) = check_distinct(&inputs, &outputs) {
-        let _ = writeln!(diag, "xsoar-rel: {msg}");
+        let _ = writeln!(diag, "{PREFIX}{msg}");
         return Exit::UsageOrIo;
     }
+    // The output is checked (and prepared) before anything is read.
+    let out_file = match &args.output {
+        None => None,
+        Some(path) => match AtomicFile::create(path) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                let _ = writeln!(diag, "{PREFIX}cannot create {e}");
+                return Exit::UsageOrIo;
+            }
+        },
+    };
     let (base_text, base_path, base) = match load_base(args.base.as_deref(), diag) {
         Ok(x) => x,
         Err(exit) => return exit,
     };
-    let (defs, mut errors) = read_all(&args.inputs);
+    let mut defs = Vec::new();
+    for file in &listed {
+        match import_types::read_definitions(file) {
+            Ok(mut d) => defs.append(&mut d),
+            Err(e) => errors.push(e),
+        }
+    }
     let mut plan = import_types::plan(&base, defs);
     errors.append(&mut plan.refused);
     if !errors.is_empty() {
@@ -92,14 +129,14 @@ pub fn run<W: Write, E: Write>(args: &ImportTypesArgs, stdout: &mut W, diag: &mu
         Err(errors) => {
             let _ = writeln!(
                 diag,
-                "xsoar-rel: the extended schema does not pass the check:\n{errors}"
+                "{PREFIX}the extended schema does not pass the check:\n{errors}"
             );
-            let _ = writeln!(diag, "xsoar-rel: nothing written");
+            let _ = writeln!(diag, "{PREFIX}nothing written");
             return Exit::Invalid;
         }
     };
-    if let Err(e) = write_output(args.output.as_deref(), &text, stdout) {
-        let _ = writeln!(diag, "xsoar-rel: {e}");
+    if let Err(e) = write_output(out_file, &text, stdout) {
+        let _ = writeln!(diag, "{PREFIX}{e}");
         return Exit::UsageOrIo;
     }
     let _ = diag.write_all(report(&plan, &base_path, &result).as_bytes());
@@ -122,7 +159,7 @@ fn load_base<E: Write>(
             Err(reason) => {
                 let _ = writeln!(
                     diag,
-                    "xsoar-rel: cannot read the base schema {}: {reason}",
+                    "{PREFIX}cannot read the base schema {}: {reason}",
                     p.display()
                 );
                 return Err(Exit::UsageOrIo);
@@ -135,7 +172,7 @@ fn load_base<E: Write>(
             let _ = writeln!(diag, "{errors}");
             let _ = writeln!(
                 diag,
-                "xsoar-rel: the base schema {} is not valid; nothing written",
+                "{PREFIX}the base schema {} is not valid; nothing written",
                 path.display()
             );
             Err(Exit::for_schema_errors(&errors))
@@ -162,42 +199,42 @@ fn read_limited(path: &Path) -> Result<String, String> {
         .map_err(|e| format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()))
 }
 
-/// Every definition of every input, and every file that could not be read.
-fn read_all(inputs: &[PathBuf]) -> (Vec<IndicatorTypeDef>, Vec<ImportError>) {
-    let mut defs = Vec::new();
+type Listed = (Vec<PathBuf>, Vec<(PathBuf, &'static str)>, Vec<ImportError>);
+
+/// The files of every input, the directory entries skipped, and every input that could not
+/// be listed.
+fn list_all(inputs: &[PathBuf]) -> Listed {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
     let mut errors = Vec::new();
     for input in inputs {
-        let files = match import_types::definition_files(input) {
-            Ok(files) => files,
+        let scan = match import_types::scan_definition_files(input) {
+            Ok(scan) => scan,
             Err(e) => {
                 errors.push(e);
                 continue;
             }
         };
-        if files.is_empty() {
+        if scan.files.is_empty() {
             errors.push(ImportError::NotIndicatorType {
                 file: input.clone(),
                 reason: "a directory without *.json files".into(),
             });
         }
-        for file in files {
-            match import_types::read_definitions(&file) {
-                Ok(mut d) => defs.append(&mut d),
-                Err(e) => errors.push(e),
-            }
-        }
+        skipped.extend(scan.skipped);
+        files.extend(scan.files);
     }
-    (defs, errors)
+    (files, skipped, errors)
 }
 
 /// Reports every refusal; the exit code is 2 when a file could not be read, else 1.
 fn refuse<E: Write>(errors: &[ImportError], diag: &mut E) -> Exit {
     for e in errors {
-        let _ = writeln!(diag, "xsoar-rel: {e}");
+        let _ = writeln!(diag, "{PREFIX}{e}");
     }
     let _ = writeln!(
         diag,
-        "xsoar-rel: {} problem(s) in the indicator-type definitions; nothing written",
+        "{PREFIX}{} problem(s) in the indicator-type definitions; nothing written",
         errors.len()
     );
     if errors.iter().any(ImportError::is_io) {
@@ -214,20 +251,24 @@ fn result_label(args: &ImportTypesArgs) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("<stdout>"))
 }
 
-/// Writes the schema to OUT (atomically) or to stdout.
-fn write_output<W: Write>(output: Option<&Path>, text: &str, stdout: &mut W) -> Result<(), String> {
+/// Writes the schema to the prepared OUT (atomically) or to stdout.
+fn write_output<W: Write>(
+    output: Option<AtomicFile>,
+    text: &str,
+    stdout: &mut W,
+) -> Result<(), String> {
     match output {
-        Some(path) => {
-            let fail = |e: std::io::Error| {
-                format!(
-                    "cannot write {}: {}",
-                    path.display(),
-                    crate::output::write_failure(&e)
-                )
-            };
-            let mut file = AtomicFile::create(path).map_err(fail)?;
-            file.write_all(text.as_bytes()).map_err(fail)?;
-            file.commit().map_err(fail)
+        Some(mut file) => {
+            if let Err(e) = file.write_all(text.as_bytes()) {
+                return Err(format!(
+                    "cannot write {}",
+                    relationship_codegen::OutputError::Io {
+                        path: file.path().to_path_buf(),
+                        source: e,
+                    }
+                ));
+            }
+            file.commit().map_err(|e| format!("cannot write {e}"))
         }
         None => stdout
             .write_all(text.as_bytes())

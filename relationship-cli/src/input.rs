@@ -141,6 +141,7 @@ pub fn style(python_json: bool) -> JsonStyle {
 /// Opens the input and a buffered stdout, runs `body`, reports the summary and returns the
 /// exit code.
 pub fn with_io<E: Write>(
+    command: &str,
     io_opts: &IoOpts,
     diag: &mut E,
     body: impl FnOnce(
@@ -168,12 +169,12 @@ pub fn with_io<E: Write>(
         // The summary of a run whose output was cut short would claim too much.
         return Err(RunError::Output(io::Error::from(io::ErrorKind::BrokenPipe)));
     }
-    report(&summary, io_opts.keep_going, diag);
+    report(command, &summary, io_opts.keep_going, diag);
     Ok(summary.exit())
 }
 
 /// The closing line on stderr when records were bad.
-fn report<E: Write>(summary: &Summary, keep_going: bool, diag: &mut E) {
+fn report<E: Write>(command: &str, summary: &Summary, keep_going: bool, diag: &mut E) {
     if summary.bad == 0 {
         return;
     }
@@ -181,12 +182,12 @@ fn report<E: Write>(summary: &Summary, keep_going: bool, diag: &mut E) {
     let _ = match summary.stopped_at {
         Some(line) => writeln!(
             diag,
-            "xsoar-rel: stopped at line {line}, the first bad record; records before it were \
+            "xsoar-rel {command}: stopped at line {line}, the first bad record; records before it were \
              written (use --keep-going to write every valid record)"
         ),
         None if keep_going => writeln!(
             diag,
-            "xsoar-rel: {} bad record{plural} of {}; the {} valid records were written",
+            "xsoar-rel {command}: {} bad record{plural} of {}; the {} valid records were written",
             summary.bad,
             summary.records,
             summary.records - summary.bad

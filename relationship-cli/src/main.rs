@@ -8,5 +8,6 @@ use relationship_cli::{Cli, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    relationship_cli::signals::install();
     run::run(&cli).into()
 }

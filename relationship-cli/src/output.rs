@@ -1,100 +1,59 @@
 //! Output files that are never seen half-written, and the check that an output is not one of
 //! the inputs.
 //!
-//! [`AtomicFile`] writes to a temporary file in the directory of the destination and renames
-//! it into place only in [`AtomicFile::commit`], at the very end of a successful run. On an
-//! error, a panic or a signal that ends the process (SIGTERM, SIGINT) nothing is renamed, so
-//! the previous file at the destination, if any, is left as it was; the temporary file is
-//! removed when the run ends normally and may be left over (named `.NAME.*.tmp`, never NAME)
-//! when the process is killed.
-//!
-//! A destination that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO)
-//! is written directly: it cannot be replaced, and for it, as for standard output, the exit
-//! status is the completeness signal.
+//! [`AtomicFile`] is [`relationship_codegen::OutputFile`], the one output mechanism of the
+//! project (its rules are listed in `relationship_codegen::output`), plus the removal of its
+//! temporary file when SIGINT, SIGTERM or SIGHUP ends the process ([`crate::signals`]).
 
-use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::fs;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use relationship_codegen::{OutputError, OutputFile};
+
 use crate::exit::Exit;
-use crate::input::BUF_SIZE;
+
+/// The output rules, for the `--help` of every command that writes files.
+macro_rules! output_rules_help {
+    () => {
+        "Output files are written to a new temporary file in their directory
+(`.NAME.XXXXXX.tmp`, created exclusively: never through an existing name) and renamed over
+NAME only when the run succeeded; after an error, Ctrl-C, SIGTERM or SIGHUP NAME is as it was
+and the temporary file is removed. A symbolic link is followed and kept; a special file
+(/dev/null, /dev/stdout, a FIFO) is written directly. Refused with exit 2, before any work
+and with nothing written: a directory (`out/`), a missing directory (never created), a
+read-only file, a file owned by another user or with other hard links (replacing it would
+drop its protection, change its owner or split it from its other names), an output that is
+also an input (standard input included) or another output."
+    };
+}
+pub(crate) use output_rules_help;
 
 /// A file output: a temporary file renamed into place on [`commit`](AtomicFile::commit), or a
 /// special file (device, FIFO) written directly.
+#[derive(Debug)]
 pub struct AtomicFile {
-    dest: PathBuf,
-    target: Target,
-}
-
-enum Target {
-    Temp(BufWriter<tempfile::NamedTempFile>),
-    Direct(BufWriter<File>),
+    path: PathBuf,
+    inner: Option<OutputFile>,
+    temp: Option<PathBuf>,
 }
 
 impl AtomicFile {
-    /// Prepares to write `path`: creates a temporary file next to it (next to the file a
-    /// symbolic link points to, so that the link is kept), with the permissions of the file
-    /// it replaces, or the usual ones for a new file.
+    /// Prepares to write `path` by the rules of [`relationship_codegen::output`].
     ///
     /// # Errors
     ///
-    /// When the directory is not writable or the destination is a directory.
-    pub fn create(path: &Path) -> io::Result<AtomicFile> {
-        let dest = match fs::symlink_metadata(path) {
-            Ok(m) if m.file_type().is_symlink() => match fs::canonicalize(path) {
-                Ok(resolved) => resolved,
-                // A dangling link: write where it points, as creating through it would.
-                Err(_) => match fs::read_link(path) {
-                    Ok(to) if to.is_absolute() => to,
-                    Ok(to) => path.parent().unwrap_or(Path::new("")).join(to),
-                    Err(e) => return Err(e),
-                },
-            },
-            _ => path.to_path_buf(),
-        };
-        let existing = fs::metadata(&dest).ok();
-        if let Some(meta) = &existing {
-            if meta.is_dir() {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    "is a directory",
-                ));
-            }
-            if !meta.is_file() {
-                let file = fs::OpenOptions::new().write(true).open(&dest)?;
-                return Ok(AtomicFile {
-                    dest,
-                    target: Target::Direct(BufWriter::with_capacity(BUF_SIZE, file)),
-                });
-            }
-        }
-        let dir = match dest.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let prefix = format!(".{name}.");
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(".tmp");
-        #[cfg(unix)]
-        let new_file_permissions = {
-            use std::os::unix::fs::PermissionsExt;
-            // Like `File::create`: 0666 less the umask (applied by the system on creation).
-            fs::Permissions::from_mode(0o666)
-        };
-        #[cfg(unix)]
-        builder.permissions(new_file_permissions);
-        let tmp = builder.tempfile_in(dir)?;
-        if let Some(meta) = &existing {
-            // Keep the mode of the file being replaced.
-            tmp.as_file().set_permissions(meta.permissions())?;
+    /// The [`OutputError`] naming `path`: refused by a rule, or an I/O error.
+    pub fn create(path: &Path) -> Result<AtomicFile, OutputError> {
+        let inner = OutputFile::create(path)?;
+        let temp = inner.temp_path().map(Path::to_path_buf);
+        if let Some(t) = &temp {
+            crate::signals::register(t);
         }
         Ok(AtomicFile {
-            dest,
-            target: Target::Temp(BufWriter::with_capacity(BUF_SIZE, tmp)),
+            path: path.to_path_buf(),
+            inner: Some(inner),
+            temp,
         })
     }
 
@@ -105,38 +64,46 @@ impl AtomicFile {
     /// # Errors
     ///
     /// When flushing, syncing or renaming fails; the destination is then untouched.
-    pub fn commit(self) -> io::Result<()> {
-        match self.target {
-            Target::Direct(mut w) => w.flush(),
-            Target::Temp(w) => {
-                let tmp = w.into_inner().map_err(io::IntoInnerError::into_error)?;
-                tmp.as_file().sync_all()?;
-                tmp.persist(&self.dest).map(drop).map_err(|e| e.error)
-            }
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        match self.inner.take() {
+            Some(inner) => inner.commit(),
+            None => Ok(()),
+        }
+    }
+
+    /// The output, as given.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn inner(&mut self) -> io::Result<&mut OutputFile> {
+        self.inner
+            .as_mut()
+            .ok_or_else(|| io::Error::other("the output was already committed"))
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // The temporary file is removed (or renamed) by now; a signal has nothing to clean.
+        drop(self.inner.take());
+        if let Some(t) = &self.temp {
+            crate::signals::unregister(t);
         }
     }
 }
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match &mut self.target {
-            Target::Temp(w) => w.write(buf),
-            Target::Direct(w) => w.write(buf),
-        }
+        self.inner()?.write(buf)
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match &mut self.target {
-            Target::Temp(w) => w.write_all(buf),
-            Target::Direct(w) => w.write_all(buf),
-        }
+        self.inner()?.write_all(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        match &mut self.target {
-            Target::Temp(w) => w.flush(),
-            Target::Direct(w) => w.flush(),
-        }
+        self.inner()?.flush()
     }
 }
 
@@ -151,8 +118,9 @@ pub fn write_failure(e: &io::Error) -> String {
 }
 
 /// Writes a command's whole answer to `stdout` and returns `exit`; output that cannot be
-/// written is one message on `diag` ([`write_failure`]) and exit 2.
+/// written is one message on `diag` (`xsoar-rel COMMAND: ` and [`write_failure`]) and exit 2.
 pub fn write_answer<W: Write + ?Sized, E: Write + ?Sized>(
+    command: &str,
     stdout: &mut W,
     diag: &mut E,
     text: &str,
@@ -163,7 +131,7 @@ pub fn write_answer<W: Write + ?Sized, E: Write + ?Sized>(
         .and_then(|()| stdout.flush())
     {
         Err(e) => {
-            let _ = writeln!(diag, "xsoar-rel: {}", write_failure(&e));
+            let _ = writeln!(diag, "xsoar-rel {command}: {}", write_failure(&e));
             let _ = diag.flush();
             Exit::UsageOrIo
         }
@@ -178,6 +146,30 @@ enum Identity {
     #[cfg(unix)]
     Inode(u64, u64),
     Path(PathBuf),
+}
+
+/// The identity of the file or pipe standard input reads from.
+#[cfg(unix)]
+fn stdin_identity() -> Option<Identity> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
+    let meta = fs::File::from(fd).metadata().ok()?;
+    Some(Identity::Inode(meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn stdin_identity() -> Option<Identity> {
+    None
+}
+
+/// The identity of an input: `-` is standard input.
+fn input_identity(path: &Path) -> Option<Identity> {
+    if path == Path::new("-") {
+        stdin_identity()
+    } else {
+        identity(path)
+    }
 }
 
 fn identity(path: &Path) -> Option<Identity> {
@@ -207,6 +199,20 @@ fn identity(path: &Path) -> Option<Identity> {
         .map(|d| Identity::Path(d.join(name)))
 }
 
+/// Whether `path` is a character device such as `/dev/null` or a terminal.
+fn is_char_device(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        fs::metadata(path).is_ok_and(|m| m.file_type().is_char_device())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
 /// Whether `a` and `b` name the same file (the same file through different spellings, links
 /// included). `-` (standard input or output) is never the same as anything.
 pub fn same_file(a: &Path, b: &Path) -> bool {
@@ -218,19 +224,34 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 
 /// Refuses outputs that are also inputs, or that name the same file twice: the message for
 /// the first such pair, naming both flags. `inputs` and `outputs` are `(what, path)` pairs,
-/// such as `("the bundle", path)` and `("--output", path)`.
+/// such as `("the bundle", path)` and `("--output", path)`. An input `-` is standard input:
+/// an output that is the file (or pipe) standard input reads from is refused too.
 ///
 /// # Errors
 ///
 /// The message to report (a usage error).
 pub fn check_distinct(inputs: &[(&str, &Path)], outputs: &[(&str, &Path)]) -> Result<(), String> {
     for (i, (out_what, out)) in outputs.iter().enumerate() {
+        // A character device (`/dev/null`, a terminal) is written, never replaced: it may be
+        // an input or another output too. A pipe or a FIFO may not: writing into the pipe the
+        // input comes from would feed the run its own output.
+        if is_char_device(out) {
+            continue;
+        }
         for (in_what, input) in inputs {
-            if same_file(out, input) {
+            let same = match (identity(out), input_identity(input)) {
+                (Some(x), Some(y)) => x == y,
+                _ => false,
+            };
+            if same {
+                let input = if *input == Path::new("-") {
+                    "- (standard input)".to_owned()
+                } else {
+                    input.display().to_string()
+                };
                 return Err(format!(
-                    "{out_what} {} is the same file as {in_what} {}: refusing to overwrite an input",
+                    "{out_what} {} is the same file as {in_what} {input}: refusing to overwrite an input",
                     out.display(),
-                    input.display()
                 ));
             }
         }
@@ -259,49 +280,14 @@ mod tests {
         let mut f = AtomicFile::create(&dest).unwrap();
         f.write_all(b"new\n").unwrap();
         f.flush().unwrap();
-        assert_eq!(fs::read_to_string(&dest).unwrap(), "old\n");
         drop(f);
         assert_eq!(fs::read_to_string(&dest).unwrap(), "old\n");
-        // the temporary file is gone
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
-
         let mut f = AtomicFile::create(&dest).unwrap();
         f.write_all(b"new\n").unwrap();
         f.commit().unwrap();
         assert_eq!(fs::read_to_string(&dest).unwrap(), "new\n");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn keeps_the_mode_and_symbolic_links() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let real = dir.path().join("real.ndjson");
-        fs::write(&real, "old\n").unwrap();
-        fs::set_permissions(&real, fs::Permissions::from_mode(0o640)).unwrap();
-        let link = dir.path().join("link.ndjson");
-        std::os::unix::fs::symlink(&real, &link).unwrap();
-        let mut f = AtomicFile::create(&link).unwrap();
-        f.write_all(b"new\n").unwrap();
-        f.commit().unwrap();
-        assert!(
-            fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
-        assert_eq!(fs::read_to_string(&real).unwrap(), "new\n");
-        let mode = fs::metadata(&real).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o640);
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn special_files_are_written_directly() {
-        let mut f = AtomicFile::create(Path::new("/dev/null")).unwrap();
-        f.write_all(b"x").unwrap();
-        f.commit().unwrap();
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub fn run(cli: &Cli) -> Exit {
     let exit = match dispatch(cli, &mut diag) {
         Ok(exit) => exit,
         Err(e) => {
-            let _ = writeln!(diag, "xsoar-rel: {e}");
+            let _ = writeln!(diag, "xsoar-rel {}: {e}", command_name(&cli.command));
             e.exit()
         }
     };
@@ -58,14 +58,14 @@ fn dispatch<E: Write>(cli: &Cli, diag: &mut E) -> Result<Exit, RunError> {
         Command::Render(args) => {
             let schema = load_schema(cli.global.schema.as_deref())?;
             let mode = mode(cli.global.lenient);
-            with_io(&args.io, diag, |input, out, diag| {
+            with_io("render", &args.io, diag, |input, out, diag| {
                 crate::render_cmd::render(schema, mode, args, input, out, diag)
             })
         }
         Command::Batch(args) => {
             let schema = load_schema(cli.global.schema.as_deref())?;
             let mode = mode(cli.global.lenient);
-            with_io(&args.io, diag, |input, out, diag| {
+            with_io("batch", &args.io, diag, |input, out, diag| {
                 crate::batch_cmd::batch(schema, mode, args, input, out, diag)
             })
         }
@@ -88,6 +88,21 @@ fn dispatch<E: Write>(cli: &Cli, diag: &mut E) -> Result<Exit, RunError> {
                 args, schema, lenient, stdout, diag,
             ))
         }
+    }
+}
+
+/// The command's name, as every message of it starts: `xsoar-rel NAME: `.
+pub fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Schema(SchemaCommand::Check(_)) => "schema check",
+        Command::Schema(SchemaCommand::Diff(_)) => "schema diff",
+        Command::Schema(SchemaCommand::ImportTypes(_)) => "schema import-types",
+        Command::Schema(SchemaCommand::Explain(_)) => "schema explain",
+        Command::Generate(_) => "generate",
+        Command::Render(_) => "render",
+        Command::Batch(_) => "batch",
+        Command::ConvertStix(_) => "convert-stix",
+        Command::Validate(_) => "validate",
     }
 }
 

@@ -38,5 +38,5 @@ pub fn run<W: Write, E: Write>(args: &SchemaCheckArgs, stdout: &mut W, diag: &mu
         let _ = diag.write_all(text.as_bytes());
         return exit;
     }
-    crate::output::write_answer(stdout, diag, &text, Exit::Ok)
+    crate::output::write_answer("schema check", stdout, diag, &text, Exit::Ok)
 }

@@ -77,7 +77,7 @@ pub fn run<W: Write, E: Write>(
     if lenient {
         let _ = writeln!(
             diag,
-            "xsoar-rel: validate checks batches against the schema; --lenient does not apply"
+            "xsoar-rel validate: validate checks batches against the schema; --lenient does not apply"
         );
         return Exit::UsageOrIo;
     }
@@ -88,7 +88,7 @@ pub fn run<W: Write, E: Write>(
         let reader = match open(path) {
             Ok(r) => r,
             Err(e) => {
-                let _ = writeln!(diag, "xsoar-rel: cannot read {name}: {e}");
+                let _ = writeln!(diag, "xsoar-rel validate: cannot read {name}: {e}");
                 code = code.worst(Exit::UsageOrIo);
                 continue;
             }
@@ -107,7 +107,11 @@ pub fn run<W: Write, E: Write>(
                     code = code.worst(Exit::Invalid);
                 } else if violations.is_empty() {
                     if let Err(e) = writeln!(stdout, "{name}: ok — {}", counts(&stats)) {
-                        let _ = writeln!(diag, "xsoar-rel: {}", crate::output::write_failure(&e));
+                        let _ = writeln!(
+                            diag,
+                            "xsoar-rel validate: {}",
+                            crate::output::write_failure(&e)
+                        );
                         code = code.worst(Exit::UsageOrIo);
                         break;
                     }
@@ -127,17 +131,24 @@ pub fn run<W: Write, E: Write>(
                 for v in &violations {
                     let _ = writeln!(diag, "{v}");
                 }
-                let _ = writeln!(diag, "xsoar-rel: {e}");
+                let _ = writeln!(diag, "xsoar-rel validate: {e}");
                 code = code.worst(Exit::UsageOrIo);
             }
         }
     }
     if total_violations > 0 && args.files.len() > 1 {
-        let _ = writeln!(diag, "xsoar-rel: {total_violations} violations in total");
+        let _ = writeln!(
+            diag,
+            "xsoar-rel validate: {total_violations} violations in total"
+        );
     }
     if let Err(e) = stdout.flush() {
         if code != Exit::UsageOrIo {
-            let _ = writeln!(diag, "xsoar-rel: {}", crate::output::write_failure(&e));
+            let _ = writeln!(
+                diag,
+                "xsoar-rel validate: {}",
+                crate::output::write_failure(&e)
+            );
         }
         code = Exit::UsageOrIo;
     }

@@ -321,7 +321,7 @@ fn errors_name_the_line_and_the_reason() {
         "line 10: unknown key `brnd`; did you mean `brand`?",
         "line 11: unknown relationship name `embedded-on`",
         "line 12: invalid type: sequence, expected a relationship or indicator object",
-        "xsoar-rel: 10 bad records of 12; the 2 valid records were written",
+        "xsoar-rel render: 10 bad records of 12; the 2 valid records were written",
     ];
     assert_eq!(lines.len(), expect.len(), "{stderr}");
     for (line, want) in lines.iter().zip(expect) {
@@ -607,7 +607,7 @@ fn a_closed_stdout_pipe_is_an_error_without_a_panic() {
     assert_eq!(status.code(), Some(2), "{stderr}");
     assert_eq!(
         stderr,
-        "xsoar-rel: output closed before the run finished (broken pipe): the output is incomplete\n"
+        "xsoar-rel render: output closed before the run finished (broken pipe): the output is incomplete\n"
     );
 }
 

@@ -83,6 +83,8 @@ fn same_bytes_as_the_builder() {
 fn out_then_check_passes() {
     let dir = with_schema("check-ok");
     let gen_file = dir.join("src/tiny_generated.rs");
+    // The directory must exist: it is not created (the output rules of every command).
+    std::fs::create_dir_all(dir.join("src")).unwrap();
     xsoar_rel()
         .current_dir(&dir)
         .args([
@@ -115,7 +117,7 @@ fn out_then_check_passes() {
         .assert()
         .code(0)
         .stdout("")
-        .stderr("xsoar-rel: src/tiny_generated.rs is up to date\n");
+        .stderr("xsoar-rel generate: src/tiny_generated.rs is up to date\n");
 
     // Writing again with nothing changed leaves the file alone and says so.
     xsoar_rel()
@@ -129,7 +131,7 @@ fn out_then_check_passes() {
         ])
         .assert()
         .code(0)
-        .stderr("xsoar-rel: src/tiny_generated.rs is already up to date\n");
+        .stderr("xsoar-rel generate: src/tiny_generated.rs is already up to date\n");
     assert_eq!(read(&gen_file), code);
 }
 
@@ -161,7 +163,7 @@ fn edited_file_is_stale_and_check_leaves_it_alone() {
         .code(1)
         .stdout("")
         .stderr(
-            "xsoar-rel: stale: gen.rs differs from the code generated from tiny.json (first \
+            "xsoar-rel generate: stale: gen.rs differs from the code generated from tiny.json (first \
              difference at line 5); regenerate with `xsoar-rel generate --schema tiny.json \
              --out gen.rs`\n",
         );
@@ -220,7 +222,7 @@ fn schema_edit_makes_the_file_stale() {
         .assert()
         .code(1)
         .stderr(predicate::str::starts_with(
-            "xsoar-rel: stale: gen.rs differs from the code generated from tiny.json",
+            "xsoar-rel generate: stale: gen.rs differs from the code generated from tiny.json",
         ))
         .stderr(predicate::str::ends_with(
             "regenerate with `xsoar-rel generate --schema tiny.json --module tiny --out gen.rs`\n",
@@ -236,7 +238,7 @@ fn missing_out_file_is_stale() {
         .assert()
         .code(1)
         .stderr(
-            "xsoar-rel: stale: nope/x.rs does not exist; regenerate with `xsoar-rel generate \
+            "xsoar-rel generate: stale: nope/x.rs does not exist; regenerate with `xsoar-rel generate \
              --out nope/x.rs`\n",
         );
     assert!(!dir.join("nope").exists());
@@ -277,7 +279,7 @@ fn bad_module_name_exits_2() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr("xsoar-rel: schemas/xsoar.json: module name `not a name` is not a valid Rust identifier\n");
+        .stderr("xsoar-rel generate: schemas/xsoar.json: module name `not a name` is not a valid Rust identifier\n");
 }
 
 #[test]

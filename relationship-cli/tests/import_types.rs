@@ -148,12 +148,12 @@ fn what_cannot_be_read_is_refused_with_file_and_reason_and_nothing_is_written() 
         .code(1)
         .stdout("")
         .stderr(
-            "xsoar-rel: bad/broken.json: not JSON: expected `,` or `}` at line 4 column 5\n\
-             xsoar-rel: bad/layout.json: not an indicator-type definition: no `details` (the type's name)\n\
-             xsoar-rel: bad/reputation-Employee_other.json: indicator type `Employee`: also defined in pack/IndicatorTypes/reputation-Employee.json with another id (`Employee` there, `EmployeeV2` here)\n\
-             xsoar-rel: bad/reputation-control.json: indicator type `Bad\\u{7}Bell`: the name holds the control or bidirectional character U+0007, which schema names may not\n\
-             xsoar-rel: bad/reputation-host_lower.json: indicator type `host`: differs only in letter case from the type `Host`; XSOAR type names are matched exactly, so rename one of them\n\
-             xsoar-rel: 5 problem(s) in the indicator-type definitions; nothing written\n",
+            "xsoar-rel schema import-types: bad/broken.json: not JSON: expected `,` or `}` at line 4 column 5\n\
+             xsoar-rel schema import-types: bad/layout.json: not an indicator-type definition: no `details` (the type's name)\n\
+             xsoar-rel schema import-types: bad/reputation-Employee_other.json: indicator type `Employee`: also defined in pack/IndicatorTypes/reputation-Employee.json with another id (`Employee` there, `EmployeeV2` here)\n\
+             xsoar-rel schema import-types: bad/reputation-control.json: indicator type `Bad\\u{7}Bell`: the name holds the control or bidirectional character U+0007, which schema names may not\n\
+             xsoar-rel schema import-types: bad/reputation-host_lower.json: indicator type `host`: differs only in letter case from the type `Host`; XSOAR type names are matched exactly, so rename one of them\n\
+             xsoar-rel schema import-types: 5 problem(s) in the indicator-type definitions; nothing written\n",
         );
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous\n");
 }
@@ -167,7 +167,7 @@ fn an_unreadable_input_is_exit_2_and_an_invalid_base_exit_1() {
         .code(2)
         .stdout("")
         .stderr(predicate::str::starts_with(
-            "xsoar-rel: no-such-dir: cannot read: ",
+            "xsoar-rel schema import-types: no-such-dir: cannot read: ",
         ));
     let dir = scratch_dir("import-types-base");
     let base = dir.join("base.json");

@@ -223,9 +223,10 @@ fn a_closed_pipe_is_an_error_and_no_summary_claims_otherwise() {
         let (code, stderr) = closed_early(args, input.clone());
         assert_eq!(code, Some(2), "{args:?}: {stderr}");
         assert!(
-            stderr.ends_with(
-                "xsoar-rel: output closed before the run finished (broken pipe): the output is incomplete\n"
-            ),
+            stderr.ends_with(&format!(
+                "xsoar-rel {}: output closed before the run finished (broken pipe): the output is incomplete\n",
+                args[0]
+            )),
             "{args:?}: {stderr}"
         );
         assert!(!stderr.contains("were written"), "{stderr}");

@@ -161,7 +161,7 @@ fn invalid_schema_exits_1_missing_schema_exits_2() {
         .stderr(predicate::str::contains("diff-bad.json:2:"))
         .stderr(predicate::str::contains("did you mean `types`?"))
         .stderr(predicate::str::ends_with(
-            "xsoar-rel: schema diff: cannot compare invalid schemas\n",
+            "xsoar-rel schema diff: cannot compare invalid schemas\n",
         ));
     xsoar_rel()
         .args(["schema", "diff", "/nonexistent/a.json"])

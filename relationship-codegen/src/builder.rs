@@ -19,12 +19,13 @@
 //! include!(concat!(env!("OUT_DIR"), "/my_schema.rs"));
 //! ```
 
-use std::io::{self, BufRead as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use relationship_schema::{Schema, SchemaErrors};
 
 use crate::generate::{GenerateError, GenerateOptions, generate};
+use crate::output::OutputError;
+pub use crate::output::write_if_changed;
 use crate::tables::generate_tables;
 
 /// Why [`Builder::compile`] failed.
@@ -54,14 +55,10 @@ pub enum BuildError {
         /// What failed.
         source: GenerateError,
     },
-    /// The generated file could not be written.
-    #[error("cannot write `{path}`: {source}")]
-    Write {
-        /// The output file.
-        path: PathBuf,
-        /// The I/O error.
-        source: io::Error,
-    },
+    /// The generated file could not be written (or was refused by the rules of
+    /// [`crate::output`]); the message names the file.
+    #[error("cannot write {0}")]
+    Write(#[from] OutputError),
 }
 
 /// Generates the typed module of a schema into `OUT_DIR`, for a build script.
@@ -70,7 +67,11 @@ pub enum BuildError {
 /// [`Builder::compile`]. The output is prettyplease-formatted with an `// @generated`
 /// header, and rewritten only when its content changes, so an unrelated rerun of the build
 /// script does not rebuild the crate. `cargo:rerun-if-changed` lines are printed for the
-/// schema file (switch off with [`Builder::emit_rerun_if_changed`]).
+/// schema file (switch off with [`Builder::emit_rerun_if_changed`]). Files are written by
+/// the rules of [`crate::output`], as `xsoar-rel` writes its outputs: atomically, through an
+/// exclusively created temporary file, following and keeping symbolic links, never creating
+/// a missing directory and never replacing a read-only file, another user's file or a file
+/// with other hard links.
 #[derive(Debug, Clone)]
 pub struct Builder {
     schema: Option<PathBuf>,
@@ -112,7 +113,7 @@ impl Builder {
         self
     }
 
-    /// The output directory; `OUT_DIR` by default.
+    /// The output directory; `OUT_DIR` by default. It must exist: it is not created.
     pub fn out_dir(&mut self, dir: impl AsRef<Path>) -> &mut Self {
         self.out_dir = Some(dir.as_ref().to_owned());
         self
@@ -257,93 +258,8 @@ fn check_file_name(name: &str) -> Result<(), BuildError> {
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
-    write_if_changed(path, bytes)
-        .map(drop)
-        .map_err(|source| BuildError::Write {
-            path: path.to_owned(),
-            source,
-        })
-}
-
-/// Writes `bytes` to `path` unless the file already holds exactly these bytes. Returns
-/// whether it wrote.
-///
-/// The old file is compared by streaming (its size first), never read whole; a new content
-/// is written to a temporary file in the same directory and renamed into place, so `path`
-/// either keeps its old content or has the new one, whatever happens in between.
-///
-/// # Errors
-///
-/// The I/O error of creating the directory or writing the file.
-pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
-    if let Ok(meta) = std::fs::metadata(path) {
-        if !meta.is_file() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "not a regular file: generated code is only written to a file",
-            ));
-        }
-    }
-    if holds_exactly(path, bytes) {
-        return Ok(false);
-    }
-    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        Some(dir) => {
-            std::fs::create_dir_all(dir)?;
-            dir
-        }
-        None => Path::new("."),
-    };
-    // A temporary name beside the output, unique to this process; renamed over the
-    // output only once complete.
-    let name = path
-        .file_name()
-        .map_or_else(Default::default, |n| n.to_string_lossy());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    // `File::create` gives the usual mode (0666 less the umask); a replaced file keeps its
-    // own.
-    let written = std::fs::File::create(&tmp).and_then(|mut f| {
-        if let Ok(meta) = std::fs::metadata(path) {
-            f.set_permissions(meta.permissions())?;
-        }
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
-    }
-    Ok(true)
-}
-
-/// Whether the regular file at `path` holds exactly `bytes`, compared in chunks.
-fn holds_exactly(path: &Path, bytes: &[u8]) -> bool {
-    let Ok(file) = std::fs::File::open(path) else {
-        return false;
-    };
-    let same_size = file
-        .metadata()
-        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-    if !same_size {
-        return false;
-    }
-    let mut reader = io::BufReader::new(file);
-    let mut rest = bytes;
-    loop {
-        let chunk = match reader.fill_buf() {
-            Ok(chunk) => chunk,
-            Err(_) => return false,
-        };
-        if chunk.is_empty() {
-            return rest.is_empty();
-        }
-        let n = chunk.len().min(rest.len());
-        if n == 0 || chunk[..n] != rest[..n] {
-            return false;
-        }
-        rest = &rest[n..];
-        reader.consume(n);
-    }
+    write_if_changed(path, bytes).map(drop)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -369,13 +285,64 @@ mod tests {
     }
 
     #[test]
-    fn refuses_what_is_not_a_regular_file() {
+    fn refuses_a_directory_and_writes_special_files_directly() {
         let dir = tmp("special");
         let err = write_if_changed(&dir, b"x").unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        assert!(matches!(err, OutputError::Refused { .. }), "{err}");
         if Path::new("/dev/null").exists() {
-            assert!(write_if_changed(Path::new("/dev/null"), b"x").is_err());
+            assert!(write_if_changed(Path::new("/dev/null"), b"x").unwrap());
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn compile_does_not_follow_a_planted_link_and_keeps_a_real_one() {
+        let dir = tmp("planted");
+        let path = dir.join("tiny.json");
+        std::fs::write(&path, SCHEMA).unwrap();
+        let victim = dir.join("victim.txt");
+        std::fs::write(&victim, "precious\n").unwrap();
+        // the temporary name an older version used
+        let planted = dir.join(format!(".tiny.rs.{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        // the output itself is a link to a file elsewhere: it is followed and kept
+        let real = dir.join("real.rs");
+        std::fs::write(&real, "old\n").unwrap();
+        std::os::unix::fs::symlink("real.rs", dir.join("tiny.rs")).unwrap();
+        let out = Builder::new()
+            .schema(&path)
+            .emit_rerun_if_changed(false)
+            .out_dir(&dir)
+            .compile()
+            .unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+        assert!(
+            std::fs::symlink_metadata(&out)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            std::fs::read_to_string(&real)
+                .unwrap()
+                .starts_with("// @generated")
+        );
+    }
+
+    #[test]
+    fn a_missing_out_dir_is_refused_not_created() {
+        let dir = tmp("no-out-dir");
+        let path = dir.join("tiny.json");
+        std::fs::write(&path, SCHEMA).unwrap();
+        let err = Builder::new()
+            .schema(&path)
+            .emit_rerun_if_changed(false)
+            .out_dir(dir.join("missing"))
+            .compile()
+            .unwrap_err();
+        assert!(matches!(err, BuildError::Write(_)), "{err}");
+        assert!(err.to_string().contains("does not exist"), "{err}");
+        assert!(!dir.join("missing").exists());
     }
 
     #[test]

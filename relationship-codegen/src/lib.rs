@@ -11,6 +11,7 @@
 
 pub mod builder;
 pub mod generate;
+pub mod output;
 pub mod tables;
 
 pub use relationship_schema as schema;
@@ -18,5 +19,6 @@ pub use relationship_schema_parse as schema_parse;
 
 pub use builder::{BuildError, Builder, write_if_changed};
 pub use generate::{GenerateError, GenerateOptions, generate};
+pub use output::{OutputError, OutputFile};
 pub use relationship_schema::{Schema, SchemaErrors};
 pub use tables::generate_tables;

@@ -107,19 +107,67 @@ pub struct IndicatorTypeDef {
 
 /// The definition files named by `path`: the file itself, or a directory's `*.json` files
 /// (not hidden, not in subdirectories), sorted by name. A content pack's directory (one
-/// with an `IndicatorTypes/` subdirectory) means the files of its `IndicatorTypes/`.
+/// with an `IndicatorTypes/` subdirectory) means the files of its `IndicatorTypes/`. In a
+/// directory only regular files (or links to them) are read: see [`scan_definition_files`]
+/// for the entries skipped.
 ///
 /// # Errors
 ///
 /// [`ImportError::Io`] when the path or directory cannot be read.
 pub fn definition_files(path: &Path) -> Result<Vec<PathBuf>, ImportError> {
+    scan_definition_files(path).map(|scan| scan.files)
+}
+
+/// The files of a definition directory, and what was skipped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DefinitionFiles {
+    /// The files to read, sorted by name.
+    pub files: Vec<PathBuf>,
+    /// Entries named `*.json` that are not regular files (a FIFO, a socket, a device, a
+    /// dangling link), which reading could block on or make no sense of, with what they are.
+    pub skipped: Vec<(PathBuf, &'static str)>,
+}
+
+/// What a directory entry that is not a regular file is, for the report.
+fn not_regular(meta: Option<&std::fs::Metadata>) -> &'static str {
+    let Some(meta) = meta else {
+        return "a dangling symbolic link";
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    let _ = meta;
+    "not a regular file"
+}
+
+/// [`definition_files`], with the directory entries skipped because they are not regular
+/// files. A path named explicitly is always read, whatever it is (as `cat` would).
+///
+/// # Errors
+///
+/// [`ImportError::Io`] when the path or directory cannot be read.
+pub fn scan_definition_files(path: &Path) -> Result<DefinitionFiles, ImportError> {
     let io = |e: std::io::Error| ImportError::Io {
         file: path.to_path_buf(),
         reason: e.to_string(),
     };
     let meta = std::fs::metadata(path).map_err(io)?;
     if !meta.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
+        return Ok(DefinitionFiles {
+            files: vec![path.to_path_buf()],
+            skipped: Vec::new(),
+        });
     }
     let pack_types = path.join("IndicatorTypes");
     let dir = if pack_types.is_dir() {
@@ -127,18 +175,27 @@ pub fn definition_files(path: &Path) -> Result<Vec<PathBuf>, ImportError> {
     } else {
         path
     };
-    let mut files = Vec::new();
+    let mut scan = DefinitionFiles::default();
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        let is_file = entry.file_type().map(|t| !t.is_dir()).unwrap_or(false);
-        if is_file && !name.starts_with('.') && name.to_ascii_lowercase().ends_with(".json") {
-            files.push(entry.path());
+        if name.starts_with('.') || !name.to_ascii_lowercase().ends_with(".json") {
+            continue;
+        }
+        // Through a link, what it points to.
+        let target = std::fs::metadata(entry.path()).ok();
+        match &target {
+            Some(m) if m.is_dir() => {}
+            Some(m) if m.is_file() => scan.files.push(entry.path()),
+            other => scan
+                .skipped
+                .push((entry.path(), not_regular(other.as_ref()))),
         }
     }
-    files.sort();
-    Ok(files)
+    scan.files.sort();
+    scan.skipped.sort();
+    Ok(scan)
 }
 
 /// Reads the indicator types defined in one file: a definition object, a JSON array of
