@@ -39,8 +39,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::value::RawValue;
 
-/// How deep values may nest (objects and arrays), as serde_json's own reader allows.
-const MAX_DEPTH: usize = 128;
+use crate::limits::MAX_DEPTH;
 
 /// One JSON value kept as its canonical JSON text (see the [module docs](self)).
 ///
@@ -57,7 +56,8 @@ impl RawJson {
     /// # Errors
     ///
     /// serde_json's error when `text` is not one JSON value, holds a string serde_json
-    /// refuses (a lone surrogate escape), or nests deeper than serde_json allows (128).
+    /// refuses (a lone surrogate escape), or nests deeper than
+    /// [`MAX_DEPTH`](crate::limits::MAX_DEPTH) (512) arrays and objects.
     ///
     /// ```
     /// use relationship_core::fields::RawJson;
@@ -403,7 +403,7 @@ fn push_number(out: &mut String, text: &str) {
 }
 
 fn too_deep() -> serde_json::Error {
-    <serde_json::Error as de::Error>::custom("recursion limit exceeded")
+    <serde_json::Error as de::Error>::custom(crate::limits::TOO_DEEP)
 }
 
 /// An object's entries, in order, values as text.

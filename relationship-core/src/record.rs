@@ -136,10 +136,20 @@ pub struct RecordError {
 ///
 /// # Errors
 ///
-/// A [`RecordError`] for malformed JSON (with its column), an unknown key (with the nearest
+/// A [`RecordError`] for malformed JSON (with its column; a line nested deeper than
+/// [`MAX_DEPTH`](crate::limits::MAX_DEPTH) is refused before it is read), an unknown key (with the nearest
 /// valid ones), a duplicate key, a value of the wrong type (naming the key), missing keys, or
 /// an object that mixes relationship and indicator keys.
 pub fn parse_line(line: &[u8]) -> Result<Record, RecordError> {
+    if let Some(at) = crate::limits::find_too_deep(line) {
+        return Err(RecordError {
+            message: format!(
+                "malformed JSON: {} (column {})",
+                crate::limits::TOO_DEEP,
+                at.column
+            ),
+        });
+    }
     // A line checked as UTF-8 once, as a whole, spares serde_json checking each string it
     // reads; a line that is not UTF-8 is read as bytes, to get serde_json's message.
     let keys = match std::str::from_utf8(line) {
@@ -284,14 +294,21 @@ fn describe(e: &serde_json::Error, key: Option<&str>) -> String {
         (Category::Syntax, _) if reason == "trailing characters" => format!(
             "malformed JSON: trailing characters after the JSON object (one object per line){column}"
         ),
-        (Category::Syntax, _) => format!("malformed JSON: {reason}{column}"),
+        (Category::Syntax, _) => format!(
+            "malformed JSON: {}{column}",
+            crate::limits::json_reason(reason)
+        ),
         (_, Some(key)) if reason.starts_with(&format!("unknown field `{key}`")) => {
             format!("{}{column}", unknown_key(key))
         }
-        (_, Some(key)) => format!("key `{}`: {}{column}", quoted(key), shortened(reason)),
+        (_, Some(key)) => format!(
+            "key `{}`: {}{column}",
+            quoted(key),
+            shortened(crate::limits::json_reason(reason))
+        ),
         (_, None) => match reason.strip_prefix("duplicate field ") {
             Some(key) => format!("duplicate key {}{column}", shortened(key)),
-            None => format!("{}{column}", shortened(reason)),
+            None => format!("{}{column}", shortened(crate::limits::json_reason(reason))),
         },
     }
 }

@@ -324,6 +324,24 @@ impl<'a> Validator<'a> {
                     values += 1;
                     let index = self.stats.batches;
                     self.stats.batches += 1;
+                    if let Some(at) = crate::limits::find_too_deep(raw.get().as_bytes()) {
+                        let offset = offset_in(text, raw.get()) + at.offset;
+                        let line_start = text[..offset]
+                            .iter()
+                            .rposition(|&b| b == b'\n')
+                            .map_or(0, |nl| nl + 1);
+                        self.report(
+                            line_of(offset),
+                            format!("[{index}]"),
+                            ViolationKind::Syntax,
+                            format!(
+                                "malformed JSON at column {}: {}",
+                                offset - line_start + 1,
+                                crate::limits::TOO_DEEP
+                            ),
+                        );
+                        continue;
+                    }
                     self.batch(text, raw, index, &line_of);
                 }
                 Some(Err(e)) => {
@@ -336,7 +354,11 @@ impl<'a> Validator<'a> {
                         None => full,
                     };
                     let line = first_line + e.line().saturating_sub(1);
-                    let message = format!("malformed JSON at column {}: {message}", e.column());
+                    let message = format!(
+                        "malformed JSON at column {}: {}",
+                        e.column(),
+                        crate::limits::json_reason(&message)
+                    );
                     self.report(
                         line,
                         format!("[{}]", self.stats.batches),
@@ -632,8 +654,8 @@ impl<'a> Validator<'a> {
 /// `json.loads` reads as an infinity, and serde_json refuses) reads as the largest double of
 /// its sign: validation needs each value's type, not its magnitude.
 fn read_value(text: &str) -> serde_json::Result<Value> {
-    serde_json::from_str(text).or_else(|e| match clamp_huge_numbers(text) {
-        Some(clamped) => serde_json::from_str(&clamped).map_err(|_| e),
+    crate::value::from_str(text).or_else(|e| match clamp_huge_numbers(text) {
+        Some(clamped) => crate::value::from_str(&clamped).map_err(|_| e),
         None => Err(e),
     })
 }

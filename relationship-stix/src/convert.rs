@@ -201,7 +201,10 @@ pub(crate) fn run<R: Read, W: Write>(
 ) -> Result<ConversionReport, ConvertError> {
     let mut bytes = Vec::new();
     input.read_to_end(&mut bytes).map_err(ConvertError::Read)?;
-    let bytes = bytes.as_slice();
+    // A UTF-8 byte order mark at the start is skipped, as every other command does.
+    let bytes = bytes
+        .strip_prefix(relationship_core::lines::BOM)
+        .unwrap_or(bytes.as_slice());
     let mut conv = Converter {
         schema,
         opts,
@@ -223,6 +226,10 @@ pub(crate) fn run<R: Read, W: Write>(
     let mut failure = None;
     let info = bundle::read_bundle(bytes, &mut |pos, raw| {
         let text = raw.get();
+        if let Some(e) = too_deep(bytes, text, pos) {
+            failure = Some(e);
+            return Flow::Abort;
+        }
         if let Err(e) = conv.object(pos, text, bytes) {
             failure = Some(e);
             return Flow::Abort;
@@ -270,11 +277,33 @@ fn offset_in(whole: &[u8], part: &str) -> usize {
     (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
 }
 
+/// The error for an element of `objects` nested deeper than
+/// [`MAX_DEPTH`](relationship_core::limits::MAX_DEPTH) levels, counting the bundle and its
+/// `objects` array, placed in the bundle; `None` for an element within the limit. Every
+/// element is checked as it is read, also one kept for the end of the bundle.
+fn too_deep(bundle: &[u8], text: &str, pos: usize) -> Option<ConvertError> {
+    use relationship_core::limits::{self, TOO_DEEP};
+    // The element is inside the bundle object and its `objects` array.
+    let at = limits::find_too_deep_inside(text.as_bytes(), 2)?;
+    let offset = offset_in(bundle, text)
+        .saturating_add(at.offset)
+        .min(bundle.len());
+    let before = &bundle[..offset];
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let column = 1 + before.iter().rev().take_while(|&&b| b != b'\n').count();
+    Some(ConvertError::Json {
+        line,
+        column,
+        path: format!("objects[{pos}]"),
+        message: TOO_DEEP.to_owned(),
+    })
+}
+
 /// Parses an element of `objects` from its text in `bundle`. The text was checked to be
 /// well-formed JSON, so the only failure left is nesting deeper than serde_json allows; the
 /// error is placed in the bundle (line and column of the whole document).
 fn parse_element(bundle: &[u8], text: &str, pos: usize) -> Result<Value, ConvertError> {
-    serde_json::from_str(text).map_err(|e| {
+    relationship_core::value::from_str(text).map_err(|e| {
         let start = offset_in(bundle, text).min(bundle.len());
         let before = &bundle[..start];
         let lines_before = before.iter().filter(|&&b| b == b'\n').count();
@@ -302,7 +331,7 @@ fn parse_element(bundle: &[u8], text: &str, pos: usize) -> Result<Value, Convert
 
 /// Parses again an element kept for the end (it parsed once, so this cannot fail).
 fn reparse(text: &str) -> Result<Map<String, Value>, ConvertError> {
-    match serde_json::from_str(text) {
+    match relationship_core::value::from_str(text) {
         Ok(Value::Object(obj)) => Ok(obj),
         _ => Err(ConvertError::Read(std::io::Error::other(
             "an object kept for the end of the bundle could not be parsed again",
@@ -1146,7 +1175,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
 
     /// Resolves, checks and writes one relationship.
     fn resolve(&mut self, rel: &PendingRel<'b>) -> Result<(), ConvertError> {
-        let full = || serde_json::from_str::<Value>(rel.text).unwrap_or(Value::Null);
+        let full = || relationship_core::value::from_str(rel.text).unwrap_or(Value::Null);
         let stix_name = self
             .names
             .get(rel.name)
