@@ -5,7 +5,8 @@
 //!
 //! * [`Mode::Strict`] (the default): the name and both entity types must be known to the
 //!   schema, the `(entity_a_type, name, entity_b_type)` triple must be allowed, an explicit
-//!   `reverse_name` must equal the schema's, and both entity values must be non-empty. A
+//!   `reverse_name` must equal the schema's, and both entity values must be non-empty and
+//!   not `$$DummyIndicator$$` (the pseudo-indicator that carries relationships). A
 //!   violation is a [`CheckError`] that says which part is wrong and suggests the nearest
 //!   valid choices.
 //! * [`Mode::Lenient`]: exactly what XSOAR's `CommonServerPython` does. Any name and any
@@ -199,6 +200,13 @@ impl fmt::Display for EntitySide {
 }
 
 impl EntitySide {
+    fn key_letter(self) -> &'static str {
+        match self {
+            EntitySide::A => "a",
+            EntitySide::B => "b",
+        }
+    }
+
     fn type_key(self) -> &'static str {
         match self {
             EntitySide::A => "entity_a_type",
@@ -226,6 +234,20 @@ pub enum CheckError {
     EmptyEntityB {
         /// Entity A's value.
         entity_a: String,
+        /// The relationship name.
+        name: String,
+    },
+    /// An entity value is `$$DummyIndicator$$`, the pseudo-indicator that carries
+    /// relationships in a batch and is never created (strict mode). `convert-stix` refuses a
+    /// STIX object of that name for the same reason.
+    #[error(
+        "entity_{} is `$$DummyIndicator$$`: that is the pseudo-indicator that carries relationships in a batch, not an indicator XSOAR creates (`{}`)",
+        which.key_letter(),
+        quoted(name)
+    )]
+    DummyEntity {
+        /// Which entity holds the dummy value.
+        which: EntitySide,
         /// The relationship name.
         name: String,
     },
@@ -470,6 +492,17 @@ impl<'s> Checker<'s> {
                 entity_a: input.entity_a.clone(),
                 name: input.name.clone(),
             });
+        }
+        for (which, value) in [
+            (EntitySide::A, &input.entity_a),
+            (EntitySide::B, &input.entity_b),
+        ] {
+            if value == crate::indicator::DUMMY_INDICATOR_VALUE {
+                return Err(CheckError::DummyEntity {
+                    which,
+                    name: input.name.clone(),
+                });
+            }
         }
         self.check_triple(&input.entity_a_type, &input.name, &input.entity_b_type)
     }

@@ -65,7 +65,8 @@ pub enum ViolationKind {
     UnknownIndicatorType,
     /// A `score` that is not 0–3 or `null`.
     BadScore,
-    /// An empty indicator value or relationship entity.
+    /// An empty indicator value or relationship entity, or an entity that is
+    /// `$$DummyIndicator$$`.
     EmptyValue,
     /// A relationship rendered as `{}` (XSOAR's rendering when entity B is empty).
     EmptyRelationship,
@@ -591,6 +592,15 @@ impl<'a> Validator<'a> {
                     format!("{path}.{key}"),
                     ViolationKind::EmptyValue,
                     format!("`{key}` is empty"),
+                );
+            } else if strings.get(key) == Some(&DUMMY_INDICATOR_VALUE) {
+                self.report(
+                    line,
+                    format!("{path}.{key}"),
+                    ViolationKind::EmptyValue,
+                    format!(
+                        "`{key}` is `{DUMMY_INDICATOR_VALUE}`, the pseudo-indicator that carries relationships, not an indicator XSOAR creates"
+                    ),
                 );
             }
         }

@@ -1312,9 +1312,9 @@ fn check_reason(e: &CheckError) -> RejectReason {
         CheckError::UnknownName { .. } => RejectReason::UnknownName,
         CheckError::PairNotAllowed { .. } => RejectReason::DisallowedTriple,
         CheckError::UnknownType { .. } => RejectReason::UnknownIndicatorType,
-        CheckError::EmptyEntityA { .. } | CheckError::EmptyEntityB { .. } => {
-            RejectReason::MissingValue
-        }
+        CheckError::EmptyEntityA { .. }
+        | CheckError::EmptyEntityB { .. }
+        | CheckError::DummyEntity { .. } => RejectReason::MissingValue,
         _ => RejectReason::Malformed,
     }
 }
