@@ -140,6 +140,44 @@ fn find_deeper_than(text: &[u8], limit: usize) -> Option<TooDeep> {
     None
 }
 
+/// The byte offset of the first lone surrogate escape (see [`LONE_SURROGATE`]) in a string
+/// of the JSON text `text`, at its backslash; `None` when there is none.
+pub fn find_lone_surrogate(text: &[u8]) -> Option<usize> {
+    let unit = |at: usize| -> Option<u16> {
+        let hex = text.get(at..at + 6)?;
+        if hex[0] != b'\\' || hex[1] != b'u' {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
+    };
+    let mut in_string = false;
+    let mut i = 0;
+    while let Some(&b) = text.get(i) {
+        match (in_string, b) {
+            (false, b'"') => in_string = true,
+            (true, b'"') => in_string = false,
+            (true, b'\\') => {
+                match unit(i) {
+                    Some(0xD800..=0xDBFF) => {
+                        if !matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) {
+                            return Some(i);
+                        }
+                        i += 12;
+                        continue;
+                    }
+                    Some(0xDC00..=0xDFFF) => return Some(i),
+                    _ => {}
+                }
+                i += 2;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// A serde_json reason made honest: serde_json calls a lone surrogate escape an
 /// "unexpected end of hex escape" or a "lone leading surrogate in hex escape"; those become
 /// [`LONE_SURROGATE`]. Any other reason is returned as it is.
@@ -170,6 +208,15 @@ mod depth_tests {
         let at = find_too_deep(text.as_bytes()).unwrap();
         assert_eq!((at.line, at.column), (2, 6 + MAX_DEPTH));
         assert_eq!(text.as_bytes()[at.offset], b'[');
+    }
+
+    #[test]
+    fn lone_surrogates_are_found() {
+        assert_eq!(find_lone_surrogate(br#"["\ud83d\ude00", "\\ud800"]"#), None);
+        assert_eq!(find_lone_surrogate(br#"{"a": "x\ud800"}"#), Some(8));
+        assert_eq!(find_lone_surrogate(br#"["\udc00"]"#), Some(2));
+        assert_eq!(find_lone_surrogate(br#"["\ud800\u0041"]"#), Some(2));
+        assert_eq!(find_lone_surrogate(br#"[1, \ud800]"#), None);
     }
 
     #[test]

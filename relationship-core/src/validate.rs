@@ -325,8 +325,14 @@ impl<'a> Validator<'a> {
                     values += 1;
                     let index = self.stats.batches;
                     self.stats.batches += 1;
-                    if let Some(at) = crate::limits::find_too_deep(raw.get().as_bytes()) {
-                        let offset = offset_in(text, raw.get()) + at.offset;
+                    let bytes = raw.get().as_bytes();
+                    let problem = match crate::limits::find_too_deep(bytes) {
+                        Some(at) => Some((at.offset, crate::limits::TOO_DEEP)),
+                        None => crate::limits::find_lone_surrogate(bytes)
+                            .map(|at| (at, crate::limits::LONE_SURROGATE)),
+                    };
+                    if let Some((at, reason)) = problem {
+                        let offset = offset_in(text, raw.get()) + at;
                         let line_start = text[..offset]
                             .iter()
                             .rposition(|&b| b == b'\n')
@@ -338,7 +344,7 @@ impl<'a> Validator<'a> {
                             format!(
                                 "malformed JSON at column {}: {}",
                                 offset - line_start + 1,
-                                crate::limits::TOO_DEEP
+                                reason
                             ),
                         );
                         continue;
