@@ -1460,7 +1460,7 @@ mod tests {
 
     #[test]
     fn an_element_nested_too_deep_is_located_in_the_bundle() {
-        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let deep = format!("{}{}", "[".repeat(600), "]".repeat(600));
         let text =
             format!("{{\"type\": \"bundle\",\n\"objects\": [{{\"type\": \"tool\"}},\n  {deep}]}}");
         let schema = relationship_core::xsoar::schema();
@@ -1484,9 +1484,10 @@ mod tests {
             panic!("{err}");
         };
         assert_eq!((line, path.as_str()), (3, "objects[1]"));
-        assert!(message.contains("recursion limit"), "{message}");
-        // The element starts in column 3; serde_json stops at its 128th `[`.
-        assert_eq!(column, 2 + 128);
+        assert_eq!(message, relationship_core::limits::TOO_DEEP);
+        // The element starts in column 3, inside two levels (the bundle and `objects`): its
+        // 511th `[` opens level 513.
+        assert_eq!(column, 2 + 511);
     }
 
     #[test]
