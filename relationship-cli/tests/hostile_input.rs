@@ -152,6 +152,29 @@ fn depth_513_is_the_same_located_error_on_every_path() {
 }
 
 #[test]
+fn a_bundle_too_deep_outside_its_objects_is_refused_at_the_top_level() {
+    let bundle = |depth: usize| {
+        format!(
+            r#"{{"type":"bundle","x_extra":{},"objects":[{{"type":"malware","id":"malware--1","name":"m"}}]}}"#,
+            arrays(depth - 1)
+        )
+    };
+    let (_file, path) = bundle_file(&bundle(512));
+    let (code, stdout, stderr) = run(&["convert-stix", &path], "");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains(r#""value":"m""#), "{stdout}");
+    let (_file, path) = bundle_file(&bundle(513));
+    let (code, stdout, stderr) = run(&["convert-stix", &path], "");
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    let want = format!(
+        "malformed STIX bundle at line 1, column {} (in $): {TOO_DEEP}",
+        r#"{"type":"bundle","x_extra":"#.len() + 512
+    );
+    assert!(stderr.contains(&want), "{stderr}\nwant {want}");
+}
+
+#[test]
 fn far_deeper_input_is_refused_without_exhausting_the_stack() {
     let deep = arrays(200_000);
     let record = format!(r#"{{"value":"v","type":"IP","rawJSON":{deep}}}"#);

@@ -90,12 +90,6 @@ pub fn find_too_deep(text: &[u8]) -> Option<TooDeep> {
     find_deeper_than(text, MAX_DEPTH)
 }
 
-/// [`find_too_deep`] for a value that sits inside `enclosing` levels of arrays and objects
-/// (an element of a STIX bundle's `objects` is inside 2).
-pub fn find_too_deep_inside(text: &[u8], enclosing: usize) -> Option<TooDeep> {
-    find_deeper_than(text, MAX_DEPTH.saturating_sub(enclosing))
-}
-
 fn find_deeper_than(text: &[u8], limit: usize) -> Option<TooDeep> {
     let mut depth = 0usize;
     let mut in_string = false;

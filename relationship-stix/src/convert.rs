@@ -205,6 +205,9 @@ pub(crate) fn run<R: Read, W: Write>(
     let bytes = bytes
         .strip_prefix(relationship_core::lines::BOM)
         .unwrap_or(bytes.as_slice());
+    if let Some(at) = relationship_core::limits::find_too_deep(bytes) {
+        return Err(too_deep(bytes, at));
+    }
     let mut conv = Converter {
         schema,
         opts,
@@ -226,10 +229,6 @@ pub(crate) fn run<R: Read, W: Write>(
     let mut failure = None;
     let info = bundle::read_bundle(bytes, &mut |pos, raw| {
         let text = raw.get();
-        if let Some(e) = too_deep(bytes, text, pos) {
-            failure = Some(e);
-            return Flow::Abort;
-        }
         if let Err(e) = conv.object(pos, text, bytes) {
             failure = Some(e);
             return Flow::Abort;
@@ -277,26 +276,38 @@ fn offset_in(whole: &[u8], part: &str) -> usize {
     (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
 }
 
-/// The error for an element of `objects` nested deeper than
-/// [`MAX_DEPTH`](relationship_core::limits::MAX_DEPTH) levels, counting the bundle and its
-/// `objects` array, placed in the bundle; `None` for an element within the limit. Every
-/// element is checked as it is read, also one kept for the end of the bundle.
-fn too_deep(bundle: &[u8], text: &str, pos: usize) -> Option<ConvertError> {
-    use relationship_core::limits::{self, TOO_DEEP};
-    // The element is inside the bundle object and its `objects` array.
-    let at = limits::find_too_deep_inside(text.as_bytes(), 2)?;
-    let offset = offset_in(bundle, text)
-        .saturating_add(at.offset)
-        .min(bundle.len());
-    let before = &bundle[..offset];
-    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-    let column = 1 + before.iter().rev().take_while(|&&b| b != b'\n').count();
-    Some(ConvertError::Json {
-        line,
-        column,
-        path: format!("objects[{pos}]"),
-        message: TOO_DEEP.to_owned(),
-    })
+/// The error for a bundle nested deeper than
+/// [`MAX_DEPTH`](relationship_core::limits::MAX_DEPTH) levels (the bundle itself counts):
+/// checked on the whole bundle before anything is converted, so an object kept for the end
+/// of the bundle is refused like any other. The error names the `objects[N]` element holding
+/// the first level too deep (`$` outside `objects`); a malformed spot before it is reported
+/// instead, as reading would have met it first.
+fn too_deep(bundle: &[u8], at: relationship_core::limits::TooDeep) -> ConvertError {
+    let mut element = None;
+    let read = bundle::read_bundle(bundle, &mut |pos, raw| {
+        let start = offset_in(bundle, raw.get());
+        if start > at.offset {
+            return Flow::Abort;
+        }
+        if at.offset < start + raw.get().len() {
+            element = Some(pos);
+            return Flow::Abort;
+        }
+        Flow::Continue
+    });
+    let path = match read {
+        Err(ConvertError::Json {
+            line, column, path, ..
+        }) if (line, column) > (at.line, at.column) => path,
+        Err(e @ (ConvertError::Json { .. } | ConvertError::NotABundle(_))) => return e,
+        _ => element.map_or_else(|| "$".to_owned(), |i| format!("objects[{i}]")),
+    };
+    ConvertError::Json {
+        line: at.line,
+        column: at.column,
+        path,
+        message: relationship_core::limits::TOO_DEEP.to_owned(),
+    }
 }
 
 /// Parses an element of `objects` from its text in `bundle`. The text was checked to be
