@@ -205,6 +205,12 @@ fn a_lone_surrogate_is_refused_with_an_honest_message() {
         assert_eq!(code, 1, "{args:?}: {stderr}");
         assert!(stderr.contains(LONE_SURROGATE), "{args:?}: {stderr}");
         assert!(!stderr.contains("hex escape"), "{args:?}: {stderr}");
+        // The column of the escape's backslash in the line.
+        let column = input.find("\\ud800").or(input.find("\\udc00")).unwrap() + 1;
+        assert!(
+            stderr.contains(&format!("column {column}")),
+            "{args:?}: {stderr} (column {column})"
+        );
     }
     let (_dir, path) = bundle_file(
         r#"{"type":"bundle","objects":[{"type":"malware","id":"malware--1","name":"m\ud800"}]}"#,

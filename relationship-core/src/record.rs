@@ -260,6 +260,17 @@ fn read_keys<'de, R: serde_json::de::Read<'de>>(
 /// tracking which key's value is being read, so that the message can name it; the good
 /// lines pay nothing for that.
 fn explain(line: &[u8]) -> RecordError {
+    // serde_json places a lone surrogate inside `fields` or `rawJSON` in the value's own
+    // text; the line's column is found here.
+    if let Some(at) = crate::limits::find_lone_surrogate(line) {
+        return RecordError {
+            message: format!(
+                "malformed JSON: {} (column {})",
+                crate::limits::LONE_SURROGATE,
+                at + 1
+            ),
+        };
+    }
     let mut de = serde_json::Deserializer::from_slice(line);
     let message = match serde_path_to_error::deserialize::<_, RecordKeys>(&mut de) {
         Err(e) => {
