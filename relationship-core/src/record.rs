@@ -543,6 +543,40 @@ fn missing_message(shape: &str, missing: &[&str]) -> String {
 }
 #[cfg(test)]
 mod tests {
+    /// Records nested to the limit read and render, and deeper ones are refused, on the
+    /// default 2 MiB stack of a spawned thread.
+    #[test]
+    fn depth_to_the_limit_on_a_small_stack() {
+        use crate::json::{JsonStyle, to_string};
+        use crate::limits::{MAX_DEPTH, TOO_DEEP};
+        let record = |depth: usize| {
+            let n = depth - 1;
+            let middle = if n % 2 == 1 { "[]" } else { "1" };
+            let inner = "{\"a\":[".repeat(n / 2) + middle + &"]}".repeat(n / 2);
+            format!(r#"{{"value":"v","type":"IP","rawJSON":{inner}}}"#)
+        };
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let Ok(super::Record::IndicatorRecord(r)) =
+                    super::parse_line(record(MAX_DEPTH).as_bytes())
+                else {
+                    panic!("depth {MAX_DEPTH} refused");
+                };
+                let obj = r.into_object();
+                for style in [JsonStyle::Compact, JsonStyle::Python] {
+                    assert!(to_string(&obj, style).unwrap().contains("[{"));
+                }
+                for depth in [MAX_DEPTH + 1, MAX_DEPTH + 2, 1_000_000] {
+                    let e = super::parse_line(record(depth).as_bytes()).unwrap_err();
+                    assert!(e.message.contains(TOO_DEEP), "{e}");
+                    assert!(e.message.contains("(column "), "{e}");
+                }
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
 
     #[test]
     fn the_raw_fast_path_takes_plain_relationships_only() {

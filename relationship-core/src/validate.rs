@@ -792,6 +792,38 @@ fn hint(suggestions: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// A batch nested to the limit validates, a deeper one is a located syntax violation, on
+    /// the default 2 MiB stack of a spawned thread.
+    #[test]
+    fn depth_to_the_limit_on_a_small_stack() {
+        use crate::limits::{MAX_DEPTH, TOO_DEEP};
+        let batch = |depth: usize| {
+            let inner = "[".repeat(depth - 2) + &"]".repeat(depth - 2);
+            format!(r#"[{{"value": "v", "type": "IP", "rawJSON": {inner}}}]"#)
+        };
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let schema = crate::xsoar::schema();
+                let mut out = Vec::new();
+                validate_str(&batch(MAX_DEPTH), "f", schema, &mut out);
+                assert!(out.is_empty(), "{out:?}");
+                let deeper = batch(MAX_DEPTH + 1);
+                // The inner arrays open levels 3, 4, …: the 511th is level 513.
+                let column = deeper.find("[[").unwrap_or(0) + 511;
+                validate_str(&deeper, "f", schema, &mut out);
+                assert_eq!(out.len(), 1);
+                assert_eq!(out[0].kind, ViolationKind::Syntax);
+                assert_eq!(
+                    out[0].message,
+                    format!("malformed JSON at column {column}: {TOO_DEEP}")
+                );
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
     use super::*;
     use crate::check::tests::schema;
 

@@ -1399,6 +1399,24 @@ mod tests {
         (report, String::from_utf8(out).unwrap())
     }
 
+    /// Objects nested to the limit convert, also when kept for the end of the bundle (a
+    /// malware), on the default 2 MiB stack of a spawned thread.
+    #[test]
+    fn depth_to_the_limit_on_a_small_stack() {
+        use relationship_core::limits::MAX_DEPTH;
+        let deep = "[".repeat(MAX_DEPTH - 3) + &"]".repeat(MAX_DEPTH - 3);
+        let text = format!(
+            r#"{{"type": "bundle", "objects": [{{"type": "malware", "id": "malware--1", "name": "m", "x": {deep}}}, {{"type": "tool", "id": "tool--1", "name": "t", "x": {deep}}}]}}"#
+        );
+        let out = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || convert_text(&text, &ConvertOptions::default()).1)
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(out.contains(r#""value":"m""#) && out.contains(r#""value":"t""#));
+    }
+
     const BUNDLE: &str = r#"{"type": "bundle", "objects": [
         {"type": "relationship", "id": "relationship--1", "relationship_type": "uses",
          "source_ref": "intrusion-set--1", "target_ref": "malware--1"},
