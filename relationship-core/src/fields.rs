@@ -57,7 +57,7 @@ impl RawJson {
     ///
     /// serde_json's error when `text` is not one JSON value, holds a string serde_json
     /// refuses (a lone surrogate escape), or nests deeper than
-    /// [`MAX_DEPTH`](crate::limits::MAX_DEPTH) (512) arrays and objects.
+    /// [`MAX_DEPTH`] (512) arrays and objects.
     ///
     /// ```
     /// use relationship_core::fields::RawJson;

@@ -1,4 +1,4 @@
-//! Reading a [`serde_json::Value`] nested up to [`MAX_DEPTH`](crate::limits::MAX_DEPTH)
+//! Reading a [`serde_json::Value`] nested up to [`MAX_DEPTH`]
 //! levels.
 //!
 //! serde_json's own reader stops at 128 levels (the limit can only be lifted with a crate
@@ -20,7 +20,7 @@ enum Frame {
 /// Reads the JSON value `text` (whitespace around it allowed) as serde_json reads it: the
 /// same numbers, strings and objects (a key given twice keeps its last value), the same
 /// errors for text that is not JSON, but nested up to
-/// [`MAX_DEPTH`](crate::limits::MAX_DEPTH) levels of arrays and objects instead of 128.
+/// [`MAX_DEPTH`] levels of arrays and objects instead of 128.
 ///
 /// ```
 /// let deep = format!("{}1{}", "[".repeat(512), "]".repeat(512));
