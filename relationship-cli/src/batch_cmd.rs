@@ -10,7 +10,7 @@ use relationship_core::batch::{
 use relationship_core::check::{Checker, Mode};
 use relationship_core::limits::quoted;
 use relationship_core::record::{IndicatorRecord, Record, parse_relationship_raw};
-use relationship_core::{EntityRelationship, IndicatorObject};
+use relationship_core::{DUMMY_INDICATOR_VALUE, EntityRelationship, IndicatorObject};
 use relationship_schema::Schema;
 use relationship_schema::suggest;
 
@@ -21,6 +21,14 @@ use crate::render_cmd::{check, empty_entity_b_warning};
 /// Converts a parsed indicator record into an indicator object, checking its type in strict
 /// mode. `rawJSON` defaults to `{"value": …, "type": …}`.
 fn indicator(schema: &Schema, mode: Mode, r: IndicatorRecord) -> Result<IndicatorObject, String> {
+    if r.value == DUMMY_INDICATOR_VALUE {
+        // A batch writer takes such an object for the dummy and keeps only its
+        // relationships: its type, score and fields would be lost. Refused in both modes.
+        return Err(format!(
+            "the indicator value is `{DUMMY_INDICATOR_VALUE}` (type `{}`): that is the pseudo-indicator that carries relationships in a batch; an indicator of that value would be dropped, so it is refused",
+            quoted(&r.indicator_type)
+        ));
+    }
     if mode == Mode::Strict && r.value.is_empty() {
         // `validate` refuses an empty value too: XSOAR creates nothing from it.
         return Err(format!(

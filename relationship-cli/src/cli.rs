@@ -19,13 +19,17 @@ Input records (one JSON object per line; blank lines are skipped, line numbers s
 const INDICATOR_SHAPE: &str = concat!(
     "  indicator     {\"value\": \"APT29\", \"type\": \"Intrusion Set\"}  (batch only)\n",
     "                optional: \"score\" (0-3), \"rawJSON\" (any JSON; default {\"value\", \"type\"}),\n",
-    "                \"fields\" (object)."
+    "                \"fields\" (object). The value `$$DummyIndicator$$` is refused in both modes:\n",
+    "                that pseudo-indicator only carries relationships, and would be dropped."
 );
 
 const BAD_RECORDS: &str = "\
 Bad records (malformed JSON, a missing key, a wrong value type, an invalid reliability,
-relationship type or family, and in strict mode an unknown name or type or a disallowed pair)
-are reported on stderr as `line N: <reason>`, and the exit code is 1.
+relationship type or family, and in strict mode an unknown name or type, a disallowed pair or
+an entity `$$DummyIndicator$$`) are reported on stderr as `line N: <reason>`, and the exit
+code is 1. Malformed JSON includes nesting deeper than 512 arrays and objects (the one limit
+of every command) and a lone surrogate escape such as \"\\ud800\" (no Unicode character;
+refused, never altered).
 Processing stops at the first bad record (what came before it is written) unless --keep-going
 is given: then every valid record is written, every bad one reported, and the exit code is
 still 1. Exit code 2 means a usage error or an input that cannot be read or output that

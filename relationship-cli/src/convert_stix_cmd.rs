@@ -59,8 +59,10 @@ Every relationship is checked against the schema (strict unless --lenient). Obje
 cannot be converted are counted in the summary; --reject-file writes each one as a JSON line
 {\"reason\", \"message\", \"path\", \"id\", \"type\", \"object\"}. The exit code is 0 when the
 bundle was read to the end (objects not converted do not change it), 1 when it is malformed
-(the error names line, column and the `objects[N]` element), 2 when a file cannot be read or
-written.
+(the error names line, column and the `objects[N]` element; nesting deeper than 512 arrays
+and objects, counting the bundle, and a lone surrogate escape such as \"\\ud800\" are
+malformed), 2 when a file cannot be read or written. A UTF-8 byte order mark at the start of
+the bundle is skipped.
 
 ",
     crate::output::output_rules_help!(),

@@ -19,8 +19,10 @@ lines) or NDJSON with one array per line, as `xsoar-rel batch` and `convert-stix
 or as a Python integration dumps them. Checked: every indicator has a string `value`, a `type`
 of the schema and a `rawJSON` (the $$DummyIndicator$$ needs no type), `score` is 0-3, and each
 relationship has the ten keys of XSOAR's to_indicator(), a name of the schema, the schema's
-reverse name, type `IndicatorToIndicator`, families `Indicator`, non-empty entities, entity
-types of the schema, and an allowed (entityAType, name, entityBType) triple.
+reverse name, type `IndicatorToIndicator`, families `Indicator`, non-empty entities other
+than $$DummyIndicator$$, entity types of the schema, and an allowed (entityAType, name,
+entityBType) triple. A batch nested deeper than 512 arrays and objects, or holding a lone
+surrogate escape such as \"\\ud800\", is malformed JSON (reported with its column).
 
 Every violation is reported on stderr as `FILE:LINE: PATH: REASON`, where PATH is a JSON path
 such as `[0][3].relationships[12].reverseName` (batch 0, indicator 3 of that batch), and the

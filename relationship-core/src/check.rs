@@ -5,7 +5,8 @@
 //!
 //! * [`Mode::Strict`] (the default): the name and both entity types must be known to the
 //!   schema, the `(entity_a_type, name, entity_b_type)` triple must be allowed, an explicit
-//!   `reverse_name` must equal the schema's, and both entity values must be non-empty. A
+//!   `reverse_name` must equal the schema's, and both entity values must be non-empty and
+//!   not `$$DummyIndicator$$` (the pseudo-indicator that carries relationships). A
 //!   violation is a [`CheckError`] that says which part is wrong and suggests the nearest
 //!   valid choices.
 //! * [`Mode::Lenient`]: exactly what XSOAR's `CommonServerPython` does. Any name and any
@@ -199,6 +200,13 @@ impl fmt::Display for EntitySide {
 }
 
 impl EntitySide {
+    fn key_letter(self) -> &'static str {
+        match self {
+            EntitySide::A => "a",
+            EntitySide::B => "b",
+        }
+    }
+
     fn type_key(self) -> &'static str {
         match self {
             EntitySide::A => "entity_a_type",
@@ -226,6 +234,20 @@ pub enum CheckError {
     EmptyEntityB {
         /// Entity A's value.
         entity_a: String,
+        /// The relationship name.
+        name: String,
+    },
+    /// An entity value is `$$DummyIndicator$$`, the pseudo-indicator that carries
+    /// relationships in a batch and is never created (strict mode). `convert-stix` refuses a
+    /// STIX object of that name for the same reason.
+    #[error(
+        "entity_{} is `$$DummyIndicator$$`: that is the pseudo-indicator that carries relationships in a batch, not an indicator XSOAR creates (`{}`)",
+        which.key_letter(),
+        quoted(name)
+    )]
+    DummyEntity {
+        /// Which entity holds the dummy value.
+        which: EntitySide,
         /// The relationship name.
         name: String,
     },
@@ -460,17 +482,7 @@ impl<'s> Checker<'s> {
 
     /// The strict checks; returns the schema's reverse name.
     fn check_strict(&self, input: &RelationshipInput) -> Result<&'s str, CheckError> {
-        if input.entity_a.is_empty() {
-            return Err(CheckError::EmptyEntityA {
-                name: input.name.clone(),
-            });
-        }
-        if input.entity_b.is_empty() {
-            return Err(CheckError::EmptyEntityB {
-                entity_a: input.entity_a.clone(),
-                name: input.name.clone(),
-            });
-        }
+        check_entities(&input.name, &input.entity_a, &input.entity_b)?;
         self.check_triple(&input.entity_a_type, &input.name, &input.entity_b_type)
     }
 
@@ -570,6 +582,57 @@ impl<'s> Checker<'s> {
         }
     }
 }
+/// The entity checks of strict mode: both values non-empty and neither
+/// `$$DummyIndicator$$`.
+fn check_entities(name: &str, entity_a: &str, entity_b: &str) -> Result<(), CheckError> {
+    if entity_a.is_empty() {
+        return Err(CheckError::EmptyEntityA {
+            name: name.to_owned(),
+        });
+    }
+    if entity_b.is_empty() {
+        return Err(CheckError::EmptyEntityB {
+            entity_a: entity_a.to_owned(),
+            name: name.to_owned(),
+        });
+    }
+    for (which, value) in [(EntitySide::A, entity_a), (EntitySide::B, entity_b)] {
+        if value == crate::indicator::DUMMY_INDICATOR_VALUE {
+            return Err(CheckError::DummyEntity {
+                which,
+                name: name.to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
+impl EntityRelationship {
+    /// The entity checks strict mode applies to a record (and strict `xsoar-rel batch` to a
+    /// line): both values non-empty, neither `$$DummyIndicator$$`. A typed constructor
+    /// (`user.uses(&machine)`) returns its relationship whatever the values; check it here
+    /// before batching when a value may be empty (an `Option` value field, an empty string).
+    ///
+    /// ```
+    /// use relationship_core::prelude::*;
+    /// use relationship_core::check::CheckError;
+    /// use relationship_core::xsoar::types::{Account, Host};
+    ///
+    /// let rel = Entity::<Account>::new("").uses(&Entity::<Host>::new("pc1"));
+    /// assert!(matches!(rel.check_entities(), Err(CheckError::EmptyEntityA { .. })));
+    /// let rel = Entity::<Account>::new("u1").uses(&Entity::<Host>::new("pc1"));
+    /// assert_eq!(rel.check_entities(), Ok(()));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`CheckError::EmptyEntityA`], [`CheckError::EmptyEntityB`] or
+    /// [`CheckError::DummyEntity`].
+    pub fn check_entities(&self) -> Result<(), CheckError> {
+        check_entities(self.name(), self.entity_a(), self.entity_b())
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

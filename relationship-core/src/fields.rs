@@ -39,8 +39,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::value::RawValue;
 
-/// How deep values may nest (objects and arrays), as serde_json's own reader allows.
-const MAX_DEPTH: usize = 128;
+use crate::limits::MAX_DEPTH;
 
 /// One JSON value kept as its canonical JSON text (see the [module docs](self)).
 ///
@@ -57,7 +56,8 @@ impl RawJson {
     /// # Errors
     ///
     /// serde_json's error when `text` is not one JSON value, holds a string serde_json
-    /// refuses (a lone surrogate escape), or nests deeper than serde_json allows (128).
+    /// refuses (a lone surrogate escape), or nests deeper than
+    /// [`MAX_DEPTH`] (512) arrays and objects.
     ///
     /// ```
     /// use relationship_core::fields::RawJson;
@@ -67,6 +67,9 @@ impl RawJson {
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn parse(text: &str) -> serde_json::Result<Self> {
+        if crate::limits::find_too_deep(text.as_bytes()).is_some() {
+            return Err(too_deep());
+        }
         let raw: &RawValue = serde_json::from_str(text)?;
         let mut out = String::with_capacity(raw.get().len());
         canonical(&mut out, raw, 0)?;
@@ -403,7 +406,7 @@ fn push_number(out: &mut String, text: &str) {
 }
 
 fn too_deep() -> serde_json::Error {
-    <serde_json::Error as de::Error>::custom("recursion limit exceeded")
+    <serde_json::Error as de::Error>::custom(crate::limits::TOO_DEEP)
 }
 
 /// An object's entries, in order, values as text.
@@ -635,10 +638,22 @@ mod tests {
         for text in [r#""\ud800""#, "[1,]", "{\"a\"}", "", "1 2"] {
             assert!(RawJson::parse(text).is_err(), "{text}");
         }
-        let deep = format!("{}{}", "[".repeat(129), "]".repeat(129));
-        assert!(RawJson::parse(&deep).is_err());
-        let ok = format!("{}{}", "[".repeat(128), "]".repeat(128));
-        assert!(RawJson::parse(&ok).is_ok());
+        // The one limit of the crate, on the default 2 MiB stack of a spawned thread.
+        let deep = |n: usize| format!("{}1{}", "[{\"a\":".repeat(n / 2), "}]".repeat(n / 2));
+        let results = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                [MAX_DEPTH, MAX_DEPTH + 2, 100_000]
+                    .map(|n| RawJson::parse(&deep(n)).map_err(|e| e.to_string()))
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(results[0].as_ref().unwrap().get(), deep(MAX_DEPTH));
+        for refused in &results[1..] {
+            let e = refused.as_ref().unwrap_err();
+            assert!(e.starts_with(crate::limits::TOO_DEEP), "{e}");
+        }
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub mod record;
 pub mod relationship;
 pub mod reliability;
 pub mod validate;
+pub mod value;
 
 /// The schema model (`relationship-schema`): types, relationship names, allowed triples.
 pub use relationship_schema as schema;

@@ -4,6 +4,7 @@
 //! |---|---|---|
 //! | longest input line (one NDJSON record, one batch line, one pretty-printed batch) | [`DEFAULT_MAX_LINE_BYTES`] (64 MiB) | `--max-line-bytes` of `render`, `batch`, `validate` |
 //! | a value or key quoted in an error message | [`MAX_QUOTED_CHARS`] characters, then cut ([`quoted`]) | none |
+//! | nesting of JSON input (arrays and objects) | [`MAX_DEPTH`] (512), refused with [`TOO_DEEP`] | none |
 //! | items per `createIndicators` batch | [`DEFAULT_BATCH_SIZE`] (2,000), at most [`MAX_BATCH_SIZE`] (10,000) | `--batch-size` of `batch`, `convert-stix` |
 //!
 //! The schema limits (file size, name length, triples) are in
@@ -53,3 +54,169 @@ pub const DEFAULT_BATCH_SIZE: usize = 2_000;
 /// The largest batch size the command line accepts. A batch is held in memory until it is
 /// written, so an unbounded size would hold the whole input.
 pub const MAX_BATCH_SIZE: usize = 10_000;
+
+/// How deep JSON input may nest: arrays and objects inside one another, counting the
+/// outermost. Every command and every reader of this crate applies this one limit (an NDJSON
+/// record, a batch line, a STIX bundle and each of its objects, [`RawJson`](crate::fields::RawJson)),
+/// and a deeper value is refused with [`TOO_DEEP`] and its place (line and column), never
+/// read by recursion that could exhaust the stack. Python's `json` module reads about 990
+/// levels; 512 is well beyond what any feed or STIX bundle uses.
+pub const MAX_DEPTH: usize = 512;
+
+/// The reason given for a value nested deeper than [`MAX_DEPTH`].
+pub const TOO_DEEP: &str =
+    "nested too deep: more than 512 levels of arrays and objects (the limit is 512)";
+
+/// The reason given for a string holding a lone UTF-16 surrogate escape such as `"\ud800"`
+/// (half of a surrogate pair, no Unicode character). Python's `json` module reads it into a
+/// string that cannot be encoded as UTF-8; such a value is refused, not altered.
+pub const LONE_SURROGATE: &str = "a string holds a lone surrogate escape (`\\ud800`-`\\udfff` not in a high-low pair): it is no Unicode character and is refused";
+
+/// Where a JSON text nests deeper than [`MAX_DEPTH`]: the first `[` or `{` past the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooDeep {
+    /// Byte offset of the bracket in the text.
+    pub offset: usize,
+    /// 1-based line of the bracket.
+    pub line: usize,
+    /// 1-based column (in bytes, as serde_json counts) of the bracket.
+    pub column: usize,
+}
+
+/// The first `[` or `{` of `text` that opens a level past [`MAX_DEPTH`], outside strings;
+/// `None` when `text` nests no deeper than the limit. Brackets are counted without checking
+/// that they match: the scan is a cheap bound, not a parser.
+pub fn find_too_deep(text: &[u8]) -> Option<TooDeep> {
+    find_deeper_than(text, MAX_DEPTH)
+}
+
+fn find_deeper_than(text: &[u8], limit: usize) -> Option<TooDeep> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut line = 1;
+    let mut line_start = 0;
+    for (i, &b) in text.iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            if b == b'\n' {
+                line += 1;
+                line_start = i + 1;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(TooDeep {
+                        offset: i,
+                        line,
+                        column: i - line_start + 1,
+                    });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => {
+                line += 1;
+                line_start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The byte offset of the first lone surrogate escape (see [`LONE_SURROGATE`]) in a string
+/// of the JSON text `text`, at its backslash; `None` when there is none.
+pub fn find_lone_surrogate(text: &[u8]) -> Option<usize> {
+    let unit = |at: usize| -> Option<u16> {
+        let hex = text.get(at..at + 6)?;
+        if hex[0] != b'\\' || hex[1] != b'u' {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
+    };
+    let mut in_string = false;
+    let mut i = 0;
+    while let Some(&b) = text.get(i) {
+        match (in_string, b) {
+            (false, b'"') => in_string = true,
+            (true, b'"') => in_string = false,
+            (true, b'\\') => {
+                match unit(i) {
+                    Some(0xD800..=0xDBFF) => {
+                        if !matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) {
+                            return Some(i);
+                        }
+                        i += 12;
+                        continue;
+                    }
+                    Some(0xDC00..=0xDFFF) => return Some(i),
+                    _ => {}
+                }
+                i += 2;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A serde_json reason made honest: serde_json calls a lone surrogate escape an
+/// "unexpected end of hex escape" or a "lone leading surrogate in hex escape"; those become
+/// [`LONE_SURROGATE`]. Any other reason is returned as it is.
+pub fn json_reason(reason: &str) -> &str {
+    if reason.starts_with("unexpected end of hex escape")
+        || reason.starts_with("lone leading surrogate in hex escape")
+    {
+        LONE_SURROGATE
+    } else if reason.starts_with("recursion limit exceeded") || reason.starts_with(TOO_DEEP) {
+        TOO_DEEP
+    } else {
+        reason
+    }
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    fn nested(n: usize) -> String {
+        format!("{}{}", "[".repeat(n), "]".repeat(n))
+    }
+
+    #[test]
+    fn the_limit_is_inclusive_and_located() {
+        assert_eq!(find_too_deep(nested(MAX_DEPTH).as_bytes()), None);
+        let text = format!("{{\"a\": \"[[[\\\"[\",\n \"b\": {}}}", nested(MAX_DEPTH));
+        let at = find_too_deep(text.as_bytes()).unwrap();
+        assert_eq!((at.line, at.column), (2, 6 + MAX_DEPTH));
+        assert_eq!(text.as_bytes()[at.offset], b'[');
+    }
+
+    #[test]
+    fn lone_surrogates_are_found() {
+        assert_eq!(find_lone_surrogate(br#"["\ud83d\ude00", "\\ud800"]"#), None);
+        assert_eq!(find_lone_surrogate(br#"{"a": "x\ud800"}"#), Some(8));
+        assert_eq!(find_lone_surrogate(br#"["\udc00"]"#), Some(2));
+        assert_eq!(find_lone_surrogate(br#"["\ud800\u0041"]"#), Some(2));
+        assert_eq!(find_lone_surrogate(br#"[1, \ud800]"#), None);
+    }
+
+    #[test]
+    fn honest_reasons() {
+        assert_eq!(json_reason("unexpected end of hex escape"), LONE_SURROGATE);
+        assert_eq!(json_reason("recursion limit exceeded"), TOO_DEEP);
+        assert_eq!(json_reason("EOF while parsing"), "EOF while parsing");
+    }
+}

@@ -136,10 +136,20 @@ pub struct RecordError {
 ///
 /// # Errors
 ///
-/// A [`RecordError`] for malformed JSON (with its column), an unknown key (with the nearest
+/// A [`RecordError`] for malformed JSON (with its column; a line nested deeper than
+/// [`MAX_DEPTH`](crate::limits::MAX_DEPTH) is refused before it is read), an unknown key (with the nearest
 /// valid ones), a duplicate key, a value of the wrong type (naming the key), missing keys, or
 /// an object that mixes relationship and indicator keys.
 pub fn parse_line(line: &[u8]) -> Result<Record, RecordError> {
+    if let Some(at) = crate::limits::find_too_deep(line) {
+        return Err(RecordError {
+            message: format!(
+                "malformed JSON: {} (column {})",
+                crate::limits::TOO_DEEP,
+                at.column
+            ),
+        });
+    }
     // A line checked as UTF-8 once, as a whole, spares serde_json checking each string it
     // reads; a line that is not UTF-8 is read as bytes, to get serde_json's message.
     let keys = match std::str::from_utf8(line) {
@@ -250,6 +260,17 @@ fn read_keys<'de, R: serde_json::de::Read<'de>>(
 /// tracking which key's value is being read, so that the message can name it; the good
 /// lines pay nothing for that.
 fn explain(line: &[u8]) -> RecordError {
+    // serde_json places a lone surrogate inside `fields` or `rawJSON` in the value's own
+    // text; the line's column is found here.
+    if let Some(at) = crate::limits::find_lone_surrogate(line) {
+        return RecordError {
+            message: format!(
+                "malformed JSON: {} (column {})",
+                crate::limits::LONE_SURROGATE,
+                at + 1
+            ),
+        };
+    }
     let mut de = serde_json::Deserializer::from_slice(line);
     let message = match serde_path_to_error::deserialize::<_, RecordKeys>(&mut de) {
         Err(e) => {
@@ -284,14 +305,21 @@ fn describe(e: &serde_json::Error, key: Option<&str>) -> String {
         (Category::Syntax, _) if reason == "trailing characters" => format!(
             "malformed JSON: trailing characters after the JSON object (one object per line){column}"
         ),
-        (Category::Syntax, _) => format!("malformed JSON: {reason}{column}"),
+        (Category::Syntax, _) => format!(
+            "malformed JSON: {}{column}",
+            crate::limits::json_reason(reason)
+        ),
         (_, Some(key)) if reason.starts_with(&format!("unknown field `{key}`")) => {
             format!("{}{column}", unknown_key(key))
         }
-        (_, Some(key)) => format!("key `{}`: {}{column}", quoted(key), shortened(reason)),
+        (_, Some(key)) => format!(
+            "key `{}`: {}{column}",
+            quoted(key),
+            shortened(crate::limits::json_reason(reason))
+        ),
         (_, None) => match reason.strip_prefix("duplicate field ") {
             Some(key) => format!("duplicate key {}{column}", shortened(key)),
-            None => format!("{}{column}", shortened(reason)),
+            None => format!("{}{column}", shortened(crate::limits::json_reason(reason))),
         },
     }
 }
@@ -515,6 +543,40 @@ fn missing_message(shape: &str, missing: &[&str]) -> String {
 }
 #[cfg(test)]
 mod tests {
+    /// Records nested to the limit read and render, and deeper ones are refused, on the
+    /// default 2 MiB stack of a spawned thread.
+    #[test]
+    fn depth_to_the_limit_on_a_small_stack() {
+        use crate::json::{JsonStyle, to_string};
+        use crate::limits::{MAX_DEPTH, TOO_DEEP};
+        let record = |depth: usize| {
+            let n = depth - 1;
+            let middle = if n % 2 == 1 { "[]" } else { "1" };
+            let inner = "{\"a\":[".repeat(n / 2) + middle + &"]}".repeat(n / 2);
+            format!(r#"{{"value":"v","type":"IP","rawJSON":{inner}}}"#)
+        };
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let Ok(super::Record::IndicatorRecord(r)) =
+                    super::parse_line(record(MAX_DEPTH).as_bytes())
+                else {
+                    panic!("depth {MAX_DEPTH} refused");
+                };
+                let obj = r.into_object();
+                for style in [JsonStyle::Compact, JsonStyle::Python] {
+                    assert!(to_string(&obj, style).unwrap().contains("[{"));
+                }
+                for depth in [MAX_DEPTH + 1, MAX_DEPTH + 2, 1_000_000] {
+                    let e = super::parse_line(record(depth).as_bytes()).unwrap_err();
+                    assert!(e.message.contains(TOO_DEEP), "{e}");
+                    assert!(e.message.contains("(column "), "{e}");
+                }
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
 
     #[test]
     fn the_raw_fast_path_takes_plain_relationships_only() {

@@ -79,12 +79,19 @@ pub trait Indicator {
     /// A [`FieldError`] when a derived indicator's `#[indicator(field = "...")]` or
     /// `#[indicator(raw_json)]` field does not serialize to JSON: its `Serialize`
     /// implementation returns an error, or it is a map whose keys do not serialize as
-    /// strings. The default implementation (and so [`Entity`]) never fails.
+    /// strings; and a [`FieldError`] with the target [`FieldTarget::Value`] when the value is
+    /// empty (an `Option` value field holding `None`, or an empty string): XSOAR creates no
+    /// indicator from an empty value, and `xsoar-rel batch` refuses one, so the typed path
+    /// refuses it too. (Records skip such indicators before this is called.)
     fn to_indicator_object(&self) -> Result<IndicatorObject, FieldError> {
-        Ok(IndicatorObject::new(
-            self.indicator_value().into_owned(),
-            Self::Kind::NAME,
-        ))
+        let value = self.indicator_value();
+        if value.is_empty() {
+            return Err(FieldError::empty_value(
+                std::any::type_name::<Self>(),
+                "value",
+            ));
+        }
+        Ok(IndicatorObject::new(value.into_owned(), Self::Kind::NAME))
     }
 }
 
@@ -98,7 +105,8 @@ impl<I: Indicator + ?Sized> Indicator for &I {
     }
 }
 
-/// A field of a derived indicator that does not serialize to JSON, from
+/// A field of a derived indicator that does not serialize to JSON, or an empty indicator
+/// value, from
 /// [`Indicator::to_indicator_object`] or [`Relationships::indicators`].
 ///
 /// It names the struct, the field and where its value was going, and carries serde's
@@ -125,6 +133,18 @@ impl FieldError {
             target,
             error,
         }
+    }
+
+    /// The error for an empty indicator value in the field `field` of `indicator`.
+    pub(crate) fn empty_value(indicator: &'static str, field: &'static str) -> Self {
+        FieldError::new(
+            indicator,
+            field,
+            FieldTarget::Value,
+            <serde_json::Error as serde::ser::Error>::custom(
+                "the value is empty (`None` or \"\"): XSOAR creates no indicator from an empty value",
+            ),
+        )
     }
 
     /// The name of the struct that derives `Indicator`.
@@ -155,6 +175,8 @@ pub enum FieldTarget {
     Field(&'static str),
     /// `#[indicator(raw_json)]`: `rawJSON`.
     RawJson,
+    /// `#[indicator(value)]`: the indicator value, which may not be empty.
+    Value,
 }
 
 impl fmt::Display for FieldTarget {
@@ -162,6 +184,7 @@ impl fmt::Display for FieldTarget {
         match self {
             FieldTarget::Field(cliname) => write!(f, "the indicator field `{cliname}`"),
             FieldTarget::RawJson => f.write_str("`rawJSON`"),
+            FieldTarget::Value => f.write_str("the indicator value"),
         }
     }
 }

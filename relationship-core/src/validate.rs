@@ -65,7 +65,8 @@ pub enum ViolationKind {
     UnknownIndicatorType,
     /// A `score` that is not 0–3 or `null`.
     BadScore,
-    /// An empty indicator value or relationship entity.
+    /// An empty indicator value or relationship entity, or an entity that is
+    /// `$$DummyIndicator$$`.
     EmptyValue,
     /// A relationship rendered as `{}` (XSOAR's rendering when entity B is empty).
     EmptyRelationship,
@@ -324,6 +325,30 @@ impl<'a> Validator<'a> {
                     values += 1;
                     let index = self.stats.batches;
                     self.stats.batches += 1;
+                    let bytes = raw.get().as_bytes();
+                    let problem = match crate::limits::find_too_deep(bytes) {
+                        Some(at) => Some((at.offset, crate::limits::TOO_DEEP)),
+                        None => crate::limits::find_lone_surrogate(bytes)
+                            .map(|at| (at, crate::limits::LONE_SURROGATE)),
+                    };
+                    if let Some((at, reason)) = problem {
+                        let offset = offset_in(text, raw.get()) + at;
+                        let line_start = text[..offset]
+                            .iter()
+                            .rposition(|&b| b == b'\n')
+                            .map_or(0, |nl| nl + 1);
+                        self.report(
+                            line_of(offset),
+                            format!("[{index}]"),
+                            ViolationKind::Syntax,
+                            format!(
+                                "malformed JSON at column {}: {}",
+                                offset - line_start + 1,
+                                reason
+                            ),
+                        );
+                        continue;
+                    }
                     self.batch(text, raw, index, &line_of);
                 }
                 Some(Err(e)) => {
@@ -336,7 +361,11 @@ impl<'a> Validator<'a> {
                         None => full,
                     };
                     let line = first_line + e.line().saturating_sub(1);
-                    let message = format!("malformed JSON at column {}: {message}", e.column());
+                    let message = format!(
+                        "malformed JSON at column {}: {}",
+                        e.column(),
+                        crate::limits::json_reason(&message)
+                    );
                     self.report(
                         line,
                         format!("[{}]", self.stats.batches),
@@ -570,6 +599,15 @@ impl<'a> Validator<'a> {
                     ViolationKind::EmptyValue,
                     format!("`{key}` is empty"),
                 );
+            } else if strings.get(key) == Some(&DUMMY_INDICATOR_VALUE) {
+                self.report(
+                    line,
+                    format!("{path}.{key}"),
+                    ViolationKind::EmptyValue,
+                    format!(
+                        "`{key}` is `{DUMMY_INDICATOR_VALUE}`, the pseudo-indicator that carries relationships, not an indicator XSOAR creates"
+                    ),
+                );
             }
         }
         let name = strings.get("name").copied();
@@ -632,8 +670,8 @@ impl<'a> Validator<'a> {
 /// `json.loads` reads as an infinity, and serde_json refuses) reads as the largest double of
 /// its sign: validation needs each value's type, not its magnitude.
 fn read_value(text: &str) -> serde_json::Result<Value> {
-    serde_json::from_str(text).or_else(|e| match clamp_huge_numbers(text) {
-        Some(clamped) => serde_json::from_str(&clamped).map_err(|_| e),
+    crate::value::from_str(text).or_else(|e| match clamp_huge_numbers(text) {
+        Some(clamped) => crate::value::from_str(&clamped).map_err(|_| e),
         None => Err(e),
     })
 }
@@ -754,6 +792,38 @@ fn hint(suggestions: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// A batch nested to the limit validates, a deeper one is a located syntax violation, on
+    /// the default 2 MiB stack of a spawned thread.
+    #[test]
+    fn depth_to_the_limit_on_a_small_stack() {
+        use crate::limits::{MAX_DEPTH, TOO_DEEP};
+        let batch = |depth: usize| {
+            let inner = "[".repeat(depth - 2) + &"]".repeat(depth - 2);
+            format!(r#"[{{"value": "v", "type": "IP", "rawJSON": {inner}}}]"#)
+        };
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let schema = crate::xsoar::schema();
+                let mut out = Vec::new();
+                validate_str(&batch(MAX_DEPTH), "f", schema, &mut out);
+                assert!(out.is_empty(), "{out:?}");
+                let deeper = batch(MAX_DEPTH + 1);
+                // The inner arrays open levels 3, 4, …: the 511th is level 513.
+                let column = deeper.find("[[").unwrap_or(0) + 511;
+                validate_str(&deeper, "f", schema, &mut out);
+                assert_eq!(out.len(), 1);
+                assert_eq!(out[0].kind, ViolationKind::Syntax);
+                assert_eq!(
+                    out[0].message,
+                    format!("malformed JSON at column {column}: {TOO_DEEP}")
+                );
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
     use super::*;
     use crate::check::tests::schema;
 

@@ -606,6 +606,7 @@ fn emit_impl(
     };
     // Errors name the struct and the field.
     let struct_name = name.to_string();
+    let value_field_name = member_name(value_member);
     let raw = match roles.raw_json.value() {
         Some((m, f)) => {
             let field_name = member_name(m);
@@ -643,13 +644,14 @@ fn emit_impl(
             ) -> ::core::result::Result<#rt::IndicatorObject, #rt::typed::FieldError> {
                 #mut_fields
                 #(#inserts)*
-                ::core::result::Result::Ok(#rt::__private::indicator_object(
+                #rt::__private::indicator_object(
                     #rt::typed::Indicator::indicator_value(self),
                     #rt::typed::Indicator::indicator_type(self),
                     #score,
                     fields,
                     #raw,
-                ))
+                    (#struct_name, #value_field_name),
+                )
             }
         }
     }

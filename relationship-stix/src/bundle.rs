@@ -99,7 +99,7 @@ impl<'de> Visitor<'de> for BundleSeed<'_, '_, 'de> {
                     })?;
                 }
                 "type" => {
-                    let v: Value = map.next_value()?;
+                    let v = top_value(map.next_value()?)?;
                     if v.as_str() != Some("bundle") {
                         self.pos.wrong_type.set(true);
                         return Err(de::Error::custom(format!(
@@ -108,7 +108,7 @@ impl<'de> Visitor<'de> for BundleSeed<'_, '_, 'de> {
                     }
                 }
                 "spec_version" => {
-                    let v: Value = map.next_value()?;
+                    let v = top_value(map.next_value()?)?;
                     match v.as_str() {
                         Some(s) if crate::convert::is_spec_version(s) => {
                             info.spec_version = Some(s.to_owned());
@@ -127,6 +127,20 @@ impl<'de> Visitor<'de> for BundleSeed<'_, '_, 'de> {
             }
         }
         Ok(info)
+    }
+}
+
+/// A top-level value read as a `Value`, nested up to the runtime's one depth limit.
+fn top_value<E: de::Error>(raw: &RawValue) -> Result<Value, E> {
+    relationship_core::value::from_str(raw.get()).map_err(|e| E::custom(strip_position(&e)))
+}
+
+/// serde_json's message without its ` at line L column C` (the reader adds its own).
+fn strip_position(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    match full.rfind(" at line ") {
+        Some(cut) => full[..cut].to_owned(),
+        None => full,
     }
 }
 

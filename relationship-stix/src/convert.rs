@@ -201,7 +201,13 @@ pub(crate) fn run<R: Read, W: Write>(
 ) -> Result<ConversionReport, ConvertError> {
     let mut bytes = Vec::new();
     input.read_to_end(&mut bytes).map_err(ConvertError::Read)?;
-    let bytes = bytes.as_slice();
+    // A UTF-8 byte order mark at the start is skipped, as every other command does.
+    let bytes = bytes
+        .strip_prefix(relationship_core::lines::BOM)
+        .unwrap_or(bytes.as_slice());
+    if let Some(at) = relationship_core::limits::find_too_deep(bytes) {
+        return Err(too_deep(bytes, at));
+    }
     let mut conv = Converter {
         schema,
         opts,
@@ -270,11 +276,45 @@ fn offset_in(whole: &[u8], part: &str) -> usize {
     (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
 }
 
+/// The error for a bundle nested deeper than
+/// [`MAX_DEPTH`](relationship_core::limits::MAX_DEPTH) levels (the bundle itself counts):
+/// checked on the whole bundle before anything is converted, so an object kept for the end
+/// of the bundle is refused like any other. The error names the `objects[N]` element holding
+/// the first level too deep (`$` outside `objects`); a malformed spot before it is reported
+/// instead, as reading would have met it first.
+fn too_deep(bundle: &[u8], at: relationship_core::limits::TooDeep) -> ConvertError {
+    let mut element = None;
+    let read = bundle::read_bundle(bundle, &mut |pos, raw| {
+        let start = offset_in(bundle, raw.get());
+        if start > at.offset {
+            return Flow::Abort;
+        }
+        if at.offset < start + raw.get().len() {
+            element = Some(pos);
+            return Flow::Abort;
+        }
+        Flow::Continue
+    });
+    let path = match read {
+        Err(ConvertError::Json {
+            line, column, path, ..
+        }) if (line, column) > (at.line, at.column) => path,
+        Err(e @ (ConvertError::Json { .. } | ConvertError::NotABundle(_))) => return e,
+        _ => element.map_or_else(|| "$".to_owned(), |i| format!("objects[{i}]")),
+    };
+    ConvertError::Json {
+        line: at.line,
+        column: at.column,
+        path,
+        message: relationship_core::limits::TOO_DEEP.to_owned(),
+    }
+}
+
 /// Parses an element of `objects` from its text in `bundle`. The text was checked to be
 /// well-formed JSON, so the only failure left is nesting deeper than serde_json allows; the
 /// error is placed in the bundle (line and column of the whole document).
 fn parse_element(bundle: &[u8], text: &str, pos: usize) -> Result<Value, ConvertError> {
-    serde_json::from_str(text).map_err(|e| {
+    relationship_core::value::from_str(text).map_err(|e| {
         let start = offset_in(bundle, text).min(bundle.len());
         let before = &bundle[..start];
         let lines_before = before.iter().filter(|&&b| b == b'\n').count();
@@ -302,7 +342,7 @@ fn parse_element(bundle: &[u8], text: &str, pos: usize) -> Result<Value, Convert
 
 /// Parses again an element kept for the end (it parsed once, so this cannot fail).
 fn reparse(text: &str) -> Result<Map<String, Value>, ConvertError> {
-    match serde_json::from_str(text) {
+    match relationship_core::value::from_str(text) {
         Ok(Value::Object(obj)) => Ok(obj),
         _ => Err(ConvertError::Read(std::io::Error::other(
             "an object kept for the end of the bundle could not be parsed again",
@@ -1146,7 +1186,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
 
     /// Resolves, checks and writes one relationship.
     fn resolve(&mut self, rel: &PendingRel<'b>) -> Result<(), ConvertError> {
-        let full = || serde_json::from_str::<Value>(rel.text).unwrap_or(Value::Null);
+        let full = || relationship_core::value::from_str(rel.text).unwrap_or(Value::Null);
         let stix_name = self
             .names
             .get(rel.name)
@@ -1283,9 +1323,9 @@ fn check_reason(e: &CheckError) -> RejectReason {
         CheckError::UnknownName { .. } => RejectReason::UnknownName,
         CheckError::PairNotAllowed { .. } => RejectReason::DisallowedTriple,
         CheckError::UnknownType { .. } => RejectReason::UnknownIndicatorType,
-        CheckError::EmptyEntityA { .. } | CheckError::EmptyEntityB { .. } => {
-            RejectReason::MissingValue
-        }
+        CheckError::EmptyEntityA { .. }
+        | CheckError::EmptyEntityB { .. }
+        | CheckError::DummyEntity { .. } => RejectReason::MissingValue,
         _ => RejectReason::Malformed,
     }
 }
@@ -1357,6 +1397,24 @@ mod tests {
         let schema = relationship_core::xsoar::schema();
         let report = run(text.as_bytes(), &mut out, schema, opts, None, &mut |_| {}).unwrap();
         (report, String::from_utf8(out).unwrap())
+    }
+
+    /// Objects nested to the limit convert, also when kept for the end of the bundle (a
+    /// malware), on the default 2 MiB stack of a spawned thread.
+    #[test]
+    fn depth_to_the_limit_on_a_small_stack() {
+        use relationship_core::limits::MAX_DEPTH;
+        let deep = "[".repeat(MAX_DEPTH - 3) + &"]".repeat(MAX_DEPTH - 3);
+        let text = format!(
+            r#"{{"type": "bundle", "objects": [{{"type": "malware", "id": "malware--1", "name": "m", "x": {deep}}}, {{"type": "tool", "id": "tool--1", "name": "t", "x": {deep}}}]}}"#
+        );
+        let out = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || convert_text(&text, &ConvertOptions::default()).1)
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(out.contains(r#""value":"m""#) && out.contains(r#""value":"t""#));
     }
 
     const BUNDLE: &str = r#"{"type": "bundle", "objects": [
@@ -1431,7 +1489,7 @@ mod tests {
 
     #[test]
     fn an_element_nested_too_deep_is_located_in_the_bundle() {
-        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let deep = format!("{}{}", "[".repeat(600), "]".repeat(600));
         let text =
             format!("{{\"type\": \"bundle\",\n\"objects\": [{{\"type\": \"tool\"}},\n  {deep}]}}");
         let schema = relationship_core::xsoar::schema();
@@ -1455,9 +1513,10 @@ mod tests {
             panic!("{err}");
         };
         assert_eq!((line, path.as_str()), (3, "objects[1]"));
-        assert!(message.contains("recursion limit"), "{message}");
-        // The element starts in column 3; serde_json stops at its 128th `[`.
-        assert_eq!(column, 2 + 128);
+        assert_eq!(message, relationship_core::limits::TOO_DEEP);
+        // The element starts in column 3, inside two levels (the bundle and `objects`): its
+        // 511th `[` opens level 513.
+        assert_eq!(column, 2 + 511);
     }
 
     #[test]

@@ -44,7 +44,7 @@ impl ConvertError {
         // serde_json appends " at line L column C" to the message; keep the bare message.
         let full = e.to_string();
         let message = match full.rfind(" at line ") {
-            Some(cut) => full[..cut].to_owned(),
+            Some(cut) => relationship_core::limits::json_reason(&full[..cut]).to_owned(),
             None => full,
         };
         ConvertError::Json {

@@ -48,9 +48,16 @@ static TYPES: LazyLock<Vec<String>> = LazyLock::new(|| {
         .collect()
 });
 
-/// A non-empty value (an empty one is a violation by design).
+/// A non-empty value other than the dummy's (an empty one, or `$$DummyIndicator$$` as an
+/// entity, is a violation by design).
 fn value() -> impl Strategy<Value = String> {
-    text().prop_map(|s| if s.is_empty() { "v".to_owned() } else { s })
+    text().prop_map(|s| {
+        if s.is_empty() || s == relationship_core::DUMMY_INDICATOR_VALUE {
+            "v".to_owned()
+        } else {
+            s
+        }
+    })
 }
 
 /// A JSON number as read from text, kept as that text (`RawJson`).

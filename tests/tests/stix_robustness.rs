@@ -134,7 +134,7 @@ fn documents_that_are_not_bundles() {
             r#"{"type": "bundle", "objects": []}{}"#,
             "trailing characters",
         ),
-        (deep.as_str(), "recursion limit exceeded"),
+        (deep.as_str(), relationship_core::limits::TOO_DEEP),
     ] {
         let e = try_convert(input.as_bytes()).unwrap_err();
         assert!(e.to_string().contains(want), "{input:.40}: {e}");

@@ -221,3 +221,37 @@ fn a_record_reports_the_indicator_that_does_not_serialize() {
     };
     assert_eq!(event.indicators().unwrap().len(), 2);
 }
+
+#[derive(Indicator)]
+#[indicator(type = "Host")]
+struct MaybeHost {
+    #[indicator(value)]
+    fqdn: Option<String>,
+}
+
+/// An empty value (an `Option` value field holding `None`, or an empty string) is refused
+/// with a typed error, as strict `xsoar-rel batch` refuses `"value": ""`; a record skips it.
+#[test]
+fn an_empty_value_is_a_typed_error_not_an_empty_indicator() {
+    for host in [
+        MaybeHost { fqdn: None },
+        MaybeHost {
+            fqdn: Some(String::new()),
+        },
+    ] {
+        let err = host.to_indicator_object().unwrap_err();
+        assert_eq!(
+            (err.indicator(), err.field(), err.target()),
+            ("MaybeHost", "fqdn", FieldTarget::Value)
+        );
+        assert!(err.to_string().contains("the value is empty"), "{err}");
+    }
+    let err = user("").to_indicator_object().unwrap_err();
+    assert_eq!((err.field(), err.target()), ("name", FieldTarget::Value));
+    let err = Entity::<Ip>::new("").to_indicator_object().unwrap_err();
+    assert_eq!(err.target(), FieldTarget::Value);
+    let ok = MaybeHost {
+        fqdn: Some("pc1".into()),
+    };
+    assert_eq!(ok.to_indicator_object().unwrap().value, "pc1");
+}

@@ -279,21 +279,26 @@ pub fn insert_field<T: serde::Serialize + ?Sized>(
     Ok(())
 }
 
-/// Builds the indicator object of a derived indicator.
+/// Builds the indicator object of a derived indicator: the `value` field `value_field` of
+/// the struct `indicator` may not be empty.
 pub fn indicator_object(
     value: Cow<'_, str>,
     indicator_type: &'static str,
     score: Option<u8>,
     fields: Fields,
     raw_json: Option<crate::fields::RawJson>,
-) -> indicator::IndicatorObject {
+    (indicator, value_field): (&'static str, &'static str),
+) -> Result<indicator::IndicatorObject, FieldError> {
+    if value.is_empty() {
+        return Err(FieldError::empty_value(indicator, value_field));
+    }
     let mut obj = indicator::IndicatorObject::new(value.into_owned(), indicator_type);
     obj.score = score;
     obj.fields = fields;
     if let Some(raw) = raw_json {
         obj.raw_json = raw;
     }
-    obj
+    Ok(obj)
 }
 
 /// The `rawJSON` of an `#[indicator(raw_json)]` field (any `Serialize` value) of the
