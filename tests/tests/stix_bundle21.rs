@@ -295,8 +295,25 @@ fn values_fields_and_renames() {
         mw["fields"]["description"],
         "Backdoor named after its group . Drops files."
     );
+    // As written, in the feed's key order (read as Fields, which keep it).
+    let written = |value: &str| -> relationship_core::Fields {
+        let head = format!(r#"{{"value":{},"#, serde_json::to_string(value).unwrap());
+        let text = c
+            .output
+            .lines()
+            .flat_map(|l| serde_json::from_str::<Vec<relationship_core::RawJson>>(l).unwrap())
+            .map(|r| r.get().to_owned())
+            .find(|t| t.starts_with(&head))
+            .unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let mw_fields: relationship_core::Fields = written("Kobalt Spider [Malware]")
+        .get("fields")
+        .unwrap()
+        .deserialize_into()
+        .unwrap();
     assert_eq!(
-        serde_json::to_string(&mw["fields"]["publications"]).unwrap(),
+        mw_fields.get("publications").unwrap().get(),
         r#"[{"link":"https://blog.example/ks","title":"Doe, J. (2024, March 5). Kobalt Spider reloaded.","source":"Example 2024","timestamp":"2024-03-05T00:00:00"}]"#
     );
     assert_eq!(
@@ -316,20 +333,28 @@ fn values_fields_and_renames() {
     assert_eq!(ap["score"], 2);
 
     // Tactics, and the techniques' links to them, in the feed's shape.
-    let tactic = serde_json::to_string(indicator(&inds, "TA0005 - Defense Evasion")).unwrap();
+    let tactic = relationship_core::RawJson::from(written("TA0005 - Defense Evasion"))
+        .get()
+        .to_owned();
     assert!(tactic.starts_with(r#"{"value":"TA0005 - Defense Evasion","score":0,"type":"Tactic","rawJSON":{"type":"x-mitre-tactic","#), "{tactic}");
     assert!(tactic.ends_with(r#""fields":{"stixid":"x-mitre-tactic--80000000-0000-4000-8000-000000000002","firstseenbysource":"2024-01-01T00:00:00.000Z","modified":"2024-01-01T00:00:00.000Z","publications":[],"mitreid":"TA0005","tags":["TA0005"],"tlp":"","description":"The adversary is trying to avoid being detected."}}"#), "{tactic}");
     assert_eq!(
         indicator(&inds, "TA0001 - Initial Access")["type"],
         "Tactic"
     );
-    let links = serde_json::to_string(&ap["relationships"]).unwrap();
+    let links = written("Phishing")
+        .get("relationships")
+        .unwrap()
+        .get()
+        .to_owned();
     assert_eq!(
         links,
         r#"[{"name":"part-of","reverseName":"contains","type":"IndicatorToIndicator","entityA":"Phishing","entityAFamily":"Indicator","entityAType":"Attack Pattern","entityB":"TA0001 - Initial Access","entityBFamily":"Indicator","entityBType":"Tactic","fields":{}},{"name":"part-of","reverseName":"contains","type":"IndicatorToIndicator","entityA":"Phishing","entityAFamily":"Indicator","entityAType":"Attack Pattern","entityB":"TA0005 - Defense Evasion","entityBFamily":"Indicator","entityBType":"Tactic","fields":{}}]"#
     );
     // A technique without phases has an empty list, the last key; a sub-technique none.
-    let masq = serde_json::to_string(indicator(&inds, "Masquerading")).unwrap();
+    let masq = relationship_core::RawJson::from(written("Masquerading"))
+        .get()
+        .to_owned();
     assert!(
         masq.ends_with(r#""operatingsystemrefs":null},"relationships":[]}"#),
         "{masq}"
@@ -350,9 +375,11 @@ fn values_fields_and_renames() {
         .iter()
         .find(|r| r["name"] == "indicator-of" && r["entityA"] == "192.0.2.99")
         .unwrap();
-    assert_eq!(
-        serde_json::to_string(ioc).unwrap(),
-        r#"{"name":"indicator-of","reverseName":"indicated-by","type":"IndicatorToIndicator","entityA":"192.0.2.99","entityAFamily":"Indicator","entityAType":"IP","entityB":"Kobalt Spider [Malware]","entityBFamily":"Indicator","entityBType":"Malware","fields":{"description":null,"lastseenbysource":"2024-03-01T00:00:00.000Z","firstseenbysource":"2024-03-01T00:00:00.000Z"}}"#
+    assert_eq!(ioc["entityB"], "Kobalt Spider [Malware]");
+    // its bytes, as written (the output's own text, in its key order)
+    assert_contains(
+        &c.output,
+        r#"{"name":"indicator-of","reverseName":"indicated-by","type":"IndicatorToIndicator","entityA":"192.0.2.99","entityAFamily":"Indicator","entityAType":"IP","entityB":"Kobalt Spider [Malware]","entityBFamily":"Indicator","entityBType":"Malware","fields":{"description":null,"lastseenbysource":"2024-03-01T00:00:00.000Z","firstseenbysource":"2024-03-01T00:00:00.000Z"}}"#,
     );
     let renamed: Vec<(&str, &str)> = rels
         .iter()
@@ -523,4 +550,9 @@ fn the_summary_table_lists_every_count() {
     ] {
         assert!(table.contains(needle), "{needle:?} not in\n{table}");
     }
+}
+
+#[track_caller]
+fn assert_contains(output: &str, text: &str) {
+    assert!(output.contains(text), "not in the output: {text}");
 }
