@@ -245,11 +245,11 @@ fn names_that_deceive_are_refused_with_file_and_reason_and_nothing_is_written() 
         .code(1)
         .stdout("")
         .stderr(
-            "xsoar-rel: deceptive/reputation-host_bom.json: indicator type `\\u{feff}Host`: the name holds the invisible character U+FEFF (format character), which schema names may not: it makes names that look the same differ\n\
-             xsoar-rel: deceptive/reputation-host_cyrillic.json: indicator type `H\u{43e}st`: it looks like the type `Host` (equal Unicode confusable skeletons, UTS #39; spelled `H\\u{43e}st` and `Host`); rename it\n\
-             xsoar-rel: deceptive/reputation-host_zwj.json: indicator type `Ho\\u{200d}st`: the name holds the invisible character U+200D (format character), which schema names may not: it makes names that look the same differ\n\
-             xsoar-rel: deceptive/reputation-wallet_nbsp.json: indicator type `Crypto\u{a0}Wallet`: it looks like the type `Crypto Wallet` (equal Unicode confusable skeletons, UTS #39; spelled `Crypto\\u{a0}Wallet` and `Crypto Wallet`); rename it\n\
-             xsoar-rel: 4 problem(s) in the indicator-type definitions; nothing written\n",
+            "xsoar-rel schema import-types: deceptive/reputation-host_bom.json: indicator type `\\u{feff}Host`: the name holds the invisible character U+FEFF (format character), which schema names may not: it makes names that look the same differ\n\
+             xsoar-rel schema import-types: deceptive/reputation-host_cyrillic.json: indicator type `H\u{43e}st`: it looks like the type `Host` (equal Unicode confusable skeletons, UTS #39; spelled `H\\u{43e}st` and `Host`); rename it\n\
+             xsoar-rel schema import-types: deceptive/reputation-host_zwj.json: indicator type `Ho\\u{200d}st`: the name holds the invisible character U+200D (format character), which schema names may not: it makes names that look the same differ\n\
+             xsoar-rel schema import-types: deceptive/reputation-wallet_nbsp.json: indicator type `Crypto\u{a0}Wallet`: it looks like the type `Crypto Wallet` (equal Unicode confusable skeletons, UTS #39; spelled `Crypto\\u{a0}Wallet` and `Crypto Wallet`); rename it\n\
+             xsoar-rel schema import-types: 4 problem(s) in the indicator-type definitions; nothing written\n",
         );
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous\n");
 }
