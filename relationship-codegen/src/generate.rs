@@ -341,59 +341,14 @@ struct Gen<'s> {
     any_names: Vec<&'s str>,
 }
 
-/// The `check` module's items: one root trait per relationship with explicit pairs, and the
-/// hidden per-(relationship, source) and per-source traits they go through.
-struct Checks {
-    root_traits: Vec<TokenStream>,
-    leaf_items: Vec<TokenStream>,
-    /// Which of the `r`/`t` aliases the items use, so that no import is unused.
-    check_uses_rels: bool,
-    by_source_uses_rels: bool,
-    by_source_uses_types: bool,
-}
-
 impl Gen<'_> {
     /// The whole file's items.
     fn items(&self, runtime_path: &str) -> TokenStream {
         let (schema, rt, schema_name) = (self.schema, &self.rt, self.schema_name);
         let type_items = self.type_items();
         let rel_items = self.rel_items();
-        let Checks {
-            root_traits,
-            leaf_items,
-            check_uses_rels,
-            by_source_uses_rels,
-            by_source_uses_types,
-        } = self.checks();
+        let check_traits = self.checks();
         let methods = self.constructors();
-        // A schema whose relationships are all any-to-any has no check traits: no imports
-        // then, so that the module compiles without unused-import warnings.
-        let check_uses = match (root_traits.is_empty(), check_uses_rels) {
-            (true, _) => quote!(),
-            (false, true) => quote! {
-                use super::rels as r;
-                use super::types as t;
-                use #rt::__private::{Checked, Unknown};
-            },
-            (false, false) => quote! {
-                use super::types as t;
-                use #rt::__private::{Checked, Unknown};
-            },
-        };
-        let by_source_rels = by_source_uses_rels.then(|| {
-            quote!(
-                use super::super::rels as r;
-            )
-        });
-        let by_source_types = by_source_uses_types.then(|| {
-            quote!(
-                use super::super::types as t;
-            )
-        });
-        let by_source_uses = quote! {
-            #by_source_rels
-            #by_source_types
-        };
         let type_names = schema.types().iter().map(|t| t.name());
         let policy_rels = schema.relationships().iter().map(|r| {
             let (a, b, any) = (r.name(), r.reverse(), r.is_any());
@@ -418,10 +373,10 @@ impl Gen<'_> {
             quote!((#a, #b))
         });
         let relate_doc = doc_lines(&format!(
-            "Typed constructors of the schema `{schema_name}`: one method per relationship name.\n\nImplemented for every [`Indicator`]({rt_doc}::typed::Indicator) whose type belongs to this schema. A pair the schema does not allow does not compile, and the error names the source type, the relationship and the target type.",
-            rt_doc = runtime_path.trim_start_matches("::")
+            "Typed constructors of the schema `{schema_name}`: one method per relationship name.\n\nImplemented for every [`Indicator`]({rt_doc}::typed::Indicator) whose type belongs to this schema. A pair the schema does not allow does not compile, and the error names the source type, the relationship and the target type.\n\nBring it into scope with `use {module}::prelude::*;` (or `use {module}::Relate;`): the typed constructors of one schema's types are that schema's.",
+            rt_doc = runtime_path.trim_start_matches("::"),
+            module = self.module_label,
         ));
-        let (spell_module, spell_items) = self.spell_items(by_source_uses_types);
         let member_message = format!(
             "`{{Self}}` is not an indicator type of the schema `{}`",
             fmt_escape(schema_name)
@@ -433,6 +388,17 @@ impl Gen<'_> {
         let schema_type_doc = doc_lines(&format!(
             "Implemented by the indicator type markers of the schema `{schema_name}` (the types in [`types`])."
         ));
+        let prelude_doc = doc_lines(&format!(
+            "`use {}::prelude::*;` brings the typed constructors of the schema `{schema_name}` ([`Relate`](super::Relate)) into scope, without their name.",
+            self.module_label
+        ));
+        let (spell_module, spellings) = self.spell_items();
+        // The aliases the `check` module uses, so that no import is unused.
+        let check_types = (!self.type_ids.is_empty()).then(|| {
+            quote!(
+                use super::types as t;
+            )
+        });
         quote! {
             /// The schema's name.
             pub const SCHEMA_NAME: &str = #schema_name;
@@ -458,33 +424,44 @@ impl Gen<'_> {
             }
 
             /// Compile-time checks: one trait per relationship name with explicit pairs,
-            /// implemented on the target marker for exactly the allowed pairs.
+            /// implemented for exactly the allowed (source, target) pairs.
+            ///
+            /// A typed call of a pair the schema does not allow fails with the trait's message,
+            /// which names the source, the relationship and the target, and a note with the
+            /// `xsoar-rel schema explain` command that lists what is allowed instead.
             pub mod check {
-                #check_uses
+                #check_types
+                use #rt::__private::{Checked, Unknown};
 
-                #(#root_traits)*
+                /// The indicator types of this schema, and the placeholder type of an
+                /// indicator whose derive failed.
+                #[diagnostic::on_unimplemented(
+                    message = #member_message,
+                    label = #member_label,
+                    note = "a record or a typed call relates indicator types of one schema"
+                )]
+                pub trait Member: #rt::typed::IndicatorType {
+                    /// The type the checks are implemented for, which the error of an invalid
+                    /// typed call prints: the marker, or the struct of [`spell`] named as XSOAR
+                    /// spells the type.
+                    type As;
+                }
+                #[diagnostic::do_not_recommend]
+                impl Member for Unknown {
+                    type As = Unknown;
+                }
+                #[diagnostic::do_not_recommend]
+                impl<K: Member> Member for Checked<K> {
+                    type As = Checked<K>;
+                }
+
+                /// Implemented by the types [`Member::As`] names.
+                pub trait Spelling {}
+                #(impl Spelling for #spellings {})*
 
                 #spell_module
 
-                #[doc(hidden)]
-                pub mod by_source {
-                    #by_source_uses
-
-                    /// The indicator types of this schema, and the placeholder type of an
-                    /// indicator whose derive failed.
-                    #[diagnostic::on_unimplemented(
-                        message = #member_message,
-                        label = #member_label,
-                        note = "a record or a typed call relates indicator types of one schema"
-                    )]
-                    pub trait Member: #rt::typed::IndicatorType {}
-                    impl Member for #rt::__private::Unknown {}
-                    impl<K: Member> Member for #rt::__private::Checked<K> {}
-
-                    #spell_items
-
-                    #(#leaf_items)*
-                }
+                #(#check_traits)*
             }
 
             /// The tables `assert_relationship!` and `assert_no_relationship!` check
@@ -508,7 +485,7 @@ impl Gen<'_> {
                 impl<F> KindOf<F>
                 where
                     F: #rt::__private::AsEntity + ?::core::marker::Sized,
-                    <F::Entity as #rt::typed::Indicator>::Kind: super::check::by_source::Member,
+                    <F::Entity as #rt::typed::Indicator>::Kind: super::check::Member,
                 {
                     /// The XSOAR name of the field's indicator type.
                     pub const NAME: &'static str =
@@ -525,200 +502,75 @@ impl Gen<'_> {
             }
 
             #relate_doc
-            pub trait Relate: #rt::typed::Indicator {
+            pub trait Relate: #rt::typed::Indicator<Kind: check::Member> {
                 #(#methods)*
             }
 
             impl<I> Relate for I
             where
                 I: #rt::typed::Indicator + ?Sized,
-                I::Kind: check::by_source::Member,
+                I::Kind: check::Member,
             {
+            }
+
+            #prelude_doc
+            pub mod prelude {
+                pub use super::Relate as _;
             }
         }
     }
 
-    /// Whether the type's XSOAR spelling is an identifier, so that rustc can print it.
-    fn is_plain(&self, t: TypeId) -> bool {
-        self.n.spellings[t.index()] == self.schema.ty(t).name()
-    }
-
-    /// The message, label and last note of a per-(relationship, source) or
-    /// per-(relationship, target) check. `source`, `target` and `explain_args` are
-    /// `on_unimplemented` text: escaped names, or a `{T}` / `{Self}` parameter.
-    fn check_texts(
-        &self,
-        relationship: &str,
-        source: &str,
-        target: &str,
-        explain_args: &str,
-        any_note: &str,
-    ) -> [String; 3] {
-        let name = fmt_escape(relationship);
-        let schema_name = fmt_escape(self.schema_name);
-        let message = format!(
-            "`{source}` cannot have {} `{name}` relationship to `{target}`",
-            article(relationship)
-        );
-        let label = format!(
-            "`{source}` --{name}--> `{target}` is not allowed by the schema `{schema_name}`"
-        );
-        let schema_flag = if self.schema_name == "xsoar" {
-            String::new()
-        } else {
-            format!("--schema <{schema_name} schema file> ")
-        };
-        let mut more = format!(
-            "every relationship between `{source}` and `{target}`: `xsoar-rel schema explain {schema_flag}{explain_args}`"
-        );
-        if !any_note.is_empty() {
-            more = format!("{}; {more}", fmt_escape(any_note));
-        }
-        [message, label, more]
-    }
-
-    /// The path, from `by_source`, of the type rustc prints for `t`.
+    /// The path, from `check`, of the type the checks are implemented for and rustc prints
+    /// for `t`: its marker, or the struct of `spell` named as XSOAR spells it.
     fn spelled_path(&self, t: TypeId) -> TokenStream {
         let (marker, spelled) = (&self.n.types[t.index()], &self.n.spellings[t.index()]);
         if marker == spelled {
             quote!(t::#marker)
         } else {
-            quote!(super::spell::#spelled)
+            quote!(spell::#spelled)
         }
     }
 
-    /// The check of `relationship` towards a target whose spelling is not an identifier
-    /// (`Registry Key`): a per-(relationship, target) trait, so that the message names the
-    /// target exactly and the source through its spelling type, with the complete list of
-    /// the target's sources. Returns the trait with its impls (for `by_source`) and the
-    /// blanket impl of the relationship's root trait.
-    fn by_target_check(
-        &self,
-        rel: RelId,
-        route: &Ident,
-        target: TypeId,
-        any_note: &str,
-    ) -> (TokenStream, TokenStream) {
-        let (schema, n) = (self.schema, &self.n);
-        let r = schema.rel(rel);
-        let (name, reverse) = (fmt_escape(r.name()), fmt_escape(r.reverse()));
-        let tgt = &n.types[target.index()];
-        let tgt_name = fmt_escape(schema.ty(target).name());
-        let leaf = format_ident!("{}To{}", n.rels[rel.index()], tgt);
-        let sources = schema.sources_for(rel, target);
-        let allowed = if sources.is_empty() {
-            format!("`{tgt_name}` is never the target of `{name}` (reverse `{reverse}`)")
-        } else {
-            format!(
-                "only {} --{name}--> `{tgt_name}` (reverse `{reverse}`)",
-                fmt_escape(&code_list(sources.iter().map(|&s| schema.ty(s).name())))
-            )
-        };
-        let [message, label, more] = self.check_texts(
-            r.name(),
-            "{Self}",
-            &tgt_name,
-            &format!("{{Self}} {name} \"{tgt_name}\""),
-            any_note,
-        );
-        let source_spellings = sources.iter().map(|&s| self.spelled_path(s));
-        let item = quote! {
-            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #allowed, note = #more)]
-            pub trait #leaf {}
-            #(
-                #[diagnostic::do_not_recommend]
-                impl #leaf for #source_spellings {}
-            )*
-        };
-        let blanket = quote! {
-            impl<S: by_source::Spelled> #route<S, t::#tgt> for ByTarget
-            where
-                S::As: by_source::#leaf,
-            {}
-        };
-        (item, blanket)
-    }
-
-    /// How each type is printed in the error of an invalid typed call: `Spelled::As`, a
-    /// struct named as XSOAR spells the type (`spell::CVE`) or the marker itself. Nothing
-    /// when the schema has no check traits.
-    fn spell_items(&self, has_checks: bool) -> (TokenStream, TokenStream) {
-        if !has_checks {
-            return (TokenStream::new(), TokenStream::new());
-        }
+    /// The `spell` module (the XSOAR spellings that are identifiers but not markers, as
+    /// structs; nothing when every marker is its own spelling) and the path of every type's
+    /// spelling, from `check`.
+    fn spell_items(&self) -> (TokenStream, Vec<TokenStream>) {
         let n = &self.n;
-        let spelled: Vec<(&Ident, &Ident)> = n
+        let structs: Vec<TokenStream> = n
             .types
             .iter()
             .zip(&n.spellings)
             .filter(|(m, s)| m != s)
+            .map(|(m, s)| {
+                let doc = format!(
+                    " `{s}`: how the error of an invalid typed call prints [`{m}`](super::super::types::{m})."
+                );
+                quote! {
+                    #[doc = #doc]
+                    #[derive(Debug)]
+                    pub struct #s;
+                }
+            })
             .collect();
-        let structs = spelled.iter().map(|(_, s)| {
-            let doc = format!(" `{s}`, as the errors of invalid typed calls print it.");
-            quote! {
-                #[doc = #doc]
-                #[derive(Debug)]
-                pub struct #s;
-            }
-        });
-        let impls = self.schema.type_ids().map(|t| {
-            let (m, s) = (&n.types[t.index()], &n.spellings[t.index()]);
-            let route = if self.is_plain(t) {
-                quote!(super::BySource)
-            } else {
-                quote!(super::ByTarget)
-            };
-            if m == s {
-                quote!(impl Spelled for t::#m { type As = t::#m; type Route = #route; })
-            } else {
-                quote!(impl Spelled for t::#m { type As = super::spell::#s; type Route = #route; })
-            }
-        });
+        let paths = self
+            .type_ids
+            .iter()
+            .map(|&t| self.spelled_path(t))
+            .collect();
         // Not hidden: rustc prints the short name only for an item of a dependency whose
         // path has no `#[doc(hidden)]`.
-        let rt = &self.rt;
-        let routes = quote! {
-            /// A pair of `#[derive(Relationships)]`, already checked in a `const`.
-            #[derive(Debug)]
-            pub struct CheckedPair;
-            /// A target checked by the source's per-relationship trait, which names it
-            /// through its spelling type.
-            #[derive(Debug)]
-            pub struct BySource;
-            /// A target whose XSOAR spelling is not an identifier (`Registry Key`), checked
-            /// by its own per-relationship trait, which names it in full.
-            #[derive(Debug)]
-            pub struct ByTarget;
-        };
-        let module = (!spelled.is_empty()).then(|| {
+        let module = (!structs.is_empty()).then(|| {
             quote! {
-                /// The XSOAR spellings that are Rust identifiers, as types: the error of an
-                /// invalid typed call names the target with them (`CVE`, not the marker `Cve`).
+                /// The XSOAR spellings that are Rust identifiers but not markers, as types: the
+                /// error of an invalid typed call names the type with them (`CVE`, not the
+                /// marker `Cve`).
                 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
                 pub mod spell {
                     #(#structs)*
                 }
             }
         });
-        let traits = quote! {
-            /// How a type is printed in the error of an invalid typed call, and which check
-            /// applies when it is the target.
-            pub trait Spelled {
-                /// `Self`, or a struct named as XSOAR spells it.
-                type As;
-                /// [`BySource`](super::BySource) when the spelling is an identifier (the
-                /// source's check names the target through `As`),
-                /// [`ByTarget`](super::ByTarget) otherwise (the target's own check names it).
-                type Route;
-            }
-            #(#impls)*
-            impl<K> Spelled for #rt::__private::Checked<K> {
-                type As = Self;
-                type Route = super::CheckedPair;
-            }
-
-        };
-        (quote!(#routes #module), traits)
+        (quote!(#module), paths)
     }
 
     /// The `types` module: a documented marker per indicator type.
@@ -796,6 +648,10 @@ impl Gen<'_> {
                 }
                 let doc = doc_lines(&doc);
                 let name = &t.name();
+                let spelled = match &n.spellings[i] {
+                    s if s == m => quote!(#m),
+                    s => quote!(super::check::spell::#s),
+                };
                 quote! {
                     #doc
                     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -805,7 +661,9 @@ impl Gen<'_> {
                     }
                     impl super::SchemaType for #m {}
                     #[diagnostic::do_not_recommend]
-                    impl super::check::by_source::Member for #m {}
+                    impl super::check::Member for #m {
+                        type As = #spelled;
+                    }
                 }
             })
             .collect()
@@ -895,8 +753,8 @@ impl Gen<'_> {
                     #[inline]
                     fn #method<T>(&self, target: &T) -> #rt::EntityRelationship
                     where
-                        T: #rt::typed::Indicator + ?Sized,
-                        T::Kind: check::#check<Self::Kind>,
+                        T: #rt::typed::Indicator<Kind: check::Member> + ?Sized,
+                        <T::Kind as check::Member>::As: check::#check<<Self::Kind as check::Member>::As>,
                     {
                         #rt::__private::relate::<rels::#marker, Self, T>(self, target)
                     }
@@ -907,36 +765,39 @@ impl Gen<'_> {
         .collect()
     }
 
-    /// The `check` module's traits.
+    /// The `check` module's traits: per relationship with explicit pairs, one trait
+    /// `UsesTarget<Source>`, the bound of the typed constructor, implemented for exactly the
+    /// allowed pairs on the types rustc prints ([`Member::As`]: the marker, or a struct named
+    /// as XSOAR spells the type), so that a disallowed pair is one error whose message names
+    /// the source, the relationship and the target. Its notes say where the allowed pairs are
+    /// listed and give the `xsoar-rel schema explain` command that lists what the source may
+    /// have instead. The impls are `do_not_recommend`, so rustc adds no truncated list of
+    /// its own.
     ///
-    /// Per relationship with explicit pairs: a root trait `UsesTarget<Source>` (the bound of
-    /// the typed constructor), implemented for every source `S` through the hidden
-    /// per-(relationship, source) trait `by_source::UsesFromS<Target>`, implemented on `S`
-    /// for exactly the allowed targets. The failing obligation is the per-(relationship,
-    /// source) one, whose self type (the source) differs from the root's (the target), so
-    /// rustc reports its `on_unimplemented` text: the source and the relationship spelled
-    /// as in the schema, and the complete list of the source's targets for that relationship.
-    /// Its impls are `do_not_recommend`, so rustc does not add a truncated list of its own.
-    fn checks(&self) -> Checks {
+    /// Three blanket impls per trait accept what is already reported or checked: a target or
+    /// a source whose derive failed ([`Unknown`]) and a pair `#[derive(Relationships)]`
+    /// checked in a `const` (both [`Checked`], whose target must still be of this schema).
+    fn checks(&self) -> Vec<TokenStream> {
         let (schema, n) = (self.schema, &self.n);
-        let (type_ids, rel_ids) = (&self.type_ids, &self.rel_ids);
-        let (schema_name, module_label, any_names) =
-            (self.schema_name, self.module_label, &self.any_names);
-        let mut root_traits = Vec::new();
-        let mut leaf_items = Vec::new();
-        let any_note = match any_names.as_slice() {
+        let schema_name = fmt_escape(self.schema_name);
+        let any_note = match self.any_names.as_slice() {
             [] => String::new(),
-            [one] => format!("`{one}` links any two types"),
+            [one] => format!("; `{one}` links any two types"),
             [init @ .., last] => format!(
-                "{} and `{last}` link any two types",
+                "; {} and `{last}` link any two types",
                 code_list(init.iter().copied())
             ),
         };
+        let schema_flag = if self.schema_name == "xsoar" {
+            String::new()
+        } else {
+            format!("--schema <{schema_name} schema file> ")
+        };
+        let mut out = Vec::new();
         for (ri, r) in schema.relationships().iter().enumerate() {
             let Pairs::Only(pairs) = &r.pairs() else {
                 continue;
             };
-            let rel_id = rel_ids[ri];
             let rel_marker = &n.rels[ri];
             let trait_name = format_ident!("{}Target", rel_marker);
             let name = fmt_escape(r.name());
@@ -946,106 +807,55 @@ impl Gen<'_> {
                 article(r.name())
             );
             let label = format!(
-                "`{{Source}}` --{name}--> `{{Self}}` is not allowed by the schema `{}`",
-                fmt_escape(schema_name)
+                "`{{Source}}` --{name}--> `{{Self}}` is not allowed by the schema `{schema_name}`"
             );
             let count = match pairs.len() {
                 1 => "1 (source, target) pair".to_owned(),
                 n => format!("{n} (source, target) pairs"),
             };
-            let mut note = format!(
-                "`{name}` (reverse `{reverse}`) is allowed for {count}, listed in the docs of `{module_label}::rels::{rel_marker}`"
+            let listed = format!(
+                "`{name}` (reverse `{reverse}`) is allowed for {count}, listed in the docs of `{}::rels::{rel_marker}`{}",
+                fmt_escape(self.module_label),
+                fmt_escape(&any_note)
             );
-            if !any_note.is_empty() {
-                let _ = write!(note, "; {}", fmt_escape(&any_note));
-            }
+            let arg = if r
+                .name()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                name.clone()
+            } else {
+                format!("\\\"{name}\\\"")
+            };
+            let explain = format!(
+                "what `{{Source}}` may `{name}` instead, and every relationship between `{{Source}}` and `{{Self}}`: `xsoar-rel schema explain {schema_flag}{{Source}} {arg} {{Self}}`"
+            );
             let doc = doc_lines(&format!(
-                "Implemented by the target marker `T` when `Source --{}--> T` is allowed.\n\nThis is the bound of [`{method}`](super::Relate::{method}).",
+                "Implemented by the target `T` ([`Member::As`]) when `Source --{}--> T` is allowed.\n\nThis is the bound of [`{method}`](super::Relate::{method}); the allowed pairs are listed at [`rels::{rel_marker}`](super::rels::{rel_marker}).",
                 r.name(),
                 method = n.methods[ri]
             ));
-            let route = format_ident!("{}Route", rel_marker);
-            let route_doc = format!(
-                " Which check applies to `S --{}--> T`: the source's ([`BySource`]) or, for a target whose XSOAR spelling is not an identifier, the target's ([`ByTarget`]).",
-                r.name()
-            );
-            let mut blankets = Vec::new();
-            for &s in type_ids {
-                let src = &n.types[s.index()];
-                let src_name = fmt_escape(schema.ty(s).name());
-                let targets = schema.targets_for(rel_id, s);
-                let leaf = format_ident!("{}From{}", rel_marker, src);
-                let allowed = if targets.is_empty() {
-                    format!("`{src_name}` is never the source of `{name}` (reverse `{reverse}`)")
-                } else {
-                    format!(
-                        "`{src_name}` --{name}--> only {} (reverse `{reverse}`)",
-                        fmt_escape(&code_list(targets.iter().map(|&t| schema.ty(t).name())))
-                    )
-                };
-                let [message, label, more] = self.check_texts(
-                    r.name(),
-                    &src_name,
-                    "{T}",
-                    &format!("\"{src_name}\" {name} {{T}}"),
-                    &any_note,
-                );
-                // Targets whose spelling is not an identifier go through their own
-                // per-(relationship, target) trait (below), which names them exactly.
-                let target_spellings = targets
-                    .iter()
-                    .filter(|t| self.is_plain(**t))
-                    .map(|&t| self.spelled_path(t));
-                leaf_items.push(quote! {
-                    #[diagnostic::on_unimplemented(message = #message, label = #label, note = #allowed, note = #more)]
-                    pub trait #leaf<T> {}
-                    #(
-                        #[diagnostic::do_not_recommend]
-                        impl #leaf<#target_spellings> for t::#src {}
-                    )*
-                });
-                blankets.push(quote! {
-                    impl<T: by_source::Spelled> #route<t::#src, T> for BySource
-                    where
-                        t::#src: by_source::#leaf<T::As>,
-                    {}
-                });
-            }
-            for &g in type_ids.iter().filter(|&&g| !self.is_plain(g)) {
-                let (item, blanket) = self.by_target_check(rel_id, &route, g, &any_note);
-                leaf_items.push(item);
-                blankets.push(blanket);
-            }
-
-            root_traits.push(quote! {
+            let impls = pairs.iter().map(|p| {
+                let (s, t) = (self.spelled_path(p.source), self.spelled_path(p.target));
+                quote! {
+                    #[diagnostic::do_not_recommend]
+                    impl #trait_name<#s> for #t {}
+                }
+            });
+            out.push(quote! {
                 #doc
-                #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+                #[diagnostic::on_unimplemented(message = #message, label = #label, note = #listed, note = #explain)]
                 pub trait #trait_name<Source> {}
-                #[doc = #route_doc]
-                pub trait #route<S, T> {}
-                impl<S, T: by_source::Spelled> #trait_name<S> for T
-                where
-                    T::Route: #route<S, T>,
-                {}
-                #(#blankets)*
-                impl<S: super::SchemaType> #trait_name<S> for Unknown {}
-                // A source whose derive failed (reported there) relates to anything.
-                impl<T> #route<Unknown, T> for BySource {}
-                impl<T> #route<Unknown, T> for ByTarget {}
-                impl #trait_name<Unknown> for Unknown {}
-                impl<T> #route<Unknown, T> for CheckedPair {}
-                // A pair `#[derive(Relationships)]` checked in a `const`: only the target's
-                // schema is left to check.
-                impl<S, T: by_source::Member> #route<Checked<S>, Checked<T>> for CheckedPair {}
+                #[diagnostic::do_not_recommend]
+                impl<S> #trait_name<S> for Unknown {}
+                #[diagnostic::do_not_recommend]
+                impl<T: Spelling> #trait_name<Unknown> for T {}
+                #[diagnostic::do_not_recommend]
+                impl<S, T: Member> #trait_name<Checked<S>> for Checked<T> {}
+                #(#impls)*
             });
         }
-        Checks {
-            by_source_uses_types: !leaf_items.is_empty(),
-            root_traits,
-            leaf_items,
-            check_uses_rels: false,
-            by_source_uses_rels: false,
-        }
+        out
     }
 }
 
@@ -1090,19 +900,26 @@ mod tests {
     #[test]
     fn impls_only_for_allowed_pairs() {
         let out = generate(&small(), &GenerateOptions::default()).unwrap();
-        // The one allowed target of Account --uses-->.
-        assert!(!out.contains("impl UsesFromAccount<t::Cve>"));
-        // Every source goes through its per-(relationship, source) trait, Host included.
         let squashed: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        // The one allowed pair of `uses`, on the target, and nothing for `CVE`.
         assert!(squashed.contains(
-            "impl<T: by_source::Spelled> UsesRoute<t::Host, T> for BySource where t::Host: by_source::UsesFromHost<T::As>, {}"
+            "#[diagnostic::do_not_recommend] impl UsesTarget<t::Account> for t::Host {}"
         ));
-        assert!(squashed.contains("impl UsesFromAccount<t::Host> for t::Account {}"));
-        assert!(squashed.contains("pub trait UsesFromHost<T> {}"));
+        assert_eq!(squashed.matches("impl UsesTarget<t::").count(), 1, "{out}");
+        assert!(!squashed.contains("> for spell::CVE {}"));
+        // One check trait per relationship with explicit pairs, and its three blankets.
+        assert!(squashed.contains("pub trait UsesTarget<Source> {}"));
+        assert!(squashed.contains("impl<S> UsesTarget<S> for Unknown {}"));
+        assert!(squashed.contains("impl<T: Spelling> UsesTarget<Unknown> for T {}"));
+        assert!(squashed.contains("impl<S, T: Member> UsesTarget<Checked<S>> for Checked<T> {}"));
         // Any-to-any relationships get no check trait.
         assert!(!out.contains("RelatedToTarget"));
         assert!(out.contains("fn related_to<T>(&self, target: &T)"));
-        assert!(out.contains("T::Kind: check::UsesTarget<Self::Kind>"));
+        assert!(squashed.contains(
+            "<T::Kind as check::Member>::As: check::UsesTarget< <Self::Kind as check::Member>::As, >"
+        ) || squashed.contains(
+            "<T::Kind as check::Member>::As: check::UsesTarget<<Self::Kind as check::Member>::As>"
+        ), "{out}");
     }
 
     #[test]
@@ -1111,12 +928,19 @@ mod tests {
         assert!(
             out.contains("message = \"`{Source}` cannot have a `uses` relationship to `{Self}`\"")
         );
-        assert!(out.contains("; `related-to` links any two types"));
-        // The per-(relationship, source) text spells the source as the schema does and
-        // lists every target.
-        assert!(out.contains("message = \"`CVE` cannot have a `uses` relationship to `{T}`\""));
-        assert!(out.contains("\"`Account` --uses--> only `Host` (reverse `used-by`)\""));
-        assert!(out.contains("\"`CVE` is never the source of `uses` (reverse `used-by`)\""));
+        assert!(out.contains(
+            "label = \"`{Source}` --uses--> `{Self}` is not allowed by the schema `small`\""
+        ));
+        // Where the allowed pairs are listed, and the command that lists them.
+        assert!(out.contains(
+            "note = \"`uses` (reverse `used-by`) is allowed for 1 (source, target) pair, listed in the docs of `small::rels::Uses`; `related-to` links any two types\""
+        ), "{out}");
+        assert!(
+            out.contains(
+                "`xsoar-rel schema explain --schema <small schema file> {Source} uses {Self}`"
+            ),
+            "{out}"
+        );
     }
 
     #[test]
@@ -1126,12 +950,14 @@ mod tests {
         // `CVE` (marker `Cve`) gets a spelling type; `Host` is its own spelling.
         assert!(squashed.contains("pub mod spell {"), "{out}");
         assert!(squashed.contains("pub struct CVE;"), "{out}");
-        assert!(squashed.contains(
-            "impl Spelled for t::Cve { type As = super::spell::CVE; type Route = super::BySource; }"
-        ));
-        assert!(squashed.contains(
-            "impl Spelled for t::Host { type As = t::Host; type Route = super::BySource; }"
-        ));
+        assert!(
+            squashed.contains(
+                "impl super::check::Member for Cve { type As = super::check::spell::CVE; }"
+            )
+        );
+        assert!(squashed.contains("impl super::check::Member for Host { type As = Host; }"));
+        assert!(squashed.contains("impl Spelling for spell::CVE {}"));
+        assert!(squashed.contains("impl Spelling for t::Host {}"));
         // A name with a space, or one a marker already uses, keeps the marker.
         let mut b = SchemaBuilder::new("spaces");
         let [key, host, fuzzy] = ["Registry Key", "Host", "ssdeep"].map(|n| b.add_type(n));
@@ -1147,34 +973,13 @@ mod tests {
             .map(ToString::to_string)
             .collect();
         assert_eq!(spelled, ["RegistryKey", "Host", "ssdeep"]);
-        // `Registry Key` is checked as a target by its own trait, which names it in full
-        // and lists its sources; the source is printed through its spelling type.
         let spaced = generate(&schema, &GenerateOptions::default()).unwrap();
         let squashed: String = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(squashed.contains(
-            "impl Spelled for t::RegistryKey { type As = t::RegistryKey; type Route = super::ByTarget; }"
-        ));
-        assert!(squashed.contains(
-            "message = \"`{Self}` cannot have a `uses` relationship to `Registry Key`\""
-        ));
-        assert!(
-            squashed
-                .contains("note = \"only `Host` --uses--> `Registry Key` (reverse `used-by`)\"")
-        );
-        assert!(
-            squashed.contains("impl UsesToRegistryKey for t::Host {}"),
-            "{spaced}"
-        );
-        assert!(squashed.contains(
-            "impl<S: by_source::Spelled> UsesRoute<S, t::RegistryKey> for ByTarget where S::As: by_source::UsesToRegistryKey, {}"
-        ));
-        // The explain command in the note takes the printed name.
-        assert!(
-            out.contains(
-                "`xsoar-rel schema explain --schema <small schema file> \\\"Host\\\" uses {T}`"
-            ),
-            "{out}"
-        );
+        assert!(squashed.contains("impl UsesTarget<t::Host> for t::RegistryKey {}"));
+        assert!(squashed.contains("impl UsesTarget<spell::ssdeep> for t::Host {}"));
+        // No per-target or per-source trait is left.
+        assert!(!squashed.contains("UsesToRegistryKey"));
+        assert!(!squashed.contains("UsesFrom"));
     }
 
     #[test]

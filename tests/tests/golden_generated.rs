@@ -97,19 +97,65 @@ fn checked_in_module_is_what_relationship_core_compiles() {
 
 #[test]
 fn generated_impls_match_the_schema_triples() {
-    // One `impl <Rel>From<Source><t::Target> for t::Source` per explicit triple, no more;
-    // each is marked `do_not_recommend` (prettyplease wraps the longest over two lines).
+    // Every check impl of a concrete pair, `impl <Rel>Target<Source> for Target {}` (each
+    // type as the checks name it: `t::<Marker>` or `spell::<Spelling>`), is exactly the set
+    // of the schema's explicit triples, one impl each, each marked `do_not_recommend`.
+    use std::collections::{BTreeMap, BTreeSet};
     let schema = xsoar();
     let text = generated();
     let squashed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let marked = squashed
-        .matches("#[diagnostic::do_not_recommend] impl ")
+    // How the checks name each type, from its `Member` impl.
+    let mut spelled: BTreeMap<&str, String> = BTreeMap::new();
+    for t in schema.types() {
+        let head = format!("impl super::check::Member for {} {{ type As = ", t.marker());
+        let start = squashed
+            .find(&head)
+            .unwrap_or_else(|| panic!("no Member impl: {head}"))
+            + head.len();
+        let rest = &squashed[start..];
+        let end = rest.find(';').unwrap();
+        let path = match rest[..end].strip_prefix("super::check::") {
+            Some(spell) => spell.to_owned(),
+            None => format!("t::{}", &rest[..end]),
+        };
+        spelled.insert(t.name(), path);
+    }
+    assert_eq!(spelled.len(), schema.types().len());
+    let want: BTreeSet<String> = schema
+        .triples()
+        .map(|(r, p)| {
+            format!(
+                "#[diagnostic::do_not_recommend] impl {}Target<{}> for {} {{}}",
+                schema.rel(r).marker(),
+                spelled[schema.ty(p.source).name()],
+                spelled[schema.ty(p.target).name()]
+            )
+        })
+        .collect();
+    assert_eq!(want.len(), schema.triple_count());
+    // Every impl of a check trait on a concrete type: no generic parameter after `impl`.
+    let found: Vec<String> = squashed
+        .match_indices("impl ")
+        .map(|(i, _)| &squashed[i..])
+        .filter(|rest| {
+            let head = rest.split(' ').nth(1).unwrap_or("");
+            head.contains("Target<") && !head.starts_with('<')
+        })
+        .map(|rest| {
+            let end = rest.find("{}").unwrap() + 2;
+            format!("#[diagnostic::do_not_recommend] {}", &rest[..end])
+        })
+        .collect();
+    let marked = found
+        .iter()
+        .filter(|imp| squashed.contains(imp.as_str()))
         .count();
-    // The other marked impls: one `Member` per indicator type, so that a type of another
-    // schema is not answered with the list of this schema's types.
-    let members = squashed
-        .matches("#[diagnostic::do_not_recommend] impl super::check::by_source::Member for ")
-        .count();
-    assert_eq!(members, schema.types().len());
-    assert_eq!(marked - members, schema.triple_count());
+    assert_eq!(marked, found.len(), "every pair impl is do_not_recommend");
+    assert_eq!(
+        found.len(),
+        schema.triple_count(),
+        "one impl per triple, no more"
+    );
+    let found: BTreeSet<String> = found.into_iter().collect();
+    assert_eq!(found, want);
 }
