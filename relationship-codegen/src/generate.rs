@@ -10,18 +10,18 @@
 //!   `SchemaType`;
 //! * `rels`: a marker per relationship name (`rels::Uses`), implementing
 //!   `relationship_core::typed::RelationshipName` (name and reverse name);
-//! * `check`: one trait per relationship name, `check::UsesTarget<Source>`, implemented on
-//!   the target marker for exactly the allowed `(source, target)` pairs, through one hidden
-//!   trait per `(relationship, source)`, `check::by_source::UsesFromHost<Target>`,
-//!   implemented on the source for exactly its allowed targets. rustc reports a disallowed
-//!   pair with that trait's `#[diagnostic::on_unimplemented]` text: the source and the
-//!   relationship spelled as in the schema (`CVE`, `X509 Certificate`), and a note listing
-//!   every allowed target, so that nobody depends on rustc's own (truncated) list;
+//! * `check`: one trait per relationship name with explicit pairs, `check::UsesTarget<Source>`,
+//!   implemented for exactly the allowed `(source, target)` pairs on the types rustc prints
+//!   (`check::Member::As`: the marker, or a struct of `check::spell` named as XSOAR spells
+//!   the type, `spell::CVE`). rustc reports a disallowed pair with that trait's
+//!   `#[diagnostic::on_unimplemented]` text: source, relationship and target in its first
+//!   line, where the allowed pairs are listed, and the `xsoar-rel schema explain` command
+//!   that lists what the source may have instead;
 //! * `__policy` (hidden): the schema's names and explicit triples as `const` tables, which
 //!   `assert_relationship!` and `assert_no_relationship!` check at compile time;
 //! * `Relate`: an extension trait with one typed constructor per relationship name
 //!   (`uses`, `used_by`, `sub_domain_of`), implemented for every indicator whose type
-//!   belongs to the schema.
+//!   belongs to the schema, and `prelude`, which brings it into scope without its name.
 //!
 //! Any-to-any relationships (`related-to`, `is-also`) get a constructor without a bound and
 //! no check trait, so only the explicit triples cost an `impl` each.
@@ -446,14 +446,15 @@ impl Gen<'_> {
                     /// spells the type.
                     type As;
                 }
-                #[diagnostic::do_not_recommend]
                 impl Member for Unknown {
                     type As = Unknown;
                 }
-                #[diagnostic::do_not_recommend]
                 impl<K: Member> Member for Checked<K> {
                     type As = Checked<K>;
                 }
+
+                /// The type the checks of `K` are implemented for: [`Member::As`].
+                pub type Spelled<K> = <K as Member>::As;
 
                 /// Implemented by the types [`Member::As`] names.
                 pub trait Spelling {}
@@ -754,7 +755,7 @@ impl Gen<'_> {
                     fn #method<T>(&self, target: &T) -> #rt::EntityRelationship
                     where
                         T: #rt::typed::Indicator<Kind: check::Member> + ?Sized,
-                        <T::Kind as check::Member>::As: check::#check<<Self::Kind as check::Member>::As>,
+                        check::Spelled<T::Kind>: check::#check<check::Spelled<Self::Kind>>,
                     {
                         #rt::__private::relate::<rels::#marker, Self, T>(self, target)
                     }
@@ -915,11 +916,12 @@ mod tests {
         // Any-to-any relationships get no check trait.
         assert!(!out.contains("RelatedToTarget"));
         assert!(out.contains("fn related_to<T>(&self, target: &T)"));
-        assert!(squashed.contains(
-            "<T::Kind as check::Member>::As: check::UsesTarget< <Self::Kind as check::Member>::As, >"
-        ) || squashed.contains(
-            "<T::Kind as check::Member>::As: check::UsesTarget<<Self::Kind as check::Member>::As>"
-        ), "{out}");
+        assert!(
+            squashed.contains(
+                "check::Spelled<T::Kind>: check::UsesTarget<check::Spelled<Self::Kind>>,"
+            ),
+            "{out}"
+        );
     }
 
     #[test]

@@ -60,6 +60,15 @@ pub struct Machine {
     pub fqdn: String,
 }
 
+/// That `employee` uses `machine`: a typed call of the `hr` schema's constructors, which
+/// `use crate::hr::prelude::*;` brings into scope. `Employee uses Host` is a rule of
+/// `schemas/hr.json`; a pair the schema does not allow (`employee.owns(&ip)`) does not
+/// compile.
+pub fn assigned_machine(employee: &Employee, machine: &Machine) -> EntityRelationship {
+    use crate::hr::prelude::*;
+    employee.uses(machine)
+}
+
 /// A login record from an HR/asset system.
 #[derive(Relationships)]
 #[relationship(schema = crate::hr)]

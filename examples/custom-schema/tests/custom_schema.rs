@@ -1,7 +1,7 @@
 //! The custom schema's derives, typed constructors and batch output.
 
-use custom_schema_example::{Employee, Login, Machine, hr, write_batch};
-use hr::Relate as _;
+use custom_schema_example::hr::prelude::*;
+use custom_schema_example::{Employee, Login, Machine, assigned_machine, hr, write_batch};
 use relationship_core::prelude::*;
 
 fn employee() -> Employee {
@@ -25,6 +25,34 @@ fn custom_rule_employee_uses_host() {
     );
     let back = Machine { fqdn: "pc1".into() }.used_by(&employee());
     assert_eq!(back.reverse_name(), "uses");
+}
+
+#[test]
+fn typed_call_in_the_crate_is_the_schema_rule() {
+    let machine = Machine {
+        fqdn: "pc135456.domain.local".into(),
+    };
+    let rel = assigned_machine(&employee(), &machine);
+    assert_eq!(rel, employee().uses(&machine));
+    assert_eq!(
+        serde_json::to_string(&rel.to_indicator()).unwrap(),
+        serde_json::to_string(
+            &EntityRelationship::new(
+                "uses",
+                "used-by",
+                "E-1042",
+                "Employee",
+                "pc135456.domain.local",
+                "Host"
+            )
+            .to_indicator()
+        )
+        .unwrap()
+    );
+    // The default schema's constructors stay in scope beside `hr`'s, for the default types.
+    let cve = Entity::<relationship_core::xsoar::types::Cve>::new("CVE-2021-44228");
+    let host = Entity::<relationship_core::xsoar::types::Host>::new("pc1");
+    assert_eq!(host.has(&cve).name(), "has");
 }
 
 #[test]

@@ -3107,14 +3107,14 @@ pub mod check {
         /// spells the type.
         type As;
     }
-    #[diagnostic::do_not_recommend]
     impl Member for Unknown {
         type As = Unknown;
     }
-    #[diagnostic::do_not_recommend]
     impl<K: Member> Member for Checked<K> {
         type As = Checked<K>;
     }
+    /// The type the checks of `K` are implemented for: [`Member::As`].
+    pub type Spelled<K> = <K as Member>::As;
     /// Implemented by the types [`Member::As`] names.
     pub trait Spelling {}
     impl Spelling for t::Account {}
@@ -9616,9 +9616,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn applied<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::AppliedTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::AppliedTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Applied, Self, T>(self, target)
     }
@@ -9629,9 +9627,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn attachment_of<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::AttachmentOfTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::AttachmentOfTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::AttachmentOf,
@@ -9646,9 +9642,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn attaches<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::AttachesTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::AttachesTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Attaches, Self, T>(self, target)
     }
@@ -9659,9 +9653,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn attribute_of<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::AttributeOfTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::AttributeOfTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::AttributeOf,
@@ -9676,9 +9668,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn attributed_by<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::AttributedByTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::AttributedByTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::AttributedBy,
@@ -9693,9 +9683,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn attributed_to<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::AttributedToTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::AttributedToTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::AttributedTo,
@@ -9710,9 +9698,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn authored_by<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::AuthoredByTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::AuthoredByTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::AuthoredBy, Self, T>(self, target)
     }
@@ -9723,9 +9709,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn beacons_to<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::BeaconsToTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::BeaconsToTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::BeaconsTo, Self, T>(self, target)
     }
@@ -9736,9 +9720,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn bundled_in<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::BundledInTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::BundledInTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::BundledIn, Self, T>(self, target)
     }
@@ -9749,9 +9731,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn bundles<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::BundlesTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::BundlesTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Bundles, Self, T>(self, target)
     }
@@ -9762,9 +9742,9 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn communicated_with<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::CommunicatedWithTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<
+            T::Kind,
+        >: check::CommunicatedWithTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::CommunicatedWith,
@@ -9779,9 +9759,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn communicated_by<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::CommunicatedByTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::CommunicatedByTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::CommunicatedBy,
@@ -9796,9 +9774,9 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn communicates_with<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::CommunicatesWithTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<
+            T::Kind,
+        >: check::CommunicatesWithTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::CommunicatesWith,
@@ -9813,9 +9791,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn compromises<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::CompromisesTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::CompromisesTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::Compromises,
@@ -9830,9 +9806,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn contains<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::ContainsTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::ContainsTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Contains, Self, T>(self, target)
     }
@@ -9843,9 +9817,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn controls<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::ControlsTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::ControlsTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Controls, Self, T>(self, target)
     }
@@ -9856,9 +9828,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn created_by<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::CreatedByTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::CreatedByTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::CreatedBy, Self, T>(self, target)
     }
@@ -9869,9 +9839,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn creates<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::CreatesTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::CreatesTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Creates, Self, T>(self, target)
     }
@@ -9882,9 +9850,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn delivered_by<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::DeliveredByTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::DeliveredByTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::DeliveredBy,
@@ -9899,9 +9865,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn delivers<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::DeliversTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::DeliversTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Delivers, Self, T>(self, target)
     }
@@ -9912,9 +9876,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn detects<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::DetectsTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::DetectsTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Detects, Self, T>(self, target)
     }
@@ -9925,9 +9887,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn detected_by<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::DetectedByTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::DetectedByTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::DetectedBy, Self, T>(self, target)
     }
@@ -9938,9 +9898,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn downloads<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::DownloadsTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::DownloadsTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Downloads, Self, T>(self, target)
     }
@@ -9951,9 +9909,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn downloads_from<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::DownloadsFromTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::DownloadsFromTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::DownloadsFrom,
@@ -9968,9 +9924,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn dropped_by<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::DroppedByTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::DroppedByTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::DroppedBy, Self, T>(self, target)
     }
@@ -9981,9 +9935,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn drops<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::DropsTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::DropsTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Drops, Self, T>(self, target)
     }
@@ -9994,9 +9946,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn duplicate_of<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::DuplicateOfTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::DuplicateOfTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::DuplicateOf,
@@ -10011,9 +9961,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn embedded_in<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::EmbeddedInTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::EmbeddedInTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::EmbeddedIn, Self, T>(self, target)
     }
@@ -10024,9 +9972,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn embeds<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::EmbedsTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::EmbedsTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Embeds, Self, T>(self, target)
     }
@@ -10037,9 +9983,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn executed<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::ExecutedTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::ExecutedTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Executed, Self, T>(self, target)
     }
@@ -10050,9 +9994,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn executed_by<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::ExecutedByTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::ExecutedByTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::ExecutedBy, Self, T>(self, target)
     }
@@ -10063,9 +10005,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn exfiltrates_to<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::ExfiltratesToTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::ExfiltratesToTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::ExfiltratesTo,
@@ -10080,9 +10020,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn exploits<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::ExploitsTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::ExploitsTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Exploits, Self, T>(self, target)
     }
@@ -10093,9 +10031,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn has<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::HasTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::HasTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Has, Self, T>(self, target)
     }
@@ -10106,9 +10042,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn hosted_on<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::HostedOnTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::HostedOnTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::HostedOn, Self, T>(self, target)
     }
@@ -10119,9 +10053,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn hosts<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::HostsTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::HostsTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Hosts, Self, T>(self, target)
     }
@@ -10132,9 +10064,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn impersonates<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::ImpersonatesTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::ImpersonatesTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::Impersonates,
@@ -10149,9 +10079,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn indicated_by<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::IndicatedByTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::IndicatedByTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::IndicatedBy,
@@ -10166,9 +10094,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn indicator_of<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::IndicatorOfTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::IndicatorOfTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::IndicatorOf,
@@ -10183,9 +10109,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn injected_from<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::InjectedFromTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::InjectedFromTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::InjectedFrom,
@@ -10200,9 +10124,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn injects_into<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::InjectsIntoTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::InjectsIntoTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::InjectsInto,
@@ -10217,9 +10139,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn investigates<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::InvestigatesTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::InvestigatesTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::Investigates,
@@ -10242,9 +10162,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn mitigated_by<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::MitigatedByTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::MitigatedByTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::MitigatedBy,
@@ -10259,9 +10177,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn mitigates<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::MitigatesTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::MitigatesTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Mitigates, Self, T>(self, target)
     }
@@ -10272,9 +10188,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn originated_from<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::OriginatedFromTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::OriginatedFromTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::OriginatedFrom,
@@ -10289,9 +10203,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn owned_by<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::OwnedByTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::OwnedByTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::OwnedBy, Self, T>(self, target)
     }
@@ -10302,9 +10214,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn owns<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::OwnsTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::OwnsTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Owns, Self, T>(self, target)
     }
@@ -10315,9 +10225,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn part_of<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::PartOfTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::PartOfTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::PartOf, Self, T>(self, target)
     }
@@ -10336,9 +10244,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn remediates<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::RemediatesTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::RemediatesTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Remediates, Self, T>(self, target)
     }
@@ -10349,9 +10255,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn resolved_by<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::ResolvedByTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::ResolvedByTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::ResolvedBy, Self, T>(self, target)
     }
@@ -10362,9 +10266,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn resolved_from<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::ResolvedFromTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::ResolvedFromTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::ResolvedFrom,
@@ -10379,9 +10281,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn resolves_to<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::ResolvesToTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::ResolvesToTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::ResolvesTo, Self, T>(self, target)
     }
@@ -10392,9 +10292,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn seen_on<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::SeenOnTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::SeenOnTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::SeenOn, Self, T>(self, target)
     }
@@ -10405,9 +10303,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn sent<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::SentTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::SentTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Sent, Self, T>(self, target)
     }
@@ -10418,9 +10314,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn sent_by<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::SentByTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::SentByTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::SentBy, Self, T>(self, target)
     }
@@ -10431,9 +10325,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn sent_from<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::SentFromTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::SentFromTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::SentFrom, Self, T>(self, target)
     }
@@ -10444,9 +10336,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn sent_to<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::SentToTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::SentToTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::SentTo, Self, T>(self, target)
     }
@@ -10457,9 +10347,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn similar_to<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::SimilarToTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::SimilarToTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::SimilarTo, Self, T>(self, target)
     }
@@ -10470,9 +10358,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn sub_domain_of<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::SubDomainOfTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::SubDomainOfTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::SubDomainOf,
@@ -10487,9 +10373,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn supra_domain_of<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::SupraDomainOfTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::SupraDomainOfTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::SupraDomainOf,
@@ -10504,9 +10388,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn subtechnique_of<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::SubtechniqueOfTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::SubtechniqueOfTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::SubtechniqueOf,
@@ -10524,9 +10406,9 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     ) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::ParentTechniqueOfTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<
+            T::Kind,
+        >: check::ParentTechniqueOfTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<
             rels::ParentTechniqueOf,
@@ -10541,9 +10423,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn targeted_by<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::TargetedByTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::TargetedByTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::TargetedBy, Self, T>(self, target)
     }
@@ -10554,9 +10434,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn targets<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::TargetsTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::TargetsTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Targets, Self, T>(self, target)
     }
@@ -10567,9 +10445,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn uploaded_to<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::UploadedToTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::UploadedToTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::UploadedTo, Self, T>(self, target)
     }
@@ -10580,9 +10456,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn used_by<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::UsedByTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::UsedByTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::UsedBy, Self, T>(self, target)
     }
@@ -10593,9 +10467,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn used_on<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::UsedOnTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::UsedOnTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::UsedOn, Self, T>(self, target)
     }
@@ -10606,9 +10478,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn uses<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::UsesTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::UsesTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::Uses, Self, T>(self, target)
     }
@@ -10619,9 +10489,7 @@ pub trait Relate: ::relationship_core::typed::Indicator<Kind: check::Member> {
     fn variant_of<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
     where
         T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
-        <T::Kind as check::Member>::As: check::VariantOfTarget<
-            <Self::Kind as check::Member>::As,
-        >,
+        check::Spelled<T::Kind>: check::VariantOfTarget<check::Spelled<Self::Kind>>,
     {
         ::relationship_core::__private::relate::<rels::VariantOf, Self, T>(self, target)
     }
