@@ -67,6 +67,18 @@ def run(cmd, cwd, env):
     return elapsed
 
 
+def run_cpu(cmd, cwd, env):
+    """`run`, and the CPU time (user + system) of the command and its children: less
+    sensitive than the wall time to the load of a shared machine."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    elapsed = run(cmd, cwd, env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
+
+
 def cargo_env(target_dir):
     env = dict(os.environ)
     env["CARGO_TARGET_DIR"] = str(target_dir)
@@ -320,6 +332,7 @@ def bench_parts(out, runs, before_rev, full):
         dirs[name] = ws
     cmd = ["cargo", "build", "--offline", "-p", "relationship-core"]
     own = {v: [] for v in variants}
+    own_cpu = {v: [] for v in variants}
     clean = {v: [] for v in variants}
     load_before = load()
     for name, ws in dirs.items():  # dependencies, once
@@ -327,7 +340,9 @@ def bench_parts(out, runs, before_rev, full):
     for _ in range(runs):
         for name, ws in dirs.items():
             remove_crate_artifacts(ws / "target", "relationship-core")
-            own[name].append(run(cmd, ws, cargo_env(ws / "target")))
+            wall, cpu = run_cpu(cmd, ws, cargo_env(ws / "target"))
+            own[name].append(wall)
+            own_cpu[name].append(cpu)
     if full:
         for _ in range(runs):
             for name, ws in dirs.items():
@@ -338,12 +353,12 @@ def bench_parts(out, runs, before_rev, full):
     load_after = load()
     print("\n### The parts of the generated module: debug build of relationship-core\n")
     print(f"load average (1/5/15 min) before: {load_before}; after: {load_after}\n")
-    print("| variant | module size | relationship-core alone | clean incl. dependencies |")
-    print("|---|---|---|---|")
+    print("| variant | module size | relationship-core alone, wall | relationship-core alone, CPU | clean incl. dependencies, wall |")
+    print("|---|---|---|---|---|")
     for name, text in variants.items():
         size = "0" if text is None else f"{len(text.encode()):,} B, {text.count(chr(10)):,} lines"
         whole = fmt(clean[name]) if clean[name] else "-"
-        print(f"| {name} | {size} | {fmt(own[name])} | {whole} |")
+        print(f"| {name} | {size} | {fmt(own[name])} | {fmt(own_cpu[name])} | {whole} |")
 
 
 def main():
