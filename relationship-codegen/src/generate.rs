@@ -389,7 +389,7 @@ impl Gen<'_> {
             "Implemented by the indicator type markers of the schema `{schema_name}` (the types in [`types`])."
         ));
         let prelude_doc = doc_lines(&format!(
-            "`use {}::prelude::*;` brings the typed constructors of the schema `{schema_name}` ([`Relate`](super::Relate)) into scope, without their name.",
+            "`use {}::prelude::*;` brings the typed constructors of the schema `{schema_name}` ([`Relate`]) into scope, without their name.",
             self.module_label
         ));
         let (spell_module, spellings) = self.spell_items();
@@ -516,6 +516,8 @@ impl Gen<'_> {
 
             #prelude_doc
             pub mod prelude {
+                // Unused only where the generated module is private.
+                #[allow(unused_imports)]
                 pub use super::Relate as _;
             }
         }

@@ -10499,7 +10499,8 @@ where
     I: ::relationship_core::typed::Indicator + ?Sized,
     I::Kind: check::Member,
 {}
-/// `use xsoar::prelude::*;` brings the typed constructors of the schema `xsoar` ([`Relate`](super::Relate)) into scope, without their name.
+/// `use xsoar::prelude::*;` brings the typed constructors of the schema `xsoar` ([`Relate`]) into scope, without their name.
 pub mod prelude {
+    #[allow(unused_imports)]
     pub use super::Relate as _;
 }
