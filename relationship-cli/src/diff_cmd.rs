@@ -4,8 +4,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use crate::schema_diff::SchemaDiff;
 use clap::Args;
-use relationship_schema::diff::SchemaDiff;
 
 use crate::exit::Exit;
 

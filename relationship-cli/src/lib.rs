@@ -17,6 +17,7 @@ pub mod output;
 pub mod render_cmd;
 pub mod run;
 pub mod schema_cmd;
+pub mod schema_diff;
 pub mod signals;
 pub mod validate_cmd;
 

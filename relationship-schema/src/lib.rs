@@ -10,13 +10,11 @@
 //! * [`SchemaErrors`]: every defect of a schema file with file, line, column and the
 //!   nearest valid names, as the parser (`relationship-schema-parse`) reports them.
 //! * [`tables`] holds a schema as static data, for build scripts that generate it.
-//! * [`diff`] compares two schemas and tells which changes break existing code.
 //!
 //! The crate has no JSON parser among its dependencies: the runtime and the derive macros
 //! use it, and they must stay lean.
 #![forbid(unsafe_code)]
 
-pub mod diff;
 pub mod error;
 pub mod limits;
 pub mod model;
@@ -25,7 +23,6 @@ pub mod suggest;
 pub mod tables;
 pub mod text;
 
-pub use diff::SchemaDiff;
 pub use error::{ErrorKind, SchemaError, SchemaErrors};
 pub use model::{
     Group, ModelError, Pair, Pairs, RelId, RelationshipDef, Schema, SchemaBuilder, Tier, TypeDef,

@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
+use relationship_cli::schema_diff::{Breakage, SchemaDiff};
 use relationship_schema::Schema;
-use relationship_schema::diff::{Breakage, SchemaDiff};
 use relationship_schema_parse::parse_str;
 
 fn fixture_path(name: &str) -> PathBuf {
@@ -68,7 +68,7 @@ fn fixture_diff_lists_every_kind_of_change() {
     let d = SchemaDiff::between(&fixture("old.json"), &fixture("new.json"));
     assert!(d.is_breaking());
     assert!(!d.is_empty());
-    let names = |v: &[relationship_schema::diff::TypeEntry]| -> Vec<String> {
+    let names = |v: &[relationship_cli::schema_diff::TypeEntry]| -> Vec<String> {
         v.iter().map(|t| t.name.clone()).collect()
     };
     assert_eq!(names(&d.added_types), ["Employee"]);

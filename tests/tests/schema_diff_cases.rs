@@ -1,7 +1,7 @@
 //! Schema diff cases on small schemas: what changed, what breaks, and the JSON form.
 
+use relationship_cli::schema_diff::*;
 use relationship_schema::Schema;
-use relationship_schema::diff::*;
 use relationship_schema_parse::parse_str;
 
 fn schema(json: &str) -> Schema {

@@ -27,7 +27,8 @@
 //! [`serde::Serialize`] form (see [`SchemaDiff::to_json`]) is the machine-readable one.
 //!
 //! ```
-//! use relationship_schema::{SchemaBuilder, Tier, diff::SchemaDiff};
+//! use relationship_cli::schema_diff::SchemaDiff;
+//! use relationship_schema::{SchemaBuilder, Tier};
 //!
 //! let schema = |targets: &[&str]| {
 //!     let mut b = SchemaBuilder::new("s");
@@ -52,7 +53,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::model::{Pairs, RelationshipDef, Schema, TypeDef, TypeId};
+use relationship_schema::{Pairs, RelationshipDef, Schema, TypeDef, TypeId};
 
 /// The differences between two schemas. Build one with [`SchemaDiff::between`].
 ///
@@ -491,10 +492,10 @@ impl SchemaDiff {
             }),
             (Pairs::Any, Pairs::Only(np)) => {
                 let mut removed = Vec::new();
-                for (si, s) in old.types().iter().enumerate() {
-                    for (ti, t) in old.types().iter().enumerate() {
+                for (s, si) in old.types().iter().zip(old.type_ids()) {
+                    for (t, ti) in old.types().iter().zip(old.type_ids()) {
                         if !allows_by_name(new, n, s.name(), t.name()) {
-                            removed.push(Triple::new(old, o, TypeId(si as u16), TypeId(ti as u16)));
+                            removed.push(Triple::new(old, o, si, ti));
                         }
                     }
                 }
