@@ -47,6 +47,12 @@ pub fn shortened(message: &str) -> Cow<'_, str> {
 /// more than this plus a read buffer.
 pub const DEFAULT_MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
 
+/// How much of a line longer than the limit is read past (and dropped) looking for its end,
+/// in bytes (256 MiB). A line with no `\n` within this is taken as endless (`/dev/zero`): it is
+/// reported and the rest of that input is not read, so no input keeps a command reading
+/// without end.
+pub const MAX_SKIPPED_BYTES: u64 = 256 * 1024 * 1024;
+
 /// The default number of items (indicators plus dummy indicators) per batch: 2,000, the
 /// number XSOAR feed integrations pass to one `demisto.createIndicators` call by convention.
 pub const DEFAULT_BATCH_SIZE: usize = 2_000;

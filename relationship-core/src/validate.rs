@@ -203,11 +203,24 @@ pub fn validate_reader_limited<R: BufRead>(
                 }
             }
             Line::TooLong { ended } => {
-                v.too_long(line, max_line_bytes, "the line");
-                if !ended {
-                    lines::skip_line(&mut reader).map_err(io_err)?;
+                if ended {
+                    v.too_long(line, max_line_bytes, "the line");
+                    continue;
                 }
-                continue;
+                match lines::skip_line(&mut reader, crate::limits::MAX_SKIPPED_BYTES)
+                    .map_err(io_err)?
+                {
+                    lines::Skipped::LineEnd | lines::Skipped::Eof => {
+                        v.too_long(line, max_line_bytes, "the line");
+                        continue;
+                    }
+                    lines::Skipped::GaveUp => {
+                        let path = format!("[{}]", v.stats.batches);
+                        let message = lines::gave_up_message(max_line_bytes);
+                        v.report(line, path, ViolationKind::LineTooLong, message);
+                        break;
+                    }
+                }
             }
         }
         if line == 1 && buf.starts_with(lines::BOM) {
