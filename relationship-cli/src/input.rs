@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use relationship_core::json::JsonStyle;
-use relationship_core::{limits, lines};
 use relationship_core::record::{Record, parse_line};
+use relationship_core::{limits, lines};
 use relationship_schema::SchemaErrors;
 
 use crate::cli::IoOpts;
@@ -108,10 +108,18 @@ impl<T> Prepared<T> {
 /// One event of the reader thread, in input order.
 enum Event<T> {
     Item(T),
-    Warning { line: u64, message: String },
-    Bad { line: u64, reason: String },
+    Warning {
+        line: u64,
+        message: String,
+    },
+    Bad {
+        line: u64,
+        reason: String,
+    },
     /// The line over the limit just reported has no end in sight: the run stops there.
-    Endless { reason: String },
+    Endless {
+        reason: String,
+    },
 }
 
 /// The input of a run: stdin or an opened file.
@@ -866,7 +874,10 @@ mod tests {
         assert_eq!(summary.stopped_at, Some(1));
         assert_eq!((summary.records, summary.bad), (1, 1));
         let diag = String::from_utf8(diag).unwrap();
-        assert!(diag.contains("it and the rest of the input were not read"), "{diag}");
+        assert!(
+            diag.contains("it and the rest of the input were not read"),
+            "{diag}"
+        );
     }
 
     #[test]

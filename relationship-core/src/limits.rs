@@ -53,6 +53,15 @@ pub const DEFAULT_MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
 /// without end.
 pub const MAX_SKIPPED_BYTES: u64 = 256 * 1024 * 1024;
 
+/// The default byte cap of one batch line, `\n` included (8 MiB: the XSOAR pack's default
+/// longest line). `batch` and `convert-stix` close a batch before an item would take it past
+/// the cap, so no line is longer unless one item alone is, and what a pending batch holds in
+/// memory is bounded by the cap, not by batch size times the longest record.
+pub const DEFAULT_MAX_BATCH_BYTES: usize = 8 * 1024 * 1024;
+
+/// The largest `--max-batch-bytes` accepted (256 MiB).
+pub const MAX_MAX_BATCH_BYTES: usize = 256 * 1024 * 1024;
+
 /// The default number of items (indicators plus dummy indicators) per batch: 2,000, the
 /// number XSOAR feed integrations pass to one `demisto.createIndicators` call by convention.
 pub const DEFAULT_BATCH_SIZE: usize = 2_000;
