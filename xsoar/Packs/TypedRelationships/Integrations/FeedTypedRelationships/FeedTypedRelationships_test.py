@@ -287,7 +287,8 @@ def test_skip_bad_lines_creates_the_valid_lines_and_logs_the_bad_ones(xsoar: Xso
     [
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
         (b'[{"value": "x", "type": "Domain", "score": ' + b"9" * 5000 + b"}]", "not valid JSON: an integer of 5000 digits"),
-        (b'[{"value": "x", "type": "Domain", "fields": {"n": [' + b"[" * 520 + b"]" * 520 + b"]}}]", "nested too deep: more than 512"),
+        (b'[{"value": "x", "type": "Domain", "fields": {"n": [' + b"[" * 520 + b"]" * 520 + b"]}}]",
+         "nested too deep: more than 512"),
         (b'[{"value": "x\\ud800", "type": "Domain"}]', "a string holds a lone surrogate"),
         (b'[{"value": "x", "type": "Domain"}] [{"value": "y", "type": "Domain"}]', "not JSON: Extra data"),
         (b'[{"value": "x", "type": "Domain"}]\r[{"value": "y", "type": "Domain"}]', "not JSON: Extra data"),
