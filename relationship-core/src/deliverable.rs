@@ -167,7 +167,7 @@ mod tests {
         assert!(!verdict(&format!("[{}]", "9".repeat(4301))));
         assert!(verdict(&format!("[\"{}\"]", "9".repeat(5000))));
         assert!(!verdict(r#"["\ud800"]"#));
-        assert!(!check_line(b"[\"\xff\"]").is_ok());
+        assert!(check_line(b"[\"\xff\"]").is_err());
         let deep = format!("{}{}", "[".repeat(513), "]".repeat(513));
         assert!(!verdict(&deep));
         let deep = format!("{}1{}", "[".repeat(512), "]".repeat(512));
