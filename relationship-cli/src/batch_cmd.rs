@@ -79,7 +79,9 @@ pub fn batch<R: Read + Send, W: Write, E: Write>(
     let json_style = style(args.io.python_json);
     // Relationships on dummies are rendered by the workers; attaching needs the objects.
     let render_ahead = options.placement == Placement::Dummy;
-    let mut writer = BatchWriter::new(&mut *out, options, json_style);
+    let max_batch_bytes = usize::try_from(args.max_batch_bytes).unwrap_or(usize::MAX);
+    let mut writer =
+        BatchWriter::new(&mut *out, options, json_style).with_max_batch_bytes(max_batch_bytes);
     let relationship = |rel: EntityRelationship| {
         if rel.renders_empty() {
             // XSOAR renders it as `{}` and creates nothing from it.

@@ -3,7 +3,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use relationship_core::limits::{DEFAULT_BATCH_SIZE, DEFAULT_MAX_LINE_BYTES, MAX_BATCH_SIZE};
+use relationship_core::limits::{
+    DEFAULT_BATCH_SIZE, DEFAULT_MAX_BATCH_BYTES, DEFAULT_MAX_LINE_BYTES, MAX_BATCH_SIZE,
+    MAX_MAX_BATCH_BYTES,
+};
 
 const RECORD_SHAPES: &str = "\
 Input records (one JSON object per line; blank lines are skipped, line numbers still count them):
@@ -155,6 +158,12 @@ pub struct BatchArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_BATCH_SIZE as u32,
           value_parser = clap::value_parser!(u32).range(1..=MAX_BATCH_SIZE as i64))]
     pub batch_size: u32,
+    /// Longest batch line, in bytes (`\n` included), at most 268435456: a batch is closed
+    /// early before an item would pass it, so memory holds about this much per pending batch
+    /// whatever the batch size. Only an item longer than this alone makes a longer line.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BATCH_BYTES as u64,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_MAX_BATCH_BYTES as u64))]
+    pub max_batch_bytes: u64,
     /// Attach each relationship to its source indicator when that indicator is in the batch
     /// (relationships without one still go on a dummy indicator).
     #[arg(long, conflicts_with = "dummy")]

@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use relationship_core::batch::{BatchOptions, Placement};
 use relationship_core::check::Mode;
 use relationship_core::json::JsonStyle;
-use relationship_core::limits::{DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE};
+use relationship_core::limits::{DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_BUNDLE_BYTES};
 use relationship_schema::Schema;
 use relationship_stix::{ConvertError, ConvertOptions, Phase, Progress, convert};
 
@@ -151,7 +151,11 @@ fn open_input(path: &Path) -> io::Result<(Box<dyn Read>, Option<u64>)> {
         return Ok((Box::new(io::stdin().lock()), None));
     }
     let file = File::open(path)?;
-    let len = file.metadata().ok().map(|m| m.len());
+    let len = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
     Ok((Box::new(file), len))
 }
 
@@ -223,6 +227,18 @@ pub fn run<E: Write>(
         None => Box::new(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
         Some(f) => Box::new(f),
     };
+    if let Some(len) = total.filter(|&n| n > MAX_BUNDLE_BYTES as u64) {
+        // Refused before it is read: the bundle is held in memory while it is converted.
+        return fail(
+            diag,
+            Exit::Invalid,
+            format!(
+                "{}: the bundle is {len} bytes, larger than the limit of {} MiB; it was not converted",
+                args.bundle.display(),
+                MAX_BUNDLE_BYTES >> 20
+            ),
+        );
+    }
     let bar = progress_bar(total);
     let mut on_progress = |p: &Progress| {
         if let Some(bar) = &bar {
@@ -277,13 +293,15 @@ pub fn run<E: Write>(
         Err(Failure::Convert(ConvertError::Read(e))) => {
             io_fail(diag, format!("cannot read {}: {e}", args.bundle.display()))
         }
-        Err(Failure::Convert(e @ (ConvertError::Json { .. } | ConvertError::NotABundle(_)))) => {
-            fail(
-                diag,
-                Exit::Invalid,
-                format!("{}: {e}", args.bundle.display()),
-            )
-        }
+        Err(Failure::Convert(
+            e @ (ConvertError::Json { .. }
+            | ConvertError::NotABundle(_)
+            | ConvertError::TooLarge(_)),
+        )) => fail(
+            diag,
+            Exit::Invalid,
+            format!("{}: {e}", args.bundle.display()),
+        ),
     }
 }
 

@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use relationship_core::json::JsonStyle;
-use relationship_core::lines;
 use relationship_core::record::{Record, parse_line};
+use relationship_core::{limits, lines};
 use relationship_schema::SchemaErrors;
 
 use crate::cli::IoOpts;
@@ -108,8 +108,18 @@ impl<T> Prepared<T> {
 /// One event of the reader thread, in input order.
 enum Event<T> {
     Item(T),
-    Warning { line: u64, message: String },
-    Bad { line: u64, reason: String },
+    Warning {
+        line: u64,
+        message: String,
+    },
+    Bad {
+        line: u64,
+        reason: String,
+    },
+    /// The line over the limit just reported has no end in sight: the run stops there.
+    Endless {
+        reason: String,
+    },
 }
 
 /// The input of a run: stdin or an opened file.
@@ -279,6 +289,10 @@ where
                         let line = base + line;
                         let _ = writeln!(diag, "line {line}: warning: {message}");
                     }
+                    Event::Endless { reason } => {
+                        let _ = writeln!(diag, "line {base}: {reason}");
+                        summary.stopped_at = Some(base);
+                    }
                     Event::Bad { line, reason } => {
                         let line = base + line;
                         summary.bad += 1;
@@ -349,6 +363,9 @@ struct Block {
     too_long: bool,
     /// The error that ended the input after these lines, if any.
     error: Option<io::Error>,
+    /// The line over the limit before this (empty) block had no end within
+    /// [`limits::MAX_SKIPPED_BYTES`]: the rest of the input is not read.
+    endless: bool,
 }
 
 /// What a worker made of a [`Block`]. Line numbers are counted from the block's start.
@@ -402,6 +419,7 @@ fn read_blocks<R: Read>(
                     first,
                     too_long: false,
                     error: Some(e),
+                    endless: false,
                 });
                 return;
             }
@@ -414,6 +432,7 @@ fn read_blocks<R: Read>(
                     first,
                     too_long: false,
                     error: None,
+                    endless: false,
                 });
             }
             return;
@@ -436,6 +455,7 @@ fn read_blocks<R: Read>(
             first,
             too_long,
             error: None,
+            endless: false,
         };
         first = false;
         if !send(block) {
@@ -444,14 +464,25 @@ fn read_blocks<R: Read>(
         }
         if too_long {
             match skip_to_line_end(&mut input, &mut buf, stopped) {
-                Ok(true) => {}
-                Ok(false) => return,
+                Ok(Some(true)) => {}
+                Ok(Some(false)) => return,
+                Ok(None) => {
+                    send(Block {
+                        text: Vec::new(),
+                        first: false,
+                        too_long: false,
+                        error: None,
+                        endless: true,
+                    });
+                    return;
+                }
                 Err(e) => {
                     send(Block {
                         text: Vec::new(),
                         first,
                         too_long: false,
                         error: Some(e),
+                        endless: false,
                     });
                     return;
                 }
@@ -461,16 +492,22 @@ fn read_blocks<R: Read>(
 }
 
 /// Reads and drops the input up to and including the next `\n`; what was read after it is
-/// left in `buf` (empty before). `false` at the end of the input, or when the run stopped
-/// (an endless line, such as `/dev/zero`, is not read to its end then).
+/// left in `buf` (empty before). `Some(false)` at the end of the input, or when the run
+/// stopped; `None` when no `\n` came within [`limits::MAX_SKIPPED_BYTES`] (an endless line,
+/// such as `/dev/zero`, is never read to its end).
 fn skip_to_line_end<R: Read>(
     input: &mut R,
     buf: &mut Vec<u8>,
     stopped: &AtomicBool,
-) -> io::Result<bool> {
+) -> io::Result<Option<bool>> {
+    let mut skipped = 0u64;
     loop {
         if stopped.load(Ordering::Relaxed) {
-            return Ok(false);
+            return Ok(Some(false));
+        }
+        if skipped >= limits::MAX_SKIPPED_BYTES {
+            buf.clear();
+            return Ok(None);
         }
         buf.resize(READ_BYTES, 0);
         let n = match input.read(buf) {
@@ -483,12 +520,13 @@ fn skip_to_line_end<R: Read>(
         };
         buf.truncate(n);
         if n == 0 {
-            return Ok(false);
+            return Ok(Some(false));
         }
         if let Some(p) = memchr::memchr(b'\n', buf) {
             buf.drain(..=p);
-            return Ok(true);
+            return Ok(Some(true));
         }
+        skipped += n as u64;
     }
 }
 
@@ -559,6 +597,13 @@ fn work<T>(
                 done.stopped = true;
                 break;
             }
+        }
+        if block.endless && !done.stopped {
+            // The bad record was counted with the block before: this one only ends the run.
+            done.events.push(Event::Endless {
+                reason: lines::gave_up_message(max_line_bytes),
+            });
+            done.stopped = true;
         }
         if block.too_long && !done.stopped {
             done.lines += 1;
@@ -815,6 +860,24 @@ mod tests {
         .unwrap();
         assert_eq!(summary.stopped_at, Some(1));
         assert_eq!(summary.records, 1);
+        // With --keep-going the rest of the line is read past only so far.
+        let mut diag = Vec::new();
+        let summary = drive(
+            Zeros,
+            &mut diag,
+            true,
+            1 << 20,
+            |_, _| Ok(Prepared::item(())),
+            |(), _| Ok(()),
+        )
+        .unwrap();
+        assert_eq!(summary.stopped_at, Some(1));
+        assert_eq!((summary.records, summary.bad), (1, 1));
+        let diag = String::from_utf8(diag).unwrap();
+        assert!(
+            diag.contains("it and the rest of the input were not read"),
+            "{diag}"
+        );
     }
 
     #[test]

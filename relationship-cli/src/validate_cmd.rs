@@ -14,15 +14,19 @@ use crate::exit::Exit;
 
 /// The `after_help` text of `validate`.
 pub const VALIDATE_HELP: &str = "\
-Each FILE holds createIndicators batches: one JSON array (possibly pretty-printed over many
-lines) or NDJSON with one array per line, as `xsoar-rel batch` and `convert-stix` write them
-or as a Python integration dumps them. Checked: every indicator has a string `value`, a `type`
+Each FILE holds createIndicators batches, one JSON array per line, as `xsoar-rel batch` and
+`convert-stix` write them and as the XSOAR pack delivers them. Each non-blank line must be a
+deliverable line (the pack's definition, see the README): UTF-8, exactly one non-empty JSON
+array (no second value on the line, not even after a bare CR; a batch pretty-printed over
+several lines is reported once), no NaN or Infinity, finite numbers, integers of at most 4,300
+digits. Any other line is reported as `not a deliverable line: REASON`: the pack would skip
+it. Then, on each deliverable line: every indicator has a string `value`, a `type`
 of the schema and a `rawJSON` (the $$DummyIndicator$$ needs no type), `score` is 0-3, and each
 relationship has the ten keys of XSOAR's to_indicator(), a name of the schema, the schema's
 reverse name, type `IndicatorToIndicator`, families `Indicator`, non-empty entities other
 than $$DummyIndicator$$, entity types of the schema, and an allowed (entityAType, name,
-entityBType) triple. A batch nested deeper than 512 arrays and objects, or holding a lone
-surrogate escape such as \"\\ud800\", is malformed JSON (reported with its column).
+entityBType) triple. A line nested deeper than 512 arrays and objects, or holding a lone
+surrogate escape such as \"\\ud800\", is not deliverable (reported with its column).
 
 Every violation is reported on stderr as `FILE:LINE: PATH: REASON`, where PATH is a JSON path
 such as `[0][3].relationships[12].reverseName` (batch 0, indicator 3 of that batch), and the
@@ -42,8 +46,8 @@ pub struct ValidateArgs {
     /// Batch files to check; `-` reads stdin.
     #[arg(value_name = "FILE", required = true, num_args = 1..)]
     pub files: Vec<PathBuf>,
-    /// Longest line read, in bytes (for a pretty-printed batch: the longest batch); a longer
-    /// one is a violation, and memory never holds more of it.
+    /// Longest line read, in bytes; a longer one is a violation, and memory never holds more
+    /// of it (a line with no end within 256 MiB past the limit ends the reading).
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE_BYTES as u64,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub max_line_bytes: u64,

@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 fn args(batch_size: u32, attach: bool, python_json: bool) -> BatchArgs {
     BatchArgs {
         batch_size,
+        max_batch_bytes: relationship_core::limits::DEFAULT_MAX_BATCH_BYTES as u64,
         attach,
         dummy: !attach,
         keep_duplicates: false,

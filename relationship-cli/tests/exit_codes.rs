@@ -125,7 +125,10 @@ fn convert_stix() {
 
 #[test]
 fn validate() {
-    let good = scratch("validate-good.json", "[]");
+    let good = scratch(
+        "validate-good.json",
+        "[{\"value\": \"x\", \"type\": \"Host\", \"rawJSON\": {}}]",
+    );
     let bad = scratch(
         "validate-bad.json",
         "[{\"value\": \"x\", \"type\": \"Hots\", \"rawJSON\": {}}]",

@@ -126,7 +126,7 @@ fn depth_513_is_the_same_located_error_on_every_path() {
         (
             &["validate", "-"][..],
             batch_line(513),
-            "-:1: [0]: malformed JSON at column",
+            "-:1: [0]: not a deliverable line: column",
         ),
     ];
     for (args, input, located) in cases {

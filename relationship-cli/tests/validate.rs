@@ -104,7 +104,7 @@ fn several_files_stdin_and_errors() {
         .write_stdin("[{")
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("-:1: [0]: malformed JSON"));
+        .stderr(predicate::str::contains("-:1: [0]: not a deliverable line"));
     xsoar_rel()
         .args(["--lenient", "validate", "-"])
         .write_stdin(batch(&[]))

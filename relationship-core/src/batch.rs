@@ -187,6 +187,9 @@ pub struct BatchWriter<W: Write> {
     placement: Placement,
     dedup: bool,
     seen: SeenSet,
+    max_bytes: usize,
+    /// Rendered bytes of `entries`, separators included.
+    entry_bytes: usize,
     entries: Vec<IndicatorObject>,
     index: HashMap<u128, usize, HashBuilder>,
     sealed: DummyBuf,
@@ -262,6 +265,8 @@ impl<W: Write> BatchWriter<W> {
             placement: options.placement,
             dedup: options.dedup,
             seen: SeenSet::new(),
+            max_bytes: crate::limits::DEFAULT_MAX_BATCH_BYTES,
+            entry_bytes: 0,
             entries: Vec::new(),
             index: HashMap::default(),
             sealed: DummyBuf::default(),
@@ -275,6 +280,35 @@ impl<W: Write> BatchWriter<W> {
             },
             stats: BatchStats::default(),
         }
+    }
+
+    /// Sets the byte cap of a chunk (default
+    /// [`DEFAULT_MAX_BATCH_BYTES`](crate::limits::DEFAULT_MAX_BATCH_BYTES)): a chunk is
+    /// written, and a dummy sealed, before an item would take its line past `max_bytes`
+    /// (its `\n` included), so no line is longer unless one item alone is. Every
+    /// relationship still lands in exactly one chunk; with [`Placement::Attach`], one that
+    /// would take the chunk past the cap goes on the dummy instead. 0 is treated as 1.
+    #[must_use]
+    pub fn with_max_batch_bytes(mut self, max_bytes: usize) -> Self {
+        self.max_bytes = max_bytes.max(1);
+        self
+    }
+
+    /// The bytes the open chunk's line would take now, with a sealed dummy of `dummy` bytes
+    /// and `dummy_count` relationships.
+    fn chunk_bytes_with(&self, dummy: usize, dummy_count: usize) -> usize {
+        let mut n = 3 + self.entry_bytes; // `[`, `]`, `\n`
+        if dummy_count > 0 {
+            if !self.entries.is_empty() {
+                n += self.separator.len();
+            }
+            n += self.dummy_prefix.len() + dummy + 2;
+        }
+        n
+    }
+
+    fn chunk_bytes(&self) -> usize {
+        self.chunk_bytes_with(self.sealed.bytes.len(), self.sealed.count)
     }
 
     /// The counts so far (chunks and dummies count only what has been written).
@@ -333,9 +367,6 @@ impl<W: Write> BatchWriter<W> {
             }
             return Ok(());
         }
-        if self.chunk_items() >= self.size {
-            self.flush_chunk()?;
-        }
         if dedup && !indicator.relationships.is_empty() {
             let rels = std::mem::take(&mut indicator.relationships);
             for rel in rels {
@@ -344,6 +375,15 @@ impl<W: Write> BatchWriter<W> {
                 }
             }
         }
+        self.scratch.clear();
+        write_json(&mut self.scratch, &indicator, self.style)?;
+        let bytes = self.scratch.len() + self.separator.len();
+        if self.chunk_items() >= self.size
+            || (self.chunk_items() > 0 && self.chunk_bytes().saturating_add(bytes) > self.max_bytes)
+        {
+            self.flush_chunk()?;
+        }
+        self.entry_bytes += bytes;
         self.stats.relationships += indicator.relationships.len() as u64;
         if self.placement == Placement::Attach {
             let key = indicator_key(
@@ -374,6 +414,10 @@ impl<W: Write> BatchWriter<W> {
             );
             key_buf.clear();
             self.out_buf = key_buf;
+            // An attached relationship adds its rendering and a separator (and, on the
+            // indicator's first, the `relationships` key: 20 bytes cover it).
+            let added = self.scratch.len() + self.separator.len() + 20;
+            let fits = self.chunk_bytes().saturating_add(added) <= self.max_bytes;
             let owner = self
                 .index
                 .get(&key)
@@ -382,12 +426,29 @@ impl<W: Write> BatchWriter<W> {
                     owner.value == relationship.entity_a()
                         && owner.indicator_type == relationship.entity_a_type()
                 });
-            if let Some(owner) = owner {
+            if let Some(owner) = owner.filter(|_| fits) {
                 owner.relationships.push(relationship);
+                self.entry_bytes += added;
                 return Ok(());
             }
         }
-        self.pending.append(&self.scratch, self.separator);
+        let rendered = std::mem::take(&mut self.scratch);
+        let pushed = self.add_pending(&rendered);
+        self.scratch = rendered;
+        pushed
+    }
+
+    /// Puts a rendered relationship on the pending dummy, sealing the dummy first if the
+    /// relationship would take it past the byte cap, and after, when it is full.
+    fn add_pending(&mut self, rendered: &[u8]) -> io::Result<()> {
+        if self.pending.count > 0 {
+            let grown = self.pending.bytes.len() + self.separator.len() + rendered.len();
+            // The dummy alone in a chunk: `[` + prefix + relationships + `]}` + `]\n`.
+            if 3 + self.dummy_prefix.len() + grown + 2 > self.max_bytes {
+                self.seal()?;
+            }
+        }
+        self.pending.append(rendered, self.separator);
         if self.pending.count >= self.size {
             self.seal()?;
         }
@@ -406,17 +467,18 @@ impl<W: Write> BatchWriter<W> {
             return Ok(());
         }
         self.stats.relationships += 1;
-        self.pending.append(rendered, self.separator);
-        if self.pending.count >= self.size {
-            self.seal()?;
-        }
-        Ok(())
+        self.add_pending(rendered)
     }
 
     /// Moves the pending dummy into the open chunk, writing the chunk first if it already
     /// has a dummy or is full.
     fn seal(&mut self) -> io::Result<()> {
-        if self.sealed.count > 0 || self.chunk_items() >= self.size {
+        if self.sealed.count > 0
+            || self.chunk_items() >= self.size
+            || (self.chunk_items() > 0
+                && self.chunk_bytes_with(self.pending.bytes.len(), self.pending.count)
+                    > self.max_bytes)
+        {
             self.flush_chunk()?;
         }
         std::mem::swap(&mut self.sealed, &mut self.pending);
@@ -455,6 +517,7 @@ impl<W: Write> BatchWriter<W> {
         self.stats.chunks += 1;
         self.stats.indicators += self.entries.len() as u64;
         self.entries.clear();
+        self.entry_bytes = 0;
         self.index.clear();
         self.sealed.clear();
         Ok(())
@@ -679,6 +742,40 @@ mod tests {
         let chunks = lines(&out);
         assert_eq!(chunks[0].len(), 2);
         assert_eq!(chunks[0][0]["relationships"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_byte_cap_closes_batches_early_and_loses_nothing() {
+        for placement in [Placement::Dummy, Placement::Attach] {
+            for cap in [1, 200, 700, 5000] {
+                let mut w = BatchWriter::new(Vec::new(), opts(1000, placement), JsonStyle::Python)
+                    .with_max_batch_bytes(cap);
+                for i in 0..40 {
+                    if i % 3 == 0 {
+                        w.push_indicator(IndicatorObject::new(format!("a{i}"), "Account"))
+                            .unwrap();
+                    }
+                    w.push_relationship(rel(i)).unwrap();
+                }
+                let (out, stats) = w.finish_into_inner().unwrap();
+                assert_eq!(stats.relationships, 40);
+                let text = std::str::from_utf8(&out).unwrap();
+                let mut rels = 0;
+                let mut inds = 0;
+                for line in text.split_inclusive('\n') {
+                    let batch: Vec<Value> = serde_json::from_str(line).unwrap();
+                    // Over the cap only when one item alone is.
+                    assert!(line.len() <= cap || batch.len() == 1, "{cap}: {line}");
+                    for item in &batch {
+                        if item["value"] != "$$DummyIndicator$$" {
+                            inds += 1;
+                        }
+                        rels += item["relationships"].as_array().map_or(0, Vec::len);
+                    }
+                }
+                assert_eq!((inds, rels), (14, 40), "{placement:?} {cap}");
+            }
+        }
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod xsoar;
 
 pub mod batch;
 pub mod check;
+pub mod deliverable;
 pub mod fields;
 pub mod indicator;
 pub mod json;

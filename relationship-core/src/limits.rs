@@ -47,6 +47,31 @@ pub fn shortened(message: &str) -> Cow<'_, str> {
 /// more than this plus a read buffer.
 pub const DEFAULT_MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
 
+/// How much of a line longer than the limit is read past (and dropped) looking for its end,
+/// in bytes (256 MiB). A line with no `\n` within this is taken as endless (`/dev/zero`): it is
+/// reported and the rest of that input is not read, so no input keeps a command reading
+/// without end.
+pub const MAX_SKIPPED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The default byte cap of one batch line, `\n` included (8 MiB: the XSOAR pack's default
+/// longest line). `batch` and `convert-stix` close a batch before an item would take it past
+/// the cap, so no line is longer unless one item alone is, and what a pending batch holds in
+/// memory is bounded by the cap, not by batch size times the longest record.
+pub const DEFAULT_MAX_BATCH_BYTES: usize = 8 * 1024 * 1024;
+
+/// The largest `--max-batch-bytes` accepted (256 MiB).
+pub const MAX_MAX_BATCH_BYTES: usize = 256 * 1024 * 1024;
+
+/// The largest STIX bundle `convert-stix` reads (512 MiB; MITRE ATT&CK's enterprise bundle
+/// is about 50 MB). The bundle is held in memory while it is converted; a larger file is
+/// refused before it is read, a larger standard input as soon as this much is read.
+pub const MAX_BUNDLE_BYTES: usize = 512 * 1024 * 1024;
+
+/// The largest single STIX object (an element of `objects`) or top-level value of a bundle,
+/// as written (64 MiB): each object is parsed and converted on its own, so this bounds the
+/// memory that converting one object takes beyond the bundle itself.
+pub const MAX_STIX_OBJECT_BYTES: usize = 64 * 1024 * 1024;
+
 /// The default number of items (indicators plus dummy indicators) per batch: 2,000, the
 /// number XSOAR feed integrations pass to one `demisto.createIndicators` call by convention.
 pub const DEFAULT_BATCH_SIZE: usize = 2_000;

@@ -83,32 +83,61 @@ pub fn read_line<R: BufRead + ?Sized>(
     }
 }
 
-/// Consumes the rest of a line, up to and including its `\n`, without keeping it.
+/// How [`skip_line`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skipped {
+    /// The line's `\n` was consumed: the next line follows.
+    LineEnd,
+    /// The input ended.
+    Eof,
+    /// No `\n` within [`MAX_SKIPPED_BYTES`](crate::limits::MAX_SKIPPED_BYTES): the rest of the
+    /// input is not read (an endless line, such as `/dev/zero`, is never read to its end).
+    GaveUp,
+}
+
+/// Consumes the rest of a line, up to and including its `\n`, without keeping it, reading
+/// at most `max_skipped` bytes.
 ///
 /// # Errors
 ///
 /// I/O errors of the reader.
-pub fn skip_line<R: BufRead + ?Sized>(reader: &mut R) -> io::Result<()> {
+pub fn skip_line<R: BufRead + ?Sized>(reader: &mut R, max_skipped: u64) -> io::Result<Skipped> {
+    let mut skipped = 0u64;
     loop {
+        if skipped >= max_skipped {
+            return Ok(Skipped::GaveUp);
+        }
         let available = match reader.fill_buf() {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
         if available.is_empty() {
-            return Ok(());
+            return Ok(Skipped::Eof);
         }
-        match available.iter().position(|&b| b == b'\n') {
+        let room = usize::try_from(max_skipped - skipped).unwrap_or(usize::MAX);
+        let window = &available[..available.len().min(room)];
+        match window.iter().position(|&b| b == b'\n') {
             Some(i) => {
                 reader.consume(i + 1);
-                return Ok(());
+                return Ok(Skipped::LineEnd);
             }
             None => {
-                let n = available.len();
+                let n = window.len();
                 reader.consume(n);
+                skipped += n as u64;
             }
         }
     }
+}
+
+/// The message for a line longer than the limit whose end was not found within
+/// [`MAX_SKIPPED_BYTES`](crate::limits::MAX_SKIPPED_BYTES): reading stops there.
+pub fn gave_up_message(max_bytes: usize) -> String {
+    format!(
+        "the line is longer than the limit of {max_bytes} bytes (--max-line-bytes) and has no end within {} MiB after it; it and the rest of the input were not read",
+        crate::limits::MAX_SKIPPED_BYTES / (1024 * 1024)
+    )
 }
 
 /// The message for a line longer than the limit.
@@ -134,7 +163,7 @@ mod tests {
                 Line::TooLong { ended } => {
                     assert!(buf.capacity() <= max.max(1) * 2);
                     if !ended {
-                        skip_line(&mut r).unwrap();
+                        assert_eq!(skip_line(&mut r, 1 << 20).unwrap(), Skipped::LineEnd);
                     }
                     out.push(Err(ended));
                 }
@@ -153,6 +182,19 @@ mod tests {
             assert_eq!(got[3], Ok("abcd".into()));
             assert_eq!(got[4], Ok("xyz".into()));
         }
+    }
+
+    #[test]
+    fn an_endless_line_is_skipped_a_bounded_amount() {
+        let zeros = std::io::repeat(0).take(10_000_000);
+        let mut r = BufReader::with_capacity(4096, zeros);
+        assert_eq!(skip_line(&mut r, 100_000).unwrap(), Skipped::GaveUp);
+        let mut rest = Vec::new();
+        let n = r.read_to_end(&mut rest).unwrap();
+        assert_eq!(n, 10_000_000 - 100_000);
+        let mut r = BufReader::with_capacity(7, &b"abc\nd"[..]);
+        assert_eq!(skip_line(&mut r, 4).unwrap(), Skipped::LineEnd);
+        assert_eq!(skip_line(&mut r, 4).unwrap(), Skipped::Eof);
     }
 
     #[test]

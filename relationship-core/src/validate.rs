@@ -84,6 +84,10 @@ pub enum ViolationKind {
     BadRelationshipType,
     /// A line (or a value spanning lines) longer than the limit; it was not read.
     LineTooLong,
+    /// A line that is no deliverable line (see [`crate::deliverable`]): two values on one
+    /// line, a batch over several lines, an empty array, a number Python's `json.loads`
+    /// refuses, and so on. The XSOAR pack skips such a line.
+    NotDeliverable,
 }
 
 /// One problem found, with its location.
@@ -170,10 +174,14 @@ pub fn validate_reader<R: BufRead>(
 
 /// Validates the batches read from `reader`, appending violations to `out`.
 ///
-/// NDJSON is read line by line (memory holds one line); a value spanning several lines (a
-/// pretty-printed array) is read whole from its first line on. A line longer than
-/// `max_line_bytes`, or a value spanning lines that is, is a [`ViolationKind::LineTooLong`]
-/// violation and is not held in memory. A UTF-8 byte order mark at the start is skipped.
+/// Input is read line by line (memory holds one line), and each non-blank line must be a
+/// deliverable line ([`crate::deliverable`]: exactly one JSON array, as the XSOAR pack reads
+/// it), else it is one [`ViolationKind::NotDeliverable`] violation; a deliverable line is then
+/// checked against the schema. A value spanning several lines (a pretty-printed array) is one
+/// such violation, read to its end. A line longer than `max_line_bytes`, or a value spanning
+/// lines that is, is a [`ViolationKind::LineTooLong`] violation and is not held in memory; a
+/// line with no end within [`MAX_SKIPPED_BYTES`](crate::limits::MAX_SKIPPED_BYTES) after
+/// the limit ends the reading there. A UTF-8 byte order mark at the start is skipped.
 ///
 /// # Errors
 ///
@@ -203,11 +211,24 @@ pub fn validate_reader_limited<R: BufRead>(
                 }
             }
             Line::TooLong { ended } => {
-                v.too_long(line, max_line_bytes, "the line");
-                if !ended {
-                    lines::skip_line(&mut reader).map_err(io_err)?;
+                if ended {
+                    v.too_long(line, max_line_bytes, "the line");
+                    continue;
                 }
-                continue;
+                match lines::skip_line(&mut reader, crate::limits::MAX_SKIPPED_BYTES)
+                    .map_err(io_err)?
+                {
+                    lines::Skipped::LineEnd | lines::Skipped::Eof => {
+                        v.too_long(line, max_line_bytes, "the line");
+                        continue;
+                    }
+                    lines::Skipped::GaveUp => {
+                        let path = format!("[{}]", v.stats.batches);
+                        let message = lines::gave_up_message(max_line_bytes);
+                        v.report(line, path, ViolationKind::LineTooLong, message);
+                        break;
+                    }
+                }
             }
         }
         if line == 1 && buf.starts_with(lines::BOM) {
@@ -216,25 +237,45 @@ pub fn validate_reader_limited<R: BufRead>(
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        if v.text(&buf, line, false) == Outcome::Incomplete {
-            // The rest of the input, up to the limit for the whole value.
-            let room = max_line_bytes.saturating_sub(buf.len()).saturating_add(1);
-            (&mut reader)
-                .take(room as u64)
-                .read_to_end(&mut buf)
-                .map_err(io_err)?;
-            if buf.len() > max_line_bytes {
-                v.too_long(line, max_line_bytes, "the value starting on this line");
-            } else {
+        let content = buf.strip_suffix(b"\n").unwrap_or(&buf);
+        match crate::deliverable::check_line(content) {
+            Ok(()) => {
                 v.text(&buf, line, true);
             }
-            break;
+            Err(crate::deliverable::Undeliverable::Bad(reason)) => {
+                let path = format!("[{}]", v.stats.batches);
+                v.stats.batches += 1;
+                let message = format!("not a deliverable line: {reason}");
+                v.report(line, path, ViolationKind::NotDeliverable, message);
+            }
+            Err(crate::deliverable::Undeliverable::Incomplete) => {
+                // A batch written over several lines (pretty-printed): the feed reads one
+                // batch per line and skips each of these lines. Reported once; the rest of
+                // the input, up to the limit, is read as that value.
+                let room = max_line_bytes.saturating_sub(buf.len()).saturating_add(1);
+                (&mut reader)
+                    .take(room as u64)
+                    .read_to_end(&mut buf)
+                    .map_err(io_err)?;
+                if buf.len() > max_line_bytes {
+                    v.too_long(line, max_line_bytes, "the value starting on this line");
+                } else {
+                    let path = format!("[{}]", v.stats.batches);
+                    v.stats.batches += 1;
+                    let message = "not a deliverable line: a value that goes on past the end of its line (a pretty-printed batch?); delivery reads exactly one JSON array per line: write each batch on one line (e.g. `jq -c .`)".to_owned();
+                    v.report(line, path, ViolationKind::NotDeliverable, message);
+                }
+                break;
+            }
         }
     }
     Ok(v.stats)
 }
 
-/// Validates batches held in a string (see [`validate_reader`]).
+/// Validates batches held in a string: every top-level value, wherever lines break (a
+/// pretty-printed array is read whole, `NaN` and `Infinity` as Python reads them). This
+/// checks the batches' content only; whether each line is deliverable is
+/// [`validate_reader`]'s check.
 pub fn validate_str(
     text: &str,
     source_name: &str,
@@ -836,6 +877,14 @@ mod tests {
         (stats, out)
     }
 
+    /// Whole-text validation ([`validate_str`]): a value may span lines.
+    fn run_str(text: &str) -> (Stats, Vec<Violation>) {
+        let s = schema();
+        let mut out = Vec::new();
+        let stats = validate_str(text, "t.json", &s, &mut out);
+        (stats, out)
+    }
+
     fn rel_with(key: &str, value: &str) -> String {
         let mut v: serde_json::Map<String, Value> = serde_json::from_str(REL).unwrap();
         v.insert(key.into(), serde_json::from_str(value).unwrap());
@@ -878,7 +927,7 @@ mod tests {
             "[{{\"value\": \"$$DummyIndicator$$\", \"relationships\": [\n{}]}},\n {{\"value\": \"x\", \"type\": \"Hots\", \"score\": 7, \"rawJSON\": {{}}}}, 3]\n[1]\n{{\"a\": 1}}\n[{{]\n",
             bad.join(",\n")
         );
-        let (stats, out) = run(&text);
+        let (stats, out) = run_str(&text);
         let got: Vec<(usize, &str, ViolationKind)> = out
             .iter()
             .map(|v| (v.line, v.path.as_str(), v.kind))
@@ -950,21 +999,25 @@ mod tests {
     }
 
     #[test]
-    fn reads_python_nan_and_infinity_as_json_loads_does() {
+    fn python_nan_and_infinity_are_read_but_not_deliverable() {
         let line = format!(
             r#"[{{"value": "u1", "type": "Account", "rawJSON": {{"a": [Infinity, -Infinity, NaN], "s": "NaN \" Infinity"}}, "fields": {{"f": -Infinity}}, "relationships": [{REL}]}}]"#
         );
-        let (stats, out) = run(&format!("{line}\n{line}\n"));
+        let (stats, out) = run_str(&format!("{line}\n{line}\n"));
         assert!(out.is_empty(), "{out:?}");
         assert_eq!((stats.batches, stats.indicators), (2, 2));
+        // The XSOAR pack skips such a line: `validate` says so.
+        let (_, out) = run(&format!("{line}\n{line}\n"));
+        assert_eq!(out.len(), 2);
+        assert!(out.iter().all(|v| v.kind == ViolationKind::NotDeliverable));
         let (_, out) =
-            run(r#"[{"value": "u1", "type": "Account", "rawJSON": {}, "score": Infinity}]"#);
+            run_str(r#"[{"value": "u1", "type": "Account", "rawJSON": {}, "score": Infinity}]"#);
         assert_eq!(
             out[0].message,
             "`score` must be a DBot score 0–3 or null, found Infinity"
         );
         // a bare word that is not one of the three is still malformed
-        let (_, out) = run(r#"[{"value": "u1", "type": "Account", "rawJSON": Inf}]"#);
+        let (_, out) = run_str(r#"[{"value": "u1", "type": "Account", "rawJSON": Inf}]"#);
         assert_eq!(out[0].kind, ViolationKind::Syntax);
         assert_eq!(
             python_literals_as_numbers(br#"["Infinity", "a\"NaN"]"#).as_ref(),
@@ -973,19 +1026,25 @@ mod tests {
     }
 
     #[test]
-    fn a_pretty_printed_array_is_read_whole() {
+    fn a_pretty_printed_array_is_one_violation_and_read_whole_by_validate_str() {
         let text = format!(
             "\n[\n  {{\n    \"value\": \"$$DummyIndicator$$\",\n    \"relationships\": [\n      {}\n    ]\n  }}\n]\n",
             rel_with("reverseName", r#""x""#)
         );
-        let (stats, out) = run(&text);
+        let (_, out) = run(&text);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(
+            (out[0].line, out[0].kind),
+            (2, ViolationKind::NotDeliverable)
+        );
+        let (stats, out) = run_str(&text);
         assert_eq!(stats.relationships, 1);
         assert_eq!(
             (out[0].line, out[0].path.as_str()),
             (6, "[0][0].relationships[0].reverseName")
         );
         // a truncated document is a syntax error at its end
-        let (_, out) = run("[\n {\"value\": 1,\n");
+        let (_, out) = run_str("[\n {\"value\": 1,\n");
         assert_eq!((out[0].line, out[0].kind), (3, ViolationKind::Syntax));
     }
 }

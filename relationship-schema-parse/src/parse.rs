@@ -1281,6 +1281,19 @@ fn meaning(cx: &mut Cx, raw: RawSchema) -> Option<Schema> {
     let types = declare_types(cx, &mut builder, raw.types);
     let mut refs = declare_groups(cx, &mut builder, raw.groups, &types);
     let rels = declare_relationships(cx, raw.relationships);
+    let product = types.names.len().saturating_mul(rels.list.len());
+    if product > limits::MAX_TYPES_TIMES_RELATIONSHIPS {
+        // Generated code holds an item per (type, relationship): refused before any work.
+        let at = rels.list.last().map_or(0, |r| r.name.at);
+        cx.error(
+            at,
+            ErrorKind::TooMany(
+                "types times relationship names",
+                limits::MAX_TYPES_TIMES_RELATIONSHIPS,
+            ),
+        );
+        return None;
+    }
     let reverse_only = declare_reverse_only(cx, &raw.reverse_only, &rels);
     let rel_like = rels
         .list
@@ -1363,8 +1376,8 @@ fn declare_types(cx: &mut Cx, builder: &mut SchemaBuilder, raw: Vec<RawType>) ->
             );
             continue;
         }
-        if names.len() >= usize::from(u16::MAX) {
-            cx.error(t.name.at, ErrorKind::TooMany("types"));
+        if names.len() >= limits::MAX_TYPES {
+            cx.error(t.name.at, ErrorKind::TooMany("types", limits::MAX_TYPES));
             break;
         }
         // A type that looks like another is reported once: its marker is not checked.
@@ -1509,8 +1522,11 @@ fn declare_relationships(cx: &mut Cx, raw: Vec<RawRel>) -> DeclaredRels {
             );
             continue;
         }
-        if list.len() >= usize::from(u16::MAX) {
-            cx.error(r.name.at, ErrorKind::TooMany("relationships"));
+        if list.len() >= limits::MAX_RELATIONSHIPS {
+            cx.error(
+                r.name.at,
+                ErrorKind::TooMany("relationships", limits::MAX_RELATIONSHIPS),
+            );
             break;
         }
         index.insert(r.name.v.clone(), list.len());
@@ -2177,7 +2193,8 @@ mod tests {
 
     #[test]
     fn deep_chains_do_not_overflow_the_stack() {
-        let n = 20_000;
+        // The longest chain the limits allow.
+        let n = limits::MAX_RELATIONSHIPS;
         let mut rels = vec![
             r#"{"name": "r0", "reverse": "r0", "rules": [{"from": "A", "to": "A"}]}"#.to_string(),
         ];

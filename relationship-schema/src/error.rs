@@ -266,8 +266,8 @@ pub enum ErrorKind {
         other: String,
     },
     /// More entries than the model's 16-bit ids can index.
-    #[error("too many {0}: at most 65535 are supported")]
-    TooMany(&'static str),
+    #[error("too many {0}: at most {1} are supported")]
+    TooMany(&'static str, usize),
     /// The schema model refused what the file describes (a check the parser's own checks
     /// should already have made).
     #[error("invalid schema: {0}")]

@@ -374,9 +374,9 @@ impl Schema {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ModelError {
-    /// More than 65,535 types or relationships.
-    #[error("too many {0}: at most 65535")]
-    TooMany(&'static str),
+    /// More types, relationships or triples than [`limits`](crate::limits) allows.
+    #[error("too many {0}: at most {1} are supported")]
+    TooMany(&'static str, usize),
     /// A name is empty.
     #[error("a {0} name is empty")]
     EmptyName(&'static str),
@@ -449,7 +449,7 @@ pub struct SchemaBuilder {
     groups: Vec<Group>,
     relationships: Vec<RelationshipDef>,
     reverse_only: Vec<String>,
-    too_many: Option<&'static str>,
+    too_many: Option<(&'static str, usize)>,
 }
 
 impl SchemaBuilder {
@@ -481,8 +481,11 @@ impl SchemaBuilder {
         marker: impl Into<String>,
         doc: impl Into<String>,
     ) -> TypeId {
-        let Ok(id) = u16::try_from(self.types.len()) else {
-            self.too_many = Some("types");
+        let Some(id) = u16::try_from(self.types.len())
+            .ok()
+            .filter(|&id| usize::from(id) < crate::limits::MAX_TYPES)
+        else {
+            self.too_many = Some(("types", crate::limits::MAX_TYPES));
             return TypeId(u16::MAX);
         };
         self.types.push(TypeDef {
@@ -530,8 +533,11 @@ impl SchemaBuilder {
         method: impl Into<String>,
         doc: impl Into<String>,
     ) -> RelId {
-        let Ok(id) = u16::try_from(self.relationships.len()) else {
-            self.too_many = Some("relationships");
+        let Some(id) = u16::try_from(self.relationships.len())
+            .ok()
+            .filter(|&id| usize::from(id) < crate::limits::MAX_RELATIONSHIPS)
+        else {
+            self.too_many = Some(("relationships", crate::limits::MAX_RELATIONSHIPS));
             return RelId(u16::MAX);
         };
         self.relationships.push(RelationshipDef {
@@ -578,8 +584,15 @@ impl SchemaBuilder {
 
     /// Sorts and de-duplicates the pairs and checks the schema's invariants.
     pub fn build(mut self) -> Result<Schema, ModelError> {
-        if let Some(what) = self.too_many {
-            return Err(ModelError::TooMany(what));
+        if let Some((what, max)) = self.too_many {
+            return Err(ModelError::TooMany(what, max));
+        }
+        let product = self.types.len().saturating_mul(self.relationships.len());
+        if product > crate::limits::MAX_TYPES_TIMES_RELATIONSHIPS {
+            return Err(ModelError::TooMany(
+                "types times relationship names",
+                crate::limits::MAX_TYPES_TIMES_RELATIONSHIPS,
+            ));
         }
         self.check_types()?;
         self.check_groups()?;
@@ -602,6 +615,17 @@ impl SchemaBuilder {
                 pairs.sort_unstable();
                 pairs.dedup_by_key(|p| (p.source, p.target));
             }
+        }
+        let triples: usize = self
+            .relationships
+            .iter()
+            .map(|r| match &r.pairs {
+                Pairs::Only(pairs) => pairs.len(),
+                Pairs::Any => 0,
+            })
+            .sum();
+        if triples > crate::limits::MAX_TRIPLES {
+            return Err(ModelError::TooMany("triples", crate::limits::MAX_TRIPLES));
         }
         Ok(Schema {
             name: self.name,

@@ -132,6 +132,12 @@ impl<'de> Visitor<'de> for BundleSeed<'_, '_, 'de> {
 
 /// A top-level value read as a `Value`, nested up to the runtime's one depth limit.
 fn top_value<E: de::Error>(raw: &RawValue) -> Result<Value, E> {
+    if raw.get().len() > relationship_core::limits::MAX_STIX_OBJECT_BYTES {
+        return Err(E::custom(crate::convert::object_too_large(
+            "a top-level value",
+            raw.get().len(),
+        )));
+    }
     relationship_core::value::from_str(raw.get()).map_err(|e| E::custom(strip_position(&e)))
 }
 

@@ -192,7 +192,7 @@ struct Converter<'a, 'r, 'b, W: Write> {
 }
 
 pub(crate) fn run<R: Read, W: Write>(
-    mut input: R,
+    input: R,
     output: W,
     schema: &Schema,
     opts: &ConvertOptions,
@@ -200,7 +200,14 @@ pub(crate) fn run<R: Read, W: Write>(
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<ConversionReport, ConvertError> {
     let mut bytes = Vec::new();
-    input.read_to_end(&mut bytes).map_err(ConvertError::Read)?;
+    let max = relationship_core::limits::MAX_BUNDLE_BYTES;
+    input
+        .take(max as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ConvertError::Read)?;
+    if bytes.len() > max {
+        return Err(ConvertError::TooLarge(bundle_too_large()));
+    }
     // A UTF-8 byte order mark at the start is skipped, as every other command does.
     let bytes = bytes
         .strip_prefix(relationship_core::lines::BOM)
@@ -229,6 +236,15 @@ pub(crate) fn run<R: Read, W: Write>(
     let mut failure = None;
     let info = bundle::read_bundle(bytes, &mut |pos, raw| {
         let text = raw.get();
+        if text.len() > relationship_core::limits::MAX_STIX_OBJECT_BYTES {
+            let start = offset_in(bytes, text);
+            let line = 1 + memchr_count(&bytes[..start]);
+            failure = Some(ConvertError::TooLarge(object_too_large(
+                &format!("objects[{pos}] (line {line})"),
+                text.len(),
+            )));
+            return Flow::Abort;
+        }
         if let Err(e) = conv.object(pos, text, bytes) {
             failure = Some(e);
             return Flow::Abort;
@@ -272,6 +288,28 @@ fn borrow_in<'b>(text: &'b str, s: &str) -> Cow<'b, str> {
 }
 
 /// The byte offset of `part` in `whole` (`part` is a slice of it).
+fn memchr_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// The message for a bundle larger than
+/// [`MAX_BUNDLE_BYTES`](relationship_core::limits::MAX_BUNDLE_BYTES).
+fn bundle_too_large() -> String {
+    format!(
+        "the bundle is larger than the limit of {} MiB; it was not converted",
+        relationship_core::limits::MAX_BUNDLE_BYTES >> 20
+    )
+}
+
+/// The message for a value of the bundle (`what`) of `len` bytes, larger than
+/// [`MAX_STIX_OBJECT_BYTES`](relationship_core::limits::MAX_STIX_OBJECT_BYTES).
+pub(crate) fn object_too_large(what: &str, len: usize) -> String {
+    format!(
+        "{what} is {len} bytes, more than the limit of {} MiB for one STIX object or value; nothing was converted",
+        relationship_core::limits::MAX_STIX_OBJECT_BYTES >> 20
+    )
+}
+
 fn offset_in(whole: &[u8], part: &str) -> usize {
     (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
 }

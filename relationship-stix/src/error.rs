@@ -19,6 +19,11 @@ pub enum ConvertError {
         /// serde_json's description of the problem.
         message: String,
     },
+    /// The bundle, or one of its objects or top-level values, is larger than its limit
+    /// ([`MAX_BUNDLE_BYTES`](relationship_core::limits::MAX_BUNDLE_BYTES),
+    /// [`MAX_STIX_OBJECT_BYTES`](relationship_core::limits::MAX_STIX_OBJECT_BYTES)).
+    #[error("{0}")]
+    TooLarge(String),
     /// The top-level object is not a bundle (its `type` is something else).
     #[error("not a STIX bundle: {0}")]
     NotABundle(String),

@@ -192,9 +192,10 @@ fn pretty_printed_files_report_the_line_of_the_relationship() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("batch.json");
     std::fs::write(&file, &text).unwrap();
+    // Delivery reads one batch per line: the reader reports the file once, as not deliverable.
     let mut violations = Vec::new();
     let reader = BufReader::new(std::fs::File::open(&file).unwrap());
-    let stats = validate_reader(
+    validate_reader(
         reader,
         "batch.json",
         relationship_core::xsoar::schema(),
@@ -202,6 +203,19 @@ fn pretty_printed_files_report_the_line_of_the_relationship() {
     )
     .unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(
+        (violations[0].line, violations[0].kind),
+        (1, ViolationKind::NotDeliverable)
+    );
+    // Its content, read whole, still locates the relationship.
+    let mut violations = Vec::new();
+    let stats = validate_str(
+        &text,
+        "batch.json",
+        relationship_core::xsoar::schema(),
+        &mut violations,
+    );
     assert_eq!(stats.batches, 1);
     assert_eq!(violations.len(), 1, "{violations:?}");
     let v = &violations[0];

@@ -58,7 +58,9 @@ RELATIONSHIP_KEYS = (
 RELATIONSHIP_STRING_KEYS = ("name", "reverseName", "entityA", "entityAType", "entityB", "entityBType")
 REPUTATION_SCORES = {"none": 0, "unknown": 0, "good": 1, "suspicious": 2, "bad": 3}
 TLP_COLORS = ("RED", "AMBER+STRICT", "AMBER", "GREEN", "WHITE", "CLEAR")
-NON_BLANK = re.compile(rb"\S")
+MAX_DEPTH = 512  # arrays and objects inside one another, the outermost counted
+MAX_INT_DIGITS = 4300  # Python 3.11's default int_max_str_digits, applied on every version
+NON_BLANK = re.compile(rb"[^ \t\r\n\x0c]")  # a line of only these bytes is blank
 URL_USER_INFO = re.compile(r"(?i)([a-z][a-z0-9+.\-]*://)[^/\s?#@]*@")
 QUERY_STRING = re.compile(r"\?[^\s'\"<>#)]+")
 
@@ -509,7 +511,7 @@ def scan_lines(view: mmap.mmap, max_line_bytes: int, deadline: Deadline | None) 
         stop = end - 1 if end > start and view[end - 1: end] == b"\r" else end
         if deadline is not None:
             deadline.check(f"reading line {number}")
-        if stop - start > max_line_bytes:
+        if end - start > max_line_bytes:
             yield Line(number, error=f"longer than the limit of {max_line_bytes} bytes")
         else:
             yield Line(number, view[start:stop])
@@ -542,6 +544,31 @@ def refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
 
+def bounded_int(text: str) -> int:
+    """A JSON integer of at most MAX_INT_DIGITS digits, whatever the Python version."""
+    digits = len(text) - text.startswith("-")
+    if digits > MAX_INT_DIGITS:
+        raise ValueError(f"an integer of {digits} digits, more than {MAX_INT_DIGITS}")
+    return int(text)
+
+
+def check_nesting_and_strings(batch: Any) -> None:
+    """At most MAX_DEPTH levels of arrays and objects; no string (or key) with a lone surrogate."""
+    stack: list[tuple[Any, int]] = [(batch, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise BadLine("a string holds a lone surrogate escape") from None
+        elif isinstance(value, list | dict):
+            if depth > MAX_DEPTH:
+                raise BadLine(f"nested too deep: more than {MAX_DEPTH} levels of arrays and objects")
+            children = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+
+
 def parse_line(line: Line) -> list[Any]:
     """A line's JSON array, checked; BadLine says what is wrong with it."""
     if line.error is not None:
@@ -552,11 +579,12 @@ def parse_line(line: Line) -> list[Any]:
     except UnicodeDecodeError as error:
         raise BadLine(f"not UTF-8 (invalid byte at offset {error.start})") from None
     try:
-        batch = json.loads(text, parse_float=finite_float, parse_constant=refuse_constant)
+        batch = json.loads(text, parse_float=finite_float, parse_int=bounded_int, parse_constant=refuse_constant)
     except json.JSONDecodeError as error:
         raise BadLine(f"not JSON: {error.msg} at column {error.colno}") from None
     except ValueError as error:  # a number out of range, NaN, an integer of too many digits
         raise BadLine(f"not valid JSON: {str(error)[:200]}") from None
+    check_nesting_and_strings(batch)
     check_batch(batch)
     return batch
 

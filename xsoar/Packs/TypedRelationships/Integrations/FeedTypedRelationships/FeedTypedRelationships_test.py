@@ -11,6 +11,7 @@ import json
 import os
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -285,7 +286,12 @@ def test_skip_bad_lines_creates_the_valid_lines_and_logs_the_bad_ones(xsoar: Xso
     ("hostile", "reason"),
     [
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
-        (b'[{"value": "x", "type": "Domain", "score": ' + b"9" * 5000 + b"}]", "not valid JSON: Exceeds the limit"),
+        (b'[{"value": "x", "type": "Domain", "score": ' + b"9" * 5000 + b"}]", "not valid JSON: an integer of 5000 digits"),
+        (b'[{"value": "x", "type": "Domain", "fields": {"n": [' + b"[" * 520 + b"]" * 520 + b"]}}]",
+         "nested too deep: more than 512"),
+        (b'[{"value": "x\\ud800", "type": "Domain"}]', "a string holds a lone surrogate"),
+        (b'[{"value": "x", "type": "Domain"}] [{"value": "y", "type": "Domain"}]', "not JSON: Extra data"),
+        (b'[{"value": "x", "type": "Domain"}]\r[{"value": "y", "type": "Domain"}]', "not JSON: Extra data"),
         (b'[{"value": "x", "type": "Domain", "fields": {"n": 1e400}}]', "not valid JSON: the number 1e400 is out of range"),
         (b'[{"value": "x", "type": "Domain", "fields": {"n": NaN}}]', "not valid JSON: NaN is not a JSON value"),
         (b"\xff\xfe[]", "not UTF-8"),
@@ -799,3 +805,105 @@ def test_attck_arrives_exactly_once_per_changed_file(xsoar: Xsoar, server: Serve
     assert run(xsoar, "fetch-indicators", params) is None
     assert server.requests[-1]["if-none-match"] == '"attck-v8"'
     assert xsoar.calls == [([], True)]
+
+
+# ---------------------------------------------------------------------------------------------
+# One definition of a deliverable line: `xsoar-rel validate` and the pack's checker agree
+
+AGREE_MAX_LINE = 16384
+AGREE_REL = {"name": "uses", "reverseName": "used-by", "type": "IndicatorToIndicator", "entityA": "u1",
+             "entityAFamily": "Indicator", "entityAType": "Account", "entityB": "h1",
+             "entityBFamily": "Indicator", "entityBType": "Host", "fields": {}}
+
+
+def agree_line(fields_json: str = "{}") -> bytes:
+    """A line valid for the schema: an indicator whose `fields` are `fields_json`, and a dummy."""
+    indicator = '{"value": "u1", "type": "Account", "rawJSON": {}, "fields": ' + fields_json + "}"
+    dummy = json.dumps({"value": DUMMY, "relationships": [AGREE_REL]})
+    return f"[{indicator}, {dummy}]".encode()
+
+
+def agree_cases() -> dict[str, bytes]:
+    """Files of one or a few lines, each exercising one rule of the definition."""
+    good = agree_line()
+    nested = "[" * 509 + "]" * 509  # the batch, the indicator and `fields` make 512
+    cases = {
+        "valid": good + b"\n",
+        "no final newline": good,
+        "final CR": good + b"\r\n",
+        "spaces and tabs around": b" \t" + good + b" \t\r\n",
+        "blank lines around": b"\n \t\r\n\x0c\n" + good + b"\n\n",
+        "byte order mark on line 1": b"\xef\xbb\xbf" + good + b"\n",
+        "byte order mark on line 2": good + b"\n\xef\xbb\xbf" + good + b"\n",
+        "two arrays on one line": good + good + b"\n",
+        "two arrays and a space": good + b" " + good + b"\n",
+        "arrays separated by a bare CR": good + b"\r" + good + b"\n",
+        "pretty-printed batch": json.dumps(json.loads(good), indent=2).encode() + b"\n",
+        "empty array": b"[]\n",
+        "an object": json.dumps(json.loads(good)[0]).encode() + b"\n",
+        "a comment": good + b" // x\n",
+        "vertical tab line": good + b"\n\x0b\n",
+        "4300-digit integer": agree_line('{"n": ' + "9" * 4300 + "}"),
+        "4301-digit integer": agree_line('{"n": ' + "9" * 4301 + "}"),
+        "negative 4301-digit integer": agree_line('{"n": -' + "9" * 4301 + "}"),
+        "long fraction": agree_line('{"n": 0.' + "1" * 5000 + "}"),
+        "1e308": agree_line('{"n": 1e308}'),
+        "1e400": agree_line('{"n": 1e400}'),
+        "NaN": agree_line('{"n": NaN}'),
+        "-Infinity": agree_line('{"n": -Infinity}'),
+        "nesting 512": agree_line('{"n": ' + nested + "}"),
+        "nesting 513": agree_line('{"n": [' + nested + "]}"),
+        "lone surrogate": agree_line('{"n": "\\ud800"}'),
+        "surrogate pair": agree_line('{"n": "\\ud83d\\ude00"}'),
+        "lone surrogate key": agree_line('{"\\udc00": 1}'),
+        "not UTF-8": agree_line('{"n": "\xff"}'.replace("\xff", "x")).replace(b'"x"', b'"\xff"'),
+        "control character in a string": agree_line('{"n": "a\tb"}'),
+        "line at the limit": agree_line('{"n": "' + "x" * (AGREE_MAX_LINE - len(agree_line('{"n": ""}'))) + '"}'),
+        "line past the limit": agree_line('{"n": "' + "x" * AGREE_MAX_LINE + '"}'),
+        "line at the limit with CR": agree_line(
+            '{"n": "' + "x" * (AGREE_MAX_LINE - len(agree_line('{"n": ""}'))) + '"}') + b"\r\n",
+        "missing value": good.replace(b'"value": "u1", ', b""),
+        "score 3": good.replace(b'"rawJSON"', b'"score": 3, "rawJSON"'),
+        "score 4": good.replace(b'"rawJSON"', b'"score": 4, "rawJSON"'),
+        "relationships not a list": good.replace(b'"relationships": [', b'"relationships": {"a": [').replace(
+            b"}]}]", b"}]}}]"),
+    }
+    rng = __import__("random").Random(18)
+    fragments = [good, b"\n", b"\r", b" ", b"[]", b"\r\n", b"\n" + good]
+    for index in range(20):
+        cases[f"mixed {index}"] = b"".join(rng.choice(fragments) for _ in range(rng.randint(1, 5))) + b"\n"
+    return cases
+
+
+def pack_delivers_all(data: bytes) -> bool | None:
+    """True when the pack would send every non-blank line; None when the file has none."""
+    with tempfile.TemporaryFile() as spool:
+        spool.write(data)
+        spool.flush()
+        view = feed.mapped(spool)
+        if view is None:
+            return None
+        lines = list(feed.scan_lines(view, AGREE_MAX_LINE, None))
+        verdicts = [feed.checked_line(line)[1] is None for line in lines]
+        view.close()
+    return all(verdicts) if verdicts else None
+
+
+def test_validate_and_the_pack_agree_on_every_line(tmp_path: Path) -> None:
+    binary = xsoar_rel()
+    if not binary.is_file():
+        missing(f"xsoar-rel not found at {binary}: run `cargo build -p relationship-cli` or set XSOAR_REL")
+    disagreements = []
+    for name, data in agree_cases().items():
+        pack = pack_delivers_all(data)
+        if pack is None:
+            continue
+        path = tmp_path / "case.ndjson"
+        path.write_bytes(data)
+        result = subprocess.run([str(binary), "validate", "--max-line-bytes", str(AGREE_MAX_LINE), str(path)],
+                                capture_output=True, check=False, timeout=60)
+        assert result.returncode in (0, 1), (name, result.stderr)
+        if (result.returncode == 0) != pack:
+            disagreements.append(f"{name}: validate exit {result.returncode}, pack delivers: {pack}; "
+                                 f"{result.stderr.decode(errors='replace')[:300]}")
+    assert not disagreements, "\n".join(disagreements)

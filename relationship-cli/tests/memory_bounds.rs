@@ -1,0 +1,202 @@
+//! Every command's peak memory stays within its stated bound on hostile input: each case runs
+//! the binary under an address-space limit (`ulimit -v`) and requires the documented exit
+//! code and message, never an abort (134) or a kill.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// The address space each case may use, in KiB: far below what the inputs would take without
+/// their limits, far above what a bounded run needs (thread stacks and allocator arenas
+/// included).
+const LIMIT_KIB: u64 = 1_500_000;
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_xsoar-rel")
+}
+
+/// Runs `script` with `sh`, under the address-space limit; `$BIN` is the binary.
+fn limited(script: &str, dir: &Path) -> Output {
+    let full = format!("ulimit -v {LIMIT_KIB} && {script}");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(full)
+        .env("BIN", bin())
+        .env("MALLOC_ARENA_MAX", "2")
+        .current_dir(dir)
+        .output();
+    match out {
+        Ok(o) => o,
+        Err(e) => panic!("cannot run sh: {e}"),
+    }
+}
+
+fn code_and_stderr(out: &Output) -> (Option<i32>, String) {
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn tmp() -> tempfile::TempDir {
+    match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => panic!("tempdir: {e}"),
+    }
+}
+
+#[test]
+fn validate_stops_on_an_endless_line() {
+    let dir = tmp();
+    // `cat /dev/zero | xsoar-rel validate -` used to run without end.
+    let out = limited(
+        r#"cat /dev/zero | "$BIN" validate --max-line-bytes 1048576 -"#,
+        dir.path(),
+    );
+    let (code, err) = code_and_stderr(&out);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("-:1: [0]: the line is longer than the limit of 1048576 bytes")
+            && err.contains("it and the rest of the input were not read"),
+        "{err}"
+    );
+}
+
+#[test]
+fn batch_keep_going_stops_on_an_endless_line() {
+    let dir = tmp();
+    let out = limited(
+        r#"cat /dev/zero | "$BIN" batch --keep-going --max-line-bytes 1048576 - > /dev/null"#,
+        dir.path(),
+    );
+    let (code, err) = code_and_stderr(&out);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("line 1: the line is longer than the limit of 1048576 bytes"),
+        "{err}"
+    );
+}
+
+#[test]
+fn batch_lines_stay_within_the_byte_cap_whatever_the_batch_size() {
+    let dir = tmp();
+    // 24 distinct relationships of 2 MiB each: one batch of 10,000 items would be one 48 MiB
+    // line; the 8 MiB cap closes batches early.
+    let mut input = String::new();
+    for i in 0..24 {
+        input.push_str(&format!(
+            r#"{{"name":"uses","entity_a":"u{i}","entity_a_type":"Account","entity_b":"{}","entity_b_type":"Host"}}"#,
+            "h".repeat(2 << 20)
+        ));
+        input.push('\n');
+    }
+    if let Err(e) = std::fs::write(dir.path().join("in.ndjson"), input) {
+        panic!("write: {e}");
+    }
+    let out = limited(
+        r#""$BIN" batch --batch-size 10000 in.ndjson > out.ndjson"#,
+        dir.path(),
+    );
+    let (code, err) = code_and_stderr(&out);
+    assert_eq!(code, Some(0), "{err}");
+    let text = match std::fs::read_to_string(dir.path().join("out.ndjson")) {
+        Ok(t) => t,
+        Err(e) => panic!("read: {e}"),
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() >= 6, "{} lines", lines.len());
+    assert!(lines.iter().all(|l| l.len() < 8 << 20));
+    assert_eq!(text.matches(r#""used-by""#).count(), 24);
+}
+
+#[test]
+fn convert_stix_refuses_an_oversized_object_and_leaves_no_file() {
+    let dir = tmp();
+    let mut bundle = br#"{"type":"bundle","objects":[{"type":"malware","name":""#.to_vec();
+    bundle.extend(std::iter::repeat_n(b'a', 70 << 20));
+    bundle.extend_from_slice(br#""}]}"#);
+    if let Err(e) = std::fs::write(dir.path().join("b.json"), bundle) {
+        panic!("write: {e}");
+    }
+    let out = limited(
+        r#""$BIN" convert-stix - -o out.ndjson < b.json"#,
+        dir.path(),
+    );
+    let (code, err) = code_and_stderr(&out);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("objects[0] (line 1) is 73400348 bytes, more than the limit of 64 MiB"),
+        "{err}"
+    );
+    let left: Vec<_> = match std::fs::read_dir(dir.path()) {
+        Ok(d) => d.filter_map(Result::ok).map(|e| e.file_name()).collect(),
+        Err(e) => panic!("read_dir: {e}"),
+    };
+    assert_eq!(left.len(), 1, "{left:?}");
+}
+
+#[test]
+fn convert_stix_refuses_an_oversized_bundle_before_reading_it() {
+    let dir = tmp();
+    let path = dir.path().join("sparse.json");
+    let file = match std::fs::File::create(&path) {
+        Ok(f) => f,
+        Err(e) => panic!("create: {e}"),
+    };
+    if let Err(e) = file.set_len(600 << 20) {
+        panic!("set_len: {e}");
+    }
+    let out = limited(r#""$BIN" convert-stix sparse.json"#, dir.path());
+    let (code, err) = code_and_stderr(&out);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("larger than the limit of 512 MiB"), "{err}");
+}
+
+#[test]
+fn schema_check_and_generate_refuse_a_schema_past_the_limits_at_once() {
+    let dir = tmp();
+    // 45,030 types (the issue's 418 KB schema) with one relationship.
+    let types: Vec<String> = (0..45_030).map(|i| format!("\"T{i}\"")).collect();
+    let schema = format!(
+        r#"{{"name": "big", "types": [{}], "relationships": [{{"name": "r", "reverse": "r", "any": true}}]}}"#,
+        types.join(",")
+    );
+    if let Err(e) = std::fs::write(dir.path().join("big.json"), schema) {
+        panic!("write: {e}");
+    }
+    for script in [
+        r#""$BIN" schema check big.json"#,
+        r#""$BIN" generate --schema big.json -o out.rs"#,
+    ] {
+        let out = limited(script, dir.path());
+        let (code, err) = code_and_stderr(&out);
+        assert_eq!(code, Some(1), "{script}: {err}");
+        assert!(
+            err.contains("too many types: at most 5000 are supported"),
+            "{script}: {err}"
+        );
+    }
+    assert!(!dir.path().join("out.rs").exists());
+    // 200 types and 60 names: 12,000 (type, relationship) pairs.
+    let types: Vec<String> = (0..200).map(|i| format!("\"T{i}\"")).collect();
+    let rels: Vec<String> = (0..60)
+        .map(|i| format!(r#"{{"name": "r{i}", "reverse": "r{i}", "any": true}}"#))
+        .collect();
+    let schema = format!(
+        r#"{{"name": "wide", "types": [{}], "relationships": [{}]}}"#,
+        types.join(","),
+        rels.join(",")
+    );
+    if let Err(e) = std::fs::write(dir.path().join("wide.json"), schema) {
+        panic!("write: {e}");
+    }
+    let out = limited(
+        r#""$BIN" generate --schema wide.json -o out.rs"#,
+        dir.path(),
+    );
+    let (code, err) = code_and_stderr(&out);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("too many types times relationship names: at most 10000 are supported"),
+        "{err}"
+    );
+}
