@@ -6,8 +6,12 @@
 //! * [`fields`]: `fields` and `rawJSON` values kept exactly (key order, number text);
 //! * [`json`]: compact output or output byte-identical to Python's `json.dumps`;
 //! * [`check`]: strict or XSOAR-lenient run-time checks of dynamic records against a schema;
-//! * [`record`]: NDJSON input lines, relationship or indicator, with messages naming the key;
-//! * [`limits`] and [`lines`]: bounded reading of hostile input;
+//! * [`limits`]: the bounds every reader and writer keeps;
+//! * with the `input` feature (off by default; the `xsoar-rel` CLI and `relationship-stix` turn
+//!   it on): `record` (NDJSON input lines, relationship or indicator, with messages naming
+//!   the key), `lines` (bounded reading of hostile input), `validate` and `deliverable`
+//!   (checking existing batch lines as delivery will), `value` (depth-limited reading).
+//!   A program that only builds and writes relationships does not compile them.
 //! * [`Reliability`]: XSOAR's seven source reliability strings;
 //! * [`xsoar`], [`typed`], [`prelude`]: the compile-time layer generated from the default
 //!   schema: `#[derive(Indicator)]`, `#[derive(Relationships)]` and typed constructors such
@@ -25,17 +29,22 @@ pub mod xsoar;
 
 pub mod batch;
 pub mod check;
+#[cfg(feature = "input")]
 pub mod deliverable;
 pub mod fields;
 pub mod indicator;
 pub mod json;
 pub mod limits;
+#[cfg(feature = "input")]
 pub mod lines;
 mod prerender;
+#[cfg(feature = "input")]
 pub mod record;
 pub mod relationship;
 pub mod reliability;
+#[cfg(feature = "input")]
 pub mod validate;
+#[cfg(feature = "input")]
 pub mod value;
 
 /// The schema model (`relationship-schema`): types, relationship names, allowed triples.
@@ -46,6 +55,7 @@ pub use check::{CheckError, Checker, Mode, RelationshipInput};
 pub use fields::RawJson;
 pub use indicator::{DUMMY_INDICATOR_VALUE, IndicatorLayout, IndicatorObject};
 pub use json::JsonStyle;
+#[cfg(feature = "input")]
 pub use record::{IndicatorRecord, Record, RecordError, parse_line};
 pub use relationship::{
     ContextRendering, EntityRelationship, EntryRendering, Fields, IndicatorRendering,
