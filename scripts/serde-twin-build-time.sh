@@ -14,21 +14,26 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/serde-twin.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-mkdir -p "$work/user/src" "$work/twin/src"
-cat >"$work/user/Cargo.toml" <<TOML
+# manifest NAME EXTRA_DEPENDENCY_LINE: a crate with serde + serde_json, and one more line.
+manifest() {
+  mkdir -p "$work/$1/src"
+  cat >"$work/$1/Cargo.toml" <<TOML
 [package]
-name = "user"
+name = "$1"
 version = "0.0.0"
 edition = "2024"
 publish = false
 
 [dependencies]
-relationship-core = { path = "$root/relationship-core" }
+$2
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 
 [workspace]
 TOML
+}
+manifest user "relationship-core = { path = \"$root/relationship-core\" }"
+manifest twin ""
 cat >"$work/user/src/main.rs" <<'RS'
 use relationship_core::prelude::*;
 
@@ -53,19 +58,6 @@ fn main() {
     println!("{}", serde_json::to_string(&rel.to_indicator()).unwrap_or_default());
 }
 RS
-cat >"$work/twin/Cargo.toml" <<TOML
-[package]
-name = "twin"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-
-[workspace]
-TOML
 cat >"$work/twin/src/main.rs" <<'RS'
 #[derive(serde::Serialize, serde::Deserialize)]
 struct User {

@@ -338,7 +338,7 @@ fn canonical(out: &mut String, raw: &RawValue, depth: usize) -> serde_json::Resu
                 return Err(too_deep());
             }
             let entries: Vec<(Cow<'_, str>, &RawValue)> =
-                serde_json::from_str::<Entries<'_>>(text)?.0;
+                serde_json::from_str::<crate::json::RawFields<'_>>(text)?.0;
             let mut canon: Vec<(Cow<'_, str>, String)> = Vec::with_capacity(entries.len());
             for (key, value) in entries {
                 let mut v = String::with_capacity(value.get().len());
@@ -407,51 +407,6 @@ fn push_number(out: &mut String, text: &str) {
 
 fn too_deep() -> serde_json::Error {
     <serde_json::Error as de::Error>::custom(crate::limits::TOO_DEEP)
-}
-
-/// An object's entries, in order, values as text.
-struct Entries<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Entries<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct EntriesVisitor<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for EntriesVisitor<'a> {
-            type Value = Entries<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<'a>, A::Error> {
-                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
-                while let Some(key) = map.next_key::<CowStr<'de>>()? {
-                    entries.push((key.0, map.next_value()?));
-                }
-                Ok(Entries(entries))
-            }
-        }
-        d.deserialize_map(EntriesVisitor(std::marker::PhantomData))
-    }
-}
-
-/// A string, borrowed from the text when it has no escapes.
-struct CowStr<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for CowStr<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct StrVisitor;
-        impl<'de> Visitor<'de> for StrVisitor {
-            type Value = CowStr<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<CowStr<'de>, E> {
-                Ok(CowStr(Cow::Borrowed(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<CowStr<'de>, E> {
-                Ok(CowStr(Cow::Owned(v.to_owned())))
-            }
-        }
-        d.deserialize_str(StrVisitor)
-    }
 }
 
 /// A JSON object whose keys keep their insertion order, values kept as [`RawJson`]: XSOAR's

@@ -560,10 +560,7 @@ pub fn write_raw_to<W: Write + ?Sized>(w: &mut W, text: &str, style: JsonStyle) 
             }
             b' ' | b'\t' | b'\n' | b'\r' => i += 1,
             b'-' | b'0'..=b'9' => {
-                let end = bytes[i..]
-                    .iter()
-                    .position(|c| !matches!(c, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
-                    .map_or(bytes.len(), |n| i + n);
+                let end = number_end(bytes, i);
                 let number = &text[i..end];
                 match style {
                     JsonStyle::Compact => w.write_all(number.as_bytes())?,
@@ -585,6 +582,14 @@ pub fn write_raw_to<W: Write + ?Sized>(w: &mut W, text: &str, style: JsonStyle) 
         }
     }
     Ok(())
+}
+
+/// The index just past the number literal starting at `start`.
+pub(crate) fn number_end(bytes: &[u8], start: usize) -> usize {
+    bytes[start..]
+        .iter()
+        .position(|c| !matches!(c, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
+        .map_or(bytes.len(), |n| start + n)
 }
 
 /// The index just past the string starting with the quote at `start`.
@@ -733,7 +738,9 @@ pub fn write_relationship_indicator_with(
 /// with serde_json (it accepts an object only) and write it with
 /// [`write_relationship_indicator_with`].
 #[derive(Debug, Default)]
-pub struct RawFields<'a>(Vec<(std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue)>);
+pub struct RawFields<'a>(
+    pub(crate) Vec<(std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue)>,
+);
 
 /// An object key, borrowed from the text when it has no escapes.
 struct RawKey<'a>(std::borrow::Cow<'a, str>);

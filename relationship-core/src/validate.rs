@@ -730,10 +730,7 @@ fn clamp_huge_numbers(text: &str) -> Option<String> {
     while let Some(&b) = bytes.get(i) {
         let end = match b {
             b'"' => crate::json::string_end(bytes, i)?,
-            b'-' | b'0'..=b'9' => bytes[i..]
-                .iter()
-                .position(|c| !matches!(c, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
-                .map_or(bytes.len(), |n| i + n),
+            b'-' | b'0'..=b'9' => crate::json::number_end(bytes, i),
             _ => i + 1,
         };
         let token = canonical.get(i..end)?;
