@@ -596,7 +596,7 @@ pub(crate) fn number_end(bytes: &[u8], start: usize) -> usize {
 pub(crate) fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
     let mut i = start + 1;
     loop {
-        let off = memchr_quote_or_backslash(&bytes[i..])?;
+        let off = memchr_quote_or_backslash(bytes.get(i..)?)?;
         i += off;
         match bytes[i] {
             b'"' => return Some(i + 1),
@@ -1074,6 +1074,14 @@ mod tests {
                 .write_number_str(&mut Vec::new(), bad)
                 .unwrap_err();
             assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        }
+    }
+
+    #[test]
+    fn write_raw_refuses_broken_text_without_panicking() {
+        for text in ["\"abc\\", "\"abc", "\"\\"] {
+            let err = write_raw(&mut Vec::new(), text, JsonStyle::Python).unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::InvalidData, "{text}");
         }
     }
 
