@@ -216,21 +216,15 @@ impl EntitySide {
 }
 
 /// Why a relationship record was rejected.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CheckError {
     /// `entity_a` is empty (strict mode).
-    #[error("entity_a is empty: `{}` needs a source indicator value", quoted(name))]
     EmptyEntityA {
         /// The relationship name.
         name: String,
     },
     /// `entity_b` is empty (strict mode); XSOAR would render this relationship as `{}` and
     /// never create it.
-    #[error(
-        "entity_b is empty: `{}` `{}` nothing (XSOAR renders such a relationship as `{{}}` and drops it)",
-        quoted(entity_a),
-        quoted(name)
-    )]
     EmptyEntityB {
         /// Entity A's value.
         entity_a: String,
@@ -240,11 +234,6 @@ pub enum CheckError {
     /// An entity value is `$$DummyIndicator$$`, the pseudo-indicator that carries
     /// relationships in a batch and is never created (strict mode). `convert-stix` refuses a
     /// STIX object of that name for the same reason.
-    #[error(
-        "entity_{} is `$$DummyIndicator$$`: that is the pseudo-indicator that carries relationships in a batch, not an indicator XSOAR creates (`{}`)",
-        which.key_letter(),
-        quoted(name)
-    )]
     DummyEntity {
         /// Which entity holds the dummy value.
         which: EntitySide,
@@ -252,11 +241,6 @@ pub enum CheckError {
         name: String,
     },
     /// The relationship name is not in the schema (strict mode).
-    #[error(
-        "unknown relationship name `{}`{}",
-        quoted(name),
-        name_hint(name, suggestions, reverse_of)
-    )]
     UnknownName {
         /// The name as given.
         name: String,
@@ -266,7 +250,6 @@ pub enum CheckError {
         reverse_of: Vec<String>,
     },
     /// An entity type is not in the schema (strict mode).
-    #[error("unknown entity {which} type `{}` ({key}){}", quoted(ty), hint(suggestions), key = which.type_key())]
     UnknownType {
         /// Which entity's type.
         which: EntitySide,
@@ -276,11 +259,6 @@ pub enum CheckError {
         suggestions: Vec<String>,
     },
     /// The schema does not allow `source_type --name--> target_type` (strict mode).
-    #[error(
-        "`{source_type}` cannot `{name}` `{target_type}`: {}; {}",
-        targets_clause(source_type, name, allowed_targets),
-        between_clause(source_type, target_type, allowed_names_between)
-    )]
     PairNotAllowed {
         /// Entity A's type.
         source_type: String,
@@ -294,10 +272,6 @@ pub enum CheckError {
         allowed_names_between: Vec<String>,
     },
     /// An explicit reverse name differs from the schema's (strict mode).
-    #[error(
-        "reverse name `{}` does not match the schema: the reverse of `{name}` is `{expected}`",
-        quoted(given)
-    )]
     ReverseMismatch {
         /// The relationship name.
         name: String,
@@ -307,24 +281,104 @@ pub enum CheckError {
         expected: String,
     },
     /// The source reliability is not one of XSOAR's seven strings (both modes).
-    #[error(transparent)]
-    InvalidReliability(#[from] InvalidReliability),
+    InvalidReliability(InvalidReliability),
     /// `relationship_type`, `entity_a_family` or `entity_b_family` has a value XSOAR raises
     /// `ValueError` on (both modes). The message starts with XSOAR's own, e.g.
     /// `Invalid entity A Family type: Incident`, and names the valid value.
-    #[error(
-        "{}: {}; the only valid {} is `{}`",
-        arg.xsoar_message(),
-        quoted(value),
-        arg.key(),
-        arg.valid()
-    )]
     InvalidFixedArg {
         /// Which argument.
         arg: FixedArg,
         /// The value given.
         value: String,
     },
+}
+
+impl std::fmt::Display for CheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::EmptyEntityA { name, .. } => write!(
+                f,
+                "entity_a is empty: `{}` needs a source indicator value",
+                quoted(name)
+            ),
+            Self::EmptyEntityB { entity_a, name, .. } => write!(
+                f,
+                "entity_b is empty: `{}` `{}` nothing (XSOAR renders such a relationship as `{{}}` and drops it)",
+                quoted(entity_a),
+                quoted(name)
+            ),
+            Self::DummyEntity { which, name, .. } => write!(
+                f,
+                "entity_{} is `$$DummyIndicator$$`: that is the pseudo-indicator that carries relationships in a batch, not an indicator XSOAR creates (`{}`)",
+                which.key_letter(),
+                quoted(name)
+            ),
+            Self::UnknownName {
+                name,
+                suggestions,
+                reverse_of,
+                ..
+            } => write!(
+                f,
+                "unknown relationship name `{}`{}",
+                quoted(name),
+                name_hint(name, suggestions, reverse_of)
+            ),
+            Self::UnknownType {
+                which,
+                ty,
+                suggestions,
+                ..
+            } => write!(
+                f,
+                "unknown entity {which} type `{}` ({key}){}",
+                quoted(ty),
+                hint(suggestions),
+                key = which.type_key()
+            ),
+            Self::PairNotAllowed {
+                source_type,
+                name,
+                target_type,
+                allowed_targets,
+                allowed_names_between,
+                ..
+            } => write!(
+                f,
+                "`{source_type}` cannot `{name}` `{target_type}`: {}; {}",
+                targets_clause(source_type, name, allowed_targets),
+                between_clause(source_type, target_type, allowed_names_between)
+            ),
+            Self::ReverseMismatch {
+                name,
+                given,
+                expected,
+                ..
+            } => write!(
+                f,
+                "reverse name `{}` does not match the schema: the reverse of `{name}` is `{expected}`",
+                quoted(given)
+            ),
+            Self::InvalidReliability(inner) => std::fmt::Display::fmt(inner, f),
+            Self::InvalidFixedArg { arg, value, .. } => write!(
+                f,
+                "{}: {}; the only valid {} is `{}`",
+                arg.xsoar_message(),
+                quoted(value),
+                arg.key(),
+                arg.valid()
+            ),
+        }
+    }
+}
+
+// `InvalidReliability` is shown as its own message, so it is not reported again as a source.
+impl std::error::Error for CheckError {}
+
+impl From<InvalidReliability> for CheckError {
+    fn from(inner: InvalidReliability) -> Self {
+        Self::InvalidReliability(inner)
+    }
 }
 
 fn backticked(names: &[String]) -> String {

@@ -125,12 +125,20 @@ impl<'de> Deserialize<'de> for Record {
 }
 
 /// Why a line is not a valid record. The message never repeats the line number.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordError {
     /// The reason, e.g. ``missing key `entity_b_type` in relationship record``.
     pub message: String,
 }
+
+impl std::fmt::Display for RecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self { message, .. } = self;
+        write!(f, "{message}")
+    }
+}
+
+impl std::error::Error for RecordError {}
 
 /// Parses one line (without its line terminator) into a record.
 ///

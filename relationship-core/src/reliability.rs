@@ -115,14 +115,28 @@ impl<'de> Deserialize<'de> for Reliability {
 /// seven, e.g.
 /// ``invalid source reliability `b - usually reliable`; did you mean `B - Usually reliable`? ``
 /// ``valid values: `A+ - 3rd party enrichment`, …``.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid source reliability `{}`{hint}; valid values: {valid}", crate::limits::quoted(value), hint = self.hint(), valid = valid_list())]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidReliability {
     /// The rejected string, verbatim.
     pub value: String,
     /// Up to three valid strings closest to `value`, best first.
     pub suggestions: Vec<&'static str>,
 }
+
+impl std::fmt::Display for InvalidReliability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self { value, .. } = self;
+        write!(
+            f,
+            "invalid source reliability `{}`{hint}; valid values: {valid}",
+            crate::limits::quoted(value),
+            hint = self.hint(),
+            valid = valid_list()
+        )
+    }
+}
+
+impl std::error::Error for InvalidReliability {}
 
 impl InvalidReliability {
     /// Builds the error for `value`, computing the suggestions.

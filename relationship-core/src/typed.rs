@@ -111,14 +111,31 @@ impl<I: Indicator + ?Sized> Indicator for &I {
 ///
 /// It names the struct, the field and where its value was going, and carries serde's
 /// message: ``cannot serialize `User.display` into the indicator field `displayname`: ...``.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot serialize `{indicator}.{field}` into {target}: {error}")]
+#[derive(Debug)]
 pub struct FieldError {
     indicator: &'static str,
     field: &'static str,
     target: FieldTarget,
     error: serde_json::Error,
 }
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self {
+            indicator,
+            field,
+            target,
+            error,
+            ..
+        } = self;
+        write!(
+            f,
+            "cannot serialize `{indicator}.{field}` into {target}: {error}"
+        )
+    }
+}
+
+impl std::error::Error for FieldError {}
 
 impl FieldError {
     pub(crate) fn new(

@@ -133,14 +133,27 @@ pub struct Stats {
 }
 
 /// Reading the input failed.
-#[derive(Debug, thiserror::Error)]
-#[error("reading {source_name} failed: {error}")]
+#[derive(Debug)]
 pub struct ValidateError {
     /// The input's name.
     pub source_name: String,
     /// The I/O error.
-    #[source]
     pub error: io::Error,
+}
+
+impl std::fmt::Display for ValidateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self {
+            source_name, error, ..
+        } = self;
+        write!(f, "reading {source_name} failed: {error}")
+    }
+}
+
+impl std::error::Error for ValidateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
 }
 
 /// The keys of `to_indicator()`, in XSOAR's order.

@@ -9,23 +9,18 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// What is wrong, without the position (see [`SchemaError`] for that).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The schema file could not be read.
-    #[error("cannot read schema: {0}")]
     Io(String),
     /// The file is not valid UTF-8.
-    #[error("schema is not valid UTF-8")]
     NotUtf8,
     /// The file is not strict JSON (the message is the JSON parser's).
-    #[error("invalid JSON: {0}")]
     Syntax(String),
     /// The file holds no JSON value at all.
-    #[error("empty schema: expected a JSON object")]
     Empty,
     /// A value has the wrong JSON type (`"types": 3`).
-    #[error("{what} must be {expected}, found {found}")]
     WrongType {
         /// Which value, e.g. `` `types` `` or `a rule's `from` entry`.
         what: String,
@@ -35,7 +30,6 @@ pub enum ErrorKind {
         found: &'static str,
     },
     /// An object has a key the format does not know.
-    #[error("unknown key `{key}` in {context}")]
     UnknownKey {
         /// The key as written.
         key: String,
@@ -43,7 +37,6 @@ pub enum ErrorKind {
         context: String,
     },
     /// An object has the same key twice.
-    #[error("duplicate key `{key}` in {context}")]
     DuplicateKey {
         /// The key as written.
         key: String,
@@ -51,7 +44,6 @@ pub enum ErrorKind {
         context: String,
     },
     /// A required key is missing.
-    #[error("missing key `{key}` in {context}")]
     MissingKey {
         /// The key that is required.
         key: &'static str,
@@ -59,19 +51,13 @@ pub enum ErrorKind {
         context: String,
     },
     /// A derivation without exactly one of `swap` and `copy`.
-    #[error("{0} must have exactly one of `swap` and `copy`")]
     DeriveKind(String),
     /// A tier other than `core` or `extended`.
-    #[error("unknown tier `{0}`")]
     UnknownTier(String),
     /// A name is empty.
-    #[error("empty {0} name")]
     EmptyName(&'static str),
     /// A name holds a control, line-separator or bidirectional character, which could make
     /// generated code read differently from what it does.
-    #[error(
-        "{what} name `{name}` contains the character U+{code:04X}, which names may not contain (control, line separator or bidirectional control)"
-    )]
     UnsafeCharacter {
         /// `type`, `group`, `relationship`, `reverse`, `schema`, ...
         what: &'static str,
@@ -83,9 +69,6 @@ pub enum ErrorKind {
     /// A name holds an invisible character: a format character (general category Cf: zero
     /// width space and joiners, soft hyphen, byte order mark, tag characters, ...) or a
     /// default-ignorable code point, so that it can differ from a name that looks the same.
-    #[error(
-        "{what} name `{name}` contains the invisible character U+{code:04X} ({class}), which names may not contain: it makes names that look the same differ"
-    )]
     InvisibleCharacter {
         /// `type`, `group`, `relationship`, `reverse`, `schema`, ...
         what: &'static str,
@@ -99,9 +82,6 @@ pub enum ErrorKind {
     },
     /// Two different names of one kind that look the same: their confusable skeletons
     /// (Unicode Technical Standard #39) are equal, as with `Host` and `Hоst` (Cyrillic `о`).
-    #[error(
-        "{what} name `{name}` looks the same as the {other_what} name `{other}` (declared at {other_at}; equal Unicode confusable skeletons, UTS #39)"
-    )]
     ConfusableName {
         /// `type`, `group`, `relationship` or `reverse-only`.
         what: &'static str,
@@ -115,7 +95,6 @@ pub enum ErrorKind {
         other_at: String,
     },
     /// A name longer than [`MAX_NAME_CHARS`](crate::limits::MAX_NAME_CHARS).
-    #[error("{what} name `{name}` is too long: {chars} characters, at most {max}")]
     NameTooLong {
         /// `type`, `group`, `relationship`, ...
         what: &'static str,
@@ -127,7 +106,6 @@ pub enum ErrorKind {
         max: usize,
     },
     /// The schema is larger than a limit of [`crate::limits`].
-    #[error("schema too large: {what} is {found}, at most {max}")]
     Limit {
         /// What is counted (`the file (bytes)`, `the expanded triples`, ...).
         what: &'static str,
@@ -137,7 +115,6 @@ pub enum ErrorKind {
         max: usize,
     },
     /// A name has leading or trailing white space.
-    #[error("{what} name `{name}` has leading or trailing white space")]
     Whitespace {
         /// `type`, `group`, ...
         what: &'static str,
@@ -145,7 +122,6 @@ pub enum ErrorKind {
         name: String,
     },
     /// A type or group name that starts with `@`, which marks group references.
-    #[error("{what} name `{name}` must not start with `@`")]
     AtSign {
         /// `type` or `group`.
         what: &'static str,
@@ -153,21 +129,14 @@ pub enum ErrorKind {
         name: String,
     },
     /// A reference to a type that is not declared.
-    #[error("unknown type `{0}`")]
     UnknownType(String),
     /// A reference (`@name`) to a group that is not declared.
-    #[error("unknown group `@{0}`")]
     UnknownGroup(String),
     /// A derivation names a relationship that is not declared.
-    #[error("unknown relationship `{0}`")]
     UnknownRelationship(String),
     /// A reverse name that is neither a relationship name nor declared in `reverse_only`.
-    #[error(
-        "unknown reverse name `{0}`: it is neither a relationship name nor listed in `reverse_only`"
-    )]
     UnknownReverse(String),
     /// A type declared twice.
-    #[error("duplicate type `{name}` (first declared at line {first_line})")]
     DuplicateType {
         /// The name.
         name: String,
@@ -175,7 +144,6 @@ pub enum ErrorKind {
         first_line: usize,
     },
     /// A group declared twice.
-    #[error("duplicate group `{name}` (first declared at line {first_line})")]
     DuplicateGroup {
         /// The name.
         name: String,
@@ -183,7 +151,6 @@ pub enum ErrorKind {
         first_line: usize,
     },
     /// A relationship name declared twice.
-    #[error("duplicate relationship `{name}` (first declared at line {first_line})")]
     DuplicateRelationship {
         /// The name.
         name: String,
@@ -191,7 +158,6 @@ pub enum ErrorKind {
         first_line: usize,
     },
     /// A reverse-only name listed twice.
-    #[error("duplicate reverse-only name `{name}` (first listed at line {first_line})")]
     DuplicateReverseOnly {
         /// The name.
         name: String,
@@ -199,34 +165,24 @@ pub enum ErrorKind {
         first_line: usize,
     },
     /// A group named like a type.
-    #[error("group `{0}` has the same name as a type")]
     GroupNamesType(String),
     /// The group name `all`, which is built in (`@all` is every type).
-    #[error("group name `{0}` is reserved: `@all` always means every type")]
     ReservedGroup(String),
     /// Groups that contain each other.
-    #[error("group cycle: {}", arrows(.0))]
     GroupCycle(Vec<String>),
     /// A reverse-only name that is also a relationship name.
-    #[error("reverse-only name `{0}` is also a relationship name")]
     ReverseOnlyIsRelationship(String),
     /// A reverse-only name that no relationship uses as its reverse.
-    #[error("reverse-only name `{0}` is not the reverse of any relationship")]
     UnusedReverseOnly(String),
     /// Derivations that depend on each other.
-    #[error("derivation cycle: {}", arrows(.0))]
     DerivationCycle(Vec<String>),
     /// An empty list where at least one entry is needed (`"from": []`, `"types": []`).
-    #[error("empty {0}")]
     EmptyList(String),
     /// A relationship with none of `rules`, `same_type`, `derive` or `any`.
-    #[error("relationship `{0}` allows no pair: give it `rules`, `same_type`, `derive` or `any`")]
     NoPairs(String),
     /// A relationship whose rules and derivations expand to no pair at all.
-    #[error("relationship `{0}` expands to no pair")]
     ExpandsToNothing(String),
     /// `any` together with keys that list pairs.
-    #[error("relationship `{name}` has `any`, which allows every pair, and also `{key}`")]
     ConflictingKeys {
         /// The relationship.
         name: String,
@@ -234,7 +190,6 @@ pub enum ErrorKind {
         key: &'static str,
     },
     /// A derived or explicit Rust name that cannot be used.
-    #[error("{what} `{ident}` of `{name}` cannot be used: {reason}")]
     InvalidIdentifier {
         /// `marker` or `method`.
         what: &'static str,
@@ -246,7 +201,6 @@ pub enum ErrorKind {
         reason: &'static str,
     },
     /// A name without any letter or digit, so no Rust name can be derived from it.
-    #[error("{what} name `{name}` has no letter or digit to derive a Rust name from")]
     NoRustName {
         /// `type` or `relationship`.
         what: &'static str,
@@ -254,7 +208,6 @@ pub enum ErrorKind {
         name: String,
     },
     /// Two schema names that give the same Rust name.
-    #[error("{what} `{ident}` of `{name}` is also the {what} of `{other}`")]
     IdentCollision {
         /// `marker` or `method`.
         what: &'static str,
@@ -266,12 +219,177 @@ pub enum ErrorKind {
         other: String,
     },
     /// More entries than the model's 16-bit ids can index.
-    #[error("too many {0}: at most {1} are supported")]
     TooMany(&'static str, usize),
     /// The schema model refused what the file describes (a check the parser's own checks
     /// should already have made).
-    #[error("invalid schema: {0}")]
-    Model(#[from] crate::model::ModelError),
+    Model(crate::model::ModelError),
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Io(message) => write!(f, "cannot read schema: {message}"),
+            Self::NotUtf8 => write!(f, "schema is not valid UTF-8"),
+            Self::Syntax(message) => write!(f, "invalid JSON: {message}"),
+            Self::Empty => write!(f, "empty schema: expected a JSON object"),
+            Self::WrongType {
+                what,
+                expected,
+                found,
+                ..
+            } => write!(f, "{what} must be {expected}, found {found}"),
+            Self::UnknownKey { key, context, .. } => write!(f, "unknown key `{key}` in {context}"),
+            Self::DuplicateKey { key, context, .. } => {
+                write!(f, "duplicate key `{key}` in {context}")
+            }
+            Self::MissingKey { key, context, .. } => write!(f, "missing key `{key}` in {context}"),
+            Self::DeriveKind(what) => {
+                write!(f, "{what} must have exactly one of `swap` and `copy`")
+            }
+            Self::UnknownTier(tier) => write!(f, "unknown tier `{tier}`"),
+            Self::EmptyName(what) => write!(f, "empty {what} name"),
+            Self::UnsafeCharacter {
+                what, name, code, ..
+            } => write!(
+                f,
+                "{what} name `{name}` contains the character U+{code:04X}, which names may not contain (control, line separator or bidirectional control)"
+            ),
+            Self::InvisibleCharacter {
+                what,
+                name,
+                code,
+                class,
+                ..
+            } => write!(
+                f,
+                "{what} name `{name}` contains the invisible character U+{code:04X} ({class}), which names may not contain: it makes names that look the same differ"
+            ),
+            Self::ConfusableName {
+                what,
+                name,
+                other_what,
+                other,
+                other_at,
+                ..
+            } => write!(
+                f,
+                "{what} name `{name}` looks the same as the {other_what} name `{other}` (declared at {other_at}; equal Unicode confusable skeletons, UTS #39)"
+            ),
+            Self::NameTooLong {
+                what,
+                name,
+                chars,
+                max,
+                ..
+            } => write!(
+                f,
+                "{what} name `{name}` is too long: {chars} characters, at most {max}"
+            ),
+            Self::Limit {
+                what, found, max, ..
+            } => write!(f, "schema too large: {what} is {found}, at most {max}"),
+            Self::Whitespace { what, name, .. } => write!(
+                f,
+                "{what} name `{name}` has leading or trailing white space"
+            ),
+            Self::AtSign { what, name, .. } => {
+                write!(f, "{what} name `{name}` must not start with `@`")
+            }
+            Self::UnknownType(name) => write!(f, "unknown type `{name}`"),
+            Self::UnknownGroup(name) => write!(f, "unknown group `@{name}`"),
+            Self::UnknownRelationship(name) => write!(f, "unknown relationship `{name}`"),
+            Self::UnknownReverse(name) => write!(
+                f,
+                "unknown reverse name `{name}`: it is neither a relationship name nor listed in `reverse_only`"
+            ),
+            Self::DuplicateType {
+                name, first_line, ..
+            } => write!(
+                f,
+                "duplicate type `{name}` (first declared at line {first_line})"
+            ),
+            Self::DuplicateGroup {
+                name, first_line, ..
+            } => write!(
+                f,
+                "duplicate group `{name}` (first declared at line {first_line})"
+            ),
+            Self::DuplicateRelationship {
+                name, first_line, ..
+            } => write!(
+                f,
+                "duplicate relationship `{name}` (first declared at line {first_line})"
+            ),
+            Self::DuplicateReverseOnly {
+                name, first_line, ..
+            } => write!(
+                f,
+                "duplicate reverse-only name `{name}` (first listed at line {first_line})"
+            ),
+            Self::GroupNamesType(name) => write!(f, "group `{name}` has the same name as a type"),
+            Self::ReservedGroup(name) => write!(
+                f,
+                "group name `{name}` is reserved: `@all` always means every type"
+            ),
+            Self::GroupCycle(names) => write!(f, "group cycle: {}", arrows(names)),
+            Self::ReverseOnlyIsRelationship(name) => {
+                write!(f, "reverse-only name `{name}` is also a relationship name")
+            }
+            Self::UnusedReverseOnly(name) => write!(
+                f,
+                "reverse-only name `{name}` is not the reverse of any relationship"
+            ),
+            Self::DerivationCycle(names) => write!(f, "derivation cycle: {}", arrows(names)),
+            Self::EmptyList(what) => write!(f, "empty {what}"),
+            Self::NoPairs(name) => write!(
+                f,
+                "relationship `{name}` allows no pair: give it `rules`, `same_type`, `derive` or `any`"
+            ),
+            Self::ExpandsToNothing(name) => write!(f, "relationship `{name}` expands to no pair"),
+            Self::ConflictingKeys { name, key, .. } => write!(
+                f,
+                "relationship `{name}` has `any`, which allows every pair, and also `{key}`"
+            ),
+            Self::InvalidIdentifier {
+                what,
+                ident,
+                name,
+                reason,
+                ..
+            } => write!(f, "{what} `{ident}` of `{name}` cannot be used: {reason}"),
+            Self::NoRustName { what, name, .. } => write!(
+                f,
+                "{what} name `{name}` has no letter or digit to derive a Rust name from"
+            ),
+            Self::IdentCollision {
+                what,
+                ident,
+                name,
+                other,
+                ..
+            } => write!(
+                f,
+                "{what} `{ident}` of `{name}` is also the {what} of `{other}`"
+            ),
+            Self::TooMany(what, max) => write!(f, "too many {what}: at most {max} are supported"),
+            Self::Model(name) => write!(f, "invalid schema: {name}"),
+        }
+    }
+}
+
+impl std::error::Error for ErrorKind {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Model(inner) => Some(inner),
+            _ => None,
+        }
+    }
+}
+
+impl From<crate::model::ModelError> for ErrorKind {
+    fn from(inner: crate::model::ModelError) -> Self {
+        Self::Model(inner)
+    }
 }
 
 fn arrows(names: &[String]) -> String {
@@ -286,8 +404,7 @@ fn arrows(names: &[String]) -> String {
 ///
 /// `line` and `column` are 1-based; `column` counts characters. Both are 0 when the error
 /// has no position (the file could not be read).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{kind} at {location}{help}", location = Location(self), help = Help(&self.help))]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemaError {
     /// The schema file (as given by the caller; used only in messages).
     pub path: PathBuf,
@@ -300,6 +417,20 @@ pub struct SchemaError {
     /// A hint such as ``did you mean `Attack Pattern`?``, if there is one.
     pub help: Option<String>,
 }
+
+impl std::fmt::Display for SchemaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} at {location}{help}",
+            self.kind,
+            location = Location(self),
+            help = Help(&self.help)
+        )
+    }
+}
+
+impl std::error::Error for SchemaError {}
 
 struct Location<'a>(&'a SchemaError);
 

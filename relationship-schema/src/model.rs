@@ -371,17 +371,14 @@ impl Schema {
 
 /// Why a [`SchemaBuilder`] could not make a [`Schema`]: each variant names the offending
 /// name or id.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModelError {
     /// More types, relationships or triples than [`limits`](crate::limits) allows.
-    #[error("too many {0}: at most {1} are supported")]
     TooMany(&'static str, usize),
     /// A name is empty.
-    #[error("a {0} name is empty")]
     EmptyName(&'static str),
     /// Two types, groups, relationships or reverse-only names share a name.
-    #[error("duplicate {what} `{name}`")]
     Duplicate {
         /// `type`, `group`, `relationship` or `reverse-only name`.
         what: &'static str,
@@ -389,7 +386,6 @@ pub enum ModelError {
         name: String,
     },
     /// A marker or method is not a usable Rust identifier.
-    #[error("the {what} `{ident}` of `{name}` cannot be used: {reason}")]
     InvalidIdentifier {
         /// `marker` or `method`.
         what: &'static str,
@@ -401,7 +397,6 @@ pub enum ModelError {
         reason: &'static str,
     },
     /// Two types or two relationships would get the same marker or method.
-    #[error("`{name}` and `{other}` both have the {what} `{ident}`")]
     IdentCollision {
         /// `marker` or `method`.
         what: &'static str,
@@ -413,7 +408,6 @@ pub enum ModelError {
         other: String,
     },
     /// A reverse name that is neither a relationship name nor a reverse-only name.
-    #[error("the reverse name `{reverse}` of `{name}` is not a relationship or reverse-only name")]
     UnknownReverse {
         /// The relationship.
         name: String,
@@ -421,10 +415,8 @@ pub enum ModelError {
         reverse: String,
     },
     /// A reverse-only name that is also a relationship name.
-    #[error("`{0}` is both a relationship name and a reverse-only name")]
     ReverseOnlyIsRelationship(String),
     /// An id that this builder did not hand out.
-    #[error("{what} of `{owner}` refers to an unknown type id {index}")]
     UnknownTypeId {
         /// `a member` or `a pair`.
         what: &'static str,
@@ -434,6 +426,49 @@ pub enum ModelError {
         index: usize,
     },
 }
+
+impl std::fmt::Display for ModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::TooMany(what, max) => write!(f, "too many {what}: at most {max} are supported"),
+            Self::EmptyName(what) => write!(f, "a {what} name is empty"),
+            Self::Duplicate { what, name, .. } => write!(f, "duplicate {what} `{name}`"),
+            Self::InvalidIdentifier {
+                what,
+                ident,
+                name,
+                reason,
+                ..
+            } => write!(
+                f,
+                "the {what} `{ident}` of `{name}` cannot be used: {reason}"
+            ),
+            Self::IdentCollision {
+                what,
+                ident,
+                name,
+                other,
+                ..
+            } => write!(f, "`{name}` and `{other}` both have the {what} `{ident}`"),
+            Self::UnknownReverse { name, reverse, .. } => write!(
+                f,
+                "the reverse name `{reverse}` of `{name}` is not a relationship or reverse-only name"
+            ),
+            Self::ReverseOnlyIsRelationship(name) => write!(
+                f,
+                "`{name}` is both a relationship name and a reverse-only name"
+            ),
+            Self::UnknownTypeId {
+                what, owner, index, ..
+            } => write!(
+                f,
+                "{what} of `{owner}` refers to an unknown type id {index}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
 
 /// Builds a [`Schema`] programmatically: adds types, groups, relationships and allowed
 /// pairs in any order; [`SchemaBuilder::build`] sorts the pairs, removes duplicates (keeping
