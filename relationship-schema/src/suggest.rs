@@ -1,10 +1,23 @@
 //! "Did you mean" suggestions: the nearest valid names to a misspelled one.
 
+/// The longest input, in characters, that is compared with the candidates; a longer one is
+/// near nothing (every name is at most [`MAX_NAME_CHARS`](crate::limits::MAX_NAME_CHARS)).
+const MAX_CHARS: usize = 256;
+
+/// Similarity below which a candidate is never suggested.
+const THRESHOLD: f64 = 0.7;
+
+/// How far below the best candidate another may score and still be suggested.
+const SPREAD: f64 = 0.15;
+
 /// Returns up to three candidates closest to `input`, best first.
 ///
-/// Candidates are ranked by case-insensitive Jaro-Winkler similarity; a candidate equal to
+/// Candidates are ranked by Jaro-Winkler similarity ignoring ASCII case; a candidate equal to
 /// `input` ignoring case always ranks first. Candidates below a similarity of 0.7 are dropped,
-/// so an unrelated word gets no suggestion rather than a misleading one.
+/// so an unrelated word gets no suggestion rather than a misleading one, and so are those
+/// more than 0.15 below the best. Ties go to the name that sorts first. This is the one
+/// ranking of the project: the derives, the run-time checks and the compile-time assertions
+/// (through [`nearest_in`]) all suggest with it.
 ///
 /// ```
 /// let names = ["Attack Pattern", "Account", "Campaign"];
@@ -12,29 +25,245 @@
 /// assert_eq!(got, vec!["Attack Pattern"]);
 /// ```
 pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
-    let needle = input.to_lowercase();
-    let mut scored: Vec<(f64, &'a str)> = candidates
-        .into_iter()
-        .map(|c| {
-            let hay = c.to_lowercase();
-            let score = if hay == needle {
-                2.0
-            } else {
-                strsim::jaro_winkler(&needle, &hay)
-            };
-            (score, c)
-        })
-        .filter(|(s, _)| *s >= 0.7)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    scored.dedup_by(|a, b| a.1 == b.1);
-    let best = scored.first().map_or(0.0, |s| s.0);
-    scored
-        .into_iter()
-        .take_while(|(s, _)| best - s <= 0.15)
-        .take(3)
-        .map(|(_, c)| c)
-        .collect()
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    let picks = nearest_in(input, &candidates);
+    picks.iter().map(|i| candidates[i]).collect()
+}
+
+/// What [`nearest_in`] picked: up to three indexes into the candidates, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nearest {
+    picks: [usize; 3],
+    len: usize,
+}
+
+impl Nearest {
+    const NONE: Nearest = Nearest {
+        picks: [0; 3],
+        len: 0,
+    };
+
+    /// How many candidates were picked (0 to 3).
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no candidate is near enough.
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The `n`th pick (0 is the best), as an index into the candidates.
+    pub const fn get(&self, n: usize) -> Option<usize> {
+        if n < self.len {
+            Some(self.picks[n])
+        } else {
+            None
+        }
+    }
+
+    /// The picks, best first.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.picks[..self.len].iter().copied()
+    }
+}
+
+/// [`nearest`] as a `const fn` over a slice, for the compile-time assertions: the indexes of
+/// up to three candidates closest to `input`, best first, by the same ranking.
+///
+/// ```
+/// use relationship_schema::suggest::nearest_in;
+/// const PICKS: relationship_schema::suggest::Nearest = nearest_in("Hots", &["CVE", "Host"]);
+/// assert_eq!(PICKS.get(0), Some(1));
+/// assert_eq!(PICKS.len(), 1);
+/// ```
+pub const fn nearest_in(input: &str, candidates: &[&str]) -> Nearest {
+    let mut needle = [0u32; MAX_CHARS];
+    let Some(needle_len) = fold_chars(input, &mut needle) else {
+        return Nearest::NONE;
+    };
+    let mut out = Nearest::NONE;
+    let mut best = 0.0;
+    while out.len < 3 {
+        let mut pick = candidates.len();
+        let mut pick_score = 0.0;
+        let mut k = 0;
+        while k < candidates.len() {
+            if !already_picked(&out, candidates, candidates[k]) {
+                let s = score(&needle, needle_len, candidates[k]);
+                let better = pick == candidates.len()
+                    || s > pick_score
+                    || (s == pick_score && sorts_before(candidates[k], candidates[pick]));
+                if s >= THRESHOLD && better {
+                    pick = k;
+                    pick_score = s;
+                }
+            }
+            k += 1;
+        }
+        if pick == candidates.len() {
+            break;
+        }
+        if out.len == 0 {
+            best = pick_score;
+        } else if best - pick_score > SPREAD {
+            break;
+        }
+        out.picks[out.len] = pick;
+        out.len += 1;
+    }
+    out
+}
+
+/// Whether a candidate spelled `name` is already among the picks (a list may repeat a name).
+const fn already_picked(out: &Nearest, candidates: &[&str], name: &str) -> bool {
+    let mut n = 0;
+    while n < out.len {
+        if bytes_eq(candidates[out.picks[n]].as_bytes(), name.as_bytes()) {
+            return true;
+        }
+        n += 1;
+    }
+    false
+}
+
+/// 2.0 for a candidate equal to the needle ignoring ASCII case, else their Jaro-Winkler
+/// similarity.
+const fn score(needle: &[u32; MAX_CHARS], needle_len: usize, candidate: &str) -> f64 {
+    let mut hay = [0u32; MAX_CHARS];
+    let Some(hay_len) = fold_chars(candidate, &mut hay) else {
+        return 0.0;
+    };
+    if hay_len == needle_len {
+        let mut i = 0;
+        while i < hay_len && hay[i] == needle[i] {
+            i += 1;
+        }
+        if i == hay_len {
+            return 2.0;
+        }
+    }
+    jaro_winkler(needle, needle_len, &hay, hay_len)
+}
+
+/// Decodes `s` into `out` as code points with ASCII letters lowercased; `None` when it has
+/// more than [`MAX_CHARS`] characters.
+const fn fold_chars(s: &str, out: &mut [u32; MAX_CHARS]) -> Option<usize> {
+    let b = s.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i < b.len() {
+        if n == MAX_CHARS {
+            return None;
+        }
+        let lead = b[i];
+        // `s` is UTF-8, so a lead byte is followed by its continuation bytes.
+        let (mut c, width) = if lead < 0x80 {
+            (lead.to_ascii_lowercase() as u32, 1)
+        } else if lead < 0xE0 {
+            ((lead & 0x1F) as u32, 2)
+        } else if lead < 0xF0 {
+            ((lead & 0x0F) as u32, 3)
+        } else {
+            ((lead & 0x07) as u32, 4)
+        };
+        let mut k = 1;
+        while k < width {
+            c = (c << 6) | (b[i + k] & 0x3F) as u32;
+            k += 1;
+        }
+        out[n] = c;
+        n += 1;
+        i += width;
+    }
+    Some(n)
+}
+
+/// Jaro-Winkler similarity of two decoded strings: matches within half the longer length,
+/// half-transpositions, and a bonus of 0.1 per common prefix character (at most four) when
+/// the Jaro similarity is above 0.7.
+const fn jaro_winkler(a: &[u32; MAX_CHARS], al: usize, b: &[u32; MAX_CHARS], bl: usize) -> f64 {
+    if al == 0 && bl == 0 {
+        return 1.0;
+    }
+    if al == 0 || bl == 0 {
+        return 0.0;
+    }
+    let window = (if al > bl { al } else { bl } / 2).saturating_sub(1);
+    let mut a_hit = [false; MAX_CHARS];
+    let mut b_hit = [false; MAX_CHARS];
+    let mut matches = 0usize;
+    let mut i = 0;
+    while i < al {
+        let mut j = i.saturating_sub(window);
+        let end = if i + window + 1 < bl {
+            i + window + 1
+        } else {
+            bl
+        };
+        while j < end {
+            if !b_hit[j] && a[i] == b[j] {
+                a_hit[i] = true;
+                b_hit[j] = true;
+                matches += 1;
+                break;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let (mut half, mut i, mut j) = (0usize, 0, 0);
+    while i < al {
+        if a_hit[i] {
+            while !b_hit[j] {
+                j += 1;
+            }
+            if a[i] != b[j] {
+                half += 1;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    let m = matches as f64;
+    let jaro = (m / al as f64 + m / bl as f64 + (matches - half / 2) as f64 / m) / 3.0;
+    if jaro <= THRESHOLD {
+        return jaro;
+    }
+    let mut prefix = 0;
+    while prefix < 4 && prefix < al && prefix < bl && a[prefix] == b[prefix] {
+        prefix += 1;
+    }
+    jaro + 0.1 * prefix as f64 * (1.0 - jaro)
+}
+
+const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Byte order, as `str::cmp` sorts.
+const fn sorts_before(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut i = 0;
+    while i < a.len() && i < b.len() {
+        if a[i] != b[i] {
+            return a[i] < b[i];
+        }
+        i += 1;
+    }
+    a.len() < b.len()
 }
 
 /// Formats suggestions as `` `a`, `b` or `c` `` (empty string when there are none).
@@ -83,6 +312,48 @@ mod tests {
     #[test]
     fn case_insensitive_match_ranks_first() {
         assert_eq!(nearest("ACCOUNT", ["Account", "Accounts"]), vec!["Account"]);
+    }
+
+    fn jw(a: &str, b: &str) -> f64 {
+        let (mut x, mut y) = ([0u32; MAX_CHARS], [0u32; MAX_CHARS]);
+        let (xl, yl) = (
+            fold_chars(a, &mut x).unwrap(),
+            fold_chars(b, &mut y).unwrap(),
+        );
+        jaro_winkler(&x, xl, &y, yl)
+    }
+
+    #[test]
+    fn jaro_winkler_reference_values() {
+        // Textbook values (Winkler 1990; the MARTHA/DWAYNE/DIXON examples).
+        assert!((jw("martha", "marhta") - 0.961_111).abs() < 1e-6);
+        assert!((jw("dwayne", "duane") - 0.84).abs() < 1e-6);
+        assert!((jw("dixon", "dicksonx") - 0.813_333).abs() < 1e-6);
+        assert_eq!(jw("", ""), 1.0);
+        assert_eq!(jw("abc", ""), 0.0);
+        assert_eq!(jw("abc", "xyz"), 0.0);
+        assert_eq!(jw("HOST", "host"), 1.0);
+    }
+
+    #[test]
+    fn several_near_names_best_first_ties_by_name() {
+        assert_eq!(
+            nearest("used", ["uses", "used-by", "user", "has"]),
+            vec!["used-by", "user", "uses"]
+        );
+        assert_eq!(nearest("uses", ["uses", "uses"]), vec!["uses"]);
+    }
+
+    #[test]
+    fn non_ascii_and_overlong_inputs() {
+        assert_eq!(nearest("Hôst", ["Host", "CVE"]), vec!["Host"]);
+        assert!(nearest(&"a".repeat(MAX_CHARS + 1), ["aaaa"]).is_empty());
+    }
+
+    #[test]
+    fn const_and_run_time_rankings_agree() {
+        const PICKS: Nearest = nearest_in("Atack Patern", &["Attack Pattern", "Account"]);
+        assert_eq!(PICKS.iter().collect::<Vec<_>>(), vec![0]);
     }
 
     #[test]

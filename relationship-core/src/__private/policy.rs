@@ -5,6 +5,8 @@
 //! Everything here runs in `const` evaluation: an assertion is a `const _: () = ...;` item,
 //! checked by `cargo check`, and nothing of it exists at run time.
 
+use crate::schema::limits::MAX_RELATIONSHIPS;
+
 /// A generated schema's names and explicit triples, as the assertions read them.
 #[derive(Debug, Clone, Copy)]
 pub struct Tables {
@@ -87,76 +89,39 @@ const fn eq(a: &str, b: &str) -> bool {
     super::str_eq(a, b)
 }
 
-const fn lower(c: u8) -> u8 {
-    c.to_ascii_lowercase()
-}
-
-/// Edit distance between `a` and `b`, ignoring ASCII case (strings longer than 63 bytes
-/// count as far from everything).
-const fn distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() > 63 || b.len() > 63 {
-        return usize::MAX;
-    }
-    let mut prev = [0usize; 64];
-    let mut cur = [0usize; 64];
-    let mut j = 0;
-    while j <= b.len() {
-        prev[j] = j;
-        j += 1;
-    }
-    let mut i = 1;
-    while i <= a.len() {
-        cur[0] = i;
-        let mut j = 1;
-        while j <= b.len() {
-            let cost = if lower(a[i - 1]) == lower(b[j - 1]) {
-                0
-            } else {
-                1
-            };
-            let mut best = prev[j - 1] + cost;
-            if prev[j] + 1 < best {
-                best = prev[j] + 1;
-            }
-            if cur[j - 1] + 1 < best {
-                best = cur[j - 1] + 1;
-            }
-            cur[j] = best;
-            j += 1;
-        }
-        let mut k = 0;
-        while k <= b.len() {
-            prev[k] = cur[k];
-            k += 1;
-        }
-        i += 1;
-    }
-    prev[b.len()]
-}
-
-/// Appends `; did you mean `X`?` for the nearest of `names` to `input`, if one is near.
+/// Appends `; did you mean `X`?` (or `` `X`, `Y` or `Z` ``) for the names nearest to
+/// `input`, ranked as every other suggestion of the project is
+/// ([`crate::schema::suggest::nearest`]).
 const fn did_you_mean(mut m: Message, input: &str, names: &[&str]) -> Message {
-    let mut best = usize::MAX;
-    let mut at = 0;
-    let mut i = 0;
-    while i < names.len() {
-        let d = distance(input, names[i]);
-        if d < best {
-            best = d;
-            at = i;
-        }
-        i += 1;
+    let picks = crate::schema::suggest::nearest_in(input, names);
+    let mut n = 0;
+    while let Some(at) = picks.get(n) {
+        m = m.push(if n == 0 {
+            "; did you mean "
+        } else if n + 1 == picks.len() {
+            " or "
+        } else {
+            ", "
+        });
+        m = m.code(names[at]);
+        n += 1;
     }
-    let limit = if input.len() / 3 > 2 {
-        input.len() / 3
-    } else {
-        2
-    };
-    if best <= limit && !names.is_empty() {
-        m = m.push("; did you mean ").code(names[at]).push("?");
+    if !picks.is_empty() {
+        m = m.push("?");
     }
     m
+}
+
+/// The relationship names of `t`, first in a fixed array (a `const fn` cannot collect them
+/// into a slice of their own); only the first `t.rels.len()` entries are names.
+const fn rel_names(t: &Tables) -> [&'static str; MAX_RELATIONSHIPS] {
+    let mut names = [""; MAX_RELATIONSHIPS];
+    let mut i = 0;
+    while i < t.rels.len() && i < MAX_RELATIONSHIPS {
+        names[i] = t.rels[i].0;
+        i += 1;
+    }
+    names
 }
 
 const fn type_index(t: &Tables, name: &str) -> Option<usize> {
@@ -290,20 +255,7 @@ pub const fn check(
                 .code(rel)
                 .push(" is not a relationship name of the schema ")
                 .code(t.schema);
-            let mut best = usize::MAX;
-            let mut at = 0;
-            let mut i = 0;
-            while i < t.rels.len() {
-                let d = distance(rel, t.rels[i].0);
-                if d < best {
-                    best = d;
-                    at = i;
-                }
-                i += 1;
-            }
-            if best <= 2 && !t.rels.is_empty() {
-                m = m.push("; did you mean ").code(t.rels[at].0).push("?");
-            }
+            m = did_you_mean(m, rel, rel_names(t).split_at(t.rels.len()).0);
             m.failed = true;
             return m;
         }
@@ -558,9 +510,28 @@ mod tests {
     }
 
     #[test]
-    fn distance_ignores_case() {
-        assert_eq!(distance("cve", "CVE"), 0);
-        assert_eq!(distance("Hots", "Host"), 2);
-        assert_eq!(distance("", "abc"), 3);
+    fn suggestions_are_the_run_time_ones() {
+        // The same typo gets the same answer from an assertion and from the derives and
+        // run-time checks (`suggest::nearest`).
+        const TYPES: [&str; 4] = ["Host", "Hostname", "Account", "CVE"];
+        let types = TYPES;
+        let t = Tables {
+            schema: "small",
+            types: &TYPES,
+            rels: &[],
+            methods: &[],
+            triples: &[],
+        };
+        for typo in ["Hots", "hostnam", "Acount", "cve", "zzz"] {
+            let want = crate::schema::suggest::did_you_mean(typo, types)
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
+            let got = check_type(&t, "Host", typo);
+            assert!(
+                got.as_str().ends_with(&format!("schema `small`{want}")),
+                "{}",
+                got.as_str()
+            );
+        }
     }
 }
