@@ -1,8 +1,9 @@
 //! A schema as static tables ([`relationship_schema::tables::SchemaTables`]), generated so
 //! that a program gets its schema without parsing JSON at run time.
 //!
-//! `relationship-core`'s build script writes the default schema this way; a user's build
-//! script gets the same with [`crate::Builder::tables_file`].
+//! The default schema is checked in this way (`relationship-schema/src/xsoar_tables.rs`,
+//! [`relationship_schema::xsoar::TABLES`]); a user's build script gets the same with
+//! [`crate::Builder::tables_file`].
 //!
 //! ```
 //! let schema = relationship_codegen::schema_parse::builtin::parse_xsoar().unwrap();
@@ -22,6 +23,26 @@ use relationship_schema::{Pairs, Schema, Tier};
 ///
 /// Every string is written as an escaped Rust literal, so no schema text can become code.
 pub fn generate_tables(schema: &Schema, runtime_path: &str, source_label: Option<&str>) -> String {
+    generate_tables_at(
+        schema,
+        &format!("{runtime_path}::schema::tables"),
+        source_label,
+    )
+}
+
+/// [`generate_tables`] with the path of the `tables` module itself (`crate::tables` inside
+/// `relationship-schema`, which is how its checked-in default tables are made).
+///
+/// ```
+/// let schema = relationship_codegen::schema_parse::builtin::parse_xsoar().unwrap();
+/// let code = relationship_codegen::tables::generate_tables_at(&schema, "crate::tables", None);
+/// assert!(code.contains("pub static TABLES: crate::tables::SchemaTables"));
+/// ```
+pub fn generate_tables_at(
+    schema: &Schema,
+    tables_path: &str,
+    source_label: Option<&str>,
+) -> String {
     let source = source_label.map_or_else(
         || {
             schema
@@ -38,7 +59,9 @@ pub fn generate_tables(schema: &Schema, runtime_path: &str, source_label: Option
         schema.name()
     );
     out.push_str("// Do not edit: change the schema and rebuild.\n\n");
-    let t = format!("{runtime_path}::schema::tables");
+    let t = tables_path;
+    // `Tier` lives beside the `tables` module (`<runtime>::schema::Tier`, `crate::Tier`).
+    let tier_path = format!("{}::Tier", t.strip_suffix("::tables").unwrap_or(t));
     let _ = writeln!(
         out,
         "/// The schema {:?} as static tables.\npub static TABLES: {t}::SchemaTables = {t}::SchemaTables {{",
@@ -93,7 +116,7 @@ pub fn generate_tables(schema: &Schema, runtime_path: &str, source_label: Option
                     };
                     let _ = writeln!(
                         out,
-                        "                ({}, {}, {runtime_path}::schema::Tier::{tier}),",
+                        "                ({}, {}, {tier_path}::{tier}),",
                         p.source.index(),
                         p.target.index()
                     );

@@ -1,7 +1,8 @@
 //! The default schema, generated from `schemas/xsoar.json`: XSOAR's 71 usable relationship
 //! names with their reverse names, 30 indicator types and the allowed triples.
 //!
-//! The generated code is checked in (`src/xsoar/generated.rs` and `src/xsoar/tables.rs`), so
+//! The generated code is checked in (`src/xsoar/generated.rs`, and the tables in
+//! `relationship-schema`'s [`crate::schema::xsoar`]), so
 //! this crate has no build script and its users compile neither the schema parser nor the
 //! code generator; `relationship-tests`' `golden_generated` test fails when the files are
 //! stale and prints the command that refreshes them.
@@ -37,10 +38,6 @@ use std::sync::OnceLock;
 
 use crate::schema::Schema;
 
-mod tables {
-    include!("xsoar/tables.rs");
-}
-
 /// The default schema as a model, for run-time checks ([`crate::Checker`]), made once from
 /// the checked-in static tables.
 ///
@@ -51,7 +48,7 @@ mod tables {
 /// ```
 pub fn schema() -> &'static Schema {
     static SCHEMA: OnceLock<Schema> = OnceLock::new();
-    SCHEMA.get_or_init(|| match tables::TABLES.to_schema() {
+    SCHEMA.get_or_init(|| match crate::schema::xsoar::TABLES.to_schema() {
         Ok(schema) => schema,
         // These tables were generated from a schema that passed the same checks, and
         // a test builds them; this cannot be reached by any input.

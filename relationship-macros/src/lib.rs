@@ -14,8 +14,6 @@ mod indicator;
 mod policy;
 mod relationships;
 
-use relationship_schema as schema;
-
 use proc_macro::TokenStream;
 
 /// Implements `relationship_core::typed::Indicator` for a struct.
