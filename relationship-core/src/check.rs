@@ -47,11 +47,12 @@ use std::fmt;
 
 use relationship_schema::suggest;
 use relationship_schema::{RelId, Schema, TypeId};
-use serde::{Deserialize, Serialize};
 
 use crate::limits::quoted;
 use crate::relationship::{ENTITY_FAMILY, EntityRelationship, Fields, RELATIONSHIP_TYPE};
 use crate::reliability::{InvalidReliability, Reliability};
+
+mod input_serde;
 
 /// The reverse name XSOAR falls back to for a name it does not know.
 pub const FALLBACK_REVERSE: &str = "related-to";
@@ -83,8 +84,7 @@ pub enum Mode {
 /// Unknown keys are rejected (`deny_unknown_fields`): a misspelt optional key such as
 /// `source_reliabilty` would otherwise be dropped without a word, which is the kind of silent
 /// loss these checks exist to prevent.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RelationshipInput {
     /// The relationship name, e.g. `uses`.
     pub name: String,
@@ -97,25 +97,18 @@ pub struct RelationshipInput {
     /// Entity B's XSOAR type, e.g. `Host`.
     pub entity_b_type: String,
     /// An explicit reverse name; looked up in the schema when absent or empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reverse_name: Option<String>,
     /// The relationship's fields, an ordered JSON object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Fields>,
     /// One of XSOAR's seven reliability strings; absent or empty means none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_reliability: Option<String>,
     /// The brand; absent or empty means none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
     /// XSOAR's `relationship_type`; only `IndicatorToIndicator` (the default) is valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relationship_type: Option<String>,
     /// XSOAR's `entity_a_family`; only `Indicator` (the default) is valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_a_family: Option<String>,
     /// XSOAR's `entity_b_family`; only `Indicator` (the default) is valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_b_family: Option<String>,
 }
 

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use serde::ser::{Serialize, SerializeStruct, Serializer};
+use serde_core::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::fields::RawJson;
 use crate::relationship::{EntityRelationship, Fields};

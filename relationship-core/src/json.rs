@@ -17,7 +17,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use serde::Serialize;
+use serde_core::Serialize;
 use serde_json::ser::{CharEscape, CompactFormatter, Formatter, Serializer};
 
 /// Which bytes to write for a JSON value.
@@ -76,7 +76,7 @@ pub fn to_vec<T: Serialize + ?Sized>(value: &T, style: JsonStyle) -> serde_json:
 pub fn to_string<T: Serialize + ?Sized>(value: &T, style: JsonStyle) -> serde_json::Result<String> {
     let bytes = to_vec(value, style)?;
     // Both formatters write UTF-8 only (serde_json's strings are `str`, escapes are ASCII).
-    String::from_utf8(bytes).map_err(|e| serde::ser::Error::custom(e.to_string()))
+    String::from_utf8(bytes).map_err(|e| serde_core::ser::Error::custom(e.to_string()))
 }
 
 /// A [`serde_json::ser::Formatter`] that writes what Python's `json.dumps` writes with its
@@ -745,10 +745,10 @@ pub struct RawFields<'a>(
 /// An object key, borrowed from the text when it has no escapes.
 struct RawKey<'a>(std::borrow::Cow<'a, str>);
 
-impl<'de> serde::Deserialize<'de> for RawKey<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+impl<'de> serde_core::Deserialize<'de> for RawKey<'de> {
+    fn deserialize<D: serde_core::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct KeyVisitor;
-        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+        impl<'de> serde_core::de::Visitor<'de> for KeyVisitor {
             type Value = RawKey<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a key")
@@ -764,15 +764,15 @@ impl<'de> serde::Deserialize<'de> for RawKey<'de> {
     }
 }
 
-impl<'de: 'a, 'a> serde::Deserialize<'de> for RawFields<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+impl<'de: 'a, 'a> serde_core::Deserialize<'de> for RawFields<'a> {
+    fn deserialize<D: serde_core::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct FieldsVisitor<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> serde::de::Visitor<'de> for FieldsVisitor<'a> {
+        impl<'de: 'a, 'a> serde_core::de::Visitor<'de> for FieldsVisitor<'a> {
             type Value = RawFields<'a>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<A: serde_core::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> Result<RawFields<'a>, A::Error> {

@@ -9,7 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use relationship_schema::suggest;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_core::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One of XSOAR's seven source reliability values.
 ///
@@ -96,12 +96,12 @@ impl Serialize for Reliability {
 impl<'de> Deserialize<'de> for Reliability {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
+        impl serde_core::de::Visitor<'_> for Visitor {
             type Value = Reliability;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("one of XSOAR's seven source reliability strings")
             }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Reliability, E> {
+            fn visit_str<E: serde_core::de::Error>(self, v: &str) -> Result<Reliability, E> {
                 Reliability::parse(v).map_err(E::custom)
             }
         }

@@ -158,7 +158,7 @@ impl FieldError {
             indicator,
             field,
             FieldTarget::Value,
-            <serde_json::Error as serde::ser::Error>::custom(
+            <serde_json::Error as serde_core::ser::Error>::custom(
                 "the value is empty (`None` or \"\"): XSOAR creates no indicator from an empty value",
             ),
         )

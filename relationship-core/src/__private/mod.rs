@@ -255,7 +255,7 @@ pub fn score_of<T: ScoreValue + ?Sized>(v: &T) -> Option<u8> {
 
 /// Inserts a mapped field (`#[indicator(field = "cliname")]`) of the struct `indicator`;
 /// a `null` value is left out, a value that does not serialize is an error.
-pub fn insert_field<T: serde::Serialize + ?Sized>(
+pub fn insert_field<T: serde_core::Serialize + ?Sized>(
     fields: &mut Fields,
     key: &'static str,
     value: &T,
@@ -303,7 +303,7 @@ pub fn indicator_object(
 
 /// The `rawJSON` of an `#[indicator(raw_json)]` field (any `Serialize` value) of the
 /// struct `indicator`.
-pub fn raw_json_of<T: serde::Serialize + ?Sized>(
+pub fn raw_json_of<T: serde_core::Serialize + ?Sized>(
     v: &T,
     indicator: &'static str,
     field: &'static str,
