@@ -16,7 +16,7 @@ use crate::exit::Exit;
 pub const VALIDATE_HELP: &str = "\
 Each FILE holds createIndicators batches, one JSON array per line, as `xsoar-rel batch` and
 `convert-stix` write them and as the XSOAR pack delivers them. Each non-blank line must be a
-deliverable line (the pack's definition, see the README): UTF-8, exactly one non-empty JSON
+deliverable line (the pack's definition, see docs/xsoar.md): UTF-8, exactly one non-empty JSON
 array (no second value on the line, not even after a bare CR; a batch pretty-printed over
 several lines is reported once), no NaN or Infinity, finite numbers, integers of at most 4,300
 digits. Any other line is reported as `not a deliverable line: REASON`: the pack would skip

@@ -17,7 +17,7 @@ pub const MAX_TRIPLES: usize = 20_000;
 /// The most types a schema may declare (5,000). Each type becomes a marker type, its
 /// documentation and its entries in the generated tables; with [`MAX_RELATIONSHIPS`] and
 /// [`MAX_TRIPLES`] this bounds what `schema check`, `generate` and the build script's
-/// `Builder` hold (see the README's limits), and a larger schema is refused, with its line and
+/// `Builder` hold (see `docs/limits.md`), and a larger schema is refused, with its line and
 /// column, before any code is generated.
 pub const MAX_TYPES: usize = 5_000;
 
@@ -28,8 +28,8 @@ pub const MAX_RELATIONSHIPS: usize = 5_000;
 /// The most types times relationship names a schema may have (10,000; XSOAR's schema has
 /// 30 x 71 = 2,130). Generated code holds one check trait, with its diagnostic, per
 /// (relationship, source type), about 700 bytes each, so this bounds the generated module
-/// (about 7 MB) and the memory `generate` and `Builder` need to make it (stated in the
-/// README). A schema past it is refused before anything is expanded or generated.
+/// (about 7 MB) and the memory `generate` and `Builder` need to make it (stated in
+/// `docs/limits.md`). A schema past it is refused before anything is expanded or generated.
 pub const MAX_TYPES_TIMES_RELATIONSHIPS: usize = 10_000;
 
 /// The length, in characters, at which a value quoted in an error message is cut.

@@ -390,12 +390,12 @@ mod tests {
     }
 
     #[test]
-    fn the_readme_lists_every_reserved_method() {
-        let readme = include_str!("../../README.md");
+    fn the_schema_format_doc_lists_every_reserved_method() {
+        let doc = include_str!("../../docs/schema-format.md");
         for (method, _) in RESERVED_METHODS {
             assert!(
-                readme.contains(&format!("`{method}`")),
-                "README.md does not list `{method}`"
+                doc.contains(&format!("`{method}`")),
+                "docs/schema-format.md does not list `{method}`"
             );
         }
     }

@@ -4,6 +4,14 @@
 #[doc = include_str!("../../README.md")]
 pub mod readme {}
 
+/// The Rust examples of `docs/derives.md`, compiled and run as doc tests.
+#[doc = include_str!("../../docs/derives.md")]
+pub mod docs_derives {}
+
+/// The Rust examples of `docs/compile-errors.md`, compiled (or refused) as doc tests.
+#[doc = include_str!("../../docs/compile-errors.md")]
+pub mod docs_compile_errors {}
+
 /// Whether the tests run under CI: the environment variable `CI` is `true` or `1`.
 ///
 /// Under CI a test never skips for want of something it needs (a data file, a tool, the
