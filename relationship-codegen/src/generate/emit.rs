@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 
 use relationship_schema::{Pair, RelId, RelationshipDef, Schema, TypeId};
 
+use super::docs::{doc_lines, fmt_escape};
 use super::names::Names;
-use super::text::{doc_lines, fmt_escape};
 use super::{GenerateError, GenerateOptions};
 
 /// What every part of the generated file needs: the schema, its identifiers and the
@@ -50,9 +50,7 @@ impl<'s> Gen<'s> {
             any_names: rels.filter(|r| r.is_any()).map(|r| r.name()).collect(),
         })
     }
-}
 
-impl Gen<'_> {
     /// The whole module's items.
     pub(super) fn emit_items(&self) -> TokenStream {
         let parts = [

@@ -1,5 +1,5 @@
+use super::docs::{article, fmt_escape};
 use super::names::Names;
-use super::text::{article, fmt_escape};
 use super::*;
 use relationship_schema::{SchemaBuilder, Tier};
 
