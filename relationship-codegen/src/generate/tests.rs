@@ -188,3 +188,461 @@ fn output_is_deterministic() {
     let b = generate(&small(), &GenerateOptions::default()).unwrap();
     assert_eq!(a, b);
 }
+
+/// The code generated for tiny fixture schemas, as inline snapshots (`UPDATE_EXPECT=1 cargo
+/// test -p relationship-codegen` rewrites them after an intended change).
+///
+/// Each snapshot is one emitter's output, pretty-printed: the items that depend on the
+/// schema. The fixed part every module shares (the `check` module's own traits, the
+/// `__policy` module, the `Relate` trait's declaration and the `prelude`) stays out, so the
+/// snapshots stay short; the golden test of the default schema covers the whole file.
+mod fixtures {
+    use expect_test::{Expect, expect};
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    use super::super::emit::Gen;
+    use super::*;
+
+    /// The schema of a schema file's text.
+    fn parse(text: &str) -> Schema {
+        relationship_schema_parse::parse_str(text, "fixture.json").unwrap()
+    }
+
+    /// Compares what `emit` makes of `schema` (default options), pretty-printed, with
+    /// `expect`.
+    fn check(schema: &Schema, emit: impl Fn(&Gen) -> TokenStream, expect: Expect) {
+        let options = GenerateOptions::default();
+        let tokens = emit(&Gen::new(schema, &options).unwrap());
+        let file: syn::File = syn::parse2(tokens).unwrap();
+        expect.assert_eq(&prettyplease::unparse(&file));
+    }
+
+    /// The typed constructors, inside a bare `trait Relate` so that they print as items.
+    fn constructors(g: &Gen) -> TokenStream {
+        let methods = g.emit_constructors();
+        quote!(pub trait Relate { #methods })
+    }
+
+    #[test]
+    fn one_pair_and_one_relationship() {
+        let schema = parse(
+            r#"{"name": "tiny", "types": ["Account", "Host"], "reverse_only": ["used-by"],
+                "relationships": [{"name": "uses", "reverse": "used-by",
+                                   "rules": [{"from": ["Account"], "to": ["Host"]}]}]}"#,
+        );
+        check(
+            &schema,
+            |g| g.emit_type_markers(),
+            expect![[r#"
+            /// Indicator type markers: one zero-sized type per XSOAR indicator type.
+            pub mod types {
+                /// The XSOAR indicator type `Account`.
+                ///
+                /// Relationships from this type (besides the any-to-any ones):
+                ///
+                /// - `uses` ([`uses`](super::Relate::uses)) → `Host`
+                ///
+                /// The schema allows no explicit relationship to this type.
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                pub struct Account;
+                impl ::relationship_core::typed::IndicatorType for Account {
+                    const NAME: &'static str = "Account";
+                }
+                impl super::SchemaType for Account {}
+                #[diagnostic::do_not_recommend]
+                impl super::check::Member for Account {
+                    type As = Account;
+                }
+                /// The XSOAR indicator type `Host`.
+                ///
+                /// The schema allows no explicit relationship from this type.
+                ///
+                /// Relationships to this type (besides the any-to-any ones):
+                ///
+                /// - `Account` → `uses` → this type
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                pub struct Host;
+                impl ::relationship_core::typed::IndicatorType for Host {
+                    const NAME: &'static str = "Host";
+                }
+                impl super::SchemaType for Host {}
+                #[diagnostic::do_not_recommend]
+                impl super::check::Member for Host {
+                    type As = Host;
+                }
+            }
+        "#]],
+        );
+        check(
+            &schema,
+            |g| g.emit_relationship_markers(),
+            expect![[r#"
+            /// Relationship markers: one zero-sized type per relationship name, with its reverse
+            /// name and its allowed pairs.
+            pub mod rels {
+                /// The XSOAR relationship `uses`; its reverse name is `used-by`.
+                ///
+                /// Typed constructor: [`uses`](super::Relate::uses).
+                ///
+                /// Allowed pairs (source → targets), 1 in all:
+                ///
+                /// - `Account` → `Host`
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                pub struct Uses;
+                impl ::relationship_core::typed::RelationshipName for Uses {
+                    const NAME: &'static str = "uses";
+                    const REVERSE: &'static str = "used-by";
+                }
+            }
+        "#]],
+        );
+        check(
+            &schema,
+            |g| g.emit_check_traits(),
+            expect![[r#"
+            /// Implemented by the target `T` ([`Member::As`]) when `Source --uses--> T` is allowed.
+            ///
+            /// This is the bound of [`uses`](super::Relate::uses); the allowed pairs are listed at [`rels::Uses`](super::rels::Uses).
+            #[diagnostic::on_unimplemented(
+                message = "`{Source}` cannot have a `uses` relationship to `{Self}`",
+                label = "`{Source}` --uses--> `{Self}` is not allowed by the schema `tiny`",
+                note = "`uses` (reverse `used-by`) is allowed for 1 (source, target) pair, listed in the docs of `tiny::rels::Uses`",
+                note = "what `{Source}` may `uses` instead, and every relationship between `{Source}` and `{Self}`: `xsoar-rel schema explain --schema <tiny schema file> {Source} uses {Self}`"
+            )]
+            pub trait UsesTarget<Source> {}
+            #[diagnostic::do_not_recommend]
+            impl<S> UsesTarget<S> for Unknown {}
+            #[diagnostic::do_not_recommend]
+            impl<T: Spelling> UsesTarget<Unknown> for T {}
+            #[diagnostic::do_not_recommend]
+            impl<S, T: Member> UsesTarget<Checked<S>> for Checked<T> {}
+            #[diagnostic::do_not_recommend]
+            impl UsesTarget<t::Account> for t::Host {}
+        "#]],
+        );
+        check(
+            &schema,
+            constructors,
+            expect![[r#"
+            pub trait Relate {
+                /// `self` **uses** `target` (reverse: `used-by`).
+                ///
+                /// Compiles only for the pairs the schema allows, listed at [`rels::Uses`].
+                #[inline]
+                fn uses<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
+                where
+                    T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
+                    check::Spelled<T::Kind>: check::UsesTarget<check::Spelled<Self::Kind>>,
+                {
+                    ::relationship_core::__private::relate::<rels::Uses, Self, T>(self, target)
+                }
+            }
+        "#]],
+        );
+    }
+
+    #[test]
+    fn reverse_name_that_is_a_relationship_of_its_own() {
+        // `used-by` is declared with the swapped pairs of `uses`: a marker, a check trait
+        // and a constructor of its own.
+        let schema = parse(
+            r#"{"name": "tiny", "types": ["Account", "Host"],
+                "relationships": [{"name": "uses", "reverse": "used-by",
+                                   "rules": [{"from": ["Account"], "to": ["Host"]}]},
+                                  {"name": "used-by", "reverse": "uses",
+                                   "derive": [{"swap": "uses"}]}]}"#,
+        );
+        check(
+            &schema,
+            |g| g.emit_relationship_markers(),
+            expect![[r#"
+            /// Relationship markers: one zero-sized type per relationship name, with its reverse
+            /// name and its allowed pairs.
+            pub mod rels {
+                /// The XSOAR relationship `uses`; its reverse name is `used-by`.
+                ///
+                /// Typed constructor: [`uses`](super::Relate::uses).
+                ///
+                /// Allowed pairs (source → targets), 1 in all:
+                ///
+                /// - `Account` → `Host`
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                pub struct Uses;
+                impl ::relationship_core::typed::RelationshipName for Uses {
+                    const NAME: &'static str = "uses";
+                    const REVERSE: &'static str = "used-by";
+                }
+                /// The XSOAR relationship `used-by`; its reverse name is `uses`.
+                ///
+                /// Typed constructor: [`used_by`](super::Relate::used_by).
+                ///
+                /// Allowed pairs (source → targets), 1 in all:
+                ///
+                /// - `Host` → `Account`
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                pub struct UsedBy;
+                impl ::relationship_core::typed::RelationshipName for UsedBy {
+                    const NAME: &'static str = "used-by";
+                    const REVERSE: &'static str = "uses";
+                }
+            }
+        "#]],
+        );
+    }
+
+    #[test]
+    fn type_names_that_are_not_rust_identifiers() {
+        // `Registry Key` has no identifier: rustc prints its marker. `CVE` is one, but not
+        // its marker `Cve`: rustc prints a struct of `check::spell` named `CVE`.
+        let schema = parse(
+            r#"{"name": "keys", "types": ["Registry Key", "CVE"],
+                "reverse_only": ["indicated-by"],
+                "relationships": [{"name": "indicator-of", "reverse": "indicated-by",
+                                   "rules": [{"from": ["Registry Key"], "to": ["CVE"]}]}]}"#,
+        );
+        check(
+            &schema,
+            |g| g.emit_type_markers(),
+            expect![[r#"
+            /// Indicator type markers: one zero-sized type per XSOAR indicator type.
+            pub mod types {
+                /// The XSOAR indicator type `Registry Key`.
+                ///
+                /// Relationships from this type (besides the any-to-any ones):
+                ///
+                /// - `indicator-of` ([`indicator_of`](super::Relate::indicator_of)) → `CVE`
+                ///
+                /// The schema allows no explicit relationship to this type.
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                pub struct RegistryKey;
+                impl ::relationship_core::typed::IndicatorType for RegistryKey {
+                    const NAME: &'static str = "Registry Key";
+                }
+                impl super::SchemaType for RegistryKey {}
+                #[diagnostic::do_not_recommend]
+                impl super::check::Member for RegistryKey {
+                    type As = RegistryKey;
+                }
+                /// The XSOAR indicator type `CVE`.
+                ///
+                /// The schema allows no explicit relationship from this type.
+                ///
+                /// Relationships to this type (besides the any-to-any ones):
+                ///
+                /// - `Registry Key` → `indicator-of` → this type
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                pub struct Cve;
+                impl ::relationship_core::typed::IndicatorType for Cve {
+                    const NAME: &'static str = "CVE";
+                }
+                impl super::SchemaType for Cve {}
+                #[diagnostic::do_not_recommend]
+                impl super::check::Member for Cve {
+                    type As = super::check::spell::CVE;
+                }
+            }
+        "#]],
+        );
+        check(
+            &schema,
+            |g| g.emit_spell_module(),
+            expect![[r#"
+            /// The XSOAR spellings that are Rust identifiers but not markers, as types: the
+            /// error of an invalid typed call names the type with them (`CVE`, not the
+            /// marker `Cve`).
+            #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+            pub mod spell {
+                /// `CVE`: how the error of an invalid typed call prints [`Cve`](super::super::types::Cve).
+                #[derive(Debug)]
+                pub struct CVE;
+            }
+        "#]],
+        );
+        check(
+            &schema,
+            |g| g.emit_check_traits(),
+            expect![[r#"
+            /// Implemented by the target `T` ([`Member::As`]) when `Source --indicator-of--> T` is allowed.
+            ///
+            /// This is the bound of [`indicator_of`](super::Relate::indicator_of); the allowed pairs are listed at [`rels::IndicatorOf`](super::rels::IndicatorOf).
+            #[diagnostic::on_unimplemented(
+                message = "`{Source}` cannot have an `indicator-of` relationship to `{Self}`",
+                label = "`{Source}` --indicator-of--> `{Self}` is not allowed by the schema `keys`",
+                note = "`indicator-of` (reverse `indicated-by`) is allowed for 1 (source, target) pair, listed in the docs of `keys::rels::IndicatorOf`",
+                note = "what `{Source}` may `indicator-of` instead, and every relationship between `{Source}` and `{Self}`: `xsoar-rel schema explain --schema <keys schema file> {Source} indicator-of {Self}`"
+            )]
+            pub trait IndicatorOfTarget<Source> {}
+            #[diagnostic::do_not_recommend]
+            impl<S> IndicatorOfTarget<S> for Unknown {}
+            #[diagnostic::do_not_recommend]
+            impl<T: Spelling> IndicatorOfTarget<Unknown> for T {}
+            #[diagnostic::do_not_recommend]
+            impl<S, T: Member> IndicatorOfTarget<Checked<S>> for Checked<T> {}
+            #[diagnostic::do_not_recommend]
+            impl IndicatorOfTarget<t::RegistryKey> for spell::CVE {}
+        "#]],
+        );
+    }
+
+    #[test]
+    fn symmetric_and_any_to_any_relationships() {
+        // `similar-to` allows each pair both ways; `related-to` any two types, so it has no
+        // check trait and its constructor no bound.
+        let schema = parse(
+            r#"{"name": "alike", "types": ["File", "ssdeep"],
+                "relationships": [{"name": "similar-to", "reverse": "similar-to",
+                                   "symmetric": true,
+                                   "rules": [{"from": ["File"], "to": ["ssdeep"]}]},
+                                  {"name": "related-to", "reverse": "related-to",
+                                   "any": true}]}"#,
+        );
+        check(
+            &schema,
+            |g| g.emit_relationship_markers(),
+            expect![[r#"
+            /// Relationship markers: one zero-sized type per relationship name, with its reverse
+            /// name and its allowed pairs.
+            pub mod rels {
+                /// The XSOAR relationship `similar-to`; its reverse name is `similar-to`.
+                ///
+                /// Typed constructor: [`similar_to`](super::Relate::similar_to).
+                ///
+                /// Allowed pairs (source → targets), 2 in all:
+                ///
+                /// - `File` → `ssdeep`
+                /// - `ssdeep` → `File`
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                pub struct SimilarTo;
+                impl ::relationship_core::typed::RelationshipName for SimilarTo {
+                    const NAME: &'static str = "similar-to";
+                    const REVERSE: &'static str = "similar-to";
+                }
+                /// The XSOAR relationship `related-to`; its reverse name is `related-to`.
+                ///
+                /// Typed constructor: [`related_to`](super::Relate::related_to).
+                ///
+                /// Allowed between any two indicator types.
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                pub struct RelatedTo;
+                impl ::relationship_core::typed::RelationshipName for RelatedTo {
+                    const NAME: &'static str = "related-to";
+                    const REVERSE: &'static str = "related-to";
+                }
+            }
+        "#]],
+        );
+        check(
+            &schema,
+            |g| g.emit_check_traits(),
+            expect![[r#"
+            /// Implemented by the target `T` ([`Member::As`]) when `Source --similar-to--> T` is allowed.
+            ///
+            /// This is the bound of [`similar_to`](super::Relate::similar_to); the allowed pairs are listed at [`rels::SimilarTo`](super::rels::SimilarTo).
+            #[diagnostic::on_unimplemented(
+                message = "`{Source}` cannot have a `similar-to` relationship to `{Self}`",
+                label = "`{Source}` --similar-to--> `{Self}` is not allowed by the schema `alike`",
+                note = "`similar-to` (reverse `similar-to`) is allowed for 2 (source, target) pairs, listed in the docs of `alike::rels::SimilarTo`; `related-to` links any two types",
+                note = "what `{Source}` may `similar-to` instead, and every relationship between `{Source}` and `{Self}`: `xsoar-rel schema explain --schema <alike schema file> {Source} similar-to {Self}`"
+            )]
+            pub trait SimilarToTarget<Source> {}
+            #[diagnostic::do_not_recommend]
+            impl<S> SimilarToTarget<S> for Unknown {}
+            #[diagnostic::do_not_recommend]
+            impl<T: Spelling> SimilarToTarget<Unknown> for T {}
+            #[diagnostic::do_not_recommend]
+            impl<S, T: Member> SimilarToTarget<Checked<S>> for Checked<T> {}
+            #[diagnostic::do_not_recommend]
+            impl SimilarToTarget<t::File> for spell::ssdeep {}
+            #[diagnostic::do_not_recommend]
+            impl SimilarToTarget<spell::ssdeep> for t::File {}
+        "#]],
+        );
+        check(
+            &schema,
+            constructors,
+            expect![[r#"
+            pub trait Relate {
+                /// `self` **similar-to** `target` (reverse: `similar-to`).
+                ///
+                /// Compiles only for the pairs the schema allows, listed at [`rels::SimilarTo`].
+                #[inline]
+                fn similar_to<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
+                where
+                    T: ::relationship_core::typed::Indicator<Kind: check::Member> + ?Sized,
+                    check::Spelled<T::Kind>: check::SimilarToTarget<check::Spelled<Self::Kind>>,
+                {
+                    ::relationship_core::__private::relate::<rels::SimilarTo, Self, T>(self, target)
+                }
+                /// `self` **related-to** `target` (reverse: `related-to`); allowed between any two indicator types.
+                #[inline]
+                fn related_to<T>(&self, target: &T) -> ::relationship_core::EntityRelationship
+                where
+                    T: ::relationship_core::typed::Indicator + ?Sized,
+                {
+                    ::relationship_core::__private::relate::<rels::RelatedTo, Self, T>(self, target)
+                }
+            }
+        "#]],
+        );
+    }
+
+    #[test]
+    fn two_targets_for_one_source() {
+        let schema = parse(
+            r#"{"name": "hr", "types": ["Employee", "Account", "Host"],
+                "reverse_only": ["owned-by"],
+                "relationships": [{"name": "owns", "reverse": "owned-by",
+                                   "rules": [{"from": ["Employee"], "to": ["Account", "Host"]}]}]}"#,
+        );
+        check(
+            &schema,
+            |g| g.emit_relationship_markers(),
+            expect![[r#"
+            /// Relationship markers: one zero-sized type per relationship name, with its reverse
+            /// name and its allowed pairs.
+            pub mod rels {
+                /// The XSOAR relationship `owns`; its reverse name is `owned-by`.
+                ///
+                /// Typed constructor: [`owns`](super::Relate::owns).
+                ///
+                /// Allowed pairs (source → targets), 2 in all:
+                ///
+                /// - `Employee` → `Account`, `Host`
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                pub struct Owns;
+                impl ::relationship_core::typed::RelationshipName for Owns {
+                    const NAME: &'static str = "owns";
+                    const REVERSE: &'static str = "owned-by";
+                }
+            }
+        "#]],
+        );
+        check(
+            &schema,
+            |g| g.emit_check_traits(),
+            expect![[r#"
+            /// Implemented by the target `T` ([`Member::As`]) when `Source --owns--> T` is allowed.
+            ///
+            /// This is the bound of [`owns`](super::Relate::owns); the allowed pairs are listed at [`rels::Owns`](super::rels::Owns).
+            #[diagnostic::on_unimplemented(
+                message = "`{Source}` cannot have an `owns` relationship to `{Self}`",
+                label = "`{Source}` --owns--> `{Self}` is not allowed by the schema `hr`",
+                note = "`owns` (reverse `owned-by`) is allowed for 2 (source, target) pairs, listed in the docs of `hr::rels::Owns`",
+                note = "what `{Source}` may `owns` instead, and every relationship between `{Source}` and `{Self}`: `xsoar-rel schema explain --schema <hr schema file> {Source} owns {Self}`"
+            )]
+            pub trait OwnsTarget<Source> {}
+            #[diagnostic::do_not_recommend]
+            impl<S> OwnsTarget<S> for Unknown {}
+            #[diagnostic::do_not_recommend]
+            impl<T: Spelling> OwnsTarget<Unknown> for T {}
+            #[diagnostic::do_not_recommend]
+            impl<S, T: Member> OwnsTarget<Checked<S>> for Checked<T> {}
+            #[diagnostic::do_not_recommend]
+            impl OwnsTarget<t::Employee> for t::Account {}
+            #[diagnostic::do_not_recommend]
+            impl OwnsTarget<t::Employee> for t::Host {}
+        "#]],
+        );
+    }
+}
