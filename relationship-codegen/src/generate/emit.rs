@@ -126,24 +126,20 @@ impl<'s> Gen<'s> {
     /// The `rels` module: a marker per relationship name, documenting its pairs.
     pub(super) fn emit_relationship_markers(&self) -> TokenStream {
         let rt = &self.rt;
-        let markers = self
-            .schema
-            .relationships()
-            .iter()
-            .enumerate()
-            .map(|(ri, r)| {
-                let doc = doc_lines(&self.relationship_doc(ri, r));
-                let (m, name, reverse) = (&self.n.rels[ri], r.name(), r.reverse());
-                quote! {
-                    #doc
-                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-                    pub struct #m;
-                    impl #rt::typed::RelationshipName for #m {
-                        const NAME: &'static str = #name;
-                        const REVERSE: &'static str = #reverse;
-                    }
+        let rels = self.schema.relationships().iter().enumerate();
+        let markers = rels.map(|(ri, r)| {
+            let doc = doc_lines(&self.relationship_doc(ri, r));
+            let (m, name, reverse) = (&self.n.rels[ri], r.name(), r.reverse());
+            quote! {
+                #doc
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                pub struct #m;
+                impl #rt::typed::RelationshipName for #m {
+                    const NAME: &'static str = #name;
+                    const REVERSE: &'static str = #reverse;
                 }
-            });
+            }
+        });
         quote! {
             /// Relationship markers: one zero-sized type per relationship name, with its reverse
             /// name and its allowed pairs.
@@ -166,11 +162,7 @@ impl<'s> Gen<'s> {
         let spell_module = self.emit_spell_module();
         let check_traits = self.emit_check_traits();
         // The aliases the `check` module uses, so that no import is unused.
-        let check_types = (!self.type_ids.is_empty()).then(|| {
-            quote!(
-                use super::types as t;
-            )
-        });
+        let check_types = (!self.type_ids.is_empty()).then(|| quote! { use super::types as t; });
         quote! {
             /// Compile-time checks: one trait per relationship name with explicit pairs,
             /// implemented for exactly the allowed (source, target) pairs.
