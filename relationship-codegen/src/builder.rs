@@ -215,16 +215,7 @@ impl Builder {
         if self.emit_rerun {
             println!("cargo:rerun-if-changed={}", schema.display());
         }
-        let file_name = match (&self.out_file, &self.module_name) {
-            (Some(f), _) => f.clone(),
-            (None, Some(m)) => format!("{m}.rs"),
-            (None, None) => format!(
-                "{}.rs",
-                schema
-                    .file_stem()
-                    .map_or_else(|| "schema".into(), |s| s.to_string_lossy())
-            ),
-        };
+        let file_name = self.out_file_name(schema);
         check_file_name(&file_name)?;
         if let Some(tables) = &self.tables_file {
             check_file_name(tables)?;
@@ -236,15 +227,29 @@ impl Builder {
                 .ok_or(BuildError::NoOutDir)?,
         };
         let (path, schema) = self.load()?;
-        let code = self.generate_from(path, &schema)?;
         let out = dir.join(&file_name);
-        write_file(&out, code.as_bytes())?;
+        write_if_changed(&out, self.generate_from(path, &schema)?.as_bytes())?;
         if let Some(tables) = &self.tables_file {
             let label = self.options(path).source_label;
             let code = generate_tables(&schema, &self.runtime_path, label.as_deref());
-            write_file(&dir.join(tables), code.as_bytes())?;
+            write_if_changed(&dir.join(tables), code.as_bytes())?;
         }
         Ok(out)
+    }
+
+    /// [`Builder::out_file`], else the module name, else the schema file's stem, plus `.rs`.
+    fn out_file_name(&self, schema: &Path) -> String {
+        match (&self.out_file, &self.module_name) {
+            (Some(f), _) => f.clone(),
+            (None, Some(m)) => format!("{m}.rs"),
+            (None, None) => {
+                let stem = schema.file_stem();
+                format!(
+                    "{}.rs",
+                    stem.map_or_else(|| "schema".into(), |s| s.to_string_lossy())
+                )
+            }
+        }
     }
 }
 
@@ -254,11 +259,6 @@ fn check_file_name(name: &str) -> Result<(), BuildError> {
     if name.is_empty() || as_path.file_name() != Some(as_path.as_os_str()) {
         return Err(BuildError::OutFile(name.to_owned()));
     }
-    Ok(())
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
-    write_if_changed(path, bytes).map(drop)?;
     Ok(())
 }
 

@@ -185,99 +185,52 @@ impl OutputFile {
                 "the name of a directory, not of a file",
             ));
         }
-        let existing = match fs::metadata(path) {
-            Ok(m) => Some(m),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            Err(e) => return Err(OutputError::io(path, e)),
-        };
-        if let Some(meta) = &existing {
-            if meta.is_dir() {
+        let existing = metadata_if_exists(path, path)?;
+        let dest = match &existing {
+            Some(meta) if meta.is_dir() => {
                 return Err(OutputError::refused(path, "it is a directory"));
             }
-            if !meta.is_file() {
-                // A device, a FIFO, a socket: opened as the shell's `>` opens it.
-                let file = OpenOptions::new()
-                    .write(true)
-                    .open(path)
-                    .map_err(|e| OutputError::io(path, e))?;
-                return Ok(OutputFile {
-                    shown: path.to_path_buf(),
-                    dest: path.to_path_buf(),
-                    target: Target::Direct(BufWriter::with_capacity(BUF_SIZE, file)),
-                });
-            }
-        }
-        let dest = match &existing {
+            Some(meta) if !meta.is_file() => return OutputFile::open_special(path),
             // An existing file: its real name, through every link.
             Some(_) => fs::canonicalize(path).map_err(|e| OutputError::io(path, e))?,
             None => resolve_links(path)?,
         };
         let dir = parent_of(&dest);
-        match fs::metadata(dir) {
-            Ok(m) if m.is_dir() => {}
-            Ok(_) => {
-                return Err(OutputError::refused(
-                    path,
-                    format!("{} is not a directory", dir.display()),
-                ));
+        match metadata_if_exists(dir, path)? {
+            Some(m) if m.is_dir() => {}
+            Some(_) => {
+                let reason = format!("{} is not a directory", dir.display());
+                return Err(OutputError::refused(path, reason));
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(OutputError::refused(
-                    path,
-                    format!(
-                        "the directory {} does not exist (it is not created)",
-                        dir.display()
-                    ),
-                ));
+            None => {
+                let reason = format!(
+                    "the directory {} does not exist (it is not created)",
+                    dir.display()
+                );
+                return Err(OutputError::refused(path, reason));
             }
-            Err(e) => return Err(OutputError::io(path, e)),
         }
         if let Some(meta) = &existing {
             check_replaceable(path, &dest, meta)?;
         }
-        // At most 100 characters of the name, so that the temporary name stays within the
-        // system's limit however long the name is.
-        let name: String = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().chars().take(100).collect())
-            .unwrap_or_default();
-        let prefix = format!(".{name}.");
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(".tmp");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            // As `File::create`: 0666 less the umask (applied by the system on creation).
-            builder.permissions(fs::Permissions::from_mode(0o666));
-        }
-        let tmp = builder
-            .tempfile_in(dir)
-            .map_err(|e| OutputError::io(path, e))?;
-        if let Some(meta) = &existing {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::MetadataExt;
-                let mine = tmp
-                    .as_file()
-                    .metadata()
-                    .map_err(|e| OutputError::io(path, e))?;
-                if mine.uid() != meta.uid() {
-                    return Err(OutputError::refused(
-                        path,
-                        "it is owned by another user, and replacing it would make it yours; \
-                         nothing written",
-                    ));
-                }
-            }
-            // Keep the mode of the file being replaced.
-            tmp.as_file()
-                .set_permissions(meta.permissions())
-                .map_err(|e| OutputError::io(path, e))?;
-        }
+        let tmp = create_temp_beside(path, &dest, existing.as_ref())?;
         Ok(OutputFile {
             shown: path.to_path_buf(),
             dest,
             target: Target::Temp(BufWriter::with_capacity(BUF_SIZE, tmp)),
+        })
+    }
+
+    /// Rule 3: a device, a FIFO, a socket, opened as the shell's `>` opens it.
+    fn open_special(path: &Path) -> Result<OutputFile, OutputError> {
+        let file = OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| OutputError::io(path, e))?;
+        Ok(OutputFile {
+            shown: path.to_path_buf(),
+            dest: path.to_path_buf(),
+            target: Target::Direct(BufWriter::with_capacity(BUF_SIZE, file)),
         })
     }
 
@@ -319,6 +272,66 @@ impl OutputFile {
             }
         }
     }
+}
+
+/// The metadata of `path` through links, or `None` when it does not exist; errors name
+/// `shown`.
+fn metadata_if_exists(path: &Path, shown: &Path) -> Result<Option<fs::Metadata>, OutputError> {
+    match fs::metadata(path) {
+        Ok(m) => Ok(Some(m)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(OutputError::io(shown, e)),
+    }
+}
+
+/// Rule 6: a new temporary file in the directory of `dest`, created exclusively, with the
+/// permissions of the `existing` file it will replace (refused when that file is another
+/// user's).
+fn create_temp_beside(
+    shown: &Path,
+    dest: &Path,
+    existing: Option<&fs::Metadata>,
+) -> Result<tempfile::NamedTempFile, OutputError> {
+    // At most 100 characters of the name, so that the temporary name stays within the
+    // system's limit however long the name is.
+    let name: String = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().chars().take(100).collect())
+        .unwrap_or_default();
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // As `File::create`: 0666 less the umask (applied by the system on creation).
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder
+        .tempfile_in(parent_of(dest))
+        .map_err(|e| OutputError::io(shown, e))?;
+    if let Some(meta) = existing {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let mine = tmp
+                .as_file()
+                .metadata()
+                .map_err(|e| OutputError::io(shown, e))?;
+            if mine.uid() != meta.uid() {
+                return Err(OutputError::refused(
+                    shown,
+                    "it is owned by another user, and replacing it would make it yours; \
+                     nothing written",
+                ));
+            }
+        }
+        // Keep the mode of the file being replaced.
+        tmp.as_file()
+            .set_permissions(meta.permissions())
+            .map_err(|e| OutputError::io(shown, e))?;
+    }
+    Ok(tmp)
 }
 
 /// Rule 5: an existing regular file is replaced only when the user could have written it
@@ -373,26 +386,26 @@ fn check_replaceable(shown: &Path, dest: &Path, meta: &fs::Metadata) -> Result<(
     Ok(())
 }
 
+impl OutputFile {
+    fn writer(&mut self) -> &mut dyn Write {
+        match &mut self.target {
+            Target::Temp(w) => w,
+            Target::Direct(w) => w,
+        }
+    }
+}
+
 impl Write for OutputFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match &mut self.target {
-            Target::Temp(w) => w.write(buf),
-            Target::Direct(w) => w.write(buf),
-        }
+        self.writer().write(buf)
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match &mut self.target {
-            Target::Temp(w) => w.write_all(buf),
-            Target::Direct(w) => w.write_all(buf),
-        }
+        self.writer().write_all(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        match &mut self.target {
-            Target::Temp(w) => w.flush(),
-            Target::Direct(w) => w.flush(),
-        }
+        self.writer().flush()
     }
 }
 

@@ -1,0 +1,432 @@
+//! The items of the generated module, one emitter per part; [`Gen::emit_items`] puts them
+//! in order.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use relationship_schema::{Pair, RelId, RelationshipDef, Schema, TypeId};
+
+use super::docs::{doc_lines, fmt_escape};
+use super::names::Names;
+use super::{GenerateError, GenerateOptions};
+
+/// What every part of the generated file needs: the schema, its identifiers and the
+/// runtime path.
+pub(super) struct Gen<'s> {
+    pub(super) schema: &'s Schema,
+    pub(super) n: Names,
+    rt: syn::Path,
+    /// The runtime path as written, for doc links.
+    runtime_path: &'s str,
+    pub(super) schema_name: &'s str,
+    /// How notes name the generated module: its own name when it wraps itself, else the
+    /// schema's name (the default schema is included as `xsoar`).
+    pub(super) module_label: &'s str,
+    pub(super) type_ids: Vec<TypeId>,
+    pub(super) rel_ids: Vec<RelId>,
+    pub(super) any_names: Vec<&'s str>,
+}
+
+impl<'s> Gen<'s> {
+    /// Checks the runtime path and the schema's identifiers.
+    pub(super) fn new(
+        schema: &'s Schema,
+        options: &'s GenerateOptions,
+    ) -> Result<Gen<'s>, GenerateError> {
+        let runtime_path = options.runtime_path.as_str();
+        let rt = syn::parse_str(runtime_path).map_err(|_| GenerateError::RuntimePath {
+            path: runtime_path.to_owned(),
+        })?;
+        let rels = schema.relationships().iter();
+        Ok(Gen {
+            schema,
+            n: Names::of(schema)?,
+            rt,
+            runtime_path,
+            schema_name: schema.name(),
+            module_label: options.module_name.as_deref().unwrap_or(schema.name()),
+            type_ids: schema.type_ids().collect(),
+            rel_ids: schema.rel_ids().collect(),
+            any_names: rels.filter(|r| r.is_any()).map(|r| r.name()).collect(),
+        })
+    }
+
+    /// The whole module's items.
+    pub(super) fn emit_items(&self) -> TokenStream {
+        let parts = [
+            self.emit_schema_constants(),
+            self.emit_type_markers(),
+            self.emit_relationship_markers(),
+            self.emit_check_module(),
+            self.emit_policy_module(),
+            self.emit_relate_trait(),
+        ];
+        quote!(#(#parts)*)
+    }
+
+    /// `SCHEMA_NAME`, `TYPES`, `RELATIONSHIPS` and the `SchemaType` trait.
+    fn emit_schema_constants(&self) -> TokenStream {
+        let (rt, schema_name) = (&self.rt, self.schema_name);
+        let type_names = self.schema.types().iter().map(|t| t.name());
+        let rel_pairs = self.schema.relationships().iter().map(|r| {
+            let (a, b) = (r.name(), r.reverse());
+            quote!((#a, #b))
+        });
+        let schema_type_doc = doc_lines(&format!(
+            "Implemented by the indicator type markers of the schema `{schema_name}` (the types in [`types`])."
+        ));
+        quote! {
+            /// The schema's name.
+            pub const SCHEMA_NAME: &str = #schema_name;
+
+            /// The schema's indicator types, XSOAR spellings, in declaration order.
+            pub const TYPES: &[&str] = &[#(#type_names),*];
+
+            /// The schema's relationship names with their reverse names, in declaration order.
+            pub const RELATIONSHIPS: &[(&str, &str)] = &[#(#rel_pairs),*];
+
+            #schema_type_doc
+            pub trait SchemaType: #rt::typed::IndicatorType {}
+        }
+    }
+
+    /// The `types` module: a documented marker per indicator type.
+    pub(super) fn emit_type_markers(&self) -> TokenStream {
+        let rt = &self.rt;
+        let markers = self.schema.types().iter().enumerate().map(|(ti, t)| {
+            let doc = doc_lines(&self.type_doc(ti));
+            let name = t.name();
+            let m = &self.n.types[ti];
+            let spelled = match &self.n.spellings[ti] {
+                s if s == m => quote!(#m),
+                s => quote!(super::check::spell::#s),
+            };
+            quote! {
+                #doc
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                pub struct #m;
+                impl #rt::typed::IndicatorType for #m {
+                    const NAME: &'static str = #name;
+                }
+                impl super::SchemaType for #m {}
+                #[diagnostic::do_not_recommend]
+                impl super::check::Member for #m {
+                    type As = #spelled;
+                }
+            }
+        });
+        quote! {
+            /// Indicator type markers: one zero-sized type per XSOAR indicator type.
+            pub mod types {
+                #(#markers)*
+            }
+        }
+    }
+
+    /// The `rels` module: a marker per relationship name, documenting its pairs.
+    pub(super) fn emit_relationship_markers(&self) -> TokenStream {
+        let rt = &self.rt;
+        let rels = self.schema.relationships().iter().enumerate();
+        let markers = rels.map(|(ri, r)| {
+            let doc = doc_lines(&self.relationship_doc(ri, r));
+            let (m, name, reverse) = (&self.n.rels[ri], r.name(), r.reverse());
+            quote! {
+                #doc
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                pub struct #m;
+                impl #rt::typed::RelationshipName for #m {
+                    const NAME: &'static str = #name;
+                    const REVERSE: &'static str = #reverse;
+                }
+            }
+        });
+        quote! {
+            /// Relationship markers: one zero-sized type per relationship name, with its reverse
+            /// name and its allowed pairs.
+            pub mod rels {
+                #(#markers)*
+            }
+        }
+    }
+
+    /// The `check` module: the `Member` and `Spelling` traits, the `spell` module and the
+    /// check traits.
+    fn emit_check_module(&self) -> TokenStream {
+        let rt = &self.rt;
+        let schema_name = fmt_escape(self.schema_name);
+        let member_message =
+            format!("`{{Self}}` is not an indicator type of the schema `{schema_name}`");
+        let member_label =
+            format!("relationships of the schema `{schema_name}` need types of that schema");
+        let spellings = self.type_ids.iter().map(|&t| self.spelled_path(t));
+        let spell_module = self.emit_spell_module();
+        let check_traits = self.emit_check_traits();
+        // The aliases the `check` module uses, so that no import is unused.
+        let check_types = (!self.type_ids.is_empty()).then(|| quote! { use super::types as t; });
+        quote! {
+            /// Compile-time checks: one trait per relationship name with explicit pairs,
+            /// implemented for exactly the allowed (source, target) pairs.
+            ///
+            /// A typed call of a pair the schema does not allow fails with the trait's message,
+            /// which names the source, the relationship and the target, and a note with the
+            /// `xsoar-rel schema explain` command that lists what is allowed instead.
+            pub mod check {
+                #check_types
+                use #rt::__private::{Checked, Unknown};
+
+                /// The indicator types of this schema, and the placeholder type of an
+                /// indicator whose derive failed.
+                #[diagnostic::on_unimplemented(
+                    message = #member_message,
+                    label = #member_label,
+                    note = "a record or a typed call relates indicator types of one schema"
+                )]
+                pub trait Member: #rt::typed::IndicatorType {
+                    /// The type the checks are implemented for, which the error of an invalid
+                    /// typed call prints: the marker, or the struct of [`spell`] named as XSOAR
+                    /// spells the type.
+                    type As;
+                }
+                impl Member for Unknown {
+                    type As = Unknown;
+                }
+                impl<K: Member> Member for Checked<K> {
+                    type As = Checked<K>;
+                }
+
+                /// The type the checks of `K` are implemented for: [`Member::As`].
+                pub type Spelled<K> = <K as Member>::As;
+
+                /// Implemented by the types [`Member::As`] names.
+                pub trait Spelling {}
+                #(impl Spelling for #spellings {})*
+
+                #spell_module
+
+                #check_traits
+            }
+        }
+    }
+
+    /// The path, from `check`, of the type the checks are implemented for and rustc prints
+    /// for `t`: its marker, or the struct of `spell` named as XSOAR spells it.
+    fn spelled_path(&self, t: TypeId) -> TokenStream {
+        let (marker, spelled) = (&self.n.types[t.index()], &self.n.spellings[t.index()]);
+        if marker == spelled {
+            quote!(t::#marker)
+        } else {
+            quote!(spell::#spelled)
+        }
+    }
+
+    /// The `spell` module: the XSOAR spellings that are identifiers but not markers, as
+    /// structs; nothing when every marker is its own spelling.
+    pub(super) fn emit_spell_module(&self) -> TokenStream {
+        let n = &self.n;
+        let spelled = n.types.iter().zip(&n.spellings).filter(|(m, s)| m != s);
+        let structs: Vec<TokenStream> = spelled
+            .map(|(m, s)| {
+                let doc = format!(
+                    " `{s}`: how the error of an invalid typed call prints [`{m}`](super::super::types::{m})."
+                );
+                quote! {
+                    #[doc = #doc]
+                    #[derive(Debug)]
+                    pub struct #s;
+                }
+            })
+            .collect();
+        if structs.is_empty() {
+            return TokenStream::new();
+        }
+        // Not hidden: rustc prints the short name only for an item of a dependency whose
+        // path has no `#[doc(hidden)]`.
+        quote! {
+            /// The XSOAR spellings that are Rust identifiers but not markers, as types: the
+            /// error of an invalid typed call names the type with them (`CVE`, not the
+            /// marker `Cve`).
+            #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+            pub mod spell {
+                #(#structs)*
+            }
+        }
+    }
+
+    /// The name of the check trait of relationship `ri`: `UsesTarget`.
+    fn check_trait_name(&self, ri: usize) -> Ident {
+        format_ident!("{}Target", self.n.rels[ri])
+    }
+
+    /// The check traits of the relationships with explicit pairs.
+    pub(super) fn emit_check_traits(&self) -> TokenStream {
+        let rels = self.schema.relationships().iter().enumerate();
+        rels.filter_map(|(ri, r)| Some(self.emit_check_trait(ri, r, r.explicit_pairs()?)))
+            .collect()
+    }
+
+    /// The check trait of relationship `ri`: `UsesTarget<Source>`, the bound of the typed
+    /// constructor, implemented for exactly the allowed pairs on the types rustc prints
+    /// ([`Member::As`]: the marker, or a struct named as XSOAR spells the type), so that a
+    /// disallowed pair is one error with the texts of [`Gen::check_diagnostic`]. The impls
+    /// are `do_not_recommend`, so rustc adds no truncated list of its own.
+    ///
+    /// Three blanket impls accept what is already reported or checked: a target or a source
+    /// whose derive failed ([`Unknown`]) and a pair `#[derive(Relationships)]` checked in a
+    /// `const` (both [`Checked`], whose target must still be of this schema).
+    fn emit_check_trait(&self, ri: usize, r: &RelationshipDef, pairs: &[Pair]) -> TokenStream {
+        let trait_name = self.check_trait_name(ri);
+        let [message, label, listed, explain] = self.check_diagnostic(ri, r, pairs.len());
+        let doc = doc_lines(&format!(
+            "Implemented by the target `T` ([`Member::As`]) when `Source --{}--> T` is allowed.\n\nThis is the bound of [`{method}`](super::Relate::{method}); the allowed pairs are listed at [`rels::{marker}`](super::rels::{marker}).",
+            r.name(),
+            method = self.n.methods[ri],
+            marker = self.n.rels[ri],
+        ));
+        let impls = pairs.iter().map(|p| {
+            let (s, t) = (self.spelled_path(p.source), self.spelled_path(p.target));
+            quote! {
+                #[diagnostic::do_not_recommend]
+                impl #trait_name<#s> for #t {}
+            }
+        });
+        quote! {
+            #doc
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #listed, note = #explain)]
+            pub trait #trait_name<Source> {}
+            #[diagnostic::do_not_recommend]
+            impl<S> #trait_name<S> for Unknown {}
+            #[diagnostic::do_not_recommend]
+            impl<T: Spelling> #trait_name<Unknown> for T {}
+            #[diagnostic::do_not_recommend]
+            impl<S, T: Member> #trait_name<Checked<S>> for Checked<T> {}
+            #(#impls)*
+        }
+    }
+
+    /// The hidden `__policy` module: the tables `assert_relationship!` and
+    /// `assert_no_relationship!` check at compile time.
+    pub(super) fn emit_policy_module(&self) -> TokenStream {
+        let (schema, rt) = (self.schema, &self.rt);
+        let rels = schema.relationships().iter().map(|r| {
+            let (a, b, any) = (r.name(), r.reverse(), r.is_any());
+            quote!((#a, #b, #any))
+        });
+        let methods = schema.relationships().iter().map(RelationshipDef::method);
+        // Sorted: the `const` checks search them by halves.
+        let mut triples: Vec<[u16; 3]> = schema
+            .triples()
+            .map(|(r, p)| [r.index(), p.source.index(), p.target.index()].map(|i| i as u16))
+            .collect();
+        triples.sort_unstable();
+        let triples = triples.iter().map(|[r, s, t]| quote!((#r, #s, #t)));
+        quote! {
+            /// The tables `assert_relationship!` and `assert_no_relationship!` check
+            /// against, at compile time.
+            #[doc(hidden)]
+            pub mod __policy {
+                /// The schema's names and explicit triples.
+                pub const TABLES: #rt::__private::policy::Tables = #rt::__private::policy::Tables {
+                    schema: super::SCHEMA_NAME,
+                    types: super::TYPES,
+                    rels: &[#(#rels),*],
+                    methods: &[#(#methods),*],
+                    triples: &[#(#triples),*],
+                };
+
+                /// The XSOAR name of the indicator type of the field type `F`, if `F` holds
+                /// an indicator of this schema; otherwise `""` (through [`NotOfThisSchema`]),
+                /// and the error is the type checker's.
+                pub struct KindOf<F: ?::core::marker::Sized>(::core::marker::PhantomData<F>);
+
+                impl<F> KindOf<F>
+                where
+                    F: #rt::__private::AsEntity + ?::core::marker::Sized,
+                    <F::Entity as #rt::typed::Indicator>::Kind: super::check::Member,
+                {
+                    /// The XSOAR name of the field's indicator type.
+                    pub const NAME: &'static str =
+                        <<F::Entity as #rt::typed::Indicator>::Kind as #rt::typed::IndicatorType>::NAME;
+                }
+
+                /// The fallback of [`KindOf`] for a field that holds no indicator of this schema.
+                pub trait NotOfThisSchema {
+                    /// No name: nothing to check.
+                    const NAME: &'static str = "";
+                }
+
+                impl<F: ?::core::marker::Sized> NotOfThisSchema for KindOf<F> {}
+            }
+        }
+    }
+
+    /// The `Relate` trait with its blanket impl, and the `prelude` that brings it into scope.
+    fn emit_relate_trait(&self) -> TokenStream {
+        let (rt, schema_name, module) = (&self.rt, self.schema_name, self.module_label);
+        let relate_doc = doc_lines(&format!(
+            "Typed constructors of the schema `{schema_name}`: one method per relationship name.\n\nImplemented for every [`Indicator`]({rt_doc}::typed::Indicator) whose type belongs to this schema. A pair the schema does not allow does not compile, and the error names the source type, the relationship and the target type.\n\nBring it into scope with `use {module}::prelude::*;` (or `use {module}::Relate;`): the typed constructors of one schema's types are that schema's.",
+            rt_doc = self.runtime_path.trim_start_matches("::"),
+        ));
+        let prelude_doc = doc_lines(&format!(
+            "`use {module}::prelude::*;` brings the typed constructors of the schema `{schema_name}` ([`Relate`]) into scope, without their name."
+        ));
+        let constructors = self.emit_constructors();
+        quote! {
+            #relate_doc
+            pub trait Relate: #rt::typed::Indicator<Kind: check::Member> {
+                #constructors
+            }
+
+            impl<I> Relate for I
+            where
+                I: #rt::typed::Indicator + ?Sized,
+                I::Kind: check::Member,
+            {
+            }
+
+            #prelude_doc
+            pub mod prelude {
+                // Unused only where the generated module is private.
+                #[allow(unused_imports)]
+                pub use super::Relate as _;
+            }
+        }
+    }
+
+    /// The `Relate` trait's methods: one typed constructor per relationship name, bound by
+    /// the relationship's check trait unless it is any-to-any.
+    pub(super) fn emit_constructors(&self) -> TokenStream {
+        let rt = &self.rt;
+        let rels = self.schema.relationships().iter().enumerate();
+        rels.map(|(ri, r)| {
+            let (method, marker) = (&self.n.methods[ri], &self.n.rels[ri]);
+            let (name, reverse) = (r.name(), r.reverse());
+            let (doc, bounds) = if r.is_any() {
+                (
+                    format!("`self` **{name}** `target` (reverse: `{reverse}`); allowed between any two indicator types."),
+                    quote!(T: #rt::typed::Indicator + ?Sized,),
+                )
+            } else {
+                let check = self.check_trait_name(ri);
+                (
+                    format!("`self` **{name}** `target` (reverse: `{reverse}`).\n\nCompiles only for the pairs the schema allows, listed at [`rels::{marker}`]."),
+                    quote! {
+                        T: #rt::typed::Indicator<Kind: check::Member> + ?Sized,
+                        check::Spelled<T::Kind>: check::#check<check::Spelled<Self::Kind>>,
+                    },
+                )
+            };
+            let doc = doc_lines(&doc);
+            quote! {
+                #doc
+                #[inline]
+                fn #method<T>(&self, target: &T) -> #rt::EntityRelationship
+                where
+                    #bounds
+                {
+                    #rt::__private::relate::<rels::#marker, Self, T>(self, target)
+                }
+            }
+        })
+        .collect()
+    }
+}
