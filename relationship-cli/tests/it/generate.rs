@@ -2,11 +2,12 @@
 //! missing, stale after a schema edit), the same bytes as the build-script Builder, and
 //! error exit codes.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use relationship_codegen::{Builder, GenerateOptions};
+
+use crate::support::{read, xsoar_rel};
 
 const SCHEMA: &str = r#"{
   "name": "tiny",
@@ -18,20 +19,9 @@ const SCHEMA: &str = r#"{
   ]
 }"#;
 
-fn xsoar_rel() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_xsoar-rel"))
-}
-
 /// A fresh scratch directory under cargo's per-crate temporary directory.
 fn scratch_dir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("generate-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    crate::support::scratch_dir(&format!("generate-{name}"))
 }
 
 /// Writes the tiny schema into `dir` and returns the directory.
