@@ -15,7 +15,10 @@ use relationship_schema::Schema;
 use relationship_schema::suggest;
 
 use crate::cli::BatchArgs;
-use crate::input::{Prepared, RunError, Summary, drive, finish_output, parse, style};
+use crate::context::Context;
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::input::{Prepared, RunError, Summary, drive, finish_output, parse, style, with_io};
 use crate::render_cmd::{check, empty_entity_b_warning};
 
 /// Converts a parsed indicator record into an indicator object, checking its type in strict
@@ -57,8 +60,17 @@ enum BatchItem {
     Indicator(IndicatorObject),
 }
 
+/// Runs `batch`: the batches to stdout, bad records and warnings to stderr.
+pub(crate) fn run(ctx: &Context<'_>, args: &BatchArgs) -> Result<Exit, Error> {
+    let schema = ctx.load_schema()?;
+    let mode = ctx.mode();
+    with_io(ctx, &args.io, |input, out, diag| {
+        batch(schema, mode, args, input, out, diag)
+    })
+}
+
 /// `batch`: createIndicators batches, one JSON array per line.
-pub fn batch<R: Read + Send, W: Write, E: Write>(
+pub fn batch<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
     schema: &Schema,
     mode: Mode,
     args: &BatchArgs,

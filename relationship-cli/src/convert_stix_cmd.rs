@@ -15,7 +15,10 @@ use relationship_core::limits::{DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_BUNDLE_B
 use relationship_schema::Schema;
 use relationship_stix::{ConvertError, ConvertOptions, Phase, Progress, convert};
 
+use crate::context::Context;
+use crate::error::Error;
 use crate::exit::Exit;
+use crate::input::BUF_SIZE;
 use crate::output::{AtomicFile, check_distinct};
 
 /// The `after_help` text of `convert-stix`.
@@ -174,21 +177,9 @@ fn progress_bar(total: Option<u64>) -> Option<ProgressBar> {
     Some(bar)
 }
 
-/// Runs `convert-stix` with the loaded schema: batches to `-o` or stdout, the summary and
-/// errors to `diag`. Returns the exit code.
-pub fn run<E: Write>(
-    args: &ConvertStixArgs,
-    schema: &Schema,
-    schema_path: Option<&Path>,
-    mode: Mode,
-    diag: &mut E,
-) -> Exit {
-    let fail = |diag: &mut E, exit: Exit, msg: String| {
-        let _ = writeln!(diag, "xsoar-rel convert-stix: {msg}");
-        let _ = diag.flush();
-        exit
-    };
-    let io_fail = |diag: &mut E, msg: String| fail(diag, Exit::UsageOrIo, msg);
+/// Runs `convert-stix`: batches to `-o` or stdout, the summary to stderr.
+pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Error> {
+    let schema = ctx.load_schema()?;
     let mut outputs: Vec<(&str, &Path)> = Vec::new();
     if let Some(p) = &args.output {
         outputs.push(("--output", p));
@@ -197,48 +188,67 @@ pub fn run<E: Write>(
         outputs.push(("--reject-file", p));
     }
     let inputs: Vec<(&str, &Path)> = std::iter::once(("the bundle", args.bundle.as_path()))
-        .chain(schema_path.map(|p| ("--schema", p)))
+        .chain(ctx.schema_path().map(|p| ("--schema", p)))
         .collect();
-    if let Err(msg) = check_distinct(&inputs, &outputs) {
-        return io_fail(diag, msg);
-    }
+    check_distinct(&inputs, &outputs).map_err(Error::usage_or_io)?;
     // Files are written to temporary files and renamed into place only when the whole
     // bundle was converted: an error or a signal leaves any previous file untouched. They
     // are prepared (and refused, by the output rules) before the bundle is read.
-    let mut out_file = match &args.output {
-        None => None,
-        Some(path) => match AtomicFile::create(path) {
-            Ok(f) => Some(f),
-            Err(e) => return io_fail(diag, format!("cannot create {e}")),
-        },
-    };
-    let mut rejects = match &args.reject_file {
-        None => None,
-        Some(path) => match AtomicFile::create(path) {
-            Ok(f) => Some(f),
-            Err(e) => return io_fail(diag, format!("cannot create {e}")),
-        },
-    };
-    let (input, total) = match open_input(&args.bundle) {
-        Ok(x) => x,
-        Err(e) => return io_fail(diag, format!("cannot read {}: {e}", args.bundle.display())),
-    };
-    let output: Box<dyn Write + '_> = match out_file.as_mut() {
-        None => Box::new(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
-        Some(f) => Box::new(f),
-    };
+    let mut out_file = create_output(args.output.as_deref())?;
+    let mut rejects = create_output(args.reject_file.as_deref())?;
+    let (input, total) = open_input(&args.bundle)
+        .map_err(|e| Error::usage_or_io(format!("cannot read {}: {e}", args.bundle.display())))?;
     if let Some(len) = total.filter(|&n| n > MAX_BUNDLE_BYTES as u64) {
         // Refused before it is read: the bundle is held in memory while it is converted.
-        return fail(
-            diag,
-            Exit::Invalid,
-            format!(
-                "{}: the bundle is {len} bytes, larger than the limit of {} MiB; it was not converted",
-                args.bundle.display(),
-                MAX_BUNDLE_BYTES >> 20
-            ),
-        );
+        return Err(Error::invalid(format!(
+            "{}: the bundle is {len} bytes, larger than the limit of {} MiB; it was not converted",
+            args.bundle.display(),
+            MAX_BUNDLE_BYTES >> 20
+        )));
     }
+    let result = {
+        let mut stdout = ctx.stdout();
+        let output: Box<dyn Write + '_> = match out_file.as_mut() {
+            None => Box::new(BufWriter::with_capacity(BUF_SIZE, &mut *stdout)),
+            Some(f) => Box::new(f),
+        };
+        let sink = rejects.as_mut().map(|w| w as &mut dyn Write);
+        convert_with_progress(
+            input,
+            output,
+            schema,
+            &args.options(ctx.mode()),
+            sink,
+            total,
+        )
+    };
+    // The reject file first: when it cannot be put in place, the output stays as it was.
+    let report = result.map_err(|e| conversion_error(args, e))?;
+    for file in [rejects, out_file].into_iter().flatten() {
+        file.commit()
+            .map_err(|e| Error::usage_or_io(format!("cannot write {e}")))?;
+    }
+    let _ = writeln!(ctx.stderr(), "{report}");
+    Ok(Exit::Ok)
+}
+
+/// The prepared output file, when one is asked for.
+fn create_output(path: Option<&Path>) -> Result<Option<AtomicFile>, Error> {
+    path.map(|p| {
+        AtomicFile::create(p).map_err(|e| Error::usage_or_io(format!("cannot create {e}")))
+    })
+    .transpose()
+}
+
+/// Converts the bundle, showing a progress bar on a terminal.
+fn convert_with_progress(
+    input: Box<dyn Read>,
+    output: Box<dyn Write + '_>,
+    schema: &Schema,
+    options: &ConvertOptions,
+    rejects: Option<&mut dyn Write>,
+    total: Option<u64>,
+) -> Result<relationship_stix::ConversionReport, ConvertError> {
     let bar = progress_bar(total);
     let mut on_progress = |p: &Progress| {
         if let Some(bar) = &bar {
@@ -252,63 +262,31 @@ pub fn run<E: Write>(
             }
         }
     };
-    let sink = rejects.as_mut().map(|w| w as &mut dyn Write);
-    let result = convert(
-        input,
-        output,
-        schema,
-        &args.options(mode),
-        sink,
-        &mut on_progress,
-    );
+    let result = convert(input, output, schema, options, rejects, &mut on_progress);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    // The reject file first: when it cannot be put in place, the output stays as it was.
-    let result = result.map_err(Failure::Convert).and_then(|report| {
-        if let Some(f) = rejects {
-            f.commit().map_err(Failure::Commit)?;
-        }
-        if let Some(f) = out_file {
-            f.commit().map_err(Failure::Commit)?;
-        }
-        Ok(report)
-    });
-    let shown = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
-    match result {
-        Ok(report) => {
-            let _ = writeln!(diag, "{report}");
-            let _ = diag.flush();
-            Exit::Ok
-        }
-        Err(Failure::Commit(e)) => io_fail(diag, format!("cannot write {e}")),
-        Err(Failure::Convert(ConvertError::Write(e))) => match shown(&args.output) {
-            Some(out) => io_fail(diag, format!("cannot write {out}: {e}")),
-            None => io_fail(diag, crate::output::write_failure(&e)),
-        },
-        Err(Failure::Convert(ConvertError::Rejects(e))) => match shown(&args.reject_file) {
-            Some(out) => io_fail(diag, format!("cannot write {out}: {e}")),
-            None => io_fail(diag, format!("cannot write the reject file: {e}")),
-        },
-        Err(Failure::Convert(ConvertError::Read(e))) => {
-            io_fail(diag, format!("cannot read {}: {e}", args.bundle.display()))
-        }
-        Err(Failure::Convert(
-            e @ (ConvertError::Json { .. }
-            | ConvertError::NotABundle(_)
-            | ConvertError::TooLarge(_)),
-        )) => fail(
-            diag,
-            Exit::Invalid,
-            format!("{}: {e}", args.bundle.display()),
-        ),
-    }
+    result
 }
 
-/// Why a conversion did not end with its outputs in place.
-enum Failure {
-    /// The conversion itself failed.
-    Convert(ConvertError),
-    /// An output could not be put in place.
-    Commit(relationship_codegen::OutputError),
+/// The error for a conversion that failed: which file could not be read or written, or
+/// where the bundle is malformed.
+fn conversion_error(args: &ConvertStixArgs, e: ConvertError) -> Error {
+    let shown = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    match e {
+        ConvertError::Write(e) => match shown(&args.output) {
+            Some(out) => Error::usage_or_io(format!("cannot write {out}: {e}")),
+            None => Error::output(&e),
+        },
+        ConvertError::Rejects(e) => match shown(&args.reject_file) {
+            Some(out) => Error::usage_or_io(format!("cannot write {out}: {e}")),
+            None => Error::usage_or_io(format!("cannot write the reject file: {e}")),
+        },
+        ConvertError::Read(e) => {
+            Error::usage_or_io(format!("cannot read {}: {e}", args.bundle.display()))
+        }
+        e @ (ConvertError::Json { .. }
+        | ConvertError::NotABundle(_)
+        | ConvertError::TooLarge(_)) => Error::invalid(format!("{}: {e}", args.bundle.display())),
+    }
 }

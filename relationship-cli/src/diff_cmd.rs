@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use crate::schema_diff::SchemaDiff;
 use clap::Args;
 
+use crate::context::Context;
+use crate::error::Error;
 use crate::exit::Exit;
 
 /// The `after_help` text of `schema diff`.
@@ -67,9 +69,9 @@ pub fn report(args: &SchemaDiffArgs, diff: &SchemaDiff) -> (String, Exit) {
     (text, if different { Exit::Invalid } else { Exit::Ok })
 }
 
-/// Runs `schema diff`: loads both files, writes the report to `stdout` and errors to
-/// `diag`. Returns the exit code.
-pub fn run<W: Write, E: Write>(args: &SchemaDiffArgs, stdout: &mut W, diag: &mut E) -> Exit {
+/// Runs `schema diff`: loads both files, writes the report to stdout and the schemas'
+/// errors to stderr.
+pub(crate) fn run(ctx: &Context<'_>, args: &SchemaDiffArgs) -> Result<Exit, Error> {
     let old = relationship_schema_parse::load(&args.old);
     let new = relationship_schema_parse::load(&args.new);
     let (old, new) = match (old, new) {
@@ -78,20 +80,15 @@ pub fn run<W: Write, E: Write>(args: &SchemaDiffArgs, stdout: &mut W, diag: &mut
             // Report both files' errors at once.
             let mut exit = Exit::Ok;
             for errors in [o.err(), n.err()].into_iter().flatten() {
-                let _ = writeln!(diag, "{}", errors.to_string().trim_end());
+                let _ = writeln!(ctx.stderr(), "{}", errors.to_string().trim_end());
                 exit = exit.worst(Exit::for_schema_errors(&errors));
             }
-            let _ = writeln!(
-                diag,
-                "xsoar-rel schema diff: cannot compare invalid schemas"
-            );
-            let _ = diag.flush();
-            return exit;
+            return Err(Error::new(exit, "cannot compare invalid schemas"));
         }
     };
     let diff = SchemaDiff::between(&old, &new);
     let (text, code) = report(args, &diff);
-    crate::output::write_answer("schema diff", stdout, diag, &text, code)
+    ctx.answer(&text, code)
 }
 
 #[cfg(test)]
@@ -149,7 +146,10 @@ mod tests {
             breaking: false,
         };
         let (mut out, mut diag) = (Vec::new(), Vec::new());
-        assert_eq!(run(&a, &mut out, &mut diag), Exit::UsageOrIo);
+        let ctx = Context::new("schema diff", &mut out, &mut diag);
+        let exit = run(&ctx, &a).unwrap_or_else(|e| e.exit());
+        drop(ctx);
+        assert_eq!(exit, Exit::UsageOrIo);
         assert!(out.is_empty());
         let diag = String::from_utf8(diag).unwrap();
         assert!(diag.contains("/nonexistent/old.json"), "{diag}");

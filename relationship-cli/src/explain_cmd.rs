@@ -11,12 +11,13 @@
 //! A misspelled type or relationship name is a usage error with "did you mean".
 
 use std::fmt::Write as _;
-use std::io::Write;
 
 use clap::Args;
 use relationship_schema::suggest::did_you_mean;
 use relationship_schema::{Pairs, RelId, Schema, TypeId};
 
+use crate::context::Context;
+use crate::error::Error;
 use crate::exit::Exit;
 
 /// The `--help` text after the options.
@@ -307,19 +308,14 @@ pub fn explain(schema: &Schema, args: &SchemaExplainArgs) -> (String, Exit) {
     }
 }
 
-/// Runs `schema explain`: the answer to `stdout`, or a misspelled name to `diag`.
-pub fn run<W: Write, E: Write>(
-    args: &SchemaExplainArgs,
-    schema: &Schema,
-    stdout: &mut W,
-    diag: &mut E,
-) -> Exit {
+/// Runs `schema explain`: the answer to stdout; a misspelled name is an error.
+pub(crate) fn run(ctx: &Context<'_>, args: &SchemaExplainArgs) -> Result<Exit, Error> {
+    let schema = ctx.load_schema()?;
     let (text, exit) = explain(schema, args);
     if exit == Exit::UsageOrIo {
-        let _ = write!(diag, "xsoar-rel schema explain: {text}");
-        return exit;
+        return Err(Error::usage_or_io(text));
     }
-    crate::output::write_answer("schema explain", stdout, diag, &text, exit)
+    ctx.answer(&text, exit)
 }
 
 #[cfg(test)]

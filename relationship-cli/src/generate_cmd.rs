@@ -11,11 +11,10 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use relationship_codegen::{GenerateError, GenerateOptions, OutputError, Schema, SchemaErrors};
 
+use crate::context::Context;
+use crate::error::{Error, write_failure};
 use crate::exit::Exit;
-use crate::output::{AtomicFile, check_distinct, write_failure};
-
-/// The start of every message of `generate`.
-const PREFIX: &str = "xsoar-rel generate: ";
+use crate::output::{AtomicFile, check_distinct};
 
 /// The `after_help` text of `generate`.
 pub const GENERATE_HELP: &str = concat!(
@@ -302,19 +301,11 @@ pub fn regenerate_command(args: &GenerateArgs, schema_path: Option<&Path>) -> St
 }
 
 /// Runs `generate` end to end: loads the schema, generates, then prints, writes or checks.
-/// Messages go to `diag`. Returns the exit code.
-pub fn run<W: Write, E: Write>(
-    args: &GenerateArgs,
-    schema_path: Option<&Path>,
-    stdout: &mut W,
-    diag: &mut E,
-) -> Exit {
+pub(crate) fn run(ctx: &Context<'_>, args: &GenerateArgs) -> Result<Exit, Error> {
+    let schema_path = ctx.schema_path();
     if let (Some(out), Some(schema_path)) = (&args.out, schema_path) {
-        if let Err(msg) = check_distinct(&[("--schema", schema_path)], &[("--out", out)]) {
-            let _ = writeln!(diag, "{PREFIX}{msg}");
-            let _ = diag.flush();
-            return Exit::UsageOrIo;
-        }
+        check_distinct(&[("--schema", schema_path)], &[("--out", out)])
+            .map_err(Error::usage_or_io)?;
     }
     // The --out file is checked (and its temporary file created) before any work. A file
     // that may not be replaced (read-only, say) is still "up to date" when it already holds
@@ -323,43 +314,32 @@ pub fn run<W: Write, E: Write>(
         Some(out) if !args.check => match AtomicFile::create(out) {
             Ok(f) => Some(Ok(f)),
             Err(e) if std::fs::metadata(out).is_ok_and(|m| m.is_file()) => Some(Err(e)),
-            Err(e) => return fail(diag, &GenerateCmdError::Output(e)),
+            Err(e) => return Err(GenerateCmdError::Output(e).into()),
         },
         _ => None,
     };
     let loaded;
     let schema = match schema_path {
         None => relationship_core::xsoar::schema(),
-        Some(p) => match relationship_schema_parse::load(p) {
-            Ok(s) => {
-                loaded = s;
-                &loaded
-            }
-            Err(e) => return fail(diag, &GenerateCmdError::Schema(e)),
-        },
+        Some(p) => {
+            loaded = relationship_schema_parse::load(p).map_err(GenerateCmdError::Schema)?;
+            &loaded
+        }
     };
     let out = args.out.as_deref().unwrap_or(Path::new(""));
-    let result = generated_code(args, schema_path, schema).and_then(|code| match out_file {
+    let outcome = generated_code(args, schema_path, schema).and_then(|code| match out_file {
         Some(Ok(file)) => write_out(file, out, &code),
         Some(Err(_)) if relationship_codegen::output::holds_exactly(out, code.as_bytes()) => {
             Ok(Outcome::Written(false))
         }
         Some(Err(e)) => Err(GenerateCmdError::Output(e)),
-        None => emit(args, &code, stdout),
-    });
-    let outcome = match result {
-        Ok(o) => o,
-        Err(e) => return fail(diag, &e),
-    };
-    let out = args
-        .out
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
-    let _ = match &outcome {
-        Outcome::Printed | Outcome::Written(true) => Ok(()),
-        Outcome::Written(false) => writeln!(diag, "{PREFIX}{out} is already up to date"),
-        Outcome::UpToDate => writeln!(diag, "{PREFIX}{out} is up to date"),
+        None => emit(args, &code, &mut *ctx.stdout()),
+    })?;
+    let out = out.display();
+    match &outcome {
+        Outcome::Printed | Outcome::Written(true) => {}
+        Outcome::Written(false) => ctx.say(format_args!("{out} is already up to date")),
+        Outcome::UpToDate => ctx.say(format_args!("{out} is up to date")),
         Outcome::Stale(at) => {
             let what = match at {
                 None => "does not exist".to_owned(),
@@ -368,28 +348,25 @@ pub fn run<W: Write, E: Write>(
                     schema_label(args, schema_path, schema)
                 ),
             };
-            writeln!(
-                diag,
-                "{PREFIX}stale: {out} {what}; regenerate with `{}`",
+            ctx.say(format_args!(
+                "stale: {out} {what}; regenerate with `{}`",
                 regenerate_command(args, schema_path)
-            )
+            ));
         }
-    };
-    let _ = diag.flush();
-    outcome.exit()
+    }
+    Ok(outcome.exit())
+}
+
+impl From<GenerateCmdError> for Error {
+    fn from(e: GenerateCmdError) -> Self {
+        Error::new(e.exit(), e.to_string())
+    }
 }
 
 fn schema_label(args: &GenerateArgs, schema_path: Option<&Path>, schema: &Schema) -> String {
     options(args, schema_path, schema)
         .source_label
         .unwrap_or_default()
-}
-
-fn fail<E: Write>(diag: &mut E, e: &GenerateCmdError) -> Exit {
-    let text = e.to_string();
-    let _ = writeln!(diag, "{PREFIX}{}", text.trim_end());
-    let _ = diag.flush();
-    e.exit()
 }
 
 #[cfg(test)]
@@ -444,7 +421,10 @@ mod tests {
         a.runtime_path = "not a path".into();
         let mut out = Vec::new();
         let mut diag = Vec::new();
-        assert_eq!(run(&a, None, &mut out, &mut diag), Exit::UsageOrIo);
+        let ctx = Context::new("generate", &mut out, &mut diag);
+        let exit = crate::run::run_command(&ctx, &crate::cli::Command::Generate(a));
+        drop(ctx);
+        assert_eq!(exit, Exit::UsageOrIo);
         assert!(out.is_empty());
         assert_eq!(
             String::from_utf8(diag).unwrap(),

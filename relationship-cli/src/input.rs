@@ -13,18 +13,18 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
+use crate::cli::IoOpts;
+use crate::context::Context;
+use crate::error::{Error, write_failure};
+use crate::exit::Exit;
 use relationship_core::json::JsonStyle;
 use relationship_core::record::{Record, parse_line};
 use relationship_core::{limits, lines};
-use relationship_schema::SchemaErrors;
-
-use crate::cli::IoOpts;
-use crate::exit::Exit;
 
 /// Size of the input and output buffers.
 pub const BUF_SIZE: usize = 256 * 1024;
 
-/// A failure that ends a run before or outside the per-record loop.
+/// A failure of the NDJSON loop: input that cannot be read, output that cannot be written.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     /// The input file could not be opened or read.
@@ -37,24 +37,16 @@ pub enum RunError {
     },
     /// The output could not be written, or was closed by its reader (a broken pipe): either
     /// way what was written is incomplete.
-    #[error("{}", crate::output::write_failure(.0))]
+    #[error("{}", write_failure(.0))]
     Output(io::Error),
-    /// The `--schema` file is not a valid schema, or cannot be read.
-    #[error("{0}")]
-    Schema(SchemaErrors),
     /// The reader thread could not be started.
     #[error("cannot start the input reader: {0}")]
     Thread(io::Error),
 }
 
-impl RunError {
-    /// The exit code: [`Exit::Invalid`] for an invalid schema, [`Exit::UsageOrIo`] for the
-    /// rest (files that cannot be read or written).
-    pub fn exit(&self) -> Exit {
-        match self {
-            RunError::Schema(errors) => Exit::for_schema_errors(errors),
-            RunError::Input { .. } | RunError::Output(_) | RunError::Thread(_) => Exit::UsageOrIo,
-        }
+impl From<RunError> for Error {
+    fn from(e: RunError) -> Self {
+        Error::usage_or_io(e.to_string())
     }
 }
 
@@ -150,16 +142,11 @@ pub fn style(python_json: bool) -> JsonStyle {
 
 /// Opens the input and a buffered stdout, runs `body`, reports the summary and returns the
 /// exit code.
-pub fn with_io<E: Write>(
-    command: &str,
+pub(crate) fn with_io(
+    ctx: &Context<'_>,
     io_opts: &IoOpts,
-    diag: &mut E,
-    body: impl FnOnce(
-        Input,
-        &mut io::BufWriter<io::StdoutLock<'static>>,
-        &mut E,
-    ) -> Result<Summary, RunError>,
-) -> Result<Exit, RunError> {
+    body: impl FnOnce(Input, &mut dyn Write, &mut dyn Write) -> Result<Summary, RunError>,
+) -> Result<Exit, Error> {
     let path = io_opts.input.as_path();
     let name = path.display().to_string();
     let input = if path == Path::new("-") {
@@ -170,40 +157,41 @@ pub fn with_io<E: Write>(
             source,
         })?)
     };
-    let mut out = io::BufWriter::with_capacity(BUF_SIZE, io::stdout().lock());
-    let summary = body(input, &mut out, diag).map_err(|e| match e {
-        RunError::Input { source, .. } => RunError::Input { path: name, source },
-        other => other,
-    })?;
+    let summary = {
+        let mut stdout = ctx.stdout();
+        let mut out = io::BufWriter::with_capacity(BUF_SIZE, &mut *stdout);
+        body(input, &mut out, &mut *ctx.stderr()).map_err(|e| match e {
+            RunError::Input { source, .. } => RunError::Input { path: name, source },
+            other => other,
+        })?
+    };
     if summary.output_closed {
         // The summary of a run whose output was cut short would claim too much.
-        return Err(RunError::Output(io::Error::from(io::ErrorKind::BrokenPipe)));
+        return Err(Error::output(&io::Error::from(io::ErrorKind::BrokenPipe)));
     }
-    report(command, &summary, io_opts.keep_going, diag);
+    report(ctx, &summary, io_opts.keep_going);
     Ok(summary.exit())
 }
 
 /// The closing line on stderr when records were bad.
-fn report<E: Write>(command: &str, summary: &Summary, keep_going: bool, diag: &mut E) {
+fn report(ctx: &Context<'_>, summary: &Summary, keep_going: bool) {
     if summary.bad == 0 {
         return;
     }
     let plural = if summary.bad == 1 { "" } else { "s" };
-    let _ = match summary.stopped_at {
-        Some(line) => writeln!(
-            diag,
-            "xsoar-rel {command}: stopped at line {line}, the first bad record; records before it were \
+    match summary.stopped_at {
+        Some(line) => ctx.say(format_args!(
+            "stopped at line {line}, the first bad record; records before it were \
              written (use --keep-going to write every valid record)"
-        ),
-        None if keep_going => writeln!(
-            diag,
-            "xsoar-rel {command}: {} bad record{plural} of {}; the {} valid records were written",
+        )),
+        None if keep_going => ctx.say(format_args!(
+            "{} bad record{plural} of {}; the {} valid records were written",
             summary.bad,
             summary.records,
             summary.records - summary.bad
-        ),
-        None => Ok(()),
-    };
+        )),
+        None => {}
+    }
 }
 
 /// The NDJSON loop shared by the subcommands.
@@ -233,7 +221,7 @@ pub fn drive<R, T, E>(
 where
     R: Read + Send,
     T: Send,
-    E: Write,
+    E: Write + ?Sized,
 {
     let mut summary = Summary::default();
     let mut output_error = None;
@@ -635,7 +623,10 @@ fn trim_line_end(buf: &[u8]) -> &[u8] {
 }
 
 /// Flushes the output of a run; a closed pipe sets [`Summary::output_closed`].
-pub fn finish_output<W: Write>(out: &mut W, summary: &mut Summary) -> Result<(), RunError> {
+pub fn finish_output<W: Write + ?Sized>(
+    out: &mut W,
+    summary: &mut Summary,
+) -> Result<(), RunError> {
     if summary.output_closed {
         return Ok(());
     }

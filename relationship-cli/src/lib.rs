@@ -6,8 +6,10 @@
 
 pub mod batch_cmd;
 pub mod cli;
+mod context;
 pub mod convert_stix_cmd;
 pub mod diff_cmd;
+mod error;
 pub mod exit;
 pub mod explain_cmd;
 pub mod generate_cmd;
@@ -22,4 +24,5 @@ pub mod signals;
 pub mod validate_cmd;
 
 pub use cli::Cli;
+pub use error::Error;
 pub use exit::Exit;

@@ -11,8 +11,6 @@ use std::path::{Path, PathBuf};
 
 use relationship_codegen::{OutputError, OutputFile};
 
-use crate::exit::Exit;
-
 /// The output rules, for the `--help` of every command that writes files.
 macro_rules! output_rules_help {
     () => {
@@ -104,38 +102,6 @@ impl Write for AtomicFile {
 
     fn flush(&mut self) -> io::Result<()> {
         self.inner()?.flush()
-    }
-}
-
-/// The message for output that could not be written. A closed pipe (the reader went away,
-/// as with `| head -1`) is named as such: what was written is incomplete.
-pub fn write_failure(e: &io::Error) -> String {
-    if e.kind() == io::ErrorKind::BrokenPipe {
-        "output closed before the run finished (broken pipe): the output is incomplete".to_owned()
-    } else {
-        format!("cannot write output: {e}")
-    }
-}
-
-/// Writes a command's whole answer to `stdout` and returns `exit`; output that cannot be
-/// written is one message on `diag` (`xsoar-rel COMMAND: ` and [`write_failure`]) and exit 2.
-pub fn write_answer<W: Write + ?Sized, E: Write + ?Sized>(
-    command: &str,
-    stdout: &mut W,
-    diag: &mut E,
-    text: &str,
-    exit: Exit,
-) -> Exit {
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) => {
-            let _ = writeln!(diag, "xsoar-rel {command}: {}", write_failure(&e));
-            let _ = diag.flush();
-            Exit::UsageOrIo
-        }
-        Ok(()) => exit,
     }
 }
 

@@ -10,7 +10,19 @@ use relationship_core::record::Record;
 use relationship_schema::Schema;
 
 use crate::cli::{Format, RenderArgs};
-use crate::input::{Prepared, RunError, Summary, drive, finish_output, parse, style};
+use crate::context::Context;
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::input::{Prepared, RunError, Summary, drive, finish_output, parse, style, with_io};
+
+/// Runs `render`: the renderings to stdout, bad records and warnings to stderr.
+pub(crate) fn run(ctx: &Context<'_>, args: &RenderArgs) -> Result<Exit, Error> {
+    let schema = ctx.load_schema()?;
+    let mode = ctx.mode();
+    with_io(ctx, &args.io, |input, out, diag| {
+        render(schema, mode, args, input, out, diag)
+    })
+}
 
 /// The lenient-mode warning for an empty `entity_b`, as XSOAR logs one.
 pub fn empty_entity_b_warning() -> String {
@@ -24,7 +36,7 @@ pub fn check(checker: &Checker<'_>, r: RelationshipInput) -> Result<EntityRelati
 }
 
 /// `render`: one rendering per relationship record.
-pub fn render<R: Read + Send, W: Write, E: Write>(
+pub fn render<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
     schema: &Schema,
     mode: Mode,
     args: &RenderArgs,

@@ -5,6 +5,8 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::cli::SchemaCheckArgs;
+use crate::context::Context;
+use crate::error::Error;
 use crate::exit::Exit;
 
 /// `schema check FILE`: the text to print (on stdout when the code is [`Exit::Ok`], on
@@ -31,12 +33,12 @@ pub fn schema_check(file: &Path) -> (String, Exit) {
     }
 }
 
-/// Runs `schema check`: the summary to `stdout`, or the errors to `diag`.
-pub fn run<W: Write, E: Write>(args: &SchemaCheckArgs, stdout: &mut W, diag: &mut E) -> Exit {
+/// Runs `schema check`: the summary to stdout, or the errors to stderr.
+pub(crate) fn run(ctx: &Context<'_>, args: &SchemaCheckArgs) -> Result<Exit, Error> {
     let (text, exit) = schema_check(&args.file);
     if exit != Exit::Ok {
-        let _ = diag.write_all(text.as_bytes());
-        return exit;
+        let _ = ctx.stderr().write_all(text.as_bytes());
+        return Ok(exit);
     }
-    crate::output::write_answer("schema check", stdout, diag, &text, Exit::Ok)
+    ctx.answer(&text, Exit::Ok)
 }

@@ -10,6 +10,8 @@ use relationship_core::limits::DEFAULT_MAX_LINE_BYTES;
 use relationship_core::validate::{Stats, validate_reader_limited};
 use relationship_schema::Schema;
 
+use crate::context::Context;
+use crate::error::{Error, write_failure};
 use crate::exit::Exit;
 
 /// The `after_help` text of `validate`.
@@ -71,22 +73,16 @@ fn counts(stats: &Stats) -> String {
     )
 }
 
-/// Runs `validate`: violations to `diag` (as `file:line: path: reason`), one `ok` line per
-/// clean file to `stdout`. Returns the exit code.
-pub fn run<W: Write, E: Write>(
-    args: &ValidateArgs,
-    schema: &Schema,
-    lenient: bool,
-    stdout: &mut W,
-    diag: &mut E,
-) -> Exit {
-    if lenient {
-        let _ = writeln!(
-            diag,
-            "xsoar-rel validate: validate checks batches against the schema; --lenient does not apply"
-        );
-        return Exit::UsageOrIo;
+/// Runs `validate`: violations to stderr (as `file:line: path: reason`), one `ok` line per
+/// clean file to stdout. Returns the exit code.
+pub(crate) fn run(ctx: &Context<'_>, args: &ValidateArgs) -> Result<Exit, Error> {
+    if ctx.lenient() {
+        return Err(Error::usage_or_io(
+            "validate checks batches against the schema; --lenient does not apply",
+        ));
     }
+    let schema = ctx.load_schema()?;
+    let max_line_bytes = usize::try_from(args.max_line_bytes).unwrap_or(usize::MAX);
     let mut code = Exit::Ok;
     let mut total_violations = 0u64;
     for path in &args.files {
@@ -94,70 +90,85 @@ pub fn run<W: Write, E: Write>(
         let reader = match open(path) {
             Ok(r) => r,
             Err(e) => {
-                let _ = writeln!(diag, "xsoar-rel validate: cannot read {name}: {e}");
+                ctx.say(format_args!("cannot read {name}: {e}"));
                 code = code.worst(Exit::UsageOrIo);
                 continue;
             }
         };
-        let mut violations = Vec::new();
-        let max_line_bytes = usize::try_from(args.max_line_bytes).unwrap_or(usize::MAX);
-        match validate_reader_limited(reader, &name, schema, max_line_bytes, &mut violations) {
-            Ok(stats) => {
-                for v in &violations {
-                    let _ = writeln!(diag, "{v}");
-                }
-                if violations.is_empty() && stats.batches == 0 {
-                    // Nothing to check is not "ok": a producer that wrote nothing, or a file
-                    // emptied by a failed run.
-                    let _ = writeln!(diag, "{name}: empty: no batches to check");
-                    code = code.worst(Exit::Invalid);
-                } else if violations.is_empty() {
-                    if let Err(e) = writeln!(stdout, "{name}: ok — {}", counts(&stats)) {
-                        let _ = writeln!(
-                            diag,
-                            "xsoar-rel validate: {}",
-                            crate::output::write_failure(&e)
-                        );
-                        code = code.worst(Exit::UsageOrIo);
-                        break;
-                    }
-                } else {
-                    total_violations += violations.len() as u64;
-                    let _ = writeln!(
-                        diag,
-                        "{name}: {} violation{} — {}",
-                        violations.len(),
-                        if violations.len() == 1 { "" } else { "s" },
-                        counts(&stats)
-                    );
-                    code = code.worst(Exit::Invalid);
-                }
-            }
-            Err(e) => {
-                for v in &violations {
-                    let _ = writeln!(diag, "{v}");
-                }
-                let _ = writeln!(diag, "xsoar-rel validate: {e}");
-                code = code.worst(Exit::UsageOrIo);
-            }
+        let checked = validate_file(ctx, reader, &name, schema, max_line_bytes);
+        code = code.worst(checked.exit);
+        total_violations += checked.violations;
+        if checked.output_failed {
+            break;
         }
     }
     if total_violations > 0 && args.files.len() > 1 {
-        let _ = writeln!(
-            diag,
-            "xsoar-rel validate: {total_violations} violations in total"
-        );
+        ctx.say(format_args!("{total_violations} violations in total"));
     }
-    if let Err(e) = stdout.flush() {
+    if let Err(e) = ctx.stdout().flush() {
         if code != Exit::UsageOrIo {
-            let _ = writeln!(
-                diag,
-                "xsoar-rel validate: {}",
-                crate::output::write_failure(&e)
-            );
+            ctx.say(write_failure(&e));
         }
         code = Exit::UsageOrIo;
     }
-    let _ = diag.flush();
-    code
+    Ok(code)
+}
+
+/// What checking one file found.
+struct FileCheck {
+    exit: Exit,
+    violations: u64,
+    /// Standard output could not be written (reported): no further file is checked.
+    output_failed: bool,
+}
+
+/// Checks one file: its violations and verdict to stderr, `FILE: ok` to stdout.
+fn validate_file(
+    ctx: &Context<'_>,
+    reader: Box<dyn BufRead>,
+    name: &str,
+    schema: &Schema,
+    max_line_bytes: usize,
+) -> FileCheck {
+    let mut check = FileCheck {
+        exit: Exit::Ok,
+        violations: 0,
+        output_failed: false,
+    };
+    let mut violations = Vec::new();
+    let result = validate_reader_limited(reader, name, schema, max_line_bytes, &mut violations);
+    for v in &violations {
+        let _ = writeln!(ctx.stderr(), "{v}");
+    }
+    let stats = match result {
+        Ok(stats) => stats,
+        Err(e) => {
+            ctx.say(e);
+            check.exit = Exit::UsageOrIo;
+            return check;
+        }
+    };
+    if violations.is_empty() && stats.batches == 0 {
+        // Nothing to check is not "ok": a producer that wrote nothing, or a file emptied by a
+        // failed run.
+        let _ = writeln!(ctx.stderr(), "{name}: empty: no batches to check");
+        check.exit = Exit::Invalid;
+    } else if violations.is_empty() {
+        if let Err(e) = writeln!(ctx.stdout(), "{name}: ok — {}", counts(&stats)) {
+            ctx.say(write_failure(&e));
+            check.exit = Exit::UsageOrIo;
+            check.output_failed = true;
+        }
+    } else {
+        check.violations = violations.len() as u64;
+        let _ = writeln!(
+            ctx.stderr(),
+            "{name}: {} violation{} — {}",
+            violations.len(),
+            if violations.len() == 1 { "" } else { "s" },
+            counts(&stats)
+        );
+        check.exit = Exit::Invalid;
+    }
+    check
 }

@@ -1,0 +1,119 @@
+//! What every subcommand shares: its name, standard output and standard error.
+
+use std::cell::{RefCell, RefMut};
+use std::fmt::Display;
+use std::io::{self, Write};
+use std::path::Path;
+
+use relationship_core::check::Mode;
+use relationship_schema::Schema;
+
+use crate::error::Error;
+use crate::exit::Exit;
+
+/// A boxed writer: standard output or error, or a buffer in tests.
+pub(crate) type Sink<'io> = Box<dyn Write + 'io>;
+
+/// The running subcommand's name and streams. Every message of a subcommand that is not
+/// about one record or one line of its input starts with `xsoar-rel NAME: `.
+pub(crate) struct Context<'io> {
+    command: &'static str,
+    stdout: RefCell<Sink<'io>>,
+    stderr: RefCell<Sink<'io>>,
+    schema: Option<&'io Path>,
+    lenient: bool,
+}
+
+impl<'io> Context<'io> {
+    /// A context writing to `stdout` and `stderr`.
+    pub(crate) fn new(
+        command: &'static str,
+        stdout: impl Write + 'io,
+        stderr: impl Write + 'io,
+    ) -> Self {
+        Context {
+            command,
+            stdout: RefCell::new(Box::new(stdout)),
+            stderr: RefCell::new(Box::new(stderr)),
+            schema: None,
+            lenient: false,
+        }
+    }
+
+    /// The same context with the `--schema` file and `--lenient`.
+    pub(crate) fn with_options(self, schema: Option<&'io Path>, lenient: bool) -> Self {
+        Context {
+            schema,
+            lenient,
+            ..self
+        }
+    }
+
+    /// The `--schema` file, if one was given.
+    pub(crate) fn schema_path(&self) -> Option<&'io Path> {
+        self.schema
+    }
+
+    /// Whether `--lenient` was given.
+    pub(crate) fn lenient(&self) -> bool {
+        self.lenient
+    }
+
+    /// The check mode `--lenient` selects.
+    pub(crate) fn mode(&self) -> Mode {
+        if self.lenient {
+            Mode::Lenient
+        } else {
+            Mode::Strict
+        }
+    }
+
+    /// The `--schema` file, or the built-in XSOAR schema.
+    pub(crate) fn load_schema(&self) -> Result<&'static Schema, Error> {
+        match self.schema {
+            None => Ok(relationship_core::xsoar::schema()),
+            // The schema lives as long as the process; leaking it gives every subcommand the
+            // same `&'static Schema` whichever way it was obtained.
+            Some(p) => relationship_schema_parse::load(p)
+                .map(|s| &*Box::leak(Box::new(s)))
+                .map_err(|e| Error::schema(&e)),
+        }
+    }
+
+    /// A context on the process's standard output and (buffered) standard error.
+    pub(crate) fn process(command: &'static str) -> Self {
+        Context::new(command, io::stdout(), io::BufWriter::new(io::stderr()))
+    }
+
+    /// Standard output, for the subcommand's answer.
+    pub(crate) fn stdout(&self) -> RefMut<'_, Sink<'io>> {
+        self.stdout.borrow_mut()
+    }
+
+    /// Standard error, for reports about records, files and lines.
+    pub(crate) fn stderr(&self) -> RefMut<'_, Sink<'io>> {
+        self.stderr.borrow_mut()
+    }
+
+    /// Writes `xsoar-rel COMMAND: message` as one line on standard error, and flushes it.
+    pub(crate) fn say(&self, message: impl Display) {
+        let mut stderr = self.stderr();
+        let _ = writeln!(stderr, "xsoar-rel {}: {message}", self.command);
+        let _ = stderr.flush();
+    }
+
+    /// Writes a subcommand's whole answer to standard output and returns `exit`.
+    pub(crate) fn answer(&self, text: &str, exit: Exit) -> Result<Exit, Error> {
+        let mut stdout = self.stdout();
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(|e| Error::output(&e))?;
+        Ok(exit)
+    }
+
+    /// Flushes standard error (standard output is flushed by each subcommand).
+    pub(crate) fn flush(&self) {
+        let _ = self.stderr().flush();
+    }
+}
