@@ -62,8 +62,8 @@ enum BatchItem {
 
 /// Runs `batch`: the batches to stdout, bad records and warnings to stderr.
 pub(crate) fn run(ctx: &Context<'_>, args: &BatchArgs) -> Result<Exit, Error> {
-    let schema = ctx.load_schema()?;
-    let mode = ctx.mode();
+    let schema = args.schema.load()?;
+    let mode = args.check.mode();
     with_io(ctx, &args.io, |input, out, diag| {
         batch(schema, mode, args, input, out, diag)
     })

@@ -8,6 +8,8 @@ use relationship_core::limits::{
     MAX_MAX_BATCH_BYTES,
 };
 
+use crate::opts::{ModeOpt, SchemaOpt};
+
 const RECORD_SHAPES: &str = "\
 Input records (one JSON object per line; blank lines are skipped, line numbers still count them):
   relationship  {\"name\": \"uses\", \"entity_a\": \"u4872\", \"entity_a_type\": \"Account\",
@@ -51,25 +53,9 @@ cannot be written.";
     after_help = top_help()
 )]
 pub struct Cli {
-    /// Options every subcommand takes.
-    #[command(flatten)]
-    pub global: GlobalOpts,
     /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Options accepted before or after any subcommand.
-#[derive(Debug, Clone, Args)]
-pub struct GlobalOpts {
-    /// Relationship schema to check against (default: the built-in XSOAR schema).
-    #[arg(long, global = true, value_name = "FILE")]
-    pub schema: Option<PathBuf>,
-    /// XSOAR's own behaviour: any name and type pass, an unknown name gets the reverse name
-    /// `related-to`, an explicit reverse name is kept. Without it (strict), unknown names,
-    /// unknown types and disallowed pairs are errors with suggestions.
-    #[arg(long, global = true)]
-    pub lenient: bool,
 }
 
 /// The subcommands.
@@ -134,6 +120,12 @@ pub struct RenderArgs {
     /// Which of XSOAR's three renderings to write.
     #[arg(long, value_enum, default_value_t = Format::Indicator)]
     pub format: Format,
+    /// The schema to check against.
+    #[command(flatten)]
+    pub schema: SchemaOpt,
+    /// Strict or lenient checks.
+    #[command(flatten)]
+    pub check: ModeOpt,
     /// Input, output style and error handling.
     #[command(flatten)]
     pub io: IoOpts,
@@ -174,6 +166,12 @@ pub struct BatchArgs {
     /// Keep identical relationships instead of writing each once.
     #[arg(long)]
     pub keep_duplicates: bool,
+    /// The schema to check against.
+    #[command(flatten)]
+    pub schema: SchemaOpt,
+    /// Strict or lenient checks.
+    #[command(flatten)]
+    pub check: ModeOpt,
     /// Input, output style and error handling.
     #[command(flatten)]
     pub io: IoOpts,
@@ -218,7 +216,7 @@ fn top_help() -> String {
         "Examples:
   xsoar-rel batch examples/data/relationships.ndjson
   xsoar-rel render --format entry --python-json < relationships.ndjson
-  xsoar-rel --lenient batch --batch-size 500 feed.ndjson > batches.ndjson
+  xsoar-rel batch --lenient --batch-size 500 feed.ndjson > batches.ndjson
   xsoar-rel schema check schemas/xsoar.json
   xsoar-rel schema diff old.json new.json
   xsoar-rel schema import-types IndicatorTypes/ -o schemas/ours.json
@@ -254,6 +252,6 @@ pseudo-indicators; with --attach they go into the `relationships` of their sourc
 Examples:
   xsoar-rel batch examples/data/relationships.ndjson
   xsoar-rel batch --attach --batch-size 500 examples/data/feed.ndjson
-  cat feed.ndjson | xsoar-rel --lenient batch --python-json --keep-going - > batches.ndjson"
+  cat feed.ndjson | xsoar-rel batch --lenient --python-json --keep-going - > batches.ndjson"
     )
 }

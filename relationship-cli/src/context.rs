@@ -3,10 +3,6 @@
 use std::cell::{RefCell, RefMut};
 use std::fmt::Display;
 use std::io::{self, Write};
-use std::path::Path;
-
-use relationship_core::check::Mode;
-use relationship_schema::Schema;
 
 use crate::error::Error;
 use crate::exit::Exit;
@@ -20,8 +16,6 @@ pub(crate) struct Context<'io> {
     command: &'static str,
     stdout: RefCell<Sink<'io>>,
     stderr: RefCell<Sink<'io>>,
-    schema: Option<&'io Path>,
-    lenient: bool,
 }
 
 impl<'io> Context<'io> {
@@ -35,48 +29,6 @@ impl<'io> Context<'io> {
             command,
             stdout: RefCell::new(Box::new(stdout)),
             stderr: RefCell::new(Box::new(stderr)),
-            schema: None,
-            lenient: false,
-        }
-    }
-
-    /// The same context with the `--schema` file and `--lenient`.
-    pub(crate) fn with_options(self, schema: Option<&'io Path>, lenient: bool) -> Self {
-        Context {
-            schema,
-            lenient,
-            ..self
-        }
-    }
-
-    /// The `--schema` file, if one was given.
-    pub(crate) fn schema_path(&self) -> Option<&'io Path> {
-        self.schema
-    }
-
-    /// Whether `--lenient` was given.
-    pub(crate) fn lenient(&self) -> bool {
-        self.lenient
-    }
-
-    /// The check mode `--lenient` selects.
-    pub(crate) fn mode(&self) -> Mode {
-        if self.lenient {
-            Mode::Lenient
-        } else {
-            Mode::Strict
-        }
-    }
-
-    /// The `--schema` file, or the built-in XSOAR schema.
-    pub(crate) fn load_schema(&self) -> Result<&'static Schema, Error> {
-        match self.schema {
-            None => Ok(relationship_core::xsoar::schema()),
-            // The schema lives as long as the process; leaking it gives every subcommand the
-            // same `&'static Schema` whichever way it was obtained.
-            Some(p) => relationship_schema_parse::load(p)
-                .map(|s| &*Box::leak(Box::new(s)))
-                .map_err(|e| Error::schema(&e)),
         }
     }
 

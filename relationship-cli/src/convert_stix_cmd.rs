@@ -19,6 +19,7 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::input::BUF_SIZE;
+use crate::opts::{ModeOpt, SchemaOpt};
 use crate::output::{AtomicFile, check_distinct};
 
 /// The `after_help` text of `convert-stix`.
@@ -120,6 +121,12 @@ pub struct ConvertStixArgs {
     /// Write every object that was not converted, with its reason, to this NDJSON file.
     #[arg(long, value_name = "FILE")]
     pub reject_file: Option<PathBuf>,
+    /// The schema to check against.
+    #[command(flatten)]
+    pub schema: SchemaOpt,
+    /// Strict or lenient checks.
+    #[command(flatten)]
+    pub check: ModeOpt,
 }
 
 impl ConvertStixArgs {
@@ -179,7 +186,7 @@ fn progress_bar(total: Option<u64>) -> Option<ProgressBar> {
 
 /// Runs `convert-stix`: batches to `-o` or stdout, the summary to stderr.
 pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Error> {
-    let schema = ctx.load_schema()?;
+    let schema = args.schema.load()?;
     let mut outputs: Vec<(&str, &Path)> = Vec::new();
     if let Some(p) = &args.output {
         outputs.push(("--output", p));
@@ -188,7 +195,7 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Err
         outputs.push(("--reject-file", p));
     }
     let inputs: Vec<(&str, &Path)> = std::iter::once(("the bundle", args.bundle.as_path()))
-        .chain(ctx.schema_path().map(|p| ("--schema", p)))
+        .chain(args.schema.path().map(|p| ("--schema", p)))
         .collect();
     check_distinct(&inputs, &outputs).map_err(Error::usage_or_io)?;
     // Files are written to temporary files and renamed into place only when the whole
@@ -217,7 +224,7 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Err
             input,
             output,
             schema,
-            &args.options(ctx.mode()),
+            &args.options(args.check.mode()),
             sink,
             total,
         )

@@ -19,6 +19,7 @@ use relationship_schema::{Pairs, RelId, Schema, TypeId};
 use crate::context::Context;
 use crate::error::Error;
 use crate::exit::Exit;
+use crate::opts::SchemaOpt;
 
 /// The `--help` text after the options.
 pub const EXPLAIN_HELP: &str = "\
@@ -30,7 +31,7 @@ Examples:
   xsoar-rel schema explain Host
   xsoar-rel schema explain Malware uses
   xsoar-rel schema explain Malware uses CVE
-  xsoar-rel --schema schemas/hr.json schema explain Employee owns Host";
+  xsoar-rel schema explain --schema schemas/hr.json Employee owns Host";
 
 /// `schema explain` options.
 #[derive(Debug, Clone, Args)]
@@ -44,6 +45,9 @@ pub struct SchemaExplainArgs {
     /// The target indicator type.
     #[arg(value_name = "TARGET", requires = "relationship")]
     pub target: Option<String>,
+    /// The schema to answer from.
+    #[command(flatten)]
+    pub schema: SchemaOpt,
 }
 
 /// A name the schema does not have, with its "did you mean".
@@ -310,7 +314,7 @@ pub fn explain(schema: &Schema, args: &SchemaExplainArgs) -> (String, Exit) {
 
 /// Runs `schema explain`: the answer to stdout; a misspelled name is an error.
 pub(crate) fn run(ctx: &Context<'_>, args: &SchemaExplainArgs) -> Result<Exit, Error> {
-    let schema = ctx.load_schema()?;
+    let schema = args.schema.load()?;
     let (text, exit) = explain(schema, args);
     if exit == Exit::UsageOrIo {
         return Err(Error::usage_or_io(text));
@@ -327,6 +331,7 @@ mod tests {
             source: parts[0].to_owned(),
             relationship: parts.get(1).map(|s| (*s).to_owned()),
             target: parts.get(2).map(|s| (*s).to_owned()),
+            schema: SchemaOpt::default(),
         }
     }
 

@@ -14,6 +14,7 @@ use relationship_codegen::{GenerateError, GenerateOptions, OutputError, Schema, 
 use crate::context::Context;
 use crate::error::{Error, write_failure};
 use crate::exit::Exit;
+use crate::opts::SchemaOpt;
 use crate::output::{AtomicFile, check_distinct};
 
 /// The `after_help` text of `generate`.
@@ -42,8 +43,7 @@ Examples:
   xsoar-rel generate --schema schemas/hr.json --module hr --out src/hr_generated.rs --check"
 );
 
-/// `generate` options. The schema is the global `--schema FILE` (default: the built-in
-/// XSOAR schema).
+/// `generate` options.
 #[derive(Debug, Clone, Args)]
 pub struct GenerateArgs {
     /// Write the code to FILE (only if its content changed) instead of stdout.
@@ -64,6 +64,9 @@ pub struct GenerateArgs {
     /// or `schemas/xsoar.json` for the built-in schema).
     #[arg(long, value_name = "LABEL")]
     pub source_label: Option<String>,
+    /// The schema to generate the module of.
+    #[command(flatten)]
+    pub schema: SchemaOpt,
 }
 
 /// Why `generate` could not produce or compare the code.
@@ -302,7 +305,7 @@ pub fn regenerate_command(args: &GenerateArgs, schema_path: Option<&Path>) -> St
 
 /// Runs `generate` end to end: loads the schema, generates, then prints, writes or checks.
 pub(crate) fn run(ctx: &Context<'_>, args: &GenerateArgs) -> Result<Exit, Error> {
-    let schema_path = ctx.schema_path();
+    let schema_path = args.schema.path();
     if let (Some(out), Some(schema_path)) = (&args.out, schema_path) {
         check_distinct(&[("--schema", schema_path)], &[("--out", out)])
             .map_err(Error::usage_or_io)?;
@@ -380,6 +383,7 @@ mod tests {
             module_name: None,
             runtime_path: "::relationship_core".into(),
             source_label: None,
+            schema: SchemaOpt::default(),
         }
     }
 

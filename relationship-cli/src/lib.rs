@@ -15,6 +15,7 @@ pub mod explain_cmd;
 pub mod generate_cmd;
 pub mod import_types_cmd;
 pub mod input;
+pub mod opts;
 pub mod output;
 pub mod render_cmd;
 pub mod run;

@@ -17,8 +17,8 @@ use crate::input::{Prepared, RunError, Summary, drive, finish_output, parse, sty
 
 /// Runs `render`: the renderings to stdout, bad records and warnings to stderr.
 pub(crate) fn run(ctx: &Context<'_>, args: &RenderArgs) -> Result<Exit, Error> {
-    let schema = ctx.load_schema()?;
-    let mode = ctx.mode();
+    let schema = args.schema.load()?;
+    let mode = args.check.mode();
     with_io(ctx, &args.io, |input, out, diag| {
         render(schema, mode, args, input, out, diag)
     })

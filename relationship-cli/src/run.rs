@@ -9,8 +9,7 @@ use crate::exit::Exit;
 
 /// Runs a parsed command line with the process's stdin, stdout and stderr.
 pub fn run(cli: &Cli) -> Exit {
-    let ctx = Context::process(command_name(&cli.command))
-        .with_options(cli.global.schema.as_deref(), cli.global.lenient);
+    let ctx = Context::process(command_name(&cli.command));
     run_command(&ctx, &cli.command)
 }
 

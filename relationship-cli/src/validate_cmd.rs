@@ -13,6 +13,7 @@ use relationship_schema::Schema;
 use crate::context::Context;
 use crate::error::{Error, write_failure};
 use crate::exit::Exit;
+use crate::opts::SchemaOpt;
 
 /// The `after_help` text of `validate`.
 pub const VALIDATE_HELP: &str = "\
@@ -39,7 +40,7 @@ exit code is 1 if any violation was found or a file is empty, 2 if a file could 
 
 Examples:
   xsoar-rel validate batches.ndjson
-  xsoar-rel --schema schemas/my_xsoar.json validate feed-dump-1.json feed-dump-2.json
+  xsoar-rel validate --schema schemas/my_xsoar.json feed-dump-1.json feed-dump-2.json
   xsoar-rel convert-stix bundle.json | xsoar-rel validate -";
 
 /// `validate` options.
@@ -53,6 +54,9 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE_BYTES as u64,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub max_line_bytes: u64,
+    /// The schema to check against.
+    #[command(flatten)]
+    pub schema: SchemaOpt,
 }
 
 fn open(path: &Path) -> io::Result<Box<dyn BufRead>> {
@@ -76,12 +80,7 @@ fn counts(stats: &Stats) -> String {
 /// Runs `validate`: violations to stderr (as `file:line: path: reason`), one `ok` line per
 /// clean file to stdout. Returns the exit code.
 pub(crate) fn run(ctx: &Context<'_>, args: &ValidateArgs) -> Result<Exit, Error> {
-    if ctx.lenient() {
-        return Err(Error::usage_or_io(
-            "validate checks batches against the schema; --lenient does not apply",
-        ));
-    }
-    let schema = ctx.load_schema()?;
+    let schema = args.schema.load()?;
     let max_line_bytes = usize::try_from(args.max_line_bytes).unwrap_or(usize::MAX);
     let mut code = Exit::Ok;
     let mut total_violations = 0u64;

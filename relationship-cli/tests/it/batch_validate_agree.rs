@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use proptest::prelude::*;
 use relationship_cli::batch_cmd::batch;
 use relationship_cli::cli::{BatchArgs, IoOpts};
+use relationship_cli::opts::{ModeOpt, SchemaOpt};
 use relationship_core::check::Mode;
 use relationship_core::validate::validate_str;
 use serde_json::{Map, Value, json};
@@ -17,6 +18,8 @@ fn args(batch_size: u32, attach: bool, python_json: bool) -> BatchArgs {
         attach,
         dummy: !attach,
         keep_duplicates: false,
+        schema: SchemaOpt::default(),
+        check: ModeOpt::default(),
         io: IoOpts {
             input: PathBuf::from("-"),
             python_json,

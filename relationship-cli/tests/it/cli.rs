@@ -212,7 +212,7 @@ fn lenient_unknown_name_gets_related_to_and_strict_rejects_it() {
     let rec = relationship("resolvs-to", "a.example", "Domain", "192.0.2.1", "IP");
     let out = stdout_of(
         xsoar_rel()
-            .args(["--lenient", "render"])
+            .args(["render", "--lenient"])
             .write_stdin(rec.as_str()),
     );
     assert!(
@@ -734,7 +734,7 @@ fn strict_batch_checks_indicator_types() {
         ));
     let out = stdout_of(
         xsoar_rel()
-            .args(["--lenient", "batch"])
+            .args(["batch", "--lenient"])
             .write_stdin(r#"{"value": "8.8.8.8", "type": "Ip", "score": 1}"#),
     );
     assert_eq!(

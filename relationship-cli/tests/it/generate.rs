@@ -55,7 +55,7 @@ fn same_bytes_as_the_builder() {
     let dir = with_schema("builder");
     let out = xsoar_rel()
         .current_dir(&dir)
-        .args(["--schema", "tiny.json", "generate", "--module", "tiny"])
+        .args(["generate", "--schema", "tiny.json", "--module", "tiny"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -131,7 +131,7 @@ fn edited_file_is_stale_and_check_leaves_it_alone() {
     let gen_file = dir.join("gen.rs");
     xsoar_rel()
         .current_dir(&dir)
-        .args(["--schema", "tiny.json", "generate", "--out", "gen.rs"])
+        .args(["generate", "--schema", "tiny.json", "--out", "gen.rs"])
         .assert()
         .code(0);
     let mut lines: Vec<String> = read(&gen_file).lines().map(str::to_owned).collect();
@@ -142,9 +142,9 @@ fn edited_file_is_stale_and_check_leaves_it_alone() {
     xsoar_rel()
         .current_dir(&dir)
         .args([
+            "generate",
             "--schema",
             "tiny.json",
-            "generate",
             "--out",
             "gen.rs",
             "--check",

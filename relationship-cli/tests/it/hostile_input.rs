@@ -232,7 +232,7 @@ fn an_indicator_valued_like_the_dummy_is_refused_not_dropped() {
     for lenient in [false, true] {
         let mut args = vec!["batch", "--keep-going", "-"];
         if lenient {
-            args.insert(0, "--lenient");
+            args.insert(1, "--lenient");
         }
         let (code, stdout, stderr) = run(&args, input);
         assert_eq!(code, 1, "{stderr}");

@@ -38,9 +38,9 @@ fn convert_stix_refuses_to_write_over_its_input() {
     xsoar_rel()
         .current_dir(d.path())
         .args([
+            "convert-stix",
             "--schema",
             "s.json",
-            "convert-stix",
             "a.json",
             "-o",
             "s.json",
