@@ -4,22 +4,84 @@
 use std::io::{self, Read, Write};
 use std::ops::Range;
 
+use clap::Args;
+
 use relationship_core::batch::{
     BatchOptions, BatchWriter, Placement, render_relationship, render_relationship_with,
 };
 use relationship_core::check::{Checker, Mode};
-use relationship_core::limits::quoted;
+use relationship_core::limits::{
+    DEFAULT_BATCH_SIZE, DEFAULT_MAX_BATCH_BYTES, MAX_BATCH_SIZE, MAX_MAX_BATCH_BYTES, quoted,
+};
 use relationship_core::record::{IndicatorRecord, Record, parse_relationship_raw};
 use relationship_core::{DUMMY_INDICATOR_VALUE, EntityRelationship, IndicatorObject};
 use relationship_schema::Schema;
 use relationship_schema::suggest;
 
-use crate::cli::BatchArgs;
 use crate::context::Context;
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::input::{Prepared, RunError, Summary, drive, finish_output, parse, style, with_io};
-use crate::render_cmd::{check, empty_entity_b_warning};
+use crate::ndjson::{
+    BAD_RECORDS, Prepared, RECORD_SHAPES, RunError, Summary, check, drive, empty_entity_b_warning,
+    finish_output, parse, with_io,
+};
+use crate::opts::{IoOpts, ModeOpt, SchemaOpt};
+
+const INDICATOR_SHAPE: &str = concat!(
+    "  indicator     {\"value\": \"APT29\", \"type\": \"Intrusion Set\"}  (batch only)\n",
+    "                optional: \"score\" (0-3), \"rawJSON\" (any JSON; default {\"value\", \"type\"}),\n",
+    "                \"fields\" (object). The value `$$DummyIndicator$$` is refused in both modes:\n",
+    "                that pseudo-indicator only carries relationships, and would be dropped."
+);
+
+/// `batch` options.
+#[derive(Debug, Clone, Args)]
+pub struct BatchArgs {
+    /// Most items per batch (indicators plus dummy indicators), at most 10000; no dummy
+    /// carries more relationships than this.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_BATCH_SIZE as u32,
+          value_parser = clap::value_parser!(u32).range(1..=MAX_BATCH_SIZE as i64))]
+    pub batch_size: u32,
+    /// Longest batch line, in bytes (`\n` included), at most 268435456: a batch is closed
+    /// early before an item would pass it, so memory holds about this much per pending batch
+    /// whatever the batch size. Only an item longer than this alone makes a longer line.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BATCH_BYTES as u64,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_MAX_BATCH_BYTES as u64))]
+    pub max_batch_bytes: u64,
+    /// Attach each relationship to its source indicator when that indicator is in the batch
+    /// (relationships without one still go on a dummy indicator).
+    #[arg(long, conflicts_with = "dummy")]
+    pub attach: bool,
+    /// Put every relationship on `$$DummyIndicator$$` pseudo-indicators (the default).
+    #[arg(long)]
+    pub dummy: bool,
+    /// Keep identical relationships instead of writing each once.
+    #[arg(long)]
+    pub keep_duplicates: bool,
+    /// The schema to check against.
+    #[command(flatten)]
+    pub schema: SchemaOpt,
+    /// Strict or lenient checks.
+    #[command(flatten)]
+    pub check: ModeOpt,
+    /// Input, output style and error handling.
+    #[command(flatten)]
+    pub io: IoOpts,
+}
+
+pub(crate) fn batch_help() -> String {
+    format!(
+        "Each output line is one JSON array to pass to demisto.createIndicators. With --dummy \
+(the default) relationships ride on {{\"value\": \"$$DummyIndicator$$\", \"relationships\": [...]}} \
+pseudo-indicators; with --attach they go into the `relationships` of their source indicator \
+(same value and type as entity A) when it is in the same batch.\n\n\
+{RECORD_SHAPES}\n{INDICATOR_SHAPE}\n\n{BAD_RECORDS}\n\n\
+Examples:
+  xsoar-rel batch examples/data/relationships.ndjson
+  xsoar-rel batch --attach --batch-size 500 examples/data/feed.ndjson
+  cat feed.ndjson | xsoar-rel batch --lenient --python-json --keep-going - > batches.ndjson"
+    )
+}
 
 /// Converts a parsed indicator record into an indicator object, checking its type in strict
 /// mode. `rawJSON` defaults to `{"value": …, "type": …}`.
@@ -88,7 +150,7 @@ pub fn batch<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
         },
         dedup: !args.keep_duplicates,
     };
-    let json_style = style(args.io.python_json);
+    let json_style = args.io.style();
     // Relationships on dummies are rendered by the workers; attaching needs the objects.
     let render_ahead = options.placement == Placement::Dummy;
     let max_batch_bytes = usize::try_from(args.max_batch_bytes).unwrap_or(usize::MAX);

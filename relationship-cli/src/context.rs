@@ -7,6 +7,9 @@ use std::io::{self, Write};
 use crate::error::Error;
 use crate::exit::Exit;
 
+/// Size of the input and output buffers.
+pub(crate) const BUF_SIZE: usize = 256 * 1024;
+
 /// A boxed writer: standard output or error, or a buffer in tests.
 pub(crate) type Sink<'io> = Box<dyn Write + 'io>;
 

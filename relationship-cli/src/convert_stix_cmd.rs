@@ -10,20 +10,18 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use relationship_core::batch::{BatchOptions, Placement};
 use relationship_core::check::Mode;
-use relationship_core::json::JsonStyle;
 use relationship_core::limits::{DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_BUNDLE_BYTES};
 use relationship_schema::Schema;
 use relationship_stix::{ConvertError, ConvertOptions, Phase, Progress, convert};
 
-use crate::context::Context;
+use crate::context::{BUF_SIZE, Context};
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::input::BUF_SIZE;
-use crate::opts::{ModeOpt, SchemaOpt};
+use crate::opts::{ModeOpt, SchemaOpt, json_style};
 use crate::output::{AtomicFile, check_distinct};
 
 /// The `after_help` text of `convert-stix`.
-pub const CONVERT_STIX_HELP: &str = concat!(
+pub(crate) const CONVERT_STIX_HELP: &str = concat!(
     "\
 Writes one JSON array (one createIndicators batch) per line to OUT or stdout, and a summary
 table on stderr: objects read by STIX type, indicators written by XSOAR type, relationships
@@ -81,57 +79,57 @@ Examples:
 
 /// `convert-stix` options.
 #[derive(Debug, Clone, Args)]
-pub struct ConvertStixArgs {
+pub(crate) struct ConvertStixArgs {
     /// The STIX bundle (a JSON object with an `objects` array), or `-` for stdin.
     #[arg(value_name = "BUNDLE")]
-    pub bundle: PathBuf,
+    pub(crate) bundle: PathBuf,
     /// Write the batches to this file instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// Most items per batch (indicators plus dummy indicators), at most 10000; no dummy
     /// carries more relationships than this.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_BATCH_SIZE as u32,
           value_parser = clap::value_parser!(u32).range(1..=MAX_BATCH_SIZE as i64))]
-    pub batch_size: u32,
+    pub(crate) batch_size: u32,
     /// Attach each relationship to its source indicator (the indicators are then held until
     /// the bundle is read, so that their relationships can follow them).
     #[arg(long, conflicts_with = "dummy")]
-    pub attach: bool,
+    pub(crate) attach: bool,
     /// Put every relationship on `$$DummyIndicator$$` pseudo-indicators (the default, as
     /// XSOAR's ATT&CK feed does).
     #[arg(long)]
-    pub dummy: bool,
+    pub(crate) dummy: bool,
     /// Write JSON byte-identical to Python's `json.dumps` defaults instead of compact JSON.
     #[arg(long)]
-    pub python_json: bool,
+    pub(crate) python_json: bool,
     /// Map intrusion-set to `Threat Actor` (the feed's `switch_intrusion_set_to_threat_actor`).
     #[arg(long)]
-    pub intrusion_set_as_threat_actor: bool,
+    pub(crate) intrusion_set_as_threat_actor: bool,
     /// No Tactic indicators and no technique-to-tactic links, for XSOAR whose content predates
     /// the Tactic indicator type (x-mitre-tactic is then an unsupported type).
     #[arg(long)]
-    pub no_tactics: bool,
+    pub(crate) no_tactics: bool,
     /// Write STIX `indicates` as XSOAR's feeds do, `indicated-by` with the indicator as entity
     /// A, instead of `indicator-of`.
     #[arg(long)]
-    pub indicated_by: bool,
+    pub(crate) indicated_by: bool,
     /// Also convert identities that are only the `created_by_ref` author of other objects.
     #[arg(long)]
-    pub creator_identities: bool,
+    pub(crate) creator_identities: bool,
     /// Write every object that was not converted, with its reason, to this NDJSON file.
     #[arg(long, value_name = "FILE")]
-    pub reject_file: Option<PathBuf>,
+    pub(crate) reject_file: Option<PathBuf>,
     /// The schema to check against.
     #[command(flatten)]
-    pub schema: SchemaOpt,
+    pub(crate) schema: SchemaOpt,
     /// Strict or lenient checks.
     #[command(flatten)]
-    pub check: ModeOpt,
+    pub(crate) check: ModeOpt,
 }
 
 impl ConvertStixArgs {
     /// The conversion options these arguments select.
-    pub fn options(&self, mode: Mode) -> ConvertOptions {
+    pub(crate) fn options(&self, mode: Mode) -> ConvertOptions {
         ConvertOptions {
             intrusion_set_as_threat_actor: self.intrusion_set_as_threat_actor,
             no_tactics: self.no_tactics,
@@ -147,11 +145,7 @@ impl ConvertStixArgs {
                 },
                 dedup: true,
             },
-            style: if self.python_json {
-                JsonStyle::Python
-            } else {
-                JsonStyle::Compact
-            },
+            style: json_style(self.python_json),
         }
     }
 }

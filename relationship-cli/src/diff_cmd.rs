@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::exit::Exit;
 
 /// The `after_help` text of `schema diff`.
-pub const DIFF_HELP: &str = "\
+pub(crate) const DIFF_HELP: &str = "\
 Compares two schemas by name (reordering a file changes nothing) and prints, one section per
 kind of change, with `+` added, `-` removed and `~` changed:
   types (XSOAR spelling and Rust marker), relationship names (reverse name, marker, method),
@@ -35,25 +35,25 @@ Examples:
 
 /// `schema diff` options.
 #[derive(Debug, Clone, Args)]
-pub struct SchemaDiffArgs {
+pub(crate) struct SchemaDiffArgs {
     /// The old schema file.
     #[arg(value_name = "OLD")]
-    pub old: PathBuf,
+    pub(crate) old: PathBuf,
     /// The new schema file.
     #[arg(value_name = "NEW")]
-    pub new: PathBuf,
+    pub(crate) new: PathBuf,
     /// Print the machine-readable report (one JSON object, keys in a fixed order) instead
     /// of the text report.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Exit 1 only for a breaking change; differences that break nothing exit 0.
     #[arg(long)]
-    pub breaking: bool,
+    pub(crate) breaking: bool,
 }
 
 /// The report text (or JSON, with `--json`, ending in a newline) and the exit code for two
 /// loaded schemas.
-pub fn report(args: &SchemaDiffArgs, diff: &SchemaDiff) -> (String, Exit) {
+pub(crate) fn report(args: &SchemaDiffArgs, diff: &SchemaDiff) -> (String, Exit) {
     let text = if args.json {
         let mut s = diff.to_json_pretty();
         s.push('\n');

@@ -10,7 +10,7 @@ use crate::exit::Exit;
 /// Why a subcommand ended early. The dispatcher prints it once, as
 /// `xsoar-rel COMMAND: MESSAGE`, and exits with [`Error::exit`].
 #[derive(Debug)]
-pub struct Error {
+pub(crate) struct Error {
     exit: Exit,
     message: String,
 }
@@ -54,7 +54,7 @@ impl Error {
     }
 
     /// The exit code.
-    pub fn exit(&self) -> Exit {
+    pub(crate) fn exit(&self) -> Exit {
         self.exit
     }
 }

@@ -22,7 +22,7 @@ use crate::exit::Exit;
 use crate::opts::SchemaOpt;
 
 /// The `--help` text after the options.
-pub const EXPLAIN_HELP: &str = "\
+pub(crate) const EXPLAIN_HELP: &str = "\
 Answers in XSOAR's spelling, from the --schema file (default: the built-in XSOAR schema).
 Exits 0, or 1 when the asked triple is not allowed (the answer is \"no\"), or 2 when a type
 or relationship name is not in the schema (with \"did you mean\").
@@ -35,19 +35,19 @@ Examples:
 
 /// `schema explain` options.
 #[derive(Debug, Clone, Args)]
-pub struct SchemaExplainArgs {
+pub(crate) struct SchemaExplainArgs {
     /// The source indicator type, as XSOAR spells it (`CVE`, `X509 Certificate`).
     #[arg(value_name = "TYPE")]
-    pub source: String,
+    pub(crate) source: String,
     /// A relationship name (`uses`, `sub-domain-of`).
     #[arg(value_name = "NAME")]
-    pub relationship: Option<String>,
+    pub(crate) relationship: Option<String>,
     /// The target indicator type.
     #[arg(value_name = "TARGET", requires = "relationship")]
-    pub target: Option<String>,
+    pub(crate) target: Option<String>,
     /// The schema to answer from.
     #[command(flatten)]
-    pub schema: SchemaOpt,
+    pub(crate) schema: SchemaOpt,
 }
 
 /// A name the schema does not have, with its "did you mean".
@@ -291,7 +291,7 @@ fn article(name: &str) -> &'static str {
 /// The answer to `args` against `schema`: the text and the exit code. The text goes to
 /// stdout for [`Exit::Ok`] and [`Exit::Invalid`] (an answer), to stderr for
 /// [`Exit::UsageOrIo`] (a misspelled name).
-pub fn explain(schema: &Schema, args: &SchemaExplainArgs) -> (String, Exit) {
+pub(crate) fn explain(schema: &Schema, args: &SchemaExplainArgs) -> (String, Exit) {
     let source = match find_type(schema, &args.source) {
         Ok(t) => t,
         Err(e) => return (e, Exit::UsageOrIo),

@@ -18,7 +18,7 @@ use crate::opts::SchemaOpt;
 use crate::output::{AtomicFile, check_distinct};
 
 /// The `after_help` text of `generate`.
-pub const GENERATE_HELP: &str = concat!(
+pub(crate) const GENERATE_HELP: &str = concat!(
     "\
 The output starts with an `// @generated` header naming the schema (the --schema path as
 given, or --source-label) and is formatted with prettyplease. It is the same code a build
@@ -45,33 +45,33 @@ Examples:
 
 /// `generate` options.
 #[derive(Debug, Clone, Args)]
-pub struct GenerateArgs {
+pub(crate) struct GenerateArgs {
     /// Write the code to FILE (only if its content changed) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// Write nothing: compare the code with the --out file and exit 1 if it is missing or
     /// differs (for CI).
     #[arg(long, requires = "out")]
-    pub check: bool,
+    pub(crate) check: bool,
     /// Wrap the code in `pub mod NAME { ... }` with a doc comment naming the schema, so one
     /// `include!` defines the module. Without it the file holds bare items.
     #[arg(long = "module", value_name = "NAME")]
-    pub module_name: Option<String>,
+    pub(crate) module_name: Option<String>,
     /// The path generated code uses to name the runtime crate.
     #[arg(long, value_name = "PATH", default_value = "::relationship_core")]
-    pub runtime_path: String,
+    pub(crate) runtime_path: String,
     /// How the `@generated` header names the schema (default: the --schema path as given,
     /// or `schemas/xsoar.json` for the built-in schema).
     #[arg(long, value_name = "LABEL")]
-    pub source_label: Option<String>,
+    pub(crate) source_label: Option<String>,
     /// The schema to generate the module of.
     #[command(flatten)]
-    pub schema: SchemaOpt,
+    pub(crate) schema: SchemaOpt,
 }
 
 /// Why `generate` could not produce or compare the code.
 #[derive(Debug, thiserror::Error)]
-pub enum GenerateCmdError {
+pub(crate) enum GenerateCmdError {
     /// The schema file is invalid (every error names file:line:column).
     #[error("{0}")]
     Schema(SchemaErrors),
@@ -104,7 +104,7 @@ pub enum GenerateCmdError {
 
 /// What `generate` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// The code was written to stdout.
     Printed,
     /// The --out file was written (`true`) or already held exactly this code (`false`).
@@ -117,7 +117,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// The exit code: [`Exit::Invalid`] for a stale file, else [`Exit::Ok`].
-    pub fn exit(&self) -> Exit {
+    pub(crate) fn exit(&self) -> Exit {
         match self {
             Outcome::Stale(_) => Exit::Invalid,
             _ => Exit::Ok,
@@ -128,7 +128,7 @@ impl Outcome {
 impl GenerateCmdError {
     /// The exit code: [`Exit::Invalid`] for an invalid schema or a schema name that is not a
     /// Rust identifier, [`Exit::UsageOrIo`] for a bad option or an I/O error.
-    pub fn exit(&self) -> Exit {
+    pub(crate) fn exit(&self) -> Exit {
         match self {
             GenerateCmdError::Schema(errors) => Exit::for_schema_errors(errors),
             GenerateCmdError::Generate {
@@ -168,7 +168,7 @@ fn options(args: &GenerateArgs, schema_path: Option<&Path>, schema: &Schema) -> 
 /// # Errors
 ///
 /// [`GenerateCmdError::Generate`] when a name or option is not usable Rust.
-pub fn generated_code(
+pub(crate) fn generated_code(
     args: &GenerateArgs,
     schema_path: Option<&Path>,
     schema: &Schema,
@@ -203,7 +203,7 @@ fn first_difference(a: &str, b: &str) -> Option<usize> {
 ///
 /// [`GenerateCmdError::Io`] when the --out file cannot be read (other than not existing, for
 /// --check) or written, or stdout cannot be written.
-pub fn emit<W: Write>(
+pub(crate) fn emit<W: Write>(
     args: &GenerateArgs,
     code: &str,
     stdout: &mut W,
@@ -278,7 +278,7 @@ fn shell_quote(arg: &str) -> String {
 }
 
 /// The command that regenerates the --out file with the same options.
-pub fn regenerate_command(args: &GenerateArgs, schema_path: Option<&Path>) -> String {
+pub(crate) fn regenerate_command(args: &GenerateArgs, schema_path: Option<&Path>) -> String {
     let mut cmd = vec!["xsoar-rel".to_owned(), "generate".to_owned()];
     if let Some(p) = schema_path {
         cmd.push("--schema".into());

@@ -17,7 +17,7 @@ use crate::exit::Exit;
 use crate::output::{AtomicFile, check_distinct};
 
 /// The `after_help` text of `schema import-types`.
-pub const IMPORT_TYPES_HELP: &str = concat!(
+pub(crate) const IMPORT_TYPES_HELP: &str = concat!(
     "\
 Reads XSOAR indicator-type definitions (the JSON files that Settings > Indicator Types exports,
 and that content packs keep under IndicatorTypes/; a directory means its *.json files, a
@@ -50,16 +50,16 @@ Round trip:
 
 /// `schema import-types` options.
 #[derive(Debug, Clone, Args)]
-pub struct ImportTypesArgs {
+pub(crate) struct ImportTypesArgs {
     /// Indicator-type definition files, or directories of them (their `*.json` files).
     #[arg(value_name = "FILE_OR_DIR", required = true)]
-    pub inputs: Vec<PathBuf>,
+    pub(crate) inputs: Vec<PathBuf>,
     /// The schema to extend (default: the built-in XSOAR schema).
     #[arg(long, value_name = "FILE")]
-    pub base: Option<PathBuf>,
+    pub(crate) base: Option<PathBuf>,
     /// Write the schema to OUT (replaced only when the import succeeds) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
 }
 
 /// Runs `schema import-types`: the schema to OUT or stdout, the report to stderr.

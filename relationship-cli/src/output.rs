@@ -30,7 +30,7 @@ pub(crate) use output_rules_help;
 /// A file output: a temporary file renamed into place on [`commit`](AtomicFile::commit), or a
 /// special file (device, FIFO) written directly.
 #[derive(Debug)]
-pub struct AtomicFile {
+pub(crate) struct AtomicFile {
     path: PathBuf,
     inner: Option<OutputFile>,
     temp: Option<PathBuf>,
@@ -42,7 +42,7 @@ impl AtomicFile {
     /// # Errors
     ///
     /// The [`OutputError`] naming `path`: refused by a rule, or an I/O error.
-    pub fn create(path: &Path) -> Result<AtomicFile, OutputError> {
+    pub(crate) fn create(path: &Path) -> Result<AtomicFile, OutputError> {
         let inner = OutputFile::create(path)?;
         let temp = inner.temp_path().map(Path::to_path_buf);
         if let Some(t) = &temp {
@@ -62,7 +62,7 @@ impl AtomicFile {
     /// # Errors
     ///
     /// When flushing, syncing or renaming fails; the destination is then untouched.
-    pub fn commit(mut self) -> Result<(), OutputError> {
+    pub(crate) fn commit(mut self) -> Result<(), OutputError> {
         match self.inner.take() {
             Some(inner) => inner.commit(),
             None => Ok(()),
@@ -70,7 +70,7 @@ impl AtomicFile {
     }
 
     /// The output, as given.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
@@ -181,7 +181,7 @@ fn is_char_device(path: &Path) -> bool {
 
 /// Whether `a` and `b` name the same file (the same file through different spellings, links
 /// included). `-` (standard input or output) is never the same as anything.
-pub fn same_file(a: &Path, b: &Path) -> bool {
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     match (identity(a), identity(b)) {
         (Some(x), Some(y)) => x == y,
         _ => false,
@@ -196,7 +196,10 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 /// # Errors
 ///
 /// The message to report (a usage error).
-pub fn check_distinct(inputs: &[(&str, &Path)], outputs: &[(&str, &Path)]) -> Result<(), String> {
+pub(crate) fn check_distinct(
+    inputs: &[(&str, &Path)],
+    outputs: &[(&str, &Path)],
+) -> Result<(), String> {
     for (i, (out_what, out)) in outputs.iter().enumerate() {
         // A character device (`/dev/null`, a terminal) is written, never replaced: it may be
         // an input or another output too. A pipe or a FIFO may not: writing into the pipe the

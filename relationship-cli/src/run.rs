@@ -7,9 +7,11 @@ use crate::cli::{Cli, Command, SchemaCommand};
 use crate::context::Context;
 use crate::exit::Exit;
 
-/// Runs a parsed command line with the process's stdin, stdout and stderr.
+/// Runs a parsed command line with the process's stdin, stdout and stderr, removing its
+/// temporary files if a signal ends it.
 pub fn run(cli: &Cli) -> Exit {
-    let ctx = Context::process(command_name(&cli.command));
+    crate::signals::install();
+    let ctx = Context::process(cli.command.name());
     run_command(&ctx, &cli.command)
 }
 
@@ -34,19 +36,4 @@ pub(crate) fn run_command(ctx: &Context<'_>, command: &Command) -> Exit {
     });
     ctx.flush();
     exit
-}
-
-/// The command's name, as every message of it starts: `xsoar-rel NAME: `.
-pub fn command_name(command: &Command) -> &'static str {
-    match command {
-        Command::Schema(SchemaCommand::Check(_)) => "schema check",
-        Command::Schema(SchemaCommand::Diff(_)) => "schema diff",
-        Command::Schema(SchemaCommand::ImportTypes(_)) => "schema import-types",
-        Command::Schema(SchemaCommand::Explain(_)) => "schema explain",
-        Command::Generate(_) => "generate",
-        Command::Render(_) => "render",
-        Command::Batch(_) => "batch",
-        Command::ConvertStix(_) => "convert-stix",
-        Command::Validate(_) => "validate",
-    }
 }

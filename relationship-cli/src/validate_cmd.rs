@@ -10,13 +10,13 @@ use relationship_core::limits::DEFAULT_MAX_LINE_BYTES;
 use relationship_core::validate::{Stats, validate_reader_limited};
 use relationship_schema::Schema;
 
-use crate::context::Context;
+use crate::context::{BUF_SIZE, Context};
 use crate::error::{Error, write_failure};
 use crate::exit::Exit;
 use crate::opts::SchemaOpt;
 
 /// The `after_help` text of `validate`.
-pub const VALIDATE_HELP: &str = "\
+pub(crate) const VALIDATE_HELP: &str = "\
 Each FILE holds createIndicators batches, one JSON array per line, as `xsoar-rel batch` and
 `convert-stix` write them and as the XSOAR pack delivers them. Each non-blank line must be a
 deliverable line (the pack's definition, see the README): UTF-8, exactly one non-empty JSON
@@ -45,18 +45,18 @@ Examples:
 
 /// `validate` options.
 #[derive(Debug, Clone, Args)]
-pub struct ValidateArgs {
+pub(crate) struct ValidateArgs {
     /// Batch files to check; `-` reads stdin.
     #[arg(value_name = "FILE", required = true, num_args = 1..)]
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     /// Longest line read, in bytes; a longer one is a violation, and memory never holds more
     /// of it (a line with no end within 256 MiB past the limit ends the reading).
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE_BYTES as u64,
           value_parser = clap::value_parser!(u64).range(1..))]
-    pub max_line_bytes: u64,
+    pub(crate) max_line_bytes: u64,
     /// The schema to check against.
     #[command(flatten)]
-    pub schema: SchemaOpt,
+    pub(crate) schema: SchemaOpt,
 }
 
 fn open(path: &Path) -> io::Result<Box<dyn BufRead>> {
@@ -64,7 +64,7 @@ fn open(path: &Path) -> io::Result<Box<dyn BufRead>> {
         Ok(Box::new(io::stdin().lock()))
     } else {
         Ok(Box::new(BufReader::with_capacity(
-            256 * 1024,
+            BUF_SIZE,
             File::open(path)?,
         )))
     }

@@ -4,9 +4,8 @@
 use std::path::PathBuf;
 
 use proptest::prelude::*;
-use relationship_cli::batch_cmd::batch;
-use relationship_cli::cli::{BatchArgs, IoOpts};
-use relationship_cli::opts::{ModeOpt, SchemaOpt};
+use relationship_cli::batch_cmd::{BatchArgs, batch};
+use relationship_cli::opts::{IoOpts, ModeOpt, SchemaOpt};
 use relationship_core::check::Mode;
 use relationship_core::validate::validate_str;
 use serde_json::{Map, Value, json};

@@ -13,16 +13,39 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use crate::cli::IoOpts;
-use crate::context::Context;
+use crate::context::{BUF_SIZE, Context};
 use crate::error::{Error, write_failure};
 use crate::exit::Exit;
-use relationship_core::json::JsonStyle;
+use crate::opts::IoOpts;
+use relationship_core::EntityRelationship;
+use relationship_core::check::{Checker, RelationshipInput};
 use relationship_core::record::{Record, parse_line};
 use relationship_core::{limits, lines};
 
-/// Size of the input and output buffers.
-pub const BUF_SIZE: usize = 256 * 1024;
+/// The record shapes, for the `--help` of `render` and `batch`.
+pub(crate) const RECORD_SHAPES: &str = "\
+Input records (one JSON object per line; blank lines are skipped, line numbers still count them):
+  relationship  {\"name\": \"uses\", \"entity_a\": \"u4872\", \"entity_a_type\": \"Account\",
+                 \"entity_b\": \"pc135456.domain.local\", \"entity_b_type\": \"Host\"}
+                optional: \"reverse_name\" (string), \"fields\" (object, order kept),
+                \"source_reliability\" (one of XSOAR's 7 strings, e.g. \"B - Usually reliable\"),
+                \"brand\" (string), \"relationship_type\" (only \"IndicatorToIndicator\"),
+                \"entity_a_family\" and \"entity_b_family\" (only \"Indicator\"); null counts
+                as absent. Any other relationship_type or family is an error in both modes, as
+                in XSOAR (\"Invalid relationship type: X\").";
+
+/// How bad records are reported, for the `--help` of `render` and `batch`.
+pub(crate) const BAD_RECORDS: &str = "\
+Bad records (malformed JSON, a missing key, a wrong value type, an invalid reliability,
+relationship type or family, and in strict mode an unknown name or type, a disallowed pair or
+an entity `$$DummyIndicator$$`) are reported on stderr as `line N: <reason>`, and the exit
+code is 1. Malformed JSON includes nesting deeper than 512 arrays and objects (the one limit
+of every command) and a lone surrogate escape such as \"\\ud800\" (no Unicode character;
+refused, never altered).
+Processing stops at the first bad record (what came before it is written) unless --keep-going
+is given: then every valid record is written, every bad one reported, and the exit code is
+still 1. Exit code 2 means a usage error or an input that cannot be read or output that
+cannot be written.";
 
 /// A failure of the NDJSON loop: input that cannot be read, output that cannot be written.
 #[derive(Debug, thiserror::Error)]
@@ -67,7 +90,7 @@ pub struct Summary {
 impl Summary {
     /// The exit code for this run: [`Exit::UsageOrIo`] when the output was closed early,
     /// else [`Exit::Ok`] when every record was good, [`Exit::Invalid`] otherwise.
-    pub fn exit(&self) -> Exit {
+    pub(crate) fn exit(&self) -> Exit {
         if self.output_closed {
             Exit::UsageOrIo
         } else if self.bad > 0 {
@@ -80,16 +103,16 @@ impl Summary {
 
 /// What the reader thread made of one good record.
 #[derive(Debug)]
-pub struct Prepared<T> {
+pub(crate) struct Prepared<T> {
     /// The item to write, if any.
-    pub item: Option<T>,
+    pub(crate) item: Option<T>,
     /// A warning to report for the record's line (it does not make the record bad).
-    pub warning: Option<String>,
+    pub(crate) warning: Option<String>,
 }
 
 impl<T> Prepared<T> {
     /// An item without a warning.
-    pub fn item(item: T) -> Self {
+    pub(crate) fn item(item: T) -> Self {
         Prepared {
             item: Some(item),
             warning: None,
@@ -115,7 +138,7 @@ enum Event<T> {
 }
 
 /// The input of a run: stdin or an opened file.
-pub enum Input {
+pub(crate) enum Input {
     /// Standard input (`-`).
     Stdin(io::Stdin),
     /// A file.
@@ -128,15 +151,6 @@ impl Read for Input {
             Input::Stdin(s) => s.read(buf),
             Input::File(f) => f.read(buf),
         }
-    }
-}
-
-/// The output style `--python-json` selects.
-pub fn style(python_json: bool) -> JsonStyle {
-    if python_json {
-        JsonStyle::Python
-    } else {
-        JsonStyle::Compact
     }
 }
 
@@ -210,7 +224,7 @@ fn report(ctx: &Context<'_>, summary: &Summary, keep_going: bool) {
 ///
 /// Everything the calling thread sees, and so the output and the reports, is in input order
 /// and never depends on thread timing.
-pub fn drive<R, T, E>(
+pub(crate) fn drive<R, T, E>(
     input: R,
     diag: &mut E,
     keep_going: bool,
@@ -613,8 +627,22 @@ fn work<T>(
 }
 
 /// Parses a line into a record; the error is the message for its line.
-pub fn parse(line: &[u8]) -> Result<Record, String> {
+pub(crate) fn parse(line: &[u8]) -> Result<Record, String> {
     parse_line(line).map_err(|e| e.message)
+}
+
+/// The lenient-mode warning for an empty `entity_b`, as XSOAR logs one.
+pub(crate) fn empty_entity_b_warning() -> String {
+    "entity_b is empty: XSOAR renders this relationship as {} and creates nothing from it"
+        .to_owned()
+}
+
+/// Checks a relationship record; the error is the message for its line.
+pub(crate) fn check(
+    checker: &Checker<'_>,
+    r: RelationshipInput,
+) -> Result<EntityRelationship, String> {
+    checker.check(r).map_err(|e| e.to_string())
 }
 
 /// Strips one trailing `\r` (of a `\r\n` line end; the `\n` is already gone).
@@ -623,7 +651,7 @@ fn trim_line_end(buf: &[u8]) -> &[u8] {
 }
 
 /// Flushes the output of a run; a closed pipe sets [`Summary::output_closed`].
-pub fn finish_output<W: Write + ?Sized>(
+pub(crate) fn finish_output<W: Write + ?Sized>(
     out: &mut W,
     summary: &mut Summary,
 ) -> Result<(), RunError> {
