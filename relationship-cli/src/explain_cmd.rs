@@ -135,35 +135,39 @@ fn explicit(schema: &Schema, ty: TypeId, outgoing: bool) -> Vec<(RelId, Vec<Type
         .collect()
 }
 
+/// One line of what `name` relates to: `` `name` --rel--> `A`, `B` `` (outgoing) or
+/// `` `A`, `B` --rel--> `name` ``, or, with no other types, that `name` is never the source
+/// (the target) of `rel`. `only` goes before the list of targets.
+fn write_links(
+    out: &mut String,
+    schema: &Schema,
+    name: &str,
+    rel: &str,
+    others: &[TypeId],
+    outgoing: bool,
+    only: &str,
+) {
+    let _ = match (others.is_empty(), outgoing) {
+        (true, true) => writeln!(out, "  `{name}` is never the source of `{rel}`"),
+        (true, false) => writeln!(out, "  `{name}` is never the target of `{rel}`"),
+        (false, true) => writeln!(out, "  `{name}` --{rel}--> {only}{}", list(schema, others)),
+        (false, false) => writeln!(out, "  {} --{rel}--> `{name}`", list(schema, others)),
+    };
+}
+
 fn explain_type(schema: &Schema, ty: TypeId) -> String {
     let name = schema.ty(ty).name();
     let mut out = format!("`{name}` in the schema `{}`:\n", schema.name());
-    let from = explicit(schema, ty, true);
-    if from.is_empty() {
-        let _ = writeln!(out, "from `{name}`: no explicit relationship");
-    } else {
-        let _ = writeln!(out, "from `{name}`:");
-        for (r, targets) in &from {
-            let _ = writeln!(
-                out,
-                "  `{name}` --{}--> {}",
-                schema.rel(*r).name(),
-                list(schema, targets)
-            );
+    for (direction, outgoing) in [("from", true), ("to", false)] {
+        let links = explicit(schema, ty, outgoing);
+        if links.is_empty() {
+            let _ = writeln!(out, "{direction} `{name}`: no explicit relationship");
+            continue;
         }
-    }
-    let to = explicit(schema, ty, false);
-    if to.is_empty() {
-        let _ = writeln!(out, "to `{name}`: no explicit relationship");
-    } else {
-        let _ = writeln!(out, "to `{name}`:");
-        for (r, sources) in &to {
-            let _ = writeln!(
-                out,
-                "  {} --{}--> `{name}`",
-                list(schema, sources),
-                schema.rel(*r).name()
-            );
+        let _ = writeln!(out, "{direction} `{name}`:");
+        for (r, others) in &links {
+            let rel = schema.rel(*r).name();
+            write_links(&mut out, schema, name, rel, others, outgoing, "");
         }
     }
     out.push_str(&any_line(schema));
@@ -187,27 +191,9 @@ fn explain_rel(schema: &Schema, ty: TypeId, rel: RelId) -> String {
         return out;
     }
     let targets = schema.targets_for(rel, ty);
-    if targets.is_empty() {
-        let _ = writeln!(out, "  `{name}` is never the source of `{}`", r.name());
-    } else {
-        let _ = writeln!(
-            out,
-            "  `{name}` --{}--> {}",
-            r.name(),
-            list(schema, &targets)
-        );
-    }
+    write_links(&mut out, schema, name, r.name(), &targets, true, "");
     let sources = schema.sources_for(rel, ty);
-    if sources.is_empty() {
-        let _ = writeln!(out, "  `{name}` is never the target of `{}`", r.name());
-    } else {
-        let _ = writeln!(
-            out,
-            "  {} --{}--> `{name}`",
-            list(schema, &sources),
-            r.name()
-        );
-    }
+    write_links(&mut out, schema, name, r.name(), &sources, false, "");
     out
 }
 
@@ -249,16 +235,7 @@ fn explain_triple(schema: &Schema, source: TypeId, rel: RelId, target: TypeId) -
         schema.name()
     );
     let targets = schema.targets_for(rel, source);
-    if targets.is_empty() {
-        let _ = writeln!(out, "  `{s}` is never the source of `{}`", r.name());
-    } else {
-        let _ = writeln!(
-            out,
-            "  `{s}` --{}--> only {}",
-            r.name(),
-            list(schema, &targets)
-        );
-    }
+    write_links(&mut out, schema, s, r.name(), &targets, true, "only ");
     let _ = writeln!(
         out,
         "  from `{s}` to `{t}` the schema allows: {}",

@@ -9,10 +9,10 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use relationship_codegen::{GenerateError, GenerateOptions, OutputError, Schema, SchemaErrors};
+use relationship_codegen::{GenerateError, GenerateOptions, OutputError, Schema};
 
 use crate::context::Context;
-use crate::error::{Error, write_failure};
+use crate::error::Error;
 use crate::exit::Exit;
 use crate::opts::SchemaOpt;
 use crate::output::{AtomicFile, check_distinct};
@@ -69,42 +69,8 @@ pub(crate) struct GenerateArgs {
     pub(crate) schema: SchemaOpt,
 }
 
-/// Why `generate` could not produce or compare the code.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum GenerateCmdError {
-    /// The schema file is invalid (every error names file:line:column).
-    #[error("{0}")]
-    Schema(SchemaErrors),
-    /// The generator rejected the schema or an option.
-    #[error("{label}: {source}")]
-    Generate {
-        /// The schema label.
-        label: String,
-        /// What failed.
-        source: GenerateError,
-    },
-    /// The --out file could not be read (for --check) or written.
-    #[error("cannot {action} {path}: {source}")]
-    Io {
-        /// `read` or `write`.
-        action: &'static str,
-        /// The file.
-        path: String,
-        /// The I/O error.
-        source: io::Error,
-    },
-    /// The --out file was refused or could not be written (the message names it, never a
-    /// temporary file).
-    #[error("cannot write {0}")]
-    Output(#[from] OutputError),
-    /// Standard output could not be written (a closed pipe is named as such).
-    #[error("{}", write_failure(.0))]
-    Stdout(io::Error),
-}
-
 /// What `generate` did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Outcome {
+enum Outcome {
     /// The code was written to stdout.
     Printed,
     /// The --out file was written (`true`) or already held exactly this code (`false`).
@@ -115,32 +81,18 @@ pub(crate) enum Outcome {
     Stale(Option<usize>),
 }
 
-impl Outcome {
-    /// The exit code: [`Exit::Invalid`] for a stale file, else [`Exit::Ok`].
-    pub(crate) fn exit(&self) -> Exit {
-        match self {
-            Outcome::Stale(_) => Exit::Invalid,
-            _ => Exit::Ok,
-        }
-    }
+/// Where the code goes: stdout, a comparison with the --out file, or the --out file (prepared,
+/// or refused by the output rules).
+enum Target<'a> {
+    Stdout,
+    Check(&'a Path),
+    File(&'a Path, Result<AtomicFile, OutputError>),
 }
 
-impl GenerateCmdError {
-    /// The exit code: [`Exit::Invalid`] for an invalid schema or a schema name that is not a
-    /// Rust identifier, [`Exit::UsageOrIo`] for a bad option or an I/O error.
-    pub(crate) fn exit(&self) -> Exit {
-        match self {
-            GenerateCmdError::Schema(errors) => Exit::for_schema_errors(errors),
-            GenerateCmdError::Generate {
-                source: GenerateError::Ident { .. },
-                ..
-            } => Exit::Invalid,
-            GenerateCmdError::Generate { .. }
-            | GenerateCmdError::Io { .. }
-            | GenerateCmdError::Output(_)
-            | GenerateCmdError::Stdout(_) => Exit::UsageOrIo,
-        }
-    }
+/// The --out file was refused or could not be written (the message names it, never a
+/// temporary file).
+fn output_error(e: OutputError) -> Error {
+    Error::usage_or_io(format!("cannot write {e}"))
 }
 
 /// The options for [`relationship_codegen::generate`] and the label of the schema.
@@ -163,20 +115,22 @@ fn options(args: &GenerateArgs, schema_path: Option<&Path>, schema: &Schema) -> 
     options
 }
 
-/// The generated code for `schema` (loaded from `schema_path`, or the built-in one).
-///
-/// # Errors
-///
-/// [`GenerateCmdError::Generate`] when a name or option is not usable Rust.
+/// The generated code for `schema` (loaded from `schema_path`, or the built-in one). A schema
+/// name that is not a Rust identifier is invalid data (exit 1); a bad option a usage error.
 pub(crate) fn generated_code(
     args: &GenerateArgs,
     schema_path: Option<&Path>,
     schema: &Schema,
-) -> Result<String, GenerateCmdError> {
+) -> Result<String, Error> {
     let options = options(args, schema_path, schema);
-    relationship_codegen::generate(schema, &options).map_err(|source| GenerateCmdError::Generate {
-        label: options.source_label.clone().unwrap_or_default(),
-        source,
+    relationship_codegen::generate(schema, &options).map_err(|source| {
+        let exit = if matches!(source, GenerateError::Ident { .. }) {
+            Exit::Invalid
+        } else {
+            Exit::UsageOrIo
+        };
+        let label = options.source_label.as_deref().unwrap_or_default();
+        Error::new(exit, format!("{label}: {source}"))
     })
 }
 
@@ -196,71 +150,49 @@ fn first_difference(a: &str, b: &str) -> Option<usize> {
     }
 }
 
-/// Runs `generate` with `code` already produced: prints it, writes it, or checks the --out
-/// file against it.
-///
-/// # Errors
-///
-/// [`GenerateCmdError::Io`] when the --out file cannot be read (other than not existing, for
-/// --check) or written, or stdout cannot be written.
-pub(crate) fn emit<W: Write>(
-    args: &GenerateArgs,
-    code: &str,
-    stdout: &mut W,
-) -> Result<Outcome, GenerateCmdError> {
-    let Some(out) = &args.out else {
-        let written = stdout
-            .write_all(code.as_bytes())
-            .and_then(|()| stdout.flush());
-        return match written {
-            Err(e) => Err(GenerateCmdError::Stdout(e)),
-            Ok(()) => Ok(Outcome::Printed),
-        };
-    };
-    if args.check {
-        // A FIFO or a device is not read: it holds no checked-in code (and reading a FIFO
-        // could wait forever).
-        if std::fs::metadata(out).is_ok_and(|m| !m.is_file()) {
-            return Err(GenerateCmdError::Io {
-                action: "read",
-                path: out.display().to_string(),
-                source: io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    "not a regular file: --check compares the code with a file",
-                ),
-            });
-        }
-        return match std::fs::read(out) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Outcome::Stale(None)),
-            Err(source) => Err(GenerateCmdError::Io {
-                action: "read",
-                path: out.display().to_string(),
-                source,
-            }),
-            Ok(bytes) => {
-                let existing = String::from_utf8_lossy(&bytes);
-                Ok(match first_difference(&existing, code) {
-                    None => Outcome::UpToDate,
-                    Some(line) => Outcome::Stale(Some(line)),
-                })
-            }
-        };
+/// `--check`: compares `code` with the --out file.
+fn check_out(out: &Path, code: &str) -> Result<Outcome, Error> {
+    let cannot_read =
+        |e: io::Error| Error::usage_or_io(format!("cannot read {}: {e}", out.display()));
+    // A FIFO or a device is not read: it holds no checked-in code (and reading a FIFO could
+    // wait forever).
+    if std::fs::metadata(out).is_ok_and(|m| !m.is_file()) {
+        return Err(cannot_read(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file: --check compares the code with a file",
+        )));
     }
-    write_out(AtomicFile::create(out)?, out, code)
+    match std::fs::read(out) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Outcome::Stale(None)),
+        Err(e) => Err(cannot_read(e)),
+        Ok(bytes) => Ok(
+            match first_difference(&String::from_utf8_lossy(&bytes), code) {
+                None => Outcome::UpToDate,
+                Some(line) => Outcome::Stale(Some(line)),
+            },
+        ),
+    }
 }
 
-/// Writes `code` to the prepared --out `file` unless `out` already holds exactly it.
-fn write_out(mut file: AtomicFile, out: &Path, code: &str) -> Result<Outcome, GenerateCmdError> {
+/// Writes `code` to the prepared --out `file` unless `out` already holds exactly it (then a
+/// file that may not be replaced is up to date too).
+fn write_out(
+    file: Result<AtomicFile, OutputError>,
+    out: &Path,
+    code: &str,
+) -> Result<Outcome, Error> {
     if relationship_codegen::output::holds_exactly(out, code.as_bytes()) {
         // Dropping the file removes its temporary file.
         return Ok(Outcome::Written(false));
     }
+    let mut file = file.map_err(output_error)?;
     file.write_all(code.as_bytes())
         .map_err(|e| OutputError::Io {
             path: out.to_path_buf(),
             source: e,
         })
-        .and_then(|()| file.commit())?;
+        .and_then(|()| file.commit())
+        .map_err(output_error)?;
     Ok(Outcome::Written(true))
 }
 
@@ -279,28 +211,22 @@ fn shell_quote(arg: &str) -> String {
 
 /// The command that regenerates the --out file with the same options.
 pub(crate) fn regenerate_command(args: &GenerateArgs, schema_path: Option<&Path>) -> String {
-    let mut cmd = vec!["xsoar-rel".to_owned(), "generate".to_owned()];
-    if let Some(p) = schema_path {
-        cmd.push("--schema".into());
-        cmd.push(shell_quote(&p.display().to_string()));
+    let runtime_path = (args.runtime_path != GenerateOptions::default().runtime_path)
+        .then(|| args.runtime_path.clone());
+    let options = [
+        ("--schema", schema_path.map(|p| p.display().to_string())),
+        ("--module", args.module_name.clone()),
+        ("--runtime-path", runtime_path),
+        ("--source-label", args.source_label.clone()),
+        ("--out", args.out.as_ref().map(|o| o.display().to_string())),
+    ];
+    let mut cmd = String::from("xsoar-rel generate");
+    for (flag, value) in options {
+        if let Some(value) = value {
+            cmd.push_str(&format!(" {flag} {}", shell_quote(&value)));
+        }
     }
-    if let Some(m) = &args.module_name {
-        cmd.push("--module".into());
-        cmd.push(shell_quote(m));
-    }
-    if args.runtime_path != GenerateOptions::default().runtime_path {
-        cmd.push("--runtime-path".into());
-        cmd.push(shell_quote(&args.runtime_path));
-    }
-    if let Some(l) = &args.source_label {
-        cmd.push("--source-label".into());
-        cmd.push(shell_quote(l));
-    }
-    if let Some(o) = &args.out {
-        cmd.push("--out".into());
-        cmd.push(shell_quote(&o.display().to_string()));
-    }
-    cmd.join(" ")
+    cmd
 }
 
 /// Runs `generate` end to end: loads the schema, generates, then prints, writes or checks.
@@ -313,63 +239,61 @@ pub(crate) fn run(ctx: &Context<'_>, args: &GenerateArgs) -> Result<Exit, Error>
     // The --out file is checked (and its temporary file created) before any work. A file
     // that may not be replaced (read-only, say) is still "up to date" when it already holds
     // the code, as for the Builder: that answer waits for the code.
-    let out_file = match &args.out {
-        Some(out) if !args.check => match AtomicFile::create(out) {
-            Ok(f) => Some(Ok(f)),
-            Err(e) if std::fs::metadata(out).is_ok_and(|m| m.is_file()) => Some(Err(e)),
-            Err(e) => return Err(GenerateCmdError::Output(e).into()),
+    let target = match &args.out {
+        None => Target::Stdout,
+        Some(out) if args.check => Target::Check(out),
+        Some(out) => match AtomicFile::create(out) {
+            Err(e) if !std::fs::metadata(out).is_ok_and(|m| m.is_file()) => {
+                return Err(output_error(e));
+            }
+            file => Target::File(out, file),
         },
-        _ => None,
     };
     let loaded;
     let schema = match schema_path {
         None => relationship_core::xsoar::schema(),
         Some(p) => {
-            loaded = relationship_schema_parse::load(p).map_err(GenerateCmdError::Schema)?;
+            loaded = relationship_schema_parse::load(p).map_err(|e| Error::schema(&e))?;
             &loaded
         }
     };
-    let out = args.out.as_deref().unwrap_or(Path::new(""));
-    let outcome = generated_code(args, schema_path, schema).and_then(|code| match out_file {
-        Some(Ok(file)) => write_out(file, out, &code),
-        Some(Err(_)) if relationship_codegen::output::holds_exactly(out, code.as_bytes()) => {
-            Ok(Outcome::Written(false))
+    let code = generated_code(args, schema_path, schema)?;
+    let outcome = match target {
+        Target::Stdout => {
+            ctx.answer(&code, Exit::Ok)?;
+            Outcome::Printed
         }
-        Some(Err(e)) => Err(GenerateCmdError::Output(e)),
-        None => emit(args, &code, &mut *ctx.stdout()),
-    })?;
-    let out = out.display();
-    match &outcome {
-        Outcome::Printed | Outcome::Written(true) => {}
-        Outcome::Written(false) => ctx.say(format_args!("{out} is already up to date")),
-        Outcome::UpToDate => ctx.say(format_args!("{out} is up to date")),
+        Target::Check(out) => check_out(out, &code)?,
+        Target::File(out, file) => write_out(file, out, &code)?,
+    };
+    let out = args.out.as_deref().unwrap_or(Path::new("")).display();
+    match outcome {
+        Outcome::Printed | Outcome::Written(true) => Ok(Exit::Ok),
+        Outcome::Written(false) => {
+            ctx.say(format_args!("{out} is already up to date"));
+            Ok(Exit::Ok)
+        }
+        Outcome::UpToDate => {
+            ctx.say(format_args!("{out} is up to date"));
+            Ok(Exit::Ok)
+        }
         Outcome::Stale(at) => {
             let what = match at {
                 None => "does not exist".to_owned(),
                 Some(line) => format!(
                     "differs from the code generated from {} (first difference at line {line})",
-                    schema_label(args, schema_path, schema)
+                    options(args, schema_path, schema)
+                        .source_label
+                        .unwrap_or_default()
                 ),
             };
             ctx.say(format_args!(
                 "stale: {out} {what}; regenerate with `{}`",
                 regenerate_command(args, schema_path)
             ));
+            Ok(Exit::Invalid)
         }
     }
-    Ok(outcome.exit())
-}
-
-impl From<GenerateCmdError> for Error {
-    fn from(e: GenerateCmdError) -> Self {
-        Error::new(e.exit(), e.to_string())
-    }
-}
-
-fn schema_label(args: &GenerateArgs, schema_path: Option<&Path>, schema: &Schema) -> String {
-    options(args, schema_path, schema)
-        .source_label
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -237,18 +237,15 @@ where
     T: Send,
     E: Write + ?Sized,
 {
-    let mut summary = Summary::default();
-    let mut output_error = None;
-    let mut read_error = None;
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .clamp(1, MAX_WORKERS);
     let prepare = &prepare;
     let stop = &AtomicBool::new(false);
-    let healthy = std::thread::scope(|scope| -> Result<bool, RunError> {
+    let (collected, healthy) = std::thread::scope(|scope| -> Result<_, RunError> {
         let mut to_workers = Vec::with_capacity(workers);
         let mut from_workers = Vec::with_capacity(workers);
-        let mut handles = Vec::with_capacity(workers);
+        let mut handles = Vec::with_capacity(workers + 1);
         for _ in 0..workers {
             let (block_tx, block_rx) = sync_channel::<Block>(BLOCKS_IN_FLIGHT);
             let (done_tx, done_rx) = sync_channel::<Done<T>>(BLOCKS_IN_FLIGHT);
@@ -270,51 +267,7 @@ where
                 })
                 .map_err(RunError::Thread)?,
         );
-        let mut base: u64 = 0;
-        'blocks: for k in 0.. {
-            let Ok(done) = from_workers[k % workers].recv() else {
-                break;
-            };
-            for event in done.events {
-                match event {
-                    Event::Item(item) => {
-                        if let Err(e) = consume(item, &done.arena) {
-                            if e.kind() == io::ErrorKind::BrokenPipe {
-                                summary.output_closed = true;
-                            } else {
-                                output_error = Some(e);
-                            }
-                            break 'blocks;
-                        }
-                    }
-                    Event::Warning { line, message } => {
-                        let line = base + line;
-                        let _ = writeln!(diag, "line {line}: warning: {message}");
-                    }
-                    Event::Endless { reason } => {
-                        let _ = writeln!(diag, "line {base}: {reason}");
-                        summary.stopped_at = Some(base);
-                    }
-                    Event::Bad { line, reason } => {
-                        let line = base + line;
-                        summary.bad += 1;
-                        let _ = writeln!(diag, "line {line}: {reason}");
-                        if !keep_going {
-                            summary.stopped_at = Some(line);
-                        }
-                    }
-                }
-            }
-            summary.records += done.records;
-            base += done.lines;
-            if done.stopped {
-                break;
-            }
-            if let Some(e) = done.error {
-                read_error = Some(e);
-                break;
-            }
-        }
+        let collected = collect_in_order(&from_workers, diag, keep_going, &mut consume);
         stop.store(true, Ordering::Relaxed);
         // Dropping the receivers makes the workers' next sends fail, so they stop early, and
         // then the reader's.
@@ -323,8 +276,13 @@ where
         for handle in handles {
             healthy &= handle.join().is_ok();
         }
-        Ok(healthy)
+        Ok((collected, healthy))
     })?;
+    let Collected {
+        summary,
+        output_error,
+        mut read_error,
+    } = collected;
     if let Some(e) = output_error {
         return Err(RunError::Output(e));
     }
@@ -341,6 +299,72 @@ where
         });
     }
     Ok(summary)
+}
+
+/// What the calling thread made of the workers' blocks.
+#[derive(Default)]
+struct Collected {
+    summary: Summary,
+    /// The error that ended writing (not a closed pipe).
+    output_error: Option<io::Error>,
+    /// The error that ended reading the input.
+    read_error: Option<io::Error>,
+}
+
+/// Takes the workers' blocks back in input order: each item to `consume`, each bad record and
+/// warning to `diag`, until the input ends, a bad record stops the run, or writing fails.
+fn collect_in_order<T, E: Write + ?Sized>(
+    from_workers: &[Receiver<Done<T>>],
+    diag: &mut E,
+    keep_going: bool,
+    consume: &mut impl FnMut(T, &[u8]) -> io::Result<()>,
+) -> Collected {
+    let mut c = Collected::default();
+    let mut base: u64 = 0;
+    for k in 0.. {
+        let Ok(done) = from_workers[k % from_workers.len()].recv() else {
+            break;
+        };
+        for event in done.events {
+            match event {
+                Event::Item(item) => {
+                    if let Err(e) = consume(item, &done.arena) {
+                        if e.kind() == io::ErrorKind::BrokenPipe {
+                            c.summary.output_closed = true;
+                        } else {
+                            c.output_error = Some(e);
+                        }
+                        return c;
+                    }
+                }
+                Event::Warning { line, message } => {
+                    let _ = writeln!(diag, "line {}: warning: {message}", base + line);
+                }
+                Event::Endless { reason } => {
+                    let _ = writeln!(diag, "line {base}: {reason}");
+                    c.summary.stopped_at = Some(base);
+                }
+                Event::Bad { line, reason } => {
+                    let line = base + line;
+                    c.summary.bad += 1;
+                    let _ = writeln!(diag, "line {line}: {reason}");
+                    if !keep_going {
+                        c.summary.stopped_at = Some(line);
+                    }
+                }
+            }
+        }
+        c.summary.records += done.records;
+        base += done.lines;
+        if done.stopped {
+            break;
+        }
+        if let Some(e) = done.error {
+            c.read_error = Some(e);
+            break;
+        }
+    }
+    c
 }
 
 /// Most worker threads a run uses.
@@ -368,6 +392,19 @@ struct Block {
     /// The line over the limit before this (empty) block had no end within
     /// [`limits::MAX_SKIPPED_BYTES`]: the rest of the input is not read.
     endless: bool,
+}
+
+impl Block {
+    /// The last block of the input: `text`, then the end of the input or `error`.
+    fn last(text: Vec<u8>, first: bool, error: Option<io::Error>) -> Block {
+        Block {
+            text,
+            first,
+            too_long: false,
+            error,
+            endless: false,
+        }
+    }
 }
 
 /// What a worker made of a [`Block`]. Line numbers are counted from the block's start.
@@ -416,26 +453,14 @@ fn read_blocks<R: Read>(
                 }
                 // The unfinished last line is lost, as when reading line by line.
                 buf.truncate(memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1));
-                send(Block {
-                    text: buf,
-                    first,
-                    too_long: false,
-                    error: Some(e),
-                    endless: false,
-                });
+                send(Block::last(buf, first, Some(e)));
                 return;
             }
         };
         buf.truncate(len + n);
         if n == 0 {
             if !buf.is_empty() {
-                send(Block {
-                    text: buf,
-                    first,
-                    too_long: false,
-                    error: None,
-                    endless: false,
-                });
+                send(Block::last(buf, first, None));
             }
             return;
         }
@@ -470,22 +495,13 @@ fn read_blocks<R: Read>(
                 Ok(Some(false)) => return,
                 Ok(None) => {
                     send(Block {
-                        text: Vec::new(),
-                        first: false,
-                        too_long: false,
-                        error: None,
                         endless: true,
+                        ..Block::last(Vec::new(), false, None)
                     });
                     return;
                 }
                 Err(e) => {
-                    send(Block {
-                        text: Vec::new(),
-                        first,
-                        too_long: false,
-                        error: Some(e),
-                        endless: false,
-                    });
+                    send(Block::last(Vec::new(), first, Some(e)));
                     return;
                 }
             }
