@@ -2,7 +2,9 @@
 
 use std::cell::{RefCell, RefMut};
 use std::fmt::Display;
-use std::io::{self, Write};
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::Path;
 
 use crate::error::Error;
 use crate::exit::Exit;
@@ -71,4 +73,19 @@ impl<'io> Context<'io> {
     pub(crate) fn flush(&self) {
         let _ = self.stderr().flush();
     }
+}
+
+/// Opens an input: `-` is standard input. Also the length of a regular file, for the
+/// subcommands that check it before reading.
+pub(crate) fn open_input(path: &Path) -> io::Result<(Box<dyn Read + Send>, Option<u64>)> {
+    if path == Path::new("-") {
+        return Ok((Box::new(io::stdin()), None));
+    }
+    let file = File::open(path)?;
+    let len = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    Ok((Box::new(file), len))
 }

@@ -2,7 +2,6 @@
 //! createIndicators batches, as XSOAR's ATT&CK feed would write them, every relationship
 //! checked against the schema.
 
-use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -14,7 +13,7 @@ use relationship_core::limits::{DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_BUNDLE_B
 use relationship_schema::Schema;
 use relationship_stix::{ConvertError, ConvertOptions, Phase, Progress, convert};
 
-use crate::context::{BUF_SIZE, Context};
+use crate::context::{BUF_SIZE, Context, open_input};
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::opts::{ModeOpt, SchemaOpt, json_style};
@@ -150,19 +149,6 @@ impl ConvertStixArgs {
     }
 }
 
-fn open_input(path: &Path) -> io::Result<(Box<dyn Read>, Option<u64>)> {
-    if path == Path::new("-") {
-        return Ok((Box::new(io::stdin().lock()), None));
-    }
-    let file = File::open(path)?;
-    let len = file
-        .metadata()
-        .ok()
-        .filter(|m| m.is_file())
-        .map(|m| m.len());
-    Ok((Box::new(file), len))
-}
-
 /// A progress bar on stderr when it is a terminal, nothing otherwise.
 fn progress_bar(total: Option<u64>) -> Option<ProgressBar> {
     if !io::stderr().is_terminal() {
@@ -195,8 +181,8 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Err
     // Files are written to temporary files and renamed into place only when the whole
     // bundle was converted: an error or a signal leaves any previous file untouched. They
     // are prepared (and refused, by the output rules) before the bundle is read.
-    let mut out_file = create_output(args.output.as_deref())?;
-    let mut rejects = create_output(args.reject_file.as_deref())?;
+    let mut out_file = AtomicFile::create_if_asked(args.output.as_deref())?;
+    let mut rejects = AtomicFile::create_if_asked(args.reject_file.as_deref())?;
     let (input, total) = open_input(&args.bundle)
         .map_err(|e| Error::usage_or_io(format!("cannot read {}: {e}", args.bundle.display())))?;
     if let Some(len) = total.filter(|&n| n > MAX_BUNDLE_BYTES as u64) {
@@ -226,24 +212,15 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Err
     // The reject file first: when it cannot be put in place, the output stays as it was.
     let report = result.map_err(|e| conversion_error(args, e))?;
     for file in [rejects, out_file].into_iter().flatten() {
-        file.commit()
-            .map_err(|e| Error::usage_or_io(format!("cannot write {e}")))?;
+        file.commit()?;
     }
     let _ = writeln!(ctx.stderr(), "{report}");
     Ok(Exit::Ok)
 }
 
-/// The prepared output file, when one is asked for.
-fn create_output(path: Option<&Path>) -> Result<Option<AtomicFile>, Error> {
-    path.map(|p| {
-        AtomicFile::create(p).map_err(|e| Error::usage_or_io(format!("cannot create {e}")))
-    })
-    .transpose()
-}
-
 /// Converts the bundle, showing a progress bar on a terminal.
 fn convert_with_progress(
-    input: Box<dyn Read>,
+    input: Box<dyn Read + Send>,
     output: Box<dyn Write + '_>,
     schema: &Schema,
     options: &ConvertOptions,

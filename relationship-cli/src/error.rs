@@ -3,6 +3,7 @@
 use std::fmt;
 use std::io;
 
+use relationship_codegen::OutputError;
 use relationship_schema::SchemaErrors;
 
 use crate::exit::Exit;
@@ -66,6 +67,14 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+impl From<OutputError> for Error {
+    /// An output file that was refused or could not be written (the message names it, never
+    /// a temporary file).
+    fn from(e: OutputError) -> Self {
+        Error::usage_or_io(format!("cannot write {e}"))
+    }
+}
 
 /// The message for output that could not be written. A closed pipe (the reader went away,
 /// as with `| head -1`) is named as such: what was written is incomplete.

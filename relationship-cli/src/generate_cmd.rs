@@ -5,7 +5,7 @@
 //! for the same schema and options, so a project can switch between a checked-in file and
 //! build-time generation without a diff.
 
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -87,12 +87,6 @@ enum Target<'a> {
     Stdout,
     Check(&'a Path),
     File(&'a Path, Result<AtomicFile, OutputError>),
-}
-
-/// The --out file was refused or could not be written (the message names it, never a
-/// temporary file).
-fn output_error(e: OutputError) -> Error {
-    Error::usage_or_io(format!("cannot write {e}"))
 }
 
 /// The options for [`relationship_codegen::generate`] and the label of the schema.
@@ -185,14 +179,7 @@ fn write_out(
         // Dropping the file removes its temporary file.
         return Ok(Outcome::Written(false));
     }
-    let mut file = file.map_err(output_error)?;
-    file.write_all(code.as_bytes())
-        .map_err(|e| OutputError::Io {
-            path: out.to_path_buf(),
-            source: e,
-        })
-        .and_then(|()| file.commit())
-        .map_err(output_error)?;
+    file?.write_and_commit(code.as_bytes())?;
     Ok(Outcome::Written(true))
 }
 
@@ -244,7 +231,7 @@ pub(crate) fn run(ctx: &Context<'_>, args: &GenerateArgs) -> Result<Exit, Error>
         Some(out) if args.check => Target::Check(out),
         Some(out) => match AtomicFile::create(out) {
             Err(e) if !std::fs::metadata(out).is_ok_and(|m| m.is_file()) => {
-                return Err(output_error(e));
+                return Err(e.into());
             }
             file => Target::File(out, file),
         },

@@ -12,7 +12,7 @@ use relationship_schema_parse::builtin::{XSOAR_SCHEMA_JSON, XSOAR_SCHEMA_PATH};
 use relationship_schema_parse::import_types::{self, ImportError, ImportPlan, NewType};
 
 use crate::context::Context;
-use crate::error::{Error, write_failure};
+use crate::error::Error;
 use crate::exit::Exit;
 use crate::output::{AtomicFile, check_distinct};
 
@@ -89,12 +89,7 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ImportTypesArgs) -> Result<Exit, Err
         .collect();
     check_distinct(&inputs, &outputs).map_err(Error::usage_or_io)?;
     // The output is checked (and prepared) before anything is read.
-    let out_file = args
-        .output
-        .as_deref()
-        .map(AtomicFile::create)
-        .transpose()
-        .map_err(|e| Error::usage_or_io(format!("cannot create {e}")))?;
+    let out_file = AtomicFile::create_if_asked(args.output.as_deref())?;
     let (base_text, base_path, base) = load_base(ctx, args.base.as_deref())?;
     let mut defs = Vec::new();
     for file in &listed {
@@ -116,7 +111,7 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ImportTypesArgs) -> Result<Exit, Err
         ));
         Error::invalid("nothing written")
     })?;
-    write_output(out_file, &text, &mut *ctx.stdout()).map_err(Error::usage_or_io)?;
+    write_output(ctx, out_file, &text)?;
     let _ = ctx
         .stderr()
         .write_all(report(&plan, &base_path, &result).as_bytes());
@@ -229,28 +224,10 @@ fn result_label(args: &ImportTypesArgs) -> PathBuf {
 }
 
 /// Writes the schema to the prepared OUT (atomically) or to stdout.
-fn write_output<W: Write + ?Sized>(
-    output: Option<AtomicFile>,
-    text: &str,
-    stdout: &mut W,
-) -> Result<(), String> {
+fn write_output(ctx: &Context<'_>, output: Option<AtomicFile>, text: &str) -> Result<(), Error> {
     match output {
-        Some(mut file) => {
-            if let Err(e) = file.write_all(text.as_bytes()) {
-                return Err(format!(
-                    "cannot write {}",
-                    relationship_codegen::OutputError::Io {
-                        path: file.path().to_path_buf(),
-                        source: e,
-                    }
-                ));
-            }
-            file.commit().map_err(|e| format!("cannot write {e}"))
-        }
-        None => stdout
-            .write_all(text.as_bytes())
-            .and_then(|()| stdout.flush())
-            .map_err(|e| write_failure(&e)),
+        Some(file) => Ok(file.write_and_commit(text.as_bytes())?),
+        None => ctx.answer(text, Exit::Ok).map(|_| ()),
     }
 }
 

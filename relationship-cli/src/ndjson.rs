@@ -7,13 +7,11 @@
 //! and warnings travel in the same ordered stream, so stderr reports them in input order,
 //! and the output never depends on thread timing.
 
-use std::fs::File;
 use std::io::{self, Read, Write};
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use crate::context::{BUF_SIZE, Context};
+use crate::context::{BUF_SIZE, Context, open_input};
 use crate::error::{Error, write_failure};
 use crate::exit::Exit;
 use crate::opts::IoOpts;
@@ -137,40 +135,19 @@ enum Event<T> {
     },
 }
 
-/// The input of a run: stdin or an opened file.
-pub(crate) enum Input {
-    /// Standard input (`-`).
-    Stdin(io::Stdin),
-    /// A file.
-    File(File),
-}
-
-impl Read for Input {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Input::Stdin(s) => s.read(buf),
-            Input::File(f) => f.read(buf),
-        }
-    }
-}
-
 /// Opens the input and a buffered stdout, runs `body`, reports the summary and returns the
 /// exit code.
 pub(crate) fn with_io(
     ctx: &Context<'_>,
     io_opts: &IoOpts,
-    body: impl FnOnce(Input, &mut dyn Write, &mut dyn Write) -> Result<Summary, RunError>,
+    body: impl FnOnce(Box<dyn Read + Send>, &mut dyn Write, &mut dyn Write) -> Result<Summary, RunError>,
 ) -> Result<Exit, Error> {
     let path = io_opts.input.as_path();
     let name = path.display().to_string();
-    let input = if path == Path::new("-") {
-        Input::Stdin(io::stdin())
-    } else {
-        Input::File(File::open(path).map_err(|source| RunError::Input {
-            path: name.clone(),
-            source,
-        })?)
-    };
+    let (input, _) = open_input(path).map_err(|source| RunError::Input {
+        path: name.clone(),
+        source,
+    })?;
     let summary = {
         let mut stdout = ctx.stdout();
         let mut out = io::BufWriter::with_capacity(BUF_SIZE, &mut *stdout);

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 use relationship_codegen::{OutputError, OutputFile};
 
+use crate::error::Error;
+
 /// The output rules, for the `--help` of every command that writes files.
 macro_rules! output_rules_help {
     () => {
@@ -55,6 +57,14 @@ impl AtomicFile {
         })
     }
 
+    /// [`AtomicFile::create`] for an output that was asked for; the error says the output
+    /// cannot be created (exit 2).
+    pub(crate) fn create_if_asked(path: Option<&Path>) -> Result<Option<AtomicFile>, Error> {
+        path.map(AtomicFile::create)
+            .transpose()
+            .map_err(|e| Error::usage_or_io(format!("cannot create {e}")))
+    }
+
     /// Flushes everything and renames the temporary file into place. Dropping an
     /// `AtomicFile` without committing it removes the temporary file and leaves the
     /// destination untouched.
@@ -69,9 +79,18 @@ impl AtomicFile {
         }
     }
 
-    /// The output, as given.
-    pub(crate) fn path(&self) -> &Path {
-        &self.path
+    /// Writes `bytes`, then commits.
+    ///
+    /// # Errors
+    ///
+    /// The [`OutputError`] naming the output when writing or committing fails; the
+    /// destination is then untouched.
+    pub(crate) fn write_and_commit(mut self, bytes: &[u8]) -> Result<(), OutputError> {
+        if let Err(source) = self.write_all(bytes) {
+            let path = self.path.clone();
+            return Err(OutputError::Io { path, source });
+        }
+        self.commit()
     }
 
     fn inner(&mut self) -> io::Result<&mut OutputFile> {

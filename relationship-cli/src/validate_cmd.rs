@@ -1,7 +1,6 @@
 //! `xsoar-rel validate FILE...`: check existing createIndicators batches (from any producer)
 //! against the schema.
 
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
@@ -10,7 +9,7 @@ use relationship_core::limits::DEFAULT_MAX_LINE_BYTES;
 use relationship_core::validate::{Stats, validate_reader_limited};
 use relationship_schema::Schema;
 
-use crate::context::{BUF_SIZE, Context};
+use crate::context::{BUF_SIZE, Context, open_input};
 use crate::error::{Error, write_failure};
 use crate::exit::Exit;
 use crate::opts::SchemaOpt;
@@ -59,15 +58,10 @@ pub(crate) struct ValidateArgs {
     pub(crate) schema: SchemaOpt,
 }
 
+/// A batch file (`-` is standard input), buffered.
 fn open(path: &Path) -> io::Result<Box<dyn BufRead>> {
-    if path == Path::new("-") {
-        Ok(Box::new(io::stdin().lock()))
-    } else {
-        Ok(Box::new(BufReader::with_capacity(
-            BUF_SIZE,
-            File::open(path)?,
-        )))
-    }
+    let (input, _) = open_input(path)?;
+    Ok(Box::new(BufReader::with_capacity(BUF_SIZE, input)))
 }
 
 fn counts(stats: &Stats) -> String {
