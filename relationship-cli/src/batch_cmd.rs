@@ -10,6 +10,7 @@ use relationship_core::batch::{
     BatchOptions, BatchWriter, Placement, render_relationship, render_relationship_with,
 };
 use relationship_core::check::{Checker, Mode};
+use relationship_core::json::JsonStyle;
 use relationship_core::limits::{
     DEFAULT_BATCH_SIZE, DEFAULT_MAX_BATCH_BYTES, MAX_BATCH_SIZE, MAX_MAX_BATCH_BYTES, quoted,
 };
@@ -131,6 +132,64 @@ pub(crate) fn run(ctx: &Context<'_>, args: &BatchArgs) -> Result<Exit, Error> {
     })
 }
 
+/// How `batch` reads its records: checked against the schema, and rendered by the workers
+/// when they go on dummy indicators.
+struct BatchRecords<'s> {
+    checker: Checker<'s>,
+    schema: &'s Schema,
+    mode: Mode,
+    style: JsonStyle,
+    render_ahead: bool,
+}
+
+impl BatchRecords<'_> {
+    /// One line into an item to write, or the message for its line.
+    fn prepare(&self, line: &[u8], arena: &mut Vec<u8>) -> Result<Prepared<BatchItem>, String> {
+        if self.render_ahead {
+            if let Some(item) = self.render_fast(line, arena) {
+                return Ok(Prepared::item(item));
+            }
+        }
+        let rel = match parse(line)? {
+            Record::Relationship(r) => check(&self.checker, *r)?,
+            Record::IndicatorRecord(r) => {
+                let indicator = indicator(self.schema, self.mode, *r)?;
+                return Ok(Prepared::item(BatchItem::Indicator(indicator)));
+            }
+        };
+        if rel.renders_empty() {
+            // XSOAR renders it as `{}` and creates nothing from it.
+            return Ok(Prepared {
+                item: None,
+                warning: Some(format!("{}; skipped", empty_entity_b_warning())),
+            });
+        }
+        if !self.render_ahead {
+            return Ok(Prepared::item(BatchItem::Relationship(rel)));
+        }
+        let start = arena.len();
+        let hash = render_relationship(arena, &rel, self.style).map_err(|e| e.to_string())?;
+        Ok(Prepared::item(BatchItem::Rendered(
+            start..arena.len(),
+            hash,
+        )))
+    }
+
+    /// Most lines: a relationship whose fields go from the line's text straight into the
+    /// rendering. Anything else (a bad record, a warning, fields it does not write) is `None`
+    /// and read again in full, so that the messages are those of a full read of the line.
+    fn render_fast(&self, line: &[u8], arena: &mut Vec<u8>) -> Option<BatchItem> {
+        let raw = parse_relationship_raw(line)?;
+        let rel = check(&self.checker, raw.input).ok()?;
+        if rel.renders_empty() {
+            return None;
+        }
+        let start = arena.len();
+        let hash = render_relationship_with(arena, &rel, raw.fields.as_ref(), self.style).ok()?;
+        Some(BatchItem::Rendered(start..arena.len(), hash))
+    }
+}
+
 /// `batch`: createIndicators batches, one JSON array per line.
 pub fn batch<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
     schema: &Schema,
@@ -140,7 +199,6 @@ pub fn batch<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
     out: &mut W,
     diag: &mut E,
 ) -> Result<Summary, RunError> {
-    let checker = Checker::new(schema, mode);
     let options = BatchOptions {
         batch_size: args.batch_size as usize,
         placement: if args.attach {
@@ -151,60 +209,18 @@ pub fn batch<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
         dedup: !args.keep_duplicates,
     };
     let json_style = args.io.style();
-    // Relationships on dummies are rendered by the workers; attaching needs the objects.
-    let render_ahead = options.placement == Placement::Dummy;
+    let records = BatchRecords {
+        checker: Checker::new(schema, mode),
+        schema,
+        mode,
+        style: json_style,
+        // Relationships on dummies are rendered by the workers; attaching needs the objects.
+        render_ahead: options.placement == Placement::Dummy,
+    };
     let max_batch_bytes = usize::try_from(args.max_batch_bytes).unwrap_or(usize::MAX);
     let mut writer =
         BatchWriter::new(&mut *out, options, json_style).with_max_batch_bytes(max_batch_bytes);
-    let relationship = |rel: EntityRelationship| {
-        if rel.renders_empty() {
-            // XSOAR renders it as `{}` and creates nothing from it.
-            return Prepared {
-                item: None,
-                warning: Some(format!("{}; skipped", empty_entity_b_warning())),
-            };
-        }
-        Prepared::item(BatchItem::Relationship(rel))
-    };
-    let prepare = |line: &[u8], arena: &mut Vec<u8>| {
-        if render_ahead {
-            // Most lines: a relationship whose fields go from the line's text straight into
-            // the rendering.
-            // Anything else (a bad record, a warning, fields it does not write) is read
-            // again below, so that the messages are those of a full read of the line.
-            let fast = parse_relationship_raw(line).and_then(|raw| {
-                let rel = check(&checker, raw.input).ok()?;
-                if rel.renders_empty() {
-                    return None;
-                }
-                let start = arena.len();
-                let hash =
-                    render_relationship_with(arena, &rel, raw.fields.as_ref(), json_style).ok()?;
-                Some(BatchItem::Rendered(start..arena.len(), hash))
-            });
-            if let Some(item) = fast {
-                return Ok(Prepared::item(item));
-            }
-        }
-        match parse(line)? {
-            Record::Relationship(r) => {
-                let rel = check(&checker, *r)?;
-                if !render_ahead || rel.renders_empty() {
-                    return Ok(relationship(rel));
-                }
-                let start = arena.len();
-                let hash =
-                    render_relationship(arena, &rel, json_style).map_err(|e| e.to_string())?;
-                Ok(Prepared::item(BatchItem::Rendered(
-                    start..arena.len(),
-                    hash,
-                )))
-            }
-            Record::IndicatorRecord(r) => Ok(Prepared::item(BatchItem::Indicator(indicator(
-                schema, mode, *r,
-            )?))),
-        }
-    };
+    let prepare = |line: &[u8], arena: &mut Vec<u8>| records.prepare(line, arena);
     let consume = |item, arena: &[u8]| match item {
         BatchItem::Relationship(rel) => writer.push_relationship(rel),
         BatchItem::Rendered(range, hash) => match arena.get(range) {
