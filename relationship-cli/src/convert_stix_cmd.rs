@@ -2,7 +2,6 @@
 //! createIndicators batches, as XSOAR's ATT&CK feed would write them, every relationship
 //! checked against the schema.
 
-use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -10,16 +9,18 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use relationship_core::batch::{BatchOptions, Placement};
 use relationship_core::check::Mode;
-use relationship_core::json::JsonStyle;
 use relationship_core::limits::{DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_BUNDLE_BYTES};
 use relationship_schema::Schema;
 use relationship_stix::{ConvertError, ConvertOptions, Phase, Progress, convert};
 
+use crate::context::{BUF_SIZE, Context, open_input};
+use crate::error::Error;
 use crate::exit::Exit;
+use crate::opts::{ModeOpt, SchemaOpt, json_style};
 use crate::output::{AtomicFile, check_distinct};
 
 /// The `after_help` text of `convert-stix`.
-pub const CONVERT_STIX_HELP: &str = concat!(
+pub(crate) const CONVERT_STIX_HELP: &str = concat!(
     "\
 Writes one JSON array (one createIndicators batch) per line to OUT or stdout, and a summary
 table on stderr: objects read by STIX type, indicators written by XSOAR type, relationships
@@ -77,51 +78,57 @@ Examples:
 
 /// `convert-stix` options.
 #[derive(Debug, Clone, Args)]
-pub struct ConvertStixArgs {
+pub(crate) struct ConvertStixArgs {
     /// The STIX bundle (a JSON object with an `objects` array), or `-` for stdin.
     #[arg(value_name = "BUNDLE")]
-    pub bundle: PathBuf,
+    pub(crate) bundle: PathBuf,
     /// Write the batches to this file instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// Most items per batch (indicators plus dummy indicators), at most 10000; no dummy
     /// carries more relationships than this.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_BATCH_SIZE as u32,
           value_parser = clap::value_parser!(u32).range(1..=MAX_BATCH_SIZE as i64))]
-    pub batch_size: u32,
+    pub(crate) batch_size: u32,
     /// Attach each relationship to its source indicator (the indicators are then held until
     /// the bundle is read, so that their relationships can follow them).
     #[arg(long, conflicts_with = "dummy")]
-    pub attach: bool,
+    pub(crate) attach: bool,
     /// Put every relationship on `$$DummyIndicator$$` pseudo-indicators (the default, as
     /// XSOAR's ATT&CK feed does).
     #[arg(long)]
-    pub dummy: bool,
+    pub(crate) dummy: bool,
     /// Write JSON byte-identical to Python's `json.dumps` defaults instead of compact JSON.
     #[arg(long)]
-    pub python_json: bool,
+    pub(crate) python_json: bool,
     /// Map intrusion-set to `Threat Actor` (the feed's `switch_intrusion_set_to_threat_actor`).
     #[arg(long)]
-    pub intrusion_set_as_threat_actor: bool,
+    pub(crate) intrusion_set_as_threat_actor: bool,
     /// No Tactic indicators and no technique-to-tactic links, for XSOAR whose content predates
     /// the Tactic indicator type (x-mitre-tactic is then an unsupported type).
     #[arg(long)]
-    pub no_tactics: bool,
+    pub(crate) no_tactics: bool,
     /// Write STIX `indicates` as XSOAR's feeds do, `indicated-by` with the indicator as entity
     /// A, instead of `indicator-of`.
     #[arg(long)]
-    pub indicated_by: bool,
+    pub(crate) indicated_by: bool,
     /// Also convert identities that are only the `created_by_ref` author of other objects.
     #[arg(long)]
-    pub creator_identities: bool,
+    pub(crate) creator_identities: bool,
     /// Write every object that was not converted, with its reason, to this NDJSON file.
     #[arg(long, value_name = "FILE")]
-    pub reject_file: Option<PathBuf>,
+    pub(crate) reject_file: Option<PathBuf>,
+    /// The schema to check against.
+    #[command(flatten)]
+    pub(crate) schema: SchemaOpt,
+    /// Strict or lenient checks.
+    #[command(flatten)]
+    pub(crate) check: ModeOpt,
 }
 
 impl ConvertStixArgs {
     /// The conversion options these arguments select.
-    pub fn options(&self, mode: Mode) -> ConvertOptions {
+    pub(crate) fn options(&self, mode: Mode) -> ConvertOptions {
         ConvertOptions {
             intrusion_set_as_threat_actor: self.intrusion_set_as_threat_actor,
             no_tactics: self.no_tactics,
@@ -137,26 +144,9 @@ impl ConvertStixArgs {
                 },
                 dedup: true,
             },
-            style: if self.python_json {
-                JsonStyle::Python
-            } else {
-                JsonStyle::Compact
-            },
+            style: json_style(self.python_json),
         }
     }
-}
-
-fn open_input(path: &Path) -> io::Result<(Box<dyn Read>, Option<u64>)> {
-    if path == Path::new("-") {
-        return Ok((Box::new(io::stdin().lock()), None));
-    }
-    let file = File::open(path)?;
-    let len = file
-        .metadata()
-        .ok()
-        .filter(|m| m.is_file())
-        .map(|m| m.len());
-    Ok((Box::new(file), len))
 }
 
 /// A progress bar on stderr when it is a terminal, nothing otherwise.
@@ -174,21 +164,9 @@ fn progress_bar(total: Option<u64>) -> Option<ProgressBar> {
     Some(bar)
 }
 
-/// Runs `convert-stix` with the loaded schema: batches to `-o` or stdout, the summary and
-/// errors to `diag`. Returns the exit code.
-pub fn run<E: Write>(
-    args: &ConvertStixArgs,
-    schema: &Schema,
-    schema_path: Option<&Path>,
-    mode: Mode,
-    diag: &mut E,
-) -> Exit {
-    let fail = |diag: &mut E, exit: Exit, msg: String| {
-        let _ = writeln!(diag, "xsoar-rel convert-stix: {msg}");
-        let _ = diag.flush();
-        exit
-    };
-    let io_fail = |diag: &mut E, msg: String| fail(diag, Exit::UsageOrIo, msg);
+/// Runs `convert-stix`: batches to `-o` or stdout, the summary to stderr.
+pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Error> {
+    let schema = args.schema.load()?;
     let mut outputs: Vec<(&str, &Path)> = Vec::new();
     if let Some(p) = &args.output {
         outputs.push(("--output", p));
@@ -197,48 +175,58 @@ pub fn run<E: Write>(
         outputs.push(("--reject-file", p));
     }
     let inputs: Vec<(&str, &Path)> = std::iter::once(("the bundle", args.bundle.as_path()))
-        .chain(schema_path.map(|p| ("--schema", p)))
+        .chain(args.schema.path().map(|p| ("--schema", p)))
         .collect();
-    if let Err(msg) = check_distinct(&inputs, &outputs) {
-        return io_fail(diag, msg);
-    }
+    check_distinct(&inputs, &outputs).map_err(Error::usage_or_io)?;
     // Files are written to temporary files and renamed into place only when the whole
     // bundle was converted: an error or a signal leaves any previous file untouched. They
     // are prepared (and refused, by the output rules) before the bundle is read.
-    let mut out_file = match &args.output {
-        None => None,
-        Some(path) => match AtomicFile::create(path) {
-            Ok(f) => Some(f),
-            Err(e) => return io_fail(diag, format!("cannot create {e}")),
-        },
-    };
-    let mut rejects = match &args.reject_file {
-        None => None,
-        Some(path) => match AtomicFile::create(path) {
-            Ok(f) => Some(f),
-            Err(e) => return io_fail(diag, format!("cannot create {e}")),
-        },
-    };
-    let (input, total) = match open_input(&args.bundle) {
-        Ok(x) => x,
-        Err(e) => return io_fail(diag, format!("cannot read {}: {e}", args.bundle.display())),
-    };
-    let output: Box<dyn Write + '_> = match out_file.as_mut() {
-        None => Box::new(BufWriter::with_capacity(256 * 1024, io::stdout().lock())),
-        Some(f) => Box::new(f),
-    };
+    let mut out_file = AtomicFile::create_if_asked(args.output.as_deref())?;
+    let mut rejects = AtomicFile::create_if_asked(args.reject_file.as_deref())?;
+    let (input, total) = open_input(&args.bundle)
+        .map_err(|e| Error::usage_or_io(format!("cannot read {}: {e}", args.bundle.display())))?;
     if let Some(len) = total.filter(|&n| n > MAX_BUNDLE_BYTES as u64) {
         // Refused before it is read: the bundle is held in memory while it is converted.
-        return fail(
-            diag,
-            Exit::Invalid,
-            format!(
-                "{}: the bundle is {len} bytes, larger than the limit of {} MiB; it was not converted",
-                args.bundle.display(),
-                MAX_BUNDLE_BYTES >> 20
-            ),
-        );
+        return Err(Error::invalid(format!(
+            "{}: the bundle is {len} bytes, larger than the limit of {} MiB; it was not converted",
+            args.bundle.display(),
+            MAX_BUNDLE_BYTES >> 20
+        )));
     }
+    let result = {
+        let mut stdout = ctx.stdout();
+        let output: Box<dyn Write + '_> = match out_file.as_mut() {
+            None => Box::new(BufWriter::with_capacity(BUF_SIZE, &mut *stdout)),
+            Some(f) => Box::new(f),
+        };
+        let sink = rejects.as_mut().map(|w| w as &mut dyn Write);
+        convert_with_progress(
+            input,
+            output,
+            schema,
+            &args.options(args.check.mode()),
+            sink,
+            total,
+        )
+    };
+    // The reject file first: when it cannot be put in place, the output stays as it was.
+    let report = result.map_err(|e| conversion_error(args, e))?;
+    for file in [rejects, out_file].into_iter().flatten() {
+        file.commit()?;
+    }
+    let _ = writeln!(ctx.stderr(), "{report}");
+    Ok(Exit::Ok)
+}
+
+/// Converts the bundle, showing a progress bar on a terminal.
+fn convert_with_progress(
+    input: Box<dyn Read + Send>,
+    output: Box<dyn Write + '_>,
+    schema: &Schema,
+    options: &ConvertOptions,
+    rejects: Option<&mut dyn Write>,
+    total: Option<u64>,
+) -> Result<relationship_stix::ConversionReport, ConvertError> {
     let bar = progress_bar(total);
     let mut on_progress = |p: &Progress| {
         if let Some(bar) = &bar {
@@ -252,63 +240,31 @@ pub fn run<E: Write>(
             }
         }
     };
-    let sink = rejects.as_mut().map(|w| w as &mut dyn Write);
-    let result = convert(
-        input,
-        output,
-        schema,
-        &args.options(mode),
-        sink,
-        &mut on_progress,
-    );
+    let result = convert(input, output, schema, options, rejects, &mut on_progress);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    // The reject file first: when it cannot be put in place, the output stays as it was.
-    let result = result.map_err(Failure::Convert).and_then(|report| {
-        if let Some(f) = rejects {
-            f.commit().map_err(Failure::Commit)?;
-        }
-        if let Some(f) = out_file {
-            f.commit().map_err(Failure::Commit)?;
-        }
-        Ok(report)
-    });
-    let shown = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
-    match result {
-        Ok(report) => {
-            let _ = writeln!(diag, "{report}");
-            let _ = diag.flush();
-            Exit::Ok
-        }
-        Err(Failure::Commit(e)) => io_fail(diag, format!("cannot write {e}")),
-        Err(Failure::Convert(ConvertError::Write(e))) => match shown(&args.output) {
-            Some(out) => io_fail(diag, format!("cannot write {out}: {e}")),
-            None => io_fail(diag, crate::output::write_failure(&e)),
-        },
-        Err(Failure::Convert(ConvertError::Rejects(e))) => match shown(&args.reject_file) {
-            Some(out) => io_fail(diag, format!("cannot write {out}: {e}")),
-            None => io_fail(diag, format!("cannot write the reject file: {e}")),
-        },
-        Err(Failure::Convert(ConvertError::Read(e))) => {
-            io_fail(diag, format!("cannot read {}: {e}", args.bundle.display()))
-        }
-        Err(Failure::Convert(
-            e @ (ConvertError::Json { .. }
-            | ConvertError::NotABundle(_)
-            | ConvertError::TooLarge(_)),
-        )) => fail(
-            diag,
-            Exit::Invalid,
-            format!("{}: {e}", args.bundle.display()),
-        ),
-    }
+    result
 }
 
-/// Why a conversion did not end with its outputs in place.
-enum Failure {
-    /// The conversion itself failed.
-    Convert(ConvertError),
-    /// An output could not be put in place.
-    Commit(relationship_codegen::OutputError),
+/// The error for a conversion that failed: which file could not be read or written, or
+/// where the bundle is malformed.
+fn conversion_error(args: &ConvertStixArgs, e: ConvertError) -> Error {
+    let shown = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    match e {
+        ConvertError::Write(e) => match shown(&args.output) {
+            Some(out) => Error::usage_or_io(format!("cannot write {out}: {e}")),
+            None => Error::output(&e),
+        },
+        ConvertError::Rejects(e) => match shown(&args.reject_file) {
+            Some(out) => Error::usage_or_io(format!("cannot write {out}: {e}")),
+            None => Error::usage_or_io(format!("cannot write the reject file: {e}")),
+        },
+        ConvertError::Read(e) => {
+            Error::usage_or_io(format!("cannot read {}: {e}", args.bundle.display()))
+        }
+        e @ (ConvertError::Json { .. }
+        | ConvertError::NotABundle(_)
+        | ConvertError::TooLarge(_)) => Error::invalid(format!("{}: {e}", args.bundle.display())),
+    }
 }

@@ -7,10 +7,12 @@ use std::path::PathBuf;
 use crate::schema_diff::SchemaDiff;
 use clap::Args;
 
+use crate::context::Context;
+use crate::error::Error;
 use crate::exit::Exit;
 
 /// The `after_help` text of `schema diff`.
-pub const DIFF_HELP: &str = "\
+pub(crate) const DIFF_HELP: &str = "\
 Compares two schemas by name (reordering a file changes nothing) and prints, one section per
 kind of change, with `+` added, `-` removed and `~` changed:
   types (XSOAR spelling and Rust marker), relationship names (reverse name, marker, method),
@@ -33,25 +35,25 @@ Examples:
 
 /// `schema diff` options.
 #[derive(Debug, Clone, Args)]
-pub struct SchemaDiffArgs {
+pub(crate) struct SchemaDiffArgs {
     /// The old schema file.
     #[arg(value_name = "OLD")]
-    pub old: PathBuf,
+    pub(crate) old: PathBuf,
     /// The new schema file.
     #[arg(value_name = "NEW")]
-    pub new: PathBuf,
+    pub(crate) new: PathBuf,
     /// Print the machine-readable report (one JSON object, keys in a fixed order) instead
     /// of the text report.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Exit 1 only for a breaking change; differences that break nothing exit 0.
     #[arg(long)]
-    pub breaking: bool,
+    pub(crate) breaking: bool,
 }
 
 /// The report text (or JSON, with `--json`, ending in a newline) and the exit code for two
 /// loaded schemas.
-pub fn report(args: &SchemaDiffArgs, diff: &SchemaDiff) -> (String, Exit) {
+pub(crate) fn report(args: &SchemaDiffArgs, diff: &SchemaDiff) -> (String, Exit) {
     let text = if args.json {
         let mut s = diff.to_json_pretty();
         s.push('\n');
@@ -67,9 +69,9 @@ pub fn report(args: &SchemaDiffArgs, diff: &SchemaDiff) -> (String, Exit) {
     (text, if different { Exit::Invalid } else { Exit::Ok })
 }
 
-/// Runs `schema diff`: loads both files, writes the report to `stdout` and errors to
-/// `diag`. Returns the exit code.
-pub fn run<W: Write, E: Write>(args: &SchemaDiffArgs, stdout: &mut W, diag: &mut E) -> Exit {
+/// Runs `schema diff`: loads both files, writes the report to stdout and the schemas'
+/// errors to stderr.
+pub(crate) fn run(ctx: &Context<'_>, args: &SchemaDiffArgs) -> Result<Exit, Error> {
     let old = relationship_schema_parse::load(&args.old);
     let new = relationship_schema_parse::load(&args.new);
     let (old, new) = match (old, new) {
@@ -78,20 +80,15 @@ pub fn run<W: Write, E: Write>(args: &SchemaDiffArgs, stdout: &mut W, diag: &mut
             // Report both files' errors at once.
             let mut exit = Exit::Ok;
             for errors in [o.err(), n.err()].into_iter().flatten() {
-                let _ = writeln!(diag, "{}", errors.to_string().trim_end());
+                let _ = writeln!(ctx.stderr(), "{}", errors.to_string().trim_end());
                 exit = exit.worst(Exit::for_schema_errors(&errors));
             }
-            let _ = writeln!(
-                diag,
-                "xsoar-rel schema diff: cannot compare invalid schemas"
-            );
-            let _ = diag.flush();
-            return exit;
+            return Err(Error::new(exit, "cannot compare invalid schemas"));
         }
     };
     let diff = SchemaDiff::between(&old, &new);
     let (text, code) = report(args, &diff);
-    crate::output::write_answer("schema diff", stdout, diag, &text, code)
+    ctx.answer(&text, code)
 }
 
 #[cfg(test)]
@@ -149,7 +146,10 @@ mod tests {
             breaking: false,
         };
         let (mut out, mut diag) = (Vec::new(), Vec::new());
-        assert_eq!(run(&a, &mut out, &mut diag), Exit::UsageOrIo);
+        let ctx = Context::new("schema diff", &mut out, &mut diag);
+        let exit = run(&ctx, &a).unwrap_or_else(|e| e.exit());
+        drop(ctx);
+        assert_eq!(exit, Exit::UsageOrIo);
         assert!(out.is_empty());
         let diag = String::from_utf8(diag).unwrap();
         assert!(diag.contains("/nonexistent/old.json"), "{diag}");

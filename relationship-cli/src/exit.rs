@@ -11,7 +11,7 @@
 
 use relationship_schema::{ErrorKind, SchemaErrors};
 
-/// The exit code of a run. Ordered: [`Exit::worst`] keeps the higher one.
+/// The exit code of a run. Ordered: the higher code is the worse outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Exit {
     /// 0: everything was valid and was done.
@@ -35,13 +35,13 @@ impl Exit {
 
     /// The higher of two codes.
     #[must_use]
-    pub fn worst(self, other: Exit) -> Exit {
+    pub(crate) fn worst(self, other: Exit) -> Exit {
         self.max(other)
     }
 
     /// The code for a schema that could not be loaded: [`Exit::UsageOrIo`] when the file
     /// could not be read, [`Exit::Invalid`] when it was read and is not a valid schema.
-    pub fn for_schema_errors(errors: &SchemaErrors) -> Exit {
+    pub(crate) fn for_schema_errors(errors: &SchemaErrors) -> Exit {
         if errors.iter().any(|e| matches!(e.kind, ErrorKind::Io(_))) {
             Exit::UsageOrIo
         } else {

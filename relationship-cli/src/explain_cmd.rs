@@ -11,16 +11,18 @@
 //! A misspelled type or relationship name is a usage error with "did you mean".
 
 use std::fmt::Write as _;
-use std::io::Write;
 
 use clap::Args;
 use relationship_schema::suggest::did_you_mean;
 use relationship_schema::{Pairs, RelId, Schema, TypeId};
 
+use crate::context::Context;
+use crate::error::Error;
 use crate::exit::Exit;
+use crate::opts::SchemaOpt;
 
 /// The `--help` text after the options.
-pub const EXPLAIN_HELP: &str = "\
+pub(crate) const EXPLAIN_HELP: &str = "\
 Answers in XSOAR's spelling, from the --schema file (default: the built-in XSOAR schema).
 Exits 0, or 1 when the asked triple is not allowed (the answer is \"no\"), or 2 when a type
 or relationship name is not in the schema (with \"did you mean\").
@@ -29,20 +31,23 @@ Examples:
   xsoar-rel schema explain Host
   xsoar-rel schema explain Malware uses
   xsoar-rel schema explain Malware uses CVE
-  xsoar-rel --schema schemas/hr.json schema explain Employee owns Host";
+  xsoar-rel schema explain --schema schemas/hr.json Employee owns Host";
 
 /// `schema explain` options.
 #[derive(Debug, Clone, Args)]
-pub struct SchemaExplainArgs {
+pub(crate) struct SchemaExplainArgs {
     /// The source indicator type, as XSOAR spells it (`CVE`, `X509 Certificate`).
     #[arg(value_name = "TYPE")]
-    pub source: String,
+    pub(crate) source: String,
     /// A relationship name (`uses`, `sub-domain-of`).
     #[arg(value_name = "NAME")]
-    pub relationship: Option<String>,
+    pub(crate) relationship: Option<String>,
     /// The target indicator type.
     #[arg(value_name = "TARGET", requires = "relationship")]
-    pub target: Option<String>,
+    pub(crate) target: Option<String>,
+    /// The schema to answer from.
+    #[command(flatten)]
+    pub(crate) schema: SchemaOpt,
 }
 
 /// A name the schema does not have, with its "did you mean".
@@ -130,35 +135,39 @@ fn explicit(schema: &Schema, ty: TypeId, outgoing: bool) -> Vec<(RelId, Vec<Type
         .collect()
 }
 
+/// One line of what `name` relates to: `` `name` --rel--> `A`, `B` `` (outgoing) or
+/// `` `A`, `B` --rel--> `name` ``, or, with no other types, that `name` is never the source
+/// (the target) of `rel`. `only` goes before the list of targets.
+fn write_links(
+    out: &mut String,
+    schema: &Schema,
+    name: &str,
+    rel: &str,
+    others: &[TypeId],
+    outgoing: bool,
+    only: &str,
+) {
+    let _ = match (others.is_empty(), outgoing) {
+        (true, true) => writeln!(out, "  `{name}` is never the source of `{rel}`"),
+        (true, false) => writeln!(out, "  `{name}` is never the target of `{rel}`"),
+        (false, true) => writeln!(out, "  `{name}` --{rel}--> {only}{}", list(schema, others)),
+        (false, false) => writeln!(out, "  {} --{rel}--> `{name}`", list(schema, others)),
+    };
+}
+
 fn explain_type(schema: &Schema, ty: TypeId) -> String {
     let name = schema.ty(ty).name();
     let mut out = format!("`{name}` in the schema `{}`:\n", schema.name());
-    let from = explicit(schema, ty, true);
-    if from.is_empty() {
-        let _ = writeln!(out, "from `{name}`: no explicit relationship");
-    } else {
-        let _ = writeln!(out, "from `{name}`:");
-        for (r, targets) in &from {
-            let _ = writeln!(
-                out,
-                "  `{name}` --{}--> {}",
-                schema.rel(*r).name(),
-                list(schema, targets)
-            );
+    for (direction, outgoing) in [("from", true), ("to", false)] {
+        let links = explicit(schema, ty, outgoing);
+        if links.is_empty() {
+            let _ = writeln!(out, "{direction} `{name}`: no explicit relationship");
+            continue;
         }
-    }
-    let to = explicit(schema, ty, false);
-    if to.is_empty() {
-        let _ = writeln!(out, "to `{name}`: no explicit relationship");
-    } else {
-        let _ = writeln!(out, "to `{name}`:");
-        for (r, sources) in &to {
-            let _ = writeln!(
-                out,
-                "  {} --{}--> `{name}`",
-                list(schema, sources),
-                schema.rel(*r).name()
-            );
+        let _ = writeln!(out, "{direction} `{name}`:");
+        for (r, others) in &links {
+            let rel = schema.rel(*r).name();
+            write_links(&mut out, schema, name, rel, others, outgoing, "");
         }
     }
     out.push_str(&any_line(schema));
@@ -182,27 +191,9 @@ fn explain_rel(schema: &Schema, ty: TypeId, rel: RelId) -> String {
         return out;
     }
     let targets = schema.targets_for(rel, ty);
-    if targets.is_empty() {
-        let _ = writeln!(out, "  `{name}` is never the source of `{}`", r.name());
-    } else {
-        let _ = writeln!(
-            out,
-            "  `{name}` --{}--> {}",
-            r.name(),
-            list(schema, &targets)
-        );
-    }
+    write_links(&mut out, schema, name, r.name(), &targets, true, "");
     let sources = schema.sources_for(rel, ty);
-    if sources.is_empty() {
-        let _ = writeln!(out, "  `{name}` is never the target of `{}`", r.name());
-    } else {
-        let _ = writeln!(
-            out,
-            "  {} --{}--> `{name}`",
-            list(schema, &sources),
-            r.name()
-        );
-    }
+    write_links(&mut out, schema, name, r.name(), &sources, false, "");
     out
 }
 
@@ -244,16 +235,7 @@ fn explain_triple(schema: &Schema, source: TypeId, rel: RelId, target: TypeId) -
         schema.name()
     );
     let targets = schema.targets_for(rel, source);
-    if targets.is_empty() {
-        let _ = writeln!(out, "  `{s}` is never the source of `{}`", r.name());
-    } else {
-        let _ = writeln!(
-            out,
-            "  `{s}` --{}--> only {}",
-            r.name(),
-            list(schema, &targets)
-        );
-    }
+    write_links(&mut out, schema, s, r.name(), &targets, true, "only ");
     let _ = writeln!(
         out,
         "  from `{s}` to `{t}` the schema allows: {}",
@@ -286,7 +268,7 @@ fn article(name: &str) -> &'static str {
 /// The answer to `args` against `schema`: the text and the exit code. The text goes to
 /// stdout for [`Exit::Ok`] and [`Exit::Invalid`] (an answer), to stderr for
 /// [`Exit::UsageOrIo`] (a misspelled name).
-pub fn explain(schema: &Schema, args: &SchemaExplainArgs) -> (String, Exit) {
+pub(crate) fn explain(schema: &Schema, args: &SchemaExplainArgs) -> (String, Exit) {
     let source = match find_type(schema, &args.source) {
         Ok(t) => t,
         Err(e) => return (e, Exit::UsageOrIo),
@@ -307,19 +289,14 @@ pub fn explain(schema: &Schema, args: &SchemaExplainArgs) -> (String, Exit) {
     }
 }
 
-/// Runs `schema explain`: the answer to `stdout`, or a misspelled name to `diag`.
-pub fn run<W: Write, E: Write>(
-    args: &SchemaExplainArgs,
-    schema: &Schema,
-    stdout: &mut W,
-    diag: &mut E,
-) -> Exit {
+/// Runs `schema explain`: the answer to stdout; a misspelled name is an error.
+pub(crate) fn run(ctx: &Context<'_>, args: &SchemaExplainArgs) -> Result<Exit, Error> {
+    let schema = args.schema.load()?;
     let (text, exit) = explain(schema, args);
     if exit == Exit::UsageOrIo {
-        let _ = write!(diag, "xsoar-rel schema explain: {text}");
-        return exit;
+        return Err(Error::usage_or_io(text));
     }
-    crate::output::write_answer("schema explain", stdout, diag, &text, exit)
+    ctx.answer(&text, exit)
 }
 
 #[cfg(test)]
@@ -331,6 +308,7 @@ mod tests {
             source: parts[0].to_owned(),
             relationship: parts.get(1).map(|s| (*s).to_owned()),
             target: parts.get(2).map(|s| (*s).to_owned()),
+            schema: SchemaOpt::default(),
         }
     }
 

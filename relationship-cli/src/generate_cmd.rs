@@ -5,20 +5,20 @@
 //! for the same schema and options, so a project can switch between a checked-in file and
 //! build-time generation without a diff.
 
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use relationship_codegen::{GenerateError, GenerateOptions, OutputError, Schema, SchemaErrors};
+use relationship_codegen::{GenerateError, GenerateOptions, OutputError, Schema};
 
+use crate::context::Context;
+use crate::error::Error;
 use crate::exit::Exit;
-use crate::output::{AtomicFile, check_distinct, write_failure};
-
-/// The start of every message of `generate`.
-const PREFIX: &str = "xsoar-rel generate: ";
+use crate::opts::SchemaOpt;
+use crate::output::{AtomicFile, check_distinct};
 
 /// The `after_help` text of `generate`.
-pub const GENERATE_HELP: &str = concat!(
+pub(crate) const GENERATE_HELP: &str = concat!(
     "\
 The output starts with an `// @generated` header naming the schema (the --schema path as
 given, or --source-label) and is formatted with prettyplease. It is the same code a build
@@ -43,66 +43,34 @@ Examples:
   xsoar-rel generate --schema schemas/hr.json --module hr --out src/hr_generated.rs --check"
 );
 
-/// `generate` options. The schema is the global `--schema FILE` (default: the built-in
-/// XSOAR schema).
+/// `generate` options.
 #[derive(Debug, Clone, Args)]
-pub struct GenerateArgs {
+pub(crate) struct GenerateArgs {
     /// Write the code to FILE (only if its content changed) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// Write nothing: compare the code with the --out file and exit 1 if it is missing or
     /// differs (for CI).
     #[arg(long, requires = "out")]
-    pub check: bool,
+    pub(crate) check: bool,
     /// Wrap the code in `pub mod NAME { ... }` with a doc comment naming the schema, so one
     /// `include!` defines the module. Without it the file holds bare items.
     #[arg(long = "module", value_name = "NAME")]
-    pub module_name: Option<String>,
+    pub(crate) module_name: Option<String>,
     /// The path generated code uses to name the runtime crate.
     #[arg(long, value_name = "PATH", default_value = "::relationship_core")]
-    pub runtime_path: String,
+    pub(crate) runtime_path: String,
     /// How the `@generated` header names the schema (default: the --schema path as given,
     /// or `schemas/xsoar.json` for the built-in schema).
     #[arg(long, value_name = "LABEL")]
-    pub source_label: Option<String>,
-}
-
-/// Why `generate` could not produce or compare the code.
-#[derive(Debug, thiserror::Error)]
-pub enum GenerateCmdError {
-    /// The schema file is invalid (every error names file:line:column).
-    #[error("{0}")]
-    Schema(SchemaErrors),
-    /// The generator rejected the schema or an option.
-    #[error("{label}: {source}")]
-    Generate {
-        /// The schema label.
-        label: String,
-        /// What failed.
-        source: GenerateError,
-    },
-    /// The --out file could not be read (for --check) or written.
-    #[error("cannot {action} {path}: {source}")]
-    Io {
-        /// `read` or `write`.
-        action: &'static str,
-        /// The file.
-        path: String,
-        /// The I/O error.
-        source: io::Error,
-    },
-    /// The --out file was refused or could not be written (the message names it, never a
-    /// temporary file).
-    #[error("cannot write {0}")]
-    Output(#[from] OutputError),
-    /// Standard output could not be written (a closed pipe is named as such).
-    #[error("{}", write_failure(.0))]
-    Stdout(io::Error),
+    pub(crate) source_label: Option<String>,
+    /// The schema to generate the module of.
+    #[command(flatten)]
+    pub(crate) schema: SchemaOpt,
 }
 
 /// What `generate` did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+enum Outcome {
     /// The code was written to stdout.
     Printed,
     /// The --out file was written (`true`) or already held exactly this code (`false`).
@@ -113,32 +81,12 @@ pub enum Outcome {
     Stale(Option<usize>),
 }
 
-impl Outcome {
-    /// The exit code: [`Exit::Invalid`] for a stale file, else [`Exit::Ok`].
-    pub fn exit(&self) -> Exit {
-        match self {
-            Outcome::Stale(_) => Exit::Invalid,
-            _ => Exit::Ok,
-        }
-    }
-}
-
-impl GenerateCmdError {
-    /// The exit code: [`Exit::Invalid`] for an invalid schema or a schema name that is not a
-    /// Rust identifier, [`Exit::UsageOrIo`] for a bad option or an I/O error.
-    pub fn exit(&self) -> Exit {
-        match self {
-            GenerateCmdError::Schema(errors) => Exit::for_schema_errors(errors),
-            GenerateCmdError::Generate {
-                source: GenerateError::Ident { .. },
-                ..
-            } => Exit::Invalid,
-            GenerateCmdError::Generate { .. }
-            | GenerateCmdError::Io { .. }
-            | GenerateCmdError::Output(_)
-            | GenerateCmdError::Stdout(_) => Exit::UsageOrIo,
-        }
-    }
+/// Where the code goes: stdout, a comparison with the --out file, or the --out file (prepared,
+/// or refused by the output rules).
+enum Target<'a> {
+    Stdout,
+    Check(&'a Path),
+    File(&'a Path, Result<AtomicFile, OutputError>),
 }
 
 /// The options for [`relationship_codegen::generate`] and the label of the schema.
@@ -161,20 +109,22 @@ fn options(args: &GenerateArgs, schema_path: Option<&Path>, schema: &Schema) -> 
     options
 }
 
-/// The generated code for `schema` (loaded from `schema_path`, or the built-in one).
-///
-/// # Errors
-///
-/// [`GenerateCmdError::Generate`] when a name or option is not usable Rust.
-pub fn generated_code(
+/// The generated code for `schema` (loaded from `schema_path`, or the built-in one). A schema
+/// name that is not a Rust identifier is invalid data (exit 1); a bad option a usage error.
+pub(crate) fn generated_code(
     args: &GenerateArgs,
     schema_path: Option<&Path>,
     schema: &Schema,
-) -> Result<String, GenerateCmdError> {
+) -> Result<String, Error> {
     let options = options(args, schema_path, schema);
-    relationship_codegen::generate(schema, &options).map_err(|source| GenerateCmdError::Generate {
-        label: options.source_label.clone().unwrap_or_default(),
-        source,
+    relationship_codegen::generate(schema, &options).map_err(|source| {
+        let exit = if matches!(source, GenerateError::Ident { .. }) {
+            Exit::Invalid
+        } else {
+            Exit::UsageOrIo
+        };
+        let label = options.source_label.as_deref().unwrap_or_default();
+        Error::new(exit, format!("{label}: {source}"))
     })
 }
 
@@ -194,71 +144,42 @@ fn first_difference(a: &str, b: &str) -> Option<usize> {
     }
 }
 
-/// Runs `generate` with `code` already produced: prints it, writes it, or checks the --out
-/// file against it.
-///
-/// # Errors
-///
-/// [`GenerateCmdError::Io`] when the --out file cannot be read (other than not existing, for
-/// --check) or written, or stdout cannot be written.
-pub fn emit<W: Write>(
-    args: &GenerateArgs,
-    code: &str,
-    stdout: &mut W,
-) -> Result<Outcome, GenerateCmdError> {
-    let Some(out) = &args.out else {
-        let written = stdout
-            .write_all(code.as_bytes())
-            .and_then(|()| stdout.flush());
-        return match written {
-            Err(e) => Err(GenerateCmdError::Stdout(e)),
-            Ok(()) => Ok(Outcome::Printed),
-        };
-    };
-    if args.check {
-        // A FIFO or a device is not read: it holds no checked-in code (and reading a FIFO
-        // could wait forever).
-        if std::fs::metadata(out).is_ok_and(|m| !m.is_file()) {
-            return Err(GenerateCmdError::Io {
-                action: "read",
-                path: out.display().to_string(),
-                source: io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    "not a regular file: --check compares the code with a file",
-                ),
-            });
-        }
-        return match std::fs::read(out) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Outcome::Stale(None)),
-            Err(source) => Err(GenerateCmdError::Io {
-                action: "read",
-                path: out.display().to_string(),
-                source,
-            }),
-            Ok(bytes) => {
-                let existing = String::from_utf8_lossy(&bytes);
-                Ok(match first_difference(&existing, code) {
-                    None => Outcome::UpToDate,
-                    Some(line) => Outcome::Stale(Some(line)),
-                })
-            }
-        };
+/// `--check`: compares `code` with the --out file.
+fn check_out(out: &Path, code: &str) -> Result<Outcome, Error> {
+    let cannot_read =
+        |e: io::Error| Error::usage_or_io(format!("cannot read {}: {e}", out.display()));
+    // A FIFO or a device is not read: it holds no checked-in code (and reading a FIFO could
+    // wait forever).
+    if std::fs::metadata(out).is_ok_and(|m| !m.is_file()) {
+        return Err(cannot_read(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file: --check compares the code with a file",
+        )));
     }
-    write_out(AtomicFile::create(out)?, out, code)
+    match std::fs::read(out) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Outcome::Stale(None)),
+        Err(e) => Err(cannot_read(e)),
+        Ok(bytes) => Ok(
+            match first_difference(&String::from_utf8_lossy(&bytes), code) {
+                None => Outcome::UpToDate,
+                Some(line) => Outcome::Stale(Some(line)),
+            },
+        ),
+    }
 }
 
-/// Writes `code` to the prepared --out `file` unless `out` already holds exactly it.
-fn write_out(mut file: AtomicFile, out: &Path, code: &str) -> Result<Outcome, GenerateCmdError> {
+/// Writes `code` to the prepared --out `file` unless `out` already holds exactly it (then a
+/// file that may not be replaced is up to date too).
+fn write_out(
+    file: Result<AtomicFile, OutputError>,
+    out: &Path,
+    code: &str,
+) -> Result<Outcome, Error> {
     if relationship_codegen::output::holds_exactly(out, code.as_bytes()) {
         // Dropping the file removes its temporary file.
         return Ok(Outcome::Written(false));
     }
-    file.write_all(code.as_bytes())
-        .map_err(|e| OutputError::Io {
-            path: out.to_path_buf(),
-            source: e,
-        })
-        .and_then(|()| file.commit())?;
+    file?.write_and_commit(code.as_bytes())?;
     Ok(Outcome::Written(true))
 }
 
@@ -276,120 +197,90 @@ fn shell_quote(arg: &str) -> String {
 }
 
 /// The command that regenerates the --out file with the same options.
-pub fn regenerate_command(args: &GenerateArgs, schema_path: Option<&Path>) -> String {
-    let mut cmd = vec!["xsoar-rel".to_owned(), "generate".to_owned()];
-    if let Some(p) = schema_path {
-        cmd.push("--schema".into());
-        cmd.push(shell_quote(&p.display().to_string()));
+pub(crate) fn regenerate_command(args: &GenerateArgs, schema_path: Option<&Path>) -> String {
+    let runtime_path = (args.runtime_path != GenerateOptions::default().runtime_path)
+        .then(|| args.runtime_path.clone());
+    let options = [
+        ("--schema", schema_path.map(|p| p.display().to_string())),
+        ("--module", args.module_name.clone()),
+        ("--runtime-path", runtime_path),
+        ("--source-label", args.source_label.clone()),
+        ("--out", args.out.as_ref().map(|o| o.display().to_string())),
+    ];
+    let mut cmd = String::from("xsoar-rel generate");
+    for (flag, value) in options {
+        if let Some(value) = value {
+            cmd.push_str(&format!(" {flag} {}", shell_quote(&value)));
+        }
     }
-    if let Some(m) = &args.module_name {
-        cmd.push("--module".into());
-        cmd.push(shell_quote(m));
-    }
-    if args.runtime_path != GenerateOptions::default().runtime_path {
-        cmd.push("--runtime-path".into());
-        cmd.push(shell_quote(&args.runtime_path));
-    }
-    if let Some(l) = &args.source_label {
-        cmd.push("--source-label".into());
-        cmd.push(shell_quote(l));
-    }
-    if let Some(o) = &args.out {
-        cmd.push("--out".into());
-        cmd.push(shell_quote(&o.display().to_string()));
-    }
-    cmd.join(" ")
+    cmd
 }
 
 /// Runs `generate` end to end: loads the schema, generates, then prints, writes or checks.
-/// Messages go to `diag`. Returns the exit code.
-pub fn run<W: Write, E: Write>(
-    args: &GenerateArgs,
-    schema_path: Option<&Path>,
-    stdout: &mut W,
-    diag: &mut E,
-) -> Exit {
+pub(crate) fn run(ctx: &Context<'_>, args: &GenerateArgs) -> Result<Exit, Error> {
+    let schema_path = args.schema.path();
     if let (Some(out), Some(schema_path)) = (&args.out, schema_path) {
-        if let Err(msg) = check_distinct(&[("--schema", schema_path)], &[("--out", out)]) {
-            let _ = writeln!(diag, "{PREFIX}{msg}");
-            let _ = diag.flush();
-            return Exit::UsageOrIo;
-        }
+        check_distinct(&[("--schema", schema_path)], &[("--out", out)])
+            .map_err(Error::usage_or_io)?;
     }
     // The --out file is checked (and its temporary file created) before any work. A file
     // that may not be replaced (read-only, say) is still "up to date" when it already holds
     // the code, as for the Builder: that answer waits for the code.
-    let out_file = match &args.out {
-        Some(out) if !args.check => match AtomicFile::create(out) {
-            Ok(f) => Some(Ok(f)),
-            Err(e) if std::fs::metadata(out).is_ok_and(|m| m.is_file()) => Some(Err(e)),
-            Err(e) => return fail(diag, &GenerateCmdError::Output(e)),
+    let target = match &args.out {
+        None => Target::Stdout,
+        Some(out) if args.check => Target::Check(out),
+        Some(out) => match AtomicFile::create(out) {
+            Err(e) if !std::fs::metadata(out).is_ok_and(|m| m.is_file()) => {
+                return Err(e.into());
+            }
+            file => Target::File(out, file),
         },
-        _ => None,
     };
     let loaded;
     let schema = match schema_path {
         None => relationship_core::xsoar::schema(),
-        Some(p) => match relationship_schema_parse::load(p) {
-            Ok(s) => {
-                loaded = s;
-                &loaded
-            }
-            Err(e) => return fail(diag, &GenerateCmdError::Schema(e)),
-        },
-    };
-    let out = args.out.as_deref().unwrap_or(Path::new(""));
-    let result = generated_code(args, schema_path, schema).and_then(|code| match out_file {
-        Some(Ok(file)) => write_out(file, out, &code),
-        Some(Err(_)) if relationship_codegen::output::holds_exactly(out, code.as_bytes()) => {
-            Ok(Outcome::Written(false))
+        Some(p) => {
+            loaded = relationship_schema_parse::load(p).map_err(|e| Error::schema(&e))?;
+            &loaded
         }
-        Some(Err(e)) => Err(GenerateCmdError::Output(e)),
-        None => emit(args, &code, stdout),
-    });
-    let outcome = match result {
-        Ok(o) => o,
-        Err(e) => return fail(diag, &e),
     };
-    let out = args
-        .out
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
-    let _ = match &outcome {
-        Outcome::Printed | Outcome::Written(true) => Ok(()),
-        Outcome::Written(false) => writeln!(diag, "{PREFIX}{out} is already up to date"),
-        Outcome::UpToDate => writeln!(diag, "{PREFIX}{out} is up to date"),
+    let code = generated_code(args, schema_path, schema)?;
+    let outcome = match target {
+        Target::Stdout => {
+            ctx.answer(&code, Exit::Ok)?;
+            Outcome::Printed
+        }
+        Target::Check(out) => check_out(out, &code)?,
+        Target::File(out, file) => write_out(file, out, &code)?,
+    };
+    let out = args.out.as_deref().unwrap_or(Path::new("")).display();
+    match outcome {
+        Outcome::Printed | Outcome::Written(true) => Ok(Exit::Ok),
+        Outcome::Written(false) => {
+            ctx.say(format_args!("{out} is already up to date"));
+            Ok(Exit::Ok)
+        }
+        Outcome::UpToDate => {
+            ctx.say(format_args!("{out} is up to date"));
+            Ok(Exit::Ok)
+        }
         Outcome::Stale(at) => {
             let what = match at {
                 None => "does not exist".to_owned(),
                 Some(line) => format!(
                     "differs from the code generated from {} (first difference at line {line})",
-                    schema_label(args, schema_path, schema)
+                    options(args, schema_path, schema)
+                        .source_label
+                        .unwrap_or_default()
                 ),
             };
-            writeln!(
-                diag,
-                "{PREFIX}stale: {out} {what}; regenerate with `{}`",
+            ctx.say(format_args!(
+                "stale: {out} {what}; regenerate with `{}`",
                 regenerate_command(args, schema_path)
-            )
+            ));
+            Ok(Exit::Invalid)
         }
-    };
-    let _ = diag.flush();
-    outcome.exit()
-}
-
-fn schema_label(args: &GenerateArgs, schema_path: Option<&Path>, schema: &Schema) -> String {
-    options(args, schema_path, schema)
-        .source_label
-        .unwrap_or_default()
-}
-
-fn fail<E: Write>(diag: &mut E, e: &GenerateCmdError) -> Exit {
-    let text = e.to_string();
-    let _ = writeln!(diag, "{PREFIX}{}", text.trim_end());
-    let _ = diag.flush();
-    e.exit()
+    }
 }
 
 #[cfg(test)]
@@ -403,6 +294,7 @@ mod tests {
             module_name: None,
             runtime_path: "::relationship_core".into(),
             source_label: None,
+            schema: SchemaOpt::default(),
         }
     }
 
@@ -444,7 +336,10 @@ mod tests {
         a.runtime_path = "not a path".into();
         let mut out = Vec::new();
         let mut diag = Vec::new();
-        assert_eq!(run(&a, None, &mut out, &mut diag), Exit::UsageOrIo);
+        let ctx = Context::new("generate", &mut out, &mut diag);
+        let exit = crate::run::run_command(&ctx, &crate::cli::Command::Generate(a));
+        drop(ctx);
+        assert_eq!(exit, Exit::UsageOrIo);
         assert!(out.is_empty());
         assert_eq!(
             String::from_utf8(diag).unwrap(),

@@ -11,11 +11,13 @@ use relationship_schema::{Schema, limits};
 use relationship_schema_parse::builtin::{XSOAR_SCHEMA_JSON, XSOAR_SCHEMA_PATH};
 use relationship_schema_parse::import_types::{self, ImportError, ImportPlan, NewType};
 
+use crate::context::Context;
+use crate::error::Error;
 use crate::exit::Exit;
 use crate::output::{AtomicFile, check_distinct};
 
 /// The `after_help` text of `schema import-types`.
-pub const IMPORT_TYPES_HELP: &str = concat!(
+pub(crate) const IMPORT_TYPES_HELP: &str = concat!(
     "\
 Reads XSOAR indicator-type definitions (the JSON files that Settings > Indicator Types exports,
 and that content packs keep under IndicatorTypes/; a directory means its *.json files, a
@@ -48,39 +50,35 @@ Round trip:
 
 /// `schema import-types` options.
 #[derive(Debug, Clone, Args)]
-pub struct ImportTypesArgs {
+pub(crate) struct ImportTypesArgs {
     /// Indicator-type definition files, or directories of them (their `*.json` files).
     #[arg(value_name = "FILE_OR_DIR", required = true)]
-    pub inputs: Vec<PathBuf>,
+    pub(crate) inputs: Vec<PathBuf>,
     /// The schema to extend (default: the built-in XSOAR schema).
     #[arg(long, value_name = "FILE")]
-    pub base: Option<PathBuf>,
+    pub(crate) base: Option<PathBuf>,
     /// Write the schema to OUT (replaced only when the import succeeds) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
 }
 
-/// The start of every message of `schema import-types`.
-const PREFIX: &str = "xsoar-rel schema import-types: ";
-
-/// Runs `schema import-types`: the schema to OUT or `stdout`, the report to `diag`.
-pub fn run<W: Write, E: Write>(args: &ImportTypesArgs, stdout: &mut W, diag: &mut E) -> Exit {
+/// Runs `schema import-types`: the schema to OUT or stdout, the report to stderr.
+pub(crate) fn run(ctx: &Context<'_>, args: &ImportTypesArgs) -> Result<Exit, Error> {
     // Every file that will be read is an input: the files of a directory too.
     let (listed, skipped, mut errors) = list_all(&args.inputs);
     // A directory entry that is not a regular file (a FIFO would block the run) is not read.
     for (path, what) in &skipped {
-        let _ = writeln!(
-            diag,
-            "{PREFIX}skipped {}: {what}, not a regular file",
+        ctx.say(format_args!(
+            "skipped {}: {what}, not a regular file",
             path.display()
-        );
+        ));
     }
     let mut inputs: Vec<(&str, &Path)> = args
         .inputs
         .iter()
+        .chain(&listed)
         .map(|p| ("the definition", p.as_path()))
         .collect();
-    inputs.extend(listed.iter().map(|p| ("the definition", p.as_path())));
     if let Some(base) = &args.base {
         inputs.push(("--base", base));
     }
@@ -89,25 +87,10 @@ pub fn run<W: Write, E: Write>(args: &ImportTypesArgs, stdout: &mut W, diag: &mu
         .iter()
         .map(|p| ("--output", p.as_path()))
         .collect();
-    if let Err(msg) = check_distinct(&inputs, &outputs) {
-        let _ = writeln!(diag, "{PREFIX}{msg}");
-        return Exit::UsageOrIo;
-    }
+    check_distinct(&inputs, &outputs).map_err(Error::usage_or_io)?;
     // The output is checked (and prepared) before anything is read.
-    let out_file = match &args.output {
-        None => None,
-        Some(path) => match AtomicFile::create(path) {
-            Ok(f) => Some(f),
-            Err(e) => {
-                let _ = writeln!(diag, "{PREFIX}cannot create {e}");
-                return Exit::UsageOrIo;
-            }
-        },
-    };
-    let (base_text, base_path, base) = match load_base(args.base.as_deref(), diag) {
-        Ok(x) => x,
-        Err(exit) => return exit,
-    };
+    let out_file = AtomicFile::create_if_asked(args.output.as_deref())?;
+    let (base_text, base_path, base) = load_base(ctx, args.base.as_deref())?;
     let mut defs = Vec::new();
     for file in &listed {
         match import_types::read_definitions(file) {
@@ -118,64 +101,51 @@ pub fn run<W: Write, E: Write>(args: &ImportTypesArgs, stdout: &mut W, diag: &mu
     let mut plan = import_types::plan(&base, defs);
     errors.append(&mut plan.refused);
     if !errors.is_empty() {
-        return refuse(&errors, diag);
+        return Err(refuse(ctx, &errors));
     }
-    let text = match import_types::add_types(&base_text, &base_path, &plan.added) {
-        Ok(text) => text,
-        Err(e) => return refuse(&[e], diag),
-    };
-    let result = match import_types::check_result(&text, &result_label(args)) {
-        Ok(schema) => schema,
-        Err(errors) => {
-            let _ = writeln!(
-                diag,
-                "{PREFIX}the extended schema does not pass the check:\n{errors}"
-            );
-            let _ = writeln!(diag, "{PREFIX}nothing written");
-            return Exit::Invalid;
-        }
-    };
-    if let Err(e) = write_output(out_file, &text, stdout) {
-        let _ = writeln!(diag, "{PREFIX}{e}");
-        return Exit::UsageOrIo;
-    }
-    let _ = diag.write_all(report(&plan, &base_path, &result).as_bytes());
-    Exit::Ok
+    let text = import_types::add_types(&base_text, &base_path, &plan.added)
+        .map_err(|e| refuse(ctx, &[e]))?;
+    let result = import_types::check_result(&text, &result_label(args)).map_err(|errors| {
+        ctx.say(format_args!(
+            "the extended schema does not pass the check:\n{errors}"
+        ));
+        Error::invalid("nothing written")
+    })?;
+    write_output(ctx, out_file, &text)?;
+    let _ = ctx
+        .stderr()
+        .write_all(report(&plan, &base_path, &result).as_bytes());
+    Ok(Exit::Ok)
 }
 
-/// The base schema's text, the path named in messages, and its model; or the exit code after
-/// reporting why it cannot be used.
-fn load_base<E: Write>(
-    path: Option<&Path>,
-    diag: &mut E,
-) -> Result<(String, PathBuf, Schema), Exit> {
+/// The base schema's text, the path named in messages, and its model.
+fn load_base(ctx: &Context<'_>, path: Option<&Path>) -> Result<(String, PathBuf, Schema), Error> {
     let (text, path) = match path {
         None => (
             XSOAR_SCHEMA_JSON.to_string(),
             PathBuf::from(XSOAR_SCHEMA_PATH),
         ),
-        Some(p) => match read_limited(p) {
-            Ok(text) => (text, p.to_path_buf()),
-            Err(reason) => {
-                let _ = writeln!(
-                    diag,
-                    "{PREFIX}cannot read the base schema {}: {reason}",
+        Some(p) => {
+            let text = read_limited(p).map_err(|reason| {
+                Error::usage_or_io(format!(
+                    "cannot read the base schema {}: {reason}",
                     p.display()
-                );
-                return Err(Exit::UsageOrIo);
-            }
-        },
+                ))
+            })?;
+            (text, p.to_path_buf())
+        }
     };
     match relationship_schema_parse::parse_str(&text, &path) {
         Ok(schema) => Ok((text, path, schema)),
         Err(errors) => {
-            let _ = writeln!(diag, "{errors}");
-            let _ = writeln!(
-                diag,
-                "{PREFIX}the base schema {} is not valid; nothing written",
-                path.display()
-            );
-            Err(Exit::for_schema_errors(&errors))
+            let _ = writeln!(ctx.stderr(), "{errors}");
+            Err(Error::new(
+                Exit::for_schema_errors(&errors),
+                format!(
+                    "the base schema {} is not valid; nothing written",
+                    path.display()
+                ),
+            ))
         }
     }
 }
@@ -227,21 +197,23 @@ fn list_all(inputs: &[PathBuf]) -> Listed {
     (files, skipped, errors)
 }
 
-/// Reports every refusal; the exit code is 2 when a file could not be read, else 1.
-fn refuse<E: Write>(errors: &[ImportError], diag: &mut E) -> Exit {
+/// Reports every refusal; the error's exit code is 2 when a file could not be read, else 1.
+fn refuse(ctx: &Context<'_>, errors: &[ImportError]) -> Error {
     for e in errors {
-        let _ = writeln!(diag, "{PREFIX}{e}");
+        ctx.say(e);
     }
-    let _ = writeln!(
-        diag,
-        "{PREFIX}{} problem(s) in the indicator-type definitions; nothing written",
-        errors.len()
-    );
-    if errors.iter().any(ImportError::is_io) {
+    let exit = if errors.iter().any(ImportError::is_io) {
         Exit::UsageOrIo
     } else {
         Exit::Invalid
-    }
+    };
+    Error::new(
+        exit,
+        format!(
+            "{} problem(s) in the indicator-type definitions; nothing written",
+            errors.len()
+        ),
+    )
 }
 
 /// The name the result is checked under: OUT, or `<stdout>`.
@@ -252,28 +224,10 @@ fn result_label(args: &ImportTypesArgs) -> PathBuf {
 }
 
 /// Writes the schema to the prepared OUT (atomically) or to stdout.
-fn write_output<W: Write>(
-    output: Option<AtomicFile>,
-    text: &str,
-    stdout: &mut W,
-) -> Result<(), String> {
+fn write_output(ctx: &Context<'_>, output: Option<AtomicFile>, text: &str) -> Result<(), Error> {
     match output {
-        Some(mut file) => {
-            if let Err(e) = file.write_all(text.as_bytes()) {
-                return Err(format!(
-                    "cannot write {}",
-                    relationship_codegen::OutputError::Io {
-                        path: file.path().to_path_buf(),
-                        source: e,
-                    }
-                ));
-            }
-            file.commit().map_err(|e| format!("cannot write {e}"))
-        }
-        None => stdout
-            .write_all(text.as_bytes())
-            .and_then(|()| stdout.flush())
-            .map_err(|e| crate::output::write_failure(&e)),
+        Some(file) => Ok(file.write_and_commit(text.as_bytes())?),
+        None => ctx.answer(text, Exit::Ok).map(|_| ()),
     }
 }
 

@@ -4,10 +4,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use relationship_cli::{Cli, run};
+use relationship_cli::Cli;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    relationship_cli::signals::install();
-    run::run(&cli).into()
+    relationship_cli::run(&Cli::parse()).into()
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use relationship_codegen::{OutputError, OutputFile};
 
-use crate::exit::Exit;
+use crate::error::Error;
 
 /// The output rules, for the `--help` of every command that writes files.
 macro_rules! output_rules_help {
@@ -32,7 +32,7 @@ pub(crate) use output_rules_help;
 /// A file output: a temporary file renamed into place on [`commit`](AtomicFile::commit), or a
 /// special file (device, FIFO) written directly.
 #[derive(Debug)]
-pub struct AtomicFile {
+pub(crate) struct AtomicFile {
     path: PathBuf,
     inner: Option<OutputFile>,
     temp: Option<PathBuf>,
@@ -44,7 +44,7 @@ impl AtomicFile {
     /// # Errors
     ///
     /// The [`OutputError`] naming `path`: refused by a rule, or an I/O error.
-    pub fn create(path: &Path) -> Result<AtomicFile, OutputError> {
+    pub(crate) fn create(path: &Path) -> Result<AtomicFile, OutputError> {
         let inner = OutputFile::create(path)?;
         let temp = inner.temp_path().map(Path::to_path_buf);
         if let Some(t) = &temp {
@@ -57,6 +57,14 @@ impl AtomicFile {
         })
     }
 
+    /// [`AtomicFile::create`] for an output that was asked for; the error says the output
+    /// cannot be created (exit 2).
+    pub(crate) fn create_if_asked(path: Option<&Path>) -> Result<Option<AtomicFile>, Error> {
+        path.map(AtomicFile::create)
+            .transpose()
+            .map_err(|e| Error::usage_or_io(format!("cannot create {e}")))
+    }
+
     /// Flushes everything and renames the temporary file into place. Dropping an
     /// `AtomicFile` without committing it removes the temporary file and leaves the
     /// destination untouched.
@@ -64,16 +72,25 @@ impl AtomicFile {
     /// # Errors
     ///
     /// When flushing, syncing or renaming fails; the destination is then untouched.
-    pub fn commit(mut self) -> Result<(), OutputError> {
+    pub(crate) fn commit(mut self) -> Result<(), OutputError> {
         match self.inner.take() {
             Some(inner) => inner.commit(),
             None => Ok(()),
         }
     }
 
-    /// The output, as given.
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// Writes `bytes`, then commits.
+    ///
+    /// # Errors
+    ///
+    /// The [`OutputError`] naming the output when writing or committing fails; the
+    /// destination is then untouched.
+    pub(crate) fn write_and_commit(mut self, bytes: &[u8]) -> Result<(), OutputError> {
+        if let Err(source) = self.write_all(bytes) {
+            let path = self.path.clone();
+            return Err(OutputError::Io { path, source });
+        }
+        self.commit()
     }
 
     fn inner(&mut self) -> io::Result<&mut OutputFile> {
@@ -104,38 +121,6 @@ impl Write for AtomicFile {
 
     fn flush(&mut self) -> io::Result<()> {
         self.inner()?.flush()
-    }
-}
-
-/// The message for output that could not be written. A closed pipe (the reader went away,
-/// as with `| head -1`) is named as such: what was written is incomplete.
-pub fn write_failure(e: &io::Error) -> String {
-    if e.kind() == io::ErrorKind::BrokenPipe {
-        "output closed before the run finished (broken pipe): the output is incomplete".to_owned()
-    } else {
-        format!("cannot write output: {e}")
-    }
-}
-
-/// Writes a command's whole answer to `stdout` and returns `exit`; output that cannot be
-/// written is one message on `diag` (`xsoar-rel COMMAND: ` and [`write_failure`]) and exit 2.
-pub fn write_answer<W: Write + ?Sized, E: Write + ?Sized>(
-    command: &str,
-    stdout: &mut W,
-    diag: &mut E,
-    text: &str,
-    exit: Exit,
-) -> Exit {
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) => {
-            let _ = writeln!(diag, "xsoar-rel {command}: {}", write_failure(&e));
-            let _ = diag.flush();
-            Exit::UsageOrIo
-        }
-        Ok(()) => exit,
     }
 }
 
@@ -215,7 +200,7 @@ fn is_char_device(path: &Path) -> bool {
 
 /// Whether `a` and `b` name the same file (the same file through different spellings, links
 /// included). `-` (standard input or output) is never the same as anything.
-pub fn same_file(a: &Path, b: &Path) -> bool {
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     match (identity(a), identity(b)) {
         (Some(x), Some(y)) => x == y,
         _ => false,
@@ -230,7 +215,10 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 /// # Errors
 ///
 /// The message to report (a usage error).
-pub fn check_distinct(inputs: &[(&str, &Path)], outputs: &[(&str, &Path)]) -> Result<(), String> {
+pub(crate) fn check_distinct(
+    inputs: &[(&str, &Path)],
+    outputs: &[(&str, &Path)],
+) -> Result<(), String> {
     for (i, (out_what, out)) in outputs.iter().enumerate() {
         // A character device (`/dev/null`, a terminal) is written, never replaced: it may be
         // an input or another output too. A pipe or a FIFO may not: writing into the pipe the

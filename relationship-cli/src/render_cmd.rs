@@ -3,28 +3,72 @@
 use std::io::{self, Read, Write};
 use std::ops::Range;
 
-use relationship_core::EntityRelationship;
-use relationship_core::check::{Checker, Mode, RelationshipInput};
+use clap::{Args, ValueEnum};
+use relationship_core::check::{Checker, Mode};
 use relationship_core::json::{write_json, write_relationship_indicator};
 use relationship_core::record::Record;
 use relationship_schema::Schema;
 
-use crate::cli::{Format, RenderArgs};
-use crate::input::{Prepared, RunError, Summary, drive, finish_output, parse, style};
+use crate::context::Context;
+use crate::error::Error;
+use crate::exit::Exit;
+use crate::ndjson::{
+    BAD_RECORDS, Prepared, RECORD_SHAPES, RunError, Summary, check, drive, empty_entity_b_warning,
+    finish_output, parse, with_io,
+};
+use crate::opts::{IoOpts, ModeOpt, SchemaOpt};
 
-/// The lenient-mode warning for an empty `entity_b`, as XSOAR logs one.
-pub fn empty_entity_b_warning() -> String {
-    "entity_b is empty: XSOAR renders this relationship as {} and creates nothing from it"
-        .to_owned()
+/// Runs `render`: the renderings to stdout, bad records and warnings to stderr.
+pub(crate) fn run(ctx: &Context<'_>, args: &RenderArgs) -> Result<Exit, Error> {
+    let schema = args.schema.load()?;
+    let mode = args.check.mode();
+    with_io(ctx, &args.io, |input, out, diag| {
+        render(schema, mode, args, input, out, diag)
+    })
 }
 
-/// Checks a relationship record; the error is the message for its line.
-pub fn check(checker: &Checker<'_>, r: RelationshipInput) -> Result<EntityRelationship, String> {
-    checker.check(r).map_err(|e| e.to_string())
+/// `render` options.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct RenderArgs {
+    /// Which of XSOAR's three renderings to write.
+    #[arg(long, value_enum, default_value_t = Format::Indicator)]
+    pub(crate) format: Format,
+    /// The schema to check against.
+    #[command(flatten)]
+    pub(crate) schema: SchemaOpt,
+    /// Strict or lenient checks.
+    #[command(flatten)]
+    pub(crate) check: ModeOpt,
+    /// Input, output style and error handling.
+    #[command(flatten)]
+    pub(crate) io: IoOpts,
+}
+
+/// XSOAR's renderings of a relationship.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// `to_indicator()`: the 10 keys createIndicators takes.
+    Indicator,
+    /// `to_entry()`: the 10 keys plus `reliability` and `brand` when set.
+    Entry,
+    /// `to_context()`: the 5 keys of indicator context.
+    Context,
+}
+
+pub(crate) fn render_help() -> String {
+    format!(
+        "{RECORD_SHAPES}\n\n{BAD_RECORDS}\n\n\
+Example:
+  $ echo '{{\"name\": \"uses\", \"entity_a\": \"u4872\", \"entity_a_type\": \"Account\", \
+\"entity_b\": \"pc135456.domain.local\", \"entity_b_type\": \"Host\"}}' \\
+      | xsoar-rel render --format context --python-json
+  {{\"Relationship\": \"uses\", \"EntityA\": \"u4872\", \"EntityAType\": \"Account\", \
+\"EntityB\": \"pc135456.domain.local\", \"EntityBType\": \"Host\"}}"
+    )
 }
 
 /// `render`: one rendering per relationship record.
-pub fn render<R: Read + Send, W: Write, E: Write>(
+pub(crate) fn render<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
     schema: &Schema,
     mode: Mode,
     args: &RenderArgs,
@@ -33,7 +77,7 @@ pub fn render<R: Read + Send, W: Write, E: Write>(
     diag: &mut E,
 ) -> Result<Summary, RunError> {
     let checker = Checker::new(schema, mode);
-    let style = style(args.io.python_json);
+    let style = args.io.style();
     let format = args.format;
     let prepare = |line: &[u8], arena: &mut Vec<u8>| {
         let r = match parse(line)? {

@@ -2,14 +2,34 @@
 //! every error found. (`schema diff` is in [`crate::diff_cmd`].)
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::cli::SchemaCheckArgs;
+use clap::Args;
+
+use crate::context::Context;
+use crate::error::Error;
 use crate::exit::Exit;
+
+/// The `after_help` text of `schema check`.
+pub(crate) const CHECK_HELP: &str = "\
+Prints `FILE: ok — N relationship names, T types, X expanded triples` and exits 0, or prints
+each error as `… at FILE:LINE:COLUMN; did you mean …?` on stderr and exits 1; exits 2 when
+FILE cannot be read.
+
+Example:
+  xsoar-rel schema check schemas/xsoar.json";
+
+/// `schema check` options.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct SchemaCheckArgs {
+    /// The schema file to check.
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+}
 
 /// `schema check FILE`: the text to print (on stdout when the code is [`Exit::Ok`], on
 /// stderr otherwise) and the exit code.
-pub fn schema_check(file: &Path) -> (String, Exit) {
+pub(crate) fn schema_check(file: &Path) -> (String, Exit) {
     match relationship_schema_parse::load(file) {
         Ok(schema) => (
             format!(
@@ -31,12 +51,12 @@ pub fn schema_check(file: &Path) -> (String, Exit) {
     }
 }
 
-/// Runs `schema check`: the summary to `stdout`, or the errors to `diag`.
-pub fn run<W: Write, E: Write>(args: &SchemaCheckArgs, stdout: &mut W, diag: &mut E) -> Exit {
+/// Runs `schema check`: the summary to stdout, or the errors to stderr.
+pub(crate) fn run(ctx: &Context<'_>, args: &SchemaCheckArgs) -> Result<Exit, Error> {
     let (text, exit) = schema_check(&args.file);
     if exit != Exit::Ok {
-        let _ = diag.write_all(text.as_bytes());
-        return exit;
+        let _ = ctx.stderr().write_all(text.as_bytes());
+        return Ok(exit);
     }
-    crate::output::write_answer("schema check", stdout, diag, &text, Exit::Ok)
+    ctx.answer(&text, Exit::Ok)
 }

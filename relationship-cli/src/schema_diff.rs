@@ -59,7 +59,7 @@ use relationship_schema::{Pairs, RelationshipDef, Schema, TypeDef, TypeId};
 ///
 /// Every list is in a deterministic order: items of the old schema in the old schema's
 /// declaration order, items of the new schema in the new schema's order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct SchemaDiff {
     /// The old schema, in brief.
@@ -99,7 +99,7 @@ pub struct SchemaDiff {
 }
 
 /// A schema's name, file and size, for the report header.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SchemaSummary {
     /// The schema's `name`.
     pub name: String,
@@ -149,6 +149,17 @@ pub struct Rename {
     pub old: String,
     /// The new spelling.
     pub new: String,
+}
+
+impl Rename {
+    /// The change of `name`'s spelling from `old` to `new`, if it changed.
+    fn of(name: &str, old: &str, new: &str) -> Option<Rename> {
+        (old != new).then(|| Rename {
+            name: name.to_owned(),
+            old: old.to_owned(),
+            new: new.to_owned(),
+        })
+    }
 }
 
 /// A relationship that became, or stopped being, any-to-any.
@@ -363,20 +374,7 @@ impl SchemaDiff {
         let mut d = SchemaDiff {
             old: summary(old),
             new: summary(new),
-            added_types: Vec::new(),
-            removed_types: Vec::new(),
-            renamed_type_markers: Vec::new(),
-            added_relationships: Vec::new(),
-            removed_relationships: Vec::new(),
-            renamed_relationship_markers: Vec::new(),
-            renamed_methods: Vec::new(),
-            changed_reverse_names: Vec::new(),
-            added_reverse_only: Vec::new(),
-            removed_reverse_only: Vec::new(),
-            any_changes: Vec::new(),
-            added_triples: Vec::new(),
-            removed_triples: Vec::new(),
-            breaking: Vec::new(),
+            ..SchemaDiff::default()
         };
         let mut breaks = Breaks::default();
         d.compare_types(old, new);
@@ -407,12 +405,10 @@ impl SchemaDiff {
         for t in old.types() {
             match new_types.get(t.name()) {
                 None => d.removed_types.push(type_entry(t)),
-                Some(n) if n.marker() != t.marker() => d.renamed_type_markers.push(Rename {
-                    name: t.name().to_owned(),
-                    old: t.marker().to_owned(),
-                    new: n.marker().to_owned(),
-                }),
-                Some(_) => {}
+                Some(n) => {
+                    d.renamed_type_markers
+                        .extend(Rename::of(t.name(), t.marker(), n.marker()))
+                }
             }
         }
         d.added_types = new
@@ -460,27 +456,12 @@ impl SchemaDiff {
             }
             return;
         };
-        if o.marker() != n.marker() {
-            d.renamed_relationship_markers.push(Rename {
-                name: o.name().to_owned(),
-                old: o.marker().to_owned(),
-                new: n.marker().to_owned(),
-            });
-        }
-        if o.method() != n.method() {
-            d.renamed_methods.push(Rename {
-                name: o.name().to_owned(),
-                old: o.method().to_owned(),
-                new: n.method().to_owned(),
-            });
-        }
-        if o.reverse() != n.reverse() {
-            d.changed_reverse_names.push(Rename {
-                name: o.name().to_owned(),
-                old: o.reverse().to_owned(),
-                new: n.reverse().to_owned(),
-            });
-        }
+        d.renamed_relationship_markers
+            .extend(Rename::of(o.name(), o.marker(), n.marker()));
+        d.renamed_methods
+            .extend(Rename::of(o.name(), o.method(), n.method()));
+        d.changed_reverse_names
+            .extend(Rename::of(o.name(), o.reverse(), n.reverse()));
         match (&o.pairs(), &n.pairs()) {
             (Pairs::Any, Pairs::Any) => {}
             (Pairs::Only(op), Pairs::Any) => d.any_changes.push(AnyChange {
@@ -697,6 +678,23 @@ fn added_removed(added: usize, removed: usize) -> String {
     format!("{added} added, {removed} removed")
 }
 
+/// The section `TITLE: N added, M removed` of aligned `+` and `-` rows, skipped when both
+/// lists are empty.
+fn added_removed_section<T>(
+    f: &mut fmt::Formatter<'_>,
+    title: &str,
+    added: &[T],
+    removed: &[T],
+    row: impl Fn(&T) -> (String, String),
+) -> fmt::Result {
+    let rows = |items: &[T]| -> Vec<(String, String)> { items.iter().map(&row).collect() };
+    section(
+        f,
+        &format!("{title}: {}", added_removed(added.len(), removed.len())),
+        &aligned(&rows(added), &rows(removed)),
+    )
+}
+
 impl fmt::Display for SchemaDiff {
     /// A deterministic report: a header naming both schemas, one section per kind of change
     /// (omitted when empty), each line starting with `+` (added), `-` (removed) or `~`
@@ -744,63 +742,31 @@ impl SchemaDiff {
 
     /// Added and removed types.
     fn write_types(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.added_types.is_empty() || !self.removed_types.is_empty() {
-            let rows = |ts: &[TypeEntry]| -> Vec<(String, String)> {
-                ts.iter()
-                    .map(|t| (t.name.clone(), format!("marker `{}`", t.marker)))
-                    .collect()
-            };
-            let lines = aligned(&rows(&self.added_types), &rows(&self.removed_types));
-            section(
-                f,
-                &format!(
-                    "Types: {}",
-                    added_removed(self.added_types.len(), self.removed_types.len())
-                ),
-                &lines,
-            )?;
-        }
-        Ok(())
+        added_removed_section(f, "Types", &self.added_types, &self.removed_types, |t| {
+            (t.name.clone(), format!("marker `{}`", t.marker))
+        })
     }
 
     /// Added and removed relationship names.
     fn write_relationships(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.added_relationships.is_empty() || !self.removed_relationships.is_empty() {
-            let rows = |rs: &[RelationshipEntry]| -> Vec<(String, String)> {
-                rs.iter()
-                    .map(|r| {
-                        let pairs = if r.any {
-                            "any pair".to_owned()
-                        } else {
-                            plural(r.pairs, "pair", "pairs")
-                        };
-                        (
-                            r.name.clone(),
-                            format!(
-                                "reverse `{}`, marker `{}`, method `{}`, {pairs}",
-                                r.reverse, r.marker, r.method
-                            ),
-                        )
-                    })
-                    .collect()
-            };
-            let lines = aligned(
-                &rows(&self.added_relationships),
-                &rows(&self.removed_relationships),
-            );
-            section(
-                f,
-                &format!(
-                    "Relationship names: {}",
-                    added_removed(
-                        self.added_relationships.len(),
-                        self.removed_relationships.len()
-                    )
-                ),
-                &lines,
-            )?;
-        }
-        Ok(())
+        added_removed_section(
+            f,
+            "Relationship names",
+            &self.added_relationships,
+            &self.removed_relationships,
+            |r| {
+                let pairs = if r.any {
+                    "any pair".to_owned()
+                } else {
+                    plural(r.pairs, "pair", "pairs")
+                };
+                let detail = format!(
+                    "reverse `{}`, marker `{}`, method `{}`, {pairs}",
+                    r.reverse, r.marker, r.method
+                );
+                (r.name.clone(), detail)
+            },
+        )
     }
 
     /// Changed Rust names and reverse names.
@@ -894,21 +860,13 @@ impl SchemaDiff {
 
     /// Added and removed triples.
     fn write_triples(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.added_triples.is_empty() || !self.removed_triples.is_empty() {
-            let rows = |ts: &[Triple]| -> Vec<(String, String)> {
-                ts.iter().map(|t| (t.xsoar(), t.call())).collect()
-            };
-            let lines = aligned(&rows(&self.added_triples), &rows(&self.removed_triples));
-            section(
-                f,
-                &format!(
-                    "Triples: {}",
-                    added_removed(self.added_triples.len(), self.removed_triples.len())
-                ),
-                &lines,
-            )?;
-        }
-        Ok(())
+        added_removed_section(
+            f,
+            "Triples",
+            &self.added_triples,
+            &self.removed_triples,
+            |t| (t.xsoar(), t.call()),
+        )
     }
 
     /// What stops compiling, and the verdict.

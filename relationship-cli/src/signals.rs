@@ -12,7 +12,7 @@ use std::sync::{Mutex, PoisonError};
 static TEMPS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Registers a temporary file to remove if a signal ends the process.
-pub fn register(path: &Path) {
+pub(crate) fn register(path: &Path) {
     TEMPS
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
@@ -20,7 +20,7 @@ pub fn register(path: &Path) {
 }
 
 /// Forgets a temporary file (renamed into place or removed).
-pub fn unregister(path: &Path) {
+pub(crate) fn unregister(path: &Path) {
     let mut temps = TEMPS.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(i) = temps.iter().position(|p| p == path) {
         temps.swap_remove(i);
@@ -41,7 +41,7 @@ fn remove_all() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
 /// signals cannot be watched) a signal leaves the temporary files behind, never a partial
 /// output.
 #[cfg(unix)]
-pub fn install() {
+pub(crate) fn install() {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     use signal_hook::iterator::Signals;
     let Ok(mut signals) = Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
@@ -61,4 +61,4 @@ pub fn install() {
 
 /// Starts the thread that cleans up on signals (nothing to do on this platform).
 #[cfg(not(unix))]
-pub fn install() {}
+pub(crate) fn install() {}

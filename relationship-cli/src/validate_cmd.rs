@@ -1,7 +1,6 @@
 //! `xsoar-rel validate FILE...`: check existing createIndicators batches (from any producer)
 //! against the schema.
 
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
@@ -10,10 +9,13 @@ use relationship_core::limits::DEFAULT_MAX_LINE_BYTES;
 use relationship_core::validate::{Stats, validate_reader_limited};
 use relationship_schema::Schema;
 
+use crate::context::{BUF_SIZE, Context, open_input};
+use crate::error::{Error, write_failure};
 use crate::exit::Exit;
+use crate::opts::SchemaOpt;
 
 /// The `after_help` text of `validate`.
-pub const VALIDATE_HELP: &str = "\
+pub(crate) const VALIDATE_HELP: &str = "\
 Each FILE holds createIndicators batches, one JSON array per line, as `xsoar-rel batch` and
 `convert-stix` write them and as the XSOAR pack delivers them. Each non-blank line must be a
 deliverable line (the pack's definition, see docs/xsoar.md): UTF-8, exactly one non-empty JSON
@@ -37,31 +39,29 @@ exit code is 1 if any violation was found or a file is empty, 2 if a file could 
 
 Examples:
   xsoar-rel validate batches.ndjson
-  xsoar-rel --schema schemas/my_xsoar.json validate feed-dump-1.json feed-dump-2.json
+  xsoar-rel validate --schema schemas/my_xsoar.json feed-dump-1.json feed-dump-2.json
   xsoar-rel convert-stix bundle.json | xsoar-rel validate -";
 
 /// `validate` options.
 #[derive(Debug, Clone, Args)]
-pub struct ValidateArgs {
+pub(crate) struct ValidateArgs {
     /// Batch files to check; `-` reads stdin.
     #[arg(value_name = "FILE", required = true, num_args = 1..)]
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     /// Longest line read, in bytes; a longer one is a violation, and memory never holds more
     /// of it (a line with no end within 256 MiB past the limit ends the reading).
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE_BYTES as u64,
           value_parser = clap::value_parser!(u64).range(1..))]
-    pub max_line_bytes: u64,
+    pub(crate) max_line_bytes: u64,
+    /// The schema to check against.
+    #[command(flatten)]
+    pub(crate) schema: SchemaOpt,
 }
 
+/// A batch file (`-` is standard input), buffered.
 fn open(path: &Path) -> io::Result<Box<dyn BufRead>> {
-    if path == Path::new("-") {
-        Ok(Box::new(io::stdin().lock()))
-    } else {
-        Ok(Box::new(BufReader::with_capacity(
-            256 * 1024,
-            File::open(path)?,
-        )))
-    }
+    let (input, _) = open_input(path)?;
+    Ok(Box::new(BufReader::with_capacity(BUF_SIZE, input)))
 }
 
 fn counts(stats: &Stats) -> String {
@@ -71,22 +71,11 @@ fn counts(stats: &Stats) -> String {
     )
 }
 
-/// Runs `validate`: violations to `diag` (as `file:line: path: reason`), one `ok` line per
-/// clean file to `stdout`. Returns the exit code.
-pub fn run<W: Write, E: Write>(
-    args: &ValidateArgs,
-    schema: &Schema,
-    lenient: bool,
-    stdout: &mut W,
-    diag: &mut E,
-) -> Exit {
-    if lenient {
-        let _ = writeln!(
-            diag,
-            "xsoar-rel validate: validate checks batches against the schema; --lenient does not apply"
-        );
-        return Exit::UsageOrIo;
-    }
+/// Runs `validate`: violations to stderr (as `file:line: path: reason`), one `ok` line per
+/// clean file to stdout. Returns the exit code.
+pub(crate) fn run(ctx: &Context<'_>, args: &ValidateArgs) -> Result<Exit, Error> {
+    let schema = args.schema.load()?;
+    let max_line_bytes = usize::try_from(args.max_line_bytes).unwrap_or(usize::MAX);
     let mut code = Exit::Ok;
     let mut total_violations = 0u64;
     for path in &args.files {
@@ -94,70 +83,85 @@ pub fn run<W: Write, E: Write>(
         let reader = match open(path) {
             Ok(r) => r,
             Err(e) => {
-                let _ = writeln!(diag, "xsoar-rel validate: cannot read {name}: {e}");
+                ctx.say(format_args!("cannot read {name}: {e}"));
                 code = code.worst(Exit::UsageOrIo);
                 continue;
             }
         };
-        let mut violations = Vec::new();
-        let max_line_bytes = usize::try_from(args.max_line_bytes).unwrap_or(usize::MAX);
-        match validate_reader_limited(reader, &name, schema, max_line_bytes, &mut violations) {
-            Ok(stats) => {
-                for v in &violations {
-                    let _ = writeln!(diag, "{v}");
-                }
-                if violations.is_empty() && stats.batches == 0 {
-                    // Nothing to check is not "ok": a producer that wrote nothing, or a file
-                    // emptied by a failed run.
-                    let _ = writeln!(diag, "{name}: empty: no batches to check");
-                    code = code.worst(Exit::Invalid);
-                } else if violations.is_empty() {
-                    if let Err(e) = writeln!(stdout, "{name}: ok — {}", counts(&stats)) {
-                        let _ = writeln!(
-                            diag,
-                            "xsoar-rel validate: {}",
-                            crate::output::write_failure(&e)
-                        );
-                        code = code.worst(Exit::UsageOrIo);
-                        break;
-                    }
-                } else {
-                    total_violations += violations.len() as u64;
-                    let _ = writeln!(
-                        diag,
-                        "{name}: {} violation{} — {}",
-                        violations.len(),
-                        if violations.len() == 1 { "" } else { "s" },
-                        counts(&stats)
-                    );
-                    code = code.worst(Exit::Invalid);
-                }
-            }
-            Err(e) => {
-                for v in &violations {
-                    let _ = writeln!(diag, "{v}");
-                }
-                let _ = writeln!(diag, "xsoar-rel validate: {e}");
-                code = code.worst(Exit::UsageOrIo);
-            }
+        let checked = validate_file(ctx, reader, &name, schema, max_line_bytes);
+        code = code.worst(checked.exit);
+        total_violations += checked.violations;
+        if checked.output_failed {
+            break;
         }
     }
     if total_violations > 0 && args.files.len() > 1 {
-        let _ = writeln!(
-            diag,
-            "xsoar-rel validate: {total_violations} violations in total"
-        );
+        ctx.say(format_args!("{total_violations} violations in total"));
     }
-    if let Err(e) = stdout.flush() {
+    if let Err(e) = ctx.stdout().flush() {
         if code != Exit::UsageOrIo {
-            let _ = writeln!(
-                diag,
-                "xsoar-rel validate: {}",
-                crate::output::write_failure(&e)
-            );
+            ctx.say(write_failure(&e));
         }
         code = Exit::UsageOrIo;
     }
-    let _ = diag.flush();
-    code
+    Ok(code)
+}
+
+/// What checking one file found.
+struct FileCheck {
+    exit: Exit,
+    violations: u64,
+    /// Standard output could not be written (reported): no further file is checked.
+    output_failed: bool,
+}
+
+/// Checks one file: its violations and verdict to stderr, `FILE: ok` to stdout.
+fn validate_file(
+    ctx: &Context<'_>,
+    reader: Box<dyn BufRead>,
+    name: &str,
+    schema: &Schema,
+    max_line_bytes: usize,
+) -> FileCheck {
+    let mut check = FileCheck {
+        exit: Exit::Ok,
+        violations: 0,
+        output_failed: false,
+    };
+    let mut violations = Vec::new();
+    let result = validate_reader_limited(reader, name, schema, max_line_bytes, &mut violations);
+    for v in &violations {
+        let _ = writeln!(ctx.stderr(), "{v}");
+    }
+    let stats = match result {
+        Ok(stats) => stats,
+        Err(e) => {
+            ctx.say(e);
+            check.exit = Exit::UsageOrIo;
+            return check;
+        }
+    };
+    if violations.is_empty() && stats.batches == 0 {
+        // Nothing to check is not "ok": a producer that wrote nothing, or a file emptied by a
+        // failed run.
+        let _ = writeln!(ctx.stderr(), "{name}: empty: no batches to check");
+        check.exit = Exit::Invalid;
+    } else if violations.is_empty() {
+        if let Err(e) = writeln!(ctx.stdout(), "{name}: ok — {}", counts(&stats)) {
+            ctx.say(write_failure(&e));
+            check.exit = Exit::UsageOrIo;
+            check.output_failed = true;
+        }
+    } else {
+        check.violations = violations.len() as u64;
+        let _ = writeln!(
+            ctx.stderr(),
+            "{name}: {} violation{} — {}",
+            violations.len(),
+            if violations.len() == 1 { "" } else { "s" },
+            counts(&stats)
+        );
+        check.exit = Exit::Invalid;
+    }
+    check
 }

@@ -2,12 +2,9 @@
 //! surrogate escapes refused honestly, a byte order mark skipped by `convert-stix` too, and
 //! nothing valued `$$DummyIndicator$$` dropped without a message.
 
-use assert_cmd::Command;
 use relationship_core::limits::{LONE_SURROGATE, MAX_DEPTH, TOO_DEEP};
 
-fn xsoar_rel() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_xsoar-rel"))
-}
+use crate::support::xsoar_rel;
 
 /// `n` nested arrays.
 fn arrays(n: usize) -> String {
@@ -235,7 +232,7 @@ fn an_indicator_valued_like_the_dummy_is_refused_not_dropped() {
     for lenient in [false, true] {
         let mut args = vec!["batch", "--keep-going", "-"];
         if lenient {
-            args.insert(0, "--lenient");
+            args.insert(1, "--lenient");
         }
         let (code, stdout, stderr) = run(&args, input);
         assert_eq!(code, 1, "{stderr}");

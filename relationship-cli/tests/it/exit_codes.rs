@@ -2,20 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-
-fn xsoar_rel() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_xsoar-rel"))
-}
-
-fn repo_file(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(rel)
-}
+use crate::support::{repo_file, xsoar_rel};
 
 fn scratch(name: &str, contents: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("exit-{name}"));
-    std::fs::write(&path, contents).unwrap();
-    path
+    crate::support::scratch(&format!("exit-{name}"), contents)
 }
 
 const GOOD_RECORD: &str = r#"{"name": "uses", "entity_a": "u4872", "entity_a_type": "Account", "entity_b": "pc135456.domain.local", "entity_b_type": "Host"}"#;

@@ -5,7 +5,7 @@
 //! the converted indicator or relationship. A case marked `deliberate_difference` is checked
 //! against its `documented_behaviour` instead.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use assert_cmd::Command;
@@ -13,9 +13,7 @@ use relationship_core::check::Mode;
 use relationship_stix::{ConvertOptions, convert};
 use serde_json::{Value, json};
 
-fn repo_file(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(rel)
-}
+use crate::support::repo_file;
 
 fn data(name: &str) -> Value {
     let path = repo_file(&format!("tests/data/feed-mitre-attack-v2/{name}.json"));

@@ -2,33 +2,10 @@
 //! MITRE ATT&CK when `scripts/fetch-attck.sh` has fetched it, which under CI (`CI=true`) it
 //! must have), piped into `validate`.
 
-use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn xsoar_rel() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_xsoar-rel"))
-}
-
-fn repo_file(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(rel)
-}
-
-/// Whether the tests run under CI: `CI` is `true` or `1`. Under CI a test fails, instead of
-/// skipping, when something it needs is missing.
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
-}
-
-fn bundle() -> PathBuf {
-    repo_file("tests/fixtures/stix/bundle-2.1.json")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join(name)
-}
+use crate::support::{in_ci, repo_file, scratch_path, stix_bundle, xsoar_rel};
 
 fn batches(text: &str) -> Vec<Vec<Value>> {
     text.lines()
@@ -40,7 +17,7 @@ fn batches(text: &str) -> Vec<Vec<Value>> {
 fn converts_to_stdout_with_the_summary_on_stderr() {
     let out = xsoar_rel()
         .arg("convert-stix")
-        .arg(bundle())
+        .arg(stix_bundle())
         .assert()
         .success();
     let out = out.get_output();
@@ -69,10 +46,13 @@ fn converts_to_stdout_with_the_summary_on_stderr() {
 
 #[test]
 fn output_and_reject_files() {
-    let (out, rejects) = (scratch("cs-out.ndjson"), scratch("cs-rejects.ndjson"));
+    let (out, rejects) = (
+        scratch_path("cs-out.ndjson"),
+        scratch_path("cs-rejects.ndjson"),
+    );
     xsoar_rel()
         .arg("convert-stix")
-        .arg(bundle())
+        .arg(stix_bundle())
         .arg("-o")
         .arg(&out)
         .arg("--reject-file")
@@ -108,7 +88,7 @@ fn options_change_types_names_and_placement() {
         let a = xsoar_rel()
             .arg("convert-stix")
             .args(args)
-            .arg(bundle())
+            .arg(stix_bundle())
             .assert()
             .success();
         String::from_utf8(a.get_output().stdout.clone()).unwrap()
@@ -139,12 +119,12 @@ fn options_change_types_names_and_placement() {
     assert!(creators.contains(r#""value":"Example CERT","score":0,"type":"Identity""#));
     xsoar_rel()
         .args(["convert-stix", "--attach", "--dummy"])
-        .arg(bundle())
+        .arg(stix_bundle())
         .assert()
         .code(2);
     xsoar_rel()
         .args(["convert-stix", "--batch-size", "0"])
-        .arg(bundle())
+        .arg(stix_bundle())
         .assert()
         .code(2);
 }
@@ -153,7 +133,7 @@ fn options_change_types_names_and_placement() {
 fn stdin_and_pipe_into_validate() {
     let a = xsoar_rel()
         .args(["convert-stix", "-"])
-        .pipe_stdin(bundle())
+        .pipe_stdin(stix_bundle())
         .unwrap()
         .assert()
         .success();
@@ -170,7 +150,7 @@ fn stdin_and_pipe_into_validate() {
 
 #[test]
 fn malformed_bundles_exit_1_missing_files_exit_2() {
-    let bad = scratch("cs-bad.json");
+    let bad = scratch_path("cs-bad.json");
     std::fs::write(
         &bad,
         "{\"type\": \"bundle\", \"objects\": [\n  {\"type\": \"malware\"},\n  {\"type\": nope}\n]}",
@@ -183,7 +163,7 @@ fn malformed_bundles_exit_1_missing_files_exit_2() {
         .code(1)
         .stdout("")
         .stderr(predicate::str::contains("cs-bad.json: malformed STIX bundle at line 3, column 13 (in objects[1]): expected ident"));
-    let single = scratch("cs-single.json");
+    let single = scratch_path("cs-single.json");
     std::fs::write(
         &single,
         r#"{"type": "malware", "id": "malware--1", "name": "x"}"#,
@@ -204,7 +184,7 @@ fn malformed_bundles_exit_1_missing_files_exit_2() {
         ));
     xsoar_rel()
         .arg("convert-stix")
-        .arg(bundle())
+        .arg(stix_bundle())
         .args(["--reject-file", "/nonexistent/dir/r.ndjson"])
         .assert()
         .code(2)
@@ -250,7 +230,7 @@ fn attck_enterprise_when_fetched() {
         );
         return;
     }
-    let out = scratch("cs-attck.ndjson");
+    let out = scratch_path("cs-attck.ndjson");
     xsoar_rel()
         .arg("convert-stix")
         .arg(&attck)

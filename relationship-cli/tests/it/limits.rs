@@ -1,12 +1,9 @@
 //! Bounded memory on hostile input: line length and batch size limits, a byte order mark,
 //! an empty file.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn xsoar_rel() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_xsoar-rel"))
-}
+use crate::support::xsoar_rel;
 
 const REL: &str = r#"{"name":"uses","entity_a":"u","entity_a_type":"Account","entity_b":"h","entity_b_type":"Host"}"#;
 

@@ -7,24 +7,45 @@
 //! and warnings travel in the same ordered stream, so stderr reports them in input order,
 //! and the output never depends on thread timing.
 
-use std::fs::File;
 use std::io::{self, Read, Write};
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use relationship_core::json::JsonStyle;
+use crate::context::{BUF_SIZE, Context, open_input};
+use crate::error::{Error, write_failure};
+use crate::exit::Exit;
+use crate::opts::IoOpts;
+use relationship_core::EntityRelationship;
+use relationship_core::check::{Checker, RelationshipInput};
 use relationship_core::record::{Record, parse_line};
 use relationship_core::{limits, lines};
-use relationship_schema::SchemaErrors;
 
-use crate::cli::IoOpts;
-use crate::exit::Exit;
+/// The record shapes, for the `--help` of `render` and `batch`.
+pub(crate) const RECORD_SHAPES: &str = "\
+Input records (one JSON object per line; blank lines are skipped, line numbers still count them):
+  relationship  {\"name\": \"uses\", \"entity_a\": \"u4872\", \"entity_a_type\": \"Account\",
+                 \"entity_b\": \"pc135456.domain.local\", \"entity_b_type\": \"Host\"}
+                optional: \"reverse_name\" (string), \"fields\" (object, order kept),
+                \"source_reliability\" (one of XSOAR's 7 strings, e.g. \"B - Usually reliable\"),
+                \"brand\" (string), \"relationship_type\" (only \"IndicatorToIndicator\"),
+                \"entity_a_family\" and \"entity_b_family\" (only \"Indicator\"); null counts
+                as absent. Any other relationship_type or family is an error in both modes, as
+                in XSOAR (\"Invalid relationship type: X\").";
 
-/// Size of the input and output buffers.
-pub const BUF_SIZE: usize = 256 * 1024;
+/// How bad records are reported, for the `--help` of `render` and `batch`.
+pub(crate) const BAD_RECORDS: &str = "\
+Bad records (malformed JSON, a missing key, a wrong value type, an invalid reliability,
+relationship type or family, and in strict mode an unknown name or type, a disallowed pair or
+an entity `$$DummyIndicator$$`) are reported on stderr as `line N: <reason>`, and the exit
+code is 1. Malformed JSON includes nesting deeper than 512 arrays and objects (the one limit
+of every command) and a lone surrogate escape such as \"\\ud800\" (no Unicode character;
+refused, never altered).
+Processing stops at the first bad record (what came before it is written) unless --keep-going
+is given: then every valid record is written, every bad one reported, and the exit code is
+still 1. Exit code 2 means a usage error or an input that cannot be read or output that
+cannot be written.";
 
-/// A failure that ends a run before or outside the per-record loop.
+/// A failure of the NDJSON loop: input that cannot be read, output that cannot be written.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     /// The input file could not be opened or read.
@@ -37,24 +58,16 @@ pub enum RunError {
     },
     /// The output could not be written, or was closed by its reader (a broken pipe): either
     /// way what was written is incomplete.
-    #[error("{}", crate::output::write_failure(.0))]
+    #[error("{}", write_failure(.0))]
     Output(io::Error),
-    /// The `--schema` file is not a valid schema, or cannot be read.
-    #[error("{0}")]
-    Schema(SchemaErrors),
     /// The reader thread could not be started.
     #[error("cannot start the input reader: {0}")]
     Thread(io::Error),
 }
 
-impl RunError {
-    /// The exit code: [`Exit::Invalid`] for an invalid schema, [`Exit::UsageOrIo`] for the
-    /// rest (files that cannot be read or written).
-    pub fn exit(&self) -> Exit {
-        match self {
-            RunError::Schema(errors) => Exit::for_schema_errors(errors),
-            RunError::Input { .. } | RunError::Output(_) | RunError::Thread(_) => Exit::UsageOrIo,
-        }
+impl From<RunError> for Error {
+    fn from(e: RunError) -> Self {
+        Error::usage_or_io(e.to_string())
     }
 }
 
@@ -75,7 +88,7 @@ pub struct Summary {
 impl Summary {
     /// The exit code for this run: [`Exit::UsageOrIo`] when the output was closed early,
     /// else [`Exit::Ok`] when every record was good, [`Exit::Invalid`] otherwise.
-    pub fn exit(&self) -> Exit {
+    pub(crate) fn exit(&self) -> Exit {
         if self.output_closed {
             Exit::UsageOrIo
         } else if self.bad > 0 {
@@ -88,16 +101,16 @@ impl Summary {
 
 /// What the reader thread made of one good record.
 #[derive(Debug)]
-pub struct Prepared<T> {
+pub(crate) struct Prepared<T> {
     /// The item to write, if any.
-    pub item: Option<T>,
+    pub(crate) item: Option<T>,
     /// A warning to report for the record's line (it does not make the record bad).
-    pub warning: Option<String>,
+    pub(crate) warning: Option<String>,
 }
 
 impl<T> Prepared<T> {
     /// An item without a warning.
-    pub fn item(item: T) -> Self {
+    pub(crate) fn item(item: T) -> Self {
         Prepared {
             item: Some(item),
             warning: None,
@@ -122,88 +135,54 @@ enum Event<T> {
     },
 }
 
-/// The input of a run: stdin or an opened file.
-pub enum Input {
-    /// Standard input (`-`).
-    Stdin(io::Stdin),
-    /// A file.
-    File(File),
-}
-
-impl Read for Input {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Input::Stdin(s) => s.read(buf),
-            Input::File(f) => f.read(buf),
-        }
-    }
-}
-
-/// The output style `--python-json` selects.
-pub fn style(python_json: bool) -> JsonStyle {
-    if python_json {
-        JsonStyle::Python
-    } else {
-        JsonStyle::Compact
-    }
-}
-
 /// Opens the input and a buffered stdout, runs `body`, reports the summary and returns the
 /// exit code.
-pub fn with_io<E: Write>(
-    command: &str,
+pub(crate) fn with_io(
+    ctx: &Context<'_>,
     io_opts: &IoOpts,
-    diag: &mut E,
-    body: impl FnOnce(
-        Input,
-        &mut io::BufWriter<io::StdoutLock<'static>>,
-        &mut E,
-    ) -> Result<Summary, RunError>,
-) -> Result<Exit, RunError> {
+    body: impl FnOnce(Box<dyn Read + Send>, &mut dyn Write, &mut dyn Write) -> Result<Summary, RunError>,
+) -> Result<Exit, Error> {
     let path = io_opts.input.as_path();
     let name = path.display().to_string();
-    let input = if path == Path::new("-") {
-        Input::Stdin(io::stdin())
-    } else {
-        Input::File(File::open(path).map_err(|source| RunError::Input {
-            path: name.clone(),
-            source,
-        })?)
-    };
-    let mut out = io::BufWriter::with_capacity(BUF_SIZE, io::stdout().lock());
-    let summary = body(input, &mut out, diag).map_err(|e| match e {
-        RunError::Input { source, .. } => RunError::Input { path: name, source },
-        other => other,
+    let (input, _) = open_input(path).map_err(|source| RunError::Input {
+        path: name.clone(),
+        source,
     })?;
+    let summary = {
+        let mut stdout = ctx.stdout();
+        let mut out = io::BufWriter::with_capacity(BUF_SIZE, &mut *stdout);
+        body(input, &mut out, &mut *ctx.stderr()).map_err(|e| match e {
+            RunError::Input { source, .. } => RunError::Input { path: name, source },
+            other => other,
+        })?
+    };
     if summary.output_closed {
         // The summary of a run whose output was cut short would claim too much.
-        return Err(RunError::Output(io::Error::from(io::ErrorKind::BrokenPipe)));
+        return Err(Error::output(&io::Error::from(io::ErrorKind::BrokenPipe)));
     }
-    report(command, &summary, io_opts.keep_going, diag);
+    report(ctx, &summary, io_opts.keep_going);
     Ok(summary.exit())
 }
 
 /// The closing line on stderr when records were bad.
-fn report<E: Write>(command: &str, summary: &Summary, keep_going: bool, diag: &mut E) {
+fn report(ctx: &Context<'_>, summary: &Summary, keep_going: bool) {
     if summary.bad == 0 {
         return;
     }
     let plural = if summary.bad == 1 { "" } else { "s" };
-    let _ = match summary.stopped_at {
-        Some(line) => writeln!(
-            diag,
-            "xsoar-rel {command}: stopped at line {line}, the first bad record; records before it were \
+    match summary.stopped_at {
+        Some(line) => ctx.say(format_args!(
+            "stopped at line {line}, the first bad record; records before it were \
              written (use --keep-going to write every valid record)"
-        ),
-        None if keep_going => writeln!(
-            diag,
-            "xsoar-rel {command}: {} bad record{plural} of {}; the {} valid records were written",
+        )),
+        None if keep_going => ctx.say(format_args!(
+            "{} bad record{plural} of {}; the {} valid records were written",
             summary.bad,
             summary.records,
             summary.records - summary.bad
-        ),
-        None => Ok(()),
-    };
+        )),
+        None => {}
+    }
 }
 
 /// The NDJSON loop shared by the subcommands.
@@ -222,7 +201,7 @@ fn report<E: Write>(command: &str, summary: &Summary, keep_going: bool, diag: &m
 ///
 /// Everything the calling thread sees, and so the output and the reports, is in input order
 /// and never depends on thread timing.
-pub fn drive<R, T, E>(
+pub(crate) fn drive<R, T, E>(
     input: R,
     diag: &mut E,
     keep_going: bool,
@@ -233,20 +212,17 @@ pub fn drive<R, T, E>(
 where
     R: Read + Send,
     T: Send,
-    E: Write,
+    E: Write + ?Sized,
 {
-    let mut summary = Summary::default();
-    let mut output_error = None;
-    let mut read_error = None;
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .clamp(1, MAX_WORKERS);
     let prepare = &prepare;
     let stop = &AtomicBool::new(false);
-    let healthy = std::thread::scope(|scope| -> Result<bool, RunError> {
+    let (collected, healthy) = std::thread::scope(|scope| -> Result<_, RunError> {
         let mut to_workers = Vec::with_capacity(workers);
         let mut from_workers = Vec::with_capacity(workers);
-        let mut handles = Vec::with_capacity(workers);
+        let mut handles = Vec::with_capacity(workers + 1);
         for _ in 0..workers {
             let (block_tx, block_rx) = sync_channel::<Block>(BLOCKS_IN_FLIGHT);
             let (done_tx, done_rx) = sync_channel::<Done<T>>(BLOCKS_IN_FLIGHT);
@@ -268,51 +244,7 @@ where
                 })
                 .map_err(RunError::Thread)?,
         );
-        let mut base: u64 = 0;
-        'blocks: for k in 0.. {
-            let Ok(done) = from_workers[k % workers].recv() else {
-                break;
-            };
-            for event in done.events {
-                match event {
-                    Event::Item(item) => {
-                        if let Err(e) = consume(item, &done.arena) {
-                            if e.kind() == io::ErrorKind::BrokenPipe {
-                                summary.output_closed = true;
-                            } else {
-                                output_error = Some(e);
-                            }
-                            break 'blocks;
-                        }
-                    }
-                    Event::Warning { line, message } => {
-                        let line = base + line;
-                        let _ = writeln!(diag, "line {line}: warning: {message}");
-                    }
-                    Event::Endless { reason } => {
-                        let _ = writeln!(diag, "line {base}: {reason}");
-                        summary.stopped_at = Some(base);
-                    }
-                    Event::Bad { line, reason } => {
-                        let line = base + line;
-                        summary.bad += 1;
-                        let _ = writeln!(diag, "line {line}: {reason}");
-                        if !keep_going {
-                            summary.stopped_at = Some(line);
-                        }
-                    }
-                }
-            }
-            summary.records += done.records;
-            base += done.lines;
-            if done.stopped {
-                break;
-            }
-            if let Some(e) = done.error {
-                read_error = Some(e);
-                break;
-            }
-        }
+        let collected = collect_in_order(&from_workers, diag, keep_going, &mut consume);
         stop.store(true, Ordering::Relaxed);
         // Dropping the receivers makes the workers' next sends fail, so they stop early, and
         // then the reader's.
@@ -321,8 +253,13 @@ where
         for handle in handles {
             healthy &= handle.join().is_ok();
         }
-        Ok(healthy)
+        Ok((collected, healthy))
     })?;
+    let Collected {
+        summary,
+        output_error,
+        mut read_error,
+    } = collected;
     if let Some(e) = output_error {
         return Err(RunError::Output(e));
     }
@@ -339,6 +276,72 @@ where
         });
     }
     Ok(summary)
+}
+
+/// What the calling thread made of the workers' blocks.
+#[derive(Default)]
+struct Collected {
+    summary: Summary,
+    /// The error that ended writing (not a closed pipe).
+    output_error: Option<io::Error>,
+    /// The error that ended reading the input.
+    read_error: Option<io::Error>,
+}
+
+/// Takes the workers' blocks back in input order: each item to `consume`, each bad record and
+/// warning to `diag`, until the input ends, a bad record stops the run, or writing fails.
+fn collect_in_order<T, E: Write + ?Sized>(
+    from_workers: &[Receiver<Done<T>>],
+    diag: &mut E,
+    keep_going: bool,
+    consume: &mut impl FnMut(T, &[u8]) -> io::Result<()>,
+) -> Collected {
+    let mut c = Collected::default();
+    let mut base: u64 = 0;
+    for k in 0.. {
+        let Ok(done) = from_workers[k % from_workers.len()].recv() else {
+            break;
+        };
+        for event in done.events {
+            match event {
+                Event::Item(item) => {
+                    if let Err(e) = consume(item, &done.arena) {
+                        if e.kind() == io::ErrorKind::BrokenPipe {
+                            c.summary.output_closed = true;
+                        } else {
+                            c.output_error = Some(e);
+                        }
+                        return c;
+                    }
+                }
+                Event::Warning { line, message } => {
+                    let _ = writeln!(diag, "line {}: warning: {message}", base + line);
+                }
+                Event::Endless { reason } => {
+                    let _ = writeln!(diag, "line {base}: {reason}");
+                    c.summary.stopped_at = Some(base);
+                }
+                Event::Bad { line, reason } => {
+                    let line = base + line;
+                    c.summary.bad += 1;
+                    let _ = writeln!(diag, "line {line}: {reason}");
+                    if !keep_going {
+                        c.summary.stopped_at = Some(line);
+                    }
+                }
+            }
+        }
+        c.summary.records += done.records;
+        base += done.lines;
+        if done.stopped {
+            break;
+        }
+        if let Some(e) = done.error {
+            c.read_error = Some(e);
+            break;
+        }
+    }
+    c
 }
 
 /// Most worker threads a run uses.
@@ -366,6 +369,19 @@ struct Block {
     /// The line over the limit before this (empty) block had no end within
     /// [`limits::MAX_SKIPPED_BYTES`]: the rest of the input is not read.
     endless: bool,
+}
+
+impl Block {
+    /// The last block of the input: `text`, then the end of the input or `error`.
+    fn last(text: Vec<u8>, first: bool, error: Option<io::Error>) -> Block {
+        Block {
+            text,
+            first,
+            too_long: false,
+            error,
+            endless: false,
+        }
+    }
 }
 
 /// What a worker made of a [`Block`]. Line numbers are counted from the block's start.
@@ -414,26 +430,14 @@ fn read_blocks<R: Read>(
                 }
                 // The unfinished last line is lost, as when reading line by line.
                 buf.truncate(memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1));
-                send(Block {
-                    text: buf,
-                    first,
-                    too_long: false,
-                    error: Some(e),
-                    endless: false,
-                });
+                send(Block::last(buf, first, Some(e)));
                 return;
             }
         };
         buf.truncate(len + n);
         if n == 0 {
             if !buf.is_empty() {
-                send(Block {
-                    text: buf,
-                    first,
-                    too_long: false,
-                    error: None,
-                    endless: false,
-                });
+                send(Block::last(buf, first, None));
             }
             return;
         }
@@ -468,22 +472,13 @@ fn read_blocks<R: Read>(
                 Ok(Some(false)) => return,
                 Ok(None) => {
                     send(Block {
-                        text: Vec::new(),
-                        first: false,
-                        too_long: false,
-                        error: None,
                         endless: true,
+                        ..Block::last(Vec::new(), false, None)
                     });
                     return;
                 }
                 Err(e) => {
-                    send(Block {
-                        text: Vec::new(),
-                        first,
-                        too_long: false,
-                        error: Some(e),
-                        endless: false,
-                    });
+                    send(Block::last(Vec::new(), first, Some(e)));
                     return;
                 }
             }
@@ -625,8 +620,22 @@ fn work<T>(
 }
 
 /// Parses a line into a record; the error is the message for its line.
-pub fn parse(line: &[u8]) -> Result<Record, String> {
+pub(crate) fn parse(line: &[u8]) -> Result<Record, String> {
     parse_line(line).map_err(|e| e.message)
+}
+
+/// The lenient-mode warning for an empty `entity_b`, as XSOAR logs one.
+pub(crate) fn empty_entity_b_warning() -> String {
+    "entity_b is empty: XSOAR renders this relationship as {} and creates nothing from it"
+        .to_owned()
+}
+
+/// Checks a relationship record; the error is the message for its line.
+pub(crate) fn check(
+    checker: &Checker<'_>,
+    r: RelationshipInput,
+) -> Result<EntityRelationship, String> {
+    checker.check(r).map_err(|e| e.to_string())
 }
 
 /// Strips one trailing `\r` (of a `\r\n` line end; the `\n` is already gone).
@@ -635,7 +644,10 @@ fn trim_line_end(buf: &[u8]) -> &[u8] {
 }
 
 /// Flushes the output of a run; a closed pipe sets [`Summary::output_closed`].
-pub fn finish_output<W: Write>(out: &mut W, summary: &mut Summary) -> Result<(), RunError> {
+pub(crate) fn finish_output<W: Write + ?Sized>(
+    out: &mut W,
+    summary: &mut Summary,
+) -> Result<(), RunError> {
     if summary.output_closed {
         return Ok(());
     }

@@ -1,20 +1,9 @@
 //! End-to-end tests of `xsoar-rel validate`: clean files, planted violations reported as
 //! `file:line: path: reason`, several files, stdin, exit codes.
 
-use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn xsoar_rel() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_xsoar-rel"))
-}
-
-fn scratch(name: &str, contents: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    std::fs::write(&path, contents).unwrap();
-    path
-}
+use crate::support::{scratch, xsoar_rel};
 
 fn rel(name: &str, reverse: &str, a_type: &str, b_type: &str) -> String {
     format!(

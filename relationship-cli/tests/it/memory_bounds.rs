@@ -5,14 +5,12 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use crate::support::bin;
+
 /// The address space each case may use, in KiB: far below what the inputs would take without
 /// their limits, far above what a bounded run needs (thread stacks and allocator arenas
 /// included).
 const LIMIT_KIB: u64 = 1_500_000;
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_xsoar-rel")
-}
 
 /// Runs `script` with `sh`, under the address-space limit; `$BIN` is the binary.
 fn limited(script: &str, dir: &Path) -> Output {

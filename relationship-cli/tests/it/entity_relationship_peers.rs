@@ -36,11 +36,12 @@ fn library(input: &Value, format: &str, mode: Mode) -> Result<Value, String> {
 /// The CLI: `xsoar-rel render --format FORMAT` on the record, or its stderr.
 fn cli(input: &Value, format: &str, mode: Mode) -> Result<Value, String> {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_xsoar-rel"));
+    cmd.arg("render");
     if mode == Mode::Lenient {
         cmd.arg("--lenient");
     }
     let out = cmd
-        .args(["render", "--format", format, "-"])
+        .args(["--format", format, "-"])
         .write_stdin(format!("{input}\n"))
         .output()
         .unwrap();

@@ -2,31 +2,14 @@
 //! `tests/fixtures/diff/` (text and JSON, byte for byte), identical schemas, a removed
 //! triple naming the typed constructor that stops compiling, `--breaking`, and exit codes.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn xsoar_rel() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_xsoar-rel"))
-}
-
-fn repo_file(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(rel)
-}
+use crate::support::{read, repo_file, scratch, xsoar_rel};
 
 fn diff_fixtures() -> PathBuf {
     repo_file("tests/fixtures/diff")
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn scratch(name: &str, contents: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    std::fs::write(&path, contents).unwrap();
-    path
 }
 
 const OLD: &str = r#"{"name": "tiny", "types": ["Account", "Host", "CVE"],

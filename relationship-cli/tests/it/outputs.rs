@@ -2,43 +2,16 @@
 //! was, and an output that is also an input is refused (exit 2) before anything is opened.
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn xsoar_rel() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_xsoar-rel"))
-}
-
-fn repo_file(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(rel)
-}
-
-fn bundle() -> PathBuf {
-    repo_file("tests/fixtures/stix/bundle-2.1.json")
-}
-
-/// A fresh directory for one test.
-fn dir() -> tempfile::TempDir {
-    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
-}
-
-/// The names in `dir`, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
+use crate::support::{names, repo_file, stix_bundle, temp_dir, xsoar_rel};
 
 #[test]
 fn convert_stix_refuses_to_write_over_its_input() {
-    let d = dir();
+    let d = temp_dir();
     let a = d.path().join("a.json");
-    fs::copy(bundle(), &a).unwrap();
+    fs::copy(stix_bundle(), &a).unwrap();
     let before = fs::read(&a).unwrap();
     xsoar_rel()
         .current_dir(d.path())
@@ -65,9 +38,9 @@ fn convert_stix_refuses_to_write_over_its_input() {
     xsoar_rel()
         .current_dir(d.path())
         .args([
+            "convert-stix",
             "--schema",
             "s.json",
-            "convert-stix",
             "a.json",
             "-o",
             "s.json",
@@ -92,13 +65,13 @@ fn convert_stix_refuses_to_write_over_its_input() {
 
 #[test]
 fn a_failed_conversion_leaves_the_previous_output_untouched() {
-    let d = dir();
+    let d = temp_dir();
     let out = d.path().join("out.ndjson");
     let rejects = d.path().join("rejects.ndjson");
     fs::write(&out, "previous\n").unwrap();
     fs::write(&rejects, "previous rejects\n").unwrap();
     // a truncated bundle: exit 1, nothing replaced
-    let text = fs::read(bundle()).unwrap();
+    let text = fs::read(stix_bundle()).unwrap();
     let truncated = d.path().join("truncated.json");
     fs::write(&truncated, &text[..text.len() / 2]).unwrap();
     xsoar_rel()
@@ -115,7 +88,7 @@ fn a_failed_conversion_leaves_the_previous_output_untouched() {
     // a reject file that cannot be created: exit 2, the output is not emptied
     xsoar_rel()
         .arg("convert-stix")
-        .arg(bundle())
+        .arg(stix_bundle())
         .arg("-o")
         .arg(&out)
         .arg("--reject-file")
@@ -131,7 +104,7 @@ fn a_failed_conversion_leaves_the_previous_output_untouched() {
     // a successful run replaces both
     xsoar_rel()
         .arg("convert-stix")
-        .arg(bundle())
+        .arg(stix_bundle())
         .arg("-o")
         .arg(&out)
         .arg("--reject-file")
@@ -140,7 +113,7 @@ fn a_failed_conversion_leaves_the_previous_output_untouched() {
         .success();
     let stdout = xsoar_rel()
         .arg("convert-stix")
-        .arg(bundle())
+        .arg(stix_bundle())
         .output()
         .unwrap()
         .stdout;
@@ -154,7 +127,7 @@ fn a_failed_conversion_leaves_the_previous_output_untouched() {
 
 #[test]
 fn generate_refuses_to_write_over_its_schema() {
-    let d = dir();
+    let d = temp_dir();
     let schema = d.path().join("hr.json");
     fs::copy(repo_file("schemas/xsoar.json"), &schema).unwrap();
     let before = fs::read(&schema).unwrap();

@@ -7,45 +7,16 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
-use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_xsoar-rel")
-}
-
-fn xsoar_rel() -> Command {
-    Command::new(bin())
-}
-
-fn repo_file(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(rel)
-}
-
-fn bundle() -> PathBuf {
-    repo_file("tests/fixtures/stix/bundle-2.1.json")
-}
-
-fn dir() -> tempfile::TempDir {
-    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
+use crate::support::{bin, names, repo_file, stix_bundle, temp_dir, xsoar_rel};
 
 /// The three commands that write a file, each writing `out` in the current directory.
 fn writers(out: &str) -> Vec<Vec<String>> {
-    let bundle = bundle().display().to_string();
+    let bundle = stix_bundle().display().to_string();
     let types = repo_file("relationship-cli/tests/fixtures/indicator-types/pack")
         .display()
         .to_string();
@@ -86,7 +57,7 @@ fn wait_at_most(child: &mut Child, secs: u64) -> std::process::ExitStatus {
 
 #[test]
 fn a_link_planted_at_the_old_temporary_name_is_not_followed() {
-    let d = dir();
+    let d = temp_dir();
     fs::write(d.path().join("victim.txt"), "precious\n").unwrap();
     // The reproduction of the issue: the shell's pid is the pid of the command it execs.
     let status = std::process::Command::new("sh")
@@ -113,7 +84,7 @@ fn a_link_planted_at_the_old_temporary_name_is_not_followed() {
 #[test]
 fn links_are_followed_and_kept_and_special_files_written_directly() {
     for args in writers("link.out") {
-        let d = dir();
+        let d = temp_dir();
         fs::write(d.path().join("real.out"), "old\n").unwrap();
         symlink("real.out", d.path().join("link.out")).unwrap();
         xsoar_rel()
@@ -139,7 +110,7 @@ fn links_are_followed_and_kept_and_special_files_written_directly() {
 fn a_missing_directory_or_a_directory_name_is_refused_before_any_work() {
     for out in ["newdir/x.out", "newdir/", "."] {
         for args in writers(out) {
-            let d = dir();
+            let d = temp_dir();
             xsoar_rel()
                 .current_dir(d.path())
                 .args(&args)
@@ -160,7 +131,7 @@ fn a_missing_directory_or_a_directory_name_is_refused_before_any_work() {
     }
     // The output is checked before the bundle is read: a bundle that never ends does not
     // keep the run from failing at once.
-    let d = dir();
+    let d = temp_dir();
     let mut child = std::process::Command::new(bin())
         .current_dir(d.path())
         .args(["convert-stix", "-", "-o", "newdir/"])
@@ -188,9 +159,9 @@ fn a_missing_directory_or_a_directory_name_is_refused_before_any_work() {
 
 #[test]
 fn an_input_on_standard_input_is_an_input() {
-    let d = dir();
+    let d = temp_dir();
     let c = d.path().join("c.json");
-    fs::copy(bundle(), &c).unwrap();
+    fs::copy(stix_bundle(), &c).unwrap();
     let before = fs::read(&c).unwrap();
     for args in [
         ["convert-stix", "-", "-o", "c.json"],
@@ -247,7 +218,7 @@ fn an_input_on_standard_input_is_an_input() {
 fn what_the_user_could_not_have_written_is_not_replaced() {
     // read-only
     for args in writers("ro.out") {
-        let d = dir();
+        let d = temp_dir();
         let ro = d.path().join("ro.out");
         fs::write(&ro, "old\n").unwrap();
         fs::set_permissions(&ro, fs::Permissions::from_mode(0o444)).unwrap();
@@ -270,7 +241,7 @@ fn what_the_user_could_not_have_written_is_not_replaced() {
     }
     // other hard links
     for args in writers("a.out") {
-        let d = dir();
+        let d = temp_dir();
         let a = d.path().join("a.out");
         fs::write(&a, "old\n").unwrap();
         fs::hard_link(&a, d.path().join("b.out")).unwrap();
@@ -286,7 +257,7 @@ fn what_the_user_could_not_have_written_is_not_replaced() {
     }
     // another owner (only a privileged user can give a file away)
     for args in writers("theirs.out") {
-        let d = dir();
+        let d = temp_dir();
         let theirs = d.path().join("theirs.out");
         fs::write(&theirs, "old\n").unwrap();
         let me = fs::metadata(&theirs).unwrap().uid();
@@ -306,7 +277,7 @@ fn what_the_user_could_not_have_written_is_not_replaced() {
 
 #[test]
 fn a_fifo_in_an_import_directory_is_skipped_and_said() {
-    let d = dir();
+    let d = temp_dir();
     let defs = d.path().join("defs");
     fs::create_dir(&defs).unwrap();
     fs::write(
@@ -352,7 +323,7 @@ fn a_fifo_in_an_import_directory_is_skipped_and_said() {
 
 #[test]
 fn an_output_inside_an_input_directory_is_an_input() {
-    let d = dir();
+    let d = temp_dir();
     let defs = d.path().join("defs");
     fs::create_dir(&defs).unwrap();
     let a = defs.join("a.json");
@@ -400,7 +371,7 @@ fn a_closed_pipe_is_the_documented_line() {
 #[test]
 fn a_signal_removes_the_temporary_file_and_keeps_the_previous_output() {
     for signal in ["TERM", "INT"] {
-        let d = dir();
+        let d = temp_dir();
         let out = d.path().join("out.ndjson");
         fs::write(&out, "previous\n").unwrap();
         // A bundle that is still being written when the signal comes.
@@ -448,7 +419,7 @@ fn a_signal_removes_the_temporary_file_and_keeps_the_previous_output() {
 
 #[test]
 fn a_read_only_file_that_holds_the_code_is_up_to_date() {
-    let d = dir();
+    let d = temp_dir();
     let out = d.path().join("gen.rs");
     xsoar_rel()
         .current_dir(d.path())
@@ -480,16 +451,16 @@ fn a_read_only_file_that_holds_the_code_is_up_to_date() {
 fn special_files_may_be_named_twice_and_long_names_work() {
     xsoar_rel()
         .arg("convert-stix")
-        .arg(bundle())
+        .arg(stix_bundle())
         .args(["-o", "/dev/null", "--reject-file", "/dev/null"])
         .assert()
         .code(0);
-    let d = dir();
+    let d = temp_dir();
     let long = format!("{}.ndjson", "x".repeat(240));
     xsoar_rel()
         .current_dir(d.path())
         .arg("convert-stix")
-        .arg(bundle())
+        .arg(stix_bundle())
         .args(["-o", &long])
         .assert()
         .code(0);
@@ -498,7 +469,7 @@ fn special_files_may_be_named_twice_and_long_names_work() {
 
 #[test]
 fn check_does_not_read_a_fifo_or_a_directory() {
-    let d = dir();
+    let d = temp_dir();
     let status = std::process::Command::new("mkfifo")
         .arg(d.path().join("gen.rs"))
         .status()

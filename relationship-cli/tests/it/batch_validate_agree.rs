@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use proptest::prelude::*;
-use relationship_cli::batch_cmd::batch;
-use relationship_cli::cli::{BatchArgs, IoOpts};
+use relationship_cli::batch_cmd::{BatchArgs, batch};
+use relationship_cli::opts::{IoOpts, ModeOpt, SchemaOpt};
 use relationship_core::check::Mode;
 use relationship_core::validate::validate_str;
 use serde_json::{Map, Value, json};
@@ -17,6 +17,8 @@ fn args(batch_size: u32, attach: bool, python_json: bool) -> BatchArgs {
         attach,
         dummy: !attach,
         keep_duplicates: false,
+        schema: SchemaOpt::default(),
+        check: ModeOpt::default(),
         io: IoOpts {
             input: PathBuf::from("-"),
             python_json,

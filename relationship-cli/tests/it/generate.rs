@@ -2,11 +2,12 @@
 //! missing, stale after a schema edit), the same bytes as the build-script Builder, and
 //! error exit codes.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use relationship_codegen::{Builder, GenerateOptions};
+
+use crate::support::{read, xsoar_rel};
 
 const SCHEMA: &str = r#"{
   "name": "tiny",
@@ -18,20 +19,9 @@ const SCHEMA: &str = r#"{
   ]
 }"#;
 
-fn xsoar_rel() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_xsoar-rel"))
-}
-
 /// A fresh scratch directory under cargo's per-crate temporary directory.
 fn scratch_dir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("generate-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    crate::support::scratch_dir(&format!("generate-{name}"))
 }
 
 /// Writes the tiny schema into `dir` and returns the directory.
@@ -65,7 +55,7 @@ fn same_bytes_as_the_builder() {
     let dir = with_schema("builder");
     let out = xsoar_rel()
         .current_dir(&dir)
-        .args(["--schema", "tiny.json", "generate", "--module", "tiny"])
+        .args(["generate", "--schema", "tiny.json", "--module", "tiny"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -141,7 +131,7 @@ fn edited_file_is_stale_and_check_leaves_it_alone() {
     let gen_file = dir.join("gen.rs");
     xsoar_rel()
         .current_dir(&dir)
-        .args(["--schema", "tiny.json", "generate", "--out", "gen.rs"])
+        .args(["generate", "--schema", "tiny.json", "--out", "gen.rs"])
         .assert()
         .code(0);
     let mut lines: Vec<String> = read(&gen_file).lines().map(str::to_owned).collect();
@@ -152,9 +142,9 @@ fn edited_file_is_stale_and_check_leaves_it_alone() {
     xsoar_rel()
         .current_dir(&dir)
         .args([
+            "generate",
             "--schema",
             "tiny.json",
-            "generate",
             "--out",
             "gen.rs",
             "--check",

@@ -10,35 +10,18 @@ use std::process::{Command as StdCommand, Stdio};
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+use crate::support::{in_ci, read, repo_file, scratch, xsoar_rel};
+
 const SEED: &str = r#"{"name": "uses", "entity_a": "u4872", "entity_a_type": "Account", "entity_b": "pc135456.domain.local", "entity_b_type": "Host"}"#;
 
 const SEED_INDICATOR_PY: &str = r#"{"name": "uses", "reverseName": "used-by", "type": "IndicatorToIndicator", "entityA": "u4872", "entityAFamily": "Indicator", "entityAType": "Account", "entityB": "pc135456.domain.local", "entityBFamily": "Indicator", "entityBType": "Host", "fields": {}}"#;
 
 const SEED_INDICATOR_COMPACT: &str = r#"{"name":"uses","reverseName":"used-by","type":"IndicatorToIndicator","entityA":"u4872","entityAFamily":"Indicator","entityAType":"Account","entityB":"pc135456.domain.local","entityBFamily":"Indicator","entityBType":"Host","fields":{}}"#;
 
-fn xsoar_rel() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_xsoar-rel"))
-}
-
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
-}
-
-fn repo_file(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(rel)
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// A scratch file under cargo's per-crate temporary directory.
-fn scratch(name: &str, contents: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    std::fs::write(&path, contents).unwrap();
-    path
 }
 
 fn stdout_of(cmd: &mut Command) -> String {
@@ -229,7 +212,7 @@ fn lenient_unknown_name_gets_related_to_and_strict_rejects_it() {
     let rec = relationship("resolvs-to", "a.example", "Domain", "192.0.2.1", "IP");
     let out = stdout_of(
         xsoar_rel()
-            .args(["--lenient", "render"])
+            .args(["render", "--lenient"])
             .write_stdin(rec.as_str()),
     );
     assert!(
@@ -751,7 +734,7 @@ fn strict_batch_checks_indicator_types() {
         ));
     let out = stdout_of(
         xsoar_rel()
-            .args(["--lenient", "batch"])
+            .args(["batch", "--lenient"])
             .write_stdin(r#"{"value": "8.8.8.8", "type": "Ip", "score": 1}"#),
     );
     assert_eq!(
@@ -924,12 +907,6 @@ fn python3() -> Option<&'static str> {
          tests/fixtures/xsoar_reference.py may not be skipped: install python3"
     );
     ok.then_some("python3")
-}
-
-/// Whether the tests run under CI: `CI` is `true` or `1`. Under CI a test fails, instead of
-/// skipping, when something it needs is missing.
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
 }
 
 fn run_reference(args: &[&str], input: &Path) -> String {
