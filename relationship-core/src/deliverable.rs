@@ -103,7 +103,7 @@ fn check_numbers(text: &[u8]) -> Result<(), String> {
     while let Some(&b) = text.get(i) {
         match b {
             b'"' => {
-                i = crate::json::string_end(text, i).unwrap_or(text.len());
+                i = crate::json::text::string_end(text, i).unwrap_or(text.len());
             }
             b'-' | b'0'..=b'9' => {
                 let end = text[i..]

@@ -34,9 +34,8 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::check::RelationshipInput;
-use crate::fields::RawJson;
+use crate::fields::{RawFields, RawJson};
 use crate::indicator::IndicatorObject;
-use crate::json::RawFields;
 use crate::limits::{quoted, shortened};
 use crate::relationship::Fields;
 
@@ -182,7 +181,7 @@ pub struct RawRelationship<'a> {
 
 /// Reads `line` as a relationship record without building its `fields`, whose values stay
 /// JSON text, to be written by
-/// [`write_relationship_indicator_with`](crate::json::write_relationship_indicator_with).
+/// [`render_relationship_with`](crate::batch::render_relationship_with).
 ///
 /// `None` for every line this fast path does not take (not UTF-8, an indicator, a duplicate
 /// or unknown key, a missing key, a wrong type, `fields` not an object…): [`parse_line`]

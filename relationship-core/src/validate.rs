@@ -742,8 +742,8 @@ fn clamp_huge_numbers(text: &str) -> Option<String> {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         let end = match b {
-            b'"' => crate::json::string_end(bytes, i)?,
-            b'-' | b'0'..=b'9' => crate::json::number_end(bytes, i),
+            b'"' => crate::json::text::string_end(bytes, i)?,
+            b'-' | b'0'..=b'9' => crate::json::text::number_end(bytes, i),
             _ => i + 1,
         };
         let token = canonical.get(i..end)?;
