@@ -494,6 +494,15 @@ impl<'a> Validator<'a> {
             self.stats.dummies += 1;
         } else {
             self.stats.indicators += 1;
+            self.check_indicator_keys(&obj, path, line);
+        }
+        self.check_attached_relationships(text, &obj, path, line, line_of);
+    }
+
+    /// Checks the keys of a real (not dummy) indicator: `type`, `rawJSON`, `score`, `fields`.
+    fn check_indicator_keys(&mut self, obj: &HashMap<String, &RawValue>, path: &str, line: usize) {
+        let get = |k: &str| obj.get(k).and_then(|r| read_value(r.get()).ok());
+        {
             match get("type") {
                 None => self.report(
                     line,
@@ -555,11 +564,22 @@ impl<'a> Validator<'a> {
                 ),
             }
         }
+    }
+
+    /// Checks the `relationships` of an indicator: an array, each item a relationship.
+    fn check_attached_relationships(
+        &mut self,
+        text: &[u8],
+        obj: &HashMap<String, &RawValue>,
+        path: &str,
+        line: usize,
+        line_of: &dyn Fn(usize) -> usize,
+    ) {
         let Some(rels) = obj.get("relationships") else {
             return;
         };
         let Ok(rels) = serde_json::from_str::<Vec<&RawValue>>(rels.get()) else {
-            let v = get("relationships").unwrap_or(Value::Null);
+            let v = read_value(rels.get()).unwrap_or(Value::Null);
             self.report(
                 line,
                 format!("{path}.relationships"),
@@ -624,6 +644,13 @@ impl<'a> Validator<'a> {
                 ),
             }
         }
+        self.check_fixed_values(&strings, path, line);
+        self.check_against_schema(&strings, path, line);
+    }
+
+    /// Checks the relationship's constant values (`type`, the families) and its entity
+    /// values.
+    fn check_fixed_values(&mut self, strings: &HashMap<&str, &str>, path: &str, line: usize) {
         if let Some(t) = strings.get("type").filter(|t| **t != RELATIONSHIP_TYPE) {
             let msg = format!(
                 "relationship type `{}` is not `{RELATIONSHIP_TYPE}`, the only type XSOAR accepts (it raises `Invalid relationship type`)",
@@ -664,6 +691,11 @@ impl<'a> Validator<'a> {
                 );
             }
         }
+    }
+
+    /// Checks the relationship's name, reverse name, entity types and pair against the
+    /// schema.
+    fn check_against_schema(&mut self, strings: &HashMap<&str, &str>, path: &str, line: usize) {
         let name = strings.get("name").copied();
         let mut known_name = None;
         if let Some(n) = name {
