@@ -313,11 +313,6 @@ impl<W: Write> BatchWriter<W> {
         self.stats
     }
 
-    /// The underlying writer.
-    pub fn get_ref(&self) -> &W {
-        &self.out
-    }
-
     fn chunk_items(&self) -> usize {
         self.entries.len() + usize::from(self.sealed.count > 0)
     }

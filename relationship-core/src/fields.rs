@@ -140,11 +140,6 @@ impl RawJson {
         self.get().starts_with('{')
     }
 
-    /// Whether the value is the empty object `{}`.
-    pub fn is_empty_object(&self) -> bool {
-        self.get() == "{}"
-    }
-
     /// The value's string, when it is a JSON string.
     ///
     /// ```

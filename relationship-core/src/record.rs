@@ -40,7 +40,7 @@ use crate::limits::{quoted, shortened};
 use crate::relationship::Fields;
 
 /// The keys of a relationship record, in XSOAR's constructor order.
-pub const RELATIONSHIP_KEYS: [&str; 12] = [
+pub(crate) const RELATIONSHIP_KEYS: [&str; 12] = [
     "name",
     "entity_a",
     "entity_a_type",
@@ -56,7 +56,7 @@ pub const RELATIONSHIP_KEYS: [&str; 12] = [
 ];
 
 /// The keys of an indicator record.
-pub const INDICATOR_KEYS: [&str; 5] = ["value", "type", "score", "rawJSON", "fields"];
+pub(crate) const INDICATOR_KEYS: [&str; 5] = ["value", "type", "score", "rawJSON", "fields"];
 
 /// An indicator record, as read (its type not yet checked against a schema).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]

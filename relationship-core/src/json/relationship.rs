@@ -88,8 +88,8 @@ impl IndicatorRendering<'_> {
     /// not serialized one by one; a relationship made by a typed constructor (`a.uses(&b)`)
     /// carries its name, reverse name, types and keys pre-rendered in both styles at compile
     /// time, so only the two entity values and `fields` are escaped here. Printable ASCII
-    /// without `"` or `\` is copied as is; any other string, and `fields`, go through
-    /// serde_json with the style's formatter, like the [`Serialize`] path.
+    /// without `"` or `\` is copied as is; any other string is escaped as serde_json escapes
+    /// it with the style's formatter, and `fields` are written from their JSON text.
     ///
     /// Writing into a reused `Vec<u8>` allocates nothing once the vector is large enough.
     ///
