@@ -244,65 +244,44 @@ fn write_head<W: Write + ?Sized>(
         write_str(w, &rel.entity_b, style)?;
         return w.write_all(tail);
     }
-    let k = keys(style);
-    for (key, value) in [
-        (k.name, &*rel.name),
-        (k.reverse_name, &*rel.reverse_name),
-        (k.type_entity_a, &*rel.entity_a),
-        (k.entity_a_type, &*rel.entity_a_type),
-        (k.entity_b, &*rel.entity_b),
-        (k.entity_b_type, &*rel.entity_b_type),
-    ] {
+    let keys = &KEYS[style as usize];
+    let values = [
+        &*rel.name,
+        &*rel.reverse_name,
+        &*rel.entity_a,
+        &*rel.entity_a_type,
+        &*rel.entity_b,
+        &*rel.entity_b_type,
+    ];
+    for (key, value) in keys.iter().zip(values) {
         w.write_all(key)?;
         write_str(w, value, style)?;
     }
-    w.write_all(k.fields)
+    w.write_all(keys[6])
 }
 
-/// The constant text between the variable parts of a rendering, in one style.
-struct Keys {
-    /// `{"name":`
-    name: &'static [u8],
-    /// `,"reverseName":`
-    reverse_name: &'static [u8],
-    /// `,"type":"IndicatorToIndicator","entityA":`
-    type_entity_a: &'static [u8],
-    /// `,"entityAFamily":"Indicator","entityAType":`
-    entity_a_type: &'static [u8],
-    /// `,"entityB":`
-    entity_b: &'static [u8],
-    /// `,"entityBFamily":"Indicator","entityBType":`
-    entity_b_type: &'static [u8],
-    /// `,"fields":`
-    fields: &'static [u8],
-}
-
-const COMPACT: Keys = Keys {
-    name: br#"{"name":"#,
-    reverse_name: br#","reverseName":"#,
-    type_entity_a: br#","type":"IndicatorToIndicator","entityA":"#,
-    entity_a_type: br#","entityAFamily":"Indicator","entityAType":"#,
-    entity_b: br#","entityB":"#,
-    entity_b_type: br#","entityBFamily":"Indicator","entityBType":"#,
-    fields: br#","fields":"#,
-};
-
-const PYTHON: Keys = Keys {
-    name: br#"{"name": "#,
-    reverse_name: br#", "reverseName": "#,
-    type_entity_a: br#", "type": "IndicatorToIndicator", "entityA": "#,
-    entity_a_type: br#", "entityAFamily": "Indicator", "entityAType": "#,
-    entity_b: br#", "entityB": "#,
-    entity_b_type: br#", "entityBFamily": "Indicator", "entityBType": "#,
-    fields: br#", "fields": "#,
-};
-
-const fn keys(style: JsonStyle) -> &'static Keys {
-    match style {
-        JsonStyle::Compact => &COMPACT,
-        JsonStyle::Python => &PYTHON,
-    }
-}
+/// The constant text between the variable parts of a rendering, indexed by style: before the
+/// name, the reverse name, entity A, its type, entity B and its type, and last `"fields":`.
+const KEYS: [[&[u8]; 7]; 2] = [
+    [
+        br#"{"name":"#,
+        br#","reverseName":"#,
+        br#","type":"IndicatorToIndicator","entityA":"#,
+        br#","entityAFamily":"Indicator","entityAType":"#,
+        br#","entityB":"#,
+        br#","entityBFamily":"Indicator","entityBType":"#,
+        br#","fields":"#,
+    ],
+    [
+        br#"{"name": "#,
+        br#", "reverseName": "#,
+        br#", "type": "IndicatorToIndicator", "entityA": "#,
+        br#", "entityAFamily": "Indicator", "entityAType": "#,
+        br#", "entityB": "#,
+        br#", "entityBFamily": "Indicator", "entityBType": "#,
+        br#", "fields": "#,
+    ],
+];
 
 /// Whether `s` is written as `"` + `s` + `"` in both styles: printable ASCII
 /// (`0x20..=0x7E`) other than `"` and `\`. For constant strings, at compile time.
@@ -370,30 +349,19 @@ impl<const N: usize> ConstBuf<N> {
     }
 }
 
-const fn head<const N: usize>(style: JsonStyle, name: &str, reverse: &str) -> ConstBuf<N> {
-    let k = keys(style);
-    ConstBuf::new()
-        .push(k.name)
-        .push_str(name)
-        .push(k.reverse_name)
-        .push_str(reverse)
-        .push(k.type_entity_a)
-}
-
-const fn mid<const N: usize>(style: JsonStyle, entity_a_type: &str) -> ConstBuf<N> {
-    let k = keys(style);
-    ConstBuf::new()
-        .push(k.entity_a_type)
-        .push_str(entity_a_type)
-        .push(k.entity_b)
-}
-
-const fn tail<const N: usize>(style: JsonStyle, entity_b_type: &str) -> ConstBuf<N> {
-    let k = keys(style);
-    ConstBuf::new()
-        .push(k.entity_b_type)
-        .push_str(entity_b_type)
-        .push(k.fields)
+/// The keys of `style` from `KEYS[style][first]` on, each followed by the next of `values`,
+/// and the key after the last value: `fragment(style, 0, &[name, reverse])` is the head of a
+/// rendering, `fragment(style, 3, &[a_type])` the part between the entities,
+/// `fragment(style, 5, &[b_type])` the part up to `fields`.
+const fn fragment<const N: usize>(style: JsonStyle, first: usize, values: &[&str]) -> ConstBuf<N> {
+    let keys = &KEYS[style as usize];
+    let mut buf = ConstBuf::new();
+    let mut i = 0;
+    while i < values.len() {
+        buf = buf.push(keys[first + i]).push_str(values[i]);
+        i += 1;
+    }
+    buf.push(keys[first + values.len()])
 }
 
 /// The fragment in the small buffer when it fits, else in the large one. Only the buffer the
@@ -420,12 +388,12 @@ struct Head<R>(PhantomData<fn() -> R>);
 
 impl<R: RelationshipName> Head<R> {
     const COMPACT: Option<&'static [u8]> = pick::<HEAD_SMALL, HEAD_LARGE>(
-        &head(JsonStyle::Compact, R::NAME, R::REVERSE),
-        &head(JsonStyle::Compact, R::NAME, R::REVERSE),
+        &fragment(JsonStyle::Compact, 0, &[R::NAME, R::REVERSE]),
+        &fragment(JsonStyle::Compact, 0, &[R::NAME, R::REVERSE]),
     );
     const PYTHON: Option<&'static [u8]> = pick::<HEAD_SMALL, HEAD_LARGE>(
-        &head(JsonStyle::Python, R::NAME, R::REVERSE),
-        &head(JsonStyle::Python, R::NAME, R::REVERSE),
+        &fragment(JsonStyle::Python, 0, &[R::NAME, R::REVERSE]),
+        &fragment(JsonStyle::Python, 0, &[R::NAME, R::REVERSE]),
     );
 }
 
@@ -435,27 +403,26 @@ struct Entity<K>(PhantomData<fn() -> K>);
 
 impl<K: IndicatorType> Entity<K> {
     const MID_COMPACT: Option<&'static [u8]> = pick::<TYPE_SMALL, TYPE_LARGE>(
-        &mid(JsonStyle::Compact, K::NAME),
-        &mid(JsonStyle::Compact, K::NAME),
+        &fragment(JsonStyle::Compact, 3, &[K::NAME]),
+        &fragment(JsonStyle::Compact, 3, &[K::NAME]),
     );
     const MID_PYTHON: Option<&'static [u8]> = pick::<TYPE_SMALL, TYPE_LARGE>(
-        &mid(JsonStyle::Python, K::NAME),
-        &mid(JsonStyle::Python, K::NAME),
+        &fragment(JsonStyle::Python, 3, &[K::NAME]),
+        &fragment(JsonStyle::Python, 3, &[K::NAME]),
     );
     const TAIL_COMPACT: Option<&'static [u8]> = pick::<TYPE_SMALL, TYPE_LARGE>(
-        &tail(JsonStyle::Compact, K::NAME),
-        &tail(JsonStyle::Compact, K::NAME),
+        &fragment(JsonStyle::Compact, 5, &[K::NAME]),
+        &fragment(JsonStyle::Compact, 5, &[K::NAME]),
     );
     const TAIL_PYTHON: Option<&'static [u8]> = pick::<TYPE_SMALL, TYPE_LARGE>(
-        &tail(JsonStyle::Python, K::NAME),
-        &tail(JsonStyle::Python, K::NAME),
+        &fragment(JsonStyle::Python, 5, &[K::NAME]),
+        &fragment(JsonStyle::Python, 5, &[K::NAME]),
     );
 }
 
-/// The [`Prerendered`] parts of relationships `R` from a `A` to a `B`, made at compile
-/// time; `None`
-/// when a name is not plain ASCII (or too long for the buffers), which the general writer
-/// then escapes at run time.
+/// The [`Prerendered`] parts of relationships `R` from a `A` to a `B`, made at compile time;
+/// `None` when a name is not plain ASCII (or too long for the buffers), which the general
+/// writer then escapes at run time.
 pub(crate) struct Templates<R, A, B>(PhantomData<Triple<R, A, B>>);
 
 /// `Templates` holds no value of its parameters.
@@ -507,10 +474,10 @@ mod tests {
 
     #[test]
     fn keys_spell_the_constants() {
-        for k in [&COMPACT, &PYTHON] {
-            let text = String::from_utf8_lossy(k.type_entity_a);
+        for k in &KEYS {
+            let text = String::from_utf8_lossy(k[2]);
             assert!(text.contains(RELATIONSHIP_TYPE));
-            let text = String::from_utf8_lossy(k.entity_a_type);
+            let text = String::from_utf8_lossy(k[3]);
             assert!(text.contains(ENTITY_FAMILY));
         }
     }
@@ -556,23 +523,31 @@ mod tests {
         for style in [JsonStyle::Compact, JsonStyle::Python] {
             for r in schema.relationships() {
                 assert!(
-                    head::<HEAD_SMALL>(style, r.name(), r.reverse()).ok,
+                    fragment::<HEAD_SMALL>(style, 0, &[r.name(), r.reverse()]).ok,
                     "{}",
                     r.name()
                 );
             }
             for t in schema.types() {
-                assert!(mid::<TYPE_SMALL>(style, t.name()).ok, "{}", t.name());
-                assert!(tail::<TYPE_SMALL>(style, t.name()).ok, "{}", t.name());
+                assert!(
+                    fragment::<TYPE_SMALL>(style, 3, &[t.name()]).ok,
+                    "{}",
+                    t.name()
+                );
+                assert!(
+                    fragment::<TYPE_SMALL>(style, 5, &[t.name()]).ok,
+                    "{}",
+                    t.name()
+                );
             }
         }
         // 200 characters, the schema limit, fit the large ones.
         let long = "x".repeat(200);
         for style in [JsonStyle::Compact, JsonStyle::Python] {
-            assert!(head::<HEAD_LARGE>(style, &long, &long).ok);
-            assert!(mid::<TYPE_LARGE>(style, &long).ok);
-            assert!(tail::<TYPE_LARGE>(style, &long).ok);
-            assert!(!head::<HEAD_SMALL>(style, &long, "").ok);
+            assert!(fragment::<HEAD_LARGE>(style, 0, &[&long, &long]).ok);
+            assert!(fragment::<TYPE_LARGE>(style, 3, &[&long]).ok);
+            assert!(fragment::<TYPE_LARGE>(style, 5, &[&long]).ok);
+            assert!(!fragment::<HEAD_SMALL>(style, 0, &[&long, ""]).ok);
         }
     }
 
