@@ -379,7 +379,8 @@ fn backticked(names: &[String]) -> String {
     quoted.join(", ")
 }
 
-fn hint(suggestions: &[String]) -> String {
+/// `; did you mean ...?` for the suggestions, or nothing when there are none.
+pub(crate) fn hint<S: AsRef<str>>(suggestions: &[S]) -> String {
     suggest::did_you_mean_of(suggestions)
         .map(|h| format!("; {h}"))
         .unwrap_or_default()

@@ -42,7 +42,7 @@ use relationship_schema::Schema;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::check::{Checker, EntitySide, Mode};
+use crate::check::{Checker, EntitySide, Mode, hint};
 use crate::indicator::DUMMY_INDICATOR_VALUE;
 use crate::limits::{DEFAULT_MAX_LINE_BYTES, quoted};
 use crate::lines::{self, Line};
@@ -502,67 +502,65 @@ impl<'a> Validator<'a> {
     /// Checks the keys of a real (not dummy) indicator: `type`, `rawJSON`, `score`, `fields`.
     fn check_indicator_keys(&mut self, obj: &HashMap<String, &RawValue>, path: &str, line: usize) {
         let get = |k: &str| obj.get(k).and_then(|r| read_value(r.get()).ok());
-        {
-            match get("type") {
-                None => self.report(
-                    line,
-                    format!("{path}.type"),
-                    ViolationKind::MissingKey,
-                    "an indicator needs a `type` (only the $$DummyIndicator$$ has none)".into(),
-                ),
-                Some(Value::String(t)) => {
-                    if self.schema.type_id(&t).is_none() {
-                        let hint = hint(&self.schema.suggest_types(&t));
-                        let msg = format!(
-                            "unknown indicator type `{}` (not a type of schema `{}`){hint}",
-                            quoted(&t),
-                            self.schema.name()
-                        );
-                        self.report(
-                            line,
-                            format!("{path}.type"),
-                            ViolationKind::UnknownIndicatorType,
-                            msg,
-                        );
-                    }
+        match get("type") {
+            None => self.report(
+                line,
+                format!("{path}.type"),
+                ViolationKind::MissingKey,
+                "an indicator needs a `type` (only the $$DummyIndicator$$ has none)".into(),
+            ),
+            Some(Value::String(t)) => {
+                if self.schema.type_id(&t).is_none() {
+                    let hint = hint(&self.schema.suggest_types(&t));
+                    let msg = format!(
+                        "unknown indicator type `{}` (not a type of schema `{}`){hint}",
+                        quoted(&t),
+                        self.schema.name()
+                    );
+                    self.report(
+                        line,
+                        format!("{path}.type"),
+                        ViolationKind::UnknownIndicatorType,
+                        msg,
+                    );
                 }
-                Some(v) => self.report(
-                    line,
-                    format!("{path}.type"),
-                    ViolationKind::WrongValueType,
-                    format!("`type` must be a string, found {}", json_type(&v)),
+            }
+            Some(v) => self.report(
+                line,
+                format!("{path}.type"),
+                ViolationKind::WrongValueType,
+                format!("`type` must be a string, found {}", json_type(&v)),
+            ),
+        }
+        if !obj.contains_key("rawJSON") {
+            self.report(
+                line,
+                format!("{path}.rawJSON"),
+                ViolationKind::MissingKey,
+                "an indicator needs a `rawJSON` (the source object)".into(),
+            );
+        }
+        match get("score") {
+            None | Some(Value::Null) => {}
+            Some(Value::Number(n)) if n.as_u64().is_some_and(|s| s <= 3) => {}
+            Some(v) => self.report(
+                line,
+                format!("{path}.score"),
+                ViolationKind::BadScore,
+                format!(
+                    "`score` must be a DBot score 0–3 or null, found {}",
+                    quoted(&python_number_text(&v))
                 ),
-            }
-            if !obj.contains_key("rawJSON") {
-                self.report(
-                    line,
-                    format!("{path}.rawJSON"),
-                    ViolationKind::MissingKey,
-                    "an indicator needs a `rawJSON` (the source object)".into(),
-                );
-            }
-            match get("score") {
-                None | Some(Value::Null) => {}
-                Some(Value::Number(n)) if n.as_u64().is_some_and(|s| s <= 3) => {}
-                Some(v) => self.report(
-                    line,
-                    format!("{path}.score"),
-                    ViolationKind::BadScore,
-                    format!(
-                        "`score` must be a DBot score 0–3 or null, found {}",
-                        quoted(&python_number_text(&v))
-                    ),
-                ),
-            }
-            match get("fields") {
-                None | Some(Value::Object(_)) => {}
-                Some(v) => self.report(
-                    line,
-                    format!("{path}.fields"),
-                    ViolationKind::WrongValueType,
-                    format!("`fields` must be an object, found {}", json_type(&v)),
-                ),
-            }
+            ),
+        }
+        match get("fields") {
+            None | Some(Value::Object(_)) => {}
+            Some(v) => self.report(
+                line,
+                format!("{path}.fields"),
+                ViolationKind::WrongValueType,
+                format!("`fields` must be an object, found {}", json_type(&v)),
+            ),
         }
     }
 
@@ -865,12 +863,6 @@ fn python_number_text(v: &Value) -> String {
         .map_or(text, |(literal, _)| {
             String::from_utf8_lossy(literal).into_owned()
         })
-}
-
-fn hint(suggestions: &[&str]) -> String {
-    relationship_schema::suggest::did_you_mean_of(suggestions)
-        .map(|h| format!("; {h}"))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
