@@ -13,6 +13,14 @@
 //! assert_eq!(json::to_string(&v, JsonStyle::Compact).unwrap(), r#"{"a":["é",1e+16,0.5,null]}"#);
 //! assert_eq!(json::to_string(&v, JsonStyle::Python).unwrap(), r#"{"a": ["\u00e9", 1e+16, 0.5, null]}"#);
 //! ```
+//!
+//! All rendering of the crate lives here, one writer per JSON shape:
+//!
+//! * `number` (Python's spelling of numbers) and `text` (the style and its separators, the
+//!   one string escaper, JSON text and objects rewritten in a style) at the bottom;
+//! * `formatter`: the serde path, [`write_json`] and the Python formatter;
+//! * `relationship` and `indicator`: the shapes, each with its serde view and its direct
+//!   writer, used by the library's `write_json` methods and by [`crate::batch`] alike.
 
 mod formatter;
 pub(crate) mod indicator;
