@@ -245,18 +245,18 @@ fn write_head<W: Write + ?Sized>(
         return w.write_all(tail);
     }
     let keys = &KEYS[style as usize];
-    let values = [
-        &*rel.name,
-        &*rel.reverse_name,
-        &*rel.entity_a,
-        &*rel.entity_a_type,
-        &*rel.entity_b,
-        &*rel.entity_b_type,
-    ];
-    for (key, value) in keys.iter().zip(values) {
-        w.write_all(key)?;
-        write_str(w, value, style)?;
-    }
+    w.write_all(keys[0])?;
+    write_str(w, &rel.name, style)?;
+    w.write_all(keys[1])?;
+    write_str(w, &rel.reverse_name, style)?;
+    w.write_all(keys[2])?;
+    write_str(w, &rel.entity_a, style)?;
+    w.write_all(keys[3])?;
+    write_str(w, &rel.entity_a_type, style)?;
+    w.write_all(keys[4])?;
+    write_str(w, &rel.entity_b, style)?;
+    w.write_all(keys[5])?;
+    write_str(w, &rel.entity_b_type, style)?;
     w.write_all(keys[6])
 }
 

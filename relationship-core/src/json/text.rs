@@ -128,10 +128,19 @@ pub(crate) fn write_escaped<W: Write + ?Sized>(
     s: &str,
     style: JsonStyle,
 ) -> io::Result<()> {
-    let bytes = s.as_bytes();
-    if is_plain(bytes) {
-        return w.write_all(bytes);
+    if is_plain(s.as_bytes()) {
+        return w.write_all(s.as_bytes());
     }
+    write_escaped_by_table(w, s, style)
+}
+
+/// [`write_escaped`] of a string that needs an escape, or may: through the table.
+fn write_escaped_by_table<W: Write + ?Sized>(
+    w: &mut W,
+    s: &str,
+    style: JsonStyle,
+) -> io::Result<()> {
+    let bytes = s.as_bytes();
     let python = style == JsonStyle::Python;
     let table = if python {
         &PYTHON_ESCAPES
@@ -329,6 +338,9 @@ pub(crate) fn write_fields<W: Write + ?Sized>(
     fields: &Fields,
     style: JsonStyle,
 ) -> io::Result<()> {
+    if fields.is_empty() {
+        return w.write_all(b"{}");
+    }
     write_object(w, fields.iter(), style, |w, v, style| {
         write_raw_json(w, v, style)
     })
