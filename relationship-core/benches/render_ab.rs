@@ -62,11 +62,16 @@ fn main() {
     // quick run.
     let quick = !std::env::args().any(|a| a == "--bench");
     let rounds = if quick { 3 } else { ROUNDS };
-    let n = 1000;
+    race_to_indicator(rounds, 1000);
+    race_typed(rounds, 1000);
+    time_batches(quick);
+}
+
+/// Races the `to_indicator()` writers on `n` relationships and prints the times.
+fn race_to_indicator(rounds: usize, n: usize) {
     let rels = relationships(n);
     let typed = typed_relationships(n);
     let plain: Vec<PlainRelationship> = rels.iter().map(PlainRelationship::from).collect();
-    let pairs = typed_pairs(n);
     let per = |d: Duration| d.as_secs_f64() * 1e9 / n as f64;
     for style in [JsonStyle::Compact, JsonStyle::Python] {
         let ([t_plain, t_serde, t_direct, t_typed], bytes) = race(
@@ -109,7 +114,12 @@ fn main() {
             ratio(t_typed),
         );
     }
+}
 
+/// Races a typed constructor call with each writer on `n` pairs and prints the times.
+fn race_typed(rounds: usize, n: usize) {
+    let pairs = typed_pairs(n);
+    let per = |d: Duration| d.as_secs_f64() * 1e9 / n as f64;
     for style in [JsonStyle::Compact, JsonStyle::Python] {
         let ([t_serde, t_direct], bytes) = race(
             rounds,
@@ -138,7 +148,10 @@ fn main() {
             rate(t_direct),
         );
     }
+}
 
+/// Times `write_batches` on 100,000 relationships (1,000 when `quick`) and prints the times.
+fn time_batches(quick: bool) {
     let n: usize = if quick { 1000 } else { 100_000 };
     let many = relationships(n);
     for (label, options, style) in [

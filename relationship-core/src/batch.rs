@@ -9,11 +9,11 @@ use std::io::{self, Write};
 
 use xxhash_rust::xxh3::xxh3_128;
 
+use crate::fields::RawFields;
 use crate::indicator::IndicatorObject;
-use crate::json::{
-    JsonStyle, RawFields, write_json, write_relationship_indicator,
-    write_relationship_indicator_with,
-};
+use crate::json::JsonStyle;
+use crate::json::indicator::write_indicator_object;
+use crate::json::relationship::write_relationship;
 use crate::relationship::EntityRelationship;
 
 mod seen;
@@ -207,23 +207,23 @@ pub struct BatchWriter<W: Write> {
 ///
 /// # Errors
 ///
-/// As [`write_json`].
+/// As [`IndicatorRendering::write_json`](crate::IndicatorRendering::write_json).
 pub fn render_relationship(
     out: &mut Vec<u8>,
     rel: &EntityRelationship,
     style: JsonStyle,
 ) -> io::Result<u128> {
-    let start = out.len();
-    write_relationship_indicator(out, rel, style)?;
-    Ok(xxh3_128(&out[start..]))
+    render_relationship_with(out, rel, None, style)
 }
 
-/// Like [`render_relationship`], with the relationship's `fields` given as an
-/// object read as [`RawFields`] (see [`write_relationship_indicator_with`]).
+/// Like [`render_relationship`], with the relationship's `fields` given as an object read as
+/// [`RawFields`] (`rel`'s own fields are then not written): the bytes are those for `rel` with
+/// the fields serde_json reads from the same text.
 ///
 /// # Errors
 ///
-/// As [`write_relationship_indicator_with`]; `out` is then left as it was.
+/// As [`render_relationship`], and [`io::ErrorKind::InvalidData`] when a value of `fields` is
+/// an object or array, or a string serde_json refuses; `out` is then left as it was.
 pub fn render_relationship_with(
     out: &mut Vec<u8>,
     rel: &EntityRelationship,
@@ -231,7 +231,7 @@ pub fn render_relationship_with(
     style: JsonStyle,
 ) -> io::Result<u128> {
     let start = out.len();
-    match write_relationship_indicator_with(out, rel, fields, style) {
+    match write_relationship(out, rel, fields, style) {
         Ok(()) => Ok(xxh3_128(&out[start..])),
         Err(e) => {
             out.truncate(start);
@@ -252,10 +252,10 @@ fn indicator_key(scratch: &mut Vec<u8>, value: &str, ty: &str) -> u128 {
 impl<W: Write> BatchWriter<W> {
     /// A writer with `options`, writing JSON in `style` to `out`.
     pub fn new(out: W, options: BatchOptions, style: JsonStyle) -> Self {
-        // `{"value": "$$DummyIndicator$$", "relationships": [` as serde writes it in `style`.
+        // `{"value": "$$DummyIndicator$$", "relationships": [` in `style`.
         let mut dummy_prefix = Vec::new();
         let empty = IndicatorObject::dummy(Vec::new());
-        if write_json(&mut dummy_prefix, &empty, style).is_ok() {
+        if write_indicator_object(&mut dummy_prefix, &empty, style).is_ok() {
             dummy_prefix.truncate(dummy_prefix.len().saturating_sub(2));
         }
         BatchWriter {
@@ -274,10 +274,7 @@ impl<W: Write> BatchWriter<W> {
             scratch: Vec::with_capacity(512),
             out_buf: Vec::new(),
             dummy_prefix,
-            separator: match style {
-                JsonStyle::Compact => b",",
-                JsonStyle::Python => b", ",
-            },
+            separator: style.comma(),
             stats: BatchStats::default(),
         }
     }
@@ -316,11 +313,6 @@ impl<W: Write> BatchWriter<W> {
         self.stats
     }
 
-    /// The underlying writer.
-    pub fn get_ref(&self) -> &W {
-        &self.out
-    }
-
     fn chunk_items(&self) -> usize {
         self.entries.len() + usize::from(self.sealed.count > 0)
     }
@@ -328,7 +320,7 @@ impl<W: Write> BatchWriter<W> {
     /// Renders `rel` into `scratch`; with deduplication on, returns `false` for a repeat.
     fn render_and_admit(&mut self, rel: &EntityRelationship) -> io::Result<bool> {
         self.scratch.clear();
-        write_relationship_indicator(&mut self.scratch, rel, self.style)?;
+        write_relationship(&mut self.scratch, rel, None, self.style)?;
         if self.dedup && !self.seen.insert(xxh3_128(&self.scratch)) {
             self.stats.duplicates_dropped += 1;
             return Ok(false);
@@ -376,7 +368,7 @@ impl<W: Write> BatchWriter<W> {
             }
         }
         self.scratch.clear();
-        write_json(&mut self.scratch, &indicator, self.style)?;
+        write_indicator_object(&mut self.scratch, &indicator, self.style)?;
         let bytes = self.scratch.len() + self.separator.len();
         if self.chunk_items() >= self.size
             || (self.chunk_items() > 0 && self.chunk_bytes().saturating_add(bytes) > self.max_bytes)
@@ -498,7 +490,7 @@ impl<W: Write> BatchWriter<W> {
             if i > 0 {
                 buf.extend_from_slice(self.separator);
             }
-            write_json(buf, indicator, self.style)?;
+            write_indicator_object(buf, indicator, self.style)?;
         }
         if self.sealed.count > 0 {
             if !self.entries.is_empty() {

@@ -55,7 +55,7 @@ use crate::reliability::{InvalidReliability, Reliability};
 mod input_serde;
 
 /// The reverse name XSOAR falls back to for a name it does not know.
-pub const FALLBACK_REVERSE: &str = "related-to";
+pub(crate) const FALLBACK_REVERSE: &str = "related-to";
 
 /// How strictly a [`Checker`] checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -379,7 +379,8 @@ fn backticked(names: &[String]) -> String {
     quoted.join(", ")
 }
 
-fn hint(suggestions: &[String]) -> String {
+/// `; did you mean ...?` for the suggestions, or nothing when there are none.
+pub(crate) fn hint<S: AsRef<str>>(suggestions: &[S]) -> String {
     suggest::did_you_mean_of(suggestions)
         .map(|h| format!("; {h}"))
         .unwrap_or_default()
@@ -583,7 +584,7 @@ impl<'s> Checker<'s> {
 
     /// Checks that `name` is a relationship name of the schema
     /// ([`CheckError::UnknownName`], with the nearest names, otherwise).
-    pub fn check_name(&self, name: &str) -> Result<RelId, CheckError> {
+    pub(crate) fn check_name(&self, name: &str) -> Result<RelId, CheckError> {
         self.rels.get(name).copied().ok_or_else(|| {
             let reverse_of = self
                 .schema
@@ -602,7 +603,7 @@ impl<'s> Checker<'s> {
 
     /// Checks that `ty`, the type of entity `which`, is a type of the schema
     /// ([`CheckError::UnknownType`], with the nearest types, otherwise).
-    pub fn check_type(&self, which: EntitySide, ty: &str) -> Result<TypeId, CheckError> {
+    pub(crate) fn check_type(&self, which: EntitySide, ty: &str) -> Result<TypeId, CheckError> {
         self.types
             .get(ty)
             .copied()
@@ -616,7 +617,7 @@ impl<'s> Checker<'s> {
     /// Checks that an explicit reverse name `given` is the schema's reverse of `name`
     /// ([`CheckError::ReverseMismatch`] otherwise; [`CheckError::UnknownName`] when `name`
     /// is not the schema's).
-    pub fn check_reverse(&self, name: &str, given: &str) -> Result<(), CheckError> {
+    pub(crate) fn check_reverse(&self, name: &str, given: &str) -> Result<(), CheckError> {
         let expected = self.schema.rel(self.check_name(name)?).reverse();
         if given == expected {
             Ok(())

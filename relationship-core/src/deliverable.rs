@@ -15,7 +15,7 @@
 //! 5. it nests at most [`MAX_DEPTH`](crate::limits::MAX_DEPTH) (512) levels of arrays and
 //!    objects and holds no lone surrogate escape (`"\ud800"`);
 //! 6. every number is finite as a double (`1e400` is not) and every integer written without
-//!    a fraction or exponent has at most [`MAX_INT_DIGITS`] digits (what Python 3.11's
+//!    a fraction or exponent has at most 4300 digits (what Python 3.11's
 //!    `json.loads` reads).
 //!
 //! Then its items are checked: by the pack for their shape, by `validate` for their shape
@@ -25,7 +25,7 @@ use crate::limits;
 
 /// The most digits of an integer (sign not counted) in a deliverable line: Python 3.11's
 /// default `sys.get_int_max_str_digits()`, past which `json.loads` refuses the line.
-pub const MAX_INT_DIGITS: usize = 4_300;
+pub(crate) const MAX_INT_DIGITS: usize = 4_300;
 
 /// Why a line is not deliverable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,7 +103,7 @@ fn check_numbers(text: &[u8]) -> Result<(), String> {
     while let Some(&b) = text.get(i) {
         match b {
             b'"' => {
-                i = crate::json::string_end(text, i).unwrap_or(text.len());
+                i = crate::json::text::string_end(text, i).unwrap_or(text.len());
             }
             b'-' | b'0'..=b'9' => {
                 let end = text[i..]

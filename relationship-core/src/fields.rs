@@ -140,11 +140,6 @@ impl RawJson {
         self.get().starts_with('{')
     }
 
-    /// Whether the value is the empty object `{}`.
-    pub fn is_empty_object(&self) -> bool {
-        self.get() == "{}"
-    }
-
     /// The value's string, when it is a JSON string.
     ///
     /// ```
@@ -338,7 +333,7 @@ fn canonical(out: &mut String, raw: &RawValue, depth: usize) -> serde_json::Resu
                 return Err(too_deep());
             }
             let entries: Vec<(Cow<'_, str>, &RawValue)> =
-                serde_json::from_str::<crate::json::RawFields<'_>>(text)?.0;
+                serde_json::from_str::<RawFields<'_>>(text)?.0;
             let mut canon: Vec<(Cow<'_, str>, String)> = Vec::with_capacity(entries.len());
             for (key, value) in entries {
                 let mut v = String::with_capacity(value.get().len());
@@ -382,26 +377,26 @@ fn canonical(out: &mut String, raw: &RawValue, depth: usize) -> serde_json::Resu
                 out.push_str(text);
             }
         }
-        Some(b'-' | b'0'..=b'9') => push_number(out, text),
+        Some(b'-' | b'0'..=b'9') => out.push_str(&canonical_number(text)),
         _ => out.push_str(text),
     }
     Ok(())
 }
 
-/// Appends a JSON number literal with its exponent marker as `e` and its exponent sign
-/// always written (serde_json's spelling of number text).
-fn push_number(out: &mut String, text: &str) {
+/// A JSON number literal with its exponent marker as `e` and its exponent sign always
+/// written (serde_json's spelling of number text).
+pub(crate) fn canonical_number(text: &str) -> Cow<'_, str> {
     match text.find(['e', 'E']) {
-        None => out.push_str(text),
-        Some(at) => {
-            out.push_str(&text[..at]);
-            out.push('e');
-            let exponent = &text[at + 1..];
-            if !exponent.starts_with(['+', '-']) {
-                out.push('+');
-            }
-            out.push_str(exponent);
+        Some(at) if text[at..].starts_with("e+") || text[at..].starts_with("e-") => {
+            Cow::Borrowed(text)
         }
+        Some(at) => {
+            let exponent = &text[at + 1..];
+            let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+            let sign = if exponent.starts_with('-') { "" } else { "+" };
+            Cow::Owned(format!("{}e{sign}{exponent}", &text[..at]))
+        }
+        None => Cow::Borrowed(text),
     }
 }
 
@@ -562,6 +557,55 @@ impl<'de> Deserialize<'de> for Fields {
             }
         }
         d.deserialize_map(FieldsVisitor)
+    }
+}
+
+/// A JSON object read without building a `serde_json::Map`: its keys (decoded, borrowed
+/// from the text when they have no escapes) and its values as JSON text, in order. Read it
+/// with serde_json (it accepts an object only) and write it as a relationship's `fields`
+/// with [`crate::batch::render_relationship_with`].
+#[derive(Debug, Default)]
+pub struct RawFields<'a>(pub(crate) Vec<(Cow<'a, str>, &'a RawValue)>);
+
+/// An object key, borrowed from the text when it has no escapes.
+struct RawKey<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for RawKey<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = RawKey<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<RawKey<'de>, E> {
+                Ok(RawKey(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<RawKey<'de>, E> {
+                Ok(RawKey(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawFields<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct FieldsVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for FieldsVisitor<'a> {
+            type Value = RawFields<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFields<'a>, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(RawKey(key)) = map.next_key::<RawKey<'de>>()? {
+                    entries.push((key, map.next_value()?));
+                }
+                Ok(RawFields(entries))
+            }
+        }
+        d.deserialize_map(FieldsVisitor(std::marker::PhantomData))
     }
 }
 

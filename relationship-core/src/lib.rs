@@ -37,7 +37,6 @@ pub mod json;
 pub mod limits;
 #[cfg(feature = "input")]
 pub mod lines;
-mod prerender;
 #[cfg(feature = "input")]
 pub mod record;
 pub mod relationship;
@@ -55,11 +54,10 @@ pub use check::{CheckError, Checker, Mode, RelationshipInput};
 pub use fields::RawJson;
 pub use indicator::{DUMMY_INDICATOR_VALUE, IndicatorLayout, IndicatorObject};
 pub use json::JsonStyle;
+pub use json::relationship::{ContextRendering, EntryRendering, IndicatorRendering};
 #[cfg(feature = "input")]
 pub use record::{IndicatorRecord, Record, RecordError, parse_line};
-pub use relationship::{
-    ContextRendering, EntityRelationship, EntryRendering, Fields, IndicatorRendering,
-};
+pub use relationship::{EntityRelationship, Fields};
 pub use relationship_macros::{
     Indicator, Relationships, assert_no_relationship, assert_relationship,
 };

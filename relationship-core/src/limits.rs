@@ -23,7 +23,8 @@ pub fn quoted(text: &str) -> Cow<'_, str> {
 
 /// A message from a parser that may embed a value of any length (serde's `invalid type:
 /// string "…", expected …`): a long one keeps its start and its end.
-pub fn shortened(message: &str) -> Cow<'_, str> {
+#[cfg(feature = "input")]
+pub(crate) fn shortened(message: &str) -> Cow<'_, str> {
     let limit = 2 * MAX_QUOTED_CHARS + 40;
     let count = message.chars().count();
     if count <= limit {
@@ -161,7 +162,8 @@ fn find_deeper_than(text: &[u8], limit: usize) -> Option<TooDeep> {
 
 /// The byte offset of the first lone surrogate escape (see [`LONE_SURROGATE`]) in a string
 /// of the JSON text `text`, at its backslash; `None` when there is none.
-pub fn find_lone_surrogate(text: &[u8]) -> Option<usize> {
+#[cfg(feature = "input")]
+pub(crate) fn find_lone_surrogate(text: &[u8]) -> Option<usize> {
     let unit = |at: usize| -> Option<u16> {
         let hex = text.get(at..at + 6)?;
         if hex[0] != b'\\' || hex[1] != b'u' {
@@ -230,6 +232,7 @@ mod depth_tests {
     }
 
     #[test]
+    #[cfg(feature = "input")]
     fn lone_surrogates_are_found() {
         assert_eq!(find_lone_surrogate(br#"["\ud83d\ude00", "\\ud800"]"#), None);
         assert_eq!(find_lone_surrogate(br#"{"a": "x\ud800"}"#), Some(8));

@@ -5,7 +5,7 @@ use std::io::{self, BufRead};
 
 /// What [`read_line`] read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Line {
+pub(crate) enum Line {
     /// The input ended before any byte of a new line.
     Eof,
     /// A line (without its `\n`) is in the buffer.
@@ -31,7 +31,7 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// # Errors
 ///
 /// I/O errors of the reader.
-pub fn read_line<R: BufRead + ?Sized>(
+pub(crate) fn read_line<R: BufRead + ?Sized>(
     reader: &mut R,
     buf: &mut Vec<u8>,
     max_bytes: usize,
@@ -85,7 +85,7 @@ pub fn read_line<R: BufRead + ?Sized>(
 
 /// How [`skip_line`] ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Skipped {
+pub(crate) enum Skipped {
     /// The line's `\n` was consumed: the next line follows.
     LineEnd,
     /// The input ended.
@@ -101,7 +101,10 @@ pub enum Skipped {
 /// # Errors
 ///
 /// I/O errors of the reader.
-pub fn skip_line<R: BufRead + ?Sized>(reader: &mut R, max_skipped: u64) -> io::Result<Skipped> {
+pub(crate) fn skip_line<R: BufRead + ?Sized>(
+    reader: &mut R,
+    max_skipped: u64,
+) -> io::Result<Skipped> {
     let mut skipped = 0u64;
     loop {
         if skipped >= max_skipped {

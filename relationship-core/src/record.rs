@@ -34,14 +34,13 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::check::RelationshipInput;
-use crate::fields::RawJson;
+use crate::fields::{RawFields, RawJson};
 use crate::indicator::IndicatorObject;
-use crate::json::RawFields;
 use crate::limits::{quoted, shortened};
 use crate::relationship::Fields;
 
 /// The keys of a relationship record, in XSOAR's constructor order.
-pub const RELATIONSHIP_KEYS: [&str; 12] = [
+pub(crate) const RELATIONSHIP_KEYS: [&str; 12] = [
     "name",
     "entity_a",
     "entity_a_type",
@@ -57,7 +56,7 @@ pub const RELATIONSHIP_KEYS: [&str; 12] = [
 ];
 
 /// The keys of an indicator record.
-pub const INDICATOR_KEYS: [&str; 5] = ["value", "type", "score", "rawJSON", "fields"];
+pub(crate) const INDICATOR_KEYS: [&str; 5] = ["value", "type", "score", "rawJSON", "fields"];
 
 /// An indicator record, as read (its type not yet checked against a schema).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
@@ -182,7 +181,7 @@ pub struct RawRelationship<'a> {
 
 /// Reads `line` as a relationship record without building its `fields`, whose values stay
 /// JSON text, to be written by
-/// [`write_relationship_indicator_with`](crate::json::write_relationship_indicator_with).
+/// [`render_relationship_with`](crate::batch::render_relationship_with).
 ///
 /// `None` for every line this fast path does not take (not UTF-8, an indicator, a duplicate
 /// or unknown key, a missing key, a wrong type, `fields` not an object…): [`parse_line`]

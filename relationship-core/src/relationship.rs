@@ -1,30 +1,30 @@
-//! [`EntityRelationship`]: one XSOAR indicator relationship, as `CommonServerPython` models it,
-//! and its three JSON renderings.
+//! [`EntityRelationship`]: one XSOAR indicator relationship, as `CommonServerPython` models it.
+//! Its three JSON renderings are in [`crate::json`].
 
 use std::borrow::Cow;
 use std::fmt;
-use std::io::{self, Write};
 
-use serde_core::ser::{Serialize, SerializeStruct, Serializer};
-
-use crate::json::JsonStyle;
-use crate::prerender::{self, Template};
 use crate::reliability::Reliability;
 
 pub use crate::fields::Fields;
 
 /// The only relationship `type` XSOAR accepts.
-pub const RELATIONSHIP_TYPE: &str = "IndicatorToIndicator";
+pub(crate) const RELATIONSHIP_TYPE: &str = "IndicatorToIndicator";
 
 /// The only entity family XSOAR accepts, for entity A and entity B alike.
-pub const ENTITY_FAMILY: &str = "Indicator";
+pub(crate) const ENTITY_FAMILY: &str = "Indicator";
+
+/// The constant parts of a typed relationship's `to_indicator()` rendering, made at compile
+/// time (see [`crate::json`]): `[head, mid, tail]` in [`JsonStyle::Compact`](crate::JsonStyle),
+/// then in [`JsonStyle::Python`](crate::JsonStyle).
+pub(crate) type Prerendered = [[&'static [u8]; 3]; 2];
 
 /// One relationship between two indicators, mirroring XSOAR's `EntityRelationship`.
 ///
 /// The relationship `type` is always `IndicatorToIndicator` and both families are
 /// `Indicator`: XSOAR accepts nothing else.
 ///
-/// It has XSOAR's three renderings, each a borrowing [`Serialize`] view that writes the exact
+/// It has XSOAR's three renderings, each a borrowing [`Serialize`](serde_core::Serialize) view that writes the exact
 /// keys, in the exact order, of `CommonServerPython`:
 /// [`to_indicator`](Self::to_indicator) (inside `createIndicators` payloads),
 /// [`to_entry`](Self::to_entry) (war-room entries) and [`to_context`](Self::to_context)
@@ -73,7 +73,7 @@ pub struct EntityRelationship {
     /// The constant parts of the `to_indicator()` rendering, pre-rendered when the
     /// relationship comes from a typed constructor. Not part of the relationship's value:
     /// ignored by `PartialEq` and `Debug`.
-    pub(crate) template: Option<&'static Template>,
+    pub(crate) template: Option<&'static Prerendered>,
 }
 
 impl PartialEq for EntityRelationship {
@@ -132,7 +132,7 @@ impl EntityRelationship {
     }
 
     /// Attaches the pre-rendered constant parts of a typed constructor's relationship.
-    pub(crate) fn with_template(mut self, template: Option<&'static Template>) -> Self {
+    pub(crate) fn with_template(mut self, template: Option<&'static Prerendered>) -> Self {
         self.template = template;
         self
     }
@@ -200,246 +200,5 @@ impl EntityRelationship {
     /// Whether all renderings are `{}`: XSOAR's behaviour when entity B is empty.
     pub fn renders_empty(&self) -> bool {
         self.entity_b.is_empty()
-    }
-
-    /// XSOAR's `to_indicator()`: the form carried in `createIndicators` payloads.
-    ///
-    /// Exactly ten keys, in this order: `name`, `reverseName`, `type`, `entityA`,
-    /// `entityAFamily`, `entityAType`, `entityB`, `entityBFamily`, `entityBType`, `fields`.
-    /// Never `reliability` or `brand`. Serializes as `{}` when entity B is empty.
-    pub fn to_indicator(&self) -> IndicatorRendering<'_> {
-        IndicatorRendering(self)
-    }
-
-    /// XSOAR's `to_entry()`: the war-room entry form.
-    ///
-    /// The ten keys of [`to_indicator`](Self::to_indicator), then `reliability` (only when a
-    /// source reliability is set), then `brand` (only when a non-empty brand is set).
-    /// Serializes as `{}` when entity B is empty.
-    pub fn to_entry(&self) -> EntryRendering<'_> {
-        EntryRendering(self)
-    }
-
-    /// XSOAR's `to_context()`: the indicator-context form.
-    ///
-    /// Exactly five keys, in this order: `Relationship` (the name), `EntityA`,
-    /// `EntityAType`, `EntityB`, `EntityBType`. Serializes as `{}` when entity B is empty.
-    pub fn to_context(&self) -> ContextRendering<'_> {
-        ContextRendering(self)
-    }
-
-    fn serialize_ten<S: SerializeStruct>(&self, s: &mut S) -> Result<(), S::Error> {
-        s.serialize_field("name", &*self.name)?;
-        s.serialize_field("reverseName", &*self.reverse_name)?;
-        s.serialize_field("type", RELATIONSHIP_TYPE)?;
-        s.serialize_field("entityA", self.entity_a.as_str())?;
-        s.serialize_field("entityAFamily", ENTITY_FAMILY)?;
-        s.serialize_field("entityAType", &*self.entity_a_type)?;
-        s.serialize_field("entityB", self.entity_b.as_str())?;
-        s.serialize_field("entityBFamily", ENTITY_FAMILY)?;
-        s.serialize_field("entityBType", &*self.entity_b_type)?;
-        s.serialize_field("fields", &self.fields)
-    }
-}
-
-/// The [`EntityRelationship::to_indicator`] rendering: a borrowing [`Serialize`] view.
-///
-/// Writes XSOAR's ten keys in XSOAR's order without building any intermediate value. When
-/// entity B is empty it serializes as `{}`, exactly like XSOAR's `to_indicator()`.
-#[derive(Debug, Clone, Copy)]
-pub struct IndicatorRendering<'a>(pub &'a EntityRelationship);
-
-impl IndicatorRendering<'_> {
-    /// Writes the rendering to `w` in `style`: the same bytes as
-    /// [`json::write_json`](crate::json::write_json) of this view, written directly.
-    ///
-    /// This is the fast way to render relationships. The keys are written as constant text,
-    /// not serialized one by one; a relationship made by a typed constructor (`a.uses(&b)`)
-    /// carries its name, reverse name, types and keys pre-rendered in both styles at compile
-    /// time, so only the two entity values and `fields` are escaped here. Printable ASCII
-    /// without `"` or `\` is copied as is; any other string, and `fields`, go through
-    /// serde_json with the style's formatter, like the [`Serialize`] path.
-    ///
-    /// Writing into a reused `Vec<u8>` allocates nothing once the vector is large enough.
-    ///
-    /// # Errors
-    ///
-    /// The writer's errors; and, like [`json::write_json`](crate::json::write_json), a
-    /// number in `fields` that is not JSON number text is an [`io::ErrorKind::InvalidData`]
-    /// error in [`JsonStyle::Python`] (a `serde_json::Value` never holds one).
-    ///
-    /// ```
-    /// use relationship_core::json::{self, JsonStyle};
-    /// use relationship_core::prelude::*;
-    /// use relationship_core::xsoar::types::{Account, Host};
-    ///
-    /// let user = Entity::<Account>::new("u4872");
-    /// let machine = Entity::<Host>::new("pc135456.domain.local");
-    /// let mut buf = Vec::new();
-    /// for style in [JsonStyle::Compact, JsonStyle::Python] {
-    ///     buf.clear();
-    ///     let rel = user.uses(&machine);
-    ///     rel.to_indicator().write_json(&mut buf, style)?;
-    ///     // the same bytes as serializing the view with serde
-    ///     assert_eq!(buf, json::to_vec(&rel.to_indicator(), style)?);
-    /// }
-    /// assert_eq!(
-    ///     String::from_utf8_lossy(&buf),
-    ///     r#"{"name": "uses", "reverseName": "used-by", "type": "IndicatorToIndicator", "entityA": "u4872", "entityAFamily": "Indicator", "entityAType": "Account", "entityB": "pc135456.domain.local", "entityBFamily": "Indicator", "entityBType": "Host", "fields": {}}"#
-    /// );
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[inline]
-    pub fn write_json<W: Write + ?Sized>(&self, w: &mut W, style: JsonStyle) -> io::Result<()> {
-        prerender::write_indicator(w, self.0, style)
-    }
-}
-
-/// The [`EntityRelationship::to_entry`] rendering: a borrowing [`Serialize`] view.
-///
-/// The ten `to_indicator` keys, then the optional `reliability` and `brand`. When entity B
-/// is empty it serializes as `{}`, exactly like XSOAR's `to_entry()`.
-#[derive(Debug, Clone, Copy)]
-pub struct EntryRendering<'a>(pub &'a EntityRelationship);
-
-/// The [`EntityRelationship::to_context`] rendering: a borrowing [`Serialize`] view.
-///
-/// Five keys: `Relationship`, `EntityA`, `EntityAType`, `EntityB`, `EntityBType`. When
-/// entity B is empty it serializes as `{}`, exactly like XSOAR's `to_context()`.
-#[derive(Debug, Clone, Copy)]
-pub struct ContextRendering<'a>(pub &'a EntityRelationship);
-
-impl Serialize for IndicatorRendering<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let rel = self.0;
-        if rel.renders_empty() {
-            return serializer.serialize_struct("EntityRelationship", 0)?.end();
-        }
-        let mut s = serializer.serialize_struct("EntityRelationship", 10)?;
-        rel.serialize_ten(&mut s)?;
-        s.end()
-    }
-}
-
-impl Serialize for EntryRendering<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let rel = self.0;
-        if rel.renders_empty() {
-            return serializer.serialize_struct("EntityRelationship", 0)?.end();
-        }
-        let len =
-            10 + usize::from(rel.source_reliability.is_some()) + usize::from(rel.brand.is_some());
-        let mut s = serializer.serialize_struct("EntityRelationship", len)?;
-        rel.serialize_ten(&mut s)?;
-        if let Some(r) = rel.source_reliability {
-            s.serialize_field("reliability", r.as_str())?;
-        }
-        if let Some(brand) = &rel.brand {
-            s.serialize_field("brand", brand.as_str())?;
-        }
-        s.end()
-    }
-}
-
-impl Serialize for ContextRendering<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let rel = self.0;
-        if rel.renders_empty() {
-            return serializer.serialize_struct("EntityRelationship", 0)?.end();
-        }
-        let mut s = serializer.serialize_struct("EntityRelationship", 5)?;
-        s.serialize_field("Relationship", &*rel.name)?;
-        s.serialize_field("EntityA", rel.entity_a.as_str())?;
-        s.serialize_field("EntityAType", &*rel.entity_a_type)?;
-        s.serialize_field("EntityB", rel.entity_b.as_str())?;
-        s.serialize_field("EntityBType", &*rel.entity_b_type)?;
-        s.end()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sample() -> EntityRelationship {
-        EntityRelationship::new(
-            "uses",
-            "used-by",
-            "u4872",
-            "Account",
-            "pc135456.domain.local",
-            "Host",
-        )
-    }
-
-    fn compact<T: Serialize>(v: &T) -> String {
-        serde_json::to_string(v).unwrap()
-    }
-
-    #[test]
-    fn indicator_has_ten_keys_in_order() {
-        assert_eq!(
-            compact(&sample().to_indicator()),
-            r#"{"name":"uses","reverseName":"used-by","type":"IndicatorToIndicator","entityA":"u4872","entityAFamily":"Indicator","entityAType":"Account","entityB":"pc135456.domain.local","entityBFamily":"Indicator","entityBType":"Host","fields":{}}"#
-        );
-    }
-
-    #[test]
-    fn indicator_ignores_reliability_and_brand() {
-        let rel = sample().with_reliability(Reliability::A).with_brand("X");
-        assert_eq!(
-            compact(&rel.to_indicator()),
-            compact(&sample().to_indicator())
-        );
-        assert_eq!(compact(&rel.to_context()), compact(&sample().to_context()));
-    }
-
-    #[test]
-    fn entry_adds_optional_keys_in_order() {
-        let base = compact(&sample().to_indicator());
-        assert_eq!(compact(&sample().to_entry()), base);
-        let stem = &base[..base.len() - 1];
-        let rel = sample().with_brand("B1");
-        assert_eq!(
-            compact(&rel.to_entry()),
-            format!(r#"{stem},"brand":"B1"}}"#)
-        );
-        let rel = sample().with_reliability(Reliability::F);
-        assert_eq!(
-            compact(&rel.to_entry()),
-            format!(r#"{stem},"reliability":"F - Reliability cannot be judged"}}"#)
-        );
-        let rel = sample().with_brand("B1").with_reliability(Reliability::F);
-        assert_eq!(
-            compact(&rel.to_entry()),
-            format!(r#"{stem},"reliability":"F - Reliability cannot be judged","brand":"B1"}}"#)
-        );
-        assert_eq!(sample().with_brand("").brand(), None);
-    }
-
-    #[test]
-    fn fields_keep_insertion_order() {
-        let mut fields = Fields::new();
-        fields.insert("z", 1);
-        fields.insert(
-            "a",
-            crate::fields::RawJson::parse(r#"{"y": [true, null], "b": "c"}"#).unwrap(),
-        );
-        let out = compact(&sample().with_fields(fields).to_indicator());
-        assert!(
-            out.ends_with(r#""fields":{"z":1,"a":{"y":[true,null],"b":"c"}}}"#),
-            "{out}"
-        );
-    }
-
-    #[test]
-    fn empty_entity_b_renders_empty_objects() {
-        let rel = EntityRelationship::new("uses", "used-by", "a", "Account", "", "Host")
-            .with_reliability(Reliability::A)
-            .with_brand("b");
-        assert!(rel.renders_empty());
-        assert_eq!(compact(&rel.to_indicator()), "{}");
-        assert_eq!(compact(&rel.to_entry()), "{}");
-        assert_eq!(compact(&rel.to_context()), "{}");
     }
 }

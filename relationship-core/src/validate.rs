@@ -42,7 +42,7 @@ use relationship_schema::Schema;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::check::{Checker, EntitySide, Mode};
+use crate::check::{Checker, EntitySide, Mode, hint};
 use crate::indicator::DUMMY_INDICATOR_VALUE;
 use crate::limits::{DEFAULT_MAX_LINE_BYTES, quoted};
 use crate::lines::{self, Line};
@@ -494,72 +494,90 @@ impl<'a> Validator<'a> {
             self.stats.dummies += 1;
         } else {
             self.stats.indicators += 1;
-            match get("type") {
-                None => self.report(
-                    line,
-                    format!("{path}.type"),
-                    ViolationKind::MissingKey,
-                    "an indicator needs a `type` (only the $$DummyIndicator$$ has none)".into(),
-                ),
-                Some(Value::String(t)) => {
-                    if self.schema.type_id(&t).is_none() {
-                        let hint = hint(&self.schema.suggest_types(&t));
-                        let msg = format!(
-                            "unknown indicator type `{}` (not a type of schema `{}`){hint}",
-                            quoted(&t),
-                            self.schema.name()
-                        );
-                        self.report(
-                            line,
-                            format!("{path}.type"),
-                            ViolationKind::UnknownIndicatorType,
-                            msg,
-                        );
-                    }
-                }
-                Some(v) => self.report(
-                    line,
-                    format!("{path}.type"),
-                    ViolationKind::WrongValueType,
-                    format!("`type` must be a string, found {}", json_type(&v)),
-                ),
-            }
-            if !obj.contains_key("rawJSON") {
-                self.report(
-                    line,
-                    format!("{path}.rawJSON"),
-                    ViolationKind::MissingKey,
-                    "an indicator needs a `rawJSON` (the source object)".into(),
-                );
-            }
-            match get("score") {
-                None | Some(Value::Null) => {}
-                Some(Value::Number(n)) if n.as_u64().is_some_and(|s| s <= 3) => {}
-                Some(v) => self.report(
-                    line,
-                    format!("{path}.score"),
-                    ViolationKind::BadScore,
-                    format!(
-                        "`score` must be a DBot score 0–3 or null, found {}",
-                        quoted(&python_number_text(&v))
-                    ),
-                ),
-            }
-            match get("fields") {
-                None | Some(Value::Object(_)) => {}
-                Some(v) => self.report(
-                    line,
-                    format!("{path}.fields"),
-                    ViolationKind::WrongValueType,
-                    format!("`fields` must be an object, found {}", json_type(&v)),
-                ),
-            }
+            self.check_indicator_keys(&obj, path, line);
         }
+        self.check_attached_relationships(text, &obj, path, line, line_of);
+    }
+
+    /// Checks the keys of a real (not dummy) indicator: `type`, `rawJSON`, `score`, `fields`.
+    fn check_indicator_keys(&mut self, obj: &HashMap<String, &RawValue>, path: &str, line: usize) {
+        let get = |k: &str| obj.get(k).and_then(|r| read_value(r.get()).ok());
+        match get("type") {
+            None => self.report(
+                line,
+                format!("{path}.type"),
+                ViolationKind::MissingKey,
+                "an indicator needs a `type` (only the $$DummyIndicator$$ has none)".into(),
+            ),
+            Some(Value::String(t)) => {
+                if self.schema.type_id(&t).is_none() {
+                    let hint = hint(&self.schema.suggest_types(&t));
+                    let msg = format!(
+                        "unknown indicator type `{}` (not a type of schema `{}`){hint}",
+                        quoted(&t),
+                        self.schema.name()
+                    );
+                    self.report(
+                        line,
+                        format!("{path}.type"),
+                        ViolationKind::UnknownIndicatorType,
+                        msg,
+                    );
+                }
+            }
+            Some(v) => self.report(
+                line,
+                format!("{path}.type"),
+                ViolationKind::WrongValueType,
+                format!("`type` must be a string, found {}", json_type(&v)),
+            ),
+        }
+        if !obj.contains_key("rawJSON") {
+            self.report(
+                line,
+                format!("{path}.rawJSON"),
+                ViolationKind::MissingKey,
+                "an indicator needs a `rawJSON` (the source object)".into(),
+            );
+        }
+        match get("score") {
+            None | Some(Value::Null) => {}
+            Some(Value::Number(n)) if n.as_u64().is_some_and(|s| s <= 3) => {}
+            Some(v) => self.report(
+                line,
+                format!("{path}.score"),
+                ViolationKind::BadScore,
+                format!(
+                    "`score` must be a DBot score 0–3 or null, found {}",
+                    quoted(&python_number_text(&v))
+                ),
+            ),
+        }
+        match get("fields") {
+            None | Some(Value::Object(_)) => {}
+            Some(v) => self.report(
+                line,
+                format!("{path}.fields"),
+                ViolationKind::WrongValueType,
+                format!("`fields` must be an object, found {}", json_type(&v)),
+            ),
+        }
+    }
+
+    /// Checks the `relationships` of an indicator: an array, each item a relationship.
+    fn check_attached_relationships(
+        &mut self,
+        text: &[u8],
+        obj: &HashMap<String, &RawValue>,
+        path: &str,
+        line: usize,
+        line_of: &dyn Fn(usize) -> usize,
+    ) {
         let Some(rels) = obj.get("relationships") else {
             return;
         };
         let Ok(rels) = serde_json::from_str::<Vec<&RawValue>>(rels.get()) else {
-            let v = get("relationships").unwrap_or(Value::Null);
+            let v = read_value(rels.get()).unwrap_or(Value::Null);
             self.report(
                 line,
                 format!("{path}.relationships"),
@@ -624,6 +642,13 @@ impl<'a> Validator<'a> {
                 ),
             }
         }
+        self.check_fixed_values(&strings, path, line);
+        self.check_against_schema(&strings, path, line);
+    }
+
+    /// Checks the relationship's constant values (`type`, the families) and its entity
+    /// values.
+    fn check_fixed_values(&mut self, strings: &HashMap<&str, &str>, path: &str, line: usize) {
         if let Some(t) = strings.get("type").filter(|t| **t != RELATIONSHIP_TYPE) {
             let msg = format!(
                 "relationship type `{}` is not `{RELATIONSHIP_TYPE}`, the only type XSOAR accepts (it raises `Invalid relationship type`)",
@@ -664,6 +689,11 @@ impl<'a> Validator<'a> {
                 );
             }
         }
+    }
+
+    /// Checks the relationship's name, reverse name, entity types and pair against the
+    /// schema.
+    fn check_against_schema(&mut self, strings: &HashMap<&str, &str>, path: &str, line: usize) {
         let name = strings.get("name").copied();
         let mut known_name = None;
         if let Some(n) = name {
@@ -742,8 +772,8 @@ fn clamp_huge_numbers(text: &str) -> Option<String> {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         let end = match b {
-            b'"' => crate::json::string_end(bytes, i)?,
-            b'-' | b'0'..=b'9' => crate::json::number_end(bytes, i),
+            b'"' => crate::json::text::string_end(bytes, i)?,
+            b'-' | b'0'..=b'9' => crate::json::text::number_end(bytes, i),
             _ => i + 1,
         };
         let token = canonical.get(i..end)?;
@@ -833,12 +863,6 @@ fn python_number_text(v: &Value) -> String {
         .map_or(text, |(literal, _)| {
             String::from_utf8_lossy(literal).into_owned()
         })
-}
-
-fn hint(suggestions: &[&str]) -> String {
-    relationship_schema::suggest::did_you_mean_of(suggestions)
-        .map(|h| format!("; {h}"))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! semver guarantees; `relationship-macros` is pinned to this crate's exact version.
 
 use crate::indicator;
-use crate::prerender::{Template, Templates};
-use crate::relationship::{EntityRelationship, Fields};
+use crate::json::relationship::Templates;
+use crate::relationship::{EntityRelationship, Fields, Prerendered};
 use crate::typed::{FieldError, FieldTarget, Indicator, IndicatorType, RelationshipName};
 
 pub use serde_json;
@@ -82,7 +82,7 @@ fn relate_prerendered(
     a_type: &'static str,
     b: Cow<'_, str>,
     b_type: &'static str,
-    template: Option<&'static Template>,
+    template: Option<&'static Prerendered>,
 ) -> EntityRelationship {
     EntityRelationship::new(
         name,

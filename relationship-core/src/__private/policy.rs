@@ -5,6 +5,7 @@
 //! Everything here runs in `const` evaluation: an assertion is a `const _: () = ...;` item,
 //! checked by `cargo check`, and nothing of it exists at run time.
 
+use super::str_eq as eq;
 use crate::schema::limits::MAX_RELATIONSHIPS;
 
 /// A generated schema's names and explicit triples, as the assertions read them.
@@ -83,10 +84,6 @@ impl Message {
             Err(_) => "assertion failed",
         }
     }
-}
-
-const fn eq(a: &str, b: &str) -> bool {
-    super::str_eq(a, b)
 }
 
 /// Appends `; did you mean `X`?` (or `` `X`, `Y` or `Z` ``) for the names nearest to
