@@ -23,9 +23,6 @@
 
 use crate::limits;
 
-/// The most digits of an integer (sign not counted) in a deliverable line: Python 3.11's
-/// default `sys.get_int_max_str_digits()`, past which `json.loads` refuses the line.
-pub(crate) const MAX_INT_DIGITS: usize = 4_300;
 
 /// Why a line is not deliverable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +94,7 @@ fn json_error(e: &serde_json::Error) -> String {
 }
 
 /// Every number of the JSON text `text` (already known to be well-formed) is finite as a
-/// double and no integer has more than [`MAX_INT_DIGITS`] digits.
+/// double and no integer has more than [`MAX_INT_DIGITS`](limits::MAX_INT_DIGITS) digits.
 fn check_numbers(text: &[u8]) -> Result<(), String> {
     let mut i = 0;
     while let Some(&b) = text.get(i) {
@@ -106,29 +103,10 @@ fn check_numbers(text: &[u8]) -> Result<(), String> {
                 i = crate::json::text::string_end(text, i).unwrap_or(text.len());
             }
             b'-' | b'0'..=b'9' => {
-                let end = text[i..]
-                    .iter()
-                    .position(|c| !matches!(c, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
-                    .map_or(text.len(), |n| i + n);
-                let token = &text[i..end];
-                let integer = !token.iter().any(|c| matches!(c, b'.' | b'e' | b'E'));
-                let digits = token.iter().filter(|c| c.is_ascii_digit()).count();
-                if integer && digits > MAX_INT_DIGITS {
-                    return Err(format!(
-                        "column {}: an integer of {digits} digits, more than the {MAX_INT_DIGITS} Python's json.loads reads",
-                        i + 1
-                    ));
-                }
-                let finite = std::str::from_utf8(token)
-                    .ok()
-                    .and_then(|t| t.parse::<f64>().ok())
-                    .is_some_and(f64::is_finite);
-                if !integer && !finite {
-                    return Err(format!(
-                        "column {}: the number {} is out of the range of a double",
-                        i + 1,
-                        limits::quoted(&String::from_utf8_lossy(token))
-                    ));
+                let end = crate::json::text::number_end(text, i);
+                let token = String::from_utf8_lossy(&text[i..end]);
+                if let Some(problem) = limits::number_problem(&token) {
+                    return Err(format!("column {}: {problem}", i + 1));
                 }
                 i = end;
             }

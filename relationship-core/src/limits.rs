@@ -43,6 +43,33 @@ pub(crate) fn shortened(message: &str) -> Cow<'_, str> {
     ))
 }
 
+/// The most digits of an integer (sign not counted) that a deliverable batch may hold:
+/// Python 3.11's default `sys.get_int_max_str_digits()`, past which `json.loads` refuses the
+/// line.
+pub const MAX_INT_DIGITS: usize = 4_300;
+
+/// Why the JSON number `token` (valid number syntax) cannot travel to XSOAR, or `None`: an
+/// integer (no fraction or exponent) of more than [`MAX_INT_DIGITS`] digits, which Python's
+/// `json.loads` refuses, or another number beyond the range of a double (`1e400`), which
+/// Python reads as infinity and writes back as `Infinity`, not JSON. Records, fields and
+/// `validate` apply this one rule, so nothing the library writes is refused on delivery.
+pub fn number_problem(token: &str) -> Option<String> {
+    let integer = !token.contains(['.', 'e', 'E']);
+    if integer {
+        let digits = token.len() - usize::from(token.starts_with('-'));
+        return (digits > MAX_INT_DIGITS).then(|| {
+            format!("an integer of {digits} digits, more than the {MAX_INT_DIGITS} Python's json.loads reads")
+        });
+    }
+    let finite = token.parse::<f64>().is_ok_and(f64::is_finite);
+    (!finite).then(|| {
+        format!(
+            "the number {} is out of the range of a double",
+            quoted(token)
+        )
+    })
+}
+
 /// The default longest input line, in bytes (64 MiB). A line is read up to this many bytes
 /// and no further: a longer one is an error naming its line number, and memory never holds
 /// more than this plus a read buffer.
