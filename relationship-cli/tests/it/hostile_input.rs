@@ -272,3 +272,54 @@ fn a_relationship_on_the_dummy_value_fails_strict_render_batch_and_validate() {
         "{stderr}"
     );
 }
+
+/// A number that delivery refuses (Python reads `1e400` as infinity and writes `Infinity`;
+/// an integer of 4,301 digits is more than `json.loads` reads) is a bad record for `render`
+/// and `batch`, in either JSON style: nothing undeliverable is written, and what is written
+/// passes `validate`.
+#[test]
+fn numbers_delivery_refuses_are_bad_records_not_output() {
+    let long = "9".repeat(4301);
+    let good = r#"{"name":"uses","entity_a":"u2","entity_a_type":"Account","entity_b":"h1","entity_b_type":"Host","fields":{"x":1.5e300,"y":12}}"#;
+    let cases = [
+        (
+            relationship(3).replace("[]", "1e400"),
+            "line 1: key `fields`: the number 1e400 is out of the range of a double",
+        ),
+        (
+            indicator(2).replace("[]", "-1E999"),
+            "line 1: key `rawJSON`: the number -1E999 is out of the range of a double",
+        ),
+        (
+            relationship(3).replace("[]", &long),
+            "line 1: key `fields`: an integer of 4301 digits, more than the 4300",
+        ),
+    ];
+    for (record, expected) in cases {
+        for command in ["render", "batch"] {
+            if command == "render" && record.contains("rawJSON") {
+                continue; // indicator records are batch's
+            }
+            for style in [&[][..], &["--python-json"][..]] {
+                let mut args = vec![command];
+                args.extend_from_slice(style);
+                args.extend(["--keep-going", "-"]);
+                let (code, stdout, stderr) = run(&args, &format!("{record}\n{good}\n"));
+                assert_eq!(code, 1, "{args:?}: {stderr}");
+                assert!(stderr.contains(expected), "{args:?}: {stderr}");
+                assert!(
+                    !stdout.contains("Infinity") && !stdout.contains("e+400"),
+                    "{stdout}"
+                );
+                assert!(
+                    stdout.contains("\"u2\""),
+                    "{args:?}: the good record is written"
+                );
+                if command == "batch" {
+                    let (code, _, stderr) = run(&["validate", "-"], &stdout);
+                    assert_eq!(code, 0, "{args:?}: {stderr}");
+                }
+            }
+        }
+    }
+}
