@@ -23,7 +23,6 @@
 
 use crate::limits;
 
-
 /// Why a line is not deliverable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Undeliverable {

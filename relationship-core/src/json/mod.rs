@@ -154,7 +154,9 @@ mod tests {
             assert!(err.contains("is out of the range of a double"), "{err}");
         }
         let long = "9".repeat(crate::limits::MAX_INT_DIGITS + 1);
-        let err = crate::fields::RawJson::parse(&long).unwrap_err().to_string();
+        let err = crate::fields::RawJson::parse(&long)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("an integer of 4301 digits"), "{err}");
         assert_eq!(py_text(&"9".repeat(4300)), "9".repeat(4300));
         // Raw text written directly is held to the same rule.
