@@ -220,6 +220,9 @@ pub fn batch<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
     let max_batch_bytes = usize::try_from(args.max_batch_bytes).unwrap_or(usize::MAX);
     let mut writer =
         BatchWriter::new(&mut *out, options, json_style).with_max_batch_bytes(max_batch_bytes);
+    if mode == Mode::Lenient {
+        writer = writer.with_lenient_entities();
+    }
     let prepare = |line: &[u8], arena: &mut Vec<u8>| records.prepare(line, arena);
     let consume = |item, arena: &[u8]| match item {
         BatchItem::Relationship(rel) => writer.push_relationship(rel),

@@ -199,6 +199,7 @@ pub struct BatchWriter<W: Write> {
     dummy_prefix: Vec<u8>,
     separator: &'static [u8],
     stats: BatchStats,
+    lenient_entities: bool,
 }
 
 /// Appends `rel.to_indicator()` rendered in `style` to `out` and returns the hash a
@@ -276,7 +277,30 @@ impl<W: Write> BatchWriter<W> {
             dummy_prefix,
             separator: style.comma(),
             stats: BatchStats::default(),
+            lenient_entities: false,
         }
+    }
+
+    /// Lets relationships with an empty entity, or `$$DummyIndicator$$` as an entity, through
+    /// as XSOAR's own `EntityRelationship` does (an empty entity B renders as `{}`): what
+    /// `xsoar-rel batch --lenient` writes. By default such a relationship is refused, as
+    /// strict `batch` refuses the record, so that a typed value left empty (an `Option`
+    /// holding `None`, an empty `String`) is an error, not a relationship XSOAR drops.
+    #[must_use]
+    pub fn with_lenient_entities(mut self) -> Self {
+        self.lenient_entities = true;
+        self
+    }
+
+    /// The strict entity checks ([`EntityRelationship::check_entities`]) unless
+    /// [`with_lenient_entities`](Self::with_lenient_entities) was set; the error is
+    /// [`io::ErrorKind::InvalidInput`] holding the [`CheckError`](crate::check::CheckError).
+    fn check_entities(&self, rel: &EntityRelationship) -> io::Result<()> {
+        if self.lenient_entities {
+            return Ok(());
+        }
+        rel.check_entities()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
     }
 
     /// Sets the byte cap of a chunk (default
@@ -359,6 +383,9 @@ impl<W: Write> BatchWriter<W> {
             }
             return Ok(());
         }
+        for rel in &indicator.relationships {
+            self.check_entities(rel)?;
+        }
         if dedup && !indicator.relationships.is_empty() {
             let rels = std::mem::take(&mut indicator.relationships);
             for rel in rels {
@@ -391,7 +418,28 @@ impl<W: Write> BatchWriter<W> {
 
     /// Adds a relationship: dropped if a repeat, attached to its source indicator
     /// ([`Placement::Attach`], source in the open chunk), else put on the pending dummy.
+    ///
+    /// # Errors
+    ///
+    /// An I/O error writing a full chunk; [`io::ErrorKind::InvalidInput`] holding a
+    /// [`CheckError`](crate::check::CheckError) for a relationship whose entity is empty or
+    /// `$$DummyIndicator$$` (unless [`with_lenient_entities`](Self::with_lenient_entities)):
+    ///
+    /// ```
+    /// use relationship_core::batch::{BatchOptions, BatchWriter};
+    /// use relationship_core::check::CheckError;
+    /// use relationship_core::json::JsonStyle;
+    /// use relationship_core::prelude::*;
+    /// use relationship_core::xsoar::types::{Account, Host};
+    ///
+    /// let rel = Entity::<Account>::new("u1").uses(&Entity::<Host>::new(""));
+    /// let mut batches = BatchWriter::new(Vec::new(), BatchOptions::default(), JsonStyle::Compact);
+    /// let err = batches.push_relationship(rel).unwrap_err();
+    /// let cause = err.get_ref().and_then(|e| e.downcast_ref::<CheckError>());
+    /// assert!(matches!(cause, Some(CheckError::EmptyEntityB { .. })));
+    /// ```
     pub fn push_relationship(&mut self, relationship: EntityRelationship) -> io::Result<()> {
+        self.check_entities(&relationship)?;
         if !self.render_and_admit(&relationship)? {
             return Ok(());
         }
