@@ -90,7 +90,7 @@ pub(crate) fn parse(text: &str) -> Result<Option<Node<'_>>, Defect> {
             text,
             bytes: text.as_bytes(),
             i: 0,
-            escaped: false,
+            decoded: None,
             raw_control: None,
         },
         last_token_end: 0,
@@ -159,8 +159,8 @@ struct Scanner<'t> {
     text: &'t str,
     bytes: &'t [u8],
     i: usize,
-    /// Whether the last string scanned holds an escape.
-    escaped: bool,
+    /// The value of the last string scanned, when it holds escapes.
+    decoded: Option<String>,
     /// The offset of the first raw control character inside a string.
     raw_control: Option<usize>,
 }
@@ -346,12 +346,14 @@ impl Scanner<'_> {
         Ok(())
     }
 
-    /// A double-quoted string with JSON's escapes. Raw control characters are let through
-    /// and remembered: they are reported only if the rest of the text is valid.
+    /// A double-quoted string with JSON's escapes, decoded into [`Scanner::decoded`] when it
+    /// holds any. Raw control characters are let through and remembered: they are reported
+    /// only if the rest of the text is valid.
     fn string(&mut self) -> Result<(), Defect> {
         let start = self.i;
         let mut i = start + 1;
-        self.escaped = false;
+        let mut copied = i;
+        let mut decoded: Option<String> = None;
         loop {
             let Some(&b) = self.bytes.get(i) else {
                 return Err(defect(start, UNTERMINATED_STRING));
@@ -359,16 +361,25 @@ impl Scanner<'_> {
             match b {
                 b'"' => break,
                 b'\\' => {
-                    self.escaped = true;
                     let Some(&e) = self.bytes.get(i + 1) else {
                         return Err(defect(start, UNTERMINATED_STRING));
                     };
-                    i += match e {
-                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'r' | b'n' | b't' => 2,
+                    let (len, c) = match e {
+                        b'"' | b'\\' | b'/' => (2, char::from(e)),
+                        b'b' => (2, '\u{8}'),
+                        b'f' => (2, '\u{c}'),
+                        b'n' => (2, '\n'),
+                        b'r' => (2, '\r'),
+                        b't' => (2, '\t'),
                         b'\'' => return Err(defect(i, "invalid escape in double quote string")),
                         b'u' => self.unicode_escape(i)?,
                         _ => return Err(defect(i, "invalid escape")),
                     };
+                    let out = decoded.get_or_insert_with(String::new);
+                    out.push_str(&self.text[copied..i]);
+                    out.push(c);
+                    i += len;
+                    copied = i;
                 }
                 _ => {
                     if b < 0x20 && self.raw_control.is_none() {
@@ -378,13 +389,17 @@ impl Scanner<'_> {
                 }
             }
         }
+        if let Some(out) = &mut decoded {
+            out.push_str(&self.text[copied..i]);
+        }
+        self.decoded = decoded;
         self.i = i + 1;
         Ok(())
     }
 
     /// The `\uXXXX` escape at `at` (and the low surrogate after it, for a high surrogate):
-    /// its length in bytes.
-    fn unicode_escape(&self, at: usize) -> Result<usize, Defect> {
+    /// its length in bytes and the character it stands for.
+    fn unicode_escape(&self, at: usize) -> Result<(usize, char), Defect> {
         let hex = |from: usize| -> Result<(u32, &str), Defect> {
             let digits = self
                 .bytes
@@ -402,7 +417,10 @@ impl Scanner<'_> {
             ));
         }
         if !(0xD800..=0xDBFF).contains(&first) {
-            return Ok(6);
+            return Ok((
+                6,
+                char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER),
+            ));
         }
         if self.bytes.get(at + 6..at + 8) != Some(b"\\u") {
             return Err(bad_unicode(
@@ -417,54 +435,12 @@ impl Scanner<'_> {
                 format!("{first_digits} (high surrogate not followed by low surrogate)"),
             ));
         }
-        Ok(12)
+        let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+        Ok((
+            12,
+            char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER),
+        ))
     }
-}
-
-/// The value of a string literal that [`Scanner::string`] accepted, quotes included.
-fn string_value(literal: &str, escaped: bool) -> Cow<'_, str> {
-    let body = &literal[1..literal.len() - 1];
-    if escaped {
-        Cow::Owned(decode(body))
-    } else {
-        Cow::Borrowed(body)
-    }
-}
-
-/// The value of the body of a string literal that holds escapes.
-fn decode(body: &str) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut chars = body.chars();
-    let hex4 = |chars: &mut std::str::Chars| {
-        let digits: String = chars.by_ref().take(4).collect();
-        u32::from_str_radix(&digits, 16).unwrap_or_default()
-    };
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        let decoded = match chars.next() {
-            Some('b') => '\u{8}',
-            Some('f') => '\u{c}',
-            Some('n') => '\n',
-            Some('r') => '\r',
-            Some('t') => '\t',
-            Some('u') => {
-                let mut code = hex4(&mut chars);
-                if (0xD800..=0xDBFF).contains(&code) {
-                    chars.by_ref().take(2).for_each(drop);
-                    let low = hex4(&mut chars);
-                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-                }
-                char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
-            }
-            Some(other) => other,
-            None => break,
-        };
-        out.push(decoded);
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -516,13 +492,18 @@ impl<'t> Parser<'t> {
         }
     }
 
+    /// The value of the string token that starts at `at`.
+    fn string_value(&mut self, at: usize) -> Cow<'t, str> {
+        match self.s.decoded.take() {
+            Some(decoded) => Cow::Owned(decoded),
+            None => Cow::Borrowed(&self.s.text[at + 1..self.last_token_end - 1]),
+        }
+    }
+
     /// The scalar value of the token that starts at `at`.
-    fn scalar(&self, tok: Tok, at: usize) -> Value<'t> {
+    fn scalar(&mut self, tok: Tok, at: usize) -> Value<'t> {
         match tok {
-            Tok::String => Value::String(string_value(
-                &self.s.text[at..self.last_token_end],
-                self.s.escaped,
-            )),
+            Tok::String => Value::String(self.string_value(at)),
             Tok::True => Value::Bool(true),
             Tok::False => Value::Bool(false),
             Tok::Null => Value::Null,
@@ -564,7 +545,8 @@ impl<'t> Parser<'t> {
                             head
                         }
                         _ if tok.is_scalar() => {
-                            State::ValueDone(self.node(at, self.scalar(tok, at)))
+                            let value = self.scalar(tok, at);
+                            State::ValueDone(self.node(at, value))
                         }
                         _ => return Err(unexpected_value(tok, at)),
                     }
@@ -572,8 +554,7 @@ impl<'t> Parser<'t> {
                 State::ObjectHead => match tok {
                     Tok::CloseBrace => State::ValueDone(self.close(&mut stack)),
                     Tok::String => {
-                        let key =
-                            string_value(&self.s.text[at..self.last_token_end], self.s.escaped);
+                        let key = self.string_value(at);
                         stack.push(Frame::Member { at, key });
                         (tok, at) = self.scan()?;
                         if tok != Tok::Colon {
