@@ -93,7 +93,10 @@ pub(crate) fn parse(text: &str) -> Result<Option<Node<'_>>, Defect> {
             decoded: None,
             raw_control: None,
         },
-        last_token_end: 0,
+        tok: Tok::End,
+        at: 0,
+        end: 0,
+        stack: Vec::new(),
     };
     let root = p.run()?;
     // Raw control characters are reported only in text that is valid JSON otherwise.
@@ -447,224 +450,203 @@ impl Scanner<'_> {
 // Parser
 // ---------------------------------------------------------------------------------------
 
-/// An open array, object, or object member whose value is being read.
+/// An open object, object member (its key) or array, with the offset where it starts.
 enum Frame<'t> {
-    Object { at: usize, members: Vec<Member<'t>> },
-    Member { at: usize, key: Cow<'t, str> },
-    Array { at: usize, items: Vec<Node<'t>> },
-}
-
-impl Frame<'_> {
-    fn at(&self) -> usize {
-        match self {
-            Frame::Object { at, .. } | Frame::Member { at, .. } | Frame::Array { at, .. } => *at,
-        }
-    }
+    Object(usize, Vec<Member<'t>>),
+    Member(usize, Cow<'t, str>),
+    Array(usize, Vec<Node<'t>>),
 }
 
 /// Where the parser is: about to read a value, at the head of an object's or array's
-/// loop (the current token is the next member or the closing bracket), or after a value.
+/// loop (the current token is the next member or the closing bracket), after a value, or
+/// at the end.
 enum State<'t> {
     Value,
     ObjectHead,
     ArrayHead,
     ValueDone(Node<'t>),
+    Finished(Option<Node<'t>>),
 }
 
 struct Parser<'t> {
     s: Scanner<'t>,
-    last_token_end: usize,
+    /// The current token, the offset where it starts and the offset just past it.
+    tok: Tok,
+    at: usize,
+    end: usize,
+    stack: Vec<Frame<'t>>,
 }
 
 impl<'t> Parser<'t> {
-    fn scan(&mut self) -> Result<(Tok, usize), Defect> {
-        let t = self.s.scan()?;
-        self.last_token_end = self.s.i;
-        Ok(t)
-    }
-
-    /// A node that ends with the current token.
-    fn node(&self, at: usize, value: Value<'t>) -> Node<'t> {
-        Node {
-            at,
-            end: self.last_token_end,
-            value,
-        }
-    }
-
-    /// The value of the string token that starts at `at`.
-    fn string_value(&mut self, at: usize) -> Cow<'t, str> {
-        match self.s.decoded.take() {
-            Some(decoded) => Cow::Owned(decoded),
-            None => Cow::Borrowed(&self.s.text[at + 1..self.last_token_end - 1]),
-        }
-    }
-
-    /// The scalar value of the token that starts at `at`.
-    fn scalar(&mut self, tok: Tok, at: usize) -> Value<'t> {
-        match tok {
-            Tok::String => Value::String(self.string_value(at)),
-            Tok::True => Value::Bool(true),
-            Tok::False => Value::Bool(false),
-            Tok::Null => Value::Null,
-            _ => Value::Number,
-        }
+    fn advance(&mut self) -> Result<(), Defect> {
+        (self.tok, self.at) = self.s.scan()?;
+        self.end = self.s.i;
+        Ok(())
     }
 
     fn run(&mut self) -> Result<Option<Node<'t>>, Defect> {
-        let mut stack: Vec<Frame<'t>> = Vec::new();
-        let (mut tok, mut at) = self.scan()?;
+        self.advance()?;
         let mut state = State::Value;
         loop {
             state = match state {
-                State::Value => {
-                    if stack.len() > MAX_NESTING {
-                        let start = stack.last().map_or(0, Frame::at);
-                        return Err(defect(start, "maximum nesting depth exceeded"));
-                    }
-                    match tok {
-                        Tok::End if stack.is_empty() => return Ok(None),
-                        Tok::OpenBrace | Tok::OpenBracket => {
-                            stack.push(if tok == Tok::OpenBrace {
-                                Frame::Object {
-                                    at,
-                                    members: Vec::new(),
-                                }
-                            } else {
-                                Frame::Array {
-                                    at,
-                                    items: Vec::new(),
-                                }
-                            });
-                            let head = if tok == Tok::OpenBrace {
-                                State::ObjectHead
-                            } else {
-                                State::ArrayHead
-                            };
-                            (tok, at) = self.scan()?;
-                            head
-                        }
-                        _ if tok.is_scalar() => {
-                            let value = self.scalar(tok, at);
-                            State::ValueDone(self.node(at, value))
-                        }
-                        _ => return Err(unexpected_value(tok, at)),
-                    }
-                }
-                State::ObjectHead => match tok {
-                    Tok::CloseBrace => State::ValueDone(self.close(&mut stack)),
-                    Tok::String => {
-                        let key = self.string_value(at);
-                        stack.push(Frame::Member { at, key });
-                        (tok, at) = self.scan()?;
-                        if tok != Tok::Colon {
-                            return Err(defect(
-                                at,
-                                "expected colon after the string or word in object property",
-                            ));
-                        }
-                        (tok, at) = self.scan()?;
-                        State::Value
-                    }
-                    Tok::End => {
-                        let start = stack.last().map_or(0, Frame::at);
-                        return Err(defect(start, "unterminated object"));
-                    }
-                    _ if tok.is_scalar() || tok == Tok::Word => {
-                        return Err(defect(at, "expected string for object property"));
-                    }
-                    _ => return Err(defect(at, "unexpected token in object")),
-                },
-                State::ArrayHead => match tok {
-                    Tok::CloseBracket => State::ValueDone(self.close(&mut stack)),
-                    Tok::End => {
-                        let start = stack.last().map_or(0, Frame::at);
-                        return Err(defect(start, "unterminated array"));
-                    }
-                    _ => State::Value,
-                },
-                State::ValueDone(node) => match attach(&mut stack, node) {
-                    Ok(is_object) => self.after_member(&mut tok, &mut at, is_object)?,
-                    Err(root) => return self.end_of_root(root),
-                },
+                State::Value => self.value()?,
+                State::ObjectHead => self.object_head()?,
+                State::ArrayHead => self.array_head()?,
+                State::ValueDone(node) => self.after_value(node)?,
+                State::Finished(root) => return Ok(root),
             };
         }
     }
 
-    /// After the root value: only white space may follow.
-    fn end_of_root(&mut self, root: Node<'t>) -> Result<Option<Node<'t>>, Defect> {
-        let (tok, at) = self.scan()?;
-        if tok != Tok::End {
-            return Err(defect(at, "text cannot contain more than one JSON value"));
+    /// The offset where the innermost open object, member or array starts.
+    fn open_at(&self) -> usize {
+        match self.stack.last() {
+            Some(Frame::Object(at, _) | Frame::Member(at, _) | Frame::Array(at, _)) => *at,
+            None => 0,
         }
-        Ok(Some(root))
     }
 
-    /// Reads what follows a member of an open object or array: a comma and the next
-    /// member, or the closing bracket (left as the current token).
-    fn after_member(
-        &mut self,
-        tok: &mut Tok,
-        at: &mut usize,
-        is_object: bool,
-    ) -> Result<State<'t>, Defect> {
-        let after_value_end = self.last_token_end;
+    /// A node that ends with the current token.
+    fn node(&self, at: usize, value: Value<'t>) -> Node<'t> {
+        let end = self.end;
+        Node { at, end, value }
+    }
+
+    /// The value of the current token, a string.
+    fn string_value(&mut self) -> Cow<'t, str> {
+        match self.s.decoded.take() {
+            Some(decoded) => Cow::Owned(decoded),
+            None => Cow::Borrowed(&self.s.text[self.at + 1..self.end - 1]),
+        }
+    }
+
+    /// The current token starts a value.
+    fn value(&mut self) -> Result<State<'t>, Defect> {
+        if self.stack.len() > MAX_NESTING {
+            return Err(defect(self.open_at(), "maximum nesting depth exceeded"));
+        }
+        let (at, value) = match self.tok {
+            Tok::End if self.stack.is_empty() => return Ok(State::Finished(None)),
+            Tok::OpenBrace | Tok::OpenBracket => {
+                let object = self.tok == Tok::OpenBrace;
+                self.stack.push(if object {
+                    Frame::Object(self.at, Vec::new())
+                } else {
+                    Frame::Array(self.at, Vec::new())
+                });
+                self.advance()?;
+                return Ok(if object {
+                    State::ObjectHead
+                } else {
+                    State::ArrayHead
+                });
+            }
+            Tok::String => (self.at, Value::String(self.string_value())),
+            Tok::Number => (self.at, Value::Number),
+            Tok::True => (self.at, Value::Bool(true)),
+            Tok::False => (self.at, Value::Bool(false)),
+            Tok::Null => (self.at, Value::Null),
+            tok => return Err(unexpected_value(tok, self.at)),
+        };
+        Ok(State::ValueDone(self.node(at, value)))
+    }
+
+    /// The current token follows `{` or a comma in an object.
+    fn object_head(&mut self) -> Result<State<'t>, Defect> {
+        match self.tok {
+            Tok::CloseBrace => Ok(State::ValueDone(self.close())),
+            Tok::String => {
+                let key = self.string_value();
+                self.stack.push(Frame::Member(self.at, key));
+                self.advance()?;
+                if self.tok != Tok::Colon {
+                    let message = "expected colon after the string or word in object property";
+                    return Err(defect(self.at, message));
+                }
+                self.advance()?;
+                Ok(State::Value)
+            }
+            Tok::End => Err(defect(self.open_at(), "unterminated object")),
+            tok if tok.is_scalar() || tok == Tok::Word => {
+                Err(defect(self.at, "expected string for object property"))
+            }
+            _ => Err(defect(self.at, "unexpected token in object")),
+        }
+    }
+
+    /// The current token follows `[` or a comma in an array.
+    fn array_head(&mut self) -> Result<State<'t>, Defect> {
+        match self.tok {
+            Tok::CloseBracket => Ok(State::ValueDone(self.close())),
+            Tok::End => Err(defect(self.open_at(), "unterminated array")),
+            _ => Ok(State::Value),
+        }
+    }
+
+    /// Closes the object or array on top of the stack, at the current token.
+    fn close(&mut self) -> Node<'t> {
+        match self.stack.pop() {
+            Some(Frame::Object(at, members)) => self.node(at, Value::Object(members)),
+            Some(Frame::Array(at, items)) => self.node(at, Value::Array(items)),
+            Some(Frame::Member(at, _)) => self.node(at, Value::Null),
+            None => self.node(0, Value::Null),
+        }
+    }
+
+    /// Adds a finished value to the member or array it belongs to, then reads what follows
+    /// it: a comma and the next member or the closing bracket, or, after the root, the end.
+    fn after_value(&mut self, node: Node<'t>) -> Result<State<'t>, Defect> {
+        let is_object = match self.stack.pop() {
+            Some(Frame::Member(at, key)) => {
+                if let Some(Frame::Object(_, members)) = self.stack.last_mut() {
+                    members.push(Member {
+                        at,
+                        key,
+                        value: node,
+                    });
+                }
+                true
+            }
+            Some(Frame::Array(at, mut items)) => {
+                items.push(node);
+                self.stack.push(Frame::Array(at, items));
+                false
+            }
+            Some(frame) => {
+                self.stack.push(frame);
+                true
+            }
+            None => {
+                self.advance()?;
+                if self.tok != Tok::End {
+                    let message = "text cannot contain more than one JSON value";
+                    return Err(defect(self.at, message));
+                }
+                return Ok(State::Finished(Some(node)));
+            }
+        };
+        let after_value_end = self.end;
         let (close, head) = if is_object {
             (Tok::CloseBrace, State::ObjectHead)
         } else {
             (Tok::CloseBracket, State::ArrayHead)
         };
-        (*tok, *at) = self.scan()?;
-        let missing_comma = match *tok {
+        self.advance()?;
+        let missing_comma = match self.tok {
             Tok::Word => is_object,
             Tok::OpenBrace | Tok::OpenBracket => !is_object,
-            t => t.is_scalar(),
+            tok => tok.is_scalar(),
         };
-        if *tok == Tok::Comma {
-            let comma = *at;
-            (*tok, *at) = self.scan()?;
-            if *tok == close {
+        if self.tok == Tok::Comma {
+            let comma = self.at;
+            self.advance()?;
+            if self.tok == close {
                 return Err(defect(comma, "trailing commas are not allowed"));
             }
         } else if missing_comma {
             return Err(defect(after_value_end, "expected comma"));
         }
         Ok(head)
-    }
-
-    /// Closes the object or array on top of the stack, at the current token.
-    fn close(&self, stack: &mut Vec<Frame<'t>>) -> Node<'t> {
-        match stack.pop() {
-            Some(Frame::Object { at, members }) => self.node(at, Value::Object(members)),
-            Some(Frame::Array { at, items }) => self.node(at, Value::Array(items)),
-            Some(Frame::Member { at, .. }) => self.node(at, Value::Null),
-            None => self.node(0, Value::Null),
-        }
-    }
-}
-
-/// Adds a finished value to the object member or array on top of the stack, and returns
-/// whether that is an object's member; `Err` gives the value back when it is the root.
-fn attach<'t>(stack: &mut Vec<Frame<'t>>, node: Node<'t>) -> Result<bool, Node<'t>> {
-    if let Some(Frame::Member { .. }) = stack.last() {
-        if let Some(Frame::Member { at, key }) = stack.pop() {
-            if let Some(Frame::Object { members, .. }) = stack.last_mut() {
-                members.push(Member {
-                    at,
-                    key,
-                    value: node,
-                });
-            }
-            return Ok(true);
-        }
-    }
-    match stack.last_mut() {
-        Some(Frame::Array { items, .. }) => {
-            items.push(node);
-            Ok(false)
-        }
-        Some(_) => Ok(true),
-        None => Err(node),
     }
 }
 
