@@ -23,7 +23,6 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use relationship_schema::{Schema, SchemaErrors, limits, naming, text};
@@ -207,16 +206,10 @@ pub fn scan_definition_files(path: &Path) -> Result<DefinitionFiles, ImportError
 /// When the file cannot be read, is too big, is not JSON, or holds no valid definition
 /// (every definition needs a non-empty string `details`; `id`, when present, is a string).
 pub fn read_definitions(file: &Path) -> Result<Vec<IndicatorTypeDef>, ImportError> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(file)
-        .and_then(|f| {
-            f.take(limits::MAX_SCHEMA_BYTES as u64 + 1)
-                .read_to_end(&mut bytes)
-        })
-        .map_err(|e| ImportError::Io {
-            file: file.to_path_buf(),
-            reason: e.to_string(),
-        })?;
+    let bytes = crate::parse::read_bounded(file).map_err(|e| ImportError::Io {
+        file: file.to_path_buf(),
+        reason: e.to_string(),
+    })?;
     if bytes.len() > limits::MAX_SCHEMA_BYTES {
         return Err(ImportError::TooBig {
             file: file.to_path_buf(),

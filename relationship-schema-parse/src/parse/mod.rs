@@ -84,14 +84,7 @@ pub fn parse_str(source: &str, path: impl AsRef<Path>) -> Result<Schema, SchemaE
 pub fn load(path: impl AsRef<Path>) -> Result<Schema, SchemaErrors> {
     let path = path.as_ref();
     let io = |e: std::io::Error| SchemaError::new(path, 0, 0, ErrorKind::Io(e.to_string()));
-    let mut bytes = Vec::new();
-    // Read at most one byte past the limit, whatever the file is (a pipe, /dev/zero).
-    std::fs::File::open(path)
-        .and_then(|f| {
-            f.take(limits::MAX_SCHEMA_BYTES as u64 + 1)
-                .read_to_end(&mut bytes)
-        })
-        .map_err(io)?;
+    let bytes = read_bounded(path).map_err(io)?;
     if bytes.len() > limits::MAX_SCHEMA_BYTES {
         return Err(too_big(path, bytes.len()));
     }
@@ -104,6 +97,16 @@ pub fn load(path: impl AsRef<Path>) -> Result<Schema, SchemaErrors> {
             Err(SchemaError::new(path, line, column, ErrorKind::NotUtf8).into())
         }
     }
+}
+
+/// The bytes of a file, at most one past [`limits::MAX_SCHEMA_BYTES`], whatever the file is
+/// (a pipe, `/dev/zero`): a longer result means the file is too big.
+pub(crate) fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limits::MAX_SCHEMA_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 fn too_big(path: &Path, found: usize) -> SchemaErrors {
