@@ -429,43 +429,20 @@ pub struct SchemaError {
     pub help: Option<String>,
 }
 
-impl std::fmt::Display for SchemaError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} at {location}{help}",
-            self.kind,
-            location = Location(self),
-            help = Help(&self.help)
-        )
-    }
-}
-
-impl std::error::Error for SchemaError {}
-
-struct Location<'a>(&'a SchemaError);
-
-impl fmt::Display for Location<'_> {
+impl fmt::Display for SchemaError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let e = self.0;
-        if e.line == 0 {
-            write!(f, "{}", e.path.display())
-        } else {
-            write!(f, "{}:{}:{}", e.path.display(), e.line, e.column)
+        write!(f, "{} at {}", self.kind, self.path.display())?;
+        if self.line != 0 {
+            write!(f, ":{}:{}", self.line, self.column)?;
         }
-    }
-}
-
-struct Help<'a>(&'a Option<String>);
-
-impl fmt::Display for Help<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(h) => write!(f, "; {h}"),
+        match &self.help {
+            Some(help) => write!(f, "; {help}"),
             None => Ok(()),
         }
     }
 }
+
+impl std::error::Error for SchemaError {}
 
 impl SchemaError {
     /// An error at a known position, without a hint.

@@ -91,10 +91,12 @@ impl<'s> Cx<'s> {
         input: &str,
         candidates: impl IntoIterator<Item = &'c str>,
     ) {
-        let near = suggest::nearest(input, candidates);
-        let e = self.error(at, kind);
-        let with = e.clone().with_suggestions(&near);
-        *e = with;
+        let help = suggest::did_you_mean_of(&suggest::nearest(input, candidates));
+        if let Some(help) = help {
+            self.error_help(at, kind, help);
+        } else {
+            self.error(at, kind);
+        }
     }
 
     /// Reports `name` when `first` (where it was declared before) is known; true then.

@@ -51,20 +51,19 @@ pub(super) fn read_groups(cx: &mut Cx, v: &Node) -> Vec<RawGroup> {
 
 /// Resolves type and group references.
 pub(super) struct Refs<'r> {
-    type_ids: &'r HashMap<String, TypeId>,
-    type_names: &'r [String],
+    types: &'r DeclaredTypes,
     group_names: Vec<String>,
     /// Declared groups, resolved or not (a group in a cycle is never resolved).
     declared_groups: HashSet<String>,
     group_members: HashMap<String, Vec<TypeId>>,
-    all: Vec<TypeId>,
     /// Type ids produced by resolving references, bounded.
     work: Budget,
 }
 
 impl Refs<'_> {
     fn candidates(&self) -> impl Iterator<Item = &str> {
-        self.type_names
+        self.types
+            .names
             .iter()
             .map(String::as_str)
             .chain(self.group_names.iter().map(String::as_str))
@@ -75,7 +74,7 @@ impl Refs<'_> {
     fn resolve(&self, cx: &mut Cx, r: &Sp<String>, out: &mut Vec<TypeId>) {
         if let Some(group) = r.v.strip_prefix('@') {
             if group == "all" {
-                out.extend_from_slice(&self.all);
+                out.extend_from_slice(&self.types.all);
             } else if let Some(m) = self.group_members.get(group) {
                 out.extend_from_slice(m);
             } else if !self.declared_groups.contains(group) {
@@ -86,7 +85,7 @@ impl Refs<'_> {
                     self.candidates(),
                 );
             }
-        } else if let Some(&id) = self.type_ids.get(&r.v) {
+        } else if let Some(&id) = self.types.ids.get(&r.v) {
             out.push(id);
         } else {
             cx.error_suggest(
@@ -182,12 +181,10 @@ pub(super) fn declare_groups<'t>(
         cx.error(kept[cycle[0]].name.at, ErrorKind::GroupCycle(names));
     }
     let mut refs = Refs {
-        type_ids: &types.ids,
-        type_names: &types.names,
+        types,
         group_names: kept.iter().map(|g| format!("@{}", g.name.v)).collect(),
         declared_groups: group_index.keys().cloned().collect(),
         group_members: HashMap::new(),
-        all: types.all.clone(),
         work: Budget::resolution_work(),
     };
     let mut members_of: Vec<Vec<TypeId>> = vec![Vec::new(); kept.len()];
