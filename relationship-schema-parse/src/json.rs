@@ -226,6 +226,12 @@ impl Scanner<'_> {
         self.bytes.get(i).is_some_and(u8::is_ascii_digit)
     }
 
+    fn skip_digits(&mut self) {
+        while self.digit_at(self.i) {
+            self.i += 1;
+        }
+    }
+
     /// Skips ASCII space, tab, line feed, carriage return, vertical tab and form feed, and
     /// any other Unicode white space.
     fn skip_white_space(&mut self) {
@@ -295,9 +301,7 @@ impl Scanner<'_> {
                 }
             }
             Some(b'1'..=b'9') => {
-                while self.digit_at(self.i) {
-                    self.i += 1;
-                }
+                self.skip_digits();
             }
             Some(b'.') if self.digit_at(self.i + 1) => {
                 return Err(defect(start, BARE_DECIMAL_POINT));
@@ -321,9 +325,7 @@ impl Scanner<'_> {
             if !self.digit_at(self.i) {
                 return Err(defect(start, BARE_DECIMAL_POINT));
             }
-            while self.digit_at(self.i) {
-                self.i += 1;
-            }
+            self.skip_digits();
         }
         if matches!(self.bytes.get(self.i), Some(b'e' | b'E')) {
             self.i += 1;
@@ -342,9 +344,7 @@ impl Scanner<'_> {
                     ));
                 }
             }
-            while self.digit_at(self.i) {
-                self.i += 1;
-            }
+            self.skip_digits();
         }
         Ok(())
     }
