@@ -1,11 +1,11 @@
 //! The default schema, XSOAR's own relationships, as shipped inside this package.
 //!
 //! `schemas/xsoar.json` at the top of the repository is the file people edit;
-//! `relationship-schema/schemas/xsoar.json` is its packaged copy (a workspace test fails
-//! whenever the two differ), so that the crates build from their published packages.
-//! `relationship-core` turns it into static tables at build time; programs that want the
-//! default schema at run time use `relationship_core::xsoar::schema()`, which parses
-//! nothing.
+//! `relationship-schema-parse/schemas/xsoar.json` is its packaged copy (a workspace test
+//! fails whenever the two differ), so that the crates build from their published packages.
+//! Its static tables are checked in as `relationship_schema::xsoar::TABLES`; programs that
+//! want the default schema at run time use `relationship_core::xsoar::schema()`, which
+//! parses nothing.
 
 /// The text of the default schema: XSOAR's 71 usable relationship names (in the order of
 /// `RELATIONSHIPS_NAMES`), their reverse names, 30 indicator types and the allowed triples.

@@ -23,11 +23,11 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use relationship_schema::{Schema, SchemaErrors, limits, naming, text};
 
+use crate::json::{self, Value};
 use crate::names;
 
 /// Why a definition file, or a type in it, cannot be imported.
@@ -206,16 +206,10 @@ pub fn scan_definition_files(path: &Path) -> Result<DefinitionFiles, ImportError
 /// When the file cannot be read, is too big, is not JSON, or holds no valid definition
 /// (every definition needs a non-empty string `details`; `id`, when present, is a string).
 pub fn read_definitions(file: &Path) -> Result<Vec<IndicatorTypeDef>, ImportError> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(file)
-        .and_then(|f| {
-            f.take(limits::MAX_SCHEMA_BYTES as u64 + 1)
-                .read_to_end(&mut bytes)
-        })
-        .map_err(|e| ImportError::Io {
-            file: file.to_path_buf(),
-            reason: e.to_string(),
-        })?;
+    let bytes = crate::parse::read_bounded(file).map_err(|e| ImportError::Io {
+        file: file.to_path_buf(),
+        reason: e.to_string(),
+    })?;
     if bytes.len() > limits::MAX_SCHEMA_BYTES {
         return Err(ImportError::TooBig {
             file: file.to_path_buf(),
@@ -565,136 +559,17 @@ struct ArraySpan {
 
 /// Finds the top-level `types` array of a JSON object text.
 fn types_array(text: &str) -> Option<ArraySpan> {
-    let mut s = Scan {
-        b: text.as_bytes(),
-        i: 0,
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let shift = text.len() - body.len();
+    let root = json::parse(body).ok()??;
+    let types = root.get("types")?;
+    let Value::Array(items) = &types.value else {
+        return None;
     };
-    if text.starts_with('\u{feff}') {
-        s.i = 3;
-    }
-    s.ws();
-    s.eat(b'{')?;
-    loop {
-        s.ws();
-        let (k0, k1) = s.string()?;
-        let key: String = serde_json::from_str(&text[k0..k1]).ok()?;
-        s.ws();
-        s.eat(b':')?;
-        s.ws();
-        if key == "types" {
-            return s.array_span();
-        }
-        s.value()?;
-        s.ws();
-        match s.next()? {
-            b',' => {}
-            _ => return None,
-        }
-    }
-}
-
-/// A scanner over valid JSON text.
-struct Scan<'a> {
-    b: &'a [u8],
-    i: usize,
-}
-
-impl Scan<'_> {
-    fn ws(&mut self) {
-        while self
-            .b
-            .get(self.i)
-            .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
-        {
-            self.i += 1;
-        }
-    }
-
-    fn next(&mut self) -> Option<u8> {
-        let c = *self.b.get(self.i)?;
-        self.i += 1;
-        Some(c)
-    }
-
-    fn eat(&mut self, c: u8) -> Option<()> {
-        (self.next()? == c).then_some(())
-    }
-
-    /// A string, quotes included: its byte span.
-    fn string(&mut self) -> Option<(usize, usize)> {
-        let start = self.i;
-        self.eat(b'"')?;
-        loop {
-            match self.next()? {
-                b'\\' => {
-                    self.next()?;
-                }
-                b'"' => return Some((start, self.i)),
-                _ => {}
-            }
-        }
-    }
-
-    /// Any value.
-    fn value(&mut self) -> Option<()> {
-        match *self.b.get(self.i)? {
-            b'"' => self.string().map(drop),
-            b'{' | b'[' => {
-                let mut depth = 0usize;
-                loop {
-                    match *self.b.get(self.i)? {
-                        b'"' => {
-                            self.string()?;
-                            continue;
-                        }
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
-                            depth = depth.checked_sub(1)?;
-                            if depth == 0 {
-                                self.i += 1;
-                                return Some(());
-                            }
-                        }
-                        _ => {}
-                    }
-                    self.i += 1;
-                }
-            }
-            _ => {
-                let start = self.i;
-                while self.b.get(self.i).is_some_and(|c| {
-                    !matches!(c, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
-                }) {
-                    self.i += 1;
-                }
-                (self.i > start).then_some(())
-            }
-        }
-    }
-
-    /// The array at the cursor.
-    fn array_span(&mut self) -> Option<ArraySpan> {
-        self.eat(b'[')?;
-        let mut last = None;
-        loop {
-            self.ws();
-            if self.b.get(self.i) == Some(&b']') {
-                return Some(ArraySpan {
-                    close: self.i,
-                    last_element: last,
-                });
-            }
-            let start = self.i;
-            self.value()?;
-            last = Some((start, self.i));
-            self.ws();
-            match *self.b.get(self.i)? {
-                b',' => self.i += 1,
-                b']' => {}
-                _ => return None,
-            }
-        }
-    }
+    Some(ArraySpan {
+        close: shift + types.end - 1,
+        last_element: items.last().map(|n| (shift + n.at, shift + n.end)),
+    })
 }
 
 #[cfg(test)]

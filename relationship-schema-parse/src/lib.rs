@@ -12,8 +12,8 @@
 
 pub mod builtin;
 pub mod import_types;
+mod json;
 mod names;
 mod parse;
-mod strict;
 
 pub use parse::{load, parse_str};

@@ -5,7 +5,7 @@
 //! `Hоst` (Cyrillic `о`) or `Ho\u{200d}st` (a zero width joiner), would be two types that
 //! nobody can tell apart. The parser and `import-types` therefore refuse:
 //!
-//! * a name with an [invisible](invisible) character: general category Cf (format
+//! * a name with an [invisible] character: general category Cf (format
 //!   characters: zero width space and joiners, soft hyphen, byte order mark, tag
 //!   characters, ...) or a default-ignorable code point (variation selectors, Hangul
 //!   fillers, ...); control characters are refused before, with the other unsafe ones;

@@ -248,53 +248,6 @@ impl std::fmt::Display for ErrorKind {
             }
             Self::UnknownTier(tier) => write!(f, "unknown tier `{tier}`"),
             Self::EmptyName(what) => write!(f, "empty {what} name"),
-            Self::UnsafeCharacter {
-                what, name, code, ..
-            } => write!(
-                f,
-                "{what} name `{name}` contains the character U+{code:04X}, which names may not contain (control, line separator or bidirectional control)"
-            ),
-            Self::InvisibleCharacter {
-                what,
-                name,
-                code,
-                class,
-                ..
-            } => write!(
-                f,
-                "{what} name `{name}` contains the invisible character U+{code:04X} ({class}), which names may not contain: it makes names that look the same differ"
-            ),
-            Self::ConfusableName {
-                what,
-                name,
-                other_what,
-                other,
-                other_at,
-                ..
-            } => write!(
-                f,
-                "{what} name `{name}` looks the same as the {other_what} name `{other}` (declared at {other_at}; equal Unicode confusable skeletons, UTS #39)"
-            ),
-            Self::NameTooLong {
-                what,
-                name,
-                chars,
-                max,
-                ..
-            } => write!(
-                f,
-                "{what} name `{name}` is too long: {chars} characters, at most {max}"
-            ),
-            Self::Limit {
-                what, found, max, ..
-            } => write!(f, "schema too large: {what} is {found}, at most {max}"),
-            Self::Whitespace { what, name, .. } => write!(
-                f,
-                "{what} name `{name}` has leading or trailing white space"
-            ),
-            Self::AtSign { what, name, .. } => {
-                write!(f, "{what} name `{name}` must not start with `@`")
-            }
             Self::UnknownType(name) => write!(f, "unknown type `{name}`"),
             Self::UnknownGroup(name) => write!(f, "unknown group `@{name}`"),
             Self::UnknownRelationship(name) => write!(f, "unknown relationship `{name}`"),
@@ -350,6 +303,65 @@ impl std::fmt::Display for ErrorKind {
                 f,
                 "relationship `{name}` has `any`, which allows every pair, and also `{key}`"
             ),
+            Self::TooMany(what, max) => write!(f, "too many {what}: at most {max} are supported"),
+            Self::Limit {
+                what, found, max, ..
+            } => write!(f, "schema too large: {what} is {found}, at most {max}"),
+            Self::Model(name) => write!(f, "invalid schema: {name}"),
+            _ => self.fmt_name_problem(f),
+        }
+    }
+}
+
+impl ErrorKind {
+    /// The messages about a name that cannot be used: unsafe, invisible, confusable, too
+    /// long or badly spaced characters, and Rust names that cannot be derived or collide.
+    fn fmt_name_problem(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnsafeCharacter {
+                what, name, code, ..
+            } => write!(
+                f,
+                "{what} name `{name}` contains the character U+{code:04X}, which names may not contain (control, line separator or bidirectional control)"
+            ),
+            Self::InvisibleCharacter {
+                what,
+                name,
+                code,
+                class,
+                ..
+            } => write!(
+                f,
+                "{what} name `{name}` contains the invisible character U+{code:04X} ({class}), which names may not contain: it makes names that look the same differ"
+            ),
+            Self::ConfusableName {
+                what,
+                name,
+                other_what,
+                other,
+                other_at,
+                ..
+            } => write!(
+                f,
+                "{what} name `{name}` looks the same as the {other_what} name `{other}` (declared at {other_at}; equal Unicode confusable skeletons, UTS #39)"
+            ),
+            Self::NameTooLong {
+                what,
+                name,
+                chars,
+                max,
+                ..
+            } => write!(
+                f,
+                "{what} name `{name}` is too long: {chars} characters, at most {max}"
+            ),
+            Self::Whitespace { what, name, .. } => write!(
+                f,
+                "{what} name `{name}` has leading or trailing white space"
+            ),
+            Self::AtSign { what, name, .. } => {
+                write!(f, "{what} name `{name}` must not start with `@`")
+            }
             Self::InvalidIdentifier {
                 what,
                 ident,
@@ -371,8 +383,7 @@ impl std::fmt::Display for ErrorKind {
                 f,
                 "{what} `{ident}` of `{name}` is also the {what} of `{other}`"
             ),
-            Self::TooMany(what, max) => write!(f, "too many {what}: at most {max} are supported"),
-            Self::Model(name) => write!(f, "invalid schema: {name}"),
+            _ => Ok(()),
         }
     }
 }
@@ -418,43 +429,20 @@ pub struct SchemaError {
     pub help: Option<String>,
 }
 
-impl std::fmt::Display for SchemaError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} at {location}{help}",
-            self.kind,
-            location = Location(self),
-            help = Help(&self.help)
-        )
-    }
-}
-
-impl std::error::Error for SchemaError {}
-
-struct Location<'a>(&'a SchemaError);
-
-impl fmt::Display for Location<'_> {
+impl fmt::Display for SchemaError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let e = self.0;
-        if e.line == 0 {
-            write!(f, "{}", e.path.display())
-        } else {
-            write!(f, "{}:{}:{}", e.path.display(), e.line, e.column)
+        write!(f, "{} at {}", self.kind, self.path.display())?;
+        if self.line != 0 {
+            write!(f, ":{}:{}", self.line, self.column)?;
         }
-    }
-}
-
-struct Help<'a>(&'a Option<String>);
-
-impl fmt::Display for Help<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(h) => write!(f, "; {h}"),
+        match &self.help {
+            Some(help) => write!(f, "; {help}"),
             None => Ok(()),
         }
     }
 }
+
+impl std::error::Error for SchemaError {}
 
 impl SchemaError {
     /// An error at a known position, without a hint.

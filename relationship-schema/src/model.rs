@@ -306,25 +306,19 @@ impl Schema {
 
     /// The target types that `source` may have for `rel`, in type order.
     pub fn targets_for(&self, rel: RelId, source: TypeId) -> Vec<TypeId> {
-        match &self.rel(rel).pairs {
-            Pairs::Any => self.type_ids().collect(),
-            Pairs::Only(pairs) => pairs
-                .iter()
-                .filter(|p| p.source == source)
-                .map(|p| p.target)
-                .collect(),
-        }
+        self.peers(rel, |p| (p.source == source).then_some(p.target))
     }
 
     /// The source types that may have `target` for `rel`, in type order.
     pub fn sources_for(&self, rel: RelId, target: TypeId) -> Vec<TypeId> {
+        self.peers(rel, |p| (p.target == target).then_some(p.source))
+    }
+
+    /// Every type for an any-to-any `rel`, else what `peer` picks from its pairs.
+    fn peers(&self, rel: RelId, peer: impl Fn(&Pair) -> Option<TypeId>) -> Vec<TypeId> {
         match &self.rel(rel).pairs {
             Pairs::Any => self.type_ids().collect(),
-            Pairs::Only(pairs) => pairs
-                .iter()
-                .filter(|p| p.target == target)
-                .map(|p| p.source)
-                .collect(),
+            Pairs::Only(pairs) => pairs.iter().filter_map(peer).collect(),
         }
     }
 
@@ -516,10 +510,7 @@ impl SchemaBuilder {
         marker: impl Into<String>,
         doc: impl Into<String>,
     ) -> TypeId {
-        let Some(id) = u16::try_from(self.types.len())
-            .ok()
-            .filter(|&id| usize::from(id) < crate::limits::MAX_TYPES)
-        else {
+        let Some(id) = next_id(self.types.len(), crate::limits::MAX_TYPES) else {
             self.too_many = Some(("types", crate::limits::MAX_TYPES));
             return TypeId(u16::MAX);
         };
@@ -568,10 +559,7 @@ impl SchemaBuilder {
         method: impl Into<String>,
         doc: impl Into<String>,
     ) -> RelId {
-        let Some(id) = u16::try_from(self.relationships.len())
-            .ok()
-            .filter(|&id| usize::from(id) < crate::limits::MAX_RELATIONSHIPS)
-        else {
+        let Some(id) = next_id(self.relationships.len(), crate::limits::MAX_RELATIONSHIPS) else {
             self.too_many = Some(("relationships", crate::limits::MAX_RELATIONSHIPS));
             return RelId(u16::MAX);
         };
@@ -742,6 +730,11 @@ impl SchemaBuilder {
         }
         Ok(())
     }
+}
+
+/// The id of the entry after `len` others, when there may be more than `len`.
+fn next_id(len: usize, max: usize) -> Option<u16> {
+    u16::try_from(len).ok().filter(|_| len < max)
 }
 
 fn unique_name<'a>(

@@ -1,0 +1,820 @@
+//! The strict JSON parser of schema files: a tree of values, each with its byte span.
+//!
+//! A schema file is strict JSON: no comments, no trailing or missing commas, no
+//! single-quoted strings, no unquoted property names, no hexadecimal, `+1`, `.5`, `1.` or
+//! non-finite numbers, no escapes beyond JSON's, no raw control characters in strings.
+//! Between tokens, any Unicode white space is skipped.
+//!
+//! The first defect is reported with the message and at the byte offset that the strict mode
+//! of `jsonc-parser` uses (the wording of the `.expected` files in
+//! `tests/fixtures/bad-schemas`): the scanner and the parser below take the same decisions in
+//! the same order. The parser keeps its own stack rather than recursing, and refuses more
+//! than [`MAX_NESTING`] levels, so a deeply nested file is an error rather than a stack
+//! overflow.
+
+use std::borrow::Cow;
+
+/// Nesting levels of open arrays, objects and object properties (an object nested in an
+/// object counts twice).
+pub(crate) const MAX_NESTING: usize = 512;
+
+/// The first syntax defect: its byte offset and its message (starting in lower case).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Defect {
+    pub(crate) at: usize,
+    pub(crate) message: String,
+}
+
+/// A value and where it is: `at` is the offset of its first byte, `end` one past its last.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Node<'t> {
+    pub(crate) at: usize,
+    pub(crate) end: usize,
+    pub(crate) value: Value<'t>,
+}
+
+/// A JSON value; strings are decoded, numbers are not needed beyond their kind.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value<'t> {
+    Null,
+    Bool(bool),
+    Number,
+    String(Cow<'t, str>),
+    Array(Vec<Node<'t>>),
+    /// The members in file order, duplicates included.
+    Object(Vec<Member<'t>>),
+}
+
+/// An object member: its decoded key, the offset of the key's opening quote, its value.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Member<'t> {
+    pub(crate) key: Cow<'t, str>,
+    pub(crate) at: usize,
+    pub(crate) value: Node<'t>,
+}
+
+impl Node<'_> {
+    /// What the value is, for messages: "a string", "an object", ...
+    pub(crate) fn kind(&self) -> &'static str {
+        match self.value {
+            Value::String(_) => "a string",
+            Value::Number => "a number",
+            Value::Bool(_) => "a boolean",
+            Value::Object(_) => "an object",
+            Value::Array(_) => "an array",
+            Value::Null => "null",
+        }
+    }
+
+    /// The value of the first member named `key` of an object.
+    pub(crate) fn get(&self, key: &str) -> Option<&Self> {
+        match &self.value {
+            Value::Object(members) => members.iter().find(|m| m.key == key).map(|m| &m.value),
+            _ => None,
+        }
+    }
+
+    /// The text of a string value.
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Parses `text` as one strict JSON value; `None` when it holds only white space.
+pub(crate) fn parse(text: &str) -> Result<Option<Node<'_>>, Defect> {
+    let mut p = Parser {
+        s: Scanner {
+            text,
+            bytes: text.as_bytes(),
+            i: 0,
+            decoded: None,
+            raw_control: None,
+        },
+        tok: Tok::End,
+        at: 0,
+        end: 0,
+        stack: Vec::new(),
+    };
+    let root = p.run()?;
+    // Raw control characters are reported only in text that is valid JSON otherwise.
+    if let Some(at) = p.s.raw_control {
+        return Err(defect(at, "control characters in strings must be escaped"));
+    }
+    Ok(root)
+}
+
+fn defect(at: usize, message: &str) -> Defect {
+    Defect {
+        at,
+        message: message.to_string(),
+    }
+}
+
+/// `\uXXXX` escapes that are not a character.
+fn bad_unicode(at: usize, what: String) -> Defect {
+    Defect {
+        at,
+        message: format!("invalid unicode escape sequence. '{what}' is not a valid UTF8 character"),
+    }
+}
+
+const UNEXPECTED_TOKEN: &str = "unexpected token";
+const BARE_DECIMAL_POINT: &str = "leading or trailing decimal points on numbers are not allowed";
+const EXPECTED_DIGIT_AFTER_MINUS: &str = "expected digit following negative sign";
+const UNTERMINATED_STRING: &str = "unterminated string literal";
+
+// ---------------------------------------------------------------------------------------
+// Scanner
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok {
+    OpenBrace,
+    CloseBrace,
+    OpenBracket,
+    CloseBracket,
+    Comma,
+    Colon,
+    String,
+    Number,
+    True,
+    False,
+    Null,
+    /// A bare word: not a JSON value, but a loose property name to `jsonc-parser`.
+    Word,
+    End,
+}
+
+impl Tok {
+    /// A string, number, `true`, `false` or `null`.
+    fn is_scalar(self) -> bool {
+        matches!(
+            self,
+            Tok::String | Tok::Number | Tok::True | Tok::False | Tok::Null
+        )
+    }
+}
+
+struct Scanner<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    i: usize,
+    /// The value of the last string scanned, when it holds escapes.
+    decoded: Option<String>,
+    /// The offset of the first raw control character inside a string.
+    raw_control: Option<usize>,
+}
+
+impl Scanner<'_> {
+    /// The next token and the offset where it starts (after white space).
+    fn scan(&mut self) -> Result<(Tok, usize), Defect> {
+        self.skip_white_space();
+        let start = self.i;
+        let Some(&b) = self.bytes.get(start) else {
+            return Ok((Tok::End, start));
+        };
+        let tok = match b {
+            b'{' => Tok::OpenBrace,
+            b'}' => Tok::CloseBrace,
+            b'[' => Tok::OpenBracket,
+            b']' => Tok::CloseBracket,
+            b',' => Tok::Comma,
+            b':' => Tok::Colon,
+            b'\'' => return Err(defect(start, "single-quoted strings are not allowed")),
+            b'"' => {
+                self.string()?;
+                return Ok((Tok::String, start));
+            }
+            b'/' => return Err(self.comment(start)),
+            b'-' | b'+' | b'0'..=b'9' => {
+                self.number()?;
+                return Ok((Tok::Number, start));
+            }
+            b'.' if self.digit_at(start + 1) => return Err(defect(start, BARE_DECIMAL_POINT)),
+            b't' if self.word_is("true") => return Ok((Tok::True, start)),
+            b'f' if self.word_is("false") => return Ok((Tok::False, start)),
+            b'n' if self.word_is("null") => return Ok((Tok::Null, start)),
+            _ => {
+                self.word()?;
+                return Ok((Tok::Word, start));
+            }
+        };
+        self.i += 1;
+        Ok((tok, start))
+    }
+
+    /// The defect of a `/` between tokens.
+    fn comment(&self, start: usize) -> Defect {
+        match self.bytes.get(start + 1) {
+            Some(b'/') => defect(start, "comments are not allowed"),
+            Some(b'*') if self.bytes[start + 2..].windows(2).any(|w| w == b"*/") => {
+                defect(start, "comments are not allowed")
+            }
+            Some(b'*') => defect(start, "unterminated comment block"),
+            _ => defect(start, UNEXPECTED_TOKEN),
+        }
+    }
+
+    fn current_char(&self) -> Option<char> {
+        self.text.get(self.i..).and_then(|s| s.chars().next())
+    }
+
+    fn digit_at(&self, i: usize) -> bool {
+        self.bytes.get(i).is_some_and(u8::is_ascii_digit)
+    }
+
+    fn skip_digits(&mut self) {
+        while self.digit_at(self.i) {
+            self.i += 1;
+        }
+    }
+
+    /// Skips ASCII space, tab, line feed, carriage return, vertical tab and form feed, and
+    /// any other Unicode white space.
+    fn skip_white_space(&mut self) {
+        while let Some(&b) = self.bytes.get(self.i) {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
+                self.i += 1;
+                continue;
+            }
+            match self.current_char() {
+                Some(c) if !c.is_ascii() && c.is_whitespace() => self.i += c.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+
+    /// Moves past `word` when the text continues with it and then with neither a letter,
+    /// a digit nor `$`.
+    fn word_is(&mut self, word: &str) -> bool {
+        let end = self.i + word.len();
+        if self.bytes.get(self.i..end) != Some(word.as_bytes()) {
+            return false;
+        }
+        if let Some(next) = self.text[end..].chars().next() {
+            if next.is_alphanumeric() || next == '$' {
+                return false;
+            }
+        }
+        self.i = end;
+        true
+    }
+    fn word(&mut self) -> Result<(), Defect> {
+        let start = self.i;
+        while let Some(c) = self.current_char() {
+            if c.is_ascii() {
+                if c.is_ascii_whitespace() || c == ':' {
+                    break;
+                }
+                if !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '$') {
+                    return Err(defect(start, UNEXPECTED_TOKEN));
+                }
+            } else if c.is_whitespace() {
+                break;
+            } else if !c.is_alphanumeric() {
+                return Err(defect(start, UNEXPECTED_TOKEN));
+            }
+            self.i += c.len_utf8();
+        }
+        if self.i == start {
+            return Err(defect(start, UNEXPECTED_TOKEN));
+        }
+        Ok(())
+    }
+
+    /// A number, by JSON's grammar; the JSON5 forms get their own message.
+    fn number(&mut self) -> Result<(), Defect> {
+        let start = self.i;
+        match self.bytes[self.i] {
+            b'+' => return Err(defect(start, "unary plus on numbers is not allowed")),
+            b'-' => self.i += 1,
+            _ => {}
+        }
+        match self.bytes.get(self.i) {
+            Some(b'0') => {
+                self.i += 1;
+                if matches!(self.bytes.get(self.i), Some(b'x' | b'X')) {
+                    return Err(defect(start, "hexadecimal numbers are not allowed"));
+                }
+            }
+            Some(b'1'..=b'9') => {
+                self.skip_digits();
+            }
+            Some(b'.') if self.digit_at(self.i + 1) => {
+                return Err(defect(start, BARE_DECIMAL_POINT));
+            }
+            Some(b'I') | Some(b'N') => {
+                let word = if self.bytes[self.i] == b'I' {
+                    "Infinity"
+                } else {
+                    "NaN"
+                };
+                let at = self.i;
+                if !self.word_is(word) {
+                    return Err(defect(at, EXPECTED_DIGIT_AFTER_MINUS));
+                }
+                return Err(defect(start, "infinity and NaN are not allowed"));
+            }
+            _ => return Err(defect(self.i, EXPECTED_DIGIT_AFTER_MINUS)),
+        }
+        if self.bytes.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            if !self.digit_at(self.i) {
+                return Err(defect(start, BARE_DECIMAL_POINT));
+            }
+            self.skip_digits();
+        }
+        if matches!(self.bytes.get(self.i), Some(b'e' | b'E')) {
+            self.i += 1;
+            match self.bytes.get(self.i) {
+                Some(b'-' | b'+') => {
+                    self.i += 1;
+                    if !self.digit_at(self.i) {
+                        return Err(defect(self.i, "expected digit"));
+                    }
+                }
+                Some(b'0'..=b'9') => {}
+                _ => {
+                    return Err(defect(
+                        self.i,
+                        "expected plus, minus, or digit in number literal",
+                    ));
+                }
+            }
+            self.skip_digits();
+        }
+        Ok(())
+    }
+
+    /// A double-quoted string with JSON's escapes, decoded into [`Scanner::decoded`] when it
+    /// holds any. Raw control characters are let through and remembered: they are reported
+    /// only if the rest of the text is valid.
+    fn string(&mut self) -> Result<(), Defect> {
+        let start = self.i;
+        let mut i = start + 1;
+        let mut copied = i;
+        let mut decoded: Option<String> = None;
+        loop {
+            let Some(&b) = self.bytes.get(i) else {
+                return Err(defect(start, UNTERMINATED_STRING));
+            };
+            match b {
+                b'"' => break,
+                b'\\' => {
+                    let Some(&e) = self.bytes.get(i + 1) else {
+                        return Err(defect(start, UNTERMINATED_STRING));
+                    };
+                    let (len, c) = match e {
+                        b'"' | b'\\' | b'/' => (2, char::from(e)),
+                        b'b' => (2, '\u{8}'),
+                        b'f' => (2, '\u{c}'),
+                        b'n' => (2, '\n'),
+                        b'r' => (2, '\r'),
+                        b't' => (2, '\t'),
+                        b'\'' => return Err(defect(i, "invalid escape in double quote string")),
+                        b'u' => self.unicode_escape(i)?,
+                        _ => return Err(defect(i, "invalid escape")),
+                    };
+                    let out = decoded.get_or_insert_with(String::new);
+                    out.push_str(&self.text[copied..i]);
+                    out.push(c);
+                    i += len;
+                    copied = i;
+                }
+                _ => {
+                    if b < 0x20 && self.raw_control.is_none() {
+                        self.raw_control = Some(i);
+                    }
+                    i += 1;
+                }
+            }
+        }
+        if let Some(out) = &mut decoded {
+            out.push_str(&self.text[copied..i]);
+        }
+        self.decoded = decoded;
+        self.i = i + 1;
+        Ok(())
+    }
+
+    /// The `\uXXXX` escape at `at` (and the low surrogate after it, for a high surrogate):
+    /// its length in bytes and the character it stands for.
+    fn unicode_escape(&self, at: usize) -> Result<(usize, char), Defect> {
+        let hex = |from: usize| -> Result<(u32, &str), Defect> {
+            let digits = self
+                .bytes
+                .get(from..from + 4)
+                .filter(|d| d.iter().all(u8::is_ascii_hexdigit))
+                .ok_or_else(|| defect(at, "expected four hex digits"))?;
+            let digits = std::str::from_utf8(digits).unwrap_or_default();
+            Ok((u32::from_str_radix(digits, 16).unwrap_or_default(), digits))
+        };
+        let (first, first_digits) = hex(at + 2)?;
+        if (0xDC00..=0xDFFF).contains(&first) {
+            return Err(bad_unicode(
+                at,
+                format!("{first_digits} (unpaired low surrogate)"),
+            ));
+        }
+        if !(0xD800..=0xDBFF).contains(&first) {
+            return Ok((
+                6,
+                char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER),
+            ));
+        }
+        if self.bytes.get(at + 6..at + 8) != Some(b"\\u") {
+            return Err(bad_unicode(
+                at,
+                format!("{first_digits} (unpaired high surrogate)"),
+            ));
+        }
+        let (second, _) = hex(at + 8)?;
+        if !(0xDC00..=0xDFFF).contains(&second) {
+            return Err(bad_unicode(
+                at,
+                format!("{first_digits} (high surrogate not followed by low surrogate)"),
+            ));
+        }
+        let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+        Ok((
+            12,
+            char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER),
+        ))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Parser
+// ---------------------------------------------------------------------------------------
+
+/// An open object, object member (its key) or array, with the offset where it starts.
+enum Frame<'t> {
+    Object(usize, Vec<Member<'t>>),
+    Member(usize, Cow<'t, str>),
+    Array(usize, Vec<Node<'t>>),
+}
+
+/// Where the parser is: about to read a value, at the head of an object's or array's
+/// loop (the current token is the next member or the closing bracket), after a value, or
+/// at the end.
+enum State<'t> {
+    Value,
+    ObjectHead,
+    ArrayHead,
+    ValueDone(Node<'t>),
+    Finished(Option<Node<'t>>),
+}
+
+struct Parser<'t> {
+    s: Scanner<'t>,
+    /// The current token, the offset where it starts and the offset just past it.
+    tok: Tok,
+    at: usize,
+    end: usize,
+    stack: Vec<Frame<'t>>,
+}
+
+impl<'t> Parser<'t> {
+    fn advance(&mut self) -> Result<(), Defect> {
+        (self.tok, self.at) = self.s.scan()?;
+        self.end = self.s.i;
+        Ok(())
+    }
+
+    fn run(&mut self) -> Result<Option<Node<'t>>, Defect> {
+        self.advance()?;
+        let mut state = State::Value;
+        loop {
+            state = match state {
+                State::Value => self.value()?,
+                State::ObjectHead => self.object_head()?,
+                State::ArrayHead => self.array_head()?,
+                State::ValueDone(node) => self.after_value(node)?,
+                State::Finished(root) => return Ok(root),
+            };
+        }
+    }
+
+    /// The offset where the innermost open object, member or array starts.
+    fn open_at(&self) -> usize {
+        match self.stack.last() {
+            Some(Frame::Object(at, _) | Frame::Member(at, _) | Frame::Array(at, _)) => *at,
+            None => 0,
+        }
+    }
+
+    /// A node that ends with the current token.
+    fn node(&self, at: usize, value: Value<'t>) -> Node<'t> {
+        let end = self.end;
+        Node { at, end, value }
+    }
+
+    /// The value of the current token, a string.
+    fn string_value(&mut self) -> Cow<'t, str> {
+        match self.s.decoded.take() {
+            Some(decoded) => Cow::Owned(decoded),
+            None => Cow::Borrowed(&self.s.text[self.at + 1..self.end - 1]),
+        }
+    }
+
+    /// The current token starts a value.
+    fn value(&mut self) -> Result<State<'t>, Defect> {
+        if self.stack.len() > MAX_NESTING {
+            return Err(defect(self.open_at(), "maximum nesting depth exceeded"));
+        }
+        let (at, value) = match self.tok {
+            Tok::End if self.stack.is_empty() => return Ok(State::Finished(None)),
+            Tok::OpenBrace | Tok::OpenBracket => {
+                let object = self.tok == Tok::OpenBrace;
+                self.stack.push(if object {
+                    Frame::Object(self.at, Vec::new())
+                } else {
+                    Frame::Array(self.at, Vec::new())
+                });
+                self.advance()?;
+                return Ok(if object {
+                    State::ObjectHead
+                } else {
+                    State::ArrayHead
+                });
+            }
+            Tok::String => (self.at, Value::String(self.string_value())),
+            Tok::Number => (self.at, Value::Number),
+            Tok::True => (self.at, Value::Bool(true)),
+            Tok::False => (self.at, Value::Bool(false)),
+            Tok::Null => (self.at, Value::Null),
+            tok => return Err(unexpected_value(tok, self.at)),
+        };
+        Ok(State::ValueDone(self.node(at, value)))
+    }
+
+    /// The current token follows `{` or a comma in an object.
+    fn object_head(&mut self) -> Result<State<'t>, Defect> {
+        match self.tok {
+            Tok::CloseBrace => Ok(State::ValueDone(self.close())),
+            Tok::String => {
+                let key = self.string_value();
+                self.stack.push(Frame::Member(self.at, key));
+                self.advance()?;
+                if self.tok != Tok::Colon {
+                    let message = "expected colon after the string or word in object property";
+                    return Err(defect(self.at, message));
+                }
+                self.advance()?;
+                Ok(State::Value)
+            }
+            Tok::End => Err(defect(self.open_at(), "unterminated object")),
+            tok if tok.is_scalar() || tok == Tok::Word => {
+                Err(defect(self.at, "expected string for object property"))
+            }
+            _ => Err(defect(self.at, "unexpected token in object")),
+        }
+    }
+
+    /// The current token follows `[` or a comma in an array.
+    fn array_head(&mut self) -> Result<State<'t>, Defect> {
+        match self.tok {
+            Tok::CloseBracket => Ok(State::ValueDone(self.close())),
+            Tok::End => Err(defect(self.open_at(), "unterminated array")),
+            _ => Ok(State::Value),
+        }
+    }
+
+    /// Closes the object or array on top of the stack, at the current token.
+    fn close(&mut self) -> Node<'t> {
+        match self.stack.pop() {
+            Some(Frame::Object(at, members)) => self.node(at, Value::Object(members)),
+            Some(Frame::Array(at, items)) => self.node(at, Value::Array(items)),
+            Some(Frame::Member(at, _)) => self.node(at, Value::Null),
+            None => self.node(0, Value::Null),
+        }
+    }
+
+    /// Adds a finished value to the member or array it belongs to, then reads what follows
+    /// it: a comma and the next member or the closing bracket, or, after the root, the end.
+    fn after_value(&mut self, node: Node<'t>) -> Result<State<'t>, Defect> {
+        let is_object = match self.stack.pop() {
+            Some(Frame::Member(at, key)) => {
+                if let Some(Frame::Object(_, members)) = self.stack.last_mut() {
+                    members.push(Member {
+                        at,
+                        key,
+                        value: node,
+                    });
+                }
+                true
+            }
+            Some(Frame::Array(at, mut items)) => {
+                items.push(node);
+                self.stack.push(Frame::Array(at, items));
+                false
+            }
+            Some(frame) => {
+                self.stack.push(frame);
+                true
+            }
+            None => {
+                self.advance()?;
+                if self.tok != Tok::End {
+                    let message = "text cannot contain more than one JSON value";
+                    return Err(defect(self.at, message));
+                }
+                return Ok(State::Finished(Some(node)));
+            }
+        };
+        let after_value_end = self.end;
+        let (close, head) = if is_object {
+            (Tok::CloseBrace, State::ObjectHead)
+        } else {
+            (Tok::CloseBracket, State::ArrayHead)
+        };
+        self.advance()?;
+        let missing_comma = match self.tok {
+            Tok::Word => is_object,
+            Tok::OpenBrace | Tok::OpenBracket => !is_object,
+            tok => tok.is_scalar(),
+        };
+        if self.tok == Tok::Comma {
+            let comma = self.at;
+            self.advance()?;
+            if self.tok == close {
+                return Err(defect(comma, "trailing commas are not allowed"));
+            }
+        } else if missing_comma {
+            return Err(defect(after_value_end, "expected comma"));
+        }
+        Ok(head)
+    }
+}
+
+/// The defect of a token where a value should start.
+fn unexpected_value(tok: Tok, at: usize) -> Defect {
+    let message = match tok {
+        Tok::CloseBracket => "unexpected close bracket",
+        Tok::CloseBrace => "unexpected close brace",
+        Tok::Comma => "unexpected comma",
+        Tok::Colon => "unexpected colon",
+        Tok::Word => "unexpected word",
+        _ => "expected value after colon in object property",
+    };
+    defect(at, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> (usize, String) {
+        let d = parse(text).unwrap_err();
+        (d.at, d.message)
+    }
+
+    #[test]
+    fn strict_json_passes() {
+        for ok in [
+            "",
+            " \n",
+            "{}",
+            "[]",
+            r#"{"a": [1, -0.5e+3, 2E-2, 0, true, false, null, "x\"\\\/\b\f\n\r\t\u00e9"], "b": {}}"#,
+            "\u{a0}{\u{2028}}\u{b}",
+        ] {
+            assert!(parse(ok).is_ok(), "{ok:?}");
+        }
+    }
+
+    #[test]
+    fn json5_extensions_are_refused() {
+        let cases = [
+            ("{'a': 1}", 1, "single-quoted strings are not allowed"),
+            ("[0x1F]", 1, "hexadecimal numbers are not allowed"),
+            ("[-0X1]", 1, "hexadecimal numbers are not allowed"),
+            ("[+1]", 1, "unary plus on numbers is not allowed"),
+            (
+                "[.5]",
+                1,
+                "leading or trailing decimal points on numbers are not allowed",
+            ),
+            (
+                "[-.5]",
+                1,
+                "leading or trailing decimal points on numbers are not allowed",
+            ),
+            (
+                "[1.]",
+                1,
+                "leading or trailing decimal points on numbers are not allowed",
+            ),
+            ("[NaN]", 1, "unexpected token"),
+            ("[NaN ]", 1, "unexpected word"),
+            ("[-Infinity]", 1, "infinity and NaN are not allowed"),
+            ("[-Inf]", 2, "expected digit following negative sign"),
+            ("[1 2]", 2, "expected comma"),
+            (r#"{"a": 1 "b": 2}"#, 7, "expected comma"),
+            ("{a: 1}", 1, "expected string for object property"),
+            ("{1: 1}", 1, "expected string for object property"),
+            (r#"["\x41"]"#, 2, "invalid escape"),
+            (r#"["\'"]"#, 2, "invalid escape in double quote string"),
+            (r#"["\v"]"#, 2, "invalid escape"),
+            (r#"["\u12"]"#, 2, "expected four hex digits"),
+            (
+                r#"["\uDC00"]"#,
+                2,
+                "invalid unicode escape sequence. 'DC00 (unpaired low surrogate)' is not a valid UTF8 character",
+            ),
+            (
+                r#"["\uD800x"]"#,
+                2,
+                "invalid unicode escape sequence. 'D800 (unpaired high surrogate)' is not a valid UTF8 character",
+            ),
+            ("[01]", 2, "expected comma"),
+            ("[1,]", 2, "trailing commas are not allowed"),
+            ("[1] // c", 4, "comments are not allowed"),
+            ("[1] /* c", 4, "unterminated comment block"),
+            ("{\"a\": 1", 0, "unterminated object"),
+            ("[1", 0, "unterminated array"),
+            ("\"abc", 0, "unterminated string literal"),
+            (
+                "{\"a\" 1}",
+                5,
+                "expected colon after the string or word in object property",
+            ),
+            ("{\"a\": }", 6, "unexpected close brace"),
+            (
+                "{\"a\":",
+                5,
+                "expected value after colon in object property",
+            ),
+            ("[] []", 3, "text cannot contain more than one JSON value"),
+            (
+                "[1e]",
+                3,
+                "expected plus, minus, or digit in number literal",
+            ),
+            ("[1e+]", 4, "expected digit"),
+            ("[truex]", 1, "unexpected token"),
+        ];
+        for (text, at, message) in cases {
+            assert_eq!(err(text), (at, message.to_string()), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn nesting_is_limited_without_recursion() {
+        let deep = "[".repeat(100_000);
+        assert_eq!(
+            err(&deep),
+            (MAX_NESTING, "maximum nesting depth exceeded".into())
+        );
+        let ok = format!("{}{}", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
+        assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn surrogate_pairs_and_escapes_are_decoded() {
+        let text = r#"{"a\uD83D\uDE00b": "\u00e9\n", "c": "d"}"#;
+        let root = parse(text).unwrap().unwrap();
+        let Value::Object(members) = &root.value else {
+            panic!("{root:?}")
+        };
+        assert_eq!(members[0].key, "a\u{1F600}b");
+        assert_eq!(members[0].at, 1);
+        assert_eq!(members[0].value.as_str(), Some("\u{e9}\n"));
+        assert_eq!(root.get("c").and_then(Node::as_str), Some("d"));
+    }
+
+    #[test]
+    fn nodes_know_their_spans() {
+        let text = " {\"a\": [1, true, null, {}]} ";
+        let root = parse(text).unwrap().unwrap();
+        assert_eq!((root.at, root.end), (1, text.len() - 1));
+        let list = root.get("a").unwrap();
+        assert_eq!((list.at, list.end), (7, 26));
+        let Value::Array(items) = &list.value else {
+            panic!("{list:?}")
+        };
+        let spans: Vec<_> = items.iter().map(|n| (n.at, n.end, n.kind())).collect();
+        assert_eq!(
+            spans,
+            [
+                (8, 9, "a number"),
+                (11, 15, "a boolean"),
+                (17, 21, "null"),
+                (23, 25, "an object")
+            ]
+        );
+        assert_eq!(parse(" \n"), Ok(None));
+    }
+
+    #[test]
+    fn raw_control_characters_are_reported_after_the_rest() {
+        assert_eq!(
+            err("[\"a\u{1}\", \"b\u{2}\"]"),
+            (3, "control characters in strings must be escaped".into())
+        );
+        assert_eq!(err("[\"a\u{1}\" 1]"), (5, "expected comma".into()));
+    }
+}

@@ -1,0 +1,97 @@
+//! The top level of a schema file: the JSON text read into the raw items of a schema.
+
+use relationship_schema::ErrorKind;
+
+use super::diagnostics::{Cx, Sp};
+use super::groups::{RawGroup, read_groups};
+use super::name_checks::check_text;
+use super::read::{Fields, list, string};
+use super::relationships::{RawRel, read_relationship};
+use super::types::{RawType, read_type};
+use crate::json::{self, Member, Value};
+
+const TOP_KEYS: &[&str] = &[
+    "$schema",
+    "name",
+    "description",
+    "types",
+    "groups",
+    "reverse_only",
+    "relationships",
+];
+
+/// A schema file as written, with the positions of its names.
+pub(super) struct RawSchema {
+    pub(super) name: String,
+    pub(super) types: Vec<RawType>,
+    pub(super) groups: Vec<RawGroup>,
+    pub(super) reverse_only: Vec<Sp<String>>,
+    pub(super) relationships: Vec<RawRel>,
+}
+
+/// Passes 1 and 2: the text parsed as strict JSON, then its keys and value types checked.
+/// `None` when the text is not a JSON object.
+pub(super) fn read_document(cx: &mut Cx, text: &str) -> Option<RawSchema> {
+    let root = match json::parse(text) {
+        Ok(Some(root)) => root,
+        Ok(None) => {
+            cx.error(0, ErrorKind::Empty);
+            return None;
+        }
+        Err(defect) => {
+            cx.error(defect.at, ErrorKind::Syntax(defect.message));
+            return None;
+        }
+    };
+    let Value::Object(members) = &root.value else {
+        let kind = ErrorKind::WrongType {
+            what: "the schema".into(),
+            expected: "an object",
+            found: root.kind(),
+        };
+        cx.error(root.at, kind);
+        return None;
+    };
+    Some(read_schema(cx, root.at, members))
+}
+
+/// The members of the top-level object.
+fn read_schema(cx: &mut Cx, at: usize, members: &[Member]) -> RawSchema {
+    let f = Fields::read(cx, at, members, TOP_KEYS, "the schema".into(), false);
+    f.string(cx, "$schema");
+    f.string(cx, "description");
+    let name = f.required_string(cx, "name").map(|s| {
+        if s.v.trim().is_empty() {
+            cx.error(s.at, ErrorKind::EmptyName("schema"));
+        } else {
+            check_text(cx, &s, "schema");
+        }
+        s.v
+    });
+    let types = f.required(cx, "types").and_then(|v| {
+        let expected = "an array of type names or type objects";
+        list(cx, v, "`types`", expected, true, read_type)
+    });
+    let groups = f.get("groups").map(|v| read_groups(cx, v));
+    let reverse_only = f.get("reverse_only").and_then(|v| {
+        list(
+            cx,
+            v,
+            "`reverse_only`",
+            "an array of names",
+            false,
+            |cx, el| string(cx, el, || "an entry of `reverse_only`".into()),
+        )
+    });
+    let relationships = f.required(cx, "relationships").and_then(|v| {
+        let expected = "an array of relationship objects";
+        list(cx, v, "`relationships`", expected, true, read_relationship)
+    });
+    RawSchema {
+        name: name.unwrap_or_default(),
+        types: types.map(|l| l.v).unwrap_or_default(),
+        groups: groups.unwrap_or_default(),
+        reverse_only: reverse_only.map(|l| l.v).unwrap_or_default(),
+        relationships: relationships.map(|l| l.v).unwrap_or_default(),
+    }
+}

@@ -1,0 +1,201 @@
+//! Groups of types: read from `groups`, declared in dependency order, and the resolution
+//! of type and group references.
+
+use std::collections::{HashMap, HashSet};
+
+use relationship_schema::{ErrorKind, SchemaBuilder, TypeId};
+
+use super::diagnostics::{Cx, Sp};
+use super::expand::{Budget, post_order};
+use super::name_checks::{check_confusables, check_name};
+use super::read::{names, wrong};
+use super::types::DeclaredTypes;
+use crate::json::{Node, Value};
+
+/// A group as written: its name and its members (type names and `@group` references).
+pub(super) struct RawGroup {
+    name: Sp<String>,
+    members: Vec<Sp<String>>,
+}
+
+/// Reads `groups`: an object of group name to member list.
+pub(super) fn read_groups(cx: &mut Cx, v: &Node) -> Vec<RawGroup> {
+    let Value::Object(members) = &v.value else {
+        wrong(
+            cx,
+            v,
+            "`groups`".into(),
+            "an object of group name to member list",
+        );
+        return Vec::new();
+    };
+    let mut groups = Vec::new();
+    for m in members {
+        let name = Sp {
+            v: m.key.to_string(),
+            at: m.at,
+        };
+        let what = format!("group `{}`", name.v);
+        if let Some(list) = names(cx, &m.value, &what) {
+            if list.v.is_empty() {
+                cx.error(list.at, ErrorKind::EmptyList(what));
+            }
+            groups.push(RawGroup {
+                name,
+                members: list.v,
+            });
+        }
+    }
+    groups
+}
+
+/// Resolves type and group references.
+pub(super) struct Refs<'r> {
+    types: &'r DeclaredTypes,
+    group_names: Vec<String>,
+    /// Declared groups, resolved or not (a group in a cycle is never resolved).
+    declared_groups: HashSet<String>,
+    group_members: HashMap<String, Vec<TypeId>>,
+    /// Type ids produced by resolving references, bounded.
+    work: Budget,
+}
+
+impl Refs<'_> {
+    fn candidates(&self) -> impl Iterator<Item = &str> {
+        self.types
+            .names
+            .iter()
+            .map(String::as_str)
+            .chain(self.group_names.iter().map(String::as_str))
+            .chain(std::iter::once("@all"))
+    }
+
+    /// Appends the types a reference stands for; unknown references are reported.
+    fn resolve(&self, cx: &mut Cx, r: &Sp<String>, out: &mut Vec<TypeId>) {
+        if let Some(group) = r.v.strip_prefix('@') {
+            if group == "all" {
+                out.extend_from_slice(&self.types.all);
+            } else if let Some(m) = self.group_members.get(group) {
+                out.extend_from_slice(m);
+            } else if !self.declared_groups.contains(group) {
+                cx.error_suggest(
+                    r.at,
+                    ErrorKind::UnknownGroup(group.to_string()),
+                    &r.v,
+                    self.candidates(),
+                );
+            }
+        } else if let Some(&id) = self.types.ids.get(&r.v) {
+            out.push(id);
+        } else {
+            cx.error_suggest(
+                r.at,
+                ErrorKind::UnknownType(r.v.clone()),
+                &r.v,
+                self.candidates(),
+            );
+        }
+    }
+
+    /// The types `refs` stand for, without duplicates, in first-seen order. What the
+    /// references expand to is charged to the resolution budget.
+    pub(super) fn resolve_all(&mut self, cx: &mut Cx, refs: &[Sp<String>]) -> Vec<TypeId> {
+        let mut out = Vec::new();
+        for r in refs {
+            let before = out.len();
+            self.resolve(cx, r, &mut out);
+            if !self.work.take(cx, r.at, out.len() - before) {
+                out.truncate(before);
+                break;
+            }
+        }
+        let mut seen = HashSet::new();
+        out.retain(|id| seen.insert(*id));
+        out
+    }
+}
+
+/// Group names: checked, reserved names and duplicates reported and dropped. Returns the
+/// groups kept and their positions by name.
+fn declare_group_names(
+    cx: &mut Cx,
+    raw: Vec<RawGroup>,
+    types: &DeclaredTypes,
+) -> (Vec<RawGroup>, HashMap<String, usize>) {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut kept: Vec<RawGroup> = Vec::new();
+    for g in raw {
+        if !check_name(cx, &g.name, "group", false) {
+            continue;
+        }
+        if g.name.v == "all" {
+            cx.error(g.name.at, ErrorKind::ReservedGroup(g.name.v.clone()));
+            continue;
+        }
+        let first = index.get(&g.name.v).map(|&i| kept[i].name.at);
+        if cx.duplicate(&g.name, first, |name, first_line| {
+            ErrorKind::DuplicateGroup { name, first_line }
+        }) {
+            continue;
+        }
+        if types.ids.contains_key(&g.name.v) {
+            cx.error_help(
+                g.name.at,
+                ErrorKind::GroupNamesType(g.name.v.clone()),
+                "rename the group",
+            );
+        }
+        index.insert(g.name.v.clone(), kept.len());
+        kept.push(g);
+    }
+    check_confusables(
+        cx,
+        kept.iter()
+            .map(|g| (g.name.v.as_str(), "group", g.name.at))
+            .collect(),
+    );
+    (kept, index)
+}
+
+/// Groups: names first, then members in dependency order (cycles reported).
+pub(super) fn declare_groups<'t>(
+    cx: &mut Cx,
+    builder: &mut SchemaBuilder,
+    raw: Vec<RawGroup>,
+    types: &'t DeclaredTypes,
+) -> Refs<'t> {
+    let (kept, group_index) = declare_group_names(cx, raw, types);
+    let edges: Vec<Vec<usize>> = kept
+        .iter()
+        .map(|g| {
+            g.members
+                .iter()
+                .filter_map(|m| m.v.strip_prefix('@'))
+                .filter_map(|name| group_index.get(name).copied())
+                .collect()
+        })
+        .collect();
+    let (order, cycles) = post_order(&edges);
+    for cycle in cycles {
+        let names = cycle.iter().map(|&i| kept[i].name.v.clone()).collect();
+        cx.error(kept[cycle[0]].name.at, ErrorKind::GroupCycle(names));
+    }
+    let mut refs = Refs {
+        types,
+        group_names: kept.iter().map(|g| format!("@{}", g.name.v)).collect(),
+        declared_groups: group_index.keys().cloned().collect(),
+        group_members: HashMap::new(),
+        work: Budget::resolution_work(),
+    };
+    let mut members_of: Vec<Vec<TypeId>> = vec![Vec::new(); kept.len()];
+    for gi in order {
+        let members = refs.resolve_all(cx, &kept[gi].members);
+        refs.group_members
+            .insert(kept[gi].name.v.clone(), members.clone());
+        members_of[gi] = members;
+    }
+    for (g, members) in kept.into_iter().zip(members_of) {
+        builder.add_group(g.name.v, members);
+    }
+    refs
+}

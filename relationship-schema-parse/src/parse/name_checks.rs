@@ -1,0 +1,207 @@
+//! Checks of declared names: usable text, names that look like another, Rust names.
+
+use std::collections::{HashMap, HashSet};
+
+use relationship_schema::{ErrorKind, limits, naming, text};
+
+use super::diagnostics::{Cx, Sp};
+use crate::names;
+
+/// Checks a declared name; false when it is unusable (the error is reported).
+pub(super) fn check_name(
+    cx: &mut Cx,
+    name: &Sp<String>,
+    what: &'static str,
+    allow_at: bool,
+) -> bool {
+    if name.v.is_empty() {
+        cx.error(name.at, ErrorKind::EmptyName(what));
+        return false;
+    }
+    if !check_text(cx, name, what) {
+        return false;
+    }
+    if name.v.trim() != name.v {
+        cx.error(
+            name.at,
+            ErrorKind::Whitespace {
+                what,
+                name: name.v.clone(),
+            },
+        );
+        return false;
+    }
+    if !allow_at && name.v.starts_with('@') {
+        cx.error(
+            name.at,
+            ErrorKind::AtSign {
+                what,
+                name: name.v.clone(),
+            },
+        );
+        return false;
+    }
+    true
+}
+
+/// A name is data that generated code quotes: no control, line-separator or bidirectional
+/// characters, no invisible characters (format characters and default-ignorables, see
+/// [`crate::names`]), and a bounded length. Reports the first problem and returns `false`.
+pub(super) fn check_text(cx: &mut Cx, name: &Sp<String>, what: &'static str) -> bool {
+    if let Some(c) = name.v.chars().find(|&c| text::is_unsafe(c)) {
+        cx.error(
+            name.at,
+            ErrorKind::UnsafeCharacter {
+                what,
+                name: text::excerpt(&name.v, limits::MAX_QUOTED_CHARS).into_owned(),
+                code: u32::from(c),
+            },
+        );
+        return false;
+    }
+    if let Some((c, class)) = names::find_invisible(&name.v) {
+        cx.error(
+            name.at,
+            ErrorKind::InvisibleCharacter {
+                what,
+                name: names::shown(&name.v),
+                code: u32::from(c),
+                class,
+            },
+        );
+        return false;
+    }
+    let chars = name.v.chars().count();
+    if chars > limits::MAX_NAME_CHARS {
+        cx.error(
+            name.at,
+            ErrorKind::NameTooLong {
+                what,
+                name: text::excerpt(&name.v, limits::MAX_QUOTED_CHARS).into_owned(),
+                chars,
+                max: limits::MAX_NAME_CHARS,
+            },
+        );
+        return false;
+    }
+    true
+}
+
+/// The names of one kind seen so far, by confusable skeleton (see [`crate::names`]).
+#[derive(Default)]
+pub(super) struct Looks {
+    seen: HashMap<String, (String, &'static str, usize)>,
+}
+
+impl Looks {
+    /// Registers `name`, or reports it when it looks like an earlier name without being
+    /// equal to it, with both names and positions; false when reported.
+    pub(super) fn check(&mut self, cx: &mut Cx, name: &str, what: &'static str, at: usize) -> bool {
+        let skeleton = names::skeleton(name);
+        match self.seen.get(&skeleton) {
+            Some((other, other_what, other_pos)) if other != name => {
+                let other_at = cx.location(*other_pos);
+                let help = format!(
+                    "they are spelled `{}` and `{}`; rename one of them",
+                    names::spelled(name),
+                    names::spelled(other)
+                );
+                cx.error_help(
+                    at,
+                    ErrorKind::ConfusableName {
+                        what,
+                        name: names::shown(name),
+                        other_what,
+                        other: names::shown(other),
+                        other_at,
+                    },
+                    help,
+                );
+                false
+            }
+            Some(_) => true,
+            None => {
+                self.seen.insert(skeleton, (name.to_string(), what, at));
+                true
+            }
+        }
+    }
+}
+
+/// Checks `entries` (name, what it is, offset) in file order for names that look like an
+/// earlier one; returns the names reported.
+pub(super) fn check_confusables(
+    cx: &mut Cx,
+    mut entries: Vec<(&str, &'static str, usize)>,
+) -> HashSet<String> {
+    entries.sort_by_key(|&(_, _, at)| at);
+    let mut looks = Looks::default();
+    let mut reported = HashSet::new();
+    for (name, what, at) in entries {
+        if !looks.check(cx, name, what, at) {
+            reported.insert(name.to_string());
+        }
+    }
+    reported
+}
+
+/// A Rust name to register: which kind, the identifier, the schema name it is for, where
+/// it was written and whether the schema gave it explicitly.
+pub(super) struct RustName<'a> {
+    pub(super) what: &'static str,
+    pub(super) ident: &'a str,
+    pub(super) owner: &'a str,
+    pub(super) at: usize,
+    pub(super) explicit: bool,
+}
+
+/// Registers a Rust name, reporting invalid identifiers and collisions.
+pub(super) fn register_rust_name(
+    cx: &mut Cx,
+    seen: &mut HashMap<String, String>,
+    name: RustName<'_>,
+    check: fn(&str) -> Result<(), naming::IdentProblem>,
+) {
+    let RustName {
+        what,
+        ident,
+        owner,
+        at,
+        explicit,
+    } = name;
+    if let Err(problem) = check(ident) {
+        let help = if matches!(problem, naming::IdentProblem::Reserved(_)) {
+            format!("set `{what}` on `{owner}` to another name")
+        } else if explicit {
+            format!("choose another `{what}`")
+        } else {
+            format!("set `{what}` on `{owner}` to a valid Rust name")
+        };
+        cx.error_help(
+            at,
+            ErrorKind::InvalidIdentifier {
+                what,
+                ident: ident.to_string(),
+                name: owner.to_string(),
+                reason: problem.describe(),
+            },
+            help,
+        );
+        return;
+    }
+    if let Some(other) = seen.get(ident) {
+        let other = other.clone();
+        cx.error_help(
+            at,
+            ErrorKind::IdentCollision {
+                what,
+                ident: ident.to_string(),
+                name: owner.to_string(),
+                other,
+            },
+            format!("set `{what}` on one of them"),
+        );
+        return;
+    }
+    seen.insert(ident.to_string(), owner.to_string());
+}

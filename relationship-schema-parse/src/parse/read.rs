@@ -1,0 +1,228 @@
+//! Reading JSON values into typed values: the keys of an object, strings, booleans, tiers,
+//! lists; every wrong type, unknown, duplicate or missing key is reported.
+
+use relationship_schema::{ErrorKind, Tier, suggest};
+
+use super::diagnostics::{Cx, Sp};
+use crate::json::{Member, Node, Value};
+
+/// Reports that `v` is not what was expected.
+pub(super) fn wrong(cx: &mut Cx, v: &Node, what: String, expected: &'static str) {
+    cx.error(
+        v.at,
+        ErrorKind::WrongType {
+            what,
+            expected,
+            found: v.kind(),
+        },
+    );
+}
+
+/// A string value.
+pub(super) fn string(cx: &mut Cx, v: &Node, what: impl FnOnce() -> String) -> Option<Sp<String>> {
+    match &v.value {
+        Value::String(s) => Some(Sp {
+            v: s.to_string(),
+            at: v.at,
+        }),
+        _ => {
+            wrong(cx, v, what(), "a string");
+            None
+        }
+    }
+}
+
+/// The entries of an array, each read by `entry` (entries it refuses are left out). An
+/// empty array is reported when `required`; `what` names the array in messages.
+pub(super) fn list<T>(
+    cx: &mut Cx,
+    v: &Node,
+    what: &str,
+    expected: &'static str,
+    required: bool,
+    mut entry: impl FnMut(&mut Cx, &Node) -> Option<T>,
+) -> Option<Sp<Vec<T>>> {
+    let Value::Array(items) = &v.value else {
+        wrong(cx, v, what.to_string(), expected);
+        return None;
+    };
+    if required && items.is_empty() {
+        cx.error(v.at, ErrorKind::EmptyList(what.to_string()));
+    }
+    Some(Sp {
+        v: items.iter().filter_map(|el| entry(cx, el)).collect(),
+        at: v.at,
+    })
+}
+
+/// A list of names: an array of strings, or a single string.
+pub(super) fn names(cx: &mut Cx, v: &Node, what: &str) -> Option<Sp<Vec<Sp<String>>>> {
+    if let Value::String(s) = &v.value {
+        let name = Sp {
+            v: s.to_string(),
+            at: v.at,
+        };
+        return Some(Sp {
+            v: vec![name],
+            at: v.at,
+        });
+    }
+    list(cx, v, what, "an array of names", false, |cx, el| {
+        string(cx, el, || format!("an entry of {what}"))
+    })
+}
+
+/// The known members of an object; unknown and duplicate keys are reported.
+pub(super) struct Fields<'n, 't> {
+    /// The offset of the object.
+    pub(super) at: usize,
+    /// What the object is, in messages: "the schema", "relationship `uses`".
+    context: String,
+    /// What follows a key's name in messages: "" or " of relationship `uses`".
+    suffix: String,
+    members: Vec<(&'static str, &'n Node<'t>, usize)>,
+    /// Known keys that an unknown key was taken for (`form` → `from`); a missing key in
+    /// this list is not reported again.
+    misspelled: Vec<&'static str>,
+}
+
+impl<'n, 't> Fields<'n, 't> {
+    /// Reads the members of an object whose keys must be in `allowed`. Keys are named
+    /// `` `key` `` in messages, followed by ` of {context}` when `of_context`.
+    pub(super) fn read(
+        cx: &mut Cx,
+        at: usize,
+        object: &'n [Member<'t>],
+        allowed: &[&'static str],
+        context: String,
+        of_context: bool,
+    ) -> Self {
+        let mut members: Vec<(&'static str, &'n Node<'t>, usize)> = Vec::new();
+        let mut misspelled = Vec::new();
+        for m in object {
+            let key = m.key.as_ref();
+            match allowed.iter().find(|k| **k == key) {
+                Some(&k) if members.iter().any(|(seen, ..)| *seen == k) => {
+                    let kind = ErrorKind::DuplicateKey {
+                        key: key.to_string(),
+                        context: context.clone(),
+                    };
+                    cx.error(m.at, kind);
+                }
+                Some(&k) => members.push((k, &m.value, m.at)),
+                None => {
+                    let near = suggest::nearest(key, allowed.iter().copied());
+                    if let Some(&first) = near.first() {
+                        misspelled.push(first);
+                    }
+                    let help = suggest::did_you_mean_of(&near)
+                        .unwrap_or_else(|| format!("expected {}", suggest::or_list(allowed)));
+                    let kind = ErrorKind::UnknownKey {
+                        key: key.to_string(),
+                        context: context.clone(),
+                    };
+                    cx.error_help(m.at, kind, help);
+                }
+            }
+        }
+        let suffix = if of_context {
+            format!(" of {context}")
+        } else {
+            String::new()
+        };
+        Fields {
+            at,
+            context,
+            suffix,
+            members,
+            misspelled,
+        }
+    }
+
+    pub(super) fn context(&self) -> &str {
+        &self.context
+    }
+
+    pub(super) fn get(&self, key: &str) -> Option<&'n Node<'t>> {
+        self.members
+            .iter()
+            .find(|(k, ..)| *k == key)
+            .map(|&(_, v, _)| v)
+    }
+
+    /// The offset of the key of `key`'s member.
+    pub(super) fn key_at(&self, key: &str) -> Option<usize> {
+        self.members
+            .iter()
+            .find(|(k, ..)| *k == key)
+            .map(|&(.., at)| at)
+    }
+
+    /// Whether `key` is present, or misspelled (already reported as an unknown key).
+    pub(super) fn present_or_misspelled(&self, key: &str) -> bool {
+        self.get(key).is_some() || self.misspelled.contains(&key)
+    }
+
+    /// How `key` is named in messages.
+    pub(super) fn what(&self, key: &str) -> String {
+        format!("`{key}`{}", self.suffix)
+    }
+
+    /// The value of a required key; a missing key is reported, unless misspelled.
+    pub(super) fn required(&self, cx: &mut Cx, key: &'static str) -> Option<&'n Node<'t>> {
+        let v = self.get(key);
+        if v.is_none() && !self.misspelled.contains(&key) {
+            let kind = ErrorKind::MissingKey {
+                key,
+                context: self.context.clone(),
+            };
+            cx.error(self.at, kind);
+        }
+        v
+    }
+
+    /// The string value of an optional key.
+    pub(super) fn string(&self, cx: &mut Cx, key: &str) -> Option<Sp<String>> {
+        string(cx, self.get(key)?, || self.what(key))
+    }
+
+    /// The string value of a required key.
+    pub(super) fn required_string(&self, cx: &mut Cx, key: &'static str) -> Option<Sp<String>> {
+        let v = self.required(cx, key)?;
+        string(cx, v, || self.what(key))
+    }
+
+    /// The boolean value of an optional key.
+    pub(super) fn boolean(&self, cx: &mut Cx, key: &str) -> Option<Sp<bool>> {
+        let v = self.get(key)?;
+        match v.value {
+            Value::Bool(b) => Some(Sp { v: b, at: v.at }),
+            _ => {
+                wrong(cx, v, self.what(key), "a boolean");
+                None
+            }
+        }
+    }
+
+    /// The tier named by an optional key.
+    pub(super) fn tier(&self, cx: &mut Cx, key: &str) -> Option<Tier> {
+        let s = self.string(cx, key)?;
+        match s.v.as_str() {
+            "core" => Some(Tier::Core),
+            "extended" => Some(Tier::Extended),
+            other => {
+                cx.error_help(
+                    s.at,
+                    ErrorKind::UnknownTier(other.to_string()),
+                    "expected `core` or `extended`",
+                );
+                None
+            }
+        }
+    }
+
+    /// The list of names of an optional key.
+    pub(super) fn names(&self, cx: &mut Cx, key: &str) -> Option<Sp<Vec<Sp<String>>>> {
+        names(cx, self.get(key)?, &self.what(key))
+    }
+}

@@ -1,0 +1,387 @@
+//! Relationships: read from `relationships` (with their rules and derivations) and
+//! `reverse_only`, then declared: names, reverse names, Rust names and shape checked.
+
+use std::collections::{HashMap, HashSet};
+
+use relationship_schema::{ErrorKind, Tier, limits, naming};
+
+use super::diagnostics::{Cx, Sp};
+use super::name_checks::{RustName, check_name, check_text, register_rust_name};
+use super::read::{Fields, list, names, wrong};
+use crate::json::{Node, Value};
+
+const REL_KEYS: &[&str] = &[
+    "name",
+    "reverse",
+    "doc",
+    "marker",
+    "method",
+    "tier",
+    "rules",
+    "same_type",
+    "derive",
+    "symmetric",
+    "any",
+];
+const RULE_KEYS: &[&str] = &["from", "to", "tier"];
+const DERIVE_KEYS: &[&str] = &["swap", "copy", "own"];
+
+/// A rule: the types on each side and its tier, if given.
+pub(super) struct RawRule {
+    pub(super) from: Vec<Sp<String>>,
+    pub(super) to: Vec<Sp<String>>,
+    pub(super) tier: Option<Tier>,
+}
+
+/// A derivation: the relationship whose pairs are taken, swapped or copied.
+pub(super) struct RawDerive {
+    pub(super) swap: bool,
+    pub(super) target: Sp<String>,
+    pub(super) own: bool,
+}
+
+/// A relationship as written.
+pub(super) struct RawRel {
+    pub(super) at: usize,
+    pub(super) name: Sp<String>,
+    pub(super) reverse: Option<Sp<String>>,
+    pub(super) doc: String,
+    pub(super) marker: Option<Sp<String>>,
+    pub(super) method: Option<Sp<String>>,
+    pub(super) tier: Option<Tier>,
+    pub(super) rules: Option<Sp<Vec<RawRule>>>,
+    pub(super) same_type: Option<Sp<Vec<Sp<String>>>>,
+    pub(super) derive: Option<Sp<Vec<RawDerive>>>,
+    pub(super) symmetric: Option<Sp<bool>>,
+    pub(super) any: Option<Sp<bool>>,
+    /// Whether any of `rules`, `same_type`, `derive` or `any` is written (even if wrongly
+    /// typed or misspelled, which is reported on its own).
+    pub(super) states_pairs: bool,
+}
+
+impl RawRel {
+    pub(super) fn is_any(&self) -> bool {
+        self.any.as_ref().is_some_and(|a| a.v)
+    }
+
+    pub(super) fn is_symmetric(&self) -> bool {
+        self.symmetric.as_ref().is_some_and(|s| s.v)
+    }
+}
+
+/// Reads an entry of `relationships`.
+pub(super) fn read_relationship(cx: &mut Cx, v: &Node) -> Option<RawRel> {
+    let Value::Object(members) = &v.value else {
+        wrong(
+            cx,
+            v,
+            "an entry of `relationships`".into(),
+            "a relationship object",
+        );
+        return None;
+    };
+    // The name first, so that later messages can say which relationship they are about.
+    let context = match v.get("name").and_then(Node::as_str) {
+        Some(n) => format!("relationship `{n}`"),
+        None => "a relationship".to_string(),
+    };
+    let f = Fields::read(cx, v.at, members, REL_KEYS, context, true);
+    let name = f.required_string(cx, "name");
+    let reverse = f.required_string(cx, "reverse");
+    let doc = f.string(cx, "doc").map(|s| s.v).unwrap_or_default();
+    let marker = f.string(cx, "marker");
+    let method = f.string(cx, "method");
+    let tier = f.tier(cx, "tier");
+    let symmetric = f.boolean(cx, "symmetric");
+    let any = f.boolean(cx, "any");
+    let same_type = f.names(cx, "same_type");
+    if let Some(st) = same_type.as_ref().filter(|st| st.v.is_empty()) {
+        cx.error(st.at, ErrorKind::EmptyList(f.what("same_type")));
+    }
+    let rules = f.get("rules").and_then(|v| {
+        list(
+            cx,
+            v,
+            &f.what("rules"),
+            "an array of rules",
+            true,
+            |cx, el| read_rule(cx, el, f.context()),
+        )
+    });
+    let derive = f.get("derive").and_then(|v| {
+        let what = f.what("derive");
+        list(cx, v, &what, "an array of derivations", true, |cx, el| {
+            read_derivation(cx, el, f.context())
+        })
+    });
+    // `"any": false` states nothing; any other value of `any` (even a wrong one, reported
+    // above) counts as an attempt.
+    let any_is_false = f.get("any").is_some_and(|v| v.value == Value::Bool(false));
+    let states_pairs = ["rules", "same_type", "derive"]
+        .iter()
+        .any(|k| f.present_or_misspelled(k))
+        || (f.present_or_misspelled("any") && !any_is_false);
+    let any_at = f.key_at("any");
+    Some(RawRel {
+        at: f.at,
+        name: name?,
+        reverse,
+        doc,
+        marker,
+        method,
+        tier,
+        rules,
+        same_type,
+        derive,
+        symmetric,
+        any: any.map(|a| Sp {
+            v: a.v,
+            at: any_at.unwrap_or(a.at),
+        }),
+        states_pairs,
+    })
+}
+
+/// Reads an entry of a relationship's `rules`.
+fn read_rule(cx: &mut Cx, v: &Node, rel: &str) -> Option<RawRule> {
+    let context = format!("a rule of {rel}");
+    let Value::Object(members) = &v.value else {
+        wrong(cx, v, context, "an object with `from` and `to`");
+        return None;
+    };
+    let f = Fields::read(cx, v.at, members, RULE_KEYS, context, true);
+    let side = |cx: &mut Cx, key: &'static str| {
+        let v = f.required(cx, key)?;
+        let list = names(cx, v, &f.what(key))?;
+        if list.v.is_empty() {
+            let what = format!("`{key}` list of {}", f.context());
+            cx.error(list.at, ErrorKind::EmptyList(what));
+        }
+        Some(list.v)
+    };
+    let from = side(cx, "from");
+    let to = side(cx, "to");
+    let tier = f.tier(cx, "tier");
+    Some(RawRule {
+        from: from?,
+        to: to?,
+        tier,
+    })
+}
+
+/// Reads an entry of a relationship's `derive`.
+fn read_derivation(cx: &mut Cx, v: &Node, rel: &str) -> Option<RawDerive> {
+    let context = format!("a derivation of {rel}");
+    let Value::Object(members) = &v.value else {
+        wrong(cx, v, context, "an object with `swap` or `copy`");
+        return None;
+    };
+    let f = Fields::read(cx, v.at, members, DERIVE_KEYS, context, true);
+    let own = f.boolean(cx, "own").is_some_and(|b| b.v);
+    let (swap, key) = match (f.get("swap"), f.get("copy")) {
+        (Some(_), None) => (true, "swap"),
+        (None, Some(_)) => (false, "copy"),
+        (Some(_), Some(copy)) => {
+            cx.error(copy.at, ErrorKind::DeriveKind(f.context().to_string()));
+            return None;
+        }
+        (None, None) => {
+            cx.error(f.at, ErrorKind::DeriveKind(f.context().to_string()));
+            return None;
+        }
+    };
+    let target = f.string(cx, key)?;
+    Some(RawDerive { swap, target, own })
+}
+
+/// The relationships kept after name checks, and their positions by name.
+pub(super) struct DeclaredRels {
+    pub(super) list: Vec<RawRel>,
+    pub(super) index: HashMap<String, usize>,
+}
+
+/// Relationship names: checked, duplicates reported and dropped.
+pub(super) fn declare_relationships(cx: &mut Cx, raw: Vec<RawRel>) -> DeclaredRels {
+    let mut list: Vec<RawRel> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for r in raw {
+        if !check_name(cx, &r.name, "relationship", true) {
+            continue;
+        }
+        let first = index.get(&r.name.v).map(|&i| list[i].name.at);
+        if cx.duplicate(&r.name, first, |name, first_line| {
+            ErrorKind::DuplicateRelationship { name, first_line }
+        }) {
+            continue;
+        }
+        if list.len() >= limits::MAX_RELATIONSHIPS {
+            cx.error(
+                r.name.at,
+                ErrorKind::TooMany("relationships", limits::MAX_RELATIONSHIPS),
+            );
+            break;
+        }
+        index.insert(r.name.v.clone(), list.len());
+        list.push(r);
+    }
+    DeclaredRels { list, index }
+}
+
+/// The reverse-only names kept, in order, and the position of each.
+pub(super) struct ReverseOnly {
+    pub(super) names: Vec<String>,
+    pub(super) at: HashMap<String, usize>,
+}
+
+/// Reverse-only names: checked, duplicates and relationship names reported.
+pub(super) fn declare_reverse_only(
+    cx: &mut Cx,
+    raw: &[Sp<String>],
+    rels: &DeclaredRels,
+) -> ReverseOnly {
+    let mut names: Vec<String> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for n in raw {
+        if !check_name(cx, n, "reverse-only", true) {
+            continue;
+        }
+        if cx.duplicate(n, at.get(&n.v).copied(), |name, first_line| {
+            ErrorKind::DuplicateReverseOnly { name, first_line }
+        }) {
+            continue;
+        }
+        if rels.index.contains_key(&n.v) {
+            cx.error_help(
+                n.at,
+                ErrorKind::ReverseOnlyIsRelationship(n.v.clone()),
+                "remove it from `reverse_only`",
+            );
+            continue;
+        }
+        at.insert(n.v.clone(), n.at);
+        names.push(n.v.clone());
+    }
+    ReverseOnly { names, at }
+}
+
+/// A relationship's reverse name must be a relationship or a reverse-only name.
+pub(super) fn check_reverse(
+    cx: &mut Cx,
+    r: &RawRel,
+    rels: &DeclaredRels,
+    reverse_only: &ReverseOnly,
+    used: &mut HashSet<String>,
+) {
+    let Some(rev) = &r.reverse else {
+        return;
+    };
+    if rev.v.is_empty() {
+        cx.error(rev.at, ErrorKind::EmptyName("reverse"));
+    } else if !check_text(cx, rev, "reverse") {
+    } else if rels.index.contains_key(&rev.v) || reverse_only.at.contains_key(&rev.v) {
+        used.insert(rev.v.clone());
+    } else {
+        let candidates = rels
+            .list
+            .iter()
+            .map(|r| r.name.v.as_str())
+            .chain(reverse_only.names.iter().map(String::as_str));
+        cx.error_suggest(
+            rev.at,
+            ErrorKind::UnknownReverse(rev.v.clone()),
+            &rev.v,
+            candidates,
+        );
+    }
+}
+
+/// The Rust names of a relationship already taken, by kind.
+#[derive(Default)]
+pub(super) struct RustNames {
+    markers: HashMap<String, String>,
+    methods: HashMap<String, String>,
+}
+
+/// A kind of Rust name: what it is called, the name given, how it is derived from the
+/// relationship's name, the names taken and the check of an identifier.
+type RustNameKind<'r> = (
+    &'static str,
+    &'r Option<Sp<String>>,
+    fn(&str) -> String,
+    &'r mut HashMap<String, String>,
+    fn(&str) -> Result<(), naming::IdentProblem>,
+);
+
+/// A relationship's marker and method: derived or given, valid and unique.
+pub(super) fn check_rust_names(cx: &mut Cx, r: &RawRel, taken: &mut RustNames) {
+    let no_words = naming::words(&r.name.v).is_empty();
+    if no_words && (r.marker.is_none() || r.method.is_none()) {
+        let missing: Vec<&str> = [("`marker`", &r.marker), ("`method`", &r.method)]
+            .iter()
+            .filter(|(_, given)| given.is_none())
+            .map(|(k, _)| *k)
+            .collect();
+        cx.error_help(
+            r.name.at,
+            ErrorKind::NoRustName {
+                what: "relationship",
+                name: r.name.v.clone(),
+            },
+            format!("set {}", missing.join(" and ")),
+        );
+    }
+    let kinds: [RustNameKind; 2] = [
+        (
+            "marker",
+            &r.marker,
+            naming::relationship_marker,
+            &mut taken.markers,
+            naming::check_marker,
+        ),
+        (
+            "method",
+            &r.method,
+            naming::relationship_method,
+            &mut taken.methods,
+            naming::check_method,
+        ),
+    ];
+    for (what, given, derive, seen, check) in kinds {
+        let (ident, at, explicit) = match given {
+            Some(m) => (m.v.clone(), m.at, true),
+            None => (derive(&r.name.v), r.name.at, false),
+        };
+        if explicit || !no_words {
+            let name = RustName {
+                what,
+                ident: &ident,
+                owner: &r.name.v,
+                at,
+                explicit,
+            };
+            register_rust_name(cx, seen, name, check);
+        }
+    }
+}
+
+/// `any` excludes every other way of stating pairs; without it, some way must be given.
+pub(super) fn check_shape(cx: &mut Cx, r: &RawRel) {
+    if r.is_any() {
+        let at = r.any.as_ref().map_or(r.at, |a| a.at);
+        let conflicts = [
+            ("rules", r.rules.is_some()),
+            ("same_type", r.same_type.is_some()),
+            ("derive", r.derive.is_some()),
+            ("symmetric", r.symmetric.is_some()),
+            ("tier", r.tier.is_some()),
+        ];
+        for (key, present) in conflicts {
+            if present {
+                let name = r.name.v.clone();
+                cx.error(at, ErrorKind::ConflictingKeys { name, key });
+            }
+        }
+    } else if !r.states_pairs {
+        cx.error(r.at, ErrorKind::NoPairs(r.name.v.clone()));
+    }
+}

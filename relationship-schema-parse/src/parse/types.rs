@@ -1,0 +1,135 @@
+//! Indicator types: read from `types`, then declared with their markers.
+
+use std::collections::HashMap;
+
+use relationship_schema::{ErrorKind, SchemaBuilder, TypeId, limits, naming};
+
+use super::diagnostics::{Cx, Sp};
+use super::name_checks::{Looks, RustName, check_name, register_rust_name};
+use super::read::{Fields, wrong};
+use crate::json::{Node, Value};
+
+const TYPE_KEYS: &[&str] = &["name", "marker", "doc"];
+
+/// A type as written: a name, or an object with `name`, `marker` and `doc`.
+pub(super) struct RawType {
+    name: Sp<String>,
+    marker: Option<Sp<String>>,
+    doc: String,
+}
+
+/// Reads an entry of `types`.
+pub(super) fn read_type(cx: &mut Cx, v: &Node) -> Option<RawType> {
+    match &v.value {
+        Value::String(s) => Some(RawType {
+            name: Sp {
+                v: s.to_string(),
+                at: v.at,
+            },
+            marker: None,
+            doc: String::new(),
+        }),
+        Value::Object(members) => {
+            let context = match v.get("name").and_then(Node::as_str) {
+                Some(n) => format!("type `{n}`"),
+                None => "a type".to_string(),
+            };
+            let f = Fields::read(cx, v.at, members, TYPE_KEYS, context, true);
+            let name = f.required_string(cx, "name");
+            let marker = f.string(cx, "marker");
+            let doc = f.string(cx, "doc").map(|s| s.v).unwrap_or_default();
+            Some(RawType {
+                name: name?,
+                marker,
+                doc,
+            })
+        }
+        _ => {
+            wrong(
+                cx,
+                v,
+                "an entry of `types`".into(),
+                "a type name or an object with `name`",
+            );
+            None
+        }
+    }
+}
+
+/// The declared types, in order, and their ids by name.
+pub(super) struct DeclaredTypes {
+    pub(super) ids: HashMap<String, TypeId>,
+    pub(super) names: Vec<String>,
+    pub(super) all: Vec<TypeId>,
+}
+
+/// Types: names checked, duplicates reported, markers derived or taken and checked.
+pub(super) fn declare_types(
+    cx: &mut Cx,
+    builder: &mut SchemaBuilder,
+    raw: Vec<RawType>,
+) -> DeclaredTypes {
+    // Types and relationships get their markers in separate modules, so each kind has its
+    // own namespace.
+    let mut markers: HashMap<String, String> = HashMap::new();
+    let mut looks = Looks::default();
+    let mut ids: HashMap<String, TypeId> = HashMap::new();
+    let mut at_of: HashMap<String, usize> = HashMap::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut all: Vec<TypeId> = Vec::new();
+    for t in raw {
+        if !check_name(cx, &t.name, "type", false) {
+            continue;
+        }
+        let first = at_of.get(&t.name.v).copied();
+        if cx.duplicate(&t.name, first, |name, first_line| {
+            ErrorKind::DuplicateType { name, first_line }
+        }) {
+            continue;
+        }
+        if names.len() >= limits::MAX_TYPES {
+            cx.error(t.name.at, ErrorKind::TooMany("types", limits::MAX_TYPES));
+            break;
+        }
+        // A type that looks like another is reported once: its marker is not checked.
+        if looks.check(cx, &t.name.v, "type", t.name.at) {
+            check_marker(cx, &t, &mut markers);
+        }
+        let marker = t
+            .marker
+            .map_or_else(|| naming::type_marker(&t.name.v), |m| m.v);
+        let id = builder.add_type_with(t.name.v.clone(), marker, t.doc);
+        ids.insert(t.name.v.clone(), id);
+        at_of.insert(t.name.v.clone(), t.name.at);
+        names.push(t.name.v);
+        all.push(id);
+    }
+    DeclaredTypes { ids, names, all }
+}
+
+/// A type's marker, given or derived from its name: a valid Rust name, unique among types.
+fn check_marker(cx: &mut Cx, t: &RawType, markers: &mut HashMap<String, String>) {
+    let (marker, at, explicit) = match &t.marker {
+        Some(m) => (m.v.clone(), m.at, true),
+        None => (naming::type_marker(&t.name.v), t.name.at, false),
+    };
+    if marker.is_empty() && !explicit {
+        cx.error_help(
+            t.name.at,
+            ErrorKind::NoRustName {
+                what: "type",
+                name: t.name.v.clone(),
+            },
+            "set `marker`",
+        );
+        return;
+    }
+    let name = RustName {
+        what: "marker",
+        ident: &marker,
+        owner: &t.name.v,
+        at,
+        explicit,
+    };
+    register_rust_name(cx, markers, name, naming::check_marker);
+}
