@@ -228,7 +228,7 @@ pub fn run<E: Write>(
         Some(f) => Box::new(f),
     };
     if let Some(len) = total.filter(|&n| n > MAX_BUNDLE_BYTES as u64) {
-        // Refused before it is read: the bundle is held in memory while it is converted.
+        // Refused before it is read, as the library would refuse it at that byte.
         return fail(
             diag,
             Exit::Invalid,
