@@ -1,10 +1,11 @@
 //! The conversion itself: one pass over the bundle, then the deferred indicators and the
 //! relationships.
 //!
-//! The bundle is held in memory as read, and every element of `objects` is parsed from its
-//! own text there. What waits for the end of the bundle keeps only that text (a borrowed
-//! `&str`) and a few interned numbers, not parsed objects: a deferred indicator or a pending
-//! relationship is parsed again when it is written. Every STIX id is interned once in [`Ids`],
+//! The bundle is read one element of `objects` at a time ([`bundle::read_bundle`]), each
+//! parsed from its own text. What waits for the end of the bundle keeps only a copy of that
+//! text and a few interned numbers, not parsed objects: a deferred indicator or a pending
+//! relationship is parsed again when it is written ([`resolve`]). Every STIX id is interned
+//! once in [`Ids`],
 //! which answers what the end needs to resolve an endpoint (its value and XSOAR type, or why
 //! it was not converted).
 
@@ -14,8 +15,8 @@ use std::io::{Read, Write};
 use std::rc::Rc;
 
 use relationship_core::batch::{BatchWriter, Placement};
-use relationship_core::check::{CheckError, Checker, Mode, RelationshipInput};
-use relationship_core::{EntityRelationship, Fields, RawJson};
+use relationship_core::check::{Checker, Mode};
+use relationship_core::{Fields, RawJson};
 use relationship_core::{IndicatorLayout, IndicatorObject};
 use relationship_schema::Schema;
 use relationship_schema::suggest;
@@ -23,92 +24,23 @@ use serde_json::{Map, Value};
 
 use crate::attack::truthy;
 use crate::bundle::{self, Element, Flow, is_spec_version, quoted};
-use crate::light::{ObjectHead, RelationshipProps};
+use crate::light::ObjectHead;
 use crate::map::{self, Defer, Kind, ty};
-use crate::report::{ConversionReport, RejectReason, Triple};
-use crate::tactic_name::tactic_name;
+use crate::report::{ConversionReport, RejectReason};
 use crate::{ConvertError, ConvertOptions, Phase, Progress};
+
+mod ids;
+mod reject;
+mod resolve;
+
+use ids::{Endpoint, Ids};
+use reject::{Seen, stix_triple};
 
 /// How often (in objects) the progress callback is called while reading.
 const PROGRESS_EVERY: usize = 256;
 
 /// The key under which elements that are not objects with a string `type` are counted.
 const MALFORMED_TYPE: &str = "(malformed)";
-
-/// A converted object: what relationships need to name it.
-#[derive(Debug)]
-struct Endpoint {
-    value: Box<str>,
-    xsoar_type: &'static str,
-}
-
-/// What the conversion knows about one STIX id.
-#[derive(Debug)]
-struct IdEntry {
-    /// The id itself.
-    id: Rc<str>,
-    /// Converted (indicator) or kept (relationship): a repeat is a duplicate.
-    accepted: bool,
-    /// Why the last object with this id was not converted (for relationship messages).
-    not_converted: Option<RejectReason>,
-    /// Its value and type, once final.
-    endpoint: Option<Endpoint>,
-}
-
-/// Every STIX id met (objects' own ids and relationship endpoints), interned: a pending
-/// relationship holds two numbers, and one lookup tells whether an id was seen, what it was
-/// converted to, or why it was not. Ids are keys borrowed from the bundle's text wherever it
-/// spells them as they are, so an id costs no copy. Per-id facts that a later mapping needs
-/// belong here too.
-#[derive(Debug, Default)]
-struct Ids {
-    index: HashMap<Rc<str>, usize>,
-    entries: Vec<IdEntry>,
-}
-
-impl Ids {
-    /// The number of `id`, interned on first sight.
-    fn intern(&mut self, id: &str) -> usize {
-        if let Some(&n) = self.index.get(id) {
-            return n;
-        }
-        let n = self.entries.len();
-        let id: Rc<str> = id.into();
-        self.index.insert(id.clone(), n);
-        self.entries.push(IdEntry {
-            id,
-            accepted: false,
-            not_converted: None,
-            endpoint: None,
-        });
-        n
-    }
-
-    /// The entry of `id`, if it was met.
-    fn get(&self, id: &str) -> Option<&IdEntry> {
-        self.index.get(id).and_then(|&n| self.entries.get(n))
-    }
-
-    /// The entry of number `n`, if any.
-    fn entry(&self, n: usize) -> Option<&IdEntry> {
-        self.entries.get(n)
-    }
-
-    /// The entry of number `n` (interned, so present).
-    fn entry_mut(&mut self, n: usize) -> Option<&mut IdEntry> {
-        self.entries.get_mut(n)
-    }
-
-    /// The id of number `n`.
-    fn name(&self, n: usize) -> &str {
-        self.entries.get(n).map_or("", |e| &e.id)
-    }
-
-    /// The endpoint of number `n`, when it was converted.
-    fn endpoint(&self, n: usize) -> Option<&Endpoint> {
-        self.entries.get(n).and_then(|e| e.endpoint.as_ref())
-    }
-}
 
 /// What an indicator is before its fields: enough to decide whether it waits for the end.
 struct Head {
@@ -133,47 +65,6 @@ struct Deferred {
     is_subtechnique: bool,
     /// The value, final once [`Converter::finish`] has looked at `defer`.
     value: String,
-}
-
-/// An element of `objects` as far as it was read: where it is and what it is.
-#[derive(Clone, Copy)]
-struct Seen<'o> {
-    /// Its index in `objects`.
-    pos: usize,
-    /// Its STIX type (or the malformed-object key).
-    stix_type: &'o str,
-    /// Its STIX id, when it has one.
-    id: Option<&'o str>,
-    /// Its JSON text as read (written to the reject sink in its own key order).
-    text: &'o str,
-}
-
-impl<'o> Seen<'o> {
-    /// Its rejection for `reason`, `message` saying what is wrong for a person.
-    fn rejection(self, reason: RejectReason, message: &'o str) -> Rejection<'o> {
-        Rejection {
-            reason,
-            at: self,
-            message,
-            triple: None,
-        }
-    }
-}
-
-/// An object that is not converted: why, which, and what to write to the reject sink.
-struct Rejection<'o> {
-    reason: RejectReason,
-    at: Seen<'o>,
-    message: &'o str,
-    /// For a relationship, its (source type, name, target type).
-    triple: Option<Triple>,
-}
-
-impl Rejection<'_> {
-    /// The rejection with the triple of its relationship.
-    fn with_triple(self, triple: Option<Triple>) -> Self {
-        Rejection { triple, ..self }
-    }
 }
 
 /// A relationship waiting for its endpoints.
@@ -348,68 +239,6 @@ impl<W: Write> Converter<'_, '_, W> {
             indicators_written: self.report.indicators_total(),
             relationships_written: stats.relationships,
         }
-    }
-
-    /// Counts a rejection, notes why its id was not converted, and sends it to the sink.
-    fn reject(&mut self, rejection: Rejection<'_>) -> Result<(), ConvertError> {
-        if let Some(id) = rejection
-            .at
-            .id
-            .filter(|_| rejection.reason != RejectReason::DuplicateId)
-        {
-            let n = self.ids.intern(id);
-            if let Some(e) = self.ids.entry_mut(n) {
-                e.not_converted = Some(rejection.reason);
-            }
-        }
-        self.record(rejection)
-    }
-
-    /// Counts an element that is not an object with a string `type`, and rejects it.
-    fn reject_malformed(&mut self, at: Seen<'_>, message: &str) -> Result<(), ConvertError> {
-        *self
-            .report
-            .objects_read
-            .entry(MALFORMED_TYPE.into())
-            .or_default() += 1;
-        self.reject(at.rejection(RejectReason::Malformed, message))
-    }
-
-    /// Counts a rejection and sends it to the sink (for a derived relationship, whose object
-    /// was converted: its id is left alone).
-    fn record(&mut self, rejection: Rejection<'_>) -> Result<(), ConvertError> {
-        let Rejection {
-            reason,
-            at,
-            message,
-            triple,
-        } = rejection;
-        self.report.reject(reason, at.stix_type);
-        if let Some(t) = triple {
-            *self.report.rejected_by_triple.entry(t).or_default() += 1;
-        }
-        if let Some(sink) = self.rejects.as_deref_mut() {
-            let mut record = Fields::with_capacity(5);
-            record.insert("reason", reason.code());
-            record.insert("message", message);
-            record.insert("path", format!("objects[{}]", at.pos));
-            record.insert("id", at.id.map_or_else(RawJson::null, RawJson::from));
-            record.insert("type", at.stix_type);
-            let object = RawJson::parse(at.text).map_err(|e| ConvertError::Rejects(e.into()))?;
-            self.reject_buf.clear();
-            let result = serde_json::to_writer(
-                &mut self.reject_buf,
-                &RejectRecord {
-                    head: &record,
-                    object: &object,
-                },
-            );
-            result.map_err(|e| ConvertError::Rejects(e.into()))?;
-            self.reject_buf.push(b'\n');
-            sink.write_all(&self.reject_buf)
-                .map_err(ConvertError::Rejects)?;
-        }
-        Ok(())
     }
 
     /// One element of `objects`: its fast path, or parsed whole, checked and converted.
@@ -665,124 +494,6 @@ impl<W: Write> Converter<'_, '_, W> {
             .map_err(ConvertError::Write)
     }
 
-    /// Writes a deferred indicator: its object parsed and mapped again, with its final value,
-    /// and a technique's links to its tactics.
-    fn write_deferred(&mut self, d: Deferred) -> Result<(), ConvertError> {
-        let obj = reparse(&d.text)?;
-        let stix_type = obj.get("type").and_then(Value::as_str).unwrap_or("");
-        let kind = map::kind_of(stix_type, self.opts);
-        let mapped = kind.and_then(|kind| map::map_object(kind, stix_type, &obj, self.opts).ok());
-        let (Some(kind), Some(mapped)) = (kind, mapped) else {
-            return Err(ConvertError::Read(std::io::Error::other(
-                "an indicator kept for the end of the bundle could not be mapped again",
-            )));
-        };
-        let raw_json = raw_json_of(&d.text, kind, &mapped.fields)?;
-        let links = map::links_to_tactics(d.xsoar_type, d.is_subtechnique, self.opts);
-        let relationships = if links {
-            self.tactic_links(&d, &obj)?
-        } else {
-            Vec::new()
-        };
-        let indicator = IndicatorObject {
-            value: d.value,
-            indicator_type: Cow::Borrowed(d.xsoar_type),
-            score: mapped.score,
-            raw_json,
-            fields: mapped.fields,
-            relationships,
-            layout: if links {
-                IndicatorLayout::FeedWithRelationships
-            } else {
-                IndicatorLayout::Feed
-            },
-        };
-        if self.ids.endpoint(d.id).is_none() {
-            self.register(d.id, &indicator.value, d.xsoar_type);
-        }
-        count(&mut self.report.indicators_written, d.xsoar_type);
-        // The feed sends the list as it builds it: no link is dropped as a repeat.
-        self.writer
-            .push_indicator_keeping_relationships(indicator)
-            .map_err(ConvertError::Write)
-    }
-
-    /// The feed's `part-of` links of technique `d` (object `raw`) to its tactics: one per kill
-    /// chain phase whose `kill_chain_name` is `mitre-attack`, in order, to the tactic named
-    /// as the feed derives it from the phase name. A phase whose tactic was not converted, or
-    /// a link the schema refuses, is rejected instead.
-    fn tactic_links(
-        &mut self,
-        d: &Deferred,
-        raw: &Map<String, Value>,
-    ) -> Result<Vec<EntityRelationship>, ConvertError> {
-        let phases = raw
-            .get("kill_chain_phases")
-            .and_then(Value::as_array)
-            .map_or(&[][..], Vec::as_slice);
-        let mut links = Vec::new();
-        for phase in phases {
-            if phase.get("kill_chain_name").and_then(Value::as_str) != Some("mitre-attack") {
-                continue;
-            }
-            self.report.derived_relationships += 1;
-            let phase_name = phase.get("phase_name").and_then(Value::as_str);
-            let tactic = phase_name.map(tactic_name);
-            let target = tactic.as_ref().and_then(|t| self.tactics.get(t)).cloned();
-            let id = self.ids.name(d.id).to_owned();
-            let at = Seen {
-                pos: d.pos,
-                stix_type: "attack-pattern",
-                id: Some(&id),
-                text: &d.text,
-            };
-            let Some(target) = target else {
-                let msg = match (phase_name, tactic) {
-                    (Some(p), Some(t)) => format!(
-                        "kill chain phase `{p}` of `{id}`: no tactic named `{t}` was converted from the bundle, so its part-of link is not written"
-                    ),
-                    _ => format!(
-                        "a mitre-attack kill chain phase of `{id}` without a string `phase_name`: no part-of link"
-                    ),
-                };
-                let triple = Triple::new(d.xsoar_type, "part-of", "x-mitre-tactic");
-                let rejection = at.rejection(RejectReason::MissingTactic, &msg);
-                self.record(rejection.with_triple(Some(triple)))?;
-                continue;
-            };
-            let input = RelationshipInput {
-                name: "part-of".to_owned(),
-                entity_a: d.value.clone(),
-                entity_a_type: d.xsoar_type.to_owned(),
-                entity_b: target,
-                entity_b_type: ty::TACTIC.to_owned(),
-                reverse_name: None,
-                fields: Some(Fields::new()),
-                source_reliability: None,
-                brand: None,
-                ..RelationshipInput::default()
-            };
-            let triple = Triple::new(d.xsoar_type, "part-of", ty::TACTIC);
-            match self.checker.check(input) {
-                Ok(link) => {
-                    count(&mut self.report.relationships_written, "part-of");
-                    *self
-                        .report
-                        .relationships_by_triple
-                        .entry(triple)
-                        .or_default() += 1;
-                    links.push(link);
-                }
-                Err(e) => {
-                    let msg = format!("the part-of link of `{id}` to its tactic: {e}");
-                    let rejection = at.rejection(check_reason(&e), &msg);
-                    self.record(rejection.with_triple(Some(triple)))?;
-                }
-            }
-        }
-        Ok(links)
-    }
-
     /// Takes an object read as an [`ObjectHead`] without parsing it whole, when it is a plain
     /// relationship or a feed object whose indicator waits for the end (see
     /// [`Self::deferred_fast`]): a string id not seen before and a STIX `spec_version` if any,
@@ -934,326 +645,6 @@ impl<W: Write> Converter<'_, '_, W> {
         self.keep_relationship(at.pos, id, name, source, target, at.text);
         Ok(())
     }
-
-    /// After the bundle: final values of the deferred indicators, then every relationship.
-    fn finish(&mut self) -> Result<(), ConvertError> {
-        let deferred = std::mem::take(&mut self.deferred);
-        let pending = std::mem::take(&mut self.pending);
-        let ready = self.settle_values(deferred, &pending)?;
-        if self.opts.batch.placement == Placement::Attach {
-            return self.write_attached(ready, &pending);
-        }
-        for d in ready {
-            self.write_deferred(d)?;
-        }
-        for r in &pending {
-            self.resolve(r)?;
-        }
-        Ok(())
-    }
-
-    /// The deferred indicators with their final values (a malware's suffix, a sub-technique's
-    /// parent name), each registered as an endpoint; an identity that is only an author is
-    /// rejected instead.
-    fn settle_values(
-        &mut self,
-        deferred: Vec<Deferred>,
-        pending: &[PendingRel],
-    ) -> Result<Vec<Deferred>, ConvertError> {
-        let mut ready = Vec::with_capacity(deferred.len());
-        let mut parents: Option<HashMap<usize, usize>> = None;
-        let mut endpoints: Option<HashSet<usize>> = None;
-        // Values already final (a technique that waits only for its tactics) are known first:
-        // a sub-technique may find its parent among them.
-        for d in deferred
-            .iter()
-            .filter(|d| matches!(d.defer, Defer::No | Defer::Tactics))
-        {
-            self.register(d.id, &d.value, d.xsoar_type);
-        }
-        for mut d in deferred {
-            match &d.defer {
-                Defer::No | Defer::Tactics => {}
-                Defer::Malware => {
-                    if self.intrusion_sets.contains(&d.value) {
-                        d.value.push_str(" [Malware]");
-                    }
-                }
-                Defer::SubTechnique { mitre_id } => {
-                    if let Some(parent) =
-                        self.parent_name(&d, mitre_id.as_deref(), &mut parents, pending)
-                    {
-                        d.value = format!("{parent}: {}", d.value);
-                    }
-                }
-                Defer::Identity => {
-                    let is_endpoint = endpoints
-                        .get_or_insert_with(|| {
-                            pending.iter().flat_map(|r| [r.source, r.target]).collect()
-                        })
-                        .contains(&d.id);
-                    if !is_endpoint && self.reject_author_only(&d)? {
-                        continue;
-                    }
-                }
-            }
-            ready.push(d);
-        }
-        for d in &ready {
-            self.register(d.id, &d.value, d.xsoar_type);
-        }
-        Ok(ready)
-    }
-
-    /// The name of sub-technique `d`'s parent: the technique whose MITRE ID begins its own
-    /// (the feed's way), else the target of its `subtechnique-of` relationship (`parents`,
-    /// made from `pending` when first needed).
-    fn parent_name(
-        &self,
-        d: &Deferred,
-        mitre_id: Option<&str>,
-        parents: &mut Option<HashMap<usize, usize>>,
-        pending: &[PendingRel],
-    ) -> Option<String> {
-        let by_id = mitre_id.filter(|m| m.chars().count() > 5).and_then(|m| {
-            let parent: String = m.chars().take(5).collect();
-            self.technique_names.get(&parent)
-        });
-        if let Some(name) = by_id {
-            return Some(name.clone());
-        }
-        if !d.is_subtechnique {
-            return None;
-        }
-        let subtechnique_of = self.names.iter().position(|n| &**n == "subtechnique-of");
-        let map = parents.get_or_insert_with(|| {
-            pending
-                .iter()
-                .filter(|r| Some(r.name) == subtechnique_of)
-                .map(|r| (r.source, r.target))
-                .collect()
-        });
-        let parent_id = map.get(&d.id)?;
-        self.ids.endpoint(*parent_id).map(|e| e.value.to_string())
-    }
-
-    /// Rejects identity `d` when it is the author of other objects (and no relationship's
-    /// endpoint); returns whether it was.
-    fn reject_author_only(&mut self, d: &Deferred) -> Result<bool, ConvertError> {
-        let id = self.ids.name(d.id).to_owned();
-        if !self.creators.contains(id.as_str()) {
-            return Ok(false);
-        }
-        let msg = format!("identity `{id}` is only the author (created_by_ref) of other objects");
-        if let Some(e) = self.ids.entry_mut(d.id) {
-            e.accepted = false;
-        }
-        let at = Seen {
-            pos: d.pos,
-            stix_type: "identity",
-            id: Some(&id),
-            text: &d.text,
-        };
-        self.reject(at.rejection(RejectReason::CreatorIdentity, &msg))?;
-        Ok(true)
-    }
-
-    /// Writes each indicator, then the relationships it is the source of, so that they can be
-    /// attached to it while it is in the open chunk; then the other relationships.
-    fn write_attached(
-        &mut self,
-        ready: Vec<Deferred>,
-        pending: &[PendingRel],
-    ) -> Result<(), ConvertError> {
-        let mut by_source: HashMap<usize, Vec<usize>> = HashMap::new();
-        for (i, r) in pending.iter().enumerate() {
-            by_source.entry(r.source).or_default().push(i);
-        }
-        let mut done = vec![false; pending.len()];
-        for d in ready {
-            let owned = by_source.remove(&d.id).unwrap_or_default();
-            self.write_deferred(d)?;
-            for i in owned {
-                done[i] = true;
-                self.resolve(&pending[i])?;
-            }
-        }
-        for (r, done) in pending.iter().zip(done) {
-            if !done {
-                self.resolve(r)?;
-            }
-        }
-        Ok(())
-    }
-
-    fn endpoint_note(&self, role: &str, n: usize) -> String {
-        let id = self.ids.name(n);
-        match self.ids.entry(n).and_then(|e| e.not_converted) {
-            Some(reason) => format!("{role} `{id}` was not converted ({reason})"),
-            None => format!("{role} `{id}` is not in the bundle"),
-        }
-    }
-
-    /// Rejects relationship `rel` (named `name` in XSOAR) with `reason` and `message`.
-    fn reject_relationship(
-        &mut self,
-        rel: &PendingRel,
-        reason: RejectReason,
-        message: &str,
-        triple: Triple,
-    ) -> Result<(), ConvertError> {
-        let obj = relationship_core::value::from_str(&rel.text).unwrap_or(Value::Null);
-        let at = Seen {
-            pos: rel.pos,
-            stix_type: "relationship",
-            id: obj.get("id").and_then(Value::as_str),
-            text: &rel.text,
-        };
-        self.reject(at.rejection(reason, message).with_triple(Some(triple)))
-    }
-
-    /// Rejects relationship `rel`, one of whose endpoints was not converted.
-    fn reject_unresolved(&mut self, rel: &PendingRel, name: &str) -> Result<(), ConvertError> {
-        let (a, b) = (self.ids.endpoint(rel.source), self.ids.endpoint(rel.target));
-        let type_of = |e: Option<&Endpoint>, n: usize| {
-            e.map_or_else(
-                || type_of_ref(self.ids.name(n)).to_owned(),
-                |e| e.xsoar_type.to_owned(),
-            )
-        };
-        let triple = Triple {
-            source_type: type_of(a, rel.source),
-            name: name.to_owned(),
-            target_type: type_of(b, rel.target),
-        };
-        let mut notes = Vec::new();
-        if a.is_none() {
-            notes.push(self.endpoint_note("source", rel.source));
-        }
-        if b.is_none() {
-            notes.push(self.endpoint_note("target", rel.target));
-        }
-        let msg = notes.join("; ");
-        self.reject_relationship(rel, RejectReason::EndpointNotConverted, &msg, triple)
-    }
-
-    /// Resolves, checks and writes one relationship.
-    fn resolve(&mut self, rel: &PendingRel) -> Result<(), ConvertError> {
-        let stix_name = self
-            .names
-            .get(rel.name)
-            .cloned()
-            .unwrap_or_else(|| Rc::from(""));
-        let name = xsoar_name(&stix_name);
-        let (Some(a), Some(b)) = (self.ids.endpoint(rel.source), self.ids.endpoint(rel.target))
-        else {
-            return self.reject_unresolved(rel, name);
-        };
-        let triple = Triple::new(a.xsoar_type, name, b.xsoar_type);
-        let (a_value, a_type, b_value, b_type) = (
-            a.value.to_string(),
-            a.xsoar_type,
-            b.value.to_string(),
-            b.xsoar_type,
-        );
-        let input = RelationshipInput {
-            name: name.to_owned(),
-            entity_a: a_value.clone(),
-            entity_a_type: a_type.to_owned(),
-            entity_b: b_value.clone(),
-            entity_b_type: b_type.to_owned(),
-            reverse_name: None,
-            fields: Some(relationship_fields(&rel.text)),
-            source_reliability: None,
-            brand: None,
-            ..RelationshipInput::default()
-        };
-        match self.checker.check(input) {
-            Ok(mut checked) => {
-                if name == "indicator-of" && self.opts.indicates_as_indicated_by {
-                    let reverse = self.checker.lookup_reverse("indicated-by").to_owned();
-                    let fields = std::mem::take(checked.fields_mut());
-                    checked = EntityRelationship::new(
-                        "indicated-by",
-                        reverse,
-                        a_value,
-                        a_type,
-                        b_value,
-                        b_type,
-                    )
-                    .with_fields(fields);
-                }
-                self.write_relationship(checked, triple)
-            }
-            Err(e) => {
-                let msg = if *stix_name == *name {
-                    e.to_string()
-                } else {
-                    format!("{e} (STIX `{stix_name}`)")
-                };
-                self.reject_relationship(rel, check_reason(&e), &msg, triple)
-            }
-        }
-    }
-
-    /// Writes a checked relationship, counted unless it is a repeat the writer drops.
-    fn write_relationship(
-        &mut self,
-        checked: EntityRelationship,
-        triple: Triple,
-    ) -> Result<(), ConvertError> {
-        let written_name = checked.name().to_owned();
-        let before = self.writer.stats().duplicates_dropped;
-        self.writer
-            .push_relationship(checked)
-            .map_err(ConvertError::Write)?;
-        if self.writer.stats().duplicates_dropped == before {
-            count(&mut self.report.relationships_written, &written_name);
-            let triple = Triple {
-                name: written_name,
-                ..triple
-            };
-            *self
-                .report
-                .relationships_by_triple
-                .entry(triple)
-                .or_default() += 1;
-        }
-        Ok(())
-    }
-}
-
-/// A relationship's fields: `description`, `lastseenbysource` (its `modified`),
-/// `firstseenbysource` (its `created`), `null` when absent.
-fn relationship_fields(text: &str) -> Fields {
-    let props = RelationshipProps::read(text).unwrap_or_else(|| {
-        let obj = relationship_core::value::from_str(text).unwrap_or(Value::Null);
-        let prop = |k: &str| obj.get(k).cloned();
-        RelationshipProps {
-            description: prop("description"),
-            modified: prop("modified"),
-            created: prop("created"),
-        }
-    });
-    let mut fields = Fields::new();
-    let null = |v: Option<Value>| v.unwrap_or(Value::Null);
-    fields.insert("description", null(props.description));
-    fields.insert("lastseenbysource", null(props.modified));
-    fields.insert("firstseenbysource", null(props.created));
-    fields
-}
-
-/// The reject reason of a relationship the checker refuses.
-fn check_reason(e: &CheckError) -> RejectReason {
-    match e {
-        CheckError::UnknownName { .. } => RejectReason::UnknownName,
-        CheckError::PairNotAllowed { .. } => RejectReason::DisallowedTriple,
-        CheckError::UnknownType { .. } => RejectReason::UnknownIndicatorType,
-        CheckError::EmptyEntityA { .. }
-        | CheckError::EmptyEntityB { .. }
-        | CheckError::DummyEntity { .. } => RejectReason::MissingValue,
-        _ => RejectReason::Malformed,
-    }
 }
 
 /// The `rawJSON` of an indicator: the object as written in the bundle (`text`), its keys in
@@ -1272,34 +663,6 @@ fn raw_json_of(text: &str, kind: Kind, fields: &Fields) -> Result<RawJson, Conve
         }
     }
     Ok(RawJson::from(obj))
-}
-
-/// The triple of a relationship in STIX terms (for read-time rejections).
-fn stix_triple(obj: &Map<String, Value>) -> Triple {
-    let s = |k: &str| obj.get(k).and_then(Value::as_str).unwrap_or("");
-    Triple::new(
-        type_of_ref(s("source_ref")),
-        s("relationship_type"),
-        type_of_ref(s("target_ref")),
-    )
-}
-
-/// A reject line: the head fields, then `object`.
-struct RejectRecord<'r> {
-    head: &'r Fields,
-    object: &'r RawJson,
-}
-
-impl serde::Serialize for RejectRecord<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(self.head.len() + 1))?;
-        for (k, v) in self.head {
-            m.serialize_entry(k, v)?;
-        }
-        m.serialize_entry("object", self.object)?;
-        m.end()
-    }
 }
 
 #[cfg(test)]
