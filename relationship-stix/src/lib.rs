@@ -165,8 +165,9 @@ pub struct Progress {
 /// the indicators whose value depends on the rest of the bundle (malware and sub-techniques;
 /// with [`Placement::Attach`](relationship_core::batch::Placement::Attach), every indicator,
 /// so that relationships can follow their source), also as their text, parsed and mapped
-/// again when they are written. Peak memory is a fixed cost, plus a small multiple (about 7)
-/// of the largest element, plus about 1.5 times the text kept for the end (see `BENCHMARKS.md`).
+/// again when they are written. Peak memory is a fixed cost (about 40 MB), plus about 6 times
+/// the largest element, plus about 1.6 times the text kept for the end: at most about
+/// 40 MB + 6 x 64 MiB + 1.6 x 512 MiB, whatever the bundle.
 ///
 /// # Errors
 ///
