@@ -122,6 +122,9 @@ struct Watch {
     aborted: Cell<bool>,
     /// The top-level `type` is not `bundle`.
     wrong_type: Cell<bool>,
+    /// The last byte read, and whether the input ended after it.
+    last: Cell<u8>,
+    at_end: Cell<bool>,
 }
 
 impl Watch {
@@ -140,6 +143,8 @@ impl Watch {
             element: Cell::new(None),
             aborted: Cell::new(false),
             wrong_type: Cell::new(false),
+            last: Cell::new(0),
+            at_end: Cell::new(false),
         }
     }
 
@@ -160,6 +165,7 @@ impl Watch {
             return Err(Stop::BundleTooLarge);
         }
         self.offset.set(offset + 1);
+        self.last.set(b);
         let line = self.line.get();
         let column = usize::try_from(offset - self.line_start.get()).unwrap_or(usize::MAX) + 1;
         if self.awaiting.get() && !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b',' | b':') {
@@ -217,6 +223,32 @@ impl Watch {
             matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}')
                 .then(|| offset - start.offset)
         }
+    }
+
+    /// The column of error `e` as serde_json gives it for a document read from memory. Read
+    /// from a stream, it counts a byte that was only peeked at when a value or a type error
+    /// was found (a delimiter after a number, the bracket of an array or object of the wrong
+    /// type, the byte after a top-level value that is not the bundle's closing brace).
+    fn column_of(&self, e: &serde_json::Error) -> usize {
+        let column = e.column();
+        if e.classify() != serde_json::error::Category::Data || column == 0 {
+            return column;
+        }
+        let message = e.to_string();
+        let peeked = if message.starts_with("invalid type: map")
+            || message.starts_with("invalid type: sequence")
+        {
+            true
+        } else if message.starts_with("invalid type: integer")
+            || message.starts_with("invalid type: floating point")
+        {
+            !self.at_end.get()
+        } else if message.starts_with("invalid type") {
+            false
+        } else {
+            !self.at_end.get() && self.last.get() != b'}'
+        };
+        column - usize::from(peeked)
     }
 
     /// The error for `stop`.
@@ -290,6 +322,7 @@ impl<R: BufRead> Read for Watched<'_, R> {
             return Err(io::Error::other("the bundle was refused"));
         }
         let Some(&b) = self.inner.fill_buf()?.first() else {
+            self.watch.at_end.set(true);
             return Ok(0);
         };
         self.inner.consume(1);
@@ -363,8 +396,28 @@ pub(crate) fn read_bundle<R: Read>(
         Err(_) if watch.stop.get().is_some() => {
             Err(watch.error(watch.stop.get().unwrap_or(Stop::BundleTooLarge)))
         }
-        Err(e) if watch.wrong_type.get() => Err(ConvertError::NotABundle(e.to_string())),
-        Err(e) => Err(ConvertError::from_json(e, watch.element.get())),
+        Err(e) if watch.wrong_type.get() => {
+            let column = watch.column_of(&e);
+            let at = format!(" at line {} column {column}", e.line());
+            Err(ConvertError::NotABundle(strip_position(&e) + &at))
+        }
+        Err(e) => {
+            let column = watch.column_of(&e);
+            match ConvertError::from_json(e, watch.element.get()) {
+                ConvertError::Json {
+                    line,
+                    path,
+                    message,
+                    ..
+                } => Err(ConvertError::Json {
+                    line,
+                    column,
+                    path,
+                    message,
+                }),
+                other => Err(other),
+            }
+        }
     }
 }
 
