@@ -186,7 +186,7 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Err
     let (input, total) = open_input(&args.bundle)
         .map_err(|e| Error::usage_or_io(format!("cannot read {}: {e}", args.bundle.display())))?;
     if let Some(len) = total.filter(|&n| n > MAX_BUNDLE_BYTES as u64) {
-        // Refused before it is read: the bundle is held in memory while it is converted.
+        // Refused before it is read, as the library would refuse it at that byte.
         return Err(Error::invalid(format!(
             "{}: the bundle is {len} bytes, larger than the limit of {} MiB; it was not converted",
             args.bundle.display(),

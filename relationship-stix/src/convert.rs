@@ -1,10 +1,11 @@
 //! The conversion itself: one pass over the bundle, then the deferred indicators and the
 //! relationships.
 //!
-//! The bundle is held in memory as read, and every element of `objects` is parsed from its
-//! own text there. What waits for the end of the bundle keeps only that text (a borrowed
-//! `&str`) and a few interned numbers, not parsed objects: a deferred indicator or a pending
-//! relationship is parsed again when it is written. Every STIX id is interned once in [`Ids`],
+//! The bundle is read one element of `objects` at a time ([`bundle::read_bundle`]), each
+//! parsed from its own text. What waits for the end of the bundle keeps only a copy of that
+//! text and a few interned numbers, not parsed objects: a deferred indicator or a pending
+//! relationship is parsed again when it is written ([`resolve`]). Every STIX id is interned
+//! once in [`Ids`],
 //! which answers what the end needs to resolve an endpoint (its value and XSOAR type, or why
 //! it was not converted).
 
@@ -14,101 +15,32 @@ use std::io::{Read, Write};
 use std::rc::Rc;
 
 use relationship_core::batch::{BatchWriter, Placement};
-use relationship_core::check::{CheckError, Checker, Mode, RelationshipInput};
-use relationship_core::{EntityRelationship, Fields, RawJson};
+use relationship_core::check::{Checker, Mode};
+use relationship_core::{Fields, RawJson};
 use relationship_core::{IndicatorLayout, IndicatorObject};
 use relationship_schema::Schema;
 use relationship_schema::suggest;
 use serde_json::{Map, Value};
 
 use crate::attack::truthy;
-use crate::bundle::{self, Flow};
-use crate::light::{ObjectHead, RelationshipProps};
+use crate::bundle::{self, Element, Flow, is_spec_version, quoted};
+use crate::light::ObjectHead;
 use crate::map::{self, Defer, Kind, ty};
-use crate::report::{ConversionReport, RejectReason, Triple};
-use crate::tactic_name::tactic_name;
+use crate::report::{ConversionReport, RejectReason};
 use crate::{ConvertError, ConvertOptions, Phase, Progress};
+
+mod ids;
+mod reject;
+mod resolve;
+
+use ids::{Endpoint, Ids};
+use reject::{Seen, stix_triple};
 
 /// How often (in objects) the progress callback is called while reading.
 const PROGRESS_EVERY: usize = 256;
 
 /// The key under which elements that are not objects with a string `type` are counted.
 const MALFORMED_TYPE: &str = "(malformed)";
-
-/// A converted object: what relationships need to name it.
-#[derive(Debug)]
-struct Endpoint {
-    value: Box<str>,
-    xsoar_type: &'static str,
-}
-
-/// What the conversion knows about one STIX id.
-#[derive(Debug)]
-struct IdEntry<'b> {
-    /// The id itself: borrowed from the bundle's text unless it was only met in a form that
-    /// differs from its bytes there (escapes).
-    id: Cow<'b, str>,
-    /// Converted (indicator) or kept (relationship): a repeat is a duplicate.
-    accepted: bool,
-    /// Why the last object with this id was not converted (for relationship messages).
-    not_converted: Option<RejectReason>,
-    /// Its value and type, once final.
-    endpoint: Option<Endpoint>,
-}
-
-/// Every STIX id met (objects' own ids and relationship endpoints), interned: a pending
-/// relationship holds two numbers, and one lookup tells whether an id was seen, what it was
-/// converted to, or why it was not. Ids are keys borrowed from the bundle's text wherever it
-/// spells them as they are, so an id costs no copy. Per-id facts that a later mapping needs
-/// belong here too.
-#[derive(Debug, Default)]
-struct Ids<'b> {
-    index: HashMap<Cow<'b, str>, usize>,
-    entries: Vec<IdEntry<'b>>,
-}
-
-impl<'b> Ids<'b> {
-    /// The number of `id`, interned on first sight.
-    fn intern(&mut self, id: Cow<'b, str>) -> usize {
-        if let Some(&n) = self.index.get(&*id) {
-            return n;
-        }
-        let n = self.entries.len();
-        self.index.insert(id.clone(), n);
-        self.entries.push(IdEntry {
-            id,
-            accepted: false,
-            not_converted: None,
-            endpoint: None,
-        });
-        n
-    }
-
-    /// The entry of `id`, if it was met.
-    fn get(&self, id: &str) -> Option<&IdEntry<'b>> {
-        self.index.get(id).and_then(|&n| self.entries.get(n))
-    }
-
-    /// The entry of number `n`, if any.
-    fn entry(&self, n: usize) -> Option<&IdEntry<'b>> {
-        self.entries.get(n)
-    }
-
-    /// The entry of number `n` (interned, so present).
-    fn entry_mut(&mut self, n: usize) -> Option<&mut IdEntry<'b>> {
-        self.entries.get_mut(n)
-    }
-
-    /// The id of number `n`.
-    fn name(&self, n: usize) -> &str {
-        self.entries.get(n).map_or("", |e| &e.id)
-    }
-
-    /// The endpoint of number `n`, when it was converted.
-    fn endpoint(&self, n: usize) -> Option<&Endpoint> {
-        self.entries.get(n).and_then(|e| e.endpoint.as_ref())
-    }
-}
 
 /// What an indicator is before its fields: enough to decide whether it waits for the end.
 struct Head {
@@ -121,12 +53,12 @@ struct Head {
 }
 
 /// An indicator written at the end: its text in the bundle, parsed and mapped again then.
-struct Deferred<'b> {
+struct Deferred {
     pos: usize,
     /// The interned id.
     id: usize,
     /// The object as written in the bundle.
-    text: &'b str,
+    text: Box<str>,
     xsoar_type: &'static str,
     defer: Defer,
     /// `x_mitre_is_subtechnique` (for the relationship fallback).
@@ -135,26 +67,8 @@ struct Deferred<'b> {
     value: String,
 }
 
-/// An object that is not converted: why, where, and what to write to the reject sink.
-struct Rejection<'o> {
-    /// Why it is not converted.
-    reason: RejectReason,
-    /// Its STIX type (or the malformed-object key).
-    stix_type: &'o str,
-    /// Its index in `objects`.
-    pos: usize,
-    /// Its STIX id, when it has one.
-    id: Option<&'o str>,
-    /// What is wrong, for a person.
-    message: &'o str,
-    /// The object's JSON text as read (written to the reject sink in its own key order).
-    object: &'o str,
-    /// For a relationship, its (source type, name, target type).
-    triple: Option<Triple>,
-}
-
 /// A relationship waiting for its endpoints.
-struct PendingRel<'b> {
+struct PendingRel {
     pos: usize,
     /// Index in [`Converter::names`] of its `relationship_type`.
     name: usize,
@@ -163,10 +77,10 @@ struct PendingRel<'b> {
     /// Interned `target_ref`.
     target: usize,
     /// The object as written in the bundle.
-    text: &'b str,
+    text: Box<str>,
 }
 
-struct Converter<'a, 'r, 'b, W: Write> {
+struct Converter<'a, 'r, W: Write> {
     schema: &'a Schema,
     opts: &'a ConvertOptions,
     checker: Checker<'a>,
@@ -175,11 +89,11 @@ struct Converter<'a, 'r, 'b, W: Write> {
     report: ConversionReport,
     objects_read: u64,
     /// Every id met.
-    ids: Ids<'b>,
+    ids: Ids,
     /// The distinct `relationship_type`s of pending relationships.
     names: Vec<Rc<str>>,
-    deferred: Vec<Deferred<'b>>,
-    pending: Vec<PendingRel<'b>>,
+    deferred: Vec<Deferred>,
+    pending: Vec<PendingRel>,
     /// Values of the converted intrusion sets (for the ` [Malware]` suffix).
     intrusion_sets: HashSet<String>,
     /// Technique names by MITRE ID (the feed's `mitre_id_to_mitre_name`; the last one wins).
@@ -191,6 +105,17 @@ struct Converter<'a, 'r, 'b, W: Write> {
     reject_buf: Vec<u8>,
 }
 
+/// The batch writer of a run: in lenient mode it writes what XSOAR's own
+/// `EntityRelationship` would, empty entities included, as `batch --lenient` does.
+fn writer<W: Write>(output: W, opts: &ConvertOptions) -> BatchWriter<W> {
+    let writer = BatchWriter::new(output, opts.batch, opts.style);
+    if opts.mode == Mode::Lenient {
+        writer.with_lenient_entities()
+    } else {
+        writer
+    }
+}
+
 pub(crate) fn run<R: Read, W: Write>(
     input: R,
     output: W,
@@ -199,27 +124,11 @@ pub(crate) fn run<R: Read, W: Write>(
     rejects: Option<&mut dyn Write>,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<ConversionReport, ConvertError> {
-    let mut bytes = Vec::new();
-    let max = relationship_core::limits::MAX_BUNDLE_BYTES;
-    input
-        .take(max as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(ConvertError::Read)?;
-    if bytes.len() > max {
-        return Err(ConvertError::TooLarge(bundle_too_large()));
-    }
-    // A UTF-8 byte order mark at the start is skipped, as every other command does.
-    let bytes = bytes
-        .strip_prefix(relationship_core::lines::BOM)
-        .unwrap_or(bytes.as_slice());
-    if let Some(at) = relationship_core::limits::find_too_deep(bytes) {
-        return Err(too_deep(bytes, at));
-    }
     let mut conv = Converter {
         schema,
         opts,
         checker: Checker::new(schema, opts.mode),
-        writer: BatchWriter::new(output, opts.batch, opts.style),
+        writer: writer(output, opts),
         rejects,
         report: ConversionReport::default(),
         objects_read: 0,
@@ -234,24 +143,14 @@ pub(crate) fn run<R: Read, W: Write>(
         reject_buf: Vec::new(),
     };
     let mut failure = None;
-    let info = bundle::read_bundle(bytes, &mut |pos, raw| {
-        let text = raw.get();
-        if text.len() > relationship_core::limits::MAX_STIX_OBJECT_BYTES {
-            let start = offset_in(bytes, text);
-            let line = 1 + memchr_count(&bytes[..start]);
-            failure = Some(ConvertError::TooLarge(object_too_large(
-                &format!("objects[{pos}] (line {line})"),
-                text.len(),
-            )));
-            return Flow::Abort;
-        }
-        if let Err(e) = conv.object(pos, text, bytes) {
+    let info = bundle::read_bundle(input, &mut |element| {
+        let (pos, end) = (element.index, element.end);
+        if let Err(e) = conv.object(&element) {
             failure = Some(e);
             return Flow::Abort;
         }
         if pos % PROGRESS_EVERY == 0 {
-            let read = offset_in(bytes, text) + text.len();
-            progress(&conv.progress(Phase::Reading, read as u64));
+            progress(&conv.progress(Phase::Reading, end));
         }
         Flow::Continue
     })?;
@@ -260,7 +159,7 @@ pub(crate) fn run<R: Read, W: Write>(
             ConvertError::Read(std::io::Error::other("conversion stopped without an error"))
         }));
     };
-    let total = bytes.len() as u64;
+    let total = info.bytes;
     conv.report.spec_version = info.spec_version;
     progress(&conv.progress(Phase::Resolving, total));
     conv.finish()?;
@@ -279,85 +178,12 @@ pub(crate) fn run<R: Read, W: Write>(
     Ok(report)
 }
 
-/// `s` borrowed from `text` when `text` spells it as it is, else a copy.
-fn borrow_in<'b>(text: &'b str, s: &str) -> Cow<'b, str> {
-    match text.find(s) {
-        Some(at) => Cow::Borrowed(&text[at..at + s.len()]),
-        None => Cow::Owned(s.to_owned()),
-    }
-}
-
-/// The byte offset of `part` in `whole` (`part` is a slice of it).
-fn memchr_count(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
-}
-
-/// The message for a bundle larger than
-/// [`MAX_BUNDLE_BYTES`](relationship_core::limits::MAX_BUNDLE_BYTES).
-fn bundle_too_large() -> String {
-    format!(
-        "the bundle is larger than the limit of {} MiB; it was not converted",
-        relationship_core::limits::MAX_BUNDLE_BYTES >> 20
-    )
-}
-
-/// The message for a value of the bundle (`what`) of `len` bytes, larger than
-/// [`MAX_STIX_OBJECT_BYTES`](relationship_core::limits::MAX_STIX_OBJECT_BYTES).
-pub(crate) fn object_too_large(what: &str, len: usize) -> String {
-    format!(
-        "{what} is {len} bytes, more than the limit of {} MiB for one STIX object or value; nothing was converted",
-        relationship_core::limits::MAX_STIX_OBJECT_BYTES >> 20
-    )
-}
-
-fn offset_in(whole: &[u8], part: &str) -> usize {
-    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
-}
-
-/// The error for a bundle nested deeper than
-/// [`MAX_DEPTH`](relationship_core::limits::MAX_DEPTH) levels (the bundle itself counts):
-/// checked on the whole bundle before anything is converted, so an object kept for the end
-/// of the bundle is refused like any other. The error names the `objects[N]` element holding
-/// the first level too deep (`$` outside `objects`); a malformed spot before it is reported
-/// instead, as reading would have met it first.
-fn too_deep(bundle: &[u8], at: relationship_core::limits::TooDeep) -> ConvertError {
-    let mut element = None;
-    let read = bundle::read_bundle(bundle, &mut |pos, raw| {
-        let start = offset_in(bundle, raw.get());
-        if start > at.offset {
-            return Flow::Abort;
-        }
-        if at.offset < start + raw.get().len() {
-            element = Some(pos);
-            return Flow::Abort;
-        }
-        Flow::Continue
-    });
-    let path = match read {
-        Err(ConvertError::Json {
-            line, column, path, ..
-        }) if (line, column) > (at.line, at.column) => path,
-        Err(e @ (ConvertError::Json { .. } | ConvertError::NotABundle(_))) => return e,
-        _ => element.map_or_else(|| "$".to_owned(), |i| format!("objects[{i}]")),
-    };
-    ConvertError::Json {
-        line: at.line,
-        column: at.column,
-        path,
-        message: relationship_core::limits::TOO_DEEP.to_owned(),
-    }
-}
-
-/// Parses an element of `objects` from its text in `bundle`. The text was checked to be
-/// well-formed JSON, so the only failure left is nesting deeper than serde_json allows; the
-/// error is placed in the bundle (line and column of the whole document).
-fn parse_element(bundle: &[u8], text: &str, pos: usize) -> Result<Value, ConvertError> {
-    relationship_core::value::from_str(text).map_err(|e| {
-        let start = offset_in(bundle, text).min(bundle.len());
-        let before = &bundle[..start];
-        let lines_before = before.iter().filter(|&&b| b == b'\n').count();
-        let column_before = before.iter().rev().take_while(|&&b| b != b'\n').count();
-        match ConvertError::from_json(e, Some(pos)) {
+/// Parses an element of `objects`. Its text was checked to be well-formed JSON, so the only
+/// failure left is nesting deeper than serde_json allows; the error is placed in the bundle
+/// (line and column of the whole document).
+fn parse_element(element: &Element) -> Result<Value, ConvertError> {
+    relationship_core::value::from_str(&element.text).map_err(|e| {
+        match ConvertError::from_json(e, Some(element.index)) {
             ConvertError::Json {
                 line,
                 column,
@@ -365,11 +191,11 @@ fn parse_element(bundle: &[u8], text: &str, pos: usize) -> Result<Value, Convert
                 message,
             } => ConvertError::Json {
                 column: if line <= 1 {
-                    column + column_before
+                    column + element.column - 1
                 } else {
                     column
                 },
-                line: line + lines_before,
+                line: line + element.line - 1,
                 path,
                 message,
             },
@@ -386,18 +212,6 @@ fn reparse(text: &str) -> Result<Map<String, Value>, ConvertError> {
             "an object kept for the end of the bundle could not be parsed again",
         ))),
     }
-}
-
-/// Whether `v` is a STIX version this converter reads: `2.0` or `2.1`.
-pub(crate) fn is_spec_version(v: &str) -> bool {
-    matches!(v, "2.0" | "2.1")
-}
-
-/// A JSON value for a message, cut to a readable length.
-pub(crate) fn quoted(v: &Value) -> String {
-    let text = v.to_string();
-    relationship_schema::text::excerpt(&text, relationship_schema::limits::MAX_QUOTED_CHARS)
-        .into_owned()
 }
 
 /// The STIX type named by an id (`attack-pattern--…` → `attack-pattern`).
@@ -426,7 +240,7 @@ fn count(map: &mut std::collections::BTreeMap<String, u64>, key: &str) {
     }
 }
 
-impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
+impl<W: Write> Converter<'_, '_, W> {
     fn progress(&self, phase: Phase, bytes_read: u64) -> Progress {
         let stats = self.writer.stats();
         Progress {
@@ -438,191 +252,117 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
         }
     }
 
-    /// Counts a rejection, notes why its id was not converted, and sends it to the sink.
-    fn reject(&mut self, rejection: Rejection<'_>) -> Result<(), ConvertError> {
-        if let Some(id) = rejection
-            .id
-            .filter(|_| rejection.reason != RejectReason::DuplicateId)
-        {
-            let n = self.ids.intern(Cow::Owned(id.to_owned()));
-            if let Some(e) = self.ids.entry_mut(n) {
-                e.not_converted = Some(rejection.reason);
-            }
-        }
-        self.record(rejection)
-    }
-
-    /// Counts a rejection and sends it to the sink (for a derived relationship, whose object
-    /// was converted: its id is left alone).
-    fn record(&mut self, rejection: Rejection<'_>) -> Result<(), ConvertError> {
-        let Rejection {
-            reason,
-            stix_type,
-            pos,
-            id,
-            message,
-            object,
-            triple,
-        } = rejection;
-        self.report.reject(reason, stix_type);
-        if let Some(t) = triple {
-            *self.report.rejected_by_triple.entry(t).or_default() += 1;
-        }
-        if let Some(sink) = self.rejects.as_deref_mut() {
-            let mut record = Fields::with_capacity(5);
-            record.insert("reason", reason.code());
-            record.insert("message", message);
-            record.insert("path", format!("objects[{pos}]"));
-            record.insert("id", id.map_or_else(RawJson::null, RawJson::from));
-            record.insert("type", stix_type);
-            let object = RawJson::parse(object).map_err(|e| ConvertError::Rejects(e.into()))?;
-            self.reject_buf.clear();
-            let result = serde_json::to_writer(
-                &mut self.reject_buf,
-                &RejectRecord {
-                    head: &record,
-                    object: &object,
-                },
-            );
-            result.map_err(|e| ConvertError::Rejects(e.into()))?;
-            self.reject_buf.push(b'\n');
-            sink.write_all(&self.reject_buf)
-                .map_err(ConvertError::Rejects)?;
-        }
-        Ok(())
-    }
-
-    /// One element of `objects`, `text` as written in `bundle`.
-    fn object(&mut self, pos: usize, text: &'b str, bundle: &[u8]) -> Result<(), ConvertError> {
+    /// One element of `objects`: its fast path, or parsed whole, checked and converted.
+    fn object(&mut self, element: &Element) -> Result<(), ConvertError> {
+        let (pos, text) = (element.index, &*element.text);
         if let Some(head) = ObjectHead::read(text) {
             if self.relationship_fast(pos, head, text) {
                 return Ok(());
             }
         }
-        let value = parse_element(bundle, text, pos)?;
+        let value = parse_element(element)?;
         self.objects_read += 1;
+        let at = Seen {
+            pos,
+            stix_type: MALFORMED_TYPE,
+            id: None,
+            text,
+        };
         let Value::Object(obj) = value else {
-            *self
-                .report
-                .objects_read
-                .entry(MALFORMED_TYPE.into())
-                .or_default() += 1;
             let msg = "an element of `objects` that is not a JSON object";
-            return self.reject(Rejection {
-                reason: RejectReason::Malformed,
-                stix_type: MALFORMED_TYPE,
-                pos,
-                id: None,
-                message: msg,
-                object: text,
-                triple: None,
-            });
+            return self.reject_malformed(at, msg);
         };
-        let Some(stix_type) = obj.get("type").and_then(Value::as_str).map(str::to_owned) else {
-            *self
-                .report
-                .objects_read
-                .entry(MALFORMED_TYPE.into())
-                .or_default() += 1;
-            let msg = "an object without a string `type`";
-            return self.reject(Rejection {
-                reason: RejectReason::Malformed,
-                stix_type: MALFORMED_TYPE,
-                pos,
-                id: None,
-                message: msg,
-                object: text,
-                triple: None,
-            });
+        let Some(stix_type) = obj.get("type").and_then(Value::as_str) else {
+            return self.reject_malformed(at, "an object without a string `type`");
         };
-        count(&mut self.report.objects_read, &stix_type);
-        let Some(id) = obj.get("id").and_then(Value::as_str).map(str::to_owned) else {
+        count(&mut self.report.objects_read, stix_type);
+        let at = Seen { stix_type, ..at };
+        let Some(id) = obj.get("id").and_then(Value::as_str) else {
             let msg = format!("a {stix_type} without a string `id`");
-            return self.reject(Rejection {
-                reason: RejectReason::Malformed,
-                stix_type: &stix_type,
-                pos,
-                id: None,
-                message: &msg,
-                object: text,
-                triple: None,
-            });
+            return self.reject(at.rejection(RejectReason::Malformed, &msg));
         };
+        let at = Seen { id: Some(id), ..at };
+        if let Some((reason, msg)) = self.refusal_of_id(&obj, stix_type, id) {
+            let duplicate = reason == RejectReason::DuplicateId && stix_type == "relationship";
+            let triple = duplicate.then(|| stix_triple(&obj));
+            return self.reject(at.rejection(reason, &msg).with_triple(triple));
+        }
+        self.note_creator(obj.get("created_by_ref").and_then(Value::as_str));
+        if stix_type == "relationship" {
+            return self.relationship(at, &obj);
+        }
+        match self.kind_to_convert(&obj, stix_type, id) {
+            Ok(kind) => self.map_indicator(at, kind, &obj),
+            Err((reason, msg)) => self.reject(at.rejection(reason, &msg)),
+        }
+    }
+
+    /// Why an object with a good `id` is refused before its type is looked at: a
+    /// `spec_version` that is not STIX, or an id already converted.
+    fn refusal_of_id(
+        &self,
+        obj: &Map<String, Value>,
+        stix_type: &str,
+        id: &str,
+    ) -> Option<(RejectReason, String)> {
         if let Some(v) = obj.get("spec_version") {
             if !v.as_str().is_some_and(is_spec_version) {
                 let msg = format!(
                     "a {stix_type} whose `spec_version` is {}, not a STIX version (\"2.0\" or \"2.1\")",
                     quoted(v)
                 );
-                return self.reject(Rejection {
-                    reason: RejectReason::Malformed,
-                    stix_type: &stix_type,
-                    pos,
-                    id: Some(&id),
-                    message: &msg,
-                    object: text,
-                    triple: None,
-                });
+                return Some((RejectReason::Malformed, msg));
             }
         }
-        if self.ids.get(&id).is_some_and(|e| e.accepted) {
+        self.ids.get(id).is_some_and(|e| e.accepted).then(|| {
             let msg =
                 format!("`{id}` was already converted from an earlier object (the first one wins)");
-            let triple = (stix_type == "relationship").then(|| stix_triple(&obj));
-            return self.reject(Rejection {
-                reason: RejectReason::DuplicateId,
-                stix_type: &stix_type,
-                pos,
-                id: Some(&id),
-                message: &msg,
-                object: text,
-                triple,
-            });
+            (RejectReason::DuplicateId, msg)
+        })
+    }
+
+    /// How an object that is not a relationship is mapped, or why it is not: a type with no
+    /// XSOAR indicator type, revoked, deprecated.
+    fn kind_to_convert(
+        &self,
+        obj: &Map<String, Value>,
+        stix_type: &str,
+        id: &str,
+    ) -> Result<Kind, (RejectReason, String)> {
+        let Some(kind) = map::kind_of(stix_type, self.opts) else {
+            let msg = format!("STIX type `{stix_type}` has no XSOAR indicator type");
+            return Err((RejectReason::UnsupportedType, msg));
+        };
+        if truthy(obj.get("revoked")) {
+            Err((RejectReason::Revoked, format!("`{id}` is revoked")))
+        } else if truthy(obj.get("x_mitre_deprecated")) {
+            let msg = format!("`{id}` is deprecated (x_mitre_deprecated)");
+            Err((RejectReason::Deprecated, msg))
+        } else {
+            Ok(kind)
         }
-        if let Some(creator) = obj.get("created_by_ref").and_then(Value::as_str) {
+    }
+
+    /// Notes a `created_by_ref`.
+    fn note_creator(&mut self, creator: Option<&str>) {
+        if let Some(creator) = creator {
             if !self.creators.contains(creator) {
                 self.creators.insert(creator.into());
             }
         }
-        if stix_type == "relationship" {
-            return self.relationship(pos, id, obj, text);
-        }
-        let Some(kind) = map::kind_of(&stix_type, self.opts) else {
-            let msg = format!("STIX type `{stix_type}` has no XSOAR indicator type");
-            return self.reject(Rejection {
-                reason: RejectReason::UnsupportedType,
-                stix_type: &stix_type,
-                pos,
-                id: Some(&id),
-                message: &msg,
-                object: text,
-                triple: None,
-            });
-        };
-        let skipped = if truthy(obj.get("revoked")) {
-            Some((RejectReason::Revoked, format!("`{id}` is revoked")))
-        } else if truthy(obj.get("x_mitre_deprecated")) {
-            let msg = format!("`{id}` is deprecated (x_mitre_deprecated)");
-            Some((RejectReason::Deprecated, msg))
-        } else {
-            None
-        };
-        if let Some((reason, msg)) = skipped {
-            return self.reject(Rejection {
-                reason,
-                stix_type: &stix_type,
-                pos,
-                id: Some(&id),
-                message: &msg,
-                object: text,
-                triple: None,
-            });
-        }
+    }
+
+    /// Maps an object to its indicator, or to its head alone when the indicator waits for the
+    /// end (a feed object is then mapped only when written).
+    fn map_indicator(
+        &mut self,
+        at: Seen<'_>,
+        kind: Kind,
+        obj: &Map<String, Value>,
+    ) -> Result<(), ConvertError> {
         if let Kind::Feed(t) = kind {
-            // A feed object whose indicator waits for the end is mapped only then: here its
-            // head (value, MITRE ID) is enough.
             let attach = self.opts.batch.placement == Placement::Attach;
-            let head = map::feed_head(t, &stix_type, &obj, self.opts)
+            let head = map::feed_head(t, at.stix_type, obj, self.opts)
                 .ok()
                 .filter(|h| h.defer != Defer::No || attach)
                 .map(|h| Head {
@@ -633,19 +373,11 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                     mitre_id: h.mitre_id.map(str::to_owned),
                 });
             if let Some(head) = head {
-                return self.indicator(pos, id, &stix_type, kind, obj, head, None, text);
+                return self.indicator(at, kind, obj, head, None);
             }
         }
-        match map::map_object(kind, &stix_type, &obj, self.opts) {
-            Err((reason, msg)) => self.reject(Rejection {
-                reason,
-                stix_type: &stix_type,
-                pos,
-                id: Some(&id),
-                message: &msg,
-                object: text,
-                triple: None,
-            }),
+        match map::map_object(kind, at.stix_type, obj, self.opts) {
+            Err((reason, msg)) => self.reject(at.rejection(reason, &msg)),
             Ok(mapped) => {
                 let head = Head {
                     mitre_id: (mapped.fields.get("mitreid"))
@@ -656,76 +388,73 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
                     score: mapped.score,
                     defer: mapped.defer,
                 };
-                self.indicator(
-                    pos,
-                    id,
-                    &stix_type,
-                    kind,
-                    obj,
-                    head,
-                    Some(mapped.fields),
-                    text,
-                )
+                self.indicator(at, kind, obj, head, Some(mapped.fields))
             }
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Marks `id` converted; returns its number.
+    fn accept(&mut self, id: &str) -> usize {
+        let n = self.ids.intern(id);
+        if let Some(e) = self.ids.entry_mut(n) {
+            e.accepted = true;
+            e.not_converted = None;
+        }
+        n
+    }
+
+    /// Notes what later mappings need of a converted feed object: an intrusion set's value, a
+    /// technique's name by MITRE ID, a tactic's value by name.
+    fn note_feed_object(
+        &mut self,
+        t: &'static str,
+        value: &str,
+        mitre_id: Option<String>,
+        name: Option<&str>,
+    ) {
+        if t == ty::INTRUSION_SET {
+            self.intrusion_sets.insert(value.to_owned());
+        }
+        if let Some(mitre_id) = mitre_id.filter(|_| t == ty::ATTACK_PATTERN) {
+            self.technique_names.insert(mitre_id, value.to_owned());
+        }
+        if let Some(name) = name.filter(|_| t == ty::TACTIC) {
+            self.tactics.insert(name.to_owned(), value.to_owned());
+        }
+    }
+
+    /// Accepts a mapped object: written now, or kept for the end as its text.
     fn indicator(
         &mut self,
-        pos: usize,
-        id: String,
-        stix_type: &str,
+        at: Seen<'_>,
         kind: Kind,
-        obj: Map<String, Value>,
+        obj: &Map<String, Value>,
         mapped: Head,
         fields: Option<Fields>,
-        text: &'b str,
     ) -> Result<(), ConvertError> {
+        let id = at.id.unwrap_or_default();
         if self.opts.mode == Mode::Strict && self.schema.type_id(mapped.xsoar_type).is_none() {
             let hint = suggest::did_you_mean_of(&self.schema.suggest_types(mapped.xsoar_type))
                 .map(|h| format!("; {h}"))
                 .unwrap_or_default();
             let msg = format!(
-                "`{}` maps to XSOAR type `{}`, which schema `{}` does not have{hint}",
-                id,
+                "`{id}` maps to XSOAR type `{}`, which schema `{}` does not have{hint}",
                 mapped.xsoar_type,
                 self.schema.name()
             );
-            return self.reject(Rejection {
-                reason: RejectReason::UnknownIndicatorType,
-                stix_type,
-                pos,
-                id: Some(&id),
-                message: &msg,
-                object: text,
-                triple: None,
-            });
+            return self.reject(at.rejection(RejectReason::UnknownIndicatorType, &msg));
         }
-        let n = self.ids.intern(borrow_in(text, &id));
-        if let Some(e) = self.ids.entry_mut(n) {
-            e.accepted = true;
-            e.not_converted = None;
-        }
+        let n = self.accept(id);
         if let Kind::Feed(t) = kind {
-            if t == ty::INTRUSION_SET {
-                self.intrusion_sets.insert(mapped.value.clone());
-            }
-            if let Some(mitre_id) = mapped.mitre_id.filter(|_| t == ty::ATTACK_PATTERN) {
-                self.technique_names.insert(mitre_id, mapped.value.clone());
-            }
-            if let Some(name) = obj.get("name").and_then(Value::as_str) {
-                if t == ty::TACTIC {
-                    self.tactics.insert(name.to_owned(), mapped.value.clone());
-                }
-            }
+            let name = obj.get("name").and_then(Value::as_str);
+            self.note_feed_object(t, &mapped.value, mapped.mitre_id, name);
         }
         if mapped.defer != Defer::No || self.opts.batch.placement == Placement::Attach {
             // Only the text is kept: the object and its fields are made again at the end.
             self.deferred.push(Deferred {
-                pos,
+                pos: at.pos,
                 id: n,
-                text,
+                text: at.text.into(),
                 xsoar_type: mapped.xsoar_type,
                 defer: mapped.defer,
                 is_subtechnique: truthy(obj.get("x_mitre_is_subtechnique")),
@@ -735,11 +464,11 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
         }
         let fields = match fields {
             Some(f) => f,
-            None => map::map_object(kind, stix_type, &obj, self.opts)
+            None => map::map_object(kind, at.stix_type, obj, self.opts)
                 .map(|m| m.fields)
                 .unwrap_or_default(),
         };
-        let raw_json = raw_json_of(text, kind, &fields)?;
+        let raw_json = raw_json_of(at.text, kind, &fields)?;
         let indicator = IndicatorObject {
             value: mapped.value,
             indicator_type: Cow::Borrowed(mapped.xsoar_type),
@@ -776,137 +505,12 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
             .map_err(ConvertError::Write)
     }
 
-    /// Writes a deferred indicator: its object parsed and mapped again, with its final value,
-    /// and a technique's links to its tactics.
-    fn write_deferred(&mut self, d: Deferred<'b>) -> Result<(), ConvertError> {
-        let obj = reparse(d.text)?;
-        let stix_type = obj.get("type").and_then(Value::as_str).unwrap_or("");
-        let kind = map::kind_of(stix_type, self.opts);
-        let mapped = kind.and_then(|kind| map::map_object(kind, stix_type, &obj, self.opts).ok());
-        let (Some(kind), Some(mapped)) = (kind, mapped) else {
-            return Err(ConvertError::Read(std::io::Error::other(
-                "an indicator kept for the end of the bundle could not be mapped again",
-            )));
-        };
-        let raw_json = raw_json_of(d.text, kind, &mapped.fields)?;
-        let links = map::links_to_tactics(d.xsoar_type, d.is_subtechnique, self.opts);
-        let relationships = if links {
-            self.tactic_links(&d, &obj)?
-        } else {
-            Vec::new()
-        };
-        let indicator = IndicatorObject {
-            value: d.value,
-            indicator_type: Cow::Borrowed(d.xsoar_type),
-            score: mapped.score,
-            raw_json,
-            fields: mapped.fields,
-            relationships,
-            layout: if links {
-                IndicatorLayout::FeedWithRelationships
-            } else {
-                IndicatorLayout::Feed
-            },
-        };
-        if self.ids.endpoint(d.id).is_none() {
-            self.register(d.id, &indicator.value, d.xsoar_type);
-        }
-        count(&mut self.report.indicators_written, d.xsoar_type);
-        // The feed sends the list as it builds it: no link is dropped as a repeat.
-        self.writer
-            .push_indicator_keeping_relationships(indicator)
-            .map_err(ConvertError::Write)
-    }
-
-    /// The feed's `part-of` links of technique `d` (object `raw`) to its tactics: one per kill
-    /// chain phase whose `kill_chain_name` is `mitre-attack`, in order, to the tactic named
-    /// as the feed derives it from the phase name. A phase whose tactic was not converted, or
-    /// a link the schema refuses, is rejected instead.
-    fn tactic_links(
-        &mut self,
-        d: &Deferred<'b>,
-        raw: &Map<String, Value>,
-    ) -> Result<Vec<EntityRelationship>, ConvertError> {
-        let phases = raw
-            .get("kill_chain_phases")
-            .and_then(Value::as_array)
-            .map_or(&[][..], Vec::as_slice);
-        let mut links = Vec::new();
-        for phase in phases {
-            if phase.get("kill_chain_name").and_then(Value::as_str) != Some("mitre-attack") {
-                continue;
-            }
-            self.report.derived_relationships += 1;
-            let phase_name = phase.get("phase_name").and_then(Value::as_str);
-            let tactic = phase_name.map(tactic_name);
-            let target = tactic.as_ref().and_then(|t| self.tactics.get(t)).cloned();
-            let id = self.ids.name(d.id).to_owned();
-            let Some(target) = target else {
-                let msg = match (phase_name, tactic) {
-                    (Some(p), Some(t)) => format!(
-                        "kill chain phase `{p}` of `{id}`: no tactic named `{t}` was converted from the bundle, so its part-of link is not written"
-                    ),
-                    _ => format!(
-                        "a mitre-attack kill chain phase of `{id}` without a string `phase_name`: no part-of link"
-                    ),
-                };
-                self.record(Rejection {
-                    reason: RejectReason::MissingTactic,
-                    stix_type: "attack-pattern",
-                    pos: d.pos,
-                    id: Some(&id),
-                    message: &msg,
-                    object: d.text,
-                    triple: Some(Triple::new(d.xsoar_type, "part-of", "x-mitre-tactic")),
-                })?;
-                continue;
-            };
-            let input = RelationshipInput {
-                name: "part-of".to_owned(),
-                entity_a: d.value.clone(),
-                entity_a_type: d.xsoar_type.to_owned(),
-                entity_b: target,
-                entity_b_type: ty::TACTIC.to_owned(),
-                reverse_name: None,
-                fields: Some(Fields::new()),
-                source_reliability: None,
-                brand: None,
-                ..RelationshipInput::default()
-            };
-            let triple = Triple::new(d.xsoar_type, "part-of", ty::TACTIC);
-            match self.checker.check(input) {
-                Ok(link) => {
-                    count(&mut self.report.relationships_written, "part-of");
-                    *self
-                        .report
-                        .relationships_by_triple
-                        .entry(triple)
-                        .or_default() += 1;
-                    links.push(link);
-                }
-                Err(e) => {
-                    let msg = format!("the part-of link of `{id}` to its tactic: {e}");
-                    self.record(Rejection {
-                        reason: check_reason(&e),
-                        stix_type: "attack-pattern",
-                        pos: d.pos,
-                        id: Some(&id),
-                        message: &msg,
-                        object: d.text,
-                        triple: Some(triple),
-                    })?;
-                }
-            }
-        }
-        Ok(links)
-    }
-
     /// Takes an object read as an [`ObjectHead`] without parsing it whole, when it is a plain
     /// relationship or a feed object whose indicator waits for the end (see
     /// [`Self::deferred_fast`]): a string id not seen before and a STIX `spec_version` if any,
     /// then the same steps as [`Self::object`] takes for it. Returns `false`, having done
     /// nothing, for anything else, which the full path then reads.
-    fn relationship_fast(&mut self, pos: usize, head: ObjectHead<'b>, text: &'b str) -> bool {
+    fn relationship_fast(&mut self, pos: usize, head: ObjectHead<'_>, text: &str) -> bool {
         let Some(id) = head.id.as_str() else {
             return false;
         };
@@ -932,18 +536,13 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
         }
         self.objects_read += 1;
         count(&mut self.report.objects_read, "relationship");
-        if let Some(creator) = head.created_by_ref.as_str() {
-            if !self.creators.contains(creator) {
-                self.creators.insert(creator.into());
-            }
-        }
-        let name = head.relationship_type.into_cow();
-        let (id, source, target) = (
-            head.id.into_cow(),
+        self.note_creator(head.created_by_ref.as_str());
+        let (name, source, target) = (
+            head.relationship_type.into_cow(),
             head.source_ref.into_cow(),
             head.target_ref.into_cow(),
         );
-        self.keep_relationship(pos, id, &name, source, target, text);
+        self.keep_relationship(pos, id, &name, &source, &target, text);
         true
     }
 
@@ -951,7 +550,7 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
     /// …) that is neither revoked nor deprecated, has a name, and whose indicator waits for the
     /// end (a malware, a sub-technique, anything with `--attach`), with a type the schema has:
     /// accepted with its value, MITRE ID and sub-technique flag, mapped when written.
-    fn deferred_fast(&mut self, pos: usize, head: ObjectHead<'b>, text: &'b str) -> bool {
+    fn deferred_fast(&mut self, pos: usize, head: ObjectHead<'_>, text: &str) -> bool {
         let Some(stix_type) = head.stix_type.as_str() else {
             return false;
         };
@@ -983,28 +582,14 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
         }
         self.objects_read += 1;
         count(&mut self.report.objects_read, stix_type);
-        if let Some(creator) = head.created_by_ref.as_str() {
-            if !self.creators.contains(creator) {
-                self.creators.insert(creator.into());
-            }
-        }
+        self.note_creator(head.created_by_ref.as_str());
         let value = value.to_owned();
-        let n = self.ids.intern(head.id.into_cow());
-        if let Some(e) = self.ids.entry_mut(n) {
-            e.accepted = true;
-            e.not_converted = None;
-        }
-        if t == ty::INTRUSION_SET {
-            self.intrusion_sets.insert(value.clone());
-        }
-        if let Some(mitre_id) = mitre_id.filter(|_| t == ty::ATTACK_PATTERN) {
-            self.technique_names
-                .insert(mitre_id.into_owned(), value.clone());
-        }
+        let n = self.accept(head.id.as_str().unwrap_or_default());
+        self.note_feed_object(t, &value, mitre_id.map(Cow::into_owned), None);
         self.deferred.push(Deferred {
             pos,
             id: n,
-            text,
+            text: text.into(),
             xsoar_type: t,
             defer,
             is_subtechnique,
@@ -1017,11 +602,11 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
     fn keep_relationship(
         &mut self,
         pos: usize,
-        id: Cow<'b, str>,
+        id: &str,
         name: &str,
-        source: Cow<'b, str>,
-        target: Cow<'b, str>,
-        text: &'b str,
+        source: &str,
+        target: &str,
+        text: &str,
     ) {
         let name = match self.names.iter().position(|n| **n == *name) {
             Some(i) => i,
@@ -1041,17 +626,14 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
             name,
             source,
             target,
-            text,
+            text: text.into(),
         });
     }
 
-    fn relationship(
-        &mut self,
-        pos: usize,
-        id: String,
-        obj: Map<String, Value>,
-        text: &'b str,
-    ) -> Result<(), ConvertError> {
+    /// Keeps a relationship for the end, unless it lacks its name or an endpoint, or is a
+    /// revocation.
+    fn relationship(&mut self, at: Seen<'_>, obj: &Map<String, Value>) -> Result<(), ConvertError> {
+        let id = at.id.unwrap_or_default();
         let field = |k: &str| obj.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
         let (Some(name), Some(source), Some(target)) = (
             field("relationship_type"),
@@ -1061,310 +643,18 @@ impl<'a, 'b, W: Write> Converter<'a, '_, 'b, W> {
             let msg = format!(
                 "relationship `{id}` without a string `relationship_type`, `source_ref` and `target_ref`"
             );
-            let triple = stix_triple(&obj);
-            return self.reject(Rejection {
-                reason: RejectReason::Malformed,
-                stix_type: "relationship",
-                pos,
-                id: Some(&id),
-                message: &msg,
-                object: text,
-                triple: Some(triple),
-            });
+            let rejection = at.rejection(RejectReason::Malformed, &msg);
+            return self.reject(rejection.with_triple(Some(stix_triple(obj))));
         };
         if name == "revoked-by" {
             let msg = format!(
                 "`{source}` revoked-by `{target}`: ATT&CK revocations are not relationships in XSOAR"
             );
-            let triple = stix_triple(&obj);
-            return self.reject(Rejection {
-                reason: RejectReason::RevokedBy,
-                stix_type: "relationship",
-                pos,
-                id: Some(&id),
-                message: &msg,
-                object: text,
-                triple: Some(triple),
-            });
+            let rejection = at.rejection(RejectReason::RevokedBy, &msg);
+            return self.reject(rejection.with_triple(Some(stix_triple(obj))));
         }
-        let (id, source, target) = (
-            borrow_in(text, &id),
-            borrow_in(text, source),
-            borrow_in(text, target),
-        );
-        self.keep_relationship(pos, id, name, source, target, text);
+        self.keep_relationship(at.pos, id, name, source, target, at.text);
         Ok(())
-    }
-
-    /// After the bundle: final values of the deferred indicators, then every relationship.
-    fn finish(&mut self) -> Result<(), ConvertError> {
-        let deferred = std::mem::take(&mut self.deferred);
-        let mut ready = Vec::with_capacity(deferred.len());
-        let mut parents: Option<HashMap<usize, usize>> = None;
-        let mut endpoints: Option<HashSet<usize>> = None;
-        let pending = std::mem::take(&mut self.pending);
-        let subtechnique_of = self.names.iter().position(|n| &**n == "subtechnique-of");
-        // Values already final (a technique that waits only for its tactics) are known first:
-        // a sub-technique may find its parent among them.
-        for d in deferred
-            .iter()
-            .filter(|d| matches!(d.defer, Defer::No | Defer::Tactics))
-        {
-            self.register(d.id, &d.value, d.xsoar_type);
-        }
-        for mut d in deferred {
-            match &d.defer {
-                Defer::No | Defer::Tactics => {}
-                Defer::Malware => {
-                    if self.intrusion_sets.contains(&d.value) {
-                        d.value.push_str(" [Malware]");
-                    }
-                }
-                Defer::SubTechnique { mitre_id } => {
-                    let by_id = mitre_id
-                        .as_deref()
-                        .filter(|m| m.chars().count() > 5)
-                        .and_then(|m| {
-                            let parent: String = m.chars().take(5).collect();
-                            self.technique_names.get(&parent)
-                        })
-                        .map(|p| p.as_str());
-                    let parent = by_id.or_else(|| {
-                        if !d.is_subtechnique {
-                            return None;
-                        }
-                        let map = parents.get_or_insert_with(|| {
-                            pending
-                                .iter()
-                                .filter(|r| Some(r.name) == subtechnique_of)
-                                .map(|r| (r.source, r.target))
-                                .collect()
-                        });
-                        let parent_id = map.get(&d.id)?;
-                        self.ids.endpoint(*parent_id).map(|e| &*e.value)
-                    });
-                    if let Some(parent) = parent {
-                        d.value = format!("{parent}: {}", d.value);
-                    }
-                }
-                Defer::Identity => {
-                    let is_endpoint = endpoints
-                        .get_or_insert_with(|| {
-                            pending.iter().flat_map(|r| [r.source, r.target]).collect()
-                        })
-                        .contains(&d.id);
-                    let id = self.ids.name(d.id);
-                    if self.creators.contains(id) && !is_endpoint {
-                        let id = id.to_owned();
-                        let msg = format!(
-                            "identity `{id}` is only the author (created_by_ref) of other objects"
-                        );
-                        if let Some(e) = self.ids.entry_mut(d.id) {
-                            e.accepted = false;
-                        }
-                        self.reject(Rejection {
-                            reason: RejectReason::CreatorIdentity,
-                            stix_type: "identity",
-                            pos: d.pos,
-                            id: Some(&id),
-                            message: &msg,
-                            object: d.text,
-                            triple: None,
-                        })?;
-                        continue;
-                    }
-                }
-            }
-            ready.push(d);
-        }
-        drop(parents);
-        drop(endpoints);
-        for d in &ready {
-            self.register(d.id, &d.value, d.xsoar_type);
-        }
-        if self.opts.batch.placement == Placement::Attach {
-            // Each indicator, then the relationships it is the source of, so that they can be
-            // attached to it while it is in the open chunk.
-            let mut by_source: HashMap<usize, Vec<usize>> = HashMap::new();
-            for (i, r) in pending.iter().enumerate() {
-                by_source.entry(r.source).or_default().push(i);
-            }
-            let mut done = vec![false; pending.len()];
-            for d in ready {
-                let owned = by_source.remove(&d.id).unwrap_or_default();
-                self.write_deferred(d)?;
-                for i in owned {
-                    done[i] = true;
-                    self.resolve(&pending[i])?;
-                }
-            }
-            for (i, r) in pending.iter().enumerate() {
-                if !done[i] {
-                    self.resolve(r)?;
-                }
-            }
-        } else {
-            for d in ready {
-                self.write_deferred(d)?;
-            }
-            for r in &pending {
-                self.resolve(r)?;
-            }
-        }
-        Ok(())
-    }
-
-    fn endpoint_note(&self, role: &str, n: usize) -> String {
-        let id = self.ids.name(n);
-        match self.ids.entry(n).and_then(|e| e.not_converted) {
-            Some(reason) => format!("{role} `{id}` was not converted ({reason})"),
-            None => format!("{role} `{id}` is not in the bundle"),
-        }
-    }
-
-    /// Resolves, checks and writes one relationship.
-    fn resolve(&mut self, rel: &PendingRel<'b>) -> Result<(), ConvertError> {
-        let full = || relationship_core::value::from_str(rel.text).unwrap_or(Value::Null);
-        let stix_name = self
-            .names
-            .get(rel.name)
-            .cloned()
-            .unwrap_or_else(|| Rc::from(""));
-        let name = xsoar_name(&stix_name);
-        let a = self.ids.endpoint(rel.source);
-        let b = self.ids.endpoint(rel.target);
-        let (Some(a), Some(b)) = (a, b) else {
-            let triple = Triple {
-                source_type: a.map_or_else(
-                    || type_of_ref(self.ids.name(rel.source)).to_owned(),
-                    |e| e.xsoar_type.to_owned(),
-                ),
-                name: name.to_owned(),
-                target_type: b.map_or_else(
-                    || type_of_ref(self.ids.name(rel.target)).to_owned(),
-                    |e| e.xsoar_type.to_owned(),
-                ),
-            };
-            let mut notes = Vec::new();
-            if a.is_none() {
-                notes.push(self.endpoint_note("source", rel.source));
-            }
-            if b.is_none() {
-                notes.push(self.endpoint_note("target", rel.target));
-            }
-            let msg = notes.join("; ");
-            let obj = full();
-            let id = obj.get("id").and_then(Value::as_str).map(str::to_owned);
-            return self.reject(Rejection {
-                reason: RejectReason::EndpointNotConverted,
-                stix_type: "relationship",
-                pos: rel.pos,
-                id: id.as_deref(),
-                message: &msg,
-                object: rel.text,
-                triple: Some(triple),
-            });
-        };
-        let triple = Triple::new(a.xsoar_type, name, b.xsoar_type);
-        let props = RelationshipProps::read(rel.text).unwrap_or_else(|| {
-            let obj = full();
-            let prop = |k: &str| obj.get(k).cloned();
-            RelationshipProps {
-                description: prop("description"),
-                modified: prop("modified"),
-                created: prop("created"),
-            }
-        });
-        let mut fields = Fields::new();
-        let null = |v: Option<Value>| v.unwrap_or(Value::Null);
-        fields.insert("description", null(props.description));
-        fields.insert("lastseenbysource", null(props.modified));
-        fields.insert("firstseenbysource", null(props.created));
-        let input = RelationshipInput {
-            name: name.to_owned(),
-            entity_a: a.value.to_string(),
-            entity_a_type: a.xsoar_type.to_owned(),
-            entity_b: b.value.to_string(),
-            entity_b_type: b.xsoar_type.to_owned(),
-            reverse_name: None,
-            fields: Some(fields),
-            source_reliability: None,
-            brand: None,
-            ..RelationshipInput::default()
-        };
-        let (a_value, b_value) = (a.value.to_string(), b.value.to_string());
-        let (a_type, b_type) = (a.xsoar_type, b.xsoar_type);
-        match self.checker.check(input) {
-            Ok(mut checked) => {
-                if name == "indicator-of" && self.opts.indicates_as_indicated_by {
-                    let reverse = self.checker.lookup_reverse("indicated-by").to_owned();
-                    let fields = std::mem::take(checked.fields_mut());
-                    checked = EntityRelationship::new(
-                        "indicated-by",
-                        reverse,
-                        a_value,
-                        a_type,
-                        b_value,
-                        b_type,
-                    )
-                    .with_fields(fields);
-                }
-                let written_name = checked.name().to_owned();
-                let before = self.writer.stats().duplicates_dropped;
-                self.writer
-                    .push_relationship(checked)
-                    .map_err(ConvertError::Write)?;
-                if self.writer.stats().duplicates_dropped == before {
-                    *self
-                        .report
-                        .relationships_written
-                        .entry(written_name.clone())
-                        .or_default() += 1;
-                    let triple = Triple {
-                        name: written_name,
-                        ..triple
-                    };
-                    *self
-                        .report
-                        .relationships_by_triple
-                        .entry(triple)
-                        .or_default() += 1;
-                }
-                Ok(())
-            }
-            Err(e) => {
-                let reason = check_reason(&e);
-                let msg = if *stix_name == *name {
-                    e.to_string()
-                } else {
-                    format!("{e} (STIX `{stix_name}`)")
-                };
-                let obj = full();
-                let id = obj.get("id").and_then(Value::as_str).map(str::to_owned);
-                self.reject(Rejection {
-                    reason,
-                    stix_type: "relationship",
-                    pos: rel.pos,
-                    id: id.as_deref(),
-                    message: &msg,
-                    object: rel.text,
-                    triple: Some(triple),
-                })
-            }
-        }
-    }
-}
-
-/// The reject reason of a relationship the checker refuses.
-fn check_reason(e: &CheckError) -> RejectReason {
-    match e {
-        CheckError::UnknownName { .. } => RejectReason::UnknownName,
-        CheckError::PairNotAllowed { .. } => RejectReason::DisallowedTriple,
-        CheckError::UnknownType { .. } => RejectReason::UnknownIndicatorType,
-        CheckError::EmptyEntityA { .. }
-        | CheckError::EmptyEntityB { .. }
-        | CheckError::DummyEntity { .. } => RejectReason::MissingValue,
-        _ => RejectReason::Malformed,
     }
 }
 
@@ -1384,34 +674,6 @@ fn raw_json_of(text: &str, kind: Kind, fields: &Fields) -> Result<RawJson, Conve
         }
     }
     Ok(RawJson::from(obj))
-}
-
-/// The triple of a relationship in STIX terms (for read-time rejections).
-fn stix_triple(obj: &Map<String, Value>) -> Triple {
-    let s = |k: &str| obj.get(k).and_then(Value::as_str).unwrap_or("");
-    Triple::new(
-        type_of_ref(s("source_ref")),
-        s("relationship_type"),
-        type_of_ref(s("target_ref")),
-    )
-}
-
-/// A reject line: the head fields, then `object`.
-struct RejectRecord<'r> {
-    head: &'r Fields,
-    object: &'r RawJson,
-}
-
-impl serde::Serialize for RejectRecord<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(self.head.len() + 1))?;
-        for (k, v) in self.head {
-            m.serialize_entry(k, v)?;
-        }
-        m.serialize_entry("object", self.object)?;
-        m.end()
-    }
 }
 
 #[cfg(test)]

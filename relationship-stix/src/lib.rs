@@ -155,17 +155,19 @@ pub struct Progress {
 /// written to it as one JSON line: `{"reason", "message", "path", "id", "type", "object"}`,
 /// where `path` is `objects[N]` and `object` the STIX object as read.
 ///
-/// The bundle is read into memory whole, then walked once; each object is parsed from its
-/// text there. Besides the bundle, memory holds one parsed object at a time plus what the end
-/// needs: every STIX id met, interned once, with the value and type it was converted to (or
-/// why it was not); the relationships, as interned endpoints and their text in the bundle,
-/// until their endpoints are all known; and the indicators whose value depends on the rest
-/// of the bundle (malware and sub-techniques; with
-/// [`Placement::Attach`](relationship_core::batch::Placement::Attach), every indicator, so
-/// that relationships can follow their source), also as their text, parsed and mapped again
-/// when they are written. Peak memory stays within a small multiple of the bundle's size
-/// whatever its mix of objects (1.3-1.6x on compact ATT&CK-like bundles of 100,000+ objects,
-/// 3x on the pretty-printed ATT&CK file, where fixed costs weigh more; see `BENCHMARKS.md`).
+/// The bundle is read as a stream, one element of `objects` at a time: no element is held
+/// longer than [`MAX_STIX_OBJECT_BYTES`](relationship_core::limits::MAX_STIX_OBJECT_BYTES)
+/// (a longer one is read to its end without being kept and refused), and the bundle is read
+/// up to [`MAX_BUNDLE_BYTES`](relationship_core::limits::MAX_BUNDLE_BYTES). Besides the
+/// element being converted, memory holds what the end needs: every STIX id met, interned
+/// once, with the value and type it was converted to (or why it was not); the relationships,
+/// as interned endpoints and a copy of their text, until their endpoints are all known; and
+/// the indicators whose value depends on the rest of the bundle (malware and sub-techniques;
+/// with [`Placement::Attach`](relationship_core::batch::Placement::Attach), every indicator,
+/// so that relationships can follow their source), also as their text, parsed and mapped
+/// again when they are written. Peak memory is a fixed cost (about 40 MB), plus about 6 times
+/// the largest element, plus about 1.6 times the text kept for the end: at most about
+/// 40 MB + 6 x 64 MiB + 1.6 x 512 MiB, whatever the bundle.
 ///
 /// # Errors
 ///

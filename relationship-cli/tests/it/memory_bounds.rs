@@ -14,7 +14,12 @@ const LIMIT_KIB: u64 = 1_500_000;
 
 /// Runs `script` with `sh`, under the address-space limit; `$BIN` is the binary.
 fn limited(script: &str, dir: &Path) -> Output {
-    let full = format!("ulimit -v {LIMIT_KIB} && {script}");
+    limited_to(LIMIT_KIB, script, dir)
+}
+
+/// Runs `script` with `sh`, under an address-space limit of `kib` KiB.
+fn limited_to(kib: u64, script: &str, dir: &Path) -> Output {
+    let full = format!("ulimit -v {kib} && {script}");
     let out = Command::new("sh")
         .arg("-c")
         .arg(full)
@@ -125,6 +130,84 @@ fn convert_stix_refuses_an_oversized_object_and_leaves_no_file() {
         err.contains("objects[0] (line 1) is 73400348 bytes, more than the limit of 64 MiB"),
         "{err}"
     );
+    let left: Vec<_> = match std::fs::read_dir(dir.path()) {
+        Ok(d) => d.filter_map(Result::ok).map(|e| e.file_name()).collect(),
+        Err(e) => panic!("read_dir: {e}"),
+    };
+    assert_eq!(left.len(), 1, "{left:?}");
+}
+
+/// The start of a bundle of about `mib` MiB: objects of a type that is not converted, 1 MiB
+/// each, then a course of action, its `objects` array left open after a comma and a newline.
+/// Returns the text and the number of objects.
+fn open_bundle(mib: usize) -> (Vec<u8>, usize) {
+    let mut bundle = b"{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":[\n".to_vec();
+    let padding = "p".repeat(1 << 20);
+    for n in 0..mib {
+        bundle.extend_from_slice(
+            format!(r#"{{"type":"x-padding","id":"x-padding--{n}","x_text":"{padding}"}},"#)
+                .as_bytes(),
+        );
+        bundle.push(b'\n');
+    }
+    bundle.extend_from_slice(
+        br#"{"type":"course-of-action","id":"course-of-action--1","name":"Patch","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z"},"#,
+    );
+    bundle.push(b'\n');
+    (bundle, mib + 1)
+}
+
+fn write_file(path: &Path, bytes: &[u8]) {
+    if let Err(e) = std::fs::write(path, bytes) {
+        panic!("write: {e}");
+    }
+}
+
+#[test]
+fn convert_stix_reads_a_bundle_larger_than_its_address_space_object_by_object() {
+    let dir = tmp();
+    // 64 MiB of objects under a 48 MiB address space: the bundle is never held whole.
+    let (mut bundle, n) = open_bundle(64);
+    bundle.extend_from_slice(br#"{"type":"x-mitre-matrix","id":"x-mitre-matrix--1"}]}"#);
+    write_file(&dir.path().join("b.json"), &bundle);
+    let out = limited_to(
+        48 * 1024,
+        r#""$BIN" convert-stix b.json -o out.ndjson"#,
+        dir.path(),
+    );
+    let (code, err) = code_and_stderr(&out);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains(&format!("{}", n + 1)), "{err}");
+    let text = match std::fs::read_to_string(dir.path().join("out.ndjson")) {
+        Ok(t) => t,
+        Err(e) => panic!("read: {e}"),
+    };
+    assert!(text.contains(r#""value":"Patch""#), "{text}");
+}
+
+#[test]
+fn convert_stix_refuses_an_oversized_object_late_in_a_bundle_in_bounded_memory() {
+    let dir = tmp();
+    // 32 MiB of objects, then one of 70 MiB, under a 256 MiB address space: refused with its
+    // size and place, the output file not left behind.
+    let (mut bundle, n) = open_bundle(32);
+    let head = br#"{"type":"malware","id":"malware--1","name":""#;
+    bundle.extend_from_slice(head);
+    bundle.extend(std::iter::repeat_n(b'a', 70 << 20));
+    bundle.extend_from_slice(br#""}]}"#);
+    write_file(&dir.path().join("b.json"), &bundle);
+    let out = limited_to(
+        256 * 1024,
+        r#""$BIN" convert-stix b.json -o out.ndjson"#,
+        dir.path(),
+    );
+    let (code, err) = code_and_stderr(&out);
+    assert_eq!(code, Some(1), "{err}");
+    let (line, len) = (2 + n, head.len() + (70 << 20) + 2);
+    let want = format!(
+        "b.json: objects[{n}] (line {line}) is {len} bytes, more than the limit of 64 MiB for one STIX object or value; nothing was converted"
+    );
+    assert!(err.contains(&want), "{err}\nwant {want}");
     let left: Vec<_> = match std::fs::read_dir(dir.path()) {
         Ok(d) => d.filter_map(Result::ok).map(|e| e.file_name()).collect(),
         Err(e) => panic!("read_dir: {e}"),

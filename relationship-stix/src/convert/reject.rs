@@ -1,0 +1,162 @@
+//! Objects that are not converted: counted, noted against their id, and written to the
+//! reject sink with their reason.
+
+use std::io::Write;
+
+use relationship_core::check::CheckError;
+use relationship_core::{Fields, RawJson};
+use serde_json::{Map, Value};
+
+use super::{Converter, MALFORMED_TYPE, type_of_ref};
+use crate::ConvertError;
+use crate::report::{RejectReason, Triple};
+
+/// An element of `objects` as far as it was read: where it is and what it is.
+#[derive(Clone, Copy)]
+pub(super) struct Seen<'o> {
+    /// Its index in `objects`.
+    pub(super) pos: usize,
+    /// Its STIX type (or the malformed-object key).
+    pub(super) stix_type: &'o str,
+    /// Its STIX id, when it has one.
+    pub(super) id: Option<&'o str>,
+    /// Its JSON text as read (written to the reject sink in its own key order).
+    pub(super) text: &'o str,
+}
+
+impl<'o> Seen<'o> {
+    /// Its rejection for `reason`, `message` saying what is wrong for a person.
+    pub(super) fn rejection(self, reason: RejectReason, message: &'o str) -> Rejection<'o> {
+        Rejection {
+            reason,
+            at: self,
+            message,
+            triple: None,
+        }
+    }
+}
+
+/// An object that is not converted: why, which, and what to write to the reject sink.
+pub(super) struct Rejection<'o> {
+    reason: RejectReason,
+    at: Seen<'o>,
+    message: &'o str,
+    /// For a relationship, its (source type, name, target type).
+    triple: Option<Triple>,
+}
+
+impl Rejection<'_> {
+    /// The rejection with the triple of its relationship.
+    pub(super) fn with_triple(self, triple: Option<Triple>) -> Self {
+        Rejection { triple, ..self }
+    }
+}
+
+impl<W: Write> Converter<'_, '_, W> {
+    /// Counts a rejection, notes why its id was not converted, and sends it to the sink.
+    pub(super) fn reject(&mut self, rejection: Rejection<'_>) -> Result<(), ConvertError> {
+        if let Some(id) = rejection
+            .at
+            .id
+            .filter(|_| rejection.reason != RejectReason::DuplicateId)
+        {
+            let n = self.ids.intern(id);
+            if let Some(e) = self.ids.entry_mut(n) {
+                e.not_converted = Some(rejection.reason);
+            }
+        }
+        self.record(rejection)
+    }
+
+    /// Counts an element that is not an object with a string `type`, and rejects it.
+    pub(super) fn reject_malformed(
+        &mut self,
+        at: Seen<'_>,
+        message: &str,
+    ) -> Result<(), ConvertError> {
+        *self
+            .report
+            .objects_read
+            .entry(MALFORMED_TYPE.into())
+            .or_default() += 1;
+        self.reject(at.rejection(RejectReason::Malformed, message))
+    }
+
+    /// Counts a rejection and sends it to the sink (for a derived relationship, whose object
+    /// was converted: its id is left alone).
+    pub(super) fn record(&mut self, rejection: Rejection<'_>) -> Result<(), ConvertError> {
+        let Rejection {
+            reason,
+            at,
+            message,
+            triple,
+        } = rejection;
+        self.report.reject(reason, at.stix_type);
+        if let Some(t) = triple {
+            *self.report.rejected_by_triple.entry(t).or_default() += 1;
+        }
+        if let Some(sink) = self.rejects.as_deref_mut() {
+            let mut record = Fields::with_capacity(5);
+            record.insert("reason", reason.code());
+            record.insert("message", message);
+            record.insert("path", format!("objects[{}]", at.pos));
+            record.insert("id", at.id.map_or_else(RawJson::null, RawJson::from));
+            record.insert("type", at.stix_type);
+            let object = RawJson::parse(at.text).map_err(|e| ConvertError::Rejects(e.into()))?;
+            self.reject_buf.clear();
+            let result = serde_json::to_writer(
+                &mut self.reject_buf,
+                &RejectRecord {
+                    head: &record,
+                    object: &object,
+                },
+            );
+            result.map_err(|e| ConvertError::Rejects(e.into()))?;
+            self.reject_buf.push(b'\n');
+            sink.write_all(&self.reject_buf)
+                .map_err(ConvertError::Rejects)?;
+        }
+        Ok(())
+    }
+}
+
+/// The reject reason of a relationship the checker refuses.
+pub(super) fn check_reason(e: &CheckError) -> RejectReason {
+    match e {
+        CheckError::UnknownName { .. } => RejectReason::UnknownName,
+        CheckError::PairNotAllowed { .. } => RejectReason::DisallowedTriple,
+        CheckError::UnknownType { .. } => RejectReason::UnknownIndicatorType,
+        CheckError::EmptyEntityA { .. }
+        | CheckError::EmptyEntityB { .. }
+        | CheckError::DummyEntity { .. } => RejectReason::MissingValue,
+        _ => RejectReason::Malformed,
+    }
+}
+
+/// The triple of a relationship in STIX terms (for read-time rejections).
+pub(super) fn stix_triple(obj: &Map<String, Value>) -> Triple {
+    let s = |k: &str| obj.get(k).and_then(Value::as_str).unwrap_or("");
+    Triple::new(
+        type_of_ref(s("source_ref")),
+        s("relationship_type"),
+        type_of_ref(s("target_ref")),
+    )
+}
+
+/// A reject line: the head fields, then `object`.
+struct RejectRecord<'r> {
+    head: &'r Fields,
+    object: &'r RawJson,
+}
+
+impl serde::Serialize for RejectRecord<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.head.len() + 1))?;
+        for (k, v) in self.head {
+            m.serialize_entry(k, v)?;
+        }
+        m.serialize_entry("object", self.object)?;
+        m.end()
+    }
+}
