@@ -95,6 +95,15 @@ fn json_error(e: &serde_json::Error) -> String {
 /// Every number of the JSON text `text` (already known to be well-formed) is finite as a
 /// double and no integer has more than [`MAX_INT_DIGITS`](limits::MAX_INT_DIGITS) digits.
 fn check_numbers(text: &[u8]) -> Result<(), String> {
+    match first_number_problem(text) {
+        Some((at, problem)) => Err(format!("column {}: {problem}", at + 1)),
+        None => Ok(()),
+    }
+}
+
+/// The first number of the JSON text `text` (well-formed) that delivery refuses
+/// ([`limits::number_problem`]): its byte offset and the reason; `None` when there is none.
+pub fn first_number_problem(text: &[u8]) -> Option<(usize, String)> {
     let mut i = 0;
     while let Some(&b) = text.get(i) {
         match b {
@@ -105,14 +114,14 @@ fn check_numbers(text: &[u8]) -> Result<(), String> {
                 let end = crate::json::text::number_end(text, i);
                 let token = String::from_utf8_lossy(&text[i..end]);
                 if let Some(problem) = limits::number_problem(&token) {
-                    return Err(format!("column {}: {problem}", i + 1));
+                    return Some((i, problem));
                 }
                 i = end;
             }
             _ => i += 1,
         }
     }
-    Ok(())
+    None
 }
 
 #[cfg(test)]

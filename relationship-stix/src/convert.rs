@@ -204,6 +204,29 @@ fn parse_element(element: &Element) -> Result<Value, ConvertError> {
     })
 }
 
+/// An element holding a number that delivery refuses (`1e400`, which Python would write back
+/// in `rawJSON` as `Infinity`; an integer longer than Python reads) is malformed, with its
+/// place in the bundle, whether it is converted at once or kept for the end.
+fn number_check(element: &Element) -> Result<(), ConvertError> {
+    let Some((at, message)) =
+        relationship_core::deliverable::first_number_problem(element.text.as_bytes())
+    else {
+        return Ok(());
+    };
+    let before = &element.text.as_bytes()[..at];
+    let newlines = before.iter().filter(|&&b| b == b'\n').count();
+    let column = match before.iter().rposition(|&b| b == b'\n') {
+        Some(nl) => at - nl,
+        None => element.column + at,
+    };
+    Err(ConvertError::Json {
+        line: element.line + newlines,
+        column,
+        path: format!("objects[{}]", element.index),
+        message,
+    })
+}
+
 /// Parses again an element kept for the end (it parsed once, so this cannot fail).
 fn reparse(text: &str) -> Result<Map<String, Value>, ConvertError> {
     match relationship_core::value::from_str(text) {
@@ -255,6 +278,7 @@ impl<W: Write> Converter<'_, '_, W> {
     /// One element of `objects`: its fast path, or parsed whole, checked and converted.
     fn object(&mut self, element: &Element) -> Result<(), ConvertError> {
         let (pos, text) = (element.index, &*element.text);
+        number_check(element)?;
         if let Some(head) = ObjectHead::read(text) {
             if self.relationship_fast(pos, head, text) {
                 return Ok(());

@@ -323,3 +323,24 @@ fn numbers_delivery_refuses_are_bad_records_not_output() {
         }
     }
 }
+
+/// A STIX object holding a number delivery refuses is a malformed bundle with its place,
+/// exit 1, nothing written: whether it is converted at once (a course of action) or kept for
+/// the end of the bundle (a malware), where it used to fail late with exit 2.
+#[test]
+fn a_stix_number_beyond_the_double_range_is_malformed_with_its_place() {
+    for stix_type in ["course-of-action", "malware"] {
+        let bundle = format!(
+            r#"{{"type":"bundle","id":"bundle--1","objects":[{{"type":"{stix_type}","id":"{stix_type}--11111111-1111-4111-8111-111111111111","name":"n1","x_big":1e400,"created":"2020-01-01T00:00:00Z","modified":"2020-01-01T00:00:00Z"}}]}}"#
+        );
+        let (code, stdout, stderr) = run(&["convert-stix", "-"], &bundle);
+        assert_eq!(code, 1, "{stix_type}: {stderr}");
+        assert!(
+            stderr.contains("malformed STIX bundle at line 1, column ")
+                && stderr
+                    .contains("(in objects[0]): the number 1e400 is out of the range of a double"),
+            "{stix_type}: {stderr}"
+        );
+        assert!(!stdout.contains("Infinity"), "{stdout}");
+    }
+}
