@@ -78,7 +78,11 @@ fn numbers(beyond_double: bool) -> Vec<&'static str> {
         "1e-400",
     ];
     if beyond_double {
-        n.extend(["1.7976931348623157e308", "-1.7976931348623157E+308", "4.9e-324"]);
+        n.extend([
+            "1.7976931348623157e308",
+            "-1.7976931348623157E+308",
+            "4.9e-324",
+        ]);
     }
     n
 }
@@ -475,7 +479,10 @@ proptest! {
 fn numbers_beyond_the_double_range_never_enter_a_batch() {
     for text in ["1e400", "-1.5e999", "[1, 1E+400]"] {
         let err = RawJson::parse(text).unwrap_err().to_string();
-        assert!(err.contains("out of the range of a double"), "{text}: {err}");
+        assert!(
+            err.contains("out of the range of a double"),
+            "{text}: {err}"
+        );
     }
 }
 
