@@ -281,3 +281,56 @@ fn schema_check_and_generate_refuse_a_schema_past_the_limits_at_once() {
         "{err}"
     );
 }
+
+#[test]
+fn render_stops_on_an_endless_line() {
+    let dir = tmp();
+    let out = limited(
+        r#"cat /dev/zero | "$BIN" render --keep-going --max-line-bytes 1048576 - > /dev/null"#,
+        dir.path(),
+    );
+    let (code, err) = code_and_stderr(&out);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("line 1: the line is longer than the limit of 1048576 bytes")
+            && err.contains("it and the rest of the input were not read"),
+        "{err}"
+    );
+}
+
+/// Every command that reads a schema, a definition file or a checked-in module is bounded
+/// by the schema file limit (8 MiB) or reads by comparison: 600 MB files (sparse) under
+/// the address-space limit, each refused or judged with its message.
+#[test]
+fn schema_reading_commands_stay_bounded_on_huge_files() {
+    let dir = tmp();
+    let setup = "truncate -s 600M big.json && mkdir defs && truncate -s 600M defs/a.json";
+    let cases = [
+        (
+            r#""$BIN" schema import-types defs -o out.json"#,
+            "defs/a.json: larger than the limit of 8388608 bytes",
+        ),
+        (r#""$BIN" schema check big.json"#, "schema too large"),
+        (
+            r#""$BIN" schema diff big.json big.json"#,
+            "schema too large",
+        ),
+        (
+            r#""$BIN" schema explain --schema big.json Host"#,
+            "schema too large",
+        ),
+        (
+            r#""$BIN" generate --out big.json --check"#,
+            "stale: big.json differs",
+        ),
+    ];
+    let out = limited(setup, dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", code_and_stderr(&out).1);
+    for (script, expected) in cases {
+        let out = limited(script, dir.path());
+        let (code, err) = code_and_stderr(&out);
+        assert_eq!(code, Some(1), "{script}: {err}");
+        assert!(err.contains(expected), "{script}: {err}");
+    }
+    assert!(!dir.path().join("out.json").exists());
+}
