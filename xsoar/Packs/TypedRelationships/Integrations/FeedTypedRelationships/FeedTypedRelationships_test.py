@@ -865,6 +865,16 @@ def agree_cases() -> dict[str, bytes]:
         "missing value": good.replace(b'"value": "u1", ', b""),
         "score 3": good.replace(b'"rawJSON"', b'"score": 3, "rawJSON"'),
         "score 4": good.replace(b'"rawJSON"', b'"score": 4, "rawJSON"'),
+        "score 2.0": good.replace(b'"rawJSON"', b'"score": 2.0, "rawJSON"'),
+        "score true": good.replace(b'"rawJSON"', b'"score": true, "rawJSON"'),
+        "score null": good.replace(b'"rawJSON"', b'"score": null, "rawJSON"'),
+        "value not a string": good.replace(b'"value": "u1"', b'"value": 7'),
+        "empty value": good.replace(b'"value": "u1"', b'"value": ""'),
+        "type missing": good.replace(b'"type": "Account", ', b""),
+        "fields not an object": good.replace(b'"fields": {}}, {"value"', b'"fields": []}, {"value"'),
+        "relationship without entityB": good.replace(b'"entityB": "h1", ', b""),
+        "relationship entityB empty": good.replace(b'"entityB": "h1"', b'"entityB": ""'),
+        "an item that is not an object": good.replace(b"[{", b'["x", {', 1),
         "relationships not a list": good.replace(b'"relationships": [', b'"relationships": {"a": [').replace(
             b"}]}]", b"}]}}]"),
     }
