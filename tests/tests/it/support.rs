@@ -1,12 +1,16 @@
-//! Settings and pools shared by the `fuzz_*` harnesses.
+//! What the modules share: the STIX test bundle, and the settings and pools of the `fuzz_*`
+//! harnesses.
 //!
-//! Every harness runs a fixed number of cases per property (`PROPTEST_CASES` overrides it)
+//! Every fuzz harness runs a fixed number of cases per property (`PROPTEST_CASES` overrides it)
 //! from a fixed seed (`PROPTEST_RNG_SEED` overrides it), so a CI failure reproduces locally;
 //! no failure file is written.
 #![allow(dead_code)]
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
+
+/// The STIX 2.1 test bundle, `fixtures/stix/bundle-2.1.json`.
+pub const STIX_BUNDLE: &str = include_str!("../../fixtures/stix/bundle-2.1.json");
 
 /// The seed used when `PROPTEST_RNG_SEED` is not set.
 const SEED: u64 = 0x5eed_f022_2024_0001;

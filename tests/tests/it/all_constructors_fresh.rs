@@ -16,7 +16,7 @@ use relationship_core::xsoar::schema as xsoar;
 use relationship_schema::{Pairs, Schema, TypeId};
 
 fn generated_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/all_constructors.rs")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/it/all_constructors.rs")
 }
 
 /// The pair a relationship's test uses: the first allowed pair in (source, target) order, or

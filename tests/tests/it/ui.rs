@@ -11,7 +11,7 @@
 //! Refresh the snapshots after an intended change with
 //!
 //! ```text
-//! TRYBUILD=overwrite cargo test -p relationship-tests --test ui
+//! TRYBUILD=overwrite cargo test -p relationship-tests --test it -- ui::ui
 //! ```
 
 use std::process::Command;
@@ -41,8 +41,8 @@ fn ui() {
             panic!(
                 "{why}; under CI the UI tests may not be skipped. Run CI with {} \
                  (rustup toolchain install {}), or move the pin: change PINNED in \
-                 tests/tests/ui.rs and refresh the snapshots on the new toolchain with \
-                 `TRYBUILD=overwrite cargo test -p relationship-tests --test ui`",
+                 tests/tests/it/ui.rs and refresh the snapshots on the new toolchain with \
+                 `TRYBUILD=overwrite cargo test -p relationship-tests --test it -- ui::ui`",
                 PINNED.trim(),
                 PINNED.trim().trim_start_matches("rustc ")
             );
