@@ -1,13 +1,49 @@
-//! What the modules share: the STIX test bundle, and the settings and pools of the `fuzz_*`
-//! harnesses.
+//! What the modules share: paths in the repository, the check of generated golden files, the
+//! STIX test bundle, and the settings and pools of the `fuzz_*` harnesses.
 //!
 //! Every fuzz harness runs a fixed number of cases per property (`PROPTEST_CASES` overrides it)
 //! from a fixed seed (`PROPTEST_RNG_SEED` overrides it), so a CI failure reproduces locally;
 //! no failure file is written.
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
+
+use expect_test::expect_file;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
+
+/// The absolute path of `relative`, a path from the repository root.
+pub fn repo_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative)
+}
+
+/// Checks a generated file checked in at `relative` (from the repository root) against
+/// `generated`; `UPDATE_EXPECT=1` rewrites it. A stale file fails with the line of its first
+/// difference and `refresh`, the command that rewrites it, instead of both whole texts.
+pub fn check_generated_file(relative: &str, generated: &str, refresh: &str) {
+    let golden = expect_file![repo_path(relative)];
+    if std::env::var_os("UPDATE_EXPECT").is_none() {
+        let checked_in = golden.data();
+        if checked_in != generated {
+            let line = generated
+                .lines()
+                .zip(checked_in.lines())
+                .position(|(a, b)| a != b)
+                .map_or_else(
+                    || generated.lines().count().min(checked_in.lines().count()) + 1,
+                    |i| i + 1,
+                );
+            panic!(
+                "{relative} is stale: it is not what the generator makes of \
+                 schemas/xsoar.json (first difference at line {line}); refresh it with \
+                 `{refresh}`"
+            );
+        }
+    }
+    golden.assert_eq(generated);
+}
 
 /// The STIX 2.1 test bundle, `fixtures/stix/bundle-2.1.json`.
 pub const STIX_BUNDLE: &str = include_str!("../../fixtures/stix/bundle-2.1.json");
