@@ -7,7 +7,7 @@ Usage: scripts/attck-expected.py BUNDLE [--threat-actor] [--no-tactics]
 
 Prints a JSON object: indicators by XSOAR type, relationships by (source type, name, target
 type), objects not converted by reason, and the number of renamed values. The end-to-end test
-`tests/tests/stix_attck.rs` asserts these figures.
+`tests/tests/it/stix_attck.rs` asserts these figures.
 """
 import json
 import sys

@@ -1,5 +1,5 @@
 //! Generates modules from the hostile schemas in `fixtures/hostile/` so that
-//! `tests/hostile_schema.rs` compiles them: schema text full of newlines, comment closers,
+//! `tests/it/hostile_schema.rs` compiles them: schema text full of newlines, comment closers,
 //! quotes, NUL, carriage returns and bidirectional controls, and a source label that tries
 //! to end the header comment, must all stay data.
 
@@ -38,7 +38,7 @@ fn main() {
     }
 }
 
-/// How many pseudo-random schemas `tests/fuzz_schema_generate.rs` compiles.
+/// How many pseudo-random schemas `tests/it/fuzz_schema_generate.rs` compiles.
 const RANDOM_SCHEMAS: u64 = 16;
 
 /// Writes [`RANDOM_SCHEMAS`] schemas built from a fixed-seed generator (types, docs with

@@ -28,5 +28,14 @@ pub fn skip_or_fail(what: &str, fix: &str) {
     if in_ci() {
         panic!("{what} is missing and under CI (CI=true) this test may not be skipped: {fix}");
     }
-    eprintln!("note: {what} is missing, test skipped ({fix}; under CI=true this fails)");
+    print_skip(&format!(
+        "{what} is missing, test skipped ({fix}; under CI=true this fails)"
+    ));
+}
+
+/// Prints `SKIPPED: <why>` on the process's standard error, past the test harness's output
+/// capture, so that a skipped test is visible in a passing run.
+pub fn print_skip(why: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
 }

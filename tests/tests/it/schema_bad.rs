@@ -1,12 +1,13 @@
 //! Malformed schemas: every `fixtures/bad-schemas/*.json` must be rejected with exactly the
 //! messages in its sibling `.expected` file, and must not panic.
 //!
-//! After a deliberate change of wording, `BLESS=1 cargo test -p relationship-tests --test
-//! schema_bad` rewrites the `.expected` files; review the diff before committing.
+//! After a deliberate change of wording, `UPDATE_EXPECT=1 cargo test -p relationship-tests
+//! --test it -- schema_bad` rewrites the `.expected` files; review the diff before committing.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
+use expect_test::expect_file;
 use relationship_schema::ErrorKind;
 use relationship_schema_parse::load;
 
@@ -31,7 +32,6 @@ fn every_bad_schema_gives_its_expected_errors() {
         Path::new(env!("CARGO_MANIFEST_DIR")),
         "integration tests run in the package root"
     );
-    let bless = std::env::var_os("BLESS").is_some();
     let files = corpus();
     assert!(files.len() >= 25, "only {} bad schemas", files.len());
     let mut failures = Vec::new();
@@ -54,17 +54,13 @@ fn every_bad_schema_gives_its_expected_errors() {
         }
         let text = format!("{got}\n");
         assert_eq!(text.lines().count(), got.len(), "one error per line");
-        if bless {
-            std::fs::write(&expected_path, &text).unwrap();
-            continue;
-        }
-        match std::fs::read_to_string(&expected_path) {
-            Ok(want) if want == text => {}
-            Ok(want) => failures.push(format!(
-                "{}:\n--- expected\n{want}--- got\n{text}",
-                path.display()
-            )),
-            Err(e) => failures.push(format!("{}: {e}", expected_path.display())),
+        let golden = expect_file![Path::new(env!("CARGO_MANIFEST_DIR")).join(&expected_path)];
+        if catch_unwind(AssertUnwindSafe(|| golden.assert_eq(&text))).is_err() {
+            failures.push(format!(
+                "{}: not the errors in {} (diff above)",
+                path.display(),
+                expected_path.display()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

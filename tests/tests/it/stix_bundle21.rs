@@ -14,7 +14,7 @@ use relationship_schema::Schema;
 use relationship_stix::{ConversionReport, ConvertOptions, RejectReason, convert};
 use serde_json::Value;
 
-const BUNDLE: &str = include_str!("../fixtures/stix/bundle-2.1.json");
+const BUNDLE: &str = crate::support::STIX_BUNDLE;
 
 struct Converted {
     report: ConversionReport,

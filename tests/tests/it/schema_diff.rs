@@ -2,11 +2,12 @@
 //! files in `tests/fixtures/diff/`), its symmetry, and diffs of edited copies of
 //! `schemas/xsoar.json`.
 //!
-//! After a deliberate change of the report's wording, `BLESS=1 cargo test -p
-//! relationship-tests --test schema_diff` rewrites the golden files; review the diff.
+//! After a deliberate change of the report's wording, `UPDATE_EXPECT=1 cargo test -p
+//! relationship-tests --test it -- schema_diff::` rewrites the golden files; review the diff.
 
 use std::path::{Path, PathBuf};
 
+use expect_test::expect_file;
 use relationship_cli::schema_diff::{Breakage, SchemaDiff};
 use relationship_schema::Schema;
 use relationship_schema_parse::parse_str;
@@ -29,20 +30,9 @@ fn xsoar_text() -> String {
         .unwrap()
 }
 
-/// Compares `actual` with a golden file byte for byte, or rewrites it under `BLESS`.
+/// Compares `actual` with a golden file, which `UPDATE_EXPECT=1` rewrites.
 fn golden(name: &str, actual: &str) {
-    let path = fixture_path(name);
-    if std::env::var_os("BLESS").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with BLESS=1 to create it)", path.display()));
-    assert!(
-        expected == actual,
-        "{} differs (BLESS=1 rewrites it)\n--- expected\n{expected}\n+++ actual\n{actual}",
-        path.display()
-    );
+    expect_file![fixture_path(name)].assert_eq(actual);
 }
 
 fn lines(b: &[Breakage]) -> Vec<String> {

@@ -10,8 +10,6 @@
 //!
 //! Cases per run: `PROPTEST_CASES` (default 768 per property).
 
-mod fuzz_support;
-
 use std::sync::LazyLock;
 
 use proptest::prelude::*;
@@ -21,7 +19,7 @@ use relationship_core::json::{self, JsonStyle};
 use relationship_core::record::{Record, parse_line};
 use relationship_core::relationship::Fields;
 
-use fuzz_support::{config, text};
+use crate::support::{config, text};
 
 /// The schema's allowed triples, as `(source type, name, target type)`.
 static TRIPLES: LazyLock<Vec<(String, String, String)>> = LazyLock::new(|| {

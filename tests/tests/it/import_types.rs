@@ -1,7 +1,7 @@
 //! `xsoar-rel schema import-types` output builds with `relationship_codegen::Builder`: the
 //! fixture `fixtures/imported/xsoar-plus-custom.json` is exactly what the import writes for
 //! the indicator-type definitions in `relationship-cli/tests/fixtures/indicator-types/`
-//! (refresh with `BLESS=1`), this crate's build script generates a module from it, and the
+//! (refresh with `UPDATE_EXPECT=1`), this crate's build script generates a module from it, and the
 //! new types are usable with the relationships the import allows them.
 #![allow(dead_code)]
 
@@ -11,6 +11,7 @@ mod imported {
 
 use std::path::{Path, PathBuf};
 
+use expect_test::expect_file;
 use relationship_core::json::{JsonStyle, to_string};
 use relationship_core::prelude::*;
 use relationship_schema_parse::builtin::{XSOAR_SCHEMA_JSON, XSOAR_SCHEMA_PATH, parse_xsoar};
@@ -35,10 +36,7 @@ fn fixture_is_what_import_types_writes() {
         import_types::add_types(XSOAR_SCHEMA_JSON, Path::new(XSOAR_SCHEMA_PATH), &plan.added)
             .unwrap();
     let fixture = repo("tests/fixtures/imported/xsoar-plus-custom.json");
-    if std::env::var_os("BLESS").is_some() {
-        std::fs::write(&fixture, &text).unwrap();
-    }
-    assert_eq!(std::fs::read_to_string(&fixture).unwrap(), text);
+    expect_file![&fixture].assert_eq(&text);
     let schema = import_types::check_result(&text, &fixture).unwrap();
     assert_eq!(schema.types().len(), 34);
 }

@@ -7,22 +7,17 @@
 //! refresh both with
 //!
 //! ```text
-//! BLESS=1 cargo test -p relationship-tests --test golden_generated
+//! UPDATE_EXPECT=1 cargo test -p relationship-tests --test it -- golden_generated
 //! ```
-
-use std::path::{Path, PathBuf};
 
 use relationship_codegen::schema_parse::builtin::{XSOAR_SCHEMA_PATH, parse_xsoar};
 use relationship_codegen::{GenerateOptions, generate};
 use relationship_core::xsoar::schema as xsoar;
 
-const REFRESH: &str = "BLESS=1 cargo test -p relationship-tests --test golden_generated";
+use crate::support::check_generated_file;
 
-fn workspace_file(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(relative)
-}
+const REFRESH: &str =
+    "UPDATE_EXPECT=1 cargo test -p relationship-tests --test it -- golden_generated";
 
 /// The module, from the schema file as the parser reads it (not from the tables it is
 /// checked against).
@@ -44,40 +39,22 @@ fn tables() -> String {
     )
 }
 
-/// Compares `got` with the checked-in file, or writes it under `BLESS=1`.
-fn check_fresh(relative: &str, got: &str) {
-    let path = workspace_file(relative);
-    if std::env::var_os("BLESS").is_some_and(|v| v == "1") {
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(got) {
-            std::fs::write(&path, got).unwrap();
-        }
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    if got != want {
-        let line = got
-            .lines()
-            .zip(want.lines())
-            .position(|(a, b)| a != b)
-            .map_or_else(
-                || got.lines().count().min(want.lines().count()) + 1,
-                |i| i + 1,
-            );
-        panic!(
-            "{relative} is stale: the generator makes something else of schemas/xsoar.json \
-             (first difference at line {line}); refresh it with `{REFRESH}`"
-        );
-    }
-}
-
 #[test]
 fn checked_in_xsoar_module_is_fresh() {
-    check_fresh("relationship-core/src/xsoar/generated.rs", &generated());
+    check_generated_file(
+        "relationship-core/src/xsoar/generated.rs",
+        &generated(),
+        REFRESH,
+    );
 }
 
 #[test]
 fn checked_in_tables_are_fresh() {
-    check_fresh("relationship-schema/src/xsoar_tables.rs", &tables());
+    check_generated_file(
+        "relationship-schema/src/xsoar_tables.rs",
+        &tables(),
+        REFRESH,
+    );
 }
 
 #[test]

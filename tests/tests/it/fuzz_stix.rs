@@ -12,8 +12,6 @@
 //!
 //! Cases per run: `PROPTEST_CASES` (default 384 per property).
 
-mod fuzz_support;
-
 use proptest::prelude::*;
 use relationship_core::batch::{BatchOptions, Placement};
 use relationship_core::check::Mode;
@@ -23,9 +21,9 @@ use relationship_core::validate::{ViolationKind, validate_str};
 use relationship_stix::{ConversionReport, ConvertError, ConvertOptions, convert};
 use serde_json::{Map, Value, json};
 
-use fuzz_support::{config, text};
+use crate::support::{config, text};
 
-const FIXTURE: &str = include_str!("../fixtures/stix/bundle-2.1.json");
+const FIXTURE: &str = crate::support::STIX_BUNDLE;
 
 /// The STIX types generated, and how many ids each may use (few, so that refs hit and
 /// ids repeat).

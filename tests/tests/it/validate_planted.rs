@@ -8,7 +8,7 @@ use relationship_core::validate::{Violation, ViolationKind, validate_reader, val
 use relationship_stix::{ConvertOptions, convert};
 use serde_json::Value;
 
-const BUNDLE: &str = include_str!("../fixtures/stix/bundle-2.1.json");
+const BUNDLE: &str = crate::support::STIX_BUNDLE;
 
 /// The fixture bundle converted with small batches (several lines), parsed back.
 fn batches() -> Vec<Vec<Value>> {

@@ -7,7 +7,7 @@ use std::io::{self, Read, Write};
 use relationship_core::validate::validate_str;
 use relationship_stix::{ConversionReport, ConvertError, ConvertOptions, convert};
 
-const BUNDLE: &str = include_str!("../fixtures/stix/bundle-2.1.json");
+const BUNDLE: &str = crate::support::STIX_BUNDLE;
 
 fn try_convert(input: &[u8]) -> Result<(ConversionReport, String), ConvertError> {
     let mut out = Vec::new();

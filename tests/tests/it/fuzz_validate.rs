@@ -10,8 +10,6 @@
 //!
 //! Cases per run: `PROPTEST_CASES` (default 512 per property).
 
-mod fuzz_support;
-
 use std::sync::LazyLock;
 
 use proptest::prelude::*;
@@ -22,7 +20,7 @@ use relationship_core::json::JsonStyle;
 use relationship_core::relationship::{EntityRelationship, Fields};
 use relationship_core::validate::{Violation, validate_str};
 
-use fuzz_support::{config, text};
+use crate::support::{config, text};
 
 /// The schema's allowed triples, as `(source type, name, reverse, target type)`.
 static TRIPLES: LazyLock<Vec<(String, String, String, String)>> = LazyLock::new(|| {
