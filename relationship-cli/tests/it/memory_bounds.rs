@@ -334,3 +334,121 @@ fn schema_reading_commands_stay_bounded_on_huge_files() {
     }
     assert!(!dir.path().join("out.json").exists());
 }
+
+/// Peak resident memory (KiB) and exit code of `script` run by `sh`, read by a Python
+/// parent from the kernel's accounting of its children (the command dominates: the
+/// generators beside it are `cat` and `head`).
+fn peak_rss_kib(script: &str, dir: &Path) -> (Option<i32>, u64, String) {
+    let wrapper = "import resource, subprocess, sys\n\
+                   r = subprocess.run(['sh', '-c', sys.argv[1]], stderr=subprocess.PIPE)\n\
+                   sys.stderr.buffer.write(r.stderr)\n\
+                   print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n";
+    let out = Command::new("python3")
+        .args(["-c", wrapper, script])
+        .env("BIN", bin())
+        .current_dir(dir)
+        .output();
+    let out = match out {
+        Ok(o) => o,
+        Err(e) => panic!("python3 is needed to measure peak memory: {e}"),
+    };
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut parts = text.split_whitespace().map(str::parse::<i64>);
+    let (Some(Ok(code)), Some(Ok(rss))) = (parts.next(), parts.next()) else {
+        panic!(
+            "no measurement: {text} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let code = i32::try_from(code).ok().filter(|c| *c >= 0);
+    let rss = u64::try_from(rss).unwrap_or(0);
+    (code, rss, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// One record line of `len` bytes in all (its `\n` not counted), of a shape that is costly
+/// to read: a long string, deep nesting inside the limit, or many keys.
+fn hostile_line(shape: u8, len: usize, n: usize) -> String {
+    let head = format!(
+        r#"{{"name":"uses","entity_a":"u{n}","entity_a_type":"Account","entity_b":"h1","entity_b_type":"Host","fields":{{"#
+    );
+    let room = len.saturating_sub(head.len() + 2);
+    let body = match shape {
+        0 => format!(r#""x":"{}""#, "a".repeat(room.saturating_sub(6))),
+        1 => {
+            let depth = 500.min(room / 2);
+            let pad = room.saturating_sub(2 * depth + 8);
+            format!(
+                r#""p":"{}","d":{}{}"#,
+                "b".repeat(pad),
+                "[".repeat(depth),
+                "]".repeat(depth)
+            )
+        }
+        _ => (0..room / 12)
+            .map(|k| format!(r#""k{k:07}":1"#))
+            .collect::<Vec<_>>()
+            .join(","),
+    };
+    format!("{head}{body}}}}}")
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 5,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// `render`, `batch` and `validate` on streams of about 160 MB made of lines near the
+    /// line limit L (1 MiB here), of costly shapes, some past the limit, some without an
+    /// end: each stays within its stated peak (docs/limits.md: render about 6 x L, batch
+    /// about 6 x L + 4 x B, validate about 3 x L, plus a fixed 64 MiB for the program, its
+    /// threads and read buffers) and ends with 0 or 1 and a message, never an abort.
+    #[test]
+    fn streaming_commands_stay_within_their_stated_peak(
+        command in 0u8..3,
+        shape in 0u8..3,
+        per_mille in proptest::sample::select(vec![400usize, 990, 1000, 1010, 3000]),
+        endless in proptest::bool::weighted(0.2),
+    ) {
+        const L: usize = 1 << 20;
+        const B: usize = 8 << 20;
+        let dir = tmp();
+        let len = L * per_mille / 1000;
+        let mut lines = String::new();
+        for n in 0..4 {
+            lines.push_str(&hostile_line(shape, len, n));
+            lines.push('\n');
+        }
+        if let Err(e) = std::fs::write(dir.path().join("lines.ndjson"), &lines) {
+            panic!("write: {e}");
+        }
+        // About 160 MB of lines (40 copies of 4 lines near 1 MiB), then, for `endless`,
+        // bytes without a line end.
+        let tail = if endless { "; head -c 300000000 /dev/zero" } else { "" };
+        let stream = format!("(for i in $(seq 40); do cat lines.ndjson; done{tail})");
+        let (name, args, bound) = match command {
+            0 => ("render", "render --keep-going", 6 * L),
+            1 => ("batch", "batch --keep-going", 6 * L + 4 * B),
+            _ => {
+                // validate reads batches: wrap each record line as a one-item batch.
+                ("validate", "validate", 3 * L)
+            }
+        };
+        let script = if name == "validate" {
+            format!(r#"{stream} | sed 's/^/[/; s/$/]/' | "$BIN" {args} --max-line-bytes {L} - > /dev/null"#)
+        } else {
+            format!(r#"{stream} | "$BIN" {args} --max-line-bytes {L} - > /dev/null"#)
+        };
+        let (code, rss_kib, stderr) = peak_rss_kib(&script, dir.path());
+        let allowed_kib = ((bound + (64 << 20)) >> 10) as u64;
+        proptest::prop_assert!(matches!(code, Some(0 | 1)), "{name}: exit {code:?}: {stderr}");
+        if code == Some(1) {
+            proptest::prop_assert!(!stderr.trim().is_empty(), "{name}: exit 1 without a message");
+        }
+        proptest::prop_assert!(
+            rss_kib <= allowed_kib,
+            "{name} (shape {shape}, {per_mille}/1000 of L, endless {endless}): peak {rss_kib} KiB, stated bound {allowed_kib} KiB"
+        );
+    }
+}
