@@ -368,6 +368,14 @@ const CHUNK: usize = 256 * 1024;
 /// Whitespace and `,` the scanner reads before an element; more is left to serde.
 const MAX_GAP: usize = 64 * 1024;
 
+/// The longest element the scanner takes (STIX objects are rarely over a few KiB); a longer
+/// one is left to serde, so that the buffer stays small.
+const MAX_SCANNED: usize = if MAX_STIX_OBJECT_BYTES < 4 << 20 {
+    MAX_STIX_OBJECT_BYTES
+} else {
+    4 << 20
+};
+
 /// The input, read in large chunks into one buffer: serde takes its bytes one at a time
 /// through [`Watched`], and [`Source::scan_object`] finds whole elements of `objects` in it.
 struct Source<R> {
@@ -526,7 +534,7 @@ impl Scan {
                 self.found.line_start = Some(at + 1);
             }
             if self.part == Part::Object {
-                if at - self.found.start >= MAX_STIX_OBJECT_BYTES {
+                if at - self.found.start >= MAX_SCANNED {
                     return Fed::Refused;
                 }
                 if self.in_string {
@@ -900,6 +908,55 @@ mod tests {
         assert_eq!(seen[0], ("1".to_owned(), 1, 15, 15));
         assert_eq!(seen[1], (r#"{"a": "x"}"#.to_owned(), 2, 3, 29));
         assert_eq!(seen[2], (r#""s""#.to_owned(), 2, 15, 34));
+    }
+
+    #[test]
+    fn scanned_elements_know_where_they_start_and_end() {
+        let text =
+            "{\"objects\": [{\"a\": 1},\r\n {\"b\": \"}\\\"\"} ,\n\n  {\"c\":\n[{}]},{\"d\":2}]}";
+        let mut seen = Vec::new();
+        let info = read_bundle(text.as_bytes(), &mut |e| {
+            seen.push((e.text.to_string(), e.line, e.column, e.end));
+            Flow::Continue
+        })
+        .unwrap()
+        .unwrap();
+        assert_eq!(info.bytes, text.len() as u64);
+        assert_eq!(info.objects, 4);
+        for (element, line, column, end) in &seen {
+            let start = usize::try_from(*end).unwrap() - element.len();
+            assert_eq!(&text[start..start + element.len()], element);
+            let before = &text[..start];
+            assert_eq!(*line, before.matches('\n').count() + 1);
+            assert_eq!(*column, start - before.rfind('\n').map_or(0, |i| i + 1) + 1);
+        }
+        assert_eq!((seen[2].1, seen[2].2), (4, 3));
+    }
+
+    #[test]
+    fn errors_after_scanned_elements_are_placed_in_the_bundle() {
+        let head = "{\"objects\":[{\"a\":1},\n {\"b\":[1,\n2]},\n {\"c\":3}";
+        for tail in [
+            ", {\"d\": tru}]}",
+            ",\n {\"d\": \"\\q\"}]}",
+            ", 5 x]}",
+            ",\n]}",
+            "]} trailing",
+            "]\n,",
+            ", {\"d\": [}]}",
+            ", {\"d\": 1",
+        ] {
+            let text = format!("{head}{tail}");
+            let expected = serde_json::from_str::<IgnoredAny>(&text).unwrap_err();
+            let Err(ConvertError::Json { line, column, .. }) = read(&text) else {
+                panic!("{text}");
+            };
+            assert_eq!(
+                (line, column),
+                (expected.line(), expected.column()),
+                "{text}"
+            );
+        }
     }
 
     #[test]
