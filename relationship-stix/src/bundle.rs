@@ -524,8 +524,10 @@ enum Fed {
 impl Scan {
     /// Scans `bytes`, which start `base` bytes after the next byte.
     fn feed(&mut self, bytes: &[u8], base: usize, limits: &ScanLimits) -> Fed {
-        for (k, &b) in bytes.iter().enumerate() {
+        let mut k = 0;
+        while let Some(&b) = bytes.get(k) {
             let at = base + k;
+            k += 1;
             if at >= limits.bytes {
                 return Fed::Refused;
             }
@@ -544,6 +546,8 @@ impl Scan {
                         self.escaped = true;
                     } else if b == b'"' {
                         self.in_string = false;
+                    } else {
+                        k += self.plain_run(bytes, k, base, limits);
                     }
                     continue;
                 }
@@ -574,6 +578,20 @@ impl Scan {
             }
         }
         Fed::More(bytes.len())
+    }
+
+    /// How many bytes of a string's text, from `bytes[k]`, need no look: up to a quote, a
+    /// backslash, a line feed or a limit.
+    fn plain_run(&self, bytes: &[u8], k: usize, base: usize, limits: &ScanLimits) -> usize {
+        let bound = bytes
+            .len()
+            .min(limits.bytes.saturating_sub(base))
+            .min((self.found.start + MAX_SCANNED).saturating_sub(base));
+        bytes.get(k..bound).map_or(0, |run| {
+            run.iter()
+                .position(|&c| matches!(c, b'"' | b'\\' | b'\n'))
+                .unwrap_or(run.len())
+        })
     }
 }
 
