@@ -1,16 +1,19 @@
 //! Reader of a STIX bundle from a stream: the top-level object is walked with serde, and each
 //! element of its `objects` array is handed over as soon as it is read, as its own text.
 //!
-//! The bytes are watched one by one as serde reads them ([`Watch`]), so that nothing is held
+//! The input is read in large chunks ([`Source`]). An element of `objects` that is an object
+//! within every limit is found in the buffer by a byte scanner and checked with serde_json from
+//! memory; everything else (the top level, other elements, anything malformed or past a limit)
+//! is read by serde one byte at a time, each byte watched ([`Watch`]), so that nothing is held
 //! past its limit: an element of `objects`, a top-level key, `type` or `spec_version` longer
 //! than [`MAX_STIX_OBJECT_BYTES`] is read on to its end without being kept, measured and
 //! refused; a bundle longer than [`MAX_BUNDLE_BYTES`] is refused at that byte; nesting deeper
 //! than [`MAX_DEPTH`] (the bundle counts) is refused at the bracket that opens the level.
 //! Memory holds one element at a time.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Read};
 
 use relationship_core::limits::{MAX_BUNDLE_BYTES, MAX_DEPTH, MAX_STIX_OBJECT_BYTES, TOO_DEEP};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -125,6 +128,20 @@ struct Watch {
     /// The last byte read, and whether the input ended after it.
     last: Cell<u8>,
     at_end: Cell<bool>,
+    /// Line and column (bytes since the line's start) of the last byte serde read, as serde
+    /// counts them: it does not see the elements the scanner took.
+    seen: Cell<(usize, usize)>,
+    /// Where serde's count and the bundle's were at the last element the scanner took.
+    shift: Cell<Option<Shift>>,
+}
+
+/// A point of the bundle as serde counts it (`seen_*`) and as it is (`line`, `column`).
+#[derive(Debug, Clone, Copy)]
+struct Shift {
+    seen_line: usize,
+    seen_column: usize,
+    line: usize,
+    column: usize,
 }
 
 impl Watch {
@@ -145,7 +162,61 @@ impl Watch {
             wrong_type: Cell::new(false),
             last: Cell::new(0),
             at_end: Cell::new(false),
+            seen: Cell::new((1, 0)),
+            shift: Cell::new(None),
         }
+    }
+
+    /// Counts byte `b` as read by serde.
+    fn see(&self, b: u8) {
+        let (line, column) = self.seen.get();
+        self.seen.set(if b == b'\n' {
+            (line + 1, 0)
+        } else {
+            (line, column + 1)
+        });
+    }
+
+    /// The place in the bundle of serde's `line` and `column`, read after the last element the
+    /// scanner took.
+    fn place(&self, line: usize, column: usize) -> (usize, usize) {
+        match self.shift.get() {
+            Some(s) if line == s.seen_line => {
+                (s.line, (s.column + column).saturating_sub(s.seen_column))
+            }
+            Some(s) if line > s.seen_line => (s.line + line - s.seen_line, column),
+            _ => (line, column),
+        }
+    }
+
+    /// The column of the last byte taken.
+    fn column(&self) -> usize {
+        usize::try_from(self.offset.get() - self.line_start.get()).unwrap_or(usize::MAX)
+    }
+
+    /// Takes the bytes of `found`, an element the scanner found at the next byte; returns the
+    /// line and column of its first byte.
+    fn take_scanned(&self, found: &Scanned) -> (usize, usize) {
+        let offset = self.offset.get();
+        let line = self.line.get();
+        let first = match found.line_start_before {
+            Some(at) => (line + found.lines_before, found.start - at + 1),
+            None => (line, self.column() + found.start + 1),
+        };
+        self.offset.set(offset + found.end as u64);
+        self.line.set(line + found.lines);
+        if let Some(at) = found.line_start {
+            self.line_start.set(offset + at as u64);
+        }
+        self.last.set(b'}');
+        let (seen_line, seen_column) = self.seen.get();
+        self.shift.set(Some(Shift {
+            seen_line,
+            seen_column,
+            line: self.line.get(),
+            column: self.column(),
+        }));
+        first
     }
 
     /// Runs `read` with the next value watched against [`MAX_STIX_OBJECT_BYTES`]; returns
@@ -225,12 +296,18 @@ impl Watch {
         }
     }
 
-    /// The column of error `e` as serde_json gives it for a document read from memory. Read
-    /// from a stream, it counts a byte that was only peeked at when a value or a type error
-    /// was found (a delimiter after a number, the bracket of an array or object of the wrong
-    /// type, the byte after a top-level value that is not the bundle's closing brace).
-    fn column_of(&self, e: &serde_json::Error) -> usize {
-        let column = e.column();
+    /// The line and column of error `e` in the bundle, the column as serde_json gives it for
+    /// a document read from memory. Read from a stream, it counts a byte that was only peeked
+    /// at when a value or a type error was found (a delimiter after a number, the bracket of
+    /// an array or object of the wrong type, the byte after a top-level value that is not the
+    /// bundle's closing brace).
+    fn position_of(&self, e: &serde_json::Error) -> (usize, usize) {
+        let (line, column) = self.place(e.line(), e.column());
+        (line, self.peeked_column(e, column))
+    }
+
+    /// `column` of error `e`, less the byte serde_json only peeked at (see [`Self::position_of`]).
+    fn peeked_column(&self, e: &serde_json::Error, column: usize) -> usize {
         if e.classify() != serde_json::error::Category::Data || column == 0 {
             return column;
         }
@@ -285,82 +362,328 @@ impl Watch {
     }
 }
 
-/// The reader serde reads from: one byte at a time, each taken by the [`Watch`].
-struct Watched<'w, R> {
-    inner: R,
-    watch: &'w Watch,
+/// Bytes read from the input at a time.
+const CHUNK: usize = 256 * 1024;
+
+/// Whitespace and `,` the scanner reads before an element; more is left to serde.
+const MAX_GAP: usize = 64 * 1024;
+
+/// The longest element the scanner takes (STIX objects are rarely over a few KiB); a longer
+/// one is left to serde, so that the buffer stays small.
+const MAX_SCANNED: usize = if MAX_STIX_OBJECT_BYTES < 4 << 20 {
+    MAX_STIX_OBJECT_BYTES
+} else {
+    4 << 20
+};
+
+/// The input, read in large chunks into one buffer: serde takes its bytes one at a time
+/// through [`Watched`], and [`Source::scan_object`] finds whole elements of `objects` in it.
+struct Source<R> {
+    input: R,
+    buf: Vec<u8>,
+    /// Index in `buf` of the next byte to read.
+    pos: usize,
+    /// An error of the input, handed on once the bytes before it are read.
+    error: Option<io::Error>,
+    eof: bool,
 }
 
-impl<R: BufRead> Watched<'_, R> {
+impl<R: Read> Source<R> {
+    fn new(input: R) -> Self {
+        Source {
+            input,
+            buf: Vec::new(),
+            pos: 0,
+            error: None,
+            eof: false,
+        }
+    }
+
+    /// Reads one more chunk onto the end of the buffer, first dropping the bytes already read
+    /// when they are at least half of it. Returns whether bytes came.
+    fn fill(&mut self) -> bool {
+        if self.eof || self.error.is_some() {
+            return false;
+        }
+        if self.pos >= self.buf.len() - self.pos {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+            if self.buf.capacity() > 4 * CHUNK && self.buf.len() < CHUNK {
+                self.buf.shrink_to(2 * CHUNK);
+            }
+        }
+        let len = self.buf.len();
+        self.buf.resize(len + CHUNK, 0);
+        let n = loop {
+            match self.input.read(&mut self.buf[len..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.error = Some(e);
+                    break 0;
+                }
+            }
+        };
+        self.buf.truncate(len + n);
+        self.eof = n == 0 && self.error.is_none();
+        n > 0
+    }
+
+    /// The next byte; `None` at the end of the input.
+    fn next_byte(&mut self) -> io::Result<Option<u8>> {
+        if self.pos == self.buf.len() && !self.fill() {
+            return self.error.take().map_or(Ok(None), Err);
+        }
+        let b = self.buf.get(self.pos).copied();
+        self.pos += 1;
+        Ok(b)
+    }
+
+    /// Skips a UTF-8 byte order mark at the start; returns the number of bytes skipped.
+    fn skip_bom(&mut self) -> io::Result<u64> {
+        let bom = relationship_core::lines::BOM;
+        while self.buf.len() < bom.len() && self.fill() {}
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        if self.buf.starts_with(bom) {
+            self.pos = bom.len();
+        }
+        Ok(self.pos as u64)
+    }
+
+    /// Finds, from the next byte, whitespace, `,`, whitespace and an object kept within
+    /// `limits`, without taking them. `None` for anything else, including malformed JSON, the
+    /// end of the input or an error of it: serde reads those.
+    fn scan_object(&mut self, limits: &ScanLimits) -> Option<Scanned> {
+        let mut scan = Scan::default();
+        let mut done = 0;
+        loop {
+            if self.pos + done == self.buf.len() && !self.fill() {
+                return None;
+            }
+            match scan.feed(self.buf.get(self.pos + done..)?, done, limits) {
+                Fed::More(n) => done += n,
+                Fed::Found(found) => return Some(found),
+                Fed::Refused => return None,
+            }
+        }
+    }
+}
+
+/// Where an element found by [`Source::scan_object`] lies, in bytes from the next byte.
+#[derive(Debug, Default, Clone, Copy)]
+struct Scanned {
+    /// The `{` that opens it.
+    start: usize,
+    /// Just past the `}` that closes it.
+    end: usize,
+    /// Line feeds before `start`, and just past the last of them.
+    lines_before: usize,
+    line_start_before: Option<usize>,
+    /// Line feeds before `end`, and just past the last of them.
+    lines: usize,
+    line_start: Option<usize>,
+}
+
+/// What the scanner keeps to; past it, it leaves the element to serde.
+struct ScanLimits {
+    /// Levels the element may open.
+    depth: usize,
+    /// The first byte past the bundle's limit, counted from the next byte.
+    bytes: usize,
+}
+
+/// The part of an element's text the scanner is in.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    #[default]
+    BeforeComma,
+    BeforeValue,
+    Object,
+}
+
+/// The state of the scanner between chunks.
+#[derive(Debug, Default)]
+struct Scan {
+    part: Part,
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    found: Scanned,
+}
+
+/// What the scanner made of a chunk.
+enum Fed {
+    /// All of it was taken: the element goes on.
+    More(usize),
+    Found(Scanned),
+    Refused,
+}
+
+impl Scan {
+    /// Scans `bytes`, which start `base` bytes after the next byte.
+    fn feed(&mut self, bytes: &[u8], base: usize, limits: &ScanLimits) -> Fed {
+        let mut k = 0;
+        while let Some(&b) = bytes.get(k) {
+            let at = base + k;
+            k += 1;
+            if at >= limits.bytes {
+                return Fed::Refused;
+            }
+            if b == b'\n' {
+                self.found.lines += 1;
+                self.found.line_start = Some(at + 1);
+            }
+            if self.part == Part::Object {
+                if at - self.found.start >= MAX_SCANNED {
+                    return Fed::Refused;
+                }
+                if self.in_string {
+                    if self.escaped {
+                        self.escaped = false;
+                    } else if b == b'\\' {
+                        self.escaped = true;
+                    } else if b == b'"' {
+                        self.in_string = false;
+                    } else {
+                        k += self.plain_run(bytes, k, base, limits);
+                    }
+                    continue;
+                }
+                match b {
+                    b'"' => self.in_string = true,
+                    b'[' | b'{' if self.depth == limits.depth => return Fed::Refused,
+                    b'[' | b'{' => self.depth += 1,
+                    b']' | b'}' if self.depth == 1 => {
+                        self.found.end = at + 1;
+                        return Fed::Found(self.found);
+                    }
+                    b']' | b'}' => self.depth -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            match (self.part, b) {
+                (_, b' ' | b'\t' | b'\n' | b'\r') if at < MAX_GAP => {}
+                (Part::BeforeComma, b',') => self.part = Part::BeforeValue,
+                (Part::BeforeValue, b'{') if limits.depth > 0 => {
+                    self.part = Part::Object;
+                    self.depth = 1;
+                    self.found.start = at;
+                    self.found.lines_before = self.found.lines;
+                    self.found.line_start_before = self.found.line_start;
+                }
+                _ => return Fed::Refused,
+            }
+        }
+        Fed::More(bytes.len())
+    }
+
+    /// How many bytes of a string's text, from `bytes[k]`, need no look: up to a quote, a
+    /// backslash, a line feed or a limit.
+    fn plain_run(&self, bytes: &[u8], k: usize, base: usize, limits: &ScanLimits) -> usize {
+        let bound = bytes
+            .len()
+            .min(limits.bytes.saturating_sub(base))
+            .min((self.found.start + MAX_SCANNED).saturating_sub(base));
+        bytes.get(k..bound).map_or(0, |run| {
+            run.iter()
+                .position(|&c| matches!(c, b'"' | b'\\' | b'\n'))
+                .unwrap_or(run.len())
+        })
+    }
+}
+
+/// What the reading shares: the byte watch and the buffered input.
+struct Shared<R> {
+    watch: Watch,
+    source: RefCell<Source<R>>,
+}
+
+impl<R: Read> Shared<R> {
+    /// The next element of `objects` (number `index`) when the scanner finds it and it is
+    /// well-formed; its bytes are then taken.
+    fn take_object(&self, index: usize) -> Option<Element> {
+        let watch = &self.watch;
+        let offset = watch.offset.get() + watch.skipped;
+        let limits = ScanLimits {
+            depth: MAX_DEPTH.saturating_sub(watch.depth.get()),
+            bytes: usize::try_from((MAX_BUNDLE_BYTES as u64).saturating_sub(offset))
+                .unwrap_or(usize::MAX),
+        };
+        let mut source = self.source.borrow_mut();
+        let found = source.scan_object(&limits)?;
+        let bytes = source
+            .buf
+            .get(source.pos + found.start..source.pos + found.end)?;
+        let text = std::str::from_utf8(bytes).ok()?;
+        serde_json::from_str::<IgnoredAny>(text).ok()?;
+        let text: Box<str> = text.into();
+        source.pos += found.end;
+        let (line, column) = watch.take_scanned(&found);
+        Some(Element {
+            index,
+            text,
+            line,
+            column,
+            end: watch.offset.get(),
+        })
+    }
+}
+
+/// The reader serde reads from: one byte at a time, each taken by the [`Watch`].
+struct Watched<'w, R> {
+    shared: &'w Shared<R>,
+}
+
+impl<R: Read> Watched<'_, R> {
     /// Reads on to the end of the value that went past its limit, to measure it.
     fn measure(&mut self, start: Start) -> io::Result<Stop> {
-        self.watch.value.set(None);
+        let watch = &self.shared.watch;
+        watch.value.set(None);
         loop {
-            let Some(&b) = self.inner.fill_buf()?.first() else {
-                let len = self.watch.offset.get() - start.offset;
+            let Some(b) = self.shared.source.borrow_mut().next_byte()? else {
+                let len = watch.offset.get() - start.offset;
                 return Ok(Stop::TooLarge { start, len });
             };
-            self.inner.consume(1);
-            if let Err(stop) = self.watch.step(b) {
+            if let Err(stop) = watch.step(b) {
                 return Ok(stop);
             }
-            if let Some(len) = self.watch.ends(start, b) {
+            if let Some(len) = watch.ends(start, b) {
                 return Ok(Stop::TooLarge { start, len });
             }
         }
     }
 }
 
-impl<R: BufRead> Read for Watched<'_, R> {
+impl<R: Read> Read for Watched<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let Some(slot) = buf.first_mut() else {
             return Ok(0);
         };
-        if self.watch.stop.get().is_some() {
+        let watch = &self.shared.watch;
+        if watch.stop.get().is_some() {
             // serde_json reads on to close the array or object it was in: it meets the
             // same refusal.
             return Err(io::Error::other("the bundle was refused"));
         }
-        let Some(&b) = self.inner.fill_buf()?.first() else {
-            self.watch.at_end.set(true);
+        let Some(b) = self.shared.source.borrow_mut().next_byte()? else {
+            watch.at_end.set(true);
             return Ok(0);
         };
-        self.inner.consume(1);
-        let stop = match self.watch.step(b) {
+        let stop = match watch.step(b) {
             Ok(()) => {
+                watch.see(b);
                 *slot = b;
                 return Ok(1);
             }
             Err(Stop::TooLarge { start, .. }) => self.measure(start)?,
             Err(stop) => stop,
         };
-        self.watch.stop.set(Some(stop));
+        watch.stop.set(Some(stop));
         Err(io::Error::other("the bundle was refused"))
     }
-}
-
-/// `input` past a UTF-8 byte order mark at its start, and the number of bytes skipped.
-fn skip_bom<R: Read>(mut input: R) -> io::Result<(impl BufRead, u64)> {
-    let mut head = [0u8; 3];
-    let mut n = 0;
-    while n < head.len() {
-        match input.read(&mut head[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    let skip = if head[..n] == *relationship_core::lines::BOM {
-        n
-    } else {
-        0
-    };
-    let rest = BufReader::with_capacity(64 * 1024, input);
-    Ok((
-        io::Cursor::new(head[skip..n].to_vec()).chain(rest),
-        skip as u64,
-    ))
 }
 
 /// Reads the bundle from `input`, calling `on_object` for each element of `objects` in order.
@@ -375,14 +698,16 @@ pub(crate) fn read_bundle<R: Read>(
     input: R,
     on_object: &mut dyn FnMut(Element) -> Flow,
 ) -> Result<Option<BundleInfo>, ConvertError> {
-    let (inner, skipped) = skip_bom(input).map_err(ConvertError::Read)?;
-    let watch = Watch::new(skipped);
-    let mut de = serde_json::Deserializer::from_reader(Watched {
-        inner,
-        watch: &watch,
-    });
+    let mut source = Source::new(input);
+    let skipped = source.skip_bom().map_err(ConvertError::Read)?;
+    let shared = Shared {
+        watch: Watch::new(skipped),
+        source: RefCell::new(source),
+    };
+    let watch = &shared.watch;
+    let mut de = serde_json::Deserializer::from_reader(Watched { shared: &shared });
     let result = BundleSeed {
-        watch: &watch,
+        shared: &shared,
         on_object,
     }
     .deserialize(&mut de)
@@ -397,19 +722,14 @@ pub(crate) fn read_bundle<R: Read>(
             Err(watch.error(watch.stop.get().unwrap_or(Stop::BundleTooLarge)))
         }
         Err(e) if watch.wrong_type.get() => {
-            let column = watch.column_of(&e);
-            let at = format!(" at line {} column {column}", e.line());
+            let (line, column) = watch.position_of(&e);
+            let at = format!(" at line {line} column {column}");
             Err(ConvertError::NotABundle(strip_position(&e) + &at))
         }
         Err(e) => {
-            let column = watch.column_of(&e);
+            let (line, column) = watch.position_of(&e);
             match ConvertError::from_json(e, watch.element.get()) {
-                ConvertError::Json {
-                    line,
-                    path,
-                    message,
-                    ..
-                } => Err(ConvertError::Json {
+                ConvertError::Json { path, message, .. } => Err(ConvertError::Json {
                     line,
                     column,
                     path,
@@ -421,12 +741,12 @@ pub(crate) fn read_bundle<R: Read>(
     }
 }
 
-struct BundleSeed<'w, 'f> {
-    watch: &'w Watch,
+struct BundleSeed<'w, 'f, R> {
+    shared: &'w Shared<R>,
     on_object: &'f mut dyn FnMut(Element) -> Flow,
 }
 
-impl<'de> DeserializeSeed<'de> for BundleSeed<'_, '_> {
+impl<'de, R: Read> DeserializeSeed<'de> for BundleSeed<'_, '_, R> {
     type Value = BundleInfo;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<BundleInfo, D::Error> {
@@ -434,7 +754,7 @@ impl<'de> DeserializeSeed<'de> for BundleSeed<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for BundleSeed<'_, '_> {
+impl<'de, R: Read> Visitor<'de> for BundleSeed<'_, '_, R> {
     type Value = BundleInfo;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -443,12 +763,12 @@ impl<'de> Visitor<'de> for BundleSeed<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BundleInfo, A::Error> {
         let mut info = BundleInfo::default();
-        let watch = self.watch;
+        let watch = &self.shared.watch;
         while let Some(key) = watch.watched(|| map.next_key::<String>()).0? {
             match key.as_str() {
                 "objects" => {
                     info.objects += map.next_value_seed(ObjectsSeed {
-                        watch,
+                        shared: self.shared,
                         on_object: &mut *self.on_object,
                         start: info.objects,
                     })?;
@@ -499,13 +819,13 @@ fn strip_position(e: &serde_json::Error) -> String {
     }
 }
 
-struct ObjectsSeed<'w, 'f> {
-    watch: &'w Watch,
+struct ObjectsSeed<'w, 'f, R> {
+    shared: &'w Shared<R>,
     on_object: &'f mut dyn FnMut(Element) -> Flow,
     start: usize,
 }
 
-impl<'de> DeserializeSeed<'de> for ObjectsSeed<'_, '_> {
+impl<'de, R: Read> DeserializeSeed<'de> for ObjectsSeed<'_, '_, R> {
     type Value = usize;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
@@ -513,7 +833,7 @@ impl<'de> DeserializeSeed<'de> for ObjectsSeed<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for ObjectsSeed<'_, '_> {
+impl<'de, R: Read> Visitor<'de> for ObjectsSeed<'_, '_, R> {
     type Value = usize;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -521,28 +841,43 @@ impl<'de> Visitor<'de> for ObjectsSeed<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+        let watch = &self.shared.watch;
         let mut index = self.start;
+        // serde read the last element and holds no byte after it (a number ends where the
+        // next byte says), so the scanner may take the next one.
+        let mut scannable = false;
         loop {
-            self.watch.element.set(Some(index));
-            let (next, start) = self.watch.watched(|| seq.next_element::<Box<RawValue>>());
-            let Some(raw) = next? else {
-                break;
+            watch.element.set(Some(index));
+            let scanned = if scannable {
+                self.shared.take_object(index)
+            } else {
+                None
             };
-            let text: Box<str> = raw.into();
-            let element = Element {
-                index,
-                end: start.offset + text.len() as u64,
-                text,
-                line: start.line,
-                column: start.column,
+            let element = match scanned {
+                Some(element) => element,
+                None => {
+                    let (next, start) = watch.watched(|| seq.next_element::<Box<RawValue>>());
+                    let Some(raw) = next? else {
+                        break;
+                    };
+                    let text: Box<str> = raw.into();
+                    scannable = !text.ends_with(|c: char| c.is_ascii_digit());
+                    Element {
+                        index,
+                        end: start.offset + text.len() as u64,
+                        text,
+                        line: start.line,
+                        column: start.column,
+                    }
+                }
             };
             if let Flow::Abort = (self.on_object)(element) {
-                self.watch.aborted.set(true);
+                watch.aborted.set(true);
                 return Err(de::Error::custom("conversion stopped"));
             }
             index += 1;
         }
-        self.watch.element.set(None);
+        watch.element.set(None);
         Ok(index - self.start)
     }
 }
@@ -591,6 +926,55 @@ mod tests {
         assert_eq!(seen[0], ("1".to_owned(), 1, 15, 15));
         assert_eq!(seen[1], (r#"{"a": "x"}"#.to_owned(), 2, 3, 29));
         assert_eq!(seen[2], (r#""s""#.to_owned(), 2, 15, 34));
+    }
+
+    #[test]
+    fn scanned_elements_know_where_they_start_and_end() {
+        let text =
+            "{\"objects\": [{\"a\": 1},\r\n {\"b\": \"}\\\"\"} ,\n\n  {\"c\":\n[{}]},{\"d\":2}]}";
+        let mut seen = Vec::new();
+        let info = read_bundle(text.as_bytes(), &mut |e| {
+            seen.push((e.text.to_string(), e.line, e.column, e.end));
+            Flow::Continue
+        })
+        .unwrap()
+        .unwrap();
+        assert_eq!(info.bytes, text.len() as u64);
+        assert_eq!(info.objects, 4);
+        for (element, line, column, end) in &seen {
+            let start = usize::try_from(*end).unwrap() - element.len();
+            assert_eq!(&text[start..start + element.len()], element);
+            let before = &text[..start];
+            assert_eq!(*line, before.matches('\n').count() + 1);
+            assert_eq!(*column, start - before.rfind('\n').map_or(0, |i| i + 1) + 1);
+        }
+        assert_eq!((seen[2].1, seen[2].2), (4, 3));
+    }
+
+    #[test]
+    fn errors_after_scanned_elements_are_placed_in_the_bundle() {
+        let head = "{\"objects\":[{\"a\":1},\n {\"b\":[1,\n2]},\n {\"c\":3}";
+        for tail in [
+            ", {\"d\": tru}]}",
+            ",\n {\"d\": \"\\q\"}]}",
+            ", 5 x]}",
+            ",\n]}",
+            "]} trailing",
+            "]\n,",
+            ", {\"d\": [}]}",
+            ", {\"d\": 1",
+        ] {
+            let text = format!("{head}{tail}");
+            let expected = serde_json::from_str::<IgnoredAny>(&text).unwrap_err();
+            let Err(ConvertError::Json { line, column, .. }) = read(&text) else {
+                panic!("{text}");
+            };
+            assert_eq!(
+                (line, column),
+                (expected.line(), expected.column()),
+                "{text}"
+            );
+        }
     }
 
     #[test]
