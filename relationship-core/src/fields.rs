@@ -377,12 +377,7 @@ fn canonical(out: &mut String, raw: &RawValue, depth: usize) -> serde_json::Resu
                 out.push_str(text);
             }
         }
-        Some(b'-' | b'0'..=b'9') => {
-            if let Some(problem) = crate::limits::number_problem(text) {
-                return Err(<serde_json::Error as de::Error>::custom(problem));
-            }
-            out.push_str(&canonical_number(text));
-        }
+        Some(b'-' | b'0'..=b'9') => out.push_str(&canonical_number(text)),
         _ => out.push_str(text),
     }
     Ok(())

@@ -164,8 +164,21 @@ pub fn parse_line(line: &[u8]) -> Result<Record, RecordError> {
         Err(_) => read_keys(serde_json::Deserializer::from_slice(line)),
     }
     .map_err(|_| explain(line))?;
+    refuse_undeliverable_numbers(line)?;
     keys.into_record()
         .map_err(|message| RecordError { message })
+}
+
+/// A record holding a number that delivery refuses (`1e400`, which Python's style would write
+/// as `Infinity`; an integer longer than Python reads) is refused, so that neither `render`
+/// nor `batch` writes what `validate` and the pack refuse.
+fn refuse_undeliverable_numbers(line: &[u8]) -> Result<(), RecordError> {
+    match crate::deliverable::first_number_problem(line) {
+        None => Ok(()),
+        Some((at, problem)) => Err(RecordError {
+            message: format!("{problem} (column {})", at + 1),
+        }),
+    }
 }
 
 /// A relationship record read with its `fields` object left as JSON text (see
@@ -193,6 +206,18 @@ pub fn parse_relationship_raw(line: &[u8]) -> Option<RawRelationship<'_>> {
     let keys = RawKeys::deserialize(&mut de).ok()?;
     de.end().ok()?;
     let k = keys.0;
+    // Numbers that delivery refuses go to the full read, which reports them. Only values
+    // that are not strings can hold one.
+    if let Some(fields) = &k.fields {
+        let undeliverable = fields.0.iter().any(|(_, v)| {
+            let text = v.get();
+            !text.starts_with('"')
+                && crate::deliverable::first_number_problem(text.as_bytes()).is_some()
+        });
+        if undeliverable {
+            return None;
+        }
+    }
     Some(RawRelationship {
         input: RelationshipInput {
             name: k.name,

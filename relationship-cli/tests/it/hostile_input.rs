@@ -284,15 +284,15 @@ fn numbers_delivery_refuses_are_bad_records_not_output() {
     let cases = [
         (
             relationship(3).replace("[]", "1e400"),
-            "line 1: key `fields`: the number 1e400 is out of the range of a double",
+            "line 1: the number 1e400 is out of the range of a double (column ",
         ),
         (
             indicator(2).replace("[]", "-1E999"),
-            "line 1: key `rawJSON`: the number -1E999 is out of the range of a double",
+            "line 1: the number -1E999 is out of the range of a double (column ",
         ),
         (
             relationship(3).replace("[]", &long),
-            "line 1: key `fields`: an integer of 4301 digits, more than the 4300",
+            "line 1: an integer of 4301 digits, more than the 4300",
         ),
     ];
     for (record, expected) in cases {

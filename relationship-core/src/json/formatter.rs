@@ -64,9 +64,8 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T, style: JsonStyle) -> serde_js
 ///   Python's `int("-0")` is plain zero;
 /// * any other literal becomes the nearest double, written as `repr(float)`: `1.0e+2` as
 ///   `100.0`, `1e+16` as `1e+16`, `1e-400` as `0.0`; a literal beyond the double range
-///   (`1e400`) is infinity to Python and would be written `Infinity` / `-Infinity`, as
-///   `json.dumps` does by default (values read from text never hold one: they are refused
-///   where they are read, see [`limits::number_problem`](crate::limits::number_problem)).
+///   (`1e400`) is infinity to Python and is written `Infinity` / `-Infinity`, as
+///   `json.dumps` does by default.
 ///
 /// Not mirrored: CPython 3.11+ refuses, in `json.loads`, integer literals of more than 4300
 /// digits; they are written here unchanged. [`JsonStyle::Compact`] (serde_json's own

@@ -21,10 +21,8 @@ pub enum JsonStyle {
     /// Numbers read from JSON text are written as Python writes what `json.loads` made of
     /// them: integers exactly, however long, with `-0` as `0`;
     /// anything with a fraction or exponent as `repr(float(text))`, so `1.0E2` becomes
-    /// `100.0`. A number beyond the double range (`1e400`, which Python would write back
-    /// as `Infinity`) or an integer longer than Python reads is refused where the value is
-    /// read ([`limits::number_problem`](crate::limits::number_problem)), so no batch
-    /// written in either style holds what delivery refuses.
+    /// `100.0` and `1e400` becomes `Infinity` (Python's spelling, which strict JSON parsers
+    /// reject; Python writes it all the same).
     ///
     /// One difference remains and cannot arise from `serde_json::Value`: a non-finite `f64`
     /// field (NaN, ±infinity) is written as `null` (serde_json's rule), where Python writes
@@ -245,9 +243,6 @@ pub(crate) fn write_raw<W: Write + ?Sized>(
             b'-' | b'0'..=b'9' => {
                 let end = number_end(bytes, i);
                 let number = &text[i..end];
-                if let Some(problem) = crate::limits::number_problem(number) {
-                    return Err(invalid_data(problem));
-                }
                 match style {
                     JsonStyle::Compact => w.write_all(canonical_number(number).as_bytes())?,
                     JsonStyle::Python => write_python_number(w, number)?,
