@@ -86,7 +86,14 @@ pub fn load(path: impl AsRef<Path>) -> Result<Schema, SchemaErrors> {
     let io = |e: std::io::Error| SchemaError::new(path, 0, 0, ErrorKind::Io(e.to_string()));
     let bytes = read_bounded(path).map_err(io)?;
     if bytes.len() > limits::MAX_SCHEMA_BYTES {
-        return Err(too_big(path, bytes.len()));
+        // Reading stopped one byte past the limit: a regular file's size says how big it is.
+        let size = std::fs::metadata(path)
+            .ok()
+            .filter(std::fs::Metadata::is_file);
+        let found = size.map_or(bytes.len(), |m| {
+            usize::try_from(m.len()).unwrap_or(usize::MAX)
+        });
+        return Err(too_big(path, found.max(bytes.len())));
     }
     match String::from_utf8(bytes) {
         Ok(text) => parse_str(&text, path),
@@ -214,6 +221,23 @@ mod tests {
     use super::expand::post_order;
     use super::*;
     use relationship_schema::{Pairs, Tier};
+
+    #[test]
+    fn a_file_past_the_size_limit_is_reported_with_its_size() {
+        let path = std::env::temp_dir().join(format!("too-big-{}.json", std::process::id()));
+        let size = limits::MAX_SCHEMA_BYTES + 4096;
+        let written = std::fs::File::create(&path).and_then(|f| f.set_len(size as u64));
+        assert!(written.is_ok(), "{written:?}");
+        let err = load(&path).map(|_| ()).unwrap_err().to_string();
+        let _ = std::fs::remove_file(&path);
+        assert!(
+            err.contains(&format!(
+                "the file (bytes) is {size}, at most {}",
+                limits::MAX_SCHEMA_BYTES
+            )),
+            "{err}"
+        );
+    }
 
     fn ok(src: &str) -> Schema {
         match parse_str(src, "t.json") {
