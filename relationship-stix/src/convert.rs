@@ -189,19 +189,29 @@ fn parse_element(element: &Element) -> Result<Value, ConvertError> {
                 column,
                 path,
                 message,
-            } => ConvertError::Json {
-                column: if line <= 1 {
-                    column + element.column - 1
-                } else {
-                    column
-                },
-                line: line + element.line - 1,
-                path,
-                message,
-            },
+            } => {
+                let (line, column) = in_bundle(element, line, column);
+                ConvertError::Json {
+                    line,
+                    column,
+                    path,
+                    message,
+                }
+            }
             other => other,
         }
     })
+}
+
+/// The bundle's line and column of a place in `element`'s text given by its own 1-based line
+/// and column.
+fn in_bundle(element: &Element, line: usize, column: usize) -> (usize, usize) {
+    let column = if line <= 1 {
+        column + element.column - 1
+    } else {
+        column
+    };
+    (line + element.line - 1, column)
 }
 
 /// An element holding a number that delivery refuses (`1e400`, which Python would write back
@@ -214,13 +224,14 @@ fn number_check(element: &Element) -> Result<(), ConvertError> {
         return Ok(());
     };
     let before = &element.text.as_bytes()[..at];
-    let newlines = before.iter().filter(|&&b| b == b'\n').count();
-    let column = match before.iter().rposition(|&b| b == b'\n') {
-        Some(nl) => at - nl,
-        None => element.column + at,
-    };
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let column = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(at + 1, |nl| at - nl);
+    let (line, column) = in_bundle(element, line, column);
     Err(ConvertError::Json {
-        line: element.line + newlines,
+        line,
         column,
         path: format!("objects[{}]", element.index),
         message,

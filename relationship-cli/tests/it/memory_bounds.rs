@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::support::bin;
+use crate::support::{bin, temp_dir as tmp};
 
 /// The address space each case may use, in KiB: far below what the inputs would take without
 /// their limits, far above what a bounded run needs (thread stacks and allocator arenas
@@ -38,13 +38,6 @@ fn code_and_stderr(out: &Output) -> (Option<i32>, String) {
         out.status.code(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-fn tmp() -> tempfile::TempDir {
-    match tempfile::tempdir() {
-        Ok(d) => d,
-        Err(e) => panic!("tempdir: {e}"),
-    }
 }
 
 #[test]
