@@ -338,11 +338,9 @@ fn canonical(out: &mut String, raw: &RawValue, depth: usize) -> serde_json::Resu
             for (key, value) in entries {
                 let mut v = String::with_capacity(value.get().len());
                 canonical(&mut v, value, depth + 1)?;
-                match canon.iter_mut().find(|(k, _)| *k == key) {
-                    Some(slot) => slot.1 = v,
-                    None => canon.push((key, v)),
-                }
+                canon.push((key, v));
             }
+            let canon = last_value_first_place(canon);
             out.push('{');
             for (i, (key, value)) in canon.iter().enumerate() {
                 if i > 0 {
@@ -398,6 +396,24 @@ pub(crate) fn canonical_number(text: &str) -> Cow<'_, str> {
         }
         None => Cow::Borrowed(text),
     }
+}
+
+/// `entries` with each repeated key once, at its first place, holding its last value (a
+/// Python `dict` built from the pairs), in linear time however many keys there are.
+fn last_value_first_place<K: AsRef<str>, V>(entries: Vec<(K, V)>) -> Vec<(K, V)> {
+    let mut first: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::with_capacity(entries.len());
+    let mut out: Vec<(K, V)> = Vec::with_capacity(entries.len());
+    for (key, value) in entries {
+        match first.get(key.as_ref()) {
+            Some(&at) => out[at].1 = value,
+            None => {
+                first.insert(key.as_ref().to_owned(), out.len());
+                out.push((key, value));
+            }
+        }
+    }
+    out
 }
 
 fn too_deep() -> serde_json::Error {
@@ -548,12 +564,12 @@ impl<'de> Deserialize<'de> for Fields {
                 f.write_str("a map")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
-                let mut fields = Fields::with_capacity(map.size_hint().unwrap_or(4));
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(4));
                 while let Some(key) = map.next_key::<String>()? {
                     let value: RawJson = map.next_value()?;
-                    fields.insert(key, value);
+                    entries.push((key, value));
                 }
-                Ok(fields)
+                Ok(Fields(last_value_first_place(entries)))
             }
         }
         d.deserialize_map(FieldsVisitor)
@@ -612,6 +628,23 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawFields<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_keys_and_repeats_read_in_linear_time() {
+        // 100,000 keys: a quadratic search for repeats takes minutes here.
+        let body: Vec<String> = (0..100_000).map(|k| format!("\"k{k}\":{k}")).collect();
+        let text = format!("{{{},\"k5\":\"last\"}}", body.join(","));
+        let raw = RawJson::parse(&text).unwrap();
+        assert!(
+            raw.get().starts_with(
+                "{\"k0\":0,\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":\"last\",\"k6\":6"
+            )
+        );
+        let fields: Fields = serde_json::from_str(&text).unwrap();
+        assert_eq!(fields.len(), 100_000);
+        assert_eq!(fields.get("k5").map(RawJson::get), Some("\"last\""));
+        assert_eq!(fields.keys().nth(6), Some("k6"));
+    }
 
     #[test]
     fn canonical_spelling_is_serde_jsons_compact_form() {
