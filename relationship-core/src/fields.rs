@@ -39,7 +39,7 @@ use serde_core::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_core::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::value::RawValue;
 
-use crate::limits::MAX_DEPTH;
+use crate::limits::{MAX_DEPTH, too_deep_error};
 
 /// One JSON value kept as its canonical JSON text (see the [module docs](self)).
 ///
@@ -68,7 +68,7 @@ impl RawJson {
     /// ```
     pub fn parse(text: &str) -> serde_json::Result<Self> {
         if crate::limits::find_too_deep(text.as_bytes()).is_some() {
-            return Err(too_deep());
+            return Err(too_deep_error());
         }
         let raw: &RawValue = serde_json::from_str(text)?;
         let mut out = String::with_capacity(raw.get().len());
@@ -330,7 +330,7 @@ fn canonical(out: &mut String, raw: &RawValue, depth: usize) -> serde_json::Resu
     match text.as_bytes().first() {
         Some(b'{') => {
             if depth >= MAX_DEPTH {
-                return Err(too_deep());
+                return Err(too_deep_error());
             }
             let entries: Vec<(Cow<'_, str>, &RawValue)> =
                 serde_json::from_str::<RawFields<'_>>(text)?.0;
@@ -354,7 +354,7 @@ fn canonical(out: &mut String, raw: &RawValue, depth: usize) -> serde_json::Resu
         }
         Some(b'[') => {
             if depth >= MAX_DEPTH {
-                return Err(too_deep());
+                return Err(too_deep_error());
             }
             let items: Vec<&RawValue> = serde_json::from_str(text)?;
             out.push('[');
@@ -414,10 +414,6 @@ fn last_value_first_place<K: AsRef<str>, V>(entries: Vec<(K, V)>) -> Vec<(K, V)>
         }
     }
     out
-}
-
-fn too_deep() -> serde_json::Error {
-    <serde_json::Error as de::Error>::custom(crate::limits::TOO_DEEP)
 }
 
 /// A JSON object whose keys keep their insertion order, values kept as [`RawJson`]: XSOAR's
