@@ -280,6 +280,10 @@ pub fn validate_str(
     v.stats
 }
 
+/// Where an indicator or relationship is: the line it starts on and its JSON path.
+#[derive(Clone, Copy)]
+struct At<'p>(usize, &'p str);
+
 struct Validator<'a> {
     source: &'a str,
     schema: &'a Schema,
@@ -321,22 +325,15 @@ impl<'a> Validator<'a> {
     }
 
     /// Reports a violation at `path`, or at its `key` when `key` is not empty.
-    fn report(
-        &mut self,
-        line: usize,
-        path: &str,
-        key: &str,
-        kind: Kind,
-        message: impl Into<String>,
-    ) {
+    fn report(&mut self, at: At<'_>, key: &str, kind: Kind, message: impl Into<String>) {
         let path = match key {
-            "" => path.to_owned(),
-            key => format!("{path}.{key}"),
+            "" => at.1.to_owned(),
+            key => format!("{}.{key}", at.1),
         };
         self.stats.violations += 1;
         self.out.push(Violation {
             source: self.source.to_owned(),
-            line,
+            line: at.0,
             path,
             kind,
             message: message.into(),
@@ -346,13 +343,13 @@ impl<'a> Validator<'a> {
     /// Reports a violation of the batch about to be read, at its path `[N]`.
     fn report_batch(&mut self, line: usize, kind: Kind, message: String) {
         let path = format!("[{}]", self.stats.batches);
-        self.report(line, &path, "", kind, message);
+        self.report(At(line, &path), "", kind, message);
     }
 
     /// Reports `key` holding a value of the wrong JSON type.
-    fn wrong_type(&mut self, line: usize, path: &str, key: &str, expected: &str, found: &Value) {
+    fn wrong_type(&mut self, at: At<'_>, key: &str, expected: &str, found: &Value) {
         let message = format!("`{key}` must be {expected}, found {}", json_type(found));
-        self.report(line, path, key, Kind::WrongValueType, message);
+        self.report(at, key, Kind::WrongValueType, message);
     }
 
     fn too_long(&mut self, line: usize, max_line_bytes: usize, what: &str) {
@@ -408,16 +405,17 @@ impl<'a> Validator<'a> {
                 "malformed JSON at column {}: {reason}",
                 offset - line_start + 1
             );
-            self.report(line_of(offset), &path, "", Kind::Syntax, message);
+            let at = At(line_of(offset), &path);
+            self.report(at, "", Kind::Syntax, message);
         }
     }
 
     fn batch(&mut self, text: &[u8], raw: &RawValue, path: &str, line_of: &dyn Fn(usize) -> usize) {
-        let line = line_of(offset_in(text, raw.get()));
+        let at = At(line_of(offset_in(text, raw.get())), path);
         let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(raw.get()) else {
             let what = read_value(raw.get()).map_or("not an array", |v| json_type(&v));
             let msg = format!("a batch must be a JSON array of indicator objects, found {what}");
-            return self.report(line, path, "", Kind::NotABatch, msg);
+            return self.report(at, "", Kind::NotABatch, msg);
         };
         self.stats.largest_batch = self.stats.largest_batch.max(items.len());
         for (i, item) in items.into_iter().enumerate() {
@@ -433,63 +431,52 @@ impl<'a> Validator<'a> {
         path: &str,
         line_of: &dyn Fn(usize) -> usize,
     ) {
-        let line = line_of(offset_in(text, raw.get()));
+        let at = At(line_of(offset_in(text, raw.get())), path);
         let Ok(obj) = serde_json::from_str::<HashMap<String, &RawValue>>(raw.get()) else {
             let what = read_value(raw.get()).map_or("invalid JSON", |v| json_type(&v));
             let msg = format!("an indicator must be a JSON object, found {what}");
-            return self.report(line, path, "", Kind::NotAnObject, msg);
+            return self.report(at, "", Kind::NotAnObject, msg);
         };
         let value = read_key(&obj, "value");
         match &value {
-            None => self.report(
-                line,
-                path,
-                "value",
-                Kind::MissingKey,
-                "an indicator needs a `value`",
-            ),
+            None => {
+                let msg = "an indicator needs a `value`";
+                self.report(at, "value", Kind::MissingKey, msg);
+            }
             Some(Value::String(s)) if s.is_empty() => {
-                self.report(
-                    line,
-                    path,
-                    "value",
-                    Kind::EmptyValue,
-                    "the indicator value is empty",
-                );
+                let msg = "the indicator value is empty";
+                self.report(at, "value", Kind::EmptyValue, msg);
             }
             Some(Value::String(_)) => {}
-            Some(v) => self.wrong_type(line, path, "value", "a string", v),
+            Some(v) => self.wrong_type(at, "value", "a string", v),
         }
         if value.as_ref().and_then(Value::as_str) == Some(DUMMY_INDICATOR_VALUE) {
             self.stats.dummies += 1;
         } else {
             self.stats.indicators += 1;
-            self.check_indicator_keys(&obj, path, line);
+            self.check_indicator_keys(&obj, at);
         }
         let Some(rels) = obj.get("relationships") else {
             return;
         };
         let Ok(rels) = serde_json::from_str::<Vec<&RawValue>>(rels.get()) else {
             let found = read_value(rels.get()).unwrap_or(Value::Null);
-            return self.wrong_type(line, path, "relationships", "an array", &found);
+            return self.wrong_type(at, "relationships", "an array", &found);
         };
         for (r, rel) in rels.into_iter().enumerate() {
             self.stats.relationships += 1;
-            let line = line_of(offset_in(text, rel.get()));
-            self.relationship(rel, &format!("{path}.relationships[{r}]"), line);
+            let path = format!("{path}.relationships[{r}]");
+            self.relationship(rel, At(line_of(offset_in(text, rel.get())), &path));
         }
     }
 
     /// Checks the keys of a real (not dummy) indicator: `type`, `rawJSON`, `score`, `fields`.
-    fn check_indicator_keys(&mut self, obj: &HashMap<String, &RawValue>, path: &str, line: usize) {
+    fn check_indicator_keys(&mut self, obj: &HashMap<String, &RawValue>, at: At<'_>) {
         match read_key(obj, "type") {
-            None => self.report(
-                line,
-                path,
-                "type",
-                Kind::MissingKey,
-                "an indicator needs a `type` (only the $$DummyIndicator$$ has none)",
-            ),
+            None => {
+                let msg = "an indicator needs a `type` (only the $$DummyIndicator$$ has none)";
+                self.report(at, "type", Kind::MissingKey, msg);
+            }
             Some(Value::String(t)) if self.schema.type_id(&t).is_none() => {
                 let msg = format!(
                     "unknown indicator type `{}` (not a type of schema `{}`){}",
@@ -497,14 +484,14 @@ impl<'a> Validator<'a> {
                     self.schema.name(),
                     hint(&self.schema.suggest_types(&t))
                 );
-                self.report(line, path, "type", Kind::UnknownIndicatorType, msg);
+                self.report(at, "type", Kind::UnknownIndicatorType, msg);
             }
             Some(Value::String(_)) => {}
-            Some(v) => self.wrong_type(line, path, "type", "a string", &v),
+            Some(v) => self.wrong_type(at, "type", "a string", &v),
         }
         if !obj.contains_key("rawJSON") {
             let msg = "an indicator needs a `rawJSON` (the source object)";
-            self.report(line, path, "rawJSON", Kind::MissingKey, msg);
+            self.report(at, "rawJSON", Kind::MissingKey, msg);
         }
         match read_key(obj, "score") {
             None | Some(Value::Null) => {}
@@ -515,15 +502,15 @@ impl<'a> Validator<'a> {
                     "`score` must be a DBot score 0–3 or null, found {}",
                     quoted(&found)
                 );
-                self.report(line, path, "score", Kind::BadScore, msg);
+                self.report(at, "score", Kind::BadScore, msg);
             }
         }
         if let Some(v) = read_key(obj, "fields").filter(|v| !v.is_object()) {
-            self.wrong_type(line, path, "fields", "an object", &v);
+            self.wrong_type(at, "fields", "an object", &v);
         }
     }
 
-    fn relationship(&mut self, raw: &RawValue, path: &str, line: usize) {
+    fn relationship(&mut self, raw: &RawValue, at: At<'_>) {
         let obj = match read_value(raw.get()) {
             Ok(Value::Object(o)) => o,
             Ok(v) => {
@@ -531,13 +518,13 @@ impl<'a> Validator<'a> {
                     "a relationship must be a JSON object, found {}",
                     json_type(&v)
                 );
-                return self.report(line, path, "", Kind::NotAnObject, msg);
+                return self.report(at, "", Kind::NotAnObject, msg);
             }
-            Err(e) => return self.report(line, path, "", Kind::Syntax, e.to_string()),
+            Err(e) => return self.report(at, "", Kind::Syntax, e.to_string()),
         };
         if obj.is_empty() {
             let msg = "an empty relationship `{}`: XSOAR renders a relationship whose entity B is empty this way and creates nothing";
-            return self.report(line, path, "", Kind::EmptyRelationship, msg);
+            return self.report(at, "", Kind::EmptyRelationship, msg);
         }
         let mut strings: HashMap<&str, &str> = HashMap::new();
         for key in RELATIONSHIP_KEYS {
@@ -547,31 +534,29 @@ impl<'a> Validator<'a> {
                         "a relationship needs `{key}` (to_indicator() writes these ten keys: {})",
                         RELATIONSHIP_KEYS.join(", ")
                     );
-                    self.report(line, path, key, Kind::MissingKey, msg);
+                    self.report(at, key, Kind::MissingKey, msg);
                 }
-                ("fields", Some(v)) if !v.is_object() => {
-                    self.wrong_type(line, path, key, "an object", v)
-                }
+                ("fields", Some(v)) if !v.is_object() => self.wrong_type(at, key, "an object", v),
                 ("fields", Some(_)) => {}
                 (_, Some(Value::String(s))) => {
                     strings.insert(key, s);
                 }
-                (_, Some(v)) => self.wrong_type(line, path, key, "a string", v),
+                (_, Some(v)) => self.wrong_type(at, key, "a string", v),
             }
         }
-        self.check_fixed_values(&strings, path, line);
-        self.check_against_schema(&strings, path, line);
+        self.check_fixed_values(&strings, at);
+        self.check_against_schema(&strings, at);
     }
 
     /// Checks the relationship's constant values (`type`, the families) and its entity
     /// values.
-    fn check_fixed_values(&mut self, strings: &HashMap<&str, &str>, path: &str, line: usize) {
+    fn check_fixed_values(&mut self, strings: &HashMap<&str, &str>, at: At<'_>) {
         if let Some(t) = strings.get("type").filter(|t| **t != RELATIONSHIP_TYPE) {
             let msg = format!(
                 "relationship type `{}` is not `{RELATIONSHIP_TYPE}`, the only type XSOAR accepts (it raises `Invalid relationship type`)",
                 quoted(t)
             );
-            self.report(line, path, "type", Kind::BadRelationshipType, msg);
+            self.report(at, "type", Kind::BadRelationshipType, msg);
         }
         for (key, side) in [("entityAFamily", "A"), ("entityBFamily", "B")] {
             if let Some(f) = strings.get(key).filter(|f| **f != ENTITY_FAMILY) {
@@ -579,7 +564,7 @@ impl<'a> Validator<'a> {
                     "entity {side} family `{}` is not `{ENTITY_FAMILY}`, the only family XSOAR accepts (it raises `Invalid entity {side} Family type`)",
                     quoted(f)
                 );
-                self.report(line, path, key, Kind::BadFamily, msg);
+                self.report(at, key, Kind::BadFamily, msg);
             }
         }
         for key in ["entityA", "entityB"] {
@@ -590,27 +575,21 @@ impl<'a> Validator<'a> {
                 ),
                 _ => continue,
             };
-            self.report(line, path, key, Kind::EmptyValue, msg);
+            self.report(at, key, Kind::EmptyValue, msg);
         }
     }
 
     /// Checks the relationship's name, reverse name, entity types and pair against the
     /// schema.
-    fn check_against_schema(&mut self, strings: &HashMap<&str, &str>, path: &str, line: usize) {
+    fn check_against_schema(&mut self, strings: &HashMap<&str, &str>, at: At<'_>) {
         let mut name = strings.get("name").copied();
         if let Some(Err(e)) = name.map(|n| self.checker.check_name(n)) {
-            self.report(line, path, "name", Kind::UnknownName, e.to_string());
+            self.report(at, "name", Kind::UnknownName, e.to_string());
             name = None;
         }
         if let (Some(n), Some(given)) = (name, strings.get("reverseName")) {
             if let Err(e) = self.checker.check_reverse(n, given) {
-                self.report(
-                    line,
-                    path,
-                    "reverseName",
-                    Kind::ReverseNameMismatch,
-                    e.to_string(),
-                );
+                self.report(at, "reverseName", Kind::ReverseNameMismatch, e.to_string());
             }
         }
         let mut types_known = true;
@@ -620,14 +599,14 @@ impl<'a> Validator<'a> {
         ] {
             let checked = strings.get(key).map(|t| self.checker.check_type(side, t));
             if let Some(Err(e)) = &checked {
-                self.report(line, path, key, Kind::UnknownEntityType, e.to_string());
+                self.report(at, key, Kind::UnknownEntityType, e.to_string());
             }
             types_known &= matches!(checked, Some(Ok(_)));
         }
         if let (Some(n), true) = (name, types_known) {
             let (a_type, b_type) = (strings["entityAType"], strings["entityBType"]);
             if let Err(e) = self.checker.check_triple(a_type, n, b_type) {
-                self.report(line, path, "", Kind::DisallowedPair, e.to_string());
+                self.report(at, "", Kind::DisallowedPair, e.to_string());
             }
         }
     }
