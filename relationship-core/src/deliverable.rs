@@ -40,15 +40,12 @@ pub enum Undeliverable {
 /// [`Undeliverable`] with the reason.
 pub fn check_line(line: &[u8]) -> Result<(), Undeliverable> {
     let bad = |s: String| Err(Undeliverable::Bad(s));
-    let text = match std::str::from_utf8(line) {
-        Ok(t) => t,
-        Err(e) => {
-            return bad(format!(
-                "not UTF-8 (invalid byte at offset {})",
-                e.valid_up_to()
-            ));
-        }
-    };
+    let text = std::str::from_utf8(line).map_err(|e| {
+        Undeliverable::Bad(format!(
+            "not UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        ))
+    })?;
     if let Some(at) = limits::find_too_deep(line) {
         return bad(format!("column {}: {}", at.column, limits::TOO_DEEP));
     }

@@ -316,11 +316,11 @@ fn push_object<'e>(out: &mut String, entries: impl Iterator<Item = (&'e str, &'e
 /// Appends the canonical spelling of `raw` (valid JSON, as serde_json read it) to `out`.
 fn canonical(out: &mut String, raw: &RawValue, depth: usize) -> serde_json::Result<()> {
     let text = raw.get().trim_matches([' ', '\t', '\n', '\r']);
+    if depth >= MAX_DEPTH && text.starts_with(['{', '[']) {
+        return Err(too_deep_error());
+    }
     match text.as_bytes().first() {
         Some(b'{') => {
-            if depth >= MAX_DEPTH {
-                return Err(too_deep_error());
-            }
             let entries: Vec<(Cow<'_, str>, &RawValue)> =
                 serde_json::from_str::<RawFields<'_>>(text)?.0;
             let mut canon: Vec<(Cow<'_, str>, String)> = Vec::with_capacity(entries.len());
@@ -333,9 +333,6 @@ fn canonical(out: &mut String, raw: &RawValue, depth: usize) -> serde_json::Resu
             push_object(out, canon.iter().map(|(k, v)| (&**k, v.as_str())));
         }
         Some(b'[') => {
-            if depth >= MAX_DEPTH {
-                return Err(too_deep_error());
-            }
             let items: Vec<&RawValue> = serde_json::from_str(text)?;
             out.push('[');
             for (i, item) in items.into_iter().enumerate() {

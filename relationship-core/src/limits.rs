@@ -149,16 +149,17 @@ pub fn find_too_deep(text: &[u8]) -> Option<TooDeep> {
         }
         (depth > MAX_DEPTH).then_some(at)
     })?;
-    let before = &text[..offset];
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |nl| nl + 1);
     Some(TooDeep {
         offset,
-        line: 1 + before.iter().filter(|&&b| b == b'\n').count(),
-        column: offset - line_start + 1,
+        line: 1 + text[..offset].iter().filter(|&&b| b == b'\n').count(),
+        column: column_at(text, offset),
     })
+}
+
+/// The 1-based column (in bytes) of `offset` in `text`.
+pub(crate) fn column_at(text: &[u8], offset: usize) -> usize {
+    let line_start = text[..offset].iter().rposition(|&b| b == b'\n');
+    offset - line_start.map_or(0, |nl| nl + 1) + 1
 }
 
 /// The first `Some` that `visit` returns for a token of the JSON text `text`, given the

@@ -286,7 +286,6 @@ struct At<'p>(usize, &'p str);
 
 struct Validator<'a> {
     source: &'a str,
-    schema: &'a Schema,
     checker: Checker<'a>,
     out: &'a mut Vec<Violation>,
     stats: Stats,
@@ -317,7 +316,6 @@ impl<'a> Validator<'a> {
     fn new(source: &'a str, schema: &'a Schema, out: &'a mut Vec<Violation>) -> Self {
         Validator {
             source,
-            schema,
             checker: Checker::new(schema, Mode::Strict),
             out,
             stats: Stats::default(),
@@ -397,16 +395,9 @@ impl<'a> Validator<'a> {
                 continue;
             };
             let offset = offset_in(text, raw.get()) + at;
-            let line_start = text[..offset]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |nl| nl + 1);
-            let message = format!(
-                "malformed JSON at column {}: {reason}",
-                offset - line_start + 1
-            );
-            let at = At(line_of(offset), &path);
-            self.report(at, "", Kind::Syntax, message);
+            let column = limits::column_at(text, offset);
+            let message = format!("malformed JSON at column {column}: {reason}");
+            self.report(At(line_of(offset), &path), "", Kind::Syntax, message);
         }
     }
 
@@ -477,12 +468,13 @@ impl<'a> Validator<'a> {
                 let msg = "an indicator needs a `type` (only the $$DummyIndicator$$ has none)";
                 self.report(at, "type", Kind::MissingKey, msg);
             }
-            Some(Value::String(t)) if self.schema.type_id(&t).is_none() => {
+            Some(Value::String(t)) if self.checker.schema().type_id(&t).is_none() => {
+                let schema = self.checker.schema();
                 let msg = format!(
                     "unknown indicator type `{}` (not a type of schema `{}`){}",
                     quoted(&t),
-                    self.schema.name(),
-                    hint(&self.schema.suggest_types(&t))
+                    schema.name(),
+                    hint(&schema.suggest_types(&t))
                 );
                 self.report(at, "type", Kind::UnknownIndicatorType, msg);
             }
