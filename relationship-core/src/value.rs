@@ -1,4 +1,4 @@
-//! Reading a [`serde_json::Value`] nested up to [`MAX_DEPTH`]
+//! Reading a [`serde_json::Value`] nested up to [`MAX_DEPTH`](crate::limits::MAX_DEPTH)
 //! levels.
 //!
 //! serde_json's own reader stops at 128 levels (the limit can only be lifted with a crate
@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::json::text::string_end;
-use crate::limits::{MAX_DEPTH, too_deep_error};
+use crate::limits::too_deep_error;
 
 /// One partly read array or object.
 enum Frame {
@@ -21,7 +21,7 @@ enum Frame {
 /// Reads the JSON value `text` (whitespace around it allowed) as serde_json reads it: the
 /// same numbers, strings and objects (a key given twice keeps its last value), the same
 /// errors for text that is not JSON, but nested up to
-/// [`MAX_DEPTH`] levels of arrays and objects instead of 128.
+/// [`MAX_DEPTH`](crate::limits::MAX_DEPTH) levels of arrays and objects instead of 128.
 ///
 /// ```
 /// let deep = format!("{}1{}", "[".repeat(512), "]".repeat(512));
@@ -53,7 +53,8 @@ fn other(what: &str) -> serde_json::Error {
     <serde_json::Error as serde::de::Error>::custom(what)
 }
 
-/// Reads `text`, well-formed JSON, without recursion.
+/// Reads `text`, well-formed JSON nested no deeper than
+/// [`MAX_DEPTH`](crate::limits::MAX_DEPTH), without recursion.
 fn read_iteratively(text: &str) -> serde_json::Result<Value> {
     let bytes = text.as_bytes();
     let mut stack: Vec<Frame> = Vec::new();
@@ -64,10 +65,8 @@ fn read_iteratively(text: &str) -> serde_json::Result<Value> {
                 i += 1;
                 continue;
             }
+            // `from_str` has refused a value nested deeper than the limit.
             b'[' | b'{' => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(too_deep_error());
-                }
                 stack.push(if b == b'[' {
                     Frame::Array(Vec::new())
                 } else {
