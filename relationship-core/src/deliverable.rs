@@ -40,15 +40,12 @@ pub enum Undeliverable {
 /// [`Undeliverable`] with the reason.
 pub fn check_line(line: &[u8]) -> Result<(), Undeliverable> {
     let bad = |s: String| Err(Undeliverable::Bad(s));
-    let text = match std::str::from_utf8(line) {
-        Ok(t) => t,
-        Err(e) => {
-            return bad(format!(
-                "not UTF-8 (invalid byte at offset {})",
-                e.valid_up_to()
-            ));
-        }
-    };
+    let text = std::str::from_utf8(line).map_err(|e| {
+        Undeliverable::Bad(format!(
+            "not UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        ))
+    })?;
     if let Some(at) = limits::find_too_deep(line) {
         return bad(format!("column {}: {}", at.column, limits::TOO_DEEP));
     }
@@ -60,7 +57,10 @@ pub fn check_line(line: &[u8]) -> Result<(), Undeliverable> {
     let raw = match stream.next() {
         None => return bad("a blank line".to_owned()),
         Some(Err(e)) if e.is_eof() => return Err(Undeliverable::Incomplete),
-        Some(Err(e)) => return bad(json_error(&e)),
+        Some(Err(e)) => {
+            let reason = limits::error_reason(&e);
+            return bad(format!("not JSON: {reason} (column {})", e.column()));
+        }
         Some(Ok(raw)) => raw,
     };
     if stream.next().is_some() {
@@ -76,27 +76,8 @@ pub fn check_line(line: &[u8]) -> Result<(), Undeliverable> {
     if value[1..].trim_start_matches([' ', '\t', '\r', '\n']) == "]" {
         return bad("an empty array: nothing to create".to_owned());
     }
-    check_numbers(value.as_bytes()).map_err(Undeliverable::Bad)
-}
-
-/// serde_json's message, without its position, and the column.
-fn json_error(e: &serde_json::Error) -> String {
-    let full = e.to_string();
-    let message = full
-        .rfind(" at line ")
-        .map_or(full.as_str(), |cut| &full[..cut]);
-    format!(
-        "not JSON: {} (column {})",
-        limits::json_reason(message),
-        e.column()
-    )
-}
-
-/// Every number of the JSON text `text` (already known to be well-formed) is finite as a
-/// double and no integer has more than [`MAX_INT_DIGITS`](limits::MAX_INT_DIGITS) digits.
-fn check_numbers(text: &[u8]) -> Result<(), String> {
-    match first_number_problem(text) {
-        Some((at, problem)) => Err(format!("column {}: {problem}", at + 1)),
+    match first_number_problem(value.as_bytes()) {
+        Some((at, problem)) => bad(format!("column {}: {problem}", at + 1)),
         None => Ok(()),
     }
 }
@@ -104,24 +85,12 @@ fn check_numbers(text: &[u8]) -> Result<(), String> {
 /// The first number of the JSON text `text` (well-formed) that delivery refuses
 /// ([`limits::number_problem`]): its byte offset and the reason; `None` when there is none.
 pub fn first_number_problem(text: &[u8]) -> Option<(usize, String)> {
-    let mut i = 0;
-    while let Some(&b) = text.get(i) {
-        match b {
-            b'"' => {
-                i = crate::json::text::string_end(text, i).unwrap_or(text.len());
-            }
-            b'-' | b'0'..=b'9' => {
-                let end = crate::json::text::number_end(text, i);
-                let token = String::from_utf8_lossy(&text[i..end]);
-                if let Some(problem) = limits::number_problem(&token) {
-                    return Some((i, problem));
-                }
-                i = end;
-            }
-            _ => i += 1,
-        }
-    }
-    None
+    limits::find_token(text, |start, end| {
+        let token = text
+            .get(start..end)
+            .filter(|t| t[0] == b'-' || t[0].is_ascii_digit())?;
+        limits::number_problem(&String::from_utf8_lossy(token)).map(|problem| (start, problem))
+    })
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ use serde_core::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_core::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::value::RawValue;
 
-use crate::limits::MAX_DEPTH;
+use crate::limits::{MAX_DEPTH, too_deep_error};
 
 /// One JSON value kept as its canonical JSON text (see the [module docs](self)).
 ///
@@ -68,7 +68,7 @@ impl RawJson {
     /// ```
     pub fn parse(text: &str) -> serde_json::Result<Self> {
         if crate::limits::find_too_deep(text.as_bytes()).is_some() {
-            return Err(too_deep());
+            return Err(too_deep_error());
         }
         let raw: &RawValue = serde_json::from_str(text)?;
         let mut out = String::with_capacity(raw.get().len());
@@ -223,28 +223,30 @@ impl From<&str> for RawJson {
     }
 }
 
-impl From<String> for RawJson {
-    fn from(s: String) -> Self {
-        RawJson::from(s.as_str())
-    }
+/// `From` impls that build the value through another conversion.
+macro_rules! from_via {
+    ($($(#[$doc:meta])* $t:ty => |$v:ident| $e:expr;)*) => {$(
+        impl From<$t> for RawJson {
+            $(#[$doc])*
+            fn from($v: $t) -> Self {
+                $e
+            }
+        }
+    )*};
 }
 
-impl From<&String> for RawJson {
-    fn from(s: &String) -> Self {
-        RawJson::from(s.as_str())
-    }
-}
-
-impl From<Cow<'_, str>> for RawJson {
-    fn from(s: Cow<'_, str>) -> Self {
-        RawJson::from(&*s)
-    }
-}
-
-impl From<bool> for RawJson {
-    fn from(b: bool) -> Self {
-        Self::literal(if b { "true" } else { "false" })
-    }
+from_via! {
+    String => |s| RawJson::from(s.as_str());
+    &String => |s| RawJson::from(s.as_str());
+    Cow<'_, str> => |s| RawJson::from(&*s);
+    bool => |b| Self::literal(if b { "true" } else { "false" });
+    /// serde_json's spelling of the float; `null` when it is not finite (serde_json's rule).
+    f64 => |f| RawJson::from_serialize(&f).unwrap_or_else(|_| Self::null());
+    serde_json::Value => |v| RawJson::from(&v);
+    /// The value's text; its objects in the order the `Value` keeps them (sorted by key,
+    /// unless the program builds serde_json with `preserve_order`).
+    &serde_json::Value => |v| RawJson::from_serialize(v).unwrap_or_else(|_| Self::null());
+    Fields => |fields| RawJson::from(&fields);
 }
 
 macro_rules! from_integer {
@@ -260,27 +262,6 @@ from_integer!(
     u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize
 );
 
-impl From<f64> for RawJson {
-    /// serde_json's spelling of the float; `null` when it is not finite (serde_json's rule).
-    fn from(f: f64) -> Self {
-        RawJson::from_serialize(&f).unwrap_or_else(|_| Self::null())
-    }
-}
-
-impl From<serde_json::Value> for RawJson {
-    fn from(v: serde_json::Value) -> Self {
-        RawJson::from(&v)
-    }
-}
-
-impl From<&serde_json::Value> for RawJson {
-    /// The value's text; its objects in the order the `Value` keeps them (sorted by key,
-    /// unless the program builds serde_json with `preserve_order`).
-    fn from(v: &serde_json::Value) -> Self {
-        RawJson::from_serialize(v).unwrap_or_else(|_| Self::null())
-    }
-}
-
 impl<T: Into<RawJson>> From<Vec<T>> for RawJson {
     fn from(items: Vec<T>) -> Self {
         let mut text = String::from("[");
@@ -295,16 +276,10 @@ impl<T: Into<RawJson>> From<Vec<T>> for RawJson {
     }
 }
 
-impl From<Fields> for RawJson {
-    fn from(fields: Fields) -> Self {
-        RawJson::from(&fields)
-    }
-}
-
 impl From<&Fields> for RawJson {
     fn from(fields: &Fields) -> Self {
         let mut text = String::with_capacity(16 * fields.len() + 2);
-        fields.write_canonical(&mut text);
+        push_object(&mut text, fields.iter().map(|(k, v)| (k, v.get())));
         RawJson::from_canonical(text).unwrap_or_else(|_| Self::empty_object())
     }
 }
@@ -324,14 +299,28 @@ fn push_str(out: &mut String, s: &str) {
     *out = String::from_utf8(buf).unwrap_or_default();
 }
 
+/// Appends the object of `entries` (keys, and values as canonical text) to `out`.
+fn push_object<'e>(out: &mut String, entries: impl Iterator<Item = (&'e str, &'e str)>) {
+    out.push('{');
+    for (i, (key, value)) in entries.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_str(out, key);
+        out.push(':');
+        out.push_str(value);
+    }
+    out.push('}');
+}
+
 /// Appends the canonical spelling of `raw` (valid JSON, as serde_json read it) to `out`.
 fn canonical(out: &mut String, raw: &RawValue, depth: usize) -> serde_json::Result<()> {
     let text = raw.get().trim_matches([' ', '\t', '\n', '\r']);
+    if depth >= MAX_DEPTH && text.starts_with(['{', '[']) {
+        return Err(too_deep_error());
+    }
     match text.as_bytes().first() {
         Some(b'{') => {
-            if depth >= MAX_DEPTH {
-                return Err(too_deep());
-            }
             let entries: Vec<(Cow<'_, str>, &RawValue)> =
                 serde_json::from_str::<RawFields<'_>>(text)?.0;
             let mut canon: Vec<(Cow<'_, str>, String)> = Vec::with_capacity(entries.len());
@@ -341,21 +330,9 @@ fn canonical(out: &mut String, raw: &RawValue, depth: usize) -> serde_json::Resu
                 canon.push((key, v));
             }
             let canon = last_value_first_place(canon);
-            out.push('{');
-            for (i, (key, value)) in canon.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                push_str(out, key);
-                out.push(':');
-                out.push_str(value);
-            }
-            out.push('}');
+            push_object(out, canon.iter().map(|(k, v)| (&**k, v.as_str())));
         }
         Some(b'[') => {
-            if depth >= MAX_DEPTH {
-                return Err(too_deep());
-            }
             let items: Vec<&RawValue> = serde_json::from_str(text)?;
             out.push('[');
             for (i, item) in items.into_iter().enumerate() {
@@ -414,10 +391,6 @@ fn last_value_first_place<K: AsRef<str>, V>(entries: Vec<(K, V)>) -> Vec<(K, V)>
         }
     }
     out
-}
-
-fn too_deep() -> serde_json::Error {
-    <serde_json::Error as de::Error>::custom(crate::limits::TOO_DEEP)
 }
 
 /// A JSON object whose keys keep their insertion order, values kept as [`RawJson`]: XSOAR's
@@ -488,20 +461,6 @@ impl Fields {
     pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> {
         self.0.iter().map(|(k, _)| k.as_str())
     }
-
-    /// Appends the canonical text of the object to `out`.
-    fn write_canonical(&self, out: &mut String) {
-        out.push('{');
-        for (i, (key, value)) in self.0.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            push_str(out, key);
-            out.push(':');
-            out.push_str(value.get());
-        }
-        out.push('}');
-    }
 }
 
 impl fmt::Debug for Fields {
@@ -557,22 +516,25 @@ impl Serialize for Fields {
 
 impl<'de> Deserialize<'de> for Fields {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> Visitor<'de> for FieldsVisitor {
-            type Value = Fields;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a map")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
-                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(4));
-                while let Some(key) = map.next_key::<String>()? {
-                    let value: RawJson = map.next_value()?;
-                    entries.push((key, value));
-                }
-                Ok(Fields(last_value_first_place(entries)))
-            }
+        let entries = d.deserialize_map(EntriesVisitor(std::marker::PhantomData))?;
+        Ok(Fields(last_value_first_place(entries)))
+    }
+}
+
+/// Reads an object's entries, in order, as `K` and `V`.
+struct EntriesVisitor<K, V>(std::marker::PhantomData<(K, V)>);
+
+impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for EntriesVisitor<K, V> {
+    type Value = Vec<(K, V)>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
+        while let Some(entry) = map.next_entry()? {
+            entries.push(entry);
         }
-        d.deserialize_map(FieldsVisitor)
+        Ok(entries)
     }
 }
 
@@ -607,21 +569,11 @@ impl<'de> Deserialize<'de> for RawKey<'de> {
 
 impl<'de: 'a, 'a> Deserialize<'de> for RawFields<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for FieldsVisitor<'a> {
-            type Value = RawFields<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFields<'a>, A::Error> {
-                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
-                while let Some(RawKey(key)) = map.next_key::<RawKey<'de>>()? {
-                    entries.push((key, map.next_value()?));
-                }
-                Ok(RawFields(entries))
-            }
-        }
-        d.deserialize_map(FieldsVisitor(std::marker::PhantomData))
+        let entries: Vec<(RawKey<'a>, &'a RawValue)> =
+            d.deserialize_map(EntriesVisitor(std::marker::PhantomData))?;
+        Ok(RawFields(
+            entries.into_iter().map(|(RawKey(k), v)| (k, v)).collect(),
+        ))
     }
 }
 

@@ -140,49 +140,46 @@ pub struct TooDeep {
 /// `None` when `text` nests no deeper than the limit. Brackets are counted without checking
 /// that they match: the scan is a cheap bound, not a parser.
 pub fn find_too_deep(text: &[u8]) -> Option<TooDeep> {
-    find_deeper_than(text, MAX_DEPTH)
-}
-
-fn find_deeper_than(text: &[u8], limit: usize) -> Option<TooDeep> {
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut line = 1;
-    let mut line_start = 0;
-    for (i, &b) in text.iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            if b == b'\n' {
-                line += 1;
-                line_start = i + 1;
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > limit {
-                    return Some(TooDeep {
-                        offset: i,
-                        line,
-                        column: i - line_start + 1,
-                    });
-                }
-            }
+    let offset = find_token(text, |at, _| {
+        match text[at] {
+            b'[' | b'{' => depth += 1,
             b']' | b'}' => depth = depth.saturating_sub(1),
-            b'\n' => {
-                line += 1;
-                line_start = i + 1;
-            }
             _ => {}
         }
+        (depth > MAX_DEPTH).then_some(at)
+    })?;
+    Some(TooDeep {
+        offset,
+        line: 1 + text[..offset].iter().filter(|&&b| b == b'\n').count(),
+        column: column_at(text, offset),
+    })
+}
+
+/// The 1-based column (in bytes) of `offset` in `text`.
+pub(crate) fn column_at(text: &[u8], offset: usize) -> usize {
+    let line_start = text[..offset].iter().rposition(|&b| b == b'\n');
+    offset - line_start.map_or(0, |nl| nl + 1) + 1
+}
+
+/// The first `Some` that `visit` returns for a token of the JSON text `text`, given the
+/// token's start and end offsets. A token is a string (from its quote to past its closing
+/// one, or to the end of `text`), a run of number characters, or any other single byte.
+pub(crate) fn find_token<T>(
+    text: &[u8],
+    mut visit: impl FnMut(usize, usize) -> Option<T>,
+) -> Option<T> {
+    let mut i = 0;
+    while let Some(&b) = text.get(i) {
+        let end = match b {
+            b'"' => crate::json::text::string_end(text, i).unwrap_or(text.len()),
+            b'-' | b'0'..=b'9' => crate::json::text::number_end(text, i),
+            _ => i + 1,
+        };
+        if let Some(found) = visit(i, end) {
+            return Some(found);
+        }
+        i = end;
     }
     None
 }
@@ -198,32 +195,37 @@ pub(crate) fn find_lone_surrogate(text: &[u8]) -> Option<usize> {
         }
         u16::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
     };
-    let mut in_string = false;
-    let mut i = 0;
-    while let Some(&b) = text.get(i) {
-        match (in_string, b) {
-            (false, b'"') => in_string = true,
-            (true, b'"') => in_string = false,
-            (true, b'\\') => {
-                match unit(i) {
-                    Some(0xD800..=0xDBFF) => {
-                        if !matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) {
-                            return Some(i);
-                        }
-                        i += 12;
-                        continue;
-                    }
-                    Some(0xDC00..=0xDFFF) => return Some(i),
-                    _ => {}
+    find_token(text, |start, end| {
+        let mut i = start + 1;
+        while text[start] == b'"' && i < end {
+            match (text[i], unit(i)) {
+                (b'\\', Some(0xD800..=0xDBFF)) if matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) => {
+                    i += 12;
                 }
-                i += 2;
-                continue;
+                (b'\\', Some(0xD800..=0xDFFF)) => return Some(i),
+                (b'\\', _) => i += 2,
+                _ => i += 1,
             }
-            _ => {}
         }
-        i += 1;
-    }
-    None
+        None
+    })
+}
+
+/// serde_json's message for `e` without its ` at line L column C` suffix, made honest by
+/// [`json_reason`].
+#[cfg(feature = "input")]
+pub(crate) fn error_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let reason = match text.rfind(" at line ") {
+        Some(i) if text[i..].contains(" column ") => &text[..i],
+        _ => &text,
+    };
+    json_reason(reason).to_owned()
+}
+
+/// The error for a value nested deeper than [`MAX_DEPTH`].
+pub(crate) fn too_deep_error() -> serde_json::Error {
+    <serde_json::Error as serde_core::de::Error>::custom(TOO_DEEP)
 }
 
 /// A serde_json reason made honest: serde_json calls a lone surrogate escape an

@@ -34,6 +34,7 @@
 //! );
 //! ```
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, BufRead, Read};
@@ -42,10 +43,13 @@ use relationship_schema::Schema;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use self::ViolationKind as Kind;
 use crate::check::{Checker, EntitySide, Mode, hint};
+use crate::deliverable::Undeliverable;
 use crate::indicator::DUMMY_INDICATOR_VALUE;
-use crate::limits::{DEFAULT_MAX_LINE_BYTES, quoted};
-use crate::lines::{self, Line};
+use crate::json::text::{number_end, string_end};
+use crate::limits::{self, DEFAULT_MAX_LINE_BYTES, quoted};
+use crate::lines::{self, Line, Skipped};
 use crate::relationship::{ENTITY_FAMILY, RELATIONSHIP_TYPE};
 
 /// What is wrong.
@@ -141,12 +145,9 @@ pub struct ValidateError {
     pub error: io::Error,
 }
 
-impl std::fmt::Display for ValidateError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let Self {
-            source_name, error, ..
-        } = self;
-        write!(f, "reading {source_name} failed: {error}")
+impl fmt::Display for ValidateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "reading {} failed: {}", self.source_name, self.error)
     }
 }
 
@@ -214,34 +215,24 @@ pub fn validate_reader_limited<R: BufRead>(
     let mut buf = Vec::new();
     let mut line = 0;
     loop {
-        let read = lines::read_line(&mut reader, &mut buf, max_line_bytes).map_err(io_err)?;
         line += 1;
-        match read {
+        match lines::read_line(&mut reader, &mut buf, max_line_bytes).map_err(io_err)? {
             Line::Eof => break,
-            Line::Complete { newline } => {
-                if newline {
-                    buf.push(b'\n');
-                }
-            }
+            Line::Complete { newline: true } => buf.push(b'\n'),
+            Line::Complete { newline: false } => {}
             Line::TooLong { ended } => {
-                if ended {
-                    v.too_long(line, max_line_bytes, "the line");
-                    continue;
+                let skipped = if ended {
+                    Skipped::LineEnd
+                } else {
+                    lines::skip_line(&mut reader, limits::MAX_SKIPPED_BYTES).map_err(io_err)?
+                };
+                if skipped == Skipped::GaveUp {
+                    let message = lines::gave_up_message(max_line_bytes);
+                    v.report_batch(line, Kind::LineTooLong, message);
+                    break;
                 }
-                match lines::skip_line(&mut reader, crate::limits::MAX_SKIPPED_BYTES)
-                    .map_err(io_err)?
-                {
-                    lines::Skipped::LineEnd | lines::Skipped::Eof => {
-                        v.too_long(line, max_line_bytes, "the line");
-                        continue;
-                    }
-                    lines::Skipped::GaveUp => {
-                        let path = format!("[{}]", v.stats.batches);
-                        let message = lines::gave_up_message(max_line_bytes);
-                        v.report(line, path, ViolationKind::LineTooLong, message);
-                        break;
-                    }
-                }
+                v.too_long(line, max_line_bytes, "the line");
+                continue;
             }
         }
         if line == 1 && buf.starts_with(lines::BOM) {
@@ -250,18 +241,10 @@ pub fn validate_reader_limited<R: BufRead>(
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let content = buf.strip_suffix(b"\n").unwrap_or(&buf);
-        match crate::deliverable::check_line(content) {
-            Ok(()) => {
-                v.text(&buf, line, true);
-            }
-            Err(crate::deliverable::Undeliverable::Bad(reason)) => {
-                let path = format!("[{}]", v.stats.batches);
-                v.stats.batches += 1;
-                let message = format!("not a deliverable line: {reason}");
-                v.report(line, path, ViolationKind::NotDeliverable, message);
-            }
-            Err(crate::deliverable::Undeliverable::Incomplete) => {
+        match crate::deliverable::check_line(buf.strip_suffix(b"\n").unwrap_or(&buf)) {
+            Ok(()) => v.text(&buf, line),
+            Err(Undeliverable::Bad(reason)) => v.not_deliverable(line, &reason),
+            Err(Undeliverable::Incomplete) => {
                 // A batch written over several lines (pretty-printed): the feed reads one
                 // batch per line and skips each of these lines. Reported once; the rest of
                 // the input, up to the limit, is read as that value.
@@ -273,10 +256,7 @@ pub fn validate_reader_limited<R: BufRead>(
                 if buf.len() > max_line_bytes {
                     v.too_long(line, max_line_bytes, "the value starting on this line");
                 } else {
-                    let path = format!("[{}]", v.stats.batches);
-                    v.stats.batches += 1;
-                    let message = "not a deliverable line: a value that goes on past the end of its line (a pretty-printed batch?); delivery reads exactly one JSON array per line: write each batch on one line (e.g. `jq -c .`)".to_owned();
-                    v.report(line, path, ViolationKind::NotDeliverable, message);
+                    v.not_deliverable(line, "a value that goes on past the end of its line (a pretty-printed batch?); delivery reads exactly one JSON array per line: write each batch on one line (e.g. `jq -c .`)");
                 }
                 break;
             }
@@ -296,20 +276,16 @@ pub fn validate_str(
     out: &mut Vec<Violation>,
 ) -> Stats {
     let mut v = Validator::new(source_name, schema, out);
-    v.text(text.as_bytes(), 1, true);
+    v.text(text.as_bytes(), 1);
     v.stats
 }
 
-#[derive(Debug, PartialEq, Eq)]
-enum Outcome {
-    Done,
-    /// The text ends inside a value: more lines are needed.
-    Incomplete,
-}
+/// Where an indicator or relationship is: the line it starts on and its JSON path.
+#[derive(Clone, Copy)]
+struct At<'p>(usize, &'p str);
 
 struct Validator<'a> {
     source: &'a str,
-    schema: &'a Schema,
     checker: Checker<'a>,
     out: &'a mut Vec<Violation>,
     stats: Stats,
@@ -331,38 +307,65 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
+/// The value of `key` in `obj`, when it is there and reads.
+fn read_key(obj: &HashMap<String, &RawValue>, key: &str) -> Option<Value> {
+    obj.get(key).and_then(|r| read_value(r.get()).ok())
+}
+
 impl<'a> Validator<'a> {
     fn new(source: &'a str, schema: &'a Schema, out: &'a mut Vec<Violation>) -> Self {
         Validator {
             source,
-            schema,
             checker: Checker::new(schema, Mode::Strict),
             out,
             stats: Stats::default(),
         }
     }
 
+    /// Reports a violation at `path`, or at its `key` when `key` is not empty.
+    fn report(&mut self, at: At<'_>, key: &str, kind: Kind, message: impl Into<String>) {
+        let path = match key {
+            "" => at.1.to_owned(),
+            key => format!("{}.{key}", at.1),
+        };
+        self.stats.violations += 1;
+        self.out.push(Violation {
+            source: self.source.to_owned(),
+            line: at.0,
+            path,
+            kind,
+            message: message.into(),
+        });
+    }
+
+    /// Reports a violation of the batch about to be read, at its path `[N]`.
+    fn report_batch(&mut self, line: usize, kind: Kind, message: String) {
+        let path = format!("[{}]", self.stats.batches);
+        self.report(At(line, &path), "", kind, message);
+    }
+
+    /// Reports `key` holding a value of the wrong JSON type.
+    fn wrong_type(&mut self, at: At<'_>, key: &str, expected: &str, found: &Value) {
+        let message = format!("`{key}` must be {expected}, found {}", json_type(found));
+        self.report(at, key, Kind::WrongValueType, message);
+    }
+
     fn too_long(&mut self, line: usize, max_line_bytes: usize, what: &str) {
         let message = format!(
             "{what} is longer than the limit of {max_line_bytes} bytes (--max-line-bytes); it was not read"
         );
-        let path = format!("[{}]", self.stats.batches);
-        self.report(line, path, ViolationKind::LineTooLong, message);
+        self.report_batch(line, Kind::LineTooLong, message);
     }
 
-    fn report(&mut self, line: usize, path: String, kind: ViolationKind, message: String) {
-        self.stats.violations += 1;
-        self.out.push(Violation {
-            source: self.source.to_owned(),
-            line,
-            path,
-            kind,
-            message,
-        });
+    /// Reports line `line`, counted as one batch, as no deliverable line.
+    fn not_deliverable(&mut self, line: usize, reason: &str) {
+        let message = format!("not a deliverable line: {reason}");
+        self.report_batch(line, Kind::NotDeliverable, message);
+        self.stats.batches += 1;
     }
 
     /// Validates every top-level value of `text`, whose first line is `first_line`.
-    fn text(&mut self, text: &[u8], first_line: usize, complete: bool) -> Outcome {
+    fn text(&mut self, text: &[u8], first_line: usize) {
         let text = &*python_literals_as_numbers(text);
         let newlines: Vec<usize> = text
             .iter()
@@ -370,230 +373,136 @@ impl<'a> Validator<'a> {
             .filter_map(|(i, &b)| (b == b'\n').then_some(i))
             .collect();
         let line_of = |offset: usize| first_line + newlines.partition_point(|&nl| nl < offset);
-        let mut stream = serde_json::Deserializer::from_slice(text).into_iter::<&RawValue>();
-        let mut values = 0;
-        loop {
-            match stream.next() {
-                None => return Outcome::Done,
-                Some(Ok(raw)) => {
-                    values += 1;
-                    let index = self.stats.batches;
-                    self.stats.batches += 1;
-                    let bytes = raw.get().as_bytes();
-                    let problem = match crate::limits::find_too_deep(bytes) {
-                        Some(at) => Some((at.offset, crate::limits::TOO_DEEP)),
-                        None => crate::limits::find_lone_surrogate(bytes)
-                            .map(|at| (at, crate::limits::LONE_SURROGATE)),
-                    };
-                    if let Some((at, reason)) = problem {
-                        let offset = offset_in(text, raw.get()) + at;
-                        let line_start = text[..offset]
-                            .iter()
-                            .rposition(|&b| b == b'\n')
-                            .map_or(0, |nl| nl + 1);
-                        self.report(
-                            line_of(offset),
-                            format!("[{index}]"),
-                            ViolationKind::Syntax,
-                            format!(
-                                "malformed JSON at column {}: {}",
-                                offset - line_start + 1,
-                                reason
-                            ),
-                        );
-                        continue;
-                    }
-                    self.batch(text, raw, index, &line_of);
-                }
-                Some(Err(e)) => {
-                    if e.is_eof() && !complete && values == 0 {
-                        return Outcome::Incomplete;
-                    }
-                    let full = e.to_string();
-                    let message = match full.rfind(" at line ") {
-                        Some(cut) => full[..cut].to_owned(),
-                        None => full,
-                    };
+        for value in serde_json::Deserializer::from_slice(text).into_iter::<&RawValue>() {
+            let raw = match value {
+                Ok(raw) => raw,
+                Err(e) => {
                     let line = first_line + e.line().saturating_sub(1);
-                    let message = format!(
-                        "malformed JSON at column {}: {}",
-                        e.column(),
-                        crate::limits::json_reason(&message)
-                    );
-                    self.report(
-                        line,
-                        format!("[{}]", self.stats.batches),
-                        ViolationKind::Syntax,
-                        message,
-                    );
-                    return Outcome::Done;
+                    let reason = limits::error_reason(&e);
+                    let message = format!("malformed JSON at column {}: {reason}", e.column());
+                    return self.report_batch(line, Kind::Syntax, message);
                 }
-            }
+            };
+            let path = format!("[{}]", self.stats.batches);
+            self.stats.batches += 1;
+            let bytes = raw.get().as_bytes();
+            let problem = match limits::find_too_deep(bytes) {
+                Some(at) => Some((at.offset, limits::TOO_DEEP)),
+                None => limits::find_lone_surrogate(bytes).map(|at| (at, limits::LONE_SURROGATE)),
+            };
+            let Some((at, reason)) = problem else {
+                self.batch(text, raw, &path, &line_of);
+                continue;
+            };
+            let offset = offset_in(text, raw.get()) + at;
+            let column = limits::column_at(text, offset);
+            let message = format!("malformed JSON at column {column}: {reason}");
+            self.report(At(line_of(offset), &path), "", Kind::Syntax, message);
         }
     }
 
-    fn batch(&mut self, text: &[u8], raw: &RawValue, index: u64, line_of: &dyn Fn(usize) -> usize) {
-        let path = format!("[{index}]");
-        let line = line_of(offset_in(text, raw.get()));
+    fn batch(&mut self, text: &[u8], raw: &RawValue, path: &str, line_of: &dyn Fn(usize) -> usize) {
+        let at = At(line_of(offset_in(text, raw.get())), path);
         let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(raw.get()) else {
             let what = read_value(raw.get()).map_or("not an array", |v| json_type(&v));
             let msg = format!("a batch must be a JSON array of indicator objects, found {what}");
-            self.report(line, path, ViolationKind::NotABatch, msg);
-            return;
+            return self.report(at, "", Kind::NotABatch, msg);
         };
         self.stats.largest_batch = self.stats.largest_batch.max(items.len());
         for (i, item) in items.into_iter().enumerate() {
-            let line = line_of(offset_in(text, item.get()));
-            self.indicator(text, item, &format!("{path}[{i}]"), line, line_of);
+            self.indicator(text, item, &format!("{path}[{i}]"), line_of);
         }
     }
 
+    /// Checks an indicator's `value` and `relationships`, and the keys of a real one.
     fn indicator(
         &mut self,
         text: &[u8],
         raw: &RawValue,
         path: &str,
-        line: usize,
         line_of: &dyn Fn(usize) -> usize,
     ) {
+        let at = At(line_of(offset_in(text, raw.get())), path);
         let Ok(obj) = serde_json::from_str::<HashMap<String, &RawValue>>(raw.get()) else {
             let what = read_value(raw.get()).map_or("invalid JSON", |v| json_type(&v));
-            self.report(
-                line,
-                path.to_owned(),
-                ViolationKind::NotAnObject,
-                format!("an indicator must be a JSON object, found {what}"),
-            );
-            return;
+            let msg = format!("an indicator must be a JSON object, found {what}");
+            return self.report(at, "", Kind::NotAnObject, msg);
         };
-        let get = |k: &str| obj.get(k).and_then(|r| read_value(r.get()).ok());
-        let value = get("value");
-        let dummy = value.as_ref().and_then(Value::as_str) == Some(DUMMY_INDICATOR_VALUE);
+        let value = read_key(&obj, "value");
         match &value {
-            None => self.report(
-                line,
-                format!("{path}.value"),
-                ViolationKind::MissingKey,
-                "an indicator needs a `value`".into(),
-            ),
-            Some(Value::String(s)) if s.is_empty() => self.report(
-                line,
-                format!("{path}.value"),
-                ViolationKind::EmptyValue,
-                "the indicator value is empty".into(),
-            ),
+            None => {
+                let msg = "an indicator needs a `value`";
+                self.report(at, "value", Kind::MissingKey, msg);
+            }
+            Some(Value::String(s)) if s.is_empty() => {
+                let msg = "the indicator value is empty";
+                self.report(at, "value", Kind::EmptyValue, msg);
+            }
             Some(Value::String(_)) => {}
-            Some(v) => self.report(
-                line,
-                format!("{path}.value"),
-                ViolationKind::WrongValueType,
-                format!("`value` must be a string, found {}", json_type(v)),
-            ),
+            Some(v) => self.wrong_type(at, "value", "a string", v),
         }
-        if dummy {
+        if value.as_ref().and_then(Value::as_str) == Some(DUMMY_INDICATOR_VALUE) {
             self.stats.dummies += 1;
         } else {
             self.stats.indicators += 1;
-            self.check_indicator_keys(&obj, path, line);
+            self.check_indicator_keys(&obj, at);
         }
-        self.check_attached_relationships(text, &obj, path, line, line_of);
-    }
-
-    /// Checks the keys of a real (not dummy) indicator: `type`, `rawJSON`, `score`, `fields`.
-    fn check_indicator_keys(&mut self, obj: &HashMap<String, &RawValue>, path: &str, line: usize) {
-        let get = |k: &str| obj.get(k).and_then(|r| read_value(r.get()).ok());
-        match get("type") {
-            None => self.report(
-                line,
-                format!("{path}.type"),
-                ViolationKind::MissingKey,
-                "an indicator needs a `type` (only the $$DummyIndicator$$ has none)".into(),
-            ),
-            Some(Value::String(t)) => {
-                if self.schema.type_id(&t).is_none() {
-                    let hint = hint(&self.schema.suggest_types(&t));
-                    let msg = format!(
-                        "unknown indicator type `{}` (not a type of schema `{}`){hint}",
-                        quoted(&t),
-                        self.schema.name()
-                    );
-                    self.report(
-                        line,
-                        format!("{path}.type"),
-                        ViolationKind::UnknownIndicatorType,
-                        msg,
-                    );
-                }
-            }
-            Some(v) => self.report(
-                line,
-                format!("{path}.type"),
-                ViolationKind::WrongValueType,
-                format!("`type` must be a string, found {}", json_type(&v)),
-            ),
-        }
-        if !obj.contains_key("rawJSON") {
-            self.report(
-                line,
-                format!("{path}.rawJSON"),
-                ViolationKind::MissingKey,
-                "an indicator needs a `rawJSON` (the source object)".into(),
-            );
-        }
-        match get("score") {
-            None | Some(Value::Null) => {}
-            Some(Value::Number(n)) if n.as_u64().is_some_and(|s| s <= 3) => {}
-            Some(v) => self.report(
-                line,
-                format!("{path}.score"),
-                ViolationKind::BadScore,
-                format!(
-                    "`score` must be a DBot score 0–3 or null, found {}",
-                    quoted(&python_number_text(&v))
-                ),
-            ),
-        }
-        match get("fields") {
-            None | Some(Value::Object(_)) => {}
-            Some(v) => self.report(
-                line,
-                format!("{path}.fields"),
-                ViolationKind::WrongValueType,
-                format!("`fields` must be an object, found {}", json_type(&v)),
-            ),
-        }
-    }
-
-    /// Checks the `relationships` of an indicator: an array, each item a relationship.
-    fn check_attached_relationships(
-        &mut self,
-        text: &[u8],
-        obj: &HashMap<String, &RawValue>,
-        path: &str,
-        line: usize,
-        line_of: &dyn Fn(usize) -> usize,
-    ) {
         let Some(rels) = obj.get("relationships") else {
             return;
         };
         let Ok(rels) = serde_json::from_str::<Vec<&RawValue>>(rels.get()) else {
-            let v = read_value(rels.get()).unwrap_or(Value::Null);
-            self.report(
-                line,
-                format!("{path}.relationships"),
-                ViolationKind::WrongValueType,
-                format!("`relationships` must be an array, found {}", json_type(&v)),
-            );
-            return;
+            let found = read_value(rels.get()).unwrap_or(Value::Null);
+            return self.wrong_type(at, "relationships", "an array", &found);
         };
         for (r, rel) in rels.into_iter().enumerate() {
             self.stats.relationships += 1;
-            let line = line_of(offset_in(text, rel.get()));
-            self.relationship(rel, &format!("{path}.relationships[{r}]"), line);
+            let path = format!("{path}.relationships[{r}]");
+            self.relationship(rel, At(line_of(offset_in(text, rel.get())), &path));
         }
     }
 
-    fn relationship(&mut self, raw: &RawValue, path: &str, line: usize) {
+    /// Checks the keys of a real (not dummy) indicator: `type`, `rawJSON`, `score`, `fields`.
+    fn check_indicator_keys(&mut self, obj: &HashMap<String, &RawValue>, at: At<'_>) {
+        match read_key(obj, "type") {
+            None => {
+                let msg = "an indicator needs a `type` (only the $$DummyIndicator$$ has none)";
+                self.report(at, "type", Kind::MissingKey, msg);
+            }
+            Some(Value::String(t)) if self.checker.schema().type_id(&t).is_none() => {
+                let schema = self.checker.schema();
+                let msg = format!(
+                    "unknown indicator type `{}` (not a type of schema `{}`){}",
+                    quoted(&t),
+                    schema.name(),
+                    hint(&schema.suggest_types(&t))
+                );
+                self.report(at, "type", Kind::UnknownIndicatorType, msg);
+            }
+            Some(Value::String(_)) => {}
+            Some(v) => self.wrong_type(at, "type", "a string", &v),
+        }
+        if !obj.contains_key("rawJSON") {
+            let msg = "an indicator needs a `rawJSON` (the source object)";
+            self.report(at, "rawJSON", Kind::MissingKey, msg);
+        }
+        match read_key(obj, "score") {
+            None | Some(Value::Null) => {}
+            Some(Value::Number(n)) if n.as_u64().is_some_and(|s| s <= 3) => {}
+            Some(v) => {
+                let found = python_number_text(&v);
+                let msg = format!(
+                    "`score` must be a DBot score 0–3 or null, found {}",
+                    quoted(&found)
+                );
+                self.report(at, "score", Kind::BadScore, msg);
+            }
+        }
+        if let Some(v) = read_key(obj, "fields").filter(|v| !v.is_object()) {
+            self.wrong_type(at, "fields", "an object", &v);
+        }
+    }
+
+    fn relationship(&mut self, raw: &RawValue, at: At<'_>) {
         let obj = match read_value(raw.get()) {
             Ok(Value::Object(o)) => o,
             Ok(v) => {
@@ -601,65 +510,45 @@ impl<'a> Validator<'a> {
                     "a relationship must be a JSON object, found {}",
                     json_type(&v)
                 );
-                return self.report(line, path.to_owned(), ViolationKind::NotAnObject, msg);
+                return self.report(at, "", Kind::NotAnObject, msg);
             }
-            Err(e) => {
-                return self.report(line, path.to_owned(), ViolationKind::Syntax, e.to_string());
-            }
+            Err(e) => return self.report(at, "", Kind::Syntax, e.to_string()),
         };
         if obj.is_empty() {
-            let msg = "an empty relationship `{}`: XSOAR renders a relationship whose entity B is empty this way and creates nothing".to_owned();
-            return self.report(line, path.to_owned(), ViolationKind::EmptyRelationship, msg);
+            let msg = "an empty relationship `{}`: XSOAR renders a relationship whose entity B is empty this way and creates nothing";
+            return self.report(at, "", Kind::EmptyRelationship, msg);
         }
         let mut strings: HashMap<&str, &str> = HashMap::new();
         for key in RELATIONSHIP_KEYS {
-            let at = format!("{path}.{key}");
             match (key, obj.get(key)) {
-                (_, None) => self.report(
-                    line,
-                    at,
-                    ViolationKind::MissingKey,
-                    format!(
+                (_, None) => {
+                    let msg = format!(
                         "a relationship needs `{key}` (to_indicator() writes these ten keys: {})",
                         RELATIONSHIP_KEYS.join(", ")
-                    ),
-                ),
-                ("fields", Some(Value::Object(_))) => {}
-                ("fields", Some(v)) => self.report(
-                    line,
-                    at,
-                    ViolationKind::WrongValueType,
-                    format!("`fields` must be an object, found {}", json_type(v)),
-                ),
+                    );
+                    self.report(at, key, Kind::MissingKey, msg);
+                }
+                ("fields", Some(v)) if !v.is_object() => self.wrong_type(at, key, "an object", v),
+                ("fields", Some(_)) => {}
                 (_, Some(Value::String(s))) => {
                     strings.insert(key, s);
                 }
-                (_, Some(v)) => self.report(
-                    line,
-                    at,
-                    ViolationKind::WrongValueType,
-                    format!("`{key}` must be a string, found {}", json_type(v)),
-                ),
+                (_, Some(v)) => self.wrong_type(at, key, "a string", v),
             }
         }
-        self.check_fixed_values(&strings, path, line);
-        self.check_against_schema(&strings, path, line);
+        self.check_fixed_values(&strings, at);
+        self.check_against_schema(&strings, at);
     }
 
     /// Checks the relationship's constant values (`type`, the families) and its entity
     /// values.
-    fn check_fixed_values(&mut self, strings: &HashMap<&str, &str>, path: &str, line: usize) {
+    fn check_fixed_values(&mut self, strings: &HashMap<&str, &str>, at: At<'_>) {
         if let Some(t) = strings.get("type").filter(|t| **t != RELATIONSHIP_TYPE) {
             let msg = format!(
                 "relationship type `{}` is not `{RELATIONSHIP_TYPE}`, the only type XSOAR accepts (it raises `Invalid relationship type`)",
                 quoted(t)
             );
-            self.report(
-                line,
-                format!("{path}.type"),
-                ViolationKind::BadRelationshipType,
-                msg,
-            );
+            self.report(at, "type", Kind::BadRelationshipType, msg);
         }
         for (key, side) in [("entityAFamily", "A"), ("entityBFamily", "B")] {
             if let Some(f) = strings.get(key).filter(|f| **f != ENTITY_FAMILY) {
@@ -667,84 +556,49 @@ impl<'a> Validator<'a> {
                     "entity {side} family `{}` is not `{ENTITY_FAMILY}`, the only family XSOAR accepts (it raises `Invalid entity {side} Family type`)",
                     quoted(f)
                 );
-                self.report(line, format!("{path}.{key}"), ViolationKind::BadFamily, msg);
+                self.report(at, key, Kind::BadFamily, msg);
             }
         }
         for key in ["entityA", "entityB"] {
-            if strings.get(key).is_some_and(|v| v.is_empty()) {
-                self.report(
-                    line,
-                    format!("{path}.{key}"),
-                    ViolationKind::EmptyValue,
-                    format!("`{key}` is empty"),
-                );
-            } else if strings.get(key) == Some(&DUMMY_INDICATOR_VALUE) {
-                self.report(
-                    line,
-                    format!("{path}.{key}"),
-                    ViolationKind::EmptyValue,
-                    format!(
-                        "`{key}` is `{DUMMY_INDICATOR_VALUE}`, the pseudo-indicator that carries relationships, not an indicator XSOAR creates"
-                    ),
-                );
-            }
+            let msg = match strings.get(key) {
+                Some(&"") => format!("`{key}` is empty"),
+                Some(&DUMMY_INDICATOR_VALUE) => format!(
+                    "`{key}` is `{DUMMY_INDICATOR_VALUE}`, the pseudo-indicator that carries relationships, not an indicator XSOAR creates"
+                ),
+                _ => continue,
+            };
+            self.report(at, key, Kind::EmptyValue, msg);
         }
     }
 
     /// Checks the relationship's name, reverse name, entity types and pair against the
     /// schema.
-    fn check_against_schema(&mut self, strings: &HashMap<&str, &str>, path: &str, line: usize) {
-        let name = strings.get("name").copied();
-        let mut known_name = None;
-        if let Some(n) = name {
-            match self.checker.check_name(n) {
-                Ok(_) => known_name = Some(n),
-                Err(e) => self.report(
-                    line,
-                    format!("{path}.name"),
-                    ViolationKind::UnknownName,
-                    e.to_string(),
-                ),
-            }
+    fn check_against_schema(&mut self, strings: &HashMap<&str, &str>, at: At<'_>) {
+        let mut name = strings.get("name").copied();
+        if let Some(Err(e)) = name.map(|n| self.checker.check_name(n)) {
+            self.report(at, "name", Kind::UnknownName, e.to_string());
+            name = None;
         }
-        if let (Some(n), Some(given)) = (known_name, strings.get("reverseName")) {
+        if let (Some(n), Some(given)) = (name, strings.get("reverseName")) {
             if let Err(e) = self.checker.check_reverse(n, given) {
-                self.report(
-                    line,
-                    format!("{path}.reverseName"),
-                    ViolationKind::ReverseNameMismatch,
-                    e.to_string(),
-                );
+                self.report(at, "reverseName", Kind::ReverseNameMismatch, e.to_string());
             }
         }
         let mut types_known = true;
-        for (key, which) in [
+        for (key, side) in [
             ("entityAType", EntitySide::A),
             ("entityBType", EntitySide::B),
         ] {
-            let Some(t) = strings.get(key) else {
-                types_known = false;
-                continue;
-            };
-            if let Err(e) = self.checker.check_type(which, t) {
-                types_known = false;
-                self.report(
-                    line,
-                    format!("{path}.{key}"),
-                    ViolationKind::UnknownEntityType,
-                    e.to_string(),
-                );
+            let checked = strings.get(key).map(|t| self.checker.check_type(side, t));
+            if let Some(Err(e)) = &checked {
+                self.report(at, key, Kind::UnknownEntityType, e.to_string());
             }
+            types_known &= matches!(checked, Some(Ok(_)));
         }
-        if let (Some(n), true) = (known_name, types_known) {
+        if let (Some(n), true) = (name, types_known) {
             let (a_type, b_type) = (strings["entityAType"], strings["entityBType"]);
             if let Err(e) = self.checker.check_triple(a_type, n, b_type) {
-                self.report(
-                    line,
-                    path.to_owned(),
-                    ViolationKind::DisallowedPair,
-                    e.to_string(),
-                );
+                self.report(at, "", Kind::DisallowedPair, e.to_string());
             }
         }
     }
@@ -754,104 +608,89 @@ impl<'a> Validator<'a> {
 /// `json.loads` reads as an infinity, and serde_json refuses) reads as the largest double of
 /// its sign: validation needs each value's type, not its magnitude.
 fn read_value(text: &str) -> serde_json::Result<Value> {
-    crate::value::from_str(text).or_else(|e| match clamp_huge_numbers(text) {
-        Some(clamped) => crate::value::from_str(&clamped).map_err(|_| e),
-        None => Err(e),
+    crate::value::from_str(text).or_else(|e| {
+        let clamped = replace_outside_strings(text.as_bytes(), |rest| {
+            if !matches!(rest[0], b'-' | b'0'..=b'9') {
+                return (1, None);
+            }
+            let end = number_end(rest, 0);
+            let number = std::str::from_utf8(&rest[..end]).unwrap_or_default();
+            let huge = number.parse::<f64>().is_ok_and(f64::is_infinite);
+            (
+                end,
+                huge.then_some(if rest[0] == b'-' {
+                    MIN_DOUBLE
+                } else {
+                    MAX_DOUBLE
+                }),
+            )
+        });
+        match clamped {
+            Cow::Owned(bytes) => String::from_utf8(bytes)
+                .ok()
+                .and_then(|clamped| crate::value::from_str(&clamped).ok())
+                .ok_or(e),
+            Cow::Borrowed(_) => Err(e),
+        }
     })
 }
 
-/// `text` (one JSON value) in its canonical spelling with every number beyond the double
-/// range replaced by the largest double of its sign; `None` when `text` is not JSON or has
-/// no such number.
-fn clamp_huge_numbers(text: &str) -> Option<String> {
-    let raw = crate::fields::RawJson::parse(text).ok()?;
-    let canonical = raw.get();
-    let bytes = canonical.as_bytes();
-    let mut out = String::with_capacity(canonical.len());
-    let mut changed = false;
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let end = match b {
-            b'"' => crate::json::text::string_end(bytes, i)?,
-            b'-' | b'0'..=b'9' => crate::json::text::number_end(bytes, i),
-            _ => i + 1,
-        };
-        let token = canonical.get(i..end)?;
-        if b != b'"' && token.parse::<f64>().is_ok_and(f64::is_infinite) {
-            out.push_str(if b == b'-' {
-                "-1.7976931348623157e308"
-            } else {
-                "1.7976931348623157e308"
-            });
-            changed = true;
-        } else {
-            out.push_str(token);
-        }
-        i = end;
-    }
-    changed.then_some(out)
-}
+/// The largest and the lowest double, which stand for numbers beyond the double range.
+const MAX_DOUBLE: &str = "1.7976931348623157e308";
+const MIN_DOUBLE: &str = "-1.7976931348623157e308";
 
 /// The numbers that stand for Python's `NaN`, `Infinity` and `-Infinity` while a text is
 /// parsed: doubles serde_json reads with its default features (the largest finite double
 /// for the infinities, the smallest subnormal for NaN). A batch holding one of these exact
 /// doubles as a score is told "found Infinity" (or NaN) for it: the only place they show.
-const PYTHON_LITERALS: [(&[u8], &str); 3] = [
-    (b"-Infinity", "-1.7976931348623157e308"),
-    (b"Infinity", "1.7976931348623157e308"),
-    (b"NaN", "5e-324"),
+const PYTHON_LITERALS: [(&str, &str); 3] = [
+    ("-Infinity", MIN_DOUBLE),
+    ("Infinity", MAX_DOUBLE),
+    ("NaN", "5e-324"),
 ];
+
+/// `text` with what `stand_in` replaces outside its strings: at each byte there, `stand_in`
+/// gets the rest of `text` and returns how many bytes to go on by and what replaces them.
+/// Borrowed when nothing is replaced.
+fn replace_outside_strings(
+    text: &[u8],
+    stand_in: impl Fn(&[u8]) -> (usize, Option<&'static str>),
+) -> Cow<'_, [u8]> {
+    let mut out = Vec::new();
+    let (mut i, mut copied) = (0, 0);
+    while let Some(&b) = text.get(i) {
+        let (len, by) = match b {
+            b'"' => (string_end(text, i).unwrap_or(text.len()) - i, None),
+            _ => stand_in(&text[i..]),
+        };
+        if let Some(by) = by {
+            out.extend_from_slice(&text[copied..i]);
+            out.extend_from_slice(by.as_bytes());
+            copied = i + len;
+        }
+        i += len;
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.extend_from_slice(&text[copied..]);
+    Cow::Owned(out)
+}
 
 /// `text` with Python's non-standard number literals `NaN`, `Infinity` and `-Infinity`
 /// (outside strings) replaced by out-of-range numbers, so that what Python's `json.loads`
 /// reads, and what `--python-json` writes for `1e400`, can be validated. Line breaks are
 /// kept, so line numbers do not change. Borrowed when there is nothing to replace.
-fn python_literals_as_numbers(text: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    let mut out: Option<Vec<u8>> = None;
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut i = 0;
-    let mut copied = 0;
-    while i < text.len() {
-        let b = text[i];
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            i += 1;
-            continue;
+fn python_literals_as_numbers(text: &[u8]) -> Cow<'_, [u8]> {
+    replace_outside_strings(text, |rest| {
+        match PYTHON_LITERALS
+            .iter()
+            .find(|(literal, _)| rest.starts_with(literal.as_bytes()))
+        {
+            Some((literal, number)) => (literal.len(), Some(number)),
+            None => (1, None),
         }
-        if b == b'"' {
-            in_string = true;
-            i += 1;
-            continue;
-        }
-        if matches!(b, b'-' | b'I' | b'N') {
-            let found = PYTHON_LITERALS
-                .iter()
-                .find(|(literal, _)| text[i..].starts_with(literal));
-            if let Some((literal, number)) = found {
-                let buf = out.get_or_insert_with(|| Vec::with_capacity(text.len() + 64));
-                buf.extend_from_slice(&text[copied..i]);
-                buf.extend_from_slice(number.as_bytes());
-                i += literal.len();
-                copied = i;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    match out {
-        None => std::borrow::Cow::Borrowed(text),
-        Some(mut buf) => {
-            buf.extend_from_slice(&text[copied..]);
-            std::borrow::Cow::Owned(buf)
-        }
-    }
+    })
 }
 
 /// A number as Python wrote it (`NaN`, `Infinity`, `-Infinity` back from their stand-ins).
@@ -860,9 +699,7 @@ fn python_number_text(v: &Value) -> String {
     PYTHON_LITERALS
         .iter()
         .find(|(_, number)| serde_json::from_str::<Value>(number).is_ok_and(|n| &n == v))
-        .map_or(text, |(literal, _)| {
-            String::from_utf8_lossy(literal).into_owned()
-        })
+        .map_or(text, |(literal, _)| (*literal).to_owned())
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Reading a [`serde_json::Value`] nested up to [`MAX_DEPTH`]
+//! Reading a [`serde_json::Value`] nested up to [`MAX_DEPTH`](crate::limits::MAX_DEPTH)
 //! levels.
 //!
 //! serde_json's own reader stops at 128 levels (the limit can only be lifted with a crate
@@ -9,7 +9,8 @@
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::limits::{MAX_DEPTH, TOO_DEEP};
+use crate::json::text::string_end;
+use crate::limits::too_deep_error;
 
 /// One partly read array or object.
 enum Frame {
@@ -20,7 +21,7 @@ enum Frame {
 /// Reads the JSON value `text` (whitespace around it allowed) as serde_json reads it: the
 /// same numbers, strings and objects (a key given twice keeps its last value), the same
 /// errors for text that is not JSON, but nested up to
-/// [`MAX_DEPTH`] levels of arrays and objects instead of 128.
+/// [`MAX_DEPTH`](crate::limits::MAX_DEPTH) levels of arrays and objects instead of 128.
 ///
 /// ```
 /// let deep = format!("{}1{}", "[".repeat(512), "]".repeat(512));
@@ -33,12 +34,12 @@ enum Frame {
 /// # Errors
 ///
 /// serde_json's error for text that is not one JSON value; an error whose message starts
-/// with [`TOO_DEEP`] for a value nested deeper than the limit.
+/// with [`TOO_DEEP`](crate::limits::TOO_DEEP) for a value nested deeper than the limit.
 pub fn from_str(text: &str) -> serde_json::Result<Value> {
     match serde_json::from_str(text) {
         Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
             if crate::limits::find_too_deep(text.as_bytes()).is_some() {
-                return Err(too_deep());
+                return Err(too_deep_error());
             }
             // Well-formed? (serde_json reads a raw value without recursion.)
             let _: &RawValue = serde_json::from_str(text)?;
@@ -48,15 +49,12 @@ pub fn from_str(text: &str) -> serde_json::Result<Value> {
     }
 }
 
-fn too_deep() -> serde_json::Error {
-    <serde_json::Error as serde::de::Error>::custom(TOO_DEEP)
-}
-
 fn other(what: &str) -> serde_json::Error {
     <serde_json::Error as serde::de::Error>::custom(what)
 }
 
-/// Reads `text`, well-formed JSON, without recursion.
+/// Reads `text`, well-formed JSON nested no deeper than
+/// [`MAX_DEPTH`](crate::limits::MAX_DEPTH), without recursion.
 fn read_iteratively(text: &str) -> serde_json::Result<Value> {
     let bytes = text.as_bytes();
     let mut stack: Vec<Frame> = Vec::new();
@@ -67,10 +65,8 @@ fn read_iteratively(text: &str) -> serde_json::Result<Value> {
                 i += 1;
                 continue;
             }
+            // `from_str` has refused a value nested deeper than the limit.
             b'[' | b'{' => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(too_deep());
-                }
                 stack.push(if b == b'[' {
                     Frame::Array(Vec::new())
                 } else {
@@ -119,22 +115,10 @@ fn read_iteratively(text: &str) -> serde_json::Result<Value> {
     Err(other("unexpected end of the value"))
 }
 
-/// The index just past the string starting at `start` (a `"`).
-fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let mut i = start + 1;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'\\' => i += 2,
-            b'"' => return Some(i + 1),
-            _ => i += 1,
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::TOO_DEEP;
 
     fn nested(n: usize, inner: &str) -> String {
         let mut s = String::new();
