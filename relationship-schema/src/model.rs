@@ -363,22 +363,23 @@ impl Schema {
     }
 }
 
+crate::error::error_enum! {
 /// Why a [`SchemaBuilder`] could not make a [`Schema`]: each variant names the offending
 /// name or id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModelError {
     /// More types, relationships or triples than [`limits`](crate::limits) allows.
-    TooMany(&'static str, usize),
+    TooMany(what: &'static str, max: usize) => "too many {what}: at most {max} are supported";
     /// A name is empty.
-    EmptyName(&'static str),
+    EmptyName(what: &'static str) => "a {what} name is empty";
     /// Two types, groups, relationships or reverse-only names share a name.
     Duplicate {
         /// `type`, `group`, `relationship` or `reverse-only name`.
         what: &'static str,
         /// The repeated name.
         name: String,
-    },
+    } => "duplicate {what} `{name}`";
     /// A marker or method is not a usable Rust identifier.
     InvalidIdentifier {
         /// `marker` or `method`.
@@ -389,7 +390,7 @@ pub enum ModelError {
         name: String,
         /// Why it cannot be used.
         reason: &'static str,
-    },
+    } => "the {what} `{ident}` of `{name}` cannot be used: {reason}";
     /// Two types or two relationships would get the same marker or method.
     IdentCollision {
         /// `marker` or `method`.
@@ -400,16 +401,17 @@ pub enum ModelError {
         name: String,
         /// The first name.
         other: String,
-    },
+    } => "`{name}` and `{other}` both have the {what} `{ident}`";
     /// A reverse name that is neither a relationship name nor a reverse-only name.
     UnknownReverse {
         /// The relationship.
         name: String,
         /// Its reverse name.
         reverse: String,
-    },
+    } => "the reverse name `{reverse}` of `{name}` is not a relationship or reverse-only name";
     /// A reverse-only name that is also a relationship name.
-    ReverseOnlyIsRelationship(String),
+    ReverseOnlyIsRelationship(name: String)
+        => "`{name}` is both a relationship name and a reverse-only name";
     /// An id that this builder did not hand out.
     UnknownTypeId {
         /// `a member` or `a pair`.
@@ -418,48 +420,8 @@ pub enum ModelError {
         owner: String,
         /// The id's index.
         index: usize,
-    },
+    } => "{what} of `{owner}` refers to an unknown type id {index}";
 }
-
-impl std::fmt::Display for ModelError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::TooMany(what, max) => write!(f, "too many {what}: at most {max} are supported"),
-            Self::EmptyName(what) => write!(f, "a {what} name is empty"),
-            Self::Duplicate { what, name, .. } => write!(f, "duplicate {what} `{name}`"),
-            Self::InvalidIdentifier {
-                what,
-                ident,
-                name,
-                reason,
-                ..
-            } => write!(
-                f,
-                "the {what} `{ident}` of `{name}` cannot be used: {reason}"
-            ),
-            Self::IdentCollision {
-                what,
-                ident,
-                name,
-                other,
-                ..
-            } => write!(f, "`{name}` and `{other}` both have the {what} `{ident}`"),
-            Self::UnknownReverse { name, reverse, .. } => write!(
-                f,
-                "the reverse name `{reverse}` of `{name}` is not a relationship or reverse-only name"
-            ),
-            Self::ReverseOnlyIsRelationship(name) => write!(
-                f,
-                "`{name}` is both a relationship name and a reverse-only name"
-            ),
-            Self::UnknownTypeId {
-                what, owner, index, ..
-            } => write!(
-                f,
-                "{what} of `{owner}` refers to an unknown type id {index}"
-            ),
-        }
-    }
 }
 
 impl std::error::Error for ModelError {}
