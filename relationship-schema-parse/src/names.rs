@@ -67,6 +67,28 @@ pub(crate) fn find_invisible(name: &str) -> Option<(char, &'static str)> {
         .find_map(|c| invisible(c).map(|class| (c, class)))
 }
 
+/// Why a name cannot be schema text (see [`text_problem`]).
+pub(crate) enum TextProblem {
+    /// A control, line-separator or bidirectional character.
+    Unsafe(char),
+    /// An invisible character, with its class.
+    Invisible(char, &'static str),
+    /// Longer than [`limits::MAX_NAME_CHARS`]: its length in characters.
+    TooLong(usize),
+}
+
+/// The first problem of `name` as text that generated code quotes, if any.
+pub(crate) fn text_problem(name: &str) -> Option<TextProblem> {
+    if let Some(c) = name.chars().find(|&c| text::is_unsafe(c)) {
+        return Some(TextProblem::Unsafe(c));
+    }
+    if let Some((c, class)) = find_invisible(name) {
+        return Some(TextProblem::Invisible(c, class));
+    }
+    let chars = name.chars().count();
+    (chars > limits::MAX_NAME_CHARS).then_some(TextProblem::TooLong(chars))
+}
+
 /// `name` for a message: unsafe and invisible characters written as `\u{..}`, cut to
 /// [`limits::MAX_QUOTED_CHARS`] characters.
 pub(crate) fn shown(name: &str) -> String {

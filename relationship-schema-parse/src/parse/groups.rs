@@ -31,10 +31,7 @@ pub(super) fn read_groups(cx: &mut Cx, v: &Node) -> Vec<RawGroup> {
     };
     let mut groups = Vec::new();
     for m in members {
-        let name = Sp {
-            v: m.key.to_string(),
-            at: m.at,
-        };
+        let name = Sp::new(m.key.to_string(), m.at);
         let what = format!("group `{}`", name.v);
         if let Some(list) = names(cx, &m.value, &what) {
             if list.v.is_empty() {

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use relationship_schema::{ErrorKind, limits, naming, text};
 
 use super::diagnostics::{Cx, Sp};
-use crate::names;
+use crate::names::{self, TextProblem};
 
 /// Checks a declared name; false when it is unusable (the error is reported).
 pub(super) fn check_name(
@@ -21,70 +21,52 @@ pub(super) fn check_name(
     if !check_text(cx, name, what) {
         return false;
     }
-    if name.v.trim() != name.v {
-        cx.error(
-            name.at,
-            ErrorKind::Whitespace {
-                what,
-                name: name.v.clone(),
-            },
-        );
-        return false;
-    }
-    if !allow_at && name.v.starts_with('@') {
-        cx.error(
-            name.at,
-            ErrorKind::AtSign {
-                what,
-                name: name.v.clone(),
-            },
-        );
-        return false;
-    }
-    true
+    let kind = if name.v.trim() != name.v {
+        ErrorKind::Whitespace {
+            what,
+            name: name.v.clone(),
+        }
+    } else if !allow_at && name.v.starts_with('@') {
+        ErrorKind::AtSign {
+            what,
+            name: name.v.clone(),
+        }
+    } else {
+        return true;
+    };
+    cx.error(name.at, kind);
+    false
 }
 
 /// A name is data that generated code quotes: no control, line-separator or bidirectional
 /// characters, no invisible characters (format characters and default-ignorables, see
 /// [`crate::names`]), and a bounded length. Reports the first problem and returns `false`.
 pub(super) fn check_text(cx: &mut Cx, name: &Sp<String>, what: &'static str) -> bool {
-    if let Some(c) = name.v.chars().find(|&c| text::is_unsafe(c)) {
-        cx.error(
-            name.at,
-            ErrorKind::UnsafeCharacter {
-                what,
-                name: text::excerpt(&name.v, limits::MAX_QUOTED_CHARS).into_owned(),
-                code: u32::from(c),
-            },
-        );
-        return false;
-    }
-    if let Some((c, class)) = names::find_invisible(&name.v) {
-        cx.error(
-            name.at,
-            ErrorKind::InvisibleCharacter {
-                what,
-                name: names::shown(&name.v),
-                code: u32::from(c),
-                class,
-            },
-        );
-        return false;
-    }
-    let chars = name.v.chars().count();
-    if chars > limits::MAX_NAME_CHARS {
-        cx.error(
-            name.at,
-            ErrorKind::NameTooLong {
-                what,
-                name: text::excerpt(&name.v, limits::MAX_QUOTED_CHARS).into_owned(),
-                chars,
-                max: limits::MAX_NAME_CHARS,
-            },
-        );
-        return false;
-    }
-    true
+    let Some(problem) = names::text_problem(&name.v) else {
+        return true;
+    };
+    let excerpt = || text::excerpt(&name.v, limits::MAX_QUOTED_CHARS).into_owned();
+    let kind = match problem {
+        TextProblem::Unsafe(c) => ErrorKind::UnsafeCharacter {
+            what,
+            name: excerpt(),
+            code: u32::from(c),
+        },
+        TextProblem::Invisible(c, class) => ErrorKind::InvisibleCharacter {
+            what,
+            name: names::shown(&name.v),
+            code: u32::from(c),
+            class,
+        },
+        TextProblem::TooLong(chars) => ErrorKind::NameTooLong {
+            what,
+            name: excerpt(),
+            chars,
+            max: limits::MAX_NAME_CHARS,
+        },
+    };
+    cx.error(name.at, kind);
+    false
 }
 
 /// The names of one kind seen so far, by confusable skeleton (see [`crate::names`]).

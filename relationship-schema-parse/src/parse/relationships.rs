@@ -134,10 +134,7 @@ pub(super) fn read_relationship(cx: &mut Cx, v: &Node) -> Option<RawRel> {
         same_type,
         derive,
         symmetric,
-        any: any.map(|a| Sp {
-            v: a.v,
-            at: any_at.unwrap_or(a.at),
-        }),
+        any: any.map(|a| Sp::new(a.v, any_at.unwrap_or(a.at))),
         states_pairs,
     })
 }

@@ -22,10 +22,7 @@ pub(super) struct RawType {
 pub(super) fn read_type(cx: &mut Cx, v: &Node) -> Option<RawType> {
     match &v.value {
         Value::String(s) => Some(RawType {
-            name: Sp {
-                v: s.to_string(),
-                at: v.at,
-            },
+            name: Sp::new(s.to_string(), v.at),
             marker: None,
             doc: String::new(),
         }),
