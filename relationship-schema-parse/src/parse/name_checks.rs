@@ -127,31 +127,30 @@ pub(super) fn check_confusables(
     reported
 }
 
-/// A Rust name to register: which kind, the identifier, the schema name it is for, where
-/// it was written and whether the schema gave it explicitly.
-pub(super) struct RustName<'a> {
-    pub(super) what: &'static str,
-    pub(super) ident: &'a str,
-    pub(super) owner: &'a str,
-    pub(super) at: usize,
-    pub(super) explicit: bool,
-}
+/// A kind of Rust name: `marker` or `method`, how it is derived from a schema name, and
+/// the check of an identifier.
+pub(super) type RustNameKind = (
+    &'static str,
+    fn(&str) -> String,
+    fn(&str) -> Result<(), naming::IdentProblem>,
+);
 
-/// Registers a Rust name, reporting invalid identifiers and collisions.
+/// Registers the Rust name of `owner`, `given` or else derived, reporting invalid
+/// identifiers and collisions.
 pub(super) fn register_rust_name(
     cx: &mut Cx,
     seen: &mut HashMap<String, String>,
-    name: RustName<'_>,
-    check: fn(&str) -> Result<(), naming::IdentProblem>,
+    (what, derive, check): RustNameKind,
+    given: Option<&Sp<String>>,
+    owner: &Sp<String>,
 ) {
-    let RustName {
-        what,
-        ident,
-        owner,
-        at,
-        explicit,
-    } = name;
-    if let Err(problem) = check(ident) {
+    let explicit = given.is_some();
+    let (ident, at) = match given {
+        Some(m) => (m.v.clone(), m.at),
+        None => (derive(&owner.v), owner.at),
+    };
+    let owner = &owner.v;
+    if let Err(problem) = check(&ident) {
         let help = if matches!(problem, naming::IdentProblem::Reserved(_)) {
             format!("set `{what}` on `{owner}` to another name")
         } else if explicit {
@@ -163,27 +162,21 @@ pub(super) fn register_rust_name(
             at,
             ErrorKind::InvalidIdentifier {
                 what,
-                ident: ident.to_string(),
-                name: owner.to_string(),
+                ident,
+                name: owner.clone(),
                 reason: problem.describe(),
             },
             help,
         );
-        return;
+    } else if let Some(other) = seen.get(&ident) {
+        let kind = ErrorKind::IdentCollision {
+            what,
+            ident,
+            name: owner.clone(),
+            other: other.clone(),
+        };
+        cx.error_help(at, kind, format!("set `{what}` on one of them"));
+    } else {
+        seen.insert(ident, owner.clone());
     }
-    if let Some(other) = seen.get(ident) {
-        let other = other.clone();
-        cx.error_help(
-            at,
-            ErrorKind::IdentCollision {
-                what,
-                ident: ident.to_string(),
-                name: owner.to_string(),
-                other,
-            },
-            format!("set `{what}` on one of them"),
-        );
-        return;
-    }
-    seen.insert(ident.to_string(), owner.to_string());
 }
