@@ -21,12 +21,7 @@ pub(super) struct RawGroup {
 /// Reads `groups`: an object of group name to member list.
 pub(super) fn read_groups(cx: &mut Cx, v: &Node) -> Vec<RawGroup> {
     let Value::Object(members) = &v.value else {
-        wrong(
-            cx,
-            v,
-            "`groups`".into(),
-            "an object of group name to member list",
-        );
+        wrong(cx, v, "`groups`", "an object of group name to member list");
         return Vec::new();
     };
     let mut groups = Vec::new();

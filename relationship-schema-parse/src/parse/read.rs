@@ -7,11 +7,11 @@ use super::diagnostics::{Cx, Sp};
 use crate::json::{Member, Node, Value};
 
 /// Reports that `v` is not what was expected.
-pub(super) fn wrong(cx: &mut Cx, v: &Node, what: String, expected: &'static str) {
+pub(super) fn wrong(cx: &mut Cx, v: &Node, what: impl Into<String>, expected: &'static str) {
     cx.error(
         v.at,
         ErrorKind::WrongType {
-            what,
+            what: what.into(),
             expected,
             found: v.kind(),
         },
@@ -40,7 +40,7 @@ pub(super) fn list<T>(
     mut entry: impl FnMut(&mut Cx, &Node) -> Option<T>,
 ) -> Option<Sp<Vec<T>>> {
     let Value::Array(items) = &v.value else {
-        wrong(cx, v, what.to_string(), expected);
+        wrong(cx, v, what, expected);
         return None;
     };
     if required && items.is_empty() {

@@ -75,7 +75,7 @@ pub(super) fn read_relationship(cx: &mut Cx, v: &Node) -> Option<RawRel> {
         wrong(
             cx,
             v,
-            "an entry of `relationships`".into(),
+            "an entry of `relationships`",
             "a relationship object",
         );
         return None;

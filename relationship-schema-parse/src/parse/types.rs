@@ -45,7 +45,7 @@ pub(super) fn read_type(cx: &mut Cx, v: &Node) -> Option<RawType> {
             wrong(
                 cx,
                 v,
-                "an entry of `types`".into(),
+                "an entry of `types`",
                 "a type name or an object with `name`",
             );
             None
