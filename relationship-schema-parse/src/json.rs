@@ -118,10 +118,6 @@ const BARE_DECIMAL_POINT: &str = "leading or trailing decimal points on numbers 
 const EXPECTED_DIGIT_AFTER_MINUS: &str = "expected digit following negative sign";
 const UNTERMINATED_STRING: &str = "unterminated string literal";
 
-// ---------------------------------------------------------------------------------------
-// Scanner
-// ---------------------------------------------------------------------------------------
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tok {
     OpenBrace,
@@ -429,10 +425,6 @@ impl Scanner<'_> {
         Ok((12, char_of(code)))
     }
 }
-
-// ---------------------------------------------------------------------------------------
-// Parser
-// ---------------------------------------------------------------------------------------
 
 /// An open object, object member (its key) or array, with the offset where it starts.
 enum Frame<'t> {
