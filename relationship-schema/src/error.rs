@@ -370,24 +370,18 @@ impl SchemaErrors {
         &self.0
     }
 
-    /// Iterates over the errors.
-    pub fn iter(&self) -> std::slice::Iter<'_, SchemaError> {
-        self.0.iter()
-    }
-
-    /// The number of errors.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether there is no error (never true for an error returned by the parser).
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// The errors, by value.
     pub fn into_vec(self) -> Vec<SchemaError> {
         self.0
+    }
+}
+
+/// The slice methods (`iter`, `len`, `is_empty`, ...) over the errors, in file order; a
+/// schema error list is never empty when the parser returns it.
+impl std::ops::Deref for SchemaErrors {
+    type Target = [SchemaError];
+    fn deref(&self) -> &[SchemaError] {
+        &self.0
     }
 }
 
