@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use relationship_schema::{Schema, SchemaErrors, limits, naming, text};
 
 use crate::json::{self, Value};
-use crate::names;
+use crate::names::{self, TextProblem};
 
 /// Why a definition file, or a type in it, cannot be imported.
 #[derive(Debug, thiserror::Error)]
@@ -233,19 +233,14 @@ fn definitions_in(
         file: file.to_path_buf(),
         reason,
     };
-    let items: Vec<(Option<usize>, &serde_json::Value)> = match value {
-        serde_json::Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (Some(i), v))
-            .collect(),
+    // A list of definitions (numbered in messages), or one definition.
+    let (numbered, items) = match value {
+        serde_json::Value::Array(items) => (true, items.as_slice()),
         serde_json::Value::Object(map) => match map.get("reputations") {
-            Some(serde_json::Value::Array(items)) if !map.contains_key("details") => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Some(i), v))
-                .collect(),
-            _ => vec![(None, value)],
+            Some(serde_json::Value::Array(items)) if !map.contains_key("details") => {
+                (true, &items[..])
+            }
+            _ => (false, std::slice::from_ref(value)),
         },
         _ => {
             return Err(not_type(
@@ -257,8 +252,9 @@ fn definitions_in(
         return Err(not_type("no indicator-type definition in the file".into()));
     }
     items
-        .into_iter()
-        .map(|(index, item)| definition(item, index, file).map_err(not_type))
+        .iter()
+        .enumerate()
+        .map(|(i, item)| definition(item, numbered.then_some(i), file).map_err(not_type))
         .collect()
 }
 
@@ -423,24 +419,21 @@ fn refused(def: &IndicatorTypeDef, reason: String) -> ImportError {
 /// The Rust marker of a new type and whether it must be written explicitly, or why the name
 /// cannot be a schema type name.
 fn new_type_marker(name: &str) -> Result<(String, bool), String> {
-    if let Some(c) = name.chars().find(|&c| text::is_unsafe(c)) {
-        return Err(format!(
-            "the name holds the control or bidirectional character U+{:04X}, which schema names may not",
-            u32::from(c)
-        ));
-    }
-    if let Some((c, class)) = names::find_invisible(name) {
-        return Err(format!(
-            "the name holds the invisible character U+{:04X} ({class}), which schema names may not: it makes names that look the same differ",
-            u32::from(c)
-        ));
-    }
-    let chars = name.chars().count();
-    if chars > limits::MAX_NAME_CHARS {
-        return Err(format!(
-            "the name is {chars} characters long; schema names have at most {}",
-            limits::MAX_NAME_CHARS
-        ));
+    if let Some(problem) = names::text_problem(name) {
+        return Err(match problem {
+            TextProblem::Unsafe(c) => format!(
+                "the name holds the control or bidirectional character U+{:04X}, which schema names may not",
+                u32::from(c)
+            ),
+            TextProblem::Invisible(c, class) => format!(
+                "the name holds the invisible character U+{:04X} ({class}), which schema names may not: it makes names that look the same differ",
+                u32::from(c)
+            ),
+            TextProblem::TooLong(chars) => format!(
+                "the name is {chars} characters long; schema names have at most {}",
+                limits::MAX_NAME_CHARS
+            ),
+        });
     }
     let derived = naming::type_marker(name);
     if derived.is_empty() {
@@ -479,31 +472,19 @@ pub fn add_types(
         return Ok(base_text.to_string());
     }
     let entries: Vec<String> = added.iter().map(type_entry).collect();
-    let mut out =
-        String::with_capacity(base_text.len() + entries.iter().map(|e| e.len() + 8).sum::<usize>());
-    match span.last_element {
-        None => {
-            out.push_str(&base_text[..span.close]);
-            out.push_str(&entries.join(", "));
-            out.push_str(&base_text[span.close..]);
+    let (at, inserted) = match span.last_element {
+        None => (span.close, entries.join(", ")),
+        Some((start, end)) => {
+            let sep = line_indent(base_text, start)
+                .map_or_else(|| ", ".to_string(), |indent| format!(",\n{indent}"));
+            (end, entries.iter().map(|e| format!("{sep}{e}")).collect())
         }
-        Some((_, end)) => {
-            let indent = line_indent(base_text, span.last_element.map_or(0, |(s, _)| s));
-            out.push_str(&base_text[..end]);
-            for entry in &entries {
-                match &indent {
-                    Some(indent) => {
-                        let _ = write!(out, ",\n{indent}{entry}");
-                    }
-                    None => {
-                        let _ = write!(out, ", {entry}");
-                    }
-                }
-            }
-            out.push_str(&base_text[end..]);
-        }
-    }
-    Ok(out)
+    };
+    Ok(format!(
+        "{}{inserted}{}",
+        &base_text[..at],
+        &base_text[at..]
+    ))
 }
 
 /// Checks the text [`add_types`] wrote with the schema parser, as `schema check` would.

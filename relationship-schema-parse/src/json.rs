@@ -113,22 +113,10 @@ fn defect(at: usize, message: &str) -> Defect {
     }
 }
 
-/// `\uXXXX` escapes that are not a character.
-fn bad_unicode(at: usize, what: String) -> Defect {
-    Defect {
-        at,
-        message: format!("invalid unicode escape sequence. '{what}' is not a valid UTF8 character"),
-    }
-}
-
 const UNEXPECTED_TOKEN: &str = "unexpected token";
 const BARE_DECIMAL_POINT: &str = "leading or trailing decimal points on numbers are not allowed";
 const EXPECTED_DIGIT_AFTER_MINUS: &str = "expected digit following negative sign";
 const UNTERMINATED_STRING: &str = "unterminated string literal";
-
-// ---------------------------------------------------------------------------------------
-// Scanner
-// ---------------------------------------------------------------------------------------
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tok {
@@ -413,42 +401,30 @@ impl Scanner<'_> {
             Ok((u32::from_str_radix(digits, 16).unwrap_or_default(), digits))
         };
         let (first, first_digits) = hex(at + 2)?;
+        let bad_unicode = |why: &str| Defect {
+            at,
+            message: format!(
+                "invalid unicode escape sequence. '{first_digits} ({why})' is not a valid UTF8 character"
+            ),
+        };
         if (0xDC00..=0xDFFF).contains(&first) {
-            return Err(bad_unicode(
-                at,
-                format!("{first_digits} (unpaired low surrogate)"),
-            ));
+            return Err(bad_unicode("unpaired low surrogate"));
         }
+        let char_of = |code| char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER);
         if !(0xD800..=0xDBFF).contains(&first) {
-            return Ok((
-                6,
-                char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER),
-            ));
+            return Ok((6, char_of(first)));
         }
         if self.bytes.get(at + 6..at + 8) != Some(b"\\u") {
-            return Err(bad_unicode(
-                at,
-                format!("{first_digits} (unpaired high surrogate)"),
-            ));
+            return Err(bad_unicode("unpaired high surrogate"));
         }
         let (second, _) = hex(at + 8)?;
         if !(0xDC00..=0xDFFF).contains(&second) {
-            return Err(bad_unicode(
-                at,
-                format!("{first_digits} (high surrogate not followed by low surrogate)"),
-            ));
+            return Err(bad_unicode("high surrogate not followed by low surrogate"));
         }
         let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
-        Ok((
-            12,
-            char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER),
-        ))
+        Ok((12, char_of(code)))
     }
 }
-
-// ---------------------------------------------------------------------------------------
-// Parser
-// ---------------------------------------------------------------------------------------
 
 /// An open object, object member (its key) or array, with the offset where it starts.
 enum Frame<'t> {
@@ -525,30 +501,29 @@ impl<'t> Parser<'t> {
         if self.stack.len() > MAX_NESTING {
             return Err(defect(self.open_at(), "maximum nesting depth exceeded"));
         }
-        let (at, value) = match self.tok {
+        let value = match self.tok {
             Tok::End if self.stack.is_empty() => return Ok(State::Finished(None)),
-            Tok::OpenBrace | Tok::OpenBracket => {
-                let object = self.tok == Tok::OpenBrace;
-                self.stack.push(if object {
-                    Frame::Object(self.at, Vec::new())
-                } else {
-                    Frame::Array(self.at, Vec::new())
-                });
-                self.advance()?;
-                return Ok(if object {
-                    State::ObjectHead
-                } else {
-                    State::ArrayHead
-                });
+            Tok::OpenBrace => {
+                return self.open(Frame::Object(self.at, Vec::new()), State::ObjectHead);
             }
-            Tok::String => (self.at, Value::String(self.string_value())),
-            Tok::Number => (self.at, Value::Number),
-            Tok::True => (self.at, Value::Bool(true)),
-            Tok::False => (self.at, Value::Bool(false)),
-            Tok::Null => (self.at, Value::Null),
+            Tok::OpenBracket => {
+                return self.open(Frame::Array(self.at, Vec::new()), State::ArrayHead);
+            }
+            Tok::String => Value::String(self.string_value()),
+            Tok::Number => Value::Number,
+            Tok::True => Value::Bool(true),
+            Tok::False => Value::Bool(false),
+            Tok::Null => Value::Null,
             tok => return Err(unexpected_value(tok, self.at)),
         };
-        Ok(State::ValueDone(self.node(at, value)))
+        Ok(State::ValueDone(self.node(self.at, value)))
+    }
+
+    /// Opens an object or array at the current token.
+    fn open(&mut self, frame: Frame<'t>, head: State<'t>) -> Result<State<'t>, Defect> {
+        self.stack.push(frame);
+        self.advance()?;
+        Ok(head)
     }
 
     /// The current token follows `{` or a comma in an object.

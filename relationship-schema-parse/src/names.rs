@@ -16,8 +16,6 @@
 //! every program that uses the runtime, and the confusable tables are needed only where schema
 //! files are read.
 
-use std::fmt::Write as _;
-
 use relationship_schema::{limits, text};
 use unicode_general_category::{GeneralCategory, get_general_category};
 
@@ -67,30 +65,40 @@ pub(crate) fn find_invisible(name: &str) -> Option<(char, &'static str)> {
         .find_map(|c| invisible(c).map(|class| (c, class)))
 }
 
+/// Why a name cannot be schema text (see [`text_problem`]).
+pub(crate) enum TextProblem {
+    /// A control, line-separator or bidirectional character.
+    Unsafe(char),
+    /// An invisible character, with its class.
+    Invisible(char, &'static str),
+    /// Longer than [`limits::MAX_NAME_CHARS`]: its length in characters.
+    TooLong(usize),
+}
+
+/// The first problem of `name` as text that generated code quotes, if any.
+pub(crate) fn text_problem(name: &str) -> Option<TextProblem> {
+    if let Some(c) = name.chars().find(|&c| text::is_unsafe(c)) {
+        return Some(TextProblem::Unsafe(c));
+    }
+    if let Some((c, class)) = find_invisible(name) {
+        return Some(TextProblem::Invisible(c, class));
+    }
+    let chars = name.chars().count();
+    (chars > limits::MAX_NAME_CHARS).then_some(TextProblem::TooLong(chars))
+}
+
 /// `name` for a message: unsafe and invisible characters written as `\u{..}`, cut to
 /// [`limits::MAX_QUOTED_CHARS`] characters.
 pub(crate) fn shown(name: &str) -> String {
-    let visible = escape(name, |c| text::is_unsafe(c) || invisible(c).is_some());
+    let visible = text::escape_where(name, |c| text::is_unsafe(c) || invisible(c).is_some());
     text::excerpt(&visible, limits::MAX_QUOTED_CHARS).into_owned()
 }
 
 /// `name` with every character outside ASCII written as `\u{..}`, to show how two
 /// confusable names differ.
 pub(crate) fn spelled(name: &str) -> String {
-    let ascii = escape(name, |c| !c.is_ascii() || c.is_ascii_control());
+    let ascii = text::escape_where(name, |c| !c.is_ascii() || c.is_ascii_control());
     text::excerpt(&ascii, limits::MAX_QUOTED_CHARS).into_owned()
-}
-
-fn escape(name: &str, hide: impl Fn(char) -> bool) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.chars() {
-        if hide(c) {
-            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// The UTS #39 confusable skeleton of `name`: two names with the same skeleton look the same.

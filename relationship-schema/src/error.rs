@@ -8,18 +8,56 @@
 use std::fmt;
 use std::path::PathBuf;
 
+/// Declares an error enum and its `Display`: each variant is followed by `=>` and its
+/// message, a format string over the variant's fields (tuple fields are named for it).
+macro_rules! error_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $(
+                $(#[$vmeta:meta])*
+                $variant:ident
+                $( ( $($tuple:ident: $tty:ty),* ) )?
+                $( { $( $(#[$fmeta:meta])* $field:ident: $fty:ty ),* $(,)? } )?
+                => $fmt:literal $(, $arg:expr)* ;
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        pub enum $name {
+            $(
+                $(#[$vmeta])*
+                $variant $( ( $($tty),* ) )? $( { $( $(#[$fmeta])* $field: $fty ),* } )?,
+            )*
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    $(
+                        Self::$variant $( ( $($tuple),* ) )? $( { $($field),* } )?
+                            => write!(f, $fmt $(, $arg)*),
+                    )*
+                }
+            }
+        }
+    };
+}
+pub(crate) use error_enum;
+
+error_enum! {
 /// What is wrong, without the position (see [`SchemaError`] for that).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The schema file could not be read.
-    Io(String),
+    Io(message: String) => "cannot read schema: {message}";
     /// The file is not valid UTF-8.
-    NotUtf8,
+    NotUtf8 => "schema is not valid UTF-8";
     /// The file is not strict JSON (the message is the JSON parser's).
-    Syntax(String),
+    Syntax(message: String) => "invalid JSON: {message}";
     /// The file holds no JSON value at all.
-    Empty,
+    Empty => "empty schema: expected a JSON object";
     /// A value has the wrong JSON type (`"types": 3`).
     WrongType {
         /// Which value, e.g. `` `types` `` or `a rule's `from` entry`.
@@ -28,34 +66,34 @@ pub enum ErrorKind {
         expected: &'static str,
         /// What it is, e.g. `a number`.
         found: &'static str,
-    },
+    } => "{what} must be {expected}, found {found}";
     /// An object has a key the format does not know.
     UnknownKey {
         /// The key as written.
         key: String,
         /// Where, e.g. `relationship `uses``.
         context: String,
-    },
+    } => "unknown key `{key}` in {context}";
     /// An object has the same key twice.
     DuplicateKey {
         /// The key as written.
         key: String,
         /// Where.
         context: String,
-    },
+    } => "duplicate key `{key}` in {context}";
     /// A required key is missing.
     MissingKey {
         /// The key that is required.
         key: &'static str,
         /// Where.
         context: String,
-    },
+    } => "missing key `{key}` in {context}";
     /// A derivation without exactly one of `swap` and `copy`.
-    DeriveKind(String),
+    DeriveKind(what: String) => "{what} must have exactly one of `swap` and `copy`";
     /// A tier other than `core` or `extended`.
-    UnknownTier(String),
+    UnknownTier(tier: String) => "unknown tier `{tier}`";
     /// A name is empty.
-    EmptyName(&'static str),
+    EmptyName(what: &'static str) => "empty {what} name";
     /// A name holds a control, line-separator or bidirectional character, which could make
     /// generated code read differently from what it does.
     UnsafeCharacter {
@@ -65,7 +103,8 @@ pub enum ErrorKind {
         name: String,
         /// The character's code point.
         code: u32,
-    },
+    } => "{what} name `{name}` contains the character U+{code:04X}, which names may not \
+          contain (control, line separator or bidirectional control)";
     /// A name holds an invisible character: a format character (general category Cf: zero
     /// width space and joiners, soft hyphen, byte order mark, tag characters, ...) or a
     /// default-ignorable code point, so that it can differ from a name that looks the same.
@@ -79,7 +118,8 @@ pub enum ErrorKind {
         code: u32,
         /// `format character` or `default-ignorable character`.
         class: &'static str,
-    },
+    } => "{what} name `{name}` contains the invisible character U+{code:04X} ({class}), which \
+          names may not contain: it makes names that look the same differ";
     /// Two different names of one kind that look the same: their confusable skeletons
     /// (Unicode Technical Standard #39) are equal, as with `Host` and `Hоst` (Cyrillic `о`).
     ConfusableName {
@@ -93,7 +133,8 @@ pub enum ErrorKind {
         other: String,
         /// Where the earlier name is, `file:line:column`.
         other_at: String,
-    },
+    } => "{what} name `{name}` looks the same as the {other_what} name `{other}` (declared at \
+          {other_at}; equal Unicode confusable skeletons, UTS #39)";
     /// A name longer than [`MAX_NAME_CHARS`](crate::limits::MAX_NAME_CHARS).
     NameTooLong {
         /// `type`, `group`, `relationship`, ...
@@ -104,7 +145,7 @@ pub enum ErrorKind {
         chars: usize,
         /// The limit.
         max: usize,
-    },
+    } => "{what} name `{name}` is too long: {chars} characters, at most {max}";
     /// The schema is larger than a limit of [`crate::limits`].
     Limit {
         /// What is counted (`the file (bytes)`, `the expanded triples`, ...).
@@ -113,82 +154,87 @@ pub enum ErrorKind {
         found: usize,
         /// The limit.
         max: usize,
-    },
+    } => "schema too large: {what} is {found}, at most {max}";
     /// A name has leading or trailing white space.
     Whitespace {
         /// `type`, `group`, ...
         what: &'static str,
         /// The name as written.
         name: String,
-    },
+    } => "{what} name `{name}` has leading or trailing white space";
     /// A type or group name that starts with `@`, which marks group references.
     AtSign {
         /// `type` or `group`.
         what: &'static str,
         /// The name as written.
         name: String,
-    },
+    } => "{what} name `{name}` must not start with `@`";
     /// A reference to a type that is not declared.
-    UnknownType(String),
+    UnknownType(name: String) => "unknown type `{name}`";
     /// A reference (`@name`) to a group that is not declared.
-    UnknownGroup(String),
+    UnknownGroup(name: String) => "unknown group `@{name}`";
     /// A derivation names a relationship that is not declared.
-    UnknownRelationship(String),
+    UnknownRelationship(name: String) => "unknown relationship `{name}`";
     /// A reverse name that is neither a relationship name nor declared in `reverse_only`.
-    UnknownReverse(String),
+    UnknownReverse(name: String) => "unknown reverse name `{name}`: it is neither a \
+                                     relationship name nor listed in `reverse_only`";
     /// A type declared twice.
     DuplicateType {
         /// The name.
         name: String,
         /// Line of the first declaration.
         first_line: usize,
-    },
+    } => "duplicate type `{name}` (first declared at line {first_line})";
     /// A group declared twice.
     DuplicateGroup {
         /// The name.
         name: String,
         /// Line of the first declaration.
         first_line: usize,
-    },
+    } => "duplicate group `{name}` (first declared at line {first_line})";
     /// A relationship name declared twice.
     DuplicateRelationship {
         /// The name.
         name: String,
         /// Line of the first declaration.
         first_line: usize,
-    },
+    } => "duplicate relationship `{name}` (first declared at line {first_line})";
     /// A reverse-only name listed twice.
     DuplicateReverseOnly {
         /// The name.
         name: String,
         /// Line of the first listing.
         first_line: usize,
-    },
+    } => "duplicate reverse-only name `{name}` (first listed at line {first_line})";
     /// A group named like a type.
-    GroupNamesType(String),
+    GroupNamesType(name: String) => "group `{name}` has the same name as a type";
     /// The group name `all`, which is built in (`@all` is every type).
-    ReservedGroup(String),
+    ReservedGroup(name: String)
+        => "group name `{name}` is reserved: `@all` always means every type";
     /// Groups that contain each other.
-    GroupCycle(Vec<String>),
+    GroupCycle(names: Vec<String>) => "group cycle: {}", arrows(names);
     /// A reverse-only name that is also a relationship name.
-    ReverseOnlyIsRelationship(String),
+    ReverseOnlyIsRelationship(name: String)
+        => "reverse-only name `{name}` is also a relationship name";
     /// A reverse-only name that no relationship uses as its reverse.
-    UnusedReverseOnly(String),
+    UnusedReverseOnly(name: String)
+        => "reverse-only name `{name}` is not the reverse of any relationship";
     /// Derivations that depend on each other.
-    DerivationCycle(Vec<String>),
+    DerivationCycle(names: Vec<String>) => "derivation cycle: {}", arrows(names);
     /// An empty list where at least one entry is needed (`"from": []`, `"types": []`).
-    EmptyList(String),
+    EmptyList(what: String) => "empty {what}";
     /// A relationship with none of `rules`, `same_type`, `derive` or `any`.
-    NoPairs(String),
+    NoPairs(name: String) => "relationship `{name}` allows no pair: give it `rules`, \
+                              `same_type`, `derive` or `any`";
     /// A relationship whose rules and derivations expand to no pair at all.
-    ExpandsToNothing(String),
+    ExpandsToNothing(name: String) => "relationship `{name}` expands to no pair";
     /// `any` together with keys that list pairs.
     ConflictingKeys {
         /// The relationship.
         name: String,
         /// The key that makes no sense next to `any`.
         key: &'static str,
-    },
+    } => "relationship `{name}` has `any`, which allows every pair, and also `{key}`";
     /// A derived or explicit Rust name that cannot be used.
     InvalidIdentifier {
         /// `marker` or `method`.
@@ -199,14 +245,14 @@ pub enum ErrorKind {
         name: String,
         /// Why it cannot be used.
         reason: &'static str,
-    },
+    } => "{what} `{ident}` of `{name}` cannot be used: {reason}";
     /// A name without any letter or digit, so no Rust name can be derived from it.
     NoRustName {
         /// `type` or `relationship`.
         what: &'static str,
         /// The name as written.
         name: String,
-    },
+    } => "{what} name `{name}` has no letter or digit to derive a Rust name from";
     /// Two schema names that give the same Rust name.
     IdentCollision {
         /// `marker` or `method`.
@@ -217,175 +263,13 @@ pub enum ErrorKind {
         name: String,
         /// The earlier schema name.
         other: String,
-    },
+    } => "{what} `{ident}` of `{name}` is also the {what} of `{other}`";
     /// More entries than the model's 16-bit ids can index.
-    TooMany(&'static str, usize),
+    TooMany(what: &'static str, max: usize) => "too many {what}: at most {max} are supported";
     /// The schema model refused what the file describes (a check the parser's own checks
     /// should already have made).
-    Model(crate::model::ModelError),
+    Model(inner: crate::model::ModelError) => "invalid schema: {inner}";
 }
-
-impl std::fmt::Display for ErrorKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Io(message) => write!(f, "cannot read schema: {message}"),
-            Self::NotUtf8 => write!(f, "schema is not valid UTF-8"),
-            Self::Syntax(message) => write!(f, "invalid JSON: {message}"),
-            Self::Empty => write!(f, "empty schema: expected a JSON object"),
-            Self::WrongType {
-                what,
-                expected,
-                found,
-                ..
-            } => write!(f, "{what} must be {expected}, found {found}"),
-            Self::UnknownKey { key, context, .. } => write!(f, "unknown key `{key}` in {context}"),
-            Self::DuplicateKey { key, context, .. } => {
-                write!(f, "duplicate key `{key}` in {context}")
-            }
-            Self::MissingKey { key, context, .. } => write!(f, "missing key `{key}` in {context}"),
-            Self::DeriveKind(what) => {
-                write!(f, "{what} must have exactly one of `swap` and `copy`")
-            }
-            Self::UnknownTier(tier) => write!(f, "unknown tier `{tier}`"),
-            Self::EmptyName(what) => write!(f, "empty {what} name"),
-            Self::UnknownType(name) => write!(f, "unknown type `{name}`"),
-            Self::UnknownGroup(name) => write!(f, "unknown group `@{name}`"),
-            Self::UnknownRelationship(name) => write!(f, "unknown relationship `{name}`"),
-            Self::UnknownReverse(name) => write!(
-                f,
-                "unknown reverse name `{name}`: it is neither a relationship name nor listed in `reverse_only`"
-            ),
-            Self::DuplicateType {
-                name, first_line, ..
-            } => write!(
-                f,
-                "duplicate type `{name}` (first declared at line {first_line})"
-            ),
-            Self::DuplicateGroup {
-                name, first_line, ..
-            } => write!(
-                f,
-                "duplicate group `{name}` (first declared at line {first_line})"
-            ),
-            Self::DuplicateRelationship {
-                name, first_line, ..
-            } => write!(
-                f,
-                "duplicate relationship `{name}` (first declared at line {first_line})"
-            ),
-            Self::DuplicateReverseOnly {
-                name, first_line, ..
-            } => write!(
-                f,
-                "duplicate reverse-only name `{name}` (first listed at line {first_line})"
-            ),
-            Self::GroupNamesType(name) => write!(f, "group `{name}` has the same name as a type"),
-            Self::ReservedGroup(name) => write!(
-                f,
-                "group name `{name}` is reserved: `@all` always means every type"
-            ),
-            Self::GroupCycle(names) => write!(f, "group cycle: {}", arrows(names)),
-            Self::ReverseOnlyIsRelationship(name) => {
-                write!(f, "reverse-only name `{name}` is also a relationship name")
-            }
-            Self::UnusedReverseOnly(name) => write!(
-                f,
-                "reverse-only name `{name}` is not the reverse of any relationship"
-            ),
-            Self::DerivationCycle(names) => write!(f, "derivation cycle: {}", arrows(names)),
-            Self::EmptyList(what) => write!(f, "empty {what}"),
-            Self::NoPairs(name) => write!(
-                f,
-                "relationship `{name}` allows no pair: give it `rules`, `same_type`, `derive` or `any`"
-            ),
-            Self::ExpandsToNothing(name) => write!(f, "relationship `{name}` expands to no pair"),
-            Self::ConflictingKeys { name, key, .. } => write!(
-                f,
-                "relationship `{name}` has `any`, which allows every pair, and also `{key}`"
-            ),
-            Self::TooMany(what, max) => write!(f, "too many {what}: at most {max} are supported"),
-            Self::Limit {
-                what, found, max, ..
-            } => write!(f, "schema too large: {what} is {found}, at most {max}"),
-            Self::Model(name) => write!(f, "invalid schema: {name}"),
-            _ => self.fmt_name_problem(f),
-        }
-    }
-}
-
-impl ErrorKind {
-    /// The messages about a name that cannot be used: unsafe, invisible, confusable, too
-    /// long or badly spaced characters, and Rust names that cannot be derived or collide.
-    fn fmt_name_problem(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::UnsafeCharacter {
-                what, name, code, ..
-            } => write!(
-                f,
-                "{what} name `{name}` contains the character U+{code:04X}, which names may not contain (control, line separator or bidirectional control)"
-            ),
-            Self::InvisibleCharacter {
-                what,
-                name,
-                code,
-                class,
-                ..
-            } => write!(
-                f,
-                "{what} name `{name}` contains the invisible character U+{code:04X} ({class}), which names may not contain: it makes names that look the same differ"
-            ),
-            Self::ConfusableName {
-                what,
-                name,
-                other_what,
-                other,
-                other_at,
-                ..
-            } => write!(
-                f,
-                "{what} name `{name}` looks the same as the {other_what} name `{other}` (declared at {other_at}; equal Unicode confusable skeletons, UTS #39)"
-            ),
-            Self::NameTooLong {
-                what,
-                name,
-                chars,
-                max,
-                ..
-            } => write!(
-                f,
-                "{what} name `{name}` is too long: {chars} characters, at most {max}"
-            ),
-            Self::Whitespace { what, name, .. } => write!(
-                f,
-                "{what} name `{name}` has leading or trailing white space"
-            ),
-            Self::AtSign { what, name, .. } => {
-                write!(f, "{what} name `{name}` must not start with `@`")
-            }
-            Self::InvalidIdentifier {
-                what,
-                ident,
-                name,
-                reason,
-                ..
-            } => write!(f, "{what} `{ident}` of `{name}` cannot be used: {reason}"),
-            Self::NoRustName { what, name, .. } => write!(
-                f,
-                "{what} name `{name}` has no letter or digit to derive a Rust name from"
-            ),
-            Self::IdentCollision {
-                what,
-                ident,
-                name,
-                other,
-                ..
-            } => write!(
-                f,
-                "{what} `{ident}` of `{name}` is also the {what} of `{other}`"
-            ),
-            _ => Ok(()),
-        }
-    }
 }
 
 impl std::error::Error for ErrorKind {
@@ -486,24 +370,18 @@ impl SchemaErrors {
         &self.0
     }
 
-    /// Iterates over the errors.
-    pub fn iter(&self) -> std::slice::Iter<'_, SchemaError> {
-        self.0.iter()
-    }
-
-    /// The number of errors.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether there is no error (never true for an error returned by the parser).
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// The errors, by value.
     pub fn into_vec(self) -> Vec<SchemaError> {
         self.0
+    }
+}
+
+/// The slice methods (`iter`, `len`, `is_empty`, ...) over the errors, in file order; a
+/// schema error list is never empty when the parser returns it.
+impl std::ops::Deref for SchemaErrors {
+    type Target = [SchemaError];
+    fn deref(&self) -> &[SchemaError] {
+        &self.0
     }
 }
 

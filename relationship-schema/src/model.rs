@@ -26,7 +26,18 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use crate::limits::{MAX_RELATIONSHIPS, MAX_TRIPLES, MAX_TYPES, MAX_TYPES_TIMES_RELATIONSHIPS};
 use crate::naming;
+
+/// Methods that borrow a field of the same name, each written as `field: Type;` with its
+/// doc comment.
+macro_rules! getters {
+    ($($(#[$doc:meta])* $field:ident: $ty:ty;)*) => {
+        $($(#[$doc])* pub fn $field(&self) -> &$ty {
+            &self.$field
+        })*
+    };
+}
 
 /// Index of an indicator type inside [`Schema::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -79,19 +90,13 @@ pub struct TypeDef {
 }
 
 impl TypeDef {
-    /// XSOAR's exact type string (`Attack Pattern`, `X509 Certificate`, `ssdeep`).
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The Rust marker type name (`AttackPattern`, `X509Certificate`, `Ssdeep`).
-    pub fn marker(&self) -> &str {
-        &self.marker
-    }
-
-    /// Free text from the schema, empty when none was given.
-    pub fn doc(&self) -> &str {
-        &self.doc
+    getters! {
+        /// XSOAR's exact type string (`Attack Pattern`, `X509 Certificate`, `ssdeep`).
+        name: str;
+        /// The Rust marker type name (`AttackPattern`, `X509Certificate`, `Ssdeep`).
+        marker: str;
+        /// Free text from the schema, empty when none was given.
+        doc: str;
     }
 }
 
@@ -103,14 +108,11 @@ pub struct Group {
 }
 
 impl Group {
-    /// The group's name as written in the schema (without `@`).
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// Member types, in declaration order, without duplicates.
-    pub fn members(&self) -> &[TypeId] {
-        &self.members
+    getters! {
+        /// The group's name as written in the schema (without `@`).
+        name: str;
+        /// Member types, in declaration order, without duplicates.
+        members: [TypeId];
     }
 }
 
@@ -146,34 +148,19 @@ pub struct RelationshipDef {
 }
 
 impl RelationshipDef {
-    /// XSOAR's name, e.g. `subtechnique-of`.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// XSOAR's reverse name, verbatim (`embeds` → `embedded-on`).
-    pub fn reverse(&self) -> &str {
-        &self.reverse
-    }
-
-    /// The Rust marker type name (`SubtechniqueOf`).
-    pub fn marker(&self) -> &str {
-        &self.marker
-    }
-
-    /// The typed constructor's method name (`subtechnique_of`).
-    pub fn method(&self) -> &str {
-        &self.method
-    }
-
-    /// Free text from the schema, empty when none was given.
-    pub fn doc(&self) -> &str {
-        &self.doc
-    }
-
-    /// The allowed pairs.
-    pub fn pairs(&self) -> &Pairs {
-        &self.pairs
+    getters! {
+        /// XSOAR's name, e.g. `subtechnique-of`.
+        name: str;
+        /// XSOAR's reverse name, verbatim (`embeds` → `embedded-on`).
+        reverse: str;
+        /// The Rust marker type name (`SubtechniqueOf`).
+        marker: str;
+        /// The typed constructor's method name (`subtechnique_of`).
+        method: str;
+        /// Free text from the schema, empty when none was given.
+        doc: str;
+        /// The allowed pairs.
+        pairs: Pairs;
     }
 
     /// Whether the relationship allows any type to any type.
@@ -205,7 +192,7 @@ impl RelationshipDef {
 /// Made by the parser or by [`SchemaBuilder::build`]; ids ([`TypeId`], [`RelId`]) handed
 /// out by one schema index only that schema: [`Schema::ty`] and [`Schema::rel`] panic on an
 /// id from a larger schema.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Schema {
     name: String,
     source: Option<PathBuf>,
@@ -216,36 +203,24 @@ pub struct Schema {
 }
 
 impl Schema {
-    /// The schema's `name` (e.g. `xsoar`).
-    pub fn name(&self) -> &str {
-        &self.name
+    getters! {
+        /// The schema's `name` (e.g. `xsoar`).
+        name: str;
+        /// Indicator types, in declaration order.
+        types: [TypeDef];
+        /// Named groups, in declaration order.
+        groups: [Group];
+        /// Relationship names, in declaration order (for XSOAR: the order of
+        /// `RELATIONSHIPS_NAMES`).
+        relationships: [RelationshipDef];
+        /// Names that may appear as a reverse name but are not relationship names
+        /// (`embedded-on`).
+        reverse_only: [String];
     }
 
     /// The file it was read from, if any (used in messages).
     pub fn source(&self) -> Option<&Path> {
         self.source.as_deref()
-    }
-
-    /// Indicator types, in declaration order.
-    pub fn types(&self) -> &[TypeDef] {
-        &self.types
-    }
-
-    /// Named groups, in declaration order.
-    pub fn groups(&self) -> &[Group] {
-        &self.groups
-    }
-
-    /// Relationship names, in declaration order (for XSOAR: the order of
-    /// `RELATIONSHIPS_NAMES`).
-    pub fn relationships(&self) -> &[RelationshipDef] {
-        &self.relationships
-    }
-
-    /// Names that may appear as a reverse name but are not relationship names
-    /// (`embedded-on`).
-    pub fn reverse_only(&self) -> &[String] {
-        &self.reverse_only
     }
 
     /// Every type id, in declaration order.
@@ -363,22 +338,23 @@ impl Schema {
     }
 }
 
+crate::error::error_enum! {
 /// Why a [`SchemaBuilder`] could not make a [`Schema`]: each variant names the offending
 /// name or id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModelError {
     /// More types, relationships or triples than [`limits`](crate::limits) allows.
-    TooMany(&'static str, usize),
+    TooMany(what: &'static str, max: usize) => "too many {what}: at most {max} are supported";
     /// A name is empty.
-    EmptyName(&'static str),
+    EmptyName(what: &'static str) => "a {what} name is empty";
     /// Two types, groups, relationships or reverse-only names share a name.
     Duplicate {
         /// `type`, `group`, `relationship` or `reverse-only name`.
         what: &'static str,
         /// The repeated name.
         name: String,
-    },
+    } => "duplicate {what} `{name}`";
     /// A marker or method is not a usable Rust identifier.
     InvalidIdentifier {
         /// `marker` or `method`.
@@ -389,7 +365,7 @@ pub enum ModelError {
         name: String,
         /// Why it cannot be used.
         reason: &'static str,
-    },
+    } => "the {what} `{ident}` of `{name}` cannot be used: {reason}";
     /// Two types or two relationships would get the same marker or method.
     IdentCollision {
         /// `marker` or `method`.
@@ -400,16 +376,17 @@ pub enum ModelError {
         name: String,
         /// The first name.
         other: String,
-    },
+    } => "`{name}` and `{other}` both have the {what} `{ident}`";
     /// A reverse name that is neither a relationship name nor a reverse-only name.
     UnknownReverse {
         /// The relationship.
         name: String,
         /// Its reverse name.
         reverse: String,
-    },
+    } => "the reverse name `{reverse}` of `{name}` is not a relationship or reverse-only name";
     /// A reverse-only name that is also a relationship name.
-    ReverseOnlyIsRelationship(String),
+    ReverseOnlyIsRelationship(name: String)
+        => "`{name}` is both a relationship name and a reverse-only name";
     /// An id that this builder did not hand out.
     UnknownTypeId {
         /// `a member` or `a pair`.
@@ -418,48 +395,8 @@ pub enum ModelError {
         owner: String,
         /// The id's index.
         index: usize,
-    },
+    } => "{what} of `{owner}` refers to an unknown type id {index}";
 }
-
-impl std::fmt::Display for ModelError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::TooMany(what, max) => write!(f, "too many {what}: at most {max} are supported"),
-            Self::EmptyName(what) => write!(f, "a {what} name is empty"),
-            Self::Duplicate { what, name, .. } => write!(f, "duplicate {what} `{name}`"),
-            Self::InvalidIdentifier {
-                what,
-                ident,
-                name,
-                reason,
-                ..
-            } => write!(
-                f,
-                "the {what} `{ident}` of `{name}` cannot be used: {reason}"
-            ),
-            Self::IdentCollision {
-                what,
-                ident,
-                name,
-                other,
-                ..
-            } => write!(f, "`{name}` and `{other}` both have the {what} `{ident}`"),
-            Self::UnknownReverse { name, reverse, .. } => write!(
-                f,
-                "the reverse name `{reverse}` of `{name}` is not a relationship or reverse-only name"
-            ),
-            Self::ReverseOnlyIsRelationship(name) => write!(
-                f,
-                "`{name}` is both a relationship name and a reverse-only name"
-            ),
-            Self::UnknownTypeId {
-                what, owner, index, ..
-            } => write!(
-                f,
-                "{what} of `{owner}` refers to an unknown type id {index}"
-            ),
-        }
-    }
 }
 
 impl std::error::Error for ModelError {}
@@ -472,27 +409,21 @@ impl std::error::Error for ModelError {}
 /// [`SchemaBuilder::add_type_with`] and [`SchemaBuilder::add_relationship_with`].
 #[derive(Debug, Clone, Default)]
 pub struct SchemaBuilder {
-    name: String,
-    source: Option<PathBuf>,
-    types: Vec<TypeDef>,
-    groups: Vec<Group>,
-    relationships: Vec<RelationshipDef>,
-    reverse_only: Vec<String>,
+    schema: Schema,
     too_many: Option<(&'static str, usize)>,
 }
 
 impl SchemaBuilder {
     /// An empty schema named `name`.
     pub fn new(name: impl Into<String>) -> Self {
-        SchemaBuilder {
-            name: name.into(),
-            ..SchemaBuilder::default()
-        }
+        let mut builder = SchemaBuilder::default();
+        builder.schema.name = name.into();
+        builder
     }
 
     /// Records the file the schema was read from (used in messages).
     pub fn source(&mut self, path: impl Into<PathBuf>) -> &mut Self {
-        self.source = Some(path.into());
+        self.schema.source = Some(path.into());
         self
     }
 
@@ -510,11 +441,11 @@ impl SchemaBuilder {
         marker: impl Into<String>,
         doc: impl Into<String>,
     ) -> TypeId {
-        let Some(id) = next_id(self.types.len(), crate::limits::MAX_TYPES) else {
-            self.too_many = Some(("types", crate::limits::MAX_TYPES));
+        let Some(id) = next_id(self.schema.types.len(), MAX_TYPES) else {
+            self.too_many = Some(("types", MAX_TYPES));
             return TypeId(u16::MAX);
         };
-        self.types.push(TypeDef {
+        self.schema.types.push(TypeDef {
             name: name.into(),
             marker: marker.into(),
             doc: doc.into(),
@@ -530,7 +461,7 @@ impl SchemaBuilder {
     ) -> &mut Self {
         let mut seen = HashSet::new();
         let members = members.into_iter().filter(|m| seen.insert(*m)).collect();
-        self.groups.push(Group {
+        self.schema.groups.push(Group {
             name: name.into(),
             members,
         });
@@ -559,11 +490,11 @@ impl SchemaBuilder {
         method: impl Into<String>,
         doc: impl Into<String>,
     ) -> RelId {
-        let Some(id) = next_id(self.relationships.len(), crate::limits::MAX_RELATIONSHIPS) else {
-            self.too_many = Some(("relationships", crate::limits::MAX_RELATIONSHIPS));
+        let Some(id) = next_id(self.schema.relationships.len(), MAX_RELATIONSHIPS) else {
+            self.too_many = Some(("relationships", MAX_RELATIONSHIPS));
             return RelId(u16::MAX);
         };
-        self.relationships.push(RelationshipDef {
+        self.schema.relationships.push(RelationshipDef {
             name: name.into(),
             reverse: reverse.into(),
             marker: marker.into(),
@@ -577,11 +508,7 @@ impl SchemaBuilder {
     /// Allows `source --rel--> target`. Allowing a pair twice keeps the strongest tier; on
     /// an any-to-any relationship this changes nothing.
     pub fn allow(&mut self, rel: RelId, source: TypeId, target: TypeId, tier: Tier) -> &mut Self {
-        if let Some(RelationshipDef {
-            pairs: Pairs::Only(pairs),
-            ..
-        }) = self.relationships.get_mut(rel.index())
-        {
+        if let Some(Pairs::Only(pairs)) = self.pairs_mut(rel) {
             pairs.push(Pair {
                 source,
                 target,
@@ -593,85 +520,62 @@ impl SchemaBuilder {
 
     /// Makes `rel` allow any type to any type (explicit pairs are dropped).
     pub fn allow_any(&mut self, rel: RelId) -> &mut Self {
-        if let Some(r) = self.relationships.get_mut(rel.index()) {
-            r.pairs = Pairs::Any;
+        if let Some(pairs) = self.pairs_mut(rel) {
+            *pairs = Pairs::Any;
         }
         self
+    }
+
+    fn pairs_mut(&mut self, rel: RelId) -> Option<&mut Pairs> {
+        let r = self.schema.relationships.get_mut(rel.index());
+        r.map(|r| &mut r.pairs)
     }
 
     /// Declares a name that may be used as a reverse name only (`embedded-on`).
     pub fn add_reverse_only(&mut self, name: impl Into<String>) -> &mut Self {
-        self.reverse_only.push(name.into());
+        self.schema.reverse_only.push(name.into());
         self
     }
 
     /// Sorts and de-duplicates the pairs and checks the schema's invariants.
-    pub fn build(mut self) -> Result<Schema, ModelError> {
+    pub fn build(self) -> Result<Schema, ModelError> {
         if let Some((what, max)) = self.too_many {
             return Err(ModelError::TooMany(what, max));
         }
-        let product = self.types.len().saturating_mul(self.relationships.len());
-        if product > crate::limits::MAX_TYPES_TIMES_RELATIONSHIPS {
-            return Err(ModelError::TooMany(
-                "types times relationship names",
-                crate::limits::MAX_TYPES_TIMES_RELATIONSHIPS,
-            ));
+        let mut s = self.schema;
+        if s.types.len().saturating_mul(s.relationships.len()) > MAX_TYPES_TIMES_RELATIONSHIPS {
+            let what = "types times relationship names";
+            return Err(ModelError::TooMany(what, MAX_TYPES_TIMES_RELATIONSHIPS));
         }
-        self.check_types()?;
-        self.check_groups()?;
-        self.check_relationships()?;
-        let type_count = self.types.len();
-        for r in &mut self.relationships {
+        s.check_types()?;
+        s.check_groups()?;
+        s.check_relationships()?;
+        let type_count = s.types.len();
+        for r in &mut s.relationships {
             if let Pairs::Only(pairs) = &mut r.pairs {
-                if let Some(bad) = pairs
-                    .iter()
-                    .flat_map(|p| [p.source, p.target])
-                    .find(|id| id.index() >= type_count)
-                {
-                    return Err(ModelError::UnknownTypeId {
-                        what: "a pair",
-                        owner: r.name.clone(),
-                        index: bad.index(),
-                    });
-                }
+                let ids = pairs.iter().flat_map(|p| [p.source, p.target]);
+                known_ids("a pair", &r.name, ids, type_count)?;
                 // Sorting by tier last puts the strongest (`Core`) first among equal pairs.
                 pairs.sort_unstable();
                 pairs.dedup_by_key(|p| (p.source, p.target));
             }
         }
-        let triples: usize = self
-            .relationships
-            .iter()
-            .map(|r| match &r.pairs {
-                Pairs::Only(pairs) => pairs.len(),
-                Pairs::Any => 0,
-            })
-            .sum();
-        if triples > crate::limits::MAX_TRIPLES {
-            return Err(ModelError::TooMany("triples", crate::limits::MAX_TRIPLES));
+        if s.triple_count() > MAX_TRIPLES {
+            return Err(ModelError::TooMany("triples", MAX_TRIPLES));
         }
-        Ok(Schema {
-            name: self.name,
-            source: self.source,
-            types: self.types,
-            groups: self.groups,
-            relationships: self.relationships,
-            reverse_only: self.reverse_only,
-        })
+        Ok(s)
     }
+}
 
+/// The checks of [`SchemaBuilder::build`].
+impl Schema {
     fn check_types(&self) -> Result<(), ModelError> {
         let mut names = HashSet::new();
         let mut markers = HashMap::new();
         for t in &self.types {
             unique_name("type", &t.name, &mut names)?;
-            unique_ident(
-                "marker",
-                &t.marker,
-                &t.name,
-                &mut markers,
-                naming::check_marker,
-            )?;
+            let marker = (t.marker.as_str(), naming::check_marker as IdentCheck);
+            unique_ident("marker", marker, &t.name, &mut markers)?;
         }
         Ok(())
     }
@@ -680,37 +584,25 @@ impl SchemaBuilder {
         let mut names = HashSet::new();
         for g in &self.groups {
             unique_name("group", &g.name, &mut names)?;
-            if let Some(bad) = g.members.iter().find(|m| m.index() >= self.types.len()) {
-                return Err(ModelError::UnknownTypeId {
-                    what: "a member",
-                    owner: g.name.clone(),
-                    index: bad.index(),
-                });
-            }
+            known_ids(
+                "a member",
+                &g.name,
+                g.members.iter().copied(),
+                self.types.len(),
+            )?;
         }
         Ok(())
     }
 
     fn check_relationships(&self) -> Result<(), ModelError> {
         let mut names = HashSet::new();
-        let mut markers = HashMap::new();
-        let mut methods = HashMap::new();
+        let (mut markers, mut methods) = (HashMap::new(), HashMap::new());
         for r in &self.relationships {
             unique_name("relationship", &r.name, &mut names)?;
-            unique_ident(
-                "marker",
-                &r.marker,
-                &r.name,
-                &mut markers,
-                naming::check_marker,
-            )?;
-            unique_ident(
-                "method",
-                &r.method,
-                &r.name,
-                &mut methods,
-                naming::check_method,
-            )?;
+            let marker = (r.marker.as_str(), naming::check_marker as IdentCheck);
+            unique_ident("marker", marker, &r.name, &mut markers)?;
+            let method = (r.method.as_str(), naming::check_method as IdentCheck);
+            unique_ident("method", method, &r.name, &mut methods)?;
         }
         let mut reverse_only = HashSet::new();
         for n in &self.reverse_only {
@@ -729,6 +621,23 @@ impl SchemaBuilder {
             }
         }
         Ok(())
+    }
+}
+
+/// An error for the first id of `ids` that is not below `type_count`.
+fn known_ids(
+    what: &'static str,
+    owner: &str,
+    mut ids: impl Iterator<Item = TypeId>,
+    type_count: usize,
+) -> Result<(), ModelError> {
+    match ids.find(|id| id.index() >= type_count) {
+        Some(bad) => Err(ModelError::UnknownTypeId {
+            what,
+            owner: owner.to_string(),
+            index: bad.index(),
+        }),
+        None => Ok(()),
     }
 }
 
@@ -754,12 +663,13 @@ fn unique_name<'a>(
     Ok(())
 }
 
+type IdentCheck = fn(&str) -> Result<(), naming::IdentProblem>;
+
 fn unique_ident<'a>(
     what: &'static str,
-    ident: &'a str,
+    (ident, check): (&'a str, IdentCheck),
     owner: &'a str,
     seen: &mut HashMap<&'a str, &'a str>,
-    check: fn(&str) -> Result<(), naming::IdentProblem>,
 ) -> Result<(), ModelError> {
     check(ident).map_err(|problem| ModelError::InvalidIdentifier {
         what,

@@ -140,13 +140,8 @@ pub fn words(name: &str) -> Vec<String> {
 
 fn capitalise(word: &str) -> String {
     let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first
-            .to_uppercase()
-            .chain(chars.flat_map(char::to_lowercase))
-            .collect(),
-        None => String::new(),
-    }
+    let first = chars.next().into_iter().flat_map(char::to_uppercase);
+    first.chain(chars.flat_map(char::to_lowercase)).collect()
 }
 
 /// The marker type name of an indicator type: `Attack Pattern` → `AttackPattern`,

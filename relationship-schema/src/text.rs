@@ -32,12 +32,18 @@ pub fn is_unsafe(c: char) -> bool {
 /// `text` with every [unsafe](is_unsafe) character written as a visible `\u{..}` escape;
 /// borrowed unchanged when there is none.
 pub fn escape_unsafe(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    escape_where(text, is_unsafe)
+}
+
+/// `text` with every character for which `hide` holds written as a visible `\u{..}`
+/// escape; borrowed unchanged when there is none.
+pub fn escape_where(text: &str, hide: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&hide) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if is_unsafe(c) {
+        if hide(c) {
             out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
         } else {
             out.push(c);

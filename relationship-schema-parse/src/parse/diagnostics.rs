@@ -11,6 +11,12 @@ pub(super) struct Sp<T> {
     pub(super) at: usize,
 }
 
+impl<T> Sp<T> {
+    pub(super) fn new(v: T, at: usize) -> Self {
+        Sp { v, at }
+    }
+}
+
 /// Maps byte offsets to 1-based line and character column.
 pub(super) struct Lines<'s> {
     text: &'s str,
@@ -91,12 +97,7 @@ impl<'s> Cx<'s> {
         input: &str,
         candidates: impl IntoIterator<Item = &'c str>,
     ) {
-        let help = suggest::did_you_mean_of(&suggest::nearest(input, candidates));
-        if let Some(help) = help {
-            self.error_help(at, kind, help);
-        } else {
-            self.error(at, kind);
-        }
+        self.error(at, kind).help = suggest::did_you_mean(input, candidates);
     }
 
     /// Reports `name` when `first` (where it was declared before) is known; true then.

@@ -21,20 +21,12 @@ pub(super) struct RawGroup {
 /// Reads `groups`: an object of group name to member list.
 pub(super) fn read_groups(cx: &mut Cx, v: &Node) -> Vec<RawGroup> {
     let Value::Object(members) = &v.value else {
-        wrong(
-            cx,
-            v,
-            "`groups`".into(),
-            "an object of group name to member list",
-        );
+        wrong(cx, v, "`groups`", "an object of group name to member list");
         return Vec::new();
     };
     let mut groups = Vec::new();
     for m in members {
-        let name = Sp {
-            v: m.key.to_string(),
-            at: m.at,
-        };
+        let name = Sp::new(m.key.to_string(), m.at);
         let what = format!("group `{}`", name.v);
         if let Some(list) = names(cx, &m.value, &what) {
             if list.v.is_empty() {

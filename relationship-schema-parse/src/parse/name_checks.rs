@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use relationship_schema::{ErrorKind, limits, naming, text};
 
 use super::diagnostics::{Cx, Sp};
-use crate::names;
+use crate::names::{self, TextProblem};
 
 /// Checks a declared name; false when it is unusable (the error is reported).
 pub(super) fn check_name(
@@ -21,70 +21,52 @@ pub(super) fn check_name(
     if !check_text(cx, name, what) {
         return false;
     }
-    if name.v.trim() != name.v {
-        cx.error(
-            name.at,
-            ErrorKind::Whitespace {
-                what,
-                name: name.v.clone(),
-            },
-        );
-        return false;
-    }
-    if !allow_at && name.v.starts_with('@') {
-        cx.error(
-            name.at,
-            ErrorKind::AtSign {
-                what,
-                name: name.v.clone(),
-            },
-        );
-        return false;
-    }
-    true
+    let kind = if name.v.trim() != name.v {
+        ErrorKind::Whitespace {
+            what,
+            name: name.v.clone(),
+        }
+    } else if !allow_at && name.v.starts_with('@') {
+        ErrorKind::AtSign {
+            what,
+            name: name.v.clone(),
+        }
+    } else {
+        return true;
+    };
+    cx.error(name.at, kind);
+    false
 }
 
 /// A name is data that generated code quotes: no control, line-separator or bidirectional
 /// characters, no invisible characters (format characters and default-ignorables, see
 /// [`crate::names`]), and a bounded length. Reports the first problem and returns `false`.
 pub(super) fn check_text(cx: &mut Cx, name: &Sp<String>, what: &'static str) -> bool {
-    if let Some(c) = name.v.chars().find(|&c| text::is_unsafe(c)) {
-        cx.error(
-            name.at,
-            ErrorKind::UnsafeCharacter {
-                what,
-                name: text::excerpt(&name.v, limits::MAX_QUOTED_CHARS).into_owned(),
-                code: u32::from(c),
-            },
-        );
-        return false;
-    }
-    if let Some((c, class)) = names::find_invisible(&name.v) {
-        cx.error(
-            name.at,
-            ErrorKind::InvisibleCharacter {
-                what,
-                name: names::shown(&name.v),
-                code: u32::from(c),
-                class,
-            },
-        );
-        return false;
-    }
-    let chars = name.v.chars().count();
-    if chars > limits::MAX_NAME_CHARS {
-        cx.error(
-            name.at,
-            ErrorKind::NameTooLong {
-                what,
-                name: text::excerpt(&name.v, limits::MAX_QUOTED_CHARS).into_owned(),
-                chars,
-                max: limits::MAX_NAME_CHARS,
-            },
-        );
-        return false;
-    }
-    true
+    let Some(problem) = names::text_problem(&name.v) else {
+        return true;
+    };
+    let excerpt = || text::excerpt(&name.v, limits::MAX_QUOTED_CHARS).into_owned();
+    let kind = match problem {
+        TextProblem::Unsafe(c) => ErrorKind::UnsafeCharacter {
+            what,
+            name: excerpt(),
+            code: u32::from(c),
+        },
+        TextProblem::Invisible(c, class) => ErrorKind::InvisibleCharacter {
+            what,
+            name: names::shown(&name.v),
+            code: u32::from(c),
+            class,
+        },
+        TextProblem::TooLong(chars) => ErrorKind::NameTooLong {
+            what,
+            name: excerpt(),
+            chars,
+            max: limits::MAX_NAME_CHARS,
+        },
+    };
+    cx.error(name.at, kind);
+    false
 }
 
 /// The names of one kind seen so far, by confusable skeleton (see [`crate::names`]).
@@ -145,31 +127,30 @@ pub(super) fn check_confusables(
     reported
 }
 
-/// A Rust name to register: which kind, the identifier, the schema name it is for, where
-/// it was written and whether the schema gave it explicitly.
-pub(super) struct RustName<'a> {
-    pub(super) what: &'static str,
-    pub(super) ident: &'a str,
-    pub(super) owner: &'a str,
-    pub(super) at: usize,
-    pub(super) explicit: bool,
-}
+/// A kind of Rust name: `marker` or `method`, how it is derived from a schema name, and
+/// the check of an identifier.
+pub(super) type RustNameKind = (
+    &'static str,
+    fn(&str) -> String,
+    fn(&str) -> Result<(), naming::IdentProblem>,
+);
 
-/// Registers a Rust name, reporting invalid identifiers and collisions.
+/// Registers the Rust name of `owner`, `given` or else derived, reporting invalid
+/// identifiers and collisions.
 pub(super) fn register_rust_name(
     cx: &mut Cx,
     seen: &mut HashMap<String, String>,
-    name: RustName<'_>,
-    check: fn(&str) -> Result<(), naming::IdentProblem>,
+    (what, derive, check): RustNameKind,
+    given: Option<&Sp<String>>,
+    owner: &Sp<String>,
 ) {
-    let RustName {
-        what,
-        ident,
-        owner,
-        at,
-        explicit,
-    } = name;
-    if let Err(problem) = check(ident) {
+    let explicit = given.is_some();
+    let (ident, at) = match given {
+        Some(m) => (m.v.clone(), m.at),
+        None => (derive(&owner.v), owner.at),
+    };
+    let owner = &owner.v;
+    if let Err(problem) = check(&ident) {
         let help = if matches!(problem, naming::IdentProblem::Reserved(_)) {
             format!("set `{what}` on `{owner}` to another name")
         } else if explicit {
@@ -181,27 +162,21 @@ pub(super) fn register_rust_name(
             at,
             ErrorKind::InvalidIdentifier {
                 what,
-                ident: ident.to_string(),
-                name: owner.to_string(),
+                ident,
+                name: owner.clone(),
                 reason: problem.describe(),
             },
             help,
         );
-        return;
+    } else if let Some(other) = seen.get(&ident) {
+        let kind = ErrorKind::IdentCollision {
+            what,
+            ident,
+            name: owner.clone(),
+            other: other.clone(),
+        };
+        cx.error_help(at, kind, format!("set `{what}` on one of them"));
+    } else {
+        seen.insert(ident, owner.clone());
     }
-    if let Some(other) = seen.get(ident) {
-        let other = other.clone();
-        cx.error_help(
-            at,
-            ErrorKind::IdentCollision {
-                what,
-                ident: ident.to_string(),
-                name: owner.to_string(),
-                other,
-            },
-            format!("set `{what}` on one of them"),
-        );
-        return;
-    }
-    seen.insert(ident.to_string(), owner.to_string());
 }

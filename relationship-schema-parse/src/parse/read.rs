@@ -7,11 +7,11 @@ use super::diagnostics::{Cx, Sp};
 use crate::json::{Member, Node, Value};
 
 /// Reports that `v` is not what was expected.
-pub(super) fn wrong(cx: &mut Cx, v: &Node, what: String, expected: &'static str) {
+pub(super) fn wrong(cx: &mut Cx, v: &Node, what: impl Into<String>, expected: &'static str) {
     cx.error(
         v.at,
         ErrorKind::WrongType {
-            what,
+            what: what.into(),
             expected,
             found: v.kind(),
         },
@@ -21,10 +21,7 @@ pub(super) fn wrong(cx: &mut Cx, v: &Node, what: String, expected: &'static str)
 /// A string value.
 pub(super) fn string(cx: &mut Cx, v: &Node, what: impl FnOnce() -> String) -> Option<Sp<String>> {
     match &v.value {
-        Value::String(s) => Some(Sp {
-            v: s.to_string(),
-            at: v.at,
-        }),
+        Value::String(s) => Some(Sp::new(s.to_string(), v.at)),
         _ => {
             wrong(cx, v, what(), "a string");
             None
@@ -43,29 +40,20 @@ pub(super) fn list<T>(
     mut entry: impl FnMut(&mut Cx, &Node) -> Option<T>,
 ) -> Option<Sp<Vec<T>>> {
     let Value::Array(items) = &v.value else {
-        wrong(cx, v, what.to_string(), expected);
+        wrong(cx, v, what, expected);
         return None;
     };
     if required && items.is_empty() {
         cx.error(v.at, ErrorKind::EmptyList(what.to_string()));
     }
-    Some(Sp {
-        v: items.iter().filter_map(|el| entry(cx, el)).collect(),
-        at: v.at,
-    })
+    let entries = items.iter().filter_map(|el| entry(cx, el)).collect();
+    Some(Sp::new(entries, v.at))
 }
 
 /// A list of names: an array of strings, or a single string.
 pub(super) fn names(cx: &mut Cx, v: &Node, what: &str) -> Option<Sp<Vec<Sp<String>>>> {
     if let Value::String(s) = &v.value {
-        let name = Sp {
-            v: s.to_string(),
-            at: v.at,
-        };
-        return Some(Sp {
-            v: vec![name],
-            at: v.at,
-        });
+        return Some(Sp::new(vec![Sp::new(s.to_string(), v.at)], v.at));
     }
     list(cx, v, what, "an array of names", false, |cx, el| {
         string(cx, el, || format!("an entry of {what}"))
@@ -196,7 +184,7 @@ impl<'n, 't> Fields<'n, 't> {
     pub(super) fn boolean(&self, cx: &mut Cx, key: &str) -> Option<Sp<bool>> {
         let v = self.get(key)?;
         match v.value {
-            Value::Bool(b) => Some(Sp { v: b, at: v.at }),
+            Value::Bool(b) => Some(Sp::new(b, v.at)),
             _ => {
                 wrong(cx, v, self.what(key), "a boolean");
                 None

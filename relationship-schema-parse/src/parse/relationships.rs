@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use relationship_schema::{ErrorKind, Tier, limits, naming};
 
 use super::diagnostics::{Cx, Sp};
-use super::name_checks::{RustName, check_name, check_text, register_rust_name};
+use super::name_checks::{RustNameKind, check_name, check_text, register_rust_name};
 use super::read::{Fields, list, names, wrong};
 use crate::json::{Node, Value};
 
@@ -75,7 +75,7 @@ pub(super) fn read_relationship(cx: &mut Cx, v: &Node) -> Option<RawRel> {
         wrong(
             cx,
             v,
-            "an entry of `relationships`".into(),
+            "an entry of `relationships`",
             "a relationship object",
         );
         return None;
@@ -134,10 +134,7 @@ pub(super) fn read_relationship(cx: &mut Cx, v: &Node) -> Option<RawRel> {
         same_type,
         derive,
         symmetric,
-        any: any.map(|a| Sp {
-            v: a.v,
-            at: any_at.unwrap_or(a.at),
-        }),
+        any: any.map(|a| Sp::new(a.v, any_at.unwrap_or(a.at))),
         states_pairs,
     })
 }
@@ -302,16 +299,6 @@ pub(super) struct RustNames {
     methods: HashMap<String, String>,
 }
 
-/// A kind of Rust name: what it is called, the name given, how it is derived from the
-/// relationship's name, the names taken and the check of an identifier.
-type RustNameKind<'r> = (
-    &'static str,
-    &'r Option<Sp<String>>,
-    fn(&str) -> String,
-    &'r mut HashMap<String, String>,
-    fn(&str) -> Result<(), naming::IdentProblem>,
-);
-
 /// A relationship's marker and method: derived or given, valid and unique.
 pub(super) fn check_rust_names(cx: &mut Cx, r: &RawRel, taken: &mut RustNames) {
     let no_words = naming::words(&r.name.v).is_empty();
@@ -330,36 +317,21 @@ pub(super) fn check_rust_names(cx: &mut Cx, r: &RawRel, taken: &mut RustNames) {
             format!("set {}", missing.join(" and ")),
         );
     }
-    let kinds: [RustNameKind; 2] = [
+    let kinds: [(RustNameKind, _, _); 2] = [
         (
-            "marker",
+            ("marker", naming::relationship_marker, naming::check_marker),
             &r.marker,
-            naming::relationship_marker,
             &mut taken.markers,
-            naming::check_marker,
         ),
         (
-            "method",
+            ("method", naming::relationship_method, naming::check_method),
             &r.method,
-            naming::relationship_method,
             &mut taken.methods,
-            naming::check_method,
         ),
     ];
-    for (what, given, derive, seen, check) in kinds {
-        let (ident, at, explicit) = match given {
-            Some(m) => (m.v.clone(), m.at, true),
-            None => (derive(&r.name.v), r.name.at, false),
-        };
-        if explicit || !no_words {
-            let name = RustName {
-                what,
-                ident: &ident,
-                owner: &r.name.v,
-                at,
-                explicit,
-            };
-            register_rust_name(cx, seen, name, check);
+    for (kind, given, seen) in kinds {
+        if given.is_some() || !no_words {
+            register_rust_name(cx, seen, kind, given.as_ref(), &r.name);
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use relationship_schema::{ErrorKind, SchemaBuilder, TypeId, limits, naming};
 
 use super::diagnostics::{Cx, Sp};
-use super::name_checks::{Looks, RustName, check_name, register_rust_name};
+use super::name_checks::{Looks, RustNameKind, check_name, register_rust_name};
 use super::read::{Fields, wrong};
 use crate::json::{Node, Value};
 
@@ -22,10 +22,7 @@ pub(super) struct RawType {
 pub(super) fn read_type(cx: &mut Cx, v: &Node) -> Option<RawType> {
     match &v.value {
         Value::String(s) => Some(RawType {
-            name: Sp {
-                v: s.to_string(),
-                at: v.at,
-            },
+            name: Sp::new(s.to_string(), v.at),
             marker: None,
             doc: String::new(),
         }),
@@ -48,7 +45,7 @@ pub(super) fn read_type(cx: &mut Cx, v: &Node) -> Option<RawType> {
             wrong(
                 cx,
                 v,
-                "an entry of `types`".into(),
+                "an entry of `types`",
                 "a type name or an object with `name`",
             );
             None
@@ -109,27 +106,14 @@ pub(super) fn declare_types(
 
 /// A type's marker, given or derived from its name: a valid Rust name, unique among types.
 fn check_marker(cx: &mut Cx, t: &RawType, markers: &mut HashMap<String, String>) {
-    let (marker, at, explicit) = match &t.marker {
-        Some(m) => (m.v.clone(), m.at, true),
-        None => (naming::type_marker(&t.name.v), t.name.at, false),
-    };
-    if marker.is_empty() && !explicit {
-        cx.error_help(
-            t.name.at,
-            ErrorKind::NoRustName {
-                what: "type",
-                name: t.name.v.clone(),
-            },
-            "set `marker`",
-        );
+    if t.marker.is_none() && naming::type_marker(&t.name.v).is_empty() {
+        let kind = ErrorKind::NoRustName {
+            what: "type",
+            name: t.name.v.clone(),
+        };
+        cx.error_help(t.name.at, kind, "set `marker`");
         return;
     }
-    let name = RustName {
-        what: "marker",
-        ident: &marker,
-        owner: &t.name.v,
-        at,
-        explicit,
-    };
-    register_rust_name(cx, markers, name, naming::check_marker);
+    let kind: RustNameKind = ("marker", naming::type_marker, naming::check_marker);
+    register_rust_name(cx, markers, kind, t.marker.as_ref(), &t.name);
 }
