@@ -144,36 +144,6 @@ pub trait IndicatorValue {
     fn to_value(&self) -> Cow<'_, str>;
 }
 
-impl IndicatorValue for str {
-    fn to_value(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-impl IndicatorValue for String {
-    fn to_value(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-impl IndicatorValue for Cow<'_, str> {
-    fn to_value(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-impl IndicatorValue for Box<str> {
-    fn to_value(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-impl IndicatorValue for std::sync::Arc<str> {
-    fn to_value(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-impl IndicatorValue for std::rc::Rc<str> {
-    fn to_value(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
 impl<T: IndicatorValue + ?Sized> IndicatorValue for &T {
     fn to_value(&self) -> Cow<'_, str> {
         (**self).to_value()
@@ -184,24 +154,24 @@ impl<T: IndicatorValue> IndicatorValue for Option<T> {
         self.as_ref().map_or(Cow::Borrowed(""), T::to_value)
     }
 }
-macro_rules! display_value {
-    ($($t:ty),*) => {$(
-        impl IndicatorValue for $t {
+/// `IndicatorValue` for text, borrowed as it is, and for values written with `Display`.
+macro_rules! indicator_value {
+    (text: $($text:ty),*; display: $($display:ty),*) => {
+        $(impl IndicatorValue for $text {
+            fn to_value(&self) -> Cow<'_, str> {
+                Cow::Borrowed(self)
+            }
+        })*
+        $(impl IndicatorValue for $display {
             fn to_value(&self) -> Cow<'_, str> {
                 Cow::Owned(self.to_string())
             }
-        }
-    )*};
+        })*
+    };
 }
-display_value!(
-    std::net::IpAddr,
-    std::net::Ipv4Addr,
-    std::net::Ipv6Addr,
-    u16,
-    u32,
-    u64,
-    i32,
-    i64
+indicator_value!(
+    text: str, String, Cow<'_, str>, Box<str>, std::sync::Arc<str>, std::rc::Rc<str>;
+    display: std::net::IpAddr, std::net::Ipv4Addr, std::net::Ipv6Addr, u16, u32, u64, i32, i64
 );
 
 /// Whether two strings are equal, in a `const` (checks a type string against the schema's
@@ -262,19 +232,10 @@ pub fn insert_field<T: serde_core::Serialize + ?Sized>(
     indicator: &'static str,
     field: &'static str,
 ) -> Result<(), FieldError> {
-    match crate::fields::RawJson::from_serialize(value) {
-        Ok(v) if v.is_null() => {}
-        Ok(v) => {
-            fields.insert(key, v);
-        }
-        Err(e) => {
-            return Err(FieldError::new(
-                indicator,
-                field,
-                FieldTarget::Field(key),
-                e,
-            ));
-        }
+    let value = crate::fields::RawJson::from_serialize(value)
+        .map_err(|e| FieldError::new(indicator, field, FieldTarget::Field(key), e))?;
+    if !value.is_null() {
+        fields.insert(key, value);
     }
     Ok(())
 }
