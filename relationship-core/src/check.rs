@@ -460,7 +460,7 @@ impl<'s> Checker<'s> {
     }
 
     /// Checks one record and builds the relationship.
-    pub fn check(&self, mut input: RelationshipInput) -> Result<EntityRelationship, CheckError> {
+    pub fn check(&self, input: RelationshipInput) -> Result<EntityRelationship, CheckError> {
         for arg in FixedArg::ALL {
             if let Some(value) = arg.value_in(&input).filter(|v| *v != arg.valid()) {
                 let value = value.to_owned();
@@ -471,29 +471,28 @@ impl<'s> Checker<'s> {
             None | Some("") => None,
             Some(s) => Some(Reliability::parse(s)?),
         };
-        let explicit_reverse = input.reverse_name.take().filter(|r| !r.is_empty());
-        let reverse = match self.mode {
-            Mode::Lenient => {
-                explicit_reverse.unwrap_or_else(|| self.lookup_reverse(&input.name).to_owned())
-            }
-            Mode::Strict => {
-                check_entities(&input.name, &input.entity_a, &input.entity_b)?;
-                let (a_type, b_type) = (&input.entity_a_type, &input.entity_b_type);
-                let expected = self.check_triple(a_type, &input.name, b_type)?;
-                if let Some(given) = explicit_reverse {
-                    self.check_reverse(&input.name, &given)?;
-                }
-                expected.to_owned()
-            }
-        };
         let mut rel = EntityRelationship::new(
             input.name,
-            reverse,
+            "",
             input.entity_a,
             input.entity_a_type,
             input.entity_b,
             input.entity_b_type,
         );
+        let explicit_reverse = input.reverse_name.filter(|r| !r.is_empty());
+        rel.reverse_name = match (self.mode, explicit_reverse) {
+            (Mode::Lenient, Some(given)) => given.into(),
+            (Mode::Lenient, None) => self.lookup_reverse(&rel.name).to_owned().into(),
+            (Mode::Strict, given) => {
+                rel.check_entities()?;
+                let expected =
+                    self.check_triple(&rel.entity_a_type, &rel.name, &rel.entity_b_type)?;
+                if let Some(given) = given {
+                    self.check_reverse(&rel.name, &given)?;
+                }
+                expected.to_owned().into()
+            }
+        };
         rel.fields = input.fields.unwrap_or_default();
         rel.source_reliability = reliability;
         rel.brand = input.brand.filter(|b| !b.is_empty());
@@ -595,31 +594,6 @@ impl<'s> Checker<'s> {
         }
     }
 }
-/// The entity checks of strict mode: both values non-empty and neither
-/// `$$DummyIndicator$$`.
-fn check_entities(name: &str, entity_a: &str, entity_b: &str) -> Result<(), CheckError> {
-    if entity_a.is_empty() {
-        return Err(CheckError::EmptyEntityA {
-            name: name.to_owned(),
-        });
-    }
-    if entity_b.is_empty() {
-        return Err(CheckError::EmptyEntityB {
-            entity_a: entity_a.to_owned(),
-            name: name.to_owned(),
-        });
-    }
-    for (which, value) in [(EntitySide::A, entity_a), (EntitySide::B, entity_b)] {
-        if value == crate::indicator::DUMMY_INDICATOR_VALUE {
-            return Err(CheckError::DummyEntity {
-                which,
-                name: name.to_owned(),
-            });
-        }
-    }
-    Ok(())
-}
-
 impl EntityRelationship {
     /// The entity checks strict mode applies to a record (and strict `xsoar-rel batch` to a
     /// line): both values non-empty, neither `$$DummyIndicator$$`. A typed constructor
@@ -642,7 +616,24 @@ impl EntityRelationship {
     /// [`CheckError::EmptyEntityA`], [`CheckError::EmptyEntityB`] or
     /// [`CheckError::DummyEntity`].
     pub fn check_entities(&self) -> Result<(), CheckError> {
-        check_entities(self.name(), self.entity_a(), self.entity_b())
+        let name = || self.name.to_string();
+        if self.entity_a.is_empty() {
+            return Err(CheckError::EmptyEntityA { name: name() });
+        }
+        let entity_a = &self.entity_a;
+        if self.entity_b.is_empty() {
+            let (entity_a, name) = (entity_a.clone(), name());
+            return Err(CheckError::EmptyEntityB { entity_a, name });
+        }
+        for (which, value) in [(EntitySide::A, entity_a), (EntitySide::B, &self.entity_b)] {
+            if value == crate::indicator::DUMMY_INDICATOR_VALUE {
+                return Err(CheckError::DummyEntity {
+                    which,
+                    name: name(),
+                });
+            }
+        }
+        Ok(())
     }
 }
 
