@@ -73,10 +73,8 @@ impl EntityRelationship {
     }
 }
 
-/// The [`EntityRelationship::to_indicator`] rendering: a borrowing [`Serialize`] view.
-///
-/// Writes XSOAR's ten keys in XSOAR's order without building any intermediate value. When
-/// entity B is empty it serializes as `{}`, exactly like XSOAR's `to_indicator()`.
+/// The [`EntityRelationship::to_indicator`] rendering (keys listed there): a borrowing
+/// [`Serialize`] view that builds no intermediate value.
 #[derive(Debug, Clone, Copy)]
 pub struct IndicatorRendering<'a>(pub &'a EntityRelationship);
 
@@ -126,17 +124,13 @@ impl IndicatorRendering<'_> {
     }
 }
 
-/// The [`EntityRelationship::to_entry`] rendering: a borrowing [`Serialize`] view.
-///
-/// The ten `to_indicator` keys, then the optional `reliability` and `brand`. When entity B
-/// is empty it serializes as `{}`, exactly like XSOAR's `to_entry()`.
+/// The [`EntityRelationship::to_entry`] rendering (keys listed there): a borrowing
+/// [`Serialize`] view.
 #[derive(Debug, Clone, Copy)]
 pub struct EntryRendering<'a>(pub &'a EntityRelationship);
 
-/// The [`EntityRelationship::to_context`] rendering: a borrowing [`Serialize`] view.
-///
-/// Five keys: `Relationship`, `EntityA`, `EntityAType`, `EntityB`, `EntityBType`. When
-/// entity B is empty it serializes as `{}`, exactly like XSOAR's `to_context()`.
+/// The [`EntityRelationship::to_context`] rendering (keys listed there): a borrowing
+/// [`Serialize`] view.
 #[derive(Debug, Clone, Copy)]
 pub struct ContextRendering<'a>(pub &'a EntityRelationship);
 
