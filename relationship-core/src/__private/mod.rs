@@ -6,7 +6,6 @@ use crate::json::relationship::Templates;
 use crate::relationship::{EntityRelationship, Fields, Prerendered};
 use crate::typed::{FieldError, FieldTarget, Indicator, IndicatorType, RelationshipName};
 
-pub use serde_json;
 pub use std::borrow::Cow;
 
 /// This crate, under a name no other crate's `__private` has: a derive given
@@ -123,14 +122,6 @@ impl<T: Indicator> AsEntity for Option<T> {
     fn as_entity(&self) -> Option<&T> {
         self.as_ref()
     }
-}
-
-/// The indicator in a record field, unless it is `None` or its value is empty.
-#[inline]
-pub fn entity<F: AsEntity + ?Sized>(field: &F) -> Option<&F::Entity> {
-    field
-        .as_entity()
-        .filter(|e| !e.indicator_value().is_empty())
 }
 
 /// A type usable as the `#[indicator(value)]` field.
@@ -273,18 +264,10 @@ pub fn raw_json_of<T: serde_core::Serialize + ?Sized>(
         .map_err(|e| FieldError::new(indicator, field, FieldTarget::RawJson, e))
 }
 
-/// What [`push_indicator`] collects for one record field: its indicator object, or the
+/// What [`Field::push_into`] collects for one record field: its indicator object, or the
 /// error of a field of it that does not serialize. `#[derive(Relationships)]` collects the
 /// `Vec` of them into `Result<Vec<IndicatorObject>, FieldError>`.
 pub type ObjectOrError = Result<indicator::IndicatorObject, FieldError>;
-
-/// Pushes the indicator object of a record field, or its error, unless the field is `None`
-/// or empty.
-pub fn push_indicator<F: AsEntity + ?Sized>(out: &mut Vec<ObjectOrError>, field: &F) {
-    if let Some(e) = entity(field) {
-        out.push(e.to_indicator_object());
-    }
-}
 
 /// The one check that a field named in `#[derive(Relationships)]` holds an indicator: the
 /// derive calls it once per such field, spanned at the field's type, and reaches the field
@@ -299,16 +282,18 @@ pub fn assert_entity<F: AsEntity + ?Sized>() {}
 pub struct Field<'a, F: ?Sized>(pub &'a F);
 
 impl<'a, F: AsEntity + ?Sized> Field<'a, F> {
-    /// See [`entity`].
+    /// The indicator in the field, unless it is `None` or its value is empty.
     #[inline]
     pub fn entity(&self) -> Option<&'a F::Entity> {
-        entity(self.0)
+        self.0
+            .as_entity()
+            .filter(|e| !e.indicator_value().is_empty())
     }
 
-    /// See [`push_indicator`].
+    /// Pushes the field's indicator object, or its error, unless [`Field::entity`] is `None`.
     #[inline]
     pub fn push_into(&self, out: &mut Vec<ObjectOrError>) {
-        push_indicator(out, self.0);
+        out.extend(self.entity().map(Indicator::to_indicator_object));
     }
 }
 
@@ -351,13 +336,13 @@ mod tests {
         let some = Some(Entity::<Host>::new("pc1"));
         let none: Option<Entity<Host>> = None;
         let empty = Entity::<Host>::new("");
-        assert_eq!(entity(&some).map(Entity::value), Some("pc1"));
-        assert!(entity(&none).is_none());
-        assert!(entity(&empty).is_none());
+        assert_eq!(Field(&some).entity().map(Entity::value), Some("pc1"));
+        assert!(Field(&none).entity().is_none());
+        assert!(Field(&empty).entity().is_none());
         let mut out = Vec::new();
-        push_indicator(&mut out, &none);
-        push_indicator(&mut out, &empty);
-        push_indicator(&mut out, &some);
+        Field(&none).push_into(&mut out);
+        Field(&empty).push_into(&mut out);
+        Field(&some).push_into(&mut out);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].as_ref().unwrap().value, "pc1");
     }
