@@ -3,7 +3,7 @@
 
 use crate::indicator;
 use crate::json::relationship::Templates;
-use crate::relationship::{EntityRelationship, Fields, Prerendered};
+use crate::relationship::{EntityRelationship, Fields, Prerendered, Template};
 use crate::typed::{FieldError, FieldTarget, Indicator, IndicatorType, RelationshipName};
 
 pub use std::borrow::Cow;
@@ -83,15 +83,16 @@ fn relate_prerendered(
     b_type: &'static str,
     template: Option<&'static Prerendered>,
 ) -> EntityRelationship {
-    EntityRelationship::new(
+    let mut rel = EntityRelationship::new(
         name,
         reverse,
         a.into_owned(),
         a_type,
         b.into_owned(),
         b_type,
-    )
-    .with_template(template)
+    );
+    rel.template = Template(template);
+    rel
 }
 
 /// A field of a `#[derive(Relationships)]` record that holds an indicator: the indicator

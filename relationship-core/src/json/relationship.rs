@@ -230,7 +230,7 @@ fn write_head<W: Write + ?Sized>(
     rel: &EntityRelationship,
     style: JsonStyle,
 ) -> io::Result<()> {
-    if let Some(parts) = rel.template {
+    if let Some(parts) = rel.template.0 {
         let [head, mid, tail] = parts[style as usize];
         w.write_all(head)?;
         write_str(w, &rel.entity_a, style)?;
