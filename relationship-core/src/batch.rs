@@ -197,7 +197,6 @@ pub struct BatchWriter<W: Write> {
     scratch: Vec<u8>,
     out_buf: Vec<u8>,
     dummy_prefix: Vec<u8>,
-    separator: &'static [u8],
     stats: BatchStats,
     lenient_entities: bool,
 }
@@ -271,7 +270,6 @@ impl<W: Write> BatchWriter<W> {
             scratch: Vec::with_capacity(512),
             out_buf: Vec::new(),
             dummy_prefix,
-            separator: style.comma(),
             stats: BatchStats::default(),
             lenient_entities: false,
         }
@@ -316,7 +314,7 @@ impl<W: Write> BatchWriter<W> {
         let mut n = 3 + self.entry_bytes; // `[`, `]`, `\n`
         if dummy.count > 0 {
             if !self.entries.is_empty() {
-                n += self.separator.len();
+                n += self.style.comma().len();
             }
             n += self.dummy_prefix.len() + dummy.bytes.len() + 2;
         }
@@ -390,7 +388,7 @@ impl<W: Write> BatchWriter<W> {
         }
         self.scratch.clear();
         write_indicator_object(&mut self.scratch, &indicator, self.style)?;
-        let bytes = self.scratch.len() + self.separator.len();
+        let bytes = self.scratch.len() + self.style.comma().len();
         if self.chunk_items() >= self.size
             || (self.chunk_items() > 0
                 && self.chunk_bytes(&self.sealed).saturating_add(bytes) > self.max_bytes)
@@ -439,7 +437,7 @@ impl<W: Write> BatchWriter<W> {
             let key = indicator_key(relationship.entity_a(), relationship.entity_a_type());
             // An attached relationship adds its rendering and a separator (and, on the
             // indicator's first, the `relationships` key: 20 bytes cover it).
-            let added = self.scratch.len() + self.separator.len() + 20;
+            let added = self.scratch.len() + self.style.comma().len() + 20;
             let fits = self.chunk_bytes(&self.sealed).saturating_add(added) <= self.max_bytes;
             let owner = self
                 .index
@@ -465,13 +463,13 @@ impl<W: Write> BatchWriter<W> {
     /// relationship would take it past the byte cap, and after, when it is full.
     fn add_pending(&mut self, rendered: &[u8]) -> io::Result<()> {
         if self.pending.count > 0 {
-            let grown = self.pending.bytes.len() + self.separator.len() + rendered.len();
+            let grown = self.pending.bytes.len() + self.style.comma().len() + rendered.len();
             // The dummy alone in a chunk: `[` + prefix + relationships + `]}` + `]\n`.
             if 3 + self.dummy_prefix.len() + grown + 2 > self.max_bytes {
                 self.seal()?;
             }
         }
-        self.pending.append(rendered, self.separator);
+        self.pending.append(rendered, self.style.comma());
         if self.pending.count >= self.size {
             self.seal()?;
         }
@@ -516,13 +514,13 @@ impl<W: Write> BatchWriter<W> {
         buf.push(b'[');
         for (i, indicator) in self.entries.iter().enumerate() {
             if i > 0 {
-                buf.extend_from_slice(self.separator);
+                buf.extend_from_slice(self.style.comma());
             }
             write_indicator_object(buf, indicator, self.style)?;
         }
         if self.sealed.count > 0 {
             if !self.entries.is_empty() {
-                buf.extend_from_slice(self.separator);
+                buf.extend_from_slice(self.style.comma());
             }
             buf.extend_from_slice(&self.dummy_prefix);
             // The dummy's rendered relationships go out as they are, without a copy.
