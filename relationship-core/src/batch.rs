@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Write};
 
-use xxhash_rust::xxh3::xxh3_128;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_128, xxh3_128_with_seed};
 
 use crate::fields::RawFields;
 use crate::indicator::IndicatorObject;
@@ -197,7 +197,6 @@ pub struct BatchWriter<W: Write> {
     scratch: Vec<u8>,
     out_buf: Vec<u8>,
     dummy_prefix: Vec<u8>,
-    separator: &'static [u8],
     stats: BatchStats,
     lenient_entities: bool,
 }
@@ -241,13 +240,9 @@ pub fn render_relationship_with(
     }
 }
 
-/// The hash identifying an indicator by value and type (0xFF never occurs in UTF-8).
-fn indicator_key(scratch: &mut Vec<u8>, value: &str, ty: &str) -> u128 {
-    scratch.clear();
-    scratch.extend_from_slice(value.as_bytes());
-    scratch.push(0xFF);
-    scratch.extend_from_slice(ty.as_bytes());
-    xxh3_128(scratch)
+/// The hash identifying an indicator by value and type.
+fn indicator_key(value: &str, ty: &str) -> u128 {
+    xxh3_128_with_seed(ty.as_bytes(), xxh3_64(value.as_bytes()))
 }
 
 impl<W: Write> BatchWriter<W> {
@@ -275,7 +270,6 @@ impl<W: Write> BatchWriter<W> {
             scratch: Vec::with_capacity(512),
             out_buf: Vec::new(),
             dummy_prefix,
-            separator: style.comma(),
             stats: BatchStats::default(),
             lenient_entities: false,
         }
@@ -315,21 +309,16 @@ impl<W: Write> BatchWriter<W> {
         self
     }
 
-    /// The bytes the open chunk's line would take now, with a sealed dummy of `dummy` bytes
-    /// and `dummy_count` relationships.
-    fn chunk_bytes_with(&self, dummy: usize, dummy_count: usize) -> usize {
+    /// The bytes the open chunk's line would take now with `dummy` as its sealed dummy.
+    fn chunk_bytes(&self, dummy: &DummyBuf) -> usize {
         let mut n = 3 + self.entry_bytes; // `[`, `]`, `\n`
-        if dummy_count > 0 {
+        if dummy.count > 0 {
             if !self.entries.is_empty() {
-                n += self.separator.len();
+                n += self.style.comma().len();
             }
-            n += self.dummy_prefix.len() + dummy + 2;
+            n += self.dummy_prefix.len() + dummy.bytes.len() + 2;
         }
         n
-    }
-
-    fn chunk_bytes(&self) -> usize {
-        self.chunk_bytes_with(self.sealed.bytes.len(), self.sealed.count)
     }
 
     /// The counts so far (chunks and dummies count only what has been written).
@@ -345,11 +334,14 @@ impl<W: Write> BatchWriter<W> {
     fn render_and_admit(&mut self, rel: &EntityRelationship) -> io::Result<bool> {
         self.scratch.clear();
         write_relationship(&mut self.scratch, rel, None, self.style)?;
-        if self.dedup && !self.seen.insert(xxh3_128(&self.scratch)) {
-            self.stats.duplicates_dropped += 1;
-            return Ok(false);
-        }
-        Ok(true)
+        Ok(self.admit(xxh3_128(&self.scratch)))
+    }
+
+    /// With deduplication on, `false` (and one more duplicate dropped) for a repeat of `hash`.
+    fn admit(&mut self, hash: u128) -> bool {
+        let repeat = self.dedup && !self.seen.insert(hash);
+        self.stats.duplicates_dropped += u64::from(repeat);
+        !repeat
     }
 
     /// Adds an indicator to the open chunk, writing the chunk first if it is full.
@@ -396,20 +388,17 @@ impl<W: Write> BatchWriter<W> {
         }
         self.scratch.clear();
         write_indicator_object(&mut self.scratch, &indicator, self.style)?;
-        let bytes = self.scratch.len() + self.separator.len();
+        let bytes = self.scratch.len() + self.style.comma().len();
         if self.chunk_items() >= self.size
-            || (self.chunk_items() > 0 && self.chunk_bytes().saturating_add(bytes) > self.max_bytes)
+            || (self.chunk_items() > 0
+                && self.chunk_bytes(&self.sealed).saturating_add(bytes) > self.max_bytes)
         {
             self.flush_chunk()?;
         }
         self.entry_bytes += bytes;
         self.stats.relationships += indicator.relationships.len() as u64;
         if self.placement == Placement::Attach {
-            let key = indicator_key(
-                &mut self.scratch,
-                &indicator.value,
-                &indicator.indicator_type,
-            );
+            let key = indicator_key(&indicator.value, &indicator.indicator_type);
             self.index.entry(key).or_insert(self.entries.len());
         }
         self.entries.push(indicator);
@@ -445,19 +434,11 @@ impl<W: Write> BatchWriter<W> {
         }
         self.stats.relationships += 1;
         if self.placement == Placement::Attach && !self.entries.is_empty() {
-            // `scratch` holds the rendering; hash the key in a separate buffer.
-            let mut key_buf = std::mem::take(&mut self.out_buf);
-            let key = indicator_key(
-                &mut key_buf,
-                relationship.entity_a(),
-                relationship.entity_a_type(),
-            );
-            key_buf.clear();
-            self.out_buf = key_buf;
+            let key = indicator_key(relationship.entity_a(), relationship.entity_a_type());
             // An attached relationship adds its rendering and a separator (and, on the
             // indicator's first, the `relationships` key: 20 bytes cover it).
-            let added = self.scratch.len() + self.separator.len() + 20;
-            let fits = self.chunk_bytes().saturating_add(added) <= self.max_bytes;
+            let added = self.scratch.len() + self.style.comma().len() + 20;
+            let fits = self.chunk_bytes(&self.sealed).saturating_add(added) <= self.max_bytes;
             let owner = self
                 .index
                 .get(&key)
@@ -482,13 +463,13 @@ impl<W: Write> BatchWriter<W> {
     /// relationship would take it past the byte cap, and after, when it is full.
     fn add_pending(&mut self, rendered: &[u8]) -> io::Result<()> {
         if self.pending.count > 0 {
-            let grown = self.pending.bytes.len() + self.separator.len() + rendered.len();
+            let grown = self.pending.bytes.len() + self.style.comma().len() + rendered.len();
             // The dummy alone in a chunk: `[` + prefix + relationships + `]}` + `]\n`.
             if 3 + self.dummy_prefix.len() + grown + 2 > self.max_bytes {
                 self.seal()?;
             }
         }
-        self.pending.append(rendered, self.separator);
+        self.pending.append(rendered, self.style.comma());
         if self.pending.count >= self.size {
             self.seal()?;
         }
@@ -502,8 +483,7 @@ impl<W: Write> BatchWriter<W> {
     /// [`Placement::Dummy`]. It is never attached to an indicator: with
     /// [`Placement::Attach`], push the relationship itself.
     pub fn push_rendered_relationship(&mut self, rendered: &[u8], hash: u128) -> io::Result<()> {
-        if self.dedup && !self.seen.insert(hash) {
-            self.stats.duplicates_dropped += 1;
+        if !self.admit(hash) {
             return Ok(());
         }
         self.stats.relationships += 1;
@@ -515,9 +495,7 @@ impl<W: Write> BatchWriter<W> {
     fn seal(&mut self) -> io::Result<()> {
         if self.sealed.count > 0
             || self.chunk_items() >= self.size
-            || (self.chunk_items() > 0
-                && self.chunk_bytes_with(self.pending.bytes.len(), self.pending.count)
-                    > self.max_bytes)
+            || (self.chunk_items() > 0 && self.chunk_bytes(&self.pending) > self.max_bytes)
         {
             self.flush_chunk()?;
         }
@@ -536,13 +514,13 @@ impl<W: Write> BatchWriter<W> {
         buf.push(b'[');
         for (i, indicator) in self.entries.iter().enumerate() {
             if i > 0 {
-                buf.extend_from_slice(self.separator);
+                buf.extend_from_slice(self.style.comma());
             }
             write_indicator_object(buf, indicator, self.style)?;
         }
         if self.sealed.count > 0 {
             if !self.entries.is_empty() {
-                buf.extend_from_slice(self.separator);
+                buf.extend_from_slice(self.style.comma());
             }
             buf.extend_from_slice(&self.dummy_prefix);
             // The dummy's rendered relationships go out as they are, without a copy.

@@ -41,7 +41,6 @@
 //! assert_eq!((rel.reverse_name(), rel.entity_b_type()), ("used-by", "Hots"));
 //! ```
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -123,6 +122,26 @@ pub enum FixedArg {
     EntityBFamily,
 }
 
+/// Per [`FixedArg`]: the key, the only valid value, and the start of XSOAR's `ValueError`
+/// message up to the colon.
+const FIXED_ARGS: [[&str; 3]; 3] = [
+    [
+        "relationship_type",
+        RELATIONSHIP_TYPE,
+        "Invalid relationship type",
+    ],
+    [
+        "entity_a_family",
+        ENTITY_FAMILY,
+        "Invalid entity A Family type",
+    ],
+    [
+        "entity_b_family",
+        ENTITY_FAMILY,
+        "Invalid entity B Family type",
+    ],
+];
+
 impl FixedArg {
     /// The three, in the order XSOAR checks them.
     pub const ALL: [FixedArg; 3] = [
@@ -134,28 +153,12 @@ impl FixedArg {
     /// The argument's name, as a record key: `relationship_type`, `entity_a_family`,
     /// `entity_b_family`.
     pub fn key(self) -> &'static str {
-        match self {
-            FixedArg::RelationshipType => "relationship_type",
-            FixedArg::EntityAFamily => "entity_a_family",
-            FixedArg::EntityBFamily => "entity_b_family",
-        }
+        FIXED_ARGS[self as usize][0]
     }
 
     /// The only value XSOAR accepts.
     pub fn valid(self) -> &'static str {
-        match self {
-            FixedArg::RelationshipType => RELATIONSHIP_TYPE,
-            FixedArg::EntityAFamily | FixedArg::EntityBFamily => ENTITY_FAMILY,
-        }
-    }
-
-    /// The start of XSOAR's `ValueError` message, up to the colon.
-    fn xsoar_message(self) -> &'static str {
-        match self {
-            FixedArg::RelationshipType => "Invalid relationship type",
-            FixedArg::EntityAFamily => "Invalid entity A Family type",
-            FixedArg::EntityBFamily => "Invalid entity B Family type",
-        }
+        FIXED_ARGS[self as usize][1]
     }
 
     /// The argument's value in `input` (`None` when absent or `null`).
@@ -183,28 +186,19 @@ pub enum EntitySide {
     B,
 }
 
-impl fmt::Display for EntitySide {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            EntitySide::A => "A",
-            EntitySide::B => "B",
-        })
+impl EntitySide {
+    /// `a` or `b`, as in the record keys `entity_a` and `entity_b_type`.
+    fn key_letter(self) -> char {
+        match self {
+            EntitySide::A => 'a',
+            EntitySide::B => 'b',
+        }
     }
 }
 
-impl EntitySide {
-    fn key_letter(self) -> &'static str {
-        match self {
-            EntitySide::A => "a",
-            EntitySide::B => "b",
-        }
-    }
-
-    fn type_key(self) -> &'static str {
-        match self {
-            EntitySide::A => "entity_a_type",
-            EntitySide::B => "entity_b_type",
-        }
+impl fmt::Display for EntitySide {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.key_letter().to_ascii_uppercase())
     }
 }
 
@@ -286,21 +280,21 @@ pub enum CheckError {
     },
 }
 
-impl std::fmt::Display for CheckError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for CheckError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::EmptyEntityA { name, .. } => write!(
+            Self::EmptyEntityA { name } => write!(
                 f,
                 "entity_a is empty: `{}` needs a source indicator value",
                 quoted(name)
             ),
-            Self::EmptyEntityB { entity_a, name, .. } => write!(
+            Self::EmptyEntityB { entity_a, name } => write!(
                 f,
                 "entity_b is empty: `{}` `{}` nothing (XSOAR renders such a relationship as `{{}}` and drops it)",
                 quoted(entity_a),
                 quoted(name)
             ),
-            Self::DummyEntity { which, name, .. } => write!(
+            Self::DummyEntity { which, name } => write!(
                 f,
                 "entity_{} is `$$DummyIndicator$$`: that is the pseudo-indicator that carries relationships in a batch, not an indicator XSOAR creates (`{}`)",
                 which.key_letter(),
@@ -310,57 +304,78 @@ impl std::fmt::Display for CheckError {
                 name,
                 suggestions,
                 reverse_of,
-                ..
-            } => write!(
-                f,
-                "unknown relationship name `{}`{}",
-                quoted(name),
-                name_hint(name, suggestions, reverse_of)
-            ),
+            } => {
+                write!(f, "unknown relationship name `{}`", quoted(name))?;
+                match reverse_of.as_slice() {
+                    [] => f.write_str(&hint(suggestions)),
+                    [one] => write!(
+                        f,
+                        ": `{name}` is the reverse name of `{one}`; use `{one}` with entity A and entity B swapped"
+                    ),
+                    names => write!(
+                        f,
+                        ": `{name}` is the reverse name of {}; use one of them with entity A and entity B swapped",
+                        suggest::or_list(&names.iter().map(String::as_str).collect::<Vec<_>>())
+                    ),
+                }
+            }
             Self::UnknownType {
                 which,
                 ty,
                 suggestions,
-                ..
             } => write!(
                 f,
-                "unknown entity {which} type `{}` ({key}){}",
+                "unknown entity {which} type `{}` (entity_{}_type){}",
                 quoted(ty),
-                hint(suggestions),
-                key = which.type_key()
+                which.key_letter(),
+                hint(suggestions)
             ),
             Self::PairNotAllowed {
-                source_type,
+                source_type: source,
                 name,
-                target_type,
-                allowed_targets,
-                allowed_names_between,
-                ..
-            } => write!(
-                f,
-                "`{source_type}` cannot `{name}` `{target_type}`: {}; {}",
-                targets_clause(source_type, name, allowed_targets),
-                between_clause(source_type, target_type, allowed_names_between)
-            ),
+                target_type: target,
+                allowed_targets: targets,
+                allowed_names_between: names,
+            } => {
+                write!(f, "`{source}` cannot `{name}` `{target}`: ")?;
+                match targets.as_slice() {
+                    [] => write!(f, "`{name}` allows no target for source `{source}`")?,
+                    _ => write!(
+                        f,
+                        "for source `{source}`, `{name}` allows targets {}",
+                        backticked(targets)
+                    )?,
+                }
+                match names.as_slice() {
+                    [] => write!(
+                        f,
+                        "; no relationship is allowed from `{source}` to `{target}`"
+                    ),
+                    _ => write!(
+                        f,
+                        "; relationships allowed from `{source}` to `{target}`: {}",
+                        backticked(names)
+                    ),
+                }
+            }
             Self::ReverseMismatch {
                 name,
                 given,
                 expected,
-                ..
             } => write!(
                 f,
                 "reverse name `{}` does not match the schema: the reverse of `{name}` is `{expected}`",
                 quoted(given)
             ),
-            Self::InvalidReliability(inner) => std::fmt::Display::fmt(inner, f),
-            Self::InvalidFixedArg { arg, value, .. } => write!(
-                f,
-                "{}: {}; the only valid {} is `{}`",
-                arg.xsoar_message(),
-                quoted(value),
-                arg.key(),
-                arg.valid()
-            ),
+            Self::InvalidReliability(inner) => fmt::Display::fmt(inner, f),
+            Self::InvalidFixedArg { arg, value } => {
+                let [key, valid, message] = FIXED_ARGS[*arg as usize];
+                write!(
+                    f,
+                    "{message}: {}; the only valid {key} is `{valid}`",
+                    quoted(value)
+                )
+            }
         }
     }
 }
@@ -374,8 +389,9 @@ impl From<InvalidReliability> for CheckError {
     }
 }
 
-fn backticked(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+/// `` `a`, `b`, `c` ``.
+pub(crate) fn backticked<S: AsRef<str>>(names: &[S]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", n.as_ref())).collect();
     quoted.join(", ")
 }
 
@@ -384,44 +400,6 @@ pub(crate) fn hint<S: AsRef<str>>(suggestions: &[S]) -> String {
     suggest::did_you_mean_of(suggestions)
         .map(|h| format!("; {h}"))
         .unwrap_or_default()
-}
-
-fn name_hint(name: &str, suggestions: &[String], reverse_of: &[String]) -> String {
-    match reverse_of {
-        [] => hint(suggestions),
-        [one] => format!(
-            ": `{name}` is the reverse name of `{one}`; use `{one}` with entity A and entity B swapped"
-        ),
-        names => {
-            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-            format!(
-                ": `{name}` is the reverse name of {}; use one of them with entity A and entity B swapped",
-                suggest::or_list(&refs)
-            )
-        }
-    }
-}
-
-fn targets_clause(source: &str, name: &str, targets: &[String]) -> String {
-    if targets.is_empty() {
-        format!("`{name}` allows no target for source `{source}`")
-    } else {
-        format!(
-            "for source `{source}`, `{name}` allows targets {}",
-            backticked(targets)
-        )
-    }
-}
-
-fn between_clause(source: &str, target: &str, names: &[String]) -> String {
-    if names.is_empty() {
-        format!("no relationship is allowed from `{source}` to `{target}`")
-    } else {
-        format!(
-            "relationships allowed from `{source}` to `{target}`: {}",
-            backticked(names)
-        )
-    }
 }
 
 fn owned(names: Vec<&str>) -> Vec<String> {
@@ -482,56 +460,43 @@ impl<'s> Checker<'s> {
     }
 
     /// Checks one record and builds the relationship.
-    pub fn check(&self, mut input: RelationshipInput) -> Result<EntityRelationship, CheckError> {
+    pub fn check(&self, input: RelationshipInput) -> Result<EntityRelationship, CheckError> {
         for arg in FixedArg::ALL {
-            match arg.value_in(&input) {
-                Some(value) if value != arg.valid() => {
-                    return Err(CheckError::InvalidFixedArg {
-                        arg,
-                        value: value.to_owned(),
-                    });
-                }
-                _ => {}
+            if let Some(value) = arg.value_in(&input).filter(|v| *v != arg.valid()) {
+                let value = value.to_owned();
+                return Err(CheckError::InvalidFixedArg { arg, value });
             }
         }
         let reliability = match input.source_reliability.as_deref() {
             None | Some("") => None,
             Some(s) => Some(Reliability::parse(s)?),
         };
-        let explicit_reverse = input.reverse_name.take().filter(|r| !r.is_empty());
-        let reverse: Cow<'static, str> = match self.mode {
-            Mode::Lenient => match explicit_reverse {
-                Some(r) => Cow::Owned(r),
-                None => Cow::Owned(self.lookup_reverse(&input.name).to_owned()),
-            },
-            Mode::Strict => {
-                let expected = self.check_strict(&input)?;
-                if let Some(given) = explicit_reverse {
-                    self.check_reverse(&input.name, &given)?;
-                }
-                Cow::Owned(expected.to_owned())
-            }
-        };
         let mut rel = EntityRelationship::new(
             input.name,
-            reverse,
+            "",
             input.entity_a,
             input.entity_a_type,
             input.entity_b,
             input.entity_b_type,
         );
-        if let Some(fields) = input.fields {
-            rel.fields = fields;
-        }
+        let explicit_reverse = input.reverse_name.filter(|r| !r.is_empty());
+        rel.reverse_name = match (self.mode, explicit_reverse) {
+            (Mode::Lenient, Some(given)) => given.into(),
+            (Mode::Lenient, None) => self.lookup_reverse(&rel.name).to_owned().into(),
+            (Mode::Strict, given) => {
+                rel.check_entities()?;
+                let expected =
+                    self.check_triple(&rel.entity_a_type, &rel.name, &rel.entity_b_type)?;
+                if let Some(given) = given {
+                    self.check_reverse(&rel.name, &given)?;
+                }
+                expected.to_owned().into()
+            }
+        };
+        rel.fields = input.fields.unwrap_or_default();
         rel.source_reliability = reliability;
         rel.brand = input.brand.filter(|b| !b.is_empty());
         Ok(rel)
-    }
-
-    /// The strict checks; returns the schema's reverse name.
-    fn check_strict(&self, input: &RelationshipInput) -> Result<&'s str, CheckError> {
-        check_entities(&input.name, &input.entity_a, &input.entity_b)?;
-        self.check_triple(&input.entity_a_type, &input.name, &input.entity_b_type)
     }
 
     /// Checks the triple `(source_type, name, target_type)` alone, without entity values:
@@ -561,21 +526,20 @@ impl<'s> Checker<'s> {
         let source = self.check_type(EntitySide::A, source_type)?;
         let target = self.check_type(EntitySide::B, target_type)?;
         if !self.schema.allows(rel, source, target) {
-            let type_names = |ids: Vec<TypeId>| -> Vec<String> {
-                ids.into_iter()
-                    .map(|t| self.schema.ty(t).name().to_owned())
-                    .collect()
-            };
+            let schema = self.schema;
             return Err(CheckError::PairNotAllowed {
                 source_type: source_type.to_owned(),
                 name: name.to_owned(),
                 target_type: target_type.to_owned(),
-                allowed_targets: type_names(self.schema.targets_for(rel, source)),
-                allowed_names_between: self
-                    .schema
+                allowed_targets: schema
+                    .targets_for(rel, source)
+                    .into_iter()
+                    .map(|t| schema.ty(t).name().to_owned())
+                    .collect(),
+                allowed_names_between: schema
                     .relationships_between(source, target)
                     .into_iter()
-                    .map(|r| self.schema.rel(r).name().to_owned())
+                    .map(|r| schema.rel(r).name().to_owned())
                     .collect(),
             });
         }
@@ -630,31 +594,6 @@ impl<'s> Checker<'s> {
         }
     }
 }
-/// The entity checks of strict mode: both values non-empty and neither
-/// `$$DummyIndicator$$`.
-fn check_entities(name: &str, entity_a: &str, entity_b: &str) -> Result<(), CheckError> {
-    if entity_a.is_empty() {
-        return Err(CheckError::EmptyEntityA {
-            name: name.to_owned(),
-        });
-    }
-    if entity_b.is_empty() {
-        return Err(CheckError::EmptyEntityB {
-            entity_a: entity_a.to_owned(),
-            name: name.to_owned(),
-        });
-    }
-    for (which, value) in [(EntitySide::A, entity_a), (EntitySide::B, entity_b)] {
-        if value == crate::indicator::DUMMY_INDICATOR_VALUE {
-            return Err(CheckError::DummyEntity {
-                which,
-                name: name.to_owned(),
-            });
-        }
-    }
-    Ok(())
-}
-
 impl EntityRelationship {
     /// The entity checks strict mode applies to a record (and strict `xsoar-rel batch` to a
     /// line): both values non-empty, neither `$$DummyIndicator$$`. A typed constructor
@@ -677,7 +616,24 @@ impl EntityRelationship {
     /// [`CheckError::EmptyEntityA`], [`CheckError::EmptyEntityB`] or
     /// [`CheckError::DummyEntity`].
     pub fn check_entities(&self) -> Result<(), CheckError> {
-        check_entities(self.name(), self.entity_a(), self.entity_b())
+        let name = || self.name.to_string();
+        if self.entity_a.is_empty() {
+            return Err(CheckError::EmptyEntityA { name: name() });
+        }
+        let entity_a = &self.entity_a;
+        if self.entity_b.is_empty() {
+            let (entity_a, name) = (entity_a.clone(), name());
+            return Err(CheckError::EmptyEntityB { entity_a, name });
+        }
+        for (which, value) in [(EntitySide::A, entity_a), (EntitySide::B, &self.entity_b)] {
+            if value == crate::indicator::DUMMY_INDICATOR_VALUE {
+                return Err(CheckError::DummyEntity {
+                    which,
+                    name: name(),
+                });
+            }
+        }
+        Ok(())
     }
 }
 

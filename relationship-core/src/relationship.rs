@@ -19,6 +19,17 @@ pub(crate) const ENTITY_FAMILY: &str = "Indicator";
 /// then in [`JsonStyle::Python`](crate::JsonStyle).
 pub(crate) type Prerendered = [[&'static [u8]; 3]; 2];
 
+/// The [`Prerendered`] parts of a relationship, if it has them. Not part of the
+/// relationship's value: any two are equal, so `EntityRelationship`'s `PartialEq` ignores them.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Template(pub(crate) Option<&'static Prerendered>);
+
+impl PartialEq for Template {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
 /// One relationship between two indicators, mirroring XSOAR's `EntityRelationship`.
 ///
 /// The relationship `type` is always `IndicatorToIndicator` and both families are
@@ -59,7 +70,7 @@ pub(crate) type Prerendered = [[&'static [u8]; 3]; 2];
 /// let entry = json::to_string(&rel.to_entry(), JsonStyle::Python).unwrap();
 /// assert!(entry.ends_with(r#""fields": {}, "reliability": "B - Usually reliable", "brand": "MyBrand"}"#));
 /// ```
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 pub struct EntityRelationship {
     pub(crate) name: Cow<'static, str>,
     pub(crate) reverse_name: Cow<'static, str>,
@@ -71,23 +82,8 @@ pub struct EntityRelationship {
     pub(crate) source_reliability: Option<Reliability>,
     pub(crate) brand: Option<String>,
     /// The constant parts of the `to_indicator()` rendering, pre-rendered when the
-    /// relationship comes from a typed constructor. Not part of the relationship's value:
-    /// ignored by `PartialEq` and `Debug`.
-    pub(crate) template: Option<&'static Prerendered>,
-}
-
-impl PartialEq for EntityRelationship {
-    fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
-            && self.reverse_name == other.reverse_name
-            && self.entity_a == other.entity_a
-            && self.entity_a_type == other.entity_a_type
-            && self.entity_b == other.entity_b
-            && self.entity_b_type == other.entity_b_type
-            && self.fields == other.fields
-            && self.source_reliability == other.source_reliability
-            && self.brand == other.brand
-    }
+    /// relationship comes from a typed constructor; left out of `Debug`.
+    pub(crate) template: Template,
 }
 
 impl fmt::Debug for EntityRelationship {
@@ -127,14 +123,8 @@ impl EntityRelationship {
             fields: Fields::new(),
             source_reliability: None,
             brand: None,
-            template: None,
+            template: Template(None),
         }
-    }
-
-    /// Attaches the pre-rendered constant parts of a typed constructor's relationship.
-    pub(crate) fn with_template(mut self, template: Option<&'static Prerendered>) -> Self {
-        self.template = template;
-        self
     }
 
     /// Sets the relationship's `fields` (an ordered JSON object).

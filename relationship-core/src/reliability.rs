@@ -9,6 +9,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use relationship_schema::suggest;
+
+use crate::check::{backticked, hint};
 use serde_core::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One of XSOAR's seven source reliability values.
@@ -123,15 +125,14 @@ pub struct InvalidReliability {
     pub suggestions: Vec<&'static str>,
 }
 
-impl std::fmt::Display for InvalidReliability {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let Self { value, .. } = self;
+impl fmt::Display for InvalidReliability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "invalid source reliability `{}`{hint}; valid values: {valid}",
-            crate::limits::quoted(value),
-            hint = self.hint(),
-            valid = valid_list()
+            "invalid source reliability `{}`{}; valid values: {}",
+            crate::limits::quoted(&self.value),
+            hint(&self.suggestions),
+            backticked(&Reliability::ALL.map(Reliability::as_str))
         )
     }
 }
@@ -146,20 +147,6 @@ impl InvalidReliability {
             suggestions: suggest::nearest(value, Reliability::ALL.map(Reliability::as_str)),
         }
     }
-
-    fn hint(&self) -> String {
-        suggest::did_you_mean_of(&self.suggestions)
-            .map(|h| format!("; {h}"))
-            .unwrap_or_default()
-    }
-}
-
-fn valid_list() -> String {
-    let quoted: Vec<String> = Reliability::ALL
-        .iter()
-        .map(|r| format!("`{}`", r.as_str()))
-        .collect();
-    quoted.join(", ")
 }
 
 #[cfg(test)]

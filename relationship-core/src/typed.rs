@@ -106,8 +106,7 @@ impl<I: Indicator + ?Sized> Indicator for &I {
 }
 
 /// A field of a derived indicator that does not serialize to JSON, or an empty indicator
-/// value, from
-/// [`Indicator::to_indicator_object`] or [`Relationships::indicators`].
+/// value, from [`Indicator::to_indicator_object`] or [`Relationships::indicators`].
 ///
 /// It names the struct, the field and where its value was going, and carries serde's
 /// message: ``cannot serialize `User.display` into the indicator field `displayname`: ...``.
@@ -126,7 +125,6 @@ impl std::fmt::Display for FieldError {
             field,
             target,
             error,
-            ..
         } = self;
         write!(
             f,

@@ -3,10 +3,9 @@
 
 use crate::indicator;
 use crate::json::relationship::Templates;
-use crate::relationship::{EntityRelationship, Fields, Prerendered};
+use crate::relationship::{EntityRelationship, Fields, Prerendered, Template};
 use crate::typed::{FieldError, FieldTarget, Indicator, IndicatorType, RelationshipName};
 
-pub use serde_json;
 pub use std::borrow::Cow;
 
 /// This crate, under a name no other crate's `__private` has: a derive given
@@ -84,15 +83,16 @@ fn relate_prerendered(
     b_type: &'static str,
     template: Option<&'static Prerendered>,
 ) -> EntityRelationship {
-    EntityRelationship::new(
+    let mut rel = EntityRelationship::new(
         name,
         reverse,
         a.into_owned(),
         a_type,
         b.into_owned(),
         b_type,
-    )
-    .with_template(template)
+    );
+    rel.template = Template(template);
+    rel
 }
 
 /// A field of a `#[derive(Relationships)]` record that holds an indicator: the indicator
@@ -125,14 +125,6 @@ impl<T: Indicator> AsEntity for Option<T> {
     }
 }
 
-/// The indicator in a record field, unless it is `None` or its value is empty.
-#[inline]
-pub fn entity<F: AsEntity + ?Sized>(field: &F) -> Option<&F::Entity> {
-    field
-        .as_entity()
-        .filter(|e| !e.indicator_value().is_empty())
-}
-
 /// A type usable as the `#[indicator(value)]` field.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be an indicator value",
@@ -144,36 +136,6 @@ pub trait IndicatorValue {
     fn to_value(&self) -> Cow<'_, str>;
 }
 
-impl IndicatorValue for str {
-    fn to_value(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-impl IndicatorValue for String {
-    fn to_value(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-impl IndicatorValue for Cow<'_, str> {
-    fn to_value(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-impl IndicatorValue for Box<str> {
-    fn to_value(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-impl IndicatorValue for std::sync::Arc<str> {
-    fn to_value(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-impl IndicatorValue for std::rc::Rc<str> {
-    fn to_value(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
 impl<T: IndicatorValue + ?Sized> IndicatorValue for &T {
     fn to_value(&self) -> Cow<'_, str> {
         (**self).to_value()
@@ -184,24 +146,24 @@ impl<T: IndicatorValue> IndicatorValue for Option<T> {
         self.as_ref().map_or(Cow::Borrowed(""), T::to_value)
     }
 }
-macro_rules! display_value {
-    ($($t:ty),*) => {$(
-        impl IndicatorValue for $t {
+/// `IndicatorValue` for text, borrowed as it is, and for values written with `Display`.
+macro_rules! indicator_value {
+    (text: $($text:ty),*; display: $($display:ty),*) => {
+        $(impl IndicatorValue for $text {
+            fn to_value(&self) -> Cow<'_, str> {
+                Cow::Borrowed(self)
+            }
+        })*
+        $(impl IndicatorValue for $display {
             fn to_value(&self) -> Cow<'_, str> {
                 Cow::Owned(self.to_string())
             }
-        }
-    )*};
+        })*
+    };
 }
-display_value!(
-    std::net::IpAddr,
-    std::net::Ipv4Addr,
-    std::net::Ipv6Addr,
-    u16,
-    u32,
-    u64,
-    i32,
-    i64
+indicator_value!(
+    text: str, String, Cow<'_, str>, Box<str>, std::sync::Arc<str>, std::rc::Rc<str>;
+    display: std::net::IpAddr, std::net::Ipv4Addr, std::net::Ipv6Addr, u16, u32, u64, i32, i64
 );
 
 /// Whether two strings are equal, in a `const` (checks a type string against the schema's
@@ -262,19 +224,10 @@ pub fn insert_field<T: serde_core::Serialize + ?Sized>(
     indicator: &'static str,
     field: &'static str,
 ) -> Result<(), FieldError> {
-    match crate::fields::RawJson::from_serialize(value) {
-        Ok(v) if v.is_null() => {}
-        Ok(v) => {
-            fields.insert(key, v);
-        }
-        Err(e) => {
-            return Err(FieldError::new(
-                indicator,
-                field,
-                FieldTarget::Field(key),
-                e,
-            ));
-        }
+    let value = crate::fields::RawJson::from_serialize(value)
+        .map_err(|e| FieldError::new(indicator, field, FieldTarget::Field(key), e))?;
+    if !value.is_null() {
+        fields.insert(key, value);
     }
     Ok(())
 }
@@ -312,18 +265,10 @@ pub fn raw_json_of<T: serde_core::Serialize + ?Sized>(
         .map_err(|e| FieldError::new(indicator, field, FieldTarget::RawJson, e))
 }
 
-/// What [`push_indicator`] collects for one record field: its indicator object, or the
+/// What [`Field::push_into`] collects for one record field: its indicator object, or the
 /// error of a field of it that does not serialize. `#[derive(Relationships)]` collects the
 /// `Vec` of them into `Result<Vec<IndicatorObject>, FieldError>`.
 pub type ObjectOrError = Result<indicator::IndicatorObject, FieldError>;
-
-/// Pushes the indicator object of a record field, or its error, unless the field is `None`
-/// or empty.
-pub fn push_indicator<F: AsEntity + ?Sized>(out: &mut Vec<ObjectOrError>, field: &F) {
-    if let Some(e) = entity(field) {
-        out.push(e.to_indicator_object());
-    }
-}
 
 /// The one check that a field named in `#[derive(Relationships)]` holds an indicator: the
 /// derive calls it once per such field, spanned at the field's type, and reaches the field
@@ -338,16 +283,18 @@ pub fn assert_entity<F: AsEntity + ?Sized>() {}
 pub struct Field<'a, F: ?Sized>(pub &'a F);
 
 impl<'a, F: AsEntity + ?Sized> Field<'a, F> {
-    /// See [`entity`].
+    /// The indicator in the field, unless it is `None` or its value is empty.
     #[inline]
     pub fn entity(&self) -> Option<&'a F::Entity> {
-        entity(self.0)
+        self.0
+            .as_entity()
+            .filter(|e| !e.indicator_value().is_empty())
     }
 
-    /// See [`push_indicator`].
+    /// Pushes the field's indicator object, or its error, unless [`Field::entity`] is `None`.
     #[inline]
     pub fn push_into(&self, out: &mut Vec<ObjectOrError>) {
-        push_indicator(out, self.0);
+        out.extend(self.entity().map(Indicator::to_indicator_object));
     }
 }
 
@@ -390,13 +337,13 @@ mod tests {
         let some = Some(Entity::<Host>::new("pc1"));
         let none: Option<Entity<Host>> = None;
         let empty = Entity::<Host>::new("");
-        assert_eq!(entity(&some).map(Entity::value), Some("pc1"));
-        assert!(entity(&none).is_none());
-        assert!(entity(&empty).is_none());
+        assert_eq!(Field(&some).entity().map(Entity::value), Some("pc1"));
+        assert!(Field(&none).entity().is_none());
+        assert!(Field(&empty).entity().is_none());
         let mut out = Vec::new();
-        push_indicator(&mut out, &none);
-        push_indicator(&mut out, &empty);
-        push_indicator(&mut out, &some);
+        Field(&none).push_into(&mut out);
+        Field(&empty).push_into(&mut out);
+        Field(&some).push_into(&mut out);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].as_ref().unwrap().value, "pc1");
     }

@@ -71,6 +71,11 @@ impl Message {
         self.push("`").push(s).push("`")
     }
 
+    const fn fail(mut self) -> Self {
+        self.failed = true;
+        self
+    }
+
     /// Whether the assertion failed (then [`Message::as_str`] says why).
     pub const fn failed(&self) -> bool {
         self.failed
@@ -121,10 +126,11 @@ const fn rel_names(t: &Tables) -> [&'static str; MAX_RELATIONSHIPS] {
     names
 }
 
-const fn type_index(t: &Tables, name: &str) -> Option<usize> {
+/// The index of `name` in `names`.
+const fn position(names: &[&str], name: &str) -> Option<usize> {
     let mut i = 0;
-    while i < t.types.len() {
-        if eq(t.types[i], name) {
+    while i < names.len() {
+        if eq(names[i], name) {
             return Some(i);
         }
         i += 1;
@@ -143,24 +149,26 @@ const fn rel_index(t: &Tables, name: &str) -> Option<usize> {
     None
 }
 
+/// A triple as one number that sorts as the triple does.
+const fn triple_key(rel: usize, source: usize, target: usize) -> u64 {
+    ((rel as u64) << 32) | ((source as u64) << 16) | target as u64
+}
+
 /// Whether the schema allows `source --rel--> target` (indexes): a binary search of the
 /// sorted triples, so that a record's many `const` checks stay cheap for `cargo check`.
 const fn allows(t: &Tables, rel: usize, source: usize, target: usize) -> bool {
     if t.rels[rel].2 {
         return true;
     }
-    let key = (rel as u32, source as u32, target as u32);
+    let key = triple_key(rel, source, target);
     let (mut lo, mut hi) = (0, t.triples.len());
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
         let (r, s, g) = t.triples[mid];
-        let here = (r as u32, s as u32, g as u32);
-        if here.0 == key.0 && here.1 == key.1 && here.2 == key.2 {
+        let here = triple_key(r as usize, s as usize, g as usize);
+        if here == key {
             return true;
-        }
-        let less = here.0 < key.0
-            || (here.0 == key.0 && (here.1 < key.1 || (here.1 == key.1 && here.2 < key.2)));
-        if less {
+        } else if here < key {
             lo = mid + 1;
         } else {
             hi = mid;
@@ -237,25 +245,17 @@ pub const fn check(
     text: &str,
 ) -> Message {
     let head = Message::new().code(text).push(" failed: ");
-    let s = match type_index(t, source) {
-        Some(s) => s,
-        None => return unknown(head, t, "indicator type", source, t.types),
-    };
-    let g = match type_index(t, target) {
-        Some(g) => g,
-        None => return unknown(head, t, "indicator type", target, t.types),
-    };
-    let r = match rel_index(t, rel) {
-        Some(r) => r,
-        None => {
-            let mut m = head
-                .code(rel)
-                .push(" is not a relationship name of the schema ")
-                .code(t.schema);
-            m = did_you_mean(m, rel, rel_names(t).split_at(t.rels.len()).0);
-            m.failed = true;
-            return m;
-        }
+    let (s, g, r) = match (position(t.types, source), position(t.types, target)) {
+        (None, _) => return unknown(head, t, "an indicator type", source, t.types),
+        (_, None) => return unknown(head, t, "an indicator type", target, t.types),
+        (Some(s), Some(g)) => match rel_index(t, rel) {
+            Some(r) => (s, g, r),
+            None => {
+                let names = rel_names(t);
+                let names = names.split_at(t.rels.len()).0;
+                return unknown(head, t, "a relationship name", rel, names);
+            }
+        },
     };
     let allowed = allows(t, r, s, g);
     if allowed == expect_allowed {
@@ -284,8 +284,7 @@ pub const fn check(
         m = between(m, t, s, g);
         m = between(m, t, g, s);
     }
-    m.failed = true;
-    m
+    m.fail()
 }
 
 /// Checks one declaration of `#[derive(Relationships)]`: `source --method--> target`,
@@ -300,15 +299,14 @@ pub const fn check_pair(t: &Tables, source: &str, method: &str, target: &str) ->
     if source.is_empty() || target.is_empty() {
         return Message::new();
     }
-    let (s, g) = match (type_index(t, source), type_index(t, target)) {
-        (Some(s), Some(g)) => (s, g),
-        _ => return Message::new(),
+    let (Some(s), Some(g), Some(r)) = (
+        position(t.types, source),
+        position(t.types, target),
+        position(t.methods, method),
+    ) else {
+        return Message::new();
     };
-    let mut r = 0;
-    while r < t.methods.len() && !eq(t.methods[r], method) {
-        r += 1;
-    }
-    if r >= t.methods.len() || r >= t.rels.len() || allows(t, r, s, g) {
+    if r >= t.rels.len() || allows(t, r, s, g) {
         return Message::new();
     }
     let name = t.rels[r].0;
@@ -326,8 +324,7 @@ pub const fn check_pair(t: &Tables, source: &str, method: &str, target: &str) ->
     m = m.push(" (reverse ").code(t.rels[r].1).push(")");
     m = between(m, t, s, g);
     m = between(m, t, g, s);
-    m.failed = true;
-    m
+    m.fail()
 }
 
 /// The article before a relationship name, as the generated trait messages write it:
@@ -365,26 +362,23 @@ pub const fn check_type(t: &Tables, name: &str, written: &str) -> Message {
     if eq(name, written) {
         return Message::new();
     }
-    let mut m = Message::new()
+    let m = Message::new()
         .push("unknown indicator type ")
         .code(written)
         .push(" in the schema ")
         .code(t.schema);
-    m = did_you_mean(m, written, t.types);
-    m.failed = true;
-    m
+    did_you_mean(m, written, t.types).fail()
 }
 
+/// The message of a name that is not `what` (`an indicator type`) of the schema.
 const fn unknown(head: Message, t: &Tables, what: &str, name: &str, names: &[&str]) -> Message {
-    let mut m = head
+    let m = head
         .code(name)
-        .push(" is not an ")
+        .push(" is not ")
         .push(what)
         .push(" of the schema ")
         .code(t.schema);
-    m = did_you_mean(m, name, names);
-    m.failed = true;
-    m
+    did_you_mean(m, name, names).fail()
 }
 
 #[cfg(test)]

@@ -12,75 +12,101 @@ use serde_core::ser::{Serialize, SerializeStruct, Serializer};
 use super::RelationshipInput;
 use crate::relationship::Fields;
 
-/// The keys, in declaration (and serialization) order.
-const KEYS: &[&str] = &[
-    "name",
-    "entity_a",
-    "entity_a_type",
-    "entity_b",
-    "entity_b_type",
-    "reverse_name",
-    "fields",
-    "source_reliability",
-    "brand",
-    "relationship_type",
-    "entity_a_family",
-    "entity_b_family",
-];
+/// The impls, from the required string keys and then the optional keys with their value
+/// types, in declaration order.
+macro_rules! input_serde {
+    ($($req:ident),+; $($opt:ident: $ty:ty),+) => {
+        /// The keys, in declaration (and serialization) order.
+        const KEYS: &[&str] = &[$(stringify!($req),)+ $(stringify!($opt)),+];
 
-/// The five keys every input must have.
-const REQUIRED: usize = 5;
-
-const EXPECTING: &str = "struct RelationshipInput";
-
-impl Serialize for RelationshipInput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let optional = self.optional_strings();
-        let present =
-            optional.iter().filter(|v| v.is_some()).count() + usize::from(self.fields.is_some());
-        let mut s = serializer.serialize_struct("RelationshipInput", REQUIRED + present)?;
-        s.serialize_field("name", &self.name)?;
-        s.serialize_field("entity_a", &self.entity_a)?;
-        s.serialize_field("entity_a_type", &self.entity_a_type)?;
-        s.serialize_field("entity_b", &self.entity_b)?;
-        s.serialize_field("entity_b_type", &self.entity_b_type)?;
-        optional_field(&mut s, "reverse_name", &self.reverse_name)?;
-        optional_field(&mut s, "fields", &self.fields)?;
-        for (key, value) in KEYS[REQUIRED + 2..].iter().zip(&optional[1..]) {
-            optional_field(&mut s, key, value)?;
+        impl Serialize for RelationshipInput {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let present = [$(self.$opt.is_some()),+].into_iter().filter(|&p| p).count();
+                let len = [$(stringify!($req)),+].len() + present;
+                let mut s = serializer.serialize_struct("RelationshipInput", len)?;
+                $(s.serialize_field(stringify!($req), &self.$req)?;)+
+                $(match &self.$opt {
+                    Some(value) => s.serialize_field(stringify!($opt), value)?,
+                    None => s.skip_field(stringify!($opt))?,
+                })+
+                s.end()
+            }
         }
-        s.end()
-    }
+
+        impl<'de> Visitor<'de> for InputVisitor {
+            type Value = RelationshipInput;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("struct RelationshipInput")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                $(let mut $req: Option<String> = None;)+
+                $(let mut $opt: Option<Option<$ty>> = None;)+
+                while let Some(Key(key)) = map.next_key()? {
+                    $(if key == stringify!($req) {
+                        read_once(&mut $req, key, &mut map)?;
+                    })+
+                    $(if key == stringify!($opt) {
+                        read_once(&mut $opt, key, &mut map)?;
+                    })+
+                }
+                Ok(RelationshipInput {
+                    $($req: $req.ok_or_else(|| de::Error::missing_field(stringify!($req)))?,)+
+                    $($opt: $opt.flatten(),)+
+                })
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut read = 0;
+                Ok(RelationshipInput {
+                    $($req: next_required(&mut seq, &mut read)?,)+
+                    $($opt: seq.next_element::<Option<$ty>>()?.flatten(),)+
+                })
+            }
+        }
+    };
 }
 
-impl RelationshipInput {
-    /// The optional string keys in declaration order (`reverse_name` first; `fields` is not
-    /// a string and is left out).
-    fn optional_strings(&self) -> [&Option<String>; 6] {
-        [
-            &self.reverse_name,
-            &self.source_reliability,
-            &self.brand,
-            &self.relationship_type,
-            &self.entity_a_family,
-            &self.entity_b_family,
-        ]
-    }
+input_serde! {
+    name, entity_a, entity_a_type, entity_b, entity_b_type;
+    reverse_name: String,
+    fields: Fields,
+    source_reliability: String,
+    brand: String,
+    relationship_type: String,
+    entity_a_family: String,
+    entity_b_family: String
 }
 
-fn optional_field<S: SerializeStruct, T: Serialize>(
-    s: &mut S,
+/// Reads the value of `key` into `slot`; a key given twice is an error, raised before its
+/// second value is read (where serde's derive raises it).
+fn read_once<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+    slot: &mut Option<T>,
     key: &'static str,
-    value: &Option<T>,
-) -> Result<(), S::Error> {
-    match value {
-        Some(v) => s.serialize_field(key, v),
-        None => s.skip_field(key),
+    map: &mut A,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(key));
     }
+    *slot = Some(map.next_value()?);
+    Ok(())
 }
 
-/// A key of the input, by its index in [`KEYS`].
-struct Key(usize);
+/// The next required element of a sequence, the `read`-th.
+fn next_required<'de, A: SeqAccess<'de>>(
+    seq: &mut A,
+    read: &mut usize,
+) -> Result<String, A::Error> {
+    const LENGTH: &str = "struct RelationshipInput with 12 elements";
+    let value = seq.next_element()?;
+    let value = value.ok_or_else(|| de::Error::invalid_length(*read, &LENGTH))?;
+    *read += 1;
+    Ok(value)
+}
+
+/// A key of the input, as its entry of [`KEYS`].
+struct Key(&'static str);
 
 impl<'de> Deserialize<'de> for Key {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -92,8 +118,8 @@ impl<'de> Deserialize<'de> for Key {
             }
             fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
                 KEYS.iter()
-                    .position(|k| *k == key)
-                    .map(Key)
+                    .find(|k| **k == key)
+                    .map(|k| Key(k))
                     .ok_or_else(|| E::unknown_field(key, KEYS))
             }
         }
@@ -108,97 +134,6 @@ impl<'de> Deserialize<'de> for RelationshipInput {
 }
 
 struct InputVisitor;
-
-/// The values read so far, by key.
-#[derive(Default)]
-struct Slots {
-    required: [Option<String>; REQUIRED],
-    fields: Option<Option<Fields>>,
-    optional: [Option<Option<String>>; 6],
-}
-
-impl Slots {
-    /// Reads the value of key `index` from `map`; a key given twice is an error, raised
-    /// before its second value is read (where serde's derive raises it).
-    fn read<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
-        let seen = match index {
-            i if i < REQUIRED => self.required[i].is_some(),
-            5 => self.optional[0].is_some(),
-            6 => self.fields.is_some(),
-            i => self.optional[i - REQUIRED - 1].is_some(),
-        };
-        if seen {
-            return Err(de::Error::duplicate_field(KEYS[index]));
-        }
-        match index {
-            i if i < REQUIRED => self.required[i] = Some(map.next_value()?),
-            5 => self.optional[0] = Some(map.next_value()?),
-            6 => self.fields = Some(map.next_value()?),
-            i => self.optional[i - REQUIRED - 1] = Some(map.next_value()?),
-        }
-        Ok(())
-    }
-
-    fn finish<E: de::Error>(self) -> Result<RelationshipInput, E> {
-        let [name, entity_a, entity_a_type, entity_b, entity_b_type] = self.required;
-        let required = |v: Option<String>, i: usize| v.ok_or_else(|| E::missing_field(KEYS[i]));
-        let [
-            reverse_name,
-            source_reliability,
-            brand,
-            relationship_type,
-            a_family,
-            b_family,
-        ] = self.optional.map(Option::flatten);
-        Ok(RelationshipInput {
-            name: required(name, 0)?,
-            entity_a: required(entity_a, 1)?,
-            entity_a_type: required(entity_a_type, 2)?,
-            entity_b: required(entity_b, 3)?,
-            entity_b_type: required(entity_b_type, 4)?,
-            reverse_name,
-            fields: self.fields.flatten(),
-            source_reliability,
-            brand,
-            relationship_type,
-            entity_a_family: a_family,
-            entity_b_family: b_family,
-        })
-    }
-}
-
-impl<'de> Visitor<'de> for InputVisitor {
-    type Value = RelationshipInput;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(EXPECTING)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RelationshipInput, A::Error> {
-        let mut slots = Slots::default();
-        while let Some(Key(index)) = map.next_key()? {
-            slots.read(index, &mut map)?;
-        }
-        slots.finish()
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RelationshipInput, A::Error> {
-        const LENGTH: &str = "struct RelationshipInput with 12 elements";
-        let mut slots = Slots::default();
-        for (i, slot) in slots.required.iter_mut().enumerate() {
-            *slot = Some(
-                seq.next_element()?
-                    .ok_or_else(|| de::Error::invalid_length(i, &LENGTH))?,
-            );
-        }
-        slots.optional[0] = Some(seq.next_element()?.flatten());
-        slots.fields = Some(seq.next_element()?.flatten());
-        for slot in &mut slots.optional[1..] {
-            *slot = Some(seq.next_element()?.flatten());
-        }
-        slots.finish()
-    }
-}
 
 #[cfg(test)]
 mod tests {

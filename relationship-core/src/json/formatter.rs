@@ -48,28 +48,14 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T, style: JsonStyle) -> serde_js
 }
 
 /// A [`serde_json::ser::Formatter`] that writes what Python's `json.dumps` writes with its
-/// default arguments.
+/// default arguments: what [`write_json`] drives serde_json with for [`JsonStyle::Python`].
 ///
-/// [`write_json`] drives serde_json with it for [`JsonStyle::Python`].
-///
-/// Numbers reach it as text: a [`RawJson`](crate::fields::RawJson) value (which keeps the
-/// text it was read from, in serde_json's spelling: exponent marker `e`, exponent sign always
-/// written) through [`Formatter::write_raw_fragment`], or a [`serde_json::Number`] through
+/// Numbers reach it as text: a [`RawJson`](crate::fields::RawJson) value through
+/// [`Formatter::write_raw_fragment`], or a [`serde_json::Number`] through
 /// [`Formatter::write_number_str`] when the program builds serde_json with
-/// `arbitrary_precision`. Such a number is written as Python's `json.dumps(json.loads(text))`
-/// writes it:
-///
-/// * an integer literal (no `.`, no exponent) exactly as given: Python's `int` has no size
-///   limit, so `123456789012345678901234567890` stays as it is; `-0` is written `0`, since
-///   Python's `int("-0")` is plain zero;
-/// * any other literal becomes the nearest double, written as `repr(float)`: `1.0e+2` as
-///   `100.0`, `1e+16` as `1e+16`, `1e-400` as `0.0`; a literal beyond the double range
-///   (`1e400`) is infinity to Python and is written `Infinity` / `-Infinity`, as
-///   `json.dumps` does by default.
-///
-/// Not mirrored: CPython 3.11+ refuses, in `json.loads`, integer literals of more than 4300
-/// digits; they are written here unchanged. [`JsonStyle::Compact`] (serde_json's own
-/// formatter) writes a raw value's number text as read.
+/// `arbitrary_precision`; they are written as [`JsonStyle::Python`] says. Not mirrored:
+/// CPython 3.11+ refuses, in `json.loads`, integer literals of more than 4300 digits; they
+/// are written here unchanged.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct PythonFormatter;
 

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde_core::ser::{Serialize, SerializeStruct, Serializer};
 
 use super::relationship::write_relationship;
-use super::text::{JsonStyle, write_fields, write_raw_json, write_str};
+use super::text::{JsonStyle, write_fields, write_object, write_raw_json, write_str};
 use crate::indicator::{IndicatorLayout, IndicatorObject};
 use crate::relationship::EntityRelationship;
 
@@ -96,35 +96,27 @@ pub(crate) fn write_indicator_object<W: Write + ?Sized>(
     obj: &IndicatorObject,
     style: JsonStyle,
 ) -> io::Result<()> {
-    w.write_all(b"{")?;
-    for (i, key) in keys(obj).enumerate() {
-        if i > 0 {
-            w.write_all(style.comma())?;
-        }
-        write_str(w, key.name(), style)?;
-        w.write_all(style.colon())?;
-        match key {
-            Key::Value => write_str(w, &obj.value, style)?,
-            Key::Type => write_str(w, &obj.indicator_type, style)?,
-            Key::Score => match obj.score {
-                Some(score) => write!(w, "{score}")?,
-                None => w.write_all(b"null")?,
-            },
-            Key::RawJson => write_raw_json(w, &obj.raw_json, style)?,
-            Key::Fields => write_fields(w, &obj.fields, style)?,
-            Key::Relationships => {
-                w.write_all(b"[")?;
-                for (i, rel) in obj.relationships.iter().enumerate() {
-                    if i > 0 {
-                        w.write_all(style.comma())?;
-                    }
-                    write_relationship(w, rel, None, style)?;
+    let entries = keys(obj).map(|key| (key.name(), key));
+    write_object(w, entries, style, |w, key, style| match key {
+        Key::Value => write_str(w, &obj.value, style),
+        Key::Type => write_str(w, &obj.indicator_type, style),
+        Key::Score => match obj.score {
+            Some(score) => write!(w, "{score}"),
+            None => w.write_all(b"null"),
+        },
+        Key::RawJson => write_raw_json(w, &obj.raw_json, style),
+        Key::Fields => write_fields(w, &obj.fields, style),
+        Key::Relationships => {
+            w.write_all(b"[")?;
+            for (i, rel) in obj.relationships.iter().enumerate() {
+                if i > 0 {
+                    w.write_all(style.comma())?;
                 }
-                w.write_all(b"]")?;
+                write_relationship(w, rel, None, style)?;
             }
+            w.write_all(b"]")
         }
-    }
-    w.write_all(b"}")
+    })
 }
 
 /// A slice of relationships serialized as a list of `to_indicator()` renderings.

@@ -1,8 +1,7 @@
 //! Numbers as Python's `json.dumps(json.loads(text))` writes them: integers exactly, floats as
 //! `repr(float)`.
 
-use std::fmt::Write as _;
-use std::io::{self, Write};
+use std::io::{self, Cursor, Write};
 
 /// What Python's `json.loads` makes of a JSON number literal.
 #[derive(Debug, PartialEq)]
@@ -38,121 +37,55 @@ fn python_number(text: &str) -> PythonNumber<'_> {
         .map_or(PythonNumber::Invalid, PythonNumber::Float)
 }
 
-/// A fixed-capacity buffer for formatting one float without allocating.
-struct StackBuf {
-    bytes: [u8; 64],
-    len: usize,
-}
-
-impl StackBuf {
-    fn new() -> Self {
-        StackBuf {
-            bytes: [0; 64],
-            len: 0,
-        }
-    }
-    fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..self.len]
-    }
-    fn push(&mut self, b: u8) -> std::fmt::Result {
-        let slot = self.bytes.get_mut(self.len).ok_or(std::fmt::Error)?;
-        *slot = b;
-        self.len += 1;
-        Ok(())
-    }
-    fn extend(&mut self, s: &[u8]) -> std::fmt::Result {
-        s.iter().try_for_each(|&b| self.push(b))
-    }
-}
-
-impl std::fmt::Write for StackBuf {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.extend(s.as_bytes())
-    }
-}
-
-/// Writes `repr(value)` as CPython does for a finite float: the shortest digits that round
+/// Writes the finite float `value` as CPython's `repr(value)`: the shortest digits that round
 /// trip, in positional notation when the decimal exponent is in `-4..16` (with `.0` added to
-/// integral values), else as `d[.ddd]e±XX` with at least two exponent digits.
-fn python_float_repr(value: f64, out: &mut StackBuf) -> std::fmt::Result {
+/// integral values), else as `d[.ddd]e±XX` with at least two exponent digits. Formatted on
+/// the stack, without allocating.
+pub(crate) fn write_python_float<W: Write + ?Sized>(w: &mut W, value: f64) -> io::Result<()> {
     // `{:e}` gives the shortest round-trip digits: `-1.2345e-7`, `1e16`, `0e0`.
-    let mut sci = StackBuf::new();
+    let mut sci = Cursor::new([0u8; 64]);
     write!(sci, "{value:e}")?;
     // With 16 or 17 digits two neighbours can both round trip; CPython then takes the one
     // closest to the exact value (ties to even), which is the value correctly rounded to that
     // many digits: `1608882928643910.25` is `...910.2` in Python, where `{:e}` gives `...910.3`.
-    let shortest_digits = sci
-        .as_bytes()
-        .iter()
-        .take_while(|&&b| b != b'e')
-        .filter(|b| b.is_ascii_digit())
-        .count();
+    let digits = written(&sci)?.bytes().take_while(|&b| b != b'e');
+    let shortest_digits = digits.filter(u8::is_ascii_digit).count();
     if shortest_digits >= 16 {
-        sci = StackBuf::new();
+        sci.set_position(0);
         write!(sci, "{value:.*e}", shortest_digits - 1)?;
     }
-    let sci = sci.as_bytes();
-    let (negative, sci) = match sci.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, sci),
-    };
-    let e_pos = sci.iter().position(|&b| b == b'e').ok_or(std::fmt::Error)?;
-    let (mantissa, exp) = (&sci[..e_pos], &sci[e_pos + 1..]);
-    let exp: i32 = std::str::from_utf8(exp)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .ok_or(std::fmt::Error)?;
-    let mut digits = [0u8; 24];
-    let mut n = 0;
-    for &b in mantissa.iter().filter(|b| b.is_ascii_digit()) {
-        *digits.get_mut(n).ok_or(std::fmt::Error)? = b;
-        n += 1;
-    }
-    let digits = &digits[..n];
-    if negative {
-        out.push(b'-')?;
-    }
-    if (-4..16).contains(&exp) {
-        if exp >= 0 {
-            let int_len = exp as usize + 1;
-            for i in 0..int_len {
-                out.push(digits.get(i).copied().unwrap_or(b'0'))?;
-            }
-            out.push(b'.')?;
-            if digits.len() > int_len {
-                out.extend(&digits[int_len..])?;
-            } else {
-                out.push(b'0')?;
-            }
-        } else {
-            out.extend(b"0.")?;
-            for _ in 0..(-exp - 1) {
-                out.push(b'0')?;
-            }
-            out.extend(digits)?;
-        }
+    let sci = written(&sci)?;
+    let (sign, sci) = sci.strip_prefix('-').map_or(("", sci), |rest| ("-", rest));
+    let bad = || io::Error::other("unexpected float format");
+    let (mantissa, exp) = sci.split_once('e').ok_or_else(bad)?;
+    let exp: i32 = exp.parse().map_err(|_| bad())?;
+    // The digits are `first` followed by `rest`.
+    let (first, rest) = mantissa.split_at_checked(1).ok_or_else(bad)?;
+    let rest = rest.strip_prefix('.').unwrap_or(rest);
+    let mut out = Cursor::new([0u8; 64]);
+    if (0..16).contains(&exp) {
+        // `exp + 1` digits before the point, padded with zeros; at least one after it.
+        let (int, frac) = rest.split_at((exp as usize).min(rest.len()));
+        let zeros = exp as usize - int.len();
+        let frac = if frac.is_empty() { "0" } else { frac };
+        write!(out, "{sign}{first}{int}{:0<zeros$}.{frac}", "")?;
+    } else if (-4..0).contains(&exp) {
+        let zeros = exp.unsigned_abs() as usize - 1;
+        write!(out, "{sign}0.{:0<zeros$}{first}{rest}", "")?;
     } else {
-        let (first, rest) = digits.split_first().ok_or(std::fmt::Error)?;
-        out.push(*first)?;
-        if !rest.is_empty() {
-            out.push(b'.')?;
-            out.extend(rest)?;
-        }
-        write!(
-            out,
-            "e{}{:02}",
-            if exp < 0 { '-' } else { '+' },
-            exp.unsigned_abs()
-        )?;
+        let dot = if rest.is_empty() { "" } else { "." };
+        let exp_sign = if exp < 0 { '-' } else { '+' };
+        let exp = exp.unsigned_abs();
+        write!(out, "{sign}{first}{dot}{rest}e{exp_sign}{exp:02}")?;
     }
-    Ok(())
+    w.write_all(written(&out)?.as_bytes())
 }
 
-/// Writes the finite float `value` as `repr(value)`.
-pub(crate) fn write_python_float<W: Write + ?Sized>(w: &mut W, value: f64) -> io::Result<()> {
-    let mut buf = StackBuf::new();
-    python_float_repr(value, &mut buf).map_err(|_| io::Error::other("float repr overflow"))?;
-    w.write_all(buf.as_bytes())
+/// The text written to `buf` so far.
+fn written(buf: &Cursor<[u8; 64]>) -> io::Result<&str> {
+    let len = usize::try_from(buf.position()).unwrap_or(usize::MAX);
+    let bytes = buf.get_ref().get(..len).unwrap_or_default();
+    std::str::from_utf8(bytes).map_err(io::Error::other)
 }
 
 /// Writes the JSON number literal `text` as Python writes what `json.loads` made of it.
@@ -178,9 +111,9 @@ mod tests {
     use super::*;
 
     fn repr(v: f64) -> String {
-        let mut b = StackBuf::new();
-        python_float_repr(v, &mut b).unwrap();
-        String::from_utf8(b.as_bytes().to_vec()).unwrap()
+        let mut b = Vec::new();
+        write_python_float(&mut b, v).unwrap();
+        String::from_utf8(b).unwrap()
     }
 
     #[test]

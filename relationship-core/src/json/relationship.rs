@@ -73,10 +73,8 @@ impl EntityRelationship {
     }
 }
 
-/// The [`EntityRelationship::to_indicator`] rendering: a borrowing [`Serialize`] view.
-///
-/// Writes XSOAR's ten keys in XSOAR's order without building any intermediate value. When
-/// entity B is empty it serializes as `{}`, exactly like XSOAR's `to_indicator()`.
+/// The [`EntityRelationship::to_indicator`] rendering (keys listed there): a borrowing
+/// [`Serialize`] view that builds no intermediate value.
 #[derive(Debug, Clone, Copy)]
 pub struct IndicatorRendering<'a>(pub &'a EntityRelationship);
 
@@ -126,17 +124,13 @@ impl IndicatorRendering<'_> {
     }
 }
 
-/// The [`EntityRelationship::to_entry`] rendering: a borrowing [`Serialize`] view.
-///
-/// The ten `to_indicator` keys, then the optional `reliability` and `brand`. When entity B
-/// is empty it serializes as `{}`, exactly like XSOAR's `to_entry()`.
+/// The [`EntityRelationship::to_entry`] rendering (keys listed there): a borrowing
+/// [`Serialize`] view.
 #[derive(Debug, Clone, Copy)]
 pub struct EntryRendering<'a>(pub &'a EntityRelationship);
 
-/// The [`EntityRelationship::to_context`] rendering: a borrowing [`Serialize`] view.
-///
-/// Five keys: `Relationship`, `EntityA`, `EntityAType`, `EntityB`, `EntityBType`. When
-/// entity B is empty it serializes as `{}`, exactly like XSOAR's `to_context()`.
+/// The [`EntityRelationship::to_context`] rendering (keys listed there): a borrowing
+/// [`Serialize`] view.
 #[derive(Debug, Clone, Copy)]
 pub struct ContextRendering<'a>(pub &'a EntityRelationship);
 
@@ -236,7 +230,7 @@ fn write_head<W: Write + ?Sized>(
     rel: &EntityRelationship,
     style: JsonStyle,
 ) -> io::Result<()> {
-    if let Some(parts) = rel.template {
+    if let Some(parts) = rel.template.0 {
         let [head, mid, tail] = parts[style as usize];
         w.write_all(head)?;
         write_str(w, &rel.entity_a, style)?;
@@ -245,18 +239,18 @@ fn write_head<W: Write + ?Sized>(
         return w.write_all(tail);
     }
     let keys = &KEYS[style as usize];
-    w.write_all(keys[0])?;
-    write_str(w, &rel.name, style)?;
-    w.write_all(keys[1])?;
-    write_str(w, &rel.reverse_name, style)?;
-    w.write_all(keys[2])?;
-    write_str(w, &rel.entity_a, style)?;
-    w.write_all(keys[3])?;
-    write_str(w, &rel.entity_a_type, style)?;
-    w.write_all(keys[4])?;
-    write_str(w, &rel.entity_b, style)?;
-    w.write_all(keys[5])?;
-    write_str(w, &rel.entity_b_type, style)?;
+    let values = [
+        &*rel.name,
+        &*rel.reverse_name,
+        &rel.entity_a,
+        &*rel.entity_a_type,
+        &rel.entity_b,
+        &*rel.entity_b_type,
+    ];
+    for (key, value) in keys.iter().zip(values) {
+        w.write_all(key)?;
+        write_str(w, value, style)?;
+    }
     w.write_all(keys[6])
 }
 
@@ -331,13 +325,12 @@ impl<const N: usize> ConstBuf<N> {
 
     /// Pushes `s` as a JSON string; only plain strings (see [`is_plain_const`]) are
     /// rendered at compile time, anything else leaves the buffer unusable.
-    const fn push_str(self, s: &str) -> Self {
-        let mut this = self;
+    const fn push_str(mut self, s: &str) -> Self {
         if !is_plain_const(s.as_bytes()) {
-            this.ok = false;
-            return this;
+            self.ok = false;
+            return self;
         }
-        this.push(b"\"").push(s.as_bytes()).push(b"\"")
+        self.push(b"\"").push(s.as_bytes()).push(b"\"")
     }
 
     const fn get(&'static self) -> Option<&'static [u8]> {
@@ -383,41 +376,37 @@ const HEAD_LARGE: usize = 512;
 const TYPE_SMALL: usize = 96;
 const TYPE_LARGE: usize = 320;
 
-/// The head fragments of the relationship marker `R`, in both styles.
+/// `[compact, python]`: the [`fragment`] of each style, picked from buffers of the two sizes.
+macro_rules! fragments {
+    ($small:ident, $large:ident, $first:literal, $values:expr) => {
+        [
+            pick::<$small, $large>(
+                &fragment(JsonStyle::Compact, $first, $values),
+                &fragment(JsonStyle::Compact, $first, $values),
+            ),
+            pick::<$small, $large>(
+                &fragment(JsonStyle::Python, $first, $values),
+                &fragment(JsonStyle::Python, $first, $values),
+            ),
+        ]
+    };
+}
+
+/// The head fragments of the relationship marker `R`, by style.
 struct Head<R>(PhantomData<fn() -> R>);
 
 impl<R: RelationshipName> Head<R> {
-    const COMPACT: Option<&'static [u8]> = pick::<HEAD_SMALL, HEAD_LARGE>(
-        &fragment(JsonStyle::Compact, 0, &[R::NAME, R::REVERSE]),
-        &fragment(JsonStyle::Compact, 0, &[R::NAME, R::REVERSE]),
-    );
-    const PYTHON: Option<&'static [u8]> = pick::<HEAD_SMALL, HEAD_LARGE>(
-        &fragment(JsonStyle::Python, 0, &[R::NAME, R::REVERSE]),
-        &fragment(JsonStyle::Python, 0, &[R::NAME, R::REVERSE]),
-    );
+    const PARTS: [Option<&'static [u8]>; 2] =
+        fragments!(HEAD_SMALL, HEAD_LARGE, 0, &[R::NAME, R::REVERSE]);
 }
 
-/// The fragments after entity A (`MID_*`, of type `K`) and after entity B (`TAIL_*`, of
-/// type `K`), in both styles.
+/// The fragments after entity A (`MID`, of type `K`) and after entity B (`TAIL`, of type
+/// `K`), by style.
 struct Entity<K>(PhantomData<fn() -> K>);
 
 impl<K: IndicatorType> Entity<K> {
-    const MID_COMPACT: Option<&'static [u8]> = pick::<TYPE_SMALL, TYPE_LARGE>(
-        &fragment(JsonStyle::Compact, 3, &[K::NAME]),
-        &fragment(JsonStyle::Compact, 3, &[K::NAME]),
-    );
-    const MID_PYTHON: Option<&'static [u8]> = pick::<TYPE_SMALL, TYPE_LARGE>(
-        &fragment(JsonStyle::Python, 3, &[K::NAME]),
-        &fragment(JsonStyle::Python, 3, &[K::NAME]),
-    );
-    const TAIL_COMPACT: Option<&'static [u8]> = pick::<TYPE_SMALL, TYPE_LARGE>(
-        &fragment(JsonStyle::Compact, 5, &[K::NAME]),
-        &fragment(JsonStyle::Compact, 5, &[K::NAME]),
-    );
-    const TAIL_PYTHON: Option<&'static [u8]> = pick::<TYPE_SMALL, TYPE_LARGE>(
-        &fragment(JsonStyle::Python, 5, &[K::NAME]),
-        &fragment(JsonStyle::Python, 5, &[K::NAME]),
-    );
+    const MID: [Option<&'static [u8]>; 2] = fragments!(TYPE_SMALL, TYPE_LARGE, 3, &[K::NAME]);
+    const TAIL: [Option<&'static [u8]>; 2] = fragments!(TYPE_SMALL, TYPE_LARGE, 5, &[K::NAME]);
 }
 
 /// The [`Prerendered`] parts of relationships `R` from a `A` to a `B`, made at compile time;
@@ -429,15 +418,9 @@ pub(crate) struct Templates<R, A, B>(PhantomData<Triple<R, A, B>>);
 type Triple<R, A, B> = fn() -> (R, A, B);
 
 impl<R: RelationshipName, A: IndicatorType, B: IndicatorType> Templates<R, A, B> {
-    const PARTS: Option<Prerendered> = match (
-        Head::<R>::COMPACT,
-        Head::<R>::PYTHON,
-        Entity::<A>::MID_COMPACT,
-        Entity::<A>::MID_PYTHON,
-        Entity::<B>::TAIL_COMPACT,
-        Entity::<B>::TAIL_PYTHON,
-    ) {
-        (Some(hc), Some(hp), Some(mc), Some(mp), Some(tc), Some(tp)) => {
+    const PARTS: Option<Prerendered> = match (Head::<R>::PARTS, Entity::<A>::MID, Entity::<B>::TAIL)
+    {
+        ([Some(hc), Some(hp)], [Some(mc), Some(mp)], [Some(tc), Some(tp)]) => {
             Some([[hc, mc, tc], [hp, mp, tp]])
         }
         _ => None,

@@ -308,7 +308,7 @@ pub(crate) fn write_raw_json<W: Write + ?Sized>(
 }
 
 /// Writes the object of `entries` (keys, and values written by `write_value`) in `style`.
-fn write_object<W, K, V, I>(
+pub(crate) fn write_object<W, K, V, I>(
     w: &mut W,
     entries: I,
     style: JsonStyle,
