@@ -81,7 +81,7 @@ pub(crate) fn run(ctx: &Context<'_>, args: &SchemaDiffArgs) -> Result<Exit, Erro
             let mut exit = Exit::Ok;
             for errors in [o.err(), n.err()].into_iter().flatten() {
                 let _ = writeln!(ctx.stderr(), "{}", errors.to_string().trim_end());
-                exit = exit.worst(Exit::for_schema_errors(&errors));
+                exit = exit.max(Exit::for_schema_errors(&errors));
             }
             return Err(Error::new(exit, "cannot compare invalid schemas"));
         }

@@ -84,12 +84,12 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ValidateArgs) -> Result<Exit, Error>
             Ok(r) => r,
             Err(e) => {
                 ctx.say(format_args!("cannot read {name}: {e}"));
-                code = code.worst(Exit::UsageOrIo);
+                code = code.max(Exit::UsageOrIo);
                 continue;
             }
         };
         let checked = validate_file(ctx, reader, &name, schema, max_line_bytes);
-        code = code.worst(checked.exit);
+        code = code.max(checked.exit);
         total_violations += checked.violations;
         if checked.output_failed {
             break;
