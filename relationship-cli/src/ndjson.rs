@@ -48,14 +48,9 @@ cannot be written.";
 /// A failure of the NDJSON loop: input that cannot be read, output that cannot be written.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    /// The input file could not be opened or read.
-    #[error("cannot read {path}: {source}")]
-    Input {
-        /// The path as given (`-` for stdin).
-        path: String,
-        /// The underlying error.
-        source: io::Error,
-    },
+    /// The input could not be read.
+    #[error("cannot read the input: {0}")]
+    Input(io::Error),
     /// The output could not be written, or was closed by its reader (a broken pipe): either
     /// way what was written is incomplete.
     #[error("{}", write_failure(.0))]
@@ -143,17 +138,15 @@ pub(crate) fn with_io(
     body: impl FnOnce(Box<dyn Read + Send>, &mut dyn Write, &mut dyn Write) -> Result<Summary, RunError>,
 ) -> Result<Exit, Error> {
     let path = io_opts.input.as_path();
-    let name = path.display().to_string();
-    let (input, _) = open_input(path).map_err(|source| RunError::Input {
-        path: name.clone(),
-        source,
-    })?;
+    let cannot_read =
+        |e: io::Error| Error::usage_or_io(format!("cannot read {}: {e}", path.display()));
+    let (input, _) = open_input(path).map_err(cannot_read)?;
     let summary = {
         let mut stdout = ctx.stdout();
         let mut out = io::BufWriter::with_capacity(BUF_SIZE, &mut *stdout);
         body(input, &mut out, &mut *ctx.stderr()).map_err(|e| match e {
-            RunError::Input { source, .. } => RunError::Input { path: name, source },
-            other => other,
+            RunError::Input(e) => cannot_read(e),
+            other => other.into(),
         })?
     };
     if summary.output_closed {
@@ -219,7 +212,7 @@ where
         .clamp(1, MAX_WORKERS);
     let prepare = &prepare;
     let stop = &AtomicBool::new(false);
-    let (collected, healthy) = std::thread::scope(|scope| -> Result<_, RunError> {
+    let (mut collected, healthy) = std::thread::scope(|scope| -> Result<_, RunError> {
         let mut to_workers = Vec::with_capacity(workers);
         let mut from_workers = Vec::with_capacity(workers);
         let mut handles = Vec::with_capacity(workers + 1);
@@ -255,37 +248,19 @@ where
         }
         Ok((collected, healthy))
     })?;
-    let Collected {
-        summary,
-        output_error,
-        mut read_error,
-    } = collected;
-    if let Some(e) = output_error {
-        return Err(RunError::Output(e));
+    if !healthy && !matches!(collected.error, Some(RunError::Output(_))) {
+        let stopped = io::Error::other("the input reader stopped unexpectedly");
+        collected.error = Some(RunError::Input(stopped));
     }
-    if summary.output_closed {
-        return Ok(summary);
-    }
-    if !healthy {
-        read_error = Some(io::Error::other("the input reader stopped unexpectedly"));
-    }
-    if let Some(source) = read_error {
-        return Err(RunError::Input {
-            path: String::new(),
-            source,
-        });
-    }
-    Ok(summary)
+    collected.error.map_or(Ok(collected.summary), Err)
 }
 
 /// What the calling thread made of the workers' blocks.
 #[derive(Default)]
 struct Collected {
     summary: Summary,
-    /// The error that ended writing (not a closed pipe).
-    output_error: Option<io::Error>,
-    /// The error that ended reading the input.
-    read_error: Option<io::Error>,
+    /// The error that ended writing (not a closed pipe) or reading.
+    error: Option<RunError>,
 }
 
 /// Takes the workers' blocks back in input order: each item to `consume`, each bad record and
@@ -305,12 +280,11 @@ fn collect_in_order<T, E: Write + ?Sized>(
         for event in done.events {
             match event {
                 Event::Item(item) => {
-                    if let Err(e) = consume(item, &done.arena) {
-                        if e.kind() == io::ErrorKind::BrokenPipe {
-                            c.summary.output_closed = true;
-                        } else {
-                            c.output_error = Some(e);
-                        }
+                    let written = consume(item, &done.arena);
+                    if let Err(e) = end_output(&mut c.summary, || written) {
+                        c.error = Some(e);
+                    }
+                    if c.error.is_some() || c.summary.output_closed {
                         return c;
                     }
                 }
@@ -337,7 +311,7 @@ fn collect_in_order<T, E: Write + ?Sized>(
             break;
         }
         if let Some(e) = done.error {
-            c.read_error = Some(e);
+            c.error = Some(RunError::Input(e));
             break;
         }
     }
@@ -643,15 +617,16 @@ fn trim_line_end(buf: &[u8]) -> &[u8] {
     buf.strip_suffix(b"\r").unwrap_or(buf)
 }
 
-/// Flushes the output of a run; a closed pipe sets [`Summary::output_closed`].
-pub(crate) fn finish_output<W: Write + ?Sized>(
-    out: &mut W,
+/// Ends writing (unless the output was closed already) with `write`, such as a flush: a
+/// closed pipe sets [`Summary::output_closed`], another error is [`RunError::Output`].
+pub(crate) fn end_output(
     summary: &mut Summary,
+    write: impl FnOnce() -> io::Result<()>,
 ) -> Result<(), RunError> {
     if summary.output_closed {
         return Ok(());
     }
-    match out.flush() {
+    match write() {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
             summary.output_closed = true;
             Ok(())
@@ -801,7 +776,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(items, 1);
-        assert!(matches!(err, RunError::Input { .. }), "{err}");
+        assert!(matches!(err, RunError::Input(_)), "{err}");
     }
 
     #[test]
