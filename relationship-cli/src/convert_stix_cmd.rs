@@ -175,7 +175,7 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Err
         outputs.push(("--reject-file", p));
     }
     let inputs: Vec<(&str, &Path)> = std::iter::once(("the bundle", args.bundle.as_path()))
-        .chain(args.schema.path().map(|p| ("--schema", p)))
+        .chain(args.schema.path.as_deref().map(|p| ("--schema", p)))
         .collect();
     check_distinct(&inputs, &outputs).map_err(Error::usage_or_io)?;
     // Files are written to temporary files and renamed into place only when the whole
