@@ -279,29 +279,26 @@ fn participation(schema: &Schema, name: &str) -> String {
     let Some(id) = schema.type_id(name) else {
         return String::new();
     };
-    let mut any = Vec::new();
-    let mut own = Vec::new();
-    let mut some = Vec::new();
+    let mut groups = [
+        ("with any type", vec![]),
+        ("with their own type", vec![]),
+        ("with some types", vec![]),
+    ];
     for rel in schema.relationships() {
         let targets = schema.type_ids().filter(|&t| rel.allows(id, t)).count();
-        if targets == schema.types().len() {
-            any.push(rel.name());
-        } else if targets == 1 && rel.allows(id, id) {
-            own.push(rel.name());
-        } else if targets > 0 {
-            some.push(rel.name());
-        }
+        let group = match targets {
+            0 => continue,
+            n if n == schema.types().len() => 0,
+            1 if rel.allows(id, id) => 1,
+            _ => 2,
+        };
+        groups[group].1.push(rel.name());
     }
-    let mut parts = Vec::new();
-    if !any.is_empty() {
-        parts.push(format!("{} with any type", any.join(", ")));
-    }
-    if !own.is_empty() {
-        parts.push(format!("{} with their own type", own.join(", ")));
-    }
-    if !some.is_empty() {
-        parts.push(format!("{} with some types", some.join(", ")));
-    }
+    let parts: Vec<String> = groups
+        .iter()
+        .filter(|(_, names)| !names.is_empty())
+        .map(|(with, names)| format!("{} {with}", names.join(", ")))
+        .collect();
     if parts.is_empty() {
         "no relationship".into()
     } else {
