@@ -113,21 +113,16 @@ impl<T> Prepared<T> {
     }
 }
 
-/// One event of the reader thread, in input order.
+/// One event of a worker, in input order; lines are counted from the block's start.
 enum Event<T> {
+    /// An item to write.
     Item(T),
-    Warning {
-        line: u64,
-        message: String,
-    },
-    Bad {
-        line: u64,
-        reason: String,
-    },
+    /// A warning for a line, and its text.
+    Warning(u64, String),
+    /// A bad record's line, and the reason.
+    Bad(u64, String),
     /// The line over the limit just reported has no end in sight: the run stops there.
-    Endless {
-        reason: String,
-    },
+    Endless(String),
 }
 
 /// Opens the input and a buffered stdout, runs `body`, reports the summary and returns the
@@ -288,14 +283,14 @@ fn collect_in_order<T, E: Write + ?Sized>(
                         return c;
                     }
                 }
-                Event::Warning { line, message } => {
+                Event::Warning(line, message) => {
                     let _ = writeln!(diag, "line {}: warning: {message}", base + line);
                 }
-                Event::Endless { reason } => {
+                Event::Endless(reason) => {
                     let _ = writeln!(diag, "line {base}: {reason}");
                     c.summary.stopped_at = Some(base);
                 }
-                Event::Bad { line, reason } => {
+                Event::Bad(line, reason) => {
                     let line = base + line;
                     c.summary.bad += 1;
                     let _ = writeln!(diag, "line {line}: {reason}");
@@ -532,7 +527,8 @@ fn work<T>(
                 done.records += 1;
                 lines::too_long_message(max_line_bytes)
             } else {
-                let mut line = trim_line_end(raw);
+                // The `\r` of a `\r\n` line end (the `\n` is already gone).
+                let mut line = raw.strip_suffix(b"\r").unwrap_or(raw);
                 if block.first && line_no == 1 {
                     // A UTF-8 byte order mark, as some Windows tools write, is not part of
                     // the JSON.
@@ -545,10 +541,7 @@ fn work<T>(
                 match prepare(line, &mut done.arena) {
                     Ok(prepared) => {
                         if let Some(message) = prepared.warning {
-                            done.events.push(Event::Warning {
-                                line: line_no,
-                                message,
-                            });
+                            done.events.push(Event::Warning(line_no, message));
                         }
                         if let Some(item) = prepared.item {
                             done.events.push(Event::Item(item));
@@ -558,10 +551,7 @@ fn work<T>(
                     Err(reason) => reason,
                 }
             };
-            done.events.push(Event::Bad {
-                line: line_no,
-                reason,
-            });
+            done.events.push(Event::Bad(line_no, reason));
             if !keep_going {
                 done.stopped = true;
                 break;
@@ -569,18 +559,15 @@ fn work<T>(
         }
         if block.endless && !done.stopped {
             // The bad record was counted with the block before: this one only ends the run.
-            done.events.push(Event::Endless {
-                reason: lines::gave_up_message(max_line_bytes),
-            });
+            done.events
+                .push(Event::Endless(lines::gave_up_message(max_line_bytes)));
             done.stopped = true;
         }
         if block.too_long && !done.stopped {
             done.lines += 1;
             done.records += 1;
-            done.events.push(Event::Bad {
-                line: done.lines,
-                reason: lines::too_long_message(max_line_bytes),
-            });
+            let reason = lines::too_long_message(max_line_bytes);
+            done.events.push(Event::Bad(done.lines, reason));
             done.stopped = !keep_going;
         }
         if !done.stopped {
@@ -610,11 +597,6 @@ pub(crate) fn check(
     r: RelationshipInput,
 ) -> Result<EntityRelationship, String> {
     checker.check(r).map_err(|e| e.to_string())
-}
-
-/// Strips one trailing `\r` (of a `\r\n` line end; the `\n` is already gone).
-fn trim_line_end(buf: &[u8]) -> &[u8] {
-    buf.strip_suffix(b"\r").unwrap_or(buf)
 }
 
 /// Ends writing (unless the output was closed already) with `write`, such as a flush: a
