@@ -105,13 +105,18 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ImportTypesArgs) -> Result<Exit, Err
     }
     let text = import_types::add_types(&base_text, &base_path, &plan.added)
         .map_err(|e| refuse(ctx, &[e]))?;
-    let result = import_types::check_result(&text, &result_label(args)).map_err(|errors| {
+    // Checked under the name of OUT, or `<stdout>`.
+    let label = args.output.as_deref().unwrap_or(Path::new("<stdout>"));
+    let result = import_types::check_result(&text, label).map_err(|errors| {
         ctx.say(format_args!(
             "the extended schema does not pass the check:\n{errors}"
         ));
         Error::invalid("nothing written")
     })?;
-    write_output(ctx, out_file, &text)?;
+    match out_file {
+        Some(file) => file.write_and_commit(text.as_bytes())?,
+        None => _ = ctx.answer(&text, Exit::Ok)?,
+    }
     let _ = ctx
         .stderr()
         .write_all(report(&plan, &base_path, &result).as_bytes());
@@ -214,21 +219,6 @@ fn refuse(ctx: &Context<'_>, errors: &[ImportError]) -> Error {
             errors.len()
         ),
     )
-}
-
-/// The name the result is checked under: OUT, or `<stdout>`.
-fn result_label(args: &ImportTypesArgs) -> PathBuf {
-    args.output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("<stdout>"))
-}
-
-/// Writes the schema to the prepared OUT (atomically) or to stdout.
-fn write_output(ctx: &Context<'_>, output: Option<AtomicFile>, text: &str) -> Result<(), Error> {
-    match output {
-        Some(file) => Ok(file.write_and_commit(text.as_bytes())?),
-        None => ctx.answer(text, Exit::Ok).map(|_| ()),
-    }
 }
 
 /// The summary on stderr: what was added, what was already there, and the relationships the
