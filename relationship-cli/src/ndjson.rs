@@ -173,22 +173,14 @@ fn report(ctx: &Context<'_>, summary: &Summary, keep_going: bool) {
     }
 }
 
-/// The NDJSON loop shared by the subcommands.
+/// The NDJSON loop shared by the subcommands (the pipeline of the module documentation).
 ///
-/// A reader thread reads `input` in blocks of many whole lines (a line is at most
-/// `max_line_bytes` long; a longer one is skipped) and hands the blocks to worker threads,
-/// in turn. A worker skips blank
-/// lines (still counting them) and calls `prepare` on each other line, without its line end
-/// (parsing, usually with [`parse`], checks and, if `prepare` wants, rendering into the
-/// block's byte buffer, the `&mut Vec<u8>` it is given). The calling thread takes the blocks back in input order and calls `consume`
-/// on each item with that block's buffer (writing). A bad record is reported on `diag` as
-/// `line N: <reason>`; without `keep_going` the run then stops. A warning from `prepare` is
-/// reported as `line N: warning: <text>` and does not count as bad. An error from `consume`
-/// ends the run: by setting [`Summary::output_closed`] for a closed pipe, as
-/// [`RunError::Output`] otherwise.
-///
-/// Everything the calling thread sees, and so the output and the reports, is in input order
-/// and never depends on thread timing.
+/// A line longer than `max_line_bytes` is bad and never held whole; blank lines are skipped
+/// (still counted). `prepare` gets every other line without its line end and the block's
+/// byte buffer to render into; `consume` gets each item with that buffer. A bad record is
+/// reported on `diag` as `line N: <reason>` (the run then stops unless `keep_going`); a
+/// warning as `line N: warning: <text>`. An error from `consume` ends the run: a closed pipe
+/// sets [`Summary::output_closed`], anything else is [`RunError::Output`].
 pub(crate) fn drive<R, T, E>(
     input: R,
     diag: &mut E,
