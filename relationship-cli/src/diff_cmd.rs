@@ -55,9 +55,7 @@ pub(crate) struct SchemaDiffArgs {
 /// loaded schemas.
 pub(crate) fn report(args: &SchemaDiffArgs, diff: &SchemaDiff) -> (String, Exit) {
     let text = if args.json {
-        let mut s = diff.to_json_pretty();
-        s.push('\n');
-        s
+        diff.to_json_pretty() + "\n"
     } else {
         diff.to_string()
     };
