@@ -9,7 +9,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use relationship_codegen::{GenerateError, GenerateOptions, OutputError, Schema};
+use relationship_codegen::{GenerateError, GenerateOptions, Schema};
 
 use crate::context::Context;
 use crate::error::Error;
@@ -67,14 +67,6 @@ pub(crate) struct GenerateArgs {
     /// The schema to generate the module of.
     #[command(flatten)]
     pub(crate) schema: SchemaOpt,
-}
-
-/// Where the code goes: stdout, a comparison with the --out file, or the --out file (prepared,
-/// or refused by the output rules).
-enum Target<'a> {
-    Stdout,
-    Check(&'a Path),
-    File(&'a Path, Result<AtomicFile, OutputError>),
 }
 
 /// The options for [`relationship_codegen::generate`] and the label of the schema.
@@ -196,45 +188,43 @@ pub(crate) fn run(ctx: &Context<'_>, args: &GenerateArgs) -> Result<Exit, Error>
     // The --out file is checked (and its temporary file created) before any work. A file
     // that may not be replaced (read-only, say) is still "up to date" when it already holds
     // the code, as for the Builder: that answer waits for the code.
-    let target = match &args.out {
-        None => Target::Stdout,
-        Some(out) if args.check => Target::Check(out),
-        Some(out) => match AtomicFile::create(out) {
+    let file = match &args.out {
+        Some(out) if !args.check => match AtomicFile::create(out) {
             Err(e) if !std::fs::metadata(out).is_ok_and(|m| m.is_file()) => {
                 return Err(e.into());
             }
-            file => Target::File(out, file),
+            file => Some(file),
         },
+        _ => None,
     };
     let schema = args.schema.load()?;
     let options = options(args, schema_path, schema);
     let code = generated_code(schema, &options)?;
-    match target {
-        Target::Stdout => ctx.answer(&code, Exit::Ok),
-        Target::File(out, file) => {
-            if relationship_codegen::output::holds_exactly(out, code.as_bytes()) {
-                // Dropping the file removes its temporary file.
-                drop(file);
-                ctx.say(format_args!("{} is already up to date", out.display()));
-            } else {
-                file?.write_and_commit(code.as_bytes())?;
-            }
-            Ok(Exit::Ok)
+    let Some(out) = args.out.as_deref() else {
+        return ctx.answer(&code, Exit::Ok);
+    };
+    if let Some(file) = file {
+        if relationship_codegen::output::holds_exactly(out, code.as_bytes()) {
+            // Dropping the file removes its temporary file.
+            drop(file);
+            ctx.say(format_args!("{} is already up to date", out.display()));
+        } else {
+            file?.write_and_commit(code.as_bytes())?;
         }
-        Target::Check(out) => {
-            let label = options.source_label.as_deref().unwrap_or_default();
-            let Some(what) = stale(out, &code, label)? else {
-                ctx.say(format_args!("{} is up to date", out.display()));
-                return Ok(Exit::Ok);
-            };
-            ctx.say(format_args!(
-                "stale: {} {what}; regenerate with `{}`",
-                out.display(),
-                regenerate_command(args, schema_path)
-            ));
-            Ok(Exit::Invalid)
-        }
+        return Ok(Exit::Ok);
     }
+    // --check
+    let label = options.source_label.as_deref().unwrap_or_default();
+    let Some(what) = stale(out, &code, label)? else {
+        ctx.say(format_args!("{} is up to date", out.display()));
+        return Ok(Exit::Ok);
+    };
+    ctx.say(format_args!(
+        "stale: {} {what}; regenerate with `{}`",
+        out.display(),
+        regenerate_command(args, schema_path)
+    ));
+    Ok(Exit::Invalid)
 }
 
 #[cfg(test)]
