@@ -112,22 +112,6 @@ fn any_line(schema: &Schema) -> String {
     }
 }
 
-/// The explicit relationships of `ty` in one direction: `(relationship, other types)`.
-fn explicit(schema: &Schema, ty: TypeId, outgoing: bool) -> Vec<(RelId, Vec<TypeId>)> {
-    schema
-        .rel_ids()
-        .filter(|&r| !schema.rel(r).is_any())
-        .filter_map(|r| {
-            let others = if outgoing {
-                schema.targets_for(r, ty)
-            } else {
-                schema.sources_for(r, ty)
-            };
-            (!others.is_empty()).then_some((r, others))
-        })
-        .collect()
-}
-
 /// One line of what `name` relates to: `` `name` --rel--> `A`, `B` `` (outgoing) or
 /// `` `A`, `B` --rel--> `name` ``, or, with no other types, that `name` is never the source
 /// (the target) of `rel`. `only` goes before the list of targets.
@@ -152,7 +136,16 @@ fn explain_type(schema: &Schema, ty: TypeId) -> String {
     let name = schema.ty(ty).name();
     let mut out = format!("`{name}` in the schema `{}`:\n", schema.name());
     for (direction, outgoing) in [("from", true), ("to", false)] {
-        let links = explicit(schema, ty, outgoing);
+        // The explicit relationships in this direction, with the types at the other end.
+        let links: Vec<(RelId, Vec<TypeId>)> = schema
+            .rel_ids()
+            .filter(|&r| !schema.rel(r).is_any())
+            .map(|r| match outgoing {
+                true => (r, schema.targets_for(r, ty)),
+                false => (r, schema.sources_for(r, ty)),
+            })
+            .filter(|(_, others)| !others.is_empty())
+            .collect();
         if links.is_empty() {
             let _ = writeln!(out, "{direction} `{name}`: no explicit relationship");
             continue;
