@@ -24,7 +24,7 @@ use crate::error::Error;
 use crate::exit::Exit;
 use crate::ndjson::{
     BAD_RECORDS, Prepared, RECORD_SHAPES, RunError, Summary, check, drive, empty_entity_b_warning,
-    finish_output, parse, with_io,
+    end_output, parse, with_io,
 };
 use crate::opts::{IoOpts, ModeOpt, SchemaOpt};
 
@@ -240,13 +240,7 @@ pub fn batch<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
         prepare,
         consume,
     )?;
-    if !summary.output_closed {
-        match writer.finish() {
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => summary.output_closed = true,
-            Err(e) => return Err(RunError::Output(e)),
-        }
-    }
-    finish_output(out, &mut summary)?;
+    end_output(&mut summary, || writer.finish().map(drop))?;
+    end_output(&mut summary, || out.flush())?;
     Ok(summary)
 }

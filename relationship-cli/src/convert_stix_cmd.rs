@@ -149,33 +149,18 @@ impl ConvertStixArgs {
     }
 }
 
-/// A progress bar on stderr when it is a terminal, nothing otherwise.
-fn progress_bar(total: Option<u64>) -> Option<ProgressBar> {
-    if !io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = match total {
-        Some(len) => ProgressBar::new(len).with_style(
-            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        ),
-        None => ProgressBar::new_spinner(),
-    };
-    Some(bar)
-}
-
 /// Runs `convert-stix`: batches to `-o` or stdout, the summary to stderr.
 pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Error> {
     let schema = args.schema.load()?;
-    let mut outputs: Vec<(&str, &Path)> = Vec::new();
-    if let Some(p) = &args.output {
-        outputs.push(("--output", p));
-    }
-    if let Some(p) = &args.reject_file {
-        outputs.push(("--reject-file", p));
-    }
+    let outputs: Vec<(&str, &Path)> = [
+        ("--output", &args.output),
+        ("--reject-file", &args.reject_file),
+    ]
+    .into_iter()
+    .filter_map(|(what, path)| Some((what, path.as_deref()?)))
+    .collect();
     let inputs: Vec<(&str, &Path)> = std::iter::once(("the bundle", args.bundle.as_path()))
-        .chain(args.schema.path().map(|p| ("--schema", p)))
+        .chain(args.schema.path.as_deref().map(|p| ("--schema", p)))
         .collect();
     check_distinct(&inputs, &outputs).map_err(Error::usage_or_io)?;
     // Files are written to temporary files and renamed into place only when the whole
@@ -227,7 +212,14 @@ fn convert_with_progress(
     rejects: Option<&mut dyn Write>,
     total: Option<u64>,
 ) -> Result<relationship_stix::ConversionReport, ConvertError> {
-    let bar = progress_bar(total);
+    // A progress bar on stderr when it is a terminal.
+    let bar = io::stderr().is_terminal().then(|| match total {
+        Some(len) => ProgressBar::new(len).with_style(
+            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ),
+        None => ProgressBar::new_spinner(),
+    });
     let mut on_progress = |p: &Progress| {
         if let Some(bar) = &bar {
             bar.set_position(p.bytes_read);
@@ -250,16 +242,16 @@ fn convert_with_progress(
 /// The error for a conversion that failed: which file could not be read or written, or
 /// where the bundle is malformed.
 fn conversion_error(args: &ConvertStixArgs, e: ConvertError) -> Error {
-    let shown = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    let cannot_write = |path: &Option<PathBuf>, e: io::Error| {
+        let shown = path
+            .as_ref()
+            .map_or_else(|| "the reject file".to_owned(), |p| p.display().to_string());
+        Error::usage_or_io(format!("cannot write {shown}: {e}"))
+    };
     match e {
-        ConvertError::Write(e) => match shown(&args.output) {
-            Some(out) => Error::usage_or_io(format!("cannot write {out}: {e}")),
-            None => Error::output(&e),
-        },
-        ConvertError::Rejects(e) => match shown(&args.reject_file) {
-            Some(out) => Error::usage_or_io(format!("cannot write {out}: {e}")),
-            None => Error::usage_or_io(format!("cannot write the reject file: {e}")),
-        },
+        ConvertError::Write(e) if args.output.is_none() => Error::output(&e),
+        ConvertError::Write(e) => cannot_write(&args.output, e),
+        ConvertError::Rejects(e) => cannot_write(&args.reject_file, e),
         ConvertError::Read(e) => {
             Error::usage_or_io(format!("cannot read {}: {e}", args.bundle.display()))
         }

@@ -55,9 +55,7 @@ pub(crate) struct SchemaDiffArgs {
 /// loaded schemas.
 pub(crate) fn report(args: &SchemaDiffArgs, diff: &SchemaDiff) -> (String, Exit) {
     let text = if args.json {
-        let mut s = diff.to_json_pretty();
-        s.push('\n');
-        s
+        diff.to_json_pretty() + "\n"
     } else {
         diff.to_string()
     };
@@ -81,7 +79,7 @@ pub(crate) fn run(ctx: &Context<'_>, args: &SchemaDiffArgs) -> Result<Exit, Erro
             let mut exit = Exit::Ok;
             for errors in [o.err(), n.err()].into_iter().flatten() {
                 let _ = writeln!(ctx.stderr(), "{}", errors.to_string().trim_end());
-                exit = exit.worst(Exit::for_schema_errors(&errors));
+                exit = exit.max(Exit::for_schema_errors(&errors));
             }
             return Err(Error::new(exit, "cannot compare invalid schemas"));
         }

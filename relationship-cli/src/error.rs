@@ -27,26 +27,17 @@ impl Error {
 
     /// A usage error, or a file that cannot be read or written (exit 2).
     pub(crate) fn usage_or_io(message: impl Into<String>) -> Self {
-        Error {
-            exit: Exit::UsageOrIo,
-            message: message.into(),
-        }
+        Error::new(Exit::UsageOrIo, message)
     }
 
     /// Data that was read and is invalid (exit 1).
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
-        Error {
-            exit: Exit::Invalid,
-            message: message.into(),
-        }
+        Error::new(Exit::Invalid, message)
     }
 
     /// A schema that cannot be loaded: exit 2 when it cannot be read, 1 when it is invalid.
     pub(crate) fn schema(errors: &SchemaErrors) -> Self {
-        Error {
-            exit: Exit::for_schema_errors(errors),
-            message: errors.to_string(),
-        }
+        Error::new(Exit::for_schema_errors(errors), errors.to_string())
     }
 
     /// Output that cannot be written (exit 2); a closed pipe is named as such.

@@ -33,12 +33,6 @@ impl Exit {
         }
     }
 
-    /// The higher of two codes.
-    #[must_use]
-    pub(crate) fn worst(self, other: Exit) -> Exit {
-        self.max(other)
-    }
-
     /// The code for a schema that could not be loaded: [`Exit::UsageOrIo`] when the file
     /// could not be read, [`Exit::Invalid`] when it was read and is not a valid schema.
     pub(crate) fn for_schema_errors(errors: &SchemaErrors) -> Exit {
@@ -75,8 +69,8 @@ mod tests {
             [Exit::Ok, Exit::Invalid, Exit::UsageOrIo].map(Exit::code),
             [0, 1, 2]
         );
-        assert_eq!(Exit::Invalid.worst(Exit::Ok), Exit::Invalid);
-        assert_eq!(Exit::Invalid.worst(Exit::UsageOrIo), Exit::UsageOrIo);
+        assert_eq!(Exit::Invalid.max(Exit::Ok), Exit::Invalid);
+        assert_eq!(Exit::Invalid.max(Exit::UsageOrIo), Exit::UsageOrIo);
     }
 
     #[test]

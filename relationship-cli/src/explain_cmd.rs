@@ -92,47 +92,24 @@ fn find_rel(schema: &Schema, name: &str) -> Result<RelId, String> {
     })
 }
 
+/// Names as `` `a`, `b` `` (empty for none).
+fn ticked<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let ticked: Vec<String> = names.into_iter().map(|n| format!("`{n}`")).collect();
+    ticked.join(", ")
+}
+
+/// Type names as `` `A`, `B` ``.
 fn list(schema: &Schema, ids: &[TypeId]) -> String {
-    ids.iter()
-        .map(|&t| format!("`{}`", schema.ty(t).name()))
-        .collect::<Vec<_>>()
-        .join(", ")
+    ticked(ids.iter().map(|&t| schema.ty(t).name()))
 }
 
-/// The any-to-any relationship names, as `` `a`, `b` ``.
-fn any_names(schema: &Schema) -> Vec<&str> {
-    schema
-        .relationships()
-        .iter()
-        .filter(|r| r.is_any())
-        .map(|r| r.name())
-        .collect()
-}
-
+/// The line naming the any-to-any relationships, if there are any.
 fn any_line(schema: &Schema) -> String {
-    let any = any_names(schema);
-    if any.is_empty() {
-        String::new()
-    } else {
-        let names: Vec<String> = any.iter().map(|n| format!("`{n}`")).collect();
-        format!("  (and {} between any two types)\n", names.join(", "))
+    let rels = schema.relationships().iter();
+    match ticked(rels.filter(|r| r.is_any()).map(|r| r.name())) {
+        any if any.is_empty() => any,
+        any => format!("  (and {any} between any two types)\n"),
     }
-}
-
-/// The explicit relationships of `ty` in one direction: `(relationship, other types)`.
-fn explicit(schema: &Schema, ty: TypeId, outgoing: bool) -> Vec<(RelId, Vec<TypeId>)> {
-    schema
-        .rel_ids()
-        .filter(|&r| !schema.rel(r).is_any())
-        .filter_map(|r| {
-            let others = if outgoing {
-                schema.targets_for(r, ty)
-            } else {
-                schema.sources_for(r, ty)
-            };
-            (!others.is_empty()).then_some((r, others))
-        })
-        .collect()
 }
 
 /// One line of what `name` relates to: `` `name` --rel--> `A`, `B` `` (outgoing) or
@@ -159,7 +136,16 @@ fn explain_type(schema: &Schema, ty: TypeId) -> String {
     let name = schema.ty(ty).name();
     let mut out = format!("`{name}` in the schema `{}`:\n", schema.name());
     for (direction, outgoing) in [("from", true), ("to", false)] {
-        let links = explicit(schema, ty, outgoing);
+        // The explicit relationships in this direction, with the types at the other end.
+        let links: Vec<(RelId, Vec<TypeId>)> = schema
+            .rel_ids()
+            .filter(|&r| !schema.rel(r).is_any())
+            .map(|r| match outgoing {
+                true => (r, schema.targets_for(r, ty)),
+                false => (r, schema.sources_for(r, ty)),
+            })
+            .filter(|(_, others)| !others.is_empty())
+            .collect();
         if links.is_empty() {
             let _ = writeln!(out, "{direction} `{name}`: no explicit relationship");
             continue;
@@ -190,24 +176,21 @@ fn explain_rel(schema: &Schema, ty: TypeId, rel: RelId) -> String {
         );
         return out;
     }
-    let targets = schema.targets_for(rel, ty);
-    write_links(&mut out, schema, name, r.name(), &targets, true, "");
-    let sources = schema.sources_for(rel, ty);
-    write_links(&mut out, schema, name, r.name(), &sources, false, "");
+    for (others, outgoing) in [
+        (schema.targets_for(rel, ty), true),
+        (schema.sources_for(rel, ty), false),
+    ] {
+        write_links(&mut out, schema, name, r.name(), &others, outgoing, "");
+    }
     out
 }
 
 /// The relationships allowed from `a` to `b`, as `` `x`, `y` `` (or `none`).
 fn between(schema: &Schema, a: TypeId, b: TypeId) -> String {
-    let names: Vec<String> = schema
-        .relationships_between(a, b)
-        .into_iter()
-        .map(|r| format!("`{}`", schema.rel(r).name()))
-        .collect();
-    if names.is_empty() {
-        "none".to_owned()
-    } else {
-        names.join(", ")
+    let ids = schema.relationships_between(a, b);
+    match ticked(ids.into_iter().map(|r| schema.rel(r).name())) {
+        names if names.is_empty() => "none".to_owned(),
+        names => names,
     }
 }
 
@@ -236,16 +219,10 @@ fn explain_triple(schema: &Schema, source: TypeId, rel: RelId, target: TypeId) -
     );
     let targets = schema.targets_for(rel, source);
     write_links(&mut out, schema, s, r.name(), &targets, true, "only ");
-    let _ = writeln!(
-        out,
-        "  from `{s}` to `{t}` the schema allows: {}",
-        between(schema, source, target)
-    );
-    let _ = writeln!(
-        out,
-        "  from `{t}` to `{s}` the schema allows: {}",
-        between(schema, target, source)
-    );
+    for (a, b, from, to) in [(s, t, source, target), (t, s, target, source)] {
+        let allowed = between(schema, from, to);
+        let _ = writeln!(out, "  from `{a}` to `{b}` the schema allows: {allowed}");
+    }
     (out, Exit::Invalid)
 }
 
@@ -265,37 +242,24 @@ fn article(name: &str) -> &'static str {
     if starts_with_vowel_sound { "an" } else { "a" }
 }
 
-/// The answer to `args` against `schema`: the text and the exit code. The text goes to
-/// stdout for [`Exit::Ok`] and [`Exit::Invalid`] (an answer), to stderr for
-/// [`Exit::UsageOrIo`] (a misspelled name).
-pub(crate) fn explain(schema: &Schema, args: &SchemaExplainArgs) -> (String, Exit) {
-    let source = match find_type(schema, &args.source) {
-        Ok(t) => t,
-        Err(e) => return (e, Exit::UsageOrIo),
-    };
+/// The answer to `args` against `schema`: the text and the exit code ([`Exit::Ok`] or
+/// [`Exit::Invalid`]), or the message for a misspelled name.
+pub(crate) fn explain(schema: &Schema, args: &SchemaExplainArgs) -> Result<(String, Exit), String> {
+    let source = find_type(schema, &args.source)?;
     let Some(rel_name) = &args.relationship else {
-        return (explain_type(schema, source), Exit::Ok);
+        return Ok((explain_type(schema, source), Exit::Ok));
     };
-    let rel = match find_rel(schema, rel_name) {
-        Ok(r) => r,
-        Err(e) => return (e, Exit::UsageOrIo),
-    };
+    let rel = find_rel(schema, rel_name)?;
     let Some(target_name) = &args.target else {
-        return (explain_rel(schema, source, rel), Exit::Ok);
+        return Ok((explain_rel(schema, source, rel), Exit::Ok));
     };
-    match find_type(schema, target_name) {
-        Ok(target) => explain_triple(schema, source, rel, target),
-        Err(e) => (e, Exit::UsageOrIo),
-    }
+    let target = find_type(schema, target_name)?;
+    Ok(explain_triple(schema, source, rel, target))
 }
 
 /// Runs `schema explain`: the answer to stdout; a misspelled name is an error.
 pub(crate) fn run(ctx: &Context<'_>, args: &SchemaExplainArgs) -> Result<Exit, Error> {
-    let schema = args.schema.load()?;
-    let (text, exit) = explain(schema, args);
-    if exit == Exit::UsageOrIo {
-        return Err(Error::usage_or_io(text));
-    }
+    let (text, exit) = explain(args.schema.load()?, args).map_err(Error::usage_or_io)?;
     ctx.answer(&text, exit)
 }
 
@@ -314,6 +278,10 @@ mod tests {
 
     fn xsoar() -> &'static Schema {
         relationship_core::xsoar::schema()
+    }
+
+    fn explain(schema: &Schema, args: &SchemaExplainArgs) -> (String, Exit) {
+        super::explain(schema, args).unwrap_or_else(|e| (e, Exit::UsageOrIo))
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use relationship_codegen::{GenerateError, GenerateOptions, OutputError, Schema};
+use relationship_codegen::{GenerateError, GenerateOptions, Schema};
 
 use crate::context::Context;
 use crate::error::Error;
@@ -69,26 +69,6 @@ pub(crate) struct GenerateArgs {
     pub(crate) schema: SchemaOpt,
 }
 
-/// What `generate` did.
-enum Outcome {
-    /// The code was written to stdout.
-    Printed,
-    /// The --out file was written (`true`) or already held exactly this code (`false`).
-    Written(bool),
-    /// `--check`: the --out file is up to date.
-    UpToDate,
-    /// `--check`: the --out file is missing (`None`) or first differs at this 1-based line.
-    Stale(Option<usize>),
-}
-
-/// Where the code goes: stdout, a comparison with the --out file, or the --out file (prepared,
-/// or refused by the output rules).
-enum Target<'a> {
-    Stdout,
-    Check(&'a Path),
-    File(&'a Path, Result<AtomicFile, OutputError>),
-}
-
 /// The options for [`relationship_codegen::generate`] and the label of the schema.
 fn options(args: &GenerateArgs, schema_path: Option<&Path>, schema: &Schema) -> GenerateOptions {
     let label = args
@@ -109,15 +89,10 @@ fn options(args: &GenerateArgs, schema_path: Option<&Path>, schema: &Schema) -> 
     options
 }
 
-/// The generated code for `schema` (loaded from `schema_path`, or the built-in one). A schema
-/// name that is not a Rust identifier is invalid data (exit 1); a bad option a usage error.
-pub(crate) fn generated_code(
-    args: &GenerateArgs,
-    schema_path: Option<&Path>,
-    schema: &Schema,
-) -> Result<String, Error> {
-    let options = options(args, schema_path, schema);
-    relationship_codegen::generate(schema, &options).map_err(|source| {
+/// The generated code for `schema`. A schema name that is not a Rust identifier is invalid
+/// data (exit 1); a bad option a usage error.
+pub(crate) fn generated_code(schema: &Schema, options: &GenerateOptions) -> Result<String, Error> {
+    relationship_codegen::generate(schema, options).map_err(|source| {
         let exit = if matches!(source, GenerateError::Ident { .. }) {
             Exit::Invalid
         } else {
@@ -144,8 +119,9 @@ fn first_difference(a: &str, b: &str) -> Option<usize> {
     }
 }
 
-/// `--check`: compares `code` with the --out file.
-fn check_out(out: &Path, code: &str) -> Result<Outcome, Error> {
+/// `--check`: how the --out file differs from `code`, generated from `label` (`None` when
+/// it is up to date).
+fn stale(out: &Path, code: &str, label: &str) -> Result<Option<String>, Error> {
     let cannot_read =
         |e: io::Error| Error::usage_or_io(format!("cannot read {}: {e}", out.display()));
     // A FIFO or a device is not read: it holds no checked-in code (and reading a FIFO could
@@ -157,30 +133,16 @@ fn check_out(out: &Path, code: &str) -> Result<Outcome, Error> {
         )));
     }
     match std::fs::read(out) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Outcome::Stale(None)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Some("does not exist".to_owned())),
         Err(e) => Err(cannot_read(e)),
         Ok(bytes) => Ok(
-            match first_difference(&String::from_utf8_lossy(&bytes), code) {
-                None => Outcome::UpToDate,
-                Some(line) => Outcome::Stale(Some(line)),
-            },
+            first_difference(&String::from_utf8_lossy(&bytes), code).map(|line| {
+                format!(
+                    "differs from the code generated from {label} (first difference at line {line})"
+                )
+            }),
         ),
     }
-}
-
-/// Writes `code` to the prepared --out `file` unless `out` already holds exactly it (then a
-/// file that may not be replaced is up to date too).
-fn write_out(
-    file: Result<AtomicFile, OutputError>,
-    out: &Path,
-    code: &str,
-) -> Result<Outcome, Error> {
-    if relationship_codegen::output::holds_exactly(out, code.as_bytes()) {
-        // Dropping the file removes its temporary file.
-        return Ok(Outcome::Written(false));
-    }
-    file?.write_and_commit(code.as_bytes())?;
-    Ok(Outcome::Written(true))
 }
 
 /// Quotes a command-line argument for a POSIX shell when it needs it.
@@ -218,7 +180,7 @@ pub(crate) fn regenerate_command(args: &GenerateArgs, schema_path: Option<&Path>
 
 /// Runs `generate` end to end: loads the schema, generates, then prints, writes or checks.
 pub(crate) fn run(ctx: &Context<'_>, args: &GenerateArgs) -> Result<Exit, Error> {
-    let schema_path = args.schema.path();
+    let schema_path = args.schema.path.as_deref();
     if let (Some(out), Some(schema_path)) = (&args.out, schema_path) {
         check_distinct(&[("--schema", schema_path)], &[("--out", out)])
             .map_err(Error::usage_or_io)?;
@@ -226,61 +188,43 @@ pub(crate) fn run(ctx: &Context<'_>, args: &GenerateArgs) -> Result<Exit, Error>
     // The --out file is checked (and its temporary file created) before any work. A file
     // that may not be replaced (read-only, say) is still "up to date" when it already holds
     // the code, as for the Builder: that answer waits for the code.
-    let target = match &args.out {
-        None => Target::Stdout,
-        Some(out) if args.check => Target::Check(out),
-        Some(out) => match AtomicFile::create(out) {
+    let file = match &args.out {
+        Some(out) if !args.check => match AtomicFile::create(out) {
             Err(e) if !std::fs::metadata(out).is_ok_and(|m| m.is_file()) => {
                 return Err(e.into());
             }
-            file => Target::File(out, file),
+            file => Some(file),
         },
+        _ => None,
     };
-    let loaded;
-    let schema = match schema_path {
-        None => relationship_core::xsoar::schema(),
-        Some(p) => {
-            loaded = relationship_schema_parse::load(p).map_err(|e| Error::schema(&e))?;
-            &loaded
-        }
+    let schema = args.schema.load()?;
+    let options = options(args, schema_path, schema);
+    let code = generated_code(schema, &options)?;
+    let Some(out) = args.out.as_deref() else {
+        return ctx.answer(&code, Exit::Ok);
     };
-    let code = generated_code(args, schema_path, schema)?;
-    let outcome = match target {
-        Target::Stdout => {
-            ctx.answer(&code, Exit::Ok)?;
-            Outcome::Printed
+    if let Some(file) = file {
+        if relationship_codegen::output::holds_exactly(out, code.as_bytes()) {
+            // Dropping the file removes its temporary file.
+            drop(file);
+            ctx.say(format_args!("{} is already up to date", out.display()));
+        } else {
+            file?.write_and_commit(code.as_bytes())?;
         }
-        Target::Check(out) => check_out(out, &code)?,
-        Target::File(out, file) => write_out(file, out, &code)?,
-    };
-    let out = args.out.as_deref().unwrap_or(Path::new("")).display();
-    match outcome {
-        Outcome::Printed | Outcome::Written(true) => Ok(Exit::Ok),
-        Outcome::Written(false) => {
-            ctx.say(format_args!("{out} is already up to date"));
-            Ok(Exit::Ok)
-        }
-        Outcome::UpToDate => {
-            ctx.say(format_args!("{out} is up to date"));
-            Ok(Exit::Ok)
-        }
-        Outcome::Stale(at) => {
-            let what = match at {
-                None => "does not exist".to_owned(),
-                Some(line) => format!(
-                    "differs from the code generated from {} (first difference at line {line})",
-                    options(args, schema_path, schema)
-                        .source_label
-                        .unwrap_or_default()
-                ),
-            };
-            ctx.say(format_args!(
-                "stale: {out} {what}; regenerate with `{}`",
-                regenerate_command(args, schema_path)
-            ));
-            Ok(Exit::Invalid)
-        }
+        return Ok(Exit::Ok);
     }
+    // --check
+    let label = options.source_label.as_deref().unwrap_or_default();
+    let Some(what) = stale(out, &code, label)? else {
+        ctx.say(format_args!("{} is up to date", out.display()));
+        return Ok(Exit::Ok);
+    };
+    ctx.say(format_args!(
+        "stale: {} {what}; regenerate with `{}`",
+        out.display(),
+        regenerate_command(args, schema_path)
+    ));
+    Ok(Exit::Invalid)
 }
 
 #[cfg(test)]
@@ -319,8 +263,8 @@ mod tests {
 
     #[test]
     fn builtin_schema_is_labelled_with_its_path() {
-        let code =
-            generated_code(&args(None, false), None, relationship_core::xsoar::schema()).unwrap();
+        let schema = relationship_core::xsoar::schema();
+        let code = generated_code(schema, &options(&args(None, false), None, schema)).unwrap();
         assert!(
             code.starts_with(
                 "// @generated by relationship-codegen from `schemas/xsoar.json` (schema `xsoar`)."

@@ -105,13 +105,18 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ImportTypesArgs) -> Result<Exit, Err
     }
     let text = import_types::add_types(&base_text, &base_path, &plan.added)
         .map_err(|e| refuse(ctx, &[e]))?;
-    let result = import_types::check_result(&text, &result_label(args)).map_err(|errors| {
+    // Checked under the name of OUT, or `<stdout>`.
+    let label = args.output.as_deref().unwrap_or(Path::new("<stdout>"));
+    let result = import_types::check_result(&text, label).map_err(|errors| {
         ctx.say(format_args!(
             "the extended schema does not pass the check:\n{errors}"
         ));
         Error::invalid("nothing written")
     })?;
-    write_output(ctx, out_file, &text)?;
+    match out_file {
+        Some(file) => file.write_and_commit(text.as_bytes())?,
+        None => _ = ctx.answer(&text, Exit::Ok)?,
+    }
     let _ = ctx
         .stderr()
         .write_all(report(&plan, &base_path, &result).as_bytes());
@@ -216,21 +221,6 @@ fn refuse(ctx: &Context<'_>, errors: &[ImportError]) -> Error {
     )
 }
 
-/// The name the result is checked under: OUT, or `<stdout>`.
-fn result_label(args: &ImportTypesArgs) -> PathBuf {
-    args.output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("<stdout>"))
-}
-
-/// Writes the schema to the prepared OUT (atomically) or to stdout.
-fn write_output(ctx: &Context<'_>, output: Option<AtomicFile>, text: &str) -> Result<(), Error> {
-    match output {
-        Some(file) => Ok(file.write_and_commit(text.as_bytes())?),
-        None => ctx.answer(text, Exit::Ok).map(|_| ()),
-    }
-}
-
 /// The summary on stderr: what was added, what was already there, and the relationships the
 /// new types take part in.
 fn report(plan: &ImportPlan, base_path: &Path, result: &Schema) -> String {
@@ -279,29 +269,26 @@ fn participation(schema: &Schema, name: &str) -> String {
     let Some(id) = schema.type_id(name) else {
         return String::new();
     };
-    let mut any = Vec::new();
-    let mut own = Vec::new();
-    let mut some = Vec::new();
+    let mut groups = [
+        ("with any type", vec![]),
+        ("with their own type", vec![]),
+        ("with some types", vec![]),
+    ];
     for rel in schema.relationships() {
         let targets = schema.type_ids().filter(|&t| rel.allows(id, t)).count();
-        if targets == schema.types().len() {
-            any.push(rel.name());
-        } else if targets == 1 && rel.allows(id, id) {
-            own.push(rel.name());
-        } else if targets > 0 {
-            some.push(rel.name());
-        }
+        let group = match targets {
+            0 => continue,
+            n if n == schema.types().len() => 0,
+            1 if rel.allows(id, id) => 1,
+            _ => 2,
+        };
+        groups[group].1.push(rel.name());
     }
-    let mut parts = Vec::new();
-    if !any.is_empty() {
-        parts.push(format!("{} with any type", any.join(", ")));
-    }
-    if !own.is_empty() {
-        parts.push(format!("{} with their own type", own.join(", ")));
-    }
-    if !some.is_empty() {
-        parts.push(format!("{} with some types", some.join(", ")));
-    }
+    let parts: Vec<String> = groups
+        .iter()
+        .filter(|(_, names)| !names.is_empty())
+        .map(|(with, names)| format!("{} {with}", names.join(", ")))
+        .collect();
     if parts.is_empty() {
         "no relationship".into()
     } else {

@@ -48,14 +48,9 @@ cannot be written.";
 /// A failure of the NDJSON loop: input that cannot be read, output that cannot be written.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    /// The input file could not be opened or read.
-    #[error("cannot read {path}: {source}")]
-    Input {
-        /// The path as given (`-` for stdin).
-        path: String,
-        /// The underlying error.
-        source: io::Error,
-    },
+    /// The input could not be read.
+    #[error("cannot read the input: {0}")]
+    Input(io::Error),
     /// The output could not be written, or was closed by its reader (a broken pipe): either
     /// way what was written is incomplete.
     #[error("{}", write_failure(.0))]
@@ -118,21 +113,16 @@ impl<T> Prepared<T> {
     }
 }
 
-/// One event of the reader thread, in input order.
+/// One event of a worker, in input order; lines are counted from the block's start.
 enum Event<T> {
+    /// An item to write.
     Item(T),
-    Warning {
-        line: u64,
-        message: String,
-    },
-    Bad {
-        line: u64,
-        reason: String,
-    },
+    /// A warning for a line, and its text.
+    Warning(u64, String),
+    /// A bad record's line, and the reason.
+    Bad(u64, String),
     /// The line over the limit just reported has no end in sight: the run stops there.
-    Endless {
-        reason: String,
-    },
+    Endless(String),
 }
 
 /// Opens the input and a buffered stdout, runs `body`, reports the summary and returns the
@@ -143,17 +133,15 @@ pub(crate) fn with_io(
     body: impl FnOnce(Box<dyn Read + Send>, &mut dyn Write, &mut dyn Write) -> Result<Summary, RunError>,
 ) -> Result<Exit, Error> {
     let path = io_opts.input.as_path();
-    let name = path.display().to_string();
-    let (input, _) = open_input(path).map_err(|source| RunError::Input {
-        path: name.clone(),
-        source,
-    })?;
+    let cannot_read =
+        |e: io::Error| Error::usage_or_io(format!("cannot read {}: {e}", path.display()));
+    let (input, _) = open_input(path).map_err(cannot_read)?;
     let summary = {
         let mut stdout = ctx.stdout();
         let mut out = io::BufWriter::with_capacity(BUF_SIZE, &mut *stdout);
         body(input, &mut out, &mut *ctx.stderr()).map_err(|e| match e {
-            RunError::Input { source, .. } => RunError::Input { path: name, source },
-            other => other,
+            RunError::Input(e) => cannot_read(e),
+            other => other.into(),
         })?
     };
     if summary.output_closed {
@@ -185,22 +173,14 @@ fn report(ctx: &Context<'_>, summary: &Summary, keep_going: bool) {
     }
 }
 
-/// The NDJSON loop shared by the subcommands.
+/// The NDJSON loop shared by the subcommands (the pipeline of the module documentation).
 ///
-/// A reader thread reads `input` in blocks of many whole lines (a line is at most
-/// `max_line_bytes` long; a longer one is skipped) and hands the blocks to worker threads,
-/// in turn. A worker skips blank
-/// lines (still counting them) and calls `prepare` on each other line, without its line end
-/// (parsing, usually with [`parse`], checks and, if `prepare` wants, rendering into the
-/// block's byte buffer, the `&mut Vec<u8>` it is given). The calling thread takes the blocks back in input order and calls `consume`
-/// on each item with that block's buffer (writing). A bad record is reported on `diag` as
-/// `line N: <reason>`; without `keep_going` the run then stops. A warning from `prepare` is
-/// reported as `line N: warning: <text>` and does not count as bad. An error from `consume`
-/// ends the run: by setting [`Summary::output_closed`] for a closed pipe, as
-/// [`RunError::Output`] otherwise.
-///
-/// Everything the calling thread sees, and so the output and the reports, is in input order
-/// and never depends on thread timing.
+/// A line longer than `max_line_bytes` is bad and never held whole; blank lines are skipped
+/// (still counted). `prepare` gets every other line without its line end and the block's
+/// byte buffer to render into; `consume` gets each item with that buffer. A bad record is
+/// reported on `diag` as `line N: <reason>` (the run then stops unless `keep_going`); a
+/// warning as `line N: warning: <text>`. An error from `consume` ends the run: a closed pipe
+/// sets [`Summary::output_closed`], anything else is [`RunError::Output`].
 pub(crate) fn drive<R, T, E>(
     input: R,
     diag: &mut E,
@@ -219,7 +199,7 @@ where
         .clamp(1, MAX_WORKERS);
     let prepare = &prepare;
     let stop = &AtomicBool::new(false);
-    let (collected, healthy) = std::thread::scope(|scope| -> Result<_, RunError> {
+    let (mut collected, healthy) = std::thread::scope(|scope| -> Result<_, RunError> {
         let mut to_workers = Vec::with_capacity(workers);
         let mut from_workers = Vec::with_capacity(workers);
         let mut handles = Vec::with_capacity(workers + 1);
@@ -255,37 +235,19 @@ where
         }
         Ok((collected, healthy))
     })?;
-    let Collected {
-        summary,
-        output_error,
-        mut read_error,
-    } = collected;
-    if let Some(e) = output_error {
-        return Err(RunError::Output(e));
+    if !healthy && !matches!(collected.error, Some(RunError::Output(_))) {
+        let stopped = io::Error::other("the input reader stopped unexpectedly");
+        collected.error = Some(RunError::Input(stopped));
     }
-    if summary.output_closed {
-        return Ok(summary);
-    }
-    if !healthy {
-        read_error = Some(io::Error::other("the input reader stopped unexpectedly"));
-    }
-    if let Some(source) = read_error {
-        return Err(RunError::Input {
-            path: String::new(),
-            source,
-        });
-    }
-    Ok(summary)
+    collected.error.map_or(Ok(collected.summary), Err)
 }
 
 /// What the calling thread made of the workers' blocks.
 #[derive(Default)]
 struct Collected {
     summary: Summary,
-    /// The error that ended writing (not a closed pipe).
-    output_error: Option<io::Error>,
-    /// The error that ended reading the input.
-    read_error: Option<io::Error>,
+    /// The error that ended writing (not a closed pipe) or reading.
+    error: Option<RunError>,
 }
 
 /// Takes the workers' blocks back in input order: each item to `consume`, each bad record and
@@ -305,23 +267,22 @@ fn collect_in_order<T, E: Write + ?Sized>(
         for event in done.events {
             match event {
                 Event::Item(item) => {
-                    if let Err(e) = consume(item, &done.arena) {
-                        if e.kind() == io::ErrorKind::BrokenPipe {
-                            c.summary.output_closed = true;
-                        } else {
-                            c.output_error = Some(e);
-                        }
+                    let written = consume(item, &done.arena);
+                    if let Err(e) = end_output(&mut c.summary, || written) {
+                        c.error = Some(e);
+                    }
+                    if c.error.is_some() || c.summary.output_closed {
                         return c;
                     }
                 }
-                Event::Warning { line, message } => {
+                Event::Warning(line, message) => {
                     let _ = writeln!(diag, "line {}: warning: {message}", base + line);
                 }
-                Event::Endless { reason } => {
+                Event::Endless(reason) => {
                     let _ = writeln!(diag, "line {base}: {reason}");
                     c.summary.stopped_at = Some(base);
                 }
-                Event::Bad { line, reason } => {
+                Event::Bad(line, reason) => {
                     let line = base + line;
                     c.summary.bad += 1;
                     let _ = writeln!(diag, "line {line}: {reason}");
@@ -337,7 +298,7 @@ fn collect_in_order<T, E: Write + ?Sized>(
             break;
         }
         if let Some(e) = done.error {
-            c.read_error = Some(e);
+            c.error = Some(RunError::Input(e));
             break;
         }
     }
@@ -558,7 +519,8 @@ fn work<T>(
                 done.records += 1;
                 lines::too_long_message(max_line_bytes)
             } else {
-                let mut line = trim_line_end(raw);
+                // The `\r` of a `\r\n` line end (the `\n` is already gone).
+                let mut line = raw.strip_suffix(b"\r").unwrap_or(raw);
                 if block.first && line_no == 1 {
                     // A UTF-8 byte order mark, as some Windows tools write, is not part of
                     // the JSON.
@@ -571,10 +533,7 @@ fn work<T>(
                 match prepare(line, &mut done.arena) {
                     Ok(prepared) => {
                         if let Some(message) = prepared.warning {
-                            done.events.push(Event::Warning {
-                                line: line_no,
-                                message,
-                            });
+                            done.events.push(Event::Warning(line_no, message));
                         }
                         if let Some(item) = prepared.item {
                             done.events.push(Event::Item(item));
@@ -584,10 +543,7 @@ fn work<T>(
                     Err(reason) => reason,
                 }
             };
-            done.events.push(Event::Bad {
-                line: line_no,
-                reason,
-            });
+            done.events.push(Event::Bad(line_no, reason));
             if !keep_going {
                 done.stopped = true;
                 break;
@@ -595,18 +551,15 @@ fn work<T>(
         }
         if block.endless && !done.stopped {
             // The bad record was counted with the block before: this one only ends the run.
-            done.events.push(Event::Endless {
-                reason: lines::gave_up_message(max_line_bytes),
-            });
+            done.events
+                .push(Event::Endless(lines::gave_up_message(max_line_bytes)));
             done.stopped = true;
         }
         if block.too_long && !done.stopped {
             done.lines += 1;
             done.records += 1;
-            done.events.push(Event::Bad {
-                line: done.lines,
-                reason: lines::too_long_message(max_line_bytes),
-            });
+            let reason = lines::too_long_message(max_line_bytes);
+            done.events.push(Event::Bad(done.lines, reason));
             done.stopped = !keep_going;
         }
         if !done.stopped {
@@ -638,20 +591,16 @@ pub(crate) fn check(
     checker.check(r).map_err(|e| e.to_string())
 }
 
-/// Strips one trailing `\r` (of a `\r\n` line end; the `\n` is already gone).
-fn trim_line_end(buf: &[u8]) -> &[u8] {
-    buf.strip_suffix(b"\r").unwrap_or(buf)
-}
-
-/// Flushes the output of a run; a closed pipe sets [`Summary::output_closed`].
-pub(crate) fn finish_output<W: Write + ?Sized>(
-    out: &mut W,
+/// Ends writing (unless the output was closed already) with `write`, such as a flush: a
+/// closed pipe sets [`Summary::output_closed`], another error is [`RunError::Output`].
+pub(crate) fn end_output(
     summary: &mut Summary,
+    write: impl FnOnce() -> io::Result<()>,
 ) -> Result<(), RunError> {
     if summary.output_closed {
         return Ok(());
     }
-    match out.flush() {
+    match write() {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
             summary.output_closed = true;
             Ok(())
@@ -801,7 +750,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(items, 1);
-        assert!(matches!(err, RunError::Input { .. }), "{err}");
+        assert!(matches!(err, RunError::Input(_)), "{err}");
     }
 
     #[test]

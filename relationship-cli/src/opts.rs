@@ -1,7 +1,7 @@
 //! Option groups several subcommands declare: the schema to check against, the check mode,
 //! and the input and output of the NDJSON subcommands.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 use relationship_core::check::Mode;
@@ -20,11 +20,6 @@ pub struct SchemaOpt {
 }
 
 impl SchemaOpt {
-    /// The `--schema` file, if one was given.
-    pub(crate) fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
-    }
-
     /// The `--schema` file, or the built-in XSOAR schema.
     pub(crate) fn load(&self) -> Result<&'static Schema, Error> {
         match &self.path {

@@ -30,12 +30,23 @@ also an input (standard input included) or another output."
 pub(crate) use output_rules_help;
 
 /// A file output: a temporary file renamed into place on [`commit`](AtomicFile::commit), or a
-/// special file (device, FIFO) written directly.
+/// special file (device, FIFO) written directly. Dropping it without committing it removes
+/// the temporary file and leaves the destination untouched.
 #[derive(Debug)]
 pub(crate) struct AtomicFile {
-    path: PathBuf,
-    inner: Option<OutputFile>,
-    temp: Option<PathBuf>,
+    inner: OutputFile,
+    /// Dropped after `inner`: by then the temporary file is removed or renamed.
+    _temp: Option<Registered>,
+}
+
+/// A temporary file that a signal removes until this is dropped.
+#[derive(Debug)]
+struct Registered(PathBuf);
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        crate::signals::unregister(&self.0);
+    }
 }
 
 impl AtomicFile {
@@ -46,15 +57,11 @@ impl AtomicFile {
     /// The [`OutputError`] naming `path`: refused by a rule, or an I/O error.
     pub(crate) fn create(path: &Path) -> Result<AtomicFile, OutputError> {
         let inner = OutputFile::create(path)?;
-        let temp = inner.temp_path().map(Path::to_path_buf);
-        if let Some(t) = &temp {
+        let temp = inner.temp_path().map(|t| {
             crate::signals::register(t);
-        }
-        Ok(AtomicFile {
-            path: path.to_path_buf(),
-            inner: Some(inner),
-            temp,
-        })
+            Registered(t.to_path_buf())
+        });
+        Ok(AtomicFile { inner, _temp: temp })
     }
 
     /// [`AtomicFile::create`] for an output that was asked for; the error says the output
@@ -65,18 +72,13 @@ impl AtomicFile {
             .map_err(|e| Error::usage_or_io(format!("cannot create {e}")))
     }
 
-    /// Flushes everything and renames the temporary file into place. Dropping an
-    /// `AtomicFile` without committing it removes the temporary file and leaves the
-    /// destination untouched.
+    /// Flushes everything and renames the temporary file into place.
     ///
     /// # Errors
     ///
     /// When flushing, syncing or renaming fails; the destination is then untouched.
-    pub(crate) fn commit(mut self) -> Result<(), OutputError> {
-        match self.inner.take() {
-            Some(inner) => inner.commit(),
-            None => Ok(()),
-        }
+    pub(crate) fn commit(self) -> Result<(), OutputError> {
+        self.inner.commit()
     }
 
     /// Writes `bytes`, then commits.
@@ -86,41 +88,25 @@ impl AtomicFile {
     /// The [`OutputError`] naming the output when writing or committing fails; the
     /// destination is then untouched.
     pub(crate) fn write_and_commit(mut self, bytes: &[u8]) -> Result<(), OutputError> {
-        if let Err(source) = self.write_all(bytes) {
-            let path = self.path.clone();
+        if let Err(source) = self.inner.write_all(bytes) {
+            let path = self.inner.path().to_path_buf();
             return Err(OutputError::Io { path, source });
         }
         self.commit()
-    }
-
-    fn inner(&mut self) -> io::Result<&mut OutputFile> {
-        self.inner
-            .as_mut()
-            .ok_or_else(|| io::Error::other("the output was already committed"))
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        // The temporary file is removed (or renamed) by now; a signal has nothing to clean.
-        drop(self.inner.take());
-        if let Some(t) = &self.temp {
-            crate::signals::unregister(t);
-        }
     }
 }
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.inner()?.write(buf)
+        self.inner.write(buf)
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.inner()?.write_all(buf)
+        self.inner.write_all(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.inner()?.flush()
+        self.inner.flush()
     }
 }
 
@@ -146,15 +132,6 @@ fn stdin_identity() -> Option<Identity> {
 #[cfg(not(unix))]
 fn stdin_identity() -> Option<Identity> {
     None
-}
-
-/// The identity of an input: `-` is standard input.
-fn input_identity(path: &Path) -> Option<Identity> {
-    if path == Path::new("-") {
-        stdin_identity()
-    } else {
-        identity(path)
-    }
 }
 
 fn identity(path: &Path) -> Option<Identity> {
@@ -201,10 +178,8 @@ fn is_char_device(path: &Path) -> bool {
 /// Whether `a` and `b` name the same file (the same file through different spellings, links
 /// included). `-` (standard input or output) is never the same as anything.
 pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
-    match (identity(a), identity(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => false,
-    }
+    let a = identity(a);
+    a.is_some() && a == identity(b)
 }
 
 /// Refuses outputs that are also inputs, or that name the same file twice: the message for
@@ -226,13 +201,16 @@ pub(crate) fn check_distinct(
         if is_char_device(out) {
             continue;
         }
+        let out_id = identity(out);
         for (in_what, input) in inputs {
-            let same = match (identity(out), input_identity(input)) {
-                (Some(x), Some(y)) => x == y,
-                _ => false,
+            let stdin = *input == Path::new("-");
+            let in_id = if stdin {
+                stdin_identity()
+            } else {
+                identity(input)
             };
-            if same {
-                let input = if *input == Path::new("-") {
+            if out_id.is_some() && out_id == in_id {
+                let input = if stdin {
                     "- (standard input)".to_owned()
                 } else {
                     input.display().to_string()

@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::exit::Exit;
 use crate::ndjson::{
     BAD_RECORDS, Prepared, RECORD_SHAPES, RunError, Summary, check, drive, empty_entity_b_warning,
-    finish_output, parse, with_io,
+    end_output, parse, with_io,
 };
 use crate::opts::{IoOpts, ModeOpt, SchemaOpt};
 
@@ -118,6 +118,6 @@ pub(crate) fn render<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
         prepare,
         consume,
     )?;
-    finish_output(out, &mut summary)?;
+    end_output(&mut summary, || out.flush())?;
     Ok(summary)
 }

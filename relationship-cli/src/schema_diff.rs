@@ -48,12 +48,12 @@
 //! );
 //! ```
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::Serialize;
 
-use relationship_schema::{Pairs, RelationshipDef, Schema, TypeDef, TypeId};
+use relationship_schema::{RelationshipDef, Schema, TypeDef, TypeId};
 
 /// The differences between two schemas. Build one with [`SchemaDiff::between`].
 ///
@@ -277,11 +277,9 @@ impl fmt::Display for Breakage {
                     "`{marker}` — type {name} removed: the marker no longer exists"
                 )
             }
-            Breakage::TypeMarkerRenamed(r) => write!(
-                f,
-                "`{}` — type {}: the marker is now `{}`",
-                r.old, r.name, r.new
-            ),
+            Breakage::TypeMarkerRenamed(Rename { name, old, new }) => {
+                write!(f, "`{old}` — type {name}: the marker is now `{new}`")
+            }
             Breakage::RelationshipRemoved {
                 name,
                 method,
@@ -290,16 +288,18 @@ impl fmt::Display for Breakage {
                 f,
                 "`.{method}(..)` — relationship {name} removed: the method (and marker `{marker}`) no longer exists"
             ),
-            Breakage::RelationshipMarkerRenamed(r) => write!(
-                f,
-                "`{}` — relationship {}: the marker is now `{}`",
-                r.old, r.name, r.new
-            ),
-            Breakage::MethodRenamed(r) => write!(
-                f,
-                "`.{}(..)` — relationship {}: the method is now `.{}(..)`",
-                r.old, r.name, r.new
-            ),
+            Breakage::RelationshipMarkerRenamed(Rename { name, old, new }) => {
+                write!(
+                    f,
+                    "`{old}` — relationship {name}: the marker is now `{new}`"
+                )
+            }
+            Breakage::MethodRenamed(Rename { name, old, new }) => {
+                write!(
+                    f,
+                    "`.{old}(..)` — relationship {name}: the method is now `.{new}(..)`"
+                )
+            }
             Breakage::NoLongerAny {
                 name,
                 method,
@@ -339,17 +339,48 @@ fn rel_entry(r: &RelationshipDef) -> RelationshipEntry {
         reverse: r.reverse().to_owned(),
         marker: r.marker().to_owned(),
         method: r.method().to_owned(),
-        any: matches!(r.pairs(), Pairs::Any),
+        any: r.is_any(),
         pairs: r.explicit_pairs().map_or(0, <[_]>::len),
     }
 }
 
-/// The explicit pairs of `rel` as `(source name, target name)`.
-fn pair_names<'a>(schema: &'a Schema, rel: &RelationshipDef) -> HashSet<(&'a str, &'a str)> {
-    rel.explicit_pairs()
-        .unwrap_or(&[])
+/// Each item of one list with its namesake in the other list, if any, in the first list's
+/// order.
+type Namesakes<'a, T> = Vec<(&'a T, Option<&'a T>)>;
+
+/// Each item of `old` with its namesake in `new`, and each item of `new` with its namesake
+/// in `old`.
+fn namesakes<'a, T>(
+    old: &'a [T],
+    new: &'a [T],
+    name: impl Fn(&'a T) -> &'a str,
+) -> (Namesakes<'a, T>, Namesakes<'a, T>) {
+    let pair = |from: &'a [T], to: &'a [T]| -> Namesakes<'a, T> {
+        let by_name: HashMap<&str, &T> = to.iter().map(|t| (name(t), t)).collect();
+        from.iter()
+            .map(|f| (f, by_name.get(name(f)).copied()))
+            .collect()
+    };
+    (pair(old, new), pair(new, old))
+}
+
+/// The items that have no namesake, as `entry` describes them.
+fn unmatched<T, E>(items: &Namesakes<'_, T>, entry: impl Fn(&T) -> E) -> Vec<E> {
+    items
         .iter()
-        .map(|p| (schema.ty(p.source).name(), schema.ty(p.target).name()))
+        .filter(|(_, other)| other.is_none())
+        .map(|(t, _)| entry(t))
+        .collect()
+}
+
+/// The namesakes whose `spelling` changed.
+fn renames<T>(
+    old: &Namesakes<'_, T>,
+    name: fn(&T) -> &str,
+    spelling: fn(&T) -> &str,
+) -> Vec<Rename> {
+    old.iter()
+        .filter_map(|&(o, n)| Rename::of(name(o), spelling(o), spelling(n?)))
         .collect()
 }
 
@@ -361,246 +392,166 @@ fn allows_by_name(schema: &Schema, rel: &RelationshipDef, source: &str, target: 
     }
 }
 
-/// Breakages found while comparing relationships, reported after the sweeping ones.
-#[derive(Default)]
-struct Breaks {
-    no_longer_any: Vec<Breakage>,
-    removed_triples: Vec<Breakage>,
+/// The explicit triples of `schema`'s relationship `rel` that `other` (its namesake in
+/// `other_schema`, if any) does not allow, by type names. An any-to-any `other` allows them
+/// all.
+fn lost_triples(
+    schema: &Schema,
+    rel: &RelationshipDef,
+    other_schema: &Schema,
+    other: Option<&RelationshipDef>,
+) -> Vec<Triple> {
+    let kept = |s: TypeId, t: TypeId| {
+        other.is_some_and(|o| {
+            o.is_any() || allows_by_name(other_schema, o, schema.ty(s).name(), schema.ty(t).name())
+        })
+    };
+    rel.explicit_pairs()
+        .unwrap_or(&[])
+        .iter()
+        .filter(|p| !kept(p.source, p.target))
+        .map(|p| Triple::new(schema, rel, p.source, p.target))
+        .collect()
+}
+
+/// The change of relationship `o` to `n` from explicit pairs to any pair or back, if any;
+/// for "no longer any", every pair of old types that `n` does not allow.
+fn any_change(
+    old: &Schema,
+    new: &Schema,
+    o: &RelationshipDef,
+    n: &RelationshipDef,
+) -> Option<AnyChange> {
+    let (now_any, explicit_pairs, removed) = match (o.explicit_pairs(), n.explicit_pairs()) {
+        (Some(op), None) => (true, op.len(), Vec::new()),
+        (None, Some(np)) => {
+            let ids = old.type_ids();
+            let removed = ids
+                .clone()
+                .flat_map(|s| ids.clone().map(move |t| (s, t)))
+                .filter(|&(s, t)| !allows_by_name(new, n, old.ty(s).name(), old.ty(t).name()))
+                .map(|(s, t)| Triple::new(old, o, s, t))
+                .collect();
+            (false, np.len(), removed)
+        }
+        _ => return None,
+    };
+    Some(AnyChange {
+        name: o.name().to_owned(),
+        method: o.method().to_owned(),
+        now_any,
+        explicit_pairs,
+        removed,
+    })
 }
 
 impl SchemaDiff {
     /// Compares `old` with `new`, by type and relationship names.
     pub fn between(old: &Schema, new: &Schema) -> SchemaDiff {
+        let (old_types, new_types) = namesakes(old.types(), new.types(), TypeDef::name);
+        let (old_rels, new_rels) = namesakes(
+            old.relationships(),
+            new.relationships(),
+            RelationshipDef::name,
+        );
+        let (old_rev, new_rev) = namesakes(old.reverse_only(), new.reverse_only(), String::as_str);
+        let rel_renames = |spelling| renames(&old_rels, RelationshipDef::name, spelling);
         let mut d = SchemaDiff {
             old: summary(old),
             new: summary(new),
-            ..SchemaDiff::default()
+            added_types: unmatched(&new_types, type_entry),
+            removed_types: unmatched(&old_types, type_entry),
+            renamed_type_markers: renames(&old_types, TypeDef::name, TypeDef::marker),
+            added_relationships: unmatched(&new_rels, rel_entry),
+            removed_relationships: unmatched(&old_rels, rel_entry),
+            renamed_relationship_markers: rel_renames(RelationshipDef::marker),
+            renamed_methods: rel_renames(RelationshipDef::method),
+            changed_reverse_names: rel_renames(RelationshipDef::reverse),
+            added_reverse_only: unmatched(&new_rev, String::clone),
+            removed_reverse_only: unmatched(&old_rev, String::clone),
+            any_changes: old_rels
+                .iter()
+                .filter_map(|&(o, n)| any_change(old, new, o, n?))
+                .collect(),
+            added_triples: new_rels
+                .iter()
+                .flat_map(|&(n, o)| lost_triples(new, n, old, o))
+                .collect(),
+            removed_triples: old_rels
+                .iter()
+                .flat_map(|&(o, n)| lost_triples(old, o, new, n))
+                .collect(),
+            breaking: Vec::new(),
         };
-        let mut breaks = Breaks::default();
-        d.compare_types(old, new);
-        d.compare_reverse_only(old, new);
-        let new_types: HashSet<&str> = new.types().iter().map(TypeDef::name).collect();
-        let new_rels: HashMap<&str, &RelationshipDef> =
-            new.relationships().iter().map(|r| (r.name(), r)).collect();
-        for o in old.relationships() {
-            d.compare_relationship(
-                old,
-                new,
-                o,
-                new_rels.get(o.name()).copied(),
-                &new_types,
-                &mut breaks,
-            );
-        }
-        d.compare_added(old, new);
-        d.collect_breaking(breaks);
+        d.breaking = d.breakages(new);
         d
     }
 
-    /// Removed types, changed markers and added types.
-    fn compare_types(&mut self, old: &Schema, new: &Schema) {
-        let d = self;
-        let new_types: HashMap<&str, &TypeDef> =
-            new.types().iter().map(|t| (t.name(), t)).collect();
-        for t in old.types() {
-            match new_types.get(t.name()) {
-                None => d.removed_types.push(type_entry(t)),
-                Some(n) => {
-                    d.renamed_type_markers
-                        .extend(Rename::of(t.name(), t.marker(), n.marker()))
-                }
-            }
-        }
-        d.added_types = new
-            .types()
-            .iter()
-            .filter(|t| old.type_id(t.name()).is_none())
-            .map(type_entry)
-            .collect();
-    }
-
-    /// Removed and added reverse-only names.
-    fn compare_reverse_only(&mut self, old: &Schema, new: &Schema) {
-        let d = self;
-        d.removed_reverse_only = old
-            .reverse_only()
-            .iter()
-            .filter(|n| !new.is_reverse_only(n))
-            .cloned()
-            .collect();
-        d.added_reverse_only = new
-            .reverse_only()
-            .iter()
-            .filter(|n| !old.is_reverse_only(n))
-            .cloned()
-            .collect();
-    }
-
-    /// One relationship of the old schema against its namesake in the new one (if any): its
-    /// Rust names, reverse name, any-to-any status and removed triples.
-    fn compare_relationship(
-        &mut self,
-        old: &Schema,
-        new: &Schema,
-        o: &RelationshipDef,
-        n: Option<&RelationshipDef>,
-        new_types: &HashSet<&str>,
-        breaks: &mut Breaks,
-    ) {
-        let d = self;
-        let Some(n) = n else {
-            d.removed_relationships.push(rel_entry(o));
-            for p in o.explicit_pairs().unwrap_or(&[]) {
-                d.removed_triples
-                    .push(Triple::new(old, o, p.source, p.target));
-            }
-            return;
+    /// What stops compiling, most sweeping first. A removed triple breaks its constructor
+    /// only when its types and relationship survive (else the removal breaks it already).
+    fn breakages(&self, new: &Schema) -> Vec<Breakage> {
+        let survives = |t: &&Triple| {
+            new.rel_id(&t.relationship).is_some()
+                && new.type_id(&t.source).is_some()
+                && new.type_id(&t.target).is_some()
         };
-        d.renamed_relationship_markers
-            .extend(Rename::of(o.name(), o.marker(), n.marker()));
-        d.renamed_methods
-            .extend(Rename::of(o.name(), o.method(), n.method()));
-        d.changed_reverse_names
-            .extend(Rename::of(o.name(), o.reverse(), n.reverse()));
-        match (&o.pairs(), &n.pairs()) {
-            (Pairs::Any, Pairs::Any) => {}
-            (Pairs::Only(op), Pairs::Any) => d.any_changes.push(AnyChange {
-                name: o.name().to_owned(),
-                method: o.method().to_owned(),
-                now_any: true,
-                explicit_pairs: op.len(),
-                removed: Vec::new(),
-            }),
-            (Pairs::Any, Pairs::Only(np)) => {
-                let mut removed = Vec::new();
-                for (s, si) in old.types().iter().zip(old.type_ids()) {
-                    for (t, ti) in old.types().iter().zip(old.type_ids()) {
-                        if !allows_by_name(new, n, s.name(), t.name()) {
-                            removed.push(Triple::new(old, o, si, ti));
-                        }
-                    }
-                }
-                breaks.no_longer_any.push(Breakage::NoLongerAny {
-                    name: o.name().to_owned(),
-                    method: o.method().to_owned(),
-                    now_explicit: np.len(),
-                    removed: removed.len(),
-                });
-                d.any_changes.push(AnyChange {
-                    name: o.name().to_owned(),
-                    method: o.method().to_owned(),
-                    now_any: false,
-                    explicit_pairs: np.len(),
-                    removed,
-                });
-            }
-            (Pairs::Only(op), Pairs::Only(_)) => {
-                let now = pair_names(new, n);
-                for p in op {
-                    let (s, t) = (old.ty(p.source), old.ty(p.target));
-                    if now.contains(&(s.name(), t.name())) {
-                        continue;
-                    }
-                    let triple = Triple::new(old, o, p.source, p.target);
-                    let types_survive =
-                        new_types.contains(s.name()) && new_types.contains(t.name());
-                    if types_survive {
-                        breaks
-                            .removed_triples
-                            .push(Breakage::TripleRemoved(triple.clone()));
-                    }
-                    d.removed_triples.push(triple);
-                }
-            }
-        }
-    }
-
-    /// Added relationships, and triples the new schema allows that the old did not.
-    fn compare_added(&mut self, old: &Schema, new: &Schema) {
-        let d = self;
-        let old_rels: HashMap<&str, &RelationshipDef> =
-            old.relationships().iter().map(|r| (r.name(), r)).collect();
-        for n in new.relationships() {
-            let before = old_rels.get(n.name()).copied();
-            if before.is_none() {
-                d.added_relationships.push(rel_entry(n));
-            }
-            let Some(np) = n.explicit_pairs() else {
-                continue;
-            };
-            let was = match before {
-                // Was any-to-any: its explicit pairs were allowed already.
-                Some(o) if matches!(o.pairs(), Pairs::Any) => continue,
-                Some(o) => pair_names(old, o),
-                None => HashSet::new(),
-            };
-            for p in np {
-                let (s, t) = (new.ty(p.source), new.ty(p.target));
-                if !was.contains(&(s.name(), t.name())) {
-                    d.added_triples
-                        .push(Triple::new(new, n, p.source, p.target));
-                }
-            }
-        }
-    }
-
-    /// What stops compiling, most sweeping first.
-    fn collect_breaking(&mut self, breaks: Breaks) {
-        let d = self;
-        d.breaking
-            .extend(d.removed_types.iter().map(|t| Breakage::TypeRemoved {
-                name: t.name.clone(),
-                marker: t.marker.clone(),
-            }));
-        d.breaking.extend(
-            d.renamed_type_markers
-                .iter()
-                .cloned()
-                .map(Breakage::TypeMarkerRenamed),
-        );
-        d.breaking.extend(
-            d.removed_relationships
+        let removed_types = self.removed_types.iter().map(|t| Breakage::TypeRemoved {
+            name: t.name.clone(),
+            marker: t.marker.clone(),
+        });
+        let removed_rels =
+            self.removed_relationships
                 .iter()
                 .map(|r| Breakage::RelationshipRemoved {
                     name: r.name.clone(),
                     method: r.method.clone(),
                     marker: r.marker.clone(),
-                }),
-        );
-        d.breaking.extend(
-            d.renamed_relationship_markers
+                });
+        let no_longer_any =
+            self.any_changes
                 .iter()
-                .cloned()
-                .map(Breakage::RelationshipMarkerRenamed),
-        );
-        d.breaking.extend(
-            d.renamed_methods
-                .iter()
-                .cloned()
-                .map(Breakage::MethodRenamed),
-        );
-        d.breaking.extend(breaks.no_longer_any);
-        d.breaking.extend(breaks.removed_triples);
+                .filter(|c| !c.now_any)
+                .map(|c| Breakage::NoLongerAny {
+                    name: c.name.clone(),
+                    method: c.method.clone(),
+                    now_explicit: c.explicit_pairs,
+                    removed: c.removed.len(),
+                });
+        let renamed = |renames: &Vec<Rename>, kind: fn(Rename) -> Breakage| {
+            renames.clone().into_iter().map(kind)
+        };
+        removed_types
+            .chain(renamed(
+                &self.renamed_type_markers,
+                Breakage::TypeMarkerRenamed,
+            ))
+            .chain(removed_rels)
+            .chain(renamed(
+                &self.renamed_relationship_markers,
+                Breakage::RelationshipMarkerRenamed,
+            ))
+            .chain(renamed(&self.renamed_methods, Breakage::MethodRenamed))
+            .chain(no_longer_any)
+            .chain(
+                self.removed_triples
+                    .iter()
+                    .filter(survives)
+                    .cloned()
+                    .map(Breakage::TripleRemoved),
+            )
+            .collect()
     }
 
     /// Whether the two schemas agree on everything compared (types, markers, names, methods,
     /// reverse names, reverse-only names and allowed pairs).
     pub fn is_empty(&self) -> bool {
-        self.added_types.is_empty()
-            && self.removed_types.is_empty()
-            && self.renamed_type_markers.is_empty()
-            && self.added_relationships.is_empty()
-            && self.removed_relationships.is_empty()
-            && self.renamed_relationship_markers.is_empty()
-            && self.renamed_methods.is_empty()
-            && self.changed_reverse_names.is_empty()
-            && self.added_reverse_only.is_empty()
-            && self.removed_reverse_only.is_empty()
-            && self.any_changes.is_empty()
-            && self.added_triples.is_empty()
-            && self.removed_triples.is_empty()
+        let unchanged = SchemaDiff {
+            old: self.old.clone(),
+            new: self.new.clone(),
+            ..SchemaDiff::default()
+        };
+        *self == unchanged
     }
-
     /// Whether typed code written against the old schema can stop compiling (equivalently,
     /// whether data the old schema allows can be rejected): something was removed or renamed,
     /// or a pair is no longer allowed. See [`SchemaDiff::breaking`].
@@ -655,31 +606,9 @@ fn section(f: &mut fmt::Formatter<'_>, head: &str, lines: &[String]) -> fmt::Res
     Ok(())
 }
 
-/// Lines of `+ label  detail` for `added`, then `- label  detail` for `removed`, with the
-/// detail column aligned across both.
-fn aligned(added: &[(String, String)], removed: &[(String, String)]) -> Vec<String> {
-    let width = added
-        .iter()
-        .chain(removed)
-        .map(|(l, _)| l.chars().count())
-        .max()
-        .unwrap_or(0);
-    let signed = |sign: char, rows: &[(String, String)]| -> Vec<String> {
-        rows.iter()
-            .map(|(l, c)| format!("{sign} {l:<width$}  {c}"))
-            .collect()
-    };
-    let mut lines = signed('+', added);
-    lines.extend(signed('-', removed));
-    lines
-}
-
-fn added_removed(added: usize, removed: usize) -> String {
-    format!("{added} added, {removed} removed")
-}
-
-/// The section `TITLE: N added, M removed` of aligned `+` and `-` rows, skipped when both
-/// lists are empty.
+/// The section `TITLE: N added, M removed`: a `+ label  detail` row for each added item,
+/// then a `- label  detail` row for each removed one, the details aligned (a row without
+/// detail is `+ label`); skipped when both lists are empty.
 fn added_removed_section<T>(
     f: &mut fmt::Formatter<'_>,
     title: &str,
@@ -687,12 +616,30 @@ fn added_removed_section<T>(
     removed: &[T],
     row: impl Fn(&T) -> (String, String),
 ) -> fmt::Result {
-    let rows = |items: &[T]| -> Vec<(String, String)> { items.iter().map(&row).collect() };
-    section(
-        f,
-        &format!("{title}: {}", added_removed(added.len(), removed.len())),
-        &aligned(&rows(added), &rows(removed)),
-    )
+    let signed = |sign: char, items: &[T]| items.iter().map(|t| (sign, row(t))).collect::<Vec<_>>();
+    let rows = [signed('+', added), signed('-', removed)].concat();
+    let width = rows
+        .iter()
+        .map(|(_, (l, _))| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|(sign, (l, c))| match c.as_str() {
+            "" => format!("{sign} {l}"),
+            c => format!("{sign} {l:<width$}  {c}"),
+        })
+        .collect();
+    let head = format!("{title}: {} added, {} removed", added.len(), removed.len());
+    section(f, &head, &lines)
+}
+
+/// `~ OWNERNAME: WHAT `old` -> `new`` lines.
+fn rename_lines(owner: &str, what: &str, renames: &[Rename]) -> Vec<String> {
+    renames
+        .iter()
+        .map(|r| format!("~ {owner}{}: {what} `{}` -> `{}`", r.name, r.old, r.new))
+        .collect()
 }
 
 impl fmt::Display for SchemaDiff {
@@ -703,19 +650,68 @@ impl fmt::Display for SchemaDiff {
         self.write_header(f)?;
         if self.is_empty() {
             writeln!(f)?;
-            writeln!(
+            return writeln!(
                 f,
                 "No differences: same types, names, reverse names and allowed pairs."
-            )?;
-            return Ok(());
+            );
         }
-
-        self.write_types(f)?;
-        self.write_relationships(f)?;
-        self.write_renames(f)?;
-        self.write_reverse_only(f)?;
+        added_removed_section(f, "Types", &self.added_types, &self.removed_types, |t| {
+            (t.name.clone(), format!("marker `{}`", t.marker))
+        })?;
+        added_removed_section(
+            f,
+            "Relationship names",
+            &self.added_relationships,
+            &self.removed_relationships,
+            |r| {
+                let pairs = if r.any {
+                    "any pair".to_owned()
+                } else {
+                    plural(r.pairs, "pair", "pairs")
+                };
+                let detail = format!(
+                    "reverse `{}`, marker `{}`, method `{}`, {pairs}",
+                    r.reverse, r.marker, r.method
+                );
+                (r.name.clone(), detail)
+            },
+        )?;
+        let rust_names = [
+            rename_lines("type ", "marker", &self.renamed_type_markers),
+            rename_lines(
+                "relationship ",
+                "marker",
+                &self.renamed_relationship_markers,
+            ),
+            rename_lines("relationship ", "method", &self.renamed_methods),
+        ]
+        .concat();
+        section(
+            f,
+            &format!("Rust names changed: {}", rust_names.len()),
+            &rust_names,
+        )?;
+        let reverse = rename_lines("", "reverse", &self.changed_reverse_names);
+        section(
+            f,
+            &format!("Reverse names changed: {}", reverse.len()),
+            &reverse,
+        )?;
+        added_removed_section(
+            f,
+            "Reverse-only names",
+            &self.added_reverse_only,
+            &self.removed_reverse_only,
+            |n| (n.clone(), String::new()),
+        )?;
         self.write_any_changes(f)?;
-        self.write_triples(f)?;
+        added_removed_section(
+            f,
+            "Triples",
+            &self.added_triples,
+            &self.removed_triples,
+            |t| (t.xsoar(), t.call()),
+        )?;
         self.write_breaking(f)
     }
 }
@@ -740,91 +736,6 @@ impl SchemaDiff {
         Ok(())
     }
 
-    /// Added and removed types.
-    fn write_types(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        added_removed_section(f, "Types", &self.added_types, &self.removed_types, |t| {
-            (t.name.clone(), format!("marker `{}`", t.marker))
-        })
-    }
-
-    /// Added and removed relationship names.
-    fn write_relationships(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        added_removed_section(
-            f,
-            "Relationship names",
-            &self.added_relationships,
-            &self.removed_relationships,
-            |r| {
-                let pairs = if r.any {
-                    "any pair".to_owned()
-                } else {
-                    plural(r.pairs, "pair", "pairs")
-                };
-                let detail = format!(
-                    "reverse `{}`, marker `{}`, method `{}`, {pairs}",
-                    r.reverse, r.marker, r.method
-                );
-                (r.name.clone(), detail)
-            },
-        )
-    }
-
-    /// Changed Rust names and reverse names.
-    fn write_renames(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let renames = |owner: &str, what: &str, rs: &[Rename]| -> Vec<String> {
-            rs.iter()
-                .map(|r| format!("~ {owner}{}: {what} `{}` -> `{}`", r.name, r.old, r.new))
-                .collect()
-        };
-        let mut lines = renames("type ", "marker", &self.renamed_type_markers);
-        lines.extend(renames(
-            "relationship ",
-            "marker",
-            &self.renamed_relationship_markers,
-        ));
-        lines.extend(renames("relationship ", "method", &self.renamed_methods));
-        section(
-            f,
-            &format!(
-                "Rust names changed: {}",
-                self.renamed_type_markers.len()
-                    + self.renamed_relationship_markers.len()
-                    + self.renamed_methods.len()
-            ),
-            &lines,
-        )?;
-
-        section(
-            f,
-            &format!(
-                "Reverse names changed: {}",
-                self.changed_reverse_names.len()
-            ),
-            &renames("", "reverse", &self.changed_reverse_names),
-        )
-    }
-
-    /// Added and removed reverse-only names.
-    fn write_reverse_only(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut lines: Vec<String> = self
-            .added_reverse_only
-            .iter()
-            .map(|n| format!("+ {n}"))
-            .collect();
-        lines.extend(self.removed_reverse_only.iter().map(|n| format!("- {n}")));
-        section(
-            f,
-            &format!(
-                "Reverse-only names: {}",
-                added_removed(
-                    self.added_reverse_only.len(),
-                    self.removed_reverse_only.len()
-                )
-            ),
-            &lines,
-        )
-    }
-
     /// Relationships that became, or stopped being, any-to-any.
     fn write_any_changes(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let now = self.any_changes.iter().filter(|c| c.now_any).count();
@@ -832,66 +743,35 @@ impl SchemaDiff {
             .any_changes
             .iter()
             .map(|c| {
+                let pairs = plural(c.explicit_pairs, "explicit pair", "explicit pairs");
                 if c.now_any {
-                    format!(
-                        "+ {}: now any pair (was {})",
-                        c.name,
-                        plural(c.explicit_pairs, "explicit pair", "explicit pairs")
-                    )
+                    format!("+ {}: now any pair (was {pairs})", c.name)
                 } else {
+                    let lost = c.removed.len();
                     format!(
-                        "- {}: no longer any pair: now {}, {} no longer allowed",
-                        c.name,
-                        plural(c.explicit_pairs, "explicit pair", "explicit pairs"),
-                        c.removed.len()
+                        "- {}: no longer any pair: now {pairs}, {lost} no longer allowed",
+                        c.name
                     )
                 }
             })
             .collect();
-        section(
-            f,
-            &format!(
-                "Any-pair relationships: {now} now any, {} no longer any",
-                self.any_changes.len() - now
-            ),
-            &lines,
-        )
-    }
-
-    /// Added and removed triples.
-    fn write_triples(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        added_removed_section(
-            f,
-            "Triples",
-            &self.added_triples,
-            &self.removed_triples,
-            |t| (t.xsoar(), t.call()),
-        )
+        let head = format!(
+            "Any-pair relationships: {now} now any, {} no longer any",
+            self.any_changes.len() - now
+        );
+        section(f, &head, &lines)
     }
 
     /// What stops compiling, and the verdict.
     fn write_breaking(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.breaking.len();
         let lines: Vec<String> = self.breaking.iter().map(|b| format!("- {b}")).collect();
-        section(
-            f,
-            &format!("Typed code that stops compiling: {}", self.breaking.len()),
-            &lines,
-        )?;
-
+        section(f, &format!("Typed code that stops compiling: {n}"), &lines)?;
         writeln!(f)?;
-        if self.is_breaking() {
-            writeln!(
-                f,
-                "Breaking: {} of typed code {}.",
-                plural(self.breaking.len(), "item", "items"),
-                if self.breaking.len() == 1 {
-                    "stops compiling"
-                } else {
-                    "stop compiling"
-                }
-            )
-        } else {
-            writeln!(f, "Not breaking: everything that compiled still compiles.")
+        match n {
+            0 => writeln!(f, "Not breaking: everything that compiled still compiles."),
+            1 => writeln!(f, "Breaking: 1 item of typed code stops compiling."),
+            _ => writeln!(f, "Breaking: {n} items of typed code stop compiling."),
         }
     }
 }

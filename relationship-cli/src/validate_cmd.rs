@@ -1,8 +1,8 @@
 //! `xsoar-rel validate FILE...`: check existing createIndicators batches (from any producer)
 //! against the schema.
 
-use std::io::{self, BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
 
 use clap::Args;
 use relationship_core::limits::DEFAULT_MAX_LINE_BYTES;
@@ -58,12 +58,6 @@ pub(crate) struct ValidateArgs {
     pub(crate) schema: SchemaOpt,
 }
 
-/// A batch file (`-` is standard input), buffered.
-fn open(path: &Path) -> io::Result<Box<dyn BufRead>> {
-    let (input, _) = open_input(path)?;
-    Ok(Box::new(BufReader::with_capacity(BUF_SIZE, input)))
-}
-
 fn counts(stats: &Stats) -> String {
     format!(
         "{} batches, {} indicators, {} dummy indicators, {} relationships, largest batch {}",
@@ -80,16 +74,16 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ValidateArgs) -> Result<Exit, Error>
     let mut total_violations = 0u64;
     for path in &args.files {
         let name = path.display().to_string();
-        let reader = match open(path) {
-            Ok(r) => r,
+        let reader = match open_input(path) {
+            Ok((input, _)) => BufReader::with_capacity(BUF_SIZE, input),
             Err(e) => {
                 ctx.say(format_args!("cannot read {name}: {e}"));
-                code = code.worst(Exit::UsageOrIo);
+                code = code.max(Exit::UsageOrIo);
                 continue;
             }
         };
         let checked = validate_file(ctx, reader, &name, schema, max_line_bytes);
-        code = code.worst(checked.exit);
+        code = code.max(checked.exit);
         total_violations += checked.violations;
         if checked.output_failed {
             break;
@@ -118,7 +112,7 @@ struct FileCheck {
 /// Checks one file: its violations and verdict to stderr, `FILE: ok` to stdout.
 fn validate_file(
     ctx: &Context<'_>,
-    reader: Box<dyn BufRead>,
+    reader: impl BufRead,
     name: &str,
     schema: &Schema,
     max_line_bytes: usize,
