@@ -23,7 +23,7 @@ use relationship_schema::suggest;
 use serde_json::{Map, Value};
 
 use crate::attack::truthy;
-use crate::bundle::{self, Element, Flow, is_spec_version, quoted};
+use crate::bundle::{self, Element, is_spec_version, quoted};
 use crate::light::ObjectHead;
 use crate::map::{self, Defer, Kind, ty};
 use crate::report::{ConversionReport, RejectReason};
@@ -142,23 +142,13 @@ pub(crate) fn run<R: Read, W: Write>(
         creators: HashSet::new(),
         reject_buf: Vec::new(),
     };
-    let mut failure = None;
     let info = bundle::read_bundle(input, &mut |element| {
-        let (pos, end) = (element.index, element.end);
-        if let Err(e) = conv.object(&element) {
-            failure = Some(e);
-            return Flow::Abort;
+        conv.object(&element)?;
+        if element.index % PROGRESS_EVERY == 0 {
+            progress(&conv.progress(Phase::Reading, element.end));
         }
-        if pos % PROGRESS_EVERY == 0 {
-            progress(&conv.progress(Phase::Reading, end));
-        }
-        Flow::Continue
+        Ok(())
     })?;
-    let Some(info) = info else {
-        return Err(failure.unwrap_or_else(|| {
-            ConvertError::Read(std::io::Error::other("conversion stopped without an error"))
-        }));
-    };
     let total = info.bytes;
     conv.report.spec_version = info.spec_version;
     progress(&conv.progress(Phase::Resolving, total));
@@ -183,23 +173,8 @@ pub(crate) fn run<R: Read, W: Write>(
 /// (line and column of the whole document).
 fn parse_element(element: &Element) -> Result<Value, ConvertError> {
     relationship_core::value::from_str(&element.text).map_err(|e| {
-        match ConvertError::from_json(e, Some(element.index)) {
-            ConvertError::Json {
-                line,
-                column,
-                path,
-                message,
-            } => {
-                let (line, column) = in_bundle(element, line, column);
-                ConvertError::Json {
-                    line,
-                    column,
-                    path,
-                    message,
-                }
-            }
-            other => other,
-        }
+        let (line, column) = in_bundle(element, e.line(), e.column());
+        ConvertError::from_json(e, Some(element.index)).placed(line, column)
     })
 }
 
