@@ -22,10 +22,10 @@ use relationship_schema::Schema;
 use relationship_schema::suggest;
 use serde_json::{Map, Value};
 
-use crate::attack::truthy;
+use crate::attack::{self, truthy};
 use crate::bundle::{self, Element, is_spec_version, quoted};
 use crate::light::ObjectHead;
-use crate::map::{self, Defer, Kind, ty};
+use crate::map::{self, Defer, Kind, Mapped, ty};
 use crate::report::{ConversionReport, RejectReason};
 use crate::{ConvertError, ConvertOptions, Phase, Progress};
 
@@ -41,16 +41,6 @@ const PROGRESS_EVERY: usize = 256;
 
 /// The key under which elements that are not objects with a string `type` are counted.
 const MALFORMED_TYPE: &str = "(malformed)";
-
-/// What an indicator is before its fields: enough to decide whether it waits for the end.
-struct Head {
-    value: String,
-    xsoar_type: &'static str,
-    score: Option<u8>,
-    defer: Defer,
-    /// The MITRE ID (the `mitreid` field), for feed objects.
-    mitre_id: Option<String>,
-}
 
 /// An indicator written at the end: its text in the bundle, parsed and mapped again then.
 struct Deferred {
@@ -353,6 +343,13 @@ impl<W: Write> Converter<'_, '_, W> {
         }
     }
 
+    /// Counts an object of `stix_type` taken by a fast path, and notes its `created_by_ref`.
+    fn note_read(&mut self, stix_type: &str, creator: Option<&str>) {
+        self.objects_read += 1;
+        count(&mut self.report.objects_read, stix_type);
+        self.note_creator(creator);
+    }
+
     /// Notes a `created_by_ref`.
     fn note_creator(&mut self, creator: Option<&str>) {
         if let Some(creator) = creator {
@@ -362,8 +359,8 @@ impl<W: Write> Converter<'_, '_, W> {
         }
     }
 
-    /// Maps an object to its indicator, or to its head alone when the indicator waits for the
-    /// end (a feed object is then mapped only when written).
+    /// Maps an object to its indicator, or to its head alone (no fields) when the indicator
+    /// waits for the end (a feed object is then mapped only when written).
     fn map_indicator(
         &mut self,
         at: Seen<'_>,
@@ -374,32 +371,21 @@ impl<W: Write> Converter<'_, '_, W> {
             let attach = self.opts.batch.placement == Placement::Attach;
             let head = map::feed_head(t, at.stix_type, obj, self.opts)
                 .ok()
-                .filter(|h| h.defer != Defer::No || attach)
-                .map(|h| Head {
+                .filter(|h| h.defer != Defer::No || attach);
+            if let Some(h) = head {
+                let mapped = Mapped {
                     value: h.value.into_owned(),
                     xsoar_type: t,
                     score: map::feed_score(t),
+                    fields: Fields::new(),
                     defer: h.defer,
-                    mitre_id: h.mitre_id.map(str::to_owned),
-                });
-            if let Some(head) = head {
-                return self.indicator(at, kind, obj, head, None);
+                };
+                return self.indicator(at, kind, obj, mapped);
             }
         }
         match map::map_object(kind, at.stix_type, obj, self.opts) {
             Err((reason, msg)) => self.reject(at.rejection(reason, &msg)),
-            Ok(mapped) => {
-                let head = Head {
-                    mitre_id: (mapped.fields.get("mitreid"))
-                        .and_then(RawJson::as_str)
-                        .map(Cow::into_owned),
-                    value: mapped.value,
-                    xsoar_type: mapped.xsoar_type,
-                    score: mapped.score,
-                    defer: mapped.defer,
-                };
-                self.indicator(at, kind, obj, head, Some(mapped.fields))
-            }
+            Ok(mapped) => self.indicator(at, kind, obj, mapped),
         }
     }
 
@@ -419,14 +405,15 @@ impl<W: Write> Converter<'_, '_, W> {
         &mut self,
         t: &'static str,
         value: &str,
-        mitre_id: Option<String>,
+        mitre_id: Option<&str>,
         name: Option<&str>,
     ) {
         if t == ty::INTRUSION_SET {
             self.intrusion_sets.insert(value.to_owned());
         }
         if let Some(mitre_id) = mitre_id.filter(|_| t == ty::ATTACK_PATTERN) {
-            self.technique_names.insert(mitre_id, value.to_owned());
+            self.technique_names
+                .insert(mitre_id.to_owned(), value.to_owned());
         }
         if let Some(name) = name.filter(|_| t == ty::TACTIC) {
             self.tactics.insert(name.to_owned(), value.to_owned());
@@ -439,8 +426,7 @@ impl<W: Write> Converter<'_, '_, W> {
         at: Seen<'_>,
         kind: Kind,
         obj: &Map<String, Value>,
-        mapped: Head,
-        fields: Option<Fields>,
+        mapped: Mapped,
     ) -> Result<(), ConvertError> {
         let id = at.id.unwrap_or_default();
         if self.opts.mode == Mode::Strict && self.schema.type_id(mapped.xsoar_type).is_none() {
@@ -457,7 +443,7 @@ impl<W: Write> Converter<'_, '_, W> {
         let n = self.accept(id);
         if let Kind::Feed(t) = kind {
             let name = obj.get("name").and_then(Value::as_str);
-            self.note_feed_object(t, &mapped.value, mapped.mitre_id, name);
+            self.note_feed_object(t, &mapped.value, attack::mitre_id(obj), name);
         }
         if mapped.defer != Defer::No || self.opts.batch.placement == Placement::Attach {
             // Only the text is kept: the object and its fields are made again at the end.
@@ -472,19 +458,13 @@ impl<W: Write> Converter<'_, '_, W> {
             });
             return Ok(());
         }
-        let fields = match fields {
-            Some(f) => f,
-            None => map::map_object(kind, at.stix_type, obj, self.opts)
-                .map(|m| m.fields)
-                .unwrap_or_default(),
-        };
-        let raw_json = raw_json_of(at.text, kind, &fields)?;
+        let raw_json = raw_json_of(at.text, kind, &mapped.fields)?;
         let indicator = IndicatorObject {
             value: mapped.value,
             indicator_type: Cow::Borrowed(mapped.xsoar_type),
             score: mapped.score,
             raw_json,
-            fields,
+            fields: mapped.fields,
             relationships: Vec::new(),
             layout: IndicatorLayout::Feed,
         };
@@ -500,6 +480,7 @@ impl<W: Write> Converter<'_, '_, W> {
         }
     }
 
+    /// Writes the indicator of id number `n`, registered as its endpoint unless it already is.
     fn write_indicator(
         &mut self,
         n: usize,
@@ -510,8 +491,9 @@ impl<W: Write> Converter<'_, '_, W> {
             self.register(n, &indicator.value, xsoar_type);
         }
         count(&mut self.report.indicators_written, xsoar_type);
+        // The feed sends a technique's list as it builds it: no link is dropped as a repeat.
         self.writer
-            .push_indicator(indicator)
+            .push_indicator_keeping_relationships(indicator)
             .map_err(ConvertError::Write)
     }
 
@@ -544,9 +526,7 @@ impl<W: Write> Converter<'_, '_, W> {
         if !plain {
             return false;
         }
-        self.objects_read += 1;
-        count(&mut self.report.objects_read, "relationship");
-        self.note_creator(head.created_by_ref.as_str());
+        self.note_read("relationship", head.created_by_ref.as_str());
         let (name, source, target) = (
             head.relationship_type.into_cow(),
             head.source_ref.into_cow(),
@@ -590,12 +570,10 @@ impl<W: Write> Converter<'_, '_, W> {
         if defer == Defer::No && self.opts.batch.placement != Placement::Attach {
             return false;
         }
-        self.objects_read += 1;
-        count(&mut self.report.objects_read, stix_type);
-        self.note_creator(head.created_by_ref.as_str());
+        self.note_read(stix_type, head.created_by_ref.as_str());
         let value = value.to_owned();
         let n = self.accept(head.id.as_str().unwrap_or_default());
-        self.note_feed_object(t, &value, mitre_id.map(Cow::into_owned), None);
+        self.note_feed_object(t, &value, mitre_id.as_deref(), None);
         self.deferred.push(Deferred {
             pos,
             id: n,

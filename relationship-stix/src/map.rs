@@ -79,21 +79,34 @@ pub(crate) fn kind_of(stix_type: &str, opts: &ConvertOptions) -> Option<Kind> {
         "identity" => Kind::Sdo(ty::IDENTITY),
         "location" => Kind::Sdo(ty::LOCATION),
         "vulnerability" => Kind::Sdo(ty::CVE),
-        "ipv4-addr"
-        | "ipv6-addr"
-        | "domain-name"
-        | "url"
-        | "email-addr"
-        | "user-account"
-        | "windows-registry-key"
-        | "autonomous-system"
-        | "mutex"
-        | "software"
-        | "x509-certificate"
-        | "file" => Kind::Sco,
         "indicator" => Kind::Indicator,
+        t if t == "file" || observable(t).is_some() => Kind::Sco,
         _ => return None,
     })
+}
+
+/// The cyber-observable types other than `file`: their XSOAR type and the property that
+/// holds the value.
+const OBSERVABLES: &[(&str, &str, &str)] = &[
+    ("ipv4-addr", ty::IP, "value"),
+    ("ipv6-addr", ty::IPV6, "value"),
+    ("domain-name", ty::DOMAIN, "value"),
+    ("url", ty::URL, "value"),
+    ("email-addr", ty::EMAIL, "value"),
+    ("user-account", ty::ACCOUNT, "user_id"),
+    ("windows-registry-key", ty::REGISTRY_KEY, "key"),
+    ("autonomous-system", ty::ASN, "number"),
+    ("mutex", ty::MUTEX, "name"),
+    ("software", ty::SOFTWARE, "name"),
+    ("x509-certificate", ty::X509, "serial_number"),
+];
+
+/// The XSOAR type and value property of observable type `stix_type` (not `file`).
+fn observable(stix_type: &str) -> Option<(&'static str, &'static str)> {
+    OBSERVABLES
+        .iter()
+        .find(|(t, ..)| *t == stix_type)
+        .map(|&(_, xsoar_type, key)| (xsoar_type, key))
 }
 
 /// The DBot score of a type: the ATT&CK feed's `INDICATOR_TYPE_TO_SCORE`, then
@@ -301,7 +314,7 @@ fn feed_object(
     let description = obj.get("description").and_then(Value::as_str).unwrap_or("");
 
     let mut f = Fields::new();
-    f.insert("stixid", obj.get("id").cloned().unwrap_or(Value::Null));
+    f.insert("stixid", prop(obj, "id"));
     f.insert(
         "firstseenbysource",
         attack::normalise_dates(obj.get("created"), true),
@@ -318,18 +331,17 @@ fn feed_object(
         "description",
         Value::String(attack::remove_citations(description)),
     );
-    let prop = |key: &str| obj.get(key).cloned().unwrap_or(Value::Null);
     match xsoar_type {
         ty::ATTACK_PATTERN => {
             f.insert("killchainphases", attack::kill_chain_phases(obj));
-            f.insert("operatingsystemrefs", prop("x_mitre_platforms"));
+            f.insert("operatingsystemrefs", prop(obj, "x_mitre_platforms"));
         }
         ty::INTRUSION_SET | ty::THREAT_ACTOR | ty::CAMPAIGN => {
-            f.insert("aliases", prop("aliases"));
+            f.insert("aliases", prop(obj, "aliases"));
         }
         ty::MALWARE | ty::TOOL => {
-            f.insert("aliases", prop("x_mitre_aliases"));
-            f.insert("operatingsystemrefs", prop("x_mitre_platforms"));
+            f.insert("aliases", prop(obj, "x_mitre_aliases"));
+            f.insert("operatingsystemrefs", prop(obj, "x_mitre_platforms"));
         }
         _ => {}
     }
@@ -349,17 +361,16 @@ fn feed_object(
 /// `set_default_fields` of the TAXII feeds: stixid, firstseenbysource, modified,
 /// description, then confidence, languages and trafficlightprotocol when present.
 fn default_fields(obj: &Map<String, Value>) -> Fields {
-    let text = |key: &str| obj.get(key).cloned().unwrap_or_else(|| Value::from(""));
     let mut f = Fields::new();
-    f.insert("stixid", text("id"));
-    f.insert("firstseenbysource", text("created"));
-    f.insert("modified", text("modified"));
-    f.insert("description", text("description"));
+    f.insert("stixid", text(obj, "id"));
+    f.insert("firstseenbysource", text(obj, "created"));
+    f.insert("modified", text(obj, "modified"));
+    f.insert("description", text(obj, "description"));
     if attack::truthy(obj.get("confidence")) {
-        f.insert("confidence", text("confidence"));
+        f.insert("confidence", text(obj, "confidence"));
     }
     if attack::truthy(obj.get("lang")) {
-        f.insert("languages", text("lang"));
+        f.insert("languages", text(obj, "lang"));
     }
     let tlp = attack::tlp(obj);
     if !tlp.is_empty() {
@@ -382,6 +393,11 @@ fn tags(obj: &Map<String, Value>, extra: Option<&str>) -> Value {
         }
     }
     Value::Array(out.into_iter().map(Value::from).collect())
+}
+
+/// Property `key`, `null` when absent.
+fn prop(obj: &Map<String, Value>, key: &str) -> Value {
+    obj.get(key).cloned().unwrap_or(Value::Null)
 }
 
 fn list(obj: &Map<String, Value>, key: &str) -> Value {
@@ -446,10 +462,7 @@ fn sdo(
             f.insert("kill_chain_phases", attack::kill_chain_phases(obj));
         }
         ty::REPORT => {
-            f.insert(
-                "published",
-                obj.get("published").cloned().unwrap_or(Value::Null),
-            );
+            f.insert("published", prop(obj, "published"));
             f.insert("report_types", list(obj, "report_types"));
         }
         ty::IDENTITY => {
@@ -509,17 +522,9 @@ fn sco(stix_type: &str, obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
             let hash = hashes
                 .and_then(file_hash)
                 .ok_or_else(|| missing(stix_type, "a SHA-256, SHA-1 or MD5 hash"))?;
-            let h = |k: &str| {
-                hashes
-                    .and_then(|m| m.get(k))
-                    .cloned()
-                    .unwrap_or(Value::Null)
-            };
-            f.insert(
-                "associatedfilenames",
-                obj.get("name").cloned().unwrap_or(Value::Null),
-            );
-            f.insert("size", obj.get("size").cloned().unwrap_or(Value::Null));
+            let h = |k: &str| hashes.map_or(Value::Null, |m| prop(m, k));
+            f.insert("associatedfilenames", prop(obj, "name"));
+            f.insert("size", prop(obj, "size"));
             f.insert("md5", h("MD5"));
             f.insert("sha1", h("SHA-1"));
             f.insert("sha256", h("SHA-256"));
@@ -531,22 +536,11 @@ fn sco(stix_type: &str, obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
                 Some(Value::String(s)) if !s.is_empty() => s.clone(),
                 _ => return Err(missing(stix_type, "a `number`")),
             };
-            f.insert("name", obj.get("name").cloned().unwrap_or(Value::Null));
+            f.insert("name", prop(obj, "name"));
             (ty::ASN, number)
         }
         _ => {
-            let (t, key) = match stix_type {
-                "ipv4-addr" => (ty::IP, "value"),
-                "ipv6-addr" => (ty::IPV6, "value"),
-                "domain-name" => (ty::DOMAIN, "value"),
-                "url" => (ty::URL, "value"),
-                "email-addr" => (ty::EMAIL, "value"),
-                "user-account" => (ty::ACCOUNT, "user_id"),
-                "windows-registry-key" => (ty::REGISTRY_KEY, "key"),
-                "mutex" => (ty::MUTEX, "name"),
-                "software" => (ty::SOFTWARE, "name"),
-                _ => (ty::X509, "serial_number"),
-            };
+            let (t, key) = observable(stix_type).unwrap_or((ty::X509, "serial_number"));
             let v = str_prop(obj, key)
                 .or_else(|| {
                     (stix_type == "user-account")
@@ -555,14 +549,8 @@ fn sco(stix_type: &str, obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
                 })
                 .ok_or_else(|| missing(stix_type, &format!("a `{key}`")))?;
             if stix_type == "user-account" {
-                f.insert(
-                    "displayname",
-                    obj.get("display_name").cloned().unwrap_or(Value::Null),
-                );
-                f.insert(
-                    "accounttype",
-                    obj.get("account_type").cloned().unwrap_or(Value::Null),
-                );
+                f.insert("displayname", prop(obj, "display_name"));
+                f.insert("accounttype", prop(obj, "account_type"));
             }
             (refine(t, v), v.to_owned())
         }
@@ -595,23 +583,17 @@ fn indicator(obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
         ))
     })?;
     let base = match (p.object_type.as_str(), p.path.as_str()) {
-        ("ipv4-addr", "value") => ty::IP,
-        ("ipv6-addr", "value") => ty::IPV6,
-        ("domain-name", "value") => ty::DOMAIN,
-        ("url", "value") => ty::URL,
-        ("email-addr", "value") => ty::EMAIL,
-        ("user-account", "user_id" | "account_login") => ty::ACCOUNT,
-        ("windows-registry-key", "key") => ty::REGISTRY_KEY,
-        ("autonomous-system", "number") => ty::ASN,
-        ("mutex", "name") => ty::MUTEX,
-        ("software", "name") => ty::SOFTWARE,
-        ("x509-certificate", "serial_number") => ty::X509,
-        ("file", path) if path.starts_with("hashes.") => ty::FILE,
-        (t, path) => {
-            return Err(refuse(format!(
-                "pattern `{text}` compares `{t}:{path}`, which names no XSOAR indicator type"
-            )));
-        }
+        ("user-account", "account_login") => Some(ty::ACCOUNT),
+        ("file", path) => path.starts_with("hashes.").then_some(ty::FILE),
+        (t, path) => observable(t)
+            .filter(|(_, key)| *key == path)
+            .map(|(x, _)| x),
+    };
+    let Some(base) = base else {
+        let (t, path) = (&p.object_type, &p.path);
+        return Err(refuse(format!(
+            "pattern `{text}` compares `{t}:{path}`, which names no XSOAR indicator type"
+        )));
     };
     if p.value.is_empty() {
         return Err(missing("indicator", "a non-empty pattern value"));

@@ -55,14 +55,7 @@ impl<W: Write> Converter<'_, '_, W> {
                 IndicatorLayout::Feed
             },
         };
-        if self.ids.endpoint(d.id).is_none() {
-            self.register(d.id, &indicator.value, d.xsoar_type);
-        }
-        count(&mut self.report.indicators_written, d.xsoar_type);
-        // The feed sends the list as it builds it: no link is dropped as a repeat.
-        self.writer
-            .push_indicator_keeping_relationships(indicator)
-            .map_err(ConvertError::Write)
+        self.write_indicator(d.id, d.xsoar_type, indicator)
     }
 
     /// The feed's `part-of` links of technique `d` (object `raw`) to its tactics: one per kill
@@ -108,27 +101,12 @@ impl<W: Write> Converter<'_, '_, W> {
                 self.record(rejection.with_triple(Some(triple)))?;
                 continue;
             };
-            let input = RelationshipInput {
-                name: "part-of".to_owned(),
-                entity_a: d.value.clone(),
-                entity_a_type: d.xsoar_type.to_owned(),
-                entity_b: target,
-                entity_b_type: ty::TACTIC.to_owned(),
-                reverse_name: None,
-                fields: Some(Fields::new()),
-                source_reliability: None,
-                brand: None,
-                ..RelationshipInput::default()
-            };
+            let a = (d.value.clone(), d.xsoar_type);
+            let input = relationship_input("part-of", a, (target, ty::TACTIC), Fields::new());
             let triple = Triple::new(d.xsoar_type, "part-of", ty::TACTIC);
             match self.checker.check(input) {
                 Ok(link) => {
-                    count(&mut self.report.relationships_written, "part-of");
-                    *self
-                        .report
-                        .relationships_by_triple
-                        .entry(triple)
-                        .or_default() += 1;
+                    self.count_written(triple);
                     links.push(link);
                 }
                 Err(e) => {
@@ -362,18 +340,12 @@ impl<W: Write> Converter<'_, '_, W> {
             b.value.to_string(),
             b.xsoar_type,
         );
-        let input = RelationshipInput {
-            name: name.to_owned(),
-            entity_a: a_value.clone(),
-            entity_a_type: a_type.to_owned(),
-            entity_b: b_value.clone(),
-            entity_b_type: b_type.to_owned(),
-            reverse_name: None,
-            fields: Some(relationship_fields(&rel.text)),
-            source_reliability: None,
-            brand: None,
-            ..RelationshipInput::default()
-        };
+        let input = relationship_input(
+            name,
+            (a_value.clone(), a_type),
+            (b_value.clone(), b_type),
+            relationship_fields(&rel.text),
+        );
         match self.checker.check(input) {
             Ok(mut checked) => {
                 if name == "indicator-of" && self.opts.indicates_as_indicated_by {
@@ -414,18 +386,40 @@ impl<W: Write> Converter<'_, '_, W> {
             .push_relationship(checked)
             .map_err(ConvertError::Write)?;
         if self.writer.stats().duplicates_dropped == before {
-            count(&mut self.report.relationships_written, &written_name);
-            let triple = Triple {
+            self.count_written(Triple {
                 name: written_name,
                 ..triple
-            };
-            *self
-                .report
-                .relationships_by_triple
-                .entry(triple)
-                .or_default() += 1;
+            });
         }
         Ok(())
+    }
+
+    /// Counts a relationship written, by name and by triple.
+    fn count_written(&mut self, triple: Triple) {
+        count(&mut self.report.relationships_written, &triple.name);
+        *self
+            .report
+            .relationships_by_triple
+            .entry(triple)
+            .or_default() += 1;
+    }
+}
+
+/// What the checker is asked about relationship `name` from `a` to `b` (value and type).
+fn relationship_input(
+    name: &str,
+    a: (String, &str),
+    b: (String, &str),
+    fields: Fields,
+) -> RelationshipInput {
+    RelationshipInput {
+        name: name.to_owned(),
+        entity_a: a.0,
+        entity_a_type: a.1.to_owned(),
+        entity_b: b.0,
+        entity_b_type: b.1.to_owned(),
+        fields: Some(fields),
+        ..RelationshipInput::default()
     }
 }
 
