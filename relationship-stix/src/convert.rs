@@ -262,12 +262,7 @@ impl<W: Write> Converter<'_, '_, W> {
         }
         let value = parse_element(element)?;
         self.objects_read += 1;
-        let at = Seen {
-            pos,
-            stix_type: MALFORMED_TYPE,
-            id: None,
-            text,
-        };
+        let at = Seen::new(pos, MALFORMED_TYPE, None, text);
         let Value::Object(obj) = value else {
             let msg = "an element of `objects` that is not a JSON object";
             return self.reject_malformed(at, msg);

@@ -81,12 +81,7 @@ impl<W: Write> Converter<'_, '_, W> {
             let tactic = phase_name.map(tactic_name);
             let target = tactic.as_ref().and_then(|t| self.tactics.get(t)).cloned();
             let id = self.ids.name(d.id).to_owned();
-            let at = Seen {
-                pos: d.pos,
-                stix_type: "attack-pattern",
-                id: Some(&id),
-                text: &d.text,
-            };
+            let at = Seen::new(d.pos, "attack-pattern", Some(&id), &d.text);
             let Some(target) = target else {
                 let msg = match (phase_name, tactic) {
                     (Some(p), Some(t)) => format!(
@@ -232,12 +227,7 @@ impl<W: Write> Converter<'_, '_, W> {
         if let Some(e) = self.ids.entry_mut(d.id) {
             e.accepted = false;
         }
-        let at = Seen {
-            pos: d.pos,
-            stix_type: "identity",
-            id: Some(&id),
-            text: &d.text,
-        };
+        let at = Seen::new(d.pos, "identity", Some(&id), &d.text);
         self.reject(at.rejection(RejectReason::CreatorIdentity, &msg))?;
         Ok(true)
     }
@@ -287,12 +277,12 @@ impl<W: Write> Converter<'_, '_, W> {
         triple: Triple,
     ) -> Result<(), ConvertError> {
         let obj = relationship_core::value::from_str(&rel.text).unwrap_or(Value::Null);
-        let at = Seen {
-            pos: rel.pos,
-            stix_type: "relationship",
-            id: obj.get("id").and_then(Value::as_str),
-            text: &rel.text,
-        };
+        let at = Seen::new(
+            rel.pos,
+            "relationship",
+            obj.get("id").and_then(Value::as_str),
+            &rel.text,
+        );
         self.reject(at.rejection(reason, message).with_triple(Some(triple)))
     }
 
