@@ -367,15 +367,8 @@ impl<W: Write> Converter<'_, '_, W> {
             let head = map::feed_head(t, at.stix_type, obj, self.opts)
                 .ok()
                 .filter(|h| h.defer != Defer::No || attach);
-            if let Some(h) = head {
-                let mapped = Mapped {
-                    value: h.value.into_owned(),
-                    xsoar_type: t,
-                    score: map::feed_score(t),
-                    fields: Fields::new(),
-                    defer: h.defer,
-                };
-                return self.indicator(at, kind, obj, mapped);
+            if let Some(head) = head {
+                return self.indicator(at, kind, obj, head);
             }
         }
         match map::map_object(kind, at.stix_type, obj, self.opts) {

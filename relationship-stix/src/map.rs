@@ -7,8 +7,6 @@
 //! report, identity, location, vulnerability (→ `CVE`), the cyber-observable objects of STIX
 //! 2.1 and `indicator` objects with a simple pattern.
 
-use std::borrow::Cow;
-
 use relationship_core::{DUMMY_INDICATOR_VALUE, Fields};
 use serde_json::{Map, Value};
 
@@ -205,18 +203,6 @@ fn refuse_dummy(stix_type: &str, value: &str) -> Result<(), Refusal> {
     ))
 }
 
-/// What [`map_object`] decides about an object of one of the feed's types before its
-/// fields: its value, MITRE ID and whether the value waits for the end of the bundle.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct FeedHead<'o> {
-    /// The value: `name`, for a tactic `<external_id> - <name>`.
-    pub value: Cow<'o, str>,
-    /// The MITRE ID (the `mitreid` field).
-    pub mitre_id: Option<&'o str>,
-    /// Why the value may still change.
-    pub defer: Defer,
-}
-
 /// Whether the value of a feed object waits for the end of the bundle: a malware (its name
 /// may be an intrusion set's) unless intrusion sets become threat actors, a sub-technique
 /// (MITRE ID longer than a technique's, or `x_mitre_is_subtechnique`); and whether a
@@ -269,28 +255,29 @@ fn tactic_value(obj: &Map<String, Value>, name: &str) -> Result<String, Refusal>
     }
 }
 
-/// The head of a feed object: `Err` exactly when [`map_object`] refuses it, with the same
-/// refusal. An indicator that is deferred can be mapped fully when it is written.
-pub(crate) fn feed_head<'o>(
+/// A feed object mapped without its fields (its value, score and [`Defer`]): `Err` exactly
+/// when [`map_object`] refuses it, with the same refusal. An indicator that is deferred can be
+/// mapped fully when it is written.
+pub(crate) fn feed_head(
     xsoar_type: &'static str,
     stix_type: &str,
-    obj: &'o Map<String, Value>,
+    obj: &Map<String, Value>,
     opts: &ConvertOptions,
-) -> Result<FeedHead<'o>, Refusal> {
+) -> Result<Mapped, Refusal> {
     let name = str_prop(obj, "name").ok_or_else(|| missing(stix_type, "a `name`"))?;
     let value = if xsoar_type == ty::TACTIC {
-        Cow::Owned(tactic_value(obj, name)?)
+        tactic_value(obj, name)?
     } else {
-        Cow::Borrowed(name)
+        name.to_owned()
     };
     refuse_dummy(stix_type, &value)?;
-    let mitre_id = attack::mitre_id(obj);
     let is_subtechnique = attack::truthy(obj.get("x_mitre_is_subtechnique"));
-    let defer = feed_defer(xsoar_type, mitre_id, is_subtechnique, opts);
-    Ok(FeedHead {
+    Ok(Mapped {
         value,
-        mitre_id,
-        defer,
+        xsoar_type,
+        score: feed_score(xsoar_type),
+        fields: Fields::new(),
+        defer: feed_defer(xsoar_type, attack::mitre_id(obj), is_subtechnique, opts),
     })
 }
 
@@ -301,11 +288,8 @@ fn feed_object(
     obj: &Map<String, Value>,
     opts: &ConvertOptions,
 ) -> Result<Mapped, Refusal> {
-    let FeedHead {
-        value,
-        mitre_id,
-        defer,
-    } = feed_head(xsoar_type, stix_type, obj, opts)?;
+    let mut mapped = feed_head(xsoar_type, stix_type, obj, opts)?;
+    let mitre_id = attack::mitre_id(obj);
     let mut tags: Vec<Value> = mitre_id.map(Value::from).into_iter().collect();
     if let (ty::MALWARE | ty::TOOL, Some(Value::Array(labels))) = (xsoar_type, obj.get("labels")) {
         tags.extend(labels.iter().cloned());
@@ -348,14 +332,8 @@ fn feed_object(
     if !tlp.is_empty() {
         f.insert("trafficlightprotocol", Value::from(tlp));
     }
-
-    Ok(Mapped {
-        value: value.into_owned(),
-        xsoar_type,
-        score: feed_score(xsoar_type),
-        fields: f,
-        defer,
-    })
+    mapped.fields = f;
+    Ok(mapped)
 }
 
 /// `set_default_fields` of the TAXII feeds: stixid, firstseenbysource, modified,
