@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 
 use crate::attack::{self, truthy};
 use crate::bundle::{self, Element, is_spec_version, quoted};
-use crate::light::ObjectHead;
+use crate::light::{ObjectHead, non_empty};
 use crate::map::{self, Defer, Kind, Mapped, ty};
 use crate::report::{ConversionReport, RejectReason};
 use crate::{ConvertError, ConvertOptions, Phase, Progress};
@@ -491,34 +491,31 @@ impl<W: Write> Converter<'_, '_, W> {
     /// then the same steps as [`Self::object`] takes for it. Returns `false`, having done
     /// nothing, for anything else, which the full path then reads.
     fn relationship_fast(&mut self, pos: usize, head: ObjectHead<'_>, text: &str) -> bool {
-        let Some(id) = head.id.as_str() else {
+        let Some(id) = head.id.as_deref() else {
             return false;
         };
         if head
             .spec_version
-            .as_str()
+            .as_deref()
             .is_some_and(|v| !is_spec_version(v))
             || self.ids.get(id).is_some_and(|e| e.accepted)
         {
             return false;
         }
-        if head.stix_type.as_str() != Some("relationship") {
+        if head.stix_type.as_deref() != Some("relationship") {
             return self.deferred_fast(pos, head, text);
         }
-        let plain = head
-            .relationship_type
-            .non_empty()
-            .is_some_and(|n| n != "revoked-by")
-            && head.source_ref.non_empty().is_some()
-            && head.target_ref.non_empty().is_some();
+        let plain = non_empty(&head.relationship_type).is_some_and(|n| n != "revoked-by")
+            && non_empty(&head.source_ref).is_some()
+            && non_empty(&head.target_ref).is_some();
         if !plain {
             return false;
         }
-        self.note_read("relationship", head.created_by_ref.as_str());
+        self.note_read("relationship", head.created_by_ref.as_deref());
         let (name, source, target) = (
-            head.relationship_type.into_cow(),
-            head.source_ref.into_cow(),
-            head.target_ref.into_cow(),
+            head.relationship_type.unwrap_or_default(),
+            head.source_ref.unwrap_or_default(),
+            head.target_ref.unwrap_or_default(),
         );
         self.keep_relationship(pos, id, &name, &source, &target, text);
         true
@@ -529,7 +526,7 @@ impl<W: Write> Converter<'_, '_, W> {
     /// end (a malware, a sub-technique, anything with `--attach`), with a type the schema has:
     /// accepted with its value, MITRE ID and sub-technique flag, mapped when written.
     fn deferred_fast(&mut self, pos: usize, head: ObjectHead<'_>, text: &str) -> bool {
-        let Some(stix_type) = head.stix_type.as_str() else {
+        let Some(stix_type) = head.stix_type.as_deref() else {
             return false;
         };
         let Some(Kind::Feed(t)) = map::kind_of(stix_type, self.opts) else {
@@ -542,7 +539,7 @@ impl<W: Write> Converter<'_, '_, W> {
         if head.revoked == Some(true) || head.x_mitre_deprecated == Some(true) {
             return false;
         }
-        let Some(value) = head.name.non_empty() else {
+        let Some(value) = non_empty(&head.name) else {
             return false;
         };
         if value == relationship_core::DUMMY_INDICATOR_VALUE
@@ -558,9 +555,9 @@ impl<W: Write> Converter<'_, '_, W> {
         if defer == Defer::No && self.opts.batch.placement != Placement::Attach {
             return false;
         }
-        self.note_read(stix_type, head.created_by_ref.as_str());
+        self.note_read(stix_type, head.created_by_ref.as_deref());
         let value = value.to_owned();
-        let n = self.accept(head.id.as_str().unwrap_or_default());
+        let n = self.accept(head.id.as_deref().unwrap_or_default());
         self.note_feed_object(t, &value, mitre_id.as_deref(), None);
         self.deferred.push(Deferred {
             pos,
