@@ -16,8 +16,8 @@ use std::rc::Rc;
 
 use relationship_core::batch::{BatchWriter, Placement};
 use relationship_core::check::{Checker, Mode};
+use relationship_core::{EntityRelationship, IndicatorLayout, IndicatorObject};
 use relationship_core::{Fields, RawJson};
-use relationship_core::{IndicatorLayout, IndicatorObject};
 use relationship_schema::Schema;
 use relationship_schema::suggest;
 use serde_json::{Map, Value};
@@ -446,17 +446,7 @@ impl<W: Write> Converter<'_, '_, W> {
             });
             return Ok(());
         }
-        let raw_json = raw_json_of(at.text, kind, &mapped.fields)?;
-        let indicator = IndicatorObject {
-            value: mapped.value,
-            indicator_type: Cow::Borrowed(mapped.xsoar_type),
-            score: mapped.score,
-            raw_json,
-            fields: mapped.fields,
-            relationships: Vec::new(),
-            layout: IndicatorLayout::Feed,
-        };
-        self.write_indicator(n, mapped.xsoar_type, indicator)
+        self.write_indicator(n, kind, at.text, mapped, None)
     }
 
     fn register(&mut self, n: usize, value: &str, xsoar_type: &'static str) {
@@ -468,17 +458,32 @@ impl<W: Write> Converter<'_, '_, W> {
         }
     }
 
-    /// Writes the indicator of id number `n`, registered as its endpoint unless it already is.
+    /// Writes `mapped`, the indicator of id number `n` read as `text`, with a technique's
+    /// links to its tactics when given; it is registered as the endpoint unless it already is.
     fn write_indicator(
         &mut self,
         n: usize,
-        xsoar_type: &'static str,
-        indicator: IndicatorObject,
+        kind: Kind,
+        text: &str,
+        mapped: Mapped,
+        links: Option<Vec<EntityRelationship>>,
     ) -> Result<(), ConvertError> {
+        let indicator = IndicatorObject {
+            raw_json: raw_json_of(text, kind, &mapped.fields)?,
+            value: mapped.value,
+            indicator_type: Cow::Borrowed(mapped.xsoar_type),
+            score: mapped.score,
+            fields: mapped.fields,
+            layout: match links {
+                Some(_) => IndicatorLayout::FeedWithRelationships,
+                None => IndicatorLayout::Feed,
+            },
+            relationships: links.unwrap_or_default(),
+        };
         if self.ids.endpoint(n).is_none() {
-            self.register(n, &indicator.value, xsoar_type);
+            self.register(n, &indicator.value, mapped.xsoar_type);
         }
-        count(&mut self.report.indicators_written, xsoar_type);
+        count(&mut self.report.indicators_written, mapped.xsoar_type);
         // The feed sends a technique's list as it builds it: no link is dropped as a repeat.
         self.writer
             .push_indicator_keeping_relationships(indicator)

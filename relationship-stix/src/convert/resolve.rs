@@ -1,21 +1,18 @@
 //! The end of the bundle: the deferred indicators with their final values, then every
 //! relationship resolved to its endpoints, checked and written.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::rc::Rc;
 
 use relationship_core::batch::Placement;
 use relationship_core::check::RelationshipInput;
-use relationship_core::{EntityRelationship, Fields, IndicatorLayout, IndicatorObject};
+use relationship_core::{EntityRelationship, Fields};
 use serde_json::{Map, Value};
 
 use super::ids::Endpoint;
 use super::reject::{Seen, check_reason};
-use super::{
-    Converter, Deferred, PendingRel, count, raw_json_of, reparse, type_of_ref, xsoar_name,
-};
+use super::{Converter, Deferred, PendingRel, count, reparse, type_of_ref, xsoar_name};
 use crate::ConvertError;
 use crate::light::RelationshipProps;
 use crate::map::{self, Defer, ty};
@@ -35,27 +32,18 @@ impl<W: Write> Converter<'_, '_, W> {
                 "an indicator kept for the end of the bundle could not be mapped again",
             )));
         };
-        let raw_json = raw_json_of(&d.text, kind, &mapped.fields)?;
         let links = map::links_to_tactics(d.xsoar_type, d.is_subtechnique, self.opts);
-        let relationships = if links {
-            self.tactic_links(&d, &obj)?
+        let links = if links {
+            Some(self.tactic_links(&d, &obj)?)
         } else {
-            Vec::new()
+            None
         };
-        let indicator = IndicatorObject {
+        let mapped = map::Mapped {
             value: d.value,
-            indicator_type: Cow::Borrowed(d.xsoar_type),
-            score: mapped.score,
-            raw_json,
-            fields: mapped.fields,
-            relationships,
-            layout: if links {
-                IndicatorLayout::FeedWithRelationships
-            } else {
-                IndicatorLayout::Feed
-            },
+            xsoar_type: d.xsoar_type,
+            ..mapped
         };
-        self.write_indicator(d.id, d.xsoar_type, indicator)
+        self.write_indicator(d.id, kind, &d.text, mapped, links)
     }
 
     /// The feed's `part-of` links of technique `d` (object `raw`) to its tactics: one per kill
