@@ -157,17 +157,15 @@ fn tokens(text: &str) -> Option<Vec<Token<'_>>> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
-        let len = if c.is_ascii_digit() {
-            let n = rest
-                .find(|c: char| !c.is_ascii_digit())
-                .unwrap_or(rest.len());
-            out.push(Token::Number(&rest[..n]));
-            n
-        } else if c.is_ascii_alphabetic() {
-            let n = rest
-                .find(|c: char| !c.is_ascii_alphabetic())
-                .unwrap_or(rest.len());
-            out.push(Token::Word(&rest[..n]));
+        let digit = c.is_ascii_digit();
+        let len = if digit || c.is_ascii_alphabetic() {
+            let same = |c: char| c.is_ascii_digit() == digit && c.is_ascii_alphanumeric();
+            let n = rest.find(|c: char| !same(c)).unwrap_or(rest.len());
+            out.push(if digit {
+                Token::Number(&rest[..n])
+            } else {
+                Token::Word(&rest[..n])
+            });
             n
         } else if c.is_whitespace()
             || matches!(

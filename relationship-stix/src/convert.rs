@@ -24,6 +24,7 @@ use serde_json::{Map, Value};
 
 use crate::attack::{self, truthy};
 use crate::bundle::{self, Element, is_spec_version, quoted};
+use crate::error::element_path;
 use crate::light::{ObjectHead, non_empty};
 use crate::map::{self, Defer, Kind, Mapped, ty};
 use crate::report::{ConversionReport, RejectReason};
@@ -198,7 +199,7 @@ fn number_check(element: &Element) -> Result<(), ConvertError> {
     Err(ConvertError::Json {
         line,
         column,
-        path: format!("objects[{}]", element.index),
+        path: element_path(Some(element.index)),
         message,
     })
 }
@@ -207,10 +208,15 @@ fn number_check(element: &Element) -> Result<(), ConvertError> {
 fn reparse(text: &str) -> Result<Map<String, Value>, ConvertError> {
     match relationship_core::value::from_str(text) {
         Ok(Value::Object(obj)) => Ok(obj),
-        _ => Err(ConvertError::Read(std::io::Error::other(
+        _ => Err(unexpected(
             "an object kept for the end of the bundle could not be parsed again",
-        ))),
+        )),
     }
+}
+
+/// The error for what cannot happen to an element that parsed once.
+fn unexpected(what: &str) -> ConvertError {
+    ConvertError::Read(std::io::Error::other(what))
 }
 
 /// The STIX type named by an id (`attack-pattern--…` → `attack-pattern`).
@@ -641,11 +647,8 @@ impl<W: Write> Converter<'_, '_, W> {
 /// remove_citations(...)`: the object gets the cleaned description of `fields` (in place, or
 /// appended as the last key when it had none).
 fn raw_json_of(text: &str, kind: Kind, fields: &Fields) -> Result<RawJson, ConvertError> {
-    let mut obj: Fields = serde_json::from_str(text).map_err(|_| {
-        ConvertError::Read(std::io::Error::other(
-            "an object of the bundle could not be parsed again",
-        ))
-    })?;
+    let mut obj: Fields = serde_json::from_str(text)
+        .map_err(|_| unexpected("an object of the bundle could not be parsed again"))?;
     if let Kind::Feed(_) = kind {
         if let Some(d) = fields.get("description") {
             obj.insert("description", d.clone());

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::ids::Endpoint;
 use super::reject::{Seen, check_reason};
-use super::{Converter, Deferred, PendingRel, count, reparse, type_of_ref, xsoar_name};
+use super::{Converter, Deferred, PendingRel, count, reparse, type_of_ref, unexpected, xsoar_name};
 use crate::ConvertError;
 use crate::light::RelationshipProps;
 use crate::map::{self, Defer, ty};
@@ -28,9 +28,9 @@ impl<W: Write> Converter<'_, '_, W> {
         let kind = map::kind_of(stix_type, self.opts);
         let mapped = kind.and_then(|kind| map::map_object(kind, stix_type, &obj, self.opts).ok());
         let (Some(kind), Some(mapped)) = (kind, mapped) else {
-            return Err(ConvertError::Read(std::io::Error::other(
+            return Err(unexpected(
                 "an indicator kept for the end of the bundle could not be mapped again",
-            )));
+            ));
         };
         let links = map::links_to_tactics(d.xsoar_type, d.is_subtechnique, self.opts);
         let links = if links {
