@@ -53,9 +53,13 @@ pub(crate) fn is_spec_version(v: &str) -> bool {
     matches!(v, "2.0" | "2.1")
 }
 
-/// A JSON value for a message, cut to a readable length.
-pub(crate) fn quoted(v: &Value) -> String {
-    relationship_core::limits::quoted(&v.to_string()).into_owned()
+/// Why `spec_version` value `v` of `whose` (`the bundle's`, `a tool whose`) is refused:
+/// it is not a STIX version this converter reads, `2.0` or `2.1`.
+pub(crate) fn spec_version_problem(whose: impl fmt::Display, v: &Value) -> Option<String> {
+    (!v.as_str().is_some_and(is_spec_version)).then(|| {
+        let v = relationship_core::limits::quoted(&v.to_string()).into_owned();
+        format!("{whose} `spec_version` is {v}, not a STIX version (\"2.0\" or \"2.1\")")
+    })
 }
 
 /// The message for a value of the bundle (`what`) of `len` bytes, larger than
@@ -727,17 +731,10 @@ impl<'de, R: Read> Visitor<'de> for BundleSeed<'_, '_, R> {
                 }
                 "spec_version" => {
                     let v = top_value(&watch.watched(|| map.next_value::<Box<RawValue>>()).0?)?;
-                    match v.as_str() {
-                        Some(s) if is_spec_version(s) => {
-                            info.spec_version = Some(s.to_owned());
-                        }
-                        _ => {
-                            return Err(de::Error::custom(format!(
-                                "the bundle's `spec_version` is {}, not a STIX version (\"2.0\" or \"2.1\")",
-                                quoted(&v)
-                            )));
-                        }
+                    if let Some(problem) = spec_version_problem("the bundle's", &v) {
+                        return Err(de::Error::custom(problem));
                     }
+                    info.spec_version = v.as_str().map(str::to_owned);
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;

@@ -23,7 +23,7 @@ use relationship_schema::suggest;
 use serde_json::{Map, Value};
 
 use crate::attack::{self, truthy};
-use crate::bundle::{self, Element, is_spec_version, quoted};
+use crate::bundle::{self, Element, is_spec_version, spec_version_problem};
 use crate::error::element_path;
 use crate::light::{ObjectHead, non_empty};
 use crate::map::{self, Defer, Kind, Mapped, ty};
@@ -306,14 +306,10 @@ impl<W: Write> Converter<'_, '_, W> {
         stix_type: &str,
         id: &str,
     ) -> Option<(RejectReason, String)> {
-        if let Some(v) = obj.get("spec_version") {
-            if !v.as_str().is_some_and(is_spec_version) {
-                let msg = format!(
-                    "a {stix_type} whose `spec_version` is {}, not a STIX version (\"2.0\" or \"2.1\")",
-                    quoted(v)
-                );
-                return Some((RejectReason::Malformed, msg));
-            }
+        let problem = (obj.get("spec_version"))
+            .and_then(|v| spec_version_problem(format_args!("a {stix_type} whose"), v));
+        if let Some(msg) = problem {
+            return Some((RejectReason::Malformed, msg));
         }
         self.ids.get(id).is_some_and(|e| e.accepted).then(|| {
             let msg =
