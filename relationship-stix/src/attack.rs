@@ -30,25 +30,16 @@ const KILL_CHAIN_PHASES: &[(&str, &str)] = &[
     ("command-and-control", "Command & Control"),
 ];
 
-/// The four TLP 1.0 marking definitions STIX 2 fixes, and the colour XSOAR stores.
-const TLP_MARKINGS: &[(&str, &str)] = &[
-    (
-        "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
-        "WHITE",
-    ),
-    (
-        "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
-        "GREEN",
-    ),
-    (
-        "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
-        "AMBER",
-    ),
-    (
-        "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
-        "RED",
-    ),
-];
+/// The colour XSOAR stores for one of the four TLP 1.0 marking definitions STIX 2 fixes.
+fn tlp_colour(marking: &str) -> Option<&'static str> {
+    match marking {
+        "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9" => Some("WHITE"),
+        "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da" => Some("GREEN"),
+        "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82" => Some("AMBER"),
+        "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed" => Some("RED"),
+        _ => None,
+    }
+}
 
 /// Python truthiness of a JSON value (`null`, `false`, `0`, `""`, `[]`, `{}` are false).
 pub(crate) fn truthy(v: Option<&Value>) -> bool {
@@ -69,12 +60,7 @@ pub(crate) fn tlp(obj: &Map<String, Value>) -> &'static str {
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
-        .find_map(|r| {
-            TLP_MARKINGS
-                .iter()
-                .find(|(id, _)| *id == r)
-                .map(|(_, c)| *c)
-        })
+        .find_map(tlp_colour)
         .unwrap_or("")
 }
 
@@ -194,23 +180,12 @@ pub(crate) fn normalise_dates(value: Option<&Value>, earliest: bool) -> Value {
 /// `YYYY-MM-DDTHH:MM:SS.f{1,6}Z` → `YYYY-MM-DDTHH:MM:SS.fffZ` (as Python's `%f` then `[:-3]`).
 fn millis(line: &str) -> Option<String> {
     let b = line.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    // `0` stands for a digit.
     let shape = b.len() > 21
-        && digits(0..4)
-        && b[4] == b'-'
-        && digits(5..7)
-        && b[7] == b'-'
-        && digits(8..10)
-        && b[10] == b'T'
-        && digits(11..13)
-        && b[13] == b':'
-        && digits(14..16)
-        && b[16] == b':'
-        && digits(17..19)
-        && b[19] == b'.'
-        && b[b.len() - 1] == b'Z';
-    let frac = line.get(20..line.len() - 1)?;
+        && b.ends_with(b"Z")
+        && (b"0000-00-00T00:00:00.".iter().zip(b))
+            .all(|(t, c)| t == c || (*t == b'0' && c.is_ascii_digit()));
+    let frac = line.get(20..line.len().saturating_sub(1))?;
     if !shape || frac.is_empty() || frac.len() > 6 || !frac.bytes().all(|c| c.is_ascii_digit()) {
         return None;
     }

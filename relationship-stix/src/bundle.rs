@@ -20,7 +20,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::error::ConvertError;
+use crate::error::{ConvertError, element_path};
 
 /// What the bundle says about itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,12 +31,6 @@ pub(crate) struct BundleInfo {
     pub objects: usize,
     /// Bytes of the bundle read (a byte order mark aside).
     pub bytes: u64,
-}
-
-/// The callback's answer: go on, or stop because it failed (its error is kept by the caller).
-pub(crate) enum Flow {
-    Continue,
-    Abort,
 }
 
 /// An element of `objects` as read.
@@ -59,11 +53,13 @@ pub(crate) fn is_spec_version(v: &str) -> bool {
     matches!(v, "2.0" | "2.1")
 }
 
-/// A JSON value for a message, cut to a readable length.
-pub(crate) fn quoted(v: &Value) -> String {
-    let text = v.to_string();
-    relationship_schema::text::excerpt(&text, relationship_schema::limits::MAX_QUOTED_CHARS)
-        .into_owned()
+/// Why `spec_version` value `v` of `whose` (`the bundle's`, `a tool whose`) is refused:
+/// it is not a STIX version this converter reads, `2.0` or `2.1`.
+pub(crate) fn spec_version_problem(whose: impl fmt::Display, v: &Value) -> Option<String> {
+    (!v.as_str().is_some_and(is_spec_version)).then(|| {
+        let v = relationship_core::limits::quoted(&v.to_string()).into_owned();
+        format!("{whose} `spec_version` is {v}, not a STIX version (\"2.0\" or \"2.1\")")
+    })
 }
 
 /// The message for a value of the bundle (`what`) of `len` bytes, larger than
@@ -73,6 +69,44 @@ fn object_too_large(what: &str, len: u64) -> String {
         "{what} is {len} bytes, more than the limit of {} MiB for one STIX object or value; nothing was converted",
         MAX_STIX_OBJECT_BYTES >> 20
     )
+}
+
+/// Strings and nesting of JSON text read a byte at a time (brackets are not matched).
+#[derive(Debug, Default, Clone, Copy)]
+struct Lex {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl Lex {
+    /// Takes byte `b`; `Some(true)` for a bracket that opens a level, `Some(false)` for one
+    /// that closes it.
+    fn take(&mut self, b: u8) -> Option<bool> {
+        if self.in_string {
+            if self.escaped {
+                self.escaped = false;
+            } else if b == b'\\' {
+                self.escaped = true;
+            } else if b == b'"' {
+                self.in_string = false;
+            }
+            return None;
+        }
+        match b {
+            b'"' => self.in_string = true,
+            b'[' | b'{' => {
+                self.depth += 1;
+                return Some(true);
+            }
+            b']' | b'}' => {
+                self.depth = self.depth.saturating_sub(1);
+                return Some(false);
+            }
+            _ => {}
+        }
+        None
+    }
 }
 
 /// Where a watched value starts.
@@ -103,7 +137,7 @@ enum Stop {
 
 /// The state of the byte watch, shared by the reader serde reads from and the visitors that
 /// tell it where values start.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Watch {
     /// Offset of the next byte.
     offset: Cell<u64>,
@@ -111,9 +145,7 @@ struct Watch {
     skipped: u64,
     line: Cell<usize>,
     line_start: Cell<u64>,
-    depth: Cell<usize>,
-    in_string: Cell<bool>,
-    escaped: Cell<bool>,
+    lex: Cell<Lex>,
     /// A watched value comes next: whitespace, `,` and `:` until its first byte.
     awaiting: Cell<bool>,
     /// The watched value being read.
@@ -121,8 +153,6 @@ struct Watch {
     stop: Cell<Option<Stop>>,
     /// Index of the `objects` element being read, if inside the array.
     element: Cell<Option<usize>>,
-    /// The callback asked to stop.
-    aborted: Cell<bool>,
     /// The top-level `type` is not `bundle`.
     wrong_type: Cell<bool>,
     /// The last byte read, and whether the input ended after it.
@@ -147,23 +177,10 @@ struct Shift {
 impl Watch {
     fn new(skipped: u64) -> Self {
         Watch {
-            offset: Cell::new(0),
             skipped,
             line: Cell::new(1),
-            line_start: Cell::new(0),
-            depth: Cell::new(0),
-            in_string: Cell::new(false),
-            escaped: Cell::new(false),
-            awaiting: Cell::new(false),
-            value: Cell::new(None),
-            stop: Cell::new(None),
-            element: Cell::new(None),
-            aborted: Cell::new(false),
-            wrong_type: Cell::new(false),
-            last: Cell::new(0),
-            at_end: Cell::new(false),
             seen: Cell::new((1, 0)),
-            shift: Cell::new(None),
+            ..Watch::default()
         }
     }
 
@@ -194,20 +211,24 @@ impl Watch {
         usize::try_from(self.offset.get() - self.line_start.get()).unwrap_or(usize::MAX)
     }
 
-    /// Takes the bytes of `found`, an element the scanner found at the next byte; returns the
-    /// line and column of its first byte.
-    fn take_scanned(&self, found: &Scanned) -> (usize, usize) {
+    /// Takes `bytes`, read by the scanner.
+    fn skip(&self, bytes: &[u8]) {
         let offset = self.offset.get();
-        let line = self.line.get();
-        let first = match found.line_start_before {
-            Some(at) => (line + found.lines_before, found.start - at + 1),
-            None => (line, self.column() + found.start + 1),
-        };
-        self.offset.set(offset + found.end as u64);
-        self.line.set(line + found.lines);
-        if let Some(at) = found.line_start {
-            self.line_start.set(offset + at as u64);
+        if let Some(last) = bytes.iter().rposition(|&b| b == b'\n') {
+            let lines = bytes.iter().filter(|&&b| b == b'\n').count();
+            self.line.set(self.line.get() + lines);
+            self.line_start.set(offset + last as u64 + 1);
         }
+        self.offset.set(offset + bytes.len() as u64);
+    }
+
+    /// Takes `bytes`, the gap before an element the scanner found at `start`, then the
+    /// element; returns the line and column of its first byte.
+    fn take_scanned(&self, bytes: &[u8], start: usize) -> (usize, usize) {
+        let (gap, element) = bytes.split_at(start);
+        self.skip(gap);
+        let first = (self.line.get(), self.column() + 1);
+        self.skip(element);
         self.last.set(b'}');
         let (seen_line, seen_column) = self.seen.get();
         self.shift.set(Some(Shift {
@@ -239,10 +260,10 @@ impl Watch {
         self.last.set(b);
         let line = self.line.get();
         let column = usize::try_from(offset - self.line_start.get()).unwrap_or(usize::MAX) + 1;
+        let mut lex = self.lex.get();
         if self.awaiting.get() && !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b',' | b':') {
             self.awaiting.set(false);
-            let depth = self.depth.get();
-            let first = b;
+            let (depth, first) = (lex.depth, b);
             self.value.set(Some(Start {
                 offset,
                 line,
@@ -251,26 +272,10 @@ impl Watch {
                 first,
             }));
         }
-        if self.in_string.get() {
-            if self.escaped.get() {
-                self.escaped.set(false);
-            } else if b == b'\\' {
-                self.escaped.set(true);
-            } else if b == b'"' {
-                self.in_string.set(false);
-            }
-        } else {
-            match b {
-                b'"' => self.in_string.set(true),
-                b'[' | b'{' => {
-                    self.depth.set(self.depth.get() + 1);
-                    if self.depth.get() > MAX_DEPTH {
-                        return Err(Stop::TooDeep { line, column });
-                    }
-                }
-                b']' | b'}' => self.depth.set(self.depth.get().saturating_sub(1)),
-                _ => {}
-            }
+        let opened = lex.take(b) == Some(true);
+        self.lex.set(lex);
+        if opened && lex.depth > MAX_DEPTH {
+            return Err(Stop::TooDeep { line, column });
         }
         if b == b'\n' {
             self.line.set(line + 1);
@@ -288,7 +293,8 @@ impl Watch {
     fn ends(&self, start: Start, b: u8) -> Option<u64> {
         let offset = self.offset.get() - 1;
         if matches!(start.first, b'{' | b'[' | b'"') {
-            let closed = !self.in_string.get() && self.depth.get() == start.depth;
+            let lex = self.lex.get();
+            let closed = !lex.in_string && lex.depth == start.depth;
             (closed && offset > start.offset).then(|| offset + 1 - start.offset)
         } else {
             matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}')
@@ -303,13 +309,8 @@ impl Watch {
     /// bundle's closing brace).
     fn position_of(&self, e: &serde_json::Error) -> (usize, usize) {
         let (line, column) = self.place(e.line(), e.column());
-        (line, self.peeked_column(e, column))
-    }
-
-    /// `column` of error `e`, less the byte serde_json only peeked at (see [`Self::position_of`]).
-    fn peeked_column(&self, e: &serde_json::Error, column: usize) -> usize {
         if e.classify() != serde_json::error::Category::Data || column == 0 {
-            return column;
+            return (line, column);
         }
         let message = e.to_string();
         let peeked = if message.starts_with("invalid type: map")
@@ -325,38 +326,33 @@ impl Watch {
         } else {
             !self.at_end.get() && self.last.get() != b'}'
         };
-        column - usize::from(peeked)
+        (line, column - usize::from(peeked))
     }
 
     /// The error for `stop`.
     fn error(&self, stop: Stop) -> ConvertError {
-        let path = || {
-            self.element
-                .get()
-                .map_or_else(|| "$".to_owned(), |i| format!("objects[{i}]"))
+        let json = |line, column, message| ConvertError::Json {
+            line,
+            column,
+            path: element_path(self.element.get()),
+            message,
         };
         match stop {
             Stop::BundleTooLarge => ConvertError::TooLarge(format!(
                 "the bundle is larger than the limit of {} MiB; it was not converted",
                 MAX_BUNDLE_BYTES >> 20
             )),
-            Stop::TooDeep { line, column } => ConvertError::Json {
-                line,
-                column,
-                path: path(),
-                message: TOO_DEEP.to_owned(),
-            },
+            Stop::TooDeep { line, column } => json(line, column, TOO_DEEP.to_owned()),
             Stop::TooLarge { start, len } => match self.element.get() {
                 Some(i) => ConvertError::TooLarge(object_too_large(
                     &format!("objects[{i}] (line {})", start.line),
                     len,
                 )),
-                None => ConvertError::Json {
-                    line: start.line,
-                    column: start.column,
-                    path: path(),
-                    message: object_too_large("a top-level value", len),
-                },
+                None => json(
+                    start.line,
+                    start.column,
+                    object_too_large("a top-level value", len),
+                ),
             },
         }
     }
@@ -453,9 +449,10 @@ impl<R: Read> Source<R> {
     }
 
     /// Finds, from the next byte, whitespace, `,`, whitespace and an object kept within
-    /// `limits`, without taking them. `None` for anything else, including malformed JSON, the
-    /// end of the input or an error of it: serde reads those.
-    fn scan_object(&mut self, limits: &ScanLimits) -> Option<Scanned> {
+    /// `limits`, without taking them; returns where the object starts and ends. `None` for
+    /// anything else, including malformed JSON, the end of the input or an error of it: serde
+    /// reads those.
+    fn scan_object(&mut self, limits: &ScanLimits) -> Option<(usize, usize)> {
         let mut scan = Scan::default();
         let mut done = 0;
         loop {
@@ -464,26 +461,11 @@ impl<R: Read> Source<R> {
             }
             match scan.feed(self.buf.get(self.pos + done..)?, done, limits) {
                 Fed::More(n) => done += n,
-                Fed::Found(found) => return Some(found),
+                Fed::Found(end) => return Some((scan.start, end)),
                 Fed::Refused => return None,
             }
         }
     }
-}
-
-/// Where an element found by [`Source::scan_object`] lies, in bytes from the next byte.
-#[derive(Debug, Default, Clone, Copy)]
-struct Scanned {
-    /// The `{` that opens it.
-    start: usize,
-    /// Just past the `}` that closes it.
-    end: usize,
-    /// Line feeds before `start`, and just past the last of them.
-    lines_before: usize,
-    line_start_before: Option<usize>,
-    /// Line feeds before `end`, and just past the last of them.
-    lines: usize,
-    line_start: Option<usize>,
 }
 
 /// What the scanner keeps to; past it, it leaves the element to serde.
@@ -507,17 +489,17 @@ enum Part {
 #[derive(Debug, Default)]
 struct Scan {
     part: Part,
-    depth: usize,
-    in_string: bool,
-    escaped: bool,
-    found: Scanned,
+    lex: Lex,
+    /// The `{` that opens the element, in bytes from the next byte.
+    start: usize,
 }
 
 /// What the scanner made of a chunk.
 enum Fed {
     /// All of it was taken: the element goes on.
     More(usize),
-    Found(Scanned),
+    /// The element ends just before this byte.
+    Found(usize),
     Refused,
 }
 
@@ -531,35 +513,16 @@ impl Scan {
             if at >= limits.bytes {
                 return Fed::Refused;
             }
-            if b == b'\n' {
-                self.found.lines += 1;
-                self.found.line_start = Some(at + 1);
-            }
             if self.part == Part::Object {
-                if at - self.found.start >= MAX_SCANNED {
+                if at - self.start >= MAX_SCANNED {
                     return Fed::Refused;
                 }
-                if self.in_string {
-                    if self.escaped {
-                        self.escaped = false;
-                    } else if b == b'\\' {
-                        self.escaped = true;
-                    } else if b == b'"' {
-                        self.in_string = false;
-                    } else {
+                match self.lex.take(b) {
+                    Some(true) if self.lex.depth > limits.depth => return Fed::Refused,
+                    Some(false) if self.lex.depth == 0 => return Fed::Found(at + 1),
+                    None if self.lex.in_string && !self.lex.escaped => {
                         k += self.plain_run(bytes, k, base, limits);
                     }
-                    continue;
-                }
-                match b {
-                    b'"' => self.in_string = true,
-                    b'[' | b'{' if self.depth == limits.depth => return Fed::Refused,
-                    b'[' | b'{' => self.depth += 1,
-                    b']' | b'}' if self.depth == 1 => {
-                        self.found.end = at + 1;
-                        return Fed::Found(self.found);
-                    }
-                    b']' | b'}' => self.depth -= 1,
                     _ => {}
                 }
                 continue;
@@ -569,10 +532,8 @@ impl Scan {
                 (Part::BeforeComma, b',') => self.part = Part::BeforeValue,
                 (Part::BeforeValue, b'{') if limits.depth > 0 => {
                     self.part = Part::Object;
-                    self.depth = 1;
-                    self.found.start = at;
-                    self.found.lines_before = self.found.lines;
-                    self.found.line_start_before = self.found.line_start;
+                    self.lex.depth = 1;
+                    self.start = at;
                 }
                 _ => return Fed::Refused,
             }
@@ -581,24 +542,25 @@ impl Scan {
     }
 
     /// How many bytes of a string's text, from `bytes[k]`, need no look: up to a quote, a
-    /// backslash, a line feed or a limit.
+    /// backslash or a limit.
     fn plain_run(&self, bytes: &[u8], k: usize, base: usize, limits: &ScanLimits) -> usize {
         let bound = bytes
             .len()
             .min(limits.bytes.saturating_sub(base))
-            .min((self.found.start + MAX_SCANNED).saturating_sub(base));
+            .min((self.start + MAX_SCANNED).saturating_sub(base));
         bytes.get(k..bound).map_or(0, |run| {
             run.iter()
-                .position(|&c| matches!(c, b'"' | b'\\' | b'\n'))
+                .position(|&c| matches!(c, b'"' | b'\\'))
                 .unwrap_or(run.len())
         })
     }
 }
 
-/// What the reading shares: the byte watch and the buffered input.
+/// What the reading shares: the byte watch, the buffered input and the callback's error.
 struct Shared<R> {
     watch: Watch,
     source: RefCell<Source<R>>,
+    failure: Cell<Option<ConvertError>>,
 }
 
 impl<R: Read> Shared<R> {
@@ -608,20 +570,18 @@ impl<R: Read> Shared<R> {
         let watch = &self.watch;
         let offset = watch.offset.get() + watch.skipped;
         let limits = ScanLimits {
-            depth: MAX_DEPTH.saturating_sub(watch.depth.get()),
+            depth: MAX_DEPTH.saturating_sub(watch.lex.get().depth),
             bytes: usize::try_from((MAX_BUNDLE_BYTES as u64).saturating_sub(offset))
                 .unwrap_or(usize::MAX),
         };
         let mut source = self.source.borrow_mut();
-        let found = source.scan_object(&limits)?;
-        let bytes = source
-            .buf
-            .get(source.pos + found.start..source.pos + found.end)?;
-        let text = std::str::from_utf8(bytes).ok()?;
+        let (start, end) = source.scan_object(&limits)?;
+        let bytes = source.buf.get(source.pos..source.pos + end)?;
+        let text = std::str::from_utf8(bytes.get(start..)?).ok()?;
         serde_json::from_str::<IgnoredAny>(text).ok()?;
         let text: Box<str> = text.into();
-        source.pos += found.end;
-        let (line, column) = watch.take_scanned(&found);
+        let (line, column) = watch.take_scanned(bytes, start);
+        source.pos += end;
         Some(Element {
             index,
             text,
@@ -692,66 +652,53 @@ impl<R: Read> Read for Watched<'_, R> {
 /// Errors: malformed JSON (with line, column and the element being read), a top-level value
 /// that is not an object or whose `type` is not `bundle`, the limits above, and I/O errors.
 /// An element is checked to be well-formed JSON before it is handed over. When `on_object`
-/// returns [`Flow::Abort`], reading stops and `Ok(None)` is returned: the callback holds its
-/// own error.
+/// fails, reading stops with its error.
 pub(crate) fn read_bundle<R: Read>(
     input: R,
-    on_object: &mut dyn FnMut(Element) -> Flow,
-) -> Result<Option<BundleInfo>, ConvertError> {
+    on_object: &mut dyn FnMut(Element) -> Result<(), ConvertError>,
+) -> Result<BundleInfo, ConvertError> {
     let mut source = Source::new(input);
     let skipped = source.skip_bom().map_err(ConvertError::Read)?;
     let shared = Shared {
         watch: Watch::new(skipped),
         source: RefCell::new(source),
+        failure: Cell::new(None),
     };
     let watch = &shared.watch;
     let mut de = serde_json::Deserializer::from_reader(Watched { shared: &shared });
-    let result = BundleSeed {
+    let seed = BundleSeed {
         shared: &shared,
         on_object,
+    };
+    let e = match de
+        .deserialize_map(seed)
+        .and_then(|info| de.end().map(|()| info))
+    {
+        Ok(info) => {
+            let bytes = watch.offset.get();
+            return Ok(BundleInfo { bytes, ..info });
+        }
+        Err(e) => e,
+    };
+    if let Some(failure) = shared.failure.take() {
+        return Err(failure);
     }
-    .deserialize(&mut de)
-    .and_then(|info| de.end().map(|()| info));
-    match result {
-        Ok(info) => Ok(Some(BundleInfo {
-            bytes: watch.offset.get(),
-            ..info
-        })),
-        Err(_) if watch.aborted.get() => Ok(None),
-        Err(_) if watch.stop.get().is_some() => {
-            Err(watch.error(watch.stop.get().unwrap_or(Stop::BundleTooLarge)))
-        }
-        Err(e) if watch.wrong_type.get() => {
-            let (line, column) = watch.position_of(&e);
-            let at = format!(" at line {line} column {column}");
-            Err(ConvertError::NotABundle(strip_position(&e) + &at))
-        }
-        Err(e) => {
-            let (line, column) = watch.position_of(&e);
-            match ConvertError::from_json(e, watch.element.get()) {
-                ConvertError::Json { path, message, .. } => Err(ConvertError::Json {
-                    line,
-                    column,
-                    path,
-                    message,
-                }),
-                other => Err(other),
-            }
-        }
+    if let Some(stop) = watch.stop.get() {
+        return Err(watch.error(stop));
     }
+    let (line, column) = watch.position_of(&e);
+    if watch.wrong_type.get() {
+        let message = strip_position(&e);
+        return Err(ConvertError::NotABundle(format!(
+            "{message} at line {line} column {column}"
+        )));
+    }
+    Err(ConvertError::from_json(e, watch.element.get()).placed(line, column))
 }
 
 struct BundleSeed<'w, 'f, R> {
     shared: &'w Shared<R>,
-    on_object: &'f mut dyn FnMut(Element) -> Flow,
-}
-
-impl<'de, R: Read> DeserializeSeed<'de> for BundleSeed<'_, '_, R> {
-    type Value = BundleInfo;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<BundleInfo, D::Error> {
-        d.deserialize_map(self)
-    }
+    on_object: &'f mut dyn FnMut(Element) -> Result<(), ConvertError>,
 }
 
 impl<'de, R: Read> Visitor<'de> for BundleSeed<'_, '_, R> {
@@ -784,17 +731,10 @@ impl<'de, R: Read> Visitor<'de> for BundleSeed<'_, '_, R> {
                 }
                 "spec_version" => {
                     let v = top_value(&watch.watched(|| map.next_value::<Box<RawValue>>()).0?)?;
-                    match v.as_str() {
-                        Some(s) if is_spec_version(s) => {
-                            info.spec_version = Some(s.to_owned());
-                        }
-                        _ => {
-                            return Err(de::Error::custom(format!(
-                                "the bundle's `spec_version` is {}, not a STIX version (\"2.0\" or \"2.1\")",
-                                quoted(&v)
-                            )));
-                        }
+                    if let Some(problem) = spec_version_problem("the bundle's", &v) {
+                        return Err(de::Error::custom(problem));
                     }
+                    info.spec_version = v.as_str().map(str::to_owned);
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -821,7 +761,7 @@ fn strip_position(e: &serde_json::Error) -> String {
 
 struct ObjectsSeed<'w, 'f, R> {
     shared: &'w Shared<R>,
-    on_object: &'f mut dyn FnMut(Element) -> Flow,
+    on_object: &'f mut dyn FnMut(Element) -> Result<(), ConvertError>,
     start: usize,
 }
 
@@ -871,8 +811,8 @@ impl<'de, R: Read> Visitor<'de> for ObjectsSeed<'_, '_, R> {
                     }
                 }
             };
-            if let Flow::Abort = (self.on_object)(element) {
-                watch.aborted.set(true);
+            if let Err(e) = (self.on_object)(element) {
+                self.shared.failure.set(Some(e));
                 return Err(de::Error::custom("conversion stopped"));
             }
             index += 1;
@@ -883,159 +823,4 @@ impl<'de, R: Read> Visitor<'de> for ObjectsSeed<'_, '_, R> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    type Read = (Option<BundleInfo>, Vec<(usize, Value)>);
-
-    fn read(text: &str) -> Result<Read, ConvertError> {
-        let mut seen = Vec::new();
-        let info = read_bundle(text.as_bytes(), &mut |e| {
-            seen.push((e.index, serde_json::from_str(&e.text).unwrap()));
-            Flow::Continue
-        })?;
-        Ok((info, seen))
-    }
-
-    #[test]
-    fn objects_arrive_in_order_with_their_index() {
-        let (info, seen) = read(
-            r#"{"type":"bundle","id":"bundle--1","spec_version":"2.0","x":[1,{"a":2}],
-                "objects":[{"type":"a"},5,{"type":"b"}]}"#,
-        )
-        .unwrap();
-        let info = info.unwrap();
-        assert_eq!(info.spec_version.as_deref(), Some("2.0"));
-        assert_eq!(info.objects, 3);
-        assert_eq!(seen.len(), 3);
-        assert_eq!((seen[1].0, &seen[1].1), (1, &Value::from(5)));
-        assert_eq!(seen[2].1["type"], "b");
-    }
-
-    #[test]
-    fn elements_know_where_they_start_and_end() {
-        let text = "\u{feff}{\"objects\": [ 1,\n  {\"a\": \"x\"} ,\"s\"]}";
-        let mut seen = Vec::new();
-        let info = read_bundle(text.as_bytes(), &mut |e| {
-            seen.push((e.text.to_string(), e.line, e.column, e.end));
-            Flow::Continue
-        })
-        .unwrap()
-        .unwrap();
-        assert_eq!(info.bytes, text.len() as u64 - 3);
-        assert_eq!(seen[0], ("1".to_owned(), 1, 15, 15));
-        assert_eq!(seen[1], (r#"{"a": "x"}"#.to_owned(), 2, 3, 29));
-        assert_eq!(seen[2], (r#""s""#.to_owned(), 2, 15, 34));
-    }
-
-    #[test]
-    fn scanned_elements_know_where_they_start_and_end() {
-        let text =
-            "{\"objects\": [{\"a\": 1},\r\n {\"b\": \"}\\\"\"} ,\n\n  {\"c\":\n[{}]},{\"d\":2}]}";
-        let mut seen = Vec::new();
-        let info = read_bundle(text.as_bytes(), &mut |e| {
-            seen.push((e.text.to_string(), e.line, e.column, e.end));
-            Flow::Continue
-        })
-        .unwrap()
-        .unwrap();
-        assert_eq!(info.bytes, text.len() as u64);
-        assert_eq!(info.objects, 4);
-        for (element, line, column, end) in &seen {
-            let start = usize::try_from(*end).unwrap() - element.len();
-            assert_eq!(&text[start..start + element.len()], element);
-            let before = &text[..start];
-            assert_eq!(*line, before.matches('\n').count() + 1);
-            assert_eq!(*column, start - before.rfind('\n').map_or(0, |i| i + 1) + 1);
-        }
-        assert_eq!((seen[2].1, seen[2].2), (4, 3));
-    }
-
-    #[test]
-    fn errors_after_scanned_elements_are_placed_in_the_bundle() {
-        let head = "{\"objects\":[{\"a\":1},\n {\"b\":[1,\n2]},\n {\"c\":3}";
-        for tail in [
-            ", {\"d\": tru}]}",
-            ",\n {\"d\": \"\\q\"}]}",
-            ", 5 x]}",
-            ",\n]}",
-            "]} trailing",
-            "]\n,",
-            ", {\"d\": [}]}",
-            ", {\"d\": 1",
-        ] {
-            let text = format!("{head}{tail}");
-            let expected = serde_json::from_str::<IgnoredAny>(&text).unwrap_err();
-            let Err(ConvertError::Json { line, column, .. }) = read(&text) else {
-                panic!("{text}");
-            };
-            assert_eq!(
-                (line, column),
-                (expected.line(), expected.column()),
-                "{text}"
-            );
-        }
-    }
-
-    #[test]
-    fn missing_objects_is_an_empty_bundle() {
-        let (info, seen) = read(r#"{"type":"bundle","id":"bundle--1"}"#).unwrap();
-        assert_eq!(info.unwrap().objects, 0);
-        assert!(seen.is_empty());
-    }
-
-    #[test]
-    fn errors_say_where() {
-        let e = read("{\"type\":\"bundle\",\"objects\":[{\"type\":\"a\"},\n{\"type\": tru}]}")
-            .unwrap_err();
-        let msg = e.to_string();
-        assert!(
-            msg.contains("line 2") && msg.contains("objects[1]"),
-            "{msg}"
-        );
-        let e = read("[1,2]").unwrap_err();
-        assert!(e.to_string().contains("a STIX bundle"), "{e}");
-        let e = read(r#"{"type":"indicator","objects":[]}"#).unwrap_err();
-        assert!(matches!(e, ConvertError::NotABundle(_)), "{e}");
-        let e = read(r#"{"objects":{}}"#).unwrap_err();
-        assert!(e.to_string().contains("`objects` to be an array"), "{e}");
-        let e = read(r#"{"objects":[]} trailing"#).unwrap_err();
-        assert!(e.to_string().contains("trailing"), "{e}");
-        let e = read(r#"{"objects":[{"a":1}"#).unwrap_err();
-        assert!(
-            e.to_string().contains("objects[1]") && e.to_string().contains("EOF"),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn an_element_past_its_limit_is_measured_not_kept() {
-        let big = "a".repeat(MAX_STIX_OBJECT_BYTES);
-        let text = format!("{{\"objects\":[1,\n {{\"d\":\"{big}\", \"x\": [1]}}, 2]}}");
-        let e = read(&text).unwrap_err().to_string();
-        let len = big.len() + r#"{"d":"", "x": [1]}"#.len();
-        assert!(
-            e.contains(&format!("objects[1] (line 2) is {len} bytes")),
-            "{e}"
-        );
-        let text = format!("{{\"type\":\"{big}\",\"objects\":[]}}");
-        let e = read(&text).unwrap_err().to_string();
-        let len = big.len() + 2;
-        assert!(
-            e.contains(&format!("(in $): a top-level value is {len} bytes")),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn abort_stops_reading() {
-        let mut n = 0;
-        let info = read_bundle(r#"{"objects":[1,2,3]}"#.as_bytes(), &mut |_| {
-            n += 1;
-            Flow::Abort
-        })
-        .unwrap();
-        assert!(info.is_none());
-        assert_eq!(n, 1);
-    }
-}
+mod tests;

@@ -115,33 +115,30 @@ const SKIP_WORDS: &[&str] = &[
     "the",
 ];
 
-/// English month names and abbreviations (dateparser's `en` data).
-const MONTH_WORDS: &[(&str, u8)] = &[
-    ("jan", 1),
-    ("january", 1),
-    ("feb", 2),
-    ("february", 2),
-    ("mar", 3),
-    ("march", 3),
-    ("apr", 4),
-    ("april", 4),
-    ("may", 5),
-    ("jun", 6),
-    ("june", 6),
-    ("jul", 7),
-    ("july", 7),
-    ("aug", 8),
-    ("august", 8),
-    ("sep", 9),
-    ("sept", 9),
-    ("september", 9),
-    ("oct", 10),
-    ("october", 10),
-    ("nov", 11),
-    ("november", 11),
-    ("dec", 12),
-    ("december", 12),
+/// English month names (dateparser's `en` data), also read by their first three letters
+/// and `sept`.
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
+
+/// The month (1 to 12) named by `lower`, a lower-case word.
+fn month_number(lower: &str) -> Option<u8> {
+    let i = MONTHS.iter().position(|m| {
+        *m == lower || m.get(..3) == Some(lower) || (lower == "sept" && *m == "september")
+    })?;
+    u8::try_from(i + 1).ok()
+}
 
 /// One token of a date text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,17 +157,15 @@ fn tokens(text: &str) -> Option<Vec<Token<'_>>> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
-        let len = if c.is_ascii_digit() {
-            let n = rest
-                .find(|c: char| !c.is_ascii_digit())
-                .unwrap_or(rest.len());
-            out.push(Token::Number(&rest[..n]));
-            n
-        } else if c.is_ascii_alphabetic() {
-            let n = rest
-                .find(|c: char| !c.is_ascii_alphabetic())
-                .unwrap_or(rest.len());
-            out.push(Token::Word(&rest[..n]));
+        let digit = c.is_ascii_digit();
+        let len = if digit || c.is_ascii_alphabetic() {
+            let same = |c: char| c.is_ascii_digit() == digit && c.is_ascii_alphanumeric();
+            let n = rest.find(|c: char| !same(c)).unwrap_or(rest.len());
+            out.push(if digit {
+                Token::Number(&rest[..n])
+            } else {
+                Token::Word(&rest[..n])
+            });
             n
         } else if c.is_whitespace()
             || matches!(
@@ -262,10 +257,10 @@ pub(crate) fn parse_date_text(text: &str) -> Option<CitationDate> {
                 if SKIP_WORDS.contains(&lower.as_str()) {
                     continue;
                 }
-                match MONTH_WORDS.iter().find(|(m, _)| *m == lower) {
-                    Some((_, month)) => {
+                match month_number(&lower) {
+                    Some(month) => {
                         months.push((
-                            *month,
+                            month,
                             lower.len() <= 4 && lower != "june" && lower != "july",
                         ));
                         numbers_before_month.get_or_insert(numbers.len());

@@ -16,16 +16,17 @@ use std::rc::Rc;
 
 use relationship_core::batch::{BatchWriter, Placement};
 use relationship_core::check::{Checker, Mode};
+use relationship_core::{EntityRelationship, IndicatorLayout, IndicatorObject};
 use relationship_core::{Fields, RawJson};
-use relationship_core::{IndicatorLayout, IndicatorObject};
 use relationship_schema::Schema;
 use relationship_schema::suggest;
 use serde_json::{Map, Value};
 
-use crate::attack::truthy;
-use crate::bundle::{self, Element, Flow, is_spec_version, quoted};
-use crate::light::ObjectHead;
-use crate::map::{self, Defer, Kind, ty};
+use crate::attack::{self, truthy};
+use crate::bundle::{self, Element, is_spec_version, spec_version_problem};
+use crate::error::element_path;
+use crate::light::{ObjectHead, non_empty};
+use crate::map::{self, Defer, Kind, Mapped, ty};
 use crate::report::{ConversionReport, RejectReason};
 use crate::{ConvertError, ConvertOptions, Phase, Progress};
 
@@ -41,16 +42,6 @@ const PROGRESS_EVERY: usize = 256;
 
 /// The key under which elements that are not objects with a string `type` are counted.
 const MALFORMED_TYPE: &str = "(malformed)";
-
-/// What an indicator is before its fields: enough to decide whether it waits for the end.
-struct Head {
-    value: String,
-    xsoar_type: &'static str,
-    score: Option<u8>,
-    defer: Defer,
-    /// The MITRE ID (the `mitreid` field), for feed objects.
-    mitre_id: Option<String>,
-}
 
 /// An indicator written at the end: its text in the bundle, parsed and mapped again then.
 struct Deferred {
@@ -142,23 +133,13 @@ pub(crate) fn run<R: Read, W: Write>(
         creators: HashSet::new(),
         reject_buf: Vec::new(),
     };
-    let mut failure = None;
     let info = bundle::read_bundle(input, &mut |element| {
-        let (pos, end) = (element.index, element.end);
-        if let Err(e) = conv.object(&element) {
-            failure = Some(e);
-            return Flow::Abort;
+        conv.object(&element)?;
+        if element.index % PROGRESS_EVERY == 0 {
+            progress(&conv.progress(Phase::Reading, element.end));
         }
-        if pos % PROGRESS_EVERY == 0 {
-            progress(&conv.progress(Phase::Reading, end));
-        }
-        Flow::Continue
+        Ok(())
     })?;
-    let Some(info) = info else {
-        return Err(failure.unwrap_or_else(|| {
-            ConvertError::Read(std::io::Error::other("conversion stopped without an error"))
-        }));
-    };
     let total = info.bytes;
     conv.report.spec_version = info.spec_version;
     progress(&conv.progress(Phase::Resolving, total));
@@ -183,23 +164,8 @@ pub(crate) fn run<R: Read, W: Write>(
 /// (line and column of the whole document).
 fn parse_element(element: &Element) -> Result<Value, ConvertError> {
     relationship_core::value::from_str(&element.text).map_err(|e| {
-        match ConvertError::from_json(e, Some(element.index)) {
-            ConvertError::Json {
-                line,
-                column,
-                path,
-                message,
-            } => {
-                let (line, column) = in_bundle(element, line, column);
-                ConvertError::Json {
-                    line,
-                    column,
-                    path,
-                    message,
-                }
-            }
-            other => other,
-        }
+        let (line, column) = in_bundle(element, e.line(), e.column());
+        ConvertError::from_json(e, Some(element.index)).placed(line, column)
     })
 }
 
@@ -233,7 +199,7 @@ fn number_check(element: &Element) -> Result<(), ConvertError> {
     Err(ConvertError::Json {
         line,
         column,
-        path: format!("objects[{}]", element.index),
+        path: element_path(Some(element.index)),
         message,
     })
 }
@@ -242,10 +208,15 @@ fn number_check(element: &Element) -> Result<(), ConvertError> {
 fn reparse(text: &str) -> Result<Map<String, Value>, ConvertError> {
     match relationship_core::value::from_str(text) {
         Ok(Value::Object(obj)) => Ok(obj),
-        _ => Err(ConvertError::Read(std::io::Error::other(
+        _ => Err(unexpected(
             "an object kept for the end of the bundle could not be parsed again",
-        ))),
+        )),
     }
+}
+
+/// The error for what cannot happen to an element that parsed once.
+fn unexpected(what: &str) -> ConvertError {
+    ConvertError::Read(std::io::Error::other(what))
 }
 
 /// The STIX type named by an id (`attack-pattern--…` → `attack-pattern`).
@@ -297,12 +268,7 @@ impl<W: Write> Converter<'_, '_, W> {
         }
         let value = parse_element(element)?;
         self.objects_read += 1;
-        let at = Seen {
-            pos,
-            stix_type: MALFORMED_TYPE,
-            id: None,
-            text,
-        };
+        let at = Seen::new(pos, MALFORMED_TYPE, None, text);
         let Value::Object(obj) = value else {
             let msg = "an element of `objects` that is not a JSON object";
             return self.reject_malformed(at, msg);
@@ -340,14 +306,10 @@ impl<W: Write> Converter<'_, '_, W> {
         stix_type: &str,
         id: &str,
     ) -> Option<(RejectReason, String)> {
-        if let Some(v) = obj.get("spec_version") {
-            if !v.as_str().is_some_and(is_spec_version) {
-                let msg = format!(
-                    "a {stix_type} whose `spec_version` is {}, not a STIX version (\"2.0\" or \"2.1\")",
-                    quoted(v)
-                );
-                return Some((RejectReason::Malformed, msg));
-            }
+        let problem = (obj.get("spec_version"))
+            .and_then(|v| spec_version_problem(format_args!("a {stix_type} whose"), v));
+        if let Some(msg) = problem {
+            return Some((RejectReason::Malformed, msg));
         }
         self.ids.get(id).is_some_and(|e| e.accepted).then(|| {
             let msg =
@@ -378,6 +340,13 @@ impl<W: Write> Converter<'_, '_, W> {
         }
     }
 
+    /// Counts an object of `stix_type` taken by a fast path, and notes its `created_by_ref`.
+    fn note_read(&mut self, stix_type: &str, creator: Option<&str>) {
+        self.objects_read += 1;
+        count(&mut self.report.objects_read, stix_type);
+        self.note_creator(creator);
+    }
+
     /// Notes a `created_by_ref`.
     fn note_creator(&mut self, creator: Option<&str>) {
         if let Some(creator) = creator {
@@ -387,8 +356,8 @@ impl<W: Write> Converter<'_, '_, W> {
         }
     }
 
-    /// Maps an object to its indicator, or to its head alone when the indicator waits for the
-    /// end (a feed object is then mapped only when written).
+    /// Maps an object to its indicator, or to its head alone (no fields) when the indicator
+    /// waits for the end (a feed object is then mapped only when written).
     fn map_indicator(
         &mut self,
         at: Seen<'_>,
@@ -399,32 +368,14 @@ impl<W: Write> Converter<'_, '_, W> {
             let attach = self.opts.batch.placement == Placement::Attach;
             let head = map::feed_head(t, at.stix_type, obj, self.opts)
                 .ok()
-                .filter(|h| h.defer != Defer::No || attach)
-                .map(|h| Head {
-                    value: h.value.into_owned(),
-                    xsoar_type: t,
-                    score: map::feed_score(t),
-                    defer: h.defer,
-                    mitre_id: h.mitre_id.map(str::to_owned),
-                });
+                .filter(|h| h.defer != Defer::No || attach);
             if let Some(head) = head {
-                return self.indicator(at, kind, obj, head, None);
+                return self.indicator(at, kind, obj, head);
             }
         }
         match map::map_object(kind, at.stix_type, obj, self.opts) {
             Err((reason, msg)) => self.reject(at.rejection(reason, &msg)),
-            Ok(mapped) => {
-                let head = Head {
-                    mitre_id: (mapped.fields.get("mitreid"))
-                        .and_then(RawJson::as_str)
-                        .map(Cow::into_owned),
-                    value: mapped.value,
-                    xsoar_type: mapped.xsoar_type,
-                    score: mapped.score,
-                    defer: mapped.defer,
-                };
-                self.indicator(at, kind, obj, head, Some(mapped.fields))
-            }
+            Ok(mapped) => self.indicator(at, kind, obj, mapped),
         }
     }
 
@@ -444,14 +395,15 @@ impl<W: Write> Converter<'_, '_, W> {
         &mut self,
         t: &'static str,
         value: &str,
-        mitre_id: Option<String>,
+        mitre_id: Option<&str>,
         name: Option<&str>,
     ) {
         if t == ty::INTRUSION_SET {
             self.intrusion_sets.insert(value.to_owned());
         }
         if let Some(mitre_id) = mitre_id.filter(|_| t == ty::ATTACK_PATTERN) {
-            self.technique_names.insert(mitre_id, value.to_owned());
+            self.technique_names
+                .insert(mitre_id.to_owned(), value.to_owned());
         }
         if let Some(name) = name.filter(|_| t == ty::TACTIC) {
             self.tactics.insert(name.to_owned(), value.to_owned());
@@ -464,8 +416,7 @@ impl<W: Write> Converter<'_, '_, W> {
         at: Seen<'_>,
         kind: Kind,
         obj: &Map<String, Value>,
-        mapped: Head,
-        fields: Option<Fields>,
+        mapped: Mapped,
     ) -> Result<(), ConvertError> {
         let id = at.id.unwrap_or_default();
         if self.opts.mode == Mode::Strict && self.schema.type_id(mapped.xsoar_type).is_none() {
@@ -482,7 +433,7 @@ impl<W: Write> Converter<'_, '_, W> {
         let n = self.accept(id);
         if let Kind::Feed(t) = kind {
             let name = obj.get("name").and_then(Value::as_str);
-            self.note_feed_object(t, &mapped.value, mapped.mitre_id, name);
+            self.note_feed_object(t, &mapped.value, attack::mitre_id(obj), name);
         }
         if mapped.defer != Defer::No || self.opts.batch.placement == Placement::Attach {
             // Only the text is kept: the object and its fields are made again at the end.
@@ -497,23 +448,7 @@ impl<W: Write> Converter<'_, '_, W> {
             });
             return Ok(());
         }
-        let fields = match fields {
-            Some(f) => f,
-            None => map::map_object(kind, at.stix_type, obj, self.opts)
-                .map(|m| m.fields)
-                .unwrap_or_default(),
-        };
-        let raw_json = raw_json_of(at.text, kind, &fields)?;
-        let indicator = IndicatorObject {
-            value: mapped.value,
-            indicator_type: Cow::Borrowed(mapped.xsoar_type),
-            score: mapped.score,
-            raw_json,
-            fields,
-            relationships: Vec::new(),
-            layout: IndicatorLayout::Feed,
-        };
-        self.write_indicator(n, mapped.xsoar_type, indicator)
+        self.write_indicator(n, kind, at.text, mapped, None)
     }
 
     fn register(&mut self, n: usize, value: &str, xsoar_type: &'static str) {
@@ -525,18 +460,35 @@ impl<W: Write> Converter<'_, '_, W> {
         }
     }
 
+    /// Writes `mapped`, the indicator of id number `n` read as `text`, with a technique's
+    /// links to its tactics when given; it is registered as the endpoint unless it already is.
     fn write_indicator(
         &mut self,
         n: usize,
-        xsoar_type: &'static str,
-        indicator: IndicatorObject,
+        kind: Kind,
+        text: &str,
+        mapped: Mapped,
+        links: Option<Vec<EntityRelationship>>,
     ) -> Result<(), ConvertError> {
+        let indicator = IndicatorObject {
+            raw_json: raw_json_of(text, kind, &mapped.fields)?,
+            value: mapped.value,
+            indicator_type: Cow::Borrowed(mapped.xsoar_type),
+            score: mapped.score,
+            fields: mapped.fields,
+            layout: match links {
+                Some(_) => IndicatorLayout::FeedWithRelationships,
+                None => IndicatorLayout::Feed,
+            },
+            relationships: links.unwrap_or_default(),
+        };
         if self.ids.endpoint(n).is_none() {
-            self.register(n, &indicator.value, xsoar_type);
+            self.register(n, &indicator.value, mapped.xsoar_type);
         }
-        count(&mut self.report.indicators_written, xsoar_type);
+        count(&mut self.report.indicators_written, mapped.xsoar_type);
+        // The feed sends a technique's list as it builds it: no link is dropped as a repeat.
         self.writer
-            .push_indicator(indicator)
+            .push_indicator_keeping_relationships(indicator)
             .map_err(ConvertError::Write)
     }
 
@@ -546,36 +498,31 @@ impl<W: Write> Converter<'_, '_, W> {
     /// then the same steps as [`Self::object`] takes for it. Returns `false`, having done
     /// nothing, for anything else, which the full path then reads.
     fn relationship_fast(&mut self, pos: usize, head: ObjectHead<'_>, text: &str) -> bool {
-        let Some(id) = head.id.as_str() else {
+        let Some(id) = head.id.as_deref() else {
             return false;
         };
         if head
             .spec_version
-            .as_str()
+            .as_deref()
             .is_some_and(|v| !is_spec_version(v))
             || self.ids.get(id).is_some_and(|e| e.accepted)
         {
             return false;
         }
-        if head.stix_type.as_str() != Some("relationship") {
+        if head.stix_type.as_deref() != Some("relationship") {
             return self.deferred_fast(pos, head, text);
         }
-        let plain = head
-            .relationship_type
-            .non_empty()
-            .is_some_and(|n| n != "revoked-by")
-            && head.source_ref.non_empty().is_some()
-            && head.target_ref.non_empty().is_some();
+        let plain = non_empty(&head.relationship_type).is_some_and(|n| n != "revoked-by")
+            && non_empty(&head.source_ref).is_some()
+            && non_empty(&head.target_ref).is_some();
         if !plain {
             return false;
         }
-        self.objects_read += 1;
-        count(&mut self.report.objects_read, "relationship");
-        self.note_creator(head.created_by_ref.as_str());
+        self.note_read("relationship", head.created_by_ref.as_deref());
         let (name, source, target) = (
-            head.relationship_type.into_cow(),
-            head.source_ref.into_cow(),
-            head.target_ref.into_cow(),
+            head.relationship_type.unwrap_or_default(),
+            head.source_ref.unwrap_or_default(),
+            head.target_ref.unwrap_or_default(),
         );
         self.keep_relationship(pos, id, &name, &source, &target, text);
         true
@@ -586,7 +533,7 @@ impl<W: Write> Converter<'_, '_, W> {
     /// end (a malware, a sub-technique, anything with `--attach`), with a type the schema has:
     /// accepted with its value, MITRE ID and sub-technique flag, mapped when written.
     fn deferred_fast(&mut self, pos: usize, head: ObjectHead<'_>, text: &str) -> bool {
-        let Some(stix_type) = head.stix_type.as_str() else {
+        let Some(stix_type) = head.stix_type.as_deref() else {
             return false;
         };
         let Some(Kind::Feed(t)) = map::kind_of(stix_type, self.opts) else {
@@ -599,7 +546,7 @@ impl<W: Write> Converter<'_, '_, W> {
         if head.revoked == Some(true) || head.x_mitre_deprecated == Some(true) {
             return false;
         }
-        let Some(value) = head.name.non_empty() else {
+        let Some(value) = non_empty(&head.name) else {
             return false;
         };
         if value == relationship_core::DUMMY_INDICATOR_VALUE
@@ -615,12 +562,10 @@ impl<W: Write> Converter<'_, '_, W> {
         if defer == Defer::No && self.opts.batch.placement != Placement::Attach {
             return false;
         }
-        self.objects_read += 1;
-        count(&mut self.report.objects_read, stix_type);
-        self.note_creator(head.created_by_ref.as_str());
+        self.note_read(stix_type, head.created_by_ref.as_deref());
         let value = value.to_owned();
-        let n = self.accept(head.id.as_str().unwrap_or_default());
-        self.note_feed_object(t, &value, mitre_id.map(Cow::into_owned), None);
+        let n = self.accept(head.id.as_deref().unwrap_or_default());
+        self.note_feed_object(t, &value, mitre_id.as_deref(), None);
         self.deferred.push(Deferred {
             pos,
             id: n,
@@ -698,11 +643,8 @@ impl<W: Write> Converter<'_, '_, W> {
 /// remove_citations(...)`: the object gets the cleaned description of `fields` (in place, or
 /// appended as the last key when it had none).
 fn raw_json_of(text: &str, kind: Kind, fields: &Fields) -> Result<RawJson, ConvertError> {
-    let mut obj: Fields = serde_json::from_str(text).map_err(|_| {
-        ConvertError::Read(std::io::Error::other(
-            "an object of the bundle could not be parsed again",
-        ))
-    })?;
+    let mut obj: Fields = serde_json::from_str(text)
+        .map_err(|_| unexpected("an object of the bundle could not be parsed again"))?;
     if let Kind::Feed(_) = kind {
         if let Some(d) = fields.get("description") {
             obj.insert("description", d.clone());

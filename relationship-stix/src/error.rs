@@ -45,7 +45,7 @@ impl ConvertError {
         if e.is_io() {
             return ConvertError::Read(io::Error::from(e));
         }
-        let path = element.map_or_else(|| "$".to_owned(), |i| format!("objects[{i}]"));
+        let path = element_path(element);
         // serde_json appends " at line L column C" to the message; keep the bare message.
         let full = e.to_string();
         let message = match full.rfind(" at line ") {
@@ -59,4 +59,23 @@ impl ConvertError {
             message,
         }
     }
+
+    /// The error placed at `line` and `column` of the bundle, when it is [`Self::Json`].
+    pub(crate) fn placed(self, line: usize, column: usize) -> Self {
+        match self {
+            ConvertError::Json { path, message, .. } => ConvertError::Json {
+                line,
+                column,
+                path,
+                message,
+            },
+            other => other,
+        }
+    }
+}
+
+/// Where in the bundle element `element` of `objects` is: `objects[17]`, or `$` outside the
+/// array.
+pub(crate) fn element_path(element: Option<usize>) -> String {
+    element.map_or_else(|| "$".to_owned(), |i| format!("objects[{i}]"))
 }

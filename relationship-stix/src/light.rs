@@ -9,64 +9,38 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde::de::{self, Deserializer, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-/// A property that is a JSON string when present; any other JSON type (`null` included) is a
-/// reading error.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) enum Text<'a> {
-    /// The property is not there.
-    #[default]
-    Absent,
-    /// The property's string, borrowed when it has no escapes.
-    Str(Cow<'a, str>),
+/// A property that is a JSON string when present, borrowed when it has no escapes; any other
+/// JSON type (`null` included) is a reading error.
+pub(crate) type Text<'a> = Option<Cow<'a, str>>;
+
+/// Reads a [`Text`] property.
+fn string<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Text<'a>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Cow<'de, str>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Cow<'de, str>, E> {
+            Ok(Cow::Borrowed(s))
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Cow<'de, str>, E> {
+            Ok(Cow::Owned(s.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, s: String) -> Result<Cow<'de, str>, E> {
+            Ok(Cow::Owned(s))
+        }
+    }
+    d.deserialize_str(V).map(Some)
 }
 
-impl<'a> Text<'a> {
-    /// The string, when present.
-    pub(crate) fn as_str(&self) -> Option<&str> {
-        match self {
-            Text::Absent => None,
-            Text::Str(s) => Some(s),
-        }
-    }
-
-    /// The string (empty when absent).
-    pub(crate) fn into_cow(self) -> Cow<'a, str> {
-        match self {
-            Text::Absent => Cow::Borrowed(""),
-            Text::Str(s) => s,
-        }
-    }
-
-    /// The string, when present and not empty.
-    pub(crate) fn non_empty(&self) -> Option<&str> {
-        self.as_str().filter(|s| !s.is_empty())
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text::Str(Cow::Borrowed(s)))
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Text<'de>, E> {
-                Ok(Text::Str(Cow::Owned(s.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, s: String) -> Result<Text<'de>, E> {
-                Ok(Text::Str(Cow::Owned(s)))
-            }
-        }
-        d.deserialize_str(V)
-    }
+/// The string of `text`, when present and not empty.
+pub(crate) fn non_empty<'t>(text: &'t Text<'_>) -> Option<&'t str> {
+    text.as_deref().filter(|s| !s.is_empty())
 }
 
 /// What writing a relationship needs: the properties that become its fields. Absent and
@@ -95,10 +69,10 @@ impl RelationshipProps {
 #[derive(Debug, serde::Deserialize)]
 pub(crate) struct ExternalRef<'a> {
     /// `source_name`.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "string")]
     pub source_name: Text<'a>,
     /// `external_id`.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "string")]
     pub external_id: Text<'a>,
 }
 
@@ -108,28 +82,28 @@ pub(crate) struct ExternalRef<'a> {
 #[derive(Debug, serde::Deserialize)]
 pub(crate) struct ObjectHead<'a> {
     /// `type`.
-    #[serde(borrow, default, rename = "type")]
+    #[serde(borrow, default, rename = "type", deserialize_with = "string")]
     pub stix_type: Text<'a>,
     /// `id`.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "string")]
     pub id: Text<'a>,
     /// `spec_version`.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "string")]
     pub spec_version: Text<'a>,
     /// `created_by_ref`.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "string")]
     pub created_by_ref: Text<'a>,
     /// `relationship_type`.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "string")]
     pub relationship_type: Text<'a>,
     /// `source_ref`.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "string")]
     pub source_ref: Text<'a>,
     /// `target_ref`.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "string")]
     pub target_ref: Text<'a>,
     /// `name`.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "string")]
     pub name: Text<'a>,
     /// `revoked` (`null` reads as absent, as Python's truthiness has it).
     #[serde(default)]
@@ -162,11 +136,8 @@ impl<'a> ObjectHead<'a> {
         let refs: Vec<ExternalRef<'a>> = serde_json::from_str(raw.get()).ok()?;
         let found = refs
             .into_iter()
-            .find(|r| r.source_name.as_str() == Some("mitre-attack"));
-        Some(found.and_then(|r| match r.external_id {
-            Text::Absent => None,
-            Text::Str(s) => Some(s),
-        }))
+            .find(|r| r.source_name.as_deref() == Some("mitre-attack"));
+        Some(found.and_then(|r| r.external_id))
     }
 }
 
@@ -181,11 +152,11 @@ mod tests {
                 "source_ref":"a--1","target_ref":"b\u002d-2","relationship_type":"uses"}"#,
         )
         .unwrap();
-        assert_eq!(h.stix_type.as_str(), Some("relationship"));
-        assert_eq!(h.target_ref.as_str(), Some("b--2"));
-        assert!(matches!(h.source_ref, Text::Str(Cow::Borrowed(_))));
-        assert_eq!(h.spec_version, Text::Absent);
-        assert_eq!(h.created_by_ref.non_empty(), None);
+        assert_eq!(h.stix_type.as_deref(), Some("relationship"));
+        assert_eq!(h.target_ref.as_deref(), Some("b--2"));
+        assert!(matches!(h.source_ref, Some(Cow::Borrowed(_))));
+        assert_eq!(h.spec_version, None);
+        assert_eq!(non_empty(&h.created_by_ref), None);
         for bad in [
             r#"{"type":"relationship","id":null}"#,
             r#"{"type":"relationship","id":5}"#,

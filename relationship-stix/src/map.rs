@@ -7,8 +7,6 @@
 //! report, identity, location, vulnerability (→ `CVE`), the cyber-observable objects of STIX
 //! 2.1 and `indicator` objects with a simple pattern.
 
-use std::borrow::Cow;
-
 use relationship_core::{DUMMY_INDICATOR_VALUE, Fields};
 use serde_json::{Map, Value};
 
@@ -79,21 +77,34 @@ pub(crate) fn kind_of(stix_type: &str, opts: &ConvertOptions) -> Option<Kind> {
         "identity" => Kind::Sdo(ty::IDENTITY),
         "location" => Kind::Sdo(ty::LOCATION),
         "vulnerability" => Kind::Sdo(ty::CVE),
-        "ipv4-addr"
-        | "ipv6-addr"
-        | "domain-name"
-        | "url"
-        | "email-addr"
-        | "user-account"
-        | "windows-registry-key"
-        | "autonomous-system"
-        | "mutex"
-        | "software"
-        | "x509-certificate"
-        | "file" => Kind::Sco,
         "indicator" => Kind::Indicator,
+        t if t == "file" || observable(t).is_some() => Kind::Sco,
         _ => return None,
     })
+}
+
+/// The cyber-observable types other than `file`: their XSOAR type and the property that
+/// holds the value.
+const OBSERVABLES: &[(&str, &str, &str)] = &[
+    ("ipv4-addr", ty::IP, "value"),
+    ("ipv6-addr", ty::IPV6, "value"),
+    ("domain-name", ty::DOMAIN, "value"),
+    ("url", ty::URL, "value"),
+    ("email-addr", ty::EMAIL, "value"),
+    ("user-account", ty::ACCOUNT, "user_id"),
+    ("windows-registry-key", ty::REGISTRY_KEY, "key"),
+    ("autonomous-system", ty::ASN, "number"),
+    ("mutex", ty::MUTEX, "name"),
+    ("software", ty::SOFTWARE, "name"),
+    ("x509-certificate", ty::X509, "serial_number"),
+];
+
+/// The XSOAR type and value property of observable type `stix_type` (not `file`).
+fn observable(stix_type: &str) -> Option<(&'static str, &'static str)> {
+    OBSERVABLES
+        .iter()
+        .find(|(t, ..)| *t == stix_type)
+        .map(|&(_, xsoar_type, key)| (xsoar_type, key))
 }
 
 /// The DBot score of a type: the ATT&CK feed's `INDICATOR_TYPE_TO_SCORE`, then
@@ -192,18 +203,6 @@ fn refuse_dummy(stix_type: &str, value: &str) -> Result<(), Refusal> {
     ))
 }
 
-/// What [`map_object`] decides about an object of one of the feed's types before its
-/// fields: its value, MITRE ID and whether the value waits for the end of the bundle.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct FeedHead<'o> {
-    /// The value: `name`, for a tactic `<external_id> - <name>`.
-    pub value: Cow<'o, str>,
-    /// The MITRE ID (the `mitreid` field).
-    pub mitre_id: Option<&'o str>,
-    /// Why the value may still change.
-    pub defer: Defer,
-}
-
 /// Whether the value of a feed object waits for the end of the bundle: a malware (its name
 /// may be an intrusion set's) unless intrusion sets become threat actors, a sub-technique
 /// (MITRE ID longer than a technique's, or `x_mitre_is_subtechnique`); and whether a
@@ -256,28 +255,29 @@ fn tactic_value(obj: &Map<String, Value>, name: &str) -> Result<String, Refusal>
     }
 }
 
-/// The head of a feed object: `Err` exactly when [`map_object`] refuses it, with the same
-/// refusal. An indicator that is deferred can be mapped fully when it is written.
-pub(crate) fn feed_head<'o>(
+/// A feed object mapped without its fields (its value, score and [`Defer`]): `Err` exactly
+/// when [`map_object`] refuses it, with the same refusal. An indicator that is deferred can be
+/// mapped fully when it is written.
+pub(crate) fn feed_head(
     xsoar_type: &'static str,
     stix_type: &str,
-    obj: &'o Map<String, Value>,
+    obj: &Map<String, Value>,
     opts: &ConvertOptions,
-) -> Result<FeedHead<'o>, Refusal> {
+) -> Result<Mapped, Refusal> {
     let name = str_prop(obj, "name").ok_or_else(|| missing(stix_type, "a `name`"))?;
     let value = if xsoar_type == ty::TACTIC {
-        Cow::Owned(tactic_value(obj, name)?)
+        tactic_value(obj, name)?
     } else {
-        Cow::Borrowed(name)
+        name.to_owned()
     };
     refuse_dummy(stix_type, &value)?;
-    let mitre_id = attack::mitre_id(obj);
     let is_subtechnique = attack::truthy(obj.get("x_mitre_is_subtechnique"));
-    let defer = feed_defer(xsoar_type, mitre_id, is_subtechnique, opts);
-    Ok(FeedHead {
+    Ok(Mapped {
         value,
-        mitre_id,
-        defer,
+        xsoar_type,
+        score: feed_score(xsoar_type),
+        fields: Fields::new(),
+        defer: feed_defer(xsoar_type, attack::mitre_id(obj), is_subtechnique, opts),
     })
 }
 
@@ -288,11 +288,8 @@ fn feed_object(
     obj: &Map<String, Value>,
     opts: &ConvertOptions,
 ) -> Result<Mapped, Refusal> {
-    let FeedHead {
-        value,
-        mitre_id,
-        defer,
-    } = feed_head(xsoar_type, stix_type, obj, opts)?;
+    let mut mapped = feed_head(xsoar_type, stix_type, obj, opts)?;
+    let mitre_id = attack::mitre_id(obj);
     let mut tags: Vec<Value> = mitre_id.map(Value::from).into_iter().collect();
     if let (ty::MALWARE | ty::TOOL, Some(Value::Array(labels))) = (xsoar_type, obj.get("labels")) {
         tags.extend(labels.iter().cloned());
@@ -301,7 +298,7 @@ fn feed_object(
     let description = obj.get("description").and_then(Value::as_str).unwrap_or("");
 
     let mut f = Fields::new();
-    f.insert("stixid", obj.get("id").cloned().unwrap_or(Value::Null));
+    f.insert("stixid", prop(obj, "id"));
     f.insert(
         "firstseenbysource",
         attack::normalise_dates(obj.get("created"), true),
@@ -318,48 +315,40 @@ fn feed_object(
         "description",
         Value::String(attack::remove_citations(description)),
     );
-    let prop = |key: &str| obj.get(key).cloned().unwrap_or(Value::Null);
     match xsoar_type {
         ty::ATTACK_PATTERN => {
             f.insert("killchainphases", attack::kill_chain_phases(obj));
-            f.insert("operatingsystemrefs", prop("x_mitre_platforms"));
+            f.insert("operatingsystemrefs", prop(obj, "x_mitre_platforms"));
         }
         ty::INTRUSION_SET | ty::THREAT_ACTOR | ty::CAMPAIGN => {
-            f.insert("aliases", prop("aliases"));
+            f.insert("aliases", prop(obj, "aliases"));
         }
         ty::MALWARE | ty::TOOL => {
-            f.insert("aliases", prop("x_mitre_aliases"));
-            f.insert("operatingsystemrefs", prop("x_mitre_platforms"));
+            f.insert("aliases", prop(obj, "x_mitre_aliases"));
+            f.insert("operatingsystemrefs", prop(obj, "x_mitre_platforms"));
         }
         _ => {}
     }
     if !tlp.is_empty() {
         f.insert("trafficlightprotocol", Value::from(tlp));
     }
-
-    Ok(Mapped {
-        value: value.into_owned(),
-        xsoar_type,
-        score: feed_score(xsoar_type),
-        fields: f,
-        defer,
-    })
+    mapped.fields = f;
+    Ok(mapped)
 }
 
 /// `set_default_fields` of the TAXII feeds: stixid, firstseenbysource, modified,
 /// description, then confidence, languages and trafficlightprotocol when present.
 fn default_fields(obj: &Map<String, Value>) -> Fields {
-    let text = |key: &str| obj.get(key).cloned().unwrap_or_else(|| Value::from(""));
     let mut f = Fields::new();
-    f.insert("stixid", text("id"));
-    f.insert("firstseenbysource", text("created"));
-    f.insert("modified", text("modified"));
-    f.insert("description", text("description"));
+    f.insert("stixid", text(obj, "id"));
+    f.insert("firstseenbysource", text(obj, "created"));
+    f.insert("modified", text(obj, "modified"));
+    f.insert("description", text(obj, "description"));
     if attack::truthy(obj.get("confidence")) {
-        f.insert("confidence", text("confidence"));
+        f.insert("confidence", text(obj, "confidence"));
     }
     if attack::truthy(obj.get("lang")) {
-        f.insert("languages", text("lang"));
+        f.insert("languages", text(obj, "lang"));
     }
     let tlp = attack::tlp(obj);
     if !tlp.is_empty() {
@@ -382,6 +371,11 @@ fn tags(obj: &Map<String, Value>, extra: Option<&str>) -> Value {
         }
     }
     Value::Array(out.into_iter().map(Value::from).collect())
+}
+
+/// Property `key`, `null` when absent.
+fn prop(obj: &Map<String, Value>, key: &str) -> Value {
+    obj.get(key).cloned().unwrap_or(Value::Null)
 }
 
 fn list(obj: &Map<String, Value>, key: &str) -> Value {
@@ -446,10 +440,7 @@ fn sdo(
             f.insert("kill_chain_phases", attack::kill_chain_phases(obj));
         }
         ty::REPORT => {
-            f.insert(
-                "published",
-                obj.get("published").cloned().unwrap_or(Value::Null),
-            );
+            f.insert("published", prop(obj, "published"));
             f.insert("report_types", list(obj, "report_types"));
         }
         ty::IDENTITY => {
@@ -509,17 +500,9 @@ fn sco(stix_type: &str, obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
             let hash = hashes
                 .and_then(file_hash)
                 .ok_or_else(|| missing(stix_type, "a SHA-256, SHA-1 or MD5 hash"))?;
-            let h = |k: &str| {
-                hashes
-                    .and_then(|m| m.get(k))
-                    .cloned()
-                    .unwrap_or(Value::Null)
-            };
-            f.insert(
-                "associatedfilenames",
-                obj.get("name").cloned().unwrap_or(Value::Null),
-            );
-            f.insert("size", obj.get("size").cloned().unwrap_or(Value::Null));
+            let h = |k: &str| hashes.map_or(Value::Null, |m| prop(m, k));
+            f.insert("associatedfilenames", prop(obj, "name"));
+            f.insert("size", prop(obj, "size"));
             f.insert("md5", h("MD5"));
             f.insert("sha1", h("SHA-1"));
             f.insert("sha256", h("SHA-256"));
@@ -531,22 +514,11 @@ fn sco(stix_type: &str, obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
                 Some(Value::String(s)) if !s.is_empty() => s.clone(),
                 _ => return Err(missing(stix_type, "a `number`")),
             };
-            f.insert("name", obj.get("name").cloned().unwrap_or(Value::Null));
+            f.insert("name", prop(obj, "name"));
             (ty::ASN, number)
         }
         _ => {
-            let (t, key) = match stix_type {
-                "ipv4-addr" => (ty::IP, "value"),
-                "ipv6-addr" => (ty::IPV6, "value"),
-                "domain-name" => (ty::DOMAIN, "value"),
-                "url" => (ty::URL, "value"),
-                "email-addr" => (ty::EMAIL, "value"),
-                "user-account" => (ty::ACCOUNT, "user_id"),
-                "windows-registry-key" => (ty::REGISTRY_KEY, "key"),
-                "mutex" => (ty::MUTEX, "name"),
-                "software" => (ty::SOFTWARE, "name"),
-                _ => (ty::X509, "serial_number"),
-            };
+            let (t, key) = observable(stix_type).unwrap_or((ty::X509, "serial_number"));
             let v = str_prop(obj, key)
                 .or_else(|| {
                     (stix_type == "user-account")
@@ -555,14 +527,8 @@ fn sco(stix_type: &str, obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
                 })
                 .ok_or_else(|| missing(stix_type, &format!("a `{key}`")))?;
             if stix_type == "user-account" {
-                f.insert(
-                    "displayname",
-                    obj.get("display_name").cloned().unwrap_or(Value::Null),
-                );
-                f.insert(
-                    "accounttype",
-                    obj.get("account_type").cloned().unwrap_or(Value::Null),
-                );
+                f.insert("displayname", prop(obj, "display_name"));
+                f.insert("accounttype", prop(obj, "account_type"));
             }
             (refine(t, v), v.to_owned())
         }
@@ -595,23 +561,17 @@ fn indicator(obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
         ))
     })?;
     let base = match (p.object_type.as_str(), p.path.as_str()) {
-        ("ipv4-addr", "value") => ty::IP,
-        ("ipv6-addr", "value") => ty::IPV6,
-        ("domain-name", "value") => ty::DOMAIN,
-        ("url", "value") => ty::URL,
-        ("email-addr", "value") => ty::EMAIL,
-        ("user-account", "user_id" | "account_login") => ty::ACCOUNT,
-        ("windows-registry-key", "key") => ty::REGISTRY_KEY,
-        ("autonomous-system", "number") => ty::ASN,
-        ("mutex", "name") => ty::MUTEX,
-        ("software", "name") => ty::SOFTWARE,
-        ("x509-certificate", "serial_number") => ty::X509,
-        ("file", path) if path.starts_with("hashes.") => ty::FILE,
-        (t, path) => {
-            return Err(refuse(format!(
-                "pattern `{text}` compares `{t}:{path}`, which names no XSOAR indicator type"
-            )));
-        }
+        ("user-account", "account_login") => Some(ty::ACCOUNT),
+        ("file", path) => path.starts_with("hashes.").then_some(ty::FILE),
+        (t, path) => observable(t)
+            .filter(|(_, key)| *key == path)
+            .map(|(x, _)| x),
+    };
+    let Some(base) = base else {
+        let (t, path) = (&p.object_type, &p.path);
+        return Err(refuse(format!(
+            "pattern `{text}` compares `{t}:{path}`, which names no XSOAR indicator type"
+        )));
     };
     if p.value.is_empty() {
         return Err(missing("indicator", "a non-empty pattern value"));

@@ -6,90 +6,72 @@ use std::fmt;
 
 use relationship_core::batch::BatchStats;
 
-/// Why an object of the bundle was not converted.
-///
-/// Every object read ends up written (as an indicator or a relationship) or counted under
-/// exactly one of these reasons; nothing is dropped without a count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RejectReason {
+/// Defines [`RejectReason`] with each reason's code, and [`RejectReason::ALL`] in order.
+macro_rules! reject_reasons {
+    ($($(#[$doc:meta])* $reason:ident => $code:literal,)*) => {
+        /// Why an object of the bundle was not converted.
+        ///
+        /// Every object read ends up written (as an indicator or a relationship) or counted
+        /// under exactly one of these reasons; nothing is dropped without a count.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum RejectReason {
+            $($(#[$doc])* $reason,)*
+        }
+
+        impl RejectReason {
+            /// Every reason, in report order.
+            pub const ALL: [RejectReason; 14] = [$(RejectReason::$reason,)*];
+
+            /// The stable kebab-case code written in reject files, e.g.
+            /// `endpoint-not-converted`.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(RejectReason::$reason => $code,)*
+                }
+            }
+        }
+    };
+}
+
+reject_reasons! {
     /// Not a JSON object, or without a string `type`/`id`, or a property of the wrong JSON
     /// type.
-    Malformed,
+    Malformed => "malformed",
     /// A STIX type with no XSOAR counterpart (`x-mitre-matrix`, `marking-definition`,
     /// `sighting`, `observed-data`, `note`, …; `x-mitre-tactic` with
     /// [`ConvertOptions::no_tactics`](crate::ConvertOptions::no_tactics)).
-    UnsupportedType,
+    UnsupportedType => "unsupported-type",
     /// An `identity` that only appears as the `created_by_ref` of other objects (the bundle's
     /// author, such as The MITRE Corporation) and is no relationship endpoint. XSOAR's
     /// ATT&CK feed does not create it.
-    CreatorIdentity,
+    CreatorIdentity => "creator-identity",
     /// `revoked: true`.
-    Revoked,
+    Revoked => "revoked",
     /// `x_mitre_deprecated: true`.
-    Deprecated,
+    Deprecated => "deprecated",
     /// A second object with an `id` already converted (the first one wins, as in the feed).
-    DuplicateId,
+    DuplicateId => "duplicate-id",
     /// No indicator value: no `name`, no file hash, no CVE id, an empty pattern literal….
-    MissingValue,
+    MissingValue => "missing-value",
     /// An `indicator` whose pattern is not one `[type:property = 'value']` comparison of a
     /// type XSOAR has, or whose `pattern_type` is not `stix`.
-    UnsupportedPattern,
+    UnsupportedPattern => "unsupported-pattern",
     /// The XSOAR type the object maps to is not a type of the schema (strict mode).
-    UnknownIndicatorType,
+    UnknownIndicatorType => "unknown-indicator-type",
     /// An ATT&CK `revoked-by` relationship (the feed skips them).
-    RevokedBy,
+    RevokedBy => "revoked-by",
     /// A relationship whose source or target was not converted to an indicator.
-    EndpointNotConverted,
+    EndpointNotConverted => "endpoint-not-converted",
     /// A relationship name the schema does not know (strict mode), e.g. STIX `based-on`,
     /// `derived-from` or `located-at`.
-    UnknownName,
+    UnknownName => "unknown-name",
     /// A `(source type, name, target type)` triple the schema does not allow (strict mode).
-    DisallowedTriple,
+    DisallowedTriple => "disallowed-triple",
     /// A technique's `mitre-attack` kill chain phase whose tactic (by the name the feed
     /// derives from the phase) was not converted: that one `part-of` link is not written (the
     /// feed stops the whole fetch there). The technique itself is written; the rejection
     /// counts the link, not an object of the bundle.
-    MissingTactic,
-}
-
-impl RejectReason {
-    /// Every reason, in report order.
-    pub const ALL: [RejectReason; 14] = [
-        RejectReason::Malformed,
-        RejectReason::UnsupportedType,
-        RejectReason::CreatorIdentity,
-        RejectReason::Revoked,
-        RejectReason::Deprecated,
-        RejectReason::DuplicateId,
-        RejectReason::MissingValue,
-        RejectReason::UnsupportedPattern,
-        RejectReason::UnknownIndicatorType,
-        RejectReason::RevokedBy,
-        RejectReason::EndpointNotConverted,
-        RejectReason::UnknownName,
-        RejectReason::DisallowedTriple,
-        RejectReason::MissingTactic,
-    ];
-
-    /// The stable kebab-case code written in reject files, e.g. `endpoint-not-converted`.
-    pub fn code(self) -> &'static str {
-        match self {
-            RejectReason::Malformed => "malformed",
-            RejectReason::UnsupportedType => "unsupported-type",
-            RejectReason::CreatorIdentity => "creator-identity",
-            RejectReason::Revoked => "revoked",
-            RejectReason::Deprecated => "deprecated",
-            RejectReason::DuplicateId => "duplicate-id",
-            RejectReason::MissingValue => "missing-value",
-            RejectReason::UnsupportedPattern => "unsupported-pattern",
-            RejectReason::UnknownIndicatorType => "unknown-indicator-type",
-            RejectReason::RevokedBy => "revoked-by",
-            RejectReason::EndpointNotConverted => "endpoint-not-converted",
-            RejectReason::UnknownName => "unknown-name",
-            RejectReason::DisallowedTriple => "disallowed-triple",
-            RejectReason::MissingTactic => "missing-tactic",
-        }
-    }
+    MissingTactic => "missing-tactic",
 }
 
 impl fmt::Display for RejectReason {
@@ -214,14 +196,14 @@ impl ConversionReport {
     }
 }
 
+/// One section of the summary table: its title and total, then a row per key.
 fn section<K: fmt::Display>(
     f: &mut fmt::Formatter<'_>,
     title: &str,
-    rows: impl Iterator<Item = (K, u64)>,
+    counts: &BTreeMap<K, u64>,
 ) -> fmt::Result {
-    let rows: Vec<(String, u64)> = rows.map(|(k, v)| (k.to_string(), v)).collect();
-    let sum: u64 = rows.iter().map(|r| r.1).sum();
-    writeln!(f, "{title}: {sum}")?;
+    writeln!(f, "{title}: {}", total(counts))?;
+    let rows: Vec<(String, u64)> = counts.iter().map(|(k, v)| (k.to_string(), *v)).collect();
     let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
     for (k, v) in &rows {
         writeln!(f, "  {k:<width$}  {v:>8}")?;
@@ -235,21 +217,9 @@ impl fmt::Display for ConversionReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let version = self.spec_version.as_deref().unwrap_or("not given");
         writeln!(f, "STIX bundle (spec_version {version})")?;
-        section(
-            f,
-            "objects read",
-            self.objects_read.iter().map(|(k, v)| (k, *v)),
-        )?;
-        section(
-            f,
-            "indicators written",
-            self.indicators_written.iter().map(|(k, v)| (k, *v)),
-        )?;
-        section(
-            f,
-            "relationships written",
-            self.relationships_written.iter().map(|(k, v)| (k, *v)),
-        )?;
+        section(f, "objects read", &self.objects_read)?;
+        section(f, "indicators written", &self.indicators_written)?;
+        section(f, "relationships written", &self.relationships_written)?;
         if self.derived_relationships > 0 {
             writeln!(
                 f,
@@ -264,17 +234,9 @@ impl fmt::Display for ConversionReport {
                 self.duplicate_relationships
             )?;
         }
-        section(
-            f,
-            "rejected",
-            self.rejected_by_reason.iter().map(|(k, v)| (k, *v)),
-        )?;
+        section(f, "rejected", &self.rejected_by_reason)?;
         if !self.rejected_by_triple.is_empty() {
-            section(
-                f,
-                "rejected relationships",
-                self.rejected_by_triple.iter().map(|(k, v)| (k, *v)),
-            )?;
+            section(f, "rejected relationships", &self.rejected_by_triple)?;
         }
         write!(
             f,

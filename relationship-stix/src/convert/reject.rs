@@ -7,8 +7,9 @@ use relationship_core::check::CheckError;
 use relationship_core::{Fields, RawJson};
 use serde_json::{Map, Value};
 
-use super::{Converter, MALFORMED_TYPE, type_of_ref};
+use super::{Converter, MALFORMED_TYPE, count, type_of_ref};
 use crate::ConvertError;
+use crate::error::element_path;
 use crate::report::{RejectReason, Triple};
 
 /// An element of `objects` as far as it was read: where it is and what it is.
@@ -25,6 +26,16 @@ pub(super) struct Seen<'o> {
 }
 
 impl<'o> Seen<'o> {
+    /// Element `pos` of `objects`, as far as it was read.
+    pub(super) fn new(pos: usize, stix_type: &'o str, id: Option<&'o str>, text: &'o str) -> Self {
+        Seen {
+            pos,
+            stix_type,
+            id,
+            text,
+        }
+    }
+
     /// Its rejection for `reason`, `message` saying what is wrong for a person.
     pub(super) fn rejection(self, reason: RejectReason, message: &'o str) -> Rejection<'o> {
         Rejection {
@@ -74,11 +85,7 @@ impl<W: Write> Converter<'_, '_, W> {
         at: Seen<'_>,
         message: &str,
     ) -> Result<(), ConvertError> {
-        *self
-            .report
-            .objects_read
-            .entry(MALFORMED_TYPE.into())
-            .or_default() += 1;
+        count(&mut self.report.objects_read, MALFORMED_TYPE);
         self.reject(at.rejection(RejectReason::Malformed, message))
     }
 
@@ -96,22 +103,17 @@ impl<W: Write> Converter<'_, '_, W> {
             *self.report.rejected_by_triple.entry(t).or_default() += 1;
         }
         if let Some(sink) = self.rejects.as_deref_mut() {
-            let mut record = Fields::with_capacity(5);
+            let mut record = Fields::with_capacity(6);
             record.insert("reason", reason.code());
             record.insert("message", message);
-            record.insert("path", format!("objects[{}]", at.pos));
+            record.insert("path", element_path(Some(at.pos)));
             record.insert("id", at.id.map_or_else(RawJson::null, RawJson::from));
             record.insert("type", at.stix_type);
             let object = RawJson::parse(at.text).map_err(|e| ConvertError::Rejects(e.into()))?;
+            record.insert("object", object);
             self.reject_buf.clear();
-            let result = serde_json::to_writer(
-                &mut self.reject_buf,
-                &RejectRecord {
-                    head: &record,
-                    object: &object,
-                },
-            );
-            result.map_err(|e| ConvertError::Rejects(e.into()))?;
+            serde_json::to_writer(&mut self.reject_buf, &record)
+                .map_err(|e| ConvertError::Rejects(e.into()))?;
             self.reject_buf.push(b'\n');
             sink.write_all(&self.reject_buf)
                 .map_err(ConvertError::Rejects)?;
@@ -141,22 +143,4 @@ pub(super) fn stix_triple(obj: &Map<String, Value>) -> Triple {
         s("relationship_type"),
         type_of_ref(s("target_ref")),
     )
-}
-
-/// A reject line: the head fields, then `object`.
-struct RejectRecord<'r> {
-    head: &'r Fields,
-    object: &'r RawJson,
-}
-
-impl serde::Serialize for RejectRecord<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(self.head.len() + 1))?;
-        for (k, v) in self.head {
-            m.serialize_entry(k, v)?;
-        }
-        m.serialize_entry("object", self.object)?;
-        m.end()
-    }
 }

@@ -1,21 +1,18 @@
 //! The end of the bundle: the deferred indicators with their final values, then every
 //! relationship resolved to its endpoints, checked and written.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::rc::Rc;
 
 use relationship_core::batch::Placement;
 use relationship_core::check::RelationshipInput;
-use relationship_core::{EntityRelationship, Fields, IndicatorLayout, IndicatorObject};
+use relationship_core::{EntityRelationship, Fields};
 use serde_json::{Map, Value};
 
 use super::ids::Endpoint;
 use super::reject::{Seen, check_reason};
-use super::{
-    Converter, Deferred, PendingRel, count, raw_json_of, reparse, type_of_ref, xsoar_name,
-};
+use super::{Converter, Deferred, PendingRel, count, reparse, type_of_ref, unexpected, xsoar_name};
 use crate::ConvertError;
 use crate::light::RelationshipProps;
 use crate::map::{self, Defer, ty};
@@ -31,38 +28,22 @@ impl<W: Write> Converter<'_, '_, W> {
         let kind = map::kind_of(stix_type, self.opts);
         let mapped = kind.and_then(|kind| map::map_object(kind, stix_type, &obj, self.opts).ok());
         let (Some(kind), Some(mapped)) = (kind, mapped) else {
-            return Err(ConvertError::Read(std::io::Error::other(
+            return Err(unexpected(
                 "an indicator kept for the end of the bundle could not be mapped again",
-            )));
+            ));
         };
-        let raw_json = raw_json_of(&d.text, kind, &mapped.fields)?;
         let links = map::links_to_tactics(d.xsoar_type, d.is_subtechnique, self.opts);
-        let relationships = if links {
-            self.tactic_links(&d, &obj)?
+        let links = if links {
+            Some(self.tactic_links(&d, &obj)?)
         } else {
-            Vec::new()
+            None
         };
-        let indicator = IndicatorObject {
+        let mapped = map::Mapped {
             value: d.value,
-            indicator_type: Cow::Borrowed(d.xsoar_type),
-            score: mapped.score,
-            raw_json,
-            fields: mapped.fields,
-            relationships,
-            layout: if links {
-                IndicatorLayout::FeedWithRelationships
-            } else {
-                IndicatorLayout::Feed
-            },
+            xsoar_type: d.xsoar_type,
+            ..mapped
         };
-        if self.ids.endpoint(d.id).is_none() {
-            self.register(d.id, &indicator.value, d.xsoar_type);
-        }
-        count(&mut self.report.indicators_written, d.xsoar_type);
-        // The feed sends the list as it builds it: no link is dropped as a repeat.
-        self.writer
-            .push_indicator_keeping_relationships(indicator)
-            .map_err(ConvertError::Write)
+        self.write_indicator(d.id, kind, &d.text, mapped, links)
     }
 
     /// The feed's `part-of` links of technique `d` (object `raw`) to its tactics: one per kill
@@ -88,12 +69,7 @@ impl<W: Write> Converter<'_, '_, W> {
             let tactic = phase_name.map(tactic_name);
             let target = tactic.as_ref().and_then(|t| self.tactics.get(t)).cloned();
             let id = self.ids.name(d.id).to_owned();
-            let at = Seen {
-                pos: d.pos,
-                stix_type: "attack-pattern",
-                id: Some(&id),
-                text: &d.text,
-            };
+            let at = Seen::new(d.pos, "attack-pattern", Some(&id), &d.text);
             let Some(target) = target else {
                 let msg = match (phase_name, tactic) {
                     (Some(p), Some(t)) => format!(
@@ -108,27 +84,12 @@ impl<W: Write> Converter<'_, '_, W> {
                 self.record(rejection.with_triple(Some(triple)))?;
                 continue;
             };
-            let input = RelationshipInput {
-                name: "part-of".to_owned(),
-                entity_a: d.value.clone(),
-                entity_a_type: d.xsoar_type.to_owned(),
-                entity_b: target,
-                entity_b_type: ty::TACTIC.to_owned(),
-                reverse_name: None,
-                fields: Some(Fields::new()),
-                source_reliability: None,
-                brand: None,
-                ..RelationshipInput::default()
-            };
+            let a = (d.value.clone(), d.xsoar_type);
+            let input = relationship_input("part-of", a, (target, ty::TACTIC), Fields::new());
             let triple = Triple::new(d.xsoar_type, "part-of", ty::TACTIC);
             match self.checker.check(input) {
                 Ok(link) => {
-                    count(&mut self.report.relationships_written, "part-of");
-                    *self
-                        .report
-                        .relationships_by_triple
-                        .entry(triple)
-                        .or_default() += 1;
+                    self.count_written(triple);
                     links.push(link);
                 }
                 Err(e) => {
@@ -254,12 +215,7 @@ impl<W: Write> Converter<'_, '_, W> {
         if let Some(e) = self.ids.entry_mut(d.id) {
             e.accepted = false;
         }
-        let at = Seen {
-            pos: d.pos,
-            stix_type: "identity",
-            id: Some(&id),
-            text: &d.text,
-        };
+        let at = Seen::new(d.pos, "identity", Some(&id), &d.text);
         self.reject(at.rejection(RejectReason::CreatorIdentity, &msg))?;
         Ok(true)
     }
@@ -309,12 +265,12 @@ impl<W: Write> Converter<'_, '_, W> {
         triple: Triple,
     ) -> Result<(), ConvertError> {
         let obj = relationship_core::value::from_str(&rel.text).unwrap_or(Value::Null);
-        let at = Seen {
-            pos: rel.pos,
-            stix_type: "relationship",
-            id: obj.get("id").and_then(Value::as_str),
-            text: &rel.text,
-        };
+        let at = Seen::new(
+            rel.pos,
+            "relationship",
+            obj.get("id").and_then(Value::as_str),
+            &rel.text,
+        );
         self.reject(at.rejection(reason, message).with_triple(Some(triple)))
     }
 
@@ -362,18 +318,12 @@ impl<W: Write> Converter<'_, '_, W> {
             b.value.to_string(),
             b.xsoar_type,
         );
-        let input = RelationshipInput {
-            name: name.to_owned(),
-            entity_a: a_value.clone(),
-            entity_a_type: a_type.to_owned(),
-            entity_b: b_value.clone(),
-            entity_b_type: b_type.to_owned(),
-            reverse_name: None,
-            fields: Some(relationship_fields(&rel.text)),
-            source_reliability: None,
-            brand: None,
-            ..RelationshipInput::default()
-        };
+        let input = relationship_input(
+            name,
+            (a_value.clone(), a_type),
+            (b_value.clone(), b_type),
+            relationship_fields(&rel.text),
+        );
         match self.checker.check(input) {
             Ok(mut checked) => {
                 if name == "indicator-of" && self.opts.indicates_as_indicated_by {
@@ -414,18 +364,40 @@ impl<W: Write> Converter<'_, '_, W> {
             .push_relationship(checked)
             .map_err(ConvertError::Write)?;
         if self.writer.stats().duplicates_dropped == before {
-            count(&mut self.report.relationships_written, &written_name);
-            let triple = Triple {
+            self.count_written(Triple {
                 name: written_name,
                 ..triple
-            };
-            *self
-                .report
-                .relationships_by_triple
-                .entry(triple)
-                .or_default() += 1;
+            });
         }
         Ok(())
+    }
+
+    /// Counts a relationship written, by name and by triple.
+    fn count_written(&mut self, triple: Triple) {
+        count(&mut self.report.relationships_written, &triple.name);
+        *self
+            .report
+            .relationships_by_triple
+            .entry(triple)
+            .or_default() += 1;
+    }
+}
+
+/// What the checker is asked about relationship `name` from `a` to `b` (value and type).
+fn relationship_input(
+    name: &str,
+    a: (String, &str),
+    b: (String, &str),
+    fields: Fields,
+) -> RelationshipInput {
+    RelationshipInput {
+        name: name.to_owned(),
+        entity_a: a.0,
+        entity_a_type: a.1.to_owned(),
+        entity_b: b.0,
+        entity_b_type: b.1.to_owned(),
+        fields: Some(fields),
+        ..RelationshipInput::default()
     }
 }
 
