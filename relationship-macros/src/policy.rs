@@ -7,14 +7,13 @@ use quote::{quote, quote_spanned};
 use crate::attr::default_runtime;
 
 /// A parsed assertion.
+#[derive(Default)]
 struct Assertion {
     schema: Option<syn::Path>,
     runtime: Option<syn::Path>,
     source: String,
     rel: String,
     target: String,
-    /// The assertion as written, for the message (`Host: uses -> CVE`).
-    text: String,
 }
 
 fn err(span: Span, msg: &str) -> syn::Error {
@@ -23,24 +22,31 @@ fn err(span: Span, msg: &str) -> syn::Error {
 
 const SHAPE: &str = "expected `Source: relationship -> Target`, e.g. `Account: uses -> Host` or `\"X509 Certificate\": embedded-in -> File`, optionally after `schema = path::to::module,`";
 
+/// The string literal at `i`, if there is one.
+fn string_at(tokens: &[TokenTree], i: &mut usize) -> Option<String> {
+    let Some(TokenTree::Literal(lit)) = tokens.get(*i) else {
+        return None;
+    };
+    let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(&lit.to_string()) else {
+        return None;
+    };
+    *i += 1;
+    Some(s.value())
+}
+
 /// A type name: a string literal, or words (`CVE`, `Attack Pattern`) up to `stop`.
 fn type_name(tokens: &[TokenTree], i: &mut usize, stop: &str) -> syn::Result<String> {
     let start_span = tokens.get(*i).map_or_else(Span::call_site, TokenTree::span);
-    if let Some(TokenTree::Literal(lit)) = tokens.get(*i) {
-        let parsed: syn::Lit =
-            syn::parse_str(&lit.to_string()).map_err(|_| err(lit.span(), SHAPE))?;
-        if let syn::Lit::Str(s) = parsed {
-            *i += 1;
-            return Ok(s.value());
-        }
-        return Err(err(lit.span(), SHAPE));
+    if let Some(s) = string_at(tokens, i) {
+        return Ok(s);
     }
     let mut words = Vec::new();
     while let Some(t) = tokens.get(*i) {
         match t {
             TokenTree::Punct(p) if stop.starts_with(p.as_char()) => break,
             TokenTree::Ident(id) => words.push(id.to_string()),
-            TokenTree::Literal(l) => words.push(l.to_string()),
+            // A literal other than a string may follow a word (`X509 Certificate`).
+            TokenTree::Literal(l) if !words.is_empty() => words.push(l.to_string()),
             other => return Err(err(other.span(), SHAPE)),
         }
         *i += 1;
@@ -54,11 +60,8 @@ fn type_name(tokens: &[TokenTree], i: &mut usize, stop: &str) -> syn::Result<Str
 /// A relationship name: a string literal, or words joined by `-` (`sub-domain-of`).
 fn rel_name(tokens: &[TokenTree], i: &mut usize) -> syn::Result<String> {
     let start_span = tokens.get(*i).map_or_else(Span::call_site, TokenTree::span);
-    if let Some(TokenTree::Literal(lit)) = tokens.get(*i) {
-        if let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(&lit.to_string()) {
-            *i += 1;
-            return Ok(s.value());
-        }
+    if let Some(s) = string_at(tokens, i) {
+        return Ok(s);
     }
     let mut name = String::new();
     while let Some(t) = tokens.get(*i) {
@@ -135,14 +138,7 @@ fn parse(input: TokenStream) -> syn::Result<Assertion> {
             other => vec![other],
         })
         .collect();
-    let mut a = Assertion {
-        schema: None,
-        runtime: None,
-        source: String::new(),
-        rel: String::new(),
-        target: String::new(),
-        text: String::new(),
-    };
+    let mut a = Assertion::default();
     let mut i = 0;
     options(&tokens, &mut i, &mut a)?;
     a.source = type_name(&tokens, &mut i, ":")?;
@@ -197,7 +193,6 @@ pub fn expand(input: TokenStream, allowed: bool) -> TokenStream {
         a.rel,
         quoted(&a.target)
     );
-    let _ = &a.text;
     let (source, rel, target) = (&a.source, &a.rel, &a.target);
     let span = Span::call_site();
     quote_spanned! {span=>
