@@ -165,14 +165,13 @@ impl Builder {
     }
 
     fn options(&self, schema: &Path) -> GenerateOptions {
-        let mut options = GenerateOptions::default().runtime_path(self.runtime_path.clone());
-        options.source_label = Some(
-            self.source_label
-                .clone()
-                .unwrap_or_else(|| schema.display().to_string().replace('\\', "/")),
-        );
-        options.module_name = self.module_name.clone();
-        options
+        let label = (self.source_label.clone())
+            .unwrap_or_else(|| schema.display().to_string().replace('\\', "/"));
+        GenerateOptions {
+            runtime_path: self.runtime_path.clone(),
+            source_label: Some(label),
+            module_name: self.module_name.clone(),
+        }
     }
 
     /// Reads the schema and returns the generated code, writing nothing.

@@ -101,13 +101,13 @@ impl Gen<'_> {
         r: &RelationshipDef,
         pair_count: usize,
     ) -> [String; 4] {
-        let schema_name = fmt_escape(self.schema_name);
+        let schema_name = fmt_escape(self.schema.name());
         let (name, reverse) = (fmt_escape(r.name()), fmt_escape(r.reverse()));
         let count = match pair_count {
             1 => "1 (source, target) pair".to_owned(),
             n => format!("{n} (source, target) pairs"),
         };
-        let schema_flag = if self.schema_name == "xsoar" {
+        let schema_flag = if self.schema.name() == "xsoar" {
             String::new()
         } else {
             format!("--schema <{schema_name} schema file> ")
