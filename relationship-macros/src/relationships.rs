@@ -40,7 +40,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     let names = Names {
         record: name,
         methods: methods.as_deref(),
-        fields: &field_names,
+        fields: &field_names.iter().map(String::as_str).collect::<Vec<_>>(),
     };
     let mut decls: Vec<Decl> = Vec::new();
     let entity_attrs: Vec<Attr<()>> = fields
@@ -137,11 +137,10 @@ fn named_fields<'a>(input: &'a syn::DeriveInput, errors: &mut Errors) -> Vec<&'a
 struct Names<'a> {
     /// The record's name.
     record: &'a syn::Ident,
-    /// The relationship names of the default schema; `None` for a user schema, whose
-    /// unknown constructors rustc reports itself.
+    /// The relationship names of the default schema; `None` for a user schema.
     methods: Option<&'a [&'a str]>,
     /// The record's field names.
-    fields: &'a [String],
+    fields: &'a [&'a str],
 }
 
 /// Parses a field's `#[relationship(...)]` attributes: its declarations go to `decls`; the
@@ -198,7 +197,14 @@ fn declaration(
     let Some(target) = target_value(meta, errors)? else {
         return Ok(None);
     };
-    if !known_method(&method, names.methods, errors) || !known_target(&target, names, errors) {
+    // A user schema's unknown constructors rustc reports itself.
+    let known_method = names.methods.is_none_or(|methods| {
+        let snake = "; relationship names are snake_case constructor names such as `uses`, `communicates_with` or `sub_domain_of`";
+        let message = |hint: &str| format!("unknown relationship `{method}` in the schema `xsoar`{hint}");
+        is_known(&method, methods, snake, message, errors)
+    });
+    let message = |hint: &str| format!("`{}` has no field `{target}`{hint}", names.record);
+    if !known_method || !is_known(&target, names.fields, "", message, errors) {
         return Ok(None);
     }
     Ok(Some(Decl {
@@ -230,38 +236,22 @@ fn target_value(
     }
 }
 
-/// Whether `method` is a relationship name of the default schema (always, for a user
-/// schema); reports it otherwise.
-fn known_method(method: &syn::Ident, methods: Option<&[&str]>, errors: &mut Errors) -> bool {
-    let Some(methods) = methods else {
-        return true;
-    };
-    if methods.iter().any(|m| method == m) {
+/// Whether `name` is one of `known`; reports it otherwise with `message`, given the "did
+/// you mean" hint or else `otherwise`.
+fn is_known(
+    name: &syn::Ident,
+    known: &[&str],
+    otherwise: &str,
+    message: impl FnOnce(&str) -> String,
+    errors: &mut Errors,
+) -> bool {
+    if known.iter().any(|k| name == k) {
         return true;
     }
-    let hint = hint(&method.to_string(), methods.iter().copied(), || {
-        String::from(
-            "; relationship names are snake_case constructor names such as `uses`, `communicates_with` or `sub_domain_of`",
-        )
+    let hint = hint(&name.to_string(), known.iter().copied(), || {
+        otherwise.to_owned()
     });
-    errors.spanned(
-        method.span(),
-        format!("unknown relationship `{method}` in the schema `xsoar`{hint}"),
-    );
-    false
-}
-
-/// Whether `target` is a field of the record; reports it otherwise.
-fn known_target(target: &syn::Ident, names: &Names<'_>, errors: &mut Errors) -> bool {
-    if names.fields.iter().any(|f| target == f) {
-        return true;
-    }
-    let fields = names.fields.iter().map(String::as_str);
-    let hint = hint(&target.to_string(), fields, String::new);
-    errors.spanned(
-        target.span(),
-        format!("`{}` has no field `{target}`{hint}", names.record),
-    );
+    errors.spanned(name.span(), message(&hint));
     false
 }
 
