@@ -187,26 +187,27 @@ impl OutputFile {
             check_replaceable(path, &dest, meta)?;
         }
         let (file, temp) = create_temp_beside(path, &dest, existing.as_ref())?.into_parts();
-        Ok(OutputFile {
-            shown: path.to_path_buf(),
-            dest,
-            writer: BufWriter::with_capacity(BUF_SIZE, file),
-            temp: Some(temp),
-        })
+        Ok(OutputFile::new(path, dest, file, Some(temp)))
     }
 
     /// Rule 3: a device, a FIFO, a socket, opened as the shell's `>` opens it.
     fn open_special(path: &Path) -> Result<OutputFile, OutputError> {
-        let file = OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(|e| OutputError::io(path, e))?;
-        Ok(OutputFile {
-            shown: path.to_path_buf(),
-            dest: path.to_path_buf(),
-            writer: BufWriter::with_capacity(BUF_SIZE, file),
-            temp: None,
-        })
+        let file = OpenOptions::new().write(true).open(path);
+        let file = file.map_err(|e| OutputError::io(path, e))?;
+        Ok(OutputFile::new(path, path.to_path_buf(), file, None))
+    }
+
+    fn new(shown: &Path, dest: PathBuf, file: File, temp: Option<tempfile::TempPath>) -> Self {
+        let (shown, writer) = (
+            shown.to_path_buf(),
+            BufWriter::with_capacity(BUF_SIZE, file),
+        );
+        OutputFile {
+            shown,
+            dest,
+            writer,
+            temp,
+        }
     }
 
     /// The temporary file, while there is one (to remove it when the process is ended by a
@@ -268,18 +269,13 @@ fn create_temp_beside(
         // As `File::create`: 0666 less the umask (applied by the system on creation).
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    let tmp = builder
-        .tempfile_in(parent_of(dest))
-        .map_err(|e| OutputError::io(shown, e))?;
+    let io = |e| OutputError::io(shown, e);
+    let tmp = builder.tempfile_in(parent_of(dest)).map_err(io)?;
     if let Some(meta) = existing {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
-            let mine = tmp
-                .as_file()
-                .metadata()
-                .map_err(|e| OutputError::io(shown, e))?;
-            if mine.uid() != meta.uid() {
+            if tmp.as_file().metadata().map_err(io)?.uid() != meta.uid() {
                 return Err(OutputError::refused(
                     shown,
                     "it is owned by another user, and replacing it would make it yours; \
@@ -290,7 +286,7 @@ fn create_temp_beside(
         // Keep the mode of the file being replaced.
         tmp.as_file()
             .set_permissions(meta.permissions())
-            .map_err(|e| OutputError::io(shown, e))?;
+            .map_err(io)?;
     }
     Ok(tmp)
 }
