@@ -292,7 +292,12 @@ impl<T> Attr<T> {
 
     pub fn set(&mut self, key: &syn::Path, value: T, errors: &mut Errors) {
         if self.slot.is_some() {
-            duplicate(errors, self.attr, key);
+            let msg = format!(
+                "duplicate `#[{}(...)]` attribute `{}`",
+                self.attr,
+                path_text(key)
+            );
+            errors.push(syn::Error::new_spanned(key, msg));
         } else {
             self.slot = Some((key.clone(), value));
         }
@@ -310,14 +315,6 @@ impl<T> Attr<T> {
     pub fn value(&self) -> Option<&T> {
         self.slot.as_ref().map(|(_, v)| v)
     }
-}
-
-/// Records a duplicate-key error pointing at the second occurrence.
-fn duplicate(errors: &mut Errors, attr: &str, key: &syn::Path) {
-    errors.push(syn::Error::new_spanned(
-        key,
-        format!("duplicate `#[{attr}(...)]` attribute `{}`", path_text(key)),
-    ));
 }
 
 #[cfg(test)]

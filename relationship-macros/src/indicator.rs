@@ -458,11 +458,7 @@ fn emit_impl(
         };
         quote!(#call?;)
     });
-    let mut_fields = if roles.mapped.is_empty() {
-        quote!(let fields = #rt::Fields::new();)
-    } else {
-        quote!(let mut fields = #rt::Fields::new();)
-    };
+    let mut_kw = (!roles.mapped.is_empty()).then(|| quote!(mut));
     let exact = exact_spelling_check(container, kind);
     let items = quote! {
         type Kind = #kind;
@@ -473,7 +469,7 @@ fn emit_impl(
         fn to_indicator_object(
             &self,
         ) -> ::core::result::Result<#rt::IndicatorObject, #rt::typed::FieldError> {
-            #mut_fields
+            let #mut_kw fields = #rt::Fields::new();
             #(#inserts)*
             #rt::__private::indicator_object(
                 #rt::typed::Indicator::indicator_value(self),

@@ -135,11 +135,9 @@ fn named_fields<'a>(input: &'a syn::DeriveInput, errors: &mut Errors) -> Vec<&'a
 
 /// The names a field attribute is checked against.
 struct Names<'a> {
-    /// The record's name.
     record: &'a syn::Ident,
     /// The relationship names of the default schema; `None` for a user schema.
     methods: Option<&'a [&'a str]>,
-    /// The record's field names.
     fields: &'a [&'a str],
 }
 

@@ -90,11 +90,9 @@ impl Gen<'_> {
         paragraphs.join("\n\n")
     }
 
-    /// The texts of the `#[diagnostic::on_unimplemented]` of the check trait of relationship
-    /// `ri`, which has `pair_count` pairs: the message and the label, which name the source,
-    /// the relationship and the target, then the notes that say where the allowed pairs are
-    /// listed and which `xsoar-rel schema explain` command lists what the source may have
-    /// instead.
+    /// The `#[diagnostic::on_unimplemented]` texts of the check trait of relationship `ri`
+    /// (`pair_count` pairs): message, label, where the pairs are listed, and the
+    /// `xsoar-rel schema explain` command.
     pub(super) fn check_diagnostic(
         &self,
         ri: usize,

@@ -262,15 +262,11 @@ impl<'s> Gen<'s> {
             .collect()
     }
 
-    /// The check trait of relationship `ri`: `UsesTarget<Source>`, the bound of the typed
-    /// constructor, implemented for exactly the allowed pairs on the types rustc prints
-    /// ([`Member::As`]: the marker, or a struct named as XSOAR spells the type), so that a
-    /// disallowed pair is one error with the texts of [`Gen::check_diagnostic`]. The impls
-    /// are `do_not_recommend`, so rustc adds no truncated list of its own.
-    ///
-    /// Three blanket impls accept what is already reported or checked: a target or a source
-    /// whose derive failed ([`Unknown`]) and a pair `#[derive(Relationships)]` checked in a
-    /// `const` (both [`Checked`], whose target must still be of this schema).
+    /// The check trait of relationship `ri` (`UsesTarget<Source>`, the constructor's bound),
+    /// implemented for exactly the allowed pairs on the types rustc prints ([`Member::As`]),
+    /// so a disallowed pair is one error; `do_not_recommend` keeps rustc's own list out.
+    /// Blanket impls accept what is already reported or checked: [`Unknown`] (a failed
+    /// derive) and the [`Checked`] pairs of `#[derive(Relationships)]`.
     fn emit_check_trait(&self, ri: usize, r: &RelationshipDef, pairs: &[Pair]) -> TokenStream {
         let trait_name = self.check_trait_name(ri);
         let [message, label, listed, explain] = self.check_diagnostic(ri, r, pairs.len());
