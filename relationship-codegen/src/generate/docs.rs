@@ -176,20 +176,15 @@ fn non_empty(text: &str) -> Option<String> {
 pub(super) fn doc_lines(text: &str) -> TokenStream {
     text.lines()
         .map(|line| {
+            // Tabs as four spaces, as rustdoc and clippy want.
             let line = if line.is_empty() {
                 String::new()
             } else {
-                format!(" {}", escape_doc(line))
+                format!(" {}", escape_unsafe(&line.replace('\t', "    ")))
             };
             quote!(#[doc = #line])
         })
         .collect()
-}
-
-/// `line` with tabs as four spaces (as rustdoc and clippy want) and every other unsafe
-/// character escaped.
-fn escape_doc(line: &str) -> String {
-    escape_unsafe(&line.replace('\t', "    ")).into_owned()
 }
 
 /// The indefinite article for `name` read aloud: `an` before a vowel sound (`an embeds`,
