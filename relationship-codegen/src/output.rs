@@ -169,19 +169,14 @@ impl OutputFile {
             None => resolve_links(path)?,
         };
         let dir = parent_of(&dest);
-        match metadata_if_exists(dir, path)? {
-            Some(m) if m.is_dir() => {}
-            Some(_) => {
-                let reason = format!("{} is not a directory", dir.display());
-                return Err(OutputError::refused(path, reason));
-            }
-            None => {
-                let reason = format!(
-                    "the directory {} does not exist (it is not created)",
-                    dir.display()
-                );
-                return Err(OutputError::refused(path, reason));
-            }
+        let (prefix, problem) = match metadata_if_exists(dir, path)? {
+            Some(m) if m.is_dir() => ("", ""),
+            Some(_) => ("", "is not a directory"),
+            None => ("the directory ", "does not exist (it is not created)"),
+        };
+        if !problem.is_empty() {
+            let reason = format!("{prefix}{} {problem}", dir.display());
+            return Err(OutputError::refused(path, reason));
         }
         if let Some(meta) = &existing {
             check_replaceable(path, &dest, meta)?;
