@@ -22,6 +22,10 @@ fn err(span: Span, msg: &str) -> syn::Error {
 
 const SHAPE: &str = "expected `Source: relationship -> Target`, e.g. `Account: uses -> Host` or `\"X509 Certificate\": embedded-in -> File`, optionally after `schema = path::to::module,`";
 
+fn is_punct(t: &TokenTree, c: char) -> bool {
+    matches!(t, TokenTree::Punct(p) if p.as_char() == c)
+}
+
 /// The string literal at `i`, if there is one.
 fn string_at(tokens: &[TokenTree], i: &mut usize) -> Option<String> {
     let Some(TokenTree::Literal(lit)) = tokens.get(*i) else {
@@ -34,31 +38,10 @@ fn string_at(tokens: &[TokenTree], i: &mut usize) -> Option<String> {
     Some(s.value())
 }
 
-/// A type name: a string literal, or words (`CVE`, `Attack Pattern`) up to `stop`.
-fn type_name(tokens: &[TokenTree], i: &mut usize, stop: &str) -> syn::Result<String> {
-    let start_span = tokens.get(*i).map_or_else(Span::call_site, TokenTree::span);
-    if let Some(s) = string_at(tokens, i) {
-        return Ok(s);
-    }
-    let mut words = Vec::new();
-    while let Some(t) = tokens.get(*i) {
-        match t {
-            TokenTree::Punct(p) if stop.starts_with(p.as_char()) => break,
-            TokenTree::Ident(id) => words.push(id.to_string()),
-            // A literal other than a string may follow a word (`X509 Certificate`).
-            TokenTree::Literal(l) if !words.is_empty() => words.push(l.to_string()),
-            other => return Err(err(other.span(), SHAPE)),
-        }
-        *i += 1;
-    }
-    if words.is_empty() {
-        return Err(err(start_span, SHAPE));
-    }
-    Ok(words.join(" "))
-}
-
-/// A relationship name: a string literal, or words joined by `-` (`sub-domain-of`).
-fn rel_name(tokens: &[TokenTree], i: &mut usize) -> syn::Result<String> {
+/// A name: a string literal, or words. A type name (`CVE`, `Attack Pattern`) ends at `stop`,
+/// its words joined by spaces; a relationship name (`stop` `None`: `sub-domain-of`) ends at
+/// `->`, its words joined by `-`.
+fn name(tokens: &[TokenTree], i: &mut usize, stop: Option<char>) -> syn::Result<String> {
     let start_span = tokens.get(*i).map_or_else(Span::call_site, TokenTree::span);
     if let Some(s) = string_at(tokens, i) {
         return Ok(s);
@@ -66,13 +49,21 @@ fn rel_name(tokens: &[TokenTree], i: &mut usize) -> syn::Result<String> {
     let mut name = String::new();
     while let Some(t) = tokens.get(*i) {
         match t {
-            TokenTree::Ident(id) => name.push_str(&id.to_string()),
-            TokenTree::Punct(p) if p.as_char() == '-' => {
-                // `->` ends the name.
-                if matches!(tokens.get(*i + 1), Some(TokenTree::Punct(q)) if q.as_char() == '>') {
+            TokenTree::Punct(p) if stop == Some(p.as_char()) => break,
+            TokenTree::Punct(p) if stop.is_none() && p.as_char() == '-' => {
+                if tokens.get(*i + 1).is_some_and(|t| is_punct(t, '>')) {
                     break;
                 }
                 name.push('-');
+            }
+            // A literal other than a string may follow a word of a type (`X509 Certificate`).
+            TokenTree::Ident(_) | TokenTree::Literal(_)
+                if matches!(t, TokenTree::Ident(_)) || (stop.is_some() && !name.is_empty()) =>
+            {
+                if stop.is_some() && !name.is_empty() {
+                    name.push(' ');
+                }
+                name.push_str(&t.to_string());
             }
             other => return Err(err(other.span(), SHAPE)),
         }
@@ -86,12 +77,11 @@ fn rel_name(tokens: &[TokenTree], i: &mut usize) -> syn::Result<String> {
 
 fn expect_punct(tokens: &[TokenTree], i: &mut usize, c: char) -> syn::Result<()> {
     match tokens.get(*i) {
-        Some(TokenTree::Punct(p)) if p.as_char() == c => {
+        Some(t) if is_punct(t, c) => {
             *i += 1;
             Ok(())
         }
-        Some(t) => Err(err(t.span(), SHAPE)),
-        None => Err(err(Span::call_site(), SHAPE)),
+        t => Err(err(t.map_or_else(Span::call_site, TokenTree::span), SHAPE)),
     }
 }
 
@@ -107,14 +97,12 @@ fn options(tokens: &[TokenTree], i: &mut usize, a: &mut Assertion) -> syn::Resul
             _ => return Ok(()),
         };
         *i += 2;
-        let mut path = TokenStream::new();
-        while let Some(t) = tokens.get(*i) {
-            if matches!(t, TokenTree::Punct(p) if p.as_char() == ',') {
-                break;
-            }
-            path.extend([t.clone()]);
-            *i += 1;
-        }
+        let len = tokens[*i..]
+            .iter()
+            .take_while(|t| !is_punct(t, ','))
+            .count();
+        let path: TokenStream = tokens[*i..*i + len].iter().cloned().collect();
+        *i += len;
         let span = tokens.get(*i).map_or_else(Span::call_site, TokenTree::span);
         let path: syn::Path = syn::parse2(path)
             .map_err(|_| err(span, "expected a path after `schema =` or `crate =`"))?;
@@ -141,16 +129,14 @@ fn parse(input: TokenStream) -> syn::Result<Assertion> {
     let mut a = Assertion::default();
     let mut i = 0;
     options(&tokens, &mut i, &mut a)?;
-    a.source = type_name(&tokens, &mut i, ":")?;
+    a.source = name(&tokens, &mut i, Some(':'))?;
     expect_punct(&tokens, &mut i, ':')?;
-    a.rel = rel_name(&tokens, &mut i)?;
+    a.rel = name(&tokens, &mut i, None)?;
     expect_punct(&tokens, &mut i, '-')?;
     expect_punct(&tokens, &mut i, '>')?;
-    a.target = type_name(&tokens, &mut i, ",")?;
-    if let Some(TokenTree::Punct(p)) = tokens.get(i) {
-        if p.as_char() == ',' {
-            i += 1;
-        }
+    a.target = name(&tokens, &mut i, Some(','))?;
+    if tokens.get(i).is_some_and(|t| is_punct(t, ',')) {
+        i += 1;
     }
     if let Some(t) = tokens.get(i) {
         return Err(err(t.span(), SHAPE));
