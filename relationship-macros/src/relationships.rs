@@ -260,13 +260,15 @@ fn entity_fields<'a>(
     entity_attrs: &[Attr<()>],
     decls: &[Decl],
 ) -> Vec<&'a syn::Field> {
-    let declared = |id: &syn::Ident| decls.iter().any(|d| d.source == *id || d.target == *id);
-    fields
-        .iter()
-        .zip(entity_attrs)
-        .filter(|(f, e)| e.is_set() || f.ident.as_ref().is_some_and(declared))
-        .map(|(f, _)| *f)
-        .collect()
+    let mut entities: Vec<bool> = entity_attrs.iter().map(Attr::is_set).collect();
+    for end in decls.iter().flat_map(|d| [&d.source, &d.target]) {
+        // The first field of that name (a repeated name is rustc's error).
+        if let Some(i) = fields.iter().position(|f| f.ident.as_ref() == Some(end)) {
+            entities[i] = true;
+        }
+    }
+    let marked = fields.iter().zip(&entities).filter(|(_, e)| **e);
+    marked.map(|(f, _)| *f).collect()
 }
 
 /// Whether `ty` names `Self`, which a `const` item cannot.
