@@ -303,10 +303,6 @@ impl<T> Attr<T> {
         }
     }
 
-    pub fn is_set(&self) -> bool {
-        self.slot.is_some()
-    }
-
     /// The key as written and its value.
     pub fn get(&self) -> Option<(&syn::Path, &T)> {
         self.slot.as_ref().map(|(k, v)| (k, v))

@@ -126,21 +126,6 @@ struct FieldAttrs {
     raw_json: Attr<()>,
 }
 
-fn parse_field(field: &syn::Field, errors: &mut Errors) -> FieldAttrs {
-    let mut f = FieldAttrs {
-        unknown_key: false,
-        value: Attr::new("indicator"),
-        cliname: Vec::new(),
-        score: Attr::new("indicator"),
-        raw_json: Attr::new("indicator"),
-    };
-    let failed = parse_attrs(&field.attrs, "indicator", errors, |meta, errors| {
-        field_key(meta, &mut f, errors)
-    });
-    f.unknown_key |= failed;
-    f
-}
-
 /// One key of a field's `#[indicator(...)]`.
 fn field_key(
     meta: &ParseNestedMeta<'_>,
@@ -359,8 +344,17 @@ fn field_roles<'a>(
         unknown_key: false,
     };
     for (i, field) in fields.iter().copied().enumerate() {
-        let attrs = parse_field(field, errors);
-        roles.unknown_key |= attrs.unknown_key;
+        let mut attrs = FieldAttrs {
+            unknown_key: false,
+            value: Attr::new("indicator"),
+            cliname: Vec::new(),
+            score: Attr::new("indicator"),
+            raw_json: Attr::new("indicator"),
+        };
+        let failed = parse_attrs(&field.attrs, "indicator", errors, |meta, errors| {
+            field_key(meta, &mut attrs, errors)
+        });
+        roles.unknown_key |= failed || attrs.unknown_key;
         let m = (member(i, field), field);
         if let Some((key, ())) = attrs.value.get() {
             if let Some((first, _)) = &roles.value {

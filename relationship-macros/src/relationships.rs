@@ -260,7 +260,7 @@ fn entity_fields<'a>(
     entity_attrs: &[Attr<()>],
     decls: &[Decl],
 ) -> Vec<&'a syn::Field> {
-    let mut entities: Vec<bool> = entity_attrs.iter().map(Attr::is_set).collect();
+    let mut entities: Vec<bool> = entity_attrs.iter().map(|e| e.value().is_some()).collect();
     for end in decls.iter().flat_map(|d| [&d.source, &d.target]) {
         // The first field of that name (a repeated name is rustc's error).
         if let Some(i) = fields.iter().position(|f| f.ident.as_ref() == Some(end)) {
