@@ -77,9 +77,8 @@ pub struct Builder {
     schema: Option<PathBuf>,
     out_dir: Option<PathBuf>,
     out_file: Option<String>,
-    module_name: Option<String>,
-    runtime_path: String,
-    source_label: Option<String>,
+    /// The options given; a missing source label is the schema path.
+    options: GenerateOptions,
     tables_file: Option<String>,
     emit_rerun: bool,
 }
@@ -98,9 +97,7 @@ impl Builder {
             schema: None,
             out_dir: None,
             out_file: None,
-            module_name: None,
-            runtime_path: GenerateOptions::default().runtime_path,
-            source_label: None,
+            options: GenerateOptions::default(),
             tables_file: None,
             emit_rerun: true,
         }
@@ -130,20 +127,20 @@ impl Builder {
     /// the module defines it. Without it, the file holds bare items to `include!` inside a
     /// module you write yourself.
     pub fn module_name(&mut self, name: impl Into<String>) -> &mut Self {
-        self.module_name = Some(name.into());
+        self.options.module_name = Some(name.into());
         self
     }
 
     /// The path generated code uses for the runtime crate (`::relationship_core`).
     pub fn runtime_path(&mut self, path: impl Into<String>) -> &mut Self {
-        self.runtime_path = path.into();
+        self.options.runtime_path = path.into();
         self
     }
 
     /// How the `@generated` header names the schema file (by default the path as given to
     /// [`Builder::schema`]).
     pub fn source_label(&mut self, label: impl Into<String>) -> &mut Self {
-        self.source_label = Some(label.into());
+        self.options.source_label = Some(label.into());
         self
     }
 
@@ -165,13 +162,9 @@ impl Builder {
     }
 
     fn options(&self, schema: &Path) -> GenerateOptions {
-        let mut options = GenerateOptions::default().runtime_path(self.runtime_path.clone());
-        options.source_label = Some(
-            self.source_label
-                .clone()
-                .unwrap_or_else(|| schema.display().to_string().replace('\\', "/")),
-        );
-        options.module_name = self.module_name.clone();
+        let mut options = self.options.clone();
+        (options.source_label)
+            .get_or_insert_with(|| schema.display().to_string().replace('\\', "/"));
         options
     }
 
@@ -188,7 +181,7 @@ impl Builder {
 
     fn load(&self) -> Result<(&Path, Schema), BuildError> {
         let path = self.schema.as_deref().ok_or(BuildError::NoSchema)?;
-        if let Some(name) = &self.module_name {
+        if let Some(name) = &self.options.module_name {
             if syn::parse_str::<syn::Ident>(name).is_err() {
                 return Err(BuildError::ModuleName(name.clone()));
             }
@@ -231,7 +224,7 @@ impl Builder {
         write_if_changed(&out, self.generate_from(path, &schema)?.as_bytes())?;
         if let Some(tables) = &self.tables_file {
             let label = self.options(path).source_label;
-            let code = generate_tables(&schema, &self.runtime_path, label.as_deref());
+            let code = generate_tables(&schema, &self.options.runtime_path, label.as_deref());
             write_if_changed(&dir.join(tables), code.as_bytes())?;
         }
         Ok(out)
@@ -239,7 +232,7 @@ impl Builder {
 
     /// [`Builder::out_file`], else the module name, else the schema file's stem, plus `.rs`.
     fn out_file_name(&self, schema: &Path) -> String {
-        match (&self.out_file, &self.module_name) {
+        match (&self.out_file, &self.options.module_name) {
             (Some(f), _) => f.clone(),
             (None, Some(m)) => format!("{m}.rs"),
             (None, None) => {

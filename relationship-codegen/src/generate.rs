@@ -156,12 +156,8 @@ pub(crate) fn source_label(schema: &Schema, given: Option<&str>) -> String {
     }
 }
 
-/// Builds the token stream behind [`generate`] (unformatted, without the header).
-///
-/// # Errors
-///
-/// As [`generate`].
-pub fn generate_tokens(
+/// The token stream behind [`generate`] (unformatted, without the header).
+fn generate_tokens(
     schema: &Schema,
     options: &GenerateOptions,
 ) -> Result<TokenStream, GenerateError> {

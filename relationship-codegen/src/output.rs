@@ -59,21 +59,6 @@ pub enum OutputError {
 }
 
 impl OutputError {
-    /// The output, as given.
-    pub fn path(&self) -> &Path {
-        match self {
-            OutputError::Refused { path, .. } | OutputError::Io { path, .. } => path,
-        }
-    }
-
-    /// The I/O error, when the system refused an operation.
-    pub fn io_error(&self) -> Option<&io::Error> {
-        match self {
-            OutputError::Io { source, .. } => Some(source),
-            OutputError::Refused { .. } => None,
-        }
-    }
-
     fn refused(path: &Path, reason: impl Into<String>) -> OutputError {
         OutputError::Refused {
             path: path.to_path_buf(),
@@ -106,25 +91,13 @@ fn without_path(e: io::Error) -> io::Error {
 
 /// A file being written: a temporary file renamed over the target on
 /// [`commit`](OutputFile::commit), or a special file written directly.
+#[derive(Debug)]
 pub struct OutputFile {
     shown: PathBuf,
     dest: PathBuf,
-    target: Target,
-}
-
-enum Target {
-    Temp(BufWriter<tempfile::NamedTempFile>),
-    Direct(BufWriter<File>),
-}
-
-impl std::fmt::Debug for OutputFile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OutputFile")
-            .field("path", &self.shown)
-            .field("target", &self.dest)
-            .field("temp", &self.temp_path())
-            .finish()
-    }
+    writer: BufWriter<File>,
+    /// The temporary file `writer` writes; `None` for a special file.
+    temp: Option<tempfile::TempPath>,
 }
 
 /// Whether the path as written names a directory: it ends with a separator (`out/`), or
@@ -196,56 +169,46 @@ impl OutputFile {
             None => resolve_links(path)?,
         };
         let dir = parent_of(&dest);
-        match metadata_if_exists(dir, path)? {
-            Some(m) if m.is_dir() => {}
-            Some(_) => {
-                let reason = format!("{} is not a directory", dir.display());
-                return Err(OutputError::refused(path, reason));
-            }
-            None => {
-                let reason = format!(
-                    "the directory {} does not exist (it is not created)",
-                    dir.display()
-                );
-                return Err(OutputError::refused(path, reason));
-            }
+        let (prefix, problem) = match metadata_if_exists(dir, path)? {
+            Some(m) if m.is_dir() => ("", ""),
+            Some(_) => ("", "is not a directory"),
+            None => ("the directory ", "does not exist (it is not created)"),
+        };
+        if !problem.is_empty() {
+            let reason = format!("{prefix}{} {problem}", dir.display());
+            return Err(OutputError::refused(path, reason));
         }
         if let Some(meta) = &existing {
             check_replaceable(path, &dest, meta)?;
         }
-        let tmp = create_temp_beside(path, &dest, existing.as_ref())?;
-        Ok(OutputFile {
-            shown: path.to_path_buf(),
-            dest,
-            target: Target::Temp(BufWriter::with_capacity(BUF_SIZE, tmp)),
-        })
+        let (file, temp) = create_temp_beside(path, &dest, existing.as_ref())?.into_parts();
+        Ok(OutputFile::new(path, dest, file, Some(temp)))
     }
 
     /// Rule 3: a device, a FIFO, a socket, opened as the shell's `>` opens it.
     fn open_special(path: &Path) -> Result<OutputFile, OutputError> {
-        let file = OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(|e| OutputError::io(path, e))?;
-        Ok(OutputFile {
-            shown: path.to_path_buf(),
-            dest: path.to_path_buf(),
-            target: Target::Direct(BufWriter::with_capacity(BUF_SIZE, file)),
-        })
+        let file = OpenOptions::new().write(true).open(path);
+        let file = file.map_err(|e| OutputError::io(path, e))?;
+        Ok(OutputFile::new(path, path.to_path_buf(), file, None))
+    }
+
+    fn new(shown: &Path, dest: PathBuf, file: File, temp: Option<tempfile::TempPath>) -> Self {
+        let (shown, writer) = (
+            shown.to_path_buf(),
+            BufWriter::with_capacity(BUF_SIZE, file),
+        );
+        OutputFile {
+            shown,
+            dest,
+            writer,
+            temp,
+        }
     }
 
     /// The temporary file, while there is one (to remove it when the process is ended by a
     /// signal).
     pub fn temp_path(&self) -> Option<&Path> {
-        match &self.target {
-            Target::Temp(w) => Some(w.get_ref().path()),
-            Target::Direct(_) => None,
-        }
-    }
-
-    /// The output as given to [`create`](OutputFile::create).
-    pub fn path(&self) -> &Path {
-        &self.shown
+        self.temp.as_deref()
     }
 
     /// Flushes everything and renames the temporary file over the target (for a special
@@ -256,21 +219,15 @@ impl OutputFile {
     /// When flushing, syncing or renaming fails; the target is then untouched and the
     /// temporary file removed.
     pub fn commit(self) -> Result<(), OutputError> {
-        let shown = self.shown;
-        match self.target {
-            Target::Direct(mut w) => w.flush().map_err(|e| OutputError::io(&shown, e)),
-            Target::Temp(w) => {
-                let tmp = w
-                    .into_inner()
-                    .map_err(|e| OutputError::io(&shown, e.into_error()))?;
-                tmp.as_file()
-                    .sync_all()
-                    .map_err(|e| OutputError::io(&shown, e))?;
-                tmp.persist(&self.dest)
-                    .map(drop)
-                    .map_err(|e| OutputError::io(&shown, e.error))
-            }
-        }
+        let shown = &self.shown;
+        let file =
+            (self.writer.into_inner()).map_err(|e| OutputError::io(shown, e.into_error()))?;
+        let Some(temp) = self.temp else {
+            return Ok(());
+        };
+        file.sync_all().map_err(|e| OutputError::io(shown, e))?;
+        temp.persist(&self.dest)
+            .map_err(|e| OutputError::io(shown, e.error))
     }
 }
 
@@ -307,18 +264,13 @@ fn create_temp_beside(
         // As `File::create`: 0666 less the umask (applied by the system on creation).
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    let tmp = builder
-        .tempfile_in(parent_of(dest))
-        .map_err(|e| OutputError::io(shown, e))?;
+    let io = |e| OutputError::io(shown, e);
+    let tmp = builder.tempfile_in(parent_of(dest)).map_err(io)?;
     if let Some(meta) = existing {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
-            let mine = tmp
-                .as_file()
-                .metadata()
-                .map_err(|e| OutputError::io(shown, e))?;
-            if mine.uid() != meta.uid() {
+            if tmp.as_file().metadata().map_err(io)?.uid() != meta.uid() {
                 return Err(OutputError::refused(
                     shown,
                     "it is owned by another user, and replacing it would make it yours; \
@@ -329,7 +281,7 @@ fn create_temp_beside(
         // Keep the mode of the file being replaced.
         tmp.as_file()
             .set_permissions(meta.permissions())
-            .map_err(|e| OutputError::io(shown, e))?;
+            .map_err(io)?;
     }
     Ok(tmp)
 }
@@ -386,57 +338,36 @@ fn check_replaceable(shown: &Path, dest: &Path, meta: &fs::Metadata) -> Result<(
     Ok(())
 }
 
-impl OutputFile {
-    fn writer(&mut self) -> &mut dyn Write {
-        match &mut self.target {
-            Target::Temp(w) => w,
-            Target::Direct(w) => w,
-        }
-    }
-}
-
 impl Write for OutputFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.writer().write(buf)
+        self.writer.write(buf)
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.writer().write_all(buf)
+        self.writer.write_all(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.writer().flush()
+        self.writer.flush()
     }
 }
 
 /// Whether the regular file at `path` (through links) already holds exactly `bytes`,
 /// compared in chunks, never read whole. A special file never does (it is not read).
 pub fn holds_exactly(path: &Path, bytes: &[u8]) -> bool {
-    use std::io::BufRead as _;
+    use std::io::Read as _;
     let same_size = fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
     if !same_size {
         return false;
     }
-    let Ok(file) = File::open(path) else {
+    let Ok(mut file) = File::open(path) else {
         return false;
     };
-    let mut reader = io::BufReader::new(file);
-    let mut rest = bytes;
-    loop {
-        let chunk = match reader.fill_buf() {
-            Ok(chunk) => chunk,
-            Err(_) => return false,
-        };
-        if chunk.is_empty() {
-            return rest.is_empty();
-        }
-        let n = chunk.len().min(rest.len());
-        if n == 0 || chunk[..n] != rest[..n] {
-            return false;
-        }
-        rest = &rest[n..];
-        reader.consume(n);
-    }
+    let mut buf = [0; 8192];
+    bytes.chunks(buf.len()).all(|want| {
+        let got = &mut buf[..want.len()];
+        file.read_exact(got).is_ok() && got == want
+    }) && file.read(&mut [0]).is_ok_and(|n| n == 0)
 }
 
 /// Writes `bytes` to `path` by the rules of this module, unless `path` is a regular file

@@ -81,11 +81,8 @@ pub fn generate_tables_at(
         .iter()
         .map(|n| format!("{n:?}"))
         .collect();
-    let _ = writeln!(
-        out,
-        "    ],\n    reverse_only: &[{}],\n}};",
-        reverse_only.join(", ")
-    );
+    let reverse_only = reverse_only.join(", ");
+    let _ = writeln!(out, "    ],\n    reverse_only: &[{reverse_only}],\n}};");
     out
 }
 

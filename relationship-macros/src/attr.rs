@@ -1,7 +1,9 @@
-//! Shared attribute helpers: error accumulation, unknown-key suggestions, paths.
+//! Shared attribute helpers: error accumulation, unknown-key suggestions, paths, and the
+//! parts of an expansion both derives write.
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
+use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 
 /// Collects errors so that every bad attribute is reported in one go.
@@ -29,25 +31,66 @@ impl Errors {
     }
 }
 
+/// Parses the keys of every `#[name(...)]` in `attrs` with `key`, reporting what does not
+/// parse; returns whether something did not.
+pub fn parse_attrs(
+    attrs: &[syn::Attribute],
+    name: &str,
+    errors: &mut Errors,
+    mut key: impl FnMut(&ParseNestedMeta<'_>, &mut Errors) -> syn::Result<()>,
+) -> bool {
+    let mut failed = false;
+    for attr in attrs.iter().filter(|a| a.path().is_ident(name)) {
+        if let Err(e) = attr.parse_nested_meta(|meta| key(&meta, errors)) {
+            failed = true;
+            errors.push(e);
+        }
+    }
+    failed
+}
+
+/// `; did you mean `a` or `b`?` for the names nearest to `name`, else `otherwise`.
+pub fn hint<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    otherwise: impl FnOnce() -> String,
+) -> String {
+    relationship_schema::suggest::did_you_mean(name, candidates)
+        .map_or_else(otherwise, |h| format!("; {h}"))
+}
+
 /// `unknown `#[indicator(...)]` attribute `typ`; did you mean `type`?`
 pub fn unknown_key(attr: &str, key: &syn::Path, valid: &[&str]) -> syn::Error {
     let name = path_text(key);
-    let nearest = relationship_schema::suggest::nearest(&name, valid.iter().copied());
-    let hint = if nearest.is_empty() {
+    let hint = hint(&name, valid.iter().copied(), || {
         format!(
             "; expected {}",
             relationship_schema::suggest::or_list(valid)
         )
-    } else {
-        format!(
-            "; did you mean {}?",
-            relationship_schema::suggest::or_list(&nearest)
-        )
-    };
+    });
     syn::Error::new_spanned(
         key,
         format!("unknown `#[{attr}(...)]` attribute `{name}`{hint}"),
     )
+}
+
+/// Reports a key written on the struct that belongs on a field (`on_field`), or the other
+/// way round, and skips its value.
+pub fn misplaced(
+    meta: &ParseNestedMeta<'_>,
+    on_field: bool,
+    errors: &mut Errors,
+) -> syn::Result<()> {
+    let place = if on_field {
+        "on a field, not on the struct"
+    } else {
+        "on the struct, not on a field"
+    };
+    errors.spanned(
+        meta.path.span(),
+        format!("`{}` belongs {place}", path_text(&meta.path)),
+    );
+    skip_value(meta)
 }
 
 pub fn path_text(path: &syn::Path) -> String {
@@ -61,7 +104,7 @@ pub fn default_runtime() -> syn::Path {
 
 /// Skips the rest of a malformed `key = value` or `key(...)` item so that parsing can go
 /// on with the next key.
-pub fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
+pub fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     if meta.input.peek(syn::Token![=]) {
         let _: syn::Token![=] = meta.input.parse()?;
         let _: syn::Expr = meta.input.parse()?;
@@ -77,10 +120,7 @@ pub fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
 /// A string (`crate = "relationship_core"`) is an error, but when its text is a path that
 /// path is still used, so that the rest of the expansion reports nothing further. `Ok(None)`
 /// means the value was reported as unusable.
-pub fn path_value(
-    meta: &syn::meta::ParseNestedMeta<'_>,
-    errors: &mut Errors,
-) -> syn::Result<Option<syn::Path>> {
+fn path_value(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Option<syn::Path>> {
     let key = path_text(&meta.path);
     let value = meta.value()?;
     let example = if key == "crate" {
@@ -113,6 +153,130 @@ pub fn path_value(
     }
 }
 
+/// The `schema = path` and `crate = path` keys of a derive, and the paths its expansion
+/// uses.
+pub struct Paths {
+    schema: Attr<syn::Path>,
+    runtime: Attr<syn::Path>,
+    /// `schema = ...` was given but unusable.
+    pub schema_malformed: bool,
+}
+
+impl Paths {
+    pub const fn new(attr: &'static str) -> Self {
+        Paths {
+            schema: Attr::new(attr),
+            runtime: Attr::new(attr),
+            schema_malformed: false,
+        }
+    }
+
+    /// Whether `key` is `schema` or `crate`.
+    pub fn is_key(key: &syn::Path) -> bool {
+        key.is_ident("schema") || key.is_ident("crate")
+    }
+
+    /// Parses the value of a `schema` or `crate` key; `false` once reported as unusable.
+    pub fn parse_key(
+        &mut self,
+        meta: &ParseNestedMeta<'_>,
+        errors: &mut Errors,
+    ) -> syn::Result<bool> {
+        let is_schema = meta.path.is_ident("schema");
+        let Some(path) = path_value(meta, errors)? else {
+            self.schema_malformed |= is_schema;
+            return Ok(false);
+        };
+        let slot = if is_schema {
+            &mut self.schema
+        } else {
+            &mut self.runtime
+        };
+        slot.set(&meta.path, path, errors);
+        Ok(true)
+    }
+
+    /// The schema module as given.
+    pub fn schema(&self) -> Option<&syn::Path> {
+        self.schema.value()
+    }
+
+    /// The runtime as the expansion names it: a `crate = path` is imported once, by
+    /// [`Paths::wrap`], under the name `__relationship_rt`.
+    pub fn runtime(&self) -> syn::Path {
+        match self.runtime.value() {
+            None => default_runtime(),
+            Some(_) => syn::parse_quote!(__relationship_rt),
+        }
+    }
+
+    /// The schema module: `schema = path`, else the runtime's `xsoar`.
+    pub fn schema_module(&self) -> TokenStream {
+        match self.schema() {
+            Some(s) => quote!(#s),
+            None => {
+                let rt = self.runtime();
+                quote!(#rt::xsoar)
+            }
+        }
+    }
+
+    /// The output of a derive given `crate = path`: inside a `const _` block that imports
+    /// `path::__private::relationship_runtime` as `__relationship_rt`, so that a path that
+    /// is not the runtime is one unresolved import (rustc is silent about every use behind
+    /// it).
+    pub fn wrap(&self, out: TokenStream) -> TokenStream {
+        let Some(p) = self.runtime.value() else {
+            return out;
+        };
+        // The import's error points at the path as written.
+        let span = p
+            .segments
+            .last()
+            .map_or_else(Span::call_site, |s| s.ident.span());
+        let private = syn::Ident::new("__private", span);
+        let runtime = syn::Ident::new("relationship_runtime", span);
+        quote! {
+            const _: () = {
+                use #p::#private::#runtime as __relationship_rt;
+                #out
+            };
+        }
+    }
+}
+
+/// The fields of a struct; for an enum or a union, `message` reported at its keyword and
+/// `None`.
+pub fn struct_fields<'a>(
+    input: &'a syn::DeriveInput,
+    message: &str,
+    errors: &mut Errors,
+) -> Option<&'a syn::Fields> {
+    let span = match &input.data {
+        syn::Data::Struct(s) => return Some(&s.fields),
+        syn::Data::Enum(e) => e.enum_token.span,
+        syn::Data::Union(u) => u.union_token.span,
+    };
+    errors.spanned(span, message);
+    None
+}
+
+/// `#[automatically_derived] impl trait_path for` the input's type, with `items`.
+pub fn impl_for(
+    input: &syn::DeriveInput,
+    trait_path: &TokenStream,
+    items: &TokenStream,
+) -> TokenStream {
+    let name = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #trait_path for #name #ty_generics #where_clause {
+            #items
+        }
+    }
+}
+
 /// A key that may be given once. The first `set` keeps its key and value; a later one
 /// reports `duplicate `#[attr(...)]` attribute `key`` at the later key and is ignored.
 pub struct Attr<T> {
@@ -128,14 +292,15 @@ impl<T> Attr<T> {
 
     pub fn set(&mut self, key: &syn::Path, value: T, errors: &mut Errors) {
         if self.slot.is_some() {
-            duplicate(errors, self.attr, key);
+            let msg = format!(
+                "duplicate `#[{}(...)]` attribute `{}`",
+                self.attr,
+                path_text(key)
+            );
+            errors.push(syn::Error::new_spanned(key, msg));
         } else {
             self.slot = Some((key.clone(), value));
         }
-    }
-
-    pub fn is_set(&self) -> bool {
-        self.slot.is_some()
     }
 
     /// The key as written and its value.
@@ -146,18 +311,6 @@ impl<T> Attr<T> {
     pub fn value(&self) -> Option<&T> {
         self.slot.as_ref().map(|(_, v)| v)
     }
-
-    pub fn into_value(self) -> Option<T> {
-        self.slot.map(|(_, v)| v)
-    }
-}
-
-/// Records a duplicate-key error pointing at the second occurrence.
-fn duplicate(errors: &mut Errors, attr: &str, key: &syn::Path) {
-    errors.push(syn::Error::new_spanned(
-        key,
-        format!("duplicate `#[{attr}(...)]` attribute `{}`", path_text(key)),
-    ));
 }
 
 #[cfg(test)]

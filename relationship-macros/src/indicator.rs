@@ -2,9 +2,13 @@
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
+use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 
-use crate::attr::{Attr, Errors, default_runtime, path_text, path_value, skip_value, unknown_key};
+use crate::attr::{
+    Attr, Errors, Paths, hint, impl_for, misplaced, parse_attrs, skip_value, struct_fields,
+    unknown_key,
+};
 
 const CONTAINER_KEYS: &[&str] = &["type", "score", "schema", "crate"];
 const FIELD_KEYS: &[&str] = &["value", "field", "score", "raw_json"];
@@ -19,100 +23,47 @@ struct Container {
     /// An unknown key or a malformed value was reported (so a missing `type` is probably
     /// that typo, and resolving the type could only add noise).
     unknown_key: bool,
-    /// `schema = ...` was given but unusable.
-    schema_malformed: bool,
     ty: Attr<TypeSpec>,
     score: Attr<syn::LitInt>,
-    schema: Attr<syn::Path>,
-    runtime: Attr<syn::Path>,
-}
-
-impl Container {
-    fn new() -> Self {
-        Container {
-            unknown_key: false,
-            schema_malformed: false,
-            ty: Attr::new("indicator"),
-            score: Attr::new("indicator"),
-            schema: Attr::new("indicator"),
-            runtime: Attr::new("indicator"),
-        }
-    }
-}
-
-/// The runtime and schema paths of a derive, with their defaults applied.
-pub struct Paths {
-    pub runtime: syn::Path,
-    pub schema: Option<syn::Path>,
-}
-
-impl Paths {
-    pub fn schema_module(&self) -> TokenStream {
-        match &self.schema {
-            Some(s) => quote!(#s),
-            None => {
-                let rt = &self.runtime;
-                quote!(#rt::xsoar)
-            }
-        }
-    }
+    paths: Paths,
 }
 
 fn parse_container(input: &syn::DeriveInput, errors: &mut Errors) -> Container {
-    let mut c = Container::new();
-    for attr in input
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("indicator"))
-    {
-        let result = attr.parse_nested_meta(|meta| container_key(&meta, &mut c, errors));
-        if let Err(e) = result {
-            c.unknown_key = true;
-            errors.push(e);
-        }
-    }
+    let mut c = Container {
+        unknown_key: false,
+        ty: Attr::new("indicator"),
+        score: Attr::new("indicator"),
+        paths: Paths::new("indicator"),
+    };
+    let failed = parse_attrs(&input.attrs, "indicator", errors, |meta, errors| {
+        container_key(meta, &mut c, errors)
+    });
+    c.unknown_key |= failed;
     c
 }
 
 /// One key of the struct's `#[indicator(...)]`.
 fn container_key(
-    meta: &syn::meta::ParseNestedMeta<'_>,
+    meta: &ParseNestedMeta<'_>,
     c: &mut Container,
     errors: &mut Errors,
 ) -> syn::Result<()> {
-    let key = meta.path.clone();
+    let key = &meta.path;
     if key.is_ident("type") {
         match type_value(meta, errors)? {
-            Some(spec) => c.ty.set(&key, spec, errors),
+            Some(spec) => c.ty.set(key, spec, errors),
             None => c.unknown_key = true,
         }
     } else if key.is_ident("score") {
         if let Some(lit) = score_value(meta, errors)? {
-            c.score.set(&key, lit, errors);
+            c.score.set(key, lit, errors);
         }
-    } else if key.is_ident("schema") || key.is_ident("crate") {
-        let Some(path) = path_value(meta, errors)? else {
-            c.unknown_key = true;
-            c.schema_malformed |= key.is_ident("schema");
-            return Ok(());
-        };
-        let slot = if key.is_ident("schema") {
-            &mut c.schema
-        } else {
-            &mut c.runtime
-        };
-        slot.set(&key, path, errors);
+    } else if Paths::is_key(key) {
+        c.unknown_key |= !c.paths.parse_key(meta, errors)?;
     } else if FIELD_KEYS.iter().any(|k| key.is_ident(k)) {
-        errors.spanned(
-            key.span(),
-            format!(
-                "`{}` belongs on a field, not on the struct",
-                path_text(&key)
-            ),
-        );
-        skip_value(meta)?;
+        misplaced(meta, true, errors)?;
     } else {
-        errors.push(unknown_key("indicator", &key, CONTAINER_KEYS));
+        errors.push(unknown_key("indicator", key, CONTAINER_KEYS));
         c.unknown_key = true;
         skip_value(meta)?;
     }
@@ -121,10 +72,7 @@ fn container_key(
 
 /// The value of `type = "Host"` or `type = path::to::Marker`; `None` once reported as
 /// malformed.
-fn type_value(
-    meta: &syn::meta::ParseNestedMeta<'_>,
-    errors: &mut Errors,
-) -> syn::Result<Option<TypeSpec>> {
+fn type_value(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Option<TypeSpec>> {
     Ok(match meta.value()?.parse::<syn::Expr>()? {
         syn::Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Str(lit),
@@ -144,7 +92,7 @@ fn type_value(
 /// The value of `score = N`: an integer literal, reported (and still returned) when it is
 /// not a DBot score; `None` once reported as not an integer.
 fn score_value(
-    meta: &syn::meta::ParseNestedMeta<'_>,
+    meta: &ParseNestedMeta<'_>,
     errors: &mut Errors,
 ) -> syn::Result<Option<syn::LitInt>> {
     let lit = match meta.value()?.parse::<syn::Expr>()? {
@@ -170,38 +118,6 @@ fn score_value(
     Ok(Some(lit))
 }
 
-pub fn paths(runtime: Option<syn::Path>, schema: Option<syn::Path>) -> Paths {
-    Paths {
-        // A `crate = path` is imported once, by `with_runtime`, under this name.
-        runtime: runtime.map_or_else(default_runtime, |_| syn::parse_quote!(__relationship_rt)),
-        schema,
-    }
-}
-
-/// The output of a derive given `crate = path`: inside a `const _` block that imports
-/// `path::__private::relationship_runtime` as `__relationship_rt`, so that a path that is
-/// not the runtime is one unresolved import (rustc is silent about every use behind it).
-pub fn with_runtime(runtime: Option<&syn::Path>, out: TokenStream) -> TokenStream {
-    match runtime {
-        None => out,
-        Some(p) => {
-            // The import's error points at the path as written.
-            let span = p
-                .segments
-                .last()
-                .map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
-            let private = syn::Ident::new("__private", span);
-            let runtime = syn::Ident::new("relationship_runtime", span);
-            quote! {
-                const _: () = {
-                    use #p::#private::#runtime as __relationship_rt;
-                    #out
-                };
-            }
-        }
-    }
-}
-
 struct FieldAttrs {
     unknown_key: bool,
     value: Attr<()>,
@@ -210,64 +126,31 @@ struct FieldAttrs {
     raw_json: Attr<()>,
 }
 
-fn parse_field(field: &syn::Field, errors: &mut Errors) -> FieldAttrs {
-    let mut f = FieldAttrs {
-        unknown_key: false,
-        value: Attr::new("indicator"),
-        cliname: Vec::new(),
-        score: Attr::new("indicator"),
-        raw_json: Attr::new("indicator"),
-    };
-    for attr in field
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("indicator"))
-    {
-        let result = attr.parse_nested_meta(|meta| field_key(&meta, &mut f, errors));
-        if let Err(e) = result {
-            f.unknown_key = true;
-            errors.push(e);
-        }
-    }
-    f
-}
-
 /// One key of a field's `#[indicator(...)]`.
 fn field_key(
-    meta: &syn::meta::ParseNestedMeta<'_>,
+    meta: &ParseNestedMeta<'_>,
     f: &mut FieldAttrs,
     errors: &mut Errors,
 ) -> syn::Result<()> {
-    let key = meta.path.clone();
+    let key = &meta.path;
     if key.is_ident("value") {
-        f.value.set(&key, (), errors);
-    } else if key.is_ident("score") {
-        if meta.input.peek(syn::Token![=]) {
-            errors.spanned(
-                key.span(),
-                "a fixed `score = N` belongs on the struct; on a field, write `#[indicator(score)]`",
-            );
-            skip_value(meta)?;
-        } else {
-            f.score.set(&key, (), errors);
-        }
-    } else if key.is_ident("raw_json") {
-        f.raw_json.set(&key, (), errors);
-    } else if key.is_ident("field") {
-        if let Some(lit) = cliname_value(meta, errors)? {
-            f.cliname.push(lit);
-        }
-    } else if CONTAINER_KEYS.iter().any(|k| key.is_ident(k)) {
+        f.value.set(key, (), errors);
+    } else if key.is_ident("score") && meta.input.peek(syn::Token![=]) {
         errors.spanned(
             key.span(),
-            format!(
-                "`{}` belongs on the struct, not on a field",
-                path_text(&key)
-            ),
+            "a fixed `score = N` belongs on the struct; on a field, write `#[indicator(score)]`",
         );
         skip_value(meta)?;
+    } else if key.is_ident("score") {
+        f.score.set(key, (), errors);
+    } else if key.is_ident("raw_json") {
+        f.raw_json.set(key, (), errors);
+    } else if key.is_ident("field") {
+        f.cliname.extend(cliname_value(meta, errors)?);
+    } else if CONTAINER_KEYS.iter().any(|k| key.is_ident(k)) {
+        misplaced(meta, false, errors)?;
     } else {
-        errors.push(unknown_key("indicator", &key, FIELD_KEYS));
+        errors.push(unknown_key("indicator", key, FIELD_KEYS));
         f.unknown_key = true;
         skip_value(meta)?;
     }
@@ -277,7 +160,7 @@ fn field_key(
 /// The value of `field = "cliname"`: a string literal, reported (and still returned) when
 /// empty; `None` once reported as not a string.
 fn cliname_value(
-    meta: &syn::meta::ParseNestedMeta<'_>,
+    meta: &ParseNestedMeta<'_>,
     errors: &mut Errors,
 ) -> syn::Result<Option<syn::LitStr>> {
     let lit = match meta.value()?.parse::<syn::Expr>()? {
@@ -287,12 +170,10 @@ fn cliname_value(
         }) => lit,
         other => {
             let example = match &other {
-                syn::Expr::Path(p) => p
-                    .path
-                    .get_ident()
-                    .map_or_else(|| "cliname".to_owned(), ToString::to_string),
-                _ => "cliname".to_owned(),
+                syn::Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
+                _ => None,
             };
+            let example = example.unwrap_or_else(|| "cliname".to_owned());
             errors.spanned(
                 other.span(),
                 format!(
@@ -328,7 +209,7 @@ fn member_name(m: &syn::Member) -> String {
 
 /// Resolves a type string against the default schema: the marker's name, or a spanned error
 /// with suggestions.
-fn xsoar_marker(lit: &syn::LitStr) -> Result<Option<String>, syn::Error> {
+fn xsoar_marker(lit: &syn::LitStr) -> syn::Result<Option<String>> {
     let Some(schema) = crate::builtin::xsoar() else {
         return Ok(None);
     };
@@ -336,20 +217,12 @@ fn xsoar_marker(lit: &syn::LitStr) -> Result<Option<String>, syn::Error> {
     if let Some(id) = schema.type_id(&name) {
         return Ok(Some(schema.ty(id).marker().to_owned()));
     }
-    let nearest = schema.suggest_types(&name);
-    let hint = if nearest.is_empty() {
-        let all: Vec<&str> = schema.types().iter().map(|t| t.name()).collect();
-        format!(
-            "; the schema `{}` has {}",
-            schema.name(),
-            relationship_schema::suggest::or_list(&all)
-        )
-    } else {
-        format!(
-            "; did you mean {}?",
-            relationship_schema::suggest::or_list(&nearest)
-        )
-    };
+    let names = schema.types().iter().map(|t| t.name());
+    let hint = hint(&name, names.clone(), || {
+        let all: Vec<&str> = names.collect();
+        let all = relationship_schema::suggest::or_list(&all);
+        format!("; the schema `{}` has {all}", schema.name())
+    });
     Err(syn::Error::new(
         lit.span(),
         format!(
@@ -359,85 +232,53 @@ fn xsoar_marker(lit: &syn::LitStr) -> Result<Option<String>, syn::Error> {
     ))
 }
 
-/// `<schema>::types::<Marker>` for a type string, the marker named by the generator's rule;
-/// a spanned error when the string yields no identifier.
-fn marker_path(
-    schema_mod: &TokenStream,
-    lit: &syn::LitStr,
-    errors: &mut Errors,
-) -> Option<TokenStream> {
-    let marker = relationship_schema::naming::type_marker(&lit.value());
-    match syn::parse_str::<syn::Ident>(&marker) {
-        Ok(mut m) => {
-            m.set_span(lit.span());
-            Some(quote!(#schema_mod::types::#m))
-        }
-        Err(_) => {
-            errors.spanned(
-                lit.span(),
-                format!("`{}` is not an indicator type name", lit.value()),
-            );
-            None
-        }
-    }
-}
-
 pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
     let container = parse_container(input, &mut errors);
-    let paths = paths(
-        container.runtime.value().cloned(),
-        container.schema.value().cloned(),
-    );
-    let fields = struct_fields(input, &mut errors);
+    let message =
+        "`#[derive(Indicator)]` works on structs only: an indicator is one value of one type";
+    let fields: Vec<&syn::Field> = struct_fields(input, message, &mut errors)
+        .into_iter()
+        .flatten()
+        .collect();
     let is_struct = matches!(input.data, syn::Data::Struct(_));
-    let kind = resolve_kind(input, &container, &paths, is_struct, &mut errors);
+    let kind = resolve_kind(input, &container, is_struct, &mut errors);
     let roles = field_roles(&fields, &container, &mut errors);
     if is_struct && roles.value.is_none() && !roles.unknown_key {
         missing_value(input, &fields, &mut errors);
     }
+    let paths = &container.paths;
     let out = match (kind, &roles.value, errors.is_empty()) {
-        (Some(kind), Some((member, field, _)), true) => {
-            emit_impl(input, &paths, &container, &kind, (member, field), &roles)
+        (Some(kind), Some(value), true) => emit_impl(input, &container, &kind, value, &roles),
+        _ => {
+            let rt = paths.runtime();
+            let items = quote! {
+                type Kind = #rt::__private::Unknown;
+                fn indicator_value(&self) -> #rt::__private::Cow<'_, str> {
+                    #rt::__private::Cow::Borrowed("")
+                }
+            };
+            // With the errors, an implementation with the placeholder kind, which every
+            // generated check accepts, so that uses of the type add no errors.
+            let errors = errors.into_compile_errors();
+            let placeholder = impl_for(input, &quote!(#rt::typed::Indicator), &items);
+            quote!(#errors #placeholder)
         }
-        _ => placeholder_impl(input, &paths.runtime, errors),
     };
-    with_runtime(container.runtime.value(), out)
-}
-
-/// The fields of a struct; an error and no fields for an enum or a union.
-fn struct_fields<'a>(input: &'a syn::DeriveInput, errors: &mut Errors) -> Vec<&'a syn::Field> {
-    match &input.data {
-        syn::Data::Struct(s) => s.fields.iter().collect(),
-        syn::Data::Enum(e) => {
-            errors.spanned(
-                e.enum_token.span,
-                "`#[derive(Indicator)]` works on structs only: an indicator is one value of one type",
-            );
-            Vec::new()
-        }
-        syn::Data::Union(u) => {
-            errors.spanned(
-                u.union_token.span,
-                "`#[derive(Indicator)]` works on structs only: an indicator is one value of one type",
-            );
-            Vec::new()
-        }
-    }
+    paths.wrap(out)
 }
 
 /// The path of the indicator type marker (`Kind`), or `None` after an error.
 fn resolve_kind(
     input: &syn::DeriveInput,
     container: &Container,
-    paths: &Paths,
     is_struct: bool,
     errors: &mut Errors,
 ) -> Option<TokenStream> {
     let name = &input.ident;
-    match container.ty.value() {
+    let lit = match container.ty.value() {
         // A malformed `schema = ...` could only make the type look unknown.
-        Some(_) if container.schema_malformed => None,
+        Some(_) if container.paths.schema_malformed => return None,
         None => {
             if is_struct && !container.unknown_key {
                 errors.spanned(
@@ -447,44 +288,43 @@ fn resolve_kind(
                     ),
                 );
             }
-            None
+            return None;
         }
-        Some(TypeSpec::Path(p)) => Some(quote!(#p)),
-        Some(TypeSpec::Str(lit)) => {
-            let schema_mod = paths.schema_module();
-            if paths.schema.is_none() {
-                match xsoar_marker(lit) {
-                    Ok(Some(marker)) => match syn::parse_str::<syn::Ident>(&marker) {
-                        Ok(mut m) => {
-                            m.set_span(lit.span());
-                            Some(quote!(#schema_mod::types::#m))
-                        }
-                        Err(_) => marker_path(&schema_mod, lit, errors),
-                    },
-                    Ok(None) => marker_path(&schema_mod, lit, errors),
-                    Err(e) => {
-                        errors.push(e);
-                        None
-                    }
-                }
-            } else {
-                // A user schema: the marker is derived by the generator's naming rule;
-                // rustc resolves it (and suggests similar names), and a const check in
-                // `exact_spelling_check` makes sure the string is the schema's exact spelling.
-                marker_path(&schema_mod, lit, errors)
-            }
-        }
-    }
+        Some(TypeSpec::Path(p)) => return Some(quote!(#p)),
+        Some(TypeSpec::Str(lit)) => lit,
+    };
+    // In a user schema the marker is named by the generator's rule; rustc resolves it (and
+    // suggests similar names), and `exact_spelling_check` makes sure the string is the
+    // schema's exact spelling.
+    let xsoar = match container.paths.schema() {
+        Some(_) => None,
+        None => xsoar_marker(lit).map_err(|e| errors.push(e)).ok()?,
+    };
+    let marker = xsoar
+        .filter(|m| syn::parse_str::<syn::Ident>(m).is_ok())
+        .unwrap_or_else(|| relationship_schema::naming::type_marker(&lit.value()));
+    let Ok(mut marker) = syn::parse_str::<syn::Ident>(&marker) else {
+        errors.spanned(
+            lit.span(),
+            format!("`{}` is not an indicator type name", lit.value()),
+        );
+        return None;
+    };
+    marker.set_span(lit.span());
+    let schema_mod = container.paths.schema_module();
+    Some(quote!(#schema_mod::types::#marker))
 }
+
+/// A field with its member (`name` or `0`).
+type Member<'a> = (syn::Member, &'a syn::Field);
 
 /// What the fields of a struct are for, from their `#[indicator(...)]` attributes.
 struct FieldRoles<'a> {
-    /// The `value` field, with the key that marked it.
-    value: Option<(syn::Member, &'a syn::Field, syn::Path)>,
-    score: Attr<(syn::Member, &'a syn::Field)>,
-    raw_json: Attr<(syn::Member, &'a syn::Field)>,
+    value: Option<Member<'a>>,
+    score: Attr<Member<'a>>,
+    raw_json: Attr<Member<'a>>,
     /// `field = "cliname"` mappings, in order.
-    mapped: Vec<(syn::Member, &'a syn::Field, syn::LitStr)>,
+    mapped: Vec<(Member<'a>, syn::LitStr)>,
     /// A field attribute had an unknown key or did not parse.
     unknown_key: bool,
 }
@@ -504,11 +344,20 @@ fn field_roles<'a>(
         unknown_key: false,
     };
     for (i, field) in fields.iter().copied().enumerate() {
-        let attrs = parse_field(field, errors);
-        roles.unknown_key |= attrs.unknown_key;
-        let m = member(i, field);
+        let mut attrs = FieldAttrs {
+            unknown_key: false,
+            value: Attr::new("indicator"),
+            cliname: Vec::new(),
+            score: Attr::new("indicator"),
+            raw_json: Attr::new("indicator"),
+        };
+        let failed = parse_attrs(&field.attrs, "indicator", errors, |meta, errors| {
+            field_key(meta, &mut attrs, errors)
+        });
+        roles.unknown_key |= failed || attrs.unknown_key;
+        let m = (member(i, field), field);
         if let Some((key, ())) = attrs.value.get() {
-            if let Some((first, _, _)) = &roles.value {
+            if let Some((first, _)) = &roles.value {
                 // One mistake, one error: the message names the field marked first.
                 errors.push(syn::Error::new_spanned(
                     key,
@@ -518,7 +367,7 @@ fn field_roles<'a>(
                     ),
                 ));
             } else {
-                roles.value = Some((m.clone(), field, key.clone()));
+                roles.value = Some(m.clone());
             }
         }
         if let Some((key, ())) = attrs.score.get() {
@@ -532,14 +381,14 @@ fn field_roles<'a>(
                     ),
                 ));
             } else {
-                roles.score.set(key, (m.clone(), field), errors);
+                roles.score.set(key, m.clone(), errors);
             }
         }
         if let Some((key, ())) = attrs.raw_json.get() {
-            roles.raw_json.set(key, (m.clone(), field), errors);
+            roles.raw_json.set(key, m.clone(), errors);
         }
         for lit in attrs.cliname {
-            roles.mapped.push((m.clone(), field, lit));
+            roles.mapped.push((m.clone(), lit));
         }
     }
     roles
@@ -566,36 +415,15 @@ fn missing_value(input: &syn::DeriveInput, fields: &[&syn::Field], errors: &mut 
     );
 }
 
-/// The errors, plus an implementation with the placeholder kind, which every generated
-/// check accepts, so that uses of the type add no errors.
-fn placeholder_impl(input: &syn::DeriveInput, rt: &syn::Path, errors: Errors) -> TokenStream {
-    let name = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let errs = errors.into_compile_errors();
-    quote! {
-        #errs
-        #[automatically_derived]
-        impl #impl_generics #rt::typed::Indicator for #name #ty_generics #where_clause {
-            type Kind = #rt::__private::Unknown;
-            fn indicator_value(&self) -> #rt::__private::Cow<'_, str> {
-                #rt::__private::Cow::Borrowed("")
-            }
-        }
-    }
-}
-
 /// The `Indicator` implementation of a struct whose attributes are all valid.
 fn emit_impl(
     input: &syn::DeriveInput,
-    paths: &Paths,
     container: &Container,
     kind: &TokenStream,
-    (value_member, value_field): (&syn::Member, &syn::Field),
+    (value_member, value_field): &Member<'_>,
     roles: &FieldRoles<'_>,
 ) -> TokenStream {
-    let rt = &paths.runtime;
-    let name = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let rt = &container.paths.runtime();
     let value_expr = quote_spanned! {value_field.ty.span()=>
         #rt::__private::value_of(&self.#value_member)
     };
@@ -605,7 +433,7 @@ fn emit_impl(
         (None, None) => quote!(::core::option::Option::None),
     };
     // Errors name the struct and the field.
-    let struct_name = name.to_string();
+    let struct_name = input.ident.to_string();
     let value_field_name = member_name(value_member);
     let raw = match roles.raw_json.value() {
         Some((m, f)) => {
@@ -617,70 +445,62 @@ fn emit_impl(
         }
         None => quote!(::core::option::Option::None),
     };
-    let inserts = roles.mapped.iter().map(|(m, f, lit)| {
+    let inserts = roles.mapped.iter().map(|((m, f), lit)| {
         let field_name = member_name(m);
         let call = quote_spanned! {f.ty.span()=>
             #rt::__private::insert_field(&mut fields, #lit, &self.#m, #struct_name, #field_name)
         };
         quote!(#call?;)
     });
-    let mut_fields = if roles.mapped.is_empty() {
-        quote!(let fields = #rt::Fields::new();)
-    } else {
-        quote!(let mut fields = #rt::Fields::new();)
-    };
-    let exact = exact_spelling_check(container, paths, kind);
-    quote! {
-        #exact
-        #[automatically_derived]
-        impl #impl_generics #rt::typed::Indicator for #name #ty_generics #where_clause {
-            type Kind = #kind;
-            #[inline]
-            fn indicator_value(&self) -> #rt::__private::Cow<'_, str> {
-                #value_expr
-            }
-            fn to_indicator_object(
-                &self,
-            ) -> ::core::result::Result<#rt::IndicatorObject, #rt::typed::FieldError> {
-                #mut_fields
-                #(#inserts)*
-                #rt::__private::indicator_object(
-                    #rt::typed::Indicator::indicator_value(self),
-                    #rt::typed::Indicator::indicator_type(self),
-                    #score,
-                    fields,
-                    #raw,
-                    (#struct_name, #value_field_name),
-                )
-            }
+    let mut_kw = (!roles.mapped.is_empty()).then(|| quote!(mut));
+    let exact = exact_spelling_check(container, kind);
+    let items = quote! {
+        type Kind = #kind;
+        #[inline]
+        fn indicator_value(&self) -> #rt::__private::Cow<'_, str> {
+            #value_expr
         }
-    }
+        fn to_indicator_object(
+            &self,
+        ) -> ::core::result::Result<#rt::IndicatorObject, #rt::typed::FieldError> {
+            let #mut_kw fields = #rt::Fields::new();
+            #(#inserts)*
+            #rt::__private::indicator_object(
+                #rt::typed::Indicator::indicator_value(self),
+                #rt::typed::Indicator::indicator_type(self),
+                #score,
+                fields,
+                #raw,
+                (#struct_name, #value_field_name),
+            )
+        }
+    };
+    let imp = impl_for(input, &quote!(#rt::typed::Indicator), &items);
+    quote!(#exact #imp)
 }
 
 /// For a type string in a user schema: a `const` assertion that the string is the
 /// schema's exact spelling of the type its marker names.
-fn exact_spelling_check(container: &Container, paths: &Paths, kind: &TokenStream) -> TokenStream {
-    let rt = &paths.runtime;
-    match (container.ty.value(), &paths.schema) {
-        (Some(TypeSpec::Str(lit)), Some(_)) => {
-            // The marker the string resolved to must carry exactly that string; if not, the
-            // error is the default schema's, with "did you mean" from the schema's types.
-            let schema_mod = paths.schema_module();
-            quote_spanned! {lit.span()=>
-                const _: () = {
-                    const VERDICT: #rt::__private::policy::Message =
-                        #rt::__private::policy::check_type(
-                            &#schema_mod::__policy::TABLES,
-                            <#kind as #rt::typed::IndicatorType>::NAME,
-                            #lit,
-                        );
-                    if VERDICT.failed() {
-                        ::core::panic!("{}", VERDICT.as_str())
-                    }
-                };
+fn exact_spelling_check(container: &Container, kind: &TokenStream) -> TokenStream {
+    let (Some(TypeSpec::Str(lit)), Some(_)) = (container.ty.value(), container.paths.schema())
+    else {
+        return TokenStream::new();
+    };
+    let (rt, schema_mod) = (container.paths.runtime(), container.paths.schema_module());
+    // The marker the string resolved to must carry exactly that string; if not, the error
+    // is the default schema's, with "did you mean" from the schema's types.
+    quote_spanned! {lit.span()=>
+        const _: () = {
+            const VERDICT: #rt::__private::policy::Message =
+                #rt::__private::policy::check_type(
+                    &#schema_mod::__policy::TABLES,
+                    <#kind as #rt::typed::IndicatorType>::NAME,
+                    #lit,
+                );
+            if VERDICT.failed() {
+                ::core::panic!("{}", VERDICT.as_str())
             }
-        }
-        _ => quote!(),
+        };
     }
 }
 

@@ -7,14 +7,13 @@ use quote::{quote, quote_spanned};
 use crate::attr::default_runtime;
 
 /// A parsed assertion.
+#[derive(Default)]
 struct Assertion {
     schema: Option<syn::Path>,
     runtime: Option<syn::Path>,
     source: String,
     rel: String,
     target: String,
-    /// The assertion as written, for the message (`Host: uses -> CVE`).
-    text: String,
 }
 
 fn err(span: Span, msg: &str) -> syn::Error {
@@ -23,53 +22,48 @@ fn err(span: Span, msg: &str) -> syn::Error {
 
 const SHAPE: &str = "expected `Source: relationship -> Target`, e.g. `Account: uses -> Host` or `\"X509 Certificate\": embedded-in -> File`, optionally after `schema = path::to::module,`";
 
-/// A type name: a string literal, or words (`CVE`, `Attack Pattern`) up to `stop`.
-fn type_name(tokens: &[TokenTree], i: &mut usize, stop: &str) -> syn::Result<String> {
-    let start_span = tokens.get(*i).map_or_else(Span::call_site, TokenTree::span);
-    if let Some(TokenTree::Literal(lit)) = tokens.get(*i) {
-        let parsed: syn::Lit =
-            syn::parse_str(&lit.to_string()).map_err(|_| err(lit.span(), SHAPE))?;
-        if let syn::Lit::Str(s) = parsed {
-            *i += 1;
-            return Ok(s.value());
-        }
-        return Err(err(lit.span(), SHAPE));
-    }
-    let mut words = Vec::new();
-    while let Some(t) = tokens.get(*i) {
-        match t {
-            TokenTree::Punct(p) if stop.starts_with(p.as_char()) => break,
-            TokenTree::Ident(id) => words.push(id.to_string()),
-            TokenTree::Literal(l) => words.push(l.to_string()),
-            other => return Err(err(other.span(), SHAPE)),
-        }
-        *i += 1;
-    }
-    if words.is_empty() {
-        return Err(err(start_span, SHAPE));
-    }
-    Ok(words.join(" "))
+fn is_punct(t: &TokenTree, c: char) -> bool {
+    matches!(t, TokenTree::Punct(p) if p.as_char() == c)
 }
 
-/// A relationship name: a string literal, or words joined by `-` (`sub-domain-of`).
-fn rel_name(tokens: &[TokenTree], i: &mut usize) -> syn::Result<String> {
+/// The string literal at `i`, if there is one.
+fn string_at(tokens: &[TokenTree], i: &mut usize) -> Option<String> {
+    let Some(TokenTree::Literal(lit)) = tokens.get(*i) else {
+        return None;
+    };
+    let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(&lit.to_string()) else {
+        return None;
+    };
+    *i += 1;
+    Some(s.value())
+}
+
+/// A name: a string literal, or words. A type name (`CVE`, `Attack Pattern`) ends at `stop`,
+/// its words joined by spaces; a relationship name (`stop` `None`: `sub-domain-of`) ends at
+/// `->`, its words joined by `-`.
+fn name(tokens: &[TokenTree], i: &mut usize, stop: Option<char>) -> syn::Result<String> {
     let start_span = tokens.get(*i).map_or_else(Span::call_site, TokenTree::span);
-    if let Some(TokenTree::Literal(lit)) = tokens.get(*i) {
-        if let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(&lit.to_string()) {
-            *i += 1;
-            return Ok(s.value());
-        }
+    if let Some(s) = string_at(tokens, i) {
+        return Ok(s);
     }
     let mut name = String::new();
     while let Some(t) = tokens.get(*i) {
         match t {
-            TokenTree::Ident(id) => name.push_str(&id.to_string()),
-            TokenTree::Punct(p) if p.as_char() == '-' => {
-                // `->` ends the name.
-                if matches!(tokens.get(*i + 1), Some(TokenTree::Punct(q)) if q.as_char() == '>') {
+            TokenTree::Punct(p) if stop == Some(p.as_char()) => break,
+            TokenTree::Punct(p) if stop.is_none() && p.as_char() == '-' => {
+                if tokens.get(*i + 1).is_some_and(|t| is_punct(t, '>')) {
                     break;
                 }
                 name.push('-');
+            }
+            // A literal other than a string may follow a word of a type (`X509 Certificate`).
+            TokenTree::Ident(_) | TokenTree::Literal(_)
+                if matches!(t, TokenTree::Ident(_)) || (stop.is_some() && !name.is_empty()) =>
+            {
+                if stop.is_some() && !name.is_empty() {
+                    name.push(' ');
+                }
+                name.push_str(&t.to_string());
             }
             other => return Err(err(other.span(), SHAPE)),
         }
@@ -83,12 +77,11 @@ fn rel_name(tokens: &[TokenTree], i: &mut usize) -> syn::Result<String> {
 
 fn expect_punct(tokens: &[TokenTree], i: &mut usize, c: char) -> syn::Result<()> {
     match tokens.get(*i) {
-        Some(TokenTree::Punct(p)) if p.as_char() == c => {
+        Some(t) if is_punct(t, c) => {
             *i += 1;
             Ok(())
         }
-        Some(t) => Err(err(t.span(), SHAPE)),
-        None => Err(err(Span::call_site(), SHAPE)),
+        t => Err(err(t.map_or_else(Span::call_site, TokenTree::span), SHAPE)),
     }
 }
 
@@ -104,14 +97,12 @@ fn options(tokens: &[TokenTree], i: &mut usize, a: &mut Assertion) -> syn::Resul
             _ => return Ok(()),
         };
         *i += 2;
-        let mut path = TokenStream::new();
-        while let Some(t) = tokens.get(*i) {
-            if matches!(t, TokenTree::Punct(p) if p.as_char() == ',') {
-                break;
-            }
-            path.extend([t.clone()]);
-            *i += 1;
-        }
+        let len = tokens[*i..]
+            .iter()
+            .take_while(|t| !is_punct(t, ','))
+            .count();
+        let path: TokenStream = tokens[*i..*i + len].iter().cloned().collect();
+        *i += len;
         let span = tokens.get(*i).map_or_else(Span::call_site, TokenTree::span);
         let path: syn::Path = syn::parse2(path)
             .map_err(|_| err(span, "expected a path after `schema =` or `crate =`"))?;
@@ -135,26 +126,17 @@ fn parse(input: TokenStream) -> syn::Result<Assertion> {
             other => vec![other],
         })
         .collect();
-    let mut a = Assertion {
-        schema: None,
-        runtime: None,
-        source: String::new(),
-        rel: String::new(),
-        target: String::new(),
-        text: String::new(),
-    };
+    let mut a = Assertion::default();
     let mut i = 0;
     options(&tokens, &mut i, &mut a)?;
-    a.source = type_name(&tokens, &mut i, ":")?;
+    a.source = name(&tokens, &mut i, Some(':'))?;
     expect_punct(&tokens, &mut i, ':')?;
-    a.rel = rel_name(&tokens, &mut i)?;
+    a.rel = name(&tokens, &mut i, None)?;
     expect_punct(&tokens, &mut i, '-')?;
     expect_punct(&tokens, &mut i, '>')?;
-    a.target = type_name(&tokens, &mut i, ",")?;
-    if let Some(TokenTree::Punct(p)) = tokens.get(i) {
-        if p.as_char() == ',' {
-            i += 1;
-        }
+    a.target = name(&tokens, &mut i, Some(','))?;
+    if tokens.get(i).is_some_and(|t| is_punct(t, ',')) {
+        i += 1;
     }
     if let Some(t) = tokens.get(i) {
         return Err(err(t.span(), SHAPE));
@@ -197,7 +179,6 @@ pub fn expand(input: TokenStream, allowed: bool) -> TokenStream {
         a.rel,
         quoted(&a.target)
     );
-    let _ = &a.text;
     let (source, rel, target) = (&a.source, &a.rel, &a.target);
     let span = Span::call_site();
     quote_spanned! {span=>

@@ -2,10 +2,13 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
+use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 
-use crate::attr::{Attr, Errors, path_text, path_value, skip_value, unknown_key};
-use crate::indicator::{Paths, paths, with_runtime};
+use crate::attr::{
+    Attr, Errors, Paths, hint, impl_for, misplaced, parse_attrs, path_text, skip_value,
+    struct_fields, unknown_key,
+};
 
 const CONTAINER_KEYS: &[&str] = &["schema", "crate"];
 
@@ -16,30 +19,18 @@ struct Decl {
     target: syn::Ident,
 }
 
-/// The typed constructor names of the default schema.
-fn xsoar_methods() -> Option<Vec<String>> {
-    crate::builtin::xsoar().map(|s| {
-        s.relationships()
-            .iter()
-            .map(|r| r.method().to_owned())
-            .collect()
-    })
-}
-
 pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
     let name = &input.ident;
-    let methods = xsoar_methods();
-    let container = parse_container(input, methods.as_deref(), &mut errors);
-    let schema_malformed = container.schema_malformed;
-    let user_runtime = container.runtime.into_value();
-    let paths = paths(user_runtime.clone(), container.schema.into_value());
+    // The typed constructor names of the default schema.
+    let methods: Option<Vec<&str>> =
+        crate::builtin::xsoar().map(|s| s.relationships().iter().map(|r| r.method()).collect());
+    let mut paths = Paths::new("relationship");
+    parse_attrs(&input.attrs, "relationship", &mut errors, |meta, errors| {
+        container_key(meta, methods.as_deref(), &mut paths, errors)
+    });
     // A malformed `schema = ...` leaves the schema unknown: check no names against `xsoar`.
-    let known_methods = if paths.schema.is_none() && !schema_malformed {
-        methods
-    } else {
-        None
-    };
+    let methods = methods.filter(|_| paths.schema().is_none() && !paths.schema_malformed);
 
     let fields = named_fields(input, &mut errors);
     let field_names: Vec<String> = fields
@@ -48,8 +39,8 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
         .collect();
     let names = Names {
         record: name,
-        methods: known_methods.as_deref(),
-        fields: &field_names,
+        methods: methods.as_deref(),
+        fields: &field_names.iter().map(String::as_str).collect::<Vec<_>>(),
     };
     let mut decls: Vec<Decl> = Vec::new();
     let entity_attrs: Vec<Attr<()>> = fields
@@ -64,75 +55,41 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
             ),
         );
     }
+    let rt = paths.runtime();
     let out = if errors.is_empty() {
         let entities = entity_fields(&fields, &entity_attrs, &decls);
-        emit_impl(input, &paths, &entities, &decls)
+        emit_checked_impl(input, &paths, &entities, &decls)
     } else {
-        placeholder_impl(input, &paths.runtime, errors)
+        // With the errors, an implementation that yields nothing, so that uses of the type
+        // add no errors.
+        let errors = errors.into_compile_errors();
+        let placeholder = emit_impl(
+            input,
+            &rt,
+            &quote!(::core::result::Result::Ok(::std::vec::Vec::new())),
+            &quote!(::std::vec::Vec::new()),
+        );
+        quote!(#errors #placeholder)
     };
-    with_runtime(user_runtime.as_ref(), out)
-}
-
-/// The struct's `#[relationship(schema = ..., crate = ...)]`.
-struct Container {
-    schema: Attr<syn::Path>,
-    runtime: Attr<syn::Path>,
-    /// `schema = ...` was given but unusable.
-    schema_malformed: bool,
-}
-
-fn parse_container(
-    input: &syn::DeriveInput,
-    methods: Option<&[String]>,
-    errors: &mut Errors,
-) -> Container {
-    let mut c = Container {
-        schema: Attr::new("relationship"),
-        runtime: Attr::new("relationship"),
-        schema_malformed: false,
-    };
-    for attr in input
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("relationship"))
-    {
-        let result = attr.parse_nested_meta(|meta| container_key(&meta, methods, &mut c, errors));
-        if let Err(e) = result {
-            errors.push(e);
-        }
-    }
-    c
+    paths.wrap(out)
 }
 
 /// One key of the struct's `#[relationship(...)]`.
 fn container_key(
-    meta: &syn::meta::ParseNestedMeta<'_>,
-    methods: Option<&[String]>,
-    c: &mut Container,
+    meta: &ParseNestedMeta<'_>,
+    methods: Option<&[&str]>,
+    paths: &mut Paths,
     errors: &mut Errors,
 ) -> syn::Result<()> {
-    let key = meta.path.clone();
-    if key.is_ident("schema") || key.is_ident("crate") {
-        let Some(path) = path_value(meta, errors)? else {
-            c.schema_malformed |= key.is_ident("schema");
-            return Ok(());
-        };
-        let slot = if key.is_ident("schema") {
-            &mut c.schema
-        } else {
-            &mut c.runtime
-        };
-        slot.set(&key, path, errors);
+    let key = &meta.path;
+    if Paths::is_key(key) {
+        paths.parse_key(meta, errors)?;
     } else if key.is_ident("entity") {
-        errors.spanned(key.span(), "`entity` belongs on a field, not on the struct");
-        skip_value(meta)?;
+        misplaced(meta, true, errors)?;
     } else if meta.input.peek(syn::Token![=])
-        && (methods
-            .unwrap_or_default()
-            .iter()
-            .any(|m| key.is_ident(m.as_str()))
+        && (methods.unwrap_or_default().iter().any(|m| key.is_ident(m))
             || relationship_schema::suggest::nearest(
-                &path_text(&key),
+                &path_text(key),
                 CONTAINER_KEYS.iter().copied(),
             )
             .is_empty())
@@ -144,14 +101,12 @@ fn container_key(
             key.span(),
             format!(
                 "relationships are declared on their source field, not on the struct: put `#[relationship({} = {})]` on the field the relationship starts from (the struct takes only `schema` and `crate`)",
-                path_text(&key),
-                quote::ToTokens::to_token_stream(&target)
-                    .to_string()
-                    .replace(' ', "")
+                path_text(key),
+                quote!(#target).to_string().replace(' ', "")
             ),
         );
     } else {
-        errors.push(unknown_key("relationship", &key, CONTAINER_KEYS));
+        errors.push(unknown_key("relationship", key, CONTAINER_KEYS));
         skip_value(meta)?;
     }
     Ok(())
@@ -159,32 +114,19 @@ fn container_key(
 
 /// The named fields of a struct; an error and no fields for any other input.
 fn named_fields<'a>(input: &'a syn::DeriveInput, errors: &mut Errors) -> Vec<&'a syn::Field> {
-    match &input.data {
-        syn::Data::Struct(s) => match &s.fields {
-            syn::Fields::Named(named) => named.named.iter().collect(),
-            other => {
-                let span = match other {
-                    syn::Fields::Unit => input.ident.span(),
-                    _ => other.span(),
-                };
-                errors.spanned(
-                    span,
-                    "`#[derive(Relationships)]` needs named fields: relationships name their target field",
-                );
-                Vec::new()
-            }
-        },
-        syn::Data::Enum(e) => {
+    let message =
+        "`#[derive(Relationships)]` works on structs only: one record with named indicator fields";
+    match struct_fields(input, message, errors) {
+        None => Vec::new(),
+        Some(syn::Fields::Named(named)) => named.named.iter().collect(),
+        Some(other) => {
+            let span = match other {
+                syn::Fields::Unit => input.ident.span(),
+                _ => other.span(),
+            };
             errors.spanned(
-                e.enum_token.span,
-                "`#[derive(Relationships)]` works on structs only: one record with named indicator fields",
-            );
-            Vec::new()
-        }
-        syn::Data::Union(u) => {
-            errors.spanned(
-                u.union_token.span,
-                "`#[derive(Relationships)]` works on structs only: one record with named indicator fields",
+                span,
+                "`#[derive(Relationships)]` needs named fields: relationships name their target field",
             );
             Vec::new()
         }
@@ -193,13 +135,10 @@ fn named_fields<'a>(input: &'a syn::DeriveInput, errors: &mut Errors) -> Vec<&'a
 
 /// The names a field attribute is checked against.
 struct Names<'a> {
-    /// The record's name.
     record: &'a syn::Ident,
-    /// The relationship names of the default schema; `None` for a user schema, whose
-    /// unknown constructors rustc reports itself.
-    methods: Option<&'a [String]>,
-    /// The record's field names.
-    fields: &'a [String],
+    /// The relationship names of the default schema; `None` for a user schema.
+    methods: Option<&'a [&'a str]>,
+    fields: &'a [&'a str],
 }
 
 /// Parses a field's `#[relationship(...)]` attributes: its declarations go to `decls`; the
@@ -214,42 +153,27 @@ fn parse_field(
     let Some(source) = &field.ident else {
         return entity;
     };
-    for attr in field
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("relationship"))
-    {
-        let result = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("entity") {
-                entity.set(&meta.path, (), errors);
-                return Ok(());
-            }
-            if let Some(decl) = declaration(&meta, source, names, errors)? {
-                decls.push(decl);
-            }
-            Ok(())
-        });
-        if let Err(e) = result {
-            errors.push(e);
+    parse_attrs(&field.attrs, "relationship", errors, |meta, errors| {
+        if meta.path.is_ident("entity") {
+            entity.set(&meta.path, (), errors);
+        } else {
+            decls.extend(declaration(meta, source, names, errors)?);
         }
-    }
+        Ok(())
+    });
     entity
 }
 
 /// One `method = target` key of a field's `#[relationship(...)]`, or `None` once reported.
 fn declaration(
-    meta: &syn::meta::ParseNestedMeta<'_>,
+    meta: &ParseNestedMeta<'_>,
     source: &syn::Ident,
     names: &Names<'_>,
     errors: &mut Errors,
 ) -> syn::Result<Option<Decl>> {
     let key = &meta.path;
     if CONTAINER_KEYS.iter().any(|k| key.is_ident(k)) {
-        errors.spanned(
-            key.span(),
-            format!("`{}` belongs on the struct, not on a field", path_text(key)),
-        );
-        skip_value(meta)?;
+        misplaced(meta, false, errors)?;
         return Ok(None);
     }
     let Some(method) = key.get_ident().cloned() else {
@@ -271,7 +195,14 @@ fn declaration(
     let Some(target) = target_value(meta, errors)? else {
         return Ok(None);
     };
-    if !known_method(&method, names.methods, errors) || !known_target(&target, names, errors) {
+    // A user schema's unknown constructors rustc reports itself.
+    let known_method = names.methods.is_none_or(|methods| {
+        let snake = "; relationship names are snake_case constructor names such as `uses`, `communicates_with` or `sub_domain_of`";
+        let message = |hint: &str| format!("unknown relationship `{method}` in the schema `xsoar`{hint}");
+        is_known(&method, methods, snake, message, errors)
+    });
+    let message = |hint: &str| format!("`{}` has no field `{target}`{hint}", names.record);
+    if !known_method || !is_known(&target, names.fields, "", message, errors) {
         return Ok(None);
     }
     Ok(Some(Decl {
@@ -283,7 +214,7 @@ fn declaration(
 
 /// The target of `method = field` or `method = "field"`; `None` once reported.
 fn target_value(
-    meta: &syn::meta::ParseNestedMeta<'_>,
+    meta: &ParseNestedMeta<'_>,
     errors: &mut Errors,
 ) -> syn::Result<Option<syn::Ident>> {
     let value = meta.value()?;
@@ -303,57 +234,22 @@ fn target_value(
     }
 }
 
-/// Whether `method` is a relationship name of the default schema (always, for a user
-/// schema); reports it otherwise.
-fn known_method(method: &syn::Ident, methods: Option<&[String]>, errors: &mut Errors) -> bool {
-    let Some(methods) = methods else {
-        return true;
-    };
-    if methods.iter().any(|m| method == m) {
-        return true;
-    }
-    let nearest = relationship_schema::suggest::nearest(
-        &method.to_string(),
-        methods.iter().map(String::as_str),
-    );
-    let hint = if nearest.is_empty() {
-        String::from(
-            "; relationship names are snake_case constructor names such as `uses`, `communicates_with` or `sub_domain_of`",
-        )
-    } else {
-        format!(
-            "; did you mean {}?",
-            relationship_schema::suggest::or_list(&nearest)
-        )
-    };
-    errors.spanned(
-        method.span(),
-        format!("unknown relationship `{method}` in the schema `xsoar`{hint}"),
-    );
-    false
-}
-
-/// Whether `target` is a field of the record; reports it otherwise.
-fn known_target(target: &syn::Ident, names: &Names<'_>, errors: &mut Errors) -> bool {
-    if names.fields.iter().any(|f| target == f) {
+/// Whether `name` is one of `known`; reports it otherwise with `message`, given the "did
+/// you mean" hint or else `otherwise`.
+fn is_known(
+    name: &syn::Ident,
+    known: &[&str],
+    otherwise: &str,
+    message: impl FnOnce(&str) -> String,
+    errors: &mut Errors,
+) -> bool {
+    if known.iter().any(|k| name == k) {
         return true;
     }
-    let nearest = relationship_schema::suggest::nearest(
-        &target.to_string(),
-        names.fields.iter().map(String::as_str),
-    );
-    let hint = if nearest.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "; did you mean {}?",
-            relationship_schema::suggest::or_list(&nearest)
-        )
-    };
-    errors.spanned(
-        target.span(),
-        format!("`{}` has no field `{target}`{hint}", names.record),
-    );
+    let hint = hint(&name.to_string(), known.iter().copied(), || {
+        otherwise.to_owned()
+    });
+    errors.spanned(name.span(), message(&hint));
     false
 }
 
@@ -364,46 +260,15 @@ fn entity_fields<'a>(
     entity_attrs: &[Attr<()>],
     decls: &[Decl],
 ) -> Vec<&'a syn::Field> {
-    let mut entities: Vec<bool> = entity_attrs.iter().map(Attr::is_set).collect();
-    for d in decls {
-        for end in [&d.source, &d.target] {
-            if let Some(i) = fields
-                .iter()
-                .position(|f| f.ident.as_ref().is_some_and(|id| id == end))
-            {
-                entities[i] = true;
-            }
+    let mut entities: Vec<bool> = entity_attrs.iter().map(|e| e.value().is_some()).collect();
+    for end in decls.iter().flat_map(|d| [&d.source, &d.target]) {
+        // The first field of that name (a repeated name is rustc's error).
+        if let Some(i) = fields.iter().position(|f| f.ident.as_ref() == Some(end)) {
+            entities[i] = true;
         }
     }
-    fields
-        .iter()
-        .zip(&entities)
-        .filter(|(_, e)| **e)
-        .map(|(f, _)| *f)
-        .collect()
-}
-
-/// The errors, plus an implementation that yields nothing, so that uses of the type add
-/// no errors.
-fn placeholder_impl(input: &syn::DeriveInput, rt: &syn::Path, errors: Errors) -> TokenStream {
-    let name = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let errs = errors.into_compile_errors();
-    quote! {
-        #errs
-        #[automatically_derived]
-        impl #impl_generics #rt::typed::Relationships for #name #ty_generics #where_clause {
-            fn indicators(
-                &self,
-            ) -> ::core::result::Result<::std::vec::Vec<#rt::IndicatorObject>, #rt::typed::FieldError>
-            {
-                ::core::result::Result::Ok(::std::vec::Vec::new())
-            }
-            fn relationships(&self) -> ::std::vec::Vec<#rt::EntityRelationship> {
-                ::std::vec::Vec::new()
-            }
-        }
-    }
+    let marked = fields.iter().zip(&entities).filter(|(_, e)| **e);
+    marked.map(|(f, _)| *f).collect()
 }
 
 /// Whether `ty` names `Self`, which a `const` item cannot.
@@ -448,17 +313,36 @@ fn pair_check(
     }
 }
 
-/// The `Relationships` implementation of a record whose attributes are all valid.
+/// The `Relationships` implementation with these bodies of its two methods.
 fn emit_impl(
+    input: &syn::DeriveInput,
+    rt: &syn::Path,
+    indicators: &TokenStream,
+    relationships: &TokenStream,
+) -> TokenStream {
+    let items = quote! {
+        fn indicators(
+            &self,
+        ) -> ::core::result::Result<::std::vec::Vec<#rt::IndicatorObject>, #rt::typed::FieldError>
+        {
+            #indicators
+        }
+        fn relationships(&self) -> ::std::vec::Vec<#rt::EntityRelationship> {
+            #relationships
+        }
+    };
+    impl_for(input, &quote!(#rt::typed::Relationships), &items)
+}
+
+/// The `Relationships` implementation of a record whose attributes are all valid.
+fn emit_checked_impl(
     input: &syn::DeriveInput,
     paths: &Paths,
     entities: &[&syn::Field],
     decls: &[Decl],
 ) -> TokenStream {
-    let rt = &paths.runtime;
+    let rt = &paths.runtime();
     let schema_mod = paths.schema_module();
-    let name = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     // One check per field that must hold an indicator, at its type; the field itself is
     // read through `Field`, which adds no error of its own.
     let asserts = entities.iter().map(|f| {
@@ -477,35 +361,28 @@ fn emit_impl(
     // `pair_check`); a generic one by the bounds of the typed constructors.
     let checked_in_const = input.generics.params.is_empty();
     let field_type = |name: &syn::Ident| {
-        entities
-            .iter()
-            .find(|f| f.ident.as_ref() == Some(name))
-            .map(|f| &f.ty)
+        let field = entities.iter().find(|f| f.ident.as_ref() == Some(name));
+        field.map(|f| &f.ty).filter(|ty| !mentions_self(ty))
     };
     let rels = decls.iter().map(|d| {
         let (source, method, target) = (&d.source, &d.method, &d.target);
         let a = format_ident!("a", span = target.span());
         let b = format_ident!("b", span = target.span());
-        let types = (field_type(source), field_type(target));
-        let (check, call) = match types {
-            (Some(source_ty), Some(target_ty))
-                if checked_in_const && !mentions_self(source_ty) && !mentions_self(target_ty) =>
-            {
-                (
-                    pair_check(rt, &schema_mod, d, source_ty, target_ty),
-                    // The pair is checked above: the constructor's bound accepts `Checked` kinds
-                    // of this schema and still rejects a type of another schema.
-                    quote_spanned! {target.span()=>
-                        {
-                            let (#a, #b) = (
-                                #rt::__private::CheckedEntity(#a),
-                                #rt::__private::CheckedEntity(#b),
-                            );
-                            <_ as #schema_mod::Relate>::#method(&#a, &#b)
-                        }
-                    },
-                )
-            }
+        let (check, call) = match (field_type(source), field_type(target)) {
+            (Some(source_ty), Some(target_ty)) if checked_in_const => (
+                pair_check(rt, &schema_mod, d, source_ty, target_ty),
+                // The pair is checked above: the constructor's bound accepts `Checked` kinds
+                // of this schema and still rejects a type of another schema.
+                quote_spanned! {target.span()=>
+                    {
+                        let (#a, #b) = (
+                            #rt::__private::CheckedEntity(#a),
+                            #rt::__private::CheckedEntity(#b),
+                        );
+                        <_ as #schema_mod::Relate>::#method(&#a, &#b)
+                    }
+                },
+            ),
             // The call carries the span of the target in the attribute, so an invalid pair
             // is reported at the declaration.
             _ => (
@@ -525,32 +402,24 @@ fn emit_impl(
             }
         }
     });
-    let n_entities = entities.len();
-    let n_rels = decls.len();
-    quote! {
-        #[automatically_derived]
-        impl #impl_generics #rt::typed::Relationships for #name #ty_generics #where_clause {
-            fn indicators(
-                &self,
-            ) -> ::core::result::Result<::std::vec::Vec<#rt::IndicatorObject>, #rt::typed::FieldError>
-            {
-                #[allow(unused_imports)]
-                use #rt::__private::NotAnEntity as _;
-                #(#asserts)*
-                let mut out = ::std::vec::Vec::with_capacity(#n_entities);
-                #(#pushes)*
-                // The objects, or the first field error.
-                ::core::iter::Iterator::collect(::core::iter::IntoIterator::into_iter(out))
-            }
-            fn relationships(&self) -> ::std::vec::Vec<#rt::EntityRelationship> {
-                #[allow(unused_imports)]
-                use #rt::__private::NotAnEntity as _;
-                let mut out = ::std::vec::Vec::with_capacity(#n_rels);
-                #(#rels)*
-                out
-            }
-        }
-    }
+    let (n_entities, n_rels) = (entities.len(), decls.len());
+    let indicators = quote! {
+        #[allow(unused_imports)]
+        use #rt::__private::NotAnEntity as _;
+        #(#asserts)*
+        let mut out = ::std::vec::Vec::with_capacity(#n_entities);
+        #(#pushes)*
+        // The objects, or the first field error.
+        ::core::iter::Iterator::collect(::core::iter::IntoIterator::into_iter(out))
+    };
+    let relationships = quote! {
+        #[allow(unused_imports)]
+        use #rt::__private::NotAnEntity as _;
+        let mut out = ::std::vec::Vec::with_capacity(#n_rels);
+        #(#rels)*
+        out
+    };
+    emit_impl(input, rt, &indicators, &relationships)
 }
 
 #[cfg(test)]

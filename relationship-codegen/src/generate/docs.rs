@@ -90,24 +90,22 @@ impl Gen<'_> {
         paragraphs.join("\n\n")
     }
 
-    /// The texts of the `#[diagnostic::on_unimplemented]` of the check trait of relationship
-    /// `ri`, which has `pair_count` pairs: the message and the label, which name the source,
-    /// the relationship and the target, then the notes that say where the allowed pairs are
-    /// listed and which `xsoar-rel schema explain` command lists what the source may have
-    /// instead.
+    /// The `#[diagnostic::on_unimplemented]` texts of the check trait of relationship `ri`
+    /// (`pair_count` pairs): message, label, where the pairs are listed, and the
+    /// `xsoar-rel schema explain` command.
     pub(super) fn check_diagnostic(
         &self,
         ri: usize,
         r: &RelationshipDef,
         pair_count: usize,
     ) -> [String; 4] {
-        let schema_name = fmt_escape(self.schema_name);
+        let schema_name = fmt_escape(self.schema.name());
         let (name, reverse) = (fmt_escape(r.name()), fmt_escape(r.reverse()));
         let count = match pair_count {
             1 => "1 (source, target) pair".to_owned(),
             n => format!("{n} (source, target) pairs"),
         };
-        let schema_flag = if self.schema_name == "xsoar" {
+        let schema_flag = if self.schema.name() == "xsoar" {
             String::new()
         } else {
             format!("--schema <{schema_name} schema file> ")
@@ -178,20 +176,15 @@ fn non_empty(text: &str) -> Option<String> {
 pub(super) fn doc_lines(text: &str) -> TokenStream {
     text.lines()
         .map(|line| {
+            // Tabs as four spaces, as rustdoc and clippy want.
             let line = if line.is_empty() {
                 String::new()
             } else {
-                format!(" {}", escape_doc(line))
+                format!(" {}", escape_unsafe(&line.replace('\t', "    ")))
             };
             quote!(#[doc = #line])
         })
         .collect()
-}
-
-/// `line` with tabs as four spaces (as rustdoc and clippy want) and every other unsafe
-/// character escaped.
-fn escape_doc(line: &str) -> String {
-    escape_unsafe(&line.replace('\t', "    ")).into_owned()
 }
 
 /// The indefinite article for `name` read aloud: `an` before a vowel sound (`an embeds`,

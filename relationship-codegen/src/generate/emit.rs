@@ -18,7 +18,6 @@ pub(super) struct Gen<'s> {
     rt: syn::Path,
     /// The runtime path as written, for doc links.
     runtime_path: &'s str,
-    pub(super) schema_name: &'s str,
     /// How notes name the generated module: its own name when it wraps itself, else the
     /// schema's name (the default schema is included as `xsoar`).
     pub(super) module_label: &'s str,
@@ -43,7 +42,6 @@ impl<'s> Gen<'s> {
             n: Names::of(schema)?,
             rt,
             runtime_path,
-            schema_name: schema.name(),
             module_label: options.module_name.as_deref().unwrap_or(schema.name()),
             type_ids: schema.type_ids().collect(),
             rel_ids: schema.rel_ids().collect(),
@@ -66,7 +64,7 @@ impl<'s> Gen<'s> {
 
     /// `SCHEMA_NAME`, `TYPES`, `RELATIONSHIPS` and the `SchemaType` trait.
     fn emit_schema_constants(&self) -> TokenStream {
-        let (rt, schema_name) = (&self.rt, self.schema_name);
+        let (rt, schema_name) = (&self.rt, self.schema.name());
         let type_names = self.schema.types().iter().map(|t| t.name());
         let rel_pairs = self.schema.relationships().iter().map(|r| {
             let (a, b) = (r.name(), r.reverse());
@@ -153,7 +151,7 @@ impl<'s> Gen<'s> {
     /// check traits.
     fn emit_check_module(&self) -> TokenStream {
         let rt = &self.rt;
-        let schema_name = fmt_escape(self.schema_name);
+        let schema_name = fmt_escape(self.schema.name());
         let member_message =
             format!("`{{Self}}` is not an indicator type of the schema `{schema_name}`");
         let member_label =
@@ -264,15 +262,11 @@ impl<'s> Gen<'s> {
             .collect()
     }
 
-    /// The check trait of relationship `ri`: `UsesTarget<Source>`, the bound of the typed
-    /// constructor, implemented for exactly the allowed pairs on the types rustc prints
-    /// ([`Member::As`]: the marker, or a struct named as XSOAR spells the type), so that a
-    /// disallowed pair is one error with the texts of [`Gen::check_diagnostic`]. The impls
-    /// are `do_not_recommend`, so rustc adds no truncated list of its own.
-    ///
-    /// Three blanket impls accept what is already reported or checked: a target or a source
-    /// whose derive failed ([`Unknown`]) and a pair `#[derive(Relationships)]` checked in a
-    /// `const` (both [`Checked`], whose target must still be of this schema).
+    /// The check trait of relationship `ri` (`UsesTarget<Source>`, the constructor's bound),
+    /// implemented for exactly the allowed pairs on the types rustc prints ([`Member::As`]),
+    /// so a disallowed pair is one error; `do_not_recommend` keeps rustc's own list out.
+    /// Blanket impls accept what is already reported or checked: [`Unknown`] (a failed
+    /// derive) and the [`Checked`] pairs of `#[derive(Relationships)]`.
     fn emit_check_trait(&self, ri: usize, r: &RelationshipDef, pairs: &[Pair]) -> TokenStream {
         let trait_name = self.check_trait_name(ri);
         let [message, label, listed, explain] = self.check_diagnostic(ri, r, pairs.len());
@@ -361,7 +355,7 @@ impl<'s> Gen<'s> {
 
     /// The `Relate` trait with its blanket impl, and the `prelude` that brings it into scope.
     fn emit_relate_trait(&self) -> TokenStream {
-        let (rt, schema_name, module) = (&self.rt, self.schema_name, self.module_label);
+        let (rt, schema_name, module) = (&self.rt, self.schema.name(), self.module_label);
         let relate_doc = doc_lines(&format!(
             "Typed constructors of the schema `{schema_name}`: one method per relationship name.\n\nImplemented for every [`Indicator`]({rt_doc}::typed::Indicator) whose type belongs to this schema. A pair the schema does not allow does not compile, and the error names the source type, the relationship and the target type.\n\nBring it into scope with `use {module}::prelude::*;` (or `use {module}::Relate;`): the typed constructors of one schema's types are that schema's.",
             rt_doc = self.runtime_path.trim_start_matches("::"),

@@ -38,26 +38,23 @@ impl Names {
     }
 }
 
-/// Each `(schema name, identifier)` as an identifier; `what` names them in the error.
+/// Each `(schema name, identifier)` as an identifier (not raw, not `_`); `what` names them
+/// in the error.
 fn parse_idents<'a>(
     what: &'static str,
     names: impl Iterator<Item = (&'a str, &'a str)>,
 ) -> Result<Vec<Ident>, GenerateError> {
     names
-        .map(|(name, ident)| parse_ident(what, name, ident))
+        .map(|(name, ident)| {
+            let plain = !ident.starts_with("r#") && ident != "_";
+            let parsed = plain.then(|| syn::parse_str::<Ident>(ident).ok()).flatten();
+            parsed.ok_or_else(|| GenerateError::Ident {
+                what,
+                name: name.to_owned(),
+                ident: ident.to_owned(),
+            })
+        })
         .collect()
-}
-
-fn parse_ident(what: &'static str, name: &str, ident: &str) -> Result<Ident, GenerateError> {
-    let bad = || GenerateError::Ident {
-        what,
-        name: name.to_owned(),
-        ident: ident.to_owned(),
-    };
-    if ident.starts_with("r#") || ident == "_" {
-        return Err(bad());
-    }
-    syn::parse_str::<Ident>(ident).map_err(|_| bad())
 }
 
 /// The identifier rustc prints for each type in the error of an invalid typed call: the
