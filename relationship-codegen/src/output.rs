@@ -205,6 +205,11 @@ impl OutputFile {
         }
     }
 
+    /// The output as given to [`create`](OutputFile::create).
+    pub fn path(&self) -> &Path {
+        &self.shown
+    }
+
     /// The temporary file, while there is one (to remove it when the process is ended by a
     /// signal).
     pub fn temp_path(&self) -> Option<&Path> {
