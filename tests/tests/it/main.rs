@@ -36,4 +36,5 @@ mod stix_robustness;
 mod typed_derive;
 mod ui;
 mod ui_one_error;
+mod ui_pass;
 mod validate_planted;
