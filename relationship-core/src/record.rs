@@ -117,8 +117,9 @@ pub enum Record {
 impl<'de> Deserialize<'de> for Record {
     /// Reads either shape: the keys decide which (see [`parse_line`] for the messages).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let ObjectOnly(keys) = ObjectOnly::<Keys<Fields>>::deserialize(d)?;
-        keys.into_record().map_err(de::Error::custom)
+        RecordKeys::deserialize(d)?
+            .into_record()
+            .map_err(de::Error::custom)
     }
 }
 
@@ -129,9 +130,10 @@ pub struct RecordError {
     pub message: String,
 }
 
-impl fmt::Display for RecordError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+impl std::fmt::Display for RecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self { message, .. } = self;
+        write!(f, "{message}")
     }
 }
 
@@ -146,26 +148,37 @@ impl std::error::Error for RecordError {}
 /// valid ones), a duplicate key, a value of the wrong type (naming the key), missing keys, or
 /// an object that mixes relationship and indicator keys.
 pub fn parse_line(line: &[u8]) -> Result<Record, RecordError> {
-    let error = |message| Err(RecordError { message });
     if let Some(at) = crate::limits::find_too_deep(line) {
-        let (reason, column) = (crate::limits::TOO_DEEP, at.column);
-        return error(format!("malformed JSON: {reason} (column {column})"));
+        return Err(RecordError {
+            message: format!(
+                "malformed JSON: {} (column {})",
+                crate::limits::TOO_DEEP,
+                at.column
+            ),
+        });
     }
     // A line checked as UTF-8 once, as a whole, spares serde_json checking each string it
     // reads; a line that is not UTF-8 is read as bytes, to get serde_json's message.
-    let keys: Keys<Fields> = match std::str::from_utf8(line) {
+    let keys = match std::str::from_utf8(line) {
         Ok(text) => read_keys(serde_json::Deserializer::from_str(text)),
         Err(_) => read_keys(serde_json::Deserializer::from_slice(line)),
     }
     .map_err(|_| explain(line))?;
-    // A number that delivery refuses (`1e400`, which Python's style would write as
-    // `Infinity`; an integer longer than Python reads) is refused, so that neither `render`
-    // nor `batch` writes what `validate` and the pack refuse.
-    if let Some((at, problem)) = crate::deliverable::first_number_problem(line) {
-        return error(format!("{problem} (column {})", at + 1));
-    }
+    refuse_undeliverable_numbers(line)?;
     keys.into_record()
         .map_err(|message| RecordError { message })
+}
+
+/// A record holding a number that delivery refuses (`1e400`, which Python's style would write
+/// as `Infinity`; an integer longer than Python reads) is refused, so that neither `render`
+/// nor `batch` writes what `validate` and the pack refuse.
+fn refuse_undeliverable_numbers(line: &[u8]) -> Result<(), RecordError> {
+    match crate::deliverable::first_number_problem(line) {
+        None => Ok(()),
+        Some((at, problem)) => Err(RecordError {
+            message: format!("{problem} (column {})", at + 1),
+        }),
+    }
 }
 
 /// A relationship record read with its `fields` object left as JSON text (see
@@ -189,23 +202,89 @@ pub struct RawRelationship<'a> {
 /// [`parse_line`] returns, `fields` aside.
 pub fn parse_relationship_raw(line: &[u8]) -> Option<RawRelationship<'_>> {
     let text = std::str::from_utf8(line).ok()?;
-    // Numbers that delivery refuses go to the full read, which reports them.
-    if crate::deliverable::first_number_problem(line).is_some() {
-        return None;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let keys = RawKeys::deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    let k = keys.0;
+    // Numbers that delivery refuses go to the full read, which reports them. Only values
+    // that are not strings can hold one.
+    if let Some(fields) = &k.fields {
+        let undeliverable = fields.0.iter().any(|(_, v)| {
+            let text = v.get();
+            !text.starts_with('"')
+                && crate::deliverable::first_number_problem(text.as_bytes()).is_some()
+        });
+        if undeliverable {
+            return None;
+        }
     }
-    let keys: Keys<RawFields<'_>> = read_keys(serde_json::Deserializer::from_str(text)).ok()?;
-    if keys.is_indicator() != Ok(false) {
-        return None;
+    Some(RawRelationship {
+        input: RelationshipInput {
+            name: k.name,
+            entity_a: k.entity_a,
+            entity_a_type: k.entity_a_type,
+            entity_b: k.entity_b,
+            entity_b_type: k.entity_b_type,
+            reverse_name: k.reverse_name,
+            fields: None,
+            source_reliability: k.source_reliability,
+            brand: k.brand,
+            relationship_type: k.relationship_type,
+            entity_a_family: k.entity_a_family,
+            entity_b_family: k.entity_b_family,
+        },
+        fields: k.fields,
+    })
+}
+
+/// The keys of a relationship record, `fields` as JSON text; read from an object only.
+struct RawKeys<'a>(FastKeys<'a>);
+
+impl<'de> Deserialize<'de> for RawKeys<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ObjectOnly;
+        impl<'de> Visitor<'de> for ObjectOnly {
+            type Value = RawKeys<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a relationship object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawKeys<'de>, A::Error> {
+                FastKeys::deserialize(MapAccessDeserializer::new(map)).map(RawKeys)
+            }
+        }
+        d.deserialize_map(ObjectOnly)
     }
-    let (input, fields) = keys.into_relationship().ok()?;
-    Some(RawRelationship { input, fields })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FastKeys<'a> {
+    name: String,
+    entity_a: String,
+    entity_a_type: String,
+    entity_b: String,
+    entity_b_type: String,
+    #[serde(default)]
+    reverse_name: Option<String>,
+    #[serde(default)]
+    relationship_type: Option<String>,
+    #[serde(default)]
+    entity_a_family: Option<String>,
+    #[serde(default)]
+    entity_b_family: Option<String>,
+    #[serde(default)]
+    source_reliability: Option<String>,
+    #[serde(default, borrow)]
+    fields: Option<RawFields<'a>>,
+    #[serde(default)]
+    brand: Option<String>,
 }
 
 /// The record keys of a whole line.
-fn read_keys<'de, R: serde_json::de::Read<'de>, F: Deserialize<'de>>(
+fn read_keys<'de, R: serde_json::de::Read<'de>>(
     mut de: serde_json::Deserializer<R>,
-) -> serde_json::Result<Keys<F>> {
-    let ObjectOnly(keys) = ObjectOnly::deserialize(&mut de)?;
+) -> serde_json::Result<RecordKeys> {
+    let keys = RecordKeys::deserialize(&mut de)?;
     de.end().map(|()| keys)
 }
 
@@ -216,13 +295,16 @@ fn explain(line: &[u8]) -> RecordError {
     // serde_json places a lone surrogate inside `fields` or `rawJSON` in the value's own
     // text; the line's column is found here.
     if let Some(at) = crate::limits::find_lone_surrogate(line) {
-        let reason = crate::limits::LONE_SURROGATE;
         return RecordError {
-            message: format!("malformed JSON: {reason} (column {})", at + 1),
+            message: format!(
+                "malformed JSON: {} (column {})",
+                crate::limits::LONE_SURROGATE,
+                at + 1
+            ),
         };
     }
     let mut de = serde_json::Deserializer::from_slice(line);
-    let message = match serde_path_to_error::deserialize::<_, ObjectOnly<Keys<Fields>>>(&mut de) {
+    let message = match serde_path_to_error::deserialize::<_, RecordKeys>(&mut de) {
         Err(e) => {
             let key = match e.path().iter().next() {
                 Some(serde_path_to_error::Segment::Map { key }) => Some(key.as_str()),
@@ -242,7 +324,8 @@ fn explain(line: &[u8]) -> RecordError {
 /// naming `key` when the error is in that key's value.
 fn describe(e: &serde_json::Error, key: Option<&str>) -> String {
     use serde_json::error::Category;
-    let reason = crate::limits::error_reason(e);
+    let text = e.to_string();
+    let reason = strip_position(&text);
     let column = match e.column() {
         0 => String::new(),
         c => format!(" (column {c})"),
@@ -254,15 +337,30 @@ fn describe(e: &serde_json::Error, key: Option<&str>) -> String {
         (Category::Syntax, _) if reason == "trailing characters" => format!(
             "malformed JSON: trailing characters after the JSON object (one object per line){column}"
         ),
-        (Category::Syntax, _) => format!("malformed JSON: {reason}{column}"),
+        (Category::Syntax, _) => format!(
+            "malformed JSON: {}{column}",
+            crate::limits::json_reason(reason)
+        ),
         (_, Some(key)) if reason.starts_with(&format!("unknown field `{key}`")) => {
             format!("{}{column}", unknown_key(key))
         }
-        (_, Some(key)) => format!("key `{}`: {}{column}", quoted(key), shortened(&reason)),
+        (_, Some(key)) => format!(
+            "key `{}`: {}{column}",
+            quoted(key),
+            shortened(crate::limits::json_reason(reason))
+        ),
         (_, None) => match reason.strip_prefix("duplicate field ") {
             Some(key) => format!("duplicate key {}{column}", shortened(key)),
-            None => format!("{}{column}", shortened(&reason)),
+            None => format!("{}{column}", shortened(crate::limits::json_reason(reason))),
         },
+    }
+}
+
+/// Strips serde_json's ` at line L column C` suffix from a message.
+fn strip_position(text: &str) -> &str {
+    match text.rfind(" at line ") {
+        Some(i) if text[i..].contains(" column ") => &text[..i],
+        _ => text,
     }
 }
 
@@ -307,30 +405,29 @@ fn present_score<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u8>>, 
     score(d).map(Some)
 }
 
-/// A value read from a JSON object only (a derived struct alone would also take an array).
-struct ObjectOnly<T>(T);
+/// Every key of both shapes as read (`None` when absent), before deciding which shape the
+/// record has. Only an object is accepted (a derived struct alone would also take an array).
+struct RecordKeys(Keys);
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjectOnly<T> {
+impl<'de> Deserialize<'de> for RecordKeys {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
-            type Value = ObjectOnly<T>;
+        struct ObjectOnly;
+        impl<'de> Visitor<'de> for ObjectOnly {
+            type Value = RecordKeys;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a relationship or indicator object")
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ObjectOnly<T>, A::Error> {
-                T::deserialize(MapAccessDeserializer::new(map)).map(ObjectOnly)
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RecordKeys, A::Error> {
+                Keys::deserialize(MapAccessDeserializer::new(map)).map(RecordKeys)
             }
         }
-        d.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+        d.deserialize_map(ObjectOnly)
     }
 }
 
-/// Every key of both shapes as read (`None` when absent), before deciding which shape the
-/// record has; `fields` as `F`.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, bound(deserialize = "F: Deserialize<'de>"))]
-struct Keys<F> {
+#[serde(deny_unknown_fields)]
+struct Keys {
     #[serde(default, deserialize_with = "present")]
     name: Option<String>,
     #[serde(default, deserialize_with = "present")]
@@ -352,7 +449,7 @@ struct Keys<F> {
     #[serde(default, deserialize_with = "present")]
     source_reliability: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    fields: Option<Option<F>>,
+    fields: Option<Option<Fields>>,
     #[serde(default, deserialize_with = "present")]
     brand: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
@@ -365,115 +462,117 @@ struct Keys<F> {
     raw_json: Option<RawJson>,
 }
 
-impl<F> Keys<F> {
-    /// Whether the keys make an indicator (`true`) or a relationship (`false`), or why they
-    /// make neither: a mixture of both shapes, or neither shape.
-    fn is_indicator(&self) -> Result<bool, String> {
-        let has_relationship_key = self.name.is_some()
-            || self.entity_a.is_some()
-            || self.entity_a_type.is_some()
-            || self.entity_b.is_some()
-            || self.entity_b_type.is_some()
-            || self.reverse_name.is_some()
-            || self.source_reliability.is_some()
-            || self.brand.is_some()
-            || self.relationship_type.is_some()
-            || self.entity_a_family.is_some()
-            || self.entity_b_family.is_some();
-        let has_indicator_key = self.value.is_some()
-            || self.indicator_type.is_some()
-            || self.score.is_some()
-            || self.raw_json.is_some();
-        match (has_relationship_key, has_indicator_key) {
-            (true, true) => Err(
+impl RecordKeys {
+    /// The record the keys make, or why they make none: a mixture of both shapes, neither
+    /// shape, or missing keys.
+    fn into_record(self) -> Result<Record, String> {
+        let k = self.0;
+        let has_relationship_key = k.name.is_some()
+            || k.entity_a.is_some()
+            || k.entity_a_type.is_some()
+            || k.entity_b.is_some()
+            || k.entity_b_type.is_some()
+            || k.reverse_name.is_some()
+            || k.source_reliability.is_some()
+            || k.brand.is_some()
+            || k.relationship_type.is_some()
+            || k.entity_a_family.is_some()
+            || k.entity_b_family.is_some();
+        let has_indicator_key = k.value.is_some()
+            || k.indicator_type.is_some()
+            || k.score.is_some()
+            || k.raw_json.is_some();
+        if has_relationship_key && has_indicator_key {
+            return Err(
                 "the object mixes relationship keys (`name`, `entity_a`, …) with indicator \
                  keys (`value`, `type`, …); use one object per line for each"
                     .to_owned(),
-            ),
-            (false, false) => Err(
+            );
+        }
+        if has_indicator_key {
+            return k.into_indicator();
+        }
+        if !has_relationship_key {
+            return Err(
                 "the object is neither a relationship (keys `name`, `entity_a`, \
                  `entity_a_type`, `entity_b`, `entity_b_type`) nor an indicator (keys `value`, \
                  `type`)"
                     .to_owned(),
-            ),
-            (_, indicator) => Ok(indicator),
+            );
         }
+        k.into_relationship()
     }
+}
 
-    /// The relationship record (its `fields` apart), or the missing keys.
-    fn into_relationship(self) -> Result<(RelationshipInput, Option<F>), String> {
-        let missing = [
+impl Keys {
+    fn into_relationship(self) -> Result<Record, String> {
+        let missing = missing(&[
             ("name", self.name.is_none()),
             ("entity_a", self.entity_a.is_none()),
             ("entity_a_type", self.entity_a_type.is_none()),
             ("entity_b", self.entity_b.is_none()),
             ("entity_b_type", self.entity_b_type.is_none()),
-        ];
-        let (Some(name), Some(entity_a), Some(entity_a_type), Some(entity_b), Some(entity_b_type)) = (
+        ]);
+        match (
             self.name,
             self.entity_a,
             self.entity_a_type,
             self.entity_b,
             self.entity_b_type,
-        ) else {
-            return Err(missing_message("relationship", &missing));
-        };
-        let input = RelationshipInput {
-            name,
-            entity_a,
-            entity_a_type,
-            entity_b,
-            entity_b_type,
-            reverse_name: self.reverse_name.flatten(),
-            fields: None,
-            source_reliability: self.source_reliability.flatten(),
-            brand: self.brand.flatten(),
-            relationship_type: self.relationship_type.flatten(),
-            entity_a_family: self.entity_a_family.flatten(),
-            entity_b_family: self.entity_b_family.flatten(),
-        };
-        Ok((input, self.fields.flatten()))
-    }
-}
-
-impl Keys<Fields> {
-    /// The record the keys make, or why they make none.
-    fn into_record(self) -> Result<Record, String> {
-        if !self.is_indicator()? {
-            let (input, fields) = self.into_relationship()?;
-            return Ok(Record::Relationship(Box::new(RelationshipInput {
-                fields,
-                ..input
-            })));
+        ) {
+            (
+                Some(name),
+                Some(entity_a),
+                Some(entity_a_type),
+                Some(entity_b),
+                Some(entity_b_type),
+            ) => Ok(Record::Relationship(Box::new(RelationshipInput {
+                name,
+                entity_a,
+                entity_a_type,
+                entity_b,
+                entity_b_type,
+                reverse_name: self.reverse_name.flatten(),
+                fields: self.fields.flatten(),
+                source_reliability: self.source_reliability.flatten(),
+                brand: self.brand.flatten(),
+                relationship_type: self.relationship_type.flatten(),
+                entity_a_family: self.entity_a_family.flatten(),
+                entity_b_family: self.entity_b_family.flatten(),
+            }))),
+            _ => Err(missing_message("relationship", &missing)),
         }
-        let missing = [
+    }
+
+    fn into_indicator(self) -> Result<Record, String> {
+        let missing = missing(&[
             ("value", self.value.is_none()),
             ("type", self.indicator_type.is_none()),
-        ];
-        let (Some(value), Some(indicator_type)) = (self.value, self.indicator_type) else {
-            return Err(missing_message("indicator", &missing));
-        };
-        Ok(Record::IndicatorRecord(Box::new(IndicatorRecord {
-            value,
-            indicator_type,
-            score: self.score.flatten(),
-            raw_json: self.raw_json,
-            fields: self.fields.flatten(),
-        })))
+        ]);
+        match (self.value, self.indicator_type) {
+            (Some(value), Some(indicator_type)) => {
+                Ok(Record::IndicatorRecord(Box::new(IndicatorRecord {
+                    value,
+                    indicator_type,
+                    score: self.score.flatten(),
+                    raw_json: self.raw_json,
+                    fields: self.fields.flatten(),
+                })))
+            }
+            _ => Err(missing_message("indicator", &missing)),
+        }
     }
 }
 
-/// The message for the keys of `keys` marked missing.
-fn missing_message(shape: &str, keys: &[(&str, bool)]) -> String {
-    let list: Vec<String> = keys
-        .iter()
-        .filter(|(_, missing)| *missing)
-        .map(|(k, _)| format!("`{k}`"))
-        .collect();
-    let noun = if list.len() == 1 { "key" } else { "keys" };
-    format!("missing {noun} {} in {shape} record", list.join(", "))
+fn missing<'k>(keys: &[(&'k str, bool)]) -> Vec<&'k str> {
+    keys.iter().filter_map(|&(k, m)| m.then_some(k)).collect()
 }
 
+fn missing_message(shape: &str, missing: &[&str]) -> String {
+    let list: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
+    let noun = if missing.len() == 1 { "key" } else { "keys" };
+    format!("missing {noun} {} in {shape} record", list.join(", "))
+}
 #[cfg(test)]
 mod tests {
     /// Records nested to the limit read and render, and deeper ones are refused, on the
