@@ -45,24 +45,56 @@ impl Shard {
             return false;
         }
         let below = (hash << bits) >> 64;
-        let guess = (((below * run.len() as u128) >> 64) as usize).min(run.len() - 1);
-        // Widen a bracket around the guess until it holds `hash`'s place, then search in it.
-        let (mut lo, mut hi, mut step) = (guess, guess + 1, 1);
-        while lo > 0 && run[lo] > hash {
-            lo = lo.saturating_sub(step);
-            step *= 2;
+        let guess = ((below * run.len() as u128) >> 64) as usize;
+        let guess = guess.min(run.len() - 1);
+        if run[guess] == hash {
+            return true;
         }
-        while hi < run.len() && run[hi - 1] < hash {
-            hi = hi.saturating_add(step).min(run.len());
-            step *= 2;
+        // Widen the step until `hash` is bracketed, then search inside the bracket.
+        let mut step = 1;
+        if run[guess] < hash {
+            let mut lo = guess + 1;
+            loop {
+                let hi = guess.saturating_add(step).min(run.len());
+                if hi == run.len() || run[hi - 1] >= hash {
+                    return run[lo..hi].binary_search(&hash).is_ok();
+                }
+                lo = hi;
+                step *= 2;
+            }
+        } else {
+            let mut hi = guess;
+            loop {
+                let lo = guess.saturating_sub(step);
+                if lo == 0 || run[lo] <= hash {
+                    return run[lo..hi].binary_search(&hash).is_ok();
+                }
+                hi = lo;
+                step *= 2;
+            }
         }
-        run[lo..hi].binary_search(&hash).is_ok()
     }
 
-    /// Sorts the tail into the run (a stable sort merges the two sorted runs it finds).
+    /// Sorts the tail into the run.
     fn merge_tail(&mut self) {
-        self.hashes.sort();
-        self.sorted = self.hashes.len();
+        let v = &mut self.hashes;
+        let mut buf = [0u128; TAIL];
+        let t = v.len() - self.sorted;
+        buf[..t].copy_from_slice(&v[self.sorted..]);
+        buf[..t].sort_unstable();
+        // Merge from the back: the run's largest first, into the tail's room.
+        let (mut i, mut j, mut k) = (self.sorted, t, v.len());
+        while j > 0 {
+            k -= 1;
+            if i > 0 && v[i - 1] > buf[j - 1] {
+                i -= 1;
+                v[k] = v[i];
+            } else {
+                j -= 1;
+                v[k] = buf[j];
+            }
+        }
+        self.sorted = v.len();
     }
 }
 
