@@ -10,8 +10,6 @@
 //!
 //! Cases per run: `PROPTEST_CASES` (default 768 per property).
 
-use std::sync::LazyLock;
-
 use proptest::prelude::*;
 use relationship_core::RawJson;
 use relationship_core::check::{Checker, Mode};
@@ -19,22 +17,7 @@ use relationship_core::json::{self, JsonStyle};
 use relationship_core::record::{Record, parse_line};
 use relationship_core::relationship::Fields;
 
-use crate::support::{config, text};
-
-/// The schema's allowed triples, as `(source type, name, target type)`.
-static TRIPLES: LazyLock<Vec<(String, String, String)>> = LazyLock::new(|| {
-    let schema = relationship_core::xsoar::schema();
-    schema
-        .triples()
-        .map(|(rel, pair)| {
-            (
-                schema.ty(pair.source).name().to_owned(),
-                schema.rel(rel).name().to_owned(),
-                schema.ty(pair.target).name().to_owned(),
-            )
-        })
-        .collect()
-});
+use crate::support::{XSOAR_TRIPLES, config, text};
 
 /// Names and types that are near misses of the schema's, or nothing like them.
 const BAD_NAMES: &[&str] = &[
@@ -139,7 +122,7 @@ fn optional(value: impl Strategy<Value = RawJson>) -> impl Strategy<Value = Opti
 /// A record is a JSON object whose keys keep their order: `Fields`.
 fn relationship_record() -> impl Strategy<Value = Fields> {
     let triple = prop_oneof![
-        6 => prop::sample::select(TRIPLES.clone()),
+        6 => prop::sample::select(XSOAR_TRIPLES.clone()).prop_map(|(a, n, _, b)| (a, n, b)),
         2 => (
             prop::sample::select(BAD_TYPES),
             prop::sample::select(BAD_NAMES),
@@ -147,10 +130,10 @@ fn relationship_record() -> impl Strategy<Value = Fields> {
         )
             .prop_map(|(a, n, b)| (a.to_owned(), n.to_owned(), b.to_owned())),
         1 => (
-            prop::sample::select(TRIPLES.clone()),
-            prop::sample::select(TRIPLES.clone()),
+            prop::sample::select(XSOAR_TRIPLES.clone()),
+            prop::sample::select(XSOAR_TRIPLES.clone()),
         )
-            .prop_map(|(x, y)| (x.0, y.1, x.2)),
+            .prop_map(|(x, y)| (x.0, y.1, x.3)),
     ];
     let reverse = prop_oneof![
         2 => Just(RawJson::from("<schema>")),

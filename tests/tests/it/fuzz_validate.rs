@@ -20,23 +20,7 @@ use relationship_core::json::JsonStyle;
 use relationship_core::relationship::{EntityRelationship, Fields};
 use relationship_core::validate::{Violation, validate_str};
 
-use crate::support::{config, text};
-
-/// The schema's allowed triples, as `(source type, name, reverse, target type)`.
-static TRIPLES: LazyLock<Vec<(String, String, String, String)>> = LazyLock::new(|| {
-    let schema = relationship_core::xsoar::schema();
-    schema
-        .triples()
-        .map(|(rel, pair)| {
-            (
-                schema.ty(pair.source).name().to_owned(),
-                schema.rel(rel).name().to_owned(),
-                schema.rel(rel).reverse().to_owned(),
-                schema.ty(pair.target).name().to_owned(),
-            )
-        })
-        .collect()
-});
+use crate::support::{XSOAR_TRIPLES, config, text};
 
 static TYPES: LazyLock<Vec<String>> = LazyLock::new(|| {
     relationship_core::xsoar::schema()
@@ -104,7 +88,7 @@ enum Item {
 
 fn item(beyond_double: bool) -> impl Strategy<Value = Item> {
     let rel = (
-        prop::sample::select(TRIPLES.clone()),
+        prop::sample::select(XSOAR_TRIPLES.clone()),
         value(),
         value(),
         fields(beyond_double),

@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use expect_test::expect_file;
 use proptest::prelude::*;
@@ -64,6 +65,22 @@ pub fn config(default_cases: u32) -> Config {
     c.failure_persistence = None;
     c
 }
+
+/// The default schema's allowed triples, as `(source type, name, reverse name, target type)`.
+pub static XSOAR_TRIPLES: LazyLock<Vec<(String, String, String, String)>> = LazyLock::new(|| {
+    let schema = relationship_core::xsoar::schema();
+    schema
+        .triples()
+        .map(|(rel, pair)| {
+            (
+                schema.ty(pair.source).name().to_owned(),
+                schema.rel(rel).name().to_owned(),
+                schema.rel(rel).reverse().to_owned(),
+                schema.ty(pair.target).name().to_owned(),
+            )
+        })
+        .collect()
+});
 
 /// Strings an input may hold: ordinary, empty, Unicode, control and bidirectional
 /// characters, JSON-looking text, escapes and a long one.
