@@ -324,8 +324,7 @@ fn explain(line: &[u8]) -> RecordError {
 /// naming `key` when the error is in that key's value.
 fn describe(e: &serde_json::Error, key: Option<&str>) -> String {
     use serde_json::error::Category;
-    let text = e.to_string();
-    let reason = strip_position(&text);
+    let reason = crate::limits::error_reason(e);
     let column = match e.column() {
         0 => String::new(),
         c => format!(" (column {c})"),
@@ -337,30 +336,15 @@ fn describe(e: &serde_json::Error, key: Option<&str>) -> String {
         (Category::Syntax, _) if reason == "trailing characters" => format!(
             "malformed JSON: trailing characters after the JSON object (one object per line){column}"
         ),
-        (Category::Syntax, _) => format!(
-            "malformed JSON: {}{column}",
-            crate::limits::json_reason(reason)
-        ),
+        (Category::Syntax, _) => format!("malformed JSON: {reason}{column}"),
         (_, Some(key)) if reason.starts_with(&format!("unknown field `{key}`")) => {
             format!("{}{column}", unknown_key(key))
         }
-        (_, Some(key)) => format!(
-            "key `{}`: {}{column}",
-            quoted(key),
-            shortened(crate::limits::json_reason(reason))
-        ),
+        (_, Some(key)) => format!("key `{}`: {}{column}", quoted(key), shortened(&reason)),
         (_, None) => match reason.strip_prefix("duplicate field ") {
             Some(key) => format!("duplicate key {}{column}", shortened(key)),
-            None => format!("{}{column}", shortened(crate::limits::json_reason(reason))),
+            None => format!("{}{column}", shortened(&reason)),
         },
-    }
-}
-
-/// Strips serde_json's ` at line L column C` suffix from a message.
-fn strip_position(text: &str) -> &str {
-    match text.rfind(" at line ") {
-        Some(i) if text[i..].contains(" column ") => &text[..i],
-        _ => text,
     }
 }
 
