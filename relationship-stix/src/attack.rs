@@ -202,6 +202,27 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn millis_takes_well_formed_dates_only() {
+        assert_eq!(
+            millis("2024-01-02T03:04:05.1Z").as_deref(),
+            Some("2024-01-02T03:04:05.100Z")
+        );
+        assert_eq!(
+            millis("2024-01-02T03:04:05.123456Z").as_deref(),
+            Some("2024-01-02T03:04:05.123Z")
+        );
+        for bad in [
+            "",
+            "Z",
+            "2024-01-02T03:04:05.Z",
+            "2024-01-02T03:04:05.1234567Z",
+            "2024-01-02T03:04:05.1x",
+        ] {
+            assert_eq!(millis(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
     fn citations_are_removed_like_the_feed() {
         assert_eq!(
             remove_citations("Adversaries may X.(Citation: A 2017)(Citation: B) Then Y (see Z)."),
