@@ -9,7 +9,8 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// Declares an error enum and its `Display`: each variant is followed by `=>` and its
-/// message, a format string over the variant's fields (tuple fields are named for it).
+/// message, a format string over the variant's fields (tuple fields are named for it). The
+/// message ends the variant's documentation, so it also says what each field holds.
 macro_rules! error_enum {
     (
         $(#[$meta:meta])*
@@ -18,7 +19,7 @@ macro_rules! error_enum {
                 $(#[$vmeta:meta])*
                 $variant:ident
                 $( ( $($tuple:ident: $tty:ty),* ) )?
-                $( { $( $(#[$fmeta:meta])* $field:ident: $fty:ty ),* $(,)? } )?
+                $( { $( $field:ident: $fty:ty ),* $(,)? } )?
                 => $fmt:literal $(, $arg:expr)* ;
             )*
         }
@@ -27,7 +28,9 @@ macro_rules! error_enum {
         pub enum $name {
             $(
                 $(#[$vmeta])*
-                $variant $( ( $($tty),* ) )? $( { $( $(#[$fmeta])* $field: $fty ),* } )?,
+                #[doc = ""]
+                #[doc = concat!("Message: `` ", $fmt, " ``")]
+                $variant $( ( $($tty),* ) )? $( { $( $field: $fty ),* } )?,
             )*
         }
 
@@ -58,34 +61,21 @@ pub enum ErrorKind {
     Syntax(message: String) => "invalid JSON: {message}";
     /// The file holds no JSON value at all.
     Empty => "empty schema: expected a JSON object";
-    /// A value has the wrong JSON type (`"types": 3`).
+    /// A value has the wrong JSON type (`"types": 3`): `what` is e.g. `` `types` `` or
+    /// ``a rule's `from` entry``, `expected` e.g. `an array`, `found` e.g. `a number`.
     WrongType {
-        /// Which value, e.g. `` `types` `` or `a rule's `from` entry`.
         what: String,
-        /// What it must be, e.g. `an array`.
         expected: &'static str,
-        /// What it is, e.g. `a number`.
         found: &'static str,
     } => "{what} must be {expected}, found {found}";
-    /// An object has a key the format does not know.
-    UnknownKey {
-        /// The key as written.
-        key: String,
-        /// Where, e.g. `relationship `uses``.
-        context: String,
-    } => "unknown key `{key}` in {context}";
+    /// An object has a key the format does not know; `context` is where, e.g.
+    /// ``relationship `uses` ``.
+    UnknownKey { key: String, context: String } => "unknown key `{key}` in {context}";
     /// An object has the same key twice.
-    DuplicateKey {
-        /// The key as written.
-        key: String,
-        /// Where.
-        context: String,
-    } => "duplicate key `{key}` in {context}";
+    DuplicateKey { key: String, context: String } => "duplicate key `{key}` in {context}";
     /// A required key is missing.
     MissingKey {
-        /// The key that is required.
         key: &'static str,
-        /// Where.
         context: String,
     } => "missing key `{key}` in {context}";
     /// A derivation without exactly one of `swap` and `copy`.
@@ -95,78 +85,63 @@ pub enum ErrorKind {
     /// A name is empty.
     EmptyName(what: &'static str) => "empty {what} name";
     /// A name holds a control, line-separator or bidirectional character, which could make
-    /// generated code read differently from what it does.
+    /// generated code read differently from what it does; `what` is `type`, `group`,
+    /// `relationship`, `reverse`, `schema`, ..., `name` is escaped and cut to a readable
+    /// length.
     UnsafeCharacter {
-        /// `type`, `group`, `relationship`, `reverse`, `schema`, ...
         what: &'static str,
-        /// The name, with such characters escaped and cut to a readable length.
         name: String,
-        /// The character's code point.
         code: u32,
     } => "{what} name `{name}` contains the character U+{code:04X}, which names may not \
           contain (control, line separator or bidirectional control)";
     /// A name holds an invisible character: a format character (general category Cf: zero
     /// width space and joiners, soft hyphen, byte order mark, tag characters, ...) or a
     /// default-ignorable code point, so that it can differ from a name that looks the same.
+    /// `name` has invisible characters written as `\u{..}` and is cut to a readable length;
+    /// `class` is `format character` or `default-ignorable character`.
     InvisibleCharacter {
-        /// `type`, `group`, `relationship`, `reverse`, `schema`, ...
         what: &'static str,
-        /// The name, with invisible characters written as `\u{..}` and cut to a readable
-        /// length.
         name: String,
-        /// The character's code point.
         code: u32,
-        /// `format character` or `default-ignorable character`.
         class: &'static str,
     } => "{what} name `{name}` contains the invisible character U+{code:04X} ({class}), which \
           names may not contain: it makes names that look the same differ";
     /// Two different names of one kind that look the same: their confusable skeletons
     /// (Unicode Technical Standard #39) are equal, as with `Host` and `Hоst` (Cyrillic `о`).
+    /// `name` is the later name, `other` the earlier one (`other_at` is `file:line:column`),
+    /// both cut to a readable length.
     ConfusableName {
-        /// `type`, `group`, `relationship` or `reverse-only`.
         what: &'static str,
-        /// The later name, cut to a readable length.
         name: String,
-        /// What the earlier name is.
         other_what: &'static str,
-        /// The earlier name, cut to a readable length.
         other: String,
-        /// Where the earlier name is, `file:line:column`.
         other_at: String,
     } => "{what} name `{name}` looks the same as the {other_what} name `{other}` (declared at \
           {other_at}; equal Unicode confusable skeletons, UTS #39)";
-    /// A name longer than [`MAX_NAME_CHARS`](crate::limits::MAX_NAME_CHARS).
+    /// A name longer than [`MAX_NAME_CHARS`](crate::limits::MAX_NAME_CHARS); `name` is its
+    /// start, `chars` its length in characters.
     NameTooLong {
-        /// `type`, `group`, `relationship`, ...
         what: &'static str,
-        /// The start of the name.
         name: String,
-        /// Its length in characters.
         chars: usize,
-        /// The limit.
         max: usize,
     } => "{what} name `{name}` is too long: {chars} characters, at most {max}";
-    /// The schema is larger than a limit of [`crate::limits`].
+    /// The schema is larger than a limit of [`crate::limits`]; `what` is what is counted
+    /// (`the file (bytes)`, `the expanded triples`, ...), `found` how many there are (or at
+    /// least, for counts stopped early).
     Limit {
-        /// What is counted (`the file (bytes)`, `the expanded triples`, ...).
         what: &'static str,
-        /// How many there are (or at least, for counts stopped early).
         found: usize,
-        /// The limit.
         max: usize,
     } => "schema too large: {what} is {found}, at most {max}";
     /// A name has leading or trailing white space.
     Whitespace {
-        /// `type`, `group`, ...
         what: &'static str,
-        /// The name as written.
         name: String,
     } => "{what} name `{name}` has leading or trailing white space";
     /// A type or group name that starts with `@`, which marks group references.
     AtSign {
-        /// `type` or `group`.
         what: &'static str,
-        /// The name as written.
         name: String,
     } => "{what} name `{name}` must not start with `@`";
     /// A reference to a type that is not declared.
@@ -180,30 +155,22 @@ pub enum ErrorKind {
                                      relationship name nor listed in `reverse_only`";
     /// A type declared twice.
     DuplicateType {
-        /// The name.
         name: String,
-        /// Line of the first declaration.
         first_line: usize,
     } => "duplicate type `{name}` (first declared at line {first_line})";
     /// A group declared twice.
     DuplicateGroup {
-        /// The name.
         name: String,
-        /// Line of the first declaration.
         first_line: usize,
     } => "duplicate group `{name}` (first declared at line {first_line})";
     /// A relationship name declared twice.
     DuplicateRelationship {
-        /// The name.
         name: String,
-        /// Line of the first declaration.
         first_line: usize,
     } => "duplicate relationship `{name}` (first declared at line {first_line})";
     /// A reverse-only name listed twice.
     DuplicateReverseOnly {
-        /// The name.
         name: String,
-        /// Line of the first listing.
         first_line: usize,
     } => "duplicate reverse-only name `{name}` (first listed at line {first_line})";
     /// A group named like a type.
@@ -228,40 +195,28 @@ pub enum ErrorKind {
                               `same_type`, `derive` or `any`";
     /// A relationship whose rules and derivations expand to no pair at all.
     ExpandsToNothing(name: String) => "relationship `{name}` expands to no pair";
-    /// `any` together with keys that list pairs.
+    /// `any` together with `key`, a key that lists pairs.
     ConflictingKeys {
-        /// The relationship.
         name: String,
-        /// The key that makes no sense next to `any`.
         key: &'static str,
     } => "relationship `{name}` has `any`, which allows every pair, and also `{key}`";
-    /// A derived or explicit Rust name that cannot be used.
+    /// A derived or explicit Rust name (`what` is `marker` or `method`) that cannot be used.
     InvalidIdentifier {
-        /// `marker` or `method`.
         what: &'static str,
-        /// The Rust name.
         ident: String,
-        /// The schema name it belongs to.
         name: String,
-        /// Why it cannot be used.
         reason: &'static str,
     } => "{what} `{ident}` of `{name}` cannot be used: {reason}";
     /// A name without any letter or digit, so no Rust name can be derived from it.
     NoRustName {
-        /// `type` or `relationship`.
         what: &'static str,
-        /// The name as written.
         name: String,
     } => "{what} name `{name}` has no letter or digit to derive a Rust name from";
-    /// Two schema names that give the same Rust name.
+    /// Two schema names that give the same Rust name; `other` is the earlier one.
     IdentCollision {
-        /// `marker` or `method`.
         what: &'static str,
-        /// The Rust name.
         ident: String,
-        /// The later schema name.
         name: String,
-        /// The earlier schema name.
         other: String,
     } => "{what} `{ident}` of `{name}` is also the {what} of `{other}`";
     /// More entries than the model's 16-bit ids can index.

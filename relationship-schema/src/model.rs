@@ -349,51 +349,34 @@ pub enum ModelError {
     /// A name is empty.
     EmptyName(what: &'static str) => "a {what} name is empty";
     /// Two types, groups, relationships or reverse-only names share a name.
-    Duplicate {
-        /// `type`, `group`, `relationship` or `reverse-only name`.
-        what: &'static str,
-        /// The repeated name.
-        name: String,
-    } => "duplicate {what} `{name}`";
-    /// A marker or method is not a usable Rust identifier.
+    Duplicate { what: &'static str, name: String } => "duplicate {what} `{name}`";
+    /// A marker or method (`what`) of the type or relationship `name` is not a usable Rust
+    /// identifier.
     InvalidIdentifier {
-        /// `marker` or `method`.
         what: &'static str,
-        /// The identifier.
         ident: String,
-        /// The type or relationship it names.
         name: String,
-        /// Why it cannot be used.
         reason: &'static str,
     } => "the {what} `{ident}` of `{name}` cannot be used: {reason}";
-    /// Two types or two relationships would get the same marker or method.
+    /// Two types or two relationships would get the same marker or method; `other` is the
+    /// first name.
     IdentCollision {
-        /// `marker` or `method`.
         what: &'static str,
-        /// The shared identifier.
         ident: String,
-        /// The second name.
         name: String,
-        /// The first name.
         other: String,
     } => "`{name}` and `{other}` both have the {what} `{ident}`";
     /// A reverse name that is neither a relationship name nor a reverse-only name.
-    UnknownReverse {
-        /// The relationship.
-        name: String,
-        /// Its reverse name.
-        reverse: String,
-    } => "the reverse name `{reverse}` of `{name}` is not a relationship or reverse-only name";
+    UnknownReverse { name: String, reverse: String }
+        => "the reverse name `{reverse}` of `{name}` is not a relationship or reverse-only name";
     /// A reverse-only name that is also a relationship name.
     ReverseOnlyIsRelationship(name: String)
         => "`{name}` is both a relationship name and a reverse-only name";
-    /// An id that this builder did not hand out.
+    /// An id that this builder did not hand out, in a member of a group or a pair of a
+    /// relationship (`owner`).
     UnknownTypeId {
-        /// `a member` or `a pair`.
         what: &'static str,
-        /// The group or relationship.
         owner: String,
-        /// The id's index.
         index: usize,
     } => "{what} of `{owner}` refers to an unknown type id {index}";
 }
