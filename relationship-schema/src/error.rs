@@ -294,20 +294,6 @@ impl SchemaError {
             help: None,
         }
     }
-
-    /// Adds a hint.
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-
-    /// Adds ``did you mean `a` or `b`?`` when `suggestions` is not empty.
-    pub fn with_suggestions(mut self, suggestions: &[&str]) -> Self {
-        if let Some(help) = crate::suggest::did_you_mean_of(suggestions) {
-            self.help = Some(help);
-        }
-        self
-    }
 }
 
 /// All defects found in one schema, in file order.
@@ -323,11 +309,6 @@ impl SchemaErrors {
     /// The errors, in file order.
     pub fn errors(&self) -> &[SchemaError] {
         &self.0
-    }
-
-    /// The errors, by value.
-    pub fn into_vec(self) -> Vec<SchemaError> {
-        self.0
     }
 }
 
@@ -349,10 +330,8 @@ impl From<SchemaError> for SchemaErrors {
 impl fmt::Display for SchemaErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{e}")?;
+            let newline = if i > 0 { "\n" } else { "" };
+            write!(f, "{newline}{e}")?;
         }
         Ok(())
     }
@@ -382,13 +361,13 @@ mod tests {
 
     #[test]
     fn display_has_position_and_suggestion() {
-        let e = SchemaError::new(
+        let mut e = SchemaError::new(
             "schemas/x.json",
             41,
             17,
             ErrorKind::UnknownType("Atack Pattern".into()),
-        )
-        .with_suggestions(&["Attack Pattern"]);
+        );
+        e.help = crate::suggest::did_you_mean_of(&["Attack Pattern"]);
         assert_eq!(
             e.to_string(),
             "unknown type `Atack Pattern` at schemas/x.json:41:17; did you mean `Attack Pattern`?"
@@ -399,15 +378,13 @@ mod tests {
     fn display_without_position_or_help() {
         let e = SchemaError::new("a.json", 0, 0, ErrorKind::Io("gone".into()));
         assert_eq!(e.to_string(), "cannot read schema: gone at a.json");
-        let e = e.with_suggestions(&[]);
-        assert_eq!(e.help, None);
     }
 
     #[test]
     fn errors_display_one_per_line() {
         let a = SchemaError::new("a", 1, 2, ErrorKind::Empty);
-        let b = SchemaError::new("a", 3, 4, ErrorKind::UnknownTier("gold".into()))
-            .with_help("expected `core` or `extended`");
+        let mut b = SchemaError::new("a", 3, 4, ErrorKind::UnknownTier("gold".into()));
+        b.help = Some("expected `core` or `extended`".into());
         let all = SchemaErrors::new(vec![a, b]);
         assert_eq!(
             all.to_string(),

@@ -96,21 +96,6 @@ pub const RESERVED_METHODS: &[(&str, &str)] = reserved![
     "value" => "`Entity::value`" in "the runtime's indicator wrapper";
 ];
 
-/// Why `method` may not name a generated constructor, when it is one of the
-/// [`RESERVED_METHODS`].
-///
-/// ```
-/// use relationship_schema::naming::{relationship_method, reserved_method};
-/// assert!(reserved_method(&relationship_method("indicator-value")).is_some());
-/// assert!(reserved_method("uses").is_none());
-/// ```
-pub fn reserved_method(method: &str) -> Option<&'static str> {
-    RESERVED_METHODS
-        .iter()
-        .find(|(m, _)| *m == method)
-        .map(|(_, reason)| *reason)
-}
-
 /// Splits a schema name into words (see the module documentation for the rules).
 pub fn words(name: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -183,11 +168,6 @@ pub fn relationship_method(name: &str) -> String {
         .join("_")
 }
 
-/// Whether `ident` is a Rust keyword that cannot be used as a plain identifier.
-pub fn is_keyword(ident: &str) -> bool {
-    KEYWORDS.contains(&ident)
-}
-
 /// Why a derived or explicit Rust name cannot be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdentProblem {
@@ -236,7 +216,7 @@ fn check_ident(ident: &str) -> Result<(), IdentProblem> {
     if ident.is_empty() {
         return Err(IdentProblem::Empty);
     }
-    if is_keyword(ident) {
+    if KEYWORDS.contains(&ident) {
         return Err(IdentProblem::Keyword);
     }
     if ident == "_" || !is_identifier(ident) {
@@ -262,7 +242,7 @@ pub fn check_method(method: &str) -> Result<(), IdentProblem> {
     if method.chars().any(char::is_uppercase) {
         return Err(IdentProblem::NotSnakeCase);
     }
-    if let Some(reason) = reserved_method(method) {
+    if let Some((_, reason)) = RESERVED_METHODS.iter().find(|(m, _)| *m == method) {
         return Err(IdentProblem::Reserved(reason));
     }
     Ok(())
