@@ -119,7 +119,7 @@ pub const fn nearest_in(input: &str, candidates: &[&str]) -> Nearest {
 const fn already_picked(out: &Nearest, candidates: &[&str], name: &str) -> bool {
     let mut n = 0;
     while n < out.len {
-        if bytes_eq(candidates[out.picks[n]].as_bytes(), name.as_bytes()) {
+        if str_eq(candidates[out.picks[n]], name) {
             return true;
         }
         n += 1;
@@ -239,31 +239,27 @@ const fn jaro_winkler(a: &[u32; MAX_CHARS], al: usize, b: &[u32; MAX_CHARS], bl:
     jaro + 0.1 * prefix as f64 * (1.0 - jaro)
 }
 
-const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
+/// Whether two strings are equal, in a `const` (the suggestions and the compile-time
+/// assertions compare names with it).
+#[doc(hidden)]
+pub const fn str_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && common_prefix(a.as_bytes(), b.as_bytes()) == a.len()
 }
 
 /// Byte order, as `str::cmp` sorts.
 const fn sorts_before(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
+    let i = common_prefix(a, b);
+    i < b.len() && (i == a.len() || a[i] < b[i])
+}
+
+/// How many leading bytes `a` and `b` share.
+const fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     let mut i = 0;
-    while i < a.len() && i < b.len() {
-        if a[i] != b[i] {
-            return a[i] < b[i];
-        }
+    while i < a.len() && i < b.len() && a[i] == b[i] {
         i += 1;
     }
-    a.len() < b.len()
+    i
 }
 
 /// Formats suggestions as `` `a`, `b` or `c` `` (empty string when there are none).
@@ -359,6 +355,22 @@ mod tests {
     #[test]
     fn unrelated_word_gets_nothing() {
         assert!(nearest("zzzz", ["Account", "Host"]).is_empty());
+    }
+
+    #[test]
+    fn const_comparisons_agree_with_str() {
+        for (a, b) in [
+            ("", ""),
+            ("a", ""),
+            ("ab", "a"),
+            ("ab", "ac"),
+            ("b", "ab"),
+            ("é", "e"),
+        ] {
+            assert_eq!(str_eq(a, b), a == b, "{a} {b}");
+            assert_eq!(sorts_before(a, b), a < b, "{a} {b}");
+            assert_eq!(sorts_before(b, a), b < a, "{b} {a}");
+        }
     }
 
     #[test]
