@@ -269,11 +269,6 @@ impl Schema {
         self.relationship(name).map(RelationshipDef::reverse)
     }
 
-    /// Whether `name` is declared as a reverse-only name.
-    pub fn is_reverse_only(&self, name: &str) -> bool {
-        self.reverse_only.iter().any(|n| n == name)
-    }
-
     /// Whether `source --rel--> target` is allowed.
     pub fn allows(&self, rel: RelId, source: TypeId, target: TypeId) -> bool {
         self.rel(rel).allows(source, target)
@@ -300,13 +295,11 @@ impl Schema {
     /// The relationships allowed from `source` to `target`, explicit ones first (schema
     /// order), then the any-to-any ones.
     pub fn relationships_between(&self, source: TypeId, target: TypeId) -> Vec<RelId> {
-        let ids = self.rel_ids();
-        let explicit = ids
-            .clone()
-            .filter(|&id| !self.rel(id).is_any())
-            .filter(|&id| self.allows(id, source, target));
-        let any = ids.filter(|&id| self.rel(id).is_any());
-        explicit.chain(any).collect()
+        let (any, explicit): (Vec<_>, Vec<_>) = self
+            .rel_ids()
+            .filter(|&id| self.allows(id, source, target))
+            .partition(|&id| self.rel(id).is_any());
+        [explicit, any].concat()
     }
 
     /// Every explicit triple `(relationship, source, target)`, relationship by relationship.
@@ -321,10 +314,7 @@ impl Schema {
 
     /// The number of explicit triples (any-to-any relationships are not counted).
     pub fn triple_count(&self) -> usize {
-        self.relationships
-            .iter()
-            .map(|r| r.explicit_pairs().map_or(0, <[Pair]>::len))
-            .sum()
+        self.triples().count()
     }
 
     /// Up to three type names closest to `name` (for "did you mean" messages).
