@@ -557,12 +557,8 @@ impl Schema {
         let mut names = HashSet::new();
         for g in &self.groups {
             unique_name("group", &g.name, &mut names)?;
-            known_ids(
-                "a member",
-                &g.name,
-                g.members.iter().copied(),
-                self.types.len(),
-            )?;
+            let members = g.members.iter().copied();
+            known_ids("a member", &g.name, members, self.types.len())?;
         }
         Ok(())
     }

@@ -101,23 +101,18 @@ pub fn words(name: &str) -> Vec<String> {
     let mut out = Vec::new();
     for chunk in name.split(|c: char| !c.is_alphanumeric()) {
         let chars: Vec<char> = chunk.chars().collect();
-        let mut current = String::new();
-        for (i, &c) in chars.iter().enumerate() {
-            if i > 0 && c.is_uppercase() {
-                let prev = chars[i - 1];
-                let lower_follows = chars.get(i + 1).is_some_and(|n| n.is_lowercase())
-                    && chars.get(i + 2).is_some_and(|n| n.is_lowercase());
-                let boundary = prev.is_lowercase()
-                    || prev.is_numeric()
-                    || (prev.is_uppercase() && lower_follows);
-                if boundary && !current.is_empty() {
-                    out.push(std::mem::take(&mut current));
-                }
+        let lower = |i: usize| chars.get(i).is_some_and(|c| c.is_lowercase());
+        let mut start = 0;
+        for (i, c) in chars.iter().enumerate().skip(1) {
+            let prev = chars[i - 1];
+            let acronym_end = prev.is_uppercase() && lower(i + 1) && lower(i + 2);
+            if c.is_uppercase() && (prev.is_lowercase() || prev.is_numeric() || acronym_end) {
+                out.push(chars[start..i].iter().collect());
+                start = i;
             }
-            current.push(c);
         }
-        if !current.is_empty() {
-            out.push(current);
+        if start < chars.len() {
+            out.push(chars[start..].iter().collect());
         }
     }
     out

@@ -127,23 +127,15 @@ const fn already_picked(out: &Nearest, candidates: &[&str], name: &str) -> bool 
     false
 }
 
-/// 2.0 for a candidate equal to the needle ignoring ASCII case, else their Jaro-Winkler
-/// similarity.
+/// The Jaro-Winkler similarity of a candidate to the needle, or 2.0 when they are equal
+/// ignoring ASCII case (only equal strings have a similarity of 1).
 const fn score(needle: &[u32; MAX_CHARS], needle_len: usize, candidate: &str) -> f64 {
     let mut hay = [0u32; MAX_CHARS];
     let Some(hay_len) = fold_chars(candidate, &mut hay) else {
         return 0.0;
     };
-    if hay_len == needle_len {
-        let mut i = 0;
-        while i < hay_len && hay[i] == needle[i] {
-            i += 1;
-        }
-        if i == hay_len {
-            return 2.0;
-        }
-    }
-    jaro_winkler(needle, needle_len, &hay, hay_len)
+    let similarity = jaro_winkler(needle, needle_len, &hay, hay_len);
+    if similarity == 1.0 { 2.0 } else { similarity }
 }
 
 /// Decodes `s` into `out` as code points with ASCII letters lowercased; `None` when it has
@@ -195,12 +187,7 @@ const fn jaro_winkler(a: &[u32; MAX_CHARS], al: usize, b: &[u32; MAX_CHARS], bl:
     let mut i = 0;
     while i < al {
         let mut j = i.saturating_sub(window);
-        let end = if i + window + 1 < bl {
-            i + window + 1
-        } else {
-            bl
-        };
-        while j < end {
+        while j < bl && j <= i + window {
             if !b_hit[j] && a[i] == b[j] {
                 a_hit[i] = true;
                 b_hit[j] = true;
