@@ -138,39 +138,28 @@ const fn score(needle: &[u32; MAX_CHARS], needle_len: usize, candidate: &str) ->
     if similarity == 1.0 { 2.0 } else { similarity }
 }
 
-/// Decodes `s` into `out` as code points with ASCII letters lowercased; `None` when it has
-/// more than [`MAX_CHARS`] characters.
+/// Writes the characters of `s` into `out`, ASCII letters lowercased, each as the number its
+/// UTF-8 bytes make (the ranking only compares characters for equality); `None` when `s`
+/// has more than [`MAX_CHARS`] characters.
 const fn fold_chars(s: &str, out: &mut [u32; MAX_CHARS]) -> Option<usize> {
     let b = s.as_bytes();
     let (mut i, mut n) = (0, 0);
     while i < b.len() {
-        if n == MAX_CHARS {
+        if b[i] & 0xC0 == 0x80 {
+            // A continuation byte: `s` is UTF-8, so a character has started before it.
+            out[n - 1] = (out[n - 1] << 8) | b[i] as u32;
+        } else if n == MAX_CHARS {
             return None;
-        }
-        let lead = b[i];
-        // `s` is UTF-8, so a lead byte is followed by its continuation bytes.
-        let (mut c, width) = if lead < 0x80 {
-            (lead.to_ascii_lowercase() as u32, 1)
-        } else if lead < 0xE0 {
-            ((lead & 0x1F) as u32, 2)
-        } else if lead < 0xF0 {
-            ((lead & 0x0F) as u32, 3)
         } else {
-            ((lead & 0x07) as u32, 4)
-        };
-        let mut k = 1;
-        while k < width {
-            c = (c << 6) | (b[i + k] & 0x3F) as u32;
-            k += 1;
+            out[n] = b[i].to_ascii_lowercase() as u32;
+            n += 1;
         }
-        out[n] = c;
-        n += 1;
-        i += width;
+        i += 1;
     }
     Some(n)
 }
 
-/// Jaro-Winkler similarity of two decoded strings: matches within half the longer length,
+/// Jaro-Winkler similarity of two folded strings: matches within half the longer length,
 /// half-transpositions, and a bonus of 0.1 per common prefix character (at most four) when
 /// the Jaro similarity is above 0.7.
 const fn jaro_winkler(a: &[u32; MAX_CHARS], al: usize, b: &[u32; MAX_CHARS], bl: usize) -> f64 {
