@@ -83,48 +83,40 @@ pub const fn nearest_in(input: &str, candidates: &[&str]) -> Nearest {
         return Nearest::NONE;
     };
     let mut out = Nearest::NONE;
-    let mut best = 0.0;
+    // Each round picks the best candidate ranked after the last pick, so a name listed twice
+    // is picked once.
+    let (mut best, mut last) = (0.0, (f64::INFINITY, ""));
     while out.len < 3 {
-        let mut pick = candidates.len();
-        let mut pick_score = 0.0;
+        let (mut pick, mut pick_score) = (candidates.len(), 0.0);
         let mut k = 0;
         while k < candidates.len() {
-            if !already_picked(&out, candidates, candidates[k]) {
-                let s = score(&needle, needle_len, candidates[k]);
-                let better = pick == candidates.len()
-                    || s > pick_score
-                    || (s == pick_score && sorts_before(candidates[k], candidates[pick]));
-                if s >= THRESHOLD && better {
-                    pick = k;
-                    pick_score = s;
-                }
+            let (s, name) = (score(&needle, needle_len, candidates[k]), candidates[k]);
+            if s >= THRESHOLD
+                && ranks_before(last, (s, name))
+                && (pick == candidates.len()
+                    || ranks_before((s, name), (pick_score, candidates[pick])))
+            {
+                (pick, pick_score) = (k, s);
             }
             k += 1;
         }
-        if pick == candidates.len() {
+        if pick == candidates.len() || (out.len > 0 && best - pick_score > SPREAD) {
             break;
         }
         if out.len == 0 {
             best = pick_score;
-        } else if best - pick_score > SPREAD {
-            break;
         }
+        last = (pick_score, candidates[pick]);
         out.picks[out.len] = pick;
         out.len += 1;
     }
     out
 }
 
-/// Whether a candidate spelled `name` is already among the picks (a list may repeat a name).
-const fn already_picked(out: &Nearest, candidates: &[&str], name: &str) -> bool {
-    let mut n = 0;
-    while n < out.len {
-        if str_eq(candidates[out.picks[n]], name) {
-            return true;
-        }
-        n += 1;
-    }
-    false
+/// Whether a candidate `(score, name)` ranks before another: a higher score first, then the
+/// name that sorts first.
+const fn ranks_before(a: (f64, &str), b: (f64, &str)) -> bool {
+    a.0 > b.0 || (a.0 == b.0 && sorts_before(a.1, b.1))
 }
 
 /// The Jaro-Winkler similarity of a candidate to the needle, or 2.0 when they are equal
