@@ -1,11 +1,7 @@
-//! The validated schema model shared by the code generator, the runtime checks, the derive
-//! macros and the CLI.
-//!
-//! A [`Schema`] can only be made by the parser (`relationship_schema_parse::parse_str` and `load`) or by
-//! a [`SchemaBuilder`], which sorts and de-duplicates the allowed pairs and checks that names
-//! are unique and every id points into the schema. Its fields are private, so nothing
-//! downstream has to check again what building already proved: every cross product,
-//! derivation (swap/copy) and same-type rule has been expanded into explicit [`Pair`]s,
+//! The validated schema model. A [`Schema`] is made only by the parser
+//! (`relationship_schema_parse::parse_str` and `load`) or by a [`SchemaBuilder`]; its fields
+//! are private, so nothing downstream checks again what building proved: every cross
+//! product, derivation (swap/copy) and same-type rule is expanded into explicit [`Pair`]s,
 //! sorted by `(source, target)`, so queries are binary searches.
 //!
 //! ```

@@ -16,12 +16,8 @@
 //!
 //! The derivations never fail; whether the result is a usable identifier is checked
 //! separately by [`check_marker`] and [`check_method`], which the schema parser calls for
-//! every derived or explicitly given name.
-//!
-//! A method must also not be one of the [reserved method names](RESERVED_METHODS): the
-//! constructors are methods of a trait (`Relate`) that user code imports, so a method named
-//! like one that indicator types already have in scope (`clone`, `into`, `indicator_value`,
-//! ...) would make every such call ambiguous (E0034) or call the other method.
+//! every derived or explicitly given name; a method must also not be one of the
+//! [reserved method names](RESERVED_METHODS).
 
 /// Rust keywords (strict, reserved, and those of edition 2018 and later, including `gen`),
 /// none of which may be used as a plain identifier.
@@ -129,24 +125,18 @@ fn capitalise(word: &str) -> String {
 /// `IPv6CIDR` → `Ipv6Cidr`.
 ///
 /// ```
-/// use relationship_schema::naming::type_marker;
+/// use relationship_schema::naming::{relationship_marker, type_marker};
 /// assert_eq!(type_marker("Registry Key"), "RegistryKey");
 /// assert_eq!(type_marker("IPv6CIDR"), "Ipv6Cidr");
+/// assert_eq!(relationship_marker("sub-domain-of"), "SubDomainOf");
 /// ```
 pub fn type_marker(name: &str) -> String {
     words(name).iter().map(|w| capitalise(w)).collect()
 }
 
-/// The marker type name of a relationship: `used-by` → `UsedBy`, `subtechnique-of` →
-/// `SubtechniqueOf`.
-///
-/// ```
-/// use relationship_schema::naming::relationship_marker;
-/// assert_eq!(relationship_marker("sub-domain-of"), "SubDomainOf");
-/// ```
-pub fn relationship_marker(name: &str) -> String {
-    type_marker(name)
-}
+/// The marker type name of a relationship, derived as a type's is: `used-by` → `UsedBy`,
+/// `subtechnique-of` → `SubtechniqueOf`.
+pub use type_marker as relationship_marker;
 
 /// The typed constructor's method name of a relationship: `used-by` → `used_by`,
 /// `sub-domain-of` → `sub_domain_of`.

@@ -158,12 +158,8 @@ const fn jaro_winkler(a: &[u32; MAX_CHARS], al: usize, b: &[u32; MAX_CHARS], bl:
     if al == 0 && bl == 0 {
         return 1.0;
     }
-    if al == 0 || bl == 0 {
-        return 0.0;
-    }
     let window = (if al > bl { al } else { bl } / 2).saturating_sub(1);
-    let mut a_hit = [false; MAX_CHARS];
-    let mut b_hit = [false; MAX_CHARS];
+    let (mut a_hit, mut b_hit) = ([false; MAX_CHARS], [false; MAX_CHARS]);
     let mut matches = 0usize;
     let mut i = 0;
     while i < al {
