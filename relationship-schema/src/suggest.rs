@@ -228,13 +228,10 @@ const fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 
 /// Formats suggestions as `` `a`, `b` or `c` `` (empty string when there are none).
 pub fn or_list(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => format!("`{one}`"),
-        [init @ .., last] => {
-            let head: Vec<String> = init.iter().map(|n| format!("`{n}`")).collect();
-            format!("{} or `{last}`", head.join(", "))
-        }
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        Some((last, init)) if !init.is_empty() => format!("{} or {last}", init.join(", ")),
+        _ => quoted.concat(),
     }
 }
 

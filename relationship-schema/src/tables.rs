@@ -34,57 +34,41 @@
 
 use crate::model::{ModelError, Schema, SchemaBuilder, Tier, TypeId};
 
-/// A whole schema as static data.
+/// A whole schema as static data: the parts of a [`Schema`], in declaration order, and
+/// `source`, the file it was generated from as messages name it.
 #[derive(Debug, Clone, Copy)]
 pub struct SchemaTables {
-    /// The schema's name.
     pub name: &'static str,
-    /// The file it was generated from, as it should appear in messages.
     pub source: &'static str,
-    /// Indicator types, in declaration order.
     pub types: &'static [TypeRow],
-    /// Named groups, in declaration order.
     pub groups: &'static [GroupRow],
-    /// Relationship names, in declaration order.
     pub relationships: &'static [RelationshipRow],
-    /// Reverse-only names.
     pub reverse_only: &'static [&'static str],
 }
 
-/// One indicator type.
+/// One indicator type: the fields of a [`TypeDef`](crate::TypeDef).
 #[derive(Debug, Clone, Copy)]
 pub struct TypeRow {
-    /// XSOAR's type string.
     pub name: &'static str,
-    /// The Rust marker type name.
     pub marker: &'static str,
-    /// Free text, empty when none.
     pub doc: &'static str,
 }
 
-/// One named group: member types by index into [`SchemaTables::types`].
+/// One named group: its name and its member types by index into [`SchemaTables::types`].
 #[derive(Debug, Clone, Copy)]
 pub struct GroupRow {
-    /// The group's name.
     pub name: &'static str,
-    /// Member type indexes.
     pub members: &'static [u16],
 }
 
-/// One relationship name.
+/// One relationship name: the fields of a [`RelationshipDef`](crate::RelationshipDef).
 #[derive(Debug, Clone, Copy)]
 pub struct RelationshipRow {
-    /// XSOAR's name.
     pub name: &'static str,
-    /// XSOAR's reverse name, verbatim.
     pub reverse: &'static str,
-    /// The Rust marker type name.
     pub marker: &'static str,
-    /// The typed constructor's method name.
     pub method: &'static str,
-    /// Free text, empty when none.
     pub doc: &'static str,
-    /// The allowed pairs.
     pub pairs: PairRows,
 }
 
