@@ -4,9 +4,8 @@
 //! One library for every consumer: the code generator (`relationship-codegen`), the runtime
 //! checks (`relationship-core`), the derive macros and the `xsoar-rel` command line.
 //!
-//! * [`Schema`] and its parts keep their invariants: a schema is made only by the parser or
-//!   by a [`SchemaBuilder`], which sorts and de-duplicates the pairs and checks names and
-//!   ids, so nothing downstream checks again.
+//! * [`Schema`] and its parts keep their invariants ([`model`]): a schema is made only by the
+//!   parser or by a [`SchemaBuilder`], so nothing downstream checks again.
 //! * [`SchemaErrors`]: every defect of a schema file with file, line, column and the
 //!   nearest valid names, as the parser (`relationship-schema-parse`) reports them.
 //! * [`tables`] holds a schema as static data, for build scripts that generate it;
