@@ -146,11 +146,7 @@ pub use type_marker as relationship_marker;
 /// assert_eq!(relationship_method("subtechnique-of"), "subtechnique_of");
 /// ```
 pub fn relationship_method(name: &str) -> String {
-    words(name)
-        .iter()
-        .map(|w| w.to_lowercase())
-        .collect::<Vec<_>>()
-        .join("_")
+    words(name).join("_").to_lowercase()
 }
 
 /// Why a derived or explicit Rust name cannot be used.
