@@ -243,11 +243,8 @@ impl From<crate::model::ModelError> for ErrorKind {
 }
 
 fn arrows(names: &[String]) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(" -> ")
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    quoted.join(" -> ")
 }
 
 /// One schema defect with its position.
@@ -329,11 +326,8 @@ impl From<SchemaError> for SchemaErrors {
 
 impl fmt::Display for SchemaErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            let newline = if i > 0 { "\n" } else { "" };
-            write!(f, "{newline}{e}")?;
-        }
-        Ok(())
+        let lines: Vec<String> = self.0.iter().map(ToString::to_string).collect();
+        f.write_str(&lines.join("\n"))
     }
 }
 

@@ -95,9 +95,7 @@ impl SchemaTables {
         for r in self.relationships {
             let id = b.add_relationship_with(r.name, r.reverse, r.marker, r.method, r.doc);
             match r.pairs {
-                PairRows::Any => {
-                    b.allow_any(id);
-                }
+                PairRows::Any => _ = b.allow_any(id),
                 PairRows::Only(pairs) => {
                     for &(s, t, tier) in pairs {
                         b.allow(id, TypeId(s), TypeId(t), tier);
