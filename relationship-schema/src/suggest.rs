@@ -198,8 +198,8 @@ const fn jaro_winkler(a: &[u32; MAX_CHARS], al: usize, b: &[u32; MAX_CHARS], bl:
     jaro + 0.1 * prefix as f64 * (1.0 - jaro)
 }
 
-/// Whether two strings are equal, in a `const` (the suggestions and the compile-time
-/// assertions compare names with it).
+/// Whether two strings are equal, in a `const` (for the compile-time assertions, which
+/// compare names with it).
 #[doc(hidden)]
 pub const fn str_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && common_prefix(a.as_bytes(), b.as_bytes()) == a.len()
