@@ -33,7 +33,7 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::check::{KeyIndex, RelationshipInput};
+use crate::check::{KeyIndex, RelationshipInput, backticked};
 use crate::fields::{RawFields, RawJson};
 use crate::indicator::IndicatorObject;
 use crate::limits::{quoted, shortened};
@@ -111,10 +111,9 @@ pub struct RecordError {
     pub message: String,
 }
 
-impl std::fmt::Display for RecordError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let Self { message, .. } = self;
-        write!(f, "{message}")
+impl fmt::Display for RecordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
     }
 }
 
@@ -471,17 +470,15 @@ impl RecordKeys {
             (true, false) => ("relationship", &REQUIRED[..5]),
             (false, true) => ("indicator", &REQUIRED[5..]),
         };
-        let missing: Vec<String> = required
+        let missing: Vec<&str> = required
             .iter()
             .filter(|&&i| !seen(i))
-            .map(|&i| format!("`{}`", KEYS[i]))
+            .map(|&i| KEYS[i])
             .collect();
         if !missing.is_empty() {
             let noun = if missing.len() == 1 { "key" } else { "keys" };
-            return Err(format!(
-                "missing {noun} {} in {shape} record",
-                missing.join(", ")
-            ));
+            let list = backticked(&missing);
+            return Err(format!("missing {noun} {list} in {shape} record"));
         }
         // Each value by its index in `KEYS`.
         let mut take = |i: usize| self.strings[i].take();
