@@ -94,12 +94,12 @@ impl RawJson {
     /// ```
     pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Self> {
         let text = serde_json::to_string(value)?;
-        // serde_json's compact output is canonical already, but for a `Serialize` impl that
-        // writes raw values of its own (or repeats a key).
-        if is_plain_output(&text) {
-            Self::from_canonical(text)
-        } else {
+        // serde_json's compact output is canonical already, unless a raw value of a
+        // `Serialize` impl brought whitespace or an `E`, or the impl repeated an object's key.
+        if text.contains(['{', ' ', '\t', '\n', '\r', 'E']) {
             Self::parse(&text)
+        } else {
+            Self::from_canonical(text)
         }
     }
 
@@ -288,13 +288,6 @@ impl From<&Fields> for RawJson {
         let _ = write_fields(&mut text, fields, JsonStyle::Compact);
         RawJson::from_canonical(text).unwrap_or_else(|_| Self::empty_object())
     }
-}
-
-/// Whether serde_json's compact output `text` is canonical as it stands: no raw fragment can
-/// have brought whitespace, an `E` or a repeated key. Objects may repeat keys only through a
-/// `Serialize` impl, so any object makes the answer "check".
-fn is_plain_output(text: &str) -> bool {
-    !text.contains(['{', ' ', '\t', '\n', '\r', 'E'])
 }
 
 /// Appends the canonical spelling of `raw` (valid JSON, as serde_json read it) to `out`:

@@ -129,13 +129,7 @@ impl std::error::Error for RecordError {}
 /// an object that mixes relationship and indicator keys.
 pub fn parse_line(line: &[u8]) -> Result<Record, RecordError> {
     if let Some(at) = crate::limits::find_too_deep(line) {
-        return Err(RecordError {
-            message: format!(
-                "malformed JSON: {} (column {})",
-                crate::limits::TOO_DEEP,
-                at.column
-            ),
-        });
+        return Err(malformed(crate::limits::TOO_DEEP, at.column));
     }
     // A line checked as UTF-8 once, as a whole, spares serde_json checking each string it
     // reads; a line that is not UTF-8 is read as bytes, to get serde_json's message.
@@ -144,21 +138,21 @@ pub fn parse_line(line: &[u8]) -> Result<Record, RecordError> {
         Err(_) => read_keys(serde_json::Deserializer::from_slice(line)),
     }
     .map_err(|_| explain(line))?;
-    refuse_undeliverable_numbers(line)?;
+    // A number that delivery refuses (`1e400`, which Python's style would write as
+    // `Infinity`; an integer longer than Python reads) is refused, so that neither `render`
+    // nor `batch` writes what `validate` and the pack refuse.
+    if let Some((at, problem)) = crate::deliverable::first_number_problem(line) {
+        let message = format!("{problem} (column {})", at + 1);
+        return Err(RecordError { message });
+    }
     keys.into_record()
         .map_err(|message| RecordError { message })
 }
 
-/// A record holding a number that delivery refuses (`1e400`, which Python's style would write
-/// as `Infinity`; an integer longer than Python reads) is refused, so that neither `render`
-/// nor `batch` writes what `validate` and the pack refuse.
-fn refuse_undeliverable_numbers(line: &[u8]) -> Result<(), RecordError> {
-    match crate::deliverable::first_number_problem(line) {
-        None => Ok(()),
-        Some((at, problem)) => Err(RecordError {
-            message: format!("{problem} (column {})", at + 1),
-        }),
-    }
+/// The error for malformed JSON: `reason`, at the 1-based `column`.
+fn malformed(reason: &str, column: usize) -> RecordError {
+    let message = format!("malformed JSON: {reason} (column {column})");
+    RecordError { message }
 }
 
 /// A relationship record read with its `fields` object left as JSON text (see
@@ -275,13 +269,7 @@ fn explain(line: &[u8]) -> RecordError {
     // serde_json places a lone surrogate inside `fields` or `rawJSON` in the value's own
     // text; the line's column is found here.
     if let Some(at) = crate::limits::find_lone_surrogate(line) {
-        return RecordError {
-            message: format!(
-                "malformed JSON: {} (column {})",
-                crate::limits::LONE_SURROGATE,
-                at + 1
-            ),
-        };
+        return malformed(crate::limits::LONE_SURROGATE, at + 1);
     }
     let mut de = serde_json::Deserializer::from_slice(line);
     let message = match serde_path_to_error::deserialize::<_, RecordKeys>(&mut de) {
