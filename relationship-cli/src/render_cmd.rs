@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use clap::{Args, ValueEnum};
 use relationship_core::check::{Checker, Mode};
-use relationship_core::json::{write_json, write_relationship_indicator};
+use relationship_core::json::write_json;
 use relationship_core::record::Record;
 use relationship_schema::Schema;
 
@@ -96,7 +96,7 @@ pub(crate) fn render<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
         // as an output error.
         let start = arena.len();
         let rendered = match format {
-            Format::Indicator => write_relationship_indicator(arena, &rel, style),
+            Format::Indicator => rel.to_indicator().write_json(arena, style),
             Format::Entry => write_json(&mut *arena, &rel.to_entry(), style),
             Format::Context => write_json(&mut *arena, &rel.to_context(), style),
         };

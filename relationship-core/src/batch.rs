@@ -19,8 +19,7 @@ use crate::relationship::EntityRelationship;
 mod seen;
 use seen::SeenSet;
 
-/// XSOAR's conventional `createIndicators` batch size (feeds call `batch(…, batch_size=2000)`).
-pub const DEFAULT_BATCH_SIZE: usize = 2000;
+pub use crate::limits::DEFAULT_BATCH_SIZE;
 
 /// Where a relationship goes in a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

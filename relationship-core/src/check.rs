@@ -52,6 +52,8 @@ use crate::relationship::{ENTITY_FAMILY, EntityRelationship, Fields, RELATIONSHI
 use crate::reliability::{InvalidReliability, Reliability};
 
 mod input_serde;
+#[cfg(feature = "input")]
+pub(crate) use input_serde::KeyIndex;
 
 /// The reverse name XSOAR falls back to for a name it does not know.
 pub(crate) const FALLBACK_REVERSE: &str = "related-to";

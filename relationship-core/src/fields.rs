@@ -34,11 +34,14 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::io::Write;
 
 use serde_core::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_core::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::value::RawValue;
 
+use crate::json::JsonStyle;
+use crate::json::text::{write_fields, write_object, write_str};
 use crate::limits::{MAX_DEPTH, too_deep_error};
 
 /// One JSON value kept as its canonical JSON text (see the [module docs](self)).
@@ -70,10 +73,7 @@ impl RawJson {
         if crate::limits::find_too_deep(text.as_bytes()).is_some() {
             return Err(too_deep_error());
         }
-        let raw: &RawValue = serde_json::from_str(text)?;
-        let mut out = String::with_capacity(raw.get().len());
-        canonical(&mut out, raw, 0)?;
-        Self::from_canonical(out)
+        Self::canonical(serde_json::from_str(text)?)
     }
 
     /// The value of `value` serialized by serde_json (struct fields in declaration order,
@@ -94,12 +94,12 @@ impl RawJson {
     /// ```
     pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Self> {
         let text = serde_json::to_string(value)?;
-        // serde_json's compact output is canonical already, but for a `Serialize` impl that
-        // writes raw values of its own (or repeats a key).
-        if is_plain_output(&text) {
-            Self::from_canonical(text)
-        } else {
+        // serde_json's compact output is canonical already, unless a raw value of a
+        // `Serialize` impl brought whitespace or an `E`, or the impl repeated an object's key.
+        if text.contains(['{', ' ', '\t', '\n', '\r', 'E']) {
             Self::parse(&text)
+        } else {
+            Self::from_canonical(text)
         }
     }
 
@@ -121,8 +121,16 @@ impl RawJson {
         }
     }
 
-    fn from_canonical(text: String) -> serde_json::Result<Self> {
+    fn from_canonical(text: impl Into<Vec<u8>>) -> serde_json::Result<Self> {
+        let text = String::from_utf8(text.into()).map_err(de::Error::custom)?;
         RawValue::from_string(text).map(RawJson)
+    }
+
+    /// The value of `raw` in its canonical spelling.
+    fn canonical(raw: &RawValue) -> serde_json::Result<Self> {
+        let mut out = Vec::with_capacity(raw.get().len());
+        canonical(&mut out, raw, 0)?;
+        Self::from_canonical(out)
     }
 
     /// The canonical JSON text.
@@ -209,16 +217,14 @@ impl Serialize for RawJson {
 impl<'de> Deserialize<'de> for RawJson {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = Box::<RawValue>::deserialize(d)?;
-        let mut out = String::with_capacity(raw.get().len());
-        canonical(&mut out, &raw, 0).map_err(de::Error::custom)?;
-        Self::from_canonical(out).map_err(de::Error::custom)
+        Self::canonical(&raw).map_err(de::Error::custom)
     }
 }
 
 impl From<&str> for RawJson {
     fn from(s: &str) -> Self {
-        let mut text = String::with_capacity(s.len() + 2);
-        push_str(&mut text, s);
+        let mut text = Vec::with_capacity(s.len() + 2);
+        let _ = write_str(&mut text, s, JsonStyle::Compact);
         RawJson::from_canonical(text).unwrap_or_else(|_| Self::null())
     }
 }
@@ -278,43 +284,15 @@ impl<T: Into<RawJson>> From<Vec<T>> for RawJson {
 
 impl From<&Fields> for RawJson {
     fn from(fields: &Fields) -> Self {
-        let mut text = String::with_capacity(16 * fields.len() + 2);
-        push_object(&mut text, fields.iter().map(|(k, v)| (k, v.get())));
+        let mut text = Vec::with_capacity(16 * fields.len() + 2);
+        let _ = write_fields(&mut text, fields, JsonStyle::Compact);
         RawJson::from_canonical(text).unwrap_or_else(|_| Self::empty_object())
     }
 }
 
-/// Whether serde_json's compact output `text` is canonical as it stands: no raw fragment can
-/// have brought whitespace, an `E` or a repeated key. Objects may repeat keys only through a
-/// `Serialize` impl, so any object makes the answer "check".
-fn is_plain_output(text: &str) -> bool {
-    !text.contains(['{', ' ', '\t', '\n', '\r', 'E'])
-}
-
-/// Appends `s` as a JSON string, escaped as serde_json escapes it.
-fn push_str(out: &mut String, s: &str) {
-    // Writing a `str` into a `Vec` cannot fail, and serde_json writes UTF-8.
-    let mut buf = std::mem::take(out).into_bytes();
-    let _ = serde_json::to_writer(&mut buf, s);
-    *out = String::from_utf8(buf).unwrap_or_default();
-}
-
-/// Appends the object of `entries` (keys, and values as canonical text) to `out`.
-fn push_object<'e>(out: &mut String, entries: impl Iterator<Item = (&'e str, &'e str)>) {
-    out.push('{');
-    for (i, (key, value)) in entries.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_str(out, key);
-        out.push(':');
-        out.push_str(value);
-    }
-    out.push('}');
-}
-
-/// Appends the canonical spelling of `raw` (valid JSON, as serde_json read it) to `out`.
-fn canonical(out: &mut String, raw: &RawValue, depth: usize) -> serde_json::Result<()> {
+/// Appends the canonical spelling of `raw` (valid JSON, as serde_json read it) to `out`:
+/// serde_json's compact text of the value, numbers as written.
+fn canonical(out: &mut Vec<u8>, raw: &RawValue, depth: usize) -> serde_json::Result<()> {
     let text = raw.get().trim_matches([' ', '\t', '\n', '\r']);
     if depth >= MAX_DEPTH && text.starts_with(['{', '[']) {
         return Err(too_deep_error());
@@ -323,37 +301,34 @@ fn canonical(out: &mut String, raw: &RawValue, depth: usize) -> serde_json::Resu
         Some(b'{') => {
             let entries: Vec<(Cow<'_, str>, &RawValue)> =
                 serde_json::from_str::<RawFields<'_>>(text)?.0;
-            let mut canon: Vec<(Cow<'_, str>, String)> = Vec::with_capacity(entries.len());
+            let mut canon: Vec<(Cow<'_, str>, Vec<u8>)> = Vec::with_capacity(entries.len());
             for (key, value) in entries {
-                let mut v = String::with_capacity(value.get().len());
+                let mut v = Vec::with_capacity(value.get().len());
                 canonical(&mut v, value, depth + 1)?;
                 canon.push((key, v));
             }
             let canon = last_value_first_place(canon);
-            push_object(out, canon.iter().map(|(k, v)| (&**k, v.as_str())));
+            write_object(out, canon, JsonStyle::Compact, |w, v, _| w.write_all(v))
+                .map_err(serde_json::Error::io)?;
         }
         Some(b'[') => {
             let items: Vec<&RawValue> = serde_json::from_str(text)?;
-            out.push('[');
+            out.push(b'[');
             for (i, item) in items.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 canonical(out, item, depth + 1)?;
             }
-            out.push(']');
+            out.push(b']');
         }
-        Some(b'"') => {
-            if text.contains('\\') {
-                let s: String = serde_json::from_str(text)?;
-                push_str(out, &s);
-            } else {
-                // No escapes: serde_json writes the same characters back.
-                out.push_str(text);
-            }
+        Some(b'"') if text.contains('\\') => {
+            let s: String = serde_json::from_str(text)?;
+            write_str(out, &s, JsonStyle::Compact).map_err(serde_json::Error::io)?;
         }
-        Some(b'-' | b'0'..=b'9') => out.push_str(&canonical_number(text)),
-        _ => out.push_str(text),
+        Some(b'-' | b'0'..=b'9') => out.extend_from_slice(canonical_number(text).as_bytes()),
+        // A string without escapes, `true`, `false` and `null` are written as they are.
+        _ => out.extend_from_slice(text.as_bytes()),
     }
     Ok(())
 }
@@ -377,7 +352,7 @@ pub(crate) fn canonical_number(text: &str) -> Cow<'_, str> {
 
 /// `entries` with each repeated key once, at its first place, holding its last value (a
 /// Python `dict` built from the pairs), in linear time however many keys there are.
-fn last_value_first_place<K: AsRef<str>, V>(entries: Vec<(K, V)>) -> Vec<(K, V)> {
+pub(crate) fn last_value_first_place<K: AsRef<str>, V>(entries: Vec<(K, V)>) -> Vec<(K, V)> {
     let mut first: std::collections::HashMap<String, usize> =
         std::collections::HashMap::with_capacity(entries.len());
     let mut out: Vec<(K, V)> = Vec::with_capacity(entries.len());

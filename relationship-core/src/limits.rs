@@ -101,7 +101,8 @@ pub const MAX_BUNDLE_BYTES: usize = 512 * 1024 * 1024;
 pub const MAX_STIX_OBJECT_BYTES: usize = 64 * 1024 * 1024;
 
 /// The default number of items (indicators plus dummy indicators) per batch: 2,000, the
-/// number XSOAR feed integrations pass to one `demisto.createIndicators` call by convention.
+/// number XSOAR feed integrations pass to one `demisto.createIndicators` call by convention
+/// (`batch(…, batch_size=2000)`).
 pub const DEFAULT_BATCH_SIZE: usize = 2_000;
 
 /// The largest batch size the command line accepts. A batch is held in memory until it is

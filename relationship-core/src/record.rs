@@ -33,30 +33,11 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::check::RelationshipInput;
+use crate::check::{KeyIndex, RelationshipInput, backticked};
 use crate::fields::{RawFields, RawJson};
 use crate::indicator::IndicatorObject;
 use crate::limits::{quoted, shortened};
 use crate::relationship::Fields;
-
-/// The keys of a relationship record, in XSOAR's constructor order.
-pub(crate) const RELATIONSHIP_KEYS: [&str; 12] = [
-    "name",
-    "entity_a",
-    "entity_a_type",
-    "entity_b",
-    "entity_b_type",
-    "reverse_name",
-    "relationship_type",
-    "entity_a_family",
-    "entity_b_family",
-    "source_reliability",
-    "fields",
-    "brand",
-];
-
-/// The keys of an indicator record.
-pub(crate) const INDICATOR_KEYS: [&str; 5] = ["value", "type", "score", "rawJSON", "fields"];
 
 /// An indicator record, as read (its type not yet checked against a schema).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
@@ -130,10 +111,9 @@ pub struct RecordError {
     pub message: String,
 }
 
-impl std::fmt::Display for RecordError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let Self { message, .. } = self;
-        write!(f, "{message}")
+impl fmt::Display for RecordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
     }
 }
 
@@ -149,13 +129,7 @@ impl std::error::Error for RecordError {}
 /// an object that mixes relationship and indicator keys.
 pub fn parse_line(line: &[u8]) -> Result<Record, RecordError> {
     if let Some(at) = crate::limits::find_too_deep(line) {
-        return Err(RecordError {
-            message: format!(
-                "malformed JSON: {} (column {})",
-                crate::limits::TOO_DEEP,
-                at.column
-            ),
-        });
+        return Err(malformed(crate::limits::TOO_DEEP, at.column));
     }
     // A line checked as UTF-8 once, as a whole, spares serde_json checking each string it
     // reads; a line that is not UTF-8 is read as bytes, to get serde_json's message.
@@ -164,21 +138,21 @@ pub fn parse_line(line: &[u8]) -> Result<Record, RecordError> {
         Err(_) => read_keys(serde_json::Deserializer::from_slice(line)),
     }
     .map_err(|_| explain(line))?;
-    refuse_undeliverable_numbers(line)?;
+    // A number that delivery refuses (`1e400`, which Python's style would write as
+    // `Infinity`; an integer longer than Python reads) is refused, so that neither `render`
+    // nor `batch` writes what `validate` and the pack refuse.
+    if let Some((at, problem)) = crate::deliverable::first_number_problem(line) {
+        let message = format!("{problem} (column {})", at + 1);
+        return Err(RecordError { message });
+    }
     keys.into_record()
         .map_err(|message| RecordError { message })
 }
 
-/// A record holding a number that delivery refuses (`1e400`, which Python's style would write
-/// as `Infinity`; an integer longer than Python reads) is refused, so that neither `render`
-/// nor `batch` writes what `validate` and the pack refuse.
-fn refuse_undeliverable_numbers(line: &[u8]) -> Result<(), RecordError> {
-    match crate::deliverable::first_number_problem(line) {
-        None => Ok(()),
-        Some((at, problem)) => Err(RecordError {
-            message: format!("{problem} (column {})", at + 1),
-        }),
-    }
+/// The error for malformed JSON: `reason`, at the 1-based `column`.
+fn malformed(reason: &str, column: usize) -> RecordError {
+    let message = format!("malformed JSON: {reason} (column {column})");
+    RecordError { message }
 }
 
 /// A relationship record read with its `fields` object left as JSON text (see
@@ -295,13 +269,7 @@ fn explain(line: &[u8]) -> RecordError {
     // serde_json places a lone surrogate inside `fields` or `rawJSON` in the value's own
     // text; the line's column is found here.
     if let Some(at) = crate::limits::find_lone_surrogate(line) {
-        return RecordError {
-            message: format!(
-                "malformed JSON: {} (column {})",
-                crate::limits::LONE_SURROGATE,
-                at + 1
-            ),
-        };
+        return malformed(crate::limits::LONE_SURROGATE, at + 1);
     }
     let mut de = serde_json::Deserializer::from_slice(line);
     let message = match serde_path_to_error::deserialize::<_, RecordKeys>(&mut de) {
@@ -350,10 +318,7 @@ fn describe(e: &serde_json::Error, key: Option<&str>) -> String {
 
 /// The message for an unknown key, with the nearest valid keys.
 fn unknown_key(key: &str) -> String {
-    let all = RELATIONSHIP_KEYS
-        .iter()
-        .chain(INDICATOR_KEYS.iter().filter(|k| **k != "fields"))
-        .copied();
+    let all = KEYS.iter().copied();
     let hint = suggest::did_you_mean(key, all.clone()).or_else(|| {
         // `entityAType` (XSOAR's output spelling) should find `entity_a_type`.
         let folded = key.replace('_', "").to_lowercase();
@@ -385,177 +350,150 @@ fn score<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
     }
 }
 
-fn present_score<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u8>>, D::Error> {
-    score(d).map(Some)
+/// Every key of a record, in the order serde's messages list them: the relationship keys in
+/// XSOAR's constructor order, then the indicator keys other than `fields`.
+const KEYS: [&str; 16] = [
+    "name",
+    "entity_a",
+    "entity_a_type",
+    "entity_b",
+    "entity_b_type",
+    "reverse_name",
+    "relationship_type",
+    "entity_a_family",
+    "entity_b_family",
+    "source_reliability",
+    "fields",
+    "brand",
+    "value",
+    "type",
+    "score",
+    "rawJSON",
+];
+const FIELDS: usize = 10;
+const VALUE: usize = 12;
+const TYPE: usize = 13;
+const SCORE: usize = 14;
+const RAW_JSON: usize = 15;
+/// The keys a value of `null` is refused for (a string is required).
+const REQUIRED: [usize; 7] = [0, 1, 2, 3, 4, VALUE, TYPE];
+
+/// Every key of both shapes as read, before deciding which shape the record has. Only an
+/// object is accepted.
+#[derive(Default)]
+struct RecordKeys {
+    /// Bit `i` set when `KEYS[i]` was given.
+    seen: u16,
+    /// The string values by their key's index (`None` when absent or `null`).
+    strings: [Option<String>; 16],
+    fields: Option<Fields>,
+    score: Option<u8>,
+    raw_json: Option<RawJson>,
 }
 
-/// Every key of both shapes as read (`None` when absent), before deciding which shape the
-/// record has. Only an object is accepted (a derived struct alone would also take an array).
-struct RecordKeys(Keys);
+/// A score read by [`score`].
+struct Score(Option<u8>);
 
-impl<'de> Deserialize<'de> for RecordKeys {
+impl<'de> Deserialize<'de> for Score {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct ObjectOnly;
-        impl<'de> Visitor<'de> for ObjectOnly {
-            type Value = RecordKeys;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a relationship or indicator object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RecordKeys, A::Error> {
-                Keys::deserialize(MapAccessDeserializer::new(map)).map(RecordKeys)
-            }
-        }
-        d.deserialize_map(ObjectOnly)
+        score(d).map(Score)
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Keys {
-    #[serde(default, deserialize_with = "present")]
-    name: Option<String>,
-    #[serde(default, deserialize_with = "present")]
-    entity_a: Option<String>,
-    #[serde(default, deserialize_with = "present")]
-    entity_a_type: Option<String>,
-    #[serde(default, deserialize_with = "present")]
-    entity_b: Option<String>,
-    #[serde(default, deserialize_with = "present")]
-    entity_b_type: Option<String>,
-    #[serde(default, deserialize_with = "present")]
-    reverse_name: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
-    relationship_type: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
-    entity_a_family: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
-    entity_b_family: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
-    source_reliability: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
-    fields: Option<Option<Fields>>,
-    #[serde(default, deserialize_with = "present")]
-    brand: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
-    value: Option<String>,
-    #[serde(rename = "type", default, deserialize_with = "present")]
-    indicator_type: Option<String>,
-    #[serde(default, deserialize_with = "present_score")]
-    score: Option<Option<u8>>,
-    #[serde(rename = "rawJSON", default, deserialize_with = "present")]
-    raw_json: Option<RawJson>,
+impl<'de> Deserialize<'de> for RecordKeys {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(RecordKeysVisitor)
+    }
+}
+
+struct RecordKeysVisitor;
+
+impl<'de> Visitor<'de> for RecordKeysVisitor {
+    type Value = RecordKeys;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a relationship or indicator object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RecordKeys, A::Error> {
+        let mut k = RecordKeys::default();
+        while let Some(i) = map.next_key_seed(KeyIndex(&KEYS))? {
+            if k.seen & (1 << i) != 0 {
+                return Err(de::Error::duplicate_field(KEYS[i]));
+            }
+            k.seen |= 1 << i;
+            match i {
+                FIELDS => k.fields = map.next_value()?,
+                SCORE => k.score = map.next_value::<Score>()?.0,
+                RAW_JSON => k.raw_json = Some(map.next_value()?),
+                _ if REQUIRED.contains(&i) => k.strings[i] = Some(map.next_value()?),
+                _ => k.strings[i] = map.next_value()?,
+            }
+        }
+        Ok(k)
+    }
 }
 
 impl RecordKeys {
     /// The record the keys make, or why they make none: a mixture of both shapes, neither
     /// shape, or missing keys.
-    fn into_record(self) -> Result<Record, String> {
-        let k = self.0;
-        let has_relationship_key = k.name.is_some()
-            || k.entity_a.is_some()
-            || k.entity_a_type.is_some()
-            || k.entity_b.is_some()
-            || k.entity_b_type.is_some()
-            || k.reverse_name.is_some()
-            || k.source_reliability.is_some()
-            || k.brand.is_some()
-            || k.relationship_type.is_some()
-            || k.entity_a_family.is_some()
-            || k.entity_b_family.is_some();
-        let has_indicator_key = k.value.is_some()
-            || k.indicator_type.is_some()
-            || k.score.is_some()
-            || k.raw_json.is_some();
-        if has_relationship_key && has_indicator_key {
-            return Err(
-                "the object mixes relationship keys (`name`, `entity_a`, …) with indicator \
-                 keys (`value`, `type`, …); use one object per line for each"
-                    .to_owned(),
-            );
-        }
-        if has_indicator_key {
-            return k.into_indicator();
-        }
-        if !has_relationship_key {
-            return Err(
-                "the object is neither a relationship (keys `name`, `entity_a`, \
-                 `entity_a_type`, `entity_b`, `entity_b_type`) nor an indicator (keys `value`, \
-                 `type`)"
-                    .to_owned(),
-            );
-        }
-        k.into_relationship()
-    }
-}
-
-impl Keys {
-    fn into_relationship(self) -> Result<Record, String> {
-        let missing = missing(&[
-            ("name", self.name.is_none()),
-            ("entity_a", self.entity_a.is_none()),
-            ("entity_a_type", self.entity_a_type.is_none()),
-            ("entity_b", self.entity_b.is_none()),
-            ("entity_b_type", self.entity_b_type.is_none()),
-        ]);
-        match (
-            self.name,
-            self.entity_a,
-            self.entity_a_type,
-            self.entity_b,
-            self.entity_b_type,
-        ) {
-            (
-                Some(name),
-                Some(entity_a),
-                Some(entity_a_type),
-                Some(entity_b),
-                Some(entity_b_type),
-            ) => Ok(Record::Relationship(Box::new(RelationshipInput {
-                name,
-                entity_a,
-                entity_a_type,
-                entity_b,
-                entity_b_type,
-                reverse_name: self.reverse_name.flatten(),
-                fields: self.fields.flatten(),
-                source_reliability: self.source_reliability.flatten(),
-                brand: self.brand.flatten(),
-                relationship_type: self.relationship_type.flatten(),
-                entity_a_family: self.entity_a_family.flatten(),
-                entity_b_family: self.entity_b_family.flatten(),
-            }))),
-            _ => Err(missing_message("relationship", &missing)),
-        }
-    }
-
-    fn into_indicator(self) -> Result<Record, String> {
-        let missing = missing(&[
-            ("value", self.value.is_none()),
-            ("type", self.indicator_type.is_none()),
-        ]);
-        match (self.value, self.indicator_type) {
-            (Some(value), Some(indicator_type)) => {
-                Ok(Record::IndicatorRecord(Box::new(IndicatorRecord {
-                    value,
-                    indicator_type,
-                    score: self.score.flatten(),
-                    raw_json: self.raw_json,
-                    fields: self.fields.flatten(),
-                })))
+    fn into_record(mut self) -> Result<Record, String> {
+        let seen = |i: usize| self.seen & (1 << i) != 0;
+        let relationship = (0..VALUE).any(|i| i != FIELDS && seen(i));
+        let indicator = (VALUE..KEYS.len()).any(seen);
+        let (shape, required) = match (relationship, indicator) {
+            (true, true) => {
+                return Err(
+                    "the object mixes relationship keys (`name`, `entity_a`, …) with indicator \
+                     keys (`value`, `type`, …); use one object per line for each"
+                        .to_owned(),
+                );
             }
-            _ => Err(missing_message("indicator", &missing)),
+            (false, false) => {
+                return Err(
+                    "the object is neither a relationship (keys `name`, `entity_a`, \
+                     `entity_a_type`, `entity_b`, `entity_b_type`) nor an indicator (keys `value`, \
+                     `type`)"
+                        .to_owned(),
+                );
+            }
+            (true, false) => ("relationship", &REQUIRED[..5]),
+            (false, true) => ("indicator", &REQUIRED[5..]),
+        };
+        let missing: Vec<&str> = required
+            .iter()
+            .filter(|&&i| !seen(i))
+            .map(|&i| KEYS[i])
+            .collect();
+        if !missing.is_empty() {
+            let noun = if missing.len() == 1 { "key" } else { "keys" };
+            let list = backticked(&missing);
+            return Err(format!("missing {noun} {list} in {shape} record"));
         }
+        // Each value by its index in `KEYS`.
+        let mut take = |i: usize| self.strings[i].take();
+        if indicator {
+            return Ok(Record::IndicatorRecord(Box::new(IndicatorRecord {
+                value: take(VALUE).unwrap_or_default(),
+                indicator_type: take(TYPE).unwrap_or_default(),
+                score: self.score,
+                raw_json: self.raw_json,
+                fields: self.fields,
+            })));
+        }
+        Ok(Record::Relationship(Box::new(RelationshipInput {
+            name: take(0).unwrap_or_default(),
+            entity_a: take(1).unwrap_or_default(),
+            entity_a_type: take(2).unwrap_or_default(),
+            entity_b: take(3).unwrap_or_default(),
+            entity_b_type: take(4).unwrap_or_default(),
+            reverse_name: take(5),
+            fields: self.fields,
+            source_reliability: take(9),
+            brand: take(11),
+            relationship_type: take(6),
+            entity_a_family: take(7),
+            entity_b_family: take(8),
+        })))
     }
-}
-
-fn missing<'k>(keys: &[(&'k str, bool)]) -> Vec<&'k str> {
-    keys.iter().filter_map(|&(k, m)| m.then_some(k)).collect()
-}
-
-fn missing_message(shape: &str, missing: &[&str]) -> String {
-    let list: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
-    let noun = if missing.len() == 1 { "key" } else { "keys" };
-    format!("missing {noun} {} in {shape} record", list.join(", "))
 }
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,9 @@
 
 use std::fmt;
 
-use serde_core::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_core::de::{
+    self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
+};
 use serde_core::ser::{Serialize, SerializeStruct, Serializer};
 
 use super::RelationshipInput;
@@ -43,7 +45,8 @@ macro_rules! input_serde {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 $(let mut $req: Option<String> = None;)+
                 $(let mut $opt: Option<Option<$ty>> = None;)+
-                while let Some(Key(key)) = map.next_key()? {
+                while let Some(i) = map.next_key_seed(KeyIndex(KEYS))? {
+                    let key = KEYS[i];
                     $(if key == stringify!($req) {
                         read_once(&mut $req, key, &mut map)?;
                     })+
@@ -105,25 +108,25 @@ fn next_required<'de, A: SeqAccess<'de>>(
     Ok(value)
 }
 
-/// A key of the input, as its entry of [`KEYS`].
-struct Key(&'static str);
+/// Reads a map key as its index in a list of known keys; any other key is serde's
+/// `unknown field` error, which lists them.
+pub(crate) struct KeyIndex(pub(crate) &'static [&'static str]);
 
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = Key;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("field identifier")
-            }
-            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
-                KEYS.iter()
-                    .find(|k| **k == key)
-                    .map(|k| Key(k))
-                    .ok_or_else(|| E::unknown_field(key, KEYS))
-            }
-        }
-        deserializer.deserialize_identifier(KeyVisitor)
+impl<'de> DeserializeSeed<'de> for KeyIndex {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for KeyIndex {
+    type Value = usize;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("field identifier")
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
+        let known = self.0.iter().position(|k| *k == key);
+        known.ok_or_else(|| E::unknown_field(key, self.0))
     }
 }
 

@@ -29,7 +29,6 @@ pub(crate) mod relationship;
 pub(crate) mod text;
 
 pub use formatter::{to_string, to_vec, write_json};
-pub use relationship::write_relationship_indicator;
 pub use text::JsonStyle;
 
 #[cfg(test)]
@@ -329,7 +328,7 @@ mod tests {
                     .with_fields(fields);
                 for style in [JsonStyle::Compact, JsonStyle::Python] {
                     let mut fast = Vec::new();
-                    write_relationship_indicator(&mut fast, &rel, style).unwrap();
+                    rel.to_indicator().write_json(&mut fast, style).unwrap();
                     prop_assert_eq!(
                         String::from_utf8(fast).unwrap(),
                         to_string(&rel.to_indicator(), style).unwrap()

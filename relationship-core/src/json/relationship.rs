@@ -1,7 +1,6 @@
 //! The relationship shape: XSOAR's three renderings of an [`EntityRelationship`] as borrowing
 //! [`Serialize`] views, and the one direct writer of the `to_indicator()` rendering, which
-//! [`IndicatorRendering::write_json`], [`write_relationship_indicator`], indicator objects
-//! and batches all use.
+//! [`IndicatorRendering::write_json`], indicator objects and batches all use.
 //!
 //! A `to_indicator()` rendering is ten keys whose text never changes, four constant strings
 //! (name, reverse name, the two entity types), two entity values and `fields`:
@@ -180,20 +179,6 @@ impl Serialize for ContextRendering<'_> {
         s.serialize_field("EntityBType", &*rel.entity_b_type)?;
         s.end()
     }
-}
-
-/// Writes `rel.to_indicator()` in `style`: the bytes [`write_json`](super::write_json) writes
-/// for it, built directly.
-///
-/// # Errors
-///
-/// As [`IndicatorRendering::write_json`].
-pub fn write_relationship_indicator(
-    out: &mut Vec<u8>,
-    rel: &EntityRelationship,
-    style: JsonStyle,
-) -> io::Result<()> {
-    write_relationship(out, rel, None, style)
 }
 
 /// Writes the `to_indicator()` rendering of `rel` in `style`; with `raw_fields`, those are

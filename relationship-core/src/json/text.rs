@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde_json::value::RawValue;
 
 use super::number::write_python_number;
-use crate::fields::{Fields, RawFields, RawJson, canonical_number};
+use crate::fields::{Fields, RawFields, RawJson, canonical_number, last_value_first_place};
 
 /// Which bytes to write for a JSON value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -371,13 +371,7 @@ pub(crate) fn write_raw_fields<W: Write + ?Sized>(
     if !has_repeated_key(entries) {
         return write_object(w, entries.iter().map(|(k, v)| (k, *v)), style, write_value);
     }
-    let mut unique: Vec<(&str, &RawValue)> = Vec::with_capacity(entries.len());
-    for (key, value) in entries {
-        match unique.iter_mut().find(|(k, _)| k == key) {
-            Some(slot) => slot.1 = value,
-            None => unique.push((key, value)),
-        }
-    }
+    let unique = last_value_first_place(entries.iter().map(|(k, v)| (&**k, *v)).collect());
     write_object(w, unique, style, write_value)
 }
 
