@@ -166,22 +166,7 @@ indicator_value!(
     display: std::net::IpAddr, std::net::Ipv4Addr, std::net::Ipv6Addr, u16, u32, u64, i32, i64
 );
 
-/// Whether two strings are equal, in a `const` (checks a type string against the schema's
-/// spelling).
-pub const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
+pub use crate::schema::suggest::str_eq;
 
 /// The value of an `#[indicator(value)]` field.
 #[inline]
