@@ -7,7 +7,6 @@ use syn::spanned::Spanned;
 
 use crate::attr::{
     Attr, Errors, Paths, hint, impl_for, misplaced, parse_attrs, skip_value, struct_fields,
-    unknown_key,
 };
 
 const CONTAINER_KEYS: &[&str] = &["type", "score", "schema", "crate"];
@@ -19,6 +18,7 @@ enum TypeSpec {
     Path(syn::Path),
 }
 
+#[derive(Default)]
 struct Container {
     /// An unknown key or a malformed value was reported (so a missing `type` is probably
     /// that typo, and resolving the type could only add noise).
@@ -29,13 +29,8 @@ struct Container {
 }
 
 fn parse_container(input: &syn::DeriveInput, errors: &mut Errors) -> Container {
-    let mut c = Container {
-        unknown_key: false,
-        ty: Attr::new("indicator"),
-        score: Attr::new("indicator"),
-        paths: Paths::new("indicator"),
-    };
-    let failed = parse_attrs(&input.attrs, "indicator", errors, |meta, errors| {
+    let mut c = Container::default();
+    let failed = parse_attrs(&input.attrs, errors, |meta, errors| {
         container_key(meta, &mut c, errors)
     });
     c.unknown_key |= failed;
@@ -63,9 +58,8 @@ fn container_key(
     } else if FIELD_KEYS.iter().any(|k| key.is_ident(k)) {
         misplaced(meta, true, errors)?;
     } else {
-        errors.push(unknown_key("indicator", key, CONTAINER_KEYS));
         c.unknown_key = true;
-        skip_value(meta)?;
+        errors.unknown_key(meta, CONTAINER_KEYS)?;
     }
     Ok(())
 }
@@ -118,6 +112,7 @@ fn score_value(
     Ok(Some(lit))
 }
 
+#[derive(Default)]
 struct FieldAttrs {
     unknown_key: bool,
     value: Attr<()>,
@@ -150,9 +145,8 @@ fn field_key(
     } else if CONTAINER_KEYS.iter().any(|k| key.is_ident(k)) {
         misplaced(meta, false, errors)?;
     } else {
-        errors.push(unknown_key("indicator", key, FIELD_KEYS));
         f.unknown_key = true;
-        skip_value(meta)?;
+        errors.unknown_key(meta, FIELD_KEYS)?;
     }
     Ok(())
 }
@@ -233,7 +227,7 @@ fn xsoar_marker(lit: &syn::LitStr) -> syn::Result<Option<String>> {
 }
 
 pub fn expand(input: &syn::DeriveInput) -> TokenStream {
-    let mut errors = Errors::default();
+    let mut errors = Errors::new("indicator");
     let container = parse_container(input, &mut errors);
     let message =
         "`#[derive(Indicator)]` works on structs only: an indicator is one value of one type";
@@ -296,7 +290,7 @@ fn resolve_kind(
     // In a user schema the marker is named by the generator's rule; rustc resolves it (and
     // suggests similar names), and `exact_spelling_check` makes sure the string is the
     // schema's exact spelling.
-    let xsoar = match container.paths.schema() {
+    let xsoar = match container.paths.schema.value() {
         Some(_) => None,
         None => xsoar_marker(lit).map_err(|e| errors.push(e)).ok()?,
     };
@@ -319,6 +313,7 @@ fn resolve_kind(
 type Member<'a> = (syn::Member, &'a syn::Field);
 
 /// What the fields of a struct are for, from their `#[indicator(...)]` attributes.
+#[derive(Default)]
 struct FieldRoles<'a> {
     value: Option<Member<'a>>,
     score: Attr<Member<'a>>,
@@ -336,22 +331,10 @@ fn field_roles<'a>(
     container: &Container,
     errors: &mut Errors,
 ) -> FieldRoles<'a> {
-    let mut roles = FieldRoles {
-        value: None,
-        score: Attr::new("indicator"),
-        raw_json: Attr::new("indicator"),
-        mapped: Vec::new(),
-        unknown_key: false,
-    };
+    let mut roles = FieldRoles::default();
     for (i, field) in fields.iter().copied().enumerate() {
-        let mut attrs = FieldAttrs {
-            unknown_key: false,
-            value: Attr::new("indicator"),
-            cliname: Vec::new(),
-            score: Attr::new("indicator"),
-            raw_json: Attr::new("indicator"),
-        };
-        let failed = parse_attrs(&field.attrs, "indicator", errors, |meta, errors| {
+        let mut attrs = FieldAttrs::default();
+        let failed = parse_attrs(&field.attrs, errors, |meta, errors| {
             field_key(meta, &mut attrs, errors)
         });
         roles.unknown_key |= failed || attrs.unknown_key;
@@ -482,26 +465,22 @@ fn emit_impl(
 /// For a type string in a user schema: a `const` assertion that the string is the
 /// schema's exact spelling of the type its marker names.
 fn exact_spelling_check(container: &Container, kind: &TokenStream) -> TokenStream {
-    let (Some(TypeSpec::Str(lit)), Some(_)) = (container.ty.value(), container.paths.schema())
+    let (Some(TypeSpec::Str(lit)), Some(_)) =
+        (container.ty.value(), container.paths.schema.value())
     else {
         return TokenStream::new();
     };
     let (rt, schema_mod) = (container.paths.runtime(), container.paths.schema_module());
     // The marker the string resolved to must carry exactly that string; if not, the error
     // is the default schema's, with "did you mean" from the schema's types.
-    quote_spanned! {lit.span()=>
-        const _: () = {
-            const VERDICT: #rt::__private::policy::Message =
-                #rt::__private::policy::check_type(
-                    &#schema_mod::__policy::TABLES,
-                    <#kind as #rt::typed::IndicatorType>::NAME,
-                    #lit,
-                );
-            if VERDICT.failed() {
-                ::core::panic!("{}", VERDICT.as_str())
-            }
-        };
-    }
+    let verdict = quote_spanned! {lit.span()=>
+        #rt::__private::policy::check_type(
+            &#schema_mod::__policy::TABLES,
+            <#kind as #rt::typed::IndicatorType>::NAME,
+            #lit,
+        )
+    };
+    crate::policy::verdict_const(lit.span(), &rt, &verdict)
 }
 
 #[cfg(test)]

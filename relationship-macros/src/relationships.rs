@@ -7,7 +7,7 @@ use syn::spanned::Spanned;
 
 use crate::attr::{
     Attr, Errors, Paths, hint, impl_for, misplaced, parse_attrs, path_text, skip_value,
-    struct_fields, unknown_key,
+    struct_fields,
 };
 
 const CONTAINER_KEYS: &[&str] = &["schema", "crate"];
@@ -20,17 +20,17 @@ struct Decl {
 }
 
 pub fn expand(input: &syn::DeriveInput) -> TokenStream {
-    let mut errors = Errors::default();
+    let mut errors = Errors::new("relationship");
     let name = &input.ident;
     // The typed constructor names of the default schema.
     let methods: Option<Vec<&str>> =
         crate::builtin::xsoar().map(|s| s.relationships().iter().map(|r| r.method()).collect());
-    let mut paths = Paths::new("relationship");
-    parse_attrs(&input.attrs, "relationship", &mut errors, |meta, errors| {
+    let mut paths = Paths::default();
+    parse_attrs(&input.attrs, &mut errors, |meta, errors| {
         container_key(meta, methods.as_deref(), &mut paths, errors)
     });
     // A malformed `schema = ...` leaves the schema unknown: check no names against `xsoar`.
-    let methods = methods.filter(|_| paths.schema().is_none() && !paths.schema_malformed);
+    let methods = methods.filter(|_| paths.schema.value().is_none() && !paths.schema_malformed);
 
     let fields = named_fields(input, &mut errors);
     let field_names: Vec<String> = fields
@@ -106,8 +106,7 @@ fn container_key(
             ),
         );
     } else {
-        errors.push(unknown_key("relationship", key, CONTAINER_KEYS));
-        skip_value(meta)?;
+        errors.unknown_key(meta, CONTAINER_KEYS)?;
     }
     Ok(())
 }
@@ -149,11 +148,11 @@ fn parse_field(
     decls: &mut Vec<Decl>,
     errors: &mut Errors,
 ) -> Attr<()> {
-    let mut entity = Attr::new("relationship");
+    let mut entity = Attr::default();
     let Some(source) = &field.ident else {
         return entity;
     };
-    parse_attrs(&field.attrs, "relationship", errors, |meta, errors| {
+    parse_attrs(&field.attrs, errors, |meta, errors| {
         if meta.path.is_ident("entity") {
             entity.set(&meta.path, (), errors);
         } else {
