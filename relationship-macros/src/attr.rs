@@ -258,6 +258,12 @@ pub fn struct_fields<'a>(
     None
 }
 
+/// The names of the named fields among `fields`.
+pub fn field_names(fields: &[&syn::Field]) -> Vec<String> {
+    let named = fields.iter().filter_map(|f| f.ident.as_ref());
+    named.map(ToString::to_string).collect()
+}
+
 /// `#[automatically_derived] impl trait_path for` the input's type, with `items`.
 pub fn impl_for(
     input: &syn::DeriveInput,

@@ -6,7 +6,8 @@ use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 
 use crate::attr::{
-    Attr, Errors, Paths, hint, impl_for, misplaced, parse_attrs, skip_value, struct_fields,
+    Attr, Errors, Paths, field_names, hint, impl_for, misplaced, parse_attrs, skip_value,
+    struct_fields,
 };
 
 const CONTAINER_KEYS: &[&str] = &["type", "score", "schema", "crate"];
@@ -67,11 +68,11 @@ fn container_key(
 /// The value of `type = "Host"` or `type = path::to::Marker`; `None` once reported as
 /// malformed.
 fn type_value(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Option<TypeSpec>> {
-    Ok(match meta.value()?.parse::<syn::Expr>()? {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(lit),
-            ..
-        }) => Some(TypeSpec::Str(lit)),
+    let expr: syn::Expr = meta.value()?.parse()?;
+    if let Some(syn::Lit::Str(lit)) = literal(&expr) {
+        return Ok(Some(TypeSpec::Str(lit.clone())));
+    }
+    Ok(match expr {
         syn::Expr::Path(p) if p.qself.is_none() => Some(TypeSpec::Path(p.path)),
         other => {
             errors.spanned(
@@ -83,24 +84,27 @@ fn type_value(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Op
     })
 }
 
+/// The literal `expr` is, if it is one.
+fn literal(expr: &syn::Expr) -> Option<&syn::Lit> {
+    match expr {
+        syn::Expr::Lit(e) => Some(&e.lit),
+        _ => None,
+    }
+}
+
 /// The value of `score = N`: an integer literal, reported (and still returned) when it is
 /// not a DBot score; `None` once reported as not an integer.
 fn score_value(
     meta: &ParseNestedMeta<'_>,
     errors: &mut Errors,
 ) -> syn::Result<Option<syn::LitInt>> {
-    let lit = match meta.value()?.parse::<syn::Expr>()? {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Int(lit),
-            ..
-        }) => lit,
-        other => {
-            errors.spanned(
-                other.span(),
-                "`score` takes XSOAR's DBot score as a number: `score = 0`, `1`, `2` or `3`",
-            );
-            return Ok(None);
-        }
+    let expr: syn::Expr = meta.value()?.parse()?;
+    let Some(syn::Lit::Int(lit)) = literal(&expr) else {
+        errors.spanned(
+            expr.span(),
+            "`score` takes XSOAR's DBot score as a number: `score = 0`, `1`, `2` or `3`",
+        );
+        return Ok(None);
     };
     match lit.base10_parse::<u8>() {
         Ok(n) if n <= 3 => {}
@@ -109,7 +113,7 @@ fn score_value(
             format!("score must be 0, 1, 2 or 3 (XSOAR's DBot score), not `{lit}`"),
         ),
     }
-    Ok(Some(lit))
+    Ok(Some(lit.clone()))
 }
 
 #[derive(Default)]
@@ -157,30 +161,23 @@ fn cliname_value(
     meta: &ParseNestedMeta<'_>,
     errors: &mut Errors,
 ) -> syn::Result<Option<syn::LitStr>> {
-    let lit = match meta.value()?.parse::<syn::Expr>()? {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(lit),
-            ..
-        }) => lit,
-        other => {
-            let example = match &other {
-                syn::Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
-                _ => None,
-            };
-            let example = example.unwrap_or_else(|| "cliname".to_owned());
-            errors.spanned(
-                other.span(),
-                format!(
-                    "`field` takes the XSOAR field's cliname as a string: `field = \"{example}\"`"
-                ),
-            );
-            return Ok(None);
-        }
+    let expr: syn::Expr = meta.value()?.parse()?;
+    let Some(syn::Lit::Str(lit)) = literal(&expr) else {
+        let example = match &expr {
+            syn::Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
+            _ => None,
+        };
+        let example = example.unwrap_or_else(|| "cliname".to_owned());
+        errors.spanned(
+            expr.span(),
+            format!("`field` takes the XSOAR field's cliname as a string: `field = \"{example}\"`"),
+        );
+        return Ok(None);
     };
     if lit.value().is_empty() {
         errors.spanned(lit.span(), "the field's cliname must not be empty");
     }
-    Ok(Some(lit))
+    Ok(Some(lit.clone()))
 }
 
 fn member(i: usize, field: &syn::Field) -> syn::Member {
@@ -370,26 +367,16 @@ fn field_roles<'a>(
         if let Some((key, ())) = attrs.raw_json.get() {
             roles.raw_json.set(key, m.clone(), errors);
         }
-        for lit in attrs.cliname {
-            roles.mapped.push((m.clone(), lit));
-        }
+        (roles.mapped).extend(attrs.cliname.into_iter().map(|lit| (m.clone(), lit)));
     }
     roles
 }
 
 /// Reports a struct without a `value` field, naming the likeliest one.
 fn missing_value(input: &syn::DeriveInput, fields: &[&syn::Field], errors: &mut Errors) {
-    let candidates: Vec<String> = fields
-        .iter()
-        .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
-        .collect();
-    let hint =
-        match relationship_schema::suggest::nearest("value", candidates.iter().map(String::as_str))
-            .first()
-        {
-            Some(f) => format!(" (probably on `{f}`)"),
-            None => String::new(),
-        };
+    let names = field_names(fields);
+    let nearest = relationship_schema::suggest::nearest("value", names.iter().map(String::as_str));
+    let hint = (nearest.first()).map_or_else(String::new, |f| format!(" (probably on `{f}`)"));
     errors.spanned(
         input.ident.span(),
         format!(

@@ -6,8 +6,8 @@ use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 
 use crate::attr::{
-    Attr, Errors, Paths, hint, impl_for, misplaced, parse_attrs, path_text, skip_value,
-    struct_fields,
+    Attr, Errors, Paths, field_names, hint, impl_for, misplaced, parse_attrs, path_text,
+    skip_value, struct_fields,
 };
 
 const CONTAINER_KEYS: &[&str] = &["schema", "crate"];
@@ -33,10 +33,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     let methods = methods.filter(|_| paths.schema.value().is_none() && !paths.schema_malformed);
 
     let fields = named_fields(input, &mut errors);
-    let field_names: Vec<String> = fields
-        .iter()
-        .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
-        .collect();
+    let field_names = field_names(&fields);
     let names = Names {
         record: name,
         methods: methods.as_deref(),
