@@ -72,7 +72,7 @@ pub enum BuildError {
 /// exclusively created temporary file, following and keeping symbolic links, never creating
 /// a missing directory and never replacing a read-only file, another user's file or a file
 /// with other hard links.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Builder {
     schema: Option<PathBuf>,
     out_dir: Option<PathBuf>,
@@ -80,85 +80,64 @@ pub struct Builder {
     /// The options given; a missing source label is the schema path.
     options: GenerateOptions,
     tables_file: Option<String>,
-    emit_rerun: bool,
+    /// No `cargo:rerun-if-changed` line.
+    no_rerun: bool,
 }
 
-impl Default for Builder {
-    fn default() -> Self {
-        Builder::new()
-    }
+/// `&mut self` setters, each storing its argument in a field.
+macro_rules! setters {
+    ($($(#[$doc:meta])+ $name:ident($arg:ident: $ty:ty) => $($field:ident).+ = $value:expr;)+) => {
+        $(
+            $(#[$doc])+
+            pub fn $name(&mut self, $arg: $ty) -> &mut Self {
+                self.$($field).+ = $value;
+                self
+            }
+        )+
+    };
 }
 
 impl Builder {
     /// A builder with the defaults: runtime path `::relationship_core`, output in `OUT_DIR`,
     /// `rerun-if-changed` lines on.
     pub fn new() -> Self {
-        Builder {
-            schema: None,
-            out_dir: None,
-            out_file: None,
-            options: GenerateOptions::default(),
-            tables_file: None,
-            emit_rerun: true,
-        }
+        Builder::default()
     }
 
-    /// The schema file, relative to the package root (the build script's working
-    /// directory) or absolute.
-    pub fn schema(&mut self, path: impl AsRef<Path>) -> &mut Self {
-        self.schema = Some(path.as_ref().to_owned());
-        self
-    }
+    setters! {
+        /// The schema file, relative to the package root (the build script's working
+        /// directory) or absolute.
+        schema(path: impl AsRef<Path>) => schema = Some(path.as_ref().to_owned());
 
-    /// The output directory; `OUT_DIR` by default. It must exist: it is not created.
-    pub fn out_dir(&mut self, dir: impl AsRef<Path>) -> &mut Self {
-        self.out_dir = Some(dir.as_ref().to_owned());
-        self
-    }
+        /// The output directory; `OUT_DIR` by default. It must exist: it is not created.
+        out_dir(dir: impl AsRef<Path>) => out_dir = Some(dir.as_ref().to_owned());
 
-    /// The output file name; by default the module name, or else the schema file's stem,
-    /// plus `.rs`.
-    pub fn out_file(&mut self, name: impl Into<String>) -> &mut Self {
-        self.out_file = Some(name.into());
-        self
-    }
+        /// The output file name; by default the module name, or else the schema file's stem,
+        /// plus `.rs`.
+        out_file(name: impl Into<String>) => out_file = Some(name.into());
 
-    /// Wraps the output in `pub mod <name> { ... }`, so that one `include!` at the place of
-    /// the module defines it. Without it, the file holds bare items to `include!` inside a
-    /// module you write yourself.
-    pub fn module_name(&mut self, name: impl Into<String>) -> &mut Self {
-        self.options.module_name = Some(name.into());
-        self
-    }
+        /// Wraps the output in `pub mod <name> { ... }`, so that one `include!` at the place of
+        /// the module defines it. Without it, the file holds bare items to `include!` inside a
+        /// module you write yourself.
+        module_name(name: impl Into<String>) => options.module_name = Some(name.into());
 
-    /// The path generated code uses for the runtime crate (`::relationship_core`).
-    pub fn runtime_path(&mut self, path: impl Into<String>) -> &mut Self {
-        self.options.runtime_path = path.into();
-        self
-    }
+        /// The path generated code uses for the runtime crate (`::relationship_core`).
+        runtime_path(path: impl Into<String>) => options.runtime_path = path.into();
 
-    /// How the `@generated` header names the schema file (by default the path as given to
-    /// [`Builder::schema`]).
-    pub fn source_label(&mut self, label: impl Into<String>) -> &mut Self {
-        self.options.source_label = Some(label.into());
-        self
-    }
+        /// How the `@generated` header names the schema file (by default the path as given to
+        /// [`Builder::schema`]).
+        source_label(label: impl Into<String>) => options.source_label = Some(label.into());
 
-    /// Also writes the schema as static tables (a `pub static TABLES:
-    /// relationship_core::schema::tables::SchemaTables`) to this file in the output
-    /// directory, so that the program can check data against its schema at run time
-    /// (`TABLES.to_schema()`) without parsing JSON.
-    pub fn tables_file(&mut self, name: impl Into<String>) -> &mut Self {
-        self.tables_file = Some(name.into());
-        self
-    }
+        /// Also writes the schema as static tables (a `pub static TABLES:
+        /// relationship_core::schema::tables::SchemaTables`) to this file in the output
+        /// directory, so that the program can check data against its schema at run time
+        /// (`TABLES.to_schema()`) without parsing JSON.
+        tables_file(name: impl Into<String>) => tables_file = Some(name.into());
 
-    /// Whether to print `cargo:rerun-if-changed=<schema>` (default `true`). Note that
-    /// printing any such line makes Cargo stop watching the rest of the package for the
-    /// build script; print `cargo:rerun-if-changed=build.rs` yourself if you need it.
-    pub fn emit_rerun_if_changed(&mut self, emit: bool) -> &mut Self {
-        self.emit_rerun = emit;
-        self
+        /// Whether to print `cargo:rerun-if-changed=<schema>` (default `true`). Note that
+        /// printing any such line makes Cargo stop watching the rest of the package for the
+        /// build script; print `cargo:rerun-if-changed=build.rs` yourself if you need it.
+        emit_rerun_if_changed(emit: bool) => no_rerun = !emit;
     }
 
     fn options(&self, schema: &Path) -> GenerateOptions {
@@ -205,7 +184,7 @@ impl Builder {
     /// schema is invalid, so fixing it reruns the build script.
     pub fn compile(&self) -> Result<PathBuf, BuildError> {
         let schema = self.schema.as_deref().ok_or(BuildError::NoSchema)?;
-        if self.emit_rerun {
+        if !self.no_rerun {
             println!("cargo:rerun-if-changed={}", schema.display());
         }
         let file_name = self.out_file_name(schema);
@@ -232,17 +211,16 @@ impl Builder {
 
     /// [`Builder::out_file`], else the module name, else the schema file's stem, plus `.rs`.
     fn out_file_name(&self, schema: &Path) -> String {
-        match (&self.out_file, &self.options.module_name) {
-            (Some(f), _) => f.clone(),
-            (None, Some(m)) => format!("{m}.rs"),
-            (None, None) => {
-                let stem = schema.file_stem();
-                format!(
-                    "{}.rs",
-                    stem.map_or_else(|| "schema".into(), |s| s.to_string_lossy())
-                )
-            }
+        if let Some(f) = &self.out_file {
+            return f.clone();
         }
+        let stem = schema
+            .file_stem()
+            .map_or_else(|| "schema".into(), |s| s.to_string_lossy());
+        format!(
+            "{}.rs",
+            self.options.module_name.as_deref().unwrap_or(&stem)
+        )
     }
 }
 
