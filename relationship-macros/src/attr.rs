@@ -139,13 +139,12 @@ fn path_value(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Op
     if value.peek(syn::LitStr) {
         let lit: syn::LitStr = value.parse()?;
         let parsed = lit.parse::<syn::Path>().ok();
-        let fix = match &parsed {
-            Some(p) => format!("`{key} = {}`", path_text(p)),
-            None => format!("`{key} = {example}`"),
-        };
+        let fix = parsed
+            .as_ref()
+            .map_or_else(|| example.to_owned(), path_text);
         errors.spanned(
             lit.span(),
-            format!("`{key}` takes a path, not a string: write {fix}"),
+            format!("`{key}` takes a path, not a string: write `{key} = {fix}`"),
         );
         return Ok(parsed);
     }

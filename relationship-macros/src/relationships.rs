@@ -40,7 +40,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
         fields: &field_names.iter().map(String::as_str).collect::<Vec<_>>(),
     };
     let mut decls: Vec<Decl> = Vec::new();
-    let entity_attrs: Vec<Attr<()>> = fields
+    let entities: Vec<bool> = fields
         .iter()
         .map(|field| parse_field(field, &names, &mut decls, &mut errors))
         .collect();
@@ -54,7 +54,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     }
     let rt = paths.runtime();
     let out = if errors.is_empty() {
-        let entities = entity_fields(&fields, &entity_attrs, &decls);
+        let entities = entity_fields(&fields, entities, &decls);
         emit_checked_impl(input, &paths, &entities, &decls)
     } else {
         // With the errors, an implementation that yields nothing, so that uses of the type
@@ -144,10 +144,10 @@ fn parse_field(
     names: &Names<'_>,
     decls: &mut Vec<Decl>,
     errors: &mut Errors,
-) -> Attr<()> {
+) -> bool {
     let mut entity = Attr::default();
     let Some(source) = &field.ident else {
-        return entity;
+        return false;
     };
     parse_attrs(&field.attrs, errors, |meta, errors| {
         if meta.path.is_ident("entity") {
@@ -157,7 +157,7 @@ fn parse_field(
         }
         Ok(())
     });
-    entity
+    entity.value().is_some()
 }
 
 /// One `method = target` key of a field's `#[relationship(...)]`, or `None` once reported.
@@ -253,10 +253,9 @@ fn is_known(
 /// declaration.
 fn entity_fields<'a>(
     fields: &[&'a syn::Field],
-    entity_attrs: &[Attr<()>],
+    mut entities: Vec<bool>,
     decls: &[Decl],
 ) -> Vec<&'a syn::Field> {
-    let mut entities: Vec<bool> = entity_attrs.iter().map(|e| e.value().is_some()).collect();
     for end in decls.iter().flat_map(|d| [&d.source, &d.target]) {
         // The first field of that name (a repeated name is rustc's error).
         if let Some(i) = fields.iter().position(|f| f.ident.as_ref() == Some(end)) {
