@@ -255,6 +255,20 @@ mod tests {
         dir
     }
 
+    /// A temporary directory holding `tiny.json`, and a builder of that schema without
+    /// `rerun-if-changed` lines that writes into the directory.
+    fn tiny(name: &str) -> (PathBuf, Builder) {
+        let dir = tmp(name);
+        let path = dir.join("tiny.json");
+        std::fs::write(&path, SCHEMA).unwrap();
+        let mut builder = Builder::new();
+        builder
+            .schema(&path)
+            .emit_rerun_if_changed(false)
+            .out_dir(&dir);
+        (dir, builder)
+    }
+
     #[test]
     fn refuses_a_directory_and_writes_special_files_directly() {
         let dir = tmp("special");
@@ -268,9 +282,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn compile_does_not_follow_a_planted_link_and_keeps_a_real_one() {
-        let dir = tmp("planted");
-        let path = dir.join("tiny.json");
-        std::fs::write(&path, SCHEMA).unwrap();
+        let (dir, builder) = tiny("planted");
         let victim = dir.join("victim.txt");
         std::fs::write(&victim, "precious\n").unwrap();
         // the temporary name an older version used
@@ -280,12 +292,7 @@ mod tests {
         let real = dir.join("real.rs");
         std::fs::write(&real, "old\n").unwrap();
         std::os::unix::fs::symlink("real.rs", dir.join("tiny.rs")).unwrap();
-        let out = Builder::new()
-            .schema(&path)
-            .emit_rerun_if_changed(false)
-            .out_dir(&dir)
-            .compile()
-            .unwrap();
+        let out = builder.compile().unwrap();
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
         assert!(
             std::fs::symlink_metadata(&out)
@@ -302,15 +309,8 @@ mod tests {
 
     #[test]
     fn a_missing_out_dir_is_refused_not_created() {
-        let dir = tmp("no-out-dir");
-        let path = dir.join("tiny.json");
-        std::fs::write(&path, SCHEMA).unwrap();
-        let err = Builder::new()
-            .schema(&path)
-            .emit_rerun_if_changed(false)
-            .out_dir(dir.join("missing"))
-            .compile()
-            .unwrap_err();
+        let (dir, mut builder) = tiny("no-out-dir");
+        let err = builder.out_dir(dir.join("missing")).compile().unwrap_err();
         assert!(matches!(err, BuildError::Write(_)), "{err}");
         assert!(err.to_string().contains("does not exist"), "{err}");
         assert!(!dir.join("missing").exists());
@@ -395,17 +395,11 @@ mod tests {
 
     #[test]
     fn compiles_into_out_dir_with_module() {
-        let dir = tmp("ok");
-        let path = dir.join("tiny.json");
-        std::fs::write(&path, SCHEMA).unwrap();
-        let out = Builder::new()
-            .schema(&path)
+        let (dir, mut builder) = tiny("ok");
+        builder
             .source_label("schemas/tiny.json")
-            .module_name("tiny")
-            .emit_rerun_if_changed(false)
-            .out_dir(&dir)
-            .compile()
-            .unwrap();
+            .module_name("tiny");
+        let out = builder.compile().unwrap();
         assert_eq!(out, dir.join("tiny.rs"));
         let text = std::fs::read_to_string(&out).unwrap();
         assert!(text.starts_with(
@@ -415,14 +409,7 @@ mod tests {
         assert!(text.contains("impl UsesTarget<t::Account> for t::Host {}"));
         let before = std::fs::metadata(&out).unwrap().modified().unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
-        Builder::new()
-            .schema(&path)
-            .source_label("schemas/tiny.json")
-            .module_name("tiny")
-            .emit_rerun_if_changed(false)
-            .out_dir(&dir)
-            .compile()
-            .unwrap();
+        builder.compile().unwrap();
         let after = std::fs::metadata(&out).unwrap().modified().unwrap();
         assert_eq!(before, after, "unchanged output must not be rewritten");
     }

@@ -314,6 +314,13 @@ impl<T> Attr<T> {
 }
 
 #[cfg(test)]
+/// The expansion of the derive input `src` by `expand`, without spaces (for `contains`).
+pub fn expanded(expand: fn(&syn::DeriveInput) -> TokenStream, src: &str) -> String {
+    let input: syn::DeriveInput = syn::parse_str(src).unwrap();
+    expand(&input).to_string().replace(' ', "")
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -473,8 +473,7 @@ fn exact_spelling_check(container: &Container, kind: &TokenStream) -> TokenStrea
 #[cfg(test)]
 mod tests {
     fn expand(src: &str) -> String {
-        let input: syn::DeriveInput = syn::parse_str(src).unwrap();
-        super::expand(&input).to_string().replace(' ', "")
+        crate::attr::expanded(super::expand, src)
     }
 
     #[test]

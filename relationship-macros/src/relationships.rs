@@ -420,8 +420,7 @@ fn emit_checked_impl(
 #[cfg(test)]
 mod tests {
     fn expand(src: &str) -> String {
-        let input: syn::DeriveInput = syn::parse_str(src).unwrap();
-        super::expand(&input).to_string().replace(' ', "")
+        crate::attr::expanded(super::expand, src)
     }
 
     #[test]
