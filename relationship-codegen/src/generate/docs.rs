@@ -103,9 +103,11 @@ impl Gen<'_> {
         let (name, reverse) = (fmt_escape(r.name()), fmt_escape(r.reverse()));
         let plural = if pair_count == 1 { "" } else { "s" };
         let count = format!("{pair_count} (source, target) pair{plural}");
-        let schema_flag = (self.schema.name() != "xsoar")
-            .then(|| format!("--schema <{schema_name} schema file> "))
-            .unwrap_or_default();
+        let schema_flag = if self.schema.name() == "xsoar" {
+            String::new()
+        } else {
+            format!("--schema <{schema_name} schema file> ")
+        };
         let plain = r
             .name()
             .chars()
