@@ -79,15 +79,13 @@ impl OutputError {
 /// The error without the path `tempfile` adds to it (the temporary file's name): the OS
 /// error alone, or its kind.
 fn without_path(e: io::Error) -> io::Error {
-    let inner_os = e
-        .get_ref()
-        .and_then(|inner| inner.source())
-        .and_then(|s| s.downcast_ref::<io::Error>())
-        .and_then(io::Error::raw_os_error);
-    match (e.raw_os_error(), inner_os, e.get_ref().is_some()) {
-        (Some(_), _, _) | (None, None, false) => e,
-        (None, Some(code), _) => io::Error::from_raw_os_error(code),
-        (None, None, true) => io::Error::from(e.kind()),
+    if e.raw_os_error().is_some() || e.get_ref().is_none() {
+        return e;
+    }
+    let inner = e.get_ref().and_then(|inner| inner.source());
+    match inner.and_then(|s| s.downcast_ref::<io::Error>()?.raw_os_error()) {
+        Some(code) => io::Error::from_raw_os_error(code),
+        None => io::Error::from(e.kind()),
     }
 }
 
