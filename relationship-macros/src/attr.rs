@@ -208,13 +208,8 @@ impl Paths {
 
     /// The schema module: `schema = path`, else the runtime's `xsoar`.
     pub fn schema_module(&self) -> TokenStream {
-        match self.schema.value() {
-            Some(s) => quote!(#s),
-            None => {
-                let rt = self.runtime();
-                quote!(#rt::xsoar)
-            }
-        }
+        let rt = self.runtime();
+        (self.schema.value()).map_or_else(|| quote!(#rt::xsoar), |s| quote!(#s))
     }
 
     /// The output of a derive given `crate = path`: inside a `const _` block that imports

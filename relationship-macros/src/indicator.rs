@@ -116,13 +116,15 @@ fn score_value(
     Ok(Some(lit.clone()))
 }
 
+/// The keys that mark a field, in the order of `FieldAttrs::flags`.
+const FLAGS: [&str; 3] = ["value", "score", "raw_json"];
+
 #[derive(Default)]
 struct FieldAttrs {
     unknown_key: bool,
-    value: Attr<()>,
+    /// `value`, `score` and `raw_json`, as in `FLAGS`.
+    flags: [Attr<()>; 3],
     cliname: Vec<syn::LitStr>,
-    score: Attr<()>,
-    raw_json: Attr<()>,
 }
 
 /// One key of a field's `#[indicator(...)]`.
@@ -132,18 +134,14 @@ fn field_key(
     errors: &mut Errors,
 ) -> syn::Result<()> {
     let key = &meta.path;
-    if key.is_ident("value") {
-        f.value.set(key, (), errors);
-    } else if key.is_ident("score") && meta.input.peek(syn::Token![=]) {
+    if key.is_ident("score") && meta.input.peek(syn::Token![=]) {
         errors.spanned(
             key.span(),
             "a fixed `score = N` belongs on the struct; on a field, write `#[indicator(score)]`",
         );
         skip_value(meta)?;
-    } else if key.is_ident("score") {
-        f.score.set(key, (), errors);
-    } else if key.is_ident("raw_json") {
-        f.raw_json.set(key, (), errors);
+    } else if let Some(i) = FLAGS.iter().position(|k| key.is_ident(k)) {
+        f.flags[i].set(key, (), errors);
     } else if key.is_ident("field") {
         f.cliname.extend(cliname_value(meta, errors)?);
     } else if CONTAINER_KEYS.iter().any(|k| key.is_ident(k)) {
@@ -335,8 +333,8 @@ fn field_roles<'a>(
             field_key(meta, &mut attrs, errors)
         });
         roles.unknown_key |= failed || attrs.unknown_key;
-        let m = (member(i, field), field);
-        if let Some((key, ())) = attrs.value.get() {
+        let (m, [value, score, raw_json]) = ((member(i, field), field), &attrs.flags);
+        if let Some((key, ())) = value.get() {
             if let Some((first, _)) = &roles.value {
                 // One mistake, one error: the message names the field marked first.
                 errors.push(syn::Error::new_spanned(
@@ -350,7 +348,7 @@ fn field_roles<'a>(
                 roles.value = Some(m.clone());
             }
         }
-        if let Some((key, ())) = attrs.score.get() {
+        if let Some((key, ())) = score.get() {
             if let Some(lit) = container.score.value() {
                 // One mistake, one error: the message quotes the struct's fixed score.
                 errors.push(syn::Error::new_spanned(
@@ -364,7 +362,7 @@ fn field_roles<'a>(
                 roles.score.set(key, m.clone(), errors);
             }
         }
-        if let Some((key, ())) = attrs.raw_json.get() {
+        if let Some((key, ())) = raw_json.get() {
             roles.raw_json.set(key, m.clone(), errors);
         }
         (roles.mapped).extend(attrs.cliname.into_iter().map(|lit| (m.clone(), lit)));

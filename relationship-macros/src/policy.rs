@@ -159,10 +159,10 @@ pub fn expand(input: TokenStream, allowed: bool) -> TokenStream {
         Err(e) => return e.to_compile_error(),
     };
     let rt = a.runtime.clone().unwrap_or_else(default_runtime);
-    let schema = match &a.schema {
-        Some(s) => quote!(#s),
-        None => quote!(#rt::xsoar),
-    };
+    let schema = a
+        .schema
+        .as_ref()
+        .map_or_else(|| quote!(#rt::xsoar), |s| quote!(#s));
     let macro_name = if allowed {
         "assert_relationship!"
     } else {
