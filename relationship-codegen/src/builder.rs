@@ -160,10 +160,9 @@ impl Builder {
 
     fn load(&self) -> Result<(&Path, Schema), BuildError> {
         let path = self.schema.as_deref().ok_or(BuildError::NoSchema)?;
-        if let Some(name) = &self.options.module_name {
-            if syn::parse_str::<syn::Ident>(name).is_err() {
-                return Err(BuildError::ModuleName(name.clone()));
-            }
+        let module = self.options.module_name.as_ref();
+        if let Some(name) = module.filter(|n| syn::parse_str::<syn::Ident>(n).is_err()) {
+            return Err(BuildError::ModuleName(name.clone()));
         }
         Ok((path, relationship_schema_parse::load(path)?))
     }
@@ -192,12 +191,9 @@ impl Builder {
         if let Some(tables) = &self.tables_file {
             check_file_name(tables)?;
         }
-        let dir = match &self.out_dir {
-            Some(d) => d.clone(),
-            None => std::env::var_os("OUT_DIR")
-                .map(PathBuf::from)
-                .ok_or(BuildError::NoOutDir)?,
-        };
+        let dir = (self.out_dir.clone())
+            .or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from))
+            .ok_or(BuildError::NoOutDir)?;
         let (path, schema) = self.load()?;
         let out = dir.join(&file_name);
         write_if_changed(&out, self.generate_from(path, &schema)?.as_bytes())?;
