@@ -72,7 +72,7 @@ pub enum BuildError {
 /// exclusively created temporary file, following and keeping symbolic links, never creating
 /// a missing directory and never replacing a read-only file, another user's file or a file
 /// with other hard links.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Builder {
     schema: Option<PathBuf>,
     out_dir: Option<PathBuf>,
@@ -80,85 +80,64 @@ pub struct Builder {
     /// The options given; a missing source label is the schema path.
     options: GenerateOptions,
     tables_file: Option<String>,
-    emit_rerun: bool,
+    /// No `cargo:rerun-if-changed` line.
+    no_rerun: bool,
 }
 
-impl Default for Builder {
-    fn default() -> Self {
-        Builder::new()
-    }
+/// `&mut self` setters, each storing its argument in a field.
+macro_rules! setters {
+    ($($(#[$doc:meta])+ $name:ident($arg:ident: $ty:ty) => $($field:ident).+ = $value:expr;)+) => {
+        $(
+            $(#[$doc])+
+            pub fn $name(&mut self, $arg: $ty) -> &mut Self {
+                self.$($field).+ = $value;
+                self
+            }
+        )+
+    };
 }
 
 impl Builder {
     /// A builder with the defaults: runtime path `::relationship_core`, output in `OUT_DIR`,
     /// `rerun-if-changed` lines on.
     pub fn new() -> Self {
-        Builder {
-            schema: None,
-            out_dir: None,
-            out_file: None,
-            options: GenerateOptions::default(),
-            tables_file: None,
-            emit_rerun: true,
-        }
+        Builder::default()
     }
 
-    /// The schema file, relative to the package root (the build script's working
-    /// directory) or absolute.
-    pub fn schema(&mut self, path: impl AsRef<Path>) -> &mut Self {
-        self.schema = Some(path.as_ref().to_owned());
-        self
-    }
+    setters! {
+        /// The schema file, relative to the package root (the build script's working
+        /// directory) or absolute.
+        schema(path: impl AsRef<Path>) => schema = Some(path.as_ref().to_owned());
 
-    /// The output directory; `OUT_DIR` by default. It must exist: it is not created.
-    pub fn out_dir(&mut self, dir: impl AsRef<Path>) -> &mut Self {
-        self.out_dir = Some(dir.as_ref().to_owned());
-        self
-    }
+        /// The output directory; `OUT_DIR` by default. It must exist: it is not created.
+        out_dir(dir: impl AsRef<Path>) => out_dir = Some(dir.as_ref().to_owned());
 
-    /// The output file name; by default the module name, or else the schema file's stem,
-    /// plus `.rs`.
-    pub fn out_file(&mut self, name: impl Into<String>) -> &mut Self {
-        self.out_file = Some(name.into());
-        self
-    }
+        /// The output file name; by default the module name, or else the schema file's stem,
+        /// plus `.rs`.
+        out_file(name: impl Into<String>) => out_file = Some(name.into());
 
-    /// Wraps the output in `pub mod <name> { ... }`, so that one `include!` at the place of
-    /// the module defines it. Without it, the file holds bare items to `include!` inside a
-    /// module you write yourself.
-    pub fn module_name(&mut self, name: impl Into<String>) -> &mut Self {
-        self.options.module_name = Some(name.into());
-        self
-    }
+        /// Wraps the output in `pub mod <name> { ... }`, so that one `include!` at the place of
+        /// the module defines it. Without it, the file holds bare items to `include!` inside a
+        /// module you write yourself.
+        module_name(name: impl Into<String>) => options.module_name = Some(name.into());
 
-    /// The path generated code uses for the runtime crate (`::relationship_core`).
-    pub fn runtime_path(&mut self, path: impl Into<String>) -> &mut Self {
-        self.options.runtime_path = path.into();
-        self
-    }
+        /// The path generated code uses for the runtime crate (`::relationship_core`).
+        runtime_path(path: impl Into<String>) => options.runtime_path = path.into();
 
-    /// How the `@generated` header names the schema file (by default the path as given to
-    /// [`Builder::schema`]).
-    pub fn source_label(&mut self, label: impl Into<String>) -> &mut Self {
-        self.options.source_label = Some(label.into());
-        self
-    }
+        /// How the `@generated` header names the schema file (by default the path as given to
+        /// [`Builder::schema`]).
+        source_label(label: impl Into<String>) => options.source_label = Some(label.into());
 
-    /// Also writes the schema as static tables (a `pub static TABLES:
-    /// relationship_core::schema::tables::SchemaTables`) to this file in the output
-    /// directory, so that the program can check data against its schema at run time
-    /// (`TABLES.to_schema()`) without parsing JSON.
-    pub fn tables_file(&mut self, name: impl Into<String>) -> &mut Self {
-        self.tables_file = Some(name.into());
-        self
-    }
+        /// Also writes the schema as static tables (a `pub static TABLES:
+        /// relationship_core::schema::tables::SchemaTables`) to this file in the output
+        /// directory, so that the program can check data against its schema at run time
+        /// (`TABLES.to_schema()`) without parsing JSON.
+        tables_file(name: impl Into<String>) => tables_file = Some(name.into());
 
-    /// Whether to print `cargo:rerun-if-changed=<schema>` (default `true`). Note that
-    /// printing any such line makes Cargo stop watching the rest of the package for the
-    /// build script; print `cargo:rerun-if-changed=build.rs` yourself if you need it.
-    pub fn emit_rerun_if_changed(&mut self, emit: bool) -> &mut Self {
-        self.emit_rerun = emit;
-        self
+        /// Whether to print `cargo:rerun-if-changed=<schema>` (default `true`). Note that
+        /// printing any such line makes Cargo stop watching the rest of the package for the
+        /// build script; print `cargo:rerun-if-changed=build.rs` yourself if you need it.
+        emit_rerun_if_changed(emit: bool) => no_rerun = !emit;
     }
 
     fn options(&self, schema: &Path) -> GenerateOptions {
@@ -181,10 +160,9 @@ impl Builder {
 
     fn load(&self) -> Result<(&Path, Schema), BuildError> {
         let path = self.schema.as_deref().ok_or(BuildError::NoSchema)?;
-        if let Some(name) = &self.options.module_name {
-            if syn::parse_str::<syn::Ident>(name).is_err() {
-                return Err(BuildError::ModuleName(name.clone()));
-            }
+        let module = self.options.module_name.as_ref();
+        if let Some(name) = module.filter(|n| syn::parse_str::<syn::Ident>(n).is_err()) {
+            return Err(BuildError::ModuleName(name.clone()));
         }
         Ok((path, relationship_schema_parse::load(path)?))
     }
@@ -205,7 +183,7 @@ impl Builder {
     /// schema is invalid, so fixing it reruns the build script.
     pub fn compile(&self) -> Result<PathBuf, BuildError> {
         let schema = self.schema.as_deref().ok_or(BuildError::NoSchema)?;
-        if self.emit_rerun {
+        if !self.no_rerun {
             println!("cargo:rerun-if-changed={}", schema.display());
         }
         let file_name = self.out_file_name(schema);
@@ -213,12 +191,9 @@ impl Builder {
         if let Some(tables) = &self.tables_file {
             check_file_name(tables)?;
         }
-        let dir = match &self.out_dir {
-            Some(d) => d.clone(),
-            None => std::env::var_os("OUT_DIR")
-                .map(PathBuf::from)
-                .ok_or(BuildError::NoOutDir)?,
-        };
+        let dir = (self.out_dir.clone())
+            .or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from))
+            .ok_or(BuildError::NoOutDir)?;
         let (path, schema) = self.load()?;
         let out = dir.join(&file_name);
         write_if_changed(&out, self.generate_from(path, &schema)?.as_bytes())?;
@@ -232,17 +207,16 @@ impl Builder {
 
     /// [`Builder::out_file`], else the module name, else the schema file's stem, plus `.rs`.
     fn out_file_name(&self, schema: &Path) -> String {
-        match (&self.out_file, &self.options.module_name) {
-            (Some(f), _) => f.clone(),
-            (None, Some(m)) => format!("{m}.rs"),
-            (None, None) => {
-                let stem = schema.file_stem();
-                format!(
-                    "{}.rs",
-                    stem.map_or_else(|| "schema".into(), |s| s.to_string_lossy())
-                )
-            }
+        if let Some(f) = &self.out_file {
+            return f.clone();
         }
+        let stem = schema
+            .file_stem()
+            .map_or_else(|| "schema".into(), |s| s.to_string_lossy());
+        format!(
+            "{}.rs",
+            self.options.module_name.as_deref().unwrap_or(&stem)
+        )
     }
 }
 
@@ -277,6 +251,20 @@ mod tests {
         dir
     }
 
+    /// A temporary directory holding `tiny.json`, and a builder of that schema without
+    /// `rerun-if-changed` lines that writes into the directory.
+    fn tiny(name: &str) -> (PathBuf, Builder) {
+        let dir = tmp(name);
+        let path = dir.join("tiny.json");
+        std::fs::write(&path, SCHEMA).unwrap();
+        let mut builder = Builder::new();
+        builder
+            .schema(&path)
+            .emit_rerun_if_changed(false)
+            .out_dir(&dir);
+        (dir, builder)
+    }
+
     #[test]
     fn refuses_a_directory_and_writes_special_files_directly() {
         let dir = tmp("special");
@@ -290,9 +278,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn compile_does_not_follow_a_planted_link_and_keeps_a_real_one() {
-        let dir = tmp("planted");
-        let path = dir.join("tiny.json");
-        std::fs::write(&path, SCHEMA).unwrap();
+        let (dir, builder) = tiny("planted");
         let victim = dir.join("victim.txt");
         std::fs::write(&victim, "precious\n").unwrap();
         // the temporary name an older version used
@@ -302,12 +288,7 @@ mod tests {
         let real = dir.join("real.rs");
         std::fs::write(&real, "old\n").unwrap();
         std::os::unix::fs::symlink("real.rs", dir.join("tiny.rs")).unwrap();
-        let out = Builder::new()
-            .schema(&path)
-            .emit_rerun_if_changed(false)
-            .out_dir(&dir)
-            .compile()
-            .unwrap();
+        let out = builder.compile().unwrap();
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
         assert!(
             std::fs::symlink_metadata(&out)
@@ -324,15 +305,8 @@ mod tests {
 
     #[test]
     fn a_missing_out_dir_is_refused_not_created() {
-        let dir = tmp("no-out-dir");
-        let path = dir.join("tiny.json");
-        std::fs::write(&path, SCHEMA).unwrap();
-        let err = Builder::new()
-            .schema(&path)
-            .emit_rerun_if_changed(false)
-            .out_dir(dir.join("missing"))
-            .compile()
-            .unwrap_err();
+        let (dir, mut builder) = tiny("no-out-dir");
+        let err = builder.out_dir(dir.join("missing")).compile().unwrap_err();
         assert!(matches!(err, BuildError::Write(_)), "{err}");
         assert!(err.to_string().contains("does not exist"), "{err}");
         assert!(!dir.join("missing").exists());
@@ -417,17 +391,11 @@ mod tests {
 
     #[test]
     fn compiles_into_out_dir_with_module() {
-        let dir = tmp("ok");
-        let path = dir.join("tiny.json");
-        std::fs::write(&path, SCHEMA).unwrap();
-        let out = Builder::new()
-            .schema(&path)
+        let (dir, mut builder) = tiny("ok");
+        builder
             .source_label("schemas/tiny.json")
-            .module_name("tiny")
-            .emit_rerun_if_changed(false)
-            .out_dir(&dir)
-            .compile()
-            .unwrap();
+            .module_name("tiny");
+        let out = builder.compile().unwrap();
         assert_eq!(out, dir.join("tiny.rs"));
         let text = std::fs::read_to_string(&out).unwrap();
         assert!(text.starts_with(
@@ -437,14 +405,7 @@ mod tests {
         assert!(text.contains("impl UsesTarget<t::Account> for t::Host {}"));
         let before = std::fs::metadata(&out).unwrap().modified().unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
-        Builder::new()
-            .schema(&path)
-            .source_label("schemas/tiny.json")
-            .module_name("tiny")
-            .emit_rerun_if_changed(false)
-            .out_dir(&dir)
-            .compile()
-            .unwrap();
+        builder.compile().unwrap();
         let after = std::fs::metadata(&out).unwrap().modified().unwrap();
         assert_eq!(before, after, "unchanged output must not be rewritten");
     }

@@ -32,7 +32,7 @@ mod names;
 #[cfg(test)]
 mod tests;
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::Ident;
 use quote::quote;
 
 use relationship_schema::Schema;
@@ -132,7 +132,21 @@ pub enum GenerateError {
 /// [`GenerateError`] when the runtime path does not parse, when a marker or method name is
 /// not an identifier, or when two names collide.
 pub fn generate(schema: &Schema, options: &GenerateOptions) -> Result<String, GenerateError> {
-    let tokens = generate_tokens(schema, options)?;
+    let mut tokens = Gen::new(schema, options)?.emit_items();
+    if let Some(module) = &options.module_name {
+        let module = syn::parse_str::<Ident>(module)
+            .map_err(|_| GenerateError::ModuleName(module.clone()))?;
+        let doc = doc_lines(&format!(
+            "Typed indicator types, relationships and constructors generated from the schema `{}`.",
+            schema.name()
+        ));
+        tokens = quote! {
+            #doc
+            pub mod #module {
+                #tokens
+            }
+        };
+    }
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| GenerateError::Internal(e.to_string()))?;
     let label = source_label(schema, options.source_label.as_deref());
@@ -154,27 +168,4 @@ pub(crate) fn source_label(schema: &Schema, given: Option<&str>) -> String {
         (None, Some(path)) => path.display().to_string(),
         (None, None) => schema.name().to_owned(),
     }
-}
-
-/// The token stream behind [`generate`] (unformatted, without the header).
-fn generate_tokens(
-    schema: &Schema,
-    options: &GenerateOptions,
-) -> Result<TokenStream, GenerateError> {
-    let items = Gen::new(schema, options)?.emit_items();
-    let Some(module) = &options.module_name else {
-        return Ok(items);
-    };
-    let module =
-        syn::parse_str::<Ident>(module).map_err(|_| GenerateError::ModuleName(module.clone()))?;
-    let doc = doc_lines(&format!(
-        "Typed indicator types, relationships and constructors generated from the schema `{}`.",
-        schema.name()
-    ));
-    Ok(quote! {
-        #doc
-        pub mod #module {
-            #items
-        }
-    })
 }

@@ -26,6 +26,8 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
+#[cfg(unix)]
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// How many symbolic links are followed before giving up (as the system's `ELOOP`).
@@ -77,15 +79,13 @@ impl OutputError {
 /// The error without the path `tempfile` adds to it (the temporary file's name): the OS
 /// error alone, or its kind.
 fn without_path(e: io::Error) -> io::Error {
-    let inner_os = e
-        .get_ref()
-        .and_then(|inner| inner.source())
-        .and_then(|s| s.downcast_ref::<io::Error>())
-        .and_then(io::Error::raw_os_error);
-    match (e.raw_os_error(), inner_os, e.get_ref().is_some()) {
-        (Some(_), _, _) | (None, None, false) => e,
-        (None, Some(code), _) => io::Error::from_raw_os_error(code),
-        (None, None, true) => io::Error::from(e.kind()),
+    if e.raw_os_error().is_some() || e.get_ref().is_none() {
+        return e;
+    }
+    let inner = e.get_ref().and_then(|inner| inner.source());
+    match inner.and_then(|s| s.downcast_ref::<io::Error>()?.raw_os_error()) {
+        Some(code) => io::Error::from_raw_os_error(code),
+        None => io::Error::from(e.kind()),
     }
 }
 
@@ -193,10 +193,8 @@ impl OutputFile {
     }
 
     fn new(shown: &Path, dest: PathBuf, file: File, temp: Option<tempfile::TempPath>) -> Self {
-        let (shown, writer) = (
-            shown.to_path_buf(),
-            BufWriter::with_capacity(BUF_SIZE, file),
-        );
+        let writer = BufWriter::with_capacity(BUF_SIZE, file);
+        let shown = shown.to_path_buf();
         OutputFile {
             shown,
             dest,
@@ -263,25 +261,19 @@ fn create_temp_beside(
     let prefix = format!(".{name}.");
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp");
+    // As `File::create`: 0666 less the umask (applied by the system on creation).
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // As `File::create`: 0666 less the umask (applied by the system on creation).
-        builder.permissions(fs::Permissions::from_mode(0o666));
-    }
+    builder.permissions(fs::Permissions::from_mode(0o666));
     let io = |e| OutputError::io(shown, e);
     let tmp = builder.tempfile_in(parent_of(dest)).map_err(io)?;
     if let Some(meta) = existing {
         #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            if tmp.as_file().metadata().map_err(io)?.uid() != meta.uid() {
-                return Err(OutputError::refused(
-                    shown,
-                    "it is owned by another user, and replacing it would make it yours; \
-                     nothing written",
-                ));
-            }
+        if tmp.as_file().metadata().map_err(io)?.uid() != meta.uid() {
+            return Err(OutputError::refused(
+                shown,
+                "it is owned by another user, and replacing it would make it yours; \
+                 nothing written",
+            ));
         }
         // Keep the mode of the file being replaced.
         tmp.as_file()
@@ -294,19 +286,12 @@ fn create_temp_beside(
 /// Rule 5: an existing regular file is replaced only when the user could have written it
 /// in place, and replacing it keeps what it was.
 fn check_replaceable(shown: &Path, dest: &Path, meta: &fs::Metadata) -> Result<(), OutputError> {
-    let read_only = {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            // The owner's write bit (the owner must be the user, below), whoever the user
-            // is: a read-only file is refused even to a user who could override its mode.
-            meta.permissions().mode() & 0o200 == 0
-        }
-        #[cfg(not(unix))]
-        {
-            meta.permissions().readonly()
-        }
-    };
+    // The owner's write bit (the owner must be the user, below), whoever the user is: a
+    // read-only file is refused even to a user who could override its mode.
+    #[cfg(unix)]
+    let read_only = meta.permissions().mode() & 0o200 == 0;
+    #[cfg(not(unix))]
+    let read_only = meta.permissions().readonly();
     if read_only {
         return Err(OutputError::refused(
             shown,
@@ -325,21 +310,16 @@ fn check_replaceable(shown: &Path, dest: &Path, meta: &fs::Metadata) -> Result<(
         Err(e) => return Err(OutputError::io(shown, e)),
     }
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if meta.nlink() > 1 {
-            return Err(OutputError::refused(
-                shown,
-                format!(
-                    "it has {} other hard link(s), and replacing it would split it from them; \
-                     nothing written",
-                    meta.nlink() - 1
-                ),
-            ));
-        }
+    if meta.nlink() > 1 {
+        return Err(OutputError::refused(
+            shown,
+            format!(
+                "it has {} other hard link(s), and replacing it would split it from them; \
+                 nothing written",
+                meta.nlink() - 1
+            ),
+        ));
     }
-    #[cfg(not(unix))]
-    let _ = meta;
     Ok(())
 }
 

@@ -6,15 +6,22 @@ use quote::quote;
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 
-/// Collects errors so that every bad attribute is reported in one go.
-#[derive(Default)]
-pub struct Errors(Option<syn::Error>);
+/// Collects errors so that every bad attribute is reported in one go; `attr` is the name of
+/// the derive's attribute (`indicator` in `#[indicator(...)]`), which messages quote.
+pub struct Errors {
+    attr: &'static str,
+    error: Option<syn::Error>,
+}
 
 impl Errors {
+    pub const fn new(attr: &'static str) -> Self {
+        Errors { attr, error: None }
+    }
+
     pub fn push(&mut self, err: syn::Error) {
-        match &mut self.0 {
+        match &mut self.error {
             Some(e) => e.combine(err),
-            None => self.0 = Some(err),
+            None => self.error = Some(err),
         }
     }
 
@@ -23,23 +30,39 @@ impl Errors {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_none()
+        self.error.is_none()
     }
 
     pub fn into_compile_errors(self) -> TokenStream {
-        self.0.map(|e| e.into_compile_error()).unwrap_or_default()
+        self.error
+            .map(|e| e.into_compile_error())
+            .unwrap_or_default()
+    }
+
+    /// Reports `unknown `#[indicator(...)]` attribute `typ`; did you mean `type`?` and
+    /// skips the key's value.
+    pub fn unknown_key(&mut self, meta: &ParseNestedMeta<'_>, valid: &[&str]) -> syn::Result<()> {
+        let name = path_text(&meta.path);
+        let hint = hint(&name, valid.iter().copied(), || {
+            format!(
+                "; expected {}",
+                relationship_schema::suggest::or_list(valid)
+            )
+        });
+        let msg = format!("unknown `#[{}(...)]` attribute `{name}`{hint}", self.attr);
+        self.push(syn::Error::new_spanned(&meta.path, msg));
+        skip_value(meta)
     }
 }
 
-/// Parses the keys of every `#[name(...)]` in `attrs` with `key`, reporting what does not
+/// Parses the keys of every `#[attr(...)]` in `attrs` with `key`, reporting what does not
 /// parse; returns whether something did not.
 pub fn parse_attrs(
     attrs: &[syn::Attribute],
-    name: &str,
     errors: &mut Errors,
     mut key: impl FnMut(&ParseNestedMeta<'_>, &mut Errors) -> syn::Result<()>,
 ) -> bool {
-    let mut failed = false;
+    let (mut failed, name) = (false, errors.attr);
     for attr in attrs.iter().filter(|a| a.path().is_ident(name)) {
         if let Err(e) = attr.parse_nested_meta(|meta| key(&meta, errors)) {
             failed = true;
@@ -57,21 +80,6 @@ pub fn hint<'a>(
 ) -> String {
     relationship_schema::suggest::did_you_mean(name, candidates)
         .map_or_else(otherwise, |h| format!("; {h}"))
-}
-
-/// `unknown `#[indicator(...)]` attribute `typ`; did you mean `type`?`
-pub fn unknown_key(attr: &str, key: &syn::Path, valid: &[&str]) -> syn::Error {
-    let name = path_text(key);
-    let hint = hint(&name, valid.iter().copied(), || {
-        format!(
-            "; expected {}",
-            relationship_schema::suggest::or_list(valid)
-        )
-    });
-    syn::Error::new_spanned(
-        key,
-        format!("unknown `#[{attr}(...)]` attribute `{name}`{hint}"),
-    )
 }
 
 /// Reports a key written on the struct that belongs on a field (`on_field`), or the other
@@ -131,13 +139,12 @@ fn path_value(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Op
     if value.peek(syn::LitStr) {
         let lit: syn::LitStr = value.parse()?;
         let parsed = lit.parse::<syn::Path>().ok();
-        let fix = match &parsed {
-            Some(p) => format!("`{key} = {}`", path_text(p)),
-            None => format!("`{key} = {example}`"),
-        };
+        let fix = parsed
+            .as_ref()
+            .map_or_else(|| example.to_owned(), path_text);
         errors.spanned(
             lit.span(),
-            format!("`{key}` takes a path, not a string: write {fix}"),
+            format!("`{key}` takes a path, not a string: write `{key} = {fix}`"),
         );
         return Ok(parsed);
     }
@@ -155,22 +162,16 @@ fn path_value(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Op
 
 /// The `schema = path` and `crate = path` keys of a derive, and the paths its expansion
 /// uses.
+#[derive(Default)]
 pub struct Paths {
-    schema: Attr<syn::Path>,
+    /// The schema module as given.
+    pub schema: Attr<syn::Path>,
     runtime: Attr<syn::Path>,
     /// `schema = ...` was given but unusable.
     pub schema_malformed: bool,
 }
 
 impl Paths {
-    pub const fn new(attr: &'static str) -> Self {
-        Paths {
-            schema: Attr::new(attr),
-            runtime: Attr::new(attr),
-            schema_malformed: false,
-        }
-    }
-
     /// Whether `key` is `schema` or `crate`.
     pub fn is_key(key: &syn::Path) -> bool {
         key.is_ident("schema") || key.is_ident("crate")
@@ -196,11 +197,6 @@ impl Paths {
         Ok(true)
     }
 
-    /// The schema module as given.
-    pub fn schema(&self) -> Option<&syn::Path> {
-        self.schema.value()
-    }
-
     /// The runtime as the expansion names it: a `crate = path` is imported once, by
     /// [`Paths::wrap`], under the name `__relationship_rt`.
     pub fn runtime(&self) -> syn::Path {
@@ -212,13 +208,8 @@ impl Paths {
 
     /// The schema module: `schema = path`, else the runtime's `xsoar`.
     pub fn schema_module(&self) -> TokenStream {
-        match self.schema() {
-            Some(s) => quote!(#s),
-            None => {
-                let rt = self.runtime();
-                quote!(#rt::xsoar)
-            }
-        }
+        let rt = self.runtime();
+        (self.schema.value()).map_or_else(|| quote!(#rt::xsoar), |s| quote!(#s))
     }
 
     /// The output of a derive given `crate = path`: inside a `const _` block that imports
@@ -261,6 +252,12 @@ pub fn struct_fields<'a>(
     None
 }
 
+/// The names of the named fields among `fields`.
+pub fn field_names(fields: &[&syn::Field]) -> Vec<String> {
+    let named = fields.iter().filter_map(|f| f.ident.as_ref());
+    named.map(ToString::to_string).collect()
+}
+
 /// `#[automatically_derived] impl trait_path for` the input's type, with `items`.
 pub fn impl_for(
     input: &syn::DeriveInput,
@@ -279,38 +276,43 @@ pub fn impl_for(
 
 /// A key that may be given once. The first `set` keeps its key and value; a later one
 /// reports `duplicate `#[attr(...)]` attribute `key`` at the later key and is ignored.
-pub struct Attr<T> {
-    attr: &'static str,
-    slot: Option<(syn::Path, T)>,
+pub struct Attr<T>(Option<(syn::Path, T)>);
+
+impl<T> Default for Attr<T> {
+    fn default() -> Self {
+        Attr(None)
+    }
 }
 
 impl<T> Attr<T> {
-    /// An unset key of the attribute `#[attr(...)]`.
-    pub const fn new(attr: &'static str) -> Self {
-        Attr { attr, slot: None }
-    }
-
     pub fn set(&mut self, key: &syn::Path, value: T, errors: &mut Errors) {
-        if self.slot.is_some() {
+        if self.0.is_some() {
             let msg = format!(
                 "duplicate `#[{}(...)]` attribute `{}`",
-                self.attr,
+                errors.attr,
                 path_text(key)
             );
             errors.push(syn::Error::new_spanned(key, msg));
         } else {
-            self.slot = Some((key.clone(), value));
+            self.0 = Some((key.clone(), value));
         }
     }
 
     /// The key as written and its value.
     pub fn get(&self) -> Option<(&syn::Path, &T)> {
-        self.slot.as_ref().map(|(k, v)| (k, v))
+        self.0.as_ref().map(|(k, v)| (k, v))
     }
 
     pub fn value(&self) -> Option<&T> {
-        self.slot.as_ref().map(|(_, v)| v)
+        self.0.as_ref().map(|(_, v)| v)
     }
+}
+
+#[cfg(test)]
+/// The expansion of the derive input `src` by `expand`, without spaces (for `contains`).
+pub fn expanded(expand: fn(&syn::DeriveInput) -> TokenStream, src: &str) -> String {
+    let input: syn::DeriveInput = syn::parse_str(src).unwrap();
+    expand(&input).to_string().replace(' ', "")
 }
 
 #[cfg(test)]
@@ -320,8 +322,8 @@ mod tests {
     #[test]
     fn attr_keeps_the_first_value_and_reports_later_ones() {
         let key: syn::Path = syn::parse_quote!(score);
-        let mut errors = Errors::default();
-        let mut attr = Attr::new("indicator");
+        let mut errors = Errors::new("indicator");
+        let mut attr = Attr::default();
         attr.set(&key, 1, &mut errors);
         assert!(errors.is_empty());
         attr.set(&key, 2, &mut errors);

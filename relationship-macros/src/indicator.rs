@@ -6,8 +6,8 @@ use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 
 use crate::attr::{
-    Attr, Errors, Paths, hint, impl_for, misplaced, parse_attrs, skip_value, struct_fields,
-    unknown_key,
+    Attr, Errors, Paths, field_names, hint, impl_for, misplaced, parse_attrs, skip_value,
+    struct_fields,
 };
 
 const CONTAINER_KEYS: &[&str] = &["type", "score", "schema", "crate"];
@@ -19,6 +19,7 @@ enum TypeSpec {
     Path(syn::Path),
 }
 
+#[derive(Default)]
 struct Container {
     /// An unknown key or a malformed value was reported (so a missing `type` is probably
     /// that typo, and resolving the type could only add noise).
@@ -29,13 +30,8 @@ struct Container {
 }
 
 fn parse_container(input: &syn::DeriveInput, errors: &mut Errors) -> Container {
-    let mut c = Container {
-        unknown_key: false,
-        ty: Attr::new("indicator"),
-        score: Attr::new("indicator"),
-        paths: Paths::new("indicator"),
-    };
-    let failed = parse_attrs(&input.attrs, "indicator", errors, |meta, errors| {
+    let mut c = Container::default();
+    let failed = parse_attrs(&input.attrs, errors, |meta, errors| {
         container_key(meta, &mut c, errors)
     });
     c.unknown_key |= failed;
@@ -63,9 +59,8 @@ fn container_key(
     } else if FIELD_KEYS.iter().any(|k| key.is_ident(k)) {
         misplaced(meta, true, errors)?;
     } else {
-        errors.push(unknown_key("indicator", key, CONTAINER_KEYS));
         c.unknown_key = true;
-        skip_value(meta)?;
+        errors.unknown_key(meta, CONTAINER_KEYS)?;
     }
     Ok(())
 }
@@ -73,11 +68,11 @@ fn container_key(
 /// The value of `type = "Host"` or `type = path::to::Marker`; `None` once reported as
 /// malformed.
 fn type_value(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Option<TypeSpec>> {
-    Ok(match meta.value()?.parse::<syn::Expr>()? {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(lit),
-            ..
-        }) => Some(TypeSpec::Str(lit)),
+    let expr: syn::Expr = meta.value()?.parse()?;
+    if let Some(syn::Lit::Str(lit)) = literal(&expr) {
+        return Ok(Some(TypeSpec::Str(lit.clone())));
+    }
+    Ok(match expr {
         syn::Expr::Path(p) if p.qself.is_none() => Some(TypeSpec::Path(p.path)),
         other => {
             errors.spanned(
@@ -89,24 +84,27 @@ fn type_value(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Op
     })
 }
 
+/// The literal `expr` is, if it is one.
+fn literal(expr: &syn::Expr) -> Option<&syn::Lit> {
+    match expr {
+        syn::Expr::Lit(e) => Some(&e.lit),
+        _ => None,
+    }
+}
+
 /// The value of `score = N`: an integer literal, reported (and still returned) when it is
 /// not a DBot score; `None` once reported as not an integer.
 fn score_value(
     meta: &ParseNestedMeta<'_>,
     errors: &mut Errors,
 ) -> syn::Result<Option<syn::LitInt>> {
-    let lit = match meta.value()?.parse::<syn::Expr>()? {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Int(lit),
-            ..
-        }) => lit,
-        other => {
-            errors.spanned(
-                other.span(),
-                "`score` takes XSOAR's DBot score as a number: `score = 0`, `1`, `2` or `3`",
-            );
-            return Ok(None);
-        }
+    let expr: syn::Expr = meta.value()?.parse()?;
+    let Some(syn::Lit::Int(lit)) = literal(&expr) else {
+        errors.spanned(
+            expr.span(),
+            "`score` takes XSOAR's DBot score as a number: `score = 0`, `1`, `2` or `3`",
+        );
+        return Ok(None);
     };
     match lit.base10_parse::<u8>() {
         Ok(n) if n <= 3 => {}
@@ -115,15 +113,18 @@ fn score_value(
             format!("score must be 0, 1, 2 or 3 (XSOAR's DBot score), not `{lit}`"),
         ),
     }
-    Ok(Some(lit))
+    Ok(Some(lit.clone()))
 }
 
+/// The keys that mark a field, in the order of `FieldAttrs::flags`.
+const FLAGS: [&str; 3] = ["value", "score", "raw_json"];
+
+#[derive(Default)]
 struct FieldAttrs {
     unknown_key: bool,
-    value: Attr<()>,
+    /// `value`, `score` and `raw_json`, as in `FLAGS`.
+    flags: [Attr<()>; 3],
     cliname: Vec<syn::LitStr>,
-    score: Attr<()>,
-    raw_json: Attr<()>,
 }
 
 /// One key of a field's `#[indicator(...)]`.
@@ -133,26 +134,21 @@ fn field_key(
     errors: &mut Errors,
 ) -> syn::Result<()> {
     let key = &meta.path;
-    if key.is_ident("value") {
-        f.value.set(key, (), errors);
-    } else if key.is_ident("score") && meta.input.peek(syn::Token![=]) {
+    if key.is_ident("score") && meta.input.peek(syn::Token![=]) {
         errors.spanned(
             key.span(),
             "a fixed `score = N` belongs on the struct; on a field, write `#[indicator(score)]`",
         );
         skip_value(meta)?;
-    } else if key.is_ident("score") {
-        f.score.set(key, (), errors);
-    } else if key.is_ident("raw_json") {
-        f.raw_json.set(key, (), errors);
+    } else if let Some(i) = FLAGS.iter().position(|k| key.is_ident(k)) {
+        f.flags[i].set(key, (), errors);
     } else if key.is_ident("field") {
         f.cliname.extend(cliname_value(meta, errors)?);
     } else if CONTAINER_KEYS.iter().any(|k| key.is_ident(k)) {
         misplaced(meta, false, errors)?;
     } else {
-        errors.push(unknown_key("indicator", key, FIELD_KEYS));
         f.unknown_key = true;
-        skip_value(meta)?;
+        errors.unknown_key(meta, FIELD_KEYS)?;
     }
     Ok(())
 }
@@ -163,30 +159,23 @@ fn cliname_value(
     meta: &ParseNestedMeta<'_>,
     errors: &mut Errors,
 ) -> syn::Result<Option<syn::LitStr>> {
-    let lit = match meta.value()?.parse::<syn::Expr>()? {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(lit),
-            ..
-        }) => lit,
-        other => {
-            let example = match &other {
-                syn::Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
-                _ => None,
-            };
-            let example = example.unwrap_or_else(|| "cliname".to_owned());
-            errors.spanned(
-                other.span(),
-                format!(
-                    "`field` takes the XSOAR field's cliname as a string: `field = \"{example}\"`"
-                ),
-            );
-            return Ok(None);
-        }
+    let expr: syn::Expr = meta.value()?.parse()?;
+    let Some(syn::Lit::Str(lit)) = literal(&expr) else {
+        let example = match &expr {
+            syn::Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
+            _ => None,
+        };
+        let example = example.unwrap_or_else(|| "cliname".to_owned());
+        errors.spanned(
+            expr.span(),
+            format!("`field` takes the XSOAR field's cliname as a string: `field = \"{example}\"`"),
+        );
+        return Ok(None);
     };
     if lit.value().is_empty() {
         errors.spanned(lit.span(), "the field's cliname must not be empty");
     }
-    Ok(Some(lit))
+    Ok(Some(lit.clone()))
 }
 
 fn member(i: usize, field: &syn::Field) -> syn::Member {
@@ -233,7 +222,7 @@ fn xsoar_marker(lit: &syn::LitStr) -> syn::Result<Option<String>> {
 }
 
 pub fn expand(input: &syn::DeriveInput) -> TokenStream {
-    let mut errors = Errors::default();
+    let mut errors = Errors::new("indicator");
     let container = parse_container(input, &mut errors);
     let message =
         "`#[derive(Indicator)]` works on structs only: an indicator is one value of one type";
@@ -296,7 +285,7 @@ fn resolve_kind(
     // In a user schema the marker is named by the generator's rule; rustc resolves it (and
     // suggests similar names), and `exact_spelling_check` makes sure the string is the
     // schema's exact spelling.
-    let xsoar = match container.paths.schema() {
+    let xsoar = match container.paths.schema.value() {
         Some(_) => None,
         None => xsoar_marker(lit).map_err(|e| errors.push(e)).ok()?,
     };
@@ -319,6 +308,7 @@ fn resolve_kind(
 type Member<'a> = (syn::Member, &'a syn::Field);
 
 /// What the fields of a struct are for, from their `#[indicator(...)]` attributes.
+#[derive(Default)]
 struct FieldRoles<'a> {
     value: Option<Member<'a>>,
     score: Attr<Member<'a>>,
@@ -336,27 +326,15 @@ fn field_roles<'a>(
     container: &Container,
     errors: &mut Errors,
 ) -> FieldRoles<'a> {
-    let mut roles = FieldRoles {
-        value: None,
-        score: Attr::new("indicator"),
-        raw_json: Attr::new("indicator"),
-        mapped: Vec::new(),
-        unknown_key: false,
-    };
+    let mut roles = FieldRoles::default();
     for (i, field) in fields.iter().copied().enumerate() {
-        let mut attrs = FieldAttrs {
-            unknown_key: false,
-            value: Attr::new("indicator"),
-            cliname: Vec::new(),
-            score: Attr::new("indicator"),
-            raw_json: Attr::new("indicator"),
-        };
-        let failed = parse_attrs(&field.attrs, "indicator", errors, |meta, errors| {
+        let mut attrs = FieldAttrs::default();
+        let failed = parse_attrs(&field.attrs, errors, |meta, errors| {
             field_key(meta, &mut attrs, errors)
         });
         roles.unknown_key |= failed || attrs.unknown_key;
-        let m = (member(i, field), field);
-        if let Some((key, ())) = attrs.value.get() {
+        let (m, [value, score, raw_json]) = ((member(i, field), field), &attrs.flags);
+        if let Some((key, ())) = value.get() {
             if let Some((first, _)) = &roles.value {
                 // One mistake, one error: the message names the field marked first.
                 errors.push(syn::Error::new_spanned(
@@ -370,7 +348,7 @@ fn field_roles<'a>(
                 roles.value = Some(m.clone());
             }
         }
-        if let Some((key, ())) = attrs.score.get() {
+        if let Some((key, ())) = score.get() {
             if let Some(lit) = container.score.value() {
                 // One mistake, one error: the message quotes the struct's fixed score.
                 errors.push(syn::Error::new_spanned(
@@ -384,29 +362,19 @@ fn field_roles<'a>(
                 roles.score.set(key, m.clone(), errors);
             }
         }
-        if let Some((key, ())) = attrs.raw_json.get() {
+        if let Some((key, ())) = raw_json.get() {
             roles.raw_json.set(key, m.clone(), errors);
         }
-        for lit in attrs.cliname {
-            roles.mapped.push((m.clone(), lit));
-        }
+        (roles.mapped).extend(attrs.cliname.into_iter().map(|lit| (m.clone(), lit)));
     }
     roles
 }
 
 /// Reports a struct without a `value` field, naming the likeliest one.
 fn missing_value(input: &syn::DeriveInput, fields: &[&syn::Field], errors: &mut Errors) {
-    let candidates: Vec<String> = fields
-        .iter()
-        .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
-        .collect();
-    let hint =
-        match relationship_schema::suggest::nearest("value", candidates.iter().map(String::as_str))
-            .first()
-        {
-            Some(f) => format!(" (probably on `{f}`)"),
-            None => String::new(),
-        };
+    let names = field_names(fields);
+    let nearest = relationship_schema::suggest::nearest("value", names.iter().map(String::as_str));
+    let hint = (nearest.first()).map_or_else(String::new, |f| format!(" (probably on `{f}`)"));
     errors.spanned(
         input.ident.span(),
         format!(
@@ -482,33 +450,28 @@ fn emit_impl(
 /// For a type string in a user schema: a `const` assertion that the string is the
 /// schema's exact spelling of the type its marker names.
 fn exact_spelling_check(container: &Container, kind: &TokenStream) -> TokenStream {
-    let (Some(TypeSpec::Str(lit)), Some(_)) = (container.ty.value(), container.paths.schema())
+    let (Some(TypeSpec::Str(lit)), Some(_)) =
+        (container.ty.value(), container.paths.schema.value())
     else {
         return TokenStream::new();
     };
     let (rt, schema_mod) = (container.paths.runtime(), container.paths.schema_module());
     // The marker the string resolved to must carry exactly that string; if not, the error
     // is the default schema's, with "did you mean" from the schema's types.
-    quote_spanned! {lit.span()=>
-        const _: () = {
-            const VERDICT: #rt::__private::policy::Message =
-                #rt::__private::policy::check_type(
-                    &#schema_mod::__policy::TABLES,
-                    <#kind as #rt::typed::IndicatorType>::NAME,
-                    #lit,
-                );
-            if VERDICT.failed() {
-                ::core::panic!("{}", VERDICT.as_str())
-            }
-        };
-    }
+    let verdict = quote_spanned! {lit.span()=>
+        #rt::__private::policy::check_type(
+            &#schema_mod::__policy::TABLES,
+            <#kind as #rt::typed::IndicatorType>::NAME,
+            #lit,
+        )
+    };
+    crate::policy::verdict_const(lit.span(), &rt, &verdict)
 }
 
 #[cfg(test)]
 mod tests {
     fn expand(src: &str) -> String {
-        let input: syn::DeriveInput = syn::parse_str(src).unwrap();
-        super::expand(&input).to_string().replace(' ', "")
+        crate::attr::expanded(super::expand, src)
     }
 
     #[test]

@@ -159,10 +159,10 @@ pub fn expand(input: TokenStream, allowed: bool) -> TokenStream {
         Err(e) => return e.to_compile_error(),
     };
     let rt = a.runtime.clone().unwrap_or_else(default_runtime);
-    let schema = match &a.schema {
-        Some(s) => quote!(#s),
-        None => quote!(#rt::xsoar),
-    };
+    let schema = a
+        .schema
+        .as_ref()
+        .map_or_else(|| quote!(#rt::xsoar), |s| quote!(#s));
     let macro_name = if allowed {
         "assert_relationship!"
     } else {
@@ -180,17 +180,20 @@ pub fn expand(input: TokenStream, allowed: bool) -> TokenStream {
         quoted(&a.target)
     );
     let (source, rel, target) = (&a.source, &a.rel, &a.target);
-    let span = Span::call_site();
+    let verdict = quote! {
+        #rt::__private::policy::check(
+            &#schema::__policy::TABLES, #source, #rel, #target, #allowed, #text,
+        )
+    };
+    verdict_const(Span::call_site(), &rt, &verdict)
+}
+
+/// A `const` item that fails `cargo check` with the message of `verdict` (a
+/// `policy::Message`) when it failed; spanned at `span`.
+pub fn verdict_const(span: Span, rt: &syn::Path, verdict: &TokenStream) -> TokenStream {
     quote_spanned! {span=>
         const _: () = {
-            const VERDICT: #rt::__private::policy::Message = #rt::__private::policy::check(
-                &#schema::__policy::TABLES,
-                #source,
-                #rel,
-                #target,
-                #allowed,
-                #text,
-            );
+            const VERDICT: #rt::__private::policy::Message = #verdict;
             if VERDICT.failed() {
                 ::core::panic!("{}", VERDICT.as_str())
             }

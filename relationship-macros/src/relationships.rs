@@ -6,8 +6,8 @@ use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 
 use crate::attr::{
-    Attr, Errors, Paths, hint, impl_for, misplaced, parse_attrs, path_text, skip_value,
-    struct_fields, unknown_key,
+    Attr, Errors, Paths, field_names, hint, impl_for, misplaced, parse_attrs, path_text,
+    skip_value, struct_fields,
 };
 
 const CONTAINER_KEYS: &[&str] = &["schema", "crate"];
@@ -20,30 +20,27 @@ struct Decl {
 }
 
 pub fn expand(input: &syn::DeriveInput) -> TokenStream {
-    let mut errors = Errors::default();
+    let mut errors = Errors::new("relationship");
     let name = &input.ident;
     // The typed constructor names of the default schema.
     let methods: Option<Vec<&str>> =
         crate::builtin::xsoar().map(|s| s.relationships().iter().map(|r| r.method()).collect());
-    let mut paths = Paths::new("relationship");
-    parse_attrs(&input.attrs, "relationship", &mut errors, |meta, errors| {
+    let mut paths = Paths::default();
+    parse_attrs(&input.attrs, &mut errors, |meta, errors| {
         container_key(meta, methods.as_deref(), &mut paths, errors)
     });
     // A malformed `schema = ...` leaves the schema unknown: check no names against `xsoar`.
-    let methods = methods.filter(|_| paths.schema().is_none() && !paths.schema_malformed);
+    let methods = methods.filter(|_| paths.schema.value().is_none() && !paths.schema_malformed);
 
     let fields = named_fields(input, &mut errors);
-    let field_names: Vec<String> = fields
-        .iter()
-        .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
-        .collect();
+    let field_names = field_names(&fields);
     let names = Names {
         record: name,
         methods: methods.as_deref(),
         fields: &field_names.iter().map(String::as_str).collect::<Vec<_>>(),
     };
     let mut decls: Vec<Decl> = Vec::new();
-    let entity_attrs: Vec<Attr<()>> = fields
+    let entities: Vec<bool> = fields
         .iter()
         .map(|field| parse_field(field, &names, &mut decls, &mut errors))
         .collect();
@@ -57,7 +54,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     }
     let rt = paths.runtime();
     let out = if errors.is_empty() {
-        let entities = entity_fields(&fields, &entity_attrs, &decls);
+        let entities = entity_fields(&fields, entities, &decls);
         emit_checked_impl(input, &paths, &entities, &decls)
     } else {
         // With the errors, an implementation that yields nothing, so that uses of the type
@@ -106,8 +103,7 @@ fn container_key(
             ),
         );
     } else {
-        errors.push(unknown_key("relationship", key, CONTAINER_KEYS));
-        skip_value(meta)?;
+        errors.unknown_key(meta, CONTAINER_KEYS)?;
     }
     Ok(())
 }
@@ -148,12 +144,12 @@ fn parse_field(
     names: &Names<'_>,
     decls: &mut Vec<Decl>,
     errors: &mut Errors,
-) -> Attr<()> {
-    let mut entity = Attr::new("relationship");
+) -> bool {
+    let mut entity = Attr::default();
     let Some(source) = &field.ident else {
-        return entity;
+        return false;
     };
-    parse_attrs(&field.attrs, "relationship", errors, |meta, errors| {
+    parse_attrs(&field.attrs, errors, |meta, errors| {
         if meta.path.is_ident("entity") {
             entity.set(&meta.path, (), errors);
         } else {
@@ -161,7 +157,7 @@ fn parse_field(
         }
         Ok(())
     });
-    entity
+    entity.value().is_some()
 }
 
 /// One `method = target` key of a field's `#[relationship(...)]`, or `None` once reported.
@@ -257,10 +253,9 @@ fn is_known(
 /// declaration.
 fn entity_fields<'a>(
     fields: &[&'a syn::Field],
-    entity_attrs: &[Attr<()>],
+    mut entities: Vec<bool>,
     decls: &[Decl],
 ) -> Vec<&'a syn::Field> {
-    let mut entities: Vec<bool> = entity_attrs.iter().map(|e| e.value().is_some()).collect();
     for end in decls.iter().flat_map(|d| [&d.source, &d.target]) {
         // The first field of that name (a repeated name is rustc's error).
         if let Some(i) = fields.iter().position(|f| f.ident.as_ref() == Some(end)) {
@@ -425,8 +420,7 @@ fn emit_checked_impl(
 #[cfg(test)]
 mod tests {
     fn expand(src: &str) -> String {
-        let input: syn::DeriveInput = syn::parse_str(src).unwrap();
-        super::expand(&input).to_string().replace(' ', "")
+        crate::attr::expanded(super::expand, src)
     }
 
     #[test]

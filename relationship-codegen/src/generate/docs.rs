@@ -101,10 +101,8 @@ impl Gen<'_> {
     ) -> [String; 4] {
         let schema_name = fmt_escape(self.schema.name());
         let (name, reverse) = (fmt_escape(r.name()), fmt_escape(r.reverse()));
-        let count = match pair_count {
-            1 => "1 (source, target) pair".to_owned(),
-            n => format!("{n} (source, target) pairs"),
-        };
+        let plural = if pair_count == 1 { "" } else { "s" };
+        let count = format!("{pair_count} (source, target) pair{plural}");
         let schema_flag = if self.schema.name() == "xsoar" {
             String::new()
         } else {

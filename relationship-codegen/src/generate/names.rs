@@ -71,15 +71,12 @@ fn spellings(schema: &Schema, markers: &[Ident]) -> Vec<Ident> {
             let name = t.name();
             let plain = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                 && name.starts_with(|c: char| c.is_ascii_alphabetic());
-            if !plain || taken.iter().any(|n| n == name) {
-                return marker.clone();
-            }
             match syn::parse_str::<Ident>(name) {
-                Ok(id) => {
+                Ok(id) if plain && !taken.iter().any(|n| n == name) => {
                     taken.push(name.to_owned());
                     id
                 }
-                Err(_) => marker.clone(),
+                _ => marker.clone(),
             }
         })
         .collect()
