@@ -119,7 +119,6 @@ fn defect(at: usize, message: &str) -> Defect {
 
 const UNEXPECTED_TOKEN: &str = "unexpected token";
 const BARE_DECIMAL_POINT: &str = "leading or trailing decimal points on numbers are not allowed";
-const EXPECTED_DIGIT_AFTER_MINUS: &str = "expected digit following negative sign";
 const UNTERMINATED_STRING: &str = "unterminated string literal";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,49 +218,39 @@ impl<'t> Parser<'t> {
         }
     }
 
-    /// Skips ASCII space, tab, line feed, carriage return, vertical tab and form feed, and
-    /// any other Unicode white space.
+    /// Skips Unicode white space (in ASCII: space, tab, line feed, vertical tab, form feed
+    /// and carriage return).
     fn skip_white_space(&mut self) {
-        while let Some(&b) = self.bytes.get(self.i) {
-            if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
-                self.i += 1;
-                continue;
-            }
-            match self.current_char() {
-                Some(c) if !c.is_ascii() && c.is_whitespace() => self.i += c.len_utf8(),
-                _ => break,
-            }
+        while let Some(c) = self.current_char().filter(|c| c.is_whitespace()) {
+            self.i += c.len_utf8();
         }
     }
 
     /// Moves past `word` when the text continues with it and then with neither a letter,
     /// a digit nor `$`.
     fn word_is(&mut self, word: &str) -> bool {
-        let end = self.i + word.len();
-        if self.bytes.get(self.i..end) != Some(word.as_bytes()) {
+        let rest = self.text.get(self.i..).and_then(|r| r.strip_prefix(word));
+        if rest.is_none_or(|r| r.starts_with(|c: char| c.is_alphanumeric() || c == '$')) {
             return false;
         }
-        if let Some(next) = self.text[end..].chars().next() {
-            if next.is_alphanumeric() || next == '$' {
-                return false;
-            }
-        }
-        self.i = end;
+        self.i += word.len();
         true
     }
+
+    /// A bare word: letters, digits, `-`, `_` and `$` up to white space (in ASCII, not
+    /// vertical tab) or `:`.
     fn word(&mut self) -> Result<(), Defect> {
         let start = self.i;
         while let Some(c) = self.current_char() {
-            if c.is_ascii() {
-                if c.is_ascii_whitespace() || c == ':' {
-                    break;
-                }
-                if !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '$') {
-                    return Err(defect(start, UNEXPECTED_TOKEN));
-                }
-            } else if c.is_whitespace() {
+            let space = if c.is_ascii() {
+                c.is_ascii_whitespace()
+            } else {
+                c.is_whitespace()
+            };
+            if space || c == ':' {
                 break;
-            } else if !c.is_alphanumeric() {
+            }
+            if !(c.is_alphanumeric() || matches!(c, '-' | '_' | '$')) {
                 return Err(defect(start, UNEXPECTED_TOKEN));
             }
             self.i += c.len_utf8();
@@ -293,19 +282,10 @@ impl<'t> Parser<'t> {
             Some(b'.') if self.digit_at(self.i + 1) => {
                 return Err(defect(start, BARE_DECIMAL_POINT));
             }
-            Some(b'I') | Some(b'N') => {
-                let word = if self.bytes[self.i] == b'I' {
-                    "Infinity"
-                } else {
-                    "NaN"
-                };
-                let at = self.i;
-                if !self.word_is(word) {
-                    return Err(defect(at, EXPECTED_DIGIT_AFTER_MINUS));
-                }
+            Some(b'I' | b'N') if self.word_is("Infinity") || self.word_is("NaN") => {
                 return Err(defect(start, "infinity and NaN are not allowed"));
             }
-            _ => return Err(defect(self.i, EXPECTED_DIGIT_AFTER_MINUS)),
+            _ => return Err(defect(self.i, "expected digit following negative sign")),
         }
         if self.bytes.get(self.i) == Some(&b'.') {
             self.i += 1;
@@ -351,19 +331,19 @@ impl<'t> Parser<'t> {
             match b {
                 b'"' => break,
                 b'\\' => {
-                    let Some(&e) = self.bytes.get(i + 1) else {
-                        return Err(defect(start, UNTERMINATED_STRING));
-                    };
-                    let (len, c) = match e {
-                        b'"' | b'\\' | b'/' => (2, char::from(e)),
-                        b'b' => (2, '\u{8}'),
-                        b'f' => (2, '\u{c}'),
-                        b'n' => (2, '\n'),
-                        b'r' => (2, '\r'),
-                        b't' => (2, '\t'),
-                        b'\'' => return Err(defect(i, "invalid escape in double quote string")),
-                        b'u' => self.unicode_escape(i)?,
-                        _ => return Err(defect(i, "invalid escape")),
+                    let (len, c) = match self.bytes.get(i + 1) {
+                        None => return Err(defect(start, UNTERMINATED_STRING)),
+                        Some(&e @ (b'"' | b'\\' | b'/')) => (2, char::from(e)),
+                        Some(b'b') => (2, '\u{8}'),
+                        Some(b'f') => (2, '\u{c}'),
+                        Some(b'n') => (2, '\n'),
+                        Some(b'r') => (2, '\r'),
+                        Some(b't') => (2, '\t'),
+                        Some(b'\'') => {
+                            return Err(defect(i, "invalid escape in double quote string"));
+                        }
+                        Some(b'u') => self.unicode_escape(i)?,
+                        Some(_) => return Err(defect(i, "invalid escape")),
                     };
                     let out = decoded.get_or_insert_with(String::new);
                     out.push_str(&self.text[copied..i]);
