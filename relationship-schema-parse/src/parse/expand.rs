@@ -158,7 +158,7 @@ pub(super) fn own_pairs(cx: &mut Cx, r: &RawRel, refs: &mut Refs, budget: &mut B
     }
     let default_tier = r.tier.unwrap_or_default();
     let mut set = PairSet::new();
-    for rule in r.rules.iter().flat_map(|rs| &rs.v) {
+    for rule in r.rules.iter().flatten() {
         let from = refs.resolve_all(cx, &rule.from);
         let to = refs.resolve_all(cx, &rule.to);
         let symmetric = if r.is_symmetric() { 2 } else { 1 };
@@ -200,7 +200,7 @@ pub(super) fn derived_pairs(
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut targets: Vec<Vec<(usize, &RawDerive)>> = vec![Vec::new(); n];
     for (i, r) in rels.list.iter().enumerate() {
-        for d in r.derive.iter().flat_map(|ds| &ds.v) {
+        for d in r.derive.iter().flatten() {
             match rels.index.get(&d.target.v) {
                 Some(&t) => {
                     if !d.own {

@@ -28,10 +28,7 @@ pub(super) fn read_groups(cx: &mut Cx, v: &Node) -> Vec<RawGroup> {
     for m in members {
         let name = Sp::new(m.key.to_string(), m.at);
         let what = format!("group `{}`", name.v);
-        if let Some(list) = names(cx, &m.value, &what) {
-            if list.v.is_empty() {
-                cx.error(list.at, ErrorKind::EmptyList(what));
-            }
+        if let Some(list) = names(cx, &m.value, &what, true) {
             groups.push(RawGroup {
                 name,
                 members: list.v,

@@ -30,34 +30,39 @@ pub(super) fn string(cx: &mut Cx, v: &Node, what: impl FnOnce() -> String) -> Op
 }
 
 /// The entries of an array, each read by `entry` (entries it refuses are left out). An
-/// empty array is reported when `required`; `what` names the array in messages.
+/// empty array is reported when `non_empty`; `what` names the array in messages.
 pub(super) fn list<T>(
     cx: &mut Cx,
     v: &Node,
-    what: &str,
-    expected: &'static str,
-    required: bool,
+    (what, expected): (&str, &'static str),
+    non_empty: bool,
     mut entry: impl FnMut(&mut Cx, &Node) -> Option<T>,
-) -> Option<Sp<Vec<T>>> {
+) -> Option<Vec<T>> {
     let Value::Array(items) = &v.value else {
         wrong(cx, v, what, expected);
         return None;
     };
-    if required && items.is_empty() {
+    if non_empty && items.is_empty() {
         cx.error(v.at, ErrorKind::EmptyList(what.to_string()));
     }
-    let entries = items.iter().filter_map(|el| entry(cx, el)).collect();
-    Some(Sp::new(entries, v.at))
+    Some(items.iter().filter_map(|el| entry(cx, el)).collect())
 }
 
-/// A list of names: an array of strings, or a single string.
-pub(super) fn names(cx: &mut Cx, v: &Node, what: &str) -> Option<Sp<Vec<Sp<String>>>> {
+/// A list of names: an array of strings (an empty one reported when `non_empty`), or a
+/// single string.
+pub(super) fn names(
+    cx: &mut Cx,
+    v: &Node,
+    what: &str,
+    non_empty: bool,
+) -> Option<Sp<Vec<Sp<String>>>> {
     if let Value::String(s) = &v.value {
         return Some(Sp::new(vec![Sp::new(s.to_string(), v.at)], v.at));
     }
-    list(cx, v, what, "an array of names", false, |cx, el| {
+    let entries = list(cx, v, (what, "an array of names"), non_empty, |cx, el| {
         string(cx, el, || format!("an entry of {what}"))
-    })
+    })?;
+    Some(Sp::new(entries, v.at))
 }
 
 /// The known members of an object; unknown and duplicate keys are reported.
@@ -65,7 +70,7 @@ pub(super) struct Fields<'n, 't> {
     /// The offset of the object.
     pub(super) at: usize,
     /// What the object is, in messages: "the schema", "relationship `uses`".
-    context: String,
+    pub(super) context: String,
     /// What follows a key's name in messages: "" or " of relationship `uses`".
     suffix: String,
     members: Vec<(&'static str, &'n Node<'t>, usize)>,
@@ -127,23 +132,11 @@ impl<'n, 't> Fields<'n, 't> {
         }
     }
 
-    pub(super) fn context(&self) -> &str {
-        &self.context
-    }
-
     pub(super) fn get(&self, key: &str) -> Option<&'n Node<'t>> {
         self.members
             .iter()
             .find(|(k, ..)| *k == key)
             .map(|&(_, v, _)| v)
-    }
-
-    /// The offset of the key of `key`'s member.
-    pub(super) fn key_at(&self, key: &str) -> Option<usize> {
-        self.members
-            .iter()
-            .find(|(k, ..)| *k == key)
-            .map(|&(.., at)| at)
     }
 
     /// Whether `key` is present, or misspelled (already reported as an unknown key).
@@ -180,11 +173,11 @@ impl<'n, 't> Fields<'n, 't> {
         string(cx, v, || self.what(key))
     }
 
-    /// The boolean value of an optional key.
+    /// The boolean value of an optional key, at the key.
     pub(super) fn boolean(&self, cx: &mut Cx, key: &str) -> Option<Sp<bool>> {
-        let v = self.get(key)?;
+        let &(_, v, at) = self.members.iter().find(|(k, ..)| *k == key)?;
         match v.value {
-            Value::Bool(b) => Some(Sp::new(b, v.at)),
+            Value::Bool(b) => Some(Sp::new(b, at)),
             _ => {
                 wrong(cx, v, self.what(key), "a boolean");
                 None
@@ -209,8 +202,25 @@ impl<'n, 't> Fields<'n, 't> {
         }
     }
 
-    /// The list of names of an optional key.
+    /// The list of names of an optional key; an empty list is reported.
     pub(super) fn names(&self, cx: &mut Cx, key: &str) -> Option<Sp<Vec<Sp<String>>>> {
-        names(cx, self.get(key)?, &self.what(key))
+        names(cx, self.get(key)?, &self.what(key), true)
+    }
+
+    /// The entries of the array of an optional key (see [`list`]).
+    pub(super) fn list<T>(
+        &self,
+        cx: &mut Cx,
+        key: &str,
+        (expected, non_empty): (&'static str, bool),
+        entry: impl FnMut(&mut Cx, &Node) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        list(
+            cx,
+            self.get(key)?,
+            (&self.what(key), expected),
+            non_empty,
+            entry,
+        )
     }
 }

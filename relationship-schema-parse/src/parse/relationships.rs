@@ -7,7 +7,7 @@ use relationship_schema::{ErrorKind, Tier, limits, naming};
 
 use super::diagnostics::{Cx, Sp};
 use super::name_checks::{RustNameKind, check_name, check_text, register_rust_name};
-use super::read::{Fields, list, names, wrong};
+use super::read::{Fields, names, wrong};
 use crate::json::{Node, Value};
 
 const REL_KEYS: &[&str] = &[
@@ -49,9 +49,9 @@ pub(super) struct RawRel {
     pub(super) marker: Option<Sp<String>>,
     pub(super) method: Option<Sp<String>>,
     pub(super) tier: Option<Tier>,
-    pub(super) rules: Option<Sp<Vec<RawRule>>>,
+    pub(super) rules: Option<Vec<RawRule>>,
     pub(super) same_type: Option<Sp<Vec<Sp<String>>>>,
-    pub(super) derive: Option<Sp<Vec<RawDerive>>>,
+    pub(super) derive: Option<Vec<RawDerive>>,
     pub(super) symmetric: Option<Sp<bool>>,
     pub(super) any: Option<Sp<bool>>,
     /// Whether any of `rules`, `same_type`, `derive` or `any` is written (even if wrongly
@@ -95,24 +95,11 @@ pub(super) fn read_relationship(cx: &mut Cx, v: &Node) -> Option<RawRel> {
     let symmetric = f.boolean(cx, "symmetric");
     let any = f.boolean(cx, "any");
     let same_type = f.names(cx, "same_type");
-    if let Some(st) = same_type.as_ref().filter(|st| st.v.is_empty()) {
-        cx.error(st.at, ErrorKind::EmptyList(f.what("same_type")));
-    }
-    let rules = f.get("rules").and_then(|v| {
-        list(
-            cx,
-            v,
-            &f.what("rules"),
-            "an array of rules",
-            true,
-            |cx, el| read_rule(cx, el, f.context()),
-        )
+    let rules = f.list(cx, "rules", ("an array of rules", true), |cx, el| {
+        read_rule(cx, el, &f.context)
     });
-    let derive = f.get("derive").and_then(|v| {
-        let what = f.what("derive");
-        list(cx, v, &what, "an array of derivations", true, |cx, el| {
-            read_derivation(cx, el, f.context())
-        })
+    let derive = f.list(cx, "derive", ("an array of derivations", true), |cx, el| {
+        read_derivation(cx, el, &f.context)
     });
     // `"any": false` states nothing; any other value of `any` (even a wrong one, reported
     // above) counts as an attempt.
@@ -121,7 +108,6 @@ pub(super) fn read_relationship(cx: &mut Cx, v: &Node) -> Option<RawRel> {
         .iter()
         .any(|k| f.present_or_misspelled(k))
         || (f.present_or_misspelled("any") && !any_is_false);
-    let any_at = f.key_at("any");
     Some(RawRel {
         at: f.at,
         name: name?,
@@ -134,7 +120,7 @@ pub(super) fn read_relationship(cx: &mut Cx, v: &Node) -> Option<RawRel> {
         same_type,
         derive,
         symmetric,
-        any: any.map(|a| Sp::new(a.v, any_at.unwrap_or(a.at))),
+        any,
         states_pairs,
     })
 }
@@ -149,9 +135,9 @@ fn read_rule(cx: &mut Cx, v: &Node, rel: &str) -> Option<RawRule> {
     let f = Fields::read(cx, v.at, members, RULE_KEYS, context, true);
     let side = |cx: &mut Cx, key: &'static str| {
         let v = f.required(cx, key)?;
-        let list = names(cx, v, &f.what(key))?;
+        let list = names(cx, v, &f.what(key), false)?;
         if list.v.is_empty() {
-            let what = format!("`{key}` list of {}", f.context());
+            let what = format!("`{key}` list of {}", f.context);
             cx.error(list.at, ErrorKind::EmptyList(what));
         }
         Some(list.v)
@@ -179,11 +165,11 @@ fn read_derivation(cx: &mut Cx, v: &Node, rel: &str) -> Option<RawDerive> {
         (Some(_), None) => (true, "swap"),
         (None, Some(_)) => (false, "copy"),
         (Some(_), Some(copy)) => {
-            cx.error(copy.at, ErrorKind::DeriveKind(f.context().to_string()));
+            cx.error(copy.at, ErrorKind::DeriveKind(f.context.clone()));
             return None;
         }
         (None, None) => {
-            cx.error(f.at, ErrorKind::DeriveKind(f.context().to_string()));
+            cx.error(f.at, ErrorKind::DeriveKind(f.context.clone()));
             return None;
         }
     };
