@@ -8,7 +8,7 @@ use super::name_checks::check_text;
 use super::read::{Fields, string};
 use super::relationships::{RawRel, read_relationship};
 use super::types::{RawType, read_type};
-use crate::json::{self, Member, Value};
+use crate::json;
 
 const TOP_KEYS: &[&str] = &[
     "$schema",
@@ -46,21 +46,8 @@ pub(super) fn read_document(cx: &mut Cx, text: &str) -> Option<RawSchema> {
             return None;
         }
     };
-    let Value::Object(members) = &root.value else {
-        let kind = ErrorKind::WrongType {
-            what: "the schema".into(),
-            expected: "an object",
-            found: root.kind(),
-        };
-        cx.error(root.at, kind);
-        return None;
-    };
-    Some(read_schema(cx, root.at, members))
-}
-
-/// The members of the top-level object.
-fn read_schema(cx: &mut Cx, at: usize, members: &[Member]) -> RawSchema {
-    let f = Fields::read(cx, at, members, TOP_KEYS, "the schema".into(), false);
+    let context = ("the schema".to_string(), false);
+    let f = Fields::read(cx, &root, TOP_KEYS, context, ("the schema", "an object"))?;
     f.string(cx, "$schema");
     f.string(cx, "description");
     let name = f.required_string(cx, "name").map(|s| {
@@ -87,11 +74,11 @@ fn read_schema(cx: &mut Cx, at: usize, members: &[Member]) -> RawSchema {
         (RELATIONSHIPS, true),
         read_relationship,
     );
-    RawSchema {
+    Some(RawSchema {
         name: name.unwrap_or_default(),
         types: types.unwrap_or_default(),
         groups: groups.unwrap_or_default(),
         reverse_only: reverse_only.unwrap_or_default(),
         relationships: relationships.unwrap_or_default(),
-    }
+    })
 }

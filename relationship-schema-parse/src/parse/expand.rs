@@ -86,64 +86,39 @@ pub(super) fn symmetric_closure(set: &mut PairSet) {
     }
 }
 
-/// How many expanded pairs the schema has used of [`limits::MAX_TRIPLES`]; reports once
-/// when a step would go past it.
+/// How much of a limit on expansion work the schema has used; reports once when a step
+/// would go past it.
 pub(super) struct Budget {
     what: &'static str,
     max: usize,
     used: usize,
-    exceeded: bool,
 }
 
 impl Budget {
-    fn new(what: &'static str, max: usize) -> Self {
-        Budget {
-            what,
-            max,
-            used: 0,
-            exceeded: false,
-        }
-    }
-
     /// The budget of expanded triples.
-    pub(super) fn triples() -> Self {
-        Self::new("the number of expanded triples", limits::MAX_TRIPLES)
+    pub(super) const TRIPLES: Self = Self::new("the number of expanded triples", 1);
+    /// The budget of type ids that type and group references expand to.
+    pub(super) const RESOLUTION: Self =
+        Self::new("the number of types that references expand to", 10);
+    /// The budget of pairs copied by derivations (a derivation may copy pairs that another
+    /// already holds).
+    const DERIVATION: Self = Self::new("the number of pairs copied by derivations", 10);
+
+    /// At most `times` [`limits::MAX_TRIPLES`].
+    const fn new(what: &'static str, times: usize) -> Self {
+        let max = limits::MAX_TRIPLES.saturating_mul(times);
+        Budget { what, max, used: 0 }
     }
 
-    /// The budget of type ids that type and group references expand to (ten times the
-    /// triples).
-    pub(super) fn resolution_work() -> Self {
-        Self::new(
-            "the number of types that references expand to",
-            limits::MAX_TRIPLES.saturating_mul(10),
-        )
-    }
-
-    /// The budget of pairs copied by derivations (ten times the triples: a derivation may
-    /// copy pairs that another already holds).
-    fn derivation_work() -> Self {
-        Self::new(
-            "the number of pairs copied by derivations",
-            limits::MAX_TRIPLES.saturating_mul(10),
-        )
-    }
-
-    /// Takes `n` more pairs; `false` (reported at `at`) when that exceeds the limit.
+    /// Takes `n` more; `false` (reported at `at` the first time) when that exceeds the limit.
     pub(super) fn take(&mut self, cx: &mut Cx, at: usize, n: usize) -> bool {
-        if self.exceeded {
+        if self.used > self.max {
             return false;
         }
         self.used = self.used.saturating_add(n);
         if self.used > self.max {
-            self.exceeded = true;
-            cx.error(
-                at,
-                ErrorKind::Limit {
-                    what: self.what,
-                    found: self.used,
-                    max: self.max,
-                },
-            );
+            let (what, found, max) = (self.what, self.used, self.max);
+            cx.error(at, ErrorKind::Limit { what, found, max });
             return false;
         }
         true
@@ -194,8 +169,8 @@ pub(super) fn derived_pairs(
     rels: &DeclaredRels,
     own: &[Expanded],
 ) -> (Vec<Option<Expanded>>, Vec<bool>) {
-    let mut triples = Budget::triples();
-    let mut work = Budget::derivation_work();
+    let mut triples = Budget::TRIPLES;
+    let mut work = Budget::DERIVATION;
     let n = rels.list.len();
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut targets: Vec<Vec<(usize, &RawDerive)>> = vec![Vec::new(); n];

@@ -174,7 +174,7 @@ pub(super) fn declare_groups<'t>(
         group_names: kept.iter().map(|g| format!("@{}", g.name.v)).collect(),
         declared_groups: group_index.keys().cloned().collect(),
         group_members: HashMap::new(),
-        work: Budget::resolution_work(),
+        work: Budget::RESOLUTION,
     };
     let mut members_of: Vec<Vec<TypeId>> = vec![Vec::new(); kept.len()];
     for gi in order {

@@ -152,7 +152,7 @@ fn declare_and_expand(cx: &mut Cx, raw: RawSchema) -> Option<Schema> {
     }
     let reverse_only = declare_reverse_only(cx, &raw.reverse_only, &rels);
     check_relationships(cx, &rels, &reverse_only, &raw.reverse_only);
-    let mut budget = Budget::triples();
+    let mut budget = Budget::TRIPLES;
     let own: Vec<Expanded> = rels
         .list
         .iter()

@@ -4,7 +4,7 @@
 use relationship_schema::{ErrorKind, Tier, suggest};
 
 use super::diagnostics::{Cx, Sp};
-use crate::json::{Member, Node, Value};
+use crate::json::{Node, Value};
 
 /// Reports that `v` is not what was expected.
 pub(super) fn wrong(cx: &mut Cx, v: &Node, what: impl Into<String>, expected: &'static str) {
@@ -80,16 +80,20 @@ pub(super) struct Fields<'n, 't> {
 }
 
 impl<'n, 't> Fields<'n, 't> {
-    /// Reads the members of an object whose keys must be in `allowed`. Keys are named
+    /// Reads the members of an object whose keys must be in `allowed`; anything else than
+    /// an object is reported as `wrong_type` (what it is, what was expected). Keys are named
     /// `` `key` `` in messages, followed by ` of {context}` when `of_context`.
     pub(super) fn read(
         cx: &mut Cx,
-        at: usize,
-        object: &'n [Member<'t>],
+        v: &'n Node<'t>,
         allowed: &[&'static str],
-        context: String,
-        of_context: bool,
-    ) -> Self {
+        (context, of_context): (String, bool),
+        wrong_type: (&str, &'static str),
+    ) -> Option<Self> {
+        let Value::Object(object) = &v.value else {
+            wrong(cx, v, wrong_type.0, wrong_type.1);
+            return None;
+        };
         let mut members: Vec<(&'static str, &'n Node<'t>, usize)> = Vec::new();
         let mut misspelled = Vec::new();
         for m in object {
@@ -123,13 +127,13 @@ impl<'n, 't> Fields<'n, 't> {
         } else {
             String::new()
         };
-        Fields {
-            at,
+        Some(Fields {
+            at: v.at,
             context,
             suffix,
             members,
             misspelled,
-        }
+        })
     }
 
     pub(super) fn get(&self, key: &str) -> Option<&'n Node<'t>> {

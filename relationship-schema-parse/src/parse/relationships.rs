@@ -7,7 +7,7 @@ use relationship_schema::{ErrorKind, Tier, limits, naming};
 
 use super::diagnostics::{Cx, Sp};
 use super::name_checks::{RustNameKind, check_name, check_text, register_rust_name};
-use super::read::{Fields, names, wrong};
+use super::read::{Fields, names};
 use crate::json::{Node, Value};
 
 const REL_KEYS: &[&str] = &[
@@ -71,21 +71,13 @@ impl RawRel {
 
 /// Reads an entry of `relationships`.
 pub(super) fn read_relationship(cx: &mut Cx, v: &Node) -> Option<RawRel> {
-    let Value::Object(members) = &v.value else {
-        wrong(
-            cx,
-            v,
-            "an entry of `relationships`",
-            "a relationship object",
-        );
-        return None;
-    };
     // The name first, so that later messages can say which relationship they are about.
     let context = match v.get("name").and_then(Node::as_str) {
         Some(n) => format!("relationship `{n}`"),
         None => "a relationship".to_string(),
     };
-    let f = Fields::read(cx, v.at, members, REL_KEYS, context, true);
+    let wrong_type = ("an entry of `relationships`", "a relationship object");
+    let f = Fields::read(cx, v, REL_KEYS, (context, true), wrong_type)?;
     let name = f.required_string(cx, "name");
     let reverse = f.required_string(cx, "reverse");
     let doc = f.string(cx, "doc").map(|s| s.v).unwrap_or_default();
@@ -128,11 +120,8 @@ pub(super) fn read_relationship(cx: &mut Cx, v: &Node) -> Option<RawRel> {
 /// Reads an entry of a relationship's `rules`.
 fn read_rule(cx: &mut Cx, v: &Node, rel: &str) -> Option<RawRule> {
     let context = format!("a rule of {rel}");
-    let Value::Object(members) = &v.value else {
-        wrong(cx, v, context, "an object with `from` and `to`");
-        return None;
-    };
-    let f = Fields::read(cx, v.at, members, RULE_KEYS, context, true);
+    let wrong_type = (context.as_str(), "an object with `from` and `to`");
+    let f = Fields::read(cx, v, RULE_KEYS, (context.clone(), true), wrong_type)?;
     let side = |cx: &mut Cx, key: &'static str| {
         let v = f.required(cx, key)?;
         let list = names(cx, v, &f.what(key), false)?;
@@ -155,11 +144,8 @@ fn read_rule(cx: &mut Cx, v: &Node, rel: &str) -> Option<RawRule> {
 /// Reads an entry of a relationship's `derive`.
 fn read_derivation(cx: &mut Cx, v: &Node, rel: &str) -> Option<RawDerive> {
     let context = format!("a derivation of {rel}");
-    let Value::Object(members) = &v.value else {
-        wrong(cx, v, context, "an object with `swap` or `copy`");
-        return None;
-    };
-    let f = Fields::read(cx, v.at, members, DERIVE_KEYS, context, true);
+    let wrong_type = (context.as_str(), "an object with `swap` or `copy`");
+    let f = Fields::read(cx, v, DERIVE_KEYS, (context.clone(), true), wrong_type)?;
     let own = f.boolean(cx, "own").is_some_and(|b| b.v);
     let (swap, key) = match (f.get("swap"), f.get("copy")) {
         (Some(_), None) => (true, "swap"),

@@ -6,7 +6,7 @@ use relationship_schema::{ErrorKind, SchemaBuilder, TypeId, limits, naming};
 
 use super::diagnostics::{Cx, Sp};
 use super::name_checks::{Looks, RustNameKind, check_name, register_rust_name};
-use super::read::{Fields, wrong};
+use super::read::Fields;
 use crate::json::{Node, Value};
 
 const TYPE_KEYS: &[&str] = &["name", "marker", "doc"];
@@ -20,37 +20,28 @@ pub(super) struct RawType {
 
 /// Reads an entry of `types`.
 pub(super) fn read_type(cx: &mut Cx, v: &Node) -> Option<RawType> {
-    match &v.value {
-        Value::String(s) => Some(RawType {
-            name: Sp::new(s.to_string(), v.at),
-            marker: None,
-            doc: String::new(),
-        }),
-        Value::Object(members) => {
-            let context = match v.get("name").and_then(Node::as_str) {
-                Some(n) => format!("type `{n}`"),
-                None => "a type".to_string(),
-            };
-            let f = Fields::read(cx, v.at, members, TYPE_KEYS, context, true);
-            let name = f.required_string(cx, "name");
-            let marker = f.string(cx, "marker");
-            let doc = f.string(cx, "doc").map(|s| s.v).unwrap_or_default();
-            Some(RawType {
-                name: name?,
-                marker,
-                doc,
-            })
-        }
-        _ => {
-            wrong(
-                cx,
-                v,
-                "an entry of `types`",
-                "a type name or an object with `name`",
-            );
-            None
-        }
+    if let Value::String(s) = &v.value {
+        let name = Sp::new(s.to_string(), v.at);
+        let (marker, doc) = (None, String::new());
+        return Some(RawType { name, marker, doc });
     }
+    let context = match v.get("name").and_then(Node::as_str) {
+        Some(n) => format!("type `{n}`"),
+        None => "a type".to_string(),
+    };
+    let wrong_type = (
+        "an entry of `types`",
+        "a type name or an object with `name`",
+    );
+    let f = Fields::read(cx, v, TYPE_KEYS, (context, true), wrong_type)?;
+    let name = f.required_string(cx, "name");
+    let marker = f.string(cx, "marker");
+    let doc = f.string(cx, "doc").map(|s| s.v).unwrap_or_default();
+    Some(RawType {
+        name: name?,
+        marker,
+        doc,
+    })
 }
 
 /// The declared types, in order, and their ids by name.
