@@ -100,21 +100,6 @@ impl<'s> Cx<'s> {
         self.error(at, kind).help = suggest::did_you_mean(input, candidates);
     }
 
-    /// Reports `name` when `first` (where it was declared before) is known; true then.
-    pub(super) fn duplicate(
-        &mut self,
-        name: &Sp<String>,
-        first: Option<usize>,
-        kind: fn(String, usize) -> ErrorKind,
-    ) -> bool {
-        let Some(first) = first else {
-            return false;
-        };
-        let first_line = self.line(first);
-        self.error(name.at, kind(name.v.clone(), first_line));
-        true
-    }
-
     /// The errors, in file order.
     pub(super) fn finish(mut self) -> SchemaErrors {
         self.errors.sort_by_key(|(at, _)| *at);

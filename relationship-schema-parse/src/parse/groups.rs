@@ -7,10 +7,14 @@ use relationship_schema::{ErrorKind, SchemaBuilder, TypeId};
 
 use super::diagnostics::{Cx, Sp};
 use super::expand::{Budget, post_order};
-use super::name_checks::{check_confusables, check_name};
+use super::name_checks::{NameKind, check_confusables, check_name};
 use super::read::{names, wrong};
 use super::types::DeclaredTypes;
 use crate::json::{Node, Value};
+
+const GROUP: NameKind = ("group", false, |name, first_line| {
+    ErrorKind::DuplicateGroup { name, first_line }
+});
 
 /// A group as written: its name and its members (type names and `@group` references).
 pub(super) struct RawGroup {
@@ -114,17 +118,13 @@ fn declare_group_names(
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut kept: Vec<RawGroup> = Vec::new();
     for g in raw {
-        if !check_name(cx, &g.name, "group", false) {
+        let first = index.get(&g.name.v).map(|&i| kept[i].name.at);
+        if !check_name(cx, &g.name, GROUP, first) {
             continue;
         }
+        // `all` is never declared, so it is reported here each time it is written.
         if g.name.v == "all" {
             cx.error(g.name.at, ErrorKind::ReservedGroup(g.name.v.clone()));
-            continue;
-        }
-        let first = index.get(&g.name.v).map(|&i| kept[i].name.at);
-        if cx.duplicate(&g.name, first, |name, first_line| {
-            ErrorKind::DuplicateGroup { name, first_line }
-        }) {
             continue;
         }
         if types.ids.contains_key(&g.name.v) {

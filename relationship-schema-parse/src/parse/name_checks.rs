@@ -7,12 +7,17 @@ use relationship_schema::{ErrorKind, limits, naming, text};
 use super::diagnostics::{Cx, Sp};
 use crate::names::{self, TextProblem};
 
-/// Checks a declared name; false when it is unusable (the error is reported).
+/// A kind of declared name: what it is in messages, whether it may start with `@`, and the
+/// error of a duplicate.
+pub(super) type NameKind = (&'static str, bool, fn(String, usize) -> ErrorKind);
+
+/// Checks a declared name, and that no name was declared before it with the same text (at
+/// `first`); false when it is unusable (the error is reported).
 pub(super) fn check_name(
     cx: &mut Cx,
     name: &Sp<String>,
-    what: &'static str,
-    allow_at: bool,
+    (what, allow_at, duplicate): NameKind,
+    first: Option<usize>,
 ) -> bool {
     if name.v.is_empty() {
         cx.error(name.at, ErrorKind::EmptyName(what));
@@ -31,6 +36,8 @@ pub(super) fn check_name(
             what,
             name: name.v.clone(),
         }
+    } else if let Some(first) = first {
+        duplicate(name.v.clone(), cx.line(first))
     } else {
         return true;
     };

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use relationship_schema::{ErrorKind, Tier, limits, naming};
 
 use super::diagnostics::{Cx, Sp};
-use super::name_checks::{RustNameKind, check_name, check_text, register_rust_name};
+use super::name_checks::{NameKind, RustNameKind, check_name, check_text, register_rust_name};
 use super::read::{Fields, names};
 use crate::json::{Node, Value};
 
@@ -25,6 +25,13 @@ const REL_KEYS: &[&str] = &[
 ];
 const RULE_KEYS: &[&str] = &["from", "to", "tier"];
 const DERIVE_KEYS: &[&str] = &["swap", "copy", "own"];
+
+const RELATIONSHIP: NameKind = ("relationship", true, |name, first_line| {
+    ErrorKind::DuplicateRelationship { name, first_line }
+});
+const REVERSE_ONLY: NameKind = ("reverse-only", true, |name, first_line| {
+    ErrorKind::DuplicateReverseOnly { name, first_line }
+});
 
 /// A rule: the types on each side and its tier, if given.
 pub(super) struct RawRule {
@@ -174,13 +181,8 @@ pub(super) fn declare_relationships(cx: &mut Cx, raw: Vec<RawRel>) -> DeclaredRe
     let mut list: Vec<RawRel> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for r in raw {
-        if !check_name(cx, &r.name, "relationship", true) {
-            continue;
-        }
         let first = index.get(&r.name.v).map(|&i| list[i].name.at);
-        if cx.duplicate(&r.name, first, |name, first_line| {
-            ErrorKind::DuplicateRelationship { name, first_line }
-        }) {
+        if !check_name(cx, &r.name, RELATIONSHIP, first) {
             continue;
         }
         if list.len() >= limits::MAX_RELATIONSHIPS {
@@ -211,12 +213,7 @@ pub(super) fn declare_reverse_only(
     let mut names: Vec<String> = Vec::new();
     let mut at: HashMap<String, usize> = HashMap::new();
     for n in raw {
-        if !check_name(cx, n, "reverse-only", true) {
-            continue;
-        }
-        if cx.duplicate(n, at.get(&n.v).copied(), |name, first_line| {
-            ErrorKind::DuplicateReverseOnly { name, first_line }
-        }) {
+        if !check_name(cx, n, REVERSE_ONLY, at.get(&n.v).copied()) {
             continue;
         }
         if rels.index.contains_key(&n.v) {

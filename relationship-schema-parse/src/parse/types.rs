@@ -5,11 +5,16 @@ use std::collections::HashMap;
 use relationship_schema::{ErrorKind, SchemaBuilder, TypeId, limits, naming};
 
 use super::diagnostics::{Cx, Sp};
-use super::name_checks::{Looks, RustNameKind, check_name, register_rust_name};
+use super::name_checks::{Looks, NameKind, RustNameKind, check_name, register_rust_name};
 use super::read::Fields;
 use crate::json::{Node, Value};
 
 const TYPE_KEYS: &[&str] = &["name", "marker", "doc"];
+
+const TYPE: NameKind = ("type", false, |name, first_line| ErrorKind::DuplicateType {
+    name,
+    first_line,
+});
 
 /// A type as written: a name, or an object with `name`, `marker` and `doc`.
 pub(super) struct RawType {
@@ -66,13 +71,7 @@ pub(super) fn declare_types(
     let mut names: Vec<String> = Vec::new();
     let mut all: Vec<TypeId> = Vec::new();
     for t in raw {
-        if !check_name(cx, &t.name, "type", false) {
-            continue;
-        }
-        let first = at_of.get(&t.name.v).copied();
-        if cx.duplicate(&t.name, first, |name, first_line| {
-            ErrorKind::DuplicateType { name, first_line }
-        }) {
+        if !check_name(cx, &t.name, TYPE, at_of.get(&t.name.v).copied()) {
             continue;
         }
         if names.len() >= limits::MAX_TYPES {
