@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use relationship_schema::{Schema, SchemaErrors, limits, naming, text};
 
-use crate::json::{self, Value};
+use crate::json::{self, Node, Value};
 use crate::names::{self, TextProblem};
 
 /// Why a definition file, or a type in it, cannot be imported.
@@ -464,20 +464,33 @@ pub fn add_types(
     base_file: &Path,
     added: &[NewType],
 ) -> Result<String, ImportError> {
-    let span = types_array(base_text).ok_or_else(|| ImportError::Base {
-        file: base_file.to_path_buf(),
-        reason: "no top-level `types` array to add the types to".into(),
-    })?;
+    let body = base_text.strip_prefix('\u{feff}').unwrap_or(base_text);
+    let shift = base_text.len() - body.len();
+    let root = json::parse(body).ok().flatten();
+    let types = root.as_ref().and_then(|root| root.get("types"));
+    let Some(Node {
+        end: types_end,
+        value: Value::Array(items),
+        ..
+    }) = types
+    else {
+        return Err(ImportError::Base {
+            file: base_file.to_path_buf(),
+            reason: "no top-level `types` array to add the types to".into(),
+        });
+    };
     if added.is_empty() {
         return Ok(base_text.to_string());
     }
     let entries: Vec<String> = added.iter().map(type_entry).collect();
-    let (at, inserted) = match span.last_element {
-        None => (span.close, entries.join(", ")),
-        Some((start, end)) => {
-            let sep = line_indent(base_text, start)
+    let (at, inserted) = match items.last() {
+        // Before the `]`.
+        None => (shift + types_end - 1, entries.join(", ")),
+        Some(last) => {
+            let sep = line_indent(base_text, shift + last.at)
                 .map_or_else(|| ", ".to_string(), |indent| format!(",\n{indent}"));
-            (end, entries.iter().map(|e| format!("{sep}{e}")).collect())
+            let inserted = entries.iter().map(|e| format!("{sep}{e}")).collect();
+            (shift + last.end, inserted)
         }
     };
     Ok(format!(
@@ -530,27 +543,6 @@ fn line_indent(text: &str, at: usize) -> Option<String> {
         .chars()
         .all(|c| c == ' ' || c == '\t')
         .then(|| prefix.to_string())
-}
-
-/// Where the top-level `types` array is: its `]` and the byte span of its last element.
-struct ArraySpan {
-    close: usize,
-    last_element: Option<(usize, usize)>,
-}
-
-/// Finds the top-level `types` array of a JSON object text.
-fn types_array(text: &str) -> Option<ArraySpan> {
-    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let shift = text.len() - body.len();
-    let root = json::parse(body).ok()??;
-    let types = root.get("types")?;
-    let Value::Array(items) = &types.value else {
-        return None;
-    };
-    Some(ArraySpan {
-        close: shift + types.end - 1,
-        last_element: items.last().map(|n| (shift + n.at, shift + n.end)),
-    })
 }
 
 #[cfg(test)]

@@ -176,15 +176,13 @@ pub(super) fn declare_groups<'t>(
         group_members: HashMap::new(),
         work: Budget::RESOLUTION,
     };
-    let mut members_of: Vec<Vec<TypeId>> = vec![Vec::new(); kept.len()];
     for gi in order {
         let members = refs.resolve_all(cx, &kept[gi].members);
-        refs.group_members
-            .insert(kept[gi].name.v.clone(), members.clone());
-        members_of[gi] = members;
+        refs.group_members.insert(kept[gi].name.v.clone(), members);
     }
-    for (g, members) in kept.into_iter().zip(members_of) {
-        builder.add_group(g.name.v, members);
+    for g in kept {
+        let members = refs.group_members.get(&g.name.v).cloned();
+        builder.add_group(g.name.v, members.unwrap_or_default());
     }
     refs
 }

@@ -90,10 +90,8 @@ pub fn load(path: impl AsRef<Path>) -> Result<Schema, SchemaErrors> {
         let size = std::fs::metadata(path)
             .ok()
             .filter(std::fs::Metadata::is_file);
-        let found = size.map_or(bytes.len(), |m| {
-            usize::try_from(m.len()).unwrap_or(usize::MAX)
-        });
-        return Err(too_big(path, found.max(bytes.len())));
+        let size = size.map_or(0, |m| usize::try_from(m.len()).unwrap_or(usize::MAX));
+        return Err(too_big(path, size.max(bytes.len())));
     }
     match String::from_utf8(bytes) {
         Ok(text) => parse_str(&text, path),

@@ -271,21 +271,6 @@ pub(super) struct RustNames {
 /// A relationship's marker and method: derived or given, valid and unique.
 pub(super) fn check_rust_names(cx: &mut Cx, r: &RawRel, taken: &mut RustNames) {
     let no_words = naming::words(&r.name.v).is_empty();
-    if no_words && (r.marker.is_none() || r.method.is_none()) {
-        let missing: Vec<&str> = [("`marker`", &r.marker), ("`method`", &r.method)]
-            .iter()
-            .filter(|(_, given)| given.is_none())
-            .map(|(k, _)| *k)
-            .collect();
-        cx.error_help(
-            r.name.at,
-            ErrorKind::NoRustName {
-                what: "relationship",
-                name: r.name.v.clone(),
-            },
-            format!("set {}", missing.join(" and ")),
-        );
-    }
     let kinds: [(RustNameKind, _, _); 2] = [
         (
             ("marker", naming::relationship_marker, naming::check_marker),
@@ -298,10 +283,21 @@ pub(super) fn check_rust_names(cx: &mut Cx, r: &RawRel, taken: &mut RustNames) {
             &mut taken.methods,
         ),
     ];
+    let mut missing = Vec::new();
     for (kind, given, seen) in kinds {
         if given.is_some() || !no_words {
             register_rust_name(cx, seen, kind, given.as_ref(), &r.name);
+        } else {
+            missing.push(format!("`{}`", kind.0));
         }
+    }
+    if !missing.is_empty() {
+        let name = r.name.v.clone();
+        let kind = ErrorKind::NoRustName {
+            what: "relationship",
+            name,
+        };
+        cx.error_help(r.name.at, kind, format!("set {}", missing.join(" and ")));
     }
 }
 
