@@ -163,12 +163,12 @@ pub(super) fn own_pairs(cx: &mut Cx, r: &RawRel, refs: &mut Refs, budget: &mut B
 }
 
 /// Derivations: targets resolved, cycles reported, expanded in dependency order. Returns
-/// each relationship's full expansion (`None` inside a cycle) and whether it is in a cycle.
+/// each relationship's full expansion.
 pub(super) fn derived_pairs(
     cx: &mut Cx,
     rels: &DeclaredRels,
     own: &[Expanded],
-) -> (Vec<Option<Expanded>>, Vec<bool>) {
+) -> Vec<Option<Expanded>> {
     let mut triples = Budget::TRIPLES;
     let mut work = Budget::DERIVATION;
     let n = rels.list.len();
@@ -193,11 +193,7 @@ pub(super) fn derived_pairs(
         }
     }
     let (order, cycles) = post_order(&edges);
-    let mut in_cycle = vec![false; n];
     for cycle in cycles {
-        for &i in &cycle {
-            in_cycle[i] = true;
-        }
         let names = cycle.iter().map(|&i| rels.list[i].name.v.clone()).collect();
         let first = cycle[0];
         let next = cycle.get(1).copied().unwrap_or(first);
@@ -235,7 +231,7 @@ pub(super) fn derived_pairs(
         }
         full[i] = Some(result);
     }
-    (full, in_cycle)
+    full
 }
 
 /// Adds the pairs of a derivation's source (swapped or as they are) to `result`.
@@ -253,15 +249,15 @@ pub(super) fn merge_derived(result: &mut Expanded, source: Option<&Expanded>, sw
 }
 
 /// Hands every relationship and its expanded pairs to the builder; a relationship that
-/// expands to nothing is an error (unless earlier errors explain it).
+/// expands to nothing is an error (unless earlier errors, such as a derivation cycle,
+/// explain it).
 pub(super) fn add_relationships(
     cx: &mut Cx,
     builder: &mut SchemaBuilder,
     rels: Vec<RawRel>,
     full: Vec<Option<Expanded>>,
-    in_cycle: &[bool],
 ) {
-    for (i, (r, expanded)) in rels.into_iter().zip(full).enumerate() {
+    for (r, expanded) in rels.into_iter().zip(full) {
         let marker = r
             .marker
             .map_or_else(|| naming::relationship_marker(&r.name.v), |m| m.v);
@@ -275,7 +271,7 @@ pub(super) fn add_relationships(
                 builder.allow_any(id);
             }
             Expanded::Only(set) => {
-                if set.is_empty() && !in_cycle[i] && cx.is_clean() {
+                if set.is_empty() && cx.is_clean() {
                     cx.error(r.at, ErrorKind::ExpandsToNothing(r.name.v.clone()));
                 }
                 for ((source, target), tier) in set {

@@ -156,11 +156,11 @@ fn declare_and_expand(cx: &mut Cx, raw: RawSchema) -> Option<Schema> {
         .iter()
         .map(|r| own_pairs(cx, r, &mut refs, &mut budget))
         .collect();
-    let (full, in_cycle) = derived_pairs(cx, &rels, &own);
+    let full = derived_pairs(cx, &rels, &own);
     for name in reverse_only.names {
         builder.add_reverse_only(name);
     }
-    add_relationships(cx, &mut builder, rels.list, full, &in_cycle);
+    add_relationships(cx, &mut builder, rels.list, full);
     if !cx.is_clean() {
         return None;
     }
