@@ -370,14 +370,12 @@ impl<'t> Parser<'t> {
     /// The `\uXXXX` escape at `at` (and the low surrogate after it, for a high surrogate):
     /// its length in bytes and the character it stands for.
     fn unicode_escape(&self, at: usize) -> Result<(usize, char), Defect> {
-        let hex = |from: usize| -> Result<(u32, &str), Defect> {
-            let digits = self
-                .bytes
-                .get(from..from + 4)
-                .filter(|d| d.iter().all(u8::is_ascii_hexdigit))
-                .ok_or_else(|| defect(at, "expected four hex digits"))?;
-            let digits = std::str::from_utf8(digits).unwrap_or_default();
-            Ok((u32::from_str_radix(digits, 16).unwrap_or_default(), digits))
+        let hex = |from: usize| {
+            let digits = self.text.get(from..from + 4);
+            let digits = digits.filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()));
+            let code = digits.and_then(|d| u32::from_str_radix(d, 16).ok());
+            code.zip(digits)
+                .ok_or_else(|| defect(at, "expected four hex digits"))
         };
         let (first, first_digits) = hex(at + 2)?;
         let bad_unicode = |why: &str| Defect {

@@ -157,12 +157,10 @@ fn read_derivation(cx: &mut Cx, v: &Node, rel: &str) -> Option<RawDerive> {
     let (swap, key) = match (f.get("swap"), f.get("copy")) {
         (Some(_), None) => (true, "swap"),
         (None, Some(_)) => (false, "copy"),
-        (Some(_), Some(copy)) => {
-            cx.error(copy.at, ErrorKind::DeriveKind(f.context.clone()));
-            return None;
-        }
-        (None, None) => {
-            cx.error(f.at, ErrorKind::DeriveKind(f.context.clone()));
+        // Both (reported at `copy`) or neither.
+        (_, copy) => {
+            let at = copy.map_or(f.at, |copy| copy.at);
+            cx.error(at, ErrorKind::DeriveKind(f.context.clone()));
             return None;
         }
     };
