@@ -27,6 +27,8 @@ use std::path::{Path, PathBuf};
 
 use relationship_schema::{Schema, SchemaErrors, limits, naming, text};
 
+use serde_json::Value as Json;
+
 use crate::json::{self, Node, Value};
 use crate::names::{self, TextProblem};
 
@@ -158,10 +160,7 @@ fn not_regular(meta: Option<&std::fs::Metadata>) -> &'static str {
 ///
 /// [`ImportError::Io`] when the path or directory cannot be read.
 pub fn scan_definition_files(path: &Path) -> Result<DefinitionFiles, ImportError> {
-    let io = |e: std::io::Error| ImportError::Io {
-        file: path.to_path_buf(),
-        reason: e.to_string(),
-    };
+    let io = io_error(path);
     let meta = std::fs::metadata(path).map_err(io)?;
     if !meta.is_dir() {
         return Ok(DefinitionFiles {
@@ -206,10 +205,7 @@ pub fn scan_definition_files(path: &Path) -> Result<DefinitionFiles, ImportError
 /// When the file cannot be read, is too big, is not JSON, or holds no valid definition
 /// (every definition needs a non-empty string `details`; `id`, when present, is a string).
 pub fn read_definitions(file: &Path) -> Result<Vec<IndicatorTypeDef>, ImportError> {
-    let bytes = crate::parse::read_bounded(file).map_err(|e| ImportError::Io {
-        file: file.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+    let bytes = crate::parse::read_bounded(file).map_err(io_error(file))?;
     if bytes.len() > limits::MAX_SCHEMA_BYTES {
         return Err(ImportError::TooBig {
             file: file.to_path_buf(),
@@ -217,29 +213,32 @@ pub fn read_definitions(file: &Path) -> Result<Vec<IndicatorTypeDef>, ImportErro
         });
     }
     let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| ImportError::Json {
+    let value: Json = serde_json::from_slice(body).map_err(|e| ImportError::Json {
         file: file.to_path_buf(),
         reason: e.to_string(),
     })?;
     definitions_in(&value, file)
 }
 
+/// [`ImportError::Io`] about `file`.
+fn io_error(file: &Path) -> impl Fn(std::io::Error) -> ImportError + Copy + '_ {
+    |e| ImportError::Io {
+        file: file.to_path_buf(),
+        reason: e.to_string(),
+    }
+}
+
 /// The definitions in a parsed file.
-fn definitions_in(
-    value: &serde_json::Value,
-    file: &Path,
-) -> Result<Vec<IndicatorTypeDef>, ImportError> {
+fn definitions_in(value: &Json, file: &Path) -> Result<Vec<IndicatorTypeDef>, ImportError> {
     let not_type = |reason: String| ImportError::NotIndicatorType {
         file: file.to_path_buf(),
         reason,
     };
     // A list of definitions (numbered in messages), or one definition.
     let (numbered, items) = match value {
-        serde_json::Value::Array(items) => (true, items.as_slice()),
-        serde_json::Value::Object(map) => match map.get("reputations") {
-            Some(serde_json::Value::Array(items)) if !map.contains_key("details") => {
-                (true, &items[..])
-            }
+        Json::Array(items) => (true, items.as_slice()),
+        Json::Object(map) => match map.get("reputations") {
+            Some(Json::Array(items)) if !map.contains_key("details") => (true, &items[..]),
             _ => (false, std::slice::from_ref(value)),
         },
         _ => {
@@ -259,11 +258,7 @@ fn definitions_in(
 }
 
 /// One definition object.
-fn definition(
-    item: &serde_json::Value,
-    index: Option<usize>,
-    file: &Path,
-) -> Result<IndicatorTypeDef, String> {
+fn definition(item: &Json, index: Option<usize>, file: &Path) -> Result<IndicatorTypeDef, String> {
     let at = index.map_or_else(String::new, |i| format!("definition {}: ", i + 1));
     let Some(obj) = item.as_object() else {
         return Err(format!(
@@ -271,8 +266,8 @@ fn definition(
         ));
     };
     let name = match obj.get("details") {
-        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.clone(),
-        Some(serde_json::Value::String(_)) => {
+        Some(Json::String(s)) if !s.trim().is_empty() => s.clone(),
+        Some(Json::String(_)) => {
             return Err(format!("{at}`details` (the type's name) is empty"));
         }
         Some(_) => return Err(format!("{at}`details` (the type's name) is not a string")),
@@ -283,8 +278,8 @@ fn definition(
         }
     };
     let id = match obj.get("id") {
-        None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        None | Some(Json::Null) => None,
+        Some(Json::String(s)) => Some(s.clone()),
         Some(_) => return Err(format!("{at}`id` is not a string")),
     };
     Ok(IndicatorTypeDef {
@@ -531,7 +526,7 @@ fn type_entry(t: &NewType) -> String {
 }
 
 fn json_string(s: &str) -> String {
-    serde_json::Value::String(s.to_string()).to_string()
+    Json::String(s.to_string()).to_string()
 }
 
 /// The whitespace that starts the line holding byte `at`, when only whitespace comes before
