@@ -228,7 +228,6 @@ fn io_error(file: &Path) -> impl Fn(std::io::Error) -> ImportError + Copy + '_ {
     }
 }
 
-/// The definitions in a parsed file.
 fn definitions_in(value: &Json, file: &Path) -> Result<Vec<IndicatorTypeDef>, ImportError> {
     let not_type = |reason: String| ImportError::NotIndicatorType {
         file: file.to_path_buf(),
@@ -257,7 +256,6 @@ fn definitions_in(value: &Json, file: &Path) -> Result<Vec<IndicatorTypeDef>, Im
         .collect()
 }
 
-/// One definition object.
 fn definition(item: &Json, index: Option<usize>, file: &Path) -> Result<IndicatorTypeDef, String> {
     let at = index.map_or_else(String::new, |i| format!("definition {}: ", i + 1));
     let Some(obj) = item.as_object() else {
@@ -504,7 +502,6 @@ pub fn check_result(text: &str, label: &Path) -> Result<Schema, SchemaErrors> {
     crate::parse_str(text, label)
 }
 
-/// One entry of the `types` array.
 fn type_entry(t: &NewType) -> String {
     let file_name = t
         .def

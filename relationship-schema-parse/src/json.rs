@@ -75,7 +75,6 @@ impl Node<'_> {
         }
     }
 
-    /// The text of a string value.
     pub(crate) fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::String(s) => Some(s),
@@ -402,7 +401,6 @@ impl<'t> Parser<'t> {
         Ok((12, char_of(code)))
     }
 
-    /// The value of the current token, a string.
     fn string_value(&mut self) -> Cow<'t, str> {
         match self.decoded.take() {
             Some(decoded) => Cow::Owned(decoded),

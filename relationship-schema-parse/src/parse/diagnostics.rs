@@ -63,7 +63,6 @@ impl<'s> Cx<'s> {
         }
     }
 
-    /// Whether no error has been reported.
     pub(super) fn is_clean(&self) -> bool {
         self.errors.is_empty()
     }

@@ -18,7 +18,6 @@ pub(super) fn wrong(cx: &mut Cx, v: &Node, what: impl Into<String>, expected: &'
     );
 }
 
-/// A string value.
 pub(super) fn string(cx: &mut Cx, v: &Node, what: impl FnOnce() -> String) -> Option<Sp<String>> {
     match &v.value {
         Value::String(s) => Some(Sp::new(s.to_string(), v.at)),
@@ -67,7 +66,6 @@ pub(super) fn names(
 
 /// The known members of an object; unknown and duplicate keys are reported.
 pub(super) struct Fields<'n, 't> {
-    /// The offset of the object.
     pub(super) at: usize,
     /// What the object is, in messages: "the schema", "relationship `uses`".
     pub(super) context: String,
@@ -166,12 +164,10 @@ impl<'n, 't> Fields<'n, 't> {
         v
     }
 
-    /// The string value of an optional key.
     pub(super) fn string(&self, cx: &mut Cx, key: &str) -> Option<Sp<String>> {
         string(cx, self.get(key)?, || self.what(key))
     }
 
-    /// The string value of a required key.
     pub(super) fn required_string(&self, cx: &mut Cx, key: &'static str) -> Option<Sp<String>> {
         let v = self.required(cx, key)?;
         string(cx, v, || self.what(key))
@@ -189,7 +185,6 @@ impl<'n, 't> Fields<'n, 't> {
         }
     }
 
-    /// The tier named by an optional key.
     pub(super) fn tier(&self, cx: &mut Cx, key: &str) -> Option<Tier> {
         let s = self.string(cx, key)?;
         match s.v.as_str() {

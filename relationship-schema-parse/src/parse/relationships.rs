@@ -76,7 +76,6 @@ impl RawRel {
     }
 }
 
-/// Reads an entry of `relationships`.
 pub(super) fn read_relationship(cx: &mut Cx, v: &Node) -> Option<RawRel> {
     // The name first, so that later messages can say which relationship they are about.
     let context = match v.get("name").and_then(Node::as_str) {
@@ -124,7 +123,6 @@ pub(super) fn read_relationship(cx: &mut Cx, v: &Node) -> Option<RawRel> {
     })
 }
 
-/// Reads an entry of a relationship's `rules`.
 fn read_rule(cx: &mut Cx, v: &Node, rel: &str) -> Option<RawRule> {
     let context = format!("a rule of {rel}");
     let wrong_type = (context.as_str(), "an object with `from` and `to`");
@@ -148,7 +146,6 @@ fn read_rule(cx: &mut Cx, v: &Node, rel: &str) -> Option<RawRule> {
     })
 }
 
-/// Reads an entry of a relationship's `derive`.
 fn read_derivation(cx: &mut Cx, v: &Node, rel: &str) -> Option<RawDerive> {
     let context = format!("a derivation of {rel}");
     let wrong_type = (context.as_str(), "an object with `swap` or `copy`");

@@ -23,7 +23,6 @@ pub(super) struct RawType {
     doc: String,
 }
 
-/// Reads an entry of `types`.
 pub(super) fn read_type(cx: &mut Cx, v: &Node) -> Option<RawType> {
     if let Value::String(s) = &v.value {
         let name = Sp::new(s.to_string(), v.at);
