@@ -170,23 +170,14 @@ impl<'t> Parser<'t> {
                 Tok::Punct(b)
             }
             b'\'' => return Err(defect(start, "single-quoted strings are not allowed")),
-            b'"' => {
-                self.string()?;
-                Tok::String
-            }
+            b'"' => self.string()?,
             b'/' => return Err(self.comment(start)),
-            b'-' | b'+' | b'0'..=b'9' => {
-                self.number()?;
-                Tok::Number
-            }
+            b'-' | b'+' | b'0'..=b'9' => self.number()?,
             b'.' if self.digit_at(start + 1) => return Err(defect(start, BARE_DECIMAL_POINT)),
             b't' if self.word_is("true") => Tok::Bool(true),
             b'f' if self.word_is("false") => Tok::Bool(false),
             b'n' if self.word_is("null") => Tok::Null,
-            _ => {
-                self.word()?;
-                Tok::Word
-            }
+            _ => self.word()?,
         };
         Ok(())
     }
@@ -238,7 +229,7 @@ impl<'t> Parser<'t> {
 
     /// A bare word: letters, digits, `-`, `_` and `$` up to white space (in ASCII, not
     /// vertical tab) or `:`.
-    fn word(&mut self) -> Result<(), Defect> {
+    fn word(&mut self) -> Result<Tok, Defect> {
         let start = self.i;
         while let Some(c) = self.current_char() {
             let space = if c.is_ascii() {
@@ -257,11 +248,11 @@ impl<'t> Parser<'t> {
         if self.i == start {
             return Err(defect(start, UNEXPECTED_TOKEN));
         }
-        Ok(())
+        Ok(Tok::Word)
     }
 
     /// A number, by JSON's grammar; the JSON5 forms get their own message.
-    fn number(&mut self) -> Result<(), Defect> {
+    fn number(&mut self) -> Result<Tok, Defect> {
         let start = self.i;
         match self.bytes[self.i] {
             b'+' => return Err(defect(start, "unary plus on numbers is not allowed")),
@@ -312,13 +303,13 @@ impl<'t> Parser<'t> {
             }
             self.skip_digits();
         }
-        Ok(())
+        Ok(Tok::Number)
     }
 
     /// A double-quoted string with JSON's escapes, decoded into [`Parser::decoded`] when it
     /// holds any. Raw control characters are let through and remembered: they are reported
     /// only if the rest of the text is valid.
-    fn string(&mut self) -> Result<(), Defect> {
+    fn string(&mut self) -> Result<Tok, Defect> {
         let start = self.i;
         let mut i = start + 1;
         let mut copied = i;
@@ -363,7 +354,7 @@ impl<'t> Parser<'t> {
         }
         self.decoded = decoded;
         self.i = i + 1;
-        Ok(())
+        Ok(Tok::String)
     }
 
     /// The `\uXXXX` escape at `at` (and the low surrogate after it, for a high surrogate):
