@@ -33,7 +33,7 @@ mod read;
 mod relationships;
 mod types;
 
-use diagnostics::{Cx, Lines, Sp};
+use diagnostics::{Cx, Lines};
 use document::{RawSchema, read_document};
 use expand::{Budget, Expanded, add_relationships, derived_pairs, own_pairs};
 use groups::declare_groups;
@@ -139,17 +139,15 @@ fn declare_and_expand(cx: &mut Cx, raw: RawSchema) -> Option<Schema> {
     if product > limits::MAX_TYPES_TIMES_RELATIONSHIPS {
         // Generated code holds an item per (type, relationship): refused before any work.
         let at = rels.list.last().map_or(0, |r| r.name.at);
+        let max = limits::MAX_TYPES_TIMES_RELATIONSHIPS;
         cx.error(
             at,
-            ErrorKind::TooMany(
-                "types times relationship names",
-                limits::MAX_TYPES_TIMES_RELATIONSHIPS,
-            ),
+            ErrorKind::TooMany("types times relationship names", max),
         );
         return None;
     }
-    let reverse_only = declare_reverse_only(cx, &raw.reverse_only, &rels);
-    check_relationships(cx, &rels, &reverse_only, &raw.reverse_only);
+    let reverse_only = declare_reverse_only(cx, raw.reverse_only, &rels);
+    check_relationships(cx, &rels, &reverse_only);
     let mut budget = Budget::TRIPLES;
     let own: Vec<Expanded> = rels
         .list
@@ -157,8 +155,8 @@ fn declare_and_expand(cx: &mut Cx, raw: RawSchema) -> Option<Schema> {
         .map(|r| own_pairs(cx, r, &mut refs, &mut budget))
         .collect();
     let full = derived_pairs(cx, &rels, &own);
-    for name in reverse_only.names {
-        builder.add_reverse_only(name);
+    for name in reverse_only.list {
+        builder.add_reverse_only(name.v);
     }
     add_relationships(cx, &mut builder, rels.list, full);
     if !cx.is_clean() {
@@ -175,21 +173,16 @@ fn declare_and_expand(cx: &mut Cx, raw: RawSchema) -> Option<Schema> {
 
 /// Relationship and reverse-only names that look like another, reverse names, Rust names
 /// and shapes; reverse-only names that no relationship uses.
-fn check_relationships(
-    cx: &mut Cx,
-    rels: &DeclaredRels,
-    reverse_only: &ReverseOnly,
-    raw_reverse_only: &[Sp<String>],
-) {
+fn check_relationships(cx: &mut Cx, rels: &DeclaredRels, reverse_only: &ReverseOnly) {
     let rel_like = rels
         .list
         .iter()
         .map(|r| (r.name.v.as_str(), "relationship", r.name.at))
         .chain(
             reverse_only
-                .at
+                .list
                 .iter()
-                .map(|(n, &at)| (n.as_str(), "reverse-only", at)),
+                .map(|n| (n.v.as_str(), "reverse-only", n.at)),
         )
         .collect();
     let confusable = check_confusables(cx, rel_like);
@@ -203,8 +196,8 @@ fn check_relationships(
         }
         check_shape(cx, r);
     }
-    for n in raw_reverse_only {
-        if reverse_only.at.get(&n.v) == Some(&n.at) && !used_reverse.contains(&n.v) {
+    for n in &reverse_only.list {
+        if !used_reverse.contains(&n.v) {
             cx.error_help(
                 n.at,
                 ErrorKind::UnusedReverseOnly(n.v.clone()),

@@ -193,22 +193,22 @@ pub(super) fn declare_relationships(cx: &mut Cx, raw: Vec<RawRel>) -> DeclaredRe
     DeclaredRels { list, index }
 }
 
-/// The reverse-only names kept, in order, and the position of each.
+/// The reverse-only names kept, in order, and the position of each by name.
 pub(super) struct ReverseOnly {
-    pub(super) names: Vec<String>,
+    pub(super) list: Vec<Sp<String>>,
     pub(super) at: HashMap<String, usize>,
 }
 
 /// Reverse-only names: checked, duplicates and relationship names reported.
 pub(super) fn declare_reverse_only(
     cx: &mut Cx,
-    raw: &[Sp<String>],
+    raw: Vec<Sp<String>>,
     rels: &DeclaredRels,
 ) -> ReverseOnly {
-    let mut names: Vec<String> = Vec::new();
+    let mut list: Vec<Sp<String>> = Vec::new();
     let mut at: HashMap<String, usize> = HashMap::new();
     for n in raw {
-        if !check_name(cx, n, REVERSE_ONLY, at.get(&n.v).copied()) {
+        if !check_name(cx, &n, REVERSE_ONLY, at.get(&n.v).copied()) {
             continue;
         }
         if rels.index.contains_key(&n.v) {
@@ -220,9 +220,9 @@ pub(super) fn declare_reverse_only(
             continue;
         }
         at.insert(n.v.clone(), n.at);
-        names.push(n.v.clone());
+        list.push(n);
     }
-    ReverseOnly { names, at }
+    ReverseOnly { list, at }
 }
 
 /// A relationship's reverse name must be a relationship or a reverse-only name.
@@ -246,7 +246,7 @@ pub(super) fn check_reverse(
             .list
             .iter()
             .map(|r| r.name.v.as_str())
-            .chain(reverse_only.names.iter().map(String::as_str));
+            .chain(reverse_only.list.iter().map(|n| n.v.as_str()));
         cx.error_suggest(
             rev.at,
             ErrorKind::UnknownReverse(rev.v.clone()),
