@@ -184,14 +184,13 @@ impl<'t> Parser<'t> {
 
     /// The defect of a `/` between tokens.
     fn comment(&self, start: usize) -> Defect {
-        match self.bytes.get(start + 1) {
-            Some(b'/') => defect(start, "comments are not allowed"),
-            Some(b'*') if self.bytes[start + 2..].windows(2).any(|w| w == b"*/") => {
-                defect(start, "comments are not allowed")
-            }
-            Some(b'*') => defect(start, "unterminated comment block"),
-            _ => defect(start, UNEXPECTED_TOKEN),
-        }
+        let message = match self.bytes.get(start + 1) {
+            Some(b'/') => "comments are not allowed",
+            Some(b'*') if self.text[start + 2..].contains("*/") => "comments are not allowed",
+            Some(b'*') => "unterminated comment block",
+            _ => UNEXPECTED_TOKEN,
+        };
+        defect(start, message)
     }
 
     fn current_char(&self) -> Option<char> {

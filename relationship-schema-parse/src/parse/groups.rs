@@ -54,40 +54,23 @@ pub(super) struct Refs<'r> {
 }
 
 impl Refs<'_> {
-    fn candidates(&self) -> impl Iterator<Item = &str> {
-        self.types
-            .names
-            .iter()
-            .map(String::as_str)
-            .chain(self.group_names.iter().map(String::as_str))
-            .chain(std::iter::once("@all"))
-    }
-
     /// Appends the types a reference stands for; unknown references are reported.
     fn resolve(&self, cx: &mut Cx, r: &Sp<String>, out: &mut Vec<TypeId>) {
-        if let Some(group) = r.v.strip_prefix('@') {
-            if group == "all" {
-                out.extend_from_slice(&self.types.all);
-            } else if let Some(m) = self.group_members.get(group) {
-                out.extend_from_slice(m);
-            } else if !self.declared_groups.contains(group) {
-                cx.error_suggest(
-                    r.at,
-                    ErrorKind::UnknownGroup(group.to_string()),
-                    &r.v,
-                    self.candidates(),
-                );
-            }
-        } else if let Some(&id) = self.types.ids.get(&r.v) {
-            out.push(id);
-        } else {
-            cx.error_suggest(
-                r.at,
-                ErrorKind::UnknownType(r.v.clone()),
-                &r.v,
-                self.candidates(),
-            );
-        }
+        let kind = match r.v.strip_prefix('@') {
+            Some("all") => return out.extend_from_slice(&self.types.all),
+            Some(group) => match self.group_members.get(group) {
+                Some(members) => return out.extend_from_slice(members),
+                None if self.declared_groups.contains(group) => return,
+                None => ErrorKind::UnknownGroup(group.to_string()),
+            },
+            None => match self.types.ids.get(&r.v) {
+                Some(&id) => return out.push(id),
+                None => ErrorKind::UnknownType(r.v.clone()),
+            },
+        };
+        let names = self.types.names.iter().chain(&self.group_names);
+        let candidates = names.map(String::as_str).chain(["@all"]);
+        cx.error_suggest(r.at, kind, &r.v, candidates);
     }
 
     /// The types `refs` stand for, without duplicates, in first-seen order. What the

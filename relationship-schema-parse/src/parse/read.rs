@@ -107,9 +107,7 @@ impl<'n, 't> Fields<'n, 't> {
                 Some(&k) => members.push((k, &m.value, m.at)),
                 None => {
                     let near = suggest::nearest(key, allowed.iter().copied());
-                    if let Some(&first) = near.first() {
-                        misspelled.push(first);
-                    }
+                    misspelled.extend(near.first().copied());
                     let help = suggest::did_you_mean_of(&near)
                         .unwrap_or_else(|| format!("expected {}", suggest::or_list(allowed)));
                     let kind = ErrorKind::UnknownKey {
@@ -120,15 +118,11 @@ impl<'n, 't> Fields<'n, 't> {
                 }
             }
         }
-        let suffix = if of_context {
-            format!(" of {context}")
-        } else {
-            String::new()
-        };
+        let suffix = of_context.then(|| format!(" of {context}"));
         Some(Fields {
             at: v.at,
             context,
-            suffix,
+            suffix: suffix.unwrap_or_default(),
             members,
             misspelled,
         })
