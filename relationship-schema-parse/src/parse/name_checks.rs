@@ -76,60 +76,39 @@ pub(super) fn check_text(cx: &mut Cx, name: &Sp<String>, what: &'static str) -> 
     false
 }
 
-/// The names of one kind seen so far, by confusable skeleton (see [`crate::names`]).
-#[derive(Default)]
-pub(super) struct Looks {
-    seen: HashMap<String, (String, &'static str, usize)>,
-}
-
-impl Looks {
-    /// Registers `name`, or reports it when it looks like an earlier name without being
-    /// equal to it, with both names and positions; false when reported.
-    pub(super) fn check(&mut self, cx: &mut Cx, name: &str, what: &'static str, at: usize) -> bool {
-        let skeleton = names::skeleton(name);
-        match self.seen.get(&skeleton) {
-            Some((other, other_what, other_pos)) if other != name => {
-                let other_at = cx.location(*other_pos);
-                let help = format!(
-                    "they are spelled `{}` and `{}`; rename one of them",
-                    names::spelled(name),
-                    names::spelled(other)
-                );
-                cx.error_help(
-                    at,
-                    ErrorKind::ConfusableName {
-                        what,
-                        name: names::shown(name),
-                        other_what,
-                        other: names::shown(other),
-                        other_at,
-                    },
-                    help,
-                );
-                false
-            }
-            Some(_) => true,
-            None => {
-                self.seen.insert(skeleton, (name.to_string(), what, at));
-                true
-            }
-        }
-    }
-}
-
 /// Checks `entries` (name, what it is, offset) in file order for names that look like an
-/// earlier one; returns the names reported.
+/// earlier one without being equal to it (by confusable skeleton, see [`crate::names`]),
+/// reported with both names and positions; returns the names reported.
 pub(super) fn check_confusables(
     cx: &mut Cx,
     mut entries: Vec<(&str, &'static str, usize)>,
 ) -> HashSet<String> {
     entries.sort_by_key(|&(_, _, at)| at);
-    let mut looks = Looks::default();
+    let mut seen: HashMap<String, (&str, &'static str, usize)> = HashMap::new();
     let mut reported = HashSet::new();
     for (name, what, at) in entries {
-        if !looks.check(cx, name, what, at) {
-            reported.insert(name.to_string());
+        let skeleton = names::skeleton(name);
+        let Some(&(other, other_what, other_pos)) = seen.get(&skeleton) else {
+            seen.insert(skeleton, (name, what, at));
+            continue;
+        };
+        if other == name {
+            continue;
         }
+        let help = format!(
+            "they are spelled `{}` and `{}`; rename one of them",
+            names::spelled(name),
+            names::spelled(other)
+        );
+        let kind = ErrorKind::ConfusableName {
+            what,
+            name: names::shown(name),
+            other_what,
+            other: names::shown(other),
+            other_at: cx.location(other_pos),
+        };
+        cx.error_help(at, kind, help);
+        reported.insert(name.to_string());
     }
     reported
 }

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use relationship_schema::{ErrorKind, SchemaBuilder, TypeId, limits, naming};
 
 use super::diagnostics::{Cx, Sp};
-use super::name_checks::{Looks, NameKind, RustNameKind, check_name, register_rust_name};
+use super::name_checks::{
+    NameKind, RustNameKind, check_confusables, check_name, register_rust_name,
+};
 use super::read::Fields;
 use crate::json::{Node, Value};
 
@@ -49,6 +51,7 @@ pub(super) fn read_type(cx: &mut Cx, v: &Node) -> Option<RawType> {
 }
 
 /// The declared types, in order, and their ids by name.
+#[derive(Default)]
 pub(super) struct DeclaredTypes {
     pub(super) ids: HashMap<String, TypeId>,
     pub(super) names: Vec<String>,
@@ -61,36 +64,39 @@ pub(super) fn declare_types(
     builder: &mut SchemaBuilder,
     raw: Vec<RawType>,
 ) -> DeclaredTypes {
-    // Types and relationships get their markers in separate modules, so each kind has its
-    // own namespace.
-    let mut markers: HashMap<String, String> = HashMap::new();
-    let mut looks = Looks::default();
-    let mut ids: HashMap<String, TypeId> = HashMap::new();
     let mut at_of: HashMap<String, usize> = HashMap::new();
-    let mut names: Vec<String> = Vec::new();
-    let mut all: Vec<TypeId> = Vec::new();
+    let mut kept: Vec<RawType> = Vec::new();
     for t in raw {
         if !check_name(cx, &t.name, TYPE, at_of.get(&t.name.v).copied()) {
             continue;
         }
-        if names.len() >= limits::MAX_TYPES {
+        if kept.len() >= limits::MAX_TYPES {
             cx.error(t.name.at, ErrorKind::TooMany("types", limits::MAX_TYPES));
             break;
         }
+        at_of.insert(t.name.v.clone(), t.name.at);
+        kept.push(t);
+    }
+    let entries = kept.iter().map(|t| (t.name.v.as_str(), "type", t.name.at));
+    let confusable = check_confusables(cx, entries.collect());
+    // Types and relationships get their markers in separate modules, so each kind has its
+    // own namespace.
+    let mut markers: HashMap<String, String> = HashMap::new();
+    let mut types = DeclaredTypes::default();
+    for t in kept {
         // A type that looks like another is reported once: its marker is not checked.
-        if looks.check(cx, &t.name.v, "type", t.name.at) {
+        if !confusable.contains(&t.name.v) {
             check_marker(cx, &t, &mut markers);
         }
         let marker = t
             .marker
             .map_or_else(|| naming::type_marker(&t.name.v), |m| m.v);
         let id = builder.add_type_with(t.name.v.clone(), marker, t.doc);
-        ids.insert(t.name.v.clone(), id);
-        at_of.insert(t.name.v.clone(), t.name.at);
-        names.push(t.name.v);
-        all.push(id);
+        types.ids.insert(t.name.v.clone(), id);
+        types.names.push(t.name.v);
+        types.all.push(id);
     }
-    DeclaredTypes { ids, names, all }
+    types
 }
 
 /// A type's marker, given or derived from its name: a valid Rust name, unique among types.
