@@ -111,21 +111,14 @@ fn declare_group_names(
             continue;
         }
         if types.ids.contains_key(&g.name.v) {
-            cx.error_help(
-                g.name.at,
-                ErrorKind::GroupNamesType(g.name.v.clone()),
-                "rename the group",
-            );
+            let kind = ErrorKind::GroupNamesType(g.name.v.clone());
+            cx.error_help(g.name.at, kind, "rename the group");
         }
         index.insert(g.name.v.clone(), kept.len());
         kept.push(g);
     }
-    check_confusables(
-        cx,
-        kept.iter()
-            .map(|g| (g.name.v.as_str(), "group", g.name.at))
-            .collect(),
-    );
+    let entries = kept.iter().map(|g| (g.name.v.as_str(), "group", g.name.at));
+    check_confusables(cx, entries.collect());
     (kept, index)
 }
 

@@ -174,18 +174,15 @@ fn declare_and_expand(cx: &mut Cx, raw: RawSchema) -> Option<Schema> {
 /// Relationship and reverse-only names that look like another, reverse names, Rust names
 /// and shapes; reverse-only names that no relationship uses.
 fn check_relationships(cx: &mut Cx, rels: &DeclaredRels, reverse_only: &ReverseOnly) {
-    let rel_like = rels
+    let named = rels
         .list
         .iter()
-        .map(|r| (r.name.v.as_str(), "relationship", r.name.at))
-        .chain(
-            reverse_only
-                .list
-                .iter()
-                .map(|n| (n.v.as_str(), "reverse-only", n.at)),
-        )
-        .collect();
-    let confusable = check_confusables(cx, rel_like);
+        .map(|r| (r.name.v.as_str(), "relationship", r.name.at));
+    let reverse = reverse_only
+        .list
+        .iter()
+        .map(|n| (n.v.as_str(), "reverse-only", n.at));
+    let confusable = check_confusables(cx, named.chain(reverse).collect());
     let mut used_reverse: HashSet<String> = HashSet::new();
     let mut rust_names = RustNames::default();
     for r in &rels.list {
@@ -198,11 +195,8 @@ fn check_relationships(cx: &mut Cx, rels: &DeclaredRels, reverse_only: &ReverseO
     }
     for n in &reverse_only.list {
         if !used_reverse.contains(&n.v) {
-            cx.error_help(
-                n.at,
-                ErrorKind::UnusedReverseOnly(n.v.clone()),
-                "remove it from `reverse_only`",
-            );
+            let kind = ErrorKind::UnusedReverseOnly(n.v.clone());
+            cx.error_help(n.at, kind, "remove it from `reverse_only`");
         }
     }
 }
