@@ -22,7 +22,6 @@
 //! `Type` followed by it, written into the schema as an explicit `marker`.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use relationship_schema::{Schema, SchemaErrors, limits, naming, text};
@@ -503,23 +502,20 @@ pub fn check_result(text: &str, label: &Path) -> Result<Schema, SchemaErrors> {
 }
 
 fn type_entry(t: &NewType) -> String {
-    let file_name = t
-        .def
-        .file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let origin = match &t.def.id {
-        Some(id) => format!("id `{id}`, "),
-        None => String::new(),
-    };
+    let file_name = t.def.file.file_name().unwrap_or_default().to_string_lossy();
+    let origin = t.def.id.as_ref().map(|id| format!("id `{id}`, "));
+    let origin = origin.unwrap_or_default();
     let doc = format!("XSOAR indicator type ({origin}imported from {file_name}).");
-    let mut entry = format!("{{\"name\": {}", json_string(&t.def.name));
-    if let Some(marker) = &t.marker {
-        let _ = write!(entry, ", \"marker\": {}", json_string(marker));
-    }
-    let _ = write!(entry, ", \"doc\": {}}}", json_string(&doc));
-    entry
+    let marker = t
+        .marker
+        .as_ref()
+        .map(|m| format!(", \"marker\": {}", json_string(m)));
+    format!(
+        "{{\"name\": {}{}, \"doc\": {}}}",
+        json_string(&t.def.name),
+        marker.unwrap_or_default(),
+        json_string(&doc)
+    )
 }
 
 fn json_string(s: &str) -> String {
