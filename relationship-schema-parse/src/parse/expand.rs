@@ -137,11 +137,8 @@ pub(super) fn own_pairs(cx: &mut Cx, r: &RawRel, refs: &mut Refs, budget: &mut B
         let from = refs.resolve_all(cx, &rule.from);
         let to = refs.resolve_all(cx, &rule.to);
         let symmetric = if r.is_symmetric() { 2 } else { 1 };
-        let product = from
-            .len()
-            .saturating_mul(to.len())
-            .saturating_mul(symmetric);
-        if !budget.take(cx, r.at, product) {
+        let product = from.len().saturating_mul(to.len());
+        if !budget.take(cx, r.at, product.saturating_mul(symmetric)) {
             return Expanded::Only(PairSet::new());
         }
         let tier = rule.tier.unwrap_or(default_tier);

@@ -115,17 +115,8 @@ pub(crate) fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 fn too_big(path: &Path, found: usize) -> SchemaErrors {
-    SchemaError::new(
-        path,
-        0,
-        0,
-        ErrorKind::Limit {
-            what: "the file (bytes)",
-            found,
-            max: limits::MAX_SCHEMA_BYTES,
-        },
-    )
-    .into()
+    let (what, max) = ("the file (bytes)", limits::MAX_SCHEMA_BYTES);
+    SchemaError::new(path, 0, 0, ErrorKind::Limit { what, found, max }).into()
 }
 
 /// Pass 3: names, references and expansion, ending in [`SchemaBuilder::build`].
