@@ -185,11 +185,8 @@ impl<'n, 't> Fields<'n, 't> {
             "core" => Some(Tier::Core),
             "extended" => Some(Tier::Extended),
             other => {
-                cx.error_help(
-                    s.at,
-                    ErrorKind::UnknownTier(other.to_string()),
-                    "expected `core` or `extended`",
-                );
+                let kind = ErrorKind::UnknownTier(other.to_string());
+                cx.error_help(s.at, kind, "expected `core` or `extended`");
                 None
             }
         }
