@@ -421,6 +421,22 @@ mod tests {
     }
 
     #[test]
+    fn a_name_list_without_a_valid_name_is_empty() {
+        let got = errs(
+            r#"{"name": "t", "types": ["A"], "groups": {"g": [1]}, "relationships": [{"name": "a", "reverse": "a", "same_type": [2]}]}"#,
+        );
+        assert_eq!(
+            got,
+            vec![
+                "empty group `g` at t.json:1:47",
+                "an entry of group `g` must be a string, found a number at t.json:1:48",
+                "empty `same_type` of relationship `a` at t.json:1:114",
+                "an entry of `same_type` of relationship `a` must be a string, found a number at t.json:1:115",
+            ]
+        );
+    }
+
+    #[test]
     fn any_false_is_not_a_way_to_allow_pairs() {
         assert_eq!(
             errs(

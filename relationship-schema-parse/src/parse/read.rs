@@ -47,8 +47,8 @@ pub(super) fn list<T>(
     Some(items.iter().filter_map(|el| entry(cx, el)).collect())
 }
 
-/// A list of names: an array of strings (an empty one reported when `non_empty`), or a
-/// single string.
+/// A list of names: an array of strings, or a single string. When `non_empty`, an array
+/// without a valid name is reported.
 pub(super) fn names(
     cx: &mut Cx,
     v: &Node,
@@ -58,9 +58,12 @@ pub(super) fn names(
     if let Value::String(s) = &v.value {
         return Some(Sp::new(vec![Sp::new(s.to_string(), v.at)], v.at));
     }
-    let entries = list(cx, v, (what, "an array of names"), non_empty, |cx, el| {
+    let entries = list(cx, v, (what, "an array of names"), false, |cx, el| {
         string(cx, el, || format!("an entry of {what}"))
     })?;
+    if non_empty && entries.is_empty() {
+        cx.error(v.at, ErrorKind::EmptyList(what.to_string()));
+    }
     Some(Sp::new(entries, v.at))
 }
 
@@ -192,7 +195,7 @@ impl<'n, 't> Fields<'n, 't> {
         }
     }
 
-    /// The list of names of an optional key; an empty list is reported.
+    /// The list of names of an optional key; a list without a valid name is reported.
     pub(super) fn names(&self, cx: &mut Cx, key: &str) -> Option<Sp<Vec<Sp<String>>>> {
         names(cx, self.get(key)?, &self.what(key), true)
     }
