@@ -256,30 +256,18 @@ pub(super) fn check_reverse(
     }
 }
 
-/// The Rust names of a relationship already taken, by kind.
-#[derive(Default)]
-pub(super) struct RustNames {
-    markers: HashMap<String, String>,
-    methods: HashMap<String, String>,
-}
+/// The markers and the methods of relationships already taken, each with its owner.
+pub(super) type RustNames = [HashMap<String, String>; 2];
+
+const MARKER: RustNameKind = ("marker", naming::relationship_marker, naming::check_marker);
+const METHOD: RustNameKind = ("method", naming::relationship_method, naming::check_method);
 
 /// A relationship's marker and method: derived or given, valid and unique.
 pub(super) fn check_rust_names(cx: &mut Cx, r: &RawRel, taken: &mut RustNames) {
     let no_words = naming::words(&r.name.v).is_empty();
-    let kinds: [(RustNameKind, _, _); 2] = [
-        (
-            ("marker", naming::relationship_marker, naming::check_marker),
-            &r.marker,
-            &mut taken.markers,
-        ),
-        (
-            ("method", naming::relationship_method, naming::check_method),
-            &r.method,
-            &mut taken.methods,
-        ),
-    ];
+    let kinds = [(MARKER, &r.marker), (METHOD, &r.method)];
     let mut missing = Vec::new();
-    for (kind, given, seen) in kinds {
+    for ((kind, given), seen) in kinds.into_iter().zip(taken) {
         if given.is_some() || !no_words {
             register_rust_name(cx, seen, kind, given.as_ref(), &r.name);
         } else {
