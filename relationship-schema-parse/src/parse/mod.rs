@@ -153,13 +153,11 @@ fn declare_and_expand(cx: &mut Cx, raw: RawSchema) -> Option<Schema> {
     if !cx.is_clean() {
         return None;
     }
-    match builder.build() {
-        Ok(schema) => Some(schema),
-        Err(e) => {
-            cx.error(0, ErrorKind::Model(e));
-            None
-        }
-    }
+    // A model error is reported like the others.
+    builder
+        .build()
+        .map_err(|e| cx.error(0, ErrorKind::Model(e)))
+        .ok()
 }
 
 /// Relationship and reverse-only names that look like another, reverse names, Rust names
