@@ -46,8 +46,6 @@ pub(super) fn read_groups(cx: &mut Cx, v: &Node) -> Vec<RawGroup> {
 pub(super) struct Refs<'r> {
     types: &'r DeclaredTypes,
     group_names: Vec<String>,
-    /// Declared groups, resolved or not (a group in a cycle is never resolved).
-    declared_groups: HashSet<String>,
     group_members: HashMap<String, Vec<TypeId>>,
     /// Type ids produced by resolving references, bounded.
     work: Budget,
@@ -60,7 +58,8 @@ impl Refs<'_> {
             Some("all") => return out.extend_from_slice(&self.types.all),
             Some(group) => match self.group_members.get(group) {
                 Some(members) => return out.extend_from_slice(members),
-                None if self.declared_groups.contains(group) => return,
+                // Declared but not resolved: in a cycle, reported as such.
+                None if self.group_names.iter().any(|g| g[1..] == *group) => return,
                 None => ErrorKind::UnknownGroup(group.to_string()),
             },
             None => match self.types.ids.get(&r.v) {
@@ -148,7 +147,6 @@ pub(super) fn declare_groups<'t>(
     let mut refs = Refs {
         types,
         group_names: kept.iter().map(|g| format!("@{}", g.name.v)).collect(),
-        declared_groups: group_index.keys().cloned().collect(),
         group_members: HashMap::new(),
         work: Budget::RESOLUTION,
     };

@@ -153,7 +153,6 @@ fn declare_and_expand(cx: &mut Cx, raw: RawSchema) -> Option<Schema> {
     if !cx.is_clean() {
         return None;
     }
-    // A model error is reported like the others.
     builder
         .build()
         .map_err(|e| cx.error(0, ErrorKind::Model(e)))
