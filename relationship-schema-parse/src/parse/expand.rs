@@ -74,9 +74,8 @@ pub(super) enum Expanded {
 }
 
 pub(super) fn add(set: &mut PairSet, key: (TypeId, TypeId), tier: Tier) {
-    set.entry(key)
-        .and_modify(|t| *t = (*t).min(tier))
-        .or_insert(tier);
+    let t = set.entry(key).or_insert(tier);
+    *t = (*t).min(tier);
 }
 
 pub(super) fn symmetric_closure(set: &mut PairSet) {
@@ -180,12 +179,11 @@ pub(super) fn derived_pairs(
                     }
                     targets[i].push((t, d));
                 }
-                None => cx.error_suggest(
-                    d.target.at,
-                    ErrorKind::UnknownRelationship(d.target.v.clone()),
-                    &d.target.v,
-                    rels.list.iter().map(|r| r.name.v.as_str()),
-                ),
+                None => {
+                    let kind = ErrorKind::UnknownRelationship(d.target.v.clone());
+                    let names = rels.list.iter().map(|r| r.name.v.as_str());
+                    cx.error_suggest(d.target.at, kind, &d.target.v, names);
+                }
             }
         }
     }

@@ -181,10 +181,8 @@ pub(super) fn declare_relationships(cx: &mut Cx, raw: Vec<RawRel>) -> DeclaredRe
             continue;
         }
         if list.len() >= limits::MAX_RELATIONSHIPS {
-            cx.error(
-                r.name.at,
-                ErrorKind::TooMany("relationships", limits::MAX_RELATIONSHIPS),
-            );
+            let kind = ErrorKind::TooMany("relationships", limits::MAX_RELATIONSHIPS);
+            cx.error(r.name.at, kind);
             break;
         }
         index.insert(r.name.v.clone(), list.len());
@@ -212,11 +210,8 @@ pub(super) fn declare_reverse_only(
             continue;
         }
         if rels.index.contains_key(&n.v) {
-            cx.error_help(
-                n.at,
-                ErrorKind::ReverseOnlyIsRelationship(n.v.clone()),
-                "remove it from `reverse_only`",
-            );
+            let kind = ErrorKind::ReverseOnlyIsRelationship(n.v.clone());
+            cx.error_help(n.at, kind, "remove it from `reverse_only`");
             continue;
         }
         at.insert(n.v.clone(), n.at);
@@ -247,12 +242,8 @@ pub(super) fn check_reverse(
             .iter()
             .map(|r| r.name.v.as_str())
             .chain(reverse_only.list.iter().map(|n| n.v.as_str()));
-        cx.error_suggest(
-            rev.at,
-            ErrorKind::UnknownReverse(rev.v.clone()),
-            &rev.v,
-            candidates,
-        );
+        let kind = ErrorKind::UnknownReverse(rev.v.clone());
+        cx.error_suggest(rev.at, kind, &rev.v, candidates);
     }
 }
 
