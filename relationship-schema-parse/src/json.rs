@@ -285,20 +285,15 @@ impl<'t> Parser<'t> {
         }
         if matches!(self.bytes.get(self.i), Some(b'e' | b'E')) {
             self.i += 1;
-            match self.bytes.get(self.i) {
+            let message = match self.bytes.get(self.i) {
                 Some(b'-' | b'+') => {
                     self.i += 1;
-                    if !self.digit_at(self.i) {
-                        return Err(defect(self.i, "expected digit"));
-                    }
+                    "expected digit"
                 }
-                Some(b'0'..=b'9') => {}
-                _ => {
-                    return Err(defect(
-                        self.i,
-                        "expected plus, minus, or digit in number literal",
-                    ));
-                }
+                _ => "expected plus, minus, or digit in number literal",
+            };
+            if !self.digit_at(self.i) {
+                return Err(defect(self.i, message));
             }
             self.skip_digits();
         }

@@ -144,16 +144,13 @@ pub(super) fn register_rust_name(
         } else {
             format!("set `{what}` on `{owner}` to a valid Rust name")
         };
-        cx.error_help(
-            at,
-            ErrorKind::InvalidIdentifier {
-                what,
-                ident,
-                name: owner.clone(),
-                reason: problem.describe(),
-            },
-            help,
-        );
+        let kind = ErrorKind::InvalidIdentifier {
+            what,
+            ident,
+            name: owner.clone(),
+            reason: problem.describe(),
+        };
+        cx.error_help(at, kind, help);
     } else if let Some(other) = seen.get(&ident) {
         let kind = ErrorKind::IdentCollision {
             what,
