@@ -19,13 +19,11 @@ pub(super) fn wrong(cx: &mut Cx, v: &Node, what: impl Into<String>, expected: &'
 }
 
 pub(super) fn string(cx: &mut Cx, v: &Node, what: impl FnOnce() -> String) -> Option<Sp<String>> {
-    match &v.value {
-        Value::String(s) => Some(Sp::new(s.to_string(), v.at)),
-        _ => {
-            wrong(cx, v, what(), "a string");
-            None
-        }
-    }
+    let Value::String(s) = &v.value else {
+        wrong(cx, v, what(), "a string");
+        return None;
+    };
+    Some(Sp::new(s.to_string(), v.at))
 }
 
 /// The entries of an array, each read by `entry` (entries it refuses are left out). An
@@ -173,13 +171,11 @@ impl<'n, 't> Fields<'n, 't> {
     /// The boolean value of an optional key, at the key.
     pub(super) fn boolean(&self, cx: &mut Cx, key: &str) -> Option<Sp<bool>> {
         let &(_, v, at) = self.members.iter().find(|(k, ..)| *k == key)?;
-        match v.value {
-            Value::Bool(b) => Some(Sp::new(b, at)),
-            _ => {
-                wrong(cx, v, self.what(key), "a boolean");
-                None
-            }
-        }
+        let Value::Bool(b) = v.value else {
+            wrong(cx, v, self.what(key), "a boolean");
+            return None;
+        };
+        Some(Sp::new(b, at))
     }
 
     pub(super) fn tier(&self, cx: &mut Cx, key: &str) -> Option<Tier> {
@@ -193,11 +189,6 @@ impl<'n, 't> Fields<'n, 't> {
                 None
             }
         }
-    }
-
-    /// The list of names of an optional key; a list without a valid name is reported.
-    pub(super) fn names(&self, cx: &mut Cx, key: &str) -> Option<Sp<Vec<Sp<String>>>> {
-        names(cx, self.get(key)?, &self.what(key), true)
     }
 
     /// The entries of the array of an optional key (see [`list`]).

@@ -92,7 +92,8 @@ pub(super) fn read_relationship(cx: &mut Cx, v: &Node) -> Option<RawRel> {
     let tier = f.tier(cx, "tier");
     let symmetric = f.boolean(cx, "symmetric");
     let any = f.boolean(cx, "any");
-    let same_type = f.names(cx, "same_type");
+    let same_type = f.get("same_type");
+    let same_type = same_type.and_then(|v| names(cx, v, &f.what("same_type"), true));
     let rules = f.list(cx, "rules", ("an array of rules", true), |cx, el| {
         read_rule(cx, el, &f.context)
     });
