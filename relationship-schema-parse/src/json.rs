@@ -452,19 +452,19 @@ impl<'t> Parser<'t> {
 
     /// The object whose `{` is the current token, the `depth`-th level open.
     fn object(&mut self, depth: usize) -> Result<Node<'t>, Defect> {
-        let at = self.at;
+        let start = self.at;
         let mut members = Vec::new();
         self.advance()?;
         loop {
-            let key_at = self.at;
+            let at = self.at;
             match self.tok {
-                Tok::Punct(b'}') => return self.finish(at, Value::Object(members)),
+                Tok::Punct(b'}') => return self.finish(start, Value::Object(members)),
                 Tok::String => {}
-                Tok::End => return Err(defect(at, "unterminated object")),
+                Tok::End => return Err(defect(start, "unterminated object")),
                 tok if tok.is_scalar() || tok == Tok::Word => {
-                    return Err(defect(key_at, "expected string for object property"));
+                    return Err(defect(at, "expected string for object property"));
                 }
-                _ => return Err(defect(key_at, "unexpected token in object")),
+                _ => return Err(defect(at, "unexpected token in object")),
             }
             let key = self.string_value();
             self.advance()?;
@@ -473,13 +473,9 @@ impl<'t> Parser<'t> {
                 return Err(defect(self.at, message));
             }
             self.advance()?;
-            let value = self.value(depth + 1, key_at)?;
+            let value = self.value(depth + 1, at)?;
             self.after_element(value.end, b'}')?;
-            members.push(Member {
-                at: key_at,
-                key,
-                value,
-            });
+            members.push(Member { at, key, value });
         }
     }
 

@@ -33,10 +33,8 @@ pub(super) fn read_groups(cx: &mut Cx, v: &Node) -> Vec<RawGroup> {
         let name = Sp::new(m.key.to_string(), m.at);
         let what = format!("group `{}`", name.v);
         if let Some(list) = names(cx, &m.value, &what, true) {
-            groups.push(RawGroup {
-                name,
-                members: list.v,
-            });
+            let members = list.v;
+            groups.push(RawGroup { name, members });
         }
     }
     groups

@@ -19,14 +19,11 @@ pub(super) fn check_name(
     (what, allow_at, duplicate): NameKind,
     first: Option<usize>,
 ) -> bool {
-    if name.v.is_empty() {
-        cx.error(name.at, ErrorKind::EmptyName(what));
+    let kind = if name.v.is_empty() {
+        ErrorKind::EmptyName(what)
+    } else if !check_text(cx, name, what) {
         return false;
-    }
-    if !check_text(cx, name, what) {
-        return false;
-    }
-    let kind = if name.v.trim() != name.v {
+    } else if name.v.trim() != name.v {
         ErrorKind::Whitespace {
             what,
             name: name.v.clone(),

@@ -140,11 +140,8 @@ fn read_rule(cx: &mut Cx, v: &Node, rel: &str) -> Option<RawRule> {
     let from = side(cx, "from");
     let to = side(cx, "to");
     let tier = f.tier(cx, "tier");
-    Some(RawRule {
-        from: from?,
-        to: to?,
-        tier,
-    })
+    let (from, to) = (from?, to?);
+    Some(RawRule { from, to, tier })
 }
 
 fn read_derivation(cx: &mut Cx, v: &Node, rel: &str) -> Option<RawDerive> {
