@@ -110,10 +110,8 @@ pub(crate) fn parse(text: &str) -> Result<Option<Node<'_>>, Defect> {
 }
 
 fn defect(at: usize, message: &str) -> Defect {
-    Defect {
-        at,
-        message: message.to_string(),
-    }
+    let message = message.to_string();
+    Defect { at, message }
 }
 
 const UNEXPECTED_TOKEN: &str = "unexpected token";
