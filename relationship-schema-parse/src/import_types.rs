@@ -22,12 +22,13 @@
 //! `Type` followed by it, written into the schema as an explicit `marker`.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use relationship_schema::{Schema, SchemaErrors, limits, naming, text};
 
-use crate::json::{self, Value};
+use serde_json::Value as Json;
+
+use crate::json::{self, Node, Value};
 use crate::names::{self, TextProblem};
 
 /// Why a definition file, or a type in it, cannot be imported.
@@ -158,10 +159,7 @@ fn not_regular(meta: Option<&std::fs::Metadata>) -> &'static str {
 ///
 /// [`ImportError::Io`] when the path or directory cannot be read.
 pub fn scan_definition_files(path: &Path) -> Result<DefinitionFiles, ImportError> {
-    let io = |e: std::io::Error| ImportError::Io {
-        file: path.to_path_buf(),
-        reason: e.to_string(),
-    };
+    let io = io_error(path);
     let meta = std::fs::metadata(path).map_err(io)?;
     if !meta.is_dir() {
         return Ok(DefinitionFiles {
@@ -206,10 +204,7 @@ pub fn scan_definition_files(path: &Path) -> Result<DefinitionFiles, ImportError
 /// When the file cannot be read, is too big, is not JSON, or holds no valid definition
 /// (every definition needs a non-empty string `details`; `id`, when present, is a string).
 pub fn read_definitions(file: &Path) -> Result<Vec<IndicatorTypeDef>, ImportError> {
-    let bytes = crate::parse::read_bounded(file).map_err(|e| ImportError::Io {
-        file: file.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+    let bytes = crate::parse::read_bounded(file).map_err(io_error(file))?;
     if bytes.len() > limits::MAX_SCHEMA_BYTES {
         return Err(ImportError::TooBig {
             file: file.to_path_buf(),
@@ -217,29 +212,31 @@ pub fn read_definitions(file: &Path) -> Result<Vec<IndicatorTypeDef>, ImportErro
         });
     }
     let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| ImportError::Json {
+    let value: Json = serde_json::from_slice(body).map_err(|e| ImportError::Json {
         file: file.to_path_buf(),
         reason: e.to_string(),
     })?;
     definitions_in(&value, file)
 }
 
-/// The definitions in a parsed file.
-fn definitions_in(
-    value: &serde_json::Value,
-    file: &Path,
-) -> Result<Vec<IndicatorTypeDef>, ImportError> {
+/// [`ImportError::Io`] about `file`.
+fn io_error(file: &Path) -> impl Fn(std::io::Error) -> ImportError + Copy + '_ {
+    |e| ImportError::Io {
+        file: file.to_path_buf(),
+        reason: e.to_string(),
+    }
+}
+
+fn definitions_in(value: &Json, file: &Path) -> Result<Vec<IndicatorTypeDef>, ImportError> {
     let not_type = |reason: String| ImportError::NotIndicatorType {
         file: file.to_path_buf(),
         reason,
     };
     // A list of definitions (numbered in messages), or one definition.
     let (numbered, items) = match value {
-        serde_json::Value::Array(items) => (true, items.as_slice()),
-        serde_json::Value::Object(map) => match map.get("reputations") {
-            Some(serde_json::Value::Array(items)) if !map.contains_key("details") => {
-                (true, &items[..])
-            }
+        Json::Array(items) => (true, items.as_slice()),
+        Json::Object(map) => match map.get("reputations") {
+            Some(Json::Array(items)) if !map.contains_key("details") => (true, &items[..]),
             _ => (false, std::slice::from_ref(value)),
         },
         _ => {
@@ -258,12 +255,7 @@ fn definitions_in(
         .collect()
 }
 
-/// One definition object.
-fn definition(
-    item: &serde_json::Value,
-    index: Option<usize>,
-    file: &Path,
-) -> Result<IndicatorTypeDef, String> {
+fn definition(item: &Json, index: Option<usize>, file: &Path) -> Result<IndicatorTypeDef, String> {
     let at = index.map_or_else(String::new, |i| format!("definition {}: ", i + 1));
     let Some(obj) = item.as_object() else {
         return Err(format!(
@@ -271,8 +263,8 @@ fn definition(
         ));
     };
     let name = match obj.get("details") {
-        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.clone(),
-        Some(serde_json::Value::String(_)) => {
+        Some(Json::String(s)) if !s.trim().is_empty() => s.clone(),
+        Some(Json::String(_)) => {
             return Err(format!("{at}`details` (the type's name) is empty"));
         }
         Some(_) => return Err(format!("{at}`details` (the type's name) is not a string")),
@@ -283,8 +275,8 @@ fn definition(
         }
     };
     let id = match obj.get("id") {
-        None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        None | Some(Json::Null) => None,
+        Some(Json::String(s)) => Some(s.clone()),
         Some(_) => return Err(format!("{at}`id` is not a string")),
     };
     Ok(IndicatorTypeDef {
@@ -464,20 +456,33 @@ pub fn add_types(
     base_file: &Path,
     added: &[NewType],
 ) -> Result<String, ImportError> {
-    let span = types_array(base_text).ok_or_else(|| ImportError::Base {
-        file: base_file.to_path_buf(),
-        reason: "no top-level `types` array to add the types to".into(),
-    })?;
+    let body = base_text.strip_prefix('\u{feff}').unwrap_or(base_text);
+    let shift = base_text.len() - body.len();
+    let root = json::parse(body).ok().flatten();
+    let types = root.as_ref().and_then(|root| root.get("types"));
+    let Some(Node {
+        end: types_end,
+        value: Value::Array(items),
+        ..
+    }) = types
+    else {
+        return Err(ImportError::Base {
+            file: base_file.to_path_buf(),
+            reason: "no top-level `types` array to add the types to".into(),
+        });
+    };
     if added.is_empty() {
         return Ok(base_text.to_string());
     }
     let entries: Vec<String> = added.iter().map(type_entry).collect();
-    let (at, inserted) = match span.last_element {
-        None => (span.close, entries.join(", ")),
-        Some((start, end)) => {
-            let sep = line_indent(base_text, start)
+    let (at, inserted) = match items.last() {
+        // Before the `]`.
+        None => (shift + types_end - 1, entries.join(", ")),
+        Some(last) => {
+            let sep = line_indent(base_text, shift + last.at)
                 .map_or_else(|| ", ".to_string(), |indent| format!(",\n{indent}"));
-            (end, entries.iter().map(|e| format!("{sep}{e}")).collect())
+            let inserted = entries.iter().map(|e| format!("{sep}{e}")).collect();
+            (shift + last.end, inserted)
         }
     };
     Ok(format!(
@@ -496,29 +501,25 @@ pub fn check_result(text: &str, label: &Path) -> Result<Schema, SchemaErrors> {
     crate::parse_str(text, label)
 }
 
-/// One entry of the `types` array.
 fn type_entry(t: &NewType) -> String {
-    let file_name = t
-        .def
-        .file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let origin = match &t.def.id {
-        Some(id) => format!("id `{id}`, "),
-        None => String::new(),
-    };
+    let file_name = t.def.file.file_name().unwrap_or_default().to_string_lossy();
+    let origin = t.def.id.as_ref().map(|id| format!("id `{id}`, "));
+    let origin = origin.unwrap_or_default();
     let doc = format!("XSOAR indicator type ({origin}imported from {file_name}).");
-    let mut entry = format!("{{\"name\": {}", json_string(&t.def.name));
-    if let Some(marker) = &t.marker {
-        let _ = write!(entry, ", \"marker\": {}", json_string(marker));
-    }
-    let _ = write!(entry, ", \"doc\": {}}}", json_string(&doc));
-    entry
+    let marker = t
+        .marker
+        .as_ref()
+        .map(|m| format!(", \"marker\": {}", json_string(m)));
+    format!(
+        "{{\"name\": {}{}, \"doc\": {}}}",
+        json_string(&t.def.name),
+        marker.unwrap_or_default(),
+        json_string(&doc)
+    )
 }
 
 fn json_string(s: &str) -> String {
-    serde_json::Value::String(s.to_string()).to_string()
+    Json::String(s.to_string()).to_string()
 }
 
 /// The whitespace that starts the line holding byte `at`, when only whitespace comes before
@@ -530,27 +531,6 @@ fn line_indent(text: &str, at: usize) -> Option<String> {
         .chars()
         .all(|c| c == ' ' || c == '\t')
         .then(|| prefix.to_string())
-}
-
-/// Where the top-level `types` array is: its `]` and the byte span of its last element.
-struct ArraySpan {
-    close: usize,
-    last_element: Option<(usize, usize)>,
-}
-
-/// Finds the top-level `types` array of a JSON object text.
-fn types_array(text: &str) -> Option<ArraySpan> {
-    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let shift = text.len() - body.len();
-    let root = json::parse(body).ok()??;
-    let types = root.get("types")?;
-    let Value::Array(items) = &types.value else {
-        return None;
-    };
-    Some(ArraySpan {
-        close: shift + types.end - 1,
-        last_element: items.last().map(|n| (shift + n.at, shift + n.end)),
-    })
 }
 
 #[cfg(test)]

@@ -63,7 +63,6 @@ impl<'s> Cx<'s> {
         }
     }
 
-    /// Whether no error has been reported.
     pub(super) fn is_clean(&self) -> bool {
         self.errors.is_empty()
     }
@@ -98,21 +97,6 @@ impl<'s> Cx<'s> {
         candidates: impl IntoIterator<Item = &'c str>,
     ) {
         self.error(at, kind).help = suggest::did_you_mean(input, candidates);
-    }
-
-    /// Reports `name` when `first` (where it was declared before) is known; true then.
-    pub(super) fn duplicate(
-        &mut self,
-        name: &Sp<String>,
-        first: Option<usize>,
-        kind: fn(String, usize) -> ErrorKind,
-    ) -> bool {
-        let Some(first) = first else {
-            return false;
-        };
-        let first_line = self.line(first);
-        self.error(name.at, kind(name.v.clone(), first_line));
-        true
     }
 
     /// The errors, in file order.

@@ -5,10 +5,10 @@ use relationship_schema::ErrorKind;
 use super::diagnostics::{Cx, Sp};
 use super::groups::{RawGroup, read_groups};
 use super::name_checks::check_text;
-use super::read::{Fields, list, string};
+use super::read::{Fields, string};
 use super::relationships::{RawRel, read_relationship};
 use super::types::{RawType, read_type};
-use crate::json::{self, Member, Value};
+use crate::json;
 
 const TOP_KEYS: &[&str] = &[
     "$schema",
@@ -19,6 +19,9 @@ const TOP_KEYS: &[&str] = &[
     "reverse_only",
     "relationships",
 ];
+
+const TYPES: &str = "an array of type names or type objects";
+const RELATIONSHIPS: &str = "an array of relationship objects";
 
 /// A schema file as written, with the positions of its names.
 pub(super) struct RawSchema {
@@ -43,21 +46,8 @@ pub(super) fn read_document(cx: &mut Cx, text: &str) -> Option<RawSchema> {
             return None;
         }
     };
-    let Value::Object(members) = &root.value else {
-        let kind = ErrorKind::WrongType {
-            what: "the schema".into(),
-            expected: "an object",
-            found: root.kind(),
-        };
-        cx.error(root.at, kind);
-        return None;
-    };
-    Some(read_schema(cx, root.at, members))
-}
-
-/// The members of the top-level object.
-fn read_schema(cx: &mut Cx, at: usize, members: &[Member]) -> RawSchema {
-    let f = Fields::read(cx, at, members, TOP_KEYS, "the schema".into(), false);
+    let context = ("the schema".to_string(), false);
+    let f = Fields::read(cx, &root, TOP_KEYS, context, ("the schema", "an object"))?;
     f.string(cx, "$schema");
     f.string(cx, "description");
     let name = f.required_string(cx, "name").map(|s| {
@@ -68,30 +58,27 @@ fn read_schema(cx: &mut Cx, at: usize, members: &[Member]) -> RawSchema {
         }
         s.v
     });
-    let types = f.required(cx, "types").and_then(|v| {
-        let expected = "an array of type names or type objects";
-        list(cx, v, "`types`", expected, true, read_type)
-    });
+    f.required(cx, "types");
+    let types = f.list(cx, "types", (TYPES, true), read_type);
     let groups = f.get("groups").map(|v| read_groups(cx, v));
-    let reverse_only = f.get("reverse_only").and_then(|v| {
-        list(
-            cx,
-            v,
-            "`reverse_only`",
-            "an array of names",
-            false,
-            |cx, el| string(cx, el, || "an entry of `reverse_only`".into()),
-        )
-    });
-    let relationships = f.required(cx, "relationships").and_then(|v| {
-        let expected = "an array of relationship objects";
-        list(cx, v, "`relationships`", expected, true, read_relationship)
-    });
-    RawSchema {
+    let reverse_only = f.list(
+        cx,
+        "reverse_only",
+        ("an array of names", false),
+        |cx, el| string(cx, el, || "an entry of `reverse_only`".into()),
+    );
+    f.required(cx, "relationships");
+    let relationships = f.list(
+        cx,
+        "relationships",
+        (RELATIONSHIPS, true),
+        read_relationship,
+    );
+    Some(RawSchema {
         name: name.unwrap_or_default(),
-        types: types.map(|l| l.v).unwrap_or_default(),
+        types: types.unwrap_or_default(),
         groups: groups.unwrap_or_default(),
-        reverse_only: reverse_only.map(|l| l.v).unwrap_or_default(),
-        relationships: relationships.map(|l| l.v).unwrap_or_default(),
-    }
+        reverse_only: reverse_only.unwrap_or_default(),
+        relationships: relationships.unwrap_or_default(),
+    })
 }

@@ -74,9 +74,8 @@ pub(super) enum Expanded {
 }
 
 pub(super) fn add(set: &mut PairSet, key: (TypeId, TypeId), tier: Tier) {
-    set.entry(key)
-        .and_modify(|t| *t = (*t).min(tier))
-        .or_insert(tier);
+    let t = set.entry(key).or_insert(tier);
+    *t = (*t).min(tier);
 }
 
 pub(super) fn symmetric_closure(set: &mut PairSet) {
@@ -86,64 +85,39 @@ pub(super) fn symmetric_closure(set: &mut PairSet) {
     }
 }
 
-/// How many expanded pairs the schema has used of [`limits::MAX_TRIPLES`]; reports once
-/// when a step would go past it.
+/// How much of a limit on expansion work the schema has used; reports once when a step
+/// would go past it.
 pub(super) struct Budget {
     what: &'static str,
     max: usize,
     used: usize,
-    exceeded: bool,
 }
 
 impl Budget {
-    fn new(what: &'static str, max: usize) -> Self {
-        Budget {
-            what,
-            max,
-            used: 0,
-            exceeded: false,
-        }
-    }
-
     /// The budget of expanded triples.
-    pub(super) fn triples() -> Self {
-        Self::new("the number of expanded triples", limits::MAX_TRIPLES)
+    pub(super) const TRIPLES: Self = Self::new("the number of expanded triples", 1);
+    /// The budget of type ids that type and group references expand to.
+    pub(super) const RESOLUTION: Self =
+        Self::new("the number of types that references expand to", 10);
+    /// The budget of pairs copied by derivations (a derivation may copy pairs that another
+    /// already holds).
+    const DERIVATION: Self = Self::new("the number of pairs copied by derivations", 10);
+
+    /// At most `times` [`limits::MAX_TRIPLES`].
+    const fn new(what: &'static str, times: usize) -> Self {
+        let max = limits::MAX_TRIPLES.saturating_mul(times);
+        Budget { what, max, used: 0 }
     }
 
-    /// The budget of type ids that type and group references expand to (ten times the
-    /// triples).
-    pub(super) fn resolution_work() -> Self {
-        Self::new(
-            "the number of types that references expand to",
-            limits::MAX_TRIPLES.saturating_mul(10),
-        )
-    }
-
-    /// The budget of pairs copied by derivations (ten times the triples: a derivation may
-    /// copy pairs that another already holds).
-    fn derivation_work() -> Self {
-        Self::new(
-            "the number of pairs copied by derivations",
-            limits::MAX_TRIPLES.saturating_mul(10),
-        )
-    }
-
-    /// Takes `n` more pairs; `false` (reported at `at`) when that exceeds the limit.
+    /// Takes `n` more; `false` (reported at `at` the first time) when that exceeds the limit.
     pub(super) fn take(&mut self, cx: &mut Cx, at: usize, n: usize) -> bool {
-        if self.exceeded {
+        if self.used > self.max {
             return false;
         }
         self.used = self.used.saturating_add(n);
         if self.used > self.max {
-            self.exceeded = true;
-            cx.error(
-                at,
-                ErrorKind::Limit {
-                    what: self.what,
-                    found: self.used,
-                    max: self.max,
-                },
-            );
+            let (what, found, max) = (self.what, self.used, self.max);
+            cx.error(at, ErrorKind::Limit { what, found, max });
             return false;
         }
         true
@@ -158,15 +132,12 @@ pub(super) fn own_pairs(cx: &mut Cx, r: &RawRel, refs: &mut Refs, budget: &mut B
     }
     let default_tier = r.tier.unwrap_or_default();
     let mut set = PairSet::new();
-    for rule in r.rules.iter().flat_map(|rs| &rs.v) {
+    for rule in r.rules.iter().flatten() {
         let from = refs.resolve_all(cx, &rule.from);
         let to = refs.resolve_all(cx, &rule.to);
         let symmetric = if r.is_symmetric() { 2 } else { 1 };
-        let product = from
-            .len()
-            .saturating_mul(to.len())
-            .saturating_mul(symmetric);
-        if !budget.take(cx, r.at, product) {
+        let product = from.len().saturating_mul(to.len());
+        if !budget.take(cx, r.at, product.saturating_mul(symmetric)) {
             return Expanded::Only(PairSet::new());
         }
         let tier = rule.tier.unwrap_or(default_tier);
@@ -188,19 +159,19 @@ pub(super) fn own_pairs(cx: &mut Cx, r: &RawRel, refs: &mut Refs, budget: &mut B
 }
 
 /// Derivations: targets resolved, cycles reported, expanded in dependency order. Returns
-/// each relationship's full expansion (`None` inside a cycle) and whether it is in a cycle.
+/// each relationship's full expansion.
 pub(super) fn derived_pairs(
     cx: &mut Cx,
     rels: &DeclaredRels,
     own: &[Expanded],
-) -> (Vec<Option<Expanded>>, Vec<bool>) {
-    let mut triples = Budget::triples();
-    let mut work = Budget::derivation_work();
+) -> Vec<Option<Expanded>> {
+    let mut triples = Budget::TRIPLES;
+    let mut work = Budget::DERIVATION;
     let n = rels.list.len();
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut targets: Vec<Vec<(usize, &RawDerive)>> = vec![Vec::new(); n];
     for (i, r) in rels.list.iter().enumerate() {
-        for d in r.derive.iter().flat_map(|ds| &ds.v) {
+        for d in r.derive.iter().flatten() {
             match rels.index.get(&d.target.v) {
                 Some(&t) => {
                     if !d.own {
@@ -208,21 +179,16 @@ pub(super) fn derived_pairs(
                     }
                     targets[i].push((t, d));
                 }
-                None => cx.error_suggest(
-                    d.target.at,
-                    ErrorKind::UnknownRelationship(d.target.v.clone()),
-                    &d.target.v,
-                    rels.list.iter().map(|r| r.name.v.as_str()),
-                ),
+                None => {
+                    let kind = ErrorKind::UnknownRelationship(d.target.v.clone());
+                    let names = rels.list.iter().map(|r| r.name.v.as_str());
+                    cx.error_suggest(d.target.at, kind, &d.target.v, names);
+                }
             }
         }
     }
     let (order, cycles) = post_order(&edges);
-    let mut in_cycle = vec![false; n];
     for cycle in cycles {
-        for &i in &cycle {
-            in_cycle[i] = true;
-        }
         let names = cycle.iter().map(|&i| rels.list[i].name.v.clone()).collect();
         let first = cycle[0];
         let next = cycle.get(1).copied().unwrap_or(first);
@@ -260,7 +226,7 @@ pub(super) fn derived_pairs(
         }
         full[i] = Some(result);
     }
-    (full, in_cycle)
+    full
 }
 
 /// Adds the pairs of a derivation's source (swapped or as they are) to `result`.
@@ -278,15 +244,15 @@ pub(super) fn merge_derived(result: &mut Expanded, source: Option<&Expanded>, sw
 }
 
 /// Hands every relationship and its expanded pairs to the builder; a relationship that
-/// expands to nothing is an error (unless earlier errors explain it).
+/// expands to nothing is an error (unless earlier errors, such as a derivation cycle,
+/// explain it).
 pub(super) fn add_relationships(
     cx: &mut Cx,
     builder: &mut SchemaBuilder,
     rels: Vec<RawRel>,
     full: Vec<Option<Expanded>>,
-    in_cycle: &[bool],
 ) {
-    for (i, (r, expanded)) in rels.into_iter().zip(full).enumerate() {
+    for (r, expanded) in rels.into_iter().zip(full) {
         let marker = r
             .marker
             .map_or_else(|| naming::relationship_marker(&r.name.v), |m| m.v);
@@ -300,7 +266,7 @@ pub(super) fn add_relationships(
                 builder.allow_any(id);
             }
             Expanded::Only(set) => {
-                if set.is_empty() && !in_cycle[i] && cx.is_clean() {
+                if set.is_empty() && cx.is_clean() {
                     cx.error(r.at, ErrorKind::ExpandsToNothing(r.name.v.clone()));
                 }
                 for ((source, target), tier) in set {

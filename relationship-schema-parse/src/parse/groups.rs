@@ -7,10 +7,14 @@ use relationship_schema::{ErrorKind, SchemaBuilder, TypeId};
 
 use super::diagnostics::{Cx, Sp};
 use super::expand::{Budget, post_order};
-use super::name_checks::{check_confusables, check_name};
+use super::name_checks::{NameKind, check_confusables, check_name};
 use super::read::{names, wrong};
 use super::types::DeclaredTypes;
 use crate::json::{Node, Value};
+
+const GROUP: NameKind = ("group", false, |name, first_line| {
+    ErrorKind::DuplicateGroup { name, first_line }
+});
 
 /// A group as written: its name and its members (type names and `@group` references).
 pub(super) struct RawGroup {
@@ -28,14 +32,9 @@ pub(super) fn read_groups(cx: &mut Cx, v: &Node) -> Vec<RawGroup> {
     for m in members {
         let name = Sp::new(m.key.to_string(), m.at);
         let what = format!("group `{}`", name.v);
-        if let Some(list) = names(cx, &m.value, &what) {
-            if list.v.is_empty() {
-                cx.error(list.at, ErrorKind::EmptyList(what));
-            }
-            groups.push(RawGroup {
-                name,
-                members: list.v,
-            });
+        if let Some(list) = names(cx, &m.value, &what, true) {
+            let members = list.v;
+            groups.push(RawGroup { name, members });
         }
     }
     groups
@@ -45,48 +44,30 @@ pub(super) fn read_groups(cx: &mut Cx, v: &Node) -> Vec<RawGroup> {
 pub(super) struct Refs<'r> {
     types: &'r DeclaredTypes,
     group_names: Vec<String>,
-    /// Declared groups, resolved or not (a group in a cycle is never resolved).
-    declared_groups: HashSet<String>,
     group_members: HashMap<String, Vec<TypeId>>,
     /// Type ids produced by resolving references, bounded.
     work: Budget,
 }
 
 impl Refs<'_> {
-    fn candidates(&self) -> impl Iterator<Item = &str> {
-        self.types
-            .names
-            .iter()
-            .map(String::as_str)
-            .chain(self.group_names.iter().map(String::as_str))
-            .chain(std::iter::once("@all"))
-    }
-
     /// Appends the types a reference stands for; unknown references are reported.
     fn resolve(&self, cx: &mut Cx, r: &Sp<String>, out: &mut Vec<TypeId>) {
-        if let Some(group) = r.v.strip_prefix('@') {
-            if group == "all" {
-                out.extend_from_slice(&self.types.all);
-            } else if let Some(m) = self.group_members.get(group) {
-                out.extend_from_slice(m);
-            } else if !self.declared_groups.contains(group) {
-                cx.error_suggest(
-                    r.at,
-                    ErrorKind::UnknownGroup(group.to_string()),
-                    &r.v,
-                    self.candidates(),
-                );
-            }
-        } else if let Some(&id) = self.types.ids.get(&r.v) {
-            out.push(id);
-        } else {
-            cx.error_suggest(
-                r.at,
-                ErrorKind::UnknownType(r.v.clone()),
-                &r.v,
-                self.candidates(),
-            );
-        }
+        let kind = match r.v.strip_prefix('@') {
+            Some("all") => return out.extend_from_slice(&self.types.all),
+            Some(group) => match self.group_members.get(group) {
+                Some(members) => return out.extend_from_slice(members),
+                // Declared but not resolved: in a cycle, reported as such.
+                None if self.group_names.iter().any(|g| g[1..] == *group) => return,
+                None => ErrorKind::UnknownGroup(group.to_string()),
+            },
+            None => match self.types.ids.get(&r.v) {
+                Some(&id) => return out.push(id),
+                None => ErrorKind::UnknownType(r.v.clone()),
+            },
+        };
+        let names = self.types.names.iter().chain(&self.group_names);
+        let candidates = names.map(String::as_str).chain(["@all"]);
+        cx.error_suggest(r.at, kind, &r.v, candidates);
     }
 
     /// The types `refs` stand for, without duplicates, in first-seen order. What the
@@ -117,35 +98,24 @@ fn declare_group_names(
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut kept: Vec<RawGroup> = Vec::new();
     for g in raw {
-        if !check_name(cx, &g.name, "group", false) {
+        let first = index.get(&g.name.v).map(|&i| kept[i].name.at);
+        if !check_name(cx, &g.name, GROUP, first) {
             continue;
         }
+        // `all` is never declared, so it is reported here each time it is written.
         if g.name.v == "all" {
             cx.error(g.name.at, ErrorKind::ReservedGroup(g.name.v.clone()));
             continue;
         }
-        let first = index.get(&g.name.v).map(|&i| kept[i].name.at);
-        if cx.duplicate(&g.name, first, |name, first_line| {
-            ErrorKind::DuplicateGroup { name, first_line }
-        }) {
-            continue;
-        }
         if types.ids.contains_key(&g.name.v) {
-            cx.error_help(
-                g.name.at,
-                ErrorKind::GroupNamesType(g.name.v.clone()),
-                "rename the group",
-            );
+            let kind = ErrorKind::GroupNamesType(g.name.v.clone());
+            cx.error_help(g.name.at, kind, "rename the group");
         }
         index.insert(g.name.v.clone(), kept.len());
         kept.push(g);
     }
-    check_confusables(
-        cx,
-        kept.iter()
-            .map(|g| (g.name.v.as_str(), "group", g.name.at))
-            .collect(),
-    );
+    let entries = kept.iter().map(|g| (g.name.v.as_str(), "group", g.name.at));
+    check_confusables(cx, entries.collect());
     (kept, index)
 }
 
@@ -175,19 +145,16 @@ pub(super) fn declare_groups<'t>(
     let mut refs = Refs {
         types,
         group_names: kept.iter().map(|g| format!("@{}", g.name.v)).collect(),
-        declared_groups: group_index.keys().cloned().collect(),
         group_members: HashMap::new(),
-        work: Budget::resolution_work(),
+        work: Budget::RESOLUTION,
     };
-    let mut members_of: Vec<Vec<TypeId>> = vec![Vec::new(); kept.len()];
     for gi in order {
         let members = refs.resolve_all(cx, &kept[gi].members);
-        refs.group_members
-            .insert(kept[gi].name.v.clone(), members.clone());
-        members_of[gi] = members;
+        refs.group_members.insert(kept[gi].name.v.clone(), members);
     }
-    for (g, members) in kept.into_iter().zip(members_of) {
-        builder.add_group(g.name.v, members);
+    for g in kept {
+        let members = refs.group_members.get(&g.name.v).cloned();
+        builder.add_group(g.name.v, members.unwrap_or_default());
     }
     refs
 }

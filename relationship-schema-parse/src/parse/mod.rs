@@ -33,7 +33,7 @@ mod read;
 mod relationships;
 mod types;
 
-use diagnostics::{Cx, Lines, Sp};
+use diagnostics::{Cx, Lines};
 use document::{RawSchema, read_document};
 use expand::{Budget, Expanded, add_relationships, derived_pairs, own_pairs};
 use groups::declare_groups;
@@ -90,10 +90,8 @@ pub fn load(path: impl AsRef<Path>) -> Result<Schema, SchemaErrors> {
         let size = std::fs::metadata(path)
             .ok()
             .filter(std::fs::Metadata::is_file);
-        let found = size.map_or(bytes.len(), |m| {
-            usize::try_from(m.len()).unwrap_or(usize::MAX)
-        });
-        return Err(too_big(path, found.max(bytes.len())));
+        let size = size.map_or(0, |m| usize::try_from(m.len()).unwrap_or(usize::MAX));
+        return Err(too_big(path, size.max(bytes.len())));
     }
     match String::from_utf8(bytes) {
         Ok(text) => parse_str(&text, path),
@@ -117,17 +115,8 @@ pub(crate) fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 fn too_big(path: &Path, found: usize) -> SchemaErrors {
-    SchemaError::new(
-        path,
-        0,
-        0,
-        ErrorKind::Limit {
-            what: "the file (bytes)",
-            found,
-            max: limits::MAX_SCHEMA_BYTES,
-        },
-    )
-    .into()
+    let (what, max) = ("the file (bytes)", limits::MAX_SCHEMA_BYTES);
+    SchemaError::new(path, 0, 0, ErrorKind::Limit { what, found, max }).into()
 }
 
 /// Pass 3: names, references and expansion, ending in [`SchemaBuilder::build`].
@@ -141,60 +130,47 @@ fn declare_and_expand(cx: &mut Cx, raw: RawSchema) -> Option<Schema> {
     if product > limits::MAX_TYPES_TIMES_RELATIONSHIPS {
         // Generated code holds an item per (type, relationship): refused before any work.
         let at = rels.list.last().map_or(0, |r| r.name.at);
+        let max = limits::MAX_TYPES_TIMES_RELATIONSHIPS;
         cx.error(
             at,
-            ErrorKind::TooMany(
-                "types times relationship names",
-                limits::MAX_TYPES_TIMES_RELATIONSHIPS,
-            ),
+            ErrorKind::TooMany("types times relationship names", max),
         );
         return None;
     }
-    let reverse_only = declare_reverse_only(cx, &raw.reverse_only, &rels);
-    check_relationships(cx, &rels, &reverse_only, &raw.reverse_only);
-    let mut budget = Budget::triples();
+    let reverse_only = declare_reverse_only(cx, raw.reverse_only, &rels);
+    check_relationships(cx, &rels, &reverse_only);
+    let mut budget = Budget::TRIPLES;
     let own: Vec<Expanded> = rels
         .list
         .iter()
         .map(|r| own_pairs(cx, r, &mut refs, &mut budget))
         .collect();
-    let (full, in_cycle) = derived_pairs(cx, &rels, &own);
-    for name in reverse_only.names {
-        builder.add_reverse_only(name);
+    let full = derived_pairs(cx, &rels, &own);
+    for name in reverse_only.list {
+        builder.add_reverse_only(name.v);
     }
-    add_relationships(cx, &mut builder, rels.list, full, &in_cycle);
+    add_relationships(cx, &mut builder, rels.list, full);
     if !cx.is_clean() {
         return None;
     }
-    match builder.build() {
-        Ok(schema) => Some(schema),
-        Err(e) => {
-            cx.error(0, ErrorKind::Model(e));
-            None
-        }
-    }
+    builder
+        .build()
+        .map_err(|e| cx.error(0, ErrorKind::Model(e)))
+        .ok()
 }
 
 /// Relationship and reverse-only names that look like another, reverse names, Rust names
 /// and shapes; reverse-only names that no relationship uses.
-fn check_relationships(
-    cx: &mut Cx,
-    rels: &DeclaredRels,
-    reverse_only: &ReverseOnly,
-    raw_reverse_only: &[Sp<String>],
-) {
-    let rel_like = rels
+fn check_relationships(cx: &mut Cx, rels: &DeclaredRels, reverse_only: &ReverseOnly) {
+    let named = rels
         .list
         .iter()
-        .map(|r| (r.name.v.as_str(), "relationship", r.name.at))
-        .chain(
-            reverse_only
-                .at
-                .iter()
-                .map(|(n, &at)| (n.as_str(), "reverse-only", at)),
-        )
-        .collect();
-    let confusable = check_confusables(cx, rel_like);
+        .map(|r| (r.name.v.as_str(), "relationship", r.name.at));
+    let reverse = reverse_only
+        .list
+        .iter()
+        .map(|n| (n.v.as_str(), "reverse-only", n.at));
+    let confusable = check_confusables(cx, named.chain(reverse).collect());
     let mut used_reverse: HashSet<String> = HashSet::new();
     let mut rust_names = RustNames::default();
     for r in &rels.list {
@@ -205,13 +181,10 @@ fn check_relationships(
         }
         check_shape(cx, r);
     }
-    for n in raw_reverse_only {
-        if reverse_only.at.get(&n.v) == Some(&n.at) && !used_reverse.contains(&n.v) {
-            cx.error_help(
-                n.at,
-                ErrorKind::UnusedReverseOnly(n.v.clone()),
-                "remove it from `reverse_only`",
-            );
+    for n in &reverse_only.list {
+        if !used_reverse.contains(&n.v) {
+            let kind = ErrorKind::UnusedReverseOnly(n.v.clone());
+            cx.error_help(n.at, kind, "remove it from `reverse_only`");
         }
     }
 }
@@ -440,6 +413,22 @@ mod tests {
                 "method `type` of `type` cannot be used: it is a Rust keyword at t.json:2:30; set `method` on `type` to a valid Rust name",
                 "marker `AB` of `a_b` is also the marker of `a-b` at t.json:4:30; set `marker` on one of them",
                 "method `a_b` of `a_b` is also the method of `a-b` at t.json:4:30; set `method` on one of them",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_list_without_a_valid_name_is_empty() {
+        let got = errs(
+            r#"{"name": "t", "types": ["A"], "groups": {"g": [1]}, "relationships": [{"name": "a", "reverse": "a", "same_type": [2]}]}"#,
+        );
+        assert_eq!(
+            got,
+            vec![
+                "empty group `g` at t.json:1:47",
+                "an entry of group `g` must be a string, found a number at t.json:1:48",
+                "empty `same_type` of relationship `a` at t.json:1:114",
+                "an entry of `same_type` of relationship `a` must be a string, found a number at t.json:1:115",
             ]
         );
     }

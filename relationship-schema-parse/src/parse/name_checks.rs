@@ -7,21 +7,23 @@ use relationship_schema::{ErrorKind, limits, naming, text};
 use super::diagnostics::{Cx, Sp};
 use crate::names::{self, TextProblem};
 
-/// Checks a declared name; false when it is unusable (the error is reported).
+/// A kind of declared name: what it is in messages, whether it may start with `@`, and the
+/// error of a duplicate.
+pub(super) type NameKind = (&'static str, bool, fn(String, usize) -> ErrorKind);
+
+/// Checks a declared name, and that no name was declared before it with the same text (at
+/// `first`); false when it is unusable (the error is reported).
 pub(super) fn check_name(
     cx: &mut Cx,
     name: &Sp<String>,
-    what: &'static str,
-    allow_at: bool,
+    (what, allow_at, duplicate): NameKind,
+    first: Option<usize>,
 ) -> bool {
-    if name.v.is_empty() {
-        cx.error(name.at, ErrorKind::EmptyName(what));
+    let kind = if name.v.is_empty() {
+        ErrorKind::EmptyName(what)
+    } else if !check_text(cx, name, what) {
         return false;
-    }
-    if !check_text(cx, name, what) {
-        return false;
-    }
-    let kind = if name.v.trim() != name.v {
+    } else if name.v.trim() != name.v {
         ErrorKind::Whitespace {
             what,
             name: name.v.clone(),
@@ -31,6 +33,8 @@ pub(super) fn check_name(
             what,
             name: name.v.clone(),
         }
+    } else if let Some(first) = first {
+        duplicate(name.v.clone(), cx.line(first))
     } else {
         return true;
     };
@@ -69,60 +73,39 @@ pub(super) fn check_text(cx: &mut Cx, name: &Sp<String>, what: &'static str) -> 
     false
 }
 
-/// The names of one kind seen so far, by confusable skeleton (see [`crate::names`]).
-#[derive(Default)]
-pub(super) struct Looks {
-    seen: HashMap<String, (String, &'static str, usize)>,
-}
-
-impl Looks {
-    /// Registers `name`, or reports it when it looks like an earlier name without being
-    /// equal to it, with both names and positions; false when reported.
-    pub(super) fn check(&mut self, cx: &mut Cx, name: &str, what: &'static str, at: usize) -> bool {
-        let skeleton = names::skeleton(name);
-        match self.seen.get(&skeleton) {
-            Some((other, other_what, other_pos)) if other != name => {
-                let other_at = cx.location(*other_pos);
-                let help = format!(
-                    "they are spelled `{}` and `{}`; rename one of them",
-                    names::spelled(name),
-                    names::spelled(other)
-                );
-                cx.error_help(
-                    at,
-                    ErrorKind::ConfusableName {
-                        what,
-                        name: names::shown(name),
-                        other_what,
-                        other: names::shown(other),
-                        other_at,
-                    },
-                    help,
-                );
-                false
-            }
-            Some(_) => true,
-            None => {
-                self.seen.insert(skeleton, (name.to_string(), what, at));
-                true
-            }
-        }
-    }
-}
-
 /// Checks `entries` (name, what it is, offset) in file order for names that look like an
-/// earlier one; returns the names reported.
+/// earlier one without being equal to it (by confusable skeleton, see [`crate::names`]),
+/// reported with both names and positions; returns the names reported.
 pub(super) fn check_confusables(
     cx: &mut Cx,
     mut entries: Vec<(&str, &'static str, usize)>,
 ) -> HashSet<String> {
     entries.sort_by_key(|&(_, _, at)| at);
-    let mut looks = Looks::default();
+    let mut seen: HashMap<String, (&str, &'static str, usize)> = HashMap::new();
     let mut reported = HashSet::new();
     for (name, what, at) in entries {
-        if !looks.check(cx, name, what, at) {
-            reported.insert(name.to_string());
+        let skeleton = names::skeleton(name);
+        let Some(&(other, other_what, other_pos)) = seen.get(&skeleton) else {
+            seen.insert(skeleton, (name, what, at));
+            continue;
+        };
+        if other == name {
+            continue;
         }
+        let help = format!(
+            "they are spelled `{}` and `{}`; rename one of them",
+            names::spelled(name),
+            names::spelled(other)
+        );
+        let kind = ErrorKind::ConfusableName {
+            what,
+            name: names::shown(name),
+            other_what,
+            other: names::shown(other),
+            other_at: cx.location(other_pos),
+        };
+        cx.error_help(at, kind, help);
+        reported.insert(name.to_string());
     }
     reported
 }
@@ -158,16 +141,13 @@ pub(super) fn register_rust_name(
         } else {
             format!("set `{what}` on `{owner}` to a valid Rust name")
         };
-        cx.error_help(
-            at,
-            ErrorKind::InvalidIdentifier {
-                what,
-                ident,
-                name: owner.clone(),
-                reason: problem.describe(),
-            },
-            help,
-        );
+        let kind = ErrorKind::InvalidIdentifier {
+            what,
+            ident,
+            name: owner.clone(),
+            reason: problem.describe(),
+        };
+        cx.error_help(at, kind, help);
     } else if let Some(other) = seen.get(&ident) {
         let kind = ErrorKind::IdentCollision {
             what,

@@ -4,7 +4,7 @@
 use relationship_schema::{ErrorKind, Tier, suggest};
 
 use super::diagnostics::{Cx, Sp};
-use crate::json::{Member, Node, Value};
+use crate::json::{Node, Value};
 
 /// Reports that `v` is not what was expected.
 pub(super) fn wrong(cx: &mut Cx, v: &Node, what: impl Into<String>, expected: &'static str) {
@@ -18,54 +18,58 @@ pub(super) fn wrong(cx: &mut Cx, v: &Node, what: impl Into<String>, expected: &'
     );
 }
 
-/// A string value.
 pub(super) fn string(cx: &mut Cx, v: &Node, what: impl FnOnce() -> String) -> Option<Sp<String>> {
-    match &v.value {
-        Value::String(s) => Some(Sp::new(s.to_string(), v.at)),
-        _ => {
-            wrong(cx, v, what(), "a string");
-            None
-        }
-    }
+    let Value::String(s) = &v.value else {
+        wrong(cx, v, what(), "a string");
+        return None;
+    };
+    Some(Sp::new(s.to_string(), v.at))
 }
 
 /// The entries of an array, each read by `entry` (entries it refuses are left out). An
-/// empty array is reported when `required`; `what` names the array in messages.
+/// empty array is reported when `non_empty`; `what` names the array in messages.
 pub(super) fn list<T>(
     cx: &mut Cx,
     v: &Node,
-    what: &str,
-    expected: &'static str,
-    required: bool,
+    (what, expected): (&str, &'static str),
+    non_empty: bool,
     mut entry: impl FnMut(&mut Cx, &Node) -> Option<T>,
-) -> Option<Sp<Vec<T>>> {
+) -> Option<Vec<T>> {
     let Value::Array(items) = &v.value else {
         wrong(cx, v, what, expected);
         return None;
     };
-    if required && items.is_empty() {
+    if non_empty && items.is_empty() {
         cx.error(v.at, ErrorKind::EmptyList(what.to_string()));
     }
-    let entries = items.iter().filter_map(|el| entry(cx, el)).collect();
-    Some(Sp::new(entries, v.at))
+    Some(items.iter().filter_map(|el| entry(cx, el)).collect())
 }
 
-/// A list of names: an array of strings, or a single string.
-pub(super) fn names(cx: &mut Cx, v: &Node, what: &str) -> Option<Sp<Vec<Sp<String>>>> {
+/// A list of names: an array of strings, or a single string. When `non_empty`, an array
+/// without a valid name is reported.
+pub(super) fn names(
+    cx: &mut Cx,
+    v: &Node,
+    what: &str,
+    non_empty: bool,
+) -> Option<Sp<Vec<Sp<String>>>> {
     if let Value::String(s) = &v.value {
         return Some(Sp::new(vec![Sp::new(s.to_string(), v.at)], v.at));
     }
-    list(cx, v, what, "an array of names", false, |cx, el| {
+    let entries = list(cx, v, (what, "an array of names"), false, |cx, el| {
         string(cx, el, || format!("an entry of {what}"))
-    })
+    })?;
+    if non_empty && entries.is_empty() {
+        cx.error(v.at, ErrorKind::EmptyList(what.to_string()));
+    }
+    Some(Sp::new(entries, v.at))
 }
 
 /// The known members of an object; unknown and duplicate keys are reported.
 pub(super) struct Fields<'n, 't> {
-    /// The offset of the object.
     pub(super) at: usize,
     /// What the object is, in messages: "the schema", "relationship `uses`".
-    context: String,
+    pub(super) context: String,
     /// What follows a key's name in messages: "" or " of relationship `uses`".
     suffix: String,
     members: Vec<(&'static str, &'n Node<'t>, usize)>,
@@ -75,16 +79,20 @@ pub(super) struct Fields<'n, 't> {
 }
 
 impl<'n, 't> Fields<'n, 't> {
-    /// Reads the members of an object whose keys must be in `allowed`. Keys are named
+    /// Reads the members of an object whose keys must be in `allowed`; anything else than
+    /// an object is reported as `wrong_type` (what it is, what was expected). Keys are named
     /// `` `key` `` in messages, followed by ` of {context}` when `of_context`.
     pub(super) fn read(
         cx: &mut Cx,
-        at: usize,
-        object: &'n [Member<'t>],
+        v: &'n Node<'t>,
         allowed: &[&'static str],
-        context: String,
-        of_context: bool,
-    ) -> Self {
+        (context, of_context): (String, bool),
+        wrong_type: (&str, &'static str),
+    ) -> Option<Self> {
+        let Value::Object(object) = &v.value else {
+            wrong(cx, v, wrong_type.0, wrong_type.1);
+            return None;
+        };
         let mut members: Vec<(&'static str, &'n Node<'t>, usize)> = Vec::new();
         let mut misspelled = Vec::new();
         for m in object {
@@ -100,9 +108,7 @@ impl<'n, 't> Fields<'n, 't> {
                 Some(&k) => members.push((k, &m.value, m.at)),
                 None => {
                     let near = suggest::nearest(key, allowed.iter().copied());
-                    if let Some(&first) = near.first() {
-                        misspelled.push(first);
-                    }
+                    misspelled.extend(near.first().copied());
                     let help = suggest::did_you_mean_of(&near)
                         .unwrap_or_else(|| format!("expected {}", suggest::or_list(allowed)));
                     let kind = ErrorKind::UnknownKey {
@@ -113,22 +119,14 @@ impl<'n, 't> Fields<'n, 't> {
                 }
             }
         }
-        let suffix = if of_context {
-            format!(" of {context}")
-        } else {
-            String::new()
-        };
-        Fields {
-            at,
+        let suffix = of_context.then(|| format!(" of {context}"));
+        Some(Fields {
+            at: v.at,
             context,
-            suffix,
+            suffix: suffix.unwrap_or_default(),
             members,
             misspelled,
-        }
-    }
-
-    pub(super) fn context(&self) -> &str {
-        &self.context
+        })
     }
 
     pub(super) fn get(&self, key: &str) -> Option<&'n Node<'t>> {
@@ -136,14 +134,6 @@ impl<'n, 't> Fields<'n, 't> {
             .iter()
             .find(|(k, ..)| *k == key)
             .map(|&(_, v, _)| v)
-    }
-
-    /// The offset of the key of `key`'s member.
-    pub(super) fn key_at(&self, key: &str) -> Option<usize> {
-        self.members
-            .iter()
-            .find(|(k, ..)| *k == key)
-            .map(|&(.., at)| at)
     }
 
     /// Whether `key` is present, or misspelled (already reported as an unknown key).
@@ -169,48 +159,52 @@ impl<'n, 't> Fields<'n, 't> {
         v
     }
 
-    /// The string value of an optional key.
     pub(super) fn string(&self, cx: &mut Cx, key: &str) -> Option<Sp<String>> {
         string(cx, self.get(key)?, || self.what(key))
     }
 
-    /// The string value of a required key.
     pub(super) fn required_string(&self, cx: &mut Cx, key: &'static str) -> Option<Sp<String>> {
         let v = self.required(cx, key)?;
         string(cx, v, || self.what(key))
     }
 
-    /// The boolean value of an optional key.
+    /// The boolean value of an optional key, at the key.
     pub(super) fn boolean(&self, cx: &mut Cx, key: &str) -> Option<Sp<bool>> {
-        let v = self.get(key)?;
-        match v.value {
-            Value::Bool(b) => Some(Sp::new(b, v.at)),
-            _ => {
-                wrong(cx, v, self.what(key), "a boolean");
-                None
-            }
-        }
+        let &(_, v, at) = self.members.iter().find(|(k, ..)| *k == key)?;
+        let Value::Bool(b) = v.value else {
+            wrong(cx, v, self.what(key), "a boolean");
+            return None;
+        };
+        Some(Sp::new(b, at))
     }
 
-    /// The tier named by an optional key.
     pub(super) fn tier(&self, cx: &mut Cx, key: &str) -> Option<Tier> {
         let s = self.string(cx, key)?;
         match s.v.as_str() {
             "core" => Some(Tier::Core),
             "extended" => Some(Tier::Extended),
             other => {
-                cx.error_help(
-                    s.at,
-                    ErrorKind::UnknownTier(other.to_string()),
-                    "expected `core` or `extended`",
-                );
+                let kind = ErrorKind::UnknownTier(other.to_string());
+                cx.error_help(s.at, kind, "expected `core` or `extended`");
                 None
             }
         }
     }
 
-    /// The list of names of an optional key.
-    pub(super) fn names(&self, cx: &mut Cx, key: &str) -> Option<Sp<Vec<Sp<String>>>> {
-        names(cx, self.get(key)?, &self.what(key))
+    /// The entries of the array of an optional key (see [`list`]).
+    pub(super) fn list<T>(
+        &self,
+        cx: &mut Cx,
+        key: &str,
+        (expected, non_empty): (&'static str, bool),
+        entry: impl FnMut(&mut Cx, &Node) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        list(
+            cx,
+            self.get(key)?,
+            (&self.what(key), expected),
+            non_empty,
+            entry,
+        )
     }
 }

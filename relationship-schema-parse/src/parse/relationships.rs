@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use relationship_schema::{ErrorKind, Tier, limits, naming};
 
 use super::diagnostics::{Cx, Sp};
-use super::name_checks::{RustNameKind, check_name, check_text, register_rust_name};
-use super::read::{Fields, list, names, wrong};
+use super::name_checks::{NameKind, RustNameKind, check_name, check_text, register_rust_name};
+use super::read::{Fields, names};
 use crate::json::{Node, Value};
 
 const REL_KEYS: &[&str] = &[
@@ -25,6 +25,13 @@ const REL_KEYS: &[&str] = &[
 ];
 const RULE_KEYS: &[&str] = &["from", "to", "tier"];
 const DERIVE_KEYS: &[&str] = &["swap", "copy", "own"];
+
+const RELATIONSHIP: NameKind = ("relationship", true, |name, first_line| {
+    ErrorKind::DuplicateRelationship { name, first_line }
+});
+const REVERSE_ONLY: NameKind = ("reverse-only", true, |name, first_line| {
+    ErrorKind::DuplicateReverseOnly { name, first_line }
+});
 
 /// A rule: the types on each side and its tier, if given.
 pub(super) struct RawRule {
@@ -49,9 +56,9 @@ pub(super) struct RawRel {
     pub(super) marker: Option<Sp<String>>,
     pub(super) method: Option<Sp<String>>,
     pub(super) tier: Option<Tier>,
-    pub(super) rules: Option<Sp<Vec<RawRule>>>,
+    pub(super) rules: Option<Vec<RawRule>>,
     pub(super) same_type: Option<Sp<Vec<Sp<String>>>>,
-    pub(super) derive: Option<Sp<Vec<RawDerive>>>,
+    pub(super) derive: Option<Vec<RawDerive>>,
     pub(super) symmetric: Option<Sp<bool>>,
     pub(super) any: Option<Sp<bool>>,
     /// Whether any of `rules`, `same_type`, `derive` or `any` is written (even if wrongly
@@ -69,23 +76,14 @@ impl RawRel {
     }
 }
 
-/// Reads an entry of `relationships`.
 pub(super) fn read_relationship(cx: &mut Cx, v: &Node) -> Option<RawRel> {
-    let Value::Object(members) = &v.value else {
-        wrong(
-            cx,
-            v,
-            "an entry of `relationships`",
-            "a relationship object",
-        );
-        return None;
-    };
     // The name first, so that later messages can say which relationship they are about.
     let context = match v.get("name").and_then(Node::as_str) {
         Some(n) => format!("relationship `{n}`"),
         None => "a relationship".to_string(),
     };
-    let f = Fields::read(cx, v.at, members, REL_KEYS, context, true);
+    let wrong_type = ("an entry of `relationships`", "a relationship object");
+    let f = Fields::read(cx, v, REL_KEYS, (context, true), wrong_type)?;
     let name = f.required_string(cx, "name");
     let reverse = f.required_string(cx, "reverse");
     let doc = f.string(cx, "doc").map(|s| s.v).unwrap_or_default();
@@ -94,25 +92,13 @@ pub(super) fn read_relationship(cx: &mut Cx, v: &Node) -> Option<RawRel> {
     let tier = f.tier(cx, "tier");
     let symmetric = f.boolean(cx, "symmetric");
     let any = f.boolean(cx, "any");
-    let same_type = f.names(cx, "same_type");
-    if let Some(st) = same_type.as_ref().filter(|st| st.v.is_empty()) {
-        cx.error(st.at, ErrorKind::EmptyList(f.what("same_type")));
-    }
-    let rules = f.get("rules").and_then(|v| {
-        list(
-            cx,
-            v,
-            &f.what("rules"),
-            "an array of rules",
-            true,
-            |cx, el| read_rule(cx, el, f.context()),
-        )
+    let same_type = f.get("same_type");
+    let same_type = same_type.and_then(|v| names(cx, v, &f.what("same_type"), true));
+    let rules = f.list(cx, "rules", ("an array of rules", true), |cx, el| {
+        read_rule(cx, el, &f.context)
     });
-    let derive = f.get("derive").and_then(|v| {
-        let what = f.what("derive");
-        list(cx, v, &what, "an array of derivations", true, |cx, el| {
-            read_derivation(cx, el, f.context())
-        })
+    let derive = f.list(cx, "derive", ("an array of derivations", true), |cx, el| {
+        read_derivation(cx, el, &f.context)
     });
     // `"any": false` states nothing; any other value of `any` (even a wrong one, reported
     // above) counts as an attempt.
@@ -121,7 +107,6 @@ pub(super) fn read_relationship(cx: &mut Cx, v: &Node) -> Option<RawRel> {
         .iter()
         .any(|k| f.present_or_misspelled(k))
         || (f.present_or_misspelled("any") && !any_is_false);
-    let any_at = f.key_at("any");
     Some(RawRel {
         at: f.at,
         name: name?,
@@ -134,24 +119,20 @@ pub(super) fn read_relationship(cx: &mut Cx, v: &Node) -> Option<RawRel> {
         same_type,
         derive,
         symmetric,
-        any: any.map(|a| Sp::new(a.v, any_at.unwrap_or(a.at))),
+        any,
         states_pairs,
     })
 }
 
-/// Reads an entry of a relationship's `rules`.
 fn read_rule(cx: &mut Cx, v: &Node, rel: &str) -> Option<RawRule> {
     let context = format!("a rule of {rel}");
-    let Value::Object(members) = &v.value else {
-        wrong(cx, v, context, "an object with `from` and `to`");
-        return None;
-    };
-    let f = Fields::read(cx, v.at, members, RULE_KEYS, context, true);
+    let wrong_type = (context.as_str(), "an object with `from` and `to`");
+    let f = Fields::read(cx, v, RULE_KEYS, (context.clone(), true), wrong_type)?;
     let side = |cx: &mut Cx, key: &'static str| {
         let v = f.required(cx, key)?;
-        let list = names(cx, v, &f.what(key))?;
+        let list = names(cx, v, &f.what(key), false)?;
         if list.v.is_empty() {
-            let what = format!("`{key}` list of {}", f.context());
+            let what = format!("`{key}` list of {}", f.context);
             cx.error(list.at, ErrorKind::EmptyList(what));
         }
         Some(list.v)
@@ -159,31 +140,22 @@ fn read_rule(cx: &mut Cx, v: &Node, rel: &str) -> Option<RawRule> {
     let from = side(cx, "from");
     let to = side(cx, "to");
     let tier = f.tier(cx, "tier");
-    Some(RawRule {
-        from: from?,
-        to: to?,
-        tier,
-    })
+    let (from, to) = (from?, to?);
+    Some(RawRule { from, to, tier })
 }
 
-/// Reads an entry of a relationship's `derive`.
 fn read_derivation(cx: &mut Cx, v: &Node, rel: &str) -> Option<RawDerive> {
     let context = format!("a derivation of {rel}");
-    let Value::Object(members) = &v.value else {
-        wrong(cx, v, context, "an object with `swap` or `copy`");
-        return None;
-    };
-    let f = Fields::read(cx, v.at, members, DERIVE_KEYS, context, true);
+    let wrong_type = (context.as_str(), "an object with `swap` or `copy`");
+    let f = Fields::read(cx, v, DERIVE_KEYS, (context.clone(), true), wrong_type)?;
     let own = f.boolean(cx, "own").is_some_and(|b| b.v);
     let (swap, key) = match (f.get("swap"), f.get("copy")) {
         (Some(_), None) => (true, "swap"),
         (None, Some(_)) => (false, "copy"),
-        (Some(_), Some(copy)) => {
-            cx.error(copy.at, ErrorKind::DeriveKind(f.context().to_string()));
-            return None;
-        }
-        (None, None) => {
-            cx.error(f.at, ErrorKind::DeriveKind(f.context().to_string()));
+        // Both (reported at `copy`) or neither.
+        (_, copy) => {
+            let at = copy.map_or(f.at, |copy| copy.at);
+            cx.error(at, ErrorKind::DeriveKind(f.context.clone()));
             return None;
         }
     };
@@ -202,20 +174,13 @@ pub(super) fn declare_relationships(cx: &mut Cx, raw: Vec<RawRel>) -> DeclaredRe
     let mut list: Vec<RawRel> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for r in raw {
-        if !check_name(cx, &r.name, "relationship", true) {
-            continue;
-        }
         let first = index.get(&r.name.v).map(|&i| list[i].name.at);
-        if cx.duplicate(&r.name, first, |name, first_line| {
-            ErrorKind::DuplicateRelationship { name, first_line }
-        }) {
+        if !check_name(cx, &r.name, RELATIONSHIP, first) {
             continue;
         }
         if list.len() >= limits::MAX_RELATIONSHIPS {
-            cx.error(
-                r.name.at,
-                ErrorKind::TooMany("relationships", limits::MAX_RELATIONSHIPS),
-            );
+            let kind = ErrorKind::TooMany("relationships", limits::MAX_RELATIONSHIPS);
+            cx.error(r.name.at, kind);
             break;
         }
         index.insert(r.name.v.clone(), list.len());
@@ -224,41 +189,33 @@ pub(super) fn declare_relationships(cx: &mut Cx, raw: Vec<RawRel>) -> DeclaredRe
     DeclaredRels { list, index }
 }
 
-/// The reverse-only names kept, in order, and the position of each.
+/// The reverse-only names kept, in order, and the position of each by name.
 pub(super) struct ReverseOnly {
-    pub(super) names: Vec<String>,
+    pub(super) list: Vec<Sp<String>>,
     pub(super) at: HashMap<String, usize>,
 }
 
 /// Reverse-only names: checked, duplicates and relationship names reported.
 pub(super) fn declare_reverse_only(
     cx: &mut Cx,
-    raw: &[Sp<String>],
+    raw: Vec<Sp<String>>,
     rels: &DeclaredRels,
 ) -> ReverseOnly {
-    let mut names: Vec<String> = Vec::new();
+    let mut list: Vec<Sp<String>> = Vec::new();
     let mut at: HashMap<String, usize> = HashMap::new();
     for n in raw {
-        if !check_name(cx, n, "reverse-only", true) {
-            continue;
-        }
-        if cx.duplicate(n, at.get(&n.v).copied(), |name, first_line| {
-            ErrorKind::DuplicateReverseOnly { name, first_line }
-        }) {
+        if !check_name(cx, &n, REVERSE_ONLY, at.get(&n.v).copied()) {
             continue;
         }
         if rels.index.contains_key(&n.v) {
-            cx.error_help(
-                n.at,
-                ErrorKind::ReverseOnlyIsRelationship(n.v.clone()),
-                "remove it from `reverse_only`",
-            );
+            let kind = ErrorKind::ReverseOnlyIsRelationship(n.v.clone());
+            cx.error_help(n.at, kind, "remove it from `reverse_only`");
             continue;
         }
         at.insert(n.v.clone(), n.at);
-        names.push(n.v.clone());
+        list.push(n);
     }
-    ReverseOnly { names, at }
+    ReverseOnly { list, at }
 }
 
 /// A relationship's reverse name must be a relationship or a reverse-only name.
@@ -282,57 +239,37 @@ pub(super) fn check_reverse(
             .list
             .iter()
             .map(|r| r.name.v.as_str())
-            .chain(reverse_only.names.iter().map(String::as_str));
-        cx.error_suggest(
-            rev.at,
-            ErrorKind::UnknownReverse(rev.v.clone()),
-            &rev.v,
-            candidates,
-        );
+            .chain(reverse_only.list.iter().map(|n| n.v.as_str()));
+        let kind = ErrorKind::UnknownReverse(rev.v.clone());
+        cx.error_suggest(rev.at, kind, &rev.v, candidates);
     }
 }
 
-/// The Rust names of a relationship already taken, by kind.
-#[derive(Default)]
-pub(super) struct RustNames {
-    markers: HashMap<String, String>,
-    methods: HashMap<String, String>,
-}
+/// The markers and the methods of relationships already taken, each with its owner.
+pub(super) type RustNames = [HashMap<String, String>; 2];
+
+const MARKER: RustNameKind = ("marker", naming::relationship_marker, naming::check_marker);
+const METHOD: RustNameKind = ("method", naming::relationship_method, naming::check_method);
 
 /// A relationship's marker and method: derived or given, valid and unique.
 pub(super) fn check_rust_names(cx: &mut Cx, r: &RawRel, taken: &mut RustNames) {
     let no_words = naming::words(&r.name.v).is_empty();
-    if no_words && (r.marker.is_none() || r.method.is_none()) {
-        let missing: Vec<&str> = [("`marker`", &r.marker), ("`method`", &r.method)]
-            .iter()
-            .filter(|(_, given)| given.is_none())
-            .map(|(k, _)| *k)
-            .collect();
-        cx.error_help(
-            r.name.at,
-            ErrorKind::NoRustName {
-                what: "relationship",
-                name: r.name.v.clone(),
-            },
-            format!("set {}", missing.join(" and ")),
-        );
-    }
-    let kinds: [(RustNameKind, _, _); 2] = [
-        (
-            ("marker", naming::relationship_marker, naming::check_marker),
-            &r.marker,
-            &mut taken.markers,
-        ),
-        (
-            ("method", naming::relationship_method, naming::check_method),
-            &r.method,
-            &mut taken.methods,
-        ),
-    ];
-    for (kind, given, seen) in kinds {
+    let kinds = [(MARKER, &r.marker), (METHOD, &r.method)];
+    let mut missing = Vec::new();
+    for ((kind, given), seen) in kinds.into_iter().zip(taken) {
         if given.is_some() || !no_words {
             register_rust_name(cx, seen, kind, given.as_ref(), &r.name);
+        } else {
+            missing.push(format!("`{}`", kind.0));
         }
+    }
+    if !missing.is_empty() {
+        let name = r.name.v.clone();
+        let kind = ErrorKind::NoRustName {
+            what: "relationship",
+            name,
+        };
+        cx.error_help(r.name.at, kind, format!("set {}", missing.join(" and ")));
     }
 }
 

@@ -5,11 +5,18 @@ use std::collections::HashMap;
 use relationship_schema::{ErrorKind, SchemaBuilder, TypeId, limits, naming};
 
 use super::diagnostics::{Cx, Sp};
-use super::name_checks::{Looks, RustNameKind, check_name, register_rust_name};
-use super::read::{Fields, wrong};
+use super::name_checks::{
+    NameKind, RustNameKind, check_confusables, check_name, register_rust_name,
+};
+use super::read::Fields;
 use crate::json::{Node, Value};
 
 const TYPE_KEYS: &[&str] = &["name", "marker", "doc"];
+
+const TYPE: NameKind = ("type", false, |name, first_line| ErrorKind::DuplicateType {
+    name,
+    first_line,
+});
 
 /// A type as written: a name, or an object with `name`, `marker` and `doc`.
 pub(super) struct RawType {
@@ -18,42 +25,33 @@ pub(super) struct RawType {
     doc: String,
 }
 
-/// Reads an entry of `types`.
 pub(super) fn read_type(cx: &mut Cx, v: &Node) -> Option<RawType> {
-    match &v.value {
-        Value::String(s) => Some(RawType {
-            name: Sp::new(s.to_string(), v.at),
-            marker: None,
-            doc: String::new(),
-        }),
-        Value::Object(members) => {
-            let context = match v.get("name").and_then(Node::as_str) {
-                Some(n) => format!("type `{n}`"),
-                None => "a type".to_string(),
-            };
-            let f = Fields::read(cx, v.at, members, TYPE_KEYS, context, true);
-            let name = f.required_string(cx, "name");
-            let marker = f.string(cx, "marker");
-            let doc = f.string(cx, "doc").map(|s| s.v).unwrap_or_default();
-            Some(RawType {
-                name: name?,
-                marker,
-                doc,
-            })
-        }
-        _ => {
-            wrong(
-                cx,
-                v,
-                "an entry of `types`",
-                "a type name or an object with `name`",
-            );
-            None
-        }
+    if let Value::String(s) = &v.value {
+        let name = Sp::new(s.to_string(), v.at);
+        let (marker, doc) = (None, String::new());
+        return Some(RawType { name, marker, doc });
     }
+    let context = match v.get("name").and_then(Node::as_str) {
+        Some(n) => format!("type `{n}`"),
+        None => "a type".to_string(),
+    };
+    let wrong_type = (
+        "an entry of `types`",
+        "a type name or an object with `name`",
+    );
+    let f = Fields::read(cx, v, TYPE_KEYS, (context, true), wrong_type)?;
+    let name = f.required_string(cx, "name");
+    let marker = f.string(cx, "marker");
+    let doc = f.string(cx, "doc").map(|s| s.v).unwrap_or_default();
+    Some(RawType {
+        name: name?,
+        marker,
+        doc,
+    })
 }
 
 /// The declared types, in order, and their ids by name.
+#[derive(Default)]
 pub(super) struct DeclaredTypes {
     pub(super) ids: HashMap<String, TypeId>,
     pub(super) names: Vec<String>,
@@ -66,42 +64,39 @@ pub(super) fn declare_types(
     builder: &mut SchemaBuilder,
     raw: Vec<RawType>,
 ) -> DeclaredTypes {
-    // Types and relationships get their markers in separate modules, so each kind has its
-    // own namespace.
-    let mut markers: HashMap<String, String> = HashMap::new();
-    let mut looks = Looks::default();
-    let mut ids: HashMap<String, TypeId> = HashMap::new();
     let mut at_of: HashMap<String, usize> = HashMap::new();
-    let mut names: Vec<String> = Vec::new();
-    let mut all: Vec<TypeId> = Vec::new();
+    let mut kept: Vec<RawType> = Vec::new();
     for t in raw {
-        if !check_name(cx, &t.name, "type", false) {
+        if !check_name(cx, &t.name, TYPE, at_of.get(&t.name.v).copied()) {
             continue;
         }
-        let first = at_of.get(&t.name.v).copied();
-        if cx.duplicate(&t.name, first, |name, first_line| {
-            ErrorKind::DuplicateType { name, first_line }
-        }) {
-            continue;
-        }
-        if names.len() >= limits::MAX_TYPES {
+        if kept.len() >= limits::MAX_TYPES {
             cx.error(t.name.at, ErrorKind::TooMany("types", limits::MAX_TYPES));
             break;
         }
+        at_of.insert(t.name.v.clone(), t.name.at);
+        kept.push(t);
+    }
+    let entries = kept.iter().map(|t| (t.name.v.as_str(), "type", t.name.at));
+    let confusable = check_confusables(cx, entries.collect());
+    // Types and relationships get their markers in separate modules, so each kind has its
+    // own namespace.
+    let mut markers: HashMap<String, String> = HashMap::new();
+    let mut types = DeclaredTypes::default();
+    for t in kept {
         // A type that looks like another is reported once: its marker is not checked.
-        if looks.check(cx, &t.name.v, "type", t.name.at) {
+        if !confusable.contains(&t.name.v) {
             check_marker(cx, &t, &mut markers);
         }
         let marker = t
             .marker
             .map_or_else(|| naming::type_marker(&t.name.v), |m| m.v);
         let id = builder.add_type_with(t.name.v.clone(), marker, t.doc);
-        ids.insert(t.name.v.clone(), id);
-        at_of.insert(t.name.v.clone(), t.name.at);
-        names.push(t.name.v);
-        all.push(id);
+        types.ids.insert(t.name.v.clone(), id);
+        types.names.push(t.name.v);
+        types.all.push(id);
     }
-    DeclaredTypes { ids, names, all }
+    types
 }
 
 /// A type's marker, given or derived from its name: a valid Rust name, unique among types.
