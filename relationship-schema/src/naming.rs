@@ -138,6 +138,35 @@ pub fn type_marker(name: &str) -> String {
 /// `subtechnique-of` → `SubtechniqueOf`.
 pub use type_marker as relationship_marker;
 
+/// The indefinite article before `name` read aloud, as the generated messages and the CLI
+/// write it: `an` before a vowel sound (`an embeds`, `an uploaded-to`, `an un-`), `a` before
+/// `u` + consonant other than `n` + vowel (`a uses`) and before a consonant.
+///
+/// ```
+/// use relationship_schema::naming::article;
+/// assert_eq!(article("embeds"), "an");
+/// assert_eq!(article("uses"), "a");
+/// assert_eq!(article("targets"), "a");
+/// ```
+pub const fn article(name: &str) -> &'static str {
+    const fn is_vowel(c: u8) -> bool {
+        matches!(c.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u')
+    }
+    match name.as_bytes() {
+        [first, ..] if is_vowel(*first) && !first.eq_ignore_ascii_case(&b'u') => "an",
+        [b'u' | b'U', c, v, ..]
+            if !c.eq_ignore_ascii_case(&b'n')
+                && c.is_ascii_alphabetic()
+                && !is_vowel(*c)
+                && is_vowel(*v) =>
+        {
+            "a"
+        }
+        [b'u' | b'U', ..] => "an",
+        _ => "a",
+    }
+}
+
 /// The typed constructor's method name of a relationship: `used-by` → `used_by`,
 /// `sub-domain-of` → `sub_domain_of`.
 ///
@@ -232,6 +261,33 @@ pub fn check_method(method: &str) -> Result<(), IdentProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn article_follows_the_vowel_sound() {
+        let an = [
+            "embeds",
+            "attaches",
+            "indicator-of",
+            "owned-by",
+            "is-also",
+            "uploaded-to",
+        ];
+        let more_an = ["un-", "Owns", "u", "ux", "u-x", "uüa", "Embeds"];
+        for name in an.into_iter().chain(more_an) {
+            assert_eq!(article(name), "an", "{name}");
+        }
+        let a = [
+            "uses",
+            "used-by",
+            "targets",
+            "has",
+            "related-to",
+            "sub-domain-of",
+        ];
+        for name in a.into_iter().chain(["", "Uses", "usable", "-uses", "1e"]) {
+            assert_eq!(article(name), "a", "{name}");
+        }
+    }
 
     #[test]
     fn xsoar_type_markers() {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use relationship_schema::naming::article;
 use relationship_schema::text::escape_unsafe;
 use relationship_schema::{RelationshipDef, TypeId};
 
@@ -183,24 +184,6 @@ pub(super) fn doc_lines(text: &str) -> TokenStream {
             quote!(#[doc = #line])
         })
         .collect()
-}
-
-/// The indefinite article for `name` read aloud: `an` before a vowel sound (`an embeds`,
-/// `an uploaded-to`), `a` otherwise (`a uses`, `a targets`).
-pub(super) fn article(name: &str) -> &'static str {
-    let is_vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
-    let mut chars = name.chars().map(|c| c.to_ascii_lowercase());
-    match (chars.next(), chars.next(), chars.next()) {
-        (Some('a' | 'e' | 'i' | 'o'), _, _) => "an",
-        // `u` + one consonant + vowel is a "yoo" sound (`uses`, `unique`), except `un-`.
-        (Some('u'), Some(c), Some(v))
-            if c != 'n' && c.is_ascii_alphabetic() && !is_vowel(c) && is_vowel(v) =>
-        {
-            "a"
-        }
-        (Some('u'), _, _) => "an",
-        _ => "a",
-    }
 }
 
 /// The names in backticks, separated by commas.

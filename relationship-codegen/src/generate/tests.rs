@@ -1,4 +1,4 @@
-use super::docs::{article, fmt_escape};
+use super::docs::fmt_escape;
 use super::names::Names;
 use super::*;
 use relationship_schema::{SchemaBuilder, Tier};
@@ -116,30 +116,6 @@ fn targets_are_printed_as_xsoar_spells_them_when_that_is_an_identifier() {
 #[test]
 fn braces_in_names_are_not_format_parameters() {
     assert_eq!(fmt_escape("a{b}c"), "a{{b}}c");
-}
-
-#[test]
-fn article_follows_the_vowel_sound() {
-    for name in [
-        "embeds",
-        "attaches",
-        "indicator-of",
-        "owned-by",
-        "is-also",
-        "uploaded-to",
-    ] {
-        assert_eq!(article(name), "an", "{name}");
-    }
-    for name in [
-        "uses",
-        "used-by",
-        "targets",
-        "has",
-        "related-to",
-        "sub-domain-of",
-    ] {
-        assert_eq!(article(name), "a", "{name}");
-    }
 }
 
 #[test]
