@@ -83,16 +83,6 @@ pub(crate) fn kill_chain_phases(obj: &Map<String, Value>) -> Value {
     Value::Array(phases)
 }
 
-/// The `external_id` of the first `mitre-attack` external reference (the feed's `mitreid`).
-pub(crate) fn mitre_id(obj: &Map<String, Value>) -> Option<&str> {
-    obj.get("external_references")
-        .and_then(Value::as_array)?
-        .iter()
-        .find(|r| r.get("source_name").and_then(Value::as_str) == Some("mitre-attack"))?
-        .get("external_id")
-        .and_then(Value::as_str)
-}
-
 /// The feed's `publications`: one entry per external reference without an `external_id`,
 /// each with the keys `link`, `title`, `source`, `timestamp` in this order.
 pub(crate) fn publications(obj: &Map<String, Value>) -> RawJson {
@@ -295,7 +285,8 @@ mod tests {
             "kill_chain_phases": [{"kill_chain_name": "mitre-attack", "phase_name": "command-and-control"}, {"phase_name": "custom"}]
         });
         let obj = obj.as_object().unwrap();
-        assert_eq!(mitre_id(obj), Some("T1234.001"));
+        let view = crate::view::ObjectView::of_map(obj);
+        assert_eq!(view.mitre_id.as_deref(), Some("T1234.001"));
         assert_eq!(
             serde_json::to_string(&publications(obj)).unwrap(),
             r#"[{"link":"https://x","title":"Y. (2019, Feb 12). T.","source":"Blog","timestamp":"2019-02-12T00:00:00"},{"link":"","title":null,"source":"NoUrl","timestamp":""}]"#

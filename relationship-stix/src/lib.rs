@@ -78,6 +78,7 @@ mod map;
 mod pattern;
 mod report;
 mod tactic_name;
+mod view;
 
 use std::io::{Read, Write};
 

@@ -38,11 +38,6 @@ fn string<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Text<'a>, D::Error>
     d.deserialize_str(V).map(Some)
 }
 
-/// The string of `text`, when present and not empty.
-pub(crate) fn non_empty<'t>(text: &'t Text<'_>) -> Option<&'t str> {
-    text.as_deref().filter(|s| !s.is_empty())
-}
-
 /// What writing a relationship needs: the properties that become its fields. Absent and
 /// `null` both read as `None`, which the fields write as `null` either way.
 #[derive(Debug, serde::Deserialize)]
@@ -65,7 +60,7 @@ impl RelationshipProps {
     }
 }
 
-/// An external reference, as [`IndicatorHead`] reads it.
+/// An external reference, as [`ObjectHead`] reads it.
 #[derive(Debug, serde::Deserialize)]
 pub(crate) struct ExternalRef<'a> {
     /// `source_name`.
@@ -125,25 +120,12 @@ impl<'a> ObjectHead<'a> {
     pub(crate) fn read(text: &'a str) -> Option<Self> {
         serde_json::from_str(text).ok()
     }
-
-    /// The MITRE ID as [`crate::attack::mitre_id`] finds it (the `external_id` of the first
-    /// `mitre-attack` reference): `Some(id)`, or `None` when the references are not shaped as
-    /// expected (then the object must be read whole).
-    pub(crate) fn mitre_id(&self) -> Option<Option<Cow<'a, str>>> {
-        let Some(raw) = self.external_references else {
-            return Some(None);
-        };
-        let refs: Vec<ExternalRef<'a>> = serde_json::from_str(raw.get()).ok()?;
-        let found = refs
-            .into_iter()
-            .find(|r| r.source_name.as_deref() == Some("mitre-attack"));
-        Some(found.and_then(|r| r.external_id))
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::view::ObjectView;
 
     #[test]
     fn head_reads_strings_and_refuses_the_rest() {
@@ -156,7 +138,7 @@ mod tests {
         assert_eq!(h.target_ref.as_deref(), Some("b--2"));
         assert!(matches!(h.source_ref, Some(Cow::Borrowed(_))));
         assert_eq!(h.spec_version, None);
-        assert_eq!(non_empty(&h.created_by_ref), None);
+        assert_eq!(h.created_by_ref, None);
         for bad in [
             r#"{"type":"relationship","id":null}"#,
             r#"{"type":"relationship","id":5}"#,
@@ -176,21 +158,26 @@ mod tests {
                 "x_mitre_is_subtechnique":true,"description":"d"}"#,
         )
         .unwrap();
-        assert_eq!(h.mitre_id(), Some(Some("T1000.001".into())));
+        fn view(h: &ObjectHead<'_>) -> Option<Option<String>> {
+            ObjectView::of_head(h).map(|v| v.mitre_id.map(Cow::into_owned))
+        }
+        assert_eq!(view(&h), Some(Some("T1000.001".into())));
         assert_eq!(h.revoked, None);
         assert_eq!(h.x_mitre_is_subtechnique, Some(true));
-        let h = ObjectHead::read(r#"{"external_references":[{"source_name":"mitre-attack"}]}"#)
-            .unwrap();
-        assert_eq!(h.mitre_id(), Some(None));
+        let h = ObjectHead::read(
+            r#"{"type":"x","id":"x--1","external_references":[{"source_name":"mitre-attack"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(view(&h), Some(None));
         for bad in [r#"{"revoked":1}"#, r#"{"name":"a","name":"b"}"#] {
             assert!(ObjectHead::read(bad).is_none(), "{bad}");
         }
         for bad in [
-            r#"{"external_references":[5]}"#,
-            r#"{"external_references":[{"source_name":7}]}"#,
-            r#"{"external_references":"x"}"#,
+            r#"{"type":"x","id":"x--1","external_references":[5]}"#,
+            r#"{"type":"x","id":"x--1","external_references":[{"source_name":7}]}"#,
+            r#"{"type":"x","id":"x--1","external_references":"x"}"#,
         ] {
-            assert_eq!(ObjectHead::read(bad).unwrap().mitre_id(), None, "{bad}");
+            assert_eq!(view(&ObjectHead::read(bad).unwrap()), None, "{bad}");
         }
     }
 

@@ -14,6 +14,7 @@ use crate::ConvertOptions;
 use crate::attack;
 use crate::pattern;
 use crate::report::RejectReason;
+use crate::view::ObjectView;
 
 /// XSOAR type names used by the mapping.
 pub(crate) mod ty {
@@ -171,15 +172,16 @@ fn missing(stix_type: &str, what: &str) -> Refusal {
     )
 }
 
-/// Maps one object of a supported kind. `obj` is the whole STIX object.
+/// Maps one object of a supported kind. `obj` is the whole STIX object, `view` its view.
 pub(crate) fn map_object(
     kind: Kind,
-    stix_type: &str,
+    view: &ObjectView<'_>,
     obj: &Map<String, Value>,
     opts: &ConvertOptions,
 ) -> Result<Mapped, Refusal> {
+    let stix_type = view.stix_type;
     let mapped = match kind {
-        Kind::Feed(xsoar_type) => feed_object(xsoar_type, stix_type, obj, opts),
+        Kind::Feed(xsoar_type) => feed_object(xsoar_type, view, obj, opts),
         Kind::Sdo(xsoar_type) => sdo(xsoar_type, stix_type, obj, opts),
         Kind::Sco => sco(stix_type, obj),
         Kind::Indicator => indicator(obj),
@@ -207,7 +209,7 @@ fn refuse_dummy(stix_type: &str, value: &str) -> Result<(), Refusal> {
 /// may be an intrusion set's) unless intrusion sets become threat actors, a sub-technique
 /// (MITRE ID longer than a technique's, or `x_mitre_is_subtechnique`); and whether a
 /// technique waits for the tactics it is linked to ([`Defer::Tactics`]).
-pub(crate) fn feed_defer(
+fn feed_defer(
     xsoar_type: &str,
     mitre_id: Option<&str>,
     is_subtechnique: bool,
@@ -239,14 +241,8 @@ pub(crate) fn links_to_tactics(
 
 /// A tactic's value, `<external_id> - <name>` (`TA0005 - Defense Evasion`), the id taken
 /// from the FIRST external reference whatever its source, as the feed does.
-fn tactic_value(obj: &Map<String, Value>, name: &str) -> Result<String, Refusal> {
-    let id = obj
-        .get("external_references")
-        .and_then(Value::as_array)
-        .and_then(|refs| refs.first())
-        .and_then(|r| r.get("external_id"))
-        .and_then(Value::as_str);
-    match id {
+fn tactic_value(view: &ObjectView<'_>, name: &str) -> Result<String, Refusal> {
+    match view.first_external_id.as_deref() {
         Some(id) => Ok(format!("{id} - {name}")),
         None => Err((
             RejectReason::MissingValue,
@@ -260,36 +256,37 @@ fn tactic_value(obj: &Map<String, Value>, name: &str) -> Result<String, Refusal>
 /// mapped fully when it is written.
 pub(crate) fn feed_head(
     xsoar_type: &'static str,
-    stix_type: &str,
-    obj: &Map<String, Value>,
+    view: &ObjectView<'_>,
     opts: &ConvertOptions,
 ) -> Result<Mapped, Refusal> {
-    let name = str_prop(obj, "name").ok_or_else(|| missing(stix_type, "a `name`"))?;
+    let stix_type = view.stix_type;
+    let name =
+        (view.name.filter(|s| !s.is_empty())).ok_or_else(|| missing(stix_type, "a `name`"))?;
     let value = if xsoar_type == ty::TACTIC {
-        tactic_value(obj, name)?
+        tactic_value(view, name)?
     } else {
         name.to_owned()
     };
     refuse_dummy(stix_type, &value)?;
-    let is_subtechnique = attack::truthy(obj.get("x_mitre_is_subtechnique"));
+    let mitre_id = view.mitre_id.as_deref();
     Ok(Mapped {
         value,
         xsoar_type,
         score: feed_score(xsoar_type),
         fields: Fields::new(),
-        defer: feed_defer(xsoar_type, attack::mitre_id(obj), is_subtechnique, opts),
+        defer: feed_defer(xsoar_type, mitre_id, view.is_subtechnique, opts),
     })
 }
 
 /// The ATT&CK feed's shaping (`map_fields_by_type` and `create_indicator`).
 fn feed_object(
     xsoar_type: &'static str,
-    stix_type: &str,
+    view: &ObjectView<'_>,
     obj: &Map<String, Value>,
     opts: &ConvertOptions,
 ) -> Result<Mapped, Refusal> {
-    let mut mapped = feed_head(xsoar_type, stix_type, obj, opts)?;
-    let mitre_id = attack::mitre_id(obj);
+    let mut mapped = feed_head(xsoar_type, view, opts)?;
+    let mitre_id = view.mitre_id.as_deref();
     let mut tags: Vec<Value> = mitre_id.map(Value::from).into_iter().collect();
     if let (ty::MALWARE | ty::TOOL, Some(Value::Array(labels))) = (xsoar_type, obj.get("labels")) {
         tags.extend(labels.iter().cloned());
@@ -600,7 +597,7 @@ mod tests {
         let obj = v.as_object().unwrap();
         let t = obj["type"].as_str().unwrap();
         let kind = kind_of(t, opts).unwrap();
-        map_object(kind, t, obj, opts)
+        map_object(kind, &ObjectView::of_map(obj), obj, opts)
     }
 
     #[test]

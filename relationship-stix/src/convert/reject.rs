@@ -5,9 +5,8 @@ use std::io::Write;
 
 use relationship_core::check::CheckError;
 use relationship_core::{Fields, RawJson};
-use serde_json::{Map, Value};
 
-use super::{Converter, MALFORMED_TYPE, count, type_of_ref};
+use super::{Converter, MALFORMED_TYPE, count};
 use crate::ConvertError;
 use crate::error::element_path;
 use crate::report::{RejectReason, Triple};
@@ -133,14 +132,4 @@ pub(super) fn check_reason(e: &CheckError) -> RejectReason {
         | CheckError::DummyEntity { .. } => RejectReason::MissingValue,
         _ => RejectReason::Malformed,
     }
-}
-
-/// The triple of a relationship in STIX terms (for read-time rejections).
-pub(super) fn stix_triple(obj: &Map<String, Value>) -> Triple {
-    let s = |k: &str| obj.get(k).and_then(Value::as_str).unwrap_or("");
-    Triple::new(
-        type_of_ref(s("source_ref")),
-        s("relationship_type"),
-        type_of_ref(s("target_ref")),
-    )
 }

@@ -12,21 +12,22 @@ use serde_json::{Map, Value};
 
 use super::ids::Endpoint;
 use super::reject::{Seen, check_reason};
-use super::{Converter, Deferred, PendingRel, count, reparse, type_of_ref, unexpected, xsoar_name};
+use super::{Converter, Deferred, PendingRel, count, reparse, unexpected, xsoar_name};
 use crate::ConvertError;
 use crate::light::RelationshipProps;
 use crate::map::{self, Defer, ty};
 use crate::report::{RejectReason, Triple};
 use crate::tactic_name::tactic_name;
+use crate::view::{ObjectView, type_of_ref};
 
 impl<W: Write> Converter<'_, '_, W> {
     /// Writes a deferred indicator: its object parsed and mapped again, with its final value,
     /// and a technique's links to its tactics.
     fn write_deferred(&mut self, d: Deferred) -> Result<(), ConvertError> {
         let obj = reparse(&d.text)?;
-        let stix_type = obj.get("type").and_then(Value::as_str).unwrap_or("");
-        let kind = map::kind_of(stix_type, self.opts);
-        let mapped = kind.and_then(|kind| map::map_object(kind, stix_type, &obj, self.opts).ok());
+        let view = ObjectView::of_map(&obj);
+        let kind = map::kind_of(view.stix_type, self.opts);
+        let mapped = kind.and_then(|kind| map::map_object(kind, &view, &obj, self.opts).ok());
         let (Some(kind), Some(mapped)) = (kind, mapped) else {
             return Err(unexpected(
                 "an indicator kept for the end of the bundle could not be mapped again",
@@ -264,13 +265,8 @@ impl<W: Write> Converter<'_, '_, W> {
         message: &str,
         triple: Triple,
     ) -> Result<(), ConvertError> {
-        let obj = relationship_core::value::from_str(&rel.text).unwrap_or(Value::Null);
-        let at = Seen::new(
-            rel.pos,
-            "relationship",
-            obj.get("id").and_then(Value::as_str),
-            &rel.text,
-        );
+        let id = self.ids.name(rel.id).to_owned();
+        let at = Seen::new(rel.pos, "relationship", Some(&id), &rel.text);
         self.reject(at.rejection(reason, message).with_triple(Some(triple)))
     }
 
