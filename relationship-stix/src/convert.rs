@@ -24,10 +24,9 @@ use serde_json::{Map, Value};
 
 use crate::bundle::{self, Element};
 use crate::error::element_path;
-use crate::light::ObjectHead;
 use crate::map::{self, Defer, Kind, Mapped, ty};
 use crate::report::{ConversionReport, RejectReason, Triple};
-use crate::view::ObjectView;
+use crate::view::{ObjectView, non_empty};
 use crate::{ConvertError, ConvertOptions, Phase, Progress};
 
 mod ids;
@@ -254,23 +253,19 @@ impl<W: Write> Converter<'_, '_, W> {
         }
     }
 
-    /// One element of `objects`: taken from its [`ObjectHead`] when the view decides it
-    /// without the parsed object, else parsed whole, checked and converted.
+    /// One element of `objects`: taken from its view read from the text when that decides it,
+    /// else parsed whole, checked and converted.
     fn object(&mut self, element: &Element) -> Result<(), ConvertError> {
         let (pos, text) = (element.index, &*element.text);
         number_check(element)?;
-        let head = ObjectHead::read(text);
-        if let Some(view) = head.as_ref().and_then(ObjectView::of_head) {
+        if let Some(view) = ObjectView::read(text) {
             // Anything the view refuses or cannot decide is read whole, for its message.
             if let (None, Ok(kept)) = (self.refusal_of_id(&view), self.judge(&view)) {
                 self.objects_read += 1;
-                count(&mut self.report.objects_read, view.stix_type);
-                self.note_creator(view.created_by_ref);
-                return self.keep(
-                    Seen::new(pos, view.stix_type, Some(view.id), text),
-                    &view,
-                    kept,
-                );
+                count(&mut self.report.objects_read, &view.stix_type);
+                self.note_creator(view.created_by_ref.as_deref());
+                let at = Seen::new(pos, &view.stix_type, Some(&view.id), text);
+                return self.keep(at, &view, kept);
             }
         }
         let value = parse_element(element)?;
@@ -296,7 +291,7 @@ impl<W: Write> Converter<'_, '_, W> {
             let triple = duplicate.then(|| view.stix_triple());
             return self.reject(at.rejection(reason, &msg).with_triple(triple));
         }
-        self.note_creator(view.created_by_ref);
+        self.note_creator(view.created_by_ref.as_deref());
         match self.judge(&view) {
             Ok(kept) => self.keep(at, &view, kept),
             Err(Undecided::Refused(reason, msg, triple)) => {
@@ -320,7 +315,7 @@ impl<W: Write> Converter<'_, '_, W> {
         if let Some(msg) = &view.spec_problem {
             return Some((RejectReason::Malformed, msg.clone()));
         }
-        let id = view.id;
+        let id = &view.id;
         self.ids.get(id).is_some_and(|e| e.accepted).then(|| {
             let msg =
                 format!("`{id}` was already converted from an earlier object (the first one wins)");
@@ -336,11 +331,11 @@ impl<W: Write> Converter<'_, '_, W> {
         if view.stix_type == "relationship" {
             return relationship_parts(view);
         }
-        let Some(kind) = map::kind_of(view.stix_type, self.opts) else {
+        let Some(kind) = map::kind_of(&view.stix_type, self.opts) else {
             let msg = format!("STIX type `{}` has no XSOAR indicator type", view.stix_type);
             return Err(refuse(RejectReason::UnsupportedType, msg));
         };
-        let id = view.id;
+        let id = &view.id;
         if view.revoked {
             return Err(refuse(RejectReason::Revoked, format!("`{id}` is revoked")));
         } else if view.deprecated {
@@ -420,7 +415,7 @@ impl<W: Write> Converter<'_, '_, W> {
         kind: Kind,
         mapped: Mapped,
     ) -> Result<(), ConvertError> {
-        let n = self.accept(view.id);
+        let n = self.accept(&view.id);
         let value = &mapped.value;
         if kind == Kind::Feed(ty::INTRUSION_SET) {
             self.intrusion_sets.insert(value.clone());
@@ -433,7 +428,11 @@ impl<W: Write> Converter<'_, '_, W> {
             self.technique_names
                 .insert(mitre_id.to_owned(), value.clone());
         }
-        if let Some(name) = view.name.filter(|_| kind == Kind::Feed(ty::TACTIC)) {
+        if let Some(name) = view
+            .name
+            .as_deref()
+            .filter(|_| kind == Kind::Feed(ty::TACTIC))
+        {
             self.tactics.insert(name.to_owned(), value.clone());
         }
         if mapped.defer != Defer::No || self.opts.batch.placement == Placement::Attach {
@@ -496,7 +495,7 @@ impl<W: Write> Converter<'_, '_, W> {
     /// Interns a relationship's name and ids (checked by [`relationship_parts`]) and keeps it
     /// for the end.
     fn keep_relationship(&mut self, pos: usize, view: &ObjectView<'_>, text: &str) {
-        let name = view.relationship_type.unwrap_or_default();
+        let name = view.relationship_type.as_deref().unwrap_or_default();
         let name = match self.names.iter().position(|n| **n == *name) {
             Some(i) => i,
             None => {
@@ -504,9 +503,13 @@ impl<W: Write> Converter<'_, '_, W> {
                 self.names.len() - 1
             }
         };
-        let source = self.ids.intern(view.source_ref.unwrap_or_default());
-        let target = self.ids.intern(view.target_ref.unwrap_or_default());
-        let id = self.ids.intern(view.id);
+        let source = self
+            .ids
+            .intern(view.source_ref.as_deref().unwrap_or_default());
+        let target = self
+            .ids
+            .intern(view.target_ref.as_deref().unwrap_or_default());
+        let id = self.ids.intern(&view.id);
         if let Some(e) = self.ids.entry_mut(id) {
             e.accepted = true;
         }
@@ -538,14 +541,13 @@ enum Undecided {
 }
 
 /// Checks that a relationship has its name and both endpoints and is no revocation.
-fn relationship_parts<'a>(view: &ObjectView<'a>) -> Result<Kept, Undecided> {
+fn relationship_parts(view: &ObjectView<'_>) -> Result<Kept, Undecided> {
     let refuse = |reason, msg| Undecided::Refused(reason, msg, Some(view.stix_triple()));
-    let field = |v: Option<&'a str>| v.filter(|s| !s.is_empty());
-    let id = view.id;
+    let id = &view.id;
     let (Some(name), Some(source), Some(target)) = (
-        field(view.relationship_type),
-        field(view.source_ref),
-        field(view.target_ref),
+        non_empty(&view.relationship_type),
+        non_empty(&view.source_ref),
+        non_empty(&view.target_ref),
     ) else {
         let msg = format!(
             "relationship `{id}` without a string `relationship_type`, `source_ref` and `target_ref`"

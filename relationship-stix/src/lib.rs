@@ -73,7 +73,6 @@ mod citation_date;
 mod citation_date_words;
 mod convert;
 mod error;
-mod light;
 mod map;
 mod pattern;
 mod report;

@@ -14,7 +14,7 @@ use crate::ConvertOptions;
 use crate::attack;
 use crate::pattern;
 use crate::report::RejectReason;
-use crate::view::ObjectView;
+use crate::view::{ObjectView, non_empty};
 
 /// XSOAR type names used by the mapping.
 pub(crate) mod ty {
@@ -179,7 +179,7 @@ pub(crate) fn map_object(
     obj: &Map<String, Value>,
     opts: &ConvertOptions,
 ) -> Result<Mapped, Refusal> {
-    let stix_type = view.stix_type;
+    let stix_type = &*view.stix_type;
     let mapped = match kind {
         Kind::Feed(xsoar_type) => feed_object(xsoar_type, view, obj, opts),
         Kind::Sdo(xsoar_type) => sdo(xsoar_type, stix_type, obj, opts),
@@ -259,9 +259,8 @@ pub(crate) fn feed_head(
     view: &ObjectView<'_>,
     opts: &ConvertOptions,
 ) -> Result<Mapped, Refusal> {
-    let stix_type = view.stix_type;
-    let name =
-        (view.name.filter(|s| !s.is_empty())).ok_or_else(|| missing(stix_type, "a `name`"))?;
+    let stix_type = &*view.stix_type;
+    let name = non_empty(&view.name).ok_or_else(|| missing(stix_type, "a `name`"))?;
     let value = if xsoar_type == ty::TACTIC {
         tactic_value(view, name)?
     } else {

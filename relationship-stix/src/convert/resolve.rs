@@ -14,11 +14,10 @@ use super::ids::Endpoint;
 use super::reject::{Seen, check_reason};
 use super::{Converter, Deferred, PendingRel, count, reparse, unexpected, xsoar_name};
 use crate::ConvertError;
-use crate::light::RelationshipProps;
 use crate::map::{self, Defer, ty};
 use crate::report::{RejectReason, Triple};
 use crate::tactic_name::tactic_name;
-use crate::view::{ObjectView, type_of_ref};
+use crate::view::{ObjectView, RelationshipProps, type_of_ref};
 
 impl<W: Write> Converter<'_, '_, W> {
     /// Writes a deferred indicator: its object parsed and mapped again, with its final value,
@@ -26,7 +25,7 @@ impl<W: Write> Converter<'_, '_, W> {
     fn write_deferred(&mut self, d: Deferred) -> Result<(), ConvertError> {
         let obj = reparse(&d.text)?;
         let view = ObjectView::of_map(&obj);
-        let kind = map::kind_of(view.stix_type, self.opts);
+        let kind = map::kind_of(&view.stix_type, self.opts);
         let mapped = kind.and_then(|kind| map::map_object(kind, &view, &obj, self.opts).ok());
         let (Some(kind), Some(mapped)) = (kind, mapped) else {
             return Err(unexpected(
