@@ -205,7 +205,7 @@ fn number_check(element: &Element) -> Result<(), ConvertError> {
     })
 }
 
-/// Parses again an element kept for the end (it parsed once, so this cannot fail).
+/// Parses again an element that was read once (so this cannot fail).
 fn reparse(text: &str) -> Result<Map<String, Value>, ConvertError> {
     match relationship_core::value::from_str(text) {
         Ok(Value::Object(obj)) => Ok(obj),
@@ -253,69 +253,75 @@ impl<W: Write> Converter<'_, '_, W> {
         }
     }
 
-    /// One element of `objects`: taken from its view read from the text when that decides it,
-    /// else parsed whole, checked and converted.
+    /// One element of `objects`: its view read from its text, or from the parsed object when
+    /// the text is not shaped as the reader expects; checked, then converted or kept.
     fn object(&mut self, element: &Element) -> Result<(), ConvertError> {
         let (pos, text) = (element.index, &*element.text);
         number_check(element)?;
-        if let Some(view) = ObjectView::read(text) {
-            // Anything the view refuses or cannot decide is read whole, for its message.
-            if let (None, Ok(kept)) = (self.refusal_of_id(&view), self.judge(&view)) {
-                self.objects_read += 1;
-                count(&mut self.report.objects_read, &view.stix_type);
-                self.note_creator(view.created_by_ref.as_deref());
-                let at = Seen::new(pos, &view.stix_type, Some(&view.id), text);
-                return self.keep(at, &view, kept);
-            }
-        }
-        let value = parse_element(element)?;
         self.objects_read += 1;
-        let at = Seen::new(pos, MALFORMED_TYPE, None, text);
-        let Value::Object(obj) = value else {
-            let msg = "an element of `objects` that is not a JSON object";
-            return self.reject_malformed(at, msg);
+        let mut parsed = None;
+        let view = match ObjectView::read(text) {
+            Some(view) => view,
+            None => {
+                let at = Seen::new(pos, MALFORMED_TYPE, None, text);
+                parsed = Some(parse_element(element)?);
+                let Some(Value::Object(obj)) = &parsed else {
+                    let msg = "an element of `objects` that is not a JSON object";
+                    return self.reject_malformed(at, msg);
+                };
+                if !obj.get("type").is_some_and(Value::is_string) {
+                    return self.reject_malformed(at, "an object without a string `type`");
+                }
+                ObjectView::of_map(obj)
+            }
         };
-        let Some(stix_type) = obj.get("type").and_then(Value::as_str) else {
-            return self.reject_malformed(at, "an object without a string `type`");
-        };
+        let stix_type = &*view.stix_type;
         count(&mut self.report.objects_read, stix_type);
-        let at = Seen { stix_type, ..at };
-        let Some(id) = obj.get("id").and_then(Value::as_str) else {
+        let at = Seen::new(pos, stix_type, view.id.as_deref(), text);
+        let Some(id) = view.id.as_deref() else {
             let msg = format!("a {stix_type} without a string `id`");
             return self.reject(at.rejection(RejectReason::Malformed, &msg));
         };
-        let at = Seen { id: Some(id), ..at };
-        let view = ObjectView::of_map(&obj);
-        if let Some((reason, msg)) = self.refusal_of_id(&view) {
+        if let Some((reason, msg)) = self.refusal_of_id(&view, id) {
             let duplicate = reason == RejectReason::DuplicateId && stix_type == "relationship";
             let triple = duplicate.then(|| view.stix_triple());
             return self.reject(at.rejection(reason, &msg).with_triple(triple));
         }
         self.note_creator(view.created_by_ref.as_deref());
-        match self.judge(&view) {
-            Ok(kept) => self.keep(at, &view, kept),
+        let kind = match self.judge(&view, id) {
+            Ok(Kept::Indicator(kind, head)) => return self.accept_indicator(at, &view, kind, head),
+            Ok(Kept::Relationship) => return self.keep_relationship(at, &view),
             Err(Undecided::Refused(reason, msg, triple)) => {
-                self.reject(at.rejection(reason, &msg).with_triple(triple))
+                return self.reject(at.rejection(reason, &msg).with_triple(triple));
             }
-            Err(Undecided::Whole(kind)) => match map::map_object(kind, &view, &obj, self.opts) {
-                Err((reason, msg)) => self.reject(at.rejection(reason, &msg)),
-                Ok(mapped) => match self.unknown_type(id, mapped.xsoar_type) {
-                    Some(msg) => {
-                        self.reject(at.rejection(RejectReason::UnknownIndicatorType, &msg))
-                    }
-                    None => self.accept_indicator(at, &view, kind, mapped),
-                },
-            },
+            Err(Undecided::Whole(kind)) => kind,
+        };
+        let later;
+        let obj = match &parsed {
+            Some(Value::Object(obj)) => obj,
+            _ => {
+                later = reparse(text)?;
+                &later
+            }
+        };
+        let refusal = map::map_object(kind, &view, obj, self.opts).and_then(|mapped| {
+            match self.unknown_type(id, mapped.xsoar_type) {
+                Some(msg) => Err((RejectReason::UnknownIndicatorType, msg)),
+                None => Ok(mapped),
+            }
+        });
+        match refusal {
+            Ok(mapped) => self.accept_indicator(at, &view, kind, mapped),
+            Err((reason, msg)) => self.reject(at.rejection(reason, &msg)),
         }
     }
 
     /// Why an object with a good `id` is refused before its type is looked at: a
     /// `spec_version` that is not STIX, or an id already converted.
-    fn refusal_of_id(&self, view: &ObjectView<'_>) -> Option<(RejectReason, String)> {
+    fn refusal_of_id(&self, view: &ObjectView<'_>, id: &str) -> Option<(RejectReason, String)> {
         if let Some(msg) = &view.spec_problem {
             return Some((RejectReason::Malformed, msg.clone()));
         }
-        let id = &view.id;
         self.ids.get(id).is_some_and(|e| e.accepted).then(|| {
             let msg =
                 format!("`{id}` was already converted from an earlier object (the first one wins)");
@@ -326,16 +332,15 @@ impl<W: Write> Converter<'_, '_, W> {
     /// What the rules make of an object from its view alone: a relationship kept for the end,
     /// a feed object whose indicator waits for the end, or a refusal; any other object must
     /// be mapped whole.
-    fn judge(&self, view: &ObjectView<'_>) -> Result<Kept, Undecided> {
+    fn judge(&self, view: &ObjectView<'_>, id: &str) -> Result<Kept, Undecided> {
         let refuse = |reason, msg| Undecided::Refused(reason, msg, None);
         if view.stix_type == "relationship" {
-            return relationship_parts(view);
+            return relationship_parts(view, id);
         }
         let Some(kind) = map::kind_of(&view.stix_type, self.opts) else {
             let msg = format!("STIX type `{}` has no XSOAR indicator type", view.stix_type);
             return Err(refuse(RejectReason::UnsupportedType, msg));
         };
-        let id = &view.id;
         if view.revoked {
             return Err(refuse(RejectReason::Revoked, format!("`{id}` is revoked")));
         } else if view.deprecated {
@@ -369,22 +374,6 @@ impl<W: Write> Converter<'_, '_, W> {
         ))
     }
 
-    /// Takes what [`Self::judge`] kept.
-    fn keep(
-        &mut self,
-        at: Seen<'_>,
-        view: &ObjectView<'_>,
-        kept: Kept,
-    ) -> Result<(), ConvertError> {
-        match kept {
-            Kept::Indicator(kind, head) => self.accept_indicator(at, view, kind, head),
-            Kept::Relationship => {
-                self.keep_relationship(at.pos, view, at.text);
-                Ok(())
-            }
-        }
-    }
-
     /// Notes a `created_by_ref`.
     fn note_creator(&mut self, creator: Option<&str>) {
         if let Some(creator) = creator {
@@ -415,7 +404,7 @@ impl<W: Write> Converter<'_, '_, W> {
         kind: Kind,
         mapped: Mapped,
     ) -> Result<(), ConvertError> {
-        let n = self.accept(&view.id);
+        let n = self.accept(at.id.unwrap_or_default());
         let value = &mapped.value;
         if kind == Kind::Feed(ty::INTRUSION_SET) {
             self.intrusion_sets.insert(value.clone());
@@ -494,7 +483,11 @@ impl<W: Write> Converter<'_, '_, W> {
 
     /// Interns a relationship's name and ids (checked by [`relationship_parts`]) and keeps it
     /// for the end.
-    fn keep_relationship(&mut self, pos: usize, view: &ObjectView<'_>, text: &str) {
+    fn keep_relationship(
+        &mut self,
+        at: Seen<'_>,
+        view: &ObjectView<'_>,
+    ) -> Result<(), ConvertError> {
         let name = view.relationship_type.as_deref().unwrap_or_default();
         let name = match self.names.iter().position(|n| **n == *name) {
             Some(i) => i,
@@ -509,18 +502,19 @@ impl<W: Write> Converter<'_, '_, W> {
         let target = self
             .ids
             .intern(view.target_ref.as_deref().unwrap_or_default());
-        let id = self.ids.intern(&view.id);
+        let id = self.ids.intern(at.id.unwrap_or_default());
         if let Some(e) = self.ids.entry_mut(id) {
             e.accepted = true;
         }
         self.pending.push(PendingRel {
-            pos,
+            pos: at.pos,
             id,
             name,
             source,
             target,
-            text: text.into(),
+            text: at.text.into(),
         });
+        Ok(())
     }
 }
 
@@ -541,9 +535,8 @@ enum Undecided {
 }
 
 /// Checks that a relationship has its name and both endpoints and is no revocation.
-fn relationship_parts(view: &ObjectView<'_>) -> Result<Kept, Undecided> {
+fn relationship_parts(view: &ObjectView<'_>, id: &str) -> Result<Kept, Undecided> {
     let refuse = |reason, msg| Undecided::Refused(reason, msg, Some(view.stix_triple()));
-    let id = &view.id;
     let (Some(name), Some(source), Some(target)) = (
         non_empty(&view.relationship_type),
         non_empty(&view.source_ref),

@@ -59,8 +59,8 @@ fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 pub(crate) struct ObjectView<'a> {
     #[serde(borrow, rename = "type", deserialize_with = "string")]
     pub stix_type: Cow<'a, str>,
-    #[serde(borrow, deserialize_with = "string")]
-    pub id: Cow<'a, str>,
+    #[serde(borrow, default, deserialize_with = "text")]
+    pub id: Text<'a>,
     #[serde(borrow, default, deserialize_with = "text")]
     spec_version: Text<'a>,
     #[serde(borrow, default, deserialize_with = "text")]
@@ -108,8 +108,8 @@ fn spec_problem(stix_type: &str, v: &Value) -> Option<String> {
 }
 
 impl<'a> ObjectView<'a> {
-    /// Reads `text`: `None` when it is not a JSON object with a string `type` and `id` and
-    /// these properties of the expected types, each at most once, or when the external
+    /// Reads `text`: `None` when it is not a JSON object with a string `type` and these
+    /// properties of the expected types, each at most once, or when the external
     /// references of an object other than a relationship are not shaped as expected.
     pub(crate) fn read(text: &'a str) -> Option<Self> {
         let mut view: Self = serde_json::from_str(text).ok()?;
@@ -129,7 +129,7 @@ impl<'a> ObjectView<'a> {
         Some(view)
     }
 
-    /// The view of a parsed object (`""` for a `type` or `id` that is not a string).
+    /// The view of a parsed object (`""` for a `type` that is not a string).
     pub(crate) fn of_map(obj: &'a Map<String, Value>) -> Self {
         let s = |k: &str| s_of(obj.get(k));
         let stix_type = s("type").unwrap_or_default();
@@ -144,7 +144,7 @@ impl<'a> ObjectView<'a> {
                 .get("spec_version")
                 .and_then(|v| spec_problem(&stix_type, v)),
             stix_type,
-            id: s("id").unwrap_or_default(),
+            id: s("id"),
             spec_version: None,
             created_by_ref: s("created_by_ref"),
             relationship_type: s("relationship_type"),
