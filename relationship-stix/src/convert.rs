@@ -5,9 +5,7 @@
 //! parsed from its own text. What waits for the end of the bundle keeps only a copy of that
 //! text and a few interned numbers, not parsed objects: a deferred indicator or a pending
 //! relationship is parsed again when it is written ([`resolve`]). Every STIX id is interned
-//! once in [`Ids`],
-//! which answers what the end needs to resolve an endpoint (its value and XSOAR type, or why
-//! it was not converted).
+//! once in [`Ids`], which answers what the end needs to resolve an endpoint.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -45,30 +43,23 @@ const MALFORMED_TYPE: &str = "(malformed)";
 /// An indicator written at the end: its text in the bundle, parsed and mapped again then.
 struct Deferred {
     pos: usize,
-    /// The interned id.
     id: usize,
-    /// The object as written in the bundle.
     text: Box<str>,
     xsoar_type: &'static str,
     defer: Defer,
-    /// `x_mitre_is_subtechnique` (for the relationship fallback).
     is_subtechnique: bool,
     /// The value, final once [`Converter::finish`] has looked at `defer`.
     value: String,
 }
 
-/// A relationship waiting for its endpoints.
+/// A relationship waiting for its endpoints, as interned numbers and its text.
 struct PendingRel {
     pos: usize,
-    /// Its interned id.
     id: usize,
     /// Index in [`Converter::names`] of its `relationship_type`.
     name: usize,
-    /// Interned `source_ref`.
     source: usize,
-    /// Interned `target_ref`.
     target: usize,
-    /// The object as written in the bundle.
     text: Box<str>,
 }
 
@@ -80,7 +71,6 @@ struct Converter<'a, 'r, W: Write> {
     rejects: Option<&'r mut dyn Write>,
     report: ConversionReport,
     objects_read: u64,
-    /// Every id met.
     ids: Ids,
     /// The distinct `relationship_type`s of pending relationships.
     names: Vec<Rc<str>>,
@@ -92,7 +82,6 @@ struct Converter<'a, 'r, W: Write> {
     technique_names: HashMap<String, String>,
     /// Tactic values by tactic name (the feed's `tactic_name_to_mitre_id`; the last one wins).
     tactics: HashMap<String, String>,
-    /// Every `created_by_ref`.
     creators: HashSet<Box<str>>,
     reject_buf: Vec<u8>,
 }
@@ -170,8 +159,7 @@ fn parse_element(element: &Element) -> Result<Value, ConvertError> {
     })
 }
 
-/// The bundle's line and column of a place in `element`'s text given by its own 1-based line
-/// and column.
+/// The bundle's line and column of a line and column in `element`'s text.
 fn in_bundle(element: &Element, line: usize, column: usize) -> (usize, usize) {
     let column = if line <= 1 {
         column + element.column - 1
@@ -329,9 +317,7 @@ impl<W: Write> Converter<'_, '_, W> {
         })
     }
 
-    /// What the rules make of an object from its view alone: a relationship kept for the end,
-    /// a feed object whose indicator waits for the end, or a refusal; any other object must
-    /// be mapped whole.
+    /// What the rules make of an object from its view alone.
     fn judge(&self, view: &ObjectView<'_>, id: &str) -> Result<Kept, Undecided> {
         let refuse = |reason, msg| Undecided::Refused(reason, msg, None);
         if view.stix_type == "relationship" {
@@ -374,7 +360,6 @@ impl<W: Write> Converter<'_, '_, W> {
         ))
     }
 
-    /// Notes a `created_by_ref`.
     fn note_creator(&mut self, creator: Option<&str>) {
         if let Some(creator) = creator {
             if !self.creators.contains(creator) {
@@ -481,8 +466,7 @@ impl<W: Write> Converter<'_, '_, W> {
             .map_err(ConvertError::Write)
     }
 
-    /// Interns a relationship's name and ids (checked by [`relationship_parts`]) and keeps it
-    /// for the end.
+    /// Interns a relationship's name and ids and keeps it for the end.
     fn keep_relationship(
         &mut self,
         at: Seen<'_>,
@@ -518,19 +502,16 @@ impl<W: Write> Converter<'_, '_, W> {
     }
 }
 
-/// What [`Converter::judge`] keeps from an object's view alone.
+/// What [`Converter::judge`] keeps from an object's view alone: a relationship, or a feed
+/// object whose indicator waits for the end, mapped without its fields.
 enum Kept {
-    /// A relationship, kept for the end.
     Relationship,
-    /// A feed object whose indicator waits for the end, mapped without its fields.
     Indicator(Kind, Mapped),
 }
 
-/// Why [`Converter::judge`] keeps nothing.
+/// Why [`Converter::judge`] keeps nothing: a refusal, or a kind to map the object whole as.
 enum Undecided {
-    /// The object is refused, for this reason, with this message (and triple).
     Refused(RejectReason, String, Option<Triple>),
-    /// The object must be mapped whole, as this kind.
     Whole(Kind),
 }
 

@@ -3,7 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
-use std::rc::Rc;
 
 use relationship_core::batch::Placement;
 use relationship_core::check::RelationshipInput;
@@ -296,43 +295,25 @@ impl<W: Write> Converter<'_, '_, W> {
 
     /// Resolves, checks and writes one relationship.
     fn resolve(&mut self, rel: &PendingRel) -> Result<(), ConvertError> {
-        let stix_name = self
-            .names
-            .get(rel.name)
-            .cloned()
-            .unwrap_or_else(|| Rc::from(""));
+        let stix_name = self.names.get(rel.name).cloned().unwrap_or_default();
         let name = xsoar_name(&stix_name);
         let (Some(a), Some(b)) = (self.ids.endpoint(rel.source), self.ids.endpoint(rel.target))
         else {
             return self.reject_unresolved(rel, name);
         };
         let triple = Triple::new(a.xsoar_type, name, b.xsoar_type);
-        let (a_value, a_type, b_value, b_type) = (
-            a.value.to_string(),
-            a.xsoar_type,
-            b.value.to_string(),
-            b.xsoar_type,
+        let (a, b) = (
+            (a.value.to_string(), a.xsoar_type),
+            (b.value.to_string(), b.xsoar_type),
         );
-        let input = relationship_input(
-            name,
-            (a_value.clone(), a_type),
-            (b_value.clone(), b_type),
-            relationship_fields(&rel.text),
-        );
+        let input = relationship_input(name, a.clone(), b.clone(), relationship_fields(&rel.text));
         match self.checker.check(input) {
             Ok(mut checked) => {
                 if name == "indicator-of" && self.opts.indicates_as_indicated_by {
                     let reverse = self.checker.lookup_reverse("indicated-by").to_owned();
                     let fields = std::mem::take(checked.fields_mut());
-                    checked = EntityRelationship::new(
-                        "indicated-by",
-                        reverse,
-                        a_value,
-                        a_type,
-                        b_value,
-                        b_type,
-                    )
-                    .with_fields(fields);
+                    checked = EntityRelationship::new("indicated-by", reverse, a.0, a.1, b.0, b.1)
+                        .with_fields(fields);
                 }
                 self.write_relationship(checked, triple)
             }
