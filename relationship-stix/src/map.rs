@@ -292,17 +292,11 @@ fn feed_object(
     }
     let tlp = attack::tlp(obj);
     let description = obj.get("description").and_then(Value::as_str).unwrap_or("");
-
+    let dates = |key, earliest| attack::normalise_dates(obj.get(key), earliest);
     let mut f = Fields::new();
     f.insert("stixid", prop(obj, "id"));
-    f.insert(
-        "firstseenbysource",
-        attack::normalise_dates(obj.get("created"), true),
-    );
-    f.insert(
-        "modified",
-        attack::normalise_dates(obj.get("modified"), false),
-    );
+    f.insert("firstseenbysource", dates("created", true));
+    f.insert("modified", dates("modified", false));
     f.insert("publications", attack::publications(obj));
     f.insert("mitreid", mitre_id.map_or(Value::Null, Value::from));
     f.insert("tags", Value::Array(tags));

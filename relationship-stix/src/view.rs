@@ -131,10 +131,10 @@ impl<'a> ObjectView<'a> {
 
     /// The view of a parsed object (`""` for a `type` that is not a string).
     pub(crate) fn of_map(obj: &'a Map<String, Value>) -> Self {
-        let s = |k: &str| s_of(obj.get(k));
+        let s = |k: &str| obj.get(k).and_then(Value::as_str).map(Cow::Borrowed);
         let stix_type = s("type").unwrap_or_default();
         let refs = obj.get("external_references").and_then(Value::as_array);
-        let external_id = |r: &'a Value| s_of(r.get("external_id"));
+        let external_id = |r: &'a Value| r.get("external_id")?.as_str().map(Cow::Borrowed);
         let mitre = refs.and_then(|refs| {
             refs.iter()
                 .find(|r| r.get("source_name").and_then(Value::as_str) == Some("mitre-attack"))
@@ -173,11 +173,6 @@ impl<'a> ObjectView<'a> {
 /// The string of `text`, when present and not empty.
 pub(crate) fn non_empty<'t>(text: &'t Text<'_>) -> Option<&'t str> {
     text.as_deref().filter(|s| !s.is_empty())
-}
-
-/// A string value, borrowed.
-fn s_of(v: Option<&Value>) -> Text<'_> {
-    v.and_then(Value::as_str).map(Cow::Borrowed)
 }
 
 /// The STIX type named by an id (`attack-pattern--…` → `attack-pattern`).
