@@ -86,17 +86,6 @@ struct Converter<'a, 'r, W: Write> {
     reject_buf: Vec<u8>,
 }
 
-/// The batch writer of a run: in lenient mode it writes what XSOAR's own
-/// `EntityRelationship` would, empty entities included, as `batch --lenient` does.
-fn writer<W: Write>(output: W, opts: &ConvertOptions) -> BatchWriter<W> {
-    let writer = BatchWriter::new(output, opts.batch, opts.style);
-    if opts.mode == Mode::Lenient {
-        writer.with_lenient_entities()
-    } else {
-        writer
-    }
-}
-
 pub(crate) fn run<R: Read, W: Write>(
     input: R,
     output: W,
@@ -105,11 +94,16 @@ pub(crate) fn run<R: Read, W: Write>(
     rejects: Option<&mut dyn Write>,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<ConversionReport, ConvertError> {
+    let mut writer = BatchWriter::new(output, opts.batch, opts.style);
+    if opts.mode == Mode::Lenient {
+        // What XSOAR's own `EntityRelationship` would write, as `batch --lenient` does.
+        writer = writer.with_lenient_entities();
+    }
     let mut conv = Converter {
         schema,
         opts,
         checker: Checker::new(schema, opts.mode),
-        writer: writer(output, opts),
+        writer,
         rejects,
         report: ConversionReport::default(),
         objects_read: 0,

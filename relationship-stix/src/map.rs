@@ -130,7 +130,6 @@ pub(crate) fn feed_score(xsoar_type: &str) -> Option<u8> {
 /// Why the value of an indicator may still change once the whole bundle is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Defer {
-    /// Final now.
     No,
     /// A malware whose name may equal an intrusion set's (suffix ` [Malware]`).
     Malware,

@@ -14,18 +14,15 @@ use crate::report::{RejectReason, Triple};
 /// An element of `objects` as far as it was read: where it is and what it is.
 #[derive(Clone, Copy)]
 pub(super) struct Seen<'o> {
-    /// Its index in `objects`.
     pub(super) pos: usize,
     /// Its STIX type (or the malformed-object key).
     pub(super) stix_type: &'o str,
-    /// Its STIX id, when it has one.
     pub(super) id: Option<&'o str>,
     /// Its JSON text as read (written to the reject sink in its own key order).
     pub(super) text: &'o str,
 }
 
 impl<'o> Seen<'o> {
-    /// Element `pos` of `objects`, as far as it was read.
     pub(super) fn new(pos: usize, stix_type: &'o str, id: Option<&'o str>, text: &'o str) -> Self {
         Seen {
             pos,
@@ -56,7 +53,6 @@ pub(super) struct Rejection<'o> {
 }
 
 impl Rejection<'_> {
-    /// The rejection with the triple of its relationship.
     pub(super) fn with_triple(self, triple: Option<Triple>) -> Self {
         Rejection { triple, ..self }
     }
