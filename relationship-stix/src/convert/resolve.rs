@@ -31,12 +31,9 @@ impl<W: Write> Converter<'_, '_, W> {
                 "an indicator kept for the end of the bundle could not be mapped again",
             ));
         };
-        let links = map::links_to_tactics(d.xsoar_type, d.is_subtechnique, self.opts);
-        let links = if links {
-            Some(self.tactic_links(&d, &obj)?)
-        } else {
-            None
-        };
+        let links = map::links_to_tactics(d.xsoar_type, d.is_subtechnique, self.opts)
+            .then(|| self.tactic_links(&d, &obj))
+            .transpose()?;
         let mapped = map::Mapped {
             value: d.value,
             xsoar_type: d.xsoar_type,
