@@ -244,17 +244,18 @@ impl<W: Write> Converter<'_, '_, W> {
         let mut parsed = None;
         let view = match ObjectView::read(text) {
             Some(view) => view,
-            None => {
-                let at = Seen::new(pos, MALFORMED_TYPE, None, text);
+            None => 'parsed: {
                 parsed = Some(parse_element(element)?);
-                let Some(Value::Object(obj)) = &parsed else {
-                    let msg = "an element of `objects` that is not a JSON object";
-                    return self.reject_malformed(at, msg);
+                let msg = match &parsed {
+                    Some(Value::Object(obj)) if obj.get("type").is_some_and(Value::is_string) => {
+                        break 'parsed ObjectView::of_map(obj);
+                    }
+                    Some(Value::Object(_)) => "an object without a string `type`",
+                    _ => "an element of `objects` that is not a JSON object",
                 };
-                if !obj.get("type").is_some_and(Value::is_string) {
-                    return self.reject_malformed(at, "an object without a string `type`");
-                }
-                ObjectView::of_map(obj)
+                count(&mut self.report.objects_read, MALFORMED_TYPE);
+                let at = Seen::new(pos, MALFORMED_TYPE, None, text);
+                return self.reject(at.rejection(RejectReason::Malformed, msg));
             }
         };
         let stix_type = &*view.stix_type;

@@ -509,11 +509,7 @@ fn sco(stix_type: &str, obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
         _ => {
             let (t, key) = observable(stix_type).unwrap_or((ty::X509, "serial_number"));
             let v = str_prop(obj, key)
-                .or_else(|| {
-                    (stix_type == "user-account")
-                        .then(|| str_prop(obj, "account_login"))
-                        .flatten()
-                })
+                .or_else(|| str_prop(obj, "account_login").filter(|_| stix_type == "user-account"))
                 .ok_or_else(|| missing(stix_type, &format!("a `{key}`")))?;
             if stix_type == "user-account" {
                 f.insert("displayname", prop(obj, "display_name"));

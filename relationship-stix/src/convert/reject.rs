@@ -6,7 +6,7 @@ use std::io::Write;
 use relationship_core::check::CheckError;
 use relationship_core::{Fields, RawJson};
 
-use super::{Converter, MALFORMED_TYPE, count};
+use super::Converter;
 use crate::ConvertError;
 use crate::error::element_path;
 use crate::report::{RejectReason, Triple};
@@ -72,16 +72,6 @@ impl<W: Write> Converter<'_, '_, W> {
             }
         }
         self.record(rejection)
-    }
-
-    /// Counts an element that is not an object with a string `type`, and rejects it.
-    pub(super) fn reject_malformed(
-        &mut self,
-        at: Seen<'_>,
-        message: &str,
-    ) -> Result<(), ConvertError> {
-        count(&mut self.report.objects_read, MALFORMED_TYPE);
-        self.reject(at.rejection(RejectReason::Malformed, message))
     }
 
     /// Counts a rejection and sends it to the sink (for a derived relationship, whose object
