@@ -54,16 +54,14 @@ impl ConvertError {
     }
 
     /// The error placed at `line` and `column` of the bundle, when it is [`Self::Json`].
-    pub(crate) fn placed(self, line: usize, column: usize) -> Self {
-        match self {
-            ConvertError::Json { path, message, .. } => ConvertError::Json {
-                line,
-                column,
-                path,
-                message,
-            },
-            other => other,
+    pub(crate) fn placed(mut self, line: usize, column: usize) -> Self {
+        if let ConvertError::Json {
+            line: l, column: c, ..
+        } = &mut self
+        {
+            (*l, *c) = (line, column);
         }
+        self
     }
 }
 
