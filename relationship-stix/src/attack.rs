@@ -6,29 +6,26 @@ use relationship_core::{Fields, RawJson};
 use serde_json::{Map, Value};
 
 use crate::citation_date;
+use crate::tactic_name::python_title;
 
-/// STIX kill chain phase names and the XSOAR `killchainphases` values they become
-/// (`ThreatIntel.KillChainPhases`); an unlisted phase is kept as written.
-const KILL_CHAIN_PHASES: &[(&str, &str)] = &[
-    ("build-capabilities", "Build Capabilities"),
-    ("privilege-escalation", "Privilege Escalation"),
-    ("adversary-opsec", "Adversary Opsec"),
-    ("credential-access", "Credential Access"),
-    ("exfiltration", "Exfiltration"),
-    ("lateral-movement", "Lateral Movement"),
-    ("defense-evasion", "Defense Evasion"),
-    ("persistence", "Persistence"),
-    ("collection", "Collection"),
-    ("impact", "Impact"),
-    ("initial-access", "Initial Access"),
-    ("discovery", "Discovery"),
-    ("execution", "Execution"),
-    ("installation", "Installation"),
-    ("delivery", "Delivery"),
-    ("weaponization", "Weaponization"),
-    ("act-on-objectives", "Actions on Objectives"),
-    ("command-and-control", "Command & Control"),
-];
+/// STIX kill chain phase names whose XSOAR `killchainphases` value
+/// (`ThreatIntel.KillChainPhases`) is the name title-cased with spaces (`Defense Evasion`),
+/// besides `act-on-objectives` and `command-and-control`; an unlisted phase is kept as written.
+const KILL_CHAIN_PHASES: &str = "build-capabilities privilege-escalation adversary-opsec \
+    credential-access exfiltration lateral-movement defense-evasion persistence collection \
+    impact initial-access discovery execution installation delivery weaponization";
+
+/// The XSOAR kill chain phase of STIX phase `name`.
+fn kill_chain_phase(name: &str) -> String {
+    match name {
+        "act-on-objectives" => "Actions on Objectives".to_owned(),
+        "command-and-control" => "Command & Control".to_owned(),
+        n if KILL_CHAIN_PHASES.split_whitespace().any(|p| p == n) => {
+            python_title(n).replace('-', " ")
+        }
+        n => n.to_owned(),
+    }
+}
 
 /// The colour XSOAR stores for one of the four TLP 1.0 marking definitions STIX 2 fixes.
 fn tlp_colour(marking: &str) -> Option<&'static str> {
@@ -73,24 +70,10 @@ pub(crate) fn kill_chain_phases(obj: &Map<String, Value>) -> Value {
         .flatten()
         .map(|p| {
             let name = p.get("phase_name").and_then(Value::as_str).unwrap_or("");
-            let mapped = KILL_CHAIN_PHASES
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map_or(name, |(_, v)| v);
-            Value::String(mapped.to_owned())
+            Value::String(kill_chain_phase(name))
         })
         .collect();
     Value::Array(phases)
-}
-
-/// The `external_id` of the first `mitre-attack` external reference (the feed's `mitreid`).
-pub(crate) fn mitre_id(obj: &Map<String, Value>) -> Option<&str> {
-    obj.get("external_references")
-        .and_then(Value::as_array)?
-        .iter()
-        .find(|r| r.get("source_name").and_then(Value::as_str) == Some("mitre-attack"))?
-        .get("external_id")
-        .and_then(Value::as_str)
 }
 
 /// The feed's `publications`: one entry per external reference without an `external_id`,
@@ -295,7 +278,8 @@ mod tests {
             "kill_chain_phases": [{"kill_chain_name": "mitre-attack", "phase_name": "command-and-control"}, {"phase_name": "custom"}]
         });
         let obj = obj.as_object().unwrap();
-        assert_eq!(mitre_id(obj), Some("T1234.001"));
+        let view = crate::view::ObjectView::of_map(obj);
+        assert_eq!(view.mitre_id.as_deref(), Some("T1234.001"));
         assert_eq!(
             serde_json::to_string(&publications(obj)).unwrap(),
             r#"[{"link":"https://x","title":"Y. (2019, Feb 12). T.","source":"Blog","timestamp":"2019-02-12T00:00:00"},{"link":"","title":null,"source":"NoUrl","timestamp":""}]"#

@@ -20,7 +20,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::error::{ConvertError, element_path};
+use crate::error::{ConvertError, element_path, strip_position};
 
 /// What the bundle says about itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -748,15 +748,6 @@ impl<'de, R: Read> Visitor<'de> for BundleSeed<'_, '_, R> {
 /// A top-level value read as a `Value`, nested up to the runtime's one depth limit.
 fn top_value<E: de::Error>(raw: &RawValue) -> Result<Value, E> {
     relationship_core::value::from_str(raw.get()).map_err(|e| E::custom(strip_position(&e)))
-}
-
-/// serde_json's message without its ` at line L column C` (the reader adds its own).
-fn strip_position(e: &serde_json::Error) -> String {
-    let full = e.to_string();
-    match full.rfind(" at line ") {
-        Some(cut) => full[..cut].to_owned(),
-        None => full,
-    }
 }
 
 struct ObjectsSeed<'w, 'f, R> {

@@ -117,25 +117,13 @@ const SKIP_WORDS: &[&str] = &[
 
 /// English month names (dateparser's `en` data), also read by their first three letters
 /// and `sept`.
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
+const MONTHS: &str =
+    "january february march april may june july august september october november december";
 
 /// The month (1 to 12) named by `lower`, a lower-case word.
 fn month_number(lower: &str) -> Option<u8> {
-    let i = MONTHS.iter().position(|m| {
-        *m == lower || m.get(..3) == Some(lower) || (lower == "sept" && *m == "september")
+    let i = MONTHS.split(' ').position(|m| {
+        m == lower || m.get(..3) == Some(lower) || (lower == "sept" && m == "september")
     })?;
     u8::try_from(i + 1).ok()
 }

@@ -5,9 +5,7 @@
 //! parsed from its own text. What waits for the end of the bundle keeps only a copy of that
 //! text and a few interned numbers, not parsed objects: a deferred indicator or a pending
 //! relationship is parsed again when it is written ([`resolve`]). Every STIX id is interned
-//! once in [`Ids`],
-//! which answers what the end needs to resolve an endpoint (its value and XSOAR type, or why
-//! it was not converted).
+//! once in [`Ids`], which answers what the end needs to resolve an endpoint.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -22,12 +20,11 @@ use relationship_schema::Schema;
 use relationship_schema::suggest;
 use serde_json::{Map, Value};
 
-use crate::attack::{self, truthy};
-use crate::bundle::{self, Element, is_spec_version, spec_version_problem};
+use crate::bundle::{self, Element};
 use crate::error::element_path;
-use crate::light::{ObjectHead, non_empty};
 use crate::map::{self, Defer, Kind, Mapped, ty};
-use crate::report::{ConversionReport, RejectReason};
+use crate::report::{ConversionReport, RejectReason, Triple};
+use crate::view::{ObjectView, non_empty};
 use crate::{ConvertError, ConvertOptions, Phase, Progress};
 
 mod ids;
@@ -35,7 +32,7 @@ mod reject;
 mod resolve;
 
 use ids::{Endpoint, Ids};
-use reject::{Seen, stix_triple};
+use reject::Seen;
 
 /// How often (in objects) the progress callback is called while reading.
 const PROGRESS_EVERY: usize = 256;
@@ -46,28 +43,23 @@ const MALFORMED_TYPE: &str = "(malformed)";
 /// An indicator written at the end: its text in the bundle, parsed and mapped again then.
 struct Deferred {
     pos: usize,
-    /// The interned id.
     id: usize,
-    /// The object as written in the bundle.
     text: Box<str>,
     xsoar_type: &'static str,
     defer: Defer,
-    /// `x_mitre_is_subtechnique` (for the relationship fallback).
     is_subtechnique: bool,
     /// The value, final once [`Converter::finish`] has looked at `defer`.
     value: String,
 }
 
-/// A relationship waiting for its endpoints.
+/// A relationship waiting for its endpoints, as interned numbers and its text.
 struct PendingRel {
     pos: usize,
+    id: usize,
     /// Index in [`Converter::names`] of its `relationship_type`.
     name: usize,
-    /// Interned `source_ref`.
     source: usize,
-    /// Interned `target_ref`.
     target: usize,
-    /// The object as written in the bundle.
     text: Box<str>,
 }
 
@@ -79,7 +71,6 @@ struct Converter<'a, 'r, W: Write> {
     rejects: Option<&'r mut dyn Write>,
     report: ConversionReport,
     objects_read: u64,
-    /// Every id met.
     ids: Ids,
     /// The distinct `relationship_type`s of pending relationships.
     names: Vec<Rc<str>>,
@@ -91,20 +82,8 @@ struct Converter<'a, 'r, W: Write> {
     technique_names: HashMap<String, String>,
     /// Tactic values by tactic name (the feed's `tactic_name_to_mitre_id`; the last one wins).
     tactics: HashMap<String, String>,
-    /// Every `created_by_ref`.
     creators: HashSet<Box<str>>,
     reject_buf: Vec<u8>,
-}
-
-/// The batch writer of a run: in lenient mode it writes what XSOAR's own
-/// `EntityRelationship` would, empty entities included, as `batch --lenient` does.
-fn writer<W: Write>(output: W, opts: &ConvertOptions) -> BatchWriter<W> {
-    let writer = BatchWriter::new(output, opts.batch, opts.style);
-    if opts.mode == Mode::Lenient {
-        writer.with_lenient_entities()
-    } else {
-        writer
-    }
 }
 
 pub(crate) fn run<R: Read, W: Write>(
@@ -115,11 +94,16 @@ pub(crate) fn run<R: Read, W: Write>(
     rejects: Option<&mut dyn Write>,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<ConversionReport, ConvertError> {
+    let mut writer = BatchWriter::new(output, opts.batch, opts.style);
+    if opts.mode == Mode::Lenient {
+        // What XSOAR's own `EntityRelationship` would write, as `batch --lenient` does.
+        writer = writer.with_lenient_entities();
+    }
     let mut conv = Converter {
         schema,
         opts,
         checker: Checker::new(schema, opts.mode),
-        writer: writer(output, opts),
+        writer,
         rejects,
         report: ConversionReport::default(),
         objects_read: 0,
@@ -169,8 +153,7 @@ fn parse_element(element: &Element) -> Result<Value, ConvertError> {
     })
 }
 
-/// The bundle's line and column of a place in `element`'s text given by its own 1-based line
-/// and column.
+/// The bundle's line and column of a line and column in `element`'s text.
 fn in_bundle(element: &Element, line: usize, column: usize) -> (usize, usize) {
     let column = if line <= 1 {
         column + element.column - 1
@@ -204,7 +187,7 @@ fn number_check(element: &Element) -> Result<(), ConvertError> {
     })
 }
 
-/// Parses again an element kept for the end (it parsed once, so this cannot fail).
+/// Parses again an element that was read once (so this cannot fail).
 fn reparse(text: &str) -> Result<Map<String, Value>, ConvertError> {
     match relationship_core::value::from_str(text) {
         Ok(Value::Object(obj)) => Ok(obj),
@@ -217,11 +200,6 @@ fn reparse(text: &str) -> Result<Map<String, Value>, ConvertError> {
 /// The error for what cannot happen to an element that parsed once.
 fn unexpected(what: &str) -> ConvertError {
     ConvertError::Read(std::io::Error::other(what))
-}
-
-/// The STIX type named by an id (`attack-pattern--…` → `attack-pattern`).
-fn type_of_ref(id: &str) -> &str {
-    id.split_once("--").map_or(id, |(t, _)| t)
 }
 
 /// XSOAR's name for a STIX relationship name (stix-relationship-matrix §3.4).
@@ -257,59 +235,75 @@ impl<W: Write> Converter<'_, '_, W> {
         }
     }
 
-    /// One element of `objects`: its fast path, or parsed whole, checked and converted.
+    /// One element of `objects`: its view read from its text, or from the parsed object when
+    /// the text is not shaped as the reader expects; checked, then converted or kept.
     fn object(&mut self, element: &Element) -> Result<(), ConvertError> {
         let (pos, text) = (element.index, &*element.text);
         number_check(element)?;
-        if let Some(head) = ObjectHead::read(text) {
-            if self.relationship_fast(pos, head, text) {
-                return Ok(());
-            }
-        }
-        let value = parse_element(element)?;
         self.objects_read += 1;
-        let at = Seen::new(pos, MALFORMED_TYPE, None, text);
-        let Value::Object(obj) = value else {
-            let msg = "an element of `objects` that is not a JSON object";
-            return self.reject_malformed(at, msg);
+        let mut parsed = None;
+        let view = match ObjectView::read(text) {
+            Some(view) => view,
+            None => 'parsed: {
+                parsed = Some(parse_element(element)?);
+                let msg = match &parsed {
+                    Some(Value::Object(obj)) if obj.get("type").is_some_and(Value::is_string) => {
+                        break 'parsed ObjectView::of_map(obj);
+                    }
+                    Some(Value::Object(_)) => "an object without a string `type`",
+                    _ => "an element of `objects` that is not a JSON object",
+                };
+                count(&mut self.report.objects_read, MALFORMED_TYPE);
+                let at = Seen::new(pos, MALFORMED_TYPE, None, text);
+                return self.reject(at.rejection(RejectReason::Malformed, msg));
+            }
         };
-        let Some(stix_type) = obj.get("type").and_then(Value::as_str) else {
-            return self.reject_malformed(at, "an object without a string `type`");
-        };
+        let stix_type = &*view.stix_type;
         count(&mut self.report.objects_read, stix_type);
-        let at = Seen { stix_type, ..at };
-        let Some(id) = obj.get("id").and_then(Value::as_str) else {
+        let at = Seen::new(pos, stix_type, view.id.as_deref(), text);
+        let Some(id) = view.id.as_deref() else {
             let msg = format!("a {stix_type} without a string `id`");
             return self.reject(at.rejection(RejectReason::Malformed, &msg));
         };
-        let at = Seen { id: Some(id), ..at };
-        if let Some((reason, msg)) = self.refusal_of_id(&obj, stix_type, id) {
+        if let Some((reason, msg)) = self.refusal_of_id(&view, id) {
             let duplicate = reason == RejectReason::DuplicateId && stix_type == "relationship";
-            let triple = duplicate.then(|| stix_triple(&obj));
+            let triple = duplicate.then(|| view.stix_triple());
             return self.reject(at.rejection(reason, &msg).with_triple(triple));
         }
-        self.note_creator(obj.get("created_by_ref").and_then(Value::as_str));
-        if stix_type == "relationship" {
-            return self.relationship(at, &obj);
-        }
-        match self.kind_to_convert(&obj, stix_type, id) {
-            Ok(kind) => self.map_indicator(at, kind, &obj),
+        self.note_creator(view.created_by_ref.as_deref());
+        let kind = match self.judge(&view, id) {
+            Ok(Kept::Indicator(kind, head)) => return self.accept_indicator(at, &view, kind, head),
+            Ok(Kept::Relationship) => return self.keep_relationship(at, &view),
+            Err(Undecided::Refused(reason, msg, triple)) => {
+                return self.reject(at.rejection(reason, &msg).with_triple(triple));
+            }
+            Err(Undecided::Whole(kind)) => kind,
+        };
+        let later;
+        let obj = match &parsed {
+            Some(Value::Object(obj)) => obj,
+            _ => {
+                later = reparse(text)?;
+                &later
+            }
+        };
+        let refusal = map::map_object(kind, &view, obj, self.opts).and_then(|mapped| {
+            match self.unknown_type(id, mapped.xsoar_type) {
+                Some(msg) => Err((RejectReason::UnknownIndicatorType, msg)),
+                None => Ok(mapped),
+            }
+        });
+        match refusal {
+            Ok(mapped) => self.accept_indicator(at, &view, kind, mapped),
             Err((reason, msg)) => self.reject(at.rejection(reason, &msg)),
         }
     }
 
     /// Why an object with a good `id` is refused before its type is looked at: a
     /// `spec_version` that is not STIX, or an id already converted.
-    fn refusal_of_id(
-        &self,
-        obj: &Map<String, Value>,
-        stix_type: &str,
-        id: &str,
-    ) -> Option<(RejectReason, String)> {
-        let problem = (obj.get("spec_version"))
-            .and_then(|v| spec_version_problem(format_args!("a {stix_type} whose"), v));
-        if let Some(msg) = problem {
-            return Some((RejectReason::Malformed, msg));
+    fn refusal_of_id(&self, view: &ObjectView<'_>, id: &str) -> Option<(RejectReason, String)> {
+        if let Some(msg) = &view.spec_problem {
+            return Some((RejectReason::Malformed, msg.clone()));
         }
         self.ids.get(id).is_some_and(|e| e.accepted).then(|| {
             let msg =
@@ -318,64 +312,54 @@ impl<W: Write> Converter<'_, '_, W> {
         })
     }
 
-    /// How an object that is not a relationship is mapped, or why it is not: a type with no
-    /// XSOAR indicator type, revoked, deprecated.
-    fn kind_to_convert(
-        &self,
-        obj: &Map<String, Value>,
-        stix_type: &str,
-        id: &str,
-    ) -> Result<Kind, (RejectReason, String)> {
-        let Some(kind) = map::kind_of(stix_type, self.opts) else {
-            let msg = format!("STIX type `{stix_type}` has no XSOAR indicator type");
-            return Err((RejectReason::UnsupportedType, msg));
-        };
-        if truthy(obj.get("revoked")) {
-            Err((RejectReason::Revoked, format!("`{id}` is revoked")))
-        } else if truthy(obj.get("x_mitre_deprecated")) {
-            let msg = format!("`{id}` is deprecated (x_mitre_deprecated)");
-            Err((RejectReason::Deprecated, msg))
-        } else {
-            Ok(kind)
+    /// What the rules make of an object from its view alone.
+    fn judge(&self, view: &ObjectView<'_>, id: &str) -> Result<Kept, Undecided> {
+        let refuse = |reason, msg| Undecided::Refused(reason, msg, None);
+        if view.stix_type == "relationship" {
+            return relationship_parts(view, id);
         }
+        let Some(kind) = map::kind_of(&view.stix_type, self.opts) else {
+            let msg = format!("STIX type `{}` has no XSOAR indicator type", view.stix_type);
+            return Err(refuse(RejectReason::UnsupportedType, msg));
+        };
+        if view.revoked {
+            return Err(refuse(RejectReason::Revoked, format!("`{id}` is revoked")));
+        } else if view.deprecated {
+            let msg = format!("`{id}` is deprecated (x_mitre_deprecated)");
+            return Err(refuse(RejectReason::Deprecated, msg));
+        }
+        let Kind::Feed(t) = kind else {
+            return Err(Undecided::Whole(kind));
+        };
+        let head = map::feed_head(t, view, self.opts).map_err(|(r, msg)| refuse(r, msg))?;
+        if let Some(msg) = self.unknown_type(id, t) {
+            return Err(refuse(RejectReason::UnknownIndicatorType, msg));
+        }
+        if head.defer == Defer::No && self.opts.batch.placement != Placement::Attach {
+            return Err(Undecided::Whole(kind));
+        }
+        Ok(Kept::Indicator(kind, head))
     }
 
-    /// Counts an object of `stix_type` taken by a fast path, and notes its `created_by_ref`.
-    fn note_read(&mut self, stix_type: &str, creator: Option<&str>) {
-        self.objects_read += 1;
-        count(&mut self.report.objects_read, stix_type);
-        self.note_creator(creator);
+    /// In strict mode, why `id`, mapped to `xsoar_type`, is refused when the schema lacks it.
+    fn unknown_type(&self, id: &str, xsoar_type: &str) -> Option<String> {
+        if self.opts.mode != Mode::Strict || self.schema.type_id(xsoar_type).is_some() {
+            return None;
+        }
+        let hint = suggest::did_you_mean_of(&self.schema.suggest_types(xsoar_type))
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
+        Some(format!(
+            "`{id}` maps to XSOAR type `{xsoar_type}`, which schema `{}` does not have{hint}",
+            self.schema.name()
+        ))
     }
 
-    /// Notes a `created_by_ref`.
     fn note_creator(&mut self, creator: Option<&str>) {
         if let Some(creator) = creator {
             if !self.creators.contains(creator) {
                 self.creators.insert(creator.into());
             }
-        }
-    }
-
-    /// Maps an object to its indicator, or to its head alone (no fields) when the indicator
-    /// waits for the end (a feed object is then mapped only when written).
-    fn map_indicator(
-        &mut self,
-        at: Seen<'_>,
-        kind: Kind,
-        obj: &Map<String, Value>,
-    ) -> Result<(), ConvertError> {
-        if let Kind::Feed(t) = kind {
-            let attach = self.opts.batch.placement == Placement::Attach;
-            let head = map::feed_head(t, at.stix_type, obj, self.opts)
-                .ok()
-                .filter(|h| h.defer != Defer::No || attach);
-            if let Some(head) = head {
-                return self.indicator(at, kind, obj, head);
-            }
-        }
-        match map::map_object(kind, at.stix_type, obj, self.opts) {
-            Err((reason, msg)) => self.reject(at.rejection(reason, &msg)),
-            Ok(mapped) => self.indicator(at, kind, obj, mapped),
         }
     }
 
@@ -389,51 +373,36 @@ impl<W: Write> Converter<'_, '_, W> {
         n
     }
 
-    /// Notes what later mappings need of a converted feed object: an intrusion set's value, a
-    /// technique's name by MITRE ID, a tactic's value by name.
-    fn note_feed_object(
-        &mut self,
-        t: &'static str,
-        value: &str,
-        mitre_id: Option<&str>,
-        name: Option<&str>,
-    ) {
-        if t == ty::INTRUSION_SET {
-            self.intrusion_sets.insert(value.to_owned());
-        }
-        if let Some(mitre_id) = mitre_id.filter(|_| t == ty::ATTACK_PATTERN) {
-            self.technique_names
-                .insert(mitre_id.to_owned(), value.to_owned());
-        }
-        if let Some(name) = name.filter(|_| t == ty::TACTIC) {
-            self.tactics.insert(name.to_owned(), value.to_owned());
-        }
-    }
-
-    /// Accepts a mapped object: written now, or kept for the end as its text.
-    fn indicator(
+    /// Accepts a mapped object (a feed object's head alone when it waits for the end) and
+    /// notes what later mappings need of a feed object: an intrusion set's value, a
+    /// technique's name by MITRE ID, a tactic's value by name. The indicator is written now,
+    /// or kept for the end as its text.
+    fn accept_indicator(
         &mut self,
         at: Seen<'_>,
+        view: &ObjectView<'_>,
         kind: Kind,
-        obj: &Map<String, Value>,
         mapped: Mapped,
     ) -> Result<(), ConvertError> {
-        let id = at.id.unwrap_or_default();
-        if self.opts.mode == Mode::Strict && self.schema.type_id(mapped.xsoar_type).is_none() {
-            let hint = suggest::did_you_mean_of(&self.schema.suggest_types(mapped.xsoar_type))
-                .map(|h| format!("; {h}"))
-                .unwrap_or_default();
-            let msg = format!(
-                "`{id}` maps to XSOAR type `{}`, which schema `{}` does not have{hint}",
-                mapped.xsoar_type,
-                self.schema.name()
-            );
-            return self.reject(at.rejection(RejectReason::UnknownIndicatorType, &msg));
+        let n = self.accept(at.id.unwrap_or_default());
+        let value = &mapped.value;
+        if kind == Kind::Feed(ty::INTRUSION_SET) {
+            self.intrusion_sets.insert(value.clone());
         }
-        let n = self.accept(id);
-        if let Kind::Feed(t) = kind {
-            let name = obj.get("name").and_then(Value::as_str);
-            self.note_feed_object(t, &mapped.value, attack::mitre_id(obj), name);
+        if let Some(mitre_id) = view
+            .mitre_id
+            .as_deref()
+            .filter(|_| kind == Kind::Feed(ty::ATTACK_PATTERN))
+        {
+            self.technique_names
+                .insert(mitre_id.to_owned(), value.clone());
+        }
+        if let Some(name) = view
+            .name
+            .as_deref()
+            .filter(|_| kind == Kind::Feed(ty::TACTIC))
+        {
+            self.tactics.insert(name.to_owned(), value.clone());
         }
         if mapped.defer != Defer::No || self.opts.batch.placement == Placement::Attach {
             // Only the text is kept: the object and its fields are made again at the end.
@@ -443,7 +412,7 @@ impl<W: Write> Converter<'_, '_, W> {
                 text: at.text.into(),
                 xsoar_type: mapped.xsoar_type,
                 defer: mapped.defer,
-                is_subtechnique: truthy(obj.get("x_mitre_is_subtechnique")),
+                is_subtechnique: view.is_subtechnique,
                 value: mapped.value,
             });
             return Ok(());
@@ -492,102 +461,13 @@ impl<W: Write> Converter<'_, '_, W> {
             .map_err(ConvertError::Write)
     }
 
-    /// Takes an object read as an [`ObjectHead`] without parsing it whole, when it is a plain
-    /// relationship or a feed object whose indicator waits for the end (see
-    /// [`Self::deferred_fast`]): a string id not seen before and a STIX `spec_version` if any,
-    /// then the same steps as [`Self::object`] takes for it. Returns `false`, having done
-    /// nothing, for anything else, which the full path then reads.
-    fn relationship_fast(&mut self, pos: usize, head: ObjectHead<'_>, text: &str) -> bool {
-        let Some(id) = head.id.as_deref() else {
-            return false;
-        };
-        if head
-            .spec_version
-            .as_deref()
-            .is_some_and(|v| !is_spec_version(v))
-            || self.ids.get(id).is_some_and(|e| e.accepted)
-        {
-            return false;
-        }
-        if head.stix_type.as_deref() != Some("relationship") {
-            return self.deferred_fast(pos, head, text);
-        }
-        let plain = non_empty(&head.relationship_type).is_some_and(|n| n != "revoked-by")
-            && non_empty(&head.source_ref).is_some()
-            && non_empty(&head.target_ref).is_some();
-        if !plain {
-            return false;
-        }
-        self.note_read("relationship", head.created_by_ref.as_deref());
-        let (name, source, target) = (
-            head.relationship_type.unwrap_or_default(),
-            head.source_ref.unwrap_or_default(),
-            head.target_ref.unwrap_or_default(),
-        );
-        self.keep_relationship(pos, id, &name, &source, &target, text);
-        true
-    }
-
-    /// The rest of [`Self::relationship_fast`] for a feed object (attack pattern, malware,
-    /// …) that is neither revoked nor deprecated, has a name, and whose indicator waits for the
-    /// end (a malware, a sub-technique, anything with `--attach`), with a type the schema has:
-    /// accepted with its value, MITRE ID and sub-technique flag, mapped when written.
-    fn deferred_fast(&mut self, pos: usize, head: ObjectHead<'_>, text: &str) -> bool {
-        let Some(stix_type) = head.stix_type.as_deref() else {
-            return false;
-        };
-        let Some(Kind::Feed(t)) = map::kind_of(stix_type, self.opts) else {
-            return false;
-        };
-        if t == ty::TACTIC {
-            // Its value and name go to the tactic map: read whole.
-            return false;
-        }
-        if head.revoked == Some(true) || head.x_mitre_deprecated == Some(true) {
-            return false;
-        }
-        let Some(value) = non_empty(&head.name) else {
-            return false;
-        };
-        if value == relationship_core::DUMMY_INDICATOR_VALUE
-            || (self.opts.mode == Mode::Strict && self.schema.type_id(t).is_none())
-        {
-            return false;
-        }
-        let Some(mitre_id) = head.mitre_id() else {
-            return false;
-        };
-        let is_subtechnique = head.x_mitre_is_subtechnique == Some(true);
-        let defer = map::feed_defer(t, mitre_id.as_deref(), is_subtechnique, self.opts);
-        if defer == Defer::No && self.opts.batch.placement != Placement::Attach {
-            return false;
-        }
-        self.note_read(stix_type, head.created_by_ref.as_deref());
-        let value = value.to_owned();
-        let n = self.accept(head.id.as_deref().unwrap_or_default());
-        self.note_feed_object(t, &value, mitre_id.as_deref(), None);
-        self.deferred.push(Deferred {
-            pos,
-            id: n,
-            text: text.into(),
-            xsoar_type: t,
-            defer,
-            is_subtechnique,
-            value,
-        });
-        true
-    }
-
     /// Interns a relationship's name and ids and keeps it for the end.
     fn keep_relationship(
         &mut self,
-        pos: usize,
-        id: &str,
-        name: &str,
-        source: &str,
-        target: &str,
-        text: &str,
-    ) {
+        at: Seen<'_>,
+        view: &ObjectView<'_>,
+    ) -> Result<(), ConvertError> {
+        let name = view.relationship_type.as_deref().unwrap_or_default();
         let name = match self.names.iter().position(|n| **n == *name) {
             Some(i) => i,
             None => {
@@ -595,47 +475,61 @@ impl<W: Write> Converter<'_, '_, W> {
                 self.names.len() - 1
             }
         };
-        let source = self.ids.intern(source);
-        let target = self.ids.intern(target);
-        let n = self.ids.intern(id);
-        if let Some(e) = self.ids.entry_mut(n) {
+        let source = self
+            .ids
+            .intern(view.source_ref.as_deref().unwrap_or_default());
+        let target = self
+            .ids
+            .intern(view.target_ref.as_deref().unwrap_or_default());
+        let id = self.ids.intern(at.id.unwrap_or_default());
+        if let Some(e) = self.ids.entry_mut(id) {
             e.accepted = true;
         }
         self.pending.push(PendingRel {
-            pos,
+            pos: at.pos,
+            id,
             name,
             source,
             target,
-            text: text.into(),
+            text: at.text.into(),
         });
-    }
-
-    /// Keeps a relationship for the end, unless it lacks its name or an endpoint, or is a
-    /// revocation.
-    fn relationship(&mut self, at: Seen<'_>, obj: &Map<String, Value>) -> Result<(), ConvertError> {
-        let id = at.id.unwrap_or_default();
-        let field = |k: &str| obj.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
-        let (Some(name), Some(source), Some(target)) = (
-            field("relationship_type"),
-            field("source_ref"),
-            field("target_ref"),
-        ) else {
-            let msg = format!(
-                "relationship `{id}` without a string `relationship_type`, `source_ref` and `target_ref`"
-            );
-            let rejection = at.rejection(RejectReason::Malformed, &msg);
-            return self.reject(rejection.with_triple(Some(stix_triple(obj))));
-        };
-        if name == "revoked-by" {
-            let msg = format!(
-                "`{source}` revoked-by `{target}`: ATT&CK revocations are not relationships in XSOAR"
-            );
-            let rejection = at.rejection(RejectReason::RevokedBy, &msg);
-            return self.reject(rejection.with_triple(Some(stix_triple(obj))));
-        }
-        self.keep_relationship(at.pos, id, name, source, target, at.text);
         Ok(())
     }
+}
+
+/// What [`Converter::judge`] keeps from an object's view alone: a relationship, or a feed
+/// object whose indicator waits for the end, mapped without its fields.
+enum Kept {
+    Relationship,
+    Indicator(Kind, Mapped),
+}
+
+/// Why [`Converter::judge`] keeps nothing: a refusal, or a kind to map the object whole as.
+enum Undecided {
+    Refused(RejectReason, String, Option<Triple>),
+    Whole(Kind),
+}
+
+/// Checks that a relationship has its name and both endpoints and is no revocation.
+fn relationship_parts(view: &ObjectView<'_>, id: &str) -> Result<Kept, Undecided> {
+    let refuse = |reason, msg| Undecided::Refused(reason, msg, Some(view.stix_triple()));
+    let (Some(name), Some(source), Some(target)) = (
+        non_empty(&view.relationship_type),
+        non_empty(&view.source_ref),
+        non_empty(&view.target_ref),
+    ) else {
+        let msg = format!(
+            "relationship `{id}` without a string `relationship_type`, `source_ref` and `target_ref`"
+        );
+        return Err(refuse(RejectReason::Malformed, msg));
+    };
+    if name == "revoked-by" {
+        let msg = format!(
+            "`{source}` revoked-by `{target}`: ATT&CK revocations are not relationships in XSOAR"
+        );
+        return Err(refuse(RejectReason::RevokedBy, msg));
+    }
+    Ok(Kept::Relationship)
 }
 
 /// The `rawJSON` of an indicator: the object as written in the bundle (`text`), its keys in
@@ -665,6 +559,7 @@ mod tests {
         assert_eq!(xsoar_name("consists-of"), "contains");
         assert_eq!(xsoar_name("belongs-to"), "part-of");
         assert_eq!(xsoar_name("uses"), "uses");
+        use crate::view::type_of_ref;
         assert_eq!(type_of_ref("attack-pattern--1-2"), "attack-pattern");
         assert_eq!(type_of_ref("nodashes"), "nodashes");
     }

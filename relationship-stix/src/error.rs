@@ -45,32 +45,23 @@ impl ConvertError {
         if e.is_io() {
             return ConvertError::Read(io::Error::from(e));
         }
-        let path = element_path(element);
-        // serde_json appends " at line L column C" to the message; keep the bare message.
-        let full = e.to_string();
-        let message = match full.rfind(" at line ") {
-            Some(cut) => relationship_core::limits::json_reason(&full[..cut]).to_owned(),
-            None => full,
-        };
         ConvertError::Json {
             line: e.line(),
             column: e.column(),
-            path,
-            message,
+            path: element_path(element),
+            message: relationship_core::limits::json_reason(&strip_position(&e)).to_owned(),
         }
     }
 
     /// The error placed at `line` and `column` of the bundle, when it is [`Self::Json`].
-    pub(crate) fn placed(self, line: usize, column: usize) -> Self {
-        match self {
-            ConvertError::Json { path, message, .. } => ConvertError::Json {
-                line,
-                column,
-                path,
-                message,
-            },
-            other => other,
+    pub(crate) fn placed(mut self, line: usize, column: usize) -> Self {
+        if let ConvertError::Json {
+            line: l, column: c, ..
+        } = &mut self
+        {
+            (*l, *c) = (line, column);
         }
+        self
     }
 }
 
@@ -78,4 +69,13 @@ impl ConvertError {
 /// array.
 pub(crate) fn element_path(element: Option<usize>) -> String {
     element.map_or_else(|| "$".to_owned(), |i| format!("objects[{i}]"))
+}
+
+/// serde_json's message without its ` at line L column C` (the reader adds its own).
+pub(crate) fn strip_position(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    match full.rfind(" at line ") {
+        Some(cut) => full[..cut].to_owned(),
+        None => full,
+    }
 }

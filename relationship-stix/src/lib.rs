@@ -73,11 +73,11 @@ mod citation_date;
 mod citation_date_words;
 mod convert;
 mod error;
-mod light;
 mod map;
 mod pattern;
 mod report;
 mod tactic_name;
+mod view;
 
 use std::io::{Read, Write};
 

@@ -14,6 +14,7 @@ use crate::ConvertOptions;
 use crate::attack;
 use crate::pattern;
 use crate::report::RejectReason;
+use crate::view::{ObjectView, non_empty};
 
 /// XSOAR type names used by the mapping.
 pub(crate) mod ty {
@@ -129,7 +130,6 @@ pub(crate) fn feed_score(xsoar_type: &str) -> Option<u8> {
 /// Why the value of an indicator may still change once the whole bundle is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Defer {
-    /// Final now.
     No,
     /// A malware whose name may equal an intrusion set's (suffix ` [Malware]`).
     Malware,
@@ -171,15 +171,16 @@ fn missing(stix_type: &str, what: &str) -> Refusal {
     )
 }
 
-/// Maps one object of a supported kind. `obj` is the whole STIX object.
+/// Maps one object of a supported kind. `obj` is the whole STIX object, `view` its view.
 pub(crate) fn map_object(
     kind: Kind,
-    stix_type: &str,
+    view: &ObjectView<'_>,
     obj: &Map<String, Value>,
     opts: &ConvertOptions,
 ) -> Result<Mapped, Refusal> {
+    let stix_type = &*view.stix_type;
     let mapped = match kind {
-        Kind::Feed(xsoar_type) => feed_object(xsoar_type, stix_type, obj, opts),
+        Kind::Feed(xsoar_type) => feed_object(xsoar_type, view, obj, opts),
         Kind::Sdo(xsoar_type) => sdo(xsoar_type, stix_type, obj, opts),
         Kind::Sco => sco(stix_type, obj),
         Kind::Indicator => indicator(obj),
@@ -207,7 +208,7 @@ fn refuse_dummy(stix_type: &str, value: &str) -> Result<(), Refusal> {
 /// may be an intrusion set's) unless intrusion sets become threat actors, a sub-technique
 /// (MITRE ID longer than a technique's, or `x_mitre_is_subtechnique`); and whether a
 /// technique waits for the tactics it is linked to ([`Defer::Tactics`]).
-pub(crate) fn feed_defer(
+fn feed_defer(
     xsoar_type: &str,
     mitre_id: Option<&str>,
     is_subtechnique: bool,
@@ -239,14 +240,8 @@ pub(crate) fn links_to_tactics(
 
 /// A tactic's value, `<external_id> - <name>` (`TA0005 - Defense Evasion`), the id taken
 /// from the FIRST external reference whatever its source, as the feed does.
-fn tactic_value(obj: &Map<String, Value>, name: &str) -> Result<String, Refusal> {
-    let id = obj
-        .get("external_references")
-        .and_then(Value::as_array)
-        .and_then(|refs| refs.first())
-        .and_then(|r| r.get("external_id"))
-        .and_then(Value::as_str);
-    match id {
+fn tactic_value(view: &ObjectView<'_>, name: &str) -> Result<String, Refusal> {
+    match view.first_external_id.as_deref() {
         Some(id) => Ok(format!("{id} - {name}")),
         None => Err((
             RejectReason::MissingValue,
@@ -260,53 +255,47 @@ fn tactic_value(obj: &Map<String, Value>, name: &str) -> Result<String, Refusal>
 /// mapped fully when it is written.
 pub(crate) fn feed_head(
     xsoar_type: &'static str,
-    stix_type: &str,
-    obj: &Map<String, Value>,
+    view: &ObjectView<'_>,
     opts: &ConvertOptions,
 ) -> Result<Mapped, Refusal> {
-    let name = str_prop(obj, "name").ok_or_else(|| missing(stix_type, "a `name`"))?;
+    let stix_type = &*view.stix_type;
+    let name = non_empty(&view.name).ok_or_else(|| missing(stix_type, "a `name`"))?;
     let value = if xsoar_type == ty::TACTIC {
-        tactic_value(obj, name)?
+        tactic_value(view, name)?
     } else {
         name.to_owned()
     };
     refuse_dummy(stix_type, &value)?;
-    let is_subtechnique = attack::truthy(obj.get("x_mitre_is_subtechnique"));
+    let mitre_id = view.mitre_id.as_deref();
     Ok(Mapped {
         value,
         xsoar_type,
         score: feed_score(xsoar_type),
         fields: Fields::new(),
-        defer: feed_defer(xsoar_type, attack::mitre_id(obj), is_subtechnique, opts),
+        defer: feed_defer(xsoar_type, mitre_id, view.is_subtechnique, opts),
     })
 }
 
 /// The ATT&CK feed's shaping (`map_fields_by_type` and `create_indicator`).
 fn feed_object(
     xsoar_type: &'static str,
-    stix_type: &str,
+    view: &ObjectView<'_>,
     obj: &Map<String, Value>,
     opts: &ConvertOptions,
 ) -> Result<Mapped, Refusal> {
-    let mut mapped = feed_head(xsoar_type, stix_type, obj, opts)?;
-    let mitre_id = attack::mitre_id(obj);
+    let mut mapped = feed_head(xsoar_type, view, opts)?;
+    let mitre_id = view.mitre_id.as_deref();
     let mut tags: Vec<Value> = mitre_id.map(Value::from).into_iter().collect();
     if let (ty::MALWARE | ty::TOOL, Some(Value::Array(labels))) = (xsoar_type, obj.get("labels")) {
         tags.extend(labels.iter().cloned());
     }
     let tlp = attack::tlp(obj);
     let description = obj.get("description").and_then(Value::as_str).unwrap_or("");
-
+    let dates = |key, earliest| attack::normalise_dates(obj.get(key), earliest);
     let mut f = Fields::new();
     f.insert("stixid", prop(obj, "id"));
-    f.insert(
-        "firstseenbysource",
-        attack::normalise_dates(obj.get("created"), true),
-    );
-    f.insert(
-        "modified",
-        attack::normalise_dates(obj.get("modified"), false),
-    );
+    f.insert("firstseenbysource", dates("created", true));
+    f.insert("modified", dates("modified", false));
     f.insert("publications", attack::publications(obj));
     f.insert("mitreid", mitre_id.map_or(Value::Null, Value::from));
     f.insert("tags", Value::Array(tags));
@@ -520,11 +509,7 @@ fn sco(stix_type: &str, obj: &Map<String, Value>) -> Result<Mapped, Refusal> {
         _ => {
             let (t, key) = observable(stix_type).unwrap_or((ty::X509, "serial_number"));
             let v = str_prop(obj, key)
-                .or_else(|| {
-                    (stix_type == "user-account")
-                        .then(|| str_prop(obj, "account_login"))
-                        .flatten()
-                })
+                .or_else(|| str_prop(obj, "account_login").filter(|_| stix_type == "user-account"))
                 .ok_or_else(|| missing(stix_type, &format!("a `{key}`")))?;
             if stix_type == "user-account" {
                 f.insert("displayname", prop(obj, "display_name"));
@@ -600,7 +585,7 @@ mod tests {
         let obj = v.as_object().unwrap();
         let t = obj["type"].as_str().unwrap();
         let kind = kind_of(t, opts).unwrap();
-        map_object(kind, t, obj, opts)
+        map_object(kind, &ObjectView::of_map(obj), obj, opts)
     }
 
     #[test]

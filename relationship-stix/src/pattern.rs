@@ -109,9 +109,7 @@ impl<'a> Cursor<'a> {
     }
 
     fn ws(&mut self) {
-        while let Some(c) = self.peek().filter(|c| c.is_whitespace()) {
-            self.pos += c.len_utf8();
-        }
+        self.take_while(char::is_whitespace);
     }
 
     fn take_while(&mut self, f: impl Fn(char) -> bool) -> &'a str {

@@ -15,7 +15,6 @@ pub(super) struct Endpoint {
 /// What the conversion knows about one STIX id.
 #[derive(Debug)]
 pub(super) struct IdEntry {
-    /// The id itself.
     id: Rc<str>,
     /// Converted (indicator) or kept (relationship): a repeat is a duplicate.
     pub(super) accepted: bool,
@@ -58,17 +57,14 @@ impl Ids {
         self.index.get(id).and_then(|&n| self.entries.get(n))
     }
 
-    /// The entry of number `n`, if any.
     pub(super) fn entry(&self, n: usize) -> Option<&IdEntry> {
         self.entries.get(n)
     }
 
-    /// The entry of number `n` (interned, so present).
     pub(super) fn entry_mut(&mut self, n: usize) -> Option<&mut IdEntry> {
         self.entries.get_mut(n)
     }
 
-    /// The id of number `n`.
     pub(super) fn name(&self, n: usize) -> &str {
         self.entries.get(n).map_or("", |e| &e.id)
     }

@@ -5,9 +5,8 @@ use std::io::Write;
 
 use relationship_core::check::CheckError;
 use relationship_core::{Fields, RawJson};
-use serde_json::{Map, Value};
 
-use super::{Converter, MALFORMED_TYPE, count, type_of_ref};
+use super::Converter;
 use crate::ConvertError;
 use crate::error::element_path;
 use crate::report::{RejectReason, Triple};
@@ -15,18 +14,15 @@ use crate::report::{RejectReason, Triple};
 /// An element of `objects` as far as it was read: where it is and what it is.
 #[derive(Clone, Copy)]
 pub(super) struct Seen<'o> {
-    /// Its index in `objects`.
     pub(super) pos: usize,
     /// Its STIX type (or the malformed-object key).
     pub(super) stix_type: &'o str,
-    /// Its STIX id, when it has one.
     pub(super) id: Option<&'o str>,
     /// Its JSON text as read (written to the reject sink in its own key order).
     pub(super) text: &'o str,
 }
 
 impl<'o> Seen<'o> {
-    /// Element `pos` of `objects`, as far as it was read.
     pub(super) fn new(pos: usize, stix_type: &'o str, id: Option<&'o str>, text: &'o str) -> Self {
         Seen {
             pos,
@@ -57,7 +53,6 @@ pub(super) struct Rejection<'o> {
 }
 
 impl Rejection<'_> {
-    /// The rejection with the triple of its relationship.
     pub(super) fn with_triple(self, triple: Option<Triple>) -> Self {
         Rejection { triple, ..self }
     }
@@ -77,16 +72,6 @@ impl<W: Write> Converter<'_, '_, W> {
             }
         }
         self.record(rejection)
-    }
-
-    /// Counts an element that is not an object with a string `type`, and rejects it.
-    pub(super) fn reject_malformed(
-        &mut self,
-        at: Seen<'_>,
-        message: &str,
-    ) -> Result<(), ConvertError> {
-        count(&mut self.report.objects_read, MALFORMED_TYPE);
-        self.reject(at.rejection(RejectReason::Malformed, message))
     }
 
     /// Counts a rejection and sends it to the sink (for a derived relationship, whose object
@@ -133,14 +118,4 @@ pub(super) fn check_reason(e: &CheckError) -> RejectReason {
         | CheckError::DummyEntity { .. } => RejectReason::MissingValue,
         _ => RejectReason::Malformed,
     }
-}
-
-/// The triple of a relationship in STIX terms (for read-time rejections).
-pub(super) fn stix_triple(obj: &Map<String, Value>) -> Triple {
-    let s = |k: &str| obj.get(k).and_then(Value::as_str).unwrap_or("");
-    Triple::new(
-        type_of_ref(s("source_ref")),
-        s("relationship_type"),
-        type_of_ref(s("target_ref")),
-    )
 }

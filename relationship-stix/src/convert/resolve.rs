@@ -3,7 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
-use std::rc::Rc;
 
 use relationship_core::batch::Placement;
 use relationship_core::check::RelationshipInput;
@@ -12,32 +11,29 @@ use serde_json::{Map, Value};
 
 use super::ids::Endpoint;
 use super::reject::{Seen, check_reason};
-use super::{Converter, Deferred, PendingRel, count, reparse, type_of_ref, unexpected, xsoar_name};
+use super::{Converter, Deferred, PendingRel, count, reparse, unexpected, xsoar_name};
 use crate::ConvertError;
-use crate::light::RelationshipProps;
 use crate::map::{self, Defer, ty};
 use crate::report::{RejectReason, Triple};
 use crate::tactic_name::tactic_name;
+use crate::view::{ObjectView, RelationshipProps, type_of_ref};
 
 impl<W: Write> Converter<'_, '_, W> {
     /// Writes a deferred indicator: its object parsed and mapped again, with its final value,
     /// and a technique's links to its tactics.
     fn write_deferred(&mut self, d: Deferred) -> Result<(), ConvertError> {
         let obj = reparse(&d.text)?;
-        let stix_type = obj.get("type").and_then(Value::as_str).unwrap_or("");
-        let kind = map::kind_of(stix_type, self.opts);
-        let mapped = kind.and_then(|kind| map::map_object(kind, stix_type, &obj, self.opts).ok());
+        let view = ObjectView::of_map(&obj);
+        let kind = map::kind_of(&view.stix_type, self.opts);
+        let mapped = kind.and_then(|kind| map::map_object(kind, &view, &obj, self.opts).ok());
         let (Some(kind), Some(mapped)) = (kind, mapped) else {
             return Err(unexpected(
                 "an indicator kept for the end of the bundle could not be mapped again",
             ));
         };
-        let links = map::links_to_tactics(d.xsoar_type, d.is_subtechnique, self.opts);
-        let links = if links {
-            Some(self.tactic_links(&d, &obj)?)
-        } else {
-            None
-        };
+        let links = map::links_to_tactics(d.xsoar_type, d.is_subtechnique, self.opts)
+            .then(|| self.tactic_links(&d, &obj))
+            .transpose()?;
         let mapped = map::Mapped {
             value: d.value,
             xsoar_type: d.xsoar_type,
@@ -264,13 +260,8 @@ impl<W: Write> Converter<'_, '_, W> {
         message: &str,
         triple: Triple,
     ) -> Result<(), ConvertError> {
-        let obj = relationship_core::value::from_str(&rel.text).unwrap_or(Value::Null);
-        let at = Seen::new(
-            rel.pos,
-            "relationship",
-            obj.get("id").and_then(Value::as_str),
-            &rel.text,
-        );
+        let id = self.ids.name(rel.id).to_owned();
+        let at = Seen::new(rel.pos, "relationship", Some(&id), &rel.text);
         self.reject(at.rejection(reason, message).with_triple(Some(triple)))
     }
 
@@ -301,43 +292,25 @@ impl<W: Write> Converter<'_, '_, W> {
 
     /// Resolves, checks and writes one relationship.
     fn resolve(&mut self, rel: &PendingRel) -> Result<(), ConvertError> {
-        let stix_name = self
-            .names
-            .get(rel.name)
-            .cloned()
-            .unwrap_or_else(|| Rc::from(""));
+        let stix_name = self.names.get(rel.name).cloned().unwrap_or_default();
         let name = xsoar_name(&stix_name);
         let (Some(a), Some(b)) = (self.ids.endpoint(rel.source), self.ids.endpoint(rel.target))
         else {
             return self.reject_unresolved(rel, name);
         };
         let triple = Triple::new(a.xsoar_type, name, b.xsoar_type);
-        let (a_value, a_type, b_value, b_type) = (
-            a.value.to_string(),
-            a.xsoar_type,
-            b.value.to_string(),
-            b.xsoar_type,
+        let (a, b) = (
+            (a.value.to_string(), a.xsoar_type),
+            (b.value.to_string(), b.xsoar_type),
         );
-        let input = relationship_input(
-            name,
-            (a_value.clone(), a_type),
-            (b_value.clone(), b_type),
-            relationship_fields(&rel.text),
-        );
+        let input = relationship_input(name, a.clone(), b.clone(), relationship_fields(&rel.text));
         match self.checker.check(input) {
             Ok(mut checked) => {
                 if name == "indicator-of" && self.opts.indicates_as_indicated_by {
                     let reverse = self.checker.lookup_reverse("indicated-by").to_owned();
                     let fields = std::mem::take(checked.fields_mut());
-                    checked = EntityRelationship::new(
-                        "indicated-by",
-                        reverse,
-                        a_value,
-                        a_type,
-                        b_value,
-                        b_type,
-                    )
-                    .with_fields(fields);
+                    checked = EntityRelationship::new("indicated-by", reverse, a.0, a.1, b.0, b.1)
+                        .with_fields(fields);
                 }
                 self.write_relationship(checked, triple)
             }
