@@ -23,7 +23,7 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ndjson::{
-    BAD_RECORDS, Prepared, RECORD_SHAPES, RunError, Summary, check, drive, empty_entity_b_warning,
+    BAD_RECORDS, EMPTY_ENTITY_B, Prepared, RECORD_SHAPES, RunError, Summary, check, drive,
     end_output, parse, with_io,
 };
 use crate::opts::{IoOpts, ModeOpt, SchemaOpt};
@@ -161,7 +161,7 @@ impl BatchRecords<'_> {
             // XSOAR renders it as `{}` and creates nothing from it.
             return Ok(Prepared {
                 item: None,
-                warning: Some(format!("{}; skipped", empty_entity_b_warning())),
+                warning: Some(format!("{EMPTY_ENTITY_B}; skipped")),
             });
         }
         if !self.render_ahead {
@@ -232,14 +232,7 @@ pub fn batch<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
         },
         BatchItem::Indicator(ind) => writer.push_indicator(ind),
     };
-    let mut summary = drive(
-        input,
-        diag,
-        args.io.keep_going,
-        args.io.max_line_bytes(),
-        prepare,
-        consume,
-    )?;
+    let mut summary = drive(input, diag, &args.io, prepare, consume)?;
     end_output(&mut summary, || writer.finish().map(drop))?;
     end_output(&mut summary, || out.flush())?;
     Ok(summary)

@@ -175,17 +175,16 @@ fn report(ctx: &Context<'_>, summary: &Summary, keep_going: bool) {
 
 /// The NDJSON loop shared by the subcommands (the pipeline of the module documentation).
 ///
-/// A line longer than `max_line_bytes` is bad and never held whole; blank lines are skipped
+/// A line longer than `--max-line-bytes` is bad and never held whole; blank lines are skipped
 /// (still counted). `prepare` gets every other line without its line end and the block's
 /// byte buffer to render into; `consume` gets each item with that buffer. A bad record is
-/// reported on `diag` as `line N: <reason>` (the run then stops unless `keep_going`); a
+/// reported on `diag` as `line N: <reason>` (the run then stops unless `--keep-going`); a
 /// warning as `line N: warning: <text>`. An error from `consume` ends the run: a closed pipe
 /// sets [`Summary::output_closed`], anything else is [`RunError::Output`].
 pub(crate) fn drive<R, T, E>(
     input: R,
     diag: &mut E,
-    keep_going: bool,
-    max_line_bytes: usize,
+    io_opts: &IoOpts,
     prepare: impl Fn(&[u8], &mut Vec<u8>) -> Result<Prepared<T>, String> + Sync,
     mut consume: impl FnMut(T, &[u8]) -> io::Result<()>,
 ) -> Result<Summary, RunError>
@@ -194,12 +193,14 @@ where
     T: Send,
     E: Write + ?Sized,
 {
+    let keep_going = io_opts.keep_going;
+    let max_line_bytes = usize::try_from(io_opts.max_line_bytes).unwrap_or(usize::MAX);
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .clamp(1, MAX_WORKERS);
     let prepare = &prepare;
     let stop = &AtomicBool::new(false);
-    let (mut collected, healthy) = std::thread::scope(|scope| -> Result<_, RunError> {
+    let ((summary, mut error), healthy) = std::thread::scope(|scope| -> Result<_, RunError> {
         let mut to_workers = Vec::with_capacity(workers);
         let mut from_workers = Vec::with_capacity(workers);
         let mut handles = Vec::with_capacity(workers + 1);
@@ -235,30 +236,23 @@ where
         }
         Ok((collected, healthy))
     })?;
-    if !healthy && !matches!(collected.error, Some(RunError::Output(_))) {
+    if !healthy && !matches!(error, Some(RunError::Output(_))) {
         let stopped = io::Error::other("the input reader stopped unexpectedly");
-        collected.error = Some(RunError::Input(stopped));
+        error = Some(RunError::Input(stopped));
     }
-    collected.error.map_or(Ok(collected.summary), Err)
-}
-
-/// What the calling thread made of the workers' blocks.
-#[derive(Default)]
-struct Collected {
-    summary: Summary,
-    /// The error that ended writing (not a closed pipe) or reading.
-    error: Option<RunError>,
+    error.map_or(Ok(summary), Err)
 }
 
 /// Takes the workers' blocks back in input order: each item to `consume`, each bad record and
-/// warning to `diag`, until the input ends, a bad record stops the run, or writing fails.
+/// warning to `diag`, until the input ends, a bad record stops the run, or writing fails
+/// (the error that ended writing, not a closed pipe, or reading).
 fn collect_in_order<T, E: Write + ?Sized>(
     from_workers: &[Receiver<Done<T>>],
     diag: &mut E,
     keep_going: bool,
     consume: &mut impl FnMut(T, &[u8]) -> io::Result<()>,
-) -> Collected {
-    let mut c = Collected::default();
+) -> (Summary, Option<RunError>) {
+    let mut summary = Summary::default();
     let mut base: u64 = 0;
     for k in 0.. {
         let Ok(done) = from_workers[k % from_workers.len()].recv() else {
@@ -268,11 +262,11 @@ fn collect_in_order<T, E: Write + ?Sized>(
             match event {
                 Event::Item(item) => {
                     let written = consume(item, &done.arena);
-                    if let Err(e) = end_output(&mut c.summary, || written) {
-                        c.error = Some(e);
+                    if let Err(e) = end_output(&mut summary, || written) {
+                        return (summary, Some(e));
                     }
-                    if c.error.is_some() || c.summary.output_closed {
-                        return c;
+                    if summary.output_closed {
+                        return (summary, None);
                     }
                 }
                 Event::Warning(line, message) => {
@@ -280,29 +274,28 @@ fn collect_in_order<T, E: Write + ?Sized>(
                 }
                 Event::Endless(reason) => {
                     let _ = writeln!(diag, "line {base}: {reason}");
-                    c.summary.stopped_at = Some(base);
+                    summary.stopped_at = Some(base);
                 }
                 Event::Bad(line, reason) => {
                     let line = base + line;
-                    c.summary.bad += 1;
+                    summary.bad += 1;
                     let _ = writeln!(diag, "line {line}: {reason}");
                     if !keep_going {
-                        c.summary.stopped_at = Some(line);
+                        summary.stopped_at = Some(line);
                     }
                 }
             }
         }
-        c.summary.records += done.records;
+        summary.records += done.records;
         base += done.lines;
         if done.stopped {
             break;
         }
         if let Some(e) = done.error {
-            c.error = Some(RunError::Input(e));
-            break;
+            return (summary, Some(RunError::Input(e)));
         }
     }
-    c
+    (summary, None)
 }
 
 /// Most worker threads a run uses.
@@ -578,10 +571,8 @@ pub(crate) fn parse(line: &[u8]) -> Result<Record, String> {
 }
 
 /// The lenient-mode warning for an empty `entity_b`, as XSOAR logs one.
-pub(crate) fn empty_entity_b_warning() -> String {
-    "entity_b is empty: XSOAR renders this relationship as {} and creates nothing from it"
-        .to_owned()
-}
+pub(crate) const EMPTY_ENTITY_B: &str =
+    "entity_b is empty: XSOAR renders this relationship as {} and creates nothing from it";
 
 /// Checks a relationship record; the error is the message for its line.
 pub(crate) fn check(
@@ -613,14 +604,22 @@ pub(crate) fn end_output(
 mod tests {
     use super::*;
 
+    fn io_opts(keep_going: bool, max_line_bytes: u64) -> IoOpts {
+        IoOpts {
+            input: "-".into(),
+            python_json: false,
+            keep_going,
+            max_line_bytes,
+        }
+    }
+
     fn run_drive(input: &str, keep_going: bool) -> (Summary, Vec<String>, String) {
         let mut diag = Vec::new();
         let mut items = Vec::new();
         let summary = drive(
             input.as_bytes(),
             &mut diag,
-            keep_going,
-            1024,
+            &io_opts(keep_going, 1024),
             |line, _| match parse(line)? {
                 Record::Relationship(r) => Ok(Prepared {
                     warning: (r.entity_b.is_empty()).then(|| "empty".to_owned()),
@@ -686,8 +685,7 @@ mod tests {
         let summary = drive(
             input.as_bytes(),
             &mut Vec::new(),
-            false,
-            1024,
+            &io_opts(false, 1024),
             |line, _| match parse(line)? {
                 Record::Relationship(r) => Ok(Prepared::item(r.name)),
                 Record::IndicatorRecord(_) => Err(String::new()),
@@ -713,8 +711,7 @@ mod tests {
         let err = drive(
             input.as_bytes(),
             &mut Vec::new(),
-            false,
-            1024,
+            &io_opts(false, 1024),
             |_, _| Ok(Prepared::item(())),
             |(), _| Err(io::Error::other("disk full")),
         )
@@ -740,8 +737,7 @@ mod tests {
         let err = drive(
             Failing(Some((rel("a", "b") + "\n").into_bytes())),
             &mut Vec::new(),
-            false,
-            1024,
+            &io_opts(false, 1024),
             |_, _| Ok(Prepared::item(())),
             |(), _| {
                 items += 1;
@@ -781,8 +777,7 @@ mod tests {
         let summary = drive(
             input.as_bytes(),
             &mut diag,
-            true,
-            4096,
+            &io_opts(true, 4096),
             |line, _| match parse(line)? {
                 Record::Relationship(r) => Ok(Prepared::item(r.name)),
                 Record::IndicatorRecord(_) => Err(String::new()),
@@ -813,8 +808,7 @@ mod tests {
         let summary = drive(
             Zeros,
             &mut diag,
-            false,
-            1 << 20,
+            &io_opts(false, 1 << 20),
             |_, _| Ok(Prepared::item(())),
             |(), _| Ok(()),
         )
@@ -826,8 +820,7 @@ mod tests {
         let summary = drive(
             Zeros,
             &mut diag,
-            true,
-            1 << 20,
+            &io_opts(true, 1 << 20),
             |_, _| Ok(Prepared::item(())),
             |(), _| Ok(()),
         )
@@ -850,8 +843,7 @@ mod tests {
         drive(
             input.as_bytes(),
             &mut Vec::new(),
-            false,
-            1024,
+            &io_opts(false, 1024),
             |line, arena: &mut Vec<u8>| match parse(line)? {
                 Record::Relationship(r) => {
                     let start = arena.len();

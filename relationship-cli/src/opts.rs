@@ -76,11 +76,6 @@ pub struct IoOpts {
 }
 
 impl IoOpts {
-    /// `--max-line-bytes` as a size.
-    pub(crate) fn max_line_bytes(&self) -> usize {
-        usize::try_from(self.max_line_bytes).unwrap_or(usize::MAX)
-    }
-
     /// The output style `--python-json` selects.
     pub(crate) fn style(&self) -> JsonStyle {
         json_style(self.python_json)

@@ -13,7 +13,7 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ndjson::{
-    BAD_RECORDS, Prepared, RECORD_SHAPES, RunError, Summary, check, drive, empty_entity_b_warning,
+    BAD_RECORDS, EMPTY_ENTITY_B, Prepared, RECORD_SHAPES, RunError, Summary, check, drive,
     end_output, parse, with_io,
 };
 use crate::opts::{IoOpts, ModeOpt, SchemaOpt};
@@ -91,7 +91,7 @@ pub(crate) fn render<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
             }
         };
         let rel = check(&checker, r)?;
-        let warning = rel.renders_empty().then(empty_entity_b_warning);
+        let warning = rel.renders_empty().then(|| EMPTY_ENTITY_B.to_owned());
         // Rendered here, on a worker; an error (none is expected) is reported by the writer,
         // as an output error.
         let start = arena.len();
@@ -110,14 +110,7 @@ pub(crate) fn render<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
         Some(bytes) => out.write_all(bytes),
         None => Err(io::Error::other("a rendering went missing")),
     };
-    let mut summary = drive(
-        input,
-        diag,
-        args.io.keep_going,
-        args.io.max_line_bytes(),
-        prepare,
-        consume,
-    )?;
+    let mut summary = drive(input, diag, &args.io, prepare, consume)?;
     end_output(&mut summary, || out.flush())?;
     Ok(summary)
 }
