@@ -182,9 +182,9 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Err
         let mut stdout = ctx.stdout();
         let output: Box<dyn Write + '_> = match out_file.as_mut() {
             None => Box::new(BufWriter::with_capacity(BUF_SIZE, &mut *stdout)),
-            Some(f) => Box::new(f),
+            Some(f) => Box::new(&mut f.file),
         };
-        let sink = rejects.as_mut().map(|w| w as &mut dyn Write);
+        let sink = rejects.as_mut().map(|w| &mut w.file as &mut dyn Write);
         convert_with_progress(
             input,
             output,
