@@ -3,7 +3,7 @@
 //! checked against the schema.
 
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -152,17 +152,15 @@ impl ConvertStixArgs {
 /// Runs `convert-stix`: batches to `-o` or stdout, the summary to stderr.
 pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Error> {
     let schema = args.schema.load()?;
-    let outputs: Vec<(&str, &Path)> = [
-        ("--output", &args.output),
-        ("--reject-file", &args.reject_file),
-    ]
-    .into_iter()
-    .filter_map(|(what, path)| Some((what, path.as_deref()?)))
-    .collect();
-    let inputs: Vec<(&str, &Path)> = std::iter::once(("the bundle", args.bundle.as_path()))
-        .chain(args.schema.path.as_deref().map(|p| ("--schema", p)))
-        .collect();
-    check_distinct(&inputs, &outputs).map_err(Error::usage_or_io)?;
+    let inputs = [
+        ("the bundle", Some(args.bundle.as_path())),
+        ("--schema", args.schema.path.as_deref()),
+    ];
+    let outputs = [
+        ("--output", args.output.as_deref()),
+        ("--reject-file", args.reject_file.as_deref()),
+    ];
+    check_distinct(&inputs, &outputs)?;
     // Files are written to temporary files and renamed into place only when the whole
     // bundle was converted: an error or a signal leaves any previous file untouched. They
     // are prepared (and refused, by the output rules) before the bundle is read.

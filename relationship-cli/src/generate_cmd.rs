@@ -181,10 +181,10 @@ pub(crate) fn regenerate_command(args: &GenerateArgs, schema_path: Option<&Path>
 /// Runs `generate` end to end: loads the schema, generates, then prints, writes or checks.
 pub(crate) fn run(ctx: &Context<'_>, args: &GenerateArgs) -> Result<Exit, Error> {
     let schema_path = args.schema.path.as_deref();
-    if let (Some(out), Some(schema_path)) = (&args.out, schema_path) {
-        check_distinct(&[("--schema", schema_path)], &[("--out", out)])
-            .map_err(Error::usage_or_io)?;
-    }
+    check_distinct(
+        &[("--schema", schema_path)],
+        &[("--out", args.out.as_deref())],
+    )?;
     // The --out file is checked (and its temporary file created) before any work. A file
     // that may not be replaced (read-only, say) is still "up to date" when it already holds
     // the code, as for the Builder: that answer waits for the code.

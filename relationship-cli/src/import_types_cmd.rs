@@ -73,21 +73,12 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ImportTypesArgs) -> Result<Exit, Err
             path.display()
         ));
     }
-    let mut inputs: Vec<(&str, &Path)> = args
-        .inputs
-        .iter()
-        .chain(&listed)
-        .map(|p| ("the definition", p.as_path()))
+    let definitions = args.inputs.iter().chain(&listed);
+    let mut inputs: Vec<_> = definitions
+        .map(|p| ("the definition", Some(&**p)))
         .collect();
-    if let Some(base) = &args.base {
-        inputs.push(("--base", base));
-    }
-    let outputs: Vec<(&str, &Path)> = args
-        .output
-        .iter()
-        .map(|p| ("--output", p.as_path()))
-        .collect();
-    check_distinct(&inputs, &outputs).map_err(Error::usage_or_io)?;
+    inputs.push(("--base", args.base.as_deref()));
+    check_distinct(&inputs, &[("--output", args.output.as_deref())])?;
     // The output is checked (and prepared) before anything is read.
     let out_file = AtomicFile::create_if_asked(args.output.as_deref())?;
     let (base_text, base_path, base) = load_base(ctx, args.base.as_deref())?;

@@ -154,43 +154,42 @@ pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     a.is_some() && a == identity(b)
 }
 
-/// Refuses outputs that are also inputs, or that name the same file twice: the message (a
-/// usage error) for the first such pair, naming both flags. `inputs` and `outputs` are
-/// `(what, path)` pairs, such as `("the bundle", path)` and `("--output", path)`. An input `-`
-/// is standard input: an output that is the file (or pipe) standard input reads from is
-/// refused too.
-pub(crate) fn check_distinct(
-    inputs: &[(&str, &Path)],
-    outputs: &[(&str, &Path)],
-) -> Result<(), String> {
-    for (i, (out_what, out)) in outputs.iter().enumerate() {
+/// A file a command reads or writes, if given: what names it (`"--output"`) and its path.
+pub(crate) type Named<'a> = (&'a str, Option<&'a Path>);
+
+/// Refuses outputs that are also inputs, or that name the same file twice: the usage error
+/// for the first such pair, naming both, such as `("the bundle", path)` and `("--output",
+/// path)`. An input `-` is standard input: an output that is the file (or pipe) standard
+/// input reads from is refused too.
+pub(crate) fn check_distinct(inputs: &[Named<'_>], outputs: &[Named<'_>]) -> Result<(), Error> {
+    for (i, &(out_what, out)) in outputs.iter().enumerate() {
         // A character device (`/dev/null`, a terminal) is written, never replaced: it may be
         // an input or another output too. A pipe or a FIFO may not: writing into the pipe the
         // input comes from would feed the run its own output.
-        if is_char_device(out) {
+        let Some(out) = out.filter(|out| !is_char_device(out)) else {
             continue;
-        }
+        };
         let out_id = identity(out);
-        for (in_what, input) in inputs {
-            let (in_id, input) = if *input == Path::new("-") {
-                (stdin_identity(), "- (standard input)".to_owned())
-            } else {
-                (identity(input), input.display().to_string())
+        for &(in_what, input) in inputs {
+            let (in_id, input) = match input {
+                None => continue,
+                Some(p) if p == Path::new("-") => (stdin_identity(), "- (standard input)".into()),
+                Some(p) => (identity(p), p.display().to_string()),
             };
             if out_id.is_some() && out_id == in_id {
-                return Err(format!(
+                return Err(Error::usage_or_io(format!(
                     "{out_what} {} is the same file as {in_what} {input}: refusing to overwrite an input",
                     out.display(),
-                ));
+                )));
             }
         }
-        for (other_what, other) in &outputs[..i] {
-            if same_file(out, other) {
-                return Err(format!(
+        for &(other_what, other) in &outputs[..i] {
+            if let Some(other) = other.filter(|other| same_file(out, other)) {
+                return Err(Error::usage_or_io(format!(
                     "{out_what} {} is the same file as {other_what} {}: each output needs its own file",
                     out.display(),
                     other.display()
-                ));
+                )));
             }
         }
     }
@@ -234,10 +233,15 @@ mod tests {
         let b2 = sub.join("..").join("b.json");
         assert!(same_file(&b1, &b2));
         assert!(!same_file(Path::new("-"), Path::new("-")));
-        let err =
-            check_distinct(&[("the bundle", &a)], &[("--output", &other_spelling)]).unwrap_err();
+        let err = check_distinct(
+            &[("the bundle", Some(&a))],
+            &[("--output", Some(&other_spelling))],
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("refusing to overwrite an input"), "{err}");
-        let err = check_distinct(&[], &[("--output", &b1), ("--reject-file", &b2)]).unwrap_err();
+        let outputs = [("--output", Some(&*b1)), ("--reject-file", Some(&*b2))];
+        let err = check_distinct(&[], &outputs).unwrap_err().to_string();
         assert!(err.contains("each output needs its own file"), "{err}");
     }
 }

@@ -151,17 +151,6 @@ pub struct Rename {
     pub new: String,
 }
 
-impl Rename {
-    /// The change of `name`'s spelling from `old` to `new`, if it changed.
-    fn of(name: &str, old: &str, new: &str) -> Option<Rename> {
-        (old != new).then(|| Rename {
-            name: name.to_owned(),
-            old: old.to_owned(),
-            new: new.to_owned(),
-        })
-    }
-}
-
 /// A relationship that became, or stopped being, any-to-any.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AnyChange {
@@ -380,7 +369,11 @@ fn renames<T>(
     spelling: fn(&T) -> &str,
 ) -> Vec<Rename> {
     old.iter()
-        .filter_map(|&(o, n)| Rename::of(name(o), spelling(o), spelling(n?)))
+        .filter_map(|&(o, n)| {
+            let (old, new) = (spelling(o).to_owned(), spelling(n?).to_owned());
+            let name = name(o).to_owned();
+            (old != new).then_some(Rename { name, old, new })
+        })
         .collect()
 }
 
@@ -495,19 +488,34 @@ impl SchemaDiff {
                 && new.type_id(&t.source).is_some()
                 && new.type_id(&t.target).is_some()
         };
-        let removed_types = self.removed_types.iter().map(|t| Breakage::TypeRemoved {
-            name: t.name.clone(),
-            marker: t.marker.clone(),
-        });
-        let removed_rels =
+        let renamed = |renames: &[Rename], kind: fn(Rename) -> Breakage| {
+            renames.to_vec().into_iter().map(kind)
+        };
+        let mut out: Vec<Breakage> = (self.removed_types.iter())
+            .map(|t| Breakage::TypeRemoved {
+                name: t.name.clone(),
+                marker: t.marker.clone(),
+            })
+            .collect();
+        out.extend(renamed(
+            &self.renamed_type_markers,
+            Breakage::TypeMarkerRenamed,
+        ));
+        out.extend(
             self.removed_relationships
                 .iter()
                 .map(|r| Breakage::RelationshipRemoved {
                     name: r.name.clone(),
                     method: r.method.clone(),
                     marker: r.marker.clone(),
-                });
-        let no_longer_any =
+                }),
+        );
+        out.extend(renamed(
+            &self.renamed_relationship_markers,
+            Breakage::RelationshipMarkerRenamed,
+        ));
+        out.extend(renamed(&self.renamed_methods, Breakage::MethodRenamed));
+        out.extend(
             self.any_changes
                 .iter()
                 .filter(|c| !c.now_any)
@@ -516,30 +524,11 @@ impl SchemaDiff {
                     method: c.method.clone(),
                     now_explicit: c.explicit_pairs,
                     removed: c.removed.len(),
-                });
-        let renamed = |renames: &Vec<Rename>, kind: fn(Rename) -> Breakage| {
-            renames.clone().into_iter().map(kind)
-        };
-        removed_types
-            .chain(renamed(
-                &self.renamed_type_markers,
-                Breakage::TypeMarkerRenamed,
-            ))
-            .chain(removed_rels)
-            .chain(renamed(
-                &self.renamed_relationship_markers,
-                Breakage::RelationshipMarkerRenamed,
-            ))
-            .chain(renamed(&self.renamed_methods, Breakage::MethodRenamed))
-            .chain(no_longer_any)
-            .chain(
-                self.removed_triples
-                    .iter()
-                    .filter(survives)
-                    .cloned()
-                    .map(Breakage::TripleRemoved),
-            )
-            .collect()
+                }),
+        );
+        let survivors = self.removed_triples.iter().filter(survives);
+        out.extend(survivors.cloned().map(Breakage::TripleRemoved));
+        out
     }
 
     /// Whether the two schemas agree on everything compared (types, markers, names, methods,
@@ -604,6 +593,11 @@ fn section(f: &mut fmt::Formatter<'_>, head: &str, lines: &[String]) -> fmt::Res
         writeln!(f, "  {l}")?;
     }
     Ok(())
+}
+
+/// The section `TITLE: N` of `lines`, skipped when there are none.
+fn counted_section(f: &mut fmt::Formatter<'_>, title: &str, lines: &[String]) -> fmt::Result {
+    section(f, &format!("{title}: {}", lines.len()), lines)
 }
 
 /// The section `TITLE: N added, M removed`: a `+ label  detail` row for each added item,
@@ -686,17 +680,9 @@ impl fmt::Display for SchemaDiff {
             rename_lines("relationship ", "method", &self.renamed_methods),
         ]
         .concat();
-        section(
-            f,
-            &format!("Rust names changed: {}", rust_names.len()),
-            &rust_names,
-        )?;
+        counted_section(f, "Rust names changed", &rust_names)?;
         let reverse = rename_lines("", "reverse", &self.changed_reverse_names);
-        section(
-            f,
-            &format!("Reverse names changed: {}", reverse.len()),
-            &reverse,
-        )?;
+        counted_section(f, "Reverse names changed", &reverse)?;
         added_removed_section(
             f,
             "Reverse-only names",
@@ -766,7 +752,7 @@ impl SchemaDiff {
     fn write_breaking(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.breaking.len();
         let lines: Vec<String> = self.breaking.iter().map(|b| format!("- {b}")).collect();
-        section(f, &format!("Typed code that stops compiling: {n}"), &lines)?;
+        counted_section(f, "Typed code that stops compiling", &lines)?;
         writeln!(f)?;
         match n {
             0 => writeln!(f, "Not breaking: everything that compiled still compiles."),
