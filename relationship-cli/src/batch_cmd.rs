@@ -7,7 +7,7 @@ use std::ops::Range;
 use clap::Args;
 
 use relationship_core::batch::{
-    BatchOptions, BatchWriter, Placement, render_relationship, render_relationship_with,
+    BatchWriter, Placement, render_relationship, render_relationship_with,
 };
 use relationship_core::check::{Checker, Mode};
 use relationship_core::json::JsonStyle;
@@ -26,7 +26,7 @@ use crate::ndjson::{
     BAD_RECORDS, EMPTY_ENTITY_B, Prepared, RECORD_SHAPES, RunError, Summary, check, drive,
     end_output, parse, with_io,
 };
-use crate::opts::{IoOpts, ModeOpt, SchemaOpt};
+use crate::opts::{IoOpts, ModeOpt, SchemaOpt, batch_options, json_style};
 
 const INDICATOR_SHAPE: &str = concat!(
     "  indicator     {\"value\": \"APT29\", \"type\": \"Intrusion Set\"}  (batch only)\n",
@@ -199,16 +199,8 @@ pub fn batch<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
     out: &mut W,
     diag: &mut E,
 ) -> Result<Summary, RunError> {
-    let options = BatchOptions {
-        batch_size: args.batch_size as usize,
-        placement: if args.attach {
-            Placement::Attach
-        } else {
-            Placement::Dummy
-        },
-        dedup: !args.keep_duplicates,
-    };
-    let json_style = args.io.style();
+    let options = batch_options(args.batch_size, args.attach, !args.keep_duplicates);
+    let json_style = json_style(args.io.python_json);
     let records = BatchRecords {
         checker: Checker::new(schema, mode),
         schema,

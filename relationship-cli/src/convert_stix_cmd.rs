@@ -7,7 +7,6 @@ use std::path::PathBuf;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use relationship_core::batch::{BatchOptions, Placement};
 use relationship_core::check::Mode;
 use relationship_core::limits::{DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_BUNDLE_BYTES};
 use relationship_schema::Schema;
@@ -16,7 +15,7 @@ use relationship_stix::{ConvertError, ConvertOptions, Phase, Progress, convert};
 use crate::context::{BUF_SIZE, Context, open_input};
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::opts::{ModeOpt, SchemaOpt, json_style};
+use crate::opts::{ModeOpt, SchemaOpt, batch_options, json_style};
 use crate::output::{AtomicFile, check_distinct};
 
 /// The `after_help` text of `convert-stix`.
@@ -135,15 +134,7 @@ impl ConvertStixArgs {
             indicates_as_indicated_by: self.indicated_by,
             creator_identities: self.creator_identities,
             mode,
-            batch: BatchOptions {
-                batch_size: self.batch_size as usize,
-                placement: if self.attach {
-                    Placement::Attach
-                } else {
-                    Placement::Dummy
-                },
-                dedup: true,
-            },
+            batch: batch_options(self.batch_size, self.attach, true),
             style: json_style(self.python_json),
         }
     }

@@ -94,22 +94,8 @@ fn find_rel(schema: &Schema, name: &str) -> Result<RelId, String> {
 
 /// Names as `` `a`, `b` `` (empty for none).
 fn ticked<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    let ticked: Vec<String> = names.into_iter().map(|n| format!("`{n}`")).collect();
-    ticked.join(", ")
-}
-
-/// Type names as `` `A`, `B` ``.
-fn list(schema: &Schema, ids: &[TypeId]) -> String {
-    ticked(ids.iter().map(|&t| schema.ty(t).name()))
-}
-
-/// The line naming the any-to-any relationships, if there are any.
-fn any_line(schema: &Schema) -> String {
-    let rels = schema.relationships().iter();
-    match ticked(rels.filter(|r| r.is_any()).map(|r| r.name())) {
-        any if any.is_empty() => any,
-        any => format!("  (and {any} between any two types)\n"),
-    }
+    let ticked = names.into_iter().map(|n| format!("`{n}`"));
+    ticked.collect::<Vec<_>>().join(", ")
 }
 
 /// One line of what `name` relates to: `` `name` --rel--> `A`, `B` `` (outgoing) or
@@ -124,11 +110,12 @@ fn write_links(
     outgoing: bool,
     only: &str,
 ) {
+    let list = ticked(others.iter().map(|&t| schema.ty(t).name()));
+    let end = if outgoing { "source" } else { "target" };
     let _ = match (others.is_empty(), outgoing) {
-        (true, true) => writeln!(out, "  `{name}` is never the source of `{rel}`"),
-        (true, false) => writeln!(out, "  `{name}` is never the target of `{rel}`"),
-        (false, true) => writeln!(out, "  `{name}` --{rel}--> {only}{}", list(schema, others)),
-        (false, false) => writeln!(out, "  {} --{rel}--> `{name}`", list(schema, others)),
+        (true, _) => writeln!(out, "  `{name}` is never the {end} of `{rel}`"),
+        (false, true) => writeln!(out, "  `{name}` --{rel}--> {only}{list}"),
+        (false, false) => writeln!(out, "  {list} --{rel}--> `{name}`"),
     };
 }
 
@@ -156,7 +143,11 @@ fn explain_type(schema: &Schema, ty: TypeId) -> String {
             write_links(&mut out, schema, name, rel, others, outgoing, "");
         }
     }
-    out.push_str(&any_line(schema));
+    let rels = schema.relationships().iter();
+    let any = ticked(rels.filter(|r| r.is_any()).map(|r| r.name()));
+    if !any.is_empty() {
+        let _ = writeln!(out, "  (and {any} between any two types)");
+    }
     out
 }
 
@@ -185,15 +176,6 @@ fn explain_rel(schema: &Schema, ty: TypeId, rel: RelId) -> String {
     out
 }
 
-/// The relationships allowed from `a` to `b`, as `` `x`, `y` `` (or `none`).
-fn between(schema: &Schema, a: TypeId, b: TypeId) -> String {
-    let ids = schema.relationships_between(a, b);
-    match ticked(ids.into_iter().map(|r| schema.rel(r).name())) {
-        names if names.is_empty() => "none".to_owned(),
-        names => names,
-    }
-}
-
 fn explain_triple(schema: &Schema, source: TypeId, rel: RelId, target: TypeId) -> (String, Exit) {
     let (s, t, r) = (
         schema.ty(source).name(),
@@ -220,7 +202,9 @@ fn explain_triple(schema: &Schema, source: TypeId, rel: RelId, target: TypeId) -
     let targets = schema.targets_for(rel, source);
     write_links(&mut out, schema, s, r.name(), &targets, true, "only ");
     for (a, b, from, to) in [(s, t, source, target), (t, s, target, source)] {
-        let allowed = between(schema, from, to);
+        let ids = schema.relationships_between(from, to);
+        let allowed = ticked(ids.into_iter().map(|r| schema.rel(r).name()));
+        let allowed = if allowed.is_empty() { "none" } else { &allowed };
         let _ = writeln!(out, "  from `{a}` to `{b}` the schema allows: {allowed}");
     }
     (out, Exit::Invalid)

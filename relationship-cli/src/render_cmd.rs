@@ -16,7 +16,7 @@ use crate::ndjson::{
     BAD_RECORDS, EMPTY_ENTITY_B, Prepared, RECORD_SHAPES, RunError, Summary, check, drive,
     end_output, parse, with_io,
 };
-use crate::opts::{IoOpts, ModeOpt, SchemaOpt};
+use crate::opts::{IoOpts, ModeOpt, SchemaOpt, json_style};
 
 /// Runs `render`: the renderings to stdout, bad records and warnings to stderr.
 pub(crate) fn run(ctx: &Context<'_>, args: &RenderArgs) -> Result<Exit, Error> {
@@ -77,7 +77,7 @@ pub(crate) fn render<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
     diag: &mut E,
 ) -> Result<Summary, RunError> {
     let checker = Checker::new(schema, mode);
-    let style = args.io.style();
+    let style = json_style(args.io.python_json);
     let format = args.format;
     let prepare = |line: &[u8], arena: &mut Vec<u8>| {
         let r = match parse(line)? {
