@@ -157,8 +157,8 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Err
     // are prepared (and refused, by the output rules) before the bundle is read.
     let mut out_file = AtomicFile::create_if_asked(args.output.as_deref())?;
     let mut rejects = AtomicFile::create_if_asked(args.reject_file.as_deref())?;
-    let (input, total) = open_input(&args.bundle)
-        .map_err(|e| Error::usage_or_io(format!("cannot read {}: {e}", args.bundle.display())))?;
+    let (input, total) =
+        open_input(&args.bundle).map_err(|e| Error::cannot_read(&args.bundle, e))?;
     if let Some(len) = total.filter(|&n| n > MAX_BUNDLE_BYTES as u64) {
         // Refused before it is read, as the library would refuse it at that byte.
         return Err(Error::invalid(format!(
@@ -241,9 +241,7 @@ fn conversion_error(args: &ConvertStixArgs, e: ConvertError) -> Error {
         ConvertError::Write(e) if args.output.is_none() => Error::output(&e),
         ConvertError::Write(e) => cannot_write(&args.output, e),
         ConvertError::Rejects(e) => cannot_write(&args.reject_file, e),
-        ConvertError::Read(e) => {
-            Error::usage_or_io(format!("cannot read {}: {e}", args.bundle.display()))
-        }
+        ConvertError::Read(e) => Error::cannot_read(&args.bundle, e),
         e @ (ConvertError::Json { .. }
         | ConvertError::NotABundle(_)
         | ConvertError::TooLarge(_)) => Error::invalid(format!("{}: {e}", args.bundle.display())),

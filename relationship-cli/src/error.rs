@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::io;
+use std::path::Path;
 
 use relationship_codegen::OutputError;
 use relationship_schema::SchemaErrors;
@@ -33,6 +34,11 @@ impl Error {
     /// Data that was read and is invalid (exit 1).
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
         Error::new(Exit::Invalid, message)
+    }
+
+    /// A file that cannot be read (exit 2).
+    pub(crate) fn cannot_read(path: &Path, reason: impl fmt::Display) -> Self {
+        Error::usage_or_io(format!("cannot read {}: {reason}", path.display()))
     }
 
     /// A schema that cannot be loaded: exit 2 when it cannot be read, 1 when it is invalid.

@@ -105,36 +105,23 @@ pub(crate) fn generated_code(schema: &Schema, options: &GenerateOptions) -> Resu
 
 /// The 1-based line at which `a` and `b` first differ (`None` when equal).
 fn first_difference(a: &str, b: &str) -> Option<usize> {
-    if a == b {
-        return None;
-    }
-    let mut la = a.split_inclusive('\n');
-    let mut lb = b.split_inclusive('\n');
-    let mut line = 1;
-    loop {
-        match (la.next(), lb.next()) {
-            (Some(x), Some(y)) if x == y => line += 1,
-            _ => return Some(line),
-        }
-    }
+    let (mut la, mut lb) = (a.split_inclusive('\n'), b.split_inclusive('\n'));
+    let pairs = std::iter::from_fn(|| Some((la.next()?, lb.next()?)));
+    (a != b).then(|| 1 + pairs.take_while(|(x, y)| x == y).count())
 }
 
 /// `--check`: how the --out file differs from `code`, generated from `label` (`None` when
 /// it is up to date).
 fn stale(out: &Path, code: &str, label: &str) -> Result<Option<String>, Error> {
-    let cannot_read =
-        |e: io::Error| Error::usage_or_io(format!("cannot read {}: {e}", out.display()));
     // A FIFO or a device is not read: it holds no checked-in code (and reading a FIFO could
     // wait forever).
     if std::fs::metadata(out).is_ok_and(|m| !m.is_file()) {
-        return Err(cannot_read(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "not a regular file: --check compares the code with a file",
-        )));
+        let reason = "not a regular file: --check compares the code with a file";
+        return Err(Error::cannot_read(out, reason));
     }
     match std::fs::read(out) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Some("does not exist".to_owned())),
-        Err(e) => Err(cannot_read(e)),
+        Err(e) => Err(Error::cannot_read(out, e)),
         Ok(bytes) => Ok(
             first_difference(&String::from_utf8_lossy(&bytes), code).map(|line| {
                 format!(

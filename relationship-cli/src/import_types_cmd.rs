@@ -65,14 +65,7 @@ pub(crate) struct ImportTypesArgs {
 /// Runs `schema import-types`: the schema to OUT or stdout, the report to stderr.
 pub(crate) fn run(ctx: &Context<'_>, args: &ImportTypesArgs) -> Result<Exit, Error> {
     // Every file that will be read is an input: the files of a directory too.
-    let (listed, skipped, mut errors) = list_all(&args.inputs);
-    // A directory entry that is not a regular file (a FIFO would block the run) is not read.
-    for (path, what) in &skipped {
-        ctx.say(format_args!(
-            "skipped {}: {what}, not a regular file",
-            path.display()
-        ));
-    }
+    let (listed, mut errors) = list_all(ctx, &args.inputs);
     let definitions = args.inputs.iter().chain(&listed);
     let mut inputs: Vec<_> = definitions
         .map(|p| ("the definition", Some(&**p)))
@@ -117,19 +110,8 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ImportTypesArgs) -> Result<Exit, Err
 /// The base schema's text, the path named in messages, and its model.
 fn load_base(ctx: &Context<'_>, path: Option<&Path>) -> Result<(String, PathBuf, Schema), Error> {
     let (text, path) = match path {
-        None => (
-            XSOAR_SCHEMA_JSON.to_string(),
-            PathBuf::from(XSOAR_SCHEMA_PATH),
-        ),
-        Some(p) => {
-            let text = read_limited(p).map_err(|reason| {
-                Error::usage_or_io(format!(
-                    "cannot read the base schema {}: {reason}",
-                    p.display()
-                ))
-            })?;
-            (text, p.to_path_buf())
-        }
+        None => (XSOAR_SCHEMA_JSON.into(), PathBuf::from(XSOAR_SCHEMA_PATH)),
+        Some(p) => (read_base(p)?, p.to_path_buf()),
     };
     match relationship_schema_parse::parse_str(&text, &path) {
         Ok(schema) => Ok((text, path, schema)),
@@ -146,32 +128,30 @@ fn load_base(ctx: &Context<'_>, path: Option<&Path>) -> Result<(String, PathBuf,
     }
 }
 
-/// A text file of at most [`limits::MAX_SCHEMA_BYTES`].
-fn read_limited(path: &Path) -> Result<String, String> {
+/// The text of a base schema file: at most [`limits::MAX_SCHEMA_BYTES`] of UTF-8.
+fn read_base(path: &Path) -> Result<String, Error> {
+    let limit = limits::MAX_SCHEMA_BYTES;
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| {
-            f.take(limits::MAX_SCHEMA_BYTES as u64 + 1)
-                .read_to_end(&mut bytes)
-        })
-        .map_err(|e| e.to_string())?;
-    if bytes.len() > limits::MAX_SCHEMA_BYTES {
-        return Err(format!(
-            "larger than the limit of {} bytes",
-            limits::MAX_SCHEMA_BYTES
-        ));
-    }
-    String::from_utf8(bytes)
-        .map_err(|e| format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+    let read =
+        std::fs::File::open(path).and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes));
+    let problem = match read {
+        Err(e) => e.to_string(),
+        Ok(_) if bytes.len() > limit => format!("larger than the limit of {limit} bytes"),
+        Ok(_) => match String::from_utf8(bytes) {
+            Ok(text) => return Ok(text),
+            Err(e) => format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+        },
+    };
+    let shown = path.display();
+    Err(Error::usage_or_io(format!(
+        "cannot read the base schema {shown}: {problem}"
+    )))
 }
 
-type Listed = (Vec<PathBuf>, Vec<(PathBuf, &'static str)>, Vec<ImportError>);
-
-/// The files of every input, the directory entries skipped, and every input that could not
-/// be listed.
-fn list_all(inputs: &[PathBuf]) -> Listed {
+/// The files of every input, and every input that could not be listed. A directory entry
+/// that is not a regular file (a FIFO would block the run) is not read: it is reported.
+fn list_all(ctx: &Context<'_>, inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<ImportError>) {
     let mut files = Vec::new();
-    let mut skipped = Vec::new();
     let mut errors = Vec::new();
     for input in inputs {
         let scan = match import_types::scan_definition_files(input) {
@@ -187,10 +167,13 @@ fn list_all(inputs: &[PathBuf]) -> Listed {
                 reason: "a directory without *.json files".into(),
             });
         }
-        skipped.extend(scan.skipped);
+        for (path, what) in scan.skipped {
+            let path = path.display();
+            ctx.say(format_args!("skipped {path}: {what}, not a regular file"));
+        }
         files.extend(scan.files);
     }
-    (files, skipped, errors)
+    (files, errors)
 }
 
 /// Reports every refusal; the error's exit code is 2 when a file could not be read, else 1.

@@ -133,8 +133,7 @@ pub(crate) fn with_io(
     body: impl FnOnce(Box<dyn Read + Send>, &mut dyn Write, &mut dyn Write) -> Result<Summary, RunError>,
 ) -> Result<Exit, Error> {
     let path = io_opts.input.as_path();
-    let cannot_read =
-        |e: io::Error| Error::usage_or_io(format!("cannot read {}: {e}", path.display()));
+    let cannot_read = |e: io::Error| Error::cannot_read(path, e);
     let (input, _) = open_input(path).map_err(cannot_read)?;
     let summary = {
         let mut stdout = ctx.stdout();

@@ -77,7 +77,7 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ValidateArgs) -> Result<Exit, Error>
         let reader = match open_input(path) {
             Ok((input, _)) => BufReader::with_capacity(BUF_SIZE, input),
             Err(e) => {
-                ctx.say(format_args!("cannot read {name}: {e}"));
+                ctx.say(Error::cannot_read(path, e));
                 code = code.max(Exit::UsageOrIo);
                 continue;
             }
