@@ -2,14 +2,13 @@
 //! createIndicators batches, as XSOAR's ATT&CK feed would write them, every relationship
 //! checked against the schema.
 
-use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use relationship_core::check::Mode;
 use relationship_core::limits::{DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_BUNDLE_BYTES};
-use relationship_schema::Schema;
 use relationship_stix::{ConvertError, ConvertOptions, Phase, Progress, convert};
 
 use crate::context::{BUF_SIZE, Context, open_input};
@@ -167,40 +166,6 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Err
             MAX_BUNDLE_BYTES >> 20
         )));
     }
-    let result = {
-        let mut stdout = ctx.stdout();
-        let output: Box<dyn Write + '_> = match out_file.as_mut() {
-            None => Box::new(BufWriter::with_capacity(BUF_SIZE, &mut *stdout)),
-            Some(f) => Box::new(&mut f.file),
-        };
-        let sink = rejects.as_mut().map(|w| &mut w.file as &mut dyn Write);
-        convert_with_progress(
-            input,
-            output,
-            schema,
-            &args.options(args.check.mode()),
-            sink,
-            total,
-        )
-    };
-    // The reject file first: when it cannot be put in place, the output stays as it was.
-    let report = result.map_err(|e| conversion_error(args, e))?;
-    for file in [rejects, out_file].into_iter().flatten() {
-        file.commit()?;
-    }
-    let _ = writeln!(ctx.stderr(), "{report}");
-    Ok(Exit::Ok)
-}
-
-/// Converts the bundle, showing a progress bar on a terminal.
-fn convert_with_progress(
-    input: Box<dyn Read + Send>,
-    output: Box<dyn Write + '_>,
-    schema: &Schema,
-    options: &ConvertOptions,
-    rejects: Option<&mut dyn Write>,
-    total: Option<u64>,
-) -> Result<relationship_stix::ConversionReport, ConvertError> {
     // A progress bar on stderr when it is a terminal.
     let bar = io::stderr().is_terminal().then(|| match total {
         Some(len) => ProgressBar::new(len).with_style(
@@ -221,11 +186,26 @@ fn convert_with_progress(
             }
         }
     };
-    let result = convert(input, output, schema, options, rejects, &mut on_progress);
+    let result = {
+        let mut stdout = ctx.stdout();
+        let output: Box<dyn Write + '_> = match out_file.as_mut() {
+            None => Box::new(BufWriter::with_capacity(BUF_SIZE, &mut *stdout)),
+            Some(f) => Box::new(&mut f.file),
+        };
+        let sink = rejects.as_mut().map(|w| &mut w.file as &mut dyn Write);
+        let options = args.options(args.check.mode());
+        convert(input, output, schema, &options, sink, &mut on_progress)
+    };
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    result
+    // The reject file first: when it cannot be put in place, the output stays as it was.
+    let report = result.map_err(|e| conversion_error(args, e))?;
+    for file in [rejects, out_file].into_iter().flatten() {
+        file.commit()?;
+    }
+    let _ = writeln!(ctx.stderr(), "{report}");
+    Ok(Exit::Ok)
 }
 
 /// The error for a conversion that failed: which file could not be read or written, or

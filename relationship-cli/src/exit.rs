@@ -1,11 +1,4 @@
-//! The exit codes of `xsoar-rel`: one table for every subcommand.
-//!
-//! | code | meaning |
-//! |---|---|
-//! | 0 | ok |
-//! | 1 | invalid data: a bad record, an invalid schema, a batch violation, a malformed STIX bundle; also the "no" of a check: `schema diff` found a difference, `generate --check` found the file stale |
-//! | 2 | usage or I/O: a bad flag or option value, a file that cannot be read or written |
-//!
+//! The exit codes of `xsoar-rel`: one table for every subcommand ([`EXIT_CODES_HELP`]).
 //! When a run meets more than one kind of failure (say, one unreadable file and one invalid
 //! file for `validate`), the higher code wins.
 

@@ -488,19 +488,14 @@ impl SchemaDiff {
                 && new.type_id(&t.source).is_some()
                 && new.type_id(&t.target).is_some()
         };
-        let renamed = |renames: &[Rename], kind: fn(Rename) -> Breakage| {
-            renames.to_vec().into_iter().map(kind)
-        };
         let mut out: Vec<Breakage> = (self.removed_types.iter())
             .map(|t| Breakage::TypeRemoved {
                 name: t.name.clone(),
                 marker: t.marker.clone(),
             })
             .collect();
-        out.extend(renamed(
-            &self.renamed_type_markers,
-            Breakage::TypeMarkerRenamed,
-        ));
+        let types = self.renamed_type_markers.iter().cloned();
+        out.extend(types.map(Breakage::TypeMarkerRenamed));
         out.extend(
             self.removed_relationships
                 .iter()
@@ -510,11 +505,10 @@ impl SchemaDiff {
                     marker: r.marker.clone(),
                 }),
         );
-        out.extend(renamed(
-            &self.renamed_relationship_markers,
-            Breakage::RelationshipMarkerRenamed,
-        ));
-        out.extend(renamed(&self.renamed_methods, Breakage::MethodRenamed));
+        let markers = self.renamed_relationship_markers.iter().cloned();
+        out.extend(markers.map(Breakage::RelationshipMarkerRenamed));
+        let methods = self.renamed_methods.iter().cloned();
+        out.extend(methods.map(Breakage::MethodRenamed));
         out.extend(
             self.any_changes
                 .iter()
