@@ -74,7 +74,6 @@ Examples:
   curl -s https://example.org/bundle.json | xsoar-rel convert-stix - | xsoar-rel validate -"
 );
 
-/// `convert-stix` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct ConvertStixArgs {
     /// The STIX bundle (a JSON object with an `objects` array), or `-` for stdin.
@@ -116,10 +115,8 @@ pub(crate) struct ConvertStixArgs {
     /// Write every object that was not converted, with its reason, to this NDJSON file.
     #[arg(long, value_name = "FILE")]
     pub(crate) reject_file: Option<PathBuf>,
-    /// The schema to check against.
     #[command(flatten)]
     pub(crate) schema: SchemaOpt,
-    /// Strict or lenient checks.
     #[command(flatten)]
     pub(crate) check: ModeOpt,
 }

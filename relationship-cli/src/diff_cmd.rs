@@ -33,7 +33,6 @@ Examples:
   git show HEAD~1:schemas/hr.json > /tmp/hr-old.json
   xsoar-rel schema diff --breaking /tmp/hr-old.json schemas/hr.json || echo 'breaking change'";
 
-/// `schema diff` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct SchemaDiffArgs {
     /// The old schema file.

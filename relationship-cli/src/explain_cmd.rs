@@ -33,7 +33,6 @@ Examples:
   xsoar-rel schema explain Malware uses CVE
   xsoar-rel schema explain --schema schemas/hr.json Employee owns Host";
 
-/// `schema explain` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct SchemaExplainArgs {
     /// The source indicator type, as XSOAR spells it (`CVE`, `X509 Certificate`).
@@ -45,7 +44,6 @@ pub(crate) struct SchemaExplainArgs {
     /// The target indicator type.
     #[arg(value_name = "TARGET", requires = "relationship")]
     pub(crate) target: Option<String>,
-    /// The schema to answer from.
     #[command(flatten)]
     pub(crate) schema: SchemaOpt,
 }

@@ -43,7 +43,6 @@ Examples:
   xsoar-rel generate --schema schemas/hr.json --module hr --out src/hr_generated.rs --check"
 );
 
-/// `generate` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct GenerateArgs {
     /// Write the code to FILE (only if its content changed) instead of stdout.
@@ -64,7 +63,6 @@ pub(crate) struct GenerateArgs {
     /// or `schemas/xsoar.json` for the built-in schema).
     #[arg(long, value_name = "LABEL")]
     pub(crate) source_label: Option<String>,
-    /// The schema to generate the module of.
     #[command(flatten)]
     pub(crate) schema: SchemaOpt,
 }

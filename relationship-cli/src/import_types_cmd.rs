@@ -48,7 +48,6 @@ Round trip:
   (generate the module in build.rs with relationship_codegen::Builder)"
 );
 
-/// `schema import-types` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct ImportTypesArgs {
     /// Indicator-type definition files, or directories of them (their `*.json` files).

@@ -27,19 +27,15 @@ pub(crate) fn run(ctx: &Context<'_>, args: &RenderArgs) -> Result<Exit, Error> {
     })
 }
 
-/// `render` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct RenderArgs {
     /// Which of XSOAR's three renderings to write.
     #[arg(long, value_enum, default_value_t = Format::Indicator)]
     pub(crate) format: Format,
-    /// The schema to check against.
     #[command(flatten)]
     pub(crate) schema: SchemaOpt,
-    /// Strict or lenient checks.
     #[command(flatten)]
     pub(crate) check: ModeOpt,
-    /// Input, output style and error handling.
     #[command(flatten)]
     pub(crate) io: IoOpts,
 }

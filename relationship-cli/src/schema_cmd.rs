@@ -19,7 +19,6 @@ FILE cannot be read.
 Example:
   xsoar-rel schema check schemas/xsoar.json";
 
-/// `schema check` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct SchemaCheckArgs {
     /// The schema file to check.

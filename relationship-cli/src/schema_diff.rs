@@ -1,18 +1,9 @@
 //! What changes between two versions of a schema, and which typed code stops compiling.
 //!
 //! [`SchemaDiff::between`] compares two [`Schema`]s by name (never by index, so reordering a
-//! schema file changes nothing) and records:
-//!
-//! * added and removed indicator types, and types whose Rust marker was renamed;
-//! * added and removed relationship names, relationships whose marker or method was renamed,
-//!   and changed reverse names;
-//! * added and removed reverse-only names;
-//! * relationships that became any-to-any ("now any") or stopped being any-to-any ("no longer
-//!   any"); for the latter every pair that is no longer allowed is listed;
-//! * added and removed explicit triples `(source, relationship, target)`;
-//! * the typed constructors that stop compiling ([`Breakage`]): a removed type's marker, a
-//!   removed relationship's method, a renamed marker or method, and for each removed triple
-//!   between surviving types and a surviving relationship, the call `source.method(&target)`.
+//! schema file changes nothing): types, relationship names, reverse names and reverse-only
+//! names, Rust markers and methods, any-to-any relationships and explicit triples (see the
+//! fields of [`SchemaDiff`]), and the typed constructors that stop compiling ([`Breakage`]).
 //!
 //! A diff is *breaking* ([`SchemaDiff::is_breaking`]) when anything that compiled against the
 //! old schema's generated code can stop compiling, which is also exactly when data valid under

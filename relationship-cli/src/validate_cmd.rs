@@ -42,7 +42,6 @@ Examples:
   xsoar-rel validate --schema schemas/my_xsoar.json feed-dump-1.json feed-dump-2.json
   xsoar-rel convert-stix bundle.json | xsoar-rel validate -";
 
-/// `validate` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct ValidateArgs {
     /// Batch files to check; `-` reads stdin.
@@ -53,7 +52,6 @@ pub(crate) struct ValidateArgs {
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE_BYTES as u64,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) max_line_bytes: u64,
-    /// The schema to check against.
     #[command(flatten)]
     pub(crate) schema: SchemaOpt,
 }
