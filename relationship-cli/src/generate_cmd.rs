@@ -69,17 +69,13 @@ pub(crate) struct GenerateArgs {
 
 /// The options for [`relationship_codegen::generate`] and the label of the schema.
 fn options(args: &GenerateArgs, schema_path: Option<&Path>, schema: &Schema) -> GenerateOptions {
-    let label = args
-        .source_label
-        .clone()
-        .unwrap_or_else(|| match schema_path {
-            // As the Builder does: the path as given, with `/` separators.
-            Some(p) => p.display().to_string().replace('\\', "/"),
-            None => schema
-                .source()
-                .as_ref()
-                .map_or_else(|| schema.name().to_owned(), |p| p.display().to_string()),
-        });
+    // As the Builder does: the path as given, with `/` separators.
+    let label = match (&args.source_label, schema_path, schema.source()) {
+        (Some(label), _, _) => label.clone(),
+        (None, Some(p), _) => p.display().to_string().replace('\\', "/"),
+        (None, None, Some(p)) => p.display().to_string(),
+        (None, None, None) => schema.name().to_owned(),
+    };
     let mut options = GenerateOptions::default()
         .runtime_path(args.runtime_path.clone())
         .source_label(label);
@@ -155,10 +151,8 @@ pub(crate) fn regenerate_command(args: &GenerateArgs, schema_path: Option<&Path>
         ("--out", args.out.as_ref().map(|o| o.display().to_string())),
     ];
     let mut cmd = String::from("xsoar-rel generate");
-    for (flag, value) in options {
-        if let Some(value) = value {
-            cmd.push_str(&format!(" {flag} {}", shell_quote(&value)));
-        }
+    for (flag, value) in options.into_iter().filter_map(|(f, v)| Some((f, v?))) {
+        cmd.push_str(&format!(" {flag} {}", shell_quote(&value)));
     }
     cmd
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use relationship_schema::{Schema, limits};
 use relationship_schema_parse::builtin::{XSOAR_SCHEMA_JSON, XSOAR_SCHEMA_PATH};
-use relationship_schema_parse::import_types::{self, ImportError, ImportPlan, NewType};
+use relationship_schema_parse::import_types::{self, ImportError, ImportPlan};
 
 use crate::context::Context;
 use crate::error::Error;
@@ -100,9 +100,7 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ImportTypesArgs) -> Result<Exit, Err
         Some(file) => file.write_and_commit(text.as_bytes())?,
         None => _ = ctx.answer(&text, Exit::Ok)?,
     }
-    let _ = ctx
-        .stderr()
-        .write_all(report(&plan, &base_path, &result).as_bytes());
+    report(&mut *ctx.stderr(), &plan, &base_path, &result);
     Ok(Exit::Ok)
 }
 
@@ -185,56 +183,46 @@ fn refuse(ctx: &Context<'_>, errors: &[ImportError]) -> Error {
     } else {
         Exit::Invalid
     };
-    Error::new(
-        exit,
-        format!(
-            "{} problem(s) in the indicator-type definitions; nothing written",
-            errors.len()
-        ),
-    )
+    let n = errors.len();
+    let problems = format!("{n} problem(s) in the indicator-type definitions; nothing written");
+    Error::new(exit, problems)
 }
 
 /// The summary on stderr: what was added, what was already there, and the relationships the
 /// new types take part in.
-fn report(plan: &ImportPlan, base_path: &Path, result: &Schema) -> String {
-    let mut out = format!(
-        "import-types: {} type(s) added to {}, {} already there\n",
-        plan.added.len(),
-        base_path.display(),
-        plan.existing.len()
+fn report(out: &mut dyn Write, plan: &ImportPlan, base_path: &Path, result: &Schema) {
+    let (added, existing) = (plan.added.len(), plan.existing.len());
+    let base = base_path.display();
+    let _ = writeln!(
+        out,
+        "import-types: {added} type(s) added to {base}, {existing} already there"
     );
     for t in &plan.added {
-        out.push_str(&format!(
-            "  added    {}{} ({})\n",
-            t.def.name,
-            marker_note(t),
-            t.def.file.display()
-        ));
+        let marker = t.marker.as_ref().map(|m| format!(" (Rust marker `{m}`)"));
+        let (name, file) = (&t.def.name, t.def.file.display());
+        let _ = writeln!(
+            out,
+            "  added    {name}{} ({file})",
+            marker.unwrap_or_default()
+        );
     }
     for d in &plan.existing {
-        out.push_str(&format!("  present  {} ({})\n", d.name, d.file.display()));
+        let _ = writeln!(out, "  present  {} ({})", d.name, d.file.display());
     }
     for (d, first) in &plan.repeated {
-        out.push_str(&format!(
-            "  repeated {} ({}: the same id as in {}, imported once)\n",
-            d.name,
-            d.file.display(),
-            first.display()
-        ));
+        let (name, file, first) = (&d.name, d.file.display(), first.display());
+        let _ = writeln!(
+            out,
+            "  repeated {name} ({file}: the same id as in {first}, imported once)"
+        );
     }
     if let Some(first) = plan.added.first() {
-        out.push_str(&format!(
-            "new types take part in: {}; add rules that name them for more\n",
-            participation(result, &first.def.name)
-        ));
+        let with = participation(result, &first.def.name);
+        let _ = writeln!(
+            out,
+            "new types take part in: {with}; add rules that name them for more"
+        );
     }
-    out
-}
-
-fn marker_note(t: &NewType) -> String {
-    t.marker
-        .as_ref()
-        .map_or_else(String::new, |m| format!(" (Rust marker `{m}`)"))
 }
 
 /// The relationships a new type takes part in: with any type, or with its own type only.
