@@ -68,11 +68,6 @@ impl<'io> Context<'io> {
             .map_err(|e| Error::output(&e))?;
         Ok(exit)
     }
-
-    /// Flushes standard error (standard output is flushed by each subcommand).
-    pub(crate) fn flush(&self) {
-        let _ = self.stderr().flush();
-    }
 }
 
 /// Opens an input: `-` is standard input. Also the length of a regular file, for the

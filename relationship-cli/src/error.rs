@@ -63,8 +63,6 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
-
 impl From<OutputError> for Error {
     /// An output file that was refused or could not be written (the message names it, never
     /// a temporary file).

@@ -49,14 +49,14 @@ pub(crate) struct SchemaExplainArgs {
 }
 
 /// A name the schema does not have, with its "did you mean".
-fn unknown(what: &str, name: &str, candidates: Vec<&str>, schema: &Schema) -> String {
-    let hint = did_you_mean(name, candidates.iter().copied())
-        .map(|h| format!("; {h}"))
-        .unwrap_or_default();
-    format!(
-        "unknown {what} `{name}` in the schema `{}`{hint}\n",
-        schema.name()
-    )
+fn unknown<'a>(
+    what: &str,
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    in_schema: &str,
+) -> String {
+    let hint = did_you_mean(name, candidates).map_or_else(String::new, |h| format!("; {h}"));
+    format!("unknown {what} `{name}` in the schema `{in_schema}`{hint}\n")
 }
 
 /// A type by its XSOAR name, or as compiler errors of typed calls print it: by its Rust
@@ -70,8 +70,8 @@ fn find_type(schema: &Schema, name: &str) -> Result<TypeId, String> {
             .or_else(|| schema.type_ids().find(|&t| schema.ty(t).marker() == last))
     };
     schema.type_id(name).or_else(by_rust_name).ok_or_else(|| {
-        let names = schema.types().iter().map(|t| t.name()).collect();
-        unknown("indicator type", name, names, schema)
+        let names = schema.types().iter().map(|t| t.name());
+        unknown("indicator type", name, names, schema.name())
     })
 }
 
@@ -85,8 +85,8 @@ fn find_rel(schema: &Schema, name: &str) -> Result<RelId, String> {
         })
     };
     schema.rel_id(name).or_else(by_rust_name).ok_or_else(|| {
-        let names = schema.relationships().iter().map(|r| r.name()).collect();
-        unknown("relationship name", name, names, schema)
+        let names = schema.relationships().iter().map(|r| r.name());
+        unknown("relationship name", name, names, schema.name())
     })
 }
 
@@ -151,17 +151,12 @@ fn explain_type(schema: &Schema, ty: TypeId) -> String {
 
 fn explain_rel(schema: &Schema, ty: TypeId, rel: RelId) -> String {
     let (name, r) = (schema.ty(ty).name(), schema.rel(rel));
-    let mut out = format!(
-        "`{}` (reverse `{}`) in the schema `{}`:\n",
-        r.name(),
-        r.reverse(),
-        schema.name()
-    );
+    let (rel_name, reverse, within) = (r.name(), r.reverse(), schema.name());
+    let mut out = format!("`{rel_name}` (reverse `{reverse}`) in the schema `{within}`:\n");
     if let Pairs::Any = r.pairs() {
         let _ = writeln!(
             out,
-            "  allowed between any two types: `{name}` --{}--> any type",
-            r.name()
+            "  allowed between any two types: `{name}` --{rel_name}--> any type"
         );
         return out;
     }
@@ -169,36 +164,30 @@ fn explain_rel(schema: &Schema, ty: TypeId, rel: RelId) -> String {
         (schema.targets_for(rel, ty), true),
         (schema.sources_for(rel, ty), false),
     ] {
-        write_links(&mut out, schema, name, r.name(), &others, outgoing, "");
+        write_links(&mut out, schema, name, rel_name, &others, outgoing, "");
     }
     out
 }
 
 fn explain_triple(schema: &Schema, source: TypeId, rel: RelId, target: TypeId) -> (String, Exit) {
-    let (s, t, r) = (
-        schema.ty(source).name(),
-        schema.ty(target).name(),
-        schema.rel(rel),
+    let (s, t) = (schema.ty(source).name(), schema.ty(target).name());
+    let (name, reverse, within) = (
+        schema.rel(rel).name(),
+        schema.rel(rel).reverse(),
+        schema.name(),
     );
     if schema.allows(rel, source, target) {
-        return (
-            format!(
-                "yes: `{s}` --{}--> `{t}` is allowed by the schema `{}` (reverse: `{t}` --{}--> `{s}`)\n",
-                r.name(),
-                schema.name(),
-                r.reverse()
-            ),
-            Exit::Ok,
+        let yes = format!(
+            "yes: `{s}` --{name}--> `{t}` is allowed by the schema `{within}` (reverse: `{t}` --{reverse}--> `{s}`)\n"
         );
+        return (yes, Exit::Ok);
     }
+    let a = article(name);
     let mut out = format!(
-        "no: `{s}` cannot have {} `{}` relationship to `{t}` in the schema `{}`\n",
-        article(r.name()),
-        r.name(),
-        schema.name()
+        "no: `{s}` cannot have {a} `{name}` relationship to `{t}` in the schema `{within}`\n"
     );
     let targets = schema.targets_for(rel, source);
-    write_links(&mut out, schema, s, r.name(), &targets, true, "only ");
+    write_links(&mut out, schema, s, name, &targets, true, "only ");
     for (a, b, from, to) in [(s, t, source, target), (t, s, target, source)] {
         let ids = schema.relationships_between(from, to);
         let allowed = ticked(ids.into_iter().map(|r| schema.rel(r).name()));
@@ -210,15 +199,10 @@ fn explain_triple(schema: &Schema, source: TypeId, rel: RelId, target: TypeId) -
 
 /// `a` or `an` before a relationship name read aloud.
 fn article(name: &str) -> &'static str {
-    let lower = name.to_ascii_lowercase();
-    let starts_with_vowel_sound = match lower.as_bytes() {
-        [b'a' | b'e' | b'i' | b'o', ..] => true,
-        [b'u', b'n', ..] => true,
-        [b'u', c, v, ..] => {
-            let vowel = |b: &u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u');
-            !(c.is_ascii_alphabetic() && !vowel(c) && vowel(v))
-        }
-        [b'u'] => true,
+    let vowel = |b: &u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u');
+    let starts_with_vowel_sound = match name.to_ascii_lowercase().as_bytes() {
+        [b'a' | b'e' | b'i' | b'o', ..] | [b'u', b'n', ..] | [b'u'] => true,
+        [b'u', c, v, ..] => !(c.is_ascii_alphabetic() && !vowel(c) && vowel(v)),
         _ => false,
     };
     if starts_with_vowel_sound { "an" } else { "a" }

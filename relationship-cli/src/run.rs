@@ -30,10 +30,9 @@ pub(crate) fn run_command(ctx: &Context<'_>, command: &Command) -> Exit {
         Command::ConvertStix(args) => crate::convert_stix_cmd::run(ctx, args),
         Command::Validate(args) => crate::validate_cmd::run(ctx, args),
     };
-    let exit = result.unwrap_or_else(|e| {
+    // Standard error is flushed when `ctx` is dropped.
+    result.unwrap_or_else(|e| {
         ctx.say(&e);
         e.exit()
-    });
-    ctx.flush();
-    exit
+    })
 }
