@@ -11,7 +11,8 @@ use crate::exit::Exit;
 /// temporary files if a signal ends it.
 pub fn run(cli: &Cli) -> Exit {
     crate::signals::install();
-    let ctx = Context::process(cli.command.name());
+    let stderr = std::io::BufWriter::new(std::io::stderr());
+    let ctx = Context::new(cli.command.name(), std::io::stdout(), stderr);
     run_command(&ctx, &cli.command)
 }
 

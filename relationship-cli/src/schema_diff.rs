@@ -563,8 +563,9 @@ impl SchemaDiff {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+/// `n word`, with an `s` unless `n` is 1.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Writes `head` and the lines of a section, skipping the section when it has no lines.
@@ -626,7 +627,16 @@ impl fmt::Display for SchemaDiff {
     /// (omitted when empty), each line starting with `+` (added), `-` (removed) or `~`
     /// (changed), and a closing verdict.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_header(f)?;
+        for (sign, s) in [("---", &self.old), ("+++", &self.new)] {
+            let source = s.source.as_ref().map(|p| format!(" ({p})"));
+            let (types, rels) = (
+                plural(s.types, "type"),
+                plural(s.relationships, "relationship name"),
+            );
+            let triples = plural(s.triples, "explicit triple");
+            let (name, source) = (&s.name, source.unwrap_or_default());
+            writeln!(f, "{sign} `{name}`{source}: {types}, {rels}, {triples}")?;
+        }
         if self.is_empty() {
             writeln!(f)?;
             return writeln!(
@@ -646,7 +656,7 @@ impl fmt::Display for SchemaDiff {
                 let pairs = if r.any {
                     "any pair".to_owned()
                 } else {
-                    plural(r.pairs, "pair", "pairs")
+                    plural(r.pairs, "pair")
                 };
                 let detail = format!(
                     "reverse `{}`, marker `{}`, method `{}`, {pairs}",
@@ -675,7 +685,7 @@ impl fmt::Display for SchemaDiff {
             &self.removed_reverse_only,
             |n| (n.clone(), String::new()),
         )?;
-        self.write_any_changes(f)?;
+        any_changes_section(f, &self.any_changes)?;
         added_removed_section(
             f,
             "Triples",
@@ -683,58 +693,6 @@ impl fmt::Display for SchemaDiff {
             &self.removed_triples,
             |t| (t.xsoar(), t.call()),
         )?;
-        self.write_breaking(f)
-    }
-}
-
-impl SchemaDiff {
-    /// `---`/`+++` lines naming both schemas.
-    fn write_header(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (sign, s) in [("---", &self.old), ("+++", &self.new)] {
-            let source = s
-                .source
-                .as_ref()
-                .map_or_else(String::new, |p| format!(" ({p})"));
-            writeln!(
-                f,
-                "{sign} `{}`{source}: {}, {}, {}",
-                s.name,
-                plural(s.types, "type", "types"),
-                plural(s.relationships, "relationship name", "relationship names"),
-                plural(s.triples, "explicit triple", "explicit triples"),
-            )?;
-        }
-        Ok(())
-    }
-
-    /// Relationships that became, or stopped being, any-to-any.
-    fn write_any_changes(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let now = self.any_changes.iter().filter(|c| c.now_any).count();
-        let lines: Vec<String> = self
-            .any_changes
-            .iter()
-            .map(|c| {
-                let pairs = plural(c.explicit_pairs, "explicit pair", "explicit pairs");
-                if c.now_any {
-                    format!("+ {}: now any pair (was {pairs})", c.name)
-                } else {
-                    let lost = c.removed.len();
-                    format!(
-                        "- {}: no longer any pair: now {pairs}, {lost} no longer allowed",
-                        c.name
-                    )
-                }
-            })
-            .collect();
-        let head = format!(
-            "Any-pair relationships: {now} now any, {} no longer any",
-            self.any_changes.len() - now
-        );
-        section(f, &head, &lines)
-    }
-
-    /// What stops compiling, and the verdict.
-    fn write_breaking(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.breaking.len();
         let lines: Vec<String> = self.breaking.iter().map(|b| format!("- {b}")).collect();
         counted_section(f, "Typed code that stops compiling", &lines)?;
@@ -745,4 +703,27 @@ impl SchemaDiff {
             _ => writeln!(f, "Breaking: {n} items of typed code stop compiling."),
         }
     }
+}
+
+/// The section of the relationships that became, or stopped being, any-to-any.
+fn any_changes_section(f: &mut fmt::Formatter<'_>, changes: &[AnyChange]) -> fmt::Result {
+    let now = changes.iter().filter(|c| c.now_any).count();
+    let lines: Vec<String> = changes
+        .iter()
+        .map(|c| {
+            let pairs = plural(c.explicit_pairs, "explicit pair");
+            if c.now_any {
+                format!("+ {}: now any pair (was {pairs})", c.name)
+            } else {
+                let lost = c.removed.len();
+                format!(
+                    "- {}: no longer any pair: now {pairs}, {lost} no longer allowed",
+                    c.name
+                )
+            }
+        })
+        .collect();
+    let no_longer = changes.len() - now;
+    let head = format!("Any-pair relationships: {now} now any, {no_longer} no longer any");
+    section(f, &head, &lines)
 }
