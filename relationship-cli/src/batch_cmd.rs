@@ -87,29 +87,26 @@ Examples:
 /// Converts a parsed indicator record into an indicator object, checking its type in strict
 /// mode. `rawJSON` defaults to `{"value": …, "type": …}`.
 fn indicator(schema: &Schema, mode: Mode, r: IndicatorRecord) -> Result<IndicatorObject, String> {
+    let ty = || quoted(&r.indicator_type);
     if r.value == DUMMY_INDICATOR_VALUE {
         // A batch writer takes such an object for the dummy and keeps only its
         // relationships: its type, score and fields would be lost. Refused in both modes.
         return Err(format!(
             "the indicator value is `{DUMMY_INDICATOR_VALUE}` (type `{}`): that is the pseudo-indicator that carries relationships in a batch; an indicator of that value would be dropped, so it is refused",
-            quoted(&r.indicator_type)
+            ty()
         ));
     }
     if mode == Mode::Strict && r.value.is_empty() {
         // `validate` refuses an empty value too: XSOAR creates nothing from it.
-        return Err(format!(
-            "the indicator value is empty (type `{}`)",
-            quoted(&r.indicator_type)
-        ));
+        return Err(format!("the indicator value is empty (type `{}`)", ty()));
     }
     if mode == Mode::Strict && schema.type_id(&r.indicator_type).is_none() {
-        let hint = suggest::did_you_mean_of(&schema.suggest_types(&r.indicator_type))
-            .map(|h| format!("; {h}"))
-            .unwrap_or_default();
+        let hint = suggest::did_you_mean_of(&schema.suggest_types(&r.indicator_type));
+        let hint = hint.map(|h| format!("; {h}")).unwrap_or_default();
+        let value = quoted(&r.value);
         return Err(format!(
-            "unknown indicator type `{}` for indicator `{}`{hint}",
-            quoted(&r.indicator_type),
-            quoted(&r.value)
+            "unknown indicator type `{}` for indicator `{value}`{hint}",
+            ty()
         ));
     }
     Ok(r.into_object())

@@ -315,25 +315,26 @@ struct Block {
     text: Vec<u8>,
     /// Whether the block starts the input (its first line is line 1).
     first: bool,
-    /// Whether a line over the length limit, not read, follows the lines of `text`.
-    too_long: bool,
-    /// The error that ended the input after these lines, if any.
-    error: Option<io::Error>,
-    /// The line over the limit before this (empty) block had no end within
-    /// [`limits::MAX_SKIPPED_BYTES`]: the rest of the input is not read.
-    endless: bool,
+    /// What follows the lines of `text`.
+    then: Then,
+}
+
+/// What follows the lines of a [`Block`].
+enum Then {
+    /// More lines, or the end of the input.
+    More,
+    /// A line over the length limit, not read.
+    TooLong,
+    /// The error that ended the input.
+    Failed(io::Error),
+    /// Nothing: the line over the limit before this (empty) block had no end within
+    /// [`limits::MAX_SKIPPED_BYTES`], and the rest of the input is not read.
+    Endless,
 }
 
 impl Block {
-    /// The last block of the input: `text`, then the end of the input or `error`.
-    fn last(text: Vec<u8>, first: bool, error: Option<io::Error>) -> Block {
-        Block {
-            text,
-            first,
-            too_long: false,
-            error,
-            endless: false,
-        }
+    fn new(text: Vec<u8>, first: bool, then: Then) -> Block {
+        Block { text, first, then }
     }
 }
 
@@ -383,14 +384,14 @@ fn read_blocks<R: Read>(
                 }
                 // The unfinished last line is lost, as when reading line by line.
                 buf.truncate(memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1));
-                send(Block::last(buf, first, Some(e)));
+                send(Block::new(buf, first, Then::Failed(e)));
                 return;
             }
         };
         buf.truncate(len + n);
         if n == 0 {
             if !buf.is_empty() {
-                send(Block::last(buf, first, None));
+                send(Block::new(buf, first, Then::More));
             }
             return;
         }
@@ -407,13 +408,8 @@ fn read_blocks<R: Read>(
             next.extend_from_slice(&buf[cut..]);
         }
         buf.truncate(cut);
-        let block = Block {
-            text: std::mem::replace(&mut buf, next),
-            first,
-            too_long,
-            error: None,
-            endless: false,
-        };
+        let then = if too_long { Then::TooLong } else { Then::More };
+        let block = Block::new(std::mem::replace(&mut buf, next), first, then);
         first = false;
         if !send(block) {
             // The run stopped; nothing more is wanted.
@@ -424,14 +420,11 @@ fn read_blocks<R: Read>(
                 Ok(Some(true)) => {}
                 Ok(Some(false)) => return,
                 Ok(None) => {
-                    send(Block {
-                        endless: true,
-                        ..Block::last(Vec::new(), false, None)
-                    });
+                    send(Block::new(Vec::new(), false, Then::Endless));
                     return;
                 }
                 Err(e) => {
-                    send(Block::last(Vec::new(), first, Some(e)));
+                    send(Block::new(Vec::new(), first, Then::Failed(e)));
                     return;
                 }
             }
@@ -541,21 +534,23 @@ fn work<T>(
                 break;
             }
         }
-        if block.endless && !done.stopped {
-            // The bad record was counted with the block before: this one only ends the run.
-            done.events
-                .push(Event::Endless(lines::gave_up_message(max_line_bytes)));
-            done.stopped = true;
-        }
-        if block.too_long && !done.stopped {
-            done.lines += 1;
-            done.records += 1;
-            let reason = lines::too_long_message(max_line_bytes);
-            done.events.push(Event::Bad(done.lines, reason));
-            done.stopped = !keep_going;
-        }
-        if !done.stopped {
-            done.error = block.error;
+        match block.then {
+            _ if done.stopped => {}
+            Then::More => {}
+            Then::Endless => {
+                // The bad record was counted with the block before: this one only ends the run.
+                let reason = lines::gave_up_message(max_line_bytes);
+                done.events.push(Event::Endless(reason));
+                done.stopped = true;
+            }
+            Then::TooLong => {
+                done.lines += 1;
+                done.records += 1;
+                let reason = lines::too_long_message(max_line_bytes);
+                done.events.push(Event::Bad(done.lines, reason));
+                done.stopped = !keep_going;
+            }
+            Then::Failed(e) => done.error = Some(e),
         }
         if done_tx.send(done).is_err() {
             // The run stopped; nothing more is wanted.
