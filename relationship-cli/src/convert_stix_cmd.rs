@@ -163,7 +163,6 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Err
             MAX_BUNDLE_BYTES >> 20
         )));
     }
-    // A progress bar on stderr when it is a terminal.
     let bar = io::stderr().is_terminal().then(|| match total {
         Some(len) => ProgressBar::new(len).with_style(
             ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")

@@ -74,7 +74,6 @@ pub(crate) fn run(ctx: &Context<'_>, args: &SchemaDiffArgs) -> Result<Exit, Erro
     let (old, new) = match (old, new) {
         (Ok(o), Ok(n)) => (o, n),
         (o, n) => {
-            // Report both files' errors at once.
             let mut exit = Exit::Ok;
             for errors in [o.err(), n.err()].into_iter().flatten() {
                 let _ = writeln!(ctx.stderr(), "{}", errors.to_string().trim_end());

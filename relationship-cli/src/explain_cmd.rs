@@ -121,7 +121,6 @@ fn explain_type(schema: &Schema, ty: TypeId) -> String {
     let name = schema.ty(ty).name();
     let mut out = format!("`{name}` in the schema `{}`:\n", schema.name());
     for (direction, outgoing) in [("from", true), ("to", false)] {
-        // The explicit relationships in this direction, with the types at the other end.
         let links: Vec<(RelId, Vec<TypeId>)> = schema
             .rel_ids()
             .filter(|&r| !schema.rel(r).is_any())

@@ -192,7 +192,6 @@ pub(crate) fn run(ctx: &Context<'_>, args: &GenerateArgs) -> Result<Exit, Error>
         }
         return Ok(Exit::Ok);
     }
-    // --check
     let label = options.source_label.as_deref().unwrap_or_default();
     let Some(what) = stale(out, &code, label)? else {
         ctx.say(format_args!("{} is up to date", out.display()));

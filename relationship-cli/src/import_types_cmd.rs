@@ -88,7 +88,6 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ImportTypesArgs) -> Result<Exit, Err
     }
     let text = import_types::add_types(&base_text, &base_path, &plan.added)
         .map_err(|e| refuse(ctx, &[e]))?;
-    // Checked under the name of OUT, or `<stdout>`.
     let label = args.output.as_deref().unwrap_or(Path::new("<stdout>"));
     let result = import_types::check_result(&text, label).map_err(|errors| {
         ctx.say(format_args!(

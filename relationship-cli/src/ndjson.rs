@@ -153,11 +153,9 @@ pub(crate) fn with_io(
 
 /// The closing line on stderr when records were bad.
 fn report(ctx: &Context<'_>, summary: &Summary, keep_going: bool) {
-    if summary.bad == 0 {
-        return;
-    }
     let plural = if summary.bad == 1 { "" } else { "s" };
     match summary.stopped_at {
+        _ if summary.bad == 0 => {}
         Some(line) => ctx.say(format_args!(
             "stopped at line {line}, the first bad record; records before it were \
              written (use --keep-going to write every valid record)"

@@ -134,17 +134,15 @@ fn identity(path: &Path) -> Option<Identity> {
 }
 
 /// Whether `path` is a character device such as `/dev/null` or a terminal.
+#[cfg(unix)]
 fn is_char_device(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        fs::metadata(path).is_ok_and(|m| m.file_type().is_char_device())
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        false
-    }
+    use std::os::unix::fs::FileTypeExt;
+    fs::metadata(path).is_ok_and(|m| m.file_type().is_char_device())
+}
+
+#[cfg(not(unix))]
+fn is_char_device(_: &Path) -> bool {
+    false
 }
 
 /// Whether `a` and `b` name the same file (the same file through different spellings, links
