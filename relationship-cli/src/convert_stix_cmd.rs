@@ -7,7 +7,6 @@ use std::path::PathBuf;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use relationship_core::check::Mode;
 use relationship_core::limits::{DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_BUNDLE_BYTES};
 use relationship_stix::{ConvertError, ConvertOptions, Phase, Progress, convert};
 
@@ -121,21 +120,6 @@ pub(crate) struct ConvertStixArgs {
     pub(crate) check: ModeOpt,
 }
 
-impl ConvertStixArgs {
-    /// The conversion options these arguments select.
-    pub(crate) fn options(&self, mode: Mode) -> ConvertOptions {
-        ConvertOptions {
-            intrusion_set_as_threat_actor: self.intrusion_set_as_threat_actor,
-            no_tactics: self.no_tactics,
-            indicates_as_indicated_by: self.indicated_by,
-            creator_identities: self.creator_identities,
-            mode,
-            batch: batch_options(self.batch_size, self.attach, true),
-            style: json_style(self.python_json),
-        }
-    }
-}
-
 /// Runs `convert-stix`: batches to `-o` or stdout, the summary to stderr.
 pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Error> {
     let schema = args.schema.load()?;
@@ -189,7 +173,15 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Err
             Some(f) => Box::new(&mut f.file),
         };
         let sink = rejects.as_mut().map(|w| &mut w.file as &mut dyn Write);
-        let options = args.options(args.check.mode());
+        let options = ConvertOptions {
+            intrusion_set_as_threat_actor: args.intrusion_set_as_threat_actor,
+            no_tactics: args.no_tactics,
+            indicates_as_indicated_by: args.indicated_by,
+            creator_identities: args.creator_identities,
+            mode: args.check.mode(),
+            batch: batch_options(args.batch_size, args.attach, true),
+            style: json_style(args.python_json),
+        };
         convert(input, output, schema, &options, sink, &mut on_progress)
     };
     if let Some(bar) = &bar {

@@ -29,11 +29,13 @@ impl Exit {
     /// The code for a schema that could not be loaded: [`Exit::UsageOrIo`] when the file
     /// could not be read, [`Exit::Invalid`] when it was read and is not a valid schema.
     pub(crate) fn for_schema_errors(errors: &SchemaErrors) -> Exit {
-        if errors.iter().any(|e| matches!(e.kind, ErrorKind::Io(_))) {
-            Exit::UsageOrIo
-        } else {
-            Exit::Invalid
-        }
+        Exit::usage_or_io_if(errors.iter().any(|e| matches!(e.kind, ErrorKind::Io(_))))
+    }
+
+    /// [`Exit::UsageOrIo`] when `cond` (a usage error, a file that could not be read), else
+    /// [`Exit::Invalid`].
+    pub(crate) fn usage_or_io_if(cond: bool) -> Exit {
+        if cond { Exit::UsageOrIo } else { Exit::Invalid }
     }
 }
 

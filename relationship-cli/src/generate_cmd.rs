@@ -87,11 +87,7 @@ fn options(args: &GenerateArgs, schema_path: Option<&Path>, schema: &Schema) -> 
 /// data (exit 1); a bad option a usage error.
 pub(crate) fn generated_code(schema: &Schema, options: &GenerateOptions) -> Result<String, Error> {
     relationship_codegen::generate(schema, options).map_err(|source| {
-        let exit = if matches!(source, GenerateError::Ident { .. }) {
-            Exit::Invalid
-        } else {
-            Exit::UsageOrIo
-        };
+        let exit = Exit::usage_or_io_if(!matches!(source, GenerateError::Ident { .. }));
         let label = options.source_label.as_deref().unwrap_or_default();
         Error::new(exit, format!("{label}: {source}"))
     })

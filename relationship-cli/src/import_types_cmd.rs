@@ -177,11 +177,7 @@ fn refuse(ctx: &Context<'_>, errors: &[ImportError]) -> Error {
     for e in errors {
         ctx.say(e);
     }
-    let exit = if errors.iter().any(ImportError::is_io) {
-        Exit::UsageOrIo
-    } else {
-        Exit::Invalid
-    };
+    let exit = Exit::usage_or_io_if(errors.iter().any(ImportError::is_io));
     let n = errors.len();
     let problems = format!("{n} problem(s) in the indicator-type definitions; nothing written");
     Error::new(exit, problems)

@@ -84,12 +84,10 @@ impl Summary {
     /// The exit code for this run: [`Exit::UsageOrIo`] when the output was closed early,
     /// else [`Exit::Ok`] when every record was good, [`Exit::Invalid`] otherwise.
     pub(crate) fn exit(&self) -> Exit {
-        if self.output_closed {
-            Exit::UsageOrIo
-        } else if self.bad > 0 {
-            Exit::Invalid
-        } else {
-            Exit::Ok
+        match (self.output_closed, self.bad) {
+            (true, _) => Exit::UsageOrIo,
+            (false, 0) => Exit::Ok,
+            _ => Exit::Invalid,
         }
     }
 }
