@@ -86,7 +86,8 @@ Examples:
 
 /// Converts a parsed indicator record into an indicator object, checking its type in strict
 /// mode. `rawJSON` defaults to `{"value": …, "type": …}`.
-fn indicator(schema: &Schema, mode: Mode, r: IndicatorRecord) -> Result<IndicatorObject, String> {
+fn indicator(checker: &Checker<'_>, r: IndicatorRecord) -> Result<IndicatorObject, String> {
+    let (schema, mode) = (checker.schema(), checker.mode());
     let ty = || quoted(&r.indicator_type);
     if r.value == DUMMY_INDICATOR_VALUE {
         // A batch writer takes such an object for the dummy and keeps only its
@@ -133,8 +134,6 @@ pub(crate) fn run(ctx: &Context<'_>, args: &BatchArgs) -> Result<Exit, Error> {
 /// when they go on dummy indicators.
 struct BatchRecords<'s> {
     checker: Checker<'s>,
-    schema: &'s Schema,
-    mode: Mode,
     style: JsonStyle,
     render_ahead: bool,
 }
@@ -150,7 +149,7 @@ impl BatchRecords<'_> {
         let rel = match parse(line)? {
             Record::Relationship(r) => check(&self.checker, *r)?,
             Record::IndicatorRecord(r) => {
-                let indicator = indicator(self.schema, self.mode, *r)?;
+                let indicator = indicator(&self.checker, *r)?;
                 return Ok(Prepared::item(BatchItem::Indicator(indicator)));
             }
         };
@@ -200,8 +199,6 @@ pub fn batch<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
     let json_style = json_style(args.io.python_json);
     let records = BatchRecords {
         checker: Checker::new(schema, mode),
-        schema,
-        mode,
         style: json_style,
         // Relationships on dummies are rendered by the workers; attaching needs the objects.
         render_ahead: options.placement == Placement::Dummy,

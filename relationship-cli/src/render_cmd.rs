@@ -63,6 +63,10 @@ Example:
     )
 }
 
+/// The reason an indicator record is bad for `render`.
+const NOT_A_RELATIONSHIP: &str = "an indicator record (keys `value`, `type`); `render` takes \
+                                  relationship records only, `batch` takes both";
+
 /// `render`: one rendering per relationship record.
 pub(crate) fn render<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
     schema: &Schema,
@@ -76,17 +80,10 @@ pub(crate) fn render<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
     let style = json_style(args.io.python_json);
     let format = args.format;
     let prepare = |line: &[u8], arena: &mut Vec<u8>| {
-        let r = match parse(line)? {
-            Record::Relationship(r) => *r,
-            Record::IndicatorRecord(_) => {
-                return Err(
-                    "an indicator record (keys `value`, `type`); `render` takes \
-                            relationship records only, `batch` takes both"
-                        .to_owned(),
-                );
-            }
+        let Record::Relationship(r) = parse(line)? else {
+            return Err(NOT_A_RELATIONSHIP.to_owned());
         };
-        let rel = check(&checker, r)?;
+        let rel = check(&checker, *r)?;
         let warning = rel.renders_empty().then(|| EMPTY_ENTITY_B.to_owned());
         // Rendered here, on a worker; an error (none is expected) is reported by the writer,
         // as an output error.
