@@ -78,12 +78,8 @@ fn find_type(schema: &Schema, name: &str) -> Result<TypeId, String> {
 /// A relationship by its XSOAR name, or by its typed constructor (`sub_domain_of`) or
 /// marker (`SubDomainOf`).
 fn find_rel(schema: &Schema, name: &str) -> Result<RelId, String> {
-    let by_rust_name = || {
-        schema.rel_ids().find(|&r| {
-            let rel = schema.rel(r);
-            rel.method() == name || rel.marker() == name
-        })
-    };
+    let rust_name = |&r: &RelId| [schema.rel(r).method(), schema.rel(r).marker()].contains(&name);
+    let by_rust_name = || schema.rel_ids().find(rust_name);
     schema.rel_id(name).or_else(by_rust_name).ok_or_else(|| {
         let names = schema.relationships().iter().map(|r| r.name());
         unknown("relationship name", name, names, schema.name())
