@@ -113,13 +113,11 @@ fn load_base(ctx: &Context<'_>, path: Option<&Path>) -> Result<(String, PathBuf,
         Ok(schema) => Ok((text, path, schema)),
         Err(errors) => {
             let _ = writeln!(ctx.stderr(), "{errors}");
-            Err(Error::new(
-                Exit::for_schema_errors(&errors),
-                format!(
-                    "the base schema {} is not valid; nothing written",
-                    path.display()
-                ),
-            ))
+            let invalid = format!(
+                "the base schema {} is not valid; nothing written",
+                path.display()
+            );
+            Err(Error::new(Exit::for_schema_errors(&errors), invalid))
         }
     }
 }
