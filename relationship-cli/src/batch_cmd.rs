@@ -7,7 +7,7 @@ use std::ops::Range;
 use clap::Args;
 
 use relationship_core::batch::{
-    BatchOptions, BatchWriter, Placement, render_relationship, render_relationship_with,
+    BatchWriter, Placement, render_relationship, render_relationship_with,
 };
 use relationship_core::check::{Checker, Mode};
 use relationship_core::json::JsonStyle;
@@ -23,10 +23,10 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ndjson::{
-    BAD_RECORDS, Prepared, RECORD_SHAPES, RunError, Summary, check, drive, empty_entity_b_warning,
+    BAD_RECORDS, EMPTY_ENTITY_B, Prepared, RECORD_SHAPES, RunError, Summary, check, drive,
     end_output, parse, with_io,
 };
-use crate::opts::{IoOpts, ModeOpt, SchemaOpt};
+use crate::opts::{IoOpts, ModeOpt, SchemaOpt, batch_options, json_style};
 
 const INDICATOR_SHAPE: &str = concat!(
     "  indicator     {\"value\": \"APT29\", \"type\": \"Intrusion Set\"}  (batch only)\n",
@@ -86,30 +86,28 @@ Examples:
 
 /// Converts a parsed indicator record into an indicator object, checking its type in strict
 /// mode. `rawJSON` defaults to `{"value": …, "type": …}`.
-fn indicator(schema: &Schema, mode: Mode, r: IndicatorRecord) -> Result<IndicatorObject, String> {
+fn indicator(checker: &Checker<'_>, r: IndicatorRecord) -> Result<IndicatorObject, String> {
+    let (schema, mode) = (checker.schema(), checker.mode());
+    let ty = || quoted(&r.indicator_type);
     if r.value == DUMMY_INDICATOR_VALUE {
         // A batch writer takes such an object for the dummy and keeps only its
         // relationships: its type, score and fields would be lost. Refused in both modes.
         return Err(format!(
             "the indicator value is `{DUMMY_INDICATOR_VALUE}` (type `{}`): that is the pseudo-indicator that carries relationships in a batch; an indicator of that value would be dropped, so it is refused",
-            quoted(&r.indicator_type)
+            ty()
         ));
     }
     if mode == Mode::Strict && r.value.is_empty() {
         // `validate` refuses an empty value too: XSOAR creates nothing from it.
-        return Err(format!(
-            "the indicator value is empty (type `{}`)",
-            quoted(&r.indicator_type)
-        ));
+        return Err(format!("the indicator value is empty (type `{}`)", ty()));
     }
     if mode == Mode::Strict && schema.type_id(&r.indicator_type).is_none() {
-        let hint = suggest::did_you_mean_of(&schema.suggest_types(&r.indicator_type))
-            .map(|h| format!("; {h}"))
-            .unwrap_or_default();
+        let hint = suggest::did_you_mean_of(&schema.suggest_types(&r.indicator_type));
+        let hint = hint.map(|h| format!("; {h}")).unwrap_or_default();
+        let value = quoted(&r.value);
         return Err(format!(
-            "unknown indicator type `{}` for indicator `{}`{hint}",
-            quoted(&r.indicator_type),
-            quoted(&r.value)
+            "unknown indicator type `{}` for indicator `{value}`{hint}",
+            ty()
         ));
     }
     Ok(r.into_object())
@@ -136,8 +134,6 @@ pub(crate) fn run(ctx: &Context<'_>, args: &BatchArgs) -> Result<Exit, Error> {
 /// when they go on dummy indicators.
 struct BatchRecords<'s> {
     checker: Checker<'s>,
-    schema: &'s Schema,
-    mode: Mode,
     style: JsonStyle,
     render_ahead: bool,
 }
@@ -153,7 +149,7 @@ impl BatchRecords<'_> {
         let rel = match parse(line)? {
             Record::Relationship(r) => check(&self.checker, *r)?,
             Record::IndicatorRecord(r) => {
-                let indicator = indicator(self.schema, self.mode, *r)?;
+                let indicator = indicator(&self.checker, *r)?;
                 return Ok(Prepared::item(BatchItem::Indicator(indicator)));
             }
         };
@@ -161,7 +157,7 @@ impl BatchRecords<'_> {
             // XSOAR renders it as `{}` and creates nothing from it.
             return Ok(Prepared {
                 item: None,
-                warning: Some(format!("{}; skipped", empty_entity_b_warning())),
+                warning: Some(format!("{EMPTY_ENTITY_B}; skipped")),
             });
         }
         if !self.render_ahead {
@@ -199,20 +195,10 @@ pub fn batch<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
     out: &mut W,
     diag: &mut E,
 ) -> Result<Summary, RunError> {
-    let options = BatchOptions {
-        batch_size: args.batch_size as usize,
-        placement: if args.attach {
-            Placement::Attach
-        } else {
-            Placement::Dummy
-        },
-        dedup: !args.keep_duplicates,
-    };
-    let json_style = args.io.style();
+    let options = batch_options(args.batch_size, args.attach, !args.keep_duplicates);
+    let json_style = json_style(args.io.python_json);
     let records = BatchRecords {
         checker: Checker::new(schema, mode),
-        schema,
-        mode,
         style: json_style,
         // Relationships on dummies are rendered by the workers; attaching needs the objects.
         render_ahead: options.placement == Placement::Dummy,
@@ -232,14 +218,7 @@ pub fn batch<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
         },
         BatchItem::Indicator(ind) => writer.push_indicator(ind),
     };
-    let mut summary = drive(
-        input,
-        diag,
-        args.io.keep_going,
-        args.io.max_line_bytes(),
-        prepare,
-        consume,
-    )?;
+    let mut summary = drive(input, diag, &args.io, prepare, consume)?;
     end_output(&mut summary, || writer.finish().map(drop))?;
     end_output(&mut summary, || out.flush())?;
     Ok(summary)

@@ -16,12 +16,10 @@ use clap::{Parser, Subcommand};
     after_help = top_help()
 )]
 pub struct Cli {
-    /// The subcommand.
     #[command(subcommand)]
     pub(crate) command: Command,
 }
 
-/// The subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Render each relationship record as one XSOAR JSON object per line.
@@ -63,7 +61,6 @@ impl Command {
     }
 }
 
-/// `schema` subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum SchemaCommand {
     /// Validate a schema file and print a one-line summary, or every error found.

@@ -37,11 +37,6 @@ impl<'io> Context<'io> {
         }
     }
 
-    /// A context on the process's standard output and (buffered) standard error.
-    pub(crate) fn process(command: &'static str) -> Self {
-        Context::new(command, io::stdout(), io::BufWriter::new(io::stderr()))
-    }
-
     /// Standard output, for the subcommand's answer.
     pub(crate) fn stdout(&self) -> RefMut<'_, Sink<'io>> {
         self.stdout.borrow_mut()
@@ -67,11 +62,6 @@ impl<'io> Context<'io> {
             .and_then(|()| stdout.flush())
             .map_err(|e| Error::output(&e))?;
         Ok(exit)
-    }
-
-    /// Flushes standard error (standard output is flushed by each subcommand).
-    pub(crate) fn flush(&self) {
-        let _ = self.stderr().flush();
     }
 }
 

@@ -2,21 +2,18 @@
 //! createIndicators batches, as XSOAR's ATT&CK feed would write them, every relationship
 //! checked against the schema.
 
-use std::io::{self, BufWriter, IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use relationship_core::batch::{BatchOptions, Placement};
-use relationship_core::check::Mode;
 use relationship_core::limits::{DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_BUNDLE_BYTES};
-use relationship_schema::Schema;
 use relationship_stix::{ConvertError, ConvertOptions, Phase, Progress, convert};
 
 use crate::context::{BUF_SIZE, Context, open_input};
 use crate::error::Error;
 use crate::exit::Exit;
-use crate::opts::{ModeOpt, SchemaOpt, json_style};
+use crate::opts::{ModeOpt, SchemaOpt, batch_options, json_style};
 use crate::output::{AtomicFile, check_distinct};
 
 /// The `after_help` text of `convert-stix`.
@@ -76,7 +73,6 @@ Examples:
   curl -s https://example.org/bundle.json | xsoar-rel convert-stix - | xsoar-rel validate -"
 );
 
-/// `convert-stix` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct ConvertStixArgs {
     /// The STIX bundle (a JSON object with an `objects` array), or `-` for stdin.
@@ -118,58 +114,31 @@ pub(crate) struct ConvertStixArgs {
     /// Write every object that was not converted, with its reason, to this NDJSON file.
     #[arg(long, value_name = "FILE")]
     pub(crate) reject_file: Option<PathBuf>,
-    /// The schema to check against.
     #[command(flatten)]
     pub(crate) schema: SchemaOpt,
-    /// Strict or lenient checks.
     #[command(flatten)]
     pub(crate) check: ModeOpt,
-}
-
-impl ConvertStixArgs {
-    /// The conversion options these arguments select.
-    pub(crate) fn options(&self, mode: Mode) -> ConvertOptions {
-        ConvertOptions {
-            intrusion_set_as_threat_actor: self.intrusion_set_as_threat_actor,
-            no_tactics: self.no_tactics,
-            indicates_as_indicated_by: self.indicated_by,
-            creator_identities: self.creator_identities,
-            mode,
-            batch: BatchOptions {
-                batch_size: self.batch_size as usize,
-                placement: if self.attach {
-                    Placement::Attach
-                } else {
-                    Placement::Dummy
-                },
-                dedup: true,
-            },
-            style: json_style(self.python_json),
-        }
-    }
 }
 
 /// Runs `convert-stix`: batches to `-o` or stdout, the summary to stderr.
 pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Error> {
     let schema = args.schema.load()?;
-    let outputs: Vec<(&str, &Path)> = [
-        ("--output", &args.output),
-        ("--reject-file", &args.reject_file),
-    ]
-    .into_iter()
-    .filter_map(|(what, path)| Some((what, path.as_deref()?)))
-    .collect();
-    let inputs: Vec<(&str, &Path)> = std::iter::once(("the bundle", args.bundle.as_path()))
-        .chain(args.schema.path.as_deref().map(|p| ("--schema", p)))
-        .collect();
-    check_distinct(&inputs, &outputs).map_err(Error::usage_or_io)?;
+    let inputs = [
+        ("the bundle", Some(args.bundle.as_path())),
+        ("--schema", args.schema.path.as_deref()),
+    ];
+    let outputs = [
+        ("--output", args.output.as_deref()),
+        ("--reject-file", args.reject_file.as_deref()),
+    ];
+    check_distinct(&inputs, &outputs)?;
     // Files are written to temporary files and renamed into place only when the whole
     // bundle was converted: an error or a signal leaves any previous file untouched. They
     // are prepared (and refused, by the output rules) before the bundle is read.
     let mut out_file = AtomicFile::create_if_asked(args.output.as_deref())?;
     let mut rejects = AtomicFile::create_if_asked(args.reject_file.as_deref())?;
-    let (input, total) = open_input(&args.bundle)
-        .map_err(|e| Error::usage_or_io(format!("cannot read {}: {e}", args.bundle.display())))?;
+    let (input, total) =
+        open_input(&args.bundle).map_err(|e| Error::cannot_read(&args.bundle, e))?;
     if let Some(len) = total.filter(|&n| n > MAX_BUNDLE_BYTES as u64) {
         // Refused before it is read, as the library would refuse it at that byte.
         return Err(Error::invalid(format!(
@@ -178,41 +147,6 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Err
             MAX_BUNDLE_BYTES >> 20
         )));
     }
-    let result = {
-        let mut stdout = ctx.stdout();
-        let output: Box<dyn Write + '_> = match out_file.as_mut() {
-            None => Box::new(BufWriter::with_capacity(BUF_SIZE, &mut *stdout)),
-            Some(f) => Box::new(f),
-        };
-        let sink = rejects.as_mut().map(|w| w as &mut dyn Write);
-        convert_with_progress(
-            input,
-            output,
-            schema,
-            &args.options(args.check.mode()),
-            sink,
-            total,
-        )
-    };
-    // The reject file first: when it cannot be put in place, the output stays as it was.
-    let report = result.map_err(|e| conversion_error(args, e))?;
-    for file in [rejects, out_file].into_iter().flatten() {
-        file.commit()?;
-    }
-    let _ = writeln!(ctx.stderr(), "{report}");
-    Ok(Exit::Ok)
-}
-
-/// Converts the bundle, showing a progress bar on a terminal.
-fn convert_with_progress(
-    input: Box<dyn Read + Send>,
-    output: Box<dyn Write + '_>,
-    schema: &Schema,
-    options: &ConvertOptions,
-    rejects: Option<&mut dyn Write>,
-    total: Option<u64>,
-) -> Result<relationship_stix::ConversionReport, ConvertError> {
-    // A progress bar on stderr when it is a terminal.
     let bar = io::stderr().is_terminal().then(|| match total {
         Some(len) => ProgressBar::new(len).with_style(
             ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
@@ -232,11 +166,34 @@ fn convert_with_progress(
             }
         }
     };
-    let result = convert(input, output, schema, options, rejects, &mut on_progress);
+    let result = {
+        let mut stdout = ctx.stdout();
+        let output: Box<dyn Write + '_> = match out_file.as_mut() {
+            None => Box::new(BufWriter::with_capacity(BUF_SIZE, &mut *stdout)),
+            Some(f) => Box::new(&mut f.file),
+        };
+        let sink = rejects.as_mut().map(|w| &mut w.file as &mut dyn Write);
+        let options = ConvertOptions {
+            intrusion_set_as_threat_actor: args.intrusion_set_as_threat_actor,
+            no_tactics: args.no_tactics,
+            indicates_as_indicated_by: args.indicated_by,
+            creator_identities: args.creator_identities,
+            mode: args.check.mode(),
+            batch: batch_options(args.batch_size, args.attach, true),
+            style: json_style(args.python_json),
+        };
+        convert(input, output, schema, &options, sink, &mut on_progress)
+    };
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    result
+    // The reject file first: when it cannot be put in place, the output stays as it was.
+    let report = result.map_err(|e| conversion_error(args, e))?;
+    for file in [rejects, out_file].into_iter().flatten() {
+        file.commit()?;
+    }
+    let _ = writeln!(ctx.stderr(), "{report}");
+    Ok(Exit::Ok)
 }
 
 /// The error for a conversion that failed: which file could not be read or written, or
@@ -252,9 +209,7 @@ fn conversion_error(args: &ConvertStixArgs, e: ConvertError) -> Error {
         ConvertError::Write(e) if args.output.is_none() => Error::output(&e),
         ConvertError::Write(e) => cannot_write(&args.output, e),
         ConvertError::Rejects(e) => cannot_write(&args.reject_file, e),
-        ConvertError::Read(e) => {
-            Error::usage_or_io(format!("cannot read {}: {e}", args.bundle.display()))
-        }
+        ConvertError::Read(e) => Error::cannot_read(&args.bundle, e),
         e @ (ConvertError::Json { .. }
         | ConvertError::NotABundle(_)
         | ConvertError::TooLarge(_)) => Error::invalid(format!("{}: {e}", args.bundle.display())),

@@ -33,7 +33,6 @@ Examples:
   git show HEAD~1:schemas/hr.json > /tmp/hr-old.json
   xsoar-rel schema diff --breaking /tmp/hr-old.json schemas/hr.json || echo 'breaking change'";
 
-/// `schema diff` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct SchemaDiffArgs {
     /// The old schema file.
@@ -75,7 +74,6 @@ pub(crate) fn run(ctx: &Context<'_>, args: &SchemaDiffArgs) -> Result<Exit, Erro
     let (old, new) = match (old, new) {
         (Ok(o), Ok(n)) => (o, n),
         (o, n) => {
-            // Report both files' errors at once.
             let mut exit = Exit::Ok;
             for errors in [o.err(), n.err()].into_iter().flatten() {
                 let _ = writeln!(ctx.stderr(), "{}", errors.to_string().trim_end());

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::io;
+use std::path::Path;
 
 use relationship_codegen::OutputError;
 use relationship_schema::SchemaErrors;
@@ -35,6 +36,11 @@ impl Error {
         Error::new(Exit::Invalid, message)
     }
 
+    /// A file that cannot be read (exit 2).
+    pub(crate) fn cannot_read(path: &Path, reason: impl fmt::Display) -> Self {
+        Error::usage_or_io(format!("cannot read {}: {reason}", path.display()))
+    }
+
     /// A schema that cannot be loaded: exit 2 when it cannot be read, 1 when it is invalid.
     pub(crate) fn schema(errors: &SchemaErrors) -> Self {
         Error::new(Exit::for_schema_errors(errors), errors.to_string())
@@ -56,8 +62,6 @@ impl fmt::Display for Error {
         f.write_str(self.message.trim_end())
     }
 }
-
-impl std::error::Error for Error {}
 
 impl From<OutputError> for Error {
     /// An output file that was refused or could not be written (the message names it, never

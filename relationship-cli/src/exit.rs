@@ -1,11 +1,4 @@
-//! The exit codes of `xsoar-rel`: one table for every subcommand.
-//!
-//! | code | meaning |
-//! |---|---|
-//! | 0 | ok |
-//! | 1 | invalid data: a bad record, an invalid schema, a batch violation, a malformed STIX bundle; also the "no" of a check: `schema diff` found a difference, `generate --check` found the file stale |
-//! | 2 | usage or I/O: a bad flag or option value, a file that cannot be read or written |
-//!
+//! The exit codes of `xsoar-rel`: one table for every subcommand ([`EXIT_CODES_HELP`]).
 //! When a run meets more than one kind of failure (say, one unreadable file and one invalid
 //! file for `validate`), the higher code wins.
 
@@ -36,11 +29,13 @@ impl Exit {
     /// The code for a schema that could not be loaded: [`Exit::UsageOrIo`] when the file
     /// could not be read, [`Exit::Invalid`] when it was read and is not a valid schema.
     pub(crate) fn for_schema_errors(errors: &SchemaErrors) -> Exit {
-        if errors.iter().any(|e| matches!(e.kind, ErrorKind::Io(_))) {
-            Exit::UsageOrIo
-        } else {
-            Exit::Invalid
-        }
+        Exit::usage_or_io_if(errors.iter().any(|e| matches!(e.kind, ErrorKind::Io(_))))
+    }
+
+    /// [`Exit::UsageOrIo`] when `cond` (a usage error, a file that could not be read), else
+    /// [`Exit::Invalid`].
+    pub(crate) fn usage_or_io_if(cond: bool) -> Exit {
+        if cond { Exit::UsageOrIo } else { Exit::Invalid }
     }
 }
 

@@ -33,7 +33,6 @@ Examples:
   xsoar-rel schema explain Malware uses CVE
   xsoar-rel schema explain --schema schemas/hr.json Employee owns Host";
 
-/// `schema explain` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct SchemaExplainArgs {
     /// The source indicator type, as XSOAR spells it (`CVE`, `X509 Certificate`).
@@ -45,20 +44,19 @@ pub(crate) struct SchemaExplainArgs {
     /// The target indicator type.
     #[arg(value_name = "TARGET", requires = "relationship")]
     pub(crate) target: Option<String>,
-    /// The schema to answer from.
     #[command(flatten)]
     pub(crate) schema: SchemaOpt,
 }
 
 /// A name the schema does not have, with its "did you mean".
-fn unknown(what: &str, name: &str, candidates: Vec<&str>, schema: &Schema) -> String {
-    let hint = did_you_mean(name, candidates.iter().copied())
-        .map(|h| format!("; {h}"))
-        .unwrap_or_default();
-    format!(
-        "unknown {what} `{name}` in the schema `{}`{hint}\n",
-        schema.name()
-    )
+fn unknown<'a>(
+    what: &str,
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    in_schema: &str,
+) -> String {
+    let hint = did_you_mean(name, candidates).map_or_else(String::new, |h| format!("; {h}"));
+    format!("unknown {what} `{name}` in the schema `{in_schema}`{hint}\n")
 }
 
 /// A type by its XSOAR name, or as compiler errors of typed calls print it: by its Rust
@@ -72,44 +70,26 @@ fn find_type(schema: &Schema, name: &str) -> Result<TypeId, String> {
             .or_else(|| schema.type_ids().find(|&t| schema.ty(t).marker() == last))
     };
     schema.type_id(name).or_else(by_rust_name).ok_or_else(|| {
-        let names = schema.types().iter().map(|t| t.name()).collect();
-        unknown("indicator type", name, names, schema)
+        let names = schema.types().iter().map(|t| t.name());
+        unknown("indicator type", name, names, schema.name())
     })
 }
 
 /// A relationship by its XSOAR name, or by its typed constructor (`sub_domain_of`) or
 /// marker (`SubDomainOf`).
 fn find_rel(schema: &Schema, name: &str) -> Result<RelId, String> {
-    let by_rust_name = || {
-        schema.rel_ids().find(|&r| {
-            let rel = schema.rel(r);
-            rel.method() == name || rel.marker() == name
-        })
-    };
+    let rust_name = |&r: &RelId| [schema.rel(r).method(), schema.rel(r).marker()].contains(&name);
+    let by_rust_name = || schema.rel_ids().find(rust_name);
     schema.rel_id(name).or_else(by_rust_name).ok_or_else(|| {
-        let names = schema.relationships().iter().map(|r| r.name()).collect();
-        unknown("relationship name", name, names, schema)
+        let names = schema.relationships().iter().map(|r| r.name());
+        unknown("relationship name", name, names, schema.name())
     })
 }
 
 /// Names as `` `a`, `b` `` (empty for none).
 fn ticked<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    let ticked: Vec<String> = names.into_iter().map(|n| format!("`{n}`")).collect();
-    ticked.join(", ")
-}
-
-/// Type names as `` `A`, `B` ``.
-fn list(schema: &Schema, ids: &[TypeId]) -> String {
-    ticked(ids.iter().map(|&t| schema.ty(t).name()))
-}
-
-/// The line naming the any-to-any relationships, if there are any.
-fn any_line(schema: &Schema) -> String {
-    let rels = schema.relationships().iter();
-    match ticked(rels.filter(|r| r.is_any()).map(|r| r.name())) {
-        any if any.is_empty() => any,
-        any => format!("  (and {any} between any two types)\n"),
-    }
+    let ticked = names.into_iter().map(|n| format!("`{n}`"));
+    ticked.collect::<Vec<_>>().join(", ")
 }
 
 /// One line of what `name` relates to: `` `name` --rel--> `A`, `B` `` (outgoing) or
@@ -124,11 +104,12 @@ fn write_links(
     outgoing: bool,
     only: &str,
 ) {
+    let list = ticked(others.iter().map(|&t| schema.ty(t).name()));
+    let end = if outgoing { "source" } else { "target" };
     let _ = match (others.is_empty(), outgoing) {
-        (true, true) => writeln!(out, "  `{name}` is never the source of `{rel}`"),
-        (true, false) => writeln!(out, "  `{name}` is never the target of `{rel}`"),
-        (false, true) => writeln!(out, "  `{name}` --{rel}--> {only}{}", list(schema, others)),
-        (false, false) => writeln!(out, "  {} --{rel}--> `{name}`", list(schema, others)),
+        (true, _) => writeln!(out, "  `{name}` is never the {end} of `{rel}`"),
+        (false, true) => writeln!(out, "  `{name}` --{rel}--> {only}{list}"),
+        (false, false) => writeln!(out, "  {list} --{rel}--> `{name}`"),
     };
 }
 
@@ -136,7 +117,6 @@ fn explain_type(schema: &Schema, ty: TypeId) -> String {
     let name = schema.ty(ty).name();
     let mut out = format!("`{name}` in the schema `{}`:\n", schema.name());
     for (direction, outgoing) in [("from", true), ("to", false)] {
-        // The explicit relationships in this direction, with the types at the other end.
         let links: Vec<(RelId, Vec<TypeId>)> = schema
             .rel_ids()
             .filter(|&r| !schema.rel(r).is_any())
@@ -156,23 +136,22 @@ fn explain_type(schema: &Schema, ty: TypeId) -> String {
             write_links(&mut out, schema, name, rel, others, outgoing, "");
         }
     }
-    out.push_str(&any_line(schema));
+    let rels = schema.relationships().iter();
+    let any = ticked(rels.filter(|r| r.is_any()).map(|r| r.name()));
+    if !any.is_empty() {
+        let _ = writeln!(out, "  (and {any} between any two types)");
+    }
     out
 }
 
 fn explain_rel(schema: &Schema, ty: TypeId, rel: RelId) -> String {
     let (name, r) = (schema.ty(ty).name(), schema.rel(rel));
-    let mut out = format!(
-        "`{}` (reverse `{}`) in the schema `{}`:\n",
-        r.name(),
-        r.reverse(),
-        schema.name()
-    );
+    let (rel_name, reverse, within) = (r.name(), r.reverse(), schema.name());
+    let mut out = format!("`{rel_name}` (reverse `{reverse}`) in the schema `{within}`:\n");
     if let Pairs::Any = r.pairs() {
         let _ = writeln!(
             out,
-            "  allowed between any two types: `{name}` --{}--> any type",
-            r.name()
+            "  allowed between any two types: `{name}` --{rel_name}--> any type"
         );
         return out;
     }
@@ -180,47 +159,34 @@ fn explain_rel(schema: &Schema, ty: TypeId, rel: RelId) -> String {
         (schema.targets_for(rel, ty), true),
         (schema.sources_for(rel, ty), false),
     ] {
-        write_links(&mut out, schema, name, r.name(), &others, outgoing, "");
+        write_links(&mut out, schema, name, rel_name, &others, outgoing, "");
     }
     out
 }
 
-/// The relationships allowed from `a` to `b`, as `` `x`, `y` `` (or `none`).
-fn between(schema: &Schema, a: TypeId, b: TypeId) -> String {
-    let ids = schema.relationships_between(a, b);
-    match ticked(ids.into_iter().map(|r| schema.rel(r).name())) {
-        names if names.is_empty() => "none".to_owned(),
-        names => names,
-    }
-}
-
 fn explain_triple(schema: &Schema, source: TypeId, rel: RelId, target: TypeId) -> (String, Exit) {
-    let (s, t, r) = (
-        schema.ty(source).name(),
-        schema.ty(target).name(),
-        schema.rel(rel),
+    let (s, t) = (schema.ty(source).name(), schema.ty(target).name());
+    let (name, reverse, within) = (
+        schema.rel(rel).name(),
+        schema.rel(rel).reverse(),
+        schema.name(),
     );
     if schema.allows(rel, source, target) {
-        return (
-            format!(
-                "yes: `{s}` --{}--> `{t}` is allowed by the schema `{}` (reverse: `{t}` --{}--> `{s}`)\n",
-                r.name(),
-                schema.name(),
-                r.reverse()
-            ),
-            Exit::Ok,
+        let yes = format!(
+            "yes: `{s}` --{name}--> `{t}` is allowed by the schema `{within}` (reverse: `{t}` --{reverse}--> `{s}`)\n"
         );
+        return (yes, Exit::Ok);
     }
+    let a = article(name);
     let mut out = format!(
-        "no: `{s}` cannot have {} `{}` relationship to `{t}` in the schema `{}`\n",
-        article(r.name()),
-        r.name(),
-        schema.name()
+        "no: `{s}` cannot have {a} `{name}` relationship to `{t}` in the schema `{within}`\n"
     );
     let targets = schema.targets_for(rel, source);
-    write_links(&mut out, schema, s, r.name(), &targets, true, "only ");
+    write_links(&mut out, schema, s, name, &targets, true, "only ");
     for (a, b, from, to) in [(s, t, source, target), (t, s, target, source)] {
-        let allowed = between(schema, from, to);
+        let ids = schema.relationships_between(from, to);
+        let allowed = ticked(ids.into_iter().map(|r| schema.rel(r).name()));
+        let allowed = if allowed.is_empty() { "none" } else { &allowed };
         let _ = writeln!(out, "  from `{a}` to `{b}` the schema allows: {allowed}");
     }
     (out, Exit::Invalid)
@@ -228,15 +194,10 @@ fn explain_triple(schema: &Schema, source: TypeId, rel: RelId, target: TypeId) -
 
 /// `a` or `an` before a relationship name read aloud.
 fn article(name: &str) -> &'static str {
-    let lower = name.to_ascii_lowercase();
-    let starts_with_vowel_sound = match lower.as_bytes() {
-        [b'a' | b'e' | b'i' | b'o', ..] => true,
-        [b'u', b'n', ..] => true,
-        [b'u', c, v, ..] => {
-            let vowel = |b: &u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u');
-            !(c.is_ascii_alphabetic() && !vowel(c) && vowel(v))
-        }
-        [b'u'] => true,
+    let vowel = |b: &u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u');
+    let starts_with_vowel_sound = match name.to_ascii_lowercase().as_bytes() {
+        [b'a' | b'e' | b'i' | b'o', ..] | [b'u', b'n', ..] | [b'u'] => true,
+        [b'u', c, v, ..] => !(c.is_ascii_alphabetic() && !vowel(c) && vowel(v)),
         _ => false,
     };
     if starts_with_vowel_sound { "an" } else { "a" }

@@ -43,7 +43,6 @@ Examples:
   xsoar-rel generate --schema schemas/hr.json --module hr --out src/hr_generated.rs --check"
 );
 
-/// `generate` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct GenerateArgs {
     /// Write the code to FILE (only if its content changed) instead of stdout.
@@ -64,24 +63,19 @@ pub(crate) struct GenerateArgs {
     /// or `schemas/xsoar.json` for the built-in schema).
     #[arg(long, value_name = "LABEL")]
     pub(crate) source_label: Option<String>,
-    /// The schema to generate the module of.
     #[command(flatten)]
     pub(crate) schema: SchemaOpt,
 }
 
 /// The options for [`relationship_codegen::generate`] and the label of the schema.
 fn options(args: &GenerateArgs, schema_path: Option<&Path>, schema: &Schema) -> GenerateOptions {
-    let label = args
-        .source_label
-        .clone()
-        .unwrap_or_else(|| match schema_path {
-            // As the Builder does: the path as given, with `/` separators.
-            Some(p) => p.display().to_string().replace('\\', "/"),
-            None => schema
-                .source()
-                .as_ref()
-                .map_or_else(|| schema.name().to_owned(), |p| p.display().to_string()),
-        });
+    // As the Builder does: the path as given, with `/` separators.
+    let label = match (&args.source_label, schema_path, schema.source()) {
+        (Some(label), _, _) => label.clone(),
+        (None, Some(p), _) => p.display().to_string().replace('\\', "/"),
+        (None, None, Some(p)) => p.display().to_string(),
+        (None, None, None) => schema.name().to_owned(),
+    };
     let mut options = GenerateOptions::default()
         .runtime_path(args.runtime_path.clone())
         .source_label(label);
@@ -93,11 +87,7 @@ fn options(args: &GenerateArgs, schema_path: Option<&Path>, schema: &Schema) -> 
 /// data (exit 1); a bad option a usage error.
 pub(crate) fn generated_code(schema: &Schema, options: &GenerateOptions) -> Result<String, Error> {
     relationship_codegen::generate(schema, options).map_err(|source| {
-        let exit = if matches!(source, GenerateError::Ident { .. }) {
-            Exit::Invalid
-        } else {
-            Exit::UsageOrIo
-        };
+        let exit = Exit::usage_or_io_if(!matches!(source, GenerateError::Ident { .. }));
         let label = options.source_label.as_deref().unwrap_or_default();
         Error::new(exit, format!("{label}: {source}"))
     })
@@ -105,36 +95,23 @@ pub(crate) fn generated_code(schema: &Schema, options: &GenerateOptions) -> Resu
 
 /// The 1-based line at which `a` and `b` first differ (`None` when equal).
 fn first_difference(a: &str, b: &str) -> Option<usize> {
-    if a == b {
-        return None;
-    }
-    let mut la = a.split_inclusive('\n');
-    let mut lb = b.split_inclusive('\n');
-    let mut line = 1;
-    loop {
-        match (la.next(), lb.next()) {
-            (Some(x), Some(y)) if x == y => line += 1,
-            _ => return Some(line),
-        }
-    }
+    let (mut la, mut lb) = (a.split_inclusive('\n'), b.split_inclusive('\n'));
+    let pairs = std::iter::from_fn(|| Some((la.next()?, lb.next()?)));
+    (a != b).then(|| 1 + pairs.take_while(|(x, y)| x == y).count())
 }
 
 /// `--check`: how the --out file differs from `code`, generated from `label` (`None` when
 /// it is up to date).
 fn stale(out: &Path, code: &str, label: &str) -> Result<Option<String>, Error> {
-    let cannot_read =
-        |e: io::Error| Error::usage_or_io(format!("cannot read {}: {e}", out.display()));
     // A FIFO or a device is not read: it holds no checked-in code (and reading a FIFO could
     // wait forever).
     if std::fs::metadata(out).is_ok_and(|m| !m.is_file()) {
-        return Err(cannot_read(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "not a regular file: --check compares the code with a file",
-        )));
+        let reason = "not a regular file: --check compares the code with a file";
+        return Err(Error::cannot_read(out, reason));
     }
     match std::fs::read(out) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Some("does not exist".to_owned())),
-        Err(e) => Err(cannot_read(e)),
+        Err(e) => Err(Error::cannot_read(out, e)),
         Ok(bytes) => Ok(
             first_difference(&String::from_utf8_lossy(&bytes), code).map(|line| {
                 format!(
@@ -170,10 +147,8 @@ pub(crate) fn regenerate_command(args: &GenerateArgs, schema_path: Option<&Path>
         ("--out", args.out.as_ref().map(|o| o.display().to_string())),
     ];
     let mut cmd = String::from("xsoar-rel generate");
-    for (flag, value) in options {
-        if let Some(value) = value {
-            cmd.push_str(&format!(" {flag} {}", shell_quote(&value)));
-        }
+    for (flag, value) in options.into_iter().filter_map(|(f, v)| Some((f, v?))) {
+        cmd.push_str(&format!(" {flag} {}", shell_quote(&value)));
     }
     cmd
 }
@@ -181,10 +156,10 @@ pub(crate) fn regenerate_command(args: &GenerateArgs, schema_path: Option<&Path>
 /// Runs `generate` end to end: loads the schema, generates, then prints, writes or checks.
 pub(crate) fn run(ctx: &Context<'_>, args: &GenerateArgs) -> Result<Exit, Error> {
     let schema_path = args.schema.path.as_deref();
-    if let (Some(out), Some(schema_path)) = (&args.out, schema_path) {
-        check_distinct(&[("--schema", schema_path)], &[("--out", out)])
-            .map_err(Error::usage_or_io)?;
-    }
+    check_distinct(
+        &[("--schema", schema_path)],
+        &[("--out", args.out.as_deref())],
+    )?;
     // The --out file is checked (and its temporary file created) before any work. A file
     // that may not be replaced (read-only, say) is still "up to date" when it already holds
     // the code, as for the Builder: that answer waits for the code.
@@ -213,7 +188,6 @@ pub(crate) fn run(ctx: &Context<'_>, args: &GenerateArgs) -> Result<Exit, Error>
         }
         return Ok(Exit::Ok);
     }
-    // --check
     let label = options.source_label.as_deref().unwrap_or_default();
     let Some(what) = stale(out, &code, label)? else {
         ctx.say(format_args!("{} is up to date", out.display()));

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use relationship_schema::{Schema, limits};
 use relationship_schema_parse::builtin::{XSOAR_SCHEMA_JSON, XSOAR_SCHEMA_PATH};
-use relationship_schema_parse::import_types::{self, ImportError, ImportPlan, NewType};
+use relationship_schema_parse::import_types::{self, ImportError, ImportPlan};
 
 use crate::context::Context;
 use crate::error::Error;
@@ -48,7 +48,6 @@ Round trip:
   (generate the module in build.rs with relationship_codegen::Builder)"
 );
 
-/// `schema import-types` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct ImportTypesArgs {
     /// Indicator-type definition files, or directories of them (their `*.json` files).
@@ -65,29 +64,13 @@ pub(crate) struct ImportTypesArgs {
 /// Runs `schema import-types`: the schema to OUT or stdout, the report to stderr.
 pub(crate) fn run(ctx: &Context<'_>, args: &ImportTypesArgs) -> Result<Exit, Error> {
     // Every file that will be read is an input: the files of a directory too.
-    let (listed, skipped, mut errors) = list_all(&args.inputs);
-    // A directory entry that is not a regular file (a FIFO would block the run) is not read.
-    for (path, what) in &skipped {
-        ctx.say(format_args!(
-            "skipped {}: {what}, not a regular file",
-            path.display()
-        ));
-    }
-    let mut inputs: Vec<(&str, &Path)> = args
-        .inputs
-        .iter()
-        .chain(&listed)
-        .map(|p| ("the definition", p.as_path()))
+    let (listed, mut errors) = list_all(ctx, &args.inputs);
+    let definitions = args.inputs.iter().chain(&listed);
+    let mut inputs: Vec<_> = definitions
+        .map(|p| ("the definition", Some(&**p)))
         .collect();
-    if let Some(base) = &args.base {
-        inputs.push(("--base", base));
-    }
-    let outputs: Vec<(&str, &Path)> = args
-        .output
-        .iter()
-        .map(|p| ("--output", p.as_path()))
-        .collect();
-    check_distinct(&inputs, &outputs).map_err(Error::usage_or_io)?;
+    inputs.push(("--base", args.base.as_deref()));
+    check_distinct(&inputs, &[("--output", args.output.as_deref())])?;
     // The output is checked (and prepared) before anything is read.
     let out_file = AtomicFile::create_if_asked(args.output.as_deref())?;
     let (base_text, base_path, base) = load_base(ctx, args.base.as_deref())?;
@@ -105,7 +88,6 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ImportTypesArgs) -> Result<Exit, Err
     }
     let text = import_types::add_types(&base_text, &base_path, &plan.added)
         .map_err(|e| refuse(ctx, &[e]))?;
-    // Checked under the name of OUT, or `<stdout>`.
     let label = args.output.as_deref().unwrap_or(Path::new("<stdout>"));
     let result = import_types::check_result(&text, label).map_err(|errors| {
         ctx.say(format_args!(
@@ -117,70 +99,53 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ImportTypesArgs) -> Result<Exit, Err
         Some(file) => file.write_and_commit(text.as_bytes())?,
         None => _ = ctx.answer(&text, Exit::Ok)?,
     }
-    let _ = ctx
-        .stderr()
-        .write_all(report(&plan, &base_path, &result).as_bytes());
+    report(&mut *ctx.stderr(), &plan, &base_path, &result);
     Ok(Exit::Ok)
 }
 
 /// The base schema's text, the path named in messages, and its model.
 fn load_base(ctx: &Context<'_>, path: Option<&Path>) -> Result<(String, PathBuf, Schema), Error> {
     let (text, path) = match path {
-        None => (
-            XSOAR_SCHEMA_JSON.to_string(),
-            PathBuf::from(XSOAR_SCHEMA_PATH),
-        ),
-        Some(p) => {
-            let text = read_limited(p).map_err(|reason| {
-                Error::usage_or_io(format!(
-                    "cannot read the base schema {}: {reason}",
-                    p.display()
-                ))
-            })?;
-            (text, p.to_path_buf())
-        }
+        None => (XSOAR_SCHEMA_JSON.into(), PathBuf::from(XSOAR_SCHEMA_PATH)),
+        Some(p) => (read_base(p)?, p.to_path_buf()),
     };
     match relationship_schema_parse::parse_str(&text, &path) {
         Ok(schema) => Ok((text, path, schema)),
         Err(errors) => {
             let _ = writeln!(ctx.stderr(), "{errors}");
-            Err(Error::new(
-                Exit::for_schema_errors(&errors),
-                format!(
-                    "the base schema {} is not valid; nothing written",
-                    path.display()
-                ),
-            ))
+            let invalid = format!(
+                "the base schema {} is not valid; nothing written",
+                path.display()
+            );
+            Err(Error::new(Exit::for_schema_errors(&errors), invalid))
         }
     }
 }
 
-/// A text file of at most [`limits::MAX_SCHEMA_BYTES`].
-fn read_limited(path: &Path) -> Result<String, String> {
+/// The text of a base schema file: at most [`limits::MAX_SCHEMA_BYTES`] of UTF-8.
+fn read_base(path: &Path) -> Result<String, Error> {
+    let limit = limits::MAX_SCHEMA_BYTES;
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| {
-            f.take(limits::MAX_SCHEMA_BYTES as u64 + 1)
-                .read_to_end(&mut bytes)
-        })
-        .map_err(|e| e.to_string())?;
-    if bytes.len() > limits::MAX_SCHEMA_BYTES {
-        return Err(format!(
-            "larger than the limit of {} bytes",
-            limits::MAX_SCHEMA_BYTES
-        ));
-    }
-    String::from_utf8(bytes)
-        .map_err(|e| format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+    let read =
+        std::fs::File::open(path).and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes));
+    let problem = match read {
+        Err(e) => e.to_string(),
+        Ok(_) if bytes.len() > limit => format!("larger than the limit of {limit} bytes"),
+        Ok(_) => match String::from_utf8(bytes) {
+            Ok(text) => return Ok(text),
+            Err(e) => format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+        },
+    };
+    let shown = path.display();
+    Err(Error::usage_or_io(format!(
+        "cannot read the base schema {shown}: {problem}"
+    )))
 }
 
-type Listed = (Vec<PathBuf>, Vec<(PathBuf, &'static str)>, Vec<ImportError>);
-
-/// The files of every input, the directory entries skipped, and every input that could not
-/// be listed.
-fn list_all(inputs: &[PathBuf]) -> Listed {
+/// The files of every input, and every input that could not be listed. A directory entry
+/// that is not a regular file (a FIFO would block the run) is not read: it is reported.
+fn list_all(ctx: &Context<'_>, inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<ImportError>) {
     let mut files = Vec::new();
-    let mut skipped = Vec::new();
     let mut errors = Vec::new();
     for input in inputs {
         let scan = match import_types::scan_definition_files(input) {
@@ -196,10 +161,13 @@ fn list_all(inputs: &[PathBuf]) -> Listed {
                 reason: "a directory without *.json files".into(),
             });
         }
-        skipped.extend(scan.skipped);
+        for (path, what) in scan.skipped {
+            let path = path.display();
+            ctx.say(format_args!("skipped {path}: {what}, not a regular file"));
+        }
         files.extend(scan.files);
     }
-    (files, skipped, errors)
+    (files, errors)
 }
 
 /// Reports every refusal; the error's exit code is 2 when a file could not be read, else 1.
@@ -207,61 +175,47 @@ fn refuse(ctx: &Context<'_>, errors: &[ImportError]) -> Error {
     for e in errors {
         ctx.say(e);
     }
-    let exit = if errors.iter().any(ImportError::is_io) {
-        Exit::UsageOrIo
-    } else {
-        Exit::Invalid
-    };
-    Error::new(
-        exit,
-        format!(
-            "{} problem(s) in the indicator-type definitions; nothing written",
-            errors.len()
-        ),
-    )
+    let exit = Exit::usage_or_io_if(errors.iter().any(ImportError::is_io));
+    let n = errors.len();
+    let problems = format!("{n} problem(s) in the indicator-type definitions; nothing written");
+    Error::new(exit, problems)
 }
 
 /// The summary on stderr: what was added, what was already there, and the relationships the
 /// new types take part in.
-fn report(plan: &ImportPlan, base_path: &Path, result: &Schema) -> String {
-    let mut out = format!(
-        "import-types: {} type(s) added to {}, {} already there\n",
-        plan.added.len(),
-        base_path.display(),
-        plan.existing.len()
+fn report(out: &mut dyn Write, plan: &ImportPlan, base_path: &Path, result: &Schema) {
+    let (added, existing) = (plan.added.len(), plan.existing.len());
+    let base = base_path.display();
+    let _ = writeln!(
+        out,
+        "import-types: {added} type(s) added to {base}, {existing} already there"
     );
     for t in &plan.added {
-        out.push_str(&format!(
-            "  added    {}{} ({})\n",
-            t.def.name,
-            marker_note(t),
-            t.def.file.display()
-        ));
+        let marker = t.marker.as_ref().map(|m| format!(" (Rust marker `{m}`)"));
+        let (name, file) = (&t.def.name, t.def.file.display());
+        let _ = writeln!(
+            out,
+            "  added    {name}{} ({file})",
+            marker.unwrap_or_default()
+        );
     }
     for d in &plan.existing {
-        out.push_str(&format!("  present  {} ({})\n", d.name, d.file.display()));
+        let _ = writeln!(out, "  present  {} ({})", d.name, d.file.display());
     }
     for (d, first) in &plan.repeated {
-        out.push_str(&format!(
-            "  repeated {} ({}: the same id as in {}, imported once)\n",
-            d.name,
-            d.file.display(),
-            first.display()
-        ));
+        let (name, file, first) = (&d.name, d.file.display(), first.display());
+        let _ = writeln!(
+            out,
+            "  repeated {name} ({file}: the same id as in {first}, imported once)"
+        );
     }
     if let Some(first) = plan.added.first() {
-        out.push_str(&format!(
-            "new types take part in: {}; add rules that name them for more\n",
-            participation(result, &first.def.name)
-        ));
+        let with = participation(result, &first.def.name);
+        let _ = writeln!(
+            out,
+            "new types take part in: {with}; add rules that name them for more"
+        );
     }
-    out
-}
-
-fn marker_note(t: &NewType) -> String {
-    t.marker
-        .as_ref()
-        .map_or_else(String::new, |m| format!(" (Rust marker `{m}`)"))
 }
 
 /// The relationships a new type takes part in: with any type, or with its own type only.

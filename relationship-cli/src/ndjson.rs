@@ -84,12 +84,10 @@ impl Summary {
     /// The exit code for this run: [`Exit::UsageOrIo`] when the output was closed early,
     /// else [`Exit::Ok`] when every record was good, [`Exit::Invalid`] otherwise.
     pub(crate) fn exit(&self) -> Exit {
-        if self.output_closed {
-            Exit::UsageOrIo
-        } else if self.bad > 0 {
-            Exit::Invalid
-        } else {
-            Exit::Ok
+        match (self.output_closed, self.bad) {
+            (true, _) => Exit::UsageOrIo,
+            (false, 0) => Exit::Ok,
+            _ => Exit::Invalid,
         }
     }
 }
@@ -133,8 +131,7 @@ pub(crate) fn with_io(
     body: impl FnOnce(Box<dyn Read + Send>, &mut dyn Write, &mut dyn Write) -> Result<Summary, RunError>,
 ) -> Result<Exit, Error> {
     let path = io_opts.input.as_path();
-    let cannot_read =
-        |e: io::Error| Error::usage_or_io(format!("cannot read {}: {e}", path.display()));
+    let cannot_read = |e: io::Error| Error::cannot_read(path, e);
     let (input, _) = open_input(path).map_err(cannot_read)?;
     let summary = {
         let mut stdout = ctx.stdout();
@@ -154,11 +151,9 @@ pub(crate) fn with_io(
 
 /// The closing line on stderr when records were bad.
 fn report(ctx: &Context<'_>, summary: &Summary, keep_going: bool) {
-    if summary.bad == 0 {
-        return;
-    }
     let plural = if summary.bad == 1 { "" } else { "s" };
     match summary.stopped_at {
+        _ if summary.bad == 0 => {}
         Some(line) => ctx.say(format_args!(
             "stopped at line {line}, the first bad record; records before it were \
              written (use --keep-going to write every valid record)"
@@ -175,17 +170,16 @@ fn report(ctx: &Context<'_>, summary: &Summary, keep_going: bool) {
 
 /// The NDJSON loop shared by the subcommands (the pipeline of the module documentation).
 ///
-/// A line longer than `max_line_bytes` is bad and never held whole; blank lines are skipped
+/// A line longer than `--max-line-bytes` is bad and never held whole; blank lines are skipped
 /// (still counted). `prepare` gets every other line without its line end and the block's
 /// byte buffer to render into; `consume` gets each item with that buffer. A bad record is
-/// reported on `diag` as `line N: <reason>` (the run then stops unless `keep_going`); a
+/// reported on `diag` as `line N: <reason>` (the run then stops unless `--keep-going`); a
 /// warning as `line N: warning: <text>`. An error from `consume` ends the run: a closed pipe
 /// sets [`Summary::output_closed`], anything else is [`RunError::Output`].
 pub(crate) fn drive<R, T, E>(
     input: R,
     diag: &mut E,
-    keep_going: bool,
-    max_line_bytes: usize,
+    io_opts: &IoOpts,
     prepare: impl Fn(&[u8], &mut Vec<u8>) -> Result<Prepared<T>, String> + Sync,
     mut consume: impl FnMut(T, &[u8]) -> io::Result<()>,
 ) -> Result<Summary, RunError>
@@ -194,12 +188,14 @@ where
     T: Send,
     E: Write + ?Sized,
 {
+    let keep_going = io_opts.keep_going;
+    let max_line_bytes = usize::try_from(io_opts.max_line_bytes).unwrap_or(usize::MAX);
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .clamp(1, MAX_WORKERS);
     let prepare = &prepare;
     let stop = &AtomicBool::new(false);
-    let (mut collected, healthy) = std::thread::scope(|scope| -> Result<_, RunError> {
+    let ((summary, mut error), healthy) = std::thread::scope(|scope| -> Result<_, RunError> {
         let mut to_workers = Vec::with_capacity(workers);
         let mut from_workers = Vec::with_capacity(workers);
         let mut handles = Vec::with_capacity(workers + 1);
@@ -235,30 +231,23 @@ where
         }
         Ok((collected, healthy))
     })?;
-    if !healthy && !matches!(collected.error, Some(RunError::Output(_))) {
+    if !healthy && !matches!(error, Some(RunError::Output(_))) {
         let stopped = io::Error::other("the input reader stopped unexpectedly");
-        collected.error = Some(RunError::Input(stopped));
+        error = Some(RunError::Input(stopped));
     }
-    collected.error.map_or(Ok(collected.summary), Err)
-}
-
-/// What the calling thread made of the workers' blocks.
-#[derive(Default)]
-struct Collected {
-    summary: Summary,
-    /// The error that ended writing (not a closed pipe) or reading.
-    error: Option<RunError>,
+    error.map_or(Ok(summary), Err)
 }
 
 /// Takes the workers' blocks back in input order: each item to `consume`, each bad record and
-/// warning to `diag`, until the input ends, a bad record stops the run, or writing fails.
+/// warning to `diag`, until the input ends, a bad record stops the run, or writing fails
+/// (the error that ended writing, not a closed pipe, or reading).
 fn collect_in_order<T, E: Write + ?Sized>(
     from_workers: &[Receiver<Done<T>>],
     diag: &mut E,
     keep_going: bool,
     consume: &mut impl FnMut(T, &[u8]) -> io::Result<()>,
-) -> Collected {
-    let mut c = Collected::default();
+) -> (Summary, Option<RunError>) {
+    let mut summary = Summary::default();
     let mut base: u64 = 0;
     for k in 0.. {
         let Ok(done) = from_workers[k % from_workers.len()].recv() else {
@@ -268,11 +257,11 @@ fn collect_in_order<T, E: Write + ?Sized>(
             match event {
                 Event::Item(item) => {
                     let written = consume(item, &done.arena);
-                    if let Err(e) = end_output(&mut c.summary, || written) {
-                        c.error = Some(e);
+                    if let Err(e) = end_output(&mut summary, || written) {
+                        return (summary, Some(e));
                     }
-                    if c.error.is_some() || c.summary.output_closed {
-                        return c;
+                    if summary.output_closed {
+                        return (summary, None);
                     }
                 }
                 Event::Warning(line, message) => {
@@ -280,29 +269,28 @@ fn collect_in_order<T, E: Write + ?Sized>(
                 }
                 Event::Endless(reason) => {
                     let _ = writeln!(diag, "line {base}: {reason}");
-                    c.summary.stopped_at = Some(base);
+                    summary.stopped_at = Some(base);
                 }
                 Event::Bad(line, reason) => {
                     let line = base + line;
-                    c.summary.bad += 1;
+                    summary.bad += 1;
                     let _ = writeln!(diag, "line {line}: {reason}");
                     if !keep_going {
-                        c.summary.stopped_at = Some(line);
+                        summary.stopped_at = Some(line);
                     }
                 }
             }
         }
-        c.summary.records += done.records;
+        summary.records += done.records;
         base += done.lines;
         if done.stopped {
             break;
         }
         if let Some(e) = done.error {
-            c.error = Some(RunError::Input(e));
-            break;
+            return (summary, Some(RunError::Input(e)));
         }
     }
-    c
+    (summary, None)
 }
 
 /// Most worker threads a run uses.
@@ -323,25 +311,26 @@ struct Block {
     text: Vec<u8>,
     /// Whether the block starts the input (its first line is line 1).
     first: bool,
-    /// Whether a line over the length limit, not read, follows the lines of `text`.
-    too_long: bool,
-    /// The error that ended the input after these lines, if any.
-    error: Option<io::Error>,
-    /// The line over the limit before this (empty) block had no end within
-    /// [`limits::MAX_SKIPPED_BYTES`]: the rest of the input is not read.
-    endless: bool,
+    /// What follows the lines of `text`.
+    then: Then,
+}
+
+/// What follows the lines of a [`Block`].
+enum Then {
+    /// More lines, or the end of the input.
+    More,
+    /// A line over the length limit, not read.
+    TooLong,
+    /// The error that ended the input.
+    Failed(io::Error),
+    /// Nothing: the line over the limit before this (empty) block had no end within
+    /// [`limits::MAX_SKIPPED_BYTES`], and the rest of the input is not read.
+    Endless,
 }
 
 impl Block {
-    /// The last block of the input: `text`, then the end of the input or `error`.
-    fn last(text: Vec<u8>, first: bool, error: Option<io::Error>) -> Block {
-        Block {
-            text,
-            first,
-            too_long: false,
-            error,
-            endless: false,
-        }
+    fn new(text: Vec<u8>, first: bool, then: Then) -> Block {
+        Block { text, first, then }
     }
 }
 
@@ -391,14 +380,14 @@ fn read_blocks<R: Read>(
                 }
                 // The unfinished last line is lost, as when reading line by line.
                 buf.truncate(memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1));
-                send(Block::last(buf, first, Some(e)));
+                send(Block::new(buf, first, Then::Failed(e)));
                 return;
             }
         };
         buf.truncate(len + n);
         if n == 0 {
             if !buf.is_empty() {
-                send(Block::last(buf, first, None));
+                send(Block::new(buf, first, Then::More));
             }
             return;
         }
@@ -415,13 +404,8 @@ fn read_blocks<R: Read>(
             next.extend_from_slice(&buf[cut..]);
         }
         buf.truncate(cut);
-        let block = Block {
-            text: std::mem::replace(&mut buf, next),
-            first,
-            too_long,
-            error: None,
-            endless: false,
-        };
+        let then = if too_long { Then::TooLong } else { Then::More };
+        let block = Block::new(std::mem::replace(&mut buf, next), first, then);
         first = false;
         if !send(block) {
             // The run stopped; nothing more is wanted.
@@ -432,14 +416,11 @@ fn read_blocks<R: Read>(
                 Ok(Some(true)) => {}
                 Ok(Some(false)) => return,
                 Ok(None) => {
-                    send(Block {
-                        endless: true,
-                        ..Block::last(Vec::new(), false, None)
-                    });
+                    send(Block::new(Vec::new(), false, Then::Endless));
                     return;
                 }
                 Err(e) => {
-                    send(Block::last(Vec::new(), first, Some(e)));
+                    send(Block::new(Vec::new(), first, Then::Failed(e)));
                     return;
                 }
             }
@@ -549,21 +530,23 @@ fn work<T>(
                 break;
             }
         }
-        if block.endless && !done.stopped {
-            // The bad record was counted with the block before: this one only ends the run.
-            done.events
-                .push(Event::Endless(lines::gave_up_message(max_line_bytes)));
-            done.stopped = true;
-        }
-        if block.too_long && !done.stopped {
-            done.lines += 1;
-            done.records += 1;
-            let reason = lines::too_long_message(max_line_bytes);
-            done.events.push(Event::Bad(done.lines, reason));
-            done.stopped = !keep_going;
-        }
-        if !done.stopped {
-            done.error = block.error;
+        match block.then {
+            _ if done.stopped => {}
+            Then::More => {}
+            Then::Endless => {
+                // The bad record was counted with the block before: this one only ends the run.
+                let reason = lines::gave_up_message(max_line_bytes);
+                done.events.push(Event::Endless(reason));
+                done.stopped = true;
+            }
+            Then::TooLong => {
+                done.lines += 1;
+                done.records += 1;
+                let reason = lines::too_long_message(max_line_bytes);
+                done.events.push(Event::Bad(done.lines, reason));
+                done.stopped = !keep_going;
+            }
+            Then::Failed(e) => done.error = Some(e),
         }
         if done_tx.send(done).is_err() {
             // The run stopped; nothing more is wanted.
@@ -578,10 +561,8 @@ pub(crate) fn parse(line: &[u8]) -> Result<Record, String> {
 }
 
 /// The lenient-mode warning for an empty `entity_b`, as XSOAR logs one.
-pub(crate) fn empty_entity_b_warning() -> String {
-    "entity_b is empty: XSOAR renders this relationship as {} and creates nothing from it"
-        .to_owned()
-}
+pub(crate) const EMPTY_ENTITY_B: &str =
+    "entity_b is empty: XSOAR renders this relationship as {} and creates nothing from it";
 
 /// Checks a relationship record; the error is the message for its line.
 pub(crate) fn check(
@@ -613,14 +594,22 @@ pub(crate) fn end_output(
 mod tests {
     use super::*;
 
+    fn io_opts(keep_going: bool, max_line_bytes: u64) -> IoOpts {
+        IoOpts {
+            input: "-".into(),
+            python_json: false,
+            keep_going,
+            max_line_bytes,
+        }
+    }
+
     fn run_drive(input: &str, keep_going: bool) -> (Summary, Vec<String>, String) {
         let mut diag = Vec::new();
         let mut items = Vec::new();
         let summary = drive(
             input.as_bytes(),
             &mut diag,
-            keep_going,
-            1024,
+            &io_opts(keep_going, 1024),
             |line, _| match parse(line)? {
                 Record::Relationship(r) => Ok(Prepared {
                     warning: (r.entity_b.is_empty()).then(|| "empty".to_owned()),
@@ -686,8 +675,7 @@ mod tests {
         let summary = drive(
             input.as_bytes(),
             &mut Vec::new(),
-            false,
-            1024,
+            &io_opts(false, 1024),
             |line, _| match parse(line)? {
                 Record::Relationship(r) => Ok(Prepared::item(r.name)),
                 Record::IndicatorRecord(_) => Err(String::new()),
@@ -713,8 +701,7 @@ mod tests {
         let err = drive(
             input.as_bytes(),
             &mut Vec::new(),
-            false,
-            1024,
+            &io_opts(false, 1024),
             |_, _| Ok(Prepared::item(())),
             |(), _| Err(io::Error::other("disk full")),
         )
@@ -740,8 +727,7 @@ mod tests {
         let err = drive(
             Failing(Some((rel("a", "b") + "\n").into_bytes())),
             &mut Vec::new(),
-            false,
-            1024,
+            &io_opts(false, 1024),
             |_, _| Ok(Prepared::item(())),
             |(), _| {
                 items += 1;
@@ -781,8 +767,7 @@ mod tests {
         let summary = drive(
             input.as_bytes(),
             &mut diag,
-            true,
-            4096,
+            &io_opts(true, 4096),
             |line, _| match parse(line)? {
                 Record::Relationship(r) => Ok(Prepared::item(r.name)),
                 Record::IndicatorRecord(_) => Err(String::new()),
@@ -813,8 +798,7 @@ mod tests {
         let summary = drive(
             Zeros,
             &mut diag,
-            false,
-            1 << 20,
+            &io_opts(false, 1 << 20),
             |_, _| Ok(Prepared::item(())),
             |(), _| Ok(()),
         )
@@ -826,8 +810,7 @@ mod tests {
         let summary = drive(
             Zeros,
             &mut diag,
-            true,
-            1 << 20,
+            &io_opts(true, 1 << 20),
             |_, _| Ok(Prepared::item(())),
             |(), _| Ok(()),
         )
@@ -850,8 +833,7 @@ mod tests {
         drive(
             input.as_bytes(),
             &mut Vec::new(),
-            false,
-            1024,
+            &io_opts(false, 1024),
             |line, arena: &mut Vec<u8>| match parse(line)? {
                 Record::Relationship(r) => {
                     let start = arena.len();

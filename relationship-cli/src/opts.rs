@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use relationship_core::batch::{BatchOptions, Placement};
 use relationship_core::check::Mode;
 use relationship_core::json::JsonStyle;
 use relationship_core::limits::DEFAULT_MAX_LINE_BYTES;
@@ -75,23 +76,27 @@ pub struct IoOpts {
     pub max_line_bytes: u64,
 }
 
-impl IoOpts {
-    /// `--max-line-bytes` as a size.
-    pub(crate) fn max_line_bytes(&self) -> usize {
-        usize::try_from(self.max_line_bytes).unwrap_or(usize::MAX)
-    }
-
-    /// The output style `--python-json` selects.
-    pub(crate) fn style(&self) -> JsonStyle {
-        json_style(self.python_json)
-    }
-}
-
 /// The output style `--python-json` selects.
 pub(crate) fn json_style(python_json: bool) -> JsonStyle {
     if python_json {
         JsonStyle::Python
     } else {
         JsonStyle::Compact
+    }
+}
+
+/// The batches `--batch-size` and `--attach` select, identical relationships written once
+/// when `dedup`.
+pub(crate) fn batch_options(batch_size: u32, attach: bool, dedup: bool) -> BatchOptions {
+    let placement = if attach {
+        Placement::Attach
+    } else {
+        Placement::Dummy
+    };
+    let batch_size = batch_size as usize;
+    BatchOptions {
+        batch_size,
+        placement,
+        dedup,
     }
 }

@@ -34,8 +34,9 @@ pub(crate) use output_rules_help;
 /// the temporary file and leaves the destination untouched.
 #[derive(Debug)]
 pub(crate) struct AtomicFile {
-    inner: OutputFile,
-    /// Dropped after `inner`: by then the temporary file is removed or renamed.
+    /// The file to write to.
+    pub(crate) file: OutputFile,
+    /// Dropped after `file`: by then the temporary file is removed or renamed.
     _temp: Option<Registered>,
 }
 
@@ -50,18 +51,15 @@ impl Drop for Registered {
 }
 
 impl AtomicFile {
-    /// Prepares to write `path` by the rules of [`relationship_codegen::output`].
-    ///
-    /// # Errors
-    ///
-    /// The [`OutputError`] naming `path`: refused by a rule, or an I/O error.
+    /// Prepares to write `path` by the rules of [`relationship_codegen::output`]; the error
+    /// names `path`.
     pub(crate) fn create(path: &Path) -> Result<AtomicFile, OutputError> {
-        let inner = OutputFile::create(path)?;
-        let temp = inner.temp_path().map(|t| {
+        let file = OutputFile::create(path)?;
+        let temp = file.temp_path().map(|t| {
             crate::signals::register(t);
             Registered(t.to_path_buf())
         });
-        Ok(AtomicFile { inner, _temp: temp })
+        Ok(AtomicFile { file, _temp: temp })
     }
 
     /// [`AtomicFile::create`] for an output that was asked for; the error says the output
@@ -72,41 +70,19 @@ impl AtomicFile {
             .map_err(|e| Error::usage_or_io(format!("cannot create {e}")))
     }
 
-    /// Flushes everything and renames the temporary file into place.
-    ///
-    /// # Errors
-    ///
-    /// When flushing, syncing or renaming fails; the destination is then untouched.
+    /// Flushes everything and renames the temporary file into place (on an error the
+    /// destination is untouched).
     pub(crate) fn commit(self) -> Result<(), OutputError> {
-        self.inner.commit()
+        self.file.commit()
     }
 
-    /// Writes `bytes`, then commits.
-    ///
-    /// # Errors
-    ///
-    /// The [`OutputError`] naming the output when writing or committing fails; the
-    /// destination is then untouched.
+    /// Writes `bytes`, then commits (on an error the destination is untouched).
     pub(crate) fn write_and_commit(mut self, bytes: &[u8]) -> Result<(), OutputError> {
-        if let Err(source) = self.inner.write_all(bytes) {
-            let path = self.inner.path().to_path_buf();
+        if let Err(source) = self.file.write_all(bytes) {
+            let path = self.file.path().to_path_buf();
             return Err(OutputError::Io { path, source });
         }
         self.commit()
-    }
-}
-
-impl Write for AtomicFile {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.write(buf)
-    }
-
-    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.inner.write_all(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
     }
 }
 
@@ -119,14 +95,18 @@ enum Identity {
     Path(PathBuf),
 }
 
+#[cfg(unix)]
+fn inode(meta: &fs::Metadata) -> Identity {
+    use std::os::unix::fs::MetadataExt;
+    Identity::Inode(meta.dev(), meta.ino())
+}
+
 /// The identity of the file or pipe standard input reads from.
 #[cfg(unix)]
 fn stdin_identity() -> Option<Identity> {
     use std::os::fd::AsFd;
-    use std::os::unix::fs::MetadataExt;
     let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
-    let meta = fs::File::from(fd).metadata().ok()?;
-    Some(Identity::Inode(meta.dev(), meta.ino()))
+    Some(inode(&fs::File::from(fd).metadata().ok()?))
 }
 
 #[cfg(not(unix))]
@@ -138,41 +118,31 @@ fn identity(path: &Path) -> Option<Identity> {
     if path == Path::new("-") {
         return None;
     }
+    #[cfg(unix)]
     if let Ok(meta) = fs::metadata(path) {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            return Some(Identity::Inode(meta.dev(), meta.ino()));
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = meta;
-            return fs::canonicalize(path).ok().map(Identity::Path);
-        }
+        return Some(inode(&meta));
+    }
+    #[cfg(not(unix))]
+    if fs::metadata(path).is_ok() {
+        return fs::canonicalize(path).ok().map(Identity::Path);
     }
     // Not there yet: its directory resolved, plus its name.
     let name = path.file_name()?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    fs::canonicalize(dir)
-        .ok()
-        .map(|d| Identity::Path(d.join(name)))
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let dir = fs::canonicalize(dir.unwrap_or(Path::new("."))).ok()?;
+    Some(Identity::Path(dir.join(name)))
 }
 
 /// Whether `path` is a character device such as `/dev/null` or a terminal.
+#[cfg(unix)]
 fn is_char_device(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        fs::metadata(path).is_ok_and(|m| m.file_type().is_char_device())
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        false
-    }
+    use std::os::unix::fs::FileTypeExt;
+    fs::metadata(path).is_ok_and(|m| m.file_type().is_char_device())
+}
+
+#[cfg(not(unix))]
+fn is_char_device(_: &Path) -> bool {
+    false
 }
 
 /// Whether `a` and `b` name the same file (the same file through different spellings, links
@@ -182,52 +152,42 @@ pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     a.is_some() && a == identity(b)
 }
 
-/// Refuses outputs that are also inputs, or that name the same file twice: the message for
-/// the first such pair, naming both flags. `inputs` and `outputs` are `(what, path)` pairs,
-/// such as `("the bundle", path)` and `("--output", path)`. An input `-` is standard input:
-/// an output that is the file (or pipe) standard input reads from is refused too.
-///
-/// # Errors
-///
-/// The message to report (a usage error).
-pub(crate) fn check_distinct(
-    inputs: &[(&str, &Path)],
-    outputs: &[(&str, &Path)],
-) -> Result<(), String> {
-    for (i, (out_what, out)) in outputs.iter().enumerate() {
+/// A file a command reads or writes, if given: what names it (`"--output"`) and its path.
+pub(crate) type Named<'a> = (&'a str, Option<&'a Path>);
+
+/// Refuses outputs that are also inputs, or that name the same file twice: the usage error
+/// for the first such pair, naming both, such as `("the bundle", path)` and `("--output",
+/// path)`. An input `-` is standard input: an output that is the file (or pipe) standard
+/// input reads from is refused too.
+pub(crate) fn check_distinct(inputs: &[Named<'_>], outputs: &[Named<'_>]) -> Result<(), Error> {
+    for (i, &(out_what, out)) in outputs.iter().enumerate() {
         // A character device (`/dev/null`, a terminal) is written, never replaced: it may be
         // an input or another output too. A pipe or a FIFO may not: writing into the pipe the
         // input comes from would feed the run its own output.
-        if is_char_device(out) {
+        let Some(out) = out.filter(|out| !is_char_device(out)) else {
             continue;
-        }
+        };
         let out_id = identity(out);
-        for (in_what, input) in inputs {
-            let stdin = *input == Path::new("-");
-            let in_id = if stdin {
-                stdin_identity()
-            } else {
-                identity(input)
+        for &(in_what, input) in inputs {
+            let (in_id, input) = match input {
+                None => continue,
+                Some(p) if p == Path::new("-") => (stdin_identity(), "- (standard input)".into()),
+                Some(p) => (identity(p), p.display().to_string()),
             };
             if out_id.is_some() && out_id == in_id {
-                let input = if stdin {
-                    "- (standard input)".to_owned()
-                } else {
-                    input.display().to_string()
-                };
-                return Err(format!(
+                return Err(Error::usage_or_io(format!(
                     "{out_what} {} is the same file as {in_what} {input}: refusing to overwrite an input",
                     out.display(),
-                ));
+                )));
             }
         }
-        for (other_what, other) in &outputs[..i] {
-            if same_file(out, other) {
-                return Err(format!(
+        for &(other_what, other) in &outputs[..i] {
+            if let Some(other) = other.filter(|other| same_file(out, other)) {
+                return Err(Error::usage_or_io(format!(
                     "{out_what} {} is the same file as {other_what} {}: each output needs its own file",
                     out.display(),
                     other.display()
-                ));
+                )));
             }
         }
     }
@@ -244,13 +204,13 @@ mod tests {
         let dest = dir.path().join("out.ndjson");
         fs::write(&dest, "old\n").unwrap();
         let mut f = AtomicFile::create(&dest).unwrap();
-        f.write_all(b"new\n").unwrap();
-        f.flush().unwrap();
+        f.file.write_all(b"new\n").unwrap();
+        f.file.flush().unwrap();
         drop(f);
         assert_eq!(fs::read_to_string(&dest).unwrap(), "old\n");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
         let mut f = AtomicFile::create(&dest).unwrap();
-        f.write_all(b"new\n").unwrap();
+        f.file.write_all(b"new\n").unwrap();
         f.commit().unwrap();
         assert_eq!(fs::read_to_string(&dest).unwrap(), "new\n");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
@@ -271,10 +231,15 @@ mod tests {
         let b2 = sub.join("..").join("b.json");
         assert!(same_file(&b1, &b2));
         assert!(!same_file(Path::new("-"), Path::new("-")));
-        let err =
-            check_distinct(&[("the bundle", &a)], &[("--output", &other_spelling)]).unwrap_err();
+        let err = check_distinct(
+            &[("the bundle", Some(&a))],
+            &[("--output", Some(&other_spelling))],
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("refusing to overwrite an input"), "{err}");
-        let err = check_distinct(&[], &[("--output", &b1), ("--reject-file", &b2)]).unwrap_err();
+        let outputs = [("--output", Some(&*b1)), ("--reject-file", Some(&*b2))];
+        let err = check_distinct(&[], &outputs).unwrap_err().to_string();
         assert!(err.contains("each output needs its own file"), "{err}");
     }
 }

@@ -13,10 +13,10 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::ndjson::{
-    BAD_RECORDS, Prepared, RECORD_SHAPES, RunError, Summary, check, drive, empty_entity_b_warning,
+    BAD_RECORDS, EMPTY_ENTITY_B, Prepared, RECORD_SHAPES, RunError, Summary, check, drive,
     end_output, parse, with_io,
 };
-use crate::opts::{IoOpts, ModeOpt, SchemaOpt};
+use crate::opts::{IoOpts, ModeOpt, SchemaOpt, json_style};
 
 /// Runs `render`: the renderings to stdout, bad records and warnings to stderr.
 pub(crate) fn run(ctx: &Context<'_>, args: &RenderArgs) -> Result<Exit, Error> {
@@ -27,19 +27,15 @@ pub(crate) fn run(ctx: &Context<'_>, args: &RenderArgs) -> Result<Exit, Error> {
     })
 }
 
-/// `render` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct RenderArgs {
     /// Which of XSOAR's three renderings to write.
     #[arg(long, value_enum, default_value_t = Format::Indicator)]
     pub(crate) format: Format,
-    /// The schema to check against.
     #[command(flatten)]
     pub(crate) schema: SchemaOpt,
-    /// Strict or lenient checks.
     #[command(flatten)]
     pub(crate) check: ModeOpt,
-    /// Input, output style and error handling.
     #[command(flatten)]
     pub(crate) io: IoOpts,
 }
@@ -67,6 +63,10 @@ Example:
     )
 }
 
+/// The reason an indicator record is bad for `render`.
+const NOT_A_RELATIONSHIP: &str = "an indicator record (keys `value`, `type`); `render` takes \
+                                  relationship records only, `batch` takes both";
+
 /// `render`: one rendering per relationship record.
 pub(crate) fn render<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
     schema: &Schema,
@@ -77,21 +77,14 @@ pub(crate) fn render<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
     diag: &mut E,
 ) -> Result<Summary, RunError> {
     let checker = Checker::new(schema, mode);
-    let style = args.io.style();
+    let style = json_style(args.io.python_json);
     let format = args.format;
     let prepare = |line: &[u8], arena: &mut Vec<u8>| {
-        let r = match parse(line)? {
-            Record::Relationship(r) => *r,
-            Record::IndicatorRecord(_) => {
-                return Err(
-                    "an indicator record (keys `value`, `type`); `render` takes \
-                            relationship records only, `batch` takes both"
-                        .to_owned(),
-                );
-            }
+        let Record::Relationship(r) = parse(line)? else {
+            return Err(NOT_A_RELATIONSHIP.to_owned());
         };
-        let rel = check(&checker, r)?;
-        let warning = rel.renders_empty().then(empty_entity_b_warning);
+        let rel = check(&checker, *r)?;
+        let warning = rel.renders_empty().then(|| EMPTY_ENTITY_B.to_owned());
         // Rendered here, on a worker; an error (none is expected) is reported by the writer,
         // as an output error.
         let start = arena.len();
@@ -110,14 +103,7 @@ pub(crate) fn render<R: Read + Send, W: Write + ?Sized, E: Write + ?Sized>(
         Some(bytes) => out.write_all(bytes),
         None => Err(io::Error::other("a rendering went missing")),
     };
-    let mut summary = drive(
-        input,
-        diag,
-        args.io.keep_going,
-        args.io.max_line_bytes(),
-        prepare,
-        consume,
-    )?;
+    let mut summary = drive(input, diag, &args.io, prepare, consume)?;
     end_output(&mut summary, || out.flush())?;
     Ok(summary)
 }

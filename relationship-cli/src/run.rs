@@ -11,7 +11,8 @@ use crate::exit::Exit;
 /// temporary files if a signal ends it.
 pub fn run(cli: &Cli) -> Exit {
     crate::signals::install();
-    let ctx = Context::process(cli.command.name());
+    let stderr = std::io::BufWriter::new(std::io::stderr());
+    let ctx = Context::new(cli.command.name(), std::io::stdout(), stderr);
     run_command(&ctx, &cli.command)
 }
 
@@ -30,10 +31,9 @@ pub(crate) fn run_command(ctx: &Context<'_>, command: &Command) -> Exit {
         Command::ConvertStix(args) => crate::convert_stix_cmd::run(ctx, args),
         Command::Validate(args) => crate::validate_cmd::run(ctx, args),
     };
-    let exit = result.unwrap_or_else(|e| {
+    // Standard error is flushed when `ctx` is dropped.
+    result.unwrap_or_else(|e| {
         ctx.say(&e);
         e.exit()
-    });
-    ctx.flush();
-    exit
+    })
 }

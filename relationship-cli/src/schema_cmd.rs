@@ -2,7 +2,7 @@
 //! every error found. (`schema diff` is in [`crate::diff_cmd`].)
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
@@ -19,7 +19,6 @@ FILE cannot be read.
 Example:
   xsoar-rel schema check schemas/xsoar.json";
 
-/// `schema check` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct SchemaCheckArgs {
     /// The schema file to check.
@@ -27,36 +26,27 @@ pub(crate) struct SchemaCheckArgs {
     pub(crate) file: PathBuf,
 }
 
-/// `schema check FILE`: the text to print (on stdout when the code is [`Exit::Ok`], on
-/// stderr otherwise) and the exit code.
-pub(crate) fn schema_check(file: &Path) -> (String, Exit) {
+/// Runs `schema check`: the summary to stdout, or the errors to stderr.
+pub(crate) fn run(ctx: &Context<'_>, args: &SchemaCheckArgs) -> Result<Exit, Error> {
+    let file = &args.file;
     match relationship_schema_parse::load(file) {
-        Ok(schema) => (
-            format!(
+        Ok(schema) => {
+            let text = format!(
                 "{}: ok — {} relationship names, {} types, {} expanded triples\n",
                 file.display(),
                 schema.relationships().len(),
                 schema.types().len(),
                 schema.triple_count()
-            ),
-            Exit::Ok,
-        ),
+            );
+            ctx.answer(&text, Exit::Ok)
+        }
         Err(errors) => {
             let mut text = errors.to_string();
             if !text.ends_with('\n') {
                 text.push('\n');
             }
-            (text, Exit::for_schema_errors(&errors))
+            let _ = ctx.stderr().write_all(text.as_bytes());
+            Ok(Exit::for_schema_errors(&errors))
         }
     }
-}
-
-/// Runs `schema check`: the summary to stdout, or the errors to stderr.
-pub(crate) fn run(ctx: &Context<'_>, args: &SchemaCheckArgs) -> Result<Exit, Error> {
-    let (text, exit) = schema_check(&args.file);
-    if exit != Exit::Ok {
-        let _ = ctx.stderr().write_all(text.as_bytes());
-        return Ok(exit);
-    }
-    ctx.answer(&text, Exit::Ok)
 }

@@ -1,18 +1,9 @@
 //! What changes between two versions of a schema, and which typed code stops compiling.
 //!
 //! [`SchemaDiff::between`] compares two [`Schema`]s by name (never by index, so reordering a
-//! schema file changes nothing) and records:
-//!
-//! * added and removed indicator types, and types whose Rust marker was renamed;
-//! * added and removed relationship names, relationships whose marker or method was renamed,
-//!   and changed reverse names;
-//! * added and removed reverse-only names;
-//! * relationships that became any-to-any ("now any") or stopped being any-to-any ("no longer
-//!   any"); for the latter every pair that is no longer allowed is listed;
-//! * added and removed explicit triples `(source, relationship, target)`;
-//! * the typed constructors that stop compiling ([`Breakage`]): a removed type's marker, a
-//!   removed relationship's method, a renamed marker or method, and for each removed triple
-//!   between surviving types and a surviving relationship, the call `source.method(&target)`.
+//! schema file changes nothing): types, relationship names, reverse names and reverse-only
+//! names, Rust markers and methods, any-to-any relationships and explicit triples (see the
+//! fields of [`SchemaDiff`]), and the typed constructors that stop compiling ([`Breakage`]).
 //!
 //! A diff is *breaking* ([`SchemaDiff::is_breaking`]) when anything that compiled against the
 //! old schema's generated code can stop compiling, which is also exactly when data valid under
@@ -149,17 +140,6 @@ pub struct Rename {
     pub old: String,
     /// The new spelling.
     pub new: String,
-}
-
-impl Rename {
-    /// The change of `name`'s spelling from `old` to `new`, if it changed.
-    fn of(name: &str, old: &str, new: &str) -> Option<Rename> {
-        (old != new).then(|| Rename {
-            name: name.to_owned(),
-            old: old.to_owned(),
-            new: new.to_owned(),
-        })
-    }
 }
 
 /// A relationship that became, or stopped being, any-to-any.
@@ -380,7 +360,11 @@ fn renames<T>(
     spelling: fn(&T) -> &str,
 ) -> Vec<Rename> {
     old.iter()
-        .filter_map(|&(o, n)| Rename::of(name(o), spelling(o), spelling(n?)))
+        .filter_map(|&(o, n)| {
+            let (old, new) = (spelling(o).to_owned(), spelling(n?).to_owned());
+            let name = name(o).to_owned();
+            (old != new).then_some(Rename { name, old, new })
+        })
         .collect()
 }
 
@@ -495,19 +479,28 @@ impl SchemaDiff {
                 && new.type_id(&t.source).is_some()
                 && new.type_id(&t.target).is_some()
         };
-        let removed_types = self.removed_types.iter().map(|t| Breakage::TypeRemoved {
-            name: t.name.clone(),
-            marker: t.marker.clone(),
-        });
-        let removed_rels =
+        let mut out: Vec<Breakage> = (self.removed_types.iter())
+            .map(|t| Breakage::TypeRemoved {
+                name: t.name.clone(),
+                marker: t.marker.clone(),
+            })
+            .collect();
+        let types = self.renamed_type_markers.iter().cloned();
+        out.extend(types.map(Breakage::TypeMarkerRenamed));
+        out.extend(
             self.removed_relationships
                 .iter()
                 .map(|r| Breakage::RelationshipRemoved {
                     name: r.name.clone(),
                     method: r.method.clone(),
                     marker: r.marker.clone(),
-                });
-        let no_longer_any =
+                }),
+        );
+        let markers = self.renamed_relationship_markers.iter().cloned();
+        out.extend(markers.map(Breakage::RelationshipMarkerRenamed));
+        let methods = self.renamed_methods.iter().cloned();
+        out.extend(methods.map(Breakage::MethodRenamed));
+        out.extend(
             self.any_changes
                 .iter()
                 .filter(|c| !c.now_any)
@@ -516,30 +509,11 @@ impl SchemaDiff {
                     method: c.method.clone(),
                     now_explicit: c.explicit_pairs,
                     removed: c.removed.len(),
-                });
-        let renamed = |renames: &Vec<Rename>, kind: fn(Rename) -> Breakage| {
-            renames.clone().into_iter().map(kind)
-        };
-        removed_types
-            .chain(renamed(
-                &self.renamed_type_markers,
-                Breakage::TypeMarkerRenamed,
-            ))
-            .chain(removed_rels)
-            .chain(renamed(
-                &self.renamed_relationship_markers,
-                Breakage::RelationshipMarkerRenamed,
-            ))
-            .chain(renamed(&self.renamed_methods, Breakage::MethodRenamed))
-            .chain(no_longer_any)
-            .chain(
-                self.removed_triples
-                    .iter()
-                    .filter(survives)
-                    .cloned()
-                    .map(Breakage::TripleRemoved),
-            )
-            .collect()
+                }),
+        );
+        let survivors = self.removed_triples.iter().filter(survives);
+        out.extend(survivors.cloned().map(Breakage::TripleRemoved));
+        out
     }
 
     /// Whether the two schemas agree on everything compared (types, markers, names, methods,
@@ -589,8 +563,9 @@ impl SchemaDiff {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+/// `n word`, with an `s` unless `n` is 1.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Writes `head` and the lines of a section, skipping the section when it has no lines.
@@ -604,6 +579,11 @@ fn section(f: &mut fmt::Formatter<'_>, head: &str, lines: &[String]) -> fmt::Res
         writeln!(f, "  {l}")?;
     }
     Ok(())
+}
+
+/// The section `TITLE: N` of `lines`, skipped when there are none.
+fn counted_section(f: &mut fmt::Formatter<'_>, title: &str, lines: &[String]) -> fmt::Result {
+    section(f, &format!("{title}: {}", lines.len()), lines)
 }
 
 /// The section `TITLE: N added, M removed`: a `+ label  detail` row for each added item,
@@ -647,7 +627,16 @@ impl fmt::Display for SchemaDiff {
     /// (omitted when empty), each line starting with `+` (added), `-` (removed) or `~`
     /// (changed), and a closing verdict.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_header(f)?;
+        for (sign, s) in [("---", &self.old), ("+++", &self.new)] {
+            let source = s.source.as_ref().map(|p| format!(" ({p})"));
+            let (types, rels) = (
+                plural(s.types, "type"),
+                plural(s.relationships, "relationship name"),
+            );
+            let triples = plural(s.triples, "explicit triple");
+            let (name, source) = (&s.name, source.unwrap_or_default());
+            writeln!(f, "{sign} `{name}`{source}: {types}, {rels}, {triples}")?;
+        }
         if self.is_empty() {
             writeln!(f)?;
             return writeln!(
@@ -667,7 +656,7 @@ impl fmt::Display for SchemaDiff {
                 let pairs = if r.any {
                     "any pair".to_owned()
                 } else {
-                    plural(r.pairs, "pair", "pairs")
+                    plural(r.pairs, "pair")
                 };
                 let detail = format!(
                     "reverse `{}`, marker `{}`, method `{}`, {pairs}",
@@ -686,17 +675,9 @@ impl fmt::Display for SchemaDiff {
             rename_lines("relationship ", "method", &self.renamed_methods),
         ]
         .concat();
-        section(
-            f,
-            &format!("Rust names changed: {}", rust_names.len()),
-            &rust_names,
-        )?;
+        counted_section(f, "Rust names changed", &rust_names)?;
         let reverse = rename_lines("", "reverse", &self.changed_reverse_names);
-        section(
-            f,
-            &format!("Reverse names changed: {}", reverse.len()),
-            &reverse,
-        )?;
+        counted_section(f, "Reverse names changed", &reverse)?;
         added_removed_section(
             f,
             "Reverse-only names",
@@ -704,7 +685,7 @@ impl fmt::Display for SchemaDiff {
             &self.removed_reverse_only,
             |n| (n.clone(), String::new()),
         )?;
-        self.write_any_changes(f)?;
+        any_changes_section(f, &self.any_changes)?;
         added_removed_section(
             f,
             "Triples",
@@ -712,61 +693,9 @@ impl fmt::Display for SchemaDiff {
             &self.removed_triples,
             |t| (t.xsoar(), t.call()),
         )?;
-        self.write_breaking(f)
-    }
-}
-
-impl SchemaDiff {
-    /// `---`/`+++` lines naming both schemas.
-    fn write_header(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (sign, s) in [("---", &self.old), ("+++", &self.new)] {
-            let source = s
-                .source
-                .as_ref()
-                .map_or_else(String::new, |p| format!(" ({p})"));
-            writeln!(
-                f,
-                "{sign} `{}`{source}: {}, {}, {}",
-                s.name,
-                plural(s.types, "type", "types"),
-                plural(s.relationships, "relationship name", "relationship names"),
-                plural(s.triples, "explicit triple", "explicit triples"),
-            )?;
-        }
-        Ok(())
-    }
-
-    /// Relationships that became, or stopped being, any-to-any.
-    fn write_any_changes(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let now = self.any_changes.iter().filter(|c| c.now_any).count();
-        let lines: Vec<String> = self
-            .any_changes
-            .iter()
-            .map(|c| {
-                let pairs = plural(c.explicit_pairs, "explicit pair", "explicit pairs");
-                if c.now_any {
-                    format!("+ {}: now any pair (was {pairs})", c.name)
-                } else {
-                    let lost = c.removed.len();
-                    format!(
-                        "- {}: no longer any pair: now {pairs}, {lost} no longer allowed",
-                        c.name
-                    )
-                }
-            })
-            .collect();
-        let head = format!(
-            "Any-pair relationships: {now} now any, {} no longer any",
-            self.any_changes.len() - now
-        );
-        section(f, &head, &lines)
-    }
-
-    /// What stops compiling, and the verdict.
-    fn write_breaking(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.breaking.len();
         let lines: Vec<String> = self.breaking.iter().map(|b| format!("- {b}")).collect();
-        section(f, &format!("Typed code that stops compiling: {n}"), &lines)?;
+        counted_section(f, "Typed code that stops compiling", &lines)?;
         writeln!(f)?;
         match n {
             0 => writeln!(f, "Not breaking: everything that compiled still compiles."),
@@ -774,4 +703,27 @@ impl SchemaDiff {
             _ => writeln!(f, "Breaking: {n} items of typed code stop compiling."),
         }
     }
+}
+
+/// The section of the relationships that became, or stopped being, any-to-any.
+fn any_changes_section(f: &mut fmt::Formatter<'_>, changes: &[AnyChange]) -> fmt::Result {
+    let now = changes.iter().filter(|c| c.now_any).count();
+    let lines: Vec<String> = changes
+        .iter()
+        .map(|c| {
+            let pairs = plural(c.explicit_pairs, "explicit pair");
+            if c.now_any {
+                format!("+ {}: now any pair (was {pairs})", c.name)
+            } else {
+                let lost = c.removed.len();
+                format!(
+                    "- {}: no longer any pair: now {pairs}, {lost} no longer allowed",
+                    c.name
+                )
+            }
+        })
+        .collect();
+    let no_longer = changes.len() - now;
+    let head = format!("Any-pair relationships: {now} now any, {no_longer} no longer any");
+    section(f, &head, &lines)
 }

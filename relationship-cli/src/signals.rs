@@ -6,35 +6,27 @@
 //! signal: the previous output, if any, stays as it was.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// The temporary files of outputs not yet committed.
 static TEMPS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
+/// The temporary files, whatever a thread that panicked holding them left.
+fn temps() -> MutexGuard<'static, Vec<PathBuf>> {
+    TEMPS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 /// Registers a temporary file to remove if a signal ends the process.
 pub(crate) fn register(path: &Path) {
-    TEMPS
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .push(path.to_path_buf());
+    temps().push(path.to_path_buf());
 }
 
 /// Forgets a temporary file (renamed into place or removed).
 pub(crate) fn unregister(path: &Path) {
-    let mut temps = TEMPS.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut temps = temps();
     if let Some(i) = temps.iter().position(|p| p == path) {
         temps.swap_remove(i);
     }
-}
-
-/// Removes every registered temporary file. Holding the lock until the process ends keeps a
-/// commit from renaming a file that is being removed.
-fn remove_all() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
-    let temps = TEMPS.lock().unwrap_or_else(PoisonError::into_inner);
-    for p in temps.iter() {
-        let _ = std::fs::remove_file(p);
-    }
-    temps
 }
 
 /// Starts the thread that cleans up on SIGINT, SIGTERM and SIGHUP. Without it (or where
@@ -51,7 +43,12 @@ pub(crate) fn install() {
         .name("signals".into())
         .spawn(move || {
             if let Some(sig) = signals.forever().next() {
-                let _held = remove_all();
+                // Holding the lock until the process ends keeps a commit from renaming a file
+                // that is being removed.
+                let held = temps();
+                for p in held.iter() {
+                    let _ = std::fs::remove_file(p);
+                }
                 let _ = signal_hook::low_level::emulate_default_handler(sig);
                 std::process::exit(128 + sig);
             }

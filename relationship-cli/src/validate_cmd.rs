@@ -42,7 +42,6 @@ Examples:
   xsoar-rel validate --schema schemas/my_xsoar.json feed-dump-1.json feed-dump-2.json
   xsoar-rel convert-stix bundle.json | xsoar-rel validate -";
 
-/// `validate` options.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct ValidateArgs {
     /// Batch files to check; `-` reads stdin.
@@ -53,7 +52,6 @@ pub(crate) struct ValidateArgs {
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE_BYTES as u64,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) max_line_bytes: u64,
-    /// The schema to check against.
     #[command(flatten)]
     pub(crate) schema: SchemaOpt,
 }
@@ -77,17 +75,18 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ValidateArgs) -> Result<Exit, Error>
         let reader = match open_input(path) {
             Ok((input, _)) => BufReader::with_capacity(BUF_SIZE, input),
             Err(e) => {
-                ctx.say(format_args!("cannot read {name}: {e}"));
+                ctx.say(Error::cannot_read(path, e));
                 code = code.max(Exit::UsageOrIo);
                 continue;
             }
         };
-        let checked = validate_file(ctx, reader, &name, schema, max_line_bytes);
-        code = code.max(checked.exit);
-        total_violations += checked.violations;
-        if checked.output_failed {
+        let Some((exit, violations)) = validate_file(ctx, reader, &name, schema, max_line_bytes)
+        else {
+            code = Exit::UsageOrIo;
             break;
-        }
+        };
+        code = code.max(exit);
+        total_violations += violations;
     }
     if total_violations > 0 && args.files.len() > 1 {
         ctx.say(format_args!("{total_violations} violations in total"));
@@ -101,27 +100,16 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ValidateArgs) -> Result<Exit, Error>
     Ok(code)
 }
 
-/// What checking one file found.
-struct FileCheck {
-    exit: Exit,
-    violations: u64,
-    /// Standard output could not be written (reported): no further file is checked.
-    output_failed: bool,
-}
-
-/// Checks one file: its violations and verdict to stderr, `FILE: ok` to stdout.
+/// Checks one file: its violations and verdict to stderr, `FILE: ok` to stdout. The exit code
+/// and the violations counted; `None` when standard output could not be written (reported):
+/// no further file is checked.
 fn validate_file(
     ctx: &Context<'_>,
     reader: impl BufRead,
     name: &str,
     schema: &Schema,
     max_line_bytes: usize,
-) -> FileCheck {
-    let mut check = FileCheck {
-        exit: Exit::Ok,
-        violations: 0,
-        output_failed: false,
-    };
+) -> Option<(Exit, u64)> {
     let mut violations = Vec::new();
     let result = validate_reader_limited(reader, name, schema, max_line_bytes, &mut violations);
     for v in &violations {
@@ -131,31 +119,26 @@ fn validate_file(
         Ok(stats) => stats,
         Err(e) => {
             ctx.say(e);
-            check.exit = Exit::UsageOrIo;
-            return check;
+            return Some((Exit::UsageOrIo, 0));
         }
     };
-    if violations.is_empty() && stats.batches == 0 {
+    let n = violations.len();
+    if n == 0 && stats.batches == 0 {
         // Nothing to check is not "ok": a producer that wrote nothing, or a file emptied by a
         // failed run.
         let _ = writeln!(ctx.stderr(), "{name}: empty: no batches to check");
-        check.exit = Exit::Invalid;
-    } else if violations.is_empty() {
-        if let Err(e) = writeln!(ctx.stdout(), "{name}: ok — {}", counts(&stats)) {
-            ctx.say(write_failure(&e));
-            check.exit = Exit::UsageOrIo;
-            check.output_failed = true;
-        }
+        Some((Exit::Invalid, 0))
+    } else if n == 0 {
+        let written = writeln!(ctx.stdout(), "{name}: ok — {}", counts(&stats));
+        written.map_err(|e| ctx.say(write_failure(&e))).ok()?;
+        Some((Exit::Ok, 0))
     } else {
-        check.violations = violations.len() as u64;
+        let plural = if n == 1 { "" } else { "s" };
         let _ = writeln!(
             ctx.stderr(),
-            "{name}: {} violation{} — {}",
-            violations.len(),
-            if violations.len() == 1 { "" } else { "s" },
+            "{name}: {n} violation{plural} — {}",
             counts(&stats)
         );
-        check.exit = Exit::Invalid;
+        Some((Exit::Invalid, n as u64))
     }
-    check
 }
