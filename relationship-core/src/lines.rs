@@ -3,6 +3,16 @@
 
 use std::io::{self, BufRead};
 
+/// `reader.fill_buf()`, retried while it is interrupted.
+fn fill_buf<R: BufRead + ?Sized>(reader: &mut R) -> io::Result<&[u8]> {
+    while let Err(e) = reader.fill_buf() {
+        if e.kind() != io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+    reader.fill_buf()
+}
+
 /// What [`read_line`] read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Line {
@@ -38,11 +48,7 @@ pub(crate) fn read_line<R: BufRead + ?Sized>(
 ) -> io::Result<Line> {
     buf.clear();
     loop {
-        let available = match reader.fill_buf() {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
+        let available = fill_buf(reader)?;
         if available.is_empty() {
             return Ok(if buf.is_empty() {
                 Line::Eof
@@ -110,11 +116,7 @@ pub(crate) fn skip_line<R: BufRead + ?Sized>(
         if skipped >= max_skipped {
             return Ok(Skipped::GaveUp);
         }
-        let available = match reader.fill_buf() {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
+        let available = fill_buf(reader)?;
         if available.is_empty() {
             return Ok(Skipped::Eof);
         }

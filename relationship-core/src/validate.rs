@@ -47,7 +47,6 @@ use self::ViolationKind as Kind;
 use crate::check::{Checker, EntitySide, Mode, hint};
 use crate::deliverable::Undeliverable;
 use crate::indicator::DUMMY_INDICATOR_VALUE;
-use crate::json::text::{number_end, string_end};
 use crate::limits::{self, DEFAULT_MAX_LINE_BYTES, quoted};
 use crate::lines::{self, Line, Skipped};
 use crate::relationship::{ENTITY_FAMILY, RELATIONSHIP_TYPE};
@@ -609,21 +608,15 @@ impl<'a> Validator<'a> {
 /// its sign: validation needs each value's type, not its magnitude.
 fn read_value(text: &str) -> serde_json::Result<Value> {
     crate::value::from_str(text).or_else(|e| {
-        let clamped = replace_outside_strings(text.as_bytes(), |rest| {
-            if !matches!(rest[0], b'-' | b'0'..=b'9') {
-                return (1, None);
-            }
-            let end = number_end(rest, 0);
-            let number = std::str::from_utf8(&rest[..end]).unwrap_or_default();
+        let clamped = replace_outside_strings(text.as_bytes(), |token, _| {
+            let number = std::str::from_utf8(token).unwrap_or_default();
             let huge = number.parse::<f64>().is_ok_and(f64::is_infinite);
-            (
-                end,
-                huge.then_some(if rest[0] == b'-' {
-                    MIN_DOUBLE
-                } else {
-                    MAX_DOUBLE
-                }),
-            )
+            let by = if token[0] == b'-' {
+                MIN_DOUBLE
+            } else {
+                MAX_DOUBLE
+            };
+            huge.then_some((token.len(), by))
         });
         match clamped {
             Cow::Owned(bytes) => String::from_utf8(bytes)
@@ -649,27 +642,25 @@ const PYTHON_LITERALS: [(&str, &str); 3] = [
     ("NaN", "5e-324"),
 ];
 
-/// `text` with what `stand_in` replaces outside its strings: at each byte there, `stand_in`
-/// gets the rest of `text` and returns how many bytes to go on by and what replaces them.
-/// Borrowed when nothing is replaced.
+/// `text` with what `stand_in` replaces outside its strings: `stand_in` gets each token
+/// there ([`limits::find_token`]) and the rest of `text` from it, and may return how many
+/// bytes to replace and by what. Borrowed when nothing is replaced.
 fn replace_outside_strings(
     text: &[u8],
-    stand_in: impl Fn(&[u8]) -> (usize, Option<&'static str>),
+    stand_in: impl Fn(&[u8], &[u8]) -> Option<(usize, &'static str)>,
 ) -> Cow<'_, [u8]> {
     let mut out = Vec::new();
-    let (mut i, mut copied) = (0, 0);
-    while let Some(&b) = text.get(i) {
-        let (len, by) = match b {
-            b'"' => (string_end(text, i).unwrap_or(text.len()) - i, None),
-            _ => stand_in(&text[i..]),
-        };
-        if let Some(by) = by {
-            out.extend_from_slice(&text[copied..i]);
-            out.extend_from_slice(by.as_bytes());
-            copied = i + len;
+    let mut copied = 0;
+    limits::find_token(text, |start, end| {
+        if text[start] == b'"' || start < copied {
+            return None::<()>;
         }
-        i += len;
-    }
+        let (len, by) = stand_in(&text[start..end], &text[start..])?;
+        out.extend_from_slice(&text[copied..start]);
+        out.extend_from_slice(by.as_bytes());
+        copied = start + len;
+        None
+    });
     if copied == 0 {
         return Cow::Borrowed(text);
     }
@@ -682,14 +673,10 @@ fn replace_outside_strings(
 /// reads, and what `--python-json` writes for `1e400`, can be validated. Line breaks are
 /// kept, so line numbers do not change. Borrowed when there is nothing to replace.
 fn python_literals_as_numbers(text: &[u8]) -> Cow<'_, [u8]> {
-    replace_outside_strings(text, |rest| {
-        match PYTHON_LITERALS
-            .iter()
-            .find(|(literal, _)| rest.starts_with(literal.as_bytes()))
-        {
-            Some((literal, number)) => (literal.len(), Some(number)),
-            None => (1, None),
-        }
+    replace_outside_strings(text, |_, rest| {
+        let mut literals = PYTHON_LITERALS.iter();
+        let (literal, number) = literals.find(|(l, _)| rest.starts_with(l.as_bytes()))?;
+        Some((literal.len(), number))
     })
 }
 
