@@ -230,7 +230,8 @@ pub fn validate_reader_limited<R: BufRead>(
                     v.report_batch(line, Kind::LineTooLong, message);
                     break;
                 }
-                v.too_long(line, max_line_bytes, "the line");
+                let message = lines::too_long_message(max_line_bytes);
+                v.report_batch(line, Kind::LineTooLong, message);
                 continue;
             }
         }
@@ -253,7 +254,10 @@ pub fn validate_reader_limited<R: BufRead>(
                     .read_to_end(&mut buf)
                     .map_err(io_err)?;
                 if buf.len() > max_line_bytes {
-                    v.too_long(line, max_line_bytes, "the value starting on this line");
+                    let message = format!(
+                        "the value starting on this line is longer than the limit of {max_line_bytes} bytes (--max-line-bytes); it was not read"
+                    );
+                    v.report_batch(line, Kind::LineTooLong, message);
                 } else {
                     v.not_deliverable(line, "a value that goes on past the end of its line (a pretty-printed batch?); delivery reads exactly one JSON array per line: write each batch on one line (e.g. `jq -c .`)");
                 }
@@ -349,13 +353,6 @@ impl<'a> Validator<'a> {
         self.report(at, key, Kind::WrongValueType, message);
     }
 
-    fn too_long(&mut self, line: usize, max_line_bytes: usize, what: &str) {
-        let message = format!(
-            "{what} is longer than the limit of {max_line_bytes} bytes (--max-line-bytes); it was not read"
-        );
-        self.report_batch(line, Kind::LineTooLong, message);
-    }
-
     /// Reports line `line`, counted as one batch, as no deliverable line.
     fn not_deliverable(&mut self, line: usize, reason: &str) {
         let message = format!("not a deliverable line: {reason}");
@@ -372,6 +369,7 @@ impl<'a> Validator<'a> {
             .filter_map(|(i, &b)| (b == b'\n').then_some(i))
             .collect();
         let line_of = |offset: usize| first_line + newlines.partition_point(|&nl| nl < offset);
+        let line_at = |raw: &RawValue| line_of(offset_in(text, raw.get()));
         for value in serde_json::Deserializer::from_slice(text).into_iter::<&RawValue>() {
             let raw = match value {
                 Ok(raw) => raw,
@@ -390,7 +388,7 @@ impl<'a> Validator<'a> {
                 None => limits::find_lone_surrogate(bytes).map(|at| (at, limits::LONE_SURROGATE)),
             };
             let Some((at, reason)) = problem else {
-                self.batch(text, raw, &path, &line_of);
+                self.batch(raw, &path, &line_at);
                 continue;
             };
             let offset = offset_in(text, raw.get()) + at;
@@ -400,8 +398,8 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn batch(&mut self, text: &[u8], raw: &RawValue, path: &str, line_of: &dyn Fn(usize) -> usize) {
-        let at = At(line_of(offset_in(text, raw.get())), path);
+    fn batch(&mut self, raw: &RawValue, path: &str, line_at: &dyn Fn(&RawValue) -> usize) {
+        let at = At(line_at(raw), path);
         let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(raw.get()) else {
             let what = read_value(raw.get()).map_or("not an array", |v| json_type(&v));
             let msg = format!("a batch must be a JSON array of indicator objects, found {what}");
@@ -409,19 +407,13 @@ impl<'a> Validator<'a> {
         };
         self.stats.largest_batch = self.stats.largest_batch.max(items.len());
         for (i, item) in items.into_iter().enumerate() {
-            self.indicator(text, item, &format!("{path}[{i}]"), line_of);
+            self.indicator(item, &format!("{path}[{i}]"), line_at);
         }
     }
 
     /// Checks an indicator's `value` and `relationships`, and the keys of a real one.
-    fn indicator(
-        &mut self,
-        text: &[u8],
-        raw: &RawValue,
-        path: &str,
-        line_of: &dyn Fn(usize) -> usize,
-    ) {
-        let at = At(line_of(offset_in(text, raw.get())), path);
+    fn indicator(&mut self, raw: &RawValue, path: &str, line_at: &dyn Fn(&RawValue) -> usize) {
+        let at = At(line_at(raw), path);
         let Ok(obj) = serde_json::from_str::<HashMap<String, &RawValue>>(raw.get()) else {
             let what = read_value(raw.get()).map_or("invalid JSON", |v| json_type(&v));
             let msg = format!("an indicator must be a JSON object, found {what}");
@@ -456,7 +448,7 @@ impl<'a> Validator<'a> {
         for (r, rel) in rels.into_iter().enumerate() {
             self.stats.relationships += 1;
             let path = format!("{path}.relationships[{r}]");
-            self.relationship(rel, At(line_of(offset_in(text, rel.get())), &path));
+            self.relationship(rel, At(line_at(rel), &path));
         }
     }
 
