@@ -37,10 +37,6 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Reads one line into `buf` (cleared first, the `\n` not kept), reading at most
 /// `max_bytes` bytes of it into memory: a longer line is [`Line::TooLong`] as soon as the
 /// limit is passed.
-///
-/// # Errors
-///
-/// I/O errors of the reader.
 pub(crate) fn read_line<R: BufRead + ?Sized>(
     reader: &mut R,
     buf: &mut Vec<u8>,
@@ -103,10 +99,6 @@ pub(crate) enum Skipped {
 
 /// Consumes the rest of a line, up to and including its `\n`, without keeping it, reading
 /// at most `max_skipped` bytes.
-///
-/// # Errors
-///
-/// I/O errors of the reader.
 pub(crate) fn skip_line<R: BufRead + ?Sized>(
     reader: &mut R,
     max_skipped: u64,

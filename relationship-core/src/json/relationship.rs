@@ -390,10 +390,7 @@ impl<K: IndicatorType> Entity<K> {
 /// The [`Prerendered`] parts of relationships `R` from a `A` to a `B`, made at compile time;
 /// `None` when a name is not plain ASCII (or too long for the buffers), which the general
 /// writer then escapes at run time.
-pub(crate) struct Templates<R, A, B>(PhantomData<Triple<R, A, B>>);
-
-/// `Templates` holds no value of its parameters.
-type Triple<R, A, B> = fn() -> (R, A, B);
+pub(crate) struct Templates<R, A, B>(PhantomData<fn() -> (R, A, B)>);
 
 impl<R: RelationshipName, A: IndicatorType, B: IndicatorType> Templates<R, A, B> {
     const PARTS: Option<Prerendered> = match (Head::<R>::PARTS, Entity::<A>::MID, Entity::<B>::TAIL)
