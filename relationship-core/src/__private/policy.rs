@@ -50,13 +50,13 @@ impl Message {
         // Whole string or nothing past the cap (keeps the text valid UTF-8).
         if self.len + b.len() > CAP - 4 {
             b = "…".as_bytes();
-            if b.len() > CAP - self.len {
-                b = b.split_at(CAP - self.len).0;
-            }
         }
-        let (_, rest) = self.buf.split_at_mut(self.len);
-        rest.split_at_mut(b.len()).0.copy_from_slice(b);
-        self.len += b.len();
+        let mut i = 0;
+        while i < b.len() && self.len < CAP {
+            self.buf[self.len] = b[i];
+            self.len += 1;
+            i += 1;
+        }
         self
     }
 

@@ -295,8 +295,11 @@ impl<const N: usize> ConstBuf<N> {
             self.ok = false;
             return self;
         }
-        let (_, rest) = self.bytes.split_at_mut(self.len);
-        rest.split_at_mut(s.len()).0.copy_from_slice(s);
+        let mut i = 0;
+        while i < s.len() {
+            self.bytes[self.len + i] = s[i];
+            i += 1;
+        }
         self.len += s.len();
         self
     }
@@ -390,7 +393,10 @@ impl<K: IndicatorType> Entity<K> {
 /// The [`Prerendered`] parts of relationships `R` from a `A` to a `B`, made at compile time;
 /// `None` when a name is not plain ASCII (or too long for the buffers), which the general
 /// writer then escapes at run time.
-pub(crate) struct Templates<R, A, B>(PhantomData<fn() -> (R, A, B)>);
+pub(crate) struct Templates<R, A, B>(PhantomData<Triple<R, A, B>>);
+
+/// `Templates` holds no value of its parameters.
+type Triple<R, A, B> = fn() -> (R, A, B);
 
 impl<R: RelationshipName, A: IndicatorType, B: IndicatorType> Templates<R, A, B> {
     const PARTS: Option<Prerendered> = match (Head::<R>::PARTS, Entity::<A>::MID, Entity::<B>::TAIL)
