@@ -3,6 +3,16 @@
 
 use std::io::{self, BufRead};
 
+/// `reader.fill_buf()`, retried while it is interrupted.
+fn fill_buf<R: BufRead + ?Sized>(reader: &mut R) -> io::Result<&[u8]> {
+    while let Err(e) = reader.fill_buf() {
+        if e.kind() != io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+    reader.fill_buf()
+}
+
 /// What [`read_line`] read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Line {
@@ -27,10 +37,6 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Reads one line into `buf` (cleared first, the `\n` not kept), reading at most
 /// `max_bytes` bytes of it into memory: a longer line is [`Line::TooLong`] as soon as the
 /// limit is passed.
-///
-/// # Errors
-///
-/// I/O errors of the reader.
 pub(crate) fn read_line<R: BufRead + ?Sized>(
     reader: &mut R,
     buf: &mut Vec<u8>,
@@ -38,11 +44,7 @@ pub(crate) fn read_line<R: BufRead + ?Sized>(
 ) -> io::Result<Line> {
     buf.clear();
     loop {
-        let available = match reader.fill_buf() {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
+        let available = fill_buf(reader)?;
         if available.is_empty() {
             return Ok(if buf.is_empty() {
                 Line::Eof
@@ -97,10 +99,6 @@ pub(crate) enum Skipped {
 
 /// Consumes the rest of a line, up to and including its `\n`, without keeping it, reading
 /// at most `max_skipped` bytes.
-///
-/// # Errors
-///
-/// I/O errors of the reader.
 pub(crate) fn skip_line<R: BufRead + ?Sized>(
     reader: &mut R,
     max_skipped: u64,
@@ -110,11 +108,7 @@ pub(crate) fn skip_line<R: BufRead + ?Sized>(
         if skipped >= max_skipped {
             return Ok(Skipped::GaveUp);
         }
-        let available = match reader.fill_buf() {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
+        let available = fill_buf(reader)?;
         if available.is_empty() {
             return Ok(Skipped::Eof);
         }

@@ -13,59 +13,49 @@ use relationship_schema::suggest;
 use crate::check::{backticked, hint};
 use serde_core::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// One of XSOAR's seven source reliability values.
-///
-/// ```
-/// use relationship_core::Reliability;
-///
-/// let r: Reliability = "B - Usually reliable".parse().unwrap();
-/// assert_eq!(r, Reliability::B);
-/// assert_eq!(r.to_string(), "B - Usually reliable");
-/// assert!("b - usually reliable".parse::<Reliability>().is_err());
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Reliability {
-    /// `A+ - 3rd party enrichment`
-    APlus,
-    /// `A - Completely reliable`
-    A,
-    /// `B - Usually reliable`
-    B,
-    /// `C - Fairly reliable`
-    C,
-    /// `D - Not usually reliable`
-    D,
-    /// `E - Unreliable`
-    E,
-    /// `F - Reliability cannot be judged`
-    F,
+/// The enum, [`Reliability::ALL`] and [`Reliability::as_str`] from each variant's string.
+macro_rules! reliabilities {
+    ($($variant:ident => $text:literal,)+) => {
+        /// One of XSOAR's seven source reliability values.
+        ///
+        /// ```
+        /// use relationship_core::Reliability;
+        ///
+        /// let r: Reliability = "B - Usually reliable".parse().unwrap();
+        /// assert_eq!(r, Reliability::B);
+        /// assert_eq!(r.to_string(), "B - Usually reliable");
+        /// assert!("b - usually reliable".parse::<Reliability>().is_err());
+        /// ```
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Reliability {
+            $(#[doc = concat!("`", $text, "`")] $variant,)+
+        }
+
+        impl Reliability {
+            /// All seven values, in XSOAR's order (`A+` first, `F` last).
+            pub const ALL: [Reliability; 7] = [$(Reliability::$variant),+];
+
+            /// XSOAR's exact string for this value, e.g. `B - Usually reliable`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Reliability::$variant => $text,)+
+                }
+            }
+        }
+    };
+}
+
+reliabilities! {
+    APlus => "A+ - 3rd party enrichment",
+    A => "A - Completely reliable",
+    B => "B - Usually reliable",
+    C => "C - Fairly reliable",
+    D => "D - Not usually reliable",
+    E => "E - Unreliable",
+    F => "F - Reliability cannot be judged",
 }
 
 impl Reliability {
-    /// All seven values, in XSOAR's order (`A+` first, `F` last).
-    pub const ALL: [Reliability; 7] = [
-        Reliability::APlus,
-        Reliability::A,
-        Reliability::B,
-        Reliability::C,
-        Reliability::D,
-        Reliability::E,
-        Reliability::F,
-    ];
-
-    /// XSOAR's exact string for this value, e.g. `B - Usually reliable`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Reliability::APlus => "A+ - 3rd party enrichment",
-            Reliability::A => "A - Completely reliable",
-            Reliability::B => "B - Usually reliable",
-            Reliability::C => "C - Fairly reliable",
-            Reliability::D => "D - Not usually reliable",
-            Reliability::E => "E - Unreliable",
-            Reliability::F => "F - Reliability cannot be judged",
-        }
-    }
-
     /// Parses one of XSOAR's seven exact strings (case-sensitive, no trimming).
     pub fn parse(s: &str) -> Result<Reliability, InvalidReliability> {
         Reliability::ALL

@@ -120,12 +120,8 @@ pub struct FieldError {
 
 impl std::fmt::Display for FieldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let Self {
-            indicator,
-            field,
-            target,
-            error,
-        } = self;
+        let Self { indicator, .. } = self;
+        let (field, target, error) = (self.field, self.target, &self.error);
         write!(
             f,
             "cannot serialize `{indicator}.{field}` into {target}: {error}"

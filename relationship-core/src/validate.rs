@@ -47,7 +47,6 @@ use self::ViolationKind as Kind;
 use crate::check::{Checker, EntitySide, Mode, hint};
 use crate::deliverable::Undeliverable;
 use crate::indicator::DUMMY_INDICATOR_VALUE;
-use crate::json::text::{number_end, string_end};
 use crate::limits::{self, DEFAULT_MAX_LINE_BYTES, quoted};
 use crate::lines::{self, Line, Skipped};
 use crate::relationship::{ENTITY_FAMILY, RELATIONSHIP_TYPE};
@@ -231,7 +230,8 @@ pub fn validate_reader_limited<R: BufRead>(
                     v.report_batch(line, Kind::LineTooLong, message);
                     break;
                 }
-                v.too_long(line, max_line_bytes, "the line");
+                let message = lines::too_long_message(max_line_bytes);
+                v.report_batch(line, Kind::LineTooLong, message);
                 continue;
             }
         }
@@ -254,7 +254,10 @@ pub fn validate_reader_limited<R: BufRead>(
                     .read_to_end(&mut buf)
                     .map_err(io_err)?;
                 if buf.len() > max_line_bytes {
-                    v.too_long(line, max_line_bytes, "the value starting on this line");
+                    let message = format!(
+                        "the value starting on this line is longer than the limit of {max_line_bytes} bytes (--max-line-bytes); it was not read"
+                    );
+                    v.report_batch(line, Kind::LineTooLong, message);
                 } else {
                     v.not_deliverable(line, "a value that goes on past the end of its line (a pretty-printed batch?); delivery reads exactly one JSON array per line: write each batch on one line (e.g. `jq -c .`)");
                 }
@@ -350,13 +353,6 @@ impl<'a> Validator<'a> {
         self.report(at, key, Kind::WrongValueType, message);
     }
 
-    fn too_long(&mut self, line: usize, max_line_bytes: usize, what: &str) {
-        let message = format!(
-            "{what} is longer than the limit of {max_line_bytes} bytes (--max-line-bytes); it was not read"
-        );
-        self.report_batch(line, Kind::LineTooLong, message);
-    }
-
     /// Reports line `line`, counted as one batch, as no deliverable line.
     fn not_deliverable(&mut self, line: usize, reason: &str) {
         let message = format!("not a deliverable line: {reason}");
@@ -373,6 +369,7 @@ impl<'a> Validator<'a> {
             .filter_map(|(i, &b)| (b == b'\n').then_some(i))
             .collect();
         let line_of = |offset: usize| first_line + newlines.partition_point(|&nl| nl < offset);
+        let line_at = |raw: &RawValue| line_of(offset_in(text, raw.get()));
         for value in serde_json::Deserializer::from_slice(text).into_iter::<&RawValue>() {
             let raw = match value {
                 Ok(raw) => raw,
@@ -391,7 +388,7 @@ impl<'a> Validator<'a> {
                 None => limits::find_lone_surrogate(bytes).map(|at| (at, limits::LONE_SURROGATE)),
             };
             let Some((at, reason)) = problem else {
-                self.batch(text, raw, &path, &line_of);
+                self.batch(raw, &path, &line_at);
                 continue;
             };
             let offset = offset_in(text, raw.get()) + at;
@@ -401,8 +398,8 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn batch(&mut self, text: &[u8], raw: &RawValue, path: &str, line_of: &dyn Fn(usize) -> usize) {
-        let at = At(line_of(offset_in(text, raw.get())), path);
+    fn batch(&mut self, raw: &RawValue, path: &str, line_at: &dyn Fn(&RawValue) -> usize) {
+        let at = At(line_at(raw), path);
         let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(raw.get()) else {
             let what = read_value(raw.get()).map_or("not an array", |v| json_type(&v));
             let msg = format!("a batch must be a JSON array of indicator objects, found {what}");
@@ -410,19 +407,13 @@ impl<'a> Validator<'a> {
         };
         self.stats.largest_batch = self.stats.largest_batch.max(items.len());
         for (i, item) in items.into_iter().enumerate() {
-            self.indicator(text, item, &format!("{path}[{i}]"), line_of);
+            self.indicator(item, &format!("{path}[{i}]"), line_at);
         }
     }
 
     /// Checks an indicator's `value` and `relationships`, and the keys of a real one.
-    fn indicator(
-        &mut self,
-        text: &[u8],
-        raw: &RawValue,
-        path: &str,
-        line_of: &dyn Fn(usize) -> usize,
-    ) {
-        let at = At(line_of(offset_in(text, raw.get())), path);
+    fn indicator(&mut self, raw: &RawValue, path: &str, line_at: &dyn Fn(&RawValue) -> usize) {
+        let at = At(line_at(raw), path);
         let Ok(obj) = serde_json::from_str::<HashMap<String, &RawValue>>(raw.get()) else {
             let what = read_value(raw.get()).map_or("invalid JSON", |v| json_type(&v));
             let msg = format!("an indicator must be a JSON object, found {what}");
@@ -457,7 +448,7 @@ impl<'a> Validator<'a> {
         for (r, rel) in rels.into_iter().enumerate() {
             self.stats.relationships += 1;
             let path = format!("{path}.relationships[{r}]");
-            self.relationship(rel, At(line_of(offset_in(text, rel.get())), &path));
+            self.relationship(rel, At(line_at(rel), &path));
         }
     }
 
@@ -609,21 +600,15 @@ impl<'a> Validator<'a> {
 /// its sign: validation needs each value's type, not its magnitude.
 fn read_value(text: &str) -> serde_json::Result<Value> {
     crate::value::from_str(text).or_else(|e| {
-        let clamped = replace_outside_strings(text.as_bytes(), |rest| {
-            if !matches!(rest[0], b'-' | b'0'..=b'9') {
-                return (1, None);
-            }
-            let end = number_end(rest, 0);
-            let number = std::str::from_utf8(&rest[..end]).unwrap_or_default();
+        let clamped = replace_outside_strings(text.as_bytes(), |token, _| {
+            let number = std::str::from_utf8(token).unwrap_or_default();
             let huge = number.parse::<f64>().is_ok_and(f64::is_infinite);
-            (
-                end,
-                huge.then_some(if rest[0] == b'-' {
-                    MIN_DOUBLE
-                } else {
-                    MAX_DOUBLE
-                }),
-            )
+            let by = if token[0] == b'-' {
+                MIN_DOUBLE
+            } else {
+                MAX_DOUBLE
+            };
+            huge.then_some((token.len(), by))
         });
         match clamped {
             Cow::Owned(bytes) => String::from_utf8(bytes)
@@ -649,27 +634,25 @@ const PYTHON_LITERALS: [(&str, &str); 3] = [
     ("NaN", "5e-324"),
 ];
 
-/// `text` with what `stand_in` replaces outside its strings: at each byte there, `stand_in`
-/// gets the rest of `text` and returns how many bytes to go on by and what replaces them.
-/// Borrowed when nothing is replaced.
+/// `text` with what `stand_in` replaces outside its strings: `stand_in` gets each token
+/// there ([`limits::find_token`]) and the rest of `text` from it, and may return how many
+/// bytes to replace and by what. Borrowed when nothing is replaced.
 fn replace_outside_strings(
     text: &[u8],
-    stand_in: impl Fn(&[u8]) -> (usize, Option<&'static str>),
+    stand_in: impl Fn(&[u8], &[u8]) -> Option<(usize, &'static str)>,
 ) -> Cow<'_, [u8]> {
     let mut out = Vec::new();
-    let (mut i, mut copied) = (0, 0);
-    while let Some(&b) = text.get(i) {
-        let (len, by) = match b {
-            b'"' => (string_end(text, i).unwrap_or(text.len()) - i, None),
-            _ => stand_in(&text[i..]),
-        };
-        if let Some(by) = by {
-            out.extend_from_slice(&text[copied..i]);
-            out.extend_from_slice(by.as_bytes());
-            copied = i + len;
+    let mut copied = 0;
+    limits::find_token(text, |start, end| {
+        if text[start] == b'"' || start < copied {
+            return None::<()>;
         }
-        i += len;
-    }
+        let (len, by) = stand_in(&text[start..end], &text[start..])?;
+        out.extend_from_slice(&text[copied..start]);
+        out.extend_from_slice(by.as_bytes());
+        copied = start + len;
+        None
+    });
     if copied == 0 {
         return Cow::Borrowed(text);
     }
@@ -682,14 +665,10 @@ fn replace_outside_strings(
 /// reads, and what `--python-json` writes for `1e400`, can be validated. Line breaks are
 /// kept, so line numbers do not change. Borrowed when there is nothing to replace.
 fn python_literals_as_numbers(text: &[u8]) -> Cow<'_, [u8]> {
-    replace_outside_strings(text, |rest| {
-        match PYTHON_LITERALS
-            .iter()
-            .find(|(literal, _)| rest.starts_with(literal.as_bytes()))
-        {
-            Some((literal, number)) => (literal.len(), Some(number)),
-            None => (1, None),
-        }
+    replace_outside_strings(text, |_, rest| {
+        let mut literals = PYTHON_LITERALS.iter();
+        let (literal, number) = literals.find(|(l, _)| rest.starts_with(l.as_bytes()))?;
+        Some((literal.len(), number))
     })
 }
 

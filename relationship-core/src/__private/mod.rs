@@ -166,8 +166,6 @@ indicator_value!(
     display: std::net::IpAddr, std::net::Ipv4Addr, std::net::Ipv6Addr, u16, u32, u64, i32, i64
 );
 
-pub use crate::schema::suggest::str_eq;
-
 /// The value of an `#[indicator(value)]` field.
 #[inline]
 pub fn value_of<T: IndicatorValue + ?Sized>(v: &T) -> Cow<'_, str> {

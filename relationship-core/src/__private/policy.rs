@@ -5,8 +5,8 @@
 //! Everything here runs in `const` evaluation: an assertion is a `const _: () = ...;` item,
 //! checked by `cargo check`, and nothing of it exists at run time.
 
-use super::str_eq as eq;
 use crate::schema::limits::MAX_RELATIONSHIPS;
+use crate::schema::suggest::str_eq as eq;
 
 /// A generated schema's names and explicit triples, as the assertions read them.
 #[derive(Debug, Clone, Copy)]
@@ -46,20 +46,13 @@ impl Message {
     }
 
     const fn push(mut self, s: &str) -> Self {
-        let b = s.as_bytes();
+        let mut b = s.as_bytes();
         // Whole string or nothing past the cap (keeps the text valid UTF-8).
         if self.len + b.len() > CAP - 4 {
-            let ell = "…".as_bytes();
-            let mut k = 0;
-            while k < ell.len() && self.len < CAP {
-                self.buf[self.len] = ell[k];
-                self.len += 1;
-                k += 1;
-            }
-            return self;
+            b = "…".as_bytes();
         }
         let mut i = 0;
-        while i < b.len() {
+        while i < b.len() && self.len < CAP {
             self.buf[self.len] = b[i];
             self.len += 1;
             i += 1;

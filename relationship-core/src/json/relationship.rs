@@ -58,7 +58,16 @@ impl EntityRelationship {
         ContextRendering(self)
     }
 
-    fn serialize_ten<S: SerializeStruct>(&self, s: &mut S) -> Result<(), S::Error> {
+    /// The ten keys of `to_indicator()`, then for `to_entry()` (`entry`) its optional two; or
+    /// `{}` when entity B is empty.
+    fn serialize_keys<S: Serializer>(&self, serializer: S, entry: bool) -> Result<S::Ok, S::Error> {
+        if self.renders_empty() {
+            return serializer.serialize_struct("EntityRelationship", 0)?.end();
+        }
+        let reliability = self.source_reliability.filter(|_| entry);
+        let brand = self.brand.as_ref().filter(|_| entry);
+        let len = 10 + usize::from(reliability.is_some()) + usize::from(brand.is_some());
+        let mut s = serializer.serialize_struct("EntityRelationship", len)?;
         s.serialize_field("name", &*self.name)?;
         s.serialize_field("reverseName", &*self.reverse_name)?;
         s.serialize_field("type", RELATIONSHIP_TYPE)?;
@@ -68,7 +77,14 @@ impl EntityRelationship {
         s.serialize_field("entityB", self.entity_b.as_str())?;
         s.serialize_field("entityBFamily", ENTITY_FAMILY)?;
         s.serialize_field("entityBType", &*self.entity_b_type)?;
-        s.serialize_field("fields", &self.fields)
+        s.serialize_field("fields", &self.fields)?;
+        if let Some(r) = reliability {
+            s.serialize_field("reliability", r.as_str())?;
+        }
+        if let Some(brand) = brand {
+            s.serialize_field("brand", brand.as_str())?;
+        }
+        s.end()
     }
 }
 
@@ -135,33 +151,13 @@ pub struct ContextRendering<'a>(pub &'a EntityRelationship);
 
 impl Serialize for IndicatorRendering<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let rel = self.0;
-        if rel.renders_empty() {
-            return serializer.serialize_struct("EntityRelationship", 0)?.end();
-        }
-        let mut s = serializer.serialize_struct("EntityRelationship", 10)?;
-        rel.serialize_ten(&mut s)?;
-        s.end()
+        self.0.serialize_keys(serializer, false)
     }
 }
 
 impl Serialize for EntryRendering<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let rel = self.0;
-        if rel.renders_empty() {
-            return serializer.serialize_struct("EntityRelationship", 0)?.end();
-        }
-        let len =
-            10 + usize::from(rel.source_reliability.is_some()) + usize::from(rel.brand.is_some());
-        let mut s = serializer.serialize_struct("EntityRelationship", len)?;
-        rel.serialize_ten(&mut s)?;
-        if let Some(r) = rel.source_reliability {
-            s.serialize_field("reliability", r.as_str())?;
-        }
-        if let Some(brand) = &rel.brand {
-            s.serialize_field("brand", brand.as_str())?;
-        }
-        s.end()
+        self.0.serialize_keys(serializer, true)
     }
 }
 
