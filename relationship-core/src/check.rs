@@ -47,7 +47,7 @@ use std::fmt;
 use relationship_schema::suggest;
 use relationship_schema::{RelId, Schema, TypeId};
 
-use crate::limits::quoted;
+use crate::limits::{backticked, hint, quoted};
 use crate::relationship::{ENTITY_FAMILY, EntityRelationship, Fields, RELATIONSHIP_TYPE};
 use crate::reliability::{InvalidReliability, Reliability};
 
@@ -389,19 +389,6 @@ impl From<InvalidReliability> for CheckError {
     fn from(inner: InvalidReliability) -> Self {
         Self::InvalidReliability(inner)
     }
-}
-
-/// `` `a`, `b`, `c` ``.
-pub(crate) fn backticked<S: AsRef<str>>(names: &[S]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", n.as_ref())).collect();
-    quoted.join(", ")
-}
-
-/// `; did you mean ...?` for the suggestions, or nothing when there are none.
-pub(crate) fn hint<S: AsRef<str>>(suggestions: &[S]) -> String {
-    suggest::did_you_mean_of(suggestions)
-        .map(|h| format!("; {h}"))
-        .unwrap_or_default()
 }
 
 fn owned(names: Vec<&str>) -> Vec<String> {

@@ -34,14 +34,15 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::io::Write;
+use std::io::{self, Write};
 
 use serde_core::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_core::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::value::RawValue;
 
 use crate::json::JsonStyle;
-use crate::json::text::{write_fields, write_object, write_str};
+use crate::json::number::canonical_number;
+use crate::json::text::{invalid_data, write_object, write_raw, write_str};
 use crate::limits::{MAX_DEPTH, too_deep_error};
 
 /// One JSON value kept as its canonical JSON text (see the [module docs](self)).
@@ -333,23 +334,6 @@ fn canonical(out: &mut Vec<u8>, raw: &RawValue, depth: usize) -> serde_json::Res
     Ok(())
 }
 
-/// A JSON number literal with its exponent marker as `e` and its exponent sign always
-/// written (serde_json's spelling of number text).
-pub(crate) fn canonical_number(text: &str) -> Cow<'_, str> {
-    match text.find(['e', 'E']) {
-        Some(at) if text[at..].starts_with("e+") || text[at..].starts_with("e-") => {
-            Cow::Borrowed(text)
-        }
-        Some(at) => {
-            let exponent = &text[at + 1..];
-            let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
-            let sign = if exponent.starts_with('-') { "" } else { "+" };
-            Cow::Owned(format!("{}e{sign}{exponent}", &text[..at]))
-        }
-        None => Cow::Borrowed(text),
-    }
-}
-
 /// `entries` with each repeated key once, at its first place, holding its last value (a
 /// Python `dict` built from the pairs), in linear time however many keys there are.
 pub(crate) fn last_value_first_place<K: AsRef<str>, V>(entries: Vec<(K, V)>) -> Vec<(K, V)> {
@@ -550,6 +534,77 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawFields<'a> {
             entries.into_iter().map(|(RawKey(k), v)| (k, v)).collect(),
         ))
     }
+}
+
+/// Writes a [`RawJson`] in `style`: its canonical text as it is in the compact style (the
+/// bytes serde_json writes for it), through [`write_raw`] in Python's.
+#[inline]
+pub(crate) fn write_raw_json<W: Write + ?Sized>(
+    w: &mut W,
+    value: &RawJson,
+    style: JsonStyle,
+) -> io::Result<()> {
+    match style {
+        JsonStyle::Compact => w.write_all(value.get().as_bytes()),
+        JsonStyle::Python => write_raw(w, value.get(), style),
+    }
+}
+
+/// Writes `fields` in `style`: the bytes serde_json writes for it with the style's formatter.
+#[inline]
+pub(crate) fn write_fields<W: Write + ?Sized>(
+    w: &mut W,
+    fields: &Fields,
+    style: JsonStyle,
+) -> io::Result<()> {
+    if fields.is_empty() {
+        return w.write_all(b"{}");
+    }
+    write_object(w, fields.iter(), style, |w, v, style| {
+        write_raw_json(w, v, style)
+    })
+}
+
+/// Writes an object read as [`RawFields`] in `style`: the bytes serde_json writes for the
+/// object it reads from the same text. A key given twice is written once, where it came
+/// first, with its last value (as a Python `dict` keeps it).
+///
+/// # Errors
+///
+/// [`io::ErrorKind::InvalidData`] when a value is an object or array (nested values are left
+/// to a full read of the line, which also applies serde_json's depth limit), or a string
+/// serde_json refuses (a lone surrogate escape); the writer's.
+pub(crate) fn write_raw_fields<W: Write + ?Sized>(
+    w: &mut W,
+    fields: &RawFields<'_>,
+    style: JsonStyle,
+) -> io::Result<()> {
+    let entries = &fields.0;
+    if entries
+        .iter()
+        .any(|(_, v)| v.get().is_empty() || v.get().starts_with(['{', '[']))
+    {
+        return Err(invalid_data("nested values"));
+    }
+    let write_value = |w: &mut W, v: &&RawValue, style| write_raw(w, v.get(), style);
+    if !has_repeated_key(entries) {
+        return write_object(w, entries.iter().map(|(k, v)| (k, *v)), style, write_value);
+    }
+    let unique = last_value_first_place(entries.iter().map(|(k, v)| (&**k, *v)).collect());
+    write_object(w, unique, style, write_value)
+}
+
+/// Whether a key of `entries` is given twice.
+fn has_repeated_key<V>(entries: &[(std::borrow::Cow<'_, str>, V)]) -> bool {
+    if entries.len() <= 16 {
+        return entries
+            .iter()
+            .enumerate()
+            .any(|(i, (k, _))| entries[..i].iter().any(|(other, _)| other == k));
+    }
+    let mut keys: Vec<&str> = entries.iter().map(|(k, _)| &**k).collect();
+    keys.sort_unstable();
+    keys.windows(2).any(|w| w[0] == w[1])
 }
 
 #[cfg(test)]

@@ -14,11 +14,26 @@ pub use relationship_schema::limits::MAX_QUOTED_CHARS;
 
 use std::borrow::Cow;
 
+use relationship_schema::suggest;
+
 /// A value or key as an error message quotes it: at most [`MAX_QUOTED_CHARS`] characters
 /// (a longer one is cut and says how long it was), control and bidirectional characters
 /// escaped.
 pub fn quoted(text: &str) -> Cow<'_, str> {
     relationship_schema::text::excerpt(text, MAX_QUOTED_CHARS)
+}
+
+/// `` `a`, `b`, `c` ``.
+pub(crate) fn backticked<S: AsRef<str>>(names: &[S]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", n.as_ref())).collect();
+    quoted.join(", ")
+}
+
+/// `; did you mean ...?` for the suggestions, or nothing when there are none.
+pub(crate) fn hint<S: AsRef<str>>(suggestions: &[S]) -> String {
+    suggest::did_you_mean_of(suggestions)
+        .map(|h| format!("; {h}"))
+        .unwrap_or_default()
 }
 
 /// A message from a parser that may embed a value of any length (serde's `invalid type:

@@ -33,10 +33,10 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::check::{KeyIndex, RelationshipInput, backticked};
+use crate::check::{KeyIndex, RelationshipInput};
 use crate::fields::{RawFields, RawJson};
 use crate::indicator::IndicatorObject;
-use crate::limits::{quoted, shortened};
+use crate::limits::{backticked, quoted, shortened};
 use crate::relationship::Fields;
 
 /// An indicator record, as read (its type not yet checked against a schema).

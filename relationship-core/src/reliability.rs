@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use relationship_schema::suggest;
 
-use crate::check::{backticked, hint};
+use crate::limits::{backticked, hint};
 use serde_core::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The enum, [`Reliability::ALL`] and [`Reliability::as_str`] from each variant's string.

@@ -44,10 +44,10 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use self::ViolationKind as Kind;
-use crate::check::{Checker, EntitySide, Mode, hint};
+use crate::check::{Checker, EntitySide, Mode};
 use crate::deliverable::Undeliverable;
 use crate::indicator::DUMMY_INDICATOR_VALUE;
-use crate::limits::{self, DEFAULT_MAX_LINE_BYTES, quoted};
+use crate::limits::{self, DEFAULT_MAX_LINE_BYTES, hint, quoted};
 use crate::lines::{self, Line, Skipped};
 use crate::relationship::{ENTITY_FAMILY, RELATIONSHIP_TYPE};
 

@@ -6,7 +6,8 @@ use std::io::{self, Write};
 use serde_core::ser::{Serialize, SerializeStruct, Serializer};
 
 use super::relationship::write_relationship;
-use super::text::{JsonStyle, write_fields, write_object, write_raw_json, write_str};
+use super::text::{JsonStyle, write_object, write_str};
+use crate::fields::{write_fields, write_raw_json};
 use crate::indicator::{IndicatorLayout, IndicatorObject};
 use crate::relationship::EntityRelationship;
 

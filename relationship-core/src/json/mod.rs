@@ -17,14 +17,16 @@
 //! All rendering of the crate lives here, one writer per JSON shape:
 //!
 //! * `number` (Python's spelling of numbers) and `text` (the style and its separators, the
-//!   one string escaper, JSON text and objects rewritten in a style) at the bottom;
+//!   one string escaper, JSON text and objects rewritten in a style) at the bottom, used by
+//!   [`crate::limits`]' token scanner and by [`crate::fields`], which writes its own types
+//!   with them;
 //! * `formatter`: the serde path, [`write_json`] and the Python formatter;
 //! * `relationship` and `indicator`: the shapes, each with its serde view and its direct
 //!   writer, used by the library's `write_json` methods and by [`crate::batch`] alike.
 
 mod formatter;
 pub(crate) mod indicator;
-mod number;
+pub(crate) mod number;
 pub(crate) mod relationship;
 pub(crate) mod text;
 
@@ -197,9 +199,10 @@ mod tests {
     }
 
     mod fast {
-        use super::super::text::{write_raw, write_raw_fields};
+        use super::super::text::write_raw;
         use super::super::*;
         use crate::fields::RawFields;
+        use crate::fields::write_raw_fields;
         use crate::relationship::EntityRelationship;
         use proptest::prelude::*;
         use serde_json::Value;

@@ -1,6 +1,7 @@
 //! Numbers as Python's `json.dumps(json.loads(text))` writes them: integers exactly, floats as
 //! `repr(float)`.
 
+use std::borrow::Cow;
 use std::io::{self, Cursor, Write};
 
 /// Writes the finite float `value` as CPython's `repr(value)`: the shortest digits that round
@@ -78,6 +79,23 @@ pub(crate) fn write_python_number<W: Write + ?Sized>(w: &mut W, text: &str) -> i
             io::ErrorKind::InvalidData,
             format!("`{text}` is not a JSON number"),
         )),
+    }
+}
+
+/// A JSON number literal with its exponent marker as `e` and its exponent sign always
+/// written (serde_json's spelling of number text).
+pub(crate) fn canonical_number(text: &str) -> Cow<'_, str> {
+    match text.find(['e', 'E']) {
+        Some(at) if text[at..].starts_with("e+") || text[at..].starts_with("e-") => {
+            Cow::Borrowed(text)
+        }
+        Some(at) => {
+            let exponent = &text[at + 1..];
+            let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+            let sign = if exponent.starts_with('-') { "" } else { "+" };
+            Cow::Owned(format!("{}e{sign}{exponent}", &text[..at]))
+        }
+        None => Cow::Borrowed(text),
     }
 }
 

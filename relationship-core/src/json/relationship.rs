@@ -26,8 +26,8 @@ use std::marker::PhantomData;
 
 use serde_core::ser::{Serialize, SerializeStruct, Serializer};
 
-use super::text::{JsonStyle, write_fields, write_raw_fields, write_str};
-use crate::fields::RawFields;
+use super::text::{JsonStyle, write_str};
+use crate::fields::{RawFields, write_fields, write_raw_fields};
 use crate::relationship::{ENTITY_FAMILY, EntityRelationship, Prerendered, RELATIONSHIP_TYPE};
 use crate::typed::{IndicatorType, RelationshipName};
 

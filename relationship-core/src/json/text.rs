@@ -3,10 +3,7 @@
 
 use std::io::{self, Write};
 
-use serde_json::value::RawValue;
-
-use super::number::write_python_number;
-use crate::fields::{Fields, RawFields, RawJson, canonical_number, last_value_first_place};
+use super::number::{canonical_number, write_python_number};
 
 /// Which bytes to write for a JSON value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -293,20 +290,6 @@ pub(crate) fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
     }
 }
 
-/// Writes a [`RawJson`] in `style`: its canonical text as it is in the compact style (the
-/// bytes serde_json writes for it), through [`write_raw`] in Python's.
-#[inline]
-pub(crate) fn write_raw_json<W: Write + ?Sized>(
-    w: &mut W,
-    value: &RawJson,
-    style: JsonStyle,
-) -> io::Result<()> {
-    match style {
-        JsonStyle::Compact => w.write_all(value.get().as_bytes()),
-        JsonStyle::Python => write_raw(w, value.get(), style),
-    }
-}
-
 /// Writes the object of `entries` (keys, and values written by `write_value`) in `style`.
 pub(crate) fn write_object<W, K, V, I>(
     w: &mut W,
@@ -329,63 +312,6 @@ where
         write_value(w, &value, style)?;
     }
     w.write_all(b"}")
-}
-
-/// Writes `fields` in `style`: the bytes serde_json writes for it with the style's formatter.
-#[inline]
-pub(crate) fn write_fields<W: Write + ?Sized>(
-    w: &mut W,
-    fields: &Fields,
-    style: JsonStyle,
-) -> io::Result<()> {
-    if fields.is_empty() {
-        return w.write_all(b"{}");
-    }
-    write_object(w, fields.iter(), style, |w, v, style| {
-        write_raw_json(w, v, style)
-    })
-}
-
-/// Writes an object read as [`RawFields`] in `style`: the bytes serde_json writes for the
-/// object it reads from the same text. A key given twice is written once, where it came
-/// first, with its last value (as a Python `dict` keeps it).
-///
-/// # Errors
-///
-/// [`io::ErrorKind::InvalidData`] when a value is an object or array (nested values are left
-/// to a full read of the line, which also applies serde_json's depth limit), or a string
-/// serde_json refuses (a lone surrogate escape); the writer's.
-pub(crate) fn write_raw_fields<W: Write + ?Sized>(
-    w: &mut W,
-    fields: &RawFields<'_>,
-    style: JsonStyle,
-) -> io::Result<()> {
-    let entries = &fields.0;
-    if entries
-        .iter()
-        .any(|(_, v)| v.get().is_empty() || v.get().starts_with(['{', '[']))
-    {
-        return Err(invalid_data("nested values"));
-    }
-    let write_value = |w: &mut W, v: &&RawValue, style| write_raw(w, v.get(), style);
-    if !has_repeated_key(entries) {
-        return write_object(w, entries.iter().map(|(k, v)| (k, *v)), style, write_value);
-    }
-    let unique = last_value_first_place(entries.iter().map(|(k, v)| (&**k, *v)).collect());
-    write_object(w, unique, style, write_value)
-}
-
-/// Whether a key of `entries` is given twice.
-fn has_repeated_key<V>(entries: &[(std::borrow::Cow<'_, str>, V)]) -> bool {
-    if entries.len() <= 16 {
-        return entries
-            .iter()
-            .enumerate()
-            .any(|(i, (k, _))| entries[..i].iter().any(|(other, _)| other == k));
-    }
-    let mut keys: Vec<&str> = entries.iter().map(|(k, _)| &**k).collect();
-    keys.sort_unstable();
-    keys.windows(2).any(|w| w[0] == w[1])
 }
 
 pub(crate) fn invalid_data(e: impl std::fmt::Display) -> io::Error {
