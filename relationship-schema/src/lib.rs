@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+mod error_enum;
 pub mod limits;
 pub mod model;
 pub mod naming;

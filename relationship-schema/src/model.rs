@@ -324,7 +324,7 @@ impl Schema {
     }
 }
 
-crate::error::error_enum! {
+crate::error_enum::error_enum! {
 /// Why a [`SchemaBuilder`] could not make a [`Schema`]: each variant names the offending
 /// name or id.
 #[derive(Debug, Clone, PartialEq, Eq)]
