@@ -171,13 +171,10 @@ fn tokens(text: &str) -> Option<Vec<Token<'_>>> {
     Some(out)
 }
 
-fn is_leap(year: u16) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
 fn days_in_month(year: u16, month: u8) -> u8 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     match month {
-        2 if is_leap(year) => 29,
+        2 if leap => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -192,11 +189,6 @@ fn date(year: u16, month: u8, day: u8) -> Option<CitationDate> {
         .map(|()| CitationDate { year, month, day })
 }
 
-/// Python's `%y`: 69–99 → 1969–1999, 00–68 → 2000–2068.
-fn two_digit_year(v: u16) -> u16 {
-    if v >= 69 { 1900 + v } else { 2000 + v }
-}
-
 /// A short number as a day: one or two digits, 1 to 31 (`00` is not a day).
 fn as_day(n: &str) -> Option<u8> {
     if n.is_empty() || n.len() > 2 {
@@ -206,12 +198,13 @@ fn as_day(n: &str) -> Option<u8> {
     (1..=31).contains(&v).then_some(v)
 }
 
-/// A number as a year: four digits as written, two digits as Python's `%y`.
+/// A number as a year: four digits as written, two digits as Python's `%y` (69–99 →
+/// 1969–1999, 00–68 → 2000–2068).
 fn as_year(n: &str) -> Option<u16> {
     let v: u16 = n.parse().ok()?;
     match n.len() {
         4 => (v >= 1).then_some(v),
-        2 => Some(two_digit_year(v)),
+        2 => Some(if v >= 69 { 1900 + v } else { 2000 + v }),
         _ => None,
     }
 }
