@@ -39,29 +39,22 @@ pub enum ConvertError {
 }
 
 impl ConvertError {
-    /// Classifies a serde_json error raised while reading element `element` of `objects`
-    /// (or outside the array when `None`).
-    pub(crate) fn from_json(e: serde_json::Error, element: Option<usize>) -> Self {
+    /// Classifies a serde_json error raised at `line` and `column` of the bundle while
+    /// reading element `element` of `objects` (or outside the array when `None`).
+    pub(crate) fn from_json(
+        e: serde_json::Error,
+        element: Option<usize>,
+        (line, column): (usize, usize),
+    ) -> Self {
         if e.is_io() {
             return ConvertError::Read(io::Error::from(e));
         }
         ConvertError::Json {
-            line: e.line(),
-            column: e.column(),
+            line,
+            column,
             path: element_path(element),
             message: relationship_core::limits::json_reason(&strip_position(&e)).to_owned(),
         }
-    }
-
-    /// The error placed at `line` and `column` of the bundle, when it is [`Self::Json`].
-    pub(crate) fn placed(mut self, line: usize, column: usize) -> Self {
-        if let ConvertError::Json {
-            line: l, column: c, ..
-        } = &mut self
-        {
-            (*l, *c) = (line, column);
-        }
-        self
     }
 }
 
