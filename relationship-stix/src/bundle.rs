@@ -175,15 +175,6 @@ struct Shift {
 }
 
 impl Watch {
-    fn new(skipped: u64) -> Self {
-        Watch {
-            skipped,
-            line: Cell::new(1),
-            seen: Cell::new((1, 0)),
-            ..Watch::default()
-        }
-    }
-
     /// Counts byte `b` as read by serde.
     fn see(&self, b: u8) {
         let (line, column) = self.seen.get();
@@ -379,16 +370,6 @@ struct Source<R> {
 }
 
 impl<R: Read> Source<R> {
-    fn new(input: R) -> Self {
-        Source {
-            input,
-            buf: Vec::new(),
-            pos: 0,
-            error: None,
-            eof: false,
-        }
-    }
-
     /// Reads one more chunk onto the end of the buffer, first dropping the bytes already read
     /// when they are at least half of it. Returns whether bytes came.
     fn fill(&mut self) -> bool {
@@ -646,10 +627,21 @@ pub(crate) fn read_bundle<R: Read>(
     input: R,
     on_object: &mut dyn FnMut(Element) -> Result<(), ConvertError>,
 ) -> Result<BundleInfo, ConvertError> {
-    let mut source = Source::new(input);
+    let mut source = Source {
+        input,
+        buf: Vec::new(),
+        pos: 0,
+        error: None,
+        eof: false,
+    };
     let skipped = source.skip_bom().map_err(ConvertError::Read)?;
     let shared = Shared {
-        watch: Watch::new(skipped),
+        watch: Watch {
+            skipped,
+            line: Cell::new(1),
+            seen: Cell::new((1, 0)),
+            ..Watch::default()
+        },
         source: RefCell::new(source),
         failure: Cell::new(None),
     };

@@ -209,15 +209,6 @@ fn as_year(n: &str) -> Option<u16> {
     }
 }
 
-/// A day and month without a year: the base year 1970, except February 29, which dateparser
-/// puts in 1968.
-fn without_year(month: u8, day: u8) -> Option<CitationDate> {
-    if month == 2 && day == 29 {
-        return date(1968, 2, 29);
-    }
-    date(1970, month, day)
-}
-
 /// Reads one parenthesised group as the feed's `dateparser.parse` call does, for the forms
 /// listed in the module documentation; `None` for every other text.
 pub(crate) fn parse_date_text(text: &str) -> Option<CitationDate> {
@@ -279,7 +270,9 @@ fn with_month(month: u8, numbers: &[&str], swap: bool) -> Option<CitationDate> {
         [n] => match n.len() {
             4 => date(as_year(n)?, month, 1),
             1 | 2 => match as_day(n) {
-                Some(day) => without_year(month, day),
+                // No year: the base year 1970, but dateparser puts February 29 in 1968.
+                Some(29) if month == 2 => date(1968, 2, 29),
+                Some(day) => date(1970, month, day),
                 None if n.len() == 2 => date(as_year(n)?, month, 1),
                 None => None,
             },

@@ -384,16 +384,6 @@ impl<W: Write> Converter<'_, '_, W> {
         }
     }
 
-    /// Marks `id` converted; returns its number.
-    fn accept(&mut self, id: &str) -> usize {
-        let n = self.ids.intern(id);
-        if let Some(e) = self.ids.entry_mut(n) {
-            e.accepted = true;
-            e.not_converted = None;
-        }
-        n
-    }
-
     /// Accepts a mapped object (a feed object's head alone when it waits for the end) and
     /// notes what later mappings need of a feed object: an intrusion set's value, a
     /// technique's name by MITRE ID, a tactic's value by name. The indicator is written now,
@@ -405,7 +395,11 @@ impl<W: Write> Converter<'_, '_, W> {
         kind: Kind,
         mapped: Mapped,
     ) -> Result<(), ConvertError> {
-        let n = self.accept(at.id.unwrap_or_default());
+        let n = self.ids.intern(at.id.unwrap_or_default());
+        if let Some(e) = self.ids.entry_mut(n) {
+            e.accepted = true;
+            e.not_converted = None;
+        }
         let value = || mapped.value.clone();
         match (kind, view.mitre_id.as_deref(), view.name.as_deref()) {
             (Kind::Feed(ty::INTRUSION_SET), ..) => {

@@ -244,15 +244,7 @@ impl<W: Write> Converter<'_, '_, W> {
         Ok(())
     }
 
-    fn endpoint_note(&self, role: &str, n: usize) -> String {
-        let id = self.ids.name(n);
-        match self.ids.entry(n).and_then(|e| e.not_converted) {
-            Some(reason) => format!("{role} `{id}` was not converted ({reason})"),
-            None => format!("{role} `{id}` is not in the bundle"),
-        }
-    }
-
-    /// Rejects relationship `rel` (named `name` in XSOAR) with `reason` and `message`.
+    /// Rejects relationship `rel` with `reason` and `message`.
     fn reject_relationship(
         &mut self,
         rel: &PendingRel,
@@ -279,10 +271,18 @@ impl<W: Write> Converter<'_, '_, W> {
             name: name.to_owned(),
             target_type: type_of(b, rel.target),
         };
+        let note = |&(_, role, n): &(Option<&Endpoint>, &str, usize)| {
+            let id = self.ids.name(n);
+            match self.ids.entry(n).and_then(|e| e.not_converted) {
+                Some(reason) => format!("{role} `{id}` was not converted ({reason})"),
+                None => format!("{role} `{id}` is not in the bundle"),
+            }
+        };
         let missing = [(a, "source", rel.source), (b, "target", rel.target)];
-        let notes = missing.iter().filter(|(e, ..)| e.is_none());
-        let notes: Vec<String> = notes
-            .map(|&(_, role, n)| self.endpoint_note(role, n))
+        let notes: Vec<String> = missing
+            .iter()
+            .filter(|(e, ..)| e.is_none())
+            .map(note)
             .collect();
         let msg = notes.join("; ");
         self.reject_relationship(rel, RejectReason::EndpointNotConverted, &msg, triple)
