@@ -167,11 +167,8 @@ fn millis(line: &str) -> Option<String> {
     if !shape || frac.is_empty() || frac.len() > 6 || !frac.bytes().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let mut ms: String = frac.chars().take(3).collect();
-    while ms.len() < 3 {
-        ms.push('0');
-    }
-    Some(format!("{}.{ms}Z", &line[..19]))
+    let ms = &frac[..frac.len().min(3)];
+    Some(format!("{}.{ms:0<3}Z", &line[..19]))
 }
 
 #[cfg(test)]

@@ -238,11 +238,10 @@ fn xsoar_name(stix: &str) -> &str {
 
 /// Adds one to the count of `key`, allocating the key only the first time.
 fn count(map: &mut std::collections::BTreeMap<String, u64>, key: &str) {
-    match map.get_mut(key) {
-        Some(n) => *n += 1,
-        None => {
-            map.insert(key.to_owned(), 1);
-        }
+    if let Some(n) = map.get_mut(key) {
+        *n += 1;
+    } else {
+        map.insert(key.to_owned(), 1);
     }
 }
 

@@ -66,9 +66,9 @@ pub(crate) fn element_path(element: Option<usize>) -> String {
 
 /// serde_json's message without its ` at line L column C` (the reader adds its own).
 pub(crate) fn strip_position(e: &serde_json::Error) -> String {
-    let full = e.to_string();
-    match full.rfind(" at line ") {
-        Some(cut) => full[..cut].to_owned(),
-        None => full,
+    let mut full = e.to_string();
+    if let Some(cut) = full.rfind(" at line ") {
+        full.truncate(cut);
     }
+    full
 }
