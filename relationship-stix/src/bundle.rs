@@ -587,7 +587,7 @@ impl<R: Read> Shared<R> {
     }
 }
 
-/// The reader serde reads from: one byte at a time, each taken by the [`Watch`].
+// The reader serde reads from: one byte at a time, each taken by the watch.
 impl<R: Read> Read for &Shared<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let Some(slot) = buf.first_mut() else {

@@ -102,7 +102,7 @@ struct Converter<'a, 'r, W: Write> {
 /// once, with the value and type it was converted to (or why it was not); the relationships,
 /// as interned endpoints and a copy of their text, until their endpoints are all known; and
 /// the indicators whose value depends on the rest of the bundle (malware and sub-techniques;
-/// with [`Placement::Attach`](relationship_core::batch::Placement::Attach), every indicator,
+/// with [`Placement::Attach`], every indicator,
 /// so that relationships can follow their source), also as their text, parsed and mapped
 /// again when they are written. Peak memory is a fixed cost (about 40 MB), plus about 6 times
 /// the largest element, plus about 1.6 times the text kept for the end: at most about

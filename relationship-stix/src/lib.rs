@@ -1,7 +1,7 @@
 //! STIX 2.0 / 2.1 bundles (such as MITRE ATT&CK) into XSOAR `createIndicators` batches.
 //!
 //! [`convert()`] reads a bundle, maps each object to an XSOAR indicator, checks
-//! every relationship against a [`Schema`], and writes the batches with
+//! every relationship against a [`Schema`](relationship_schema::Schema), and writes the batches with
 //! [`relationship_core::batch::BatchWriter`]. By default it behaves as XSOAR's MITRE ATT&CK
 //! feed (FeedMitreAttackv2):
 //!
