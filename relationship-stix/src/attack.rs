@@ -87,18 +87,13 @@ pub(crate) fn publications(obj: &Map<String, Value>) -> RawJson {
         .filter_map(Value::as_object)
         .filter(|r| !truthy(r.get("external_id")))
         .map(|r| {
-            let description = r.get("description").cloned().unwrap_or(Value::Null);
+            let get = |k: &str| r.get(k).cloned();
+            let description = get("description").unwrap_or(Value::Null);
             let timestamp = citation_date::timestamp_from_description(description.as_str());
             let mut p = Fields::with_capacity(4);
-            p.insert(
-                "link",
-                r.get("url").cloned().unwrap_or_else(|| Value::from("")),
-            );
+            p.insert("link", get("url").unwrap_or_else(|| Value::from("")));
             p.insert("title", description);
-            p.insert(
-                "source",
-                r.get("source_name").cloned().unwrap_or(Value::Null),
-            );
+            p.insert("source", get("source_name").unwrap_or(Value::Null));
             p.insert("timestamp", timestamp);
             p
         })
@@ -172,11 +167,8 @@ fn millis(line: &str) -> Option<String> {
     if !shape || frac.is_empty() || frac.len() > 6 || !frac.bytes().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let mut ms: String = frac.chars().take(3).collect();
-    while ms.len() < 3 {
-        ms.push('0');
-    }
-    Some(format!("{}.{ms}Z", &line[..19]))
+    let ms = &frac[..frac.len().min(3)];
+    Some(format!("{}.{ms:0<3}Z", &line[..19]))
 }
 
 #[cfg(test)]

@@ -175,15 +175,6 @@ struct Shift {
 }
 
 impl Watch {
-    fn new(skipped: u64) -> Self {
-        Watch {
-            skipped,
-            line: Cell::new(1),
-            seen: Cell::new((1, 0)),
-            ..Watch::default()
-        }
-    }
-
     /// Counts byte `b` as read by serde.
     fn see(&self, b: u8) {
         let (line, column) = self.seen.get();
@@ -258,8 +249,7 @@ impl Watch {
         }
         self.offset.set(offset + 1);
         self.last.set(b);
-        let line = self.line.get();
-        let column = usize::try_from(offset - self.line_start.get()).unwrap_or(usize::MAX) + 1;
+        let (line, column) = (self.line.get(), self.column());
         let mut lex = self.lex.get();
         if self.awaiting.get() && !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b',' | b':') {
             self.awaiting.set(false);
@@ -313,18 +303,13 @@ impl Watch {
             return (line, column);
         }
         let message = e.to_string();
-        let peeked = if message.starts_with("invalid type: map")
-            || message.starts_with("invalid type: sequence")
-        {
-            true
-        } else if message.starts_with("invalid type: integer")
-            || message.starts_with("invalid type: floating point")
-        {
-            !self.at_end.get()
-        } else if message.starts_with("invalid type") {
-            false
-        } else {
-            !self.at_end.get() && self.last.get() != b'}'
+        let peeked = match message.strip_prefix("invalid type") {
+            Some(t) if t.starts_with(": map") || t.starts_with(": sequence") => true,
+            Some(t) if t.starts_with(": integer") || t.starts_with(": floating point") => {
+                !self.at_end.get()
+            }
+            Some(_) => false,
+            None => !self.at_end.get() && self.last.get() != b'}',
         };
         (line, column - usize::from(peeked))
     }
@@ -373,7 +358,7 @@ const MAX_SCANNED: usize = if MAX_STIX_OBJECT_BYTES < 4 << 20 {
 };
 
 /// The input, read in large chunks into one buffer: serde takes its bytes one at a time
-/// through [`Watched`], and [`Source::scan_object`] finds whole elements of `objects` in it.
+/// through [`Shared`], and [`Source::scan_object`] finds whole elements of `objects` in it.
 struct Source<R> {
     input: R,
     buf: Vec<u8>,
@@ -385,16 +370,6 @@ struct Source<R> {
 }
 
 impl<R: Read> Source<R> {
-    fn new(input: R) -> Self {
-        Source {
-            input,
-            buf: Vec::new(),
-            pos: 0,
-            error: None,
-            eof: false,
-        }
-    }
-
     /// Reads one more chunk onto the end of the buffer, first dropping the bytes already read
     /// when they are at least half of it. Returns whether bytes came.
     fn fill(&mut self) -> bool {
@@ -592,18 +567,13 @@ impl<R: Read> Shared<R> {
     }
 }
 
-/// The reader serde reads from: one byte at a time, each taken by the [`Watch`].
-struct Watched<'w, R> {
-    shared: &'w Shared<R>,
-}
-
-impl<R: Read> Watched<'_, R> {
+impl<R: Read> Shared<R> {
     /// Reads on to the end of the value that went past its limit, to measure it.
-    fn measure(&mut self, start: Start) -> io::Result<Stop> {
-        let watch = &self.shared.watch;
+    fn measure(&self, start: Start) -> io::Result<Stop> {
+        let watch = &self.watch;
         watch.value.set(None);
         loop {
-            let Some(b) = self.shared.source.borrow_mut().next_byte()? else {
+            let Some(b) = self.source.borrow_mut().next_byte()? else {
                 let len = watch.offset.get() - start.offset;
                 return Ok(Stop::TooLarge { start, len });
             };
@@ -617,31 +587,31 @@ impl<R: Read> Watched<'_, R> {
     }
 }
 
-impl<R: Read> Read for Watched<'_, R> {
+// The reader serde reads from: one byte at a time, each taken by the watch.
+impl<R: Read> Read for &Shared<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let Some(slot) = buf.first_mut() else {
             return Ok(0);
         };
-        let watch = &self.shared.watch;
-        if watch.stop.get().is_some() {
-            // serde_json reads on to close the array or object it was in: it meets the
-            // same refusal.
-            return Err(io::Error::other("the bundle was refused"));
+        let watch = &self.watch;
+        // Once the bundle is refused, serde_json reads on to close the array or object it was
+        // in: it meets the same refusal.
+        if watch.stop.get().is_none() {
+            let Some(b) = self.source.borrow_mut().next_byte()? else {
+                watch.at_end.set(true);
+                return Ok(0);
+            };
+            let stop = match watch.step(b) {
+                Ok(()) => {
+                    watch.see(b);
+                    *slot = b;
+                    return Ok(1);
+                }
+                Err(Stop::TooLarge { start, .. }) => self.measure(start)?,
+                Err(stop) => stop,
+            };
+            watch.stop.set(Some(stop));
         }
-        let Some(b) = self.shared.source.borrow_mut().next_byte()? else {
-            watch.at_end.set(true);
-            return Ok(0);
-        };
-        let stop = match watch.step(b) {
-            Ok(()) => {
-                watch.see(b);
-                *slot = b;
-                return Ok(1);
-            }
-            Err(Stop::TooLarge { start, .. }) => self.measure(start)?,
-            Err(stop) => stop,
-        };
-        watch.stop.set(Some(stop));
         Err(io::Error::other("the bundle was refused"))
     }
 }
@@ -657,15 +627,26 @@ pub(crate) fn read_bundle<R: Read>(
     input: R,
     on_object: &mut dyn FnMut(Element) -> Result<(), ConvertError>,
 ) -> Result<BundleInfo, ConvertError> {
-    let mut source = Source::new(input);
+    let mut source = Source {
+        input,
+        buf: Vec::new(),
+        pos: 0,
+        error: None,
+        eof: false,
+    };
     let skipped = source.skip_bom().map_err(ConvertError::Read)?;
     let shared = Shared {
-        watch: Watch::new(skipped),
+        watch: Watch {
+            skipped,
+            line: Cell::new(1),
+            seen: Cell::new((1, 0)),
+            ..Watch::default()
+        },
         source: RefCell::new(source),
         failure: Cell::new(None),
     };
     let watch = &shared.watch;
-    let mut de = serde_json::Deserializer::from_reader(Watched { shared: &shared });
+    let mut de = serde_json::Deserializer::from_reader(&shared);
     let seed = BundleSeed {
         shared: &shared,
         on_object,
@@ -693,7 +674,11 @@ pub(crate) fn read_bundle<R: Read>(
             "{message} at line {line} column {column}"
         )));
     }
-    Err(ConvertError::from_json(e, watch.element.get()).placed(line, column))
+    Err(ConvertError::from_json(
+        e,
+        watch.element.get(),
+        (line, column),
+    ))
 }
 
 struct BundleSeed<'w, 'f, R> {
@@ -720,21 +705,19 @@ impl<'de, R: Read> Visitor<'de> for BundleSeed<'_, '_, R> {
                         start: info.objects,
                     })?;
                 }
-                "type" => {
+                "type" | "spec_version" => {
                     let v = top_value(&watch.watched(|| map.next_value::<Box<RawValue>>()).0?)?;
-                    if v.as_str() != Some("bundle") {
+                    if key == "spec_version" {
+                        if let Some(problem) = spec_version_problem("the bundle's", &v) {
+                            return Err(de::Error::custom(problem));
+                        }
+                        info.spec_version = v.as_str().map(str::to_owned);
+                    } else if v.as_str() != Some("bundle") {
                         watch.wrong_type.set(true);
                         return Err(de::Error::custom(format!(
                             "the top-level `type` is {v}, not \"bundle\" (a single STIX object must be wrapped in a bundle)"
                         )));
                     }
-                }
-                "spec_version" => {
-                    let v = top_value(&watch.watched(|| map.next_value::<Box<RawValue>>()).0?)?;
-                    if let Some(problem) = spec_version_problem("the bundle's", &v) {
-                        return Err(de::Error::custom(problem));
-                    }
-                    info.spec_version = v.as_str().map(str::to_owned);
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -779,12 +762,7 @@ impl<'de, R: Read> Visitor<'de> for ObjectsSeed<'_, '_, R> {
         let mut scannable = false;
         loop {
             watch.element.set(Some(index));
-            let scanned = if scannable {
-                self.shared.take_object(index)
-            } else {
-                None
-            };
-            let element = match scanned {
+            let element = match scannable.then(|| self.shared.take_object(index)).flatten() {
                 Some(element) => element,
                 None => {
                     let (next, start) = watch.watched(|| seq.next_element::<Box<RawValue>>());

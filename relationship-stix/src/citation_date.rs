@@ -171,13 +171,10 @@ fn tokens(text: &str) -> Option<Vec<Token<'_>>> {
     Some(out)
 }
 
-fn is_leap(year: u16) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
 fn days_in_month(year: u16, month: u8) -> u8 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     match month {
-        2 if is_leap(year) => 29,
+        2 if leap => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -192,11 +189,6 @@ fn date(year: u16, month: u8, day: u8) -> Option<CitationDate> {
         .map(|()| CitationDate { year, month, day })
 }
 
-/// Python's `%y`: 69–99 → 1969–1999, 00–68 → 2000–2068.
-fn two_digit_year(v: u16) -> u16 {
-    if v >= 69 { 1900 + v } else { 2000 + v }
-}
-
 /// A short number as a day: one or two digits, 1 to 31 (`00` is not a day).
 fn as_day(n: &str) -> Option<u8> {
     if n.is_empty() || n.len() > 2 {
@@ -206,23 +198,15 @@ fn as_day(n: &str) -> Option<u8> {
     (1..=31).contains(&v).then_some(v)
 }
 
-/// A number as a year: four digits as written, two digits as Python's `%y`.
+/// A number as a year: four digits as written, two digits as Python's `%y` (69–99 →
+/// 1969–1999, 00–68 → 2000–2068).
 fn as_year(n: &str) -> Option<u16> {
     let v: u16 = n.parse().ok()?;
     match n.len() {
         4 => (v >= 1).then_some(v),
-        2 => Some(two_digit_year(v)),
+        2 => Some(if v >= 69 { 1900 + v } else { 2000 + v }),
         _ => None,
     }
-}
-
-/// A day and month without a year: the base year 1970, except February 29, which dateparser
-/// puts in 1968.
-fn without_year(month: u8, day: u8) -> Option<CitationDate> {
-    if month == 2 && day == 29 {
-        return date(1968, 2, 29);
-    }
-    date(1970, month, day)
 }
 
 /// Reads one parenthesised group as the feed's `dateparser.parse` call does, for the forms
@@ -286,7 +270,9 @@ fn with_month(month: u8, numbers: &[&str], swap: bool) -> Option<CitationDate> {
         [n] => match n.len() {
             4 => date(as_year(n)?, month, 1),
             1 | 2 => match as_day(n) {
-                Some(day) => without_year(month, day),
+                // No year: the base year 1970, but dateparser puts February 29 in 1968.
+                Some(29) if month == 2 => date(1968, 2, 29),
+                Some(day) => date(1970, month, day),
                 None if n.len() == 2 => date(as_year(n)?, month, 1),
                 None => None,
             },

@@ -39,29 +39,22 @@ pub enum ConvertError {
 }
 
 impl ConvertError {
-    /// Classifies a serde_json error raised while reading element `element` of `objects`
-    /// (or outside the array when `None`).
-    pub(crate) fn from_json(e: serde_json::Error, element: Option<usize>) -> Self {
+    /// Classifies a serde_json error raised at `line` and `column` of the bundle while
+    /// reading element `element` of `objects` (or outside the array when `None`).
+    pub(crate) fn from_json(
+        e: serde_json::Error,
+        element: Option<usize>,
+        (line, column): (usize, usize),
+    ) -> Self {
         if e.is_io() {
             return ConvertError::Read(io::Error::from(e));
         }
         ConvertError::Json {
-            line: e.line(),
-            column: e.column(),
+            line,
+            column,
             path: element_path(element),
             message: relationship_core::limits::json_reason(&strip_position(&e)).to_owned(),
         }
-    }
-
-    /// The error placed at `line` and `column` of the bundle, when it is [`Self::Json`].
-    pub(crate) fn placed(mut self, line: usize, column: usize) -> Self {
-        if let ConvertError::Json {
-            line: l, column: c, ..
-        } = &mut self
-        {
-            (*l, *c) = (line, column);
-        }
-        self
     }
 }
 
@@ -73,9 +66,9 @@ pub(crate) fn element_path(element: Option<usize>) -> String {
 
 /// serde_json's message without its ` at line L column C` (the reader adds its own).
 pub(crate) fn strip_position(e: &serde_json::Error) -> String {
-    let full = e.to_string();
-    match full.rfind(" at line ") {
-        Some(cut) => full[..cut].to_owned(),
-        None => full,
+    let mut full = e.to_string();
+    if let Some(cut) = full.rfind(" at line ") {
+        full.truncate(cut);
     }
+    full
 }

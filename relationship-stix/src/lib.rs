@@ -1,7 +1,7 @@
 //! STIX 2.0 / 2.1 bundles (such as MITRE ATT&CK) into XSOAR `createIndicators` batches.
 //!
-//! [`convert`] reads a bundle, maps each object to an XSOAR indicator, checks
-//! every relationship against a [`Schema`], and writes the batches with
+//! [`convert()`] reads a bundle, maps each object to an XSOAR indicator, checks
+//! every relationship against a [`Schema`](relationship_schema::Schema), and writes the batches with
 //! [`relationship_core::batch::BatchWriter`]. By default it behaves as XSOAR's MITRE ATT&CK
 //! feed (FeedMitreAttackv2):
 //!
@@ -79,17 +79,15 @@ mod report;
 mod tactic_name;
 mod view;
 
-use std::io::{Read, Write};
-
 use relationship_core::batch::BatchOptions;
 use relationship_core::check::Mode;
 use relationship_core::json::JsonStyle;
-use relationship_schema::Schema;
 
+pub use convert::convert;
 pub use error::ConvertError;
 pub use report::{ConversionReport, RejectReason, Triple};
 
-/// How [`convert`] maps and writes.
+/// How [`convert()`] maps and writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ConvertOptions {
     /// Map intrusion-set to `Threat Actor` instead of `Intrusion Set` (the ATT&CK feed's
@@ -131,7 +129,7 @@ pub enum Phase {
     Done,
 }
 
-/// A progress report, passed to the callback of [`convert`] every few hundred objects and
+/// A progress report, passed to the callback of [`convert()`] every few hundred objects and
 /// at each phase change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
@@ -145,42 +143,4 @@ pub struct Progress {
     pub indicators_written: u64,
     /// Relationships written so far.
     pub relationships_written: u64,
-}
-
-/// Converts the STIX bundle read from `input` into `createIndicators` batches (one JSON array
-/// per line) written to `output`.
-///
-/// Every relationship is checked against `schema` (see [`ConvertOptions::mode`]). Each object
-/// that is not converted is counted in the returned report and, when `rejects` is given,
-/// written to it as one JSON line: `{"reason", "message", "path", "id", "type", "object"}`,
-/// where `path` is `objects[N]` and `object` the STIX object as read.
-///
-/// The bundle is read as a stream, one element of `objects` at a time: no element is held
-/// longer than [`MAX_STIX_OBJECT_BYTES`](relationship_core::limits::MAX_STIX_OBJECT_BYTES)
-/// (a longer one is read to its end without being kept and refused), and the bundle is read
-/// up to [`MAX_BUNDLE_BYTES`](relationship_core::limits::MAX_BUNDLE_BYTES). Besides the
-/// element being converted, memory holds what the end needs: every STIX id met, interned
-/// once, with the value and type it was converted to (or why it was not); the relationships,
-/// as interned endpoints and a copy of their text, until their endpoints are all known; and
-/// the indicators whose value depends on the rest of the bundle (malware and sub-techniques;
-/// with [`Placement::Attach`](relationship_core::batch::Placement::Attach), every indicator,
-/// so that relationships can follow their source), also as their text, parsed and mapped
-/// again when they are written. Peak memory is a fixed cost (about 40 MB), plus about 6 times
-/// the largest element, plus about 1.6 times the text kept for the end: at most about
-/// 40 MB + 6 x 64 MiB + 1.6 x 512 MiB, whatever the bundle.
-///
-/// # Errors
-///
-/// Malformed JSON or a document that is not a bundle ([`ConvertError::Json`] with line,
-/// column and `objects[N]`, [`ConvertError::NotABundle`]), and I/O errors. Batches written
-/// before the error stay written.
-pub fn convert<R: Read, W: Write>(
-    input: R,
-    output: W,
-    schema: &Schema,
-    options: &ConvertOptions,
-    rejects: Option<&mut dyn Write>,
-    progress: &mut dyn FnMut(&Progress),
-) -> Result<ConversionReport, ConvertError> {
-    convert::run(input, output, schema, options, rejects, progress)
 }

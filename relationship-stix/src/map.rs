@@ -20,7 +20,6 @@ use crate::view::{ObjectView, non_empty};
 pub(crate) mod ty {
     pub const TACTIC: &str = "Tactic";
     pub const ATTACK_PATTERN: &str = "Attack Pattern";
-    pub const COURSE_OF_ACTION: &str = "Course of Action";
     pub const INTRUSION_SET: &str = "Intrusion Set";
     pub const THREAT_ACTOR: &str = "Threat Actor";
     pub const MALWARE: &str = "Malware";
@@ -32,18 +31,10 @@ pub(crate) mod ty {
     pub const LOCATION: &str = "Location";
     pub const CVE: &str = "CVE";
     pub const IP: &str = "IP";
-    pub const CIDR: &str = "CIDR";
     pub const IPV6: &str = "IPv6";
-    pub const IPV6_CIDR: &str = "IPv6CIDR";
     pub const DOMAIN: &str = "Domain";
-    pub const DOMAIN_GLOB: &str = "DomainGlob";
-    pub const URL: &str = "URL";
-    pub const EMAIL: &str = "Email";
     pub const ACCOUNT: &str = "Account";
-    pub const REGISTRY_KEY: &str = "Registry Key";
     pub const ASN: &str = "ASN";
-    pub const MUTEX: &str = "Mutex";
-    pub const SOFTWARE: &str = "Software";
     pub const X509: &str = "X509 Certificate";
     pub const FILE: &str = "File";
 }
@@ -66,7 +57,7 @@ pub(crate) fn kind_of(stix_type: &str, opts: &ConvertOptions) -> Option<Kind> {
     Some(match stix_type {
         "x-mitre-tactic" if !opts.no_tactics => Kind::Feed(ty::TACTIC),
         "attack-pattern" => Kind::Feed(ty::ATTACK_PATTERN),
-        "course-of-action" => Kind::Feed(ty::COURSE_OF_ACTION),
+        "course-of-action" => Kind::Feed("Course of Action"),
         "intrusion-set" if opts.intrusion_set_as_threat_actor => Kind::Feed(ty::THREAT_ACTOR),
         "intrusion-set" => Kind::Feed(ty::INTRUSION_SET),
         "malware" => Kind::Feed(ty::MALWARE),
@@ -90,13 +81,13 @@ const OBSERVABLES: &[(&str, &str, &str)] = &[
     ("ipv4-addr", ty::IP, "value"),
     ("ipv6-addr", ty::IPV6, "value"),
     ("domain-name", ty::DOMAIN, "value"),
-    ("url", ty::URL, "value"),
-    ("email-addr", ty::EMAIL, "value"),
+    ("url", "URL", "value"),
+    ("email-addr", "Email", "value"),
     ("user-account", ty::ACCOUNT, "user_id"),
-    ("windows-registry-key", ty::REGISTRY_KEY, "key"),
+    ("windows-registry-key", "Registry Key", "key"),
     ("autonomous-system", ty::ASN, "number"),
-    ("mutex", ty::MUTEX, "name"),
-    ("software", ty::SOFTWARE, "name"),
+    ("mutex", "Mutex", "name"),
+    ("software", "Software", "name"),
     ("x509-certificate", ty::X509, "serial_number"),
 ];
 
@@ -238,18 +229,6 @@ pub(crate) fn links_to_tactics(
     xsoar_type == ty::ATTACK_PATTERN && !is_subtechnique && !opts.no_tactics
 }
 
-/// A tactic's value, `<external_id> - <name>` (`TA0005 - Defense Evasion`), the id taken
-/// from the FIRST external reference whatever its source, as the feed does.
-fn tactic_value(view: &ObjectView<'_>, name: &str) -> Result<String, Refusal> {
-    match view.first_external_id.as_deref() {
-        Some(id) => Ok(format!("{id} - {name}")),
-        None => Err((
-            RejectReason::MissingValue,
-            "x-mitre-tactic without a string `external_id` in its first external reference: no indicator value (the feed stops there)".to_owned(),
-        )),
-    }
-}
-
 /// A feed object mapped without its fields (its value, score and [`Defer`]): `Err` exactly
 /// when [`map_object`] refuses it, with the same refusal. An indicator that is deferred can be
 /// mapped fully when it is written.
@@ -260,10 +239,15 @@ pub(crate) fn feed_head(
 ) -> Result<Mapped, Refusal> {
     let stix_type = &*view.stix_type;
     let name = non_empty(&view.name).ok_or_else(|| missing(stix_type, "a `name`"))?;
-    let value = if xsoar_type == ty::TACTIC {
-        tactic_value(view, name)?
-    } else {
-        name.to_owned()
+    // A tactic's value is `<external_id> - <name>` (`TA0005 - Defense Evasion`), the id taken
+    // from the FIRST external reference whatever its source, as the feed does.
+    let value = match (xsoar_type, view.first_external_id.as_deref()) {
+        (ty::TACTIC, Some(id)) => format!("{id} - {name}"),
+        (ty::TACTIC, None) => return Err((
+            RejectReason::MissingValue,
+            "x-mitre-tactic without a string `external_id` in its first external reference: no indicator value (the feed stops there)".to_owned(),
+        )),
+        _ => name.to_owned(),
     };
     refuse_dummy(stix_type, &value)?;
     let mitre_id = view.mitre_id.as_deref();
@@ -459,9 +443,9 @@ fn sdo(
 /// IPv4/IPv6 values with a prefix length are blocks (CIDR); a domain with `*` is a glob.
 fn refine(xsoar_type: &'static str, value: &str) -> &'static str {
     match xsoar_type {
-        ty::IP if value.contains('/') => ty::CIDR,
-        ty::IPV6 if value.contains('/') => ty::IPV6_CIDR,
-        ty::DOMAIN if value.contains('*') => ty::DOMAIN_GLOB,
+        ty::IP if value.contains('/') => "CIDR",
+        ty::IPV6 if value.contains('/') => "IPv6CIDR",
+        ty::DOMAIN if value.contains('*') => "DomainGlob",
         t => t,
     }
 }

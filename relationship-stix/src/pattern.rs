@@ -6,8 +6,6 @@
 //! observation expressions) describes a combination and is refused here, so that the
 //! converter reports it instead of guessing.
 
-use std::borrow::Cow;
-
 /// One comparison `[object_type:path = 'value']`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SimplePattern {
@@ -21,27 +19,23 @@ pub(crate) struct SimplePattern {
 
 /// Why a pattern is not a simple one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct PatternError(pub Cow<'static, str>);
+pub(crate) struct PatternError(pub &'static str);
 
-fn err<T>(msg: impl Into<Cow<'static, str>>) -> Result<T, PatternError> {
-    Err(PatternError(msg.into()))
+fn err<T>(msg: &'static str) -> Result<T, PatternError> {
+    Err(PatternError(msg))
 }
 
 /// Parses `[type:path = 'literal']`, with optional whitespace around every token.
 pub(crate) fn parse_simple(pattern: &str) -> Result<SimplePattern, PatternError> {
     let mut p = Cursor { s: pattern, pos: 0 };
     p.ws();
-    if !p.eat('[') {
-        return err("the pattern does not start with `[`");
-    }
+    p.eat('[', "the pattern does not start with `[`")?;
     p.ws();
     let object_type = p.take_while(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if object_type.is_empty() {
         return err("no object type after `[`");
     }
-    if !p.eat(':') {
-        return err("no `:` after the object type");
-    }
+    p.eat(':', "no `:` after the object type")?;
     let mut path = String::new();
     loop {
         if p.peek() == Some('\'') {
@@ -64,9 +58,10 @@ pub(crate) fn parse_simple(pattern: &str) -> Result<SimplePattern, PatternError>
         }
     }
     p.ws();
-    if !p.eat('=') {
-        return err("the comparison is not `=` (only equality names a single indicator)");
-    }
+    p.eat(
+        '=',
+        "the comparison is not `=` (only equality names a single indicator)",
+    )?;
     p.ws();
     let value = match p.peek() {
         Some('\'') => p.literal()?,
@@ -75,9 +70,10 @@ pub(crate) fn parse_simple(pattern: &str) -> Result<SimplePattern, PatternError>
         _ => return err("the right-hand side is not a string or integer literal"),
     };
     p.ws();
-    if !p.eat(']') {
-        return err("more than one comparison (`AND`/`OR`) or a missing `]`");
-    }
+    p.eat(
+        ']',
+        "more than one comparison (`AND`/`OR`) or a missing `]`",
+    )?;
     p.ws();
     if p.pos != p.s.len() {
         return err("more than one observation expression, or qualifiers, after `]`");
@@ -99,13 +95,13 @@ impl<'a> Cursor<'a> {
         self.s[self.pos..].chars().next()
     }
 
-    fn eat(&mut self, c: char) -> bool {
-        if self.peek() == Some(c) {
-            self.pos += c.len_utf8();
-            true
-        } else {
-            false
+    /// Takes `c`, or fails with `msg`.
+    fn eat(&mut self, c: char, msg: &'static str) -> Result<(), PatternError> {
+        if self.peek() != Some(c) {
+            return err(msg);
         }
+        self.pos += c.len_utf8();
+        Ok(())
     }
 
     fn ws(&mut self) {

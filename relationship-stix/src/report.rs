@@ -220,19 +220,19 @@ impl fmt::Display for ConversionReport {
         section(f, "objects read", &self.objects_read)?;
         section(f, "indicators written", &self.indicators_written)?;
         section(f, "relationships written", &self.relationships_written)?;
-        if self.derived_relationships > 0 {
-            writeln!(
-                f,
-                "technique-to-tactic links made (written or rejected): {}",
-                self.derived_relationships
-            )?;
-        }
-        if self.duplicate_relationships > 0 {
-            writeln!(
-                f,
-                "identical relationships written once: {}",
-                self.duplicate_relationships
-            )?;
+        for (what, n) in [
+            (
+                "technique-to-tactic links made (written or rejected)",
+                self.derived_relationships,
+            ),
+            (
+                "identical relationships written once",
+                self.duplicate_relationships,
+            ),
+        ] {
+            if n > 0 {
+                writeln!(f, "{what}: {n}")?;
+            }
         }
         section(f, "rejected", &self.rejected_by_reason)?;
         if !self.rejected_by_triple.is_empty() {

@@ -7,10 +7,9 @@
 //! then parses the whole object, so every unusual case keeps the full path's messages.
 
 use std::borrow::Cow;
-use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::Deserializer;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -21,30 +20,14 @@ use crate::report::Triple;
 /// A string property, borrowed from the text when it has no escapes.
 pub(crate) type Text<'a> = Option<Cow<'a, str>>;
 
-/// Reads a JSON string; any other JSON type (`null` included) is an error.
-fn string<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Cow<'a, str>, D::Error> {
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = Cow<'de, str>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Cow<'de, str>, E> {
-            Ok(Cow::Borrowed(s))
-        }
-        fn visit_str<E: de::Error>(self, s: &str) -> Result<Cow<'de, str>, E> {
-            Ok(Cow::Owned(s.to_owned()))
-        }
-        fn visit_string<E: de::Error>(self, s: String) -> Result<Cow<'de, str>, E> {
-            Ok(Cow::Owned(s))
-        }
-    }
-    d.deserialize_str(V)
-}
+/// A JSON string, borrowed when it has no escapes; any other JSON type (`null` included) is
+/// an error.
+#[derive(Deserialize)]
+struct Str<'a>(#[serde(borrow)] Cow<'a, str>);
 
 /// Reads a [`Text`] property.
 fn text<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Text<'a>, D::Error> {
-    string(d).map(Some)
+    Str::deserialize(d).map(|s| Some(s.0))
 }
 
 /// Reads a flag: `true`, or `false` for `false` and `null`.
@@ -57,7 +40,7 @@ fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 /// truthiness.
 #[derive(Debug, Deserialize)]
 pub(crate) struct ObjectView<'a> {
-    #[serde(borrow, rename = "type", deserialize_with = "string")]
+    #[serde(borrow, rename = "type")]
     pub stix_type: Cow<'a, str>,
     #[serde(borrow, default, deserialize_with = "text")]
     pub id: Text<'a>,
@@ -192,13 +175,6 @@ pub(crate) struct RelationshipProps {
     pub created: Option<Value>,
 }
 
-impl RelationshipProps {
-    /// Reads `text`, when it is a JSON object with each of these properties at most once.
-    pub(crate) fn read(text: &str) -> Option<Self> {
-        serde_json::from_str(text).ok()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,10 +235,12 @@ mod tests {
 
     #[test]
     fn props_read_any_value_and_refuse_repeats() {
-        let p = RelationshipProps::read(r#"{"description":null,"created":5,"y":{}}"#).unwrap();
+        let p =
+            serde_json::from_str::<RelationshipProps>(r#"{"description":null,"created":5,"y":{}}"#)
+                .unwrap();
         assert_eq!(p.description, None);
         assert_eq!(p.created, Some(Value::from(5)));
         assert_eq!(p.modified, None);
-        assert!(RelationshipProps::read(r#"{"created":1,"created":2}"#).is_none());
+        assert!(serde_json::from_str::<RelationshipProps>(r#"{"created":1,"created":2}"#).is_err());
     }
 }

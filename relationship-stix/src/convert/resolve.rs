@@ -244,15 +244,7 @@ impl<W: Write> Converter<'_, '_, W> {
         Ok(())
     }
 
-    fn endpoint_note(&self, role: &str, n: usize) -> String {
-        let id = self.ids.name(n);
-        match self.ids.entry(n).and_then(|e| e.not_converted) {
-            Some(reason) => format!("{role} `{id}` was not converted ({reason})"),
-            None => format!("{role} `{id}` is not in the bundle"),
-        }
-    }
-
-    /// Rejects relationship `rel` (named `name` in XSOAR) with `reason` and `message`.
+    /// Rejects relationship `rel` with `reason` and `message`.
     fn reject_relationship(
         &mut self,
         rel: &PendingRel,
@@ -279,13 +271,19 @@ impl<W: Write> Converter<'_, '_, W> {
             name: name.to_owned(),
             target_type: type_of(b, rel.target),
         };
-        let mut notes = Vec::new();
-        if a.is_none() {
-            notes.push(self.endpoint_note("source", rel.source));
-        }
-        if b.is_none() {
-            notes.push(self.endpoint_note("target", rel.target));
-        }
+        let note = |&(_, role, n): &(Option<&Endpoint>, &str, usize)| {
+            let id = self.ids.name(n);
+            match self.ids.entry(n).and_then(|e| e.not_converted) {
+                Some(reason) => format!("{role} `{id}` was not converted ({reason})"),
+                None => format!("{role} `{id}` is not in the bundle"),
+            }
+        };
+        let missing = [(a, "source", rel.source), (b, "target", rel.target)];
+        let notes: Vec<String> = missing
+            .iter()
+            .filter(|(e, ..)| e.is_none())
+            .map(note)
+            .collect();
         let msg = notes.join("; ");
         self.reject_relationship(rel, RejectReason::EndpointNotConverted, &msg, triple)
     }
@@ -377,7 +375,8 @@ fn relationship_input(
 /// A relationship's fields: `description`, `lastseenbysource` (its `modified`),
 /// `firstseenbysource` (its `created`), `null` when absent.
 fn relationship_fields(text: &str) -> Fields {
-    let props = RelationshipProps::read(text).unwrap_or_else(|| {
+    // A relationship that is not shaped as expected (a property repeated) is parsed whole.
+    let props = serde_json::from_str(text).unwrap_or_else(|_| {
         let obj = relationship_core::value::from_str(text).unwrap_or(Value::Null);
         let prop = |k: &str| obj.get(k).cloned();
         RelationshipProps {
