@@ -14,7 +14,7 @@
 //!   last value, as in a Python `dict`;
 //! * strings escaped as serde_json escapes them (`"`, `\` and C0 controls only).
 //!
-//! [`JsonStyle::Python`](crate::JsonStyle::Python) then writes a value as Python's
+//! [`JsonStyle::Python`] then writes a value as Python's
 //! `json.dumps(json.loads(text))` would.
 //!
 //! ```
@@ -48,7 +48,7 @@ use crate::limits::{MAX_DEPTH, too_deep_error};
 /// One JSON value kept as its canonical JSON text (see the [module docs](self)).
 ///
 /// It serializes as that text, unchanged, through serde_json (as a raw value), and as
-/// Python writes it through [`crate::json`] with [`JsonStyle::Python`](crate::JsonStyle::Python).
+/// Python writes it through [`crate::json`] with [`JsonStyle::Python`].
 /// It deserializes from serde_json only (it reads the value's text).
 #[derive(Clone)]
 pub struct RawJson(Box<RawValue>);
