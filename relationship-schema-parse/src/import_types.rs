@@ -318,22 +318,14 @@ pub struct ImportPlan {
 /// that of another type, and a name read twice with different `id`s.
 pub fn plan(base: &Schema, defs: Vec<IndicatorTypeDef>) -> ImportPlan {
     let mut out = ImportPlan::default();
-    // Rust marker -> the type name that has it, for the base's and the added types.
-    let mut markers: HashMap<String, String> = base
-        .types()
-        .iter()
-        .map(|t| (t.marker().to_string(), t.name().to_string()))
-        .collect();
-    let mut lower: HashMap<String, String> = base
-        .types()
-        .iter()
-        .map(|t| (t.name().to_lowercase(), t.name().to_string()))
-        .collect();
-    // Confusable skeleton -> the type name that has it.
-    let mut looks: HashMap<String, String> = base
-        .types()
-        .iter()
-        .map(|t| (names::skeleton(t.name()), t.name().to_string()))
+    // (0: lowercase name, 1: confusable skeleton, 2: Rust marker) -> the type name that
+    // has it, for the base's and the added types.
+    let keys = |name: &str, marker: &str| {
+        let keys = [name.to_lowercase(), names::skeleton(name), marker.into()];
+        keys.into_iter().enumerate()
+    };
+    let mut taken: HashMap<(usize, String), String> = (base.types().iter())
+        .flat_map(|t| keys(t.name(), t.marker()).map(|k| (k, t.name().to_string())))
         .collect();
     let mut added_at: HashMap<String, usize> = HashMap::new();
     for def in defs {
@@ -357,38 +349,37 @@ pub fn plan(base: &Schema, defs: Vec<IndicatorTypeDef>) -> ImportPlan {
             }
             continue;
         }
-        match new_type_marker(&def.name) {
-            Err(reason) => out.refused.push(refused(&def, reason)),
-            Ok((marker, explicit)) => {
-                if let Some(other) = lower.get(&def.name.to_lowercase()) {
-                    let reason = format!(
-                        "differs only in letter case from the type `{other}`; XSOAR type names are matched exactly, so rename one of them"
-                    );
-                    out.refused.push(refused(&def, reason));
-                } else if let Some(other) = looks.get(&names::skeleton(&def.name)) {
-                    let reason = format!(
-                        "it looks like the type `{other}` (equal Unicode confusable skeletons, UTS #39; spelled `{}` and `{}`); rename it",
-                        names::spelled(&def.name),
-                        names::spelled(other)
-                    );
-                    out.refused.push(refused(&def, reason));
-                } else if let Some(other) = markers.get(&marker) {
-                    let reason = format!(
-                        "its Rust marker `{marker}` is already that of the type `{other}`; add it by hand with an explicit `marker`"
-                    );
-                    out.refused.push(refused(&def, reason));
-                } else {
-                    markers.insert(marker.clone(), def.name.clone());
-                    looks.insert(names::skeleton(&def.name), def.name.clone());
-                    lower.insert(def.name.to_lowercase(), def.name.clone());
-                    added_at.insert(def.name.clone(), out.added.len());
-                    out.added.push(NewType {
-                        def,
-                        marker: explicit.then_some(marker),
-                    });
-                }
+        let (marker, explicit) = match new_type_marker(&def.name) {
+            Ok(marker) => marker,
+            Err(reason) => {
+                out.refused.push(refused(&def, reason));
+                continue;
             }
-        }
+        };
+        let clash = keys(&def.name, &marker).find_map(|k| taken.get(&k).map(|o| (k.0, o)));
+        let reason = match clash {
+            Some((0, other)) => format!(
+                "differs only in letter case from the type `{other}`; XSOAR type names are matched exactly, so rename one of them"
+            ),
+            Some((1, other)) => format!(
+                "it looks like the type `{other}` (equal Unicode confusable skeletons, UTS #39; spelled `{}` and `{}`); rename it",
+                names::spelled(&def.name),
+                names::spelled(other)
+            ),
+            Some((_, other)) => format!(
+                "its Rust marker `{marker}` is already that of the type `{other}`; add it by hand with an explicit `marker`"
+            ),
+            None => {
+                taken.extend(keys(&def.name, &marker).map(|k| (k, def.name.clone())));
+                added_at.insert(def.name.clone(), out.added.len());
+                out.added.push(NewType {
+                    def,
+                    marker: explicit.then_some(marker),
+                });
+                continue;
+            }
+        };
+        out.refused.push(refused(&def, reason));
     }
     out
 }
