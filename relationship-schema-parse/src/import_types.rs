@@ -263,22 +263,19 @@ fn definition(item: &Json, index: Option<usize>, file: &Path) -> Result<Indicato
         ));
     };
     let name = match obj.get("details") {
-        Some(Json::String(s)) if !s.trim().is_empty() => s.clone(),
-        Some(Json::String(_)) => {
-            return Err(format!("{at}`details` (the type's name) is empty"));
-        }
-        Some(_) => return Err(format!("{at}`details` (the type's name) is not a string")),
-        None => {
-            return Err(format!(
-                "{at}not an indicator-type definition: no `details` (the type's name)"
-            ));
-        }
+        Some(Json::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
+        Some(Json::String(_)) => Err("`details` (the type's name) is empty"),
+        Some(_) => Err("`details` (the type's name) is not a string"),
+        None => Err("not an indicator-type definition: no `details` (the type's name)"),
     };
     let id = match obj.get("id") {
-        None | Some(Json::Null) => None,
-        Some(Json::String(s)) => Some(s.clone()),
-        Some(_) => return Err(format!("{at}`id` is not a string")),
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err("`id` is not a string"),
     };
+    let (name, id) = name
+        .and_then(|name| Ok((name, id?)))
+        .map_err(|e| format!("{at}{e}"))?;
     Ok(IndicatorTypeDef {
         name,
         id,
