@@ -324,14 +324,17 @@ pub fn plan(base: &Schema, defs: Vec<IndicatorTypeDef>) -> ImportPlan {
     let mut taken: HashMap<(usize, String), String> = (base.types().iter())
         .flat_map(|t| keys(t.name(), t.marker()).map(|k| (k, t.name().to_string())))
         .collect();
-    let mut added_at: HashMap<String, usize> = HashMap::new();
     for def in defs {
         if base.type_id(&def.name).is_some() {
             out.existing.push(def);
             continue;
         }
-        if let Some(&i) = added_at.get(&def.name) {
-            let first = &out.added[i].def;
+        let first = out
+            .added
+            .iter()
+            .map(|t| &t.def)
+            .find(|t| t.name == def.name);
+        if let Some(first) = first {
             if first.id == def.id {
                 let first_file = first.file.clone();
                 out.repeated.push((def, first_file));
@@ -368,7 +371,6 @@ pub fn plan(base: &Schema, defs: Vec<IndicatorTypeDef>) -> ImportPlan {
             ),
             None => {
                 taken.extend(keys(&def.name, &marker).map(|k| (k, def.name.clone())));
-                added_at.insert(def.name.clone(), out.added.len());
                 out.added.push(NewType {
                     def,
                     marker: explicit.then_some(marker),

@@ -131,10 +131,8 @@ fn declare_and_expand(cx: &mut Cx, raw: RawSchema) -> Option<Schema> {
         // Generated code holds an item per (type, relationship): refused before any work.
         let at = rels.list.last().map_or(0, |r| r.name.at);
         let max = limits::MAX_TYPES_TIMES_RELATIONSHIPS;
-        cx.error(
-            at,
-            ErrorKind::TooMany("types times relationship names", max),
-        );
+        let kind = ErrorKind::TooMany("types times relationship names", max);
+        cx.error(at, kind);
         return None;
     }
     let reverse_only = declare_reverse_only(cx, raw.reverse_only, &rels);
