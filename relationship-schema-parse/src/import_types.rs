@@ -263,22 +263,19 @@ fn definition(item: &Json, index: Option<usize>, file: &Path) -> Result<Indicato
         ));
     };
     let name = match obj.get("details") {
-        Some(Json::String(s)) if !s.trim().is_empty() => s.clone(),
-        Some(Json::String(_)) => {
-            return Err(format!("{at}`details` (the type's name) is empty"));
-        }
-        Some(_) => return Err(format!("{at}`details` (the type's name) is not a string")),
-        None => {
-            return Err(format!(
-                "{at}not an indicator-type definition: no `details` (the type's name)"
-            ));
-        }
+        Some(Json::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
+        Some(Json::String(_)) => Err("`details` (the type's name) is empty"),
+        Some(_) => Err("`details` (the type's name) is not a string"),
+        None => Err("not an indicator-type definition: no `details` (the type's name)"),
     };
     let id = match obj.get("id") {
-        None | Some(Json::Null) => None,
-        Some(Json::String(s)) => Some(s.clone()),
-        Some(_) => return Err(format!("{at}`id` is not a string")),
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err("`id` is not a string"),
     };
+    let (name, id) = name
+        .and_then(|name| Ok((name, id?)))
+        .map_err(|e| format!("{at}{e}"))?;
     Ok(IndicatorTypeDef {
         name,
         id,
@@ -318,31 +315,26 @@ pub struct ImportPlan {
 /// that of another type, and a name read twice with different `id`s.
 pub fn plan(base: &Schema, defs: Vec<IndicatorTypeDef>) -> ImportPlan {
     let mut out = ImportPlan::default();
-    // Rust marker -> the type name that has it, for the base's and the added types.
-    let mut markers: HashMap<String, String> = base
-        .types()
-        .iter()
-        .map(|t| (t.marker().to_string(), t.name().to_string()))
+    // (0: lowercase name, 1: confusable skeleton, 2: Rust marker) -> the type name that
+    // has it, for the base's and the added types.
+    let keys = |name: &str, marker: &str| {
+        let keys = [name.to_lowercase(), names::skeleton(name), marker.into()];
+        keys.into_iter().enumerate()
+    };
+    let mut taken: HashMap<(usize, String), String> = (base.types().iter())
+        .flat_map(|t| keys(t.name(), t.marker()).map(|k| (k, t.name().to_string())))
         .collect();
-    let mut lower: HashMap<String, String> = base
-        .types()
-        .iter()
-        .map(|t| (t.name().to_lowercase(), t.name().to_string()))
-        .collect();
-    // Confusable skeleton -> the type name that has it.
-    let mut looks: HashMap<String, String> = base
-        .types()
-        .iter()
-        .map(|t| (names::skeleton(t.name()), t.name().to_string()))
-        .collect();
-    let mut added_at: HashMap<String, usize> = HashMap::new();
     for def in defs {
         if base.type_id(&def.name).is_some() {
             out.existing.push(def);
             continue;
         }
-        if let Some(&i) = added_at.get(&def.name) {
-            let first = &out.added[i].def;
+        let first = out
+            .added
+            .iter()
+            .map(|t| &t.def)
+            .find(|t| t.name == def.name);
+        if let Some(first) = first {
             if first.id == def.id {
                 let first_file = first.file.clone();
                 out.repeated.push((def, first_file));
@@ -357,38 +349,36 @@ pub fn plan(base: &Schema, defs: Vec<IndicatorTypeDef>) -> ImportPlan {
             }
             continue;
         }
-        match new_type_marker(&def.name) {
-            Err(reason) => out.refused.push(refused(&def, reason)),
-            Ok((marker, explicit)) => {
-                if let Some(other) = lower.get(&def.name.to_lowercase()) {
-                    let reason = format!(
-                        "differs only in letter case from the type `{other}`; XSOAR type names are matched exactly, so rename one of them"
-                    );
-                    out.refused.push(refused(&def, reason));
-                } else if let Some(other) = looks.get(&names::skeleton(&def.name)) {
-                    let reason = format!(
-                        "it looks like the type `{other}` (equal Unicode confusable skeletons, UTS #39; spelled `{}` and `{}`); rename it",
-                        names::spelled(&def.name),
-                        names::spelled(other)
-                    );
-                    out.refused.push(refused(&def, reason));
-                } else if let Some(other) = markers.get(&marker) {
-                    let reason = format!(
-                        "its Rust marker `{marker}` is already that of the type `{other}`; add it by hand with an explicit `marker`"
-                    );
-                    out.refused.push(refused(&def, reason));
-                } else {
-                    markers.insert(marker.clone(), def.name.clone());
-                    looks.insert(names::skeleton(&def.name), def.name.clone());
-                    lower.insert(def.name.to_lowercase(), def.name.clone());
-                    added_at.insert(def.name.clone(), out.added.len());
-                    out.added.push(NewType {
-                        def,
-                        marker: explicit.then_some(marker),
-                    });
-                }
+        let (marker, explicit) = match new_type_marker(&def.name) {
+            Ok(marker) => marker,
+            Err(reason) => {
+                out.refused.push(refused(&def, reason));
+                continue;
             }
-        }
+        };
+        let clash = keys(&def.name, &marker).find_map(|k| taken.get(&k).map(|o| (k.0, o)));
+        let reason = match clash {
+            Some((0, other)) => format!(
+                "differs only in letter case from the type `{other}`; XSOAR type names are matched exactly, so rename one of them"
+            ),
+            Some((1, other)) => format!(
+                "it looks like the type `{other}` (equal Unicode confusable skeletons, UTS #39; spelled `{}` and `{}`); rename it",
+                names::spelled(&def.name),
+                names::spelled(other)
+            ),
+            Some((_, other)) => format!(
+                "its Rust marker `{marker}` is already that of the type `{other}`; add it by hand with an explicit `marker`"
+            ),
+            None => {
+                taken.extend(keys(&def.name, &marker).map(|k| (k, def.name.clone())));
+                out.added.push(NewType {
+                    def,
+                    marker: explicit.then_some(marker),
+                });
+                continue;
+            }
+        };
+        out.refused.push(refused(&def, reason));
     }
     out
 }

@@ -168,25 +168,22 @@ pub(super) fn derived_pairs(
     let mut triples = Budget::TRIPLES;
     let mut work = Budget::DERIVATION;
     let n = rels.list.len();
-    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut targets: Vec<Vec<(usize, &RawDerive)>> = vec![Vec::new(); n];
     for (i, r) in rels.list.iter().enumerate() {
         for d in r.derive.iter().flatten() {
-            match rels.index.get(&d.target.v) {
-                Some(&t) => {
-                    if !d.own {
-                        edges[i].push(t);
-                    }
-                    targets[i].push((t, d));
-                }
-                None => {
-                    let kind = ErrorKind::UnknownRelationship(d.target.v.clone());
-                    let names = rels.list.iter().map(|r| r.name.v.as_str());
-                    cx.error_suggest(d.target.at, kind, &d.target.v, names);
-                }
+            if let Some(&t) = rels.index.get(&d.target.v) {
+                targets[i].push((t, d));
+            } else {
+                let kind = ErrorKind::UnknownRelationship(d.target.v.clone());
+                let names = rels.list.iter().map(|r| r.name.v.as_str());
+                cx.error_suggest(d.target.at, kind, &d.target.v, names);
             }
         }
     }
+    // `own` derivations take pairs that do not depend on other derivations: not an edge.
+    let edges: Vec<Vec<usize>> = (targets.iter())
+        .map(|ts| ts.iter().filter(|(_, d)| !d.own).map(|&(t, _)| t).collect())
+        .collect();
     let (order, cycles) = post_order(&edges);
     for cycle in cycles {
         let names = cycle.iter().map(|&i| rels.list[i].name.v.clone()).collect();

@@ -39,8 +39,8 @@ use expand::{Budget, Expanded, add_relationships, derived_pairs, own_pairs};
 use groups::declare_groups;
 use name_checks::check_confusables;
 use relationships::{
-    DeclaredRels, ReverseOnly, RustNames, check_reverse, check_rust_names, check_shape,
-    declare_relationships, declare_reverse_only,
+    DeclaredRels, ReverseOnly, RustNames, check_relationship_rust_names, check_reverse,
+    check_shape, declare_relationships, declare_reverse_only,
 };
 use types::declare_types;
 
@@ -131,10 +131,8 @@ fn declare_and_expand(cx: &mut Cx, raw: RawSchema) -> Option<Schema> {
         // Generated code holds an item per (type, relationship): refused before any work.
         let at = rels.list.last().map_or(0, |r| r.name.at);
         let max = limits::MAX_TYPES_TIMES_RELATIONSHIPS;
-        cx.error(
-            at,
-            ErrorKind::TooMany("types times relationship names", max),
-        );
+        let kind = ErrorKind::TooMany("types times relationship names", max);
+        cx.error(at, kind);
         return None;
     }
     let reverse_only = declare_reverse_only(cx, raw.reverse_only, &rels);
@@ -177,7 +175,7 @@ fn check_relationships(cx: &mut Cx, rels: &DeclaredRels, reverse_only: &ReverseO
         check_reverse(cx, r, rels, reverse_only, &mut used_reverse);
         // A name that looks like another is reported once: its Rust names are not checked.
         if !confusable.contains(&r.name.v) {
-            check_rust_names(cx, r, &mut rust_names);
+            check_relationship_rust_names(cx, r, &mut rust_names);
         }
         check_shape(cx, r);
     }

@@ -118,9 +118,35 @@ pub(super) type RustNameKind = (
     fn(&str) -> Result<(), naming::IdentProblem>,
 );
 
+/// The Rust names of a type or relationship (`what`), each given or else derived from its
+/// name, registered in `taken`; a name without letters or digits needs each one given.
+pub(super) fn check_rust_names<const N: usize>(
+    cx: &mut Cx,
+    (what, name): (&'static str, &Sp<String>),
+    kinds: [(RustNameKind, Option<&Sp<String>>); N],
+    taken: &mut [HashMap<String, String>; N],
+) {
+    let no_words = naming::words(&name.v).is_empty();
+    let mut missing = Vec::new();
+    for ((kind, given), seen) in kinds.into_iter().zip(taken) {
+        if given.is_some() || !no_words {
+            register_rust_name(cx, seen, kind, given, name);
+        } else {
+            missing.push(format!("`{}`", kind.0));
+        }
+    }
+    if !missing.is_empty() {
+        let kind = ErrorKind::NoRustName {
+            what,
+            name: name.v.clone(),
+        };
+        cx.error_help(name.at, kind, format!("set {}", missing.join(" and ")));
+    }
+}
+
 /// Registers the Rust name of `owner`, `given` or else derived, reporting invalid
 /// identifiers and collisions.
-pub(super) fn register_rust_name(
+fn register_rust_name(
     cx: &mut Cx,
     seen: &mut HashMap<String, String>,
     (what, derive, check): RustNameKind,

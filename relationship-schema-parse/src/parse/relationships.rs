@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use relationship_schema::{ErrorKind, Tier, limits, naming};
 
 use super::diagnostics::{Cx, Sp};
-use super::name_checks::{NameKind, RustNameKind, check_name, check_text, register_rust_name};
+use super::name_checks::{NameKind, RustNameKind, check_name, check_rust_names, check_text};
 use super::read::{Fields, names};
 use crate::json::{Node, Value};
 
@@ -252,25 +252,9 @@ const MARKER: RustNameKind = ("marker", naming::relationship_marker, naming::che
 const METHOD: RustNameKind = ("method", naming::relationship_method, naming::check_method);
 
 /// A relationship's marker and method: derived or given, valid and unique.
-pub(super) fn check_rust_names(cx: &mut Cx, r: &RawRel, taken: &mut RustNames) {
-    let no_words = naming::words(&r.name.v).is_empty();
-    let kinds = [(MARKER, &r.marker), (METHOD, &r.method)];
-    let mut missing = Vec::new();
-    for ((kind, given), seen) in kinds.into_iter().zip(taken) {
-        if given.is_some() || !no_words {
-            register_rust_name(cx, seen, kind, given.as_ref(), &r.name);
-        } else {
-            missing.push(format!("`{}`", kind.0));
-        }
-    }
-    if !missing.is_empty() {
-        let name = r.name.v.clone();
-        let kind = ErrorKind::NoRustName {
-            what: "relationship",
-            name,
-        };
-        cx.error_help(r.name.at, kind, format!("set {}", missing.join(" and ")));
-    }
+pub(super) fn check_relationship_rust_names(cx: &mut Cx, r: &RawRel, taken: &mut RustNames) {
+    let kinds = [(MARKER, r.marker.as_ref()), (METHOD, r.method.as_ref())];
+    check_rust_names(cx, ("relationship", &r.name), kinds, taken);
 }
 
 /// `any` excludes every other way of stating pairs; without it, some way must be given.

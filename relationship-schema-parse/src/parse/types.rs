@@ -5,11 +5,11 @@ use std::collections::HashMap;
 use relationship_schema::{ErrorKind, SchemaBuilder, TypeId, limits, naming};
 
 use super::diagnostics::{Cx, Sp};
-use super::name_checks::{
-    NameKind, RustNameKind, check_confusables, check_name, register_rust_name,
-};
+use super::name_checks::{NameKind, RustNameKind, check_confusables, check_name, check_rust_names};
 use super::read::Fields;
 use crate::json::{Node, Value};
+
+const MARKER: RustNameKind = ("marker", naming::type_marker, naming::check_marker);
 
 const TYPE_KEYS: &[&str] = &["name", "marker", "doc"];
 
@@ -81,12 +81,13 @@ pub(super) fn declare_types(
     let confusable = check_confusables(cx, entries.collect());
     // Types and relationships get their markers in separate modules, so each kind has its
     // own namespace.
-    let mut markers: HashMap<String, String> = HashMap::new();
+    let mut markers: [HashMap<String, String>; 1] = Default::default();
     let mut types = DeclaredTypes::default();
     for t in kept {
         // A type that looks like another is reported once: its marker is not checked.
         if !confusable.contains(&t.name.v) {
-            check_marker(cx, &t, &mut markers);
+            let kinds = [(MARKER, t.marker.as_ref())];
+            check_rust_names(cx, ("type", &t.name), kinds, &mut markers);
         }
         let marker = t
             .marker
@@ -97,18 +98,4 @@ pub(super) fn declare_types(
         types.all.push(id);
     }
     types
-}
-
-/// A type's marker, given or derived from its name: a valid Rust name, unique among types.
-fn check_marker(cx: &mut Cx, t: &RawType, markers: &mut HashMap<String, String>) {
-    if t.marker.is_none() && naming::type_marker(&t.name.v).is_empty() {
-        let kind = ErrorKind::NoRustName {
-            what: "type",
-            name: t.name.v.clone(),
-        };
-        cx.error_help(t.name.at, kind, "set `marker`");
-        return;
-    }
-    let kind: RustNameKind = ("marker", naming::type_marker, naming::check_marker);
-    register_rust_name(cx, markers, kind, t.marker.as_ref(), &t.name);
 }
