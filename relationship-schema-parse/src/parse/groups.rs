@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use relationship_schema::{ErrorKind, SchemaBuilder, TypeId};
 
+use super::bounded::{Budget, post_order};
 use super::diagnostics::{Cx, Sp};
-use super::expand::{Budget, post_order};
 use super::name_checks::{NameKind, check_confusables, check_name};
 use super::read::{names, wrong};
 use super::types::DeclaredTypes;

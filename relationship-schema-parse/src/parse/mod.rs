@@ -24,6 +24,7 @@ use std::path::Path;
 
 use relationship_schema::{ErrorKind, Schema, SchemaBuilder, SchemaError, SchemaErrors, limits};
 
+mod bounded;
 mod diagnostics;
 mod document;
 mod expand;
@@ -33,9 +34,10 @@ mod read;
 mod relationships;
 mod types;
 
+use bounded::Budget;
 use diagnostics::{Cx, Lines};
 use document::{RawSchema, read_document};
-use expand::{Budget, Expanded, add_relationships, derived_pairs, own_pairs};
+use expand::{Expanded, add_relationships, derived_pairs, own_pairs};
 use groups::declare_groups;
 use name_checks::check_confusables;
 use relationships::{
@@ -189,7 +191,7 @@ fn check_relationships(cx: &mut Cx, rels: &DeclaredRels, reverse_only: &ReverseO
 
 #[cfg(test)]
 mod tests {
-    use super::expand::post_order;
+    use super::bounded::post_order;
     use super::*;
     use relationship_schema::{Pairs, Tier};
 
