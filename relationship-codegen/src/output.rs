@@ -193,12 +193,10 @@ impl OutputFile {
     }
 
     fn new(shown: &Path, dest: PathBuf, file: File, temp: Option<tempfile::TempPath>) -> Self {
-        let writer = BufWriter::with_capacity(BUF_SIZE, file);
-        let shown = shown.to_path_buf();
         OutputFile {
-            shown,
+            shown: shown.to_path_buf(),
             dest,
-            writer,
+            writer: BufWriter::with_capacity(BUF_SIZE, file),
             temp,
         }
     }

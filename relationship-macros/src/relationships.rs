@@ -346,12 +346,7 @@ fn emit_checked_impl(
             #rt::__private::assert_entity::<#ty>();
         }
     });
-    let pushes = entities.iter().filter_map(|f| {
-        let id = f.ident.as_ref()?;
-        Some(quote! {
-            #rt::__private::Field(&self.#id).push_into(&mut out);
-        })
-    });
+    let ids = entities.iter().filter_map(|f| f.ident.as_ref());
     // A record without generic parameters has its pairs checked in a `const` (see
     // `pair_check`); a generic one by the bounds of the typed constructors.
     let checked_in_const = input.generics.params.is_empty();
@@ -398,18 +393,17 @@ fn emit_checked_impl(
         }
     });
     let (n_entities, n_rels) = (entities.len(), decls.len());
+    let no_entity = quote!(#[allow(unused_imports)] use #rt::__private::NotAnEntity as _;);
     let indicators = quote! {
-        #[allow(unused_imports)]
-        use #rt::__private::NotAnEntity as _;
+        #no_entity
         #(#asserts)*
         let mut out = ::std::vec::Vec::with_capacity(#n_entities);
-        #(#pushes)*
+        #(#rt::__private::Field(&self.#ids).push_into(&mut out);)*
         // The objects, or the first field error.
         ::core::iter::Iterator::collect(::core::iter::IntoIterator::into_iter(out))
     };
     let relationships = quote! {
-        #[allow(unused_imports)]
-        use #rt::__private::NotAnEntity as _;
+        #no_entity
         let mut out = ::std::vec::Vec::with_capacity(#n_rels);
         #(#rels)*
         out

@@ -123,26 +123,24 @@ impl<'s> Gen<'s> {
 
     /// The `rels` module: a marker per relationship name, documenting its pairs.
     pub(super) fn emit_relationship_markers(&self) -> TokenStream {
-        let rt = &self.rt;
-        let rels = self.schema.relationships().iter().enumerate();
-        let markers = rels.map(|(ri, r)| {
-            let doc = doc_lines(&self.relationship_doc(ri, r));
-            let (m, name, reverse) = (&self.n.rels[ri], r.name(), r.reverse());
-            quote! {
-                #doc
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-                pub struct #m;
-                impl #rt::typed::RelationshipName for #m {
-                    const NAME: &'static str = #name;
-                    const REVERSE: &'static str = #reverse;
-                }
-            }
-        });
+        let (rt, rels, markers) = (&self.rt, self.schema.relationships(), &self.n.rels);
+        let docs = rels.iter().enumerate();
+        let docs = docs.map(|(ri, r)| doc_lines(&self.relationship_doc(ri, r)));
+        let names = rels.iter().map(RelationshipDef::name);
+        let reverses = rels.iter().map(RelationshipDef::reverse);
         quote! {
             /// Relationship markers: one zero-sized type per relationship name, with its reverse
             /// name and its allowed pairs.
             pub mod rels {
-                #(#markers)*
+                #(
+                    #docs
+                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                    pub struct #markers;
+                    impl #rt::typed::RelationshipName for #markers {
+                        const NAME: &'static str = #names;
+                        const REVERSE: &'static str = #reverses;
+                    }
+                )*
             }
         }
     }
@@ -276,13 +274,8 @@ impl<'s> Gen<'s> {
             method = self.n.methods[ri],
             marker = self.n.rels[ri],
         ));
-        let impls = pairs.iter().map(|p| {
-            let (s, t) = (self.spelled_path(p.source), self.spelled_path(p.target));
-            quote! {
-                #[diagnostic::do_not_recommend]
-                impl #trait_name<#s> for #t {}
-            }
-        });
+        let sources = pairs.iter().map(|p| self.spelled_path(p.source));
+        let targets = pairs.iter().map(|p| self.spelled_path(p.target));
         quote! {
             #doc
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #listed, note = #explain)]
@@ -293,7 +286,10 @@ impl<'s> Gen<'s> {
             impl<T: Spelling> #trait_name<Unknown> for T {}
             #[diagnostic::do_not_recommend]
             impl<S, T: Member> #trait_name<Checked<S>> for Checked<T> {}
-            #(#impls)*
+            #(
+                #[diagnostic::do_not_recommend]
+                impl #trait_name<#sources> for #targets {}
+            )*
         }
     }
 
