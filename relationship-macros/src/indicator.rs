@@ -249,9 +249,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
             };
             // With the errors, an implementation with the placeholder kind, which every
             // generated check accepts, so that uses of the type add no errors.
-            let errors = errors.into_compile_errors();
-            let placeholder = impl_for(input, &quote!(#rt::typed::Indicator), &items);
-            quote!(#errors #placeholder)
+            errors.with_placeholder(&impl_for(input, &quote!(#rt::typed::Indicator), &items))
         }
     };
     paths.wrap(out)

@@ -59,14 +59,12 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     } else {
         // With the errors, an implementation that yields nothing, so that uses of the type
         // add no errors.
-        let errors = errors.into_compile_errors();
-        let placeholder = emit_impl(
+        errors.with_placeholder(&emit_impl(
             input,
             &rt,
             &quote!(::core::result::Result::Ok(::std::vec::Vec::new())),
             &quote!(::std::vec::Vec::new()),
-        );
-        quote!(#errors #placeholder)
+        ))
     };
     paths.wrap(out)
 }

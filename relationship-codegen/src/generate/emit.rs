@@ -64,12 +64,10 @@ impl<'s> Gen<'s> {
 
     /// `SCHEMA_NAME`, `TYPES`, `RELATIONSHIPS` and the `SchemaType` trait.
     fn emit_schema_constants(&self) -> TokenStream {
-        let (rt, schema_name) = (&self.rt, self.schema.name());
+        let (rt, schema_name, rels) = (&self.rt, self.schema.name(), self.schema.relationships());
         let type_names = self.schema.types().iter().map(|t| t.name());
-        let rel_pairs = self.schema.relationships().iter().map(|r| {
-            let (a, b) = (r.name(), r.reverse());
-            quote!((#a, #b))
-        });
+        let names = rels.iter().map(RelationshipDef::name);
+        let reverses = rels.iter().map(RelationshipDef::reverse);
         let schema_type_doc = doc_lines(&format!(
             "Implemented by the indicator type markers of the schema `{schema_name}` (the types in [`types`])."
         ));
@@ -81,7 +79,7 @@ impl<'s> Gen<'s> {
             pub const TYPES: &[&str] = &[#(#type_names),*];
 
             /// The schema's relationship names with their reverse names, in declaration order.
-            pub const RELATIONSHIPS: &[(&str, &str)] = &[#(#rel_pairs),*];
+            pub const RELATIONSHIPS: &[(&str, &str)] = &[#((#names, #reverses)),*];
 
             #schema_type_doc
             pub trait SchemaType: #rt::typed::IndicatorType {}
@@ -296,12 +294,11 @@ impl<'s> Gen<'s> {
     /// The hidden `__policy` module: the tables `assert_relationship!` and
     /// `assert_no_relationship!` check at compile time.
     pub(super) fn emit_policy_module(&self) -> TokenStream {
-        let (schema, rt) = (self.schema, &self.rt);
-        let rels = schema.relationships().iter().map(|r| {
-            let (a, b, any) = (r.name(), r.reverse(), r.is_any());
-            quote!((#a, #b, #any))
-        });
-        let methods = schema.relationships().iter().map(RelationshipDef::method);
+        let (schema, rt, rels) = (self.schema, &self.rt, self.schema.relationships());
+        let names = rels.iter().map(RelationshipDef::name);
+        let reverses = rels.iter().map(RelationshipDef::reverse);
+        let anys = rels.iter().map(RelationshipDef::is_any);
+        let methods = rels.iter().map(RelationshipDef::method);
         // Sorted: the `const` checks search them by halves.
         let mut triples: Vec<[u16; 3]> = schema
             .triples()
@@ -318,7 +315,7 @@ impl<'s> Gen<'s> {
                 pub const TABLES: #rt::__private::policy::Tables = #rt::__private::policy::Tables {
                     schema: super::SCHEMA_NAME,
                     types: super::TYPES,
-                    rels: &[#(#rels),*],
+                    rels: &[#((#names, #reverses, #anys)),*],
                     methods: &[#(#methods),*],
                     triples: &[#(#triples),*],
                 };
