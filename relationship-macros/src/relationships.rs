@@ -354,8 +354,7 @@ fn emit_checked_impl(
     };
     let rels = decls.iter().map(|d| {
         let (source, method, target) = (&d.source, &d.method, &d.target);
-        let a = format_ident!("a", span = target.span());
-        let b = format_ident!("b", span = target.span());
+        let [a, b] = ["a", "b"].map(|n| format_ident!("{n}", span = target.span()));
         let (check, call) = match (field_type(source), field_type(target)) {
             (Some(source_ty), Some(target_ty)) if checked_in_const => (
                 pair_check(rt, &schema_mod, d, source_ty, target_ty),

@@ -109,11 +109,8 @@ impl Gen<'_> {
         } else {
             format!("--schema <{schema_name} schema file> ")
         };
-        let plain = r
-            .name()
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        let arg = if plain {
+        let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        let arg = if r.name().chars().all(plain) {
             name.clone()
         } else {
             format!("\\\"{name}\\\"")

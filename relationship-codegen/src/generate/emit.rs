@@ -217,22 +217,15 @@ impl<'s> Gen<'s> {
     /// structs; nothing when every marker is its own spelling.
     pub(super) fn emit_spell_module(&self) -> TokenStream {
         let n = &self.n;
-        let spelled = n.types.iter().zip(&n.spellings).filter(|(m, s)| m != s);
-        let structs: Vec<TokenStream> = spelled
-            .map(|(m, s)| {
-                let doc = format!(
-                    " `{s}`: how the error of an invalid typed call prints [`{m}`](super::super::types::{m})."
-                );
-                quote! {
-                    #[doc = #doc]
-                    #[derive(Debug)]
-                    pub struct #s;
-                }
-            })
-            .collect();
-        if structs.is_empty() {
+        let pairs = n.types.iter().zip(&n.spellings);
+        let spelled: Vec<_> = pairs.filter(|(m, s)| m != s).collect();
+        if spelled.is_empty() {
             return TokenStream::new();
         }
+        let docs = spelled.iter().map(|(m, s)| {
+            format!(" `{s}`: how the error of an invalid typed call prints [`{m}`](super::super::types::{m}).")
+        });
+        let structs = spelled.iter().map(|(_, s)| s);
         // Not hidden: rustc prints the short name only for an item of a dependency whose
         // path has no `#[doc(hidden)]`.
         quote! {
@@ -241,7 +234,11 @@ impl<'s> Gen<'s> {
             /// marker `Cve`).
             #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
             pub mod spell {
-                #(#structs)*
+                #(
+                    #[doc = #docs]
+                    #[derive(Debug)]
+                    pub struct #structs;
+                )*
             }
         }
     }
