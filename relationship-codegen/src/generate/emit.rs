@@ -88,33 +88,29 @@ impl<'s> Gen<'s> {
 
     /// The `types` module: a documented marker per indicator type.
     pub(super) fn emit_type_markers(&self) -> TokenStream {
-        let rt = &self.rt;
-        let markers = self.schema.types().iter().enumerate().map(|(ti, t)| {
-            let doc = doc_lines(&self.type_doc(ti));
-            let name = t.name();
-            let m = &self.n.types[ti];
-            let spelled = match &self.n.spellings[ti] {
-                s if s == m => quote!(#m),
-                s => quote!(super::check::spell::#s),
-            };
-            quote! {
-                #doc
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-                pub struct #m;
-                impl #rt::typed::IndicatorType for #m {
-                    const NAME: &'static str = #name;
-                }
-                impl super::SchemaType for #m {}
-                #[diagnostic::do_not_recommend]
-                impl super::check::Member for #m {
-                    type As = #spelled;
-                }
-            }
+        let (rt, markers) = (&self.rt, &self.n.types);
+        let docs = (0..markers.len()).map(|ti| doc_lines(&self.type_doc(ti)));
+        let names = self.schema.types().iter().map(|t| t.name());
+        let spelled = markers.iter().zip(&self.n.spellings).map(|(m, s)| match s {
+            s if s == m => quote!(#m),
+            s => quote!(super::check::spell::#s),
         });
         quote! {
             /// Indicator type markers: one zero-sized type per XSOAR indicator type.
             pub mod types {
-                #(#markers)*
+                #(
+                    #docs
+                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                    pub struct #markers;
+                    impl #rt::typed::IndicatorType for #markers {
+                        const NAME: &'static str = #names;
+                    }
+                    impl super::SchemaType for #markers {}
+                    #[diagnostic::do_not_recommend]
+                    impl super::check::Member for #markers {
+                        type As = #spelled;
+                    }
+                )*
             }
         }
     }
