@@ -105,7 +105,6 @@ pub fn path_text(path: &syn::Path) -> String {
     quote!(#path).to_string().replace(' ', "")
 }
 
-/// The default runtime path.
 pub fn default_runtime() -> syn::Path {
     syn::parse_quote!(::relationship_core)
 }
@@ -252,7 +251,6 @@ pub fn struct_fields<'a>(
     None
 }
 
-/// The names of the named fields among `fields`.
 pub fn field_names(fields: &[&syn::Field]) -> Vec<String> {
     let named = fields.iter().filter_map(|f| f.ident.as_ref());
     named.map(ToString::to_string).collect()

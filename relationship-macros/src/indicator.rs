@@ -38,7 +38,6 @@ fn parse_container(input: &syn::DeriveInput, errors: &mut Errors) -> Container {
     c
 }
 
-/// One key of the struct's `#[indicator(...)]`.
 fn container_key(
     meta: &ParseNestedMeta<'_>,
     c: &mut Container,
@@ -84,7 +83,6 @@ fn type_value(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Op
     })
 }
 
-/// The literal `expr` is, if it is one.
 fn literal(expr: &syn::Expr) -> Option<&syn::Lit> {
     match expr {
         syn::Expr::Lit(e) => Some(&e.lit),
@@ -127,7 +125,6 @@ struct FieldAttrs {
     cliname: Vec<syn::LitStr>,
 }
 
-/// One key of a field's `#[indicator(...)]`.
 fn field_key(
     meta: &ParseNestedMeta<'_>,
     f: &mut FieldAttrs,

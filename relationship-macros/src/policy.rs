@@ -6,7 +6,6 @@ use quote::{quote, quote_spanned};
 
 use crate::attr::{default_runtime, path_text};
 
-/// A parsed assertion.
 #[derive(Default)]
 struct Assertion {
     schema: Option<syn::Path>,

@@ -69,7 +69,6 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     paths.wrap(out)
 }
 
-/// One key of the struct's `#[relationship(...)]`.
 fn container_key(
     meta: &ParseNestedMeta<'_>,
     methods: Option<&[&str]>,

@@ -159,7 +159,6 @@ fn relationship_list(direction: &str, lines: &[String]) -> String {
     }
 }
 
-/// `text` as an owned paragraph, unless it is empty.
 fn non_empty(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }

@@ -49,7 +49,6 @@ impl<'s> Gen<'s> {
         })
     }
 
-    /// The whole module's items.
     pub(super) fn emit_items(&self) -> TokenStream {
         let parts = [
             self.emit_schema_constants(),
