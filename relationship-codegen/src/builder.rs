@@ -207,16 +207,10 @@ impl Builder {
 
     /// [`Builder::out_file`], else the module name, else the schema file's stem, plus `.rs`.
     fn out_file_name(&self, schema: &Path) -> String {
-        if let Some(f) = &self.out_file {
-            return f.clone();
-        }
-        let stem = schema
-            .file_stem()
-            .map_or_else(|| "schema".into(), |s| s.to_string_lossy());
-        format!(
-            "{}.rs",
-            self.options.module_name.as_deref().unwrap_or(&stem)
-        )
+        let stem = schema.file_stem().map(|s| s.to_string_lossy());
+        let module = self.options.module_name.as_deref();
+        let name = module.or(stem.as_deref()).unwrap_or("schema");
+        (self.out_file.clone()).unwrap_or_else(|| format!("{name}.rs"))
     }
 }
 

@@ -33,7 +33,6 @@ use std::path::{Path, PathBuf};
 /// How many symbolic links are followed before giving up (as the system's `ELOOP`).
 const MAX_LINKS: usize = 40;
 
-/// The write buffer of an output file.
 const BUF_SIZE: usize = 256 * 1024;
 
 /// Why an output file could not be prepared or written. Its message is the output as given
@@ -193,12 +192,10 @@ impl OutputFile {
     }
 
     fn new(shown: &Path, dest: PathBuf, file: File, temp: Option<tempfile::TempPath>) -> Self {
-        let writer = BufWriter::with_capacity(BUF_SIZE, file);
-        let shown = shown.to_path_buf();
         OutputFile {
-            shown,
+            shown: shown.to_path_buf(),
             dest,
-            writer,
+            writer: BufWriter::with_capacity(BUF_SIZE, file),
             temp,
         }
     }

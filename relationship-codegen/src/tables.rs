@@ -64,11 +64,10 @@ pub fn generate_tables_at(
     }
     out.push_str("    ],\n    groups: &[\n");
     for g in schema.groups() {
-        let members: Vec<String> = g.members().iter().map(|m| m.index().to_string()).collect();
-        let members = members.join(", ");
+        let members: Vec<usize> = g.members().iter().map(|m| m.index()).collect();
         let _ = writeln!(
             out,
-            "        {t}::GroupRow {{ name: {:?}, members: &[{members}] }},",
+            "        {t}::GroupRow {{ name: {:?}, members: &{members:?} }},",
             g.name()
         );
     }
@@ -76,13 +75,8 @@ pub fn generate_tables_at(
     for r in schema.relationships() {
         write_relationship_row(&mut out, t, r);
     }
-    let reverse_only: Vec<String> = schema
-        .reverse_only()
-        .iter()
-        .map(|n| format!("{n:?}"))
-        .collect();
-    let reverse_only = reverse_only.join(", ");
-    let _ = writeln!(out, "    ],\n    reverse_only: &[{reverse_only}],\n}};");
+    let reverse_only = schema.reverse_only();
+    let _ = writeln!(out, "    ],\n    reverse_only: &{reverse_only:?},\n}};");
     out
 }
 

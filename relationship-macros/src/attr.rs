@@ -33,10 +33,10 @@ impl Errors {
         self.error.is_none()
     }
 
-    pub fn into_compile_errors(self) -> TokenStream {
-        self.error
-            .map(|e| e.into_compile_error())
-            .unwrap_or_default()
+    /// The errors as `compile_error!`s, followed by `placeholder`.
+    pub fn with_placeholder(self, placeholder: &TokenStream) -> TokenStream {
+        let errors = self.error.map(syn::Error::into_compile_error);
+        quote!(#errors #placeholder)
     }
 
     /// Reports `unknown `#[indicator(...)]` attribute `typ`; did you mean `type`?` and
@@ -105,7 +105,6 @@ pub fn path_text(path: &syn::Path) -> String {
     quote!(#path).to_string().replace(' ', "")
 }
 
-/// The default runtime path.
 pub fn default_runtime() -> syn::Path {
     syn::parse_quote!(::relationship_core)
 }
@@ -252,7 +251,6 @@ pub fn struct_fields<'a>(
     None
 }
 
-/// The names of the named fields among `fields`.
 pub fn field_names(fields: &[&syn::Field]) -> Vec<String> {
     let named = fields.iter().filter_map(|f| f.ident.as_ref());
     named.map(ToString::to_string).collect()
@@ -328,7 +326,7 @@ mod tests {
         assert!(errors.is_empty());
         attr.set(&key, 2, &mut errors);
         assert_eq!(attr.value(), Some(&1));
-        let out = errors.into_compile_errors().to_string();
+        let out = errors.with_placeholder(&TokenStream::new()).to_string();
         assert!(
             out.contains("duplicate `#[indicator(...)]` attribute `score`"),
             "{out}"

@@ -38,7 +38,6 @@ fn parse_container(input: &syn::DeriveInput, errors: &mut Errors) -> Container {
     c
 }
 
-/// One key of the struct's `#[indicator(...)]`.
 fn container_key(
     meta: &ParseNestedMeta<'_>,
     c: &mut Container,
@@ -84,7 +83,6 @@ fn type_value(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Op
     })
 }
 
-/// The literal `expr` is, if it is one.
 fn literal(expr: &syn::Expr) -> Option<&syn::Lit> {
     match expr {
         syn::Expr::Lit(e) => Some(&e.lit),
@@ -127,7 +125,6 @@ struct FieldAttrs {
     cliname: Vec<syn::LitStr>,
 }
 
-/// One key of a field's `#[indicator(...)]`.
 fn field_key(
     meta: &ParseNestedMeta<'_>,
     f: &mut FieldAttrs,
@@ -249,9 +246,7 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
             };
             // With the errors, an implementation with the placeholder kind, which every
             // generated check accepts, so that uses of the type add no errors.
-            let errors = errors.into_compile_errors();
-            let placeholder = impl_for(input, &quote!(#rt::typed::Indicator), &items);
-            quote!(#errors #placeholder)
+            errors.with_placeholder(&impl_for(input, &quote!(#rt::typed::Indicator), &items))
         }
     };
     paths.wrap(out)

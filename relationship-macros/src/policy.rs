@@ -4,9 +4,8 @@
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
 
-use crate::attr::default_runtime;
+use crate::attr::{default_runtime, path_text};
 
-/// A parsed assertion.
 #[derive(Default)]
 struct Assertion {
     schema: Option<syn::Path>,
@@ -158,28 +157,19 @@ pub fn expand(input: TokenStream, allowed: bool) -> TokenStream {
         Ok(a) => a,
         Err(e) => return e.to_compile_error(),
     };
-    let rt = a.runtime.clone().unwrap_or_else(default_runtime);
-    let schema = a
-        .schema
-        .as_ref()
-        .map_or_else(|| quote!(#rt::xsoar), |s| quote!(#s));
+    let rt = a.runtime.unwrap_or_else(default_runtime);
+    let (source, rel, target) = (&a.source, &a.rel, &a.target);
+    let (schema, schema_text) = match &a.schema {
+        Some(s) => (quote!(#s), format!("schema = {}, ", path_text(s))),
+        None => (quote!(#rt::xsoar), String::new()),
+    };
     let macro_name = if allowed {
         "assert_relationship!"
     } else {
         "assert_no_relationship!"
     };
-    let schema_text = a
-        .schema
-        .as_ref()
-        .map(|s| format!("schema = {}, ", crate::attr::path_text(s)))
-        .unwrap_or_default();
-    let text = format!(
-        "{macro_name}({schema_text}{}: {} -> {})",
-        quoted(&a.source),
-        a.rel,
-        quoted(&a.target)
-    );
-    let (source, rel, target) = (&a.source, &a.rel, &a.target);
+    let (shown_source, shown_target) = (quoted(source), quoted(target));
+    let text = format!("{macro_name}({schema_text}{shown_source}: {rel} -> {shown_target})");
     let verdict = quote! {
         #rt::__private::policy::check(
             &#schema::__policy::TABLES, #source, #rel, #target, #allowed, #text,

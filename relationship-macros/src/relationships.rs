@@ -59,19 +59,16 @@ pub fn expand(input: &syn::DeriveInput) -> TokenStream {
     } else {
         // With the errors, an implementation that yields nothing, so that uses of the type
         // add no errors.
-        let errors = errors.into_compile_errors();
-        let placeholder = emit_impl(
+        errors.with_placeholder(&emit_impl(
             input,
             &rt,
             &quote!(::core::result::Result::Ok(::std::vec::Vec::new())),
             &quote!(::std::vec::Vec::new()),
-        );
-        quote!(#errors #placeholder)
+        ))
     };
     paths.wrap(out)
 }
 
-/// One key of the struct's `#[relationship(...)]`.
 fn container_key(
     meta: &ParseNestedMeta<'_>,
     methods: Option<&[&str]>,
@@ -346,12 +343,7 @@ fn emit_checked_impl(
             #rt::__private::assert_entity::<#ty>();
         }
     });
-    let pushes = entities.iter().filter_map(|f| {
-        let id = f.ident.as_ref()?;
-        Some(quote! {
-            #rt::__private::Field(&self.#id).push_into(&mut out);
-        })
-    });
+    let ids = entities.iter().filter_map(|f| f.ident.as_ref());
     // A record without generic parameters has its pairs checked in a `const` (see
     // `pair_check`); a generic one by the bounds of the typed constructors.
     let checked_in_const = input.generics.params.is_empty();
@@ -361,8 +353,7 @@ fn emit_checked_impl(
     };
     let rels = decls.iter().map(|d| {
         let (source, method, target) = (&d.source, &d.method, &d.target);
-        let a = format_ident!("a", span = target.span());
-        let b = format_ident!("b", span = target.span());
+        let [a, b] = ["a", "b"].map(|n| format_ident!("{n}", span = target.span()));
         let (check, call) = match (field_type(source), field_type(target)) {
             (Some(source_ty), Some(target_ty)) if checked_in_const => (
                 pair_check(rt, &schema_mod, d, source_ty, target_ty),
@@ -398,18 +389,17 @@ fn emit_checked_impl(
         }
     });
     let (n_entities, n_rels) = (entities.len(), decls.len());
+    let no_entity = quote!(#[allow(unused_imports)] use #rt::__private::NotAnEntity as _;);
     let indicators = quote! {
-        #[allow(unused_imports)]
-        use #rt::__private::NotAnEntity as _;
+        #no_entity
         #(#asserts)*
         let mut out = ::std::vec::Vec::with_capacity(#n_entities);
-        #(#pushes)*
+        #(#rt::__private::Field(&self.#ids).push_into(&mut out);)*
         // The objects, or the first field error.
         ::core::iter::Iterator::collect(::core::iter::IntoIterator::into_iter(out))
     };
     let relationships = quote! {
-        #[allow(unused_imports)]
-        use #rt::__private::NotAnEntity as _;
+        #no_entity
         let mut out = ::std::vec::Vec::with_capacity(#n_rels);
         #(#rels)*
         out

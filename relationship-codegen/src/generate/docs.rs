@@ -109,11 +109,8 @@ impl Gen<'_> {
         } else {
             format!("--schema <{schema_name} schema file> ")
         };
-        let plain = r
-            .name()
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        let arg = if plain {
+        let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        let arg = if r.name().chars().all(plain) {
             name.clone()
         } else {
             format!("\\\"{name}\\\"")
@@ -162,7 +159,6 @@ fn relationship_list(direction: &str, lines: &[String]) -> String {
     }
 }
 
-/// `text` as an owned paragraph, unless it is empty.
 fn non_empty(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }

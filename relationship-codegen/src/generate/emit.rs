@@ -49,7 +49,6 @@ impl<'s> Gen<'s> {
         })
     }
 
-    /// The whole module's items.
     pub(super) fn emit_items(&self) -> TokenStream {
         let parts = [
             self.emit_schema_constants(),
@@ -64,12 +63,10 @@ impl<'s> Gen<'s> {
 
     /// `SCHEMA_NAME`, `TYPES`, `RELATIONSHIPS` and the `SchemaType` trait.
     fn emit_schema_constants(&self) -> TokenStream {
-        let (rt, schema_name) = (&self.rt, self.schema.name());
+        let (rt, schema_name, rels) = (&self.rt, self.schema.name(), self.schema.relationships());
         let type_names = self.schema.types().iter().map(|t| t.name());
-        let rel_pairs = self.schema.relationships().iter().map(|r| {
-            let (a, b) = (r.name(), r.reverse());
-            quote!((#a, #b))
-        });
+        let names = rels.iter().map(RelationshipDef::name);
+        let reverses = rels.iter().map(RelationshipDef::reverse);
         let schema_type_doc = doc_lines(&format!(
             "Implemented by the indicator type markers of the schema `{schema_name}` (the types in [`types`])."
         ));
@@ -81,7 +78,7 @@ impl<'s> Gen<'s> {
             pub const TYPES: &[&str] = &[#(#type_names),*];
 
             /// The schema's relationship names with their reverse names, in declaration order.
-            pub const RELATIONSHIPS: &[(&str, &str)] = &[#(#rel_pairs),*];
+            pub const RELATIONSHIPS: &[(&str, &str)] = &[#((#names, #reverses)),*];
 
             #schema_type_doc
             pub trait SchemaType: #rt::typed::IndicatorType {}
@@ -90,59 +87,53 @@ impl<'s> Gen<'s> {
 
     /// The `types` module: a documented marker per indicator type.
     pub(super) fn emit_type_markers(&self) -> TokenStream {
-        let rt = &self.rt;
-        let markers = self.schema.types().iter().enumerate().map(|(ti, t)| {
-            let doc = doc_lines(&self.type_doc(ti));
-            let name = t.name();
-            let m = &self.n.types[ti];
-            let spelled = match &self.n.spellings[ti] {
-                s if s == m => quote!(#m),
-                s => quote!(super::check::spell::#s),
-            };
-            quote! {
-                #doc
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-                pub struct #m;
-                impl #rt::typed::IndicatorType for #m {
-                    const NAME: &'static str = #name;
-                }
-                impl super::SchemaType for #m {}
-                #[diagnostic::do_not_recommend]
-                impl super::check::Member for #m {
-                    type As = #spelled;
-                }
-            }
+        let (rt, markers) = (&self.rt, &self.n.types);
+        let docs = (0..markers.len()).map(|ti| doc_lines(&self.type_doc(ti)));
+        let names = self.schema.types().iter().map(|t| t.name());
+        let spelled = markers.iter().zip(&self.n.spellings).map(|(m, s)| match s {
+            s if s == m => quote!(#m),
+            s => quote!(super::check::spell::#s),
         });
         quote! {
             /// Indicator type markers: one zero-sized type per XSOAR indicator type.
             pub mod types {
-                #(#markers)*
+                #(
+                    #docs
+                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                    pub struct #markers;
+                    impl #rt::typed::IndicatorType for #markers {
+                        const NAME: &'static str = #names;
+                    }
+                    impl super::SchemaType for #markers {}
+                    #[diagnostic::do_not_recommend]
+                    impl super::check::Member for #markers {
+                        type As = #spelled;
+                    }
+                )*
             }
         }
     }
 
     /// The `rels` module: a marker per relationship name, documenting its pairs.
     pub(super) fn emit_relationship_markers(&self) -> TokenStream {
-        let rt = &self.rt;
-        let rels = self.schema.relationships().iter().enumerate();
-        let markers = rels.map(|(ri, r)| {
-            let doc = doc_lines(&self.relationship_doc(ri, r));
-            let (m, name, reverse) = (&self.n.rels[ri], r.name(), r.reverse());
-            quote! {
-                #doc
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-                pub struct #m;
-                impl #rt::typed::RelationshipName for #m {
-                    const NAME: &'static str = #name;
-                    const REVERSE: &'static str = #reverse;
-                }
-            }
-        });
+        let (rt, rels, markers) = (&self.rt, self.schema.relationships(), &self.n.rels);
+        let docs = rels.iter().enumerate();
+        let docs = docs.map(|(ri, r)| doc_lines(&self.relationship_doc(ri, r)));
+        let names = rels.iter().map(RelationshipDef::name);
+        let reverses = rels.iter().map(RelationshipDef::reverse);
         quote! {
             /// Relationship markers: one zero-sized type per relationship name, with its reverse
             /// name and its allowed pairs.
             pub mod rels {
-                #(#markers)*
+                #(
+                    #docs
+                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                    pub struct #markers;
+                    impl #rt::typed::RelationshipName for #markers {
+                        const NAME: &'static str = #names;
+                        const REVERSE: &'static str = #reverses;
+                    }
+                )*
             }
         }
     }
@@ -221,22 +212,15 @@ impl<'s> Gen<'s> {
     /// structs; nothing when every marker is its own spelling.
     pub(super) fn emit_spell_module(&self) -> TokenStream {
         let n = &self.n;
-        let spelled = n.types.iter().zip(&n.spellings).filter(|(m, s)| m != s);
-        let structs: Vec<TokenStream> = spelled
-            .map(|(m, s)| {
-                let doc = format!(
-                    " `{s}`: how the error of an invalid typed call prints [`{m}`](super::super::types::{m})."
-                );
-                quote! {
-                    #[doc = #doc]
-                    #[derive(Debug)]
-                    pub struct #s;
-                }
-            })
-            .collect();
-        if structs.is_empty() {
+        let pairs = n.types.iter().zip(&n.spellings);
+        let spelled: Vec<_> = pairs.filter(|(m, s)| m != s).collect();
+        if spelled.is_empty() {
             return TokenStream::new();
         }
+        let docs = spelled.iter().map(|(m, s)| {
+            format!(" `{s}`: how the error of an invalid typed call prints [`{m}`](super::super::types::{m}).")
+        });
+        let structs = spelled.iter().map(|(_, s)| s);
         // Not hidden: rustc prints the short name only for an item of a dependency whose
         // path has no `#[doc(hidden)]`.
         quote! {
@@ -245,7 +229,11 @@ impl<'s> Gen<'s> {
             /// marker `Cve`).
             #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
             pub mod spell {
-                #(#structs)*
+                #(
+                    #[doc = #docs]
+                    #[derive(Debug)]
+                    pub struct #structs;
+                )*
             }
         }
     }
@@ -276,13 +264,8 @@ impl<'s> Gen<'s> {
             method = self.n.methods[ri],
             marker = self.n.rels[ri],
         ));
-        let impls = pairs.iter().map(|p| {
-            let (s, t) = (self.spelled_path(p.source), self.spelled_path(p.target));
-            quote! {
-                #[diagnostic::do_not_recommend]
-                impl #trait_name<#s> for #t {}
-            }
-        });
+        let sources = pairs.iter().map(|p| self.spelled_path(p.source));
+        let targets = pairs.iter().map(|p| self.spelled_path(p.target));
         quote! {
             #doc
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #listed, note = #explain)]
@@ -293,19 +276,21 @@ impl<'s> Gen<'s> {
             impl<T: Spelling> #trait_name<Unknown> for T {}
             #[diagnostic::do_not_recommend]
             impl<S, T: Member> #trait_name<Checked<S>> for Checked<T> {}
-            #(#impls)*
+            #(
+                #[diagnostic::do_not_recommend]
+                impl #trait_name<#sources> for #targets {}
+            )*
         }
     }
 
     /// The hidden `__policy` module: the tables `assert_relationship!` and
     /// `assert_no_relationship!` check at compile time.
     pub(super) fn emit_policy_module(&self) -> TokenStream {
-        let (schema, rt) = (self.schema, &self.rt);
-        let rels = schema.relationships().iter().map(|r| {
-            let (a, b, any) = (r.name(), r.reverse(), r.is_any());
-            quote!((#a, #b, #any))
-        });
-        let methods = schema.relationships().iter().map(RelationshipDef::method);
+        let (schema, rt, rels) = (self.schema, &self.rt, self.schema.relationships());
+        let names = rels.iter().map(RelationshipDef::name);
+        let reverses = rels.iter().map(RelationshipDef::reverse);
+        let anys = rels.iter().map(RelationshipDef::is_any);
+        let methods = rels.iter().map(RelationshipDef::method);
         // Sorted: the `const` checks search them by halves.
         let mut triples: Vec<[u16; 3]> = schema
             .triples()
@@ -322,7 +307,7 @@ impl<'s> Gen<'s> {
                 pub const TABLES: #rt::__private::policy::Tables = #rt::__private::policy::Tables {
                     schema: super::SCHEMA_NAME,
                     types: super::TYPES,
-                    rels: &[#(#rels),*],
+                    rels: &[#((#names, #reverses, #anys)),*],
                     methods: &[#(#methods),*],
                     triples: &[#(#triples),*],
                 };
