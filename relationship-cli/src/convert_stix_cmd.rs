@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use relationship_core::limits::{DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_BUNDLE_BYTES};
-use relationship_stix::{ConvertError, ConvertOptions, Phase, Progress, convert};
+use relationship_stix::{ConvertError, ConvertOptions, Progress, convert};
 
 use crate::context::{BUF_SIZE, Context, open_input};
 use crate::error::Error;
@@ -161,9 +161,6 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Err
                 "{} objects, {} indicators, {} relationships",
                 p.objects_read, p.indicators_written, p.relationships_written
             ));
-            if p.phase == Phase::Done {
-                bar.finish_and_clear();
-            }
         }
     };
     let result = {

@@ -58,11 +58,7 @@ pub(crate) fn report(args: &SchemaDiffArgs, diff: &SchemaDiff) -> (String, Exit)
     } else {
         diff.to_string()
     };
-    let different = if args.breaking {
-        diff.is_breaking()
-    } else {
-        !diff.is_empty()
-    };
+    let different = !diff.is_empty() && (diff.is_breaking() || !args.breaking);
     (text, if different { Exit::Invalid } else { Exit::Ok })
 }
 

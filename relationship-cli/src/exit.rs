@@ -9,21 +9,17 @@ use relationship_schema::{ErrorKind, SchemaErrors};
 pub enum Exit {
     /// 0: everything was valid and was done.
     #[default]
-    Ok,
+    Ok = 0,
     /// 1: the data was read and is invalid (or, for a check, the answer is "no").
-    Invalid,
+    Invalid = 1,
     /// 2: a usage error, or a file that could not be read or written.
-    UsageOrIo,
+    UsageOrIo = 2,
 }
 
 impl Exit {
     /// The process exit code: 0, 1 or 2.
     pub fn code(self) -> u8 {
-        match self {
-            Exit::Ok => 0,
-            Exit::Invalid => 1,
-            Exit::UsageOrIo => 2,
-        }
+        self as u8
     }
 
     /// The code for a schema that could not be loaded: [`Exit::UsageOrIo`] when the file

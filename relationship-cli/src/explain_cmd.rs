@@ -167,11 +167,8 @@ fn explain_rel(schema: &Schema, ty: TypeId, rel: RelId) -> String {
 
 fn explain_triple(schema: &Schema, source: TypeId, rel: RelId, target: TypeId) -> (String, Exit) {
     let (s, t) = (schema.ty(source).name(), schema.ty(target).name());
-    let (name, reverse, within) = (
-        schema.rel(rel).name(),
-        schema.rel(rel).reverse(),
-        schema.name(),
-    );
+    let r = schema.rel(rel);
+    let (name, reverse, within) = (r.name(), r.reverse(), schema.name());
     if schema.allows(rel, source, target) {
         let yes = format!(
             "yes: `{s}` --{name}--> `{t}` is allowed by the schema `{within}` (reverse: `{t}` --{reverse}--> `{s}`)\n"

@@ -352,7 +352,7 @@ struct Done<T> {
 /// The reader thread: the input in blocks of whole lines, handed to the workers in turn. A
 /// line longer than `max_line_bytes` is not kept: once that many bytes of it are read without
 /// its end, it is skipped to its end and the block before it is marked
-/// [`Block::too_long`]; a shorter one that is still too long is left to the worker.
+/// [`Then::TooLong`]; a shorter one that is still too long is left to the worker.
 fn read_blocks<R: Read>(
     mut input: R,
     max_line_bytes: usize,

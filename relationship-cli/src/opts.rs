@@ -93,9 +93,8 @@ pub(crate) fn batch_options(batch_size: u32, attach: bool, dedup: bool) -> Batch
     } else {
         Placement::Dummy
     };
-    let batch_size = batch_size as usize;
     BatchOptions {
-        batch_size,
+        batch_size: batch_size as usize,
         placement,
         dedup,
     }

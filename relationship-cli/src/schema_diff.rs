@@ -251,12 +251,10 @@ pub enum Breakage {
 impl fmt::Display for Breakage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Breakage::TypeRemoved { name, marker } => {
-                write!(
-                    f,
-                    "`{marker}` — type {name} removed: the marker no longer exists"
-                )
-            }
+            Breakage::TypeRemoved { name, marker } => write!(
+                f,
+                "`{marker}` — type {name} removed: the marker no longer exists"
+            ),
             Breakage::TypeMarkerRenamed(Rename { name, old, new }) => {
                 write!(f, "`{old}` — type {name}: the marker is now `{new}`")
             }
@@ -268,18 +266,14 @@ impl fmt::Display for Breakage {
                 f,
                 "`.{method}(..)` — relationship {name} removed: the method (and marker `{marker}`) no longer exists"
             ),
-            Breakage::RelationshipMarkerRenamed(Rename { name, old, new }) => {
-                write!(
-                    f,
-                    "`{old}` — relationship {name}: the marker is now `{new}`"
-                )
-            }
-            Breakage::MethodRenamed(Rename { name, old, new }) => {
-                write!(
-                    f,
-                    "`.{old}(..)` — relationship {name}: the method is now `.{new}(..)`"
-                )
-            }
+            Breakage::RelationshipMarkerRenamed(Rename { name, old, new }) => write!(
+                f,
+                "`{old}` — relationship {name}: the marker is now `{new}`"
+            ),
+            Breakage::MethodRenamed(Rename { name, old, new }) => write!(
+                f,
+                "`.{old}(..)` — relationship {name}: the method is now `.{new}(..)`"
+            ),
             Breakage::NoLongerAny {
                 name,
                 method,

@@ -23,10 +23,7 @@ pub(crate) fn register(path: &Path) {
 
 /// Forgets a temporary file (renamed into place or removed).
 pub(crate) fn unregister(path: &Path) {
-    let mut temps = temps();
-    if let Some(i) = temps.iter().position(|p| p == path) {
-        temps.swap_remove(i);
-    }
+    temps().retain(|p| p != path);
 }
 
 /// Starts the thread that cleans up on SIGINT, SIGTERM and SIGHUP. Without it (or where
