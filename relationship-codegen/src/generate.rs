@@ -35,11 +35,48 @@ mod tests;
 use proc_macro2::Ident;
 use quote::quote;
 
-use relationship_schema::Schema;
 use relationship_schema::text::escape_unsafe;
+use relationship_schema::{RelId, Schema, TypeId};
 
 use docs::doc_lines;
-use emit::Gen;
+use names::Names;
+
+/// What every part of the generated file needs: the schema, its identifiers and the
+/// runtime path.
+struct Gen<'s> {
+    schema: &'s Schema,
+    n: Names,
+    rt: syn::Path,
+    /// The runtime path as written, for doc links.
+    runtime_path: &'s str,
+    /// How notes name the generated module: its own name when it wraps itself, else the
+    /// schema's name (the default schema is included as `xsoar`).
+    module_label: &'s str,
+    type_ids: Vec<TypeId>,
+    rel_ids: Vec<RelId>,
+    any_names: Vec<&'s str>,
+}
+
+impl<'s> Gen<'s> {
+    /// Checks the runtime path and the schema's identifiers.
+    fn new(schema: &'s Schema, options: &'s GenerateOptions) -> Result<Gen<'s>, GenerateError> {
+        let runtime_path = options.runtime_path.as_str();
+        let rt = syn::parse_str(runtime_path).map_err(|_| GenerateError::RuntimePath {
+            path: runtime_path.to_owned(),
+        })?;
+        let rels = schema.relationships().iter();
+        Ok(Gen {
+            schema,
+            n: Names::of(schema)?,
+            rt,
+            runtime_path,
+            module_label: options.module_name.as_deref().unwrap_or(schema.name()),
+            type_ids: schema.type_ids().collect(),
+            rel_ids: schema.rel_ids().collect(),
+            any_names: rels.filter(|r| r.is_any()).map(|r| r.name()).collect(),
+        })
+    }
+}
 
 /// Options for [`generate`].
 #[derive(Debug, Clone, PartialEq, Eq)]

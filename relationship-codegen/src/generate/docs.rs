@@ -10,7 +10,7 @@ use relationship_schema::naming::article;
 use relationship_schema::text::escape_unsafe;
 use relationship_schema::{RelationshipDef, TypeId};
 
-use super::emit::Gen;
+use super::Gen;
 
 impl Gen<'_> {
     /// The doc of the marker of type `ti`: its XSOAR name and doc, then the relationships

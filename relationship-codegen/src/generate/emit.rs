@@ -4,51 +4,12 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use relationship_schema::{Pair, RelId, RelationshipDef, Schema, TypeId};
+use relationship_schema::{Pair, RelationshipDef, TypeId};
 
+use super::Gen;
 use super::docs::{doc_lines, fmt_escape};
-use super::names::Names;
-use super::{GenerateError, GenerateOptions};
 
-/// What every part of the generated file needs: the schema, its identifiers and the
-/// runtime path.
-pub(super) struct Gen<'s> {
-    pub(super) schema: &'s Schema,
-    pub(super) n: Names,
-    rt: syn::Path,
-    /// The runtime path as written, for doc links.
-    runtime_path: &'s str,
-    /// How notes name the generated module: its own name when it wraps itself, else the
-    /// schema's name (the default schema is included as `xsoar`).
-    pub(super) module_label: &'s str,
-    pub(super) type_ids: Vec<TypeId>,
-    pub(super) rel_ids: Vec<RelId>,
-    pub(super) any_names: Vec<&'s str>,
-}
-
-impl<'s> Gen<'s> {
-    /// Checks the runtime path and the schema's identifiers.
-    pub(super) fn new(
-        schema: &'s Schema,
-        options: &'s GenerateOptions,
-    ) -> Result<Gen<'s>, GenerateError> {
-        let runtime_path = options.runtime_path.as_str();
-        let rt = syn::parse_str(runtime_path).map_err(|_| GenerateError::RuntimePath {
-            path: runtime_path.to_owned(),
-        })?;
-        let rels = schema.relationships().iter();
-        Ok(Gen {
-            schema,
-            n: Names::of(schema)?,
-            rt,
-            runtime_path,
-            module_label: options.module_name.as_deref().unwrap_or(schema.name()),
-            type_ids: schema.type_ids().collect(),
-            rel_ids: schema.rel_ids().collect(),
-            any_names: rels.filter(|r| r.is_any()).map(|r| r.name()).collect(),
-        })
-    }
-
+impl Gen<'_> {
     pub(super) fn emit_items(&self) -> TokenStream {
         let parts = [
             self.emit_schema_constants(),

@@ -177,7 +177,7 @@ mod fixtures {
     use proc_macro2::TokenStream;
     use quote::quote;
 
-    use super::super::emit::Gen;
+    use super::super::Gen;
     use super::*;
 
     /// The schema of a schema file's text.
