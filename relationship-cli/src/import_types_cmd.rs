@@ -156,7 +156,7 @@ fn list_all(ctx: &Context<'_>, inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<ImportE
             }
         };
         if scan.files.is_empty() {
-            errors.push(ImportError::NotIndicatorType {
+            errors.push(ImportError::Invalid {
                 file: input.clone(),
                 reason: "a directory without *.json files".into(),
             });

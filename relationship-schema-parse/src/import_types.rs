@@ -42,28 +42,13 @@ pub enum ImportError {
         /// The system's message.
         reason: String,
     },
-    /// The file is larger than [`limits::MAX_SCHEMA_BYTES`].
-    #[error("{}: larger than the limit of {limit} bytes", file.display())]
-    TooBig {
-        /// The file.
-        file: PathBuf,
-        /// The limit in bytes.
-        limit: usize,
-    },
-    /// The file is not JSON.
-    #[error("{}: not JSON: {reason}", file.display())]
-    Json {
-        /// The file.
-        file: PathBuf,
-        /// serde_json's message, with line and column.
-        reason: String,
-    },
-    /// The JSON is not an indicator-type definition.
+    /// The file is too big, not JSON, or not an indicator-type definition; or the base
+    /// schema has no `types` array to extend.
     #[error("{}: {reason}", file.display())]
-    NotIndicatorType {
+    Invalid {
         /// The file.
         file: PathBuf,
-        /// What is missing or wrong.
+        /// What is wrong, with serde_json's line and column for JSON errors.
         reason: String,
     },
     /// The type's name cannot be a schema type name, or clashes with another type.
@@ -74,15 +59,6 @@ pub enum ImportError {
         /// The type's name (`details`), cut for display.
         name: String,
         /// Why it is refused.
-        reason: String,
-    },
-    /// The base schema cannot be extended (its `types` array was not found), or the result
-    /// does not pass the schema check.
-    #[error("{}: {reason}", file.display())]
-    Base {
-        /// The base schema file.
-        file: PathBuf,
-        /// What went wrong.
         reason: String,
     },
 }
@@ -206,17 +182,24 @@ pub fn scan_definition_files(path: &Path) -> Result<DefinitionFiles, ImportError
 pub fn read_definitions(file: &Path) -> Result<Vec<IndicatorTypeDef>, ImportError> {
     let bytes = crate::parse::read_bounded(file).map_err(io_error(file))?;
     if bytes.len() > limits::MAX_SCHEMA_BYTES {
-        return Err(ImportError::TooBig {
-            file: file.to_path_buf(),
-            limit: limits::MAX_SCHEMA_BYTES,
-        });
+        let limit = limits::MAX_SCHEMA_BYTES;
+        return Err(invalid(
+            file,
+            format!("larger than the limit of {limit} bytes"),
+        ));
     }
     let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    let value: Json = serde_json::from_slice(body).map_err(|e| ImportError::Json {
-        file: file.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+    let value: Json =
+        serde_json::from_slice(body).map_err(|e| invalid(file, format!("not JSON: {e}")))?;
     definitions_in(&value, file)
+}
+
+/// [`ImportError::Invalid`] about `file`.
+fn invalid(file: &Path, reason: String) -> ImportError {
+    ImportError::Invalid {
+        file: file.to_path_buf(),
+        reason,
+    }
 }
 
 /// [`ImportError::Io`] about `file`.
@@ -228,10 +211,7 @@ fn io_error(file: &Path) -> impl Fn(std::io::Error) -> ImportError + Copy + '_ {
 }
 
 fn definitions_in(value: &Json, file: &Path) -> Result<Vec<IndicatorTypeDef>, ImportError> {
-    let not_type = |reason: String| ImportError::NotIndicatorType {
-        file: file.to_path_buf(),
-        reason,
-    };
+    let not_type = |reason: String| invalid(file, reason);
     // A list of definitions (numbered in messages), or one definition.
     let (numbered, items) = match value {
         Json::Array(items) => (true, items.as_slice()),
@@ -440,7 +420,7 @@ fn new_type_marker(name: &str) -> Result<(String, bool), String> {
 ///
 /// # Errors
 ///
-/// [`ImportError::Base`] when the base's top-level `types` array cannot be found.
+/// [`ImportError::Invalid`] when the base's top-level `types` array cannot be found.
 pub fn add_types(
     base_text: &str,
     base_file: &Path,
@@ -456,10 +436,8 @@ pub fn add_types(
         ..
     }) = types
     else {
-        return Err(ImportError::Base {
-            file: base_file.to_path_buf(),
-            reason: "no top-level `types` array to add the types to".into(),
-        });
+        let reason = "no top-level `types` array to add the types to";
+        return Err(invalid(base_file, reason.into()));
     };
     if added.is_empty() {
         return Ok(base_text.to_string());
