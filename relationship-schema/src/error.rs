@@ -115,26 +115,14 @@ pub enum ErrorKind {
     /// A reverse name that is neither a relationship name nor declared in `reverse_only`.
     UnknownReverse(name: String) => "unknown reverse name `{name}`: it is neither a \
                                      relationship name nor listed in `reverse_only`";
-    /// A type declared twice.
-    DuplicateType {
+    /// A type, group or relationship declared twice (`verb` is `declared`), or a
+    /// reverse-only name listed twice (`what` is `reverse-only name`, `verb` `listed`).
+    Duplicate {
+        what: &'static str,
         name: String,
+        verb: &'static str,
         first_line: usize,
-    } => "duplicate type `{name}` (first declared at line {first_line})";
-    /// A group declared twice.
-    DuplicateGroup {
-        name: String,
-        first_line: usize,
-    } => "duplicate group `{name}` (first declared at line {first_line})";
-    /// A relationship name declared twice.
-    DuplicateRelationship {
-        name: String,
-        first_line: usize,
-    } => "duplicate relationship `{name}` (first declared at line {first_line})";
-    /// A reverse-only name listed twice.
-    DuplicateReverseOnly {
-        name: String,
-        first_line: usize,
-    } => "duplicate reverse-only name `{name}` (first listed at line {first_line})";
+    } => "duplicate {what} `{name}` (first {verb} at line {first_line})";
     /// A group named like a type.
     GroupNamesType(name: String) => "group `{name}` has the same name as a type";
     /// The group name `all`, which is built in (`@all` is every type).

@@ -12,9 +12,7 @@ use super::read::{names, wrong};
 use super::types::DeclaredTypes;
 use crate::json::{Node, Value};
 
-const GROUP: NameKind = ("group", false, |name, first_line| {
-    ErrorKind::DuplicateGroup { name, first_line }
-});
+const GROUP: NameKind = ("group", false, ("group", "declared"));
 
 /// A group as written: its name and its members (type names and `@group` references).
 pub(super) struct RawGroup {

@@ -7,16 +7,16 @@ use relationship_schema::{ErrorKind, limits, naming, text};
 use super::diagnostics::{Cx, Sp};
 use crate::names::{self, TextProblem};
 
-/// A kind of declared name: what it is in messages, whether it may start with `@`, and the
-/// error of a duplicate.
-pub(super) type NameKind = (&'static str, bool, fn(String, usize) -> ErrorKind);
+/// A kind of declared name: what it is in messages, whether it may start with `@`, and what
+/// it is and how it was first given in the message of a duplicate.
+pub(super) type NameKind = (&'static str, bool, (&'static str, &'static str));
 
 /// Checks a declared name, and that no name was declared before it with the same text (at
 /// `first`); false when it is unusable (the error is reported).
 pub(super) fn check_name(
     cx: &mut Cx,
     name: &Sp<String>,
-    (what, allow_at, duplicate): NameKind,
+    (what, allow_at, (duplicate, verb)): NameKind,
     first: Option<usize>,
 ) -> bool {
     let kind = if name.v.is_empty() {
@@ -34,7 +34,12 @@ pub(super) fn check_name(
             name: name.v.clone(),
         }
     } else if let Some(first) = first {
-        duplicate(name.v.clone(), cx.line(first))
+        ErrorKind::Duplicate {
+            what: duplicate,
+            name: name.v.clone(),
+            verb,
+            first_line: cx.line(first),
+        }
     } else {
         return true;
     };

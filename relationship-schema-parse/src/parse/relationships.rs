@@ -26,12 +26,8 @@ const REL_KEYS: &[&str] = &[
 const RULE_KEYS: &[&str] = &["from", "to", "tier"];
 const DERIVE_KEYS: &[&str] = &["swap", "copy", "own"];
 
-const RELATIONSHIP: NameKind = ("relationship", true, |name, first_line| {
-    ErrorKind::DuplicateRelationship { name, first_line }
-});
-const REVERSE_ONLY: NameKind = ("reverse-only", true, |name, first_line| {
-    ErrorKind::DuplicateReverseOnly { name, first_line }
-});
+const RELATIONSHIP: NameKind = ("relationship", true, ("relationship", "declared"));
+const REVERSE_ONLY: NameKind = ("reverse-only", true, ("reverse-only name", "listed"));
 
 /// A rule: the types on each side and its tier, if given.
 pub(super) struct RawRule {

@@ -13,10 +13,7 @@ const MARKER: RustNameKind = ("marker", naming::type_marker, naming::check_marke
 
 const TYPE_KEYS: &[&str] = &["name", "marker", "doc"];
 
-const TYPE: NameKind = ("type", false, |name, first_line| ErrorKind::DuplicateType {
-    name,
-    first_line,
-});
+const TYPE: NameKind = ("type", false, ("type", "declared"));
 
 /// A type as written: a name, or an object with `name`, `marker` and `doc`.
 pub(super) struct RawType {
