@@ -82,19 +82,6 @@ pub struct IndicatorTypeDef {
     pub file: PathBuf,
 }
 
-/// The definition files named by `path`: the file itself, or a directory's `*.json` files
-/// (not hidden, not in subdirectories), sorted by name. A content pack's directory (one
-/// with an `IndicatorTypes/` subdirectory) means the files of its `IndicatorTypes/`. In a
-/// directory only regular files (or links to them) are read: see [`scan_definition_files`]
-/// for the entries skipped.
-///
-/// # Errors
-///
-/// [`ImportError::Io`] when the path or directory cannot be read.
-pub fn definition_files(path: &Path) -> Result<Vec<PathBuf>, ImportError> {
-    scan_definition_files(path).map(|scan| scan.files)
-}
-
 /// The files of a definition directory, and what was skipped.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DefinitionFiles {
@@ -128,8 +115,11 @@ fn not_regular(meta: Option<&std::fs::Metadata>) -> &'static str {
     "not a regular file"
 }
 
-/// [`definition_files`], with the directory entries skipped because they are not regular
-/// files. A path named explicitly is always read, whatever it is (as `cat` would).
+/// The definition files named by `path`: the file itself, or a directory's `*.json` files
+/// (not hidden, not in subdirectories), sorted by name. A content pack's directory (one
+/// with an `IndicatorTypes/` subdirectory) means the files of its `IndicatorTypes/`. In a
+/// directory only regular files (or links to them) are read, the others are listed as
+/// skipped; a path named explicitly is always read, whatever it is (as `cat` would).
 ///
 /// # Errors
 ///

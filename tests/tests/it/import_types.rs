@@ -26,7 +26,10 @@ fn fixture_is_what_import_types_writes() {
     let defs_dir = repo("relationship-cli/tests/fixtures/indicator-types");
     let mut defs = Vec::new();
     for input in ["pack/IndicatorTypes", "export"] {
-        for file in import_types::definition_files(&defs_dir.join(input)).unwrap() {
+        for file in import_types::scan_definition_files(&defs_dir.join(input))
+            .unwrap()
+            .files
+        {
             defs.extend(import_types::read_definitions(&file).unwrap());
         }
     }
