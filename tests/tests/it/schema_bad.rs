@@ -92,6 +92,11 @@ fn the_corpus_covers_every_kind_of_defect() {
                     .next()
                     .unwrap_or_default()
                     .to_string();
+                // One variant for every kind of duplicate name: each kind is covered.
+                let name = match e.kind {
+                    ErrorKind::Duplicate { what, .. } => format!("{name} {what}"),
+                    _ => name,
+                };
                 kinds.insert(name);
             }
         }
@@ -113,7 +118,10 @@ fn the_corpus_covers_every_kind_of_defect() {
         "UnknownGroup",
         "UnknownRelationship",
         "UnknownReverse",
-        "Duplicate",
+        "Duplicate type",
+        "Duplicate group",
+        "Duplicate relationship",
+        "Duplicate reverse-only name",
         "GroupNamesType",
         "ReservedGroup",
         "GroupCycle",
