@@ -175,8 +175,7 @@ pub(crate) fn map_object(
         Kind::Sdo(xsoar_type) => sdo(xsoar_type, stix_type, obj, opts),
         Kind::Sco => sco(stix_type, obj),
         Kind::Indicator => indicator(obj),
-    };
-    let mapped = mapped?;
+    }?;
     refuse_dummy(stix_type, &mapped.value)?;
     Ok(mapped)
 }
@@ -398,13 +397,12 @@ fn sdo(
     };
     match xsoar_type {
         ty::THREAT_ACTOR => {
-            f.insert("aliases", list(obj, "aliases"));
-            f.insert("threat_actor_types", list(obj, "threat_actor_types"));
-            f.insert("roles", list(obj, "roles"));
-            f.insert("goals", list(obj, "goals"));
-            f.insert("sophistication", text(obj, "sophistication"));
-            f.insert("resource_level", text(obj, "resource_level"));
-            f.insert("primary_motivation", text(obj, "primary_motivation"));
+            for key in ["aliases", "threat_actor_types", "roles", "goals"] {
+                f.insert(key, list(obj, key));
+            }
+            for key in ["sophistication", "resource_level", "primary_motivation"] {
+                f.insert(key, text(obj, key));
+            }
             f.insert("secondary_motivations", list(obj, "secondary_motivations"));
         }
         ty::INFRASTRUCTURE => {
