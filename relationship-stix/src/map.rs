@@ -454,9 +454,8 @@ fn file_hash(hashes: &Map<String, Value>) -> Option<&str> {
         hashes
             .iter()
             .find(|(k, _)| {
-                k.eq_ignore_ascii_case(want)
-                    || k.replace('-', "")
-                        .eq_ignore_ascii_case(&want.replace('-', ""))
+                k.replace('-', "")
+                    .eq_ignore_ascii_case(&want.replace('-', ""))
             })
             .and_then(|(_, v)| v.as_str())
             .filter(|s| !s.is_empty())
