@@ -111,13 +111,6 @@ pub(crate) fn score_of(xsoar_type: &str) -> u8 {
     }
 }
 
-/// The score of an indicator of one of the feed's types: the feed's
-/// `INDICATOR_TYPE_TO_SCORE.get(type)`, which has no `Threat Actor` (an intrusion set switched
-/// to a threat actor gets `None`, written `null`).
-pub(crate) fn feed_score(xsoar_type: &str) -> Option<u8> {
-    (xsoar_type != ty::THREAT_ACTOR).then(|| score_of(xsoar_type))
-}
-
 /// Why the value of an indicator may still change once the whole bundle is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Defer {
@@ -253,7 +246,9 @@ pub(crate) fn feed_head(
     Ok(Mapped {
         value,
         xsoar_type,
-        score: feed_score(xsoar_type),
+        // The feed's `INDICATOR_TYPE_TO_SCORE.get(type)` has no `Threat Actor` (an intrusion
+        // set switched to a threat actor): `null`.
+        score: (xsoar_type != ty::THREAT_ACTOR).then(|| score_of(xsoar_type)),
         fields: Fields::new(),
         defer: feed_defer(xsoar_type, mitre_id, view.is_subtechnique, opts),
     })
