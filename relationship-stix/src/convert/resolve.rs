@@ -11,10 +11,10 @@ use serde_json::{Map, Value};
 
 use super::ids::Endpoint;
 use super::reject::{Seen, check_reason};
-use super::{Converter, Deferred, PendingRel, count, reparse, unexpected, xsoar_name};
+use super::{Converter, Deferred, PendingRel, reparse, unexpected, xsoar_name};
 use crate::ConvertError;
 use crate::map::{self, Defer, ty};
-use crate::report::{RejectReason, Triple};
+use crate::report::{RejectReason, Triple, count};
 use crate::tactic_name::tactic_name;
 use crate::view::{ObjectView, RelationshipProps, type_of_ref};
 
