@@ -23,7 +23,7 @@ use serde_json::{Map, Value};
 use crate::bundle::{self, Element};
 use crate::error::element_path;
 use crate::map::{self, Defer, Kind, Mapped, ty};
-use crate::report::{ConversionReport, RejectReason, Triple};
+use crate::report::{ConversionReport, RejectReason, Triple, count};
 use crate::view::{ObjectView, non_empty};
 use crate::{ConvertError, ConvertOptions, Phase, Progress};
 
@@ -233,15 +233,6 @@ fn xsoar_name(stix: &str) -> &str {
         "consists-of" => "contains",
         "belongs-to" => "part-of",
         other => other,
-    }
-}
-
-/// Adds one to the count of `key`, allocating the key only the first time.
-fn count(map: &mut std::collections::BTreeMap<String, u64>, key: &str) {
-    if let Some(n) = map.get_mut(key) {
-        *n += 1;
-    } else {
-        map.insert(key.to_owned(), 1);
     }
 }
 

@@ -111,13 +111,6 @@ pub(crate) fn score_of(xsoar_type: &str) -> u8 {
     }
 }
 
-/// The score of an indicator of one of the feed's types: the feed's
-/// `INDICATOR_TYPE_TO_SCORE.get(type)`, which has no `Threat Actor` (an intrusion set switched
-/// to a threat actor gets `None`, written `null`).
-pub(crate) fn feed_score(xsoar_type: &str) -> Option<u8> {
-    (xsoar_type != ty::THREAT_ACTOR).then(|| score_of(xsoar_type))
-}
-
 /// Why the value of an indicator may still change once the whole bundle is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Defer {
@@ -175,8 +168,7 @@ pub(crate) fn map_object(
         Kind::Sdo(xsoar_type) => sdo(xsoar_type, stix_type, obj, opts),
         Kind::Sco => sco(stix_type, obj),
         Kind::Indicator => indicator(obj),
-    };
-    let mapped = mapped?;
+    }?;
     refuse_dummy(stix_type, &mapped.value)?;
     Ok(mapped)
 }
@@ -254,7 +246,9 @@ pub(crate) fn feed_head(
     Ok(Mapped {
         value,
         xsoar_type,
-        score: feed_score(xsoar_type),
+        // The feed's `INDICATOR_TYPE_TO_SCORE.get(type)` has no `Threat Actor` (an intrusion
+        // set switched to a threat actor): `null`.
+        score: (xsoar_type != ty::THREAT_ACTOR).then(|| score_of(xsoar_type)),
         fields: Fields::new(),
         defer: feed_defer(xsoar_type, mitre_id, view.is_subtechnique, opts),
     })
@@ -398,13 +392,12 @@ fn sdo(
     };
     match xsoar_type {
         ty::THREAT_ACTOR => {
-            f.insert("aliases", list(obj, "aliases"));
-            f.insert("threat_actor_types", list(obj, "threat_actor_types"));
-            f.insert("roles", list(obj, "roles"));
-            f.insert("goals", list(obj, "goals"));
-            f.insert("sophistication", text(obj, "sophistication"));
-            f.insert("resource_level", text(obj, "resource_level"));
-            f.insert("primary_motivation", text(obj, "primary_motivation"));
+            for key in ["aliases", "threat_actor_types", "roles", "goals"] {
+                f.insert(key, list(obj, key));
+            }
+            for key in ["sophistication", "resource_level", "primary_motivation"] {
+                f.insert(key, text(obj, key));
+            }
             f.insert("secondary_motivations", list(obj, "secondary_motivations"));
         }
         ty::INFRASTRUCTURE => {
@@ -456,9 +449,8 @@ fn file_hash(hashes: &Map<String, Value>) -> Option<&str> {
         hashes
             .iter()
             .find(|(k, _)| {
-                k.eq_ignore_ascii_case(want)
-                    || k.replace('-', "")
-                        .eq_ignore_ascii_case(&want.replace('-', ""))
+                k.replace('-', "")
+                    .eq_ignore_ascii_case(&want.replace('-', ""))
             })
             .and_then(|(_, v)| v.as_str())
             .filter(|s| !s.is_empty())

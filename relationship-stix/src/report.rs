@@ -189,10 +189,16 @@ impl ConversionReport {
 
     pub(crate) fn reject(&mut self, reason: RejectReason, stix_type: &str) {
         *self.rejected_by_reason.entry(reason).or_default() += 1;
-        *self
-            .rejected_by_type
-            .entry(stix_type.to_owned())
-            .or_default() += 1;
+        count(&mut self.rejected_by_type, stix_type);
+    }
+}
+
+/// Adds one to the count of `key`, allocating the key only the first time.
+pub(crate) fn count(map: &mut BTreeMap<String, u64>, key: &str) {
+    if let Some(n) = map.get_mut(key) {
+        *n += 1;
+    } else {
+        map.insert(key.to_owned(), 1);
     }
 }
 

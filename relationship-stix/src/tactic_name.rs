@@ -49,21 +49,10 @@ fn is_cased(c: char) -> bool {
     c.is_lowercase() || c.is_uppercase() || is_titlecase_letter(c)
 }
 
-/// General category Lt.
+/// General category Lt: the letters neither lower- nor upper-case that lower-case to
+/// something else (`ǅ`, `ᾈ`).
 fn is_titlecase_letter(c: char) -> bool {
-    matches!(
-        c,
-        '\u{1c5}'
-            | '\u{1c8}'
-            | '\u{1cb}'
-            | '\u{1f2}'
-            | '\u{1f88}'..='\u{1f8f}'
-            | '\u{1f98}'..='\u{1f9f}'
-            | '\u{1fa8}'..='\u{1faf}'
-            | '\u{1fbc}'
-            | '\u{1fcc}'
-            | '\u{1ffc}'
-    )
+    !c.is_lowercase() && !c.is_uppercase() && !c.to_lowercase().eq([c])
 }
 
 /// Case-ignorable, as Python's final-sigma rule uses it (approximated: combining marks and

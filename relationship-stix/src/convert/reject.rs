@@ -77,20 +77,15 @@ impl<W: Write> Converter<'_, '_, W> {
     /// Counts a rejection and sends it to the sink (for a derived relationship, whose object
     /// was converted: its id is left alone).
     pub(super) fn record(&mut self, rejection: Rejection<'_>) -> Result<(), ConvertError> {
-        let Rejection {
-            reason,
-            at,
-            message,
-            triple,
-        } = rejection;
+        let Rejection { reason, at, .. } = rejection;
         self.report.reject(reason, at.stix_type);
-        if let Some(t) = triple {
+        if let Some(t) = rejection.triple {
             *self.report.rejected_by_triple.entry(t).or_default() += 1;
         }
         if let Some(sink) = self.rejects.as_deref_mut() {
             let mut record = Fields::with_capacity(6);
             record.insert("reason", reason.code());
-            record.insert("message", message);
+            record.insert("message", rejection.message);
             record.insert("path", element_path(Some(at.pos)));
             record.insert("id", at.id.map_or_else(RawJson::null, RawJson::from));
             record.insert("type", at.stix_type);

@@ -11,10 +11,10 @@ use serde_json::{Map, Value};
 
 use super::ids::Endpoint;
 use super::reject::{Seen, check_reason};
-use super::{Converter, Deferred, PendingRel, count, reparse, unexpected, xsoar_name};
+use super::{Converter, Deferred, PendingRel, reparse, unexpected, xsoar_name};
 use crate::ConvertError;
 use crate::map::{self, Defer, ty};
-use crate::report::{RejectReason, Triple};
+use crate::report::{RejectReason, Triple, count};
 use crate::tactic_name::tactic_name;
 use crate::view::{ObjectView, RelationshipProps, type_of_ref};
 
@@ -227,21 +227,16 @@ impl<W: Write> Converter<'_, '_, W> {
         for (i, r) in pending.iter().enumerate() {
             by_source.entry(r.source).or_default().push(i);
         }
-        let mut done = vec![false; pending.len()];
         for d in ready {
             let owned = by_source.remove(&d.id).unwrap_or_default();
             self.write_deferred(d)?;
             for i in owned {
-                done[i] = true;
                 self.resolve(&pending[i])?;
             }
         }
-        for (r, done) in pending.iter().zip(done) {
-            if !done {
-                self.resolve(r)?;
-            }
-        }
-        Ok(())
+        let mut rest: Vec<usize> = by_source.into_values().flatten().collect();
+        rest.sort_unstable();
+        rest.iter().try_for_each(|&i| self.resolve(&pending[i]))
     }
 
     /// Rejects relationship `rel` with `reason` and `message`.
@@ -260,31 +255,21 @@ impl<W: Write> Converter<'_, '_, W> {
     /// Rejects relationship `rel`, one of whose endpoints was not converted.
     fn reject_unresolved(&mut self, rel: &PendingRel, name: &str) -> Result<(), ConvertError> {
         let (a, b) = (self.ids.endpoint(rel.source), self.ids.endpoint(rel.target));
-        let type_of = |e: Option<&Endpoint>, n: usize| {
-            e.map_or_else(
-                || type_of_ref(self.ids.name(n)).to_owned(),
-                |e| e.xsoar_type.to_owned(),
-            )
-        };
-        let triple = Triple {
-            source_type: type_of(a, rel.source),
-            name: name.to_owned(),
-            target_type: type_of(b, rel.target),
-        };
-        let note = |&(_, role, n): &(Option<&Endpoint>, &str, usize)| {
-            let id = self.ids.name(n);
-            match self.ids.entry(n).and_then(|e| e.not_converted) {
-                Some(reason) => format!("{role} `{id}` was not converted ({reason})"),
-                None => format!("{role} `{id}` is not in the bundle"),
-            }
-        };
-        let missing = [(a, "source", rel.source), (b, "target", rel.target)];
-        let notes: Vec<String> = missing
-            .iter()
+        let type_of =
+            |e: Option<&Endpoint>, n| e.map_or(type_of_ref(self.ids.name(n)), |e| e.xsoar_type);
+        let triple = Triple::new(type_of(a, rel.source), name, type_of(b, rel.target));
+        let msg = [(a, "source", rel.source), (b, "target", rel.target)]
+            .into_iter()
             .filter(|(e, ..)| e.is_none())
-            .map(note)
-            .collect();
-        let msg = notes.join("; ");
+            .map(|(_, role, n)| {
+                let id = self.ids.name(n);
+                match self.ids.entry(n).and_then(|e| e.not_converted) {
+                    Some(reason) => format!("{role} `{id}` was not converted ({reason})"),
+                    None => format!("{role} `{id}` is not in the bundle"),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
         self.reject_relationship(rel, RejectReason::EndpointNotConverted, &msg, triple)
     }
 
