@@ -622,12 +622,10 @@ impl fmt::Display for SchemaDiff {
     /// (changed), and a closing verdict.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (sign, s) in [("---", &self.old), ("+++", &self.new)] {
-            let source = s.source.as_ref().map(|p| format!(" ({p})"));
-            let (types, rels) = (
-                plural(s.types, "type"),
-                plural(s.relationships, "relationship name"),
-            );
+            let types = plural(s.types, "type");
+            let rels = plural(s.relationships, "relationship name");
             let triples = plural(s.triples, "explicit triple");
+            let source = s.source.as_ref().map(|p| format!(" ({p})"));
             let (name, source) = (&s.name, source.unwrap_or_default());
             writeln!(f, "{sign} `{name}`{source}: {types}, {rels}, {triples}")?;
         }
@@ -659,13 +657,10 @@ impl fmt::Display for SchemaDiff {
                 (r.name.clone(), detail)
             },
         )?;
+        let rel_markers = &self.renamed_relationship_markers;
         let rust_names = [
             rename_lines("type ", "marker", &self.renamed_type_markers),
-            rename_lines(
-                "relationship ",
-                "marker",
-                &self.renamed_relationship_markers,
-            ),
+            rename_lines("relationship ", "marker", rel_markers),
             rename_lines("relationship ", "method", &self.renamed_methods),
         ]
         .concat();
