@@ -146,11 +146,10 @@ pub(crate) fn regenerate_command(args: &GenerateArgs, schema_path: Option<&Path>
         ("--source-label", args.source_label.clone()),
         ("--out", args.out.as_ref().map(|o| o.display().to_string())),
     ];
-    let mut cmd = String::from("xsoar-rel generate");
-    for (flag, value) in options.into_iter().filter_map(|(f, v)| Some((f, v?))) {
-        cmd.push_str(&format!(" {flag} {}", shell_quote(&value)));
-    }
-    cmd
+    let given = options
+        .into_iter()
+        .filter_map(|(f, v)| Some(format!(" {f} {}", shell_quote(&v?))));
+    format!("xsoar-rel generate{}", given.collect::<String>())
 }
 
 /// Runs `generate` end to end: loads the schema, generates, then prints, writes or checks.
