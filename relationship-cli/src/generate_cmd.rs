@@ -112,13 +112,11 @@ fn stale(out: &Path, code: &str, label: &str) -> Result<Option<String>, Error> {
     match std::fs::read(out) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Some("does not exist".to_owned())),
         Err(e) => Err(Error::cannot_read(out, e)),
-        Ok(bytes) => Ok(
-            first_difference(&String::from_utf8_lossy(&bytes), code).map(|line| {
-                format!(
-                    "differs from the code generated from {label} (first difference at line {line})"
-                )
-            }),
-        ),
+        Ok(bytes) => {
+            let line = first_difference(&String::from_utf8_lossy(&bytes), code);
+            let differs = "differs from the code generated from";
+            Ok(line.map(|line| format!("{differs} {label} (first difference at line {line})")))
+        }
     }
 }
 

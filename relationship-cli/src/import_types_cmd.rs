@@ -208,10 +208,8 @@ fn report(out: &mut dyn Write, plan: &ImportPlan, base_path: &Path, result: &Sch
     }
     if let Some(first) = plan.added.first() {
         let with = participation(result, &first.def.name);
-        let _ = writeln!(
-            out,
-            "new types take part in: {with}; add rules that name them for more"
-        );
+        let more = "add rules that name them for more";
+        let _ = writeln!(out, "new types take part in: {with}; {more}");
     }
 }
 

@@ -364,10 +364,8 @@ fn renames<T>(
 
 /// Whether `schema`'s relationship `rel` allows `source -> target`, by type names.
 fn allows_by_name(schema: &Schema, rel: &RelationshipDef, source: &str, target: &str) -> bool {
-    match (schema.type_id(source), schema.type_id(target)) {
-        (Some(s), Some(t)) => rel.allows(s, t),
-        _ => false,
-    }
+    let ids = schema.type_id(source).zip(schema.type_id(target));
+    ids.is_some_and(|(s, t)| rel.allows(s, t))
 }
 
 /// The explicit triples of `schema`'s relationship `rel` that `other` (its namesake in
