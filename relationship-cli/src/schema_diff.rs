@@ -643,10 +643,9 @@ impl fmt::Display for SchemaDiff {
             &self.added_relationships,
             &self.removed_relationships,
             |r| {
-                let pairs = if r.any {
-                    "any pair".to_owned()
-                } else {
-                    plural(r.pairs, "pair")
+                let pairs = match r.any {
+                    true => "any pair".to_owned(),
+                    false => plural(r.pairs, "pair"),
                 };
                 let detail = format!(
                     "reverse `{}`, marker `{}`, method `{}`, {pairs}",
