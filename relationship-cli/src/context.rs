@@ -72,10 +72,7 @@ pub(crate) fn open_input(path: &Path) -> io::Result<(Box<dyn Read + Send>, Optio
         return Ok((Box::new(io::stdin()), None));
     }
     let file = File::open(path)?;
-    let len = file
-        .metadata()
-        .ok()
-        .filter(|m| m.is_file())
-        .map(|m| m.len());
+    let meta = file.metadata().ok();
+    let len = meta.filter(|m| m.is_file()).map(|m| m.len());
     Ok((Box::new(file), len))
 }

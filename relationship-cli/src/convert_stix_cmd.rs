@@ -187,7 +187,7 @@ pub(crate) fn run(ctx: &Context<'_>, args: &ConvertStixArgs) -> Result<Exit, Err
     // The reject file first: when it cannot be put in place, the output stays as it was.
     let report = result.map_err(|e| conversion_error(args, e))?;
     for file in [rejects, out_file].into_iter().flatten() {
-        file.commit()?;
+        file.file.commit()?;
     }
     let _ = writeln!(ctx.stderr(), "{report}");
     Ok(Exit::Ok)

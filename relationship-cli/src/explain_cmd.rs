@@ -156,12 +156,10 @@ fn explain_rel(schema: &Schema, ty: TypeId, rel: RelId) -> String {
         );
         return out;
     }
-    for (others, outgoing) in [
-        (schema.targets_for(rel, ty), true),
-        (schema.sources_for(rel, ty), false),
-    ] {
-        write_links(&mut out, schema, name, rel_name, &others, outgoing, "");
-    }
+    let targets = schema.targets_for(rel, ty);
+    write_links(&mut out, schema, name, rel_name, &targets, true, "");
+    let sources = schema.sources_for(rel, ty);
+    write_links(&mut out, schema, name, rel_name, &sources, false, "");
     out
 }
 

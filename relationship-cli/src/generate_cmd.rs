@@ -112,13 +112,11 @@ fn stale(out: &Path, code: &str, label: &str) -> Result<Option<String>, Error> {
     match std::fs::read(out) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Some("does not exist".to_owned())),
         Err(e) => Err(Error::cannot_read(out, e)),
-        Ok(bytes) => Ok(
-            first_difference(&String::from_utf8_lossy(&bytes), code).map(|line| {
-                format!(
-                    "differs from the code generated from {label} (first difference at line {line})"
-                )
-            }),
-        ),
+        Ok(bytes) => {
+            let line = first_difference(&String::from_utf8_lossy(&bytes), code);
+            let differs = "differs from the code generated from";
+            Ok(line.map(|line| format!("{differs} {label} (first difference at line {line})")))
+        }
     }
 }
 
@@ -146,11 +144,10 @@ pub(crate) fn regenerate_command(args: &GenerateArgs, schema_path: Option<&Path>
         ("--source-label", args.source_label.clone()),
         ("--out", args.out.as_ref().map(|o| o.display().to_string())),
     ];
-    let mut cmd = String::from("xsoar-rel generate");
-    for (flag, value) in options.into_iter().filter_map(|(f, v)| Some((f, v?))) {
-        cmd.push_str(&format!(" {flag} {}", shell_quote(&value)));
-    }
-    cmd
+    let given = options
+        .into_iter()
+        .filter_map(|(f, v)| Some(format!(" {f} {}", shell_quote(&v?))));
+    format!("xsoar-rel generate{}", given.collect::<String>())
 }
 
 /// Runs `generate` end to end: loads the schema, generates, then prints, writes or checks.

@@ -193,11 +193,8 @@ fn report(out: &mut dyn Write, plan: &ImportPlan, base_path: &Path, result: &Sch
     for t in &plan.added {
         let marker = t.marker.as_ref().map(|m| format!(" (Rust marker `{m}`)"));
         let (name, file) = (&t.def.name, t.def.file.display());
-        let _ = writeln!(
-            out,
-            "  added    {name}{} ({file})",
-            marker.unwrap_or_default()
-        );
+        let marker = marker.unwrap_or_default();
+        let _ = writeln!(out, "  added    {name}{marker} ({file})");
     }
     for d in &plan.existing {
         let _ = writeln!(out, "  present  {} ({})", d.name, d.file.display());
@@ -211,10 +208,8 @@ fn report(out: &mut dyn Write, plan: &ImportPlan, base_path: &Path, result: &Sch
     }
     if let Some(first) = plan.added.first() {
         let with = participation(result, &first.def.name);
-        let _ = writeln!(
-            out,
-            "new types take part in: {with}; add rules that name them for more"
-        );
+        let more = "add rules that name them for more";
+        let _ = writeln!(out, "new types take part in: {with}; {more}");
     }
 }
 

@@ -29,7 +29,7 @@ also an input (standard input included) or another output."
 }
 pub(crate) use output_rules_help;
 
-/// A file output: a temporary file renamed into place on [`commit`](AtomicFile::commit), or a
+/// A file output: a temporary file renamed into place on [`commit`](OutputFile::commit), or a
 /// special file (device, FIFO) written directly. Dropping it without committing it removes
 /// the temporary file and leaves the destination untouched.
 #[derive(Debug)]
@@ -70,19 +70,13 @@ impl AtomicFile {
             .map_err(|e| Error::usage_or_io(format!("cannot create {e}")))
     }
 
-    /// Flushes everything and renames the temporary file into place (on an error the
-    /// destination is untouched).
-    pub(crate) fn commit(self) -> Result<(), OutputError> {
-        self.file.commit()
-    }
-
     /// Writes `bytes`, then commits (on an error the destination is untouched).
     pub(crate) fn write_and_commit(mut self, bytes: &[u8]) -> Result<(), OutputError> {
         if let Err(source) = self.file.write_all(bytes) {
             let path = self.file.path().to_path_buf();
             return Err(OutputError::Io { path, source });
         }
-        self.commit()
+        self.file.commit()
     }
 }
 
@@ -211,7 +205,7 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
         let mut f = AtomicFile::create(&dest).unwrap();
         f.file.write_all(b"new\n").unwrap();
-        f.commit().unwrap();
+        f.file.commit().unwrap();
         assert_eq!(fs::read_to_string(&dest).unwrap(), "new\n");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }

@@ -364,10 +364,8 @@ fn renames<T>(
 
 /// Whether `schema`'s relationship `rel` allows `source -> target`, by type names.
 fn allows_by_name(schema: &Schema, rel: &RelationshipDef, source: &str, target: &str) -> bool {
-    match (schema.type_id(source), schema.type_id(target)) {
-        (Some(s), Some(t)) => rel.allows(s, t),
-        _ => false,
-    }
+    let ids = schema.type_id(source).zip(schema.type_id(target));
+    ids.is_some_and(|(s, t)| rel.allows(s, t))
 }
 
 /// The explicit triples of `schema`'s relationship `rel` that `other` (its namesake in
@@ -622,12 +620,10 @@ impl fmt::Display for SchemaDiff {
     /// (changed), and a closing verdict.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (sign, s) in [("---", &self.old), ("+++", &self.new)] {
-            let source = s.source.as_ref().map(|p| format!(" ({p})"));
-            let (types, rels) = (
-                plural(s.types, "type"),
-                plural(s.relationships, "relationship name"),
-            );
+            let types = plural(s.types, "type");
+            let rels = plural(s.relationships, "relationship name");
             let triples = plural(s.triples, "explicit triple");
+            let source = s.source.as_ref().map(|p| format!(" ({p})"));
             let (name, source) = (&s.name, source.unwrap_or_default());
             writeln!(f, "{sign} `{name}`{source}: {types}, {rels}, {triples}")?;
         }
@@ -647,10 +643,9 @@ impl fmt::Display for SchemaDiff {
             &self.added_relationships,
             &self.removed_relationships,
             |r| {
-                let pairs = if r.any {
-                    "any pair".to_owned()
-                } else {
-                    plural(r.pairs, "pair")
+                let pairs = match r.any {
+                    true => "any pair".to_owned(),
+                    false => plural(r.pairs, "pair"),
                 };
                 let detail = format!(
                     "reverse `{}`, marker `{}`, method `{}`, {pairs}",
@@ -659,13 +654,10 @@ impl fmt::Display for SchemaDiff {
                 (r.name.clone(), detail)
             },
         )?;
+        let rel_markers = &self.renamed_relationship_markers;
         let rust_names = [
             rename_lines("type ", "marker", &self.renamed_type_markers),
-            rename_lines(
-                "relationship ",
-                "marker",
-                &self.renamed_relationship_markers,
-            ),
+            rename_lines("relationship ", "marker", rel_markers),
             rename_lines("relationship ", "method", &self.renamed_methods),
         ]
         .concat();

@@ -133,12 +133,8 @@ fn validate_file(
         written.map_err(|e| ctx.say(write_failure(&e))).ok()?;
         Some((Exit::Ok, 0))
     } else {
-        let plural = if n == 1 { "" } else { "s" };
-        let _ = writeln!(
-            ctx.stderr(),
-            "{name}: {n} violation{plural} — {}",
-            counts(&stats)
-        );
+        let (plural, counts) = (if n == 1 { "" } else { "s" }, counts(&stats));
+        let _ = writeln!(ctx.stderr(), "{name}: {n} violation{plural} — {counts}");
         Some((Exit::Invalid, n as u64))
     }
 }
