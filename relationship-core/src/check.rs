@@ -162,15 +162,6 @@ impl FixedArg {
     pub fn valid(self) -> &'static str {
         FIXED_ARGS[self as usize][1]
     }
-
-    /// The argument's value in `input` (`None` when absent or `null`).
-    fn value_in(self, input: &RelationshipInput) -> Option<&str> {
-        match self {
-            FixedArg::RelationshipType => input.relationship_type.as_deref(),
-            FixedArg::EntityAFamily => input.entity_a_family.as_deref(),
-            FixedArg::EntityBFamily => input.entity_b_family.as_deref(),
-        }
-    }
 }
 
 impl fmt::Display for FixedArg {
@@ -450,8 +441,13 @@ impl<'s> Checker<'s> {
 
     /// Checks one record and builds the relationship.
     pub fn check(&self, input: RelationshipInput) -> Result<EntityRelationship, CheckError> {
-        for arg in FixedArg::ALL {
-            if let Some(value) = arg.value_in(&input).filter(|v| *v != arg.valid()) {
+        let fixed = [
+            &input.relationship_type,
+            &input.entity_a_family,
+            &input.entity_b_family,
+        ];
+        for (arg, value) in FixedArg::ALL.into_iter().zip(fixed) {
+            if let Some(value) = value.as_deref().filter(|v| *v != arg.valid()) {
                 let value = value.to_owned();
                 return Err(CheckError::InvalidFixedArg { arg, value });
             }

@@ -40,21 +40,19 @@ pub(crate) fn hint<S: AsRef<str>>(suggestions: &[S]) -> String {
 /// string "…", expected …`): a long one keeps its start and its end.
 #[cfg(feature = "input")]
 pub(crate) fn shortened(message: &str) -> Cow<'_, str> {
-    let limit = 2 * MAX_QUOTED_CHARS + 40;
+    use relationship_schema::text::escape_unsafe;
+    let keep = MAX_QUOTED_CHARS + 20;
     let count = message.chars().count();
-    if count <= limit {
-        return relationship_schema::text::escape_unsafe(message);
+    if count <= 2 * keep {
+        return escape_unsafe(message);
     }
-    let head: String = message.chars().take(MAX_QUOTED_CHARS + 20).collect();
-    let tail: String = message
-        .chars()
-        .skip(count - (MAX_QUOTED_CHARS + 20))
-        .collect();
+    let head: String = message.chars().take(keep).collect();
+    let tail: String = message.chars().skip(count - keep).collect();
+    let cut = count - 2 * keep;
     Cow::Owned(format!(
-        "{}… ({} characters cut) …{}",
-        relationship_schema::text::escape_unsafe(&head),
-        count - 2 * (MAX_QUOTED_CHARS + 20),
-        relationship_schema::text::escape_unsafe(&tail)
+        "{}… ({cut} characters cut) …{}",
+        escape_unsafe(&head),
+        escape_unsafe(&tail)
     ))
 }
 

@@ -61,17 +61,13 @@ fn read_iteratively(text: &str) -> serde_json::Result<Value> {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         let value = match b {
-            b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' => {
-                i += 1;
-                continue;
-            }
             // `from_str` has refused a value nested deeper than the limit.
-            b'[' | b'{' => {
-                stack.push(if b == b'[' {
-                    Frame::Array(Vec::new())
-                } else {
-                    Frame::Object(Map::new(), None)
-                });
+            b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' | b'[' | b'{' => {
+                match b {
+                    b'[' => stack.push(Frame::Array(Vec::new())),
+                    b'{' => stack.push(Frame::Object(Map::new(), None)),
+                    _ => {}
+                }
                 i += 1;
                 continue;
             }
