@@ -153,7 +153,7 @@ pub const fn article(name: &str) -> &'static str {
         matches!(c.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u')
     }
     match name.as_bytes() {
-        [first, ..] if is_vowel(*first) && !first.eq_ignore_ascii_case(&b'u') => "an",
+        [b'a' | b'e' | b'i' | b'o' | b'A' | b'E' | b'I' | b'O', ..] => "an",
         [b'u' | b'U', c, v, ..]
             if !c.eq_ignore_ascii_case(&b'n')
                 && c.is_ascii_alphabetic()
